@@ -99,16 +99,29 @@ export class Reader {
   varlong(): number {
     let value = 0;
     let shift = 0;
+    const start = this.offset;
     for (let i = 0; i < 10; i++) {
       this.need(1);
       const b = this.buf[this.offset++];
       value += (b & 0x7f) * 2 ** shift;
       if ((b & 0x80) === 0) {
-        return value % 2 === 0 ? value / 2 : -(value + 1) / 2;
+        if (value < 2 ** 53) return value % 2 === 0 ? value / 2 : -(value + 1) / 2;
+        return this.varlongBig(start);
       }
       shift += 7;
     }
     throw new ProtocolError('varlong longer than 10 bytes');
+  }
+
+  /** Exact decode through BigInt for zigzag values past 2^53 (rare: only extreme timestamps). */
+  private varlongBig(start: number): number {
+    let z = 0n;
+    let shift = 0n;
+    for (let i = start; i < this.offset; i++) {
+      z |= BigInt(this.buf[i] & 0x7f) << shift;
+      shift += 7n;
+    }
+    return Number((z & 1n) === 0n ? z >> 1n : -((z + 1n) >> 1n));
   }
   raw(n: number): Buffer {
     if (n < 0) throw new ProtocolError(`negative length ${n}`);

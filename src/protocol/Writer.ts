@@ -94,7 +94,17 @@ export class Writer {
     return this.uvarint(v >= 0 ? v * 2 : -v * 2 - 1);
   }
   varlong(v: number): this {
-    return this.uvarint(v >= 0 ? v * 2 : -v * 2 - 1);
+    if (v < 2 ** 52 && v > -(2 ** 52)) return this.uvarint(v >= 0 ? v * 2 : -v * 2 - 1);
+    // Past 2^52 the zigzag value no longer fits a double exactly: encode through BigInt.
+    const b = BigInt(v);
+    let z = b >= 0n ? b * 2n : -b * 2n - 1n;
+    this.ensure(10);
+    while (z >= 0x80n) {
+      this.buf[this.pos++] = Number(z & 0x7fn) | 0x80;
+      z >>= 7n;
+    }
+    this.buf[this.pos++] = Number(z);
+    return this;
   }
   /** Copies small raw bytes into the scratch buffer. */
   raw(b: Buffer): this {

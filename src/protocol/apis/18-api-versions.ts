@@ -1,0 +1,124 @@
+/**
+ * ApiVersions (key 18), versions 0-3; v3 is flexible (KIP-482, KIP-511).
+ *
+ * Request (ApiVersionsRequest.json):
+ *   v0-v2: (empty body)
+ *   v3:    client_software_name COMPACT_STRING, client_software_version COMPACT_STRING, TAG_BUFFER
+ *
+ * Response (ApiVersionsResponse.json):
+ *   v0:    error_code INT16, api_keys [api_key INT16, min_version INT16, max_version INT16]
+ *   v1-v2: v0 + throttle_time_ms INT32 (after the array)
+ *   v3:    error_code INT16, api_keys COMPACT_ARRAY[api_key, min_version, max_version, TAG_BUFFER],
+ *          throttle_time_ms INT32, TAG_BUFFER
+ *          (tags 0-3: SupportedFeatures, FinalizedFeaturesEpoch, FinalizedFeatures, ZkMigrationReady;
+ *           a ZK-mode broker writes none of them, and we skip them on input)
+ *
+ * The response header is always v0, even for v3 (KIP-511): see ../headers.ts responseHeaderVersion.
+ * A request above maxVersion is not parsed; encodeApiVersionsUnsupportedResponse writes Apache's reply.
+ */
+import { ApiKey } from '../apiKeys';
+import { ErrorCode } from '../errors';
+import { Reader } from '../Reader';
+import { Writer } from '../Writer';
+import { ApiCodec } from './types';
+
+export interface ApiVersionsRequest {
+  /** v3+; '' in earlier versions (schema default for a string). */
+  clientSoftwareName: string;
+  /** v3+; '' in earlier versions. */
+  clientSoftwareVersion: string;
+}
+
+export interface ApiVersion {
+  apiKey: number;
+  minVersion: number;
+  maxVersion: number;
+}
+
+export interface ApiVersionsResponse {
+  errorCode: number;
+  apiKeys: ApiVersion[];
+  /** v1+; 0 in v0. */
+  throttleTimeMs: number;
+}
+
+const FIRST_FLEXIBLE = 3;
+
+function readApiVersion(r: Reader): ApiVersion {
+  return { apiKey: r.int16(), minVersion: r.int16(), maxVersion: r.int16() };
+}
+
+function readApiVersionFlexible(r: Reader): ApiVersion {
+  const v = readApiVersion(r);
+  r.taggedFields();
+  return v;
+}
+
+function writeApiVersion(w: Writer, v: ApiVersion): void {
+  w.int16(v.apiKey).int16(v.minVersion).int16(v.maxVersion);
+}
+
+function writeApiVersionFlexible(w: Writer, v: ApiVersion): void {
+  writeApiVersion(w, v);
+  w.emptyTaggedFields();
+}
+
+export const ApiVersionsApi: ApiCodec<ApiVersionsRequest, ApiVersionsResponse> = {
+  apiKey: ApiKey.ApiVersions,
+  name: 'ApiVersions',
+  minVersion: 0,
+  maxVersion: 3,
+  firstFlexibleVersion: FIRST_FLEXIBLE,
+
+  decodeRequest(r: Reader, version: number): ApiVersionsRequest {
+    if (version < FIRST_FLEXIBLE) return { clientSoftwareName: '', clientSoftwareVersion: '' };
+    const clientSoftwareName = r.compactString();
+    const clientSoftwareVersion = r.compactString();
+    r.taggedFields();
+    return { clientSoftwareName, clientSoftwareVersion };
+  },
+
+  encodeRequest(w: Writer, version: number, req: ApiVersionsRequest): void {
+    if (version < FIRST_FLEXIBLE) return;
+    w.compactString(req.clientSoftwareName).compactString(req.clientSoftwareVersion).emptyTaggedFields();
+  },
+
+  decodeResponse(r: Reader, version: number): ApiVersionsResponse {
+    const errorCode = r.int16();
+    if (version >= FIRST_FLEXIBLE) {
+      const apiKeys = r.compactArray(readApiVersionFlexible);
+      const throttleTimeMs = r.int32();
+      r.taggedFields();
+      return { errorCode, apiKeys, throttleTimeMs };
+    }
+    const apiKeys = r.array(readApiVersion);
+    // Like the Java client (and kafkajs), tolerate a missing throttle field: an UNSUPPORTED_VERSION
+    // reply is always written in the v0 layout whatever version was asked.
+    const throttleTimeMs = version >= 1 && r.remaining() >= 4 ? r.int32() : 0;
+    return { errorCode, apiKeys, throttleTimeMs };
+  },
+
+  encodeResponse(w: Writer, version: number, res: ApiVersionsResponse): void {
+    w.int16(res.errorCode);
+    if (version >= FIRST_FLEXIBLE) {
+      w.compactArray(res.apiKeys, writeApiVersionFlexible);
+      w.int32(res.throttleTimeMs);
+      w.emptyTaggedFields();
+      return;
+    }
+    w.array(res.apiKeys, writeApiVersion);
+    if (version >= 1) w.int32(res.throttleTimeMs);
+  },
+};
+
+/**
+ * Apache's answer to an ApiVersions request whose version is above our maximum
+ * (ApiVersionsRequest.getErrorResponse, serialised at version 0 by RequestContext): the v0 body
+ * layout with UNSUPPORTED_VERSION and the single entry {ApiVersions, 0, maxSupported}, no throttle
+ * field, so any client can read it and retry with a version we know (protocol.md §5.3).
+ */
+export function encodeApiVersionsUnsupportedResponse(w: Writer, maxSupported: number): void {
+  w.int16(ErrorCode.UNSUPPORTED_VERSION);
+  w.int32(1);
+  w.int16(ApiKey.ApiVersions).int16(0).int16(maxSupported);
+}

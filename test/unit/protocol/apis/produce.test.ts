@@ -1,0 +1,142 @@
+import { expect } from 'chai';
+import { ProduceApi, ProduceRequest, ProduceResponse } from '../../../../src/protocol/apis/00-produce';
+import { Reader } from '../../../../src/protocol/Reader';
+import {
+  bytesOf, decodeAll, kjsRecordBatch, kjsRequestBytes, kjsResponse, roundTripRequest, roundTripResponse, versions,
+} from './helpers';
+
+interface KjsProduce {
+  topics: Array<{
+    topicName: string;
+    partitions: Array<{ partition: number; errorCode: number; baseOffset: string; logAppendTime: string; logStartOffset?: string }>;
+  }>;
+  throttleTime: number;
+  clientSideThrottleTime?: number;
+}
+
+const topicData = [
+  {
+    topic: 'orders',
+    partitions: [
+      { partition: 0, messages: [{ key: 'k1', value: 'v1' }, { key: 'k2', value: 'v2', timestamp: 1700000000000 }] },
+      { partition: 3, messages: [{ key: null, value: 'x'.repeat(2000) }] },
+    ],
+  },
+  { topic: 'payments', partitions: [{ partition: 1, messages: [{ value: 'p' }] }] },
+];
+
+function sampleResponse(v: number): ProduceResponse {
+  return {
+    responses: [
+      {
+        name: 'orders',
+        partitionResponses: [
+          { index: 0, errorCode: 0, baseOffset: 1234567890123, logAppendTimeMs: -1, logStartOffset: v >= 5 ? 17 : -1 },
+          { index: 3, errorCode: 0, baseOffset: 0, logAppendTimeMs: 1700000000123, logStartOffset: v >= 5 ? 0 : -1 },
+        ],
+      },
+      { name: 'payments', partitionResponses: [{ index: 1, errorCode: 0, baseOffset: 42, logAppendTimeMs: -1, logStartOffset: -1 }] },
+    ],
+    throttleTimeMs: 0,
+  };
+}
+
+describe('Produce codec (key 0)', () => {
+  it('declares versions 3-7, not flexible', () => {
+    expect([ProduceApi.apiKey, ProduceApi.minVersion, ProduceApi.maxVersion]).to.deep.equal([0, 3, 7]);
+    expect(ProduceApi.firstFlexibleVersion).to.equal(Infinity);
+  });
+
+  for (const v of versions(3, 7)) {
+    it(`v${v} request: decodes kafkajs' bytes, records are slices of the frame, re-encodes identically`, async () => {
+      const buf = await kjsRequestBytes('produce', v, { acks: -1, timeout: 30000, topicData, transactionalId: v === 3 ? 'tx-1' : null });
+      const req = decodeAll(buf, (r) => ProduceApi.decodeRequest(r, v));
+      expect(req.transactionalId).to.equal(v === 3 ? 'tx-1' : null);
+      expect(req.acks).to.equal(-1);
+      expect(req.timeoutMs).to.equal(30000);
+      expect(req.topicData.map((t) => [t.name, t.partitionData.map((p) => p.index)])).to.deep.equal([
+        ['orders', [0, 3]],
+        ['payments', [1]],
+      ]);
+      for (const t of req.topicData) {
+        for (const p of t.partitionData) {
+          const records = p.records as Buffer;
+          // Zero copy: the batch is a view of the request buffer.
+          expect(records.buffer).to.equal(buf.buffer);
+          const at = records.byteOffset - buf.byteOffset;
+          expect(at).to.be.within(0, buf.length - records.length);
+          const saved = buf[at];
+          buf[at] = saved ^ 0xff;
+          expect(records[0]).to.equal(saved ^ 0xff);
+          buf[at] = saved;
+          // A complete magic-2 batch: batchLength covers everything after its own field.
+          expect(records.readInt8(16)).to.equal(2);
+          expect(records.readInt32BE(8) + 12).to.equal(records.length);
+        }
+      }
+      expect(bytesOf((w) => ProduceApi.encodeRequest(w, v, req))).to.deep.equal(buf);
+    });
+
+    it(`v${v} response: kafkajs decodes and parses what we encode (throttle after the array)`, async () => {
+      const res = { ...sampleResponse(v), throttleTimeMs: 9 };
+      const buf = bytesOf((w) => ProduceApi.encodeResponse(w, v, res));
+      const kjs = kjsResponse<KjsProduce>('produce', v);
+      const d = await kjs.decode(buf);
+      await kjs.parse(d);
+      expect(d.topics.map((t) => t.topicName)).to.deep.equal(['orders', 'payments']);
+      expect(d.topics[0].partitions.map((p) => [p.partition, p.errorCode, p.baseOffset, p.logAppendTime])).to.deep.equal([
+        [0, 0, '1234567890123', '-1'],
+        [3, 0, '0', '1700000000123'],
+      ]);
+      if (v >= 5) expect(d.topics[0].partitions.map((p) => p.logStartOffset)).to.deep.equal(['17', '0']);
+      expect(v >= 6 ? d.clientSideThrottleTime : d.throttleTime).to.equal(9);
+    });
+  }
+
+  it('v3 request golden bytes (hand-written from the schema), null records allowed', () => {
+    const req: ProduceRequest = {
+      transactionalId: null,
+      acks: 1,
+      timeoutMs: 1000,
+      topicData: [{ name: 't', partitionData: [{ index: 2, records: Buffer.from([1, 2, 3]) }, { index: 5, records: null }] }],
+    };
+    const bytes = [
+      0xff, 0xff, 0, 1, 0, 0, 0x03, 0xe8,
+      0, 0, 0, 1, 0, 1, 0x74,
+      0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 3, 1, 2, 3, 0, 0, 0, 5, 0xff, 0xff, 0xff, 0xff,
+    ];
+    expect([...bytesOf((w) => ProduceApi.encodeRequest(w, 3, req))]).to.deep.equal(bytes);
+    expect(decodeAll(Buffer.from(bytes), (r) => ProduceApi.decodeRequest(r, 3))).to.deep.equal(req);
+  });
+
+  it('v5 response golden bytes (hand-written from the schema)', () => {
+    const res: ProduceResponse = {
+      responses: [{ name: 't', partitionResponses: [{ index: 0, errorCode: 6, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 }] }],
+      throttleTimeMs: 0,
+    };
+    const m1 = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
+    expect([...bytesOf((w) => ProduceApi.encodeResponse(w, 5, res))]).to.deep.equal([
+      0, 0, 0, 1, 0, 1, 0x74, 0, 0, 0, 1, 0, 0, 0, 0, 0, 6, ...m1, ...m1, ...m1, 0, 0, 0, 0,
+    ]);
+  });
+
+  it('a truncated request throws ProtocolError instead of reading past the frame', async () => {
+    const buf = await kjsRequestBytes('produce', 7, { acks: 1, timeout: 100, topicData });
+    expect(() => ProduceApi.decodeRequest(new Reader(buf.subarray(0, buf.length - 5)), 7)).to.throw('underflow');
+  });
+
+  it('round-trips every version', async () => {
+    const batch = await kjsRecordBatch(0, ['a', 'b']);
+    for (const v of versions(3, 7)) {
+      const req: ProduceRequest = {
+        transactionalId: 'tx',
+        acks: 0,
+        timeoutMs: 5,
+        topicData: [{ name: 'x', partitionData: [{ index: 0, records: batch }, { index: 1, records: null }] }],
+      };
+      expect(roundTripRequest(ProduceApi, v, req)).to.deep.equal(req);
+      const res = sampleResponse(v);
+      expect(roundTripResponse(ProduceApi, v, res)).to.deep.equal(res);
+    }
+  });
+});
