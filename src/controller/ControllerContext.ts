@@ -1,0 +1,91 @@
+import { BrokerInfo, LeaderAndIsr } from '../zk/ZkData';
+
+export interface LeaderIsrAndControllerEpoch {
+  leaderAndIsr: LeaderAndIsr;
+  controllerEpoch: number;
+}
+
+/** kafka.controller.PartitionState names, as they appear in the state-change log. */
+export type PartitionState = 'NonExistentPartition' | 'NewPartition' | 'OnlinePartition' | 'OfflinePartition';
+
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+export function tpString(tp: TopicPartition): string {
+  return `${tp.topic}-${tp.partition}`;
+}
+
+/**
+ * kafka.controller.ControllerContext: the controller's in-memory copy of the cluster, loaded from
+ * ZooKeeper at failover and kept current by watch events and its own writes.
+ */
+export class ControllerContext {
+  epoch = 0;
+  epochZkVersion = 0;
+  readonly liveBrokers = new Map<number, { info: BrokerInfo; epoch: number }>();
+  readonly shuttingDownBrokerIds = new Set<number>();
+  readonly allTopics = new Set<string>();
+  readonly topicIds = new Map<string, string>();
+  /** topic -> partition -> replicas (first = preferred leader). */
+  readonly partitionAssignments = new Map<string, Map<number, number[]>>();
+  /** "topic-partition" -> leader, ISR, epochs as last written to ZooKeeper. */
+  readonly partitionLeadershipInfo = new Map<string, LeaderIsrAndControllerEpoch & TopicPartition>();
+  readonly partitionStates = new Map<string, PartitionState>();
+
+  reset(): void {
+    this.liveBrokers.clear();
+    this.shuttingDownBrokerIds.clear();
+    this.allTopics.clear();
+    this.topicIds.clear();
+    this.partitionAssignments.clear();
+    this.partitionLeadershipInfo.clear();
+    this.partitionStates.clear();
+  }
+
+  isLiveBroker(id: number): boolean {
+    return this.liveBrokers.has(id);
+  }
+
+  /** Live and not shutting down: eligible to lead. */
+  isEligibleLeader(id: number): boolean {
+    return this.liveBrokers.has(id) && !this.shuttingDownBrokerIds.has(id);
+  }
+
+  liveBrokerIds(): number[] {
+    return [...this.liveBrokers.keys()].sort((a, b) => a - b);
+  }
+
+  replicasFor(tp: TopicPartition): number[] {
+    return this.partitionAssignments.get(tp.topic)?.get(tp.partition) ?? [];
+  }
+
+  allPartitions(): TopicPartition[] {
+    const out: TopicPartition[] = [];
+    for (const [topic, parts] of this.partitionAssignments) for (const p of parts.keys()) out.push({ topic, partition: p });
+    return out;
+  }
+
+  partitionsOfTopic(topic: string): TopicPartition[] {
+    return [...(this.partitionAssignments.get(topic)?.keys() ?? [])].map((partition) => ({ topic, partition }));
+  }
+
+  partitionsOnBroker(brokerId: number): TopicPartition[] {
+    return this.allPartitions().filter((tp) => this.replicasFor(tp).includes(brokerId));
+  }
+
+  partitionsLedByBroker(brokerId: number): TopicPartition[] {
+    return [...this.partitionLeadershipInfo.values()]
+      .filter((l) => l.leaderAndIsr.leader === brokerId)
+      .map((l) => ({ topic: l.topic, partition: l.partition }));
+  }
+
+  leadership(tp: TopicPartition): LeaderIsrAndControllerEpoch | undefined {
+    return this.partitionLeadershipInfo.get(tpString(tp));
+  }
+
+  putLeadership(tp: TopicPartition, l: LeaderIsrAndControllerEpoch): void {
+    this.partitionLeadershipInfo.set(tpString(tp), { ...l, topic: tp.topic, partition: tp.partition });
+  }
+}

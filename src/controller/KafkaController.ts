@@ -1,0 +1,313 @@
+import { getLogger, Logger } from '../common/logger';
+import { ErrorCode } from '../protocol/errors';
+import { KafkaZkClient } from '../zk/KafkaZkClient';
+import { BrokerInfo, encodeFeature, FeatureZNode } from '../zk/ZkData';
+import { isZkError } from '../zk/errors';
+import { ControllerBrokerRequestBatch } from './ControllerBrokerRequestBatch';
+import { ControllerChannelManager } from './ControllerChannelManager';
+import { ControllerContext, TopicPartition, tpString } from './ControllerContext';
+import { ControllerEventLog } from './ControllerEventLog';
+import { ControllerEventManager } from './ControllerEventManager';
+import { PartitionStateMachine } from './PartitionStateMachine';
+
+export interface ControllerConfig {
+  brokerId: number;
+  interBrokerListenerName: string;
+  controllerSocketTimeoutMs: number;
+  uncleanLeaderElectionEnable: boolean;
+}
+
+/**
+ * kafka.controller.KafkaController (ZooKeeper mode): elected through /controller and /controller_epoch,
+ * it loads the cluster from ZooKeeper, watches brokers and topics, elects partition leaders and tells
+ * the brokers through LeaderAndIsr and UpdateMetadata. Every ZooKeeper write it makes is fenced by the
+ * /controller_epoch zkVersion it won.
+ */
+export class KafkaController {
+  readonly ctx = new ControllerContext();
+  private activeControllerId = -1;
+  private readonly eventManager: ControllerEventManager;
+  private readonly log: Logger;
+  private channel: ControllerChannelManager | null = null;
+  private batch: ControllerBrokerRequestBatch | null = null;
+  private psm: PartitionStateMachine | null = null;
+  private readonly events: ControllerEventLog;
+  private shuttingDown = false;
+
+  constructor(
+    private readonly config: ControllerConfig,
+    private readonly zk: KafkaZkClient,
+    private readonly brokerInfo: BrokerInfo,
+    /** Re-registers this broker in a new ZooKeeper session; returns the new broker epoch. */
+    private readonly reRegisterBroker: () => Promise<number>,
+  ) {
+    this.eventManager = new ControllerEventManager(config.brokerId);
+    this.log = getLogger('kafka.controller.KafkaController', `[Controller id=${config.brokerId}] `);
+    this.events = new ControllerEventLog(config.brokerId);
+  }
+
+  isActive(): boolean {
+    return this.activeControllerId === this.config.brokerId && this.psm !== null;
+  }
+
+  get controllerId(): number {
+    return this.activeControllerId;
+  }
+
+  startup(): Promise<void> {
+    this.zk.zk.registerStateChangeHandler({
+      name: 'controller-state-change-handler',
+      beforeInitializingSession: () => this.eventManager.put('Expire', async () => this.onSessionExpired()),
+      afterInitializingSession: () => void this.eventManager.put('RegisterBrokerAndReelect', async () => {
+        await this.reRegisterBroker();
+        await this.elect();
+      }),
+    });
+    return this.eventManager.put('Startup', () => this.elect());
+  }
+
+  async shutdown(): Promise<void> {
+    this.shuttingDown = true;
+    await this.eventManager.close();
+    this.onControllerResignation();
+    this.events.close();
+  }
+
+  // ------------------------------------------------------------------ election
+
+  private controllerWatcher = (): void => {
+    if (this.shuttingDown) return;
+    void this.eventManager.put('ControllerChange', async () => {
+      const id = await this.zk.getControllerId(this.controllerWatcher);
+      const wasActive = this.isActive();
+      this.activeControllerId = id ?? -1;
+      if (wasActive && id !== this.config.brokerId) this.onControllerResignation();
+      if (id === null) await this.elect(); // /controller deleted: Reelect
+    });
+  };
+
+  private async elect(): Promise<void> {
+    if (this.shuttingDown) return;
+    const current = await this.zk.getControllerId(this.controllerWatcher);
+    if (current !== null) {
+      this.activeControllerId = current;
+      if (current !== this.config.brokerId) {
+        this.log.info(`Broker ${current} has been elected as the controller, so stopping the election process.`);
+      }
+      return;
+    }
+    try {
+      const { epoch, epochZkVersion } = await this.zk.registerControllerAndIncrementControllerEpoch(this.config.brokerId);
+      this.ctx.epoch = epoch;
+      this.ctx.epochZkVersion = epochZkVersion;
+      this.activeControllerId = this.config.brokerId;
+      this.log.info(`${this.config.brokerId} successfully elected as the controller. Epoch incremented to ${epoch} and epoch zk version is now ${epochZkVersion}`);
+      this.events.emit('election_won', { controller: this.config.brokerId, epoch, epoch_zk_version: epochZkVersion });
+      await this.onControllerFailover();
+    } catch (e) {
+      if ((e as Error).name === 'ControllerMovedError') {
+        const id = await this.zk.getControllerId(this.controllerWatcher);
+        this.activeControllerId = id ?? -1;
+        this.log.info(`Controller moved to another broker (${id}) while this broker tried to become controller.`);
+        this.onControllerResignation();
+        return;
+      }
+      this.log.error('Error while electing or becoming controller on broker ' + this.config.brokerId + '. Trigger controller movement immediately', e);
+      this.onControllerResignation();
+      this.activeControllerId = -1;
+      await this.zk.deleteController(this.ctx.epochZkVersion).catch(() => undefined);
+    }
+  }
+
+  private onSessionExpired(): void {
+    this.log.info('ZooKeeper session expired: resigning as controller if needed');
+    this.onControllerResignation();
+    this.activeControllerId = -1;
+  }
+
+  private onControllerResignation(): void {
+    if (!this.psm) return;
+    this.log.info(`Resigned as controller (epoch ${this.ctx.epoch})`);
+    this.channel?.shutdown();
+    this.channel = null;
+    this.batch = null;
+    this.psm = null;
+    this.ctx.reset();
+  }
+
+  // ------------------------------------------------------------------ failover
+
+  private async onControllerFailover(): Promise<void> {
+    this.log.info('Registering handlers');
+    await this.createFeatureZNodeIfMissing();
+    const channel = new ControllerChannelManager(this.config.brokerId, this.config.interBrokerListenerName, this.config.controllerSocketTimeoutMs);
+    this.channel = channel;
+    this.batch = new ControllerBrokerRequestBatch(this.config.brokerId, this.ctx, channel);
+    this.psm = new PartitionStateMachine(this.config.brokerId, this.ctx, this.zk, this.batch, this.events, async (topic) => {
+      const cfg = await this.zk.getTopicConfig(topic);
+      const v = cfg['unclean.leader.election.enable'];
+      return v !== undefined ? v === 'true' : this.config.uncleanLeaderElectionEnable;
+    });
+    this.log.info('Initializing controller context');
+    const brokers = await this.zk.getAllBrokersInCluster(this.brokerChangeWatcher);
+    for (const b of brokers) {
+      this.ctx.liveBrokers.set(b.info.id, b);
+      channel.addBroker(b.info.id, b.info);
+    }
+    this.log.info(`Initialized broker epochs cache: HashMap(${brokers.map((b) => `${b.info.id} -> ${b.epoch}`).join(', ')})`);
+    const topics = await this.zk.getAllTopicsInCluster(this.topicChangeWatcher);
+    await this.loadTopics(topics);
+    this.log.info(`Currently active brokers in the cluster: Set(${this.ctx.liveBrokerIds().join(', ')})`);
+    this.log.info(`Current list of topics in the cluster: HashSet(${[...this.ctx.allTopics].join(', ')})`);
+    const all = this.ctx.allPartitions();
+    const states = await this.zk.getTopicPartitionStates(all);
+    for (const tp of all) {
+      const st = states.get(tpString(tp));
+      if (st) {
+        this.ctx.putLeadership(tp, st);
+        const alive = st.leaderAndIsr.leader >= 0 && this.ctx.isLiveBroker(st.leaderAndIsr.leader);
+        this.ctx.partitionStates.set(tpString(tp), alive ? 'OnlinePartition' : 'OfflinePartition');
+      }
+    }
+    this.log.info('Sending update metadata request');
+    this.batch.addUpdateMetadataRequestForBrokers(this.ctx.liveBrokerIds(), all);
+    // Replica state machine start-up: every live replica gets its stored state (no ZooKeeper write).
+    for (const tp of all) {
+      if (this.ctx.leadership(tp)) this.batch.addLeaderAndIsrRequestForBrokers(this.ctx.replicasFor(tp), tp, false);
+    }
+    // Replicas on dead brokers go offline; then partition state machine start-up elects what it can.
+    const dead = new Set<number>();
+    for (const tp of all) for (const r of this.ctx.replicasFor(tp)) if (!this.ctx.isLiveBroker(r)) dead.add(r);
+    await this.triggerOnlinePartitionStateChange();
+    for (const b of dead) await this.psm.removeReplicaFromIsr(b, this.ctx.partitionsOnBroker(b));
+    this.batch.sendRequestsToBrokers(this.ctx.epoch);
+    this.log.info(`Ready to serve as the new controller with epoch ${this.ctx.epoch}`);
+  }
+
+  /** IBP >= 2.7: the controller creates /feature (enabled, no finalized features) on its first failover. */
+  private async createFeatureZNodeIfMissing(): Promise<void> {
+    if (await this.zk.pathExists(FeatureZNode.path)) return;
+    try {
+      await this.zk.zk.create(FeatureZNode.path, encodeFeature(), 'PERSISTENT');
+    } catch (e) {
+      if (!isZkError(e, 'NODEEXISTS')) throw e;
+    }
+  }
+
+  private async loadTopics(topics: string[]): Promise<TopicPartition[]> {
+    const assignments = await this.zk.getReplicaAssignmentAndTopicIds(topics);
+    const added: TopicPartition[] = [];
+    for (const [topic, a] of assignments) {
+      this.ctx.allTopics.add(topic);
+      if (a.topicId) this.ctx.topicIds.set(topic, a.topicId);
+      this.ctx.partitionAssignments.set(topic, a.partitions);
+      for (const p of a.partitions.keys()) added.push({ topic, partition: p });
+    }
+    return added;
+  }
+
+  /** New partitions get initialised, offline ones an offline election (Kafka's triggerOnlinePartitionStateChange). */
+  private async triggerOnlinePartitionStateChange(): Promise<void> {
+    const psm = this.psm!;
+    const newParts: TopicPartition[] = [];
+    const offline: TopicPartition[] = [];
+    for (const tp of this.ctx.allPartitions()) {
+      const l = this.ctx.leadership(tp);
+      if (!l) newParts.push(tp);
+      else if (l.leaderAndIsr.leader < 0 || !this.ctx.isLiveBroker(l.leaderAndIsr.leader)) offline.push(tp);
+    }
+    if (newParts.length > 0) await psm.initializeLeaderAndIsr(newParts);
+    if (offline.length > 0) await psm.electLeaders(offline, 'offline');
+  }
+
+  // ------------------------------------------------------------------ watches
+
+  private brokerChangeWatcher = (): void => {
+    if (this.shuttingDown) return;
+    void this.eventManager.put('BrokerChange', () => this.processBrokerChange());
+  };
+
+  private topicChangeWatcher = (): void => {
+    if (this.shuttingDown) return;
+    void this.eventManager.put('TopicChange', () => this.processTopicChange());
+  };
+
+  private async processBrokerChange(): Promise<void> {
+    if (!this.isActive()) return;
+    const current = await this.zk.getAllBrokersInCluster(this.brokerChangeWatcher);
+    const curIds = new Map(current.map((b) => [b.info.id, b]));
+    const newBrokers = current.filter((b) => !this.ctx.liveBrokers.has(b.info.id));
+    const bounced = current.filter((b) => this.ctx.liveBrokers.has(b.info.id) && this.ctx.liveBrokers.get(b.info.id)!.epoch !== b.epoch);
+    const dead = [...this.ctx.liveBrokers.keys()].filter((id) => !curIds.has(id));
+    this.log.info(`Newly added brokers: ${newBrokers.map((b) => b.info.id).join(',')}, deleted brokers: ${dead.join(',')}, bounced brokers: ${bounced.map((b) => b.info.id).join(',')}, all live brokers: ${current.map((b) => b.info.id).join(',')}`);
+    for (const id of [...dead, ...bounced.map((b) => b.info.id)]) {
+      this.channel!.removeBroker(id);
+      this.ctx.liveBrokers.delete(id);
+      this.ctx.shuttingDownBrokerIds.delete(id);
+      this.events.emit('broker_removed', { broker_id: id });
+    }
+    if (dead.length > 0 || bounced.length > 0) await this.onBrokerFailure([...dead, ...bounced.map((b) => b.info.id)]);
+    for (const b of [...newBrokers, ...bounced]) {
+      this.ctx.liveBrokers.set(b.info.id, b);
+      this.channel!.addBroker(b.info.id, b.info);
+      this.events.emit('broker_added', { broker_id: b.info.id, broker_epoch: b.epoch });
+    }
+    if (newBrokers.length > 0 || bounced.length > 0) await this.onBrokerStartup([...newBrokers, ...bounced].map((b) => b.info.id));
+    this.batch!.sendRequestsToBrokers(this.ctx.epoch);
+  }
+
+  private async onBrokerStartup(ids: number[]): Promise<void> {
+    this.log.info(`New broker startup callback for ${ids.join(',')}`);
+    // Everyone learns the new live-broker list; the new brokers get every partition.
+    this.batch!.addUpdateMetadataRequestForBrokers(this.ctx.liveBrokerIds(), this.ctx.allPartitions());
+    for (const id of ids) {
+      for (const tp of this.ctx.partitionsOnBroker(id)) {
+        if (this.ctx.leadership(tp)) this.batch!.addLeaderAndIsrRequestForBrokers([id], tp, false);
+      }
+    }
+    await this.triggerOnlinePartitionStateChange();
+  }
+
+  private async onBrokerFailure(ids: number[]): Promise<void> {
+    this.log.info(`Broker failure callback for ${ids.join(',')}`);
+    await this.triggerOnlinePartitionStateChange();
+    for (const id of ids) await this.psm!.removeReplicaFromIsr(id, this.ctx.partitionsOnBroker(id));
+    this.batch!.addUpdateMetadataRequestForBrokers(this.ctx.liveBrokerIds(), []);
+  }
+
+  private async processTopicChange(): Promise<void> {
+    if (!this.isActive()) return;
+    const topics = await this.zk.getAllTopicsInCluster(this.topicChangeWatcher);
+    const newTopics = topics.filter((t) => !this.ctx.allTopics.has(t));
+    if (newTopics.length === 0) return;
+    this.log.info(`New topics: [Set(${newTopics.join(', ')})], deleted topics: [Set()], new partition replica assignment [...]`);
+    const added = await this.loadTopics(newTopics);
+    for (const t of newTopics) this.events.emit('topic_created', { topic: t, partitions: this.ctx.partitionsOfTopic(t).length, topic_id: this.ctx.topicIds.get(t) ?? null });
+    this.log.info(`New partition creation callback for ${added.map(tpString).join(',')}`);
+    await this.psm!.initializeLeaderAndIsr(added);
+    this.batch!.sendRequestsToBrokers(this.ctx.epoch);
+  }
+
+  // ------------------------------------------------------------------ controlled shutdown
+
+  /**
+   * ControlledShutdown (zk-mode.md §5.4): move leadership of the broker's partitions with RF > 1 to
+   * another ISR member, then answer with the partitions it still leads.
+   */
+  controlledShutdown(brokerId: number, brokerEpoch: number): Promise<{ errorCode: number; remaining: TopicPartition[] }> {
+    return this.eventManager.put('ControlledShutdown', async () => {
+      if (!this.isActive()) return { errorCode: ErrorCode.STALE_CONTROLLER_EPOCH, remaining: [] };
+      const b = this.ctx.liveBrokers.get(brokerId);
+      if (!b) return { errorCode: ErrorCode.BROKER_NOT_AVAILABLE, remaining: [] };
+      if (brokerEpoch >= 0 && brokerEpoch < b.epoch) return { errorCode: ErrorCode.STALE_BROKER_EPOCH, remaining: [] };
+      this.ctx.shuttingDownBrokerIds.add(brokerId);
+      this.log.info(`Shutting down broker ${brokerId}`);
+      const led = this.ctx.partitionsLedByBroker(brokerId).filter((tp) => this.ctx.replicasFor(tp).length > 1);
+      if (led.length > 0) await this.psm!.electLeaders(led, 'controlledShutdown');
+      this.batch!.sendRequestsToBrokers(this.ctx.epoch);
+      // Like Kafka's replicatedPartitionsBrokerLeads(): single-replica partitions cannot move and do not count.
+      const remaining = this.ctx.partitionsLedByBroker(brokerId).filter((tp) => this.ctx.replicasFor(tp).length > 1);
+      return { errorCode: ErrorCode.NONE, remaining };
+    });
+  }
+}

@@ -1,0 +1,140 @@
+import * as net from 'net';
+import { FrameDecoder } from '../protocol/FrameDecoder';
+import { decodeResponseHeader, encodeRequestHeader, requestHeaderVersion, responseHeaderVersion } from '../protocol/headers';
+import { ApiCodec, isFlexible } from '../protocol/apis/types';
+import { Reader } from '../protocol/Reader';
+import { Writer } from '../protocol/Writer';
+
+interface Pending {
+  resolve: (r: Reader) => void;
+  reject: (e: Error) => void;
+  responseHeaderVersion: number;
+  timer: NodeJS.Timeout;
+}
+
+export class DisconnectedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DisconnectedError';
+  }
+}
+
+/**
+ * A broker-to-broker Kafka connection (kafka.clients.NetworkClient in spirit): one socket, pipelined
+ * requests matched by correlation id, each with a timeout. Used by the controller channel and, later,
+ * replica fetchers. Reconnects lazily on the next request after a failure.
+ */
+export class NetworkClient {
+  private sock: net.Socket | null = null;
+  private connecting: Promise<net.Socket> | null = null;
+  private decoder: FrameDecoder | null = null;
+  private pending = new Map<number, Pending>();
+  private nextCorrelationId = 0;
+  private closed = false;
+
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    private readonly clientId: string,
+    private readonly requestTimeoutMs: number,
+    private readonly connectTimeoutMs = 10000,
+  ) {}
+
+  get isConnected(): boolean {
+    return this.sock !== null;
+  }
+
+  private connect(): Promise<net.Socket> {
+    if (this.sock) return Promise.resolve(this.sock);
+    if (this.connecting) return this.connecting;
+    this.connecting = new Promise<net.Socket>((resolve, reject) => {
+      const sock = net.connect({ host: this.host, port: this.port, noDelay: true });
+      const timer = setTimeout(() => {
+        sock.destroy();
+        reject(new DisconnectedError(`connection to ${this.host}:${this.port} timed out`));
+      }, this.connectTimeoutMs);
+      sock.once('connect', () => {
+        clearTimeout(timer);
+        this.sock = sock;
+        this.decoder = new FrameDecoder(Number.MAX_SAFE_INTEGER);
+        sock.on('data', (chunk: Buffer) => this.onData(chunk));
+        sock.on('close', () => this.onClose(`connection to ${this.host}:${this.port} closed`));
+        resolve(sock);
+      });
+      sock.once('error', (err) => {
+        clearTimeout(timer);
+        this.onClose(err.message);
+        reject(new DisconnectedError(`cannot connect to ${this.host}:${this.port}: ${err.message}`));
+      });
+    }).finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+
+  private onData(chunk: Buffer): void {
+    let frames: Buffer[];
+    try {
+      frames = this.decoder!.push(chunk);
+    } catch (e) {
+      this.sock?.destroy();
+      return;
+    }
+    for (const f of frames) {
+      const correlationId = f.readInt32BE(0);
+      const p = this.pending.get(correlationId);
+      if (!p) continue;
+      this.pending.delete(correlationId);
+      clearTimeout(p.timer);
+      const r = new Reader(f);
+      try {
+        decodeResponseHeader(r, p.responseHeaderVersion);
+        p.resolve(r);
+      } catch (e) {
+        p.reject(e as Error);
+      }
+    }
+  }
+
+  private onClose(reason: string): void {
+    this.sock?.destroy();
+    this.sock = null;
+    this.decoder = null;
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) {
+      clearTimeout(p.timer);
+      p.reject(new DisconnectedError(reason));
+    }
+  }
+
+  /** Sends one request and resolves with its decoded response. */
+  async send<Req, Res>(codec: ApiCodec<Req, Res>, version: number, request: Req): Promise<Res> {
+    if (this.closed) throw new DisconnectedError('client closed');
+    const sock = await this.connect();
+    const flexible = isFlexible(codec, version);
+    const correlationId = this.nextCorrelationId++ & 0x7fffffff;
+    const w = new Writer(256);
+    w.int32(0); // size, patched below
+    encodeRequestHeader(w, { apiKey: codec.apiKey, apiVersion: version, correlationId, clientId: this.clientId }, requestHeaderVersion(codec.apiKey, version, flexible));
+    codec.encodeRequest(w, version, request);
+    const buf = w.toBuffer();
+    buf.writeInt32BE(buf.length - 4, 0);
+    const reader = await new Promise<Reader>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(correlationId);
+        reject(new DisconnectedError(`request ${codec.name} to ${this.host}:${this.port} timed out after ${this.requestTimeoutMs} ms`));
+        // Kafka disconnects on a request timeout: responses on this socket can no longer be trusted.
+        this.onClose('request timed out');
+      }, this.requestTimeoutMs);
+      this.pending.set(correlationId, { resolve, reject, responseHeaderVersion: responseHeaderVersion(codec.apiKey, flexible), timer });
+      sock.write(buf);
+    });
+    return codec.decodeResponse(reader, version);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.onClose('client closed');
+  }
+}

@@ -1,0 +1,251 @@
+import * as net from 'net';
+import { getLogger, Logger } from '../common/logger';
+import { FrameDecoder } from '../protocol/FrameDecoder';
+import {
+  decodeRequestHeader, encodeResponseHeader, peekRequestPrefix, requestHeaderVersion, responseHeaderVersion,
+} from '../protocol/headers';
+import { Reader } from '../protocol/Reader';
+import { Writer } from '../protocol/Writer';
+import { API_NAMES, ApiKey } from '../protocol/apiKeys';
+import { CloseConnectionError, HandlerResult, RequestContext, ResponseBody } from './RequestContext';
+
+export interface ListenerSpec {
+  listenerName: string;
+  host: string; // '' = all interfaces
+  port: number; // 0 = ephemeral
+}
+
+/** What the SocketServer needs from the API layer (KafkaApis). */
+export interface RequestHandler {
+  /** undefined when (key, version) is not served: Apache then closes the connection (protocol.md §5.3). */
+  isFlexible(apiKey: number, apiVersion: number): boolean | undefined;
+  handle(ctx: RequestContext, body: Reader): HandlerResult;
+}
+
+interface Slot {
+  done: boolean;
+  correlationId: number;
+  responseHeaderVersion: number;
+  body: ResponseBody;
+}
+
+const MAX_INFLIGHT_PER_CONNECTION = 512;
+
+/**
+ * Kafka's SocketServer: accepts connections on each listener, frames requests (socket.request.max.bytes),
+ * hands them to KafkaApis and writes responses in request order per connection. A malformed request
+ * closes only that connection, after logging who sent it and why.
+ */
+export class SocketServer {
+  private servers: net.Server[] = [];
+  private connections = new Set<KafkaConnection>();
+  readonly boundPorts = new Map<string, number>();
+  private readonly log: Logger;
+  private nextConnId = 0;
+
+  constructor(
+    private readonly brokerId: number,
+    private readonly maxRequestSize: number,
+    private readonly idleTimeoutMs: number,
+    private readonly handler: RequestHandler,
+  ) {
+    this.log = getLogger('kafka.network.SocketServer', `[SocketServer listenerType=ZK_BROKER, nodeId=${brokerId}] `);
+  }
+
+  async startup(listeners: ListenerSpec[]): Promise<void> {
+    for (const l of listeners) {
+      const server = net.createServer({ noDelay: true }, (sock) => this.accept(l.listenerName, sock));
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ host: l.host === '' ? undefined : l.host, port: l.port, backlog: 511 }, () => {
+          server.removeListener('error', reject);
+          resolve();
+        });
+      });
+      const addr = server.address() as net.AddressInfo;
+      this.boundPorts.set(l.listenerName, addr.port);
+      this.servers.push(server);
+      this.log.info(`Created data-plane acceptor and processors for endpoint : ListenerName(${l.listenerName})`);
+    }
+  }
+
+  private accept(listenerName: string, sock: net.Socket): void {
+    const id = `${sock.localAddress}:${sock.localPort}-${sock.remoteAddress}:${sock.remotePort}-${this.nextConnId++}`;
+    const conn = new KafkaConnection(id, listenerName, sock, this);
+    this.connections.add(conn);
+    sock.on('close', () => this.connections.delete(conn));
+    if (this.idleTimeoutMs > 0) {
+      sock.setTimeout(this.idleTimeoutMs, () => {
+        this.log.debug(`Closing idle connection ${id}`);
+        sock.destroy();
+      });
+    }
+  }
+
+  /** Called by connections. */
+  frameError(conn: KafkaConnection, reason: string): void {
+    this.log.warn(`Closing socket connection to /${conn.remote} (listener ${conn.listenerName}) due to invalid request: ${reason}`);
+    conn.close();
+  }
+
+  get requestHandler(): RequestHandler {
+    return this.handler;
+  }
+
+  get maxFrameSize(): number {
+    return this.maxRequestSize;
+  }
+
+  logger(): Logger {
+    return this.log;
+  }
+
+  async shutdown(): Promise<void> {
+    this.log.info('Stopping socket server request processors');
+    await Promise.all(
+      this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
+    );
+    for (const c of this.connections) c.close();
+    this.servers = [];
+    this.log.info('Stopped socket server request processors');
+  }
+}
+
+class KafkaConnection {
+  private readonly decoder: FrameDecoder;
+  private readonly queue: Slot[] = [];
+  private closed = false;
+  private paused = false;
+  readonly remote: string;
+
+  constructor(
+    readonly id: string,
+    readonly listenerName: string,
+    private readonly sock: net.Socket,
+    private readonly server: SocketServer,
+  ) {
+    this.remote = `${sock.remoteAddress}:${sock.remotePort}`;
+    this.decoder = new FrameDecoder(server.maxFrameSize);
+    sock.on('data', (chunk: Buffer) => this.onData(chunk));
+    sock.on('error', (err) => server.logger().debug(`Connection ${id} error: ${err.message}`));
+    sock.on('close', () => {
+      this.closed = true;
+    });
+    sock.on('drain', () => this.maybeResume());
+  }
+
+  close(): void {
+    this.closed = true;
+    this.sock.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    let frames: Buffer[];
+    try {
+      frames = this.decoder.push(chunk);
+    } catch (e) {
+      this.server.frameError(this, (e as Error).message);
+      return;
+    }
+    for (const frame of frames) {
+      if (this.closed) return;
+      this.onFrame(frame);
+    }
+    if (this.queue.length >= MAX_INFLIGHT_PER_CONNECTION && !this.paused) {
+      this.paused = true;
+      this.sock.pause();
+    }
+  }
+
+  private onFrame(frame: Buffer): void {
+    const handler = this.server.requestHandler;
+    let slot: Slot;
+    let result: HandlerResult;
+    try {
+      const prefix = peekRequestPrefix(frame);
+      let flexible = handler.isFlexible(prefix.apiKey, prefix.apiVersion);
+      if (flexible === undefined) {
+        if (prefix.apiKey !== ApiKey.ApiVersions) {
+          const name = API_NAMES[prefix.apiKey] ?? `unknown API key ${prefix.apiKey}`;
+          this.server.frameError(this, `unsupported version ${prefix.apiVersion} of ${name}`);
+          return;
+        }
+        // ApiVersions above our max: its header is parsed as v2 (future versions are flexible), body ignored.
+        flexible = true;
+      }
+      const r = new Reader(frame);
+      const header = decodeRequestHeader(r, requestHeaderVersion(prefix.apiKey, prefix.apiVersion, flexible));
+      slot = {
+        done: false,
+        correlationId: header.correlationId,
+        responseHeaderVersion: responseHeaderVersion(header.apiKey, flexible),
+        body: null,
+      };
+      const ctx: RequestContext = {
+        header,
+        listenerName: this.listenerName,
+        clientAddress: this.sock.remoteAddress ?? '',
+        connectionId: this.id,
+      };
+      result = handler.handle(ctx, r);
+    } catch (e) {
+      if (e instanceof CloseConnectionError) {
+        this.server.logger().info(`Closing connection to ${this.remote}: ${e.message}`);
+        this.close();
+      } else {
+        this.server.frameError(this, (e as Error).message);
+      }
+      return;
+    }
+    this.queue.push(slot);
+    if (result === null || Array.isArray(result)) {
+      slot.body = result;
+      slot.done = true;
+      this.flush();
+    } else {
+      result.then(
+        (body) => {
+          slot.body = body;
+          slot.done = true;
+          this.flush();
+        },
+        (err: Error) => {
+          this.server.logger().error(`Error processing request from ${this.remote}`, err);
+          this.close();
+        },
+      );
+    }
+  }
+
+  private flush(): void {
+    if (this.closed) return;
+    if (this.queue.length === 0 || !this.queue[0].done) return;
+    this.sock.cork();
+    while (this.queue.length > 0 && this.queue[0].done) {
+      const slot = this.queue.shift()!;
+      if (slot.body === null) continue; // acks=0 produce: no response at all
+      const w = new Writer(16);
+      let size = 4 + (slot.responseHeaderVersion >= 1 ? 1 : 0);
+      for (const b of slot.body) size += b.length;
+      w.int32(size);
+      encodeResponseHeader(w, slot.correlationId, slot.responseHeaderVersion);
+      this.sock.write(w.toBuffer());
+      for (const b of slot.body) this.sock.write(b);
+    }
+    this.sock.uncork();
+    if (this.sock.writableNeedDrain && !this.paused) {
+      // The client is not reading its responses: stop reading its requests until it does.
+      this.paused = true;
+      this.sock.pause();
+    } else {
+      this.maybeResume();
+    }
+  }
+
+  private maybeResume(): void {
+    if (this.paused && this.queue.length < MAX_INFLIGHT_PER_CONNECTION / 2 && !this.sock.writableNeedDrain) {
+      this.paused = false;
+      this.sock.resume();
+    }
+  }
+}

@@ -1,0 +1,124 @@
+import { getLogger, Logger } from '../common/logger';
+import { HandlerResult, RequestContext, ResponseBody } from '../network/RequestContext';
+import { CreateTopicsApi, MetadataApi } from '../protocol/apis';
+import { MetadataRequest, MetadataResponseTopic } from '../protocol/apis/03-metadata';
+import { CreateTopicsRequest } from '../protocol/apis/19-create-topics';
+import { ErrorCode } from '../protocol/errors';
+import { Reader } from '../protocol/Reader';
+import * as Topic from '../admin/Topic';
+import { encodeResponse, KafkaApisDeps } from './KafkaApis';
+
+/** Metadata and topic administration requests of KafkaApis. */
+export class AdminApis {
+  private readonly log: Logger;
+
+  constructor(private readonly deps: KafkaApisDeps) {
+    this.log = getLogger('kafka.server.KafkaApis', `[KafkaApi-${deps.config.brokerId}] `);
+  }
+
+  /**
+   * Metadata (KafkaApis.handleTopicMetadataRequest, ZK mode): brokers reachable on the listener the
+   * request came in on, controller id from the controller's UpdateMetadata, and auto-creation of
+   * unknown topics when allowed (v0-3 always ask for it; v4+ say so explicitly).
+   */
+  handleMetadata(ctx: RequestContext, r: Reader): HandlerResult {
+    const v = ctx.header.apiVersion;
+    const req: MetadataRequest = MetadataApi.decodeRequest(r, v);
+    const cache = this.deps.metadataCache;
+    const allTopics = req.topics === null || (v === 0 && req.topics.length === 0);
+    const names = allTopics ? cache.allTopics() : [...new Set(req.topics!.map((t) => t.name))];
+    const unknown = names.filter((n) => !cache.contains(n));
+    const build = (creationErrors: Map<string, number>): ResponseBody => {
+      const topics: MetadataResponseTopic[] = names.map((name) => this.topicMetadata(name, ctx.listenerName, v, creationErrors));
+      const brokers = cache.aliveBrokers().flatMap((b) => {
+        const ep = b.endpoints.find((e) => e.listener === ctx.listenerName);
+        return ep ? [{ nodeId: b.id, host: ep.host, port: ep.port, rack: b.rack }] : [];
+      });
+      return encodeResponse(MetadataApi, v, {
+        throttleTimeMs: 0,
+        brokers,
+        clusterId: this.deps.clusterId,
+        controllerId: cache.controllerId ?? -1,
+        topics,
+      });
+    };
+    const autoCreate = this.deps.config.autoCreateTopicsEnable && req.allowAutoTopicCreation && !allTopics;
+    if (!autoCreate || unknown.length === 0) return build(new Map());
+    return (async () => {
+      const errors = new Map<string, number>();
+      for (const name of unknown) {
+        try {
+          Topic.validate(name);
+        } catch {
+          errors.set(name, ErrorCode.INVALID_TOPIC_EXCEPTION);
+          continue;
+        }
+        const code = await this.deps.adminManager.autoCreateTopic(name);
+        // Being created (or just created by someone else): LEADER_NOT_AVAILABLE until the controller elects leaders.
+        errors.set(name, code === ErrorCode.NONE || code === ErrorCode.TOPIC_ALREADY_EXISTS ? ErrorCode.LEADER_NOT_AVAILABLE : code);
+      }
+      return build(errors);
+    })();
+  }
+
+  private topicMetadata(name: string, listener: string, v: number, creationErrors: Map<string, number>): MetadataResponseTopic {
+    const cache = this.deps.metadataCache;
+    const parts = cache.partitions(name);
+    const isInternal = Topic.isInternal(name);
+    if (!parts) {
+      return { errorCode: creationErrors.get(name) ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, isInternal, partitions: [] };
+    }
+    const alive = (id: number) => cache.endpointFor(id, listener) !== undefined;
+    const partitions = [...parts.values()]
+      .sort((a, b) => a.partitionIndex - b.partitionIndex)
+      .map((st) => {
+        let errorCode: number = ErrorCode.NONE;
+        let replicaNodes = st.replicas;
+        let isrNodes = st.isr;
+        if (st.leader < 0 || !alive(st.leader)) {
+          errorCode = ErrorCode.LEADER_NOT_AVAILABLE;
+        } else if (v === 0 && (st.replicas.some((id) => !alive(id)) || st.isr.some((id) => !alive(id)))) {
+          // v0 clients get only live replicas and REPLICA_NOT_AVAILABLE (errorUnavailableEndpoints).
+          errorCode = ErrorCode.REPLICA_NOT_AVAILABLE;
+          replicaNodes = st.replicas.filter(alive);
+          isrNodes = st.isr.filter(alive);
+        }
+        return {
+          errorCode,
+          partitionIndex: st.partitionIndex,
+          leaderId: errorCode === ErrorCode.LEADER_NOT_AVAILABLE ? -1 : st.leader,
+          replicaNodes,
+          isrNodes,
+          offlineReplicas: st.offlineReplicas,
+        };
+      });
+    return { errorCode: ErrorCode.NONE, name, isInternal, partitions };
+  }
+
+  /** CreateTopics must reach the controller (NOT_CONTROLLER otherwise), as in Kafka's ZK mode. */
+  async handleCreateTopics(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
+    const v = ctx.header.apiVersion;
+    const req: CreateTopicsRequest = CreateTopicsApi.decodeRequest(r, v);
+    if (!this.deps.controller.isActive()) {
+      return encodeResponse(CreateTopicsApi, v, {
+        throttleTimeMs: 0,
+        topics: req.topics.map((t) => ({ name: t.name, errorCode: ErrorCode.NOT_CONTROLLER, errorMessage: null })),
+      });
+    }
+    const counts = new Map<string, number>();
+    for (const t of req.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
+    const dups = [...counts].filter(([, n]) => n > 1).map(([name]) => name);
+    const valid = req.topics.filter((t) => !dups.includes(t.name));
+    const results = await this.deps.adminManager.createTopics(valid, req.validateOnly, req.timeoutMs);
+    const byName = new Map(results.map((x) => [x.name, x]));
+    const topics = req.topics.map((t) =>
+      dups.includes(t.name)
+        ? { name: t.name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Create topics request from client \`${ctx.header.clientId}\` contains multiple entries for the following topics: ${dups.join(',')}` }
+        : byName.get(t.name)!,
+    );
+    const seen = new Set<string>();
+    const unique = topics.filter((t) => (seen.has(t.name) ? false : (seen.add(t.name), true)));
+    this.log.debug(`CreateTopics from ${ctx.header.clientId}: ${unique.map((t) => `${t.name}=${t.errorCode}`).join(', ')}`);
+    return encodeResponse(CreateTopicsApi, v, { throttleTimeMs: 0, topics: unique });
+  }
+}

@@ -1,0 +1,225 @@
+import { getLogger, Logger } from '../common/logger';
+import { RequestContext, HandlerResult, ResponseBody } from '../network/RequestContext';
+import { RequestHandler } from '../network/SocketServer';
+import { ApiKey } from '../protocol/apiKeys';
+import {
+  API_CODECS, ApiVersionsApi, ControlledShutdownApi, LeaderAndIsrApi, StopReplicaApi, UpdateMetadataApi,
+} from '../protocol/apis';
+import { encodeApiVersionsUnsupportedResponse } from '../protocol/apis/18-api-versions';
+import { ApiCodec, isFlexible } from '../protocol/apis/types';
+import { LeaderAndIsrRequest } from '../protocol/apis/04-leader-and-isr';
+import { StopReplicaRequest } from '../protocol/apis/05-stop-replica';
+import { UpdateMetadataRequest } from '../protocol/apis/06-update-metadata';
+import { ControlledShutdownRequest } from '../protocol/apis/07-controlled-shutdown';
+import { ErrorCode } from '../protocol/errors';
+import { Reader } from '../protocol/Reader';
+import { Writer } from '../protocol/Writer';
+import { DataPlaneApis } from './DataPlaneApis';
+import { AdminApis } from './AdminApis';
+import { KafkaConfig } from './KafkaConfig';
+import { CachedBroker, CachedPartitionState, MetadataCache } from './MetadataCache';
+import { ReplicaManager } from './ReplicaManager';
+import { ZkAdminManager } from './ZkAdminManager';
+
+/** What KafkaApis needs from the controller living in this broker. */
+export interface ControllerHandle {
+  isActive(): boolean;
+  controlledShutdown(brokerId: number, brokerEpoch: number): Promise<{ errorCode: number; remaining: Array<{ topic: string; partition: number }> }>;
+}
+
+export interface KafkaApisDeps {
+  config: KafkaConfig;
+  clusterId: string;
+  brokerEpoch: () => number;
+  metadataCache: MetadataCache;
+  replicaManager: ReplicaManager;
+  adminManager: ZkAdminManager;
+  controller: ControllerHandle;
+  /** Reads /config/topics/<t> for topics this broker does not know yet (their logs need the overrides). */
+  loadTopicConfigs: (topics: string[]) => Promise<void>;
+}
+
+type Handler = (ctx: RequestContext, r: Reader) => HandlerResult;
+
+export function encodeResponse<Res>(codec: ApiCodec<unknown, Res>, version: number, res: Res): Buffer[] {
+  const w = new Writer(256);
+  codec.encodeResponse(w, version, res);
+  return w.toBuffers();
+}
+
+/**
+ * kafka.server.KafkaApis: decodes each request with its API codec, does the work through the
+ * replica manager, admin manager, metadata cache or controller, and encodes the response.
+ */
+export class KafkaApis implements RequestHandler {
+  private readonly handlers = new Map<number, Handler>();
+  private readonly log: Logger;
+  private readonly stateChangeLog: Logger;
+  private readonly dataPlane: DataPlaneApis;
+  private readonly admin: AdminApis;
+
+  constructor(private readonly deps: KafkaApisDeps) {
+    this.log = getLogger('kafka.server.KafkaApis', `[KafkaApi-${deps.config.brokerId}] `);
+    this.stateChangeLog = getLogger('state.change.logger', `[Broker id=${deps.config.brokerId}] `);
+    this.dataPlane = new DataPlaneApis(deps.replicaManager);
+    this.admin = new AdminApis(deps);
+    this.handlers.set(ApiKey.ApiVersions, (ctx, r) => this.handleApiVersions(ctx, r));
+    this.handlers.set(ApiKey.Produce, (ctx, r) => this.dataPlane.handleProduce(ctx, r));
+    this.handlers.set(ApiKey.Fetch, (ctx, r) => this.dataPlane.handleFetch(ctx, r));
+    this.handlers.set(ApiKey.ListOffsets, (ctx, r) => this.dataPlane.handleListOffsets(ctx, r));
+    this.handlers.set(ApiKey.Metadata, (ctx, r) => this.admin.handleMetadata(ctx, r));
+    this.handlers.set(ApiKey.CreateTopics, (ctx, r) => this.admin.handleCreateTopics(ctx, r));
+    this.handlers.set(ApiKey.LeaderAndIsr, (ctx, r) => this.handleLeaderAndIsr(ctx, r));
+    this.handlers.set(ApiKey.UpdateMetadata, (ctx, r) => this.handleUpdateMetadata(ctx, r));
+    this.handlers.set(ApiKey.StopReplica, (ctx, r) => this.handleStopReplica(ctx, r));
+    this.handlers.set(ApiKey.ControlledShutdown, (ctx, r) => this.handleControlledShutdown(ctx, r));
+  }
+
+  /** The ranges we advertise: every API that has both a codec and a handler. */
+  supportedApis(): Array<{ apiKey: number; minVersion: number; maxVersion: number }> {
+    const out: Array<{ apiKey: number; minVersion: number; maxVersion: number }> = [];
+    for (const key of [...this.handlers.keys()].sort((a, b) => a - b)) {
+      const c = API_CODECS.get(key);
+      if (c) out.push({ apiKey: key, minVersion: c.minVersion, maxVersion: c.maxVersion });
+    }
+    return out;
+  }
+
+  isFlexible(apiKey: number, apiVersion: number): boolean | undefined {
+    const c = API_CODECS.get(apiKey);
+    if (!c || !this.handlers.has(apiKey) || apiVersion < c.minVersion || apiVersion > c.maxVersion) return undefined;
+    return isFlexible(c, apiVersion);
+  }
+
+  handle(ctx: RequestContext, r: Reader): HandlerResult {
+    const h = this.handlers.get(ctx.header.apiKey)!;
+    return h(ctx, r);
+  }
+
+  private handleApiVersions(ctx: RequestContext, r: Reader): ResponseBody {
+    const v = ctx.header.apiVersion;
+    if (v > ApiVersionsApi.maxVersion) {
+      const w = new Writer(32);
+      encodeApiVersionsUnsupportedResponse(w, ApiVersionsApi.maxVersion);
+      return w.toBuffers();
+    }
+    ApiVersionsApi.decodeRequest(r, v);
+    return encodeResponse(ApiVersionsApi, v, { errorCode: ErrorCode.NONE, apiKeys: this.supportedApis(), throttleTimeMs: 0 });
+  }
+
+  // ---------------------------------------------------------------- controller -> broker
+
+  /** zk-mode.md §5.3: a request from an older controller or for an older incarnation of us is refused. */
+  private fencingError(controllerEpoch: number, brokerEpoch: number): number {
+    if (controllerEpoch < this.deps.replicaManager.controllerEpoch) return ErrorCode.STALE_CONTROLLER_EPOCH;
+    if (brokerEpoch >= 0 && brokerEpoch < this.deps.brokerEpoch()) return ErrorCode.STALE_BROKER_EPOCH;
+    return ErrorCode.NONE;
+  }
+
+  private async handleLeaderAndIsr(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
+    const v = ctx.header.apiVersion;
+    const req: LeaderAndIsrRequest = LeaderAndIsrApi.decodeRequest(r, v);
+    const fenced = this.fencingError(req.controllerEpoch, req.brokerEpoch);
+    if (fenced !== ErrorCode.NONE) {
+      this.stateChangeLog.warn(`Received LeaderAndIsr request with stale epochs (controller epoch ${req.controllerEpoch}, broker epoch ${req.brokerEpoch}): ${fenced === ErrorCode.STALE_CONTROLLER_EPOCH ? 'STALE_CONTROLLER_EPOCH' : 'STALE_BROKER_EPOCH'}`);
+      return encodeResponse(LeaderAndIsrApi, v, { errorCode: fenced, partitionErrors: [], topics: [] });
+    }
+    const topics = v >= 2
+      ? req.topicStates
+      : [{ topicName: '', topicId: Buffer.alloc(16), partitionStates: req.ungroupedPartitionStates }];
+    const states = topics.flatMap((t) =>
+      t.partitionStates.map((p) => ({
+        topic: v >= 2 ? t.topicName : p.topicName,
+        partition: p.partitionIndex,
+        topicId: t.topicId.equals(Buffer.alloc(16)) ? null : t.topicId,
+        state: {
+          controllerEpoch: p.controllerEpoch, leader: p.leader, leaderEpoch: p.leaderEpoch, isr: p.isr,
+          partitionEpoch: p.partitionEpoch, replicas: p.replicas, addingReplicas: p.addingReplicas,
+          removingReplicas: p.removingReplicas, isNew: p.isNew,
+        },
+      })),
+    );
+    await this.deps.loadTopicConfigs([...new Set(states.map((s) => s.topic))]);
+    const result = this.deps.replicaManager.becomeLeaderOrFollower(req.controllerId, req.controllerEpoch, states);
+    const errs = result.partitionErrors.map((e) => ({ topicName: e.topic, partitionIndex: e.partition, errorCode: e.errorCode }));
+    const byTopic = new Map<string, Buffer>(topics.map((t) => [t.topicName, t.topicId]));
+    const grouped = new Map<string, typeof errs>();
+    for (const e of errs) {
+      const list = grouped.get(e.topicName) ?? [];
+      list.push(e);
+      grouped.set(e.topicName, list);
+    }
+    return encodeResponse(LeaderAndIsrApi, v, {
+      errorCode: result.errorCode,
+      partitionErrors: v < 5 ? errs : [],
+      topics: v >= 5 ? [...grouped].map(([t, list]) => ({ topicId: byTopic.get(t) ?? Buffer.alloc(16), partitionErrors: list })) : [],
+    });
+  }
+
+  private handleUpdateMetadata(ctx: RequestContext, r: Reader): ResponseBody {
+    const v = ctx.header.apiVersion;
+    const req: UpdateMetadataRequest = UpdateMetadataApi.decodeRequest(r, v);
+    const fenced = this.fencingError(req.controllerEpoch, req.brokerEpoch);
+    if (fenced !== ErrorCode.NONE) return encodeResponse(UpdateMetadataApi, v, { errorCode: fenced });
+    this.deps.replicaManager.controllerEpoch = req.controllerEpoch;
+    const brokers: CachedBroker[] = req.liveBrokers.map((b) => ({
+      id: b.id,
+      rack: b.rack,
+      endpoints: v === 0
+        ? [{ listener: 'PLAINTEXT', host: b.v0Host, port: b.v0Port, securityProtocol: 0 }]
+        : b.endpoints.map((e) => ({ listener: e.listener || 'PLAINTEXT', host: e.host, port: e.port, securityProtocol: e.securityProtocol })),
+    }));
+    const topicIds = new Map<string, Buffer>();
+    const states: CachedPartitionState[] = [];
+    const topicStates = v >= 5
+      ? req.topicStates
+      : [{ topicName: '', topicId: Buffer.alloc(16), partitionStates: req.ungroupedPartitionStates }];
+    for (const t of topicStates) {
+      if (v >= 5 && !t.topicId.equals(Buffer.alloc(16))) topicIds.set(t.topicName, t.topicId);
+      for (const p of t.partitionStates) states.push({ ...p, topicName: v >= 5 ? t.topicName : p.topicName });
+    }
+    this.deps.metadataCache.update(req.controllerId, brokers, states, topicIds);
+    return encodeResponse(UpdateMetadataApi, v, { errorCode: ErrorCode.NONE });
+  }
+
+  private handleStopReplica(ctx: RequestContext, r: Reader): ResponseBody {
+    const v = ctx.header.apiVersion;
+    const req: StopReplicaRequest = StopReplicaApi.decodeRequest(r, v);
+    const fenced = this.fencingError(req.controllerEpoch, req.brokerEpoch);
+    if (fenced !== ErrorCode.NONE) return encodeResponse(StopReplicaApi, v, { errorCode: fenced, partitionErrors: [] });
+    let parts: Array<{ topic: string; partition: number; leaderEpoch: number; deletePartition: boolean }>;
+    if (v >= 3) {
+      parts = req.topicStates.flatMap((t) => t.partitionStates.map((p) => ({
+        topic: t.topicName, partition: p.partitionIndex, leaderEpoch: p.leaderEpoch, deletePartition: p.deletePartition,
+      })));
+    } else if (v >= 1) {
+      parts = req.topics.flatMap((t) => t.partitionIndexes.map((i) => ({
+        topic: t.name, partition: i, leaderEpoch: -1, deletePartition: req.deletePartitions,
+      })));
+    } else {
+      parts = req.ungroupedPartitions.map((p) => ({
+        topic: p.topicName, partition: p.partitionIndex, leaderEpoch: -1, deletePartition: req.deletePartitions,
+      }));
+    }
+    const result = this.deps.replicaManager.stopReplicas(req.controllerId, req.controllerEpoch, parts);
+    return encodeResponse(StopReplicaApi, v, {
+      errorCode: result.errorCode,
+      partitionErrors: result.partitionErrors.map((e) => ({ topicName: e.topic, partitionIndex: e.partition, errorCode: e.errorCode })),
+    });
+  }
+
+  private async handleControlledShutdown(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
+    const v = ctx.header.apiVersion;
+    const req: ControlledShutdownRequest = ControlledShutdownApi.decodeRequest(r, v);
+    // Kafka throws ControllerMovedException here, which Errors maps to STALE_CONTROLLER_EPOCH (zk-mode.md §5.4).
+    if (!this.deps.controller.isActive()) {
+      return encodeResponse(ControlledShutdownApi, v, { errorCode: ErrorCode.STALE_CONTROLLER_EPOCH, remainingPartitions: [] });
+    }
+    const res = await this.deps.controller.controlledShutdown(req.brokerId, v >= 2 ? req.brokerEpoch : -1);
+    this.log.info(`Controlled shutdown of broker ${req.brokerId}: ${res.remaining.length} partitions remaining`);
+    return encodeResponse(ControlledShutdownApi, v, {
+      errorCode: res.errorCode,
+      remainingPartitions: res.remaining.map((p) => ({ topicName: p.topic, partitionIndex: p.partition })),
+    });
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The broker's view of the cluster, filled by the controller's UpdateMetadata requests
+ * (kafka.server.metadata.ZkMetadataCache). Metadata, CreateTopics and the replica manager read it.
+ */
+export interface BrokerEndpoint {
+  listener: string;
+  host: string;
+  port: number;
+  securityProtocol: number;
+}
+
+export interface CachedBroker {
+  id: number;
+  endpoints: BrokerEndpoint[];
+  rack: string | null;
+}
+
+export interface CachedPartitionState {
+  topicName: string;
+  partitionIndex: number;
+  controllerEpoch: number;
+  leader: number;
+  leaderEpoch: number;
+  isr: number[];
+  zkVersion: number;
+  replicas: number[];
+  offlineReplicas: number[];
+}
+
+/** Leader value the controller sends for partitions of a topic being deleted. */
+export const LEADER_DURING_DELETE = -2;
+
+export class MetadataCache {
+  private brokers = new Map<number, CachedBroker>();
+  private topics = new Map<string, Map<number, CachedPartitionState>>();
+  private topicIds = new Map<string, Buffer>();
+  private controllerIdValue: number | null = null;
+  private listeners: Array<() => void> = [];
+
+  constructor(readonly brokerId: number) {}
+
+  get controllerId(): number | null {
+    return this.controllerIdValue;
+  }
+
+  /** Applies an UpdateMetadata request (already fenced by controller epoch). Returns deleted partitions. */
+  update(
+    controllerId: number,
+    liveBrokers: CachedBroker[],
+    states: CachedPartitionState[],
+    topicIds: Map<string, Buffer>,
+  ): Array<{ topic: string; partition: number }> {
+    this.controllerIdValue = controllerId;
+    this.brokers = new Map(liveBrokers.map((b) => [b.id, b]));
+    for (const [t, id] of topicIds) this.topicIds.set(t, id);
+    const deleted: Array<{ topic: string; partition: number }> = [];
+    for (const st of states) {
+      if (st.leader === LEADER_DURING_DELETE) {
+        const parts = this.topics.get(st.topicName);
+        if (parts) {
+          parts.delete(st.partitionIndex);
+          deleted.push({ topic: st.topicName, partition: st.partitionIndex });
+          if (parts.size === 0) {
+            this.topics.delete(st.topicName);
+            this.topicIds.delete(st.topicName);
+          }
+        }
+        continue;
+      }
+      let parts = this.topics.get(st.topicName);
+      if (!parts) {
+        parts = new Map();
+        this.topics.set(st.topicName, parts);
+      }
+      parts.set(st.partitionIndex, st);
+    }
+    for (const l of this.listeners) l();
+    return deleted;
+  }
+
+  /** Called after every update (waiters for topic creation use it). */
+  onUpdate(fn: () => void): () => void {
+    this.listeners.push(fn);
+    return () => {
+      this.listeners = this.listeners.filter((f) => f !== fn);
+    };
+  }
+
+  aliveBrokers(): CachedBroker[] {
+    return [...this.brokers.values()];
+  }
+
+  aliveBrokerIds(): number[] {
+    return [...this.brokers.keys()];
+  }
+
+  getAliveBroker(id: number): CachedBroker | undefined {
+    return this.brokers.get(id);
+  }
+
+  endpointFor(brokerId: number, listener: string): BrokerEndpoint | undefined {
+    return this.brokers.get(brokerId)?.endpoints.find((e) => e.listener === listener);
+  }
+
+  contains(topic: string): boolean {
+    return this.topics.has(topic);
+  }
+
+  allTopics(): string[] {
+    return [...this.topics.keys()];
+  }
+
+  partitions(topic: string): Map<number, CachedPartitionState> | undefined {
+    return this.topics.get(topic);
+  }
+
+  partitionState(topic: string, partition: number): CachedPartitionState | undefined {
+    return this.topics.get(topic)?.get(partition);
+  }
+
+  topicId(topic: string): Buffer | undefined {
+    return this.topicIds.get(topic);
+  }
+}
