@@ -1,0 +1,438 @@
+/**
+ * kafka.server.KafkaConfig (Apache Kafka 3.7, ZooKeeper mode): parses broker properties against the key table
+ * in KafkaConfigDefs.ts, derives values the way Kafka does (log.retention.ms from minutes/hours, log.roll.ms
+ * from hours, advertised listeners from listeners, log.dirs over log.dir) and runs KafkaConfig.validateValues'
+ * checks. Every error is a ConfigException that names the key.
+ */
+import { LogConfig } from '../log/LogConfig';
+import { ConfigException, ConfigKey, ConfigType, ConfigValue, RawValue, parseType } from './ConfigDef';
+import { EndPoint, listenerListToEndPoints, parseSecurityProtocolMap } from './EndPoint';
+import { KAFKA_CONFIG_DEFS } from './KafkaConfigDefs';
+
+export { ConfigException } from './ConfigDef';
+export { EndPoint } from './EndPoint';
+
+/** The `LogConfig` values a broker applies to logs without topic overrides, plus the other topic-level defaults. */
+export interface BrokerLogDefaults extends LogConfig {
+  segmentJitterMs: number;
+  flushMs: number;
+  retentionBytes: number;
+  retentionMs: number;
+  cleanupPolicy: string[];
+  deleteRetentionMs: number;
+  minCompactionLagMs: number;
+  maxCompactionLagMs: number;
+  fileDeleteDelayMs: number;
+  minCleanableRatio: number;
+  minInSyncReplicas: number;
+  compressionType: string;
+  uncleanLeaderElectionEnable: boolean;
+  preallocate: boolean;
+  messageTimestampType: string;
+  messageDownConversionEnable: boolean;
+}
+
+type Props = Readonly<Record<string, RawValue>>;
+
+const CSV = /\s*,\s*/;
+
+export class KafkaConfig {
+  /** The properties as supplied (after overrides), including unknown keys. */
+  readonly originals: Readonly<Record<string, RawValue>>;
+  private readonly values = new Map<string, ConfigValue>();
+  private readonly texts = new Map<string, string>();
+
+  // ZooKeeper
+  readonly zkConnect: string;
+  readonly zkSessionTimeoutMs: number;
+  readonly zkConnectionTimeoutMs: number;
+  readonly zkEnableSecureAcls: boolean;
+  readonly zkMaxInFlightRequests: number;
+  // General
+  readonly brokerIdGenerationEnable: boolean;
+  readonly maxReservedBrokerId: number;
+  readonly brokerId: number;
+  readonly messageMaxBytes: number;
+  readonly numNetworkThreads: number;
+  readonly numIoThreads: number;
+  readonly backgroundThreads: number;
+  readonly queuedMaxRequests: number;
+  readonly queuedMaxBytes: number;
+  // Socket server
+  readonly listenerSecurityProtocolMap: ReadonlyMap<string, string>;
+  readonly listeners: EndPoint[];
+  readonly advertisedListeners: EndPoint[];
+  readonly interBrokerListenerName: string;
+  readonly interBrokerSecurityProtocol: string;
+  readonly socketSendBufferBytes: number;
+  readonly socketReceiveBufferBytes: number;
+  readonly socketRequestMaxBytes: number;
+  readonly maxConnectionsPerIp: number;
+  readonly maxConnections: number;
+  readonly connectionsMaxIdleMs: number;
+  readonly rack: string | null;
+  // Log
+  readonly numPartitions: number;
+  readonly logDirs: string[];
+  readonly logSegmentBytes: number;
+  readonly logRollTimeMillis: number;
+  readonly logRollTimeJitterMillis: number;
+  readonly logRetentionTimeMillis: number;
+  readonly logRetentionBytes: number;
+  readonly logCleanupIntervalMs: number;
+  readonly logCleanupPolicy: string[];
+  readonly logCleanerEnable: boolean;
+  readonly logCleanerThreads: number;
+  readonly logCleanerDedupeBufferSize: number;
+  readonly logCleanerBackoffMs: number;
+  readonly logCleanerMinCleanRatio: number;
+  readonly logCleanerDeleteRetentionMs: number;
+  readonly logCleanerMinCompactionLagMs: number;
+  readonly logCleanerMaxCompactionLagMs: number;
+  readonly logIndexSizeMaxBytes: number;
+  readonly logIndexIntervalBytes: number;
+  readonly logFlushIntervalMessages: number;
+  readonly logFlushIntervalMs: number;
+  readonly logFlushSchedulerIntervalMs: number;
+  readonly logFlushOffsetCheckpointIntervalMs: number;
+  readonly logFlushStartOffsetCheckpointIntervalMs: number;
+  readonly logDeleteDelayMs: number;
+  readonly logPreAllocateEnable: boolean;
+  readonly logMessageTimestampType: string;
+  readonly logMessageDownConversionEnable: boolean;
+  readonly numRecoveryThreadsPerDataDir: number;
+  readonly autoCreateTopicsEnable: boolean;
+  readonly minInSyncReplicas: number;
+  readonly compressionType: string;
+  readonly deleteTopicEnable: boolean;
+  // Replication
+  readonly controllerSocketTimeoutMs: number;
+  readonly defaultReplicationFactor: number;
+  readonly replicaLagTimeMaxMs: number;
+  readonly replicaSocketTimeoutMs: number;
+  readonly replicaSocketReceiveBufferBytes: number;
+  readonly replicaFetchMaxBytes: number;
+  readonly replicaFetchWaitMaxMs: number;
+  readonly replicaFetchMinBytes: number;
+  readonly replicaFetchResponseMaxBytes: number;
+  readonly replicaFetchBackoffMs: number;
+  readonly numReplicaFetchers: number;
+  readonly replicaHighWatermarkCheckpointIntervalMs: number;
+  readonly autoLeaderRebalanceEnable: boolean;
+  readonly leaderImbalancePerBrokerPercentage: number;
+  readonly leaderImbalanceCheckIntervalSeconds: number;
+  readonly uncleanLeaderElectionEnable: boolean;
+  readonly interBrokerProtocolVersion: string;
+  readonly controlledShutdownEnable: boolean;
+  readonly controlledShutdownMaxRetries: number;
+  readonly controlledShutdownRetryBackoffMs: number;
+  // Group coordinator and offsets
+  readonly groupMinSessionTimeoutMs: number;
+  readonly groupMaxSessionTimeoutMs: number;
+  readonly groupInitialRebalanceDelay: number;
+  readonly groupMaxSize: number;
+  readonly offsetMetadataMaxSize: number;
+  readonly offsetsLoadBufferSize: number;
+  readonly offsetsTopicReplicationFactor: number;
+  readonly offsetsTopicPartitions: number;
+  readonly offsetsTopicSegmentBytes: number;
+  readonly offsetsRetentionMinutes: number;
+  readonly offsetsRetentionCheckIntervalMs: number;
+  readonly offsetCommitTimeoutMs: number;
+  // Transactions and fetch
+  readonly transactionalIdExpirationMs: number;
+  readonly transactionMaxTimeoutMs: number;
+  readonly transactionTopicMinISR: number;
+  readonly transactionTopicReplicationFactor: number;
+  readonly transactionTopicPartitions: number;
+  readonly transactionTopicSegmentBytes: number;
+  readonly maxIncrementalFetchSessionCacheSlots: number;
+  readonly fetchMaxBytes: number;
+
+  static fromProps(props: Props): KafkaConfig {
+    return new KafkaConfig(props);
+  }
+
+  /** Kafka's ConfigDef names, sorted (KafkaConfig.configNames). */
+  static configNames(): string[] {
+    return [...KAFKA_CONFIG_DEFS.keys()].sort();
+  }
+
+  static configKey(name: string): ConfigKey | undefined {
+    return KAFKA_CONFIG_DEFS.get(name);
+  }
+
+  constructor(props: Props) {
+    this.originals = Object.freeze({ ...props });
+    for (const key of KAFKA_CONFIG_DEFS.values()) this.parseKey(key, props);
+
+    this.zkConnect = this.getString('zookeeper.connect') as string;
+    this.zkSessionTimeoutMs = this.getInt('zookeeper.session.timeout.ms');
+    this.zkConnectionTimeoutMs = this.getOptional('zookeeper.connection.timeout.ms') ?? this.zkSessionTimeoutMs;
+    this.zkEnableSecureAcls = this.getBoolean('zookeeper.set.acl');
+    this.zkMaxInFlightRequests = this.getInt('zookeeper.max.in.flight.requests');
+    this.brokerIdGenerationEnable = this.getBoolean('broker.id.generation.enable');
+    this.maxReservedBrokerId = this.getInt('reserved.broker.max.id');
+    this.brokerId = this.getInt('broker.id');
+    this.messageMaxBytes = this.getInt('message.max.bytes');
+    this.numNetworkThreads = this.getInt('num.network.threads');
+    this.numIoThreads = this.getInt('num.io.threads');
+    this.backgroundThreads = this.getInt('background.threads');
+    this.queuedMaxRequests = this.getInt('queued.max.requests');
+    this.queuedMaxBytes = this.getLong('queued.max.request.bytes');
+
+    this.listenerSecurityProtocolMap = parseSecurityProtocolMap(this.getString('listener.security.protocol.map') ?? '');
+    this.listeners = listenerListToEndPoints('listeners', this.getString('listeners') ?? '', this.listenerSecurityProtocolMap, true);
+    const advertised = this.getString('advertised.listeners');
+    this.advertisedListeners = advertised !== null
+      ? listenerListToEndPoints('advertised.listeners', advertised, this.listenerSecurityProtocolMap, false)
+      : this.listeners.map((e) => ({ ...e }));
+    [this.interBrokerListenerName, this.interBrokerSecurityProtocol] = this.interBrokerListener();
+    this.socketSendBufferBytes = this.getInt('socket.send.buffer.bytes');
+    this.socketReceiveBufferBytes = this.getInt('socket.receive.buffer.bytes');
+    this.socketRequestMaxBytes = this.getInt('socket.request.max.bytes');
+    this.maxConnectionsPerIp = this.getInt('max.connections.per.ip');
+    this.maxConnections = this.getInt('max.connections');
+    this.connectionsMaxIdleMs = this.getLong('connections.max.idle.ms');
+    this.rack = this.getString('broker.rack');
+
+    this.numPartitions = this.getInt('num.partitions');
+    // CoreUtils.parseCsvList(Option(log.dirs).getOrElse(log.dir)): log.dirs wins; empty entries dropped.
+    this.logDirs = (this.getString('log.dirs') ?? this.getString('log.dir') ?? '').split(CSV).filter((s) => s !== '');
+    this.logSegmentBytes = this.getInt('log.segment.bytes');
+    this.logRollTimeMillis = this.getOptional('log.roll.ms') ?? 3600000 * this.getInt('log.roll.hours');
+    this.logRollTimeJitterMillis = this.getOptional('log.roll.jitter.ms') ?? 3600000 * this.getInt('log.roll.jitter.hours');
+    this.logRetentionTimeMillis = this.deriveRetentionMs();
+    this.logRetentionBytes = this.getLong('log.retention.bytes');
+    this.logCleanupIntervalMs = this.getLong('log.retention.check.interval.ms');
+    this.logCleanupPolicy = this.getList('log.cleanup.policy');
+    this.logCleanerEnable = this.getBoolean('log.cleaner.enable');
+    this.logCleanerThreads = this.getInt('log.cleaner.threads');
+    this.logCleanerDedupeBufferSize = this.getLong('log.cleaner.dedupe.buffer.size');
+    this.logCleanerBackoffMs = this.getLong('log.cleaner.backoff.ms');
+    this.logCleanerMinCleanRatio = this.getDouble('log.cleaner.min.cleanable.ratio');
+    this.logCleanerDeleteRetentionMs = this.getLong('log.cleaner.delete.retention.ms');
+    this.logCleanerMinCompactionLagMs = this.getLong('log.cleaner.min.compaction.lag.ms');
+    this.logCleanerMaxCompactionLagMs = this.getLong('log.cleaner.max.compaction.lag.ms');
+    this.logIndexSizeMaxBytes = this.getInt('log.index.size.max.bytes');
+    this.logIndexIntervalBytes = this.getInt('log.index.interval.bytes');
+    this.logFlushIntervalMessages = this.getLong('log.flush.interval.messages');
+    this.logFlushSchedulerIntervalMs = this.getLong('log.flush.scheduler.interval.ms');
+    this.logFlushIntervalMs = this.getOptional('log.flush.interval.ms') ?? this.logFlushSchedulerIntervalMs;
+    this.logFlushOffsetCheckpointIntervalMs = this.getInt('log.flush.offset.checkpoint.interval.ms');
+    this.logFlushStartOffsetCheckpointIntervalMs = this.getInt('log.flush.start.offset.checkpoint.interval.ms');
+    this.logDeleteDelayMs = this.getLong('log.segment.delete.delay.ms');
+    this.logPreAllocateEnable = this.getBoolean('log.preallocate');
+    this.logMessageTimestampType = this.getString('log.message.timestamp.type') as string;
+    this.logMessageDownConversionEnable = this.getBoolean('log.message.downconversion.enable');
+    this.numRecoveryThreadsPerDataDir = this.getInt('num.recovery.threads.per.data.dir');
+    this.autoCreateTopicsEnable = this.getBoolean('auto.create.topics.enable');
+    this.minInSyncReplicas = this.getInt('min.insync.replicas');
+    this.compressionType = this.getString('compression.type') as string;
+    this.deleteTopicEnable = this.getBoolean('delete.topic.enable');
+
+    this.controllerSocketTimeoutMs = this.getInt('controller.socket.timeout.ms');
+    this.defaultReplicationFactor = this.getInt('default.replication.factor');
+    this.replicaLagTimeMaxMs = this.getLong('replica.lag.time.max.ms');
+    this.replicaSocketTimeoutMs = this.getInt('replica.socket.timeout.ms');
+    this.replicaSocketReceiveBufferBytes = this.getInt('replica.socket.receive.buffer.bytes');
+    this.replicaFetchMaxBytes = this.getInt('replica.fetch.max.bytes');
+    this.replicaFetchWaitMaxMs = this.getInt('replica.fetch.wait.max.ms');
+    this.replicaFetchMinBytes = this.getInt('replica.fetch.min.bytes');
+    this.replicaFetchResponseMaxBytes = this.getInt('replica.fetch.response.max.bytes');
+    this.replicaFetchBackoffMs = this.getInt('replica.fetch.backoff.ms');
+    this.numReplicaFetchers = this.getInt('num.replica.fetchers');
+    this.replicaHighWatermarkCheckpointIntervalMs = this.getLong('replica.high.watermark.checkpoint.interval.ms');
+    this.autoLeaderRebalanceEnable = this.getBoolean('auto.leader.rebalance.enable');
+    this.leaderImbalancePerBrokerPercentage = this.getInt('leader.imbalance.per.broker.percentage');
+    this.leaderImbalanceCheckIntervalSeconds = this.getLong('leader.imbalance.check.interval.seconds');
+    this.uncleanLeaderElectionEnable = this.getBoolean('unclean.leader.election.enable');
+    this.interBrokerProtocolVersion = this.getString('inter.broker.protocol.version') as string;
+    this.controlledShutdownEnable = this.getBoolean('controlled.shutdown.enable');
+    this.controlledShutdownMaxRetries = this.getInt('controlled.shutdown.max.retries');
+    this.controlledShutdownRetryBackoffMs = this.getLong('controlled.shutdown.retry.backoff.ms');
+
+    this.groupMinSessionTimeoutMs = this.getInt('group.min.session.timeout.ms');
+    this.groupMaxSessionTimeoutMs = this.getInt('group.max.session.timeout.ms');
+    this.groupInitialRebalanceDelay = this.getInt('group.initial.rebalance.delay.ms');
+    this.groupMaxSize = this.getInt('group.max.size');
+    this.offsetMetadataMaxSize = this.getInt('offset.metadata.max.bytes');
+    this.offsetsLoadBufferSize = this.getInt('offsets.load.buffer.size');
+    this.offsetsTopicReplicationFactor = this.getShort('offsets.topic.replication.factor');
+    this.offsetsTopicPartitions = this.getInt('offsets.topic.num.partitions');
+    this.offsetsTopicSegmentBytes = this.getInt('offsets.topic.segment.bytes');
+    this.offsetsRetentionMinutes = this.getInt('offsets.retention.minutes');
+    this.offsetsRetentionCheckIntervalMs = this.getLong('offsets.retention.check.interval.ms');
+    this.offsetCommitTimeoutMs = this.getInt('offsets.commit.timeout.ms');
+    this.transactionalIdExpirationMs = this.getInt('transactional.id.expiration.ms');
+    this.transactionMaxTimeoutMs = this.getInt('transaction.max.timeout.ms');
+    this.transactionTopicMinISR = this.getInt('transaction.state.log.min.isr');
+    this.transactionTopicReplicationFactor = this.getShort('transaction.state.log.replication.factor');
+    this.transactionTopicPartitions = this.getInt('transaction.state.log.num.partitions');
+    this.transactionTopicSegmentBytes = this.getInt('transaction.state.log.segment.bytes');
+    this.maxIncrementalFetchSessionCacheSlots = this.getInt('max.incremental.fetch.session.cache.slots');
+    this.fetchMaxBytes = this.getInt('fetch.max.bytes');
+
+    this.validateValues();
+  }
+
+  // ---- typed getters (AbstractConfig.getX); they throw for unknown keys or a type mismatch ----
+  getInt(name: string): number { return this.typed(name, ['INT']) as number; }
+  getShort(name: string): number { return this.typed(name, ['SHORT']) as number; }
+  getLong(name: string): number { return this.typed(name, ['LONG']) as number; }
+  getDouble(name: string): number { return this.typed(name, ['DOUBLE']) as number; }
+  getBoolean(name: string): boolean { return this.typed(name, ['BOOLEAN']) as boolean; }
+  getString(name: string): string | null { return this.typed(name, ['STRING', 'PASSWORD', 'CLASS']) as string | null; }
+  getList(name: string): string[] { return (this.typed(name, ['LIST']) as string[] | null) ?? []; }
+
+  /** The value as Kafka's ConfigDef.convertToString gives it (DescribeConfigs): lists joined by ",", null if unset. */
+  valueString(name: string): string | null {
+    const key = this.key(name);
+    const v = this.values.get(name) ?? null;
+    if (v === null) return null;
+    if (key.type === 'LIST') return (v as string[]).join(',');
+    if (key.type === 'CLASS' || key.type === 'PASSWORD') return String(v);
+    return this.texts.get(name) ?? String(v);
+  }
+
+  /** Whether the key was supplied (AbstractConfig.originals().containsKey). */
+  isSupplied(name: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.originals, name);
+  }
+
+  /** Supplied keys that are not broker configs (Kafka logs "was supplied but isn't a known config"). */
+  unknownKeys(): string[] {
+    return Object.keys(this.originals).filter((k) => !KAFKA_CONFIG_DEFS.has(k)).sort();
+  }
+
+  /** AbstractConfig.logAll: "KafkaConfig values: " then sorted `\tkey = value` lines (Java toString forms). */
+  logValues(): string {
+    const lines = ['KafkaConfig values: '];
+    for (const name of KafkaConfig.configNames()) lines.push(`\t${name} = ${this.texts.get(name) ?? 'null'}`);
+    return lines.join('\n') + '\n';
+  }
+
+  /** The broker-wide LogConfig (KafkaServer.copyKafkaConfigToLog). */
+  logConfig(): BrokerLogDefaults {
+    return {
+      segmentBytes: this.logSegmentBytes,
+      indexIntervalBytes: this.logIndexIntervalBytes,
+      maxIndexSize: this.logIndexSizeMaxBytes,
+      segmentMs: this.logRollTimeMillis,
+      maxMessageBytes: this.messageMaxBytes,
+      flushIntervalMessages: this.logFlushIntervalMessages,
+      segmentJitterMs: this.logRollTimeJitterMillis,
+      flushMs: this.logFlushIntervalMs,
+      retentionBytes: this.logRetentionBytes,
+      retentionMs: this.logRetentionTimeMillis,
+      cleanupPolicy: [...this.logCleanupPolicy],
+      deleteRetentionMs: this.logCleanerDeleteRetentionMs,
+      minCompactionLagMs: this.logCleanerMinCompactionLagMs,
+      maxCompactionLagMs: this.logCleanerMaxCompactionLagMs,
+      fileDeleteDelayMs: this.logDeleteDelayMs,
+      minCleanableRatio: this.logCleanerMinCleanRatio,
+      minInSyncReplicas: this.minInSyncReplicas,
+      compressionType: this.compressionType,
+      uncleanLeaderElectionEnable: this.uncleanLeaderElectionEnable,
+      preallocate: this.logPreAllocateEnable,
+      messageTimestampType: this.logMessageTimestampType,
+      messageDownConversionEnable: this.logMessageDownConversionEnable,
+    };
+  }
+
+  // ---- internals ----
+  private parseKey(key: ConfigKey, props: Props): void {
+    const given = Object.prototype.hasOwnProperty.call(props, key.name) ? props[key.name] as RawValue | undefined : undefined;
+    const raw: RawValue | null = given !== undefined ? given : key.defaultValue;
+    if (raw === null) {
+      this.values.set(key.name, null);
+      this.texts.set(key.name, 'null');
+      return;
+    }
+    const parsed = parseType(key.name, raw, key.type);
+    key.validator?.ensureValid(key.name, parsed.value);
+    this.values.set(key.name, parsed.value);
+    this.texts.set(key.name, parsed.text);
+  }
+
+  private key(name: string): ConfigKey {
+    const key = KAFKA_CONFIG_DEFS.get(name);
+    if (!key) throw new ConfigException(`Unknown configuration '${name}'`, name);
+    return key;
+  }
+
+  private typed(name: string, types: ConfigType[]): ConfigValue {
+    const key = this.key(name);
+    if (!types.includes(key.type)) throw new ConfigException(`${name} is of type ${key.type}, not ${types[0]}`, name);
+    return this.values.get(name) ?? null;
+  }
+
+  private getOptional(name: string): number | null {
+    return (this.values.get(name) as number | null | undefined) ?? null;
+  }
+
+  /** KafkaConfig.logRetentionTimeMillis: ms, else minutes, else hours; any negative value means -1 (unlimited). */
+  private deriveRetentionMs(): number {
+    const ms = this.getOptional('log.retention.ms');
+    const minutes = this.getOptional('log.retention.minutes');
+    const millis = ms ?? (minutes !== null ? 60000 * minutes : 3600000 * this.getInt('log.retention.hours'));
+    return millis < 0 ? -1 : millis;
+  }
+
+  /** KafkaConfig.getInterBrokerListenerNameAndSecurityProtocol */
+  private interBrokerListener(): [string, string] {
+    const name = this.getString('inter.broker.listener.name');
+    if (name !== null) {
+      if (this.isSupplied('security.inter.broker.protocol')) {
+        throw new ConfigException('Only one of inter.broker.listener.name and security.inter.broker.protocol should be set.',
+          'inter.broker.listener.name');
+      }
+      const listenerName = name.toUpperCase();
+      const protocol = this.listenerSecurityProtocolMap.get(listenerName);
+      if (!protocol) {
+        throw new ConfigException(`Listener with name ${listenerName} defined in inter.broker.listener.name not found in listener.security.protocol.map.`,
+          'inter.broker.listener.name');
+      }
+      return [listenerName, protocol];
+    }
+    const protocol = this.getString('security.inter.broker.protocol') as string;
+    return [protocol, protocol];
+  }
+
+  /** KafkaConfig.validateValues (the ZooKeeper-mode checks); Scala `require` failures become ConfigExceptions. */
+  private validateValues(): void {
+    const require = (ok: boolean, key: string, msg: string) => {
+      if (!ok) throw new ConfigException(msg, key);
+    };
+    if (this.zkConnect === null) {
+      throw new ConfigException('Missing required configuration "zookeeper.connect" which has no default value.', 'zookeeper.connect');
+    }
+    if (this.brokerIdGenerationEnable) {
+      require(this.brokerId >= -1 && this.brokerId <= this.maxReservedBrokerId, 'broker.id',
+        'broker.id must be greater than or equal to -1 and not greater than reserved.broker.max.id');
+    } else {
+      require(this.brokerId >= 0, 'broker.id', 'broker.id must be greater than or equal to 0');
+    }
+    require(this.logRollTimeMillis >= 1, 'log.roll.ms', 'log.roll.ms must be greater than or equal to 1');
+    require(this.logRollTimeJitterMillis >= 0, 'log.roll.jitter.ms', 'log.roll.jitter.ms must be greater than or equal to 0');
+    require(this.logRetentionTimeMillis >= 1 || this.logRetentionTimeMillis === -1, 'log.retention.ms',
+      'log.retention.ms must be unlimited (-1) or, greater than or equal to 1');
+    require(this.logDirs.length > 0, 'log.dirs', 'At least one log directory must be defined via log.dirs or log.dir.');
+    require(this.logCleanerThreads === 0 || this.logCleanerDedupeBufferSize / this.logCleanerThreads > 1024 * 1024,
+      'log.cleaner.dedupe.buffer.size', 'log.cleaner.dedupe.buffer.size must be at least 1MB per cleaner thread.');
+    require(this.replicaFetchWaitMaxMs <= this.replicaSocketTimeoutMs, 'replica.socket.timeout.ms',
+      'replica.socket.timeout.ms should always be at least replica.fetch.wait.max.ms to prevent unnecessary socket timeouts');
+    require(this.replicaFetchWaitMaxMs <= this.replicaLagTimeMaxMs, 'replica.fetch.wait.max.ms',
+      'replica.fetch.wait.max.ms should always be less than or equal to replica.lag.time.max.ms to prevent frequent changes in ISR');
+    const advertisedNames = new Set(this.advertisedListeners.map((e) => e.listenerName));
+    const listenerNames = new Set(this.listeners.map((e) => e.listenerName));
+    require(advertisedNames.has(this.interBrokerListenerName), 'inter.broker.listener.name',
+      `inter.broker.listener.name must be a listener name defined in advertised.listeners. The valid options based on currently configured listeners are ${[...advertisedNames].join(',')}`);
+    require([...advertisedNames].every((n) => listenerNames.has(n)), 'advertised.listeners',
+      `advertised.listeners listener names must be equal to or a subset of the ones defined in listeners. Found ${[...advertisedNames].join(',')}. The valid options based on the current configuration are ${[...listenerNames].join(',')}`);
+    require(!this.advertisedListeners.some((e) => e.host === '0.0.0.0'), 'advertised.listeners',
+      'advertised.listeners cannot use the nonroutable meta-address 0.0.0.0. Use a routable IP address.');
+    require(this.queuedMaxBytes <= 0 || this.queuedMaxBytes >= this.socketRequestMaxBytes, 'queued.max.request.bytes',
+      'queued.max.request.bytes must be larger or equal to socket.request.max.bytes');
+  }
+}

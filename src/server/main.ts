@@ -1,0 +1,109 @@
+/**
+ * kafka.Kafka's main, behind `bin/kafka-server-start <server.properties> [--override key=value]...`:
+ * load the properties, apply the overrides, build the KafkaConfig, set up logging, start the KafkaServer,
+ * and shut it down once on SIGTERM/SIGINT (Kafka's shutdown hook + LoggingSignalHandler).
+ */
+import { configureLogging, getLogger, shutdownLogging } from '../common/logger';
+import { ConfigException, KafkaConfig } from './KafkaConfig';
+import { KafkaServer } from './KafkaServer';
+import { applyOverrides, loadProperties } from './properties';
+
+export const USAGE = 'USAGE: kafka-server-start server.properties [--override property=value]*';
+
+export interface ServerArgs {
+  propertiesFile: string;
+  overrides: string[];
+}
+
+/** Kafka.getPropsFromArgs' argument rules; returns an error message instead of exiting. */
+export function parseArgs(argv: readonly string[]): ServerArgs | { error: string } {
+  if (argv.length === 0 || argv.includes('--help')) return { error: USAGE };
+  const [propertiesFile, ...rest] = argv;
+  const overrides: string[] = [];
+  const nonOptions: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === '--override') {
+      if (i + 1 >= rest.length) return { error: `Option override requires an argument\n${USAGE}` };
+      overrides.push(rest[++i]);
+    } else if (a.startsWith('--override=')) {
+      overrides.push(a.slice('--override='.length));
+    } else {
+      nonOptions.push(a);
+    }
+  }
+  if (nonOptions.length > 0) return { error: `Found non argument parameters: ${nonOptions.join(',')}\n${USAGE}` };
+  return { propertiesFile, overrides };
+}
+
+/** Loads the file, applies overrides and builds the config; every failure is a one-line message. */
+export function buildConfig(args: ServerArgs): KafkaConfig {
+  const props = applyOverrides(loadProperties(args.propertiesFile), args.overrides);
+  return KafkaConfig.fromProps(props);
+}
+
+async function exit(code: number): Promise<never> {
+  await shutdownLogging().catch(() => undefined);
+  process.exit(code);
+}
+
+const oneLine = (s: string) => s.replace(/\r?\n/g, '\\n');
+
+/** Runs a broker until it is shut down; resolves never (the process exits). */
+export async function main(argv: readonly string[]): Promise<void> {
+  const args = parseArgs(argv);
+  if ('error' in args) {
+    process.stdout.write(`${args.error}\n`);
+    return exit(1);
+  }
+  let config: KafkaConfig;
+  try {
+    config = buildConfig(args);
+  } catch (e) {
+    const msg = e instanceof ConfigException ? `ConfigException: ${e.message}` : `Exiting Kafka due to fatal exception: ${(e as Error).message}`;
+    process.stderr.write(`${oneLine(msg)}\n`);
+    return exit(1);
+  }
+
+  configureLogging();
+  const kafkaLog = getLogger('kafka.Kafka$');
+  // AbstractConfig.logAll ends with a newline, so Kafka's line closes with " (kafka.server.KafkaConfig)" alone.
+  const configLog = getLogger('kafka.server.KafkaConfig');
+  configLog.info(config.logValues());
+  for (const key of config.unknownKeys()) configLog.warn(`The configuration '${key}' was supplied but isn't a known config.`);
+
+  process.on('uncaughtException', (e) => {
+    kafkaLog.error('Exiting Kafka due to fatal exception', e);
+    void exit(1);
+  });
+  process.on('unhandledRejection', (e) => {
+    kafkaLog.error('Exiting Kafka due to fatal exception', e);
+    void exit(1);
+  });
+
+  const server = new KafkaServer(config);
+  let shutdown: Promise<void> | null = null;
+  const shutdownOnce = (): Promise<void> => (shutdown ??= server.shutdown());
+  const signalLog = getLogger('kafka.utils.LoggingSignalHandler');
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      signalLog.info(`Terminating process due to signal ${signal}`);
+      shutdownOnce().then(() => exit(0), (e: unknown) => {
+        kafkaLog.error('Error during KafkaServer shutdown', e);
+        return exit(1);
+      });
+    });
+  }
+
+  try {
+    await server.startup();
+  } catch (e) {
+    getLogger('kafka.server.KafkaServer', `[KafkaServer id=${config.brokerId}] `)
+      .error('Fatal error during KafkaServer startup. Prepare to shutdown', e);
+    await shutdownOnce().catch((err: unknown) => kafkaLog.error('Error during KafkaServer shutdown', err));
+    return exit(1);
+  }
+  await server.awaitShutdown();
+  await shutdownOnce();
+  return exit(0);
+}
