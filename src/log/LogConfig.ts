@@ -1,0 +1,29 @@
+/**
+ * Per-log settings (Kafka's `LogConfig`), named after the broker keys they come from. Topic-level overrides
+ * (segment.bytes, ...) map onto the same fields.
+ */
+export interface LogConfig {
+  /** log.segment.bytes / segment.bytes: roll when the active segment would exceed this size. */
+  segmentBytes: number;
+  /** log.index.interval.bytes / index.interval.bytes: bytes of log between two offset index entries. */
+  indexIntervalBytes: number;
+  /** log.index.size.max.bytes / segment.index.bytes: preallocated index size; a full index rolls the segment. */
+  maxIndexSize: number;
+  /** log.roll.ms (log.roll.hours = 168) / segment.ms: roll a segment this old (by record timestamps). */
+  segmentMs: number;
+  /** message.max.bytes / max.message.bytes: largest accepted record batch (whole batch size). */
+  maxMessageBytes: number;
+  /** log.flush.interval.messages / flush.messages: fsync after this many unflushed records. */
+  flushIntervalMessages: number;
+}
+
+export function defaultLogConfig(): LogConfig {
+  return {
+    segmentBytes: 1073741824,
+    indexIntervalBytes: 4096,
+    maxIndexSize: 10485760,
+    segmentMs: 7 * 24 * 60 * 60 * 1000,
+    maxMessageBytes: 1048588,
+    flushIntervalMessages: Number.MAX_SAFE_INTEGER,
+  };
+}
