@@ -1,0 +1,408 @@
+/**
+ * Promise wrapper over node-zookeeper-client, shaped like Kafka's kafka.zookeeper.ZooKeeperClient:
+ * - connect() waits at most connectionTimeoutMs (ZooKeeperClientTimeoutException otherwise);
+ * - requests issued while disconnected are queued by the driver and sent on reconnect; in-flight ones fail
+ *   with CONNECTIONLOSS (KafkaZkClient retries those, as Kafka's retryRequestsUntilConnected does);
+ * - on session expiry: "before new session" handlers, a brand-new session (retried until it works or close()),
+ *   then "after new session" handlers (which re-register watches and ephemerals, as Kafka's do).
+ */
+import * as zookeeper from 'node-zookeeper-client';
+import { getLogger, Logger } from '../common/logger';
+import { ZkError, ZkErrorCode, ZkOpResult, ZooKeeperClientTimeoutError, zkCodeName } from './errors';
+import { ZkStat, sessionIdHex, toZkStat } from './ZkStat';
+
+export { ZkStat, sessionIdHex, toZkStat };
+
+export type ZkEventType = 'NodeCreated' | 'NodeDeleted' | 'NodeDataChanged' | 'NodeChildrenChanged';
+export interface ZkWatchEvent {
+  type: ZkEventType;
+  path: string;
+}
+/** One-shot watcher, as ZooKeeper's. */
+export type ZkWatcher = (event: ZkWatchEvent) => void;
+
+export type CreateMode = 'PERSISTENT' | 'EPHEMERAL' | 'PERSISTENT_SEQUENTIAL' | 'EPHEMERAL_SEQUENTIAL';
+
+export type ZkOp =
+  | { type: 'check'; path: string; version: number }
+  | { type: 'create'; path: string; data: Buffer | null; mode: CreateMode }
+  | { type: 'setData'; path: string; data: Buffer | null; version: number }
+  | { type: 'delete'; path: string; version: number };
+
+/** Kafka's StateChangeHandler. */
+export interface StateChangeHandler {
+  name: string;
+  beforeInitializingSession?(): void | Promise<void>;
+  afterInitializingSession?(): void | Promise<void>;
+}
+
+export interface ZooKeeperClientOptions {
+  sessionTimeoutMs: number;
+  connectionTimeoutMs: number;
+  logIdent?: string;
+  /** Upper bound of the random pause before cycling through the servers again (driver's spinDelay). */
+  spinDelayMs?: number;
+}
+
+/** ZooKeeper's MatchAnyVersion. */
+export const MATCH_ANY_VERSION = -1;
+
+const RETRY_BACKOFF_MS = 1000;
+const CLOSE_TIMEOUT_MS = 3000;
+const OP = { CREATE: 1, DELETE: 2, SET_DATA: 5, CHECK: 13 } as const;
+
+/** node-zookeeper-client internals we rely on (not in its typings). */
+interface RawTxOp {
+  type: number;
+  path: string;
+  version?: number;
+  data?: Buffer;
+}
+interface RawTransaction {
+  ops: RawTxOp[];
+}
+interface RawMultiResult {
+  type: number;
+  path?: string;
+  stat?: zookeeper.Stat;
+  err?: number;
+}
+interface RawClient {
+  connectionManager?: { socket?: { destroy(): void } };
+}
+
+function toError(e: unknown, path?: string): Error {
+  if (e instanceof zookeeper.Exception) return new ZkError(zkCodeName(e.getCode()), path);
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+const EVENT_NAMES: Record<number, ZkEventType> = {
+  1: 'NodeCreated',
+  2: 'NodeDeleted',
+  3: 'NodeDataChanged',
+  4: 'NodeChildrenChanged',
+};
+
+export class ZooKeeperClient {
+  private client!: zookeeper.Client;
+  private closing = false;
+  private reinitializing: Promise<void> | null = null;
+  private readonly handlers = new Map<string, StateChangeHandler>();
+  /** Sessions this client held before the current one (Kafka's ZOOKEEPER-2985 workaround needs them). */
+  readonly previousSessionIds: string[] = [];
+  /** Driver watchers are deduplicated by function identity: keep one wrapper per user watcher. */
+  private readonly wrappers = new WeakMap<ZkWatcher, (e: zookeeper.Event) => void>();
+  private readonly log: Logger;
+  private readonly closeWaiters = new Set<() => void>();
+  private handlerSeq = 0;
+
+  private constructor(
+    readonly connectString: string,
+    private readonly opts: ZooKeeperClientOptions,
+  ) {
+    this.log = getLogger('kafka.zookeeper.ZooKeeperClient', opts.logIdent ?? '[ZooKeeperClient] ');
+  }
+
+  /** Connects and waits for SyncConnected, like Kafka's ZooKeeperClient constructor. */
+  static async connect(connectString: string, opts: ZooKeeperClientOptions): Promise<ZooKeeperClient> {
+    const c = new ZooKeeperClient(connectString, opts);
+    c.log.info(`Initializing a new session to ${connectString}.`);
+    await c.newSession(opts.connectionTimeoutMs);
+    c.log.info('Connected.');
+    return c;
+  }
+
+  get sessionId(): string {
+    return sessionIdHex(this.client.getSessionId());
+  }
+
+  /** Session id and password (Java's getSessionId/getSessionPasswd), e.g. to expire a session in tests. */
+  sessionCredentials(): { sessionId: Buffer; sessionPassword: Buffer } {
+    return { sessionId: this.client.getSessionId(), sessionPassword: this.client.getSessionPassword() };
+  }
+
+  get sessionTimeoutMs(): number {
+    return this.client.getSessionTimeout();
+  }
+
+  isConnected(): boolean {
+    const s = this.client.getState();
+    return s === zookeeper.State.SYNC_CONNECTED || s === zookeeper.State.CONNECTED_READ_ONLY;
+  }
+
+  registerStateChangeHandler(h: StateChangeHandler): void {
+    this.handlers.set(h.name, h);
+  }
+
+  unregisterStateChangeHandler(name: string): void {
+    this.handlers.delete(name);
+  }
+
+  /** Shorthand for registerStateChangeHandler with a generated name; returns the unregister function. */
+  onSessionStateChange(h: { beforeNewSession?(): void | Promise<void>; afterNewSession?(): void | Promise<void> }): () => void {
+    const name = `handler-${++this.handlerSeq}`;
+    this.registerStateChangeHandler({ name, beforeInitializingSession: h.beforeNewSession, afterInitializingSession: h.afterNewSession });
+    return () => this.unregisterStateChangeHandler(name);
+  }
+
+  /** Resolves once connected (after a session re-initialization too). */
+  async waitUntilConnected(timeoutMs = this.opts.connectionTimeoutMs): Promise<void> {
+    if (this.reinitializing) await this.reinitializing;
+    if (this.closing) throw new ZkError('CONNECTIONLOSS');
+    if (this.isConnected()) return;
+    const client = this.client;
+    await new Promise<void>((resolve, reject) => {
+      const done = (err?: Error) => {
+        clearTimeout(t);
+        client.removeListener('connected', ok);
+        this.closeWaiters.delete(onClose);
+        if (err) reject(err);
+        else resolve();
+      };
+      const ok = () => done();
+      const onClose = () => done(new ZkError('CONNECTIONLOSS'));
+      const t = setTimeout(
+        () => done(new ZooKeeperClientTimeoutError(`Timed out waiting for connection while in state: ${client.getState().name}`)),
+        Math.min(timeoutMs, 0x7fffffff),
+      );
+      client.once('connected', ok);
+      this.closeWaiters.add(onClose);
+    });
+  }
+
+  private async newSession(timeoutMs: number): Promise<void> {
+    const client = zookeeper.createClient(this.connectString, {
+      sessionTimeout: this.opts.sessionTimeoutMs,
+      spinDelay: this.opts.spinDelayMs ?? 200,
+      retries: 0,
+    });
+    this.client = client;
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => {
+        client.removeListener('connected', ok);
+        const state = client.getState().name;
+        this.closeRaw(client);
+        reject(new ZooKeeperClientTimeoutError(`Timed out waiting for connection while in state: ${state}`));
+      }, timeoutMs);
+      const ok = () => {
+        clearTimeout(t);
+        resolve();
+      };
+      client.once('connected', ok);
+      client.connect();
+    });
+    client.on('state', (state: zookeeper.State) => this.onState(client, state));
+  }
+
+  private onState(client: zookeeper.Client, state: zookeeper.State): void {
+    if (client !== this.client || this.closing) return;
+    if (state === zookeeper.State.EXPIRED) {
+      this.log.info('Session expired.');
+      void this.reinitialize(client);
+    } else if (state === zookeeper.State.DISCONNECTED) {
+      this.log.debug('Disconnected, the driver reconnects.');
+    }
+  }
+
+  /** Kafka's ZooKeeperClient.reinitialize(). */
+  private async reinitialize(expired: zookeeper.Client): Promise<void> {
+    for (const h of this.handlers.values()) {
+      try {
+        await h.beforeInitializingSession?.();
+      } catch (e) {
+        this.log.error(`Uncaught error in handler ${h.name}`, e);
+      }
+    }
+    // Requests wait for the new session (Kafka's initializationLock); handlers run outside of it, since
+    // their own requests would otherwise wait for themselves.
+    let release!: () => void;
+    this.reinitializing = new Promise<void>((r) => (release = r));
+    try {
+      this.previousSessionIds.push(sessionIdHex(expired.getSessionId()));
+      this.closeRaw(expired);
+      this.log.info(`Initializing a new session to ${this.connectString}.`);
+      for (;;) {
+        if (this.closing) return;
+        try {
+          await this.newSession(Math.max(this.opts.connectionTimeoutMs, this.opts.sessionTimeoutMs));
+          break;
+        } catch (e) {
+          this.log.info(`Error when recreating ZooKeeper, retrying after a short sleep: ${(e as Error).message}`);
+          await new Promise((r) => setTimeout(r, RETRY_BACKOFF_MS));
+        }
+      }
+    } finally {
+      this.reinitializing = null;
+      release();
+    }
+    this.log.info(`New session established: 0x${this.sessionId}`);
+    for (const h of this.handlers.values()) {
+      try {
+        await h.afterInitializingSession?.();
+      } catch (e) {
+        this.log.error(`Uncaught error in handler ${h.name}`, e);
+      }
+    }
+  }
+
+  private closeRaw(client: zookeeper.Client): void {
+    try {
+      client.close();
+    } catch {
+      /* already closed */
+    }
+  }
+
+  /** Issues a request on the current session (waiting out a session re-initialization first). */
+  private async current(): Promise<zookeeper.Client> {
+    if (this.reinitializing) await this.reinitializing;
+    if (this.closing) throw new ZkError('CONNECTIONLOSS');
+    return this.client;
+  }
+
+  private wrap(w: ZkWatcher): (e: zookeeper.Event) => void {
+    let f = this.wrappers.get(w);
+    if (!f) {
+      f = (e: zookeeper.Event) => w({ type: EVENT_NAMES[e.getType()] ?? 'NodeDataChanged', path: e.getPath() });
+      this.wrappers.set(w, f);
+    }
+    return f;
+  }
+
+  async create(path: string, data: Buffer | null, mode: CreateMode = 'PERSISTENT'): Promise<string> {
+    const c = await this.current();
+    return new Promise((resolve, reject) => {
+      const cb = (err: Error | zookeeper.Exception | null, p: string) => (err ? reject(toError(err, path)) : resolve(p));
+      if (data) c.create(path, data, zookeeper.CreateMode[mode], cb);
+      else c.create(path, zookeeper.CreateMode[mode], cb);
+    });
+  }
+
+  /** getData; NoNode is thrown as ZkError('NONODE'). Null znode data is returned as null. */
+  async getData(path: string, watcher?: ZkWatcher): Promise<{ data: Buffer | null; stat: ZkStat }> {
+    const c = await this.current();
+    return new Promise((resolve, reject) => {
+      const cb = (err: Error | zookeeper.Exception | null, data: Buffer, stat: zookeeper.Stat) =>
+        err ? reject(toError(err, path)) : resolve({ data: data ?? null, stat: toZkStat(stat) });
+      if (watcher) c.getData(path, this.wrap(watcher), cb);
+      else c.getData(path, cb);
+    });
+  }
+
+  async setData(path: string, data: Buffer | null, version: number = MATCH_ANY_VERSION): Promise<ZkStat> {
+    const c = await this.current();
+    return new Promise((resolve, reject) => {
+      // The driver cannot send null data on setData; Kafka only ever sets JSON or empty bytes.
+      c.setData(path, data ?? Buffer.alloc(0), version, (err, stat) =>
+        err ? reject(toError(err, path)) : resolve(toZkStat(stat)),
+      );
+    });
+  }
+
+  /** exists; null when absent. A watcher fires on creation if absent, on change/deletion if present. */
+  async exists(path: string, watcher?: ZkWatcher): Promise<ZkStat | null> {
+    const c = await this.current();
+    return new Promise((resolve, reject) => {
+      const cb = (err: Error | zookeeper.Exception | null, stat: zookeeper.Stat) =>
+        err ? reject(toError(err, path)) : resolve(stat ? toZkStat(stat) : null);
+      if (watcher) c.exists(path, this.wrap(watcher), cb);
+      else c.exists(path, cb);
+    });
+  }
+
+  async getChildren(path: string, watcher?: ZkWatcher): Promise<{ children: string[]; stat: ZkStat }> {
+    const c = await this.current();
+    return new Promise((resolve, reject) => {
+      const cb = (err: Error | zookeeper.Exception | null, children: string[], stat: zookeeper.Stat) =>
+        err ? reject(toError(err, path)) : resolve({ children, stat: toZkStat(stat) });
+      if (watcher) c.getChildren(path, this.wrap(watcher), cb);
+      else c.getChildren(path, cb);
+    });
+  }
+
+  async delete(path: string, version: number = MATCH_ANY_VERSION): Promise<void> {
+    const c = await this.current();
+    return new Promise((resolve, reject) => {
+      c.remove(path, version, (err) => (err ? reject(toError(err, path)) : resolve()));
+    });
+  }
+
+  /**
+   * Atomic multi. On failure throws ZkError whose code is the first failing op's code and whose `results`
+   * hold one entry per op (ErrorResult codes: OK before the failing op, RUNTIMEINCONSISTENCY after it).
+   */
+  async multi(ops: ZkOp[]): Promise<ZkOpResult[]> {
+    const c = await this.current();
+    const tx = c.transaction();
+    // Built by hand: the driver's check/setData/remove turn version 0 into -1 (`version || -1`).
+    const raw = tx as unknown as RawTransaction;
+    for (const op of ops) {
+      switch (op.type) {
+        case 'create':
+          if (op.data) tx.create(op.path, op.data, zookeeper.CreateMode[op.mode]);
+          else tx.create(op.path, zookeeper.CreateMode[op.mode]);
+          break;
+        case 'check':
+          raw.ops.push({ type: OP.CHECK, path: op.path, version: op.version });
+          break;
+        case 'setData':
+          raw.ops.push({ type: OP.SET_DATA, path: op.path, data: op.data ?? undefined, version: op.version });
+          break;
+        case 'delete':
+          raw.ops.push({ type: OP.DELETE, path: op.path, version: op.version });
+          break;
+      }
+    }
+    return new Promise((resolve, reject) => {
+      tx.commit((err: Error | zookeeper.Exception | null, rawResults: RawMultiResult[] | undefined) => {
+        const results = (rawResults ?? []).map((r): ZkOpResult => {
+          switch (r.type) {
+            case OP.CREATE:
+              return { type: 'create', path: r.path ?? '' };
+            case OP.SET_DATA:
+              return { type: 'setData', stat: toZkStat(r.stat as zookeeper.Stat) };
+            case OP.DELETE:
+              return { type: 'delete' };
+            case OP.CHECK:
+              return { type: 'check' };
+            default:
+              return { type: 'error', code: zkCodeName(r.err ?? 0) };
+          }
+        });
+        if (!err) return resolve(results);
+        if (!(err instanceof zookeeper.Exception)) return reject(err);
+        const code: ZkErrorCode = zkCodeName(err.getCode());
+        const failedAt = results.findIndex((r) => r.type === 'error' && r.code !== 'OK');
+        reject(new ZkError(code, failedAt >= 0 ? ops[failedAt]?.path : undefined, results.length ? results : undefined));
+      });
+    });
+  }
+
+  /** Closes the session (its ephemerals go away). Gives up waiting after a few seconds (server gone). */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    this.log.info('Closing.');
+    for (const w of [...this.closeWaiters]) w();
+    const client = this.client;
+    if (!client) return;
+    if (!this.isConnected()) {
+      // No live connection to send closeSession on: drop the socket (the server expires the session).
+      this.closeRaw(client);
+      (client as unknown as RawClient).connectionManager?.socket?.destroy();
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        (client as unknown as RawClient).connectionManager?.socket?.destroy();
+        resolve();
+      }, CLOSE_TIMEOUT_MS);
+      client.once('disconnected', () => {
+        clearTimeout(t);
+        resolve();
+      });
+      this.closeRaw(client);
+    });
+    this.log.info('Closed.');
+  }
+}
