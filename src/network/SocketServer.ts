@@ -102,10 +102,11 @@ export class SocketServer {
 
   async shutdown(): Promise<void> {
     this.log.info('Stopping socket server request processors');
-    await Promise.all(
-      this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
-    );
+    // Stop accepting first, then drop the open connections: net.Server.close() only calls back once
+    // every connection has ended.
+    const closed = this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
     for (const c of this.connections) c.close();
+    await Promise.all(closed);
     this.servers = [];
     this.log.info('Stopped socket server request processors');
   }

@@ -1,0 +1,213 @@
+/**
+ * `npm run bench`: produce/consume throughput for 100-byte records with a C client (librdkafka, through
+ * bench/rdkafka_perf.c) and with kafkajs, on topics with 1 and 6 partitions.
+ *
+ * Without --bootstrap it starts its own cluster: one ZooKeeper node and ONE broker on free ports with a
+ * fresh temp data dir, removed afterwards. Run `npm run bench -- --help` for the flags.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { findRepoRoot, tempClusterLayout } from '../src/cluster/ClusterLayout';
+import { LocalCluster } from '../src/cluster/LocalCluster';
+import { createTopics, deleteTopics, kafkaClient, kafkajsConsume, kafkajsProduce, Measurement } from './kafkajsBench';
+import { buildHarness, runHarness, shellQuote } from './rdkafkaHarness';
+
+export interface BenchOptions {
+  bootstrap?: string;
+  cRecords: number;
+  kafkajsRecords: number;
+  recordSize: number;
+  partitions: number[];
+  c: boolean;
+  kafkajs: boolean;
+  kafkajsInflight: number;
+  timeout: number;
+}
+
+interface Row {
+  client: 'librdkafka' | 'kafkajs';
+  partitions: number;
+  test: 'produce' | 'consume';
+  result?: Measurement;
+  error?: string;
+  command: string;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value.replace(/_/g, ''));
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer.');
+  return n;
+}
+
+function partitionList(value: string): number[] {
+  const list = value.split(',').map((s) => Number(s.trim()));
+  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n <= 0)) {
+    throw new InvalidArgumentError('must be a comma-separated list of positive integers, e.g. 1,6.');
+  }
+  return list;
+}
+
+export function parseBenchArgs(argv: string[], exit: (code: number) => never = process.exit): BenchOptions {
+  const program = new Command('npm run bench --')
+    .description('Produce/consume throughput of 100-byte records with librdkafka (C) and kafkajs.\n' +
+      'Starts its own 1 ZooKeeper + 1 broker cluster on free ports unless --bootstrap is given.')
+    .option('--bootstrap <host:port>', 'use a running cluster instead of starting one')
+    .option('--c-records <n>', 'records for the librdkafka runs', positiveInt, 2_000_000)
+    .option('--kafkajs-records <n>', 'records for the kafkajs runs', positiveInt, 500_000)
+    .option('--record-size <bytes>', 'record value size', positiveInt, 100)
+    .option('--partitions <list>', 'partition counts, one topic each', partitionList, [1, 6])
+    .option('--no-c', 'skip the librdkafka (C) runs')
+    .option('--no-kafkajs', 'skip the kafkajs runs')
+    .option('--kafkajs-inflight <n>', 'concurrent producer.send() calls', positiveInt, 4)
+    .option('--timeout <seconds>', 'limit for each single run', positiveInt, 120)
+    .exitOverride((err) => exit(err.exitCode));
+  program.parse(argv);
+  return program.opts<BenchOptions>();
+}
+
+function fmt(n: number, digits = 0): string {
+  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+export function formatTable(rows: Row[]): string {
+  const head = ['client', 'partitions', 'test', 'records', 'seconds', 'records/s', 'MB/s'];
+  const body = rows.map((r) => {
+    const m = r.result;
+    if (!m) return [r.client, String(r.partitions), r.test, '-', '-', 'FAILED', r.error ? r.error.split('\n')[0] : ''];
+    const s = m.seconds > 0 ? m.seconds : Number.NaN;
+    return [r.client, String(r.partitions), r.test, fmt(m.records), m.seconds.toFixed(2),
+      fmt(m.records / s), (m.bytes / 1048576 / s).toFixed(1)];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (i < 6 || b[5] !== 'FAILED' ? b[i].length : 0))));
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i <= 2 ? c.padEnd(widths[i]) : i === 6 && cells[5] === 'FAILED' ? c : c.padStart(widths[i]))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+async function runBench(opts: BenchOptions, log: (line: string) => void): Promise<Row[]> {
+  const rootDir = findRepoRoot();
+  let cluster: LocalCluster | null = null;
+  const onSignal = (): void => {
+    log('Interrupted: stopping');
+    void (cluster ? cluster.stop() : Promise.resolve()).then(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  let bootstrap = opts.bootstrap;
+  if (!bootstrap) {
+    const layout = await tempClusterLayout({ zookeeperNodes: 1, brokers: 1, rootDir });
+    cluster = new LocalCluster({ layout, log: (l) => log(`[cluster] ${l}`), brokerStartTimeoutMs: 60_000,
+      brokerStopTimeoutMs: 10_000 }); // the data is thrown away: no need to wait long
+    await cluster.start();
+    bootstrap = cluster.bootstrapServers;
+    log(`[cluster] up: bootstrap ${bootstrap}, ZooKeeper ${cluster.zookeeperConnect}, data ${layout.dataDir}`);
+  }
+  const rows: Row[] = [];
+  const runId = Date.now().toString(36);
+  const kafka = kafkaClient(bootstrap.split(','), 'kafka-ts-bench');
+  const topics: string[] = [];
+  try {
+    let harness: string | null = null;
+    let harnessError = '';
+    if (opts.c) {
+      try { harness = buildHarness(rootDir, log); } catch (e) { harnessError = (e as Error).message; log(harnessError); }
+    }
+    const timeoutS = opts.timeout;
+    for (const partitions of opts.partitions) {
+      const cTopic = `bench-c-p${partitions}-${runId}`;
+      const jsTopic = `bench-kafkajs-p${partitions}-${runId}`;
+      const wanted = [...(opts.c ? [cTopic] : []), ...(opts.kafkajs ? [jsTopic] : [])];
+      log(`Creating topic(s) ${wanted.join(', ')} with ${partitions} partition(s)`);
+      await createTopics(kafka, wanted.map((topic) => ({ topic, partitions })));
+      topics.push(...wanted);
+
+      if (opts.c) {
+        const common = ['-b', bootstrap, '-t', cTopic, '-n', String(opts.cRecords), '-T', String(timeoutS)];
+        for (const test of ['produce', 'consume'] as const) {
+          const args = [test, ...common, ...(test === 'produce' ? ['-s', String(opts.recordSize)] : [])];
+          const command = [harness ?? '.bench/rdkafka_perf', ...args].map(shellQuote).join(' ');
+          const row: Row = { client: 'librdkafka', partitions, test, command };
+          rows.push(row);
+          if (!harness) { row.error = harnessError; continue; }
+          log(`Running: ${command}`);
+          try {
+            const r = await runHarness(harness, args, (timeoutS + 30) * 1000);
+            row.result = { records: r.records, bytes: r.bytes, seconds: r.seconds };
+            log(`  ${fmt(r.records_per_sec)} records/s, ${r.mb_per_sec.toFixed(1)} MB/s`);
+          } catch (e) {
+            row.error = (e as Error).message;
+            log(`  FAILED: ${row.error}`);
+          }
+        }
+      }
+      if (opts.kafkajs) {
+        const produceCmd = `kafkajs producer.send({ topic: '${jsTopic}', acks: 1, messages: 1000 x ${opts.recordSize} B })` +
+          ` x ${opts.kafkajsRecords / 1000}, ${opts.kafkajsInflight} in flight`;
+        const consumeCmd = `kafkajs consumer (group bench-${runId}-p${partitions}) subscribe fromBeginning, eachBatch,` +
+          ` until ${opts.kafkajsRecords} records`;
+        const steps: Array<[Row, () => Promise<Measurement>]> = [
+          [{ client: 'kafkajs', partitions, test: 'produce', command: produceCmd }, () => kafkajsProduce(kafka, {
+            topic: jsTopic, count: opts.kafkajsRecords, size: opts.recordSize, batchSize: 1000,
+            inflight: opts.kafkajsInflight })],
+          [{ client: 'kafkajs', partitions, test: 'consume', command: consumeCmd }, () => kafkajsConsume(kafka, {
+            topic: jsTopic, count: opts.kafkajsRecords, groupId: `bench-${runId}-p${partitions}`,
+            timeoutMs: timeoutS * 1000 })],
+        ];
+        for (const [row, run] of steps) {
+          rows.push(row);
+          log(`Running: ${row.command}`);
+          try {
+            row.result = await withTimeout(run(), timeoutS * 1000, `kafkajs ${row.test}`);
+            const m = row.result;
+            log(`  ${fmt(m.records / m.seconds)} records/s, ${(m.bytes / 1048576 / m.seconds).toFixed(1)} MB/s`);
+          } catch (e) {
+            row.error = (e as Error).message;
+            log(`  FAILED: ${row.error}`);
+            if (row.test === 'produce') break; // nothing to consume
+          }
+        }
+      }
+    }
+  } finally {
+    if (opts.bootstrap && topics.length > 0) {
+      await deleteTopics(kafka, topics).catch((e: Error) => log(`Could not delete the bench topics: ${e.message}`));
+    }
+    if (cluster) await cluster.stop();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+  return rows;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} timed out`)), ms); });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const opts = parseBenchArgs(argv);
+  const log = (line: string): void => console.log(line);
+  log(`Command: npm run bench --${argv.slice(2).map((a) => ` ${shellQuote(a)}`).join('')}`);
+  let rows: Row[];
+  try {
+    rows = await runBench(opts, log);
+  } catch (e) {
+    console.error(`Benchmark failed: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+  log('');
+  log(`Results (${opts.recordSize}-byte records, acks=1, no compression; MB = 2^20 bytes of record values):`);
+  log(formatTable(rows));
+  log('');
+  log('Exact commands:');
+  for (const r of rows) log(`  ${r.client} ${r.test} p${r.partitions}: ${r.command}`);
+  return rows.every((r) => r.result) ? 0 : 1;
+}
+
+if (require.main === module) {
+  main(process.argv).then((code) => process.exit(code), (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,255 @@
+/*
+ * rdkafka_perf: a small librdkafka throughput harness for `npm run bench` (in the spirit of librdkafka's
+ * examples/rdkafka_performance.c and Kafka's kafka-producer-perf-test / kafka-consumer-perf-test).
+ *
+ *   rdkafka_perf produce -b HOST:PORT[,..] -t TOPIC [-n COUNT] [-s SIZE] [-T SECONDS] [-X key=value]...
+ *   rdkafka_perf consume -b HOST:PORT[,..] -t TOPIC [-n COUNT] [-T SECONDS] [-X key=value]...
+ *
+ * produce: sends COUNT records of SIZE bytes (no key, one shared payload buffer, not copied) as fast as
+ *   the producer queue allows, then waits for every delivery report. Defaults: acks=1, linger.ms=5,
+ *   batch.num.messages=10000, a large queue, compression none. The clock runs from the first produce call
+ *   to the last delivery report.
+ * consume: assigns every partition of TOPIC at the beginning (no group join, no commits) and reads until
+ *   COUNT records or end of all partitions. The clock runs from the first record to the last.
+ *
+ * The result is one JSON line on stdout; progress and errors go to stderr. MB = 1048576 bytes of record
+ * values, as Kafka's perf tools count. Exit codes: 0 ok, 1 usage/config error, 2 delivery or consume
+ * errors, 3 timeout.
+ */
+#include <librdkafka/rdkafka.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static volatile sig_atomic_t run = 1;
+static long long delivered = 0, failed = 0, delivered_bytes = 0;
+static char first_error[512] = "";
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void on_signal(int sig) { (void)sig; run = 0; }
+
+static void usage(FILE *out) {
+  fprintf(out,
+    "Usage: rdkafka_perf produce|consume -b BROKERS -t TOPIC [options]\n"
+    "  -b BROKERS     bootstrap servers, e.g. 127.0.0.1:9092\n"
+    "  -t TOPIC       topic (must exist)\n"
+    "  -n COUNT       records to produce / consume (default 1000000)\n"
+    "  -s SIZE        record value size in bytes (produce; default 100)\n"
+    "  -T SECONDS     give up after this long (default 120)\n"
+    "  -X key=value   librdkafka property (repeatable), overrides the defaults\n"
+    "  -h             this help\n"
+    "Producer defaults: acks=1 linger.ms=5 batch.num.messages=10000 queue.buffering.max.messages=10000000\n"
+    "  queue.buffering.max.kbytes=2097151 compression.codec=none\n"
+    "Consumer: assign all partitions at the beginning, enable.partition.eof=true, no commits.\n"
+    "Prints one JSON line: {\"mode\",\"records\",\"bytes\",\"seconds\",\"records_per_sec\",\"mb_per_sec\",...}\n");
+}
+
+static int set_conf(rd_kafka_conf_t *conf, const char *key, const char *val) {
+  char err[512];
+  if (rd_kafka_conf_set(conf, key, val, err, sizeof(err)) != RD_KAFKA_CONF_OK) {
+    fprintf(stderr, "rdkafka_perf: %s\n", err);
+    return -1;
+  }
+  return 0;
+}
+
+static void dr_msg_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque) {
+  (void)rk; (void)opaque;
+  if (m->err) {
+    if (failed++ == 0) snprintf(first_error, sizeof(first_error), "%s", rd_kafka_err2str(m->err));
+  } else {
+    delivered++;
+    delivered_bytes += (long long)m->len;
+  }
+}
+
+static void print_result(const char *mode, long long records, long long bytes, double secs, long long errors,
+                         int timed_out, int partitions) {
+  double rps = secs > 0 ? (double)records / secs : 0;
+  double mbps = secs > 0 ? (double)bytes / 1048576.0 / secs : 0;
+  printf("{\"mode\":\"%s\",\"records\":%lld,\"bytes\":%lld,\"seconds\":%.3f,\"records_per_sec\":%.1f,"
+         "\"mb_per_sec\":%.2f,\"errors\":%lld,\"timed_out\":%s,\"partitions\":%d,\"first_error\":\"%s\"}\n",
+         mode, records, bytes, secs, rps, mbps, errors, timed_out ? "true" : "false", partitions, first_error);
+  fflush(stdout);
+}
+
+static int do_produce(rd_kafka_conf_t *conf, const char *topic, long long count, size_t size, double timeout) {
+  char err[512];
+  rd_kafka_conf_set_dr_msg_cb(conf, dr_msg_cb);
+  rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
+  if (!rk) { fprintf(stderr, "rdkafka_perf: %s\n", err); return 1; }
+  rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
+  char *payload = malloc(size ? size : 1);
+  for (size_t i = 0; i < size; i++) payload[i] = (char)('a' + i % 26);
+
+  double start = now_s(), deadline = start + timeout;
+  int timed_out = 0;
+  for (long long i = 0; i < count && run; ) {
+    /* flags 0: librdkafka neither copies nor frees the shared payload */
+    if (rd_kafka_produce(rkt, RD_KAFKA_PARTITION_UA, 0, payload, size, NULL, 0, NULL) == 0) {
+      i++;
+      if ((i & 1023) == 0) rd_kafka_poll(rk, 0);
+      continue;
+    }
+    rd_kafka_resp_err_t e = rd_kafka_last_error();
+    if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      fprintf(stderr, "rdkafka_perf: produce failed: %s\n", rd_kafka_err2str(e));
+      failed += count - i;
+      break;
+    }
+    rd_kafka_poll(rk, 1); /* queue full: serve delivery reports, then retry */
+    if (now_s() > deadline) { timed_out = 1; break; }
+  }
+  while (run && !timed_out && rd_kafka_outq_len(rk) > 0) {
+    rd_kafka_poll(rk, 50);
+    if (now_s() > deadline) timed_out = 1;
+  }
+  double secs = now_s() - start;
+  print_result("produce", delivered, delivered_bytes, secs, failed, timed_out, -1);
+  if (failed) fprintf(stderr, "rdkafka_perf: %lld records failed, first error: %s\n", failed, first_error);
+  rd_kafka_topic_destroy(rkt);
+  if (timed_out || !run) rd_kafka_purge(rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+  rd_kafka_flush(rk, 1000);
+  rd_kafka_destroy(rk);
+  free(payload);
+  return timed_out ? 3 : failed ? 2 : 0;
+}
+
+static int do_consume(rd_kafka_conf_t *conf, const char *topic, long long count, double timeout) {
+  char err[512];
+  rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err));
+  if (!rk) { fprintf(stderr, "rdkafka_perf: %s\n", err); return 1; }
+  rd_kafka_poll_set_consumer(rk);
+
+  rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
+  const struct rd_kafka_metadata *md = NULL;
+  rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 0, rkt, &md, timeout < 10 ? (int)(timeout * 1000) : 10000);
+  if (e || md->topic_cnt != 1 || md->topics[0].err || md->topics[0].partition_cnt == 0) {
+    fprintf(stderr, "rdkafka_perf: no metadata for topic %s: %s\n", topic,
+            rd_kafka_err2str(e ? e : md->topic_cnt == 1 ? md->topics[0].err : RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC));
+    if (md) rd_kafka_metadata_destroy(md);
+    rd_kafka_topic_destroy(rkt);
+    rd_kafka_destroy(rk);
+    return 1;
+  }
+  int partitions = md->topics[0].partition_cnt;
+  rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(partitions);
+  for (int i = 0; i < partitions; i++)
+    rd_kafka_topic_partition_list_add(parts, topic, md->topics[0].partitions[i].id)->offset =
+      RD_KAFKA_OFFSET_BEGINNING;
+  rd_kafka_metadata_destroy(md);
+  rd_kafka_topic_destroy(rkt);
+  if ((e = rd_kafka_assign(rk, parts))) {
+    fprintf(stderr, "rdkafka_perf: assign failed: %s\n", rd_kafka_err2str(e));
+    return 1;
+  }
+
+  char *at_eof = calloc((size_t)partitions + 1, 1);
+  int eof_count = 0, timed_out = 0;
+  long long records = 0, bytes = 0, errors = 0;
+  double first = 0, last = 0, deadline = now_s() + timeout;
+  while (run && records < count) {
+    rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 100);
+    if (!m) {
+      if (now_s() > deadline) { timed_out = 1; break; }
+      continue;
+    }
+    int p = m->partition;
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      if (p >= 0 && p < partitions && !at_eof[p]) { at_eof[p] = 1; eof_count++; }
+    } else if (m->err) {
+      if (errors++ == 0) snprintf(first_error, sizeof(first_error), "%s", rd_kafka_message_errstr(m));
+      fprintf(stderr, "rdkafka_perf: consume error: %s\n", rd_kafka_message_errstr(m));
+    } else {
+      last = now_s();
+      if (records == 0) first = last;
+      records++;
+      bytes += (long long)m->len;
+      if (p >= 0 && p < partitions && at_eof[p]) { at_eof[p] = 0; eof_count--; }
+    }
+    rd_kafka_message_destroy(m);
+    if (eof_count == partitions) break; /* every partition read to its end */
+    if (now_s() > deadline) { timed_out = 1; break; }
+  }
+  print_result("consume", records, bytes, last - first, errors, timed_out, partitions);
+  rd_kafka_topic_partition_list_destroy(parts);
+  free(at_eof);
+  rd_kafka_consumer_close(rk);
+  rd_kafka_destroy(rk);
+  return timed_out ? 3 : errors ? 2 : 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+    usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? 1 : 0;
+  }
+  const char *mode = argv[1];
+  int producing = !strcmp(mode, "produce");
+  if (!producing && strcmp(mode, "consume")) { usage(stderr); return 1; }
+
+  rd_kafka_conf_t *conf = rd_kafka_conf_new();
+  if (producing) {
+    if (set_conf(conf, "acks", "1") || set_conf(conf, "linger.ms", "5") ||
+        set_conf(conf, "batch.num.messages", "10000") ||
+        set_conf(conf, "queue.buffering.max.messages", "10000000") ||
+        set_conf(conf, "queue.buffering.max.kbytes", "2097151") || set_conf(conf, "compression.codec", "none"))
+      return 1;
+  } else {
+    /* group.id is required by the consumer API; assign() never joins the group and nothing is committed */
+    if (set_conf(conf, "group.id", "rdkafka-perf") || set_conf(conf, "enable.partition.eof", "true") ||
+        set_conf(conf, "enable.auto.commit", "false") || set_conf(conf, "enable.auto.offset.store", "false"))
+      return 1;
+  }
+
+  const char *brokers = NULL, *topic = NULL;
+  long long count = 1000000;
+  long size = 100;
+  double timeout = 120;
+  for (int i = 2; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "-h")) { usage(stdout); return 0; }
+    if (a[0] != '-' || a[1] == '\0' || a[2] != '\0' || i + 1 >= argc) {
+      fprintf(stderr, "rdkafka_perf: bad argument '%s'\n", a);
+      usage(stderr);
+      return 1;
+    }
+    const char *v = argv[++i];
+    switch (a[1]) {
+      case 'b': brokers = v; break;
+      case 't': topic = v; break;
+      case 'n': count = atoll(v); break;
+      case 's': size = atol(v); break;
+      case 'T': timeout = atof(v); break;
+      case 'X': {
+        char key[256];
+        const char *eq = strchr(v, '=');
+        if (!eq || (size_t)(eq - v) >= sizeof(key)) { fprintf(stderr, "rdkafka_perf: -X needs key=value\n"); return 1; }
+        memcpy(key, v, (size_t)(eq - v));
+        key[eq - v] = '\0';
+        if (set_conf(conf, key, eq + 1)) return 1;
+        break;
+      }
+      default:
+        fprintf(stderr, "rdkafka_perf: unknown option %s\n", a);
+        usage(stderr);
+        return 1;
+    }
+  }
+  if (!brokers || !topic || count <= 0 || size < 0) {
+    fprintf(stderr, "rdkafka_perf: -b and -t are required, -n must be > 0\n");
+    usage(stderr);
+    return 1;
+  }
+  if (set_conf(conf, "bootstrap.servers", brokers)) return 1;
+  signal(SIGINT, on_signal);
+  signal(SIGTERM, on_signal);
+  return producing ? do_produce(conf, topic, count, (size_t)size, timeout) : do_consume(conf, topic, count, timeout);
+}

@@ -1,0 +1,392 @@
+/**
+ * The local cluster behind `npm start`: real Apache ZooKeeper nodes and our brokers as child processes,
+ * started in Kafka's order (ZooKeeper quorum first, then brokers, which register under /brokers/ids) and
+ * stopped in the reverse order (brokers get SIGTERM for a controlled shutdown while ZooKeeper is still up).
+ *
+ * Every child runs in its own process group (detached) so that a Ctrl-C in the terminal reaches only the
+ * launcher, which then stops the children in order; with a shared group ZooKeeper would get SIGINT at the
+ * same moment as the brokers and their controlled shutdown would hang. Signals go to the whole group
+ * (`kill(-pid)`) so nothing a child started survives, and a synchronous SIGKILL on the launcher's own
+ * 'exit' catches the cases where stop() never ran.
+ */
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as path from 'path';
+import * as zookeeper from 'node-zookeeper-client';
+import {
+  ensureZooKeeperInstalled,
+  prepareZooKeeperDataDir,
+  spawnZooKeeper,
+  waitForZooKeeper,
+} from './zookeeper';
+import {
+  bootstrapServers,
+  ClusterLayout,
+  localClusterLayout,
+  zookeeperConnect,
+} from './ClusterLayout';
+
+export interface LocalClusterOptions {
+  /** Number of brokers for the default layout (default 3). Ignored when `layout` is given. */
+  brokers?: number;
+  /** Remove the data folder before starting (`--fresh`). */
+  fresh?: boolean;
+  /** Default: localClusterLayout() (config/local, ports 2181-2183 / 9092-...). */
+  layout?: ClusterLayout;
+  /** Progress lines (default: console.log). */
+  log?: (line: string) => void;
+  zookeeperStartTimeoutMs?: number;
+  brokerStartTimeoutMs?: number;
+  /** How long each broker gets after SIGTERM before SIGKILL (default 30 s). */
+  brokerStopTimeoutMs?: number;
+  zookeeperStopTimeoutMs?: number;
+}
+
+export interface ExitInfo { code: number | null; signal: NodeJS.Signals | null; error?: Error }
+
+/** One child (a ZooKeeper JVM or a broker's node process) with its output file. */
+export class ManagedProcess {
+  exitInfo: ExitInfo | null = null;
+  readonly exited: Promise<ExitInfo>;
+
+  constructor(readonly name: string, readonly kind: 'zookeeper' | 'broker', readonly id: number,
+              readonly child: ChildProcess, readonly outFile: string) {
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exitInfo = { code, signal };
+        resolve(this.exitInfo);
+      });
+      child.once('error', (error) => {
+        if (this.exitInfo) return;
+        this.exitInfo = { code: null, signal: null, error };
+        resolve(this.exitInfo);
+      });
+    });
+  }
+
+  get pid(): number | undefined { return this.child.pid; }
+  get alive(): boolean { return this.exitInfo === null && this.child.pid !== undefined; }
+
+  /** Signal the child's process group (it leads one when spawned detached), else the child alone. */
+  signal(sig: NodeJS.Signals): void {
+    const pid = this.child.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, sig);
+      return;
+    } catch { /* not a group leader, or the group is gone */ }
+    try { process.kill(pid, sig); } catch { /* already gone */ }
+  }
+
+  /** SIGTERM, wait up to graceMs, then SIGKILL; finally SIGKILL the group for stragglers. */
+  async stop(graceMs: number): Promise<void> {
+    if (this.alive) {
+      this.signal('SIGTERM');
+      if (!(await waitFor(this.exited, graceMs))) {
+        this.signal('SIGKILL');
+        await waitFor(this.exited, 5000);
+      }
+    }
+    this.signal('SIGKILL');
+  }
+
+  describeExit(): string {
+    const e = this.exitInfo;
+    if (!e) return 'running';
+    if (e.error) return `failed to start: ${e.error.message}`;
+    return e.signal ? `killed by ${e.signal}` : `exited with code ${e.code}`;
+  }
+}
+
+/** A child died while the cluster was starting. */
+export class ChildDiedError extends Error {
+  constructor(readonly proc: ManagedProcess, readonly logTail: string[]) {
+    super(`${proc.name} ${proc.describeExit()} during start-up (output: ${proc.outFile})`);
+    this.name = 'ChildDiedError';
+  }
+}
+
+export class LocalCluster {
+  readonly layout: ClusterLayout;
+  readonly bootstrapServers: string;
+  readonly zookeeperConnect: string;
+  private readonly opts: LocalClusterOptions;
+  private readonly log: (line: string) => void;
+  private readonly procs: ManagedProcess[] = [];
+  private stopping: Promise<void> | null = null;
+  private abortStart: ((err: Error) => void) | null = null;
+  private readonly exitHandler = (): void => this.killAllSync();
+
+  constructor(opts: LocalClusterOptions = {}) {
+    this.opts = opts;
+    this.layout = opts.layout ?? localClusterLayout({ brokers: opts.brokers });
+    this.bootstrapServers = bootstrapServers(this.layout);
+    this.zookeeperConnect = zookeeperConnect(this.layout);
+    this.log = opts.log ?? ((line) => console.log(line));
+  }
+
+  get processes(): ReadonlyArray<ManagedProcess> { return this.procs; }
+
+  broker(id: number): ManagedProcess | undefined {
+    return this.procs.find((p) => p.kind === 'broker' && p.id === id);
+  }
+
+  /** Starts ZooKeeper, waits for its quorum, starts the brokers, waits until all are registered. */
+  async start(): Promise<void> {
+    const L = this.layout;
+    if (this.opts.fresh && fs.existsSync(L.dataDir)) {
+      this.log(`Removing ${L.dataDir} (--fresh)`);
+      fs.rmSync(L.dataDir, { recursive: true, force: true });
+    }
+    fs.mkdirSync(L.logDir, { recursive: true });
+    ensureZooKeeperInstalled();
+    await this.checkPortsFree();
+
+    process.on('exit', this.exitHandler);
+    const aborted = new Promise<never>((_, reject) => { this.abortStart = reject; });
+    aborted.catch(() => undefined);
+    try {
+      await Promise.race([this.startAll(), aborted]);
+    } catch (err) {
+      if (err instanceof ChildDiedError) {
+        this.log(`${err.message}; its last lines:`);
+        for (const line of err.logTail) this.log(`  | ${line}`);
+      }
+      await this.stop();
+      throw err;
+    } finally {
+      this.abortStart = null;
+    }
+  }
+
+  private async startAll(): Promise<void> {
+    const L = this.layout;
+    const zkTimeout = this.opts.zookeeperStartTimeoutMs ?? 60_000;
+    this.log(`Starting ${L.zookeeper.length} ZooKeeper node(s) on ${this.zookeeperConnect}`);
+    for (const z of L.zookeeper) {
+      // config/local uses paths relative to the repo root (dataDir=data/zookeeper-N): children run there.
+      prepareZooKeeperDataDir(z.propertiesFile, z.myid, L.rootDir);
+      const out = path.join(L.logDir, `zookeeper-${z.id}.out`);
+      const child = this.withOutput(out, (stdio) => spawnZooKeeper(z.propertiesFile, {
+        stdio, env: { ...process.env }, detached: true, cwd: L.rootDir,
+      }));
+      this.track(new ManagedProcess(`zookeeper-${z.id}`, 'zookeeper', z.id, child, out));
+    }
+    // A node accepts sessions only once it is part of a quorum, so all of them answering means quorum.
+    await Promise.all(L.zookeeper.map((z) => waitForZooKeeper(`127.0.0.1:${z.clientPort}`, zkTimeout)));
+    this.log('ZooKeeper quorum is up');
+    if (L.brokers.length === 0 || this.stopping) return;
+    await this.waitForStaleRegistrations(zkTimeout);
+    if (this.stopping) return;
+
+    const bin = path.join(L.rootDir, 'bin', 'kafka-server-start');
+    this.log(`Starting ${L.brokers.length} broker(s) on ${this.bootstrapServers}`);
+    for (const b of L.brokers) {
+      const out = path.join(L.logDir, `broker-${b.id}.out`);
+      const logDir = path.join(L.logDir, `broker-${b.id}`);
+      fs.mkdirSync(logDir, { recursive: true });
+      const args = [bin, b.propertiesFile, ...b.overrides.flatMap((o) => ['--override', o])];
+      const child = this.withOutput(out, (stdio) => spawn(process.execPath, args, {
+        cwd: L.rootDir, stdio, detached: true, env: { ...process.env, LOG_DIR: logDir },
+      }));
+      this.track(new ManagedProcess(`broker-${b.id}`, 'broker', b.id, child, out));
+    }
+    await this.waitForBrokers(this.opts.brokerStartTimeoutMs ?? 120_000);
+  }
+
+  /** Opens `file` for append, hands the fd to the child as stdout+stderr, closes our copy. */
+  private withOutput(file: string, start: (stdio: ['ignore', number, number]) => ChildProcess): ChildProcess {
+    const fd = fs.openSync(file, 'a');
+    try {
+      return start(['ignore', fd, fd]);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  private track(proc: ManagedProcess): void {
+    this.procs.push(proc);
+    void proc.exited.then(() => {
+      if (this.stopping) return;
+      const tail = tailLines(proc.outFile, 30);
+      if (this.abortStart) {
+        this.abortStart(new ChildDiedError(proc, tail));
+      } else {
+        this.log(`WARNING: ${proc.name} ${proc.describeExit()} (output: ${proc.outFile}); last lines:`);
+        for (const line of tail) this.log(`  | ${line}`);
+      }
+    });
+  }
+
+  private async checkPortsFree(): Promise<void> {
+    const ports = [...this.layout.zookeeper.map((z) => z.clientPort), ...this.layout.brokers.map((b) => b.port)];
+    for (const port of ports) {
+      if (await portAccepts('127.0.0.1', port, 500)) {
+        throw new Error(`port ${port} is already in use (is another cluster running? stop it first)`);
+      }
+    }
+  }
+
+  /**
+   * After an unclean stop (a broker killed before it closed its session) ZooKeeper restores that session
+   * from its data dir and keeps /brokers/ids/<id> until the session times out; a broker started meanwhile
+   * fails as Kafka does ("node already exists and owner ... does not match current session"). Wait it out.
+   */
+  private async waitForStaleRegistrations(timeoutMs: number): Promise<void> {
+    const ids = new Set(this.layout.brokers.map((b) => b.id));
+    const client = zookeeper.createClient(this.zookeeperConnect, { sessionTimeout: 10_000, retries: 1 });
+    client.connect();
+    const deadline = Date.now() + timeoutMs;
+    let said = false;
+    try {
+      for (;;) {
+        const stale = (await brokerIds(client).catch((): number[] => [])).filter((id) => ids.has(id));
+        if (stale.length === 0) return;
+        if (!said) {
+          this.log(`Waiting for ZooKeeper to expire the sessions of a previous run (/brokers/ids: ${stale})`);
+          said = true;
+        }
+        if (Date.now() > deadline || this.stopping) {
+          throw new Error(`/brokers/ids still lists ${stale} from a previous run after ${timeoutMs / 1000} s`);
+        }
+        await sleep(500);
+      }
+    } finally {
+      client.close();
+    }
+  }
+
+  /** Ready = every broker port accepts connections and /brokers/ids lists every broker id. */
+  private async waitForBrokers(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const want = this.layout.brokers.map((b) => b.id).sort((a, b) => a - b);
+    const client = zookeeper.createClient(this.zookeeperConnect, { sessionTimeout: 10_000, retries: 1 });
+    client.connect();
+    let listening: number[] = [];
+    let registered: number[] = [];
+    try {
+      for (;;) {
+        listening = [];
+        for (const b of this.layout.brokers) {
+          if (await portAccepts(b.host, b.port, 1000)) listening.push(b.id);
+        }
+        registered = await brokerIds(client).catch(() => []);
+        if (listening.length === want.length && want.every((id) => registered.includes(id))) break;
+        if (Date.now() > deadline) {
+          throw new Error(`brokers not ready after ${Math.round(timeoutMs / 1000)} s: listening [${listening}],` +
+            ` registered in /brokers/ids [${registered}], expected [${want}]`);
+        }
+        await sleep(300);
+      }
+    } finally {
+      client.close();
+    }
+  }
+
+  /** Brokers first (highest id first, one at a time, each up to 30 s), then ZooKeeper. Idempotent. */
+  stop(): Promise<void> {
+    if (!this.stopping) {
+      this.stopping = this.doStop();
+      this.abortStart?.(new Error('cluster stopped during start-up'));
+    }
+    return this.stopping;
+  }
+
+  private async doStop(): Promise<void> {
+    const brokers = this.procs.filter((p) => p.kind === 'broker').reverse();
+    for (const b of brokers) {
+      if (b.alive) this.log(`Stopping ${b.name} (pid ${b.pid})`);
+      await b.stop(this.opts.brokerStopTimeoutMs ?? 30_000);
+    }
+    const zks = this.procs.filter((p) => p.kind === 'zookeeper');
+    if (zks.some((z) => z.alive)) this.log('Stopping ZooKeeper');
+    await Promise.all(zks.map((z) => z.stop(this.opts.zookeeperStopTimeoutMs ?? 10_000)));
+    process.removeListener('exit', this.exitHandler);
+    if (this.layout.temporary) fs.rmSync(this.layout.dataDir, { recursive: true, force: true });
+  }
+
+  /** Last resort from process 'exit' (synchronous): SIGKILL every child's group. */
+  killAllSync(): void {
+    for (const p of this.procs) if (p.alive) p.signal('SIGKILL');
+  }
+
+  /** The text `npm start` prints once the cluster is up. */
+  describe(): string {
+    const L = this.layout;
+    const firstBroker = this.bootstrapServers.split(',')[0];
+    const firstZk = `127.0.0.1:${L.zookeeper[0].clientPort}`;
+    const rel = (p: string): string => path.relative(process.cwd(), p) || '.';
+    return [
+      '',
+      `Local Kafka cluster is up: ${L.brokers.length} broker(s), ${L.zookeeper.length} ZooKeeper node(s).`,
+      `  bootstrap servers : ${this.bootstrapServers}`,
+      `  ZooKeeper         : ${firstZk}  (connect string ${this.zookeeperConnect})`,
+      `  data folder       : ${L.dataDir}`,
+      `  process output    : ${rel(L.logDir)}/{zookeeper-N,broker-N}.out, broker logs in ${rel(L.logDir)}/broker-N/`,
+      '',
+      'Try:',
+      `  kcat -b ${firstBroker} -L`,
+      `  /usr/share/zookeeper/bin/zkCli.sh -server ${firstZk} ls /brokers/ids`,
+      '',
+      'Press Ctrl-C to stop (brokers first, then ZooKeeper).',
+    ].join('\n');
+  }
+}
+
+/** Creates and starts a cluster; on failure everything already started is stopped and the error rethrown. */
+export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise<LocalCluster> {
+  const cluster = new LocalCluster(opts);
+  await cluster.start();
+  return cluster;
+}
+
+function brokerIds(client: zookeeper.Client): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    client.getChildren('/brokers/ids', (err, children) => {
+      if (err) reject(err);
+      else resolve(children.map(Number).sort((a, b) => a - b));
+    });
+  });
+}
+
+export function portAccepts(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host, port });
+    const done = (ok: boolean): void => { sock.destroy(); resolve(ok); };
+    sock.setTimeout(timeoutMs, () => done(false));
+    sock.once('connect', () => done(true));
+    sock.once('error', () => done(false));
+  });
+}
+
+/** The last `n` lines of a file (reads at most its last 64 KiB). */
+export function tailLines(file: string, n: number): string[] {
+  try {
+    const size = fs.statSync(file).size;
+    const len = Math.min(size, 64 * 1024);
+    const buf = Buffer.alloc(len);
+    const fd = fs.openSync(file, 'r');
+    try { fs.readSync(fd, buf, 0, len, size - len); } finally { fs.closeSync(fd); }
+    const lines = buf.toString('utf8').split(/\r?\n/);
+    if (lines[lines.length - 1] === '') lines.pop();
+    return lines.slice(-n);
+  } catch {
+    return [];
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** True when `p` settles within ms. */
+async function waitFor(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  try {
+    return await Promise.race([p.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
