@@ -1,7 +1,7 @@
 import { Uuid } from '../common/Uuid';
 import { getLogger, Logger } from '../common/logger';
 import { LeaderAndIsrPartitionState, LeaderAndIsrRequest, LeaderAndIsrResponse } from '../protocol/apis/04-leader-and-isr';
-import { StopReplicaRequest } from '../protocol/apis/05-stop-replica';
+import { StopReplicaRequest, StopReplicaResponse } from '../protocol/apis/05-stop-replica';
 import { UpdateMetadataPartitionState, UpdateMetadataRequest } from '../protocol/apis/06-update-metadata';
 import { errorName } from '../protocol/errors';
 import { ControllerContext, TopicPartition, tpString } from './ControllerContext';
@@ -30,6 +30,7 @@ export class ControllerBrokerRequestBatch {
     private readonly ctx: ControllerContext,
     private readonly channel: ControllerChannelManager,
     private readonly onLeaderAndIsrResponse?: (brokerId: number, res: LeaderAndIsrResponse) => void,
+    private readonly onStopReplicaResponse?: (brokerId: number, res: StopReplicaResponse) => void,
   ) {
     this.stateChangeLog = getLogger('state.change.logger', '');
   }
@@ -129,7 +130,7 @@ export class ControllerBrokerRequestBatch {
         const l = ctx.leadership(tp);
         if (!l) continue;
         const replicas = ctx.replicasFor(tp);
-        const deleting = !ctx.allTopics.has(tp.topic);
+        const deleting = ctx.topicsToBeDeleted.has(tp.topic);
         const list = states.get(tp.topic) ?? [];
         list.push({
           topicName: '',
@@ -182,7 +183,7 @@ export class ControllerBrokerRequestBatch {
         topics: [],
         topicStates: [...byTopic].map(([topicName, partitionStates]) => ({ topicName, partitionStates })),
       });
-      this.channel.sendRequest(brokerId, StopReplicaApi, STOP_REPLICA_VERSION, build);
+      this.channel.sendRequest(brokerId, StopReplicaApi, STOP_REPLICA_VERSION, build, (res) => this.onStopReplicaResponse?.(brokerId, res));
     }
     this.leaderAndIsr.clear();
     this.updateMetadataBrokers.clear();

@@ -33,6 +33,8 @@ export class ControllerContext {
   /** "topic-partition" -> leader, ISR, epochs as last written to ZooKeeper. */
   readonly partitionLeadershipInfo = new Map<string, LeaderIsrAndControllerEpoch & TopicPartition>();
   readonly partitionStates = new Map<string, PartitionState>();
+  /** Topics marked under /admin/delete_topics and being deleted (their leader shows as -2). */
+  readonly topicsToBeDeleted = new Set<string>();
 
   reset(): void {
     this.liveBrokers.clear();
@@ -42,6 +44,7 @@ export class ControllerContext {
     this.partitionAssignments.clear();
     this.partitionLeadershipInfo.clear();
     this.partitionStates.clear();
+    this.topicsToBeDeleted.clear();
   }
 
   isLiveBroker(id: number): boolean {

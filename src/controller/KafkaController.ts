@@ -9,12 +9,16 @@ import { ControllerContext, TopicPartition, tpString } from './ControllerContext
 import { ControllerEventLog } from './ControllerEventLog';
 import { ControllerEventManager } from './ControllerEventManager';
 import { PartitionStateMachine } from './PartitionStateMachine';
+import { TopicDeletionManager } from './TopicDeletionManager';
+import { StopReplicaResponse } from '../protocol/apis/05-stop-replica';
+import { ZkWatchEvent } from '../zk/ZooKeeperClient';
 
 export interface ControllerConfig {
   brokerId: number;
   interBrokerListenerName: string;
   controllerSocketTimeoutMs: number;
   uncleanLeaderElectionEnable: boolean;
+  deleteTopicEnable: boolean;
 }
 
 /**
@@ -31,6 +35,7 @@ export class KafkaController {
   private channel: ControllerChannelManager | null = null;
   private batch: ControllerBrokerRequestBatch | null = null;
   private psm: PartitionStateMachine | null = null;
+  private tdm: TopicDeletionManager | null = null;
   private readonly events: ControllerEventLog;
   private shuttingDown = false;
 
@@ -132,6 +137,7 @@ export class KafkaController {
     this.channel = null;
     this.batch = null;
     this.psm = null;
+    this.tdm = null;
     this.ctx.reset();
   }
 
@@ -142,12 +148,13 @@ export class KafkaController {
     await this.createFeatureZNodeIfMissing();
     const channel = new ControllerChannelManager(this.config.brokerId, this.config.interBrokerListenerName, this.config.controllerSocketTimeoutMs);
     this.channel = channel;
-    this.batch = new ControllerBrokerRequestBatch(this.config.brokerId, this.ctx, channel);
+    this.batch = new ControllerBrokerRequestBatch(this.config.brokerId, this.ctx, channel, undefined, (brokerId, res) => this.onStopReplicaResponse(brokerId, res));
     this.psm = new PartitionStateMachine(this.config.brokerId, this.ctx, this.zk, this.batch, this.events, async (topic) => {
       const cfg = await this.zk.getTopicConfig(topic);
       const v = cfg['unclean.leader.election.enable'];
       return v !== undefined ? v === 'true' : this.config.uncleanLeaderElectionEnable;
     });
+    this.tdm = new TopicDeletionManager(this.config.brokerId, this.ctx, this.zk, this.batch, this.events, this.config.deleteTopicEnable);
     this.log.info('Initializing controller context');
     const brokers = await this.zk.getAllBrokersInCluster(this.brokerChangeWatcher);
     for (const b of brokers) {
@@ -181,6 +188,8 @@ export class KafkaController {
     await this.triggerOnlinePartitionStateChange();
     for (const b of dead) await this.psm.removeReplicaFromIsr(b, this.ctx.partitionsOnBroker(b));
     this.batch.sendRequestsToBrokers(this.ctx.epoch);
+    // Resume topic deletions that a previous controller left unfinished.
+    await this.tdm.onTopicDeletionRequested(await this.zk.getTopicDeletions(this.topicDeletionWatcher));
     this.log.info(`Ready to serve as the new controller with epoch ${this.ctx.epoch}`);
   }
 
@@ -195,7 +204,7 @@ export class KafkaController {
   }
 
   private async loadTopics(topics: string[]): Promise<TopicPartition[]> {
-    const assignments = await this.zk.getReplicaAssignmentAndTopicIds(topics);
+    const assignments = await this.zk.getReplicaAssignmentAndTopicIds(topics, this.partitionModificationsWatcher);
     const added: TopicPartition[] = [];
     for (const [topic, a] of assignments) {
       this.ctx.allTopics.add(topic);
@@ -212,6 +221,7 @@ export class KafkaController {
     const newParts: TopicPartition[] = [];
     const offline: TopicPartition[] = [];
     for (const tp of this.ctx.allPartitions()) {
+      if (this.ctx.topicsToBeDeleted.has(tp.topic)) continue;
       const l = this.ctx.leadership(tp);
       if (!l) newParts.push(tp);
       else if (l.leaderAndIsr.leader < 0 || !this.ctx.isLiveBroker(l.leaderAndIsr.leader)) offline.push(tp);
@@ -231,6 +241,53 @@ export class KafkaController {
     if (this.shuttingDown) return;
     void this.eventManager.put('TopicChange', () => this.processTopicChange());
   };
+
+  private topicDeletionWatcher = (): void => {
+    if (this.shuttingDown) return;
+    void this.eventManager.put('TopicDeletion', async () => {
+      if (!this.isActive()) return;
+      await this.tdm!.onTopicDeletionRequested(await this.zk.getTopicDeletions(this.topicDeletionWatcher));
+    });
+  };
+
+  private partitionModificationsWatcher = (event: ZkWatchEvent): void => {
+    if (this.shuttingDown) return;
+    const topic = event.path.split('/').pop()!;
+    void this.eventManager.put('PartitionModifications', () => this.processPartitionModifications(topic));
+  };
+
+  private onStopReplicaResponse(brokerId: number, res: StopReplicaResponse): void {
+    void this.eventManager.put('TopicDeletionStopReplicaResponseReceived', async () => {
+      if (!this.isActive()) return;
+      if (res.errorCode !== 0) this.log.warn(`StopReplica to broker ${brokerId} failed with error ${res.errorCode}`);
+      for (const e of res.partitionErrors) {
+        if (this.ctx.topicsToBeDeleted.has(e.topicName)) {
+          await this.tdm!.onStopReplicaResponse(brokerId, { topic: e.topicName, partition: e.partitionIndex }, e.errorCode);
+        }
+      }
+    });
+  }
+
+  /** /brokers/topics/<t> changed: new partitions (CreatePartitions) get leaders like new topics (§6.2). */
+  private async processPartitionModifications(topic: string): Promise<void> {
+    if (!this.isActive() || !this.ctx.allTopics.has(topic)) return;
+    const a = (await this.zk.getReplicaAssignmentAndTopicIds([topic], this.partitionModificationsWatcher)).get(topic);
+    if (!a || a.partitions.size === 0) return; // being deleted
+    const cur = this.ctx.partitionAssignments.get(topic) ?? new Map<number, number[]>();
+    const added = [...a.partitions.keys()].filter((p) => !cur.has(p)).sort((x, y) => x - y);
+    if (added.length === 0) return;
+    if (this.ctx.topicsToBeDeleted.has(topic)) {
+      this.log.error(`Skipping adding partitions ${added.join(',')} for topic ${topic} since it is currently being deleted`);
+      await this.zk.setTopicAssignment(topic, { topicId: a.topicId, partitions: cur, adding: new Map(), removing: new Map() }, this.ctx.epochZkVersion);
+      return;
+    }
+    for (const p of added) cur.set(p, a.partitions.get(p)!);
+    this.ctx.partitionAssignments.set(topic, cur);
+    const tps = added.map((partition) => ({ topic, partition }));
+    this.log.info(`New partitions to be added ${tps.map((tp) => `${tpString(tp)} -> [${this.ctx.replicasFor(tp).join(',')}]`).join(', ')}`);
+    await this.psm!.initializeLeaderAndIsr(tps);
+    this.batch!.sendRequestsToBrokers(this.ctx.epoch);
+  }
 
   private async processBrokerChange(): Promise<void> {
     if (!this.isActive()) return;
@@ -266,6 +323,7 @@ export class KafkaController {
       }
     }
     await this.triggerOnlinePartitionStateChange();
+    await this.tdm!.resumeDeletions();
   }
 
   private async onBrokerFailure(ids: number[]): Promise<void> {

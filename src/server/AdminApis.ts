@@ -1,6 +1,6 @@
 import { getLogger, Logger } from '../common/logger';
 import { HandlerResult, RequestContext, ResponseBody } from '../network/RequestContext';
-import { CreateTopicsApi, MetadataApi } from '../protocol/apis';
+import { CreatePartitionsApi, CreateTopicsApi, DeleteTopicsApi, MetadataApi } from '../protocol/apis';
 import { MetadataRequest, MetadataResponseTopic } from '../protocol/apis/03-metadata';
 import { CreateTopicsRequest } from '../protocol/apis/19-create-topics';
 import { ErrorCode } from '../protocol/errors';
@@ -120,5 +120,60 @@ export class AdminApis {
     const unique = topics.filter((t) => (seen.has(t.name) ? false : (seen.add(t.name), true)));
     this.log.debug(`CreateTopics from ${ctx.header.clientId}: ${unique.map((t) => `${t.name}=${t.errorCode}`).join(', ')}`);
     return encodeResponse(CreateTopicsApi, v, { throttleTimeMs: 0, topics: unique });
+  }
+
+  /**
+   * DeleteTopics (KafkaApis.handleDeleteTopicsRequest, ZK mode): controller only; marks the topics under
+   * /admin/delete_topics and answers once every broker's metadata has dropped them.
+   */
+  async handleDeleteTopics(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
+    const v = ctx.header.apiVersion;
+    const req = DeleteTopicsApi.decodeRequest(r, v);
+    const names = [...new Set(req.topicNames)];
+    const respond = (codes: Map<string, number>) =>
+      encodeResponse(DeleteTopicsApi, v, { throttleTimeMs: 0, responses: names.map((name) => ({ name, errorCode: codes.get(name)! })) });
+    const codes = new Map<string, number>();
+    if (!this.deps.controller.isActive()) {
+      for (const n of names) codes.set(n, ErrorCode.NOT_CONTROLLER);
+      return respond(codes);
+    }
+    if (!this.deps.config.deleteTopicEnable) {
+      // Kafka answers TOPIC_DELETION_DISABLED from v3 on, INVALID_REQUEST before.
+      for (const n of names) codes.set(n, v >= 3 ? ErrorCode.TOPIC_DELETION_DISABLED : ErrorCode.INVALID_REQUEST);
+      return respond(codes);
+    }
+    const toDelete: string[] = [];
+    for (const n of names) {
+      if (!this.deps.metadataCache.contains(n)) codes.set(n, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+      else toDelete.push(n);
+    }
+    if (toDelete.length > 0) {
+      for (const [t, code] of await this.deps.adminManager.deleteTopics(toDelete, req.timeoutMs)) codes.set(t, code);
+    }
+    return respond(codes);
+  }
+
+  /** CreatePartitions: controller only; only increases the count (INVALID_PARTITIONS otherwise). */
+  async handleCreatePartitions(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
+    const v = ctx.header.apiVersion;
+    const req = CreatePartitionsApi.decodeRequest(r, v);
+    const results: Array<{ name: string; errorCode: number; errorMessage: string | null }> = [];
+    const counts = new Map<string, number>();
+    for (const t of req.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
+    for (const t of req.topics) {
+      if (!this.deps.controller.isActive()) {
+        results.push({ name: t.name, errorCode: ErrorCode.NOT_CONTROLLER, errorMessage: null });
+      } else if ((counts.get(t.name) ?? 0) > 1) {
+        results.push({ name: t.name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate topic in request.' });
+      } else {
+        const res = await this.deps.adminManager.createPartitions(t.name, t.count, t.assignments, req.validateOnly, req.timeoutMs);
+        results.push({ name: t.name, ...res });
+      }
+    }
+    const seen = new Set<string>();
+    return encodeResponse(CreatePartitionsApi, v, {
+      throttleTimeMs: 0,
+      results: results.filter((x) => (seen.has(x.name) ? false : (seen.add(x.name), true))),
+    });
   }
 }

@@ -69,6 +69,8 @@ export class KafkaApis implements RequestHandler {
     this.handlers.set(ApiKey.ListOffsets, (ctx, r) => this.dataPlane.handleListOffsets(ctx, r));
     this.handlers.set(ApiKey.Metadata, (ctx, r) => this.admin.handleMetadata(ctx, r));
     this.handlers.set(ApiKey.CreateTopics, (ctx, r) => this.admin.handleCreateTopics(ctx, r));
+    this.handlers.set(ApiKey.DeleteTopics, (ctx, r) => this.admin.handleDeleteTopics(ctx, r));
+    this.handlers.set(ApiKey.CreatePartitions, (ctx, r) => this.admin.handleCreatePartitions(ctx, r));
     this.handlers.set(ApiKey.LeaderAndIsr, (ctx, r) => this.handleLeaderAndIsr(ctx, r));
     this.handlers.set(ApiKey.UpdateMetadata, (ctx, r) => this.handleUpdateMetadata(ctx, r));
     this.handlers.set(ApiKey.StopReplica, (ctx, r) => this.handleStopReplica(ctx, r));

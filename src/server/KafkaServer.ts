@@ -66,6 +66,7 @@ export class KafkaServer {
         interBrokerListenerName: cfg.interBrokerListenerName,
         controllerSocketTimeoutMs: cfg.controllerSocketTimeoutMs,
         uncleanLeaderElectionEnable: cfg.uncleanLeaderElectionEnable,
+        deleteTopicEnable: cfg.deleteTopicEnable,
       },
       zk,
       brokerInfo(),

@@ -5,7 +5,7 @@ import * as Topic from '../admin/Topic';
 import { validateTopicConfigs } from '../log/TopicConfig';
 import { ErrorCode, KafkaError } from '../protocol/errors';
 import { KafkaZkClient } from '../zk/KafkaZkClient';
-import { TopicExistsError } from '../zk/errors';
+import { isZkError, TopicExistsError } from '../zk/errors';
 import { KafkaConfig } from './KafkaConfig';
 import { MetadataCache } from './MetadataCache';
 
@@ -153,16 +153,108 @@ export class ZkAdminManager {
     this.log.info(`Creating topic ${name} with configuration ${JSON.stringify(configs)} and initial partition assignment ${JSON.stringify(Object.fromEntries(assignment))}`);
   }
 
-  private hasAllLeaders(name: string, created: Array<{ name: string; partitions: number }>): boolean {
-    const want = created.find((c) => c.name === name)?.partitions ?? 0;
-    const parts = this.metadataCache.partitions(name);
-    if (!parts || parts.size < want) return false;
-    for (const st of parts.values()) if (st.leader < 0) return false;
-    return true;
+  /**
+   * DeleteTopics (ZkAdminManager.deleteTopics): mark each topic under /admin/delete_topics for the
+   * controller, then wait until the metadata cache no longer has it (REQUEST_TIMED_OUT otherwise).
+   */
+  async deleteTopics(topics: string[], timeoutMs: number): Promise<Map<string, number>> {
+    const results = new Map<string, number>();
+    for (const t of topics) {
+      try {
+        await this.zkClient.createDeleteTopicPath(t);
+        this.log.info(`Marked topic ${t} for deletion`);
+      } catch (e) {
+        if (!isZkError(e, 'NODEEXISTS')) throw e;
+        this.log.info(`Topic ${t} is already marked for deletion`);
+      }
+      results.set(t, ErrorCode.NONE);
+    }
+    if (timeoutMs > 0) {
+      const gone = () => topics.every((t) => !this.metadataCache.contains(t));
+      if (!(await this.waitForMetadata(gone, timeoutMs))) {
+        for (const t of topics) if (this.metadataCache.contains(t)) results.set(t, ErrorCode.REQUEST_TIMED_OUT);
+      }
+    }
+    return results;
   }
 
-  private waitForLeaders(created: Array<{ name: string; partitions: number }>, timeoutMs: number): Promise<boolean> {
-    const done = () => created.every((c) => this.hasAllLeaders(c.name, created));
+  /**
+   * CreatePartitions (AdminZkClient.addPartitions, zk-mode.md §6.2): only increases; new replicas from
+   * Kafka's assignment over the registered brokers sorted by id, started at partition 0's first replica.
+   */
+  async createPartitions(
+    topic: string,
+    count: number,
+    assignments: Array<{ brokerIds: number[] }> | null,
+    validateOnly: boolean,
+    timeoutMs: number,
+  ): Promise<{ errorCode: number; errorMessage: string | null }> {
+    const existing = (await this.zkClient.getReplicaAssignmentAndTopicIds([topic])).get(topic);
+    if (!existing || existing.partitions.size === 0 || !this.metadataCache.contains(topic)) {
+      return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `The topic '${topic}' does not exist.` };
+    }
+    if (await this.zkClient.isTopicMarkedForDeletion(topic)) {
+      return { errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, errorMessage: `The topic '${topic}' is queued for deletion.` };
+    }
+    if (existing.adding.size > 0 || existing.removing.size > 0) {
+      return { errorCode: ErrorCode.REASSIGNMENT_IN_PROGRESS, errorMessage: `A partition reassignment is in progress for the topic '${topic}'.` };
+    }
+    const current = existing.partitions.size;
+    if (count < current) {
+      return { errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: `Topic currently has ${current} partitions, which is higher than the requested ${count}.` };
+    }
+    if (count === current) {
+      return { errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: `Topic already has ${current} partitions.` };
+    }
+    const increase = count - current;
+    const rf = existing.partitions.get(0)!.length;
+    const alive = this.metadataCache.aliveBrokerIds().sort((a, b) => a - b);
+    let added: Map<number, number[]>;
+    if (assignments && assignments.length > 0) {
+      if (assignments.length !== increase) {
+        return { errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, errorMessage: `Increasing the number of partitions by ${increase} but ${assignments.length} assignments provided.` };
+      }
+      added = new Map();
+      for (let i = 0; i < assignments.length; i++) {
+        const ids = assignments[i].brokerIds;
+        const unknown = ids.filter((b) => !alive.includes(b));
+        if (unknown.length > 0) {
+          return { errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, errorMessage: `Unknown broker(s) in replica assignment: ${unknown.join(', ')}.` };
+        }
+        if (ids.length !== rf || new Set(ids).size !== ids.length) {
+          return { errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, errorMessage: `Inconsistent replication factor between partitions, partition 0 has ${rf} while partition ${current + i} has replicas [${ids.join(', ')}].` };
+        }
+        added.set(current + i, ids.slice());
+      }
+    } else {
+      try {
+        const first = existing.partitions.get(0)![0];
+        const startIndex = Math.max(0, alive.findIndex((id) => id >= first));
+        added = assignReplicasToBrokers(
+          alive.map((id) => ({ id, rack: this.metadataCache.getAliveBroker(id)?.rack ?? null })),
+          increase, rf, startIndex, current,
+        );
+      } catch (e) {
+        if (e instanceof KafkaError) return { errorCode: e.code, errorMessage: e.message };
+        throw e;
+      }
+    }
+    if (validateOnly) return { errorCode: ErrorCode.NONE, errorMessage: null };
+    const partitions = new Map(existing.partitions);
+    for (const [p, r] of added) partitions.set(p, r);
+    await this.zkClient.setTopicAssignment(topic, { ...existing, partitions });
+    this.log.info(`Creating ${increase} partitions for '${topic}' with the following replica assignment: ${JSON.stringify(Object.fromEntries(added))}.`);
+    if (timeoutMs > 0) {
+      const ready = () => {
+        const parts = this.metadataCache.partitions(topic);
+        return !!parts && parts.size >= count && [...parts.values()].every((p) => p.leader >= 0);
+      };
+      if (!(await this.waitForMetadata(ready, timeoutMs))) return { errorCode: ErrorCode.REQUEST_TIMED_OUT, errorMessage: null };
+    }
+    return { errorCode: ErrorCode.NONE, errorMessage: null };
+  }
+
+  private waitForMetadata(done: () => boolean, timeoutMs: number): Promise<boolean> {
     if (done()) return Promise.resolve(true);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -178,4 +270,17 @@ export class ZkAdminManager {
       });
     });
   }
+
+  private hasAllLeaders(name: string, created: Array<{ name: string; partitions: number }>): boolean {
+    const want = created.find((c) => c.name === name)?.partitions ?? 0;
+    const parts = this.metadataCache.partitions(name);
+    if (!parts || parts.size < want) return false;
+    for (const st of parts.values()) if (st.leader < 0) return false;
+    return true;
+  }
+
+  private waitForLeaders(created: Array<{ name: string; partitions: number }>, timeoutMs: number): Promise<boolean> {
+    return this.waitForMetadata(() => created.every((c) => this.hasAllLeaders(c.name, created)), timeoutMs);
+  }
+
 }
