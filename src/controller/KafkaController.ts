@@ -1,7 +1,7 @@
 import { getLogger, Logger } from '../common/logger';
 import { ErrorCode } from '../protocol/errors';
 import { KafkaZkClient } from '../zk/KafkaZkClient';
-import { BrokerInfo, encodeFeature, FeatureZNode } from '../zk/ZkData';
+import { BrokerInfo, decodePreferredReplicaElection, encodeFeature, FeatureZNode, PreferredReplicaElectionZNode } from '../zk/ZkData';
 import { isZkError } from '../zk/errors';
 import { ControllerBrokerRequestBatch } from './ControllerBrokerRequestBatch';
 import { ControllerChannelManager } from './ControllerChannelManager';
@@ -10,6 +10,7 @@ import { ControllerEventLog } from './ControllerEventLog';
 import { ControllerEventManager } from './ControllerEventManager';
 import { PartitionStateMachine } from './PartitionStateMachine';
 import { TopicDeletionManager } from './TopicDeletionManager';
+import { ElectionResult, ElectionType, PreferredReplicaElection } from './PreferredReplicaElection';
 import { StopReplicaResponse } from '../protocol/apis/05-stop-replica';
 import { ZkWatchEvent } from '../zk/ZooKeeperClient';
 
@@ -19,6 +20,9 @@ export interface ControllerConfig {
   controllerSocketTimeoutMs: number;
   uncleanLeaderElectionEnable: boolean;
   deleteTopicEnable: boolean;
+  autoLeaderRebalanceEnable: boolean;
+  leaderImbalanceCheckIntervalSeconds: number;
+  leaderImbalancePerBrokerPercentage: number;
 }
 
 /**
@@ -36,6 +40,8 @@ export class KafkaController {
   private batch: ControllerBrokerRequestBatch | null = null;
   private psm: PartitionStateMachine | null = null;
   private tdm: TopicDeletionManager | null = null;
+  private pre: PreferredReplicaElection | null = null;
+  private rebalanceTimer: NodeJS.Timeout | null = null;
   private readonly events: ControllerEventLog;
   private shuttingDown = false;
 
@@ -138,6 +144,9 @@ export class KafkaController {
     this.batch = null;
     this.psm = null;
     this.tdm = null;
+    this.pre = null;
+    if (this.rebalanceTimer) clearTimeout(this.rebalanceTimer);
+    this.rebalanceTimer = null;
     this.ctx.reset();
   }
 
@@ -154,6 +163,7 @@ export class KafkaController {
       const v = cfg['unclean.leader.election.enable'];
       return v !== undefined ? v === 'true' : this.config.uncleanLeaderElectionEnable;
     });
+    this.pre = new PreferredReplicaElection(this.config.brokerId, this.ctx, this.psm);
     this.tdm = new TopicDeletionManager(this.config.brokerId, this.ctx, this.zk, this.batch, this.events, this.config.deleteTopicEnable);
     this.log.info('Initializing controller context');
     const brokers = await this.zk.getAllBrokersInCluster(this.brokerChangeWatcher);
@@ -190,6 +200,8 @@ export class KafkaController {
     this.batch.sendRequestsToBrokers(this.ctx.epoch);
     // Resume topic deletions that a previous controller left unfinished.
     await this.tdm.onTopicDeletionRequested(await this.zk.getTopicDeletions(this.topicDeletionWatcher));
+    await this.processPreferredReplicaElectionZNode();
+    if (this.config.autoLeaderRebalanceEnable) this.scheduleAutoLeaderRebalance(5000);
     this.log.info(`Ready to serve as the new controller with epoch ${this.ctx.epoch}`);
   }
 
@@ -241,6 +253,51 @@ export class KafkaController {
     if (this.shuttingDown) return;
     void this.eventManager.put('TopicChange', () => this.processTopicChange());
   };
+
+  private scheduleAutoLeaderRebalance(delayMs: number): void {
+    if (this.rebalanceTimer) clearTimeout(this.rebalanceTimer);
+    this.rebalanceTimer = setTimeout(() => {
+      void this.eventManager.put('AutoPreferredReplicaLeaderElection', async () => {
+        if (!this.isActive()) return;
+        await this.pre!.checkAndTriggerAutoLeaderRebalance(this.config.leaderImbalancePerBrokerPercentage);
+        this.batch!.sendRequestsToBrokers(this.ctx.epoch);
+        this.scheduleAutoLeaderRebalance(this.config.leaderImbalanceCheckIntervalSeconds * 1000);
+      }).catch(() => undefined);
+    }, delayMs);
+    this.rebalanceTimer.unref();
+  }
+
+  private preferredReplicaElectionWatcher = (): void => {
+    if (this.shuttingDown) return;
+    void this.eventManager.put('ReplicaLeaderElection', () => this.processPreferredReplicaElectionZNode());
+  };
+
+  /** Legacy /admin/preferred_replica_election (zk-mode.md §3.4): elect, then delete the znode (fenced). */
+  private async processPreferredReplicaElectionZNode(): Promise<void> {
+    if (!this.isActive()) return;
+    const node = await this.zk.getDataAndStat(PreferredReplicaElectionZNode.path, this.preferredReplicaElectionWatcher);
+    if (!node) {
+      await this.zk.zk.exists(PreferredReplicaElectionZNode.path, this.preferredReplicaElectionWatcher);
+      return;
+    }
+    const partitions = decodePreferredReplicaElection(node.data);
+    this.log.info(`Starting replica leader election (PREFERRED) for partitions ${partitions.map(tpString).join(',')} triggered by ZkTriggered`);
+    await this.pre!.elect(partitions, ElectionType.PREFERRED);
+    this.batch!.sendRequestsToBrokers(this.ctx.epoch);
+    await this.zk.deleteRecursive(PreferredReplicaElectionZNode.path, this.ctx.epochZkVersion);
+    await this.zk.zk.exists(PreferredReplicaElectionZNode.path, this.preferredReplicaElectionWatcher);
+  }
+
+  /** ElectLeaders API (KafkaController.electLeaders): preferred or unclean, for some or all partitions. */
+  electLeaders(partitions: TopicPartition[] | null, type: number): Promise<{ errorCode: number; results: ElectionResult[] }> {
+    return this.eventManager.put('ReplicaLeaderElection', async () => {
+      if (!this.isActive()) return { errorCode: ErrorCode.NOT_CONTROLLER, results: [] };
+      this.log.info(`Starting replica leader election (${type === ElectionType.PREFERRED ? 'PREFERRED' : 'UNCLEAN'}) for partitions ${partitions ? partitions.map(tpString).join(',') : 'all'} triggered by AdminClientTriggered`);
+      const results = await this.pre!.elect(partitions, type);
+      this.batch!.sendRequestsToBrokers(this.ctx.epoch);
+      return { errorCode: ErrorCode.NONE, results };
+    });
+  }
 
   private topicDeletionWatcher = (): void => {
     if (this.shuttingDown) return;
@@ -360,8 +417,17 @@ export class KafkaController {
       if (brokerEpoch >= 0 && brokerEpoch < b.epoch) return { errorCode: ErrorCode.STALE_BROKER_EPOCH, remaining: [] };
       this.ctx.shuttingDownBrokerIds.add(brokerId);
       this.log.info(`Shutting down broker ${brokerId}`);
-      const led = this.ctx.partitionsLedByBroker(brokerId).filter((tp) => this.ctx.replicasFor(tp).length > 1);
+      const replicated = this.ctx.partitionsOnBroker(brokerId)
+        .filter((tp) => this.ctx.replicasFor(tp).length > 1 && !this.ctx.topicsToBeDeleted.has(tp.topic));
+      const led = replicated.filter((tp) => this.ctx.leadership(tp)?.leaderAndIsr.leader === brokerId);
+      const followed = replicated.filter((tp) => this.ctx.leadership(tp)?.leaderAndIsr.leader !== brokerId);
       if (led.length > 0) await this.psm!.electLeaders(led, 'controlledShutdown');
+      // Followers stop fetching (StopReplica delete=false) and leave the ISR (OfflineReplica, epoch + 1).
+      for (const tp of followed) {
+        this.batch!.addStopReplicaRequestForBrokers([brokerId], tp, false, this.ctx.leadership(tp)?.leaderAndIsr.leaderEpoch ?? -1);
+      }
+      this.batch!.sendRequestsToBrokers(this.ctx.epoch);
+      if (followed.length > 0) await this.psm!.removeReplicaFromIsr(brokerId, followed);
       this.batch!.sendRequestsToBrokers(this.ctx.epoch);
       // Like Kafka's replicatedPartitionsBrokerLeads(): single-replica partitions cannot move and do not count.
       const remaining = this.ctx.partitionsLedByBroker(brokerId).filter((tp) => this.ctx.replicasFor(tp).length > 1);

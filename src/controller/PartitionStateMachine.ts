@@ -82,7 +82,7 @@ export class PartitionStateMachine {
    * Elects leaders for the given partitions with one of Kafka's strategies and writes the results.
    * Partitions without an eligible leader are left untouched and reported as failed.
    */
-  async electLeaders(tps: TopicPartition[], strategy: ElectionStrategy): Promise<{ elected: TopicPartition[]; failed: TopicPartition[] }> {
+  async electLeaders(tps: TopicPartition[], strategy: ElectionStrategy, forceUnclean = false): Promise<{ elected: TopicPartition[]; failed: TopicPartition[] }> {
     const updates = new Map<string, LeaderAndIsr>();
     const failed: TopicPartition[] = [];
     for (const tp of tps) {
@@ -95,7 +95,7 @@ export class PartitionStateMachine {
         failed.push(tp); // written by a newer controller: we are a zombie (zk-mode.md §3.2)
         continue;
       }
-      const unclean = strategy === 'offline' ? await this.uncleanAllowed(tp.topic) : false;
+      const unclean = strategy === 'offline' ? forceUnclean || (await this.uncleanAllowed(tp.topic)) : false;
       const result = Election.elect(strategy, this.ctx.replicasFor(tp), cur.leaderAndIsr, this.ctx, unclean);
       if (!result) {
         failed.push(tp);

@@ -3,7 +3,7 @@ import { RequestContext, HandlerResult, ResponseBody } from '../network/RequestC
 import { RequestHandler } from '../network/SocketServer';
 import { ApiKey } from '../protocol/apiKeys';
 import {
-  API_CODECS, ApiVersionsApi, ControlledShutdownApi, LeaderAndIsrApi, StopReplicaApi, UpdateMetadataApi,
+  API_CODECS, ApiVersionsApi, ControlledShutdownApi, ElectLeadersApi, LeaderAndIsrApi, StopReplicaApi, UpdateMetadataApi,
 } from '../protocol/apis';
 import { encodeApiVersionsUnsupportedResponse } from '../protocol/apis/18-api-versions';
 import { ApiCodec, isFlexible } from '../protocol/apis/types';
@@ -24,6 +24,10 @@ import { ZkAdminManager } from './ZkAdminManager';
 /** What KafkaApis needs from the controller living in this broker. */
 export interface ControllerHandle {
   isActive(): boolean;
+  electLeaders(partitions: Array<{ topic: string; partition: number }> | null, type: number): Promise<{
+    errorCode: number;
+    results: Array<{ topic: string; partition: number; errorCode: number; errorMessage: string | null }>;
+  }>;
   controlledShutdown(brokerId: number, brokerEpoch: number): Promise<{ errorCode: number; remaining: Array<{ topic: string; partition: number }> }>;
 }
 
@@ -75,6 +79,7 @@ export class KafkaApis implements RequestHandler {
     this.handlers.set(ApiKey.UpdateMetadata, (ctx, r) => this.handleUpdateMetadata(ctx, r));
     this.handlers.set(ApiKey.StopReplica, (ctx, r) => this.handleStopReplica(ctx, r));
     this.handlers.set(ApiKey.ControlledShutdown, (ctx, r) => this.handleControlledShutdown(ctx, r));
+    this.handlers.set(ApiKey.ElectLeaders, (ctx, r) => this.handleElectLeaders(ctx, r));
   }
 
   /** The ranges we advertise: every API that has both a codec and a handler. */
@@ -207,6 +212,33 @@ export class KafkaApis implements RequestHandler {
     return encodeResponse(StopReplicaApi, v, {
       errorCode: result.errorCode,
       partitionErrors: result.partitionErrors.map((e) => ({ topicName: e.topic, partitionIndex: e.partition, errorCode: e.errorCode })),
+    });
+  }
+
+  /** ElectLeaders (KIP-460): preferred or unclean election by the controller; NOT_CONTROLLER elsewhere. */
+  private async handleElectLeaders(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
+    const v = ctx.header.apiVersion;
+    const req = ElectLeadersApi.decodeRequest(r, v);
+    const wanted = req.topicPartitions === null ? null : req.topicPartitions.flatMap((t) => t.partitionId.map((partition) => ({ topic: t.topic, partition })));
+    const res = this.deps.controller.isActive()
+      ? await this.deps.controller.electLeaders(wanted, req.electionType)
+      : { errorCode: ErrorCode.NOT_CONTROLLER, results: [] };
+    if (res.errorCode !== ErrorCode.NONE && v >= 1) {
+      return encodeResponse(ElectLeadersApi, v, { throttleTimeMs: 0, errorCode: res.errorCode, replicaElectionResults: [] });
+    }
+    const byTopic = new Map<string, Array<{ partitionId: number; errorCode: number; errorMessage: string | null }>>();
+    const results = res.errorCode === ErrorCode.NONE
+      ? res.results
+      : (wanted ?? []).map((p) => ({ ...p, errorCode: res.errorCode, errorMessage: null }));
+    for (const x of results) {
+      const list = byTopic.get(x.topic) ?? [];
+      list.push({ partitionId: x.partition, errorCode: x.errorCode, errorMessage: x.errorMessage });
+      byTopic.set(x.topic, list);
+    }
+    return encodeResponse(ElectLeadersApi, v, {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      replicaElectionResults: [...byTopic].map(([topic, partitionResult]) => ({ topic, partitionResult })),
     });
   }
 

@@ -11,10 +11,19 @@ import { ApiVersionsApi } from './18-api-versions';
 import { CreateTopicsApi } from './19-create-topics';
 import { DeleteTopicsApi } from './20-delete-topics';
 import { CreatePartitionsApi } from './37-create-partitions';
+import { DeleteRecordsApi } from './21-delete-records';
+import { InitProducerIdApi } from './22-init-producer-id';
+import { OffsetForLeaderEpochApi } from './23-offset-for-leader-epoch';
+import { ElectLeadersApi } from './43-elect-leaders';
+import { AlterPartitionReassignmentsApi } from './45-alter-partition-reassignments';
+import { ListPartitionReassignmentsApi } from './46-list-partition-reassignments';
+import { AlterPartitionApi } from './56-alter-partition';
 
 export {
   ProduceApi, FetchApi, ListOffsetsApi, MetadataApi, LeaderAndIsrApi, StopReplicaApi, UpdateMetadataApi,
   ControlledShutdownApi, ApiVersionsApi, CreateTopicsApi, DeleteTopicsApi, CreatePartitionsApi,
+  DeleteRecordsApi, InitProducerIdApi, OffsetForLeaderEpochApi, ElectLeadersApi, AlterPartitionReassignmentsApi,
+  ListPartitionReassignmentsApi, AlterPartitionApi,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -25,5 +34,7 @@ export const API_CODECS: ReadonlyMap<number, AnyCodec> = new Map<number, AnyCode
   [
     ProduceApi, FetchApi, ListOffsetsApi, MetadataApi, LeaderAndIsrApi, StopReplicaApi, UpdateMetadataApi,
     ControlledShutdownApi, ApiVersionsApi, CreateTopicsApi, DeleteTopicsApi, CreatePartitionsApi,
+    DeleteRecordsApi, InitProducerIdApi, OffsetForLeaderEpochApi, ElectLeadersApi, AlterPartitionReassignmentsApi,
+    ListPartitionReassignmentsApi, AlterPartitionApi,
   ].map((c) => [c.apiKey, c as AnyCodec]),
 );
