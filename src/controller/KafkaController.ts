@@ -1,7 +1,7 @@
 import { getLogger, Logger } from '../common/logger';
 import { ErrorCode } from '../protocol/errors';
 import { KafkaZkClient } from '../zk/KafkaZkClient';
-import { BrokerInfo, decodePreferredReplicaElection, encodeFeature, FeatureZNode, PreferredReplicaElectionZNode } from '../zk/ZkData';
+import { BrokerInfo, LeaderAndIsr, decodePreferredReplicaElection, encodeFeature, FeatureZNode, PreferredReplicaElectionZNode } from '../zk/ZkData';
 import { isZkError } from '../zk/errors';
 import { ControllerBrokerRequestBatch } from './ControllerBrokerRequestBatch';
 import { ControllerChannelManager } from './ControllerChannelManager';
@@ -13,6 +13,26 @@ import { TopicDeletionManager } from './TopicDeletionManager';
 import { ElectionResult, ElectionType, PreferredReplicaElection } from './PreferredReplicaElection';
 import { StopReplicaResponse } from '../protocol/apis/05-stop-replica';
 import { ZkWatchEvent } from '../zk/ZooKeeperClient';
+
+export interface AlterPartitionItem {
+  topic: string;
+  partition: number;
+  leaderEpoch: number;
+  newIsr: number[];
+  leaderRecoveryState: number;
+  partitionEpoch: number;
+}
+
+export interface AlterPartitionResult {
+  topic: string;
+  partition: number;
+  errorCode: number;
+  leaderId: number;
+  leaderEpoch: number;
+  isr: number[];
+  leaderRecoveryState: number;
+  partitionEpoch: number;
+}
 
 export interface ControllerConfig {
   brokerId: number;
@@ -401,6 +421,42 @@ export class KafkaController {
     this.log.info(`New partition creation callback for ${added.map(tpString).join(',')}`);
     await this.psm!.initializeLeaderAndIsr(added);
     this.batch!.sendRequestsToBrokers(this.ctx.epoch);
+  }
+
+  // ------------------------------------------------------------------ AlterPartition
+
+  /**
+   * AlterPartition from a partition leader (KafkaController.processAlterPartition, zk-mode.md §4.5):
+   * broker epoch must match its registration, leader epoch and partition epoch must be current, and every
+   * new ISR member must be alive; then the ISR is written with the leader epoch unchanged.
+   */
+  alterPartition(brokerId: number, brokerEpoch: number, items: AlterPartitionItem[]): Promise<{ errorCode: number; results: AlterPartitionResult[] }> {
+    return this.eventManager.put('AlterPartitionReceived', async () => {
+      if (!this.isActive()) return { errorCode: ErrorCode.NOT_CONTROLLER, results: [] };
+      const b = this.ctx.liveBrokers.get(brokerId);
+      if (!b || (brokerEpoch >= 0 && b.epoch !== brokerEpoch)) return { errorCode: ErrorCode.STALE_BROKER_EPOCH, results: [] };
+      const results: AlterPartitionResult[] = [];
+      const changes = new Map<string, { tp: TopicPartition; leaderAndIsr: LeaderAndIsr }>();
+      for (const it of items) {
+        const tp = { topic: it.topic, partition: it.partition };
+        const cur = this.ctx.leadership(tp);
+        const reject = (errorCode: number) => results.push({ ...tp, errorCode, leaderId: -1, leaderEpoch: -1, isr: [], leaderRecoveryState: 0, partitionEpoch: -1 });
+        if (!cur || this.ctx.topicsToBeDeleted.has(it.topic)) reject(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+        else if (it.leaderEpoch < cur.leaderAndIsr.leaderEpoch) reject(ErrorCode.FENCED_LEADER_EPOCH);
+        else if (it.leaderEpoch > cur.leaderAndIsr.leaderEpoch || cur.leaderAndIsr.leader !== brokerId) reject(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+        else if (it.partitionEpoch !== cur.leaderAndIsr.partitionEpoch) reject(ErrorCode.INVALID_UPDATE_VERSION);
+        else if (it.newIsr.some((r) => !this.ctx.isEligibleLeader(r) || !this.ctx.replicasFor(tp).includes(r))) reject(ErrorCode.INELIGIBLE_REPLICA);
+        else changes.set(tpString(tp), { tp, leaderAndIsr: { ...cur.leaderAndIsr, isr: it.newIsr.slice(), leaderRecoveryState: it.leaderRecoveryState } });
+      }
+      const written = changes.size > 0 ? await this.psm!.writeIsrChanges(changes) : new Map<string, LeaderAndIsr>();
+      for (const [k, c] of changes) {
+        const l = written.get(k);
+        if (l) results.push({ ...c.tp, errorCode: ErrorCode.NONE, leaderId: l.leader, leaderEpoch: l.leaderEpoch, isr: l.isr, leaderRecoveryState: l.leaderRecoveryState, partitionEpoch: l.partitionEpoch });
+        else results.push({ ...c.tp, errorCode: ErrorCode.INVALID_UPDATE_VERSION, leaderId: -1, leaderEpoch: -1, isr: [], leaderRecoveryState: 0, partitionEpoch: -1 });
+      }
+      this.batch!.sendRequestsToBrokers(this.ctx.epoch);
+      return { errorCode: ErrorCode.NONE, results };
+    });
   }
 
   // ------------------------------------------------------------------ controlled shutdown

@@ -137,6 +137,22 @@ export class PartitionStateMachine {
     });
   }
 
+  /**
+   * A leader's ISR change (AlterPartition): written with the current controller epoch, leader epoch
+   * unchanged (zk-mode.md §4.4), then UpdateMetadata to every broker; no LeaderAndIsr.
+   */
+  async writeIsrChanges(changes: Map<string, { tp: TopicPartition; leaderAndIsr: LeaderAndIsr }>): Promise<Map<string, LeaderAndIsr>> {
+    const written = new Map<string, LeaderAndIsr>();
+    const tps = [...changes.values()].map((c) => c.tp);
+    await this.writeUpdates(new Map([...changes].map(([k, c]) => [k, c.leaderAndIsr])), tps, (tp, l) => {
+      written.set(tpString(tp), l);
+      this.batch.addUpdateMetadataRequestForBrokers(this.ctx.liveBrokerIds(), [tp]);
+      this.stateChangeLog.info(`[Controller id=${this.controllerId} epoch=${this.ctx.epoch}] ISR of ${tpString(tp)} changed by its leader to [${l.isr.join(', ')}] (partition epoch ${l.partitionEpoch})`);
+      this.events.emit('partition_state', { topic: tp.topic, partition: tp.partition, state: this.stateOf(tp), leader: l.leader, leader_epoch: l.leaderEpoch, isr: l.isr, partition_epoch: l.partitionEpoch });
+    });
+    return written;
+  }
+
   /** Conditional writes with the cached zkVersion; BadVersion re-reads and retries once (zk-mode.md §4.2). */
   private async writeUpdates(
     updates: Map<string, LeaderAndIsr>,

@@ -6,7 +6,7 @@ import { ProduceRequest } from '../protocol/apis/00-produce';
 import { ErrorCode } from '../protocol/errors';
 import { Reader } from '../protocol/Reader';
 import { encodeResponse } from './KafkaApis';
-import { FetchPartitionRequest, FetchPartitionResult, ReplicaManager } from './ReplicaManager';
+import { FetchPartitionRequest, FetchPartitionResult, ProducePartitionResult, ReplicaManager } from './ReplicaManager';
 
 const LATEST_TIMESTAMP = -1;
 const EARLIEST_TIMESTAMP = -2;
@@ -15,32 +15,35 @@ const EARLIEST_TIMESTAMP = -2;
 export class DataPlaneApis {
   constructor(private readonly rm: ReplicaManager) {}
 
-  handleProduce(ctx: RequestContext, r: Reader): ResponseBody {
+  handleProduce(ctx: RequestContext, r: Reader): HandlerResult {
     const v = ctx.header.apiVersion;
     const req: ProduceRequest = ProduceApi.decodeRequest(r, v);
     const validAcks = req.acks === 0 || req.acks === 1 || req.acks === -1;
     const entries = req.topicData.flatMap((t) => t.partitionData.map((p) => ({ topic: t.name, partition: p.index, records: p.records })));
-    const results = validAcks
-      ? this.rm.appendRecords(v, entries)
-      : entries.map(() => ({ errorCode: ErrorCode.INVALID_REQUIRED_ACKS, errorMessage: null, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 }));
-    if (req.acks === 0) {
-      // No response for acks=0; on error Kafka closes the connection so the client notices (KafkaApis.handleProduceRequest).
-      const failed = results.find((x) => x.errorCode !== ErrorCode.NONE);
-      if (failed) throw new CloseConnectionError(`acks=0 produce failed with error ${failed.errorCode}: ${failed.errorMessage ?? ''}`);
-      return null;
+    const encode = (results: ProducePartitionResult[]): ResponseBody => {
+      if (req.acks === 0) {
+        // No response for acks=0; on error Kafka closes the connection so the client notices (KafkaApis.handleProduceRequest).
+        const failed = results.find((x) => x.errorCode !== ErrorCode.NONE);
+        if (failed) throw new CloseConnectionError(`acks=0 produce failed with error ${failed.errorCode}: ${failed.errorMessage ?? ''}`);
+        return null;
+      }
+      let i = 0;
+      return encodeResponse(ProduceApi, v, {
+        responses: req.topicData.map((t) => ({
+          name: t.name,
+          partitionResponses: t.partitionData.map((p) => {
+            const res = results[i++];
+            return { index: p.index, errorCode: res.errorCode, baseOffset: res.baseOffset, logAppendTimeMs: res.logAppendTimeMs, logStartOffset: res.logStartOffset };
+          }),
+        })),
+        throttleTimeMs: 0,
+      });
+    };
+    if (!validAcks) {
+      return encode(entries.map(() => ({ errorCode: ErrorCode.INVALID_REQUIRED_ACKS, errorMessage: null, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 })));
     }
-    // acks=-1 completes at once while every ISR is the leader alone in effect (no follower replication yet).
-    let i = 0;
-    return encodeResponse(ProduceApi, v, {
-      responses: req.topicData.map((t) => ({
-        name: t.name,
-        partitionResponses: t.partitionData.map((p) => {
-          const res = results[i++];
-          return { index: p.index, errorCode: res.errorCode, baseOffset: res.baseOffset, logAppendTimeMs: res.logAppendTimeMs, logStartOffset: res.logStartOffset };
-        }),
-      })),
-      throttleTimeMs: 0,
-    });
+    const out = this.rm.appendRecords(v, req.acks, req.timeoutMs, entries);
+    return Array.isArray(out) ? encode(out) : out.then(encode);
   }
 
   handleFetch(ctx: RequestContext, r: Reader): HandlerResult {

@@ -3,7 +3,7 @@ import { RequestContext, HandlerResult, ResponseBody } from '../network/RequestC
 import { RequestHandler } from '../network/SocketServer';
 import { ApiKey } from '../protocol/apiKeys';
 import {
-  API_CODECS, ApiVersionsApi, ControlledShutdownApi, ElectLeadersApi, LeaderAndIsrApi, StopReplicaApi, UpdateMetadataApi,
+  AlterPartitionApi, API_CODECS, ApiVersionsApi, ControlledShutdownApi, ElectLeadersApi, LeaderAndIsrApi, StopReplicaApi, UpdateMetadataApi,
 } from '../protocol/apis';
 import { encodeApiVersionsUnsupportedResponse } from '../protocol/apis/18-api-versions';
 import { ApiCodec, isFlexible } from '../protocol/apis/types';
@@ -19,6 +19,8 @@ import { AdminApis } from './AdminApis';
 import { KafkaConfig } from './KafkaConfig';
 import { CachedBroker, CachedPartitionState, MetadataCache } from './MetadataCache';
 import { ReplicaManager } from './ReplicaManager';
+import { AlterPartitionItem, AlterPartitionResult } from '../controller/KafkaController';
+import { alterPartitionNewIsr } from '../protocol/apis/56-alter-partition';
 import { ZkAdminManager } from './ZkAdminManager';
 
 /** What KafkaApis needs from the controller living in this broker. */
@@ -28,6 +30,7 @@ export interface ControllerHandle {
     errorCode: number;
     results: Array<{ topic: string; partition: number; errorCode: number; errorMessage: string | null }>;
   }>;
+  alterPartition(brokerId: number, brokerEpoch: number, items: AlterPartitionItem[]): Promise<{ errorCode: number; results: AlterPartitionResult[] }>;
   controlledShutdown(brokerId: number, brokerEpoch: number): Promise<{ errorCode: number; remaining: Array<{ topic: string; partition: number }> }>;
 }
 
@@ -80,6 +83,7 @@ export class KafkaApis implements RequestHandler {
     this.handlers.set(ApiKey.StopReplica, (ctx, r) => this.handleStopReplica(ctx, r));
     this.handlers.set(ApiKey.ControlledShutdown, (ctx, r) => this.handleControlledShutdown(ctx, r));
     this.handlers.set(ApiKey.ElectLeaders, (ctx, r) => this.handleElectLeaders(ctx, r));
+    this.handlers.set(ApiKey.AlterPartition, (ctx, r) => this.handleAlterPartition(ctx, r));
   }
 
   /** The ranges we advertise: every API that has both a codec and a handler. */
@@ -147,7 +151,8 @@ export class KafkaApis implements RequestHandler {
       })),
     );
     await this.deps.loadTopicConfigs([...new Set(states.map((s) => s.topic))]);
-    const result = this.deps.replicaManager.becomeLeaderOrFollower(req.controllerId, req.controllerEpoch, states);
+    const liveLeaders = req.liveLeaders.map((l) => ({ brokerId: l.brokerId, host: l.hostName, port: l.port }));
+    const result = this.deps.replicaManager.becomeLeaderOrFollower(req.controllerId, req.controllerEpoch, states, liveLeaders);
     const errs = result.partitionErrors.map((e) => ({ topicName: e.topic, partitionIndex: e.partition, errorCode: e.errorCode }));
     const byTopic = new Map<string, Buffer>(topics.map((t) => [t.topicName, t.topicId]));
     const grouped = new Map<string, typeof errs>();
@@ -240,6 +245,33 @@ export class KafkaApis implements RequestHandler {
       errorCode: ErrorCode.NONE,
       replicaElectionResults: [...byTopic].map(([topic, partitionResult]) => ({ topic, partitionResult })),
     });
+  }
+
+  /** AlterPartition (leader -> controller ISR change). Topics by name (v0-1) or id (v2+). */
+  private async handleAlterPartition(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
+    const v = ctx.header.apiVersion;
+    const req = AlterPartitionApi.decodeRequest(r, v);
+    const nameOf = (t: { topicName: string; topicId: Buffer }) => {
+      if (v < 2) return t.topicName;
+      for (const name of this.deps.metadataCache.allTopics()) if (this.deps.metadataCache.topicId(name)?.equals(t.topicId)) return name;
+      return '';
+    };
+    const items: AlterPartitionItem[] = req.topics.flatMap((t) => t.partitions.map((p) => ({
+      topic: nameOf(t), partition: p.partitionIndex, leaderEpoch: p.leaderEpoch,
+      newIsr: alterPartitionNewIsr(p, v), leaderRecoveryState: p.leaderRecoveryState, partitionEpoch: p.partitionEpoch,
+    })));
+    const res = this.deps.controller.isActive()
+      ? await this.deps.controller.alterPartition(req.brokerId, req.brokerEpoch, items)
+      : { errorCode: ErrorCode.NOT_CONTROLLER, results: [] };
+    const topics = req.topics.map((t) => ({
+      topicName: v < 2 ? t.topicName : '',
+      topicId: t.topicId,
+      partitions: t.partitions.flatMap((p) => {
+        const x = res.results.find((y) => y.topic === nameOf(t) && y.partition === p.partitionIndex);
+        return x ? [{ partitionIndex: x.partition, errorCode: x.errorCode, leaderId: x.leaderId, leaderEpoch: x.leaderEpoch, isr: x.isr, leaderRecoveryState: x.leaderRecoveryState, partitionEpoch: x.partitionEpoch }] : [];
+      }),
+    }));
+    return encodeResponse(AlterPartitionApi, v, { throttleTimeMs: 0, errorCode: res.errorCode, topics: res.errorCode === ErrorCode.NONE ? topics : [] });
   }
 
   private async handleControlledShutdown(ctx: RequestContext, r: Reader): Promise<ResponseBody> {

@@ -57,7 +57,15 @@ export class KafkaServer {
     logManager.loadLogs();
     this.logManager = logManager;
 
-    this.replicaManager = new ReplicaManager(cfg.brokerId, logManager, this.metadataCache, (t) => this.logConfigFor(t));
+    this.replicaManager = new ReplicaManager({
+      config: cfg,
+      logManager,
+      metadataCache: this.metadataCache,
+      brokerEpoch: () => this.brokerEpoch,
+      logConfigFor: (t) => this.logConfigFor(t),
+      topicConfig: (t, key) => this.topicConfigs.get(t)?.[key],
+    });
+    this.replicaManager.startup();
     const adminManager = new ZkAdminManager(cfg, zk, this.metadataCache);
     const brokerInfo = (): BrokerInfo => this.brokerInfo();
     this.controller = new KafkaController(

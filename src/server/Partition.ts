@@ -17,10 +17,26 @@ export function tpKey(topic: string, partition: number): string {
   return `${topic}-${partition}`;
 }
 
+/** What the leader knows of one follower (kafka.cluster.Replica). */
+interface FollowerState {
+  logEndOffset: number;
+  lastCaughtUpTimeMs: number;
+  lastFetchLeaderLogEndOffset: number;
+  lastFetchTimeMs: number;
+}
+
+/** An ISR change the leader asked the controller for (AlterPartition), not yet answered. */
+export interface PendingIsrChange {
+  newIsr: number[];
+  leaderEpoch: number;
+  partitionEpoch: number;
+}
+
 /**
- * One partition hosted by this broker (kafka.cluster.Partition): its local log, the leader and ISR
- * the controller assigned, and the high watermark. Until followers replicate (the replication
- * work), the leader's high watermark is its log end offset.
+ * One partition hosted by this broker (kafka.cluster.Partition): its local log, the leader, ISR and
+ * epochs the controller assigned, and, when leader, every follower's fetch position. The high watermark
+ * is the smallest log end offset over the ISR and only moves forward; ISR changes are proposed to the
+ * controller (AlterPartition, Kafka 3.x) and applied when it answers.
  */
 export class Partition {
   leaderReplicaId = -1;
@@ -30,13 +46,19 @@ export class Partition {
   isr: number[] = [];
   replicas: number[] = [];
   topicId: Buffer | null = null;
+  private hw = 0;
+  private readonly followers = new Map<number, FollowerState>();
+  pendingIsrChange: PendingIsrChange | null = null;
 
   constructor(
     readonly topic: string,
     readonly partition: number,
     readonly localBrokerId: number,
     public log: Log,
-  ) {}
+    initialHighWatermark = 0,
+  ) {
+    this.hw = Math.min(initialHighWatermark, log.logEndOffset);
+  }
 
   get key(): string {
     return tpKey(this.topic, this.partition);
@@ -47,7 +69,7 @@ export class Partition {
   }
 
   get highWatermark(): number {
-    return this.log.logEndOffset;
+    return this.hw;
   }
 
   get logStartOffset(): number {
@@ -58,13 +80,108 @@ export class Partition {
     return this.log.logEndOffset;
   }
 
-  /** Kafka's makeLeader/makeFollower: adopt the controller's view. Returns false when the epoch is stale. */
-  applyLeaderState(st: PartitionLeaderState): void {
+  /** ISR used for the high watermark and acks=all: while an expansion is pending, the larger set (Kafka's maximalIsr). */
+  get maximalIsr(): number[] {
+    return this.pendingIsrChange && this.pendingIsrChange.newIsr.length > this.isr.length ? this.pendingIsrChange.newIsr : this.isr;
+  }
+
+  /** Adopts the controller's view (makeLeader / makeFollower). */
+  applyLeaderState(st: PartitionLeaderState, now: number): void {
+    const wasLeader = this.isLeader();
     this.controllerEpoch = st.controllerEpoch;
     this.leaderReplicaId = st.leader;
     this.leaderEpoch = st.leaderEpoch;
     this.partitionEpoch = st.partitionEpoch;
     this.isr = st.isr.slice();
     this.replicas = st.replicas.slice();
+    this.pendingIsrChange = null;
+    if (this.isLeader()) {
+      // A new leader knows nothing of its followers yet: they count as caught up at election time when in the ISR.
+      if (!wasLeader) this.followers.clear();
+      for (const r of this.replicas) {
+        if (r === this.localBrokerId || this.followers.has(r)) continue;
+        this.followers.set(r, {
+          logEndOffset: -1,
+          lastCaughtUpTimeMs: this.isr.includes(r) ? now : 0,
+          lastFetchLeaderLogEndOffset: -1,
+          lastFetchTimeMs: 0,
+        });
+      }
+      for (const r of [...this.followers.keys()]) if (!this.replicas.includes(r)) this.followers.delete(r);
+    } else {
+      this.followers.clear();
+    }
+  }
+
+  /** The controller accepted our AlterPartition: new ISR and partition epoch, same leader epoch. */
+  applyIsrChange(isr: number[], partitionEpoch: number): void {
+    this.isr = isr.slice();
+    this.partitionEpoch = partitionEpoch;
+    this.pendingIsrChange = null;
+  }
+
+  /** Follower side: HW = min(leader's HW, own LEO). */
+  updateFollowerHighWatermark(leaderHw: number): boolean {
+    const hw = Math.min(leaderHw, this.log.logEndOffset);
+    if (hw === this.hw) return false;
+    this.hw = hw;
+    return true;
+  }
+
+  /** Truncation on becoming follower may drop below the HW (divergent tail). */
+  onTruncated(): void {
+    if (this.hw > this.log.logEndOffset) this.hw = this.log.logEndOffset;
+  }
+
+  /**
+   * A follower fetched from `fetchOffset` (its log end offset). Kafka's Replica.updateFetchState: it is
+   * caught up at this time if it reached our LEO, or at its previous fetch time if it reached the LEO we had
+   * then.
+   */
+  updateFollowerFetchState(replicaId: number, fetchOffset: number, now: number): void {
+    const f = this.followers.get(replicaId);
+    if (!f) return;
+    const leo = this.log.logEndOffset;
+    if (fetchOffset >= leo) f.lastCaughtUpTimeMs = Math.max(f.lastCaughtUpTimeMs, now);
+    else if (fetchOffset >= f.lastFetchLeaderLogEndOffset) f.lastCaughtUpTimeMs = Math.max(f.lastCaughtUpTimeMs, f.lastFetchTimeMs);
+    f.logEndOffset = fetchOffset;
+    f.lastFetchLeaderLogEndOffset = leo;
+    f.lastFetchTimeMs = now;
+  }
+
+  /** Leader: HW = min LEO over the (maximal) ISR; returns true when it moved forward. */
+  maybeIncrementLeaderHW(): boolean {
+    if (!this.isLeader()) return false;
+    let newHw = this.log.logEndOffset;
+    for (const r of this.maximalIsr) {
+      if (r === this.localBrokerId) continue;
+      const f = this.followers.get(r);
+      newHw = Math.min(newHw, f ? Math.max(f.logEndOffset, 0) : 0);
+    }
+    if (newHw > this.hw) {
+      this.hw = newHw;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Partition.maybeExpandIsr for the follower that just fetched: outside the ISR, it has reached the high
+   * watermark. Only a fetching replica qualifies, so a dead follower's stale position never counts.
+   */
+  shouldAddToIsr(replicaId: number): boolean {
+    if (!this.isLeader() || this.pendingIsrChange || this.isr.includes(replicaId)) return false;
+    const f = this.followers.get(replicaId);
+    return !!f && f.logEndOffset >= 0 && f.logEndOffset >= this.hw;
+  }
+
+  /** ISR followers not caught up for longer than replica.lag.time.max.ms (Partition.getOutOfSyncReplicas). */
+  outOfSyncReplicas(now: number, lagTimeMaxMs: number): number[] {
+    if (!this.isLeader() || this.pendingIsrChange) return [];
+    return this.isr.filter((r) => {
+      if (r === this.localBrokerId) return false;
+      const f = this.followers.get(r);
+      return !f || now - f.lastCaughtUpTimeMs > lagTimeMaxMs;
+    });
   }
 }

@@ -1,11 +1,19 @@
+import * as path from 'path';
 import { getLogger, Logger } from '../common/logger';
 import { LogManager } from '../log/LogManager';
 import { LogConfig } from '../log/LogConfig';
-import { ErrorCode, KafkaError } from '../protocol/errors';
+import { AlterPartitionResponsePartitionData } from '../protocol/apis/56-alter-partition';
+import { ErrorCode, errorName, KafkaError } from '../protocol/errors';
 import { countBatches } from '../protocol/records/RecordBatch';
-import { DelayedOperation, DelayedOperationPurgatory } from './DelayedOperation';
+import { AlterPartitionManager } from './AlterPartitionManager';
+import { DelayedFetch } from './DelayedFetch';
+import { DelayedOperationPurgatory } from './DelayedOperation';
+import { DelayedProduce, ProduceWait } from './DelayedProduce';
+import { HW_CHECKPOINT_FILE, readOffsetCheckpoint, writeOffsetCheckpoint } from './HighWatermarkCheckpoint';
+import { KafkaConfig } from './KafkaConfig';
 import { MetadataCache } from './MetadataCache';
 import { Partition, PartitionLeaderState, tpKey } from './Partition';
+import { LeaderEndpoint, ReplicaFetcherManager } from './ReplicaFetcherManager';
 
 export interface ProducePartitionResult {
   errorCode: number;
@@ -43,28 +51,71 @@ export interface FetchParams {
   hardMaxBytesLimit: boolean;
 }
 
+export interface ReplicaManagerDeps {
+  config: KafkaConfig;
+  logManager: LogManager;
+  metadataCache: MetadataCache;
+  brokerEpoch: () => number;
+  logConfigFor: (topic: string) => LogConfig;
+  topicConfig: (topic: string, key: string) => string | undefined;
+}
+
 const COMPRESSION_ZSTD = 4;
 
 /**
- * kafka.server.ReplicaManager: the partitions this broker hosts, the produce and fetch paths, and the
- * controller's LeaderAndIsr / StopReplica requests.
+ * kafka.server.ReplicaManager: the partitions this broker hosts; the produce path (acks 0/1/all with
+ * min.insync.replicas), the fetch path for consumers and followers, the controller's LeaderAndIsr and
+ * StopReplica, follower fetchers, ISR expansion/shrinking through AlterPartition, and the
+ * replication-offset-checkpoint files.
  */
 export class ReplicaManager {
   private readonly partitions = new Map<string, Partition>();
   private readonly fetchPurgatory = new DelayedOperationPurgatory<DelayedFetch>('Fetch');
+  private readonly producePurgatory = new DelayedOperationPurgatory<DelayedProduce>('Produce');
   private readonly log: Logger;
   private readonly stateChangeLog: Logger;
+  private readonly fetcherManager: ReplicaFetcherManager;
+  private readonly alterPartitionManager: AlterPartitionManager;
+  private readonly checkpointedHw = new Map<string, number>();
+  private timers: NodeJS.Timeout[] = [];
+  readonly brokerId: number;
   /** Highest controller epoch seen (zk-mode.md §5.3). */
   controllerEpoch = 0;
 
-  constructor(
-    readonly brokerId: number,
-    readonly logManager: LogManager,
-    readonly metadataCache: MetadataCache,
-    private readonly logConfigFor: (topic: string) => LogConfig,
-  ) {
-    this.log = getLogger('kafka.server.ReplicaManager', `[ReplicaManager broker=${brokerId}] `);
-    this.stateChangeLog = getLogger('state.change.logger', `[Broker id=${brokerId}] `);
+  constructor(private readonly deps: ReplicaManagerDeps) {
+    const cfg = deps.config;
+    this.brokerId = cfg.brokerId;
+    this.log = getLogger('kafka.server.ReplicaManager', `[ReplicaManager broker=${cfg.brokerId}] `);
+    this.stateChangeLog = getLogger('state.change.logger', `[Broker id=${cfg.brokerId}] `);
+    this.fetcherManager = new ReplicaFetcherManager(
+      {
+        brokerId: cfg.brokerId,
+        replicaFetchWaitMaxMs: cfg.replicaFetchWaitMaxMs,
+        replicaFetchMinBytes: cfg.replicaFetchMinBytes,
+        replicaFetchMaxBytes: cfg.replicaFetchMaxBytes,
+        replicaFetchResponseMaxBytes: cfg.replicaFetchResponseMaxBytes,
+        replicaFetchBackoffMs: cfg.replicaFetchBackoffMs,
+        replicaSocketTimeoutMs: cfg.replicaSocketTimeoutMs,
+      },
+      (p) => this.onFollowerProgress(p),
+    );
+    this.alterPartitionManager = new AlterPartitionManager(
+      cfg.brokerId, deps.brokerEpoch, deps.metadataCache, cfg.interBrokerListenerName, cfg.controllerSocketTimeoutMs,
+      (p, res) => this.onAlterPartitionResult(p, res),
+    );
+    for (const dir of cfg.logDirs) for (const [k, v] of readOffsetCheckpoint(dir, HW_CHECKPOINT_FILE)) this.checkpointedHw.set(k, v);
+  }
+
+  /** Starts the ISR-shrink check (every replica.lag.time.max.ms / 2) and the HW checkpoint schedule. */
+  startup(): void {
+    const cfg = this.deps.config;
+    this.timers.push(setInterval(() => this.maybeShrinkIsr(), Math.max(100, cfg.replicaLagTimeMaxMs / 2)));
+    this.timers.push(setInterval(() => this.checkpointHighWatermarks(), Math.max(100, cfg.replicaHighWatermarkCheckpointIntervalMs)));
+    for (const t of this.timers) t.unref();
+  }
+
+  get metadataCache(): MetadataCache {
+    return this.deps.metadataCache;
   }
 
   getPartition(topic: string, partition: number): Partition | undefined {
@@ -75,12 +126,17 @@ export class ReplicaManager {
     return [...this.partitions.values()];
   }
 
+  minInSyncReplicas(topic: string): number {
+    const v = this.deps.topicConfig(topic, 'min.insync.replicas');
+    return v !== undefined ? Number(v) : this.deps.config.minInSyncReplicas;
+  }
+
   /** The partition if this broker leads it, else the Kafka error a client should see. */
   leaderPartitionOrError(topic: string, partition: number): Partition | number {
     const p = this.partitions.get(tpKey(topic, partition));
     if (p) return p.isLeader() ? p : ErrorCode.NOT_LEADER_OR_FOLLOWER;
     // Kafka answers NOT_LEADER_OR_FOLLOWER for partitions that exist in the cluster but not here.
-    if (this.metadataCache.partitionState(topic, partition)) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+    if (this.deps.metadataCache.partitionState(topic, partition)) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
     return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
   }
 
@@ -88,24 +144,32 @@ export class ReplicaManager {
 
   /**
    * Appends one produce request's partitions. Every batch is validated before anything is written
-   * (Log.appendAsLeader); a bad batch fails only its partition.
+   * (Log.appendAsLeader); a bad batch fails only its partition. acks=-1 waits in the produce purgatory.
    */
   appendRecords(
     apiVersion: number,
+    acks: number,
+    timeoutMs: number,
     entries: Array<{ topic: string; partition: number; records: Buffer | null }>,
-  ): ProducePartitionResult[] {
+  ): ProducePartitionResult[] | Promise<ProducePartitionResult[]> {
     const results: ProducePartitionResult[] = [];
-    for (const e of entries) results.push(this.appendToPartition(apiVersion, e.topic, e.partition, e.records));
-    return results;
+    const waits: ProduceWait[] = [];
+    for (const e of entries) {
+      const r = this.appendToPartition(apiVersion, acks, e.topic, e.partition, e.records);
+      results.push(r.result);
+      if (r.requiredOffset !== null) waits.push({ topic: e.topic, partition: e.partition, requiredOffset: r.requiredOffset, result: r.result, done: false });
+    }
+    if (acks !== -1 || waits.length === 0) return results;
+    return new Promise((resolve) => {
+      const op = new DelayedProduce(timeoutMs, waits, this, () => resolve(results));
+      this.producePurgatory.tryCompleteElseWatch(op, waits.map((w) => tpKey(w.topic, w.partition)));
+    });
   }
 
-  private appendToPartition(apiVersion: number, topic: string, partition: number, records: Buffer | null): ProducePartitionResult {
-    const fail = (code: number, message: string | null = null): ProducePartitionResult => ({
-      errorCode: code,
-      errorMessage: message,
-      baseOffset: -1,
-      logAppendTimeMs: -1,
-      logStartOffset: -1,
+  private appendToPartition(apiVersion: number, acks: number, topic: string, partition: number, records: Buffer | null): { result: ProducePartitionResult; requiredOffset: number | null } {
+    const fail = (code: number, message: string | null = null) => ({
+      result: { errorCode: code, errorMessage: message, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 },
+      requiredOffset: null,
     });
     const p = this.leaderPartitionOrError(topic, partition);
     if (typeof p === 'number') return fail(p);
@@ -118,9 +182,18 @@ export class ReplicaManager {
       if (codec === COMPRESSION_ZSTD && apiVersion < 7) {
         return fail(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, 'Produce requests with zstd compression need version 7 or above');
       }
+      // Partition.appendRecordsToLeader: acks=all refuses before appending when the ISR is too small.
+      const minIsr = this.minInSyncReplicas(topic);
+      if (acks === -1 && p.isr.length < minIsr) {
+        return fail(ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the current ISR Set(${p.isr.join(', ')}) is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${p.key}`);
+      }
       const info = p.log.appendAsLeader(records, p.leaderEpoch);
-      this.onHighWatermarkMaybeIncreased(p);
-      return { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: info.firstOffset, logAppendTimeMs: -1, logStartOffset: p.logStartOffset };
+      this.fetchPurgatory.checkAndComplete(p.key); // followers long-poll on the log end offset
+      if (p.maybeIncrementLeaderHW()) this.onHighWatermarkIncreased(p);
+      return {
+        result: { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: info.firstOffset, logAppendTimeMs: -1, logStartOffset: p.logStartOffset },
+        requiredOffset: info.lastOffset + 1,
+      };
     } catch (e) {
       if (e instanceof KafkaError) {
         this.log.debug(`Error appending to ${topic}-${partition}: ${e.message}`);
@@ -131,17 +204,20 @@ export class ReplicaManager {
     }
   }
 
-  private onHighWatermarkMaybeIncreased(p: Partition): void {
+  private onHighWatermarkIncreased(p: Partition): void {
     this.fetchPurgatory.checkAndComplete(p.key);
+    this.producePurgatory.checkAndComplete(p.key);
   }
 
   // ---------------------------------------------------------------- fetch
 
   /**
    * Reads what is available now; if it is less than min_bytes and max_wait allows, parks the fetch in
-   * the purgatory until the high watermark of one of its partitions moves or max_wait expires.
+   * the purgatory until the log end offset (followers) or high watermark (consumers) of one of its
+   * partitions moves, or max_wait expires. A follower's fetch also records its position (ISR, HW).
    */
   fetchMessages(params: FetchParams, requests: FetchPartitionRequest[]): FetchPartitionResult[] | Promise<FetchPartitionResult[]> {
+    if (params.replicaId >= 0) this.updateFollowerFetchState(params.replicaId, requests);
     const results = this.readFromLocalLog(params, requests);
     let bytes = 0;
     let anyError = false;
@@ -156,6 +232,21 @@ export class ReplicaManager {
     });
   }
 
+  private updateFollowerFetchState(replicaId: number, requests: FetchPartitionRequest[]): void {
+    const now = Date.now();
+    for (const req of requests) {
+      const p = this.partitions.get(tpKey(req.topic, req.partition));
+      if (!p || !p.isLeader()) continue;
+      p.updateFollowerFetchState(replicaId, req.fetchOffset, now);
+      if (p.shouldAddToIsr(replicaId)) {
+        const newIsr = [...p.isr, replicaId];
+        this.log.info(`Expanding ISR for partition ${p.key} from ${p.isr.join(',')} to ${newIsr.join(',')}`);
+        this.alterPartitionManager.submit(p, newIsr);
+      }
+      if (p.maybeIncrementLeaderHW()) this.onHighWatermarkIncreased(p);
+    }
+  }
+
   readFromLocalLog(params: FetchParams, requests: FetchPartitionRequest[]): FetchPartitionResult[] {
     const isFollower = params.replicaId >= 0;
     let remaining = params.maxBytes;
@@ -163,25 +254,13 @@ export class ReplicaManager {
     const out: FetchPartitionResult[] = [];
     for (const req of requests) {
       const res: FetchPartitionResult = {
-        topic: req.topic,
-        partition: req.partition,
-        errorCode: ErrorCode.NONE,
-        highWatermark: -1,
-        lastStableOffset: -1,
-        logStartOffset: -1,
-        records: null,
-        sizeInBytes: 0,
+        topic: req.topic, partition: req.partition, errorCode: ErrorCode.NONE,
+        highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: null, sizeInBytes: 0,
       };
       out.push(res);
-      const p = this.partitions.get(tpKey(req.topic, req.partition));
-      if (!p) {
-        res.errorCode = this.metadataCache.partitionState(req.topic, req.partition)
-          ? ErrorCode.NOT_LEADER_OR_FOLLOWER
-          : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-        continue;
-      }
-      if (!p.isLeader()) {
-        res.errorCode = ErrorCode.NOT_LEADER_OR_FOLLOWER;
+      const p = this.leaderPartitionOrError(req.topic, req.partition);
+      if (typeof p === 'number') {
+        res.errorCode = p;
         continue;
       }
       if (req.currentLeaderEpoch >= 0 && req.currentLeaderEpoch !== p.leaderEpoch) {
@@ -191,8 +270,11 @@ export class ReplicaManager {
       const hw = p.highWatermark;
       const maxOffset = isFollower ? p.logEndOffset : hw;
       try {
+        // A consumer between the HW and the LEO gets nothing yet, not an error (the data is not committed).
         const limit = Math.max(0, Math.min(req.partitionMaxBytes, remaining));
-        const data = p.log.read(req.fetchOffset, limit, maxOffset, minOneMessage);
+        const data = !isFollower && req.fetchOffset > hw && req.fetchOffset <= p.logEndOffset
+          ? { records: [], sizeInBytes: 0 }
+          : p.log.read(req.fetchOffset, limit, maxOffset, minOneMessage);
         res.records = data.records;
         res.sizeInBytes = data.sizeInBytes;
         if (data.sizeInBytes > 0) {
@@ -211,33 +293,82 @@ export class ReplicaManager {
     return out;
   }
 
-  /** Bytes a parked fetch could get now, without reading: enough to decide min_bytes = 1. */
+  /** Whether a parked fetch could get data now, without reading. */
   hasFetchableData(params: FetchParams, req: FetchPartitionRequest): boolean | 'error' {
     const p = this.partitions.get(tpKey(req.topic, req.partition));
     if (!p || !p.isLeader()) return 'error';
+    if (req.fetchOffset > p.logEndOffset || req.fetchOffset < p.logStartOffset) return 'error';
     const limit = params.replicaId >= 0 ? p.logEndOffset : p.highWatermark;
-    if (req.fetchOffset > limit || req.fetchOffset < p.logStartOffset) return 'error';
     return req.fetchOffset < limit;
+  }
+
+  // ---------------------------------------------------------------- replication
+
+  private onFollowerProgress(p: Partition): void {
+    // Followers serve no consumers; nothing waits on them. Kept as the hook for follower metrics.
+    void p;
+  }
+
+  private onAlterPartitionResult(p: Partition, res: AlterPartitionResponsePartitionData): void {
+    if (res.errorCode !== ErrorCode.NONE) {
+      this.log.info(`Failed to alter partition ${p.key}: ${errorName(res.errorCode)}`);
+      p.pendingIsrChange = null;
+      return;
+    }
+    if (!p.isLeader() || res.leaderEpoch !== p.leaderEpoch) return; // a LeaderAndIsr overtook it
+    this.log.info(`ISR updated to ${res.isr.join(',')} and version updated to ${res.partitionEpoch} for partition ${p.key}`);
+    p.applyIsrChange(res.isr, res.partitionEpoch);
+    if (p.maybeIncrementLeaderHW()) this.onHighWatermarkIncreased(p);
+    this.producePurgatory.checkAndComplete(p.key);
+  }
+
+  /** Partition.maybeShrinkIsr for every led partition: followers behind for replica.lag.time.max.ms leave the ISR. */
+  private maybeShrinkIsr(): void {
+    const now = Date.now();
+    for (const p of this.partitions.values()) {
+      const out = p.outOfSyncReplicas(now, this.deps.config.replicaLagTimeMaxMs);
+      if (out.length === 0) continue;
+      const newIsr = p.isr.filter((r) => !out.includes(r));
+      this.log.info(`Shrinking ISR for partition ${p.key} from ${p.isr.join(',')} to ${newIsr.join(',')}. Leader: (highWatermark: ${p.highWatermark}, endOffset: ${p.logEndOffset}). Out of sync replicas: ${out.join(',')}.`);
+      this.alterPartitionManager.submit(p, newIsr);
+    }
+  }
+
+  checkpointHighWatermarks(): void {
+    const byDir = new Map<string, Array<{ topic: string; partition: number; offset: number }>>();
+    for (const dir of this.deps.config.logDirs) byDir.set(path.resolve(dir), []);
+    for (const p of this.partitions.values()) {
+      const dir = path.resolve(p.log.parentDir);
+      byDir.get(dir)?.push({ topic: p.topic, partition: p.partition, offset: p.highWatermark });
+    }
+    for (const [dir, entries] of byDir) {
+      try {
+        writeOffsetCheckpoint(dir, HW_CHECKPOINT_FILE, entries);
+      } catch (e) {
+        this.log.error(`Error while writing the high watermark checkpoint in ${dir}`, e);
+      }
+    }
   }
 
   // ---------------------------------------------------------------- controller requests
 
   /**
-   * LeaderAndIsr (kafka.server.ReplicaManager.becomeLeaderOrFollower): per partition, accept only a
-   * newer leader epoch; create the log when missing; become leader or follower.
+   * LeaderAndIsr (ReplicaManager.becomeLeaderOrFollower): per partition, accept only a newer leader epoch;
+   * create the log when missing; become leader (stop fetching) or follower (truncate to the high
+   * watermark, then fetch from the leader).
    */
   becomeLeaderOrFollower(
     controllerId: number,
     controllerEpoch: number,
     states: Array<{ topic: string; partition: number; topicId: Buffer | null; state: PartitionLeaderState }>,
+    liveLeaders: LeaderEndpoint[],
   ): { errorCode: number; partitionErrors: Array<{ topic: string; partition: number; errorCode: number }> } {
     if (controllerEpoch < this.controllerEpoch) {
-      this.stateChangeLog.warn(
-        `Ignoring LeaderAndIsr request from controller ${controllerId} with correlation id since its controller epoch ${controllerEpoch} is old. Latest known controller epoch is ${this.controllerEpoch}`,
-      );
+      this.stateChangeLog.warn(`Ignoring LeaderAndIsr request from controller ${controllerId} since its controller epoch ${controllerEpoch} is old. Latest known controller epoch is ${this.controllerEpoch}`);
       return { errorCode: ErrorCode.STALE_CONTROLLER_EPOCH, partitionErrors: [] };
     }
     this.controllerEpoch = controllerEpoch;
+    const now = Date.now();
     const partitionErrors: Array<{ topic: string; partition: number; errorCode: number }> = [];
     for (const { topic, partition, topicId, state } of states) {
       const key = tpKey(topic, partition);
@@ -248,27 +379,39 @@ export class ReplicaManager {
       let p = this.partitions.get(key);
       if (p && state.leaderEpoch <= p.leaderEpoch) {
         if (topicId && !p.topicId) p.topicId = topicId;
-        this.stateChangeLog.info(
-          `Ignoring LeaderAndIsr request from controller ${controllerId} epoch ${controllerEpoch} for partition ${key} since its associated leader epoch ${state.leaderEpoch} is not higher than the current leader epoch ${p.leaderEpoch}`,
-        );
+        this.stateChangeLog.info(`Ignoring LeaderAndIsr request from controller ${controllerId} epoch ${controllerEpoch} for partition ${key} since its associated leader epoch ${state.leaderEpoch} is not higher than the current leader epoch ${p.leaderEpoch}`);
         partitionErrors.push({ topic, partition, errorCode: ErrorCode.STALE_CONTROLLER_EPOCH });
         continue;
       }
       try {
         if (!p) {
-          const log = this.logManager.getOrCreateLog(topic, partition, this.logConfigFor(topic));
-          p = new Partition(topic, partition, this.brokerId, log);
+          const log = this.deps.logManager.getOrCreateLog(topic, partition, this.deps.logConfigFor(topic));
+          p = new Partition(topic, partition, this.brokerId, log, this.checkpointedHw.get(key) ?? 0);
           this.partitions.set(key, p);
         }
         if (topicId) p.topicId = topicId;
-        p.applyLeaderState(state);
-        const role = state.leader === this.brokerId ? 'leader' : 'follower';
+        p.applyLeaderState(state, now);
+        const leader = state.leader === this.brokerId;
+        if (leader) {
+          this.fetcherManager.removeFetcherForPartition(key);
+          if (p.maybeIncrementLeaderHW()) this.onHighWatermarkIncreased(p);
+        } else {
+          this.fetcherManager.removeFetcherForPartition(key);
+          // Without the leader-epoch cache a new follower drops what may have diverged: everything past its HW.
+          if (p.logEndOffset > p.highWatermark) {
+            this.stateChangeLog.info(`Truncating partition ${key} to its high watermark ${p.highWatermark} (log end offset ${p.logEndOffset})`);
+            p.log.truncateTo(p.highWatermark);
+          }
+          const ep = liveLeaders.find((l) => l.brokerId === state.leader);
+          if (ep) this.fetcherManager.addFetcherForPartition(p, ep);
+        }
         this.stateChangeLog.info(
-          `Completed LeaderAndIsr request correlationId from controller ${controllerId} epoch ${controllerEpoch} for the become-${role} transition for partition ${key} with leader epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}]`,
+          `Completed LeaderAndIsr request from controller ${controllerId} epoch ${controllerEpoch} for the become-${leader ? 'leader' : 'follower'} transition for partition ${key} with leader epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}]`,
         );
         partitionErrors.push({ topic, partition, errorCode: ErrorCode.NONE });
-        // Parked fetches on a partition whose leadership changed must answer with the new error now.
+        // Parked requests on a partition whose leadership changed must answer with the new state now.
         this.fetchPurgatory.checkAndComplete(key);
+        this.producePurgatory.checkAndComplete(key);
       } catch (e) {
         this.stateChangeLog.error(`Error while making broker the ${state.leader === this.brokerId ? 'leader' : 'follower'} for partition ${key}`, e);
         partitionErrors.push({ topic, partition, errorCode: ErrorCode.KAFKA_STORAGE_ERROR });
@@ -277,7 +420,7 @@ export class ReplicaManager {
     return { errorCode: ErrorCode.NONE, partitionErrors };
   }
 
-  /** StopReplica: stop serving the partition; with delete, remove its log folder. */
+  /** StopReplica: stop serving and fetching the partition; with delete, remove its log folder. */
   stopReplicas(
     controllerId: number,
     controllerEpoch: number,
@@ -295,11 +438,13 @@ export class ReplicaManager {
         continue;
       }
       try {
+        this.fetcherManager.removeFetcherForPartition(key);
         if (p) {
           this.partitions.delete(key);
           this.fetchPurgatory.checkAndComplete(key);
+          this.producePurgatory.checkAndComplete(key);
         }
-        if (s.deletePartition) this.logManager.deleteLog(s.topic, s.partition);
+        if (s.deletePartition) this.deps.logManager.deleteLog(s.topic, s.partition);
         this.stateChangeLog.info(`Handled StopReplica for partition ${key} (delete=${s.deletePartition})`);
         partitionErrors.push({ topic: s.topic, partition: s.partition, errorCode: ErrorCode.NONE });
       } catch (e) {
@@ -311,37 +456,13 @@ export class ReplicaManager {
   }
 
   shutdown(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    this.fetcherManager.shutdown();
+    this.alterPartitionManager.shutdown();
     this.fetchPurgatory.shutdown();
+    this.producePurgatory.shutdown();
+    this.checkpointHighWatermarks();
     this.log.info('Shut down completely');
-  }
-}
-
-/** A fetch parked until enough data is visible or max_wait_ms passes (kafka.server.DelayedFetch). */
-class DelayedFetch extends DelayedOperation {
-  constructor(
-    private readonly params: FetchParams,
-    private readonly requests: FetchPartitionRequest[],
-    private readonly rm: ReplicaManager,
-    private readonly respond: (r: FetchPartitionResult[]) => void,
-  ) {
-    super(params.maxWaitMs);
-  }
-
-  tryComplete(): boolean {
-    let anyData = false;
-    for (const req of this.requests) {
-      const s = this.rm.hasFetchableData(this.params, req);
-      if (s === 'error') return this.forceComplete();
-      if (s) anyData = true;
-    }
-    if (!anyData) return false;
-    if (this.params.minBytes <= 1) return this.forceComplete();
-    let bytes = 0;
-    for (const r of this.rm.readFromLocalLog(this.params, this.requests)) bytes += r.sizeInBytes;
-    return bytes >= this.params.minBytes ? this.forceComplete() : false;
-  }
-
-  protected onComplete(): void {
-    this.respond(this.rm.readFromLocalLog(this.params, this.requests));
   }
 }

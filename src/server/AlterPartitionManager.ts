@@ -1,0 +1,98 @@
+import { getLogger, Logger } from '../common/logger';
+import { NetworkClient } from '../network/NetworkClient';
+import { AlterPartitionApi } from '../protocol/apis';
+import { AlterPartitionResponsePartitionData } from '../protocol/apis/56-alter-partition';
+import { ErrorCode, errorName } from '../protocol/errors';
+import { MetadataCache } from './MetadataCache';
+import { Partition } from './Partition';
+
+/** AlterPartition v1 identifies topics by name (v2+ by topic id). */
+const ALTER_PARTITION_VERSION = 1;
+
+/**
+ * kafka.server.AlterPartitionManager (IBP >= 2.7-IV2): the leader never writes ISR changes to ZooKeeper
+ * itself; it asks the controller, which writes the partition state znode conditionally and answers with the
+ * new state (zk-mode.md §4.5). Requests queued in the same tick go out together.
+ */
+export class AlterPartitionManager {
+  private readonly queue = new Map<string, { p: Partition; newIsr: number[] }>();
+  private scheduled = false;
+  private client: NetworkClient | null = null;
+  private clientAddr = '';
+  private readonly log: Logger;
+
+  constructor(
+    private readonly brokerId: number,
+    private readonly brokerEpoch: () => number,
+    private readonly metadataCache: MetadataCache,
+    private readonly listener: string,
+    private readonly timeoutMs: number,
+    private readonly onResult: (p: Partition, res: AlterPartitionResponsePartitionData) => void,
+  ) {
+    this.log = getLogger('kafka.server.AlterPartitionManager', `[zk-broker-${brokerId}-to-controller-alter-partition-channel-manager] `);
+  }
+
+  submit(p: Partition, newIsr: number[]): void {
+    p.pendingIsrChange = { newIsr, leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch };
+    this.queue.set(p.key, { p, newIsr });
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => void this.flush());
+    }
+  }
+
+  private controllerClient(): NetworkClient | null {
+    const id = this.metadataCache.controllerId;
+    const ep = id !== null && id >= 0 ? this.metadataCache.endpointFor(id, this.listener) : undefined;
+    if (!ep) return null;
+    const addr = `${ep.host}:${ep.port}`;
+    if (!this.client || this.clientAddr !== addr) {
+      this.client?.close();
+      this.client = new NetworkClient(ep.host, ep.port, `broker-${this.brokerId}-alter-partition`, this.timeoutMs);
+      this.clientAddr = addr;
+    }
+    return this.client;
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    const items = [...this.queue.values()];
+    this.queue.clear();
+    if (items.length === 0) return;
+    const client = this.controllerClient();
+    const fail = (why: string) => {
+      this.log.warn(`AlterPartition for ${items.map((i) => i.p.key).join(',')} not sent: ${why}; the leader retries on its next ISR check`);
+      for (const { p } of items) p.pendingIsrChange = null;
+    };
+    if (!client) return fail('no controller known');
+    const byTopic = new Map<string, typeof items>();
+    for (const it of items) byTopic.set(it.p.topic, [...(byTopic.get(it.p.topic) ?? []), it]);
+    try {
+      const res = await client.send(AlterPartitionApi, ALTER_PARTITION_VERSION, {
+        brokerId: this.brokerId,
+        brokerEpoch: this.brokerEpoch(),
+        topics: [...byTopic].map(([topicName, its]) => ({
+          topicName,
+          topicId: Buffer.alloc(16),
+          partitions: its.map(({ p, newIsr }) => ({
+            partitionIndex: p.partition, leaderEpoch: p.leaderEpoch, newIsr, newIsrWithEpochs: [], leaderRecoveryState: 0, partitionEpoch: p.partitionEpoch,
+          })),
+        })),
+      });
+      if (res.errorCode !== ErrorCode.NONE) return fail(errorName(res.errorCode));
+      for (const t of res.topics) {
+        for (const d of t.partitions) {
+          const it = items.find((i) => i.p.topic === t.topicName && i.p.partition === d.partitionIndex);
+          if (it) this.onResult(it.p, d);
+        }
+      }
+    } catch (e) {
+      fail((e as Error).message);
+    }
+  }
+
+  shutdown(): void {
+    this.client?.close();
+    this.client = null;
+  }
+}
