@@ -78,6 +78,7 @@ export class ReplicaManager {
   private readonly alterPartitionManager: AlterPartitionManager;
   private readonly checkpointedHw = new Map<string, number>();
   private timers: NodeJS.Timeout[] = [];
+  private readonly leadershipListeners: Array<(p: Partition, isLeader: boolean) => void> = [];
   readonly brokerId: number;
   /** Highest controller epoch seen (zk-mode.md §5.3). */
   controllerEpoch = 0;
@@ -112,6 +113,24 @@ export class ReplicaManager {
     this.timers.push(setInterval(() => this.maybeShrinkIsr(), Math.max(100, cfg.replicaLagTimeMaxMs / 2)));
     this.timers.push(setInterval(() => this.checkpointHighWatermarks(), Math.max(100, cfg.replicaHighWatermarkCheckpointIntervalMs)));
     for (const t of this.timers) t.unref();
+  }
+
+  /**
+   * Called after this broker becomes leader or follower of a partition, or stops hosting it (isLeader false).
+   * The group coordinator loads and unloads __consumer_offsets partitions through it.
+   */
+  addLeadershipListener(fn: (p: Partition, isLeader: boolean) => void): void {
+    this.leadershipListeners.push(fn);
+  }
+
+  private notifyLeadership(p: Partition, isLeader: boolean): void {
+    for (const fn of this.leadershipListeners) {
+      try {
+        fn(p, isLeader);
+      } catch (e) {
+        this.log.error(`Error in leadership listener for ${p.key}`, e);
+      }
+    }
   }
 
   get metadataCache(): MetadataCache {
@@ -409,6 +428,7 @@ export class ReplicaManager {
           `Completed LeaderAndIsr request from controller ${controllerId} epoch ${controllerEpoch} for the become-${leader ? 'leader' : 'follower'} transition for partition ${key} with leader epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}]`,
         );
         partitionErrors.push({ topic, partition, errorCode: ErrorCode.NONE });
+        this.notifyLeadership(p, leader);
         // Parked requests on a partition whose leadership changed must answer with the new state now.
         this.fetchPurgatory.checkAndComplete(key);
         this.producePurgatory.checkAndComplete(key);
@@ -443,6 +463,7 @@ export class ReplicaManager {
           this.partitions.delete(key);
           this.fetchPurgatory.checkAndComplete(key);
           this.producePurgatory.checkAndComplete(key);
+          this.notifyLeadership(p, false);
         }
         if (s.deletePartition) this.deps.logManager.deleteLog(s.topic, s.partition);
         this.stateChangeLog.info(`Handled StopReplica for partition ${key} (delete=${s.deletePartition})`);
