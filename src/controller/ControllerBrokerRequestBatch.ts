@@ -39,6 +39,7 @@ export class ControllerBrokerRequestBatch {
     const l = this.ctx.leadership(tp);
     if (!l) return;
     const replicas = this.ctx.replicasFor(tp);
+    const reassignment = this.ctx.partitionReassignments.get(tpString(tp));
     for (const b of brokerIds) {
       if (!this.ctx.isLiveBroker(b)) continue;
       let m = this.leaderAndIsr.get(b);
@@ -57,8 +58,8 @@ export class ControllerBrokerRequestBatch {
         isr: l.leaderAndIsr.isr,
         partitionEpoch: l.leaderAndIsr.partitionEpoch,
         replicas,
-        addingReplicas: [],
-        removingReplicas: [],
+        addingReplicas: reassignment?.adding ?? [],
+        removingReplicas: reassignment?.removing ?? [],
         isNew: isNew || (prev?.isNew ?? false),
         leaderRecoveryState: l.leaderAndIsr.leaderRecoveryState,
       });
@@ -98,7 +99,7 @@ export class ControllerBrokerRequestBatch {
         byTopic.set(p.topic, list);
         const role = p.leader === brokerId ? 'become-leader' : 'become-follower';
         this.stateChangeLog.info(
-          `[Controller id=${this.controllerId} epoch=${controllerEpoch}] Sending ${role} LeaderAndIsr request LeaderAndIsrPartitionState(topicName='${p.topic}', partitionIndex=${p.partitionIndex}, controllerEpoch=${p.controllerEpoch}, leader=${p.leader}, leaderEpoch=${p.leaderEpoch}, isr=[${p.isr.join(', ')}], partitionEpoch=${p.partitionEpoch}, replicas=[${p.replicas.join(', ')}], addingReplicas=[], removingReplicas=[], isNew=${p.isNew}, leaderRecoveryState=${p.leaderRecoveryState}) to broker ${brokerId} for partition ${p.topic}-${p.partitionIndex}`,
+          `[Controller id=${this.controllerId} epoch=${controllerEpoch}] Sending ${role} LeaderAndIsr request LeaderAndIsrPartitionState(topicName='${p.topic}', partitionIndex=${p.partitionIndex}, controllerEpoch=${p.controllerEpoch}, leader=${p.leader}, leaderEpoch=${p.leaderEpoch}, isr=[${p.isr.join(', ')}], partitionEpoch=${p.partitionEpoch}, replicas=[${p.replicas.join(', ')}], addingReplicas=[${p.addingReplicas.join(', ')}], removingReplicas=[${p.removingReplicas.join(', ')}], isNew=${p.isNew}, leaderRecoveryState=${p.leaderRecoveryState}) to broker ${brokerId} for partition ${p.topic}-${p.partitionIndex}`,
         );
       }
       const leaders = new Set([...parts.values()].map((p) => p.leader).filter((l) => l >= 0));

@@ -33,6 +33,8 @@ export class ControllerContext {
   /** "topic-partition" -> leader, ISR, epochs as last written to ZooKeeper. */
   readonly partitionLeadershipInfo = new Map<string, LeaderIsrAndControllerEpoch & TopicPartition>();
   readonly partitionStates = new Map<string, PartitionState>();
+  /** Partitions being reassigned: target replicas, adding (TRS - ORS) and removing (ORS - TRS), zk-mode.md §6.5. */
+  readonly partitionReassignments = new Map<string, { tp: TopicPartition; target: number[]; adding: number[]; removing: number[]; zkTriggered: boolean }>();
   /** Topics marked under /admin/delete_topics and being deleted (their leader shows as -2). */
   readonly topicsToBeDeleted = new Set<string>();
 
@@ -45,6 +47,7 @@ export class ControllerContext {
     this.partitionLeadershipInfo.clear();
     this.partitionStates.clear();
     this.topicsToBeDeleted.clear();
+    this.partitionReassignments.clear();
   }
 
   isLiveBroker(id: number): boolean {

@@ -1,7 +1,7 @@
 import { LeaderAndIsr } from '../zk/ZkData';
 import { ControllerContext } from './ControllerContext';
 
-export type ElectionStrategy = 'offline' | 'controlledShutdown' | 'preferred';
+export type ElectionStrategy = 'offline' | 'controlledShutdown' | 'preferred' | 'reassignment';
 
 /** kafka.controller.Election / PartitionLeaderElectionAlgorithms (zk-mode.md §4.1). */
 export const Election = {
@@ -25,6 +25,11 @@ export const Election = {
         const leader = assignment.find((b) => live(b) && cur.isr.includes(b) && !ctx.shuttingDownBrokerIds.has(b));
         if (leader === undefined) return null;
         return bump(leader, cur.isr.filter((b) => !ctx.shuttingDownBrokerIds.has(b)));
+      }
+      case 'reassignment': {
+        // The assignment passed in is the target replica set: first one live and in the ISR; ISR unchanged.
+        const leader = assignment.find((b) => live(b) && cur.isr.includes(b));
+        return leader === undefined ? null : bump(leader, cur.isr);
       }
       case 'preferred': {
         const preferred = assignment[0];

@@ -1,7 +1,7 @@
 import { getLogger, Logger } from '../common/logger';
 import { ErrorCode } from '../protocol/errors';
 import { KafkaZkClient } from '../zk/KafkaZkClient';
-import { BrokerInfo, LeaderAndIsr, decodePreferredReplicaElection, encodeFeature, FeatureZNode, PreferredReplicaElectionZNode } from '../zk/ZkData';
+import { BrokerInfo, LeaderAndIsr, ReassignPartitionsZNode, decodePreferredReplicaElection, encodeFeature, FeatureZNode, PreferredReplicaElectionZNode } from '../zk/ZkData';
 import { isZkError } from '../zk/errors';
 import { ControllerBrokerRequestBatch } from './ControllerBrokerRequestBatch';
 import { ControllerChannelManager } from './ControllerChannelManager';
@@ -11,6 +11,7 @@ import { ControllerEventManager } from './ControllerEventManager';
 import { PartitionStateMachine } from './PartitionStateMachine';
 import { TopicDeletionManager } from './TopicDeletionManager';
 import { ElectionResult, ElectionType, PreferredReplicaElection } from './PreferredReplicaElection';
+import { PartitionReassignment, ReassignmentResult } from './PartitionReassignment';
 import { StopReplicaResponse } from '../protocol/apis/05-stop-replica';
 import { ZkWatchEvent } from '../zk/ZooKeeperClient';
 
@@ -61,6 +62,7 @@ export class KafkaController {
   private psm: PartitionStateMachine | null = null;
   private tdm: TopicDeletionManager | null = null;
   private pre: PreferredReplicaElection | null = null;
+  private reassign: PartitionReassignment | null = null;
   private rebalanceTimer: NodeJS.Timeout | null = null;
   private readonly events: ControllerEventLog;
   private shuttingDown = false;
@@ -165,6 +167,7 @@ export class KafkaController {
     this.psm = null;
     this.tdm = null;
     this.pre = null;
+    this.reassign = null;
     if (this.rebalanceTimer) clearTimeout(this.rebalanceTimer);
     this.rebalanceTimer = null;
     this.ctx.reset();
@@ -184,6 +187,7 @@ export class KafkaController {
       return v !== undefined ? v === 'true' : this.config.uncleanLeaderElectionEnable;
     });
     this.pre = new PreferredReplicaElection(this.config.brokerId, this.ctx, this.psm);
+    this.reassign = new PartitionReassignment(this.config.brokerId, this.ctx, this.zk, this.psm, this.batch, this.events);
     this.tdm = new TopicDeletionManager(this.config.brokerId, this.ctx, this.zk, this.batch, this.events, this.config.deleteTopicEnable);
     this.log.info('Initializing controller context');
     const brokers = await this.zk.getAllBrokersInCluster(this.brokerChangeWatcher);
@@ -221,6 +225,10 @@ export class KafkaController {
     // Resume topic deletions that a previous controller left unfinished.
     await this.tdm.onTopicDeletionRequested(await this.zk.getTopicDeletions(this.topicDeletionWatcher));
     await this.processPreferredReplicaElectionZNode();
+    // Resume reassignments: legacy znode first, then those recorded in topic znodes (already loaded).
+    await this.zk.zk.exists(ReassignPartitionsZNode.path, this.reassignPartitionsWatcher);
+    await this.reassign.onLegacyZNode();
+    await this.reassign.maybeCompleteAll();
     if (this.config.autoLeaderRebalanceEnable) this.scheduleAutoLeaderRebalance(5000);
     this.log.info(`Ready to serve as the new controller with epoch ${this.ctx.epoch}`);
   }
@@ -242,6 +250,7 @@ export class KafkaController {
       this.ctx.allTopics.add(topic);
       if (a.topicId) this.ctx.topicIds.set(topic, a.topicId);
       this.ctx.partitionAssignments.set(topic, a.partitions);
+      if (a.adding.size > 0 || a.removing.size > 0) this.reassign?.resumeFromTopicZNode(topic, a.adding, a.removing);
       for (const p of a.partitions.keys()) added.push({ topic, partition: p });
     }
     return added;
@@ -306,6 +315,36 @@ export class KafkaController {
     this.batch!.sendRequestsToBrokers(this.ctx.epoch);
     await this.zk.deleteRecursive(PreferredReplicaElectionZNode.path, this.ctx.epochZkVersion);
     await this.zk.zk.exists(PreferredReplicaElectionZNode.path, this.preferredReplicaElectionWatcher);
+  }
+
+  private reassignPartitionsWatcher = (): void => {
+    if (this.shuttingDown) return;
+    void this.eventManager.put('ZkPartitionReassignment', async () => {
+      if (!this.isActive()) return;
+      await this.zk.zk.exists(ReassignPartitionsZNode.path, this.reassignPartitionsWatcher);
+      await this.reassign!.onLegacyZNode();
+    });
+  };
+
+  /** AlterPartitionReassignments (KIP-455): start, replace or cancel (null target) per partition. */
+  alterPartitionReassignments(items: Array<{ topic: string; partition: number; replicas: number[] | null }>): Promise<{ errorCode: number; results: Array<{ topic: string; partition: number } & ReassignmentResult> }> {
+    return this.eventManager.put('ApiPartitionReassignment', async () => {
+      if (!this.isActive()) return { errorCode: ErrorCode.NOT_CONTROLLER, results: [] };
+      const results: Array<{ topic: string; partition: number } & ReassignmentResult> = [];
+      for (const it of items) {
+        const tp = { topic: it.topic, partition: it.partition };
+        results.push({ ...tp, ...(await this.reassign!.alter(tp, it.replicas, false)) });
+      }
+      this.batch!.sendRequestsToBrokers(this.ctx.epoch);
+      return { errorCode: ErrorCode.NONE, results };
+    });
+  }
+
+  listPartitionReassignments(filter: TopicPartition[] | null): Promise<{ errorCode: number; ongoing: Array<{ tp: TopicPartition; replicas: number[]; adding: number[]; removing: number[] }> }> {
+    return this.eventManager.put('ListPartitionReassignments', async () => {
+      if (!this.isActive()) return { errorCode: ErrorCode.NOT_CONTROLLER, ongoing: [] };
+      return { errorCode: ErrorCode.NONE, ongoing: this.reassign!.list(filter) };
+    });
   }
 
   /** ElectLeaders API (KafkaController.electLeaders): preferred or unclean, for some or all partitions. */
@@ -449,6 +488,8 @@ export class KafkaController {
         else changes.set(tpString(tp), { tp, leaderAndIsr: { ...cur.leaderAndIsr, isr: it.newIsr.slice(), leaderRecoveryState: it.leaderRecoveryState } });
       }
       const written = changes.size > 0 ? await this.psm!.writeIsrChanges(changes) : new Map<string, LeaderAndIsr>();
+      // A reassignment completes once the ISR holds every target replica.
+      for (const c of changes.values()) if (this.ctx.partitionReassignments.has(tpString(c.tp))) await this.reassign!.maybeComplete(c.tp);
       for (const [k, c] of changes) {
         const l = written.get(k);
         if (l) results.push({ ...c.tp, errorCode: ErrorCode.NONE, leaderId: l.leader, leaderEpoch: l.leaderEpoch, isr: l.isr, leaderRecoveryState: l.leaderRecoveryState, partitionEpoch: l.partitionEpoch });

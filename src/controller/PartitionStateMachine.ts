@@ -82,7 +82,26 @@ export class PartitionStateMachine {
    * Elects leaders for the given partitions with one of Kafka's strategies and writes the results.
    * Partitions without an eligible leader are left untouched and reported as failed.
    */
-  async electLeaders(tps: TopicPartition[], strategy: ElectionStrategy, forceUnclean = false): Promise<{ elected: TopicPartition[]; failed: TopicPartition[] }> {
+  /**
+   * Same leader and ISR with leader epoch + 1 (KafkaController.updateLeaderEpochAndSendRequest): used by
+   * reassignment so every replica learns the new replica set; `isNewFor` replicas are created (IsNew).
+   */
+  async bumpLeaderEpoch(tps: TopicPartition[], isNewFor: number[] = []): Promise<TopicPartition[]> {
+    const updates = new Map<string, LeaderAndIsr>();
+    for (const tp of tps) {
+      const cur = this.ctx.leadership(tp);
+      if (cur) updates.set(tpString(tp), { ...cur.leaderAndIsr, leaderEpoch: cur.leaderAndIsr.leaderEpoch + 1 });
+    }
+    return this.writeUpdates(updates, tps, (tp, l) => {
+      const replicas = this.ctx.replicasFor(tp);
+      const fresh = replicas.filter((r) => isNewFor.includes(r));
+      if (fresh.length > 0) this.batch.addLeaderAndIsrRequestForBrokers(fresh, tp, true);
+      this.batch.addLeaderAndIsrRequestForBrokers(replicas.filter((r) => !isNewFor.includes(r)), tp, false);
+      this.events.emit('partition_state', { topic: tp.topic, partition: tp.partition, state: this.stateOf(tp), leader: l.leader, leader_epoch: l.leaderEpoch, isr: l.isr, partition_epoch: l.partitionEpoch });
+    });
+  }
+
+  async electLeaders(tps: TopicPartition[], strategy: ElectionStrategy, forceUnclean = false, assignmentOverride?: (tp: TopicPartition) => number[]): Promise<{ elected: TopicPartition[]; failed: TopicPartition[] }> {
     const updates = new Map<string, LeaderAndIsr>();
     const failed: TopicPartition[] = [];
     for (const tp of tps) {
@@ -96,7 +115,7 @@ export class PartitionStateMachine {
         continue;
       }
       const unclean = strategy === 'offline' ? forceUnclean || (await this.uncleanAllowed(tp.topic)) : false;
-      const result = Election.elect(strategy, this.ctx.replicasFor(tp), cur.leaderAndIsr, this.ctx, unclean);
+      const result = Election.elect(strategy, assignmentOverride ? assignmentOverride(tp) : this.ctx.replicasFor(tp), cur.leaderAndIsr, this.ctx, unclean);
       if (!result) {
         failed.push(tp);
         const from = this.stateOf(tp);

@@ -30,6 +30,14 @@ export interface ControllerHandle {
     errorCode: number;
     results: Array<{ topic: string; partition: number; errorCode: number; errorMessage: string | null }>;
   }>;
+  alterPartitionReassignments(items: Array<{ topic: string; partition: number; replicas: number[] | null }>): Promise<{
+    errorCode: number;
+    results: Array<{ topic: string; partition: number; errorCode: number; errorMessage: string | null }>;
+  }>;
+  listPartitionReassignments(filter: Array<{ topic: string; partition: number }> | null): Promise<{
+    errorCode: number;
+    ongoing: Array<{ tp: { topic: string; partition: number }; replicas: number[]; adding: number[]; removing: number[] }>;
+  }>;
   alterPartition(brokerId: number, brokerEpoch: number, items: AlterPartitionItem[]): Promise<{ errorCode: number; results: AlterPartitionResult[] }>;
   controlledShutdown(brokerId: number, brokerEpoch: number): Promise<{ errorCode: number; remaining: Array<{ topic: string; partition: number }> }>;
 }
@@ -78,6 +86,8 @@ export class KafkaApis implements RequestHandler {
     this.handlers.set(ApiKey.CreateTopics, (ctx, r) => this.admin.handleCreateTopics(ctx, r));
     this.handlers.set(ApiKey.DeleteTopics, (ctx, r) => this.admin.handleDeleteTopics(ctx, r));
     this.handlers.set(ApiKey.CreatePartitions, (ctx, r) => this.admin.handleCreatePartitions(ctx, r));
+    this.handlers.set(ApiKey.AlterPartitionReassignments, (ctx, r) => this.admin.handleAlterPartitionReassignments(ctx, r));
+    this.handlers.set(ApiKey.ListPartitionReassignments, (ctx, r) => this.admin.handleListPartitionReassignments(ctx, r));
     this.handlers.set(ApiKey.LeaderAndIsr, (ctx, r) => this.handleLeaderAndIsr(ctx, r));
     this.handlers.set(ApiKey.UpdateMetadata, (ctx, r) => this.handleUpdateMetadata(ctx, r));
     this.handlers.set(ApiKey.StopReplica, (ctx, r) => this.handleStopReplica(ctx, r));

@@ -30,6 +30,11 @@ export class ZkReader {
     return new Promise((resolve, reject) => this.client.exists(path, (err, stat) => (err ? reject(err) : resolve(!!stat))));
   }
 
+  /** Creates a persistent znode, as a legacy admin tool writing /admin/reassign_partitions would. */
+  create(path: string, data: string): Promise<void> {
+    return new Promise((resolve, reject) => this.client.create(path, Buffer.from(data), (err) => (err ? reject(err) : resolve())));
+  }
+
   close(): void {
     this.client.close();
   }
