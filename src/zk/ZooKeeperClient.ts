@@ -88,6 +88,8 @@ export class ZooKeeperClient {
   private closing = false;
   private reinitializing: Promise<void> | null = null;
   private readonly handlers = new Map<string, StateChangeHandler>();
+  private readonly inflight = new Set<(e: Error) => void>();
+  private expiredClient: zookeeper.Client | null = null;
   /** Sessions this client held before the current one (Kafka's ZOOKEEPER-2985 workaround needs them). */
   readonly previousSessionIds: string[] = [];
   /** Driver watchers are deduplicated by function identity: keep one wrapper per user watcher. */
@@ -149,6 +151,7 @@ export class ZooKeeperClient {
   async waitUntilConnected(timeoutMs = this.opts.connectionTimeoutMs): Promise<void> {
     if (this.reinitializing) await this.reinitializing;
     if (this.closing) throw new ZkError('CONNECTIONLOSS');
+    if (this.client === this.expiredClient) throw new ZkError('SESSIONEXPIRED');
     if (this.isConnected()) return;
     const client = this.client;
     await new Promise<void>((resolve, reject) => {
@@ -194,10 +197,39 @@ export class ZooKeeperClient {
     client.on('state', (state: zookeeper.State) => this.onState(client, state));
   }
 
+  /**
+   * Every request is tracked until its callback: node-zookeeper-client never calls back requests still
+   * queued when a session expires, so we fail them (and any new one on that client) with SESSIONEXPIRED,
+   * as the Java client does; otherwise a caller waiting on one would wait forever.
+   */
+  private request<T>(exec: (resolve: (v: T) => void, reject: (e: Error) => void) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const fail = (e: Error) => {
+        this.inflight.delete(fail);
+        reject(e);
+      };
+      this.inflight.add(fail);
+      exec((v) => {
+        this.inflight.delete(fail);
+        resolve(v);
+      }, fail);
+    });
+  }
+
+  private failInflight(code: 'SESSIONEXPIRED' | 'CONNECTIONLOSS'): void {
+    const pending = [...this.inflight];
+    this.inflight.clear();
+    for (const f of pending) f(new ZkError(code));
+  }
+
   private onState(client: zookeeper.Client, state: zookeeper.State): void {
     if (client !== this.client || this.closing) return;
     if (state === zookeeper.State.EXPIRED) {
       this.log.info('Session expired.');
+      this.expiredClient = client;
+      this.failInflight('SESSIONEXPIRED');
+      // Callers waiting for a reconnect on this client (retry on CONNECTIONLOSS) must give up too.
+      for (const w of [...this.closeWaiters]) w();
       void this.reinitialize(client);
     } else if (state === zookeeper.State.DISCONNECTED) {
       this.log.debug('Disconnected, the driver reconnects.');
@@ -257,6 +289,7 @@ export class ZooKeeperClient {
   private async current(): Promise<zookeeper.Client> {
     if (this.reinitializing) await this.reinitializing;
     if (this.closing) throw new ZkError('CONNECTIONLOSS');
+    if (this.client === this.expiredClient) throw new ZkError('SESSIONEXPIRED');
     return this.client;
   }
 
@@ -271,7 +304,7 @@ export class ZooKeeperClient {
 
   async create(path: string, data: Buffer | null, mode: CreateMode = 'PERSISTENT'): Promise<string> {
     const c = await this.current();
-    return new Promise((resolve, reject) => {
+    return this.request((resolve, reject) => {
       const cb = (err: Error | zookeeper.Exception | null, p: string) => (err ? reject(toError(err, path)) : resolve(p));
       if (data) c.create(path, data, zookeeper.CreateMode[mode], cb);
       else c.create(path, zookeeper.CreateMode[mode], cb);
@@ -281,7 +314,7 @@ export class ZooKeeperClient {
   /** getData; NoNode is thrown as ZkError('NONODE'). Null znode data is returned as null. */
   async getData(path: string, watcher?: ZkWatcher): Promise<{ data: Buffer | null; stat: ZkStat }> {
     const c = await this.current();
-    return new Promise((resolve, reject) => {
+    return this.request((resolve, reject) => {
       const cb = (err: Error | zookeeper.Exception | null, data: Buffer, stat: zookeeper.Stat) =>
         err ? reject(toError(err, path)) : resolve({ data: data ?? null, stat: toZkStat(stat) });
       if (watcher) c.getData(path, this.wrap(watcher), cb);
@@ -291,7 +324,7 @@ export class ZooKeeperClient {
 
   async setData(path: string, data: Buffer | null, version: number = MATCH_ANY_VERSION): Promise<ZkStat> {
     const c = await this.current();
-    return new Promise((resolve, reject) => {
+    return this.request((resolve, reject) => {
       // The driver cannot send null data on setData; Kafka only ever sets JSON or empty bytes.
       c.setData(path, data ?? Buffer.alloc(0), version, (err, stat) =>
         err ? reject(toError(err, path)) : resolve(toZkStat(stat)),
@@ -302,7 +335,7 @@ export class ZooKeeperClient {
   /** exists; null when absent. A watcher fires on creation if absent, on change/deletion if present. */
   async exists(path: string, watcher?: ZkWatcher): Promise<ZkStat | null> {
     const c = await this.current();
-    return new Promise((resolve, reject) => {
+    return this.request((resolve, reject) => {
       const cb = (err: Error | zookeeper.Exception | null, stat: zookeeper.Stat) =>
         err ? reject(toError(err, path)) : resolve(stat ? toZkStat(stat) : null);
       if (watcher) c.exists(path, this.wrap(watcher), cb);
@@ -312,7 +345,7 @@ export class ZooKeeperClient {
 
   async getChildren(path: string, watcher?: ZkWatcher): Promise<{ children: string[]; stat: ZkStat }> {
     const c = await this.current();
-    return new Promise((resolve, reject) => {
+    return this.request((resolve, reject) => {
       const cb = (err: Error | zookeeper.Exception | null, children: string[], stat: zookeeper.Stat) =>
         err ? reject(toError(err, path)) : resolve({ children, stat: toZkStat(stat) });
       if (watcher) c.getChildren(path, this.wrap(watcher), cb);
@@ -322,7 +355,7 @@ export class ZooKeeperClient {
 
   async delete(path: string, version: number = MATCH_ANY_VERSION): Promise<void> {
     const c = await this.current();
-    return new Promise((resolve, reject) => {
+    return this.request((resolve, reject) => {
       c.remove(path, version, (err) => (err ? reject(toError(err, path)) : resolve()));
     });
   }
@@ -353,7 +386,7 @@ export class ZooKeeperClient {
           break;
       }
     }
-    return new Promise((resolve, reject) => {
+    return this.request((resolve, reject) => {
       tx.commit((err: Error | zookeeper.Exception | null, rawResults: RawMultiResult[] | undefined) => {
         const results = (rawResults ?? []).map((r): ZkOpResult => {
           switch (r.type) {
@@ -390,6 +423,7 @@ export class ZooKeeperClient {
       // No live connection to send closeSession on: drop the socket (the server expires the session).
       this.closeRaw(client);
       (client as unknown as RawClient).connectionManager?.socket?.destroy();
+      this.failInflight('CONNECTIONLOSS');
       return;
     }
     await new Promise<void>((resolve) => {
@@ -403,6 +437,7 @@ export class ZooKeeperClient {
       });
       this.closeRaw(client);
     });
+    this.failInflight('CONNECTIONLOSS');
     this.log.info('Closed.');
   }
 }
