@@ -10,6 +10,7 @@ import { findRepoRoot, tempClusterLayout } from '../src/cluster/ClusterLayout';
 import { LocalCluster } from '../src/cluster/LocalCluster';
 import { createTopics, deleteTopics, kafkaClient, kafkajsConsume, kafkajsProduce, Measurement } from './kafkajsBench';
 import { buildHarness, runHarness, shellQuote } from './rdkafkaHarness';
+import { defaultReplicationBenchOptions, runReplicationBench } from './replicationBench';
 
 export interface BenchOptions {
   bootstrap?: string;
@@ -21,6 +22,8 @@ export interface BenchOptions {
   kafkajs: boolean;
   kafkajsInflight: number;
   timeout: number;
+  /** Also run the 3-broker replication benchmark (bench/replicationBench.ts); on by default, --no-replication skips it. */
+  replication: boolean;
 }
 
 interface Row {
@@ -59,6 +62,8 @@ export function parseBenchArgs(argv: string[], exit: (code: number) => never = p
     .option('--no-kafkajs', 'skip the kafkajs runs')
     .option('--kafkajs-inflight <n>', 'concurrent producer.send() calls', positiveInt, 4)
     .option('--timeout <seconds>', 'limit for each single run', positiveInt, 120)
+    .option('--replication', 'run the 3-broker replication benchmark (RF 3: acks=1 vs acks=all, end-to-end latency)', true)
+    .option('--no-replication', 'skip the replication benchmark')
     .exitOverride((err) => exit(err.exitCode));
   program.parse(argv);
   return program.opts<BenchOptions>();
@@ -202,7 +207,20 @@ export async function main(argv: string[]): Promise<number> {
   log('');
   log('Exact commands:');
   for (const r of rows) log(`  ${r.client} ${r.test} p${r.partitions}: ${r.command}`);
-  return rows.every((r) => r.result) ? 0 : 1;
+  let replicationOk = true;
+  if (opts.replication && opts.c && !opts.bootstrap) {
+    log('');
+    try {
+      const rep = await runReplicationBench({ ...defaultReplicationBenchOptions, recordSize: opts.recordSize, timeout: opts.timeout }, log);
+      log('');
+      for (const l of rep.lines) log(l);
+      replicationOk = rep.ok;
+    } catch (e) {
+      log(`Replication benchmark failed: ${(e as Error).message}`);
+      replicationOk = false;
+    }
+  }
+  return rows.every((r) => r.result) && replicationOk ? 0 : 1;
 }
 
 if (require.main === module) {

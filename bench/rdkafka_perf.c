@@ -4,6 +4,7 @@
  *
  *   rdkafka_perf produce -b HOST:PORT[,..] -t TOPIC [-n COUNT] [-s SIZE] [-T SECONDS] [-X key=value]...
  *   rdkafka_perf consume -b HOST:PORT[,..] -t TOPIC [-n COUNT] [-T SECONDS] [-X key=value]...
+ *   rdkafka_perf latency -b HOST:PORT[,..] -t TOPIC [-n COUNT] [-s SIZE] [-r RATE] [-T SECONDS] [-X key=value]...
  *
  * produce: sends COUNT records of SIZE bytes (no key, one shared payload buffer, not copied) as fast as
  *   the producer queue allows, then waits for every delivery report. Defaults: acks=1, linger.ms=5,
@@ -11,6 +12,12 @@
  *   to the last delivery report.
  * consume: assigns every partition of TOPIC at the beginning (no group join, no commits) and reads until
  *   COUNT records or end of all partitions. The clock runs from the first record to the last.
+ *
+ * latency: end-to-end latency at a fixed rate: one producer sends COUNT records at RATE records/s (each
+ *   carrying its send time, CLOCK_MONOTONIC) while a consumer in the same process, assigned to every partition
+ *   of a fresh TOPIC from the beginning, takes receive time - send time. -X applies to the producer (e.g.
+ *   acks=all); the producer uses linger.ms=0. A first second of warm-up records (while the consumer connects)
+ *   is sent but not counted. Prints p50/p99/p99.9/max in milliseconds.
  *
  * The result is one JSON line on stdout; progress and errors go to stderr. MB = 1048576 bytes of record
  * values, as Kafka's perf tools count. Exit codes: 0 ok, 1 usage/config error, 2 delivery or consume
@@ -43,6 +50,7 @@ static void usage(FILE *out) {
     "  -n COUNT       records to produce / consume (default 1000000)\n"
     "  -s SIZE        record value size in bytes (produce; default 100)\n"
     "  -T SECONDS     give up after this long (default 120)\n"
+    "  -r RATE        records per second (latency; default 1000)\n"
     "  -X key=value   librdkafka property (repeatable), overrides the defaults\n"
     "  -h             this help\n"
     "Producer defaults: acks=1 linger.ms=5 batch.num.messages=10000 queue.buffering.max.messages=10000000\n"
@@ -186,13 +194,102 @@ static int do_consume(rd_kafka_conf_t *conf, const char *topic, long long count,
   return timed_out ? 3 : errors ? 2 : 0;
 }
 
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+static double pct(const double *v, long long n, double p) {
+  if (n == 0) return 0;
+  long long i = (long long)(p * (double)n);
+  return v[i >= n ? n - 1 : i];
+}
+
+static int do_latency(rd_kafka_conf_t *pconf, const char *brokers, const char *topic, long long count, size_t size,
+                      double rate, double timeout) {
+  char err[512];
+  if (size < sizeof(double)) size = sizeof(double);
+  rd_kafka_conf_set_dr_msg_cb(pconf, dr_msg_cb);
+  rd_kafka_t *prod = rd_kafka_new(RD_KAFKA_PRODUCER, pconf, err, sizeof(err));
+  if (!prod) { fprintf(stderr, "rdkafka_perf: %s\n", err); return 1; }
+  rd_kafka_conf_t *cconf = rd_kafka_conf_new();
+  if (set_conf(cconf, "bootstrap.servers", brokers) || set_conf(cconf, "group.id", "rdkafka-perf-latency") ||
+      set_conf(cconf, "enable.auto.commit", "false") || set_conf(cconf, "fetch.wait.max.ms", "100"))
+    return 1;
+  rd_kafka_t *cons = rd_kafka_new(RD_KAFKA_CONSUMER, cconf, err, sizeof(err));
+  if (!cons) { fprintf(stderr, "rdkafka_perf: %s\n", err); return 1; }
+  rd_kafka_poll_set_consumer(cons);
+  rd_kafka_topic_t *ckt = rd_kafka_topic_new(cons, topic, NULL);
+  const struct rd_kafka_metadata *md = NULL;
+  rd_kafka_resp_err_t e = rd_kafka_metadata(cons, 0, ckt, &md, 10000);
+  if (e || md->topic_cnt != 1 || md->topics[0].err || md->topics[0].partition_cnt == 0) {
+    fprintf(stderr, "rdkafka_perf: no metadata for topic %s\n", topic);
+    return 1;
+  }
+  int partitions = md->topics[0].partition_cnt;
+  rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(partitions);
+  for (int i = 0; i < partitions; i++)
+    rd_kafka_topic_partition_list_add(parts, topic, md->topics[0].partitions[i].id)->offset = RD_KAFKA_OFFSET_BEGINNING;
+  rd_kafka_metadata_destroy(md);
+  rd_kafka_topic_destroy(ckt);
+  if ((e = rd_kafka_assign(cons, parts))) { fprintf(stderr, "rdkafka_perf: assign failed: %s\n", rd_kafka_err2str(e)); return 1; }
+
+  rd_kafka_topic_t *pkt = rd_kafka_topic_new(prod, topic, NULL);
+  double *lat = malloc(sizeof(double) * (size_t)count);
+  char *payload = calloc(1, size);
+  long long sent = 0, received = 0, errors = 0;
+  long long warmup = (long long)rate, total = count + warmup;
+  double start = now_s(), deadline = start + timeout, measure_from = start + 1.0;
+  int timed_out = 0;
+  while (run && received < count) {
+    double now = now_s();
+    if (now > deadline) { timed_out = 1; break; }
+    while (sent < total && now >= start + (double)sent / rate) {
+      memcpy(payload, &now, sizeof(double));
+      if (rd_kafka_produce(pkt, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, payload, size, NULL, 0, NULL) != 0) break;
+      sent++;
+    }
+    rd_kafka_poll(prod, 0);
+    rd_kafka_message_t *m = rd_kafka_consumer_poll(cons, 1);
+    if (!m) continue;
+    if (m->err == 0 && m->len >= sizeof(double)) {
+      double t0;
+      memcpy(&t0, m->payload, sizeof(double));
+      if (t0 >= measure_from && received < count) lat[received++] = (now_s() - t0) * 1000.0;
+    } else if (m->err && m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      if (errors++ == 0) snprintf(first_error, sizeof(first_error), "%s", rd_kafka_message_errstr(m));
+    }
+    rd_kafka_message_destroy(m);
+  }
+  double secs = now_s() - start;
+  qsort(lat, (size_t)received, sizeof(double), cmp_double);
+  printf("{\"mode\":\"latency\",\"records\":%lld,\"bytes\":%lld,\"seconds\":%.3f,\"records_per_sec\":%.1f,"
+         "\"mb_per_sec\":%.2f,\"errors\":%lld,\"timed_out\":%s,\"partitions\":%d,\"first_error\":\"%s\","
+         "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"max_ms\":%.3f}\n",
+         received, received * (long long)size, secs, secs > 0 ? (double)received / secs : 0,
+         secs > 0 ? (double)(received * (long long)size) / 1048576.0 / secs : 0, errors + failed,
+         timed_out ? "true" : "false", partitions, first_error, pct(lat, received, 0.5), pct(lat, received, 0.99),
+         pct(lat, received, 0.999), received ? lat[received - 1] : 0);
+  fflush(stdout);
+  rd_kafka_topic_destroy(pkt);
+  rd_kafka_flush(prod, 2000);
+  rd_kafka_destroy(prod);
+  rd_kafka_topic_partition_list_destroy(parts);
+  rd_kafka_consumer_close(cons);
+  rd_kafka_destroy(cons);
+  free(lat);
+  free(payload);
+  return timed_out ? 3 : (errors + failed) ? 2 : 0;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
     usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? 1 : 0;
   }
   const char *mode = argv[1];
-  int producing = !strcmp(mode, "produce");
+  int latency = !strcmp(mode, "latency");
+  int producing = !strcmp(mode, "produce") || latency;
   if (!producing && strcmp(mode, "consume")) { usage(stderr); return 1; }
 
   rd_kafka_conf_t *conf = rd_kafka_conf_new();
@@ -212,7 +309,8 @@ int main(int argc, char **argv) {
   const char *brokers = NULL, *topic = NULL;
   long long count = 1000000;
   long size = 100;
-  double timeout = 120;
+  double timeout = 120, rate = 1000;
+  if (latency && set_conf(conf, "linger.ms", "0")) return 1;
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "-h")) { usage(stdout); return 0; }
@@ -228,6 +326,7 @@ int main(int argc, char **argv) {
       case 'n': count = atoll(v); break;
       case 's': size = atol(v); break;
       case 'T': timeout = atof(v); break;
+      case 'r': rate = atof(v); break;
       case 'X': {
         char key[256];
         const char *eq = strchr(v, '=');
@@ -243,7 +342,7 @@ int main(int argc, char **argv) {
         return 1;
     }
   }
-  if (!brokers || !topic || count <= 0 || size < 0) {
+  if (!brokers || !topic || count <= 0 || size < 0 || rate <= 0) {
     fprintf(stderr, "rdkafka_perf: -b and -t are required, -n must be > 0\n");
     usage(stderr);
     return 1;
@@ -251,5 +350,6 @@ int main(int argc, char **argv) {
   if (set_conf(conf, "bootstrap.servers", brokers)) return 1;
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
+  if (latency) return do_latency(conf, brokers, topic, count, (size_t)size, rate, timeout);
   return producing ? do_produce(conf, topic, count, (size_t)size, timeout) : do_consume(conf, topic, count, timeout);
 }

@@ -16,6 +16,8 @@ import {
 } from '../protocol/records/RecordBatch';
 import { getLogger, Logger } from '../common/logger';
 import { LogConfig } from './LogConfig';
+import { scanBatchHeaders } from './BatchHeaderScanner';
+import { LeaderEpochFileCache } from './LeaderEpochFileCache';
 import {
   INDEX_FILE_SUFFIX,
   LogSegment,
@@ -68,6 +70,9 @@ export class Log {
   private _logStartOffset = 0;
   private unflushedMessages = 0;
   private closed = false;
+  private truncations = 0;
+  /** epoch -> start offset (leader-epoch-checkpoint); set up by load(). */
+  leaderEpochCache!: LeaderEpochFileCache;
   private readonly time: () => number;
   private readonly logger: Logger;
 
@@ -113,6 +118,14 @@ export class Log {
   }
   get activeSegment(): LogSegment {
     return this.segments[this.segments.length - 1];
+  }
+  /** Bumped by every truncation: holders of derived state (producer state) know to rebuild it. */
+  get truncationCount(): number {
+    return this.truncations;
+  }
+  /** Latest leader epoch in the log, -1 if none. */
+  get latestEpoch(): number {
+    return this.leaderEpochCache.latestEpoch;
   }
 
   // ---------------------------------------------------------------- loading (Kafka's LogLoader)
@@ -179,6 +192,27 @@ export class Log {
     const first = this.segments[0].baseOffset;
     this._logStartOffset = opts.logStartOffset !== undefined ? Math.max(opts.logStartOffset, first) : first;
     if (this._logStartOffset > this.nextOffset) this._logStartOffset = this.nextOffset;
+    this.loadLeaderEpochCache();
+  }
+
+  /**
+   * LogLoader: the checkpoint, cut to what recovery kept. Entries are written before their batches, so after
+   * a crash the file never lacks an epoch the log holds; a log without the file has its epochs rebuilt.
+   */
+  private loadLeaderEpochCache(): void {
+    const cache = LeaderEpochFileCache.load(this.dir, this.logger);
+    this.leaderEpochCache = cache;
+    cache.truncateFromEnd(this.nextOffset);
+    cache.truncateFromStart(this._logStartOffset);
+    if (cache.isEmpty && this.nextOffset > this._logStartOffset) {
+      let changed = false;
+      for (const seg of this.segments) {
+        scanBatchHeaders(seg.logFile, seg.size, (b) => {
+          if (b.lastOffset >= this._logStartOffset && cache.assignNoFlush(b.partitionLeaderEpoch, Math.max(b.baseOffset, this._logStartOffset))) changed = true;
+        });
+      }
+      if (changed) cache.flush();
+    }
   }
 
   /** Kafka's LogLoader.recoverLog: scan segments from the recovery point; a truncation drops all later ones. */
@@ -238,7 +272,12 @@ export class Log {
    * partitionLeaderEpoch (both outside the CRC: no CRC recompute), appends with ONE write, rolling first when
    * the batch would overflow segmentBytes (or segmentMs elapsed). `records` is modified in place.
    */
-  appendAsLeader(records: Buffer, leaderEpoch: number, origin: AppendOrigin = 'client'): AppendInfo {
+  appendAsLeader(
+    records: Buffer,
+    leaderEpoch: number,
+    origin: AppendOrigin = 'client',
+    producerCheck?: (info: AppendInfo) => AppendInfo | null,
+  ): AppendInfo {
     this.ensureOpen();
     const batches = validateBatches(records, { maxBatchSize: this.config.maxMessageBytes, client: origin === 'client' });
     this.checkSegmentSize(records);
@@ -268,6 +307,13 @@ export class Log {
       validBytes: records.length,
       batches,
     };
+    // Producer-state validation (duplicates, sequence gaps, fenced epochs) after offsets are assigned and
+    // before the write, as in UnifiedLog.append: a duplicate answers the original offsets, nothing is written.
+    if (producerCheck) {
+      const duplicate = producerCheck(info);
+      if (duplicate) return duplicate;
+    }
+    this.leaderEpochCache.assign(leaderEpoch, info.firstOffset);
     this.appendValidated(records, info);
     return info;
   }
@@ -304,6 +350,8 @@ export class Log {
       validBytes: records.length,
       batches,
     };
+    // A follower learns epochs from the batches the leader stamped (UnifiedLog.maybeAssignEpochStartOffset).
+    for (const b of batches) if (b.partitionLeaderEpoch !== this.leaderEpochCache.latestEpoch) this.leaderEpochCache.assign(b.partitionLeaderEpoch, b.baseOffset);
     this.appendValidated(records, info);
     return info;
   }
@@ -422,6 +470,8 @@ export class Log {
     if (targetOffset < 0) throw new Error(`Cannot truncate partition ${this.topic}-${this.partition} to a negative offset (${targetOffset}).`);
     if (targetOffset >= this.nextOffset) return;
     this.logger.info(`Truncating to offset ${targetOffset}`);
+    this.truncations++;
+    this.leaderEpochCache.truncateFromEnd(targetOffset);
     if (this.segments[0].baseOffset > targetOffset) {
       this.truncateFullyAndStartAt(targetOffset);
       return;
@@ -438,6 +488,8 @@ export class Log {
   /** Deletes all segments and starts an empty log at `newOffset` (follower far behind, DeleteRecords...). */
   truncateFullyAndStartAt(newOffset: number): void {
     this.ensureOpen();
+    this.truncations++;
+    this.leaderEpochCache.clearAndFlush();
     for (const seg of this.segments) seg.deleteIfExists();
     this.segments = [LogSegment.open(this.dir, newOffset, this.config, this.time, false)];
     this.nextOffset = newOffset;

@@ -1,6 +1,8 @@
 import { getLogger, Logger } from '../common/logger';
 import { NetworkClient } from '../network/NetworkClient';
 import { FetchApi, ListOffsetsApi } from '../protocol/apis';
+import { ProducerStateManager } from './ProducerStateManager';
+import { EpochTruncation } from './EpochTruncation';
 import { ErrorCode, errorName } from '../protocol/errors';
 import { Partition } from './Partition';
 
@@ -34,6 +36,8 @@ const FOLLOWER_FETCH_VERSION = 11;
 class ReplicaFetcher {
   readonly partitions = new Map<string, Partition>();
   private readonly delayedUntil = new Map<string, number>();
+  /** Partitions that must truncate by leader epoch before fetching (a new leader or leader epoch). */
+  private readonly truncation: EpochTruncation;
   private readonly client: NetworkClient;
   private stopped = false;
   private running = false;
@@ -45,16 +49,19 @@ class ReplicaFetcher {
     private readonly log: Logger,
   ) {
     this.client = new NetworkClient(leader.host, leader.port, `broker-${cfg.brokerId}-fetcher-0`, cfg.replicaSocketTimeoutMs + cfg.replicaFetchWaitMaxMs);
+    this.truncation = new EpochTruncation(cfg.brokerId, leader.brokerId, this.client, log);
   }
 
   add(p: Partition): void {
     this.partitions.set(p.key, p);
     this.delayedUntil.delete(p.key);
+    this.truncation.add(p);
     if (!this.running) void this.run();
   }
 
   remove(key: string): void {
     this.partitions.delete(key);
+    this.truncation.remove(key);
   }
 
   stop(): void {
@@ -72,7 +79,13 @@ class ReplicaFetcher {
         continue;
       }
       try {
-        await this.fetchOnce(ready);
+        const toTruncate = ready.filter((p) => this.truncation.has(p.key));
+        if (toTruncate.length > 0) {
+          for (const p of await this.truncation.truncate(toTruncate)) this.delayedUntil.set(p.key, Date.now() + this.cfg.replicaFetchBackoffMs);
+        }
+        const toFetch = ready.filter((p) => !this.truncation.has(p.key) && (this.delayedUntil.get(p.key) ?? 0) <= Date.now());
+        if (toFetch.length > 0) await this.fetchOnce(toFetch);
+        else if (toTruncate.length === 0) await sleep(Math.min(this.cfg.replicaFetchBackoffMs, 200));
       } catch (e) {
         if (this.stopped) break;
         this.log.warn(`Error in response for fetch request to broker ${this.leader.brokerId}: ${(e as Error).message}`);
@@ -109,10 +122,14 @@ class ReplicaFetcher {
     for (const t of res.responses) {
       for (const d of t.partitions) {
         const p = this.partitions.get(`${t.topic}-${d.partitionIndex}`);
-        if (!p) continue; // removed while the fetch was in flight
+        if (!p || this.truncation.has(p.key)) continue; // removed or re-added (must truncate first) while in flight
         if (d.errorCode === ErrorCode.NONE) {
           const records = d.records && d.records.length > 0 ? (d.records.length === 1 ? d.records[0] : Buffer.concat(d.records)) : null;
-          if (records && records.length > 0) p.log.appendAsFollower(records);
+          if (records && records.length > 0) {
+            // Followers keep the producer state too, so a new leader still recognises retried batches.
+            const producerState = ProducerStateManager.forLog(p.log);
+            producerState.update(p.log.appendAsFollower(records).batches);
+          }
           p.updateFollowerHighWatermark(d.highWatermark);
           this.onProgress(p);
         } else if (d.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {

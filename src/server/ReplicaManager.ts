@@ -12,6 +12,8 @@ import { DelayedProduce, ProduceWait } from './DelayedProduce';
 import { HW_CHECKPOINT_FILE, readOffsetCheckpoint, writeOffsetCheckpoint } from './HighWatermarkCheckpoint';
 import { KafkaConfig } from './KafkaConfig';
 import { MetadataCache } from './MetadataCache';
+import { ProducerStateManager } from './ProducerStateManager';
+import { lastOffsetForLeaderEpoch } from './ReplicationApis';
 import { Partition, PartitionLeaderState, tpKey } from './Partition';
 import { LeaderEndpoint, ReplicaFetcherManager } from './ReplicaFetcherManager';
 
@@ -206,7 +208,15 @@ export class ReplicaManager {
       if (acks === -1 && p.isr.length < minIsr) {
         return fail(ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the current ISR Set(${p.isr.join(', ')}) is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${p.key}`);
       }
-      const info = p.log.appendAsLeader(records, p.leaderEpoch);
+      // Idempotent producers: duplicates answer their original offsets, gaps and old epochs fail (ProducerStateManager).
+      const producerState = ProducerStateManager.forLog(p.log);
+      let duplicate = false;
+      const info = p.log.appendAsLeader(records, p.leaderEpoch, 'client', (ai) => {
+        const dup = producerState.checkClientAppend(ai);
+        duplicate = dup !== null;
+        return dup;
+      });
+      if (!duplicate) producerState.update(info.batches);
       this.fetchPurgatory.checkAndComplete(p.key); // followers long-poll on the log end offset
       if (p.maybeIncrementLeaderHW()) this.onHighWatermarkIncreased(p);
       return {
@@ -321,6 +331,11 @@ export class ReplicaManager {
     return req.fetchOffset < limit;
   }
 
+  /** OffsetForLeaderEpoch for one partition (Partition.lastOffsetForLeaderEpoch), served by the leader. */
+  lastOffsetForLeaderEpoch(topic: string, partition: number, currentLeaderEpoch: number, leaderEpoch: number, replicaId: number): { errorCode: number; leaderEpoch: number; endOffset: number } {
+    return lastOffsetForLeaderEpoch(this.partitions.get(tpKey(topic, partition)), this.deps.metadataCache.partitionState(topic, partition) !== undefined, currentLeaderEpoch, leaderEpoch, replicaId);
+  }
+
   // ---------------------------------------------------------------- replication
 
   private onFollowerProgress(p: Partition): void {
@@ -413,14 +428,12 @@ export class ReplicaManager {
         const leader = state.leader === this.brokerId;
         if (leader) {
           this.fetcherManager.removeFetcherForPartition(key);
+          // Partition.makeLeader: the new epoch starts at our log end offset, even before its first batch.
+          p.log.leaderEpochCache.assign(state.leaderEpoch, p.logEndOffset);
           if (p.maybeIncrementLeaderHW()) this.onHighWatermarkIncreased(p);
         } else {
           this.fetcherManager.removeFetcherForPartition(key);
-          // Without the leader-epoch cache a new follower drops what may have diverged: everything past its HW.
-          if (p.logEndOffset > p.highWatermark) {
-            this.stateChangeLog.info(`Truncating partition ${key} to its high watermark ${p.highWatermark} (log end offset ${p.logEndOffset})`);
-            p.log.truncateTo(p.highWatermark);
-          }
+          // The fetcher first truncates what diverged from the new leader by leader epoch (OffsetForLeaderEpoch).
           const ep = liveLeaders.find((l) => l.brokerId === state.leader);
           if (ep) this.fetcherManager.addFetcherForPartition(p, ep);
         }

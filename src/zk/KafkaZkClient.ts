@@ -77,6 +77,16 @@ export class KafkaZkClient extends ZkRequests {
     return r.code === 'NONODE' ? null : maybeThrow(r);
   }
 
+  /**
+   * Kafka's conditionalUpdatePath: setData only if the node is at expectVersion. BADVERSION or NONODE ->
+   * {succeeded: false, version: -1} (the caller re-reads and retries); other errors throw.
+   */
+  async conditionalUpdatePath(path: string, data: Buffer, expectVersion: number): Promise<{ succeeded: boolean; version: number }> {
+    const r = await this.raw(() => this.zk.setData(path, data, expectVersion));
+    if (r.code === 'BADVERSION' || r.code === 'NONODE') return { succeeded: false, version: -1 };
+    return { succeeded: true, version: maybeThrow(r).version };
+  }
+
   makeSurePersistentPathExists(path: string): Promise<void> {
     return this.createRecursive(path, null, false);
   }

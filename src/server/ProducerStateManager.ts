@@ -1,0 +1,167 @@
+/**
+ * Kafka's ProducerStateManager for the idempotent producer: per partition, each producer id's epoch and
+ * the metadata of its last 5 batches (ProducerStateEntry.NUM_BATCHES_TO_RETAIN). The leader checks every
+ * client batch with a producer id against it (ProducerAppendInfo): a retried batch that is already in the
+ * log is a duplicate answered with its original offsets; a gap is OUT_OF_ORDER_SEQUENCE_NUMBER; an older
+ * epoch is INVALID_PRODUCER_EPOCH. Followers update the same state from the batches they replicate, and
+ * the state is rebuilt from the log's batch headers when first used and after every truncation, so it
+ * survives leader changes and restarts.
+ */
+import { getLogger, Logger } from '../common/logger';
+import { scanBatchHeaders } from '../log/BatchHeaderScanner';
+import { AppendInfo, Log } from '../log/Log';
+import { ErrorCode, KafkaError } from '../protocol/errors';
+import { BatchInfo } from '../protocol/records/RecordBatch';
+
+export const NUM_BATCHES_TO_RETAIN = 5;
+const NO_PRODUCER_EPOCH = -1;
+const NO_SEQUENCE = -1;
+const INT32_MAX = 2147483647;
+
+export interface BatchMetadata {
+  firstSeq: number;
+  lastSeq: number;
+  firstOffset: number;
+  lastOffset: number;
+  timestamp: number;
+}
+
+export interface ProducerStateEntry {
+  producerId: number;
+  producerEpoch: number;
+  /** Oldest first, at most NUM_BATCHES_TO_RETAIN. */
+  batches: BatchMetadata[];
+}
+
+/** DefaultRecordBatch.incrementSequence: sequences wrap from Int32.MAX to 0. */
+export function incrementSequence(sequence: number, increment: number): number {
+  if (sequence > INT32_MAX - increment) return increment - (INT32_MAX - sequence) - 1;
+  return sequence + increment;
+}
+
+export function lastSequenceOf(b: BatchInfo): number {
+  return b.baseSequence === NO_SEQUENCE ? NO_SEQUENCE : incrementSequence(b.baseSequence, b.lastOffsetDelta);
+}
+
+function inSequence(lastSeq: number, nextSeq: number): boolean {
+  return nextSeq === lastSeq + 1 || (nextSeq === 0 && lastSeq === INT32_MAX);
+}
+
+const managers = new WeakMap<Log, ProducerStateManager>();
+
+export class ProducerStateManager {
+  private readonly producers = new Map<number, ProducerStateEntry>();
+  private seenTruncations = -1;
+  private readonly logger: Logger;
+
+  constructor(readonly topicPartition: string) {
+    this.logger = getLogger('kafka.log.ProducerStateManager', `[ProducerStateManager partition=${topicPartition}] `);
+  }
+
+  /** The state of `log`, created and rebuilt from the log on first use and after a truncation. */
+  static forLog(log: Log): ProducerStateManager {
+    let m = managers.get(log);
+    if (!m) {
+      m = new ProducerStateManager(`${log.topic}-${log.partition}`);
+      managers.set(log, m);
+    }
+    m.syncWithLog(log);
+    return m;
+  }
+
+  get size(): number {
+    return this.producers.size;
+  }
+
+  lastEntry(producerId: number): ProducerStateEntry | undefined {
+    return this.producers.get(producerId);
+  }
+
+  /** Rebuilds when the log was truncated since the state was built (LogLoader / UnifiedLog.rebuildProducerState). */
+  syncWithLog(log: Log): void {
+    if (log.truncationCount === this.seenTruncations) return;
+    const start = Date.now();
+    this.producers.clear();
+    const logStart = log.logStartOffset;
+    for (const seg of log.logSegments) {
+      scanBatchHeaders(seg.logFile, seg.size, (b) => {
+        if (b.lastOffset >= logStart && b.producerId >= 0 && !b.isControl) this.applyBatch(b);
+      });
+    }
+    this.seenTruncations = log.truncationCount;
+    if (this.producers.size > 0) this.logger.info(`Loaded producer state of ${this.producers.size} producers from the log in ${Date.now() - start} ms`);
+  }
+
+  /**
+   * Leader-side check of a client append (offsets already assigned, nothing written). Returns the
+   * original append for a duplicate of one of the last 5 batches, null when the batches may be written;
+   * throws KafkaError(OUT_OF_ORDER_SEQUENCE_NUMBER | INVALID_PRODUCER_EPOCH) otherwise.
+   */
+  checkClientAppend(info: AppendInfo): AppendInfo | null {
+    for (const b of info.batches) {
+      if (b.producerId < 0 || b.isControl) continue;
+      const entry = this.producers.get(b.producerId);
+      if (entry && b.producerEpoch === entry.producerEpoch) {
+        const lastSeq = lastSequenceOf(b);
+        const dup = entry.batches.find((m) => m.firstSeq === b.baseSequence && m.lastSeq === lastSeq);
+        if (dup) {
+          this.logger.debug(`Duplicate batch of producer ${b.producerId} (seq ${b.baseSequence}-${lastSeq}) answered with offsets ${dup.firstOffset}-${dup.lastOffset}`);
+          // UnifiedLog.append: the duplicate's original offsets and timestamp, nothing appended.
+          return {
+            ...info,
+            firstOffset: dup.firstOffset,
+            lastOffset: dup.lastOffset,
+            maxTimestamp: dup.timestamp,
+            offsetOfMaxTimestamp: dup.lastOffset,
+            numRecords: 0,
+            validBytes: 0,
+            batches: [],
+          };
+        }
+      }
+      this.validate(b, entry);
+    }
+    return null;
+  }
+
+  /** ProducerAppendInfo.checkProducerEpoch + checkSequence for a client batch. */
+  private validate(b: BatchInfo, entry: ProducerStateEntry | undefined): void {
+    const currentEpoch = entry ? entry.producerEpoch : NO_PRODUCER_EPOCH;
+    const where = `producer ${b.producerId} at offset ${b.baseOffset} in partition ${this.topicPartition}`;
+    if (b.producerEpoch < currentEpoch) {
+      throw new KafkaError(ErrorCode.INVALID_PRODUCER_EPOCH, `Epoch of ${where} is ${b.producerEpoch}, which is smaller than the last seen epoch ${currentEpoch}`);
+    }
+    if (b.producerEpoch !== currentEpoch) {
+      // A new epoch must start at sequence 0, unless nothing is known of the producer (Kafka 3.x accepts
+      // any sequence then: its state may have been removed by retention or DeleteRecords).
+      if (b.baseSequence !== 0 && currentEpoch !== NO_PRODUCER_EPOCH) {
+        throw new KafkaError(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, `Invalid sequence number for new epoch of ${where}: ${b.producerEpoch} (request epoch), ${b.baseSequence} (seq. number), ${currentEpoch} (current producer epoch)`);
+      }
+      return;
+    }
+    const lastSeq = entry && entry.batches.length > 0 ? entry.batches[entry.batches.length - 1].lastSeq : NO_SEQUENCE;
+    if (!inSequence(lastSeq, b.baseSequence)) {
+      throw new KafkaError(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, `Out of order sequence number for ${where}: ${b.baseSequence} (incoming seq. number), ${lastSeq} (current end sequence number)`);
+    }
+  }
+
+  /** Records appended batches (leader after the write, follower after replicating, or the rebuild). */
+  update(batches: readonly BatchInfo[]): void {
+    for (const b of batches) if (b.producerId >= 0 && !b.isControl) this.applyBatch(b);
+  }
+
+  /** ProducerStateEntry.addBatch: a new epoch forgets the old batches; only the last 5 are kept. */
+  private applyBatch(b: BatchInfo): void {
+    let entry = this.producers.get(b.producerId);
+    if (!entry) {
+      entry = { producerId: b.producerId, producerEpoch: b.producerEpoch, batches: [] };
+      this.producers.set(b.producerId, entry);
+    } else if (entry.producerEpoch !== b.producerEpoch) {
+      if (b.producerEpoch < entry.producerEpoch) this.logger.warn(`Epoch of producer ${b.producerId} at offset ${b.baseOffset} is ${b.producerEpoch}, which is smaller than the last seen epoch ${entry.producerEpoch}`);
+      entry.producerEpoch = b.producerEpoch;
+      entry.batches = [];
+    }
+    entry.batches.push({ firstSeq: b.baseSequence, lastSeq: lastSequenceOf(b), firstOffset: b.baseOffset, lastOffset: b.lastOffset, timestamp: b.maxTimestamp });
+    if (entry.batches.length > NUM_BATCHES_TO_RETAIN) entry.batches.shift();
+  }
+}

@@ -1,0 +1,103 @@
+import { expect } from 'chai';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Log } from '../../../src/log/Log';
+import { defaultLogConfig } from '../../../src/log/LogConfig';
+import { ErrorCode, KafkaError } from '../../../src/protocol/errors';
+import { buildRecordBatch } from '../../../src/protocol/records/MemoryRecordsBuilder';
+import { ProducerStateManager, incrementSequence } from '../../../src/server/ProducerStateManager';
+
+function idem(pid: number, epoch: number, seq: number, n = 2): Buffer {
+  const records = Array.from({ length: n }, (_, i) => ({ key: null, value: Buffer.from(`p${pid}-${seq + i}`), timestamp: 1700000000000 + i }));
+  return buildRecordBatch({ records, producerId: pid, producerEpoch: epoch, baseSequence: seq });
+}
+
+describe('server: ProducerStateManager (idempotent producer)', () => {
+  let dir: string;
+  let log: Log;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psm-'));
+    log = Log.open(path.join(dir, 't-0'), 't', 0, defaultLogConfig());
+  });
+  afterEach(() => {
+    log.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The leader's append path as ReplicaManager runs it. */
+  function leaderAppend(records: Buffer, epoch = 0): { firstOffset: number; lastOffset: number; duplicate: boolean } {
+    const psm = ProducerStateManager.forLog(log);
+    let duplicate = false;
+    const info = log.appendAsLeader(records, epoch, 'client', (ai) => {
+      const d = psm.checkClientAppend(ai);
+      duplicate = d !== null;
+      return d;
+    });
+    if (!duplicate) psm.update(info.batches);
+    return { firstOffset: info.firstOffset, lastOffset: info.lastOffset, duplicate };
+  }
+
+  function expectError(fn: () => unknown, code: number): void {
+    try {
+      fn();
+    } catch (e) {
+      expect(e).to.be.instanceOf(KafkaError);
+      expect((e as KafkaError).code, (e as Error).message).to.equal(code);
+      return;
+    }
+    throw new Error(`expected error ${code}`);
+  }
+
+  it('accepts in-sequence batches and answers a retried batch with its original offsets', () => {
+    expect(leaderAppend(idem(7, 0, 0))).to.deep.equal({ firstOffset: 0, lastOffset: 1, duplicate: false });
+    expect(leaderAppend(idem(7, 0, 2))).to.deep.equal({ firstOffset: 2, lastOffset: 3, duplicate: false });
+    expect(leaderAppend(idem(7, 0, 0))).to.deep.equal({ firstOffset: 0, lastOffset: 1, duplicate: true });
+    expect(leaderAppend(idem(7, 0, 2))).to.deep.equal({ firstOffset: 2, lastOffset: 3, duplicate: true });
+    expect(log.logEndOffset).to.equal(4);
+  });
+
+  it('remembers only the last 5 batches', () => {
+    for (let i = 0; i < 7; i++) leaderAppend(idem(1, 0, i * 2));
+    expect(ProducerStateManager.forLog(log).lastEntry(1)!.batches.map((b) => b.firstSeq)).to.deep.equal([4, 6, 8, 10, 12]);
+    expectError(() => leaderAppend(idem(1, 0, 0)), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER); // too old to be recognised
+    expect(leaderAppend(idem(1, 0, 4)).duplicate).to.equal(true);
+  });
+
+  it('rejects gaps, old epochs and a new epoch not starting at 0; accepts any sequence from an unknown producer', () => {
+    leaderAppend(idem(3, 1, 0));
+    expectError(() => leaderAppend(idem(3, 1, 5)), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+    expectError(() => leaderAppend(idem(3, 0, 2)), ErrorCode.INVALID_PRODUCER_EPOCH);
+    expectError(() => leaderAppend(idem(3, 2, 4)), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+    expect(leaderAppend(idem(3, 2, 0)).duplicate).to.equal(false); // epoch bump at 0 is fine
+    expect(leaderAppend(idem(9, 0, 42)).duplicate).to.equal(false); // Kafka 3.x: no state -> any sequence
+    expect(log.logEndOffset).to.equal(6); // nothing was written for the rejected batches
+  });
+
+  it('wraps sequences at Int32.MAX', () => {
+    expect(incrementSequence(2147483647, 1)).to.equal(0);
+    expect(incrementSequence(2147483646, 3)).to.equal(1);
+    expect(incrementSequence(10, 3)).to.equal(13);
+  });
+
+  it('is rebuilt from the log after restart and after truncation', () => {
+    leaderAppend(idem(5, 0, 0));
+    leaderAppend(idem(5, 0, 2));
+    leaderAppend(idem(5, 0, 4));
+    log.close();
+    log = Log.open(path.join(dir, 't-0'), 't', 0, defaultLogConfig());
+    expect(leaderAppend(idem(5, 0, 2))).to.deep.equal({ firstOffset: 2, lastOffset: 3, duplicate: true });
+    log.truncateTo(4); // drops seq 4-5
+    expect(ProducerStateManager.forLog(log).lastEntry(5)!.batches.map((b) => b.lastSeq)).to.deep.equal([1, 3]);
+    expect(leaderAppend(idem(5, 0, 4))).to.deep.equal({ firstOffset: 4, lastOffset: 5, duplicate: false });
+  });
+
+  it('followers track the batches they replicate', () => {
+    const leaderBatch = idem(11, 0, 0);
+    leaderBatch.writeInt32BE(0, 12); // partition leader epoch stamped by the leader
+    const psm = ProducerStateManager.forLog(log);
+    psm.update(log.appendAsFollower(leaderBatch).batches);
+    expect(psm.lastEntry(11)!.batches).to.have.length(1);
+    expect(leaderAppend(idem(11, 0, 0)).duplicate).to.equal(true);
+  });
+});
