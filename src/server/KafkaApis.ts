@@ -22,6 +22,10 @@ import { ReplicaManager } from './ReplicaManager';
 import { AlterPartitionItem, AlterPartitionResult } from '../controller/KafkaController';
 import { alterPartitionNewIsr } from '../protocol/apis/56-alter-partition';
 import { ZkAdminManager } from './ZkAdminManager';
+import { GroupApis } from './GroupApis';
+import { GroupCoordinator } from '../coordinator/group/GroupCoordinator';
+import { ProducerIdManager } from './ProducerIdManager';
+import { ReplicationApis } from './ReplicationApis';
 
 /** What KafkaApis needs from the controller living in this broker. */
 export interface ControllerHandle {
@@ -52,6 +56,10 @@ export interface KafkaApisDeps {
   controller: ControllerHandle;
   /** Reads /config/topics/<t> for topics this broker does not know yet (their logs need the overrides). */
   loadTopicConfigs: (topics: string[]) => Promise<void>;
+  /** Producer ids for InitProducerId (idempotent producers); absent: COORDINATOR_NOT_AVAILABLE. */
+  producerIdManager?: ProducerIdManager;
+  /** The group coordinator (FindCoordinator, JoinGroup, OffsetCommit, ...); absent, those APIs are not offered. */
+  groupCoordinator?: GroupCoordinator;
 }
 
 type Handler = (ctx: RequestContext, r: Reader) => HandlerResult;
@@ -94,6 +102,23 @@ export class KafkaApis implements RequestHandler {
     this.handlers.set(ApiKey.ControlledShutdown, (ctx, r) => this.handleControlledShutdown(ctx, r));
     this.handlers.set(ApiKey.ElectLeaders, (ctx, r) => this.handleElectLeaders(ctx, r));
     this.handlers.set(ApiKey.AlterPartition, (ctx, r) => this.handleAlterPartition(ctx, r));
+    if (deps.groupCoordinator) {
+      const groups = new GroupApis(deps, deps.groupCoordinator);
+      this.handlers.set(ApiKey.FindCoordinator, (ctx, r) => groups.handleFindCoordinator(ctx, r));
+      this.handlers.set(ApiKey.JoinGroup, (ctx, r) => groups.handleJoinGroup(ctx, r));
+      this.handlers.set(ApiKey.SyncGroup, (ctx, r) => groups.handleSyncGroup(ctx, r));
+      this.handlers.set(ApiKey.Heartbeat, (ctx, r) => groups.handleHeartbeat(ctx, r));
+      this.handlers.set(ApiKey.LeaveGroup, (ctx, r) => groups.handleLeaveGroup(ctx, r));
+      this.handlers.set(ApiKey.OffsetCommit, (ctx, r) => groups.handleOffsetCommit(ctx, r));
+      this.handlers.set(ApiKey.OffsetFetch, (ctx, r) => groups.handleOffsetFetch(ctx, r));
+      this.handlers.set(ApiKey.DescribeGroups, (ctx, r) => groups.handleDescribeGroups(ctx, r));
+      this.handlers.set(ApiKey.ListGroups, (ctx, r) => groups.handleListGroups(ctx, r));
+      this.handlers.set(ApiKey.DeleteGroups, (ctx, r) => groups.handleDeleteGroups(ctx, r));
+      this.handlers.set(ApiKey.OffsetDelete, (ctx, r) => groups.handleOffsetDelete(ctx, r));
+    }
+    const replication = new ReplicationApis(deps.config.brokerId, deps.replicaManager, deps.producerIdManager ?? null);
+    this.handlers.set(ApiKey.OffsetForLeaderEpoch, (ctx, r) => replication.handleOffsetForLeaderEpoch(ctx, r));
+    this.handlers.set(ApiKey.InitProducerId, (ctx, r) => replication.handleInitProducerId(ctx, r));
   }
 
   /** The ranges we advertise: every API that has both a codec and a handler. */

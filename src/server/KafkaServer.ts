@@ -13,7 +13,10 @@ import { KafkaApis } from './KafkaApis';
 import { KafkaConfig } from './KafkaConfig';
 import { MetadataCache } from './MetadataCache';
 import { ReplicaManager } from './ReplicaManager';
+import { ProducerIdManager } from './ProducerIdManager';
 import { ZkAdminManager } from './ZkAdminManager';
+import { GroupCoordinator } from '../coordinator/group/GroupCoordinator';
+import { createGroupCoordinator } from './GroupApis';
 
 /**
  * kafka.server.KafkaServer: the start-up and shutdown order of one ZooKeeper-mode broker.
@@ -29,6 +32,7 @@ export class KafkaServer {
   private logManager: LogManager | null = null;
   private replicaManager: ReplicaManager | null = null;
   private controller: KafkaController | null = null;
+  private groupCoordinator: GroupCoordinator | null = null;
   private brokerEpoch = -1;
   private clusterId = '';
   private readonly topicConfigs = new Map<string, Record<string, string>>();
@@ -66,6 +70,8 @@ export class KafkaServer {
       topicConfig: (t, key) => this.topicConfigs.get(t)?.[key],
     });
     this.replicaManager.startup();
+    this.groupCoordinator = createGroupCoordinator(cfg, this.replicaManager, this.metadataCache);
+    this.groupCoordinator.startup();
     const adminManager = new ZkAdminManager(cfg, zk, this.metadataCache);
     const brokerInfo = (): BrokerInfo => this.brokerInfo();
     this.controller = new KafkaController(
@@ -92,6 +98,8 @@ export class KafkaServer {
       adminManager,
       controller: this.controller,
       loadTopicConfigs: (topics) => this.loadTopicConfigs(topics),
+      producerIdManager: new ProducerIdManager(cfg.brokerId, zk),
+      groupCoordinator: this.groupCoordinator,
     });
     this.socketServer = new SocketServer(cfg.brokerId, cfg.socketRequestMaxBytes, cfg.connectionsMaxIdleMs, apis);
     await this.socketServer.startup(cfg.listeners.map((l) => ({ listenerName: l.listenerName, host: l.host, port: l.port })));
@@ -162,6 +170,7 @@ export class KafkaServer {
     }
     await step('socket server shutdown', () => this.socketServer?.shutdown());
     await step('controller shutdown', () => this.controller?.shutdown());
+    await step('group coordinator shutdown', () => this.groupCoordinator?.shutdown());
     await step('replica manager shutdown', () => this.replicaManager?.shutdown());
     await step('log manager shutdown', () => this.logManager?.shutdown());
     await step('ZooKeeper client shutdown', () => this.zkClient?.close());

@@ -7,6 +7,17 @@ import { LeaderAndIsrApi } from './04-leader-and-isr';
 import { StopReplicaApi } from './05-stop-replica';
 import { UpdateMetadataApi } from './06-update-metadata';
 import { ControlledShutdownApi } from './07-controlled-shutdown';
+import { OffsetCommitApi } from './08-offset-commit';
+import { OffsetFetchApi } from './09-offset-fetch';
+import { FindCoordinatorApi } from './10-find-coordinator';
+import { JoinGroupApi } from './11-join-group';
+import { HeartbeatApi } from './12-heartbeat';
+import { LeaveGroupApi } from './13-leave-group';
+import { SyncGroupApi } from './14-sync-group';
+import { DescribeGroupsApi } from './15-describe-groups';
+import { ListGroupsApi } from './16-list-groups';
+import { DeleteGroupsApi } from './42-delete-groups';
+import { OffsetDeleteApi } from './47-offset-delete';
 import { ApiVersionsApi } from './18-api-versions';
 import { CreateTopicsApi } from './19-create-topics';
 import { DeleteTopicsApi } from './20-delete-topics';
@@ -24,6 +35,8 @@ export {
   ControlledShutdownApi, ApiVersionsApi, CreateTopicsApi, DeleteTopicsApi, CreatePartitionsApi,
   DeleteRecordsApi, InitProducerIdApi, OffsetForLeaderEpochApi, ElectLeadersApi, AlterPartitionReassignmentsApi,
   ListPartitionReassignmentsApi, AlterPartitionApi,
+  OffsetCommitApi, OffsetFetchApi, FindCoordinatorApi, JoinGroupApi, HeartbeatApi, LeaveGroupApi, SyncGroupApi,
+  DescribeGroupsApi, ListGroupsApi, DeleteGroupsApi, OffsetDeleteApi,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -36,5 +49,7 @@ export const API_CODECS: ReadonlyMap<number, AnyCodec> = new Map<number, AnyCode
     ControlledShutdownApi, ApiVersionsApi, CreateTopicsApi, DeleteTopicsApi, CreatePartitionsApi,
     DeleteRecordsApi, InitProducerIdApi, OffsetForLeaderEpochApi, ElectLeadersApi, AlterPartitionReassignmentsApi,
     ListPartitionReassignmentsApi, AlterPartitionApi,
+    OffsetCommitApi, OffsetFetchApi, FindCoordinatorApi, JoinGroupApi, HeartbeatApi, LeaveGroupApi, SyncGroupApi,
+    DescribeGroupsApi, ListGroupsApi, DeleteGroupsApi, OffsetDeleteApi,
   ].map((c) => [c.apiKey, c as AnyCodec]),
 );

@@ -1,0 +1,62 @@
+/**
+ * The clock and timers of the group coordinator, injectable so unit tests can fake time (Kafka's `Time` and
+ * the timing wheel behind its purgatories). Every session, rebalance, initial-delay and retention timeout
+ * of the coordinator goes through one of these.
+ */
+export interface TimerHandle {
+  cancel(): void;
+}
+
+export interface CoordinatorTime {
+  now(): number;
+  schedule(delayMs: number, fn: () => void): TimerHandle;
+}
+
+/** Wall clock with Node timers (unref'd: they never keep a broker process alive). */
+export const SYSTEM_TIME: CoordinatorTime = {
+  now: () => Date.now(),
+  schedule(delayMs: number, fn: () => void): TimerHandle {
+    const t = setTimeout(fn, Math.max(0, delayMs));
+    t.unref();
+    return { cancel: () => clearTimeout(t) };
+  },
+};
+
+/** A manual clock for tests: timers fire, in deadline order, only inside advance(). */
+export class MockTime implements CoordinatorTime {
+  private current: number;
+  private seq = 0;
+  private readonly timers: Array<{ at: number; seq: number; fn: () => void; cancelled: boolean }> = [];
+
+  constructor(start = 1_700_000_000_000) {
+    this.current = start;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  schedule(delayMs: number, fn: () => void): TimerHandle {
+    const t = { at: this.current + Math.max(0, delayMs), seq: this.seq++, fn, cancelled: false };
+    this.timers.push(t);
+    return { cancel: () => (t.cancelled = true) };
+  }
+
+  /** Moves the clock forward, running every timer that falls due (including ones scheduled meanwhile). */
+  advance(ms: number): void {
+    const target = this.current + ms;
+    for (;;) {
+      const due = this.timers.filter((t) => !t.cancelled && t.at <= target).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+      if (!due) break;
+      due.cancelled = true;
+      this.current = Math.max(this.current, due.at);
+      due.fn();
+    }
+    this.current = target;
+    for (let i = this.timers.length - 1; i >= 0; i--) if (this.timers[i].cancelled) this.timers.splice(i, 1);
+  }
+
+  pendingTimers(): number {
+    return this.timers.filter((t) => !t.cancelled).length;
+  }
+}
