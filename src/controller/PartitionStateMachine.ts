@@ -104,6 +104,7 @@ export class PartitionStateMachine {
   async electLeaders(tps: TopicPartition[], strategy: ElectionStrategy, forceUnclean = false, assignmentOverride?: (tp: TopicPartition) => number[]): Promise<{ elected: TopicPartition[]; failed: TopicPartition[] }> {
     const updates = new Map<string, LeaderAndIsr>();
     const failed: TopicPartition[] = [];
+    const uncleanByTopic = new Map<string, boolean>();
     for (const tp of tps) {
       const cur = this.ctx.leadership(tp);
       if (!cur) {
@@ -114,8 +115,17 @@ export class PartitionStateMachine {
         failed.push(tp); // written by a newer controller: we are a zombie (zk-mode.md §3.2)
         continue;
       }
-      const unclean = strategy === 'offline' ? forceUnclean || (await this.uncleanAllowed(tp.topic)) : false;
-      const result = Election.elect(strategy, assignmentOverride ? assignmentOverride(tp) : this.ctx.replicasFor(tp), cur.leaderAndIsr, this.ctx, unclean);
+      const assignment = assignmentOverride ? assignmentOverride(tp) : this.ctx.replicasFor(tp);
+      let result = Election.elect(strategy, assignment, cur.leaderAndIsr, this.ctx, false);
+      // Kafka reads the topic's unclean.leader.election.enable only when no live ISR member exists, once per topic.
+      if (!result && strategy === 'offline') {
+        let unclean = forceUnclean ? true : uncleanByTopic.get(tp.topic);
+        if (unclean === undefined) {
+          unclean = await this.uncleanAllowed(tp.topic);
+          uncleanByTopic.set(tp.topic, unclean);
+        }
+        if (unclean) result = Election.elect(strategy, assignment, cur.leaderAndIsr, this.ctx, true);
+      }
       if (!result) {
         failed.push(tp);
         const from = this.stateOf(tp);
