@@ -10,6 +10,8 @@ import { Log } from './Log';
 import { LogConfig } from './LogConfig';
 
 /** Kafka's `LogLoader.CleanShutdownFile`. */
+import { LOG_START_OFFSET_CHECKPOINT_FILE, readOffsetCheckpoint, RECOVERY_POINT_CHECKPOINT_FILE, writeOffsetCheckpoint } from './OffsetCheckpointFile';
+
 export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
 
 /** `<topic>-<partition>`: the topic is everything before the LAST '-' (topic names may contain '-'). */
@@ -37,6 +39,9 @@ export class LogManager {
   private readonly time: () => number;
   readonly logDirs: string[];
 
+  private readonly recoveryPoints = new Map<string, number>();
+  private checkpointTimer: NodeJS.Timeout | null = null;
+
   constructor(logDirs: string[], public defaultConfig: LogConfig, opts: LogManagerOptions = {}) {
     this.logDirs = logDirs.map((d) => path.resolve(d));
     this.time = opts.time ?? Date.now;
@@ -54,6 +59,8 @@ export class LogManager {
       fs.mkdirSync(dir, { recursive: true });
       const marker = path.join(dir, CLEAN_SHUTDOWN_FILE);
       const hadCleanShutdown = fs.existsSync(marker);
+      const recoveryPoints = readOffsetCheckpoint(dir, RECOVERY_POINT_CHECKPOINT_FILE);
+      const logStartOffsets = readOffsetCheckpoint(dir, LOG_START_OFFSET_CHECKPOINT_FILE);
       if (!hadCleanShutdown) this.logger.info(`Attempting recovery for all logs in ${dir} since no clean shutdown file was found`);
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
         if (!entry.isDirectory()) continue;
@@ -65,8 +72,12 @@ export class LogManager {
           throw new Error(`Duplicate log directories for ${k} are found in both ${existing.dir} and ${path.join(dir, entry.name)}.`);
         }
         const config = topicConfigs?.(tp.topic) ?? this.defaultConfig;
-        const log = Log.open(path.join(dir, entry.name), tp.topic, tp.partition, config, { time: this.time, hadCleanShutdown });
+        const log = Log.open(path.join(dir, entry.name), tp.topic, tp.partition, config, {
+          time: this.time, hadCleanShutdown, recoveryPoint: recoveryPoints.get(k), logStartOffset: logStartOffsets.get(k),
+        });
         this.logs.set(k, log);
+        // Recovery brought the whole log back to a valid state: it is the new recovery point (LogLoader).
+        this.recoveryPoints.set(k, log.logEndOffset);
       }
       if (hadCleanShutdown) fs.rmSync(marker, { force: true });
     }
@@ -110,17 +121,52 @@ export class LogManager {
     const log = this.logs.get(k);
     if (!log) return;
     this.logs.delete(k);
+    this.recoveryPoints.delete(k);
     log.delete();
     this.logger.info(`Deleted log for partition ${k} in ${log.dir}.`);
+  }
+
+  /**
+   * recovery-point-offset-checkpoint and log-start-offset-checkpoint in each log dir (Kafka's
+   * checkpointLogRecoveryOffsets / checkpointLogStartOffsets). Rolled segments are flushed, so the recovery
+   * point is at least the active segment's base offset; start-up recovers only what lies past it.
+   */
+  checkpointLogOffsets(): void {
+    const byDir = new Map<string, { rp: Array<{ topic: string; partition: number; offset: number }>; ls: Array<{ topic: string; partition: number; offset: number }> }>();
+    for (const dir of this.logDirs) byDir.set(dir, { rp: [], ls: [] });
+    for (const [k, log] of this.logs) {
+      const rp = Math.max(this.recoveryPoints.get(k) ?? 0, log.activeSegment.baseOffset);
+      this.recoveryPoints.set(k, rp);
+      const d = byDir.get(log.parentDir);
+      d?.rp.push({ topic: log.topic, partition: log.partition, offset: rp });
+      d?.ls.push({ topic: log.topic, partition: log.partition, offset: log.logStartOffset });
+    }
+    for (const [dir, { rp, ls }] of byDir) {
+      try {
+        writeOffsetCheckpoint(dir, RECOVERY_POINT_CHECKPOINT_FILE, rp);
+        writeOffsetCheckpoint(dir, LOG_START_OFFSET_CHECKPOINT_FILE, ls);
+      } catch (e) {
+        this.logger.error(`Disk error while writing recovery offsets checkpoint in directory ${dir}`, e);
+      }
+    }
+  }
+
+  /** Starts the periodic checkpoint of recovery points and log start offsets (log.flush.offset.checkpoint.interval.ms). */
+  startup(checkpointIntervalMs = 60000): void {
+    this.checkpointTimer = setInterval(() => this.checkpointLogOffsets(), checkpointIntervalMs);
+    this.checkpointTimer.unref();
   }
 
   /** Flushes and closes every log (indexes trimmed), then writes the clean shutdown marker in each log dir. */
   shutdown(): void {
     this.logger.info('Shutting down.');
-    for (const log of this.logs.values()) {
+    if (this.checkpointTimer) clearInterval(this.checkpointTimer);
+    for (const [k, log] of this.logs) {
       log.flush();
-      log.close();
+      this.recoveryPoints.set(k, log.logEndOffset);
     }
+    this.checkpointLogOffsets();
+    for (const log of this.logs.values()) log.close();
     this.logs.clear();
     for (const dir of this.logDirs) {
       fs.mkdirSync(dir, { recursive: true });

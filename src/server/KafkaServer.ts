@@ -59,6 +59,7 @@ export class KafkaServer {
 
     const logManager = new LogManager(cfg.logDirs, cfg.logConfig());
     logManager.loadLogs();
+    logManager.startup(cfg.logFlushOffsetCheckpointIntervalMs);
     this.logManager = logManager;
 
     this.replicaManager = new ReplicaManager({

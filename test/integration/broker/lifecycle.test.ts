@@ -118,7 +118,18 @@ describe('integration: broker lifecycle, registration and crash recovery', funct
   it('shuts down cleanly on SIGTERM: exit 0, clean-shutdown marker, registration gone', async () => {
     const code = await cluster.stopBroker(1, 'SIGTERM');
     expect(code).to.equal(0);
-    expect(fs.existsSync(path.join(cluster.broker(1).dataDir, '.kafka_cleanshutdown'))).to.equal(true);
+    const dataDir = cluster.broker(1).dataDir;
+    expect(fs.existsSync(path.join(dataDir, '.kafka_cleanshutdown'))).to.equal(true);
+    // Kafka's checkpoint files, each `0`, a count, then `topic partition offset` lines.
+    for (const f of ['replication-offset-checkpoint', 'recovery-point-offset-checkpoint', 'log-start-offset-checkpoint']) {
+      const lines = fs.readFileSync(path.join(dataDir, f), 'utf8').trim().split('\n');
+      expect(lines[0], f).to.equal('0');
+      expect(lines.slice(2).some((l) => /^crash 0 \d+$/.test(l)), `${f} lists crash-0`).to.equal(true);
+    }
+    const hw = fs.readFileSync(path.join(dataDir, 'replication-offset-checkpoint'), 'utf8').match(/^crash 0 (\d+)$/m)![1];
+    const rp = fs.readFileSync(path.join(dataDir, 'recovery-point-offset-checkpoint'), 'utf8').match(/^crash 0 (\d+)$/m)![1];
+    expect(Number(hw)).to.be.greaterThan(0);
+    expect(rp, 'a clean shutdown flushes everything').to.equal(hw);
     await waitFor('/brokers/ids/1 removed with the session', async () => !(await zk.exists('/brokers/ids/1')), 10000);
     expect(cluster.broker(1).output.join('\n')).to.contain('[KafkaServer id=1] shut down completed');
     await cluster.startBroker(1);

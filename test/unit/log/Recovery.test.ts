@@ -156,6 +156,7 @@ describe('log: recovery', () => {
       '00000000000000000000.index',
       '00000000000000000000.log',
       '00000000000000000000.timeindex',
+      'leader-epoch-checkpoint', // every partition folder has one, as in Kafka
     ]);
     expect(reopened.logEndOffset).to.equal(2);
     reopened.close();
