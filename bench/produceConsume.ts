@@ -11,6 +11,7 @@ import { LocalCluster } from '../src/cluster/LocalCluster';
 import { createTopics, deleteTopics, kafkaClient, kafkajsConsume, kafkajsProduce, Measurement } from './kafkajsBench';
 import { buildHarness, runHarness, shellQuote } from './rdkafkaHarness';
 import { defaultReplicationBenchOptions, runReplicationBench } from './replicationBench';
+import { defaultGroupBenchOptions, runGroupBench } from './groupBench';
 
 export interface BenchOptions {
   bootstrap?: string;
@@ -24,6 +25,8 @@ export interface BenchOptions {
   timeout: number;
   /** Also run the 3-broker replication benchmark (bench/replicationBench.ts); on by default, --no-replication skips it. */
   replication: boolean;
+  /** Also run the consumer-group benchmark (bench/groupBench.ts); --no-groups skips it. */
+  groups: boolean;
 }
 
 interface Row {
@@ -64,6 +67,8 @@ export function parseBenchArgs(argv: string[], exit: (code: number) => never = p
     .option('--timeout <seconds>', 'limit for each single run', positiveInt, 120)
     .option('--replication', 'run the 3-broker replication benchmark (RF 3: acks=1 vs acks=all, end-to-end latency)', true)
     .option('--no-replication', 'skip the replication benchmark')
+    .option('--groups', 'run the consumer-group benchmark (group consumption, rebalance 2 -> 3 members)', true)
+    .option('--no-groups', 'skip the consumer-group benchmark')
     .exitOverride((err) => exit(err.exitCode));
   program.parse(argv);
   return program.opts<BenchOptions>();
@@ -220,7 +225,20 @@ export async function main(argv: string[]): Promise<number> {
       replicationOk = false;
     }
   }
-  return rows.every((r) => r.result) && replicationOk ? 0 : 1;
+  let groupsOk = true;
+  if (opts.groups && opts.c && !opts.bootstrap) {
+    log('');
+    try {
+      const g = await runGroupBench({ ...defaultGroupBenchOptions, recordSize: opts.recordSize, timeout: opts.timeout }, log);
+      log('');
+      for (const l of g.lines) log(l);
+      groupsOk = g.ok;
+    } catch (e) {
+      log(`Consumer-group benchmark failed: ${(e as Error).message}`);
+      groupsOk = false;
+    }
+  }
+  return rows.every((r) => r.result) && replicationOk && groupsOk ? 0 : 1;
 }
 
 if (require.main === module) {

@@ -44,7 +44,7 @@ static void on_signal(int sig) { (void)sig; run = 0; }
 
 static void usage(FILE *out) {
   fprintf(out,
-    "Usage: rdkafka_perf produce|consume -b BROKERS -t TOPIC [options]\n"
+    "Usage: rdkafka_perf produce|consume|group|latency -b BROKERS -t TOPIC [options]\n"
     "  -b BROKERS     bootstrap servers, e.g. 127.0.0.1:9092\n"
     "  -t TOPIC       topic (must exist)\n"
     "  -n COUNT       records to produce / consume (default 1000000)\n"
@@ -56,6 +56,7 @@ static void usage(FILE *out) {
     "Producer defaults: acks=1 linger.ms=5 batch.num.messages=10000 queue.buffering.max.messages=10000000\n"
     "  queue.buffering.max.kbytes=2097151 compression.codec=none\n"
     "Consumer: assign all partitions at the beginning, enable.partition.eof=true, no commits.\n"
+    "Group: subscribe in a new consumer group (auto.offset.reset=earliest, auto commit) until COUNT records.\n"
     "Prints one JSON line: {\"mode\",\"records\",\"bytes\",\"seconds\",\"records_per_sec\",\"mb_per_sec\",...}\n");
 }
 
@@ -282,6 +283,49 @@ static int do_latency(rd_kafka_conf_t *pconf, const char *brokers, const char *t
   return timed_out ? 3 : (errors + failed) ? 2 : 0;
 }
 
+/* group: subscribes as a member of a new consumer group (JoinGroup/SyncGroup through the group coordinator,
+ * auto.offset.reset=earliest, offsets committed automatically) and reads COUNT records. The clock starts at
+ * the first record, so the group join is not counted; it is reported separately as join_ms. */
+static int do_group_consume(rd_kafka_conf_t *conf, const char *topic, long long count, double timeout) {
+  char err[512];
+  double started = now_s();
+  rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err));
+  if (!rk) { fprintf(stderr, "rdkafka_perf: %s\n", err); return 1; }
+  rd_kafka_poll_set_consumer(rk);
+  rd_kafka_topic_partition_list_t *sub = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(sub, topic, RD_KAFKA_PARTITION_UA);
+  rd_kafka_resp_err_t e = rd_kafka_subscribe(rk, sub);
+  rd_kafka_topic_partition_list_destroy(sub);
+  if (e) { fprintf(stderr, "rdkafka_perf: subscribe failed: %s\n", rd_kafka_err2str(e)); return 1; }
+  long long records = 0, bytes = 0, errors = 0;
+  int timed_out = 0;
+  double first = 0, last = 0, deadline = now_s() + timeout;
+  while (run && records < count) {
+    rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 100);
+    if (!m) {
+      if (now_s() > deadline) { timed_out = 1; break; }
+      continue;
+    }
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      /* nothing: partitions are assigned by the group */
+    } else if (m->err) {
+      if (errors++ == 0) snprintf(first_error, sizeof(first_error), "%s", rd_kafka_message_errstr(m));
+    } else {
+      last = now_s();
+      if (records == 0) first = last;
+      records++;
+      bytes += (long long)m->len;
+    }
+    rd_kafka_message_destroy(m);
+    if (now_s() > deadline) { timed_out = 1; break; }
+  }
+  fprintf(stderr, "rdkafka_perf: group join to first record: %.0f ms\n", (first - started) * 1000);
+  print_result("group", records, bytes, last - first, errors, timed_out, 0);
+  rd_kafka_consumer_close(rk);
+  rd_kafka_destroy(rk);
+  return timed_out ? 3 : errors ? 2 : 0;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
     usage(argc < 2 ? stderr : stdout);
@@ -290,7 +334,8 @@ int main(int argc, char **argv) {
   const char *mode = argv[1];
   int latency = !strcmp(mode, "latency");
   int producing = !strcmp(mode, "produce") || latency;
-  if (!producing && strcmp(mode, "consume")) { usage(stderr); return 1; }
+  int group = !strcmp(mode, "group");
+  if (!producing && !group && strcmp(mode, "consume")) { usage(stderr); return 1; }
 
   rd_kafka_conf_t *conf = rd_kafka_conf_new();
   if (producing) {
@@ -299,6 +344,10 @@ int main(int argc, char **argv) {
         set_conf(conf, "queue.buffering.max.messages", "10000000") ||
         set_conf(conf, "queue.buffering.max.kbytes", "2097151") || set_conf(conf, "compression.codec", "none"))
       return 1;
+  } else if (group) {
+    char gid[64];
+    snprintf(gid, sizeof(gid), "rdkafka-perf-%ld", (long)time(NULL));
+    if (set_conf(conf, "group.id", gid) || set_conf(conf, "auto.offset.reset", "earliest")) return 1;
   } else {
     /* group.id is required by the consumer API; assign() never joins the group and nothing is committed */
     if (set_conf(conf, "group.id", "rdkafka-perf") || set_conf(conf, "enable.partition.eof", "true") ||
@@ -351,5 +400,6 @@ int main(int argc, char **argv) {
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
   if (latency) return do_latency(conf, brokers, topic, count, (size_t)size, rate, timeout);
+  if (group) return do_group_consume(conf, topic, count, timeout);
   return producing ? do_produce(conf, topic, count, (size_t)size, timeout) : do_consume(conf, topic, count, timeout);
 }
