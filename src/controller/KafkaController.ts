@@ -1,8 +1,7 @@
 import { getLogger, Logger } from '../common/logger';
 import { ErrorCode } from '../protocol/errors';
 import { KafkaZkClient } from '../zk/KafkaZkClient';
-import { BrokerInfo, LeaderAndIsr, ReassignPartitionsZNode, decodePreferredReplicaElection, encodeFeature, FeatureZNode, PreferredReplicaElectionZNode } from '../zk/ZkData';
-import { isZkError } from '../zk/errors';
+import { BrokerInfo, ReassignPartitionsZNode } from '../zk/ZkData';
 import { ControllerBrokerRequestBatch } from './ControllerBrokerRequestBatch';
 import { ControllerChannelManager } from './ControllerChannelManager';
 import { ControllerContext, TopicPartition, tpString } from './ControllerContext';
@@ -12,28 +11,11 @@ import { PartitionStateMachine } from './PartitionStateMachine';
 import { TopicDeletionManager } from './TopicDeletionManager';
 import { ElectionResult, ElectionType, PreferredReplicaElection } from './PreferredReplicaElection';
 import { PartitionReassignment, ReassignmentResult } from './PartitionReassignment';
+import { AlterPartitionItem, AlterPartitionResult, ControllerParts, processAlterPartition, processControlledShutdown } from './ControllerRequests';
+
+export type { AlterPartitionItem, AlterPartitionResult } from './ControllerRequests';
 import { StopReplicaResponse } from '../protocol/apis/05-stop-replica';
 import { ZkWatchEvent } from '../zk/ZooKeeperClient';
-
-export interface AlterPartitionItem {
-  topic: string;
-  partition: number;
-  leaderEpoch: number;
-  newIsr: number[];
-  leaderRecoveryState: number;
-  partitionEpoch: number;
-}
-
-export interface AlterPartitionResult {
-  topic: string;
-  partition: number;
-  errorCode: number;
-  leaderId: number;
-  leaderEpoch: number;
-  isr: number[];
-  leaderRecoveryState: number;
-  partitionEpoch: number;
-}
 
 export interface ControllerConfig {
   brokerId: number;
@@ -77,6 +59,11 @@ export class KafkaController {
     this.eventManager = new ControllerEventManager(config.brokerId);
     this.log = getLogger('kafka.controller.KafkaController', `[Controller id=${config.brokerId}] `);
     this.events = new ControllerEventLog(config.brokerId);
+  }
+
+  /** The pieces the request handlers in ControllerRequests.ts work on (valid while active). */
+  private parts(): ControllerParts {
+    return { ctx: this.ctx, psm: this.psm!, batch: this.batch!, reassign: this.reassign!, log: this.log };
   }
 
   isActive(): boolean {
@@ -177,7 +164,7 @@ export class KafkaController {
 
   private async onControllerFailover(): Promise<void> {
     this.log.info('Registering handlers');
-    await this.createFeatureZNodeIfMissing();
+    await this.zk.createFeatureZNodeIfMissing(); // IBP >= 2.7: /feature, enabled, no finalized features
     const channel = new ControllerChannelManager(this.config.brokerId, this.config.interBrokerListenerName, this.config.controllerSocketTimeoutMs);
     this.channel = channel;
     this.batch = new ControllerBrokerRequestBatch(this.config.brokerId, this.ctx, channel, undefined, (brokerId, res) => this.onStopReplicaResponse(brokerId, res));
@@ -231,16 +218,6 @@ export class KafkaController {
     await this.reassign.maybeCompleteAll();
     if (this.config.autoLeaderRebalanceEnable) this.scheduleAutoLeaderRebalance(5000);
     this.log.info(`Ready to serve as the new controller with epoch ${this.ctx.epoch}`);
-  }
-
-  /** IBP >= 2.7: the controller creates /feature (enabled, no finalized features) on its first failover. */
-  private async createFeatureZNodeIfMissing(): Promise<void> {
-    if (await this.zk.pathExists(FeatureZNode.path)) return;
-    try {
-      await this.zk.zk.create(FeatureZNode.path, encodeFeature(), 'PERSISTENT');
-    } catch (e) {
-      if (!isZkError(e, 'NODEEXISTS')) throw e;
-    }
   }
 
   private async loadTopics(topics: string[]): Promise<TopicPartition[]> {
@@ -304,17 +281,8 @@ export class KafkaController {
   /** Legacy /admin/preferred_replica_election (zk-mode.md §3.4): elect, then delete the znode (fenced). */
   private async processPreferredReplicaElectionZNode(): Promise<void> {
     if (!this.isActive()) return;
-    const node = await this.zk.getDataAndStat(PreferredReplicaElectionZNode.path, this.preferredReplicaElectionWatcher);
-    if (!node) {
-      await this.zk.zk.exists(PreferredReplicaElectionZNode.path, this.preferredReplicaElectionWatcher);
-      return;
-    }
-    const partitions = decodePreferredReplicaElection(node.data);
-    this.log.info(`Starting replica leader election (PREFERRED) for partitions ${partitions.map(tpString).join(',')} triggered by ZkTriggered`);
-    await this.pre!.elect(partitions, ElectionType.PREFERRED);
+    await this.pre!.onLegacyZNode(this.zk, this.preferredReplicaElectionWatcher);
     this.batch!.sendRequestsToBrokers(this.ctx.epoch);
-    await this.zk.deleteRecursive(PreferredReplicaElectionZNode.path, this.ctx.epochZkVersion);
-    await this.zk.zk.exists(PreferredReplicaElectionZNode.path, this.preferredReplicaElectionWatcher);
   }
 
   private reassignPartitionsWatcher = (): void => {
@@ -464,71 +432,21 @@ export class KafkaController {
 
   // ------------------------------------------------------------------ AlterPartition
 
-  /**
-   * AlterPartition from a partition leader (KafkaController.processAlterPartition, zk-mode.md §4.5):
-   * broker epoch must match its registration, leader epoch and partition epoch must be current, and every
-   * new ISR member must be alive; then the ISR is written with the leader epoch unchanged.
-   */
+  /** AlterPartition from a partition leader: see processAlterPartition. */
   alterPartition(brokerId: number, brokerEpoch: number, items: AlterPartitionItem[]): Promise<{ errorCode: number; results: AlterPartitionResult[] }> {
     return this.eventManager.put('AlterPartitionReceived', async () => {
       if (!this.isActive()) return { errorCode: ErrorCode.NOT_CONTROLLER, results: [] };
-      const b = this.ctx.liveBrokers.get(brokerId);
-      if (!b || (brokerEpoch >= 0 && b.epoch !== brokerEpoch)) return { errorCode: ErrorCode.STALE_BROKER_EPOCH, results: [] };
-      const results: AlterPartitionResult[] = [];
-      const changes = new Map<string, { tp: TopicPartition; leaderAndIsr: LeaderAndIsr }>();
-      for (const it of items) {
-        const tp = { topic: it.topic, partition: it.partition };
-        const cur = this.ctx.leadership(tp);
-        const reject = (errorCode: number) => results.push({ ...tp, errorCode, leaderId: -1, leaderEpoch: -1, isr: [], leaderRecoveryState: 0, partitionEpoch: -1 });
-        if (!cur || this.ctx.topicsToBeDeleted.has(it.topic)) reject(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-        else if (it.leaderEpoch < cur.leaderAndIsr.leaderEpoch) reject(ErrorCode.FENCED_LEADER_EPOCH);
-        else if (it.leaderEpoch > cur.leaderAndIsr.leaderEpoch || cur.leaderAndIsr.leader !== brokerId) reject(ErrorCode.NOT_LEADER_OR_FOLLOWER);
-        else if (it.partitionEpoch !== cur.leaderAndIsr.partitionEpoch) reject(ErrorCode.INVALID_UPDATE_VERSION);
-        else if (it.newIsr.some((r) => !this.ctx.isEligibleLeader(r) || !this.ctx.replicasFor(tp).includes(r))) reject(ErrorCode.INELIGIBLE_REPLICA);
-        else changes.set(tpString(tp), { tp, leaderAndIsr: { ...cur.leaderAndIsr, isr: it.newIsr.slice(), leaderRecoveryState: it.leaderRecoveryState } });
-      }
-      const written = changes.size > 0 ? await this.psm!.writeIsrChanges(changes) : new Map<string, LeaderAndIsr>();
-      // A reassignment completes once the ISR holds every target replica.
-      for (const c of changes.values()) if (this.ctx.partitionReassignments.has(tpString(c.tp))) await this.reassign!.maybeComplete(c.tp);
-      for (const [k, c] of changes) {
-        const l = written.get(k);
-        if (l) results.push({ ...c.tp, errorCode: ErrorCode.NONE, leaderId: l.leader, leaderEpoch: l.leaderEpoch, isr: l.isr, leaderRecoveryState: l.leaderRecoveryState, partitionEpoch: l.partitionEpoch });
-        else results.push({ ...c.tp, errorCode: ErrorCode.INVALID_UPDATE_VERSION, leaderId: -1, leaderEpoch: -1, isr: [], leaderRecoveryState: 0, partitionEpoch: -1 });
-      }
-      this.batch!.sendRequestsToBrokers(this.ctx.epoch);
-      return { errorCode: ErrorCode.NONE, results };
+      return processAlterPartition(this.parts(), brokerId, brokerEpoch, items);
     });
   }
 
   // ------------------------------------------------------------------ controlled shutdown
 
-  /**
-   * ControlledShutdown (zk-mode.md §5.4): move leadership of the broker's partitions with RF > 1 to
-   * another ISR member, then answer with the partitions it still leads.
-   */
+  /** ControlledShutdown from a broker: see processControlledShutdown. */
   controlledShutdown(brokerId: number, brokerEpoch: number): Promise<{ errorCode: number; remaining: TopicPartition[] }> {
     return this.eventManager.put('ControlledShutdown', async () => {
       if (!this.isActive()) return { errorCode: ErrorCode.STALE_CONTROLLER_EPOCH, remaining: [] };
-      const b = this.ctx.liveBrokers.get(brokerId);
-      if (!b) return { errorCode: ErrorCode.BROKER_NOT_AVAILABLE, remaining: [] };
-      if (brokerEpoch >= 0 && brokerEpoch < b.epoch) return { errorCode: ErrorCode.STALE_BROKER_EPOCH, remaining: [] };
-      this.ctx.shuttingDownBrokerIds.add(brokerId);
-      this.log.info(`Shutting down broker ${brokerId}`);
-      const replicated = this.ctx.partitionsOnBroker(brokerId)
-        .filter((tp) => this.ctx.replicasFor(tp).length > 1 && !this.ctx.topicsToBeDeleted.has(tp.topic));
-      const led = replicated.filter((tp) => this.ctx.leadership(tp)?.leaderAndIsr.leader === brokerId);
-      const followed = replicated.filter((tp) => this.ctx.leadership(tp)?.leaderAndIsr.leader !== brokerId);
-      if (led.length > 0) await this.psm!.electLeaders(led, 'controlledShutdown');
-      // Followers stop fetching (StopReplica delete=false) and leave the ISR (OfflineReplica, epoch + 1).
-      for (const tp of followed) {
-        this.batch!.addStopReplicaRequestForBrokers([brokerId], tp, false, this.ctx.leadership(tp)?.leaderAndIsr.leaderEpoch ?? -1);
-      }
-      this.batch!.sendRequestsToBrokers(this.ctx.epoch);
-      if (followed.length > 0) await this.psm!.removeReplicaFromIsr(brokerId, followed);
-      this.batch!.sendRequestsToBrokers(this.ctx.epoch);
-      // Like Kafka's replicatedPartitionsBrokerLeads(): single-replica partitions cannot move and do not count.
-      const remaining = this.ctx.partitionsLedByBroker(brokerId).filter((tp) => this.ctx.replicasFor(tp).length > 1);
-      return { errorCode: ErrorCode.NONE, remaining };
+      return processControlledShutdown(this.parts(), brokerId, brokerEpoch);
     });
   }
 }

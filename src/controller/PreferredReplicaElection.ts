@@ -2,6 +2,9 @@ import { getLogger, Logger } from '../common/logger';
 import { ErrorCode } from '../protocol/errors';
 import { ControllerContext, TopicPartition, tpString } from './ControllerContext';
 import { PartitionStateMachine } from './PartitionStateMachine';
+import { KafkaZkClient } from '../zk/KafkaZkClient';
+import { decodePreferredReplicaElection, PreferredReplicaElectionZNode } from '../zk/ZkData';
+import { ZkWatcher } from '../zk/ZooKeeperClient';
 
 export interface ElectionResult {
   topic: string;
@@ -56,6 +59,23 @@ export class PreferredReplicaElection {
       }
     }
     return results;
+  }
+
+  /**
+   * Legacy /admin/preferred_replica_election (zk-mode.md §3.4): elect the listed partitions, then delete the
+   * znode (fenced by the controller epoch); an exists-watch stays armed for the next one.
+   */
+  async onLegacyZNode(zk: KafkaZkClient, watcher: ZkWatcher): Promise<void> {
+    const node = await zk.getDataAndStat(PreferredReplicaElectionZNode.path, watcher);
+    if (!node) {
+      await zk.zk.exists(PreferredReplicaElectionZNode.path, watcher);
+      return;
+    }
+    const partitions = decodePreferredReplicaElection(node.data);
+    this.log.info(`Starting replica leader election (PREFERRED) for partitions ${partitions.map(tpString).join(',')} triggered by ZkTriggered`);
+    await this.elect(partitions, ElectionType.PREFERRED);
+    await zk.deleteRecursive(PreferredReplicaElectionZNode.path, this.ctx.epochZkVersion);
+    await zk.zk.exists(PreferredReplicaElectionZNode.path, watcher);
   }
 
   /**
