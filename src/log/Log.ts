@@ -18,6 +18,7 @@ import { getLogger, Logger } from '../common/logger';
 import { LogConfig } from './LogConfig';
 import { scanBatchHeaders } from './BatchHeaderScanner';
 import { LeaderEpochFileCache } from './LeaderEpochFileCache';
+import { completeSwapFiles } from './CleanerSwap';
 import {
   INDEX_FILE_SUFFIX,
   LogSegment,
@@ -131,6 +132,7 @@ export class Log {
   // ---------------------------------------------------------------- loading (Kafka's LogLoader)
 
   private load(opts: LogOpenOptions): void {
+    completeSwapFiles(this.dir); // a cleaner swap cut short by a crash (LogLoader's .swap handling)
     const files = fs.readdirSync(this.dir);
     const bases: number[] = [];
     for (const f of files) {
@@ -462,6 +464,38 @@ export class Log {
     return null;
   }
 
+  // ---------------------------------------------------------------- log start offset, retention (see LogRetention)
+
+  /**
+   * UnifiedLog.maybeIncrementLogStartOffset (retention, DeleteRecords, a follower following its leader): only
+   * moves forward, never past the log end offset; the epoch cache drops what lies below. Producer state is
+   * rebuilt from the remaining log on its next use (truncationCount), as onLogStartOffsetIncremented evicts.
+   */
+  maybeIncrementLogStartOffset(newLogStartOffset: number, reason: string): boolean {
+    this.ensureOpen();
+    const target = Math.min(newLogStartOffset, this.nextOffset);
+    if (target <= this._logStartOffset) return false;
+    this.logger.info(`Incremented log start offset to ${target} due to ${reason}`);
+    this._logStartOffset = target;
+    this.leaderEpochCache.truncateFromStart(target);
+    this.truncations++;
+    return true;
+  }
+
+  /**
+   * LocalLog.removeAndDeleteSegments' bookkeeping: takes the `count` oldest segments out of the log (never the
+   * active one) and moves the log start offset to the new first segment. The caller renames the files
+   * `.deleted` and removes them later (Kafka's asyncDeleteSegment).
+   */
+  removeOldestSegments(count: number, reason: string): LogSegment[] {
+    this.ensureOpen();
+    const n = Math.min(count, this.segments.length - 1);
+    if (n <= 0) return [];
+    const removed = this.segments.splice(0, n);
+    this.maybeIncrementLogStartOffset(this.segments[0].baseOffset, reason);
+    return removed;
+  }
+
   // ---------------------------------------------------------------- truncation, flush, close
 
   /** Kafka's UnifiedLog.truncateTo: removes everything from `targetOffset` on; LEO becomes targetOffset. */
@@ -508,6 +542,26 @@ export class Log {
     if (this.closed) return;
     for (const s of this.segments) s.close();
     this.closed = true;
+  }
+
+  /**
+   * Kafka's LocalLog.replaceSegments, for the log cleaner: the fsynced `<base>.log.swap` file takes the place of
+   * `oldSegments` (consecutive, never the active one). Old files go first, then the rename; a crash in between
+   * is finished by completeSwapFiles at the next load. Returns false, changing nothing, when the log no longer
+   * holds exactly those segments (retention or truncation ran meanwhile).
+   */
+  replaceSegments(swapFile: string, oldSegments: readonly LogSegment[]): boolean {
+    this.ensureOpen();
+    const i = this.segments.indexOf(oldSegments[0]);
+    if (i < 0 || i + oldSegments.length >= this.segments.length) return false;
+    if (oldSegments.some((s, k) => this.segments[i + k] !== s)) return false;
+    const base = oldSegments[0].baseOffset;
+    for (const s of oldSegments) s.deleteIfExists();
+    fs.renameSync(swapFile, path.join(this.dir, filenamePrefixFromOffset(base) + '.log'));
+    const seg = LogSegment.open(this.dir, base, this.config, this.time, true);
+    seg.recover(); // rebuilds both indexes for the cleaned data
+    this.segments.splice(i, oldSegments.length, seg);
+    return true;
   }
 
   /** Closes and removes the partition folder. */

@@ -12,6 +12,8 @@ interface TopicConfigDef {
   validValues?: string[];
   min?: number;
   max?: number;
+  /** LogConfig's own default, for configs without a broker key (or whose key we do not model). */
+  defaultValue?: string;
 }
 
 const defs: Record<string, TopicConfigDef> = {
@@ -24,11 +26,11 @@ const defs: Record<string, TopicConfigDef> = {
   'file.delete.delay.ms': { kind: 'long', serverDefault: 'log.segment.delete.delay.ms', min: 0 },
   'flush.messages': { kind: 'long', serverDefault: 'log.flush.interval.messages', min: 1 },
   'flush.ms': { kind: 'long', serverDefault: 'log.flush.interval.ms', min: 0 },
-  'follower.replication.throttled.replicas': { kind: 'list', serverDefault: null },
+  'follower.replication.throttled.replicas': { kind: 'list', serverDefault: null, defaultValue: '' },
   'index.interval.bytes': { kind: 'int', serverDefault: 'log.index.interval.bytes', min: 0 },
-  'leader.replication.throttled.replicas': { kind: 'list', serverDefault: null },
-  'local.retention.bytes': { kind: 'long', serverDefault: 'log.local.retention.bytes', min: -2 },
-  'local.retention.ms': { kind: 'long', serverDefault: 'log.local.retention.ms', min: -2 },
+  'leader.replication.throttled.replicas': { kind: 'list', serverDefault: null, defaultValue: '' },
+  'local.retention.bytes': { kind: 'long', serverDefault: 'log.local.retention.bytes', min: -2, defaultValue: '-2' },
+  'local.retention.ms': { kind: 'long', serverDefault: 'log.local.retention.ms', min: -2, defaultValue: '-2' },
   'max.compaction.lag.ms': { kind: 'long', serverDefault: 'log.cleaner.max.compaction.lag.ms', min: 1 },
   'max.message.bytes': { kind: 'int', serverDefault: 'message.max.bytes', min: 0 },
   'message.downconversion.enable': { kind: 'boolean', serverDefault: 'log.message.downconversion.enable' },
@@ -41,7 +43,7 @@ const defs: Record<string, TopicConfigDef> = {
   'min.compaction.lag.ms': { kind: 'long', serverDefault: 'log.cleaner.min.compaction.lag.ms', min: 0 },
   'min.insync.replicas': { kind: 'int', serverDefault: 'min.insync.replicas', min: 1 },
   preallocate: { kind: 'boolean', serverDefault: 'log.preallocate' },
-  'remote.storage.enable': { kind: 'boolean', serverDefault: null },
+  'remote.storage.enable': { kind: 'boolean', serverDefault: null, defaultValue: 'false' },
   'retention.bytes': { kind: 'long', serverDefault: 'log.retention.bytes' },
   'retention.ms': { kind: 'long', serverDefault: 'log.retention.ms', min: -1 },
   'segment.bytes': { kind: 'int', serverDefault: 'log.segment.bytes', min: 14 },
@@ -55,6 +57,37 @@ export const TOPIC_CONFIG_NAMES: readonly string[] = Object.keys(defs).sort();
 
 export function topicConfigServerDefault(name: string): string | null {
   return defs[name]?.serverDefault ?? null;
+}
+
+export function isTopicConfig(name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(defs, name);
+}
+
+/** LogConfig's own default for a config with no broker key we model (DescribeConfigs), else null. */
+export function topicConfigFallbackDefault(name: string): string | null {
+  return defs[name]?.defaultValue ?? null;
+}
+
+/** Whether a config is a list (IncrementalAlterConfigs APPEND/SUBTRACT only apply to lists). */
+export function isListTopicConfig(name: string): boolean {
+  return defs[name]?.kind === 'list';
+}
+
+/**
+ * Broker keys that supply a topic config's default, highest priority first (LogConfig.TopicConfigSynonyms):
+ * DescribeConfigs lists them as synonyms and takes the source from the first one that is set.
+ */
+export function topicConfigBrokerSynonyms(name: string): string[] {
+  switch (name) {
+    case 'retention.ms': return ['log.retention.ms', 'log.retention.minutes', 'log.retention.hours'];
+    case 'segment.ms': return ['log.roll.ms', 'log.roll.hours'];
+    case 'segment.jitter.ms': return ['log.roll.jitter.ms', 'log.roll.jitter.hours'];
+    case 'flush.ms': return ['log.flush.interval.ms', 'log.flush.scheduler.interval.ms'];
+    default: {
+      const key = defs[name]?.serverDefault;
+      return key ? [key] : [];
+    }
+  }
 }
 
 /**

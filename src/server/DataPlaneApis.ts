@@ -1,5 +1,5 @@
 import { CloseConnectionError, RequestContext, HandlerResult, ResponseBody } from '../network/RequestContext';
-import { FetchApi, ListOffsetsApi, ProduceApi } from '../protocol/apis';
+import { DeleteRecordsApi, FetchApi, ListOffsetsApi, ProduceApi } from '../protocol/apis';
 import { FetchRequest, FetchableTopicResponse } from '../protocol/apis/01-fetch';
 import { ListOffsetsPartitionResponse } from '../protocol/apis/02-list-offsets';
 import { ProduceRequest } from '../protocol/apis/00-produce';
@@ -105,5 +105,19 @@ export class DataPlaneApis {
       }),
     }));
     return encodeResponse(ListOffsetsApi, v, { throttleTimeMs: 0, topics });
+  }
+
+  /** DeleteRecords (KafkaApis.handleDeleteRecordsRequest): each partition on its leader. */
+  handleDeleteRecords(ctx: RequestContext, r: Reader): ResponseBody {
+    const v = ctx.header.apiVersion;
+    const req = DeleteRecordsApi.decodeRequest(r, v);
+    const topics = req.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => {
+        const res = this.rm.deleteRecords(t.name, p.partitionIndex, p.offset);
+        return { partitionIndex: p.partitionIndex, lowWatermark: res.lowWatermark, errorCode: res.errorCode };
+      }),
+    }));
+    return encodeResponse(DeleteRecordsApi, v, { throttleTimeMs: 0, topics });
   }
 }

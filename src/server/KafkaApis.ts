@@ -26,6 +26,7 @@ import { GroupApis } from './GroupApis';
 import { GroupCoordinator } from '../coordinator/group/GroupCoordinator';
 import { ProducerIdManager } from './ProducerIdManager';
 import { ReplicationApis } from './ReplicationApis';
+import { ConfigApis } from './ConfigApis';
 
 /** What KafkaApis needs from the controller living in this broker. */
 export interface ControllerHandle {
@@ -60,6 +61,8 @@ export interface KafkaApisDeps {
   producerIdManager?: ProducerIdManager;
   /** The group coordinator (FindCoordinator, JoinGroup, OffsetCommit, ...); absent, those APIs are not offered. */
   groupCoordinator?: GroupCoordinator;
+  /** DescribeConfigs, AlterConfigs, IncrementalAlterConfigs; absent, those APIs are not offered. */
+  configApis?: ConfigApis;
 }
 
 type Handler = (ctx: RequestContext, r: Reader) => HandlerResult;
@@ -119,6 +122,13 @@ export class KafkaApis implements RequestHandler {
     const replication = new ReplicationApis(deps.config.brokerId, deps.replicaManager, deps.producerIdManager ?? null);
     this.handlers.set(ApiKey.OffsetForLeaderEpoch, (ctx, r) => replication.handleOffsetForLeaderEpoch(ctx, r));
     this.handlers.set(ApiKey.InitProducerId, (ctx, r) => replication.handleInitProducerId(ctx, r));
+    this.handlers.set(ApiKey.DeleteRecords, (ctx, r) => this.dataPlane.handleDeleteRecords(ctx, r));
+    const configs = deps.configApis;
+    if (configs) {
+      this.handlers.set(ApiKey.DescribeConfigs, (ctx, r) => configs.handleDescribeConfigs(ctx, r));
+      this.handlers.set(ApiKey.AlterConfigs, (ctx, r) => configs.handleAlterConfigs(ctx, r));
+      this.handlers.set(ApiKey.IncrementalAlterConfigs, (ctx, r) => configs.handleIncrementalAlterConfigs(ctx, r));
+    }
   }
 
   /** The ranges we advertise: every API that has both a codec and a handler. */

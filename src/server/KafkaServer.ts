@@ -4,6 +4,7 @@ import { Uuid } from '../common/Uuid';
 import { KafkaController } from '../controller/KafkaController';
 import { LogConfig } from '../log/LogConfig';
 import { LogManager } from '../log/LogManager';
+import { LogCleaner, cleanerConfigFrom } from '../log/LogCleaner';
 import { SocketServer } from '../network/SocketServer';
 import { KafkaZkClient } from '../zk/KafkaZkClient';
 import { BrokerInfo } from '../zk/ZkData';
@@ -17,6 +18,9 @@ import { ProducerIdManager } from './ProducerIdManager';
 import { ZkAdminManager } from './ZkAdminManager';
 import { GroupCoordinator } from '../coordinator/group/GroupCoordinator';
 import { createGroupCoordinator } from './GroupApis';
+import { TopicConfigRepository, ZkConfigManager } from './DynamicConfigManager';
+import { ConfigApis } from './ConfigApis';
+import { LogRetention } from '../log/LogRetention';
 
 /**
  * kafka.server.KafkaServer: the start-up and shutdown order of one ZooKeeper-mode broker.
@@ -35,7 +39,11 @@ export class KafkaServer {
   private groupCoordinator: GroupCoordinator | null = null;
   private brokerEpoch = -1;
   private clusterId = '';
-  private readonly topicConfigs = new Map<string, Record<string, string>>();
+  /** The broker's one cache of topic configs; the config change listener updates it (DynamicConfigManager). */
+  private topicConfigs: TopicConfigRepository | null = null;
+  private logCleaner: LogCleaner | null = null;
+  private configManager: ZkConfigManager | null = null;
+  private logRetention: LogRetention | null = null;
   private shutdownPromise: Promise<void> | null = null;
   private shutdownResolve: (() => void) | null = null;
   private readonly shutdownDone = new Promise<void>((r) => (this.shutdownResolve = r));
@@ -62,15 +70,37 @@ export class KafkaServer {
     logManager.startup(cfg.logFlushOffsetCheckpointIntervalMs);
     this.logManager = logManager;
 
+    const topicConfigs = new TopicConfigRepository(cfg.logConfig(), (t) => zk.getTopicConfig(t), (t) => logManager.allLogs().filter((l) => l.topic === t), cfg.brokerId);
+    this.topicConfigs = topicConfigs;
     this.replicaManager = new ReplicaManager({
       config: cfg,
       logManager,
       metadataCache: this.metadataCache,
       brokerEpoch: () => this.brokerEpoch,
       logConfigFor: (t) => this.logConfigFor(t),
-      topicConfig: (t, key) => this.topicConfigs.get(t)?.[key],
+      topicConfig: (t, key) => topicConfigs.get(t, key),
     });
     this.replicaManager.startup();
+    // LogManager's kafka-log-retention task: only segments below the partition's high watermark go.
+    const replicaManager = this.replicaManager;
+    this.logRetention = new LogRetention({
+      logs: () => logManager.allLogs(),
+      configFor: (l) => topicConfigs.logConfigFor(l.topic),
+      highWatermark: (l) => replicaManager.getPartition(l.topic, l.partition)?.highWatermark ?? null,
+    });
+    this.logRetention.startup(cfg.logCleanupIntervalMs);
+    // Kafka's LogCleaner: compacts cleanup.policy=compact logs (__consumer_offsets included) below the high watermark.
+    if (cfg.logCleanerEnable) {
+      this.logCleaner = new LogCleaner({
+        logDirs: cfg.logDirs,
+        logs: () => logManager.allLogs(),
+        configFor: (l) => cleanerConfigFrom((k) => topicConfigs.get(l.topic, k), cfg),
+        highWatermark: (l) => replicaManager.getPartition(l.topic, l.partition)?.highWatermark ?? null,
+        backoffMs: cfg.logCleanerBackoffMs,
+        dedupeBufferSize: cfg.logCleanerDedupeBufferSize,
+      });
+      this.logCleaner.startup();
+    }
     this.groupCoordinator = createGroupCoordinator(cfg, this.replicaManager, this.metadataCache);
     this.groupCoordinator.startup();
     const adminManager = new ZkAdminManager(cfg, zk, this.metadataCache);
@@ -101,12 +131,15 @@ export class KafkaServer {
       loadTopicConfigs: (topics) => this.loadTopicConfigs(topics),
       producerIdManager: new ProducerIdManager(cfg.brokerId, zk),
       groupCoordinator: this.groupCoordinator,
+      configApis: new ConfigApis(cfg, zk, this.metadataCache),
     });
     this.socketServer = new SocketServer(cfg.brokerId, cfg.socketRequestMaxBytes, cfg.connectionsMaxIdleMs, apis);
     await this.socketServer.startup(cfg.listeners.map((l) => ({ listenerName: l.listenerName, host: l.host, port: l.port })));
 
     await this.registerBroker();
     await this.controller.startup();
+    this.configManager = new ZkConfigManager(zk, topicConfigs, cfg.brokerId);
+    await this.configManager.startup();
     this.log.info('started');
   }
 
@@ -128,26 +161,17 @@ export class KafkaServer {
     return this.brokerEpoch;
   }
 
+  /**
+   * Re-reads /config/topics/<t> for the topics of a LeaderAndIsr (ZK-mode brokers read a topic's config when
+   * they create its log, so a re-created topic never keeps a stale override) and reconfigures their live logs.
+   */
   private async loadTopicConfigs(topics: string[]): Promise<void> {
-    for (const t of topics) {
-      if (!this.topicConfigs.has(t)) this.topicConfigs.set(t, await this.zkClient!.getTopicConfig(t));
-    }
+    await this.topicConfigs!.load(topics);
   }
 
   /** Broker defaults overridden by the topic's /config/topics/<t> entries (kafka.log.LogConfig). */
   private logConfigFor(topic: string): LogConfig {
-    const base = this.config.logConfig();
-    const o = this.topicConfigs.get(topic) ?? {};
-    const num = (k: string, d: number) => (o[k] !== undefined ? Number(o[k]) : d);
-    return {
-      ...base,
-      segmentBytes: num('segment.bytes', base.segmentBytes),
-      indexIntervalBytes: num('index.interval.bytes', base.indexIntervalBytes),
-      maxIndexSize: num('segment.index.bytes', base.maxIndexSize),
-      segmentMs: num('segment.ms', base.segmentMs),
-      maxMessageBytes: num('max.message.bytes', base.maxMessageBytes),
-      flushIntervalMessages: num('flush.messages', base.flushIntervalMessages),
-    };
+    return this.topicConfigs!.logConfigFor(topic);
   }
 
   shutdown(): Promise<void> {
@@ -171,8 +195,11 @@ export class KafkaServer {
     }
     await step('socket server shutdown', () => this.socketServer?.shutdown());
     await step('controller shutdown', () => this.controller?.shutdown());
+    await step('config manager shutdown', () => this.configManager?.shutdown());
     await step('group coordinator shutdown', () => this.groupCoordinator?.shutdown());
     await step('replica manager shutdown', () => this.replicaManager?.shutdown());
+    await step('log cleaner shutdown', () => this.logCleaner?.shutdown());
+    await step('log retention shutdown', () => this.logRetention?.shutdown());
     await step('log manager shutdown', () => this.logManager?.shutdown());
     await step('ZooKeeper client shutdown', () => this.zkClient?.close());
     this.log.info('shut down completed');

@@ -131,6 +131,8 @@ class ReplicaFetcher {
             producerState.update(p.log.appendAsFollower(records).batches);
           }
           p.updateFollowerHighWatermark(d.highWatermark);
+          // A follower follows the leader's log start offset (retention, DeleteRecords): ReplicaFetcherThread.processPartitionData.
+          if (d.logStartOffset > p.logStartOffset) p.log.maybeIncrementLogStartOffset(d.logStartOffset, 'leader log start offset update');
           this.onProgress(p);
         } else if (d.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
           await this.handleOutOfRange(p);

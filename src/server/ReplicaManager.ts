@@ -5,6 +5,8 @@ import { LogConfig } from '../log/LogConfig';
 import { AlterPartitionResponsePartitionData } from '../protocol/apis/56-alter-partition';
 import { ErrorCode, errorName, KafkaError } from '../protocol/errors';
 import { countBatches } from '../protocol/records/RecordBatch';
+import { compressionTypeForConfig } from '../protocol/records/compression';
+import { convertProducedBatch } from '../protocol/records/compressionConvert';
 import { AlterPartitionManager } from './AlterPartitionManager';
 import { DelayedFetch } from './DelayedFetch';
 import { DelayedOperationPurgatory } from './DelayedOperation';
@@ -211,7 +213,13 @@ export class ReplicaManager {
       // Idempotent producers: duplicates answer their original offsets, gaps and old epochs fail (ProducerStateManager).
       const producerState = ProducerStateManager.forLog(p.log);
       let duplicate = false;
-      const info = p.log.appendAsLeader(records, p.leaderEpoch, 'client', (ai) => {
+      // LogValidator: a topic compression.type other than producer recompresses; compacted topics refuse keyless records.
+      const batch = convertProducedBatch(records, {
+        targetCodec: compressionTypeForConfig(this.deps.topicConfig(topic, 'compression.type') ?? this.deps.config.compressionType),
+        compacted: (this.deps.topicConfig(topic, 'cleanup.policy') ?? this.deps.config.logCleanupPolicy.join(',')).includes('compact'),
+        topicPartition: p.key,
+      });
+      const info = p.log.appendAsLeader(batch, p.leaderEpoch, 'client', (ai) => {
         const dup = producerState.checkClientAppend(ai);
         duplicate = dup !== null;
         return dup;
@@ -334,6 +342,33 @@ export class ReplicaManager {
   /** OffsetForLeaderEpoch for one partition (Partition.lastOffsetForLeaderEpoch), served by the leader. */
   lastOffsetForLeaderEpoch(topic: string, partition: number, currentLeaderEpoch: number, leaderEpoch: number, replicaId: number): { errorCode: number; leaderEpoch: number; endOffset: number } {
     return lastOffsetForLeaderEpoch(this.partitions.get(tpKey(topic, partition)), this.deps.metadataCache.partitionState(topic, partition) !== undefined, currentLeaderEpoch, leaderEpoch, replicaId);
+  }
+
+  /**
+   * DeleteRecords on the leader (Partition.deleteRecordsOnLeader): -1 means the high watermark; beyond it is
+   * OFFSET_OUT_OF_RANGE; a topic without cleanup.policy=delete refuses (POLICY_VIOLATION). The log start offset
+   * moves at once; the retention task removes the segments wholly below it. Answers the leader's new log start
+   * offset as the low watermark (Kafka waits in a purgatory for the followers' start offsets too).
+   */
+  deleteRecords(topic: string, partition: number, offset: number): { lowWatermark: number; errorCode: number; errorMessage: string | null } {
+    const p = this.leaderPartitionOrError(topic, partition);
+    if (typeof p === 'number') return { lowWatermark: -1, errorCode: p, errorMessage: null };
+    const policy = this.deps.topicConfig(topic, 'cleanup.policy')?.split(',').map((x) => x.trim()) ?? this.deps.config.logCleanupPolicy;
+    if (!policy.includes('delete')) {
+      return { lowWatermark: -1, errorCode: ErrorCode.POLICY_VIOLATION, errorMessage: `Records of partition ${p.key} can not be deleted due to the configured policy` };
+    }
+    const target = offset === -1 ? p.highWatermark : offset;
+    if (target < 0 || target > p.highWatermark) {
+      return { lowWatermark: -1, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, errorMessage: `Cannot increment the log start offset to ${target} of partition ${p.key} since it is larger than the high watermark ${p.highWatermark}` };
+    }
+    try {
+      if (p.log.maybeIncrementLogStartOffset(target, 'client delete records request')) this.fetchPurgatory.checkAndComplete(p.key);
+      return { lowWatermark: p.logStartOffset, errorCode: ErrorCode.NONE, errorMessage: null };
+    } catch (e) {
+      if (e instanceof KafkaError) return { lowWatermark: -1, errorCode: e.code, errorMessage: e.message };
+      this.log.error(`Error processing delete records operation on partition ${p.key}`, e);
+      return { lowWatermark: -1, errorCode: ErrorCode.KAFKA_STORAGE_ERROR, errorMessage: (e as Error).message };
+    }
   }
 
   // ---------------------------------------------------------------- replication

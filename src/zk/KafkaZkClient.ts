@@ -277,6 +277,24 @@ export class KafkaZkClient extends ZkRequests {
   }
 
   /**
+   * KafkaZkClient.createConfigChangeNotification: a persistent sequential /config/changes/config_change_<n>
+   * with `{"version":2,"entity_path":"<type>/<name>"}`, which every broker's ZkConfigManager watches.
+   */
+  async createConfigChangeNotification(sanitizedEntityPath: string): Promise<string> {
+    await this.createRecursive(D.ConfigEntityChangeNotificationZNode.path, null, false);
+    const data = D.encodeConfigChangeNotification(sanitizedEntityPath);
+    return this.retry(() => this.zk.create(D.ConfigEntityChangeNotificationSequenceZNode.createPath, data, 'PERSISTENT_SEQUENTIAL'));
+  }
+
+  /** Deletes one znode (any version); false when it was already gone. */
+  async deletePathIfExists(path: string): Promise<boolean> {
+    const r = await this.raw(() => this.zk.delete(path, MATCH_ANY_VERSION));
+    if (r.code === 'NONODE') return false;
+    maybeThrow(r);
+    return true;
+  }
+
+  /**
    * AdminZkClient.createTopicWithAssignment's ZooKeeper writes (§6.1 step 4): the config znode (always,
    * `{}` without overrides), then /brokers/topics/<t> v3 with the topic id. NODEEXISTS → TopicExistsError.
    */

@@ -29,6 +29,9 @@ import { ElectLeadersApi } from './43-elect-leaders';
 import { AlterPartitionReassignmentsApi } from './45-alter-partition-reassignments';
 import { ListPartitionReassignmentsApi } from './46-list-partition-reassignments';
 import { AlterPartitionApi } from './56-alter-partition';
+import { DescribeConfigsApi } from './32-describe-configs';
+import { AlterConfigsApi } from './33-alter-configs';
+import { IncrementalAlterConfigsApi } from './44-incremental-alter-configs';
 
 export {
   ProduceApi, FetchApi, ListOffsetsApi, MetadataApi, LeaderAndIsrApi, StopReplicaApi, UpdateMetadataApi,
@@ -37,6 +40,7 @@ export {
   ListPartitionReassignmentsApi, AlterPartitionApi,
   OffsetCommitApi, OffsetFetchApi, FindCoordinatorApi, JoinGroupApi, HeartbeatApi, LeaveGroupApi, SyncGroupApi,
   DescribeGroupsApi, ListGroupsApi, DeleteGroupsApi, OffsetDeleteApi,
+  DescribeConfigsApi, AlterConfigsApi, IncrementalAlterConfigsApi,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -51,5 +55,6 @@ export const API_CODECS: ReadonlyMap<number, AnyCodec> = new Map<number, AnyCode
     ListPartitionReassignmentsApi, AlterPartitionApi,
     OffsetCommitApi, OffsetFetchApi, FindCoordinatorApi, JoinGroupApi, HeartbeatApi, LeaveGroupApi, SyncGroupApi,
     DescribeGroupsApi, ListGroupsApi, DeleteGroupsApi, OffsetDeleteApi,
+    DescribeConfigsApi, AlterConfigsApi, IncrementalAlterConfigsApi,
   ].map((c) => [c.apiKey, c as AnyCodec]),
 );

@@ -1,0 +1,212 @@
+/**
+ * Live topic configs (Kafka's ZkConfigManager + ZkNodeChangeNotificationListener + TopicConfigHandler):
+ * - TopicConfigRepository is the broker's one cache of /config/topics/<t> overrides and of each topic's
+ *   effective LogConfig (broker defaults from server.properties, then the topic's overrides). Applying a change
+ *   replaces the config of every live Log of the topic, so segment.bytes, segment.ms, retention.*,
+ *   min.insync.replicas... take effect without a restart.
+ * - ZkConfigManager keeps a child watch on /config/changes on every broker, handles each new
+ *   config_change_<n> in sequence order (re-reading the entity's znode) and purges notifications older than
+ *   15 minutes, as Kafka's listener does (changeExpirationMs). After a new ZooKeeper session it re-reads them.
+ */
+import { getLogger, Logger } from '../common/logger';
+import { Log } from '../log/Log';
+import { KafkaZkClient } from '../zk/KafkaZkClient';
+import * as D from '../zk/ZkData';
+import { BrokerLogDefaults } from './KafkaConfig';
+
+/** ZkNodeChangeNotificationListener's default changeExpirationMs. */
+export const CONFIG_CHANGE_EXPIRATION_MS = 15 * 60 * 1000;
+
+/** kafka.log.LogConfig.fromProps(brokerDefaults, overrides): broker defaults overridden by topic keys. */
+export function logConfigWithOverrides(base: BrokerLogDefaults, o: Readonly<Record<string, string>>): BrokerLogDefaults {
+  const num = (k: string, d: number): number => (o[k] !== undefined && o[k].trim() !== '' ? Number(o[k]) : d);
+  const bool = (k: string, d: boolean): boolean => (o[k] !== undefined ? o[k].trim().toLowerCase() === 'true' : d);
+  const str = (k: string, d: string): string => (o[k] !== undefined ? o[k].trim() : d);
+  return {
+    ...base,
+    segmentBytes: num('segment.bytes', base.segmentBytes),
+    indexIntervalBytes: num('index.interval.bytes', base.indexIntervalBytes),
+    maxIndexSize: num('segment.index.bytes', base.maxIndexSize),
+    segmentMs: num('segment.ms', base.segmentMs),
+    maxMessageBytes: num('max.message.bytes', base.maxMessageBytes),
+    flushIntervalMessages: num('flush.messages', base.flushIntervalMessages),
+    segmentJitterMs: num('segment.jitter.ms', base.segmentJitterMs),
+    flushMs: num('flush.ms', base.flushMs),
+    retentionBytes: num('retention.bytes', base.retentionBytes),
+    retentionMs: num('retention.ms', base.retentionMs),
+    cleanupPolicy: o['cleanup.policy'] !== undefined ? o['cleanup.policy'].split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '') : [...base.cleanupPolicy],
+    deleteRetentionMs: num('delete.retention.ms', base.deleteRetentionMs),
+    minCompactionLagMs: num('min.compaction.lag.ms', base.minCompactionLagMs),
+    maxCompactionLagMs: num('max.compaction.lag.ms', base.maxCompactionLagMs),
+    fileDeleteDelayMs: num('file.delete.delay.ms', base.fileDeleteDelayMs),
+    minCleanableRatio: num('min.cleanable.dirty.ratio', base.minCleanableRatio),
+    minInSyncReplicas: num('min.insync.replicas', base.minInSyncReplicas),
+    compressionType: str('compression.type', base.compressionType),
+    uncleanLeaderElectionEnable: bool('unclean.leader.election.enable', base.uncleanLeaderElectionEnable),
+    preallocate: bool('preallocate', base.preallocate),
+    messageTimestampType: str('message.timestamp.type', base.messageTimestampType),
+    messageDownConversionEnable: bool('message.downconversion.enable', base.messageDownConversionEnable),
+  };
+}
+
+/** The broker's topic config cache (ZkConfigRepository + LogManager.updateTopicConfig). */
+export class TopicConfigRepository {
+  private readonly overrides = new Map<string, Record<string, string>>();
+  private readonly effective = new Map<string, BrokerLogDefaults>();
+  private readonly log: Logger;
+
+  constructor(
+    private readonly brokerDefaults: BrokerLogDefaults,
+    private readonly fetch: (topic: string) => Promise<Record<string, string>>,
+    private readonly logsOf: (topic: string) => Log[],
+    brokerId: number,
+  ) {
+    this.log = getLogger('kafka.server.TopicConfigHandler', `[TopicConfigHandler broker=${brokerId}] `);
+  }
+
+  /** One override of the topic, undefined when not overridden (or not loaded). */
+  get(topic: string, key: string): string | undefined {
+    return this.overrides.get(topic)?.[key];
+  }
+
+  overridesOf(topic: string): Readonly<Record<string, string>> | undefined {
+    return this.overrides.get(topic);
+  }
+
+  /** The topic's effective LogConfig (broker defaults when its overrides are not loaded). */
+  logConfigFor(topic: string): BrokerLogDefaults {
+    let c = this.effective.get(topic);
+    if (!c) {
+      c = logConfigWithOverrides(this.brokerDefaults, this.overrides.get(topic) ?? {});
+      this.effective.set(topic, c);
+    }
+    return c;
+  }
+
+  /** Reads the overrides of these topics from ZooKeeper (in parallel) and applies them to their live logs. */
+  async load(topics: readonly string[]): Promise<void> {
+    await Promise.all(topics.map(async (t) => this.update(t, await this.fetch(t))));
+  }
+
+  /** The topic's overrides changed: cache them and reconfigure every live log of the topic. */
+  update(topic: string, props: Record<string, string>): void {
+    const before = this.overrides.get(topic);
+    this.overrides.set(topic, props);
+    this.effective.delete(topic);
+    if (before !== undefined && sameProps(before, props)) return;
+    const cfg = this.logConfigFor(topic);
+    const logs = this.logsOf(topic);
+    for (const l of logs) l.config = cfg;
+    if (before !== undefined) this.log.info(`Processing override for entityPath: topics/${topic} with config: ${JSON.stringify(props)} (${logs.length} logs reconfigured)`);
+  }
+
+  remove(topic: string): void {
+    this.overrides.delete(topic);
+    this.effective.delete(topic);
+  }
+}
+
+function sameProps(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => b[k] === a[k]);
+}
+
+/** kafka.server.ZkConfigManager: the config change notification listener of one broker. */
+export class ZkConfigManager {
+  private lastExecutedChange = -1;
+  private running = false;
+  private rerun = false;
+  private closed = false;
+  private unregister: (() => void) | null = null;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly zk: KafkaZkClient,
+    private readonly topicConfigs: TopicConfigRepository,
+    brokerId: number,
+    private readonly time: () => number = Date.now,
+    private readonly changeExpirationMs = CONFIG_CHANGE_EXPIRATION_MS,
+  ) {
+    this.log = getLogger('kafka.common.ZkNodeChangeNotificationListener', `[ZkNodeChangeNotificationListener broker=${brokerId}] `);
+  }
+
+  /** Registers the child watch and processes the notifications already there. */
+  async startup(): Promise<void> {
+    this.unregister = this.zk.zk.onSessionStateChange({ afterNewSession: () => this.trigger() });
+    await this.zk.makeSurePersistentPathExists(D.ConfigEntityChangeNotificationZNode.path);
+    await this.processNotifications();
+  }
+
+  shutdown(): void {
+    this.closed = true;
+    this.unregister?.();
+    this.unregister = null;
+  }
+
+  private trigger(): void {
+    if (this.closed) return;
+    void this.processNotifications();
+  }
+
+  /** One pass at a time; a watch firing meanwhile runs another pass afterwards. */
+  private async processNotifications(): Promise<void> {
+    if (this.running) {
+      this.rerun = true;
+      return;
+    }
+    this.running = true;
+    try {
+      do {
+        this.rerun = false;
+        await this.processOnce();
+      } while (this.rerun && !this.closed);
+    } catch (e) {
+      if (!this.closed) this.log.error('Error while processing notification change for path = /config/changes', e);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async processOnce(): Promise<void> {
+    const prefix = D.ConfigEntityChangeNotificationSequenceZNode.SequenceNumberPrefix;
+    const children = await this.zk.getChildren(D.ConfigEntityChangeNotificationZNode.path, () => this.trigger());
+    const notifications = children.filter((c) => c.startsWith(prefix)).sort();
+    for (const name of notifications) {
+      const changeId = Number(name.substring(prefix.length));
+      if (changeId <= this.lastExecutedChange) continue;
+      const r = await this.zk.getDataAndStat(`${D.ConfigEntityChangeNotificationZNode.path}/${name}`);
+      if (r) await this.processEntity(D.decodeConfigChangeNotification(r.data));
+      this.lastExecutedChange = changeId;
+    }
+    await this.purgeObsoleteNotifications(notifications);
+  }
+
+  /** ConfigChangedNotificationHandler: topics are handled here; other entity types are not supported yet. */
+  private async processEntity(entityPath: string | null): Promise<void> {
+    if (entityPath === null) return;
+    const slash = entityPath.indexOf('/');
+    const type = slash < 0 ? entityPath : entityPath.substring(0, slash);
+    const name = slash < 0 ? '' : entityPath.substring(slash + 1);
+    if (type === D.ConfigType.Topic && name !== '') {
+      this.topicConfigs.update(name, await this.zk.getTopicConfig(name));
+    } else {
+      this.log.debug(`Ignoring config change notification for ${entityPath}`);
+    }
+  }
+
+  /** Deletes executed notifications created more than changeExpirationMs ago. */
+  private async purgeObsoleteNotifications(notifications: string[]): Promise<void> {
+    const now = this.time();
+    const prefix = D.ConfigEntityChangeNotificationSequenceZNode.SequenceNumberPrefix;
+    for (const name of notifications) {
+      if (Number(name.substring(prefix.length)) > this.lastExecutedChange) continue;
+      const path = `${D.ConfigEntityChangeNotificationZNode.path}/${name}`;
+      const r = await this.zk.getDataAndStat(path);
+      if (r && now - r.stat.ctime >= this.changeExpirationMs) {
+        this.log.debug(`Purging config change notification ${path}`);
+        await this.zk.deletePathIfExists(path);
+      }
+    }
+  }
+}

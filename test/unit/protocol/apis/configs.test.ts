@@ -1,0 +1,116 @@
+import { expect } from 'chai';
+import { DescribeConfigsApi, ConfigSource, DescribeConfigsResponse } from '../../../../src/protocol/apis/32-describe-configs';
+import { AlterConfigsApi } from '../../../../src/protocol/apis/33-alter-configs';
+import { IncrementalAlterConfigsApi, AlterConfigOp } from '../../../../src/protocol/apis/44-incremental-alter-configs';
+import { applyIncrementalOps } from '../../../../src/server/ConfigApis';
+import { validateTopicConfigs } from '../../../../src/log/TopicConfig';
+import { ErrorCode, KafkaError } from '../../../../src/protocol/errors';
+import { Reader } from '../../../../src/protocol/Reader';
+import { Writer } from '../../../../src/protocol/Writer';
+import { kjsRequestBytes, kjsResponse, roundTripRequest, roundTripResponse } from './helpers';
+
+function encodeRes(fn: (w: Writer) => void): Buffer {
+  const w = new Writer(64);
+  fn(w);
+  return w.toBuffer();
+}
+
+const describeRes: DescribeConfigsResponse = {
+  throttleTimeMs: 0,
+  results: [{
+    errorCode: 0, errorMessage: null, resourceType: 2, resourceName: 't',
+    configs: [
+      { name: 'retention.ms', value: '1000', readOnly: false, configSource: ConfigSource.TOPIC_CONFIG, isSensitive: false,
+        synonyms: [{ name: 'retention.ms', value: '1000', source: 1 }, { name: 'log.retention.hours', value: '168', source: 4 }] },
+      { name: 'segment.bytes', value: '1073741824', readOnly: false, configSource: ConfigSource.DEFAULT_CONFIG, isSensitive: false, synonyms: [] },
+    ],
+  }],
+};
+
+describe('protocol: DescribeConfigs / AlterConfigs / IncrementalAlterConfigs codecs', () => {
+  for (const v of [0, 1, 2]) {
+    it(`DescribeConfigs v${v}: decodes kafkajs' request and kafkajs decodes our response`, async () => {
+      const raw = await kjsRequestBytes('describeConfigs', v, {
+        resources: [{ type: 2, name: 'topic-a', configNames: ['retention.ms'] }, { type: 4, name: '1' }],
+        includeSynonyms: true,
+      });
+      const req = DescribeConfigsApi.decodeRequest(new Reader(raw), v);
+      expect(req.resources).to.deep.equal([
+        { resourceType: 2, resourceName: 'topic-a', configurationKeys: ['retention.ms'] },
+        { resourceType: 4, resourceName: '1', configurationKeys: null },
+      ]);
+      expect(req.includeSynonyms).to.equal(v >= 1);
+      const bytes = encodeRes((w) => DescribeConfigsApi.encodeResponse(w, v, describeRes));
+      const kjs = kjsResponse<{ resources: Array<{ configEntries: Array<{ configName: string; configValue: string; isDefault?: boolean; configSource?: number; configSynonyms?: unknown[] }> }> }>('describeConfigs', v);
+      const decoded = await kjs.decode(bytes);
+      const entries = decoded.resources[0].configEntries;
+      expect(entries.map((e) => e.configName)).to.deep.equal(['retention.ms', 'segment.bytes']);
+      expect(entries[0].configValue).to.equal('1000');
+      if (v === 0) expect(entries[1].isDefault).to.equal(true);
+      else {
+        expect(entries[0].configSource).to.equal(1);
+        expect(entries[0].configSynonyms).to.have.length(2);
+      }
+      const back = roundTripResponse(DescribeConfigsApi, v, describeRes);
+      expect(back.results[0].configs[0].name).to.equal('retention.ms');
+    });
+  }
+
+  for (const v of [0, 1]) {
+    it(`AlterConfigs v${v}: decodes kafkajs' request, round-trips the response`, async () => {
+      const raw = await kjsRequestBytes('alterConfigs', v, {
+        resources: [{ type: 2, name: 'topic-a', configEntries: [{ name: 'segment.bytes', value: '10000' }] }],
+        validateOnly: false,
+      });
+      const req = AlterConfigsApi.decodeRequest(new Reader(raw), v);
+      expect(req).to.deep.equal({ resources: [{ resourceType: 2, resourceName: 'topic-a', configs: [{ name: 'segment.bytes', value: '10000' }] }], validateOnly: false });
+      const res = { throttleTimeMs: 0, responses: [{ errorCode: ErrorCode.INVALID_CONFIG, errorMessage: 'bad', resourceType: 2, resourceName: 'topic-a' }] };
+      expect(roundTripResponse(AlterConfigsApi, v, res)).to.deep.equal(res);
+    });
+  }
+
+  for (const v of [0, 1]) {
+    it(`IncrementalAlterConfigs v${v} round-trips (flexible from v1)`, () => {
+      const req = { resources: [{ resourceType: 2, resourceName: 't', configs: [{ name: 'cleanup.policy', configOperation: AlterConfigOp.APPEND, value: 'compact' }] }], validateOnly: true };
+      expect(roundTripRequest(IncrementalAlterConfigsApi, v, req)).to.deep.equal(req);
+      const res = { throttleTimeMs: 5, responses: [{ errorCode: 0, errorMessage: null, resourceType: 2, resourceName: 't' }] };
+      expect(roundTripResponse(IncrementalAlterConfigsApi, v, res)).to.deep.equal(res);
+    });
+  }
+
+  it('incremental ops: SET, DELETE, APPEND, SUBTRACT; duplicates and non-list appends refused', () => {
+    const cur = { 'retention.ms': '1000', 'cleanup.policy': 'delete' };
+    expect(applyIncrementalOps(cur, [
+      { name: 'retention.ms', configOperation: AlterConfigOp.DELETE, value: null },
+      { name: 'segment.bytes', configOperation: AlterConfigOp.SET, value: '2000' },
+      { name: 'cleanup.policy', configOperation: AlterConfigOp.APPEND, value: 'compact' },
+    ])).to.deep.equal({ 'cleanup.policy': 'delete,compact', 'segment.bytes': '2000' });
+    expect(applyIncrementalOps({ 'cleanup.policy': 'delete,compact' }, [{ name: 'cleanup.policy', configOperation: AlterConfigOp.SUBTRACT, value: 'delete' }]))
+      .to.deep.equal({ 'cleanup.policy': 'compact' });
+    const code = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return (e as KafkaError).code;
+      }
+      return 0;
+    };
+    expect(code(() => applyIncrementalOps({}, [
+      { name: 'a', configOperation: 0, value: '1' }, { name: 'a', configOperation: 0, value: '2' },
+    ]))).to.equal(ErrorCode.INVALID_REQUEST);
+    expect(code(() => applyIncrementalOps({}, [{ name: 'retention.ms', configOperation: AlterConfigOp.APPEND, value: '1' }]))).to.equal(ErrorCode.INVALID_CONFIG);
+  });
+
+  it('validation names the key', () => {
+    const cases: Array<Record<string, string>> = [{ 'retention.mss': '1' }, { 'segment.bytes': 'abc' }, { 'cleanup.policy': 'shred' }];
+    for (const bad of cases) {
+      try {
+        validateTopicConfigs(bad);
+        expect.fail('expected INVALID_CONFIG');
+      } catch (e) {
+        expect((e as KafkaError).code).to.equal(ErrorCode.INVALID_CONFIG);
+        expect((e as Error).message).to.contain(Object.keys(bad)[0]);
+      }
+    }
+  });
+});
