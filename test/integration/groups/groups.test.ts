@@ -236,8 +236,11 @@ describe('integration: consumer groups', function () {
     }, 40000, 500);
     await produce(6, 'after-failover');
     await waitFor('6 more messages', async () => got.filter((x) => x.startsWith('after-failover')).length >= 6, 60000);
-    // No rewind: the committed offsets survived the failover, so nothing was read twice.
-    expect(got.length, `read twice: ${got.filter((x, i) => got.indexOf(x) !== i).join(',')}`).to.equal(44);
+    // No rewind: the offsets committed before the kill survived, so nothing from before it is read again.
+    // (Messages consumed while the consumer moves to the new coordinator may be redelivered: at-least-once.)
+    const dupes = got.filter((x, i) => got.indexOf(x) !== i);
+    expect(dupes.filter((x) => !x.startsWith('after-failover')), `read twice: ${dupes.join(',')}`).to.deep.equal([]);
+    expect(new Set(got).size).to.equal(44);
     await c.disconnect();
     const admin = kafka.admin();
     await admin.connect();

@@ -1,0 +1,203 @@
+/**
+ * kafka-dump-log (Kafka's kafka.tools.DumpLogSegments): prints the batches of `.log` segments (with
+ * --deep-iteration or --print-data-log, every record), the entries of `.index` and `.timeindex` files, and
+ * with --offsets-decoder the __consumer_offsets records in Kafka's OffsetsMessageParser form. Line formats are
+ * Kafka 3.x's, so scripts written for Kafka's tool read ours.
+ */
+import { Command } from 'commander';
+import * as fs from 'fs';
+import * as path from 'path';
+import { readGroupMessageValue, readMessageKey, readOffsetMessageValue } from '../coordinator/group/ConsumerOffsetsFormats';
+import { Reader } from '../protocol/Reader';
+import { compressionName } from '../protocol/records/compression';
+import {
+  ATTRIBUTES,
+  BatchInfo,
+  CRC,
+  DELETE_HORIZON_FLAG_MASK,
+  HEADER_SIZE,
+  LOG_OVERHEAD,
+  MAGIC,
+  Record,
+  TIMESTAMP_TYPE_MASK,
+  iterateRecords,
+  readBatchInfo,
+  readInt64,
+} from '../protocol/records/RecordBatch';
+import { crc32c } from '../protocol/records/crc32c';
+
+export interface DumpOptions {
+  printDataLog?: boolean;
+  deepIteration?: boolean;
+  offsetsDecoder?: boolean;
+}
+
+type Out = (line: string) => void;
+
+/** Kafka's OffsetsMessageParser: `offset_commit::group=g,partition=t-0` / `offset=5`, groups as JSON. */
+function parseOffsetsRecord(r: Record): { key: string | null; payload: string | null } {
+  if (r.key === null) return { key: null, payload: null };
+  const k = readMessageKey(r.key);
+  if (k.kind === 'offset') {
+    const keyString = `offset_commit::group=${k.group},partition=${k.topic}-${k.partition}`;
+    const v = readOffsetMessageValue(r.value);
+    if (v === null) return { key: keyString, payload: '<DELETE>' };
+    return { key: keyString, payload: v.metadata === '' ? `offset=${v.offset}` : `offset=${v.offset},metadata=${v.metadata}` };
+  }
+  if (k.kind === 'group') {
+    const g = readGroupMessageValue(r.value);
+    if (g === null) return { key: `group_metadata::group=${k.group}`, payload: '<DELETE>' };
+    const assignment = g.members
+      .map((m) => `${m.memberId}=${g.protocolType === 'consumer' ? consumerAssignment(m.assignment) : m.assignment.toString('hex')}`)
+      .join(',');
+    return {
+      key: JSON.stringify({ metadata: k.group }),
+      payload: JSON.stringify({ protocolType: g.protocolType, protocol: g.protocol, generationId: g.generation, assignment: `{${assignment}}` }),
+    };
+  }
+  return { key: `unknown::version=${k.version}`, payload: r.value === null ? '<DELETE>' : r.value.toString('hex') };
+}
+
+/** ConsumerProtocol assignment (version, [topic, [partition]], userData) as Java prints List<TopicPartition>. */
+function consumerAssignment(buf: Buffer): string {
+  try {
+    const r = new Reader(buf);
+    r.int16();
+    const parts: string[] = [];
+    r.array((rt) => {
+      const topic = rt.string();
+      rt.array((rp) => parts.push(`${topic}-${rp.int32()}`));
+    });
+    return `[${parts.join(', ')}]`;
+  } catch {
+    return buf.toString('hex');
+  }
+}
+
+function optionalLong(info: BatchInfo): string {
+  return (info.attributes & DELETE_HORIZON_FLAG_MASK) !== 0 ? `OptionalLong[${info.baseTimestamp}]` : 'OptionalLong.empty';
+}
+
+function seqAt(base: number, delta: number): number {
+  if (base < 0) return -1;
+  const s = base + delta;
+  return s > 0x7fffffff ? s - 0x80000000 : s;
+}
+
+/** Kafka's DumpLogSegments.dumpLog. */
+export function dumpLog(file: string, opts: DumpOptions, out: Out): void {
+  const startOffset = Number(path.basename(file).split('.')[0]);
+  out(`Log starting offset: ${startOffset}`);
+  const data = fs.readFileSync(file);
+  const deep = opts.deepIteration || opts.printDataLog || opts.offsetsDecoder;
+  let pos = 0;
+  while (pos + LOG_OVERHEAD <= data.length) {
+    const size = data.readInt32BE(pos + 8) + LOG_OVERHEAD;
+    if (size < HEADER_SIZE || pos + size > data.length || data[pos + MAGIC] !== 2) break;
+    const batch = data.subarray(pos, pos + size);
+    const info = readBatchInfo(batch, 0);
+    const tsType = (info.attributes & TIMESTAMP_TYPE_MASK) !== 0 ? 'LogAppendTime' : 'CreateTime';
+    const crc = batch.readUInt32BE(CRC);
+    const valid = crc === crc32c(batch, ATTRIBUTES, size);
+    const recordLines: string[] = [];
+    if (deep) {
+      try {
+        for (const r of iterateRecords(batch)) {
+          let line = `| offset: ${r.offset} ${tsType}: ${r.timestamp} keySize: ${r.key === null ? -1 : r.key.length} valueSize: ${r.value === null ? -1 : r.value.length}`;
+          line += ` sequence: ${seqAt(info.baseSequence, r.offsetDelta)} headerKeys: [${r.headers.map((h) => h.key).join(',')}]`;
+          if (info.isControl && r.key !== null && r.key.length >= 4) {
+            const type = r.key.readInt16BE(2);
+            const epoch = r.value !== null && r.value.length >= 6 ? r.value.readInt32BE(2) : -1;
+            line += ` endTxnMarker: ${type === 1 ? 'COMMIT' : 'ABORT'} coordinatorEpoch: ${epoch}`;
+          } else if (opts.offsetsDecoder) {
+            const p = parseOffsetsRecord(r);
+            if (p.key !== null) line += ` key: ${p.key}`;
+            if (p.payload !== null) line += ` payload: ${p.payload}`;
+          } else if (opts.printDataLog) {
+            if (r.key !== null) line += ` key: ${r.key.toString('utf8')}`;
+            if (r.value !== null) line += ` payload: ${r.value.toString('utf8')}`;
+          }
+          recordLines.push(line);
+        }
+      } catch (e) {
+        recordLines.push(`Could not read records: ${(e as Error).message}`);
+      }
+    }
+    out(
+      `baseOffset: ${info.baseOffset} lastOffset: ${info.lastOffset} count: ${info.recordCount} baseSequence: ${info.baseSequence} ` +
+        `lastSequence: ${seqAt(info.baseSequence, info.lastOffsetDelta)} producerId: ${info.producerId} producerEpoch: ${info.producerEpoch} ` +
+        `partitionLeaderEpoch: ${info.partitionLeaderEpoch} isTransactional: ${info.isTransactional} isControl: ${info.isControl} ` +
+        `deleteHorizonMs: ${optionalLong(info)} position: ${pos} ${tsType}: ${info.maxTimestamp} size: ${size} magic: 2 ` +
+        `compresscodec: ${compressionName(info.compression)} crc: ${crc} isvalid: ${valid}`,
+    );
+    for (const l of recordLines) out(l);
+    pos += size;
+  }
+  if (pos < data.length) out(`Found ${data.length - pos} invalid bytes at the end of ${path.basename(file)}`);
+}
+
+/** Kafka's dumpIndex: `offset: N position: P`; stops at the zero-filled preallocated tail. */
+export function dumpIndex(file: string, out: Out): void {
+  const base = Number(path.basename(file).split('.')[0]);
+  const data = fs.readFileSync(file);
+  for (let i = 0; i + 8 <= data.length; i += 8) {
+    const rel = data.readInt32BE(i);
+    const position = data.readInt32BE(i + 4);
+    if (i > 0 && rel === 0 && position === 0) break;
+    out(`offset: ${base + rel} position: ${position}`);
+  }
+}
+
+/** Kafka's dumpTimeIndex: `timestamp: T offset: O`. */
+export function dumpTimeIndex(file: string, out: Out): void {
+  const base = Number(path.basename(file).split('.')[0]);
+  const data = fs.readFileSync(file);
+  for (let i = 0; i + 12 <= data.length; i += 12) {
+    const ts = readInt64(data, i);
+    const rel = data.readInt32BE(i + 8);
+    if (i > 0 && ts === 0 && rel === 0) break;
+    out(`timestamp: ${ts} offset: ${base + rel}`);
+  }
+}
+
+export function dumpFile(file: string, opts: DumpOptions, out: Out): void {
+  out(`Dumping ${file}`);
+  if (file.endsWith('.log')) dumpLog(file, opts, out);
+  else if (file.endsWith('.index')) dumpIndex(file, out);
+  else if (file.endsWith('.timeindex')) dumpTimeIndex(file, out);
+  else out(`Ignoring unknown file ${file}`);
+}
+
+export function buildProgram(): Command {
+  return new Command('kafka-dump-log')
+    .description('This tool helps to parse a log file and dump its contents to the console, useful for debugging a seemingly corrupt log segment.')
+    .requiredOption('--files <file1, file2, ...>', 'REQUIRED: The comma separated list of data and index log files to be dumped.')
+    .option('--print-data-log', 'If set, printing the messages content when dumping data logs. Automatically set if any decoder option is specified.')
+    .option('--deep-iteration', 'if set, uses deep instead of shallow iteration. Automatically set if print-data-log is enabled.')
+    .option('--offsets-decoder', 'if set, log data will be parsed as offset data from the __consumer_offsets topic.');
+}
+
+export function main(argv: string[] = process.argv): void {
+  const program = buildProgram();
+  program.parse(argv);
+  const o = program.opts<{ files: string; printDataLog?: boolean; deepIteration?: boolean; offsetsDecoder?: boolean }>();
+  const lines: string[] = [];
+  const flush = (): void => {
+    if (lines.length) process.stdout.write(lines.join('\n') + '\n');
+    lines.length = 0;
+  };
+  const out: Out = (l) => {
+    lines.push(l);
+    if (lines.length >= 1000) flush();
+  };
+  for (const f of o.files.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    try {
+      dumpFile(f, o, out);
+    } catch (e) {
+      flush();
+      process.stderr.write(`Error dumping ${f}: ${(e as Error).message}\n`);
+      process.exitCode = 1;
+    }
+  }
+  flush();
+}
