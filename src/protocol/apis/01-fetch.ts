@@ -27,6 +27,7 @@
 import { ApiKey } from '../apiKeys';
 import { Reader } from '../Reader';
 import { Writer } from '../Writer';
+import { readInt32, writeInt32 } from './versioned';
 import { ApiCodec } from './types';
 
 export interface FetchPartition {
@@ -100,11 +101,6 @@ export interface FetchResponse {
   sessionId: number;
   responses: FetchableTopicResponse[];
 }
-
-const readInt32 = (r: Reader): number => r.int32();
-const writeInt32 = (w: Writer, v: number): void => {
-  w.int32(v);
-};
 
 function readAbortedTransaction(r: Reader): AbortedTransaction {
   return { producerId: r.int64(), firstOffset: r.int64() };

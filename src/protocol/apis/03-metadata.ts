@@ -23,6 +23,7 @@
 import { ApiKey } from '../apiKeys';
 import { Reader } from '../Reader';
 import { Writer } from '../Writer';
+import { readInt32, writeInt32 } from './versioned';
 import { ApiCodec } from './types';
 
 export interface MetadataRequestTopic {
@@ -72,11 +73,6 @@ export interface MetadataResponse {
   controllerId: number;
   topics: MetadataResponseTopic[];
 }
-
-const readInt32 = (r: Reader): number => r.int32();
-const writeInt32 = (w: Writer, v: number): void => {
-  w.int32(v);
-};
 
 function readTopicName(r: Reader): MetadataRequestTopic {
   return { name: r.string() };

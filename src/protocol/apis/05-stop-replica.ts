@@ -21,6 +21,7 @@
  */
 import { Reader } from '../Reader';
 import { Writer } from '../Writer';
+import { readArr, readInt32, readStr, writeArr, writeInt32, writeStr } from './versioned';
 import { ApiKey } from '../apiKeys';
 import { ApiCodec } from './types';
 
@@ -73,25 +74,6 @@ export interface StopReplicaResponse {
   errorCode: number;
   partitionErrors: StopReplicaPartitionError[];
 }
-
-function readStr(r: Reader, flex: boolean): string {
-  return flex ? r.compactString() : r.string();
-}
-function writeStr(w: Writer, flex: boolean, s: string): void {
-  if (flex) w.compactString(s);
-  else w.string(s);
-}
-function readArr<T>(r: Reader, flex: boolean, item: (r: Reader) => T): T[] {
-  return flex ? r.compactArray(item) : r.array(item);
-}
-function writeArr<T>(w: Writer, flex: boolean, items: readonly T[], item: (w: Writer, v: T) => void): void {
-  if (flex) w.compactArray(items, item);
-  else w.array(items, item);
-}
-const readInt32 = (r: Reader): number => r.int32();
-const writeInt32 = (w: Writer, v: number): void => {
-  w.int32(v);
-};
 
 function decodeRequest(r: Reader, v: number): StopReplicaRequest {
   const flex = v >= FIRST_FLEXIBLE;

@@ -28,6 +28,7 @@
  */
 import { Reader } from '../Reader';
 import { Writer } from '../Writer';
+import { readArr, readInt32, readStr, readUuid, writeArr, writeInt32, writeStr } from './versioned';
 import { ApiKey } from '../apiKeys';
 import { ApiCodec } from './types';
 
@@ -93,27 +94,6 @@ export interface UpdateMetadataRequest {
 export interface UpdateMetadataResponse {
   errorCode: number;
 }
-
-function readStr(r: Reader, flex: boolean): string {
-  return flex ? r.compactString() : r.string();
-}
-function writeStr(w: Writer, flex: boolean, s: string): void {
-  if (flex) w.compactString(s);
-  else w.string(s);
-}
-function readArr<T>(r: Reader, flex: boolean, item: (r: Reader) => T): T[] {
-  return flex ? r.compactArray(item) : r.array(item);
-}
-function writeArr<T>(w: Writer, flex: boolean, items: readonly T[], item: (w: Writer, v: T) => void): void {
-  if (flex) w.compactArray(items, item);
-  else w.array(items, item);
-}
-const readInt32 = (r: Reader): number => r.int32();
-const writeInt32 = (w: Writer, v: number): void => {
-  w.int32(v);
-};
-/** Copy, so a topic id kept in the metadata cache does not pin the whole request frame. */
-const readUuid = (r: Reader): Buffer => Buffer.from(r.uuid());
 
 // --- request ---
 

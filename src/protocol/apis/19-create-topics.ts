@@ -18,6 +18,7 @@
 import { ApiKey } from '../apiKeys';
 import { Reader } from '../Reader';
 import { Writer } from '../Writer';
+import { readInt32, writeInt32 } from './versioned';
 import { ApiCodec } from './types';
 
 export interface CreatableReplicaAssignment {
@@ -59,11 +60,6 @@ export interface CreateTopicsResponse {
   throttleTimeMs: number;
   topics: CreatableTopicResult[];
 }
-
-const readInt32 = (r: Reader): number => r.int32();
-const writeInt32 = (w: Writer, v: number): void => {
-  w.int32(v);
-};
 
 function readTopic(r: Reader): CreatableTopic {
   return {

@@ -20,6 +20,7 @@
  */
 import { Reader } from '../Reader';
 import { Writer } from '../Writer';
+import { readArr, readStr, writeArr, writeStr } from './versioned';
 import { ApiKey } from '../apiKeys';
 import { ApiCodec } from './types';
 
@@ -67,21 +68,6 @@ export interface OffsetForLeaderEpochResponse {
 }
 
 // --- version-aware primitives (compact forms in flexible versions) ---
-
-function readStr(r: Reader, flex: boolean): string {
-  return flex ? r.compactString() : r.string();
-}
-function writeStr(w: Writer, flex: boolean, s: string): void {
-  if (flex) w.compactString(s);
-  else w.string(s);
-}
-function readArr<T>(r: Reader, flex: boolean, item: (r: Reader) => T): T[] {
-  return flex ? r.compactArray(item) : r.array(item);
-}
-function writeArr<T>(w: Writer, flex: boolean, items: readonly T[], item: (w: Writer, v: T) => void): void {
-  if (flex) w.compactArray(items, item);
-  else w.array(items, item);
-}
 
 // --- request ---
 

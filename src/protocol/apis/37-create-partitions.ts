@@ -12,6 +12,7 @@
  */
 import { Reader } from '../Reader';
 import { Writer } from '../Writer';
+import { readInt32, writeInt32 } from './versioned';
 import { ApiKey } from '../apiKeys';
 import { ApiCodec } from './types';
 
@@ -43,11 +44,6 @@ export interface CreatePartitionsResponse {
   throttleTimeMs: number;
   results: CreatePartitionsTopicResult[];
 }
-
-const readInt32 = (r: Reader): number => r.int32();
-const writeInt32 = (w: Writer, v: number): void => {
-  w.int32(v);
-};
 
 function decodeRequest(r: Reader, _v: number): CreatePartitionsRequest {
   const topics = r.array((rr): CreatePartitionsTopic => {

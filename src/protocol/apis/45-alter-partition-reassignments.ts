@@ -20,6 +20,7 @@
  */
 import { Reader } from '../Reader';
 import { Writer } from '../Writer';
+import { readInt32, writeInt32 } from './versioned';
 import { ApiKey } from '../apiKeys';
 import { ApiCodec } from './types';
 
@@ -56,11 +57,6 @@ export interface AlterPartitionReassignmentsResponse {
   errorMessage: string | null;
   responses: ReassignableTopicResponse[];
 }
-
-const readInt32 = (r: Reader): number => r.int32();
-const writeInt32 = (w: Writer, v: number): void => {
-  w.int32(v);
-};
 
 function decodeRequest(r: Reader, _v: number): AlterPartitionReassignmentsRequest {
   const timeoutMs = r.int32();

@@ -18,6 +18,7 @@
  */
 import { Reader } from '../Reader';
 import { Writer } from '../Writer';
+import { readInt32, writeInt32 } from './versioned';
 import { ApiKey } from '../apiKeys';
 import { ApiCodec } from './types';
 
@@ -51,11 +52,6 @@ export interface ListPartitionReassignmentsResponse {
   errorMessage: string | null;
   topics: OngoingTopicReassignment[];
 }
-
-const readInt32 = (r: Reader): number => r.int32();
-const writeInt32 = (w: Writer, v: number): void => {
-  w.int32(v);
-};
 
 function decodeRequest(r: Reader, _v: number): ListPartitionReassignmentsRequest {
   const timeoutMs = r.int32();

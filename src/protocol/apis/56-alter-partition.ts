@@ -28,6 +28,7 @@
  */
 import { Reader } from '../Reader';
 import { Writer } from '../Writer';
+import { readInt32, readUuid, writeInt32 } from './versioned';
 import { ApiKey } from '../apiKeys';
 import { ApiCodec } from './types';
 
@@ -92,13 +93,6 @@ export interface AlterPartitionResponse {
 export function alterPartitionNewIsr(p: AlterPartitionPartitionData, version: number): number[] {
   return version >= 3 ? p.newIsrWithEpochs.map((b) => b.brokerId) : p.newIsr;
 }
-
-const readInt32 = (r: Reader): number => r.int32();
-const writeInt32 = (w: Writer, v: number): void => {
-  w.int32(v);
-};
-/** Copy, so a long-lived topic id does not pin the whole request frame in memory. */
-const readUuid = (r: Reader): Buffer => Buffer.from(r.uuid());
 
 // --- request ---
 
