@@ -18,6 +18,9 @@ import { ProducerStateManager } from './ProducerStateManager';
 import { lastOffsetForLeaderEpoch } from './ReplicationApis';
 import { Partition, PartitionLeaderState, tpKey } from './Partition';
 import { LeaderEndpoint, ReplicaFetcherManager } from './ReplicaFetcherManager';
+import { FetchParams, FetchPartitionRequest, FetchPartitionResult, hasFetchableData, readFromLocalLog } from './LocalLogReader';
+
+export type { FetchParams, FetchPartitionRequest, FetchPartitionResult } from './LocalLogReader';
 
 export interface ProducePartitionResult {
   errorCode: number;
@@ -25,34 +28,6 @@ export interface ProducePartitionResult {
   baseOffset: number;
   logAppendTimeMs: number;
   logStartOffset: number;
-}
-
-export interface FetchPartitionRequest {
-  topic: string;
-  partition: number;
-  fetchOffset: number;
-  partitionMaxBytes: number;
-  currentLeaderEpoch: number;
-}
-
-export interface FetchPartitionResult {
-  topic: string;
-  partition: number;
-  errorCode: number;
-  highWatermark: number;
-  lastStableOffset: number;
-  logStartOffset: number;
-  records: Buffer[] | null;
-  sizeInBytes: number;
-}
-
-export interface FetchParams {
-  replicaId: number;
-  maxWaitMs: number;
-  minBytes: number;
-  maxBytes: number;
-  /** Fetch v3+ (every version we serve): the first non-empty partition may exceed the byte limits. */
-  hardMaxBytesLimit: boolean;
 }
 
 export interface ReplicaManagerDeps {
@@ -285,58 +260,12 @@ export class ReplicaManager {
   }
 
   readFromLocalLog(params: FetchParams, requests: FetchPartitionRequest[]): FetchPartitionResult[] {
-    const isFollower = params.replicaId >= 0;
-    let remaining = params.maxBytes;
-    let minOneMessage = !params.hardMaxBytesLimit;
-    const out: FetchPartitionResult[] = [];
-    for (const req of requests) {
-      const res: FetchPartitionResult = {
-        topic: req.topic, partition: req.partition, errorCode: ErrorCode.NONE,
-        highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: null, sizeInBytes: 0,
-      };
-      out.push(res);
-      const p = this.leaderPartitionOrError(req.topic, req.partition);
-      if (typeof p === 'number') {
-        res.errorCode = p;
-        continue;
-      }
-      if (req.currentLeaderEpoch >= 0 && req.currentLeaderEpoch !== p.leaderEpoch) {
-        res.errorCode = req.currentLeaderEpoch < p.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH;
-        continue;
-      }
-      const hw = p.highWatermark;
-      const maxOffset = isFollower ? p.logEndOffset : hw;
-      try {
-        // A consumer between the HW and the LEO gets nothing yet, not an error (the data is not committed).
-        const limit = Math.max(0, Math.min(req.partitionMaxBytes, remaining));
-        const data = !isFollower && req.fetchOffset > hw && req.fetchOffset <= p.logEndOffset
-          ? { records: [], sizeInBytes: 0 }
-          : p.log.read(req.fetchOffset, limit, maxOffset, minOneMessage);
-        res.records = data.records;
-        res.sizeInBytes = data.sizeInBytes;
-        if (data.sizeInBytes > 0) {
-          minOneMessage = false;
-          remaining = Math.max(0, remaining - data.sizeInBytes);
-        }
-        res.highWatermark = hw;
-        res.lastStableOffset = hw; // no transactions: LSO = HW (protocol.md §7, librdkafka EOF detection)
-        res.logStartOffset = p.logStartOffset;
-      } catch (e) {
-        res.errorCode = e instanceof KafkaError ? e.code : ErrorCode.KAFKA_STORAGE_ERROR;
-        res.records = null;
-        if (!(e instanceof KafkaError)) this.log.error(`Error reading ${p.key}`, e);
-      }
-    }
-    return out;
+    return readFromLocalLog((t, p) => this.leaderPartitionOrError(t, p), params, requests, this.log);
   }
 
   /** Whether a parked fetch could get data now, without reading. */
   hasFetchableData(params: FetchParams, req: FetchPartitionRequest): boolean | 'error' {
-    const p = this.partitions.get(tpKey(req.topic, req.partition));
-    if (!p || !p.isLeader()) return 'error';
-    if (req.fetchOffset > p.logEndOffset || req.fetchOffset < p.logStartOffset) return 'error';
-    const limit = params.replicaId >= 0 ? p.logEndOffset : p.highWatermark;
-    return req.fetchOffset < limit;
+    return hasFetchableData(this.partitions.get(tpKey(req.topic, req.partition)), params, req);
   }
 
   /** OffsetForLeaderEpoch for one partition (Partition.lastOffsetForLeaderEpoch), served by the leader. */
