@@ -1,0 +1,81 @@
+/**
+ * The few Admin-API calls kafkajs lacks (ApiVersions per broker, ElectLeaders, OffsetDelete,
+ * FindCoordinator for --state): sent with our own NetworkClient and the protocol codecs, to a bootstrap
+ * broker, to every broker of the cluster, to the controller or to a group's coordinator.
+ */
+import { NetworkClient } from '../network/NetworkClient';
+import { FindCoordinatorApi, MetadataApi } from '../protocol/apis';
+import { ApiCodec } from '../protocol/apis/types';
+import { errorInfo } from '../protocol/errors';
+import { CommandError } from './CommandUtils';
+
+export interface NodeAddress {
+  id: number;
+  host: string;
+  port: number;
+}
+
+function split(hostPort: string): { host: string; port: number } {
+  const i = hostPort.lastIndexOf(':');
+  return { host: hostPort.substring(0, i).replace(/^\[|\]$/g, ''), port: Number(hostPort.substring(i + 1)) };
+}
+
+/** Sends one request to `node` and closes the connection. */
+export async function sendTo<Req, Res>(node: { host: string; port: number }, codec: ApiCodec<Req, Res>, version: number, req: Req, timeoutMs = 10000): Promise<Res> {
+  const client = new NetworkClient(node.host, node.port, 'kafka-cli', timeoutMs, Math.min(timeoutMs, 5000));
+  try {
+    return await client.send(codec, version, req);
+  } finally {
+    client.close();
+  }
+}
+
+/** Tries each bootstrap address in turn (like the admin client's bootstrap) until one answers. */
+export async function sendToAny<Req, Res>(bootstrap: string[], codec: ApiCodec<Req, Res>, version: number, req: Req, timeoutMs = 10000): Promise<Res> {
+  let last: Error | null = null;
+  for (const b of bootstrap) {
+    try {
+      return await sendTo(split(b), codec, version, req, timeoutMs);
+    } catch (e) {
+      last = e as Error;
+    }
+  }
+  throw new CommandError(`Timed out waiting for a node assignment (${last?.message ?? 'no bootstrap server'})`);
+}
+
+export interface ClusterInfo {
+  brokers: NodeAddress[];
+  controllerId: number;
+  clusterId: string | null;
+}
+
+export async function describeCluster(bootstrap: string[], timeoutMs = 10000): Promise<ClusterInfo> {
+  const md = await sendToAny(bootstrap, MetadataApi, 2, { topics: [], allowAutoTopicCreation: false }, timeoutMs);
+  return {
+    brokers: md.brokers.map((b) => ({ id: b.nodeId, host: b.host, port: b.port })).sort((a, b) => a.id - b.id),
+    controllerId: md.controllerId,
+    clusterId: md.clusterId,
+  };
+}
+
+export async function sendToController<Req, Res>(bootstrap: string[], codec: ApiCodec<Req, Res>, version: number, req: Req, timeoutMs = 30000): Promise<Res> {
+  const c = await describeCluster(bootstrap);
+  const controller = c.brokers.find((b) => b.id === c.controllerId);
+  if (!controller) throw new CommandError('Timed out waiting for a node assignment (no controller)');
+  return sendTo(controller, codec, version, req, timeoutMs);
+}
+
+/** FindCoordinator (key type 0 = group). */
+export async function findCoordinator(bootstrap: string[], groupId: string): Promise<NodeAddress> {
+  for (let attempt = 0; ; attempt++) {
+    const r = await sendToAny(bootstrap, FindCoordinatorApi, 1, { key: groupId, keyType: 0 });
+    if (r.errorCode === 0) return { id: r.nodeId, host: r.host, port: r.port };
+    const info = errorInfo(r.errorCode);
+    if (attempt >= 20 || !info.retriable) throw new CommandError(r.errorMessage ?? info.message);
+    await new Promise((res) => setTimeout(res, 250));
+  }
+}
+
+export async function sendToCoordinator<Req, Res>(bootstrap: string[], groupId: string, codec: ApiCodec<Req, Res>, version: number, req: Req): Promise<Res> {
+  return sendTo(await findCoordinator(bootstrap, groupId), codec, version, req);
+}
