@@ -108,7 +108,7 @@ export class GroupMembership {
       const cur = group.currentStaticMemberId(groupInstanceId);
       if (cur === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
       if (cur !== memberId) {
-        this.log.info(`Static member with groupInstanceId=${groupInstanceId} and unknown member id ${memberId} is fenced by existing member ${cur} of group ${group.groupId} (${op})`);
+        this.log.info(`Request memberId=${memberId} for static member with groupInstanceId=${groupInstanceId} is fenced by current memberId=${cur} during operation ${op}`);
         return ErrorCode.FENCED_INSTANCE_ID;
       }
       return ErrorCode.NONE;
@@ -169,28 +169,64 @@ export class GroupMembership {
     const oldMemberId = group.currentStaticMemberId(instanceId);
     this.log.info(`Static member ${instanceId} of group ${group.groupId} with unknown member id joins group in ${group.state} state. Replacing previously mapped member ${oldMemberId ?? 'null'} with this groupInstanceId.`);
     if (oldMemberId === undefined) return this.addMemberAndRebalance(group, newMemberId, instanceId, p, cb);
+    this.updateStaticMemberAndRebalance(group, oldMemberId, newMemberId, instanceId, p, cb);
+  }
+
+  /** GroupCoordinator.updateStaticMemberAndRebalance (JoinGroup v5-8: no SkipAssignment). */
+  private updateStaticMemberAndRebalance(group: GroupMetadata, oldMemberId: string, newMemberId: string, instanceId: string, p: JoinGroupParams, cb: (r: JoinGroupResult) => void): void {
+    const currentLeader = group.leaderId ?? '';
     const member = group.get(oldMemberId);
-    // The old incarnation's parked requests are fenced.
-    const oldJoin = member.awaitingJoinCallback;
-    if (oldJoin) group.maybeInvokeJoinCallback(member, joinError(oldMemberId, ErrorCode.FENCED_INSTANCE_ID));
+    // The old incarnation's parked requests are fenced (GroupMetadata.replaceStaticMember).
+    if (member.awaitingJoinCallback) group.maybeInvokeJoinCallback(member, joinError(oldMemberId, ErrorCode.FENCED_INSTANCE_ID));
     if (member.awaitingSyncCallback) {
       const s = member.awaitingSyncCallback;
       member.awaitingSyncCallback = null;
       s({ errorCode: ErrorCode.FENCED_INSTANCE_ID, protocolType: null, protocolName: null, assignment: EMPTY });
     }
     group.replaceStaticMember(instanceId, oldMemberId, newMemberId);
-    if (group.is('Stable') && member.matches(p.protocols)) {
-      group.updateMember(member, p.protocols, p.rebalanceTimeoutMs, p.sessionTimeoutMs, null);
-      this.completeAndScheduleNextHeartbeatExpiration(group, member);
-      const assignment = new Map([...group.members.values()].map((m) => [m.memberId, m.assignment]));
-      void this.groupManager.storeGroup(group, assignment);
-      // Same generation; the member then syncs and gets its stored assignment back.
-      cb({
-        errorCode: ErrorCode.NONE, generationId: group.generationId, protocolType: group.protocolType, protocolName: group.protocolName,
-        leaderId: group.leaderId ?? '', memberId: newMemberId, members: [],
-      });
-    } else {
-      this.updateMemberAndRebalance(group, member, p, cb, `Updating metadata for static member ${instanceId}`);
+    // The old member id's session timer is gone with it; the new id gets its own.
+    this.completeAndScheduleNextHeartbeatExpiration(group, member);
+    const oldProtocols = member.supportedProtocols;
+    const oldRebalanceTimeoutMs = member.rebalanceTimeoutMs;
+    const oldSessionTimeoutMs = member.sessionTimeoutMs;
+    group.updateMember(member, p.protocols.map((x) => ({ name: x.name, metadata: Buffer.from(x.metadata) })), p.rebalanceTimeoutMs, p.sessionTimeoutMs, cb);
+    switch (group.state) {
+      case 'Stable': {
+        // Only a change of the group's selected protocol needs a rebalance; otherwise persist the new member id.
+        if (group.protocolName !== group.selectProtocol()) {
+          this.maybePrepareRebalance(group, `Group's selectedProtocol will change because static member ${newMemberId} with instance id ${instanceId} joined with change of protocol`);
+          return;
+        }
+        this.log.info("Static member which joins during Stable stage and doesn't affect selectProtocol will not trigger rebalance.");
+        const assignment = new Map([...group.members.values()].map((m) => [m.memberId, m.assignment]));
+        void this.groupManager.storeGroup(group, assignment).then((err) => {
+          if (err !== ErrorCode.NONE) {
+            this.log.warn(`Failed to persist metadata for group ${group.groupId}: ${err}`);
+            // Revert to the old member id; the client retries.
+            group.updateMember(member, oldProtocols, oldRebalanceTimeoutMs, oldSessionTimeoutMs, null);
+            if (group.members.get(newMemberId) === member) {
+              group.replaceStaticMember(instanceId, newMemberId, oldMemberId);
+              this.completeAndScheduleNextHeartbeatExpiration(group, member);
+            }
+            cb({ errorCode: err, generationId: group.generationId, protocolType: group.protocolType, protocolName: group.protocolName, leaderId: currentLeader, memberId: '', members: [] });
+            return;
+          }
+          // The old leader id, so that a restarted leader does not run a trivial assignment that a Stable
+          // group would never hand out; the member then syncs and gets its stored assignment back.
+          group.maybeInvokeJoinCallback(member, {
+            errorCode: ErrorCode.NONE, generationId: group.generationId, protocolType: group.protocolType, protocolName: group.protocolName,
+            leaderId: currentLeader, memberId: newMemberId, members: [],
+          });
+        });
+        return;
+      }
+      case 'CompletingRebalance':
+        // The leader may already have assigned for the old member id: rebalance again.
+        this.prepareRebalance(group, `Updating metadata for static member ${newMemberId} with instance id ${instanceId}`);
+        return;
+      default:
+        // PreparingRebalance: the member waits for the rebalance with the others.
+        return;
     }
   }
 
@@ -272,6 +308,8 @@ export class GroupMembership {
       this.scheduleInitialDelayedJoin(group, delay, Math.max(group.rebalanceTimeoutMs() - delay, 0));
     } else {
       this.scheduleDelayedJoin(group);
+      // tryCompleteElseWatch: completes at once when every member is already in (e.g. the last one left).
+      this.tryCompleteJoin(group);
     }
   }
 
