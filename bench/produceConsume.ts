@@ -12,6 +12,7 @@ import { createTopics, deleteTopics, kafkaClient, kafkajsConsume, kafkajsProduce
 import { buildHarness, runHarness, shellQuote } from './rdkafkaHarness';
 import { defaultReplicationBenchOptions, runReplicationBench } from './replicationBench';
 import { defaultGroupBenchOptions, runGroupBench } from './groupBench';
+import { defaultCodecBenchOptions, runCodecBench } from './codecBench';
 
 export interface BenchOptions {
   bootstrap?: string;
@@ -27,6 +28,8 @@ export interface BenchOptions {
   replication: boolean;
   /** Also run the consumer-group benchmark (bench/groupBench.ts); --no-groups skips it. */
   groups: boolean;
+  /** Also run the codec and log cleaner benchmark (bench/codecBench.ts); --no-codecs skips it. */
+  codecs: boolean;
 }
 
 interface Row {
@@ -69,6 +72,8 @@ export function parseBenchArgs(argv: string[], exit: (code: number) => never = p
     .option('--no-replication', 'skip the replication benchmark')
     .option('--groups', 'run the consumer-group benchmark (group consumption, rebalance 2 -> 3 members)', true)
     .option('--no-groups', 'skip the consumer-group benchmark')
+    .option('--codecs', 'run the compression benchmark (produce with each codec) and the log cleaner benchmark', true)
+    .option('--no-codecs', 'skip the compression and log cleaner benchmarks')
     .exitOverride((err) => exit(err.exitCode));
   program.parse(argv);
   return program.opts<BenchOptions>();
@@ -238,7 +243,20 @@ export async function main(argv: string[]): Promise<number> {
       groupsOk = false;
     }
   }
-  return rows.every((r) => r.result) && replicationOk && groupsOk ? 0 : 1;
+  let codecsOk = true;
+  if (opts.codecs && !opts.bootstrap) {
+    log('');
+    try {
+      const cb = await runCodecBench({ ...defaultCodecBenchOptions, recordSize: opts.recordSize, timeout: opts.timeout }, log, opts.c);
+      log('');
+      for (const l of cb.lines) log(l);
+      codecsOk = cb.ok;
+    } catch (e) {
+      log(`Codec benchmark failed: ${(e as Error).message}`);
+      codecsOk = false;
+    }
+  }
+  return rows.every((r) => r.result) && replicationOk && groupsOk && codecsOk ? 0 : 1;
 }
 
 if (require.main === module) {

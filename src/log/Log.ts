@@ -19,6 +19,7 @@ import { LogConfig } from './LogConfig';
 import { scanBatchHeaders } from './BatchHeaderScanner';
 import { LeaderEpochFileCache } from './LeaderEpochFileCache';
 import { completeSwapFiles } from './CleanerSwap';
+import { LogDirFailureChannel, isStorageError } from './LogDirFailureChannel';
 import {
   INDEX_FILE_SUFFIX,
   LogSegment,
@@ -54,6 +55,8 @@ export interface LogOpenOptions {
   recoveryPoint?: number;
   /** Checkpointed log start offset, if any. */
   logStartOffset?: number;
+  /** Where I/O errors take the log dir offline (LogManager shares one); default: one for this log alone. */
+  failureChannel?: LogDirFailureChannel;
 }
 
 /** ListOffsets special timestamps (ListOffsetsRequest). */
@@ -76,6 +79,7 @@ export class Log {
   leaderEpochCache!: LeaderEpochFileCache;
   private readonly time: () => number;
   private readonly logger: Logger;
+  private failureChannel = new LogDirFailureChannel();
 
   private constructor(
     readonly dir: string,
@@ -95,6 +99,7 @@ export class Log {
   static open(dir: string, topic: string, partition: number, config: LogConfig, opts: LogOpenOptions = {}): Log {
     fs.mkdirSync(dir, { recursive: true });
     const log = new Log(dir, topic, partition, config, opts.time ?? Date.now);
+    if (opts.failureChannel) log.failureChannel = opts.failureChannel;
     log.load(opts);
     return log;
   }
@@ -259,6 +264,33 @@ export class Log {
     if (this.closed) throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, `The log for ${this.topic}-${this.partition} is closed`);
   }
 
+  /** Appends to a log dir that failed are refused (Kafka stops serving an offline dir's replicas). */
+  private ensureLogDirOnline(): void {
+    if (this.failureChannel.isOffline(this.parentDir)) {
+      throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, `Log dir ${this.parentDir} of ${this.topic}-${this.partition} is offline after an I/O error`);
+    }
+  }
+
+  /**
+   * Runs the writing part of an append. An I/O error (ENOSPC, EIO...) becomes KAFKA_STORAGE_ERROR and takes the
+   * whole log dir offline, as UnifiedLog.append's maybeHandleIOException does; the segment has already cut off
+   * what it half wrote, the LEO stays, and an epoch assigned for the lost batch is dropped again.
+   */
+  private withStorageErrorHandling<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (!isStorageError(e)) throw e;
+      try {
+        this.leaderEpochCache.truncateFromEnd(this.nextOffset);
+      } catch {
+        // the in-memory cache is already cut; the checkpoint file is rewritten at the next successful change
+      }
+      this.failureChannel.maybeAddOfflineLogDir(this.parentDir, `Error while appending records to ${this.topic}-${this.partition} in dir ${this.parentDir}`, e);
+      throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, `Error while appending records to ${this.topic}-${this.partition} in dir ${this.parentDir}: ${e.message}`);
+    }
+  }
+
   private checkSegmentSize(records: Buffer): void {
     // Kafka's UnifiedLog.append: a record set larger than a segment can never be written.
     if (records.length > this.config.segmentBytes) {
@@ -281,6 +313,7 @@ export class Log {
     producerCheck?: (info: AppendInfo) => AppendInfo | null,
   ): AppendInfo {
     this.ensureOpen();
+    this.ensureLogDirOnline();
     const batches = validateBatches(records, { maxBatchSize: this.config.maxMessageBytes, client: origin === 'client' });
     this.checkSegmentSize(records);
     let offset = this.nextOffset;
@@ -315,14 +348,17 @@ export class Log {
       const duplicate = producerCheck(info);
       if (duplicate) return duplicate;
     }
-    this.leaderEpochCache.assign(leaderEpoch, info.firstOffset);
-    this.appendValidated(records, info);
+    this.withStorageErrorHandling(() => {
+      this.leaderEpochCache.assign(leaderEpoch, info.firstOffset);
+      this.appendValidated(records, info);
+    });
     return info;
   }
 
   /** Appends replicated batches as they are (offsets kept). Offsets must be increasing and >= LEO. */
   appendAsFollower(records: Buffer): AppendInfo {
     this.ensureOpen();
+    this.ensureLogDirOnline();
     const batches = validateBatches(records, { client: false });
     this.checkSegmentSize(records);
     let prevLast = this.nextOffset - 1;
@@ -353,8 +389,10 @@ export class Log {
       batches,
     };
     // A follower learns epochs from the batches the leader stamped (UnifiedLog.maybeAssignEpochStartOffset).
-    for (const b of batches) if (b.partitionLeaderEpoch !== this.leaderEpochCache.latestEpoch) this.leaderEpochCache.assign(b.partitionLeaderEpoch, b.baseOffset);
-    this.appendValidated(records, info);
+    this.withStorageErrorHandling(() => {
+      for (const b of batches) if (b.partitionLeaderEpoch !== this.leaderEpochCache.latestEpoch) this.leaderEpochCache.assign(b.partitionLeaderEpoch, b.baseOffset);
+      this.appendValidated(records, info);
+    });
     return info;
   }
 

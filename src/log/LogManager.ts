@@ -8,6 +8,8 @@ import * as path from 'path';
 import { getLogger } from '../common/logger';
 import { Log } from './Log';
 import { LogConfig } from './LogConfig';
+import { LogDirFailureChannel } from './LogDirFailureChannel';
+import { ErrorCode, KafkaError } from '../protocol/errors';
 
 /** Kafka's `LogLoader.CleanShutdownFile`. */
 import { LOG_START_OFFSET_CHECKPOINT_FILE, readOffsetCheckpoint, RECOVERY_POINT_CHECKPOINT_FILE, writeOffsetCheckpoint } from './OffsetCheckpointFile';
@@ -38,6 +40,8 @@ export class LogManager {
   private readonly logger = getLogger('kafka.log.LogManager', '[LogManager] ');
   private readonly time: () => number;
   readonly logDirs: string[];
+  /** I/O errors in any log take that log's dir offline for every log in it (Kafka's LogDirFailureChannel). */
+  readonly failureChannel = new LogDirFailureChannel();
 
   private readonly recoveryPoints = new Map<string, number>();
   private checkpointTimer: NodeJS.Timeout | null = null;
@@ -74,6 +78,7 @@ export class LogManager {
         const config = topicConfigs?.(tp.topic) ?? this.defaultConfig;
         const log = Log.open(path.join(dir, entry.name), tp.topic, tp.partition, config, {
           time: this.time, hadCleanShutdown, recoveryPoint: recoveryPoints.get(k), logStartOffset: logStartOffsets.get(k),
+          failureChannel: this.failureChannel,
         });
         this.logs.set(k, log);
         // Recovery brought the whole log back to a valid state: it is the new recovery point (LogLoader).
@@ -93,21 +98,24 @@ export class LogManager {
     const existing = this.getLog(topic, partition);
     if (existing) return existing;
     const dir = path.join(this.nextLogDir(), key(topic, partition));
-    const log = Log.open(dir, topic, partition, config ?? this.defaultConfig, { time: this.time, hadCleanShutdown: true });
+    const log = Log.open(dir, topic, partition, config ?? this.defaultConfig, { time: this.time, hadCleanShutdown: true, failureChannel: this.failureChannel });
     this.logs.set(key(topic, partition), log);
     this.logger.info(`Created log for partition ${key(topic, partition)} in ${dir}`);
     return log;
   }
 
   private nextLogDir(): string {
-    if (this.logDirs.length === 1) return this.logDirs[0];
-    const counts = new Map<string, number>(this.logDirs.map((d) => [d, 0]));
+    // New partitions go to live dirs only (Kafka's LogManager.nextLogDirs over liveLogDirs).
+    const live = this.logDirs.filter((d) => !this.failureChannel.isOffline(d));
+    if (live.length === 0) throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, `No log directories available. Tried ${this.logDirs.join(', ')}`);
+    if (live.length === 1) return live[0];
+    const counts = new Map<string, number>(live.map((d) => [d, 0]));
     for (const log of this.logs.values()) {
       const parent = log.parentDir;
       counts.set(parent, (counts.get(parent) ?? 0) + 1);
     }
-    let best = this.logDirs[0];
-    for (const d of this.logDirs) if ((counts.get(d) ?? 0) < (counts.get(best) ?? 0)) best = d;
+    let best = live[0];
+    for (const d of live) if ((counts.get(d) ?? 0) < (counts.get(best) ?? 0)) best = d;
     return best;
   }
 
@@ -162,13 +170,15 @@ export class LogManager {
     this.logger.info('Shutting down.');
     if (this.checkpointTimer) clearInterval(this.checkpointTimer);
     for (const [k, log] of this.logs) {
+      if (this.failureChannel.isOffline(log.parentDir)) continue; // Kafka shuts down live dirs only
       log.flush();
       this.recoveryPoints.set(k, log.logEndOffset);
     }
     this.checkpointLogOffsets();
     for (const log of this.logs.values()) log.close();
     this.logs.clear();
-    for (const dir of this.logDirs) {
+    // No clean-shutdown marker in an offline dir: the next start recovers its logs.
+    for (const dir of this.logDirs.filter((d) => !this.failureChannel.isOffline(d))) {
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, CLEAN_SHUTDOWN_FILE), '');
     }

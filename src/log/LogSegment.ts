@@ -162,25 +162,44 @@ export class LogSegment {
       throw new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, `Offset ${largestOffset} does not fit in segment ${this.baseOffset}`);
     }
     const start = this._size;
-    if (start === 0) this.rollingBasedTimestamp = largestTimestamp;
-    writeFully(this.fd, records, start);
-    this._size += records.length;
-    this.dirty = true;
-    let pos = 0;
-    while (pos < records.length) {
-      const size = batchSizeAt(records, pos);
-      const lastOffset = lastOffsetAt(records, pos);
-      const batchMaxTs = readInt64(records, pos + MAX_TIMESTAMP);
-      if (batchMaxTs > this.maxTimestampSoFar) this.maxTs = { timestamp: batchMaxTs, offset: lastOffset };
-      if (this.bytesSinceLastIndexEntry > this.indexIntervalBytes) {
-        this.offsetIndex.append(lastOffset, start + pos);
-        this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar);
-        this.bytesSinceLastIndexEntry = 0;
+    const saved = { maxTs: this.maxTs, bytes: this.bytesSinceLastIndexEntry, rolling: this.rollingBasedTimestamp };
+    try {
+      if (start === 0) this.rollingBasedTimestamp = largestTimestamp;
+      writeFully(this.fd, records, start);
+      this._size += records.length;
+      this.dirty = true;
+      let pos = 0;
+      while (pos < records.length) {
+        const size = batchSizeAt(records, pos);
+        const lastOffset = lastOffsetAt(records, pos);
+        const batchMaxTs = readInt64(records, pos + MAX_TIMESTAMP);
+        if (batchMaxTs > this.maxTimestampSoFar) this.maxTs = { timestamp: batchMaxTs, offset: lastOffset };
+        if (this.bytesSinceLastIndexEntry > this.indexIntervalBytes) {
+          this.offsetIndex.append(lastOffset, start + pos);
+          this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar);
+          this.bytesSinceLastIndexEntry = 0;
+        }
+        this.bytesSinceLastIndexEntry += size;
+        pos += size;
       }
-      this.bytesSinceLastIndexEntry += size;
-      pos += size;
+      if (largestTimestamp > this.maxTimestampSoFar) this.maxTs = { timestamp: largestTimestamp, offset: offsetOfMaxTimestamp };
+    } catch (e) {
+      // A failed write (ENOSPC, EIO) may have left part of the batch in the file: cut it off and forget index
+      // entries of this append, so the segment ends with the last complete batch (the caller takes the dir offline).
+      try {
+        fs.ftruncateSync(this.fd, start);
+      } catch (e2) {
+        logger.error(`Could not truncate ${this.logFile} back to ${start} bytes after a failed append`, e2);
+      }
+      this._size = start;
+      const firstOffset = readInt64(records, 0);
+      this.offsetIndex.truncateTo(firstOffset);
+      this.timeIndex.truncateTo(firstOffset);
+      this.maxTs = saved.maxTs;
+      this.bytesSinceLastIndexEntry = saved.bytes;
+      this.rollingBasedTimestamp = saved.rolling;
+      throw e;
     }
-    if (largestTimestamp > this.maxTimestampSoFar) this.maxTs = { timestamp: largestTimestamp, offset: offsetOfMaxTimestamp };
   }
 
   /**
