@@ -5,6 +5,7 @@
  * hanging), and the small parsers Kafka's tools share (key=value lists, property files).
  */
 import * as fs from 'fs';
+import { registerKafkajsCodecs } from './KafkajsCodecs';
 import { Command, CommanderError } from 'commander';
 import { Kafka, logLevel } from 'kafkajs';
 
@@ -152,6 +153,7 @@ export interface ClientOptions {
  * the whole connection attempt fits in `timeoutMs`.
  */
 export function createKafka(brokers: string[], opts: ClientOptions = {}): Kafka {
+  registerKafkajsCodecs();
   const timeoutMs = opts.timeoutMs ?? Number(opts.props?.get('default.api.timeout.ms') ?? 15000);
   const requestTimeout = Number(opts.props?.get('request.timeout.ms') ?? Math.min(30000, timeoutMs));
   return new Kafka({

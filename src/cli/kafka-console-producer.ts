@@ -47,9 +47,9 @@ function codecOf(name: string): CompressionTypes {
   switch (name) {
     case 'none': return CompressionTypes.None;
     case 'gzip': return CompressionTypes.GZIP;
-    case 'snappy': case 'lz4': case 'zstd':
-      fail(`Compression codec '${name}' is not available: kafkajs (the client of these tools) implements only gzip without extra codec packages`);
-    // eslint-disable-next-line no-fallthrough
+    case 'snappy': return CompressionTypes.Snappy;
+    case 'lz4': return CompressionTypes.LZ4;
+    case 'zstd': return CompressionTypes.ZSTD;
     default: fail(`Unknown compression codec '${name}': expected none, gzip, snappy, lz4 or zstd`);
   }
 }

@@ -113,7 +113,7 @@ async function execute(program: Command): Promise<number> {
   const fixed = recordSize > 0 ? randomPayload(recordSize) : null;
   const acksRaw = props.get('acks') ?? 'all';
   const acks = acksRaw === 'all' ? -1 : Number(acksRaw);
-  const compression = props.get('compression.type') === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+  const compression = ({ gzip: CompressionTypes.GZIP, snappy: CompressionTypes.Snappy, lz4: CompressionTypes.LZ4, zstd: CompressionTypes.ZSTD } as Record<string, CompressionTypes>)[props.get('compression.type') ?? ''] ?? CompressionTypes.None;
   const batchBytes = Number(props.get('batch.size') ?? 16384);
   const perSend = Math.max(1, Math.floor(batchBytes / Math.max(1, recordSize || 100)));
   const maxInFlight = Number(props.get('max.in.flight.requests.per.connection') ?? 5) * 4;
