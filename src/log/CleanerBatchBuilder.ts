@@ -8,6 +8,7 @@
 import { Writer } from '../protocol/Writer';
 import { compress } from '../protocol/records/compression';
 import { crc32c } from '../protocol/records/crc32c';
+import { writeRecord } from '../protocol/records/MemoryRecordsBuilder';
 import {
   ATTRIBUTES,
   BASE_OFFSET,
@@ -32,27 +33,9 @@ import {
   writeInt64,
 } from '../protocol/records/RecordBatch';
 
-function writeNullableVarBytes(w: Writer, b: Buffer | null): void {
-  if (b === null) w.varint(-1);
-  else w.varint(b.length).raw(b);
-}
-
-/** Kafka's DefaultRecord.writeTo with an explicit offset delta and timestamp delta. */
+/** Kafka's DefaultRecord.writeTo with the record's own offset delta and an explicit timestamp delta. */
 function encodeRecord(out: Writer, rec: Record, timestampDelta: number): void {
-  const scratch = new Writer(64);
-  scratch.int8(0);
-  scratch.varlong(timestampDelta);
-  scratch.varint(rec.offsetDelta);
-  writeNullableVarBytes(scratch, rec.key);
-  writeNullableVarBytes(scratch, rec.value);
-  scratch.varint(rec.headers.length);
-  for (const h of rec.headers) {
-    const k = Buffer.from(h.key, 'utf8');
-    scratch.varint(k.length).raw(k);
-    writeNullableVarBytes(scratch, h.value);
-  }
-  const body = scratch.toBuffer();
-  out.varint(body.length).raw(body);
+  writeRecord(out, rec.offsetDelta, timestampDelta, rec.key, rec.value, rec.headers);
 }
 
 /**

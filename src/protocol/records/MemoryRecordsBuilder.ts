@@ -57,14 +57,21 @@ function writeNullableVarBytes(w: Writer, b: Buffer | null): void {
   else w.varint(b.length).raw(b);
 }
 
-function encodeRecord(w: Writer, rec: SimpleRecord, offsetDelta: number, baseTimestamp: number): void {
+/** Kafka's DefaultRecord.writeTo: one record, its length prefix included, with the given deltas. */
+export function writeRecord(
+  w: Writer,
+  offsetDelta: number,
+  timestampDelta: number,
+  key: Buffer | null,
+  value: Buffer | null,
+  headers: ReadonlyArray<{ key: string; value: Buffer | null }>,
+): void {
   const body = new Writer(64);
   body.int8(0); // record attributes: unused
-  body.varlong(rec.timestamp - baseTimestamp);
+  body.varlong(timestampDelta);
   body.varint(offsetDelta);
-  writeNullableVarBytes(body, rec.key);
-  writeNullableVarBytes(body, rec.value);
-  const headers = rec.headers ?? [];
+  writeNullableVarBytes(body, key);
+  writeNullableVarBytes(body, value);
   body.varint(headers.length);
   for (const h of headers) {
     const k = Buffer.from(h.key, 'utf8');
@@ -73,6 +80,10 @@ function encodeRecord(w: Writer, rec: SimpleRecord, offsetDelta: number, baseTim
   }
   const bytes = body.toBuffer();
   w.varint(bytes.length).raw(bytes);
+}
+
+function encodeRecord(w: Writer, rec: SimpleRecord, offsetDelta: number, baseTimestamp: number): void {
+  writeRecord(w, offsetDelta, rec.timestamp - baseTimestamp, rec.key, rec.value, rec.headers ?? []);
 }
 
 export function buildRecordBatch(opts: BuildRecordBatchOptions): Buffer {
