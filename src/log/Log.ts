@@ -16,16 +16,10 @@ import {
 } from '../protocol/records/RecordBatch';
 import { getLogger, Logger } from '../common/logger';
 import { LogConfig } from './LogConfig';
-import { scanBatchHeaders } from './BatchHeaderScanner';
 import { LeaderEpochFileCache } from './LeaderEpochFileCache';
-import { completeSwapFiles } from './CleanerSwap';
+import { floorSegmentIndex, loadLog } from './LogLoader';
 import { LogDirFailureChannel, isStorageError } from './LogDirFailureChannel';
-import {
-  INDEX_FILE_SUFFIX,
-  LogSegment,
-  TIME_INDEX_FILE_SUFFIX,
-  filenamePrefixFromOffset,
-} from './LogSegment';
+import { LogSegment, filenamePrefixFromOffset } from './LogSegment';
 
 export interface AppendInfo {
   firstOffset: number;
@@ -65,8 +59,6 @@ export const LATEST_TIMESTAMP = -1;
 export const MAX_TIMESTAMP = -3;
 export const EARLIEST_LOCAL_TIMESTAMP = -4;
 
-const SEGMENT_FILE = /^(\d{20})\.log$/;
-const INDEX_FILE = /^(\d{20})\.(index|timeindex)$/;
 
 export class Log {
   private segments: LogSegment[] = [];
@@ -137,126 +129,18 @@ export class Log {
   // ---------------------------------------------------------------- loading (Kafka's LogLoader)
 
   private load(opts: LogOpenOptions): void {
-    completeSwapFiles(this.dir); // a cleaner swap cut short by a crash (LogLoader's .swap handling)
-    const files = fs.readdirSync(this.dir);
-    const bases: number[] = [];
-    for (const f of files) {
-      if (f.endsWith('.deleted') || f.endsWith('.cleaned')) {
-        fs.rmSync(path.join(this.dir, f), { force: true });
-        continue;
-      }
-      const m = SEGMENT_FILE.exec(f);
-      if (m) bases.push(Number(m[1]));
-    }
-    const known = new Set(bases);
-    for (const f of files) {
-      const m = INDEX_FILE.exec(f);
-      if (m && !known.has(Number(m[1]))) {
-        this.logger.warn(`Found an orphaned index file ${path.join(this.dir, f)}, with no corresponding log file.`);
-        fs.rmSync(path.join(this.dir, f), { force: true });
-      }
-    }
-    bases.sort((a, b) => a - b);
-
-    const recovered = new Set<LogSegment>();
-    for (const base of bases) {
-      const prefix = path.join(this.dir, filenamePrefixFromOffset(base));
-      const indexesExist = fs.existsSync(prefix + INDEX_FILE_SUFFIX) && fs.existsSync(prefix + TIME_INDEX_FILE_SUFFIX);
-      const seg = LogSegment.open(this.dir, base, this.config, this.time, true);
-      if (!indexesExist) {
-        this.logger.error(`Could not find offset index file corresponding to log file ${seg.logFile}, recovering segment and rebuilding index files...`);
-        seg.recover();
-        recovered.add(seg);
-      } else {
-        try {
-          seg.sanityCheck();
-        } catch (e) {
-          this.logger.warn(`Found a corrupted index file corresponding to log file ${seg.logFile} due to ${(e as Error).message}, recovering segment and rebuilding index files...`);
-          seg.recover();
-          recovered.add(seg);
-        }
-      }
-      this.segments.push(seg);
-    }
-
-    if (!opts.hadCleanShutdown && this.segments.length > 0) this.recoverUnflushed(opts.recoveryPoint, recovered);
-
-    if (this.segments.length === 0) {
-      this.segments.push(LogSegment.open(this.dir, opts.logStartOffset ?? 0, this.config, this.time, false));
-    }
-    const active = this.activeSegment;
-    active.resizeIndexes(this.config.maxIndexSize);
-    try {
-      this.nextOffset = active.readNextOffset();
-    } catch (e) {
-      if (!(e instanceof KafkaError)) throw e;
-      // A torn tail despite a clean-shutdown marker: recover the active segment after all.
-      this.logger.warn(`Active segment ${active.logFile} is not consistent (${e.message}); recovering it.`);
-      active.recover();
-      active.resizeIndexes(this.config.maxIndexSize);
-      this.nextOffset = active.readNextOffset();
-    }
-    const first = this.segments[0].baseOffset;
-    this._logStartOffset = opts.logStartOffset !== undefined ? Math.max(opts.logStartOffset, first) : first;
-    if (this._logStartOffset > this.nextOffset) this._logStartOffset = this.nextOffset;
-    this.loadLeaderEpochCache();
-  }
-
-  /**
-   * LogLoader: the checkpoint, cut to what recovery kept. Entries are written before their batches, so after
-   * a crash the file never lacks an epoch the log holds; a log without the file has its epochs rebuilt.
-   */
-  private loadLeaderEpochCache(): void {
-    const cache = LeaderEpochFileCache.load(this.dir, this.logger);
-    this.leaderEpochCache = cache;
-    cache.truncateFromEnd(this.nextOffset);
-    cache.truncateFromStart(this._logStartOffset);
-    if (cache.isEmpty && this.nextOffset > this._logStartOffset) {
-      let changed = false;
-      for (const seg of this.segments) {
-        scanBatchHeaders(seg.logFile, seg.size, (b) => {
-          if (b.lastOffset >= this._logStartOffset && cache.assignNoFlush(b.partitionLeaderEpoch, Math.max(b.baseOffset, this._logStartOffset))) changed = true;
-        });
-      }
-      if (changed) cache.flush();
-    }
-  }
-
-  /** Kafka's LogLoader.recoverLog: scan segments from the recovery point; a truncation drops all later ones. */
-  private recoverUnflushed(recoveryPoint: number | undefined, alreadyRecovered: Set<LogSegment>): void {
-    const point = recoveryPoint ?? this.activeSegment.baseOffset;
-    let i = Math.max(0, this.floorSegmentIndex(point));
-    for (; i < this.segments.length; i++) {
-      const seg = this.segments[i];
-      this.logger.info(`Recovering unflushed segment ${seg.baseOffset}. ${i + 1}/${this.segments.length} recovered for ${this.topic}-${this.partition}.`);
-      const truncated = alreadyRecovered.has(seg) ? 0 : seg.recover();
-      if (truncated > 0) {
-        this.logger.warn(`Truncated ${truncated} invalid bytes at the end of segment ${seg.logFile} during recovery.`);
-        for (const dropped of this.segments.splice(i + 1)) {
-          this.logger.warn(`Deleting segment ${dropped.baseOffset} after a truncation in an earlier segment.`);
-          dropped.deleteIfExists();
-        }
-        break;
-      }
-    }
+    const loaded = loadLog(this.dir, this.config, this.time, opts, this.logger, `${this.topic}-${this.partition}`);
+    this.segments = loaded.segments;
+    this.nextOffset = loaded.nextOffset;
+    this._logStartOffset = loaded.logStartOffset;
+    this.leaderEpochCache = loaded.leaderEpochCache;
   }
 
   /** Index of the segment with the largest baseOffset <= offset, or -1. */
   private floorSegmentIndex(offset: number): number {
-    let lo = 0;
-    let hi = this.segments.length - 1;
-    let ans = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.segments[mid].baseOffset <= offset) {
-        ans = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return ans;
+    return floorSegmentIndex(this.segments, offset);
   }
+
 
   // ---------------------------------------------------------------- append
 
