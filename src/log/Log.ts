@@ -390,8 +390,8 @@ export class Log {
 
   /**
    * UnifiedLog.maybeIncrementLogStartOffset (retention, DeleteRecords, a follower following its leader): only
-   * moves forward, never past the log end offset; the epoch cache drops what lies below. Producer state is
-   * rebuilt from the remaining log on its next use (truncationCount), as onLogStartOffsetIncremented evicts.
+   * moves forward, never past the log end offset; the epoch cache drops what lies below. Producer state
+   * evicts producers below the new start on its next use (ProducerStateManager.syncWithLog).
    */
   maybeIncrementLogStartOffset(newLogStartOffset: number, reason: string): boolean {
     this.ensureOpen();
@@ -400,7 +400,6 @@ export class Log {
     this.logger.info(`Incremented log start offset to ${target} due to ${reason}`);
     this._logStartOffset = target;
     this.leaderEpochCache.truncateFromStart(target);
-    this.truncations++;
     return true;
   }
 

@@ -52,6 +52,7 @@ const managers = new WeakMap<Log, ProducerStateManager>();
 export class ProducerStateManager {
   private readonly producers = new Map<number, ProducerStateEntry>();
   private seenTruncations = -1;
+  private seenLogStart = 0;
   private readonly logger: Logger;
 
   constructor(readonly topicPartition: string) {
@@ -79,7 +80,18 @@ export class ProducerStateManager {
 
   /** Rebuilds when the log was truncated since the state was built (LogLoader / UnifiedLog.rebuildProducerState). */
   syncWithLog(log: Log): void {
-    if (log.truncationCount === this.seenTruncations) return;
+    if (log.truncationCount === this.seenTruncations) {
+      // Only the log start moved (retention, DeleteRecords): drop producers whose batches all lie below it,
+      // as Kafka's onLogStartOffsetIncremented does, instead of rescanning the log.
+      if (log.logStartOffset > this.seenLogStart) {
+        this.seenLogStart = log.logStartOffset;
+        for (const [pid, e] of this.producers) {
+          const last = e.batches[e.batches.length - 1];
+          if (!last || last.lastOffset < this.seenLogStart) this.producers.delete(pid);
+        }
+      }
+      return;
+    }
     const start = Date.now();
     this.producers.clear();
     const logStart = log.logStartOffset;
@@ -89,6 +101,7 @@ export class ProducerStateManager {
       });
     }
     this.seenTruncations = log.truncationCount;
+    this.seenLogStart = logStart;
     if (this.producers.size > 0) this.logger.info(`Loaded producer state of ${this.producers.size} producers from the log in ${Date.now() - start} ms`);
   }
 

@@ -92,6 +92,19 @@ describe('server: ProducerStateManager (idempotent producer)', () => {
     expect(leaderAppend(idem(5, 0, 4))).to.deep.equal({ firstOffset: 4, lastOffset: 5, duplicate: false });
   });
 
+  it('drops producers wholly below a new log start offset without rescanning the log', () => {
+    leaderAppend(idem(1, 0, 0)); // offsets 0-1
+    leaderAppend(idem(2, 0, 0)); // offsets 2-3
+    const psm = ProducerStateManager.forLog(log);
+    expect(psm.size).to.equal(2);
+    const truncationsBefore = log.truncationCount;
+    log.maybeIncrementLogStartOffset(2, 'test');
+    expect(log.truncationCount, 'a start-offset move is not a truncation').to.equal(truncationsBefore);
+    expect(ProducerStateManager.forLog(log).size).to.equal(1);
+    expect(psm.lastEntry(1)).to.equal(undefined);
+    expect(leaderAppend(idem(2, 0, 2))).to.include({ firstOffset: 4, duplicate: false });
+  });
+
   it('followers track the batches they replicate', () => {
     const leaderBatch = idem(11, 0, 0);
     leaderBatch.writeInt32BE(0, 12); // partition leader epoch stamped by the leader
