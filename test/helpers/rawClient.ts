@@ -1,5 +1,5 @@
 import { NetworkClient } from '../../src/network/NetworkClient';
-import { FetchApi, ProduceApi } from '../../src/protocol/apis';
+import { FetchApi, FindCoordinatorApi, ProduceApi } from '../../src/protocol/apis';
 import { buildRecordBatch } from '../../src/protocol/records/MemoryRecordsBuilder';
 
 /** Protocol-level helpers for tests that need exact error codes rather than a client library's retries. */
@@ -30,6 +30,17 @@ export async function fetchRaw(port: number, topic: string, partition: number, o
     });
     const p = res.responses[0].partitions[0];
     return { errorCode: p.errorCode, highWatermark: p.highWatermark, bytes: (p.records ?? []).reduce((n, b) => n + b.length, 0) };
+  } finally {
+    c.close();
+  }
+}
+
+/** FindCoordinator v1 for a group, asked of the broker on `port`: the coordinator's node id and port. */
+export async function findCoordinatorRaw(port: number, groupId: string): Promise<{ errorCode: number; nodeId: number; port: number }> {
+  const c = new NetworkClient('127.0.0.1', port, 'raw-test', 5000);
+  try {
+    const res = await c.send(FindCoordinatorApi, 1, { key: groupId, keyType: 0 });
+    return { errorCode: res.errorCode, nodeId: res.nodeId, port: res.port };
   } finally {
     c.close();
   }

@@ -6,7 +6,8 @@
 import { expect } from 'chai';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { NetworkClient } from '../../../src/network/NetworkClient';
-import { FindCoordinatorApi, OffsetCommitApi } from '../../../src/protocol/apis';
+import { OffsetCommitApi } from '../../../src/protocol/apis';
+import { findCoordinatorRaw } from '../../helpers/rawClient';
 import { TestCluster } from '../../helpers/cluster';
 import { waitFor } from '../../helpers/ports';
 import { run } from '../../helpers/kcat';
@@ -78,14 +79,9 @@ describe('integration: consumer groups with librdkafka and admin clients', funct
   };
 
   const coordinatorPort = async (groupId: string): Promise<number> => {
-    const client = new NetworkClient('127.0.0.1', cluster.brokers.values().next().value!.port, 'it-groups2', 5000);
-    try {
-      const res = await client.send(FindCoordinatorApi, 1, { key: groupId, keyType: 0 });
-      expect(res.errorCode).to.equal(0);
-      return res.port;
-    } finally {
-      client.close();
-    }
+    const res = await findCoordinatorRaw(cluster.brokers.values().next().value!.port, groupId);
+    expect(res.errorCode).to.equal(0);
+    return res.port;
   };
 
   before(async () => {

@@ -7,11 +7,10 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Consumer, Kafka, logLevel, Producer } from 'kafkajs';
-import { NetworkClient } from '../../../src/network/NetworkClient';
-import { FindCoordinatorApi } from '../../../src/protocol/apis';
 import { TestCluster } from '../../helpers/cluster';
 import { kcat } from '../../helpers/kcat';
 import { waitFor } from '../../helpers/ports';
+import { findCoordinatorRaw } from '../../helpers/rawClient';
 
 const TOPIC = 'orders';
 
@@ -78,15 +77,9 @@ describe('integration: consumer groups', function () {
   };
 
   const coordinatorOf = async (groupId: string): Promise<number> => {
-    const port = [...cluster.brokers.values()].find((b) => b.proc)!.port;
-    const client = new NetworkClient('127.0.0.1', port, 'it-groups', 5000);
-    try {
-      const res = await client.send(FindCoordinatorApi, 1, { key: groupId, keyType: 0 });
-      expect(res.errorCode).to.equal(0);
-      return res.nodeId;
-    } finally {
-      client.close();
-    }
+    const res = await findCoordinatorRaw([...cluster.brokers.values()].find((b) => b.proc)!.port, groupId);
+    expect(res.errorCode).to.equal(0);
+    return res.nodeId;
   };
 
   before(async () => {
