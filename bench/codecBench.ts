@@ -10,8 +10,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { findRepoRoot, tempClusterLayout } from '../src/cluster/ClusterLayout';
-import { LocalCluster } from '../src/cluster/LocalCluster';
+import { findRepoRoot, tempClusterLayout } from '../src/launcher/ClusterLayout';
+import { LocalCluster } from '../src/launcher/LocalCluster';
 import { cleanLog, cleanableSection, OFFSET_MAP_BYTES_PER_ENTRY } from '../src/log/Cleaner';
 import { Log } from '../src/log/Log';
 import { defaultLogConfig } from '../src/log/LogConfig';

@@ -8,8 +8,8 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zookeeper from 'node-zookeeper-client';
-import { ClusterLayout, tempClusterLayout } from '../src/cluster/ClusterLayout';
-import { LocalCluster, ManagedProcess, portAccepts } from '../src/cluster/LocalCluster';
+import { ClusterLayout, tempClusterLayout } from '../src/launcher/ClusterLayout';
+import { LocalCluster, ManagedProcess, portAccepts } from '../src/launcher/LocalCluster';
 import { allLeadersLive, MetadataProbe, pollMetadataUntil, sleep, topicPartitions } from './failoverProbes';
 import { kafkaClient } from './kafkajsBench';
 

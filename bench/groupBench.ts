@@ -4,8 +4,8 @@
  * time of a rebalance from 2 to 3 kafkajs members, on a 3-broker cluster of its own.
  */
 import { Consumer, Kafka, logLevel } from 'kafkajs';
-import { findRepoRoot, tempClusterLayout } from '../src/cluster/ClusterLayout';
-import { LocalCluster } from '../src/cluster/LocalCluster';
+import { findRepoRoot, tempClusterLayout } from '../src/launcher/ClusterLayout';
+import { LocalCluster } from '../src/launcher/LocalCluster';
 import { kafkaClient, kafkajsConsume } from './kafkajsBench';
 import { buildHarness, runHarness, shellQuote } from './rdkafkaHarness';
 

@@ -6,8 +6,8 @@
  * fresh temp data dir, removed afterwards. Run `npm run bench -- --help` for the flags.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { findRepoRoot, tempClusterLayout } from '../src/cluster/ClusterLayout';
-import { LocalCluster } from '../src/cluster/LocalCluster';
+import { findRepoRoot, tempClusterLayout } from '../src/launcher/ClusterLayout';
+import { LocalCluster } from '../src/launcher/LocalCluster';
 import { createTopics, deleteTopics, kafkaClient, kafkajsConsume, kafkajsProduce, Measurement } from './kafkajsBench';
 import { buildHarness, runHarness, shellQuote } from './rdkafkaHarness';
 import { defaultReplicationBenchOptions, runReplicationBench } from './replicationBench';

@@ -4,8 +4,8 @@
  * acks=1 and acks=all, then end-to-end latency (producer -> leader -> followers -> high watermark -> consumer)
  * at a fixed moderate rate, p50/p99/p99.9.
  */
-import { findRepoRoot, tempClusterLayout } from '../src/cluster/ClusterLayout';
-import { LocalCluster } from '../src/cluster/LocalCluster';
+import { findRepoRoot, tempClusterLayout } from '../src/launcher/ClusterLayout';
+import { LocalCluster } from '../src/launcher/LocalCluster';
 import { kafkaClient } from './kafkajsBench';
 import { HarnessResult, buildHarness, runHarness, shellQuote } from './rdkafkaHarness';
 

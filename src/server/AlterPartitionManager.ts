@@ -4,7 +4,7 @@ import { AlterPartitionApi } from '../protocol/apis';
 import { AlterPartitionResponsePartitionData } from '../protocol/apis/56-alter-partition';
 import { ErrorCode, errorName } from '../protocol/errors';
 import { MetadataCache } from './MetadataCache';
-import { Partition } from './Partition';
+import { Partition } from '../cluster/Partition';
 
 /** AlterPartition v1 identifies topics by name (v2+ by topic id). */
 const ALTER_PARTITION_VERSION = 1;

@@ -2,7 +2,7 @@ import { getLogger, Logger } from '../common/logger';
 import { NetworkClient } from '../network/NetworkClient';
 import { ControlledShutdownApi } from '../protocol/apis';
 import { errorName } from '../protocol/errors';
-import { KafkaConfig } from './KafkaConfig';
+import { KafkaConfig } from './config/KafkaConfig';
 import { MetadataCache } from './MetadataCache';
 
 /**

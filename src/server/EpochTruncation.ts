@@ -10,7 +10,7 @@ import { NetworkClient } from '../network/NetworkClient';
 import { OffsetForLeaderEpochApi } from '../protocol/apis';
 import { ErrorCode, errorName } from '../protocol/errors';
 import { UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET } from '../log/LeaderEpochFileCache';
-import { Partition } from './Partition';
+import { Partition } from '../cluster/Partition';
 
 /** OffsetForLeaderEpoch version with replica_id (protocol.md §3.2). */
 const OFFSET_FOR_LEADER_EPOCH_VERSION = 3;

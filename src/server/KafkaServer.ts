@@ -11,15 +11,15 @@ import { BrokerInfo } from '../zk/ZkData';
 import { checkAndWriteBrokerMetadata } from './BrokerMetadataCheckpoint';
 import { ControlledShutdown } from './ControlledShutdown';
 import { KafkaApis } from './KafkaApis';
-import { KafkaConfig } from './KafkaConfig';
+import { KafkaConfig } from './config/KafkaConfig';
 import { MetadataCache } from './MetadataCache';
 import { ReplicaManager } from './ReplicaManager';
 import { ProducerIdManager } from './ProducerIdManager';
 import { ZkAdminManager } from './ZkAdminManager';
 import { GroupCoordinator } from '../coordinator/group/GroupCoordinator';
-import { createGroupCoordinator } from './GroupApis';
-import { TopicConfigRepository, ZkConfigManager } from './DynamicConfigManager';
-import { ConfigApis } from './ConfigApis';
+import { createGroupCoordinator } from './handlers/GroupApis';
+import { TopicConfigRepository, ZkConfigManager } from './config/DynamicConfigManager';
+import { ConfigApis } from './handlers/ConfigApis';
 import { LogRetention } from '../log/LogRetention';
 
 /**

@@ -1,6 +1,6 @@
 import { Logger } from '../common/logger';
 import { ErrorCode, KafkaError } from '../protocol/errors';
-import { Partition } from './Partition';
+import { Partition } from '../cluster/Partition';
 
 export interface FetchPartitionRequest {
   topic: string;

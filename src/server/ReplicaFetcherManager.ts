@@ -1,10 +1,10 @@
 import { getLogger, Logger } from '../common/logger';
 import { NetworkClient } from '../network/NetworkClient';
 import { FetchApi, ListOffsetsApi } from '../protocol/apis';
-import { ProducerStateManager } from './ProducerStateManager';
+import { ProducerStateManager } from '../log/ProducerStateManager';
 import { EpochTruncation } from './EpochTruncation';
 import { ErrorCode, errorName } from '../protocol/errors';
-import { Partition } from './Partition';
+import { Partition } from '../cluster/Partition';
 
 export interface FetcherConfig {
   brokerId: number;

@@ -12,11 +12,10 @@ import { DelayedFetch } from './DelayedFetch';
 import { DelayedOperationPurgatory } from './DelayedOperation';
 import { DelayedProduce, ProduceWait } from './DelayedProduce';
 import { HW_CHECKPOINT_FILE, readOffsetCheckpoint, writeOffsetCheckpoint } from './HighWatermarkCheckpoint';
-import { KafkaConfig } from './KafkaConfig';
+import { KafkaConfig } from './config/KafkaConfig';
 import { MetadataCache } from './MetadataCache';
-import { ProducerStateManager } from './ProducerStateManager';
-import { lastOffsetForLeaderEpoch } from './ReplicationApis';
-import { Partition, PartitionLeaderState, tpKey } from './Partition';
+import { ProducerStateManager } from '../log/ProducerStateManager';
+import { lastOffsetForLeaderEpoch, Partition, PartitionLeaderState, tpKey } from '../cluster/Partition';
 import { LeaderEndpoint, ReplicaFetcherManager } from './ReplicaFetcherManager';
 import { FetchParams, FetchPartitionRequest, FetchPartitionResult, hasFetchableData, readFromLocalLog } from './LocalLogReader';
 

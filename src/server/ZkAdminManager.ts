@@ -6,7 +6,7 @@ import { validateTopicConfigs } from '../log/TopicConfig';
 import { ErrorCode, KafkaError } from '../protocol/errors';
 import { KafkaZkClient } from '../zk/KafkaZkClient';
 import { isZkError, TopicExistsError } from '../zk/errors';
-import { KafkaConfig } from './KafkaConfig';
+import { KafkaConfig } from './config/KafkaConfig';
 import { MetadataCache } from './MetadataCache';
 
 export interface TopicToCreate {

@@ -4,9 +4,9 @@
  * and shut it down once on SIGTERM/SIGINT (Kafka's shutdown hook + LoggingSignalHandler).
  */
 import { configureLogging, getLogger, shutdownLogging } from '../common/logger';
-import { ConfigException, KafkaConfig } from './KafkaConfig';
+import { ConfigException, KafkaConfig } from './config/KafkaConfig';
 import { KafkaServer } from './KafkaServer';
-import { applyOverrides, loadProperties } from './properties';
+import { applyOverrides, loadProperties } from './config/properties';
 
 export const USAGE = 'USAGE: kafka-server-start server.properties [--override property=value]*';
 

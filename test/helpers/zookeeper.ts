@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { ensureZooKeeperInstalled, prepareZooKeeperDataDir, spawnZooKeeper, waitForZooKeeper } from '../../src/cluster/zookeeper';
+import { ensureZooKeeperInstalled, prepareZooKeeperDataDir, spawnZooKeeper, waitForZooKeeper } from '../../src/launcher/zookeeper';
 
 export interface ZooKeeperHandle {
   /** "127.0.0.1:p1[,127.0.0.1:p2,...]" */

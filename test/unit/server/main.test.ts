@@ -4,8 +4,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from '../../../src/server/main';
-import { KafkaConfig } from '../../../src/server/KafkaConfig';
-import { loadProperties } from '../../../src/server/properties';
+import { KafkaConfig } from '../../../src/server/config/KafkaConfig';
+import { loadProperties } from '../../../src/server/config/properties';
 
 const repo = path.join(__dirname, '../../../..');
 const bin = path.join(repo, 'bin/kafka-server-start');

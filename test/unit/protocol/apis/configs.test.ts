@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { DescribeConfigsApi, ConfigSource, DescribeConfigsResponse } from '../../../../src/protocol/apis/32-describe-configs';
 import { AlterConfigsApi } from '../../../../src/protocol/apis/33-alter-configs';
 import { IncrementalAlterConfigsApi, AlterConfigOp } from '../../../../src/protocol/apis/44-incremental-alter-configs';
-import { applyIncrementalOps } from '../../../../src/server/ConfigApis';
+import { applyIncrementalOps } from '../../../../src/server/handlers/ConfigApis';
 import { validateTopicConfigs } from '../../../../src/log/TopicConfig';
 import { ErrorCode, KafkaError } from '../../../../src/protocol/errors';
 import { Reader } from '../../../../src/protocol/Reader';

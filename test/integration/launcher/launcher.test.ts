@@ -8,11 +8,11 @@ import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zookeeper from 'node-zookeeper-client';
-import { findRepoRoot, localClusterLayout, tempClusterLayout } from '../../../src/cluster/ClusterLayout';
-import { ChildDiedError, LocalCluster, portAccepts } from '../../../src/cluster/LocalCluster';
+import { findRepoRoot, localClusterLayout, tempClusterLayout } from '../../../src/launcher/ClusterLayout';
+import { ChildDiedError, LocalCluster, portAccepts } from '../../../src/launcher/LocalCluster';
 
 const root = findRepoRoot(__dirname);
-const mainJs = path.join(root, 'dist', 'src', 'cluster', 'main.js');
+const mainJs = path.join(root, 'dist', 'src', 'launcher', 'main.js');
 
 function alive(pid: number | undefined): boolean {
   if (pid === undefined) return false;

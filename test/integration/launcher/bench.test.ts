@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { spawnSync } from 'child_process';
-import { findRepoRoot } from '../../../src/cluster/ClusterLayout';
+import { findRepoRoot } from '../../../src/launcher/ClusterLayout';
 import { formatTable, parseBenchArgs } from '../../../bench/produceConsume';
 import { buildHarness, runHarness, shellQuote } from '../../../bench/rdkafkaHarness';
 

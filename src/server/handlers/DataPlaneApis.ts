@@ -1,12 +1,12 @@
-import { CloseConnectionError, RequestContext, HandlerResult, ResponseBody } from '../network/RequestContext';
-import { DeleteRecordsApi, FetchApi, ListOffsetsApi, ProduceApi } from '../protocol/apis';
-import { FetchRequest, FetchableTopicResponse } from '../protocol/apis/01-fetch';
-import { ListOffsetsPartitionResponse } from '../protocol/apis/02-list-offsets';
-import { ProduceRequest } from '../protocol/apis/00-produce';
-import { ErrorCode } from '../protocol/errors';
-import { Reader } from '../protocol/Reader';
-import { encodeResponse } from './KafkaApis';
-import { FetchPartitionRequest, FetchPartitionResult, ProducePartitionResult, ReplicaManager } from './ReplicaManager';
+import { CloseConnectionError, RequestContext, HandlerResult, ResponseBody } from '../../network/RequestContext';
+import { DeleteRecordsApi, FetchApi, ListOffsetsApi, ProduceApi } from '../../protocol/apis';
+import { FetchRequest, FetchableTopicResponse } from '../../protocol/apis/01-fetch';
+import { ListOffsetsPartitionResponse } from '../../protocol/apis/02-list-offsets';
+import { ProduceRequest } from '../../protocol/apis/00-produce';
+import { ErrorCode } from '../../protocol/errors';
+import { Reader } from '../../protocol/Reader';
+import { encodeResponse } from './ApiDeps';
+import { FetchPartitionRequest, FetchPartitionResult, ProducePartitionResult, ReplicaManager } from '../ReplicaManager';
 
 const LATEST_TIMESTAMP = -1;
 const EARLIEST_TIMESTAMP = -2;

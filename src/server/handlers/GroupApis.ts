@@ -3,23 +3,23 @@
  * ... in ZK mode): decode, hand to the GroupCoordinator, encode. FindCoordinator creates __consumer_offsets
  * on first use, as Kafka's internal-topic auto-creation does.
  */
-import { getLogger, Logger } from '../common/logger';
-import { GroupCoordinator } from '../coordinator/group/GroupCoordinator';
-import { SYSTEM_TIME, CoordinatorTime } from '../coordinator/group/CoordinatorTime';
-import { GROUP_METADATA_TOPIC_NAME, GroupMetadataManager, OffsetsTopicAccess } from '../coordinator/group/GroupMetadataManager';
-import { RequestContext, ResponseBody } from '../network/RequestContext';
+import { getLogger, Logger } from '../../common/logger';
+import { GroupCoordinator } from '../../coordinator/group/GroupCoordinator';
+import { SYSTEM_TIME, CoordinatorTime } from '../../coordinator/group/CoordinatorTime';
+import { GROUP_METADATA_TOPIC_NAME, GroupMetadataManager, OffsetsTopicAccess } from '../../coordinator/group/GroupMetadataManager';
+import { RequestContext, ResponseBody } from '../../network/RequestContext';
 import {
   DeleteGroupsApi, DescribeGroupsApi, FindCoordinatorApi, HeartbeatApi, JoinGroupApi, LeaveGroupApi, ListGroupsApi,
   OffsetCommitApi, OffsetDeleteApi, OffsetFetchApi, SyncGroupApi,
-} from '../protocol/apis';
-import { AUTHORIZED_OPERATIONS_OMITTED } from '../protocol/apis/15-describe-groups';
-import { COORDINATOR_TYPE_GROUP } from '../protocol/apis/10-find-coordinator';
-import { ErrorCode, errorInfo } from '../protocol/errors';
-import { Reader } from '../protocol/Reader';
-import { encodeResponse, KafkaApisDeps } from './KafkaApis';
-import { KafkaConfig } from './KafkaConfig';
-import { MetadataCache } from './MetadataCache';
-import { ReplicaManager } from './ReplicaManager';
+} from '../../protocol/apis';
+import { AUTHORIZED_OPERATIONS_OMITTED } from '../../protocol/apis/15-describe-groups';
+import { COORDINATOR_TYPE_GROUP } from '../../protocol/apis/10-find-coordinator';
+import { ErrorCode, errorInfo } from '../../protocol/errors';
+import { Reader } from '../../protocol/Reader';
+import { encodeResponse, KafkaApisDeps } from './ApiDeps';
+import { KafkaConfig } from '../config/KafkaConfig';
+import { MetadataCache } from '../MetadataCache';
+import { ReplicaManager } from '../ReplicaManager';
 
 /** Group coordinator of one broker, wired to its replica manager (leadership changes load/unload partitions). */
 export function createGroupCoordinator(config: KafkaConfig, replicaManager: ReplicaManager, metadataCache: MetadataCache, time: CoordinatorTime = SYSTEM_TIME): GroupCoordinator {

@@ -1,14 +1,14 @@
-import { getLogger, Logger } from '../common/logger';
-import { HandlerResult, RequestContext, ResponseBody } from '../network/RequestContext';
+import { getLogger, Logger } from '../../common/logger';
+import { HandlerResult, RequestContext, ResponseBody } from '../../network/RequestContext';
 import {
   AlterPartitionReassignmentsApi, CreatePartitionsApi, CreateTopicsApi, DeleteTopicsApi, ListPartitionReassignmentsApi, MetadataApi,
-} from '../protocol/apis';
-import { MetadataRequest, MetadataResponseTopic } from '../protocol/apis/03-metadata';
-import { CreateTopicsRequest } from '../protocol/apis/19-create-topics';
-import { ErrorCode } from '../protocol/errors';
-import { Reader } from '../protocol/Reader';
-import * as Topic from '../admin/Topic';
-import { encodeResponse, KafkaApisDeps } from './KafkaApis';
+} from '../../protocol/apis';
+import { MetadataRequest, MetadataResponseTopic } from '../../protocol/apis/03-metadata';
+import { CreateTopicsRequest } from '../../protocol/apis/19-create-topics';
+import { ErrorCode } from '../../protocol/errors';
+import { Reader } from '../../protocol/Reader';
+import * as Topic from '../../admin/Topic';
+import { encodeResponse, KafkaApisDeps } from './ApiDeps';
 
 /** Metadata and topic administration requests of KafkaApis. */
 export class AdminApis {

@@ -2,8 +2,8 @@
  * kafka.cluster.EndPoint and the listener parsing of CoreUtils.listenerListToEndPoints /
  * KafkaConfig.listenerSecurityProtocolMap. Errors are ConfigExceptions naming the key being parsed.
  */
-import { ConfigException } from './ConfigDef';
-import { SECURITY_PROTOCOLS } from './KafkaConfigDefs';
+import { ConfigException } from '../server/config/ConfigDef';
+import { SECURITY_PROTOCOLS } from '../server/config/KafkaConfigDefs';
 
 /** A listener. `host` '' means all interfaces (Kafka's `PLAINTEXT://:9092`, host null). */
 export interface EndPoint {

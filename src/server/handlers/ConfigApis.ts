@@ -5,25 +5,25 @@
  * included) applies it through its ZkConfigManager. Broker resources describe the static config from
  * server.properties; dynamic broker configs are not supported (altering them answers INVALID_REQUEST).
  */
-import { getLogger, Logger } from '../common/logger';
-import { RequestContext, ResponseBody } from '../network/RequestContext';
-import { AlterConfigsApi, DescribeConfigsApi, IncrementalAlterConfigsApi } from '../protocol/apis';
+import { getLogger, Logger } from '../../common/logger';
+import { RequestContext, ResponseBody } from '../../network/RequestContext';
+import { AlterConfigsApi, DescribeConfigsApi, IncrementalAlterConfigsApi } from '../../protocol/apis';
 import {
   ConfigResourceType, ConfigSource, DescribeConfigsResourceConfig, DescribeConfigsResult, DescribeConfigsSynonym,
-} from '../protocol/apis/32-describe-configs';
-import { AlterConfigsResourceResponse } from '../protocol/apis/33-alter-configs';
-import { AlterConfigOp, AlterableConfigOp } from '../protocol/apis/44-incremental-alter-configs';
-import { ErrorCode, KafkaError } from '../protocol/errors';
-import { Reader } from '../protocol/Reader';
-import * as Topic from '../admin/Topic';
+} from '../../protocol/apis/32-describe-configs';
+import { AlterConfigsResourceResponse } from '../../protocol/apis/33-alter-configs';
+import { AlterConfigOp, AlterableConfigOp } from '../../protocol/apis/44-incremental-alter-configs';
+import { ErrorCode, KafkaError } from '../../protocol/errors';
+import { Reader } from '../../protocol/Reader';
+import * as Topic from '../../admin/Topic';
 import {
   TOPIC_CONFIG_NAMES, isListTopicConfig, isTopicConfig, topicConfigBrokerSynonyms, topicConfigFallbackDefault, validateTopicConfigs,
-} from '../log/TopicConfig';
-import { KafkaZkClient } from '../zk/KafkaZkClient';
-import { ConfigType } from '../zk/ZkData';
-import { encodeResponse } from './KafkaApis';
-import { KafkaConfig } from './KafkaConfig';
-import { MetadataCache } from './MetadataCache';
+} from '../../log/TopicConfig';
+import { KafkaZkClient } from '../../zk/KafkaZkClient';
+import { ConfigType } from '../../zk/ZkData';
+import { encodeResponse } from './ApiDeps';
+import { KafkaConfig } from '../config/KafkaConfig';
+import { MetadataCache } from '../MetadataCache';
 
 /** DynamicBrokerConfig.brokerConfigSynonyms: broker keys that stand for the same setting, by priority. */
 const BROKER_SYNONYM_GROUPS: readonly string[][] = [

@@ -6,7 +6,7 @@ import { Log } from '../../../src/log/Log';
 import { defaultLogConfig } from '../../../src/log/LogConfig';
 import { ErrorCode, KafkaError } from '../../../src/protocol/errors';
 import { buildRecordBatch } from '../../../src/protocol/records/MemoryRecordsBuilder';
-import { ProducerStateManager, incrementSequence } from '../../../src/server/ProducerStateManager';
+import { ProducerStateManager, incrementSequence } from '../../../src/log/ProducerStateManager';
 
 function idem(pid: number, epoch: number, seq: number, n = 2): Buffer {
   const records = Array.from({ length: n }, (_, i) => ({ key: null, value: Buffer.from(`p${pid}-${seq + i}`), timestamp: 1700000000000 + i }));

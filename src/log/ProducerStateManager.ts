@@ -8,8 +8,8 @@
  * survives leader changes and restarts.
  */
 import { getLogger, Logger } from '../common/logger';
-import { scanBatchHeaders } from '../log/BatchHeaderScanner';
-import { AppendInfo, Log } from '../log/Log';
+import { scanBatchHeaders } from './BatchHeaderScanner';
+import { AppendInfo, Log } from './Log';
 import { ErrorCode, KafkaError } from '../protocol/errors';
 import { BatchInfo } from '../protocol/records/RecordBatch';
 

@@ -8,10 +8,10 @@
  *   config_change_<n> in sequence order (re-reading the entity's znode) and purges notifications older than
  *   15 minutes, as Kafka's listener does (changeExpirationMs). After a new ZooKeeper session it re-reads them.
  */
-import { getLogger, Logger } from '../common/logger';
-import { Log } from '../log/Log';
-import { KafkaZkClient } from '../zk/KafkaZkClient';
-import * as D from '../zk/ZkData';
+import { getLogger, Logger } from '../../common/logger';
+import { Log } from '../../log/Log';
+import { KafkaZkClient } from '../../zk/KafkaZkClient';
+import * as D from '../../zk/ZkData';
 import { BrokerLogDefaults } from './KafkaConfig';
 
 /** ZkNodeChangeNotificationListener's default changeExpirationMs. */

@@ -1,4 +1,6 @@
 import { Log } from '../log/Log';
+import { UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET } from '../log/LeaderEpochFileCache';
+import { ErrorCode } from '../protocol/errors';
 
 /** Partition state as the controller sent it in LeaderAndIsr. */
 export interface PartitionLeaderState {
@@ -184,4 +186,36 @@ export class Partition {
       return !f || now - f.lastCaughtUpTimeMs > lagTimeMaxMs;
     });
   }
+}
+
+/** FetchRequest.DEBUGGING_CONSUMER_ID: may ask any replica, not only the leader. */
+const DEBUGGING_CONSUMER_ID = -2;
+
+export interface EpochEndOffsetResult {
+  errorCode: number;
+  leaderEpoch: number;
+  endOffset: number;
+}
+
+/**
+ * Partition.lastOffsetForLeaderEpoch: fence on current_leader_epoch (older -> FENCED_LEADER_EPOCH, newer ->
+ * UNKNOWN_LEADER_EPOCH), only the leader answers followers and consumers, then the epoch cache's answer.
+ * `p` is undefined when this broker hosts no replica (NOT_LEADER_OR_FOLLOWER if the cluster knows the partition).
+ */
+export function lastOffsetForLeaderEpoch(
+  p: Partition | undefined,
+  knownInCluster: boolean,
+  currentLeaderEpoch: number,
+  leaderEpoch: number,
+  replicaId: number,
+): EpochEndOffsetResult {
+  const fail = (errorCode: number): EpochEndOffsetResult => ({ errorCode, leaderEpoch: UNDEFINED_EPOCH, endOffset: UNDEFINED_EPOCH_OFFSET });
+  if (!p) return fail(knownInCluster ? ErrorCode.NOT_LEADER_OR_FOLLOWER : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  if (currentLeaderEpoch >= 0) {
+    if (currentLeaderEpoch < p.leaderEpoch) return fail(ErrorCode.FENCED_LEADER_EPOCH);
+    if (currentLeaderEpoch > p.leaderEpoch) return fail(ErrorCode.UNKNOWN_LEADER_EPOCH);
+  }
+  if (replicaId !== DEBUGGING_CONSUMER_ID && !p.isLeader()) return fail(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+  const r = p.log.leaderEpochCache.endOffsetFor(leaderEpoch, p.log.logEndOffset);
+  return { errorCode: ErrorCode.NONE, leaderEpoch: r.epoch, endOffset: r.endOffset };
 }

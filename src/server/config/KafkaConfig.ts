@@ -4,13 +4,13 @@
  * from hours, advertised listeners from listeners, log.dirs over log.dir) and runs KafkaConfig.validateValues'
  * checks. Every error is a ConfigException that names the key.
  */
-import { LogConfig } from '../log/LogConfig';
+import { LogConfig } from '../../log/LogConfig';
 import { ConfigException, ConfigKey, ConfigType, ConfigValue, RawValue, parseType } from './ConfigDef';
-import { EndPoint, listenerListToEndPoints, parseSecurityProtocolMap } from './EndPoint';
+import { EndPoint, listenerListToEndPoints, parseSecurityProtocolMap } from '../../cluster/EndPoint';
 import { KAFKA_CONFIG_DEFS } from './KafkaConfigDefs';
 
 export { ConfigException } from './ConfigDef';
-export { EndPoint } from './EndPoint';
+export { EndPoint } from '../../cluster/EndPoint';
 
 /** The `LogConfig` values a broker applies to logs without topic overrides, plus the other topic-level defaults. */
 export interface BrokerLogDefaults extends LogConfig {

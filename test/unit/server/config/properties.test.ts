@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { applyOverrides, loadProperties, parseKeyValueArgs, parseProperties } from '../../../src/server/properties';
+import { applyOverrides, loadProperties, parseKeyValueArgs, parseProperties } from '../../../../src/server/config/properties';
 
 const parse = (text: string) => ({ ...parseProperties(text) });
 

@@ -1,0 +1,57 @@
+/**
+ * What every request handler shares: the broker's parts they work through (KafkaApisDeps, the same set that
+ * kafka.server.KafkaApis is constructed with) and the response encoder. Handlers import this, never KafkaApis.
+ */
+import type { AlterPartitionItem, AlterPartitionResult } from '../../controller/KafkaController';
+import type { GroupCoordinator } from '../../coordinator/group/GroupCoordinator';
+import type { ApiCodec } from '../../protocol/apis/types';
+import { Writer } from '../../protocol/Writer';
+import type { KafkaConfig } from '../config/KafkaConfig';
+import type { MetadataCache } from '../MetadataCache';
+import type { ProducerIdManager } from '../ProducerIdManager';
+import type { ReplicaManager } from '../ReplicaManager';
+import type { ZkAdminManager } from '../ZkAdminManager';
+import type { ConfigApis } from './ConfigApis';
+
+/** What KafkaApis needs from the controller living in this broker. */
+export interface ControllerHandle {
+  isActive(): boolean;
+  electLeaders(partitions: Array<{ topic: string; partition: number }> | null, type: number): Promise<{
+    errorCode: number;
+    results: Array<{ topic: string; partition: number; errorCode: number; errorMessage: string | null }>;
+  }>;
+  alterPartitionReassignments(items: Array<{ topic: string; partition: number; replicas: number[] | null }>): Promise<{
+    errorCode: number;
+    results: Array<{ topic: string; partition: number; errorCode: number; errorMessage: string | null }>;
+  }>;
+  listPartitionReassignments(filter: Array<{ topic: string; partition: number }> | null): Promise<{
+    errorCode: number;
+    ongoing: Array<{ tp: { topic: string; partition: number }; replicas: number[]; adding: number[]; removing: number[] }>;
+  }>;
+  alterPartition(brokerId: number, brokerEpoch: number, items: AlterPartitionItem[]): Promise<{ errorCode: number; results: AlterPartitionResult[] }>;
+  controlledShutdown(brokerId: number, brokerEpoch: number): Promise<{ errorCode: number; remaining: Array<{ topic: string; partition: number }> }>;
+}
+
+export interface KafkaApisDeps {
+  config: KafkaConfig;
+  clusterId: string;
+  brokerEpoch: () => number;
+  metadataCache: MetadataCache;
+  replicaManager: ReplicaManager;
+  adminManager: ZkAdminManager;
+  controller: ControllerHandle;
+  /** Reads /config/topics/<t> for topics this broker does not know yet (their logs need the overrides). */
+  loadTopicConfigs: (topics: string[]) => Promise<void>;
+  /** Producer ids for InitProducerId (idempotent producers); absent: COORDINATOR_NOT_AVAILABLE. */
+  producerIdManager?: ProducerIdManager;
+  /** The group coordinator (FindCoordinator, JoinGroup, OffsetCommit, ...); absent, those APIs are not offered. */
+  groupCoordinator?: GroupCoordinator;
+  /** DescribeConfigs, AlterConfigs, IncrementalAlterConfigs; absent, those APIs are not offered. */
+  configApis?: ConfigApis;
+}
+
+export function encodeResponse<Res>(codec: ApiCodec<unknown, Res>, version: number, res: Res): Buffer[] {
+  const w = new Writer(256);
+  codec.encodeResponse(w, version, res);
+  return w.toBuffers();
+}

@@ -1,0 +1,199 @@
+/**
+ * The requests KafkaApis serves for the controller and to it (ZK mode): LeaderAndIsr, UpdateMetadata and
+ * StopReplica from the controller (fenced by controller and broker epoch, zk-mode.md §5.3), and ControlledShutdown,
+ * ElectLeaders and AlterPartition answered by the active controller (NOT_CONTROLLER elsewhere).
+ */
+import { getLogger, Logger } from '../../common/logger';
+import type { RequestContext, ResponseBody } from '../../network/RequestContext';
+import {
+  AlterPartitionApi, ControlledShutdownApi, ElectLeadersApi, LeaderAndIsrApi, StopReplicaApi, UpdateMetadataApi,
+} from '../../protocol/apis';
+import { LeaderAndIsrRequest } from '../../protocol/apis/04-leader-and-isr';
+import { StopReplicaRequest } from '../../protocol/apis/05-stop-replica';
+import { UpdateMetadataRequest } from '../../protocol/apis/06-update-metadata';
+import { ControlledShutdownRequest } from '../../protocol/apis/07-controlled-shutdown';
+import { alterPartitionNewIsr } from '../../protocol/apis/56-alter-partition';
+import { ErrorCode } from '../../protocol/errors';
+import { Reader } from '../../protocol/Reader';
+import type { AlterPartitionItem } from '../../controller/KafkaController';
+import type { CachedBroker, CachedPartitionState } from '../MetadataCache';
+import { encodeResponse, KafkaApisDeps } from './ApiDeps';
+
+export class ControllerApis {
+  private readonly log: Logger;
+  private readonly stateChangeLog: Logger;
+
+  constructor(private readonly deps: KafkaApisDeps) {
+    this.log = getLogger('kafka.server.KafkaApis', `[KafkaApi-${deps.config.brokerId}] `);
+    this.stateChangeLog = getLogger('state.change.logger', `[Broker id=${deps.config.brokerId}] `);
+  }
+
+  /** zk-mode.md §5.3: a request from an older controller or for an older incarnation of us is refused. */
+  private fencingError(controllerEpoch: number, brokerEpoch: number): number {
+    if (controllerEpoch < this.deps.replicaManager.controllerEpoch) return ErrorCode.STALE_CONTROLLER_EPOCH;
+    if (brokerEpoch >= 0 && brokerEpoch < this.deps.brokerEpoch()) return ErrorCode.STALE_BROKER_EPOCH;
+    return ErrorCode.NONE;
+  }
+
+  async handleLeaderAndIsr(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
+    const v = ctx.header.apiVersion;
+    const req: LeaderAndIsrRequest = LeaderAndIsrApi.decodeRequest(r, v);
+    const fenced = this.fencingError(req.controllerEpoch, req.brokerEpoch);
+    if (fenced !== ErrorCode.NONE) {
+      this.stateChangeLog.warn(`Received LeaderAndIsr request with stale epochs (controller epoch ${req.controllerEpoch}, broker epoch ${req.brokerEpoch}): ${fenced === ErrorCode.STALE_CONTROLLER_EPOCH ? 'STALE_CONTROLLER_EPOCH' : 'STALE_BROKER_EPOCH'}`);
+      return encodeResponse(LeaderAndIsrApi, v, { errorCode: fenced, partitionErrors: [], topics: [] });
+    }
+    const topics = v >= 2
+      ? req.topicStates
+      : [{ topicName: '', topicId: Buffer.alloc(16), partitionStates: req.ungroupedPartitionStates }];
+    const states = topics.flatMap((t) =>
+      t.partitionStates.map((p) => ({
+        topic: v >= 2 ? t.topicName : p.topicName,
+        partition: p.partitionIndex,
+        topicId: t.topicId.equals(Buffer.alloc(16)) ? null : t.topicId,
+        state: {
+          controllerEpoch: p.controllerEpoch, leader: p.leader, leaderEpoch: p.leaderEpoch, isr: p.isr,
+          partitionEpoch: p.partitionEpoch, replicas: p.replicas, addingReplicas: p.addingReplicas,
+          removingReplicas: p.removingReplicas, isNew: p.isNew,
+        },
+      })),
+    );
+    await this.deps.loadTopicConfigs([...new Set(states.map((s) => s.topic))]);
+    const liveLeaders = req.liveLeaders.map((l) => ({ brokerId: l.brokerId, host: l.hostName, port: l.port }));
+    const result = this.deps.replicaManager.becomeLeaderOrFollower(req.controllerId, req.controllerEpoch, states, liveLeaders);
+    const errs = result.partitionErrors.map((e) => ({ topicName: e.topic, partitionIndex: e.partition, errorCode: e.errorCode }));
+    const byTopic = new Map<string, Buffer>(topics.map((t) => [t.topicName, t.topicId]));
+    const grouped = new Map<string, typeof errs>();
+    for (const e of errs) {
+      const list = grouped.get(e.topicName) ?? [];
+      list.push(e);
+      grouped.set(e.topicName, list);
+    }
+    return encodeResponse(LeaderAndIsrApi, v, {
+      errorCode: result.errorCode,
+      partitionErrors: v < 5 ? errs : [],
+      topics: v >= 5 ? [...grouped].map(([t, list]) => ({ topicId: byTopic.get(t) ?? Buffer.alloc(16), partitionErrors: list })) : [],
+    });
+  }
+
+  handleUpdateMetadata(ctx: RequestContext, r: Reader): ResponseBody {
+    const v = ctx.header.apiVersion;
+    const req: UpdateMetadataRequest = UpdateMetadataApi.decodeRequest(r, v);
+    const fenced = this.fencingError(req.controllerEpoch, req.brokerEpoch);
+    if (fenced !== ErrorCode.NONE) return encodeResponse(UpdateMetadataApi, v, { errorCode: fenced });
+    this.deps.replicaManager.controllerEpoch = req.controllerEpoch;
+    const brokers: CachedBroker[] = req.liveBrokers.map((b) => ({
+      id: b.id,
+      rack: b.rack,
+      endpoints: v === 0
+        ? [{ listener: 'PLAINTEXT', host: b.v0Host, port: b.v0Port, securityProtocol: 0 }]
+        : b.endpoints.map((e) => ({ listener: e.listener || 'PLAINTEXT', host: e.host, port: e.port, securityProtocol: e.securityProtocol })),
+    }));
+    const topicIds = new Map<string, Buffer>();
+    const states: CachedPartitionState[] = [];
+    const topicStates = v >= 5
+      ? req.topicStates
+      : [{ topicName: '', topicId: Buffer.alloc(16), partitionStates: req.ungroupedPartitionStates }];
+    for (const t of topicStates) {
+      if (v >= 5 && !t.topicId.equals(Buffer.alloc(16))) topicIds.set(t.topicName, t.topicId);
+      for (const p of t.partitionStates) states.push({ ...p, topicName: v >= 5 ? t.topicName : p.topicName });
+    }
+    this.deps.metadataCache.update(req.controllerId, brokers, states, topicIds);
+    return encodeResponse(UpdateMetadataApi, v, { errorCode: ErrorCode.NONE });
+  }
+
+  handleStopReplica(ctx: RequestContext, r: Reader): ResponseBody {
+    const v = ctx.header.apiVersion;
+    const req: StopReplicaRequest = StopReplicaApi.decodeRequest(r, v);
+    const fenced = this.fencingError(req.controllerEpoch, req.brokerEpoch);
+    if (fenced !== ErrorCode.NONE) return encodeResponse(StopReplicaApi, v, { errorCode: fenced, partitionErrors: [] });
+    let parts: Array<{ topic: string; partition: number; leaderEpoch: number; deletePartition: boolean }>;
+    if (v >= 3) {
+      parts = req.topicStates.flatMap((t) => t.partitionStates.map((p) => ({
+        topic: t.topicName, partition: p.partitionIndex, leaderEpoch: p.leaderEpoch, deletePartition: p.deletePartition,
+      })));
+    } else if (v >= 1) {
+      parts = req.topics.flatMap((t) => t.partitionIndexes.map((i) => ({
+        topic: t.name, partition: i, leaderEpoch: -1, deletePartition: req.deletePartitions,
+      })));
+    } else {
+      parts = req.ungroupedPartitions.map((p) => ({
+        topic: p.topicName, partition: p.partitionIndex, leaderEpoch: -1, deletePartition: req.deletePartitions,
+      }));
+    }
+    const result = this.deps.replicaManager.stopReplicas(req.controllerId, req.controllerEpoch, parts);
+    return encodeResponse(StopReplicaApi, v, {
+      errorCode: result.errorCode,
+      partitionErrors: result.partitionErrors.map((e) => ({ topicName: e.topic, partitionIndex: e.partition, errorCode: e.errorCode })),
+    });
+  }
+
+  /** ElectLeaders (KIP-460): preferred or unclean election by the controller; NOT_CONTROLLER elsewhere. */
+  async handleElectLeaders(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
+    const v = ctx.header.apiVersion;
+    const req = ElectLeadersApi.decodeRequest(r, v);
+    const wanted = req.topicPartitions === null ? null : req.topicPartitions.flatMap((t) => t.partitionId.map((partition) => ({ topic: t.topic, partition })));
+    const res = this.deps.controller.isActive()
+      ? await this.deps.controller.electLeaders(wanted, req.electionType)
+      : { errorCode: ErrorCode.NOT_CONTROLLER, results: [] };
+    if (res.errorCode !== ErrorCode.NONE && v >= 1) {
+      return encodeResponse(ElectLeadersApi, v, { throttleTimeMs: 0, errorCode: res.errorCode, replicaElectionResults: [] });
+    }
+    const byTopic = new Map<string, Array<{ partitionId: number; errorCode: number; errorMessage: string | null }>>();
+    const results = res.errorCode === ErrorCode.NONE
+      ? res.results
+      : (wanted ?? []).map((p) => ({ ...p, errorCode: res.errorCode, errorMessage: null }));
+    for (const x of results) {
+      const list = byTopic.get(x.topic) ?? [];
+      list.push({ partitionId: x.partition, errorCode: x.errorCode, errorMessage: x.errorMessage });
+      byTopic.set(x.topic, list);
+    }
+    return encodeResponse(ElectLeadersApi, v, {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      replicaElectionResults: [...byTopic].map(([topic, partitionResult]) => ({ topic, partitionResult })),
+    });
+  }
+
+  /** AlterPartition (leader -> controller ISR change). Topics by name (v0-1) or id (v2+). */
+  async handleAlterPartition(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
+    const v = ctx.header.apiVersion;
+    const req = AlterPartitionApi.decodeRequest(r, v);
+    const nameOf = (t: { topicName: string; topicId: Buffer }) => {
+      if (v < 2) return t.topicName;
+      for (const name of this.deps.metadataCache.allTopics()) if (this.deps.metadataCache.topicId(name)?.equals(t.topicId)) return name;
+      return '';
+    };
+    const items: AlterPartitionItem[] = req.topics.flatMap((t) => t.partitions.map((p) => ({
+      topic: nameOf(t), partition: p.partitionIndex, leaderEpoch: p.leaderEpoch,
+      newIsr: alterPartitionNewIsr(p, v), leaderRecoveryState: p.leaderRecoveryState, partitionEpoch: p.partitionEpoch,
+    })));
+    const res = this.deps.controller.isActive()
+      ? await this.deps.controller.alterPartition(req.brokerId, req.brokerEpoch, items)
+      : { errorCode: ErrorCode.NOT_CONTROLLER, results: [] };
+    const topics = req.topics.map((t) => ({
+      topicName: v < 2 ? t.topicName : '',
+      topicId: t.topicId,
+      partitions: t.partitions.flatMap((p) => {
+        const x = res.results.find((y) => y.topic === nameOf(t) && y.partition === p.partitionIndex);
+        return x ? [{ partitionIndex: x.partition, errorCode: x.errorCode, leaderId: x.leaderId, leaderEpoch: x.leaderEpoch, isr: x.isr, leaderRecoveryState: x.leaderRecoveryState, partitionEpoch: x.partitionEpoch }] : [];
+      }),
+    }));
+    return encodeResponse(AlterPartitionApi, v, { throttleTimeMs: 0, errorCode: res.errorCode, topics: res.errorCode === ErrorCode.NONE ? topics : [] });
+  }
+
+  async handleControlledShutdown(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
+    const v = ctx.header.apiVersion;
+    const req: ControlledShutdownRequest = ControlledShutdownApi.decodeRequest(r, v);
+    // Kafka throws ControllerMovedException here, which Errors maps to STALE_CONTROLLER_EPOCH (zk-mode.md §5.4).
+    if (!this.deps.controller.isActive()) {
+      return encodeResponse(ControlledShutdownApi, v, { errorCode: ErrorCode.STALE_CONTROLLER_EPOCH, remainingPartitions: [] });
+    }
+    const res = await this.deps.controller.controlledShutdown(req.brokerId, v >= 2 ? req.brokerEpoch : -1);
+    this.log.info(`Controlled shutdown of broker ${req.brokerId}: ${res.remaining.length} partitions remaining`);
+    return encodeResponse(ControlledShutdownApi, v, {
+      errorCode: res.errorCode,
+      remainingPartitions: res.remaining.map((p) => ({ topicName: p.topic, partitionIndex: p.partition })),
+    });
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * KafkaApis handlers of the replication part: OffsetForLeaderEpoch (a follower asks the leader where an
+ * epoch ended, KIP-101/KIP-279) and InitProducerId for idempotent producers (ids from ProducerIdManager).
+ */
+import { getLogger, Logger } from '../../common/logger';
+import type { RequestContext, ResponseBody } from '../../network/RequestContext';
+import { InitProducerIdApi, OffsetForLeaderEpochApi } from '../../protocol/apis';
+import { ErrorCode, KafkaError } from '../../protocol/errors';
+import { Reader } from '../../protocol/Reader';
+import { encodeResponse } from './ApiDeps';
+import type { ProducerIdManager } from '../ProducerIdManager';
+import type { ReplicaManager } from '../ReplicaManager';
+
+export class ReplicationApis {
+  private readonly log: Logger;
+
+  constructor(
+    brokerId: number,
+    private readonly replicaManager: ReplicaManager,
+    private readonly producerIdManager: ProducerIdManager | null,
+  ) {
+    this.log = getLogger('kafka.server.KafkaApis', `[KafkaApi-${brokerId}] `);
+  }
+
+  handleOffsetForLeaderEpoch(ctx: RequestContext, r: Reader): ResponseBody {
+    const v = ctx.header.apiVersion;
+    const req = OffsetForLeaderEpochApi.decodeRequest(r, v);
+    return encodeResponse(OffsetForLeaderEpochApi, v, {
+      throttleTimeMs: 0,
+      topics: req.topics.map((t) => ({
+        topic: t.topic,
+        partitions: t.partitions.map((p) => ({
+          partition: p.partition,
+          ...this.replicaManager.lastOffsetForLeaderEpoch(t.topic, p.partition, p.currentLeaderEpoch, p.leaderEpoch, req.replicaId),
+        })),
+      })),
+    });
+  }
+
+  /**
+   * InitProducerId without a transactional id (TransactionCoordinator.handleInitProducerId): always a fresh
+   * producer id with epoch 0, also when v3+ names a previous id. Transactions are not supported here.
+   */
+  async handleInitProducerId(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
+    const v = ctx.header.apiVersion;
+    const req = InitProducerIdApi.decodeRequest(r, v);
+    const answer = (errorCode: number, producerId = -1, producerEpoch = -1): ResponseBody =>
+      encodeResponse(InitProducerIdApi, v, { throttleTimeMs: 0, errorCode, producerId, producerEpoch });
+    if (req.transactionalId !== null) return answer(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    if (!this.producerIdManager) return answer(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    try {
+      const id = await this.producerIdManager.generateProducerId();
+      return answer(ErrorCode.NONE, id, 0);
+    } catch (e) {
+      this.log.error('Failed to allocate a producer id', e);
+      return answer(e instanceof KafkaError ? e.code : ErrorCode.UNKNOWN_SERVER_ERROR);
+    }
+  }
+}
