@@ -1,19 +1,8 @@
 import { Log } from '../log/Log';
 import { UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET } from '../log/LeaderEpochFileCache';
 import { ErrorCode } from '../protocol/errors';
+import type { LeaderAndIsrPartitionState } from '../protocol/apis/04-leader-and-isr';
 
-/** Partition state as the controller sent it in LeaderAndIsr. */
-export interface PartitionLeaderState {
-  controllerEpoch: number;
-  leader: number;
-  leaderEpoch: number;
-  isr: number[];
-  partitionEpoch: number;
-  replicas: number[];
-  addingReplicas: number[];
-  removingReplicas: number[];
-  isNew: boolean;
-}
 
 export function tpKey(topic: string, partition: number): string {
   return `${topic}-${partition}`;
@@ -88,7 +77,7 @@ export class Partition {
   }
 
   /** Adopts the controller's view (makeLeader / makeFollower). */
-  applyLeaderState(st: PartitionLeaderState, now: number): void {
+  applyLeaderState(st: LeaderAndIsrPartitionState, now: number): void {
     const wasLeader = this.isLeader();
     this.controllerEpoch = st.controllerEpoch;
     this.leaderReplicaId = st.leader;

@@ -140,7 +140,7 @@ export class ControllerBrokerRequestBatch {
           leader: deleting ? LEADER_DURING_DELETE : l.leaderAndIsr.leader,
           leaderEpoch: l.leaderAndIsr.leaderEpoch,
           isr: l.leaderAndIsr.isr,
-          zkVersion: l.leaderAndIsr.partitionEpoch,
+          partitionEpoch: l.leaderAndIsr.partitionEpoch,
           replicas,
           offlineReplicas: replicas.filter((r) => !ctx.isLiveBroker(r)),
         });

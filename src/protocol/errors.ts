@@ -9,7 +9,7 @@ export interface KafkaErrorInfo {
   readonly message: string;
 }
 
-const table: Array<[string, number, boolean, string]> = [
+const table = [
   ['UNKNOWN_SERVER_ERROR', -1, false, 'The server experienced an unexpected error when processing the request.'],
   ['NONE', 0, false, ''],
   ['OFFSET_OUT_OF_RANGE', 1, false, 'The requested offset is not within the range of offsets maintained by the server.'],
@@ -120,7 +120,10 @@ const table: Array<[string, number, boolean, string]> = [
   ['FETCH_SESSION_TOPIC_ID_ERROR', 106, true, 'The fetch session encountered inconsistent topic ID usage'],
   ['INELIGIBLE_REPLICA', 107, false, 'The new ISR contains at least one ineligible replica.'],
   ['NEW_LEADER_ELECTED', 108, false, 'The AlterPartition request successfully updated the partition state but the leader has changed.'],
-];
+] as const satisfies ReadonlyArray<readonly [string, number, boolean, string]>;
+
+/** Every error name of the table above. */
+type ErrorName = (typeof table)[number][0];
 
 export const ERRORS_BY_CODE = new Map<number, KafkaErrorInfo>();
 const byName: Record<string, KafkaErrorInfo> = {};
@@ -133,27 +136,7 @@ for (const [name, code, retriable, message] of table) {
 /** Error codes by Kafka name: `ErrorCode.NOT_LEADER_OR_FOLLOWER === 6`. */
 export const ErrorCode = Object.freeze(
   Object.fromEntries(table.map(([name, code]) => [name, code])) as Record<string, number>,
-) as Readonly<{
-  [K in
-    | 'UNKNOWN_SERVER_ERROR' | 'NONE' | 'OFFSET_OUT_OF_RANGE' | 'CORRUPT_MESSAGE' | 'UNKNOWN_TOPIC_OR_PARTITION'
-    | 'INVALID_FETCH_SIZE' | 'LEADER_NOT_AVAILABLE' | 'NOT_LEADER_OR_FOLLOWER' | 'REQUEST_TIMED_OUT'
-    | 'BROKER_NOT_AVAILABLE' | 'REPLICA_NOT_AVAILABLE' | 'MESSAGE_TOO_LARGE' | 'STALE_CONTROLLER_EPOCH'
-    | 'OFFSET_METADATA_TOO_LARGE' | 'NETWORK_EXCEPTION' | 'COORDINATOR_LOAD_IN_PROGRESS' | 'COORDINATOR_NOT_AVAILABLE'
-    | 'NOT_COORDINATOR' | 'INVALID_TOPIC_EXCEPTION' | 'RECORD_LIST_TOO_LARGE' | 'NOT_ENOUGH_REPLICAS'
-    | 'NOT_ENOUGH_REPLICAS_AFTER_APPEND' | 'INVALID_REQUIRED_ACKS' | 'ILLEGAL_GENERATION'
-    | 'INCONSISTENT_GROUP_PROTOCOL' | 'INVALID_GROUP_ID' | 'UNKNOWN_MEMBER_ID' | 'INVALID_SESSION_TIMEOUT'
-    | 'REBALANCE_IN_PROGRESS' | 'INVALID_COMMIT_OFFSET_SIZE' | 'INVALID_TIMESTAMP' | 'UNSUPPORTED_VERSION'
-    | 'TOPIC_ALREADY_EXISTS' | 'INVALID_PARTITIONS' | 'INVALID_REPLICATION_FACTOR' | 'INVALID_REPLICA_ASSIGNMENT'
-    | 'INVALID_CONFIG' | 'NOT_CONTROLLER' | 'INVALID_REQUEST' | 'UNSUPPORTED_FOR_MESSAGE_FORMAT' | 'POLICY_VIOLATION'
-    | 'OUT_OF_ORDER_SEQUENCE_NUMBER' | 'DUPLICATE_SEQUENCE_NUMBER' | 'INVALID_PRODUCER_EPOCH'
-    | 'KAFKA_STORAGE_ERROR' | 'UNKNOWN_PRODUCER_ID' | 'REASSIGNMENT_IN_PROGRESS' | 'NON_EMPTY_GROUP'
-    | 'GROUP_ID_NOT_FOUND' | 'TOPIC_DELETION_DISABLED' | 'FENCED_LEADER_EPOCH' | 'UNKNOWN_LEADER_EPOCH'
-    | 'UNSUPPORTED_COMPRESSION_TYPE' | 'STALE_BROKER_EPOCH' | 'OFFSET_NOT_AVAILABLE' | 'MEMBER_ID_REQUIRED'
-    | 'PREFERRED_LEADER_NOT_AVAILABLE' | 'FENCED_INSTANCE_ID' | 'ELIGIBLE_LEADERS_NOT_AVAILABLE'
-    | 'ELECTION_NOT_NEEDED' | 'NO_REASSIGNMENT_IN_PROGRESS' | 'INVALID_RECORD' | 'UNKNOWN_TOPIC_ID'
-    | 'INVALID_UPDATE_VERSION' | 'INELIGIBLE_REPLICA' | 'NEW_LEADER_ELECTED' | 'INCONSISTENT_TOPIC_ID'
-    | 'CLUSTER_AUTHORIZATION_FAILED' | 'PRODUCER_FENCED' | 'OPERATION_NOT_ATTEMPTED']: number;
-}>;
+) as Readonly<Record<ErrorName, number>>;
 
 export function errorInfo(code: number): KafkaErrorInfo {
   return ERRORS_BY_CODE.get(code) ?? { code, name: `UNKNOWN_ERROR_${code}`, retriable: false, message: '' };

@@ -1,3 +1,5 @@
+import type { UpdateMetadataPartitionState } from '../protocol/apis/06-update-metadata';
+
 /**
  * The broker's view of the cluster, filled by the controller's UpdateMetadata requests
  * (kafka.server.metadata.ZkMetadataCache). Metadata, CreateTopics and the replica manager read it.
@@ -15,17 +17,8 @@ export interface CachedBroker {
   rack: string | null;
 }
 
-export interface CachedPartitionState {
-  topicName: string;
-  partitionIndex: number;
-  controllerEpoch: number;
-  leader: number;
-  leaderEpoch: number;
-  isr: number[];
-  zkVersion: number;
-  replicas: number[];
-  offlineReplicas: number[];
-}
+/** As UpdateMetadata carried it. */
+export type CachedPartitionState = UpdateMetadataPartitionState;
 
 /** Leader value the controller sends for partitions of a topic being deleted. */
 export const LEADER_DURING_DELETE = -2;

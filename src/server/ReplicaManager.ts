@@ -15,7 +15,8 @@ import { HW_CHECKPOINT_FILE, readOffsetCheckpoint, writeOffsetCheckpoint } from 
 import { KafkaConfig } from './config/KafkaConfig';
 import { MetadataCache } from './MetadataCache';
 import { ProducerStateManager } from '../log/ProducerStateManager';
-import { lastOffsetForLeaderEpoch, Partition, PartitionLeaderState, tpKey } from '../cluster/Partition';
+import { lastOffsetForLeaderEpoch, Partition, tpKey } from '../cluster/Partition';
+import type { LeaderAndIsrPartitionState } from '../protocol/apis/04-leader-and-isr';
 import { LeaderEndpoint, ReplicaFetcherManager } from './ReplicaFetcherManager';
 import { FetchParams, FetchPartitionRequest, FetchPartitionResult, hasFetchableData, readFromLocalLog } from './LocalLogReader';
 
@@ -357,7 +358,7 @@ export class ReplicaManager {
   becomeLeaderOrFollower(
     controllerId: number,
     controllerEpoch: number,
-    states: Array<{ topic: string; partition: number; topicId: Buffer | null; state: PartitionLeaderState }>,
+    states: Array<{ topic: string; partition: number; topicId: Buffer | null; state: LeaderAndIsrPartitionState }>,
     liveLeaders: LeaderEndpoint[],
   ): { errorCode: number; partitionErrors: Array<{ topic: string; partition: number; errorCode: number }> } {
     if (controllerEpoch < this.controllerEpoch) {

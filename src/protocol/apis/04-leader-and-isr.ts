@@ -28,20 +28,11 @@ import { Writer } from '../Writer';
 import { readArr, readInt32, readStr, readUuid, writeArr, writeInt32, writeStr } from './versioned';
 import { ApiKey } from '../apiKeys';
 import { ApiCodec } from './types';
+import type { PartitionState } from './PartitionState';
 
 const FIRST_FLEXIBLE = 4;
 
-export interface LeaderAndIsrPartitionState {
-  /** Only on the wire in v0-1 (ungrouped states); "" otherwise. */
-  topicName: string;
-  partitionIndex: number;
-  controllerEpoch: number;
-  leader: number;
-  leaderEpoch: number;
-  isr: number[];
-  /** The partition znode's dataVersion (named ZkVersion before Kafka 3.2). */
-  partitionEpoch: number;
-  replicas: number[];
+export interface LeaderAndIsrPartitionState extends PartitionState {
   addingReplicas: number[];
   removingReplicas: number[];
   isNew: boolean;

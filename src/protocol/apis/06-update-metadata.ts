@@ -31,22 +31,13 @@ import { Writer } from '../Writer';
 import { readArr, readInt32, readStr, readUuid, writeArr, writeInt32, writeStr } from './versioned';
 import { ApiKey } from '../apiKeys';
 import { ApiCodec } from './types';
+import type { PartitionState } from './PartitionState';
 
 const FIRST_FLEXIBLE = 6;
 /** Tag of the v8+ top-level tagged field `Type`. */
 const TYPE_TAG = 0;
 
-export interface UpdateMetadataPartitionState {
-  /** Only on the wire in v0-4 (ungrouped states); "" otherwise. */
-  topicName: string;
-  partitionIndex: number;
-  controllerEpoch: number;
-  /** -2 (LeaderDuringDelete) while the topic is being deleted. */
-  leader: number;
-  leaderEpoch: number;
-  isr: number[];
-  zkVersion: number;
-  replicas: number[];
+export interface UpdateMetadataPartitionState extends PartitionState {
   offlineReplicas: number[];
 }
 
@@ -105,11 +96,11 @@ function readPartitionState(r: Reader, v: number): UpdateMetadataPartitionState 
   const leader = r.int32();
   const leaderEpoch = r.int32();
   const isr = readArr(r, flex, readInt32);
-  const zkVersion = r.int32();
+  const partitionEpoch = r.int32(); // ZkVersion
   const replicas = readArr(r, flex, readInt32);
   const offlineReplicas = v >= 4 ? readArr(r, flex, readInt32) : [];
   if (flex) r.taggedFields();
-  return { topicName, partitionIndex, controllerEpoch, leader, leaderEpoch, isr, zkVersion, replicas, offlineReplicas };
+  return { topicName, partitionIndex, controllerEpoch, leader, leaderEpoch, isr, partitionEpoch, replicas, offlineReplicas };
 }
 
 function writePartitionState(w: Writer, v: number, p: UpdateMetadataPartitionState): void {
@@ -117,7 +108,7 @@ function writePartitionState(w: Writer, v: number, p: UpdateMetadataPartitionSta
   if (v <= 4) w.string(p.topicName);
   w.int32(p.partitionIndex).int32(p.controllerEpoch).int32(p.leader).int32(p.leaderEpoch);
   writeArr(w, flex, p.isr, writeInt32);
-  w.int32(p.zkVersion);
+  w.int32(p.partitionEpoch);
   writeArr(w, flex, p.replicas, writeInt32);
   if (v >= 4) writeArr(w, flex, p.offlineReplicas, writeInt32);
   if (flex) w.emptyTaggedFields();

@@ -51,11 +51,7 @@ export class ControllerApis {
         topic: v >= 2 ? t.topicName : p.topicName,
         partition: p.partitionIndex,
         topicId: t.topicId.equals(Buffer.alloc(16)) ? null : t.topicId,
-        state: {
-          controllerEpoch: p.controllerEpoch, leader: p.leader, leaderEpoch: p.leaderEpoch, isr: p.isr,
-          partitionEpoch: p.partitionEpoch, replicas: p.replicas, addingReplicas: p.addingReplicas,
-          removingReplicas: p.removingReplicas, isNew: p.isNew,
-        },
+        state: v >= 2 ? { ...p, topicName: t.topicName } : p,
       })),
     );
     await this.deps.loadTopicConfigs([...new Set(states.map((s) => s.topic))]);

@@ -83,7 +83,7 @@ export function defineStaleControllerTests(env: () => { cluster: TestCluster; zk
         topicName: TOPIC, topicId: t.topicId,
         partitionStates: [{
           topicName: '', partitionIndex: 0, controllerEpoch: controllerEpochValue, leader: -1, leaderEpoch: t.leaderEpoch + 10,
-          isr: [t.leader], zkVersion: t.partitionEpoch + 10, replicas: t.replicas, offlineReplicas: t.replicas,
+          isr: [t.leader], partitionEpoch: t.partitionEpoch + 10, replicas: t.replicas, offlineReplicas: t.replicas,
         }],
       }],
       liveBrokers: [],

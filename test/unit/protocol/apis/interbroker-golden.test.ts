@@ -153,7 +153,7 @@ describe('inter-broker golden bytes', () => {
         topicId: Buffer.from(UUID),
         partitionStates: [
           {
-            topicName: '', partitionIndex: 0, controllerEpoch: 5, leader: 1, leaderEpoch: 2, isr: [1], zkVersion: 3,
+            topicName: '', partitionIndex: 0, controllerEpoch: 5, leader: 1, leaderEpoch: 2, isr: [1], partitionEpoch: 3,
             replicas: [1, 2], offlineReplicas: [2],
           },
         ],

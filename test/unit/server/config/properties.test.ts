@@ -55,7 +55,7 @@ describe('properties (java.util.Properties.load)', () => {
     expect({ ...applyOverrides({ a: '1' }, { a: '9' }) }).to.deep.equal({ a: '9' });
   });
   it('parses the repo\'s config/server.properties', () => {
-    const p = loadProperties(path.join(__dirname, '../../../../config/server.properties'));
+    const p = loadProperties(path.join(__dirname, '../../../../../config/server.properties'));
     expect(p['broker.id']).to.equal('0');
     expect(p['log.dirs']).to.equal('/tmp/kafka-logs');
     expect(p['zookeeper.connect']).to.equal('localhost:2181');
