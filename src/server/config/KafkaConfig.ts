@@ -5,7 +5,8 @@
  * checks. Every error is a ConfigException that names the key.
  */
 import { LogConfig } from '../../log/LogConfig';
-import { ConfigException, ConfigKey, ConfigType, ConfigValue, RawValue, parseType } from './ConfigDef';
+import { AbstractConfig, Props } from './AbstractConfig';
+import { ConfigException, ConfigKey } from './ConfigDef';
 import { EndPoint, listenerListToEndPoints, parseSecurityProtocolMap } from '../../cluster/EndPoint';
 import { KAFKA_CONFIG_DEFS } from './KafkaConfigDefs';
 
@@ -32,16 +33,9 @@ export interface BrokerLogDefaults extends LogConfig {
   messageDownConversionEnable: boolean;
 }
 
-type Props = Readonly<Record<string, RawValue>>;
-
 const CSV = /\s*,\s*/;
 
-export class KafkaConfig {
-  /** The properties as supplied (after overrides), including unknown keys. */
-  readonly originals: Readonly<Record<string, RawValue>>;
-  private readonly values = new Map<string, ConfigValue>();
-  private readonly texts = new Map<string, string>();
-
+export class KafkaConfig extends AbstractConfig {
   // ZooKeeper
   readonly zkConnect: string;
   readonly zkSessionTimeoutMs: number;
@@ -163,8 +157,7 @@ export class KafkaConfig {
   }
 
   constructor(props: Props) {
-    this.originals = Object.freeze({ ...props });
-    for (const key of KAFKA_CONFIG_DEFS.values()) this.parseKey(key, props);
+    super(KAFKA_CONFIG_DEFS, props);
 
     this.zkConnect = this.getString('zookeeper.connect') as string;
     this.zkSessionTimeoutMs = this.getInt('zookeeper.session.timeout.ms');
@@ -276,42 +269,6 @@ export class KafkaConfig {
     this.validateValues();
   }
 
-  // ---- typed getters (AbstractConfig.getX); they throw for unknown keys or a type mismatch ----
-  getInt(name: string): number { return this.typed(name, ['INT']) as number; }
-  getShort(name: string): number { return this.typed(name, ['SHORT']) as number; }
-  getLong(name: string): number { return this.typed(name, ['LONG']) as number; }
-  getDouble(name: string): number { return this.typed(name, ['DOUBLE']) as number; }
-  getBoolean(name: string): boolean { return this.typed(name, ['BOOLEAN']) as boolean; }
-  getString(name: string): string | null { return this.typed(name, ['STRING', 'PASSWORD', 'CLASS']) as string | null; }
-  getList(name: string): string[] { return (this.typed(name, ['LIST']) as string[] | null) ?? []; }
-
-  /** The value as Kafka's ConfigDef.convertToString gives it (DescribeConfigs): lists joined by ",", null if unset. */
-  valueString(name: string): string | null {
-    const key = this.key(name);
-    const v = this.values.get(name) ?? null;
-    if (v === null) return null;
-    if (key.type === 'LIST') return (v as string[]).join(',');
-    if (key.type === 'CLASS' || key.type === 'PASSWORD') return String(v);
-    return this.texts.get(name) ?? String(v);
-  }
-
-  /** Whether the key was supplied (AbstractConfig.originals().containsKey). */
-  isSupplied(name: string): boolean {
-    return Object.prototype.hasOwnProperty.call(this.originals, name);
-  }
-
-  /** Supplied keys that are not broker configs (Kafka logs "was supplied but isn't a known config"). */
-  unknownKeys(): string[] {
-    return Object.keys(this.originals).filter((k) => !KAFKA_CONFIG_DEFS.has(k)).sort();
-  }
-
-  /** AbstractConfig.logAll: "KafkaConfig values: " then sorted `\tkey = value` lines (Java toString forms). */
-  logValues(): string {
-    const lines = ['KafkaConfig values: '];
-    for (const name of KafkaConfig.configNames()) lines.push(`\t${name} = ${this.texts.get(name) ?? 'null'}`);
-    return lines.join('\n') + '\n';
-  }
-
   /** The broker-wide LogConfig (KafkaServer.copyKafkaConfigToLog). */
   logConfig(): BrokerLogDefaults {
     return {
@@ -338,37 +295,6 @@ export class KafkaConfig {
       messageTimestampType: this.logMessageTimestampType,
       messageDownConversionEnable: this.logMessageDownConversionEnable,
     };
-  }
-
-  // ---- internals ----
-  private parseKey(key: ConfigKey, props: Props): void {
-    const given = Object.prototype.hasOwnProperty.call(props, key.name) ? props[key.name] as RawValue | undefined : undefined;
-    const raw: RawValue | null = given !== undefined ? given : key.defaultValue;
-    if (raw === null) {
-      this.values.set(key.name, null);
-      this.texts.set(key.name, 'null');
-      return;
-    }
-    const parsed = parseType(key.name, raw, key.type);
-    key.validator?.ensureValid(key.name, parsed.value);
-    this.values.set(key.name, parsed.value);
-    this.texts.set(key.name, parsed.text);
-  }
-
-  private key(name: string): ConfigKey {
-    const key = KAFKA_CONFIG_DEFS.get(name);
-    if (!key) throw new ConfigException(`Unknown configuration '${name}'`, name);
-    return key;
-  }
-
-  private typed(name: string, types: ConfigType[]): ConfigValue {
-    const key = this.key(name);
-    if (!types.includes(key.type)) throw new ConfigException(`${name} is of type ${key.type}, not ${types[0]}`, name);
-    return this.values.get(name) ?? null;
-  }
-
-  private getOptional(name: string): number | null {
-    return (this.values.get(name) as number | null | undefined) ?? null;
   }
 
   /** KafkaConfig.logRetentionTimeMillis: ms, else minutes, else hours; any negative value means -1 (unlimited). */
