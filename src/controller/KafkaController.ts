@@ -11,6 +11,9 @@ import { PartitionStateMachine } from './PartitionStateMachine';
 import { TopicDeletionManager } from './TopicDeletionManager';
 import { ElectionResult, ElectionType, PreferredReplicaElection } from './PreferredReplicaElection';
 import { PartitionReassignment, ReassignmentResult } from './PartitionReassignment';
+import {
+  ChangeHandlerParts, loadTopics, processBrokerChange, processPartitionModifications, processTopicChange, triggerOnlinePartitionStateChange,
+} from './ControllerChangeHandlers';
 import { AlterPartitionItem, AlterPartitionResult, ControllerParts, processAlterPartition, processControlledShutdown } from './ControllerRequests';
 
 export type { AlterPartitionItem, AlterPartitionResult } from './ControllerRequests';
@@ -64,6 +67,14 @@ export class KafkaController {
   /** The pieces the request handlers in ControllerRequests.ts work on (valid while active). */
   private parts(): ControllerParts {
     return { ctx: this.ctx, psm: this.psm!, batch: this.batch!, reassign: this.reassign!, log: this.log };
+  }
+
+  /** The same, with what the ZooKeeper change handlers in ControllerChangeHandlers.ts also need. */
+  private changeParts(): ChangeHandlerParts {
+    return {
+      ...this.parts(), zk: this.zk, channel: this.channel!, tdm: this.tdm!, events: this.events,
+      watchers: { brokerChange: this.brokerChangeWatcher, topicChange: this.topicChangeWatcher, partitionModifications: this.partitionModificationsWatcher },
+    };
   }
 
   isActive(): boolean {
@@ -184,7 +195,7 @@ export class KafkaController {
     }
     this.log.info(`Initialized broker epochs cache: HashMap(${brokers.map((b) => `${b.info.id} -> ${b.epoch}`).join(', ')})`);
     const topics = await this.zk.getAllTopicsInCluster(this.topicChangeWatcher);
-    await this.loadTopics(topics);
+    await loadTopics(this.changeParts(), topics);
     this.log.info(`Currently active brokers in the cluster: Set(${this.ctx.liveBrokerIds().join(', ')})`);
     this.log.info(`Current list of topics in the cluster: HashSet(${[...this.ctx.allTopics].join(', ')})`);
     const all = this.ctx.allPartitions();
@@ -206,7 +217,7 @@ export class KafkaController {
     // Replicas on dead brokers go offline; then partition state machine start-up elects what it can.
     const dead = new Set<number>();
     for (const tp of all) for (const r of this.ctx.replicasFor(tp)) if (!this.ctx.isLiveBroker(r)) dead.add(r);
-    await this.triggerOnlinePartitionStateChange();
+    await triggerOnlinePartitionStateChange(this.changeParts());
     for (const b of dead) await this.psm.removeReplicaFromIsr(b, this.ctx.partitionsOnBroker(b));
     this.batch.sendRequestsToBrokers(this.ctx.epoch);
     // Resume topic deletions that a previous controller left unfinished.
@@ -220,44 +231,20 @@ export class KafkaController {
     this.log.info(`Ready to serve as the new controller with epoch ${this.ctx.epoch}`);
   }
 
-  private async loadTopics(topics: string[]): Promise<TopicPartition[]> {
-    const assignments = await this.zk.getReplicaAssignmentAndTopicIds(topics, this.partitionModificationsWatcher);
-    const added: TopicPartition[] = [];
-    for (const [topic, a] of assignments) {
-      this.ctx.allTopics.add(topic);
-      if (a.topicId) this.ctx.topicIds.set(topic, a.topicId);
-      this.ctx.partitionAssignments.set(topic, a.partitions);
-      if (a.adding.size > 0 || a.removing.size > 0) this.reassign?.resumeFromTopicZNode(topic, a.adding, a.removing);
-      for (const p of a.partitions.keys()) added.push({ topic, partition: p });
-    }
-    return added;
-  }
-
-  /** New partitions get initialised, offline ones an offline election (Kafka's triggerOnlinePartitionStateChange). */
-  private async triggerOnlinePartitionStateChange(): Promise<void> {
-    const psm = this.psm!;
-    const newParts: TopicPartition[] = [];
-    const offline: TopicPartition[] = [];
-    for (const tp of this.ctx.allPartitions()) {
-      if (this.ctx.topicsToBeDeleted.has(tp.topic)) continue;
-      const l = this.ctx.leadership(tp);
-      if (!l) newParts.push(tp);
-      else if (l.leaderAndIsr.leader < 0 || !this.ctx.isLiveBroker(l.leaderAndIsr.leader)) offline.push(tp);
-    }
-    if (newParts.length > 0) await psm.initializeLeaderAndIsr(newParts);
-    if (offline.length > 0) await psm.electLeaders(offline, 'offline');
-  }
-
   // ------------------------------------------------------------------ watches
 
   private brokerChangeWatcher = (): void => {
     if (this.shuttingDown) return;
-    void this.eventManager.put('BrokerChange', () => this.processBrokerChange());
+    void this.eventManager.put('BrokerChange', async () => {
+      if (this.isActive()) await processBrokerChange(this.changeParts());
+    });
   };
 
   private topicChangeWatcher = (): void => {
     if (this.shuttingDown) return;
-    void this.eventManager.put('TopicChange', () => this.processTopicChange());
+    void this.eventManager.put('TopicChange', async () => {
+      if (this.isActive()) await processTopicChange(this.changeParts());
+    });
   };
 
   private scheduleAutoLeaderRebalance(delayMs: number): void {
@@ -337,7 +324,9 @@ export class KafkaController {
   private partitionModificationsWatcher = (event: ZkWatchEvent): void => {
     if (this.shuttingDown) return;
     const topic = event.path.split('/').pop()!;
-    void this.eventManager.put('PartitionModifications', () => this.processPartitionModifications(topic));
+    void this.eventManager.put('PartitionModifications', async () => {
+      if (this.isActive()) await processPartitionModifications(this.changeParts(), topic);
+    });
   };
 
   private onStopReplicaResponse(brokerId: number, res: StopReplicaResponse): void {
@@ -350,84 +339,6 @@ export class KafkaController {
         }
       }
     });
-  }
-
-  /** /brokers/topics/<t> changed: new partitions (CreatePartitions) get leaders like new topics (§6.2). */
-  private async processPartitionModifications(topic: string): Promise<void> {
-    if (!this.isActive() || !this.ctx.allTopics.has(topic)) return;
-    const a = (await this.zk.getReplicaAssignmentAndTopicIds([topic], this.partitionModificationsWatcher)).get(topic);
-    if (!a || a.partitions.size === 0) return; // being deleted
-    const cur = this.ctx.partitionAssignments.get(topic) ?? new Map<number, number[]>();
-    const added = [...a.partitions.keys()].filter((p) => !cur.has(p)).sort((x, y) => x - y);
-    if (added.length === 0) return;
-    if (this.ctx.topicsToBeDeleted.has(topic)) {
-      this.log.error(`Skipping adding partitions ${added.join(',')} for topic ${topic} since it is currently being deleted`);
-      await this.zk.setTopicAssignment(topic, { topicId: a.topicId, partitions: cur, adding: new Map(), removing: new Map() }, this.ctx.epochZkVersion);
-      return;
-    }
-    for (const p of added) cur.set(p, a.partitions.get(p)!);
-    this.ctx.partitionAssignments.set(topic, cur);
-    const tps = added.map((partition) => ({ topic, partition }));
-    this.log.info(`New partitions to be added ${tps.map((tp) => `${tpString(tp)} -> [${this.ctx.replicasFor(tp).join(',')}]`).join(', ')}`);
-    await this.psm!.initializeLeaderAndIsr(tps);
-    this.batch!.sendRequestsToBrokers(this.ctx.epoch);
-  }
-
-  private async processBrokerChange(): Promise<void> {
-    if (!this.isActive()) return;
-    const current = await this.zk.getAllBrokersInCluster(this.brokerChangeWatcher);
-    const curIds = new Map(current.map((b) => [b.info.id, b]));
-    const newBrokers = current.filter((b) => !this.ctx.liveBrokers.has(b.info.id));
-    const bounced = current.filter((b) => this.ctx.liveBrokers.has(b.info.id) && this.ctx.liveBrokers.get(b.info.id)!.epoch !== b.epoch);
-    const dead = [...this.ctx.liveBrokers.keys()].filter((id) => !curIds.has(id));
-    this.log.info(`Newly added brokers: ${newBrokers.map((b) => b.info.id).join(',')}, deleted brokers: ${dead.join(',')}, bounced brokers: ${bounced.map((b) => b.info.id).join(',')}, all live brokers: ${current.map((b) => b.info.id).join(',')}`);
-    for (const id of [...dead, ...bounced.map((b) => b.info.id)]) {
-      this.channel!.removeBroker(id);
-      this.ctx.liveBrokers.delete(id);
-      this.ctx.shuttingDownBrokerIds.delete(id);
-      this.events.emit('broker_removed', { broker_id: id });
-    }
-    if (dead.length > 0 || bounced.length > 0) await this.onBrokerFailure([...dead, ...bounced.map((b) => b.info.id)]);
-    for (const b of [...newBrokers, ...bounced]) {
-      this.ctx.liveBrokers.set(b.info.id, b);
-      this.channel!.addBroker(b.info.id, b.info);
-      this.events.emit('broker_added', { broker_id: b.info.id, broker_epoch: b.epoch });
-    }
-    if (newBrokers.length > 0 || bounced.length > 0) await this.onBrokerStartup([...newBrokers, ...bounced].map((b) => b.info.id));
-    this.batch!.sendRequestsToBrokers(this.ctx.epoch);
-  }
-
-  private async onBrokerStartup(ids: number[]): Promise<void> {
-    this.log.info(`New broker startup callback for ${ids.join(',')}`);
-    // Everyone learns the new live-broker list; the new brokers get every partition.
-    this.batch!.addUpdateMetadataRequestForBrokers(this.ctx.liveBrokerIds(), this.ctx.allPartitions());
-    for (const id of ids) {
-      for (const tp of this.ctx.partitionsOnBroker(id)) {
-        if (this.ctx.leadership(tp)) this.batch!.addLeaderAndIsrRequestForBrokers([id], tp, false);
-      }
-    }
-    await this.triggerOnlinePartitionStateChange();
-    await this.tdm!.resumeDeletions();
-  }
-
-  private async onBrokerFailure(ids: number[]): Promise<void> {
-    this.log.info(`Broker failure callback for ${ids.join(',')}`);
-    await this.triggerOnlinePartitionStateChange();
-    for (const id of ids) await this.psm!.removeReplicaFromIsr(id, this.ctx.partitionsOnBroker(id));
-    this.batch!.addUpdateMetadataRequestForBrokers(this.ctx.liveBrokerIds(), []);
-  }
-
-  private async processTopicChange(): Promise<void> {
-    if (!this.isActive()) return;
-    const topics = await this.zk.getAllTopicsInCluster(this.topicChangeWatcher);
-    const newTopics = topics.filter((t) => !this.ctx.allTopics.has(t));
-    if (newTopics.length === 0) return;
-    this.log.info(`New topics: [Set(${newTopics.join(', ')})], deleted topics: [Set()], new partition replica assignment [...]`);
-    const added = await this.loadTopics(newTopics);
-    for (const t of newTopics) this.events.emit('topic_created', { topic: t, partitions: this.ctx.partitionsOfTopic(t).length, topic_id: this.ctx.topicIds.get(t) ?? null });
-    this.log.info(`New partition creation callback for ${added.map(tpString).join(',')}`);
-    await this.psm!.initializeLeaderAndIsr(added);
-    this.batch!.sendRequestsToBrokers(this.ctx.epoch);
   }
 
   // ------------------------------------------------------------------ AlterPartition
