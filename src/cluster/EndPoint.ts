@@ -2,8 +2,10 @@
  * kafka.cluster.EndPoint and the listener parsing of CoreUtils.listenerListToEndPoints /
  * KafkaConfig.listenerSecurityProtocolMap. Errors are ConfigExceptions naming the key being parsed.
  */
-import { ConfigException } from '../server/config/ConfigDef';
-import { SECURITY_PROTOCOLS } from '../server/config/KafkaConfigDefs';
+import { ConfigException } from '../common/config/ConfigDef';
+
+/** org.apache.kafka.common.security.auth.SecurityProtocol's names. */
+export const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
 
 /** A listener. `host` '' means all interfaces (Kafka's `PLAINTEXT://:9092`, host null). */
 export interface EndPoint {

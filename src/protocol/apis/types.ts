@@ -24,3 +24,10 @@ export interface ApiCodec<Req, Res> {
 export function isFlexible(codec: { firstFlexibleVersion: number }, version: number): boolean {
   return version >= codec.firstFlexibleVersion;
 }
+
+/** A response body as the buffers to write after the response header. */
+export function encodeResponse<Res>(codec: ApiCodec<unknown, Res>, version: number, res: Res): Buffer[] {
+  const w = new Writer(256);
+  codec.encodeResponse(w, version, res);
+  return w.toBuffers();
+}

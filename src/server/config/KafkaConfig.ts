@@ -5,12 +5,12 @@
  * checks. Every error is a ConfigException that names the key.
  */
 import { LogConfig } from '../../log/LogConfig';
-import { AbstractConfig, Props } from './AbstractConfig';
-import { ConfigException, ConfigKey } from './ConfigDef';
+import { AbstractConfig, Props } from '../../common/config/AbstractConfig';
+import { ConfigException, ConfigKey } from '../../common/config/ConfigDef';
 import { EndPoint, listenerListToEndPoints, parseSecurityProtocolMap } from '../../cluster/EndPoint';
 import { KAFKA_CONFIG_DEFS } from './KafkaConfigDefs';
 
-export { ConfigException } from './ConfigDef';
+export { ConfigException } from '../../common/config/ConfigDef';
 export { EndPoint } from '../../cluster/EndPoint';
 
 /** The `LogConfig` values a broker applies to logs without topic overrides, plus the other topic-level defaults. */

@@ -3,13 +3,13 @@
  * documentation (kafka.server.KafkaConfig.configDef, ZooKeeper mode). Defaults are written in property-file form
  * and parsed like user values, so `9223372036854775807` (Long.MaxValue) stays exact in logs and DescribeConfigs.
  */
-import { ConfigException, ConfigKey, ConfigType, Importance, Validator, atLeast, validList, validString } from './ConfigDef';
+import { ConfigException, ConfigKey, ConfigType, Importance, Validator, atLeast, validList, validString } from '../../common/config/ConfigDef';
+import { SECURITY_PROTOCOLS } from '../../cluster/EndPoint';
 
 const LONG_MAX = '9223372036854775807';
 const INT_MAX = '2147483647';
 
 /** EndPoint.DefaultSecurityProtocolMap: one entry per SecurityProtocol, in enum order. */
-export const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
 export const DEFAULT_LISTENER_SECURITY_PROTOCOL_MAP = SECURITY_PROTOCOLS.map((p) => `${p}:${p}`).join(',');
 
 /** BrokerCompressionType names, in enum order (used in the validator message). */

@@ -8,7 +8,8 @@ import { CreateTopicsRequest } from '../../protocol/apis/19-create-topics';
 import { ErrorCode } from '../../protocol/errors';
 import { Reader } from '../../protocol/Reader';
 import * as Topic from '../../admin/Topic';
-import { encodeResponse, KafkaApisDeps } from './ApiDeps';
+import { KafkaApisDeps } from './ApiDeps';
+import { encodeResponse } from '../../protocol/apis/types';
 
 /** Metadata and topic administration requests of KafkaApis. */
 export class AdminApis {

@@ -1,11 +1,9 @@
 /**
  * What every request handler shares: the broker's parts they work through (KafkaApisDeps, the same set that
- * kafka.server.KafkaApis is constructed with) and the response encoder. Handlers import this, never KafkaApis.
+ * kafka.server.KafkaApis is constructed with). Handlers import this, never KafkaApis.
  */
 import type { AlterPartitionItem, AlterPartitionResult } from '../../controller/KafkaController';
 import type { GroupCoordinator } from '../../coordinator/group/GroupCoordinator';
-import type { ApiCodec } from '../../protocol/apis/types';
-import { Writer } from '../../protocol/Writer';
 import type { KafkaConfig } from '../config/KafkaConfig';
 import type { MetadataCache } from '../MetadataCache';
 import type { ProducerIdManager } from '../ProducerIdManager';
@@ -48,10 +46,4 @@ export interface KafkaApisDeps {
   groupCoordinator?: GroupCoordinator;
   /** DescribeConfigs, AlterConfigs, IncrementalAlterConfigs; absent, those APIs are not offered. */
   configApis?: ConfigApis;
-}
-
-export function encodeResponse<Res>(codec: ApiCodec<unknown, Res>, version: number, res: Res): Buffer[] {
-  const w = new Writer(256);
-  codec.encodeResponse(w, version, res);
-  return w.toBuffers();
 }

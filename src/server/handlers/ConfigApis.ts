@@ -21,7 +21,7 @@ import {
 } from '../../log/TopicConfig';
 import { KafkaZkClient } from '../../zk/KafkaZkClient';
 import { ConfigType } from '../../zk/ZkData';
-import { encodeResponse } from './ApiDeps';
+import { encodeResponse } from '../../protocol/apis/types';
 import { KafkaConfig } from '../config/KafkaConfig';
 import { MetadataCache } from '../MetadataCache';
 

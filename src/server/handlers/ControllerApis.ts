@@ -17,7 +17,8 @@ import { ErrorCode } from '../../protocol/errors';
 import { Reader } from '../../protocol/Reader';
 import type { AlterPartitionItem } from '../../controller/KafkaController';
 import type { CachedBroker, CachedPartitionState } from '../MetadataCache';
-import { encodeResponse, KafkaApisDeps } from './ApiDeps';
+import { KafkaApisDeps } from './ApiDeps';
+import { encodeResponse } from '../../protocol/apis/types';
 
 export class ControllerApis {
   private readonly log: Logger;

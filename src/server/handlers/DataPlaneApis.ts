@@ -5,7 +5,7 @@ import { ListOffsetsPartitionResponse } from '../../protocol/apis/02-list-offset
 import { ProduceRequest } from '../../protocol/apis/00-produce';
 import { ErrorCode } from '../../protocol/errors';
 import { Reader } from '../../protocol/Reader';
-import { encodeResponse } from './ApiDeps';
+import { encodeResponse } from '../../protocol/apis/types';
 import { FetchPartitionRequest, FetchPartitionResult, ProducePartitionResult, ReplicaManager } from '../ReplicaManager';
 
 const LATEST_TIMESTAMP = -1;

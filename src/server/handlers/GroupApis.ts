@@ -16,7 +16,8 @@ import { AUTHORIZED_OPERATIONS_OMITTED } from '../../protocol/apis/15-describe-g
 import { COORDINATOR_TYPE_GROUP } from '../../protocol/apis/10-find-coordinator';
 import { ErrorCode, errorInfo } from '../../protocol/errors';
 import { Reader } from '../../protocol/Reader';
-import { encodeResponse, KafkaApisDeps } from './ApiDeps';
+import { KafkaApisDeps } from './ApiDeps';
+import { encodeResponse } from '../../protocol/apis/types';
 import { KafkaConfig } from '../config/KafkaConfig';
 import { MetadataCache } from '../MetadataCache';
 import { ReplicaManager } from '../ReplicaManager';

@@ -7,7 +7,7 @@ import type { RequestContext, ResponseBody } from '../../network/RequestContext'
 import { InitProducerIdApi, OffsetForLeaderEpochApi } from '../../protocol/apis';
 import { ErrorCode, KafkaError } from '../../protocol/errors';
 import { Reader } from '../../protocol/Reader';
-import { encodeResponse } from './ApiDeps';
+import { encodeResponse } from '../../protocol/apis/types';
 import type { ProducerIdManager } from '../ProducerIdManager';
 import type { ReplicaManager } from '../ReplicaManager';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ConfigException, KafkaConfig } from '../../../../src/server/config/KafkaConfig';
-import { javaDoubleToString } from '../../../../src/server/config/ConfigDef';
+import { javaDoubleToString } from '../../../../src/common/config/ConfigDef';
 
 const base = { 'zookeeper.connect': 'localhost:2181' };
 const make = (props: Record<string, string> = {}) => KafkaConfig.fromProps({ ...base, ...props });
