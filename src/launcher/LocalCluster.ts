@@ -15,6 +15,8 @@ import * as net from 'net';
 import * as path from 'path';
 import * as zookeeper from 'node-zookeeper-client';
 import {
+  closeProbeClient,
+  createProbeClient,
   ensureZooKeeperInstalled,
   prepareZooKeeperDataDir,
   spawnZooKeeper,
@@ -235,7 +237,7 @@ export class LocalCluster {
    */
   private async waitForStaleRegistrations(timeoutMs: number): Promise<void> {
     const ids = new Set(this.layout.brokers.map((b) => b.id));
-    const client = zookeeper.createClient(this.zookeeperConnect, { sessionTimeout: 10_000, retries: 1 });
+    const client = createProbeClient(this.zookeeperConnect, { retries: 1 });
     client.connect();
     const deadline = Date.now() + timeoutMs;
     let said = false;
@@ -253,7 +255,7 @@ export class LocalCluster {
         await sleep(500);
       }
     } finally {
-      client.close();
+      closeProbeClient(client);
     }
   }
 
@@ -261,7 +263,7 @@ export class LocalCluster {
   private async waitForBrokers(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const want = this.layout.brokers.map((b) => b.id).sort((a, b) => a - b);
-    const client = zookeeper.createClient(this.zookeeperConnect, { sessionTimeout: 10_000, retries: 1 });
+    const client = createProbeClient(this.zookeeperConnect, { retries: 1 });
     client.connect();
     let listening: number[] = [];
     let registered: number[] = [];
@@ -280,7 +282,7 @@ export class LocalCluster {
         await sleep(300);
       }
     } finally {
-      client.close();
+      closeProbeClient(client);
     }
   }
 

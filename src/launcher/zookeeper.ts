@@ -7,6 +7,7 @@ import { ChildProcess, SpawnOptions, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zookeeper from 'node-zookeeper-client';
+import { dropClient, guardConnection } from '../zk/ClientCnxn';
 
 export const ZOOKEEPER_JAR = '/usr/share/java/zookeeper.jar';
 const CONF_DIR = '/etc/zookeeper/conf';
@@ -136,13 +137,29 @@ export async function waitForZooKeeper(hostPort: string, timeoutMs: number): Pro
   }
 }
 
+/**
+ * A driver client for the launcher's and the tests' short-lived probes, guarded (ClientCnxn.ts) so that
+ * what a forming ensemble sends can close its socket but never throw out of the driver.
+ */
+export function createProbeClient(connectString: string, opts: Partial<zookeeper.Option> = {}): zookeeper.Client {
+  const client = zookeeper.createClient(connectString, { sessionTimeout: 10000, spinDelay: 100, retries: 0, ...opts });
+  guardConnection(client, () => undefined);
+  return client;
+}
+
+/** Closes a probe: closeSession when connected, else just drop the socket (never queue a close mid-handshake). */
+export function closeProbeClient(client: zookeeper.Client): void {
+  const s = client.getState();
+  if (s === zookeeper.State.SYNC_CONNECTED || s === zookeeper.State.CONNECTED_READ_ONLY) client.close();
+  else dropClient(client);
+}
+
 function tryZooKeeperSession(hostPort: string, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const client = zookeeper.createClient(hostPort, { sessionTimeout: 10000, spinDelay: 100, retries: 0 });
+    const client = createProbeClient(hostPort);
     const timer = setTimeout(() => {
       client.removeAllListeners('connected');
-      client.close();
-      (client as unknown as { connectionManager?: { socket?: { destroy(): void } } }).connectionManager?.socket?.destroy();
+      dropClient(client);
       resolve(false);
     }, timeoutMs);
     client.once('connected', () => {

@@ -10,6 +10,7 @@ import * as zookeeper from 'node-zookeeper-client';
 import { getLogger, Logger } from '../common/logger';
 import { ZkError, ZkErrorCode, ZkOpResult, ZooKeeperClientTimeoutError, zkCodeName } from './errors';
 import { ZkStat, sessionIdHex, toZkStat } from './ZkStat';
+import { dropClient, guardConnection, rawSocket } from './ClientCnxn';
 
 export { ZkStat, sessionIdHex, toZkStat };
 
@@ -67,10 +68,6 @@ interface RawMultiResult {
   stat?: zookeeper.Stat;
   err?: number;
 }
-interface RawClient {
-  connectionManager?: { socket?: { destroy(): void } };
-}
-
 function toError(e: unknown, path?: string): Error {
   if (e instanceof zookeeper.Exception) return new ZkError(zkCodeName(e.getCode()), path);
   return e instanceof Error ? e : new Error(String(e));
@@ -97,6 +94,8 @@ export class ZooKeeperClient {
   private readonly log: Logger;
   private readonly closeWaiters = new Set<() => void>();
   private handlerSeq = 0;
+  /** Connection errors already logged at WARN (each is logged once, repeats at DEBUG). */
+  private readonly loggedErrors = new Set<string>();
 
   private constructor(
     readonly connectString: string,
@@ -132,6 +131,12 @@ export class ZooKeeperClient {
     return s === zookeeper.State.SYNC_CONNECTED || s === zookeeper.State.CONNECTED_READ_ONLY;
   }
 
+  /** The Java client's ZooKeeper.States name, as Kafka's messages show it. */
+  private javaState(): string {
+    if (this.closing) return 'CLOSED';
+    return this.isConnected() ? 'CONNECTED' : 'CONNECTING';
+  }
+
   registerStateChangeHandler(h: StateChangeHandler): void {
     this.handlers.set(h.name, h);
   }
@@ -165,7 +170,7 @@ export class ZooKeeperClient {
       const ok = () => done();
       const onClose = () => done(new ZkError('CONNECTIONLOSS'));
       const t = setTimeout(
-        () => done(new ZooKeeperClientTimeoutError(`Timed out waiting for connection while in state: ${client.getState().name}`)),
+        () => done(new ZooKeeperClientTimeoutError(`Timed out waiting for connection while in state: ${this.javaState()}`)),
         Math.min(timeoutMs, 0x7fffffff),
       );
       client.once('connected', ok);
@@ -173,28 +178,58 @@ export class ZooKeeperClient {
     });
   }
 
+  /**
+   * A new session within timeoutMs. The driver keeps cycling through the servers (a node outside a quorum
+   * drops connections) until one accepts; an Expired answer to a session-less connect (garbage read as a
+   * ConnectResponse) is retried on a fresh driver client, as Kafka's ZooKeeperClient re-initializes on Expired.
+   */
   private async newSession(timeoutMs: number): Promise<void> {
-    const client = zookeeper.createClient(this.connectString, {
-      sessionTimeout: this.opts.sessionTimeoutMs,
-      spinDelay: this.opts.spinDelayMs ?? 200,
-      retries: 0,
-    });
-    this.client = client;
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => {
-        client.removeListener('connected', ok);
-        const state = client.getState().name;
-        this.closeRaw(client);
-        reject(new ZooKeeperClientTimeoutError(`Timed out waiting for connection while in state: ${state}`));
-      }, timeoutMs);
-      const ok = () => {
-        clearTimeout(t);
-        resolve();
-      };
-      client.once('connected', ok);
-      client.connect();
-    });
-    client.on('state', (state: zookeeper.State) => this.onState(client, state));
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const client = zookeeper.createClient(this.connectString, {
+        sessionTimeout: this.opts.sessionTimeoutMs,
+        spinDelay: this.opts.spinDelayMs ?? 200,
+        retries: 0,
+      });
+      guardConnection(client, (e, server) => this.onConnectionError(client, e, server));
+      this.client = client;
+      const outcome = await new Promise<'connected' | 'expired' | 'timeout'>((resolve) => {
+        const finish = (o: 'connected' | 'expired' | 'timeout') => {
+          clearTimeout(t);
+          client.removeListener('connected', ok);
+          client.removeListener('expired', expired);
+          resolve(o);
+        };
+        const ok = () => finish('connected');
+        const expired = () => finish('expired');
+        const t = setTimeout(() => finish('timeout'), Math.max(0, deadline - Date.now()));
+        client.once('connected', ok);
+        client.once('expired', expired);
+        client.connect();
+      });
+      if (outcome === 'connected') {
+        client.on('state', (state: zookeeper.State) => this.onState(client, state));
+        return;
+      }
+      // Never connected: there is no session to close, so drop the socket rather than queue closeSession.
+      dropClient(client);
+      if (outcome === 'timeout' || Date.now() >= deadline || this.closing) {
+        throw new ZooKeeperClientTimeoutError('Timed out waiting for connection while in state: CONNECTING');
+      }
+      this.log.info('Session expired before it was established; connecting again.');
+    }
+  }
+
+  /** ClientCnxn's "Closing socket connection. Attempting reconnect": logged once per distinct error. */
+  private onConnectionError(client: zookeeper.Client, e: Error, server: string): void {
+    const msg = `Session 0x${sessionIdHex(client.getSessionId())} for server ${server}, Closing socket connection. Attempting reconnect except it is a SessionExpiredException: ${e.message}`;
+    const key = e.message;
+    if (this.loggedErrors.has(key)) {
+      this.log.debug(msg);
+    } else {
+      this.loggedErrors.add(key);
+      this.log.warn(msg);
+    }
   }
 
   /**
@@ -251,7 +286,7 @@ export class ZooKeeperClient {
     this.reinitializing = new Promise<void>((r) => (release = r));
     try {
       this.previousSessionIds.push(sessionIdHex(expired.getSessionId()));
-      this.closeRaw(expired);
+      dropClient(expired);
       this.log.info(`Initializing a new session to ${this.connectString}.`);
       for (;;) {
         if (this.closing) return;
@@ -277,14 +312,6 @@ export class ZooKeeperClient {
     }
   }
 
-  private closeRaw(client: zookeeper.Client): void {
-    try {
-      client.close();
-    } catch {
-      /* already closed */
-    }
-  }
-
   /** Issues a request on the current session (waiting out a session re-initialization first). */
   private async current(): Promise<zookeeper.Client> {
     if (this.reinitializing) await this.reinitializing;
@@ -296,7 +323,14 @@ export class ZooKeeperClient {
   private wrap(w: ZkWatcher): (e: zookeeper.Event) => void {
     let f = this.wrappers.get(w);
     if (!f) {
-      f = (e: zookeeper.Event) => w({ type: EVENT_NAMES[e.getType()] ?? 'NodeDataChanged', path: e.getPath() });
+      // Runs inside the driver's socket handler: a watcher's error must not look like a connection error.
+      f = (e: zookeeper.Event) => {
+        try {
+          w({ type: EVENT_NAMES[e.getType()] ?? 'NodeDataChanged', path: e.getPath() });
+        } catch (err) {
+          this.log.error(`Error in watcher for ${e.getPath()}`, err);
+        }
+      };
       this.wrappers.set(w, f);
     }
     return f;
@@ -421,21 +455,24 @@ export class ZooKeeperClient {
     if (!client) return;
     if (!this.isConnected()) {
       // No live connection to send closeSession on: drop the socket (the server expires the session).
-      this.closeRaw(client);
-      (client as unknown as RawClient).connectionManager?.socket?.destroy();
+      dropClient(client);
       this.failInflight('CONNECTIONLOSS');
       return;
     }
     await new Promise<void>((resolve) => {
       const t = setTimeout(() => {
-        (client as unknown as RawClient).connectionManager?.socket?.destroy();
+        rawSocket(client)?.destroy();
         resolve();
       }, CLOSE_TIMEOUT_MS);
       client.once('disconnected', () => {
         clearTimeout(t);
         resolve();
       });
-      this.closeRaw(client);
+      try {
+        client.close();
+      } catch {
+        /* already closed */
+      }
     });
     this.failInflight('CONNECTIONLOSS');
     this.log.info('Closed.');

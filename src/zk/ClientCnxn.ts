@@ -1,0 +1,91 @@
+/**
+ * Makes node-zookeeper-client's connection (its ConnectionManager) fail the way ZooKeeper's own
+ * ClientCnxn.SendThread does: whatever goes wrong while reading a server's bytes closes that one socket
+ * ("Closing socket connection. Attempting reconnect") and the driver's reconnect logic takes over.
+ *
+ * The driver parses server bytes inside its socket 'data' handler, so anything it throws there (an unknown
+ * error code such as `Unknown code: -86310912`, a short frame's RangeError) became an uncaught exception
+ * that killed the process. That happens for real while an ensemble forms: a client closed while still
+ * waiting for its ConnectResponse has its closeSession queued as xid 0, and the late ConnectResponse is
+ * then read as that request's reply header, its session id bytes as the error code.
+ *
+ * Also as ClientCnxn does: a server that accepted the TCP connection but sends no ConnectResponse within
+ * connectTimeout (sessionTimeout / number of servers) is dropped and the next one tried (the driver alone
+ * would wait for good), and bytes left over from a previous socket never prefix a new one's.
+ */
+import type * as net from 'net';
+import type * as zookeeper from 'node-zookeeper-client';
+
+/** node-zookeeper-client's ConnectionManager internals we rely on (not in its typings). */
+interface RawConnectionManager {
+  state: number;
+  socket?: net.Socket;
+  pendingBuffer: Buffer | null;
+  connectTimeout: number;
+  onSocketData(buf: Buffer): void;
+  onSocketConnected(): void;
+}
+
+/** ConnectionManager.STATES.CONNECTING */
+const CONNECTING = 1;
+const GUARDED = Symbol('ClientCnxnGuarded');
+
+/** The raw socket of a driver client (to drop a connection that has no session to close). */
+export function rawSocket(client: zookeeper.Client): net.Socket | undefined {
+  return (client as unknown as { connectionManager?: RawConnectionManager }).connectionManager?.socket;
+}
+
+/** Closes a driver client without sending closeSession on a half-open connection: drops the socket too. */
+export function dropClient(client: zookeeper.Client): void {
+  try {
+    client.close();
+  } catch {
+    /* already closed */
+  }
+  rawSocket(client)?.destroy();
+}
+
+/**
+ * Installs the guard on a client before its connect(). `onError` gets each error that closed a socket
+ * (the caller logs it); the driver then reconnects to the next server of the connect string.
+ */
+export function guardConnection(client: zookeeper.Client, onError: (e: Error, server: string) => void): void {
+  const cm = (client as unknown as { connectionManager?: RawConnectionManager & { [GUARDED]?: true } }).connectionManager;
+  if (!cm || cm[GUARDED]) return;
+  cm[GUARDED] = true;
+  const onSocketData = cm.onSocketData;
+  const onSocketConnected = cm.onSocketConnected;
+  const fail = (socket: net.Socket | undefined, e: unknown): void => {
+    const server = socket?.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : 'unknown server';
+    socket?.destroy();
+    onError(e instanceof Error ? e : new Error(String(e)), server);
+  };
+  // The driver binds these per socket at connect() time (`self.onSocketData.bind(self)`), so instance
+  // properties set here are the ones its sockets call.
+  cm.onSocketData = function (this: RawConnectionManager, buf: Buffer): void {
+    try {
+      onSocketData.call(this, buf);
+    } catch (e) {
+      this.pendingBuffer = null;
+      fail(this.socket, e);
+    }
+  };
+  cm.onSocketConnected = function (this: RawConnectionManager): void {
+    this.pendingBuffer = null;
+    const socket = this.socket;
+    try {
+      onSocketConnected.call(this);
+    } catch (e) {
+      fail(socket, e);
+      return;
+    }
+    if (!socket) return;
+    const timer = setTimeout(() => {
+      if (this.socket === socket && this.state === CONNECTING && !socket.destroyed) {
+        fail(socket, new Error(`Client session timed out, have not heard from server in ${this.connectTimeout}ms`));
+      }
+    }, this.connectTimeout);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  };
+}
