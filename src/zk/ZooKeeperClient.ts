@@ -108,6 +108,7 @@ export class ZooKeeperClient {
   static async connect(connectString: string, opts: ZooKeeperClientOptions): Promise<ZooKeeperClient> {
     const c = new ZooKeeperClient(connectString, opts);
     c.log.info(`Initializing a new session to ${connectString}.`);
+    c.log.info('Waiting until connected.');
     await c.newSession(opts.connectionTimeoutMs);
     c.log.info('Connected.');
     return c;
