@@ -132,7 +132,8 @@ export async function waitForZooKeeper(hostPort: string, timeoutMs: number): Pro
   for (;;) {
     const left = deadline - Date.now();
     if (left <= 0) throw new Error(`ZooKeeper at ${hostPort} did not accept a session within ${timeoutMs} ms`);
-    if (await tryZooKeeperSession(hostPort, Math.min(left, 2000))) return;
+    // A forming ensemble's first sessions can take seconds on a busy machine (a quorum write each).
+    if (await tryZooKeeperSession(hostPort, Math.min(left, 5000))) return;
     await new Promise((r) => setTimeout(r, 100));
   }
 }

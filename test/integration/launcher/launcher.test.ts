@@ -7,9 +7,9 @@ import { expect } from 'chai';
 import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import * as zookeeper from 'node-zookeeper-client';
 import { findRepoRoot, localClusterLayout, tempClusterLayout } from '../../../src/launcher/ClusterLayout';
 import { ChildDiedError, LocalCluster, portAccepts } from '../../../src/launcher/LocalCluster';
+import { closeProbeClient, createProbeClient } from '../../../src/launcher/zookeeper';
 
 const root = findRepoRoot(__dirname);
 const mainJs = path.join(root, 'dist', 'src', 'launcher', 'main.js');
@@ -62,12 +62,12 @@ async function stopLauncher(child: ChildProcess, graceMs: number): Promise<void>
 
 function zkChildren(connect: string, p: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const client = zookeeper.createClient(connect, { sessionTimeout: 10000, retries: 1 });
-    const timer = setTimeout(() => { client.close(); reject(new Error('zk connect timeout')); }, 10000);
+    const client = createProbeClient(connect, { retries: 1 });
+    const timer = setTimeout(() => { closeProbeClient(client); reject(new Error('zk connect timeout')); }, 10000);
     client.once('connected', () => {
       client.getChildren(p, (err, children) => {
         clearTimeout(timer);
-        client.close();
+        closeProbeClient(client);
         if (err) reject(err); else resolve(children.sort());
       });
     });
@@ -185,6 +185,33 @@ describe('local cluster launcher', function () {
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGINT');
       expect(await exited).to.equal(0);
+      expect(kids.filter((pid) => alive(pid))).to.deep.equal([]);
+    } finally {
+      await stopLauncher(child, 40_000);
+    }
+  });
+
+  it('`npm start -- --fresh --brokers 1` wipes data/, prints the banner, and exits 0 within 30 s of SIGTERM', async function () {
+    this.timeout(180_000);
+    const dataDir = path.join(root, 'data');
+    fs.mkdirSync(dataDir, { recursive: true });
+    const marker = path.join(dataDir, 'left-by-an-earlier-run');
+    fs.writeFileSync(marker, 'x');
+    const child = spawn(process.execPath, [mainJs, '--fresh', '--brokers', '1'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const out = await waitForOutput(child, /Press Ctrl-C to stop/, 120_000);
+      expect(out).to.contain('(--fresh)');
+      expect(out).to.contain('Local Kafka cluster is up: 1 broker(s), 3 ZooKeeper node(s).');
+      expect(out).to.not.contain('Launcher crashed');
+      expect(fs.existsSync(marker)).to.equal(false);
+      expect(await zkChildren('127.0.0.1:2181', '/brokers/ids')).to.deep.equal(['1']);
+      const kids = childPids(child.pid as number);
+      expect(kids).to.have.length(4);
+      const t0 = Date.now();
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exited).to.equal(0);
+      expect(Date.now() - t0).to.be.lessThan(30_000);
       expect(kids.filter((pid) => alive(pid))).to.deep.equal([]);
     } finally {
       await stopLauncher(child, 40_000);
