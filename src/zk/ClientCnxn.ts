@@ -29,14 +29,25 @@ interface RawConnectionManager {
 /** ConnectionManager.STATES.CONNECTING */
 const CONNECTING = 1;
 const GUARDED = Symbol('ClientCnxnGuarded');
+const DROPPED = Symbol('ClientCnxnDropped');
+
+type GuardedConnectionManager = RawConnectionManager & { [GUARDED]?: true; [DROPPED]?: true };
+
+function connectionManager(client: zookeeper.Client): GuardedConnectionManager | undefined {
+  return (client as unknown as { connectionManager?: GuardedConnectionManager }).connectionManager;
+}
 
 /** The raw socket of a driver client (to drop a connection that has no session to close). */
 export function rawSocket(client: zookeeper.Client): net.Socket | undefined {
-  return (client as unknown as { connectionManager?: RawConnectionManager }).connectionManager?.socket;
+  return connectionManager(client)?.socket;
 }
 
 /** Closes a driver client without sending closeSession on a half-open connection: drops the socket too. */
 export function dropClient(client: zookeeper.Client): void {
+  // A reconnect the driver already scheduled (between two servers) would still open a socket and send a
+  // ConnectRequest; a guarded client closes that socket instead.
+  const cm = connectionManager(client);
+  if (cm) cm[DROPPED] = true;
   try {
     client.close();
   } catch {
@@ -50,7 +61,7 @@ export function dropClient(client: zookeeper.Client): void {
  * (the caller logs it); the driver then reconnects to the next server of the connect string.
  */
 export function guardConnection(client: zookeeper.Client, onError: (e: Error, server: string) => void): void {
-  const cm = (client as unknown as { connectionManager?: RawConnectionManager & { [GUARDED]?: true } }).connectionManager;
+  const cm = connectionManager(client);
   if (!cm || cm[GUARDED]) return;
   cm[GUARDED] = true;
   const onSocketData = cm.onSocketData;
@@ -70,9 +81,10 @@ export function guardConnection(client: zookeeper.Client, onError: (e: Error, se
       fail(this.socket, e);
     }
   };
-  cm.onSocketConnected = function (this: RawConnectionManager): void {
+  cm.onSocketConnected = function (this: GuardedConnectionManager): void {
     this.pendingBuffer = null;
     const socket = this.socket;
+    if (this[DROPPED]) return void socket?.destroy();
     try {
       onSocketConnected.call(this);
     } catch (e) {

@@ -10,6 +10,7 @@ import * as path from 'path';
 import { findRepoRoot, localClusterLayout, tempClusterLayout } from '../../../src/launcher/ClusterLayout';
 import { ChildDiedError, LocalCluster, portAccepts } from '../../../src/launcher/LocalCluster';
 import { closeProbeClient, createProbeClient } from '../../../src/launcher/zookeeper';
+import { waitFor as waitForCondition } from '../../helpers/ports';
 
 const root = findRepoRoot(__dirname);
 const mainJs = path.join(root, 'dist', 'src', 'launcher', 'main.js');
@@ -149,6 +150,32 @@ describe('local cluster launcher', function () {
     expect(died.proc.name).to.equal('broker-1');
     expect(died.logTail.join('\n')).to.contain('log.segment.bytes');
     expect(lines.join('\n')).to.contain('log.segment.bytes');
+    expect(cluster.processes.some((p) => alive(p.pid))).to.equal(false);
+  });
+
+  it('rides out a ZooKeeper node frozen while the ensemble forms (as on a busy machine)', async () => {
+    const layout = await tempClusterLayout({ zookeeperNodes: 3, brokers: 1, rootDir: root });
+    const cluster = new LocalCluster({ layout, log: quiet });
+    const starting = cluster.start();
+    starting.catch(() => undefined);
+    try {
+      // Frozen once it listens: the launcher's session probes to it connect and get no answer for longer
+      // than one probe attempt (5 s), then the node resumes and the ensemble forms.
+      const zk2 = await waitForCondition('zookeeper-2 to listen', async () => {
+        const p = cluster.processes.find((x) => x.name === 'zookeeper-2');
+        return p && (await portAccepts('127.0.0.1', layout.zookeeper[1].clientPort, 200)) ? p : null;
+      }, 60_000, 20);
+      zk2.signal('SIGSTOP');
+      await new Promise((r) => setTimeout(r, 7000));
+      zk2.signal('SIGCONT');
+      await starting;
+      expect(cluster.describe()).to.contain('Local Kafka cluster is up: 1 broker(s), 3 ZooKeeper node(s).');
+      expect(await zkChildren(cluster.zookeeperConnect, '/brokers/ids')).to.deep.equal(['1']);
+      expect(cluster.processes.map((p) => p.alive)).to.deep.equal([true, true, true, true]);
+    } finally {
+      for (const p of cluster.processes) p.signal('SIGCONT');
+      await cluster.stop();
+    }
     expect(cluster.processes.some((p) => alive(p.pid))).to.equal(false);
   });
 
