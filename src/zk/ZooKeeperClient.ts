@@ -8,9 +8,10 @@
  */
 import * as zookeeper from 'node-zookeeper-client';
 import { getLogger, Logger } from '../common/logger';
-import { ZkError, ZkErrorCode, ZkOpResult, ZooKeeperClientTimeoutError, zkCodeName } from './errors';
+import { ZkError, ZkOpResult, ZooKeeperClientTimeoutError, zkCodeName } from './errors';
 import { ZkStat, sessionIdHex, toZkStat } from './ZkStat';
 import { dropClient, guardConnection, rawSocket } from './ClientCnxn';
+import { CreateMode, RawMultiResult, ZkOp, buildTransaction, multiOutcome } from './ZkMulti';
 
 export { ZkStat, sessionIdHex, toZkStat };
 
@@ -22,13 +23,7 @@ export interface ZkWatchEvent {
 /** One-shot watcher, as ZooKeeper's. */
 export type ZkWatcher = (event: ZkWatchEvent) => void;
 
-export type CreateMode = 'PERSISTENT' | 'EPHEMERAL' | 'PERSISTENT_SEQUENTIAL' | 'EPHEMERAL_SEQUENTIAL';
-
-export type ZkOp =
-  | { type: 'check'; path: string; version: number }
-  | { type: 'create'; path: string; data: Buffer | null; mode: CreateMode }
-  | { type: 'setData'; path: string; data: Buffer | null; version: number }
-  | { type: 'delete'; path: string; version: number };
+export type { CreateMode, ZkOp };
 
 /** Kafka's StateChangeHandler. */
 export interface StateChangeHandler {
@@ -50,24 +45,6 @@ export const MATCH_ANY_VERSION = -1;
 
 const RETRY_BACKOFF_MS = 1000;
 const CLOSE_TIMEOUT_MS = 3000;
-const OP = { CREATE: 1, DELETE: 2, SET_DATA: 5, CHECK: 13 } as const;
-
-/** node-zookeeper-client internals we rely on (not in its typings). */
-interface RawTxOp {
-  type: number;
-  path: string;
-  version?: number;
-  data?: Buffer;
-}
-interface RawTransaction {
-  ops: RawTxOp[];
-}
-interface RawMultiResult {
-  type: number;
-  path?: string;
-  stat?: zookeeper.Stat;
-  err?: number;
-}
 function toError(e: unknown, path?: string): Error {
   if (e instanceof zookeeper.Exception) return new ZkError(zkCodeName(e.getCode()), path);
   return e instanceof Error ? e : new Error(String(e));
@@ -401,47 +378,12 @@ export class ZooKeeperClient {
    */
   async multi(ops: ZkOp[]): Promise<ZkOpResult[]> {
     const c = await this.current();
-    const tx = c.transaction();
-    // Built by hand: the driver's check/setData/remove turn version 0 into -1 (`version || -1`).
-    const raw = tx as unknown as RawTransaction;
-    for (const op of ops) {
-      switch (op.type) {
-        case 'create':
-          if (op.data) tx.create(op.path, op.data, zookeeper.CreateMode[op.mode]);
-          else tx.create(op.path, zookeeper.CreateMode[op.mode]);
-          break;
-        case 'check':
-          raw.ops.push({ type: OP.CHECK, path: op.path, version: op.version });
-          break;
-        case 'setData':
-          raw.ops.push({ type: OP.SET_DATA, path: op.path, data: op.data ?? undefined, version: op.version });
-          break;
-        case 'delete':
-          raw.ops.push({ type: OP.DELETE, path: op.path, version: op.version });
-          break;
-      }
-    }
+    const tx = buildTransaction(c, ops);
     return this.request((resolve, reject) => {
       tx.commit((err: Error | zookeeper.Exception | null, rawResults: RawMultiResult[] | undefined) => {
-        const results = (rawResults ?? []).map((r): ZkOpResult => {
-          switch (r.type) {
-            case OP.CREATE:
-              return { type: 'create', path: r.path ?? '' };
-            case OP.SET_DATA:
-              return { type: 'setData', stat: toZkStat(r.stat as zookeeper.Stat) };
-            case OP.DELETE:
-              return { type: 'delete' };
-            case OP.CHECK:
-              return { type: 'check' };
-            default:
-              return { type: 'error', code: zkCodeName(r.err ?? 0) };
-          }
-        });
-        if (!err) return resolve(results);
-        if (!(err instanceof zookeeper.Exception)) return reject(err);
-        const code: ZkErrorCode = zkCodeName(err.getCode());
-        const failedAt = results.findIndex((r) => r.type === 'error' && r.code !== 'OK');
-        reject(new ZkError(code, failedAt >= 0 ? ops[failedAt]?.path : undefined, results.length ? results : undefined));
+        const outcome = multiOutcome(ops, err, rawResults);
+        if ('error' in outcome) reject(outcome.error);
+        else resolve(outcome.results);
       });
     });
   }
