@@ -12,6 +12,7 @@ import { waitForZooKeeper } from '../../../src/launcher/zookeeper';
 import { TestCluster } from '../../helpers/cluster';
 import { waitFor } from '../../helpers/ports';
 import { readPartition } from '../../helpers/readAll';
+import { ZkReader } from '../../helpers/zkRead';
 
 const TOPIC = 'through-quorum-loss';
 const OUTAGE_MS = 20000;
@@ -112,6 +113,46 @@ describe('ZooKeeper quorum loss (2 of 3 nodes down for 20 s)', function () {
       const values = new Set(await readPartition(cluster.broker(p.leaderId).port, TOPIC, p.partitionIndex, 1e9));
       const missing = acked[p.partitionIndex].filter((v) => !values.has(v));
       expect(missing, `acknowledged records missing from ${TOPIC}-${p.partitionIndex} (send failures ${failures})`).to.deep.equal([]);
+    }
+  });
+
+  it('a broker whose session expired re-registers (new broker epoch) and the controller election runs again', async () => {
+    const zk = await ZkReader.connect(cluster.connectString);
+    try {
+      const controller = (await cluster.metadata()).controllerId;
+      const before = (await zk.get(`/brokers/ids/${controller}`)).stat.czxid as Buffer;
+      // Frozen past zookeeper.session.timeout.ms (6 s here), the controller's session expires for real.
+      const proc = cluster.broker(controller).proc!;
+      proc.kill('SIGSTOP');
+      try {
+        await waitFor(`/brokers/ids/${controller} to go with its session`, async () => !(await zk.exists(`/brokers/ids/${controller}`)), 30000, 200);
+        await waitFor('another controller', async () => {
+          const c = await zk.get('/controller').catch(() => null);
+          return c?.data ? (JSON.parse(c.data) as { brokerid: number }).brokerid !== controller : false;
+        }, 30000, 200);
+      } finally {
+        proc.kill('SIGCONT');
+      }
+      await waitFor(`/brokers/ids/${controller} re-created by a new session`, async () => {
+        const now = await zk.get(`/brokers/ids/${controller}`).catch(() => null);
+        return now !== null && Buffer.compare(now.stat.czxid as Buffer, before) > 0;
+      }, 30000, 200);
+      await cluster.waitForBrokers([1, 2, 3], 30000);
+      expect(cluster.broker(controller).proc, 'the expired broker keeps running').to.not.equal(null);
+
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        await admin.createTopics({ topics: [{ topic: 'after-expiry', numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true, timeout: 30000 });
+      } finally {
+        await admin.disconnect();
+      }
+      await waitFor('leaders for after-expiry', async () => {
+        const t = (await cluster.metadata(controller, ['after-expiry'])).topics[0];
+        return t.errorCode === 0 && t.partitions.length === 3 && t.partitions.every((p) => p.errorCode === 0 && p.leaderId >= 0);
+      }, 30000);
+    } finally {
+      zk.close();
     }
   });
 });
