@@ -10,8 +10,10 @@
  * then read as that request's reply header, its session id bytes as the error code.
  *
  * Also as ClientCnxn does: a server that accepted the TCP connection but sends no ConnectResponse within
- * connectTimeout (sessionTimeout / number of servers) is dropped and the next one tried (the driver alone
- * would wait for good), and bytes left over from a previous socket never prefix a new one's.
+ * connectTimeout (sessionTimeout / number of servers), or, once connected, nothing (not even a ping's
+ * answer) within readTimeout (2/3 of the session timeout), is dropped and the next one tried; the driver
+ * alone would wait for good on a frozen server. Bytes left over from a previous socket never prefix a
+ * new one's.
  */
 import type * as net from 'net';
 import type * as zookeeper from 'node-zookeeper-client';
@@ -22,12 +24,17 @@ interface RawConnectionManager {
   socket?: net.Socket;
   pendingBuffer: Buffer | null;
   connectTimeout: number;
+  sessionTimeout: number;
   onSocketData(buf: Buffer): void;
   onSocketConnected(): void;
 }
 
-/** ConnectionManager.STATES.CONNECTING */
+/** ConnectionManager.STATES */
 const CONNECTING = 1;
+const CONNECTED = 2;
+const CONNECTED_READ_ONLY = 3;
+/** How often the read timeout is checked. */
+const CHECK_INTERVAL_MS = 250;
 const GUARDED = Symbol('ClientCnxnGuarded');
 const DROPPED = Symbol('ClientCnxnDropped');
 
@@ -92,12 +99,23 @@ export function guardConnection(client: zookeeper.Client, onError: (e: Error, se
       return;
     }
     if (!socket) return;
-    const timer = setTimeout(() => {
-      if (this.socket === socket && this.state === CONNECTING && !socket.destroyed) {
-        fail(socket, new Error(`Client session timed out, have not heard from server in ${this.connectTimeout}ms`));
-      }
-    }, this.connectTimeout);
+    // ClientCnxn.SendThread: to = (connected ? readTimeout : connectTimeout) - idleRecv; to <= 0 → reconnect.
+    let lastRecv = Date.now();
+    let lastTick = lastRecv;
+    socket.on('data', () => (lastRecv = Date.now()));
+    const timer = setInterval(() => {
+      const now = Date.now();
+      // A tick much later than due means this process was not running (a busy machine, a long GC-like
+      // pause): data may be waiting unread, so judge on the next tick, after I/O had its turn.
+      const late = now - lastTick > 4 * CHECK_INTERVAL_MS;
+      lastTick = now;
+      if (late || this.socket !== socket || socket.destroyed) return;
+      const connected = this.state === CONNECTED || this.state === CONNECTED_READ_ONLY;
+      const to = connected ? Math.floor((this.sessionTimeout * 2) / 3) : this.state === CONNECTING ? this.connectTimeout : Infinity;
+      const idle = now - lastRecv;
+      if (idle >= to) fail(socket, new Error(`Client session timed out, have not heard from server in ${idle}ms`));
+    }, CHECK_INTERVAL_MS);
     timer.unref();
-    socket.once('close', () => clearTimeout(timer));
+    socket.once('close', () => clearInterval(timer));
   };
 }

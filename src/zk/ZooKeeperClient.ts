@@ -109,6 +109,12 @@ export class ZooKeeperClient {
     return s === zookeeper.State.SYNC_CONNECTED || s === zookeeper.State.CONNECTED_READ_ONLY;
   }
 
+  /** "host:port" of the server the session is connected through, null when not connected. */
+  connectedServer(): string | null {
+    const sock = rawSocket(this.client);
+    return this.isConnected() && sock?.remotePort ? `${sock.remoteAddress}:${sock.remotePort}` : null;
+  }
+
   /** The Java client's ZooKeeper.States name, as Kafka's messages show it. */
   private javaState(): string {
     if (this.closing) return 'CLOSED';
@@ -201,7 +207,7 @@ export class ZooKeeperClient {
   /** ClientCnxn's "Closing socket connection. Attempting reconnect": logged once per distinct error. */
   private onConnectionError(client: zookeeper.Client, e: Error, server: string): void {
     const msg = `Session 0x${sessionIdHex(client.getSessionId())} for server ${server}, Closing socket connection. Attempting reconnect except it is a SessionExpiredException: ${e.message}`;
-    const key = e.message;
+    const key = e.message.replace(/\d+/g, 'N'); // once per kind of error, whatever its numbers
     if (this.loggedErrors.has(key)) {
       this.log.debug(msg);
     } else {

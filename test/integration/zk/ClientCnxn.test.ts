@@ -171,4 +171,30 @@ describe('ZooKeeper connection guard (ClientCnxn)', function () {
       await c.close();
     }
   });
+
+  it('a session connected through a frozen server moves to another one after readTimeout (2/3 of the session timeout)', async () => {
+    const ensemble = await startZooKeeper({ nodes: 3 });
+    const z = await ZooKeeperClient.connect(ensemble.connectString, { sessionTimeoutMs: 6000, connectionTimeoutMs: 20000 });
+    let frozen = -1;
+    try {
+      const server = z.connectedServer();
+      frozen = ensemble.ports.findIndex((p) => server?.endsWith(`:${p}`));
+      expect(frozen, `connected through ${server}`).to.be.greaterThan(-1);
+      ensemble.pause(frozen);
+      const t0 = Date.now();
+      // Without a read timeout the driver would wait on the frozen server until it resumes.
+      await waitFor('a create through another server', async () => {
+        await z.create('/after-freeze', Buffer.from('ok')).catch((e: Error & { code?: string }) => {
+          if (e.code !== 'NODEEXISTS') throw e;
+        });
+        return true;
+      }, 30000, 200);
+      expect(Date.now() - t0).to.be.lessThan(25000);
+      expect(z.connectedServer()).to.not.equal(server);
+    } finally {
+      if (frozen >= 0) ensemble.resume(frozen);
+      await z.close();
+      await ensemble.stop();
+    }
+  });
 });
