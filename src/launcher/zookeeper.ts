@@ -125,7 +125,7 @@ export function prepareZooKeeperDataDir(propertiesFile: string, myid?: number, b
  * Resolves when the server at hostPort accepts a session (in an ensemble: once it is part of a quorum).
  * Uses the client protocol, so it works with four-letter words disabled (3.8's default).
  */
-export async function waitForZooKeeper(hostPort: string, timeoutMs: number): Promise<void> {
+export async function waitForZooKeeper(hostPort: string, timeoutMs: number, onError?: ProbeErrorListener): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   // Fresh client per attempt: a connection the server drops while starting ("ZooKeeperServer not
   // running") can leave the driver waiting for good.
@@ -133,7 +133,7 @@ export async function waitForZooKeeper(hostPort: string, timeoutMs: number): Pro
     const left = deadline - Date.now();
     if (left <= 0) throw new Error(`ZooKeeper at ${hostPort} did not accept a session within ${timeoutMs} ms`);
     // A forming ensemble's first sessions can take seconds on a busy machine (a quorum write each).
-    if (await tryZooKeeperSession(hostPort, Math.min(left, 5000))) return;
+    if (await tryZooKeeperSession(hostPort, Math.min(left, 5000), onError)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -142,10 +142,24 @@ export async function waitForZooKeeper(hostPort: string, timeoutMs: number): Pro
  * A driver client for the launcher's and the tests' short-lived probes, guarded (ClientCnxn.ts) so that
  * what a forming ensemble sends can close its socket but never throw out of the driver.
  */
-export function createProbeClient(connectString: string, opts: Partial<zookeeper.Option> = {}): zookeeper.Client {
+export function createProbeClient(connectString: string, opts: Partial<zookeeper.Option> = {}, onError?: ProbeErrorListener): zookeeper.Client {
   const client = zookeeper.createClient(connectString, { sessionTimeout: 10000, spinDelay: 100, retries: 0, ...opts });
-  guardConnection(client, () => undefined);
+  guardConnection(client, (e, server) => onError?.(e, server));
   return client;
+}
+
+/** Told of each error that closed a probe's connection (the probe itself reconnects or retries). */
+export type ProbeErrorListener = (e: Error, server: string) => void;
+
+/** A listener writing one line per kind of error (numbers aside), so a flapping server does not flood. */
+export function logProbeErrorsOnce(log: (line: string) => void): ProbeErrorListener {
+  const seen = new Set<string>();
+  return (e, server) => {
+    const key = e.message.replace(/\d+/g, 'N');
+    if (seen.has(key)) return;
+    seen.add(key);
+    log(`ZooKeeper connection to ${server} closed after an error, retrying: ${e.message}`);
+  };
 }
 
 /** Closes a probe: closeSession when connected, else just drop the socket (never queue a close mid-handshake). */
@@ -155,9 +169,9 @@ export function closeProbeClient(client: zookeeper.Client): void {
   else dropClient(client);
 }
 
-function tryZooKeeperSession(hostPort: string, timeoutMs: number): Promise<boolean> {
+function tryZooKeeperSession(hostPort: string, timeoutMs: number, onError?: ProbeErrorListener): Promise<boolean> {
   return new Promise((resolve) => {
-    const client = createProbeClient(hostPort);
+    const client = createProbeClient(hostPort, {}, onError);
     const timer = setTimeout(() => {
       client.removeAllListeners('connected');
       dropClient(client);
