@@ -75,6 +75,11 @@ describe('ZooKeeper quorum loss (2 of 3 nodes down for 20 s)', function () {
       const outageEnd = Date.now() + OUTAGE_MS;
       // Throughout the outage: every broker stays up, and acks=all produce keeps being acknowledged.
       await waitFor('records acknowledged without a ZooKeeper quorum', async () => count() >= atOutage + 20, OUTAGE_MS);
+      // Fetch keeps working too: what was acknowledged so far reads back from the leader.
+      const leader0 = (await cluster.metadata(undefined, [TOPIC])).topics[0].partitions.find((p) => p.partitionIndex === 0)!.leaderId;
+      const ackedSoFar = [...acked[0]];
+      const fetched = new Set(await readPartition(cluster.broker(leader0).port, TOPIC, 0, 1e9));
+      expect(ackedSoFar.filter((v) => !fetched.has(v)), 'acknowledged records not fetched during the outage').to.deep.equal([]);
       while (Date.now() < outageEnd) {
         for (const b of cluster.brokers.values()) expect(b.proc, `broker ${b.id} running during the outage`).to.not.equal(null);
         await new Promise((r) => setTimeout(r, 500));
