@@ -201,6 +201,7 @@ export class ZooKeeperClient {
         throw new ZooKeeperClientTimeoutError('Timed out waiting for connection while in state: CONNECTING');
       }
       this.log.info('Session expired before it was established; connecting again.');
+      await new Promise((r) => setTimeout(r, Math.min(this.opts.spinDelayMs ?? 200, Math.max(0, deadline - Date.now()))));
     }
   }
 
