@@ -15,7 +15,11 @@ import * as net from 'net';
 import * as path from 'path';
 import * as zookeeper from 'node-zookeeper-client';
 import {
+  closeProbeClient,
+  createProbeClient,
   ensureZooKeeperInstalled,
+  logProbeErrorsOnce,
+  ProbeErrorListener,
   prepareZooKeeperDataDir,
   spawnZooKeeper,
   waitForZooKeeper,
@@ -117,6 +121,8 @@ export class LocalCluster {
   private stopping: Promise<void> | null = null;
   private abortStart: ((err: Error) => void) | null = null;
   private readonly exitHandler = (): void => this.killAllSync();
+  /** What closes a probe's ZooKeeper connection is logged once per kind, never thrown. */
+  private readonly probeErrors: ProbeErrorListener;
 
   constructor(opts: LocalClusterOptions = {}) {
     this.opts = opts;
@@ -124,6 +130,7 @@ export class LocalCluster {
     this.bootstrapServers = bootstrapServers(this.layout);
     this.zookeeperConnect = zookeeperConnect(this.layout);
     this.log = opts.log ?? ((line) => console.log(line));
+    this.probeErrors = logProbeErrorsOnce(this.log);
   }
 
   get processes(): ReadonlyArray<ManagedProcess> { return this.procs; }
@@ -174,7 +181,7 @@ export class LocalCluster {
       this.track(new ManagedProcess(`zookeeper-${z.id}`, 'zookeeper', z.id, child, out));
     }
     // A node accepts sessions only once it is part of a quorum, so all of them answering means quorum.
-    await Promise.all(L.zookeeper.map((z) => waitForZooKeeper(`127.0.0.1:${z.clientPort}`, zkTimeout)));
+    await Promise.all(L.zookeeper.map((z) => waitForZooKeeper(`127.0.0.1:${z.clientPort}`, zkTimeout, this.probeErrors)));
     this.log('ZooKeeper quorum is up');
     if (L.brokers.length === 0 || this.stopping) return;
     await this.waitForStaleRegistrations(zkTimeout);
@@ -235,7 +242,7 @@ export class LocalCluster {
    */
   private async waitForStaleRegistrations(timeoutMs: number): Promise<void> {
     const ids = new Set(this.layout.brokers.map((b) => b.id));
-    const client = zookeeper.createClient(this.zookeeperConnect, { sessionTimeout: 10_000, retries: 1 });
+    const client = createProbeClient(this.zookeeperConnect, { retries: 1 }, this.probeErrors);
     client.connect();
     const deadline = Date.now() + timeoutMs;
     let said = false;
@@ -253,7 +260,7 @@ export class LocalCluster {
         await sleep(500);
       }
     } finally {
-      client.close();
+      closeProbeClient(client);
     }
   }
 
@@ -261,7 +268,7 @@ export class LocalCluster {
   private async waitForBrokers(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const want = this.layout.brokers.map((b) => b.id).sort((a, b) => a - b);
-    const client = zookeeper.createClient(this.zookeeperConnect, { sessionTimeout: 10_000, retries: 1 });
+    const client = createProbeClient(this.zookeeperConnect, { retries: 1 }, this.probeErrors);
     client.connect();
     let listening: number[] = [];
     let registered: number[] = [];
@@ -280,7 +287,7 @@ export class LocalCluster {
         await sleep(300);
       }
     } finally {
-      client.close();
+      closeProbeClient(client);
     }
   }
 

@@ -7,6 +7,7 @@ import { ChildProcess, SpawnOptions, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zookeeper from 'node-zookeeper-client';
+import { dropClient, guardConnection } from '../zk/ClientCnxn';
 
 export const ZOOKEEPER_JAR = '/usr/share/java/zookeeper.jar';
 const CONF_DIR = '/etc/zookeeper/conf';
@@ -124,25 +125,56 @@ export function prepareZooKeeperDataDir(propertiesFile: string, myid?: number, b
  * Resolves when the server at hostPort accepts a session (in an ensemble: once it is part of a quorum).
  * Uses the client protocol, so it works with four-letter words disabled (3.8's default).
  */
-export async function waitForZooKeeper(hostPort: string, timeoutMs: number): Promise<void> {
+export async function waitForZooKeeper(hostPort: string, timeoutMs: number, onError?: ProbeErrorListener): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   // Fresh client per attempt: a connection the server drops while starting ("ZooKeeperServer not
   // running") can leave the driver waiting for good.
   for (;;) {
     const left = deadline - Date.now();
     if (left <= 0) throw new Error(`ZooKeeper at ${hostPort} did not accept a session within ${timeoutMs} ms`);
-    if (await tryZooKeeperSession(hostPort, Math.min(left, 2000))) return;
+    // A forming ensemble's first sessions can take seconds on a busy machine (a quorum write each).
+    if (await tryZooKeeperSession(hostPort, Math.min(left, 5000), onError)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-function tryZooKeeperSession(hostPort: string, timeoutMs: number): Promise<boolean> {
+/**
+ * A driver client for the launcher's and the tests' short-lived probes, guarded (ClientCnxn.ts) so that
+ * what a forming ensemble sends can close its socket but never throw out of the driver.
+ */
+export function createProbeClient(connectString: string, opts: Partial<zookeeper.Option> = {}, onError?: ProbeErrorListener): zookeeper.Client {
+  const client = zookeeper.createClient(connectString, { sessionTimeout: 10000, spinDelay: 100, retries: 0, ...opts });
+  guardConnection(client, (e, server) => onError?.(e, server));
+  return client;
+}
+
+/** Told of each error that closed a probe's connection (the probe itself reconnects or retries). */
+export type ProbeErrorListener = (e: Error, server: string) => void;
+
+/** A listener writing one line per kind of error (numbers aside), so a flapping server does not flood. */
+export function logProbeErrorsOnce(log: (line: string) => void): ProbeErrorListener {
+  const seen = new Set<string>();
+  return (e, server) => {
+    const key = e.message.replace(/\d+/g, 'N');
+    if (seen.has(key)) return;
+    seen.add(key);
+    log(`ZooKeeper connection to ${server} closed after an error, retrying: ${e.message}`);
+  };
+}
+
+/** Closes a probe: closeSession when connected, else just drop the socket (never queue a close mid-handshake). */
+export function closeProbeClient(client: zookeeper.Client): void {
+  const s = client.getState();
+  if (s === zookeeper.State.SYNC_CONNECTED || s === zookeeper.State.CONNECTED_READ_ONLY) client.close();
+  else dropClient(client);
+}
+
+function tryZooKeeperSession(hostPort: string, timeoutMs: number, onError?: ProbeErrorListener): Promise<boolean> {
   return new Promise((resolve) => {
-    const client = zookeeper.createClient(hostPort, { sessionTimeout: 10000, spinDelay: 100, retries: 0 });
+    const client = createProbeClient(hostPort, {}, onError);
     const timer = setTimeout(() => {
       client.removeAllListeners('connected');
-      client.close();
-      (client as unknown as { connectionManager?: { socket?: { destroy(): void } } }).connectionManager?.socket?.destroy();
+      dropClient(client);
       resolve(false);
     }, timeoutMs);
     client.once('connected', () => {

@@ -7,6 +7,7 @@ import { configureLogging, getLogger, shutdownLogging } from '../common/logger';
 import { ConfigException, KafkaConfig } from './config/KafkaConfig';
 import { KafkaServer } from './KafkaServer';
 import { applyOverrides, loadProperties } from './config/properties';
+import { ZooKeeperClientTimeoutError } from '../zk/errors';
 
 export const USAGE = 'USAGE: kafka-server-start server.properties [--override property=value]*';
 
@@ -48,6 +49,16 @@ async function exit(code: number): Promise<never> {
 }
 
 const oneLine = (s: string) => s.replace(/\r?\n/g, '\\n');
+
+/**
+ * What a fatal start-up error logs below its line. ZooKeeper not reachable within
+ * zookeeper.connection.timeout.ms is an operational condition, not a bug: log4j's throwable line
+ * (Kafka's exception class and message) without our stack frames.
+ */
+function startupFailure(e: unknown): unknown {
+  if (e instanceof ZooKeeperClientTimeoutError) return `kafka.zookeeper.ZooKeeperClientTimeoutException: ${e.message}`;
+  return e;
+}
 
 /** Runs a broker until it is shut down; resolves never (the process exits). */
 export async function main(argv: readonly string[]): Promise<void> {
@@ -98,9 +109,11 @@ export async function main(argv: readonly string[]): Promise<void> {
   try {
     await server.startup();
   } catch (e) {
+    // KafkaServer.startup's catch (fatal, then shutdown) and Kafka.main's (fatal, Exit.exit(1)).
     getLogger('kafka.server.KafkaServer', `[KafkaServer id=${config.brokerId}] `)
-      .error('Fatal error during KafkaServer startup. Prepare to shutdown', e);
+      .error('Fatal error during KafkaServer startup. Prepare to shutdown', startupFailure(e));
     await shutdownOnce().catch((err: unknown) => kafkaLog.error('Error during KafkaServer shutdown', err));
+    kafkaLog.error('Exiting Kafka due to fatal exception during startup.', startupFailure(e));
     return exit(1);
   }
   await server.awaitShutdown();

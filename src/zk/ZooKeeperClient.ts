@@ -8,8 +8,10 @@
  */
 import * as zookeeper from 'node-zookeeper-client';
 import { getLogger, Logger } from '../common/logger';
-import { ZkError, ZkErrorCode, ZkOpResult, ZooKeeperClientTimeoutError, zkCodeName } from './errors';
+import { ZkError, ZkOpResult, ZooKeeperClientTimeoutError, zkCodeName } from './errors';
 import { ZkStat, sessionIdHex, toZkStat } from './ZkStat';
+import { dropClient, guardConnection, rawSocket } from './ClientCnxn';
+import { CreateMode, RawMultiResult, ZkOp, buildTransaction, multiOutcome } from './ZkMulti';
 
 export { ZkStat, sessionIdHex, toZkStat };
 
@@ -21,13 +23,7 @@ export interface ZkWatchEvent {
 /** One-shot watcher, as ZooKeeper's. */
 export type ZkWatcher = (event: ZkWatchEvent) => void;
 
-export type CreateMode = 'PERSISTENT' | 'EPHEMERAL' | 'PERSISTENT_SEQUENTIAL' | 'EPHEMERAL_SEQUENTIAL';
-
-export type ZkOp =
-  | { type: 'check'; path: string; version: number }
-  | { type: 'create'; path: string; data: Buffer | null; mode: CreateMode }
-  | { type: 'setData'; path: string; data: Buffer | null; version: number }
-  | { type: 'delete'; path: string; version: number };
+export type { CreateMode, ZkOp };
 
 /** Kafka's StateChangeHandler. */
 export interface StateChangeHandler {
@@ -49,28 +45,6 @@ export const MATCH_ANY_VERSION = -1;
 
 const RETRY_BACKOFF_MS = 1000;
 const CLOSE_TIMEOUT_MS = 3000;
-const OP = { CREATE: 1, DELETE: 2, SET_DATA: 5, CHECK: 13 } as const;
-
-/** node-zookeeper-client internals we rely on (not in its typings). */
-interface RawTxOp {
-  type: number;
-  path: string;
-  version?: number;
-  data?: Buffer;
-}
-interface RawTransaction {
-  ops: RawTxOp[];
-}
-interface RawMultiResult {
-  type: number;
-  path?: string;
-  stat?: zookeeper.Stat;
-  err?: number;
-}
-interface RawClient {
-  connectionManager?: { socket?: { destroy(): void } };
-}
-
 function toError(e: unknown, path?: string): Error {
   if (e instanceof zookeeper.Exception) return new ZkError(zkCodeName(e.getCode()), path);
   return e instanceof Error ? e : new Error(String(e));
@@ -97,6 +71,8 @@ export class ZooKeeperClient {
   private readonly log: Logger;
   private readonly closeWaiters = new Set<() => void>();
   private handlerSeq = 0;
+  /** Connection errors already logged at WARN (each is logged once, repeats at DEBUG). */
+  private readonly loggedErrors = new Set<string>();
 
   private constructor(
     readonly connectString: string,
@@ -109,6 +85,7 @@ export class ZooKeeperClient {
   static async connect(connectString: string, opts: ZooKeeperClientOptions): Promise<ZooKeeperClient> {
     const c = new ZooKeeperClient(connectString, opts);
     c.log.info(`Initializing a new session to ${connectString}.`);
+    c.log.info('Waiting until connected.');
     await c.newSession(opts.connectionTimeoutMs);
     c.log.info('Connected.');
     return c;
@@ -130,6 +107,18 @@ export class ZooKeeperClient {
   isConnected(): boolean {
     const s = this.client.getState();
     return s === zookeeper.State.SYNC_CONNECTED || s === zookeeper.State.CONNECTED_READ_ONLY;
+  }
+
+  /** "host:port" of the server the session is connected through, null when not connected. */
+  connectedServer(): string | null {
+    const sock = rawSocket(this.client);
+    return this.isConnected() && sock?.remotePort ? `${sock.remoteAddress}:${sock.remotePort}` : null;
+  }
+
+  /** The Java client's ZooKeeper.States name, as Kafka's messages show it. */
+  private javaState(): string {
+    if (this.closing) return 'CLOSED';
+    return this.isConnected() ? 'CONNECTED' : 'CONNECTING';
   }
 
   registerStateChangeHandler(h: StateChangeHandler): void {
@@ -165,7 +154,7 @@ export class ZooKeeperClient {
       const ok = () => done();
       const onClose = () => done(new ZkError('CONNECTIONLOSS'));
       const t = setTimeout(
-        () => done(new ZooKeeperClientTimeoutError(`Timed out waiting for connection while in state: ${client.getState().name}`)),
+        () => done(new ZooKeeperClientTimeoutError(`Timed out waiting for connection while in state: ${this.javaState()}`)),
         Math.min(timeoutMs, 0x7fffffff),
       );
       client.once('connected', ok);
@@ -173,28 +162,59 @@ export class ZooKeeperClient {
     });
   }
 
+  /**
+   * A new session within timeoutMs. The driver keeps cycling through the servers (a node outside a quorum
+   * drops connections) until one accepts; an Expired answer to a session-less connect (garbage read as a
+   * ConnectResponse) is retried on a fresh driver client, as Kafka's ZooKeeperClient re-initializes on Expired.
+   */
   private async newSession(timeoutMs: number): Promise<void> {
-    const client = zookeeper.createClient(this.connectString, {
-      sessionTimeout: this.opts.sessionTimeoutMs,
-      spinDelay: this.opts.spinDelayMs ?? 200,
-      retries: 0,
-    });
-    this.client = client;
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => {
-        client.removeListener('connected', ok);
-        const state = client.getState().name;
-        this.closeRaw(client);
-        reject(new ZooKeeperClientTimeoutError(`Timed out waiting for connection while in state: ${state}`));
-      }, timeoutMs);
-      const ok = () => {
-        clearTimeout(t);
-        resolve();
-      };
-      client.once('connected', ok);
-      client.connect();
-    });
-    client.on('state', (state: zookeeper.State) => this.onState(client, state));
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const client = zookeeper.createClient(this.connectString, {
+        sessionTimeout: this.opts.sessionTimeoutMs,
+        spinDelay: this.opts.spinDelayMs ?? 200,
+        retries: 0,
+      });
+      guardConnection(client, (e, server) => this.onConnectionError(client, e, server));
+      this.client = client;
+      const outcome = await new Promise<'connected' | 'expired' | 'timeout'>((resolve) => {
+        const finish = (o: 'connected' | 'expired' | 'timeout') => {
+          clearTimeout(t);
+          client.removeListener('connected', ok);
+          client.removeListener('expired', expired);
+          resolve(o);
+        };
+        const ok = () => finish('connected');
+        const expired = () => finish('expired');
+        const t = setTimeout(() => finish('timeout'), Math.max(0, deadline - Date.now()));
+        client.once('connected', ok);
+        client.once('expired', expired);
+        client.connect();
+      });
+      if (outcome === 'connected') {
+        client.on('state', (state: zookeeper.State) => this.onState(client, state));
+        return;
+      }
+      // Never connected: there is no session to close, so drop the socket rather than queue closeSession.
+      dropClient(client);
+      if (outcome === 'timeout' || Date.now() >= deadline || this.closing) {
+        throw new ZooKeeperClientTimeoutError('Timed out waiting for connection while in state: CONNECTING');
+      }
+      this.log.info('Session expired before it was established; connecting again.');
+      await new Promise((r) => setTimeout(r, Math.min(this.opts.spinDelayMs ?? 200, Math.max(0, deadline - Date.now()))));
+    }
+  }
+
+  /** ClientCnxn's "Closing socket connection. Attempting reconnect": logged once per distinct error. */
+  private onConnectionError(client: zookeeper.Client, e: Error, server: string): void {
+    const msg = `Session 0x${sessionIdHex(client.getSessionId())} for server ${server}, Closing socket connection. Attempting reconnect except it is a SessionExpiredException: ${e.message}`;
+    const key = e.message.replace(/\d+/g, 'N'); // once per kind of error, whatever its numbers
+    if (this.loggedErrors.has(key)) {
+      this.log.debug(msg);
+    } else {
+      this.loggedErrors.add(key);
+      this.log.warn(msg);
+    }
   }
 
   /**
@@ -251,7 +271,7 @@ export class ZooKeeperClient {
     this.reinitializing = new Promise<void>((r) => (release = r));
     try {
       this.previousSessionIds.push(sessionIdHex(expired.getSessionId()));
-      this.closeRaw(expired);
+      dropClient(expired);
       this.log.info(`Initializing a new session to ${this.connectString}.`);
       for (;;) {
         if (this.closing) return;
@@ -277,14 +297,6 @@ export class ZooKeeperClient {
     }
   }
 
-  private closeRaw(client: zookeeper.Client): void {
-    try {
-      client.close();
-    } catch {
-      /* already closed */
-    }
-  }
-
   /** Issues a request on the current session (waiting out a session re-initialization first). */
   private async current(): Promise<zookeeper.Client> {
     if (this.reinitializing) await this.reinitializing;
@@ -296,7 +308,14 @@ export class ZooKeeperClient {
   private wrap(w: ZkWatcher): (e: zookeeper.Event) => void {
     let f = this.wrappers.get(w);
     if (!f) {
-      f = (e: zookeeper.Event) => w({ type: EVENT_NAMES[e.getType()] ?? 'NodeDataChanged', path: e.getPath() });
+      // Runs inside the driver's socket handler: a watcher's error must not look like a connection error.
+      f = (e: zookeeper.Event) => {
+        try {
+          w({ type: EVENT_NAMES[e.getType()] ?? 'NodeDataChanged', path: e.getPath() });
+        } catch (err) {
+          this.log.error(`Error in watcher for ${e.getPath()}`, err);
+        }
+      };
       this.wrappers.set(w, f);
     }
     return f;
@@ -366,47 +385,12 @@ export class ZooKeeperClient {
    */
   async multi(ops: ZkOp[]): Promise<ZkOpResult[]> {
     const c = await this.current();
-    const tx = c.transaction();
-    // Built by hand: the driver's check/setData/remove turn version 0 into -1 (`version || -1`).
-    const raw = tx as unknown as RawTransaction;
-    for (const op of ops) {
-      switch (op.type) {
-        case 'create':
-          if (op.data) tx.create(op.path, op.data, zookeeper.CreateMode[op.mode]);
-          else tx.create(op.path, zookeeper.CreateMode[op.mode]);
-          break;
-        case 'check':
-          raw.ops.push({ type: OP.CHECK, path: op.path, version: op.version });
-          break;
-        case 'setData':
-          raw.ops.push({ type: OP.SET_DATA, path: op.path, data: op.data ?? undefined, version: op.version });
-          break;
-        case 'delete':
-          raw.ops.push({ type: OP.DELETE, path: op.path, version: op.version });
-          break;
-      }
-    }
+    const tx = buildTransaction(c, ops);
     return this.request((resolve, reject) => {
       tx.commit((err: Error | zookeeper.Exception | null, rawResults: RawMultiResult[] | undefined) => {
-        const results = (rawResults ?? []).map((r): ZkOpResult => {
-          switch (r.type) {
-            case OP.CREATE:
-              return { type: 'create', path: r.path ?? '' };
-            case OP.SET_DATA:
-              return { type: 'setData', stat: toZkStat(r.stat as zookeeper.Stat) };
-            case OP.DELETE:
-              return { type: 'delete' };
-            case OP.CHECK:
-              return { type: 'check' };
-            default:
-              return { type: 'error', code: zkCodeName(r.err ?? 0) };
-          }
-        });
-        if (!err) return resolve(results);
-        if (!(err instanceof zookeeper.Exception)) return reject(err);
-        const code: ZkErrorCode = zkCodeName(err.getCode());
-        const failedAt = results.findIndex((r) => r.type === 'error' && r.code !== 'OK');
-        reject(new ZkError(code, failedAt >= 0 ? ops[failedAt]?.path : undefined, results.length ? results : undefined));
+        const outcome = multiOutcome(ops, err, rawResults);
+        if ('error' in outcome) reject(outcome.error);
+        else resolve(outcome.results);
       });
     });
   }
@@ -421,21 +405,24 @@ export class ZooKeeperClient {
     if (!client) return;
     if (!this.isConnected()) {
       // No live connection to send closeSession on: drop the socket (the server expires the session).
-      this.closeRaw(client);
-      (client as unknown as RawClient).connectionManager?.socket?.destroy();
+      dropClient(client);
       this.failInflight('CONNECTIONLOSS');
       return;
     }
     await new Promise<void>((resolve) => {
       const t = setTimeout(() => {
-        (client as unknown as RawClient).connectionManager?.socket?.destroy();
+        rawSocket(client)?.destroy();
         resolve();
       }, CLOSE_TIMEOUT_MS);
       client.once('disconnected', () => {
         clearTimeout(t);
         resolve();
       });
-      this.closeRaw(client);
+      try {
+        client.close();
+      } catch {
+        /* already closed */
+      }
     });
     this.failInflight('CONNECTIONLOSS');
     this.log.info('Closed.');

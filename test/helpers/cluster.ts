@@ -6,7 +6,7 @@ import { NetworkClient } from '../../src/network/NetworkClient';
 import { MetadataApi } from '../../src/protocol/apis';
 import { MetadataResponse } from '../../src/protocol/apis/03-metadata';
 import { freePort, waitFor, waitForPort } from './ports';
-import { startZooKeeper } from './zookeeper';
+import { startZooKeeper, ZooKeeperHandle } from './zookeeper';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const SERVER_START = path.join(ROOT, 'bin', 'kafka-server-start');
@@ -25,6 +25,8 @@ export interface TestClusterOptions {
   brokers?: number;
   overrides?: Record<string, string>;
   brokerOverrides?: Record<number, Record<string, string>>;
+  /** ZooKeeper nodes: 1 (default) or a 3-node ensemble (see `zk` to stop and start nodes). */
+  zkNodes?: 1 | 3;
 }
 
 /**
@@ -35,13 +37,16 @@ export class TestCluster {
   readonly brokers = new Map<number, BrokerHandle>();
   private zkStop: (() => Promise<void>) | null = null;
   connectString = '';
+  /** The ZooKeeper nodes, to kill and restart them. */
+  zk!: ZooKeeperHandle;
 
   private constructor(readonly root: string) {}
 
   static async start(opts: TestClusterOptions = {}): Promise<TestCluster> {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kzk-it-'));
     const c = new TestCluster(root);
-    const zk = await startZooKeeper({ nodes: 1, dataRoot: path.join(root, 'zk') });
+    const zk = await startZooKeeper({ nodes: opts.zkNodes ?? 1, dataRoot: path.join(root, 'zk') });
+    c.zk = zk;
     c.zkStop = () => zk.stop();
     c.connectString = zk.connectString;
     const n = opts.brokers ?? 1;

@@ -19,6 +19,10 @@ export interface ZooKeeperHandle {
   stop(): Promise<void>;
   /** SIGKILL node i (0-based) */
   kill(i: number): void;
+  /** (Re)starts node i with its config and data dir if it is not running; does not wait for it to serve. */
+  start(i: number): void;
+  /** Whether node i's JVM is running. */
+  running(i: number): boolean;
   /** SIGSTOP / SIGCONT node i: the server freezes, sessions expire once it resumes */
   pause(i: number): void;
   resume(i: number): void;
@@ -31,6 +35,8 @@ export interface StartZooKeeperOptions {
   /** default 500 ms: sessions may then be as short as 1 s (min 2 ticks), up to maxSessionTimeout 60 s */
   tickTime?: number;
   startTimeoutMs?: number;
+  /** Nodes started now (default all). With fewer than all, start-up does not wait for them to serve. */
+  initialNodes?: number[];
 }
 
 const live = new Set<ChildProcess>();
@@ -77,7 +83,17 @@ export async function startZooKeeper(opts: StartZooKeeperOptions = {}): Promise<
   const clientPorts = ports.slice(0, nodes);
   const servers =
     nodes === 1 ? [] : Array.from({ length: nodes }, (_, i) => `server.${i + 1}=127.0.0.1:${ports[nodes + 2 * i]}:${ports[nodes + 2 * i + 1]}`);
-  const procs: ChildProcess[] = [];
+  const procs: (ChildProcess | null)[] = Array.from({ length: nodes }, () => null);
+  const files: string[] = [];
+  const spawnNode = (i: number): void => {
+    const out = fs.openSync(path.join(dir, `zookeeper-${i + 1}.out`), 'a');
+    const p = spawnZooKeeper(files[i], { stdio: ['ignore', out, out], cwd: dir });
+    fs.closeSync(out);
+    live.add(p);
+    p.once('exit', () => live.delete(p));
+    procs[i] = p;
+  };
+  const isRunning = (p: ChildProcess | null): p is ChildProcess => p !== null && p.signalCode === null && p.exitCode === null;
   for (let i = 0; i < nodes; i++) {
     const file = path.join(dir, `zookeeper-${i + 1}.properties`);
     const lines = [
@@ -95,39 +111,42 @@ export async function startZooKeeper(opts: StartZooKeeperOptions = {}): Promise<
     ];
     fs.writeFileSync(file, `${lines.join('\n')}\n`);
     prepareZooKeeperDataDir(file, nodes === 1 ? undefined : i + 1);
-    const out = fs.openSync(path.join(dir, `zookeeper-${i + 1}.out`), 'a');
-    const p = spawnZooKeeper(file, { stdio: ['ignore', out, out], cwd: dir });
-    fs.closeSync(out);
-    live.add(p);
-    p.once('exit', () => live.delete(p));
-    procs.push(p);
+    files.push(file);
   }
+  const initial = opts.initialNodes ?? Array.from({ length: nodes }, (_, i) => i);
+  initial.forEach(spawnNode);
   const handle: ZooKeeperHandle = {
     connectString: clientPorts.map((p) => `127.0.0.1:${p}`).join(','),
     ports: clientPorts,
     dir,
     async stop() {
-      for (const p of procs) {
-        if (p.signalCode === null && p.exitCode === null) {
-          p.kill('SIGCONT');
-          p.kill('SIGTERM');
-        }
+      const running = procs.filter(isRunning);
+      for (const p of running) {
+        p.kill('SIGCONT');
+        p.kill('SIGTERM');
       }
-      await Promise.all(procs.map((p) => waitExit(p, 5000)));
+      await Promise.all(running.map((p) => waitExit(p, 5000)));
       fs.rmSync(dir, { recursive: true, force: true });
     },
     kill(i: number) {
-      procs[i].kill('SIGKILL');
+      procs[i]?.kill('SIGKILL');
+    },
+    start(i: number) {
+      if (!isRunning(procs[i])) spawnNode(i);
+    },
+    running(i: number) {
+      return isRunning(procs[i]);
     },
     pause(i: number) {
-      procs[i].kill('SIGSTOP');
+      procs[i]?.kill('SIGSTOP');
     },
     resume(i: number) {
-      procs[i].kill('SIGCONT');
+      procs[i]?.kill('SIGCONT');
     },
   };
+  if (initial.length < nodes) return handle;
   try {
-    const died = procs.map(
+    const died = procs.filter(isRunning).map(
       (p, i) =>
         new Promise<never>((_, reject) =>
           p.once('exit', (code, sig) => reject(new Error(`ZooKeeper node ${i + 1} exited (${code ?? sig}), see ${dir}/zookeeper-${i + 1}.out`))),

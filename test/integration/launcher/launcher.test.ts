@@ -7,9 +7,10 @@ import { expect } from 'chai';
 import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import * as zookeeper from 'node-zookeeper-client';
 import { findRepoRoot, localClusterLayout, tempClusterLayout } from '../../../src/launcher/ClusterLayout';
 import { ChildDiedError, LocalCluster, portAccepts } from '../../../src/launcher/LocalCluster';
+import { closeProbeClient, createProbeClient } from '../../../src/launcher/zookeeper';
+import { waitFor as waitForCondition } from '../../helpers/ports';
 
 const root = findRepoRoot(__dirname);
 const mainJs = path.join(root, 'dist', 'src', 'launcher', 'main.js');
@@ -62,12 +63,12 @@ async function stopLauncher(child: ChildProcess, graceMs: number): Promise<void>
 
 function zkChildren(connect: string, p: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const client = zookeeper.createClient(connect, { sessionTimeout: 10000, retries: 1 });
-    const timer = setTimeout(() => { client.close(); reject(new Error('zk connect timeout')); }, 10000);
+    const client = createProbeClient(connect, { retries: 1 });
+    const timer = setTimeout(() => { closeProbeClient(client); reject(new Error('zk connect timeout')); }, 10000);
     client.once('connected', () => {
       client.getChildren(p, (err, children) => {
         clearTimeout(timer);
-        client.close();
+        closeProbeClient(client);
         if (err) reject(err); else resolve(children.sort());
       });
     });
@@ -152,6 +153,32 @@ describe('local cluster launcher', function () {
     expect(cluster.processes.some((p) => alive(p.pid))).to.equal(false);
   });
 
+  it('rides out a ZooKeeper node frozen while the ensemble forms (as on a busy machine)', async () => {
+    const layout = await tempClusterLayout({ zookeeperNodes: 3, brokers: 1, rootDir: root });
+    const cluster = new LocalCluster({ layout, log: quiet });
+    const starting = cluster.start();
+    starting.catch(() => undefined);
+    try {
+      // Frozen once it listens: the launcher's session probes to it connect and get no answer for longer
+      // than one probe attempt (5 s), then the node resumes and the ensemble forms.
+      const zk2 = await waitForCondition('zookeeper-2 to listen', async () => {
+        const p = cluster.processes.find((x) => x.name === 'zookeeper-2');
+        return p && (await portAccepts('127.0.0.1', layout.zookeeper[1].clientPort, 200)) ? p : null;
+      }, 60_000, 20);
+      zk2.signal('SIGSTOP');
+      await new Promise((r) => setTimeout(r, 7000));
+      zk2.signal('SIGCONT');
+      await starting;
+      expect(cluster.describe()).to.contain('Local Kafka cluster is up: 1 broker(s), 3 ZooKeeper node(s).');
+      expect(await zkChildren(cluster.zookeeperConnect, '/brokers/ids')).to.deep.equal(['1']);
+      expect(cluster.processes.map((p) => p.alive)).to.deep.equal([true, true, true, true]);
+    } finally {
+      for (const p of cluster.processes) p.signal('SIGCONT');
+      await cluster.stop();
+    }
+    expect(cluster.processes.some((p) => alive(p.pid))).to.equal(false);
+  });
+
   it('starts 3 ZooKeeper nodes + 3 brokers; kcat and /brokers/ids see all brokers; clean stop', async () => {
     const layout = await tempClusterLayout({ zookeeperNodes: 3, brokers: 3, rootDir: root });
     const cluster = new LocalCluster({ layout, log: quiet, brokerStartTimeoutMs: 90_000, brokerStopTimeoutMs: 20_000 });
@@ -185,6 +212,33 @@ describe('local cluster launcher', function () {
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGINT');
       expect(await exited).to.equal(0);
+      expect(kids.filter((pid) => alive(pid))).to.deep.equal([]);
+    } finally {
+      await stopLauncher(child, 40_000);
+    }
+  });
+
+  it('`npm start -- --fresh --brokers 1` wipes data/, prints the banner, and exits 0 within 30 s of SIGTERM', async function () {
+    this.timeout(180_000);
+    const dataDir = path.join(root, 'data');
+    fs.mkdirSync(dataDir, { recursive: true });
+    const marker = path.join(dataDir, 'left-by-an-earlier-run');
+    fs.writeFileSync(marker, 'x');
+    const child = spawn(process.execPath, [mainJs, '--fresh', '--brokers', '1'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const out = await waitForOutput(child, /Press Ctrl-C to stop/, 120_000);
+      expect(out).to.contain('(--fresh)');
+      expect(out).to.contain('Local Kafka cluster is up: 1 broker(s), 3 ZooKeeper node(s).');
+      expect(out).to.not.contain('Launcher crashed');
+      expect(fs.existsSync(marker)).to.equal(false);
+      expect(await zkChildren('127.0.0.1:2181', '/brokers/ids')).to.deep.equal(['1']);
+      const kids = childPids(child.pid as number);
+      expect(kids).to.have.length(4);
+      const t0 = Date.now();
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exited).to.equal(0);
+      expect(Date.now() - t0).to.be.lessThan(30_000);
       expect(kids.filter((pid) => alive(pid))).to.deep.equal([]);
     } finally {
       await stopLauncher(child, 40_000);
