@@ -224,7 +224,7 @@ export class KafkaController {
     await this.tdm.onTopicDeletionRequested(await this.zk.getTopicDeletions(this.topicDeletionWatcher));
     await this.processPreferredReplicaElectionZNode();
     // Resume reassignments: legacy znode first, then those recorded in topic znodes (already loaded).
-    await this.zk.zk.exists(ReassignPartitionsZNode.path, this.reassignPartitionsWatcher);
+    await this.zk.watchExistence(ReassignPartitionsZNode.path, this.reassignPartitionsWatcher);
     await this.reassign.onLegacyZNode();
     await this.reassign.maybeCompleteAll();
     if (this.config.autoLeaderRebalanceEnable) this.scheduleAutoLeaderRebalance(5000);
@@ -276,7 +276,7 @@ export class KafkaController {
     if (this.shuttingDown) return;
     void this.eventManager.put('ZkPartitionReassignment', async () => {
       if (!this.isActive()) return;
-      await this.zk.zk.exists(ReassignPartitionsZNode.path, this.reassignPartitionsWatcher);
+      await this.zk.watchExistence(ReassignPartitionsZNode.path, this.reassignPartitionsWatcher);
       await this.reassign!.onLegacyZNode();
     });
   };

@@ -68,14 +68,14 @@ export class PreferredReplicaElection {
   async onLegacyZNode(zk: KafkaZkClient, watcher: ZkWatcher): Promise<void> {
     const node = await zk.getDataAndStat(PreferredReplicaElectionZNode.path, watcher);
     if (!node) {
-      await zk.zk.exists(PreferredReplicaElectionZNode.path, watcher);
+      await zk.watchExistence(PreferredReplicaElectionZNode.path, watcher);
       return;
     }
     const partitions = decodePreferredReplicaElection(node.data);
     this.log.info(`Starting replica leader election (PREFERRED) for partitions ${partitions.map(tpString).join(',')} triggered by ZkTriggered`);
     await this.elect(partitions, ElectionType.PREFERRED);
     await zk.deleteRecursive(PreferredReplicaElectionZNode.path, this.ctx.epochZkVersion);
-    await zk.zk.exists(PreferredReplicaElectionZNode.path, watcher);
+    await zk.watchExistence(PreferredReplicaElectionZNode.path, watcher);
   }
 
   /**

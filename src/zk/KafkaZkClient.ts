@@ -65,6 +65,14 @@ export class KafkaZkClient extends ZkRequests {
     return (await this.retry(() => this.zk.exists(path))) !== null;
   }
 
+  /**
+   * KafkaZkClient.registerZNodeChangeHandlerAndCheckExistence: arms an exists-watch on `path` (fired when it is
+   * created, changed or deleted), retrying a lost connection as every other request does.
+   */
+  async watchExistence(path: string, watcher: ZkWatcher): Promise<boolean> {
+    return (await this.retry(() => this.zk.exists(path, watcher))) !== null;
+  }
+
   /** Children, empty for NONODE. */
   async getChildren(path: string, watcher?: ZkWatcher): Promise<string[]> {
     const r = await this.raw(() => this.zk.getChildren(path, watcher));
