@@ -165,7 +165,9 @@ export class Log {
     const producers = this.producerStateManager;
     if (origin === 'client') {
       const duplicate = producers.checkClientAppend(info);
-      if (duplicate) return duplicate;
+      // UnifiedLog answers a duplicate's log append time with the original batch's timestamp; for a CreateTime
+      // topic that would be the producer's time, so it stays -1 there (log_append_time_ms is -1 for CreateTime).
+      if (duplicate) return info.logAppendTime < 0 ? { ...duplicate, logAppendTime: -1 } : duplicate;
     }
     this.withStorageErrorHandling(() => {
       this.leaderEpochCache.assign(leaderEpoch, info.firstOffset);

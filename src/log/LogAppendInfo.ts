@@ -11,8 +11,8 @@ export interface AppendInfo {
   /** Last offset of the batch holding maxTimestamp (Kafka's shallowOffsetOfMaxTimestamp). */
   offsetOfMaxTimestamp: number;
   /**
-   * The broker time stamped into the batches (message.timestamp.type=LogAppendTime), else -1; for a duplicate,
-   * the original batch's timestamp, as UnifiedLog.append sets it (appendInfo.setLogAppendTime(duplicate.timestamp)).
+   * The broker time stamped into the batches (message.timestamp.type=LogAppendTime), else -1; for a duplicate on
+   * a LogAppendTime topic, the original batch's append time (UnifiedLog.append: setLogAppendTime(duplicate.timestamp)).
    */
   logAppendTime: number;
   numRecords: number;

@@ -287,7 +287,7 @@ describe('log: Log append rules', () => {
       follower.close();
     });
 
-    it('a retried idempotent batch answers the original append time', () => {
+    it('a retried idempotent batch answers the original append time (-1 on a CreateTime topic)', () => {
       let now = NOW;
       const log = Log.open(path.join(root, 'i-0'), 'i', 0, { ...defaultLogConfig(), timestampType: 'LogAppendTime' }, { time: () => now });
       const idem = () => buildRecordBatch({ records: [{ key: null, value: Buffer.from('v'), timestamp: T0 }], producerId: 9, producerEpoch: 0, baseSequence: 0 });
@@ -297,6 +297,10 @@ describe('log: Log append rules', () => {
       expect(dup.duplicate).to.equal(true);
       expect(dup.logAppendTime).to.equal(NOW);
       expect(log.logEndOffset).to.equal(1);
+      // On a CreateTime topic a duplicate answers -1 like the original append, not the producer's timestamp.
+      log.config = { ...log.config, timestampType: 'CreateTime' };
+      const again = log.appendAsLeader(idem(), 0);
+      expect([again.duplicate, again.logAppendTime]).to.deep.equal([true, -1]);
       log.close();
     });
   });
