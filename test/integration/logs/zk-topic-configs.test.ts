@@ -52,6 +52,7 @@ describe('integration: topic configs written to ZooKeeper by kafka-topics --zook
     const r = await runTool('kafka-topics', [
       '--zookeeper', cluster.connectString, '--create', '--topic', topic, '--partitions', '1', '--replication-factor', '2',
       '--config', 'cleanup.policy=compact', '--config', 'segment.bytes=2048', '--config', 'min.cleanable.dirty.ratio=0.01',
+      '--config', 'segment.index.bytes=4096',
     ]);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.contain(`Created topic ${topic}.`);
@@ -91,6 +92,34 @@ describe('integration: topic configs written to ZooKeeper by kafka-topics --zook
         return keys.length === KEYS && new Set(keys).size === KEYS;
       }, 60000);
     }
+  });
+
+  it('a restarted broker loads the log with the topic config from ZooKeeper (active index sized by segment.index.bytes)', async () => {
+    const dir = path.join(cluster.broker(2).dataDir, `${topic}-0`);
+    const activeIndexSize = (): number => {
+      const idx = fs.readdirSync(dir).filter((f) => /^\d{20}\.index$/.test(f)).sort();
+      return fs.statSync(path.join(dir, idx[idx.length - 1])).size;
+    };
+    expect(activeIndexSize()).to.equal(4096);
+    await cluster.stopBroker(2);
+    await cluster.startBroker(2);
+    await cluster.waitForBrokers([1, 2]);
+    // LogManager.loadLogs resizes the active segment's index to the log's maxIndexSize: the topic's 4096, not the
+    // broker's 10 MiB default, because the broker read /config/topics/<t> before loading (Kafka's LogManager.startup).
+    expect(activeIndexSize()).to.equal(4096);
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      for (let round = 0; round < 20; round++) {
+        await producer.send({ topic, acks: -1, messages: Array.from({ length: 5 }, (_, k) => ({ key: `k${k}`, value: `again-${round}-${'w'.repeat(40)}` })) });
+      }
+    } finally {
+      await producer.disconnect();
+    }
+    await waitFor('the restarted replica to compact again to one record per key', async () => {
+      const keys = closedSegmentKeys(dir);
+      return keys.length === 5 && new Set(keys).size === 5;
+    }, 60000);
   });
 
   it('stamps LogAppendTime on a topic created with --zookeeper --config message.timestamp.type=LogAppendTime', async () => {
