@@ -5,7 +5,6 @@ import { LogConfig } from '../log/LogConfig';
 import { AlterPartitionResponsePartitionData } from '../protocol/apis/56-alter-partition';
 import { ErrorCode, errorName, KafkaError } from '../protocol/errors';
 import { countBatches } from '../protocol/records/RecordBatch';
-import { compressionTypeForConfig } from '../protocol/records/compression';
 import { convertProducedBatch } from '../protocol/records/compressionConvert';
 import { AlterPartitionManager } from './AlterPartitionManager';
 import { DelayedFetch } from './DelayedFetch';
