@@ -1,4 +1,5 @@
 import { Log } from '../log/Log';
+import { LogConfig } from '../log/LogConfig';
 import { UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET } from '../log/LeaderEpochFileCache';
 import { ErrorCode } from '../protocol/errors';
 import type { LeaderAndIsrPartitionState } from '../protocol/apis/04-leader-and-isr';
@@ -65,6 +66,14 @@ export class Partition {
 
   get logStartOffset(): number {
     return this.log.logStartOffset;
+  }
+
+  /**
+   * The topic's typed effective config, as Kafka's Partition reads it from its log (leaderLog.config): the
+   * config manager replaces it on every replica when /config/topics/<t> changes; the produce path reads it per batch.
+   */
+  get config(): LogConfig {
+    return this.log.config;
   }
 
   get logEndOffset(): number {

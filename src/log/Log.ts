@@ -1,57 +1,27 @@
 /**
- * One partition's log (Kafka's `UnifiedLog` + `LocalLog` + `LogLoader`, leader side first): an ordered list of
- * segments in the folder `<topic>-<partition>`, the log end offset (next offset to assign) and the log start
- * offset. Appends validate every batch before writing anything, assign offsets by patching the batch headers
- * in place (outside the CRC) and write each append with one positional write.
+ * One partition's log (Kafka's `UnifiedLog`): the segments and log end offset (LocalLog), the log start
+ * offset, the leader epoch cache and the producer state, all built by LogLoader when the log is opened.
+ * Appends validate every batch before writing anything (LogValidator), check idempotent producers, and write
+ * each append with one positional write.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { ErrorCode, KafkaError } from '../protocol/errors';
-import {
-  BASE_OFFSET,
-  BatchInfo,
-  PARTITION_LEADER_EPOCH,
-  validateBatches,
-  writeInt64,
-} from '../protocol/records/RecordBatch';
 import { getLogger, Logger } from '../common/logger';
 import { LogConfig } from './LogConfig';
+import { AppendInfo, AppendOrigin } from './LogAppendInfo';
 import { LeaderEpochFileCache } from './LeaderEpochFileCache';
-import { floorSegmentIndex, loadLog } from './LogLoader';
+import { FetchDataInfo, LocalLog } from './LocalLog';
+import { LogOpenOptions, loadLog } from './LogLoader';
 import { LogDirFailureChannel, isStorageError } from './LogDirFailureChannel';
-import { LogSegment, filenamePrefixFromOffset } from './LogSegment';
+import { LogSegment } from './LogSegment';
+import { analyzeReplicatedBatches, validateAndAssignOffsets } from './LogValidator';
+import { ProducerStateManager } from './ProducerStateManager';
 
-export interface AppendInfo {
-  firstOffset: number;
-  lastOffset: number;
-  maxTimestamp: number;
-  /** Last offset of the batch holding maxTimestamp (Kafka's shallowOffsetOfMaxTimestamp). */
-  offsetOfMaxTimestamp: number;
-  numRecords: number;
-  validBytes: number;
-  batches: BatchInfo[];
-}
+export type { AppendInfo, AppendOrigin } from './LogAppendInfo';
+export type { FetchDataInfo } from './LocalLog';
+export type { LogOpenOptions } from './LogLoader';
 
-export interface FetchDataInfo {
-  records: Buffer[];
-  sizeInBytes: number;
-}
-
-/** Who appends (Kafka's AppendOrigin): client-only batch checks apply to 'client'. */
-export type AppendOrigin = 'client' | 'coordinator' | 'replication';
-
-export interface LogOpenOptions {
-  /** Injectable clock (ms). */
-  time?: () => number;
-  /** The log dir had `.kafka_cleanshutdown`: trust every segment and index (after a sanity check). */
-  hadCleanShutdown?: boolean;
-  /** Recover segments from the one holding this offset (Kafka's recovery point); default: the last segment. */
-  recoveryPoint?: number;
-  /** Checkpointed log start offset, if any. */
-  logStartOffset?: number;
-  /** Where I/O errors take the log dir offline (LogManager shares one); default: one for this log alone. */
-  failureChannel?: LogDirFailureChannel;
-}
 
 /** ListOffsets special timestamps (ListOffsetsRequest). */
 export const EARLIEST_TIMESTAMP = -2;
@@ -59,29 +29,33 @@ export const LATEST_TIMESTAMP = -1;
 export const MAX_TIMESTAMP = -3;
 export const EARLIEST_LOCAL_TIMESTAMP = -4;
 
-
 export class Log {
-  private segments: LogSegment[] = [];
-  private nextOffset = 0;
-  private _logStartOffset = 0;
-  private unflushedMessages = 0;
+  private _logStartOffset: number;
   private closed = false;
   private truncations = 0;
-  /** epoch -> start offset (leader-epoch-checkpoint); set up by load(). */
-  leaderEpochCache!: LeaderEpochFileCache;
+  /** epoch -> start offset (leader-epoch-checkpoint). */
+  readonly leaderEpochCache: LeaderEpochFileCache;
+  private readonly producerState: ProducerStateManager;
+  private readonly local: LocalLog;
   private readonly time: () => number;
   private readonly logger: Logger;
-  private failureChannel = new LogDirFailureChannel();
+  private readonly failureChannel: LogDirFailureChannel;
 
   private constructor(
     readonly dir: string,
     readonly topic: string,
     readonly partition: number,
-    public config: LogConfig,
-    time: () => number,
+    config: LogConfig,
+    opts: LogOpenOptions,
   ) {
-    this.time = time;
+    this.time = opts.time ?? Date.now;
+    this.failureChannel = opts.failureChannel ?? new LogDirFailureChannel();
     this.logger = getLogger('kafka.log.UnifiedLog', `[UnifiedLog partition=${topic}-${partition}, dir=${path.dirname(dir)}] `);
+    const loaded = loadLog(dir, config, this.time, opts, this.logger, `${topic}-${partition}`);
+    this.local = new LocalLog(dir, `${topic}-${partition}`, config, this.time, this.logger, loaded.segments, loaded.nextOffset);
+    this._logStartOffset = loaded.logStartOffset;
+    this.leaderEpochCache = loaded.leaderEpochCache;
+    this.producerState = loaded.producerStateManager;
   }
 
   /**
@@ -90,12 +64,16 @@ export class Log {
    */
   static open(dir: string, topic: string, partition: number, config: LogConfig, opts: LogOpenOptions = {}): Log {
     fs.mkdirSync(dir, { recursive: true });
-    const log = new Log(dir, topic, partition, config, opts.time ?? Date.now);
-    if (opts.failureChannel) log.failureChannel = opts.failureChannel;
-    log.load(opts);
-    return log;
+    return new Log(dir, topic, partition, config, opts);
   }
 
+  /** The topic's effective config; the config manager replaces it when /config/topics/<t> changes. */
+  get config(): LogConfig {
+    return this.local.config;
+  }
+  set config(c: LogConfig) {
+    this.local.config = c;
+  }
   /** The log dir holding this partition's folder. */
   get parentDir(): string {
     return path.dirname(this.dir);
@@ -104,20 +82,18 @@ export class Log {
     return this._logStartOffset;
   }
   get logEndOffset(): number {
-    return this.nextOffset;
+    return this.local.nextOffset;
   }
   get size(): number {
-    let n = 0;
-    for (const s of this.segments) n += s.size;
-    return n;
+    return this.local.size;
   }
   get logSegments(): readonly LogSegment[] {
-    return this.segments;
+    return this.local.segments;
   }
   get activeSegment(): LogSegment {
-    return this.segments[this.segments.length - 1];
+    return this.local.activeSegment;
   }
-  /** Bumped by every truncation: holders of derived state (producer state) know to rebuild it. */
+  /** Bumped by every truncation: the producer state rebuilds after one. */
   get truncationCount(): number {
     return this.truncations;
   }
@@ -125,22 +101,11 @@ export class Log {
   get latestEpoch(): number {
     return this.leaderEpochCache.latestEpoch;
   }
-
-  // ---------------------------------------------------------------- loading (Kafka's LogLoader)
-
-  private load(opts: LogOpenOptions): void {
-    const loaded = loadLog(this.dir, this.config, this.time, opts, this.logger, `${this.topic}-${this.partition}`);
-    this.segments = loaded.segments;
-    this.nextOffset = loaded.nextOffset;
-    this._logStartOffset = loaded.logStartOffset;
-    this.leaderEpochCache = loaded.leaderEpochCache;
+  /** The idempotent producers' state, brought up to date with truncations and the log start offset. */
+  get producerStateManager(): ProducerStateManager {
+    this.producerState.syncWithLog(this);
+    return this.producerState;
   }
-
-  /** Index of the segment with the largest baseOffset <= offset, or -1. */
-  private floorSegmentIndex(offset: number): number {
-    return floorSegmentIndex(this.segments, offset);
-  }
-
 
   // ---------------------------------------------------------------- append
 
@@ -166,7 +131,7 @@ export class Log {
     } catch (e) {
       if (!isStorageError(e)) throw e;
       try {
-        this.leaderEpochCache.truncateFromEnd(this.nextOffset);
+        this.leaderEpochCache.truncateFromEnd(this.local.nextOffset);
       } catch {
         // the in-memory cache is already cut; the checkpoint file is rewritten at the next successful change
       }
@@ -186,145 +151,54 @@ export class Log {
   }
 
   /**
-   * Validates all batches first (nothing written on error), assigns offsets by patching baseOffset, stamps
-   * partitionLeaderEpoch (both outside the CRC: no CRC recompute), appends with ONE write, rolling first when
-   * the batch would overflow segmentBytes (or segmentMs elapsed). `records` is modified in place.
+   * UnifiedLog.appendAsLeader: validates all batches first (nothing written on error), assigns offsets and the
+   * leader epoch, stamps LogAppendTime when the topic uses it (LogValidator), then checks idempotent producers
+   * (a duplicate of one of a producer's last 5 batches answers its original offsets, nothing written; a gap or
+   * an old epoch throws) and appends with ONE write. `records` is modified in place.
    */
-  appendAsLeader(
-    records: Buffer,
-    leaderEpoch: number,
-    origin: AppendOrigin = 'client',
-    producerCheck?: (info: AppendInfo) => AppendInfo | null,
-  ): AppendInfo {
+  appendAsLeader(records: Buffer, leaderEpoch: number, origin: AppendOrigin = 'client'): AppendInfo {
     this.ensureOpen();
     this.ensureLogDirOnline();
-    const batches = validateBatches(records, { maxBatchSize: this.config.maxMessageBytes, client: origin === 'client' });
+    const info = validateAndAssignOffsets(records, origin, this.local.nextOffset, leaderEpoch, this.config, this.time());
     this.checkSegmentSize(records);
-    let offset = this.nextOffset;
-    let maxTimestamp = -1;
-    let offsetOfMaxTimestamp = -1;
-    let numRecords = 0;
-    for (const b of batches) {
-      writeInt64(records, b.position + BASE_OFFSET, offset);
-      records.writeInt32BE(leaderEpoch, b.position + PARTITION_LEADER_EPOCH);
-      b.baseOffset = offset;
-      b.lastOffset = offset + b.lastOffsetDelta;
-      b.partitionLeaderEpoch = leaderEpoch;
-      if (b.maxTimestamp > maxTimestamp) {
-        maxTimestamp = b.maxTimestamp;
-        offsetOfMaxTimestamp = b.lastOffset;
-      }
-      numRecords += b.recordCount;
-      offset = b.lastOffset + 1;
-    }
-    const info: AppendInfo = {
-      firstOffset: batches[0].baseOffset,
-      lastOffset: offset - 1,
-      maxTimestamp,
-      offsetOfMaxTimestamp,
-      numRecords,
-      validBytes: records.length,
-      batches,
-    };
-    // Producer-state validation (duplicates, sequence gaps, fenced epochs) after offsets are assigned and
-    // before the write, as in UnifiedLog.append: a duplicate answers the original offsets, nothing is written.
-    if (producerCheck) {
-      const duplicate = producerCheck(info);
-      if (duplicate) return duplicate;
+    // Producer-state validation after offsets are assigned and before the write, as in UnifiedLog.append.
+    const producers = this.producerStateManager;
+    if (origin === 'client') {
+      const duplicate = producers.checkClientAppend(info);
+      // UnifiedLog answers a duplicate's log append time with the original batch's timestamp; for a CreateTime
+      // topic that would be the producer's time, so it stays -1 there (log_append_time_ms is -1 for CreateTime).
+      if (duplicate) return info.logAppendTime < 0 ? { ...duplicate, logAppendTime: -1 } : duplicate;
     }
     this.withStorageErrorHandling(() => {
       this.leaderEpochCache.assign(leaderEpoch, info.firstOffset);
-      this.appendValidated(records, info);
+      this.local.append(records, info);
     });
+    producers.update(info.batches);
     return info;
   }
 
-  /** Appends replicated batches as they are (offsets kept). Offsets must be increasing and >= LEO. */
+  /**
+   * Appends replicated batches as the leader wrote them (offsets, timestamps and CRC kept). Offsets must be
+   * increasing and >= LEO. Followers keep the producer state too, so a new leader recognises retried batches.
+   */
   appendAsFollower(records: Buffer): AppendInfo {
     this.ensureOpen();
     this.ensureLogDirOnline();
-    const batches = validateBatches(records, { client: false });
+    const info = analyzeReplicatedBatches(records, this.local.nextOffset, `${this.topic}-${this.partition}`);
     this.checkSegmentSize(records);
-    let prevLast = this.nextOffset - 1;
-    let maxTimestamp = -1;
-    let offsetOfMaxTimestamp = -1;
-    let numRecords = 0;
-    for (const b of batches) {
-      if (b.baseOffset <= prevLast || b.lastOffset < b.baseOffset) {
-        throw new KafkaError(
-          ErrorCode.UNKNOWN_SERVER_ERROR,
-          `Out of order offsets found in append to ${this.topic}-${this.partition}: batch [${b.baseOffset}, ${b.lastOffset}] after offset ${prevLast} (log end offset ${this.nextOffset})`,
-        );
-      }
-      prevLast = b.lastOffset;
-      if (b.maxTimestamp > maxTimestamp) {
-        maxTimestamp = b.maxTimestamp;
-        offsetOfMaxTimestamp = b.lastOffset;
-      }
-      numRecords += b.recordCount;
-    }
-    const info: AppendInfo = {
-      firstOffset: batches[0].baseOffset,
-      lastOffset: prevLast,
-      maxTimestamp,
-      offsetOfMaxTimestamp,
-      numRecords,
-      validBytes: records.length,
-      batches,
-    };
+    const producers = this.producerStateManager;
     // A follower learns epochs from the batches the leader stamped (UnifiedLog.maybeAssignEpochStartOffset).
     this.withStorageErrorHandling(() => {
-      for (const b of batches) if (b.partitionLeaderEpoch !== this.leaderEpochCache.latestEpoch) this.leaderEpochCache.assign(b.partitionLeaderEpoch, b.baseOffset);
-      this.appendValidated(records, info);
+      for (const b of info.batches) if (b.partitionLeaderEpoch !== this.leaderEpochCache.latestEpoch) this.leaderEpochCache.assign(b.partitionLeaderEpoch, b.baseOffset);
+      this.local.append(records, info);
     });
+    producers.update(info.batches);
     return info;
-  }
-
-  private appendValidated(records: Buffer, info: AppendInfo): void {
-    const segment = this.maybeRoll(records.length, info);
-    segment.append(info.lastOffset, info.maxTimestamp, info.offsetOfMaxTimestamp, records);
-    this.nextOffset = info.lastOffset + 1;
-    this.unflushedMessages += info.numRecords;
-    if (this.unflushedMessages >= this.config.flushIntervalMessages) this.flush();
-  }
-
-  private maybeRoll(messagesSize: number, info: AppendInfo): LogSegment {
-    const active = this.activeSegment;
-    const roll = active.shouldRoll({
-      maxSegmentBytes: this.config.segmentBytes,
-      maxSegmentMs: this.config.segmentMs,
-      messagesSize,
-      maxTimestampInMessages: info.maxTimestamp,
-      maxOffsetInMessages: info.lastOffset,
-      now: this.time(),
-    });
-    return roll ? this.roll(info.firstOffset) : active;
   }
 
   /** Kafka's LocalLog.roll: closes the active segment for appends and starts one at max(expected, LEO). */
   roll(expectedNextOffset = 0): LogSegment {
-    const start = this.time();
-    const newOffset = Math.max(expectedNextOffset, this.nextOffset);
-    const active = this.activeSegment;
-    if (active.size === 0) {
-      // An empty active segment holds nothing: replace it (Kafka does so when the offsets are equal).
-      active.deleteIfExists();
-      this.segments.pop();
-    } else {
-      if (newOffset <= active.baseOffset) {
-        throw new KafkaError(
-          ErrorCode.UNKNOWN_SERVER_ERROR,
-          `Trying to roll a new log segment for topic partition ${this.topic}-${this.partition} with start offset ${newOffset} lower than start offset of the active segment ${active.baseOffset}`,
-        );
-      }
-      active.onBecomeInactiveSegment();
-      // Kafka flushes the rolled segment in the background; an async fsync keeps the event loop free.
-      active.flushAsync();
-    }
-    const seg = LogSegment.open(this.dir, newOffset, this.config, this.time, false);
-    this.segments.push(seg);
-    this.logger.debug(`Rolled new log segment at offset ${newOffset} in ${this.time() - start} ms.`);
-    return seg;
+    return this.local.roll(expectedNextOffset);
   }
 
   // ---------------------------------------------------------------- read
@@ -336,32 +210,13 @@ export class Log {
    */
   read(startOffset: number, maxBytes: number, maxOffsetExclusive: number, minOneMessage: boolean): FetchDataInfo {
     this.ensureOpen();
-    if (startOffset < this._logStartOffset || startOffset > this.nextOffset) {
+    if (startOffset < this._logStartOffset || startOffset > this.local.nextOffset) {
       throw new KafkaError(
         ErrorCode.OFFSET_OUT_OF_RANGE,
-        `Received request for offset ${startOffset} for partition ${this.topic}-${this.partition}, but we only have log segments in the range ${this._logStartOffset} to ${this.nextOffset}.`,
+        `Received request for offset ${startOffset} for partition ${this.topic}-${this.partition}, but we only have log segments in the range ${this._logStartOffset} to ${this.local.nextOffset}.`,
       );
     }
-    const out: FetchDataInfo = { records: [], sizeInBytes: 0 };
-    if (startOffset >= this.nextOffset || startOffset >= maxOffsetExclusive) return out;
-    let i = Math.max(0, this.floorSegmentIndex(startOffset));
-    let offset = startOffset;
-    let remaining = maxBytes;
-    let minOne = minOneMessage;
-    for (; i < this.segments.length; i++) {
-      const seg = this.segments[i];
-      const r = seg.read(offset, Math.max(0, remaining), seg.size, minOne, maxOffsetExclusive);
-      if (r === null) continue;
-      if (r.records.length > 0) {
-        out.records.push(r.records);
-        out.sizeInBytes += r.records.length;
-        remaining -= r.records.length;
-        minOne = false;
-      }
-      if (!r.reachedEnd || remaining <= 0) break;
-      offset = r.nextOffset;
-    }
-    return out;
+    return this.local.read(startOffset, maxBytes, maxOffsetExclusive, minOneMessage);
   }
 
   /**
@@ -372,13 +227,14 @@ export class Log {
   fetchOffsetByTimestamp(ts: number): { offset: number; timestamp: number } | null {
     this.ensureOpen();
     if (ts === EARLIEST_TIMESTAMP || ts === EARLIEST_LOCAL_TIMESTAMP) return { offset: this._logStartOffset, timestamp: -1 };
-    if (ts === LATEST_TIMESTAMP) return { offset: this.nextOffset, timestamp: -1 };
+    if (ts === LATEST_TIMESTAMP) return { offset: this.local.nextOffset, timestamp: -1 };
+    const segments = this.local.segments;
     if (ts === MAX_TIMESTAMP) {
       let best: LogSegment | null = null;
-      for (const s of this.segments) if (best === null || s.maxTimestampSoFar > best.maxTimestampSoFar) best = s;
+      for (const s of segments) if (best === null || s.maxTimestampSoFar > best.maxTimestampSoFar) best = s;
       return best === null ? null : best.findMaxTimestampRecord();
     }
-    for (const s of this.segments) {
+    for (const s of segments) {
       if (s.maxTimestampSoFar < ts) continue;
       const found = s.findOffsetByTimestamp(ts, this._logStartOffset);
       if (found !== null) return found;
@@ -395,7 +251,7 @@ export class Log {
    */
   maybeIncrementLogStartOffset(newLogStartOffset: number, reason: string): boolean {
     this.ensureOpen();
-    const target = Math.min(newLogStartOffset, this.nextOffset);
+    const target = Math.min(newLogStartOffset, this.local.nextOffset);
     if (target <= this._logStartOffset) return false;
     this.logger.info(`Incremented log start offset to ${target} due to ${reason}`);
     this._logStartOffset = target;
@@ -410,10 +266,8 @@ export class Log {
    */
   removeOldestSegments(count: number, reason: string): LogSegment[] {
     this.ensureOpen();
-    const n = Math.min(count, this.segments.length - 1);
-    if (n <= 0) return [];
-    const removed = this.segments.splice(0, n);
-    this.maybeIncrementLogStartOffset(this.segments[0].baseOffset, reason);
+    const removed = this.local.removeOldestSegments(count);
+    if (removed.length > 0) this.maybeIncrementLogStartOffset(this.local.segments[0].baseOffset, reason);
     return removed;
   }
 
@@ -423,20 +277,15 @@ export class Log {
   truncateTo(targetOffset: number): void {
     this.ensureOpen();
     if (targetOffset < 0) throw new Error(`Cannot truncate partition ${this.topic}-${this.partition} to a negative offset (${targetOffset}).`);
-    if (targetOffset >= this.nextOffset) return;
+    if (targetOffset >= this.local.nextOffset) return;
     this.logger.info(`Truncating to offset ${targetOffset}`);
     this.truncations++;
     this.leaderEpochCache.truncateFromEnd(targetOffset);
-    if (this.segments[0].baseOffset > targetOffset) {
+    if (this.local.segments[0].baseOffset > targetOffset) {
       this.truncateFullyAndStartAt(targetOffset);
       return;
     }
-    while (this.activeSegment.baseOffset > targetOffset) {
-      const seg = this.segments.pop() as LogSegment;
-      seg.deleteIfExists();
-    }
-    this.activeSegment.truncateTo(targetOffset);
-    this.nextOffset = targetOffset;
+    this.local.truncateTo(targetOffset);
     this._logStartOffset = Math.min(this._logStartOffset, targetOffset);
   }
 
@@ -445,23 +294,20 @@ export class Log {
     this.ensureOpen();
     this.truncations++;
     this.leaderEpochCache.clearAndFlush();
-    for (const seg of this.segments) seg.deleteIfExists();
-    this.segments = [LogSegment.open(this.dir, newOffset, this.config, this.time, false)];
-    this.nextOffset = newOffset;
+    this.local.truncateFullyAndStartAt(newOffset);
     this._logStartOffset = newOffset;
   }
 
   /** fsync every segment written since the last flush. */
   flush(): void {
     this.ensureOpen();
-    for (const s of this.segments) s.flush();
-    this.unflushedMessages = 0;
+    this.local.flush();
   }
 
   /** Closes all files; indexes are trimmed to their real size (Kafka's close). */
   close(): void {
     if (this.closed) return;
-    for (const s of this.segments) s.close();
+    this.local.close();
     this.closed = true;
   }
 
@@ -473,23 +319,12 @@ export class Log {
    */
   replaceSegments(swapFile: string, oldSegments: readonly LogSegment[]): boolean {
     this.ensureOpen();
-    const i = this.segments.indexOf(oldSegments[0]);
-    if (i < 0 || i + oldSegments.length >= this.segments.length) return false;
-    if (oldSegments.some((s, k) => this.segments[i + k] !== s)) return false;
-    const base = oldSegments[0].baseOffset;
-    for (const s of oldSegments) s.deleteIfExists();
-    fs.renameSync(swapFile, path.join(this.dir, filenamePrefixFromOffset(base) + '.log'));
-    const seg = LogSegment.open(this.dir, base, this.config, this.time, true);
-    seg.recover(); // rebuilds both indexes for the cleaned data
-    this.segments.splice(i, oldSegments.length, seg);
-    return true;
+    return this.local.replaceSegments(swapFile, oldSegments);
   }
 
   /** Closes and removes the partition folder. */
   delete(): void {
-    for (const s of this.segments) s.deleteIfExists();
-    this.segments = [];
+    this.local.deleteAll();
     this.closed = true;
-    fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,11 @@
 /**
  * Per-log settings (Kafka's `LogConfig`), named after the broker keys they come from. Topic-level overrides
- * (segment.bytes, ...) map onto the same fields.
+ * (segment.bytes, ...) map onto the same fields. The typed fields below the first six are derived once per
+ * config change (LogConfig.fromProps) so the produce path reads them per batch without string lookups; a
+ * config built without them (tests, tools) means Kafka's defaults.
  */
+export type TimestampType = 'CreateTime' | 'LogAppendTime';
+
 export interface LogConfig {
   /** log.segment.bytes / segment.bytes: roll when the active segment would exceed this size. */
   segmentBytes: number;
@@ -15,6 +19,16 @@ export interface LogConfig {
   maxMessageBytes: number;
   /** log.flush.interval.messages / flush.messages: fsync after this many unflushed records. */
   flushIntervalMessages: number;
+  /** log.message.timestamp.type / message.timestamp.type (default CreateTime): LogAppendTime stamps the broker's time. */
+  timestampType?: TimestampType;
+  /** log.cleanup.policy / cleanup.policy contains `compact` (keyless records refused, the cleaner runs). */
+  compact?: boolean;
+  /** cleanup.policy contains `delete` (retention and DeleteRecords apply); default true. */
+  deletePolicy?: boolean;
+  /** compression.type as a codec id (CompressionType), or null for `producer` (keep the client's codec). */
+  targetCodec?: number | null;
+  /** min.insync.replicas (acks=all). */
+  minInSyncReplicas?: number;
 }
 
 export function defaultLogConfig(): LogConfig {

@@ -11,18 +11,34 @@ import { KafkaError } from '../protocol/errors';
 import { scanBatchHeaders } from './BatchHeaderScanner';
 import { completeSwapFiles } from './CleanerSwap';
 import { LeaderEpochFileCache } from './LeaderEpochFileCache';
-import type { LogOpenOptions } from './Log';
+import { LogDirFailureChannel } from './LogDirFailureChannel';
 import { LogConfig } from './LogConfig';
 import { INDEX_FILE_SUFFIX, LogSegment, TIME_INDEX_FILE_SUFFIX, filenamePrefixFromOffset } from './LogSegment';
+import { ProducerStateManager } from './ProducerStateManager';
 
 const SEGMENT_FILE = /^(\d{20})\.log$/;
 const INDEX_FILE = /^(\d{20})\.(index|timeindex)$/;
+
+export interface LogOpenOptions {
+  /** Injectable clock (ms). */
+  time?: () => number;
+  /** The log dir had `.kafka_cleanshutdown`: trust every segment and index (after a sanity check). */
+  hadCleanShutdown?: boolean;
+  /** Recover segments from the one holding this offset (Kafka's recovery point); default: the last segment. */
+  recoveryPoint?: number;
+  /** Checkpointed log start offset, if any. */
+  logStartOffset?: number;
+  /** Where I/O errors take the log dir offline (LogManager shares one); default: one for this log alone. */
+  failureChannel?: LogDirFailureChannel;
+}
 
 export interface LoadedLog {
   segments: LogSegment[];
   nextOffset: number;
   logStartOffset: number;
   leaderEpochCache: LeaderEpochFileCache;
+  /** Rebuilt from the batch headers on first use (we keep no producer snapshots), then kept up to date by appends. */
+  producerStateManager: ProducerStateManager;
 }
 
 export function loadLog(dir: string, config: LogConfig, time: () => number, opts: LogOpenOptions, logger: Logger, tp: string): LoadedLog {
@@ -91,7 +107,7 @@ export function loadLog(dir: string, config: LogConfig, time: () => number, opts
   let logStartOffset = opts.logStartOffset !== undefined ? Math.max(opts.logStartOffset, first) : first;
   if (logStartOffset > nextOffset) logStartOffset = nextOffset;
   const leaderEpochCache = loadLeaderEpochCache(dir, segments, nextOffset, logStartOffset, logger);
-  return { segments, nextOffset, logStartOffset, leaderEpochCache };
+  return { segments, nextOffset, logStartOffset, leaderEpochCache, producerStateManager: new ProducerStateManager(tp) };
 }
 
 /**

@@ -51,6 +51,19 @@ export class LogManager {
     this.time = opts.time ?? Date.now;
   }
 
+  /** Topics with a partition folder in some log dir: LogManager.startup fetches their configs before loading. */
+  topicsOnDisk(): string[] {
+    const topics = new Set<string>();
+    for (const dir of this.logDirs) {
+      if (!fs.existsSync(dir)) continue;
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const tp = entry.isDirectory() ? parseTopicPartitionName(entry.name) : null;
+        if (tp) topics.add(tp.topic);
+      }
+    }
+    return [...topics];
+  }
+
   /**
    * Loads every `<topic>-<partition>` folder of every log dir (other folders and files are skipped).
    * A dir with `.kafka_cleanshutdown` is trusted (indexes sanity-checked only) and the marker removed;

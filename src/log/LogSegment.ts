@@ -1,14 +1,13 @@
 /**
- * One segment of a partition's log (Kafka's `LogSegment` over `FileRecords`): the `.log` file of whole record
- * batches plus its sparse `.index` and `.timeindex`. Files are named after the base offset, zero-padded to 20
- * digits. I/O is synchronous and positional on fds kept open: the OS page cache is the cache, as in Kafka.
+ * One segment of a partition's log (Kafka's `LogSegment`): the `.log` file of whole record batches (FileRecords)
+ * plus its sparse `.index` and `.timeindex`, and the largest timestamp seen so far. Files are named after the
+ * base offset, zero-padded to 20 digits.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { ErrorCode, KafkaError } from '../protocol/errors';
 import {
   HEADER_SIZE,
-  LOG_OVERHEAD,
   MAX_TIMESTAMP,
   batchSizeAt,
   checkBatchAt,
@@ -17,6 +16,9 @@ import {
   readInt64,
 } from '../protocol/records/RecordBatch';
 import { getLogger } from '../common/logger';
+import { FileRecords, SegmentReadResult } from './FileRecords';
+
+export type { SegmentReadResult } from './FileRecords';
 import { OffsetIndex } from './OffsetIndex';
 import { NO_TIMESTAMP, TimeIndex, TimestampOffset } from './TimeIndex';
 
@@ -29,19 +31,6 @@ export function filenamePrefixFromOffset(offset: number): string {
   return String(offset).padStart(20, '0');
 }
 
-export interface SegmentReadResult {
-  /** Whole batches (possibly empty). */
-  records: Buffer;
-  /** Base offset of the first returned batch (or of the batch that did not fit). */
-  firstOffset: number;
-  /** lastOffset + 1 of the last returned batch; firstOffset when nothing was returned. */
-  nextOffset: number;
-  /** Position of the first batch in the segment file. */
-  position: number;
-  /** True when the read consumed the segment up to its end: the caller may continue with the next segment. */
-  reachedEnd: boolean;
-}
-
 export interface RollParams {
   maxSegmentBytes: number;
   maxSegmentMs: number;
@@ -51,26 +40,14 @@ export interface RollParams {
   now: number;
 }
 
-/** Bytes needed to read baseOffset, length, magic and lastOffsetDelta. */
-const PEEK = 27;
-const SCAN_CHUNK = 1 << 20;
 const logger = getLogger('kafka.log.LogSegment');
 
-interface BatchRef {
-  buf: Buffer;
-  off: number;
-  pos: number;
-  size: number;
-}
-
 export class LogSegment {
-  private fd: number;
-  private _size: number;
+  private readonly log: FileRecords;
   private bytesSinceLastIndexEntry = 0;
   private maxTs: TimestampOffset | null = null; // null: load lazily from the time index
   private rollingBasedTimestamp: number | null | undefined = undefined; // undefined: not loaded yet
   private created: number;
-  private dirty = false;
 
   private constructor(
     readonly dir: string,
@@ -81,9 +58,7 @@ export class LogSegment {
     private readonly time: () => number,
     fresh: boolean,
   ) {
-    const file = path.join(dir, filenamePrefixFromOffset(baseOffset) + LOG_FILE_SUFFIX);
-    this.fd = fs.openSync(file, fresh ? 'w+' : 'r+');
-    this._size = fs.fstatSync(this.fd).size;
+    this.log = new FileRecords(path.join(dir, filenamePrefixFromOffset(baseOffset) + LOG_FILE_SUFFIX), fresh);
     this.created = time();
   }
 
@@ -107,10 +82,10 @@ export class LogSegment {
   }
 
   get logFile(): string {
-    return path.join(this.dir, filenamePrefixFromOffset(this.baseOffset) + LOG_FILE_SUFFIX);
+    return this.log.file;
   }
   get size(): number {
-    return this._size;
+    return this.log.size;
   }
   private get maxTimestampAndOffsetSoFar(): TimestampOffset {
     if (this.maxTs === null) this.maxTs = this.timeIndex.lastEntry;
@@ -125,6 +100,20 @@ export class LogSegment {
     return this.maxTimestampAndOffsetSoFar.offset;
   }
 
+  /**
+   * The one place the largest timestamp grows: a batch (or append) whose max timestamp exceeds what the
+   * segment has seen becomes the new largest, with the last offset of that batch (Kafka's
+   * maxTimestampAndOffsetSoFar updates in append, recover and loadLargestTimestamp).
+   */
+  private updateLargestTimestamp(timestamp: number, offset: number): void {
+    if (timestamp > this.maxTimestampSoFar) this.maxTs = { timestamp, offset };
+  }
+
+  /** The batch max timestamp and last offset of the batch at `off` in `buf`, into updateLargestTimestamp. */
+  private updateLargestTimestampFromBatch(buf: Buffer, off: number): void {
+    this.updateLargestTimestamp(readInt64(buf, off + MAX_TIMESTAMP), lastOffsetAt(buf, off));
+  }
+
   canConvertToRelativeOffset(offset: number): boolean {
     return this.offsetIndex.canAppendOffset(offset);
   }
@@ -133,8 +122,8 @@ export class LogSegment {
   shouldRoll(p: RollParams): boolean {
     const reachedRollMs = this.timeWaitedForRoll(p.now, p.maxTimestampInMessages) > p.maxSegmentMs;
     return (
-      this._size > p.maxSegmentBytes - p.messagesSize ||
-      (this._size > 0 && reachedRollMs) ||
+      this.size > p.maxSegmentBytes - p.messagesSize ||
+      (this.size > 0 && reachedRollMs) ||
       this.offsetIndex.isFull() ||
       this.timeIndex.isFull() ||
       !this.canConvertToRelativeOffset(p.maxOffsetInMessages)
@@ -145,7 +134,7 @@ export class LogSegment {
   private timeWaitedForRoll(now: number, messageTimestamp: number): number {
     if (this.rollingBasedTimestamp === undefined) {
       this.rollingBasedTimestamp = null;
-      if (this._size >= HEADER_SIZE) this.rollingBasedTimestamp = readInt64(this.readAt(0, HEADER_SIZE), MAX_TIMESTAMP);
+      if (this.size >= HEADER_SIZE) this.rollingBasedTimestamp = readInt64(this.log.readAt(0, HEADER_SIZE), MAX_TIMESTAMP);
     }
     const t = this.rollingBasedTimestamp;
     return t !== null && t >= 0 ? messageTimestamp - t : now - this.created;
@@ -161,37 +150,32 @@ export class LogSegment {
     if (!this.canConvertToRelativeOffset(largestOffset)) {
       throw new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, `Offset ${largestOffset} does not fit in segment ${this.baseOffset}`);
     }
-    const start = this._size;
+    const start = this.log.size;
     const saved = { maxTs: this.maxTs, bytes: this.bytesSinceLastIndexEntry, rolling: this.rollingBasedTimestamp };
     try {
       if (start === 0) this.rollingBasedTimestamp = largestTimestamp;
-      writeFully(this.fd, records, start);
-      this._size += records.length;
-      this.dirty = true;
+      this.log.append(records);
       let pos = 0;
       while (pos < records.length) {
         const size = batchSizeAt(records, pos);
-        const lastOffset = lastOffsetAt(records, pos);
-        const batchMaxTs = readInt64(records, pos + MAX_TIMESTAMP);
-        if (batchMaxTs > this.maxTimestampSoFar) this.maxTs = { timestamp: batchMaxTs, offset: lastOffset };
+        this.updateLargestTimestampFromBatch(records, pos);
         if (this.bytesSinceLastIndexEntry > this.indexIntervalBytes) {
-          this.offsetIndex.append(lastOffset, start + pos);
+          this.offsetIndex.append(lastOffsetAt(records, pos), start + pos);
           this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar);
           this.bytesSinceLastIndexEntry = 0;
         }
         this.bytesSinceLastIndexEntry += size;
         pos += size;
       }
-      if (largestTimestamp > this.maxTimestampSoFar) this.maxTs = { timestamp: largestTimestamp, offset: offsetOfMaxTimestamp };
+      this.updateLargestTimestamp(largestTimestamp, offsetOfMaxTimestamp);
     } catch (e) {
       // A failed write (ENOSPC, EIO) may have left part of the batch in the file: cut it off and forget index
       // entries of this append, so the segment ends with the last complete batch (the caller takes the dir offline).
       try {
-        fs.ftruncateSync(this.fd, start);
+        this.log.truncateTo(start);
       } catch (e2) {
         logger.error(`Could not truncate ${this.logFile} back to ${start} bytes after a failed append`, e2);
       }
-      this._size = start;
       const firstOffset = readInt64(records, 0);
       this.offsetIndex.truncateTo(firstOffset);
       this.timeIndex.truncateTo(firstOffset);
@@ -211,70 +195,18 @@ export class LogSegment {
   read(
     startOffset: number,
     maxSize: number,
-    maxPosition = this._size,
+    maxPosition = this.size,
     minOneMessage = false,
     maxOffsetExclusive = Number.MAX_SAFE_INTEGER,
   ): SegmentReadResult | null {
-    const end = Math.min(maxPosition, this._size);
-    let pos = this.offsetIndex.lookup(startOffset).position;
     const chunkLen = Math.max(maxSize, 16384) + this.indexIntervalBytes + 16384;
-    let chunk = Buffer.alloc(0);
-    let chunkStart = pos;
-    let firstSize: number;
-    let firstBase: number;
-    for (;;) {
-      if (pos + PEEK > end) return null;
-      let rel = pos - chunkStart;
-      if (rel + PEEK > chunk.length) {
-        chunk = this.readAt(pos, Math.min(end - pos, chunkLen));
-        chunkStart = pos;
-        rel = 0;
-      }
-      const size = batchSizeAt(chunk, rel);
-      if (lastOffsetAt(chunk, rel) >= startOffset) {
-        firstSize = size;
-        firstBase = readInt64(chunk, rel);
-        break;
-      }
-      pos += size;
-    }
-    const empty = (reachedEnd: boolean): SegmentReadResult => ({
-      records: Buffer.alloc(0), firstOffset: firstBase, nextOffset: firstBase, position: pos, reachedEnd,
-    });
-    const budget = minOneMessage ? Math.max(maxSize, firstSize) : maxSize;
-    if (pos + firstSize > end) return empty(false);
-    if (firstSize > budget) return empty(false);
-    const limit = Math.min(end, pos + budget);
-    const data = chunkStart <= pos && chunkStart + chunk.length >= limit
-      ? chunk.subarray(pos - chunkStart, limit - chunkStart)
-      : this.readAt(pos, limit - pos);
-    let q = 0;
-    let nextOffset = firstBase;
-    let stoppedByOffset = false;
-    while (q + PEEK <= data.length) {
-      const size = batchSizeAt(data, q);
-      if (q + size > data.length) break;
-      const last = lastOffsetAt(data, q);
-      if (last >= maxOffsetExclusive) {
-        stoppedByOffset = true;
-        break;
-      }
-      nextOffset = last + 1;
-      q += size;
-    }
-    return {
-      records: data.subarray(0, q),
-      firstOffset: firstBase,
-      nextOffset,
-      position: pos,
-      reachedEnd: !stoppedByOffset && pos + q >= this._size,
-    };
+    return this.log.read(this.offsetIndex.lookup(startOffset).position, startOffset, maxSize, Math.min(maxPosition, this.size), minOneMessage, maxOffsetExclusive, chunkLen);
   }
 
   /** Offset after the last batch (Kafka's readNextOffset), read from the last index entry on. */
   readNextOffset(): number {
     let next = this.baseOffset;
-    for (const b of this.batchesFrom(this.offsetIndex.lookup(this.offsetIndex.lastOffset).position, false)) {
+    for (const b of this.log.batchesFrom(this.offsetIndex.lookup(this.offsetIndex.lastOffset).position, false)) {
       next = lastOffsetAt(b.buf, b.off) + 1;
     }
     return next;
@@ -292,7 +224,7 @@ export class LogSegment {
     let lastIndexEntry = 0;
     let prevLast = this.baseOffset - 1;
     try {
-      for (const b of this.batchesFrom(0, true)) {
+      for (const b of this.log.batchesFrom(0, true)) {
         checkBatchAt(b.buf, b.off, b.off + b.size);
         const base = readInt64(b.buf, b.off);
         const last = lastOffsetAt(b.buf, b.off);
@@ -300,8 +232,7 @@ export class LogSegment {
           throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, `Batch offsets [${base}, ${last}] out of order or range for segment ${this.baseOffset}`);
         }
         prevLast = last;
-        const batchMaxTs = readInt64(b.buf, b.off + MAX_TIMESTAMP);
-        if (batchMaxTs > this.maxTimestampSoFar) this.maxTs = { timestamp: batchMaxTs, offset: last };
+        this.updateLargestTimestampFromBatch(b.buf, b.off);
         if (validBytes - lastIndexEntry > this.indexIntervalBytes) {
           this.offsetIndex.append(last, validBytes);
           this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar);
@@ -313,8 +244,8 @@ export class LogSegment {
       if (!(e instanceof KafkaError)) throw e;
       logger.warn(`Found invalid messages in log segment ${this.logFile} at byte offset ${validBytes}: ${e.message}.`);
     }
-    const truncated = this._size - validBytes;
-    if (truncated > 0) this.truncateFile(validBytes);
+    const truncated = this.size - validBytes;
+    if (truncated > 0) this.log.truncateTo(validBytes);
     this.offsetIndex.trimToValidSize();
     // A normally closed segment always ends its time index with the largest timestamp; do the same.
     this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar, true);
@@ -333,9 +264,9 @@ export class LogSegment {
     this.offsetIndex.truncateTo(offset);
     this.timeIndex.truncateTo(offset);
     this.resizeIndexes(this.offsetIndex.maxIndexSize);
-    const removed = position === null ? 0 : this._size - position;
-    if (position !== null) this.truncateFile(position);
-    if (this._size === 0) {
+    const removed = position === null ? 0 : this.size - position;
+    if (position !== null) this.log.truncateTo(position);
+    if (this.size === 0) {
       this.created = this.time();
       this.rollingBasedTimestamp = undefined;
     }
@@ -347,18 +278,12 @@ export class LogSegment {
   private loadLargestTimestamp(): void {
     const last = this.timeIndex.lastEntry;
     this.maxTs = last;
-    for (const b of this.batchesFrom(this.offsetIndex.lookup(last.offset).position, false)) {
-      const ts = readInt64(b.buf, b.off + MAX_TIMESTAMP);
-      if (ts > this.maxTs.timestamp) this.maxTs = { timestamp: ts, offset: lastOffsetAt(b.buf, b.off) };
-    }
+    for (const b of this.log.batchesFrom(this.offsetIndex.lookup(last.offset).position, false)) this.updateLargestTimestampFromBatch(b.buf, b.off);
   }
 
   /** Position of the first batch with lastOffset >= offset, or null. */
   private translateOffset(offset: number): number | null {
-    for (const b of this.batchesFrom(this.offsetIndex.lookup(offset).position, false)) {
-      if (lastOffsetAt(b.buf, b.off) >= offset) return b.pos;
-    }
-    return null;
+    return this.log.searchForOffset(offset, this.offsetIndex.lookup(offset).position);
   }
 
   /**
@@ -368,10 +293,10 @@ export class LogSegment {
   findOffsetByTimestamp(ts: number, startingOffset = this.baseOffset): { offset: number; timestamp: number } | null {
     const entry = this.timeIndex.lookup(ts);
     const start = this.offsetIndex.lookup(Math.max(entry.offset, startingOffset)).position;
-    for (const b of this.batchesFrom(start, false)) {
+    for (const b of this.log.batchesFrom(start, false)) {
       if (lastOffsetAt(b.buf, b.off) < startingOffset) continue;
       if (readInt64(b.buf, b.off + MAX_TIMESTAMP) < ts) continue;
-      for (const r of iterateRecords(this.readAt(b.pos, b.size))) {
+      for (const r of iterateRecords(this.log.readAt(b.pos, b.size))) {
         if (r.timestamp >= ts && r.offset >= startingOffset) return { offset: r.offset, timestamp: r.timestamp };
       }
     }
@@ -383,58 +308,6 @@ export class LogSegment {
     const maxTs = this.maxTimestampSoFar;
     if (maxTs === NO_TIMESTAMP) return null;
     return this.findOffsetByTimestamp(maxTs, this.baseOffset);
-  }
-
-  /** Walks batches from `start` to the end of the file; `whole` loads whole batches, else only headers. */
-  private *batchesFrom(start: number, whole: boolean): Generator<BatchRef> {
-    let chunk = Buffer.alloc(0);
-    let chunkStart = start;
-    let pos = start;
-    const ref: BatchRef = { buf: chunk, off: 0, pos, size: 0 };
-    while (pos < this._size) {
-      let rel = pos - chunkStart;
-      if (rel + HEADER_SIZE > chunk.length) {
-        chunk = this.readAt(pos, Math.min(this._size - pos, SCAN_CHUNK));
-        chunkStart = pos;
-        rel = 0;
-      }
-      if (this._size - pos < LOG_OVERHEAD || chunk.length - rel < HEADER_SIZE) {
-        throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, `Torn batch header at position ${pos} (${this._size - pos} bytes left)`);
-      }
-      const size = batchSizeAt(chunk, rel);
-      if (size < HEADER_SIZE) throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, `Record batch size ${size} is smaller than the minimum overhead ${HEADER_SIZE}`);
-      if (pos + size > this._size) {
-        throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, `Torn batch at position ${pos}: size ${size}, ${this._size - pos} bytes left`);
-      }
-      if (whole && rel + size > chunk.length) {
-        chunk = this.readAt(pos, Math.min(this._size - pos, Math.max(SCAN_CHUNK, size)));
-        chunkStart = pos;
-        rel = 0;
-      }
-      ref.buf = chunk;
-      ref.off = rel;
-      ref.pos = pos;
-      ref.size = size;
-      yield ref;
-      pos += size;
-    }
-  }
-
-  private readAt(position: number, length: number): Buffer {
-    const buf = Buffer.allocUnsafe(length);
-    let done = 0;
-    while (done < length) {
-      const n = fs.readSync(this.fd, buf, done, length - done, position + done);
-      if (n === 0) break;
-      done += n;
-    }
-    return done === length ? buf : buf.subarray(0, done);
-  }
-
-  private truncateFile(size: number): void {
-    fs.ftruncateSync(this.fd, size);
-    this._size = size;
-    this.dirty = true;
   }
 
   resizeIndexes(size: number): void {
@@ -451,52 +324,38 @@ export class LogSegment {
 
   /** Throws when an index is not valid for this segment (the loader then rebuilds via recover()). */
   sanityCheck(): void {
-    this.offsetIndex.sanityCheck(this._size);
+    this.offsetIndex.sanityCheck(this.size);
     this.timeIndex.sanityCheck();
   }
 
   get isDirty(): boolean {
-    return this.dirty;
+    return this.log.isDirty;
   }
 
   flush(): void {
-    if (!this.dirty) return;
-    fs.fsyncSync(this.fd);
+    if (!this.log.isDirty) return;
+    this.log.flush();
     this.offsetIndex.flush();
     this.timeIndex.flush();
-    this.dirty = false;
   }
 
   /** fsync in the libuv pool, for a segment that just rolled (Kafka schedules that flush asynchronously). */
   flushAsync(): void {
-    if (!this.dirty) return;
-    this.dirty = false;
-    const fd = this.fd;
-    fs.fsync(fd, () => undefined);
+    this.log.flushAsync();
   }
 
   close(): void {
-    if (this.fd < 0) return;
+    if (!this.log.isOpen) return;
     if (this.maxTs !== null) this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar, true);
     this.offsetIndex.close();
     this.timeIndex.close();
-    fs.closeSync(this.fd);
-    this.fd = -1;
+    this.log.close();
   }
 
   /** Closes and removes the three files. */
   deleteIfExists(): void {
     this.offsetIndex.deleteIfExists();
     this.timeIndex.deleteIfExists();
-    if (this.fd >= 0) {
-      fs.closeSync(this.fd);
-      this.fd = -1;
-    }
-    fs.rmSync(this.logFile, { force: true });
+    this.log.deleteIfExists();
   }
-}
-
-function writeFully(fd: number, buf: Buffer, position: number): void {
-  let done = 0;
-  while (done < buf.length) done += fs.writeSync(fd, buf, done, buf.length - done, position + done);
 }

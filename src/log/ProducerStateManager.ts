@@ -5,11 +5,11 @@
  * log is a duplicate answered with its original offsets; a gap is OUT_OF_ORDER_SEQUENCE_NUMBER; an older
  * epoch is INVALID_PRODUCER_EPOCH. Followers update the same state from the batches they replicate, and
  * the state is rebuilt from the log's batch headers when first used and after every truncation, so it
- * survives leader changes and restarts.
+ * survives leader changes and restarts. LogLoader builds it and the Log holds it (Log.producerStateManager).
  */
 import { getLogger, Logger } from '../common/logger';
 import { scanBatchHeaders } from './BatchHeaderScanner';
-import { AppendInfo, Log } from './Log';
+import { AppendInfo } from './LogAppendInfo';
 import { ErrorCode, KafkaError } from '../protocol/errors';
 import { BatchInfo } from '../protocol/records/RecordBatch';
 
@@ -47,7 +47,12 @@ function inSequence(lastSeq: number, nextSeq: number): boolean {
   return nextSeq === lastSeq + 1 || (nextSeq === 0 && lastSeq === INT32_MAX);
 }
 
-const managers = new WeakMap<Log, ProducerStateManager>();
+/** What the state is rebuilt from: the log's segments, its start offset and its truncation count. */
+export interface ProducerStateSource {
+  readonly truncationCount: number;
+  readonly logStartOffset: number;
+  readonly logSegments: ReadonlyArray<{ readonly logFile: string; readonly size: number }>;
+}
 
 export class ProducerStateManager {
   private readonly producers = new Map<number, ProducerStateEntry>();
@@ -59,17 +64,6 @@ export class ProducerStateManager {
     this.logger = getLogger('kafka.log.ProducerStateManager', `[ProducerStateManager partition=${topicPartition}] `);
   }
 
-  /** The state of `log`, created and rebuilt from the log on first use and after a truncation. */
-  static forLog(log: Log): ProducerStateManager {
-    let m = managers.get(log);
-    if (!m) {
-      m = new ProducerStateManager(`${log.topic}-${log.partition}`);
-      managers.set(log, m);
-    }
-    m.syncWithLog(log);
-    return m;
-  }
-
   get size(): number {
     return this.producers.size;
   }
@@ -79,7 +73,7 @@ export class ProducerStateManager {
   }
 
   /** Rebuilds when the log was truncated since the state was built (LogLoader / UnifiedLog.rebuildProducerState). */
-  syncWithLog(log: Log): void {
+  syncWithLog(log: ProducerStateSource): void {
     if (log.truncationCount === this.seenTruncations) {
       // Only the log start moved (retention, DeleteRecords): drop producers whose batches all lie below it,
       // as Kafka's onLogStartOffsetIncremented does, instead of rescanning the log.
@@ -126,9 +120,11 @@ export class ProducerStateManager {
             lastOffset: dup.lastOffset,
             maxTimestamp: dup.timestamp,
             offsetOfMaxTimestamp: dup.lastOffset,
+            logAppendTime: dup.timestamp,
             numRecords: 0,
             validBytes: 0,
             batches: [],
+            duplicate: true,
           };
         }
       }

@@ -18,7 +18,7 @@ import { ProducerIdManager } from './ProducerIdManager';
 import { ZkAdminManager } from './ZkAdminManager';
 import { GroupCoordinator } from '../coordinator/group/GroupCoordinator';
 import { createGroupCoordinator } from './handlers/GroupApis';
-import { TopicConfigRepository, ZkConfigManager } from './config/DynamicConfigManager';
+import { TopicConfigRepository, ZkConfigManager, logConfigWithOverrides } from './config/DynamicConfigManager';
 import { ConfigApis } from './handlers/ConfigApis';
 import { LogRetention } from '../log/LogRetention';
 
@@ -65,20 +65,23 @@ export class KafkaServer {
     this.log.info(`Cluster ID = ${this.clusterId}`);
     checkAndWriteBrokerMetadata(cfg.logDirs, this.clusterId, cfg.brokerId);
 
-    const logManager = new LogManager(cfg.logDirs, cfg.logConfig());
-    logManager.loadLogs();
+    // Every log is created with its topic's /config/topics/<t> overrides, whoever wrote them (Kafka's
+    // LogManager.startup fetches the overrides of the topics it loads; getOrCreateLog gets them from the
+    // LeaderAndIsr handling, which re-reads the znode). The broker defaults include log.message.timestamp.type.
+    const logManager = new LogManager(cfg.logDirs, logConfigWithOverrides(cfg.logConfig(), {}));
+    const topicConfigs = new TopicConfigRepository(cfg.logConfig(), (t) => zk.getTopicConfig(t), (t) => logManager.allLogs().filter((l) => l.topic === t), cfg.brokerId);
+    this.topicConfigs = topicConfigs;
+    await topicConfigs.load(logManager.topicsOnDisk());
+    logManager.loadLogs((t) => topicConfigs.logConfigFor(t));
     logManager.startup(cfg.logFlushOffsetCheckpointIntervalMs);
     this.logManager = logManager;
 
-    const topicConfigs = new TopicConfigRepository(cfg.logConfig(), (t) => zk.getTopicConfig(t), (t) => logManager.allLogs().filter((l) => l.topic === t), cfg.brokerId);
-    this.topicConfigs = topicConfigs;
     this.replicaManager = new ReplicaManager({
       config: cfg,
       logManager,
       metadataCache: this.metadataCache,
       brokerEpoch: () => this.brokerEpoch,
       logConfigFor: (t) => this.logConfigFor(t),
-      topicConfig: (t, key) => topicConfigs.get(t, key),
     });
     this.replicaManager.startup();
     // LogManager's kafka-log-retention task: only segments below the partition's high watermark go.

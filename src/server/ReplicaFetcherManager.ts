@@ -1,7 +1,6 @@
 import { getLogger, Logger } from '../common/logger';
 import { NetworkClient } from '../network/NetworkClient';
 import { FetchApi, ListOffsetsApi } from '../protocol/apis';
-import { ProducerStateManager } from '../log/ProducerStateManager';
 import { EpochTruncation } from './EpochTruncation';
 import { ErrorCode, errorName } from '../protocol/errors';
 import { Partition } from '../cluster/Partition';
@@ -126,9 +125,8 @@ class ReplicaFetcher {
         if (d.errorCode === ErrorCode.NONE) {
           const records = d.records && d.records.length > 0 ? (d.records.length === 1 ? d.records[0] : Buffer.concat(d.records)) : null;
           if (records && records.length > 0) {
-            // Followers keep the producer state too, so a new leader still recognises retried batches.
-            const producerState = ProducerStateManager.forLog(p.log);
-            producerState.update(p.log.appendAsFollower(records).batches);
+            // The log updates its producer state too, so a new leader still recognises retried batches.
+            p.log.appendAsFollower(records);
           }
           p.updateFollowerHighWatermark(d.highWatermark);
           // A follower follows the leader's log start offset (retention, DeleteRecords): ReplicaFetcherThread.processPartitionData.

@@ -5,7 +5,6 @@ import { LogConfig } from '../log/LogConfig';
 import { AlterPartitionResponsePartitionData } from '../protocol/apis/56-alter-partition';
 import { ErrorCode, errorName, KafkaError } from '../protocol/errors';
 import { countBatches } from '../protocol/records/RecordBatch';
-import { compressionTypeForConfig } from '../protocol/records/compression';
 import { convertProducedBatch } from '../protocol/records/compressionConvert';
 import { AlterPartitionManager } from './AlterPartitionManager';
 import { DelayedFetch } from './DelayedFetch';
@@ -14,7 +13,6 @@ import { DelayedProduce, ProduceWait } from './DelayedProduce';
 import { HW_CHECKPOINT_FILE, readOffsetCheckpoint, writeOffsetCheckpoint } from './HighWatermarkCheckpoint';
 import { KafkaConfig } from './config/KafkaConfig';
 import { MetadataCache } from './MetadataCache';
-import { ProducerStateManager } from '../log/ProducerStateManager';
 import { lastOffsetForLeaderEpoch, Partition, tpKey } from '../cluster/Partition';
 import type { LeaderAndIsrPartitionState } from '../protocol/apis/04-leader-and-isr';
 import { LeaderEndpoint, ReplicaFetcherManager } from './ReplicaFetcherManager';
@@ -36,7 +34,6 @@ export interface ReplicaManagerDeps {
   metadataCache: MetadataCache;
   brokerEpoch: () => number;
   logConfigFor: (topic: string) => LogConfig;
-  topicConfig: (topic: string, key: string) => string | undefined;
 }
 
 const COMPRESSION_ZSTD = 4;
@@ -124,9 +121,9 @@ export class ReplicaManager {
     return [...this.partitions.values()];
   }
 
+  /** The topic's min.insync.replicas from its cached typed config (DelayedProduce re-checks it after the append). */
   minInSyncReplicas(topic: string): number {
-    const v = this.deps.topicConfig(topic, 'min.insync.replicas');
-    return v !== undefined ? Number(v) : this.deps.config.minInSyncReplicas;
+    return this.deps.logConfigFor(topic).minInSyncReplicas ?? this.deps.config.minInSyncReplicas;
   }
 
   /** The partition if this broker leads it, else the Kafka error a client should see. */
@@ -181,29 +178,19 @@ export class ReplicaManager {
         return fail(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, 'Produce requests with zstd compression need version 7 or above');
       }
       // Partition.appendRecordsToLeader: acks=all refuses before appending when the ISR is too small.
-      const minIsr = this.minInSyncReplicas(topic);
+      const config = p.config;
+      const minIsr = config.minInSyncReplicas ?? this.deps.config.minInSyncReplicas;
       if (acks === -1 && p.isr.length < minIsr) {
         return fail(ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the current ISR Set(${p.isr.join(', ')}) is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${p.key}`);
       }
-      // Idempotent producers: duplicates answer their original offsets, gaps and old epochs fail (ProducerStateManager).
-      const producerState = ProducerStateManager.forLog(p.log);
-      let duplicate = false;
       // LogValidator: a topic compression.type other than producer recompresses; compacted topics refuse keyless records.
-      const batch = convertProducedBatch(records, {
-        targetCodec: compressionTypeForConfig(this.deps.topicConfig(topic, 'compression.type') ?? this.deps.config.compressionType),
-        compacted: (this.deps.topicConfig(topic, 'cleanup.policy') ?? this.deps.config.logCleanupPolicy.join(',')).includes('compact'),
-        topicPartition: p.key,
-      });
-      const info = p.log.appendAsLeader(batch, p.leaderEpoch, 'client', (ai) => {
-        const dup = producerState.checkClientAppend(ai);
-        duplicate = dup !== null;
-        return dup;
-      });
-      if (!duplicate) producerState.update(info.batches);
+      const batch = convertProducedBatch(records, { targetCodec: config.targetCodec ?? null, compacted: config.compact ?? false, topicPartition: p.key });
+      // The log checks idempotent producers (duplicates answer their original offsets) and stamps LogAppendTime.
+      const info = p.log.appendAsLeader(batch, p.leaderEpoch, 'client');
       this.fetchPurgatory.checkAndComplete(p.key); // followers long-poll on the log end offset
       if (p.maybeIncrementLeaderHW()) this.onHighWatermarkIncreased(p);
       return {
-        result: { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: info.firstOffset, logAppendTimeMs: -1, logStartOffset: p.logStartOffset },
+        result: { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: info.firstOffset, logAppendTimeMs: info.logAppendTime, logStartOffset: p.logStartOffset },
         requiredOffset: info.lastOffset + 1,
       };
     } catch (e) {
@@ -282,8 +269,7 @@ export class ReplicaManager {
   deleteRecords(topic: string, partition: number, offset: number): { lowWatermark: number; errorCode: number; errorMessage: string | null } {
     const p = this.leaderPartitionOrError(topic, partition);
     if (typeof p === 'number') return { lowWatermark: -1, errorCode: p, errorMessage: null };
-    const policy = this.deps.topicConfig(topic, 'cleanup.policy')?.split(',').map((x) => x.trim()) ?? this.deps.config.logCleanupPolicy;
-    if (!policy.includes('delete')) {
+    if (!(p.config.deletePolicy ?? true)) {
       return { lowWatermark: -1, errorCode: ErrorCode.POLICY_VIOLATION, errorMessage: `Records of partition ${p.key} can not be deleted due to the configured policy` };
     }
     const target = offset === -1 ? p.highWatermark : offset;

@@ -199,6 +199,19 @@ export function validateBatches(buf: Buffer, opts: ValidateOptions = {}): BatchI
   return out;
 }
 
+/**
+ * Kafka's DefaultRecordBatch.setMaxTimestamp(LOG_APPEND_TIME, ts): sets the timestamp-type bit and the max
+ * timestamp of the batch at `pos` (size `size`) and rewrites its CRC, since both lie inside it. One CRC pass
+ * per batch; the records are untouched (their timestamps read as the batch's max timestamp from now on).
+ */
+export function setLogAppendTime(buf: Buffer, pos: number, size: number, timestamp: number): void {
+  const attributes = buf.readInt16BE(pos + ATTRIBUTES);
+  if ((attributes & TIMESTAMP_TYPE_MASK) !== 0 && readInt64(buf, pos + MAX_TIMESTAMP) === timestamp) return;
+  buf.writeInt16BE(attributes | TIMESTAMP_TYPE_MASK, pos + ATTRIBUTES);
+  writeInt64(buf, pos + MAX_TIMESTAMP, timestamp);
+  buf.writeUInt32BE(crc32c(buf, pos + ATTRIBUTES, pos + size), pos + CRC);
+}
+
 /** Number of complete batches in `buf` (stops at a torn tail; no CRC check). */
 export function countBatches(buf: Buffer): number {
   let n = 0;

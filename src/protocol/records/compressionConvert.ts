@@ -6,7 +6,6 @@
  * Every other batch passes through untouched: no decompression on the normal produce path.
  */
 import { ErrorCode, KafkaError } from '../errors';
-import { CompressionType } from './compression';
 import { buildRecordBatch } from './MemoryRecordsBuilder';
 import {
   COMPRESSION_CODEC_MASK,

@@ -10,6 +10,8 @@
  */
 import { getLogger, Logger } from '../../common/logger';
 import { Log } from '../../log/Log';
+import { TimestampType } from '../../log/LogConfig';
+import { compressionTypeForConfig } from '../../protocol/records/compression';
 import { KafkaZkClient } from '../../zk/KafkaZkClient';
 import * as D from '../../zk/ZkData';
 import { BrokerLogDefaults } from './KafkaConfig';
@@ -17,8 +19,23 @@ import { BrokerLogDefaults } from './KafkaConfig';
 /** ZkNodeChangeNotificationListener's default changeExpirationMs. */
 export const CONFIG_CHANGE_EXPIRATION_MS = 15 * 60 * 1000;
 
-/** kafka.log.LogConfig.fromProps(brokerDefaults, overrides): broker defaults overridden by topic keys. */
+/**
+ * kafka.log.LogConfig.fromProps(brokerDefaults, overrides): broker defaults overridden by topic keys, with the
+ * typed fields the produce path reads per batch (timestamp type, compact, target codec) derived once here.
+ */
 export function logConfigWithOverrides(base: BrokerLogDefaults, o: Readonly<Record<string, string>>): BrokerLogDefaults {
+  const c = mergeOverrides(base, o);
+  const timestampType: TimestampType = c.messageTimestampType === 'LogAppendTime' ? 'LogAppendTime' : 'CreateTime';
+  return {
+    ...c,
+    timestampType,
+    compact: c.cleanupPolicy.includes('compact'),
+    deletePolicy: c.cleanupPolicy.includes('delete'),
+    targetCodec: compressionTypeForConfig(c.compressionType),
+  };
+}
+
+function mergeOverrides(base: BrokerLogDefaults, o: Readonly<Record<string, string>>): BrokerLogDefaults {
   const num = (k: string, d: number): number => (o[k] !== undefined && o[k].trim() !== '' ? Number(o[k]) : d);
   const bool = (k: string, d: boolean): boolean => (o[k] !== undefined ? o[k].trim().toLowerCase() === 'true' : d);
   const str = (k: string, d: string): string => (o[k] !== undefined ? o[k].trim() : d);

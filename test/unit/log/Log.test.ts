@@ -6,7 +6,7 @@ import { Log } from '../../../src/log/Log';
 import { LogConfig, defaultLogConfig } from '../../../src/log/LogConfig';
 import { ErrorCode, KafkaError } from '../../../src/protocol/errors';
 import { buildRecordBatch } from '../../../src/protocol/records/MemoryRecordsBuilder';
-import { CRC, BatchInfo, iterateRecords, validateBatches } from '../../../src/protocol/records/RecordBatch';
+import { CRC, BatchInfo, TIMESTAMP_TYPE_MASK, iterateRecords, readBatchInfo, validateBatches } from '../../../src/protocol/records/RecordBatch';
 
 const T0 = 1700000000000;
 
@@ -232,5 +232,76 @@ describe('log: Log append rules', () => {
     }
     expect(count).to.equal(300);
     log.close();
+  });
+
+  describe('message.timestamp.type=LogAppendTime (LogValidator)', () => {
+    const NOW = T0 + 987654;
+
+    it('stamps every appended batch with the broker time: type bit, max timestamp, valid CRC, per batch', () => {
+      const log = Log.open(path.join(root, 'lat-0'), 'lat', 0, { ...defaultLogConfig(), timestampType: 'LogAppendTime' }, { time: () => NOW });
+      const produced = Buffer.concat([batch(3, T0), batch(2, T0 + 100, 40, 1)]);
+      const baseTimestamps = validateBatches(produced).map((b) => b.baseTimestamp);
+      const info = log.appendAsLeader(produced, 4);
+      expect(info.logAppendTime).to.equal(NOW);
+      expect(info.maxTimestamp).to.equal(NOW);
+      const stored = Buffer.concat(log.read(0, 1 << 20, log.logEndOffset, false).records);
+      const infos = validateBatches(stored, { client: false }); // CRCs verified
+      expect(infos.map((b) => [b.baseOffset, b.maxTimestamp, b.attributes & TIMESTAMP_TYPE_MASK, b.compression])).to.deep.equal([
+        [0, NOW, TIMESTAMP_TYPE_MASK, 0],
+        [3, NOW, TIMESTAMP_TYPE_MASK, 1],
+      ]);
+      expect(infos.map((b) => b.baseTimestamp)).to.deep.equal(baseTimestamps); // records untouched
+      for (const b of infos) {
+        for (const r of iterateRecords(stored.subarray(b.position, b.position + b.size))) expect(r.timestamp).to.equal(NOW);
+      }
+      // The time index and ListOffsets speak of the append time.
+      expect(log.fetchOffsetByTimestamp(T0 + 50)).to.deep.equal({ offset: 0, timestamp: NOW });
+      expect(log.fetchOffsetByTimestamp(NOW + 1)).to.equal(null);
+      log.close();
+    });
+
+    it('CreateTime keeps the producer timestamps and answers logAppendTime -1; a config change applies to the next batch', () => {
+      const log = Log.open(path.join(root, 'ct-0'), 'ct', 0, defaultLogConfig(), { time: () => NOW });
+      const produced = batch(2, T0);
+      const crc = produced.readUInt32BE(CRC);
+      const info = log.appendAsLeader(produced, 0);
+      expect(info.logAppendTime).to.equal(-1);
+      expect(info.maxTimestamp).to.equal(T0 + 1);
+      expect(produced.readUInt32BE(CRC)).to.equal(crc);
+      log.config = { ...log.config, timestampType: 'LogAppendTime' };
+      expect(log.appendAsLeader(batch(1, T0), 0).logAppendTime).to.equal(NOW);
+      const stored = Buffer.concat(log.read(0, 1 << 20, log.logEndOffset, false).records);
+      expect(validateBatches(stored, { client: false }).map((b) => b.maxTimestamp)).to.deep.equal([T0 + 1, NOW]);
+      log.close();
+    });
+
+    it('a follower appends the stamped bytes as they are, whatever its own config', () => {
+      const leader = Log.open(path.join(root, 'l-0'), 'l', 0, { ...defaultLogConfig(), timestampType: 'LogAppendTime' }, { time: () => NOW });
+      leader.appendAsLeader(batch(3, T0), 2);
+      const bytes = Buffer.concat(leader.read(0, 1 << 20, leader.logEndOffset, false).records);
+      const follower = Log.open(path.join(root, 'f-0'), 'f', 0, defaultLogConfig(), { time: () => NOW + 5000 });
+      follower.appendAsFollower(Buffer.from(bytes));
+      expect(Buffer.concat(follower.read(0, 1 << 20, follower.logEndOffset, false).records).equals(bytes)).to.equal(true);
+      expect(readBatchInfo(bytes, 0).maxTimestamp).to.equal(NOW);
+      leader.close();
+      follower.close();
+    });
+
+    it('a retried idempotent batch answers the original append time (-1 on a CreateTime topic)', () => {
+      let now = NOW;
+      const log = Log.open(path.join(root, 'i-0'), 'i', 0, { ...defaultLogConfig(), timestampType: 'LogAppendTime' }, { time: () => now });
+      const idem = () => buildRecordBatch({ records: [{ key: null, value: Buffer.from('v'), timestamp: T0 }], producerId: 9, producerEpoch: 0, baseSequence: 0 });
+      expect(log.appendAsLeader(idem(), 0).logAppendTime).to.equal(NOW);
+      now += 1000;
+      const dup = log.appendAsLeader(idem(), 0);
+      expect(dup.duplicate).to.equal(true);
+      expect(dup.logAppendTime).to.equal(NOW);
+      expect(log.logEndOffset).to.equal(1);
+      // On a CreateTime topic a duplicate answers -1 like the original append, not the producer's timestamp.
+      log.config = { ...log.config, timestampType: 'CreateTime' };
+      const again = log.appendAsLeader(idem(), 0);
+      expect([again.duplicate, again.logAppendTime]).to.deep.equal([true, -1]);
+      log.close();
+    });
   });
 });

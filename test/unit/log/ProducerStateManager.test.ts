@@ -6,7 +6,7 @@ import { Log } from '../../../src/log/Log';
 import { defaultLogConfig } from '../../../src/log/LogConfig';
 import { ErrorCode, KafkaError } from '../../../src/protocol/errors';
 import { buildRecordBatch } from '../../../src/protocol/records/MemoryRecordsBuilder';
-import { ProducerStateManager, incrementSequence } from '../../../src/log/ProducerStateManager';
+import { incrementSequence } from '../../../src/log/ProducerStateManager';
 
 function idem(pid: number, epoch: number, seq: number, n = 2): Buffer {
   const records = Array.from({ length: n }, (_, i) => ({ key: null, value: Buffer.from(`p${pid}-${seq + i}`), timestamp: 1700000000000 + i }));
@@ -25,17 +25,10 @@ describe('server: ProducerStateManager (idempotent producer)', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  /** The leader's append path as ReplicaManager runs it. */
+  /** The leader's append path: the log checks its producers itself (UnifiedLog.append). */
   function leaderAppend(records: Buffer, epoch = 0): { firstOffset: number; lastOffset: number; duplicate: boolean } {
-    const psm = ProducerStateManager.forLog(log);
-    let duplicate = false;
-    const info = log.appendAsLeader(records, epoch, 'client', (ai) => {
-      const d = psm.checkClientAppend(ai);
-      duplicate = d !== null;
-      return d;
-    });
-    if (!duplicate) psm.update(info.batches);
-    return { firstOffset: info.firstOffset, lastOffset: info.lastOffset, duplicate };
+    const info = log.appendAsLeader(records, epoch, 'client');
+    return { firstOffset: info.firstOffset, lastOffset: info.lastOffset, duplicate: info.duplicate };
   }
 
   function expectError(fn: () => unknown, code: number): void {
@@ -59,7 +52,7 @@ describe('server: ProducerStateManager (idempotent producer)', () => {
 
   it('remembers only the last 5 batches', () => {
     for (let i = 0; i < 7; i++) leaderAppend(idem(1, 0, i * 2));
-    expect(ProducerStateManager.forLog(log).lastEntry(1)!.batches.map((b) => b.firstSeq)).to.deep.equal([4, 6, 8, 10, 12]);
+    expect(log.producerStateManager.lastEntry(1)!.batches.map((b) => b.firstSeq)).to.deep.equal([4, 6, 8, 10, 12]);
     expectError(() => leaderAppend(idem(1, 0, 0)), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER); // too old to be recognised
     expect(leaderAppend(idem(1, 0, 4)).duplicate).to.equal(true);
   });
@@ -88,19 +81,19 @@ describe('server: ProducerStateManager (idempotent producer)', () => {
     log = Log.open(path.join(dir, 't-0'), 't', 0, defaultLogConfig());
     expect(leaderAppend(idem(5, 0, 2))).to.deep.equal({ firstOffset: 2, lastOffset: 3, duplicate: true });
     log.truncateTo(4); // drops seq 4-5
-    expect(ProducerStateManager.forLog(log).lastEntry(5)!.batches.map((b) => b.lastSeq)).to.deep.equal([1, 3]);
+    expect(log.producerStateManager.lastEntry(5)!.batches.map((b) => b.lastSeq)).to.deep.equal([1, 3]);
     expect(leaderAppend(idem(5, 0, 4))).to.deep.equal({ firstOffset: 4, lastOffset: 5, duplicate: false });
   });
 
   it('drops producers wholly below a new log start offset without rescanning the log', () => {
     leaderAppend(idem(1, 0, 0)); // offsets 0-1
     leaderAppend(idem(2, 0, 0)); // offsets 2-3
-    const psm = ProducerStateManager.forLog(log);
+    const psm = log.producerStateManager;
     expect(psm.size).to.equal(2);
     const truncationsBefore = log.truncationCount;
     log.maybeIncrementLogStartOffset(2, 'test');
     expect(log.truncationCount, 'a start-offset move is not a truncation').to.equal(truncationsBefore);
-    expect(ProducerStateManager.forLog(log).size).to.equal(1);
+    expect(log.producerStateManager.size).to.equal(1);
     expect(psm.lastEntry(1)).to.equal(undefined);
     expect(leaderAppend(idem(2, 0, 2))).to.include({ firstOffset: 4, duplicate: false });
   });
@@ -108,9 +101,8 @@ describe('server: ProducerStateManager (idempotent producer)', () => {
   it('followers track the batches they replicate', () => {
     const leaderBatch = idem(11, 0, 0);
     leaderBatch.writeInt32BE(0, 12); // partition leader epoch stamped by the leader
-    const psm = ProducerStateManager.forLog(log);
-    psm.update(log.appendAsFollower(leaderBatch).batches);
-    expect(psm.lastEntry(11)!.batches).to.have.length(1);
+    log.appendAsFollower(leaderBatch); // the log updates its own producer state (UnifiedLog.append)
+    expect(log.producerStateManager.lastEntry(11)!.batches).to.have.length(1);
     expect(leaderAppend(idem(11, 0, 0)).duplicate).to.equal(true);
   });
 });

@@ -12,6 +12,7 @@ import {
   RECORDS_COUNT,
   countBatches,
   iterateRecords,
+  setLogAppendTime,
   validateBatches,
 } from '../../../src/protocol/records/RecordBatch';
 
@@ -200,5 +201,25 @@ describe('records: iterateRecords and compression', () => {
     }
     expectKafkaError(() => decompress(1, Buffer.from('not gzip')), ErrorCode.CORRUPT_MESSAGE);
     expect(HEADER_SIZE).to.equal(61);
+  });
+
+  it('setLogAppendTime gives the bytes of a batch built as LogAppendTime (type bit, max timestamp, CRC), in place', () => {
+    const records = [
+      { key: Buffer.from('k'), value: Buffer.from('v1'), timestamp: 1700000000000 },
+      { key: null, value: Buffer.from('v2'), timestamp: 1700000000005 },
+    ];
+    for (const compression of [CompressionType.NONE, CompressionType.GZIP]) {
+      const batch = buildRecordBatch({ records, compression, producerId: 3, producerEpoch: 1, baseSequence: 7 });
+      const expected = buildRecordBatch({ records, compression, producerId: 3, producerEpoch: 1, baseSequence: 7, logAppendTime: 1800000000000 });
+      const copy = Buffer.from(batch);
+      setLogAppendTime(copy, 0, copy.length, 1800000000000);
+      expect(copy.equals(expected)).to.equal(true);
+      expect(validateBatches(copy)[0].maxTimestamp).to.equal(1800000000000);
+      expect([...iterateRecords(copy)].map((r) => r.timestamp)).to.deep.equal([1800000000000, 1800000000000]);
+      // Stamping again with the same time changes nothing.
+      const again = Buffer.from(copy);
+      setLogAppendTime(again, 0, again.length, 1800000000000);
+      expect(again.equals(copy)).to.equal(true);
+    }
   });
 });
