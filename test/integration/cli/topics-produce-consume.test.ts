@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { TestCluster } from '../../helpers/cluster';
-import { runTool, sleep, startTool } from './cliSupport';
+import { waitFor } from '../../helpers/ports';
+import { runTool, startTool } from './cliSupport';
 
 describe('CLI: kafka-topics, console producer/consumer, kafka-consumer-groups (live cluster)', function () {
   this.timeout(120000);
@@ -98,11 +99,10 @@ describe('CLI: kafka-topics, console producer/consumer, kafka-consumer-groups (l
 
   it('kafka-consumer-groups: members/state of an active group, reset refused while active, reset/delete when empty', async () => {
     const consumer = startTool('kafka-console-consumer', ['--bootstrap-server', bs, '--topic', 'cli-pc', '--group', 'cli-g']);
-    let members = '';
-    for (let i = 0; i < 40 && !members.includes('cli-pc(0)'); i++) {
-      await sleep(500);
-      members = (await runTool('kafka-consumer-groups', ['--bootstrap-server', bs, '--describe', '--group', 'cli-g', '--members', '--verbose'])).stdout;
-    }
+    const members = await waitFor('the console consumer to own cli-pc(0) in group cli-g', async () => {
+      const out = (await runTool('kafka-consumer-groups', ['--bootstrap-server', bs, '--describe', '--group', 'cli-g', '--members', '--verbose'])).stdout;
+      return out.includes('cli-pc(0)') ? out : null;
+    }, 30000, 250);
     expect(members.split('\n')[1].split(/\s+/)).to.deep.equal(['GROUP', 'CONSUMER-ID', 'HOST', 'CLIENT-ID', '#PARTITIONS', 'ASSIGNMENT']);
     expect(members.split('\n')[2]).to.match(/^cli-g\s+console-consumer-\S+ \/127\.0\.0\.1\s+console-consumer\s+1\s+cli-pc\(0\)$/);
     const st = await runTool('kafka-consumer-groups', ['--bootstrap-server', bs, '--describe', '--group', 'cli-g', '--state']);
