@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import * as fs from 'fs';
+import * as path from 'path';
 import { TestCluster } from '../../helpers/cluster';
 import { waitFor } from '../../helpers/ports';
 import { runTool, startTool } from './cliSupport';
@@ -58,7 +60,10 @@ describe('CLI: kafka-topics, console producer/consumer, kafka-consumer-groups (l
     expect(badFlag.code).to.not.equal(0);
     expect(badFlag.stderr).to.match(/unknown option '--lisst'/);
     expect(badFlag.stderr).to.not.match(/\n\s+at /);
-    const down = await runTool('kafka-topics', ['--bootstrap-server', '127.0.0.1:1', '--list']);
+    // An unreachable cluster is reported after default.api.timeout.ms (from --command-config, as with Kafka).
+    const quick = path.join(cluster.root, 'quick-admin.properties');
+    fs.writeFileSync(quick, 'default.api.timeout.ms=1000\n');
+    const down = await runTool('kafka-topics', ['--bootstrap-server', '127.0.0.1:1', '--list', '--command-config', quick]);
     expect(down.code).to.equal(1);
     expect(down.stdout.trim().split('\n')).to.have.length(1);
     const help = await runTool('kafka-topics', ['--help']);
@@ -138,8 +143,8 @@ describe('CLI: kafka-topics, console producer/consumer, kafka-consumer-groups (l
       expect(c.stdout.trim().split('\n')).to.deep.equal(lines);
       // The batch on disk carries the codec the tool chose (stored as produced).
       const leader = (await cluster.metadata(undefined, [topic])).topics[0].partitions[0].leaderId;
-      const dir = require('path').join(cluster.broker(leader).dataDir, `${topic}-0`);
-      const dump = await runTool('kafka-dump-log', ['--files', require('path').join(dir, '00000000000000000000.log')]);
+      const dir = path.join(cluster.broker(leader).dataDir, `${topic}-0`);
+      const dump = await runTool('kafka-dump-log', ['--files', path.join(dir, '00000000000000000000.log')]);
       expect(dump.stdout).to.contain(`compresscodec: ${codec}`);
     }
   });
