@@ -108,6 +108,24 @@ export class TestCluster {
     });
   }
 
+  /**
+   * Runs one more bin/kafka-server-start process to its exit (`args` after the script, e.g. a properties file
+   * and --override options): for start-ups that must fail. Killed after timeoutMs.
+   */
+  runBrokerToExit(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 30000): Promise<{ code: number | null; out: string }> {
+    return new Promise((resolve) => {
+      const p = spawn(process.execPath, [SERVER_START, ...args], { env: { ...process.env, ...env } });
+      let out = '';
+      p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      p.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const t = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
+      p.on('exit', (code) => {
+        clearTimeout(t);
+        resolve({ code, out });
+      });
+    });
+  }
+
   /** Metadata (v1 by default; v4+ does not auto-create) through our own client: the brokers the cluster advertises and the controller. */
   async metadata(viaBrokerId?: number, topics: string[] | null = [], version = 1): Promise<MetadataResponse> {
     const b = viaBrokerId !== undefined ? this.broker(viaBrokerId) : [...this.brokers.values()].find((x) => x.proc)!;

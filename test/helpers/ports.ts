@@ -12,25 +12,30 @@ export function freePort(): Promise<number> {
   });
 }
 
-export function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      const s = net.connect({ host: '127.0.0.1', port });
-      s.once('connect', () => {
-        s.destroy();
-        resolve();
-      });
-      s.once('error', () => {
-        s.destroy();
-        if (Date.now() > deadline) reject(new Error(`port ${port} not open after ${timeoutMs} ms`));
-        else setTimeout(attempt, 100);
-      });
-    };
-    attempt();
+/** Whether something accepts TCP connections on 127.0.0.1:port right now. */
+export function portAccepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => {
+      s.destroy();
+      resolve(false);
+    });
   });
 }
 
+export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  await waitFor(`port ${port} to accept connections`, () => portAccepts(port), timeoutMs);
+}
+
+/**
+ * The one way tests wait: polls `fn` every `intervalMs` until it returns something truthy (which is returned),
+ * failing after `timeoutMs` with `what` and the last error `fn` threw. Tests wait for conditions, never for
+ * fixed sleeps, so that a busy machine only makes them slower, not red.
+ */
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 20000, intervalMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastErr: unknown;

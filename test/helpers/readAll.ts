@@ -1,6 +1,8 @@
 import { NetworkClient } from '../../src/network/NetworkClient';
 import { FetchApi } from '../../src/protocol/apis';
 import { iterateRecords, validateBatches } from '../../src/protocol/records/RecordBatch';
+import { TestCluster } from './cluster';
+import { waitFor } from './ports';
 
 /** Reads a partition from offset 0 up to `end` with raw Fetch requests and returns the record values. */
 export async function readPartition(port: number, topic: string, partition: number, end: number): Promise<string[]> {
@@ -31,4 +33,18 @@ export async function readPartition(port: number, topic: string, partition: numb
     c.close();
   }
   return values;
+}
+
+/**
+ * Reads a whole partition from its leader as a client would: the leader comes from Metadata (not from the
+ * state znode, which the controller writes before its LeaderAndIsr reaches the new leader), and a retriable
+ * answer (NOT_LEADER_OR_FOLLOWER while that request is in flight, a broker still starting) means refresh and retry.
+ */
+export async function readFromLeader(cluster: TestCluster, topic: string, partition: number, timeoutMs = 20000): Promise<{ leader: number; values: string[] }> {
+  return waitFor(`${topic}-${partition} readable from its leader`, async () => {
+    const md = await cluster.metadata(undefined, [topic]);
+    const leader = md.topics[0]?.partitions.find((p) => p.partitionIndex === partition)?.leaderId ?? -1;
+    if (leader < 0 || !cluster.broker(leader).proc) return null;
+    return { leader, values: await readPartition(cluster.broker(leader).port, topic, partition, 1e9) };
+  }, timeoutMs);
 }

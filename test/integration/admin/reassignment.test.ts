@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Kafka, logLevel } from 'kafkajs';
 import { TestCluster } from '../../helpers/cluster';
 import { waitFor } from '../../helpers/ports';
-import { readPartition } from '../../helpers/readAll';
+import { readFromLeader, readPartition } from '../../helpers/readAll';
 import { ZkReader } from '../../helpers/zkRead';
 
 /** Partition reassignment (zk-mode.md §6.5) through the API (kafkajs) and the legacy znode. */
@@ -61,7 +61,7 @@ describe('integration: partition reassignment', function () {
     expect(st.isr.slice().sort()).to.deep.equal([2, 3]);
     expect(st.leader_epoch).to.be.at.least(2);
     await waitFor('replica on broker 1 deleted', async () => !hasDir(1));
-    const values = await readPartition(cluster.broker(st.leader).port, 'moving', 0, 1e9);
+    const values = (await readFromLeader(cluster, 'moving', 0)).values;
     expect(values).to.deep.equal(Array.from({ length: 200 }, (_, i) => `m-${i}`));
     const events = fs.readFileSync(path.join(cluster.broker(JSON.parse((await zk.get('/controller')).data!).brokerid).logDir, 'controller-events.jsonl'), 'utf8');
     expect(events).to.match(/"event":"reassignment_started","topic":"moving","partition":0,"replicas":\[2,3,1\],"adding":\[2,3\],"removing":\[1\]/);

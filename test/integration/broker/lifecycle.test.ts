@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -8,22 +7,6 @@ import { freePort, waitFor } from '../../helpers/ports';
 import { fetchRaw } from '../../helpers/rawClient';
 import { readPartition } from '../../helpers/readAll';
 import { ZkReader } from '../../helpers/zkRead';
-
-const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
-
-function runBroker(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [path.join(ROOT, 'bin', 'kafka-server-start'), ...args], { env: { ...process.env, ...env } });
-    let out = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const t = setTimeout(() => p.kill('SIGKILL'), 30000);
-    p.on('exit', (code) => {
-      clearTimeout(t);
-      resolve({ code, out });
-    });
-  });
-}
 
 describe('integration: broker lifecycle, registration and crash recovery', function () {
   this.timeout(120000);
@@ -47,7 +30,7 @@ describe('integration: broker lifecycle, registration and crash recovery', funct
   it('refuses to start when its broker id is held by a live broker', async () => {
     const port = await freePort();
     const logDir = fs.mkdtempSync(path.join(cluster.root, 'dup-'));
-    const res = await runBroker(
+    const res = await cluster.runBrokerToExit(
       [cluster.broker(1).propsFile, '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `log.dirs=${path.join(logDir, 'data')}`],
       { LOG_DIR: logDir },
     );

@@ -4,7 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { expect } from 'chai';
 import { TestCluster } from '../../helpers/cluster';
-import { runTool, sleep } from './cliSupport';
+import { waitFor } from '../../helpers/ports';
+import { runTool } from './cliSupport';
 
 const TOOLS = [
   'kafka-topics', 'kafka-console-producer', 'kafka-console-consumer', 'kafka-consumer-groups', 'kafka-get-offsets',
@@ -82,18 +83,17 @@ describe('CLI: admin, perf and verifiable tools (live cluster)', function () {
       + '{"version":1,"partitions":[{"topic":"adm","partition":0,"replicas":[1,2],"log_dirs":["any","any"]}]}\n\n'
       + 'Save this to use as the --reassignment-json-file option during rollback\n'
       + 'Successfully started partition reassignment for adm-0\n');
-    let v = '';
-    for (let i = 0; i < 40 && !v.includes('is completed'); i++) {
-      await sleep(500);
-      v = (await runTool('kafka-reassign-partitions', ['--bootstrap-server', bs, '--verify', '--reassignment-json-file', plan])).stdout;
-    }
+    const v = await waitFor('kafka-reassign-partitions --verify to report adm-0 completed', async () => {
+      const out = (await runTool('kafka-reassign-partitions', ['--bootstrap-server', bs, '--verify', '--reassignment-json-file', plan])).stdout;
+      return out.includes('is completed') ? out : null;
+    }, 30000, 250);
     expect(v).to.equal('Status of partition reassignment:\nReassignment of partition adm-0 is completed.\n');
     // The reassignment keeps leader 1 (still in the new replica set); the preferred leader is now 3.
-    let e = await runTool('kafka-leader-election', ['--bootstrap-server', bs, '--election-type', 'preferred', '--topic', 'adm', '--partition', '0']);
-    for (let i = 0; i < 20 && e.stdout.includes('Error'); i++) {
-      await sleep(500);
-      e = await runTool('kafka-leader-election', ['--bootstrap-server', bs, '--election-type', 'preferred', '--topic', 'adm', '--partition', '0']);
-    }
+    // Until broker 3 has caught up and joined the ISR the election answers an error: wait for it to be electable.
+    const e = await waitFor('a preferred election of adm-0 to succeed', async () => {
+      const r = await runTool('kafka-leader-election', ['--bootstrap-server', bs, '--election-type', 'preferred', '--topic', 'adm', '--partition', '0']);
+      return r.stdout.includes('Error') ? null : r;
+    }, 20000, 250);
     expect(e.stdout).to.match(/^(Successfully completed leader election \(PREFERRED\) for partitions adm-0|Valid replica already elected for partitions adm-0)\n$/);
     const again = await runTool('kafka-leader-election', ['--bootstrap-server', bs, '--election-type', 'preferred', '--topic', 'adm', '--partition', '0']);
     expect(again).to.include({ code: 0, stdout: 'Valid replica already elected for partitions adm-0\n' });
@@ -143,7 +143,7 @@ describe('CLI: admin, perf and verifiable tools (live cluster)', function () {
     const fake = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', '/x/bin/kafka-server-start', props], { stdio: 'ignore' });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => fake.once('exit', (_c, s) => resolve(s)));
     try {
-      await sleep(300);
+      await waitFor('the stand-in broker process to be listed', async () => fs.readFileSync(`/proc/${fake.pid}/cmdline`, 'utf8').includes('kafka-server-start'), 10000, 20);
       const none = await runTool('kafka-server-stop', ['--node-id', '918']);
       expect(none).to.include({ code: 1, stdout: 'No kafka server to stop\n' });
       const r = await runTool('kafka-server-stop', ['--node-id', '917']);

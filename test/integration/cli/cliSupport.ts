@@ -49,5 +49,3 @@ export function startTool(tool: string, args: string[]): { stop: () => Promise<T
     },
   };
 }
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

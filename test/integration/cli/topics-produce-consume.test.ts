@@ -1,6 +1,9 @@
 import { expect } from 'chai';
+import * as fs from 'fs';
+import * as path from 'path';
 import { TestCluster } from '../../helpers/cluster';
-import { runTool, sleep, startTool } from './cliSupport';
+import { waitFor } from '../../helpers/ports';
+import { runTool, startTool } from './cliSupport';
 
 describe('CLI: kafka-topics, console producer/consumer, kafka-consumer-groups (live cluster)', function () {
   this.timeout(120000);
@@ -57,7 +60,10 @@ describe('CLI: kafka-topics, console producer/consumer, kafka-consumer-groups (l
     expect(badFlag.code).to.not.equal(0);
     expect(badFlag.stderr).to.match(/unknown option '--lisst'/);
     expect(badFlag.stderr).to.not.match(/\n\s+at /);
-    const down = await runTool('kafka-topics', ['--bootstrap-server', '127.0.0.1:1', '--list']);
+    // An unreachable cluster is reported after default.api.timeout.ms (from --command-config, as with Kafka).
+    const quick = path.join(cluster.root, 'quick-admin.properties');
+    fs.writeFileSync(quick, 'default.api.timeout.ms=1000\n');
+    const down = await runTool('kafka-topics', ['--bootstrap-server', '127.0.0.1:1', '--list', '--command-config', quick]);
     expect(down.code).to.equal(1);
     expect(down.stdout.trim().split('\n')).to.have.length(1);
     const help = await runTool('kafka-topics', ['--help']);
@@ -98,11 +104,10 @@ describe('CLI: kafka-topics, console producer/consumer, kafka-consumer-groups (l
 
   it('kafka-consumer-groups: members/state of an active group, reset refused while active, reset/delete when empty', async () => {
     const consumer = startTool('kafka-console-consumer', ['--bootstrap-server', bs, '--topic', 'cli-pc', '--group', 'cli-g']);
-    let members = '';
-    for (let i = 0; i < 40 && !members.includes('cli-pc(0)'); i++) {
-      await sleep(500);
-      members = (await runTool('kafka-consumer-groups', ['--bootstrap-server', bs, '--describe', '--group', 'cli-g', '--members', '--verbose'])).stdout;
-    }
+    const members = await waitFor('the console consumer to own cli-pc(0) in group cli-g', async () => {
+      const out = (await runTool('kafka-consumer-groups', ['--bootstrap-server', bs, '--describe', '--group', 'cli-g', '--members', '--verbose'])).stdout;
+      return out.includes('cli-pc(0)') ? out : null;
+    }, 30000, 250);
     expect(members.split('\n')[1].split(/\s+/)).to.deep.equal(['GROUP', 'CONSUMER-ID', 'HOST', 'CLIENT-ID', '#PARTITIONS', 'ASSIGNMENT']);
     expect(members.split('\n')[2]).to.match(/^cli-g\s+console-consumer-\S+ \/127\.0\.0\.1\s+console-consumer\s+1\s+cli-pc\(0\)$/);
     const st = await runTool('kafka-consumer-groups', ['--bootstrap-server', bs, '--describe', '--group', 'cli-g', '--state']);
@@ -138,8 +143,8 @@ describe('CLI: kafka-topics, console producer/consumer, kafka-consumer-groups (l
       expect(c.stdout.trim().split('\n')).to.deep.equal(lines);
       // The batch on disk carries the codec the tool chose (stored as produced).
       const leader = (await cluster.metadata(undefined, [topic])).topics[0].partitions[0].leaderId;
-      const dir = require('path').join(cluster.broker(leader).dataDir, `${topic}-0`);
-      const dump = await runTool('kafka-dump-log', ['--files', require('path').join(dir, '00000000000000000000.log')]);
+      const dir = path.join(cluster.broker(leader).dataDir, `${topic}-0`);
+      const dump = await runTool('kafka-dump-log', ['--files', path.join(dir, '00000000000000000000.log')]);
       expect(dump.stdout).to.contain(`compresscodec: ${codec}`);
     }
   });

@@ -11,7 +11,7 @@ import * as path from 'path';
 import { waitFor } from '../../helpers/ports';
 import {
   ALL, brokerEpoch, busiestNonController, controllerEpoch, controllerId, createTopic, FailoverEnv, kafkaFor, PARTITIONS,
-  partitionStates, produceToAll, restartBroker, SESSION_TIMEOUT_MS, sleep, waitForConvergence, waitForStatesWithout,
+  partitionStates, produceToAll, restartBroker, SESSION_TIMEOUT_MS, waitForConvergence, waitForStatesWithout,
 } from './support';
 
 export function defineSessionExpiryTests(env: () => FailoverEnv): void {
@@ -68,7 +68,6 @@ export function defineSessionExpiryTests(env: () => FailoverEnv): void {
   /** Resumes the broker and checks its new registration: a new czxid, written in one multi. */
   async function thawAndExpectReRegistered(id: number, proc: ChildProcess, oldEpoch: bigint): Promise<void> {
     const { cluster, zk } = env();
-    await sleep(500);
     thaw(proc);
     const newEpoch = await waitFor(`/brokers/ids/${id} to come back`, async () => brokerEpoch(zk, id), 30000, 100).catch((e: Error) => {
       throw new Error(`${e.message}\n${diagnostics(id)}`);

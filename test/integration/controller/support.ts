@@ -119,10 +119,6 @@ export function kafkaErrorTypes(e: unknown): string[] {
   return out;
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
 // ------------------------------------------------------------------ shared scenario steps
 
 export const SESSION_TIMEOUT_MS = 6000;

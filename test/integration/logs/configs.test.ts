@@ -105,8 +105,12 @@ describe('integration: topic configs (DescribeConfigs, AlterConfigs, config chan
     const last = changes.sort()[changes.length - 1];
     expect(JSON.parse((await zk.get(`/config/changes/${last}`)).data!)).to.deep.equal({ version: 2, entity_path: `topics/${topic}` });
 
-    // Give every broker's listener a moment, then produce ~40 KB: each replica must roll at ~2 KB.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Every broker applies the change (DynamicConfigManager -> TopicConfigHandler), then ~40 KB are produced:
+    // each replica must roll at ~2 KB.
+    for (const id of [1, 2, 3]) {
+      await waitFor(`broker ${id} to apply segment.bytes=2048 to ${topic}`, async () =>
+        cluster.broker(id).output.some((l) => l.includes(`Processing override for entityPath: topics/${topic} with config: {"segment.bytes":"2048"}`)), 15000);
+    }
     const producer = kafka.producer();
     await producer.connect();
     for (let i = 0; i < 40; i++) await producer.send({ topic, acks: -1, messages: [{ value: Buffer.alloc(1000, i) }] });

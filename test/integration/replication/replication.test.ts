@@ -7,7 +7,7 @@ import { ElectLeadersApi } from '../../../src/protocol/apis';
 import { TestCluster } from '../../helpers/cluster';
 import { waitFor } from '../../helpers/ports';
 import { batchOf, produceRaw } from '../../helpers/rawClient';
-import { readPartition } from '../../helpers/readAll';
+import { readFromLeader } from '../../helpers/readAll';
 import { ZkReader } from '../../helpers/zkRead';
 
 interface PartitionState {
@@ -124,17 +124,16 @@ describe('integration: replication, ISR and preferred leaders', function () {
   });
 
   it('a killed leader is replaced from the ISR and nothing acknowledged is lost; its preferred leadership returns automatically', async () => {
-    const hw = await waitFor('rep-0 readable', async () => {
-      const vals = await readPartition(cluster.broker(1).port, 'rep', 0, 1e9).catch(() => null);
-      return vals;
-    });
+    const hw = (await readFromLeader(cluster, 'rep', 0)).values;
     await cluster.stopBroker(1, 'SIGKILL');
     const moved = await waitFor('new leader for rep-0', async () => {
       const st = await state(0);
       return st.leader !== 1 && st.leader >= 0 ? st : null;
     }, 20000);
     expect([2, 3]).to.include(moved.leader);
-    const after = await readPartition(cluster.broker(moved.leader).port, 'rep', 0, 1e9);
+    // The state znode is written before the controller's LeaderAndIsr reaches the new leader: read as a client
+    // does, from the leader Metadata names, retrying NOT_LEADER_OR_FOLLOWER until the broker has taken over.
+    const after = (await readFromLeader(cluster, 'rep', 0)).values;
     for (const v of hw) expect(after).to.include(v);
 
     await waitFor('old registration of broker 1 expired', async () => !(await zk.exists('/brokers/ids/1')), 20000);
