@@ -1,12 +1,18 @@
 import { DelayedOperation } from './DelayedOperation';
-import type { FetchParams, FetchPartitionRequest, FetchPartitionResult, ReplicaManager } from './ReplicaManager';
+import type { FetchParams, FetchPartitionRequest, FetchPartitionResult } from './LocalLogReader';
+
+/** What a parked fetch asks of the replica manager: whether data is there yet, and the read itself. */
+export interface FetchSource {
+  hasFetchableData(params: FetchParams, req: FetchPartitionRequest): boolean | 'error';
+  readFromLocalLog(params: FetchParams, requests: FetchPartitionRequest[]): FetchPartitionResult[];
+}
 
 /** A fetch parked until enough data is visible or max_wait_ms passes (kafka.server.DelayedFetch). */
 export class DelayedFetch extends DelayedOperation {
   constructor(
     private readonly params: FetchParams,
     private readonly requests: FetchPartitionRequest[],
-    private readonly rm: ReplicaManager,
+    private readonly rm: FetchSource,
     private readonly respond: (r: FetchPartitionResult[]) => void,
   ) {
     super(params.maxWaitMs);

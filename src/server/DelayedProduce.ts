@@ -1,6 +1,20 @@
 import { ErrorCode } from '../protocol/errors';
 import { DelayedOperation } from './DelayedOperation';
-import type { ProducePartitionResult, ReplicaManager } from './ReplicaManager';
+import type { Partition } from '../cluster/Partition';
+
+export interface ProducePartitionResult {
+  errorCode: number;
+  errorMessage: string | null;
+  baseOffset: number;
+  logAppendTimeMs: number;
+  logStartOffset: number;
+}
+
+/** What a parked produce asks of the replica manager: the partition now, and the topic's min.insync.replicas. */
+export interface ProducePartitions {
+  getPartition(topic: string, partition: number): Partition | undefined;
+  minInSyncReplicas(topic: string): number;
+}
 
 export interface ProduceWait {
   topic: string;
@@ -20,7 +34,7 @@ export class DelayedProduce extends DelayedOperation {
   constructor(
     timeoutMs: number,
     private readonly waits: ProduceWait[],
-    private readonly rm: ReplicaManager,
+    private readonly rm: ProducePartitions,
     private readonly respond: () => void,
   ) {
     super(timeoutMs);

@@ -9,7 +9,7 @@ import { convertProducedBatch } from '../protocol/records/compressionConvert';
 import { AlterPartitionManager } from './AlterPartitionManager';
 import { DelayedFetch } from './DelayedFetch';
 import { DelayedOperationPurgatory } from './DelayedOperation';
-import { DelayedProduce, ProduceWait } from './DelayedProduce';
+import { DelayedProduce, ProducePartitionResult, ProduceWait } from './DelayedProduce';
 import { HW_CHECKPOINT_FILE, readOffsetCheckpoint, writeOffsetCheckpoint } from './HighWatermarkCheckpoint';
 import { KafkaConfig } from './config/KafkaConfig';
 import { MetadataCache } from './MetadataCache';
@@ -20,13 +20,7 @@ import { FetchParams, FetchPartitionRequest, FetchPartitionResult, hasFetchableD
 
 export type { FetchParams, FetchPartitionRequest, FetchPartitionResult } from './LocalLogReader';
 
-export interface ProducePartitionResult {
-  errorCode: number;
-  errorMessage: string | null;
-  baseOffset: number;
-  logAppendTimeMs: number;
-  logStartOffset: number;
-}
+export type { ProducePartitionResult } from './DelayedProduce';
 
 export interface ReplicaManagerDeps {
   config: KafkaConfig;
