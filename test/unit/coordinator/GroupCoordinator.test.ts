@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { MockTime } from '../../../src/coordinator/group/CoordinatorTime';
+import { MockTime } from './MockTime';
 import { GroupCoordinator } from '../../../src/coordinator/group/GroupCoordinator';
 import { JoinGroupParams } from '../../../src/coordinator/group/GroupMembership';
 import { JoinGroupResult } from '../../../src/coordinator/group/MemberMetadata';
