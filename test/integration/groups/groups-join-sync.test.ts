@@ -4,11 +4,15 @@
  * id and generation, with the session timeout kafkajs uses (30 s), each version's default rebalance timeout
  * (v0 has none: Kafka's JoinGroupRequest uses the session timeout) and Kafka's default
  * group.initial.rebalance.delay.ms (3 s, InitialDelayedJoin). Then a kafkajs consumer with its defaults, and
- * OffsetFetch for all of a group's offsets (topics null, v2+), raw and through kafka-python's
+ * OffsetFetch for all of a group's offsets (topics null, v2+): raw, through librdkafka's
+ * ListConsumerGroupOffsets (list_group_offsets.c, built here with cc) and kafka-python's
  * KafkaAdminClient.list_consumer_group_offsets.
  */
 import { expect } from 'chai';
-import { execFile } from 'child_process';
+import { execFile, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Kafka, logLevel } from 'kafkajs';
 import { NetworkClient } from '../../../src/network/NetworkClient';
 import { HeartbeatApi, JoinGroupApi, OffsetCommitApi, OffsetFetchApi, SyncGroupApi } from '../../../src/protocol/apis';
@@ -23,10 +27,19 @@ const SESSION_TIMEOUT_MS = 30000;
 const REBALANCE_TIMEOUT_MS = 60000;
 const SUBSCRIPTION = Buffer.from([0, 1, 0, 0, 0, 1, 0, 6, ...Buffer.from('events'), 0, 0, 0, 0]);
 
-function runPython(code: string): Promise<string> {
+function run(file: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(PYTHON, ['-c', code], { timeout: 60000 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)));
+    execFile(file, args, { timeout: 60000 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stdout}${stderr}`)) : resolve(stdout)));
   });
+}
+
+/** Builds list_group_offsets.c against Debian's librdkafka-dev (librdkafka 2.0.2). */
+function buildListGroupOffsets(): string {
+  const src = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'integration', 'groups', 'list_group_offsets.c');
+  const bin = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kzk-rdkafka-')), 'list_group_offsets');
+  const r = spawnSync('cc', ['-O1', '-Wall', '-o', bin, src, '-lrdkafka'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cc could not build ${src} (needs librdkafka-dev): ${r.error?.message ?? r.stderr}`);
+  return bin;
 }
 
 describe('integration: a new member joins, syncs, heartbeats and commits; OffsetFetch of all offsets', function () {
@@ -102,7 +115,7 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
         });
         expect(commit.topics[0].partitions[0].errorCode).to.equal(ErrorCode.NONE);
 
-        const fetched = await c.send(OffsetFetchApi, 5, { groupId, topics: [{ name: 'events', partitionIndexes: [1] }] });
+        const fetched = await c.send(OffsetFetchApi, 5, { groupId, topics: [{ name: 'events', partitionIndexes: [1] }], requireStable: false });
         expect(fetched.topics[0].partitions[0]).to.include({ partitionIndex: 1, committedOffset: 10 + v, errorCode: ErrorCode.NONE });
       } finally {
         c.close();
@@ -141,7 +154,7 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
     }
   });
 
-  it('OffsetFetch with topics null (v2-5) returns every committed offset of the group, as kafka-python lists them', async () => {
+  it('OffsetFetch with topics null (v2-7) returns every committed offset of the group, as librdkafka and kafka-python list them', async () => {
     const groupId = 'all-offsets';
     const c = await coordinatorClient(groupId);
     try {
@@ -156,26 +169,29 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
       const flat = (topics: Array<{ name: string; partitions: Array<{ partitionIndex: number; committedOffset: number; metadata: string | null; errorCode: number }> }>) =>
         topics.flatMap((t) => t.partitions.map((p) => [t.name, p.partitionIndex, p.committedOffset, p.metadata, p.errorCode])).sort();
       const want = [['audit', 1, 7, '', 0], ['events', 0, 100, 'm0', 0], ['events', 2, 102, 'm2', 0]];
-      for (const v of [2, 3, 4, 5]) {
-        const res = await c.send(OffsetFetchApi, v, { groupId, topics: null });
+      for (const v of [2, 3, 4, 5, 6, 7]) {
+        const res = await c.send(OffsetFetchApi, v, { groupId, topics: null, requireStable: v >= 7 });
         expect(res.errorCode, `v${v}`).to.equal(ErrorCode.NONE);
         expect(flat(res.topics), `v${v}`).to.deep.equal(want);
       }
       // A group with no commits: nothing, and no error.
-      const none = await c.send(OffsetFetchApi, 5, { groupId: 'never-committed', topics: null });
+      const none = await c.send(OffsetFetchApi, 7, { groupId: 'never-committed', topics: null, requireStable: false });
       expect(none).to.include({ errorCode: ErrorCode.NONE });
       expect(none.topics).to.deep.equal([]);
     } finally {
       c.close();
     }
-    // kafka-python sends OffsetFetch with a null topic list when no partitions are given.
-    const out = await runPython([
+    // librdkafka's ListConsumerGroupOffsets without partitions sends a null topic list.
+    const rd = await run(buildListGroupOffsets(), [cluster.bootstrap[0], groupId]);
+    expect(rd.split('\n').filter((l) => l !== '').map((l) => l.trimEnd()).sort()).to.deep.equal(['audit 1 7', 'events 0 100 m0', 'events 2 102 m2']);
+    // So does kafka-python when no partitions are given.
+    const out = await run(PYTHON, ['-c', [
       'from kafka import KafkaAdminClient',
       `a = KafkaAdminClient(bootstrap_servers='${cluster.bootstrap[0]}', request_timeout_ms=30000)`,
       `r = a.list_consumer_group_offsets('${groupId}')`,
       'print(sorted((tp.topic, tp.partition, om.offset, om.metadata) for tp, om in r.items()))',
       'a.close()',
-    ].join('\n'));
+    ].join('\n')]);
     expect(out.trim()).to.equal("[('audit', 1, 7, ''), ('events', 0, 100, 'm0'), ('events', 2, 102, 'm2')]");
   });
 });
