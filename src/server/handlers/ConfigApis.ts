@@ -69,7 +69,7 @@ export class ConfigApis {
   }
 
   /** The configs of one resource (ZkAdminManager.describeConfigs). */
-  async describeResource(type: number, name: string, includeSynonyms: boolean): Promise<DescribeConfigsResourceConfig[]> {
+  private async describeResource(type: number, name: string, includeSynonyms: boolean): Promise<DescribeConfigsResourceConfig[]> {
     if (type === ConfigResourceType.TOPIC) {
       Topic.validate(name);
       if (!this.metadataCache.contains(name) && !(await this.zk.topicExists(name))) {
