@@ -182,7 +182,8 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
       c.close();
     }
     // librdkafka's ListConsumerGroupOffsets without partitions sends a null topic list.
-    const rd = await run(buildListGroupOffsets(), [cluster.bootstrap[0], groupId]);
+    const bin = buildListGroupOffsets();
+    const rd = await run(bin, [cluster.bootstrap[0], groupId]).finally(() => fs.rmSync(path.dirname(bin), { recursive: true, force: true }));
     expect(rd.split('\n').filter((l) => l !== '').map((l) => l.trimEnd()).sort()).to.deep.equal(['audit 1 7', 'events 0 100 m0', 'events 2 102 m2']);
     // So does kafka-python when no partitions are given.
     const out = await run(PYTHON, ['-c', [
