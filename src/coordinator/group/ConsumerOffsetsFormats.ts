@@ -19,11 +19,11 @@
 import { Reader } from '../../protocol/Reader';
 import { Writer } from '../../protocol/Writer';
 
-export const OFFSET_COMMIT_KEY_VERSION = 1;
-export const GROUP_METADATA_KEY_VERSION = 2;
-export const OFFSET_COMMIT_VALUE_VERSION = 3;
-export const OFFSET_COMMIT_VALUE_VERSION_WITH_EXPIRY = 1;
-export const GROUP_METADATA_VALUE_VERSION = 3;
+const OFFSET_COMMIT_KEY_VERSION = 1;
+const GROUP_METADATA_KEY_VERSION = 2;
+const OFFSET_COMMIT_VALUE_VERSION = 3;
+const OFFSET_COMMIT_VALUE_VERSION_WITH_EXPIRY = 1;
+const GROUP_METADATA_VALUE_VERSION = 3;
 
 export type OffsetsRecordKey =
   | { kind: 'offset'; version: number; group: string; topic: string; partition: number }

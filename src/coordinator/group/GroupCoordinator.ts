@@ -1,26 +1,32 @@
 /**
- * kafka.coordinator.group.GroupCoordinator: membership (GroupMembership.ts) plus committed offsets and the
- * admin operations: OffsetCommit, OffsetFetch, DescribeGroups, ListGroups, DeleteGroups, OffsetDelete.
+ * kafka.coordinator.group.GroupCoordinator (classic groups, ZK mode): the coordinator's lifecycle and
+ * partition ownership, the group status checks, committed offsets (OffsetCommit, OffsetFetch) and the admin
+ * operations (DescribeGroups, ListGroups, DeleteGroups, OffsetDelete). The membership requests are handled
+ * by its GroupMembership, the delayed operations by its GroupRebalance; GroupMetadataManager stores and loads.
  */
+import { getLogger, Logger } from '../../common/logger';
 import { ErrorCode } from '../../protocol/errors';
 import { CoordinatorTime } from './CoordinatorTime';
+import { GroupApi, GroupConfig } from './GroupConfig';
 import { CONSUMER_PROTOCOL_TYPE, GroupMetadata, OffsetAndMetadata } from './GroupMetadata';
 import { GroupMetadataManager } from './GroupMetadataManager';
-import { GroupConfig, GroupMembership, GROUP_SUBSCRIBED_TO_TOPIC } from './GroupMembership';
+import { GroupMembership, JoinGroupParams } from './GroupMembership';
+import { EMPTY_BYTES, GroupRebalance, joinError } from './GroupRebalance';
+import { JoinGroupResult, SyncGroupResult } from './MemberMetadata';
 
 export interface TopicPartition {
   topic: string;
   partition: number;
 }
 
-export interface CommittedOffset {
+interface CommittedOffset {
   offset: number;
   leaderEpoch: number;
   metadata: string;
   errorCode: number;
 }
 
-export interface GroupSummary {
+interface GroupSummary {
   state: string;
   protocolType: string;
   protocol: string;
@@ -30,12 +36,87 @@ export interface GroupSummary {
 /** GroupCoordinator.EmptyGroup (errors) and DeadGroup (unknown group) summaries. */
 const EMPTY_SUMMARY: GroupSummary = { state: '', protocolType: '', protocol: '', members: [] };
 const DEAD_SUMMARY: GroupSummary = { state: 'Dead', protocolType: '', protocol: '', members: [] };
-const EMPTY = Buffer.alloc(0);
+/** In errors.ts' table but not in the ErrorCode type. */
+const GROUP_SUBSCRIBED_TO_TOPIC = 86;
 
-export class GroupCoordinator extends GroupMembership {
-  constructor(brokerId: number, config: GroupConfig, groupManager: GroupMetadataManager, time: CoordinatorTime) {
-    super(brokerId, config, groupManager, time);
+export class GroupCoordinator {
+  private readonly log: Logger;
+  private active = false;
+  private readonly rebalance: GroupRebalance;
+  private readonly membership: GroupMembership;
+
+  constructor(
+    readonly brokerId: number,
+    config: GroupConfig,
+    readonly groupManager: GroupMetadataManager,
+    private readonly time: CoordinatorTime,
+  ) {
+    this.log = getLogger('kafka.coordinator.group.GroupCoordinator', `[GroupCoordinator ${brokerId}]: `);
+    this.rebalance = new GroupRebalance(config, groupManager, time, this.log);
+    this.membership = new GroupMembership(config, groupManager, this.rebalance, (groupId, api) => this.validateGroupStatus(groupId, api), time, this.log);
   }
+
+  startup(): void {
+    this.log.info('Starting up.');
+    this.groupManager.startup({ onGroupLoaded: (g) => this.onGroupLoaded(g), onGroupUnloaded: (g) => this.onGroupUnloaded(g) });
+    this.active = true;
+    this.log.info('Startup complete.');
+  }
+
+  shutdown(): void {
+    this.log.info('Shutting down.');
+    this.active = false;
+    this.groupManager.shutdown();
+    this.log.info('Shutdown complete.');
+  }
+
+  isActive(): boolean {
+    return this.active;
+  }
+
+  partitionFor(groupId: string): number {
+    return this.groupManager.partitionFor(groupId);
+  }
+
+  onElection(partition: number): void {
+    this.log.info(`Elected as the group coordinator for partition ${partition}`);
+    this.groupManager.onElection(partition);
+  }
+
+  onResignation(partition: number): void {
+    this.log.info(`Resigned as the group coordinator for partition ${partition}`);
+    this.groupManager.onResignation(partition);
+  }
+
+  /** GroupCoordinator.validateGroupStatus: group id, active, loading, ownership. */
+  validateGroupStatus(groupId: string, api: GroupApi): number {
+    const emptyAllowed = api === 'offset' || api === 'describe' || api === 'admin';
+    if (!emptyAllowed && groupId === '') return ErrorCode.INVALID_GROUP_ID;
+    if (!this.active) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (this.groupManager.isGroupLoading(groupId)) return ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
+    if (!this.groupManager.isGroupLocal(groupId)) return ErrorCode.NOT_COORDINATOR;
+    return ErrorCode.NONE;
+  }
+
+  // ---------------------------------------------------------------- membership (GroupMembership)
+
+  handleJoinGroup(p: JoinGroupParams): Promise<JoinGroupResult> {
+    return this.membership.handleJoinGroup(p);
+  }
+
+  handleSyncGroup(groupId: string, generationId: number, memberId: string, groupInstanceId: string | null, assignments: Map<string, Buffer>): Promise<SyncGroupResult> {
+    return this.membership.handleSyncGroup(groupId, generationId, memberId, groupInstanceId, assignments);
+  }
+
+  handleHeartbeat(groupId: string, memberId: string, groupInstanceId: string | null, generationId: number): number {
+    return this.membership.handleHeartbeat(groupId, memberId, groupInstanceId, generationId);
+  }
+
+  handleLeaveGroup(groupId: string, leaving: Array<{ memberId: string; groupInstanceId: string | null }>): ReturnType<GroupMembership['handleLeaveGroup']> {
+    return this.membership.handleLeaveGroup(groupId, leaving);
+  }
+
+  // ---------------------------------------------------------------- offsets and admin
 
   /**
    * OffsetCommit (GroupCoordinator.handleCommitOffsets): generation -1 with an empty member id is a
@@ -60,14 +141,14 @@ export class GroupCoordinator extends GroupMembership {
     const err = this.validateOffsetCommit(group, generationId, memberId, groupInstanceId);
     if (err !== ErrorCode.NONE) return err;
     if (group.is('CompletingRebalance')) return ErrorCode.REBALANCE_IN_PROGRESS;
-    if (group.has(memberId)) this.completeAndScheduleNextHeartbeatExpiration(group, group.get(memberId));
+    if (group.has(memberId)) this.rebalance.completeAndScheduleNextHeartbeatExpiration(group, group.get(memberId));
     return this.groupManager.storeOffsets(group, offsets);
   }
 
   private validateOffsetCommit(group: GroupMetadata, generationId: number, memberId: string, groupInstanceId: string | null): number {
     if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     if (generationId >= 0 || memberId !== '' || groupInstanceId !== null) {
-      const err = this.validateCurrentMember(group, memberId, groupInstanceId, 'offset-commit');
+      const err = this.membership.validateCurrentMember(group, memberId, groupInstanceId, 'offset-commit');
       if (err !== ErrorCode.NONE) return err;
       return generationId !== group.generationId ? ErrorCode.ILLEGAL_GENERATION : ErrorCode.NONE;
     }
@@ -120,8 +201,8 @@ export class GroupCoordinator extends GroupMembership {
           groupInstanceId: m.groupInstanceId,
           clientId: m.clientId,
           clientHost: m.clientHost,
-          metadata: stable ? m.metadata(group.protocolName!) : EMPTY,
-          assignment: stable ? m.assignment : EMPTY,
+          metadata: stable ? m.metadata(group.protocolName!) : EMPTY_BYTES,
+          assignment: stable ? m.assignment : EMPTY_BYTES,
         })),
       },
     };
@@ -198,5 +279,33 @@ export class GroupCoordinator extends GroupMembership {
       for (const tp of eligible) results.push({ ...tp, errorCode: ErrorCode.NONE });
     }
     return { errorCode: ErrorCode.NONE, partitions: results };
+  }
+
+  // ---------------------------------------------------------------- load / unload
+
+  private onGroupLoaded(group: GroupMetadata): void {
+    this.log.info(`Loading group metadata for ${group.groupId} with generation ${group.generationId}`);
+    for (const m of group.members.values()) this.rebalance.completeAndScheduleNextHeartbeatExpiration(group, m);
+  }
+
+  private onGroupUnloaded(group: GroupMetadata): void {
+    this.log.info(`Unloading group metadata for ${group.groupId} with generation ${group.generationId}`);
+    const previous = group.state;
+    group.transitionTo('Dead', this.time.now());
+    group.joinTimer?.cancel();
+    group.joinTimer = null;
+    group.syncTimer?.cancel();
+    group.syncTimer = null;
+    for (const m of group.members.values()) {
+      m.cancelSessionTimer();
+      if (previous === 'PreparingRebalance') group.maybeInvokeJoinCallback(m, joinError(m.memberId, ErrorCode.NOT_COORDINATOR));
+      const s = m.awaitingSyncCallback;
+      if (s) {
+        m.awaitingSyncCallback = null;
+        s({ errorCode: ErrorCode.NOT_COORDINATOR, protocolType: null, protocolName: null, assignment: EMPTY_BYTES });
+      }
+    }
+    for (const t of group.pendingMembers.values()) t.cancel();
+    group.pendingMembers.clear();
   }
 }

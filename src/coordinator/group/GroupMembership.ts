@@ -1,23 +1,18 @@
 /**
- * The membership half of kafka.coordinator.group.GroupCoordinator (classic protocol, ZK mode):
- * JoinGroup / SyncGroup / Heartbeat / LeaveGroup, with the rebalance (DelayedJoin, InitialDelayedJoin),
- * session (DelayedHeartbeat) and pending-sync timeouts on an injectable clock. GroupCoordinator.ts adds
- * offsets and the admin operations; GroupMetadataManager stores and loads.
+ * The membership requests of kafka.coordinator.group.GroupCoordinator (classic protocol, ZK mode): JoinGroup
+ * (new, current and static members, KIP-394 MEMBER_ID_REQUIRED, KIP-345), SyncGroup, Heartbeat and
+ * LeaveGroup. The rebalance, sync and session timers they start are in GroupRebalance.ts; the coordinator
+ * (GroupCoordinator.ts) owns this and checks the group's status through `checkStatus`.
  */
 import { randomUUID } from 'crypto';
-import { getLogger, Logger } from '../../common/logger';
+import { Logger } from '../../common/logger';
 import { ErrorCode } from '../../protocol/errors';
 import { CoordinatorTime } from './CoordinatorTime';
+import { GroupConfig, GroupStatusCheck } from './GroupConfig';
 import { GroupMetadata } from './GroupMetadata';
-import { GROUP_METADATA_TOPIC_NAME, GroupMetadataManager } from './GroupMetadataManager';
+import { GroupMetadataManager } from './GroupMetadataManager';
+import { EMPTY_BYTES, GroupRebalance, joinError, NEW_MEMBER_JOIN_TIMEOUT_MS } from './GroupRebalance';
 import { JoinGroupResult, MemberMetadata, Protocol, SyncGroupResult } from './MemberMetadata';
-
-export interface GroupConfig {
-  groupMinSessionTimeoutMs: number;
-  groupMaxSessionTimeoutMs: number;
-  groupInitialRebalanceDelayMs: number;
-  groupMaxSize: number;
-}
 
 export interface JoinGroupParams {
   groupId: string;
@@ -33,77 +28,21 @@ export interface JoinGroupParams {
   protocols: Protocol[];
 }
 
-export type GroupApi = 'join' | 'sync' | 'heartbeat' | 'leave' | 'offset' | 'describe' | 'admin';
-
-/** GroupCoordinator.NewMemberJoinTimeoutMs: a new member's parked JoinGroup expires after 5 minutes. */
-export const NEW_MEMBER_JOIN_TIMEOUT_MS = 5 * 60 * 1000;
-
-const EMPTY = Buffer.alloc(0);
-/** In errors.ts' table but not in the ErrorCode type (not ours to edit). */
-export const GROUP_MAX_SIZE_REACHED = 81;
-export const GROUP_SUBSCRIBED_TO_TOPIC = 86;
-
-function joinError(memberId: string, errorCode: number): JoinGroupResult {
-  return { errorCode, generationId: -1, protocolType: null, protocolName: null, leaderId: '', memberId, members: [] };
-}
+/** In errors.ts' table but not in the ErrorCode type. */
+const GROUP_MAX_SIZE_REACHED = 81;
 
 export class GroupMembership {
-  protected readonly log: Logger;
-  private active = false;
-
   constructor(
-    readonly brokerId: number,
-    protected readonly config: GroupConfig,
-    readonly groupManager: GroupMetadataManager,
-    protected readonly time: CoordinatorTime,
-  ) {
-    this.log = getLogger('kafka.coordinator.group.GroupCoordinator', `[GroupCoordinator ${brokerId}]: `);
-  }
-
-  startup(): void {
-    this.log.info('Starting up.');
-    this.groupManager.startup({ onGroupLoaded: (g) => this.onGroupLoaded(g), onGroupUnloaded: (g) => this.onGroupUnloaded(g) });
-    this.active = true;
-    this.log.info('Startup complete.');
-  }
-
-  shutdown(): void {
-    this.log.info('Shutting down.');
-    this.active = false;
-    this.groupManager.shutdown();
-    this.log.info('Shutdown complete.');
-  }
-
-  isActive(): boolean {
-    return this.active;
-  }
-
-  partitionFor(groupId: string): number {
-    return this.groupManager.partitionFor(groupId);
-  }
-
-  onElection(partition: number): void {
-    this.log.info(`Elected as the group coordinator for partition ${partition}`);
-    this.groupManager.onElection(partition);
-  }
-
-  onResignation(partition: number): void {
-    this.log.info(`Resigned as the group coordinator for partition ${partition}`);
-    this.groupManager.onResignation(partition);
-  }
-
-  /** GroupCoordinator.validateGroupStatus: group id, active, loading, ownership. */
-  validateGroupStatus(groupId: string, api: GroupApi): number {
-    const emptyAllowed = api === 'offset' || api === 'describe' || api === 'admin';
-    if (!emptyAllowed && groupId === '') return ErrorCode.INVALID_GROUP_ID;
-    if (!this.active) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    if (this.groupManager.isGroupLoading(groupId)) return ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
-    if (!this.groupManager.isGroupLocal(groupId)) return ErrorCode.NOT_COORDINATOR;
-    return ErrorCode.NONE;
-  }
+    private readonly config: GroupConfig,
+    private readonly groupManager: GroupMetadataManager,
+    private readonly rebalance: GroupRebalance,
+    private readonly checkStatus: GroupStatusCheck,
+    private readonly time: CoordinatorTime,
+    private readonly log: Logger,
+  ) {}
 
   /** validateCurrentMember: a static member must still own its instance id; the member must exist. */
-  protected validateCurrentMember(group: GroupMetadata, memberId: string, groupInstanceId: string | null, op: string): number {
+  validateCurrentMember(group: GroupMetadata, memberId: string, groupInstanceId: string | null, op: string): number {
     if (groupInstanceId !== null) {
       const cur = group.currentStaticMemberId(groupInstanceId);
       if (cur === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
@@ -120,7 +59,7 @@ export class GroupMembership {
 
   handleJoinGroup(p: JoinGroupParams): Promise<JoinGroupResult> {
     return new Promise((resolve) => {
-      const status = this.validateGroupStatus(p.groupId, 'join');
+      const status = this.checkStatus(p.groupId, 'join');
       if (status !== ErrorCode.NONE) return resolve(joinError(p.memberId, status));
       if (p.sessionTimeoutMs < this.config.groupMinSessionTimeoutMs || p.sessionTimeoutMs > this.config.groupMaxSessionTimeoutMs) {
         return resolve(joinError(p.memberId, ErrorCode.INVALID_SESSION_TIMEOUT));
@@ -135,7 +74,7 @@ export class GroupMembership {
       }
       if (isUnknownMember) this.doNewMemberJoinGroup(group, p, resolve);
       else this.doCurrentMemberJoinGroup(group, p, resolve);
-      if (group.is('PreparingRebalance')) this.tryCompleteJoin(group);
+      if (group.is('PreparingRebalance')) this.rebalance.tryCompleteJoin(group);
     });
   }
 
@@ -155,7 +94,7 @@ export class GroupMembership {
     } else if (p.requireKnownMemberId) {
       this.log.info(`Dynamic member with unknown member id joins group ${group.groupId} in ${group.state} state. Created a new member id ${newMemberId} and request the member to rejoin with this id.`);
       // Kafka expires a pending member after its session timeout if it never comes back.
-      group.pendingMembers.set(newMemberId, this.time.schedule(p.sessionTimeoutMs, () => this.onExpirePendingMember(group, newMemberId)));
+      this.rebalance.addPendingMemberExpiration(group, newMemberId, p.sessionTimeoutMs);
       cb(joinError(newMemberId, ErrorCode.MEMBER_ID_REQUIRED));
     } else {
       this.log.info(`Dynamic Member with unknown member id joins group ${group.groupId} in ${group.state} state. Created a new member id ${newMemberId} for this member and add to the group.`);
@@ -181,11 +120,11 @@ export class GroupMembership {
     if (member.awaitingSyncCallback) {
       const s = member.awaitingSyncCallback;
       member.awaitingSyncCallback = null;
-      s({ errorCode: ErrorCode.FENCED_INSTANCE_ID, protocolType: null, protocolName: null, assignment: EMPTY });
+      s({ errorCode: ErrorCode.FENCED_INSTANCE_ID, protocolType: null, protocolName: null, assignment: EMPTY_BYTES });
     }
     group.replaceStaticMember(instanceId, oldMemberId, newMemberId);
     // The old member id's session timer is gone with it; the new id gets its own.
-    this.completeAndScheduleNextHeartbeatExpiration(group, member);
+    this.rebalance.completeAndScheduleNextHeartbeatExpiration(group, member);
     const oldProtocols = member.supportedProtocols;
     const oldRebalanceTimeoutMs = member.rebalanceTimeoutMs;
     const oldSessionTimeoutMs = member.sessionTimeoutMs;
@@ -194,7 +133,7 @@ export class GroupMembership {
       case 'Stable': {
         // Only a change of the group's selected protocol needs a rebalance; otherwise persist the new member id.
         if (group.protocolName !== group.selectProtocol()) {
-          this.maybePrepareRebalance(group, `Group's selectedProtocol will change because static member ${newMemberId} with instance id ${instanceId} joined with change of protocol`);
+          this.rebalance.maybePrepareRebalance(group, `Group's selectedProtocol will change because static member ${newMemberId} with instance id ${instanceId} joined with change of protocol`);
           return;
         }
         this.log.info("Static member which joins during Stable stage and doesn't affect selectProtocol will not trigger rebalance.");
@@ -206,7 +145,7 @@ export class GroupMembership {
             group.updateMember(member, oldProtocols, oldRebalanceTimeoutMs, oldSessionTimeoutMs, null);
             if (group.members.get(newMemberId) === member) {
               group.replaceStaticMember(instanceId, newMemberId, oldMemberId);
-              this.completeAndScheduleNextHeartbeatExpiration(group, member);
+              this.rebalance.completeAndScheduleNextHeartbeatExpiration(group, member);
             }
             cb({ errorCode: err, generationId: group.generationId, protocolType: group.protocolType, protocolName: group.protocolName, leaderId: currentLeader, memberId: '', members: [] });
             return;
@@ -222,7 +161,7 @@ export class GroupMembership {
       }
       case 'CompletingRebalance':
         // The leader may already have assigned for the old member id: rebalance again.
-        this.prepareRebalance(group, `Updating metadata for static member ${newMemberId} with instance id ${instanceId}`);
+        this.rebalance.prepareRebalance(group, `Updating metadata for static member ${newMemberId} with instance id ${instanceId}`);
         return;
       default:
         // PreparingRebalance: the member waits for the rebalance with the others.
@@ -246,7 +185,7 @@ export class GroupMembership {
       case 'CompletingRebalance':
         if (member.matches(p.protocols)) {
           // It probably missed the JoinGroup response: send the current generation again.
-          return cb(this.joinResultFor(group, member));
+          return cb(this.rebalance.joinResultFor(group, member));
         }
         return this.updateMemberAndRebalance(group, member, p, cb, `Updating metadata for member ${member.memberId} during ${group.state}`);
       case 'Stable':
@@ -254,23 +193,11 @@ export class GroupMembership {
           // A leader's JoinGroup forces a rebalance (e.g. topic metadata changed).
           return this.updateMemberAndRebalance(group, member, p, cb, `Leader ${member.memberId} re-joining group during ${group.state}`);
         }
-        return cb({ ...this.joinResultFor(group, member), members: [] });
+        return cb({ ...this.rebalance.joinResultFor(group, member), members: [] });
       default:
         this.log.warn(`Attempt to add rejoining member ${p.memberId} of group ${group.groupId} in unexpected group state ${group.state}`);
         return cb(joinError(p.memberId, ErrorCode.UNKNOWN_MEMBER_ID));
     }
-  }
-
-  private joinResultFor(group: GroupMetadata, member: MemberMetadata): JoinGroupResult {
-    return {
-      errorCode: ErrorCode.NONE,
-      generationId: group.generationId,
-      protocolType: group.protocolType,
-      protocolName: group.protocolName,
-      leaderId: group.leaderId ?? '',
-      memberId: member.memberId,
-      members: group.isLeader(member.memberId) ? group.currentMemberMetadata() : [],
-    };
   }
 
   private addMemberAndRebalance(group: GroupMetadata, memberId: string, instanceId: string | null, p: JoinGroupParams, cb: (r: JoinGroupResult) => void): void {
@@ -281,119 +208,21 @@ export class GroupMembership {
     if (group.is('PreparingRebalance') && group.generationId === 0) group.newMemberAdded = true;
     group.add(member, cb);
     // New members cannot heartbeat while parked in JoinGroup: they expire after NewMemberJoinTimeoutMs instead.
-    this.completeAndScheduleNextExpiration(group, member, NEW_MEMBER_JOIN_TIMEOUT_MS);
-    this.maybePrepareRebalance(group, `Adding new member ${memberId} with group instance id ${instanceId ?? 'None'}`);
+    this.rebalance.completeAndScheduleNextExpiration(group, member, NEW_MEMBER_JOIN_TIMEOUT_MS);
+    this.rebalance.maybePrepareRebalance(group, `Adding new member ${memberId} with group instance id ${instanceId ?? 'None'}`);
   }
 
   private updateMemberAndRebalance(group: GroupMetadata, member: MemberMetadata, p: JoinGroupParams, cb: (r: JoinGroupResult) => void, reason: string): void {
     group.updateMember(member, p.protocols.map((x) => ({ name: x.name, metadata: Buffer.from(x.metadata) })), p.rebalanceTimeoutMs, p.sessionTimeoutMs, cb);
-    this.maybePrepareRebalance(group, reason);
-  }
-
-  protected maybePrepareRebalance(group: GroupMetadata, reason: string): void {
-    if (group.canRebalance()) this.prepareRebalance(group, reason);
-  }
-
-  protected prepareRebalance(group: GroupMetadata, reason: string): void {
-    // Members waiting in SyncGroup must rejoin.
-    if (group.is('CompletingRebalance')) this.resetAndPropagateAssignmentError(group, ErrorCode.REBALANCE_IN_PROGRESS);
-    group.syncTimer?.cancel();
-    group.syncTimer = null;
-    const wasEmpty = group.is('Empty');
-    group.transitionTo('PreparingRebalance', this.time.now());
-    this.log.info(`Preparing to rebalance group ${group.groupId} in state ${group.state} with old generation ${group.generationId} (${GROUP_METADATA_TOPIC_NAME}-${this.partitionFor(group.groupId)}) (reason: ${reason})`);
-    group.joinTimer?.cancel();
-    if (wasEmpty) {
-      const delay = this.config.groupInitialRebalanceDelayMs;
-      this.scheduleInitialDelayedJoin(group, delay, Math.max(group.rebalanceTimeoutMs() - delay, 0));
-    } else {
-      this.scheduleDelayedJoin(group);
-      // tryCompleteElseWatch: completes at once when every member is already in (e.g. the last one left).
-      this.tryCompleteJoin(group);
-    }
-  }
-
-  private scheduleDelayedJoin(group: GroupMetadata): void {
-    group.joinTimerIsInitialDelay = false;
-    group.joinTimer = this.time.schedule(group.rebalanceTimeoutMs(), () => {
-      group.joinTimer = null;
-      this.onCompleteJoin(group);
-    });
-  }
-
-  /** InitialDelayedJoin: wait `delay`; while new members keep arriving, wait again, up to the rebalance timeout. */
-  private scheduleInitialDelayedJoin(group: GroupMetadata, delayMs: number, remainingMs: number): void {
-    group.joinTimerIsInitialDelay = true;
-    group.joinTimer = this.time.schedule(delayMs, () => {
-      group.joinTimer = null;
-      if (group.newMemberAdded && remainingMs !== 0) {
-        group.newMemberAdded = false;
-        const delay = Math.min(this.config.groupInitialRebalanceDelayMs, remainingMs);
-        this.scheduleInitialDelayedJoin(group, delay, Math.max(remainingMs - delayMs, 0));
-      } else {
-        this.onCompleteJoin(group);
-      }
-    });
-  }
-
-  /** DelayedJoin.tryComplete: everyone (and no pending member) has rejoined. */
-  protected tryCompleteJoin(group: GroupMetadata): void {
-    if (!group.is('PreparingRebalance') || group.joinTimerIsInitialDelay || !group.joinTimer) return;
-    if (!group.hasAllMembersJoined()) return;
-    group.joinTimer.cancel();
-    group.joinTimer = null;
-    this.onCompleteJoin(group);
-  }
-
-  private onCompleteJoin(group: GroupMetadata): void {
-    if (!group.is('PreparingRebalance')) return;
-    const gone = group.notYetRejoinedMembers().filter((m) => !m.isStaticMember);
-    if (gone.length > 0) {
-      this.log.info(`Group ${group.groupId} removed dynamic members who haven't joined: ${gone.map((m) => m.memberId).join(',')}`);
-      for (const m of gone) group.remove(m.memberId);
-    }
-    if (!group.maybeElectNewJoinedLeader() && group.members.size > 0) {
-      this.log.error(`Group ${group.groupId} could not complete rebalance because no members rejoined`);
-      this.scheduleDelayedJoin(group);
-      return;
-    }
-    group.initNextGeneration(this.time.now());
-    if (group.is('Empty')) {
-      this.log.info(`Group ${group.groupId} with generation ${group.generationId} is now empty (${GROUP_METADATA_TOPIC_NAME}-${this.partitionFor(group.groupId)})`);
-      void this.groupManager.storeGroup(group, new Map()).then((err) => {
-        if (err !== ErrorCode.NONE) this.log.warn(`Failed to write empty metadata for group ${group.groupId}: ${err}`);
-      });
-      return;
-    }
-    this.log.info(`Stabilized group ${group.groupId} generation ${group.generationId} (${GROUP_METADATA_TOPIC_NAME}-${this.partitionFor(group.groupId)}) with ${group.members.size} members`);
-    for (const m of group.members.values()) {
-      group.maybeInvokeJoinCallback(m, this.joinResultFor(group, m));
-      this.completeAndScheduleNextHeartbeatExpiration(group, m);
-      m.isNew = false;
-      group.pendingSyncMembers.add(m.memberId);
-    }
-    const generation = group.generationId;
-    group.syncTimer = this.time.schedule(group.rebalanceTimeoutMs(), () => {
-      group.syncTimer = null;
-      this.onExpirePendingSync(group, generation);
-    });
-  }
-
-  /** Members that got the JoinGroup response but never sent SyncGroup are removed (Kafka 3.2+). */
-  private onExpirePendingSync(group: GroupMetadata, generation: number): void {
-    if (generation !== group.generationId || !(group.is('CompletingRebalance') || group.is('Stable'))) return;
-    if (group.pendingSyncMembers.size === 0) return;
-    const pending = [...group.pendingSyncMembers];
-    for (const id of pending) group.remove(id);
-    this.prepareRebalance(group, `Removing ${pending.join(',')} on pending sync request expiration`);
+    this.rebalance.maybePrepareRebalance(group, reason);
   }
 
   // ---------------------------------------------------------------- SyncGroup
 
   handleSyncGroup(groupId: string, generationId: number, memberId: string, groupInstanceId: string | null, assignments: Map<string, Buffer>): Promise<SyncGroupResult> {
     return new Promise((resolve) => {
-      const fail = (errorCode: number) => resolve({ errorCode, protocolType: null, protocolName: null, assignment: EMPTY });
-      const status = this.validateGroupStatus(groupId, 'sync');
+      const fail = (errorCode: number) => resolve({ errorCode, protocolType: null, protocolName: null, assignment: EMPTY_BYTES });
+      const status = this.checkStatus(groupId, 'sync');
       if (status === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS) return fail(ErrorCode.REBALANCE_IN_PROGRESS); // the member rejoins
       if (status !== ErrorCode.NONE) return fail(status);
       const group = this.groupManager.getGroup(groupId);
@@ -414,16 +243,16 @@ export class GroupMembership {
           if (group.isLeader(memberId)) {
             this.log.info(`Assignment received from leader ${memberId} for group ${groupId} for generation ${group.generationId}. The group has ${group.members.size} members, ${group.staticMembers.size} of which are static.`);
             const full = new Map<string, Buffer>();
-            for (const id of group.members.keys()) full.set(id, Buffer.from(assignments.get(id) ?? EMPTY));
+            for (const id of group.members.keys()) full.set(id, Buffer.from(assignments.get(id) ?? EMPTY_BYTES));
             void this.groupManager.storeGroup(group, full).then((err) => {
               // Someone may have joined meanwhile: act only if still the same rebalance.
               if (!group.is('CompletingRebalance') || generationId !== group.generationId) return;
               if (err !== ErrorCode.NONE) {
-                this.resetAndPropagateAssignmentError(group, err);
-                this.maybePrepareRebalance(group, `Error when storing group assignment during SyncGroup (member: ${memberId})`);
+                this.rebalance.resetAndPropagateAssignmentError(group, err);
+                this.rebalance.maybePrepareRebalance(group, `Error when storing group assignment during SyncGroup (member: ${memberId})`);
               } else {
                 for (const [id, a] of full) if (group.has(id)) group.get(id).assignment = a;
-                this.propagateAssignment(group, ErrorCode.NONE);
+                this.rebalance.propagateAssignment(group, ErrorCode.NONE);
                 group.transitionTo('Stable', this.time.now());
               }
             });
@@ -434,33 +263,18 @@ export class GroupMembership {
           group.pendingSyncMembers.delete(memberId);
           const member = group.get(memberId);
           resolve({ errorCode: ErrorCode.NONE, protocolType: group.protocolType, protocolName: group.protocolName, assignment: member.assignment });
-          this.completeAndScheduleNextHeartbeatExpiration(group, member);
+          this.rebalance.completeAndScheduleNextHeartbeatExpiration(group, member);
           return;
         }
       }
     });
   }
 
-  private resetAndPropagateAssignmentError(group: GroupMetadata, errorCode: number): void {
-    for (const m of group.members.values()) m.assignment = EMPTY;
-    this.propagateAssignment(group, errorCode);
-  }
-
-  private propagateAssignment(group: GroupMetadata, errorCode: number): void {
-    for (const m of group.members.values()) {
-      const cb = m.awaitingSyncCallback;
-      if (!cb) continue;
-      m.awaitingSyncCallback = null;
-      cb({ errorCode, protocolType: group.protocolType, protocolName: group.protocolName, assignment: m.assignment });
-      // The session restarts once the member has its assignment.
-      this.completeAndScheduleNextHeartbeatExpiration(group, m);
-    }
-  }
 
   // ---------------------------------------------------------------- Heartbeat and LeaveGroup
 
   handleHeartbeat(groupId: string, memberId: string, groupInstanceId: string | null, generationId: number): number {
-    const status = this.validateGroupStatus(groupId, 'heartbeat');
+    const status = this.checkStatus(groupId, 'heartbeat');
     // While loading, heartbeats are answered blindly (GroupCoordinator.handleHeartbeat).
     if (status === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS) return ErrorCode.NONE;
     if (status !== ErrorCode.NONE) return status;
@@ -475,10 +289,10 @@ export class GroupMembership {
         return ErrorCode.UNKNOWN_MEMBER_ID;
       case 'CompletingRebalance':
       case 'Stable':
-        this.completeAndScheduleNextHeartbeatExpiration(group, group.get(memberId));
+        this.rebalance.completeAndScheduleNextHeartbeatExpiration(group, group.get(memberId));
         return ErrorCode.NONE;
       case 'PreparingRebalance':
-        this.completeAndScheduleNextHeartbeatExpiration(group, group.get(memberId));
+        this.rebalance.completeAndScheduleNextHeartbeatExpiration(group, group.get(memberId));
         return ErrorCode.REBALANCE_IN_PROGRESS;
       default:
         return ErrorCode.COORDINATOR_NOT_AVAILABLE;
@@ -486,7 +300,7 @@ export class GroupMembership {
   }
 
   handleLeaveGroup(groupId: string, leaving: Array<{ memberId: string; groupInstanceId: string | null }>): { errorCode: number; members: Array<{ memberId: string; groupInstanceId: string | null; errorCode: number }> } {
-    const status = this.validateGroupStatus(groupId, 'leave');
+    const status = this.checkStatus(groupId, 'leave');
     if (status !== ErrorCode.NONE) return { errorCode: status, members: [] };
     const group = this.groupManager.getGroup(groupId);
     if (!group) return { errorCode: ErrorCode.NONE, members: leaving.map((m) => ({ ...m, errorCode: ErrorCode.UNKNOWN_MEMBER_ID })) };
@@ -496,98 +310,21 @@ export class GroupMembership {
         // Administrative removal by group.instance.id.
         const cur = l.groupInstanceId !== null ? group.currentStaticMemberId(l.groupInstanceId) : undefined;
         if (cur === undefined) return { ...l, errorCode: ErrorCode.UNKNOWN_MEMBER_ID };
-        this.removeMemberAndUpdateGroup(group, group.get(cur), `Removing member ${cur} on LeaveGroup`);
+        this.rebalance.removeMemberAndUpdateGroup(group, group.get(cur), `Removing member ${cur} on LeaveGroup`);
         return { ...l, errorCode: ErrorCode.NONE };
       }
       if (group.isPendingMember(l.memberId)) {
         this.log.info(`Pending member with memberId=${l.memberId} has left group ${groupId} through explicit \`LeaveGroup\``);
-        this.removePendingMemberAndUpdateGroup(group, l.memberId);
+        this.rebalance.removePendingMemberAndUpdateGroup(group, l.memberId);
         return { ...l, errorCode: ErrorCode.NONE };
       }
       const err = this.validateCurrentMember(group, l.memberId, l.groupInstanceId, 'leave-group');
       if (err !== ErrorCode.NONE) return { ...l, errorCode: err };
       this.log.info(`Member ${l.memberId} has left group ${groupId} through explicit \`LeaveGroup\``);
-      this.removeMemberAndUpdateGroup(group, group.get(l.memberId), `Removing member ${l.memberId} on LeaveGroup`);
+      this.rebalance.removeMemberAndUpdateGroup(group, group.get(l.memberId), `Removing member ${l.memberId} on LeaveGroup`);
       return { ...l, errorCode: ErrorCode.NONE };
     });
     return { errorCode: ErrorCode.NONE, members };
   }
 
-  // ---------------------------------------------------------------- expiration
-
-  protected completeAndScheduleNextHeartbeatExpiration(group: GroupMetadata, member: MemberMetadata): void {
-    this.completeAndScheduleNextExpiration(group, member, member.sessionTimeoutMs);
-  }
-
-  private completeAndScheduleNextExpiration(group: GroupMetadata, member: MemberMetadata, timeoutMs: number): void {
-    member.cancelSessionTimer();
-    member.heartbeatSatisfied = false;
-    member.sessionTimer = this.time.schedule(timeoutMs, () => {
-      member.sessionTimer = null;
-      this.onExpireHeartbeat(group, member);
-    });
-  }
-
-  private onExpireHeartbeat(group: GroupMetadata, member: MemberMetadata): void {
-    if (group.is('Dead') || group.members.get(member.memberId) !== member) return;
-    if (member.hasSatisfiedHeartbeat()) return;
-    this.log.info(`Member ${member.memberId} in group ${group.groupId} has failed, removing it from the group`);
-    this.removeMemberAndUpdateGroup(group, member, `removing member ${member.memberId} on heartbeat expiration`);
-  }
-
-  private onExpirePendingMember(group: GroupMetadata, memberId: string): void {
-    if (group.is('Dead') || !group.isPendingMember(memberId)) return;
-    this.log.info(`Pending member ${memberId} in group ${group.groupId} has been removed after session timeout expiration.`);
-    this.removePendingMemberAndUpdateGroup(group, memberId);
-  }
-
-  private removeMemberAndUpdateGroup(group: GroupMetadata, member: MemberMetadata, reason: string): void {
-    // A parked JoinGroup of a removed member answers UNKNOWN_MEMBER_ID so a live client rejoins.
-    group.maybeInvokeJoinCallback(member, joinError('', ErrorCode.UNKNOWN_MEMBER_ID));
-    group.remove(member.memberId);
-    switch (group.state) {
-      case 'Stable':
-      case 'CompletingRebalance':
-        this.maybePrepareRebalance(group, reason);
-        break;
-      case 'PreparingRebalance':
-        this.tryCompleteJoin(group);
-        break;
-      default:
-        break;
-    }
-  }
-
-  private removePendingMemberAndUpdateGroup(group: GroupMetadata, memberId: string): void {
-    group.remove(memberId);
-    if (group.is('PreparingRebalance')) this.tryCompleteJoin(group);
-  }
-
-  // ---------------------------------------------------------------- load / unload
-
-  private onGroupLoaded(group: GroupMetadata): void {
-    this.log.info(`Loading group metadata for ${group.groupId} with generation ${group.generationId}`);
-    for (const m of group.members.values()) this.completeAndScheduleNextHeartbeatExpiration(group, m);
-  }
-
-  private onGroupUnloaded(group: GroupMetadata): void {
-    this.log.info(`Unloading group metadata for ${group.groupId} with generation ${group.generationId}`);
-    const previous = group.state;
-    group.transitionTo('Dead', this.time.now());
-    group.joinTimer?.cancel();
-    group.joinTimer = null;
-    group.syncTimer?.cancel();
-    group.syncTimer = null;
-    for (const m of group.members.values()) {
-      m.cancelSessionTimer();
-      if (previous === 'PreparingRebalance') group.maybeInvokeJoinCallback(m, joinError(m.memberId, ErrorCode.NOT_COORDINATOR));
-      const s = m.awaitingSyncCallback;
-      if (s) {
-        m.awaitingSyncCallback = null;
-        s({ errorCode: ErrorCode.NOT_COORDINATOR, protocolType: null, protocolName: null, assignment: EMPTY });
-      }
-    }
-    for (const t of group.pendingMembers.values()) t.cancel();
-    group.pendingMembers.clear();
-  }
 }

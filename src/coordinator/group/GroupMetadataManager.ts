@@ -78,12 +78,6 @@ export class GroupMetadataManager {
     return groupPartitionFor(groupId, this.topic.partitionCount());
   }
 
-  isPartitionOwned(p: number): boolean {
-    return this.ownedPartitions.has(p);
-  }
-  isPartitionLoading(p: number): boolean {
-    return this.loadingPartitions.has(p);
-  }
   isGroupLocal(groupId: string): boolean {
     return this.ownedPartitions.has(this.partitionFor(groupId));
   }

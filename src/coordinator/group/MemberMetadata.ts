@@ -27,8 +27,8 @@ export interface SyncGroupResult {
   assignment: Buffer;
 }
 
-export type JoinCallback = (r: JoinGroupResult) => void;
-export type SyncCallback = (r: SyncGroupResult) => void;
+type JoinCallback = (r: JoinGroupResult) => void;
+type SyncCallback = (r: SyncGroupResult) => void;
 
 const EMPTY = Buffer.alloc(0);
 

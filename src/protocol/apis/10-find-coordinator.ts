@@ -13,8 +13,8 @@ import { Reader } from '../Reader';
 import { Writer } from '../Writer';
 import { ApiCodec } from './types';
 
+/** FindCoordinator key types: 0 a group, 1 a transactional id (no transaction coordinator here yet). */
 export const COORDINATOR_TYPE_GROUP = 0;
-export const COORDINATOR_TYPE_TRANSACTION = 1;
 
 export interface FindCoordinatorRequest {
   key: string;

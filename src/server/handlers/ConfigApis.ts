@@ -69,7 +69,7 @@ export class ConfigApis {
   }
 
   /** The configs of one resource (ZkAdminManager.describeConfigs). */
-  async describeResource(type: number, name: string, includeSynonyms: boolean): Promise<DescribeConfigsResourceConfig[]> {
+  private async describeResource(type: number, name: string, includeSynonyms: boolean): Promise<DescribeConfigsResourceConfig[]> {
     if (type === ConfigResourceType.TOPIC) {
       Topic.validate(name);
       if (!this.metadataCache.contains(name) && !(await this.zk.topicExists(name))) {
@@ -88,29 +88,35 @@ export class ConfigApis {
     throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unsupported resource type: ${type}`);
   }
 
-  /** The static and default values of broker keys, by priority (ZkAdminManager.configSynonyms). */
-  private brokerSynonyms(names: readonly string[]): DescribeConfigsSynonym[] {
-    const out: DescribeConfigsSynonym[] = [];
+  /**
+   * ConfigHelper.configSynonyms: the static (server.properties) values of every synonym, then their defaults,
+   * from the first entry named `name` on (Kafka's dropWhile; e.g. a topic's retention.ms without an override
+   * has none, since log.retention.ms itself has no default). Dynamic broker configs are not supported here.
+   */
+  private configSynonyms(name: string, names: readonly string[], isSensitive: boolean): DescribeConfigsSynonym[] {
+    const all: DescribeConfigsSynonym[] = [];
     for (const n of names) {
-      const key = KafkaConfig.configKey(n);
-      if (!key) continue;
-      const sensitive = key.type === 'PASSWORD';
-      if (this.config.isSupplied(n)) {
-        out.push({ name: n, value: sensitive ? null : this.config.valueString(n), source: ConfigSource.STATIC_BROKER_CONFIG });
-      } else if (key.defaultValue !== null) {
-        out.push({ name: n, value: sensitive ? null : key.defaultValue, source: ConfigSource.DEFAULT_CONFIG });
+      if (KafkaConfig.configKey(n) && this.config.isSupplied(n)) {
+        all.push({ name: n, value: isSensitive ? null : this.config.valueString(n), source: ConfigSource.STATIC_BROKER_CONFIG });
       }
     }
-    return out;
+    for (const n of names) {
+      const def = KafkaConfig.configKey(n)?.defaultValue ?? null;
+      if (def !== null) all.push({ name: n, value: isSensitive ? null : def, source: ConfigSource.DEFAULT_CONFIG });
+    }
+    const from = all.findIndex((s) => s.name === name);
+    return from < 0 ? [] : all.slice(from);
   }
 
-  /** createTopicConfigEntry: the override, else the broker default it falls back to. */
+  /** ConfigHelper.createTopicConfigEntry: the override, else the broker default it falls back to. */
   private topicConfigEntry(name: string, overrides: Readonly<Record<string, string>>, includeSynonyms: boolean): DescribeConfigsResourceConfig {
-    const synonyms = this.brokerSynonyms(topicConfigBrokerSynonyms(name));
+    const brokerNames = topicConfigBrokerSynonyms(name);
+    const synonyms = brokerNames.length > 0 ? this.configSynonyms(brokerNames[0], brokerNames, false) : [];
     const overridden = Object.prototype.hasOwnProperty.call(overrides, name);
     const value = overridden ? overrides[name] : this.topicDefault(name);
     if (overridden) synonyms.unshift({ name, value, source: ConfigSource.TOPIC_CONFIG });
     const configSource = synonyms.length > 0 ? synonyms[0].source : ConfigSource.DEFAULT_CONFIG;
+    // The source is always reported; the synonyms only when the request asks for them (include_synonyms).
     return { name, value, readOnly: false, configSource, isSensitive: false, synonyms: includeSynonyms ? synonyms : [] };
   }
 
@@ -131,14 +137,14 @@ export class ConfigApis {
   }
 
   /**
-   * createBrokerConfigEntry(perBrokerConfig = true): value from server.properties or the default, source from
+   * ConfigHelper.createBrokerConfigEntry(perBrokerConfig = true): value from server.properties or the default, source from
    * the first synonym that has a value. read_only is true for every key: this broker applies no dynamic
    * broker config, so none can be changed without a restart.
    */
   private brokerConfigEntry(name: string, includeSynonyms: boolean): DescribeConfigsResourceConfig {
     const key = KafkaConfig.configKey(name)!;
     const isSensitive = key.type === 'PASSWORD';
-    const synonyms = this.brokerSynonyms(brokerConfigSynonyms(name));
+    const synonyms = this.configSynonyms(name, brokerConfigSynonyms(name), isSensitive);
     const configSource = synonyms.length > 0 ? synonyms[0].source : ConfigSource.DEFAULT_CONFIG;
     return {
       name,

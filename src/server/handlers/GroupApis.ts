@@ -232,6 +232,8 @@ export class GroupApis {
   handleOffsetFetch(ctx: RequestContext, r: Reader): ResponseBody {
     const v = ctx.header.apiVersion;
     const req = OffsetFetchApi.decodeRequest(r, v);
+    // require_stable (v7) waits out pending transactional offsets (UNSTABLE_OFFSET_COMMIT); this broker has
+    // no TxnOffsetCommit, so every committed offset is stable.
     const wanted = req.topics === null ? null : req.topics.flatMap((t) => t.partitionIndexes.map((partition) => ({ topic: t.name, partition })));
     const res = this.coordinator.handleFetchOffsets(req.groupId, wanted);
     let offsets = res.offsets;

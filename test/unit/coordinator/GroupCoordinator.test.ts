@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { MockTime } from '../../../src/coordinator/group/CoordinatorTime';
+import { MockTime } from './MockTime';
 import { GroupCoordinator } from '../../../src/coordinator/group/GroupCoordinator';
 import { JoinGroupParams } from '../../../src/coordinator/group/GroupMembership';
 import { JoinGroupResult } from '../../../src/coordinator/group/MemberMetadata';
@@ -64,6 +64,33 @@ describe('GroupCoordinator (fake clock, in-memory __consumer_offsets)', () => {
     await settle(time, 1);
     expect((await pj).generationId).to.equal(1);
   });
+
+  for (const rebalanceTimeoutMs of [30000, 60000]) {
+    it(`a new member (MEMBER_ID_REQUIRED, session 30 s, rebalance ${rebalanceTimeoutMs / 1000} s, 3 s initial delay) syncs, heartbeats and commits past its pending timeout`, async () => {
+      gc = makeCoordinator(topic, time, { initialDelay: 3000 });
+      for (let p = 0; p < 5; p++) gc.onElection(p);
+      await settle(time);
+      const over = { sessionTimeoutMs: 30000, rebalanceTimeoutMs };
+      const first = await gc.handleJoinGroup(params('', { ...over, requireKnownMemberId: true }));
+      expect(first.errorCode).to.equal(ErrorCode.MEMBER_ID_REQUIRED);
+      await settle(time, 1000); // the client takes a moment to rejoin
+      const pj = gc.handleJoinGroup(params(first.memberId, { ...over, requireKnownMemberId: true }));
+      await settle(time, 3000);
+      const j = await pj;
+      expect(j).to.include({ errorCode: ErrorCode.NONE, generationId: 1, memberId: first.memberId, leaderId: first.memberId });
+      await settle(time, 2000); // the leader assigns
+      const s = await gc.handleSyncGroup(G, 1, j.memberId, null, new Map([[j.memberId, Buffer.from('A')]]));
+      expect(s.errorCode).to.equal(ErrorCode.NONE);
+      // Well past the session timeout the MEMBER_ID_REQUIRED id was handed out with, and the rebalance timeout.
+      for (let i = 0; i < 8; i++) {
+        await settle(time, 10000);
+        expect(gc.handleHeartbeat(G, j.memberId, null, 1)).to.equal(ErrorCode.NONE);
+      }
+      const offsets = [{ topic: 't', partition: 0, value: { offset: 5, leaderEpoch: -1, metadata: '', commitTimestamp: time.now(), expireTimestamp: -1 } }];
+      expect(await gc.handleCommitOffsets(G, j.memberId, null, 1, offsets)).to.equal(ErrorCode.NONE);
+      expect(gc.handleDescribeGroup(G).summary).to.include({ state: 'Stable' });
+    });
+  }
 
   it('a second member triggers a rebalance: heartbeats answer REBALANCE_IN_PROGRESS until both rejoin', async () => {
     const a = await joinAlone();

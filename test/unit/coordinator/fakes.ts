@@ -1,4 +1,4 @@
-import { MockTime } from '../../../src/coordinator/group/CoordinatorTime';
+import { MockTime } from './MockTime';
 import { GroupCoordinator } from '../../../src/coordinator/group/GroupCoordinator';
 import { GroupMetadataManager, OffsetsTopicAccess } from '../../../src/coordinator/group/GroupMetadataManager';
 import { readInt64, writeInt64 } from '../../../src/protocol/records/RecordBatch';

@@ -8,13 +8,14 @@ import {
   OffsetCommitApi, OffsetDeleteApi, OffsetFetchApi, SyncGroupApi,
 } from '../../../../src/protocol/apis';
 import { AUTHORIZED_OPERATIONS_OMITTED } from '../../../../src/protocol/apis/15-describe-groups';
+import { Reader } from '../../../../src/protocol/Reader';
 import { bytesOf, decodeAll, kjsRequestBytes, kjsResponse, roundTripRequest, roundTripResponse, versions } from './helpers';
 
 describe('group API codecs', () => {
   it('declares Kafka\'s non-flexible ranges', () => {
     const ranges = [OffsetCommitApi, OffsetFetchApi, FindCoordinatorApi, JoinGroupApi, HeartbeatApi, LeaveGroupApi, SyncGroupApi,
       DescribeGroupsApi, ListGroupsApi, DeleteGroupsApi, OffsetDeleteApi].map((c) => [c.apiKey, c.minVersion, c.maxVersion, c.firstFlexibleVersion]);
-    expect(ranges).to.deep.equal([[8, 0, 7, Infinity], [9, 0, 5, Infinity], [10, 0, 2, Infinity], [11, 0, 5, Infinity], [12, 0, 3, Infinity],
+    expect(ranges).to.deep.equal([[8, 0, 7, Infinity], [9, 0, 7, 6], [10, 0, 2, Infinity], [11, 0, 5, Infinity], [12, 0, 3, Infinity],
       [13, 0, 3, Infinity], [14, 0, 3, Infinity], [15, 0, 4, Infinity], [16, 0, 2, Infinity], [42, 0, 1, Infinity], [47, 0, 0, Infinity]]);
   });
 
@@ -31,10 +32,12 @@ describe('group API codecs', () => {
     });
   }
 
-  for (const v of versions(0, 5)) {
-    it(`OffsetFetch v${v} round-trips (null topics from v2)`, () => {
-      const req = { groupId: 'g', topics: v >= 2 ? null : [{ name: 't', partitionIndexes: [0, 2] }] };
+  for (const v of versions(0, 7)) {
+    it(`OffsetFetch v${v} round-trips (null topics from v2, flexible from v6, require_stable from v7)`, () => {
+      const req = { groupId: 'g', topics: v >= 2 ? null : [{ name: 't', partitionIndexes: [0, 2] }], requireStable: v >= 7 };
       expect(roundTripRequest(OffsetFetchApi, v, req)).to.deep.equal(req);
+      const some = { groupId: 'g', topics: [{ name: 't', partitionIndexes: [0, 2] }], requireStable: false };
+      expect(roundTripRequest(OffsetFetchApi, v, some)).to.deep.equal(some);
       const res = {
         throttleTimeMs: v >= 3 ? 1 : 0, errorCode: v >= 2 ? 14 : 0,
         topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: -1, committedLeaderEpoch: v >= 5 ? 2 : -1, metadata: '', errorCode: 0 }] }],
@@ -42,6 +45,17 @@ describe('group API codecs', () => {
       expect(roundTripResponse(OffsetFetchApi, v, res)).to.deep.equal(res);
     });
   }
+
+  it('OffsetFetch: librdkafka 2.0.2\'s "all partitions" (an int32 0 where the topics go) is an empty list at v5, null at v7', () => {
+    // ListConsumerGroupOffsets without partitions: rd_kafka_buf_write_arraycnt_pos (int32 0), never finalized.
+    const v5 = Buffer.concat([Buffer.from('00026731', 'hex'), Buffer.from('00000000', 'hex')]);
+    expect(decodeAll(v5, (r) => OffsetFetchApi.decodeRequest(r, 5))).to.deep.equal({ groupId: 'g1', topics: [], requireStable: false });
+    // v7 (flexible): compact group id, the same 4 zero bytes, then require_stable and the tagged fields.
+    const v7 = Buffer.from('03673100000000' + '00' + '00', 'hex');
+    const r = new Reader(v7);
+    expect(OffsetFetchApi.decodeRequest(r, 7)).to.deep.equal({ groupId: 'g1', topics: null, requireStable: false });
+    expect(r.remaining()).to.equal(3); // left unread, as Kafka's parser leaves them
+  });
 
   it('golden bytes: FindCoordinator v0 and v1 responses', () => {
     const res = { throttleTimeMs: 0, errorCode: 0, errorMessage: 'NONE', nodeId: 2, host: 'h', port: 9092 };
@@ -105,7 +119,7 @@ describe('group API codecs', () => {
   for (const v of versions(1, 4)) {
     it(`OffsetFetch v${v}: kafkajs request decodes and our response decodes in kafkajs`, async () => {
       const req = decodeAll(await kjsRequestBytes('offsetFetch', v, { groupId: 'g', topics: [{ topic: 't', partitions: [{ partition: 1 }] }] }), (r) => OffsetFetchApi.decodeRequest(r, v));
-      expect(req).to.deep.equal({ groupId: 'g', topics: [{ name: 't', partitionIndexes: [1] }] });
+      expect(req).to.deep.equal({ groupId: 'g', topics: [{ name: 't', partitionIndexes: [1] }], requireStable: false });
       const res = { throttleTimeMs: 0, errorCode: 0, topics: [{ name: 't', partitions: [{ partitionIndex: 1, committedOffset: 9, committedLeaderEpoch: -1, metadata: '', errorCode: 0 }] }] };
       const decoded = await kjsResponse<{ responses: Array<{ partitions: Array<{ offset: string }> }> }>('offsetFetch', v).decode(bytesOf((w) => OffsetFetchApi.encodeResponse(w, v, res)));
       expect(decoded.responses[0].partitions[0].offset).to.equal('9');
