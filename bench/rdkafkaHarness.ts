@@ -98,5 +98,5 @@ export function runHarness(bin: string, args: string[], timeoutMs: number): Prom
 
 /** Quotes an argument for display in a copy-pasteable shell command. */
 export function shellQuote(arg: string): string {
-  return /^[A-Za-z0-9_\/.,:=+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9_/.,:=+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CompressionCodecs, CompressionTypes, Kafka, logLevel } from 'kafkajs';
@@ -36,7 +37,7 @@ const valueOf = (client: string, codec: string, i: number) => `${client}-${codec
 
 const hasKafkaPython = fs.existsSync(PYTHON) && (() => {
   try {
-    return require('child_process').spawnSync(PYTHON, ['-c', 'import kafka'], { stdio: 'ignore' }).status === 0;
+    return spawnSync(PYTHON, ['-c', 'import kafka'], { stdio: 'ignore' }).status === 0;
   } catch {
     return false;
   }

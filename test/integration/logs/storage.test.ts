@@ -45,6 +45,8 @@ describe('storage errors: a full disk stops appends with KAFKA_STORAGE_ERROR', f
 
     /** Makes the next write to a .log file write `partial` bytes, then fail with ENOSPC. */
     const failNextLogWrite = (log: Log, partial: number) => {
+      // The real module object (an `import * as` namespace is a frozen copy), so the patch reaches Log's writes.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const fsMod = require('fs') as typeof fs;
       const original = fsMod.writeSync;
       let armed = true;

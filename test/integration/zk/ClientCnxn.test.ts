@@ -21,7 +21,7 @@ function connectResponse(sessionId = FAKE_SESSION_ID, timeOut = 6000): Buffer {
   o = b.writeInt32BE(0, o); // protocolVersion
   o = b.writeInt32BE(timeOut, o);
   o += sessionId.copy(b, o);
-  o = b.writeInt32BE(16, o); // passwd
+  b.writeInt32BE(16, o); // passwd
   return b;
 }
 

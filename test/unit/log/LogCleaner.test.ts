@@ -29,10 +29,8 @@ function allRecords(log: Log): Record[] {
   const out: Record[] = [];
   const data = log.read(log.logStartOffset, 1 << 30, log.logEndOffset, true);
   const buf = Buffer.concat(data.records);
-  let pos = 0;
   for (const b of buf.length ? validateBatches(buf, { client: false }) : []) {
     for (const r of iterateRecords(buf.subarray(b.position, b.position + b.size))) out.push(r);
-    pos += b.size;
   }
   return out;
 }
