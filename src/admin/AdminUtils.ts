@@ -5,7 +5,7 @@
  */
 import { ErrorCode, KafkaError } from '../protocol/errors';
 
-export interface BrokerMetadata {
+interface BrokerMetadata {
   id: number;
   rack?: string | null;
 }
@@ -147,7 +147,7 @@ export function getRackAlternatedBrokerList(brokerRackMap: ReadonlyMap<number, s
 }
 
 /** AdminUtils.replicaIndex: the follower's index, shifted so followers of one leader spread over the others. */
-export function replicaIndex(firstReplicaIndex: number, secondReplicaShift: number, replicaIdx: number, nBrokers: number): number {
+function replicaIndex(firstReplicaIndex: number, secondReplicaShift: number, replicaIdx: number, nBrokers: number): number {
   const shift = 1 + ((secondReplicaShift + replicaIdx) % (nBrokers - 1));
   return (firstReplicaIndex + shift) % nBrokers;
 }

@@ -7,15 +7,13 @@ import { ErrorCode, KafkaError } from '../protocol/errors';
 
 export const GROUP_METADATA_TOPIC_NAME = '__consumer_offsets';
 export const TRANSACTION_STATE_TOPIC_NAME = '__transaction_state';
-export const CLUSTER_METADATA_TOPIC_NAME = '__cluster_metadata';
-export const LEGAL_CHARS = '[a-zA-Z0-9._-]';
-export const MAX_NAME_LENGTH = 249;
+const MAX_NAME_LENGTH = 249;
 
 const INTERNAL_TOPICS: ReadonlySet<string> = new Set([GROUP_METADATA_TOPIC_NAME, TRANSACTION_STATE_TOPIC_NAME]);
 const VALID_CHARS = /^[a-zA-Z0-9._-]*$/;
 
 /** Topic.detectInvalidTopic: the reason a name is illegal, or null. */
-export function detectInvalidTopic(name: string): string | null {
+function detectInvalidTopic(name: string): string | null {
   if (name.length === 0) return 'the empty string is not allowed';
   if (name === '.') return "'.' is not allowed";
   if (name === '..') return "'..' is not allowed";

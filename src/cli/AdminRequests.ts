@@ -9,7 +9,7 @@ import { ApiCodec } from '../protocol/apis/types';
 import { errorInfo } from '../protocol/errors';
 import { CommandError } from './CommandUtils';
 
-export interface NodeAddress {
+interface NodeAddress {
   id: number;
   host: string;
   port: number;
@@ -43,7 +43,7 @@ export async function sendToAny<Req, Res>(bootstrap: string[], codec: ApiCodec<R
   throw new CommandError(`Timed out waiting for a node assignment (${last?.message ?? 'no bootstrap server'})`);
 }
 
-export interface ClusterInfo {
+interface ClusterInfo {
   brokers: NodeAddress[];
   controllerId: number;
   clusterId: string | null;

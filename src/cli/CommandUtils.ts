@@ -77,7 +77,7 @@ export function runTool(program: Command, action: (program: Command) => Promise<
 }
 
 /** Flushes stdout/stderr before exiting (pipes are asynchronous in Node). */
-export function finish(code: number): void {
+function finish(code: number): void {
   process.exitCode = code;
   let pending = 2;
   const done = () => {
@@ -90,15 +90,6 @@ export function finish(code: number): void {
 /** commander collector for repeatable options (--config a=b --config c=d). */
 export function collect(value: string, previous: string[] = []): string[] {
   return previous.concat([value]);
-}
-
-/** commander parser for integer options with Kafka's "must be a number" refusal. */
-export function int(name: string): (value: string) => number {
-  return (value: string) => {
-    const n = Number(value);
-    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new CommandError(`Invalid value '${value}' for option --${name}: must be an integer`);
-    return n;
-  };
 }
 
 /** key=value pairs (Kafka's CommandLineUtils.parseKeyValueArgs); a list may also be comma-separated. */
@@ -141,7 +132,7 @@ export function brokerList(bootstrap: string | undefined, optionName = 'bootstra
   return list;
 }
 
-export interface ClientOptions {
+interface ClientOptions {
   clientId?: string;
   /** ms until an unreachable cluster is reported (Kafka's default.api.timeout.ms is 60 s; ours is shorter). */
   timeoutMs?: number;
@@ -164,31 +155,4 @@ export function createKafka(brokers: string[], opts: ClientOptions = {}): Kafka 
     requestTimeout,
     retry: { retries: 5, initialRetryTime: 200, maxRetryTime: Math.max(1000, Math.floor(timeoutMs / 5)) },
   });
-}
-
-/** Rejects after `ms` with `message` unless `p` settles first. */
-export async function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      p,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new CommandError(message)), ms);
-      }),
-    ]);
-  } finally {
-    if (timer) clearTimeout(timer);
-  }
-}
-
-/** Left-aligned columns separated by one space, each as wide as its widest cell (Kafka's "%-Ns " tables). */
-export function printTable(rows: readonly (readonly string[])[], out: (line: string) => void = (l) => process.stdout.write(l + '\n')): void {
-  if (rows.length === 0) return;
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  for (const r of rows) out(r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join(' ').trimEnd());
-}
-
-/** "topic:partition" list parsing shared by several tools. */
-export function sortedByTopicPartition<T extends { topic: string; partition: number }>(xs: T[]): T[] {
-  return xs.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
 }

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import { Admin, AssignerProtocol } from 'kafkajs';
 import { fail } from './CommandUtils';
 
-export interface MemberState {
+interface MemberState {
   memberId: string;
   clientId: string;
   host: string;
@@ -83,7 +83,7 @@ export async function logOffsets(admin: Admin, topics: Iterable<string>): Promis
 }
 
 /** ISO-8601 durations as Java's Duration.parse: PnDTnHnMn.nS. */
-export function parseDuration(s: string): number {
+function parseDuration(s: string): number {
   const m = /^([-+]?)P(?:([-+]?\d+)D)?(?:T(?:([-+]?\d+)H)?(?:([-+]?\d+)M)?(?:([-+]?\d+(?:\.\d+)?)S)?)?$/i.exec(s.trim());
   if (!m || s.trim().toUpperCase().endsWith('T')) fail(`Text cannot be parsed to a Duration: ${s}`);
   const ms = (Number(m[2] ?? 0) * 86400 + Number(m[3] ?? 0) * 3600 + Number(m[4] ?? 0) * 60 + Number(m[5] ?? 0)) * 1000;
@@ -91,7 +91,7 @@ export function parseDuration(s: string): number {
 }
 
 /** Utils.getDateTime: yyyy-MM-dd'T'HH:mm:ss.SSS with an optional zone (Z, +hh:mm); local time otherwise. */
-export function parseDateTime(s: string): number {
+function parseDateTime(s: string): number {
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?)(Z|[+-]\d{2}:?\d{2})?$/.exec(s.trim());
   if (!m) fail(`Error parsing timestamp '${s}': expected format yyyy-MM-dd'T'HH:mm:ss.SSS`);
   const zone = m[2] ? (m[2] === 'Z' ? 'Z' : m[2].length === 5 ? `${m[2].substring(0, 3)}:${m[2].substring(3)}` : m[2]) : '';

@@ -26,7 +26,7 @@ import {
 } from '../protocol/records/RecordBatch';
 import { crc32c } from '../protocol/records/crc32c';
 
-export interface DumpOptions {
+interface DumpOptions {
   printDataLog?: boolean;
   deepIteration?: boolean;
   offsetsDecoder?: boolean;
@@ -85,7 +85,7 @@ function seqAt(base: number, delta: number): number {
 }
 
 /** Kafka's DumpLogSegments.dumpLog. */
-export function dumpLog(file: string, opts: DumpOptions, out: Out): void {
+function dumpLog(file: string, opts: DumpOptions, out: Out): void {
   const startOffset = Number(path.basename(file).split('.')[0]);
   out(`Log starting offset: ${startOffset}`);
   const data = fs.readFileSync(file);
@@ -137,7 +137,7 @@ export function dumpLog(file: string, opts: DumpOptions, out: Out): void {
 }
 
 /** Kafka's dumpIndex: `offset: N position: P`; stops at the zero-filled preallocated tail. */
-export function dumpIndex(file: string, out: Out): void {
+function dumpIndex(file: string, out: Out): void {
   const base = Number(path.basename(file).split('.')[0]);
   const data = fs.readFileSync(file);
   for (let i = 0; i + 8 <= data.length; i += 8) {
@@ -149,7 +149,7 @@ export function dumpIndex(file: string, out: Out): void {
 }
 
 /** Kafka's dumpTimeIndex: `timestamp: T offset: O`. */
-export function dumpTimeIndex(file: string, out: Out): void {
+function dumpTimeIndex(file: string, out: Out): void {
   const base = Number(path.basename(file).split('.')[0]);
   const data = fs.readFileSync(file);
   for (let i = 0; i + 12 <= data.length; i += 12) {
@@ -168,7 +168,7 @@ export function dumpFile(file: string, opts: DumpOptions, out: Out): void {
   else out(`Ignoring unknown file ${file}`);
 }
 
-export function buildProgram(): Command {
+function buildProgram(): Command {
   return new Command('kafka-dump-log')
     .description('This tool helps to parse a log file and dump its contents to the console, useful for debugging a seemingly corrupt log segment.')
     .requiredOption('--files <file1, file2, ...>', 'REQUIRED: The comma separated list of data and index log files to be dumped.')

@@ -8,7 +8,7 @@ import { IHeaders } from 'kafkajs';
 import { readGroupMessageValue, readMessageKey, readOffsetMessageValue } from '../coordinator/group/ConsumerOffsetsFormats';
 import { fail } from './CommandUtils';
 
-export interface ConsoleRecord {
+interface ConsoleRecord {
   topic: string;
   partition: number;
   offset: string;
@@ -18,14 +18,14 @@ export interface ConsoleRecord {
   headers?: IHeaders;
 }
 
-export interface MessageFormatter {
+interface MessageFormatter {
   /** The text to write for one record ('' to skip it). */
   format(r: ConsoleRecord): string;
 }
 
 const unescape = (s: string) => s.replace(/\\t/g, '\t').replace(/\\n/g, '\n').replace(/\\r/g, '\r');
 
-export class DefaultMessageFormatter implements MessageFormatter {
+class DefaultMessageFormatter implements MessageFormatter {
   private readonly printTimestamp: boolean;
   private readonly printKey: boolean;
   private readonly printOffset: boolean;
@@ -76,7 +76,7 @@ export class DefaultMessageFormatter implements MessageFormatter {
 }
 
 /** GroupMetadataManager.OffsetsMessageFormatter: "[group,topic,partition]::OffsetAndMetadata(...)". */
-export class OffsetsMessageFormatter implements MessageFormatter {
+class OffsetsMessageFormatter implements MessageFormatter {
   format(r: ConsoleRecord): string {
     if (!r.key) return '';
     const key = readMessageKey(r.key);
@@ -89,7 +89,7 @@ export class OffsetsMessageFormatter implements MessageFormatter {
 }
 
 /** GroupMetadataManager.GroupMetadataMessageFormatter: "group::GroupMetadata(...)". */
-export class GroupMetadataMessageFormatter implements MessageFormatter {
+class GroupMetadataMessageFormatter implements MessageFormatter {
   format(r: ConsoleRecord): string {
     if (!r.key) return '';
     const key = readMessageKey(r.key);

@@ -5,13 +5,13 @@
  */
 import * as fs from 'fs';
 
-export interface ServerProcess {
+interface ServerProcess {
   pid: number;
   args: string[];
 }
 
 /** Every process whose argv satisfies `match` (read from /proc, like `ps ax`), except this one. */
-export function findProcesses(match: (args: string[]) => boolean): ServerProcess[] {
+function findProcesses(match: (args: string[]) => boolean): ServerProcess[] {
   const out: ServerProcess[] = [];
   let entries: string[] = [];
   try {

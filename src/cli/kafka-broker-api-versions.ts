@@ -28,7 +28,7 @@ const ZK_BROKER_APIS: ReadonlyArray<[number, string, number]> = [
 const BY_KEY = new Map(ZK_BROKER_APIS.map(([k, name, latest]) => [k, { name, latest }]));
 
 /** NodeApiVersions.toString(true). */
-export function formatApiVersions(apis: ReadonlyArray<{ apiKey: number; minVersion: number; maxVersion: number }>): string {
+function formatApiVersions(apis: ReadonlyArray<{ apiKey: number; minVersion: number; maxVersion: number }>): string {
   const text = new Map<number, string>();
   for (const a of apis) {
     const known = BY_KEY.get(a.apiKey);

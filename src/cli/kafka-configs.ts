@@ -39,7 +39,7 @@ const ENTITY_TYPES = ['topics', 'clients', 'users', 'brokers', 'broker-loggers',
 const SOURCES = ['UNKNOWN', 'DYNAMIC_TOPIC_CONFIG', 'DYNAMIC_BROKER_CONFIG', 'DYNAMIC_DEFAULT_BROKER_CONFIG', 'STATIC_BROKER_CONFIG', 'DEFAULT_CONFIG', 'DYNAMIC_BROKER_LOGGER_CONFIG'];
 
 /** ConfigCommand.parseConfigsToBeAdded: "k1=v1,k2=[a,b]" (brackets protect commas). */
-export function parseConfigsToBeAdded(text: string): Map<string, string> {
+function parseConfigsToBeAdded(text: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const item of text.split(/,(?=[^\]]*(?:\[|$))/).filter((s) => s.trim().length > 0)) {
     const eq = item.indexOf('=');

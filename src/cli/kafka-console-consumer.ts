@@ -28,7 +28,7 @@ interface ConsumerOpts {
   isolationLevel: string;
 }
 
-export function buildProgram(): Command {
+function buildProgram(): Command {
   return new Command('kafka-console-consumer')
     .description('This tool helps to read data from Kafka topics and outputs it to standard output.')
     .option('--bootstrap-server <String: server to connect to>', 'REQUIRED: The server(s) to connect to.')

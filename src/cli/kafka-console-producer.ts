@@ -24,7 +24,7 @@ interface ProducerOpts {
   readerConfig?: string;
 }
 
-export function buildProgram(): Command {
+function buildProgram(): Command {
   return new Command('kafka-console-producer')
     .description('This tool helps to read data from standard input and publish it to Kafka.')
     .option('--bootstrap-server <String: server to connect to>', 'REQUIRED unless --broker-list(deprecated) is specified. The server(s) to connect to.')
@@ -55,7 +55,7 @@ function codecOf(name: string): CompressionTypes {
 }
 
 /** LineMessageReader: turns one line into a record, or throws Kafka's KafkaException messages. */
-export class LineMessageReader {
+class LineMessageReader {
   private lineNumber = 0;
   readonly parseKey: boolean;
   readonly keySeparator: string;

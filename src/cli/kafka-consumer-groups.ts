@@ -38,7 +38,7 @@ const MISSING = '-';
 const fmt = (widths: number[], cells: (string | number)[]) => cells.map((c, i) => (i < widths.length ? String(c).padEnd(widths[i]) : String(c))).join(' ');
 const printError = (msg: string) => console.log(`\nError: ${msg}`);
 
-export function buildProgram(): Command {
+function buildProgram(): Command {
   return new Command('kafka-consumer-groups')
     .description('This tool helps to list all consumer groups, describe a consumer group, delete consumer group info, or reset consumer group offsets.')
     .option('--bootstrap-server <String: server to connect to>', 'REQUIRED: The server(s) to connect to.')

@@ -23,7 +23,7 @@ interface Opts {
 }
 
 /** SimpleDateFormat subset: yyyy MM dd HH mm ss SSS. */
-export function formatDate(ms: number, pattern: string): string {
+function formatDate(ms: number, pattern: string): string {
   const d = new Date(ms);
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   return pattern.replace(/yyyy|MM|dd|HH|mm|ss|SSS/g, (t) => ({

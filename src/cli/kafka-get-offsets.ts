@@ -17,7 +17,7 @@ interface Opts {
   excludeInternalTopics?: boolean;
 }
 
-export function buildProgram(): Command {
+function buildProgram(): Command {
   return new Command('kafka-get-offsets')
     .description('An interactive shell for getting topic-partition offsets.')
     .option('--bootstrap-server <String: HOST1:PORT1,...,HOST3:PORT3>', 'REQUIRED. The server(s) to connect to in the form HOST1:PORT1,HOST2:PORT2.')

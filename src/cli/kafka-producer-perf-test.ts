@@ -24,7 +24,7 @@ interface Opts {
 }
 
 /** ProducerPerformance.Stats: windowed progress and the final summary (latencies sampled as Kafka does). */
-export class Stats {
+class Stats {
   private readonly start = Date.now();
   private windowStart = Date.now();
   private windowCount = 0;

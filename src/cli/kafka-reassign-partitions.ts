@@ -35,7 +35,7 @@ type Assignment = { topic: string; partition: number; replicas: number[] };
 const cmp = (a: Assignment, b: Assignment) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1);
 
 /** ReassignPartitionsCommand.formatAsReassignmentJson. */
-export function formatAsReassignmentJson(parts: Assignment[]): string {
+function formatAsReassignmentJson(parts: Assignment[]): string {
   const body = [...parts].sort(cmp).map((p) =>
     `{"topic":${JSON.stringify(p.topic)},"partition":${p.partition},"replicas":[${p.replicas.join(',')}],"log_dirs":[${p.replicas.map(() => '"any"').join(',')}]}`);
   return `{"version":1,"partitions":[${body.join(',')}]}`;

@@ -11,7 +11,7 @@ import { CommandError, brokerList, collect, createKafka, fail, loadProps, runToo
 import { runZkTopicCommand } from './TopicCommandZk';
 import { PartitionInfo, TopicInfo, TopicOpts, describeFilters, topicFilter, parseReplicaAssignment, parseTopicConfigs, printPartition, printTopic, checkTopicArgs } from './TopicCommandOptions';
 
-export function buildProgram(): Command {
+function buildProgram(): Command {
   return new Command('kafka-topics')
     .description('Create, delete, describe, or change a topic.')
     .option('--bootstrap-server <server to connect to>', 'REQUIRED: The Kafka server to connect to.')
@@ -172,7 +172,7 @@ async function remove(admin: Admin, opts: TopicOpts): Promise<void> {
   }
 }
 
-export async function execute(program: Command): Promise<number> {
+async function execute(program: Command): Promise<number> {
   const opts = program.opts<TopicOpts>();
   if (opts.version) {
     console.log('3.7.0 (kafka-zk-ts)');

@@ -18,7 +18,7 @@ interface FollowerState {
 }
 
 /** An ISR change the leader asked the controller for (AlterPartition), not yet answered. */
-export interface PendingIsrChange {
+interface PendingIsrChange {
   newIsr: number[];
   leaderEpoch: number;
   partitionEpoch: number;
@@ -189,7 +189,7 @@ export class Partition {
 /** FetchRequest.DEBUGGING_CONSUMER_ID: may ask any replica, not only the leader. */
 const DEBUGGING_CONSUMER_ID = -2;
 
-export interface EpochEndOffsetResult {
+interface EpochEndOffsetResult {
   errorCode: number;
   leaderEpoch: number;
   endOffset: number;

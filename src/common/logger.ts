@@ -24,7 +24,7 @@ export interface Logger {
   isDebugEnabled(): boolean;
 }
 
-export interface LoggingOptions {
+interface LoggingOptions {
   /** Directory for server.log etc.; else env LOG_DIR, else `<cwd>/logs`. */
   logDir?: string;
   /** Root level: ERROR, WARN, INFO, DEBUG or TRACE (case-insensitive); default INFO. */
@@ -133,7 +133,7 @@ export function shutdownLogging(): Promise<void> {
 let lastMs = -1;
 let lastStamp = '';
 /** log4j's ISO8601 date format in local time: `yyyy-MM-dd HH:mm:ss,SSS` (cached per millisecond). */
-export function formatTimestamp(d: Date): string {
+function formatTimestamp(d: Date): string {
   const ms = d.getTime();
   if (ms === lastMs) return lastStamp;
   const p = (n: number, w = 2) => String(n).padStart(w, '0');

@@ -11,7 +11,7 @@ import {
 } from './ControllerChannelManager';
 
 /** Leader value sent in UpdateMetadata for partitions of a topic queued for deletion. */
-export const LEADER_DURING_DELETE = -2;
+const LEADER_DURING_DELETE = -2;
 
 /**
  * kafka.controller.ControllerBrokerRequestBatch: collects LeaderAndIsr, UpdateMetadata and StopReplica

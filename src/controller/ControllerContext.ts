@@ -1,6 +1,6 @@
 import { BrokerInfo, LeaderAndIsr } from '../zk/ZkData';
 
-export interface LeaderIsrAndControllerEpoch {
+interface LeaderIsrAndControllerEpoch {
   leaderAndIsr: LeaderAndIsr;
   controllerEpoch: number;
 }

@@ -20,7 +20,7 @@ export type { AlterPartitionItem, AlterPartitionResult } from './ControllerReque
 import { StopReplicaResponse } from '../protocol/apis/05-stop-replica';
 import { ZkWatchEvent } from '../zk/ZooKeeperClient';
 
-export interface ControllerConfig {
+interface ControllerConfig {
   brokerId: number;
   interBrokerListenerName: string;
   controllerSocketTimeoutMs: number;

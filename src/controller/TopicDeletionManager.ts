@@ -5,7 +5,7 @@ import { ControllerContext, TopicPartition, tpString } from './ControllerContext
 import { ControllerEventLog } from './ControllerEventLog';
 
 /** StopReplica's leader epoch sentinel for a topic queued for deletion (KIP-570). */
-export const EPOCH_DURING_DELETE = -2;
+const EPOCH_DURING_DELETE = -2;
 
 type ReplicaDeletionState = 'ReplicaDeletionStarted' | 'ReplicaDeletionSuccessful' | 'ReplicaDeletionIneligible';
 

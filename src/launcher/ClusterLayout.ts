@@ -12,7 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { readProperties } from './zookeeper';
 
-export interface ZooKeeperNodeSpec {
+interface ZooKeeperNodeSpec {
   /** 1-based server id (myid for an ensemble). */
   id: number;
   propertiesFile: string;
@@ -21,7 +21,7 @@ export interface ZooKeeperNodeSpec {
   myid?: number;
 }
 
-export interface BrokerSpec {
+interface BrokerSpec {
   id: number;
   propertiesFile: string;
   /** `key=value` pairs passed as `--override key=value`, like Kafka's kafka-server-start.sh. */
@@ -103,7 +103,7 @@ export function localClusterLayout(opts: { rootDir?: string; brokers?: number } 
 }
 
 /** A TCP port the OS says is free right now (bind to port 0, read it, close). */
-export function freePort(host = '127.0.0.1'): Promise<number> {
+function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
@@ -116,7 +116,7 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
-export interface TempClusterOptions {
+interface TempClusterOptions {
   zookeeperNodes?: 1 | 3;
   brokers?: number;
   rootDir?: string;

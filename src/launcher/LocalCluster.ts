@@ -31,7 +31,7 @@ import {
   zookeeperConnect,
 } from './ClusterLayout';
 
-export interface LocalClusterOptions {
+interface LocalClusterOptions {
   /** Number of brokers for the default layout (default 3). Ignored when `layout` is given. */
   brokers?: number;
   /** Remove the data folder before starting (`--fresh`). */
@@ -47,7 +47,7 @@ export interface LocalClusterOptions {
   zookeeperStopTimeoutMs?: number;
 }
 
-export interface ExitInfo { code: number | null; signal: NodeJS.Signals | null; error?: Error }
+interface ExitInfo { code: number | null; signal: NodeJS.Signals | null; error?: Error }
 
 /** One child (a ZooKeeper JVM or a broker's node process) with its output file. */
 export class ManagedProcess {
@@ -341,13 +341,6 @@ export class LocalCluster {
   }
 }
 
-/** Creates and starts a cluster; on failure everything already started is stopped and the error rethrown. */
-export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise<LocalCluster> {
-  const cluster = new LocalCluster(opts);
-  await cluster.start();
-  return cluster;
-}
-
 function brokerIds(client: zookeeper.Client): Promise<number[]> {
   return new Promise((resolve, reject) => {
     client.getChildren('/brokers/ids', (err, children) => {
@@ -368,7 +361,7 @@ export function portAccepts(host: string, port: number, timeoutMs: number): Prom
 }
 
 /** The last `n` lines of a file (reads at most its last 64 KiB). */
-export function tailLines(file: string, n: number): string[] {
+function tailLines(file: string, n: number): string[] {
   try {
     const size = fs.statSync(file).size;
     const len = Math.min(size, 64 * 1024);

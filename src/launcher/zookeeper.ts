@@ -9,12 +9,12 @@ import * as path from 'path';
 import * as zookeeper from 'node-zookeeper-client';
 import { dropClient, guardConnection } from '../zk/ClientCnxn';
 
-export const ZOOKEEPER_JAR = '/usr/share/java/zookeeper.jar';
+const ZOOKEEPER_JAR = '/usr/share/java/zookeeper.jar';
 const CONF_DIR = '/etc/zookeeper/conf';
 const LOG_BINDING = ['/usr/share/java/slf4j-log4j12.jar', '/usr/share/java/log4j-1.2.jar'];
 const MAIN_CLASS = 'org.apache.zookeeper.server.quorum.QuorumPeerMain';
 
-export class ZooKeeperNotInstalledError extends Error {
+class ZooKeeperNotInstalledError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ZooKeeperNotInstalledError';
@@ -47,11 +47,11 @@ export function ensureZooKeeperInstalled(): void {
 }
 
 /** The classpath: conf dir (log4j.properties), zookeeper.jar (its manifest pulls the rest), log binding. */
-export function zookeeperClasspath(): string {
+function zookeeperClasspath(): string {
   return [CONF_DIR, ZOOKEEPER_JAR, ...LOG_BINDING.filter((j) => fs.existsSync(j))].join(':');
 }
 
-export interface SpawnZooKeeperOptions {
+interface SpawnZooKeeperOptions {
   stdio?: SpawnOptions['stdio'];
   env?: NodeJS.ProcessEnv;
   cwd?: string;
@@ -63,7 +63,7 @@ export interface SpawnZooKeeperOptions {
 }
 
 /** JVM flags: small heap and a quick start (serial GC, C1 only, no perf data file, CDS). */
-export function zookeeperJvmArgs(env: NodeJS.ProcessEnv = process.env): string[] {
+function zookeeperJvmArgs(env: NodeJS.ProcessEnv = process.env): string[] {
   const heap = env.ZK_HEAP_OPTS ? env.ZK_HEAP_OPTS.split(/\s+/).filter(Boolean) : ['-Xmx256m', '-Xms32m'];
   return [...heap, '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:-UsePerfData', '-Xshare:auto', '-Djava.awt.headless=true'];
 }

@@ -82,7 +82,7 @@ function largestTimestamp(seg: LogSegment): number {
 }
 
 /** Walks the whole batches of a segment whose lastOffset >= from (headers decoded, bytes sliced). */
-export function* segmentBatches(seg: LogSegment, from = seg.baseOffset): Generator<{ info: BatchInfo; bytes: Buffer }> {
+function* segmentBatches(seg: LogSegment, from = seg.baseOffset): Generator<{ info: BatchInfo; bytes: Buffer }> {
   let next = from;
   for (;;) {
     const r = seg.read(next, READ_CHUNK, seg.size, true);
@@ -154,7 +154,7 @@ export function cleanableSection(log: Log, checkpoint: number | undefined, cfg: 
 }
 
 /** Kafka's SkimpyOffsetMap: key bytes -> latest offset, bounded by the dedupe buffer. */
-export class OffsetMap {
+class OffsetMap {
   private readonly map = new Map<string, number>();
   latestOffset = -1;
   constructor(readonly slots: number) {}
@@ -177,7 +177,7 @@ export class OffsetMap {
 }
 
 /** Kafka's Cleaner.buildOffsetMap over [start, end); returns the offset where it stopped (end unless the map filled). */
-export function buildOffsetMap(log: Log, start: number, end: number, map: OffsetMap, stats: CleanerStats): number {
+function buildOffsetMap(log: Log, start: number, end: number, map: OffsetMap, stats: CleanerStats): number {
   const segs = log.logSegments;
   for (let i = 0; i < segs.length; i++) {
     const seg = segs[i];
@@ -197,7 +197,7 @@ export function buildOffsetMap(log: Log, start: number, end: number, map: Offset
 }
 
 /** Kafka's Cleaner.groupSegmentsBySize: consecutive segments whose total size fits segment.bytes. */
-export function groupSegmentsBySize(segs: readonly LogSegment[], maxSize: number): LogSegment[][] {
+function groupSegmentsBySize(segs: readonly LogSegment[], maxSize: number): LogSegment[][] {
   const groups: LogSegment[][] = [];
   let cur: LogSegment[] = [];
   let size = 0;
@@ -222,7 +222,7 @@ interface FilterContext {
 }
 
 /** MemoryRecords.filterTo for one batch: the bytes to write (the original when nothing changes), or null. */
-export function filterBatch(info: BatchInfo, bytes: Buffer, ctx: FilterContext): Buffer | null {
+function filterBatch(info: BatchInfo, bytes: Buffer, ctx: FilterContext): Buffer | null {
   if (info.isControl) return bytes; // no transactions here: markers stay
   const hasHorizon = (info.attributes & DELETE_HORIZON_FLAG_MASK) !== 0;
   const horizon = hasHorizon ? info.baseTimestamp : null;
@@ -257,7 +257,7 @@ function writeFully(fd: number, buf: Buffer, position: number): void {
 }
 
 /** Cleans one group into `<base>.log.cleaned`, then swaps it in. False when the log changed meanwhile. */
-export function cleanSegmentGroup(log: Log, group: readonly LogSegment[], ctx: FilterContext): boolean {
+function cleanSegmentGroup(log: Log, group: readonly LogSegment[], ctx: FilterContext): boolean {
   const base = group[0].baseOffset;
   const cleaned = path.join(log.dir, filenamePrefixFromOffset(base) + LOG_FILE_SUFFIX + CLEANED_FILE_SUFFIX);
   const swap = path.join(log.dir, filenamePrefixFromOffset(base) + LOG_FILE_SUFFIX + SWAP_FILE_SUFFIX);
@@ -301,7 +301,7 @@ export function cleanSegmentGroup(log: Log, group: readonly LogSegment[], ctx: F
   return true;
 }
 
-export interface CleanOptions {
+interface CleanOptions {
   now: number;
   deleteRetentionMs: number;
   segmentBytes: number;

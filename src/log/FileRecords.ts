@@ -24,7 +24,7 @@ export interface SegmentReadResult {
 }
 
 /** One batch met by a walk: its bytes lie at `buf[off, off + size)` (headers only unless read whole). */
-export interface BatchRef {
+interface BatchRef {
   buf: Buffer;
   off: number;
   /** Position of the batch in the file. */

@@ -14,7 +14,7 @@ const CHECKPOINT_VERSION = 0;
 export const UNDEFINED_EPOCH = -1;
 export const UNDEFINED_EPOCH_OFFSET = -1;
 
-export interface EpochEntry {
+interface EpochEntry {
   epoch: number;
   startOffset: number;
 }

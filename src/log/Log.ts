@@ -18,16 +18,13 @@ import { LogSegment } from './LogSegment';
 import { analyzeReplicatedBatches, validateAndAssignOffsets } from './LogValidator';
 import { ProducerStateManager } from './ProducerStateManager';
 
-export type { AppendInfo, AppendOrigin } from './LogAppendInfo';
-export type { FetchDataInfo } from './LocalLog';
-export type { LogOpenOptions } from './LogLoader';
 
 
 /** ListOffsets special timestamps (ListOffsetsRequest). */
 export const EARLIEST_TIMESTAMP = -2;
-export const LATEST_TIMESTAMP = -1;
-export const MAX_TIMESTAMP = -3;
-export const EARLIEST_LOCAL_TIMESTAMP = -4;
+const LATEST_TIMESTAMP = -1;
+const MAX_TIMESTAMP = -3;
+const EARLIEST_LOCAL_TIMESTAMP = -4;
 
 export class Log {
   private _logStartOffset: number;

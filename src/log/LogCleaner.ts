@@ -14,7 +14,7 @@ import { readOffsetCheckpoint, writeOffsetCheckpoint } from './OffsetCheckpointF
 /** Kafka's LogCleanerManager.offsetCheckpointFile. */
 export const CLEANER_OFFSET_CHECKPOINT_FILE = 'cleaner-offset-checkpoint';
 
-export interface LogCleanerOptions {
+interface LogCleanerOptions {
   logDirs: readonly string[];
   /** The logs to consider (LogManager.allLogs). */
   logs: () => Log[];

@@ -32,7 +32,7 @@ export interface LogOpenOptions {
   failureChannel?: LogDirFailureChannel;
 }
 
-export interface LoadedLog {
+interface LoadedLog {
   segments: LogSegment[];
   nextOffset: number;
   logStartOffset: number;

@@ -30,7 +30,7 @@ function key(topic: string, partition: number): string {
   return `${topic}-${partition}`;
 }
 
-export interface LogManagerOptions {
+interface LogManagerOptions {
   /** Injectable clock (ms), passed to every log. */
   time?: () => number;
 }

@@ -14,7 +14,7 @@ import { Log } from './Log';
 import { INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, LogSegment, TIME_INDEX_FILE_SUFFIX, filenamePrefixFromOffset } from './LogSegment';
 
 /** LogFileUtils.DELETED_FILE_SUFFIX */
-export const DELETED_FILE_SUFFIX = '.deleted';
+const DELETED_FILE_SUFFIX = '.deleted';
 
 /** The topic-level settings retention needs (retention.ms, retention.bytes, file.delete.delay.ms, cleanup.policy). */
 export interface RetentionConfig {
@@ -24,7 +24,7 @@ export interface RetentionConfig {
   cleanupPolicy: readonly string[];
 }
 
-export interface LogRetentionOptions {
+interface LogRetentionOptions {
   /** The logs to check (LogManager.allLogs). */
   logs: () => Log[];
   /** Effective config of a log's topic. */
@@ -42,7 +42,7 @@ export interface LogRetentionOptions {
 const logger = getLogger('kafka.log.LogManager', '[LogManager] ');
 
 /** LogSegment.largestTimestamp: the largest record timestamp, or the file's mtime when records carry none. */
-export function segmentLargestTimestamp(seg: LogSegment): number {
+function segmentLargestTimestamp(seg: LogSegment): number {
   const ts = seg.maxTimestampSoFar;
   if (ts > 0) return ts;
   try {
@@ -53,7 +53,7 @@ export function segmentLargestTimestamp(seg: LogSegment): number {
 }
 
 /** Renames the segment's three files `.deleted` (closing them first); returns the renamed paths. */
-export function renameSegmentForDeletion(seg: LogSegment): string[] {
+function renameSegmentForDeletion(seg: LogSegment): string[] {
   seg.close();
   const prefix = path.join(seg.dir, filenamePrefixFromOffset(seg.baseOffset));
   const out: string[] = [];

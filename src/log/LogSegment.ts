@@ -18,7 +18,6 @@ import {
 import { getLogger } from '../common/logger';
 import { FileRecords, SegmentReadResult } from './FileRecords';
 
-export type { SegmentReadResult } from './FileRecords';
 import { OffsetIndex } from './OffsetIndex';
 import { NO_TIMESTAMP, TimeIndex, TimestampOffset } from './TimeIndex';
 
@@ -31,7 +30,7 @@ export function filenamePrefixFromOffset(offset: number): string {
   return String(offset).padStart(20, '0');
 }
 
-export interface RollParams {
+interface RollParams {
   maxSegmentBytes: number;
   maxSegmentMs: number;
   messagesSize: number;

@@ -161,7 +161,7 @@ export abstract class AbstractIndex {
   }
 }
 
-export interface OffsetPosition {
+interface OffsetPosition {
   offset: number;
   position: number;
 }

@@ -13,12 +13,12 @@ import { AppendInfo } from './LogAppendInfo';
 import { ErrorCode, KafkaError } from '../protocol/errors';
 import { BatchInfo } from '../protocol/records/RecordBatch';
 
-export const NUM_BATCHES_TO_RETAIN = 5;
+const NUM_BATCHES_TO_RETAIN = 5;
 const NO_PRODUCER_EPOCH = -1;
 const NO_SEQUENCE = -1;
 const INT32_MAX = 2147483647;
 
-export interface BatchMetadata {
+interface BatchMetadata {
   firstSeq: number;
   lastSeq: number;
   firstOffset: number;
@@ -26,7 +26,7 @@ export interface BatchMetadata {
   timestamp: number;
 }
 
-export interface ProducerStateEntry {
+interface ProducerStateEntry {
   producerId: number;
   producerEpoch: number;
   /** Oldest first, at most NUM_BATCHES_TO_RETAIN. */
@@ -39,7 +39,7 @@ export function incrementSequence(sequence: number, increment: number): number {
   return sequence + increment;
 }
 
-export function lastSequenceOf(b: BatchInfo): number {
+function lastSequenceOf(b: BatchInfo): number {
   return b.baseSequence === NO_SEQUENCE ? NO_SEQUENCE : incrementSequence(b.baseSequence, b.lastOffsetDelta);
 }
 
@@ -48,7 +48,7 @@ function inSequence(lastSeq: number, nextSeq: number): boolean {
 }
 
 /** What the state is rebuilt from: the log's segments, its start offset and its truncation count. */
-export interface ProducerStateSource {
+interface ProducerStateSource {
   readonly truncationCount: number;
   readonly logStartOffset: number;
   readonly logSegments: ReadonlyArray<{ readonly logFile: string; readonly size: number }>;

@@ -55,10 +55,6 @@ const defs: Record<string, TopicConfigDef> = {
 
 export const TOPIC_CONFIG_NAMES: readonly string[] = Object.keys(defs).sort();
 
-export function topicConfigServerDefault(name: string): string | null {
-  return defs[name]?.serverDefault ?? null;
-}
-
 export function isTopicConfig(name: string): boolean {
   return Object.prototype.hasOwnProperty.call(defs, name);
 }

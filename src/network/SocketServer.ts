@@ -9,7 +9,7 @@ import { Writer } from '../protocol/Writer';
 import { API_NAMES, ApiKey } from '../protocol/apiKeys';
 import { CloseConnectionError, HandlerResult, RequestContext, ResponseBody } from './RequestContext';
 
-export interface ListenerSpec {
+interface ListenerSpec {
   listenerName: string;
   host: string; // '' = all interfaces
   port: number; // 0 = ephemeral

@@ -36,8 +36,6 @@ export const ApiKey = {
   AlterPartition: 56,
 } as const;
 
-export type ApiKeyName = keyof typeof ApiKey;
-
 export const API_NAMES: Record<number, string> = Object.fromEntries(
   Object.entries(ApiKey).map(([name, key]) => [key, name]),
 );

@@ -2,7 +2,7 @@
  * Kafka's error codes (org.apache.kafka.common.protocol.Errors): name, code, whether clients retry,
  * and Apache's default message. One table, shared by every API and by the tools.
  */
-export interface KafkaErrorInfo {
+interface KafkaErrorInfo {
   readonly code: number;
   readonly name: string;
   readonly retriable: boolean;
@@ -125,7 +125,7 @@ const table = [
 /** Every error name of the table above. */
 type ErrorName = (typeof table)[number][0];
 
-export const ERRORS_BY_CODE = new Map<number, KafkaErrorInfo>();
+const ERRORS_BY_CODE = new Map<number, KafkaErrorInfo>();
 const byName: Record<string, KafkaErrorInfo> = {};
 for (const [name, code, retriable, message] of table) {
   const info = Object.freeze({ code, name, retriable, message });

@@ -5,14 +5,14 @@ import * as path from 'path';
  * meta.properties in each log dir (kafka.server.BrokerMetadataCheckpoint, ZooKeeper-mode version 0):
  * ties the directory to a cluster and a broker id so a disk cannot silently move between clusters.
  */
-export interface BrokerMetadata {
+interface BrokerMetadata {
   clusterId: string | null;
   brokerId: number | null;
 }
 
 const FILE = 'meta.properties';
 
-export function readBrokerMetadata(dir: string): BrokerMetadata | null {
+function readBrokerMetadata(dir: string): BrokerMetadata | null {
   const file = path.join(dir, FILE);
   if (!fs.existsSync(file)) return null;
   const props: Record<string, string> = {};
@@ -27,7 +27,7 @@ export function readBrokerMetadata(dir: string): BrokerMetadata | null {
 }
 
 /** Java Properties.store layout: comment line, date line, then the entries. */
-export function writeBrokerMetadata(dir: string, meta: { clusterId: string; brokerId: number }): void {
+function writeBrokerMetadata(dir: string, meta: { clusterId: string; brokerId: number }): void {
   const date = new Date().toString().replace(/ GMT.*$/, '');
   const body = `#\n#${date}\ncluster.id=${meta.clusterId}\nversion=0\nbroker.id=${meta.brokerId}\n`;
   const file = path.join(dir, FILE);

@@ -2,7 +2,7 @@ import { DelayedOperation } from './DelayedOperation';
 import type { FetchParams, FetchPartitionRequest, FetchPartitionResult } from './LocalLogReader';
 
 /** What a parked fetch asks of the replica manager: whether data is there yet, and the read itself. */
-export interface FetchSource {
+interface FetchSource {
   hasFetchableData(params: FetchParams, req: FetchPartitionRequest): boolean | 'error';
   readFromLocalLog(params: FetchParams, requests: FetchPartitionRequest[]): FetchPartitionResult[];
 }

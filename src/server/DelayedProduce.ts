@@ -11,7 +11,7 @@ export interface ProducePartitionResult {
 }
 
 /** What a parked produce asks of the replica manager: the partition now, and the topic's min.insync.replicas. */
-export interface ProducePartitions {
+interface ProducePartitions {
   getPartition(topic: string, partition: number): Partition | undefined;
   minInSyncReplicas(topic: string): number;
 }

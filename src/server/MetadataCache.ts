@@ -4,7 +4,7 @@ import type { UpdateMetadataPartitionState } from '../protocol/apis/06-update-me
  * The broker's view of the cluster, filled by the controller's UpdateMetadata requests
  * (kafka.server.metadata.ZkMetadataCache). Metadata, CreateTopics and the replica manager read it.
  */
-export interface BrokerEndpoint {
+interface BrokerEndpoint {
   listener: string;
   host: string;
   port: number;
@@ -21,7 +21,7 @@ export interface CachedBroker {
 export type CachedPartitionState = UpdateMetadataPartitionState;
 
 /** Leader value the controller sends for partitions of a topic being deleted. */
-export const LEADER_DURING_DELETE = -2;
+const LEADER_DURING_DELETE = -2;
 
 export class MetadataCache {
   private brokers = new Map<number, CachedBroker>();

@@ -8,10 +8,10 @@ import { getLogger, Logger } from '../common/logger';
 import { decodeProducerIdBlock, encodeProducerIdBlock, ProducerIdsBlock } from '../zk/data/misc';
 import { ProducerIdBlockZNode } from '../zk/data/paths';
 
-export const PRODUCER_ID_BLOCK_SIZE = 1000;
+const PRODUCER_ID_BLOCK_SIZE = 1000;
 
 /** The ZooKeeper operations the manager needs (KafkaZkClient implements them). */
-export interface ProducerIdZk {
+interface ProducerIdZk {
   getDataAndStat(path: string): Promise<{ data: Buffer | null; stat: { version: number } } | null>;
   conditionalUpdatePath(path: string, data: Buffer, expectVersion: number): Promise<{ succeeded: boolean; version: number }>;
   makeSurePersistentPathExists(path: string): Promise<void>;

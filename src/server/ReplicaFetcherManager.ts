@@ -5,7 +5,7 @@ import { EpochTruncation } from './EpochTruncation';
 import { ErrorCode, errorName } from '../protocol/errors';
 import { Partition } from '../cluster/Partition';
 
-export interface FetcherConfig {
+interface FetcherConfig {
   brokerId: number;
   replicaFetchWaitMaxMs: number;
   replicaFetchMinBytes: number;
@@ -22,7 +22,7 @@ export interface LeaderEndpoint {
 }
 
 /** Callback into the replica manager after a follower appended or its high watermark moved. */
-export type OnFollowerProgress = (p: Partition) => void;
+type OnFollowerProgress = (p: Partition) => void;
 
 /** Fetch version a 3.x follower would use with topic names (v13+ switches to topic ids). */
 const FOLLOWER_FETCH_VERSION = 11;

@@ -18,11 +18,11 @@ import type { LeaderAndIsrPartitionState } from '../protocol/apis/04-leader-and-
 import { LeaderEndpoint, ReplicaFetcherManager } from './ReplicaFetcherManager';
 import { FetchParams, FetchPartitionRequest, FetchPartitionResult, hasFetchableData, readFromLocalLog } from './LocalLogReader';
 
-export type { FetchParams, FetchPartitionRequest, FetchPartitionResult } from './LocalLogReader';
+export type { FetchPartitionRequest, FetchPartitionResult } from './LocalLogReader';
 
 export type { ProducePartitionResult } from './DelayedProduce';
 
-export interface ReplicaManagerDeps {
+interface ReplicaManagerDeps {
   config: KafkaConfig;
   logManager: LogManager;
   metadataCache: MetadataCache;

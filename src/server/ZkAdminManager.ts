@@ -9,7 +9,7 @@ import { isZkError, TopicExistsError } from '../zk/errors';
 import { KafkaConfig } from './config/KafkaConfig';
 import { MetadataCache } from './MetadataCache';
 
-export interface TopicToCreate {
+interface TopicToCreate {
   name: string;
   numPartitions: number; // -1 = broker default
   replicationFactor: number; // -1 = broker default
@@ -17,7 +17,7 @@ export interface TopicToCreate {
   configs: Array<{ name: string; value: string | null }>;
 }
 
-export interface TopicCreationResult {
+interface TopicCreationResult {
   name: string;
   errorCode: number;
   errorMessage: string | null;

@@ -9,9 +9,9 @@ import { KafkaServer } from './KafkaServer';
 import { applyOverrides, loadProperties } from './config/properties';
 import { ZooKeeperClientTimeoutError } from '../zk/errors';
 
-export const USAGE = 'USAGE: kafka-server-start server.properties [--override property=value]*';
+const USAGE = 'USAGE: kafka-server-start server.properties [--override property=value]*';
 
-export interface ServerArgs {
+interface ServerArgs {
   propertiesFile: string;
   overrides: string[];
 }
@@ -38,7 +38,7 @@ export function parseArgs(argv: readonly string[]): ServerArgs | { error: string
 }
 
 /** Loads the file, applies overrides and builds the config; every failure is a one-line message. */
-export function buildConfig(args: ServerArgs): KafkaConfig {
+function buildConfig(args: ServerArgs): KafkaConfig {
   const props = applyOverrides(loadProperties(args.propertiesFile), args.overrides);
   return KafkaConfig.fromProps(props);
 }

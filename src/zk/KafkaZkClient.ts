@@ -10,16 +10,16 @@ import type { BrokerInfo, BrokerRegistration, LeaderAndIsr, LeaderIsrAndControll
 import { ZkRequests, ZkResponse, maybeThrow } from './ZkRequests';
 import { MATCH_ANY_VERSION, ZkOp, ZkStat, ZkWatcher, ZooKeeperClient } from './ZooKeeperClient';
 
-export interface BrokerAndEpoch {
+interface BrokerAndEpoch {
   info: BrokerRegistration;
   /** czxid of /brokers/ids/<id> */
   epoch: number;
 }
 
 /** One partition's new state for createTopicPartitionStatesRaw. */
-export type PartitionStateUpdate = TopicPartition & LeaderIsrAndControllerEpoch;
+type PartitionStateUpdate = TopicPartition & LeaderIsrAndControllerEpoch;
 
-export interface UpdateLeaderAndIsrResult {
+interface UpdateLeaderAndIsrResult {
   /** new LeaderAndIsr with partitionEpoch = the znode's new dataVersion */
   finished: Map<string, LeaderAndIsr>;
   /** BADVERSION: someone else wrote the state meanwhile; re-read and retry */

@@ -188,7 +188,7 @@ export class ZkRequests {
   }
 }
 
-export function parentPath(path: string): string {
+function parentPath(path: string): string {
   const i = path.lastIndexOf('/');
   if (i <= 0) throw new Error(`Invalid path ${path}`);
   return path.substring(0, i);

@@ -13,9 +13,9 @@ import { ZkStat, sessionIdHex, toZkStat } from './ZkStat';
 import { dropClient, guardConnection, rawSocket } from './ClientCnxn';
 import { CreateMode, RawMultiResult, ZkOp, buildTransaction, multiOutcome } from './ZkMulti';
 
-export { ZkStat, sessionIdHex, toZkStat };
+export { ZkStat, sessionIdHex };
 
-export type ZkEventType = 'NodeCreated' | 'NodeDeleted' | 'NodeDataChanged' | 'NodeChildrenChanged';
+type ZkEventType = 'NodeCreated' | 'NodeDeleted' | 'NodeDataChanged' | 'NodeChildrenChanged';
 export interface ZkWatchEvent {
   type: ZkEventType;
   path: string;
@@ -23,16 +23,16 @@ export interface ZkWatchEvent {
 /** One-shot watcher, as ZooKeeper's. */
 export type ZkWatcher = (event: ZkWatchEvent) => void;
 
-export type { CreateMode, ZkOp };
+export type { ZkOp };
 
 /** Kafka's StateChangeHandler. */
-export interface StateChangeHandler {
+interface StateChangeHandler {
   name: string;
   beforeInitializingSession?(): void | Promise<void>;
   afterInitializingSession?(): void | Promise<void>;
 }
 
-export interface ZooKeeperClientOptions {
+interface ZooKeeperClientOptions {
   sessionTimeoutMs: number;
   connectionTimeoutMs: number;
   logIdent?: string;

@@ -4,7 +4,7 @@
  */
 
 /** ZooKeeper result codes (org.apache.zookeeper.KeeperException.Code), by their Java enum names. */
-export const ZK_CODES = {
+const ZK_CODES = {
   OK: 0,
   SYSTEMERROR: -1,
   RUNTIMEINCONSISTENCY: -2,

@@ -43,7 +43,7 @@ export function atLeast(min: number): Validator {
   return between(min, null);
 }
 
-export function between(min: number | null, max: number | null): Validator {
+function between(min: number | null, max: number | null): Validator {
   return {
     ensureValid(name, value) {
       if (value === null) throw new ConfigException(name, null, 'Value must be non-null');
@@ -78,18 +78,6 @@ export function validList(...valid: string[]): Validator {
   };
 }
 
-/** ConfigDef.NonEmptyString */
-export function nonEmptyString(): Validator {
-  return {
-    ensureValid(name, value) {
-      if (value !== null && String(value).trim().length === 0) {
-        throw new ConfigException(name, value, 'String may not be empty');
-      }
-    },
-    toString: () => 'non-empty string',
-  };
-}
-
 export interface ConfigKey {
   readonly name: string;
   readonly type: ConfigType;
@@ -113,7 +101,7 @@ const LIMITS: Record<'INT' | 'SHORT' | 'LONG', [bigint, bigint]> = {
 };
 
 /** A parsed value plus the text Java's toString would print for it (exact for longs beyond 2^53). */
-export interface Parsed {
+interface Parsed {
   value: ConfigValue;
   text: string;
 }
@@ -183,7 +171,7 @@ function jsTypeName(v: unknown): string {
 }
 
 /** Java's String.valueOf for the values we print in messages (lists as `[a, b]`). */
-export function javaToString(v: unknown): string {
+function javaToString(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (Array.isArray(v)) return `[${v.join(', ')}]`;
   return String(v);

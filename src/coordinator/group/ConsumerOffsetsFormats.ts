@@ -25,12 +25,12 @@ const OFFSET_COMMIT_VALUE_VERSION = 3;
 const OFFSET_COMMIT_VALUE_VERSION_WITH_EXPIRY = 1;
 const GROUP_METADATA_VALUE_VERSION = 3;
 
-export type OffsetsRecordKey =
+type OffsetsRecordKey =
   | { kind: 'offset'; version: number; group: string; topic: string; partition: number }
   | { kind: 'group'; version: number; group: string }
   | { kind: 'unknown'; version: number };
 
-export interface OffsetCommitValue {
+interface OffsetCommitValue {
   offset: number;
   /** -1 when unknown (and for value versions before 3). */
   leaderEpoch: number;
@@ -40,7 +40,7 @@ export interface OffsetCommitValue {
   expireTimestamp: number;
 }
 
-export interface GroupMemberValue {
+interface GroupMemberValue {
   memberId: string;
   groupInstanceId: string | null;
   clientId: string;

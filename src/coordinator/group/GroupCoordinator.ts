@@ -14,7 +14,7 @@ import { GroupMembership, JoinGroupParams } from './GroupMembership';
 import { EMPTY_BYTES, GroupRebalance, joinError } from './GroupRebalance';
 import { JoinGroupResult, SyncGroupResult } from './MemberMetadata';
 
-export interface TopicPartition {
+interface TopicPartition {
   topic: string;
   partition: number;
 }

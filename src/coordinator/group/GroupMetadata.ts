@@ -12,7 +12,7 @@ import { Reader } from '../../protocol/Reader';
 import { JoinGroupResult, MemberMetadata, Protocol } from './MemberMetadata';
 import { TimerHandle } from './CoordinatorTime';
 
-export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
+type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 
 const VALID_PREVIOUS: Record<GroupState, GroupState[]> = {
   Empty: ['PreparingRebalance'],

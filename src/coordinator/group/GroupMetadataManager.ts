@@ -29,7 +29,7 @@ export interface OffsetsTopicAccess {
   read(partition: number, offset: number, maxBytes: number): { batches: Buffer[]; logEndOffset: number; logStartOffset: number } | null;
 }
 
-export interface GroupMetadataManagerConfig {
+interface GroupMetadataManagerConfig {
   brokerId: number;
   offsetCommitTimeoutMs: number;
   offsetsLoadBufferSize: number;
@@ -37,7 +37,7 @@ export interface GroupMetadataManagerConfig {
   offsetsRetentionCheckIntervalMs: number;
 }
 
-export interface LoadedGroupListener {
+interface LoadedGroupListener {
   /** A group read from the log: arm its members' session timers. */
   onGroupLoaded(group: GroupMetadata): void;
   /** A group dropped on leadership loss: fail its parked requests with NOT_COORDINATOR. */

@@ -21,13 +21,13 @@ import { Reader } from '../Reader';
 import { Writer } from '../Writer';
 import { ApiCodec } from './types';
 
-export interface PartitionProduceData {
+interface PartitionProduceData {
   index: number;
   /** The record batch bytes: a view into the request frame. */
   records: Buffer | null;
 }
 
-export interface TopicProduceData {
+interface TopicProduceData {
   name: string;
   partitionData: PartitionProduceData[];
 }
@@ -39,7 +39,7 @@ export interface ProduceRequest {
   topicData: TopicProduceData[];
 }
 
-export interface PartitionProduceResponse {
+interface PartitionProduceResponse {
   index: number;
   errorCode: number;
   baseOffset: number;
@@ -49,7 +49,7 @@ export interface PartitionProduceResponse {
   logStartOffset: number;
 }
 
-export interface TopicProduceResponse {
+interface TopicProduceResponse {
   name: string;
   partitionResponses: PartitionProduceResponse[];
 }

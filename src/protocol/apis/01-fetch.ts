@@ -30,7 +30,7 @@ import { Writer } from '../Writer';
 import { readInt32, writeInt32 } from './versioned';
 import { ApiCodec } from './types';
 
-export interface FetchPartition {
+interface FetchPartition {
   partition: number;
   /** v9+; -1 before. */
   currentLeaderEpoch: number;
@@ -40,12 +40,12 @@ export interface FetchPartition {
   partitionMaxBytes: number;
 }
 
-export interface FetchTopic {
+interface FetchTopic {
   topic: string;
   partitions: FetchPartition[];
 }
 
-export interface ForgottenTopic {
+interface ForgottenTopic {
   topic: string;
   partitions: number[];
 }
@@ -69,12 +69,12 @@ export interface FetchRequest {
   rackId: string;
 }
 
-export interface AbortedTransaction {
+interface AbortedTransaction {
   producerId: number;
   firstOffset: number;
 }
 
-export interface FetchPartitionData {
+interface FetchPartitionData {
   partitionIndex: number;
   errorCode: number;
   highWatermark: number;

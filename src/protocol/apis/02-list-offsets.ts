@@ -19,14 +19,14 @@ import { Reader } from '../Reader';
 import { Writer } from '../Writer';
 import { ApiCodec } from './types';
 
-export interface ListOffsetsPartition {
+interface ListOffsetsPartition {
   partitionIndex: number;
   timestamp: number;
   /** v0 only; 1 (the schema default) from v1. */
   maxNumOffsets: number;
 }
 
-export interface ListOffsetsTopic {
+interface ListOffsetsTopic {
   name: string;
   partitions: ListOffsetsPartition[];
 }
@@ -49,7 +49,7 @@ export interface ListOffsetsPartitionResponse {
   offset: number;
 }
 
-export interface ListOffsetsTopicResponse {
+interface ListOffsetsTopicResponse {
   name: string;
   partitions: ListOffsetsPartitionResponse[];
 }

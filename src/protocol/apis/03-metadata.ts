@@ -26,7 +26,7 @@ import { Writer } from '../Writer';
 import { readInt32, writeInt32 } from './versioned';
 import { ApiCodec } from './types';
 
-export interface MetadataRequestTopic {
+interface MetadataRequestTopic {
   name: string;
 }
 
@@ -37,7 +37,7 @@ export interface MetadataRequest {
   allowAutoTopicCreation: boolean;
 }
 
-export interface MetadataResponseBroker {
+interface MetadataResponseBroker {
   nodeId: number;
   host: string;
   port: number;

@@ -40,14 +40,14 @@ export interface LeaderAndIsrPartitionState extends PartitionState {
   leaderRecoveryState: number;
 }
 
-export interface LeaderAndIsrTopicState {
+interface LeaderAndIsrTopicState {
   topicName: string;
   /** 16 bytes; Buffer.alloc(16) when absent (v < 5). */
   topicId: Buffer;
   partitionStates: LeaderAndIsrPartitionState[];
 }
 
-export interface LeaderAndIsrLiveLeader {
+interface LeaderAndIsrLiveLeader {
   brokerId: number;
   hostName: string;
   port: number;
@@ -67,14 +67,14 @@ export interface LeaderAndIsrRequest {
   liveLeaders: LeaderAndIsrLiveLeader[];
 }
 
-export interface LeaderAndIsrPartitionError {
+interface LeaderAndIsrPartitionError {
   /** Only on the wire in v0-4; "" otherwise. */
   topicName: string;
   partitionIndex: number;
   errorCode: number;
 }
 
-export interface LeaderAndIsrTopicError {
+interface LeaderAndIsrTopicError {
   topicId: Buffer;
   partitionErrors: LeaderAndIsrPartitionError[];
 }

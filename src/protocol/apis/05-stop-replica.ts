@@ -27,24 +27,24 @@ import { ApiCodec } from './types';
 
 const FIRST_FLEXIBLE = 2;
 
-export interface StopReplicaPartitionV0 {
+interface StopReplicaPartitionV0 {
   topicName: string;
   partitionIndex: number;
 }
 
-export interface StopReplicaTopicV1 {
+interface StopReplicaTopicV1 {
   name: string;
   partitionIndexes: number[];
 }
 
-export interface StopReplicaPartitionState {
+interface StopReplicaPartitionState {
   partitionIndex: number;
   /** Current leader epoch; -1 "no epoch", -2 "topic queued for deletion" (KIP-570). */
   leaderEpoch: number;
   deletePartition: boolean;
 }
 
-export interface StopReplicaTopicState {
+interface StopReplicaTopicState {
   topicName: string;
   partitionStates: StopReplicaPartitionState[];
 }
@@ -64,7 +64,7 @@ export interface StopReplicaRequest {
   topicStates: StopReplicaTopicState[];
 }
 
-export interface StopReplicaPartitionError {
+interface StopReplicaPartitionError {
   topicName: string;
   partitionIndex: number;
   errorCode: number;

@@ -41,14 +41,14 @@ export interface UpdateMetadataPartitionState extends PartitionState {
   offlineReplicas: number[];
 }
 
-export interface UpdateMetadataTopicState {
+interface UpdateMetadataTopicState {
   topicName: string;
   /** 16 bytes; Buffer.alloc(16) when absent (v < 7). */
   topicId: Buffer;
   partitionStates: UpdateMetadataPartitionState[];
 }
 
-export interface UpdateMetadataEndpoint {
+interface UpdateMetadataEndpoint {
   port: number;
   host: string;
   /** Listener name (v3+); "" when absent. */
@@ -82,7 +82,7 @@ export interface UpdateMetadataRequest {
   liveBrokers: UpdateMetadataBroker[];
 }
 
-export interface UpdateMetadataResponse {
+interface UpdateMetadataResponse {
   errorCode: number;
 }
 

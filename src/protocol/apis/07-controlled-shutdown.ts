@@ -26,12 +26,12 @@ export interface ControlledShutdownRequest {
   brokerEpoch: number;
 }
 
-export interface RemainingPartition {
+interface RemainingPartition {
   topicName: string;
   partitionIndex: number;
 }
 
-export interface ControlledShutdownResponse {
+interface ControlledShutdownResponse {
   errorCode: number;
   /** Partitions the broker still leads; success is errorCode 0 and an empty list. */
   remainingPartitions: RemainingPartition[];

@@ -23,7 +23,7 @@ import { Reader } from '../Reader';
 import { Writer } from '../Writer';
 import { ApiCodec } from './types';
 
-export interface OffsetCommitRequestPartition {
+interface OffsetCommitRequestPartition {
   partitionIndex: number;
   committedOffset: number;
   committedLeaderEpoch: number;
@@ -31,12 +31,12 @@ export interface OffsetCommitRequestPartition {
   committedMetadata: string | null;
 }
 
-export interface OffsetCommitRequestTopic {
+interface OffsetCommitRequestTopic {
   name: string;
   partitions: OffsetCommitRequestPartition[];
 }
 
-export interface OffsetCommitRequest {
+interface OffsetCommitRequest {
   groupId: string;
   generationId: number;
   memberId: string;
@@ -45,17 +45,17 @@ export interface OffsetCommitRequest {
   topics: OffsetCommitRequestTopic[];
 }
 
-export interface OffsetCommitResponsePartition {
+interface OffsetCommitResponsePartition {
   partitionIndex: number;
   errorCode: number;
 }
 
-export interface OffsetCommitResponseTopic {
+interface OffsetCommitResponseTopic {
   name: string;
   partitions: OffsetCommitResponsePartition[];
 }
 
-export interface OffsetCommitResponse {
+interface OffsetCommitResponse {
   throttleTimeMs: number;
   topics: OffsetCommitResponseTopic[];
 }

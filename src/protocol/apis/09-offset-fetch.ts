@@ -29,12 +29,12 @@ import { ApiCodec } from './types';
 
 const FIRST_FLEXIBLE = 6;
 
-export interface OffsetFetchRequestTopic {
+interface OffsetFetchRequestTopic {
   name: string;
   partitionIndexes: number[];
 }
 
-export interface OffsetFetchRequest {
+interface OffsetFetchRequest {
   groupId: string;
   /** null = all topics (v2+). */
   topics: OffsetFetchRequestTopic[] | null;
@@ -42,7 +42,7 @@ export interface OffsetFetchRequest {
   requireStable: boolean;
 }
 
-export interface OffsetFetchResponsePartition {
+interface OffsetFetchResponsePartition {
   partitionIndex: number;
   committedOffset: number;
   committedLeaderEpoch: number;
@@ -50,12 +50,12 @@ export interface OffsetFetchResponsePartition {
   errorCode: number;
 }
 
-export interface OffsetFetchResponseTopic {
+interface OffsetFetchResponseTopic {
   name: string;
   partitions: OffsetFetchResponsePartition[];
 }
 
-export interface OffsetFetchResponse {
+interface OffsetFetchResponse {
   throttleTimeMs: number;
   topics: OffsetFetchResponseTopic[];
   errorCode: number;

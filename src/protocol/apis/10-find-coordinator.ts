@@ -16,12 +16,12 @@ import { ApiCodec } from './types';
 /** FindCoordinator key types: 0 a group, 1 a transactional id (no transaction coordinator here yet). */
 export const COORDINATOR_TYPE_GROUP = 0;
 
-export interface FindCoordinatorRequest {
+interface FindCoordinatorRequest {
   key: string;
   keyType: number;
 }
 
-export interface FindCoordinatorResponse {
+interface FindCoordinatorResponse {
   throttleTimeMs: number;
   errorCode: number;
   errorMessage: string | null;

@@ -18,12 +18,12 @@ import { Reader } from '../Reader';
 import { Writer } from '../Writer';
 import { ApiCodec } from './types';
 
-export interface JoinGroupRequestProtocol {
+interface JoinGroupRequestProtocol {
   name: string;
   metadata: Buffer;
 }
 
-export interface JoinGroupRequest {
+interface JoinGroupRequest {
   groupId: string;
   sessionTimeoutMs: number;
   rebalanceTimeoutMs: number;
@@ -33,13 +33,13 @@ export interface JoinGroupRequest {
   protocols: JoinGroupRequestProtocol[];
 }
 
-export interface JoinGroupResponseMember {
+interface JoinGroupResponseMember {
   memberId: string;
   groupInstanceId: string | null;
   metadata: Buffer;
 }
 
-export interface JoinGroupResponse {
+interface JoinGroupResponse {
   throttleTimeMs: number;
   errorCode: number;
   generationId: number;

@@ -13,14 +13,14 @@ import { Reader } from '../Reader';
 import { Writer } from '../Writer';
 import { ApiCodec } from './types';
 
-export interface HeartbeatRequest {
+interface HeartbeatRequest {
   groupId: string;
   generationId: number;
   memberId: string;
   groupInstanceId: string | null;
 }
 
-export interface HeartbeatResponse {
+interface HeartbeatResponse {
   throttleTimeMs: number;
   errorCode: number;
 }

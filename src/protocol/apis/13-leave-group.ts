@@ -15,23 +15,23 @@ import { Reader } from '../Reader';
 import { Writer } from '../Writer';
 import { ApiCodec } from './types';
 
-export interface LeaveGroupMember {
+interface LeaveGroupMember {
   memberId: string;
   groupInstanceId: string | null;
 }
 
-export interface LeaveGroupRequest {
+interface LeaveGroupRequest {
   groupId: string;
   members: LeaveGroupMember[];
 }
 
-export interface LeaveGroupMemberResponse {
+interface LeaveGroupMemberResponse {
   memberId: string;
   groupInstanceId: string | null;
   errorCode: number;
 }
 
-export interface LeaveGroupResponse {
+interface LeaveGroupResponse {
   throttleTimeMs: number;
   errorCode: number;
   members: LeaveGroupMemberResponse[];

@@ -13,12 +13,12 @@ import { Reader } from '../Reader';
 import { Writer } from '../Writer';
 import { ApiCodec } from './types';
 
-export interface SyncGroupRequestAssignment {
+interface SyncGroupRequestAssignment {
   memberId: string;
   assignment: Buffer;
 }
 
-export interface SyncGroupRequest {
+interface SyncGroupRequest {
   groupId: string;
   generationId: number;
   memberId: string;
@@ -26,7 +26,7 @@ export interface SyncGroupRequest {
   assignments: SyncGroupRequestAssignment[];
 }
 
-export interface SyncGroupResponse {
+interface SyncGroupResponse {
   throttleTimeMs: number;
   errorCode: number;
   assignment: Buffer;

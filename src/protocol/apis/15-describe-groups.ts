@@ -19,12 +19,12 @@ import { ApiCodec } from './types';
 
 export const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
 
-export interface DescribeGroupsRequest {
+interface DescribeGroupsRequest {
   groups: string[];
   includeAuthorizedOperations: boolean;
 }
 
-export interface DescribedGroupMember {
+interface DescribedGroupMember {
   memberId: string;
   groupInstanceId: string | null;
   clientId: string;
@@ -33,7 +33,7 @@ export interface DescribedGroupMember {
   memberAssignment: Buffer;
 }
 
-export interface DescribedGroup {
+interface DescribedGroup {
   errorCode: number;
   groupId: string;
   groupState: string;
@@ -43,7 +43,7 @@ export interface DescribedGroup {
   authorizedOperations: number;
 }
 
-export interface DescribeGroupsResponse {
+interface DescribeGroupsResponse {
   throttleTimeMs: number;
   groups: DescribedGroup[];
 }

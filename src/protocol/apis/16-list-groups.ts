@@ -10,14 +10,14 @@ import { Reader } from '../Reader';
 import { Writer } from '../Writer';
 import { ApiCodec } from './types';
 
-export type ListGroupsRequest = Record<string, never>;
+type ListGroupsRequest = Record<string, never>;
 
-export interface ListedGroup {
+interface ListedGroup {
   groupId: string;
   protocolType: string;
 }
 
-export interface ListGroupsResponse {
+interface ListGroupsResponse {
   throttleTimeMs: number;
   errorCode: number;
   groups: ListedGroup[];

@@ -22,14 +22,14 @@ import { Reader } from '../Reader';
 import { Writer } from '../Writer';
 import { ApiCodec } from './types';
 
-export interface ApiVersionsRequest {
+interface ApiVersionsRequest {
   /** v3+; '' in earlier versions (schema default for a string). */
   clientSoftwareName: string;
   /** v3+; '' in earlier versions. */
   clientSoftwareVersion: string;
 }
 
-export interface ApiVersion {
+interface ApiVersion {
   apiKey: number;
   minVersion: number;
   maxVersion: number;

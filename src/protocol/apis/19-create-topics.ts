@@ -21,17 +21,17 @@ import { Writer } from '../Writer';
 import { readInt32, writeInt32 } from './versioned';
 import { ApiCodec } from './types';
 
-export interface CreatableReplicaAssignment {
+interface CreatableReplicaAssignment {
   partitionIndex: number;
   brokerIds: number[];
 }
 
-export interface CreateableTopicConfig {
+interface CreateableTopicConfig {
   name: string;
   value: string | null;
 }
 
-export interface CreatableTopic {
+interface CreatableTopic {
   name: string;
   /** -1 with manual assignments, or (v4+) for the broker default. */
   numPartitions: number;
@@ -48,7 +48,7 @@ export interface CreateTopicsRequest {
   validateOnly: boolean;
 }
 
-export interface CreatableTopicResult {
+interface CreatableTopicResult {
   name: string;
   errorCode: number;
   /** v1+; null before. */

@@ -15,12 +15,12 @@ import { Writer } from '../Writer';
 import { ApiKey } from '../apiKeys';
 import { ApiCodec } from './types';
 
-export interface DeleteTopicsRequest {
+interface DeleteTopicsRequest {
   topicNames: string[];
   timeoutMs: number;
 }
 
-export interface DeletableTopicResult {
+interface DeletableTopicResult {
   name: string;
   errorCode: number;
 }

@@ -22,13 +22,13 @@ import { ApiCodec } from './types';
 
 const FIRST_FLEXIBLE = 2;
 
-export interface DeleteRecordsPartition {
+interface DeleteRecordsPartition {
   partitionIndex: number;
   /** The new log start offset; -1 = the high watermark. */
   offset: number;
 }
 
-export interface DeleteRecordsTopic {
+interface DeleteRecordsTopic {
   name: string;
   partitions: DeleteRecordsPartition[];
 }
@@ -38,13 +38,13 @@ export interface DeleteRecordsRequest {
   timeoutMs: number;
 }
 
-export interface DeleteRecordsPartitionResult {
+interface DeleteRecordsPartitionResult {
   partitionIndex: number;
   lowWatermark: number;
   errorCode: number;
 }
 
-export interface DeleteRecordsTopicResult {
+interface DeleteRecordsTopicResult {
   name: string;
   partitions: DeleteRecordsPartitionResult[];
 }

@@ -27,16 +27,16 @@ import { ApiCodec } from './types';
 const FIRST_FLEXIBLE = 4;
 
 /** ReplicaId default for v0-2 requests (FetchRequest.DEBUGGING_CONSUMER_ID). */
-export const OFFSET_FOR_LEADER_EPOCH_DEFAULT_REPLICA_ID = -2;
+const OFFSET_FOR_LEADER_EPOCH_DEFAULT_REPLICA_ID = -2;
 
-export interface OffsetForLeaderPartition {
+interface OffsetForLeaderPartition {
   partition: number;
   /** v2+; -1 (no fencing) when absent. */
   currentLeaderEpoch: number;
   leaderEpoch: number;
 }
 
-export interface OffsetForLeaderTopic {
+interface OffsetForLeaderTopic {
   topic: string;
   partitions: OffsetForLeaderPartition[];
 }
@@ -47,7 +47,7 @@ export interface OffsetForLeaderEpochRequest {
   topics: OffsetForLeaderTopic[];
 }
 
-export interface EpochEndOffset {
+interface EpochEndOffset {
   errorCode: number;
   partition: number;
   /** v1+; -1 when absent or unknown. */
@@ -56,7 +56,7 @@ export interface EpochEndOffset {
   endOffset: number;
 }
 
-export interface OffsetForLeaderTopicResult {
+interface OffsetForLeaderTopicResult {
   topic: string;
   partitions: EpochEndOffset[];
 }

@@ -35,14 +35,14 @@ export const ConfigSource = {
   DYNAMIC_BROKER_LOGGER_CONFIG: 6,
 } as const;
 
-export interface DescribeConfigsResource {
+interface DescribeConfigsResource {
   resourceType: number;
   resourceName: string;
   /** null: every config. */
   configurationKeys: string[] | null;
 }
 
-export interface DescribeConfigsRequest {
+interface DescribeConfigsRequest {
   resources: DescribeConfigsResource[];
   includeSynonyms: boolean;
 }

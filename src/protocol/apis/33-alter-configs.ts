@@ -14,18 +14,18 @@ import { Writer } from '../Writer';
 import { ApiKey } from '../apiKeys';
 import { ApiCodec } from './types';
 
-export interface AlterableConfig {
+interface AlterableConfig {
   name: string;
   value: string | null;
 }
 
-export interface AlterConfigsResource {
+interface AlterConfigsResource {
   resourceType: number;
   resourceName: string;
   configs: AlterableConfig[];
 }
 
-export interface AlterConfigsRequest {
+interface AlterConfigsRequest {
   resources: AlterConfigsResource[];
   validateOnly: boolean;
 }
@@ -38,7 +38,7 @@ export interface AlterConfigsResourceResponse {
   resourceName: string;
 }
 
-export interface AlterConfigsResponse {
+interface AlterConfigsResponse {
   throttleTimeMs: number;
   responses: AlterConfigsResourceResponse[];
 }

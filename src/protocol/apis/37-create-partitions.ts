@@ -16,11 +16,11 @@ import { readInt32, writeInt32 } from './versioned';
 import { ApiKey } from '../apiKeys';
 import { ApiCodec } from './types';
 
-export interface CreatePartitionsAssignment {
+interface CreatePartitionsAssignment {
   brokerIds: number[];
 }
 
-export interface CreatePartitionsTopic {
+interface CreatePartitionsTopic {
   name: string;
   /** The new total partition count. */
   count: number;
@@ -34,7 +34,7 @@ export interface CreatePartitionsRequest {
   validateOnly: boolean;
 }
 
-export interface CreatePartitionsTopicResult {
+interface CreatePartitionsTopicResult {
   name: string;
   errorCode: number;
   errorMessage: string | null;

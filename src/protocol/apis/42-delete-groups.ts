@@ -9,16 +9,16 @@ import { Reader } from '../Reader';
 import { Writer } from '../Writer';
 import { ApiCodec } from './types';
 
-export interface DeleteGroupsRequest {
+interface DeleteGroupsRequest {
   groupsNames: string[];
 }
 
-export interface DeletableGroupResult {
+interface DeletableGroupResult {
   groupId: string;
   errorCode: number;
 }
 
-export interface DeleteGroupsResponse {
+interface DeleteGroupsResponse {
   throttleTimeMs: number;
   results: DeletableGroupResult[];
 }

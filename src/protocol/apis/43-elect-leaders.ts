@@ -28,9 +28,9 @@ import { ApiCodec } from './types';
 const FIRST_FLEXIBLE = 2;
 
 /** ElectionType values (org.apache.kafka.common.ElectionType). */
-export const ElectionType = { PREFERRED: 0, UNCLEAN: 1 } as const;
+const ElectionType = { PREFERRED: 0, UNCLEAN: 1 } as const;
 
-export interface ElectLeadersTopicPartitions {
+interface ElectLeadersTopicPartitions {
   topic: string;
   partitionId: number[];
 }
@@ -43,13 +43,13 @@ export interface ElectLeadersRequest {
   timeoutMs: number;
 }
 
-export interface ElectLeadersPartitionResult {
+interface ElectLeadersPartitionResult {
   partitionId: number;
   errorCode: number;
   errorMessage: string | null;
 }
 
-export interface ElectLeadersReplicaElectionResult {
+interface ElectLeadersReplicaElectionResult {
   topic: string;
   partitionResult: ElectLeadersPartitionResult[];
 }

@@ -29,18 +29,18 @@ export interface AlterableConfigOp {
   value: string | null;
 }
 
-export interface IncrementalAlterConfigsResource {
+interface IncrementalAlterConfigsResource {
   resourceType: number;
   resourceName: string;
   configs: AlterableConfigOp[];
 }
 
-export interface IncrementalAlterConfigsRequest {
+interface IncrementalAlterConfigsRequest {
   resources: IncrementalAlterConfigsResource[];
   validateOnly: boolean;
 }
 
-export interface IncrementalAlterConfigsResponse {
+interface IncrementalAlterConfigsResponse {
   throttleTimeMs: number;
   responses: AlterConfigsResourceResponse[];
 }

@@ -24,13 +24,13 @@ import { readInt32, writeInt32 } from './versioned';
 import { ApiKey } from '../apiKeys';
 import { ApiCodec } from './types';
 
-export interface ReassignablePartition {
+interface ReassignablePartition {
   partitionIndex: number;
   /** Target replica list, or null to cancel a pending reassignment. */
   replicas: number[] | null;
 }
 
-export interface ReassignableTopic {
+interface ReassignableTopic {
   name: string;
   partitions: ReassignablePartition[];
 }
@@ -40,13 +40,13 @@ export interface AlterPartitionReassignmentsRequest {
   topics: ReassignableTopic[];
 }
 
-export interface ReassignablePartitionResponse {
+interface ReassignablePartitionResponse {
   partitionIndex: number;
   errorCode: number;
   errorMessage: string | null;
 }
 
-export interface ReassignableTopicResponse {
+interface ReassignableTopicResponse {
   name: string;
   partitions: ReassignablePartitionResponse[];
 }

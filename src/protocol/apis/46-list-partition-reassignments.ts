@@ -22,7 +22,7 @@ import { readInt32, writeInt32 } from './versioned';
 import { ApiKey } from '../apiKeys';
 import { ApiCodec } from './types';
 
-export interface ListPartitionReassignmentsTopics {
+interface ListPartitionReassignmentsTopics {
   name: string;
   partitionIndexes: number[];
 }
@@ -33,7 +33,7 @@ export interface ListPartitionReassignmentsRequest {
   topics: ListPartitionReassignmentsTopics[] | null;
 }
 
-export interface OngoingPartitionReassignment {
+interface OngoingPartitionReassignment {
   partitionIndex: number;
   /** The current replica set (original plus adding replicas while reassigning). */
   replicas: number[];
@@ -41,7 +41,7 @@ export interface OngoingPartitionReassignment {
   removingReplicas: number[];
 }
 
-export interface OngoingTopicReassignment {
+interface OngoingTopicReassignment {
   name: string;
   partitions: OngoingPartitionReassignment[];
 }

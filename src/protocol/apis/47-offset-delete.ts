@@ -11,22 +11,22 @@ import { Reader } from '../Reader';
 import { Writer } from '../Writer';
 import { ApiCodec } from './types';
 
-export interface OffsetDeleteRequestTopic {
+interface OffsetDeleteRequestTopic {
   name: string;
   partitions: number[];
 }
 
-export interface OffsetDeleteRequest {
+interface OffsetDeleteRequest {
   groupId: string;
   topics: OffsetDeleteRequestTopic[];
 }
 
-export interface OffsetDeleteResponseTopic {
+interface OffsetDeleteResponseTopic {
   name: string;
   partitions: Array<{ partitionIndex: number; errorCode: number }>;
 }
 
-export interface OffsetDeleteResponse {
+interface OffsetDeleteResponse {
   errorCode: number;
   throttleTimeMs: number;
   topics: OffsetDeleteResponseTopic[];

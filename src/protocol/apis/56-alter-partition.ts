@@ -32,13 +32,13 @@ import { readInt32, readUuid, writeInt32 } from './versioned';
 import { ApiKey } from '../apiKeys';
 import { ApiCodec } from './types';
 
-export interface AlterPartitionBrokerState {
+interface AlterPartitionBrokerState {
   brokerId: number;
   /** -1 when the sender does not know it (KIP-903). */
   brokerEpoch: number;
 }
 
-export interface AlterPartitionPartitionData {
+interface AlterPartitionPartitionData {
   partitionIndex: number;
   leaderEpoch: number;
   /** v0-2. */
@@ -51,7 +51,7 @@ export interface AlterPartitionPartitionData {
   partitionEpoch: number;
 }
 
-export interface AlterPartitionTopicData {
+interface AlterPartitionTopicData {
   /** v0-1; "" otherwise. */
   topicName: string;
   /** v2+; 16 zero bytes otherwise. */
@@ -75,7 +75,7 @@ export interface AlterPartitionResponsePartitionData {
   partitionEpoch: number;
 }
 
-export interface AlterPartitionResponseTopicData {
+interface AlterPartitionResponseTopicData {
   /** v0-1; "" otherwise. */
   topicName: string;
   /** v2+; 16 zero bytes otherwise. */

@@ -36,7 +36,7 @@ export interface SimpleRecord {
   timestamp: number;
 }
 
-export interface BuildRecordBatchOptions {
+interface BuildRecordBatchOptions {
   baseOffset?: number;
   records: SimpleRecord[];
   /** Codec id (CompressionType); default none. */

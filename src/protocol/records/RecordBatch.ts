@@ -56,7 +56,7 @@ export interface BatchInfo {
   isTransactional: boolean;
 }
 
-export interface RecordHeader {
+interface RecordHeader {
   key: string;
   value: Buffer | null;
 }
@@ -120,7 +120,7 @@ export function readBatchInfo(buf: Buffer, pos: number): BatchInfo {
   };
 }
 
-export interface ValidateOptions {
+interface ValidateOptions {
   /** Largest accepted whole batch (message.max.bytes); over it -> MESSAGE_TOO_LARGE. */
   maxBatchSize?: number;
   /**

@@ -16,7 +16,7 @@ import {
   readBatchInfo,
 } from './RecordBatch';
 
-export interface ProducedBatchPolicy {
+interface ProducedBatchPolicy {
   /** Codec the topic requires (compression.type), or null for `producer` (keep the client's codec). */
   targetCodec: number | null;
   /** cleanup.policy contains `compact`. */
@@ -26,7 +26,7 @@ export interface ProducedBatchPolicy {
 }
 
 /** True when convertProducedBatch would have to decode the batch (cheap header check). */
-export function needsConversion(batch: Buffer, policy: ProducedBatchPolicy): boolean {
+function needsConversion(batch: Buffer, policy: ProducedBatchPolicy): boolean {
   if (policy.compacted) return true;
   if (policy.targetCodec === null || batch.length < 23) return false;
   return (batch.readInt16BE(21) & COMPRESSION_CODEC_MASK) !== policy.targetCodec;

@@ -17,7 +17,7 @@ import * as D from '../../zk/ZkData';
 import { BrokerLogDefaults } from './KafkaConfig';
 
 /** ZkNodeChangeNotificationListener's default changeExpirationMs. */
-export const CONFIG_CHANGE_EXPIRATION_MS = 15 * 60 * 1000;
+const CONFIG_CHANGE_EXPIRATION_MS = 15 * 60 * 1000;
 
 /**
  * kafka.log.LogConfig.fromProps(brokerDefaults, overrides): broker defaults overridden by topic keys, with the

@@ -11,7 +11,6 @@ import { EndPoint, listenerListToEndPoints, parseSecurityProtocolMap } from '../
 import { KAFKA_CONFIG_DEFS } from './KafkaConfigDefs';
 
 export { ConfigException } from '../../common/config/ConfigDef';
-export { EndPoint } from '../../cluster/EndPoint';
 
 /** The `LogConfig` values a broker applies to logs without topic overrides, plus the other topic-level defaults. */
 export interface BrokerLogDefaults extends LogConfig {

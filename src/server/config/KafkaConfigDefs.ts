@@ -10,13 +10,13 @@ const LONG_MAX = '9223372036854775807';
 const INT_MAX = '2147483647';
 
 /** EndPoint.DefaultSecurityProtocolMap: one entry per SecurityProtocol, in enum order. */
-export const DEFAULT_LISTENER_SECURITY_PROTOCOL_MAP = SECURITY_PROTOCOLS.map((p) => `${p}:${p}`).join(',');
+const DEFAULT_LISTENER_SECURITY_PROTOCOL_MAP = SECURITY_PROTOCOLS.map((p) => `${p}:${p}`).join(',');
 
 /** BrokerCompressionType names, in enum order (used in the validator message). */
-export const BROKER_COMPRESSION_TYPES = ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'];
+const BROKER_COMPRESSION_TYPES = ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'];
 
 /** The newest MetadataVersion of Apache Kafka 3.7, the default inter.broker.protocol.version. */
-export const LATEST_IBP = '3.7-IV4';
+const LATEST_IBP = '3.7-IV4';
 
 /** MetadataVersionValidator: 0.8.0 … 3.7-IV4 shapes (`x.y`, `x.y.z`, `x.y-IVn`, `0.x.y.z`). */
 const metadataVersion: Validator = {

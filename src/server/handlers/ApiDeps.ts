@@ -12,7 +12,7 @@ import type { ZkAdminManager } from '../ZkAdminManager';
 import type { ConfigApis } from './ConfigApis';
 
 /** What KafkaApis needs from the controller living in this broker. */
-export interface ControllerHandle {
+interface ControllerHandle {
   isActive(): boolean;
   electLeaders(partitions: Array<{ topic: string; partition: number }> | null, type: number): Promise<{
     errorCode: number;

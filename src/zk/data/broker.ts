@@ -13,7 +13,7 @@ export interface EndPoint {
   securityProtocol: string;
 }
 
-export interface SupportedVersionRange {
+interface SupportedVersionRange {
   minVersion: number;
   maxVersion: number;
 }
@@ -50,7 +50,7 @@ export function endpointConnectionString(ep: EndPoint): string {
 const URI_PARSE = /^(.*):\/\/\[?([0-9a-zA-Z\-%._:]*)\]?:(-?[0-9]+)$/;
 
 /** EndPoint.createEndPoint: parse `LISTENER://host:port` with the listener → protocol map. */
-export function parseEndpoint(connectionString: string, protocolMap: Record<string, string> | null): EndPoint {
+function parseEndpoint(connectionString: string, protocolMap: Record<string, string> | null): EndPoint {
   const m = URI_PARSE.exec(connectionString);
   if (!m) throw new Error(`Unable to parse ${connectionString} to a broker endpoint`);
   const listenerName = m[1];

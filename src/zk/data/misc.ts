@@ -15,7 +15,7 @@ export function encodeController(brokerId: number, timestampMs: number, kraftCon
   return utf8(`{"version":2,"brokerid":${brokerId},"timestamp":"${timestampMs}","kraftControllerEpoch":${kraftControllerEpoch}}`);
 }
 
-export interface ControllerRegistration {
+interface ControllerRegistration {
   brokerId: number;
   timestamp: string;
   kraftControllerEpoch: number;
@@ -99,7 +99,6 @@ function decodePartitionList(data: Buffer | null): TopicPartition[] {
 /** IsrChangeNotificationSequenceZNode: `{"version":1,"partitions":[{"topic":"t","partition":0}]}`. */
 export const encodeIsrChangeNotification = (partitions: readonly TopicPartition[]): Buffer =>
   utf8(`{"version":1,"partitions":${encodePartitionList(partitions)}}`);
-export const decodeIsrChangeNotification = decodePartitionList;
 
 /** PreferredReplicaElectionZNode: same shape as the ISR notification. */
 export const encodePreferredReplicaElection = encodeIsrChangeNotification;
@@ -118,10 +117,6 @@ export function decodeReassignPartitions(data: Buffer | null): Array<TopicPartit
 
 /** LogDirEventNotificationSequenceZNode: `{"version":1,"broker":2,"event":1}` (1 = log dir failure). */
 export const encodeLogDirEvent = (brokerId: number, event = 1): Buffer => utf8(`{"version":1,"broker":${brokerId},"event":${event}}`);
-export function decodeLogDirEvent(data: Buffer | null): number | null {
-  const j = parse<{ broker: number }>(data);
-  return j ? j.broker : null;
-}
 
 // ---- /latest_producer_id_block --------------------------------------------------------------------
 

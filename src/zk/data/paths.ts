@@ -22,8 +22,7 @@ export function sequenceSuffix(seq: number): string {
   return String(seq).padStart(10, '0');
 }
 
-export const ConsumerPathZNode = { path: '/consumers' } as const;
-export const BrokersZNode = { path: '/brokers' } as const;
+const ConsumerPathZNode = { path: '/consumers' } as const;
 export const BrokerIdsZNode = { path: '/brokers/ids' } as const;
 export const BrokerIdZNode = { path: (id: number): string => `/brokers/ids/${id}` } as const;
 export const BrokerSequenceIdZNode = { path: '/brokers/seqid' } as const;
@@ -40,15 +39,13 @@ export const TopicPartitionStateZNode = {
 } as const;
 export const ControllerZNode = { path: '/controller' } as const;
 export const ControllerEpochZNode = { path: '/controller_epoch' } as const;
-export const ClusterZNode = { path: '/cluster' } as const;
 export const ClusterIdZNode = { path: '/cluster/id' } as const;
 export const FeatureZNode = { path: '/feature' } as const;
 export const ProducerIdBlockZNode = { path: '/latest_producer_id_block' } as const;
 
-export const ConfigZNode = { path: '/config' } as const;
 /** Kafka's ConfigType, in ConfigType.all order. */
 export const ConfigType = { Topic: 'topics', Client: 'clients', User: 'users', Broker: 'brokers', Ip: 'ips' } as const;
-export const ConfigTypeAll: readonly string[] = ['topics', 'clients', 'users', 'brokers', 'ips'];
+const ConfigTypeAll: readonly string[] = ['topics', 'clients', 'users', 'brokers', 'ips'];
 export const ConfigEntityTypeZNode = { path: (entityType: string): string => `/config/${entityType}` } as const;
 export const ConfigEntityZNode = {
   path: (entityType: string, sanitizedName: string): string => `/config/${entityType}/${sanitizedName}`,
@@ -59,24 +56,13 @@ export const ConfigEntityChangeNotificationSequenceZNode = {
   createPath: '/config/changes/config_change_',
 } as const;
 
-export const AdminZNode = { path: '/admin' } as const;
 export const DeleteTopicsZNode = { path: '/admin/delete_topics' } as const;
 export const DeleteTopicsTopicZNode = { path: (topic: string): string => `/admin/delete_topics/${topic}` } as const;
 export const ReassignPartitionsZNode = { path: '/admin/reassign_partitions' } as const;
 export const PreferredReplicaElectionZNode = { path: '/admin/preferred_replica_election' } as const;
 
-export const IsrChangeNotificationZNode = { path: '/isr_change_notification' } as const;
-export const IsrChangeNotificationSequenceZNode = {
-  SequenceNumberPrefix: 'isr_change_',
-  path: (seq = ''): string => `/isr_change_notification/isr_change_${seq}`,
-  sequenceNumber: (path: string): string => path.substring(path.length - 10),
-} as const;
-export const LogDirEventNotificationZNode = { path: '/log_dir_event_notification' } as const;
-export const LogDirEventNotificationSequenceZNode = {
-  SequenceNumberPrefix: 'log_dir_event_',
-  path: (seq: string): string => `/log_dir_event_notification/log_dir_event_${seq}`,
-  sequenceNumber: (path: string): string => path.substring(path.length - 10),
-} as const;
+const IsrChangeNotificationZNode = { path: '/isr_change_notification' } as const;
+const LogDirEventNotificationZNode = { path: '/log_dir_event_notification' } as const;
 
 /**
  * Paths every broker pre-creates at startup, in Kafka's order (ZkData.PersistentZkPaths): the old consumer

@@ -20,14 +20,6 @@ export interface LeaderIsrAndControllerEpoch {
   controllerEpoch: number;
 }
 
-export const LeaderAndIsrConst = {
-  NoLeader: -1,
-  /** leader sent in UpdateMetadata while a topic is being deleted */
-  LeaderDuringDelete: -2,
-  InitialLeaderEpoch: 0,
-  InitialPartitionEpoch: 0,
-} as const;
-
 /** Kafka's ReplicaAssignment for one partition (adding/removing only during a reassignment). */
 export interface TopicIdReplicaAssignment {
   topicId: string | null;
