@@ -1,7 +1,9 @@
 import { Log } from '../log/Log';
 import { LogConfig } from '../log/LogConfig';
 import { UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET } from '../log/LeaderEpochFileCache';
-import { ErrorCode } from '../protocol/errors';
+import type { AppendInfo } from '../log/LogAppendInfo';
+import { ErrorCode, KafkaError } from '../protocol/errors';
+import { convertProducedBatch } from '../protocol/records/compressionConvert';
 import type { LeaderAndIsrPartitionState } from '../protocol/apis/04-leader-and-isr';
 
 
@@ -78,6 +80,22 @@ export class Partition {
 
   get logEndOffset(): number {
     return this.log.logEndOffset;
+  }
+
+  /**
+   * Partition.appendRecordsToLeader: acks=all refuses before appending when the ISR is smaller than the topic's
+   * min.insync.replicas (NOT_ENOUGH_REPLICAS); LogValidator's conversions (a topic compression.type other than
+   * producer recompresses, a compacted topic refuses keyless records); then the log appends with our leader
+   * epoch, checking idempotent producers and stamping LogAppendTime. Errors are thrown as KafkaErrors.
+   */
+  appendRecordsToLeader(records: Buffer, requiredAcks: number, brokerMinInSyncReplicas: number): AppendInfo {
+    const config = this.config;
+    const minIsr = config.minInSyncReplicas ?? brokerMinInSyncReplicas;
+    if (requiredAcks === -1 && this.isr.length < minIsr) {
+      throw new KafkaError(ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the current ISR Set(${this.isr.join(', ')}) is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${this.key}`);
+    }
+    const batch = convertProducedBatch(records, { targetCodec: config.targetCodec ?? null, compacted: config.compact ?? false, topicPartition: this.key });
+    return this.log.appendAsLeader(batch, this.leaderEpoch, 'client');
   }
 
   /** ISR used for the high watermark and acks=all: while an expansion is pending, the larger set (Kafka's maximalIsr). */

@@ -1,16 +1,14 @@
-import * as path from 'path';
 import { getLogger, Logger } from '../common/logger';
 import { LogManager } from '../log/LogManager';
 import { LogConfig } from '../log/LogConfig';
 import { AlterPartitionResponsePartitionData } from '../protocol/apis/56-alter-partition';
 import { ErrorCode, errorName, KafkaError } from '../protocol/errors';
 import { countBatches } from '../protocol/records/RecordBatch';
-import { convertProducedBatch } from '../protocol/records/compressionConvert';
 import { AlterPartitionManager } from './AlterPartitionManager';
 import { DelayedFetch } from './DelayedFetch';
 import { DelayedOperationPurgatory } from './DelayedOperation';
 import { DelayedProduce, ProducePartitionResult, ProduceWait } from './DelayedProduce';
-import { HW_CHECKPOINT_FILE, readOffsetCheckpoint, writeOffsetCheckpoint } from './HighWatermarkCheckpoint';
+import { checkpointHighWatermarks, readHighWatermarks } from './HighWatermarkCheckpoint';
 import { KafkaConfig } from './config/KafkaConfig';
 import { MetadataCache } from './MetadataCache';
 import { lastOffsetForLeaderEpoch, Partition, tpKey } from '../cluster/Partition';
@@ -46,7 +44,7 @@ export class ReplicaManager {
   private readonly stateChangeLog: Logger;
   private readonly fetcherManager: ReplicaFetcherManager;
   private readonly alterPartitionManager: AlterPartitionManager;
-  private readonly checkpointedHw = new Map<string, number>();
+  private readonly checkpointedHw: Map<string, number>;
   private timers: NodeJS.Timeout[] = [];
   private readonly leadershipListeners: Array<(p: Partition, isLeader: boolean) => void> = [];
   readonly brokerId: number;
@@ -74,7 +72,7 @@ export class ReplicaManager {
       cfg.brokerId, deps.brokerEpoch, deps.metadataCache, cfg.interBrokerListenerName, cfg.controllerSocketTimeoutMs,
       (p, res) => this.onAlterPartitionResult(p, res),
     );
-    for (const dir of cfg.logDirs) for (const [k, v] of readOffsetCheckpoint(dir, HW_CHECKPOINT_FILE)) this.checkpointedHw.set(k, v);
+    this.checkpointedHw = readHighWatermarks(cfg.logDirs);
   }
 
   /** Starts the ISR-shrink check (every replica.lag.time.max.ms / 2) and the HW checkpoint schedule. */
@@ -171,16 +169,7 @@ export class ReplicaManager {
       if (codec === COMPRESSION_ZSTD && apiVersion < 7) {
         return fail(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, 'Produce requests with zstd compression need version 7 or above');
       }
-      // Partition.appendRecordsToLeader: acks=all refuses before appending when the ISR is too small.
-      const config = p.config;
-      const minIsr = config.minInSyncReplicas ?? this.deps.config.minInSyncReplicas;
-      if (acks === -1 && p.isr.length < minIsr) {
-        return fail(ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the current ISR Set(${p.isr.join(', ')}) is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${p.key}`);
-      }
-      // LogValidator: a topic compression.type other than producer recompresses; compacted topics refuse keyless records.
-      const batch = convertProducedBatch(records, { targetCodec: config.targetCodec ?? null, compacted: config.compact ?? false, topicPartition: p.key });
-      // The log checks idempotent producers (duplicates answer their original offsets) and stamps LogAppendTime.
-      const info = p.log.appendAsLeader(batch, p.leaderEpoch, 'client');
+      const info = p.appendRecordsToLeader(records, acks, this.deps.config.minInSyncReplicas);
       this.fetchPurgatory.checkAndComplete(p.key); // followers long-poll on the log end offset
       if (p.maybeIncrementLeaderHW()) this.onHighWatermarkIncreased(p);
       return {
@@ -313,19 +302,7 @@ export class ReplicaManager {
   }
 
   checkpointHighWatermarks(): void {
-    const byDir = new Map<string, Array<{ topic: string; partition: number; offset: number }>>();
-    for (const dir of this.deps.config.logDirs) byDir.set(path.resolve(dir), []);
-    for (const p of this.partitions.values()) {
-      const dir = path.resolve(p.log.parentDir);
-      byDir.get(dir)?.push({ topic: p.topic, partition: p.partition, offset: p.highWatermark });
-    }
-    for (const [dir, entries] of byDir) {
-      try {
-        writeOffsetCheckpoint(dir, HW_CHECKPOINT_FILE, entries);
-      } catch (e) {
-        this.log.error(`Error while writing the high watermark checkpoint in ${dir}`, e);
-      }
-    }
+    checkpointHighWatermarks(this.deps.config.logDirs, this.partitions.values(), this.log);
   }
 
   // ---------------------------------------------------------------- controller requests
