@@ -74,10 +74,13 @@ export async function runChaos(cluster: TestCluster, opts: ChaosOptions): Promis
   const started = Date.now();
   const zk = await ZkReader.connect(cluster.connectString);
   const kafka = new Kafka({
-    clientId: 'chaos', brokers: CHAOS_BROKERS.map((id) => `127.0.0.1:${cluster.broker(id).port}`), logLevel: logLevel.NOTHING,
+    clientId: 'chaos',
+    brokers: CHAOS_BROKERS.map((id) => `127.0.0.1:${cluster.broker(id).port}`),
+    logLevel: logLevel.NOTHING,
     retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1000 },
   });
-  const state = async (p: number): Promise<StateZnode> => JSON.parse((await zk.get(`/brokers/topics/${CHAOS_TOPIC}/partitions/${p}/state`)).data!) as StateZnode;
+  const state = async (p: number): Promise<StateZnode> =>
+    JSON.parse((await zk.get(`/brokers/topics/${CHAOS_TOPIC}/partitions/${p}/state`)).data!) as StateZnode;
   const fullIsr = async () => {
     for (let p = 0; p < opts.partitions; p++) if ((await state(p)).isr.length !== CHAOS_BROKERS.length) return false;
     return true;
@@ -85,7 +88,15 @@ export async function runChaos(cluster: TestCluster, opts: ChaosOptions): Promis
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({
-    topics: [{ topic: CHAOS_TOPIC, replicaAssignment: Array.from({ length: opts.partitions }, (_, p) => ({ partition: p, replicas: CHAOS_BROKERS.map((_, i) => CHAOS_BROKERS[(p + i) % CHAOS_BROKERS.length]) })) }],
+    topics: [
+      {
+        topic: CHAOS_TOPIC,
+        replicaAssignment: Array.from({ length: opts.partitions }, (_, p) => ({
+          partition: p,
+          replicas: CHAOS_BROKERS.map((_, i) => CHAOS_BROKERS[(p + i) % CHAOS_BROKERS.length]),
+        })),
+      },
+    ],
     waitForLeaders: true,
   });
   await admin.disconnect();
@@ -102,7 +113,11 @@ export async function runChaos(cluster: TestCluster, opts: ChaosOptions): Promis
     consumer = c;
     c.on(c.events.CRASH, (e) => {
       // kafkajs restarts itself after retriable errors; after anything else start a fresh member.
-      if (!e.payload.restart && !consumerStopped) void c.disconnect().catch(() => undefined).then(() => (consumerStopped ? undefined : startConsumer()));
+      if (!e.payload.restart && !consumerStopped)
+        void c
+          .disconnect()
+          .catch(() => undefined)
+          .then(() => (consumerStopped ? undefined : startConsumer()));
     });
     await c.connect();
     await c.subscribe({ topic: CHAOS_TOPIC, fromBeginning: true });
@@ -161,7 +176,9 @@ export async function runChaos(cluster: TestCluster, opts: ChaosOptions): Promis
       await moreAcks(`from the survivors of broker ${id}`, opts.acksWhileDown);
       await cluster.startBroker(id);
       await waitFor(`full ISRs after restarting broker ${id}`, fullIsr, 60000);
-      log(`round ${round}/${opts.rounds}: killed broker ${id}${leaders.includes(id) ? ` (leader of ${leaders.flatMap((l, p) => (l === id ? [p] : [])).join(',')})` : ''}, back in ${Date.now() - roundStart} ms; ${ackCount} sends acknowledged, ${failures} failed`);
+      log(
+        `round ${round}/${opts.rounds}: killed broker ${id}${leaders.includes(id) ? ` (leader of ${leaders.flatMap((l, p) => (l === id ? [p] : [])).join(',')})` : ''}, back in ${Date.now() - roundStart} ms; ${ackCount} sends acknowledged, ${failures} failed`,
+      );
     }
     await moreAcks('after the last round', opts.acksWhileDown);
   } finally {
@@ -175,7 +192,17 @@ export async function runChaos(cluster: TestCluster, opts: ChaosOptions): Promis
   for (let p = 0; p < opts.partitions; p++) {
     const { values } = await readFromLeader(cluster, CHAOS_TOPIC, p, 60000);
     const pos = new Map<string, number>();
-    const res: ChaosPartitionResult = { partition: p, acknowledged: acked[p].length, inLog: values.length, duplicates: [], missing: [], outOfOrder: [], neverSent: [], consumed: 0, consumerMismatches: 0 };
+    const res: ChaosPartitionResult = {
+      partition: p,
+      acknowledged: acked[p].length,
+      inLog: values.length,
+      duplicates: [],
+      missing: [],
+      outOfOrder: [],
+      neverSent: [],
+      consumed: 0,
+      consumerMismatches: 0,
+    };
     values.forEach((v, i) => {
       if (pos.has(v)) res.duplicates.push(v);
       if (!attempted.has(v)) res.neverSent.push(v);
@@ -189,7 +216,9 @@ export async function runChaos(cluster: TestCluster, opts: ChaosOptions): Promis
       else last = at;
     }
     // No compaction and no transactions: offsets are contiguous from 0, so a value's index is its offset.
-    await waitFor(`the group consumer to read ${CHAOS_TOPIC}-${p} to offset ${values.length}`, async () => consumed[p].size >= values.length, 60000).catch((e: Error) => log(e.message));
+    await waitFor(`the group consumer to read ${CHAOS_TOPIC}-${p} to offset ${values.length}`, async () => consumed[p].size >= values.length, 60000).catch(
+      (e: Error) => log(e.message),
+    );
     res.consumed = consumed[p].size;
     values.forEach((v, i) => {
       if (consumed[p].get(i) !== v) res.consumerMismatches++;
@@ -197,12 +226,22 @@ export async function runChaos(cluster: TestCluster, opts: ChaosOptions): Promis
     partitions.push(res);
     const logBytes = (broker: number): Buffer => {
       const dir = path.join(cluster.broker(broker).dataDir, `${CHAOS_TOPIC}-${p}`);
-      return Buffer.concat(fs.readdirSync(dir).filter((f) => f.endsWith('.log')).sort().map((f) => fs.readFileSync(path.join(dir, f))));
+      return Buffer.concat(
+        fs
+          .readdirSync(dir)
+          .filter((f) => f.endsWith('.log'))
+          .sort()
+          .map((f) => fs.readFileSync(path.join(dir, f))),
+      );
     };
-    const same = await waitFor(`replicas of ${CHAOS_TOPIC}-${p} identical`, async () => {
-      const logs = CHAOS_BROKERS.map(logBytes);
-      return logs.every((l) => l.equals(logs[0]));
-    }, 30000).catch(() => false);
+    const same = await waitFor(
+      `replicas of ${CHAOS_TOPIC}-${p} identical`,
+      async () => {
+        const logs = CHAOS_BROKERS.map(logBytes);
+        return logs.every((l) => l.equals(logs[0]));
+      },
+      30000,
+    ).catch(() => false);
     identical &&= same;
   }
   consumerStopped = true;
@@ -229,8 +268,14 @@ export async function runChaos(cluster: TestCluster, opts: ChaosOptions): Promis
 
 /** Whether the run upheld every property (records acknowledged exactly once in order, consumer complete, replicas equal). */
 export function chaosHeld(r: ChaosResult): boolean {
-  return r.duplicates === 0 && r.losses === 0 && r.outOfOrder === 0 && r.consumerMismatches === 0
-    && r.partitions.every((p) => p.neverSent.length === 0) && r.replicasIdentical;
+  return (
+    r.duplicates === 0 &&
+    r.losses === 0 &&
+    r.outOfOrder === 0 &&
+    r.consumerMismatches === 0 &&
+    r.partitions.every((p) => p.neverSent.length === 0) &&
+    r.replicasIdentical
+  );
 }
 
 function positiveInt(value: string): number {
@@ -264,7 +309,12 @@ async function main(): Promise<void> {
     console.log(`replicas identical: ${r.replicasIdentical ? 'yes' : 'NO'}`);
     console.log(`duration: ${(r.durationMs / 1000).toFixed(1)} s`);
     for (const p of r.partitions) {
-      const bad = [...p.duplicates.map((v) => `duplicate ${v}`), ...p.missing.map((v) => `missing ${v}`), ...p.outOfOrder.map((v) => `out of order ${v}`), ...p.neverSent.map((v) => `never sent ${v}`)];
+      const bad = [
+        ...p.duplicates.map((v) => `duplicate ${v}`),
+        ...p.missing.map((v) => `missing ${v}`),
+        ...p.outOfOrder.map((v) => `out of order ${v}`),
+        ...p.neverSent.map((v) => `never sent ${v}`),
+      ];
       if (bad.length > 0) console.log(`${CHAOS_TOPIC}-${p.partition}: ${bad.slice(0, 20).join(', ')}${bad.length > 20 ? ', ...' : ''}`);
     }
     console.log(ok ? 'RESULT: OK' : 'RESULT: FAILED');

@@ -31,7 +31,12 @@ export interface CodecBenchOptions {
 }
 
 export const defaultCodecBenchOptions: CodecBenchOptions = {
-  records: 1_000_000, recordSize: 100, partitions: 1, timeout: 120, cleanerRecords: 1_000_000, cleanerKeys: 10_000,
+  records: 1_000_000,
+  recordSize: 100,
+  partitions: 1,
+  timeout: 120,
+  cleanerRecords: 1_000_000,
+  cleanerKeys: 10_000,
 };
 
 const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
@@ -64,7 +69,9 @@ async function runProduceByCodec(opts: CodecBenchOptions, log: (line: string) =>
   const layout = await tempClusterLayout({ zookeeperNodes: 1, brokers: 1, rootDir });
   const cluster = new LocalCluster({ layout, log: (l) => log(`[cluster] ${l}`), brokerStartTimeoutMs: 60_000, brokerStopTimeoutMs: 10_000 });
   let ok = true;
-  lines.push(`Produce with each codec (librdkafka harness, 1 broker, ${opts.partitions} partition(s), ${opts.records} x ${opts.recordSize}-byte records, acks=1):`);
+  lines.push(
+    `Produce with each codec (librdkafka harness, 1 broker, ${opts.partitions} partition(s), ${opts.records} x ${opts.recordSize}-byte records, acks=1):`,
+  );
   lines.push('  codec    produce records/s   MB/s   consume records/s   MB/s   stored bytes   ratio');
   try {
     await cluster.start();
@@ -72,12 +79,28 @@ async function runProduceByCodec(opts: CodecBenchOptions, log: (line: string) =>
     const kafka = kafkaClient(bootstrap.split(','), 'kafka-ts-codec-bench');
     const id = Date.now().toString(36);
     const topics = CODECS.map((c) => `bench-codec-${c}-${id}`);
-    await createTopics(kafka, topics.map((topic) => ({ topic, partitions: opts.partitions })));
+    await createTopics(
+      kafka,
+      topics.map((topic) => ({ topic, partitions: opts.partitions })),
+    );
     for (let i = 0; i < CODECS.length; i++) {
       const codec = CODECS[i];
       const topic = topics[i];
-      const produceArgs = ['produce', '-b', bootstrap, '-t', topic, '-n', String(opts.records), '-s', String(opts.recordSize),
-        '-T', String(opts.timeout), '-X', `compression.codec=${codec}`];
+      const produceArgs = [
+        'produce',
+        '-b',
+        bootstrap,
+        '-t',
+        topic,
+        '-n',
+        String(opts.records),
+        '-s',
+        String(opts.recordSize),
+        '-T',
+        String(opts.timeout),
+        '-X',
+        `compression.codec=${codec}`,
+      ];
       const consumeArgs = ['consume', '-b', bootstrap, '-t', topic, '-n', String(opts.records), '-T', String(opts.timeout)];
       commands.push([harness, ...produceArgs].map(shellQuote).join(' '), [harness, ...consumeArgs].map(shellQuote).join(' '));
       log(`Running: ${[harness, ...produceArgs].map(shellQuote).join(' ')}`);
@@ -86,7 +109,9 @@ async function runProduceByCodec(opts: CodecBenchOptions, log: (line: string) =>
         const c = await runHarness(harness, consumeArgs, (opts.timeout + 30) * 1000);
         const stored = storedBytes(layout.dataDir, topic);
         const raw = opts.records * opts.recordSize;
-        lines.push(`  ${codec.padEnd(7)} ${fmt(p.records_per_sec).padStart(17)} ${p.mb_per_sec.toFixed(1).padStart(6)} ${fmt(c.records_per_sec).padStart(19)} ${c.mb_per_sec.toFixed(1).padStart(6)} ${fmt(stored).padStart(14)} ${(raw / Math.max(stored, 1)).toFixed(1).padStart(6)}x`);
+        lines.push(
+          `  ${codec.padEnd(7)} ${fmt(p.records_per_sec).padStart(17)} ${p.mb_per_sec.toFixed(1).padStart(6)} ${fmt(c.records_per_sec).padStart(19)} ${c.mb_per_sec.toFixed(1).padStart(6)} ${fmt(stored).padStart(14)} ${(raw / Math.max(stored, 1)).toFixed(1).padStart(6)}x`,
+        );
       } catch (e) {
         ok = false;
         lines.push(`  ${codec.padEnd(7)} FAILED ${(e as Error).message.split('\n')[0]}`);
@@ -99,7 +124,12 @@ async function runProduceByCodec(opts: CodecBenchOptions, log: (line: string) =>
 }
 
 /** Writes a log of `records` updates over `keys` keys in `codec` batches of 500, then cleans it once. */
-export async function runCleanerBench(records: number, keys: number, recordSize: number, codec: number): Promise<{ dirtyBytes: number; cleanedBytes: number; seconds: number; recordsRetained: number }> {
+export async function runCleanerBench(
+  records: number,
+  keys: number,
+  recordSize: number,
+  codec: number,
+): Promise<{ dirtyBytes: number; cleanedBytes: number; seconds: number; recordsRetained: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-ts-cleaner-bench-'));
   const log = Log.open(path.join(dir, 'bench-0'), 'bench', 0, { ...defaultLogConfig(), segmentBytes: 64 * 1048576 });
   try {
@@ -115,12 +145,22 @@ export async function runCleanerBench(records: number, keys: number, recordSize:
     }
     log.roll(); // everything is in closed segments: all of it is dirty
     log.flush();
-    const cfg = { compact: true, deleteRetentionMs: 86400000, minCleanableRatio: 0.5, minCompactionLagMs: 0, maxCompactionLagMs: Number.MAX_SAFE_INTEGER, segmentBytes: 1073741824 };
+    const cfg = {
+      compact: true,
+      deleteRetentionMs: 86400000,
+      minCleanableRatio: 0.5,
+      minCompactionLagMs: 0,
+      maxCompactionLagMs: Number.MAX_SAFE_INTEGER,
+      segmentBytes: 1073741824,
+    };
     const section = cleanableSection(log, undefined, cfg, Date.now(), log.logEndOffset);
     const started = process.hrtime.bigint();
     const stats = await cleanLog(section, {
-      now: Date.now(), deleteRetentionMs: cfg.deleteRetentionMs, segmentBytes: cfg.segmentBytes,
-      offsetMapSlots: Math.floor((134217728 * 0.9) / OFFSET_MAP_BYTES_PER_ENTRY), yieldFn: async () => undefined,
+      now: Date.now(),
+      deleteRetentionMs: cfg.deleteRetentionMs,
+      segmentBytes: cfg.segmentBytes,
+      offsetMapSlots: Math.floor((134217728 * 0.9) / OFFSET_MAP_BYTES_PER_ENTRY),
+      yieldFn: async () => undefined,
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (!stats.completed) throw new Error('the cleaning round did not complete');
@@ -143,13 +183,21 @@ export async function runCodecBench(opts: CodecBenchOptions, log: (line: string)
       lines.push(`Produce by codec FAILED: ${(e as Error).message.split('\n')[0]}`);
     }
   }
-  lines.push(`Log cleaner (Cleaner.cleanLog on a real log: ${opts.cleanerRecords} updates of ${opts.recordSize}-byte values to ${opts.cleanerKeys} keys, batches of 500):`);
-  for (const [name, codec] of [['none', CompressionType.NONE], ['lz4', CompressionType.LZ4], ['zstd', CompressionType.ZSTD]] as const) {
+  lines.push(
+    `Log cleaner (Cleaner.cleanLog on a real log: ${opts.cleanerRecords} updates of ${opts.recordSize}-byte values to ${opts.cleanerKeys} keys, batches of 500):`,
+  );
+  for (const [name, codec] of [
+    ['none', CompressionType.NONE],
+    ['lz4', CompressionType.LZ4],
+    ['zstd', CompressionType.ZSTD],
+  ] as const) {
     try {
       log(`Cleaner bench: ${name} batches`);
       const r = await runCleanerBench(opts.cleanerRecords, opts.cleanerKeys, opts.recordSize, codec);
       const mb = r.dirtyBytes / 1048576;
-      lines.push(`  ${name.padEnd(5)} batches: ${mb.toFixed(1)} MB dirty -> ${(r.cleanedBytes / 1048576).toFixed(1)} MB (${r.recordsRetained} records) in ${r.seconds.toFixed(2)} s = ${(mb / r.seconds).toFixed(1)} MB/s, ${fmt(opts.cleanerRecords / r.seconds)} records/s`);
+      lines.push(
+        `  ${name.padEnd(5)} batches: ${mb.toFixed(1)} MB dirty -> ${(r.cleanedBytes / 1048576).toFixed(1)} MB (${r.recordsRetained} records) in ${r.seconds.toFixed(2)} s = ${(mb / r.seconds).toFixed(1)} MB/s, ${fmt(opts.cleanerRecords / r.seconds)} records/s`,
+      );
     } catch (e) {
       ok = false;
       lines.push(`  ${name} batches: FAILED ${(e as Error).message}`);

@@ -46,8 +46,10 @@ function scenarioList(value: string): ScenarioId[] {
 
 export function parseFailoverArgs(argv: string[], exit: (code: number) => never = process.exit): FailoverOptions {
   const program = new Command('npm run bench:failover --')
-    .description('Failover times of a 3-broker ZooKeeper-mode cluster (own cluster on free ports):\n' +
-      '  a) SIGKILL of a partition leader, b) controlled shutdown (SIGTERM) of a leader, c) SIGKILL of the controller.')
+    .description(
+      'Failover times of a 3-broker ZooKeeper-mode cluster (own cluster on free ports):\n' +
+        '  a) SIGKILL of a partition leader, b) controlled shutdown (SIGTERM) of a leader, c) SIGKILL of the controller.',
+    )
     .option('--partitions <list>', 'partition counts (one run each, replication factor 3)', intList, [100, 2000])
     .option('--session-timeout-ms <ms>', 'zookeeper.session.timeout.ms of the brokers (ZooKeeper clamps to 4000..40000 at tickTime 2000)', positiveInt, 6000)
     .option('--isr-wait-ms <ms>', 'how long a restarted broker gets to rejoin every ISR before the next scenario uses a fresh cluster', positiveInt, 5000)
@@ -59,8 +61,10 @@ export function parseFailoverArgs(argv: string[], exit: (code: number) => never 
 }
 
 export function commandLine(o: FailoverOptions): string {
-  return `npm run bench:failover -- --partitions ${o.partitions.join(',')} --session-timeout-ms ${o.sessionTimeoutMs}` +
-    ` --isr-wait-ms ${o.isrWaitMs} --scenarios ${o.scenarios.join(',')}${o.keepData ? ' --keep-data' : ''}`;
+  return (
+    `npm run bench:failover -- --partitions ${o.partitions.join(',')} --session-timeout-ms ${o.sessionTimeoutMs}` +
+    ` --isr-wait-ms ${o.isrWaitMs} --scenarios ${o.scenarios.join(',')}${o.keepData ? ' --keep-data' : ''}`
+  );
 }
 
 interface RunReport {
@@ -97,10 +101,10 @@ export function formatReport(r: RunReport, o: FailoverOptions): string {
 
 const DEFINITIONS = [
   'How it is measured: t0 = the moment this process sends the signal; controller events come from',
-  'each broker\'s $LOG_DIR/controller-events.jsonl (ISO timestamps, ms), log lines from controller.log/server.log',
+  "each broker's $LOG_DIR/controller-events.jsonl (ISO timestamps, ms), log lines from controller.log/server.log",
   '(log4j timestamps, ms), Metadata v5 is sent straight to each live broker every 20 ms (its own MetadataCache).',
   '"new leader" = the first partition_state event of a partition, after t0, whose leader is >= 0 and not the',
-  'signalled broker, for every partition that broker led before t0 (per the controller\'s Metadata).',
+  "signalled broker, for every partition that broker led before t0 (per the controller's Metadata).",
   '(c) phases come from the new controller: election_won event, its controller.log line "Sending update metadata',
   'request" (context read from ZooKeeper), the partition_state events (election + leader writes), its first',
   '"Sending become-leader/follower LeaderAndIsr" line in state-change.log (there is no event for it), then the',
@@ -127,7 +131,9 @@ class Runner {
     await bc.waitAllBack(topic, n, 60_000);
     const full = await bc.waitFullIsr(topic, bc.brokerIds[0], 30_000);
     const t2 = Date.now();
-    notes.push(`cluster started in ${t1 - t0} ms; topic ${topic} (${n} partitions, RF 3) created with kafkajs admin and led on every broker in ${t2 - t1} ms${full.full ? '' : ` (${full.shrunk} partitions without a full ISR!)`}${this.o.keepData ? `; data and logs: ${bc.layout.dataDir}` : ''}`);
+    notes.push(
+      `cluster started in ${t1 - t0} ms; topic ${topic} (${n} partitions, RF 3) created with kafkajs admin and led on every broker in ${t2 - t1} ms${full.full ? '' : ` (${full.shrunk} partitions without a full ISR!)`}${this.o.keepData ? `; data and logs: ${bc.layout.dataDir}` : ''}`,
+    );
     this.log(`  cluster up (${bc.cluster.bootstrapServers}), topic ${topic} ready`);
     return { bc, events: new ControllerEvents(bc.brokerIds.map((id) => path.join(bc.brokerLogDir(id), 'controller-events.jsonl'))) };
   }
@@ -152,8 +158,10 @@ class Runner {
           const via = ctl >= 0 ? ctl : env.bc.aliveIds()[0];
           const isr = await env.bc.waitFullIsr(topic, via, this.o.isrWaitMs);
           if (!isr.full) {
-            setup.push(`${isr.shrunk} of ${n} partitions still had an incomplete ISR ${this.o.isrWaitMs} ms after all brokers were back ` +
-              '(the restarted broker did not rejoin them: no follower fetching / AlterPartition ISR expansion?), so this scenario runs on a fresh cluster');
+            setup.push(
+              `${isr.shrunk} of ${n} partitions still had an incomplete ISR ${this.o.isrWaitMs} ms after all brokers were back ` +
+                '(the restarted broker did not rejoin them: no follower fetching / AlterPartition ISR expansion?), so this scenario runs on a fresh cluster',
+            );
             await this.stopCurrent();
             env = null;
           }
@@ -168,7 +176,12 @@ class Runner {
         res.notes.unshift(...setup);
         setup = [];
         report.results.push(res);
-        this.log(`  (${id}) ${res.title}: ${res.phases.filter((p) => !p.info).map((p) => `${p.name.split(':')[0]} ${p.ms ?? 'n/a'}`).join(', ')}`);
+        this.log(
+          `  (${id}) ${res.title}: ${res.phases
+            .filter((p) => !p.info)
+            .map((p) => `${p.name.split(':')[0]} ${p.ms ?? 'n/a'}`)
+            .join(', ')}`,
+        );
         if (i === this.o.scenarios.length - 1) break;
         try {
           res.notes.push(await this.restart(env.bc, res.victim, topic, n));

@@ -29,8 +29,12 @@ export class BenchCluster {
     for (const p of this.restarted.values()) if (p.alive) p.signal('SIGKILL');
   };
 
-  private constructor(readonly layout: ClusterLayout, readonly cluster: LocalCluster,
-                      private readonly zk: zookeeper.Client, private readonly opts: BenchClusterOptions) {
+  private constructor(
+    readonly layout: ClusterLayout,
+    readonly cluster: LocalCluster,
+    private readonly zk: zookeeper.Client,
+    private readonly opts: BenchClusterOptions,
+  ) {
     process.on('exit', this.exitHandler);
   }
 
@@ -46,7 +50,13 @@ export class BenchCluster {
     if (opts.keepData) layout.temporary = false;
     let self: BenchCluster | null = null;
     // LocalCluster reports every child exit with its last lines: expected here once we start killing.
-    const cluster = new LocalCluster({ layout, log: (l) => { if (!self?.quiet) opts.log(l); }, brokerStopTimeoutMs: 15_000 });
+    const cluster = new LocalCluster({
+      layout,
+      log: (l) => {
+        if (!self?.quiet) opts.log(l);
+      },
+      brokerStopTimeoutMs: 15_000,
+    });
     try {
       await cluster.start();
     } catch (e) {
@@ -56,9 +66,16 @@ export class BenchCluster {
     const zk = zookeeper.createClient(cluster.zookeeperConnect, { sessionTimeout: 30_000, spinDelay: 100 });
     await new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error('benchmark ZooKeeper client did not connect in 10 s')), 10_000);
-      zk.once('connected', () => { clearTimeout(t); resolve(); });
+      zk.once('connected', () => {
+        clearTimeout(t);
+        resolve();
+      });
       zk.connect();
-    }).catch(async (e: unknown) => { zk.close(); await cluster.stop(); throw e; });
+    }).catch(async (e: unknown) => {
+      zk.close();
+      await cluster.stop();
+      throw e;
+    });
     self = new BenchCluster(layout, cluster, zk, opts);
     self.quiet = true;
     return self;
@@ -98,17 +115,21 @@ export class BenchCluster {
   }
 
   liveProbes(except: number[] = []): MetadataProbe[] {
-    return this.aliveIds().filter((id) => !except.includes(id)).map((id) => this.probe(id));
+    return this.aliveIds()
+      .filter((id) => !except.includes(id))
+      .map((id) => this.probe(id));
   }
 
   // ------------------------------------------------------------------ ZooKeeper reads
 
   private getData(p: string): Promise<Buffer | null> {
-    return new Promise((resolve, reject) => this.zk.getData(p, (err, data) => {
-      if (err instanceof zookeeper.Exception && err.getCode() === zookeeper.Exception.NO_NODE) resolve(null);
-      else if (err) reject(err);
-      else resolve(data ?? null);
-    }));
+    return new Promise((resolve, reject) =>
+      this.zk.getData(p, (err, data) => {
+        if (err instanceof zookeeper.Exception && err.getCode() === zookeeper.Exception.NO_NODE) resolve(null);
+        else if (err) reject(err);
+        else resolve(data ?? null);
+      }),
+    );
   }
 
   exists(p: string): Promise<boolean> {
@@ -144,7 +165,10 @@ export class BenchCluster {
     const fd = fs.openSync(out, 'a');
     try {
       const child = spawn(process.execPath, args, {
-        cwd: L.rootDir, stdio: ['ignore', fd, fd], detached: true, env: { ...process.env, LOG_DIR: this.brokerLogDir(id) },
+        cwd: L.rootDir,
+        stdio: ['ignore', fd, fd],
+        detached: true,
+        env: { ...process.env, LOG_DIR: this.brokerLogDir(id) },
       });
       const proc = new ManagedProcess(`broker-${id}`, 'broker', id, child, out);
       this.restarted.set(id, proc);
@@ -167,12 +191,20 @@ export class BenchCluster {
       let ok = true;
       for (const id of ids) {
         const b = this.layout.brokers.find((x) => x.id === id)!;
-        if (!(await this.exists(`/brokers/ids/${id}`)) || !(await portAccepts(b.host, b.port, 500))) { ok = false; break; }
+        if (!(await this.exists(`/brokers/ids/${id}`)) || !(await portAccepts(b.host, b.port, 500))) {
+          ok = false;
+          break;
+        }
       }
       if (ok) {
         const left = Math.max(100, deadline - Date.now());
-        const seen = await pollMetadataUntil(ids.map((id) => this.probe(id)), topic,
-          (res) => res.brokers.length === ids.length && allLeadersLive(res, topic, partitions, []), Math.min(left, 2000), 50);
+        const seen = await pollMetadataUntil(
+          ids.map((id) => this.probe(id)),
+          topic,
+          (res) => res.brokers.length === ids.length && allLeadersLive(res, topic, partitions, []),
+          Math.min(left, 2000),
+          50,
+        );
         if ([...seen.values()].every((t) => t !== undefined)) return;
       }
       if (Date.now() > deadline) {
@@ -208,7 +240,9 @@ export class BenchCluster {
         const parts = topicPartitions(await this.probe(via).fetch(topic), topic);
         shrunk = parts.filter((p) => p.isrNodes.length < p.replicaNodes.length).length;
         if (parts.length > 0 && shrunk === 0) return { full: true, shrunk };
-      } catch { /* retry */ }
+      } catch {
+        /* retry */
+      }
       if (Date.now() > deadline) return { full: false, shrunk };
       await sleep(100);
     }
@@ -240,7 +274,11 @@ export class BenchCluster {
     this.quiet = false;
     // Ours first (LocalCluster removes the temp folder once its own children are gone).
     for (const p of this.restarted.values()) await p.stop(15_000);
-    try { this.zk.close(); } catch { /* closed */ }
+    try {
+      this.zk.close();
+    } catch {
+      /* closed */
+    }
     await this.cluster.stop();
     process.removeListener('exit', this.exitHandler);
   }

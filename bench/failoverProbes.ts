@@ -17,7 +17,10 @@ export class FileTail {
   private offset = 0;
   private rest = '';
 
-  constructor(readonly file: string, fromEnd = false) {
+  constructor(
+    readonly file: string,
+    fromEnd = false,
+  ) {
     if (fromEnd) this.offset = fileSize(file);
   }
 
@@ -29,7 +32,10 @@ export class FileTail {
 
   readNew(): string[] {
     const size = fileSize(this.file);
-    if (size < this.offset) { this.offset = 0; this.rest = ''; } // truncated or replaced
+    if (size < this.offset) {
+      this.offset = 0;
+      this.rest = '';
+    } // truncated or replaced
     if (size === this.offset) return [];
     const buf = Buffer.alloc(size - this.offset);
     const fd = fs.openSync(this.file, 'r');
@@ -180,7 +186,12 @@ export function findLogLine(lines: string[], needle: string, since: number): { t
 export class MetadataProbe {
   private readonly client: NetworkClient;
 
-  constructor(readonly brokerId: number, host: string, port: number, requestTimeoutMs = 3000) {
+  constructor(
+    readonly brokerId: number,
+    host: string,
+    port: number,
+    requestTimeoutMs = 3000,
+  ) {
     this.client = new NetworkClient(host, port, `failover-bench-${brokerId}`, requestTimeoutMs, 2000);
   }
 
@@ -218,21 +229,36 @@ export function allLeadersLive(res: MetadataResponse, topic: string, expected: n
  * Sends Metadata to each probe every `intervalMs` (one request in flight per broker) until `ok` holds for
  * that broker's answer; resolves with the receive time per broker (undefined when the deadline passed).
  */
-export async function pollMetadataUntil(probes: MetadataProbe[], topic: string, ok: (res: MetadataResponse) => boolean,
-  timeoutMs: number, intervalMs = 20): Promise<Map<number, number | undefined>> {
+export async function pollMetadataUntil(
+  probes: MetadataProbe[],
+  topic: string,
+  ok: (res: MetadataResponse) => boolean,
+  timeoutMs: number,
+  intervalMs = 20,
+): Promise<Map<number, number | undefined>> {
   const deadline = Date.now() + timeoutMs;
   const out = new Map<number, number | undefined>();
-  await Promise.all(probes.map(async (probe) => {
-    for (;;) {
-      const start = Date.now();
-      try {
-        const res = await probe.fetch(topic);
-        if (ok(res)) { out.set(probe.brokerId, Date.now()); return; }
-      } catch { /* broker busy or restarting: try again */ }
-      if (Date.now() >= deadline) { out.set(probe.brokerId, undefined); return; }
-      const wait = intervalMs - (Date.now() - start);
-      if (wait > 0) await sleep(wait);
-    }
-  }));
+  await Promise.all(
+    probes.map(async (probe) => {
+      for (;;) {
+        const start = Date.now();
+        try {
+          const res = await probe.fetch(topic);
+          if (ok(res)) {
+            out.set(probe.brokerId, Date.now());
+            return;
+          }
+        } catch {
+          /* broker busy or restarting: try again */
+        }
+        if (Date.now() >= deadline) {
+          out.set(probe.brokerId, undefined);
+          return;
+        }
+        const wait = intervalMs - (Date.now() - start);
+        if (wait > 0) await sleep(wait);
+      }
+    }),
+  );
   return out;
 }

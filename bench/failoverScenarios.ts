@@ -12,9 +12,7 @@
  */
 import * as path from 'path';
 import { BenchCluster } from './failoverCluster';
-import {
-  allLeadersLive, ControllerEvents, FileTail, findLogLine, lastNewLeader, leaderMap, pollMetadataUntil, sleep,
-} from './failoverProbes';
+import { allLeadersLive, ControllerEvents, FileTail, findLogLine, lastNewLeader, leaderMap, pollMetadataUntil, sleep } from './failoverProbes';
 
 export interface Phase {
   name: string;
@@ -70,7 +68,10 @@ const waitNewLeaders = (ctx: ScenarioContext, led: number[], gone: number[], tim
 
 function missingNote(ctx: ScenarioContext, led: number[], gone: number[]): string {
   const r = lastNewLeader(ctx.events.events, ctx.topic, led, gone);
-  return `${r.missing.length} of ${led.length} partitions got no partition_state event with a live leader (e.g. ${r.missing.slice(0, 5).map((p) => `${ctx.topic}-${p}`).join(', ')})`;
+  return `${r.missing.length} of ${led.length} partitions got no partition_state event with a live leader (e.g. ${r.missing
+    .slice(0, 5)
+    .map((p) => `${ctx.topic}-${p}`)
+    .join(', ')})`;
 }
 
 /** Final check: every live broker's Metadata gives every partition a live leader. */
@@ -82,7 +83,9 @@ async function verifyLeaders(ctx: ScenarioContext, gone: number[]): Promise<stri
       const res = await probe.fetch(ctx.topic);
       const good = allLeadersLive(res, ctx.topic, ctx.partitions, gone);
       ok &&= good;
-      parts.push(`broker ${probe.brokerId}: ${good ? 'all' : 'NOT all'} ${ctx.partitions} partitions have a live leader, live brokers [${res.brokers.map((b) => b.nodeId).sort()}]`);
+      parts.push(
+        `broker ${probe.brokerId}: ${good ? 'all' : 'NOT all'} ${ctx.partitions} partitions have a live leader, live brokers [${res.brokers.map((b) => b.nodeId).sort()}]`,
+      );
     } catch (e) {
       ok = false;
       parts.push(`broker ${probe.brokerId}: Metadata failed (${(e as Error).message})`);
@@ -141,7 +144,9 @@ export async function controlledShutdown(ctx: ScenarioContext): Promise<Scenario
   const others = cluster.liveProbes([victim]);
   events.mark();
   let exitAt: number | undefined;
-  void proc.exited.then(() => { exitAt = Date.now(); });
+  void proc.exited.then(() => {
+    exitAt = Date.now();
+  });
   const t0 = Date.now();
   cluster.signal(victim, 'SIGTERM');
   const metaP = pollMetadataUntil(others, topic, (r) => allLeadersLive(r, topic, partitions, [victim]), 60_000);
@@ -228,8 +233,12 @@ export async function killController(ctx: ScenarioContext): Promise<ScenarioResu
     if (!ready) notes.push(`no "Ready to serve as the new controller" in broker ${won.broker}'s controller.log within 30 s`);
     // The first LeaderAndIsr the new controller sends: its state-change.log "Sending become-leader/follower" line.
     firstSend = findLogLine(stateLogs.get(won.broker)!.readNew(), `[Controller id=${won.broker} epoch=${won.epoch ?? ''}] Sending become-`, t0);
-    if (!firstSend) notes.push(`no "Sending become-leader/follower LeaderAndIsr" line in broker ${won.broker}'s state-change.log: "write" ends at "Ready to serve"`);
-    if (initLine && won) notes.push(`election_won -> "Initializing controller context" ${initLine.ts - won.ts} ms (feature znode, handlers); then reading brokers, topics, assignments, partition states`);
+    if (!firstSend)
+      notes.push(`no "Sending become-leader/follower LeaderAndIsr" line in broker ${won.broker}'s state-change.log: "write" ends at "Ready to serve"`);
+    if (initLine && won)
+      notes.push(
+        `election_won -> "Initializing controller context" ${initLine.ts - won.ts} ms (feature znode, handlers); then reading brokers, topics, assignments, partition states`,
+      );
   }
   const seen = await metaP;
   const times = [...seen.values()];

@@ -71,7 +71,9 @@ export async function runGroupBench(opts: GroupBenchOptions, log: (line: string)
     commands.push([harness, ...groupArgs].map(shellQuote).join(' '));
     try {
       const r = await runHarness(harness, groupArgs, (opts.timeout + 30) * 1000);
-      lines.push(`  librdkafka group consume              ${Math.round(r.records_per_sec).toLocaleString('en-US')} records/s, ${r.mb_per_sec.toFixed(1)} MB/s (${r.records} records)`);
+      lines.push(
+        `  librdkafka group consume              ${Math.round(r.records_per_sec).toLocaleString('en-US')} records/s, ${r.mb_per_sec.toFixed(1)} MB/s (${r.records} records)`,
+      );
     } catch (e) {
       ok = false;
       lines.push(`  librdkafka group consume              FAILED ${(e as Error).message.split('\n')[0]}`);
@@ -81,7 +83,9 @@ export async function runGroupBench(opts: GroupBenchOptions, log: (line: string)
     commands.push(`kafkajs consumer (group bench-groups-kjs-${id}) subscribe fromBeginning, eachBatch, until ${kjsRecords} records`);
     try {
       const m = await kafkajsConsume(kafka, { topic, count: kjsRecords, groupId: `bench-groups-kjs-${id}`, timeoutMs: opts.timeout * 1000 });
-      lines.push(`  kafkajs group consume                 ${Math.round(m.records / m.seconds).toLocaleString('en-US')} records/s, ${(m.bytes / 1048576 / m.seconds).toFixed(1)} MB/s (${m.records} records)`);
+      lines.push(
+        `  kafkajs group consume                 ${Math.round(m.records / m.seconds).toLocaleString('en-US')} records/s, ${(m.bytes / 1048576 / m.seconds).toFixed(1)} MB/s (${m.records} records)`,
+      );
     } catch (e) {
       ok = false;
       lines.push(`  kafkajs group consume                 FAILED ${(e as Error).message}`);
@@ -91,9 +95,18 @@ export async function runGroupBench(opts: GroupBenchOptions, log: (line: string)
     const quiet = new Kafka({ clientId: 'kafka-ts-group-bench-rebalance', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING });
     const groupId = `bench-rebalance-${id}`;
     // kafkajs finishes its in-flight long-poll fetch before rejoining: keep max wait as short as the heartbeat.
-    const make = () => quiet.consumer({ groupId, heartbeatInterval: opts.heartbeatIntervalMs, maxWaitTimeInMs: opts.heartbeatIntervalMs, sessionTimeout: 10000, rebalanceTimeout: 10000 });
+    const make = () =>
+      quiet.consumer({
+        groupId,
+        heartbeatInterval: opts.heartbeatIntervalMs,
+        maxWaitTimeInMs: opts.heartbeatIntervalMs,
+        sessionTimeout: 10000,
+        rebalanceTimeout: 10000,
+      });
     const members = [make(), make(), make()];
-    commands.push(`kafkajs: 2 consumers in ${groupId} (heartbeatInterval and maxWaitTimeInMs ${opts.heartbeatIntervalMs} ms), then a 3rd joins; time until all 3 report GROUP_JOIN`);
+    commands.push(
+      `kafkajs: 2 consumers in ${groupId} (heartbeatInterval and maxWaitTimeInMs ${opts.heartbeatIntervalMs} ms), then a 3rd joins; time until all 3 report GROUP_JOIN`,
+    );
     try {
       const firstTwo = joinedAfter(members.slice(0, 2), 0, 30000, opts.partitions / 2);
       for (const c of members.slice(0, 2)) {
@@ -110,7 +123,9 @@ export async function runGroupBench(opts: GroupBenchOptions, log: (line: string)
       await members[2].subscribe({ topics: [topic], fromBeginning: false });
       await members[2].run({ eachBatch: async () => undefined });
       const t1 = await all;
-      lines.push(`  rebalance 2 -> 3 members (kafkajs)    ${t1 - t0} ms (existing members rejoin on their next heartbeat, every ${opts.heartbeatIntervalMs} ms)`);
+      lines.push(
+        `  rebalance 2 -> 3 members (kafkajs)    ${t1 - t0} ms (existing members rejoin on their next heartbeat, every ${opts.heartbeatIntervalMs} ms)`,
+      );
     } catch (e) {
       ok = false;
       lines.push(`  rebalance 2 -> 3 members (kafkajs)    FAILED ${(e as Error).message}`);

@@ -16,9 +16,11 @@ export function kafkaClient(brokers: string[], clientId: string): Kafka {
     brokers,
     logLevel: logLevel.ERROR,
     // One short line per client error instead of kafkajs' JSON with stacks.
-    logCreator: () => ({ namespace, log }: LogEntry) => {
-      console.error(`[kafkajs] ${namespace}: ${log.message}`);
-    },
+    logCreator:
+      () =>
+      ({ namespace, log }: LogEntry) => {
+        console.error(`[kafkajs] ${namespace}: ${log.message}`);
+      },
     connectionTimeout: 5000,
     retry: { retries: 5 },
   });
@@ -52,8 +54,10 @@ export async function deleteTopics(kafka: Kafka, topics: string[]): Promise<void
  * `inflight` workers each await producer.send() of `batchSize` records in a loop until `count` records
  * were acknowledged. The clock runs from the first send to the last acknowledgement.
  */
-export async function kafkajsProduce(kafka: Kafka, opts: { topic: string; count: number; size: number;
-  batchSize: number; inflight: number }): Promise<Measurement> {
+export async function kafkajsProduce(
+  kafka: Kafka,
+  opts: { topic: string; count: number; size: number; batchSize: number; inflight: number },
+): Promise<Measurement> {
   const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const value = Buffer.alloc(opts.size, 'x');
@@ -82,8 +86,7 @@ export async function kafkajsProduce(kafka: Kafka, opts: { topic: string; count:
  * The clock runs from the first batch to the last (the group join is not counted, as for the C client
  * whose clock starts at its first record).
  */
-export async function kafkajsConsume(kafka: Kafka, opts: { topic: string; count: number; groupId: string;
-  timeoutMs: number }): Promise<Measurement> {
+export async function kafkajsConsume(kafka: Kafka, opts: { topic: string; count: number; groupId: string; timeoutMs: number }): Promise<Measurement> {
   const consumer = kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false });
   await consumer.connect();
   let records = 0;
@@ -94,19 +97,20 @@ export async function kafkajsConsume(kafka: Kafka, opts: { topic: string; count:
   try {
     await consumer.subscribe({ topics: [opts.topic], fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`kafkajs consumer timed out after ${records} of ${opts.count} records`)),
-        opts.timeoutMs);
+      timer = setTimeout(() => reject(new Error(`kafkajs consumer timed out after ${records} of ${opts.count} records`)), opts.timeoutMs);
       consumer.on(consumer.events.CRASH, (e) => reject(e.payload.error));
-      consumer.run({
-        autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          if (first === 0n) first = process.hrtime.bigint();
-          for (const m of batch.messages) bytes += m.value ? m.value.length : 0;
-          records += batch.messages.length;
-          last = process.hrtime.bigint();
-          if (records >= opts.count) resolve();
-        },
-      }).catch(reject);
+      consumer
+        .run({
+          autoCommit: false,
+          eachBatch: async ({ batch }) => {
+            if (first === 0n) first = process.hrtime.bigint();
+            for (const m of batch.messages) bytes += m.value ? m.value.length : 0;
+            records += batch.messages.length;
+            last = process.hrtime.bigint();
+            if (records >= opts.count) resolve();
+          },
+        })
+        .catch(reject);
     });
   } finally {
     clearTimeout(timer);

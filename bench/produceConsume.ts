@@ -57,8 +57,10 @@ function partitionList(value: string): number[] {
 
 export function parseBenchArgs(argv: string[], exit: (code: number) => never = process.exit): BenchOptions {
   const program = new Command('npm run bench --')
-    .description('Produce/consume throughput of 100-byte records with librdkafka (C) and kafkajs.\n' +
-      'Starts its own 1 ZooKeeper + 1 broker cluster on free ports unless --bootstrap is given.')
+    .description(
+      'Produce/consume throughput of 100-byte records with librdkafka (C) and kafkajs.\n' +
+        'Starts its own 1 ZooKeeper + 1 broker cluster on free ports unless --bootstrap is given.',
+    )
     .option('--bootstrap <host:port>', 'use a running cluster instead of starting one')
     .option('--c-records <n>', 'records for the librdkafka runs', positiveInt, 2_000_000)
     .option('--kafkajs-records <n>', 'records for the kafkajs runs', positiveInt, 500_000)
@@ -89,8 +91,7 @@ export function formatTable(rows: Row[]): string {
     const m = r.result;
     if (!m) return [r.client, String(r.partitions), r.test, '-', '-', 'FAILED', r.error ? r.error.split('\n')[0] : ''];
     const s = m.seconds > 0 ? m.seconds : Number.NaN;
-    return [r.client, String(r.partitions), r.test, fmt(m.records), m.seconds.toFixed(2),
-      fmt(m.records / s), (m.bytes / 1048576 / s).toFixed(1)];
+    return [r.client, String(r.partitions), r.test, fmt(m.records), m.seconds.toFixed(2), fmt(m.records / s), (m.bytes / 1048576 / s).toFixed(1)];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (i < 6 || b[5] !== 'FAILED' ? b[i].length : 0))));
   const line = (cells: string[]): string =>
@@ -111,8 +112,7 @@ async function runBench(opts: BenchOptions, log: (line: string) => void): Promis
   let bootstrap = opts.bootstrap;
   if (!bootstrap) {
     const layout = await tempClusterLayout({ zookeeperNodes: 1, brokers: 1, rootDir });
-    cluster = new LocalCluster({ layout, log: (l) => log(`[cluster] ${l}`), brokerStartTimeoutMs: 60_000,
-      brokerStopTimeoutMs: 10_000 }); // the data is thrown away: no need to wait long
+    cluster = new LocalCluster({ layout, log: (l) => log(`[cluster] ${l}`), brokerStartTimeoutMs: 60_000, brokerStopTimeoutMs: 10_000 }); // the data is thrown away: no need to wait long
     await cluster.start();
     bootstrap = cluster.bootstrapServers;
     log(`[cluster] up: bootstrap ${bootstrap}, ZooKeeper ${cluster.zookeeperConnect}, data ${layout.dataDir}`);
@@ -125,7 +125,12 @@ async function runBench(opts: BenchOptions, log: (line: string) => void): Promis
     let harness: string | null = null;
     let harnessError = '';
     if (opts.c) {
-      try { harness = buildHarness(rootDir, log); } catch (e) { harnessError = (e as Error).message; log(harnessError); }
+      try {
+        harness = buildHarness(rootDir, log);
+      } catch (e) {
+        harnessError = (e as Error).message;
+        log(harnessError);
+      }
     }
     const timeoutS = opts.timeout;
     for (const partitions of opts.partitions) {
@@ -133,7 +138,10 @@ async function runBench(opts: BenchOptions, log: (line: string) => void): Promis
       const jsTopic = `bench-kafkajs-p${partitions}-${runId}`;
       const wanted = [...(opts.c ? [cTopic] : []), ...(opts.kafkajs ? [jsTopic] : [])];
       log(`Creating topic(s) ${wanted.join(', ')} with ${partitions} partition(s)`);
-      await createTopics(kafka, wanted.map((topic) => ({ topic, partitions })));
+      await createTopics(
+        kafka,
+        wanted.map((topic) => ({ topic, partitions })),
+      );
       topics.push(...wanted);
 
       if (opts.c) {
@@ -143,7 +151,10 @@ async function runBench(opts: BenchOptions, log: (line: string) => void): Promis
           const command = [harness ?? '.bench/rdkafka_perf', ...args].map(shellQuote).join(' ');
           const row: Row = { client: 'librdkafka', partitions, test, command };
           rows.push(row);
-          if (!harness) { row.error = harnessError; continue; }
+          if (!harness) {
+            row.error = harnessError;
+            continue;
+          }
           log(`Running: ${command}`);
           try {
             const r = await runHarness(harness, args, (timeoutS + 30) * 1000);
@@ -156,17 +167,33 @@ async function runBench(opts: BenchOptions, log: (line: string) => void): Promis
         }
       }
       if (opts.kafkajs) {
-        const produceCmd = `kafkajs producer.send({ topic: '${jsTopic}', acks: 1, messages: 1000 x ${opts.recordSize} B })` +
+        const produceCmd =
+          `kafkajs producer.send({ topic: '${jsTopic}', acks: 1, messages: 1000 x ${opts.recordSize} B })` +
           ` x ${opts.kafkajsRecords / 1000}, ${opts.kafkajsInflight} in flight`;
-        const consumeCmd = `kafkajs consumer (group bench-${runId}-p${partitions}) subscribe fromBeginning, eachBatch,` +
-          ` until ${opts.kafkajsRecords} records`;
+        const consumeCmd =
+          `kafkajs consumer (group bench-${runId}-p${partitions}) subscribe fromBeginning, eachBatch,` + ` until ${opts.kafkajsRecords} records`;
         const steps: Array<[Row, () => Promise<Measurement>]> = [
-          [{ client: 'kafkajs', partitions, test: 'produce', command: produceCmd }, () => kafkajsProduce(kafka, {
-            topic: jsTopic, count: opts.kafkajsRecords, size: opts.recordSize, batchSize: 1000,
-            inflight: opts.kafkajsInflight })],
-          [{ client: 'kafkajs', partitions, test: 'consume', command: consumeCmd }, () => kafkajsConsume(kafka, {
-            topic: jsTopic, count: opts.kafkajsRecords, groupId: `bench-${runId}-p${partitions}`,
-            timeoutMs: timeoutS * 1000 })],
+          [
+            { client: 'kafkajs', partitions, test: 'produce', command: produceCmd },
+            () =>
+              kafkajsProduce(kafka, {
+                topic: jsTopic,
+                count: opts.kafkajsRecords,
+                size: opts.recordSize,
+                batchSize: 1000,
+                inflight: opts.kafkajsInflight,
+              }),
+          ],
+          [
+            { client: 'kafkajs', partitions, test: 'consume', command: consumeCmd },
+            () =>
+              kafkajsConsume(kafka, {
+                topic: jsTopic,
+                count: opts.kafkajsRecords,
+                groupId: `bench-${runId}-p${partitions}`,
+                timeoutMs: timeoutS * 1000,
+              }),
+          ],
         ];
         for (const [row, run] of steps) {
           rows.push(row);
@@ -196,14 +223,21 @@ async function runBench(opts: BenchOptions, log: (line: string) => void): Promis
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} timed out`)), ms); });
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out`)), ms);
+  });
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
 export async function main(argv: string[]): Promise<number> {
   const opts = parseBenchArgs(argv);
   const log = (line: string): void => console.log(line);
-  log(`Command: npm run bench --${argv.slice(2).map((a) => ` ${shellQuote(a)}`).join('')}`);
+  log(
+    `Command: npm run bench --${argv
+      .slice(2)
+      .map((a) => ` ${shellQuote(a)}`)
+      .join('')}`,
+  );
   let rows: Row[];
   try {
     rows = await runBench(opts, log);
@@ -260,8 +294,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv).then((code) => process.exit(code), (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  });
+  main(process.argv).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

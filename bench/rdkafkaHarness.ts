@@ -29,8 +29,8 @@ function hasHeader(): boolean {
 /** Installs librdkafka-dev with apt-get when running as root; otherwise explains how. Returns an error text or null. */
 function ensureLibrdkafkaDev(log: (line: string) => void): string | null {
   if (hasHeader()) return null;
-  const howTo = 'librdkafka-dev is not installed; install it with `sudo apt-get install -y librdkafka-dev` ' +
-    '(Debian/Ubuntu) to run the C client part of the benchmark';
+  const howTo =
+    'librdkafka-dev is not installed; install it with `sudo apt-get install -y librdkafka-dev` ' + '(Debian/Ubuntu) to run the C client part of the benchmark';
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return howTo;
   log('librdkafka-dev is missing: apt-get install -y librdkafka-dev');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -55,7 +55,9 @@ export function buildHarness(rootDir: string, log: (line: string) => void): stri
   let flags = ['-lrdkafka'];
   try {
     flags = execFileSync('pkg-config', ['--cflags', '--libs', 'rdkafka'], { encoding: 'utf8' }).trim().split(/\s+/);
-  } catch { /* no pkg-config: plain -lrdkafka */ }
+  } catch {
+    /* no pkg-config: plain -lrdkafka */
+  }
   const args = ['-O2', '-Wall', '-o', bin, src, ...flags];
   log(`Building the C harness: cc ${args.join(' ')}`);
   const r = spawnSync('cc', args, { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -71,24 +73,33 @@ export function runHarness(bin: string, args: string[], timeoutMs: number): Prom
     const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { err = (err + d).slice(-8192); });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      err = (err + d).slice(-8192);
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', (e) => { clearTimeout(timer); reject(e); });
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      const line = out.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+      const line = out
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .pop();
       const tail = err.trim().split('\n').slice(-10).join('\n');
       if (!line) {
-        reject(new Error(`rdkafka_perf ${args[0]} ${signal ? `killed by ${signal}` : `exited ${code}`}` +
-          ` without a result${tail ? `:\n${tail}` : ''}`));
+        reject(new Error(`rdkafka_perf ${args[0]} ${signal ? `killed by ${signal}` : `exited ${code}`}` + ` without a result${tail ? `:\n${tail}` : ''}`));
         return;
       }
       const result = JSON.parse(line) as HarnessResult;
       if (code !== 0) {
         const why = result.timed_out ? 'timed out' : `${result.errors} error(s), first: ${result.first_error}`;
-        reject(new Error(`rdkafka_perf ${args[0]} failed (${why}) after ${result.records} records` +
-          `${tail ? `:\n${tail}` : ''}`));
+        reject(new Error(`rdkafka_perf ${args[0]} failed (${why}) after ${result.records} records` + `${tail ? `:\n${tail}` : ''}`));
         return;
       }
       resolve(result);

@@ -19,7 +19,12 @@ export interface ReplicationBenchOptions {
 }
 
 export const defaultReplicationBenchOptions: ReplicationBenchOptions = {
-  records: 1_000_000, recordSize: 100, partitions: 6, latencyRate: 1000, latencySeconds: 10, timeout: 120,
+  records: 1_000_000,
+  recordSize: 100,
+  partitions: 6,
+  latencyRate: 1000,
+  latencySeconds: 10,
+  timeout: 120,
 };
 
 interface Run {
@@ -47,7 +52,8 @@ export async function runReplicationBench(opts: ReplicationBenchOptions, log: (l
     await admin.connect();
     try {
       await admin.createTopics({
-        waitForLeaders: true, timeout: 30000,
+        waitForLeaders: true,
+        timeout: 30000,
         topics: Object.values(topics).map((topic) => ({ topic, numPartitions: topic.includes('-lat') ? 1 : opts.partitions, replicationFactor: 3 })),
       });
     } finally {
@@ -56,10 +62,38 @@ export async function runReplicationBench(opts: ReplicationBenchOptions, log: (l
     const t = String(opts.timeout);
     const latCount = String(opts.latencyRate * opts.latencySeconds);
     const plan: Array<[string, string[]]> = [
-      [`produce acks=1, ${opts.partitions} partitions`, ['produce', '-b', bootstrap, '-t', topics.acks1, '-n', String(opts.records), '-s', String(opts.recordSize), '-T', t, '-X', 'acks=1']],
-      [`produce acks=all, ${opts.partitions} partitions`, ['produce', '-b', bootstrap, '-t', topics.acksAll, '-n', String(opts.records), '-s', String(opts.recordSize), '-T', t, '-X', 'acks=all']],
-      [`latency acks=1 @ ${opts.latencyRate}/s`, ['latency', '-b', bootstrap, '-t', topics.lat1, '-n', latCount, '-s', String(opts.recordSize), '-r', String(opts.latencyRate), '-T', t, '-X', 'acks=1']],
-      [`latency acks=all @ ${opts.latencyRate}/s`, ['latency', '-b', bootstrap, '-t', topics.latAll, '-n', latCount, '-s', String(opts.recordSize), '-r', String(opts.latencyRate), '-T', t, '-X', 'acks=all']],
+      [
+        `produce acks=1, ${opts.partitions} partitions`,
+        ['produce', '-b', bootstrap, '-t', topics.acks1, '-n', String(opts.records), '-s', String(opts.recordSize), '-T', t, '-X', 'acks=1'],
+      ],
+      [
+        `produce acks=all, ${opts.partitions} partitions`,
+        ['produce', '-b', bootstrap, '-t', topics.acksAll, '-n', String(opts.records), '-s', String(opts.recordSize), '-T', t, '-X', 'acks=all'],
+      ],
+      [
+        `latency acks=1 @ ${opts.latencyRate}/s`,
+        ['latency', '-b', bootstrap, '-t', topics.lat1, '-n', latCount, '-s', String(opts.recordSize), '-r', String(opts.latencyRate), '-T', t, '-X', 'acks=1'],
+      ],
+      [
+        `latency acks=all @ ${opts.latencyRate}/s`,
+        [
+          'latency',
+          '-b',
+          bootstrap,
+          '-t',
+          topics.latAll,
+          '-n',
+          latCount,
+          '-s',
+          String(opts.recordSize),
+          '-r',
+          String(opts.latencyRate),
+          '-T',
+          t,
+          '-X',
+          'acks=all',
+        ],
+      ],
     ];
     for (const [name, args] of plan) {
       const run: Run = { name, command: [harness, ...args].map(shellQuote).join(' ') };
@@ -79,8 +113,14 @@ export async function runReplicationBench(opts: ReplicationBenchOptions, log: (l
   for (const r of runs) {
     const m = r.result;
     if (!m) lines.push(`  ${r.name.padEnd(34)} FAILED ${(r.error ?? '').split('\n')[0]}`);
-    else if (m.p50_ms !== undefined) lines.push(`  ${r.name.padEnd(34)} ${m.records} records: p50 ${m.p50_ms.toFixed(2)} ms, p99 ${m.p99_ms!.toFixed(2)} ms, p99.9 ${m.p999_ms!.toFixed(2)} ms, max ${m.max_ms!.toFixed(2)} ms`);
-    else lines.push(`  ${r.name.padEnd(34)} ${Math.round(m.records_per_sec).toLocaleString('en-US')} records/s, ${m.mb_per_sec.toFixed(1)} MB/s (${m.records} in ${m.seconds.toFixed(2)} s)`);
+    else if (m.p50_ms !== undefined)
+      lines.push(
+        `  ${r.name.padEnd(34)} ${m.records} records: p50 ${m.p50_ms.toFixed(2)} ms, p99 ${m.p99_ms!.toFixed(2)} ms, p99.9 ${m.p999_ms!.toFixed(2)} ms, max ${m.max_ms!.toFixed(2)} ms`,
+      );
+    else
+      lines.push(
+        `  ${r.name.padEnd(34)} ${Math.round(m.records_per_sec).toLocaleString('en-US')} records/s, ${m.mb_per_sec.toFixed(1)} MB/s (${m.records} in ${m.seconds.toFixed(2)} s)`,
+      );
   }
   lines.push('Commands:', ...runs.map((r) => `  ${r.command}`));
   return { lines, ok: runs.every((r) => r.result) };

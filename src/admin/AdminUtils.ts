@@ -48,13 +48,19 @@ export function assignReplicasToBrokers(
   if (nPartitions <= 0) throw new InvalidPartitionsError('Number of partitions must be larger than 0.');
   if (replicationFactor <= 0) throw new InvalidReplicationFactorError('Replication factor must be larger than 0.');
   if (replicationFactor > brokers.length) {
-    throw new InvalidReplicationFactorError(
-      `Replication factor: ${replicationFactor} larger than available brokers: ${brokers.length}.`);
+    throw new InvalidReplicationFactorError(`Replication factor: ${replicationFactor} larger than available brokers: ${brokers.length}.`);
   }
   const hasRack = (b: BrokerMetadata) => b.rack !== undefined && b.rack !== null;
   const nextInt = (n: number) => Math.floor(random() * n);
   if (!brokers.some(hasRack)) {
-    return assignRackUnaware(nPartitions, replicationFactor, brokers.map((b) => b.id), fixedStartIndex, startPartitionId, nextInt);
+    return assignRackUnaware(
+      nPartitions,
+      replicationFactor,
+      brokers.map((b) => b.id),
+      fixedStartIndex,
+      startPartitionId,
+      nextInt,
+    );
   }
   if (!brokers.every(hasRack)) {
     throw new InvalidReplicaAssignmentError('Not all brokers have rack information for replica rack aware assignment.');
@@ -62,8 +68,14 @@ export function assignReplicasToBrokers(
   return assignRackAware(nPartitions, replicationFactor, brokers, fixedStartIndex, startPartitionId, nextInt);
 }
 
-function assignRackUnaware(nPartitions: number, replicationFactor: number, brokerArray: number[],
-  fixedStartIndex: number, startPartitionId: number, nextInt: (n: number) => number): Map<number, number[]> {
+function assignRackUnaware(
+  nPartitions: number,
+  replicationFactor: number,
+  brokerArray: number[],
+  fixedStartIndex: number,
+  startPartitionId: number,
+  nextInt: (n: number) => number,
+): Map<number, number[]> {
   const ret = new Map<number, number[]>();
   const n = brokerArray.length;
   const startIndex = fixedStartIndex >= 0 ? fixedStartIndex : nextInt(n);
@@ -82,8 +94,14 @@ function assignRackUnaware(nPartitions: number, replicationFactor: number, broke
   return ret;
 }
 
-function assignRackAware(nPartitions: number, replicationFactor: number, brokers: ReadonlyArray<BrokerMetadata>,
-  fixedStartIndex: number, startPartitionId: number, nextInt: (n: number) => number): Map<number, number[]> {
+function assignRackAware(
+  nPartitions: number,
+  replicationFactor: number,
+  brokers: ReadonlyArray<BrokerMetadata>,
+  fixedStartIndex: number,
+  startPartitionId: number,
+  nextInt: (n: number) => number,
+): Map<number, number[]> {
   const brokerRackMap = new Map<number, string>(brokers.map((b) => [b.id, b.rack as string]));
   const numRacks = new Set(brokerRackMap.values()).size;
   const arranged = getRackAlternatedBrokerList(brokerRackMap);
@@ -107,8 +125,10 @@ function assignRackAware(nPartitions: number, replicationFactor: number, brokers
         const rack = brokerRackMap.get(broker);
         // Skip a broker whose rack already holds a replica while some rack has none, or a broker that already
         // holds one while some broker has none.
-        if ((!racksWithReplicas.has(rack) || racksWithReplicas.size === numRacks) &&
-            (!brokersWithReplicas.has(broker) || brokersWithReplicas.size === numBrokers)) {
+        if (
+          (!racksWithReplicas.has(rack) || racksWithReplicas.size === numRacks) &&
+          (!brokersWithReplicas.has(broker) || brokersWithReplicas.size === numBrokers)
+        ) {
           replicas.push(broker);
           racksWithReplicas.add(rack);
           brokersWithReplicas.add(broker);

@@ -21,7 +21,13 @@ function split(hostPort: string): { host: string; port: number } {
 }
 
 /** Sends one request to `node` and closes the connection. */
-export async function sendTo<Req, Res>(node: { host: string; port: number }, codec: ApiCodec<Req, Res>, version: number, req: Req, timeoutMs = 10000): Promise<Res> {
+export async function sendTo<Req, Res>(
+  node: { host: string; port: number },
+  codec: ApiCodec<Req, Res>,
+  version: number,
+  req: Req,
+  timeoutMs = 10000,
+): Promise<Res> {
   const client = new NetworkClient(node.host, node.port, 'kafka-cli', timeoutMs, Math.min(timeoutMs, 5000));
   try {
     return await client.send(codec, version, req);

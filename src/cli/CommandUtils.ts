@@ -11,7 +11,10 @@ import { Kafka, logLevel } from 'kafkajs';
 
 /** A user error: printed as one line (no stack trace), exit code 1. */
 export class CommandError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
     this.name = 'CommandError';
   }
@@ -33,7 +36,12 @@ export function errorMessage(e: unknown): string {
         continue;
       }
     }
-    if (err.name === 'KafkaJSConnectionError' || err.name === 'KafkaJSConnectionClosedError' || err.name === 'KafkaJSBrokerNotFound' || /Closed connection|Connection (timeout|error)|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH/i.test(err.message ?? '')) {
+    if (
+      err.name === 'KafkaJSConnectionError' ||
+      err.name === 'KafkaJSConnectionClosedError' ||
+      err.name === 'KafkaJSBrokerNotFound' ||
+      /Closed connection|Connection (timeout|error)|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH/i.test(err.message ?? '')
+    ) {
       return `Timed out waiting for a node assignment (${err.message ?? 'connection failed'})`;
     }
     return err.message ?? String(cur);
@@ -127,7 +135,10 @@ export function loadProps(file: string | undefined): Map<string, string> {
 
 export function brokerList(bootstrap: string | undefined, optionName = 'bootstrap-server'): string[] {
   if (!bootstrap) fail(`Missing required argument "[${optionName}]"`);
-  const list = bootstrap.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const list = bootstrap
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (list.length === 0) fail(`Missing required argument "[${optionName}]"`);
   return list;
 }

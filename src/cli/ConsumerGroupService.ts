@@ -106,7 +106,10 @@ export async function offsetsToReset(admin: Admin, groupId: string, partitions: 
   if (o.fromFile) {
     // --from-file: CSV lines "topic,partition,offset" (or "group,topic,partition,offset" for several groups)
     const text = fs.readFileSync(o.fromFile, 'utf8');
-    for (const line of text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0)) {
+    for (const line of text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l.length > 0)) {
       const f = line.split(',');
       const [g, topic, part, off] = f.length === 4 ? f : [groupId, f[0], f[1], f[2]];
       if (g !== groupId || topic === undefined || part === undefined || off === undefined) continue;
@@ -114,7 +117,10 @@ export async function offsetsToReset(admin: Admin, groupId: string, partitions: 
     }
     return out;
   }
-  const ranges = await logOffsets(admin, partitions.map((p) => p.topic));
+  const ranges = await logOffsets(
+    admin,
+    partitions.map((p) => p.topic),
+  );
   const clamp = (tp: Tp, offset: number) => {
     const r = ranges.get(tpKey(tp.topic, tp.partition));
     if (!r) return offset;
@@ -145,7 +151,9 @@ export async function offsetsToReset(admin: Admin, groupId: string, partitions: 
       const t = byTime.get(k);
       offset = t === undefined || t < 0 ? r.high : t;
     } else {
-      fail('Option "[reset-offsets]" takes one of these options: [to-datetime], [by-duration], [to-earliest], [to-latest], [shift-by], [from-file], [to-current], [to-offset]');
+      fail(
+        'Option "[reset-offsets]" takes one of these options: [to-datetime], [by-duration], [to-earliest], [to-latest], [shift-by], [from-file], [to-current], [to-offset]',
+      );
     }
     out.set(k, { ...tp, offset });
   }

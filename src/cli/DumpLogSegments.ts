@@ -190,7 +190,10 @@ export function main(argv: string[] = process.argv): void {
     lines.push(l);
     if (lines.length >= 1000) flush();
   };
-  for (const f of o.files.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const f of o.files
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
     try {
       dumpFile(f, o, out);
     } catch (e) {

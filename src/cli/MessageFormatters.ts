@@ -82,8 +82,10 @@ class OffsetsMessageFormatter implements MessageFormatter {
     const key = readMessageKey(r.key);
     if (key.kind !== 'offset') return '';
     const v = readOffsetMessageValue(r.value);
-    const value = v === null ? 'NULL'
-      : `OffsetAndMetadata(offset=${v.offset}, leaderEpoch=${v.leaderEpoch >= 0 ? `Optional[${v.leaderEpoch}]` : 'Optional.empty'}, metadata=${v.metadata}, commitTimestamp=${v.commitTimestamp}, expireTimestamp=${v.expireTimestamp >= 0 ? `Some(${v.expireTimestamp})` : 'None'})`;
+    const value =
+      v === null
+        ? 'NULL'
+        : `OffsetAndMetadata(offset=${v.offset}, leaderEpoch=${v.leaderEpoch >= 0 ? `Optional[${v.leaderEpoch}]` : 'Optional.empty'}, metadata=${v.metadata}, commitTimestamp=${v.commitTimestamp}, expireTimestamp=${v.expireTimestamp >= 0 ? `Some(${v.expireTimestamp})` : 'None'})`;
     return `[${key.group},${key.topic},${key.partition}]::${value}\n`;
   }
 }
@@ -96,8 +98,10 @@ class GroupMetadataMessageFormatter implements MessageFormatter {
     if (key.kind !== 'group') return '';
     const g = readGroupMessageValue(r.value);
     if (g === null) return `${key.group}::NULL\n`;
-    const members = g.members.map((m) =>
-      `${m.memberId} -> MemberMetadata(memberId=${m.memberId}, groupInstanceId=${m.groupInstanceId === null ? 'None' : `Some(${m.groupInstanceId})`}, clientId=${m.clientId}, clientHost=${m.clientHost}, sessionTimeoutMs=${m.sessionTimeout}, rebalanceTimeoutMs=${m.rebalanceTimeout}, supportedProtocols=List(${g.protocol ?? ''}))`);
+    const members = g.members.map(
+      (m) =>
+        `${m.memberId} -> MemberMetadata(memberId=${m.memberId}, groupInstanceId=${m.groupInstanceId === null ? 'None' : `Some(${m.groupInstanceId})`}, clientId=${m.clientId}, clientHost=${m.clientHost}, sessionTimeoutMs=${m.sessionTimeout}, rebalanceTimeoutMs=${m.rebalanceTimeout}, supportedProtocols=List(${g.protocol ?? ''}))`,
+    );
     const state = g.members.length > 0 ? 'Stable' : 'Empty';
     return `${key.group}::GroupMetadata(groupId=${key.group}, generation=${g.generation}, protocolType=${g.protocolType}, currentState=${state}, members=HashMap(${members.join(', ')}))\n`;
   }
@@ -108,9 +112,13 @@ export function createFormatter(className: string | undefined, props: ReadonlyMa
   const name = className ?? 'kafka.tools.DefaultMessageFormatter';
   const simple = name.substring(name.lastIndexOf('.') + 1).replace(/^GroupMetadataManager\$/, '');
   switch (simple) {
-    case 'DefaultMessageFormatter': return new DefaultMessageFormatter(props);
-    case 'OffsetsMessageFormatter': return new OffsetsMessageFormatter();
-    case 'GroupMetadataMessageFormatter': return new GroupMetadataMessageFormatter();
-    default: return fail(`Unknown formatter class ${name}`);
+    case 'DefaultMessageFormatter':
+      return new DefaultMessageFormatter(props);
+    case 'OffsetsMessageFormatter':
+      return new OffsetsMessageFormatter();
+    case 'GroupMetadataMessageFormatter':
+      return new GroupMetadataMessageFormatter();
+    default:
+      return fail(`Unknown formatter class ${name}`);
   }
 }

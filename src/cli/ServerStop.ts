@@ -22,7 +22,10 @@ function findProcesses(match: (args: string[]) => boolean): ServerProcess[] {
   for (const e of entries) {
     if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
     try {
-      const args = fs.readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0').filter((s) => s.length > 0);
+      const args = fs
+        .readFileSync(`/proc/${e}/cmdline`, 'utf8')
+        .split('\0')
+        .filter((s) => s.length > 0);
       if (args.length > 0 && match(args)) out.push({ pid: Number(e), args });
     } catch {
       // the process exited meanwhile, or is not ours to read
@@ -68,29 +71,37 @@ export function kafkaServerStop(argv: string[]): number {
     if (argv[i] === '--node-id') nodeId = argv[++i];
     else if (argv[i] === '--process-role') role = argv[++i];
     else if (argv[i] === '--help' || argv[i] === '-h') {
-      console.log('Usage: kafka-server-stop [--process-role broker|controller] [--node-id <id>]\nStops the broker processes (bin/kafka-server-start) of this machine with SIGTERM ($SIGNAL).');
+      console.log(
+        'Usage: kafka-server-stop [--process-role broker|controller] [--node-id <id>]\nStops the broker processes (bin/kafka-server-start) of this machine with SIGTERM ($SIGNAL).',
+      );
       return 0;
     } else {
       process.stderr.write(`kafka-server-stop: unknown option '${argv[i]}'\n`);
       return 1;
     }
   }
-  const procs = findProcesses((args) => args.some((a) => /(^|\/)kafka-server-start$/.test(a)) && /node/.test(args[0]))
-    .filter((p) => {
-      const i = p.args.findIndex((a) => /(^|\/)kafka-server-start$/.test(a));
-      const props = readProps(p.args[i + 1]);
-      // `--override k=v` on the command line wins over the file, as in kafka-server-start.
-      for (let j = i + 2; j < p.args.length - 1; j++) {
-        if (p.args[j] !== '--override') continue;
-        const kv = p.args[++j];
-        const eq = kv.indexOf('=');
-        if (eq > 0) props.set(kv.substring(0, eq), kv.substring(eq + 1));
-      }
-      if (nodeId !== undefined && (props.get('node.id') ?? props.get('broker.id')) !== nodeId) return false;
-      // ZooKeeper-mode brokers have no process.roles; they are brokers.
-      if (role !== undefined && !(props.get('process.roles') ?? 'broker').split(',').map((s) => s.trim()).includes(role)) return false;
-      return true;
-    });
+  const procs = findProcesses((args) => args.some((a) => /(^|\/)kafka-server-start$/.test(a)) && /node/.test(args[0])).filter((p) => {
+    const i = p.args.findIndex((a) => /(^|\/)kafka-server-start$/.test(a));
+    const props = readProps(p.args[i + 1]);
+    // `--override k=v` on the command line wins over the file, as in kafka-server-start.
+    for (let j = i + 2; j < p.args.length - 1; j++) {
+      if (p.args[j] !== '--override') continue;
+      const kv = p.args[++j];
+      const eq = kv.indexOf('=');
+      if (eq > 0) props.set(kv.substring(0, eq), kv.substring(eq + 1));
+    }
+    if (nodeId !== undefined && (props.get('node.id') ?? props.get('broker.id')) !== nodeId) return false;
+    // ZooKeeper-mode brokers have no process.roles; they are brokers.
+    if (
+      role !== undefined &&
+      !(props.get('process.roles') ?? 'broker')
+        .split(',')
+        .map((s) => s.trim())
+        .includes(role)
+    )
+      return false;
+    return true;
+  });
   if (procs.length === 0) {
     console.log('No kafka server to stop');
     return 1;

@@ -84,11 +84,19 @@ export function checkTopicArgs(opts: TopicOpts): void {
   }
   checkInvalid(opts, 'ifExists', 'if-exists', ['alter', 'delete', 'describe']);
   checkInvalid(opts, 'ifNotExists', 'if-not-exists', ['create']);
-  for (const [k, flag] of [['underReplicatedPartitions', 'under-replicated-partitions'], ['unavailablePartitions', 'unavailable-partitions'],
-    ['underMinIsrPartitions', 'under-min-isr-partitions'], ['atMinIsrPartitions', 'at-min-isr-partitions'], ['topicsWithOverrides', 'topics-with-overrides']] as const) {
+  for (const [k, flag] of [
+    ['underReplicatedPartitions', 'under-replicated-partitions'],
+    ['unavailablePartitions', 'unavailable-partitions'],
+    ['underMinIsrPartitions', 'under-min-isr-partitions'],
+    ['atMinIsrPartitions', 'at-min-isr-partitions'],
+    ['topicsWithOverrides', 'topics-with-overrides'],
+  ] as const) {
     checkInvalid(opts, k, flag, ['describe']);
   }
-  for (const [k, flag] of [['partitions', 'partitions'], ['replicationFactor', 'replication-factor']] as const) {
+  for (const [k, flag] of [
+    ['partitions', 'partitions'],
+    ['replicationFactor', 'replication-factor'],
+  ] as const) {
     const v = opts[k];
     if (v !== undefined && !/^-?\d+$/.test(v)) fail(`Cannot parse argument '${v}' of option ${flag}`);
   }
@@ -97,7 +105,12 @@ export function checkTopicArgs(opts: TopicOpts): void {
 /** Kafka's IncludeList: the --topic value is a regular expression matched against the whole name. */
 export function topicFilter(all: string[], include: string | undefined, excludeInternal: boolean): string[] {
   if (!include) return all.filter((t) => !(Topic.isInternal(t) && excludeInternal));
-  const raw = include.trim().replace(/,/g, '|').replace(/ /g, '').replace(/^["']+/, '').replace(/["']+$/, '');
+  const raw = include
+    .trim()
+    .replace(/,/g, '|')
+    .replace(/ /g, '')
+    .replace(/^["']+/, '')
+    .replace(/["']+$/, '');
   let re: RegExp;
   try {
     re = new RegExp(`^(?:${raw})$`);
@@ -139,8 +152,8 @@ export function parseTopicConfigs(items: readonly string[]): Map<string, string>
 export function describeFilters(opts: TopicOpts, liveBrokers: ReadonlySet<number>) {
   const describeConfigs = !opts.unavailablePartitions && !opts.underReplicatedPartitions && !opts.underMinIsrPartitions && !opts.atMinIsrPartitions;
   const describePartitions = !opts.topicsWithOverrides;
-  const replicationFactor = (p: PartitionInfo) => (p.adding && p.adding.length > 0) || (p.removing && p.removing.length > 0)
-    ? p.replicas.length - (p.adding?.length ?? 0) : p.replicas.length;
+  const replicationFactor = (p: PartitionInfo) =>
+    (p.adding && p.adding.length > 0) || (p.removing && p.removing.length > 0) ? p.replicas.length - (p.adding?.length ?? 0) : p.replicas.length;
   const hasLeader = (p: PartitionInfo) => p.leader >= 0;
   const shouldPrint = (p: PartitionInfo, minIsr: number): boolean =>
     describeConfigs ||

@@ -9,7 +9,16 @@ import { configureLogging } from '../common/logger';
 import { KafkaZkClient } from '../zk/KafkaZkClient';
 import * as D from '../zk/ZkData';
 import { CommandError, fail } from './CommandUtils';
-import { PartitionInfo, TopicOpts, describeFilters, parseReplicaAssignment, parseTopicConfigs, printPartition, printTopic, topicFilter } from './TopicCommandOptions';
+import {
+  PartitionInfo,
+  TopicOpts,
+  describeFilters,
+  parseReplicaAssignment,
+  parseTopicConfigs,
+  printPartition,
+  printTopic,
+  topicFilter,
+} from './TopicCommandOptions';
 
 const PREFIX = 'Error while executing topic command : ';
 
@@ -37,7 +46,9 @@ async function create(zk: KafkaZkClient, opts: TopicOpts): Promise<void> {
     fail(PREFIX + (e as Error).message);
   }
   if (Topic.hasCollisionChars(name)) {
-    console.log("WARNING: Due to limitations in metric names, topics with a period ('.') or underscore ('_') could collide. To avoid issues it is best to use either, but not both.");
+    console.log(
+      "WARNING: Due to limitations in metric names, topics with a period ('.') or underscore ('_') could collide. To avoid issues it is best to use either, but not both.",
+    );
   }
   const existing = await zk.getAllTopicsInCluster();
   if (existing.includes(name)) {
@@ -100,7 +111,10 @@ async function describe(zk: KafkaZkClient, opts: TopicOpts): Promise<void> {
       const adding = a.adding.get(partition);
       const removing = a.removing.get(partition);
       return {
-        partition, leader, replicas: a.partitions.get(partition) ?? [], isr: s?.isr ?? [],
+        partition,
+        leader,
+        replicas: a.partitions.get(partition) ?? [],
+        isr: s?.isr ?? [],
         ...(adding || removing ? { adding: adding ?? [], removing: removing ?? [] } : {}),
       };
     });
@@ -132,7 +146,10 @@ async function alter(zk: KafkaZkClient, opts: TopicOpts): Promise<void> {
     const target = Number(opts.partitions);
     const a = (await zk.getReplicaAssignmentAndTopicIds([name])).get(name)!;
     const existing = a.partitions.size;
-    if (target <= existing) fail(`${PREFIX}The number of partitions for a topic can only be increased. Topic ${name} currently has ${existing} partitions, ${target} would not be an increase.`);
+    if (target <= existing)
+      fail(
+        `${PREFIX}The number of partitions for a topic can only be increased. Topic ${name} currently has ${existing} partitions, ${target} would not be an increase.`,
+      );
     console.log('WARNING: If partitions are increased for a topic that has a key, the partition logic or ordering of the messages will be affected');
     const next = new Map(a.partitions);
     if (opts.replicaAssignment) {
@@ -142,7 +159,10 @@ async function alter(zk: KafkaZkClient, opts: TopicOpts): Promise<void> {
       // AdminZkClient.addPartitions: new partitions start after partition 0's preferred leader.
       const brokers = (await zk.getAllBrokersInCluster()).map((b) => ({ id: b.info.id, rack: b.info.rack ?? undefined })).sort((x, y) => x.id - y.id);
       const p0 = a.partitions.get(0) ?? [];
-      const start = Math.max(0, brokers.findIndex((b) => b.id >= (p0[0] ?? 0)));
+      const start = Math.max(
+        0,
+        brokers.findIndex((b) => b.id >= (p0[0] ?? 0)),
+      );
       const added = AdminUtils.assignReplicasToBrokers(brokers, target - existing, p0.length, start, existing);
       for (const [p, r] of added) next.set(p, r);
     }

@@ -36,7 +36,15 @@ interface Opts {
 
 const ENTITY_TYPES = ['topics', 'clients', 'users', 'brokers', 'broker-loggers', 'ips'];
 /** DescribeConfigsResponse ConfigSource names (ConfigEntry.ConfigSource). */
-const SOURCES = ['UNKNOWN', 'DYNAMIC_TOPIC_CONFIG', 'DYNAMIC_BROKER_CONFIG', 'DYNAMIC_DEFAULT_BROKER_CONFIG', 'STATIC_BROKER_CONFIG', 'DEFAULT_CONFIG', 'DYNAMIC_BROKER_LOGGER_CONFIG'];
+const SOURCES = [
+  'UNKNOWN',
+  'DYNAMIC_TOPIC_CONFIG',
+  'DYNAMIC_BROKER_CONFIG',
+  'DYNAMIC_DEFAULT_BROKER_CONFIG',
+  'STATIC_BROKER_CONFIG',
+  'DEFAULT_CONFIG',
+  'DYNAMIC_BROKER_LOGGER_CONFIG',
+];
 
 /** ConfigCommand.parseConfigsToBeAdded: "k1=v1,k2=[a,b]" (brackets protect commas). */
 function parseConfigsToBeAdded(text: string): Map<string, string> {
@@ -44,13 +52,25 @@ function parseConfigsToBeAdded(text: string): Map<string, string> {
   for (const item of text.split(/,(?=[^\]]*(?:\[|$))/).filter((s) => s.trim().length > 0)) {
     const eq = item.indexOf('=');
     if (eq <= 0) fail('requirement failed: Invalid entity config: all configs to be added must be in the format "key=val".');
-    out.set(item.substring(0, eq).trim(), item.substring(eq + 1).trim().replace(/^\[(.*)\]$/, '$1'));
+    out.set(
+      item.substring(0, eq).trim(),
+      item
+        .substring(eq + 1)
+        .trim()
+        .replace(/^\[(.*)\]$/, '$1'),
+    );
   }
   return out;
 }
 
 function entity(o: Opts): { type: string; name: string | null; isDefault: boolean } {
-  const shortcuts: [string | boolean | undefined, string][] = [[o.topic, 'topics'], [o.broker, 'brokers'], [o.brokerDefaults, 'brokers'], [o.user, 'users'], [o.client, 'clients']];
+  const shortcuts: [string | boolean | undefined, string][] = [
+    [o.topic, 'topics'],
+    [o.broker, 'brokers'],
+    [o.brokerDefaults, 'brokers'],
+    [o.user, 'users'],
+    [o.client, 'clients'],
+  ];
   const given = shortcuts.filter(([v]) => v !== undefined && v !== false);
   if (given.length > 0) {
     const [v, type] = given[0];
@@ -69,7 +89,9 @@ function resourceType(type: string): ConfigResourceTypes {
   if (type === 'topics') return ConfigResourceTypes.TOPIC;
   if (type === 'brokers') return ConfigResourceTypes.BROKER;
   if (type === 'broker-loggers') return ConfigResourceTypes.BROKER_LOGGER;
-  return fail(`The broker does not support ${type === 'ips' ? 'DESCRIBE_CLIENT_QUOTAS' : 'DESCRIBE_CLIENT_QUOTAS'} for entity type ${type}; use --zookeeper for ${type}`);
+  return fail(
+    `The broker does not support ${type === 'ips' ? 'DESCRIBE_CLIENT_QUOTAS' : 'DESCRIBE_CLIENT_QUOTAS'} for entity type ${type}; use --zookeeper for ${type}`,
+  );
 }
 
 type Entry = { name: string; value: string | null; sensitive: boolean; source: number; synonyms: { name: string; value: string | null; source: number }[] };
@@ -81,7 +103,10 @@ async function resourceConfig(admin: Admin, type: string, name: string, all: boo
   const wanted = type === 'topics' ? 1 : name === '' ? 3 : 2;
   return r.configEntries
     .map((e) => ({
-      name: e.configName, value: e.configValue, sensitive: e.isSensitive, source: e.configSource as number,
+      name: e.configName,
+      value: e.configValue,
+      sensitive: e.isSensitive,
+      source: e.configSource as number,
       synonyms: (e.configSynonyms ?? []).map((s) => ({ name: s.configName, value: s.configValue, source: s.configSource as number })),
     }))
     .filter((e) => all || e.source === wanted)
@@ -124,7 +149,9 @@ async function alterViaAdmin(admin: Admin, type: string, name: string | null, is
 
 /** Kafka's Sanitizer for user/client principal names in znode paths (URL-encoding, '*' as %2A). */
 function sanitize(name: string): string {
-  return encodeURIComponent(name).replace(/\*/g, '%2A').replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(name)
+    .replace(/\*/g, '%2A')
+    .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 async function runZk(o: Opts, type: string, name: string | null, isDefault: boolean, add: Map<string, string>, del: string[]): Promise<void> {
@@ -142,7 +169,11 @@ async function runZk(o: Opts, type: string, name: string | null, isDefault: bool
       const names = zkName !== null ? [zkName] : (await zk.getChildren(D.ConfigEntityTypeZNode.path(type)).catch(() => [])).sort();
       for (const n of names) {
         const cfg = await zk.getEntityConfigs(type, n);
-        console.log(`Configs for ${singular(type)} '${n}' are ${Object.entries(cfg).map(([k, v]) => `${k}=${v}`).join(',')}`);
+        console.log(
+          `Configs for ${singular(type)} '${n}' are ${Object.entries(cfg)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(',')}`,
+        );
       }
       return;
     }
@@ -157,7 +188,11 @@ async function runZk(o: Opts, type: string, name: string | null, isDefault: bool
     // AdminZkClient.changeEntityConfig: a sequential change notification the brokers watch.
     const raw = await ZooKeeperClient.connect(o.zookeeper!, { sessionTimeoutMs: 30000, connectionTimeoutMs: 10000, logIdent: '[kafka-configs] ' });
     try {
-      await raw.create(D.ConfigEntityChangeNotificationSequenceZNode.createPath, D.encodeConfigChangeNotification(`${type}/${zkName}`), 'PERSISTENT_SEQUENTIAL');
+      await raw.create(
+        D.ConfigEntityChangeNotificationSequenceZNode.createPath,
+        D.encodeConfigChangeNotification(`${type}/${zkName}`),
+        'PERSISTENT_SEQUENTIAL',
+      );
     } finally {
       await raw.close();
     }
@@ -176,7 +211,10 @@ async function execute(program: Command): Promise<number> {
   if (o.entityName !== undefined && o.entityDefault) fail('--entity-name and --entity-default cannot be specified together');
   if (e.type === 'brokers' && e.name !== null && !/^\d+$/.test(e.name)) fail(`The entity name for brokers must be a valid integer broker id, found: ${e.name}`);
   const add = new Map([...loadProps(o.addConfigFile), ...(o.addConfig ? parseConfigsToBeAdded(o.addConfig) : new Map<string, string>())]);
-  const del = o.deleteConfig.flatMap((d) => d.split(',')).map((s) => s.trim()).filter((s) => s.length > 0);
+  const del = o.deleteConfig
+    .flatMap((d) => d.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (o.alter && add.size === 0 && del.length === 0) fail('At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter');
   if (o.describe && (add.size > 0 || del.length > 0)) fail('Option "[add-config]" can\'t be used with option "[describe]"');
   if (o.zookeeper) {
@@ -205,16 +243,19 @@ export function main(): void {
     .option('--entity-default', 'Default entity name for clients/users/brokers/ips (applies to corresponding entity type in command line)')
     .option('--describe', 'List configs for the given entity.')
     .option('--alter', 'Alter the configuration for the entity.')
-    .option('--add-config <String>', 'Key Value pairs of configs to add. Square brackets can be used to group values which contain commas: \'k1=v1,k2=[v1,v2,v2],k3=v3\'.')
+    .option(
+      '--add-config <String>',
+      "Key Value pairs of configs to add. Square brackets can be used to group values which contain commas: 'k1=v1,k2=[v1,v2,v2],k3=v3'.",
+    )
     .option('--add-config-file <String>', 'Path to a properties file with configs to add.')
-    .option('--delete-config <String>', 'config keys to remove \'k1,k2\'', collect, [])
+    .option('--delete-config <String>', "config keys to remove 'k1,k2'", collect, [])
     .option('--all', 'List all configs for the given topic, broker, or broker-logger entity (includes static configuration when the entity type is brokers)')
     .option('--force', 'Suppress console prompts')
-    .option('--topic <String: topic>', 'The topic\'s name.')
-    .option('--broker <String: broker-id>', 'The broker\'s ID.')
+    .option('--topic <String: topic>', "The topic's name.")
+    .option('--broker <String: broker-id>', "The broker's ID.")
     .option('--broker-defaults', 'The config defaults for all brokers.')
-    .option('--user <String: user-principal>', 'The user\'s principal name.')
-    .option('--client <String: client-id>', 'The client\'s ID.');
+    .option('--user <String: user-principal>', "The user's principal name.")
+    .option('--client <String: client-id>', "The client's ID.");
   runTool(program, execute, 'Error while executing config command with args: ');
 }
 

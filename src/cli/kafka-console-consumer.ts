@@ -35,19 +35,41 @@ function buildProgram(): Command {
     .option('--topic <String: topic>', 'The topic to consume on.')
     .option('--include <String: Java regex (String)>', 'Regular expression specifying list of topics to include for consumption.')
     .option('--whitelist <String: Java regex (String)>', 'DEPRECATED, use --include instead.')
-    .option('--partition <Integer: partition>', 'The partition to consume from. Consumption starts from the end of the partition unless \'--offset\' is specified.')
-    .option('--offset <String: consume offset>', "The offset to consume from (a non-negative number), or 'earliest' which means from beginning, or 'latest' which means from end", 'latest')
-    .option('--from-beginning', 'If the consumer does not already have an established offset to consume from, start with the earliest message present in the log rather than the latest message.')
+    .option(
+      '--partition <Integer: partition>',
+      "The partition to consume from. Consumption starts from the end of the partition unless '--offset' is specified.",
+    )
+    .option(
+      '--offset <String: consume offset>',
+      "The offset to consume from (a non-negative number), or 'earliest' which means from beginning, or 'latest' which means from end",
+      'latest',
+    )
+    .option(
+      '--from-beginning',
+      'If the consumer does not already have an established offset to consume from, start with the earliest message present in the log rather than the latest message.',
+    )
     .option('--group <String: consumer group id>', 'The consumer group id of the consumer.')
     .option('--max-messages <Integer: num_messages>', 'The maximum number of messages to consume before exiting. If not set, consumption is continual.')
     .option('--timeout-ms <Integer: timeout_ms>', 'If specified, exit if no message is available for consumption for the specified interval.')
     .option('--skip-message-on-error', 'If there is an error when processing a message, skip it instead of halt.')
-    .option('--property <String: prop>', 'The properties to initialize the message formatter (print.timestamp, print.key, print.offset, print.partition, print.headers, print.value, key.separator, line.separator, headers.separator, null.literal).', collect, [])
+    .option(
+      '--property <String: prop>',
+      'The properties to initialize the message formatter (print.timestamp, print.key, print.offset, print.partition, print.headers, print.value, key.separator, line.separator, headers.separator, null.literal).',
+      collect,
+      [],
+    )
     .option('--consumer-property <String: consumer_prop>', 'A mechanism to pass user-defined properties in the form key=value to the consumer.', collect, [])
     .option('--consumer.config <String: config file>', 'Consumer config properties file. Note that [consumer-property] takes precedence over this config.')
     .option('--formatter <String: class>', 'The name of a class to use for formatting kafka messages for display.', 'kafka.tools.DefaultMessageFormatter')
-    .option('--formatter-config <String: config file>', 'Config properties file to initialize the message formatter. Note that [property] takes precedence over this config.')
-    .option('--isolation-level <String>', "Set to read_committed in order to filter out transactional messages which are not committed. Set to read_uncommitted to read all messages.", 'read_uncommitted');
+    .option(
+      '--formatter-config <String: config file>',
+      'Config properties file to initialize the message formatter. Note that [property] takes precedence over this config.',
+    )
+    .option(
+      '--isolation-level <String>',
+      'Set to read_committed in order to filter out transactional messages which are not committed. Set to read_uncommitted to read all messages.',
+      'read_uncommitted',
+    );
 }
 
 /** An assignor for the tool's own single-member group: exactly the requested partition. */
@@ -58,7 +80,11 @@ function singlePartitionAssigner(topic: string, partition: number): PartitionAss
     async assign({ members }) {
       return members.map((m, i) => ({
         memberId: m.memberId,
-        memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: i === 0 ? { [topic]: [partition] } : {}, userData: Buffer.alloc(0) }),
+        memberAssignment: AssignerProtocol.MemberAssignment.encode({
+          version: 0,
+          assignment: i === 0 ? { [topic]: [partition] } : {},
+          userData: Buffer.alloc(0),
+        }),
       }));
     },
     protocol({ topics }) {
@@ -71,7 +97,8 @@ function checkArgs(o: ConsumerOpts): void {
   const include = o.include ?? o.whitelist;
   if ((o.topic ? 1 : 0) + (include ? 1 : 0) !== 1) fail('Exactly one of include/topic is required.');
   if (o.partition !== undefined && !o.topic) fail('The topic is required when partition is specified.');
-  if (o.fromBeginning && o.partition !== undefined && process.argv.includes('--offset')) fail('Options from-beginning and offset cannot be specified together.');
+  if (o.fromBeginning && o.partition !== undefined && process.argv.includes('--offset'))
+    fail('Options from-beginning and offset cannot be specified together.');
   if (process.argv.includes('--offset') && o.partition === undefined) fail('The partition is required when offset is specified.');
   if (o.group && o.partition !== undefined) fail('Options group and partition cannot be specified together.');
   if (!['earliest', 'latest'].includes(o.offset) && !/^\d+$/.test(o.offset)) {
@@ -94,7 +121,10 @@ async function execute(program: Command): Promise<number> {
   const timeoutMs = o.timeoutMs !== undefined ? Number(o.timeoutMs) : -1;
   const partition = o.partition !== undefined ? Number(o.partition) : undefined;
 
-  const kafka = createKafka(brokerList(o.bootstrapServer ?? consumerProps.get('bootstrap.servers')), { clientId: consumerProps.get('client.id') ?? 'console-consumer', props: consumerProps });
+  const kafka = createKafka(brokerList(o.bootstrapServer ?? consumerProps.get('bootstrap.servers')), {
+    clientId: consumerProps.get('client.id') ?? 'console-consumer',
+    props: consumerProps,
+  });
   const consumer: Consumer = kafka.consumer({
     groupId,
     allowAutoTopicCreation: false,
@@ -134,7 +164,15 @@ async function execute(program: Command): Promise<number> {
       eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }) => {
         for (const m of batch.messages) {
           if (stopped) break;
-          const text = formatter.format({ topic: batch.topic, partition: batch.partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, headers: m.headers });
+          const text = formatter.format({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: m.offset,
+            timestamp: m.timestamp,
+            key: m.key,
+            value: m.value,
+            headers: m.headers,
+          });
           if (text) process.stdout.write(text);
           resolveOffset(m.offset);
           count++;
@@ -153,7 +191,9 @@ async function execute(program: Command): Promise<number> {
     const err = await finished;
     stopped = true;
     if (err) {
-      process.stderr.write(`[${new Date().toISOString().replace('T', ' ').replace('Z', '').replace('.', ',')}] ERROR Error processing message, terminating consumer process:  (kafka.tools.ConsoleConsumer$)\n${err.message}\n`);
+      process.stderr.write(
+        `[${new Date().toISOString().replace('T', ' ').replace('Z', '').replace('.', ',')}] ERROR Error processing message, terminating consumer process:  (kafka.tools.ConsoleConsumer$)\n${err.message}\n`,
+      );
     }
   } catch (e) {
     if (e instanceof CommandError) throw e;

@@ -31,13 +31,25 @@ function buildProgram(): Command {
     .option('--broker-list <String: broker-list>', 'DEPRECATED, use --bootstrap-server instead.')
     .option('--topic <String: topic>', 'REQUIRED: The topic id to produce messages to.')
     .option('--sync', 'If set message send requests to the brokers are synchronously, one at a time as they arrive.')
-    .option('--compression-codec [String: compression-codec]', "The compression codec: either 'none', 'gzip', 'snappy', 'lz4', or 'zstd'. If specified without value, then it defaults to 'gzip'")
+    .option(
+      '--compression-codec [String: compression-codec]',
+      "The compression codec: either 'none', 'gzip', 'snappy', 'lz4', or 'zstd'. If specified without value, then it defaults to 'gzip'",
+    )
     .option('--batch-size <Integer: size>', 'Number of messages to send in a single batch if they are not being sent synchronously.', '16384')
-    .option('--timeout <Long: timeout_ms>', 'If set and the producer is running in asynchronous mode, this gives the maximum amount of time a message will queue awaiting sufficient batch size.', '1000')
+    .option(
+      '--timeout <Long: timeout_ms>',
+      'If set and the producer is running in asynchronous mode, this gives the maximum amount of time a message will queue awaiting sufficient batch size.',
+      '1000',
+    )
     .option('--request-required-acks <String: request required acks>', 'The required `acks` of the producer requests', '-1')
     .option('--request-timeout-ms <Integer: request timeout ms>', 'The ack timeout of the producer requests. Value must be non-negative and non-zero.', '1500')
     .option('--message-send-max-retries <Integer>', 'Brokers can fail receiving the message for multiple reasons...', '3')
-    .option('--property <String: prop>', 'A mechanism to pass user-defined properties in the form key=value to the message reader (parse.key, key.separator, parse.headers, headers.delimiter, headers.separator, headers.key.separator, null.marker, ignore.error).', collect, [])
+    .option(
+      '--property <String: prop>',
+      'A mechanism to pass user-defined properties in the form key=value to the message reader (parse.key, key.separator, parse.headers, headers.delimiter, headers.separator, headers.key.separator, null.marker, ignore.error).',
+      collect,
+      [],
+    )
     .option('--producer-property <String: producer_prop>', 'A mechanism to pass user-defined properties in the form key=value to the producer.', collect, [])
     .option('--producer.config <String: config file>', 'Producer config properties file. Note that [producer-property] takes precedence over this config.')
     .option('--reader-config <String: config file>', 'Config properties file for the message reader. Note that [property] takes precedence over this config.');
@@ -45,12 +57,18 @@ function buildProgram(): Command {
 
 function codecOf(name: string): CompressionTypes {
   switch (name) {
-    case 'none': return CompressionTypes.None;
-    case 'gzip': return CompressionTypes.GZIP;
-    case 'snappy': return CompressionTypes.Snappy;
-    case 'lz4': return CompressionTypes.LZ4;
-    case 'zstd': return CompressionTypes.ZSTD;
-    default: fail(`Unknown compression codec '${name}': expected none, gzip, snappy, lz4 or zstd`);
+    case 'none':
+      return CompressionTypes.None;
+    case 'gzip':
+      return CompressionTypes.GZIP;
+    case 'snappy':
+      return CompressionTypes.Snappy;
+    case 'lz4':
+      return CompressionTypes.LZ4;
+    case 'zstd':
+      return CompressionTypes.ZSTD;
+    default:
+      fail(`Unknown compression codec '${name}': expected none, gzip, snappy, lz4 or zstd`);
   }
 }
 
@@ -102,7 +120,8 @@ class LineMessageReader {
             const k = h.indexOf(this.headersKeySeparator);
             const key = k < 0 ? h : h.substring(0, k);
             const value = k < 0 ? null : this.marker(h.substring(k + this.headersKeySeparator.length));
-            if (key === this.nullMarker) throw new CommandError(`Header keys should not be equal to the null marker '${this.nullMarker}' as they can't be null`);
+            if (key === this.nullMarker)
+              throw new CommandError(`Header keys should not be equal to the null marker '${this.nullMarker}' as they can't be null`);
             headers[key] = value === null ? (null as unknown as string) : value;
           }
         }
@@ -130,7 +149,7 @@ async function execute(program: Command): Promise<number> {
   const producerProps = new Map([...loadProps(program.opts()['producer.config'] as string | undefined), ...parseKeyValues(opts.producerProperty)]);
   const readerProps = new Map([...loadProps(opts.readerConfig), ...parseKeyValues(opts.property)]);
   const reader = new LineMessageReader(readerProps);
-  const codecName = opts.compressionCodec === true ? 'gzip' : (opts.compressionCodec || producerProps.get('compression.type') || 'none');
+  const codecName = opts.compressionCodec === true ? 'gzip' : opts.compressionCodec || producerProps.get('compression.type') || 'none';
   const compression = codecOf(codecName);
   const acksRaw = producerProps.get('acks') ?? opts.requestRequiredAcks;
   const acks = acksRaw === 'all' ? -1 : Number(acksRaw);
@@ -169,10 +188,13 @@ async function execute(program: Command): Promise<number> {
         flush();
         if (opts.sync) await inFlight;
       } else if (!timer) {
-        timer = setTimeout(() => {
-          timer = null;
-          flush();
-        }, Math.min(Number(opts.timeout), 100));
+        timer = setTimeout(
+          () => {
+            timer = null;
+            flush();
+          },
+          Math.min(Number(opts.timeout), 100),
+        );
       }
       if (error) break;
     }
@@ -183,7 +205,9 @@ async function execute(program: Command): Promise<number> {
     await producer.disconnect().catch(() => undefined);
   }
   if (error) {
-    throw new CommandError(`ERROR Error when sending message to topic ${topic} with error: ${errorMessage(error)} (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)`);
+    throw new CommandError(
+      `ERROR Error when sending message to topic ${topic} with error: ${errorMessage(error)} (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)`,
+    );
   }
   return 0;
 }

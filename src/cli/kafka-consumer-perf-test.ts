@@ -26,9 +26,19 @@ interface Opts {
 function formatDate(ms: number, pattern: string): string {
   const d = new Date(ms);
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  return pattern.replace(/yyyy|MM|dd|HH|mm|ss|SSS/g, (t) => ({
-    yyyy: String(d.getFullYear()), MM: p(d.getMonth() + 1), dd: p(d.getDate()), HH: p(d.getHours()), mm: p(d.getMinutes()), ss: p(d.getSeconds()), SSS: p(d.getMilliseconds(), 3),
-  })[t] ?? t);
+  return pattern.replace(
+    /yyyy|MM|dd|HH|mm|ss|SSS/g,
+    (t) =>
+      ({
+        yyyy: String(d.getFullYear()),
+        MM: p(d.getMonth() + 1),
+        dd: p(d.getDate()),
+        HH: p(d.getHours()),
+        mm: p(d.getMinutes()),
+        ss: p(d.getSeconds()),
+        SSS: p(d.getMilliseconds(), 3),
+      })[t] ?? t,
+  );
 }
 
 async function execute(program: Command): Promise<number> {
@@ -43,10 +53,21 @@ async function execute(program: Command): Promise<number> {
   const timeoutMs = Number(o.timeout);
   const interval = Number(o.reportingInterval);
   const groupId = o.group ?? props.get('group.id') ?? `perf-consumer-${Math.floor(Math.random() * 100000)}`;
-  const consumer = createKafka(brokerList(bootstrap), { clientId: props.get('client.id') ?? 'perf-consumer-client', props })
-    .consumer({ groupId, maxBytesPerPartition: Number(o.fetchSize), maxWaitTimeInMs: 500, heartbeatInterval: 1000, sessionTimeout: 10000 });
-  const header = 'start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec';
-  if (!o.hideHeader) console.log(o.showDetailedStats ? 'time, threadId, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec' : header);
+  const consumer = createKafka(brokerList(bootstrap), { clientId: props.get('client.id') ?? 'perf-consumer-client', props }).consumer({
+    groupId,
+    maxBytesPerPartition: Number(o.fetchSize),
+    maxWaitTimeInMs: 500,
+    heartbeatInterval: 1000,
+    sessionTimeout: 10000,
+  });
+  const header =
+    'start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec';
+  if (!o.hideHeader)
+    console.log(
+      o.showDetailedStats
+        ? 'time, threadId, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec'
+        : header,
+    );
   let messages = 0;
   let bytes = 0;
   const startMs = Date.now();
@@ -88,7 +109,9 @@ async function execute(program: Command): Promise<number> {
           const el = lastConsumed - lastReport.time;
           const mb = (bytes - lastReport.bytes) / (1024 * 1024);
           const n = messages - lastReport.messages;
-          console.log(`${formatDate(lastConsumed, o.dateFormat)}, 0, ${(bytes / 1048576).toFixed(4)}, ${((1000 * mb) / el).toFixed(4)}, ${messages}, ${((1000 * n) / el).toFixed(4)}, ${joinTime}, ${el - joinTime}, ${((1000 * mb) / el).toFixed(4)}, ${((1000 * n) / el).toFixed(4)}`);
+          console.log(
+            `${formatDate(lastConsumed, o.dateFormat)}, 0, ${(bytes / 1048576).toFixed(4)}, ${((1000 * mb) / el).toFixed(4)}, ${messages}, ${((1000 * n) / el).toFixed(4)}, ${joinTime}, ${el - joinTime}, ${((1000 * mb) / el).toFixed(4)}, ${((1000 * n) / el).toFixed(4)}`,
+          );
           lastReport = { time: lastConsumed, messages, bytes };
         }
         if (messages >= total) resolveDone();
@@ -101,13 +124,17 @@ async function execute(program: Command): Promise<number> {
   }
   const endMs = Date.now();
   if (timedOut && messages < total) {
-    console.log(`WARNING: Exiting before consuming the expected number of messages: timeout (${timeoutMs} ms) exceeded. You can use the --timeout option to increase the timeout.`);
+    console.log(
+      `WARNING: Exiting before consuming the expected number of messages: timeout (${timeoutMs} ms) exceeded. You can use the --timeout option to increase the timeout.`,
+    );
   }
   const elapsed = Math.max(1, endMs - startMs);
   const mb = bytes / (1024 * 1024);
   const fetchTime = Math.max(1, elapsed - joinTime);
   if (!o.showDetailedStats) {
-    console.log(`${formatDate(startMs, o.dateFormat)}, ${formatDate(endMs, o.dateFormat)}, ${mb.toFixed(4)}, ${((1000 * mb) / elapsed).toFixed(4)}, ${messages}, ${((1000 * messages) / elapsed).toFixed(4)}, ${joinTime}, ${elapsed - joinTime}, ${((1000 * mb) / fetchTime).toFixed(4)}, ${((1000 * messages) / fetchTime).toFixed(4)}`);
+    console.log(
+      `${formatDate(startMs, o.dateFormat)}, ${formatDate(endMs, o.dateFormat)}, ${mb.toFixed(4)}, ${((1000 * mb) / elapsed).toFixed(4)}, ${messages}, ${((1000 * messages) / elapsed).toFixed(4)}, ${joinTime}, ${elapsed - joinTime}, ${((1000 * mb) / fetchTime).toFixed(4)}, ${((1000 * messages) / fetchTime).toFixed(4)}`,
+    );
   }
   return 0;
 }
@@ -121,7 +148,10 @@ export function main(): void {
     .option('--messages <Long: count>', 'REQUIRED: The number of messages to send or consume')
     .option('--group <String: gid>', 'The group id to consume on. (default: perf-consumer-<random>)')
     .option('--fetch-size <Integer: size>', 'The amount of data to fetch in a single request.', '1048576')
-    .option('--from-latest', 'If the consumer does not already have an established offset to consume from, start with the latest message present in the log rather than the earliest message.')
+    .option(
+      '--from-latest',
+      'If the consumer does not already have an established offset to consume from, start with the latest message present in the log rather than the earliest message.',
+    )
     .option('--reporting-interval <Integer: interval_ms>', 'Interval in milliseconds at which to print progress info.', '5000')
     .option('--show-detailed-stats', 'If set, stats are reported for each reporting interval as configured by reporting-interval')
     .option('--timeout <Long: milliseconds>', 'The maximum allowed time in milliseconds between returned records.', '10000')

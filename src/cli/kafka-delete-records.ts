@@ -41,7 +41,8 @@ async function execute(program: Command): Promise<number> {
   const cluster = await describeCluster(bootstrap);
   // Admin.deleteRecords fails with UnsupportedVersionException when the brokers lack the API.
   const versions = await sendToAny(bootstrap, ApiVersionsApi, 0, { clientSoftwareName: '', clientSoftwareVersion: '' });
-  if (!versions.apiKeys.some((a) => a.apiKey === ApiKey.DeleteRecords)) fail('Error: org.apache.kafka.common.errors.UnsupportedVersionException: The broker does not support DELETE_RECORDS');
+  if (!versions.apiKeys.some((a) => a.apiKey === ApiKey.DeleteRecords))
+    fail('Error: org.apache.kafka.common.errors.UnsupportedVersionException: The broker does not support DELETE_RECORDS');
   const topics = [...new Set(entries.map((e) => e.topic))];
   const md = await sendToAny(bootstrap, MetadataApi, 1, { topics: topics.map((name) => ({ name })), allowAutoTopicCreation: false });
   console.log('Executing records delete operation');
@@ -49,7 +50,8 @@ async function execute(program: Command): Promise<number> {
   const results = new Map<string, string>();
   for (const e of entries) {
     const leader = md.topics.find((t) => t.name === e.topic)?.partitions.find((p) => p.partitionIndex === e.partition)?.leaderId ?? -1;
-    if (leader < 0) results.set(`${e.topic}-${e.partition}`, `error: ${javaExceptionName('UNKNOWN_TOPIC_OR_PARTITION')}: This server does not host this topic-partition.`);
+    if (leader < 0)
+      results.set(`${e.topic}-${e.partition}`, `error: ${javaExceptionName('UNKNOWN_TOPIC_OR_PARTITION')}: This server does not host this topic-partition.`);
     else byLeader.set(leader, [...(byLeader.get(leader) ?? []), e]);
   }
   for (const [leader, list] of byLeader) {
@@ -60,7 +62,10 @@ async function execute(program: Command): Promise<number> {
     for (const t of res.topics) {
       for (const p of t.partitions) {
         const info = errorInfo(p.errorCode);
-        results.set(`${t.name}-${p.partitionIndex}`, p.errorCode === 0 ? `low_watermark: ${p.lowWatermark}` : `error: ${javaExceptionName(info.name)}: ${info.message}`);
+        results.set(
+          `${t.name}-${p.partitionIndex}`,
+          p.errorCode === 0 ? `low_watermark: ${p.lowWatermark}` : `error: ${javaExceptionName(info.name)}: ${info.message}`,
+        );
       }
     }
   }
@@ -78,7 +83,10 @@ export function main(): void {
   const program = new Command('kafka-delete-records')
     .description('This tool helps to delete records of the given partitions down to the specified offset.')
     .option('--bootstrap-server <String: server(s) to use for bootstrapping>', 'REQUIRED: The server to connect to.')
-    .option('--offset-json-file <String: Offset json file path>', 'REQUIRED: The JSON file with offset per partition. The format to use is:\n{"partitions":\n  [{"topic": "foo", "partition": 1, "offset": 1}],\n "version":1\n}')
+    .option(
+      '--offset-json-file <String: Offset json file path>',
+      'REQUIRED: The JSON file with offset per partition. The format to use is:\n{"partitions":\n  [{"topic": "foo", "partition": 1, "offset": 1}],\n "version":1\n}',
+    )
     .option('--command-config <String: command config property file path>', 'A property file containing configs to be passed to Admin Client.');
   runTool(program, execute);
 }

@@ -22,9 +22,18 @@ function buildProgram(): Command {
     .description('An interactive shell for getting topic-partition offsets.')
     .option('--bootstrap-server <String: HOST1:PORT1,...,HOST3:PORT3>', 'REQUIRED. The server(s) to connect to in the form HOST1:PORT1,HOST2:PORT2.')
     .option('--broker-list <String: HOST1:PORT1,...,HOST3:PORT3>', 'DEPRECATED, use --bootstrap-server instead; ignored if --bootstrap-server is specified.')
-    .option('--topic-partitions <String: topic1:1,topic2:0-3,topic3,topic4:5-,topic5:-3>', 'Comma separated list of topic-partition patterns to get the offsets for, with the format of \'([^:,]*)(?::(?:([0-9]*)|(?:([0-9]*)-([0-9]*))))?\'.')
-    .option('--topic <String: topic>', 'The topic to get the offsets for. It also accepts a regular expression. If not present, all authorized topics are queried.')
-    .option('--partitions <String: partition ids>', 'Comma separated list of partition ids to get the offsets for. If not present, all partitions of the authorized topics are queried.')
+    .option(
+      '--topic-partitions <String: topic1:1,topic2:0-3,topic3,topic4:5-,topic5:-3>',
+      "Comma separated list of topic-partition patterns to get the offsets for, with the format of '([^:,]*)(?::(?:([0-9]*)|(?:([0-9]*)-([0-9]*))))?'.",
+    )
+    .option(
+      '--topic <String: topic>',
+      'The topic to get the offsets for. It also accepts a regular expression. If not present, all authorized topics are queried.',
+    )
+    .option(
+      '--partitions <String: partition ids>',
+      'Comma separated list of partition ids to get the offsets for. If not present, all partitions of the authorized topics are queried.',
+    )
     .option('--time <String: <timestamp> / -1 or latest / -2 or earliest / -3 or max-timestamp>', 'timestamp of the offsets before that.', 'latest')
     .option('--command-config <String: config file>', 'Property file containing configs to be passed to Admin Client.')
     .option('--exclude-internal-topics', 'By default, internal topics are included. If specified, internal topics are excluded.');
@@ -43,21 +52,30 @@ function parsePatterns(o: Opts): Pattern[] {
       return { topic: m[1], from: 0, to: Infinity };
     });
   }
-  const parts = o.partitions ? o.partitions.split(',').map((p) => {
-    if (!/^\d+$/.test(p.trim())) fail(`Invalid partition '${p}' specified`);
-    return Number(p);
-  }) : null;
+  const parts = o.partitions
+    ? o.partitions.split(',').map((p) => {
+        if (!/^\d+$/.test(p.trim())) fail(`Invalid partition '${p}' specified`);
+        return Number(p);
+      })
+    : null;
   const topic = o.topic ?? '.*';
   return parts ? parts.map((p) => ({ topic, from: p, to: p })) : [{ topic, from: 0, to: Infinity }];
 }
 
 function parseTime(s: string): number {
   switch (s.trim().toLowerCase()) {
-    case 'latest': case '-1': return -1;
-    case 'earliest': case '-2': return -2;
-    case 'max-timestamp': case '-3': return fail('--time max-timestamp (-3) needs ListOffsets v7, which kafkajs (the client of these tools) does not send');
+    case 'latest':
+    case '-1':
+      return -1;
+    case 'earliest':
+    case '-2':
+      return -2;
+    case 'max-timestamp':
+    case '-3':
+      return fail('--time max-timestamp (-3) needs ListOffsets v7, which kafkajs (the client of these tools) does not send');
     default:
-      if (!/^\d+$/.test(s.trim())) fail(`Malformed time argument ${s}. Please use -1 or latest / -2 or earliest / -3 or max-timestamp, or a specified long format timestamp`);
+      if (!/^\d+$/.test(s.trim()))
+        fail(`Malformed time argument ${s}. Please use -1 or latest / -2 or earliest / -3 or max-timestamp, or a specified long format timestamp`);
       return Number(s);
   }
 }
@@ -100,10 +118,12 @@ async function execute(program: Command): Promise<number> {
 
 export function main(): void {
   // GetOffsetShell prints every failure as "Error occurred: ..." on stderr.
-  runTool(buildProgram(), (program) => execute(program).catch((e: unknown) => {
-    if (e instanceof CommandError) throw e;
-    throw new CommandError(`Error occurred: ${errorMessage(e)}`);
-  }));
+  runTool(buildProgram(), (program) =>
+    execute(program).catch((e: unknown) => {
+      if (e instanceof CommandError) throw e;
+      throw new CommandError(`Error occurred: ${errorMessage(e)}`);
+    }),
+  );
 }
 
 if (require.main === module) main();

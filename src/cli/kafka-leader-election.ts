@@ -21,7 +21,11 @@ interface Opts {
 
 /** "PREFERRED_LEADER_NOT_AVAILABLE" → "org.apache.kafka.common.errors.PreferredLeaderNotAvailableException". */
 export function javaExceptionName(errorName: string): string {
-  const camel = errorName.toLowerCase().split('_').map((w) => w.charAt(0).toUpperCase() + w.substring(1)).join('');
+  const camel = errorName
+    .toLowerCase()
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.substring(1))
+    .join('');
   return `org.apache.kafka.common.errors.${camel.endsWith('Exception') ? camel : `${camel}Exception`}`;
 }
 
@@ -55,10 +59,16 @@ async function execute(program: Command): Promise<number> {
   if (scopes !== 1) fail('One and only one of the following options is required: all-topic-partitions, topic, path-to-json-file');
   if (o.partition !== undefined && o.topic === undefined) fail('Missing required option(s) [topic]');
   if (o.topic !== undefined && o.partition === undefined) fail('Missing required option(s) [partition]');
-  const topicPartitions = o.allTopicPartitions ? null
-    : o.pathToJsonFile ? partitionsFromJson(o.pathToJsonFile)
+  const topicPartitions = o.allTopicPartitions
+    ? null
+    : o.pathToJsonFile
+      ? partitionsFromJson(o.pathToJsonFile)
       : [{ topic: o.topic!, partitionId: [Number(o.partition)] }];
-  const res = await sendToController(brokerList(o.bootstrapServer), ElectLeadersApi, 1, { electionType: type === 'PREFERRED' ? 0 : 1, topicPartitions, timeoutMs: 30000 });
+  const res = await sendToController(brokerList(o.bootstrapServer), ElectLeadersApi, 1, {
+    electionType: type === 'PREFERRED' ? 0 : 1,
+    topicPartitions,
+    timeoutMs: 30000,
+  });
   if (res.errorCode !== 0) throw new CommandError(`${javaExceptionName(errorInfo(res.errorCode).name)}: ${errorInfo(res.errorCode).message}`);
   const succeeded: string[] = [];
   const noop: string[] = [];
@@ -83,11 +93,22 @@ async function execute(program: Command): Promise<number> {
 
 export function main(): void {
   const program = new Command('kafka-leader-election')
-    .description('This tool attempts to elect a new leader for a set of topic partitions. The type of elections supported are preferred replicas and unclean replicas.')
-    .option('--bootstrap-server <String: host:port>', 'A hostname and port for the broker to connect to, in the form host:port. Multiple comma separated URLs can be given. REQUIRED.')
+    .description(
+      'This tool attempts to elect a new leader for a set of topic partitions. The type of elections supported are preferred replicas and unclean replicas.',
+    )
+    .option(
+      '--bootstrap-server <String: host:port>',
+      'A hostname and port for the broker to connect to, in the form host:port. Multiple comma separated URLs can be given. REQUIRED.',
+    )
     .option('--admin.config <String: config file>', 'Configuration properties files to pass to the admin client')
-    .option('--election-type <[PREFERRED,UNCLEAN]: election type>', 'Type of election to attempt. Possible values are "preferred" for preferred leader election or "unclean" for unclean leader election.')
-    .option('--topic <String: topic name>', 'Name of topic for which to perform an election. Not allowed if --path-to-json-file or --all-topic-partitions is specified.')
+    .option(
+      '--election-type <[PREFERRED,UNCLEAN]: election type>',
+      'Type of election to attempt. Possible values are "preferred" for preferred leader election or "unclean" for unclean leader election.',
+    )
+    .option(
+      '--topic <String: topic name>',
+      'Name of topic for which to perform an election. Not allowed if --path-to-json-file or --all-topic-partitions is specified.',
+    )
     .option('--partition <Integer: partition id>', 'Partition id for which to perform an election. REQUIRED if --topic is specified.')
     .option('--all-topic-partitions', 'Perform election on all of the eligible topic partitions based on the type of election (see the --election-type flag).')
     .option('--path-to-json-file <String: Path to JSON file>', 'The JSON file with the list of partition for which leader elections should be performed.');

@@ -39,7 +39,10 @@ class Stats {
   private readonly sampling: number;
   private index = 0;
 
-  constructor(numRecords: number, private readonly reportingInterval = 5000) {
+  constructor(
+    numRecords: number,
+    private readonly reportingInterval = 5000,
+  ) {
     this.sampling = Math.max(1, Math.floor(numRecords / Math.min(numRecords, 500000)));
     this.latencies = [];
   }
@@ -68,7 +71,9 @@ class Stats {
     const elapsed = now - this.windowStart;
     const recsPerSec = (1000 * this.windowCount) / elapsed;
     const mbPerSec = (1000 * this.windowBytes) / elapsed / (1024 * 1024);
-    console.log(`${this.windowCount} records sent, ${recsPerSec.toFixed(1)} records/sec (${mbPerSec.toFixed(2)} MB/sec), ${(this.windowTotalLatency / this.windowCount).toFixed(1)} ms avg latency, ${this.windowMaxLatency.toFixed(1)} ms max latency.`);
+    console.log(
+      `${this.windowCount} records sent, ${recsPerSec.toFixed(1)} records/sec (${mbPerSec.toFixed(2)} MB/sec), ${(this.windowTotalLatency / this.windowCount).toFixed(1)} ms avg latency, ${this.windowMaxLatency.toFixed(1)} ms max latency.`,
+    );
   }
 
   printTotal(): void {
@@ -76,9 +81,11 @@ class Stats {
     const recsPerSec = (1000 * this.count) / elapsed;
     const mbPerSec = (1000 * this.bytes) / elapsed / (1024 * 1024);
     const sorted = [...this.latencies].sort((a, b) => a - b);
-    const pct = (p: number) => (sorted.length === 0 ? 0 : sorted[Math.floor(p * sorted.length)] ?? sorted[sorted.length - 1]);
+    const pct = (p: number) => (sorted.length === 0 ? 0 : (sorted[Math.floor(p * sorted.length)] ?? sorted[sorted.length - 1]));
     // Java prints the rate with %f (six decimals).
-    console.log(`${this.count} records sent, ${recsPerSec.toFixed(6)} records/sec (${mbPerSec.toFixed(2)} MB/sec), ${(this.count ? this.totalLatency / this.count : 0).toFixed(2)} ms avg latency, ${this.maxLatency.toFixed(2)} ms max latency, ${pct(0.5)} ms 50th, ${pct(0.95)} ms 95th, ${pct(0.99)} ms 99th, ${pct(0.999)} ms 99.9th.`);
+    console.log(
+      `${this.count} records sent, ${recsPerSec.toFixed(6)} records/sec (${mbPerSec.toFixed(2)} MB/sec), ${(this.count ? this.totalLatency / this.count : 0).toFixed(2)} ms avg latency, ${this.maxLatency.toFixed(2)} ms max latency, ${pct(0.5)} ms 50th, ${pct(0.95)} ms 95th, ${pct(0.99)} ms 99th, ${pct(0.999)} ms 99.9th.`,
+    );
   }
 }
 
@@ -113,12 +120,20 @@ async function execute(program: Command): Promise<number> {
   const fixed = recordSize > 0 ? randomPayload(recordSize) : null;
   const acksRaw = props.get('acks') ?? 'all';
   const acks = acksRaw === 'all' ? -1 : Number(acksRaw);
-  const compression = ({ gzip: CompressionTypes.GZIP, snappy: CompressionTypes.Snappy, lz4: CompressionTypes.LZ4, zstd: CompressionTypes.ZSTD } as Record<string, CompressionTypes>)[props.get('compression.type') ?? ''] ?? CompressionTypes.None;
+  const compression =
+    (
+      { gzip: CompressionTypes.GZIP, snappy: CompressionTypes.Snappy, lz4: CompressionTypes.LZ4, zstd: CompressionTypes.ZSTD } as Record<
+        string,
+        CompressionTypes
+      >
+    )[props.get('compression.type') ?? ''] ?? CompressionTypes.None;
   const batchBytes = Number(props.get('batch.size') ?? 16384);
   const perSend = Math.max(1, Math.floor(batchBytes / Math.max(1, recordSize || 100)));
   const maxInFlight = Number(props.get('max.in.flight.requests.per.connection') ?? 5) * 4;
-  const producer = createKafka(brokerList(bootstrap), { clientId: props.get('client.id') ?? 'perf-producer-client', props })
-    .producer({ allowAutoTopicCreation: true, idempotent: props.get('enable.idempotence') === 'true' });
+  const producer = createKafka(brokerList(bootstrap), { clientId: props.get('client.id') ?? 'perf-producer-client', props }).producer({
+    allowAutoTopicCreation: true,
+    idempotent: props.get('enable.idempotence') === 'true',
+  });
   await producer.connect();
   const stats = new Stats(numRecords);
   const start = Date.now();
@@ -146,19 +161,22 @@ async function execute(program: Command): Promise<number> {
       while (inFlight >= maxInFlight) await new Promise<void>((r) => waiters.push(r));
       inFlight++;
       const t0 = Date.now();
-      producer.send({ topic: o.topic, messages, acks, compression }).then(
-        () => {
-          const now = Date.now();
-          const latency = now - t0;
-          for (let i = 0; i < n; i++) stats.record(latency, bytes / n, now);
-        },
-        (e: Error) => {
-          failure = e;
-        },
-      ).finally(() => {
-        inFlight--;
-        release();
-      });
+      producer
+        .send({ topic: o.topic, messages, acks, compression })
+        .then(
+          () => {
+            const now = Date.now();
+            const latency = now - t0;
+            for (let i = 0; i < n; i++) stats.record(latency, bytes / n, now);
+          },
+          (e: Error) => {
+            failure = e;
+          },
+        )
+        .finally(() => {
+          inFlight--;
+          release();
+        });
     }
     while (inFlight > 0) await new Promise<void>((r) => waiters.push(r));
   } finally {
@@ -177,7 +195,10 @@ export function main(): void {
     .option('--record-size <RECORD-SIZE>', 'message size in bytes. Note that you must provide exactly one of --record-size or --payload-file.')
     .option('--payload-file <PAYLOAD-FILE>', 'file to read the message payloads from. This works only for UTF-8 encoded text files.')
     .option('--payload-delimiter <PAYLOAD-DELIMITER>', 'provides delimiter to be used when --payload-file is provided.', '\\n')
-    .option('--throughput <THROUGHPUT>', 'throttle maximum message throughput to *approximately* THROUGHPUT messages/sec. Set this to -1 to disable throttling.')
+    .option(
+      '--throughput <THROUGHPUT>',
+      'throttle maximum message throughput to *approximately* THROUGHPUT messages/sec. Set this to -1 to disable throttling.',
+    )
     .option('--producer-props <PROP-NAME=PROP-VALUE...>', 'kafka producer related configuration properties like bootstrap.servers,client.id etc.')
     .option('--producer.config <CONFIG-FILE>', 'producer config properties file.')
     .option('--print-metrics', 'print out metrics at the end of the test.')

@@ -36,8 +36,12 @@ const cmp = (a: Assignment, b: Assignment) => (a.topic === b.topic ? a.partition
 
 /** ReassignPartitionsCommand.formatAsReassignmentJson. */
 function formatAsReassignmentJson(parts: Assignment[]): string {
-  const body = [...parts].sort(cmp).map((p) =>
-    `{"topic":${JSON.stringify(p.topic)},"partition":${p.partition},"replicas":[${p.replicas.join(',')}],"log_dirs":[${p.replicas.map(() => '"any"').join(',')}]}`);
+  const body = [...parts]
+    .sort(cmp)
+    .map(
+      (p) =>
+        `{"topic":${JSON.stringify(p.topic)},"partition":${p.partition},"replicas":[${p.replicas.join(',')}],"log_dirs":[${p.replicas.map(() => '"any"').join(',')}]}`,
+    );
   return `{"version":1,"partitions":[${body.join(',')}]}`;
 }
 
@@ -92,7 +96,11 @@ async function generate(admin: Admin, o: Opts): Promise<void> {
   for (const topic of topics) {
     const parts = current.filter((p) => p.topic === topic);
     const rf = parts[0]?.replicas.length ?? 1;
-    const a = AdminUtils.assignReplicasToBrokers(brokers.map((id) => ({ id })), parts.length, rf);
+    const a = AdminUtils.assignReplicasToBrokers(
+      brokers.map((id) => ({ id })),
+      parts.length,
+      rf,
+    );
     for (const [partition, replicas] of a) proposed.push({ topic, partition, replicas });
   }
   console.log(`Current partition replica assignment\n${formatAsReassignmentJson(current)}\n`);
@@ -110,13 +118,17 @@ async function executeReassignment(admin: Admin, o: Opts): Promise<void> {
   if (unknown.length > 0) fail(`Unknown broker id(s) ${unknown.join(', ')}`);
   const ongoing = await admin.listPartitionReassignments({});
   if (ongoing.topics.some((t) => t.partitions.length > 0) && !o.additional) {
-    fail('Cannot execute because there is an existing partition assignment.  Use --additional to override this and create a new partition assignment in addition to the existing one. The --additional flag can also be used to change the throttle by resubmitting the current reassignment.');
+    fail(
+      'Cannot execute because there is an existing partition assignment.  Use --additional to override this and create a new partition assignment in addition to the existing one. The --additional flag can also be used to change the throttle by resubmitting the current reassignment.',
+    );
   }
   const current = await currentAssignment(admin, [...new Set(proposed.map((p) => p.topic))]);
   const wanted = new Set(proposed.map((p) => `${p.topic}-${p.partition}`));
   const missing = proposed.filter((p) => !current.some((c) => c.topic === p.topic && c.partition === p.partition));
   if (missing.length > 0) fail(`Unable to find partition(s): ${missing.map((p) => `${p.topic}-${p.partition}`).join(', ')}`);
-  console.log(`Current partition replica assignment\n\n${formatAsReassignmentJson(current.filter((c) => wanted.has(`${c.topic}-${c.partition}`)))}\n\nSave this to use as the --reassignment-json-file option during rollback`);
+  console.log(
+    `Current partition replica assignment\n\n${formatAsReassignmentJson(current.filter((c) => wanted.has(`${c.topic}-${c.partition}`)))}\n\nSave this to use as the --reassignment-json-file option during rollback`,
+  );
   const byTopic = new Map<string, { partition: number; replicas: number[] }[]>();
   for (const p of proposed) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), { partition: p.partition, replicas: p.replicas }]);
   try {
@@ -144,7 +156,9 @@ async function verify(admin: Admin, o: Opts): Promise<void> {
     } else if (cur && cur.replicas.join(',') === p.replicas.join(',')) {
       console.log(`Reassignment of partition ${k} is completed.`);
     } else {
-      console.log(`There is no active reassignment of partition ${k}, but replica set is ${cur?.replicas.join(',') ?? ''} rather than ${p.replicas.join(',')}.`);
+      console.log(
+        `There is no active reassignment of partition ${k}, but replica set is ${cur?.replicas.join(',') ?? ''} rather than ${p.replicas.join(',')}.`,
+      );
     }
   }
 }
@@ -158,7 +172,9 @@ async function list(admin: Admin): Promise<void> {
   }
   console.log('Current partition reassignments:');
   for (const r of rows.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1))) {
-    console.log(`${r.topic}-${r.partition}: replicas: ${r.p.replicas.join(',')}. adding: ${(r.p.addingReplicas ?? []).join(',')}. removing: ${(r.p.removingReplicas ?? []).join(',')}.`);
+    console.log(
+      `${r.topic}-${r.partition}: replicas: ${r.p.replicas.join(',')}. adding: ${(r.p.addingReplicas ?? []).join(',')}. removing: ${(r.p.removingReplicas ?? []).join(',')}.`,
+    );
   }
 }
 
@@ -186,17 +202,29 @@ export function main(): void {
     .description('This tool helps to move topic partitions between replicas.')
     .option('--bootstrap-server <String: Server(s) to use for bootstrapping>', 'REQUIRED: the server(s) to use for bootstrapping.')
     .option('--command-config <String: Admin client property file>', 'Property file containing configs to be passed to Admin Client.')
-    .option('--generate', 'Generate a candidate partition reassignment configuration. Note that this only generates a candidate assignment, it does not execute it.')
+    .option(
+      '--generate',
+      'Generate a candidate partition reassignment configuration. Note that this only generates a candidate assignment, it does not execute it.',
+    )
     .option('--execute', 'Kick off the reassignment as specified by the --reassignment-json-file option.')
     .option('--verify', 'Verify if the reassignment completed as specified by the --reassignment-json-file option.')
     .option('--list', 'List all active partition reassignments.')
     .option('--cancel', 'Cancel an active reassignment.')
-    .option('--topics-to-move-json-file <String: topics to reassign json file path>', 'Generate a reassignment configuration to move the partitions of the specified topics to the list of brokers specified by the --broker-list option.')
-    .option('--broker-list <String: brokerlist>', 'The list of brokers to which the partitions need to be reassigned in the form "0,1,2". This is required if --topics-to-move-json-file is used to generate reassignment configuration')
+    .option(
+      '--topics-to-move-json-file <String: topics to reassign json file path>',
+      'Generate a reassignment configuration to move the partitions of the specified topics to the list of brokers specified by the --broker-list option.',
+    )
+    .option(
+      '--broker-list <String: brokerlist>',
+      'The list of brokers to which the partitions need to be reassigned in the form "0,1,2". This is required if --topics-to-move-json-file is used to generate reassignment configuration',
+    )
     .option('--reassignment-json-file <String: manual assignment json file path>', 'The JSON file with the partition reassignment configuration.')
     .option('--disable-rack-aware', 'Disable rack aware replica assignment')
     .option('--throttle <Long: throttle>', 'The movement of partitions between brokers will be throttled to this value (bytes/sec).')
-    .option('--replica-alter-log-dirs-throttle <Long: replicaAlterLogDirsThrottle>', 'The movement of replicas between log directories on the same broker will be throttled to this value (bytes/sec).')
+    .option(
+      '--replica-alter-log-dirs-throttle <Long: replicaAlterLogDirsThrottle>',
+      'The movement of replicas between log directories on the same broker will be throttled to this value (bytes/sec).',
+    )
     .option('--timeout <Long: timeout>', 'The maximum time in ms to wait for log directory replica assignment to begin.', '10000')
     .option('--additional', 'Execute this reassignment in addition to any other ongoing ones.')
     .option('--preserve-throttles', 'Do not modify broker or topic throttles.');

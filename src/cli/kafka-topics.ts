@@ -9,7 +9,18 @@ import { Admin, ConfigResourceTypes, ITopicConfig } from 'kafkajs';
 import * as Topic from '../admin/Topic';
 import { CommandError, brokerList, collect, createKafka, fail, loadProps, runTool } from './CommandUtils';
 import { runZkTopicCommand } from './TopicCommandZk';
-import { PartitionInfo, TopicInfo, TopicOpts, describeFilters, topicFilter, parseReplicaAssignment, parseTopicConfigs, printPartition, printTopic, checkTopicArgs } from './TopicCommandOptions';
+import {
+  PartitionInfo,
+  TopicInfo,
+  TopicOpts,
+  describeFilters,
+  topicFilter,
+  parseReplicaAssignment,
+  parseTopicConfigs,
+  printPartition,
+  printTopic,
+  checkTopicArgs,
+} from './TopicCommandOptions';
 
 function buildProgram(): Command {
   return new Command('kafka-topics')
@@ -26,7 +37,10 @@ function buildProgram(): Command {
     .option('--topic-id <topic-id>', 'The topic-id to describe.')
     .option('--partitions <Integer: # of partitions>', 'The number of partitions for the topic being created or altered.')
     .option('--replication-factor <Integer: replication factor>', 'The replication factor for each partition in the topic being created.')
-    .option('--replica-assignment <broker_id_for_part1_replica1 : broker_id_for_part1_replica2 , ...>', 'A list of manual partition-to-broker assignments for the topic being created or altered.')
+    .option(
+      '--replica-assignment <broker_id_for_part1_replica1 : broker_id_for_part1_replica2 , ...>',
+      'A list of manual partition-to-broker assignments for the topic being created or altered.',
+    )
     .option('--config <name=value>', 'A topic configuration override for the topic being created.', collect, [])
     .option('--delete-config <name>', 'A topic configuration override to be removed for an existing topic (ZooKeeper mode only).', collect, [])
     .option('--if-exists', 'if set when altering or deleting or describing topics, the action will only execute if the topic exists.')
@@ -62,7 +76,8 @@ async function listReassignments(admin: Admin, topics: string[]): Promise<Map<st
     const res = await admin.listPartitionReassignments({});
     for (const t of res.topics) {
       if (!topics.includes(t.topic)) continue;
-      for (const p of t.partitions) out.set(`${t.topic}-${p.partitionIndex}`, { adding: p.addingReplicas ?? [], removing: p.removingReplicas ?? [], replicas: p.replicas });
+      for (const p of t.partitions)
+        out.set(`${t.topic}-${p.partitionIndex}`, { adding: p.addingReplicas ?? [], removing: p.removingReplicas ?? [], replicas: p.replicas });
     }
   } catch {
     // Kafka ignores UnsupportedVersion/ClusterAuthorization here (TopicService.listAllReassignments).
@@ -82,7 +97,9 @@ function ensureTopicExists(found: string[], requested: string | undefined, requi
 async function create(admin: Admin, opts: TopicOpts): Promise<void> {
   const name = opts.topic!;
   if (Topic.hasCollisionChars(name)) {
-    console.log("WARNING: Due to limitations in metric names, topics with a period ('.') or underscore ('_') could collide. To avoid issues it is best to use either, but not both.");
+    console.log(
+      "WARNING: Due to limitations in metric names, topics with a period ('.') or underscore ('_') could collide. To avoid issues it is best to use either, but not both.",
+    );
   }
   const rf = opts.replicationFactor !== undefined ? Number(opts.replicationFactor) : undefined;
   const partitions = opts.partitions !== undefined ? Number(opts.partitions) : undefined;
@@ -106,7 +123,7 @@ async function create(admin: Admin, opts: TopicOpts): Promise<void> {
     const inner = err.errors?.[0] ?? err;
     const exists = inner.type === 'TOPIC_ALREADY_EXISTS' || /already exists/.test(inner.message ?? '');
     if (exists && opts.ifNotExists) return;
-    throw new CommandError(`Error while executing topic command : ${exists ? `Topic '${name}' already exists.` : inner.message ?? String(e)}`);
+    throw new CommandError(`Error while executing topic command : ${exists ? `Topic '${name}' already exists.` : (inner.message ?? String(e))}`);
   }
 }
 
@@ -164,7 +181,8 @@ async function remove(admin: Admin, opts: TopicOpts): Promise<void> {
   ensureTopicExists(topics, opts.topic, !opts.ifExists);
   if (topics.length === 0) return;
   const internal = topics.filter((t) => Topic.isInternal(t));
-  if (internal.length > 0) fail(`Error while executing topic command : Topic ${internal[0]} is a kafka internal topic and is not allowed to be marked for deletion.`);
+  if (internal.length > 0)
+    fail(`Error while executing topic command : Topic ${internal[0]} is a kafka internal topic and is not allowed to be marked for deletion.`);
   try {
     await admin.deleteTopics({ topics });
   } catch (e) {

@@ -73,7 +73,14 @@ async function execute(program: Command): Promise<number> {
         consumed++;
         resolveOffset(m.offset);
         if (o.verbose) {
-          printJson({ name: 'record_data', key: m.key?.toString('utf8') ?? null, value: m.value?.toString('utf8') ?? null, topic: batch.topic, partition: batch.partition, offset: off });
+          printJson({
+            name: 'record_data',
+            key: m.key?.toString('utf8') ?? null,
+            value: m.value?.toString('utf8') ?? null,
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: off,
+          });
         }
       }
       if (count === 0) return;
@@ -84,7 +91,12 @@ async function execute(program: Command): Promise<number> {
           await consumer.commitOffsets(offsets);
           printJson({ name: 'offsets_committed', offsets: offsets.map((x) => ({ topic: x.topic, partition: x.partition, offset: last + 1 })), success: true });
         } catch (e) {
-          printJson({ name: 'offsets_committed', offsets: offsets.map((x) => ({ topic: x.topic, partition: x.partition, offset: last + 1 })), error: (e as Error).message, success: false });
+          printJson({
+            name: 'offsets_committed',
+            offsets: offsets.map((x) => ({ topic: x.topic, partition: x.partition, offset: last + 1 })),
+            error: (e as Error).message,
+            success: false,
+          });
         }
       }
       if (max >= 0 && consumed >= max) finish();
@@ -99,17 +111,23 @@ async function execute(program: Command): Promise<number> {
 
 export function main(): void {
   const program = new Command('kafka-verifiable-consumer')
-    .description('This tool consumes messages from a specific topic and emits consumer events (e.g. group rebalances, received messages, and offsets committed) as JSON objects to STDOUT.')
+    .description(
+      'This tool consumes messages from a specific topic and emits consumer events (e.g. group rebalances, received messages, and offsets committed) as JSON objects to STDOUT.',
+    )
     .option('--bootstrap-server <HOST1:PORT1[,HOST2:PORT2[...]]>', 'REQUIRED: The server(s) to connect to.')
     .option('--broker-list <HOST1:PORT1[,HOST2:PORT2[...]]>', 'DEPRECATED, use --bootstrap-server instead; ignored if --bootstrap-server is specified.')
     .option('--topic <TOPIC>', 'Consumes messages from this topic.')
     .option('--group-id <GROUP_ID>', 'The groupId shared among members of the consumer group')
     .option('--group-instance-id <GROUP_INSTANCE_ID>', 'A unique identifier of the consumer instance (not supported by kafkajs; ignored)')
-    .option('--max-messages <MAX-MESSAGES>', 'Consume this many messages. If -1 (the default), the consumer will consume until the process is killed externally', '-1')
-    .option('--session-timeout <TIMEOUT_MS>', 'Set the consumer\'s session timeout', '30000')
+    .option(
+      '--max-messages <MAX-MESSAGES>',
+      'Consume this many messages. If -1 (the default), the consumer will consume until the process is killed externally',
+      '-1',
+    )
+    .option('--session-timeout <TIMEOUT_MS>', "Set the consumer's session timeout", '30000')
     .option('--verbose', 'Enable to log individual consumed records')
     .option('--enable-autocommit', 'Enable offset auto-commit on consumer')
-    .option('--reset-policy <RESETPOLICY>', 'Set reset policy (must be either \'earliest\', \'latest\', or \'none\'', 'earliest')
+    .option('--reset-policy <RESETPOLICY>', "Set reset policy (must be either 'earliest', 'latest', or 'none'", 'earliest')
     .option('--assignment-strategy <ASSIGNMENTSTRATEGY>', 'Set assignment strategy (e.g. org.apache.kafka.clients.consumer.RoundRobinAssignor)')
     .option('--consumer.config <CONFIG_FILE>', 'Consumer config properties file (config options shared with command line parameters will be overridden).');
   runTool(program, execute);

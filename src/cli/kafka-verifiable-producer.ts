@@ -34,8 +34,10 @@ async function execute(program: Command): Promise<number> {
   const acks = Number(props.get('acks') ?? o.acks);
   const createTime = o.messageCreateTime !== undefined ? Number(o.messageCreateTime) : -1;
   const repeating = o.repeatingKeys !== undefined ? Number(o.repeatingKeys) : null;
-  const producer = createKafka(brokerList(bootstrap), { clientId: props.get('client.id') ?? 'verifiable-producer', props })
-    .producer({ allowAutoTopicCreation: true, idempotent: props.get('enable.idempotence') === 'true' });
+  const producer = createKafka(brokerList(bootstrap), { clientId: props.get('client.id') ?? 'verifiable-producer', props }).producer({
+    allowAutoTopicCreation: true,
+    idempotent: props.get('enable.idempotence') === 'true',
+  });
   await producer.connect();
   let stop = false;
   process.once('SIGTERM', () => (stop = true));
@@ -53,17 +55,20 @@ async function execute(program: Command): Promise<number> {
     const value = o.valuePrefix !== undefined ? `${o.valuePrefix}.${i}` : String(i);
     const key = repeating !== null ? String(i % repeating) : null;
     sent++;
-    const p = producer.send({
-      topic: o.topic, acks,
-      messages: [{ key, value, ...(createTime >= 0 ? { timestamp: String(createTime + (Date.now() - start)) } : {}) }],
-    }).then(
-      (meta) => {
-        acked++;
-        const m = meta[0];
-        printJson({ name: 'producer_send_success', key, value, topic: m.topicName, partition: m.partition, offset: Number(m.baseOffset ?? m.offset ?? -1) });
-      },
-      (e: Error) => printJson({ name: 'producer_send_error', exception: `class ${e.name}`, message: e.message, topic: o.topic, key, value }),
-    );
+    const p = producer
+      .send({
+        topic: o.topic,
+        acks,
+        messages: [{ key, value, ...(createTime >= 0 ? { timestamp: String(createTime + (Date.now() - start)) } : {}) }],
+      })
+      .then(
+        (meta) => {
+          acked++;
+          const m = meta[0];
+          printJson({ name: 'producer_send_success', key, value, topic: m.topicName, partition: m.partition, offset: Number(m.baseOffset ?? m.offset ?? -1) });
+        },
+        (e: Error) => printJson({ name: 'producer_send_error', exception: `class ${e.name}`, message: e.message, topic: o.topic, key, value }),
+      );
     pending.push(p);
     if (pending.length >= 100) await Promise.all(pending.splice(0));
   }
@@ -77,7 +82,9 @@ async function execute(program: Command): Promise<number> {
 
 export function main(): void {
   const program = new Command('kafka-verifiable-producer')
-    .description('This tool produces increasing integers to the specified topic and prints JSON metadata to stdout on each "send" request, making externally visible which messages have been acked and which have not.')
+    .description(
+      'This tool produces increasing integers to the specified topic and prints JSON metadata to stdout on each "send" request, making externally visible which messages have been acked and which have not.',
+    )
     .option('--topic <TOPIC>', 'Produce messages to this topic.')
     .option('--bootstrap-server <HOST1:PORT1[,HOST2:PORT2[...]]>', 'REQUIRED: The server(s) to connect to.')
     .option('--broker-list <HOST1:PORT1[,HOST2:PORT2[...]]>', 'DEPRECATED, use --bootstrap-server instead; ignored if --bootstrap-server is specified.')
@@ -87,7 +94,10 @@ export function main(): void {
     .option('--producer.config <CONFIG_FILE>', 'Producer config properties file.')
     .option('--message-create-time <CREATETIME>', 'Send messages with creation time starting at the arguments value, in milliseconds since epoch')
     .option('--value-prefix <VALUE-PREFIX>', 'If specified, each produced value will have this prefix with a dot separator')
-    .option('--repeating-keys <REPEATING-KEYS>', 'If specified, each produced record will have a key starting at 0 increment by 1 up to the number specified (exclusive), then the key is set to 0 again');
+    .option(
+      '--repeating-keys <REPEATING-KEYS>',
+      'If specified, each produced record will have a key starting at 0 increment by 1 up to the number specified (exclusive), then the key is set to 0 again',
+    );
   runTool(program, execute);
 }
 

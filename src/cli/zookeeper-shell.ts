@@ -10,13 +10,15 @@ const ZKCLI_CANDIDATES = [process.env.ZKCLI, '/usr/share/zookeeper/bin/zkCli.sh'
 export function main(): void {
   const argv = process.argv.slice(2);
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {
-    console.log('USAGE: zookeeper-shell zookeeper_host:port[/path] [-zk-tls-config-file file] [args...]\nRuns ZooKeeper\'s zkCli.sh against the given server; with args, runs that one command and exits.');
+    console.log(
+      "USAGE: zookeeper-shell zookeeper_host:port[/path] [-zk-tls-config-file file] [args...]\nRuns ZooKeeper's zkCli.sh against the given server; with args, runs that one command and exits.",
+    );
     process.exitCode = argv.length === 0 ? 1 : 0;
     return;
   }
   const zkCli = ZKCLI_CANDIDATES.find((p) => p && fs.existsSync(p));
   if (!zkCli) {
-    process.stderr.write('zookeeper-shell: ZooKeeper\'s zkCli.sh was not found (install Debian\'s zookeeper package or set ZKCLI)\n');
+    process.stderr.write("zookeeper-shell: ZooKeeper's zkCli.sh was not found (install Debian's zookeeper package or set ZKCLI)\n");
     process.exitCode = 1;
     return;
   }

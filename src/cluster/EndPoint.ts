@@ -27,7 +27,10 @@ export function parseSecurityProtocolMap(value: string): Map<string, string> {
   for (const entry of value.trim().split(CSV)) {
     const i = entry.lastIndexOf(':');
     if (i < 0) throw new ConfigException(`Error parsing configuration property '${key}': ${entry} is not a key:value pair`, key);
-    const protocol = entry.substring(i + 1).trim().toUpperCase();
+    const protocol = entry
+      .substring(i + 1)
+      .trim()
+      .toUpperCase();
     if (!(SECURITY_PROTOCOLS as readonly string[]).includes(protocol)) {
       throw new ConfigException(`Invalid security protocol \`${entry.substring(i + 1).trim()}\` defined in ${key}`, key);
     }
@@ -37,9 +40,14 @@ export function parseSecurityProtocolMap(value: string): Map<string, string> {
 }
 
 /** CoreUtils.listenerListToEndPoints + EndPoint.createEndPoint, with its duplicate-name/port checks. */
-export function listenerListToEndPoints(key: string, value: string, protocolMap: ReadonlyMap<string, string>,
-  requireDistinctPorts: boolean): EndPoint[] {
-  const specs = value.trim() === '' ? [] : value.trim().split(CSV).filter((s) => s !== '');
+export function listenerListToEndPoints(key: string, value: string, protocolMap: ReadonlyMap<string, string>, requireDistinctPorts: boolean): EndPoint[] {
+  const specs =
+    value.trim() === ''
+      ? []
+      : value
+          .trim()
+          .split(CSV)
+          .filter((s) => s !== '');
   const endpoints = specs.map((s) => {
     const m = LISTENER_RE.exec(s);
     if (!m) throw new ConfigException(key, value, `Unable to parse ${s} to a broker endpoint`);

@@ -6,7 +6,6 @@ import { ErrorCode, KafkaError } from '../protocol/errors';
 import { convertProducedBatch } from '../protocol/records/compressionConvert';
 import type { LeaderAndIsrPartitionState } from '../protocol/apis/04-leader-and-isr';
 
-
 export function tpKey(topic: string, partition: number): string {
   return `${topic}-${partition}`;
 }
@@ -92,7 +91,10 @@ export class Partition {
     const config = this.config;
     const minIsr = config.minInSyncReplicas ?? brokerMinInSyncReplicas;
     if (requiredAcks === -1 && this.isr.length < minIsr) {
-      throw new KafkaError(ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the current ISR Set(${this.isr.join(', ')}) is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${this.key}`);
+      throw new KafkaError(
+        ErrorCode.NOT_ENOUGH_REPLICAS,
+        `The size of the current ISR Set(${this.isr.join(', ')}) is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${this.key}`,
+      );
     }
     const batch = convertProducedBatch(records, { targetCodec: config.targetCodec ?? null, compacted: config.compact ?? false, topicPartition: this.key });
     return this.log.appendAsLeader(batch, this.leaderEpoch, 'client');

@@ -91,19 +91,20 @@ export function configureLogging(opts: LoggingOptions = {}): void {
     return new winston.transports.Stream({ stream: s, eol: '\n' });
   };
   const make = (transports: winston.transport[]): winston.Logger | null =>
-    transports.length === 0 ? null : winston.createLogger({
-      levels: WINSTON_LEVELS,
-      level: 'trace',
-      format: winston.format.printf((info) => String(info.message)),
-      transports,
-    });
+    transports.length === 0
+      ? null
+      : winston.createLogger({
+          levels: WINSTON_LEVELS,
+          level: 'trace',
+          format: winston.format.printf((info) => String(info.message)),
+          transports,
+        });
   if (withFiles) fs.mkdirSync(logDir, { recursive: true });
   const rootTransports: winston.transport[] = [];
-  const consoleStream = opts.console === false ? null : opts.stream ?? process.stdout;
+  const consoleStream = opts.console === false ? null : (opts.stream ?? process.stdout);
   if (consoleStream) rootTransports.push(new winston.transports.Stream({ stream: consoleStream, eol: '\n' }));
   if (withFiles) rootTransports.push(fileTransport('server.log'));
-  const only = (file: string, threshold: number): Route =>
-    ({ threshold, out: withFiles ? make([fileTransport(file)]) : null });
+  const only = (file: string, threshold: number): Route => ({ threshold, out: withFiles ? make([fileTransport(file)]) : null });
   state = {
     generation: state.generation + 1,
     root: { threshold: parseLevel(opts.level), out: make(rootTransports) },
@@ -124,10 +125,15 @@ export function shutdownLogging(): Promise<void> {
   const files = state.files;
   const out = state.consoleStream ? consoleLogger(state.consoleStream) : null;
   state = { ...state, generation: state.generation + 1, files: [], special: [], root: { threshold: state.root.threshold, out } };
-  return Promise.all(files.map((s) => new Promise<void>((resolve) => {
-    if (s.closed) resolve();
-    else s.end(() => resolve());
-  }))).then(() => undefined);
+  return Promise.all(
+    files.map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          if (s.closed) resolve();
+          else s.end(() => resolve());
+        }),
+    ),
+  ).then(() => undefined);
 }
 
 let lastMs = -1;

@@ -6,8 +6,14 @@ import { UpdateMetadataPartitionState, UpdateMetadataRequest } from '../protocol
 import { errorName } from '../protocol/errors';
 import { ControllerContext, TopicPartition, tpString } from './ControllerContext';
 import {
-  ControllerChannelManager, LEADER_AND_ISR_VERSION, LeaderAndIsrApi, securityProtocolId, STOP_REPLICA_VERSION,
-  StopReplicaApi, UPDATE_METADATA_VERSION, UpdateMetadataApi,
+  ControllerChannelManager,
+  LEADER_AND_ISR_VERSION,
+  LeaderAndIsrApi,
+  securityProtocolId,
+  STOP_REPLICA_VERSION,
+  StopReplicaApi,
+  UPDATE_METADATA_VERSION,
+  UpdateMetadataApi,
 } from './ControllerChannelManager';
 
 /** Leader value sent in UpdateMetadata for partitions of a topic queued for deletion. */
@@ -120,7 +126,9 @@ export class ControllerBrokerRequestBatch {
       this.channel.sendRequest(brokerId, LeaderAndIsrApi, LEADER_AND_ISR_VERSION, build, (res) => {
         const errs = res.topics.flatMap((t) => t.partitionErrors).filter((e) => e.errorCode !== 0);
         if (res.errorCode !== 0 || errs.length > 0) {
-          this.stateChangeLog.warn(`[Controller id=${this.controllerId} epoch=${controllerEpoch}] LeaderAndIsr response from broker ${brokerId}: ${errorName(res.errorCode)} ${errs.map((e) => `${e.partitionIndex}:${errorName(e.errorCode)}`).join(' ')}`);
+          this.stateChangeLog.warn(
+            `[Controller id=${this.controllerId} epoch=${controllerEpoch}] LeaderAndIsr response from broker ${brokerId}: ${errorName(res.errorCode)} ${errs.map((e) => `${e.partitionIndex}:${errorName(e.errorCode)}`).join(' ')}`,
+          );
         }
         this.onLeaderAndIsrResponse?.(brokerId, res);
       });
@@ -150,7 +158,12 @@ export class ControllerBrokerRequestBatch {
         id,
         v0Host: '',
         v0Port: 0,
-        endpoints: b.info.endpoints.map((e) => ({ port: e.port, host: e.host ?? '', listener: e.listenerName, securityProtocol: securityProtocolId(e.securityProtocol) })),
+        endpoints: b.info.endpoints.map((e) => ({
+          port: e.port,
+          host: e.host ?? '',
+          listener: e.listenerName,
+          securityProtocol: securityProtocolId(e.securityProtocol),
+        })),
         rack: b.info.rack ?? null,
       }));
       for (const brokerId of this.updateMetadataBrokers) {

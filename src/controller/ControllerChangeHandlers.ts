@@ -76,7 +76,9 @@ export async function processBrokerChange(c: ChangeHandlerParts): Promise<void> 
   const newBrokers = current.filter((b) => !c.ctx.liveBrokers.has(b.info.id));
   const bounced = current.filter((b) => c.ctx.liveBrokers.has(b.info.id) && c.ctx.liveBrokers.get(b.info.id)!.epoch !== b.epoch);
   const dead = [...c.ctx.liveBrokers.keys()].filter((id) => !curIds.has(id));
-  c.log.info(`Newly added brokers: ${newBrokers.map((b) => b.info.id).join(',')}, deleted brokers: ${dead.join(',')}, bounced brokers: ${bounced.map((b) => b.info.id).join(',')}, all live brokers: ${current.map((b) => b.info.id).join(',')}`);
+  c.log.info(
+    `Newly added brokers: ${newBrokers.map((b) => b.info.id).join(',')}, deleted brokers: ${dead.join(',')}, bounced brokers: ${bounced.map((b) => b.info.id).join(',')}, all live brokers: ${current.map((b) => b.info.id).join(',')}`,
+  );
   for (const id of [...dead, ...bounced.map((b) => b.info.id)]) {
     c.channel.removeBroker(id);
     c.ctx.liveBrokers.delete(id);
@@ -89,7 +91,11 @@ export async function processBrokerChange(c: ChangeHandlerParts): Promise<void> 
     c.channel.addBroker(b.info.id, b.info);
     c.events.emit('broker_added', { broker_id: b.info.id, broker_epoch: b.epoch });
   }
-  if (newBrokers.length > 0 || bounced.length > 0) await onBrokerStartup(c, [...newBrokers, ...bounced].map((b) => b.info.id));
+  if (newBrokers.length > 0 || bounced.length > 0)
+    await onBrokerStartup(
+      c,
+      [...newBrokers, ...bounced].map((b) => b.info.id),
+    );
   c.batch.sendRequestsToBrokers(c.ctx.epoch);
 }
 
@@ -119,7 +125,8 @@ export async function processTopicChange(c: ChangeHandlerParts): Promise<void> {
   if (newTopics.length === 0) return;
   c.log.info(`New topics: [Set(${newTopics.join(', ')})], deleted topics: [Set()], new partition replica assignment [...]`);
   const added = await loadTopics(c, newTopics);
-  for (const t of newTopics) c.events.emit('topic_created', { topic: t, partitions: c.ctx.partitionsOfTopic(t).length, topic_id: c.ctx.topicIds.get(t) ?? null });
+  for (const t of newTopics)
+    c.events.emit('topic_created', { topic: t, partitions: c.ctx.partitionsOfTopic(t).length, topic_id: c.ctx.topicIds.get(t) ?? null });
   c.log.info(`New partition creation callback for ${added.map(tpString).join(',')}`);
   await c.psm.initializeLeaderAndIsr(added);
   c.batch.sendRequestsToBrokers(c.ctx.epoch);

@@ -32,7 +32,14 @@ class BrokerChannel {
   private stopped = false;
   readonly client: NetworkClient;
 
-  constructor(readonly brokerId: number, host: string, port: number, controllerId: number, timeoutMs: number, private readonly log: Logger) {
+  constructor(
+    readonly brokerId: number,
+    host: string,
+    port: number,
+    controllerId: number,
+    timeoutMs: number,
+    private readonly log: Logger,
+  ) {
     this.client = new NetworkClient(host, port, `controller-${controllerId}`, timeoutMs);
   }
 

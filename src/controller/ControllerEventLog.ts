@@ -9,7 +9,10 @@ import * as path from 'path';
 export class ControllerEventLog {
   private fd: number | null = null;
 
-  constructor(private readonly brokerId: number, file?: string) {
+  constructor(
+    private readonly brokerId: number,
+    file?: string,
+  ) {
     const target = file ?? path.join(process.env.LOG_DIR ?? path.join(process.cwd(), 'logs'), 'controller-events.jsonl');
     try {
       fs.mkdirSync(path.dirname(target), { recursive: true });

@@ -41,7 +41,12 @@ export interface ControllerParts {
  * new ISR member must be alive; then the ISR is written with the leader epoch unchanged.
  * Runs inside the controller's event queue.
  */
-export async function processAlterPartition(parts: ControllerParts, brokerId: number, brokerEpoch: number, items: AlterPartitionItem[]): Promise<{ errorCode: number; results: AlterPartitionResult[] }> {
+export async function processAlterPartition(
+  parts: ControllerParts,
+  brokerId: number,
+  brokerEpoch: number,
+  items: AlterPartitionItem[],
+): Promise<{ errorCode: number; results: AlterPartitionResult[] }> {
   const b = parts.ctx.liveBrokers.get(brokerId);
   if (!b || (brokerEpoch >= 0 && b.epoch !== brokerEpoch)) return { errorCode: ErrorCode.STALE_BROKER_EPOCH, results: [] };
   const results: AlterPartitionResult[] = [];
@@ -49,7 +54,8 @@ export async function processAlterPartition(parts: ControllerParts, brokerId: nu
   for (const it of items) {
     const tp = { topic: it.topic, partition: it.partition };
     const cur = parts.ctx.leadership(tp);
-    const reject = (errorCode: number) => results.push({ ...tp, errorCode, leaderId: -1, leaderEpoch: -1, isr: [], leaderRecoveryState: 0, partitionEpoch: -1 });
+    const reject = (errorCode: number) =>
+      results.push({ ...tp, errorCode, leaderId: -1, leaderEpoch: -1, isr: [], leaderRecoveryState: 0, partitionEpoch: -1 });
     if (!cur || parts.ctx.topicsToBeDeleted.has(it.topic)) reject(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     else if (it.leaderEpoch < cur.leaderAndIsr.leaderEpoch) reject(ErrorCode.FENCED_LEADER_EPOCH);
     else if (it.leaderEpoch > cur.leaderAndIsr.leaderEpoch || cur.leaderAndIsr.leader !== brokerId) reject(ErrorCode.NOT_LEADER_OR_FOLLOWER);
@@ -62,8 +68,26 @@ export async function processAlterPartition(parts: ControllerParts, brokerId: nu
   for (const c of changes.values()) if (parts.ctx.partitionReassignments.has(tpString(c.tp))) await parts.reassign.maybeComplete(c.tp);
   for (const [k, c] of changes) {
     const l = written.get(k);
-    if (l) results.push({ ...c.tp, errorCode: ErrorCode.NONE, leaderId: l.leader, leaderEpoch: l.leaderEpoch, isr: l.isr, leaderRecoveryState: l.leaderRecoveryState, partitionEpoch: l.partitionEpoch });
-    else results.push({ ...c.tp, errorCode: ErrorCode.INVALID_UPDATE_VERSION, leaderId: -1, leaderEpoch: -1, isr: [], leaderRecoveryState: 0, partitionEpoch: -1 });
+    if (l)
+      results.push({
+        ...c.tp,
+        errorCode: ErrorCode.NONE,
+        leaderId: l.leader,
+        leaderEpoch: l.leaderEpoch,
+        isr: l.isr,
+        leaderRecoveryState: l.leaderRecoveryState,
+        partitionEpoch: l.partitionEpoch,
+      });
+    else
+      results.push({
+        ...c.tp,
+        errorCode: ErrorCode.INVALID_UPDATE_VERSION,
+        leaderId: -1,
+        leaderEpoch: -1,
+        isr: [],
+        leaderRecoveryState: 0,
+        partitionEpoch: -1,
+      });
   }
   parts.batch.sendRequestsToBrokers(parts.ctx.epoch);
   return { errorCode: ErrorCode.NONE, results };
@@ -74,14 +98,17 @@ export async function processAlterPartition(parts: ControllerParts, brokerId: nu
  * ISR member, stop it following the others and take it out of their ISR, then answer with the replicated
  * partitions it still leads. Runs inside the controller's event queue.
  */
-export async function processControlledShutdown(parts: ControllerParts, brokerId: number, brokerEpoch: number): Promise<{ errorCode: number; remaining: TopicPartition[] }> {
+export async function processControlledShutdown(
+  parts: ControllerParts,
+  brokerId: number,
+  brokerEpoch: number,
+): Promise<{ errorCode: number; remaining: TopicPartition[] }> {
   const b = parts.ctx.liveBrokers.get(brokerId);
   if (!b) return { errorCode: ErrorCode.BROKER_NOT_AVAILABLE, remaining: [] };
   if (brokerEpoch >= 0 && brokerEpoch < b.epoch) return { errorCode: ErrorCode.STALE_BROKER_EPOCH, remaining: [] };
   parts.ctx.shuttingDownBrokerIds.add(brokerId);
   parts.log.info(`Shutting down broker ${brokerId}`);
-  const replicated = parts.ctx.partitionsOnBroker(brokerId)
-    .filter((tp) => parts.ctx.replicasFor(tp).length > 1 && !parts.ctx.topicsToBeDeleted.has(tp.topic));
+  const replicated = parts.ctx.partitionsOnBroker(brokerId).filter((tp) => parts.ctx.replicasFor(tp).length > 1 && !parts.ctx.topicsToBeDeleted.has(tp.topic));
   const led = replicated.filter((tp) => parts.ctx.leadership(tp)?.leaderAndIsr.leader === brokerId);
   const followed = replicated.filter((tp) => parts.ctx.leadership(tp)?.leaderAndIsr.leader !== brokerId);
   if (led.length > 0) await parts.psm.electLeaders(led, 'controlledShutdown');

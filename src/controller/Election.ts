@@ -9,7 +9,11 @@ export const Election = {
   elect(strategy: ElectionStrategy, assignment: number[], cur: LeaderAndIsr, ctx: ControllerContext, uncleanAllowed: boolean): LeaderAndIsr | null {
     const live = (b: number) => ctx.isLiveBroker(b);
     const bump = (leader: number, isr: number[], recovery = cur.leaderRecoveryState): LeaderAndIsr => ({
-      leader, isr, leaderEpoch: cur.leaderEpoch + 1, leaderRecoveryState: recovery, partitionEpoch: cur.partitionEpoch,
+      leader,
+      isr,
+      leaderEpoch: cur.leaderEpoch + 1,
+      leaderRecoveryState: recovery,
+      partitionEpoch: cur.partitionEpoch,
     });
     switch (strategy) {
       case 'offline': {
@@ -24,7 +28,10 @@ export const Election = {
       case 'controlledShutdown': {
         const leader = assignment.find((b) => live(b) && cur.isr.includes(b) && !ctx.shuttingDownBrokerIds.has(b));
         if (leader === undefined) return null;
-        return bump(leader, cur.isr.filter((b) => !ctx.shuttingDownBrokerIds.has(b)));
+        return bump(
+          leader,
+          cur.isr.filter((b) => !ctx.shuttingDownBrokerIds.has(b)),
+        );
       }
       case 'reassignment': {
         // The assignment passed in is the target replica set: first one live and in the ISR; ISR unchanged.

@@ -12,7 +12,12 @@ import { TopicDeletionManager } from './TopicDeletionManager';
 import { ElectionResult, ElectionType, PreferredReplicaElection } from './PreferredReplicaElection';
 import { PartitionReassignment, ReassignmentResult } from './PartitionReassignment';
 import {
-  ChangeHandlerParts, loadTopics, processBrokerChange, processPartitionModifications, processTopicChange, triggerOnlinePartitionStateChange,
+  ChangeHandlerParts,
+  loadTopics,
+  processBrokerChange,
+  processPartitionModifications,
+  processTopicChange,
+  triggerOnlinePartitionStateChange,
 } from './ControllerChangeHandlers';
 import { AlterPartitionItem, AlterPartitionResult, ControllerParts, processAlterPartition, processControlledShutdown } from './ControllerRequests';
 
@@ -72,7 +77,11 @@ export class KafkaController {
   /** The same, with what the ZooKeeper change handlers in ControllerChangeHandlers.ts also need. */
   private changeParts(): ChangeHandlerParts {
     return {
-      ...this.parts(), zk: this.zk, channel: this.channel!, tdm: this.tdm!, events: this.events,
+      ...this.parts(),
+      zk: this.zk,
+      channel: this.channel!,
+      tdm: this.tdm!,
+      events: this.events,
       watchers: { brokerChange: this.brokerChangeWatcher, topicChange: this.topicChangeWatcher, partitionModifications: this.partitionModificationsWatcher },
     };
   }
@@ -89,10 +98,11 @@ export class KafkaController {
     this.zk.zk.registerStateChangeHandler({
       name: 'controller-state-change-handler',
       beforeInitializingSession: () => this.eventManager.put('Expire', async () => this.onSessionExpired()),
-      afterInitializingSession: () => void this.eventManager.put('RegisterBrokerAndReelect', async () => {
-        await this.reRegisterBroker();
-        await this.elect();
-      }),
+      afterInitializingSession: () =>
+        void this.eventManager.put('RegisterBrokerAndReelect', async () => {
+          await this.reRegisterBroker();
+          await this.elect();
+        }),
     });
     return this.eventManager.put('Startup', () => this.elect());
   }
@@ -132,7 +142,9 @@ export class KafkaController {
       this.ctx.epoch = epoch;
       this.ctx.epochZkVersion = epochZkVersion;
       this.activeControllerId = this.config.brokerId;
-      this.log.info(`${this.config.brokerId} successfully elected as the controller. Epoch incremented to ${epoch} and epoch zk version is now ${epochZkVersion}`);
+      this.log.info(
+        `${this.config.brokerId} successfully elected as the controller. Epoch incremented to ${epoch} and epoch zk version is now ${epochZkVersion}`,
+      );
       this.events.emit('election_won', { controller: this.config.brokerId, epoch, epoch_zk_version: epochZkVersion });
       await this.onControllerFailover();
     } catch (e) {
@@ -178,7 +190,9 @@ export class KafkaController {
     await this.zk.createFeatureZNodeIfMissing(); // IBP >= 2.7: /feature, enabled, no finalized features
     const channel = new ControllerChannelManager(this.config.brokerId, this.config.interBrokerListenerName, this.config.controllerSocketTimeoutMs);
     this.channel = channel;
-    this.batch = new ControllerBrokerRequestBatch(this.config.brokerId, this.ctx, channel, undefined, (brokerId, res) => this.onStopReplicaResponse(brokerId, res));
+    this.batch = new ControllerBrokerRequestBatch(this.config.brokerId, this.ctx, channel, undefined, (brokerId, res) =>
+      this.onStopReplicaResponse(brokerId, res),
+    );
     this.psm = new PartitionStateMachine(this.config.brokerId, this.ctx, this.zk, this.batch, this.events, async (topic) => {
       const cfg = await this.zk.getTopicConfig(topic);
       const v = cfg['unclean.leader.election.enable'];
@@ -250,12 +264,14 @@ export class KafkaController {
   private scheduleAutoLeaderRebalance(delayMs: number): void {
     if (this.rebalanceTimer) clearTimeout(this.rebalanceTimer);
     this.rebalanceTimer = setTimeout(() => {
-      void this.eventManager.put('AutoPreferredReplicaLeaderElection', async () => {
-        if (!this.isActive()) return;
-        await this.pre!.checkAndTriggerAutoLeaderRebalance(this.config.leaderImbalancePerBrokerPercentage);
-        this.batch!.sendRequestsToBrokers(this.ctx.epoch);
-        this.scheduleAutoLeaderRebalance(this.config.leaderImbalanceCheckIntervalSeconds * 1000);
-      }).catch(() => undefined);
+      void this.eventManager
+        .put('AutoPreferredReplicaLeaderElection', async () => {
+          if (!this.isActive()) return;
+          await this.pre!.checkAndTriggerAutoLeaderRebalance(this.config.leaderImbalancePerBrokerPercentage);
+          this.batch!.sendRequestsToBrokers(this.ctx.epoch);
+          this.scheduleAutoLeaderRebalance(this.config.leaderImbalanceCheckIntervalSeconds * 1000);
+        })
+        .catch(() => undefined);
     }, delayMs);
     this.rebalanceTimer.unref();
   }
@@ -282,7 +298,9 @@ export class KafkaController {
   };
 
   /** AlterPartitionReassignments (KIP-455): start, replace or cancel (null target) per partition. */
-  alterPartitionReassignments(items: Array<{ topic: string; partition: number; replicas: number[] | null }>): Promise<{ errorCode: number; results: Array<{ topic: string; partition: number } & ReassignmentResult> }> {
+  alterPartitionReassignments(
+    items: Array<{ topic: string; partition: number; replicas: number[] | null }>,
+  ): Promise<{ errorCode: number; results: Array<{ topic: string; partition: number } & ReassignmentResult> }> {
     return this.eventManager.put('ApiPartitionReassignment', async () => {
       if (!this.isActive()) return { errorCode: ErrorCode.NOT_CONTROLLER, results: [] };
       const results: Array<{ topic: string; partition: number } & ReassignmentResult> = [];
@@ -295,7 +313,9 @@ export class KafkaController {
     });
   }
 
-  listPartitionReassignments(filter: TopicPartition[] | null): Promise<{ errorCode: number; ongoing: Array<{ tp: TopicPartition; replicas: number[]; adding: number[]; removing: number[] }> }> {
+  listPartitionReassignments(
+    filter: TopicPartition[] | null,
+  ): Promise<{ errorCode: number; ongoing: Array<{ tp: TopicPartition; replicas: number[]; adding: number[]; removing: number[] }> }> {
     return this.eventManager.put('ListPartitionReassignments', async () => {
       if (!this.isActive()) return { errorCode: ErrorCode.NOT_CONTROLLER, ongoing: [] };
       return { errorCode: ErrorCode.NONE, ongoing: this.reassign!.list(filter) };
@@ -306,7 +326,9 @@ export class KafkaController {
   electLeaders(partitions: TopicPartition[] | null, type: number): Promise<{ errorCode: number; results: ElectionResult[] }> {
     return this.eventManager.put('ReplicaLeaderElection', async () => {
       if (!this.isActive()) return { errorCode: ErrorCode.NOT_CONTROLLER, results: [] };
-      this.log.info(`Starting replica leader election (${type === ElectionType.PREFERRED ? 'PREFERRED' : 'UNCLEAN'}) for partitions ${partitions ? partitions.map(tpString).join(',') : 'all'} triggered by AdminClientTriggered`);
+      this.log.info(
+        `Starting replica leader election (${type === ElectionType.PREFERRED ? 'PREFERRED' : 'UNCLEAN'}) for partitions ${partitions ? partitions.map(tpString).join(',') : 'all'} triggered by AdminClientTriggered`,
+      );
       const results = await this.pre!.elect(partitions, type);
       this.batch!.sendRequestsToBrokers(this.ctx.epoch);
       return { errorCode: ErrorCode.NONE, results };

@@ -38,9 +38,13 @@ export class PartitionReassignment {
     if (!this.ctx.leadership(tp) || this.ctx.topicsToBeDeleted.has(tp.topic)) {
       return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `The partition ${tpString(tp)} does not exist.` };
     }
-    if (target.length === 0) return { errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, errorMessage: 'Empty replica list specified in partition reassignment.' };
+    if (target.length === 0)
+      return { errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, errorMessage: 'Empty replica list specified in partition reassignment.' };
     if (new Set(target).size !== target.length) {
-      return { errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, errorMessage: `Duplicate replica ids in partition reassignment replica list: ${JSON.stringify(target)}` };
+      return {
+        errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+        errorMessage: `Duplicate replica ids in partition reassignment replica list: ${JSON.stringify(target)}`,
+      };
     }
     if (target.some((b) => !this.ctx.isLiveBroker(b))) {
       return {
@@ -56,7 +60,11 @@ export class PartitionReassignment {
     const key = tpString(tp);
     const ongoing = this.ctx.partitionReassignments.get(key);
     if (target === null) {
-      if (!ongoing) return { errorCode: ErrorCode.NO_REASSIGNMENT_IN_PROGRESS, errorMessage: `Attempted to cancel reassignment of partition ${key}, but no reassignment is in progress.` };
+      if (!ongoing)
+        return {
+          errorCode: ErrorCode.NO_REASSIGNMENT_IN_PROGRESS,
+          errorMessage: `Attempted to cancel reassignment of partition ${key}, but no reassignment is in progress.`,
+        };
       const origin = this.ctx.replicasFor(tp).filter((r) => !ongoing.adding.includes(r));
       return this.alter(tp, origin, ongoing.zkTriggered);
     }
@@ -67,7 +75,9 @@ export class PartitionReassignment {
     const adding = target.filter((r) => !origin.includes(r));
     const removing = origin.filter((r) => !target.includes(r));
     const replicas = [...target, ...origin.filter((r) => !target.includes(r))];
-    this.log.info(`Updating assignment of partition ${key} from ${JSON.stringify({ replicas: current })} to ${JSON.stringify({ replicas, addingReplicas: adding, removingReplicas: removing })}`);
+    this.log.info(
+      `Updating assignment of partition ${key} from ${JSON.stringify({ replicas: current })} to ${JSON.stringify({ replicas, addingReplicas: adding, removingReplicas: removing })}`,
+    );
     this.ctx.partitionAssignments.get(tp.topic)!.set(tp.partition, replicas);
     if (adding.length === 0 && removing.length === 0) {
       this.ctx.partitionReassignments.delete(key);
@@ -121,7 +131,13 @@ export class PartitionReassignment {
       const tp = { topic, partition: p };
       const replicas = this.ctx.replicasFor(tp);
       const rem = removing.get(p) ?? [];
-      this.ctx.partitionReassignments.set(tpString(tp), { tp, target: replicas.filter((r) => !rem.includes(r)), adding: adding.get(p) ?? [], removing: rem, zkTriggered: false });
+      this.ctx.partitionReassignments.set(tpString(tp), {
+        tp,
+        target: replicas.filter((r) => !rem.includes(r)),
+        adding: adding.get(p) ?? [],
+        removing: rem,
+        zkTriggered: false,
+      });
     }
   }
 
@@ -144,7 +160,11 @@ export class PartitionReassignment {
     if (!node) return;
     const rest = decodeReassignPartitions(node.data).filter((e) => !tps.some((tp) => tp.topic === e.topic && tp.partition === e.partition));
     if (rest.length === 0) await this.zk.deleteRecursive(ReassignPartitionsZNode.path, this.ctx.epochZkVersion);
-    else await this.zk.fencedOp({ type: 'setData', path: ReassignPartitionsZNode.path, data: encodeReassignPartitions(rest), version: -1 }, this.ctx.epochZkVersion);
+    else
+      await this.zk.fencedOp(
+        { type: 'setData', path: ReassignPartitionsZNode.path, data: encodeReassignPartitions(rest), version: -1 },
+        this.ctx.epochZkVersion,
+      );
   }
 
   private async writeTopicZNode(topic: string): Promise<void> {
@@ -155,12 +175,16 @@ export class PartitionReassignment {
       if (r.adding.length > 0) adding.set(r.tp.partition, r.adding);
       if (r.removing.length > 0) removing.set(r.tp.partition, r.removing);
     }
-    await this.zk.setTopicAssignment(topic, {
-      topicId: this.ctx.topicIds.get(topic) ?? null,
-      partitions: this.ctx.partitionAssignments.get(topic)!,
-      adding,
-      removing,
-    }, this.ctx.epochZkVersion);
+    await this.zk.setTopicAssignment(
+      topic,
+      {
+        topicId: this.ctx.topicIds.get(topic) ?? null,
+        partitions: this.ctx.partitionAssignments.get(topic)!,
+        adding,
+        removing,
+      },
+      this.ctx.epochZkVersion,
+    );
   }
 
   list(filter: TopicPartition[] | null): Array<{ tp: TopicPartition; replicas: number[]; adding: number[]; removing: number[] }> {

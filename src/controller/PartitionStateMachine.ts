@@ -34,7 +34,16 @@ export class PartitionStateMachine {
       `[Controller id=${this.controllerId} epoch=${this.ctx.epoch}] Changed partition ${tpString(tp)} from ${from} to ${to}${l ? ` with state ${describe(l)}` : ''}`,
     );
     this.ctx.partitionStates.set(tpString(tp), to);
-    if (l) this.events.emit('partition_state', { topic: tp.topic, partition: tp.partition, state: to, leader: l.leader, leader_epoch: l.leaderEpoch, isr: l.isr, partition_epoch: l.partitionEpoch });
+    if (l)
+      this.events.emit('partition_state', {
+        topic: tp.topic,
+        partition: tp.partition,
+        state: to,
+        leader: l.leader,
+        leader_epoch: l.leaderEpoch,
+        isr: l.isr,
+        partition_epoch: l.partitionEpoch,
+      });
   }
 
   stateOf(tp: TopicPartition): PartitionState {
@@ -69,7 +78,9 @@ export class PartitionStateMachine {
       const tp = { topic: st.topic, partition: st.partition };
       const err = results.get(key);
       if (err !== null) {
-        this.stateChangeLog.error(`[Controller id=${this.controllerId} epoch=${this.ctx.epoch}] Failed to initialize partition ${key}: ${err?.message ?? 'no result'}`);
+        this.stateChangeLog.error(
+          `[Controller id=${this.controllerId} epoch=${this.ctx.epoch}] Failed to initialize partition ${key}: ${err?.message ?? 'no result'}`,
+        );
         continue;
       }
       this.ctx.putLeadership(tp, { leaderAndIsr: st.leaderAndIsr, controllerEpoch: this.ctx.epoch });
@@ -96,12 +107,29 @@ export class PartitionStateMachine {
       const replicas = this.ctx.replicasFor(tp);
       const fresh = replicas.filter((r) => isNewFor.includes(r));
       if (fresh.length > 0) this.batch.addLeaderAndIsrRequestForBrokers(fresh, tp, true);
-      this.batch.addLeaderAndIsrRequestForBrokers(replicas.filter((r) => !isNewFor.includes(r)), tp, false);
-      this.events.emit('partition_state', { topic: tp.topic, partition: tp.partition, state: this.stateOf(tp), leader: l.leader, leader_epoch: l.leaderEpoch, isr: l.isr, partition_epoch: l.partitionEpoch });
+      this.batch.addLeaderAndIsrRequestForBrokers(
+        replicas.filter((r) => !isNewFor.includes(r)),
+        tp,
+        false,
+      );
+      this.events.emit('partition_state', {
+        topic: tp.topic,
+        partition: tp.partition,
+        state: this.stateOf(tp),
+        leader: l.leader,
+        leader_epoch: l.leaderEpoch,
+        isr: l.isr,
+        partition_epoch: l.partitionEpoch,
+      });
     });
   }
 
-  async electLeaders(tps: TopicPartition[], strategy: ElectionStrategy, forceUnclean = false, assignmentOverride?: (tp: TopicPartition) => number[]): Promise<{ elected: TopicPartition[]; failed: TopicPartition[] }> {
+  async electLeaders(
+    tps: TopicPartition[],
+    strategy: ElectionStrategy,
+    forceUnclean = false,
+    assignmentOverride?: (tp: TopicPartition) => number[],
+  ): Promise<{ elected: TopicPartition[]; failed: TopicPartition[] }> {
     const updates = new Map<string, LeaderAndIsr>();
     const failed: TopicPartition[] = [];
     const uncleanByTopic = new Map<string, boolean>();
@@ -160,9 +188,22 @@ export class PartitionStateMachine {
       updates.set(tpString(tp), { ...l, leader: l.leader === brokerId ? -1 : l.leader, isr, leaderEpoch: l.leaderEpoch + 1 });
     }
     await this.writeUpdates(updates, tps, (tp, l) => {
-      this.batch.addLeaderAndIsrRequestForBrokers(this.ctx.replicasFor(tp).filter((r) => r !== brokerId), tp, false);
+      this.batch.addLeaderAndIsrRequestForBrokers(
+        this.ctx.replicasFor(tp).filter((r) => r !== brokerId),
+        tp,
+        false,
+      );
       if (l.leader < 0) this.logChange(tp, this.stateOf(tp), 'OfflinePartition', l);
-      else this.events.emit('partition_state', { topic: tp.topic, partition: tp.partition, state: this.stateOf(tp), leader: l.leader, leader_epoch: l.leaderEpoch, isr: l.isr, partition_epoch: l.partitionEpoch });
+      else
+        this.events.emit('partition_state', {
+          topic: tp.topic,
+          partition: tp.partition,
+          state: this.stateOf(tp),
+          leader: l.leader,
+          leader_epoch: l.leaderEpoch,
+          isr: l.isr,
+          partition_epoch: l.partitionEpoch,
+        });
     });
   }
 
@@ -176,8 +217,18 @@ export class PartitionStateMachine {
     await this.writeUpdates(new Map([...changes].map(([k, c]) => [k, c.leaderAndIsr])), tps, (tp, l) => {
       written.set(tpString(tp), l);
       this.batch.addUpdateMetadataRequestForBrokers(this.ctx.liveBrokerIds(), [tp]);
-      this.stateChangeLog.info(`[Controller id=${this.controllerId} epoch=${this.ctx.epoch}] ISR of ${tpString(tp)} changed by its leader to [${l.isr.join(', ')}] (partition epoch ${l.partitionEpoch})`);
-      this.events.emit('partition_state', { topic: tp.topic, partition: tp.partition, state: this.stateOf(tp), leader: l.leader, leader_epoch: l.leaderEpoch, isr: l.isr, partition_epoch: l.partitionEpoch });
+      this.stateChangeLog.info(
+        `[Controller id=${this.controllerId} epoch=${this.ctx.epoch}] ISR of ${tpString(tp)} changed by its leader to [${l.isr.join(', ')}] (partition epoch ${l.partitionEpoch})`,
+      );
+      this.events.emit('partition_state', {
+        topic: tp.topic,
+        partition: tp.partition,
+        state: this.stateOf(tp),
+        leader: l.leader,
+        leader_epoch: l.leaderEpoch,
+        isr: l.isr,
+        partition_epoch: l.partitionEpoch,
+      });
     });
     return written;
   }

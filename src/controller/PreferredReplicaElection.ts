@@ -50,12 +50,26 @@ export class PreferredReplicaElection {
       }
     }
     if (candidates.length > 0) {
-      const { elected, failed } = await this.psm.electLeaders(candidates, type === ElectionType.PREFERRED ? 'preferred' : 'offline', type === ElectionType.UNCLEAN);
+      const { elected, failed } = await this.psm.electLeaders(
+        candidates,
+        type === ElectionType.PREFERRED ? 'preferred' : 'offline',
+        type === ElectionType.UNCLEAN,
+      );
       for (const tp of elected) results.push({ ...tp, errorCode: ErrorCode.NONE, errorMessage: null });
       for (const tp of failed) {
-        results.push(type === ElectionType.PREFERRED
-          ? { ...tp, errorCode: ErrorCode.PREFERRED_LEADER_NOT_AVAILABLE, errorMessage: `Failed to elect leader for partition ${tpString(tp)} under strategy PreferredReplicaPartitionLeaderElectionStrategy` }
-          : { ...tp, errorCode: ErrorCode.ELIGIBLE_LEADERS_NOT_AVAILABLE, errorMessage: `Failed to elect leader for partition ${tpString(tp)} under strategy OfflinePartitionLeaderElectionStrategy(true)` });
+        results.push(
+          type === ElectionType.PREFERRED
+            ? {
+                ...tp,
+                errorCode: ErrorCode.PREFERRED_LEADER_NOT_AVAILABLE,
+                errorMessage: `Failed to elect leader for partition ${tpString(tp)} under strategy PreferredReplicaPartitionLeaderElectionStrategy`,
+              }
+            : {
+                ...tp,
+                errorCode: ErrorCode.ELIGIBLE_LEADERS_NOT_AVAILABLE,
+                errorMessage: `Failed to elect leader for partition ${tpString(tp)} under strategy OfflinePartitionLeaderElectionStrategy(true)`,
+              },
+        );
       }
     }
     return results;

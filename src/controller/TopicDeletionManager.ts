@@ -66,7 +66,9 @@ export class TopicDeletionManager {
       const replicas = new Set(this.ctx.partitionsOfTopic(topic).flatMap((tp) => this.ctx.replicasFor(tp)));
       const dead = [...replicas].filter((r) => !this.ctx.isLiveBroker(r));
       if (dead.length > 0) {
-        this.log.info(`Not retrying deletion of topic ${topic} at this time since it is marked ineligible for deletion (replicas on dead brokers ${dead.join(',')})`);
+        this.log.info(
+          `Not retrying deletion of topic ${topic} at this time since it is marked ineligible for deletion (replicas on dead brokers ${dead.join(',')})`,
+        );
         continue;
       }
       if (!states || [...states.values()].some((s) => s === 'ReplicaDeletionIneligible')) await this.onTopicDeletion(topic);

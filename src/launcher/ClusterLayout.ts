@@ -74,9 +74,7 @@ export function localClusterLayout(opts: { rootDir?: string; brokers?: number } 
   const local = path.join(rootDir, 'config', 'local');
   const zookeeper: ZooKeeperNodeSpec[] = [1, 2, 3].map((id) => {
     const propertiesFile = path.join(local, `zookeeper-${id}.properties`);
-    const clientPort = fs.existsSync(propertiesFile)
-      ? Number(readProperties(propertiesFile).get('clientPort') ?? 2180 + id)
-      : 2180 + id;
+    const clientPort = fs.existsSync(propertiesFile) ? Number(readProperties(propertiesFile).get('clientPort') ?? 2180 + id) : 2180 + id;
     return { id, propertiesFile, clientPort, myid: id };
   });
   const brokers: BrokerSpec[] = [];
@@ -90,12 +88,14 @@ export function localClusterLayout(opts: { rootDir?: string; brokers?: number } 
     } else {
       propertiesFile = path.join(local, 'server-1.properties');
       const listener = `PLAINTEXT://127.0.0.1:${port}`;
-      overrides.push(`broker.id=${id}`, `listeners=${listener}`, `advertised.listeners=${listener}`,
-        `log.dirs=data/kafka-${id}`);
+      overrides.push(`broker.id=${id}`, `listeners=${listener}`, `advertised.listeners=${listener}`, `log.dirs=data/kafka-${id}`);
     }
     if (brokerCount < 3) {
-      overrides.push(`offsets.topic.replication.factor=${brokerCount}`,
-        `transaction.state.log.replication.factor=${brokerCount}`, 'transaction.state.log.min.isr=1');
+      overrides.push(
+        `offsets.topic.replication.factor=${brokerCount}`,
+        `transaction.state.log.replication.factor=${brokerCount}`,
+        'transaction.state.log.min.isr=1',
+      );
     }
     brokers.push({ id, propertiesFile, overrides, host: '127.0.0.1', port });
   }
@@ -140,7 +140,10 @@ export async function tempClusterLayout(opts: TempClusterOptions = {}): Promise<
   const take = async (): Promise<number> => {
     for (;;) {
       const p = await freePort();
-      if (!ports.has(p)) { ports.add(p); return p; }
+      if (!ports.has(p)) {
+        ports.add(p);
+        return p;
+      }
     }
   };
   const zkPorts: Array<{ client: number; quorum: number; election: number }> = [];
@@ -186,7 +189,12 @@ export async function tempClusterLayout(opts: TempClusterOptions = {}): Promise<
       ...opts.brokerProps,
     };
     const propertiesFile = path.join(confDir, `server-${id}.properties`);
-    fs.writeFileSync(propertiesFile, Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+    fs.writeFileSync(
+      propertiesFile,
+      Object.entries(props)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n') + '\n',
+    );
     brokers.push({ id, propertiesFile, overrides: [], host: '127.0.0.1', port });
   }
   return { rootDir, dataDir, logDir: path.join(dataDir, 'logs'), zookeeper, brokers, temporary: true };

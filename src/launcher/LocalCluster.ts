@@ -24,12 +24,7 @@ import {
   spawnZooKeeper,
   waitForZooKeeper,
 } from './zookeeper';
-import {
-  bootstrapServers,
-  ClusterLayout,
-  localClusterLayout,
-  zookeeperConnect,
-} from './ClusterLayout';
+import { bootstrapServers, ClusterLayout, localClusterLayout, zookeeperConnect } from './ClusterLayout';
 
 interface LocalClusterOptions {
   /** Number of brokers for the default layout (default 3). Ignored when `layout` is given. */
@@ -47,15 +42,24 @@ interface LocalClusterOptions {
   zookeeperStopTimeoutMs?: number;
 }
 
-interface ExitInfo { code: number | null; signal: NodeJS.Signals | null; error?: Error }
+interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  error?: Error;
+}
 
 /** One child (a ZooKeeper JVM or a broker's node process) with its output file. */
 export class ManagedProcess {
   exitInfo: ExitInfo | null = null;
   readonly exited: Promise<ExitInfo>;
 
-  constructor(readonly name: string, readonly kind: 'zookeeper' | 'broker', readonly id: number,
-              readonly child: ChildProcess, readonly outFile: string) {
+  constructor(
+    readonly name: string,
+    readonly kind: 'zookeeper' | 'broker',
+    readonly id: number,
+    readonly child: ChildProcess,
+    readonly outFile: string,
+  ) {
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         this.exitInfo = { code, signal };
@@ -69,8 +73,12 @@ export class ManagedProcess {
     });
   }
 
-  get pid(): number | undefined { return this.child.pid; }
-  get alive(): boolean { return this.exitInfo === null && this.child.pid !== undefined; }
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+  get alive(): boolean {
+    return this.exitInfo === null && this.child.pid !== undefined;
+  }
 
   /** Signal the child's process group (it leads one when spawned detached), else the child alone. */
   signal(sig: NodeJS.Signals): void {
@@ -79,8 +87,14 @@ export class ManagedProcess {
     try {
       process.kill(-pid, sig);
       return;
-    } catch { /* not a group leader, or the group is gone */ }
-    try { process.kill(pid, sig); } catch { /* already gone */ }
+    } catch {
+      /* not a group leader, or the group is gone */
+    }
+    try {
+      process.kill(pid, sig);
+    } catch {
+      /* already gone */
+    }
   }
 
   /** SIGTERM, wait up to graceMs, then SIGKILL; finally SIGKILL the group for stragglers. */
@@ -105,7 +119,10 @@ export class ManagedProcess {
 
 /** A child died while the cluster was starting. */
 export class ChildDiedError extends Error {
-  constructor(readonly proc: ManagedProcess, readonly logTail: string[]) {
+  constructor(
+    readonly proc: ManagedProcess,
+    readonly logTail: string[],
+  ) {
     super(`${proc.name} ${proc.describeExit()} during start-up (output: ${proc.outFile})`);
     this.name = 'ChildDiedError';
   }
@@ -133,7 +150,9 @@ export class LocalCluster {
     this.probeErrors = logProbeErrorsOnce(this.log);
   }
 
-  get processes(): ReadonlyArray<ManagedProcess> { return this.procs; }
+  get processes(): ReadonlyArray<ManagedProcess> {
+    return this.procs;
+  }
 
   broker(id: number): ManagedProcess | undefined {
     return this.procs.find((p) => p.kind === 'broker' && p.id === id);
@@ -151,7 +170,9 @@ export class LocalCluster {
     await this.checkPortsFree();
 
     process.on('exit', this.exitHandler);
-    const aborted = new Promise<never>((_, reject) => { this.abortStart = reject; });
+    const aborted = new Promise<never>((_, reject) => {
+      this.abortStart = reject;
+    });
     aborted.catch(() => undefined);
     try {
       await Promise.race([this.startAll(), aborted]);
@@ -175,9 +196,14 @@ export class LocalCluster {
       // config/local uses paths relative to the repo root (dataDir=data/zookeeper-N): children run there.
       prepareZooKeeperDataDir(z.propertiesFile, z.myid, L.rootDir);
       const out = path.join(L.logDir, `zookeeper-${z.id}.out`);
-      const child = this.withOutput(out, (stdio) => spawnZooKeeper(z.propertiesFile, {
-        stdio, env: { ...process.env }, detached: true, cwd: L.rootDir,
-      }));
+      const child = this.withOutput(out, (stdio) =>
+        spawnZooKeeper(z.propertiesFile, {
+          stdio,
+          env: { ...process.env },
+          detached: true,
+          cwd: L.rootDir,
+        }),
+      );
       this.track(new ManagedProcess(`zookeeper-${z.id}`, 'zookeeper', z.id, child, out));
     }
     // A node accepts sessions only once it is part of a quorum, so all of them answering means quorum.
@@ -194,9 +220,14 @@ export class LocalCluster {
       const logDir = path.join(L.logDir, `broker-${b.id}`);
       fs.mkdirSync(logDir, { recursive: true });
       const args = [bin, b.propertiesFile, ...b.overrides.flatMap((o) => ['--override', o])];
-      const child = this.withOutput(out, (stdio) => spawn(process.execPath, args, {
-        cwd: L.rootDir, stdio, detached: true, env: { ...process.env, LOG_DIR: logDir },
-      }));
+      const child = this.withOutput(out, (stdio) =>
+        spawn(process.execPath, args, {
+          cwd: L.rootDir,
+          stdio,
+          detached: true,
+          env: { ...process.env, LOG_DIR: logDir },
+        }),
+      );
       this.track(new ManagedProcess(`broker-${b.id}`, 'broker', b.id, child, out));
     }
     await this.waitForBrokers(this.opts.brokerStartTimeoutMs ?? 120_000);
@@ -281,8 +312,10 @@ export class LocalCluster {
         registered = await brokerIds(client).catch(() => []);
         if (listening.length === want.length && want.every((id) => registered.includes(id))) break;
         if (Date.now() > deadline) {
-          throw new Error(`brokers not ready after ${Math.round(timeoutMs / 1000)} s: listening [${listening}],` +
-            ` registered in /brokers/ids [${registered}], expected [${want}]`);
+          throw new Error(
+            `brokers not ready after ${Math.round(timeoutMs / 1000)} s: listening [${listening}],` +
+              ` registered in /brokers/ids [${registered}], expected [${want}]`,
+          );
         }
         await sleep(300);
       }
@@ -353,7 +386,10 @@ function brokerIds(client: zookeeper.Client): Promise<number[]> {
 export function portAccepts(host: string, port: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = net.connect({ host, port });
-    const done = (ok: boolean): void => { sock.destroy(); resolve(ok); };
+    const done = (ok: boolean): void => {
+      sock.destroy();
+      resolve(ok);
+    };
     sock.setTimeout(timeoutMs, () => done(false));
     sock.once('connect', () => done(true));
     sock.once('error', () => done(false));
@@ -367,7 +403,11 @@ function tailLines(file: string, n: number): string[] {
     const len = Math.min(size, 64 * 1024);
     const buf = Buffer.alloc(len);
     const fd = fs.openSync(file, 'r');
-    try { fs.readSync(fd, buf, 0, len, size - len); } finally { fs.closeSync(fd); }
+    try {
+      fs.readSync(fd, buf, 0, len, size - len);
+    } finally {
+      fs.closeSync(fd);
+    }
     const lines = buf.toString('utf8').split(/\r?\n/);
     if (lines[lines.length - 1] === '') lines.pop();
     return lines.slice(-n);
@@ -383,7 +423,9 @@ function sleep(ms: number): Promise<void> {
 /** True when `p` settles within ms. */
 async function waitFor(p: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
   try {
     return await Promise.race([p.then(() => true), timeout]);
   } finally {

@@ -16,7 +16,9 @@ export async function main(argv: string[]): Promise<number> {
     .description('Start a local Kafka cluster: a 3-node ZooKeeper ensemble and N brokers on 127.0.0.1.')
     .option('--brokers <n>', 'number of brokers (0 = ZooKeeper only)', parseBrokerCount, 3)
     .option('--fresh', 'wipe the data/ folder first', false)
-    .exitOverride((err) => { process.exit(err.exitCode); });
+    .exitOverride((err) => {
+      process.exit(err.exitCode);
+    });
   program.parse(argv);
   const opts = program.opts<{ brokers: number; fresh: boolean }>();
 
@@ -31,14 +33,17 @@ export async function main(argv: string[]): Promise<number> {
     }
     stopSignal = sig;
     console.log(`\n${sig} received: stopping the cluster`);
-    cluster.stop().then(() => {
-      console.log('Cluster stopped.');
-      process.exit(0);
-    }, (err: unknown) => {
-      console.error(`Error while stopping: ${String(err)}`);
-      cluster.killAllSync();
-      process.exit(1);
-    });
+    cluster.stop().then(
+      () => {
+        console.log('Cluster stopped.');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        console.error(`Error while stopping: ${String(err)}`);
+        cluster.killAllSync();
+        process.exit(1);
+      },
+    );
   };
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
   process.on('uncaughtException', (err) => {

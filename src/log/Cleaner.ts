@@ -9,15 +9,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import {
-  BatchInfo,
-  DELETE_HORIZON_FLAG_MASK,
-  LOG_OVERHEAD,
-  Record,
-  batchSizeAt,
-  iterateRecords,
-  readBatchInfo,
-} from '../protocol/records/RecordBatch';
+import { BatchInfo, DELETE_HORIZON_FLAG_MASK, LOG_OVERHEAD, Record, batchSizeAt, iterateRecords, readBatchInfo } from '../protocol/records/RecordBatch';
 import { buildRetainedBatch } from './CleanerBatchBuilder';
 import { CLEANED_FILE_SUFFIX, SWAP_FILE_SUFFIX } from './CleanerSwap';
 import { Log } from './Log';
@@ -320,8 +312,14 @@ export async function cleanLog(section: LogToClean, opts: CleanOptions): Promise
   const started = Date.now();
   const log = section.log;
   const stats: CleanerStats = {
-    bytesRead: 0, bytesWritten: 0, recordsRead: 0, recordsRetained: 0,
-    endOffset: section.firstDirtyOffset, nextDeleteHorizonMs: null, elapsedMs: 0, completed: false,
+    bytesRead: 0,
+    bytesWritten: 0,
+    recordsRead: 0,
+    recordsRetained: 0,
+    endOffset: section.firstDirtyOffset,
+    nextDeleteHorizonMs: null,
+    elapsedMs: 0,
+    completed: false,
   };
   const truncations = log.truncationCount;
   const map = new OffsetMap(Math.max(1, opts.offsetMapSlots));

@@ -38,7 +38,10 @@ export class FileRecords {
   private dirty = false;
 
   /** Opens `file`, created empty (and emptied) when `fresh`. */
-  constructor(readonly file: string, fresh: boolean) {
+  constructor(
+    readonly file: string,
+    fresh: boolean,
+  ) {
     this.fd = fs.openSync(file, fresh ? 'w+' : 'r+');
     this._size = fs.fstatSync(this.fd).size;
   }
@@ -126,7 +129,15 @@ export class FileRecords {
    * when minOneMessage). Null when no batch has lastOffset >= startOffset. Usually one positional read of
    * `chunkLen` bytes covers both the skip and the data.
    */
-  read(startPos: number, startOffset: number, maxSize: number, end: number, minOneMessage: boolean, maxOffsetExclusive: number, chunkLen: number): SegmentReadResult | null {
+  read(
+    startPos: number,
+    startOffset: number,
+    maxSize: number,
+    end: number,
+    minOneMessage: boolean,
+    maxOffsetExclusive: number,
+    chunkLen: number,
+  ): SegmentReadResult | null {
     let pos = startPos;
     let chunk = Buffer.alloc(0);
     let chunkStart = pos;
@@ -149,15 +160,17 @@ export class FileRecords {
       pos += size;
     }
     const empty = (reachedEnd: boolean): SegmentReadResult => ({
-      records: Buffer.alloc(0), firstOffset: firstBase, nextOffset: firstBase, position: pos, reachedEnd,
+      records: Buffer.alloc(0),
+      firstOffset: firstBase,
+      nextOffset: firstBase,
+      position: pos,
+      reachedEnd,
     });
     const budget = minOneMessage ? Math.max(maxSize, firstSize) : maxSize;
     if (pos + firstSize > end) return empty(false);
     if (firstSize > budget) return empty(false);
     const limit = Math.min(end, pos + budget);
-    const data = chunkStart <= pos && chunkStart + chunk.length >= limit
-      ? chunk.subarray(pos - chunkStart, limit - chunkStart)
-      : this.readAt(pos, limit - pos);
+    const data = chunkStart <= pos && chunkStart + chunk.length >= limit ? chunk.subarray(pos - chunkStart, limit - chunkStart) : this.readAt(pos, limit - pos);
     let q = 0;
     let nextOffset = firstBase;
     let stoppedByOffset = false;

@@ -23,7 +23,10 @@ export class LeaderEpochFileCache {
   private epochs: EpochEntry[] = [];
   readonly file: string;
 
-  constructor(dir: string, private readonly logger?: Logger) {
+  constructor(
+    dir: string,
+    private readonly logger?: Logger,
+  ) {
     this.file = path.join(dir, LEADER_EPOCH_CHECKPOINT_FILE);
   }
 
@@ -68,7 +71,9 @@ export class LeaderEpochFileCache {
     let n = this.epochs.length;
     while (n > 0 && (this.epochs[n - 1].epoch >= epoch || this.epochs[n - 1].startOffset >= startOffset)) n--;
     if (n < this.epochs.length) {
-      this.logger?.info(`New epoch entry EpochEntry(epoch=${epoch}, startOffset=${startOffset}) caused truncation of conflicting entries ${this.describe(this.epochs.slice(n))}`);
+      this.logger?.info(
+        `New epoch entry EpochEntry(epoch=${epoch}, startOffset=${startOffset}) caused truncation of conflicting entries ${this.describe(this.epochs.slice(n))}`,
+      );
       this.epochs.length = n;
     }
     this.epochs.push({ epoch, startOffset });
@@ -141,7 +146,10 @@ export class LeaderEpochFileCache {
 }
 
 export function parseCheckpoint(text: string): EpochEntry[] {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   if (lines.length < 2) throw new Error('missing version or count line');
   if (Number(lines[0]) !== CHECKPOINT_VERSION) throw new Error(`unrecognised version ${lines[0]}`);
   const count = Number(lines[1]);

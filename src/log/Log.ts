@@ -18,8 +18,6 @@ import { LogSegment } from './LogSegment';
 import { analyzeReplicatedBatches, validateAndAssignOffsets } from './LogValidator';
 import { ProducerStateManager } from './ProducerStateManager';
 
-
-
 /** ListOffsets special timestamps (ListOffsetsRequest). */
 export const EARLIEST_TIMESTAMP = -2;
 const LATEST_TIMESTAMP = -1;
@@ -133,7 +131,10 @@ export class Log {
         // the in-memory cache is already cut; the checkpoint file is rewritten at the next successful change
       }
       this.failureChannel.maybeAddOfflineLogDir(this.parentDir, `Error while appending records to ${this.topic}-${this.partition} in dir ${this.parentDir}`, e);
-      throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, `Error while appending records to ${this.topic}-${this.partition} in dir ${this.parentDir}: ${e.message}`);
+      throw new KafkaError(
+        ErrorCode.KAFKA_STORAGE_ERROR,
+        `Error while appending records to ${this.topic}-${this.partition} in dir ${this.parentDir}: ${e.message}`,
+      );
     }
   }
 
@@ -186,7 +187,8 @@ export class Log {
     const producers = this.producerStateManager;
     // A follower learns epochs from the batches the leader stamped (UnifiedLog.maybeAssignEpochStartOffset).
     this.withStorageErrorHandling(() => {
-      for (const b of info.batches) if (b.partitionLeaderEpoch !== this.leaderEpochCache.latestEpoch) this.leaderEpochCache.assign(b.partitionLeaderEpoch, b.baseOffset);
+      for (const b of info.batches)
+        if (b.partitionLeaderEpoch !== this.leaderEpochCache.latestEpoch) this.leaderEpochCache.assign(b.partitionLeaderEpoch, b.baseOffset);
       this.local.append(records, info);
     });
     producers.update(info.batches);

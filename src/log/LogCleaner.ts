@@ -68,7 +68,7 @@ export class LogCleaner {
         })
         .then((cleaned) => {
           this.running = null;
-          this.schedule(cleaned ? 0 : this.opts.backoffMs ?? 15000);
+          this.schedule(cleaned ? 0 : (this.opts.backoffMs ?? 15000));
         });
     }, ms);
     this.timer.unref();
@@ -101,10 +101,7 @@ export class LogCleaner {
       }
       const horizon = this.deleteHorizons.get(tpKey(log));
       const tombstonesDue = horizon !== undefined && now >= horizon;
-      const eligible =
-        (section.needCompactionNow && section.cleanableBytes > 0) ||
-        section.cleanableRatio > cfg.minCleanableRatio ||
-        tombstonesDue;
+      const eligible = (section.needCompactionNow && section.cleanableBytes > 0) || section.cleanableRatio > cfg.minCleanableRatio || tombstonesDue;
       if (!eligible) continue;
       // Tombstone rounds have no dirty bytes: rank them last but still take them.
       if (best === null || section.cleanableRatio > best.section.cleanableRatio) best = { section, cfg };

@@ -77,7 +77,9 @@ export function loadLog(dir: string, config: LogConfig, time: () => number, opts
       try {
         seg.sanityCheck();
       } catch (e) {
-        logger.warn(`Found a corrupted index file corresponding to log file ${seg.logFile} due to ${(e as Error).message}, recovering segment and rebuilding index files...`);
+        logger.warn(
+          `Found a corrupted index file corresponding to log file ${seg.logFile} due to ${(e as Error).message}, recovering segment and rebuilding index files...`,
+        );
         seg.recover();
         recovered.add(seg);
       }

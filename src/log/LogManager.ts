@@ -46,7 +46,11 @@ export class LogManager {
   private readonly recoveryPoints = new Map<string, number>();
   private checkpointTimer: NodeJS.Timeout | null = null;
 
-  constructor(logDirs: string[], public defaultConfig: LogConfig, opts: LogManagerOptions = {}) {
+  constructor(
+    logDirs: string[],
+    public defaultConfig: LogConfig,
+    opts: LogManagerOptions = {},
+  ) {
     this.logDirs = logDirs.map((d) => path.resolve(d));
     this.time = opts.time ?? Date.now;
   }
@@ -90,7 +94,10 @@ export class LogManager {
         }
         const config = topicConfigs?.(tp.topic) ?? this.defaultConfig;
         const log = Log.open(path.join(dir, entry.name), tp.topic, tp.partition, config, {
-          time: this.time, hadCleanShutdown, recoveryPoint: recoveryPoints.get(k), logStartOffset: logStartOffsets.get(k),
+          time: this.time,
+          hadCleanShutdown,
+          recoveryPoint: recoveryPoints.get(k),
+          logStartOffset: logStartOffsets.get(k),
           failureChannel: this.failureChannel,
         });
         this.logs.set(k, log);
@@ -153,7 +160,10 @@ export class LogManager {
    * point is at least the active segment's base offset; start-up recovers only what lies past it.
    */
   checkpointLogOffsets(): void {
-    const byDir = new Map<string, { rp: Array<{ topic: string; partition: number; offset: number }>; ls: Array<{ topic: string; partition: number; offset: number }> }>();
+    const byDir = new Map<
+      string,
+      { rp: Array<{ topic: string; partition: number; offset: number }>; ls: Array<{ topic: string; partition: number; offset: number }> }
+    >();
     for (const dir of this.logDirs) byDir.set(dir, { rp: [], ls: [] });
     for (const [k, log] of this.logs) {
       const rp = Math.max(this.recoveryPoints.get(k) ?? 0, log.activeSegment.baseOffset);

@@ -124,23 +124,27 @@ export class LogRetention {
   private deleteRetentionMsBreached(log: Log, cfg: RetentionConfig, hw: number): number {
     if (cfg.retentionMs < 0) return 0;
     const now = this.time();
-    return this.deleteSegments(log, cfg, hw, (seg) => now - segmentLargestTimestamp(seg) > cfg.retentionMs,
-      `retention time ${cfg.retentionMs}ms breach`);
+    return this.deleteSegments(log, cfg, hw, (seg) => now - segmentLargestTimestamp(seg) > cfg.retentionMs, `retention time ${cfg.retentionMs}ms breach`);
   }
 
   private deleteRetentionSizeBreached(log: Log, cfg: RetentionConfig, hw: number): number {
     if (cfg.retentionBytes < 0 || log.size < cfg.retentionBytes) return 0;
     let diff = log.size - cfg.retentionBytes;
-    return this.deleteSegments(log, cfg, hw, (seg) => {
-      if (diff - seg.size < 0) return false;
-      diff -= seg.size;
-      return true;
-    }, `retention size in bytes ${cfg.retentionBytes} breach`);
+    return this.deleteSegments(
+      log,
+      cfg,
+      hw,
+      (seg) => {
+        if (diff - seg.size < 0) return false;
+        diff -= seg.size;
+        return true;
+      },
+      `retention size in bytes ${cfg.retentionBytes} breach`,
+    );
   }
 
   private deleteLogStartOffsetBreached(log: Log, cfg: RetentionConfig, hw: number): number {
-    return this.deleteSegments(log, cfg, hw, (_seg, next) => next.baseOffset <= log.logStartOffset,
-      `log start offset ${log.logStartOffset} breach`);
+    return this.deleteSegments(log, cfg, hw, (_seg, next) => next.baseOffset <= log.logStartOffset, `log start offset ${log.logStartOffset} breach`);
   }
 
   /**

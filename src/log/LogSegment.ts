@@ -6,15 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ErrorCode, KafkaError } from '../protocol/errors';
-import {
-  HEADER_SIZE,
-  MAX_TIMESTAMP,
-  batchSizeAt,
-  checkBatchAt,
-  iterateRecords,
-  lastOffsetAt,
-  readInt64,
-} from '../protocol/records/RecordBatch';
+import { HEADER_SIZE, MAX_TIMESTAMP, batchSizeAt, checkBatchAt, iterateRecords, lastOffsetAt, readInt64 } from '../protocol/records/RecordBatch';
 import { getLogger } from '../common/logger';
 import { FileRecords, SegmentReadResult } from './FileRecords';
 
@@ -199,7 +191,15 @@ export class LogSegment {
     maxOffsetExclusive = Number.MAX_SAFE_INTEGER,
   ): SegmentReadResult | null {
     const chunkLen = Math.max(maxSize, 16384) + this.indexIntervalBytes + 16384;
-    return this.log.read(this.offsetIndex.lookup(startOffset).position, startOffset, maxSize, Math.min(maxPosition, this.size), minOneMessage, maxOffsetExclusive, chunkLen);
+    return this.log.read(
+      this.offsetIndex.lookup(startOffset).position,
+      startOffset,
+      maxSize,
+      Math.min(maxPosition, this.size),
+      minOneMessage,
+      maxOffsetExclusive,
+      chunkLen,
+    );
   }
 
   /** Offset after the last batch (Kafka's readNextOffset), read from the last index entry on. */

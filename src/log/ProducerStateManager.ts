@@ -112,7 +112,9 @@ export class ProducerStateManager {
         const lastSeq = lastSequenceOf(b);
         const dup = entry.batches.find((m) => m.firstSeq === b.baseSequence && m.lastSeq === lastSeq);
         if (dup) {
-          this.logger.debug(`Duplicate batch of producer ${b.producerId} (seq ${b.baseSequence}-${lastSeq}) answered with offsets ${dup.firstOffset}-${dup.lastOffset}`);
+          this.logger.debug(
+            `Duplicate batch of producer ${b.producerId} (seq ${b.baseSequence}-${lastSeq}) answered with offsets ${dup.firstOffset}-${dup.lastOffset}`,
+          );
           // UnifiedLog.append: the duplicate's original offsets and timestamp, nothing appended.
           return {
             ...info,
@@ -138,19 +140,28 @@ export class ProducerStateManager {
     const currentEpoch = entry ? entry.producerEpoch : NO_PRODUCER_EPOCH;
     const where = `producer ${b.producerId} at offset ${b.baseOffset} in partition ${this.topicPartition}`;
     if (b.producerEpoch < currentEpoch) {
-      throw new KafkaError(ErrorCode.INVALID_PRODUCER_EPOCH, `Epoch of ${where} is ${b.producerEpoch}, which is smaller than the last seen epoch ${currentEpoch}`);
+      throw new KafkaError(
+        ErrorCode.INVALID_PRODUCER_EPOCH,
+        `Epoch of ${where} is ${b.producerEpoch}, which is smaller than the last seen epoch ${currentEpoch}`,
+      );
     }
     if (b.producerEpoch !== currentEpoch) {
       // A new epoch must start at sequence 0, unless nothing is known of the producer (Kafka 3.x accepts
       // any sequence then: its state may have been removed by retention or DeleteRecords).
       if (b.baseSequence !== 0 && currentEpoch !== NO_PRODUCER_EPOCH) {
-        throw new KafkaError(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, `Invalid sequence number for new epoch of ${where}: ${b.producerEpoch} (request epoch), ${b.baseSequence} (seq. number), ${currentEpoch} (current producer epoch)`);
+        throw new KafkaError(
+          ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+          `Invalid sequence number for new epoch of ${where}: ${b.producerEpoch} (request epoch), ${b.baseSequence} (seq. number), ${currentEpoch} (current producer epoch)`,
+        );
       }
       return;
     }
     const lastSeq = entry && entry.batches.length > 0 ? entry.batches[entry.batches.length - 1].lastSeq : NO_SEQUENCE;
     if (!inSequence(lastSeq, b.baseSequence)) {
-      throw new KafkaError(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, `Out of order sequence number for ${where}: ${b.baseSequence} (incoming seq. number), ${lastSeq} (current end sequence number)`);
+      throw new KafkaError(
+        ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+        `Out of order sequence number for ${where}: ${b.baseSequence} (incoming seq. number), ${lastSeq} (current end sequence number)`,
+      );
     }
   }
 
@@ -166,11 +177,20 @@ export class ProducerStateManager {
       entry = { producerId: b.producerId, producerEpoch: b.producerEpoch, batches: [] };
       this.producers.set(b.producerId, entry);
     } else if (entry.producerEpoch !== b.producerEpoch) {
-      if (b.producerEpoch < entry.producerEpoch) this.logger.warn(`Epoch of producer ${b.producerId} at offset ${b.baseOffset} is ${b.producerEpoch}, which is smaller than the last seen epoch ${entry.producerEpoch}`);
+      if (b.producerEpoch < entry.producerEpoch)
+        this.logger.warn(
+          `Epoch of producer ${b.producerId} at offset ${b.baseOffset} is ${b.producerEpoch}, which is smaller than the last seen epoch ${entry.producerEpoch}`,
+        );
       entry.producerEpoch = b.producerEpoch;
       entry.batches = [];
     }
-    entry.batches.push({ firstSeq: b.baseSequence, lastSeq: lastSequenceOf(b), firstOffset: b.baseOffset, lastOffset: b.lastOffset, timestamp: b.maxTimestamp });
+    entry.batches.push({
+      firstSeq: b.baseSequence,
+      lastSeq: lastSequenceOf(b),
+      firstOffset: b.baseOffset,
+      lastOffset: b.lastOffset,
+      timestamp: b.maxTimestamp,
+    });
     if (entry.batches.length > NUM_BATCHES_TO_RETAIN) entry.batches.shift();
   }
 }

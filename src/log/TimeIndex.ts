@@ -108,7 +108,9 @@ export class TimeIndex extends AbstractIndex {
       const first = Buffer.alloc(8);
       fs.readSync(this.fd, first, 0, 8, 0);
       if (last.timestamp < readInt64(first, 0)) {
-        throw new Error(`Corrupt time index found, time index file (${this.file}) has non-zero size but the last timestamp is ${last.timestamp} which is less than the first timestamp`);
+        throw new Error(
+          `Corrupt time index found, time index file (${this.file}) has non-zero size but the last timestamp is ${last.timestamp} which is less than the first timestamp`,
+        );
       }
     }
   }

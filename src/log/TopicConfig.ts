@@ -19,7 +19,8 @@ interface TopicConfigDef {
 const defs: Record<string, TopicConfigDef> = {
   'cleanup.policy': { kind: 'list', serverDefault: 'log.cleanup.policy', validValues: ['compact', 'delete'] },
   'compression.type': {
-    kind: 'string', serverDefault: 'compression.type',
+    kind: 'string',
+    serverDefault: 'compression.type',
     validValues: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'],
   },
   'delete.retention.ms': { kind: 'long', serverDefault: 'log.cleaner.delete.retention.ms', min: 0 },
@@ -75,10 +76,14 @@ export function isListTopicConfig(name: string): boolean {
  */
 export function topicConfigBrokerSynonyms(name: string): string[] {
   switch (name) {
-    case 'retention.ms': return ['log.retention.ms', 'log.retention.minutes', 'log.retention.hours'];
-    case 'segment.ms': return ['log.roll.ms', 'log.roll.hours'];
-    case 'segment.jitter.ms': return ['log.roll.jitter.ms', 'log.roll.jitter.hours'];
-    case 'flush.ms': return ['log.flush.interval.ms', 'log.flush.scheduler.interval.ms'];
+    case 'retention.ms':
+      return ['log.retention.ms', 'log.retention.minutes', 'log.retention.hours'];
+    case 'segment.ms':
+      return ['log.roll.ms', 'log.roll.hours'];
+    case 'segment.jitter.ms':
+      return ['log.roll.jitter.ms', 'log.roll.jitter.hours'];
+    case 'flush.ms':
+      return ['log.flush.interval.ms', 'log.flush.scheduler.interval.ms'];
     default: {
       const key = defs[name]?.serverDefault;
       return key ? [key] : [];

@@ -116,7 +116,11 @@ export class NetworkClient {
     const correlationId = this.nextCorrelationId++ & 0x7fffffff;
     const w = new Writer(256);
     w.int32(0); // size, patched below
-    encodeRequestHeader(w, { apiKey: codec.apiKey, apiVersion: version, correlationId, clientId: this.clientId }, requestHeaderVersion(codec.apiKey, version, flexible));
+    encodeRequestHeader(
+      w,
+      { apiKey: codec.apiKey, apiVersion: version, correlationId, clientId: this.clientId },
+      requestHeaderVersion(codec.apiKey, version, flexible),
+    );
     codec.encodeRequest(w, version, request);
     const buf = w.toBuffer();
     buf.writeInt32BE(buf.length - 4, 0);

@@ -1,9 +1,7 @@
 import * as net from 'net';
 import { getLogger, Logger } from '../common/logger';
 import { FrameDecoder } from '../protocol/FrameDecoder';
-import {
-  decodeRequestHeader, encodeResponseHeader, peekRequestPrefix, requestHeaderVersion, responseHeaderVersion,
-} from '../protocol/headers';
+import { decodeRequestHeader, encodeResponseHeader, peekRequestPrefix, requestHeaderVersion, responseHeaderVersion } from '../protocol/headers';
 import { Reader } from '../protocol/Reader';
 import { Writer } from '../protocol/Writer';
 import { API_NAMES, ApiKey } from '../protocol/apiKeys';

@@ -5,7 +5,10 @@
  * that connection, as Kafka's NetworkReceive does with socket.request.max.bytes.
  */
 export class FrameTooLargeError extends Error {
-  constructor(readonly size: number, readonly max: number) {
+  constructor(
+    readonly size: number,
+    readonly max: number,
+  ) {
     super(`frame size ${size} is larger than socket.request.max.bytes (${max})`);
     this.name = 'FrameTooLargeError';
   }

@@ -15,7 +15,11 @@ const TWO_32 = 4294967296;
 
 export class Reader {
   offset: number;
-  constructor(readonly buf: Buffer, offset = 0, readonly end = buf.length) {
+  constructor(
+    readonly buf: Buffer,
+    offset = 0,
+    readonly end = buf.length,
+  ) {
     this.offset = offset;
   }
 

@@ -36,6 +36,4 @@ export const ApiKey = {
   AlterPartition: 56,
 } as const;
 
-export const API_NAMES: Record<number, string> = Object.fromEntries(
-  Object.entries(ApiKey).map(([name, key]) => [key, name]),
-);
+export const API_NAMES: Record<number, string> = Object.fromEntries(Object.entries(ApiKey).map(([name, key]) => [key, name]));

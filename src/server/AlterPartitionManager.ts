@@ -75,7 +75,12 @@ export class AlterPartitionManager {
           topicName,
           topicId: Buffer.alloc(16),
           partitions: its.map(({ p, newIsr }) => ({
-            partitionIndex: p.partition, leaderEpoch: p.leaderEpoch, newIsr, newIsrWithEpochs: [], leaderRecoveryState: 0, partitionEpoch: p.partitionEpoch,
+            partitionIndex: p.partition,
+            leaderEpoch: p.leaderEpoch,
+            newIsr,
+            newIsrWithEpochs: [],
+            leaderRecoveryState: 0,
+            partitionEpoch: p.partitionEpoch,
           })),
         })),
       });

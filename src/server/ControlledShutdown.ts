@@ -42,7 +42,10 @@ export class ControlledShutdown {
             this.log.info(`Controlled shutdown request returned after ${attempt} attempt(s) with error ${errorName(res.errorCode)}`);
           }
         } catch (e) {
-          this.log.warn(`Error during controlled shutdown, possibly because leader movement took longer than the configured controller.socket.timeout.ms and/or request.timeout.ms`, e);
+          this.log.warn(
+            `Error during controlled shutdown, possibly because leader movement took longer than the configured controller.socket.timeout.ms and/or request.timeout.ms`,
+            e,
+          );
         } finally {
           client.close();
         }

@@ -19,9 +19,12 @@ export abstract class DelayedOperation {
   protected abstract onComplete(): void;
 
   startTimer(onExpire: () => void): void {
-    this.timer = setTimeout(() => {
-      if (this.forceComplete()) onExpire();
-    }, Math.max(0, this.delayMs));
+    this.timer = setTimeout(
+      () => {
+        if (this.forceComplete()) onExpire();
+      },
+      Math.max(0, this.delayMs),
+    );
   }
 
   forceComplete(): boolean {

@@ -17,9 +17,14 @@ const OFFSET_FOR_LEADER_EPOCH_VERSION = 3;
 
 /** Errors after which the follower waits and asks again (the leader has not caught up with the controller yet). */
 const RETRIABLE = new Set<number>([
-  ErrorCode.NOT_LEADER_OR_FOLLOWER, ErrorCode.UNKNOWN_LEADER_EPOCH, ErrorCode.FENCED_LEADER_EPOCH,
-  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ErrorCode.REPLICA_NOT_AVAILABLE, ErrorCode.LEADER_NOT_AVAILABLE,
-  ErrorCode.KAFKA_STORAGE_ERROR, ErrorCode.REQUEST_TIMED_OUT,
+  ErrorCode.NOT_LEADER_OR_FOLLOWER,
+  ErrorCode.UNKNOWN_LEADER_EPOCH,
+  ErrorCode.FENCED_LEADER_EPOCH,
+  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  ErrorCode.REPLICA_NOT_AVAILABLE,
+  ErrorCode.LEADER_NOT_AVAILABLE,
+  ErrorCode.KAFKA_STORAGE_ERROR,
+  ErrorCode.REQUEST_TIMED_OUT,
 ]);
 
 export class EpochTruncation {
@@ -95,7 +100,9 @@ export class EpochTruncation {
       this.truncateTo(p, Math.min(leaderEndOffset, replicaEnd), true);
     } else if (ours.epoch !== leaderEpoch) {
       // We do not have the leader's epoch: cut to where our older epoch ends and ask again.
-      this.log.info(`Based on replica's leader epoch, leader replied with epoch ${leaderEpoch} unknown to the replica for ${p.key}. Truncating to ${Math.min(ours.endOffset, replicaEnd)} and retrying.`);
+      this.log.info(
+        `Based on replica's leader epoch, leader replied with epoch ${leaderEpoch} unknown to the replica for ${p.key}. Truncating to ${Math.min(ours.endOffset, replicaEnd)} and retrying.`,
+      );
       this.truncateTo(p, Math.min(ours.endOffset, replicaEnd), false);
     } else {
       this.truncateTo(p, Math.min(ours.endOffset, leaderEndOffset, replicaEnd), true);
@@ -104,7 +111,9 @@ export class EpochTruncation {
 
   private truncateTo(p: Partition, offset: number, done: boolean): void {
     if (offset < p.logEndOffset) {
-      this.log.info(`Truncating partition ${p.key} with TruncationState(offset=${offset}, completed=${done}) due to leader epoch and offset EpochEndOffset from leader ${this.leaderId} (local log end offset ${p.logEndOffset})`);
+      this.log.info(
+        `Truncating partition ${p.key} with TruncationState(offset=${offset}, completed=${done}) due to leader epoch and offset EpochEndOffset from leader ${this.leaderId} (local log end offset ${p.logEndOffset})`,
+      );
       p.log.truncateTo(offset);
       p.onTruncated();
     }

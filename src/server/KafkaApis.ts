@@ -80,7 +80,7 @@ export class KafkaApis implements RequestHandler {
       // Produce [0,0] overlapping the broker's range (rdkafka_msgset_writer.c compr_req) and silently sends
       // uncompressed batches otherwise. It never sends v0-2 itself (MsgVer2 needs v3); v0-2 requests are
       // still refused as unsupported versions (isFlexible below), like Kafka 4.0 does.
-      const min = key === ApiKey.Produce ? 0 : c?.minVersion ?? 0;
+      const min = key === ApiKey.Produce ? 0 : (c?.minVersion ?? 0);
       if (c) out.push({ apiKey: key, minVersion: min, maxVersion: c.maxVersion });
     }
     return out;

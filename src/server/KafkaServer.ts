@@ -69,7 +69,12 @@ export class KafkaServer {
     // LogManager.startup fetches the overrides of the topics it loads; getOrCreateLog gets them from the
     // LeaderAndIsr handling, which re-reads the znode). The broker defaults include log.message.timestamp.type.
     const logManager = new LogManager(cfg.logDirs, logConfigWithOverrides(cfg.logConfig(), {}));
-    const topicConfigs = new TopicConfigRepository(cfg.logConfig(), (t) => zk.getTopicConfig(t), (t) => logManager.allLogs().filter((l) => l.topic === t), cfg.brokerId);
+    const topicConfigs = new TopicConfigRepository(
+      cfg.logConfig(),
+      (t) => zk.getTopicConfig(t),
+      (t) => logManager.allLogs().filter((l) => l.topic === t),
+      cfg.brokerId,
+    );
     this.topicConfigs = topicConfigs;
     await topicConfigs.load(logManager.topicsOnDisk());
     logManager.loadLogs((t) => topicConfigs.logConfigFor(t));
@@ -152,7 +157,7 @@ export class KafkaServer {
       listenerName: l.listenerName,
       securityProtocol: l.securityProtocol,
       host: l.host === '' ? os.hostname() : l.host,
-      port: l.port === 0 ? this.socketServer?.boundPorts.get(l.listenerName) ?? 0 : l.port,
+      port: l.port === 0 ? (this.socketServer?.boundPorts.get(l.listenerName) ?? 0) : l.port,
     }));
     return { id: this.config.brokerId, endpoints, rack: this.config.rack, jmxPort: -1 };
   }
@@ -160,7 +165,9 @@ export class KafkaServer {
   private async registerBroker(): Promise<number> {
     const info = this.brokerInfo();
     this.brokerEpoch = await this.zkClient!.registerBroker(info);
-    this.log.info(`Registered broker ${info.id} at path /brokers/ids/${info.id} with addresses: ${info.endpoints.map((e) => `${e.listenerName}://${e.host}:${e.port}`).join(',')}, czxid (broker epoch): ${this.brokerEpoch}`);
+    this.log.info(
+      `Registered broker ${info.id} at path /brokers/ids/${info.id} with addresses: ${info.endpoints.map((e) => `${e.listenerName}://${e.host}:${e.port}`).join(',')}, czxid (broker epoch): ${this.brokerEpoch}`,
+    );
     return this.brokerEpoch;
   }
 
@@ -193,7 +200,12 @@ export class KafkaServer {
     };
     if (this.config.controlledShutdownEnable && this.zkClient && this.brokerEpoch >= 0) {
       await step('controlled shutdown', () =>
-        new ControlledShutdown(this.config, this.metadataCache, () => this.brokerEpoch, () => this.controller?.controllerId ?? -1).run(),
+        new ControlledShutdown(
+          this.config,
+          this.metadataCache,
+          () => this.brokerEpoch,
+          () => this.controller?.controllerId ?? -1,
+        ).run(),
       );
     }
     await step('socket server shutdown', () => this.socketServer?.shutdown());

@@ -37,10 +37,10 @@ export interface FetchParams {
  * whole (Fetch v3+, KIP-74).
  */
 export function readFromLocalLog(
-lookup: (topic: string, partition: number) => Partition | number,
-params: FetchParams,
-requests: FetchPartitionRequest[],
-log: Logger,
+  lookup: (topic: string, partition: number) => Partition | number,
+  params: FetchParams,
+  requests: FetchPartitionRequest[],
+  log: Logger,
 ): FetchPartitionResult[] {
   const isFollower = params.replicaId >= 0;
   let remaining = params.maxBytes;
@@ -48,8 +48,14 @@ log: Logger,
   const out: FetchPartitionResult[] = [];
   for (const req of requests) {
     const res: FetchPartitionResult = {
-      topic: req.topic, partition: req.partition, errorCode: ErrorCode.NONE,
-      highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: null, sizeInBytes: 0,
+      topic: req.topic,
+      partition: req.partition,
+      errorCode: ErrorCode.NONE,
+      highWatermark: -1,
+      lastStableOffset: -1,
+      logStartOffset: -1,
+      records: null,
+      sizeInBytes: 0,
     };
     out.push(res);
     const p = lookup(req.topic, req.partition);
@@ -66,9 +72,10 @@ log: Logger,
     try {
       // A consumer between the HW and the LEO gets nothing yet, not an error (the data is not committed).
       const limit = Math.max(0, Math.min(req.partitionMaxBytes, remaining));
-      const data = !isFollower && req.fetchOffset > hw && req.fetchOffset <= p.logEndOffset
-        ? { records: [], sizeInBytes: 0 }
-        : p.log.read(req.fetchOffset, limit, maxOffset, minOneMessage);
+      const data =
+        !isFollower && req.fetchOffset > hw && req.fetchOffset <= p.logEndOffset
+          ? { records: [], sizeInBytes: 0 }
+          : p.log.read(req.fetchOffset, limit, maxOffset, minOneMessage);
       res.records = data.records;
       res.sizeInBytes = data.sizeInBytes;
       if (data.sizeInBytes > 0) {
@@ -86,7 +93,6 @@ log: Logger,
   }
   return out;
 }
-
 
 /** Whether a parked fetch could get data now, without reading ('error' completes it at once). */
 export function hasFetchableData(p: Partition | undefined, params: FetchParams, req: FetchPartitionRequest): boolean | 'error' {

@@ -23,7 +23,10 @@ export class ProducerIdManager {
   private pending: Promise<void> = Promise.resolve();
   private readonly logger: Logger;
 
-  constructor(private readonly brokerId: number, private readonly zk: ProducerIdZk) {
+  constructor(
+    private readonly brokerId: number,
+    private readonly zk: ProducerIdZk,
+  ) {
     this.logger = getLogger('kafka.coordinator.transaction.ProducerIdManager', `[ZK ProducerId Manager ${brokerId}]: `);
   }
 
@@ -38,7 +41,10 @@ export class ProducerIdManager {
       this.nextProducerId += 1n;
       return Number(id);
     });
-    this.pending = result.then(() => undefined, () => undefined);
+    this.pending = result.then(
+      () => undefined,
+      () => undefined,
+    );
     return result;
   }
 
@@ -59,7 +65,9 @@ export class ProducerIdManager {
       const block: ProducerIdsBlock = { brokerId: this.brokerId, blockStart: start, blockEnd: start + BigInt(PRODUCER_ID_BLOCK_SIZE) - 1n };
       const r = await this.zk.conditionalUpdatePath(path, encodeProducerIdBlock(block), current.stat.version);
       if (r.succeeded) {
-        this.logger.info(`Acquired new producerId block ProducerIdsBlock(assignedBrokerId=${block.brokerId}, firstProducerId=${block.blockStart}, size=${PRODUCER_ID_BLOCK_SIZE}) by writing to Zk with path version ${r.version}`);
+        this.logger.info(
+          `Acquired new producerId block ProducerIdsBlock(assignedBrokerId=${block.brokerId}, firstProducerId=${block.blockStart}, size=${PRODUCER_ID_BLOCK_SIZE}) by writing to Zk with path version ${r.version}`,
+        );
         return block;
       }
       this.logger.debug(`Lost the race for the producer id block at version ${current.stat.version}; retrying`);

@@ -146,7 +146,8 @@ class ReplicaFetcher {
   private async handleOutOfRange(p: Partition): Promise<void> {
     const offsetsAt = async (timestamp: number): Promise<number> => {
       const r = await this.client.send(ListOffsetsApi, 1, {
-        replicaId: this.cfg.brokerId, isolationLevel: 0,
+        replicaId: this.cfg.brokerId,
+        isolationLevel: 0,
         topics: [{ name: p.topic, partitions: [{ partitionIndex: p.partition, timestamp, maxNumOffsets: 1 }] }],
       });
       return r.topics[0].partitions[0].offset;
@@ -173,7 +174,10 @@ export class ReplicaFetcherManager {
   private readonly fetchers = new Map<string, ReplicaFetcher>();
   private readonly log: Logger;
 
-  constructor(private readonly cfg: FetcherConfig, private readonly onProgress: OnFollowerProgress) {
+  constructor(
+    private readonly cfg: FetcherConfig,
+    private readonly onProgress: OnFollowerProgress,
+  ) {
     this.log = getLogger('kafka.server.ReplicaFetcherManager', `[ReplicaFetcherManager on broker ${cfg.brokerId}] `);
   }
 

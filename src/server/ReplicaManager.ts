@@ -69,7 +69,11 @@ export class ReplicaManager {
       (p) => this.onFollowerProgress(p),
     );
     this.alterPartitionManager = new AlterPartitionManager(
-      cfg.brokerId, deps.brokerEpoch, deps.metadataCache, cfg.interBrokerListenerName, cfg.controllerSocketTimeoutMs,
+      cfg.brokerId,
+      deps.brokerEpoch,
+      deps.metadataCache,
+      cfg.interBrokerListenerName,
+      cfg.controllerSocketTimeoutMs,
       (p, res) => this.onAlterPartitionResult(p, res),
     );
     this.checkpointedHw = readHighWatermarks(cfg.logDirs);
@@ -149,11 +153,20 @@ export class ReplicaManager {
     if (acks !== -1 || waits.length === 0) return results;
     return new Promise((resolve) => {
       const op = new DelayedProduce(timeoutMs, waits, this, () => resolve(results));
-      this.producePurgatory.tryCompleteElseWatch(op, waits.map((w) => tpKey(w.topic, w.partition)));
+      this.producePurgatory.tryCompleteElseWatch(
+        op,
+        waits.map((w) => tpKey(w.topic, w.partition)),
+      );
     });
   }
 
-  private appendToPartition(apiVersion: number, acks: number, topic: string, partition: number, records: Buffer | null): { result: ProducePartitionResult; requiredOffset: number | null } {
+  private appendToPartition(
+    apiVersion: number,
+    acks: number,
+    topic: string,
+    partition: number,
+    records: Buffer | null,
+  ): { result: ProducePartitionResult; requiredOffset: number | null } {
     const fail = (code: number, message: string | null = null) => ({
       result: { errorCode: code, errorMessage: message, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 },
       requiredOffset: null,
@@ -173,7 +186,13 @@ export class ReplicaManager {
       this.fetchPurgatory.checkAndComplete(p.key); // followers long-poll on the log end offset
       if (p.maybeIncrementLeaderHW()) this.onHighWatermarkIncreased(p);
       return {
-        result: { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: info.firstOffset, logAppendTimeMs: info.logAppendTime, logStartOffset: p.logStartOffset },
+        result: {
+          errorCode: ErrorCode.NONE,
+          errorMessage: null,
+          baseOffset: info.firstOffset,
+          logAppendTimeMs: info.logAppendTime,
+          logStartOffset: p.logStartOffset,
+        },
         requiredOffset: info.lastOffset + 1,
       };
     } catch (e) {
@@ -210,7 +229,10 @@ export class ReplicaManager {
     if (params.maxWaitMs <= 0 || requests.length === 0 || bytes >= params.minBytes || anyError) return results;
     return new Promise((resolve) => {
       const op = new DelayedFetch(params, requests, this, resolve);
-      this.fetchPurgatory.tryCompleteElseWatch(op, requests.map((r) => tpKey(r.topic, r.partition)));
+      this.fetchPurgatory.tryCompleteElseWatch(
+        op,
+        requests.map((r) => tpKey(r.topic, r.partition)),
+      );
     });
   }
 
@@ -239,8 +261,20 @@ export class ReplicaManager {
   }
 
   /** OffsetForLeaderEpoch for one partition (Partition.lastOffsetForLeaderEpoch), served by the leader. */
-  lastOffsetForLeaderEpoch(topic: string, partition: number, currentLeaderEpoch: number, leaderEpoch: number, replicaId: number): { errorCode: number; leaderEpoch: number; endOffset: number } {
-    return lastOffsetForLeaderEpoch(this.partitions.get(tpKey(topic, partition)), this.deps.metadataCache.partitionState(topic, partition) !== undefined, currentLeaderEpoch, leaderEpoch, replicaId);
+  lastOffsetForLeaderEpoch(
+    topic: string,
+    partition: number,
+    currentLeaderEpoch: number,
+    leaderEpoch: number,
+    replicaId: number,
+  ): { errorCode: number; leaderEpoch: number; endOffset: number } {
+    return lastOffsetForLeaderEpoch(
+      this.partitions.get(tpKey(topic, partition)),
+      this.deps.metadataCache.partitionState(topic, partition) !== undefined,
+      currentLeaderEpoch,
+      leaderEpoch,
+      replicaId,
+    );
   }
 
   /**
@@ -253,11 +287,19 @@ export class ReplicaManager {
     const p = this.leaderPartitionOrError(topic, partition);
     if (typeof p === 'number') return { lowWatermark: -1, errorCode: p, errorMessage: null };
     if (!(p.config.deletePolicy ?? true)) {
-      return { lowWatermark: -1, errorCode: ErrorCode.POLICY_VIOLATION, errorMessage: `Records of partition ${p.key} can not be deleted due to the configured policy` };
+      return {
+        lowWatermark: -1,
+        errorCode: ErrorCode.POLICY_VIOLATION,
+        errorMessage: `Records of partition ${p.key} can not be deleted due to the configured policy`,
+      };
     }
     const target = offset === -1 ? p.highWatermark : offset;
     if (target < 0 || target > p.highWatermark) {
-      return { lowWatermark: -1, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, errorMessage: `Cannot increment the log start offset to ${target} of partition ${p.key} since it is larger than the high watermark ${p.highWatermark}` };
+      return {
+        lowWatermark: -1,
+        errorCode: ErrorCode.OFFSET_OUT_OF_RANGE,
+        errorMessage: `Cannot increment the log start offset to ${target} of partition ${p.key} since it is larger than the high watermark ${p.highWatermark}`,
+      };
     }
     try {
       if (p.log.maybeIncrementLogStartOffset(target, 'client delete records request')) this.fetchPurgatory.checkAndComplete(p.key);
@@ -296,7 +338,9 @@ export class ReplicaManager {
       const out = p.outOfSyncReplicas(now, this.deps.config.replicaLagTimeMaxMs);
       if (out.length === 0) continue;
       const newIsr = p.isr.filter((r) => !out.includes(r));
-      this.log.info(`Shrinking ISR for partition ${p.key} from ${p.isr.join(',')} to ${newIsr.join(',')}. Leader: (highWatermark: ${p.highWatermark}, endOffset: ${p.logEndOffset}). Out of sync replicas: ${out.join(',')}.`);
+      this.log.info(
+        `Shrinking ISR for partition ${p.key} from ${p.isr.join(',')} to ${newIsr.join(',')}. Leader: (highWatermark: ${p.highWatermark}, endOffset: ${p.logEndOffset}). Out of sync replicas: ${out.join(',')}.`,
+      );
       this.alterPartitionManager.submit(p, newIsr);
     }
   }
@@ -319,7 +363,9 @@ export class ReplicaManager {
     liveLeaders: LeaderEndpoint[],
   ): { errorCode: number; partitionErrors: Array<{ topic: string; partition: number; errorCode: number }> } {
     if (controllerEpoch < this.controllerEpoch) {
-      this.stateChangeLog.warn(`Ignoring LeaderAndIsr request from controller ${controllerId} since its controller epoch ${controllerEpoch} is old. Latest known controller epoch is ${this.controllerEpoch}`);
+      this.stateChangeLog.warn(
+        `Ignoring LeaderAndIsr request from controller ${controllerId} since its controller epoch ${controllerEpoch} is old. Latest known controller epoch is ${this.controllerEpoch}`,
+      );
       return { errorCode: ErrorCode.STALE_CONTROLLER_EPOCH, partitionErrors: [] };
     }
     this.controllerEpoch = controllerEpoch;
@@ -334,7 +380,9 @@ export class ReplicaManager {
       let p = this.partitions.get(key);
       if (p && state.leaderEpoch <= p.leaderEpoch) {
         if (topicId && !p.topicId) p.topicId = topicId;
-        this.stateChangeLog.info(`Ignoring LeaderAndIsr request from controller ${controllerId} epoch ${controllerEpoch} for partition ${key} since its associated leader epoch ${state.leaderEpoch} is not higher than the current leader epoch ${p.leaderEpoch}`);
+        this.stateChangeLog.info(
+          `Ignoring LeaderAndIsr request from controller ${controllerId} epoch ${controllerEpoch} for partition ${key} since its associated leader epoch ${state.leaderEpoch} is not higher than the current leader epoch ${p.leaderEpoch}`,
+        );
         partitionErrors.push({ topic, partition, errorCode: ErrorCode.STALE_CONTROLLER_EPOCH });
         continue;
       }

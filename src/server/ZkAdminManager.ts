@@ -74,12 +74,10 @@ export class ZkAdminManager {
 
   /** Auto-creation through Metadata (kafka.server.AutoTopicCreationManager, ZK mode): broker defaults. */
   async autoCreateTopic(name: string): Promise<number> {
-    const [r] = await this.createTopics(
-      [{ name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] }],
-      false,
-      0,
+    const [r] = await this.createTopics([{ name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] }], false, 0);
+    this.log.info(
+      `Auto creation of topic ${name} with ${this.config.numPartitions} partitions and replication factor ${this.config.defaultReplicationFactor} is ${r.errorCode === ErrorCode.NONE ? 'successful' : `failed: ${r.errorMessage}`}`,
     );
-    this.log.info(`Auto creation of topic ${name} with ${this.config.numPartitions} partitions and replication factor ${this.config.defaultReplicationFactor} is ${r.errorCode === ErrorCode.NONE ? 'successful' : `failed: ${r.errorMessage}`}`);
     return r.errorCode;
   }
 
@@ -129,7 +127,10 @@ export class ZkAdminManager {
         throw new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Replica assignment for partition ${i} is empty`);
       }
       if (new Set(a.brokerIds).size !== a.brokerIds.length) {
-        throw new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Duplicate brokers not allowed in replica assignment: ${a.brokerIds.join(', ')} for partition id ${i}.`);
+        throw new KafkaError(
+          ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+          `Duplicate brokers not allowed in replica assignment: ${a.brokerIds.join(', ')} for partition id ${i}.`,
+        );
       }
       if (a.brokerIds.length !== sorted[0].brokerIds.length) {
         throw new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'All partitions should have the same number of replicas');
@@ -150,7 +151,9 @@ export class ZkAdminManager {
       if (e instanceof TopicExistsError) throw new KafkaError(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' already exists.`);
       throw e;
     }
-    this.log.info(`Creating topic ${name} with configuration ${JSON.stringify(configs)} and initial partition assignment ${JSON.stringify(Object.fromEntries(assignment))}`);
+    this.log.info(
+      `Creating topic ${name} with configuration ${JSON.stringify(configs)} and initial partition assignment ${JSON.stringify(Object.fromEntries(assignment))}`,
+    );
   }
 
   /**
@@ -201,7 +204,10 @@ export class ZkAdminManager {
     }
     const current = existing.partitions.size;
     if (count < current) {
-      return { errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: `Topic currently has ${current} partitions, which is higher than the requested ${count}.` };
+      return {
+        errorCode: ErrorCode.INVALID_PARTITIONS,
+        errorMessage: `Topic currently has ${current} partitions, which is higher than the requested ${count}.`,
+      };
     }
     if (count === current) {
       return { errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: `Topic already has ${current} partitions.` };
@@ -212,7 +218,10 @@ export class ZkAdminManager {
     let added: Map<number, number[]>;
     if (assignments && assignments.length > 0) {
       if (assignments.length !== increase) {
-        return { errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, errorMessage: `Increasing the number of partitions by ${increase} but ${assignments.length} assignments provided.` };
+        return {
+          errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+          errorMessage: `Increasing the number of partitions by ${increase} but ${assignments.length} assignments provided.`,
+        };
       }
       added = new Map();
       for (let i = 0; i < assignments.length; i++) {
@@ -222,17 +231,26 @@ export class ZkAdminManager {
           return { errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, errorMessage: `Unknown broker(s) in replica assignment: ${unknown.join(', ')}.` };
         }
         if (ids.length !== rf || new Set(ids).size !== ids.length) {
-          return { errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, errorMessage: `Inconsistent replication factor between partitions, partition 0 has ${rf} while partition ${current + i} has replicas [${ids.join(', ')}].` };
+          return {
+            errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+            errorMessage: `Inconsistent replication factor between partitions, partition 0 has ${rf} while partition ${current + i} has replicas [${ids.join(', ')}].`,
+          };
         }
         added.set(current + i, ids.slice());
       }
     } else {
       try {
         const first = existing.partitions.get(0)![0];
-        const startIndex = Math.max(0, alive.findIndex((id) => id >= first));
+        const startIndex = Math.max(
+          0,
+          alive.findIndex((id) => id >= first),
+        );
         added = assignReplicasToBrokers(
           alive.map((id) => ({ id, rack: this.metadataCache.getAliveBroker(id)?.rack ?? null })),
-          increase, rf, startIndex, current,
+          increase,
+          rf,
+          startIndex,
+          current,
         );
       } catch (e) {
         if (e instanceof KafkaError) return { errorCode: e.code, errorMessage: e.message };
@@ -282,5 +300,4 @@ export class ZkAdminManager {
   private waitForLeaders(created: Array<{ name: string; partitions: number }>, timeoutMs: number): Promise<boolean> {
     return this.waitForMetadata(() => created.every((c) => this.hasAllLeaders(c.name, created)), timeoutMs);
   }
-
 }

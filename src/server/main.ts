@@ -99,10 +99,13 @@ export async function main(argv: readonly string[]): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
       signalLog.info(`Terminating process due to signal ${signal}`);
-      shutdownOnce().then(() => exit(0), (e: unknown) => {
-        kafkaLog.error('Error during KafkaServer shutdown', e);
-        return exit(1);
-      });
+      shutdownOnce().then(
+        () => exit(0),
+        (e: unknown) => {
+          kafkaLog.error('Error during KafkaServer shutdown', e);
+          return exit(1);
+        },
+      );
     });
   }
 
@@ -110,8 +113,10 @@ export async function main(argv: readonly string[]): Promise<void> {
     await server.startup();
   } catch (e) {
     // KafkaServer.startup's catch (fatal, then shutdown) and Kafka.main's (fatal, Exit.exit(1)).
-    getLogger('kafka.server.KafkaServer', `[KafkaServer id=${config.brokerId}] `)
-      .error('Fatal error during KafkaServer startup. Prepare to shutdown', startupFailure(e));
+    getLogger('kafka.server.KafkaServer', `[KafkaServer id=${config.brokerId}] `).error(
+      'Fatal error during KafkaServer startup. Prepare to shutdown',
+      startupFailure(e),
+    );
     await shutdownOnce().catch((err: unknown) => kafkaLog.error('Error during KafkaServer shutdown', err));
     kafkaLog.error('Exiting Kafka due to fatal exception during startup.', startupFailure(e));
     return exit(1);

@@ -206,7 +206,9 @@ export class KafkaZkClient extends ZkRequests {
     const cur = (await this.getControllerEpoch()) ?? (await this.maybeCreateControllerEpochZNode());
     const newEpoch = cur.epoch + 1;
     const expected = cur.zkVersion;
-    this.log.debug(`Try to create ${D.ControllerZNode.path} and increment controller epoch to ${newEpoch} with expected controller epoch zkVersion ${expected}`);
+    this.log.debug(
+      `Try to create ${D.ControllerZNode.path} and increment controller epoch to ${newEpoch} with expected controller epoch zkVersion ${expected}`,
+    );
     const r = await this.raw(() =>
       this.zk.multi([
         { type: 'create', path: D.ControllerZNode.path, data: D.encodeController(controllerId, timestamp), mode: 'EPHEMERAL' },
@@ -306,7 +308,12 @@ export class KafkaZkClient extends ZkRequests {
    * AdminZkClient.createTopicWithAssignment's ZooKeeper writes (§6.1 step 4): the config znode (always,
    * `{}` without overrides), then /brokers/topics/<t> v3 with the topic id. NODEEXISTS → TopicExistsError.
    */
-  async createTopicWithConfig(topic: string, topicId: string | null, assignment: ReadonlyMap<number, readonly number[]>, config: Readonly<Record<string, string>>): Promise<void> {
+  async createTopicWithConfig(
+    topic: string,
+    topicId: string | null,
+    assignment: ReadonlyMap<number, readonly number[]>,
+    config: Readonly<Record<string, string>>,
+  ): Promise<void> {
     await this.setOrCreateEntityConfigs(D.ConfigType.Topic, topic, config);
     try {
       await this.createRecursive(D.TopicZNode.path(topic), D.encodeTopicZNode(topicId, assignment));
@@ -335,12 +342,17 @@ export class KafkaZkClient extends ZkRequests {
   /** Rewrites a topic znode (partitions added, reassignment steps), fenced when a version is given. */
   async setTopicAssignment(topic: string, a: TopicIdReplicaAssignment, expectedControllerEpochZkVersion = MATCH_ANY_VERSION): Promise<ZkStat | null> {
     const data = D.encodeTopicZNode(a.topicId, a.partitions, a.adding, a.removing);
-    const r = maybeThrow(await this.fencedOp({ type: 'setData', path: D.TopicZNode.path(topic), data, version: MATCH_ANY_VERSION }, expectedControllerEpochZkVersion));
+    const r = maybeThrow(
+      await this.fencedOp({ type: 'setData', path: D.TopicZNode.path(topic), data, version: MATCH_ANY_VERSION }, expectedControllerEpochZkVersion),
+    );
     return r.type === 'setData' ? r.stat : null;
   }
 
   /** Controller: give a fresh topic id to every topic znode lacking one (fenced setData, any version). */
-  async setTopicIdsIfMissing(assignments: ReadonlyMap<string, TopicIdReplicaAssignment>, expectedControllerEpochZkVersion: number): Promise<Map<string, TopicIdReplicaAssignment>> {
+  async setTopicIdsIfMissing(
+    assignments: ReadonlyMap<string, TopicIdReplicaAssignment>,
+    expectedControllerEpochZkVersion: number,
+  ): Promise<Map<string, TopicIdReplicaAssignment>> {
     const updated = new Map<string, TopicIdReplicaAssignment>();
     const ops: ZkOp[] = [];
     for (const [topic, a] of assignments) {
@@ -388,7 +400,10 @@ export class KafkaZkClient extends ZkRequests {
    * fenced multi, in that order (KafkaZkClient.createTopicPartitionStatesRaw). Returns, per key, null when
    * the state znode was created, else its ZkError (code NODEEXISTS: the state already existed).
    */
-  async createTopicPartitionStatesRaw(states: ReadonlyMap<string, PartitionStateUpdate>, expectedControllerEpochZkVersion: number): Promise<Map<string, ZkError | null>> {
+  async createTopicPartitionStatesRaw(
+    states: ReadonlyMap<string, PartitionStateUpdate>,
+    expectedControllerEpochZkVersion: number,
+  ): Promise<Map<string, ZkError | null>> {
     const entries = [...states];
     const topics = [...new Set(entries.map(([, s]) => s.topic))];
     await this.fencedBatch(
@@ -399,7 +414,12 @@ export class KafkaZkClient extends ZkRequests {
       entries.map(([, s]) => ({ type: 'create', path: D.TopicPartitionZNode.path(s), data: null, mode: 'PERSISTENT' })),
       expectedControllerEpochZkVersion,
     );
-    const ops: ZkOp[] = entries.map(([, s]) => ({ type: 'create', path: D.TopicPartitionStateZNode.path(s), data: D.encodeTopicPartitionState(s), mode: 'PERSISTENT' }));
+    const ops: ZkOp[] = entries.map(([, s]) => ({
+      type: 'create',
+      path: D.TopicPartitionStateZNode.path(s),
+      data: D.encodeTopicPartitionState(s),
+      mode: 'PERSISTENT',
+    }));
     const results = await this.fencedBatch(ops, expectedControllerEpochZkVersion);
     return new Map(entries.map(([k], i) => [k, results[i].code === 'OK' ? null : (results[i].error ?? new ZkError(results[i].code, ops[i].path))]));
   }
@@ -409,7 +429,11 @@ export class KafkaZkClient extends ZkRequests {
    * "topic-partition": OK → finished with the new zkVersion, BADVERSION → retry, other → failed.
    * ControllerMovedError propagates.
    */
-  async updateLeaderAndIsr(updates: ReadonlyMap<string, LeaderAndIsr>, controllerEpoch: number, expectedControllerEpochZkVersion: number): Promise<UpdateLeaderAndIsrResult> {
+  async updateLeaderAndIsr(
+    updates: ReadonlyMap<string, LeaderAndIsr>,
+    controllerEpoch: number,
+    expectedControllerEpochZkVersion: number,
+  ): Promise<UpdateLeaderAndIsrResult> {
     const result: UpdateLeaderAndIsrResult = { finished: new Map(), retry: [], failed: new Map() };
     const entries = [...updates];
     const ops: ZkOp[] = entries.map(([k, l]) => ({

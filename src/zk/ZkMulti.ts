@@ -61,7 +61,11 @@ export function buildTransaction(c: zookeeper.Client, ops: ZkOp[]): zookeeper.Tr
  * The results of a committed multi, or the error to throw: a ZkError whose code is the first failing op's
  * and whose `results` hold one entry per op (ErrorResult codes: OK before it, RUNTIMEINCONSISTENCY after).
  */
-export function multiOutcome(ops: ZkOp[], err: Error | zookeeper.Exception | null, rawResults: RawMultiResult[] | undefined): { results: ZkOpResult[] } | { error: Error } {
+export function multiOutcome(
+  ops: ZkOp[],
+  err: Error | zookeeper.Exception | null,
+  rawResults: RawMultiResult[] | undefined,
+): { results: ZkOpResult[] } | { error: Error } {
   const results = (rawResults ?? []).map((r): ZkOpResult => {
     switch (r.type) {
       case OP.CREATE:

@@ -160,9 +160,7 @@ export class ZkRequests {
         return this.checkedEphemeralCreate(path, data);
       }
       if (owner !== current) {
-        const msg =
-          `Error while creating ephemeral at ${path}, node already exists and owner '0x${owner}' does not match ` +
-          `current session '0x${current}'`;
+        const msg = `Error while creating ephemeral at ${path}, node already exists and owner '0x${owner}' does not match ` + `current session '0x${current}'`;
         this.log.error(msg);
         throw new ZkError('NODEEXISTS', path, undefined, msg);
       }

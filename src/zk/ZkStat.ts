@@ -41,4 +41,3 @@ export function toZkStat(s: zookeeper.Stat): ZkStat {
     numChildren: s.numChildren,
   };
 }
-

@@ -345,9 +345,7 @@ export class ZooKeeperClient {
     const c = await this.current();
     return this.request((resolve, reject) => {
       // The driver cannot send null data on setData; Kafka only ever sets JSON or empty bytes.
-      c.setData(path, data ?? Buffer.alloc(0), version, (err, stat) =>
-        err ? reject(toError(err, path)) : resolve(toZkStat(stat)),
-      );
+      c.setData(path, data ?? Buffer.alloc(0), version, (err, stat) => (err ? reject(toError(err, path)) : resolve(toZkStat(stat))));
     });
   }
 
@@ -355,8 +353,7 @@ export class ZooKeeperClient {
   async exists(path: string, watcher?: ZkWatcher): Promise<ZkStat | null> {
     const c = await this.current();
     return this.request((resolve, reject) => {
-      const cb = (err: Error | zookeeper.Exception | null, stat: zookeeper.Stat) =>
-        err ? reject(toError(err, path)) : resolve(stat ? toZkStat(stat) : null);
+      const cb = (err: Error | zookeeper.Exception | null, stat: zookeeper.Stat) => (err ? reject(toError(err, path)) : resolve(stat ? toZkStat(stat) : null));
       if (watcher) c.exists(path, this.wrap(watcher), cb);
       else c.exists(path, cb);
     });

@@ -30,9 +30,7 @@ const ZK_CODES = {
 
 export type ZkErrorCode = keyof typeof ZK_CODES;
 
-const BY_NUMBER = new Map<number, ZkErrorCode>(
-  (Object.keys(ZK_CODES) as ZkErrorCode[]).map((k) => [ZK_CODES[k], k]),
-);
+const BY_NUMBER = new Map<number, ZkErrorCode>((Object.keys(ZK_CODES) as ZkErrorCode[]).map((k) => [ZK_CODES[k], k]));
 
 /** Java's KeeperException messages ("KeeperErrorCode = NoNode for /path"). */
 const JAVA_TEXT: Partial<Record<ZkErrorCode, string>> = {

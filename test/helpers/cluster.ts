@@ -68,7 +68,12 @@ export class TestCluster {
         ...opts.brokerOverrides?.[id],
       };
       const propsFile = path.join(root, `server-${id}.properties`);
-      fs.writeFileSync(propsFile, Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+      fs.writeFileSync(
+        propsFile,
+        Object.entries(props)
+          .map(([k, v]) => `${k}=${v}`)
+          .join('\n') + '\n',
+      );
       c.brokers.set(id, { id, port, dataDir, logDir, propsFile, proc: null, output: [] });
     }
     await Promise.all([...c.brokers.keys()].map((id) => c.startBroker(id)));
@@ -140,11 +145,15 @@ export class TestCluster {
   /** Waits until every listed broker answers Metadata listing all of them and a controller. */
   async waitForBrokers(ids: number[], timeoutMs = 30000): Promise<void> {
     for (const id of ids) {
-      await waitFor(`broker ${id} to see brokers ${ids.join(',')} and a controller`, async () => {
-        const md = await this.metadata(id);
-        const have = new Set(md.brokers.map((x) => x.nodeId));
-        return ids.every((x) => have.has(x)) && md.controllerId >= 0;
-      }, timeoutMs);
+      await waitFor(
+        `broker ${id} to see brokers ${ids.join(',')} and a controller`,
+        async () => {
+          const md = await this.metadata(id);
+          const have = new Set(md.brokers.map((x) => x.nodeId));
+          return ids.every((x) => have.has(x)) && md.controllerId >= 0;
+        },
+        timeoutMs,
+      );
     }
   }
 

@@ -9,10 +9,21 @@ export function batchOf(values: string[], key: string | null = null): Buffer {
   });
 }
 
-export async function produceRaw(port: number, topic: string, partition: number, records: Buffer, acks = 1): Promise<{ errorCode: number; baseOffset: number }> {
+export async function produceRaw(
+  port: number,
+  topic: string,
+  partition: number,
+  records: Buffer,
+  acks = 1,
+): Promise<{ errorCode: number; baseOffset: number }> {
   const c = new NetworkClient('127.0.0.1', port, 'raw-test', 10000);
   try {
-    const res = await c.send(ProduceApi, 7, { transactionalId: null, acks, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: partition, records }] }] });
+    const res = await c.send(ProduceApi, 7, {
+      transactionalId: null,
+      acks,
+      timeoutMs: 5000,
+      topicData: [{ name: topic, partitionData: [{ index: partition, records }] }],
+    });
     const p = res.responses[0].partitionResponses[0];
     return { errorCode: p.errorCode, baseOffset: p.baseOffset };
   } finally {
@@ -20,13 +31,26 @@ export async function produceRaw(port: number, topic: string, partition: number,
   }
 }
 
-export async function fetchRaw(port: number, topic: string, partition: number, offset: number, maxWaitMs = 0): Promise<{ errorCode: number; highWatermark: number; bytes: number }> {
+export async function fetchRaw(
+  port: number,
+  topic: string,
+  partition: number,
+  offset: number,
+  maxWaitMs = 0,
+): Promise<{ errorCode: number; highWatermark: number; bytes: number }> {
   const c = new NetworkClient('127.0.0.1', port, 'raw-test', 10000 + maxWaitMs);
   try {
     const res = await c.send(FetchApi, 11, {
-      replicaId: -1, maxWaitMs, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+      replicaId: -1,
+      maxWaitMs,
+      minBytes: 1,
+      maxBytes: 1 << 20,
+      isolationLevel: 0,
+      sessionId: 0,
+      sessionEpoch: -1,
       topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: offset, logStartOffset: -1, partitionMaxBytes: 1 << 20 }] }],
-      forgottenTopicsData: [], rackId: '',
+      forgottenTopicsData: [],
+      rackId: '',
     });
     const p = res.responses[0].partitions[0];
     return { errorCode: p.errorCode, highWatermark: p.highWatermark, bytes: (p.records ?? []).reduce((n, b) => n + b.length, 0) };

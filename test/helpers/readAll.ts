@@ -12,9 +12,16 @@ export async function readPartition(port: number, topic: string, partition: numb
   try {
     while (offset < end) {
       const res = await c.send(FetchApi, 11, {
-        replicaId: -1, maxWaitMs: 0, minBytes: 1, maxBytes: 4 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+        replicaId: -1,
+        maxWaitMs: 0,
+        minBytes: 1,
+        maxBytes: 4 << 20,
+        isolationLevel: 0,
+        sessionId: 0,
+        sessionEpoch: -1,
         topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: offset, logStartOffset: -1, partitionMaxBytes: 4 << 20 }] }],
-        forgottenTopicsData: [], rackId: '',
+        forgottenTopicsData: [],
+        rackId: '',
       });
       const p = res.responses[0].partitions[0];
       if (p.errorCode !== 0) throw new Error(`fetch error ${p.errorCode}`);
@@ -41,10 +48,14 @@ export async function readPartition(port: number, topic: string, partition: numb
  * answer (NOT_LEADER_OR_FOLLOWER while that request is in flight, a broker still starting) means refresh and retry.
  */
 export async function readFromLeader(cluster: TestCluster, topic: string, partition: number, timeoutMs = 20000): Promise<{ leader: number; values: string[] }> {
-  return waitFor(`${topic}-${partition} readable from its leader`, async () => {
-    const md = await cluster.metadata(undefined, [topic]);
-    const leader = md.topics[0]?.partitions.find((p) => p.partitionIndex === partition)?.leaderId ?? -1;
-    if (leader < 0 || !cluster.broker(leader).proc) return null;
-    return { leader, values: await readPartition(cluster.broker(leader).port, topic, partition, 1e9) };
-  }, timeoutMs);
+  return waitFor(
+    `${topic}-${partition} readable from its leader`,
+    async () => {
+      const md = await cluster.metadata(undefined, [topic]);
+      const leader = md.topics[0]?.partitions.find((p) => p.partitionIndex === partition)?.leaderId ?? -1;
+      if (leader < 0 || !cluster.broker(leader).proc) return null;
+      return { leader, values: await readPartition(cluster.broker(leader).port, topic, partition, 1e9) };
+    },
+    timeoutMs,
+  );
 }

@@ -81,8 +81,7 @@ export async function startZooKeeper(opts: StartZooKeeperOptions = {}): Promise<
   const dir = fs.mkdtempSync(path.join(root, 'zk-'));
   const ports = await freePorts(nodes === 1 ? 1 : nodes * 3);
   const clientPorts = ports.slice(0, nodes);
-  const servers =
-    nodes === 1 ? [] : Array.from({ length: nodes }, (_, i) => `server.${i + 1}=127.0.0.1:${ports[nodes + 2 * i]}:${ports[nodes + 2 * i + 1]}`);
+  const servers = nodes === 1 ? [] : Array.from({ length: nodes }, (_, i) => `server.${i + 1}=127.0.0.1:${ports[nodes + 2 * i]}:${ports[nodes + 2 * i + 1]}`);
   const procs: (ChildProcess | null)[] = Array.from({ length: nodes }, () => null);
   const files: string[] = [];
   const spawnNode = (i: number): void => {
@@ -146,12 +145,14 @@ export async function startZooKeeper(opts: StartZooKeeperOptions = {}): Promise<
   };
   if (initial.length < nodes) return handle;
   try {
-    const died = procs.filter(isRunning).map(
-      (p, i) =>
-        new Promise<never>((_, reject) =>
-          p.once('exit', (code, sig) => reject(new Error(`ZooKeeper node ${i + 1} exited (${code ?? sig}), see ${dir}/zookeeper-${i + 1}.out`))),
-        ),
-    );
+    const died = procs
+      .filter(isRunning)
+      .map(
+        (p, i) =>
+          new Promise<never>((_, reject) =>
+            p.once('exit', (code, sig) => reject(new Error(`ZooKeeper node ${i + 1} exited (${code ?? sig}), see ${dir}/zookeeper-${i + 1}.out`))),
+          ),
+      );
     died.forEach((d) => d.catch(() => undefined));
     await Promise.race([Promise.all(clientPorts.map((p) => waitForZooKeeper(`127.0.0.1:${p}`, opts.startTimeoutMs ?? 30000))), ...died]);
   } catch (e) {
@@ -204,4 +205,3 @@ export function expireSession(hostPort: string, sessionId: Buffer, sessionPasswo
     sock.on('close', done);
   });
 }
-

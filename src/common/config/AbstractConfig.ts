@@ -13,19 +13,36 @@ export class AbstractConfig {
   private readonly values = new Map<string, ConfigValue>();
   private readonly texts = new Map<string, string>();
 
-  constructor(protected readonly defs: ReadonlyMap<string, ConfigKey>, props: Props) {
+  constructor(
+    protected readonly defs: ReadonlyMap<string, ConfigKey>,
+    props: Props,
+  ) {
     this.originals = Object.freeze({ ...props });
     for (const key of defs.values()) this.parseKey(key, props);
   }
 
   // ---- typed getters (AbstractConfig.getX); they throw for unknown keys or a type mismatch ----
-  getInt(name: string): number { return this.typed(name, ['INT']) as number; }
-  getShort(name: string): number { return this.typed(name, ['SHORT']) as number; }
-  getLong(name: string): number { return this.typed(name, ['LONG']) as number; }
-  getDouble(name: string): number { return this.typed(name, ['DOUBLE']) as number; }
-  getBoolean(name: string): boolean { return this.typed(name, ['BOOLEAN']) as boolean; }
-  getString(name: string): string | null { return this.typed(name, ['STRING', 'PASSWORD', 'CLASS']) as string | null; }
-  getList(name: string): string[] { return (this.typed(name, ['LIST']) as string[] | null) ?? []; }
+  getInt(name: string): number {
+    return this.typed(name, ['INT']) as number;
+  }
+  getShort(name: string): number {
+    return this.typed(name, ['SHORT']) as number;
+  }
+  getLong(name: string): number {
+    return this.typed(name, ['LONG']) as number;
+  }
+  getDouble(name: string): number {
+    return this.typed(name, ['DOUBLE']) as number;
+  }
+  getBoolean(name: string): boolean {
+    return this.typed(name, ['BOOLEAN']) as boolean;
+  }
+  getString(name: string): string | null {
+    return this.typed(name, ['STRING', 'PASSWORD', 'CLASS']) as string | null;
+  }
+  getList(name: string): string[] {
+    return (this.typed(name, ['LIST']) as string[] | null) ?? [];
+  }
 
   /** The value as Kafka's ConfigDef.convertToString gives it (DescribeConfigs): lists joined by ",", null if unset. */
   valueString(name: string): string | null {
@@ -44,7 +61,9 @@ export class AbstractConfig {
 
   /** Supplied keys that are not configs of this kind (Kafka logs "was supplied but isn't a known config"). */
   unknownKeys(): string[] {
-    return Object.keys(this.originals).filter((k) => !this.defs.has(k)).sort();
+    return Object.keys(this.originals)
+      .filter((k) => !this.defs.has(k))
+      .sort();
   }
 
   /** AbstractConfig.logAll: "<class> values: " then sorted `\tkey = value` lines (Java toString forms). */
@@ -55,7 +74,7 @@ export class AbstractConfig {
   }
 
   private parseKey(key: ConfigKey, props: Props): void {
-    const given = Object.prototype.hasOwnProperty.call(props, key.name) ? props[key.name] as RawValue | undefined : undefined;
+    const given = Object.prototype.hasOwnProperty.call(props, key.name) ? (props[key.name] as RawValue | undefined) : undefined;
     const raw: RawValue | null = given !== undefined ? given : key.defaultValue;
     if (raw === null) {
       this.values.set(key.name, null);

@@ -163,10 +163,14 @@ function integerKind(type: ConfigType): string {
 function jsTypeName(v: unknown): string {
   if (Array.isArray(v)) return 'java.util.List';
   switch (typeof v) {
-    case 'number': return Number.isInteger(v) ? 'java.lang.Integer' : 'java.lang.Double';
-    case 'boolean': return 'java.lang.Boolean';
-    case 'string': return 'java.lang.String';
-    default: return typeof v;
+    case 'number':
+      return Number.isInteger(v) ? 'java.lang.Integer' : 'java.lang.Double';
+    case 'boolean':
+      return 'java.lang.Boolean';
+    case 'string':
+      return 'java.lang.String';
+    default:
+      return typeof v;
   }
 }
 

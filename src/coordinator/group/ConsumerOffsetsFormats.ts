@@ -129,8 +129,27 @@ export function readGroupMessageValue(buf: Buffer | null): GroupMetadataValue | 
     const clientHost = rm.string();
     const rebalanceTimeout = version >= 1 ? rm.int32() : -1;
     const sessionTimeout = rm.int32();
-    if (version === 0) return { memberId, groupInstanceId, clientId, clientHost, rebalanceTimeout: sessionTimeout, sessionTimeout, subscription: Buffer.from(rm.bytes()), assignment: Buffer.from(rm.bytes()) };
-    return { memberId, groupInstanceId, clientId, clientHost, rebalanceTimeout, sessionTimeout, subscription: Buffer.from(rm.bytes()), assignment: Buffer.from(rm.bytes()) };
+    if (version === 0)
+      return {
+        memberId,
+        groupInstanceId,
+        clientId,
+        clientHost,
+        rebalanceTimeout: sessionTimeout,
+        sessionTimeout,
+        subscription: Buffer.from(rm.bytes()),
+        assignment: Buffer.from(rm.bytes()),
+      };
+    return {
+      memberId,
+      groupInstanceId,
+      clientId,
+      clientHost,
+      rebalanceTimeout,
+      sessionTimeout,
+      subscription: Buffer.from(rm.bytes()),
+      assignment: Buffer.from(rm.bytes()),
+    };
   });
   return { protocolType, generation, protocol, leader, currentStateTimestamp, members };
 }

@@ -104,7 +104,13 @@ export class GroupCoordinator {
     return this.membership.handleJoinGroup(p);
   }
 
-  handleSyncGroup(groupId: string, generationId: number, memberId: string, groupInstanceId: string | null, assignments: Map<string, Buffer>): Promise<SyncGroupResult> {
+  handleSyncGroup(
+    groupId: string,
+    generationId: number,
+    memberId: string,
+    groupInstanceId: string | null,
+    assignments: Map<string, Buffer>,
+  ): Promise<SyncGroupResult> {
     return this.membership.handleSyncGroup(groupId, generationId, memberId, groupInstanceId, assignments);
   }
 
@@ -170,7 +176,12 @@ export class GroupCoordinator {
       return {
         errorCode: ErrorCode.NONE,
         offsets: group.allOffsets().map(({ topic, partition, value }) => ({
-          topic, partition, offset: value.offset, leaderEpoch: value.leaderEpoch, metadata: value.metadata, errorCode: ErrorCode.NONE,
+          topic,
+          partition,
+          offset: value.offset,
+          leaderEpoch: value.leaderEpoch,
+          metadata: value.metadata,
+          errorCode: ErrorCode.NONE,
         })),
       };
     }
@@ -212,7 +223,8 @@ export class GroupCoordinator {
   handleListGroups(): { errorCode: number; groups: Array<{ groupId: string; protocolType: string }> } {
     if (!this.isActive()) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, groups: [] };
     const errorCode = this.groupManager.isLoading() ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : ErrorCode.NONE;
-    const groups = this.groupManager.currentGroups()
+    const groups = this.groupManager
+      .currentGroups()
       .filter((g) => !g.is('Dead'))
       .map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? '' }));
     return { errorCode, groups };
@@ -254,7 +266,10 @@ export class GroupCoordinator {
    * OffsetDelete (KIP-496): an Empty group loses any offsets; an active consumer group only those of
    * topics it does not subscribe to (GROUP_SUBSCRIBED_TO_TOPIC for the others).
    */
-  async handleDeleteOffsets(groupId: string, partitions: TopicPartition[]): Promise<{ errorCode: number; partitions: Array<TopicPartition & { errorCode: number }> }> {
+  async handleDeleteOffsets(
+    groupId: string,
+    partitions: TopicPartition[],
+  ): Promise<{ errorCode: number; partitions: Array<TopicPartition & { errorCode: number }> }> {
     const status = this.validateGroupStatus(groupId, 'join');
     if (status !== ErrorCode.NONE) return { errorCode: status, partitions: [] };
     const group = this.groupManager.getGroup(groupId);

@@ -47,7 +47,9 @@ export class GroupMembership {
       const cur = group.currentStaticMemberId(groupInstanceId);
       if (cur === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
       if (cur !== memberId) {
-        this.log.info(`Request memberId=${memberId} for static member with groupInstanceId=${groupInstanceId} is fenced by current memberId=${cur} during operation ${op}`);
+        this.log.info(
+          `Request memberId=${memberId} for static member with groupInstanceId=${groupInstanceId} is fenced by current memberId=${cur} during operation ${op}`,
+        );
         return ErrorCode.FENCED_INSTANCE_ID;
       }
       return ErrorCode.NONE;
@@ -92,12 +94,16 @@ export class GroupMembership {
     if (p.groupInstanceId !== null) {
       this.doStaticMemberJoinGroup(group, newMemberId, p, cb);
     } else if (p.requireKnownMemberId) {
-      this.log.info(`Dynamic member with unknown member id joins group ${group.groupId} in ${group.state} state. Created a new member id ${newMemberId} and request the member to rejoin with this id.`);
+      this.log.info(
+        `Dynamic member with unknown member id joins group ${group.groupId} in ${group.state} state. Created a new member id ${newMemberId} and request the member to rejoin with this id.`,
+      );
       // Kafka expires a pending member after its session timeout if it never comes back.
       this.rebalance.addPendingMemberExpiration(group, newMemberId, p.sessionTimeoutMs);
       cb(joinError(newMemberId, ErrorCode.MEMBER_ID_REQUIRED));
     } else {
-      this.log.info(`Dynamic Member with unknown member id joins group ${group.groupId} in ${group.state} state. Created a new member id ${newMemberId} for this member and add to the group.`);
+      this.log.info(
+        `Dynamic Member with unknown member id joins group ${group.groupId} in ${group.state} state. Created a new member id ${newMemberId} for this member and add to the group.`,
+      );
       this.addMemberAndRebalance(group, newMemberId, null, p, cb);
     }
   }
@@ -106,13 +112,22 @@ export class GroupMembership {
   private doStaticMemberJoinGroup(group: GroupMetadata, newMemberId: string, p: JoinGroupParams, cb: (r: JoinGroupResult) => void): void {
     const instanceId = p.groupInstanceId!;
     const oldMemberId = group.currentStaticMemberId(instanceId);
-    this.log.info(`Static member ${instanceId} of group ${group.groupId} with unknown member id joins group in ${group.state} state. Replacing previously mapped member ${oldMemberId ?? 'null'} with this groupInstanceId.`);
+    this.log.info(
+      `Static member ${instanceId} of group ${group.groupId} with unknown member id joins group in ${group.state} state. Replacing previously mapped member ${oldMemberId ?? 'null'} with this groupInstanceId.`,
+    );
     if (oldMemberId === undefined) return this.addMemberAndRebalance(group, newMemberId, instanceId, p, cb);
     this.updateStaticMemberAndRebalance(group, oldMemberId, newMemberId, instanceId, p, cb);
   }
 
   /** GroupCoordinator.updateStaticMemberAndRebalance (JoinGroup v5-8: no SkipAssignment). */
-  private updateStaticMemberAndRebalance(group: GroupMetadata, oldMemberId: string, newMemberId: string, instanceId: string, p: JoinGroupParams, cb: (r: JoinGroupResult) => void): void {
+  private updateStaticMemberAndRebalance(
+    group: GroupMetadata,
+    oldMemberId: string,
+    newMemberId: string,
+    instanceId: string,
+    p: JoinGroupParams,
+    cb: (r: JoinGroupResult) => void,
+  ): void {
     const currentLeader = group.leaderId ?? '';
     const member = group.get(oldMemberId);
     // The old incarnation's parked requests are fenced (GroupMetadata.replaceStaticMember).
@@ -128,12 +143,21 @@ export class GroupMembership {
     const oldProtocols = member.supportedProtocols;
     const oldRebalanceTimeoutMs = member.rebalanceTimeoutMs;
     const oldSessionTimeoutMs = member.sessionTimeoutMs;
-    group.updateMember(member, p.protocols.map((x) => ({ name: x.name, metadata: Buffer.from(x.metadata) })), p.rebalanceTimeoutMs, p.sessionTimeoutMs, cb);
+    group.updateMember(
+      member,
+      p.protocols.map((x) => ({ name: x.name, metadata: Buffer.from(x.metadata) })),
+      p.rebalanceTimeoutMs,
+      p.sessionTimeoutMs,
+      cb,
+    );
     switch (group.state) {
       case 'Stable': {
         // Only a change of the group's selected protocol needs a rebalance; otherwise persist the new member id.
         if (group.protocolName !== group.selectProtocol()) {
-          this.rebalance.maybePrepareRebalance(group, `Group's selectedProtocol will change because static member ${newMemberId} with instance id ${instanceId} joined with change of protocol`);
+          this.rebalance.maybePrepareRebalance(
+            group,
+            `Group's selectedProtocol will change because static member ${newMemberId} with instance id ${instanceId} joined with change of protocol`,
+          );
           return;
         }
         this.log.info("Static member which joins during Stable stage and doesn't affect selectProtocol will not trigger rebalance.");
@@ -147,14 +171,27 @@ export class GroupMembership {
               group.replaceStaticMember(instanceId, newMemberId, oldMemberId);
               this.rebalance.completeAndScheduleNextHeartbeatExpiration(group, member);
             }
-            cb({ errorCode: err, generationId: group.generationId, protocolType: group.protocolType, protocolName: group.protocolName, leaderId: currentLeader, memberId: '', members: [] });
+            cb({
+              errorCode: err,
+              generationId: group.generationId,
+              protocolType: group.protocolType,
+              protocolName: group.protocolName,
+              leaderId: currentLeader,
+              memberId: '',
+              members: [],
+            });
             return;
           }
           // The old leader id, so that a restarted leader does not run a trivial assignment that a Stable
           // group would never hand out; the member then syncs and gets its stored assignment back.
           group.maybeInvokeJoinCallback(member, {
-            errorCode: ErrorCode.NONE, generationId: group.generationId, protocolType: group.protocolType, protocolName: group.protocolName,
-            leaderId: currentLeader, memberId: newMemberId, members: [],
+            errorCode: ErrorCode.NONE,
+            generationId: group.generationId,
+            protocolType: group.protocolType,
+            protocolName: group.protocolName,
+            leaderId: currentLeader,
+            memberId: newMemberId,
+            members: [],
           });
         });
         return;
@@ -201,8 +238,16 @@ export class GroupMembership {
   }
 
   private addMemberAndRebalance(group: GroupMetadata, memberId: string, instanceId: string | null, p: JoinGroupParams, cb: (r: JoinGroupResult) => void): void {
-    const member = new MemberMetadata(memberId, instanceId, p.clientId, p.clientHost, p.rebalanceTimeoutMs, p.sessionTimeoutMs, p.protocolType,
-      p.protocols.map((x) => ({ name: x.name, metadata: Buffer.from(x.metadata) })));
+    const member = new MemberMetadata(
+      memberId,
+      instanceId,
+      p.clientId,
+      p.clientHost,
+      p.rebalanceTimeoutMs,
+      p.sessionTimeoutMs,
+      p.protocolType,
+      p.protocols.map((x) => ({ name: x.name, metadata: Buffer.from(x.metadata) })),
+    );
     member.isNew = true;
     // A new member during the initial delay extends it (InitialDelayedJoin).
     if (group.is('PreparingRebalance') && group.generationId === 0) group.newMemberAdded = true;
@@ -213,13 +258,25 @@ export class GroupMembership {
   }
 
   private updateMemberAndRebalance(group: GroupMetadata, member: MemberMetadata, p: JoinGroupParams, cb: (r: JoinGroupResult) => void, reason: string): void {
-    group.updateMember(member, p.protocols.map((x) => ({ name: x.name, metadata: Buffer.from(x.metadata) })), p.rebalanceTimeoutMs, p.sessionTimeoutMs, cb);
+    group.updateMember(
+      member,
+      p.protocols.map((x) => ({ name: x.name, metadata: Buffer.from(x.metadata) })),
+      p.rebalanceTimeoutMs,
+      p.sessionTimeoutMs,
+      cb,
+    );
     this.rebalance.maybePrepareRebalance(group, reason);
   }
 
   // ---------------------------------------------------------------- SyncGroup
 
-  handleSyncGroup(groupId: string, generationId: number, memberId: string, groupInstanceId: string | null, assignments: Map<string, Buffer>): Promise<SyncGroupResult> {
+  handleSyncGroup(
+    groupId: string,
+    generationId: number,
+    memberId: string,
+    groupInstanceId: string | null,
+    assignments: Map<string, Buffer>,
+  ): Promise<SyncGroupResult> {
     return new Promise((resolve) => {
       const fail = (errorCode: number) => resolve({ errorCode, protocolType: null, protocolName: null, assignment: EMPTY_BYTES });
       const status = this.checkStatus(groupId, 'sync');
@@ -241,7 +298,9 @@ export class GroupMembership {
           member.awaitingSyncCallback = resolve;
           group.pendingSyncMembers.delete(memberId);
           if (group.isLeader(memberId)) {
-            this.log.info(`Assignment received from leader ${memberId} for group ${groupId} for generation ${group.generationId}. The group has ${group.members.size} members, ${group.staticMembers.size} of which are static.`);
+            this.log.info(
+              `Assignment received from leader ${memberId} for group ${groupId} for generation ${group.generationId}. The group has ${group.members.size} members, ${group.staticMembers.size} of which are static.`,
+            );
             const full = new Map<string, Buffer>();
             for (const id of group.members.keys()) full.set(id, Buffer.from(assignments.get(id) ?? EMPTY_BYTES));
             void this.groupManager.storeGroup(group, full).then((err) => {
@@ -269,7 +328,6 @@ export class GroupMembership {
       }
     });
   }
-
 
   // ---------------------------------------------------------------- Heartbeat and LeaveGroup
 
@@ -299,7 +357,10 @@ export class GroupMembership {
     }
   }
 
-  handleLeaveGroup(groupId: string, leaving: Array<{ memberId: string; groupInstanceId: string | null }>): { errorCode: number; members: Array<{ memberId: string; groupInstanceId: string | null; errorCode: number }> } {
+  handleLeaveGroup(
+    groupId: string,
+    leaving: Array<{ memberId: string; groupInstanceId: string | null }>,
+  ): { errorCode: number; members: Array<{ memberId: string; groupInstanceId: string | null; errorCode: number }> } {
     const status = this.checkStatus(groupId, 'leave');
     if (status !== ErrorCode.NONE) return { errorCode: status, members: [] };
     const group = this.groupManager.getGroup(groupId);
@@ -326,5 +387,4 @@ export class GroupMembership {
     });
     return { errorCode: ErrorCode.NONE, members };
   }
-
 }

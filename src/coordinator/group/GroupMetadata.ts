@@ -59,7 +59,11 @@ export class GroupMetadata {
   /** Topics the consumer members subscribe to, when every member speaks the consumer protocol. */
   subscribedTopics: Set<string> | null = null;
 
-  constructor(readonly groupId: string, initialState: GroupState, now: number) {
+  constructor(
+    readonly groupId: string,
+    initialState: GroupState,
+    now: number,
+  ) {
     this.state = initialState;
     this.currentStateTimestamp = now;
   }
@@ -70,7 +74,9 @@ export class GroupMetadata {
 
   transitionTo(s: GroupState, now: number): void {
     if (!VALID_PREVIOUS[s].includes(this.state)) {
-      throw new Error(`Group ${this.groupId} should be in the ${VALID_PREVIOUS[s].join(',')} states before moving to ${s} state. Instead it is in ${this.state} state`);
+      throw new Error(
+        `Group ${this.groupId} should be in the ${VALID_PREVIOUS[s].join(',')} states before moving to ${s} state. Instead it is in ${this.state} state`,
+      );
     }
     this.state = s;
     this.currentStateTimestamp = now;
@@ -148,7 +154,13 @@ export class GroupMetadata {
     return m;
   }
 
-  updateMember(member: MemberMetadata, protocols: Protocol[], rebalanceTimeoutMs: number, sessionTimeoutMs: number, callback: ((r: JoinGroupResult) => void) | null): void {
+  updateMember(
+    member: MemberMetadata,
+    protocols: Protocol[],
+    rebalanceTimeoutMs: number,
+    sessionTimeoutMs: number,
+    callback: ((r: JoinGroupResult) => void) | null,
+  ): void {
     member.supportedProtocols = protocols;
     member.rebalanceTimeoutMs = rebalanceTimeoutMs;
     member.sessionTimeoutMs = sessionTimeoutMs;

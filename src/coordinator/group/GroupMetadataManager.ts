@@ -11,8 +11,14 @@ import { HEADER_SIZE, iterateRecords, LOG_OVERHEAD, readBatchInfo } from '../../
 import { groupPartitionFor } from '../../zk/ZkData';
 import { CoordinatorTime } from './CoordinatorTime';
 import {
-  groupMetadataKey, groupMetadataValue, GroupMetadataValue, offsetCommitKey, offsetCommitValue,
-  readGroupMessageValue, readMessageKey, readOffsetMessageValue,
+  groupMetadataKey,
+  groupMetadataValue,
+  GroupMetadataValue,
+  offsetCommitKey,
+  offsetCommitValue,
+  readGroupMessageValue,
+  readMessageKey,
+  readOffsetMessageValue,
 } from './ConsumerOffsetsFormats';
 import { GroupMetadata, OffsetAndMetadata } from './GroupMetadata';
 import { MemberMetadata } from './MemberMetadata';
@@ -196,7 +202,10 @@ export class GroupMetadataManager {
 
   /** Tombstones for the given offsets (and the group itself when asked), then drops them from the cache. */
   async deleteOffsetsAndMaybeGroup(group: GroupMetadata, offsets: Array<{ topic: string; partition: number }>, deleteGroup: boolean): Promise<number> {
-    const records: Array<{ key: Buffer; value: Buffer | null }> = offsets.map((o) => ({ key: offsetCommitKey(group.groupId, o.topic, o.partition), value: null }));
+    const records: Array<{ key: Buffer; value: Buffer | null }> = offsets.map((o) => ({
+      key: offsetCommitKey(group.groupId, o.topic, o.partition),
+      value: null,
+    }));
     if (deleteGroup) records.push({ key: groupMetadataKey(group.groupId), value: null });
     for (const o of offsets) group.removeOffset(o.topic, o.partition);
     if (records.length === 0) return ErrorCode.NONE;
@@ -303,7 +312,9 @@ export class GroupMetadataManager {
     this.loadingPartitions.delete(p);
     this.ownedPartitions.add(p);
     for (const g of this.groups.values()) if (this.partitionFor(g.groupId) === p) this.listener?.onGroupLoaded(g);
-    this.log.info(`Finished loading offsets and group metadata from ${GROUP_METADATA_TOPIC_NAME}-${p} in ${this.time.now() - start} milliseconds for epoch ${epoch}.`);
+    this.log.info(
+      `Finished loading offsets and group metadata from ${GROUP_METADATA_TOPIC_NAME}-${p} in ${this.time.now() - start} milliseconds for epoch ${epoch}.`,
+    );
   }
 
   /** Reads the batches in buf (whole batches), returns the next offset to read. */
@@ -360,8 +371,9 @@ export class GroupMetadataManager {
     g.protocolName = v.protocol;
     g.leaderId = v.leader;
     for (const mv of v.members) {
-      const m = new MemberMetadata(mv.memberId, mv.groupInstanceId, mv.clientId, mv.clientHost, mv.rebalanceTimeout, mv.sessionTimeout, g.protocolType ?? '',
-        [{ name: v.protocol ?? '', metadata: mv.subscription }]);
+      const m = new MemberMetadata(mv.memberId, mv.groupInstanceId, mv.clientId, mv.clientHost, mv.rebalanceTimeout, mv.sessionTimeout, g.protocolType ?? '', [
+        { name: v.protocol ?? '', metadata: mv.subscription },
+      ]);
       m.assignment = mv.assignment;
       g.members.set(m.memberId, m);
       if (m.groupInstanceId !== null) g.staticMembers.set(m.groupInstanceId, m.memberId);

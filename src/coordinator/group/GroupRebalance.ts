@@ -56,7 +56,9 @@ export class GroupRebalance {
     group.syncTimer = null;
     const wasEmpty = group.is('Empty');
     group.transitionTo('PreparingRebalance', this.time.now());
-    this.log.info(`Preparing to rebalance group ${group.groupId} in state ${group.state} with old generation ${group.generationId} (${GROUP_METADATA_TOPIC_NAME}-${this.groupManager.partitionFor(group.groupId)}) (reason: ${reason})`);
+    this.log.info(
+      `Preparing to rebalance group ${group.groupId} in state ${group.state} with old generation ${group.generationId} (${GROUP_METADATA_TOPIC_NAME}-${this.groupManager.partitionFor(group.groupId)}) (reason: ${reason})`,
+    );
     group.joinTimer?.cancel();
     if (wasEmpty) {
       const delay = this.config.groupInitialRebalanceDelayMs;
@@ -179,7 +181,10 @@ export class GroupRebalance {
 
   /** addPendingMemberExpiration: a member id handed out with MEMBER_ID_REQUIRED lapses after the session timeout. */
   addPendingMemberExpiration(group: GroupMetadata, memberId: string, timeoutMs: number): void {
-    group.pendingMembers.set(memberId, this.time.schedule(timeoutMs, () => this.onExpirePendingMember(group, memberId)));
+    group.pendingMembers.set(
+      memberId,
+      this.time.schedule(timeoutMs, () => this.onExpirePendingMember(group, memberId)),
+    );
   }
 
   private onExpireHeartbeat(group: GroupMetadata, member: MemberMetadata): void {

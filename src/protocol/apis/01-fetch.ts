@@ -136,14 +136,19 @@ export const FetchApi: ApiCodec<FetchRequest, FetchResponse> = {
         return { partition, currentLeaderEpoch, fetchOffset, logStartOffset, partitionMaxBytes };
       }),
     }));
-    const forgottenTopicsData =
-      version >= 7
-        ? r.array((rf): ForgottenTopic => ({ topic: rf.string(), partitions: rf.array(readInt32) }))
-        : [];
+    const forgottenTopicsData = version >= 7 ? r.array((rf): ForgottenTopic => ({ topic: rf.string(), partitions: rf.array(readInt32) })) : [];
     const rackId = version >= 11 ? r.string() : '';
     return {
-      replicaId, maxWaitMs, minBytes, maxBytes, isolationLevel, sessionId, sessionEpoch, topics,
-      forgottenTopicsData, rackId,
+      replicaId,
+      maxWaitMs,
+      minBytes,
+      maxBytes,
+      isolationLevel,
+      sessionId,
+      sessionEpoch,
+      topics,
+      forgottenTopicsData,
+      rackId,
     };
   },
 
@@ -184,8 +189,14 @@ export const FetchApi: ApiCodec<FetchRequest, FetchResponse> = {
         const preferredReadReplica = version >= 11 ? rp.int32() : -1;
         const bytes = rp.nullableBytes();
         return {
-          partitionIndex, errorCode, highWatermark, lastStableOffset, logStartOffset, abortedTransactions,
-          preferredReadReplica, records: bytes === null ? null : [bytes],
+          partitionIndex,
+          errorCode,
+          highWatermark,
+          lastStableOffset,
+          logStartOffset,
+          abortedTransactions,
+          preferredReadReplica,
+          records: bytes === null ? null : [bytes],
         };
       }),
     }));

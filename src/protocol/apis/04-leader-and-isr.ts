@@ -105,8 +105,18 @@ function readPartitionState(r: Reader, v: number): LeaderAndIsrPartitionState {
   const leaderRecoveryState = v >= 6 ? r.int8() : 0;
   if (flex) r.taggedFields();
   return {
-    topicName, partitionIndex, controllerEpoch, leader, leaderEpoch, isr, partitionEpoch, replicas,
-    addingReplicas, removingReplicas, isNew, leaderRecoveryState,
+    topicName,
+    partitionIndex,
+    controllerEpoch,
+    leader,
+    leaderEpoch,
+    isr,
+    partitionEpoch,
+    replicas,
+    addingReplicas,
+    removingReplicas,
+    isNew,
+    leaderRecoveryState,
   };
 }
 
@@ -153,7 +163,13 @@ function decodeRequest(r: Reader, v: number): LeaderAndIsrRequest {
   });
   if (flex) r.taggedFields();
   return {
-    controllerId, isKRaftController, controllerEpoch, brokerEpoch, type, ungroupedPartitionStates, topicStates,
+    controllerId,
+    isKRaftController,
+    controllerEpoch,
+    brokerEpoch,
+    type,
+    ungroupedPartitionStates,
+    topicStates,
     liveLeaders,
   };
 }

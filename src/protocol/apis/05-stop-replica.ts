@@ -82,8 +82,7 @@ function decodeRequest(r: Reader, v: number): StopReplicaRequest {
   const controllerEpoch = r.int32();
   const brokerEpoch = v >= 1 ? r.int64() : -1;
   const deletePartitions = v <= 2 ? r.bool() : false;
-  const ungroupedPartitions =
-    v === 0 ? r.array((rr): StopReplicaPartitionV0 => ({ topicName: rr.string(), partitionIndex: rr.int32() })) : [];
+  const ungroupedPartitions = v === 0 ? r.array((rr): StopReplicaPartitionV0 => ({ topicName: rr.string(), partitionIndex: rr.int32() })) : [];
   const topics =
     v >= 1 && v <= 2
       ? readArr(r, flex, (rr): StopReplicaTopicV1 => {
@@ -110,7 +109,13 @@ function decodeRequest(r: Reader, v: number): StopReplicaRequest {
       : [];
   if (flex) r.taggedFields();
   return {
-    controllerId, isKRaftController, controllerEpoch, brokerEpoch, deletePartitions, ungroupedPartitions, topics,
+    controllerId,
+    isKRaftController,
+    controllerEpoch,
+    brokerEpoch,
+    deletePartitions,
+    ungroupedPartitions,
+    topics,
     topicStates,
   };
 }

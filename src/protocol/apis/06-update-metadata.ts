@@ -188,7 +188,13 @@ function decodeRequest(r: Reader, v: number): UpdateMetadataRequest {
   const liveBrokers = readArr(r, flex, (rr) => readBroker(rr, v));
   const type = flex ? readTopLevelTags(r, v) : 0;
   return {
-    controllerId, isKRaftController, type, controllerEpoch, brokerEpoch, ungroupedPartitionStates, topicStates,
+    controllerId,
+    isKRaftController,
+    type,
+    controllerEpoch,
+    brokerEpoch,
+    ungroupedPartitionStates,
+    topicStates,
     liveBrokers,
   };
 }

@@ -53,25 +53,26 @@ export const LeaveGroupApi: ApiCodec<LeaveGroupRequest, LeaveGroupResponse> = {
   encodeRequest(w: Writer, v: number, req: LeaveGroupRequest): void {
     w.string(req.groupId);
     if (v <= 2) w.string(req.members[0]?.memberId ?? '');
-    else w.array(req.members, (wm, m) => {
-      wm.string(m.memberId).nullableString(m.groupInstanceId);
-    });
+    else
+      w.array(req.members, (wm, m) => {
+        wm.string(m.memberId).nullableString(m.groupInstanceId);
+      });
   },
 
   decodeResponse(r: Reader, v: number): LeaveGroupResponse {
     const throttleTimeMs = v >= 1 ? r.int32() : 0;
     const errorCode = r.int16();
-    const members = v >= 3
-      ? r.array((rm): LeaveGroupMemberResponse => ({ memberId: rm.string(), groupInstanceId: rm.nullableString(), errorCode: rm.int16() }))
-      : [];
+    const members =
+      v >= 3 ? r.array((rm): LeaveGroupMemberResponse => ({ memberId: rm.string(), groupInstanceId: rm.nullableString(), errorCode: rm.int16() })) : [];
     return { throttleTimeMs, errorCode, members };
   },
 
   encodeResponse(w: Writer, v: number, res: LeaveGroupResponse): void {
     if (v >= 1) w.int32(res.throttleTimeMs);
     w.int16(res.errorCode);
-    if (v >= 3) w.array(res.members, (wm, m) => {
-      wm.string(m.memberId).nullableString(m.groupInstanceId).int16(m.errorCode);
-    });
+    if (v >= 3)
+      w.array(res.members, (wm, m) => {
+        wm.string(m.memberId).nullableString(m.groupInstanceId).int16(m.errorCode);
+      });
   },
 };

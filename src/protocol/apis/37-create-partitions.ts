@@ -69,9 +69,7 @@ function encodeRequest(w: Writer, _v: number, req: CreatePartitionsRequest): voi
 
 function decodeResponse(r: Reader, _v: number): CreatePartitionsResponse {
   const throttleTimeMs = r.int32();
-  const results = r.array(
-    (rr): CreatePartitionsTopicResult => ({ name: rr.string(), errorCode: rr.int16(), errorMessage: rr.nullableString() }),
-  );
+  const results = r.array((rr): CreatePartitionsTopicResult => ({ name: rr.string(), errorCode: rr.int16(), errorMessage: rr.nullableString() }));
   return { throttleTimeMs, results };
 }
 

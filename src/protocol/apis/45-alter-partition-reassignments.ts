@@ -119,10 +119,7 @@ function encodeResponse(w: Writer, _v: number, res: AlterPartitionReassignmentsR
   w.emptyTaggedFields();
 }
 
-export const AlterPartitionReassignmentsApi: ApiCodec<
-  AlterPartitionReassignmentsRequest,
-  AlterPartitionReassignmentsResponse
-> = {
+export const AlterPartitionReassignmentsApi: ApiCodec<AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse> = {
   apiKey: ApiKey.AlterPartitionReassignments,
   name: 'AlterPartitionReassignments',
   minVersion: 0,

@@ -110,10 +110,7 @@ function encodeResponse(w: Writer, _v: number, res: ListPartitionReassignmentsRe
   w.emptyTaggedFields();
 }
 
-export const ListPartitionReassignmentsApi: ApiCodec<
-  ListPartitionReassignmentsRequest,
-  ListPartitionReassignmentsResponse
-> = {
+export const ListPartitionReassignmentsApi: ApiCodec<ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse> = {
   apiKey: ApiKey.ListPartitionReassignments,
   name: 'ListPartitionReassignments',
   minVersion: 0,

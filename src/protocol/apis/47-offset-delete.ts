@@ -63,10 +63,12 @@ export const OffsetDeleteApi: ApiCodec<OffsetDeleteRequest, OffsetDeleteResponse
   },
 
   encodeResponse(w: Writer, _v: number, res: OffsetDeleteResponse): void {
-    w.int16(res.errorCode).int32(res.throttleTimeMs).array(res.topics, (wt, t) => {
-      wt.string(t.name).array(t.partitions, (wp, p) => {
-        wp.int32(p.partitionIndex).int16(p.errorCode);
+    w.int16(res.errorCode)
+      .int32(res.throttleTimeMs)
+      .array(res.topics, (wt, t) => {
+        wt.string(t.name).array(t.partitions, (wp, p) => {
+          wp.int32(p.partitionIndex).int16(p.errorCode);
+        });
       });
-    });
   },
 };

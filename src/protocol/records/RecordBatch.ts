@@ -151,10 +151,7 @@ export function checkBatchAt(buf: Buffer, pos: number, end: number, maxBatchSize
   if (size < HEADER_SIZE) throw corrupt(`Record batch size ${size} is smaller than the minimum overhead ${HEADER_SIZE}`);
   if (size > remaining) throw corrupt(`Record batch at position ${pos} is truncated: size ${size}, ${remaining} bytes left`);
   if (size > maxBatchSize) {
-    throw new KafkaError(
-      ErrorCode.MESSAGE_TOO_LARGE,
-      `The record batch size ${size} exceeds the maximum configured value of ${maxBatchSize}`,
-    );
+    throw new KafkaError(ErrorCode.MESSAGE_TOO_LARGE, `The record batch size ${size} exceeds the maximum configured value of ${maxBatchSize}`);
   }
   const stored = buf.readUInt32BE(pos + CRC);
   const computed = crc32c(buf, pos + ATTRIBUTES, pos + size);
@@ -169,9 +166,7 @@ function checkClientBatch(info: BatchInfo): void {
   }
   if (info.recordCount <= 0) throw invalid(`Invalid reported count for record batch: ${info.recordCount}`);
   if (info.recordCount !== info.lastOffsetDelta + 1) {
-    throw invalid(
-      `Inconsistent batch offset range [${info.baseOffset}, ${info.lastOffset}] and count of records ${info.recordCount}`,
-    );
+    throw invalid(`Inconsistent batch offset range [${info.baseOffset}, ${info.lastOffset}] and count of records ${info.recordCount}`);
   }
   if (info.isControl) throw invalid('Clients are not allowed to write control records');
   if (info.producerId >= 0 && info.baseSequence < 0) {

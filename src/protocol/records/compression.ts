@@ -68,10 +68,7 @@ export function decompress(codec: number, data: Buffer): Buffer {
         return zstdDecompress(data);
     }
   } catch (e) {
-    throw new KafkaError(
-      ErrorCode.CORRUPT_MESSAGE,
-      `Invalid ${compressionName(codec)} data in record batch: ${(e as Error).message}`,
-    );
+    throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, `Invalid ${compressionName(codec)} data in record batch: ${(e as Error).message}`);
   }
 }
 

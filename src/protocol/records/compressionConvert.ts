@@ -7,14 +7,7 @@
  */
 import { ErrorCode, KafkaError } from '../errors';
 import { buildRecordBatch } from './MemoryRecordsBuilder';
-import {
-  COMPRESSION_CODEC_MASK,
-  Record,
-  TIMESTAMP_TYPE_MASK,
-  checkBatchAt,
-  iterateRecords,
-  readBatchInfo,
-} from './RecordBatch';
+import { COMPRESSION_CODEC_MASK, Record, TIMESTAMP_TYPE_MASK, checkBatchAt, iterateRecords, readBatchInfo } from './RecordBatch';
 
 interface ProducedBatchPolicy {
   /** Codec the topic requires (compression.type), or null for `producer` (keep the client's codec). */
@@ -45,10 +38,7 @@ export function convertProducedBatch(batch: Buffer, policy: ProducedBatchPolicy)
   const records: Record[] = [];
   for (const r of iterateRecords(batch)) {
     if (policy.compacted && r.key === null) {
-      throw new KafkaError(
-        ErrorCode.INVALID_RECORD,
-        `Compacted topic cannot accept message without key in topic partition ${policy.topicPartition}.`,
-      );
+      throw new KafkaError(ErrorCode.INVALID_RECORD, `Compacted topic cannot accept message without key in topic partition ${policy.topicPartition}.`);
     }
     records.push(r);
   }

@@ -51,7 +51,13 @@ function mergeOverrides(base: BrokerLogDefaults, o: Readonly<Record<string, stri
     flushMs: num('flush.ms', base.flushMs),
     retentionBytes: num('retention.bytes', base.retentionBytes),
     retentionMs: num('retention.ms', base.retentionMs),
-    cleanupPolicy: o['cleanup.policy'] !== undefined ? o['cleanup.policy'].split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '') : [...base.cleanupPolicy],
+    cleanupPolicy:
+      o['cleanup.policy'] !== undefined
+        ? o['cleanup.policy']
+            .split(',')
+            .map((s) => s.trim().toLowerCase())
+            .filter((s) => s !== '')
+        : [...base.cleanupPolicy],
     deleteRetentionMs: num('delete.retention.ms', base.deleteRetentionMs),
     minCompactionLagMs: num('min.compaction.lag.ms', base.minCompactionLagMs),
     maxCompactionLagMs: num('max.compaction.lag.ms', base.maxCompactionLagMs),
@@ -114,7 +120,8 @@ export class TopicConfigRepository {
     const cfg = this.logConfigFor(topic);
     const logs = this.logsOf(topic);
     for (const l of logs) l.config = cfg;
-    if (before !== undefined) this.log.info(`Processing override for entityPath: topics/${topic} with config: ${JSON.stringify(props)} (${logs.length} logs reconfigured)`);
+    if (before !== undefined)
+      this.log.info(`Processing override for entityPath: topics/${topic} with config: ${JSON.stringify(props)} (${logs.length} logs reconfigured)`);
   }
 
   remove(topic: string): void {

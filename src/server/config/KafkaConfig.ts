@@ -176,9 +176,10 @@ export class KafkaConfig extends AbstractConfig {
     this.listenerSecurityProtocolMap = parseSecurityProtocolMap(this.getString('listener.security.protocol.map') ?? '');
     this.listeners = listenerListToEndPoints('listeners', this.getString('listeners') ?? '', this.listenerSecurityProtocolMap, true);
     const advertised = this.getString('advertised.listeners');
-    this.advertisedListeners = advertised !== null
-      ? listenerListToEndPoints('advertised.listeners', advertised, this.listenerSecurityProtocolMap, false)
-      : this.listeners.map((e) => ({ ...e }));
+    this.advertisedListeners =
+      advertised !== null
+        ? listenerListToEndPoints('advertised.listeners', advertised, this.listenerSecurityProtocolMap, false)
+        : this.listeners.map((e) => ({ ...e }));
     [this.interBrokerListenerName, this.interBrokerSecurityProtocol] = this.interBrokerListener();
     this.socketSendBufferBytes = this.getInt('socket.send.buffer.bytes');
     this.socketReceiveBufferBytes = this.getInt('socket.receive.buffer.bytes');
@@ -309,14 +310,15 @@ export class KafkaConfig extends AbstractConfig {
     const name = this.getString('inter.broker.listener.name');
     if (name !== null) {
       if (this.isSupplied('security.inter.broker.protocol')) {
-        throw new ConfigException('Only one of inter.broker.listener.name and security.inter.broker.protocol should be set.',
-          'inter.broker.listener.name');
+        throw new ConfigException('Only one of inter.broker.listener.name and security.inter.broker.protocol should be set.', 'inter.broker.listener.name');
       }
       const listenerName = name.toUpperCase();
       const protocol = this.listenerSecurityProtocolMap.get(listenerName);
       if (!protocol) {
-        throw new ConfigException(`Listener with name ${listenerName} defined in inter.broker.listener.name not found in listener.security.protocol.map.`,
-          'inter.broker.listener.name');
+        throw new ConfigException(
+          `Listener with name ${listenerName} defined in inter.broker.listener.name not found in listener.security.protocol.map.`,
+          'inter.broker.listener.name',
+        );
       }
       return [listenerName, protocol];
     }
@@ -333,31 +335,38 @@ export class KafkaConfig extends AbstractConfig {
       throw new ConfigException('Missing required configuration "zookeeper.connect" which has no default value.', 'zookeeper.connect');
     }
     if (this.brokerIdGenerationEnable) {
-      require(this.brokerId >= -1 && this.brokerId <= this.maxReservedBrokerId, 'broker.id',
-        'broker.id must be greater than or equal to -1 and not greater than reserved.broker.max.id');
+      require(this.brokerId >= -1 &&
+        this.brokerId <= this.maxReservedBrokerId, 'broker.id', 'broker.id must be greater than or equal to -1 and not greater than reserved.broker.max.id');
     } else {
       require(this.brokerId >= 0, 'broker.id', 'broker.id must be greater than or equal to 0');
     }
     require(this.logRollTimeMillis >= 1, 'log.roll.ms', 'log.roll.ms must be greater than or equal to 1');
     require(this.logRollTimeJitterMillis >= 0, 'log.roll.jitter.ms', 'log.roll.jitter.ms must be greater than or equal to 0');
-    require(this.logRetentionTimeMillis >= 1 || this.logRetentionTimeMillis === -1, 'log.retention.ms',
-      'log.retention.ms must be unlimited (-1) or, greater than or equal to 1');
+    require(this.logRetentionTimeMillis >= 1 ||
+      this.logRetentionTimeMillis === -1, 'log.retention.ms', 'log.retention.ms must be unlimited (-1) or, greater than or equal to 1');
     require(this.logDirs.length > 0, 'log.dirs', 'At least one log directory must be defined via log.dirs or log.dir.');
-    require(this.logCleanerThreads === 0 || this.logCleanerDedupeBufferSize / this.logCleanerThreads > 1024 * 1024,
-      'log.cleaner.dedupe.buffer.size', 'log.cleaner.dedupe.buffer.size must be at least 1MB per cleaner thread.');
-    require(this.replicaFetchWaitMaxMs <= this.replicaSocketTimeoutMs, 'replica.socket.timeout.ms',
-      'replica.socket.timeout.ms should always be at least replica.fetch.wait.max.ms to prevent unnecessary socket timeouts');
-    require(this.replicaFetchWaitMaxMs <= this.replicaLagTimeMaxMs, 'replica.fetch.wait.max.ms',
-      'replica.fetch.wait.max.ms should always be less than or equal to replica.lag.time.max.ms to prevent frequent changes in ISR');
+    require(this.logCleanerThreads === 0 ||
+      this.logCleanerDedupeBufferSize / this.logCleanerThreads >
+        1024 * 1024, 'log.cleaner.dedupe.buffer.size', 'log.cleaner.dedupe.buffer.size must be at least 1MB per cleaner thread.');
+    require(this.replicaFetchWaitMaxMs <=
+      this
+        .replicaSocketTimeoutMs, 'replica.socket.timeout.ms', 'replica.socket.timeout.ms should always be at least replica.fetch.wait.max.ms to prevent unnecessary socket timeouts');
+    require(this.replicaFetchWaitMaxMs <=
+      this
+        .replicaLagTimeMaxMs, 'replica.fetch.wait.max.ms', 'replica.fetch.wait.max.ms should always be less than or equal to replica.lag.time.max.ms to prevent frequent changes in ISR');
     const advertisedNames = new Set(this.advertisedListeners.map((e) => e.listenerName));
     const listenerNames = new Set(this.listeners.map((e) => e.listenerName));
-    require(advertisedNames.has(this.interBrokerListenerName), 'inter.broker.listener.name',
-      `inter.broker.listener.name must be a listener name defined in advertised.listeners. The valid options based on currently configured listeners are ${[...advertisedNames].join(',')}`);
-    require([...advertisedNames].every((n) => listenerNames.has(n)), 'advertised.listeners',
-      `advertised.listeners listener names must be equal to or a subset of the ones defined in listeners. Found ${[...advertisedNames].join(',')}. The valid options based on the current configuration are ${[...listenerNames].join(',')}`);
-    require(!this.advertisedListeners.some((e) => e.host === '0.0.0.0'), 'advertised.listeners',
-      'advertised.listeners cannot use the nonroutable meta-address 0.0.0.0. Use a routable IP address.');
-    require(this.queuedMaxBytes <= 0 || this.queuedMaxBytes >= this.socketRequestMaxBytes, 'queued.max.request.bytes',
-      'queued.max.request.bytes must be larger or equal to socket.request.max.bytes');
+    require(advertisedNames.has(
+      this.interBrokerListenerName,
+    ), 'inter.broker.listener.name', `inter.broker.listener.name must be a listener name defined in advertised.listeners. The valid options based on currently configured listeners are ${[...advertisedNames].join(',')}`);
+    require([...advertisedNames].every((n) =>
+      listenerNames.has(n),
+    ), 'advertised.listeners', `advertised.listeners listener names must be equal to or a subset of the ones defined in listeners. Found ${[...advertisedNames].join(',')}. The valid options based on the current configuration are ${[...listenerNames].join(',')}`);
+    require(!this.advertisedListeners.some(
+      (e) => e.host === '0.0.0.0',
+    ), 'advertised.listeners', 'advertised.listeners cannot use the nonroutable meta-address 0.0.0.0. Use a routable IP address.');
+    require(this.queuedMaxBytes <= 0 ||
+      this.queuedMaxBytes >=
+        this.socketRequestMaxBytes, 'queued.max.request.bytes', 'queued.max.request.bytes must be larger or equal to socket.request.max.bytes');
   }
 }

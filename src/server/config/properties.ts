@@ -121,9 +121,11 @@ export function parseKeyValueArgs(args: readonly string[]): Record<string, strin
 }
 
 /** kafka.Kafka.getPropsFromArgs: the file's properties with the overrides put on top (a new object). */
-export function applyOverrides(props: Readonly<Record<string, string>>,
-  overrides: Readonly<Record<string, string>> | readonly string[]): Record<string, string> {
-  const extra = Array.isArray(overrides) ? parseKeyValueArgs(overrides as readonly string[]) : overrides as Record<string, string>;
+export function applyOverrides(
+  props: Readonly<Record<string, string>>,
+  overrides: Readonly<Record<string, string>> | readonly string[],
+): Record<string, string> {
+  const extra = Array.isArray(overrides) ? parseKeyValueArgs(overrides as readonly string[]) : (overrides as Record<string, string>);
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [k, v] of Object.entries(props)) out[k] = v;
   for (const [k, v] of Object.entries(extra)) out[k] = v;

@@ -1,7 +1,12 @@
 import { getLogger, Logger } from '../../common/logger';
 import { HandlerResult, RequestContext, ResponseBody } from '../../network/RequestContext';
 import {
-  AlterPartitionReassignmentsApi, CreatePartitionsApi, CreateTopicsApi, DeleteTopicsApi, ListPartitionReassignmentsApi, MetadataApi,
+  AlterPartitionReassignmentsApi,
+  CreatePartitionsApi,
+  CreateTopicsApi,
+  DeleteTopicsApi,
+  ListPartitionReassignmentsApi,
+  MetadataApi,
 } from '../../protocol/apis';
 import { MetadataRequest, MetadataResponseTopic } from '../../protocol/apis/03-metadata';
 import { CreateTopicsRequest } from '../../protocol/apis/19-create-topics';
@@ -116,7 +121,11 @@ export class AdminApis {
     const byName = new Map(results.map((x) => [x.name, x]));
     const topics = req.topics.map((t) =>
       dups.includes(t.name)
-        ? { name: t.name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Create topics request from client \`${ctx.header.clientId}\` contains multiple entries for the following topics: ${dups.join(',')}` }
+        ? {
+            name: t.name,
+            errorCode: ErrorCode.INVALID_REQUEST,
+            errorMessage: `Create topics request from client \`${ctx.header.clientId}\` contains multiple entries for the following topics: ${dups.join(',')}`,
+          }
         : byName.get(t.name)!,
     );
     const seen = new Set<string>();
@@ -191,13 +200,16 @@ export class AdminApis {
       throttleTimeMs: 0,
       errorCode: res.errorCode,
       errorMessage: null,
-      responses: res.errorCode !== ErrorCode.NONE ? [] : req.topics.map((t) => ({
-        name: t.name,
-        partitions: t.partitions.map((p) => {
-          const x = res.results.find((y) => y.topic === t.name && y.partition === p.partitionIndex)!;
-          return { partitionIndex: p.partitionIndex, errorCode: x.errorCode, errorMessage: x.errorMessage };
-        }),
-      })),
+      responses:
+        res.errorCode !== ErrorCode.NONE
+          ? []
+          : req.topics.map((t) => ({
+              name: t.name,
+              partitions: t.partitions.map((p) => {
+                const x = res.results.find((y) => y.topic === t.name && y.partition === p.partitionIndex)!;
+                return { partitionIndex: p.partitionIndex, errorCode: x.errorCode, errorMessage: x.errorMessage };
+              }),
+            })),
     });
   }
 
@@ -210,7 +222,10 @@ export class AdminApis {
     const res = await controller.listPartitionReassignments(filter);
     const byTopic = new Map<string, Array<{ partitionIndex: number; replicas: number[]; addingReplicas: number[]; removingReplicas: number[] }>>();
     for (const o of res.ongoing) {
-      byTopic.set(o.tp.topic, [...(byTopic.get(o.tp.topic) ?? []), { partitionIndex: o.tp.partition, replicas: o.replicas, addingReplicas: o.adding, removingReplicas: o.removing }]);
+      byTopic.set(o.tp.topic, [
+        ...(byTopic.get(o.tp.topic) ?? []),
+        { partitionIndex: o.tp.partition, replicas: o.replicas, addingReplicas: o.adding, removingReplicas: o.removing },
+      ]);
     }
     return encodeResponse(ListPartitionReassignmentsApi, v, {
       throttleTimeMs: 0,

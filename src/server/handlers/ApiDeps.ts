@@ -14,7 +14,10 @@ import type { ConfigApis } from './ConfigApis';
 /** What KafkaApis needs from the controller living in this broker. */
 interface ControllerHandle {
   isActive(): boolean;
-  electLeaders(partitions: Array<{ topic: string; partition: number }> | null, type: number): Promise<{
+  electLeaders(
+    partitions: Array<{ topic: string; partition: number }> | null,
+    type: number,
+  ): Promise<{
     errorCode: number;
     results: Array<{ topic: string; partition: number; errorCode: number; errorMessage: string | null }>;
   }>;

@@ -9,7 +9,11 @@ import { getLogger, Logger } from '../../common/logger';
 import { RequestContext, ResponseBody } from '../../network/RequestContext';
 import { AlterConfigsApi, DescribeConfigsApi, IncrementalAlterConfigsApi } from '../../protocol/apis';
 import {
-  ConfigResourceType, ConfigSource, DescribeConfigsResourceConfig, DescribeConfigsResult, DescribeConfigsSynonym,
+  ConfigResourceType,
+  ConfigSource,
+  DescribeConfigsResourceConfig,
+  DescribeConfigsResult,
+  DescribeConfigsSynonym,
 } from '../../protocol/apis/32-describe-configs';
 import { AlterConfigsResourceResponse } from '../../protocol/apis/33-alter-configs';
 import { AlterConfigOp, AlterableConfigOp } from '../../protocol/apis/44-incremental-alter-configs';
@@ -17,7 +21,12 @@ import { ErrorCode, KafkaError } from '../../protocol/errors';
 import { Reader } from '../../protocol/Reader';
 import * as Topic from '../../admin/Topic';
 import {
-  TOPIC_CONFIG_NAMES, isListTopicConfig, isTopicConfig, topicConfigBrokerSynonyms, topicConfigFallbackDefault, validateTopicConfigs,
+  TOPIC_CONFIG_NAMES,
+  isListTopicConfig,
+  isTopicConfig,
+  topicConfigBrokerSynonyms,
+  topicConfigFallbackDefault,
+  validateTopicConfigs,
 } from '../../log/TopicConfig';
 import { KafkaZkClient } from '../../zk/KafkaZkClient';
 import { ConfigType } from '../../zk/ZkData';
@@ -124,10 +133,14 @@ export class ConfigApis {
   private topicDefault(name: string): string | null {
     const c = this.config;
     switch (name) {
-      case 'retention.ms': return String(c.logRetentionTimeMillis);
-      case 'segment.ms': return String(c.logRollTimeMillis);
-      case 'segment.jitter.ms': return String(c.logRollTimeJitterMillis);
-      case 'flush.ms': return String(c.logFlushIntervalMs);
+      case 'retention.ms':
+        return String(c.logRetentionTimeMillis);
+      case 'segment.ms':
+        return String(c.logRollTimeMillis);
+      case 'segment.jitter.ms':
+        return String(c.logRollTimeJitterMillis);
+      case 'flush.ms':
+        return String(c.logFlushIntervalMs);
       default: {
         const key = topicConfigBrokerSynonyms(name)[0];
         if (key && KafkaConfig.configKey(key)) return c.valueString(key);
@@ -163,12 +176,14 @@ export class ConfigApis {
     const req = AlterConfigsApi.decodeRequest(r, v);
     const responses: AlterConfigsResourceResponse[] = [];
     for (const res of req.resources) {
-      responses.push(await this.alterResource(res.resourceType, res.resourceName, req.validateOnly, async () => {
-        // AlterConfigs replaces the whole set; null values are dropped (ZkAdminManager.alterTopicConfigs).
-        const props: Record<string, string> = {};
-        for (const c of res.configs) if (c.value !== null) props[c.name] = c.value;
-        return props;
-      }));
+      responses.push(
+        await this.alterResource(res.resourceType, res.resourceName, req.validateOnly, async () => {
+          // AlterConfigs replaces the whole set; null values are dropped (ZkAdminManager.alterTopicConfigs).
+          const props: Record<string, string> = {};
+          for (const c of res.configs) if (c.value !== null) props[c.name] = c.value;
+          return props;
+        }),
+      );
     }
     return encodeResponse(AlterConfigsApi, v, { throttleTimeMs: 0, responses });
   }
@@ -178,17 +193,22 @@ export class ConfigApis {
     const req = IncrementalAlterConfigsApi.decodeRequest(r, v);
     const responses: AlterConfigsResourceResponse[] = [];
     for (const res of req.resources) {
-      responses.push(await this.alterResource(res.resourceType, res.resourceName, req.validateOnly, async () => {
-        const current = await this.zk.getTopicConfig(res.resourceName);
-        return applyIncrementalOps(current, res.configs);
-      }));
+      responses.push(
+        await this.alterResource(res.resourceType, res.resourceName, req.validateOnly, async () => {
+          const current = await this.zk.getTopicConfig(res.resourceName);
+          return applyIncrementalOps(current, res.configs);
+        }),
+      );
     }
     return encodeResponse(IncrementalAlterConfigsApi, v, { throttleTimeMs: 0, responses });
   }
 
   /** Validates the new topic config set and, unless validateOnly, writes it with a change notification. */
   private async alterResource(
-    type: number, name: string, validateOnly: boolean, newProps: () => Promise<Record<string, string>>,
+    type: number,
+    name: string,
+    validateOnly: boolean,
+    newProps: () => Promise<Record<string, string>>,
   ): Promise<AlterConfigsResourceResponse> {
     const base = { resourceType: type, resourceName: name };
     try {
@@ -252,11 +272,16 @@ export function applyIncrementalOps(current: Readonly<Record<string, string>>, o
         if (!isListTopicConfig(op.name)) {
           throw new KafkaError(ErrorCode.INVALID_CONFIG, `Config value append is not allowed for config key: ${op.name}`);
         }
-        const items = (props[op.name] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-        const given = (op.value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-        const next = op.configOperation === AlterConfigOp.APPEND
-          ? [...items, ...given.filter((g) => !items.includes(g))]
-          : items.filter((i) => !given.includes(i));
+        const items = (props[op.name] ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
+        const given = (op.value ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
+        const next =
+          op.configOperation === AlterConfigOp.APPEND ? [...items, ...given.filter((g) => !items.includes(g))] : items.filter((i) => !given.includes(i));
         props[op.name] = next.join(',');
         break;
       }

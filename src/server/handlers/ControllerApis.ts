@@ -5,9 +5,7 @@
  */
 import { getLogger, Logger } from '../../common/logger';
 import type { RequestContext, ResponseBody } from '../../network/RequestContext';
-import {
-  AlterPartitionApi, ControlledShutdownApi, ElectLeadersApi, LeaderAndIsrApi, StopReplicaApi, UpdateMetadataApi,
-} from '../../protocol/apis';
+import { AlterPartitionApi, ControlledShutdownApi, ElectLeadersApi, LeaderAndIsrApi, StopReplicaApi, UpdateMetadataApi } from '../../protocol/apis';
 import { LeaderAndIsrRequest } from '../../protocol/apis/04-leader-and-isr';
 import { StopReplicaRequest } from '../../protocol/apis/05-stop-replica';
 import { UpdateMetadataRequest } from '../../protocol/apis/06-update-metadata';
@@ -41,12 +39,12 @@ export class ControllerApis {
     const req: LeaderAndIsrRequest = LeaderAndIsrApi.decodeRequest(r, v);
     const fenced = this.fencingError(req.controllerEpoch, req.brokerEpoch);
     if (fenced !== ErrorCode.NONE) {
-      this.stateChangeLog.warn(`Received LeaderAndIsr request with stale epochs (controller epoch ${req.controllerEpoch}, broker epoch ${req.brokerEpoch}): ${fenced === ErrorCode.STALE_CONTROLLER_EPOCH ? 'STALE_CONTROLLER_EPOCH' : 'STALE_BROKER_EPOCH'}`);
+      this.stateChangeLog.warn(
+        `Received LeaderAndIsr request with stale epochs (controller epoch ${req.controllerEpoch}, broker epoch ${req.brokerEpoch}): ${fenced === ErrorCode.STALE_CONTROLLER_EPOCH ? 'STALE_CONTROLLER_EPOCH' : 'STALE_BROKER_EPOCH'}`,
+      );
       return encodeResponse(LeaderAndIsrApi, v, { errorCode: fenced, partitionErrors: [], topics: [] });
     }
-    const topics = v >= 2
-      ? req.topicStates
-      : [{ topicName: '', topicId: Buffer.alloc(16), partitionStates: req.ungroupedPartitionStates }];
+    const topics = v >= 2 ? req.topicStates : [{ topicName: '', topicId: Buffer.alloc(16), partitionStates: req.ungroupedPartitionStates }];
     const states = topics.flatMap((t) =>
       t.partitionStates.map((p) => ({
         topic: v >= 2 ? t.topicName : p.topicName,
@@ -82,15 +80,14 @@ export class ControllerApis {
     const brokers: CachedBroker[] = req.liveBrokers.map((b) => ({
       id: b.id,
       rack: b.rack,
-      endpoints: v === 0
-        ? [{ listener: 'PLAINTEXT', host: b.v0Host, port: b.v0Port, securityProtocol: 0 }]
-        : b.endpoints.map((e) => ({ listener: e.listener || 'PLAINTEXT', host: e.host, port: e.port, securityProtocol: e.securityProtocol })),
+      endpoints:
+        v === 0
+          ? [{ listener: 'PLAINTEXT', host: b.v0Host, port: b.v0Port, securityProtocol: 0 }]
+          : b.endpoints.map((e) => ({ listener: e.listener || 'PLAINTEXT', host: e.host, port: e.port, securityProtocol: e.securityProtocol })),
     }));
     const topicIds = new Map<string, Buffer>();
     const states: CachedPartitionState[] = [];
-    const topicStates = v >= 5
-      ? req.topicStates
-      : [{ topicName: '', topicId: Buffer.alloc(16), partitionStates: req.ungroupedPartitionStates }];
+    const topicStates = v >= 5 ? req.topicStates : [{ topicName: '', topicId: Buffer.alloc(16), partitionStates: req.ungroupedPartitionStates }];
     for (const t of topicStates) {
       if (v >= 5 && !t.topicId.equals(Buffer.alloc(16))) topicIds.set(t.topicName, t.topicId);
       for (const p of t.partitionStates) states.push({ ...p, topicName: v >= 5 ? t.topicName : p.topicName });
@@ -106,16 +103,29 @@ export class ControllerApis {
     if (fenced !== ErrorCode.NONE) return encodeResponse(StopReplicaApi, v, { errorCode: fenced, partitionErrors: [] });
     let parts: Array<{ topic: string; partition: number; leaderEpoch: number; deletePartition: boolean }>;
     if (v >= 3) {
-      parts = req.topicStates.flatMap((t) => t.partitionStates.map((p) => ({
-        topic: t.topicName, partition: p.partitionIndex, leaderEpoch: p.leaderEpoch, deletePartition: p.deletePartition,
-      })));
+      parts = req.topicStates.flatMap((t) =>
+        t.partitionStates.map((p) => ({
+          topic: t.topicName,
+          partition: p.partitionIndex,
+          leaderEpoch: p.leaderEpoch,
+          deletePartition: p.deletePartition,
+        })),
+      );
     } else if (v >= 1) {
-      parts = req.topics.flatMap((t) => t.partitionIndexes.map((i) => ({
-        topic: t.name, partition: i, leaderEpoch: -1, deletePartition: req.deletePartitions,
-      })));
+      parts = req.topics.flatMap((t) =>
+        t.partitionIndexes.map((i) => ({
+          topic: t.name,
+          partition: i,
+          leaderEpoch: -1,
+          deletePartition: req.deletePartitions,
+        })),
+      );
     } else {
       parts = req.ungroupedPartitions.map((p) => ({
-        topic: p.topicName, partition: p.partitionIndex, leaderEpoch: -1, deletePartition: req.deletePartitions,
+        topic: p.topicName,
+        partition: p.partitionIndex,
+        leaderEpoch: -1,
+        deletePartition: req.deletePartitions,
       }));
     }
     const result = this.deps.replicaManager.stopReplicas(req.controllerId, req.controllerEpoch, parts);
@@ -137,9 +147,7 @@ export class ControllerApis {
       return encodeResponse(ElectLeadersApi, v, { throttleTimeMs: 0, errorCode: res.errorCode, replicaElectionResults: [] });
     }
     const byTopic = new Map<string, Array<{ partitionId: number; errorCode: number; errorMessage: string | null }>>();
-    const results = res.errorCode === ErrorCode.NONE
-      ? res.results
-      : (wanted ?? []).map((p) => ({ ...p, errorCode: res.errorCode, errorMessage: null }));
+    const results = res.errorCode === ErrorCode.NONE ? res.results : (wanted ?? []).map((p) => ({ ...p, errorCode: res.errorCode, errorMessage: null }));
     for (const x of results) {
       const list = byTopic.get(x.topic) ?? [];
       list.push({ partitionId: x.partition, errorCode: x.errorCode, errorMessage: x.errorMessage });
@@ -161,10 +169,16 @@ export class ControllerApis {
       for (const name of this.deps.metadataCache.allTopics()) if (this.deps.metadataCache.topicId(name)?.equals(t.topicId)) return name;
       return '';
     };
-    const items: AlterPartitionItem[] = req.topics.flatMap((t) => t.partitions.map((p) => ({
-      topic: nameOf(t), partition: p.partitionIndex, leaderEpoch: p.leaderEpoch,
-      newIsr: alterPartitionNewIsr(p, v), leaderRecoveryState: p.leaderRecoveryState, partitionEpoch: p.partitionEpoch,
-    })));
+    const items: AlterPartitionItem[] = req.topics.flatMap((t) =>
+      t.partitions.map((p) => ({
+        topic: nameOf(t),
+        partition: p.partitionIndex,
+        leaderEpoch: p.leaderEpoch,
+        newIsr: alterPartitionNewIsr(p, v),
+        leaderRecoveryState: p.leaderRecoveryState,
+        partitionEpoch: p.partitionEpoch,
+      })),
+    );
     const res = this.deps.controller.isActive()
       ? await this.deps.controller.alterPartition(req.brokerId, req.brokerEpoch, items)
       : { errorCode: ErrorCode.NOT_CONTROLLER, results: [] };
@@ -173,7 +187,19 @@ export class ControllerApis {
       topicId: t.topicId,
       partitions: t.partitions.flatMap((p) => {
         const x = res.results.find((y) => y.topic === nameOf(t) && y.partition === p.partitionIndex);
-        return x ? [{ partitionIndex: x.partition, errorCode: x.errorCode, leaderId: x.leaderId, leaderEpoch: x.leaderEpoch, isr: x.isr, leaderRecoveryState: x.leaderRecoveryState, partitionEpoch: x.partitionEpoch }] : [];
+        return x
+          ? [
+              {
+                partitionIndex: x.partition,
+                errorCode: x.errorCode,
+                leaderId: x.leaderId,
+                leaderEpoch: x.leaderEpoch,
+                isr: x.isr,
+                leaderRecoveryState: x.leaderRecoveryState,
+                partitionEpoch: x.partitionEpoch,
+              },
+            ]
+          : [];
       }),
     }));
     return encodeResponse(AlterPartitionApi, v, { throttleTimeMs: 0, errorCode: res.errorCode, topics: res.errorCode === ErrorCode.NONE ? topics : [] });

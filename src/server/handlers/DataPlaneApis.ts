@@ -33,14 +33,22 @@ export class DataPlaneApis {
           name: t.name,
           partitionResponses: t.partitionData.map((p) => {
             const res = results[i++];
-            return { index: p.index, errorCode: res.errorCode, baseOffset: res.baseOffset, logAppendTimeMs: res.logAppendTimeMs, logStartOffset: res.logStartOffset };
+            return {
+              index: p.index,
+              errorCode: res.errorCode,
+              baseOffset: res.baseOffset,
+              logAppendTimeMs: res.logAppendTimeMs,
+              logStartOffset: res.logStartOffset,
+            };
           }),
         })),
         throttleTimeMs: 0,
       });
     };
     if (!validAcks) {
-      return encode(entries.map(() => ({ errorCode: ErrorCode.INVALID_REQUIRED_ACKS, errorMessage: null, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 })));
+      return encode(
+        entries.map(() => ({ errorCode: ErrorCode.INVALID_REQUIRED_ACKS, errorMessage: null, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 })),
+      );
     }
     const out = this.rm.appendRecords(v, req.acks, req.timeoutMs, entries);
     return Array.isArray(out) ? encode(out) : out.then(encode);
@@ -52,7 +60,13 @@ export class DataPlaneApis {
     const parts: FetchPartitionRequest[] = [];
     for (const t of req.topics) {
       for (const p of t.partitions) {
-        parts.push({ topic: t.topic, partition: p.partition, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes, currentLeaderEpoch: p.currentLeaderEpoch });
+        parts.push({
+          topic: t.topic,
+          partition: p.partition,
+          fetchOffset: p.fetchOffset,
+          partitionMaxBytes: p.partitionMaxBytes,
+          currentLeaderEpoch: p.currentLeaderEpoch,
+        });
       }
     }
     const params = { replicaId: req.replicaId, maxWaitMs: req.maxWaitMs, minBytes: req.minBytes, maxBytes: req.maxBytes, hardMaxBytesLimit: v <= 2 };

@@ -9,8 +9,17 @@ import { SYSTEM_TIME, CoordinatorTime } from '../../coordinator/group/Coordinato
 import { GROUP_METADATA_TOPIC_NAME, GroupMetadataManager, OffsetsTopicAccess } from '../../coordinator/group/GroupMetadataManager';
 import { RequestContext, ResponseBody } from '../../network/RequestContext';
 import {
-  DeleteGroupsApi, DescribeGroupsApi, FindCoordinatorApi, HeartbeatApi, JoinGroupApi, LeaveGroupApi, ListGroupsApi,
-  OffsetCommitApi, OffsetDeleteApi, OffsetFetchApi, SyncGroupApi,
+  DeleteGroupsApi,
+  DescribeGroupsApi,
+  FindCoordinatorApi,
+  HeartbeatApi,
+  JoinGroupApi,
+  LeaveGroupApi,
+  ListGroupsApi,
+  OffsetCommitApi,
+  OffsetDeleteApi,
+  OffsetFetchApi,
+  SyncGroupApi,
 } from '../../protocol/apis';
 import { AUTHORIZED_OPERATIONS_OMITTED } from '../../protocol/apis/15-describe-groups';
 import { COORDINATOR_TYPE_GROUP } from '../../protocol/apis/10-find-coordinator';
@@ -23,7 +32,12 @@ import { MetadataCache } from '../MetadataCache';
 import { ReplicaManager } from '../ReplicaManager';
 
 /** Group coordinator of one broker, wired to its replica manager (leadership changes load/unload partitions). */
-export function createGroupCoordinator(config: KafkaConfig, replicaManager: ReplicaManager, metadataCache: MetadataCache, time: CoordinatorTime = SYSTEM_TIME): GroupCoordinator {
+export function createGroupCoordinator(
+  config: KafkaConfig,
+  replicaManager: ReplicaManager,
+  metadataCache: MetadataCache,
+  time: CoordinatorTime = SYSTEM_TIME,
+): GroupCoordinator {
   const access: OffsetsTopicAccess = {
     partitionCount: () => metadataCache.partitions(GROUP_METADATA_TOPIC_NAME)?.size || config.offsetsTopicPartitions,
     async append(partition, batch, timeoutMs) {
@@ -84,7 +98,10 @@ export class GroupApis {
   private readonly log: Logger;
   private creatingOffsetsTopic: Promise<void> | null = null;
 
-  constructor(private readonly deps: KafkaApisDeps, private readonly coordinator: GroupCoordinator) {
+  constructor(
+    private readonly deps: KafkaApisDeps,
+    private readonly coordinator: GroupCoordinator,
+  ) {
     this.log = getLogger('kafka.server.KafkaApis', `[KafkaApi-${deps.config.brokerId}] `);
   }
 
@@ -119,22 +136,30 @@ export class GroupApis {
     const cfg = this.deps.config;
     const alive = this.deps.metadataCache.aliveBrokerIds().length;
     if (alive < cfg.offsetsTopicReplicationFactor) {
-      this.log.error(`Number of alive brokers '${alive}' does not meet the required replication factor '${cfg.offsetsTopicReplicationFactor}' for the offsets topic (configured via 'offsets.topic.replication.factor'). This error can be ignored if the cluster is starting up and not all brokers are up yet.`);
+      this.log.error(
+        `Number of alive brokers '${alive}' does not meet the required replication factor '${cfg.offsetsTopicReplicationFactor}' for the offsets topic (configured via 'offsets.topic.replication.factor'). This error can be ignored if the cluster is starting up and not all brokers are up yet.`,
+      );
       return Promise.resolve();
     }
     this.creatingOffsetsTopic = (async () => {
       try {
-        const [res] = await this.deps.adminManager.createTopics([{
-          name: GROUP_METADATA_TOPIC_NAME,
-          numPartitions: cfg.offsetsTopicPartitions,
-          replicationFactor: cfg.offsetsTopicReplicationFactor,
-          assignments: [],
-          configs: [
-            { name: 'cleanup.policy', value: 'compact' },
-            { name: 'compression.type', value: 'producer' },
-            { name: 'segment.bytes', value: String(cfg.offsetsTopicSegmentBytes) },
+        const [res] = await this.deps.adminManager.createTopics(
+          [
+            {
+              name: GROUP_METADATA_TOPIC_NAME,
+              numPartitions: cfg.offsetsTopicPartitions,
+              replicationFactor: cfg.offsetsTopicReplicationFactor,
+              assignments: [],
+              configs: [
+                { name: 'cleanup.policy', value: 'compact' },
+                { name: 'compression.type', value: 'producer' },
+                { name: 'segment.bytes', value: String(cfg.offsetsTopicSegmentBytes) },
+              ],
+            },
           ],
-        }], false, 0);
+          false,
+          0,
+        );
         if (res.errorCode !== ErrorCode.NONE && res.errorCode !== ErrorCode.TOPIC_ALREADY_EXISTS) {
           this.log.warn(`Failed to create internal topic ${GROUP_METADATA_TOPIC_NAME}: ${res.errorMessage ?? res.errorCode}`);
         }
@@ -202,7 +227,11 @@ export class GroupApis {
     const now = Date.now();
     const codes = new Map<string, number>();
     const key = (t: string, p: number) => `${t}\u0000${p}`;
-    const valid: Array<{ topic: string; partition: number; value: { offset: number; leaderEpoch: number; metadata: string; commitTimestamp: number; expireTimestamp: number } }> = [];
+    const valid: Array<{
+      topic: string;
+      partition: number;
+      value: { offset: number; leaderEpoch: number; metadata: string; commitTimestamp: number; expireTimestamp: number };
+    }> = [];
     for (const t of req.topics) {
       for (const p of t.partitions) {
         const metadata = p.committedMetadata ?? '';
@@ -212,7 +241,11 @@ export class GroupApis {
           // v1 may carry the commit time; v2-4 a retention that becomes an explicit expiry (value v1).
           const commitTimestamp = p.commitTimestamp >= 0 ? p.commitTimestamp : now;
           const expireTimestamp = req.retentionTimeMs >= 0 ? now + req.retentionTimeMs : -1;
-          valid.push({ topic: t.name, partition: p.partitionIndex, value: { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata, commitTimestamp, expireTimestamp } });
+          valid.push({
+            topic: t.name,
+            partition: p.partitionIndex,
+            value: { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata, commitTimestamp, expireTimestamp },
+          });
         }
       }
     }
@@ -245,7 +278,13 @@ export class GroupApis {
     }
     const topics = [...groupBy(offsets, (o) => o.topic)].map(([name, list]) => ({
       name,
-      partitions: list.map((o) => ({ partitionIndex: o.partition, committedOffset: o.offset, committedLeaderEpoch: o.leaderEpoch, metadata: o.metadata, errorCode: o.errorCode })),
+      partitions: list.map((o) => ({
+        partitionIndex: o.partition,
+        committedOffset: o.offset,
+        committedLeaderEpoch: o.leaderEpoch,
+        metadata: o.metadata,
+        errorCode: o.errorCode,
+      })),
     }));
     return encodeResponse(OffsetFetchApi, v, { throttleTimeMs: 0, topics, errorCode });
   }
@@ -262,8 +301,12 @@ export class GroupApis {
         protocolType: summary.protocolType,
         protocolData: summary.protocol,
         members: summary.members.map((m) => ({
-          memberId: m.memberId, groupInstanceId: m.groupInstanceId, clientId: m.clientId, clientHost: m.clientHost,
-          memberMetadata: m.metadata, memberAssignment: m.assignment,
+          memberId: m.memberId,
+          groupInstanceId: m.groupInstanceId,
+          clientId: m.clientId,
+          clientHost: m.clientHost,
+          memberMetadata: m.metadata,
+          memberAssignment: m.assignment,
         })),
         authorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
       };
@@ -283,7 +326,10 @@ export class GroupApis {
     const req = DeleteGroupsApi.decodeRequest(r, v);
     const names = [...new Set(req.groupsNames)];
     const res = await this.coordinator.handleDeleteGroups(names);
-    return encodeResponse(DeleteGroupsApi, v, { throttleTimeMs: 0, results: names.map((groupId) => ({ groupId, errorCode: res.get(groupId) ?? ErrorCode.NONE })) });
+    return encodeResponse(DeleteGroupsApi, v, {
+      throttleTimeMs: 0,
+      results: names.map((groupId) => ({ groupId, errorCode: res.get(groupId) ?? ErrorCode.NONE })),
+    });
   }
 
   async handleOffsetDelete(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
@@ -300,7 +346,10 @@ export class GroupApis {
     }
     const res = await this.coordinator.handleDeleteOffsets(req.groupId, known);
     const all = res.errorCode === ErrorCode.NONE ? [...res.partitions, ...unknown] : [];
-    const topics = [...groupBy(all, (x) => x.topic)].map(([name, list]) => ({ name, partitions: list.map((x) => ({ partitionIndex: x.partition, errorCode: x.errorCode })) }));
+    const topics = [...groupBy(all, (x) => x.topic)].map(([name, list]) => ({
+      name,
+      partitions: list.map((x) => ({ partitionIndex: x.partition, errorCode: x.errorCode })),
+    }));
     return encodeResponse(OffsetDeleteApi, v, { errorCode: res.errorCode, throttleTimeMs: 0, topics });
   }
 }

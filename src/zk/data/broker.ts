@@ -77,9 +77,7 @@ export function encodeBrokerInfo(info: BrokerInfo): Buffer {
     // Immutable map from the listeners: insertion order up to 4 entries (Map1..Map4). Duplicates collapse.
     const seen = new Map<string, string>();
     for (const e of info.endpoints) seen.set(e.listenerName, e.securityProtocol);
-    parts.push(
-      `"listener_security_protocol_map":{${[...seen].map(([k, v]) => `${jsonString(k)}:${jsonString(v)}`).join(',')}}`,
-    );
+    parts.push(`"listener_security_protocol_map":{${[...seen].map(([k, v]) => `${jsonString(k)}:${jsonString(v)}`).join(',')}}`);
   }
   parts.push(`"endpoints":[${info.endpoints.map((e) => jsonString(endpointConnectionString(e))).join(',')}]`);
   if (info.rack != null && version >= 3) parts.push(`"rack":${jsonString(info.rack)}`);

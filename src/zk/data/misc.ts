@@ -74,8 +74,7 @@ export function decodeConfigEntity(data: Buffer | null): Record<string, string> 
 }
 
 /** ConfigEntityChangeNotificationSequenceZNode: `{"version":2,"entity_path":"topics/t"}`. */
-export const encodeConfigChangeNotification = (sanitizedEntityPath: string): Buffer =>
-  utf8(`{"version":2,"entity_path":${jsonString(sanitizedEntityPath)}}`);
+export const encodeConfigChangeNotification = (sanitizedEntityPath: string): Buffer => utf8(`{"version":2,"entity_path":${jsonString(sanitizedEntityPath)}}`);
 
 /** Accepts v2 and the legacy v1 `{"version":1,"entity_type":"topics","entity_name":"t"}`. */
 export function decodeConfigChangeNotification(data: Buffer | null): string | null {

@@ -88,8 +88,7 @@ export function encodeTopicPartitionState(s: LeaderIsrAndControllerEpoch): Buffe
   const l = s.leaderAndIsr;
   const recovery = l.leaderRecoveryState !== 0 ? `"leader_recovery_state":${l.leaderRecoveryState},` : '';
   return Buffer.from(
-    `{"controller_epoch":${s.controllerEpoch},"leader":${l.leader},"version":1,${recovery}` +
-      `"leader_epoch":${l.leaderEpoch},"isr":${jsonIntArray(l.isr)}}`,
+    `{"controller_epoch":${s.controllerEpoch},"leader":${l.leader},"version":1,${recovery}` + `"leader_epoch":${l.leaderEpoch},"isr":${jsonIntArray(l.isr)}}`,
     'utf8',
   );
 }

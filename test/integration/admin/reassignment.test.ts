@@ -37,9 +37,12 @@ describe('integration: partition reassignment', function () {
     if (this.currentTest?.state === 'failed') console.log(cluster.dumpLogs());
   });
 
-  const topicZNode = async () => JSON.parse((await zk.get('/brokers/topics/moving')).data!) as {
-    partitions: Record<string, number[]>; adding_replicas: Record<string, number[]>; removing_replicas: Record<string, number[]>;
-  };
+  const topicZNode = async () =>
+    JSON.parse((await zk.get('/brokers/topics/moving')).data!) as {
+      partitions: Record<string, number[]>;
+      adding_replicas: Record<string, number[]>;
+      removing_replicas: Record<string, number[]>;
+    };
   const hasDir = (b: number) => fs.existsSync(path.join(cluster.broker(b).dataDir, 'moving-0'));
 
   it('moves a partition from [1] to [2,3] with AlterPartitionReassignments: data copied, old replica deleted, znodes final', async () => {
@@ -47,10 +50,14 @@ describe('integration: partition reassignment', function () {
     await admin.connect();
     try {
       await admin.alterPartitionReassignments({ topics: [{ topic: 'moving', partitionAssignment: [{ partition: 0, replicas: [2, 3] }] }] });
-      await waitFor('reassignment finished', async () => {
-        const z = await topicZNode();
-        return JSON.stringify(z.partitions) === '{"0":[2,3]}' && JSON.stringify(z.adding_replicas) === '{}' && JSON.stringify(z.removing_replicas) === '{}';
-      }, 30000);
+      await waitFor(
+        'reassignment finished',
+        async () => {
+          const z = await topicZNode();
+          return JSON.stringify(z.partitions) === '{"0":[2,3]}' && JSON.stringify(z.adding_replicas) === '{}' && JSON.stringify(z.removing_replicas) === '{}';
+        },
+        30000,
+      );
       const listed = await admin.listPartitionReassignments({});
       expect(listed.topics).to.deep.equal([]);
     } finally {
@@ -63,7 +70,10 @@ describe('integration: partition reassignment', function () {
     await waitFor('replica on broker 1 deleted', async () => !hasDir(1));
     const values = (await readFromLeader(cluster, 'moving', 0)).values;
     expect(values).to.deep.equal(Array.from({ length: 200 }, (_, i) => `m-${i}`));
-    const events = fs.readFileSync(path.join(cluster.broker(JSON.parse((await zk.get('/controller')).data!).brokerid).logDir, 'controller-events.jsonl'), 'utf8');
+    const events = fs.readFileSync(
+      path.join(cluster.broker(JSON.parse((await zk.get('/controller')).data!).brokerid).logDir, 'controller-events.jsonl'),
+      'utf8',
+    );
     expect(events).to.match(/"event":"reassignment_started","topic":"moving","partition":0,"replicas":\[2,3,1\],"adding":\[2,3\],"removing":\[1\]/);
     expect(events).to.contain('"event":"reassignment_completed","topic":"moving","partition":0,"replicas":[2,3]');
   });
@@ -73,7 +83,9 @@ describe('integration: partition reassignment', function () {
     await admin.connect();
     try {
       let err: (Error & { type?: string }) | null = null;
-      await admin.alterPartitionReassignments({ topics: [{ topic: 'moving', partitionAssignment: [{ partition: 0, replicas: [9] }] }] }).catch((e: Error) => (err = e));
+      await admin
+        .alterPartitionReassignments({ topics: [{ topic: 'moving', partitionAssignment: [{ partition: 0, replicas: [9] }] }] })
+        .catch((e: Error) => (err = e));
       expect(err).to.not.equal(null);
       expect(JSON.stringify(err)).to.match(/INVALID_REPLICA_ASSIGNMENT|not alive/);
     } finally {
@@ -83,10 +95,14 @@ describe('integration: partition reassignment', function () {
 
   it('follows the legacy /admin/reassign_partitions znode and deletes it when done', async () => {
     await zk.create('/admin/reassign_partitions', '{"version":1,"partitions":[{"topic":"moving","partition":0,"replicas":[1]}]}');
-    await waitFor('legacy reassignment finished and znode removed', async () => {
-      const z = await topicZNode();
-      return JSON.stringify(z.partitions) === '{"0":[1]}' && !(await zk.exists('/admin/reassign_partitions'));
-    }, 30000);
+    await waitFor(
+      'legacy reassignment finished and znode removed',
+      async () => {
+        const z = await topicZNode();
+        return JSON.stringify(z.partitions) === '{"0":[1]}' && !(await zk.exists('/admin/reassign_partitions'));
+      },
+      30000,
+    );
     await waitFor('replicas on 2 and 3 deleted', async () => !hasDir(2) && !hasDir(3));
     const values = await readPartition(cluster.broker(1).port, 'moving', 0, 1e9);
     expect(values.length).to.equal(200);

@@ -48,7 +48,15 @@ describe('integration: bad input against a live broker', function () {
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({
-      topics: [{ topic: 'fuzz', replicaAssignment: [{ partition: 0, replicas: [1] }, { partition: 1, replicas: [2] }] }],
+      topics: [
+        {
+          topic: 'fuzz',
+          replicaAssignment: [
+            { partition: 0, replicas: [1] },
+            { partition: 1, replicas: [2] },
+          ],
+        },
+      ],
       waitForLeaders: true,
     });
     await admin.disconnect();
@@ -105,7 +113,9 @@ describe('integration: bad input against a live broker', function () {
     expect(r.errorCode).to.equal(0);
     expect(r.highWatermark).to.equal(acked);
     const logs = cluster.broker(1).output.join('\n');
-    expect(logs).to.match(/Closing socket connection to \/127\.0\.0\.1:\d+ \(listener PLAINTEXT\) due to invalid request: frame size 209715200 is larger than socket\.request\.max\.bytes \(1048576\)/);
+    expect(logs).to.match(
+      /Closing socket connection to \/127\.0\.0\.1:\d+ \(listener PLAINTEXT\) due to invalid request: frame size 209715200 is larger than socket\.request\.max\.bytes \(1048576\)/,
+    );
     expect(logs).to.match(/due to invalid request: unsupported version 99 of Produce/);
   });
 

@@ -17,7 +17,10 @@ interface KcatMessage {
 }
 
 function parseKcatJson(out: string): KcatMessage[] {
-  return out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as KcatMessage);
+  return out
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as KcatMessage);
 }
 
 /**
@@ -64,9 +67,11 @@ describe('integration: real clients against a 3-broker cluster', function () {
     for (const id of [1, 2, 3]) {
       const { data, stat } = await zk.get(`/brokers/ids/${id}`);
       const port = cluster.broker(id).port;
-      expect(data).to.match(new RegExp(
-        `^\\{"features":\\{\\},"listener_security_protocol_map":\\{"PLAINTEXT":"PLAINTEXT"\\},"endpoints":\\["PLAINTEXT://127\\.0\\.0\\.1:${port}"\\],"jmx_port":-1,"port":${port},"host":"127\\.0\\.0\\.1","version":5,"timestamp":"\\d{13}"\\}$`,
-      ));
+      expect(data).to.match(
+        new RegExp(
+          `^\\{"features":\\{\\},"listener_security_protocol_map":\\{"PLAINTEXT":"PLAINTEXT"\\},"endpoints":\\["PLAINTEXT://127\\.0\\.0\\.1:${port}"\\],"jmx_port":-1,"port":${port},"host":"127\\.0\\.0\\.1","version":5,"timestamp":"\\d{13}"\\}$`,
+        ),
+      );
       expect(stat.version, 'created empty then filled in one multi').to.equal(1);
       expect(stat.ephemeralOwner.toString('hex')).to.not.equal('0000000000000000');
     }
@@ -75,7 +80,20 @@ describe('integration: real clients against a 3-broker cluster', function () {
     expect(epoch.data).to.equal('1');
     expect(epoch.stat.version).to.equal(1);
     expect((await zk.get('/feature')).data).to.equal('{"features":{},"version":2,"status":1}');
-    for (const p of ['/consumers', '/admin/delete_topics', '/isr_change_notification', '/latest_producer_id_block', '/log_dir_event_notification', '/config/changes', '/config/topics', '/config/clients', '/config/users', '/config/brokers', '/config/ips', '/brokers/seqid']) {
+    for (const p of [
+      '/consumers',
+      '/admin/delete_topics',
+      '/isr_change_notification',
+      '/latest_producer_id_block',
+      '/log_dir_event_notification',
+      '/config/changes',
+      '/config/topics',
+      '/config/clients',
+      '/config/users',
+      '/config/brokers',
+      '/config/ips',
+      '/brokers/seqid',
+    ]) {
       expect(await zk.exists(p), p).to.equal(true);
     }
   });
@@ -93,7 +111,9 @@ describe('integration: real clients against a 3-broker cluster', function () {
       await admin.disconnect();
     }
     const topic = (await zk.get('/brokers/topics/orders')).data!;
-    expect(topic).to.match(/^\{"partitions":\{"0":\[[123]\],"1":\[[123]\],"2":\[[123]\]\},"topic_id":"[A-Za-z0-9_-]{22}","adding_replicas":\{\},"removing_replicas":\{\},"version":3\}$/);
+    expect(topic).to.match(
+      /^\{"partitions":\{"0":\[[123]\],"1":\[[123]\],"2":\[[123]\]\},"topic_id":"[A-Za-z0-9_-]{22}","adding_replicas":\{\},"removing_replicas":\{\},"version":3\}$/,
+    );
     const assignment = (JSON.parse(topic) as { partitions: Record<string, number[]> }).partitions;
     expect(new Set(Object.values(assignment).map((r) => r[0])).size, 'one partition per broker').to.equal(3);
     for (const p of ['0', '1', '2']) {
@@ -125,11 +145,16 @@ describe('integration: real clients against a 3-broker cluster', function () {
       await producer.disconnect();
     }
     // acks=0 has no response: wait until everything is visible.
-    const res = await waitFor('all messages readable with kcat', async () => {
-      const r = await kcat(['-b', cluster.bootstrap.join(','), '-C', '-t', 'orders', '-o', 'beginning', '-e', '-J', '-q']);
-      const msgs = parseKcatJson(r.stdout);
-      return msgs.length >= sent.length ? msgs : null;
-    }, 30000, 500);
+    const res = await waitFor(
+      'all messages readable with kcat',
+      async () => {
+        const r = await kcat(['-b', cluster.bootstrap.join(','), '-C', '-t', 'orders', '-o', 'beginning', '-e', '-J', '-q']);
+        const msgs = parseKcatJson(r.stdout);
+        return msgs.length >= sent.length ? msgs : null;
+      },
+      30000,
+      500,
+    );
     expect(res.length).to.equal(sent.length);
     expect(res.map((m) => m.payload).sort()).to.deep.equal(sent.map((s) => s.value).sort());
     // Per partition: offsets dense from 0, and the send order preserved.
@@ -207,6 +232,8 @@ describe('integration: real clients against a 3-broker cluster', function () {
     } finally {
       await producer.disconnect();
     }
-    expect((await zk.get('/brokers/topics/auto-made')).data).to.match(/^\{"partitions":\{"0":\[[123]\]\},"topic_id":"[A-Za-z0-9_-]{22}","adding_replicas":\{\},"removing_replicas":\{\},"version":3\}$/);
+    expect((await zk.get('/brokers/topics/auto-made')).data).to.match(
+      /^\{"partitions":\{"0":\[[123]\]\},"topic_id":"[A-Za-z0-9_-]{22}","adding_replicas":\{\},"removing_replicas":\{\},"version":3\}$/,
+    );
   });
 });

@@ -35,7 +35,9 @@ describe('integration: broker lifecycle, registration and crash recovery', funct
       { LOG_DIR: logDir },
     );
     expect(res.code).to.equal(1);
-    expect(res.out).to.match(/Error while creating ephemeral at \/brokers\/ids\/1, node already exists and owner '0x[0-9a-f]+' does not match current session '0x[0-9a-f]+'/);
+    expect(res.out).to.match(
+      /Error while creating ephemeral at \/brokers\/ids\/1, node already exists and owner '0x[0-9a-f]+' does not match current session '0x[0-9a-f]+'/,
+    );
     expect(res.out).to.contain('Fatal error during KafkaServer startup. Prepare to shutdown');
     // The live broker is untouched.
     expect(await zk.children('/brokers/ids')).to.deep.equal(['1']);
@@ -70,7 +72,10 @@ describe('integration: broker lifecycle, registration and crash recovery', funct
     await producer.disconnect().catch(() => undefined);
     // Simulate a torn write: half a batch header of garbage at the end of the active segment.
     const dir = path.join(cluster.broker(1).dataDir, 'crash-0');
-    const logs = fs.readdirSync(dir).filter((f) => f.endsWith('.log')).sort();
+    const logs = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.log'))
+      .sort();
     const active = path.join(dir, logs[logs.length - 1]);
     const sizeBefore = fs.statSync(active).size;
     fs.appendFileSync(active, Buffer.from('00000000000000ff0000004cdeadbeef', 'hex'));
@@ -107,7 +112,10 @@ describe('integration: broker lifecycle, registration and crash recovery', funct
     for (const f of ['replication-offset-checkpoint', 'recovery-point-offset-checkpoint', 'log-start-offset-checkpoint']) {
       const lines = fs.readFileSync(path.join(dataDir, f), 'utf8').trim().split('\n');
       expect(lines[0], f).to.equal('0');
-      expect(lines.slice(2).some((l) => /^crash 0 \d+$/.test(l)), `${f} lists crash-0`).to.equal(true);
+      expect(
+        lines.slice(2).some((l) => /^crash 0 \d+$/.test(l)),
+        `${f} lists crash-0`,
+      ).to.equal(true);
     }
     const hw = fs.readFileSync(path.join(dataDir, 'replication-offset-checkpoint'), 'utf8').match(/^crash 0 (\d+)$/m)![1];
     const rp = fs.readFileSync(path.join(dataDir, 'recovery-point-offset-checkpoint'), 'utf8').match(/^crash 0 (\d+)$/m)![1];

@@ -18,14 +18,25 @@ describe('CLI: kafka-topics, console producer/consumer, kafka-consumer-groups (l
     await cluster?.stop();
   });
 
-  it('kafka-topics --create / --list / --describe with Kafka\'s layout', async () => {
+  it("kafka-topics --create / --list / --describe with Kafka's layout", async () => {
     const c = await runTool('kafka-topics', ['--bootstrap-server', bs, '--create', '--topic', 'cli-t1', '--partitions', '3', '--replication-factor', '2']);
     expect(c.code).to.equal(0);
     expect(c.stdout).to.equal('Created topic cli-t1.\n');
     const again = await runTool('kafka-topics', ['--bootstrap-server', bs, '--create', '--topic', 'cli-t1', '--partitions', '3', '--replication-factor', '2']);
     expect(again.code).to.equal(1);
     expect(again.stdout).to.equal("Error while executing topic command : Topic 'cli-t1' already exists.\n");
-    const quiet = await runTool('kafka-topics', ['--bootstrap-server', bs, '--create', '--if-not-exists', '--topic', 'cli-t1', '--partitions', '3', '--replication-factor', '2']);
+    const quiet = await runTool('kafka-topics', [
+      '--bootstrap-server',
+      bs,
+      '--create',
+      '--if-not-exists',
+      '--topic',
+      'cli-t1',
+      '--partitions',
+      '3',
+      '--replication-factor',
+      '2',
+    ]);
     expect(quiet).to.include({ code: 0, stdout: '' });
     const list = await runTool('kafka-topics', ['--bootstrap-server', bs, '--list']);
     expect(list.code).to.equal(0);
@@ -35,7 +46,8 @@ describe('CLI: kafka-topics, console producer/consumer, kafka-consumer-groups (l
     const lines = d.stdout.trimEnd().split('\n');
     expect(lines[0]).to.match(/^Topic: cli-t1\t(TopicId: \S+\t)?PartitionCount: 3\tReplicationFactor: 2\tConfigs: /);
     expect(lines).to.have.length(4);
-    for (let p = 0; p < 3; p++) expect(lines[p + 1]).to.match(new RegExp(`^\\tTopic: cli-t1\\tPartition: ${p}\\tLeader: \\d\\tReplicas: \\d,\\d\\tIsr: \\d,\\d$`));
+    for (let p = 0; p < 3; p++)
+      expect(lines[p + 1]).to.match(new RegExp(`^\\tTopic: cli-t1\\tPartition: ${p}\\tLeader: \\d\\tReplicas: \\d,\\d\\tIsr: \\d,\\d$`));
   });
 
   it('kafka-topics: --alter --partitions, the legacy --zookeeper mode, --delete, and user errors', async () => {
@@ -43,7 +55,19 @@ describe('CLI: kafka-topics, console producer/consumer, kafka-consumer-groups (l
     const zkd = await runTool('kafka-topics', ['--zookeeper', cluster.connectString, '--describe', '--topic', 'cli-t1']);
     expect(zkd.code).to.equal(0);
     expect(zkd.stdout).to.match(/^Topic: cli-t1\tTopicId: \S+\tPartitionCount: 4\tReplicationFactor: 2\tConfigs: \n/);
-    const zc = await runTool('kafka-topics', ['--zookeeper', cluster.connectString, '--create', '--topic', 'cli-zk', '--partitions', '2', '--replication-factor', '3', '--config', 'retention.ms=60000']);
+    const zc = await runTool('kafka-topics', [
+      '--zookeeper',
+      cluster.connectString,
+      '--create',
+      '--topic',
+      'cli-zk',
+      '--partitions',
+      '2',
+      '--replication-factor',
+      '3',
+      '--config',
+      'retention.ms=60000',
+    ]);
     expect(zc).to.include({ code: 0, stdout: 'Created topic cli-zk.\n' });
     const zd = await runTool('kafka-topics', ['--zookeeper', cluster.connectString, '--describe', '--topic', 'cli-zk']);
     expect(zd.stdout).to.match(/Configs: retention.ms=60000\n/);
@@ -73,11 +97,29 @@ describe('CLI: kafka-topics, console producer/consumer, kafka-consumer-groups (l
 
   it('produces keyed lines and consumes them with print.key/partition/offset, then describes the group lag', async () => {
     await runTool('kafka-topics', ['--bootstrap-server', bs, '--create', '--topic', 'cli-pc', '--partitions', '1', '--replication-factor', '3']);
-    const p = await runTool('kafka-console-producer', ['--bootstrap-server', bs, '--topic', 'cli-pc', '--property', 'parse.key=true', '--property', 'key.separator=:'],
-      { input: 'k1:v1\nk2:v2\nk3:v3\nk4:v4\n' });
+    const p = await runTool(
+      'kafka-console-producer',
+      ['--bootstrap-server', bs, '--topic', 'cli-pc', '--property', 'parse.key=true', '--property', 'key.separator=:'],
+      { input: 'k1:v1\nk2:v2\nk3:v3\nk4:v4\n' },
+    );
     expect(p).to.include({ code: 0, stdout: '', stderr: '' });
-    const c = await runTool('kafka-console-consumer', ['--bootstrap-server', bs, '--topic', 'cli-pc', '--from-beginning', '--group', 'cli-g',
-      '--max-messages', '3', '--property', 'print.key=true', '--property', 'print.offset=true', '--property', 'print.partition=true']);
+    const c = await runTool('kafka-console-consumer', [
+      '--bootstrap-server',
+      bs,
+      '--topic',
+      'cli-pc',
+      '--from-beginning',
+      '--group',
+      'cli-g',
+      '--max-messages',
+      '3',
+      '--property',
+      'print.key=true',
+      '--property',
+      'print.offset=true',
+      '--property',
+      'print.partition=true',
+    ]);
     expect(c.code).to.equal(0);
     expect(c.stdout).to.equal('Partition:0\tOffset:0\tk1\tv1\nPartition:0\tOffset:1\tk2\tv2\nPartition:0\tOffset:2\tk3\tv3\n');
     expect(c.stderr).to.equal('Processed a total of 3 messages\n');
@@ -94,31 +136,87 @@ describe('CLI: kafka-topics, console producer/consumer, kafka-consumer-groups (l
   });
 
   it('console consumer: --partition/--offset, --timeout-ms, headers', async () => {
-    const c = await runTool('kafka-console-consumer', ['--bootstrap-server', bs, '--topic', 'cli-pc', '--partition', '0', '--offset', '2', '--timeout-ms', '2500', '--property', 'print.headers=true']);
+    const c = await runTool('kafka-console-consumer', [
+      '--bootstrap-server',
+      bs,
+      '--topic',
+      'cli-pc',
+      '--partition',
+      '0',
+      '--offset',
+      '2',
+      '--timeout-ms',
+      '2500',
+      '--property',
+      'print.headers=true',
+    ]);
     expect(c.code).to.equal(0);
     expect(c.stdout).to.equal('NO_HEADERS\tv3\nNO_HEADERS\tv4\n');
-    expect(c.stderr).to.match(/ERROR Error processing message, terminating consumer process: {2}\(kafka\.tools\.ConsoleConsumer\$\)\norg\.apache\.kafka\.common\.errors\.TimeoutException\nProcessed a total of 2 messages\n$/);
+    expect(c.stderr).to.match(
+      /ERROR Error processing message, terminating consumer process: {2}\(kafka\.tools\.ConsoleConsumer\$\)\norg\.apache\.kafka\.common\.errors\.TimeoutException\nProcessed a total of 2 messages\n$/,
+    );
     const both = await runTool('kafka-console-consumer', ['--bootstrap-server', bs, '--topic', 'cli-pc', '--group', 'x', '--partition', '0']);
     expect(both).to.include({ code: 1, stderr: 'Options group and partition cannot be specified together.\n' });
   });
 
   it('kafka-consumer-groups: members/state of an active group, reset refused while active, reset/delete when empty', async () => {
     const consumer = startTool('kafka-console-consumer', ['--bootstrap-server', bs, '--topic', 'cli-pc', '--group', 'cli-g']);
-    const members = await waitFor('the console consumer to own cli-pc(0) in group cli-g', async () => {
-      const out = (await runTool('kafka-consumer-groups', ['--bootstrap-server', bs, '--describe', '--group', 'cli-g', '--members', '--verbose'])).stdout;
-      return out.includes('cli-pc(0)') ? out : null;
-    }, 30000, 250);
+    const members = await waitFor(
+      'the console consumer to own cli-pc(0) in group cli-g',
+      async () => {
+        const out = (await runTool('kafka-consumer-groups', ['--bootstrap-server', bs, '--describe', '--group', 'cli-g', '--members', '--verbose'])).stdout;
+        return out.includes('cli-pc(0)') ? out : null;
+      },
+      30000,
+      250,
+    );
     expect(members.split('\n')[1].split(/\s+/)).to.deep.equal(['GROUP', 'CONSUMER-ID', 'HOST', 'CLIENT-ID', '#PARTITIONS', 'ASSIGNMENT']);
     expect(members.split('\n')[2]).to.match(/^cli-g\s+console-consumer-\S+ \/127\.0\.0\.1\s+console-consumer\s+1\s+cli-pc\(0\)$/);
     const st = await runTool('kafka-consumer-groups', ['--bootstrap-server', bs, '--describe', '--group', 'cli-g', '--state']);
     expect(st.stdout.split('\n')[2].split(/\s+/)).to.include.members(['cli-g', 'Stable', '1']);
-    const refused = await runTool('kafka-consumer-groups', ['--bootstrap-server', bs, '--reset-offsets', '--group', 'cli-g', '--topic', 'cli-pc', '--to-earliest', '--execute']);
+    const refused = await runTool('kafka-consumer-groups', [
+      '--bootstrap-server',
+      bs,
+      '--reset-offsets',
+      '--group',
+      'cli-g',
+      '--topic',
+      'cli-pc',
+      '--to-earliest',
+      '--execute',
+    ]);
     expect(refused.stdout).to.contain("Error: Assignments can only be reset if the group 'cli-g' is inactive, but the current state is Stable.");
     const r = await consumer.stop();
     expect(r.stdout).to.equal('v4\n');
-    const dry = await runTool('kafka-consumer-groups', ['--bootstrap-server', bs, '--reset-offsets', '--group', 'cli-g', '--topic', 'cli-pc', '--shift-by', '-2', '--dry-run']);
-    expect(dry.stdout.split('\n').slice(1).map((l) => l.trim().split(/\s+/))).to.deep.equal([['GROUP', 'TOPIC', 'PARTITION', 'NEW-OFFSET'], ['cli-g', 'cli-pc', '0', '2'], ['']]);
-    const exec = await runTool('kafka-consumer-groups', ['--bootstrap-server', bs, '--reset-offsets', '--group', 'cli-g', '--topic', 'cli-pc', '--to-earliest', '--execute']);
+    const dry = await runTool('kafka-consumer-groups', [
+      '--bootstrap-server',
+      bs,
+      '--reset-offsets',
+      '--group',
+      'cli-g',
+      '--topic',
+      'cli-pc',
+      '--shift-by',
+      '-2',
+      '--dry-run',
+    ]);
+    expect(
+      dry.stdout
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim().split(/\s+/)),
+    ).to.deep.equal([['GROUP', 'TOPIC', 'PARTITION', 'NEW-OFFSET'], ['cli-g', 'cli-pc', '0', '2'], ['']]);
+    const exec = await runTool('kafka-consumer-groups', [
+      '--bootstrap-server',
+      bs,
+      '--reset-offsets',
+      '--group',
+      'cli-g',
+      '--topic',
+      'cli-pc',
+      '--to-earliest',
+      '--execute',
+    ]);
     expect(exec.code).to.equal(0);
     const d = await runTool('kafka-consumer-groups', ['--bootstrap-server', bs, '--describe', '--group', 'cli-g']);
     expect(d.stdout.split('\n')[2].split(/\s+/).slice(0, 6)).to.deep.equal(['cli-g', 'cli-pc', '0', '0', '4', '4']);
@@ -134,11 +232,25 @@ describe('CLI: kafka-topics, console producer/consumer, kafka-consumer-groups (l
   it('kafka-console-producer --compression-codec sends every codec; consumers read it back', async () => {
     for (const codec of ['gzip', 'snappy', 'lz4', 'zstd']) {
       const topic = `cli-codec-${codec}`;
-      expect((await runTool('kafka-topics', ['--bootstrap-server', bs, '--create', '--topic', topic, '--partitions', '1', '--replication-factor', '1'])).code).to.equal(0);
+      expect(
+        (await runTool('kafka-topics', ['--bootstrap-server', bs, '--create', '--topic', topic, '--partitions', '1', '--replication-factor', '1'])).code,
+      ).to.equal(0);
       const lines = Array.from({ length: 20 }, (_, i) => `${codec}-${i}-${'x'.repeat(50)}`);
-      const p = await runTool('kafka-console-producer', ['--bootstrap-server', bs, '--topic', topic, '--compression-codec', codec], { input: lines.join('\n') + '\n' });
+      const p = await runTool('kafka-console-producer', ['--bootstrap-server', bs, '--topic', topic, '--compression-codec', codec], {
+        input: lines.join('\n') + '\n',
+      });
       expect(p.code, p.stderr).to.equal(0);
-      const c = await runTool('kafka-console-consumer', ['--bootstrap-server', bs, '--topic', topic, '--from-beginning', '--max-messages', '20', '--timeout-ms', '20000']);
+      const c = await runTool('kafka-console-consumer', [
+        '--bootstrap-server',
+        bs,
+        '--topic',
+        topic,
+        '--from-beginning',
+        '--max-messages',
+        '20',
+        '--timeout-ms',
+        '20000',
+      ]);
       expect(c.code, c.stderr).to.equal(0);
       expect(c.stdout.trim().split('\n')).to.deep.equal(lines);
       // The batch on disk carries the codec the tool chose (stored as produced).

@@ -10,8 +10,20 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { waitFor } from '../../helpers/ports';
 import {
-  ALL, assignment, busiestNonController, controllerEpoch, controllerId, createTopic, FailoverEnv, kafkaFor, PARTITIONS,
-  partitionStates, PartitionStateZnode, restartBroker, waitForConvergence, waitForStatesWithout,
+  ALL,
+  assignment,
+  busiestNonController,
+  controllerEpoch,
+  controllerId,
+  createTopic,
+  FailoverEnv,
+  kafkaFor,
+  PARTITIONS,
+  partitionStates,
+  PartitionStateZnode,
+  restartBroker,
+  waitForConvergence,
+  waitForStatesWithout,
 } from './support';
 
 export function defineControlledShutdownTests(env: () => FailoverEnv): void {
@@ -27,8 +39,7 @@ export function defineControlledShutdownTests(env: () => FailoverEnv): void {
   /** zxid of the removal of /brokers/ids/<victim>. */
   let unregisteredZxid = 0n;
 
-  const mzxid = async (p: number): Promise<bigint> =>
-    (await env().zk.get(`/brokers/topics/${topic}/partitions/${p}/state`)).stat.mzxid.readBigInt64BE(0);
+  const mzxid = async (p: number): Promise<bigint> => (await env().zk.get(`/brokers/topics/${topic}/partitions/${p}/state`)).stat.mzxid.readBigInt64BE(0);
 
   before(async function () {
     this.timeout(60000);
@@ -78,8 +89,11 @@ export function defineControlledShutdownTests(env: () => FailoverEnv): void {
     expect(cluster.broker(victim).output.join('\n')).to.contain('Controlled shutdown request returned successfully');
     // controller.log, as in Kafka's log4j setup (kafka.controller loggers are not on stdout).
     const controllerLog = path.join(cluster.broker(ctl).logDir, 'controller.log');
-    await waitFor(`controller.log of broker ${ctl} to show the controlled shutdown`, async () =>
-      fs.existsSync(controllerLog) && fs.readFileSync(controllerLog, 'utf8').includes(`[Controller id=${ctl}] Shutting down broker ${victim}`), 5000);
+    await waitFor(
+      `controller.log of broker ${ctl} to show the controlled shutdown`,
+      async () => fs.existsSync(controllerLog) && fs.readFileSync(controllerLog, 'utf8').includes(`[Controller id=${ctl}] Shutting down broker ${victim}`),
+      5000,
+    );
   });
 
   it('also takes it out of the ISR of the partitions it follows before it exits (zk-mode.md §5.4)', async () => {

@@ -7,9 +7,26 @@ import { defineControlledShutdownTests } from './controlledShutdown';
 import { defineSessionExpiryTests } from './sessionExpiry';
 import { defineStaleControllerTests } from './staleController';
 import {
-  ALL, brokerEpoch, busiestNonController, controllerEpoch, controllerId, createTopic, expectFailedOver, FailoverEnv,
-  kafkaErrorTypes, kafkaFor, others, PARTITIONS, partitionState, partitionStates, PartitionStateZnode, produceToAll,
-  restartBroker, SESSION_TIMEOUT_MS, waitForConvergence, waitForStatesWithout,
+  ALL,
+  brokerEpoch,
+  busiestNonController,
+  controllerEpoch,
+  controllerId,
+  createTopic,
+  expectFailedOver,
+  FailoverEnv,
+  kafkaErrorTypes,
+  kafkaFor,
+  others,
+  PARTITIONS,
+  partitionState,
+  partitionStates,
+  PartitionStateZnode,
+  produceToAll,
+  restartBroker,
+  SESSION_TIMEOUT_MS,
+  waitForConvergence,
+  waitForStatesWithout,
 } from './support';
 
 /**
@@ -58,7 +75,10 @@ describe('integration: controller failover and broker failure handling', functio
       expect(oldCtl).to.be.oneOf(ALL);
       const epochBefore = await controllerEpoch(zk);
       const before = await partitionStates(zk, topic, PARTITIONS);
-      expect(before.some((s) => s.leader === oldCtl), 'the controller leads some partitions').to.equal(true);
+      expect(
+        before.some((s) => s.leader === oldCtl),
+        'the controller leads some partitions',
+      ).to.equal(true);
 
       // One producer lives across the failover: it must find the new leaders by itself.
       const producer = kafkaFor(cluster, 'it-producer-1', others(oldCtl)).producer({ allowAutoTopicCreation: false });
@@ -69,10 +89,15 @@ describe('integration: controller failover and broker failure handling', functio
         dead = oldCtl;
         const killedAt = Date.now();
         await cluster.stopBroker(oldCtl, 'SIGKILL');
-        newCtl = await waitFor('a new controller', async () => {
-          const id = await controllerId(zk);
-          return id !== null && id !== oldCtl ? id : null;
-        }, SESSION_TIMEOUT_MS + 15000, 50);
+        newCtl = await waitFor(
+          'a new controller',
+          async () => {
+            const id = await controllerId(zk);
+            return id !== null && id !== oldCtl ? id : null;
+          },
+          SESSION_TIMEOUT_MS + 15000,
+          50,
+        );
         const elapsed = Date.now() - killedAt;
         expect(elapsed, 'controller moved within the session timeout + margin').to.be.below(SESSION_TIMEOUT_MS + 5000);
         expect(newCtl).to.be.oneOf(others(oldCtl));
@@ -86,14 +111,24 @@ describe('integration: controller failover and broker failure handling', functio
         const ctlNode = await zk.get('/controller');
         expect(JSON.parse(ctlNode.data ?? '{}')).to.include({ version: 2, brokerid: newCtl, kraftControllerEpoch: -1 });
         const reg = await zk.get(`/brokers/ids/${newCtl}`);
-        expect(ctlNode.stat.ephemeralOwner.equals(reg.stat.ephemeralOwner), '/controller owned by the winner\'s session').to.equal(true);
+        expect(ctlNode.stat.ephemeralOwner.equals(reg.stat.ephemeralOwner), "/controller owned by the winner's session").to.equal(true);
         expect(ctlNode.stat.version, '/controller dataVersion').to.equal(0);
 
         for (const id of others(oldCtl)) {
-          await waitFor(`broker ${id} to report controller ${newCtl}`, async () => {
-            const md = await cluster.metadata(id);
-            return md.controllerId === newCtl && md.brokers.map((b) => b.nodeId).sort().join(',') === others(oldCtl).join(',');
-          }, 10000);
+          await waitFor(
+            `broker ${id} to report controller ${newCtl}`,
+            async () => {
+              const md = await cluster.metadata(id);
+              return (
+                md.controllerId === newCtl &&
+                md.brokers
+                  .map((b) => b.nodeId)
+                  .sort()
+                  .join(',') === others(oldCtl).join(',')
+              );
+            },
+            10000,
+          );
         }
 
         await waitForStatesWithout(env(), topic, oldCtl);
@@ -138,7 +173,12 @@ describe('integration: controller failover and broker failure handling', functio
       ctl = (await controllerId(zk))!;
       victim = await busiestNonController(env(), rf3);
       // Partition 0 lives only on the victim; partition 1 only on the controller (unaffected).
-      await createTopic(kafka, rf1, { replicaAssignment: [{ partition: 0, replicas: [victim] }, { partition: 1, replicas: [ctl] }] });
+      await createTopic(kafka, rf1, {
+        replicaAssignment: [
+          { partition: 0, replicas: [victim] },
+          { partition: 1, replicas: [ctl] },
+        ],
+      });
       rf3Before = await partitionStates(zk, rf3, PARTITIONS);
       rf1Before = await partitionState(zk, rf1, 0);
       epoch = (await controllerEpoch(zk)).epoch;
@@ -162,12 +202,19 @@ describe('integration: controller failover and broker failure handling', functio
       await expectFailedOver(env(), rf3, rf3Before, victim, epoch);
 
       const values = await produceToAll(env(), rf3, others(victim), 'round-trip');
-      const bootstrap = others(victim).map((id) => `127.0.0.1:${cluster.broker(id).port}`).join(',');
-      const consumed = await waitFor('kcat to read the produced messages', async () => {
-        const r = await kcat(['-b', bootstrap, '-C', '-t', rf3, '-o', 'beginning', '-e', '-q', '-f', '%p %s\\n'], { timeoutMs: 20000 });
-        const lines = r.stdout.split('\n').filter((l) => l.includes('round-trip'));
-        return lines.length >= values.length ? lines : null;
-      }, 30000, 500);
+      const bootstrap = others(victim)
+        .map((id) => `127.0.0.1:${cluster.broker(id).port}`)
+        .join(',');
+      const consumed = await waitFor(
+        'kcat to read the produced messages',
+        async () => {
+          const r = await kcat(['-b', bootstrap, '-C', '-t', rf3, '-o', 'beginning', '-e', '-q', '-f', '%p %s\\n'], { timeoutMs: 20000 });
+          const lines = r.stdout.split('\n').filter((l) => l.includes('round-trip'));
+          return lines.length >= values.length ? lines : null;
+        },
+        30000,
+        500,
+      );
       expect(consumed.map((l) => l.split(' ')[1]).sort()).to.deep.equal([...values].sort());
       for (const l of consumed) {
         const [p, v] = l.split(' ');
@@ -180,20 +227,21 @@ describe('integration: controller failover and broker failure handling', functio
       const offline = await partitionState(zk, rf1, 0);
       // zk-mode.md §4.4: the election finds nobody, then the replica-offline step writes leader -1, epoch + 1,
       // and leaves the single-member ISR as it is.
-      expect(offline.raw).to.equal(
-        `{"controller_epoch":${epoch},"leader":-1,"version":1,"leader_epoch":${rf1Before.leader_epoch + 1},"isr":[${victim}]}`,
-      );
+      expect(offline.raw).to.equal(`{"controller_epoch":${epoch},"leader":-1,"version":1,"leader_epoch":${rf1Before.leader_epoch + 1},"isr":[${victim}]}`);
       expect(offline.dataVersion, 'one conditional write').to.equal(rf1Before.dataVersion + 1);
       expect((await partitionState(zk, rf1, 1)).leader, 'the other partition keeps its leader').to.equal(ctl);
 
       for (const id of others(victim)) {
-        await waitFor(`broker ${id} to report ${rf1}-0 offline`, async () => {
-          const md = await cluster.metadata(id, [rf1], 5);
-          const p0 = md.topics[0].partitions.find((p) => p.partitionIndex === 0)!;
-          const p1 = md.topics[0].partitions.find((p) => p.partitionIndex === 1)!;
-          return p0.errorCode === 5 && p0.leaderId === -1 && p0.offlineReplicas.join(',') === String(victim)
-            && p1.errorCode === 0 && p1.leaderId === ctl;
-        }, 10000);
+        await waitFor(
+          `broker ${id} to report ${rf1}-0 offline`,
+          async () => {
+            const md = await cluster.metadata(id, [rf1], 5);
+            const p0 = md.topics[0].partitions.find((p) => p.partitionIndex === 0)!;
+            const p1 = md.topics[0].partitions.find((p) => p.partitionIndex === 1)!;
+            return p0.errorCode === 5 && p0.leaderId === -1 && p0.offlineReplicas.join(',') === String(victim) && p1.errorCode === 0 && p1.leaderId === ctl;
+          },
+          10000,
+        );
       }
 
       // kafkajs surfaces LEADER_NOT_AVAILABLE after its retries instead of hanging.
@@ -201,7 +249,10 @@ describe('integration: controller failover and broker failure handling', functio
       await admin.connect();
       const started = Date.now();
       try {
-        const err = await admin.fetchTopicMetadata({ topics: [rf1] }).then(() => null, (e: unknown) => e);
+        const err = await admin.fetchTopicMetadata({ topics: [rf1] }).then(
+          () => null,
+          (e: unknown) => e,
+        );
         expect(err, 'fetchTopicMetadata rejects').to.not.equal(null);
         expect(kafkaErrorTypes(err)).to.include('LEADER_NOT_AVAILABLE');
         expect(Date.now() - started).to.be.below(20000);
@@ -218,11 +269,15 @@ describe('integration: controller failover and broker failure handling', functio
       expect(newEpoch !== null && victimEpoch !== null && newEpoch > victimEpoch, 'new broker epoch (czxid)').to.equal(true);
       await waitForConvergence(cluster, zk, ALL);
       for (const id of ALL) {
-        await waitFor(`broker ${id} to report ${rf1}-0 led by ${victim}`, async () => {
-          const md = await cluster.metadata(id, [rf1], 1);
-          const p0 = md.topics[0].partitions.find((p) => p.partitionIndex === 0)!;
-          return p0.errorCode === 0 && p0.leaderId === victim;
-        }, 10000);
+        await waitFor(
+          `broker ${id} to report ${rf1}-0 led by ${victim}`,
+          async () => {
+            const md = await cluster.metadata(id, [rf1], 1);
+            const p0 = md.topics[0].partitions.find((p) => p.partitionIndex === 0)!;
+            return p0.errorCode === 0 && p0.leaderId === victim;
+          },
+          10000,
+        );
       }
     });
   });

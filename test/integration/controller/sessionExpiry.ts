@@ -10,8 +10,21 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { waitFor } from '../../helpers/ports';
 import {
-  ALL, brokerEpoch, busiestNonController, controllerEpoch, controllerId, createTopic, FailoverEnv, kafkaFor, PARTITIONS,
-  partitionStates, produceToAll, restartBroker, SESSION_TIMEOUT_MS, waitForConvergence, waitForStatesWithout,
+  ALL,
+  brokerEpoch,
+  busiestNonController,
+  controllerEpoch,
+  controllerId,
+  createTopic,
+  FailoverEnv,
+  kafkaFor,
+  PARTITIONS,
+  partitionStates,
+  produceToAll,
+  restartBroker,
+  SESSION_TIMEOUT_MS,
+  waitForConvergence,
+  waitForStatesWithout,
 } from './support';
 
 export function defineSessionExpiryTests(env: () => FailoverEnv): void {
@@ -32,12 +45,20 @@ export function defineSessionExpiryTests(env: () => FailoverEnv): void {
     const { cluster, zk } = env();
     await waitForConvergence(cluster, zk, ALL, 30000);
     for (const id of ALL) {
-      await waitFor(`broker ${id}: 3 brokers, controller ${ctl}, every partition led by a live broker`, async () => {
-        const md = await cluster.metadata(id, [topic], 1);
-        const parts = md.topics[0]?.partitions ?? [];
-        return md.brokers.length === 3 && md.controllerId === ctl && parts.length === PARTITIONS
-          && parts.every((p) => p.errorCode === 0 && ALL.includes(p.leaderId));
-      }, 15000);
+      await waitFor(
+        `broker ${id}: 3 brokers, controller ${ctl}, every partition led by a live broker`,
+        async () => {
+          const md = await cluster.metadata(id, [topic], 1);
+          const parts = md.topics[0]?.partitions ?? [];
+          return (
+            md.brokers.length === 3 &&
+            md.controllerId === ctl &&
+            parts.length === PARTITIONS &&
+            parts.every((p) => p.errorCode === 0 && ALL.includes(p.leaderId))
+          );
+        },
+        15000,
+      );
     }
   }
 
@@ -59,7 +80,12 @@ export function defineSessionExpiryTests(env: () => FailoverEnv): void {
     const dir = env().cluster.broker(id).logDir;
     const tail = (file: string, match: RegExp, n: number) => {
       const p = path.join(dir, file);
-      const lines = fs.existsSync(p) ? fs.readFileSync(p, 'utf8').split('\n').filter((l) => match.test(l)) : [];
+      const lines = fs.existsSync(p)
+        ? fs
+            .readFileSync(p, 'utf8')
+            .split('\n')
+            .filter((l) => match.test(l))
+        : [];
       return `--- broker ${id} ${file} (last ${n} matching lines)\n${lines.slice(-n).join('\n')}`;
     };
     return [tail('server.log', /ZooKeeperClient|KafkaServer id=/, 6), tail('controller.log', /./, 8)].join('\n');
@@ -138,10 +164,14 @@ export function defineSessionExpiryTests(env: () => FailoverEnv): void {
     // Admin requests through the resumed broker reach the real controller (it answers NOT_CONTROLLER itself).
     const next = `${topic}-after-zombie`;
     await createTopic(kafkaFor(cluster, 'it-admin-5b', [oldCtl]), next, { numPartitions: 3, replicationFactor: 3 });
-    const created = await waitFor(`${next} state znodes`, async () => {
-      const st = await Promise.all([0, 1, 2].map((p) => zk.get(`/brokers/topics/${next}/partitions/${p}/state`)));
-      return st.map((x) => JSON.parse(x.data ?? '{}') as { controller_epoch: number; leader: number });
-    }, 10000);
+    const created = await waitFor(
+      `${next} state znodes`,
+      async () => {
+        const st = await Promise.all([0, 1, 2].map((p) => zk.get(`/brokers/topics/${next}/partitions/${p}/state`)));
+        return st.map((x) => JSON.parse(x.data ?? '{}') as { controller_epoch: number; leader: number });
+      },
+      10000,
+    );
     for (const s of created) {
       expect(s.controller_epoch, 'created by the new controller').to.equal(epoch + 1);
       expect(s.leader).to.be.oneOf(ALL);

@@ -62,12 +62,25 @@ export function defineStaleControllerTests(env: () => { cluster: TestCluster; zk
   function leaderAndIsr(controllerEpochValue: number, version: number): LeaderAndIsrRequest {
     // What a zombie would send: hand leadership of partition 0 to another broker with a much higher leader epoch.
     const ps: LeaderAndIsrPartitionState = {
-      topicName: version < 2 ? TOPIC : '', partitionIndex: 0, controllerEpoch: controllerEpochValue, leader: t.other,
-      leaderEpoch: t.leaderEpoch + 10, isr: [t.other], partitionEpoch: t.partitionEpoch + 10, replicas: t.replicas,
-      addingReplicas: [], removingReplicas: [], isNew: false, leaderRecoveryState: 0,
+      topicName: version < 2 ? TOPIC : '',
+      partitionIndex: 0,
+      controllerEpoch: controllerEpochValue,
+      leader: t.other,
+      leaderEpoch: t.leaderEpoch + 10,
+      isr: [t.other],
+      partitionEpoch: t.partitionEpoch + 10,
+      replicas: t.replicas,
+      addingReplicas: [],
+      removingReplicas: [],
+      isNew: false,
+      leaderRecoveryState: 0,
     };
     return {
-      controllerId: t.other, isKRaftController: false, controllerEpoch: controllerEpochValue, brokerEpoch: -1, type: 0,
+      controllerId: t.other,
+      isKRaftController: false,
+      controllerEpoch: controllerEpochValue,
+      brokerEpoch: -1,
+      type: 0,
       ungroupedPartitionStates: version < 2 ? [ps] : [],
       topicStates: version < 2 ? [] : [{ topicName: TOPIC, topicId: t.topicId, partitionStates: [ps] }],
       liveLeaders: [{ brokerId: t.other, hostName: '127.0.0.1', port: env().cluster.broker(t.other).port }],
@@ -77,15 +90,31 @@ export function defineStaleControllerTests(env: () => { cluster: TestCluster; zk
   function updateMetadata(controllerEpochValue: number, brokerEpochValue: number): UpdateMetadataRequest {
     // Would empty the live-broker list and take the partition offline if the broker accepted it.
     return {
-      controllerId: t.other, isKRaftController: false, type: 0, controllerEpoch: controllerEpochValue, brokerEpoch: brokerEpochValue,
+      controllerId: t.other,
+      isKRaftController: false,
+      type: 0,
+      controllerEpoch: controllerEpochValue,
+      brokerEpoch: brokerEpochValue,
       ungroupedPartitionStates: [],
-      topicStates: [{
-        topicName: TOPIC, topicId: t.topicId,
-        partitionStates: [{
-          topicName: '', partitionIndex: 0, controllerEpoch: controllerEpochValue, leader: -1, leaderEpoch: t.leaderEpoch + 10,
-          isr: [t.leader], partitionEpoch: t.partitionEpoch + 10, replicas: t.replicas, offlineReplicas: t.replicas,
-        }],
-      }],
+      topicStates: [
+        {
+          topicName: TOPIC,
+          topicId: t.topicId,
+          partitionStates: [
+            {
+              topicName: '',
+              partitionIndex: 0,
+              controllerEpoch: controllerEpochValue,
+              leader: -1,
+              leaderEpoch: t.leaderEpoch + 10,
+              isr: [t.leader],
+              partitionEpoch: t.partitionEpoch + 10,
+              replicas: t.replicas,
+              offlineReplicas: t.replicas,
+            },
+          ],
+        },
+      ],
       liveBrokers: [],
     };
   }
@@ -129,8 +158,13 @@ export function defineStaleControllerTests(env: () => { cluster: TestCluster; zk
 
   it('StopReplica (v4) with an older controller epoch gets STALE_CONTROLLER_EPOCH and the replica keeps serving', async () => {
     const stop: StopReplicaRequest = {
-      controllerId: t.other, isKRaftController: false, controllerEpoch: t.epoch - 1, brokerEpoch: -1, deletePartitions: false,
-      ungroupedPartitions: [], topics: [],
+      controllerId: t.other,
+      isKRaftController: false,
+      controllerEpoch: t.epoch - 1,
+      brokerEpoch: -1,
+      deletePartitions: false,
+      ungroupedPartitions: [],
+      topics: [],
       topicStates: [{ topicName: TOPIC, partitionStates: [{ partitionIndex: 0, leaderEpoch: t.leaderEpoch + 10, deletePartition: true }] }],
     };
     const res = await withClient(t.leader, (c) => c.send(StopReplicaApi, 4, stop));

@@ -94,10 +94,15 @@ export async function createTopic(
 
 /** Waits until the listed broker ids are live in ZooKeeper and every one of them answers Metadata listing them all. */
 export async function waitForConvergence(cluster: TestCluster, zk: ZkReader, ids: number[], timeoutMs = 30000): Promise<void> {
-  await waitFor(`/brokers/ids = ${ids.join(',')}`, async () => {
-    const children = (await zk.children('/brokers/ids')).map(Number).sort((a, b) => a - b);
-    return children.join(',') === [...ids].sort((a, b) => a - b).join(',');
-  }, timeoutMs, 100);
+  await waitFor(
+    `/brokers/ids = ${ids.join(',')}`,
+    async () => {
+      const children = (await zk.children('/brokers/ids')).map(Number).sort((a, b) => a - b);
+      return children.join(',') === [...ids].sort((a, b) => a - b).join(',');
+    },
+    timeoutMs,
+    100,
+  );
   await cluster.waitForBrokers(ids, timeoutMs);
 }
 
@@ -145,10 +150,15 @@ export async function busiestNonController({ zk }: FailoverEnv, topic: string): 
 
 /** Waits until no state znode of the topic names `dead` as leader or ISR member. */
 export async function waitForStatesWithout({ zk }: FailoverEnv, topic: string, dead: number, timeoutMs = 15000): Promise<void> {
-  await waitFor(`${topic} state znodes without broker ${dead}`, async () => {
-    const states = await partitionStates(zk, topic, PARTITIONS);
-    return states.every((s) => s.leader !== dead && !s.isr.includes(dead));
-  }, timeoutMs, 100);
+  await waitFor(
+    `${topic} state znodes without broker ${dead}`,
+    async () => {
+      const states = await partitionStates(zk, topic, PARTITIONS);
+      return states.every((s) => s.leader !== dead && !s.isr.includes(dead));
+    },
+    timeoutMs,
+    100,
+  );
 }
 
 /**
@@ -173,15 +183,25 @@ export async function expectFailedOver(env: FailoverEnv, topic: string, before: 
     expect(a.dataVersion, `${topic}-${p} zkVersion`).to.equal(b.dataVersion + 1);
   }
   for (const id of others(dead)) {
-    await waitFor(`broker ${id} metadata for ${topic} to match the state znodes`, async () => {
-      const md = await cluster.metadata(id, [topic], 5);
-      const parts = md.topics[0].partitions;
-      return parts.length === PARTITIONS && parts.every((mp) =>
-        mp.errorCode === 0 && mp.leaderId === after[mp.partitionIndex].leader
-        && mp.isrNodes.join(',') === after[mp.partitionIndex].isr.join(',')
-        && mp.replicaNodes.join(',') === assign.get(mp.partitionIndex)!.join(',')
-        && mp.offlineReplicas.join(',') === String(dead));
-    }, 10000);
+    await waitFor(
+      `broker ${id} metadata for ${topic} to match the state znodes`,
+      async () => {
+        const md = await cluster.metadata(id, [topic], 5);
+        const parts = md.topics[0].partitions;
+        return (
+          parts.length === PARTITIONS &&
+          parts.every(
+            (mp) =>
+              mp.errorCode === 0 &&
+              mp.leaderId === after[mp.partitionIndex].leader &&
+              mp.isrNodes.join(',') === after[mp.partitionIndex].isr.join(',') &&
+              mp.replicaNodes.join(',') === assign.get(mp.partitionIndex)!.join(',') &&
+              mp.offlineReplicas.join(',') === String(dead),
+          )
+        );
+      },
+      10000,
+    );
   }
 }
 

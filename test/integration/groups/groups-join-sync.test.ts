@@ -49,11 +49,16 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
 
   const coordinatorClient = async (groupId: string): Promise<NetworkClient> => {
     let port = -1;
-    await waitFor(`coordinator of ${groupId}`, async () => {
-      const res = await findCoordinatorRaw(cluster.broker(1).port, groupId);
-      port = res.port;
-      return res.errorCode === ErrorCode.NONE;
-    }, 30000, 200);
+    await waitFor(
+      `coordinator of ${groupId}`,
+      async () => {
+        const res = await findCoordinatorRaw(cluster.broker(1).port, groupId);
+        port = res.port;
+        return res.errorCode === ErrorCode.NONE;
+      },
+      30000,
+      200,
+    );
     // JoinGroup waits out the initial rebalance delay: the request timeout must cover it.
     return new NetworkClient('127.0.0.1', port, 'kafkajs', REBALANCE_TIMEOUT_MS);
   };
@@ -63,7 +68,13 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
     kafka = new Kafka({ clientId: 'it-join-sync', brokers: cluster.bootstrap, logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 200 } });
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: 'events', numPartitions: 3 }, { topic: 'audit', numPartitions: 2 }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [
+        { topic: 'events', numPartitions: 3 },
+        { topic: 'audit', numPartitions: 2 },
+      ],
+      waitForLeaders: true,
+    });
     await admin.disconnect();
   });
 
@@ -80,10 +91,16 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
       const groupId = `join-v${v}`;
       const c = await coordinatorClient(groupId);
       try {
-        const join = (memberId: string) => c.send(JoinGroupApi, v, {
-          groupId, sessionTimeoutMs: SESSION_TIMEOUT_MS, rebalanceTimeoutMs: REBALANCE_TIMEOUT_MS, memberId, groupInstanceId: null,
-          protocolType: 'consumer', protocols: [{ name: 'RoundRobinAssigner', metadata: SUBSCRIPTION }],
-        });
+        const join = (memberId: string) =>
+          c.send(JoinGroupApi, v, {
+            groupId,
+            sessionTimeoutMs: SESSION_TIMEOUT_MS,
+            rebalanceTimeoutMs: REBALANCE_TIMEOUT_MS,
+            memberId,
+            groupInstanceId: null,
+            protocolType: 'consumer',
+            protocols: [{ name: 'RoundRobinAssigner', metadata: SUBSCRIPTION }],
+          });
         let j = await join('');
         if (v >= 4) {
           // KIP-394: a dynamic member first gets its id, then joins with it.
@@ -100,7 +117,13 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
 
         const syncV = Math.min(v, 3);
         const assignment = Buffer.from([0, 1, 0, 0, 0, 1, 0, 6, ...Buffer.from('events'), 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0]);
-        const s = await c.send(SyncGroupApi, syncV, { groupId, generationId: j.generationId, memberId: j.memberId, groupInstanceId: null, assignments: [{ memberId: j.memberId, assignment }] });
+        const s = await c.send(SyncGroupApi, syncV, {
+          groupId,
+          generationId: j.generationId,
+          memberId: j.memberId,
+          groupInstanceId: null,
+          assignments: [{ memberId: j.memberId, assignment }],
+        });
         expect(s.errorCode).to.equal(ErrorCode.NONE);
         expect(s.assignment.equals(assignment)).to.equal(true);
 
@@ -110,8 +133,17 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
         // The OffsetCommit version a client speaking this JoinGroup version would use (v1 is the first with a member).
         const commitV = v <= 1 ? 2 : v + 2;
         const commit = await c.send(OffsetCommitApi, commitV, {
-          groupId, generationId: j.generationId, memberId: j.memberId, groupInstanceId: null, retentionTimeMs: -1,
-          topics: [{ name: 'events', partitions: [{ partitionIndex: 1, committedOffset: 10 + v, committedLeaderEpoch: -1, commitTimestamp: -1, committedMetadata: null }] }],
+          groupId,
+          generationId: j.generationId,
+          memberId: j.memberId,
+          groupInstanceId: null,
+          retentionTimeMs: -1,
+          topics: [
+            {
+              name: 'events',
+              partitions: [{ partitionIndex: 1, committedOffset: 10 + v, committedLeaderEpoch: -1, commitTimestamp: -1, committedMetadata: null }],
+            },
+          ],
         });
         expect(commit.topics[0].partitions[0].errorCode).to.equal(ErrorCode.NONE);
 
@@ -148,7 +180,10 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
     await admin.connect();
     try {
       const offsets = await admin.fetchOffsets({ groupId: 'kafkajs-defaults', topics: ['audit'] });
-      expect(offsets[0].partitions.map((p) => [p.partition, p.offset]).sort()).to.deep.equal([[0, '3'], [1, '3']]);
+      expect(offsets[0].partitions.map((p) => [p.partition, p.offset]).sort()).to.deep.equal([
+        [0, '3'],
+        [1, '3'],
+      ]);
     } finally {
       await admin.disconnect();
     }
@@ -159,16 +194,34 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
     const c = await coordinatorClient(groupId);
     try {
       const commit = await c.send(OffsetCommitApi, 7, {
-        groupId, generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1,
+        groupId,
+        generationId: -1,
+        memberId: '',
+        groupInstanceId: null,
+        retentionTimeMs: -1,
         topics: [
-          { name: 'events', partitions: [0, 2].map((p) => ({ partitionIndex: p, committedOffset: 100 + p, committedLeaderEpoch: -1, commitTimestamp: -1, committedMetadata: `m${p}` })) },
+          {
+            name: 'events',
+            partitions: [0, 2].map((p) => ({
+              partitionIndex: p,
+              committedOffset: 100 + p,
+              committedLeaderEpoch: -1,
+              commitTimestamp: -1,
+              committedMetadata: `m${p}`,
+            })),
+          },
           { name: 'audit', partitions: [{ partitionIndex: 1, committedOffset: 7, committedLeaderEpoch: -1, commitTimestamp: -1, committedMetadata: null }] },
         ],
       });
       expect(commit.topics.flatMap((t) => t.partitions.map((p) => p.errorCode))).to.deep.equal([0, 0, 0]);
-      const flat = (topics: Array<{ name: string; partitions: Array<{ partitionIndex: number; committedOffset: number; metadata: string | null; errorCode: number }> }>) =>
-        topics.flatMap((t) => t.partitions.map((p) => [t.name, p.partitionIndex, p.committedOffset, p.metadata, p.errorCode])).sort();
-      const want = [['audit', 1, 7, '', 0], ['events', 0, 100, 'm0', 0], ['events', 2, 102, 'm2', 0]];
+      const flat = (
+        topics: Array<{ name: string; partitions: Array<{ partitionIndex: number; committedOffset: number; metadata: string | null; errorCode: number }> }>,
+      ) => topics.flatMap((t) => t.partitions.map((p) => [t.name, p.partitionIndex, p.committedOffset, p.metadata, p.errorCode])).sort();
+      const want = [
+        ['audit', 1, 7, '', 0],
+        ['events', 0, 100, 'm0', 0],
+        ['events', 2, 102, 'm2', 0],
+      ];
       for (const v of [2, 3, 4, 5, 6, 7]) {
         const res = await c.send(OffsetFetchApi, v, { groupId, topics: null, requireStable: v >= 7 });
         expect(res.errorCode, `v${v}`).to.equal(ErrorCode.NONE);
@@ -184,15 +237,24 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
     // librdkafka's ListConsumerGroupOffsets without partitions sends a null topic list.
     const bin = buildListGroupOffsets();
     const rd = await run(bin, [cluster.bootstrap[0], groupId]).finally(() => fs.rmSync(path.dirname(bin), { recursive: true, force: true }));
-    expect(rd.split('\n').filter((l) => l !== '').map((l) => l.trimEnd()).sort()).to.deep.equal(['audit 1 7', 'events 0 100 m0', 'events 2 102 m2']);
+    expect(
+      rd
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => l.trimEnd())
+        .sort(),
+    ).to.deep.equal(['audit 1 7', 'events 0 100 m0', 'events 2 102 m2']);
     // So does kafka-python when no partitions are given.
-    const out = await run(PYTHON, ['-c', [
-      'from kafka import KafkaAdminClient',
-      `a = KafkaAdminClient(bootstrap_servers='${cluster.bootstrap[0]}', request_timeout_ms=30000)`,
-      `r = a.list_consumer_group_offsets('${groupId}')`,
-      'print(sorted((tp.topic, tp.partition, om.offset, om.metadata) for tp, om in r.items()))',
-      'a.close()',
-    ].join('\n')]);
+    const out = await run(PYTHON, [
+      '-c',
+      [
+        'from kafka import KafkaAdminClient',
+        `a = KafkaAdminClient(bootstrap_servers='${cluster.bootstrap[0]}', request_timeout_ms=30000)`,
+        `r = a.list_consumer_group_offsets('${groupId}')`,
+        'print(sorted((tp.topic, tp.partition, om.offset, om.metadata) for tp, om in r.items()))',
+        'a.close()',
+      ].join('\n'),
+    ]);
     expect(out.trim()).to.equal("[('audit', 1, 7, ''), ('events', 0, 100, 'm0'), ('events', 2, 102, 'm2')]");
   });
 });

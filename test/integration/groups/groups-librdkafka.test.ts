@@ -23,15 +23,18 @@ describe('integration: consumer groups with librdkafka and admin clients', funct
   const pys: PyConsumer[] = [];
 
   const py = (group: string, extra: Record<string, string | number | boolean> = {}): PyConsumer => {
-    const c = new PyConsumer({
-      'bootstrap.servers': cluster.bootstrap.join(','),
-      'group.id': group,
-      'auto.offset.reset': 'earliest',
-      'session.timeout.ms': 6000,
-      'heartbeat.interval.ms': 300,
-      'topic.metadata.refresh.interval.ms': 60000,
-      ...extra,
-    }, TOPIC);
+    const c = new PyConsumer(
+      {
+        'bootstrap.servers': cluster.bootstrap.join(','),
+        'group.id': group,
+        'auto.offset.reset': 'earliest',
+        'session.timeout.ms': 6000,
+        'heartbeat.interval.ms': 300,
+        'topic.metadata.refresh.interval.ms': 60000,
+        ...extra,
+      },
+      TOPIC,
+    );
     pys.push(c);
     return c;
   };
@@ -112,7 +115,7 @@ describe('integration: consumer groups with librdkafka and admin clients', funct
     for (const c of pys.splice(0)) c.kill();
   });
 
-  it('auto.offset.reset=error: no committed offset, and a committed offset past the log end, give librdkafka\'s reset errors', async () => {
+  it("auto.offset.reset=error: no committed offset, and a committed offset past the log end, give librdkafka's reset errors", async () => {
     const c = py('reset-none-group', { 'auto.offset.reset': 'error' });
     const e = await c.waitForEvent('an offset reset error', (x) => x.ev === 'msgerror');
     expect(e.name).to.equal('_AUTO_OFFSET_RESET');
@@ -124,7 +127,11 @@ describe('integration: consumer groups with librdkafka and admin clients', funct
 
     // Committed offsets: partition 0 past its end (10 records), the others at 0. The fetch at 1000 fails
     // with OFFSET_OUT_OF_RANGE, which librdkafka turns into the reset error.
-    await simpleCommit('reset-none-oor', [[0, 1000], [1, 0], [2, 0]]);
+    await simpleCommit('reset-none-oor', [
+      [0, 1000],
+      [1, 0],
+      [2, 0],
+    ]);
     const d = py('reset-none-oor', { 'auto.offset.reset': 'error' });
     const oor = await d.waitForEvent('an out-of-range reset error', (x) => x.ev === 'msgerror');
     expect(oor.name).to.equal('_AUTO_OFFSET_RESET');
@@ -142,11 +149,16 @@ describe('integration: consumer groups with librdkafka and admin clients', funct
     const slow = py(group, { 'max.poll.interval.ms': 6000, 'client.id': 'slow' });
     await slow.waitForEvent('slow assigned', (x) => x.ev === 'assign');
     const other = py(group, { 'client.id': 'other' });
-    await waitFor('a 2/1 split', async () => {
-      const a = slow.lastAssignment();
-      const b = other.lastAssignment();
-      return a !== null && b !== null && a.length + b.length === 3 && a.length > 0 && b.length > 0;
-    }, 30000, 100);
+    await waitFor(
+      'a 2/1 split',
+      async () => {
+        const a = slow.lastAssignment();
+        const b = other.lastAssignment();
+        return a !== null && b !== null && a.length + b.length === 3 && a.length > 0 && b.length > 0;
+      },
+      30000,
+      100,
+    );
     const memberOfSlow = (await describeGroup(group)).members.find((m) => m.clientId === 'slow')!.memberId;
     slow.command('pause');
     const pausedAt = Date.now();
@@ -169,11 +181,16 @@ describe('integration: consumer groups with librdkafka and admin clients', funct
     const a1 = py(group, conf('inst-a'));
     await a1.waitForEvent('a assigned', (x) => x.ev === 'assign');
     const b = py(group, conf('inst-b'));
-    await waitFor('a 2/1 split', async () => {
-      const x = a1.lastAssignment();
-      const y = b.lastAssignment();
-      return x !== null && y !== null && x.length + y.length === 3 && x.length > 0 && y.length > 0;
-    }, 30000, 100);
+    await waitFor(
+      'a 2/1 split',
+      async () => {
+        const x = a1.lastAssignment();
+        const y = b.lastAssignment();
+        return x !== null && y !== null && x.length + y.length === 3 && x.length > 0 && y.length > 0;
+      },
+      30000,
+      100,
+    );
     await waitFor('Stable', async () => (await describeGroup(group)).state === 'Stable', 10000, 100);
     const before = await describeGroup(group);
     const aPartitions = a1.lastAssignment()!;
@@ -190,7 +207,10 @@ describe('integration: consumer groups with librdkafka and admin clients', funct
     expect(got.partitions).to.deep.equal(aPartitions);
     await new Promise((r) => setTimeout(r, 1000));
     expect(generations(group), 'no new generation').to.deep.equal(gens);
-    expect(b.events.slice(bEvents).filter((x) => x.ev === 'assign' || x.ev === 'revoke'), 'b was not rebalanced').to.deep.equal([]);
+    expect(
+      b.events.slice(bEvents).filter((x) => x.ev === 'assign' || x.ev === 'revoke'),
+      'b was not rebalanced',
+    ).to.deep.equal([]);
     const after = await describeGroup(group);
     expect(after.state).to.equal('Stable');
     const newA = after.members.find((m) => m.memberId.startsWith('inst-a-'))!.memberId;
@@ -213,13 +233,26 @@ describe('integration: consumer groups with librdkafka and admin clients', funct
     const admin = kafka.admin();
     await admin.connect();
     try {
-      await simpleCommit(group, [[0, 7], [1, 8], [2, 9]]);
+      await simpleCommit(group, [
+        [0, 7],
+        [1, 8],
+        [2, 9],
+      ]);
       expect(logged(new RegExp(`Stabilized group ${group} `))).to.deep.equal([]); // no member ever joined
       const offs = await admin.fetchOffsets({ groupId: group, topics: [TOPIC] });
-      expect(offs[0].partitions.map((p) => [p.partition, p.offset]).sort()).to.deep.equal([[0, '7'], [1, '8'], [2, '9']]);
+      expect(offs[0].partitions.map((p) => [p.partition, p.offset]).sort()).to.deep.equal([
+        [0, '7'],
+        [1, '8'],
+        [2, '9'],
+      ]);
       // A group that only stores offsets: Empty, no protocol type yet.
       let g = (await admin.describeGroups([group])).groups[0];
-      expect({ state: g.state, protocolType: g.protocolType, protocol: g.protocol, members: g.members.length }).to.deep.equal({ state: 'Empty', protocolType: '', protocol: '', members: 0 });
+      expect({ state: g.state, protocolType: g.protocolType, protocol: g.protocol, members: g.members.length }).to.deep.equal({
+        state: 'Empty',
+        protocolType: '',
+        protocol: '',
+        members: 0,
+      });
 
       // A kafkajs member starts from those offsets: 3 + 2 + 1 records.
       const got: string[] = [];
@@ -243,8 +276,14 @@ describe('integration: consumer groups with librdkafka and admin clients', funct
       const client = new NetworkClient('127.0.0.1', await coordinatorPort(group), 'it-groups2', 5000);
       try {
         const res = await client.send(OffsetCommitApi, 2, {
-          groupId: group, generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1,
-          topics: [{ name: TOPIC, partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, commitTimestamp: -1, committedMetadata: null }] }],
+          groupId: group,
+          generationId: -1,
+          memberId: '',
+          groupInstanceId: null,
+          retentionTimeMs: -1,
+          topics: [
+            { name: TOPIC, partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, commitTimestamp: -1, committedMetadata: null }] },
+          ],
         });
         expect(res.topics[0].partitions[0].errorCode).to.equal(25);
       } finally {
@@ -252,13 +291,22 @@ describe('integration: consumer groups with librdkafka and admin clients', funct
       }
       await c.disconnect();
       g = (await admin.describeGroups([group])).groups[0];
-      expect({ state: g.state, protocolType: g.protocolType, protocol: g.protocol, members: g.members.length }).to.deep.equal({ state: 'Empty', protocolType: 'consumer', protocol: '', members: 0 });
+      expect({ state: g.state, protocolType: g.protocolType, protocol: g.protocol, members: g.members.length }).to.deep.equal({
+        state: 'Empty',
+        protocolType: 'consumer',
+        protocol: '',
+        members: 0,
+      });
       // Empty again (at once: the last member left): simple commits are allowed again, and so is
       // kafkajs' setOffsets (which joins the group as a member to commit). Partition 2 keeps the member's commit.
       await simpleCommit(group, [[1, 2]]);
       await admin.setOffsets({ groupId: group, topic: TOPIC, partitions: [{ partition: 0, offset: '1' }] });
       const offs2 = await admin.fetchOffsets({ groupId: group, topics: [TOPIC] });
-      expect(offs2[0].partitions.map((p) => [p.partition, p.offset]).sort()).to.deep.equal([[0, '1'], [1, '2'], [2, '10']]);
+      expect(offs2[0].partitions.map((p) => [p.partition, p.offset]).sort()).to.deep.equal([
+        [0, '1'],
+        [1, '2'],
+        [2, '10'],
+      ]);
       // An unknown group is Dead.
       const dead = (await admin.describeGroups(['never-seen'])).groups[0];
       expect({ state: dead.state, members: dead.members.length }).to.deep.equal({ state: 'Dead', members: 0 });

@@ -10,7 +10,8 @@ import { TestCluster } from '../../helpers/cluster';
 import { waitFor } from '../../helpers/ports';
 import { ZkReader } from '../../helpers/zkRead';
 
-const LINE = "Number of alive brokers '1' does not meet the required replication factor '3' for the offsets topic (configured via 'offsets.topic.replication.factor'). This error can be ignored if the cluster is starting up and not all brokers are up yet.";
+const LINE =
+  "Number of alive brokers '1' does not meet the required replication factor '3' for the offsets topic (configured via 'offsets.topic.replication.factor'). This error can be ignored if the cluster is starting up and not all brokers are up yet.";
 
 describe('integration: offsets topic with too few brokers', function () {
   this.timeout(60000);
@@ -42,10 +43,15 @@ describe('integration: offsets topic with too few brokers', function () {
       client.close();
     }
     // The broker's log reaches us through its stdout pipe, possibly after the responses.
-    const lines = await waitFor('3 replication-factor errors in the broker log', async () => {
-      const found = b.output.filter((l) => l.includes(LINE));
-      return found.length >= 3 && found;
-    }, 10000, 50);
+    const lines = await waitFor(
+      '3 replication-factor errors in the broker log',
+      async () => {
+        const found = b.output.filter((l) => l.includes(LINE));
+        return found.length >= 3 && found;
+      },
+      10000,
+      50,
+    );
     expect(lines, b.output.slice(-20).join('\n')).to.have.length(3);
     expect(lines[0]).to.match(/^\[[^\]]+\] ERROR \[KafkaApi-1\] Number of alive brokers '1' .* \(kafka\.server\.KafkaApis\)$/);
     // Nothing was created.

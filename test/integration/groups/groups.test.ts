@@ -69,10 +69,11 @@ describe('integration: consumer groups', function () {
   const generations = (groupId: string): number[] => {
     const re = new RegExp(`Stabilized group ${groupId} generation (\\d+)`);
     const out: number[] = [];
-    for (const b of cluster.brokers.values()) for (const line of b.output) {
-      const m = re.exec(line);
-      if (m) out.push(Number(m[1]));
-    }
+    for (const b of cluster.brokers.values())
+      for (const line of b.output) {
+        const m = re.exec(line);
+        if (m) out.push(Number(m[1]));
+      }
     return out;
   };
 
@@ -116,20 +117,35 @@ describe('integration: consumer groups', function () {
     await start();
     await waitFor('1 member with 3 partitions', async () => JSON.stringify(await memberSplit(group)) === '[[0,1,2]]', 30000, 200);
     await start();
-    await waitFor('2 members split 2/1', async () => {
-      const s = await memberSplit(group);
-      return s.length === 2 && s[0].length === 2 && s[1].length === 1;
-    }, 30000, 200);
+    await waitFor(
+      '2 members split 2/1',
+      async () => {
+        const s = await memberSplit(group);
+        return s.length === 2 && s[0].length === 2 && s[1].length === 1;
+      },
+      30000,
+      200,
+    );
     await start();
-    await waitFor('3 members split 1/1/1', async () => {
-      const s = await memberSplit(group);
-      return s.length === 3 && s.every((x) => x.length === 1);
-    }, 30000, 200);
+    await waitFor(
+      '3 members split 1/1/1',
+      async () => {
+        const s = await memberSplit(group);
+        return s.length === 3 && s.every((x) => x.length === 1);
+      },
+      30000,
+      200,
+    );
     await start();
-    await waitFor('4 members, one idle', async () => {
-      const s = await memberSplit(group);
-      return s.length === 4 && s.filter((x) => x.length === 1).length === 3 && s.filter((x) => x.length === 0).length === 1;
-    }, 30000, 200);
+    await waitFor(
+      '4 members, one idle',
+      async () => {
+        const s = await memberSplit(group);
+        return s.length === 4 && s.filter((x) => x.length === 1).length === 3 && s.filter((x) => x.length === 0).length === 1;
+      },
+      30000,
+      200,
+    );
     const gens = generations(group);
     expect(gens.length).to.be.at.least(4);
     for (let i = 1; i < gens.length; i++) expect(gens[i]).to.be.greaterThan(gens[i - 1]);
@@ -169,7 +185,9 @@ describe('integration: consumer groups', function () {
     const b = await readAll('group-b', true, 3);
     expect(b.sort()).to.deep.equal(['third-0', 'third-1', 'third-2']);
     // librdkafka's balanced consumer: earliest reads all 38, a second run of the same group reads nothing more
-    const k1 = await kcat(['-b', cluster.bootstrap.join(','), '-G', 'kcat-group', '-X', 'auto.offset.reset=earliest', '-e', '-q', '-f', '%s\\n', TOPIC], { timeoutMs: 60000 });
+    const k1 = await kcat(['-b', cluster.bootstrap.join(','), '-G', 'kcat-group', '-X', 'auto.offset.reset=earliest', '-e', '-q', '-f', '%s\\n', TOPIC], {
+      timeoutMs: 60000,
+    });
     expect(k1.code, k1.stderr).to.equal(0);
     expect(k1.stdout.split('\n').filter((l) => l).length).to.equal(38);
     const admin = kafka.admin();
@@ -183,13 +201,16 @@ describe('integration: consumer groups', function () {
     const group = 'kill-group';
     const script = path.join(cluster.root, 'member.js');
     const kjs = require.resolve('kafkajs');
-    fs.writeFileSync(script, `
+    fs.writeFileSync(
+      script,
+      `
       const { Kafka, logLevel } = require(${JSON.stringify(kjs)});
       const kafka = new Kafka({ clientId: 'victim', brokers: ${JSON.stringify(cluster.bootstrap)}, logLevel: logLevel.NOTHING });
       const c = kafka.consumer({ groupId: ${JSON.stringify(group)}, sessionTimeout: 6000, heartbeatInterval: 300, maxWaitTimeInMs: 200 });
       (async () => { await c.connect(); await c.subscribe({ topic: ${JSON.stringify(TOPIC)}, fromBeginning: true });
         await c.run({ eachMessage: async () => {} }); })();
-    `);
+    `,
+    );
     const child = spawn(process.execPath, [script], { stdio: 'ignore' });
     try {
       await waitFor('victim owns the group', async () => (await memberSplit(group)).length === 1, 30000, 200);
@@ -220,19 +241,27 @@ describe('integration: consumer groups', function () {
     await new Promise((r) => setTimeout(r, 1500)); // let auto-commit (on each batch) land
     const coordinator = await coordinatorOf(group);
     await cluster.stopBroker(coordinator, 'SIGKILL');
-    await waitFor('a new coordinator', async () => {
-      try {
-        return (await coordinatorOf(group)) !== coordinator;
-      } catch {
-        return false;
-      }
-    }, 40000, 500);
+    await waitFor(
+      'a new coordinator',
+      async () => {
+        try {
+          return (await coordinatorOf(group)) !== coordinator;
+        } catch {
+          return false;
+        }
+      },
+      40000,
+      500,
+    );
     await produce(6, 'after-failover');
     await waitFor('6 more messages', async () => got.filter((x) => x.startsWith('after-failover')).length >= 6, 60000);
     // No rewind: the offsets committed before the kill survived, so nothing from before it is read again.
     // (Messages consumed while the consumer moves to the new coordinator may be redelivered: at-least-once.)
     const dupes = got.filter((x, i) => got.indexOf(x) !== i);
-    expect(dupes.filter((x) => !x.startsWith('after-failover')), `read twice: ${dupes.join(',')}`).to.deep.equal([]);
+    expect(
+      dupes.filter((x) => !x.startsWith('after-failover')),
+      `read twice: ${dupes.join(',')}`,
+    ).to.deep.equal([]);
     expect(new Set(got).size).to.equal(44);
     await c.disconnect();
     const admin = kafka.admin();

@@ -15,26 +15,31 @@ describe('benchmark driver', function () {
 
   it('defaults: 2,000,000 C records, 500,000 kafkajs records, 100 B, partitions 1 and 6, own cluster', () => {
     const o = parseBenchArgs(argv());
-    expect(o).to.include({ cRecords: 2_000_000, kafkajsRecords: 500_000, recordSize: 100, c: true, kafkajs: true,
-      kafkajsInflight: 4, timeout: 120 });
+    expect(o).to.include({ cRecords: 2_000_000, kafkajsRecords: 500_000, recordSize: 100, c: true, kafkajs: true, kafkajsInflight: 4, timeout: 120 });
     expect(o.partitions).to.deep.equal([1, 6]);
     expect(o.bootstrap).to.equal(undefined);
   });
 
   it('flags change counts, partitions, clients and the target cluster', () => {
-    const o = parseBenchArgs(argv('--bootstrap', '127.0.0.1:9092', '--c-records', '1_000', '--kafkajs-records', '50',
-      '--partitions', '3', '--no-c', '--record-size', '512'));
-    expect(o).to.include({ bootstrap: '127.0.0.1:9092', cRecords: 1000, kafkajsRecords: 50, recordSize: 512, c: false,
-      kafkajs: true });
+    const o = parseBenchArgs(
+      argv('--bootstrap', '127.0.0.1:9092', '--c-records', '1_000', '--kafkajs-records', '50', '--partitions', '3', '--no-c', '--record-size', '512'),
+    );
+    expect(o).to.include({ bootstrap: '127.0.0.1:9092', cRecords: 1000, kafkajsRecords: 50, recordSize: 512, c: false, kafkajs: true });
     expect(o.partitions).to.deep.equal([3]);
   });
 
   it('bad values are refused with the flag named', () => {
     const codes: number[] = [];
-    const exit = (code: number): never => { codes.push(code); throw new Error(`exit ${code}`); };
+    const exit = (code: number): never => {
+      codes.push(code);
+      throw new Error(`exit ${code}`);
+    };
     const stderr = process.stderr.write;
     let written = '';
-    process.stderr.write = ((s: string) => { written += s; return true; }) as typeof process.stderr.write;
+    process.stderr.write = ((s: string) => {
+      written += s;
+      return true;
+    }) as typeof process.stderr.write;
     try {
       expect(() => parseBenchArgs(argv('--partitions', '1,x'), exit)).to.throw('exit 1');
       expect(() => parseBenchArgs(argv('--c-records', '-5'), exit)).to.throw('exit 1');
@@ -47,8 +52,7 @@ describe('benchmark driver', function () {
 
   it('formats a table with records/s and MB/s, and FAILED rows', () => {
     const table = formatTable([
-      { client: 'librdkafka', partitions: 1, test: 'produce', command: 'x',
-        result: { records: 2_000_000, bytes: 200_000_000, seconds: 2 } },
+      { client: 'librdkafka', partitions: 1, test: 'produce', command: 'x', result: { records: 2_000_000, bytes: 200_000_000, seconds: 2 } },
       { client: 'kafkajs', partitions: 6, test: 'consume', command: 'y', error: 'boom\nmore' },
     ]);
     const lines = table.split('\n');

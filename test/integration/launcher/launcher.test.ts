@@ -36,7 +36,9 @@ function childPids(pid: number): number[] {
       const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (Number(fields[1]) === pid) out.push(Number(name));
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return out;
 }
@@ -57,19 +59,27 @@ async function stopLauncher(child: ChildProcess, graceMs: number): Promise<void>
   child.kill('SIGTERM');
   await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, graceMs))]);
   for (const p of [pid, ...tree, ...descendants(pid)]) {
-    try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   }
 }
 
 function zkChildren(connect: string, p: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const client = createProbeClient(connect, { retries: 1 });
-    const timer = setTimeout(() => { closeProbeClient(client); reject(new Error('zk connect timeout')); }, 10000);
+    const timer = setTimeout(() => {
+      closeProbeClient(client);
+      reject(new Error('zk connect timeout'));
+    }, 10000);
     client.once('connected', () => {
       client.getChildren(p, (err, children) => {
         clearTimeout(timer);
         closeProbeClient(client);
-        if (err) reject(err); else resolve(children.sort());
+        if (err) reject(err);
+        else resolve(children.sort());
       });
     });
     client.connect();
@@ -82,11 +92,17 @@ function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number):
     const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; output:\n${text}`)), timeoutMs);
     const onData = (d: Buffer): void => {
       text += d.toString();
-      if (pattern.test(text)) { clearTimeout(timer); resolve(text); }
+      if (pattern.test(text)) {
+        clearTimeout(timer);
+        resolve(text);
+      }
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`exited ${code} early; output:\n${text}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited ${code} early; output:\n${text}`));
+    });
   });
 }
 
@@ -135,8 +151,7 @@ describe('local cluster launcher', function () {
   });
 
   it('a broker dying during start-up stops everything and reports its last log lines', async () => {
-    const layout = await tempClusterLayout({ zookeeperNodes: 1, brokers: 1, rootDir: root,
-      brokerProps: { 'log.segment.bytes': 'abc' } });
+    const layout = await tempClusterLayout({ zookeeperNodes: 1, brokers: 1, rootDir: root, brokerProps: { 'log.segment.bytes': 'abc' } });
     const lines: string[] = [];
     const cluster = new LocalCluster({ layout, log: (l) => lines.push(l) });
     let error: unknown;
@@ -161,10 +176,15 @@ describe('local cluster launcher', function () {
     try {
       // Frozen once it listens: the launcher's session probes to it connect and get no answer for longer
       // than one probe attempt (5 s), then the node resumes and the ensemble forms.
-      const zk2 = await waitForCondition('zookeeper-2 to listen', async () => {
-        const p = cluster.processes.find((x) => x.name === 'zookeeper-2');
-        return p && (await portAccepts('127.0.0.1', layout.zookeeper[1].clientPort, 200)) ? p : null;
-      }, 60_000, 20);
+      const zk2 = await waitForCondition(
+        'zookeeper-2 to listen',
+        async () => {
+          const p = cluster.processes.find((x) => x.name === 'zookeeper-2');
+          return p && (await portAccepts('127.0.0.1', layout.zookeeper[1].clientPort, 200)) ? p : null;
+        },
+        60_000,
+        20,
+      );
       zk2.signal('SIGSTOP');
       await new Promise((r) => setTimeout(r, 7000));
       zk2.signal('SIGCONT');
@@ -185,8 +205,7 @@ describe('local cluster launcher', function () {
     try {
       await cluster.start();
       expect(await zkChildren(cluster.zookeeperConnect, '/brokers/ids')).to.deep.equal(['1', '2', '3']);
-      const meta = execFileSync('kcat', ['-b', cluster.bootstrapServers.split(',')[0], '-L', '-m', '10'],
-        { encoding: 'utf8' });
+      const meta = execFileSync('kcat', ['-b', cluster.bootstrapServers.split(',')[0], '-L', '-m', '10'], { encoding: 'utf8' });
       expect(meta).to.match(/ 3 brokers:/);
       for (const b of layout.brokers) expect(meta).to.contain(`broker ${b.id} at 127.0.0.1:${b.port}`);
       for (const b of layout.brokers) {

@@ -29,24 +29,32 @@ const PYTHON = '/usr/bin/python3';
 const CODECS = ['gzip', 'snappy', 'lz4', 'zstd'] as const;
 type Codec = (typeof CODECS)[number];
 const KAFKAJS_TYPE: Record<Codec, CompressionTypes> = {
-  gzip: CompressionTypes.GZIP, snappy: CompressionTypes.Snappy, lz4: CompressionTypes.LZ4, zstd: CompressionTypes.ZSTD,
+  gzip: CompressionTypes.GZIP,
+  snappy: CompressionTypes.Snappy,
+  lz4: CompressionTypes.LZ4,
+  zstd: CompressionTypes.ZSTD,
 };
 const N = 10;
 /** Compressible values: librdkafka sends a batch uncompressed when compression does not shrink it. */
 const valueOf = (client: string, codec: string, i: number) => `${client}-${codec}-${i}-${'abcdefgh'.repeat(16)}`;
 
-const hasKafkaPython = fs.existsSync(PYTHON) && (() => {
-  try {
-    return spawnSync(PYTHON, ['-c', 'import kafka'], { stdio: 'ignore' }).status === 0;
-  } catch {
-    return false;
-  }
-})();
+const hasKafkaPython =
+  fs.existsSync(PYTHON) &&
+  (() => {
+    try {
+      return spawnSync(PYTHON, ['-c', 'import kafka'], { stdio: 'ignore' }).status === 0;
+    } catch {
+      return false;
+    }
+  })();
 
 /** Codec names of every batch on disk in a partition folder, in order. */
 function codecsOnDisk(dir: string): string[] {
   const out: string[] = [];
-  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.log')).sort()) {
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((x) => x.endsWith('.log'))
+    .sort()) {
     const buf = fs.readFileSync(path.join(dir, f));
     if (buf.length > 0) for (const b of validateBatches(buf)) out.push(compressionName(b.compression));
   }
@@ -96,13 +104,18 @@ describe('integration: compression codecs through real clients', function () {
     for (const codec of CODECS) {
       const topic = topicOf(codec);
       const input = Array.from({ length: N }, (_, i) => `k${i}:${valueOf('kcat', codec, i)}`).join('\n') + '\n';
-      const r = await kcat(['-b', cluster.bootstrap[0], '-P', '-t', topic, '-p', '0', '-K', ':', '-z', codec, '-X', 'linger.ms=50'], { input, timeoutMs: 30000 });
+      const r = await kcat(['-b', cluster.bootstrap[0], '-P', '-t', topic, '-p', '0', '-K', ':', '-z', codec, '-X', 'linger.ms=50'], {
+        input,
+        timeoutMs: 30000,
+      });
       expect(r.code, `kcat -z ${codec}: ${r.stderr}`).to.equal(0);
 
       const producer = kafka.producer();
       await producer.connect();
       await producer.send({
-        topic, acks: -1, compression: KAFKAJS_TYPE[codec],
+        topic,
+        acks: -1,
+        compression: KAFKAJS_TYPE[codec],
         messages: Array.from({ length: N }, (_, i) => ({ key: `k${i}`, value: valueOf('kafkajs', codec, i) })),
       });
       await producer.disconnect();
@@ -125,7 +138,7 @@ describe('integration: compression codecs through real clients', function () {
     for (const codec of CODECS) {
       const onDisk = codecsOnDisk(dir(topicOf(codec)));
       expect(onDisk.length, `${codec} batches`).to.be.at.least(producers.length);
-      expect([...new Set(onDisk)], `codecs stored in ${topicOf(codec)}: ${onDisk.join(",")}`).to.deep.equal([codec]);
+      expect([...new Set(onDisk)], `codecs stored in ${topicOf(codec)}: ${onDisk.join(',')}`).to.deep.equal([codec]);
     }
   });
 
@@ -143,7 +156,11 @@ describe('integration: compression codecs through real clients', function () {
     await consumer.connect();
     try {
       await consumer.subscribe({ topics: CODECS.map(topicOf), fromBeginning: true });
-      await consumer.run({ eachMessage: async ({ topic, message }) => { seen.get(topic)!.push(message.value!.toString()); } });
+      await consumer.run({
+        eachMessage: async ({ topic, message }) => {
+          seen.get(topic)!.push(message.value!.toString());
+        },
+      });
       await waitFor('kafkajs to read everything', async () => CODECS.every((c) => seen.get(topicOf(c))!.length >= expected(c).length), 30000);
     } finally {
       await consumer.disconnect();
@@ -185,7 +202,11 @@ describe('integration: compression codecs through real clients', function () {
     expect(new Set(onDisk)).to.deep.equal(new Set(['gzip']));
     // kafka-dump-log shows the same, and the records read back intact.
     const segment = path.join(dir(topic), '00000000000000000000.log');
-    const dump = await run(process.execPath, [path.resolve(__dirname, '..', '..', '..', '..', 'bin', 'kafka-dump-log'), '--files', segment, '--print-data-log'], { timeoutMs: 30000 });
+    const dump = await run(
+      process.execPath,
+      [path.resolve(__dirname, '..', '..', '..', '..', 'bin', 'kafka-dump-log'), '--files', segment, '--print-data-log'],
+      { timeoutMs: 30000 },
+    );
     expect(dump.code, dump.stderr).to.equal(0);
     expect(dump.stdout).to.contain('compresscodec: gzip');
     expect(dump.stdout).to.not.contain('compresscodec: none');

@@ -23,7 +23,10 @@ interface DiskRecord {
 
 /** Every record of every segment file of a partition folder, read straight from disk. */
 function recordsOnDisk(dir: string): { records: DiskRecord[]; activeBase: number; bytes: number } {
-  const logs = fs.readdirSync(dir).filter((f) => /^\d{20}\.log$/.test(f)).sort();
+  const logs = fs
+    .readdirSync(dir)
+    .filter((f) => /^\d{20}\.log$/.test(f))
+    .sort();
   const records: DiskRecord[] = [];
   let bytes = 0;
   for (const f of logs) {
@@ -34,7 +37,10 @@ function recordsOnDisk(dir: string): { records: DiskRecord[]; activeBase: number
     for (const b of validateBatches(buf)) {
       for (const r of iterateRecords(buf.subarray(b.position, b.position + b.size))) {
         records.push({
-          segment, offset: b.baseOffset + r.offsetDelta, key: r.key?.toString('latin1') ?? null, value: r.value?.toString('latin1') ?? null,
+          segment,
+          offset: b.baseOffset + r.offsetDelta,
+          key: r.key?.toString('latin1') ?? null,
+          value: r.value?.toString('latin1') ?? null,
           deleteHorizonMs: (b.attributes & DELETE_HORIZON_FLAG_MASK) !== 0 ? b.baseTimestamp : null,
         });
       }
@@ -79,15 +85,19 @@ describe('integration: log compaction (cleanup.policy=compact)', function () {
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({
-      topics: [{
-        topic, numPartitions: 1, replicationFactor: 1,
-        configEntries: [
-          { name: 'cleanup.policy', value: 'compact' },
-          { name: 'segment.bytes', value: '2048' },
-          { name: 'min.cleanable.dirty.ratio', value: '0.01' },
-          { name: 'delete.retention.ms', value: '3000' },
-        ],
-      }],
+      topics: [
+        {
+          topic,
+          numPartitions: 1,
+          replicationFactor: 1,
+          configEntries: [
+            { name: 'cleanup.policy', value: 'compact' },
+            { name: 'segment.bytes', value: '2048' },
+            { name: 'min.cleanable.dirty.ratio', value: '0.01' },
+            { name: 'delete.retention.ms', value: '3000' },
+          ],
+        },
+      ],
       waitForLeaders: true,
     });
     await admin.disconnect();
@@ -133,27 +143,38 @@ describe('integration: log compaction (cleanup.policy=compact)', function () {
       const meta = await producer.send({ topic, acks: -1, messages });
       const base = Number(meta[0].baseOffset);
       messages.forEach((m, i) => produced.set(base + i, [m.key, m.value]));
-      uncleanedBytes += buildRecordBatch({ records: messages.map((m) => ({ key: Buffer.from(m.key), value: Buffer.from(m.value), timestamp: Date.now() })) }).length;
+      uncleanedBytes += buildRecordBatch({
+        records: messages.map((m) => ({ key: Buffer.from(m.key), value: Buffer.from(m.value), timestamp: Date.now() })),
+      }).length;
     }
     await producer.disconnect();
     const total = KEYS * ROUNDS;
 
     // Every closed segment has been cleaned: at most one record per key there.
-    await waitFor('the cleaner to leave one record per key in the closed segments', async () => {
-      const counts = closedKeyCounts(dir());
-      return counts.size === KEYS && [...counts.values()].every((n) => n === 1);
-    }, 30000);
+    await waitFor(
+      'the cleaner to leave one record per key in the closed segments',
+      async () => {
+        const counts = closedKeyCounts(dir());
+        return counts.size === KEYS && [...counts.values()].every((n) => n === 1);
+      },
+      30000,
+    );
     const after = recordsOnDisk(dir());
     const inActive = after.records.filter((r) => r.segment === after.activeBase).length;
     expect(after.records.length).to.equal(KEYS + inActive);
     expect(after.records.length).to.be.lessThan(total / 4);
     expect(after.bytes).to.be.lessThan(uncleanedBytes / 3);
-    expect(fs.readFileSync(path.join(cluster.broker(1).dataDir, 'cleaner-offset-checkpoint'), 'utf8')).to.match(new RegExp(`^0\\n\\d+\\n(.*\\n)*${topic} 0 \\d+\\n`));
+    expect(fs.readFileSync(path.join(cluster.broker(1).dataDir, 'cleaner-offset-checkpoint'), 'utf8')).to.match(
+      new RegExp(`^0\\n\\d+\\n(.*\\n)*${topic} 0 \\d+\\n`),
+    );
 
     // A fresh consumer (kcat, librdkafka) sees each key's latest value at the offset it was produced at.
     const r = await kcat(['-b', cluster.bootstrap[0], '-C', '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%o\t%k\t%s\n'], { timeoutMs: 30000 });
     expect(r.code, r.stderr).to.equal(0);
-    const seen = r.stdout.trim().split('\n').map((l) => l.split('\t'));
+    const seen = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'));
     expect(seen.length).to.equal(after.records.length);
     const latestSeen = new Map<string, [number, string]>();
     let prev = -1;
@@ -170,7 +191,10 @@ describe('integration: log compaction (cleanup.policy=compact)', function () {
 
   it('keeps tombstones for delete.retention.ms, then removes them', async () => {
     const sentAt = Date.now();
-    await send([{ key: 'key-0', value: null }, { key: 'key-1', value: null }]);
+    await send([
+      { key: 'key-0', value: null },
+      { key: 'key-1', value: null },
+    ]);
     // Fill up to a roll so that the tombstones lie in a closed segment.
     for (let i = 0; i < 6; i++) {
       await send(Array.from({ length: 8 }, (_, k) => ({ key: `key-${2 + k}`, value: `filler-${i}-${k}-${'y'.repeat(20)}` })));
@@ -178,16 +202,24 @@ describe('integration: log compaction (cleanup.policy=compact)', function () {
     // Kafka keeps a tombstone until delete.retention.ms after the cleaning that first saw it: that cleaning
     // stamps the batch with its delete horizon (KIP-534). Checked against the horizon on disk, not a wall-clock
     // interval the test measured itself (a busy machine may notice the first cleaning late).
-    const kept = await waitFor('the tombstones to be the only records of their keys, stamped with a delete horizon', async () => {
-      const recs = recordsOnDisk(dir()).records.filter((r) => r.key === 'key-0' || r.key === 'key-1');
-      return recs.length === 2 && recs.every((r) => r.value === null && r.deleteHorizonMs !== null) ? recs : null;
-    }, 15000);
+    const kept = await waitFor(
+      'the tombstones to be the only records of their keys, stamped with a delete horizon',
+      async () => {
+        const recs = recordsOnDisk(dir()).records.filter((r) => r.key === 'key-0' || r.key === 'key-1');
+        return recs.length === 2 && recs.every((r) => r.value === null && r.deleteHorizonMs !== null) ? recs : null;
+      },
+      15000,
+    );
     const horizon = Math.max(...kept.map((r) => r.deleteHorizonMs!));
     expect(horizon, 'horizon = cleaning time + delete.retention.ms (3000)').to.be.at.least(sentAt + 3000);
-    await waitFor('the tombstones to vanish', async () => {
-      const recs = recordsOnDisk(dir()).records.filter((r) => r.key === 'key-0' || r.key === 'key-1');
-      return recs.length === 0;
-    }, 20000);
+    await waitFor(
+      'the tombstones to vanish',
+      async () => {
+        const recs = recordsOnDisk(dir()).records.filter((r) => r.key === 'key-0' || r.key === 'key-1');
+        return recs.length === 0;
+      },
+      20000,
+    );
     expect(Date.now(), 'removed only after the delete horizon').to.be.at.least(horizon);
 
     // A fresh consumer no longer sees key-0 or key-1 at all.
@@ -227,8 +259,17 @@ describe('integration: log compaction (cleanup.policy=compact)', function () {
     try {
       const commit = async (offset: number): Promise<number> => {
         const res = await client.send(OffsetCommitApi, 2, {
-          groupId: group, generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1,
-          topics: [{ name: topic, partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, commitTimestamp: -1, committedMetadata: null }] }],
+          groupId: group,
+          generationId: -1,
+          memberId: '',
+          groupInstanceId: null,
+          retentionTimeMs: -1,
+          topics: [
+            {
+              name: topic,
+              partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, commitTimestamp: -1, committedMetadata: null }],
+            },
+          ],
         });
         return res.topics[0].partitions[0].errorCode;
       };
@@ -245,15 +286,24 @@ describe('integration: log compaction (cleanup.policy=compact)', function () {
     await admin.connect();
     try {
       // kafkajs checks the group is Empty first (it is: simple commits only), then commits through a join.
-      await waitFor(`setOffsets ${COMMITS}`, async () => {
-        await admin.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: String(COMMITS) }] });
-        return true;
-      }, 15000, 200);
+      await waitFor(
+        `setOffsets ${COMMITS}`,
+        async () => {
+          await admin.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: String(COMMITS) }] });
+          return true;
+        },
+        15000,
+        200,
+      );
       const offsetsDir = dir('__consumer_offsets');
-      await waitFor('__consumer_offsets to be compacted', async () => {
-        const counts = closedKeyCounts(offsetsDir);
-        return counts.size > 0 && [...counts.values()].every((n) => n === 1);
-      }, 30000);
+      await waitFor(
+        '__consumer_offsets to be compacted',
+        async () => {
+          const counts = closedKeyCounts(offsetsDir);
+          return counts.size > 0 && [...counts.values()].every((n) => n === 1);
+        },
+        30000,
+      );
       const after = recordsOnDisk(offsetsDir);
       expect(after.records.length).to.be.lessThan(COMMITS / 3);
       const fetched = await admin.fetchOffsets({ groupId: group, topics: [topic] });
@@ -268,10 +318,14 @@ describe('integration: log compaction (cleanup.policy=compact)', function () {
     const admin2 = kafka.admin();
     await admin2.connect();
     try {
-      const fetched = await waitFor('offsets after restart', async () => {
-        const f = await admin2.fetchOffsets({ groupId: group, topics: [topic] });
-        return f[0].partitions[0].offset === String(COMMITS) ? f : null;
-      }, 20000);
+      const fetched = await waitFor(
+        'offsets after restart',
+        async () => {
+          const f = await admin2.fetchOffsets({ groupId: group, topics: [topic] });
+          return f[0].partitions[0].offset === String(COMMITS) ? f : null;
+        },
+        20000,
+      );
       expect(fetched[0].partitions[0].offset).to.equal(String(COMMITS));
     } finally {
       await admin2.disconnect();

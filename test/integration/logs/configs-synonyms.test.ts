@@ -32,7 +32,10 @@ describe('integration: DescribeConfigs include_synonyms', function () {
     kafka = new Kafka({ clientId: 'it-synonyms', brokers: cluster.bootstrap, logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '3600000' }] }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [{ topic: TOPIC, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '3600000' }] }],
+      waitForLeaders: true,
+    });
     await admin.disconnect();
   });
 
@@ -95,7 +98,10 @@ describe('integration: DescribeConfigs include_synonyms', function () {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const resources = [{ type: ConfigResourceTypes.TOPIC, name: TOPIC }, { type: ConfigResourceTypes.BROKER, name: '1' }];
+      const resources = [
+        { type: ConfigResourceTypes.TOPIC, name: TOPIC },
+        { type: ConfigResourceTypes.BROKER, name: '1' },
+      ];
       const without = await admin.describeConfigs({ includeSynonyms: false, resources });
       const entries = without.resources.flatMap((r) => r.configEntries);
       expect(entries.length).to.be.greaterThan(70);
@@ -106,17 +112,22 @@ describe('integration: DescribeConfigs include_synonyms', function () {
     } finally {
       await admin.disconnect();
     }
-    const out = await runPython([
-      'from kafka import KafkaAdminClient',
-      'from kafka.admin import ConfigResource, ConfigResourceType',
-      `a = KafkaAdminClient(bootstrap_servers='${cluster.bootstrap[0]}', request_timeout_ms=30000)`,
-      'for inc in (False, True):',
-      `    r = a.describe_configs([ConfigResource(ConfigResourceType.TOPIC, '${TOPIC}')], include_synonyms=inc)[0]`,
-      '    cfgs = r.resources[0][4]',
-      "    print(inc, len(cfgs), sum(len(c[5]) for c in cfgs), [len(c[5]) for c in cfgs if c[0] == 'segment.bytes'][0])",
-      'a.close()',
-    ].join('\n'));
-    const [off, on] = out.trim().split('\n').map((l) => l.split(' '));
+    const out = await runPython(
+      [
+        'from kafka import KafkaAdminClient',
+        'from kafka.admin import ConfigResource, ConfigResourceType',
+        `a = KafkaAdminClient(bootstrap_servers='${cluster.bootstrap[0]}', request_timeout_ms=30000)`,
+        'for inc in (False, True):',
+        `    r = a.describe_configs([ConfigResource(ConfigResourceType.TOPIC, '${TOPIC}')], include_synonyms=inc)[0]`,
+        '    cfgs = r.resources[0][4]',
+        "    print(inc, len(cfgs), sum(len(c[5]) for c in cfgs), [len(c[5]) for c in cfgs if c[0] == 'segment.bytes'][0])",
+        'a.close()',
+      ].join('\n'),
+    );
+    const [off, on] = out
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' '));
     expect(off[0]).to.equal('False');
     expect(Number(off[1])).to.be.greaterThan(20);
     expect(off[2]).to.equal('0');

@@ -23,7 +23,10 @@ describe('integration: topic configs (DescribeConfigs, AlterConfigs, config chan
     zk = await ZkReader.connect(cluster.connectString);
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'retention.ms', value: '86400000' }] }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'retention.ms', value: '86400000' }] }],
+      waitForLeaders: true,
+    });
     await admin.disconnect();
   });
 
@@ -63,8 +66,11 @@ describe('integration: topic configs (DescribeConfigs, AlterConfigs, config chan
     const admin = kafka.admin();
     await admin.connect();
     try {
-      for (const entry of [{ name: 'retention.mss', value: '1' }, { name: 'segment.bytes', value: 'lots' }]) {
-        let err: Error & { type?: string } | null = null;
+      for (const entry of [
+        { name: 'retention.mss', value: '1' },
+        { name: 'segment.bytes', value: 'lots' },
+      ]) {
+        let err: (Error & { type?: string }) | null = null;
         try {
           await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [entry] }] });
         } catch (e) {
@@ -108,8 +114,12 @@ describe('integration: topic configs (DescribeConfigs, AlterConfigs, config chan
     // Every broker applies the change (DynamicConfigManager -> TopicConfigHandler), then ~40 KB are produced:
     // each replica must roll at ~2 KB.
     for (const id of [1, 2, 3]) {
-      await waitFor(`broker ${id} to apply segment.bytes=2048 to ${topic}`, async () =>
-        cluster.broker(id).output.some((l) => l.includes(`Processing override for entityPath: topics/${topic} with config: {"segment.bytes":"2048"}`)), 15000);
+      await waitFor(
+        `broker ${id} to apply segment.bytes=2048 to ${topic}`,
+        async () =>
+          cluster.broker(id).output.some((l) => l.includes(`Processing override for entityPath: topics/${topic} with config: {"segment.bytes":"2048"}`)),
+        15000,
+      );
     }
     const producer = kafka.producer();
     await producer.connect();

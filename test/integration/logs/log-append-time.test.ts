@@ -62,7 +62,12 @@ async function produceV7(port: number, topic: string, value: string): Promise<{ 
   const c = new NetworkClient('127.0.0.1', port, 'it-log-append-time', 10000);
   try {
     const records = buildRecordBatch({ records: [{ key: null, value: Buffer.from(value), timestamp: OLD_TS }] });
-    const res = await c.send(ProduceApi, 7, { transactionalId: null, acks: -1, timeoutMs: 10000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] });
+    const res = await c.send(ProduceApi, 7, {
+      transactionalId: null,
+      acks: -1,
+      timeoutMs: 10000,
+      topicData: [{ name: topic, partitionData: [{ index: 0, records }] }],
+    });
     const p = res.responses[0].partitionResponses[0];
     return { errorCode: p.errorCode, baseOffset: p.baseOffset, logAppendTimeMs: p.logAppendTimeMs };
   } finally {
@@ -72,9 +77,15 @@ async function produceV7(port: number, topic: string, value: string): Promise<{ 
 
 /** The batches of a partition folder on disk: [maxTimestamp, LogAppendTime bit set] each, plus the raw bytes. */
 function batchesOnDisk(dir: string): { batches: Array<[number, boolean]>; bytes: Buffer } {
-  const files = fs.readdirSync(dir).filter((f) => /^\d{20}\.log$/.test(f)).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => /^\d{20}\.log$/.test(f))
+    .sort();
   const bytes = Buffer.concat(files.map((f) => fs.readFileSync(path.join(dir, f))));
-  const batches = bytes.length === 0 ? [] : validateBatches(bytes, { client: false }).map((b): [number, boolean] => [b.maxTimestamp, (b.attributes & TIMESTAMP_TYPE_MASK) !== 0]);
+  const batches =
+    bytes.length === 0
+      ? []
+      : validateBatches(bytes, { client: false }).map((b): [number, boolean] => [b.maxTimestamp, (b.attributes & TIMESTAMP_TYPE_MASK) !== 0]);
   return { batches, bytes };
 }
 
@@ -195,7 +206,10 @@ describe('integration: message.timestamp.type=LogAppendTime', function () {
       }
       expect(lat.seen).to.have.length(2);
       const ct = await pyProduceConsume(cluster.bootstrap[0], 'override-ct', 2);
-      expect(ct.seen.map(([type, ts]) => [type, ts])).to.deep.equal([[CREATE_TIME, OLD_TS], [CREATE_TIME, OLD_TS]]);
+      expect(ct.seen.map(([type, ts]) => [type, ts])).to.deep.equal([
+        [CREATE_TIME, OLD_TS],
+        [CREATE_TIME, OLD_TS],
+      ]);
       const raw = await produceV7(cluster.broker(1).port, 'default-lat', 'raw');
       expect(raw.logAppendTimeMs).to.be.greaterThan(OLD_TS);
     });

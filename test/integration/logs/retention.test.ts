@@ -21,7 +21,17 @@ describe('integration: retention and DeleteRecords', function () {
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({
-      topics: [{ topic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'segment.bytes', value: '4096' }, { name: 'retention.bytes', value: '16384' }] }],
+      topics: [
+        {
+          topic,
+          numPartitions: 1,
+          replicationFactor: 1,
+          configEntries: [
+            { name: 'segment.bytes', value: '4096' },
+            { name: 'retention.bytes', value: '16384' },
+          ],
+        },
+      ],
       waitForLeaders: true,
     });
     await admin.disconnect();
@@ -36,13 +46,20 @@ describe('integration: retention and DeleteRecords', function () {
   });
 
   const dir = () => path.join(cluster.broker(1).dataDir, `${topic}-0`);
-  const logFiles = () => fs.readdirSync(dir()).filter((f) => f.endsWith('.log')).sort();
+  const logFiles = () =>
+    fs
+      .readdirSync(dir())
+      .filter((f) => f.endsWith('.log'))
+      .sort();
 
   it('sheds old segments by retention.bytes while producers and consumers keep working', async () => {
     const producer = kafka.producer();
     await producer.connect();
     for (let i = 0; i < 100; i++) await producer.send({ topic, acks: -1, messages: [{ value: Buffer.alloc(500, i % 256) }] });
-    await waitFor('old segments to be deleted', async () => logFiles()[0] !== '00000000000000000000.log' && !fs.readdirSync(dir()).some((f) => f.endsWith('.deleted')));
+    await waitFor(
+      'old segments to be deleted',
+      async () => logFiles()[0] !== '00000000000000000000.log' && !fs.readdirSync(dir()).some((f) => f.endsWith('.deleted')),
+    );
     const admin = kafka.admin();
     await admin.connect();
     const offsets = await admin.fetchTopicOffsets(topic);
@@ -62,7 +79,11 @@ describe('integration: retention and DeleteRecords', function () {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     const seen: number[] = [];
-    await consumer.run({ eachMessage: async ({ message }) => { seen.push(Number(message.offset)); } });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        seen.push(Number(message.offset));
+      },
+    });
     await waitFor('consumer to read to the end', async () => seen.includes(100));
     await consumer.disconnect();
     expect(Math.min(...seen)).to.equal(low);
@@ -77,7 +98,7 @@ describe('integration: retention and DeleteRecords', function () {
       await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: String(target) }] });
       const after = await admin.fetchTopicOffsets(topic);
       expect(Number(after[0].low)).to.equal(target);
-      let err: Error & { type?: string } | null = null;
+      let err: (Error & { type?: string }) | null = null;
       try {
         await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '100000' }] });
       } catch (e) {

@@ -91,7 +91,9 @@ describe('storage errors: a full disk stops appends with KAFKA_STORAGE_ERROR', f
       expect(fs.statSync(log.activeSegment.logFile).size).to.equal(size);
       expect(checkSegment(log.activeSegment.logFile).batches).to.equal(5);
       // The dir is offline now: no further append, even one that would fit.
-      expect(() => log.appendAsLeader(batchOf(['small']), 0)).to.throw(KafkaError).with.property('code', ErrorCode.KAFKA_STORAGE_ERROR);
+      expect(() => log.appendAsLeader(batchOf(['small']), 0))
+        .to.throw(KafkaError)
+        .with.property('code', ErrorCode.KAFKA_STORAGE_ERROR);
       expect(log.read(0, 1 << 20, Number.MAX_SAFE_INTEGER, true).sizeInBytes).to.equal(size);
       log.close();
       // Reopened (a broker restart), the log is whole and takes appends at the same LEO.
@@ -143,10 +145,15 @@ describe('storage errors: a full disk stops appends with KAFKA_STORAGE_ERROR', f
     it('answers KAFKA_STORAGE_ERROR when the disk fills, keeps the log whole, and resumes after more space and a restart', async () => {
       const c = cluster!;
       const port = c.broker(1).port;
-      await waitFor('the topic to be created with a leader', async () => {
-        const md = await c.metadata(1, [topic]);
-        return md.topics[0]?.errorCode === 0 && md.topics[0].partitions.length === 1 && md.topics[0].partitions[0].leaderId === 1;
-      }, 20000, 200);
+      await waitFor(
+        'the topic to be created with a leader',
+        async () => {
+          const md = await c.metadata(1, [topic]);
+          return md.topics[0]?.errorCode === 0 && md.topics[0].partitions.length === 1 && md.topics[0].partitions[0].leaderId === 1;
+        },
+        20000,
+        200,
+      );
 
       const acked: string[] = [];
       let failure = -1;
@@ -172,17 +179,25 @@ describe('storage errors: a full disk stops appends with KAFKA_STORAGE_ERROR', f
       const tpDir = path.join(mountDir, `${topic}-0`);
       const seg = checkSegment(path.join(tpDir, '00000000000000000000.log'));
       expect(seg.batches).to.equal(acked.length / 100);
-      expect(c.broker(1).output.some((l) => l.includes(' ERROR ') && l.includes(mountDir)), 'an ERROR line naming the log dir').to.equal(true);
+      expect(
+        c.broker(1).output.some((l) => l.includes(' ERROR ') && l.includes(mountDir)),
+        'an ERROR line naming the log dir',
+      ).to.equal(true);
 
       // More room and a restart: the log loads whole at the same end offset and takes appends again.
       execFileSync('mount', ['-o', 'remount,size=4m', mountDir], { stdio: 'ignore' });
       await c.stopBroker(1, 'SIGTERM');
       await c.startBroker(1);
       await c.waitForBrokers([1]);
-      const r = await waitFor('produce after the restart', async () => {
-        const x = await produceRaw(port, topic, 0, batchOf(['after restart']));
-        return x.errorCode === ErrorCode.NONE ? x : null;
-      }, 20000, 200);
+      const r = await waitFor(
+        'produce after the restart',
+        async () => {
+          const x = await produceRaw(port, topic, 0, batchOf(['after restart']));
+          return x.errorCode === ErrorCode.NONE ? x : null;
+        },
+        20000,
+        200,
+      );
       expect(r.baseOffset).to.equal(acked.length);
       expect((await readPartition(port, topic, 0, acked.length + 1)).slice(-2)).to.deep.equal([acked[acked.length - 1], 'after restart']);
     });

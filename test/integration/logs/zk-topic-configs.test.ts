@@ -12,7 +12,10 @@ import { runTool } from '../cli/cliSupport';
 
 /** Keys of the records in the closed segments of a partition folder, read from disk. */
 function closedSegmentKeys(dir: string): string[] {
-  const logs = fs.readdirSync(dir).filter((f) => /^\d{20}\.log$/.test(f)).sort();
+  const logs = fs
+    .readdirSync(dir)
+    .filter((f) => /^\d{20}\.log$/.test(f))
+    .sort();
   const keys: string[] = [];
   for (const f of logs.slice(0, -1)) {
     const buf = fs.readFileSync(path.join(dir, f));
@@ -50,9 +53,23 @@ describe('integration: topic configs written to ZooKeeper by kafka-topics --zook
 
   it('compacts a topic created with --zookeeper --config cleanup.policy=compact on every replica', async () => {
     const r = await runTool('kafka-topics', [
-      '--zookeeper', cluster.connectString, '--create', '--topic', topic, '--partitions', '1', '--replication-factor', '2',
-      '--config', 'cleanup.policy=compact', '--config', 'segment.bytes=2048', '--config', 'min.cleanable.dirty.ratio=0.01',
-      '--config', 'segment.index.bytes=4096',
+      '--zookeeper',
+      cluster.connectString,
+      '--create',
+      '--topic',
+      topic,
+      '--partitions',
+      '1',
+      '--replication-factor',
+      '2',
+      '--config',
+      'cleanup.policy=compact',
+      '--config',
+      'segment.bytes=2048',
+      '--config',
+      'min.cleanable.dirty.ratio=0.01',
+      '--config',
+      'segment.index.bytes=4096',
     ]);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.contain(`Created topic ${topic}.`);
@@ -87,17 +104,24 @@ describe('integration: topic configs written to ZooKeeper by kafka-topics --zook
     expect(err, 'keyless record on a compacted topic').to.not.equal(null);
     for (const id of [1, 2]) {
       const dir = path.join(cluster.broker(id).dataDir, `${topic}-0`);
-      await waitFor(`broker ${id} to compact its replica to one record per key`, async () => {
-        const keys = closedSegmentKeys(dir);
-        return keys.length === KEYS && new Set(keys).size === KEYS;
-      }, 60000);
+      await waitFor(
+        `broker ${id} to compact its replica to one record per key`,
+        async () => {
+          const keys = closedSegmentKeys(dir);
+          return keys.length === KEYS && new Set(keys).size === KEYS;
+        },
+        60000,
+      );
     }
   });
 
   it('a restarted broker loads the log with the topic config from ZooKeeper (active index sized by segment.index.bytes)', async () => {
     const dir = path.join(cluster.broker(2).dataDir, `${topic}-0`);
     const activeIndexSize = (): number => {
-      const idx = fs.readdirSync(dir).filter((f) => /^\d{20}\.index$/.test(f)).sort();
+      const idx = fs
+        .readdirSync(dir)
+        .filter((f) => /^\d{20}\.index$/.test(f))
+        .sort();
       return fs.statSync(path.join(dir, idx[idx.length - 1])).size;
     };
     expect(activeIndexSize()).to.equal(4096);
@@ -116,16 +140,28 @@ describe('integration: topic configs written to ZooKeeper by kafka-topics --zook
     } finally {
       await producer.disconnect();
     }
-    await waitFor('the restarted replica to compact again to one record per key', async () => {
-      const keys = closedSegmentKeys(dir);
-      return keys.length === 5 && new Set(keys).size === 5;
-    }, 60000);
+    await waitFor(
+      'the restarted replica to compact again to one record per key',
+      async () => {
+        const keys = closedSegmentKeys(dir);
+        return keys.length === 5 && new Set(keys).size === 5;
+      },
+      60000,
+    );
   });
 
   it('stamps LogAppendTime on a topic created with --zookeeper --config message.timestamp.type=LogAppendTime', async () => {
     const t = 'zk-log-append-time';
     const r = await runTool('kafka-topics', [
-      '--zookeeper', cluster.connectString, '--create', '--topic', t, '--replica-assignment', '1', '--config', 'message.timestamp.type=LogAppendTime',
+      '--zookeeper',
+      cluster.connectString,
+      '--create',
+      '--topic',
+      t,
+      '--replica-assignment',
+      '1',
+      '--config',
+      'message.timestamp.type=LogAppendTime',
     ]);
     expect(r.code, r.stderr).to.equal(0);
     const c = new NetworkClient('127.0.0.1', cluster.broker(1).port, 'it-zk-topic-configs', 10000);
@@ -134,7 +170,12 @@ describe('integration: topic configs written to ZooKeeper by kafka-topics --zook
       let res: { errorCode: number; logAppendTimeMs: number } | null = null;
       const before = Date.now();
       await waitFor('broker 1 to lead the new partition', async () => {
-        const out = await c.send(ProduceApi, 7, { transactionalId: null, acks: 1, timeoutMs: 5000, topicData: [{ name: t, partitionData: [{ index: 0, records: records() }] }] });
+        const out = await c.send(ProduceApi, 7, {
+          transactionalId: null,
+          acks: 1,
+          timeoutMs: 5000,
+          topicData: [{ name: t, partitionData: [{ index: 0, records: records() }] }],
+        });
         res = out.responses[0].partitionResponses[0];
         return res.errorCode === 0;
       });

@@ -33,7 +33,10 @@ describe('integration: replication chaos (SIGKILL leaders under an idempotent ac
     expect(r.duplicates, detail).to.equal(0);
     expect(r.losses, detail).to.equal(0);
     expect(r.outOfOrder, detail).to.equal(0);
-    expect(r.partitions.flatMap((p) => p.neverSent), 'values in the log that were never sent').to.deep.equal([]);
+    expect(
+      r.partitions.flatMap((p) => p.neverSent),
+      'values in the log that were never sent',
+    ).to.deep.equal([]);
     expect(r.consumedDistinct, 'the group consumer read every offset').to.equal(r.readBack);
     expect(r.consumerMismatches, 'the group consumer saw what the log holds').to.equal(0);
     expect(r.replicasIdentical, 'replica logs byte-identical').to.equal(true);

@@ -50,12 +50,25 @@ describe('integration: idempotent producer and leader epochs', function () {
   };
 
   const initProducerId = (broker: number, v = 1) =>
-    send<unknown, { errorCode: number; producerId: number; producerEpoch: number }>(broker, InitProducerIdApi, v, { transactionalId: null, transactionTimeoutMs: 60000, producerId: -1, producerEpoch: -1 });
+    send<unknown, { errorCode: number; producerId: number; producerEpoch: number }>(broker, InitProducerIdApi, v, {
+      transactionalId: null,
+      transactionTimeoutMs: 60000,
+      producerId: -1,
+      producerEpoch: -1,
+    });
 
   const produce = async (pid: number, epoch: number, seq: number, values: string[]): Promise<{ errorCode: number; baseOffset: number }> => {
-    const records = buildRecordBatch({ records: values.map((v) => ({ key: null, value: Buffer.from(v), timestamp: Date.now() })), producerId: pid, producerEpoch: epoch, baseSequence: seq });
+    const records = buildRecordBatch({
+      records: values.map((v) => ({ key: null, value: Buffer.from(v), timestamp: Date.now() })),
+      producerId: pid,
+      producerEpoch: epoch,
+      baseSequence: seq,
+    });
     const res = await send<unknown, { responses: Array<{ partitionResponses: Array<{ errorCode: number; baseOffset: number }> }> }>(1, ProduceApi, 7, {
-      transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: 'idem', partitionData: [{ index: 0, records }] }],
+      transactionalId: null,
+      acks: -1,
+      timeoutMs: 5000,
+      topicData: [{ name: 'idem', partitionData: [{ index: 0, records }] }],
     });
     return res.responses[0].partitionResponses[0];
   };
@@ -104,9 +117,15 @@ describe('integration: idempotent producer and leader epochs', function () {
   it('OffsetForLeaderEpoch: the leader answers from its epoch cache; followers and stale epochs are refused; the checkpoint is on disk', async () => {
     const st = JSON.parse((await zk.get('/brokers/topics/idem/partitions/0/state')).data!) as { leader: number; leader_epoch: number };
     const ask = (broker: number, current: number, epoch: number) =>
-      send<unknown, { topics: Array<{ partitions: Array<{ errorCode: number; leaderEpoch: number; endOffset: number }> }> }>(broker, OffsetForLeaderEpochApi, 3, {
-        replicaId: 99, topics: [{ topic: 'idem', partitions: [{ partition: 0, currentLeaderEpoch: current, leaderEpoch: epoch }] }],
-      }).then((r) => r.topics[0].partitions[0]);
+      send<unknown, { topics: Array<{ partitions: Array<{ errorCode: number; leaderEpoch: number; endOffset: number }> }> }>(
+        broker,
+        OffsetForLeaderEpochApi,
+        3,
+        {
+          replicaId: 99,
+          topics: [{ topic: 'idem', partitions: [{ partition: 0, currentLeaderEpoch: current, leaderEpoch: epoch }] }],
+        },
+      ).then((r) => r.topics[0].partitions[0]);
     const leo = (await readPartition(cluster.broker(st.leader).port, 'idem', 0, 1e9)).length;
     const own = await ask(st.leader, st.leader_epoch, st.leader_epoch);
     expect(own.errorCode).to.equal(0);

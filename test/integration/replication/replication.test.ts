@@ -43,7 +43,15 @@ describe('integration: replication, ISR and preferred leaders', function () {
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({
-      topics: [{ topic: 'rep', replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }, { partition: 1, replicas: [2, 3, 1] }] }],
+      topics: [
+        {
+          topic: 'rep',
+          replicaAssignment: [
+            { partition: 0, replicas: [1, 2, 3] },
+            { partition: 1, replicas: [2, 3, 1] },
+          ],
+        },
+      ],
       waitForLeaders: true,
     });
     await admin.disconnect();
@@ -61,7 +69,13 @@ describe('integration: replication, ISR and preferred leaders', function () {
   const state = async (p: number): Promise<PartitionState> => JSON.parse((await zk.get(`/brokers/topics/rep/partitions/${p}/state`)).data!) as PartitionState;
   const logBytes = (broker: number, p: number): Buffer => {
     const dir = path.join(cluster.broker(broker).dataDir, `rep-${p}`);
-    return Buffer.concat(fs.readdirSync(dir).filter((f) => f.endsWith('.log')).sort().map((f) => fs.readFileSync(path.join(dir, f))));
+    return Buffer.concat(
+      fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.log'))
+        .sort()
+        .map((f) => fs.readFileSync(path.join(dir, f))),
+    );
   };
 
   it('acks=all is answered once every ISR member has the batch; all replicas hold identical logs', async () => {
@@ -72,10 +86,14 @@ describe('integration: replication, ISR and preferred leaders', function () {
     }
     await producer.disconnect();
     for (const p of [0, 1]) {
-      await waitFor(`replicas of rep-${p} identical`, async () => {
-        const logs = [1, 2, 3].map((b) => logBytes(b, p));
-        return logs[0].length > 0 && logs.every((l) => l.equals(logs[0]));
-      }, 15000);
+      await waitFor(
+        `replicas of rep-${p} identical`,
+        async () => {
+          const logs = [1, 2, 3].map((b) => logBytes(b, p));
+          return logs[0].length > 0 && logs.every((l) => l.equals(logs[0]));
+        },
+        15000,
+      );
       const st = await state(p);
       expect(st.isr.slice().sort()).to.deep.equal([1, 2, 3]);
       expect(st.leader_epoch).to.equal(0);
@@ -86,10 +104,14 @@ describe('integration: replication, ISR and preferred leaders', function () {
     const before = await state(0); // leader 1, followers 2 and 3
     expect(before.leader).to.equal(1);
     await cluster.stopBroker(3, 'SIGKILL');
-    const shrunk = await waitFor('broker 3 removed from the ISR of rep-0', async () => {
-      const st = await state(0);
-      return st.isr.includes(3) ? null : st;
-    }, 20000);
+    const shrunk = await waitFor(
+      'broker 3 removed from the ISR of rep-0',
+      async () => {
+        const st = await state(0);
+        return st.isr.includes(3) ? null : st;
+      },
+      20000,
+    );
     expect(shrunk.leader).to.equal(1);
     expect(shrunk.leader_epoch).to.equal(before.leader_epoch + 1);
     const r = await produceRaw(cluster.broker(1).port, 'rep', 0, batchOf(['while-3-down']), -1);
@@ -97,10 +119,14 @@ describe('integration: replication, ISR and preferred leaders', function () {
 
     await waitFor('old registration of broker 3 expired', async () => !(await zk.exists('/brokers/ids/3')), 20000);
     await cluster.startBroker(3);
-    const grown = await waitFor('broker 3 back in the ISR of rep-0', async () => {
-      const st = await state(0);
-      return st.isr.includes(3) ? st : null;
-    }, 30000);
+    const grown = await waitFor(
+      'broker 3 back in the ISR of rep-0',
+      async () => {
+        const st = await state(0);
+        return st.isr.includes(3) ? st : null;
+      },
+      30000,
+    );
     // Leader-initiated expansion (AlterPartition) keeps the leader epoch (zk-mode.md §4.4).
     expect(grown.leader_epoch).to.equal(shrunk.leader_epoch);
     expect(grown.isr).to.deep.equal([1, 2, 3]);
@@ -126,10 +152,14 @@ describe('integration: replication, ISR and preferred leaders', function () {
   it('a killed leader is replaced from the ISR and nothing acknowledged is lost; its preferred leadership returns automatically', async () => {
     const hw = (await readFromLeader(cluster, 'rep', 0)).values;
     await cluster.stopBroker(1, 'SIGKILL');
-    const moved = await waitFor('new leader for rep-0', async () => {
-      const st = await state(0);
-      return st.leader !== 1 && st.leader >= 0 ? st : null;
-    }, 20000);
+    const moved = await waitFor(
+      'new leader for rep-0',
+      async () => {
+        const st = await state(0);
+        return st.leader !== 1 && st.leader >= 0 ? st : null;
+      },
+      20000,
+    );
     expect([2, 3]).to.include(moved.leader);
     // The state znode is written before the controller's LeaderAndIsr reaches the new leader: read as a client
     // does, from the leader Metadata names, retrying NOT_LEADER_OR_FOLLOWER until the broker has taken over.
@@ -139,10 +169,14 @@ describe('integration: replication, ISR and preferred leaders', function () {
     await waitFor('old registration of broker 1 expired', async () => !(await zk.exists('/brokers/ids/1')), 20000);
     await cluster.startBroker(1);
     // Auto leader rebalance (leader.imbalance.check.interval.seconds=2): broker 1 leads rep-0 again once in the ISR.
-    const back = await waitFor('preferred leader 1 back for rep-0', async () => {
-      const st = await state(0);
-      return st.leader === 1 ? st : null;
-    }, 40000);
+    const back = await waitFor(
+      'preferred leader 1 back for rep-0',
+      async () => {
+        const st = await state(0);
+        return st.leader === 1 ? st : null;
+      },
+      40000,
+    );
     expect(back.leader_epoch).to.be.greaterThan(moved.leader_epoch);
   });
 

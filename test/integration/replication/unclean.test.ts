@@ -54,7 +54,10 @@ describe('integration: the whole ISR lost, with unclean leader election on and o
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({
-      topics: [{ topic: 'dirty', replicaAssignment }, { topic: 'clean', replicaAssignment }],
+      topics: [
+        { topic: 'dirty', replicaAssignment },
+        { topic: 'clean', replicaAssignment },
+      ],
       waitForLeaders: true,
     });
     await admin.alterConfigs({
@@ -81,13 +84,21 @@ describe('integration: the whole ISR lost, with unclean leader election on and o
     expect((await state('clean')).isr).to.deep.equal([a]);
     await waitFor(`old registration of broker ${b} gone`, async () => !(await zk.exists(`/brokers/ids/${b}`)), 20000);
     await cluster.startBroker(b);
-    const st = await waitFor(`broker ${b} elected uncleanly for dirty-0`, async () => {
-      const s = await state('dirty');
-      return s.leader === b ? s : null;
-    }, 30000);
+    const st = await waitFor(
+      `broker ${b} elected uncleanly for dirty-0`,
+      async () => {
+        const s = await state('dirty');
+        return s.leader === b ? s : null;
+      },
+      30000,
+    );
     // Both partitions went through the same offline election (one controller event, its requests sent at its
     // end): once broker b serves dirty-0 as leader, the election that left clean-0 offline has been made.
-    await waitFor(`broker ${b} metadata naming itself leader of dirty-0`, async () => (await cluster.metadata(b, ['dirty'])).topics[0].partitions[0].leaderId === b, 20000);
+    await waitFor(
+      `broker ${b} metadata naming itself leader of dirty-0`,
+      async () => (await cluster.metadata(b, ['dirty'])).topics[0].partitions[0].leaderId === b,
+      20000,
+    );
     expect(st.isr).to.deep.equal([b]);
     expect(st.leader_recovery_state).to.equal(1);
     expect((await zk.get('/brokers/topics/dirty/partitions/0/state')).data).to.match(
@@ -107,16 +118,23 @@ describe('integration: the whole ISR lost, with unclean leader election on and o
 
   it('the last ISR member returns: it leads the unclean=false topic again with every acknowledged record; on the other it truncates and follows', async () => {
     await cluster.startBroker(a);
-    const back = await waitFor(`clean-0 led by broker ${a} again`, async () => {
-      const s = await state('clean');
-      return s.leader === a ? s : null;
-    }, 30000);
+    const back = await waitFor(
+      `clean-0 led by broker ${a} again`,
+      async () => {
+        const s = await state('clean');
+        return s.leader === a ? s : null;
+      },
+      30000,
+    );
     expect(back.leader_recovery_state ?? 0).to.equal(0);
     const { leader, values } = await readFromLeader(cluster, 'clean', 0);
     expect(leader).to.equal(a);
     expect(values).to.deep.equal(cleanAcked);
-    await waitFor(`broker ${b} back in the ISR of clean-0 and broker ${a} in that of dirty-0`, async () =>
-      (await state('clean')).isr.includes(b) && (await state('dirty')).isr.includes(a), 40000);
+    await waitFor(
+      `broker ${b} back in the ISR of clean-0 and broker ${a} in that of dirty-0`,
+      async () => (await state('clean')).isr.includes(b) && (await state('dirty')).isr.includes(a),
+      40000,
+    );
     expect((await readFromLeader(cluster, 'dirty', 0)).values).to.deep.equal(['both-0', 'both-1', 'both-2', 'both-3', 'both-4', 'after']);
   });
 });

@@ -109,12 +109,17 @@ describe('ZooKeeper connection guard (ClientCnxn)', function () {
     try {
       // The first request meets the garbage; the driver reconnects to the real server, which refuses the
       // fake session (expired), and the client re-creates its session there.
-      await waitFor('a create through the real server', async () => {
-        await client.create('/guarded', Buffer.from('ok')).catch((e: Error & { code?: string }) => {
-          if (e.code !== 'NODEEXISTS') throw e;
-        });
-        return true;
-      }, 30000, 200);
+      await waitFor(
+        'a create through the real server',
+        async () => {
+          await client.create('/guarded', Buffer.from('ok')).catch((e: Error & { code?: string }) => {
+            if (e.code !== 'NODEEXISTS') throw e;
+          });
+          return true;
+        },
+        30000,
+        200,
+      );
       expect(client.previousSessionIds).to.include(FAKE_ID);
       expect(client.sessionId).to.not.equal(FAKE_ID);
       const check = await ZooKeeperClient.connect(real.connectString, { sessionTimeoutMs: 6000, connectionTimeoutMs: 15000 });
@@ -183,12 +188,17 @@ describe('ZooKeeper connection guard (ClientCnxn)', function () {
       ensemble.pause(frozen);
       const t0 = Date.now();
       // Without a read timeout the driver would wait on the frozen server until it resumes.
-      await waitFor('a create through another server', async () => {
-        await z.create('/after-freeze', Buffer.from('ok')).catch((e: Error & { code?: string }) => {
-          if (e.code !== 'NODEEXISTS') throw e;
-        });
-        return true;
-      }, 30000, 200);
+      await waitFor(
+        'a create through another server',
+        async () => {
+          await z.create('/after-freeze', Buffer.from('ok')).catch((e: Error & { code?: string }) => {
+            if (e.code !== 'NODEEXISTS') throw e;
+          });
+          return true;
+        },
+        30000,
+        200,
+      );
       expect(Date.now() - t0).to.be.lessThan(25000);
       expect(z.connectedServer()).to.not.equal(server);
     } finally {

@@ -45,9 +45,23 @@ describe('KafkaZkClient against real ZooKeeper', function () {
     expect(await root.exists(chroot)).to.not.equal(null);
     await c.createTopLevelPaths();
     const order = [
-      '/consumers', '/brokers', '/brokers/ids', '/brokers/topics', '/config', '/config/changes', '/admin', '/admin/delete_topics',
-      '/brokers/seqid', '/isr_change_notification', '/latest_producer_id_block', '/log_dir_event_notification',
-      '/config/topics', '/config/clients', '/config/users', '/config/brokers', '/config/ips',
+      '/consumers',
+      '/brokers',
+      '/brokers/ids',
+      '/brokers/topics',
+      '/config',
+      '/config/changes',
+      '/admin',
+      '/admin/delete_topics',
+      '/brokers/seqid',
+      '/isr_change_notification',
+      '/latest_producer_id_block',
+      '/log_dir_event_notification',
+      '/config/topics',
+      '/config/clients',
+      '/config/users',
+      '/config/brokers',
+      '/config/ips',
     ];
     const czxids = await Promise.all(order.map(async (p) => (await stat(p)).czxid));
     const z0 = czxids[0];
@@ -55,9 +69,15 @@ describe('KafkaZkClient against real ZooKeeper', function () {
     expect(czxids.map((z) => z - z0)).to.deep.equal([0, 2, 3, 4, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
     for (const p of order) expect(await data(p), p).to.equal(null);
     await c.createTopLevelPaths(); // idempotent
-    expect((await root.getChildren(chroot)).children.sort()).to.deep.equal(
-      ['admin', 'brokers', 'config', 'consumers', 'isr_change_notification', 'latest_producer_id_block', 'log_dir_event_notification'],
-    );
+    expect((await root.getChildren(chroot)).children.sort()).to.deep.equal([
+      'admin',
+      'brokers',
+      'config',
+      'consumers',
+      'isr_change_notification',
+      'latest_producer_id_block',
+      'log_dir_event_notification',
+    ]);
   });
 
   it('agrees on one cluster id when two brokers race', async () => {
@@ -95,7 +115,10 @@ describe('KafkaZkClient against real ZooKeeper', function () {
     );
     await b.registerBroker({ ...info, id: 2, endpoints: [plain(9093)] });
     const all = await b.getAllBrokersInCluster();
-    expect(all.map((x) => [x.info.id, x.info.port])).to.deep.equal([[1, 9092], [2, 9093]]);
+    expect(all.map((x) => [x.info.id, x.info.port])).to.deep.equal([
+      [1, 9092],
+      [2, 9093],
+    ]);
     expect(all[0].epoch).to.equal(epoch);
     await a.close();
     const epoch2 = await b.registerBroker(info);
@@ -144,7 +167,12 @@ describe('KafkaZkClient against real ZooKeeper', function () {
 
     // a writes partition state while controller
     await a.createTopicWithConfig('t', D.randomTopicId(), new Map([[0, [1]]]), {});
-    const st = new Map([['t-0', { topic: 't', partition: 0, controllerEpoch: 1, leaderAndIsr: { leader: 1, leaderEpoch: 0, isr: [1], leaderRecoveryState: 0, partitionEpoch: 0 } }]]);
+    const st = new Map([
+      [
+        't-0',
+        { topic: 't', partition: 0, controllerEpoch: 1, leaderAndIsr: { leader: 1, leaderEpoch: 0, isr: [1], leaderRecoveryState: 0, partitionEpoch: 0 } },
+      ],
+    ]);
     expect((await a.createTopicPartitionStatesRaw(st, won.epochZkVersion)).get('t-0')).to.equal(null);
 
     await a.close(); // resign: /controller goes away with the session
@@ -171,7 +199,11 @@ describe('KafkaZkClient against real ZooKeeper', function () {
   it('creates topic znodes byte for byte and refuses duplicates', async () => {
     const c = await client();
     await c.createTopLevelPaths();
-    const assignment = new Map([[0, [2, 3, 1]], [1, [3, 1, 2]], [2, [1, 2, 3]]]);
+    const assignment = new Map([
+      [0, [2, 3, 1]],
+      [1, [3, 1, 2]],
+      [2, [1, 2, 3]],
+    ]);
     await c.createTopicWithConfig('my-topic', 'cMr3GpVESX2L3byPGf93lQ', assignment, { 'retention.ms': '604800000' });
     expect(await data('/brokers/topics/my-topic')).to.equal(
       '{"partitions":{"0":[2,3,1],"1":[3,1,2],"2":[1,2,3]},"topic_id":"cMr3GpVESX2L3byPGf93lQ","adding_replicas":{},"removing_replicas":{},"version":3}',
@@ -187,12 +219,16 @@ describe('KafkaZkClient against real ZooKeeper', function () {
 
     const offsets = new Map(Array.from({ length: 50 }, (_, p) => [p, [1, 2, 3]] as [number, number[]]));
     await c.createTopicWithConfig('__consumer_offsets', 'q1Uz0fqXRXmnZ-Wk6eDbwQ', offsets, {
-      'cleanup.policy': 'compact', 'segment.bytes': '104857600', 'compression.type': 'producer',
+      'cleanup.policy': 'compact',
+      'segment.bytes': '104857600',
+      'compression.type': 'producer',
     });
     expect(await data('/config/topics/__consumer_offsets')).to.equal(
       '{"version":1,"config":{"compression.type":"producer","cleanup.policy":"compact","segment.bytes":"104857600"}}',
     );
-    expect(await data('/brokers/topics/__consumer_offsets')).to.match(/^\{"partitions":\{"44":\[1,2,3\],"45":.*"43":\[1,2,3\]\},"topic_id":"q1Uz0fqXRXmnZ-Wk6eDbwQ",/);
+    expect(await data('/brokers/topics/__consumer_offsets')).to.match(
+      /^\{"partitions":\{"44":\[1,2,3\],"45":.*"43":\[1,2,3\]\},"topic_id":"q1Uz0fqXRXmnZ-Wk6eDbwQ",/,
+    );
 
     expect((await c.getAllTopicsInCluster()).sort()).to.deep.equal(['__consumer_offsets', 'my-topic']);
     const got = await c.getReplicaAssignmentAndTopicIds(['my-topic', 'nope']);
@@ -211,7 +247,15 @@ describe('KafkaZkClient against real ZooKeeper', function () {
     const c = await client();
     await c.createTopLevelPaths();
     const { epoch, epochZkVersion } = await c.registerControllerAndIncrementControllerEpoch(1);
-    await c.createTopicWithConfig('t', null, new Map([[0, [1, 2]], [1, [2, 1]]]), {});
+    await c.createTopicWithConfig(
+      't',
+      null,
+      new Map([
+        [0, [1, 2]],
+        [1, [2, 1]],
+      ]),
+      {},
+    );
     const l0 = { leader: 1, leaderEpoch: 0, isr: [1, 2], leaderRecoveryState: 0, partitionEpoch: 0 };
     const l1 = { leader: 2, leaderEpoch: 0, isr: [2, 1], leaderRecoveryState: 0, partitionEpoch: 0 };
     const states = new Map([
@@ -219,7 +263,10 @@ describe('KafkaZkClient against real ZooKeeper', function () {
       ['t-1', { topic: 't', partition: 1, controllerEpoch: epoch, leaderAndIsr: l1 }],
     ]);
     const created = await c.createTopicPartitionStatesRaw(states, epochZkVersion);
-    expect([...created]).to.deep.equal([['t-0', null], ['t-1', null]]);
+    expect([...created]).to.deep.equal([
+      ['t-0', null],
+      ['t-1', null],
+    ]);
     expect(await data('/brokers/topics/t/partitions')).to.equal(null);
     expect(await data('/brokers/topics/t/partitions/0/state')).to.equal('{"controller_epoch":1,"leader":1,"version":1,"leader_epoch":0,"isr":[1,2]}');
     expect((await stat('/brokers/topics/t/partitions/1/state')).version).to.equal(0);
@@ -230,11 +277,22 @@ describe('KafkaZkClient against real ZooKeeper', function () {
     const r = await c.updateLeaderAndIsr(new Map([['t-0', shrink]]), epoch, epochZkVersion);
     expect(r.finished.get('t-0')).to.deep.equal({ ...shrink, partitionEpoch: 1 });
     expect(await data('/brokers/topics/t/partitions/0/state')).to.equal('{"controller_epoch":1,"leader":1,"version":1,"leader_epoch":1,"isr":[1]}');
-    const stale = await c.updateLeaderAndIsr(new Map([['t-0', shrink], ['t-9', l0]]), epoch, epochZkVersion);
+    const stale = await c.updateLeaderAndIsr(
+      new Map([
+        ['t-0', shrink],
+        ['t-9', l0],
+      ]),
+      epoch,
+      epochZkVersion,
+    );
     expect(stale.retry).to.deep.equal(['t-0']);
     expect((stale.failed.get('t-9') as ZkError).code).to.equal('NONODE');
 
-    const read = await c.getTopicPartitionStates([{ topic: 't', partition: 0 }, { topic: 't', partition: 1 }, { topic: 't', partition: 5 }]);
+    const read = await c.getTopicPartitionStates([
+      { topic: 't', partition: 0 },
+      { topic: 't', partition: 1 },
+      { topic: 't', partition: 5 },
+    ]);
     expect(read.get('t-0')).to.deep.equal({ controllerEpoch: 1, leaderAndIsr: { ...shrink, partitionEpoch: 1 } });
     expect(read.get('t-1')?.leaderAndIsr.leader).to.equal(2);
     expect(read.has('t-5')).to.equal(false);
@@ -243,7 +301,9 @@ describe('KafkaZkClient against real ZooKeeper', function () {
     const id = withIds.get('t')?.topicId;
     expect(id).to.match(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
     expect((await stat('/brokers/topics/t')).version).to.equal(1);
-    expect(await data('/brokers/topics/t')).to.equal(`{"partitions":{"0":[1,2],"1":[2,1]},"topic_id":"${id}","adding_replicas":{},"removing_replicas":{},"version":3}`);
+    expect(await data('/brokers/topics/t')).to.equal(
+      `{"partitions":{"0":[1,2],"1":[2,1]},"topic_id":"${id}","adding_replicas":{},"removing_replicas":{},"version":3}`,
+    );
     expect(await c.createFeatureZNodeIfMissing()).to.equal(0);
     expect(await data('/feature')).to.equal('{"features":{},"version":2,"status":1}');
   });

@@ -62,7 +62,11 @@ describe('ZooKeeperClient against real ZooKeeper', function () {
   });
 
   it('throws typed errors', async () => {
-    const codeOf = async (p: Promise<unknown>) => p.then(() => 'OK', (e: ZkError) => e.code);
+    const codeOf = async (p: Promise<unknown>) =>
+      p.then(
+        () => 'OK',
+        (e: ZkError) => e.code,
+      );
     expect(await codeOf(zk.getData('/missing'))).to.equal('NONODE');
     await zk.create('/e', null);
     expect(await codeOf(zk.create('/e', null))).to.equal('NODEEXISTS');

@@ -28,11 +28,24 @@ describe('ZooKeeper quorum loss (2 of 3 nodes down for 20 s)', function () {
       zkNodes: 3,
       overrides: { 'min.insync.replicas': '2', 'unclean.leader.election.enable': 'false', 'auto.leader.rebalance.enable': 'false' },
     });
-    kafka = new Kafka({ clientId: 'it-quorum', brokers: cluster.bootstrap, logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1000 } });
+    kafka = new Kafka({
+      clientId: 'it-quorum',
+      brokers: cluster.bootstrap,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1000 },
+    });
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({
-      topics: [{ topic: TOPIC, replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }, { partition: 1, replicas: [2, 3, 1] }] }],
+      topics: [
+        {
+          topic: TOPIC,
+          replicaAssignment: [
+            { partition: 0, replicas: [1, 2, 3] },
+            { partition: 1, replicas: [2, 3, 1] },
+          ],
+        },
+      ],
       waitForLeaders: true,
     });
     await admin.disconnect();
@@ -79,7 +92,10 @@ describe('ZooKeeper quorum loss (2 of 3 nodes down for 20 s)', function () {
       const leader0 = (await cluster.metadata(undefined, [TOPIC])).topics[0].partitions.find((p) => p.partitionIndex === 0)!.leaderId;
       const ackedSoFar = [...acked[0]];
       const fetched = new Set(await readPartition(cluster.broker(leader0).port, TOPIC, 0, 1e9));
-      expect(ackedSoFar.filter((v) => !fetched.has(v)), 'acknowledged records not fetched during the outage').to.deep.equal([]);
+      expect(
+        ackedSoFar.filter((v) => !fetched.has(v)),
+        'acknowledged records not fetched during the outage',
+      ).to.deep.equal([]);
       while (Date.now() < outageEnd) {
         for (const b of cluster.brokers.values()) expect(b.proc, `broker ${b.id} running during the outage`).to.not.equal(null);
         await new Promise((r) => setTimeout(r, 500));
@@ -97,11 +113,15 @@ describe('ZooKeeper quorum loss (2 of 3 nodes down for 20 s)', function () {
       await admin.connect();
       try {
         await admin.createTopics({ topics: [{ topic: 'after-quorum', numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true, timeout: 30000 });
-        await waitFor('leaders for after-quorum', async () => {
-          const md = await cluster.metadata(undefined, ['after-quorum']);
-          const t = md.topics[0];
-          return t.errorCode === 0 && t.partitions.length === 3 && t.partitions.every((p) => p.errorCode === 0 && p.leaderId >= 0);
-        }, 30000);
+        await waitFor(
+          'leaders for after-quorum',
+          async () => {
+            const md = await cluster.metadata(undefined, ['after-quorum']);
+            const t = md.topics[0];
+            return t.errorCode === 0 && t.partitions.length === 3 && t.partitions.every((p) => p.errorCode === 0 && p.leaderId >= 0);
+          },
+          30000,
+        );
       } finally {
         await admin.disconnect();
       }
@@ -131,17 +151,27 @@ describe('ZooKeeper quorum loss (2 of 3 nodes down for 20 s)', function () {
       proc.kill('SIGSTOP');
       try {
         await waitFor(`/brokers/ids/${controller} to go with its session`, async () => !(await zk.exists(`/brokers/ids/${controller}`)), 30000, 200);
-        await waitFor('another controller', async () => {
-          const c = await zk.get('/controller').catch(() => null);
-          return c?.data ? (JSON.parse(c.data) as { brokerid: number }).brokerid !== controller : false;
-        }, 30000, 200);
+        await waitFor(
+          'another controller',
+          async () => {
+            const c = await zk.get('/controller').catch(() => null);
+            return c?.data ? (JSON.parse(c.data) as { brokerid: number }).brokerid !== controller : false;
+          },
+          30000,
+          200,
+        );
       } finally {
         proc.kill('SIGCONT');
       }
-      await waitFor(`/brokers/ids/${controller} re-created by a new session`, async () => {
-        const now = await zk.get(`/brokers/ids/${controller}`).catch(() => null);
-        return now !== null && Buffer.compare(now.stat.czxid as Buffer, before) > 0;
-      }, 30000, 200);
+      await waitFor(
+        `/brokers/ids/${controller} re-created by a new session`,
+        async () => {
+          const now = await zk.get(`/brokers/ids/${controller}`).catch(() => null);
+          return now !== null && Buffer.compare(now.stat.czxid as Buffer, before) > 0;
+        },
+        30000,
+        200,
+      );
       await cluster.waitForBrokers([1, 2, 3], 30000);
       expect(cluster.broker(controller).proc, 'the expired broker keeps running').to.not.equal(null);
 
@@ -152,10 +182,14 @@ describe('ZooKeeper quorum loss (2 of 3 nodes down for 20 s)', function () {
       } finally {
         await admin.disconnect();
       }
-      await waitFor('leaders for after-expiry', async () => {
-        const t = (await cluster.metadata(controller, ['after-expiry'])).topics[0];
-        return t.errorCode === 0 && t.partitions.length === 3 && t.partitions.every((p) => p.errorCode === 0 && p.leaderId >= 0);
-      }, 30000);
+      await waitFor(
+        'leaders for after-expiry',
+        async () => {
+          const t = (await cluster.metadata(controller, ['after-expiry'])).topics[0];
+          return t.errorCode === 0 && t.partitions.length === 3 && t.partitions.every((p) => p.errorCode === 0 && p.leaderId >= 0);
+        },
+        30000,
+      );
     } finally {
       zk.close();
     }

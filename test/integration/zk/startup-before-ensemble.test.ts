@@ -24,12 +24,18 @@ interface Broker {
 function brokerIds(connect: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const client = createProbeClient(connect);
-    const timer = setTimeout(() => { closeProbeClient(client); reject(new Error('no session')); }, 5000);
-    client.once('connected', () => client.getChildren('/brokers/ids', (err, children) => {
-      clearTimeout(timer);
+    const timer = setTimeout(() => {
       closeProbeClient(client);
-      if (err) reject(err); else resolve(children);
-    }));
+      reject(new Error('no session'));
+    }, 5000);
+    client.once('connected', () =>
+      client.getChildren('/brokers/ids', (err, children) => {
+        clearTimeout(timer);
+        closeProbeClient(client);
+        if (err) reject(err);
+        else resolve(children);
+      }),
+    );
     client.connect();
   });
 }
@@ -50,7 +56,12 @@ describe('broker started before the ZooKeeper ensemble has formed', function () 
       'zookeeper.connect': zk.connectString,
       ...props,
     };
-    fs.writeFileSync(file, Object.entries(all).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+    fs.writeFileSync(
+      file,
+      Object.entries(all)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n') + '\n',
+    );
     const logDir = path.join(root, `logs-${id}`);
     fs.mkdirSync(logDir, { recursive: true });
     const proc = spawn(process.execPath, [SERVER_START, file], { env: { ...process.env, LOG_DIR: logDir }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -85,8 +96,12 @@ describe('broker started before the ZooKeeper ensemble has formed', function () 
     expect(code).to.equal(1);
     expect(Date.now() - t0).to.be.greaterThan(3000);
     const out = b.output.join('\n');
-    expect(out).to.match(/ERROR \[KafkaServer id=1\] Fatal error during KafkaServer startup\. Prepare to shutdown \(kafka\.server\.KafkaServer\)\nkafka\.zookeeper\.ZooKeeperClientTimeoutException: Timed out waiting for connection while in state: CONNECTING/);
-    expect(out).to.match(/ERROR Exiting Kafka due to fatal exception during startup\. \(kafka\.Kafka\$\)\nkafka\.zookeeper\.ZooKeeperClientTimeoutException: Timed out waiting for connection while in state: CONNECTING/);
+    expect(out).to.match(
+      /ERROR \[KafkaServer id=1\] Fatal error during KafkaServer startup\. Prepare to shutdown \(kafka\.server\.KafkaServer\)\nkafka\.zookeeper\.ZooKeeperClientTimeoutException: Timed out waiting for connection while in state: CONNECTING/,
+    );
+    expect(out).to.match(
+      /ERROR Exiting Kafka due to fatal exception during startup\. \(kafka\.Kafka\$\)\nkafka\.zookeeper\.ZooKeeperClientTimeoutException: Timed out waiting for connection while in state: CONNECTING/,
+    );
     expect(out).to.not.match(/^\s+at /m);
     expect(out).to.not.contain('Unknown code');
   });

@@ -1,7 +1,11 @@
 import { expect } from 'chai';
 import {
-  assignReplicasToBrokers, getRackAlternatedBrokerList, InvalidPartitionsError, InvalidReplicaAssignmentError,
-  InvalidReplicationFactorError, metadataCacheBrokerOrder,
+  assignReplicasToBrokers,
+  getRackAlternatedBrokerList,
+  InvalidPartitionsError,
+  InvalidReplicaAssignmentError,
+  InvalidReplicationFactorError,
+  metadataCacheBrokerOrder,
 } from '../../../src/admin/AdminUtils';
 import { ErrorCode } from '../../../src/protocol/errors';
 
@@ -21,15 +25,26 @@ describe('AdminUtils.assignReplicasToBrokers', () => {
   it('rack-unaware, fixed start index 0 over 5 brokers (Kafka AdminUtilsTest vector)', () => {
     const a = assignReplicasToBrokers(brokers(0, 1, 2, 3, 4), 10, 3, 0);
     expect(asObject(a)).to.deep.equal({
-      0: [0, 1, 2], 1: [1, 2, 3], 2: [2, 3, 4], 3: [3, 4, 0], 4: [4, 0, 1],
-      5: [0, 2, 3], 6: [1, 3, 4], 7: [2, 4, 0], 8: [3, 0, 1], 9: [4, 1, 2],
+      0: [0, 1, 2],
+      1: [1, 2, 3],
+      2: [2, 3, 4],
+      3: [3, 4, 0],
+      4: [4, 0, 1],
+      5: [0, 2, 3],
+      6: [1, 3, 4],
+      7: [2, 4, 0],
+      8: [3, 0, 1],
+      9: [4, 1, 2],
     });
   });
 
   it('rack-unaware, fixed start index 1 over brokers [1,2,3] (computed by hand)', () => {
     // startIndex = shift = 1; p0 first=(0+1)%3 → broker 2, follower (1+1+(1%2))%3=0 → broker 1; p3 bumps the shift.
     expect(asObject(assignReplicasToBrokers(brokers(1, 2, 3), 4, 2, 1))).to.deep.equal({
-      0: [2, 1], 1: [3, 2], 2: [1, 3], 3: [2, 3],
+      0: [2, 1],
+      1: [3, 2],
+      2: [1, 3],
+      3: [2, 3],
     });
   });
 
@@ -60,11 +75,29 @@ describe('AdminUtils.assignReplicasToBrokers', () => {
   });
 
   it('rack-aware: the rack-alternated list and the Javadoc example', () => {
-    const racks = new Map([[0, 'rack1'], [1, 'rack3'], [2, 'rack3'], [3, 'rack2'], [4, 'rack2'], [5, 'rack1']]);
+    const racks = new Map([
+      [0, 'rack1'],
+      [1, 'rack3'],
+      [2, 'rack3'],
+      [3, 'rack2'],
+      [4, 'rack2'],
+      [5, 'rack1'],
+    ]);
     expect(getRackAlternatedBrokerList(racks)).to.deep.equal([0, 3, 1, 5, 4, 2]);
-    const a = assignReplicasToBrokers([...racks].map(([id, rack]) => ({ id, rack })), 7, 3, 0);
+    const a = assignReplicasToBrokers(
+      [...racks].map(([id, rack]) => ({ id, rack })),
+      7,
+      3,
+      0,
+    );
     expect(asObject(a)).to.deep.equal({
-      0: [0, 3, 1], 1: [3, 1, 5], 2: [1, 5, 4], 3: [5, 4, 2], 4: [4, 2, 0], 5: [2, 0, 3], 6: [0, 4, 2],
+      0: [0, 3, 1],
+      1: [3, 1, 5],
+      2: [1, 5, 4],
+      3: [5, 4, 2],
+      4: [4, 2, 0],
+      5: [2, 0, 3],
+      6: [0, 4, 2],
     });
   });
 
@@ -89,14 +122,30 @@ describe('AdminUtils.assignReplicasToBrokers', () => {
       }
       throw new Error('expected an error');
     };
-    expectError(() => assignReplicasToBrokers(brokers(1), 0, 1), InvalidPartitionsError, ErrorCode.INVALID_PARTITIONS,
-      'Number of partitions must be larger than 0.');
-    expectError(() => assignReplicasToBrokers(brokers(1), 1, 0), InvalidReplicationFactorError, ErrorCode.INVALID_REPLICATION_FACTOR,
-      'Replication factor must be larger than 0.');
-    expectError(() => assignReplicasToBrokers(brokers(1), 1, 3), InvalidReplicationFactorError, ErrorCode.INVALID_REPLICATION_FACTOR,
-      'Replication factor: 3 larger than available brokers: 1.');
-    expectError(() => assignReplicasToBrokers([{ id: 1, rack: 'a' }, { id: 2 }], 1, 1), InvalidReplicaAssignmentError,
-      ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'Not all brokers have rack information for replica rack aware assignment.');
+    expectError(
+      () => assignReplicasToBrokers(brokers(1), 0, 1),
+      InvalidPartitionsError,
+      ErrorCode.INVALID_PARTITIONS,
+      'Number of partitions must be larger than 0.',
+    );
+    expectError(
+      () => assignReplicasToBrokers(brokers(1), 1, 0),
+      InvalidReplicationFactorError,
+      ErrorCode.INVALID_REPLICATION_FACTOR,
+      'Replication factor must be larger than 0.',
+    );
+    expectError(
+      () => assignReplicasToBrokers(brokers(1), 1, 3),
+      InvalidReplicationFactorError,
+      ErrorCode.INVALID_REPLICATION_FACTOR,
+      'Replication factor: 3 larger than available brokers: 1.',
+    );
+    expectError(
+      () => assignReplicasToBrokers([{ id: 1, rack: 'a' }, { id: 2 }], 1, 1),
+      InvalidReplicaAssignmentError,
+      ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+      'Not all brokers have rack information for replica rack aware assignment.',
+    );
   });
 });
 

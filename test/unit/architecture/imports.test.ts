@@ -71,7 +71,7 @@ function cycles(graph: Map<string, string[]>): string[][] {
   return out;
 }
 
-describe('architecture: the module map\'s import rules', () => {
+describe("architecture: the module map's import rules", () => {
   const graph = importGraph();
 
   it('has no import cycles among the sources', () => {
@@ -87,7 +87,8 @@ describe('architecture: the module map\'s import rules', () => {
     const folder = (m: string) => m.split(path.sep)[0];
     const allowed: Record<string, string[]> = { protocol: ['protocol', 'common'], log: ['log', 'protocol', 'common'] };
     const violations = [...graph].flatMap(([m, deps]) =>
-      allowed[folder(m)] ? deps.filter((d) => !allowed[folder(m)].includes(folder(d))).map((d) => `${m} -> ${d}`) : []);
+      allowed[folder(m)] ? deps.filter((d) => !allowed[folder(m)].includes(folder(d))).map((d) => `${m} -> ${d}`) : [],
+    );
     expect(violations).to.deep.equal([]);
   });
 });

@@ -37,7 +37,10 @@ describe('cli: kafka-dump-log (DumpLogSegments)', () => {
           { key: null, value: Buffer.from('x'), timestamp: T0 + 1, headers: [{ key: 'h1', value: null }] },
           { key: Buffer.from('k'), value: null, timestamp: T0 + 2 },
         ],
-        compression: 3, producerId: 12, producerEpoch: 0, baseSequence: 4,
+        compression: 3,
+        producerId: 12,
+        producerEpoch: 0,
+        baseSequence: 4,
       }),
       5,
     );
@@ -46,11 +49,16 @@ describe('cli: kafka-dump-log (DumpLogSegments)', () => {
     const shallow = dump(seg);
     expect(shallow[0]).to.equal(`Dumping ${seg}`);
     expect(shallow[1]).to.equal('Log starting offset: 0');
-    expect(shallow[2]).to.match(new RegExp(
-      '^baseOffset: 0 lastOffset: 0 count: 1 baseSequence: -1 lastSequence: -1 producerId: -1 producerEpoch: -1 ' +
-      'partitionLeaderEpoch: 5 isTransactional: false isControl: false deleteHorizonMs: OptionalLong.empty position: 0 ' +
-      `CreateTime: ${T0} size: \\d+ magic: 2 compresscodec: none crc: \\d+ isvalid: true$`));
-    expect(shallow[3]).to.match(/^baseOffset: 1 lastOffset: 2 count: 2 baseSequence: 4 lastSequence: 5 producerId: 12 producerEpoch: 0 .* compresscodec: lz4 crc: \d+ isvalid: true$/);
+    expect(shallow[2]).to.match(
+      new RegExp(
+        '^baseOffset: 0 lastOffset: 0 count: 1 baseSequence: -1 lastSequence: -1 producerId: -1 producerEpoch: -1 ' +
+          'partitionLeaderEpoch: 5 isTransactional: false isControl: false deleteHorizonMs: OptionalLong.empty position: 0 ' +
+          `CreateTime: ${T0} size: \\d+ magic: 2 compresscodec: none crc: \\d+ isvalid: true$`,
+      ),
+    );
+    expect(shallow[3]).to.match(
+      /^baseOffset: 1 lastOffset: 2 count: 2 baseSequence: 4 lastSequence: 5 producerId: 12 producerEpoch: 0 .* compresscodec: lz4 crc: \d+ isvalid: true$/,
+    );
     expect(shallow.length).to.equal(4);
     const deep = dump(seg, { printDataLog: true });
     expect(deep[3]).to.equal(`| offset: 0 CreateTime: ${T0} keySize: 1 valueSize: 3 sequence: -1 headerKeys: [] key: a payload: abc`);
@@ -65,7 +73,11 @@ describe('cli: kafka-dump-log (DumpLogSegments)', () => {
     log.appendAsLeader(
       buildRecordBatch({
         records: [
-          { key: offsetCommitKey('g1', 'orders', 3), value: offsetCommitValue({ offset: 42, leaderEpoch: 0, metadata: '', commitTimestamp: T0, expireTimestamp: -1 }), timestamp: T0 },
+          {
+            key: offsetCommitKey('g1', 'orders', 3),
+            value: offsetCommitValue({ offset: 42, leaderEpoch: 0, metadata: '', commitTimestamp: T0, expireTimestamp: -1 }),
+            timestamp: T0,
+          },
           { key: offsetCommitKey('g1', 'orders', 4), value: null, timestamp: T0 },
         ],
       }),

@@ -28,7 +28,9 @@ describe('Uuid (org.apache.kafka.common.Uuid)', () => {
   });
   it('fromString errors with Kafka messages', () => {
     expect(() => Uuid.fromString('A'.repeat(25))).to.throw(`Input string with prefix \`${'A'.repeat(24)}\` is too long to be decoded as a base64 UUID`);
-    expect(() => Uuid.fromString('AAAA')).to.throw('Input string `AAAA` decoded as 3 bytes, which is not equal to the expected 16 bytes of a base64-encoded UUID');
+    expect(() => Uuid.fromString('AAAA')).to.throw(
+      'Input string `AAAA` decoded as 3 bytes, which is not equal to the expected 16 bytes of a base64-encoded UUID',
+    );
   });
   it('compareTo orders as unsigned 128-bit values', () => {
     expect(Uuid.ZERO_UUID.compareTo(Uuid.ONE_UUID)).to.be.lessThan(0);

@@ -17,7 +17,9 @@ describe('logger (log4j line shape over winston)', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logs-'));
     out = '';
     sink = new PassThrough();
-    sink.on('data', (d: Buffer) => { out += d.toString(); });
+    sink.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
   });
   afterEach(async () => {
     await shutdownLogging();
@@ -26,8 +28,9 @@ describe('logger (log4j line shape over winston)', () => {
 
   it('formats `[yyyy-MM-dd HH:mm:ss,SSS] LEVEL ident message (logger)`', () => {
     const d = new Date(2024, 0, 1, 12, 0, 0, 123);
-    expect(formatLogLine('INFO', 'kafka.server.KafkaServer', '[KafkaServer id=1] ', 'started', undefined, d))
-      .to.equal('[2024-01-01 12:00:00,123] INFO [KafkaServer id=1] started (kafka.server.KafkaServer)');
+    expect(formatLogLine('INFO', 'kafka.server.KafkaServer', '[KafkaServer id=1] ', 'started', undefined, d)).to.equal(
+      '[2024-01-01 12:00:00,123] INFO [KafkaServer id=1] started (kafka.server.KafkaServer)',
+    );
     const withErr = formatLogLine('ERROR', 'kafka.Kafka$', '', 'boom', new Error('bad'), d).split('\n');
     expect(withErr[0]).to.equal('[2024-01-01 12:00:00,123] ERROR boom (kafka.Kafka$)');
     expect(withErr[1]).to.equal('Error: bad');
@@ -40,7 +43,9 @@ describe('logger (log4j line shape over winston)', () => {
     await tick();
     const lines = out.trim().split('\n');
     expect(lines).to.have.length(2);
-    expect(lines[0]).to.match(LINE).and.to.match(/ INFO \[KafkaServer id=1\] started \(kafka\.server\.KafkaServer\)$/);
+    expect(lines[0])
+      .to.match(LINE)
+      .and.to.match(/ INFO \[KafkaServer id=1\] started \(kafka\.server\.KafkaServer\)$/);
     expect(lines[1]).to.match(/ WARN careful \(kafka\.server\.KafkaServer\)$/);
     await shutdownLogging();
     expect(fs.readFileSync(path.join(dir, 'server.log'), 'utf8').trim().split('\n')).to.deep.equal(lines);
@@ -56,7 +61,9 @@ describe('logger (log4j line shape over winston)', () => {
     expect(out).to.contain('root').and.not.to.contain('controller').and.not.to.contain('changed');
     const controller = fs.readFileSync(path.join(dir, 'controller.log'), 'utf8');
     expect(controller).to.match(/ TRACE \[Controller id=1\] trace is on for the controller \(kafka\.controller\.KafkaController\)\n$/);
-    expect(fs.readFileSync(path.join(dir, 'state-change.log'), 'utf8')).to.contain('INFO [Controller id=1 epoch=1] changed partition state (state.change.logger)');
+    expect(fs.readFileSync(path.join(dir, 'state-change.log'), 'utf8')).to.contain(
+      'INFO [Controller id=1 epoch=1] changed partition state (state.change.logger)',
+    );
     expect(fs.readFileSync(path.join(dir, 'server.log'), 'utf8')).not.to.contain('controller');
   });
 

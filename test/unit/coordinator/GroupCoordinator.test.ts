@@ -11,8 +11,17 @@ const proto = (name = 'range', meta = [0, 0, 0, 0, 0, 0]) => [{ name, metadata: 
 
 function params(memberId = '', over: Partial<JoinGroupParams> = {}): JoinGroupParams {
   return {
-    groupId: G, memberId, groupInstanceId: null, requireKnownMemberId: false, clientId: 'c', clientHost: '/127.0.0.1',
-    rebalanceTimeoutMs: 10000, sessionTimeoutMs: 6000, protocolType: 'consumer', protocols: proto(), ...over,
+    groupId: G,
+    memberId,
+    groupInstanceId: null,
+    requireKnownMemberId: false,
+    clientId: 'c',
+    clientHost: '/127.0.0.1',
+    rebalanceTimeoutMs: 10000,
+    sessionTimeoutMs: 6000,
+    protocolType: 'consumer',
+    protocols: proto(),
+    ...over,
   };
 }
 
@@ -105,7 +114,16 @@ describe('GroupCoordinator (fake clock, in-memory __consumer_offsets)', () => {
     expect(ja.members.length).to.equal(2); // the leader gets everyone
     expect(jb.members.length).to.equal(0);
     const sb = gc.handleSyncGroup(G, 2, jb.memberId, null, new Map());
-    const sa = gc.handleSyncGroup(G, 2, ja.memberId, null, new Map([[ja.memberId, Buffer.from('x')], [jb.memberId, Buffer.from('y')]]));
+    const sa = gc.handleSyncGroup(
+      G,
+      2,
+      ja.memberId,
+      null,
+      new Map([
+        [ja.memberId, Buffer.from('x')],
+        [jb.memberId, Buffer.from('y')],
+      ]),
+    );
     await settle(time);
     expect((await sb).assignment.toString()).to.equal('y');
     expect((await sa).assignment.toString()).to.equal('x');
@@ -146,7 +164,10 @@ describe('GroupCoordinator (fake clock, in-memory __consumer_offsets)', () => {
   it('LeaveGroup removes the member; SyncGroup with a wrong generation gets ILLEGAL_GENERATION', async () => {
     const a = await joinAlone();
     expect((await gc.handleSyncGroup(G, 7, a.memberId, null, new Map())).errorCode).to.equal(ErrorCode.ILLEGAL_GENERATION);
-    const res = gc.handleLeaveGroup(G, [{ memberId: a.memberId, groupInstanceId: null }, { memberId: 'x', groupInstanceId: null }]);
+    const res = gc.handleLeaveGroup(G, [
+      { memberId: a.memberId, groupInstanceId: null },
+      { memberId: 'x', groupInstanceId: null },
+    ]);
     expect(res.members.map((m) => m.errorCode)).to.deep.equal([0, ErrorCode.UNKNOWN_MEMBER_ID]);
     await settle(time, 10000);
     expect(gc.handleDescribeGroup(G).summary.state).to.equal('Empty');
@@ -173,8 +194,14 @@ describe('GroupCoordinator (fake clock, in-memory __consumer_offsets)', () => {
     // A generation for a group that does not exist is illegal; for an existing one the member is unknown.
     expect(await gc.handleCommitOffsets('absent', 'm', null, 3, [{ topic: 't', partition: 0, value: v(5) }])).to.equal(ErrorCode.ILLEGAL_GENERATION);
     expect(await gc.handleCommitOffsets('simple', '', null, 3, [{ topic: 't', partition: 0, value: v(5) }])).to.equal(ErrorCode.UNKNOWN_MEMBER_ID);
-    const f = gc.handleFetchOffsets('simple', [{ topic: 't', partition: 0 }, { topic: 't', partition: 1 }]);
-    expect(f.offsets.map((o) => [o.offset, o.metadata, o.errorCode])).to.deep.equal([[5, 'md', 0], [-1, '', 0]]);
+    const f = gc.handleFetchOffsets('simple', [
+      { topic: 't', partition: 0 },
+      { topic: 't', partition: 1 },
+    ]);
+    expect(f.offsets.map((o) => [o.offset, o.metadata, o.errorCode])).to.deep.equal([
+      [5, 'md', 0],
+      [-1, '', 0],
+    ]);
     expect(gc.handleFetchOffsets('unknown-group', [{ topic: 't', partition: 0 }]).offsets[0].offset).to.equal(-1);
     const a = await joinAlone();
     expect(await gc.handleCommitOffsets(G, '', null, -1, [{ topic: 't', partition: 0, value: v(1) }])).to.equal(ErrorCode.UNKNOWN_MEMBER_ID);
@@ -185,7 +212,9 @@ describe('GroupCoordinator (fake clock, in-memory __consumer_offsets)', () => {
 
   it('a new leader loads groups and offsets from the log; NOT_COORDINATOR / LOAD_IN_PROGRESS around it', async () => {
     const a = await joinAlone();
-    await gc.handleCommitOffsets(G, a.memberId, null, 1, [{ topic: 't', partition: 2, value: { offset: 42, leaderEpoch: 3, metadata: '', commitTimestamp: time.now(), expireTimestamp: -1 } }]);
+    await gc.handleCommitOffsets(G, a.memberId, null, 1, [
+      { topic: 't', partition: 2, value: { offset: 42, leaderEpoch: 3, metadata: '', commitTimestamp: time.now(), expireTimestamp: -1 } },
+    ]);
     const p = gc.partitionFor(G);
     gc.onResignation(p);
     expect(gc.handleHeartbeat(G, a.memberId, null, 1)).to.equal(ErrorCode.NOT_COORDINATOR);
@@ -203,7 +232,9 @@ describe('GroupCoordinator (fake clock, in-memory __consumer_offsets)', () => {
 
   it('DeleteGroups: NON_EMPTY_GROUP, GROUP_ID_NOT_FOUND, and tombstones for an empty group', async () => {
     await joinAlone();
-    await gc.handleCommitOffsets('empty', '', null, -1, [{ topic: 't', partition: 0, value: { offset: 1, leaderEpoch: -1, metadata: '', commitTimestamp: time.now(), expireTimestamp: -1 } }]);
+    await gc.handleCommitOffsets('empty', '', null, -1, [
+      { topic: 't', partition: 0, value: { offset: 1, leaderEpoch: -1, metadata: '', commitTimestamp: time.now(), expireTimestamp: -1 } },
+    ]);
     const res = await gc.handleDeleteGroups([G, 'empty', 'nope']);
     expect([res.get(G), res.get('empty'), res.get('nope')]).to.deep.equal([ErrorCode.NON_EMPTY_GROUP, 0, ErrorCode.GROUP_ID_NOT_FOUND]);
     expect(gc.handleFetchOffsets('empty', [{ topic: 't', partition: 0 }]).offsets[0].offset).to.equal(-1);
@@ -214,7 +245,9 @@ describe('GroupCoordinator (fake clock, in-memory __consumer_offsets)', () => {
     gc = makeCoordinator(topic, time, { retentionMs: 60000 });
     for (let p = 0; p < 5; p++) gc.onElection(p);
     await settle(time);
-    await gc.handleCommitOffsets('old', '', null, -1, [{ topic: 't', partition: 0, value: { offset: 1, leaderEpoch: -1, metadata: '', commitTimestamp: time.now(), expireTimestamp: -1 } }]);
+    await gc.handleCommitOffsets('old', '', null, -1, [
+      { topic: 't', partition: 0, value: { offset: 1, leaderEpoch: -1, metadata: '', commitTimestamp: time.now(), expireTimestamp: -1 } },
+    ]);
     await settle(time, 30000);
     expect(await gc.groupManager.cleanupGroupMetadata()).to.equal(0);
     await settle(time, 30000);

@@ -31,11 +31,22 @@ export class FakeOffsetsTopic implements OffsetsTopicAccess {
 
 export function makeCoordinator(topic: FakeOffsetsTopic, time: MockTime, opts: { initialDelay?: number; retentionMs?: number } = {}): GroupCoordinator {
   const manager = new GroupMetadataManager(
-    { brokerId: 1, offsetCommitTimeoutMs: 5000, offsetsLoadBufferSize: 1 << 20, offsetsRetentionMs: opts.retentionMs ?? 7 * 24 * 3600 * 1000, offsetsRetentionCheckIntervalMs: 600000 },
+    {
+      brokerId: 1,
+      offsetCommitTimeoutMs: 5000,
+      offsetsLoadBufferSize: 1 << 20,
+      offsetsRetentionMs: opts.retentionMs ?? 7 * 24 * 3600 * 1000,
+      offsetsRetentionCheckIntervalMs: 600000,
+    },
     topic,
     time,
   );
-  const c = new GroupCoordinator(1, { groupMinSessionTimeoutMs: 6000, groupMaxSessionTimeoutMs: 1800000, groupInitialRebalanceDelayMs: opts.initialDelay ?? 0, groupMaxSize: 100 }, manager, time);
+  const c = new GroupCoordinator(
+    1,
+    { groupMinSessionTimeoutMs: 6000, groupMaxSessionTimeoutMs: 1800000, groupInitialRebalanceDelayMs: opts.initialDelay ?? 0, groupMaxSize: 100 },
+    manager,
+    time,
+  );
   c.startup();
   return c;
 }

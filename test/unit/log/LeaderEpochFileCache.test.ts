@@ -26,7 +26,10 @@ describe('log: LeaderEpochFileCache', () => {
     c.assign(0, 0);
     c.assign(0, 5); // same epoch, later offset: no change
     c.assign(2, 10);
-    expect(c.entries).to.deep.equal([{ epoch: 0, startOffset: 0 }, { epoch: 2, startOffset: 10 }]);
+    expect(c.entries).to.deep.equal([
+      { epoch: 0, startOffset: 0 },
+      { epoch: 2, startOffset: 10 },
+    ]);
     expect(read()).to.equal('0\n2\n0 0\n2 10\n');
     expect(LeaderEpochFileCache.load(dir).entries).to.deep.equal(c.entries);
     expect(c.latestEpoch).to.equal(2);
@@ -38,9 +41,17 @@ describe('log: LeaderEpochFileCache', () => {
     c.assign(3, 10);
     c.assign(5, 20);
     c.assign(4, 15); // epoch 5 conflicts (epoch >= 4)
-    expect(c.entries).to.deep.equal([{ epoch: 1, startOffset: 0 }, { epoch: 3, startOffset: 10 }, { epoch: 4, startOffset: 15 }]);
+    expect(c.entries).to.deep.equal([
+      { epoch: 1, startOffset: 0 },
+      { epoch: 3, startOffset: 10 },
+      { epoch: 4, startOffset: 15 },
+    ]);
     c.assign(6, 12); // start offset below epoch 4's: 4 removed
-    expect(c.entries).to.deep.equal([{ epoch: 1, startOffset: 0 }, { epoch: 3, startOffset: 10 }, { epoch: 6, startOffset: 12 }]);
+    expect(c.entries).to.deep.equal([
+      { epoch: 1, startOffset: 0 },
+      { epoch: 3, startOffset: 10 },
+      { epoch: 6, startOffset: 12 },
+    ]);
     c.assign(-1, 30); // unstamped batches do nothing
     expect(c.entries.length).to.equal(3);
   });
@@ -66,7 +77,10 @@ describe('log: LeaderEpochFileCache', () => {
     c.assign(3, 10);
     c.assign(5, 20);
     c.truncateFromEnd(20);
-    expect(c.entries).to.deep.equal([{ epoch: 1, startOffset: 0 }, { epoch: 3, startOffset: 10 }]);
+    expect(c.entries).to.deep.equal([
+      { epoch: 1, startOffset: 0 },
+      { epoch: 3, startOffset: 10 },
+    ]);
     c.truncateFromStart(12);
     expect(c.entries).to.deep.equal([{ epoch: 3, startOffset: 12 }]);
     expect(read()).to.equal('0\n1\n3 12\n');
@@ -90,22 +104,35 @@ describe('log: LeaderEpochFileCache', () => {
       for (let i = 0; i < 5; i++) log.appendAsLeader(batch(3), 0);
       for (let i = 0; i < 5; i++) log.appendAsLeader(batch(3), 2);
       log.appendAsLeader(batch(3), 4);
-      expect(log.leaderEpochCache.entries).to.deep.equal([{ epoch: 0, startOffset: 0 }, { epoch: 2, startOffset: 15 }, { epoch: 4, startOffset: 30 }]);
+      expect(log.leaderEpochCache.entries).to.deep.equal([
+        { epoch: 0, startOffset: 0 },
+        { epoch: 2, startOffset: 15 },
+        { epoch: 4, startOffset: 30 },
+      ]);
       expect(log.leaderEpochCache.endOffsetFor(2, log.logEndOffset)).to.deep.equal({ epoch: 2, endOffset: 30 });
       log.truncateTo(20);
-      expect(log.leaderEpochCache.entries).to.deep.equal([{ epoch: 0, startOffset: 0 }, { epoch: 2, startOffset: 15 }]);
+      expect(log.leaderEpochCache.entries).to.deep.equal([
+        { epoch: 0, startOffset: 0 },
+        { epoch: 2, startOffset: 15 },
+      ]);
       const before = log.truncationCount;
       log.close();
 
       const reopened = open();
-      expect(reopened.leaderEpochCache.entries).to.deep.equal([{ epoch: 0, startOffset: 0 }, { epoch: 2, startOffset: 15 }]);
+      expect(reopened.leaderEpochCache.entries).to.deep.equal([
+        { epoch: 0, startOffset: 0 },
+        { epoch: 2, startOffset: 15 },
+      ]);
       expect(reopened.truncationCount).to.equal(0);
       expect(before).to.equal(1);
       reopened.close();
 
       fs.rmSync(path.join(dir, 't-0', LEADER_EPOCH_CHECKPOINT_FILE));
       const rebuilt = open();
-      expect(rebuilt.leaderEpochCache.entries).to.deep.equal([{ epoch: 0, startOffset: 0 }, { epoch: 2, startOffset: 15 }]);
+      expect(rebuilt.leaderEpochCache.entries).to.deep.equal([
+        { epoch: 0, startOffset: 0 },
+        { epoch: 2, startOffset: 15 },
+      ]);
       expect(fs.existsSync(path.join(dir, 't-0', LEADER_EPOCH_CHECKPOINT_FILE))).to.equal(true);
       rebuilt.truncateFullyAndStartAt(100);
       expect(rebuilt.leaderEpochCache.isEmpty).to.equal(true);
@@ -116,7 +143,10 @@ describe('log: LeaderEpochFileCache', () => {
       const log = open();
       log.appendAsFollower(batch(2, 3, 0));
       log.appendAsFollower(Buffer.concat([batch(2, 3, 2), batch(2, 7, 4)]));
-      expect(log.leaderEpochCache.entries).to.deep.equal([{ epoch: 3, startOffset: 0 }, { epoch: 7, startOffset: 4 }]);
+      expect(log.leaderEpochCache.entries).to.deep.equal([
+        { epoch: 3, startOffset: 0 },
+        { epoch: 7, startOffset: 4 },
+      ]);
       log.close();
     });
   });

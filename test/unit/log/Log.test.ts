@@ -177,7 +177,11 @@ describe('log: Log append rules', () => {
     const log = Log.open(path.join(root, 't-0'), 't', 0, defaultLogConfig());
     const gz = batch(4, T0, 100, 1);
     const info = log.appendAsLeader(Buffer.concat([batch(2, T0), gz, batch(1, T0)]), 0);
-    expect(info.batches.map((b) => [b.baseOffset, b.lastOffset])).to.deep.equal([[0, 1], [2, 5], [6, 6]]);
+    expect(info.batches.map((b) => [b.baseOffset, b.lastOffset])).to.deep.equal([
+      [0, 1],
+      [2, 5],
+      [6, 6],
+    ]);
     const read = Buffer.concat(log.read(2, 1, 7, true).records);
     expect(read.length).to.equal(gz.length);
     expect([...iterateRecords(read)].map((r) => r.offset)).to.deep.equal([2, 3, 4, 5]);
@@ -290,7 +294,8 @@ describe('log: Log append rules', () => {
     it('a retried idempotent batch answers the original append time (-1 on a CreateTime topic)', () => {
       let now = NOW;
       const log = Log.open(path.join(root, 'i-0'), 'i', 0, { ...defaultLogConfig(), timestampType: 'LogAppendTime' }, { time: () => now });
-      const idem = () => buildRecordBatch({ records: [{ key: null, value: Buffer.from('v'), timestamp: T0 }], producerId: 9, producerEpoch: 0, baseSequence: 0 });
+      const idem = () =>
+        buildRecordBatch({ records: [{ key: null, value: Buffer.from('v'), timestamp: T0 }], producerId: 9, producerEpoch: 0, baseSequence: 0 });
       expect(log.appendAsLeader(idem(), 0).logAppendTime).to.equal(NOW);
       now += 1000;
       const dup = log.appendAsLeader(idem(), 0);

@@ -19,8 +19,13 @@ function logConfig(): LogConfig {
 
 function cleanerConfig(over: Partial<CleanerLogConfig> = {}): CleanerLogConfig {
   return {
-    compact: true, deleteRetentionMs: DAY, minCleanableRatio: 0.5, minCompactionLagMs: 0,
-    maxCompactionLagMs: Number.MAX_SAFE_INTEGER, segmentBytes: 4096, ...over,
+    compact: true,
+    deleteRetentionMs: DAY,
+    minCleanableRatio: 0.5,
+    minCompactionLagMs: 0,
+    maxCompactionLagMs: Number.MAX_SAFE_INTEGER,
+    segmentBytes: 4096,
+    ...over,
   };
 }
 
@@ -37,7 +42,10 @@ function allRecords(log: Log): Record[] {
 
 function put(log: Log, key: string | null, value: string | null, ts: number, compression = 0): void {
   log.appendAsLeader(
-    buildRecordBatch({ records: [{ key: key === null ? null : Buffer.from(key), value: value === null ? null : Buffer.from(value), timestamp: ts }], compression }),
+    buildRecordBatch({
+      records: [{ key: key === null ? null : Buffer.from(key), value: value === null ? null : Buffer.from(value), timestamp: ts }],
+      compression,
+    }),
     0,
   );
 }
@@ -131,7 +139,10 @@ describe('log: LogCleaner (compaction)', () => {
     log.roll();
     expect(await cleaner.cleanFilthiestLog()).to.equal(true);
     let recs = allRecords(log);
-    expect(recs.map((r) => [r.key!.toString(), r.value?.toString() ?? null])).to.deep.equal([['b', '1'], ['a', null]]);
+    expect(recs.map((r) => [r.key!.toString(), r.value?.toString() ?? null])).to.deep.equal([
+      ['b', '1'],
+      ['a', null],
+    ]);
     const data = Buffer.concat(log.read(0, 1 << 20, 10, true).records);
     const infos = validateBatches(data, { client: false });
     const tomb = infos.find((b) => b.baseOffset === 3)!;
@@ -152,7 +163,10 @@ describe('log: LogCleaner (compaction)', () => {
     log.appendAsLeader(
       buildRecordBatch({
         records: ['x', 'y', 'x', 'z'].map((k, i) => ({ key: Buffer.from(k), value: Buffer.from(`${i}`), timestamp: T0 + i })),
-        compression: 4, producerId: 9, producerEpoch: 1, baseSequence: 0,
+        compression: 4,
+        producerId: 9,
+        producerEpoch: 1,
+        baseSequence: 0,
       }),
       3,
     );
@@ -161,8 +175,9 @@ describe('log: LogCleaner (compaction)', () => {
     await cleaner.cleanFilthiestLog();
     const data = Buffer.concat(log.read(0, 1 << 20, 10, true).records);
     const [b] = validateBatches(data, { client: false });
-    expect([b.baseOffset, b.lastOffset, b.recordCount, b.producerId, b.baseSequence, b.partitionLeaderEpoch, b.compression])
-      .to.deep.equal([0, 3, 2, 9, 0, 3, 4]);
+    expect([b.baseOffset, b.lastOffset, b.recordCount, b.producerId, b.baseSequence, b.partitionLeaderEpoch, b.compression]).to.deep.equal([
+      0, 3, 2, 9, 0, 3, 4,
+    ]);
     expect(allRecords(log).map((r) => `${r.offset}:${r.key}`)).to.deep.equal(['1:y', '2:x', '4:z']);
   });
 
@@ -185,8 +200,12 @@ describe('log: LogCleaner (compaction)', () => {
 
   it('cleanerConfigFrom: topic overrides over broker defaults', () => {
     const broker = {
-      logCleanupPolicy: ['delete'], logCleanerDeleteRetentionMs: DAY, logCleanerMinCleanRatio: 0.5,
-      logCleanerMinCompactionLagMs: 0, logCleanerMaxCompactionLagMs: Number.MAX_SAFE_INTEGER, logSegmentBytes: 1 << 30,
+      logCleanupPolicy: ['delete'],
+      logCleanerDeleteRetentionMs: DAY,
+      logCleanerMinCleanRatio: 0.5,
+      logCleanerMinCompactionLagMs: 0,
+      logCleanerMaxCompactionLagMs: Number.MAX_SAFE_INTEGER,
+      logSegmentBytes: 1 << 30,
     };
     expect(cleanerConfigFrom(() => undefined, broker).compact).to.equal(false);
     const o: { [k: string]: string } = { 'cleanup.policy': 'compact,delete', 'delete.retention.ms': '100', 'min.cleanable.dirty.ratio': '0.01' };

@@ -13,14 +13,36 @@ describe('log: LogConfig typed fields (broker defaults, then topic overrides)', 
   });
 
   it('honours the broker defaults log.message.timestamp.type, log.cleanup.policy, compression.type', () => {
-    const c = logConfigWithOverrides(broker({ 'log.message.timestamp.type': 'LogAppendTime', 'log.cleanup.policy': 'compact', 'compression.type': 'lz4', 'min.insync.replicas': '2' }), {});
-    expect([c.timestampType, c.compact, c.deletePolicy, c.targetCodec, c.minInSyncReplicas]).to.deep.equal(['LogAppendTime', true, false, CompressionType.LZ4, 2]);
+    const c = logConfigWithOverrides(
+      broker({ 'log.message.timestamp.type': 'LogAppendTime', 'log.cleanup.policy': 'compact', 'compression.type': 'lz4', 'min.insync.replicas': '2' }),
+      {},
+    );
+    expect([c.timestampType, c.compact, c.deletePolicy, c.targetCodec, c.minInSyncReplicas]).to.deep.equal([
+      'LogAppendTime',
+      true,
+      false,
+      CompressionType.LZ4,
+      2,
+    ]);
   });
 
   it('topic overrides win over the broker defaults', () => {
     const b = broker({ 'log.message.timestamp.type': 'LogAppendTime' });
-    const c = logConfigWithOverrides(b, { 'message.timestamp.type': 'CreateTime', 'cleanup.policy': 'compact,delete', 'compression.type': 'zstd', 'min.insync.replicas': '3', 'segment.bytes': '2048' });
-    expect([c.timestampType, c.compact, c.deletePolicy, c.targetCodec, c.minInSyncReplicas, c.segmentBytes]).to.deep.equal(['CreateTime', true, true, CompressionType.ZSTD, 3, 2048]);
+    const c = logConfigWithOverrides(b, {
+      'message.timestamp.type': 'CreateTime',
+      'cleanup.policy': 'compact,delete',
+      'compression.type': 'zstd',
+      'min.insync.replicas': '3',
+      'segment.bytes': '2048',
+    });
+    expect([c.timestampType, c.compact, c.deletePolicy, c.targetCodec, c.minInSyncReplicas, c.segmentBytes]).to.deep.equal([
+      'CreateTime',
+      true,
+      true,
+      CompressionType.ZSTD,
+      3,
+      2048,
+    ]);
     expect(logConfigWithOverrides(broker(), { 'message.timestamp.type': 'LogAppendTime' }).timestampType).to.equal('LogAppendTime');
   });
 });

@@ -54,7 +54,12 @@ describe('log: LogManager', () => {
     const again = new LogManager(dirs, defaultLogConfig());
     again.loadLogs();
     for (const d of dirs) expect(fs.existsSync(path.join(d, CLEAN_SHUTDOWN_FILE))).to.equal(false);
-    expect(again.allLogs().map((l) => `${l.topic}-${l.partition}`).sort()).to.deep.equal(['a-b-0', 'a-b-1', 'c-0']);
+    expect(
+      again
+        .allLogs()
+        .map((l) => `${l.topic}-${l.partition}`)
+        .sort(),
+    ).to.deep.equal(['a-b-0', 'a-b-1', 'c-0']);
     expect(again.getLog('a-b', 0)!.logEndOffset).to.equal(3);
     expect(again.getLog('a-b', 1)!.logEndOffset).to.equal(2);
     expect(again.getLog('a-b', 0)!.appendAsLeader(batch(1), 1).firstOffset).to.equal(3);

@@ -29,13 +29,14 @@ describe('log: LogRetention (fake clock)', () => {
   let hw: number | null;
   let log: Log;
 
-  const make = (logs: () => Log[]) => new LogRetention({
-    logs,
-    configFor: () => retention,
-    highWatermark: (l) => (hw === null ? null : Math.min(hw, l.logEndOffset)),
-    time: () => now,
-    schedule: (fn, ms) => scheduled.push({ fn, ms }),
-  });
+  const make = (logs: () => Log[]) =>
+    new LogRetention({
+      logs,
+      configFor: () => retention,
+      highWatermark: (l) => (hw === null ? null : Math.min(hw, l.logEndOffset)),
+      time: () => now,
+      schedule: (fn, ms) => scheduled.push({ fn, ms }),
+    });
 
   /** Appends `segments` full segments (3 batches of ~4 records each) with timestamps 1h apart per segment. */
   function fill(segments: number): void {

@@ -20,7 +20,10 @@ describe('Writer', () => {
     for (const v of [0n, -1n, -2n, 1700000000000n, -1700000000000n, 2n ** 53n - 1n, -(2n ** 53n) + 1n]) {
       const expected = Buffer.alloc(8);
       expected.writeBigInt64BE(v);
-      expect(bytes((w) => w.int64(Number(v))), `int64 ${v}`).to.deep.equal([...expected]);
+      expect(
+        bytes((w) => w.int64(Number(v))),
+        `int64 ${v}`,
+      ).to.deep.equal([...expected]);
     }
   });
 
@@ -38,7 +41,10 @@ describe('Writer', () => {
 
     it('uvarint edge values', () => {
       for (const v of [0n, 1n, 127n, 128n, 16383n, 16384n, 2n ** 31n - 1n, 2n ** 32n - 1n]) {
-        expect(bytes((w) => w.uvarint(Number(v))), `uvarint ${v}`).to.deep.equal(leb(v));
+        expect(
+          bytes((w) => w.uvarint(Number(v))),
+          `uvarint ${v}`,
+        ).to.deep.equal(leb(v));
       }
     });
 

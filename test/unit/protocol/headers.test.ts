@@ -1,8 +1,14 @@
 import { expect } from 'chai';
 import { ApiKey } from '../../../src/protocol/apiKeys';
 import {
-  decodeRequestHeader, decodeResponseHeader, encodeRequestHeader, encodeResponseHeader, peekRequestPrefix,
-  RequestHeader, requestHeaderVersion, responseHeaderVersion,
+  decodeRequestHeader,
+  decodeResponseHeader,
+  encodeRequestHeader,
+  encodeResponseHeader,
+  peekRequestPrefix,
+  RequestHeader,
+  requestHeaderVersion,
+  responseHeaderVersion,
 } from '../../../src/protocol/headers';
 import { Reader } from '../../../src/protocol/Reader';
 import { Writer } from '../../../src/protocol/Writer';
@@ -22,7 +28,10 @@ describe('headers', () => {
       const bytes = [0, 7, 0, 0, 1, 2, 3, 4];
       expect(enc((w) => encodeRequestHeader(w, { ...h, apiKey: 7, apiVersion: 0 }, 0))).to.deep.equal(bytes);
       expect(decodeRequestHeader(new Reader(Buffer.from(bytes)), 0)).to.deep.equal({
-        apiKey: 7, apiVersion: 0, correlationId: 0x01020304, clientId: null,
+        apiKey: 7,
+        apiVersion: 0,
+        correlationId: 0x01020304,
+        clientId: null,
       });
     });
 
@@ -55,7 +64,10 @@ describe('headers', () => {
       expect(peekRequestPrefix(payload)).to.deep.equal({ apiKey: 3, apiVersion: 6, correlationId: 42 });
       const r = new Reader(payload);
       expect(decodeRequestHeader(r, requestHeaderVersion(3, 6, false))).to.deep.equal({
-        apiKey: 3, apiVersion: 6, correlationId: 42, clientId: 'my-app',
+        apiKey: 3,
+        apiVersion: 6,
+        correlationId: 42,
+        clientId: 'my-app',
       });
       expect(payload.subarray(r.offset)).to.deep.equal(await kjsRequestBytes('metadata', 6, { topics: ['t'] }));
     });

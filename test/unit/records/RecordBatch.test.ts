@@ -95,9 +95,19 @@ describe('records: MemoryRecordsBuilder and validateBatches', () => {
     const infos = validateBatches(Buffer.concat([b1, b2]));
     expect(infos).to.have.length(2);
     expect(infos[0]).to.include({
-      position: 0, size: b1.length, baseOffset: 10, lastOffset: 12, lastOffsetDelta: 2, recordCount: 3,
-      baseTimestamp: T0, maxTimestamp: T0 + 9, compression: 0, producerId: -1, partitionLeaderEpoch: 3,
-      isControl: false, isTransactional: false,
+      position: 0,
+      size: b1.length,
+      baseOffset: 10,
+      lastOffset: 12,
+      lastOffsetDelta: 2,
+      recordCount: 3,
+      baseTimestamp: T0,
+      maxTimestamp: T0 + 9,
+      compression: 0,
+      producerId: -1,
+      partitionLeaderEpoch: 3,
+      isControl: false,
+      isTransactional: false,
     });
     expect(infos[1]).to.include({ position: b1.length, producerId: 77, producerEpoch: 1, baseSequence: 5, recordCount: 1 });
     expect(countBatches(Buffer.concat([b1, b2]))).to.equal(2);

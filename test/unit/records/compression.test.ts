@@ -120,7 +120,8 @@ describe('records: compression codecs', () => {
         expect([info.producerId, info.producerEpoch, info.baseSequence, info.recordCount]).to.deep.equal([7, 2, 10, 2]);
         const got = [...iterateRecords(out)];
         expect(got.map((r) => [r.key?.toString(), r.value?.toString() ?? null, r.timestamp])).to.deep.equal([
-          ['k1', 'v1', T0], ['k2', null, T0 + 5],
+          ['k1', 'v1', T0],
+          ['k2', null, T0 + 5],
         ]);
         expect(got[0].headers[0].key).to.equal('h');
         expect(readBatchInfo(out, 0).maxTimestamp).to.equal(T0 + 5);

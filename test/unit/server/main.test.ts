@@ -58,7 +58,9 @@ describe('bin/kafka-server-start (kafka.Kafka main)', () => {
   it('parseArgs', () => {
     expect(parseArgs([])).to.have.property('error');
     expect(parseArgs(['s.properties', '--override', 'a=1', '--override=b=2'])).to.deep.equal({ propertiesFile: 's.properties', overrides: ['a=1', 'b=2'] });
-    expect(parseArgs(['s.properties', 'stray'])).to.have.property('error').that.contains('Found non argument parameters: stray');
+    expect(parseArgs(['s.properties', 'stray']))
+      .to.have.property('error')
+      .that.contains('Found non argument parameters: stray');
     expect(parseArgs(['s.properties', '--override'])).to.have.property('error');
   });
 

@@ -33,7 +33,15 @@ describe('ZkData: /brokers/ids/<id> v5', () => {
   it('decodes what it encodes', () => {
     const b = D.decodeBrokerInfo(1, D.encodeBrokerInfo({ id: 1, endpoints: [plain], rack: 'a', jmxPort: 9999, timestamp: '7' }));
     expect(b).to.deep.equal({
-      id: 1, endpoints: [plain], rack: 'a', jmxPort: 9999, version: 5, timestamp: '7', features: {}, host: 'kafka-1', port: 9092,
+      id: 1,
+      endpoints: [plain],
+      rack: 'a',
+      jmxPort: 9999,
+      version: 5,
+      timestamp: '7',
+      features: {},
+      host: 'kafka-1',
+      port: 9092,
     });
   });
 });
@@ -63,7 +71,14 @@ describe('ZkData: /brokers/topics/<t> v3', () => {
 });
 
 describe('ZkData: partition state', () => {
-  const l = (over: Partial<D.LeaderAndIsr> = {}): D.LeaderAndIsr => ({ leader: 2, leaderEpoch: 0, isr: [2, 3, 1], leaderRecoveryState: 0, partitionEpoch: 0, ...over });
+  const l = (over: Partial<D.LeaderAndIsr> = {}): D.LeaderAndIsr => ({
+    leader: 2,
+    leaderEpoch: 0,
+    isr: [2, 3, 1],
+    leaderRecoveryState: 0,
+    partitionEpoch: 0,
+    ...over,
+  });
   it('encodes controller_epoch, leader, version, leader_epoch, isr', () => {
     expect(s(D.encodeTopicPartitionState({ leaderAndIsr: l(), controllerEpoch: 1 }))).to.equal(
       '{"controller_epoch":1,"leader":2,"version":1,"leader_epoch":0,"isr":[2,3,1]}',
@@ -119,9 +134,20 @@ describe('ZkData: other znodes', () => {
   });
   it('paths and the top-level creation order', () => {
     expect(D.PersistentZkPaths).to.deep.equal([
-      '/consumers', '/brokers/ids', '/brokers/topics', '/config/changes', '/admin/delete_topics', '/brokers/seqid',
-      '/isr_change_notification', '/latest_producer_id_block', '/log_dir_event_notification',
-      '/config/topics', '/config/clients', '/config/users', '/config/brokers', '/config/ips',
+      '/consumers',
+      '/brokers/ids',
+      '/brokers/topics',
+      '/config/changes',
+      '/admin/delete_topics',
+      '/brokers/seqid',
+      '/isr_change_notification',
+      '/latest_producer_id_block',
+      '/log_dir_event_notification',
+      '/config/topics',
+      '/config/clients',
+      '/config/users',
+      '/config/brokers',
+      '/config/ips',
     ]);
     expect(D.TopicPartitionStateZNode.path({ topic: 'a-b', partition: 3 })).to.equal('/brokers/topics/a-b/partitions/3/state');
     expect(D.parseTopicPartitionKey('a-b-3')).to.deep.equal({ topic: 'a-b', partition: 3 });

@@ -22,10 +22,8 @@ describe('zk json: Scala 2.13 mutable.HashMap order (zk-mode.md §0.3a)', () => 
   it('16 partitions: 11..15,0..10', () => expect(order(16)).to.deep.equal([...range(11, 15), ...range(0, 10)]));
   it('24 partitions', () => expect(order(24)).to.deep.equal([22, 23, ...range(10, 19), ...range(0, 9), 20, 21]));
   it('32 partitions', () => expect(order(32)).to.deep.equal([...range(22, 31), ...range(10, 19), ...range(0, 9), 20, 21]));
-  it('50 partitions (__consumer_offsets)', () =>
-    expect(order(50)).to.deep.equal([...range(44, 49), ...range(10, 19), ...range(0, 9), ...range(20, 43)]));
-  it('100 partitions', () =>
-    expect(order(100)).to.deep.equal([...range(88, 97), 10, 98, 11, 99, ...range(12, 19), ...range(0, 9), ...range(20, 87)]));
+  it('50 partitions (__consumer_offsets)', () => expect(order(50)).to.deep.equal([...range(44, 49), ...range(10, 19), ...range(0, 9), ...range(20, 43)]));
+  it('100 partitions', () => expect(order(100)).to.deep.equal([...range(88, 97), 10, 98, 11, 99, ...range(12, 19), ...range(0, 9), ...range(20, 87)]));
   it('grows the table at 12, 24, 48, 96 keys', () => {
     expect([11, 12, 23, 24, 47, 48, 95, 96].map((n) => scalaHashMapTableSize(16, n))).to.deep.equal([16, 32, 32, 64, 64, 128, 128, 256]);
   });
@@ -33,16 +31,35 @@ describe('zk json: Scala 2.13 mutable.HashMap order (zk-mode.md §0.3a)', () => 
     const broker = ['version', 'host', 'port', 'endpoints', 'jmx_port', 'timestamp'];
     const size = scalaHashMapInitialTableSize(broker.length);
     expect(scalaMutableHashMapOrder([...broker, 'listener_security_protocol_map', 'features'], size)).to.deep.equal([
-      'features', 'listener_security_protocol_map', 'endpoints', 'jmx_port', 'port', 'host', 'version', 'timestamp',
+      'features',
+      'listener_security_protocol_map',
+      'endpoints',
+      'jmx_port',
+      'port',
+      'host',
+      'version',
+      'timestamp',
     ]);
     expect(scalaMutableHashMapOrder([...broker, 'rack', 'listener_security_protocol_map', 'features'], size)).to.deep.equal([
-      'features', 'listener_security_protocol_map', 'endpoints', 'rack', 'jmx_port', 'port', 'host', 'version', 'timestamp',
+      'features',
+      'listener_security_protocol_map',
+      'endpoints',
+      'rack',
+      'jmx_port',
+      'port',
+      'host',
+      'version',
+      'timestamp',
     ]);
     const topic = ['version', 'partitions', 'adding_replicas', 'removing_replicas'];
     const tsize = scalaHashMapInitialTableSize(topic.length);
     expect(tsize).to.equal(8);
     expect(scalaMutableHashMapOrder([...topic, 'topic_id'], tsize)).to.deep.equal([
-      'partitions', 'topic_id', 'adding_replicas', 'removing_replicas', 'version',
+      'partitions',
+      'topic_id',
+      'adding_replicas',
+      'removing_replicas',
+      'version',
     ]);
     expect(scalaMutableHashMapOrder(topic, tsize)).to.deep.equal(['partitions', 'adding_replicas', 'removing_replicas', 'version']);
   });
@@ -50,17 +67,13 @@ describe('zk json: Scala 2.13 mutable.HashMap order (zk-mode.md §0.3a)', () => 
 
 describe('zk json: Java 9+ Properties order (zk-mode.md §0.3c)', () => {
   it('orders the __consumer_offsets configs as a ConcurrentHashMap does', () => {
-    expect(javaPropertiesOrder(['cleanup.policy', 'segment.bytes', 'compression.type'])).to.deep.equal([
-      'compression.type', 'cleanup.policy', 'segment.bytes',
-    ]);
+    expect(javaPropertiesOrder(['cleanup.policy', 'segment.bytes', 'compression.type'])).to.deep.equal(['compression.type', 'cleanup.policy', 'segment.bytes']);
     expect(encodePropertiesJson({ 'cleanup.policy': 'compact', 'segment.bytes': '104857600', 'compression.type': 'producer' })).to.equal(
       '{"compression.type":"producer","cleanup.policy":"compact","segment.bytes":"104857600"}',
     );
   });
   it('is the same whatever the insertion order when bins differ, and handles a resize', () => {
-    expect(javaPropertiesOrder(['compression.type', 'segment.bytes', 'cleanup.policy'])).to.deep.equal([
-      'compression.type', 'cleanup.policy', 'segment.bytes',
-    ]);
+    expect(javaPropertiesOrder(['compression.type', 'segment.bytes', 'cleanup.policy'])).to.deep.equal(['compression.type', 'cleanup.policy', 'segment.bytes']);
     const keys = range(0, 19).map((i) => `k${i}.ms`);
     const out = javaPropertiesOrder(keys);
     expect([...out].sort()).to.deep.equal([...keys].sort());
@@ -73,7 +86,14 @@ describe('zk json: hashing and strings', () => {
     expect(javaStringHashCode('')).to.equal(0);
     expect(javaStringHashCode('my-group')).to.equal(-1906497762);
     expect(javaStringHashCode('polygenelubricants')).to.equal(-2147483648);
-    const vectors: Array<[string, number]> = [['', 0], ['my-group', 12], ['test-group', 12], ['group1', 40], ['connect-cluster', 13], ['polygenelubricants', 0]];
+    const vectors: Array<[string, number]> = [
+      ['', 0],
+      ['my-group', 12],
+      ['test-group', 12],
+      ['group1', 40],
+      ['connect-cluster', 13],
+      ['polygenelubricants', 0],
+    ];
     for (const [g, p] of vectors) expect(groupPartitionFor(g, 50), g).to.equal(p);
   });
   it('escapes like Jackson (no "/" escape, upper-case \\u hex, raw UTF-8)', () => {

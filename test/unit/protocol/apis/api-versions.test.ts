@@ -1,7 +1,5 @@
 import { expect } from 'chai';
-import {
-  ApiVersionsApi, ApiVersionsResponse, encodeApiVersionsUnsupportedResponse,
-} from '../../../../src/protocol/apis/18-api-versions';
+import { ApiVersionsApi, ApiVersionsResponse, encodeApiVersionsUnsupportedResponse } from '../../../../src/protocol/apis/18-api-versions';
 import { Reader } from '../../../../src/protocol/Reader';
 import { bytesOf, decodeAll, kjsRequestBytes, kjsResponse, roundTripRequest, roundTripResponse, versions } from './helpers';
 
@@ -65,8 +63,7 @@ describe('ApiVersions codec (key 18)', () => {
       clientSoftwareName: 'librdkafka',
       clientSoftwareVersion: '2.0.2',
     });
-    expect(bytesOf((w) => ApiVersionsApi.encodeRequest(w, 3, { clientSoftwareName: 'librdkafka', clientSoftwareVersion: '2.0.2' })))
-      .to.deep.equal(buf);
+    expect(bytesOf((w) => ApiVersionsApi.encodeRequest(w, 3, { clientSoftwareName: 'librdkafka', clientSoftwareVersion: '2.0.2' }))).to.deep.equal(buf);
   });
 
   it('v3 request: skips unknown tagged fields', () => {
@@ -81,16 +78,35 @@ describe('ApiVersions codec (key 18)', () => {
     const buf = bytesOf((w) =>
       ApiVersionsApi.encodeResponse(w, 3, {
         errorCode: 0,
-        apiKeys: [{ apiKey: 0, minVersion: 3, maxVersion: 7 }, { apiKey: 18, minVersion: 0, maxVersion: 3 }],
+        apiKeys: [
+          { apiKey: 0, minVersion: 3, maxVersion: 7 },
+          { apiKey: 18, minVersion: 0, maxVersion: 3 },
+        ],
         throttleTimeMs: 0,
       }),
     );
     expect([...buf]).to.deep.equal([
-      0, 0, // error_code
+      0,
+      0, // error_code
       3, // compact array: 2 entries + 1
-      0, 0, 0, 3, 0, 7, 0, // {0, 3, 7} + tags
-      0, 18, 0, 0, 0, 3, 0, // {18, 0, 3} + tags
-      0, 0, 0, 0, // throttle_time_ms
+      0,
+      0,
+      0,
+      3,
+      0,
+      7,
+      0, // {0, 3, 7} + tags
+      0,
+      18,
+      0,
+      0,
+      0,
+      3,
+      0, // {18, 0, 3} + tags
+      0,
+      0,
+      0,
+      0, // throttle_time_ms
       0, // tags
     ]);
   });

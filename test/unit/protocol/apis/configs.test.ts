@@ -17,21 +17,38 @@ function encodeRes(fn: (w: Writer) => void): Buffer {
 
 const describeRes: DescribeConfigsResponse = {
   throttleTimeMs: 0,
-  results: [{
-    errorCode: 0, errorMessage: null, resourceType: 2, resourceName: 't',
-    configs: [
-      { name: 'retention.ms', value: '1000', readOnly: false, configSource: ConfigSource.TOPIC_CONFIG, isSensitive: false,
-        synonyms: [{ name: 'retention.ms', value: '1000', source: 1 }, { name: 'log.retention.hours', value: '168', source: 4 }] },
-      { name: 'segment.bytes', value: '1073741824', readOnly: false, configSource: ConfigSource.DEFAULT_CONFIG, isSensitive: false, synonyms: [] },
-    ],
-  }],
+  results: [
+    {
+      errorCode: 0,
+      errorMessage: null,
+      resourceType: 2,
+      resourceName: 't',
+      configs: [
+        {
+          name: 'retention.ms',
+          value: '1000',
+          readOnly: false,
+          configSource: ConfigSource.TOPIC_CONFIG,
+          isSensitive: false,
+          synonyms: [
+            { name: 'retention.ms', value: '1000', source: 1 },
+            { name: 'log.retention.hours', value: '168', source: 4 },
+          ],
+        },
+        { name: 'segment.bytes', value: '1073741824', readOnly: false, configSource: ConfigSource.DEFAULT_CONFIG, isSensitive: false, synonyms: [] },
+      ],
+    },
+  ],
 };
 
 describe('protocol: DescribeConfigs / AlterConfigs / IncrementalAlterConfigs codecs', () => {
   for (const v of [0, 1, 2]) {
     it(`DescribeConfigs v${v}: decodes kafkajs' request and kafkajs decodes our response`, async () => {
       const raw = await kjsRequestBytes('describeConfigs', v, {
-        resources: [{ type: 2, name: 'topic-a', configNames: ['retention.ms'] }, { type: 4, name: '1' }],
+        resources: [
+          { type: 2, name: 'topic-a', configNames: ['retention.ms'] },
+          { type: 4, name: '1' },
+        ],
         includeSynonyms: true,
       });
       const req = DescribeConfigsApi.decodeRequest(new Reader(raw), v);
@@ -41,7 +58,11 @@ describe('protocol: DescribeConfigs / AlterConfigs / IncrementalAlterConfigs cod
       ]);
       expect(req.includeSynonyms).to.equal(v >= 1);
       const bytes = encodeRes((w) => DescribeConfigsApi.encodeResponse(w, v, describeRes));
-      const kjs = kjsResponse<{ resources: Array<{ configEntries: Array<{ configName: string; configValue: string; isDefault?: boolean; configSource?: number; configSynonyms?: unknown[] }> }> }>('describeConfigs', v);
+      const kjs = kjsResponse<{
+        resources: Array<{
+          configEntries: Array<{ configName: string; configValue: string; isDefault?: boolean; configSource?: number; configSynonyms?: unknown[] }>;
+        }>;
+      }>('describeConfigs', v);
       const decoded = await kjs.decode(bytes);
       const entries = decoded.resources[0].configEntries;
       expect(entries.map((e) => e.configName)).to.deep.equal(['retention.ms', 'segment.bytes']);
@@ -63,7 +84,10 @@ describe('protocol: DescribeConfigs / AlterConfigs / IncrementalAlterConfigs cod
         validateOnly: false,
       });
       const req = AlterConfigsApi.decodeRequest(new Reader(raw), v);
-      expect(req).to.deep.equal({ resources: [{ resourceType: 2, resourceName: 'topic-a', configs: [{ name: 'segment.bytes', value: '10000' }] }], validateOnly: false });
+      expect(req).to.deep.equal({
+        resources: [{ resourceType: 2, resourceName: 'topic-a', configs: [{ name: 'segment.bytes', value: '10000' }] }],
+        validateOnly: false,
+      });
       const res = { throttleTimeMs: 0, responses: [{ errorCode: ErrorCode.INVALID_CONFIG, errorMessage: 'bad', resourceType: 2, resourceName: 'topic-a' }] };
       expect(roundTripResponse(AlterConfigsApi, v, res)).to.deep.equal(res);
     });
@@ -71,7 +95,10 @@ describe('protocol: DescribeConfigs / AlterConfigs / IncrementalAlterConfigs cod
 
   for (const v of [0, 1]) {
     it(`IncrementalAlterConfigs v${v} round-trips (flexible from v1)`, () => {
-      const req = { resources: [{ resourceType: 2, resourceName: 't', configs: [{ name: 'cleanup.policy', configOperation: AlterConfigOp.APPEND, value: 'compact' }] }], validateOnly: true };
+      const req = {
+        resources: [{ resourceType: 2, resourceName: 't', configs: [{ name: 'cleanup.policy', configOperation: AlterConfigOp.APPEND, value: 'compact' }] }],
+        validateOnly: true,
+      };
       expect(roundTripRequest(IncrementalAlterConfigsApi, v, req)).to.deep.equal(req);
       const res = { throttleTimeMs: 5, responses: [{ errorCode: 0, errorMessage: null, resourceType: 2, resourceName: 't' }] };
       expect(roundTripResponse(IncrementalAlterConfigsApi, v, res)).to.deep.equal(res);
@@ -80,13 +107,16 @@ describe('protocol: DescribeConfigs / AlterConfigs / IncrementalAlterConfigs cod
 
   it('incremental ops: SET, DELETE, APPEND, SUBTRACT; duplicates and non-list appends refused', () => {
     const cur = { 'retention.ms': '1000', 'cleanup.policy': 'delete' };
-    expect(applyIncrementalOps(cur, [
-      { name: 'retention.ms', configOperation: AlterConfigOp.DELETE, value: null },
-      { name: 'segment.bytes', configOperation: AlterConfigOp.SET, value: '2000' },
-      { name: 'cleanup.policy', configOperation: AlterConfigOp.APPEND, value: 'compact' },
-    ])).to.deep.equal({ 'cleanup.policy': 'delete,compact', 'segment.bytes': '2000' });
-    expect(applyIncrementalOps({ 'cleanup.policy': 'delete,compact' }, [{ name: 'cleanup.policy', configOperation: AlterConfigOp.SUBTRACT, value: 'delete' }]))
-      .to.deep.equal({ 'cleanup.policy': 'compact' });
+    expect(
+      applyIncrementalOps(cur, [
+        { name: 'retention.ms', configOperation: AlterConfigOp.DELETE, value: null },
+        { name: 'segment.bytes', configOperation: AlterConfigOp.SET, value: '2000' },
+        { name: 'cleanup.policy', configOperation: AlterConfigOp.APPEND, value: 'compact' },
+      ]),
+    ).to.deep.equal({ 'cleanup.policy': 'delete,compact', 'segment.bytes': '2000' });
+    expect(
+      applyIncrementalOps({ 'cleanup.policy': 'delete,compact' }, [{ name: 'cleanup.policy', configOperation: AlterConfigOp.SUBTRACT, value: 'delete' }]),
+    ).to.deep.equal({ 'cleanup.policy': 'compact' });
     const code = (fn: () => unknown) => {
       try {
         fn();
@@ -95,10 +125,17 @@ describe('protocol: DescribeConfigs / AlterConfigs / IncrementalAlterConfigs cod
       }
       return 0;
     };
-    expect(code(() => applyIncrementalOps({}, [
-      { name: 'a', configOperation: 0, value: '1' }, { name: 'a', configOperation: 0, value: '2' },
-    ]))).to.equal(ErrorCode.INVALID_REQUEST);
-    expect(code(() => applyIncrementalOps({}, [{ name: 'retention.ms', configOperation: AlterConfigOp.APPEND, value: '1' }]))).to.equal(ErrorCode.INVALID_CONFIG);
+    expect(
+      code(() =>
+        applyIncrementalOps({}, [
+          { name: 'a', configOperation: 0, value: '1' },
+          { name: 'a', configOperation: 0, value: '2' },
+        ]),
+      ),
+    ).to.equal(ErrorCode.INVALID_REQUEST);
+    expect(code(() => applyIncrementalOps({}, [{ name: 'retention.ms', configOperation: AlterConfigOp.APPEND, value: '1' }]))).to.equal(
+      ErrorCode.INVALID_CONFIG,
+    );
   });
 
   it('validation names the key', () => {

@@ -8,15 +8,17 @@
 import { expect } from 'chai';
 import { ElectLeadersApi, ElectLeadersRequest, ElectLeadersResponse } from '../../../../src/protocol/apis/43-elect-leaders';
 import {
-  AlterPartitionReassignmentsApi, AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse,
+  AlterPartitionReassignmentsApi,
+  AlterPartitionReassignmentsRequest,
+  AlterPartitionReassignmentsResponse,
 } from '../../../../src/protocol/apis/45-alter-partition-reassignments';
 import {
-  ListPartitionReassignmentsApi, ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse,
+  ListPartitionReassignmentsApi,
+  ListPartitionReassignmentsRequest,
+  ListPartitionReassignmentsResponse,
 } from '../../../../src/protocol/apis/46-list-partition-reassignments';
 import { AlterPartitionApi, AlterPartitionRequest, AlterPartitionResponse } from '../../../../src/protocol/apis/56-alter-partition';
-import {
-  OffsetForLeaderEpochApi, OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse,
-} from '../../../../src/protocol/apis/23-offset-for-leader-epoch';
+import { OffsetForLeaderEpochApi, OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from '../../../../src/protocol/apis/23-offset-for-leader-epoch';
 import { InitProducerIdApi, InitProducerIdRequest, InitProducerIdResponse } from '../../../../src/protocol/apis/22-init-producer-id';
 import { DeleteRecordsApi, DeleteRecordsRequest, DeleteRecordsResponse } from '../../../../src/protocol/apis/21-delete-records';
 import { ApiCodec } from '../../../../src/protocol/apis/types';
@@ -55,34 +57,61 @@ describe('controller/replication API golden bytes', () => {
     const req: ElectLeadersRequest = { electionType: 0, topicPartitions: [{ topic: 'foo', partitionId: [0, 2] }], timeoutMs: 60000 };
     goldenRequest(ElectLeadersApi, 1, req, [
       ...i8(0), // ElectionType PREFERRED
-      ...arr(1), ...str('foo'), ...arr(2), ...i32(0), ...i32(2), // TopicPartitions
+      ...arr(1),
+      ...str('foo'),
+      ...arr(2),
+      ...i32(0),
+      ...i32(2), // TopicPartitions
       ...i32(60000), // TimeoutMs
     ]);
     goldenRequest(ElectLeadersApi, 1, { electionType: 1, topicPartitions: null, timeoutMs: 100 }, [
-      ...i8(1), ...i32(-1), ...i32(100), // null TopicPartitions = all partitions
+      ...i8(1),
+      ...i32(-1),
+      ...i32(100), // null TopicPartitions = all partitions
     ]);
     const res: ElectLeadersResponse = {
       throttleTimeMs: 0,
       errorCode: 0,
       replicaElectionResults: [
-        { topic: 'foo', partitionResult: [{ partitionId: 0, errorCode: 0, errorMessage: null }, { partitionId: 2, errorCode: 84, errorMessage: 'no' }] },
+        {
+          topic: 'foo',
+          partitionResult: [
+            { partitionId: 0, errorCode: 0, errorMessage: null },
+            { partitionId: 2, errorCode: 84, errorMessage: 'no' },
+          ],
+        },
       ],
     };
     goldenResponse(ElectLeadersApi, 1, res, [
-      ...i32(0), ...i16(0), // ThrottleTimeMs ErrorCode
-      ...arr(1), ...str('foo'), ...arr(2),
-      ...i32(0), ...i16(0), ...i16(-1), // PartitionId ErrorCode ErrorMessage(null)
-      ...i32(2), ...i16(84), ...str('no'),
+      ...i32(0),
+      ...i16(0), // ThrottleTimeMs ErrorCode
+      ...arr(1),
+      ...str('foo'),
+      ...arr(2),
+      ...i32(0),
+      ...i16(0),
+      ...i16(-1), // PartitionId ErrorCode ErrorMessage(null)
+      ...i32(2),
+      ...i16(84),
+      ...str('no'),
     ]);
   });
 
   it('ElectLeaders v2 (flexible) request and response', () => {
     goldenRequest(ElectLeadersApi, 2, { electionType: 1, topicPartitions: [{ topic: 'foo', partitionId: [3] }], timeoutMs: 5 }, [
-      ...i8(1), ...carr(1), ...cstr('foo'), ...carr(1), ...i32(3), TAGS, ...i32(5), TAGS,
+      ...i8(1),
+      ...carr(1),
+      ...cstr('foo'),
+      ...carr(1),
+      ...i32(3),
+      TAGS,
+      ...i32(5),
+      TAGS,
     ]);
     goldenRequest(ElectLeadersApi, 2, { electionType: 0, topicPartitions: null, timeoutMs: 5 }, [...i8(0), NULL_COMPACT, ...i32(5), TAGS]);
     goldenResponse(
-      ElectLeadersApi, 2,
+      ElectLeadersApi,
+      2,
       { throttleTimeMs: 1, errorCode: 0, replicaElectionResults: [{ topic: 'foo', partitionResult: [{ partitionId: 3, errorCode: 0, errorMessage: null }] }] },
       [...i32(1), ...i16(0), ...carr(1), ...cstr('foo'), ...carr(1), ...i32(3), ...i16(0), NULL_COMPACT, TAGS, TAGS, TAGS],
     );
@@ -91,14 +120,29 @@ describe('controller/replication API golden bytes', () => {
   it('AlterPartitionReassignments v0 request and response', () => {
     const req: AlterPartitionReassignmentsRequest = {
       timeoutMs: 5000,
-      topics: [{ name: 'foo', partitions: [{ partitionIndex: 0, replicas: [3, 1] }, { partitionIndex: 1, replicas: null }] }],
+      topics: [
+        {
+          name: 'foo',
+          partitions: [
+            { partitionIndex: 0, replicas: [3, 1] },
+            { partitionIndex: 1, replicas: null },
+          ],
+        },
+      ],
     };
     goldenRequest(AlterPartitionReassignmentsApi, 0, req, [
       ...i32(5000),
-      ...carr(1), ...cstr('foo'),
+      ...carr(1),
+      ...cstr('foo'),
       ...carr(2),
-      ...i32(0), ...carr(2), ...i32(3), ...i32(1), TAGS,
-      ...i32(1), NULL_COMPACT, TAGS, // null Replicas = cancel
+      ...i32(0),
+      ...carr(2),
+      ...i32(3),
+      ...i32(1),
+      TAGS,
+      ...i32(1),
+      NULL_COMPACT,
+      TAGS, // null Replicas = cancel
       TAGS, // topic
       TAGS, // request
     ]);
@@ -109,17 +153,24 @@ describe('controller/replication API golden bytes', () => {
       responses: [{ name: 'foo', partitions: [{ partitionIndex: 1, errorCode: 85, errorMessage: 'x' }] }],
     };
     goldenResponse(AlterPartitionReassignmentsApi, 0, res, [
-      ...i32(0), ...i16(0), NULL_COMPACT,
-      ...carr(1), ...cstr('foo'), ...carr(1), ...i32(1), ...i16(85), ...cstr('x'), TAGS, TAGS,
+      ...i32(0),
+      ...i16(0),
+      NULL_COMPACT,
+      ...carr(1),
+      ...cstr('foo'),
+      ...carr(1),
+      ...i32(1),
+      ...i16(85),
+      ...cstr('x'),
+      TAGS,
+      TAGS,
       TAGS,
     ]);
   });
 
   it('ListPartitionReassignments v0 request and response', () => {
     const req: ListPartitionReassignmentsRequest = { timeoutMs: 60000, topics: [{ name: 'foo', partitionIndexes: [0, 1] }] };
-    goldenRequest(ListPartitionReassignmentsApi, 0, req, [
-      ...i32(60000), ...carr(1), ...cstr('foo'), ...carr(2), ...i32(0), ...i32(1), TAGS, TAGS,
-    ]);
+    goldenRequest(ListPartitionReassignmentsApi, 0, req, [...i32(60000), ...carr(1), ...cstr('foo'), ...carr(2), ...i32(0), ...i32(1), TAGS, TAGS]);
     goldenRequest(ListPartitionReassignmentsApi, 0, { timeoutMs: 60000, topics: null }, [...i32(60000), NULL_COMPACT, TAGS]);
     const res: ListPartitionReassignmentsResponse = {
       throttleTimeMs: 0,
@@ -128,9 +179,21 @@ describe('controller/replication API golden bytes', () => {
       topics: [{ name: 'foo', partitions: [{ partitionIndex: 0, replicas: [1, 2, 3], addingReplicas: [3], removingReplicas: [] }] }],
     };
     goldenResponse(ListPartitionReassignmentsApi, 0, res, [
-      ...i32(0), ...i16(0), NULL_COMPACT,
-      ...carr(1), ...cstr('foo'),
-      ...carr(1), ...i32(0), ...carr(3), ...i32(1), ...i32(2), ...i32(3), ...carr(1), ...i32(3), ...carr(0), TAGS,
+      ...i32(0),
+      ...i16(0),
+      NULL_COMPACT,
+      ...carr(1),
+      ...cstr('foo'),
+      ...carr(1),
+      ...i32(0),
+      ...carr(3),
+      ...i32(1),
+      ...i32(2),
+      ...i32(3),
+      ...carr(1),
+      ...i32(3),
+      ...carr(0),
+      TAGS,
       TAGS,
       TAGS,
     ]);
@@ -149,11 +212,19 @@ describe('controller/replication API golden bytes', () => {
       ],
     };
     goldenRequest(AlterPartitionApi, 2, req, [
-      ...i32(1), ...i64(1, 0x25), // BrokerId BrokerEpoch
-      ...carr(1), ...UUID, // Topics, TopicId
-      ...carr(1), ...i32(0), ...i32(3), // PartitionIndex LeaderEpoch
-      ...carr(2), ...i32(1), ...i32(2), // NewIsr
-      ...i8(0), ...i32(7), TAGS, // LeaderRecoveryState PartitionEpoch
+      ...i32(1),
+      ...i64(1, 0x25), // BrokerId BrokerEpoch
+      ...carr(1),
+      ...UUID, // Topics, TopicId
+      ...carr(1),
+      ...i32(0),
+      ...i32(3), // PartitionIndex LeaderEpoch
+      ...carr(2),
+      ...i32(1),
+      ...i32(2), // NewIsr
+      ...i8(0),
+      ...i32(7),
+      TAGS, // LeaderRecoveryState PartitionEpoch
       TAGS, // topic
       TAGS, // request
     ]);
@@ -169,9 +240,21 @@ describe('controller/replication API golden bytes', () => {
       ],
     };
     goldenResponse(AlterPartitionApi, 2, res, [
-      ...i32(0), ...i16(0),
-      ...carr(1), ...UUID,
-      ...carr(1), ...i32(0), ...i16(0), ...i32(1), ...i32(3), ...carr(2), ...i32(1), ...i32(2), ...i8(0), ...i32(8), TAGS,
+      ...i32(0),
+      ...i16(0),
+      ...carr(1),
+      ...UUID,
+      ...carr(1),
+      ...i32(0),
+      ...i16(0),
+      ...i32(1),
+      ...i32(3),
+      ...carr(2),
+      ...i32(1),
+      ...i32(2),
+      ...i8(0),
+      ...i32(8),
+      TAGS,
       TAGS,
       TAGS,
     ]);
@@ -179,26 +262,67 @@ describe('controller/replication API golden bytes', () => {
 
   it('AlterPartition v0 (topic by name) and v3 (NewIsrWithEpochs) requests', () => {
     goldenRequest(
-      AlterPartitionApi, 0,
+      AlterPartitionApi,
+      0,
       {
-        brokerId: 2, brokerEpoch: 9,
-        topics: [{ topicName: 'foo', topicId: Buffer.alloc(16), partitions: [{ partitionIndex: 1, leaderEpoch: 0, newIsr: [2], newIsrWithEpochs: [], leaderRecoveryState: 0, partitionEpoch: 0 }] }],
+        brokerId: 2,
+        brokerEpoch: 9,
+        topics: [
+          {
+            topicName: 'foo',
+            topicId: Buffer.alloc(16),
+            partitions: [{ partitionIndex: 1, leaderEpoch: 0, newIsr: [2], newIsrWithEpochs: [], leaderRecoveryState: 0, partitionEpoch: 0 }],
+          },
+        ],
       },
       [...i32(2), ...i64(0, 9), ...carr(1), ...cstr('foo'), ...carr(1), ...i32(1), ...i32(0), ...carr(1), ...i32(2), ...i32(0), TAGS, TAGS, TAGS],
     );
     goldenRequest(
-      AlterPartitionApi, 3,
+      AlterPartitionApi,
+      3,
       {
-        brokerId: 2, brokerEpoch: 9,
-        topics: [{
-          topicName: '', topicId: Buffer.from(UUID),
-          partitions: [{ partitionIndex: 1, leaderEpoch: 0, newIsr: [], newIsrWithEpochs: [{ brokerId: 2, brokerEpoch: 9 }, { brokerId: 3, brokerEpoch: -1 }], leaderRecoveryState: 1, partitionEpoch: 4 }],
-        }],
+        brokerId: 2,
+        brokerEpoch: 9,
+        topics: [
+          {
+            topicName: '',
+            topicId: Buffer.from(UUID),
+            partitions: [
+              {
+                partitionIndex: 1,
+                leaderEpoch: 0,
+                newIsr: [],
+                newIsrWithEpochs: [
+                  { brokerId: 2, brokerEpoch: 9 },
+                  { brokerId: 3, brokerEpoch: -1 },
+                ],
+                leaderRecoveryState: 1,
+                partitionEpoch: 4,
+              },
+            ],
+          },
+        ],
       },
       [
-        ...i32(2), ...i64(0, 9), ...carr(1), ...UUID, ...carr(1), ...i32(1), ...i32(0),
-        ...carr(2), ...i32(2), ...i64(0, 9), TAGS, ...i32(3), ...i64(-1, -1), TAGS, // NewIsrWithEpochs
-        ...i8(1), ...i32(4), TAGS, TAGS, TAGS,
+        ...i32(2),
+        ...i64(0, 9),
+        ...carr(1),
+        ...UUID,
+        ...carr(1),
+        ...i32(1),
+        ...i32(0),
+        ...carr(2),
+        ...i32(2),
+        ...i64(0, 9),
+        TAGS,
+        ...i32(3),
+        ...i64(-1, -1),
+        TAGS, // NewIsrWithEpochs
+        ...i8(1),
+        ...i32(4),
+        TAGS,
+        TAGS,
+        TAGS,
       ],
     );
   });
@@ -210,7 +334,12 @@ describe('controller/replication API golden bytes', () => {
     };
     goldenRequest(OffsetForLeaderEpochApi, 3, req, [
       ...i32(2), // ReplicaId
-      ...arr(1), ...str('foo'), ...arr(1), ...i32(0), ...i32(5), ...i32(4), // Partition CurrentLeaderEpoch LeaderEpoch
+      ...arr(1),
+      ...str('foo'),
+      ...arr(1),
+      ...i32(0),
+      ...i32(5),
+      ...i32(4), // Partition CurrentLeaderEpoch LeaderEpoch
     ]);
     const res: OffsetForLeaderEpochResponse = {
       throttleTimeMs: 0,
@@ -218,18 +347,26 @@ describe('controller/replication API golden bytes', () => {
     };
     goldenResponse(OffsetForLeaderEpochApi, 3, res, [
       ...i32(0), // ThrottleTimeMs
-      ...arr(1), ...str('foo'), ...arr(1), ...i16(0), ...i32(0), ...i32(4), ...i64(1, 0x10), // ErrorCode Partition LeaderEpoch EndOffset
+      ...arr(1),
+      ...str('foo'),
+      ...arr(1),
+      ...i16(0),
+      ...i32(0),
+      ...i32(4),
+      ...i64(1, 0x10), // ErrorCode Partition LeaderEpoch EndOffset
     ]);
   });
 
   it('OffsetForLeaderEpoch v4 (flexible) request and v0 response', () => {
     goldenRequest(
-      OffsetForLeaderEpochApi, 4,
+      OffsetForLeaderEpochApi,
+      4,
       { replicaId: 1, topics: [{ topic: 'foo', partitions: [{ partition: 2, currentLeaderEpoch: 1, leaderEpoch: 0 }] }] },
       [...i32(1), ...carr(1), ...cstr('foo'), ...carr(1), ...i32(2), ...i32(1), ...i32(0), TAGS, TAGS, TAGS],
     );
     goldenResponse(
-      OffsetForLeaderEpochApi, 0,
+      OffsetForLeaderEpochApi,
+      0,
       { throttleTimeMs: 0, topics: [{ topic: 'foo', partitions: [{ errorCode: 0, partition: 2, leaderEpoch: -1, endOffset: 10 }] }] },
       [...arr(1), ...str('foo'), ...arr(1), ...i16(0), ...i32(2), ...i64(0, 10)],
     );
@@ -244,31 +381,41 @@ describe('controller/replication API golden bytes', () => {
   });
 
   it('InitProducerId v4 (flexible, with ProducerId/Epoch) request and response', () => {
-    goldenRequest(
-      InitProducerIdApi, 4,
-      { transactionalId: 'tx', transactionTimeoutMs: 1000, producerId: 7, producerEpoch: 3 },
-      [...cstr('tx'), ...i32(1000), ...i64(0, 7), ...i16(3), TAGS],
-    );
-    goldenRequest(
-      InitProducerIdApi, 2,
-      { transactionalId: null, transactionTimeoutMs: 1000, producerId: -1, producerEpoch: -1 },
-      [NULL_COMPACT, ...i32(1000), TAGS],
-    );
-    goldenResponse(
-      InitProducerIdApi, 4,
-      { throttleTimeMs: 0, errorCode: 0, producerId: 7, producerEpoch: 4 },
-      [...i32(0), ...i16(0), ...i64(0, 7), ...i16(4), TAGS],
-    );
+    goldenRequest(InitProducerIdApi, 4, { transactionalId: 'tx', transactionTimeoutMs: 1000, producerId: 7, producerEpoch: 3 }, [
+      ...cstr('tx'),
+      ...i32(1000),
+      ...i64(0, 7),
+      ...i16(3),
+      TAGS,
+    ]);
+    goldenRequest(InitProducerIdApi, 2, { transactionalId: null, transactionTimeoutMs: 1000, producerId: -1, producerEpoch: -1 }, [
+      NULL_COMPACT,
+      ...i32(1000),
+      TAGS,
+    ]);
+    goldenResponse(InitProducerIdApi, 4, { throttleTimeMs: 0, errorCode: 0, producerId: 7, producerEpoch: 4 }, [
+      ...i32(0),
+      ...i16(0),
+      ...i64(0, 7),
+      ...i16(4),
+      TAGS,
+    ]);
   });
 
   it('DeleteRecords v1 request and response', () => {
     const req: DeleteRecordsRequest = {
-      topics: [{ name: 'foo', partitions: [{ partitionIndex: 0, offset: 100 }, { partitionIndex: 1, offset: -1 }] }],
+      topics: [
+        {
+          name: 'foo',
+          partitions: [
+            { partitionIndex: 0, offset: 100 },
+            { partitionIndex: 1, offset: -1 },
+          ],
+        },
+      ],
       timeoutMs: 30000,
     };
-    goldenRequest(DeleteRecordsApi, 1, req, [
-      ...arr(1), ...str('foo'), ...arr(2), ...i32(0), ...i64(0, 100), ...i32(1), ...i64(-1, -1), ...i32(30000),
-    ]);
+    goldenRequest(DeleteRecordsApi, 1, req, [...arr(1), ...str('foo'), ...arr(2), ...i32(0), ...i64(0, 100), ...i32(1), ...i64(-1, -1), ...i32(30000)]);
     const res: DeleteRecordsResponse = {
       throttleTimeMs: 0,
       topics: [{ name: 'foo', partitions: [{ partitionIndex: 0, lowWatermark: 100, errorCode: 0 }] }],
@@ -277,13 +424,20 @@ describe('controller/replication API golden bytes', () => {
   });
 
   it('DeleteRecords v2 (flexible) request and response', () => {
-    goldenRequest(
-      DeleteRecordsApi, 2,
-      { topics: [{ name: 'foo', partitions: [{ partitionIndex: 0, offset: 100 }] }], timeoutMs: 1 },
-      [...carr(1), ...cstr('foo'), ...carr(1), ...i32(0), ...i64(0, 100), TAGS, TAGS, ...i32(1), TAGS],
-    );
+    goldenRequest(DeleteRecordsApi, 2, { topics: [{ name: 'foo', partitions: [{ partitionIndex: 0, offset: 100 }] }], timeoutMs: 1 }, [
+      ...carr(1),
+      ...cstr('foo'),
+      ...carr(1),
+      ...i32(0),
+      ...i64(0, 100),
+      TAGS,
+      TAGS,
+      ...i32(1),
+      TAGS,
+    ]);
     goldenResponse(
-      DeleteRecordsApi, 2,
+      DeleteRecordsApi,
+      2,
       { throttleTimeMs: 0, topics: [{ name: 'foo', partitions: [{ partitionIndex: 0, lowWatermark: 100, errorCode: 0 }] }] },
       [...i32(0), ...carr(1), ...cstr('foo'), ...carr(1), ...i32(0), ...i64(0, 100), ...i16(0), TAGS, TAGS, TAGS],
     );
@@ -300,7 +454,10 @@ describe('flexible versions skip unknown tagged fields', () => {
   it('InitProducerId v4 request and DeleteRecords v2 response with trailing tags', () => {
     const ipid = bytesOf((w) => InitProducerIdApi.encodeRequest(w, 4, { transactionalId: 'x', transactionTimeoutMs: 1, producerId: 5, producerEpoch: 2 }));
     expect(decodeAll(withTag(ipid, ipid.length - 1), (r) => InitProducerIdApi.decodeRequest(r, 4))).to.deep.equal({
-      transactionalId: 'x', transactionTimeoutMs: 1, producerId: 5, producerEpoch: 2,
+      transactionalId: 'x',
+      transactionTimeoutMs: 1,
+      producerId: 5,
+      producerEpoch: 2,
     });
     const dr: DeleteRecordsResponse = { throttleTimeMs: 0, topics: [{ name: 't', partitions: [{ partitionIndex: 0, lowWatermark: 3, errorCode: 0 }] }] };
     const drBytes = bytesOf((w) => DeleteRecordsApi.encodeResponse(w, 2, dr));
@@ -313,8 +470,17 @@ describe('flexible versions skip unknown tagged fields', () => {
 
   it('AlterPartition v3 request with a tag inside a BrokerState', () => {
     const ap: AlterPartitionRequest = {
-      brokerId: 1, brokerEpoch: 10,
-      topics: [{ topicName: '', topicId: Buffer.from(UUID), partitions: [{ partitionIndex: 0, leaderEpoch: 1, newIsr: [], newIsrWithEpochs: [{ brokerId: 1, brokerEpoch: 10 }], leaderRecoveryState: 0, partitionEpoch: 3 }] }],
+      brokerId: 1,
+      brokerEpoch: 10,
+      topics: [
+        {
+          topicName: '',
+          topicId: Buffer.from(UUID),
+          partitions: [
+            { partitionIndex: 0, leaderEpoch: 1, newIsr: [], newIsrWithEpochs: [{ brokerId: 1, brokerEpoch: 10 }], leaderRecoveryState: 0, partitionEpoch: 3 },
+          ],
+        },
+      ],
     };
     const b = bytesOf((w) => AlterPartitionApi.encodeRequest(w, 3, ap));
     // brokerId(4) brokerEpoch(8) count(1) uuid(16) count(1) index(4) epoch(4) count(1) brokerId(4) epoch(8) TAG@51

@@ -8,25 +8,23 @@
 import { expect } from 'chai';
 import { ElectLeadersApi, ElectLeadersRequest, ElectLeadersResponse } from '../../../../src/protocol/apis/43-elect-leaders';
 import {
-  AlterPartitionReassignmentsApi, AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse,
+  AlterPartitionReassignmentsApi,
+  AlterPartitionReassignmentsRequest,
+  AlterPartitionReassignmentsResponse,
 } from '../../../../src/protocol/apis/45-alter-partition-reassignments';
 import {
-  ListPartitionReassignmentsApi, ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse,
+  ListPartitionReassignmentsApi,
+  ListPartitionReassignmentsRequest,
+  ListPartitionReassignmentsResponse,
 } from '../../../../src/protocol/apis/46-list-partition-reassignments';
-import {
-  AlterPartitionApi, AlterPartitionRequest, AlterPartitionResponse, alterPartitionNewIsr,
-} from '../../../../src/protocol/apis/56-alter-partition';
-import {
-  OffsetForLeaderEpochApi, OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse,
-} from '../../../../src/protocol/apis/23-offset-for-leader-epoch';
+import { AlterPartitionApi, AlterPartitionRequest, AlterPartitionResponse, alterPartitionNewIsr } from '../../../../src/protocol/apis/56-alter-partition';
+import { OffsetForLeaderEpochApi, OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from '../../../../src/protocol/apis/23-offset-for-leader-epoch';
 import { InitProducerIdApi, InitProducerIdRequest, InitProducerIdResponse } from '../../../../src/protocol/apis/22-init-producer-id';
 import { DeleteRecordsApi, DeleteRecordsRequest, DeleteRecordsResponse } from '../../../../src/protocol/apis/21-delete-records';
 import { ApiKey } from '../../../../src/protocol/apiKeys';
 import { ErrorCode } from '../../../../src/protocol/errors';
 import { ApiCodec } from '../../../../src/protocol/apis/types';
-import {
-  bytesOf, decodeAll, kjsRequestBytes, kjsResponse, KjsResponse, roundTripRequest, roundTripResponse, versions,
-} from './helpers';
+import { bytesOf, decodeAll, kjsRequestBytes, kjsResponse, KjsResponse, roundTripRequest, roundTripResponse, versions } from './helpers';
 
 const ID_A = Buffer.from('0f1e2d3c4b5a69788796a5b4c3d2e1f0', 'hex');
 const ID_B = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
@@ -67,7 +65,9 @@ describe('ElectLeaders codec (key 43)', () => {
     it(`v${v} round-trips (electionType/errorCode default to 0 before v1)`, () => {
       expect(roundTripRequest(ElectLeadersApi, v, req)).to.deep.equal({ ...req, electionType: v >= 1 ? 1 : 0 });
       expect(roundTripRequest(ElectLeadersApi, v, { ...req, topicPartitions: null })).to.deep.equal({
-        ...req, electionType: v >= 1 ? 1 : 0, topicPartitions: null,
+        ...req,
+        electionType: v >= 1 ? 1 : 0,
+        topicPartitions: null,
       });
       expect(roundTripResponse(ElectLeadersApi, v, res)).to.deep.equal({ ...res, errorCode: v >= 1 ? res.errorCode : 0 });
     });
@@ -75,13 +75,18 @@ describe('ElectLeaders codec (key 43)', () => {
 });
 
 describe('AlterPartitionReassignments codec (key 45)', () => {
-  it('declares version 0, flexible', () =>
-    expectVersions(AlterPartitionReassignmentsApi, ApiKey.AlterPartitionReassignments, 0, 0, 0));
+  it('declares version 0, flexible', () => expectVersions(AlterPartitionReassignmentsApi, ApiKey.AlterPartitionReassignments, 0, 0, 0));
 
   const req: AlterPartitionReassignmentsRequest = {
     timeoutMs: 60000,
     topics: [
-      { name: 'orders', partitions: [{ partitionIndex: 0, replicas: [3, 1, 2] }, { partitionIndex: 4, replicas: null }] },
+      {
+        name: 'orders',
+        partitions: [
+          { partitionIndex: 0, replicas: [3, 1, 2] },
+          { partitionIndex: 4, replicas: null },
+        ],
+      },
       { name: 'clicks', partitions: [{ partitionIndex: 1, replicas: [] }] },
     ],
   };
@@ -109,13 +114,29 @@ describe('AlterPartitionReassignments codec (key 45)', () => {
 
   it('decodes the request kafkajs sends (after its header tag buffer)', async () => {
     const raw = await kjsRequestBytes('alterPartitionReassignments', 0, {
-      topics: [{ topic: 'orders', partitionAssignment: [{ partition: 0, replicas: [3, 1, 2] }, { partition: 2, replicas: [1] }] }],
+      topics: [
+        {
+          topic: 'orders',
+          partitionAssignment: [
+            { partition: 0, replicas: [3, 1, 2] },
+            { partition: 2, replicas: [1] },
+          ],
+        },
+      ],
       timeout: 5000,
     });
     expect(raw[0]).to.equal(0); // request header v2 tag buffer, written by kafkajs as part of the body
     expect(decodeAll(raw.subarray(1), (r) => AlterPartitionReassignmentsApi.decodeRequest(r, 0))).to.deep.equal({
       timeoutMs: 5000,
-      topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, replicas: [3, 1, 2] }, { partitionIndex: 2, replicas: [1] }] }],
+      topics: [
+        {
+          name: 'orders',
+          partitions: [
+            { partitionIndex: 0, replicas: [3, 1, 2] },
+            { partitionIndex: 2, replicas: [1] },
+          ],
+        },
+      ],
     });
   });
 
@@ -126,18 +147,28 @@ describe('AlterPartitionReassignments codec (key 45)', () => {
     expect(decoded).to.deep.equal({
       throttleTime: 0,
       errorCode: 0,
-      responses: [{ topic: 'orders', partitions: [{ partition: 0, errorCode: 0 }, { partition: 4, errorCode: ErrorCode.NO_REASSIGNMENT_IN_PROGRESS }] }],
+      responses: [
+        {
+          topic: 'orders',
+          partitions: [
+            { partition: 0, errorCode: 0 },
+            { partition: 4, errorCode: ErrorCode.NO_REASSIGNMENT_IN_PROGRESS },
+          ],
+        },
+      ],
     });
   });
 });
 
 describe('ListPartitionReassignments codec (key 46)', () => {
-  it('declares version 0, flexible', () =>
-    expectVersions(ListPartitionReassignmentsApi, ApiKey.ListPartitionReassignments, 0, 0, 0));
+  it('declares version 0, flexible', () => expectVersions(ListPartitionReassignmentsApi, ApiKey.ListPartitionReassignments, 0, 0, 0));
 
   const req: ListPartitionReassignmentsRequest = {
     timeoutMs: 60000,
-    topics: [{ name: 'orders', partitionIndexes: [0, 3] }, { name: 'clicks', partitionIndexes: [] }],
+    topics: [
+      { name: 'orders', partitionIndexes: [0, 3] },
+      { name: 'clicks', partitionIndexes: [] },
+    ],
   };
   const res: ListPartitionReassignmentsResponse = {
     throttleTimeMs: 3,
@@ -207,9 +238,15 @@ describe('AlterPartition codec (key 56)', () => {
         topicId: ID_A,
         partitions: [
           {
-            partitionIndex: 0, leaderEpoch: 4, newIsr: [2, 3],
-            newIsrWithEpochs: [{ brokerId: 2, brokerEpoch: 0x1_0000_0042 }, { brokerId: 3, brokerEpoch: -1 }],
-            leaderRecoveryState: 1, partitionEpoch: 17,
+            partitionIndex: 0,
+            leaderEpoch: 4,
+            newIsr: [2, 3],
+            newIsrWithEpochs: [
+              { brokerId: 2, brokerEpoch: 0x1_0000_0042 },
+              { brokerId: 3, brokerEpoch: -1 },
+            ],
+            leaderRecoveryState: 1,
+            partitionEpoch: 17,
           },
         ],
       },
@@ -225,7 +262,15 @@ describe('AlterPartition codec (key 56)', () => {
         topicId: ID_A,
         partitions: [
           { partitionIndex: 0, errorCode: 0, leaderId: 2, leaderEpoch: 4, isr: [2, 3], leaderRecoveryState: 1, partitionEpoch: 18 },
-          { partitionIndex: 1, errorCode: ErrorCode.INVALID_UPDATE_VERSION, leaderId: -1, leaderEpoch: -1, isr: [], leaderRecoveryState: 0, partitionEpoch: -1 },
+          {
+            partitionIndex: 1,
+            errorCode: ErrorCode.INVALID_UPDATE_VERSION,
+            leaderId: -1,
+            leaderEpoch: -1,
+            isr: [],
+            leaderRecoveryState: 0,
+            partitionEpoch: -1,
+          },
         ],
       },
     ],
@@ -262,13 +307,18 @@ describe('AlterPartition codec (key 56)', () => {
 });
 
 describe('OffsetForLeaderEpoch codec (key 23)', () => {
-  it('declares versions 0-4, flexible from 4', () =>
-    expectVersions(OffsetForLeaderEpochApi, ApiKey.OffsetForLeaderEpoch, 0, 4, 4));
+  it('declares versions 0-4, flexible from 4', () => expectVersions(OffsetForLeaderEpochApi, ApiKey.OffsetForLeaderEpoch, 0, 4, 4));
 
   const req: OffsetForLeaderEpochRequest = {
     replicaId: 3,
     topics: [
-      { topic: 'orders', partitions: [{ partition: 0, currentLeaderEpoch: 5, leaderEpoch: 4 }, { partition: 2, currentLeaderEpoch: 5, leaderEpoch: 5 }] },
+      {
+        topic: 'orders',
+        partitions: [
+          { partition: 0, currentLeaderEpoch: 5, leaderEpoch: 4 },
+          { partition: 2, currentLeaderEpoch: 5, leaderEpoch: 5 },
+        ],
+      },
       { topic: '__consumer_offsets', partitions: [{ partition: 49, currentLeaderEpoch: 0, leaderEpoch: 0 }] },
     ],
   };
@@ -326,7 +376,10 @@ describe('InitProducerId codec (key 22)', () => {
     it(`v${v}: decodes kafkajs' request and kafkajs decodes our response`, async () => {
       const raw = await kjsRequestBytes('initProducerId', v, { transactionalId: null, transactionTimeout: 30000 });
       expect(decodeAll(raw, (r) => InitProducerIdApi.decodeRequest(r, v))).to.deep.equal({
-        transactionalId: null, transactionTimeoutMs: 30000, producerId: -1, producerEpoch: -1,
+        transactionalId: null,
+        transactionTimeoutMs: 30000,
+        producerId: -1,
+        producerEpoch: -1,
       });
       const rawTxn = await kjsRequestBytes('initProducerId', v, { transactionalId: 'tx', transactionTimeout: 60000 });
       expect(decodeAll(rawTxn, (r) => InitProducerIdApi.decodeRequest(r, v)).transactionalId).to.equal('tx');
@@ -344,7 +397,13 @@ describe('DeleteRecords codec (key 21)', () => {
 
   const req: DeleteRecordsRequest = {
     topics: [
-      { name: 'orders', partitions: [{ partitionIndex: 0, offset: 1000 }, { partitionIndex: 1, offset: -1 }] },
+      {
+        name: 'orders',
+        partitions: [
+          { partitionIndex: 0, offset: 1000 },
+          { partitionIndex: 1, offset: -1 },
+        ],
+      },
       { name: 'big', partitions: [{ partitionIndex: 7, offset: 2 ** 45 }] },
     ],
     timeoutMs: 30000,
@@ -373,11 +432,27 @@ describe('DeleteRecords codec (key 21)', () => {
   for (const v of versions(0, 1)) {
     it(`v${v}: decodes kafkajs' request and kafkajs decodes our response`, async () => {
       const raw = await kjsRequestBytes('deleteRecords', v, {
-        topics: [{ topic: 'orders', partitions: [{ partition: 0, offset: '1000' }, { partition: 1, offset: '-1' }] }],
+        topics: [
+          {
+            topic: 'orders',
+            partitions: [
+              { partition: 0, offset: '1000' },
+              { partition: 1, offset: '-1' },
+            ],
+          },
+        ],
         timeout: 5000,
       });
       expect(decodeAll(raw, (r) => DeleteRecordsApi.decodeRequest(r, v))).to.deep.equal({
-        topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, offset: 1000 }, { partitionIndex: 1, offset: -1 }] }],
+        topics: [
+          {
+            name: 'orders',
+            partitions: [
+              { partitionIndex: 0, offset: 1000 },
+              { partitionIndex: 1, offset: -1 },
+            ],
+          },
+        ],
         timeoutMs: 5000,
       });
       const factory = kjsResponse<unknown>('deleteRecords', v) as unknown as KjsDeleteRecordsFactory;

@@ -10,7 +10,13 @@ interface KjsCreateTopics {
 
 const kjsTopics = [
   { topic: 'orders', numPartitions: 6, replicationFactor: 3, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
-  { topic: 'manual', replicaAssignment: [{ partition: 0, replicas: [1, 2] }, { partition: 1, replicas: [2, 3] }] },
+  {
+    topic: 'manual',
+    replicaAssignment: [
+      { partition: 0, replicas: [1, 2] },
+      { partition: 1, replicas: [2, 3] },
+    ],
+  },
 ];
 
 function expectedRequest(v: number): CreateTopicsRequest {
@@ -18,8 +24,14 @@ function expectedRequest(v: number): CreateTopicsRequest {
     topics: [
       { name: 'orders', numPartitions: 6, replicationFactor: 3, assignments: [], configs: [{ name: 'cleanup.policy', value: 'compact' }] },
       {
-        name: 'manual', numPartitions: -1, replicationFactor: -1,
-        assignments: [{ partitionIndex: 0, brokerIds: [1, 2] }, { partitionIndex: 1, brokerIds: [2, 3] }], configs: [],
+        name: 'manual',
+        numPartitions: -1,
+        replicationFactor: -1,
+        assignments: [
+          { partitionIndex: 0, brokerIds: [1, 2] },
+          { partitionIndex: 1, brokerIds: [2, 3] },
+        ],
+        configs: [],
       },
     ],
     timeoutMs: 30000,
@@ -57,7 +69,10 @@ describe('CreateTopics codec (key 19)', () => {
       const d = await kjs.decode(buf);
       await kjs.parse(d);
       // kafkajs sorts by topic name.
-      expect(d.topicErrors.map((t) => [t.topic, t.errorCode])).to.deep.equal([['manual', 0], ['orders', 0]]);
+      expect(d.topicErrors.map((t) => [t.topic, t.errorCode])).to.deep.equal([
+        ['manual', 0],
+        ['orders', 0],
+      ]);
       if (v === 2) expect(d.throttleTime).to.equal(2);
       if (v === 3) expect(d.clientSideThrottleTime).to.equal(2);
     });
@@ -84,11 +99,7 @@ describe('CreateTopics codec (key 19)', () => {
       timeoutMs: 60000,
       validateOnly: false,
     };
-    const bytes = [
-      0, 0, 0, 1, 0, 2, 0x61, 0x62, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-      0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0x6b, 0xff, 0xff,
-      0, 0, 0xea, 0x60, 0,
-    ];
+    const bytes = [0, 0, 0, 1, 0, 2, 0x61, 0x62, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0x6b, 0xff, 0xff, 0, 0, 0xea, 0x60, 0];
     expect([...bytesOf((w) => CreateTopicsApi.encodeRequest(w, 4, req))]).to.deep.equal(bytes);
     expect(decodeAll(Buffer.from(bytes), (r) => CreateTopicsApi.decodeRequest(r, 4))).to.deep.equal(req);
   });

@@ -4,9 +4,7 @@
  */
 import { expect } from 'chai';
 import { DeleteTopicsApi, DeleteTopicsResponse } from '../../../../src/protocol/apis/20-delete-topics';
-import {
-  CreatePartitionsApi, CreatePartitionsRequest, CreatePartitionsResponse,
-} from '../../../../src/protocol/apis/37-create-partitions';
+import { CreatePartitionsApi, CreatePartitionsRequest, CreatePartitionsResponse } from '../../../../src/protocol/apis/37-create-partitions';
 import { ApiKey } from '../../../../src/protocol/apiKeys';
 import { ErrorCode } from '../../../../src/protocol/errors';
 import { bytesOf, decodeAll, kjsRequestBytes, kjsResponse, roundTripRequest, roundTripResponse, versions } from './helpers';
@@ -137,7 +135,14 @@ describe('CreatePartitions codec (key 37)', () => {
     it(`v${v}: decodes kafkajs' request bytes (assignments given and omitted)`, async () => {
       const buf = await kjsRequestBytes('createPartitions', v, {
         topicPartitions: [
-          { topic: 'orders', count: 5, assignments: [[1, 2], [2, 3]] },
+          {
+            topic: 'orders',
+            count: 5,
+            assignments: [
+              [1, 2],
+              [2, 3],
+            ],
+          },
           { topic: 'clicks', count: 8 },
         ],
         timeout: 7000,
@@ -176,12 +181,7 @@ describe('CreatePartitions codec (key 37)', () => {
       timeoutMs: 100,
       validateOnly: false,
     };
-    const expected = [
-      ...i32(2),
-      ...str('a'), ...i32(2), ...i32(1), ...i32(1), ...i32(1),
-      ...str('b'), ...i32(3), ...i32(-1),
-      ...i32(100), 0,
-    ];
+    const expected = [...i32(2), ...str('a'), ...i32(2), ...i32(1), ...i32(1), ...i32(1), ...str('b'), ...i32(3), ...i32(-1), ...i32(100), 0];
     expect(bytesOf((w) => CreatePartitionsApi.encodeRequest(w, 1, r)).toString('hex')).to.equal(Buffer.from(expected).toString('hex'));
     expect(decodeAll(Buffer.from(expected), (rd) => CreatePartitionsApi.decodeRequest(rd, 1))).to.deep.equal(r);
   });

@@ -1,9 +1,7 @@
 import { expect } from 'chai';
 import { FetchApi, FetchRequest, FetchResponse } from '../../../../src/protocol/apis/01-fetch';
 import { Writer } from '../../../../src/protocol/Writer';
-import {
-  bytesOf, decodeAll, kjsRecordBatch, kjsRequestBytes, kjsResponse, roundTripRequest, roundTripResponse, versions,
-} from './helpers';
+import { bytesOf, decodeAll, kjsRecordBatch, kjsRequestBytes, kjsResponse, roundTripRequest, roundTripResponse, versions } from './helpers';
 
 interface KjsFetchPartition {
   partition: number;
@@ -73,12 +71,24 @@ async function sampleResponse(v: number): Promise<{ res: FetchResponse; big: Buf
         topic: 'orders',
         partitions: [
           {
-            partitionIndex: 0, errorCode: 0, highWatermark: 105, lastStableOffset: 105, logStartOffset: v >= 5 ? 0 : -1,
-            abortedTransactions: null, preferredReadReplica: -1, records: [big, small],
+            partitionIndex: 0,
+            errorCode: 0,
+            highWatermark: 105,
+            lastStableOffset: 105,
+            logStartOffset: v >= 5 ? 0 : -1,
+            abortedTransactions: null,
+            preferredReadReplica: -1,
+            records: [big, small],
           },
           {
-            partitionIndex: 2, errorCode: 0, highWatermark: 0, lastStableOffset: 0, logStartOffset: v >= 5 ? 0 : -1,
-            abortedTransactions: [{ producerId: 4000, firstOffset: 17 }], preferredReadReplica: -1, records: null,
+            partitionIndex: 2,
+            errorCode: 0,
+            highWatermark: 0,
+            lastStableOffset: 0,
+            logStartOffset: v >= 5 ? 0 : -1,
+            abortedTransactions: [{ producerId: 4000, firstOffset: 17 }],
+            preferredReadReplica: -1,
+            records: null,
           },
         ],
       },
@@ -96,7 +106,13 @@ describe('Fetch codec (key 1)', () => {
   for (const v of versions(4, 11)) {
     it(`v${v} request: decodes kafkajs' bytes and re-encodes them identically`, async () => {
       const buf = await kjsRequestBytes('fetch', v, {
-        replicaId: -1, maxWaitTime: 5000, minBytes: 1, maxBytes: 10485760, isolationLevel: 1, topics: kjsTopics, rackId: 'rack-b',
+        replicaId: -1,
+        maxWaitTime: 5000,
+        minBytes: 1,
+        maxBytes: 10485760,
+        isolationLevel: 1,
+        topics: kjsTopics,
+        rackId: 'rack-b',
       });
       const req = decodeAll(buf, (r) => FetchApi.decodeRequest(r, v));
       expect(req).to.deep.equal(expectedRequest(v));
@@ -145,34 +161,88 @@ describe('Fetch codec (key 1)', () => {
   it('v4 request golden bytes (hand-written from the schema)', () => {
     const req: FetchRequest = {
       ...expectedRequest(4),
-      replicaId: 2, maxWaitMs: 500, minBytes: 1, maxBytes: 100, isolationLevel: 0,
+      replicaId: 2,
+      maxWaitMs: 500,
+      minBytes: 1,
+      maxBytes: 100,
+      isolationLevel: 0,
       topics: [{ topic: 't', partitions: [{ partition: 1, currentLeaderEpoch: -1, fetchOffset: 9, logStartOffset: -1, partitionMaxBytes: 50 }] }],
     };
-    const bytes = [
-      0, 0, 0, 2, 0, 0, 1, 0xf4, 0, 0, 0, 1, 0, 0, 0, 100, 0,
-      0, 0, 0, 1, 0, 1, 0x74, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 50,
-    ];
+    const bytes = [0, 0, 0, 2, 0, 0, 1, 0xf4, 0, 0, 0, 1, 0, 0, 0, 100, 0, 0, 0, 0, 1, 0, 1, 0x74, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 50];
     expect([...bytesOf((w) => FetchApi.encodeRequest(w, 4, req))]).to.deep.equal(bytes);
     expect(decodeAll(Buffer.from(bytes), (r) => FetchApi.decodeRequest(r, 4))).to.deep.equal(req);
   });
 
   it('v11 response golden bytes (hand-written from the schema)', () => {
     const res: FetchResponse = {
-      throttleTimeMs: 0, errorCode: 0, sessionId: 0,
-      responses: [{
-        topic: 't',
-        partitions: [{
-          partitionIndex: 0, errorCode: 1, highWatermark: 5, lastStableOffset: 5, logStartOffset: 2,
-          abortedTransactions: null, preferredReadReplica: -1, records: [Buffer.from([0xaa]), Buffer.from([0xbb, 0xcc])],
-        }],
-      }],
+      throttleTimeMs: 0,
+      errorCode: 0,
+      sessionId: 0,
+      responses: [
+        {
+          topic: 't',
+          partitions: [
+            {
+              partitionIndex: 0,
+              errorCode: 1,
+              highWatermark: 5,
+              lastStableOffset: 5,
+              logStartOffset: 2,
+              abortedTransactions: null,
+              preferredReadReplica: -1,
+              records: [Buffer.from([0xaa]), Buffer.from([0xbb, 0xcc])],
+            },
+          ],
+        },
+      ],
     };
     const i64 = (n: number): number[] => [0, 0, 0, 0, 0, 0, 0, n];
     expect([...bytesOf((w) => FetchApi.encodeResponse(w, 11, res))]).to.deep.equal([
-      0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-      0, 0, 0, 1, 0, 1, 0x74, 0, 0, 0, 1,
-      0, 0, 0, 0, 0, 1, ...i64(5), ...i64(5), ...i64(2), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-      0, 0, 0, 3, 0xaa, 0xbb, 0xcc,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      1,
+      0,
+      1,
+      0x74,
+      0,
+      0,
+      0,
+      1,
+      0,
+      0,
+      0,
+      0,
+      0,
+      1,
+      ...i64(5),
+      ...i64(5),
+      ...i64(2),
+      0xff,
+      0xff,
+      0xff,
+      0xff,
+      0xff,
+      0xff,
+      0xff,
+      0xff,
+      0,
+      0,
+      0,
+      3,
+      0xaa,
+      0xbb,
+      0xcc,
     ]);
   });
 

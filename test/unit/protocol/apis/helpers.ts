@@ -26,7 +26,13 @@ interface KjsLongStatic {
   fromValue(v: number | string): KjsLong;
   fromString(v: string): KjsLong;
 }
-type KjsRecordFactory = (args: { offsetDelta: number; timestampDelta: number; key: Buffer | null; value: Buffer | null; headers?: Record<string, string> }) => KjsEncoder;
+type KjsRecordFactory = (args: {
+  offsetDelta: number;
+  timestampDelta: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers?: Record<string, string>;
+}) => KjsEncoder;
 type KjsRecordBatchFactory = (args: {
   firstOffset: KjsLong;
   firstTimestamp: number;
@@ -56,9 +62,7 @@ export async function kjsRecordBatch(firstOffset: number, values: string[], valu
   const Record = require(`${ROOT}/recordBatch/record/v0`) as KjsRecordFactory;
   const { RecordBatch } = require(`${ROOT}/recordBatch/v0`) as { RecordBatch: KjsRecordBatchFactory };
   const ts = 1700000000000;
-  const records = values.map((v, i) =>
-    Record({ offsetDelta: i, timestampDelta: i, key: Buffer.from(`k${i}`), value: Buffer.from(v.padEnd(valueSize, '.')) }),
-  );
+  const records = values.map((v, i) => Record({ offsetDelta: i, timestampDelta: i, key: Buffer.from(`k${i}`), value: Buffer.from(v.padEnd(valueSize, '.')) }));
   const batch = await RecordBatch({
     firstOffset: Long.fromInt(firstOffset),
     firstTimestamp: ts,

@@ -29,12 +29,7 @@ const TAGS = 0x00; // empty tagged-field section
 const UUID = Array.from({ length: 16 }, (_, i) => i + 1); // 01 02 .. 10
 const hex = (bytes: number[]): string => Buffer.from(bytes).toString('hex');
 
-function expectGolden<T>(
-  encode: (w: Writer) => void,
-  decode: (r: Reader) => T,
-  expected: number[],
-  value: T,
-): void {
+function expectGolden<T>(encode: (w: Writer) => void, decode: (r: Reader) => T, expected: number[], value: T): void {
   expect(bytesOf(encode).toString('hex')).to.equal(hex(expected));
   expect(decodeAll(Buffer.from(expected), decode)).to.deep.equal(value);
 }
@@ -54,8 +49,17 @@ describe('inter-broker golden bytes', () => {
           topicId: Buffer.from(UUID),
           partitionStates: [
             {
-              topicName: '', partitionIndex: 0, controllerEpoch: 5, leader: 1, leaderEpoch: 2, isr: [1, 2],
-              partitionEpoch: 3, replicas: [1, 2, 3], addingReplicas: [3], removingReplicas: [], isNew: true,
+              topicName: '',
+              partitionIndex: 0,
+              controllerEpoch: 5,
+              leader: 1,
+              leaderEpoch: 2,
+              isr: [1, 2],
+              partitionEpoch: 3,
+              replicas: [1, 2, 3],
+              addingReplicas: [3],
+              removingReplicas: [],
+              isNew: true,
               leaderRecoveryState: 0,
             },
           ],
@@ -70,22 +74,41 @@ describe('inter-broker golden bytes', () => {
       ...i64(1, 0x25), // BrokerEpoch
       ...i8(0), // Type
       ...carr(1), // TopicStates
-      ...cstr('t'), ...UUID, // TopicName, TopicId
+      ...cstr('t'),
+      ...UUID, // TopicName, TopicId
       ...carr(1), // PartitionStates
-      ...i32(0), ...i32(5), ...i32(1), ...i32(2), // PartitionIndex ControllerEpoch Leader LeaderEpoch
-      ...carr(2), ...i32(1), ...i32(2), // Isr
+      ...i32(0),
+      ...i32(5),
+      ...i32(1),
+      ...i32(2), // PartitionIndex ControllerEpoch Leader LeaderEpoch
+      ...carr(2),
+      ...i32(1),
+      ...i32(2), // Isr
       ...i32(3), // PartitionEpoch
-      ...carr(3), ...i32(1), ...i32(2), ...i32(3), // Replicas
-      ...carr(1), ...i32(3), // AddingReplicas
+      ...carr(3),
+      ...i32(1),
+      ...i32(2),
+      ...i32(3), // Replicas
+      ...carr(1),
+      ...i32(3), // AddingReplicas
       ...carr(0), // RemovingReplicas
       ...i8(1), // IsNew
       ...i8(0), // LeaderRecoveryState
       TAGS, // partition state
       TAGS, // topic state
-      ...carr(1), ...i32(1), ...cstr('h'), ...i32(9092), TAGS, // LiveLeaders
+      ...carr(1),
+      ...i32(1),
+      ...cstr('h'),
+      ...i32(9092),
+      TAGS, // LiveLeaders
       TAGS, // top level
     ];
-    expectGolden((w) => LeaderAndIsrApi.encodeRequest(w, 7, req), (r) => LeaderAndIsrApi.decodeRequest(r, 7), expected, req);
+    expectGolden(
+      (w) => LeaderAndIsrApi.encodeRequest(w, 7, req),
+      (r) => LeaderAndIsrApi.decodeRequest(r, 7),
+      expected,
+      req,
+    );
   });
 
   it('LeaderAndIsr v7 response (grouped by topic id)', () => {
@@ -104,17 +127,33 @@ describe('inter-broker golden bytes', () => {
     };
     const expected = [
       ...i16(0),
-      ...carr(1), ...UUID,
-      ...carr(2), ...i32(0), ...i16(0), TAGS, ...i32(1), ...i16(11), TAGS,
+      ...carr(1),
+      ...UUID,
+      ...carr(2),
+      ...i32(0),
+      ...i16(0),
+      TAGS,
+      ...i32(1),
+      ...i16(11),
+      TAGS,
       TAGS, // topic
       TAGS, // top level
     ];
-    expectGolden((w) => LeaderAndIsrApi.encodeResponse(w, 7, res), (r) => LeaderAndIsrApi.decodeResponse(r, 7), expected, res);
+    expectGolden(
+      (w) => LeaderAndIsrApi.encodeResponse(w, 7, res),
+      (r) => LeaderAndIsrApi.decodeResponse(r, 7),
+      expected,
+      res,
+    );
   });
 
   it('LeaderAndIsr v2 request (non-flexible, grouped, BrokerEpoch)', () => {
     const req: LeaderAndIsrRequest = {
-      controllerId: 1, isKRaftController: false, controllerEpoch: 5, brokerEpoch: 0x25, type: 0,
+      controllerId: 1,
+      isKRaftController: false,
+      controllerEpoch: 5,
+      brokerEpoch: 0x25,
+      type: 0,
       ungroupedPartitionStates: [],
       topicStates: [
         {
@@ -122,8 +161,17 @@ describe('inter-broker golden bytes', () => {
           topicId: Buffer.alloc(16),
           partitionStates: [
             {
-              topicName: '', partitionIndex: 4, controllerEpoch: 5, leader: 1, leaderEpoch: 2, isr: [1],
-              partitionEpoch: 3, replicas: [1], addingReplicas: [], removingReplicas: [], isNew: false,
+              topicName: '',
+              partitionIndex: 4,
+              controllerEpoch: 5,
+              leader: 1,
+              leaderEpoch: 2,
+              isr: [1],
+              partitionEpoch: 3,
+              replicas: [1],
+              addingReplicas: [],
+              removingReplicas: [],
+              isNew: false,
               leaderRecoveryState: 0,
             },
           ],
@@ -132,12 +180,30 @@ describe('inter-broker golden bytes', () => {
       liveLeaders: [],
     };
     const expected = [
-      ...i32(1), ...i32(5), ...i64(0, 0x25),
-      ...i32(1), ...str('t'),
-      ...i32(1), ...i32(4), ...i32(5), ...i32(1), ...i32(2), ...i32(1), ...i32(1), ...i32(3), ...i32(1), ...i32(1), ...i8(0),
+      ...i32(1),
+      ...i32(5),
+      ...i64(0, 0x25),
+      ...i32(1),
+      ...str('t'),
+      ...i32(1),
+      ...i32(4),
+      ...i32(5),
+      ...i32(1),
+      ...i32(2),
+      ...i32(1),
+      ...i32(1),
+      ...i32(3),
+      ...i32(1),
+      ...i32(1),
+      ...i8(0),
       ...i32(0),
     ];
-    expectGolden((w) => LeaderAndIsrApi.encodeRequest(w, 2, req), (r) => LeaderAndIsrApi.decodeRequest(r, 2), expected, req);
+    expectGolden(
+      (w) => LeaderAndIsrApi.encodeRequest(w, 2, req),
+      (r) => LeaderAndIsrApi.decodeRequest(r, 2),
+      expected,
+      req,
+    );
   });
 
   const umV8: UpdateMetadataRequest = {
@@ -153,15 +219,24 @@ describe('inter-broker golden bytes', () => {
         topicId: Buffer.from(UUID),
         partitionStates: [
           {
-            topicName: '', partitionIndex: 0, controllerEpoch: 5, leader: 1, leaderEpoch: 2, isr: [1], partitionEpoch: 3,
-            replicas: [1, 2], offlineReplicas: [2],
+            topicName: '',
+            partitionIndex: 0,
+            controllerEpoch: 5,
+            leader: 1,
+            leaderEpoch: 2,
+            isr: [1],
+            partitionEpoch: 3,
+            replicas: [1, 2],
+            offlineReplicas: [2],
           },
         ],
       },
     ],
     liveBrokers: [
       {
-        id: 1, v0Host: '', v0Port: 0,
+        id: 1,
+        v0Host: '',
+        v0Port: 0,
         endpoints: [{ port: 9092, host: 'h', listener: 'PLAINTEXT', securityProtocol: 0 }],
         rack: 'r',
       },
@@ -173,27 +248,59 @@ describe('inter-broker golden bytes', () => {
     ...i8(0), // isKRaftController
     ...i32(5), // ControllerEpoch
     ...i64(0, 0x25), // BrokerEpoch
-    ...carr(1), ...cstr('t'), ...UUID, // TopicStates[0]: TopicName TopicId
-    ...carr(1), ...i32(0), ...i32(5), ...i32(1), ...i32(2), // PartitionIndex ControllerEpoch Leader LeaderEpoch
-    ...carr(1), ...i32(1), // Isr
+    ...carr(1),
+    ...cstr('t'),
+    ...UUID, // TopicStates[0]: TopicName TopicId
+    ...carr(1),
+    ...i32(0),
+    ...i32(5),
+    ...i32(1),
+    ...i32(2), // PartitionIndex ControllerEpoch Leader LeaderEpoch
+    ...carr(1),
+    ...i32(1), // Isr
     ...i32(3), // ZkVersion
-    ...carr(2), ...i32(1), ...i32(2), // Replicas
-    ...carr(1), ...i32(2), // OfflineReplicas
-    TAGS, TAGS, // partition, topic
+    ...carr(2),
+    ...i32(1),
+    ...i32(2), // Replicas
+    ...carr(1),
+    ...i32(2), // OfflineReplicas
+    TAGS,
+    TAGS, // partition, topic
     ...carr(2), // LiveBrokers
-    ...i32(1), ...carr(1), ...i32(9092), ...cstr('h'), ...cstr('PLAINTEXT'), ...i16(0), TAGS, ...cstr('r'), TAGS,
-    ...i32(2), ...carr(0), 0x00 /* null rack */, TAGS,
+    ...i32(1),
+    ...carr(1),
+    ...i32(9092),
+    ...cstr('h'),
+    ...cstr('PLAINTEXT'),
+    ...i16(0),
+    TAGS,
+    ...cstr('r'),
+    TAGS,
+    ...i32(2),
+    ...carr(0),
+    0x00 /* null rack */,
+    TAGS,
   ];
 
   it('UpdateMetadata v8 request, Type 0 (no tagged field)', () => {
     const expected = [...umV8Body, TAGS];
-    expectGolden((w) => UpdateMetadataApi.encodeRequest(w, 8, umV8), (r) => UpdateMetadataApi.decodeRequest(r, 8), expected, umV8);
+    expectGolden(
+      (w) => UpdateMetadataApi.encodeRequest(w, 8, umV8),
+      (r) => UpdateMetadataApi.decodeRequest(r, 8),
+      expected,
+      umV8,
+    );
   });
 
   it('UpdateMetadata v8 request, Type 2 in tag 0', () => {
     const req = { ...umV8, type: 2 };
     const expected = [...umV8Body, 1 /* one tag */, 0 /* tag 0 */, 1 /* size */, ...i8(2)];
-    expectGolden((w) => UpdateMetadataApi.encodeRequest(w, 8, req), (r) => UpdateMetadataApi.decodeRequest(r, 8), expected, req);
+    expectGolden(
+      (w) => UpdateMetadataApi.encodeRequest(w, 8, req),
+      (r) => UpdateMetadataApi.decodeRequest(r, 8),
+      expected,
+      req,
+    );
   });
 
   it('UpdateMetadata v8 request skips unknown top-level tags', () => {
@@ -202,7 +309,12 @@ describe('inter-broker golden bytes', () => {
   });
 
   it('UpdateMetadata v8 response', () => {
-    expectGolden((w) => UpdateMetadataApi.encodeResponse(w, 8, { errorCode: 77 }), (r) => UpdateMetadataApi.decodeResponse(r, 8), [...i16(77), TAGS], { errorCode: 77 });
+    expectGolden(
+      (w) => UpdateMetadataApi.encodeResponse(w, 8, { errorCode: 77 }),
+      (r) => UpdateMetadataApi.decodeResponse(r, 8),
+      [...i16(77), TAGS],
+      { errorCode: 77 },
+    );
   });
 
   it('UpdateMetadata v5 request (non-flexible, grouped)', () => {
@@ -213,13 +325,39 @@ describe('inter-broker golden bytes', () => {
       liveBrokers: [umV8.liveBrokers[0]],
     };
     const expected = [
-      ...i32(1), ...i32(5), ...i64(0, 0x25),
-      ...i32(1), ...str('t'),
-      ...i32(1), ...i32(0), ...i32(5), ...i32(1), ...i32(2), ...i32(1), ...i32(1), ...i32(3),
-      ...i32(2), ...i32(1), ...i32(2), ...i32(1), ...i32(2),
-      ...i32(1), ...i32(1), ...i32(1), ...i32(9092), ...str('h'), ...str('PLAINTEXT'), ...i16(0), ...str('r'),
+      ...i32(1),
+      ...i32(5),
+      ...i64(0, 0x25),
+      ...i32(1),
+      ...str('t'),
+      ...i32(1),
+      ...i32(0),
+      ...i32(5),
+      ...i32(1),
+      ...i32(2),
+      ...i32(1),
+      ...i32(1),
+      ...i32(3),
+      ...i32(2),
+      ...i32(1),
+      ...i32(2),
+      ...i32(1),
+      ...i32(2),
+      ...i32(1),
+      ...i32(1),
+      ...i32(1),
+      ...i32(9092),
+      ...str('h'),
+      ...str('PLAINTEXT'),
+      ...i16(0),
+      ...str('r'),
     ];
-    expectGolden((w) => UpdateMetadataApi.encodeRequest(w, 5, req), (r) => UpdateMetadataApi.decodeRequest(r, 5), expected, req);
+    expectGolden(
+      (w) => UpdateMetadataApi.encodeRequest(w, 5, req),
+      (r) => UpdateMetadataApi.decodeRequest(r, 5),
+      expected,
+      req,
+    );
   });
 
   it('StopReplica v4 request and response', () => {
@@ -242,26 +380,59 @@ describe('inter-broker golden bytes', () => {
       ],
     };
     const expected = [
-      ...i32(1), ...i8(0), ...i32(5), ...i64(0, 0x25),
-      ...carr(1), ...cstr('t'),
-      ...carr(2), ...i32(0), ...i32(2), ...i8(1), TAGS, ...i32(1), ...i32(-2), ...i8(0), TAGS,
+      ...i32(1),
+      ...i8(0),
+      ...i32(5),
+      ...i64(0, 0x25),
+      ...carr(1),
+      ...cstr('t'),
+      ...carr(2),
+      ...i32(0),
+      ...i32(2),
+      ...i8(1),
+      TAGS,
+      ...i32(1),
+      ...i32(-2),
+      ...i8(0),
+      TAGS,
       TAGS, // topic
       TAGS, // top level
     ];
-    expectGolden((w) => StopReplicaApi.encodeRequest(w, 4, req), (r) => StopReplicaApi.decodeRequest(r, 4), expected, req);
+    expectGolden(
+      (w) => StopReplicaApi.encodeRequest(w, 4, req),
+      (r) => StopReplicaApi.decodeRequest(r, 4),
+      expected,
+      req,
+    );
 
     const res: StopReplicaResponse = { errorCode: 0, partitionErrors: [{ topicName: 't', partitionIndex: 1, errorCode: 74 }] };
     const resBytes = [...i16(0), ...carr(1), ...cstr('t'), ...i32(1), ...i16(74), TAGS, TAGS];
-    expectGolden((w) => StopReplicaApi.encodeResponse(w, 4, res), (r) => StopReplicaApi.decodeResponse(r, 4), resBytes, res);
+    expectGolden(
+      (w) => StopReplicaApi.encodeResponse(w, 4, res),
+      (r) => StopReplicaApi.decodeResponse(r, 4),
+      resBytes,
+      res,
+    );
   });
 
   it('StopReplica v1 request (non-flexible, DeletePartitions + Topics)', () => {
     const req: StopReplicaRequest = {
-      controllerId: 1, isKRaftController: false, controllerEpoch: 5, brokerEpoch: 0x25, deletePartitions: true,
-      ungroupedPartitions: [], topics: [{ name: 't', partitionIndexes: [0, 2] }], topicStates: [],
+      controllerId: 1,
+      isKRaftController: false,
+      controllerEpoch: 5,
+      brokerEpoch: 0x25,
+      deletePartitions: true,
+      ungroupedPartitions: [],
+      topics: [{ name: 't', partitionIndexes: [0, 2] }],
+      topicStates: [],
     };
     const expected = [...i32(1), ...i32(5), ...i64(0, 0x25), ...i8(1), ...i32(1), ...str('t'), ...i32(2), ...i32(0), ...i32(2)];
-    expectGolden((w) => StopReplicaApi.encodeRequest(w, 1, req), (r) => StopReplicaApi.decodeRequest(r, 1), expected, req);
+    expectGolden(
+      (w) => StopReplicaApi.encodeRequest(w, 1, req),
+      (r) => StopReplicaApi.decodeRequest(r, 1),
+      expected,
+      req,
+    );
   });
 
   it('ControlledShutdown v3 request and response', () => {

@@ -5,13 +5,9 @@
  * default, which checks both that the encoder drops them and that the decoder fills the defaults.
  */
 import { expect } from 'chai';
-import {
-  LeaderAndIsrApi, LeaderAndIsrPartitionState, LeaderAndIsrRequest, LeaderAndIsrResponse,
-} from '../../../../src/protocol/apis/04-leader-and-isr';
+import { LeaderAndIsrApi, LeaderAndIsrPartitionState, LeaderAndIsrRequest, LeaderAndIsrResponse } from '../../../../src/protocol/apis/04-leader-and-isr';
 import { StopReplicaApi, StopReplicaRequest, StopReplicaResponse } from '../../../../src/protocol/apis/05-stop-replica';
-import {
-  UpdateMetadataApi, UpdateMetadataBroker, UpdateMetadataPartitionState, UpdateMetadataRequest,
-} from '../../../../src/protocol/apis/06-update-metadata';
+import { UpdateMetadataApi, UpdateMetadataBroker, UpdateMetadataPartitionState, UpdateMetadataRequest } from '../../../../src/protocol/apis/06-update-metadata';
 import { ControlledShutdownApi } from '../../../../src/protocol/apis/07-controlled-shutdown';
 import { ApiKey } from '../../../../src/protocol/apiKeys';
 import { ErrorCode } from '../../../../src/protocol/errors';
@@ -33,13 +29,31 @@ const laiTopics: Array<{ name: string; id: Buffer; parts: LaiState[] }> = [
     id: ORDERS_ID,
     parts: [
       {
-        partitionIndex: 0, controllerEpoch: 3, leader: 1, leaderEpoch: 7, isr: [1, 2, 3], partitionEpoch: 12,
-        replicas: [1, 2, 3], addingReplicas: [], removingReplicas: [], isNew: false, leaderRecoveryState: 0,
+        partitionIndex: 0,
+        controllerEpoch: 3,
+        leader: 1,
+        leaderEpoch: 7,
+        isr: [1, 2, 3],
+        partitionEpoch: 12,
+        replicas: [1, 2, 3],
+        addingReplicas: [],
+        removingReplicas: [],
+        isNew: false,
+        leaderRecoveryState: 0,
       },
       {
         // reassignment 1,2,3 -> 2,3,4 in flight: full set, adding 4, removing 1
-        partitionIndex: 1, controllerEpoch: 3, leader: 2, leaderEpoch: 9, isr: [2, 3, 1], partitionEpoch: 15,
-        replicas: [2, 3, 4, 1], addingReplicas: [4], removingReplicas: [1], isNew: true, leaderRecoveryState: 1,
+        partitionIndex: 1,
+        controllerEpoch: 3,
+        leader: 2,
+        leaderEpoch: 9,
+        isr: [2, 3, 1],
+        partitionEpoch: 15,
+        replicas: [2, 3, 4, 1],
+        addingReplicas: [4],
+        removingReplicas: [1],
+        isNew: true,
+        leaderRecoveryState: 1,
       },
     ],
   },
@@ -48,8 +62,17 @@ const laiTopics: Array<{ name: string; id: Buffer; parts: LaiState[] }> = [
     id: OFFSETS_ID,
     parts: [
       {
-        partitionIndex: 17, controllerEpoch: 2, leader: 3, leaderEpoch: 0, isr: [3], partitionEpoch: 0,
-        replicas: [3, 1, 2], addingReplicas: [], removingReplicas: [], isNew: true, leaderRecoveryState: 0,
+        partitionIndex: 17,
+        controllerEpoch: 2,
+        leader: 3,
+        leaderEpoch: 0,
+        isr: [3],
+        partitionEpoch: 0,
+        replicas: [3, 1, 2],
+        addingReplicas: [],
+        removingReplicas: [],
+        isNew: true,
+        leaderRecoveryState: 0,
       },
     ],
   },

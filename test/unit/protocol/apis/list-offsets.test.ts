@@ -12,7 +12,13 @@ interface KjsListOffsets {
 }
 
 const kjsTopics = [
-  { topic: 'orders', partitions: [{ partition: 0, timestamp: -1 }, { partition: 1, timestamp: -2 }] },
+  {
+    topic: 'orders',
+    partitions: [
+      { partition: 0, timestamp: -1 },
+      { partition: 1, timestamp: -2 },
+    ],
+  },
   { topic: 'payments', partitions: [{ partition: 0, timestamp: 1700000000000 }] },
 ];
 
@@ -21,7 +27,13 @@ function expectedRequest(v: number): ListOffsetsRequest {
     replicaId: -1,
     isolationLevel: v >= 2 ? 1 : 0,
     topics: [
-      { name: 'orders', partitions: [{ partitionIndex: 0, timestamp: -1, maxNumOffsets: 1 }, { partitionIndex: 1, timestamp: -2, maxNumOffsets: 1 }] },
+      {
+        name: 'orders',
+        partitions: [
+          { partitionIndex: 0, timestamp: -1, maxNumOffsets: 1 },
+          { partitionIndex: 1, timestamp: -2, maxNumOffsets: 1 },
+        ],
+      },
       { name: 'payments', partitions: [{ partitionIndex: 0, timestamp: 1700000000000, maxNumOffsets: 1 }] },
     ],
   };
@@ -64,11 +76,15 @@ describe('ListOffsets codec (key 2)', () => {
       const parts = d.responses.flatMap((t) => t.partitions);
       if (v === 0) {
         expect(parts.map((x) => [x.partition, x.errorCode, x.offsets])).to.deep.equal([
-          [0, 0, ['9876543210']], [1, 0, ['0']], [0, 0, ['42']],
+          [0, 0, ['9876543210']],
+          [1, 0, ['0']],
+          [0, 0, ['42']],
         ]);
       } else {
         expect(parts.map((x) => [x.partition, x.errorCode, x.timestamp, x.offset])).to.deep.equal([
-          [0, 0, '-1', '9876543210'], [1, 0, '-1', '0'], [0, 0, '1700000000005', '42'],
+          [0, 0, '-1', '9876543210'],
+          [1, 0, '-1', '0'],
+          [0, 0, '1700000000005', '42'],
         ]);
       }
       if (v === 2) expect(d.throttleTime).to.equal(6);
@@ -77,7 +93,11 @@ describe('ListOffsets codec (key 2)', () => {
   }
 
   it('v0 request keeps max_num_offsets', () => {
-    const req: ListOffsetsRequest = { replicaId: 3, isolationLevel: 0, topics: [{ name: 't', partitions: [{ partitionIndex: 0, timestamp: -2, maxNumOffsets: 10 }] }] };
+    const req: ListOffsetsRequest = {
+      replicaId: 3,
+      isolationLevel: 0,
+      topics: [{ name: 't', partitions: [{ partitionIndex: 0, timestamp: -2, maxNumOffsets: 10 }] }],
+    };
     const bytes = [0, 0, 0, 3, 0, 0, 0, 1, 0, 1, 0x74, 0, 0, 0, 1, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe, 0, 0, 0, 10];
     expect([...bytesOf((w) => ListOffsetsApi.encodeRequest(w, 0, req))]).to.deep.equal(bytes);
     expect(decodeAll(Buffer.from(bytes), (r) => ListOffsetsApi.decodeRequest(r, 0))).to.deep.equal(req);
@@ -89,8 +109,7 @@ describe('ListOffsets codec (key 2)', () => {
       topics: [{ name: 't', partitions: [{ partitionIndex: 1, errorCode: 0, oldStyleOffsets: [], timestamp: -1, offset: 7 }] }],
     };
     expect([...bytesOf((w) => ListOffsetsApi.encodeResponse(w, 2, res))]).to.deep.equal([
-      0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0x74, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0,
-      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 7,
+      0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0x74, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 7,
     ]);
   });
 

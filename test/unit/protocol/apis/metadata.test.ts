@@ -118,9 +118,8 @@ describe('Metadata codec (key 3)', () => {
       topics: [{ errorCode: 3, name: 't', isInternal: false, partitions: [] }],
     };
     expect([...bytesOf((w) => MetadataApi.encodeResponse(w, 1, res))]).to.deep.equal([
-      0, 0, 0, 1, /* broker */ 0, 0, 0, 1, 0, 1, 0x68, 0, 0, 0x23, 0x84, 0xff, 0xff,
-      /* controller */ 0, 0, 0, 1,
-      0, 0, 0, 1, /* topic */ 0, 3, 0, 1, 0x74, 0, /* partitions */ 0, 0, 0, 0,
+      0, 0, 0, 1, /* broker */ 0, 0, 0, 1, 0, 1, 0x68, 0, 0, 0x23, 0x84, 0xff, 0xff, /* controller */ 0, 0, 0, 1, 0, 0, 0, 1, /* topic */ 0, 3, 0, 1, 0x74, 0,
+      /* partitions */ 0, 0, 0, 0,
     ]);
   });
 

@@ -1,9 +1,7 @@
 import { expect } from 'chai';
 import { ProduceApi, ProduceRequest, ProduceResponse } from '../../../../src/protocol/apis/00-produce';
 import { Reader } from '../../../../src/protocol/Reader';
-import {
-  bytesOf, decodeAll, kjsRecordBatch, kjsRequestBytes, kjsResponse, roundTripRequest, roundTripResponse, versions,
-} from './helpers';
+import { bytesOf, decodeAll, kjsRecordBatch, kjsRequestBytes, kjsResponse, roundTripRequest, roundTripResponse, versions } from './helpers';
 
 interface KjsProduce {
   topics: Array<{
@@ -18,7 +16,13 @@ const topicData = [
   {
     topic: 'orders',
     partitions: [
-      { partition: 0, messages: [{ key: 'k1', value: 'v1' }, { key: 'k2', value: 'v2', timestamp: 1700000000000 }] },
+      {
+        partition: 0,
+        messages: [
+          { key: 'k1', value: 'v1' },
+          { key: 'k2', value: 'v2', timestamp: 1700000000000 },
+        ],
+      },
       { partition: 3, messages: [{ key: null, value: 'x'.repeat(2000) }] },
     ],
   },
@@ -98,13 +102,17 @@ describe('Produce codec (key 0)', () => {
       transactionalId: null,
       acks: 1,
       timeoutMs: 1000,
-      topicData: [{ name: 't', partitionData: [{ index: 2, records: Buffer.from([1, 2, 3]) }, { index: 5, records: null }] }],
+      topicData: [
+        {
+          name: 't',
+          partitionData: [
+            { index: 2, records: Buffer.from([1, 2, 3]) },
+            { index: 5, records: null },
+          ],
+        },
+      ],
     };
-    const bytes = [
-      0xff, 0xff, 0, 1, 0, 0, 0x03, 0xe8,
-      0, 0, 0, 1, 0, 1, 0x74,
-      0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 3, 1, 2, 3, 0, 0, 0, 5, 0xff, 0xff, 0xff, 0xff,
-    ];
+    const bytes = [0xff, 0xff, 0, 1, 0, 0, 0x03, 0xe8, 0, 0, 0, 1, 0, 1, 0x74, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 3, 1, 2, 3, 0, 0, 0, 5, 0xff, 0xff, 0xff, 0xff];
     expect([...bytesOf((w) => ProduceApi.encodeRequest(w, 3, req))]).to.deep.equal(bytes);
     expect(decodeAll(Buffer.from(bytes), (r) => ProduceApi.decodeRequest(r, 3))).to.deep.equal(req);
   });
@@ -116,7 +124,30 @@ describe('Produce codec (key 0)', () => {
     };
     const m1 = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
     expect([...bytesOf((w) => ProduceApi.encodeResponse(w, 5, res))]).to.deep.equal([
-      0, 0, 0, 1, 0, 1, 0x74, 0, 0, 0, 1, 0, 0, 0, 0, 0, 6, ...m1, ...m1, ...m1, 0, 0, 0, 0,
+      0,
+      0,
+      0,
+      1,
+      0,
+      1,
+      0x74,
+      0,
+      0,
+      0,
+      1,
+      0,
+      0,
+      0,
+      0,
+      0,
+      6,
+      ...m1,
+      ...m1,
+      ...m1,
+      0,
+      0,
+      0,
+      0,
     ]);
   });
 
@@ -132,7 +163,15 @@ describe('Produce codec (key 0)', () => {
         transactionalId: 'tx',
         acks: 0,
         timeoutMs: 5,
-        topicData: [{ name: 'x', partitionData: [{ index: 0, records: batch }, { index: 1, records: null }] }],
+        topicData: [
+          {
+            name: 'x',
+            partitionData: [
+              { index: 0, records: batch },
+              { index: 1, records: null },
+            ],
+          },
+        ],
       };
       expect(roundTripRequest(ProduceApi, v, req)).to.deep.equal(req);
       const res = sampleResponse(v);

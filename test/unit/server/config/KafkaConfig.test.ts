@@ -84,8 +84,15 @@ describe('KafkaConfig', () => {
     });
     it('logConfig() has the LogConfig shape', () => {
       const lc = c.logConfig();
-      expect(lc).to.include({ segmentBytes: 1073741824, indexIntervalBytes: 4096, maxIndexSize: 10485760,
-        segmentMs: 604800000, maxMessageBytes: 1048588, retentionMs: 604800000, compressionType: 'producer' });
+      expect(lc).to.include({
+        segmentBytes: 1073741824,
+        indexIntervalBytes: 4096,
+        maxIndexSize: 10485760,
+        segmentMs: 604800000,
+        maxMessageBytes: 1048588,
+        retentionMs: 604800000,
+        compressionType: 'producer',
+      });
       expect(lc.flushIntervalMessages).to.be.greaterThan(Number.MAX_SAFE_INTEGER);
     });
   });
@@ -121,14 +128,23 @@ describe('KafkaConfig', () => {
         'listener.security.protocol.map': 'INTERNAL:PLAINTEXT, EXTERNAL : PLAINTEXT',
         'inter.broker.listener.name': 'INTERNAL',
       });
-      expect(c.listeners.map((e) => [e.listenerName, e.host, e.port])).to.deep.equal([['INTERNAL', '', 9092], ['EXTERNAL', '::1', 9093]]);
+      expect(c.listeners.map((e) => [e.listenerName, e.host, e.port])).to.deep.equal([
+        ['INTERNAL', '', 9092],
+        ['EXTERNAL', '::1', 9093],
+      ]);
       expect(c.advertisedListeners[0].host).to.equal('kafka-1');
       expect(c.interBrokerListenerName).to.equal('INTERNAL');
       expect(c.interBrokerSecurityProtocol).to.equal('PLAINTEXT');
     });
     it('accepts Kafka forms: trimmed values, +N, case-insensitive booleans, typed values', () => {
-      const c = KafkaConfig.fromProps({ ...base, 'num.partitions': ' +3 ', 'auto.create.topics.enable': 'FALSE',
-        'log.retention.bytes': 1073741824, 'delete.topic.enable': false, 'log.cleanup.policy': 'compact , delete' });
+      const c = KafkaConfig.fromProps({
+        ...base,
+        'num.partitions': ' +3 ',
+        'auto.create.topics.enable': 'FALSE',
+        'log.retention.bytes': 1073741824,
+        'delete.topic.enable': false,
+        'log.cleanup.policy': 'compact , delete',
+      });
       expect(c.numPartitions).to.equal(3);
       expect(c.autoCreateTopicsEnable).to.equal(false);
       expect(c.deleteTopicEnable).to.equal(false);
@@ -152,8 +168,14 @@ describe('KafkaConfig', () => {
       [{ 'offsets.topic.replication.factor': '40000' }, 'Invalid value 40000 for configuration offsets.topic.replication.factor: Not a number of type SHORT'],
       [{ 'auto.create.topics.enable': 'yes' }, 'Invalid value yes for configuration auto.create.topics.enable: Expected value to be either true or false'],
       [{ 'log.cleanup.policy': 'delete,foo' }, 'Invalid value foo for configuration log.cleanup.policy: String must be one of: compact, delete'],
-      [{ 'log.message.timestamp.type': 'Now' }, 'Invalid value Now for configuration log.message.timestamp.type: String must be one of: CreateTime, LogAppendTime'],
-      [{ 'compression.type': 'brotli' }, 'Invalid value brotli for configuration compression.type: String must be one of: uncompressed, zstd, lz4, snappy, gzip, producer'],
+      [
+        { 'log.message.timestamp.type': 'Now' },
+        'Invalid value Now for configuration log.message.timestamp.type: String must be one of: CreateTime, LogAppendTime',
+      ],
+      [
+        { 'compression.type': 'brotli' },
+        'Invalid value brotli for configuration compression.type: String must be one of: uncompressed, zstd, lz4, snappy, gzip, producer',
+      ],
       [{ 'num.partitions': '0' }, 'Invalid value 0 for configuration num.partitions: Value must be at least 1'],
       [{ 'inter.broker.protocol.version': '9.9' }, 'Invalid value 9.9 for configuration inter.broker.protocol.version: Version 9.9 is not a valid version'],
     ];

@@ -8,8 +8,7 @@ const parse = (text: string) => ({ ...parseProperties(text) });
 
 describe('properties (java.util.Properties.load)', () => {
   it('separators: =, :, whitespace, with blanks around them', () => {
-    expect(parse('a=1\nb:2\nc 3\nd = 4\ne\t:\t5\nf  =  6  \n')).to.deep.equal(
-      { a: '1', b: '2', c: '3', d: '4', e: '5', f: '6  ' });
+    expect(parse('a=1\nb:2\nc 3\nd = 4\ne\t:\t5\nf  =  6  \n')).to.deep.equal({ a: '1', b: '2', c: '3', d: '4', e: '5', f: '6  ' });
   });
   it('comments (# and !) and blank lines; leading blanks skipped', () => {
     expect(parse('# c\n! c2\n\n   \n  key=v\n\t# indented comment\n')).to.deep.equal({ key: 'v' });
@@ -21,7 +20,7 @@ describe('properties (java.util.Properties.load)', () => {
   it('a key alone has an empty value', () => {
     expect(parse('alone\nalso=\n')).to.deep.equal({ alone: '', also: '' });
   });
-  it('line continuations drop the backslash, newline and the next line\'s leading blanks', () => {
+  it("line continuations drop the backslash, newline and the next line's leading blanks", () => {
     expect(parse('list=a,\\\n    b,\\\n\tc\nnext=1')).to.deep.equal({ list: 'a,b,c', next: '1' });
   });
   it('an even number of trailing backslashes does not continue', () => {
@@ -54,7 +53,7 @@ describe('properties (java.util.Properties.load)', () => {
     expect({ ...merged }).to.deep.equal({ a: '1', b: '3', c: '4' });
     expect({ ...applyOverrides({ a: '1' }, { a: '9' }) }).to.deep.equal({ a: '9' });
   });
-  it('parses the repo\'s config/server.properties', () => {
+  it("parses the repo's config/server.properties", () => {
     const p = loadProperties(path.join(__dirname, '../../../../../config/server.properties'));
     expect(p['broker.id']).to.equal('0');
     expect(p['log.dirs']).to.equal('/tmp/kafka-logs');
