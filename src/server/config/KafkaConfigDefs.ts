@@ -23,753 +23,238 @@ const metadataVersion: Validator = {
   ensureValid(name, value) {
     const v = String(value);
     const m = /^(\d+)\.(\d+)(?:\.\d+){0,2}(?:-IV\d+)?$/.exec(v);
-    const ok = m !== null && (m[1] === '0' ? Number(m[2]) >= 8 : m[1] === '1' || m[1] === '2' || (m[1] === '3' && Number(m[2]) <= 7));
+    const ok = m !== null && (m[1] === '0' ? Number(m[2]) >= 8 : m[1] === '1' || m[1] === '2' ||
+      (m[1] === '3' && Number(m[2]) <= 7));
     if (!ok) throw new ConfigException(name, value, `Version ${v} is not a valid version`);
   },
   toString: () => '[0.8.0, …, 3.7-IV4]',
 };
 
 const defs: ConfigKey[] = [];
-function define(
-  name: string,
-  type: ConfigType,
-  defaultValue: string | number | boolean | null,
-  validator: Validator | undefined,
-  importance: Importance,
-  doc: string,
-): void {
+function define(name: string, type: ConfigType, defaultValue: string | number | boolean | null,
+  validator: Validator | undefined, importance: Importance, doc: string): void {
   defs.push({ name, type, defaultValue: defaultValue === null ? null : String(defaultValue), validator, importance, doc });
 }
 
 /* ********** ZooKeeper ********** */
-define(
-  'zookeeper.connect',
-  'STRING',
-  null,
-  undefined,
-  'HIGH',
-  'Specifies the ZooKeeper connection string in the form <code>hostname:port</code> where host and port are the host and port of a ZooKeeper server. To allow connecting through other ZooKeeper nodes when that ZooKeeper machine is down you can also specify multiple hosts in the form <code>hostname1:port1,hostname2:port2,hostname3:port3</code>.\nThe server can also have a ZooKeeper chroot path as part of its ZooKeeper connection string which puts its data under some path in the global ZooKeeper namespace. For example to give a chroot path of <code>/chroot/path</code> you would give the connection string as <code>hostname1:port1,hostname2:port2,hostname3:port3/chroot/path</code>.',
-);
+define('zookeeper.connect', 'STRING', null, undefined, 'HIGH',
+  'Specifies the ZooKeeper connection string in the form <code>hostname:port</code> where host and port are the host and port of a ZooKeeper server. To allow connecting through other ZooKeeper nodes when that ZooKeeper machine is down you can also specify multiple hosts in the form <code>hostname1:port1,hostname2:port2,hostname3:port3</code>.\nThe server can also have a ZooKeeper chroot path as part of its ZooKeeper connection string which puts its data under some path in the global ZooKeeper namespace. For example to give a chroot path of <code>/chroot/path</code> you would give the connection string as <code>hostname1:port1,hostname2:port2,hostname3:port3/chroot/path</code>.');
 define('zookeeper.session.timeout.ms', 'INT', 18000, undefined, 'HIGH', 'Zookeeper session timeout');
-define(
-  'zookeeper.connection.timeout.ms',
-  'INT',
-  null,
-  undefined,
-  'HIGH',
-  'The max time that the client waits to establish a connection to ZooKeeper. If not set, the value in zookeeper.session.timeout.ms is used',
-);
+define('zookeeper.connection.timeout.ms', 'INT', null, undefined, 'HIGH',
+  'The max time that the client waits to establish a connection to ZooKeeper. If not set, the value in zookeeper.session.timeout.ms is used');
 define('zookeeper.set.acl', 'BOOLEAN', false, undefined, 'HIGH', 'Set client to use secure ACLs');
-define(
-  'zookeeper.max.in.flight.requests',
-  'INT',
-  10,
-  atLeast(1),
-  'HIGH',
-  'The maximum number of unacknowledged requests the client will send to ZooKeeper before blocking.',
-);
+define('zookeeper.max.in.flight.requests', 'INT', 10, atLeast(1), 'HIGH',
+  'The maximum number of unacknowledged requests the client will send to ZooKeeper before blocking.');
 define('zookeeper.metadata.migration.enable', 'BOOLEAN', false, undefined, 'HIGH', 'Enable ZK to KRaft migration');
 
 /* ********** General ********** */
-define(
-  'broker.id.generation.enable',
-  'BOOLEAN',
-  true,
-  undefined,
-  'MEDIUM',
-  'Enable automatic broker id generation on the server. When enabled the value configured for reserved.broker.max.id should be reviewed.',
-);
+define('broker.id.generation.enable', 'BOOLEAN', true, undefined, 'MEDIUM',
+  'Enable automatic broker id generation on the server. When enabled the value configured for reserved.broker.max.id should be reviewed.');
 define('reserved.broker.max.id', 'INT', 1000, atLeast(0), 'MEDIUM', 'Max number that can be used for a broker.id');
-define(
-  'broker.id',
-  'INT',
-  -1,
-  undefined,
-  'HIGH',
-  "The broker id for this server. If unset, a unique broker id will be generated.To avoid conflicts between ZooKeeper generated broker id's and user configured broker id's, generated broker ids start from reserved.broker.max.id + 1.",
-);
-define(
-  'message.max.bytes',
-  'INT',
-  1048588,
-  atLeast(0),
-  'HIGH',
-  "The largest record batch size allowed by Kafka (after compression if compression is enabled). If this is increased and there are consumers older than 0.10.2, the consumers' fetch size must also be increased so that they can fetch record batches this large. In the latest message format version, records are always grouped into batches for efficiency. In previous message format versions, uncompressed records are not grouped into batches and this limit only applies to a single record in that case.This can be set per topic with the topic level <code>max.message.bytes</code> config.",
-);
-define(
-  'num.network.threads',
-  'INT',
-  3,
-  atLeast(1),
-  'HIGH',
-  'The number of threads that the server uses for receiving requests from the network and sending responses to the network. Noted: each listener (except for controller listener) creates its own thread pool.',
-);
-define('num.io.threads', 'INT', 8, atLeast(1), 'HIGH', 'The number of threads that the server uses for processing requests, which may include disk I/O');
+define('broker.id', 'INT', -1, undefined, 'HIGH',
+  'The broker id for this server. If unset, a unique broker id will be generated.To avoid conflicts between ZooKeeper generated broker id\'s and user configured broker id\'s, generated broker ids start from reserved.broker.max.id + 1.');
+define('message.max.bytes', 'INT', 1048588, atLeast(0), 'HIGH',
+  'The largest record batch size allowed by Kafka (after compression if compression is enabled). If this is increased and there are consumers older than 0.10.2, the consumers\' fetch size must also be increased so that they can fetch record batches this large. In the latest message format version, records are always grouped into batches for efficiency. In previous message format versions, uncompressed records are not grouped into batches and this limit only applies to a single record in that case.This can be set per topic with the topic level <code>max.message.bytes</code> config.');
+define('num.network.threads', 'INT', 3, atLeast(1), 'HIGH',
+  'The number of threads that the server uses for receiving requests from the network and sending responses to the network. Noted: each listener (except for controller listener) creates its own thread pool.');
+define('num.io.threads', 'INT', 8, atLeast(1), 'HIGH',
+  'The number of threads that the server uses for processing requests, which may include disk I/O');
 define('background.threads', 'INT', 10, atLeast(1), 'HIGH', 'The number of threads to use for various background processing tasks');
-define('queued.max.requests', 'INT', 500, atLeast(1), 'HIGH', 'The number of queued requests allowed for data-plane, before blocking the network threads');
+define('queued.max.requests', 'INT', 500, atLeast(1), 'HIGH',
+  'The number of queued requests allowed for data-plane, before blocking the network threads');
 define('queued.max.request.bytes', 'LONG', -1, undefined, 'MEDIUM', 'The number of queued bytes allowed before no more requests are read');
 
 /* ********** Socket server ********** */
-define(
-  'listeners',
-  'STRING',
-  'PLAINTEXT://:9092',
-  undefined,
-  'HIGH',
-  'Listener List - Comma-separated list of URIs we will listen on and the listener names. If the listener name is not a security protocol, <code>listener.security.protocol.map</code> must also be set.\n Listener names and port numbers must be unique unless \n one listener is an IPv4 address and the other listener is \n an IPv6 address (for the same port).\n Specify hostname as 0.0.0.0 to bind to all interfaces.\n Leave hostname empty to bind to default interface.\n Examples of legal listener lists:\n <code>PLAINTEXT://myhost:9092,SSL://:9091</code>\n <code>CLIENT://0.0.0.0:9092,REPLICATION://localhost:9093</code>\n <code>PLAINTEXT://127.0.0.1:9092,SSL://[::1]:9092</code>\n',
-);
-define(
-  'advertised.listeners',
-  'STRING',
-  null,
-  undefined,
-  'HIGH',
-  "Listeners to publish to ZooKeeper for clients to use, if different than the <code>listeners</code> config property. In IaaS environments, this may need to be different from the interface to which the broker binds. If this is not set, the value for <code>listeners</code> will be used. Unlike <code>listeners</code>, it is not valid to advertise the 0.0.0.0 meta-address.\n Also unlike <code>listeners</code>, there can be duplicated ports in this property, so that one listener can be configured to advertise another listener's address. This can be useful in some cases where external load balancers are used.",
-);
-define(
-  'listener.security.protocol.map',
-  'STRING',
-  DEFAULT_LISTENER_SECURITY_PROTOCOL_MAP,
-  undefined,
-  'LOW',
-  'Map between listener names and security protocols. This must be defined for the same security protocol to be usable in more than one port or IP. For example, internal and external traffic can be separated even if SSL is required for both. Concretely, the user could define listeners with names INTERNAL and EXTERNAL and this property as: <code>INTERNAL:SSL,EXTERNAL:SSL</code>. As shown, key and value are separated by a colon and map entries are separated by commas. Each listener name should only appear once in the map.',
-);
-define(
-  'socket.send.buffer.bytes',
-  'INT',
-  102400,
-  undefined,
-  'HIGH',
-  'The SO_SNDBUF buffer of the socket server sockets. If the value is -1, the OS default will be used.',
-);
-define(
-  'socket.receive.buffer.bytes',
-  'INT',
-  102400,
-  undefined,
-  'HIGH',
-  'The SO_RCVBUF buffer of the socket server sockets. If the value is -1, the OS default will be used.',
-);
+define('listeners', 'STRING', 'PLAINTEXT://:9092', undefined, 'HIGH',
+  'Listener List - Comma-separated list of URIs we will listen on and the listener names. If the listener name is not a security protocol, <code>listener.security.protocol.map</code> must also be set.\n Listener names and port numbers must be unique unless \n one listener is an IPv4 address and the other listener is \n an IPv6 address (for the same port).\n Specify hostname as 0.0.0.0 to bind to all interfaces.\n Leave hostname empty to bind to default interface.\n Examples of legal listener lists:\n <code>PLAINTEXT://myhost:9092,SSL://:9091</code>\n <code>CLIENT://0.0.0.0:9092,REPLICATION://localhost:9093</code>\n <code>PLAINTEXT://127.0.0.1:9092,SSL://[::1]:9092</code>\n');
+define('advertised.listeners', 'STRING', null, undefined, 'HIGH',
+  'Listeners to publish to ZooKeeper for clients to use, if different than the <code>listeners</code> config property. In IaaS environments, this may need to be different from the interface to which the broker binds. If this is not set, the value for <code>listeners</code> will be used. Unlike <code>listeners</code>, it is not valid to advertise the 0.0.0.0 meta-address.\n Also unlike <code>listeners</code>, there can be duplicated ports in this property, so that one listener can be configured to advertise another listener\'s address. This can be useful in some cases where external load balancers are used.');
+define('listener.security.protocol.map', 'STRING', DEFAULT_LISTENER_SECURITY_PROTOCOL_MAP, undefined, 'LOW',
+  'Map between listener names and security protocols. This must be defined for the same security protocol to be usable in more than one port or IP. For example, internal and external traffic can be separated even if SSL is required for both. Concretely, the user could define listeners with names INTERNAL and EXTERNAL and this property as: <code>INTERNAL:SSL,EXTERNAL:SSL</code>. As shown, key and value are separated by a colon and map entries are separated by commas. Each listener name should only appear once in the map.');
+define('socket.send.buffer.bytes', 'INT', 102400, undefined, 'HIGH',
+  'The SO_SNDBUF buffer of the socket server sockets. If the value is -1, the OS default will be used.');
+define('socket.receive.buffer.bytes', 'INT', 102400, undefined, 'HIGH',
+  'The SO_RCVBUF buffer of the socket server sockets. If the value is -1, the OS default will be used.');
 define('socket.request.max.bytes', 'INT', 104857600, atLeast(1), 'HIGH', 'The maximum number of bytes in a socket request');
-define(
-  'max.connections.per.ip',
-  'INT',
-  INT_MAX,
-  atLeast(0),
-  'MEDIUM',
-  'The maximum number of connections we allow from each ip address. This can be set to 0 if there are overrides configured using max.connections.per.ip.overrides property. New connections from the ip address are dropped if the limit is reached.',
-);
-define(
-  'max.connections',
-  'INT',
-  INT_MAX,
-  atLeast(0),
-  'MEDIUM',
-  'The maximum number of connections we allow in the broker at any time. This limit is applied in addition to any per-ip limits configured using max.connections.per.ip.',
-);
-define(
-  'connections.max.idle.ms',
-  'LONG',
-  600000,
-  undefined,
-  'MEDIUM',
-  'Idle connections timeout: the server socket processor threads close the connections that idle more than this',
-);
-define(
-  'broker.rack',
-  'STRING',
-  null,
-  undefined,
-  'MEDIUM',
-  'Rack of the broker. This will be used in rack aware replication assignment for fault tolerance. Examples: <code>RACK1</code>, <code>us-east-1d</code>',
-);
+define('max.connections.per.ip', 'INT', INT_MAX, atLeast(0), 'MEDIUM',
+  'The maximum number of connections we allow from each ip address. This can be set to 0 if there are overrides configured using max.connections.per.ip.overrides property. New connections from the ip address are dropped if the limit is reached.');
+define('max.connections', 'INT', INT_MAX, atLeast(0), 'MEDIUM',
+  'The maximum number of connections we allow in the broker at any time. This limit is applied in addition to any per-ip limits configured using max.connections.per.ip.');
+define('connections.max.idle.ms', 'LONG', 600000, undefined, 'MEDIUM',
+  'Idle connections timeout: the server socket processor threads close the connections that idle more than this');
+define('broker.rack', 'STRING', null, undefined, 'MEDIUM',
+  'Rack of the broker. This will be used in rack aware replication assignment for fault tolerance. Examples: <code>RACK1</code>, <code>us-east-1d</code>');
 
 /* ********** Log ********** */
 define('num.partitions', 'INT', 1, atLeast(1), 'MEDIUM', 'The default number of log partitions per topic');
-define('log.dir', 'STRING', '/tmp/kafka-logs', undefined, 'HIGH', 'The directory in which the log data is kept (supplemental for log.dirs property)');
-define(
-  'log.dirs',
-  'STRING',
-  null,
-  undefined,
-  'HIGH',
-  'A comma-separated list of the directories where the log data is stored. If not set, the value in log.dir is used.',
-);
+define('log.dir', 'STRING', '/tmp/kafka-logs', undefined, 'HIGH',
+  'The directory in which the log data is kept (supplemental for log.dirs property)');
+define('log.dirs', 'STRING', null, undefined, 'HIGH',
+  'A comma-separated list of the directories where the log data is stored. If not set, the value in log.dir is used.');
 define('log.segment.bytes', 'INT', 1073741824, atLeast(14), 'HIGH', 'The maximum size of a single log file');
-define(
-  'log.roll.ms',
-  'LONG',
-  null,
-  undefined,
-  'HIGH',
-  'The maximum time before a new log segment is rolled out (in milliseconds). If not set, the value in log.roll.hours is used',
-);
-define(
-  'log.roll.hours',
-  'INT',
-  168,
-  atLeast(1),
-  'HIGH',
-  'The maximum time before a new log segment is rolled out (in hours), secondary to log.roll.ms property',
-);
-define(
-  'log.roll.jitter.ms',
-  'LONG',
-  null,
-  undefined,
-  'HIGH',
-  'The maximum jitter to subtract from logRollTimeMillis (in milliseconds). If not set, the value in log.roll.jitter.hours is used',
-);
-define(
-  'log.roll.jitter.hours',
-  'INT',
-  0,
-  atLeast(0),
-  'HIGH',
-  'The maximum jitter to subtract from logRollTimeMillis (in hours), secondary to log.roll.jitter.ms property',
-);
-define(
-  'log.retention.ms',
-  'LONG',
-  null,
-  undefined,
-  'HIGH',
-  'The number of milliseconds to keep a log file before deleting it (in milliseconds), If not set, the value in log.retention.minutes is used. If set to -1, no time limit is applied.',
-);
-define(
-  'log.retention.minutes',
-  'INT',
-  null,
-  undefined,
-  'HIGH',
-  'The number of minutes to keep a log file before deleting it (in minutes), secondary to log.retention.ms property. If not set, the value in log.retention.hours is used',
-);
-define(
-  'log.retention.hours',
-  'INT',
-  168,
-  undefined,
-  'HIGH',
-  'The number of hours to keep a log file before deleting it (in hours), tertiary to log.retention.ms property',
-);
+define('log.roll.ms', 'LONG', null, undefined, 'HIGH',
+  'The maximum time before a new log segment is rolled out (in milliseconds). If not set, the value in log.roll.hours is used');
+define('log.roll.hours', 'INT', 168, atLeast(1), 'HIGH',
+  'The maximum time before a new log segment is rolled out (in hours), secondary to log.roll.ms property');
+define('log.roll.jitter.ms', 'LONG', null, undefined, 'HIGH',
+  'The maximum jitter to subtract from logRollTimeMillis (in milliseconds). If not set, the value in log.roll.jitter.hours is used');
+define('log.roll.jitter.hours', 'INT', 0, atLeast(0), 'HIGH',
+  'The maximum jitter to subtract from logRollTimeMillis (in hours), secondary to log.roll.jitter.ms property');
+define('log.retention.ms', 'LONG', null, undefined, 'HIGH',
+  'The number of milliseconds to keep a log file before deleting it (in milliseconds), If not set, the value in log.retention.minutes is used. If set to -1, no time limit is applied.');
+define('log.retention.minutes', 'INT', null, undefined, 'HIGH',
+  'The number of minutes to keep a log file before deleting it (in minutes), secondary to log.retention.ms property. If not set, the value in log.retention.hours is used');
+define('log.retention.hours', 'INT', 168, undefined, 'HIGH',
+  'The number of hours to keep a log file before deleting it (in hours), tertiary to log.retention.ms property');
 define('log.retention.bytes', 'LONG', -1, undefined, 'HIGH', 'The maximum size of the log before deleting it');
-define(
-  'log.retention.check.interval.ms',
-  'LONG',
-  300000,
-  atLeast(1),
-  'MEDIUM',
-  'The frequency in milliseconds that the log cleaner checks whether any log is eligible for deletion',
-);
-define(
-  'log.cleanup.policy',
-  'LIST',
-  'delete',
-  validList('compact', 'delete'),
-  'MEDIUM',
-  'The default cleanup policy for segments beyond the retention window. A comma separated list of valid policies. Valid policies are: "delete" and "compact"',
-);
-define(
-  'log.cleaner.enable',
-  'BOOLEAN',
-  true,
-  undefined,
-  'MEDIUM',
-  'Enable the log cleaner process to run on the server. Should be enabled if using any topics with a cleanup.policy=compact including the internal offsets topic. If disabled those topics will not be compacted and continually grow in size.',
-);
+define('log.retention.check.interval.ms', 'LONG', 300000, atLeast(1), 'MEDIUM',
+  'The frequency in milliseconds that the log cleaner checks whether any log is eligible for deletion');
+define('log.cleanup.policy', 'LIST', 'delete', validList('compact', 'delete'), 'MEDIUM',
+  'The default cleanup policy for segments beyond the retention window. A comma separated list of valid policies. Valid policies are: "delete" and "compact"');
+define('log.cleaner.enable', 'BOOLEAN', true, undefined, 'MEDIUM',
+  'Enable the log cleaner process to run on the server. Should be enabled if using any topics with a cleanup.policy=compact including the internal offsets topic. If disabled those topics will not be compacted and continually grow in size.');
 define('log.cleaner.threads', 'INT', 1, atLeast(0), 'MEDIUM', 'The number of background threads to use for log cleaning');
-define('log.cleaner.dedupe.buffer.size', 'LONG', 134217728, undefined, 'MEDIUM', 'The total memory used for log deduplication across all cleaner threads');
-define('log.cleaner.io.buffer.size', 'INT', 524288, atLeast(0), 'MEDIUM', 'The total memory used for log cleaner I/O buffers across all cleaner threads');
-define(
-  'log.cleaner.io.max.bytes.per.second',
-  'DOUBLE',
-  '1.7976931348623157E308',
-  undefined,
-  'MEDIUM',
-  'The log cleaner will be throttled so that the sum of its read and write i/o will be less than this value on average',
-);
+define('log.cleaner.dedupe.buffer.size', 'LONG', 134217728, undefined, 'MEDIUM',
+  'The total memory used for log deduplication across all cleaner threads');
+define('log.cleaner.io.buffer.size', 'INT', 524288, atLeast(0), 'MEDIUM',
+  'The total memory used for log cleaner I/O buffers across all cleaner threads');
+define('log.cleaner.io.max.bytes.per.second', 'DOUBLE', '1.7976931348623157E308', undefined, 'MEDIUM',
+  'The log cleaner will be throttled so that the sum of its read and write i/o will be less than this value on average');
 define('log.cleaner.backoff.ms', 'LONG', 15000, atLeast(0), 'MEDIUM', 'The amount of time to sleep when there are no logs to clean');
-define(
-  'log.cleaner.min.cleanable.ratio',
-  'DOUBLE',
-  0.5,
-  undefined,
-  'MEDIUM',
-  'The minimum ratio of dirty log to total log for a log to eligible for cleaning.',
-);
-define(
-  'log.cleaner.delete.retention.ms',
-  'LONG',
-  86400000,
-  atLeast(0),
-  'MEDIUM',
-  'The amount of time to retain tombstone message markers for log compacted topics.',
-);
-define(
-  'log.cleaner.min.compaction.lag.ms',
-  'LONG',
-  0,
-  atLeast(0),
-  'MEDIUM',
-  'The minimum time a message will remain uncompacted in the log. Only applicable for logs that are being compacted.',
-);
-define(
-  'log.cleaner.max.compaction.lag.ms',
-  'LONG',
-  LONG_MAX,
-  atLeast(1),
-  'MEDIUM',
-  'The maximum time a message will remain ineligible for compaction in the log. Only applicable for logs that are being compacted.',
-);
+define('log.cleaner.min.cleanable.ratio', 'DOUBLE', 0.5, undefined, 'MEDIUM',
+  'The minimum ratio of dirty log to total log for a log to eligible for cleaning.');
+define('log.cleaner.delete.retention.ms', 'LONG', 86400000, atLeast(0), 'MEDIUM',
+  'The amount of time to retain tombstone message markers for log compacted topics.');
+define('log.cleaner.min.compaction.lag.ms', 'LONG', 0, atLeast(0), 'MEDIUM',
+  'The minimum time a message will remain uncompacted in the log. Only applicable for logs that are being compacted.');
+define('log.cleaner.max.compaction.lag.ms', 'LONG', LONG_MAX, atLeast(1), 'MEDIUM',
+  'The maximum time a message will remain ineligible for compaction in the log. Only applicable for logs that are being compacted.');
 define('log.index.size.max.bytes', 'INT', 10485760, atLeast(4), 'MEDIUM', 'The maximum size in bytes of the offset index');
 define('log.index.interval.bytes', 'INT', 4096, atLeast(0), 'MEDIUM', 'The interval with which we add an entry to the offset index.');
-define(
-  'log.flush.interval.messages',
-  'LONG',
-  LONG_MAX,
-  atLeast(1),
-  'HIGH',
-  'The number of messages accumulated on a log partition before messages are flushed to disk.',
-);
-define(
-  'log.flush.interval.ms',
-  'LONG',
-  null,
-  undefined,
-  'HIGH',
-  'The maximum time in ms that a message in any topic is kept in memory before flushed to disk. If not set, the value in log.flush.scheduler.interval.ms is used',
-);
-define(
-  'log.flush.scheduler.interval.ms',
-  'LONG',
-  LONG_MAX,
-  undefined,
-  'HIGH',
-  'The frequency in ms that the log flusher checks whether any log needs to be flushed to disk',
-);
-define(
-  'log.flush.offset.checkpoint.interval.ms',
-  'INT',
-  60000,
-  atLeast(0),
-  'HIGH',
-  'The frequency with which we update the persistent record of the last flush which acts as the log recovery point.',
-);
-define(
-  'log.flush.start.offset.checkpoint.interval.ms',
-  'INT',
-  60000,
-  atLeast(0),
-  'HIGH',
-  'The frequency with which we update the persistent record of log start offset',
-);
-define(
-  'log.segment.delete.delay.ms',
-  'LONG',
-  60000,
-  atLeast(0),
-  'HIGH',
-  'The amount of time to wait before deleting a file from the filesystem. If the value is 0 and there is no file to delete, the system will wait 1 millisecond. Low value will cause busy waiting',
-);
-define(
-  'log.preallocate',
-  'BOOLEAN',
-  false,
-  undefined,
-  'MEDIUM',
-  'Should pre allocate file when create new segment? If you are using Kafka on Windows, you probably need to set it to true.',
-);
-define(
-  'log.message.format.version',
-  'STRING',
-  '3.0-IV1',
-  metadataVersion,
-  'MEDIUM',
-  'Specify the message format version the broker will use to append messages to the logs. The value should be a valid MetadataVersion.',
-);
-define(
-  'log.message.timestamp.type',
-  'STRING',
-  'CreateTime',
-  validString('CreateTime', 'LogAppendTime'),
-  'MEDIUM',
-  'Define whether the timestamp in the message is message create time or log append time. The value should be either <code>CreateTime</code> or <code>LogAppendTime</code>.',
-);
-define(
-  'log.message.timestamp.difference.max.ms',
-  'LONG',
-  LONG_MAX,
-  atLeast(0),
-  'MEDIUM',
-  '[DEPRECATED] The maximum difference allowed between the timestamp when a broker receives a message and the timestamp specified in the message.',
-);
-define(
-  'log.message.timestamp.before.max.ms',
-  'LONG',
-  LONG_MAX,
-  atLeast(0),
-  'MEDIUM',
-  "This configuration sets the allowable timestamp difference between the broker's timestamp and the message timestamp. The message timestamp can be earlier than or equal to the broker's timestamp, with the maximum allowable difference determined by the value set in this configuration.",
-);
-define(
-  'log.message.timestamp.after.max.ms',
-  'LONG',
-  LONG_MAX,
-  atLeast(0),
-  'MEDIUM',
-  "This configuration sets the allowable timestamp difference between the message timestamp and the broker's timestamp. The message timestamp can be later than or equal to the broker's timestamp, with the maximum allowable difference determined by the value set in this configuration.",
-);
-define(
-  'log.message.downconversion.enable',
-  'BOOLEAN',
-  true,
-  undefined,
-  'LOW',
-  'This configuration controls whether down-conversion of message formats is enabled to satisfy consume requests.',
-);
-define(
-  'num.recovery.threads.per.data.dir',
-  'INT',
-  1,
-  atLeast(1),
-  'HIGH',
-  'The number of threads per data directory to be used for log recovery at startup and flushing at shutdown',
-);
+define('log.flush.interval.messages', 'LONG', LONG_MAX, atLeast(1), 'HIGH',
+  'The number of messages accumulated on a log partition before messages are flushed to disk.');
+define('log.flush.interval.ms', 'LONG', null, undefined, 'HIGH',
+  'The maximum time in ms that a message in any topic is kept in memory before flushed to disk. If not set, the value in log.flush.scheduler.interval.ms is used');
+define('log.flush.scheduler.interval.ms', 'LONG', LONG_MAX, undefined, 'HIGH',
+  'The frequency in ms that the log flusher checks whether any log needs to be flushed to disk');
+define('log.flush.offset.checkpoint.interval.ms', 'INT', 60000, atLeast(0), 'HIGH',
+  'The frequency with which we update the persistent record of the last flush which acts as the log recovery point.');
+define('log.flush.start.offset.checkpoint.interval.ms', 'INT', 60000, atLeast(0), 'HIGH',
+  'The frequency with which we update the persistent record of log start offset');
+define('log.segment.delete.delay.ms', 'LONG', 60000, atLeast(0), 'HIGH',
+  'The amount of time to wait before deleting a file from the filesystem. If the value is 0 and there is no file to delete, the system will wait 1 millisecond. Low value will cause busy waiting');
+define('log.preallocate', 'BOOLEAN', false, undefined, 'MEDIUM',
+  'Should pre allocate file when create new segment? If you are using Kafka on Windows, you probably need to set it to true.');
+define('log.message.format.version', 'STRING', '3.0-IV1', metadataVersion, 'MEDIUM',
+  'Specify the message format version the broker will use to append messages to the logs. The value should be a valid MetadataVersion.');
+define('log.message.timestamp.type', 'STRING', 'CreateTime', validString('CreateTime', 'LogAppendTime'), 'MEDIUM',
+  'Define whether the timestamp in the message is message create time or log append time. The value should be either <code>CreateTime</code> or <code>LogAppendTime</code>.');
+define('log.message.timestamp.difference.max.ms', 'LONG', LONG_MAX, atLeast(0), 'MEDIUM',
+  '[DEPRECATED] The maximum difference allowed between the timestamp when a broker receives a message and the timestamp specified in the message.');
+define('log.message.timestamp.before.max.ms', 'LONG', LONG_MAX, atLeast(0), 'MEDIUM',
+  'This configuration sets the allowable timestamp difference between the broker\'s timestamp and the message timestamp. The message timestamp can be earlier than or equal to the broker\'s timestamp, with the maximum allowable difference determined by the value set in this configuration.');
+define('log.message.timestamp.after.max.ms', 'LONG', LONG_MAX, atLeast(0), 'MEDIUM',
+  'This configuration sets the allowable timestamp difference between the message timestamp and the broker\'s timestamp. The message timestamp can be later than or equal to the broker\'s timestamp, with the maximum allowable difference determined by the value set in this configuration.');
+define('log.message.downconversion.enable', 'BOOLEAN', true, undefined, 'LOW',
+  'This configuration controls whether down-conversion of message formats is enabled to satisfy consume requests.');
+define('num.recovery.threads.per.data.dir', 'INT', 1, atLeast(1), 'HIGH',
+  'The number of threads per data directory to be used for log recovery at startup and flushing at shutdown');
 define('auto.create.topics.enable', 'BOOLEAN', true, undefined, 'HIGH', 'Enable auto creation of topic on the server.');
-define(
-  'min.insync.replicas',
-  'INT',
-  1,
-  atLeast(1),
-  'HIGH',
-  'When a producer sets acks to "all" (or "-1"), <code>min.insync.replicas</code> specifies the minimum number of replicas that must acknowledge a write for the write to be considered successful. If this minimum cannot be met, then the producer will raise an exception (either <code>NotEnoughReplicas</code> or <code>NotEnoughReplicasAfterAppend</code>).',
-);
-define(
-  'compression.type',
-  'STRING',
-  'producer',
-  validString(...BROKER_COMPRESSION_TYPES),
-  'HIGH',
-  "Specify the final compression type for a given topic. This configuration accepts the standard compression codecs ('gzip', 'snappy', 'lz4', 'zstd'). It additionally accepts 'uncompressed' which is equivalent to no compression; and 'producer' which means retain the original compression codec set by the producer.",
-);
-define(
-  'delete.topic.enable',
-  'BOOLEAN',
-  true,
-  undefined,
-  'HIGH',
-  'Enables delete topic. Delete topic through the admin tool will have no effect if this config is turned off',
-);
+define('min.insync.replicas', 'INT', 1, atLeast(1), 'HIGH',
+  'When a producer sets acks to "all" (or "-1"), <code>min.insync.replicas</code> specifies the minimum number of replicas that must acknowledge a write for the write to be considered successful. If this minimum cannot be met, then the producer will raise an exception (either <code>NotEnoughReplicas</code> or <code>NotEnoughReplicasAfterAppend</code>).');
+define('compression.type', 'STRING', 'producer', validString(...BROKER_COMPRESSION_TYPES), 'HIGH',
+  'Specify the final compression type for a given topic. This configuration accepts the standard compression codecs (\'gzip\', \'snappy\', \'lz4\', \'zstd\'). It additionally accepts \'uncompressed\' which is equivalent to no compression; and \'producer\' which means retain the original compression codec set by the producer.');
+define('delete.topic.enable', 'BOOLEAN', true, undefined, 'HIGH',
+  'Enables delete topic. Delete topic through the admin tool will have no effect if this config is turned off');
 
 /* ********** Replication ********** */
 define('controller.socket.timeout.ms', 'INT', 30000, undefined, 'MEDIUM', 'The socket timeout for controller-to-broker channels.');
 define('default.replication.factor', 'INT', 1, undefined, 'MEDIUM', 'The default replication factors for automatically created topics.');
-define(
-  'replica.lag.time.max.ms',
-  'LONG',
-  30000,
-  undefined,
-  'HIGH',
-  "If a follower hasn't sent any fetch requests or hasn't consumed up to the leaders log end offset for at least this time, the leader will remove the follower from isr",
-);
-define(
-  'replica.socket.timeout.ms',
-  'INT',
-  30000,
-  undefined,
-  'HIGH',
-  'The socket timeout for network requests. Its value should be at least replica.fetch.wait.max.ms',
-);
-define(
-  'replica.socket.receive.buffer.bytes',
-  'INT',
-  65536,
-  undefined,
-  'HIGH',
-  'The socket receive buffer for network requests to the leader for replicating data',
-);
-define(
-  'replica.fetch.max.bytes',
-  'INT',
-  1048576,
-  atLeast(0),
-  'MEDIUM',
-  'The number of bytes of messages to attempt to fetch for each partition. This is not an absolute maximum, if the first record batch in the first non-empty partition of the fetch is larger than this value, the record batch will still be returned to ensure that progress can be made.',
-);
-define(
-  'replica.fetch.wait.max.ms',
-  'INT',
-  500,
-  undefined,
-  'HIGH',
-  'The maximum wait time for each fetcher request issued by follower replicas. This value should always be less than the replica.lag.time.max.ms at all times to prevent frequent shrinking of ISR for low throughput topics',
-);
-define(
-  'replica.fetch.min.bytes',
-  'INT',
-  1,
-  undefined,
-  'HIGH',
-  'Minimum bytes expected for each fetch response. If not enough bytes, wait up to <code>replica.fetch.wait.max.ms</code> (broker config).',
-);
+define('replica.lag.time.max.ms', 'LONG', 30000, undefined, 'HIGH',
+  'If a follower hasn\'t sent any fetch requests or hasn\'t consumed up to the leaders log end offset for at least this time, the leader will remove the follower from isr');
+define('replica.socket.timeout.ms', 'INT', 30000, undefined, 'HIGH',
+  'The socket timeout for network requests. Its value should be at least replica.fetch.wait.max.ms');
+define('replica.socket.receive.buffer.bytes', 'INT', 65536, undefined, 'HIGH', 'The socket receive buffer for network requests to the leader for replicating data');
+define('replica.fetch.max.bytes', 'INT', 1048576, atLeast(0), 'MEDIUM',
+  'The number of bytes of messages to attempt to fetch for each partition. This is not an absolute maximum, if the first record batch in the first non-empty partition of the fetch is larger than this value, the record batch will still be returned to ensure that progress can be made.');
+define('replica.fetch.wait.max.ms', 'INT', 500, undefined, 'HIGH',
+  'The maximum wait time for each fetcher request issued by follower replicas. This value should always be less than the replica.lag.time.max.ms at all times to prevent frequent shrinking of ISR for low throughput topics');
+define('replica.fetch.min.bytes', 'INT', 1, undefined, 'HIGH',
+  'Minimum bytes expected for each fetch response. If not enough bytes, wait up to <code>replica.fetch.wait.max.ms</code> (broker config).');
 define('replica.fetch.response.max.bytes', 'INT', 10485760, atLeast(0), 'MEDIUM', 'Maximum bytes expected for the entire fetch response.');
 define('replica.fetch.backoff.ms', 'INT', 1000, atLeast(0), 'MEDIUM', 'The amount of time to sleep when fetch partition error occurs.');
-define(
-  'num.replica.fetchers',
-  'INT',
-  1,
-  undefined,
-  'HIGH',
-  'Number of fetcher threads used to replicate records from each source broker. The total number of fetchers on each broker is bound by <code>num.replica.fetchers</code> multiplied by the number of brokers in the cluster.',
-);
-define('replica.high.watermark.checkpoint.interval.ms', 'LONG', 5000, undefined, 'HIGH', 'The frequency with which the high watermark is saved out to disk');
-define(
-  'fetch.purgatory.purge.interval.requests',
-  'INT',
-  1000,
-  undefined,
-  'MEDIUM',
-  'The purge interval (in number of requests) of the fetch request purgatory',
-);
-define(
-  'producer.purgatory.purge.interval.requests',
-  'INT',
-  1000,
-  undefined,
-  'MEDIUM',
-  'The purge interval (in number of requests) of the producer request purgatory',
-);
-define(
-  'auto.leader.rebalance.enable',
-  'BOOLEAN',
-  true,
-  undefined,
-  'HIGH',
-  'Enables auto leader balancing. A background thread checks the distribution of partition leaders at regular intervals, configurable by leader.imbalance.check.interval.seconds. If the leader imbalance exceeds leader.imbalance.per.broker.percentage, leader rebalance to the preferred leader for partitions is triggered.',
-);
-define(
-  'leader.imbalance.per.broker.percentage',
-  'INT',
-  10,
-  undefined,
-  'HIGH',
-  'The ratio of leader imbalance allowed per broker. The controller would trigger a leader balance if it goes above this value per broker. The value is specified in percentage.',
-);
-define(
-  'leader.imbalance.check.interval.seconds',
-  'LONG',
-  300,
-  atLeast(1),
-  'HIGH',
-  'The frequency with which the partition rebalance check is triggered by the controller',
-);
-define(
-  'unclean.leader.election.enable',
-  'BOOLEAN',
-  false,
-  undefined,
-  'HIGH',
-  'Indicates whether to enable replicas not in the ISR set to be elected as leader as a last resort, even though doing so may result in data loss',
-);
-define(
-  'security.inter.broker.protocol',
-  'STRING',
-  'PLAINTEXT',
-  validString(...SECURITY_PROTOCOLS),
-  'MEDIUM',
-  `Security protocol used to communicate between brokers. Valid values are: ${SECURITY_PROTOCOLS.join(', ')}. It is an error to set this and inter.broker.listener.name properties at the same time.`,
-);
-define(
-  'inter.broker.protocol.version',
-  'STRING',
-  LATEST_IBP,
-  metadataVersion,
-  'MEDIUM',
-  'Specify which version of the inter-broker protocol will be used.\n This is typically bumped after all brokers were upgraded to a new version.\n Example of some valid values are: 0.8.0, 0.8.1, 0.8.1.1, 0.8.2, 0.8.2.0, 0.8.2.1, 0.9.0.0, 0.9.0.1 Check MetadataVersion for the full list.',
-);
-define(
-  'inter.broker.listener.name',
-  'STRING',
-  null,
-  undefined,
-  'MEDIUM',
-  'Name of listener used for communication between brokers. If this is unset, the listener name is defined by security.inter.broker.protocol. It is an error to set this and security.inter.broker.protocol properties at the same time.',
-);
+define('num.replica.fetchers', 'INT', 1, undefined, 'HIGH',
+  'Number of fetcher threads used to replicate records from each source broker. The total number of fetchers on each broker is bound by <code>num.replica.fetchers</code> multiplied by the number of brokers in the cluster.');
+define('replica.high.watermark.checkpoint.interval.ms', 'LONG', 5000, undefined, 'HIGH',
+  'The frequency with which the high watermark is saved out to disk');
+define('fetch.purgatory.purge.interval.requests', 'INT', 1000, undefined, 'MEDIUM', 'The purge interval (in number of requests) of the fetch request purgatory');
+define('producer.purgatory.purge.interval.requests', 'INT', 1000, undefined, 'MEDIUM', 'The purge interval (in number of requests) of the producer request purgatory');
+define('auto.leader.rebalance.enable', 'BOOLEAN', true, undefined, 'HIGH',
+  'Enables auto leader balancing. A background thread checks the distribution of partition leaders at regular intervals, configurable by leader.imbalance.check.interval.seconds. If the leader imbalance exceeds leader.imbalance.per.broker.percentage, leader rebalance to the preferred leader for partitions is triggered.');
+define('leader.imbalance.per.broker.percentage', 'INT', 10, undefined, 'HIGH',
+  'The ratio of leader imbalance allowed per broker. The controller would trigger a leader balance if it goes above this value per broker. The value is specified in percentage.');
+define('leader.imbalance.check.interval.seconds', 'LONG', 300, atLeast(1), 'HIGH',
+  'The frequency with which the partition rebalance check is triggered by the controller');
+define('unclean.leader.election.enable', 'BOOLEAN', false, undefined, 'HIGH',
+  'Indicates whether to enable replicas not in the ISR set to be elected as leader as a last resort, even though doing so may result in data loss');
+define('security.inter.broker.protocol', 'STRING', 'PLAINTEXT', validString(...SECURITY_PROTOCOLS), 'MEDIUM',
+  `Security protocol used to communicate between brokers. Valid values are: ${SECURITY_PROTOCOLS.join(', ')}. It is an error to set this and inter.broker.listener.name properties at the same time.`);
+define('inter.broker.protocol.version', 'STRING', LATEST_IBP, metadataVersion, 'MEDIUM',
+  'Specify which version of the inter-broker protocol will be used.\n This is typically bumped after all brokers were upgraded to a new version.\n Example of some valid values are: 0.8.0, 0.8.1, 0.8.1.1, 0.8.2, 0.8.2.0, 0.8.2.1, 0.9.0.0, 0.9.0.1 Check MetadataVersion for the full list.');
+define('inter.broker.listener.name', 'STRING', null, undefined, 'MEDIUM',
+  'Name of listener used for communication between brokers. If this is unset, the listener name is defined by security.inter.broker.protocol. It is an error to set this and security.inter.broker.protocol properties at the same time.');
 
 /* ********** Controlled shutdown ********** */
-define(
-  'controlled.shutdown.max.retries',
-  'INT',
-  3,
-  undefined,
-  'MEDIUM',
-  'Controlled shutdown can fail for multiple reasons. This determines the number of retries when such failure happens',
-);
-define(
-  'controlled.shutdown.retry.backoff.ms',
-  'LONG',
-  5000,
-  undefined,
-  'MEDIUM',
-  'Before each retry, the system needs time to recover from the state that caused the previous failure (Controller fail over, replica lag etc). This config determines the amount of time to wait before retrying.',
-);
+define('controlled.shutdown.max.retries', 'INT', 3, undefined, 'MEDIUM',
+  'Controlled shutdown can fail for multiple reasons. This determines the number of retries when such failure happens');
+define('controlled.shutdown.retry.backoff.ms', 'LONG', 5000, undefined, 'MEDIUM',
+  'Before each retry, the system needs time to recover from the state that caused the previous failure (Controller fail over, replica lag etc). This config determines the amount of time to wait before retrying.');
 define('controlled.shutdown.enable', 'BOOLEAN', true, undefined, 'MEDIUM', 'Enable controlled shutdown of the server.');
 
 /* ********** Group coordinator ********** */
-define(
-  'group.min.session.timeout.ms',
-  'INT',
-  6000,
-  undefined,
-  'MEDIUM',
-  'The minimum allowed session timeout for registered consumers. Shorter timeouts result in quicker failure detection at the cost of more frequent consumer heartbeating, which can overwhelm broker resources.',
-);
-define(
-  'group.max.session.timeout.ms',
-  'INT',
-  1800000,
-  undefined,
-  'MEDIUM',
-  'The maximum allowed session timeout for registered consumers. Longer timeouts give consumers more time to process messages in between heartbeats at the cost of a longer time to detect failures.',
-);
-define(
-  'group.initial.rebalance.delay.ms',
-  'INT',
-  3000,
-  undefined,
-  'MEDIUM',
-  'The amount of time the group coordinator will wait for more consumers to join a new group before performing the first rebalance. A longer delay means potentially fewer rebalances, but increases the time until processing begins.',
-);
+define('group.min.session.timeout.ms', 'INT', 6000, undefined, 'MEDIUM',
+  'The minimum allowed session timeout for registered consumers. Shorter timeouts result in quicker failure detection at the cost of more frequent consumer heartbeating, which can overwhelm broker resources.');
+define('group.max.session.timeout.ms', 'INT', 1800000, undefined, 'MEDIUM',
+  'The maximum allowed session timeout for registered consumers. Longer timeouts give consumers more time to process messages in between heartbeats at the cost of a longer time to detect failures.');
+define('group.initial.rebalance.delay.ms', 'INT', 3000, undefined, 'MEDIUM',
+  'The amount of time the group coordinator will wait for more consumers to join a new group before performing the first rebalance. A longer delay means potentially fewer rebalances, but increases the time until processing begins.');
 define('group.max.size', 'INT', INT_MAX, atLeast(1), 'MEDIUM', 'The maximum number of consumers that a single consumer group can accommodate.');
 
 /* ********** Offset management ********** */
 define('offset.metadata.max.bytes', 'INT', 4096, undefined, 'HIGH', 'The maximum size for a metadata entry associated with an offset commit.');
-define(
-  'offsets.load.buffer.size',
-  'INT',
-  5242880,
-  atLeast(1),
-  'HIGH',
-  'Batch size for reading from the offsets segments when loading offsets into the cache (soft-limit, overridden if records are too large).',
-);
-define(
-  'offsets.topic.replication.factor',
-  'SHORT',
-  3,
-  atLeast(1),
-  'HIGH',
-  'The replication factor for the offsets topic (set higher to ensure availability). Internal topic creation will fail until the cluster size meets this replication factor requirement.',
-);
-define(
-  'offsets.topic.num.partitions',
-  'INT',
-  50,
-  atLeast(1),
-  'HIGH',
-  'The number of partitions for the offset commit topic (should not change after deployment).',
-);
-define(
-  'offsets.topic.segment.bytes',
-  'INT',
-  104857600,
-  atLeast(1),
-  'HIGH',
-  'The offsets topic segment bytes should be kept relatively small in order to facilitate faster log compaction and cache loads.',
-);
-define(
-  'offsets.topic.compression.codec',
-  'INT',
-  0,
-  undefined,
-  'HIGH',
-  'Compression codec for the offsets topic - compression may be used to achieve "atomic" commits.',
-);
-define(
-  'offsets.retention.minutes',
-  'INT',
-  10080,
-  atLeast(1),
-  'HIGH',
-  'For subscribed consumers, committed offset of a specific partition will be expired and discarded when 1) this retention period has elapsed after the consumer group loses all its consumers (i.e. becomes empty); 2) this retention period has elapsed since the last time an offset is committed for the partition and the group is no longer subscribed to the corresponding topic.',
-);
+define('offsets.load.buffer.size', 'INT', 5242880, atLeast(1), 'HIGH',
+  'Batch size for reading from the offsets segments when loading offsets into the cache (soft-limit, overridden if records are too large).');
+define('offsets.topic.replication.factor', 'SHORT', 3, atLeast(1), 'HIGH',
+  'The replication factor for the offsets topic (set higher to ensure availability). Internal topic creation will fail until the cluster size meets this replication factor requirement.');
+define('offsets.topic.num.partitions', 'INT', 50, atLeast(1), 'HIGH',
+  'The number of partitions for the offset commit topic (should not change after deployment).');
+define('offsets.topic.segment.bytes', 'INT', 104857600, atLeast(1), 'HIGH',
+  'The offsets topic segment bytes should be kept relatively small in order to facilitate faster log compaction and cache loads.');
+define('offsets.topic.compression.codec', 'INT', 0, undefined, 'HIGH',
+  'Compression codec for the offsets topic - compression may be used to achieve "atomic" commits.');
+define('offsets.retention.minutes', 'INT', 10080, atLeast(1), 'HIGH',
+  'For subscribed consumers, committed offset of a specific partition will be expired and discarded when 1) this retention period has elapsed after the consumer group loses all its consumers (i.e. becomes empty); 2) this retention period has elapsed since the last time an offset is committed for the partition and the group is no longer subscribed to the corresponding topic.');
 define('offsets.retention.check.interval.ms', 'LONG', 600000, atLeast(1), 'HIGH', 'Frequency at which to check for stale offsets');
-define(
-  'offsets.commit.timeout.ms',
-  'INT',
-  5000,
-  atLeast(1),
-  'HIGH',
-  'Offset commit will be delayed until all replicas for the offsets topic receive the commit or this timeout is reached. This is similar to the producer request timeout.',
-);
-define(
-  'offsets.commit.required.acks',
-  'SHORT',
-  -1,
-  undefined,
-  'HIGH',
-  'DEPRECATED: The required acks before the commit can be accepted. In general, the default (-1) should not be overridden.',
-);
+define('offsets.commit.timeout.ms', 'INT', 5000, atLeast(1), 'HIGH',
+  'Offset commit will be delayed until all replicas for the offsets topic receive the commit or this timeout is reached. This is similar to the producer request timeout.');
+define('offsets.commit.required.acks', 'SHORT', -1, undefined, 'HIGH',
+  'DEPRECATED: The required acks before the commit can be accepted. In general, the default (-1) should not be overridden.');
 
 /* ********** Transactions ********** */
-define(
-  'transactional.id.expiration.ms',
-  'INT',
-  604800000,
-  atLeast(1),
-  'HIGH',
-  'The time in ms that the transaction coordinator will wait without receiving any transaction status updates for the current transaction before expiring its transactional id.',
-);
+define('transactional.id.expiration.ms', 'INT', 604800000, atLeast(1), 'HIGH',
+  'The time in ms that the transaction coordinator will wait without receiving any transaction status updates for the current transaction before expiring its transactional id.');
 define('transaction.max.timeout.ms', 'INT', 900000, atLeast(1), 'HIGH', 'The maximum allowed timeout for transactions.');
-define(
-  'transaction.state.log.min.isr',
-  'INT',
-  2,
-  atLeast(1),
-  'HIGH',
-  'The minimum number of replicas that must acknowledge a write to transaction topic in order to be considered successful.',
-);
-define(
-  'transaction.state.log.load.buffer.size',
-  'INT',
-  5242880,
-  atLeast(1),
-  'HIGH',
-  'Batch size for reading from the transaction log segments when loading producer ids and transactions into the cache (soft-limit, overridden if records are too large).',
-);
-define(
-  'transaction.state.log.replication.factor',
-  'SHORT',
-  3,
-  atLeast(1),
-  'HIGH',
-  'The replication factor for the transaction topic (set higher to ensure availability). Internal topic creation will fail until the cluster size meets this replication factor requirement.',
-);
-define(
-  'transaction.state.log.num.partitions',
-  'INT',
-  50,
-  atLeast(1),
-  'HIGH',
-  'The number of partitions for the transaction topic (should not change after deployment).',
-);
-define(
-  'transaction.state.log.segment.bytes',
-  'INT',
-  104857600,
-  atLeast(1),
-  'HIGH',
-  'The transaction topic segment bytes should be kept relatively small in order to facilitate faster log compaction and cache loads',
-);
+define('transaction.state.log.min.isr', 'INT', 2, atLeast(1), 'HIGH', 'The minimum number of replicas that must acknowledge a write to transaction topic in order to be considered successful.');
+define('transaction.state.log.load.buffer.size', 'INT', 5242880, atLeast(1), 'HIGH',
+  'Batch size for reading from the transaction log segments when loading producer ids and transactions into the cache (soft-limit, overridden if records are too large).');
+define('transaction.state.log.replication.factor', 'SHORT', 3, atLeast(1), 'HIGH',
+  'The replication factor for the transaction topic (set higher to ensure availability). Internal topic creation will fail until the cluster size meets this replication factor requirement.');
+define('transaction.state.log.num.partitions', 'INT', 50, atLeast(1), 'HIGH', 'The number of partitions for the transaction topic (should not change after deployment).');
+define('transaction.state.log.segment.bytes', 'INT', 104857600, atLeast(1), 'HIGH',
+  'The transaction topic segment bytes should be kept relatively small in order to facilitate faster log compaction and cache loads');
 
 /* ********** Fetch ********** */
-define(
-  'max.incremental.fetch.session.cache.slots',
-  'INT',
-  1000,
-  atLeast(0),
-  'MEDIUM',
-  'The maximum number of total incremental fetch sessions that we will maintain. FetchSessionCache is sharded into 8 shards and the limit is equally divided among all shards.',
-);
+define('max.incremental.fetch.session.cache.slots', 'INT', 1000, atLeast(0), 'MEDIUM', 'The maximum number of total incremental fetch sessions that we will maintain. FetchSessionCache is sharded into 8 shards and the limit is equally divided among all shards.');
 define('fetch.max.bytes', 'INT', 57671680, atLeast(1024), 'MEDIUM', 'The maximum number of bytes we will return for a fetch request. Must be at least 1024.');
 
 export const KAFKA_CONFIG_DEFS: ReadonlyMap<string, ConfigKey> = new Map(defs.map((d) => [d.name, d]));
