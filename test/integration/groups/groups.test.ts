@@ -159,12 +159,14 @@ describe('integration: consumer groups', function () {
       await c.connect();
       await c.subscribe({ topic: TOPIC, fromBeginning });
       let joined = false;
+      let fetches = 0;
       c.on(c.events.GROUP_JOIN, () => (joined = true));
+      c.on(c.events.FETCH, () => fetches++);
       await c.run({ eachMessage: async ({ message }) => void got.push(message.value!.toString()) });
       await waitFor('joined', async () => joined, 30000);
       if (during) {
-        // "latest" is resolved at the first fetch after the assignment, not at the join itself.
-        await new Promise((r) => setTimeout(r, 2000));
+        // "latest" is resolved when the consumer first fetches after its assignment, not at the join itself.
+        await waitFor('a fetch after the join', async () => fetches > 0, 30000);
         await during();
       }
       await waitFor(`${want} messages in ${group}`, async () => got.length >= want, 30000);
@@ -238,7 +240,17 @@ describe('integration: consumer groups', function () {
     await c.subscribe({ topic: TOPIC, fromBeginning: true });
     await c.run({ eachMessage: async ({ message }) => void got.push(message.value!.toString()) });
     await waitFor('38 messages', async () => got.length >= 38, 30000);
-    await new Promise((r) => setTimeout(r, 1500)); // let auto-commit (on each batch) land
+    // kafkajs auto-commits after each batch: wait until the group's committed offsets cover all 38.
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await waitFor('the 38 offsets committed', async () => {
+        const offs = await admin.fetchOffsets({ groupId: group, topics: [TOPIC] });
+        return offs[0].partitions.reduce((s, p) => s + Math.max(0, Number(p.offset)), 0) >= 38;
+      });
+    } finally {
+      await admin.disconnect();
+    }
     const coordinator = await coordinatorOf(group);
     await cluster.stopBroker(coordinator, 'SIGKILL');
     await waitFor(
@@ -264,10 +276,10 @@ describe('integration: consumer groups', function () {
     ).to.deep.equal([]);
     expect(new Set(got).size).to.equal(44);
     await c.disconnect();
-    const admin = kafka.admin();
-    await admin.connect();
-    const offs = await admin.fetchOffsets({ groupId: group, topics: [TOPIC] });
-    await admin.disconnect();
+    const admin2 = kafka.admin();
+    await admin2.connect();
+    const offs = await admin2.fetchOffsets({ groupId: group, topics: [TOPIC] });
+    await admin2.disconnect();
     expect(offs[0].partitions.reduce((s, p) => s + Number(p.offset), 0)).to.equal(44);
   });
 });
