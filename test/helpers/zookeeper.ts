@@ -7,6 +7,8 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import type { ZooKeeperClient } from '../../src/zk/ZooKeeperClient';
+import { waitFor } from './ports';
 import { ensureZooKeeperInstalled, prepareZooKeeperDataDir, spawnZooKeeper, waitForZooKeeper } from '../../src/launcher/zookeeper';
 
 export interface ZooKeeperHandle {
@@ -204,4 +206,18 @@ export function expireSession(hostPort: string, sessionId: Buffer, sessionPasswo
     });
     sock.on('close', done);
   });
+}
+
+/**
+ * Expires z's session. z reconnects at once when the server moves its session to our connection, and
+ * may win the race against our closeSession: then try again.
+ */
+export async function forceExpiry(connectString: string, z: ZooKeeperClient): Promise<string> {
+  const old = z.sessionId;
+  for (let i = 0; i < 20 && !z.previousSessionIds.includes(old); i++) {
+    const creds = z.sessionCredentials();
+    await expireSession(connectString, creds.sessionId, creds.sessionPassword).catch(() => undefined);
+    await waitFor('the old session to be replaced', async () => z.previousSessionIds.includes(old), 300, 20).catch(() => undefined);
+  }
+  return old;
 }

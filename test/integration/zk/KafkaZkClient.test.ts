@@ -3,8 +3,8 @@ import { ControllerMovedError, TopicExistsError, ZkError } from '../../../src/zk
 import { KafkaZkClient } from '../../../src/zk/KafkaZkClient';
 import * as D from '../../../src/zk/ZkData';
 import { ZooKeeperClient } from '../../../src/zk/ZooKeeperClient';
-import { startZooKeeper, ZooKeeperHandle } from '../../helpers/zookeeper';
-import { forceExpiry } from './ZooKeeperClient.test';
+import { waitFor } from '../../helpers/ports';
+import { forceExpiry, startZooKeeper, ZooKeeperHandle } from '../../helpers/zookeeper';
 
 const plain = (port: number): D.EndPoint => ({ listenerName: 'PLAINTEXT', host: '127.0.0.1', port, securityProtocol: 'PLAINTEXT' });
 const str = (b: Buffer | null | undefined): string | null => (b ? b.toString('utf8') : null);
@@ -139,8 +139,7 @@ describe('KafkaZkClient against real ZooKeeper', function () {
       },
     });
     await forceExpiry(server.connectString, a.zk);
-    const deadline = Date.now() + 10000;
-    while (epochs.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await waitFor('the re-registration after expiry', async () => epochs.length >= 2, 10000, 20);
     expect(epochs).to.have.length(2);
     expect(epochs[1]).to.be.greaterThan(epochs[0]);
     expect((await stat('/brokers/ids/5')).ephemeralOwner).to.equal(a.zk.sessionId);
@@ -176,8 +175,7 @@ describe('KafkaZkClient against real ZooKeeper', function () {
     expect((await a.createTopicPartitionStatesRaw(st, won.epochZkVersion)).get('t-0')).to.equal(null);
 
     await a.close(); // resign: /controller goes away with the session
-    const deadline = Date.now() + 5000;
-    while (events.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await waitFor('the /controller watch to fire', async () => events.length > 0, 5000, 20);
     expect(events).to.deep.equal(['NodeDeleted']);
     const next = await b.registerControllerAndIncrementControllerEpoch(2);
     expect(next).to.deep.equal({ epoch: 2, epochZkVersion: 2 });

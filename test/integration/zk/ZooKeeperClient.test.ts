@@ -1,29 +1,8 @@
 import { expect } from 'chai';
 import { ZkError } from '../../../src/zk/errors';
 import { ZkWatchEvent, ZooKeeperClient } from '../../../src/zk/ZooKeeperClient';
-import { expireSession, startZooKeeper, ZooKeeperHandle } from '../../helpers/zookeeper';
-
-async function until(cond: () => boolean, timeoutMs = 10000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/**
- * Expires z's session. z reconnects at once when the server moves its session to our connection, and
- * may win the race against our closeSession: then try again.
- */
-export async function forceExpiry(connectString: string, z: ZooKeeperClient): Promise<string> {
-  const old = z.sessionId;
-  for (let i = 0; i < 20 && !z.previousSessionIds.includes(old); i++) {
-    const creds = z.sessionCredentials();
-    await expireSession(connectString, creds.sessionId, creds.sessionPassword).catch(() => undefined);
-    await until(() => z.previousSessionIds.includes(old), 300).catch(() => undefined);
-  }
-  return old;
-}
+import { waitFor } from '../../helpers/ports';
+import { forceExpiry, startZooKeeper, ZooKeeperHandle } from '../../helpers/zookeeper';
 
 describe('ZooKeeperClient against real ZooKeeper', function () {
   this.timeout(30000);
@@ -116,12 +95,12 @@ describe('ZooKeeperClient against real ZooKeeper', function () {
     const w = (e: ZkWatchEvent) => events.push(e);
     expect(await zk.exists('/w', w)).to.equal(null);
     await zk.create('/w', Buffer.from('a'));
-    await until(() => events.length === 1);
+    await waitFor('one watch event', async () => events.length === 1, 10000, 20);
     await zk.getData('/w', w);
     await zk.getChildren('/w', w);
     await zk.setData('/w', Buffer.from('b'));
     await zk.create('/w/c', null);
-    await until(() => events.length === 3);
+    await waitFor('three watch events', async () => events.length === 3, 10000, 20);
     expect(events.map((e) => `${e.type} ${e.path}`)).to.deep.equal(['NodeCreated /w', 'NodeDataChanged /w', 'NodeChildrenChanged /w']);
     await zk.setData('/w', Buffer.from('c'));
     await new Promise((r) => setTimeout(r, 100));
@@ -145,7 +124,7 @@ describe('ZooKeeperClient against real ZooKeeper', function () {
       const old = z.sessionId;
       await z.create('/old-eph', null, 'EPHEMERAL');
       await forceExpiry(server.connectString, z);
-      await until(() => calls.length === 2);
+      await waitFor('both session hooks', async () => calls.length === 2, 10000, 20);
       expect(calls).to.deep.equal(['before', 'after connected=true']);
       expect(z.sessionId).to.not.equal(old);
       expect(z.previousSessionIds).to.include(old);
