@@ -34,16 +34,20 @@ export class PartitionStateMachine {
       `[Controller id=${this.controllerId} epoch=${this.ctx.epoch}] Changed partition ${tpString(tp)} from ${from} to ${to}${l ? ` with state ${describe(l)}` : ''}`,
     );
     this.ctx.partitionStates.set(tpString(tp), to);
-    if (l)
-      this.events.emit('partition_state', {
-        topic: tp.topic,
-        partition: tp.partition,
-        state: to,
-        leader: l.leader,
-        leader_epoch: l.leaderEpoch,
-        isr: l.isr,
-        partition_epoch: l.partitionEpoch,
-      });
+    if (l) this.emitPartitionState(tp, to, l);
+  }
+
+  /** controller-events.jsonl: a partition's leader, epoch or ISR changed. */
+  private emitPartitionState(tp: TopicPartition, state: PartitionState, l: LeaderAndIsr): void {
+    this.events.emit('partition_state', {
+      topic: tp.topic,
+      partition: tp.partition,
+      state,
+      leader: l.leader,
+      leader_epoch: l.leaderEpoch,
+      isr: l.isr,
+      partition_epoch: l.partitionEpoch,
+    });
   }
 
   stateOf(tp: TopicPartition): PartitionState {
@@ -112,15 +116,7 @@ export class PartitionStateMachine {
         tp,
         false,
       );
-      this.events.emit('partition_state', {
-        topic: tp.topic,
-        partition: tp.partition,
-        state: this.stateOf(tp),
-        leader: l.leader,
-        leader_epoch: l.leaderEpoch,
-        isr: l.isr,
-        partition_epoch: l.partitionEpoch,
-      });
+      this.emitPartitionState(tp, this.stateOf(tp), l);
     });
   }
 
@@ -194,16 +190,7 @@ export class PartitionStateMachine {
         false,
       );
       if (l.leader < 0) this.logChange(tp, this.stateOf(tp), 'OfflinePartition', l);
-      else
-        this.events.emit('partition_state', {
-          topic: tp.topic,
-          partition: tp.partition,
-          state: this.stateOf(tp),
-          leader: l.leader,
-          leader_epoch: l.leaderEpoch,
-          isr: l.isr,
-          partition_epoch: l.partitionEpoch,
-        });
+      else this.emitPartitionState(tp, this.stateOf(tp), l);
     });
   }
 
@@ -220,15 +207,7 @@ export class PartitionStateMachine {
       this.stateChangeLog.info(
         `[Controller id=${this.controllerId} epoch=${this.ctx.epoch}] ISR of ${tpString(tp)} changed by its leader to [${l.isr.join(', ')}] (partition epoch ${l.partitionEpoch})`,
       );
-      this.events.emit('partition_state', {
-        topic: tp.topic,
-        partition: tp.partition,
-        state: this.stateOf(tp),
-        leader: l.leader,
-        leader_epoch: l.leaderEpoch,
-        isr: l.isr,
-        partition_epoch: l.partitionEpoch,
-      });
+      this.emitPartitionState(tp, this.stateOf(tp), l);
     });
     return written;
   }

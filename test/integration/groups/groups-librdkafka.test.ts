@@ -120,6 +120,7 @@ describe('integration: consumer groups with librdkafka and admin clients', funct
     const e = await c.waitForEvent('an offset reset error', (x) => x.ev === 'msgerror');
     expect(e.name).to.equal('_AUTO_OFFSET_RESET');
     expect(e.str).to.equal('no previously committed offset available: Local: No offset stored');
+    // A quiet window, not a condition: no record may arrive after the reset error.
     await new Promise((r) => setTimeout(r, 500));
     expect(c.of('message')).to.deep.equal([]);
     c.command('close');
@@ -137,6 +138,7 @@ describe('integration: consumer groups with librdkafka and admin clients', funct
     expect(oor.name).to.equal('_AUTO_OFFSET_RESET');
     expect(oor.str).to.match(/^fetch failed due to requested offset not available on the broker: Broker: Offset out of range/);
     await waitFor('20 records of partitions 1 and 2', async () => d.of('message').length >= 20, 20000);
+    // A quiet window: nothing from partition 0 (out of range) may follow the 20 records.
     await new Promise((r) => setTimeout(r, 500));
     expect(new Set(d.of('message').map((m) => m.partition))).to.deep.equal(new Set([1, 2]));
     expect(d.of('message').length).to.equal(20);
@@ -205,6 +207,7 @@ describe('integration: consumer groups with librdkafka and admin clients', funct
     const a2 = py(group, conf('inst-a'));
     const got = await a2.waitForEvent('a restarted and assigned', (x) => x.ev === 'assign');
     expect(got.partitions).to.deep.equal(aPartitions);
+    // A quiet window: the static member's return must not start a new generation or rebalance b.
     await new Promise((r) => setTimeout(r, 1000));
     expect(generations(group), 'no new generation').to.deep.equal(gens);
     expect(

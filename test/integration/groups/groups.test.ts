@@ -170,6 +170,7 @@ describe('integration: consumer groups', function () {
         await during();
       }
       await waitFor(`${want} messages in ${group}`, async () => got.length >= want, 30000);
+      // A quiet window: the exact counts asserted by the callers must not grow after `want` arrived.
       await new Promise((r) => setTimeout(r, 500));
       await c.disconnect();
       return got;

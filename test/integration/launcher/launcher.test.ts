@@ -186,6 +186,7 @@ describe('local cluster launcher', function () {
         20,
       );
       zk2.signal('SIGSTOP');
+      // The scenario itself: the node stays frozen for 7 s (longer than the launcher's probe attempts) while the ensemble forms.
       await new Promise((r) => setTimeout(r, 7000));
       zk2.signal('SIGCONT');
       await starting;

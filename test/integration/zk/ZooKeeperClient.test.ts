@@ -103,6 +103,7 @@ describe('ZooKeeperClient against real ZooKeeper', function () {
     await waitFor('three watch events', async () => events.length === 3, 10000, 20);
     expect(events.map((e) => `${e.type} ${e.path}`)).to.deep.equal(['NodeCreated /w', 'NodeDataChanged /w', 'NodeChildrenChanged /w']);
     await zk.setData('/w', Buffer.from('c'));
+    // A quiet window, not a condition: a one-shot watch that fired must not fire again for this change.
     await new Promise((r) => setTimeout(r, 100));
     expect(events).to.have.length(3);
   });
