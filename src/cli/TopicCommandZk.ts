@@ -133,13 +133,15 @@ async function alter(zk: KafkaZkClient, opts: TopicOpts): Promise<void> {
   for (const name of topics) {
     if (Topic.isInternal(name)) fail(`${PREFIX}The number of partitions for the internal topics${name} cannot be changed.`);
     if ((opts.config?.length ?? 0) > 0 || (opts.deleteConfig?.length ?? 0) > 0) {
-      // 2.x's deprecated --alter --config path: rewrite /config/topics/<t> (brokers pick it up on restart).
+      // 2.x's deprecated --alter --config path (AdminZkClient.changeTopicConfig): rewrite /config/topics/<t>, then
+      // a /config/changes notification so that every running broker applies it at once.
       const current = await zk.getTopicConfig(name);
       for (const [k, v] of parseTopicConfigs(opts.config ?? [])) current[k] = v;
       for (const k of opts.deleteConfig ?? []) delete current[k.trim()];
       console.log('WARNING: Altering topic configuration from this script has been deprecated and may be removed in future releases.');
       console.log('         Going forward, please use kafka-configs.sh for this functionality');
       await zk.setOrCreateEntityConfigs(D.ConfigType.Topic, name, current);
+      await zk.createConfigChangeNotification(`${D.ConfigType.Topic}/${name}`);
       console.log(`Updated config for topic ${name}.`);
     }
     if (opts.partitions === undefined) continue;

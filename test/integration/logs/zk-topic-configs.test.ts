@@ -180,6 +180,29 @@ describe('integration: topic configs written to ZooKeeper by kafka-topics --zook
         return res.errorCode === 0;
       });
       expect(res!.logAppendTimeMs).to.be.within(before, Date.now());
+
+      // --alter --config on the running cluster: the /config/changes notification makes the broker apply it live.
+      const alter = await runTool('kafka-topics', [
+        '--zookeeper',
+        cluster.connectString,
+        '--alter',
+        '--topic',
+        t,
+        '--config',
+        'message.timestamp.type=CreateTime',
+      ]);
+      expect(alter.code, alter.stderr).to.equal(0);
+      expect(alter.stdout).to.contain(`Updated config for topic ${t}.`);
+      await waitFor('the broker to apply message.timestamp.type=CreateTime', async () => {
+        const out = await c.send(ProduceApi, 7, {
+          transactionalId: null,
+          acks: 1,
+          timeoutMs: 5000,
+          topicData: [{ name: t, partitionData: [{ index: 0, records: records() }] }],
+        });
+        const p = out.responses[0].partitionResponses[0];
+        return p.errorCode === 0 && p.logAppendTimeMs === -1;
+      });
     } finally {
       c.close();
     }
