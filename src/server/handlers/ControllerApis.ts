@@ -53,7 +53,10 @@ export class ControllerApis {
         state: v >= 2 ? { ...p, topicName: t.topicName } : p,
       })),
     );
-    await this.deps.loadTopicConfigs([...new Set(states.map((s) => s.topic))]);
+    // Partition.createLogIfNotExists: only a replica this broker does not have yet reads its topic's
+    // /config/topics/<t>; the others already have it and get changes through /config/changes notifications.
+    const newReplicas = states.filter((s) => this.deps.replicaManager.getPartition(s.topic, s.partition) === undefined);
+    if (newReplicas.length > 0) await this.deps.loadTopicConfigs([...new Set(newReplicas.map((s) => s.topic))]);
     const liveLeaders = req.liveLeaders.map((l) => ({ brokerId: l.brokerId, host: l.hostName, port: l.port }));
     const result = this.deps.replicaManager.becomeLeaderOrFollower(req.controllerId, req.controllerEpoch, states, liveLeaders);
     const errs = result.partitionErrors.map((e) => ({ topicName: e.topic, partitionIndex: e.partition, errorCode: e.errorCode }));
