@@ -1,0 +1,32 @@
+/**
+ * AddOffsetsToTxn (key 25), as Kafka 3.7 describes it on the wire: AddOffsetsToTxnRequest.json and AddOffsetsToTxnResponse.json
+ * (apache/kafka clients/src/main/resources/common/message at 3.7.0), field for field. Kafka's prose is left out;
+ * the codecs are derived from these descriptions by ./MessageCodec.ts.
+ */
+import { MessageSpec } from './MessageSpec';
+
+export const AddOffsetsToTxnRequest: MessageSpec = {
+  apiKey: 25,
+  type: 'request',
+  name: 'AddOffsetsToTxnRequest',
+  validVersions: '0-3',
+  flexibleVersions: '3+',
+  fields: [
+    { name: 'TransactionalId', type: 'string', versions: '0+' },
+    { name: 'ProducerId', type: 'int64', versions: '0+' },
+    { name: 'ProducerEpoch', type: 'int16', versions: '0+' },
+    { name: 'GroupId', type: 'string', versions: '0+' },
+  ],
+};
+
+export const AddOffsetsToTxnResponse: MessageSpec = {
+  apiKey: 25,
+  type: 'response',
+  name: 'AddOffsetsToTxnResponse',
+  validVersions: '0-3',
+  flexibleVersions: '3+',
+  fields: [
+    { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
+    { name: 'ErrorCode', type: 'int16', versions: '0+' },
+  ],
+};

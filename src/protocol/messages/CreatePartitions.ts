@@ -1,0 +1,41 @@
+/**
+ * CreatePartitions (key 37), as Kafka 3.7 describes it on the wire: CreatePartitionsRequest.json and CreatePartitionsResponse.json
+ * (apache/kafka clients/src/main/resources/common/message at 3.7.0), field for field. Kafka's prose is left out;
+ * the codecs are derived from these descriptions by ./MessageCodec.ts.
+ */
+import { MessageSpec } from './MessageSpec';
+
+export const CreatePartitionsRequest: MessageSpec = {
+  apiKey: 37,
+  type: 'request',
+  name: 'CreatePartitionsRequest',
+  validVersions: '0-3',
+  flexibleVersions: '2+',
+  fields: [
+    { name: 'Topics', type: '[]CreatePartitionsTopic', versions: '0+', fields: [
+      { name: 'Name', type: 'string', versions: '0+' },
+      { name: 'Count', type: 'int32', versions: '0+' },
+      { name: 'Assignments', type: '[]CreatePartitionsAssignment', versions: '0+', nullableVersions: '0+', fields: [
+        { name: 'BrokerIds', type: '[]int32', versions: '0+' },
+      ] },
+    ] },
+    { name: 'TimeoutMs', type: 'int32', versions: '0+' },
+    { name: 'ValidateOnly', type: 'bool', versions: '0+' },
+  ],
+};
+
+export const CreatePartitionsResponse: MessageSpec = {
+  apiKey: 37,
+  type: 'response',
+  name: 'CreatePartitionsResponse',
+  validVersions: '0-3',
+  flexibleVersions: '2+',
+  fields: [
+    { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
+    { name: 'Results', type: '[]CreatePartitionsTopicResult', versions: '0+', fields: [
+      { name: 'Name', type: 'string', versions: '0+' },
+      { name: 'ErrorCode', type: 'int16', versions: '0+' },
+      { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+', default: 'null' },
+    ] },
+  ],
+};
