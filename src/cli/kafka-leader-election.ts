@@ -29,7 +29,7 @@ export function javaExceptionName(errorName: string): string {
   return `org.apache.kafka.common.errors.${camel.endsWith('Exception') ? camel : `${camel}Exception`}`;
 }
 
-function partitionsFromJson(file: string): { topic: string; partitionId: number[] }[] {
+function partitionsFromJson(file: string): { topic: string; partitions: number[] }[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -46,7 +46,7 @@ function partitionsFromJson(file: string): { topic: string; partitionId: number[
     seen.add(k);
     byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
   }
-  return [...byTopic].map(([topic, partitionId]) => ({ topic, partitionId }));
+  return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
 }
 
 async function execute(program: Command): Promise<number> {
@@ -63,7 +63,7 @@ async function execute(program: Command): Promise<number> {
     ? null
     : o.pathToJsonFile
       ? partitionsFromJson(o.pathToJsonFile)
-      : [{ topic: o.topic!, partitionId: [Number(o.partition)] }];
+      : [{ topic: o.topic!, partitions: [Number(o.partition)] }];
   const res = await sendToController(brokerList(o.bootstrapServer), ElectLeadersApi, 1, {
     electionType: type === 'PREFERRED' ? 0 : 1,
     topicPartitions,

@@ -148,7 +148,7 @@ export class ControllerBrokerRequestBatch {
           leader: deleting ? LEADER_DURING_DELETE : l.leaderAndIsr.leader,
           leaderEpoch: l.leaderAndIsr.leaderEpoch,
           isr: l.leaderAndIsr.isr,
-          partitionEpoch: l.leaderAndIsr.partitionEpoch,
+          zkVersion: l.leaderAndIsr.partitionEpoch,
           replicas,
           offlineReplicas: replicas.filter((r) => !ctx.isLiveBroker(r)),
         });

@@ -1,4 +1,4 @@
-import type { UpdateMetadataPartitionState } from '../protocol/apis/06-update-metadata';
+import type { PartitionState } from '../protocol/apis/PartitionState';
 
 /**
  * The broker's view of the cluster, filled by the controller's UpdateMetadata requests
@@ -18,7 +18,7 @@ export interface CachedBroker {
 }
 
 /** As UpdateMetadata carried it. */
-export type CachedPartitionState = UpdateMetadataPartitionState;
+export type CachedPartitionState = PartitionState & { offlineReplicas: number[] };
 
 /** Leader value the controller sends for partitions of a topic being deleted. */
 const LEADER_DURING_DELETE = -2;

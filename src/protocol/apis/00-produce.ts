@@ -16,10 +16,8 @@
  * `records` is a slice of the request frame (Reader.nullableBytes), never a copy: the broker
  * validates and appends those bytes as they arrived (DESIGN.md §3).
  */
-import { ApiKey } from '../apiKeys';
-import { Reader } from '../Reader';
-import { Writer } from '../Writer';
-import { ApiCodec } from './types';
+import * as schema from '../messages/Produce';
+import { messageApi } from './messageApi';
 
 interface PartitionProduceData {
   index: number;
@@ -59,65 +57,4 @@ export interface ProduceResponse {
   throttleTimeMs: number;
 }
 
-function readPartitionData(r: Reader): PartitionProduceData {
-  return { index: r.int32(), records: r.nullableBytes() };
-}
-
-function readTopicData(r: Reader): TopicProduceData {
-  return { name: r.string(), partitionData: r.array(readPartitionData) };
-}
-
-function writePartitionData(w: Writer, p: PartitionProduceData): void {
-  w.int32(p.index).nullableBytes(p.records);
-}
-
-function writeTopicData(w: Writer, t: TopicProduceData): void {
-  w.string(t.name).array(t.partitionData, writePartitionData);
-}
-
-export const ProduceApi: ApiCodec<ProduceRequest, ProduceResponse> = {
-  apiKey: ApiKey.Produce,
-  name: 'Produce',
-  minVersion: 3,
-  maxVersion: 7,
-  firstFlexibleVersion: Infinity,
-
-  decodeRequest(r: Reader, _version: number): ProduceRequest {
-    const transactionalId = r.nullableString();
-    const acks = r.int16();
-    const timeoutMs = r.int32();
-    const topicData = r.array(readTopicData);
-    return { transactionalId, acks, timeoutMs, topicData };
-  },
-
-  encodeRequest(w: Writer, _version: number, req: ProduceRequest): void {
-    w.nullableString(req.transactionalId).int16(req.acks).int32(req.timeoutMs);
-    w.array(req.topicData, writeTopicData);
-  },
-
-  decodeResponse(r: Reader, version: number): ProduceResponse {
-    const responses = r.array((rt): TopicProduceResponse => ({
-      name: rt.string(),
-      partitionResponses: rt.array((rp): PartitionProduceResponse => ({
-        index: rp.int32(),
-        errorCode: rp.int16(),
-        baseOffset: rp.int64(),
-        logAppendTimeMs: rp.int64(),
-        logStartOffset: version >= 5 ? rp.int64() : -1,
-      })),
-    }));
-    const throttleTimeMs = r.int32();
-    return { responses, throttleTimeMs };
-  },
-
-  encodeResponse(w: Writer, version: number, res: ProduceResponse): void {
-    w.array(res.responses, (wt, t) => {
-      wt.string(t.name);
-      wt.array(t.partitionResponses, (wp, p) => {
-        wp.int32(p.index).int16(p.errorCode).int64(p.baseOffset).int64(p.logAppendTimeMs);
-        if (version >= 5) wp.int64(p.logStartOffset);
-      });
-    });
-    w.int32(res.throttleTimeMs);
-  },
-};
+export const ProduceApi = messageApi<ProduceRequest, ProduceResponse>(schema.ProduceRequest, schema.ProduceResponse, { minVersion: 3, maxVersion: 7 });

@@ -14,10 +14,8 @@
  *
  * Timestamps -1 (latest) and -2 (earliest) are special; the handler interprets them.
  */
-import { ApiKey } from '../apiKeys';
-import { Reader } from '../Reader';
-import { Writer } from '../Writer';
-import { ApiCodec } from './types';
+import * as schema from '../messages/ListOffsets';
+import { messageApi } from './messageApi';
 
 interface ListOffsetsPartition {
   partitionIndex: number;
@@ -60,69 +58,7 @@ export interface ListOffsetsResponse {
   topics: ListOffsetsTopicResponse[];
 }
 
-const readInt64 = (r: Reader): number => r.int64();
-const writeInt64 = (w: Writer, v: number): void => {
-  w.int64(v);
-};
-
-export const ListOffsetsApi: ApiCodec<ListOffsetsRequest, ListOffsetsResponse> = {
-  apiKey: ApiKey.ListOffsets,
-  name: 'ListOffsets',
+export const ListOffsetsApi = messageApi<ListOffsetsRequest, ListOffsetsResponse>(schema.ListOffsetsRequest, schema.ListOffsetsResponse, {
   minVersion: 0,
   maxVersion: 3,
-  firstFlexibleVersion: Infinity,
-
-  decodeRequest(r: Reader, version: number): ListOffsetsRequest {
-    const replicaId = r.int32();
-    const isolationLevel = version >= 2 ? r.int8() : 0;
-    const topics = r.array((rt): ListOffsetsTopic => ({
-      name: rt.string(),
-      partitions: rt.array((rp): ListOffsetsPartition => ({
-        partitionIndex: rp.int32(),
-        timestamp: rp.int64(),
-        maxNumOffsets: version === 0 ? rp.int32() : 1,
-      })),
-    }));
-    return { replicaId, isolationLevel, topics };
-  },
-
-  encodeRequest(w: Writer, version: number, req: ListOffsetsRequest): void {
-    w.int32(req.replicaId);
-    if (version >= 2) w.int8(req.isolationLevel);
-    w.array(req.topics, (wt, t) => {
-      wt.string(t.name);
-      wt.array(t.partitions, (wp, p) => {
-        wp.int32(p.partitionIndex).int64(p.timestamp);
-        if (version === 0) wp.int32(p.maxNumOffsets);
-      });
-    });
-  },
-
-  decodeResponse(r: Reader, version: number): ListOffsetsResponse {
-    const throttleTimeMs = version >= 2 ? r.int32() : 0;
-    const topics = r.array((rt): ListOffsetsTopicResponse => ({
-      name: rt.string(),
-      partitions: rt.array((rp): ListOffsetsPartitionResponse => {
-        const partitionIndex = rp.int32();
-        const errorCode = rp.int16();
-        if (version === 0) {
-          return { partitionIndex, errorCode, oldStyleOffsets: rp.array(readInt64), timestamp: -1, offset: -1 };
-        }
-        return { partitionIndex, errorCode, oldStyleOffsets: [], timestamp: rp.int64(), offset: rp.int64() };
-      }),
-    }));
-    return { throttleTimeMs, topics };
-  },
-
-  encodeResponse(w: Writer, version: number, res: ListOffsetsResponse): void {
-    if (version >= 2) w.int32(res.throttleTimeMs);
-    w.array(res.topics, (wt, t) => {
-      wt.string(t.name);
-      wt.array(t.partitions, (wp, p) => {
-        wp.int32(p.partitionIndex).int16(p.errorCode);
-        if (version === 0) wp.array(p.oldStyleOffsets, writeInt64);
-        else wp.int64(p.timestamp).int64(p.offset);
-      });
-    });
-  },
-};
+});

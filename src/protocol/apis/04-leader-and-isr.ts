@@ -23,14 +23,9 @@
  * Fields absent in a version decode to the schema default (BrokerEpoch -1, Type 0, TopicId zero UUID,
  * IsNew false, LeaderRecoveryState 0, empty arrays, TopicName "").
  */
-import { Reader } from '../Reader';
-import { Writer } from '../Writer';
-import { readArr, readInt32, readStr, readUuid, writeArr, writeInt32, writeStr } from './versioned';
-import { ApiKey } from '../apiKeys';
-import { ApiCodec } from './types';
 import type { PartitionState } from './PartitionState';
-
-const FIRST_FLEXIBLE = 4;
+import * as schema from '../messages/LeaderAndIsr';
+import { messageApi } from './messageApi';
 
 export interface LeaderAndIsrPartitionState extends PartitionState {
   addingReplicas: number[];
@@ -89,175 +84,9 @@ export interface LeaderAndIsrResponse {
 
 // --- request ---
 
-function readPartitionState(r: Reader, v: number): LeaderAndIsrPartitionState {
-  const flex = v >= FIRST_FLEXIBLE;
-  const topicName = v <= 1 ? r.string() : '';
-  const partitionIndex = r.int32();
-  const controllerEpoch = r.int32();
-  const leader = r.int32();
-  const leaderEpoch = r.int32();
-  const isr = readArr(r, flex, readInt32);
-  const partitionEpoch = r.int32();
-  const replicas = readArr(r, flex, readInt32);
-  const addingReplicas = v >= 3 ? readArr(r, flex, readInt32) : [];
-  const removingReplicas = v >= 3 ? readArr(r, flex, readInt32) : [];
-  const isNew = v >= 1 ? r.bool() : false;
-  const leaderRecoveryState = v >= 6 ? r.int8() : 0;
-  if (flex) r.taggedFields();
-  return {
-    topicName,
-    partitionIndex,
-    controllerEpoch,
-    leader,
-    leaderEpoch,
-    isr,
-    partitionEpoch,
-    replicas,
-    addingReplicas,
-    removingReplicas,
-    isNew,
-    leaderRecoveryState,
-  };
-}
-
-function writePartitionState(w: Writer, v: number, p: LeaderAndIsrPartitionState): void {
-  const flex = v >= FIRST_FLEXIBLE;
-  if (v <= 1) w.string(p.topicName);
-  w.int32(p.partitionIndex).int32(p.controllerEpoch).int32(p.leader).int32(p.leaderEpoch);
-  writeArr(w, flex, p.isr, writeInt32);
-  w.int32(p.partitionEpoch);
-  writeArr(w, flex, p.replicas, writeInt32);
-  if (v >= 3) {
-    writeArr(w, flex, p.addingReplicas, writeInt32);
-    writeArr(w, flex, p.removingReplicas, writeInt32);
-  }
-  if (v >= 1) w.bool(p.isNew);
-  if (v >= 6) w.int8(p.leaderRecoveryState);
-  if (flex) w.emptyTaggedFields();
-}
-
-function decodeRequest(r: Reader, v: number): LeaderAndIsrRequest {
-  const flex = v >= FIRST_FLEXIBLE;
-  const controllerId = r.int32();
-  const isKRaftController = v >= 7 ? r.bool() : false;
-  const controllerEpoch = r.int32();
-  const brokerEpoch = v >= 2 ? r.int64() : -1;
-  const type = v >= 5 ? r.int8() : 0;
-  const ungroupedPartitionStates = v <= 1 ? r.array((rr) => readPartitionState(rr, v)) : [];
-  const topicStates =
-    v >= 2
-      ? readArr(r, flex, (rr): LeaderAndIsrTopicState => {
-          const topicName = readStr(rr, flex);
-          const topicId = v >= 5 ? readUuid(rr) : Buffer.alloc(16);
-          const partitionStates = readArr(rr, flex, (r3) => readPartitionState(r3, v));
-          if (flex) rr.taggedFields();
-          return { topicName, topicId, partitionStates };
-        })
-      : [];
-  const liveLeaders = readArr(r, flex, (rr): LeaderAndIsrLiveLeader => {
-    const brokerId = rr.int32();
-    const hostName = readStr(rr, flex);
-    const port = rr.int32();
-    if (flex) rr.taggedFields();
-    return { brokerId, hostName, port };
-  });
-  if (flex) r.taggedFields();
-  return {
-    controllerId,
-    isKRaftController,
-    controllerEpoch,
-    brokerEpoch,
-    type,
-    ungroupedPartitionStates,
-    topicStates,
-    liveLeaders,
-  };
-}
-
-function encodeRequest(w: Writer, v: number, req: LeaderAndIsrRequest): void {
-  const flex = v >= FIRST_FLEXIBLE;
-  w.int32(req.controllerId);
-  if (v >= 7) w.bool(req.isKRaftController);
-  w.int32(req.controllerEpoch);
-  if (v >= 2) w.int64(req.brokerEpoch);
-  if (v >= 5) w.int8(req.type);
-  if (v <= 1) {
-    w.array(req.ungroupedPartitionStates, (ww, p) => writePartitionState(ww, v, p));
-  } else {
-    writeArr(w, flex, req.topicStates, (ww, t) => {
-      writeStr(ww, flex, t.topicName);
-      if (v >= 5) ww.uuid(t.topicId);
-      writeArr(ww, flex, t.partitionStates, (w3, p) => writePartitionState(w3, v, p));
-      if (flex) ww.emptyTaggedFields();
-    });
-  }
-  writeArr(w, flex, req.liveLeaders, (ww, l) => {
-    ww.int32(l.brokerId);
-    writeStr(ww, flex, l.hostName);
-    ww.int32(l.port);
-    if (flex) ww.emptyTaggedFields();
-  });
-  if (flex) w.emptyTaggedFields();
-}
-
 // --- response ---
 
-function readPartitionError(r: Reader, v: number): LeaderAndIsrPartitionError {
-  const flex = v >= FIRST_FLEXIBLE;
-  const topicName = v <= 4 ? readStr(r, flex) : '';
-  const partitionIndex = r.int32();
-  const errorCode = r.int16();
-  if (flex) r.taggedFields();
-  return { topicName, partitionIndex, errorCode };
-}
-
-function writePartitionError(w: Writer, v: number, e: LeaderAndIsrPartitionError): void {
-  const flex = v >= FIRST_FLEXIBLE;
-  if (v <= 4) writeStr(w, flex, e.topicName);
-  w.int32(e.partitionIndex).int16(e.errorCode);
-  if (flex) w.emptyTaggedFields();
-}
-
-function decodeResponse(r: Reader, v: number): LeaderAndIsrResponse {
-  const flex = v >= FIRST_FLEXIBLE;
-  const errorCode = r.int16();
-  const partitionErrors = v <= 4 ? readArr(r, flex, (rr) => readPartitionError(rr, v)) : [];
-  const topics =
-    v >= 5
-      ? r.compactArray((rr): LeaderAndIsrTopicError => {
-          const topicId = readUuid(rr);
-          const errors = rr.compactArray((r3) => readPartitionError(r3, v));
-          rr.taggedFields();
-          return { topicId, partitionErrors: errors };
-        })
-      : [];
-  if (flex) r.taggedFields();
-  return { errorCode, partitionErrors, topics };
-}
-
-function encodeResponse(w: Writer, v: number, res: LeaderAndIsrResponse): void {
-  const flex = v >= FIRST_FLEXIBLE;
-  w.int16(res.errorCode);
-  if (v <= 4) {
-    writeArr(w, flex, res.partitionErrors, (ww, e) => writePartitionError(ww, v, e));
-  } else {
-    w.compactArray(res.topics, (ww, t) => {
-      ww.uuid(t.topicId);
-      ww.compactArray(t.partitionErrors, (w3, e) => writePartitionError(w3, v, e));
-      ww.emptyTaggedFields();
-    });
-  }
-  if (flex) w.emptyTaggedFields();
-}
-
-export const LeaderAndIsrApi: ApiCodec<LeaderAndIsrRequest, LeaderAndIsrResponse> = {
-  apiKey: ApiKey.LeaderAndIsr,
-  name: 'LeaderAndIsr',
+export const LeaderAndIsrApi = messageApi<LeaderAndIsrRequest, LeaderAndIsrResponse>(schema.LeaderAndIsrRequest, schema.LeaderAndIsrResponse, {
   minVersion: 0,
   maxVersion: 7,
-  firstFlexibleVersion: FIRST_FLEXIBLE,
-  decodeRequest,
-  encodeRequest,
-  decodeResponse,
-  encodeResponse,
-};
+});

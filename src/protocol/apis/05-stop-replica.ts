@@ -19,13 +19,8 @@
  * Absent fields decode to the schema default: isKRaftController false, BrokerEpoch -1,
  * DeletePartitions false, LeaderEpoch -1, empty arrays.
  */
-import { Reader } from '../Reader';
-import { Writer } from '../Writer';
-import { readArr, readInt32, readStr, writeArr, writeInt32, writeStr } from './versioned';
-import { ApiKey } from '../apiKeys';
-import { ApiCodec } from './types';
-
-const FIRST_FLEXIBLE = 2;
+import * as schema from '../messages/StopReplica';
+import { messageApi } from './messageApi';
 
 interface StopReplicaPartitionV0 {
   topicName: string;
@@ -75,113 +70,7 @@ export interface StopReplicaResponse {
   partitionErrors: StopReplicaPartitionError[];
 }
 
-function decodeRequest(r: Reader, v: number): StopReplicaRequest {
-  const flex = v >= FIRST_FLEXIBLE;
-  const controllerId = r.int32();
-  const isKRaftController = v >= 4 ? r.bool() : false;
-  const controllerEpoch = r.int32();
-  const brokerEpoch = v >= 1 ? r.int64() : -1;
-  const deletePartitions = v <= 2 ? r.bool() : false;
-  const ungroupedPartitions = v === 0 ? r.array((rr): StopReplicaPartitionV0 => ({ topicName: rr.string(), partitionIndex: rr.int32() })) : [];
-  const topics =
-    v >= 1 && v <= 2
-      ? readArr(r, flex, (rr): StopReplicaTopicV1 => {
-          const name = readStr(rr, flex);
-          const partitionIndexes = readArr(rr, flex, readInt32);
-          if (flex) rr.taggedFields();
-          return { name, partitionIndexes };
-        })
-      : [];
-  const topicStates =
-    v >= 3
-      ? r.compactArray((rr): StopReplicaTopicState => {
-          const topicName = rr.compactString();
-          const partitionStates = rr.compactArray((r3): StopReplicaPartitionState => {
-            const partitionIndex = r3.int32();
-            const leaderEpoch = r3.int32();
-            const deletePartition = r3.bool();
-            r3.taggedFields();
-            return { partitionIndex, leaderEpoch, deletePartition };
-          });
-          rr.taggedFields();
-          return { topicName, partitionStates };
-        })
-      : [];
-  if (flex) r.taggedFields();
-  return {
-    controllerId,
-    isKRaftController,
-    controllerEpoch,
-    brokerEpoch,
-    deletePartitions,
-    ungroupedPartitions,
-    topics,
-    topicStates,
-  };
-}
-
-function encodeRequest(w: Writer, v: number, req: StopReplicaRequest): void {
-  const flex = v >= FIRST_FLEXIBLE;
-  w.int32(req.controllerId);
-  if (v >= 4) w.bool(req.isKRaftController);
-  w.int32(req.controllerEpoch);
-  if (v >= 1) w.int64(req.brokerEpoch);
-  if (v <= 2) w.bool(req.deletePartitions);
-  if (v === 0) {
-    w.array(req.ungroupedPartitions, (ww, p) => {
-      ww.string(p.topicName).int32(p.partitionIndex);
-    });
-  } else if (v <= 2) {
-    writeArr(w, flex, req.topics, (ww, t) => {
-      writeStr(ww, flex, t.name);
-      writeArr(ww, flex, t.partitionIndexes, writeInt32);
-      if (flex) ww.emptyTaggedFields();
-    });
-  } else {
-    w.compactArray(req.topicStates, (ww, t) => {
-      ww.compactString(t.topicName);
-      ww.compactArray(t.partitionStates, (w3, p) => {
-        w3.int32(p.partitionIndex).int32(p.leaderEpoch).bool(p.deletePartition).emptyTaggedFields();
-      });
-      ww.emptyTaggedFields();
-    });
-  }
-  if (flex) w.emptyTaggedFields();
-}
-
-function decodeResponse(r: Reader, v: number): StopReplicaResponse {
-  const flex = v >= FIRST_FLEXIBLE;
-  const errorCode = r.int16();
-  const partitionErrors = readArr(r, flex, (rr): StopReplicaPartitionError => {
-    const topicName = readStr(rr, flex);
-    const partitionIndex = rr.int32();
-    const code = rr.int16();
-    if (flex) rr.taggedFields();
-    return { topicName, partitionIndex, errorCode: code };
-  });
-  if (flex) r.taggedFields();
-  return { errorCode, partitionErrors };
-}
-
-function encodeResponse(w: Writer, v: number, res: StopReplicaResponse): void {
-  const flex = v >= FIRST_FLEXIBLE;
-  w.int16(res.errorCode);
-  writeArr(w, flex, res.partitionErrors, (ww, e) => {
-    writeStr(ww, flex, e.topicName);
-    ww.int32(e.partitionIndex).int16(e.errorCode);
-    if (flex) ww.emptyTaggedFields();
-  });
-  if (flex) w.emptyTaggedFields();
-}
-
-export const StopReplicaApi: ApiCodec<StopReplicaRequest, StopReplicaResponse> = {
-  apiKey: ApiKey.StopReplica,
-  name: 'StopReplica',
+export const StopReplicaApi = messageApi<StopReplicaRequest, StopReplicaResponse>(schema.StopReplicaRequest, schema.StopReplicaResponse, {
   minVersion: 0,
   maxVersion: 4,
-  firstFlexibleVersion: FIRST_FLEXIBLE,
-  decodeRequest,
-  encodeRequest,
-  decodeResponse,
-  encodeResponse,
-};
+});

@@ -26,18 +26,13 @@
  * zero UUID, Listener "", V0Host "", V0Port 0, empty arrays, TopicName ""); an absent Rack decodes to null
  * (the broker has no rack).
  */
-import { Reader } from '../Reader';
-import { Writer } from '../Writer';
-import { readArr, readInt32, readStr, readUuid, writeArr, writeInt32, writeStr } from './versioned';
-import { ApiKey } from '../apiKeys';
-import { ApiCodec } from './types';
 import type { PartitionState } from './PartitionState';
+import * as schema from '../messages/UpdateMetadata';
+import { messageApi } from './messageApi';
 
-const FIRST_FLEXIBLE = 6;
-/** Tag of the v8+ top-level tagged field `Type`. */
-const TYPE_TAG = 0;
-
-export interface UpdateMetadataPartitionState extends PartitionState {
+/** Kafka calls the partition epoch ZkVersion here (UpdateMetadataPartitionState), PartitionEpoch in LeaderAndIsr. */
+export interface UpdateMetadataPartitionState extends Omit<PartitionState, 'partitionEpoch'> {
+  zkVersion: number;
   offlineReplicas: number[];
 }
 
@@ -88,161 +83,9 @@ interface UpdateMetadataResponse {
 
 // --- request ---
 
-function readPartitionState(r: Reader, v: number): UpdateMetadataPartitionState {
-  const flex = v >= FIRST_FLEXIBLE;
-  const topicName = v <= 4 ? r.string() : '';
-  const partitionIndex = r.int32();
-  const controllerEpoch = r.int32();
-  const leader = r.int32();
-  const leaderEpoch = r.int32();
-  const isr = readArr(r, flex, readInt32);
-  const partitionEpoch = r.int32(); // ZkVersion
-  const replicas = readArr(r, flex, readInt32);
-  const offlineReplicas = v >= 4 ? readArr(r, flex, readInt32) : [];
-  if (flex) r.taggedFields();
-  return { topicName, partitionIndex, controllerEpoch, leader, leaderEpoch, isr, partitionEpoch, replicas, offlineReplicas };
-}
-
-function writePartitionState(w: Writer, v: number, p: UpdateMetadataPartitionState): void {
-  const flex = v >= FIRST_FLEXIBLE;
-  if (v <= 4) w.string(p.topicName);
-  w.int32(p.partitionIndex).int32(p.controllerEpoch).int32(p.leader).int32(p.leaderEpoch);
-  writeArr(w, flex, p.isr, writeInt32);
-  w.int32(p.partitionEpoch);
-  writeArr(w, flex, p.replicas, writeInt32);
-  if (v >= 4) writeArr(w, flex, p.offlineReplicas, writeInt32);
-  if (flex) w.emptyTaggedFields();
-}
-
-function readBroker(r: Reader, v: number): UpdateMetadataBroker {
-  const flex = v >= FIRST_FLEXIBLE;
-  const id = r.int32();
-  const v0Host = v === 0 ? r.string() : '';
-  const v0Port = v === 0 ? r.int32() : 0;
-  const endpoints =
-    v >= 1
-      ? readArr(r, flex, (rr): UpdateMetadataEndpoint => {
-          const port = rr.int32();
-          const host = readStr(rr, flex);
-          const listener = v >= 3 ? readStr(rr, flex) : '';
-          const securityProtocol = rr.int16();
-          if (flex) rr.taggedFields();
-          return { port, host, listener, securityProtocol };
-        })
-      : [];
-  const rack = v >= 2 ? (flex ? r.compactNullableString() : r.nullableString()) : null;
-  if (flex) r.taggedFields();
-  return { id, v0Host, v0Port, endpoints, rack };
-}
-
-function writeBroker(w: Writer, v: number, b: UpdateMetadataBroker): void {
-  const flex = v >= FIRST_FLEXIBLE;
-  w.int32(b.id);
-  if (v === 0) w.string(b.v0Host).int32(b.v0Port);
-  if (v >= 1) {
-    writeArr(w, flex, b.endpoints, (ww, e) => {
-      ww.int32(e.port);
-      writeStr(ww, flex, e.host);
-      if (v >= 3) writeStr(ww, flex, e.listener);
-      ww.int16(e.securityProtocol);
-      if (flex) ww.emptyTaggedFields();
-    });
-  }
-  if (v >= 2) {
-    if (flex) w.compactNullableString(b.rack);
-    else w.nullableString(b.rack);
-  }
-  if (flex) w.emptyTaggedFields();
-}
-
-/** Top-level tagged fields: reads `Type` (tag 0, v8+) and skips any tag we do not know. */
-function readTopLevelTags(r: Reader, v: number): number {
-  let type = 0;
-  const n = r.uvarint();
-  for (let i = 0; i < n; i++) {
-    const tag = r.uvarint();
-    const size = r.uvarint();
-    const field = r.raw(size);
-    if (tag === TYPE_TAG && v >= 8 && size >= 1) type = field.readInt8(0);
-  }
-  return type;
-}
-
-function decodeRequest(r: Reader, v: number): UpdateMetadataRequest {
-  const flex = v >= FIRST_FLEXIBLE;
-  const controllerId = r.int32();
-  const isKRaftController = v >= 8 ? r.bool() : false;
-  const controllerEpoch = r.int32();
-  const brokerEpoch = v >= 5 ? r.int64() : -1;
-  const ungroupedPartitionStates = v <= 4 ? r.array((rr) => readPartitionState(rr, v)) : [];
-  const topicStates =
-    v >= 5
-      ? readArr(r, flex, (rr): UpdateMetadataTopicState => {
-          const topicName = readStr(rr, flex);
-          const topicId = v >= 7 ? readUuid(rr) : Buffer.alloc(16);
-          const partitionStates = readArr(rr, flex, (r3) => readPartitionState(r3, v));
-          if (flex) rr.taggedFields();
-          return { topicName, topicId, partitionStates };
-        })
-      : [];
-  const liveBrokers = readArr(r, flex, (rr) => readBroker(rr, v));
-  const type = flex ? readTopLevelTags(r, v) : 0;
-  return {
-    controllerId,
-    isKRaftController,
-    type,
-    controllerEpoch,
-    brokerEpoch,
-    ungroupedPartitionStates,
-    topicStates,
-    liveBrokers,
-  };
-}
-
-function encodeRequest(w: Writer, v: number, req: UpdateMetadataRequest): void {
-  const flex = v >= FIRST_FLEXIBLE;
-  w.int32(req.controllerId);
-  if (v >= 8) w.bool(req.isKRaftController);
-  w.int32(req.controllerEpoch);
-  if (v >= 5) w.int64(req.brokerEpoch);
-  if (v <= 4) {
-    w.array(req.ungroupedPartitionStates, (ww, p) => writePartitionState(ww, v, p));
-  } else {
-    writeArr(w, flex, req.topicStates, (ww, t) => {
-      writeStr(ww, flex, t.topicName);
-      if (v >= 7) ww.uuid(t.topicId);
-      writeArr(ww, flex, t.partitionStates, (w3, p) => writePartitionState(w3, v, p));
-      if (flex) ww.emptyTaggedFields();
-    });
-  }
-  writeArr(w, flex, req.liveBrokers, (ww, b) => writeBroker(ww, v, b));
-  if (!flex) return;
-  // Like Apache's generated code, a tagged field is written only when it differs from its default.
-  if (v >= 8 && req.type !== 0) w.uvarint(1).uvarint(TYPE_TAG).uvarint(1).int8(req.type);
-  else w.emptyTaggedFields();
-}
-
 // --- response ---
 
-function decodeResponse(r: Reader, v: number): UpdateMetadataResponse {
-  const errorCode = r.int16();
-  if (v >= FIRST_FLEXIBLE) r.taggedFields();
-  return { errorCode };
-}
-
-function encodeResponse(w: Writer, v: number, res: UpdateMetadataResponse): void {
-  w.int16(res.errorCode);
-  if (v >= FIRST_FLEXIBLE) w.emptyTaggedFields();
-}
-
-export const UpdateMetadataApi: ApiCodec<UpdateMetadataRequest, UpdateMetadataResponse> = {
-  apiKey: ApiKey.UpdateMetadata,
-  name: 'UpdateMetadata',
+export const UpdateMetadataApi = messageApi<UpdateMetadataRequest, UpdateMetadataResponse>(schema.UpdateMetadataRequest, schema.UpdateMetadataResponse, {
   minVersion: 0,
   maxVersion: 8,
-  firstFlexibleVersion: FIRST_FLEXIBLE,
-  decodeRequest,
-  encodeRequest,
-  decodeResponse,
-  encodeResponse,
-};
+});

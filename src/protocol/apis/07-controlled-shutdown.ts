@@ -14,12 +14,8 @@
  *
  * BrokerEpoch decodes to -1 ("unknown", accepted by the controller) when absent (v < 2).
  */
-import { Reader } from '../Reader';
-import { Writer } from '../Writer';
-import { ApiKey } from '../apiKeys';
-import { ApiCodec } from './types';
-
-const FIRST_FLEXIBLE = 3;
+import * as schema from '../messages/ControlledShutdown';
+import { messageApi } from './messageApi';
 
 export interface ControlledShutdownRequest {
   brokerId: number;
@@ -37,55 +33,11 @@ interface ControlledShutdownResponse {
   remainingPartitions: RemainingPartition[];
 }
 
-function decodeRequest(r: Reader, v: number): ControlledShutdownRequest {
-  const brokerId = r.int32();
-  const brokerEpoch = v >= 2 ? r.int64() : -1;
-  if (v >= FIRST_FLEXIBLE) r.taggedFields();
-  return { brokerId, brokerEpoch };
-}
-
-function encodeRequest(w: Writer, v: number, req: ControlledShutdownRequest): void {
-  w.int32(req.brokerId);
-  if (v >= 2) w.int64(req.brokerEpoch);
-  if (v >= FIRST_FLEXIBLE) w.emptyTaggedFields();
-}
-
-function decodeResponse(r: Reader, v: number): ControlledShutdownResponse {
-  const flex = v >= FIRST_FLEXIBLE;
-  const errorCode = r.int16();
-  const item = (rr: Reader): RemainingPartition => {
-    const topicName = flex ? rr.compactString() : rr.string();
-    const partitionIndex = rr.int32();
-    if (flex) rr.taggedFields();
-    return { topicName, partitionIndex };
-  };
-  const remainingPartitions = flex ? r.compactArray(item) : r.array(item);
-  if (flex) r.taggedFields();
-  return { errorCode, remainingPartitions };
-}
-
-function encodeResponse(w: Writer, v: number, res: ControlledShutdownResponse): void {
-  const flex = v >= FIRST_FLEXIBLE;
-  w.int16(res.errorCode);
-  const item = (ww: Writer, p: RemainingPartition): void => {
-    if (flex) ww.compactString(p.topicName);
-    else ww.string(p.topicName);
-    ww.int32(p.partitionIndex);
-    if (flex) ww.emptyTaggedFields();
-  };
-  if (flex) w.compactArray(res.remainingPartitions, item);
-  else w.array(res.remainingPartitions, item);
-  if (flex) w.emptyTaggedFields();
-}
-
-export const ControlledShutdownApi: ApiCodec<ControlledShutdownRequest, ControlledShutdownResponse> = {
-  apiKey: ApiKey.ControlledShutdown,
-  name: 'ControlledShutdown',
-  minVersion: 0,
-  maxVersion: 3,
-  firstFlexibleVersion: FIRST_FLEXIBLE,
-  decodeRequest,
-  encodeRequest,
-  decodeResponse,
-  encodeResponse,
-};
+export const ControlledShutdownApi = messageApi<ControlledShutdownRequest, ControlledShutdownResponse>(
+  schema.ControlledShutdownRequest,
+  schema.ControlledShutdownResponse,
+  {
+    minVersion: 0,
+    maxVersion: 3,
+  },
+);

@@ -22,12 +22,8 @@
  * trailing bytes are ignored, as Kafka's request parser does). That is why Kafka, which offers v7, lists
  * every offset for it.
  */
-import { ApiKey } from '../apiKeys';
-import { Reader } from '../Reader';
-import { Writer } from '../Writer';
-import { ApiCodec } from './types';
-
-const FIRST_FLEXIBLE = 6;
+import * as schema from '../messages/OffsetFetch';
+import { messageApi } from './messageApi';
 
 interface OffsetFetchRequestTopic {
   name: string;
@@ -61,96 +57,7 @@ interface OffsetFetchResponse {
   errorCode: number;
 }
 
-function decodeRequest(r: Reader, v: number): OffsetFetchRequest {
-  const flex = v >= FIRST_FLEXIBLE;
-  const groupId = flex ? r.compactString() : r.string();
-  const readTopic = (rt: Reader): OffsetFetchRequestTopic => {
-    const t = flex
-      ? { name: rt.compactString(), partitionIndexes: rt.compactArray((rr) => rr.int32()) }
-      : { name: rt.string(), partitionIndexes: rt.array((rr) => rr.int32()) };
-    if (flex) rt.taggedFields();
-    return t;
-  };
-  const topics = flex ? r.compactNullableArray(readTopic) : v >= 2 ? r.nullableArray(readTopic) : r.array(readTopic);
-  const requireStable = v >= 7 ? r.bool() : false;
-  if (flex) r.taggedFields();
-  return { groupId, topics, requireStable };
-}
-
-function encodeRequest(w: Writer, v: number, req: OffsetFetchRequest): void {
-  const flex = v >= FIRST_FLEXIBLE;
-  if (flex) w.compactString(req.groupId);
-  else w.string(req.groupId);
-  const write = (wt: Writer, t: OffsetFetchRequestTopic) => {
-    if (flex) {
-      wt.compactString(t.name).compactArray(t.partitionIndexes, (wp, p) => {
-        wp.int32(p);
-      });
-      wt.emptyTaggedFields();
-    } else {
-      wt.string(t.name).array(t.partitionIndexes, (wp, p) => {
-        wp.int32(p);
-      });
-    }
-  };
-  if (flex) w.compactNullableArray(req.topics, write);
-  else if (v >= 2) w.nullableArray(req.topics, write);
-  else w.array(req.topics ?? [], write);
-  if (v >= 7) w.bool(req.requireStable);
-  if (flex) w.emptyTaggedFields();
-}
-
-function decodeResponse(r: Reader, v: number): OffsetFetchResponse {
-  const flex = v >= FIRST_FLEXIBLE;
-  const throttleTimeMs = v >= 3 ? r.int32() : 0;
-  const readTopic = (rt: Reader): OffsetFetchResponseTopic => {
-    const name = flex ? rt.compactString() : rt.string();
-    const readPartition = (rp: Reader): OffsetFetchResponsePartition => {
-      const partitionIndex = rp.int32();
-      const committedOffset = rp.int64();
-      const committedLeaderEpoch = v >= 5 ? rp.int32() : -1;
-      const metadata = flex ? rp.compactNullableString() : rp.nullableString();
-      const p = { partitionIndex, committedOffset, committedLeaderEpoch, metadata, errorCode: rp.int16() };
-      if (flex) rp.taggedFields();
-      return p;
-    };
-    const partitions = flex ? rt.compactArray(readPartition) : rt.array(readPartition);
-    if (flex) rt.taggedFields();
-    return { name, partitions };
-  };
-  const topics = flex ? r.compactArray(readTopic) : r.array(readTopic);
-  const errorCode = v >= 2 ? r.int16() : 0;
-  if (flex) r.taggedFields();
-  return { throttleTimeMs, topics, errorCode };
-}
-
-function encodeResponse(w: Writer, v: number, res: OffsetFetchResponse): void {
-  const flex = v >= FIRST_FLEXIBLE;
-  if (v >= 3) w.int32(res.throttleTimeMs);
-  const writePartition = (wp: Writer, p: OffsetFetchResponsePartition) => {
-    wp.int32(p.partitionIndex).int64(p.committedOffset);
-    if (v >= 5) wp.int32(p.committedLeaderEpoch);
-    if (flex) wp.compactNullableString(p.metadata).int16(p.errorCode).emptyTaggedFields();
-    else wp.nullableString(p.metadata).int16(p.errorCode);
-  };
-  const writeTopic = (wt: Writer, t: OffsetFetchResponseTopic) => {
-    if (flex) wt.compactString(t.name).compactArray(t.partitions, writePartition).emptyTaggedFields();
-    else wt.string(t.name).array(t.partitions, writePartition);
-  };
-  if (flex) w.compactArray(res.topics, writeTopic);
-  else w.array(res.topics, writeTopic);
-  if (v >= 2) w.int16(res.errorCode);
-  if (flex) w.emptyTaggedFields();
-}
-
-export const OffsetFetchApi: ApiCodec<OffsetFetchRequest, OffsetFetchResponse> = {
-  apiKey: ApiKey.OffsetFetch,
-  name: 'OffsetFetch',
+export const OffsetFetchApi = messageApi<OffsetFetchRequest, OffsetFetchResponse>(schema.OffsetFetchRequest, schema.OffsetFetchResponse, {
   minVersion: 0,
   maxVersion: 7,
-  firstFlexibleVersion: FIRST_FLEXIBLE,
-  decodeRequest,
-  encodeRequest,
-  decodeResponse,
-  encodeResponse,
-};
+});

@@ -8,10 +8,8 @@
  *   v0   => error_code INT16
  *   v1-3 => throttle_time_ms INT32, error_code INT16
  */
-import { ApiKey } from '../apiKeys';
-import { Reader } from '../Reader';
-import { Writer } from '../Writer';
-import { ApiCodec } from './types';
+import * as schema from '../messages/Heartbeat';
+import { messageApi } from './messageApi';
 
 interface HeartbeatRequest {
   groupId: string;
@@ -25,32 +23,7 @@ interface HeartbeatResponse {
   errorCode: number;
 }
 
-export const HeartbeatApi: ApiCodec<HeartbeatRequest, HeartbeatResponse> = {
-  apiKey: ApiKey.Heartbeat,
-  name: 'Heartbeat',
+export const HeartbeatApi = messageApi<HeartbeatRequest, HeartbeatResponse>(schema.HeartbeatRequest, schema.HeartbeatResponse, {
   minVersion: 0,
   maxVersion: 3,
-  firstFlexibleVersion: Infinity,
-
-  decodeRequest(r: Reader, v: number): HeartbeatRequest {
-    const groupId = r.string();
-    const generationId = r.int32();
-    const memberId = r.string();
-    return { groupId, generationId, memberId, groupInstanceId: v >= 3 ? r.nullableString() : null };
-  },
-
-  encodeRequest(w: Writer, v: number, req: HeartbeatRequest): void {
-    w.string(req.groupId).int32(req.generationId).string(req.memberId);
-    if (v >= 3) w.nullableString(req.groupInstanceId);
-  },
-
-  decodeResponse(r: Reader, v: number): HeartbeatResponse {
-    const throttleTimeMs = v >= 1 ? r.int32() : 0;
-    return { throttleTimeMs, errorCode: r.int16() };
-  },
-
-  encodeResponse(w: Writer, v: number, res: HeartbeatResponse): void {
-    if (v >= 1) w.int32(res.throttleTimeMs);
-    w.int16(res.errorCode);
-  },
-};
+});

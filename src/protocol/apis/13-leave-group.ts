@@ -10,10 +10,8 @@
  *   v3   => throttle_time_ms, error_code, members [member_id STRING, group_instance_id NULLABLE_STRING, error_code INT16]
  * v0-2 requests decode into one `members` entry (group instance null), as Kafka's LeaveGroupRequest.members() does.
  */
-import { ApiKey } from '../apiKeys';
-import { Reader } from '../Reader';
-import { Writer } from '../Writer';
-import { ApiCodec } from './types';
+import * as schema from '../messages/LeaveGroup';
+import { messageApi } from './messageApi';
 
 interface LeaveGroupMember {
   memberId: string;
@@ -37,42 +35,7 @@ interface LeaveGroupResponse {
   members: LeaveGroupMemberResponse[];
 }
 
-export const LeaveGroupApi: ApiCodec<LeaveGroupRequest, LeaveGroupResponse> = {
-  apiKey: ApiKey.LeaveGroup,
-  name: 'LeaveGroup',
+export const LeaveGroupApi = messageApi<LeaveGroupRequest, LeaveGroupResponse>(schema.LeaveGroupRequest, schema.LeaveGroupResponse, {
   minVersion: 0,
   maxVersion: 3,
-  firstFlexibleVersion: Infinity,
-
-  decodeRequest(r: Reader, v: number): LeaveGroupRequest {
-    const groupId = r.string();
-    if (v <= 2) return { groupId, members: [{ memberId: r.string(), groupInstanceId: null }] };
-    return { groupId, members: r.array((rm): LeaveGroupMember => ({ memberId: rm.string(), groupInstanceId: rm.nullableString() })) };
-  },
-
-  encodeRequest(w: Writer, v: number, req: LeaveGroupRequest): void {
-    w.string(req.groupId);
-    if (v <= 2) w.string(req.members[0]?.memberId ?? '');
-    else
-      w.array(req.members, (wm, m) => {
-        wm.string(m.memberId).nullableString(m.groupInstanceId);
-      });
-  },
-
-  decodeResponse(r: Reader, v: number): LeaveGroupResponse {
-    const throttleTimeMs = v >= 1 ? r.int32() : 0;
-    const errorCode = r.int16();
-    const members =
-      v >= 3 ? r.array((rm): LeaveGroupMemberResponse => ({ memberId: rm.string(), groupInstanceId: rm.nullableString(), errorCode: rm.int16() })) : [];
-    return { throttleTimeMs, errorCode, members };
-  },
-
-  encodeResponse(w: Writer, v: number, res: LeaveGroupResponse): void {
-    if (v >= 1) w.int32(res.throttleTimeMs);
-    w.int16(res.errorCode);
-    if (v >= 3)
-      w.array(res.members, (wm, m) => {
-        wm.string(m.memberId).nullableString(m.groupInstanceId).int16(m.errorCode);
-      });
-  },
-};
+});

@@ -18,9 +18,9 @@
  */
 import { ApiKey } from '../apiKeys';
 import { ErrorCode } from '../errors';
-import { Reader } from '../Reader';
 import { Writer } from '../Writer';
-import { ApiCodec } from './types';
+import * as schema from '../messages/ApiVersions';
+import { messageApi } from './messageApi';
 
 interface ApiVersionsRequest {
   /** v3+; '' in earlier versions (schema default for a string). */
@@ -42,74 +42,10 @@ export interface ApiVersionsResponse {
   throttleTimeMs: number;
 }
 
-const FIRST_FLEXIBLE = 3;
-
-function readApiVersion(r: Reader): ApiVersion {
-  return { apiKey: r.int16(), minVersion: r.int16(), maxVersion: r.int16() };
-}
-
-function readApiVersionFlexible(r: Reader): ApiVersion {
-  const v = readApiVersion(r);
-  r.taggedFields();
-  return v;
-}
-
-function writeApiVersion(w: Writer, v: ApiVersion): void {
-  w.int16(v.apiKey).int16(v.minVersion).int16(v.maxVersion);
-}
-
-function writeApiVersionFlexible(w: Writer, v: ApiVersion): void {
-  writeApiVersion(w, v);
-  w.emptyTaggedFields();
-}
-
-export const ApiVersionsApi: ApiCodec<ApiVersionsRequest, ApiVersionsResponse> = {
-  apiKey: ApiKey.ApiVersions,
-  name: 'ApiVersions',
+export const ApiVersionsApi = messageApi<ApiVersionsRequest, ApiVersionsResponse>(schema.ApiVersionsRequest, schema.ApiVersionsResponse, {
   minVersion: 0,
   maxVersion: 3,
-  firstFlexibleVersion: FIRST_FLEXIBLE,
-
-  decodeRequest(r: Reader, version: number): ApiVersionsRequest {
-    if (version < FIRST_FLEXIBLE) return { clientSoftwareName: '', clientSoftwareVersion: '' };
-    const clientSoftwareName = r.compactString();
-    const clientSoftwareVersion = r.compactString();
-    r.taggedFields();
-    return { clientSoftwareName, clientSoftwareVersion };
-  },
-
-  encodeRequest(w: Writer, version: number, req: ApiVersionsRequest): void {
-    if (version < FIRST_FLEXIBLE) return;
-    w.compactString(req.clientSoftwareName).compactString(req.clientSoftwareVersion).emptyTaggedFields();
-  },
-
-  decodeResponse(r: Reader, version: number): ApiVersionsResponse {
-    const errorCode = r.int16();
-    if (version >= FIRST_FLEXIBLE) {
-      const apiKeys = r.compactArray(readApiVersionFlexible);
-      const throttleTimeMs = r.int32();
-      r.taggedFields();
-      return { errorCode, apiKeys, throttleTimeMs };
-    }
-    const apiKeys = r.array(readApiVersion);
-    // Like the Java client (and kafkajs), tolerate a missing throttle field: an UNSUPPORTED_VERSION
-    // reply is always written in the v0 layout whatever version was asked.
-    const throttleTimeMs = version >= 1 && r.remaining() >= 4 ? r.int32() : 0;
-    return { errorCode, apiKeys, throttleTimeMs };
-  },
-
-  encodeResponse(w: Writer, version: number, res: ApiVersionsResponse): void {
-    w.int16(res.errorCode);
-    if (version >= FIRST_FLEXIBLE) {
-      w.compactArray(res.apiKeys, writeApiVersionFlexible);
-      w.int32(res.throttleTimeMs);
-      w.emptyTaggedFields();
-      return;
-    }
-    w.array(res.apiKeys, writeApiVersion);
-    if (version >= 1) w.int32(res.throttleTimeMs);
-  },
-};
+});
 
 /**
  * Apache's answer to an ApiVersions request whose version is above our maximum

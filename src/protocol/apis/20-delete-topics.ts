@@ -10,10 +10,8 @@
  *
  * ThrottleTimeMs decodes to 0 when absent (v0).
  */
-import { Reader } from '../Reader';
-import { Writer } from '../Writer';
-import { ApiKey } from '../apiKeys';
-import { ApiCodec } from './types';
+import * as schema from '../messages/DeleteTopics';
+import { messageApi } from './messageApi';
 
 interface DeleteTopicsRequest {
   topicNames: string[];
@@ -30,40 +28,7 @@ export interface DeleteTopicsResponse {
   responses: DeletableTopicResult[];
 }
 
-function decodeRequest(r: Reader, _v: number): DeleteTopicsRequest {
-  const topicNames = r.array((rr) => rr.string());
-  const timeoutMs = r.int32();
-  return { topicNames, timeoutMs };
-}
-
-function encodeRequest(w: Writer, _v: number, req: DeleteTopicsRequest): void {
-  w.array(req.topicNames, (ww, name) => {
-    ww.string(name);
-  });
-  w.int32(req.timeoutMs);
-}
-
-function decodeResponse(r: Reader, v: number): DeleteTopicsResponse {
-  const throttleTimeMs = v >= 1 ? r.int32() : 0;
-  const responses = r.array((rr): DeletableTopicResult => ({ name: rr.string(), errorCode: rr.int16() }));
-  return { throttleTimeMs, responses };
-}
-
-function encodeResponse(w: Writer, v: number, res: DeleteTopicsResponse): void {
-  if (v >= 1) w.int32(res.throttleTimeMs);
-  w.array(res.responses, (ww, t) => {
-    ww.string(t.name).int16(t.errorCode);
-  });
-}
-
-export const DeleteTopicsApi: ApiCodec<DeleteTopicsRequest, DeleteTopicsResponse> = {
-  apiKey: ApiKey.DeleteTopics,
-  name: 'DeleteTopics',
+export const DeleteTopicsApi = messageApi<DeleteTopicsRequest, DeleteTopicsResponse>(schema.DeleteTopicsRequest, schema.DeleteTopicsResponse, {
   minVersion: 0,
   maxVersion: 3,
-  firstFlexibleVersion: Infinity,
-  decodeRequest,
-  encodeRequest,
-  decodeResponse,
-  encodeResponse,
-};
+});

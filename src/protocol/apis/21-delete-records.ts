@@ -14,13 +14,8 @@
  *
  * v1 differs from v0 only in throttling behaviour (KIP-219: respond first, then throttle).
  */
-import { Reader } from '../Reader';
-import { Writer } from '../Writer';
-import { readArr, readStr, writeArr, writeStr } from './versioned';
-import { ApiKey } from '../apiKeys';
-import { ApiCodec } from './types';
-
-const FIRST_FLEXIBLE = 2;
+import * as schema from '../messages/DeleteRecords';
+import { messageApi } from './messageApi';
 
 interface DeleteRecordsPartition {
   partitionIndex: number;
@@ -56,79 +51,7 @@ export interface DeleteRecordsResponse {
 
 // --- version-aware primitives (compact forms in flexible versions) ---
 
-function decodeRequest(r: Reader, v: number): DeleteRecordsRequest {
-  const flex = v >= FIRST_FLEXIBLE;
-  const topics = readArr(r, flex, (rr): DeleteRecordsTopic => {
-    const name = readStr(rr, flex);
-    const partitions = readArr(rr, flex, (r3): DeleteRecordsPartition => {
-      const partitionIndex = r3.int32();
-      const offset = r3.int64();
-      if (flex) r3.taggedFields();
-      return { partitionIndex, offset };
-    });
-    if (flex) rr.taggedFields();
-    return { name, partitions };
-  });
-  const timeoutMs = r.int32();
-  if (flex) r.taggedFields();
-  return { topics, timeoutMs };
-}
-
-function encodeRequest(w: Writer, v: number, req: DeleteRecordsRequest): void {
-  const flex = v >= FIRST_FLEXIBLE;
-  writeArr(w, flex, req.topics, (ww, t) => {
-    writeStr(ww, flex, t.name);
-    writeArr(ww, flex, t.partitions, (w3, p) => {
-      w3.int32(p.partitionIndex).int64(p.offset);
-      if (flex) w3.emptyTaggedFields();
-    });
-    if (flex) ww.emptyTaggedFields();
-  });
-  w.int32(req.timeoutMs);
-  if (flex) w.emptyTaggedFields();
-}
-
-function decodeResponse(r: Reader, v: number): DeleteRecordsResponse {
-  const flex = v >= FIRST_FLEXIBLE;
-  const throttleTimeMs = r.int32();
-  const topics = readArr(r, flex, (rr): DeleteRecordsTopicResult => {
-    const name = readStr(rr, flex);
-    const partitions = readArr(rr, flex, (r3): DeleteRecordsPartitionResult => {
-      const partitionIndex = r3.int32();
-      const lowWatermark = r3.int64();
-      const errorCode = r3.int16();
-      if (flex) r3.taggedFields();
-      return { partitionIndex, lowWatermark, errorCode };
-    });
-    if (flex) rr.taggedFields();
-    return { name, partitions };
-  });
-  if (flex) r.taggedFields();
-  return { throttleTimeMs, topics };
-}
-
-function encodeResponse(w: Writer, v: number, res: DeleteRecordsResponse): void {
-  const flex = v >= FIRST_FLEXIBLE;
-  w.int32(res.throttleTimeMs);
-  writeArr(w, flex, res.topics, (ww, t) => {
-    writeStr(ww, flex, t.name);
-    writeArr(ww, flex, t.partitions, (w3, p) => {
-      w3.int32(p.partitionIndex).int64(p.lowWatermark).int16(p.errorCode);
-      if (flex) w3.emptyTaggedFields();
-    });
-    if (flex) ww.emptyTaggedFields();
-  });
-  if (flex) w.emptyTaggedFields();
-}
-
-export const DeleteRecordsApi: ApiCodec<DeleteRecordsRequest, DeleteRecordsResponse> = {
-  apiKey: ApiKey.DeleteRecords,
-  name: 'DeleteRecords',
+export const DeleteRecordsApi = messageApi<DeleteRecordsRequest, DeleteRecordsResponse>(schema.DeleteRecordsRequest, schema.DeleteRecordsResponse, {
   minVersion: 0,
   maxVersion: 2,
-  firstFlexibleVersion: FIRST_FLEXIBLE,
-  decodeRequest,
-  encodeRequest,
-  decodeResponse,
-  encodeResponse,
-};
+});

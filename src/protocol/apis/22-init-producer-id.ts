@@ -16,12 +16,8 @@
  *
  * Absent fields decode to the schema default: ProducerId -1, ProducerEpoch -1.
  */
-import { Reader } from '../Reader';
-import { Writer } from '../Writer';
-import { ApiKey } from '../apiKeys';
-import { ApiCodec } from './types';
-
-const FIRST_FLEXIBLE = 2;
+import * as schema from '../messages/InitProducerId';
+import { messageApi } from './messageApi';
 
 export interface InitProducerIdRequest {
   /** null for an idempotent (non-transactional) producer. */
@@ -40,47 +36,7 @@ export interface InitProducerIdResponse {
   producerEpoch: number;
 }
 
-function decodeRequest(r: Reader, v: number): InitProducerIdRequest {
-  const flex = v >= FIRST_FLEXIBLE;
-  const transactionalId = flex ? r.compactNullableString() : r.nullableString();
-  const transactionTimeoutMs = r.int32();
-  const producerId = v >= 3 ? r.int64() : -1;
-  const producerEpoch = v >= 3 ? r.int16() : -1;
-  if (flex) r.taggedFields();
-  return { transactionalId, transactionTimeoutMs, producerId, producerEpoch };
-}
-
-function encodeRequest(w: Writer, v: number, req: InitProducerIdRequest): void {
-  const flex = v >= FIRST_FLEXIBLE;
-  if (flex) w.compactNullableString(req.transactionalId);
-  else w.nullableString(req.transactionalId);
-  w.int32(req.transactionTimeoutMs);
-  if (v >= 3) w.int64(req.producerId).int16(req.producerEpoch);
-  if (flex) w.emptyTaggedFields();
-}
-
-function decodeResponse(r: Reader, v: number): InitProducerIdResponse {
-  const throttleTimeMs = r.int32();
-  const errorCode = r.int16();
-  const producerId = r.int64();
-  const producerEpoch = r.int16();
-  if (v >= FIRST_FLEXIBLE) r.taggedFields();
-  return { throttleTimeMs, errorCode, producerId, producerEpoch };
-}
-
-function encodeResponse(w: Writer, v: number, res: InitProducerIdResponse): void {
-  w.int32(res.throttleTimeMs).int16(res.errorCode).int64(res.producerId).int16(res.producerEpoch);
-  if (v >= FIRST_FLEXIBLE) w.emptyTaggedFields();
-}
-
-export const InitProducerIdApi: ApiCodec<InitProducerIdRequest, InitProducerIdResponse> = {
-  apiKey: ApiKey.InitProducerId,
-  name: 'InitProducerId',
+export const InitProducerIdApi = messageApi<InitProducerIdRequest, InitProducerIdResponse>(schema.InitProducerIdRequest, schema.InitProducerIdResponse, {
   minVersion: 0,
   maxVersion: 4,
-  firstFlexibleVersion: FIRST_FLEXIBLE,
-  decodeRequest,
-  encodeRequest,
-  decodeResponse,
-  encodeResponse,
-};
+});

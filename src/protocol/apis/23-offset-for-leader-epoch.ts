@@ -18,16 +18,8 @@
  * Fields absent in a version decode to the schema default: ReplicaId -2 (the "debug" consumer id,
  * which Kafka lets read past the high watermark), CurrentLeaderEpoch -1, ThrottleTimeMs 0, LeaderEpoch -1.
  */
-import { Reader } from '../Reader';
-import { Writer } from '../Writer';
-import { readArr, readStr, writeArr, writeStr } from './versioned';
-import { ApiKey } from '../apiKeys';
-import { ApiCodec } from './types';
-
-const FIRST_FLEXIBLE = 4;
-
-/** ReplicaId default for v0-2 requests (FetchRequest.DEBUGGING_CONSUMER_ID). */
-const OFFSET_FOR_LEADER_EPOCH_DEFAULT_REPLICA_ID = -2;
+import * as schema from '../messages/OffsetForLeaderEpoch';
+import { messageApi } from './messageApi';
 
 interface OffsetForLeaderPartition {
   partition: number;
@@ -71,87 +63,10 @@ export interface OffsetForLeaderEpochResponse {
 
 // --- request ---
 
-function decodeRequest(r: Reader, v: number): OffsetForLeaderEpochRequest {
-  const flex = v >= FIRST_FLEXIBLE;
-  const replicaId = v >= 3 ? r.int32() : OFFSET_FOR_LEADER_EPOCH_DEFAULT_REPLICA_ID;
-  const topics = readArr(r, flex, (rr): OffsetForLeaderTopic => {
-    const topic = readStr(rr, flex);
-    const partitions = readArr(rr, flex, (r3): OffsetForLeaderPartition => {
-      const partition = r3.int32();
-      const currentLeaderEpoch = v >= 2 ? r3.int32() : -1;
-      const leaderEpoch = r3.int32();
-      if (flex) r3.taggedFields();
-      return { partition, currentLeaderEpoch, leaderEpoch };
-    });
-    if (flex) rr.taggedFields();
-    return { topic, partitions };
-  });
-  if (flex) r.taggedFields();
-  return { replicaId, topics };
-}
-
-function encodeRequest(w: Writer, v: number, req: OffsetForLeaderEpochRequest): void {
-  const flex = v >= FIRST_FLEXIBLE;
-  if (v >= 3) w.int32(req.replicaId);
-  writeArr(w, flex, req.topics, (ww, t) => {
-    writeStr(ww, flex, t.topic);
-    writeArr(ww, flex, t.partitions, (w3, p) => {
-      w3.int32(p.partition);
-      if (v >= 2) w3.int32(p.currentLeaderEpoch);
-      w3.int32(p.leaderEpoch);
-      if (flex) w3.emptyTaggedFields();
-    });
-    if (flex) ww.emptyTaggedFields();
-  });
-  if (flex) w.emptyTaggedFields();
-}
-
 // --- response ---
 
-function decodeResponse(r: Reader, v: number): OffsetForLeaderEpochResponse {
-  const flex = v >= FIRST_FLEXIBLE;
-  const throttleTimeMs = v >= 2 ? r.int32() : 0;
-  const topics = readArr(r, flex, (rr): OffsetForLeaderTopicResult => {
-    const topic = readStr(rr, flex);
-    const partitions = readArr(rr, flex, (r3): EpochEndOffset => {
-      const errorCode = r3.int16();
-      const partition = r3.int32();
-      const leaderEpoch = v >= 1 ? r3.int32() : -1;
-      const endOffset = r3.int64();
-      if (flex) r3.taggedFields();
-      return { errorCode, partition, leaderEpoch, endOffset };
-    });
-    if (flex) rr.taggedFields();
-    return { topic, partitions };
-  });
-  if (flex) r.taggedFields();
-  return { throttleTimeMs, topics };
-}
-
-function encodeResponse(w: Writer, v: number, res: OffsetForLeaderEpochResponse): void {
-  const flex = v >= FIRST_FLEXIBLE;
-  if (v >= 2) w.int32(res.throttleTimeMs);
-  writeArr(w, flex, res.topics, (ww, t) => {
-    writeStr(ww, flex, t.topic);
-    writeArr(ww, flex, t.partitions, (w3, p) => {
-      w3.int16(p.errorCode).int32(p.partition);
-      if (v >= 1) w3.int32(p.leaderEpoch);
-      w3.int64(p.endOffset);
-      if (flex) w3.emptyTaggedFields();
-    });
-    if (flex) ww.emptyTaggedFields();
-  });
-  if (flex) w.emptyTaggedFields();
-}
-
-export const OffsetForLeaderEpochApi: ApiCodec<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse> = {
-  apiKey: ApiKey.OffsetForLeaderEpoch,
-  name: 'OffsetForLeaderEpoch',
-  minVersion: 0,
-  maxVersion: 4,
-  firstFlexibleVersion: FIRST_FLEXIBLE,
-  decodeRequest,
-  encodeRequest,
-  decodeResponse,
-  encodeResponse,
-};
+export const OffsetForLeaderEpochApi = messageApi<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse>(
+  schema.OffsetForLeaderEpochRequest,
+  schema.OffsetForLeaderEpochResponse,
+  { minVersion: 0, maxVersion: 4 },
+);

@@ -9,10 +9,8 @@
  * Response v0-1 => ThrottleTimeMs int32
  *                  Responses [ErrorCode int16 ErrorMessage nullable string ResourceType int8 ResourceName string]
  */
-import { Reader } from '../Reader';
-import { Writer } from '../Writer';
-import { ApiKey } from '../apiKeys';
-import { ApiCodec } from './types';
+import * as schema from '../messages/AlterConfigs';
+import { messageApi } from './messageApi';
 
 interface AlterableConfig {
   name: string;
@@ -43,51 +41,7 @@ interface AlterConfigsResponse {
   responses: AlterConfigsResourceResponse[];
 }
 
-function decodeRequest(r: Reader, _v: number): AlterConfigsRequest {
-  const resources = r.array((rr): AlterConfigsResource => ({
-    resourceType: rr.int8(),
-    resourceName: rr.string(),
-    configs: rr.array((r3): AlterableConfig => ({ name: r3.string(), value: r3.nullableString() })),
-  }));
-  return { resources, validateOnly: r.bool() };
-}
-
-function encodeRequest(w: Writer, _v: number, req: AlterConfigsRequest): void {
-  w.array(req.resources, (ww, res) => {
-    ww.int8(res.resourceType).string(res.resourceName);
-    ww.array(res.configs, (w3, c) => {
-      w3.string(c.name).nullableString(c.value);
-    });
-  });
-  w.bool(req.validateOnly);
-}
-
-function decodeResponse(r: Reader, _v: number): AlterConfigsResponse {
-  const throttleTimeMs = r.int32();
-  const responses = r.array((rr): AlterConfigsResourceResponse => ({
-    errorCode: rr.int16(),
-    errorMessage: rr.nullableString(),
-    resourceType: rr.int8(),
-    resourceName: rr.string(),
-  }));
-  return { throttleTimeMs, responses };
-}
-
-function encodeResponse(w: Writer, _v: number, res: AlterConfigsResponse): void {
-  w.int32(res.throttleTimeMs);
-  w.array(res.responses, (ww, x) => {
-    ww.int16(x.errorCode).nullableString(x.errorMessage).int8(x.resourceType).string(x.resourceName);
-  });
-}
-
-export const AlterConfigsApi: ApiCodec<AlterConfigsRequest, AlterConfigsResponse> = {
-  apiKey: ApiKey.AlterConfigs,
-  name: 'AlterConfigs',
+export const AlterConfigsApi = messageApi<AlterConfigsRequest, AlterConfigsResponse>(schema.AlterConfigsRequest, schema.AlterConfigsResponse, {
   minVersion: 0,
   maxVersion: 1,
-  firstFlexibleVersion: Infinity,
-  decodeRequest,
-  encodeRequest,
-  decodeResponse,
-  encodeResponse,
-};
+});

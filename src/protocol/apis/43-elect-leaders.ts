@@ -19,20 +19,12 @@
  * Absent fields decode to the schema default: ElectionType 0 (PREFERRED, the only kind v0 knows),
  * top-level ErrorCode 0.
  */
-import { Reader } from '../Reader';
-import { Writer } from '../Writer';
-import { readArr, readInt32, readStr, writeArr, writeInt32, writeStr } from './versioned';
-import { ApiKey } from '../apiKeys';
-import { ApiCodec } from './types';
-
-const FIRST_FLEXIBLE = 2;
-
-/** ElectionType values (org.apache.kafka.common.ElectionType). */
-const ElectionType = { PREFERRED: 0, UNCLEAN: 1 } as const;
+import * as schema from '../messages/ElectLeaders';
+import { messageApi } from './messageApi';
 
 interface ElectLeadersTopicPartitions {
   topic: string;
-  partitionId: number[];
+  partitions: number[];
 }
 
 export interface ElectLeadersRequest {
@@ -63,93 +55,11 @@ export interface ElectLeadersResponse {
 
 // --- version-aware primitives (compact forms in flexible versions) ---
 
-function readNullableStr(r: Reader, flex: boolean): string | null {
-  return flex ? r.compactNullableString() : r.nullableString();
-}
-function writeNullableStr(w: Writer, flex: boolean, s: string | null): void {
-  if (flex) w.compactNullableString(s);
-  else w.nullableString(s);
-}
-
 // --- request ---
-
-function readTopicPartitions(r: Reader, flex: boolean): ElectLeadersTopicPartitions {
-  const topic = readStr(r, flex);
-  const partitionId = readArr(r, flex, readInt32);
-  if (flex) r.taggedFields();
-  return { topic, partitionId };
-}
-
-function decodeRequest(r: Reader, v: number): ElectLeadersRequest {
-  const flex = v >= FIRST_FLEXIBLE;
-  const electionType = v >= 1 ? r.int8() : ElectionType.PREFERRED;
-  const item = (rr: Reader): ElectLeadersTopicPartitions => readTopicPartitions(rr, flex);
-  const topicPartitions = flex ? r.compactNullableArray(item) : r.nullableArray(item);
-  const timeoutMs = r.int32();
-  if (flex) r.taggedFields();
-  return { electionType, topicPartitions, timeoutMs };
-}
-
-function encodeRequest(w: Writer, v: number, req: ElectLeadersRequest): void {
-  const flex = v >= FIRST_FLEXIBLE;
-  if (v >= 1) w.int8(req.electionType);
-  const item = (ww: Writer, t: ElectLeadersTopicPartitions): void => {
-    writeStr(ww, flex, t.topic);
-    writeArr(ww, flex, t.partitionId, writeInt32);
-    if (flex) ww.emptyTaggedFields();
-  };
-  if (flex) w.compactNullableArray(req.topicPartitions, item);
-  else w.nullableArray(req.topicPartitions, item);
-  w.int32(req.timeoutMs);
-  if (flex) w.emptyTaggedFields();
-}
 
 // --- response ---
 
-function decodeResponse(r: Reader, v: number): ElectLeadersResponse {
-  const flex = v >= FIRST_FLEXIBLE;
-  const throttleTimeMs = r.int32();
-  const errorCode = v >= 1 ? r.int16() : 0;
-  const replicaElectionResults = readArr(r, flex, (rr): ElectLeadersReplicaElectionResult => {
-    const topic = readStr(rr, flex);
-    const partitionResult = readArr(rr, flex, (r3): ElectLeadersPartitionResult => {
-      const partitionId = r3.int32();
-      const code = r3.int16();
-      const errorMessage = readNullableStr(r3, flex);
-      if (flex) r3.taggedFields();
-      return { partitionId, errorCode: code, errorMessage };
-    });
-    if (flex) rr.taggedFields();
-    return { topic, partitionResult };
-  });
-  if (flex) r.taggedFields();
-  return { throttleTimeMs, errorCode, replicaElectionResults };
-}
-
-function encodeResponse(w: Writer, v: number, res: ElectLeadersResponse): void {
-  const flex = v >= FIRST_FLEXIBLE;
-  w.int32(res.throttleTimeMs);
-  if (v >= 1) w.int16(res.errorCode);
-  writeArr(w, flex, res.replicaElectionResults, (ww, t) => {
-    writeStr(ww, flex, t.topic);
-    writeArr(ww, flex, t.partitionResult, (w3, p) => {
-      w3.int32(p.partitionId).int16(p.errorCode);
-      writeNullableStr(w3, flex, p.errorMessage);
-      if (flex) w3.emptyTaggedFields();
-    });
-    if (flex) ww.emptyTaggedFields();
-  });
-  if (flex) w.emptyTaggedFields();
-}
-
-export const ElectLeadersApi: ApiCodec<ElectLeadersRequest, ElectLeadersResponse> = {
-  apiKey: ApiKey.ElectLeaders,
-  name: 'ElectLeaders',
+export const ElectLeadersApi = messageApi<ElectLeadersRequest, ElectLeadersResponse>(schema.ElectLeadersRequest, schema.ElectLeadersResponse, {
   minVersion: 0,
   maxVersion: 2,
-  firstFlexibleVersion: FIRST_FLEXIBLE,
-  decodeRequest,
-  encodeRequest,
-  decodeResponse,
-  encodeResponse,
-};
+});

@@ -18,11 +18,8 @@
  *                           TAG_BUFFER]
  *                TAG_BUFFER
  */
-import { Reader } from '../Reader';
-import { Writer } from '../Writer';
-import { readInt32, writeInt32 } from './versioned';
-import { ApiKey } from '../apiKeys';
-import { ApiCodec } from './types';
+import * as schema from '../messages/AlterPartitionReassignments';
+import { messageApi } from './messageApi';
 
 interface ReassignablePartition {
   partitionIndex: number;
@@ -58,75 +55,8 @@ export interface AlterPartitionReassignmentsResponse {
   responses: ReassignableTopicResponse[];
 }
 
-function decodeRequest(r: Reader, _v: number): AlterPartitionReassignmentsRequest {
-  const timeoutMs = r.int32();
-  const topics = r.compactArray((rr): ReassignableTopic => {
-    const name = rr.compactString();
-    const partitions = rr.compactArray((r3): ReassignablePartition => {
-      const partitionIndex = r3.int32();
-      const replicas = r3.compactNullableArray(readInt32);
-      r3.taggedFields();
-      return { partitionIndex, replicas };
-    });
-    rr.taggedFields();
-    return { name, partitions };
-  });
-  r.taggedFields();
-  return { timeoutMs, topics };
-}
-
-function encodeRequest(w: Writer, _v: number, req: AlterPartitionReassignmentsRequest): void {
-  w.int32(req.timeoutMs);
-  w.compactArray(req.topics, (ww, t) => {
-    ww.compactString(t.name);
-    ww.compactArray(t.partitions, (w3, p) => {
-      w3.int32(p.partitionIndex).compactNullableArray(p.replicas, writeInt32).emptyTaggedFields();
-    });
-    ww.emptyTaggedFields();
-  });
-  w.emptyTaggedFields();
-}
-
-function decodeResponse(r: Reader, _v: number): AlterPartitionReassignmentsResponse {
-  const throttleTimeMs = r.int32();
-  const errorCode = r.int16();
-  const errorMessage = r.compactNullableString();
-  const responses = r.compactArray((rr): ReassignableTopicResponse => {
-    const name = rr.compactString();
-    const partitions = rr.compactArray((r3): ReassignablePartitionResponse => {
-      const partitionIndex = r3.int32();
-      const code = r3.int16();
-      const message = r3.compactNullableString();
-      r3.taggedFields();
-      return { partitionIndex, errorCode: code, errorMessage: message };
-    });
-    rr.taggedFields();
-    return { name, partitions };
-  });
-  r.taggedFields();
-  return { throttleTimeMs, errorCode, errorMessage, responses };
-}
-
-function encodeResponse(w: Writer, _v: number, res: AlterPartitionReassignmentsResponse): void {
-  w.int32(res.throttleTimeMs).int16(res.errorCode).compactNullableString(res.errorMessage);
-  w.compactArray(res.responses, (ww, t) => {
-    ww.compactString(t.name);
-    ww.compactArray(t.partitions, (w3, p) => {
-      w3.int32(p.partitionIndex).int16(p.errorCode).compactNullableString(p.errorMessage).emptyTaggedFields();
-    });
-    ww.emptyTaggedFields();
-  });
-  w.emptyTaggedFields();
-}
-
-export const AlterPartitionReassignmentsApi: ApiCodec<AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse> = {
-  apiKey: ApiKey.AlterPartitionReassignments,
-  name: 'AlterPartitionReassignments',
-  minVersion: 0,
-  maxVersion: 0,
-  firstFlexibleVersion: 0,
-  decodeRequest,
-  encodeRequest,
-  decodeResponse,
-  encodeResponse,
-};
+export const AlterPartitionReassignmentsApi = messageApi<AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse>(
+  schema.AlterPartitionReassignmentsRequest,
+  schema.AlterPartitionReassignmentsResponse,
+  { minVersion: 0, maxVersion: 0 },
+);

@@ -26,11 +26,8 @@
  * NewIsr [] (v3), NewIsrWithEpochs [] (v0-2), LeaderRecoveryState 0. Use `alterPartitionNewIsr`
  * to read the proposed ISR whatever the version.
  */
-import { Reader } from '../Reader';
-import { Writer } from '../Writer';
-import { readInt32, readUuid, writeInt32 } from './versioned';
-import { ApiKey } from '../apiKeys';
-import { ApiCodec } from './types';
+import * as schema from '../messages/AlterPartition';
+import { messageApi } from './messageApi';
 
 interface AlterPartitionBrokerState {
   brokerId: number;
@@ -96,115 +93,9 @@ export function alterPartitionNewIsr(p: AlterPartitionPartitionData, version: nu
 
 // --- request ---
 
-function readPartitionData(r: Reader, v: number): AlterPartitionPartitionData {
-  const partitionIndex = r.int32();
-  const leaderEpoch = r.int32();
-  const newIsr = v <= 2 ? r.compactArray(readInt32) : [];
-  const newIsrWithEpochs =
-    v >= 3
-      ? r.compactArray((rr): AlterPartitionBrokerState => {
-          const brokerId = rr.int32();
-          const brokerEpoch = rr.int64();
-          rr.taggedFields();
-          return { brokerId, brokerEpoch };
-        })
-      : [];
-  const leaderRecoveryState = v >= 1 ? r.int8() : 0;
-  const partitionEpoch = r.int32();
-  r.taggedFields();
-  return { partitionIndex, leaderEpoch, newIsr, newIsrWithEpochs, leaderRecoveryState, partitionEpoch };
-}
-
-function writePartitionData(w: Writer, v: number, p: AlterPartitionPartitionData): void {
-  w.int32(p.partitionIndex).int32(p.leaderEpoch);
-  if (v <= 2) {
-    w.compactArray(p.newIsr, writeInt32);
-  } else {
-    w.compactArray(p.newIsrWithEpochs, (ww, b) => {
-      ww.int32(b.brokerId).int64(b.brokerEpoch).emptyTaggedFields();
-    });
-  }
-  if (v >= 1) w.int8(p.leaderRecoveryState);
-  w.int32(p.partitionEpoch).emptyTaggedFields();
-}
-
-function decodeRequest(r: Reader, v: number): AlterPartitionRequest {
-  const brokerId = r.int32();
-  const brokerEpoch = r.int64();
-  const topics = r.compactArray((rr): AlterPartitionTopicData => {
-    const topicName = v <= 1 ? rr.compactString() : '';
-    const topicId = v >= 2 ? readUuid(rr) : Buffer.alloc(16);
-    const partitions = rr.compactArray((r3) => readPartitionData(r3, v));
-    rr.taggedFields();
-    return { topicName, topicId, partitions };
-  });
-  r.taggedFields();
-  return { brokerId, brokerEpoch, topics };
-}
-
-function encodeRequest(w: Writer, v: number, req: AlterPartitionRequest): void {
-  w.int32(req.brokerId).int64(req.brokerEpoch);
-  w.compactArray(req.topics, (ww, t) => {
-    if (v <= 1) ww.compactString(t.topicName);
-    else ww.uuid(t.topicId);
-    ww.compactArray(t.partitions, (w3, p) => writePartitionData(w3, v, p));
-    ww.emptyTaggedFields();
-  });
-  w.emptyTaggedFields();
-}
-
 // --- response ---
 
-function readResponsePartition(r: Reader, v: number): AlterPartitionResponsePartitionData {
-  const partitionIndex = r.int32();
-  const errorCode = r.int16();
-  const leaderId = r.int32();
-  const leaderEpoch = r.int32();
-  const isr = r.compactArray(readInt32);
-  const leaderRecoveryState = v >= 1 ? r.int8() : 0;
-  const partitionEpoch = r.int32();
-  r.taggedFields();
-  return { partitionIndex, errorCode, leaderId, leaderEpoch, isr, leaderRecoveryState, partitionEpoch };
-}
-
-function decodeResponse(r: Reader, v: number): AlterPartitionResponse {
-  const throttleTimeMs = r.int32();
-  const errorCode = r.int16();
-  const topics = r.compactArray((rr): AlterPartitionResponseTopicData => {
-    const topicName = v <= 1 ? rr.compactString() : '';
-    const topicId = v >= 2 ? readUuid(rr) : Buffer.alloc(16);
-    const partitions = rr.compactArray((r3) => readResponsePartition(r3, v));
-    rr.taggedFields();
-    return { topicName, topicId, partitions };
-  });
-  r.taggedFields();
-  return { throttleTimeMs, errorCode, topics };
-}
-
-function encodeResponse(w: Writer, v: number, res: AlterPartitionResponse): void {
-  w.int32(res.throttleTimeMs).int16(res.errorCode);
-  w.compactArray(res.topics, (ww, t) => {
-    if (v <= 1) ww.compactString(t.topicName);
-    else ww.uuid(t.topicId);
-    ww.compactArray(t.partitions, (w3, p) => {
-      w3.int32(p.partitionIndex).int16(p.errorCode).int32(p.leaderId).int32(p.leaderEpoch);
-      w3.compactArray(p.isr, writeInt32);
-      if (v >= 1) w3.int8(p.leaderRecoveryState);
-      w3.int32(p.partitionEpoch).emptyTaggedFields();
-    });
-    ww.emptyTaggedFields();
-  });
-  w.emptyTaggedFields();
-}
-
-export const AlterPartitionApi: ApiCodec<AlterPartitionRequest, AlterPartitionResponse> = {
-  apiKey: ApiKey.AlterPartition,
-  name: 'AlterPartition',
+export const AlterPartitionApi = messageApi<AlterPartitionRequest, AlterPartitionResponse>(schema.AlterPartitionRequest, schema.AlterPartitionResponse, {
   minVersion: 0,
   maxVersion: 3,
-  firstFlexibleVersion: 0,
-  decodeRequest,
-  encodeRequest,
-  decodeResponse,
-  encodeResponse,
-};
+});

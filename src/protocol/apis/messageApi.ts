@@ -18,7 +18,11 @@ export interface MessageApiOptions<Req> {
  * serves [minVersion, maxVersion]; the codecs themselves know every version of the description, so the
  * inter-broker client and the tests can speak any of them.
  */
-export function messageApi<Req, Res>(request: MessageSpec, response: MessageSpec, opts: MessageApiOptions<Req> = {}): ApiCodec<Req, Res> & MessageApiCodecs<Req, Res> {
+export function messageApi<Req, Res>(
+  request: MessageSpec,
+  response: MessageSpec,
+  opts: MessageApiOptions<Req> = {},
+): ApiCodec<Req, Res> & MessageApiCodecs<Req, Res> {
   const req = new MessageCodec<Req>(request);
   const res = new MessageCodec<Res>(response);
   const stableMax = request.latestVersionUnstable ? req.versions.highest - 1 : req.versions.highest;

@@ -13,13 +13,23 @@ export const AlterPartitionReassignmentsRequest: MessageSpec = {
   flexibleVersions: '0+',
   fields: [
     { name: 'TimeoutMs', type: 'int32', versions: '0+', default: '60000' },
-    { name: 'Topics', type: '[]ReassignableTopic', versions: '0+', fields: [
-      { name: 'Name', type: 'string', versions: '0+' },
-      { name: 'Partitions', type: '[]ReassignablePartition', versions: '0+', fields: [
-        { name: 'PartitionIndex', type: 'int32', versions: '0+' },
-        { name: 'Replicas', type: '[]int32', versions: '0+', nullableVersions: '0+', default: 'null' },
-      ] },
-    ] },
+    {
+      name: 'Topics',
+      type: '[]ReassignableTopic',
+      versions: '0+',
+      fields: [
+        { name: 'Name', type: 'string', versions: '0+' },
+        {
+          name: 'Partitions',
+          type: '[]ReassignablePartition',
+          versions: '0+',
+          fields: [
+            { name: 'PartitionIndex', type: 'int32', versions: '0+' },
+            { name: 'Replicas', type: '[]int32', versions: '0+', nullableVersions: '0+', default: 'null' },
+          ],
+        },
+      ],
+    },
   ],
 };
 
@@ -33,13 +43,23 @@ export const AlterPartitionReassignmentsResponse: MessageSpec = {
     { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
     { name: 'ErrorCode', type: 'int16', versions: '0+' },
     { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
-    { name: 'Responses', type: '[]ReassignableTopicResponse', versions: '0+', fields: [
-      { name: 'Name', type: 'string', versions: '0+' },
-      { name: 'Partitions', type: '[]ReassignablePartitionResponse', versions: '0+', fields: [
-        { name: 'PartitionIndex', type: 'int32', versions: '0+' },
-        { name: 'ErrorCode', type: 'int16', versions: '0+' },
-        { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
-      ] },
-    ] },
+    {
+      name: 'Responses',
+      type: '[]ReassignableTopicResponse',
+      versions: '0+',
+      fields: [
+        { name: 'Name', type: 'string', versions: '0+' },
+        {
+          name: 'Partitions',
+          type: '[]ReassignablePartitionResponse',
+          versions: '0+',
+          fields: [
+            { name: 'PartitionIndex', type: 'int32', versions: '0+' },
+            { name: 'ErrorCode', type: 'int16', versions: '0+' },
+            { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
+          ],
+        },
+      ],
+    },
   ],
 };

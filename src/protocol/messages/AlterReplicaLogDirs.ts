@@ -12,13 +12,23 @@ export const AlterReplicaLogDirsRequest: MessageSpec = {
   validVersions: '0-2',
   flexibleVersions: '2+',
   fields: [
-    { name: 'Dirs', type: '[]AlterReplicaLogDir', versions: '0+', fields: [
-      { name: 'Path', type: 'string', versions: '0+' },
-      { name: 'Topics', type: '[]AlterReplicaLogDirTopic', versions: '0+', fields: [
-        { name: 'Name', type: 'string', versions: '0+' },
-        { name: 'Partitions', type: '[]int32', versions: '0+' },
-      ] },
-    ] },
+    {
+      name: 'Dirs',
+      type: '[]AlterReplicaLogDir',
+      versions: '0+',
+      fields: [
+        { name: 'Path', type: 'string', versions: '0+' },
+        {
+          name: 'Topics',
+          type: '[]AlterReplicaLogDirTopic',
+          versions: '0+',
+          fields: [
+            { name: 'Name', type: 'string', versions: '0+' },
+            { name: 'Partitions', type: '[]int32', versions: '0+' },
+          ],
+        },
+      ],
+    },
   ],
 };
 
@@ -30,12 +40,22 @@ export const AlterReplicaLogDirsResponse: MessageSpec = {
   flexibleVersions: '2+',
   fields: [
     { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
-    { name: 'Results', type: '[]AlterReplicaLogDirTopicResult', versions: '0+', fields: [
-      { name: 'TopicName', type: 'string', versions: '0+' },
-      { name: 'Partitions', type: '[]AlterReplicaLogDirPartitionResult', versions: '0+', fields: [
-        { name: 'PartitionIndex', type: 'int32', versions: '0+' },
-        { name: 'ErrorCode', type: 'int16', versions: '0+' },
-      ] },
-    ] },
+    {
+      name: 'Results',
+      type: '[]AlterReplicaLogDirTopicResult',
+      versions: '0+',
+      fields: [
+        { name: 'TopicName', type: 'string', versions: '0+' },
+        {
+          name: 'Partitions',
+          type: '[]AlterReplicaLogDirPartitionResult',
+          versions: '0+',
+          fields: [
+            { name: 'PartitionIndex', type: 'int32', versions: '0+' },
+            { name: 'ErrorCode', type: 'int16', versions: '0+' },
+          ],
+        },
+      ],
+    },
   ],
 };

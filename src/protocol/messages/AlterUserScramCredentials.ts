@@ -12,17 +12,27 @@ export const AlterUserScramCredentialsRequest: MessageSpec = {
   validVersions: '0',
   flexibleVersions: '0+',
   fields: [
-    { name: 'Deletions', type: '[]ScramCredentialDeletion', versions: '0+', fields: [
-      { name: 'Name', type: 'string', versions: '0+' },
-      { name: 'Mechanism', type: 'int8', versions: '0+' },
-    ] },
-    { name: 'Upsertions', type: '[]ScramCredentialUpsertion', versions: '0+', fields: [
-      { name: 'Name', type: 'string', versions: '0+' },
-      { name: 'Mechanism', type: 'int8', versions: '0+' },
-      { name: 'Iterations', type: 'int32', versions: '0+' },
-      { name: 'Salt', type: 'bytes', versions: '0+' },
-      { name: 'SaltedPassword', type: 'bytes', versions: '0+' },
-    ] },
+    {
+      name: 'Deletions',
+      type: '[]ScramCredentialDeletion',
+      versions: '0+',
+      fields: [
+        { name: 'Name', type: 'string', versions: '0+' },
+        { name: 'Mechanism', type: 'int8', versions: '0+' },
+      ],
+    },
+    {
+      name: 'Upsertions',
+      type: '[]ScramCredentialUpsertion',
+      versions: '0+',
+      fields: [
+        { name: 'Name', type: 'string', versions: '0+' },
+        { name: 'Mechanism', type: 'int8', versions: '0+' },
+        { name: 'Iterations', type: 'int32', versions: '0+' },
+        { name: 'Salt', type: 'bytes', versions: '0+' },
+        { name: 'SaltedPassword', type: 'bytes', versions: '0+' },
+      ],
+    },
   ],
 };
 
@@ -34,10 +44,15 @@ export const AlterUserScramCredentialsResponse: MessageSpec = {
   flexibleVersions: '0+',
   fields: [
     { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
-    { name: 'Results', type: '[]AlterUserScramCredentialsResult', versions: '0+', fields: [
-      { name: 'User', type: 'string', versions: '0+' },
-      { name: 'ErrorCode', type: 'int16', versions: '0+' },
-      { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
-    ] },
+    {
+      name: 'Results',
+      type: '[]AlterUserScramCredentialsResult',
+      versions: '0+',
+      fields: [
+        { name: 'User', type: 'string', versions: '0+' },
+        { name: 'ErrorCode', type: 'int16', versions: '0+' },
+        { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
+      ],
+    },
   ],
 };

@@ -25,23 +25,44 @@ export const ApiVersionsResponse: MessageSpec = {
   flexibleVersions: '3+',
   fields: [
     { name: 'ErrorCode', type: 'int16', versions: '0+' },
-    { name: 'ApiKeys', type: '[]ApiVersion', versions: '0+', fields: [
-      { name: 'ApiKey', type: 'int16', versions: '0+' },
-      { name: 'MinVersion', type: 'int16', versions: '0+' },
-      { name: 'MaxVersion', type: 'int16', versions: '0+' },
-    ] },
+    {
+      name: 'ApiKeys',
+      type: '[]ApiVersion',
+      versions: '0+',
+      fields: [
+        { name: 'ApiKey', type: 'int16', versions: '0+' },
+        { name: 'MinVersion', type: 'int16', versions: '0+' },
+        { name: 'MaxVersion', type: 'int16', versions: '0+' },
+      ],
+    },
     { name: 'ThrottleTimeMs', type: 'int32', versions: '1+', ignorable: true },
-    { name: 'SupportedFeatures', type: '[]SupportedFeatureKey', versions: '3+', taggedVersions: '3+', tag: 0, ignorable: true, fields: [
-      { name: 'Name', type: 'string', versions: '3+' },
-      { name: 'MinVersion', type: 'int16', versions: '3+' },
-      { name: 'MaxVersion', type: 'int16', versions: '3+' },
-    ] },
+    {
+      name: 'SupportedFeatures',
+      type: '[]SupportedFeatureKey',
+      versions: '3+',
+      taggedVersions: '3+',
+      tag: 0,
+      ignorable: true,
+      fields: [
+        { name: 'Name', type: 'string', versions: '3+' },
+        { name: 'MinVersion', type: 'int16', versions: '3+' },
+        { name: 'MaxVersion', type: 'int16', versions: '3+' },
+      ],
+    },
     { name: 'FinalizedFeaturesEpoch', type: 'int64', versions: '3+', taggedVersions: '3+', tag: 1, default: '-1', ignorable: true },
-    { name: 'FinalizedFeatures', type: '[]FinalizedFeatureKey', versions: '3+', taggedVersions: '3+', tag: 2, ignorable: true, fields: [
-      { name: 'Name', type: 'string', versions: '3+' },
-      { name: 'MaxVersionLevel', type: 'int16', versions: '3+' },
-      { name: 'MinVersionLevel', type: 'int16', versions: '3+' },
-    ] },
+    {
+      name: 'FinalizedFeatures',
+      type: '[]FinalizedFeatureKey',
+      versions: '3+',
+      taggedVersions: '3+',
+      tag: 2,
+      ignorable: true,
+      fields: [
+        { name: 'Name', type: 'string', versions: '3+' },
+        { name: 'MaxVersionLevel', type: 'int16', versions: '3+' },
+        { name: 'MinVersionLevel', type: 'int16', versions: '3+' },
+      ],
+    },
     { name: 'ZkMigrationReady', type: 'bool', versions: '3+', taggedVersions: '3+', tag: 3, default: 'false', ignorable: true },
   ],
 };

@@ -20,10 +20,17 @@ export const ConsumerGroupHeartbeatRequest: MessageSpec = {
     { name: 'RebalanceTimeoutMs', type: 'int32', versions: '0+', default: '-1' },
     { name: 'SubscribedTopicNames', type: '[]string', versions: '0+', nullableVersions: '0+', default: 'null' },
     { name: 'ServerAssignor', type: 'string', versions: '0+', nullableVersions: '0+', default: 'null' },
-    { name: 'TopicPartitions', type: '[]TopicPartitions', versions: '0+', nullableVersions: '0+', default: 'null', fields: [
-      { name: 'TopicId', type: 'uuid', versions: '0+' },
-      { name: 'Partitions', type: '[]int32', versions: '0+' },
-    ] },
+    {
+      name: 'TopicPartitions',
+      type: '[]TopicPartitions',
+      versions: '0+',
+      nullableVersions: '0+',
+      default: 'null',
+      fields: [
+        { name: 'TopicId', type: 'uuid', versions: '0+' },
+        { name: 'Partitions', type: '[]int32', versions: '0+' },
+      ],
+    },
   ],
 };
 
@@ -40,11 +47,23 @@ export const ConsumerGroupHeartbeatResponse: MessageSpec = {
     { name: 'MemberId', type: 'string', versions: '0+', nullableVersions: '0+', default: 'null' },
     { name: 'MemberEpoch', type: 'int32', versions: '0+' },
     { name: 'HeartbeatIntervalMs', type: 'int32', versions: '0+' },
-    { name: 'Assignment', type: 'Assignment', versions: '0+', nullableVersions: '0+', default: 'null', fields: [
-      { name: 'TopicPartitions', type: '[]TopicPartitions', versions: '0+', fields: [
-        { name: 'TopicId', type: 'uuid', versions: '0+' },
-        { name: 'Partitions', type: '[]int32', versions: '0+' },
-      ] },
-    ] },
+    {
+      name: 'Assignment',
+      type: 'Assignment',
+      versions: '0+',
+      nullableVersions: '0+',
+      default: 'null',
+      fields: [
+        {
+          name: 'TopicPartitions',
+          type: '[]TopicPartitions',
+          versions: '0+',
+          fields: [
+            { name: 'TopicId', type: 'uuid', versions: '0+' },
+            { name: 'Partitions', type: '[]int32', versions: '0+' },
+          ],
+        },
+      ],
+    },
   ],
 };

@@ -25,9 +25,14 @@ export const ControlledShutdownResponse: MessageSpec = {
   flexibleVersions: '3+',
   fields: [
     { name: 'ErrorCode', type: 'int16', versions: '0+' },
-    { name: 'RemainingPartitions', type: '[]RemainingPartition', versions: '0+', fields: [
-      { name: 'TopicName', type: 'string', versions: '0+' },
-      { name: 'PartitionIndex', type: 'int32', versions: '0+' },
-    ] },
+    {
+      name: 'RemainingPartitions',
+      type: '[]RemainingPartition',
+      versions: '0+',
+      fields: [
+        { name: 'TopicName', type: 'string', versions: '0+' },
+        { name: 'PartitionIndex', type: 'int32', versions: '0+' },
+      ],
+    },
   ],
 };

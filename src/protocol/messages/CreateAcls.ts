@@ -12,15 +12,20 @@ export const CreateAclsRequest: MessageSpec = {
   validVersions: '0-3',
   flexibleVersions: '2+',
   fields: [
-    { name: 'Creations', type: '[]AclCreation', versions: '0+', fields: [
-      { name: 'ResourceType', type: 'int8', versions: '0+' },
-      { name: 'ResourceName', type: 'string', versions: '0+' },
-      { name: 'ResourcePatternType', type: 'int8', versions: '1+', default: '3' },
-      { name: 'Principal', type: 'string', versions: '0+' },
-      { name: 'Host', type: 'string', versions: '0+' },
-      { name: 'Operation', type: 'int8', versions: '0+' },
-      { name: 'PermissionType', type: 'int8', versions: '0+' },
-    ] },
+    {
+      name: 'Creations',
+      type: '[]AclCreation',
+      versions: '0+',
+      fields: [
+        { name: 'ResourceType', type: 'int8', versions: '0+' },
+        { name: 'ResourceName', type: 'string', versions: '0+' },
+        { name: 'ResourcePatternType', type: 'int8', versions: '1+', default: '3' },
+        { name: 'Principal', type: 'string', versions: '0+' },
+        { name: 'Host', type: 'string', versions: '0+' },
+        { name: 'Operation', type: 'int8', versions: '0+' },
+        { name: 'PermissionType', type: 'int8', versions: '0+' },
+      ],
+    },
   ],
 };
 
@@ -32,9 +37,14 @@ export const CreateAclsResponse: MessageSpec = {
   flexibleVersions: '2+',
   fields: [
     { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
-    { name: 'Results', type: '[]AclCreationResult', versions: '0+', fields: [
-      { name: 'ErrorCode', type: 'int16', versions: '0+' },
-      { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
-    ] },
+    {
+      name: 'Results',
+      type: '[]AclCreationResult',
+      versions: '0+',
+      fields: [
+        { name: 'ErrorCode', type: 'int16', versions: '0+' },
+        { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
+      ],
+    },
   ],
 };

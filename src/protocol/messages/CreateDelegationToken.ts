@@ -14,10 +14,15 @@ export const CreateDelegationTokenRequest: MessageSpec = {
   fields: [
     { name: 'OwnerPrincipalType', type: 'string', versions: '3+', nullableVersions: '3+' },
     { name: 'OwnerPrincipalName', type: 'string', versions: '3+', nullableVersions: '3+' },
-    { name: 'Renewers', type: '[]CreatableRenewers', versions: '0+', fields: [
-      { name: 'PrincipalType', type: 'string', versions: '0+' },
-      { name: 'PrincipalName', type: 'string', versions: '0+' },
-    ] },
+    {
+      name: 'Renewers',
+      type: '[]CreatableRenewers',
+      versions: '0+',
+      fields: [
+        { name: 'PrincipalType', type: 'string', versions: '0+' },
+        { name: 'PrincipalName', type: 'string', versions: '0+' },
+      ],
+    },
     { name: 'MaxLifetimeMs', type: 'int64', versions: '0+' },
   ],
 };

@@ -12,13 +12,22 @@ export const CreatePartitionsRequest: MessageSpec = {
   validVersions: '0-3',
   flexibleVersions: '2+',
   fields: [
-    { name: 'Topics', type: '[]CreatePartitionsTopic', versions: '0+', fields: [
-      { name: 'Name', type: 'string', versions: '0+' },
-      { name: 'Count', type: 'int32', versions: '0+' },
-      { name: 'Assignments', type: '[]CreatePartitionsAssignment', versions: '0+', nullableVersions: '0+', fields: [
-        { name: 'BrokerIds', type: '[]int32', versions: '0+' },
-      ] },
-    ] },
+    {
+      name: 'Topics',
+      type: '[]CreatePartitionsTopic',
+      versions: '0+',
+      fields: [
+        { name: 'Name', type: 'string', versions: '0+' },
+        { name: 'Count', type: 'int32', versions: '0+' },
+        {
+          name: 'Assignments',
+          type: '[]CreatePartitionsAssignment',
+          versions: '0+',
+          nullableVersions: '0+',
+          fields: [{ name: 'BrokerIds', type: '[]int32', versions: '0+' }],
+        },
+      ],
+    },
     { name: 'TimeoutMs', type: 'int32', versions: '0+' },
     { name: 'ValidateOnly', type: 'bool', versions: '0+' },
   ],
@@ -32,10 +41,15 @@ export const CreatePartitionsResponse: MessageSpec = {
   flexibleVersions: '2+',
   fields: [
     { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
-    { name: 'Results', type: '[]CreatePartitionsTopicResult', versions: '0+', fields: [
-      { name: 'Name', type: 'string', versions: '0+' },
-      { name: 'ErrorCode', type: 'int16', versions: '0+' },
-      { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+', default: 'null' },
-    ] },
+    {
+      name: 'Results',
+      type: '[]CreatePartitionsTopicResult',
+      versions: '0+',
+      fields: [
+        { name: 'Name', type: 'string', versions: '0+' },
+        { name: 'ErrorCode', type: 'int16', versions: '0+' },
+        { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+', default: 'null' },
+      ],
+    },
   ],
 };

@@ -11,9 +11,7 @@ export const DeleteGroupsRequest: MessageSpec = {
   name: 'DeleteGroupsRequest',
   validVersions: '0-2',
   flexibleVersions: '2+',
-  fields: [
-    { name: 'GroupsNames', type: '[]string', versions: '0+' },
-  ],
+  fields: [{ name: 'GroupsNames', type: '[]string', versions: '0+' }],
 };
 
 export const DeleteGroupsResponse: MessageSpec = {
@@ -24,9 +22,14 @@ export const DeleteGroupsResponse: MessageSpec = {
   flexibleVersions: '2+',
   fields: [
     { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
-    { name: 'Results', type: '[]DeletableGroupResult', versions: '0+', fields: [
-      { name: 'GroupId', type: 'string', versions: '0+' },
-      { name: 'ErrorCode', type: 'int16', versions: '0+' },
-    ] },
+    {
+      name: 'Results',
+      type: '[]DeletableGroupResult',
+      versions: '0+',
+      fields: [
+        { name: 'GroupId', type: 'string', versions: '0+' },
+        { name: 'ErrorCode', type: 'int16', versions: '0+' },
+      ],
+    },
   ],
 };

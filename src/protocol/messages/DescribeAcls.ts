@@ -32,16 +32,26 @@ export const DescribeAclsResponse: MessageSpec = {
     { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
     { name: 'ErrorCode', type: 'int16', versions: '0+' },
     { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
-    { name: 'Resources', type: '[]DescribeAclsResource', versions: '0+', fields: [
-      { name: 'ResourceType', type: 'int8', versions: '0+' },
-      { name: 'ResourceName', type: 'string', versions: '0+' },
-      { name: 'PatternType', type: 'int8', versions: '1+', default: '3' },
-      { name: 'Acls', type: '[]AclDescription', versions: '0+', fields: [
-        { name: 'Principal', type: 'string', versions: '0+' },
-        { name: 'Host', type: 'string', versions: '0+' },
-        { name: 'Operation', type: 'int8', versions: '0+' },
-        { name: 'PermissionType', type: 'int8', versions: '0+' },
-      ] },
-    ] },
+    {
+      name: 'Resources',
+      type: '[]DescribeAclsResource',
+      versions: '0+',
+      fields: [
+        { name: 'ResourceType', type: 'int8', versions: '0+' },
+        { name: 'ResourceName', type: 'string', versions: '0+' },
+        { name: 'PatternType', type: 'int8', versions: '1+', default: '3' },
+        {
+          name: 'Acls',
+          type: '[]AclDescription',
+          versions: '0+',
+          fields: [
+            { name: 'Principal', type: 'string', versions: '0+' },
+            { name: 'Host', type: 'string', versions: '0+' },
+            { name: 'Operation', type: 'int8', versions: '0+' },
+            { name: 'PermissionType', type: 'int8', versions: '0+' },
+          ],
+        },
+      ],
+    },
   ],
 };

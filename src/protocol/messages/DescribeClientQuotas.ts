@@ -12,11 +12,16 @@ export const DescribeClientQuotasRequest: MessageSpec = {
   validVersions: '0-1',
   flexibleVersions: '1+',
   fields: [
-    { name: 'Components', type: '[]ComponentData', versions: '0+', fields: [
-      { name: 'EntityType', type: 'string', versions: '0+' },
-      { name: 'MatchType', type: 'int8', versions: '0+' },
-      { name: 'Match', type: 'string', versions: '0+', nullableVersions: '0+' },
-    ] },
+    {
+      name: 'Components',
+      type: '[]ComponentData',
+      versions: '0+',
+      fields: [
+        { name: 'EntityType', type: 'string', versions: '0+' },
+        { name: 'MatchType', type: 'int8', versions: '0+' },
+        { name: 'Match', type: 'string', versions: '0+', nullableVersions: '0+' },
+      ],
+    },
     { name: 'Strict', type: 'bool', versions: '0+' },
   ],
 };
@@ -31,15 +36,31 @@ export const DescribeClientQuotasResponse: MessageSpec = {
     { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
     { name: 'ErrorCode', type: 'int16', versions: '0+' },
     { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
-    { name: 'Entries', type: '[]EntryData', versions: '0+', nullableVersions: '0+', fields: [
-      { name: 'Entity', type: '[]EntityData', versions: '0+', fields: [
-        { name: 'EntityType', type: 'string', versions: '0+' },
-        { name: 'EntityName', type: 'string', versions: '0+', nullableVersions: '0+' },
-      ] },
-      { name: 'Values', type: '[]ValueData', versions: '0+', fields: [
-        { name: 'Key', type: 'string', versions: '0+' },
-        { name: 'Value', type: 'float64', versions: '0+' },
-      ] },
-    ] },
+    {
+      name: 'Entries',
+      type: '[]EntryData',
+      versions: '0+',
+      nullableVersions: '0+',
+      fields: [
+        {
+          name: 'Entity',
+          type: '[]EntityData',
+          versions: '0+',
+          fields: [
+            { name: 'EntityType', type: 'string', versions: '0+' },
+            { name: 'EntityName', type: 'string', versions: '0+', nullableVersions: '0+' },
+          ],
+        },
+        {
+          name: 'Values',
+          type: '[]ValueData',
+          versions: '0+',
+          fields: [
+            { name: 'Key', type: 'string', versions: '0+' },
+            { name: 'Value', type: 'float64', versions: '0+' },
+          ],
+        },
+      ],
+    },
   ],
 };

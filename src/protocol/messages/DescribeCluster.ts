@@ -30,12 +30,17 @@ export const DescribeClusterResponse: MessageSpec = {
     { name: 'EndpointType', type: 'int8', versions: '1+', default: '1' },
     { name: 'ClusterId', type: 'string', versions: '0+' },
     { name: 'ControllerId', type: 'int32', versions: '0+', default: '-1' },
-    { name: 'Brokers', type: '[]DescribeClusterBroker', versions: '0+', fields: [
-      { name: 'BrokerId', type: 'int32', versions: '0+' },
-      { name: 'Host', type: 'string', versions: '0+' },
-      { name: 'Port', type: 'int32', versions: '0+' },
-      { name: 'Rack', type: 'string', versions: '0+', nullableVersions: '0+', default: 'null' },
-    ] },
+    {
+      name: 'Brokers',
+      type: '[]DescribeClusterBroker',
+      versions: '0+',
+      fields: [
+        { name: 'BrokerId', type: 'int32', versions: '0+' },
+        { name: 'Host', type: 'string', versions: '0+' },
+        { name: 'Port', type: 'int32', versions: '0+' },
+        { name: 'Rack', type: 'string', versions: '0+', nullableVersions: '0+', default: 'null' },
+      ],
+    },
     { name: 'ClusterAuthorizedOperations', type: 'int32', versions: '0+', default: '-2147483648' },
   ],
 };

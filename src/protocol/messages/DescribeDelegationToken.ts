@@ -12,10 +12,16 @@ export const DescribeDelegationTokenRequest: MessageSpec = {
   validVersions: '0-3',
   flexibleVersions: '2+',
   fields: [
-    { name: 'Owners', type: '[]DescribeDelegationTokenOwner', versions: '0+', nullableVersions: '0+', fields: [
-      { name: 'PrincipalType', type: 'string', versions: '0+' },
-      { name: 'PrincipalName', type: 'string', versions: '0+' },
-    ] },
+    {
+      name: 'Owners',
+      type: '[]DescribeDelegationTokenOwner',
+      versions: '0+',
+      nullableVersions: '0+',
+      fields: [
+        { name: 'PrincipalType', type: 'string', versions: '0+' },
+        { name: 'PrincipalName', type: 'string', versions: '0+' },
+      ],
+    },
   ],
 };
 
@@ -27,21 +33,31 @@ export const DescribeDelegationTokenResponse: MessageSpec = {
   flexibleVersions: '2+',
   fields: [
     { name: 'ErrorCode', type: 'int16', versions: '0+' },
-    { name: 'Tokens', type: '[]DescribedDelegationToken', versions: '0+', fields: [
-      { name: 'PrincipalType', type: 'string', versions: '0+' },
-      { name: 'PrincipalName', type: 'string', versions: '0+' },
-      { name: 'TokenRequesterPrincipalType', type: 'string', versions: '3+' },
-      { name: 'TokenRequesterPrincipalName', type: 'string', versions: '3+' },
-      { name: 'IssueTimestamp', type: 'int64', versions: '0+' },
-      { name: 'ExpiryTimestamp', type: 'int64', versions: '0+' },
-      { name: 'MaxTimestamp', type: 'int64', versions: '0+' },
-      { name: 'TokenId', type: 'string', versions: '0+' },
-      { name: 'Hmac', type: 'bytes', versions: '0+' },
-      { name: 'Renewers', type: '[]DescribedDelegationTokenRenewer', versions: '0+', fields: [
+    {
+      name: 'Tokens',
+      type: '[]DescribedDelegationToken',
+      versions: '0+',
+      fields: [
         { name: 'PrincipalType', type: 'string', versions: '0+' },
         { name: 'PrincipalName', type: 'string', versions: '0+' },
-      ] },
-    ] },
+        { name: 'TokenRequesterPrincipalType', type: 'string', versions: '3+' },
+        { name: 'TokenRequesterPrincipalName', type: 'string', versions: '3+' },
+        { name: 'IssueTimestamp', type: 'int64', versions: '0+' },
+        { name: 'ExpiryTimestamp', type: 'int64', versions: '0+' },
+        { name: 'MaxTimestamp', type: 'int64', versions: '0+' },
+        { name: 'TokenId', type: 'string', versions: '0+' },
+        { name: 'Hmac', type: 'bytes', versions: '0+' },
+        {
+          name: 'Renewers',
+          type: '[]DescribedDelegationTokenRenewer',
+          versions: '0+',
+          fields: [
+            { name: 'PrincipalType', type: 'string', versions: '0+' },
+            { name: 'PrincipalName', type: 'string', versions: '0+' },
+          ],
+        },
+      ],
+    },
     { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
   ],
 };

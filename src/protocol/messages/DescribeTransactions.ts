@@ -11,9 +11,7 @@ export const DescribeTransactionsRequest: MessageSpec = {
   name: 'DescribeTransactionsRequest',
   validVersions: '0',
   flexibleVersions: '0+',
-  fields: [
-    { name: 'TransactionalIds', type: '[]string', versions: '0+' },
-  ],
+  fields: [{ name: 'TransactionalIds', type: '[]string', versions: '0+' }],
 };
 
 export const DescribeTransactionsResponse: MessageSpec = {
@@ -24,18 +22,28 @@ export const DescribeTransactionsResponse: MessageSpec = {
   flexibleVersions: '0+',
   fields: [
     { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
-    { name: 'TransactionStates', type: '[]TransactionState', versions: '0+', fields: [
-      { name: 'ErrorCode', type: 'int16', versions: '0+' },
-      { name: 'TransactionalId', type: 'string', versions: '0+' },
-      { name: 'TransactionState', type: 'string', versions: '0+' },
-      { name: 'TransactionTimeoutMs', type: 'int32', versions: '0+' },
-      { name: 'TransactionStartTimeMs', type: 'int64', versions: '0+' },
-      { name: 'ProducerId', type: 'int64', versions: '0+' },
-      { name: 'ProducerEpoch', type: 'int16', versions: '0+' },
-      { name: 'Topics', type: '[]TopicData', versions: '0+', fields: [
-        { name: 'Topic', type: 'string', versions: '0+' },
-        { name: 'Partitions', type: '[]int32', versions: '0+' },
-      ] },
-    ] },
+    {
+      name: 'TransactionStates',
+      type: '[]TransactionState',
+      versions: '0+',
+      fields: [
+        { name: 'ErrorCode', type: 'int16', versions: '0+' },
+        { name: 'TransactionalId', type: 'string', versions: '0+' },
+        { name: 'TransactionState', type: 'string', versions: '0+' },
+        { name: 'TransactionTimeoutMs', type: 'int32', versions: '0+' },
+        { name: 'TransactionStartTimeMs', type: 'int64', versions: '0+' },
+        { name: 'ProducerId', type: 'int64', versions: '0+' },
+        { name: 'ProducerEpoch', type: 'int16', versions: '0+' },
+        {
+          name: 'Topics',
+          type: '[]TopicData',
+          versions: '0+',
+          fields: [
+            { name: 'Topic', type: 'string', versions: '0+' },
+            { name: 'Partitions', type: '[]int32', versions: '0+' },
+          ],
+        },
+      ],
+    },
   ],
 };

@@ -11,11 +11,7 @@ export const DescribeUserScramCredentialsRequest: MessageSpec = {
   name: 'DescribeUserScramCredentialsRequest',
   validVersions: '0',
   flexibleVersions: '0+',
-  fields: [
-    { name: 'Users', type: '[]UserName', versions: '0+', nullableVersions: '0+', fields: [
-      { name: 'Name', type: 'string', versions: '0+' },
-    ] },
-  ],
+  fields: [{ name: 'Users', type: '[]UserName', versions: '0+', nullableVersions: '0+', fields: [{ name: 'Name', type: 'string', versions: '0+' }] }],
 };
 
 export const DescribeUserScramCredentialsResponse: MessageSpec = {
@@ -28,14 +24,24 @@ export const DescribeUserScramCredentialsResponse: MessageSpec = {
     { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
     { name: 'ErrorCode', type: 'int16', versions: '0+' },
     { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
-    { name: 'Results', type: '[]DescribeUserScramCredentialsResult', versions: '0+', fields: [
-      { name: 'User', type: 'string', versions: '0+' },
-      { name: 'ErrorCode', type: 'int16', versions: '0+' },
-      { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
-      { name: 'CredentialInfos', type: '[]CredentialInfo', versions: '0+', fields: [
-        { name: 'Mechanism', type: 'int8', versions: '0+' },
-        { name: 'Iterations', type: 'int32', versions: '0+' },
-      ] },
-    ] },
+    {
+      name: 'Results',
+      type: '[]DescribeUserScramCredentialsResult',
+      versions: '0+',
+      fields: [
+        { name: 'User', type: 'string', versions: '0+' },
+        { name: 'ErrorCode', type: 'int16', versions: '0+' },
+        { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
+        {
+          name: 'CredentialInfos',
+          type: '[]CredentialInfo',
+          versions: '0+',
+          fields: [
+            { name: 'Mechanism', type: 'int8', versions: '0+' },
+            { name: 'Iterations', type: 'int32', versions: '0+' },
+          ],
+        },
+      ],
+    },
   ],
 };

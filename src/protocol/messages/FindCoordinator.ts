@@ -31,13 +31,18 @@ export const FindCoordinatorResponse: MessageSpec = {
     { name: 'NodeId', type: 'int32', versions: '0-3' },
     { name: 'Host', type: 'string', versions: '0-3' },
     { name: 'Port', type: 'int32', versions: '0-3' },
-    { name: 'Coordinators', type: '[]Coordinator', versions: '4+', fields: [
-      { name: 'Key', type: 'string', versions: '4+' },
-      { name: 'NodeId', type: 'int32', versions: '4+' },
-      { name: 'Host', type: 'string', versions: '4+' },
-      { name: 'Port', type: 'int32', versions: '4+' },
-      { name: 'ErrorCode', type: 'int16', versions: '4+' },
-      { name: 'ErrorMessage', type: 'string', versions: '4+', nullableVersions: '4+', ignorable: true },
-    ] },
+    {
+      name: 'Coordinators',
+      type: '[]Coordinator',
+      versions: '4+',
+      fields: [
+        { name: 'Key', type: 'string', versions: '4+' },
+        { name: 'NodeId', type: 'int32', versions: '4+' },
+        { name: 'Host', type: 'string', versions: '4+' },
+        { name: 'Port', type: 'int32', versions: '4+' },
+        { name: 'ErrorCode', type: 'int16', versions: '4+' },
+        { name: 'ErrorMessage', type: 'string', versions: '4+', nullableVersions: '4+', ignorable: true },
+      ],
+    },
   ],
 };

@@ -18,10 +18,15 @@ export const JoinGroupRequest: MessageSpec = {
     { name: 'MemberId', type: 'string', versions: '0+' },
     { name: 'GroupInstanceId', type: 'string', versions: '5+', nullableVersions: '5+', default: 'null' },
     { name: 'ProtocolType', type: 'string', versions: '0+' },
-    { name: 'Protocols', type: '[]JoinGroupRequestProtocol', versions: '0+', fields: [
-      { name: 'Name', type: 'string', versions: '0+' },
-      { name: 'Metadata', type: 'bytes', versions: '0+' },
-    ] },
+    {
+      name: 'Protocols',
+      type: '[]JoinGroupRequestProtocol',
+      versions: '0+',
+      fields: [
+        { name: 'Name', type: 'string', versions: '0+' },
+        { name: 'Metadata', type: 'bytes', versions: '0+' },
+      ],
+    },
     { name: 'Reason', type: 'string', versions: '8+', nullableVersions: '8+', default: 'null', ignorable: true },
   ],
 };
@@ -41,10 +46,15 @@ export const JoinGroupResponse: MessageSpec = {
     { name: 'Leader', type: 'string', versions: '0+' },
     { name: 'SkipAssignment', type: 'bool', versions: '9+', default: 'false' },
     { name: 'MemberId', type: 'string', versions: '0+' },
-    { name: 'Members', type: '[]JoinGroupResponseMember', versions: '0+', fields: [
-      { name: 'MemberId', type: 'string', versions: '0+' },
-      { name: 'GroupInstanceId', type: 'string', versions: '5+', nullableVersions: '5+', default: 'null', ignorable: true },
-      { name: 'Metadata', type: 'bytes', versions: '0+' },
-    ] },
+    {
+      name: 'Members',
+      type: '[]JoinGroupResponseMember',
+      versions: '0+',
+      fields: [
+        { name: 'MemberId', type: 'string', versions: '0+' },
+        { name: 'GroupInstanceId', type: 'string', versions: '5+', nullableVersions: '5+', default: 'null', ignorable: true },
+        { name: 'Metadata', type: 'bytes', versions: '0+' },
+      ],
+    },
   ],
 };

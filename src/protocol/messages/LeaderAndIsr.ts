@@ -17,24 +17,11 @@ export const LeaderAndIsrRequest: MessageSpec = {
     { name: 'ControllerEpoch', type: 'int32', versions: '0+' },
     { name: 'BrokerEpoch', type: 'int64', versions: '2+', default: '-1', ignorable: true },
     { name: 'Type', type: 'int8', versions: '5+' },
-    { name: 'UngroupedPartitionStates', type: '[]LeaderAndIsrPartitionState', versions: '0-1', fields: [
-      { name: 'TopicName', type: 'string', versions: '0-1', ignorable: true },
-      { name: 'PartitionIndex', type: 'int32', versions: '0+' },
-      { name: 'ControllerEpoch', type: 'int32', versions: '0+' },
-      { name: 'Leader', type: 'int32', versions: '0+' },
-      { name: 'LeaderEpoch', type: 'int32', versions: '0+' },
-      { name: 'Isr', type: '[]int32', versions: '0+' },
-      { name: 'PartitionEpoch', type: 'int32', versions: '0+' },
-      { name: 'Replicas', type: '[]int32', versions: '0+' },
-      { name: 'AddingReplicas', type: '[]int32', versions: '3+', ignorable: true },
-      { name: 'RemovingReplicas', type: '[]int32', versions: '3+', ignorable: true },
-      { name: 'IsNew', type: 'bool', versions: '1+', default: 'false', ignorable: true },
-      { name: 'LeaderRecoveryState', type: 'int8', versions: '6+', default: '0' },
-    ] },
-    { name: 'TopicStates', type: '[]LeaderAndIsrTopicState', versions: '2+', fields: [
-      { name: 'TopicName', type: 'string', versions: '2+' },
-      { name: 'TopicId', type: 'uuid', versions: '5+', ignorable: true },
-      { name: 'PartitionStates', type: '[]LeaderAndIsrPartitionState', versions: '2+', fields: [
+    {
+      name: 'UngroupedPartitionStates',
+      type: '[]LeaderAndIsrPartitionState',
+      versions: '0-1',
+      fields: [
         { name: 'TopicName', type: 'string', versions: '0-1', ignorable: true },
         { name: 'PartitionIndex', type: 'int32', versions: '0+' },
         { name: 'ControllerEpoch', type: 'int32', versions: '0+' },
@@ -47,13 +34,46 @@ export const LeaderAndIsrRequest: MessageSpec = {
         { name: 'RemovingReplicas', type: '[]int32', versions: '3+', ignorable: true },
         { name: 'IsNew', type: 'bool', versions: '1+', default: 'false', ignorable: true },
         { name: 'LeaderRecoveryState', type: 'int8', versions: '6+', default: '0' },
-      ] },
-    ] },
-    { name: 'LiveLeaders', type: '[]LeaderAndIsrLiveLeader', versions: '0+', fields: [
-      { name: 'BrokerId', type: 'int32', versions: '0+' },
-      { name: 'HostName', type: 'string', versions: '0+' },
-      { name: 'Port', type: 'int32', versions: '0+' },
-    ] },
+      ],
+    },
+    {
+      name: 'TopicStates',
+      type: '[]LeaderAndIsrTopicState',
+      versions: '2+',
+      fields: [
+        { name: 'TopicName', type: 'string', versions: '2+' },
+        { name: 'TopicId', type: 'uuid', versions: '5+', ignorable: true },
+        {
+          name: 'PartitionStates',
+          type: '[]LeaderAndIsrPartitionState',
+          versions: '2+',
+          fields: [
+            { name: 'TopicName', type: 'string', versions: '0-1', ignorable: true },
+            { name: 'PartitionIndex', type: 'int32', versions: '0+' },
+            { name: 'ControllerEpoch', type: 'int32', versions: '0+' },
+            { name: 'Leader', type: 'int32', versions: '0+' },
+            { name: 'LeaderEpoch', type: 'int32', versions: '0+' },
+            { name: 'Isr', type: '[]int32', versions: '0+' },
+            { name: 'PartitionEpoch', type: 'int32', versions: '0+' },
+            { name: 'Replicas', type: '[]int32', versions: '0+' },
+            { name: 'AddingReplicas', type: '[]int32', versions: '3+', ignorable: true },
+            { name: 'RemovingReplicas', type: '[]int32', versions: '3+', ignorable: true },
+            { name: 'IsNew', type: 'bool', versions: '1+', default: 'false', ignorable: true },
+            { name: 'LeaderRecoveryState', type: 'int8', versions: '6+', default: '0' },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'LiveLeaders',
+      type: '[]LeaderAndIsrLiveLeader',
+      versions: '0+',
+      fields: [
+        { name: 'BrokerId', type: 'int32', versions: '0+' },
+        { name: 'HostName', type: 'string', versions: '0+' },
+        { name: 'Port', type: 'int32', versions: '0+' },
+      ],
+    },
   ],
 };
 
@@ -65,18 +85,33 @@ export const LeaderAndIsrResponse: MessageSpec = {
   flexibleVersions: '4+',
   fields: [
     { name: 'ErrorCode', type: 'int16', versions: '0+' },
-    { name: 'PartitionErrors', type: '[]LeaderAndIsrPartitionError', versions: '0-4', fields: [
-      { name: 'TopicName', type: 'string', versions: '0-4', ignorable: true },
-      { name: 'PartitionIndex', type: 'int32', versions: '0+' },
-      { name: 'ErrorCode', type: 'int16', versions: '0+' },
-    ] },
-    { name: 'Topics', type: '[]LeaderAndIsrTopicError', versions: '5+', fields: [
-      { name: 'TopicId', type: 'uuid', versions: '5+' },
-      { name: 'PartitionErrors', type: '[]LeaderAndIsrPartitionError', versions: '5+', fields: [
+    {
+      name: 'PartitionErrors',
+      type: '[]LeaderAndIsrPartitionError',
+      versions: '0-4',
+      fields: [
         { name: 'TopicName', type: 'string', versions: '0-4', ignorable: true },
         { name: 'PartitionIndex', type: 'int32', versions: '0+' },
         { name: 'ErrorCode', type: 'int16', versions: '0+' },
-      ] },
-    ] },
+      ],
+    },
+    {
+      name: 'Topics',
+      type: '[]LeaderAndIsrTopicError',
+      versions: '5+',
+      fields: [
+        { name: 'TopicId', type: 'uuid', versions: '5+' },
+        {
+          name: 'PartitionErrors',
+          type: '[]LeaderAndIsrPartitionError',
+          versions: '5+',
+          fields: [
+            { name: 'TopicName', type: 'string', versions: '0-4', ignorable: true },
+            { name: 'PartitionIndex', type: 'int32', versions: '0+' },
+            { name: 'ErrorCode', type: 'int16', versions: '0+' },
+          ],
+        },
+      ],
+    },
   ],
 };

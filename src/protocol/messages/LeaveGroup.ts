@@ -14,11 +14,16 @@ export const LeaveGroupRequest: MessageSpec = {
   fields: [
     { name: 'GroupId', type: 'string', versions: '0+' },
     { name: 'MemberId', type: 'string', versions: '0-2' },
-    { name: 'Members', type: '[]MemberIdentity', versions: '3+', fields: [
-      { name: 'MemberId', type: 'string', versions: '3+' },
-      { name: 'GroupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+', default: 'null' },
-      { name: 'Reason', type: 'string', versions: '5+', nullableVersions: '5+', default: 'null', ignorable: true },
-    ] },
+    {
+      name: 'Members',
+      type: '[]MemberIdentity',
+      versions: '3+',
+      fields: [
+        { name: 'MemberId', type: 'string', versions: '3+' },
+        { name: 'GroupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+', default: 'null' },
+        { name: 'Reason', type: 'string', versions: '5+', nullableVersions: '5+', default: 'null', ignorable: true },
+      ],
+    },
   ],
 };
 
@@ -31,10 +36,15 @@ export const LeaveGroupResponse: MessageSpec = {
   fields: [
     { name: 'ThrottleTimeMs', type: 'int32', versions: '1+', ignorable: true },
     { name: 'ErrorCode', type: 'int16', versions: '0+' },
-    { name: 'Members', type: '[]MemberResponse', versions: '3+', fields: [
-      { name: 'MemberId', type: 'string', versions: '3+' },
-      { name: 'GroupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+' },
-      { name: 'ErrorCode', type: 'int16', versions: '3+' },
-    ] },
+    {
+      name: 'Members',
+      type: '[]MemberResponse',
+      versions: '3+',
+      fields: [
+        { name: 'MemberId', type: 'string', versions: '3+' },
+        { name: 'GroupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+' },
+        { name: 'ErrorCode', type: 'int16', versions: '3+' },
+      ],
+    },
   ],
 };

@@ -11,9 +11,7 @@ export const ListGroupsRequest: MessageSpec = {
   name: 'ListGroupsRequest',
   validVersions: '0-4',
   flexibleVersions: '3+',
-  fields: [
-    { name: 'StatesFilter', type: '[]string', versions: '4+' },
-  ],
+  fields: [{ name: 'StatesFilter', type: '[]string', versions: '4+' }],
 };
 
 export const ListGroupsResponse: MessageSpec = {
@@ -25,10 +23,15 @@ export const ListGroupsResponse: MessageSpec = {
   fields: [
     { name: 'ThrottleTimeMs', type: 'int32', versions: '1+', ignorable: true },
     { name: 'ErrorCode', type: 'int16', versions: '0+' },
-    { name: 'Groups', type: '[]ListedGroup', versions: '0+', fields: [
-      { name: 'GroupId', type: 'string', versions: '0+' },
-      { name: 'ProtocolType', type: 'string', versions: '0+' },
-      { name: 'GroupState', type: 'string', versions: '4+', ignorable: true },
-    ] },
+    {
+      name: 'Groups',
+      type: '[]ListedGroup',
+      versions: '0+',
+      fields: [
+        { name: 'GroupId', type: 'string', versions: '0+' },
+        { name: 'ProtocolType', type: 'string', versions: '0+' },
+        { name: 'GroupState', type: 'string', versions: '4+', ignorable: true },
+      ],
+    },
   ],
 };

@@ -27,10 +27,15 @@ export const ListTransactionsResponse: MessageSpec = {
     { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
     { name: 'ErrorCode', type: 'int16', versions: '0+' },
     { name: 'UnknownStateFilters', type: '[]string', versions: '0+' },
-    { name: 'TransactionStates', type: '[]TransactionState', versions: '0+', fields: [
-      { name: 'TransactionalId', type: 'string', versions: '0+' },
-      { name: 'ProducerId', type: 'int64', versions: '0+' },
-      { name: 'TransactionState', type: 'string', versions: '0+' },
-    ] },
+    {
+      name: 'TransactionStates',
+      type: '[]TransactionState',
+      versions: '0+',
+      fields: [
+        { name: 'TransactionalId', type: 'string', versions: '0+' },
+        { name: 'ProducerId', type: 'int64', versions: '0+' },
+        { name: 'TransactionState', type: 'string', versions: '0+' },
+      ],
+    },
   ],
 };

@@ -38,6 +38,13 @@ const EMPTY = Buffer.alloc(0);
 
 const INT_TYPES = new Set(['int8', 'int16', 'uint16', 'int32', 'int64', 'float64']);
 
+/**
+ * With KAFKA_MESSAGE_CHECKS=1 (the test suite sets it, and the brokers it starts inherit it) every written
+ * object is checked for properties its description does not have: a handler that spells a field differently
+ * from Kafka's schema would otherwise send the field's default without a word.
+ */
+const STRICT = process.env.KAFKA_MESSAGE_CHECKS === '1';
+
 class CompiledStruct {
   readonly regular: CompiledField[];
   readonly tagged: CompiledField[];
@@ -77,6 +84,7 @@ class CompiledStruct {
   }
 
   write(w: Writer, o: Record<string, unknown>): void {
+    if (STRICT) this.checkProperties(o);
     for (const f of this.regular) {
       const v = o[f.key];
       f.write(w, v === undefined ? f.makeDefault() : v);
@@ -96,6 +104,14 @@ class CompiledStruct {
       f.write(tw, v);
       const body = tw.toBuffer();
       w.uvarint(f.spec.tag!).uvarint(body.length).raw(body);
+    }
+  }
+
+  private checkProperties(o: Record<string, unknown>): void {
+    for (const k of Object.keys(o)) {
+      if (!this.fields.some((f) => f.key === k)) {
+        throw new Error(`property ${k} is not a field of ${this.fields.map((f) => f.key).join(', ')}`);
+      }
     }
   }
 

@@ -13,12 +13,15 @@ export const OffsetDeleteRequest: MessageSpec = {
   flexibleVersions: 'none',
   fields: [
     { name: 'GroupId', type: 'string', versions: '0+' },
-    { name: 'Topics', type: '[]OffsetDeleteRequestTopic', versions: '0+', fields: [
-      { name: 'Name', type: 'string', versions: '0+' },
-      { name: 'Partitions', type: '[]OffsetDeleteRequestPartition', versions: '0+', fields: [
-        { name: 'PartitionIndex', type: 'int32', versions: '0+' },
-      ] },
-    ] },
+    {
+      name: 'Topics',
+      type: '[]OffsetDeleteRequestTopic',
+      versions: '0+',
+      fields: [
+        { name: 'Name', type: 'string', versions: '0+' },
+        { name: 'Partitions', type: '[]OffsetDeleteRequestPartition', versions: '0+', fields: [{ name: 'PartitionIndex', type: 'int32', versions: '0+' }] },
+      ],
+    },
   ],
 };
 
@@ -31,12 +34,22 @@ export const OffsetDeleteResponse: MessageSpec = {
   fields: [
     { name: 'ErrorCode', type: 'int16', versions: '0+' },
     { name: 'ThrottleTimeMs', type: 'int32', versions: '0+', ignorable: true },
-    { name: 'Topics', type: '[]OffsetDeleteResponseTopic', versions: '0+', fields: [
-      { name: 'Name', type: 'string', versions: '0+' },
-      { name: 'Partitions', type: '[]OffsetDeleteResponsePartition', versions: '0+', fields: [
-        { name: 'PartitionIndex', type: 'int32', versions: '0+' },
-        { name: 'ErrorCode', type: 'int16', versions: '0+' },
-      ] },
-    ] },
+    {
+      name: 'Topics',
+      type: '[]OffsetDeleteResponseTopic',
+      versions: '0+',
+      fields: [
+        { name: 'Name', type: 'string', versions: '0+' },
+        {
+          name: 'Partitions',
+          type: '[]OffsetDeleteResponsePartition',
+          versions: '0+',
+          fields: [
+            { name: 'PartitionIndex', type: 'int32', versions: '0+' },
+            { name: 'ErrorCode', type: 'int16', versions: '0+' },
+          ],
+        },
+      ],
+    },
   ],
 };

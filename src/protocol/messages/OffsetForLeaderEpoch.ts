@@ -13,14 +13,24 @@ export const OffsetForLeaderEpochRequest: MessageSpec = {
   flexibleVersions: '4+',
   fields: [
     { name: 'ReplicaId', type: 'int32', versions: '3+', default: '-2', ignorable: true },
-    { name: 'Topics', type: '[]OffsetForLeaderTopic', versions: '0+', fields: [
-      { name: 'Topic', type: 'string', versions: '0+' },
-      { name: 'Partitions', type: '[]OffsetForLeaderPartition', versions: '0+', fields: [
-        { name: 'Partition', type: 'int32', versions: '0+' },
-        { name: 'CurrentLeaderEpoch', type: 'int32', versions: '2+', default: '-1', ignorable: true },
-        { name: 'LeaderEpoch', type: 'int32', versions: '0+' },
-      ] },
-    ] },
+    {
+      name: 'Topics',
+      type: '[]OffsetForLeaderTopic',
+      versions: '0+',
+      fields: [
+        { name: 'Topic', type: 'string', versions: '0+' },
+        {
+          name: 'Partitions',
+          type: '[]OffsetForLeaderPartition',
+          versions: '0+',
+          fields: [
+            { name: 'Partition', type: 'int32', versions: '0+' },
+            { name: 'CurrentLeaderEpoch', type: 'int32', versions: '2+', default: '-1', ignorable: true },
+            { name: 'LeaderEpoch', type: 'int32', versions: '0+' },
+          ],
+        },
+      ],
+    },
   ],
 };
 
@@ -32,14 +42,24 @@ export const OffsetForLeaderEpochResponse: MessageSpec = {
   flexibleVersions: '4+',
   fields: [
     { name: 'ThrottleTimeMs', type: 'int32', versions: '2+', ignorable: true },
-    { name: 'Topics', type: '[]OffsetForLeaderTopicResult', versions: '0+', fields: [
-      { name: 'Topic', type: 'string', versions: '0+' },
-      { name: 'Partitions', type: '[]EpochEndOffset', versions: '0+', fields: [
-        { name: 'ErrorCode', type: 'int16', versions: '0+' },
-        { name: 'Partition', type: 'int32', versions: '0+' },
-        { name: 'LeaderEpoch', type: 'int32', versions: '1+', default: '-1', ignorable: true },
-        { name: 'EndOffset', type: 'int64', versions: '0+', default: '-1' },
-      ] },
-    ] },
+    {
+      name: 'Topics',
+      type: '[]OffsetForLeaderTopicResult',
+      versions: '0+',
+      fields: [
+        { name: 'Topic', type: 'string', versions: '0+' },
+        {
+          name: 'Partitions',
+          type: '[]EpochEndOffset',
+          versions: '0+',
+          fields: [
+            { name: 'ErrorCode', type: 'int16', versions: '0+' },
+            { name: 'Partition', type: 'int32', versions: '0+' },
+            { name: 'LeaderEpoch', type: 'int32', versions: '1+', default: '-1', ignorable: true },
+            { name: 'EndOffset', type: 'int64', versions: '0+', default: '-1' },
+          ],
+        },
+      ],
+    },
   ],
 };

@@ -11,9 +11,7 @@ export const SaslAuthenticateRequest: MessageSpec = {
   name: 'SaslAuthenticateRequest',
   validVersions: '0-2',
   flexibleVersions: '2+',
-  fields: [
-    { name: 'AuthBytes', type: 'bytes', versions: '0+' },
-  ],
+  fields: [{ name: 'AuthBytes', type: 'bytes', versions: '0+' }],
 };
 
 export const SaslAuthenticateResponse: MessageSpec = {

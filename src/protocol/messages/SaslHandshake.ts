@@ -11,9 +11,7 @@ export const SaslHandshakeRequest: MessageSpec = {
   name: 'SaslHandshakeRequest',
   validVersions: '0-1',
   flexibleVersions: 'none',
-  fields: [
-    { name: 'Mechanism', type: 'string', versions: '0+' },
-  ],
+  fields: [{ name: 'Mechanism', type: 'string', versions: '0+' }],
 };
 
 export const SaslHandshakeResponse: MessageSpec = {

@@ -17,22 +17,42 @@ export const StopReplicaRequest: MessageSpec = {
     { name: 'ControllerEpoch', type: 'int32', versions: '0+' },
     { name: 'BrokerEpoch', type: 'int64', versions: '1+', default: '-1', ignorable: true },
     { name: 'DeletePartitions', type: 'bool', versions: '0-2' },
-    { name: 'UngroupedPartitions', type: '[]StopReplicaPartitionV0', versions: '0', fields: [
-      { name: 'TopicName', type: 'string', versions: '0' },
-      { name: 'PartitionIndex', type: 'int32', versions: '0' },
-    ] },
-    { name: 'Topics', type: '[]StopReplicaTopicV1', versions: '1-2', fields: [
-      { name: 'Name', type: 'string', versions: '1-2' },
-      { name: 'PartitionIndexes', type: '[]int32', versions: '1-2' },
-    ] },
-    { name: 'TopicStates', type: '[]StopReplicaTopicState', versions: '3+', fields: [
-      { name: 'TopicName', type: 'string', versions: '3+' },
-      { name: 'PartitionStates', type: '[]StopReplicaPartitionState', versions: '3+', fields: [
-        { name: 'PartitionIndex', type: 'int32', versions: '3+' },
-        { name: 'LeaderEpoch', type: 'int32', versions: '3+', default: '-1' },
-        { name: 'DeletePartition', type: 'bool', versions: '3+' },
-      ] },
-    ] },
+    {
+      name: 'UngroupedPartitions',
+      type: '[]StopReplicaPartitionV0',
+      versions: '0',
+      fields: [
+        { name: 'TopicName', type: 'string', versions: '0' },
+        { name: 'PartitionIndex', type: 'int32', versions: '0' },
+      ],
+    },
+    {
+      name: 'Topics',
+      type: '[]StopReplicaTopicV1',
+      versions: '1-2',
+      fields: [
+        { name: 'Name', type: 'string', versions: '1-2' },
+        { name: 'PartitionIndexes', type: '[]int32', versions: '1-2' },
+      ],
+    },
+    {
+      name: 'TopicStates',
+      type: '[]StopReplicaTopicState',
+      versions: '3+',
+      fields: [
+        { name: 'TopicName', type: 'string', versions: '3+' },
+        {
+          name: 'PartitionStates',
+          type: '[]StopReplicaPartitionState',
+          versions: '3+',
+          fields: [
+            { name: 'PartitionIndex', type: 'int32', versions: '3+' },
+            { name: 'LeaderEpoch', type: 'int32', versions: '3+', default: '-1' },
+            { name: 'DeletePartition', type: 'bool', versions: '3+' },
+          ],
+        },
+      ],
+    },
   ],
 };
 
@@ -44,10 +64,15 @@ export const StopReplicaResponse: MessageSpec = {
   flexibleVersions: '2+',
   fields: [
     { name: 'ErrorCode', type: 'int16', versions: '0+' },
-    { name: 'PartitionErrors', type: '[]StopReplicaPartitionError', versions: '0+', fields: [
-      { name: 'TopicName', type: 'string', versions: '0+' },
-      { name: 'PartitionIndex', type: 'int32', versions: '0+' },
-      { name: 'ErrorCode', type: 'int16', versions: '0+' },
-    ] },
+    {
+      name: 'PartitionErrors',
+      type: '[]StopReplicaPartitionError',
+      versions: '0+',
+      fields: [
+        { name: 'TopicName', type: 'string', versions: '0+' },
+        { name: 'PartitionIndex', type: 'int32', versions: '0+' },
+        { name: 'ErrorCode', type: 'int16', versions: '0+' },
+      ],
+    },
   ],
 };

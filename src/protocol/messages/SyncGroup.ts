@@ -18,10 +18,15 @@ export const SyncGroupRequest: MessageSpec = {
     { name: 'GroupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+', default: 'null' },
     { name: 'ProtocolType', type: 'string', versions: '5+', nullableVersions: '5+', default: 'null', ignorable: true },
     { name: 'ProtocolName', type: 'string', versions: '5+', nullableVersions: '5+', default: 'null', ignorable: true },
-    { name: 'Assignments', type: '[]SyncGroupRequestAssignment', versions: '0+', fields: [
-      { name: 'MemberId', type: 'string', versions: '0+' },
-      { name: 'Assignment', type: 'bytes', versions: '0+' },
-    ] },
+    {
+      name: 'Assignments',
+      type: '[]SyncGroupRequestAssignment',
+      versions: '0+',
+      fields: [
+        { name: 'MemberId', type: 'string', versions: '0+' },
+        { name: 'Assignment', type: 'bytes', versions: '0+' },
+      ],
+    },
   ],
 };
 

@@ -19,15 +19,25 @@ export const TxnOffsetCommitRequest: MessageSpec = {
     { name: 'GenerationId', type: 'int32', versions: '3+', default: '-1' },
     { name: 'MemberId', type: 'string', versions: '3+', default: '' },
     { name: 'GroupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+', default: 'null' },
-    { name: 'Topics', type: '[]TxnOffsetCommitRequestTopic', versions: '0+', fields: [
-      { name: 'Name', type: 'string', versions: '0+' },
-      { name: 'Partitions', type: '[]TxnOffsetCommitRequestPartition', versions: '0+', fields: [
-        { name: 'PartitionIndex', type: 'int32', versions: '0+' },
-        { name: 'CommittedOffset', type: 'int64', versions: '0+' },
-        { name: 'CommittedLeaderEpoch', type: 'int32', versions: '2+', default: '-1', ignorable: true },
-        { name: 'CommittedMetadata', type: 'string', versions: '0+', nullableVersions: '0+' },
-      ] },
-    ] },
+    {
+      name: 'Topics',
+      type: '[]TxnOffsetCommitRequestTopic',
+      versions: '0+',
+      fields: [
+        { name: 'Name', type: 'string', versions: '0+' },
+        {
+          name: 'Partitions',
+          type: '[]TxnOffsetCommitRequestPartition',
+          versions: '0+',
+          fields: [
+            { name: 'PartitionIndex', type: 'int32', versions: '0+' },
+            { name: 'CommittedOffset', type: 'int64', versions: '0+' },
+            { name: 'CommittedLeaderEpoch', type: 'int32', versions: '2+', default: '-1', ignorable: true },
+            { name: 'CommittedMetadata', type: 'string', versions: '0+', nullableVersions: '0+' },
+          ],
+        },
+      ],
+    },
   ],
 };
 
@@ -39,12 +49,22 @@ export const TxnOffsetCommitResponse: MessageSpec = {
   flexibleVersions: '3+',
   fields: [
     { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
-    { name: 'Topics', type: '[]TxnOffsetCommitResponseTopic', versions: '0+', fields: [
-      { name: 'Name', type: 'string', versions: '0+' },
-      { name: 'Partitions', type: '[]TxnOffsetCommitResponsePartition', versions: '0+', fields: [
-        { name: 'PartitionIndex', type: 'int32', versions: '0+' },
-        { name: 'ErrorCode', type: 'int16', versions: '0+' },
-      ] },
-    ] },
+    {
+      name: 'Topics',
+      type: '[]TxnOffsetCommitResponseTopic',
+      versions: '0+',
+      fields: [
+        { name: 'Name', type: 'string', versions: '0+' },
+        {
+          name: 'Partitions',
+          type: '[]TxnOffsetCommitResponsePartition',
+          versions: '0+',
+          fields: [
+            { name: 'PartitionIndex', type: 'int32', versions: '0+' },
+            { name: 'ErrorCode', type: 'int16', versions: '0+' },
+          ],
+        },
+      ],
+    },
   ],
 };

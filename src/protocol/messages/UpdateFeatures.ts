@@ -13,12 +13,17 @@ export const UpdateFeaturesRequest: MessageSpec = {
   flexibleVersions: '0+',
   fields: [
     { name: 'timeoutMs', type: 'int32', versions: '0+', default: '60000' },
-    { name: 'FeatureUpdates', type: '[]FeatureUpdateKey', versions: '0+', fields: [
-      { name: 'Feature', type: 'string', versions: '0+' },
-      { name: 'MaxVersionLevel', type: 'int16', versions: '0+' },
-      { name: 'AllowDowngrade', type: 'bool', versions: '0' },
-      { name: 'UpgradeType', type: 'int8', versions: '1+', default: '1' },
-    ] },
+    {
+      name: 'FeatureUpdates',
+      type: '[]FeatureUpdateKey',
+      versions: '0+',
+      fields: [
+        { name: 'Feature', type: 'string', versions: '0+' },
+        { name: 'MaxVersionLevel', type: 'int16', versions: '0+' },
+        { name: 'AllowDowngrade', type: 'bool', versions: '0' },
+        { name: 'UpgradeType', type: 'int8', versions: '1+', default: '1' },
+      ],
+    },
     { name: 'ValidateOnly', type: 'bool', versions: '1+', default: 'false' },
   ],
 };
@@ -33,10 +38,15 @@ export const UpdateFeaturesResponse: MessageSpec = {
     { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
     { name: 'ErrorCode', type: 'int16', versions: '0+' },
     { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
-    { name: 'Results', type: '[]UpdatableFeatureResult', versions: '0+', fields: [
-      { name: 'Feature', type: 'string', versions: '0+' },
-      { name: 'ErrorCode', type: 'int16', versions: '0+' },
-      { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
-    ] },
+    {
+      name: 'Results',
+      type: '[]UpdatableFeatureResult',
+      versions: '0+',
+      fields: [
+        { name: 'Feature', type: 'string', versions: '0+' },
+        { name: 'ErrorCode', type: 'int16', versions: '0+' },
+        { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
+      ],
+    },
   ],
 };

@@ -12,16 +12,26 @@ export const WriteTxnMarkersRequest: MessageSpec = {
   validVersions: '0-1',
   flexibleVersions: '1+',
   fields: [
-    { name: 'Markers', type: '[]WritableTxnMarker', versions: '0+', fields: [
-      { name: 'ProducerId', type: 'int64', versions: '0+' },
-      { name: 'ProducerEpoch', type: 'int16', versions: '0+' },
-      { name: 'TransactionResult', type: 'bool', versions: '0+' },
-      { name: 'Topics', type: '[]WritableTxnMarkerTopic', versions: '0+', fields: [
-        { name: 'Name', type: 'string', versions: '0+' },
-        { name: 'PartitionIndexes', type: '[]int32', versions: '0+' },
-      ] },
-      { name: 'CoordinatorEpoch', type: 'int32', versions: '0+' },
-    ] },
+    {
+      name: 'Markers',
+      type: '[]WritableTxnMarker',
+      versions: '0+',
+      fields: [
+        { name: 'ProducerId', type: 'int64', versions: '0+' },
+        { name: 'ProducerEpoch', type: 'int16', versions: '0+' },
+        { name: 'TransactionResult', type: 'bool', versions: '0+' },
+        {
+          name: 'Topics',
+          type: '[]WritableTxnMarkerTopic',
+          versions: '0+',
+          fields: [
+            { name: 'Name', type: 'string', versions: '0+' },
+            { name: 'PartitionIndexes', type: '[]int32', versions: '0+' },
+          ],
+        },
+        { name: 'CoordinatorEpoch', type: 'int32', versions: '0+' },
+      ],
+    },
   ],
 };
 
@@ -32,15 +42,30 @@ export const WriteTxnMarkersResponse: MessageSpec = {
   validVersions: '0-1',
   flexibleVersions: '1+',
   fields: [
-    { name: 'Markers', type: '[]WritableTxnMarkerResult', versions: '0+', fields: [
-      { name: 'ProducerId', type: 'int64', versions: '0+' },
-      { name: 'Topics', type: '[]WritableTxnMarkerTopicResult', versions: '0+', fields: [
-        { name: 'Name', type: 'string', versions: '0+' },
-        { name: 'Partitions', type: '[]WritableTxnMarkerPartitionResult', versions: '0+', fields: [
-          { name: 'PartitionIndex', type: 'int32', versions: '0+' },
-          { name: 'ErrorCode', type: 'int16', versions: '0+' },
-        ] },
-      ] },
-    ] },
+    {
+      name: 'Markers',
+      type: '[]WritableTxnMarkerResult',
+      versions: '0+',
+      fields: [
+        { name: 'ProducerId', type: 'int64', versions: '0+' },
+        {
+          name: 'Topics',
+          type: '[]WritableTxnMarkerTopicResult',
+          versions: '0+',
+          fields: [
+            { name: 'Name', type: 'string', versions: '0+' },
+            {
+              name: 'Partitions',
+              type: '[]WritableTxnMarkerPartitionResult',
+              versions: '0+',
+              fields: [
+                { name: 'PartitionIndex', type: 'int32', versions: '0+' },
+                { name: 'ErrorCode', type: 'int16', versions: '0+' },
+              ],
+            },
+          ],
+        },
+      ],
+    },
   ],
 };

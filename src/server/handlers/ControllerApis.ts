@@ -93,7 +93,7 @@ export class ControllerApis {
     const topicStates = v >= 5 ? req.topicStates : [{ topicName: '', topicId: Buffer.alloc(16), partitionStates: req.ungroupedPartitionStates }];
     for (const t of topicStates) {
       if (v >= 5 && !t.topicId.equals(Buffer.alloc(16))) topicIds.set(t.topicName, t.topicId);
-      for (const p of t.partitionStates) states.push({ ...p, topicName: v >= 5 ? t.topicName : p.topicName });
+      for (const { zkVersion, ...p } of t.partitionStates) states.push({ ...p, partitionEpoch: zkVersion, topicName: v >= 5 ? t.topicName : p.topicName });
     }
     this.deps.metadataCache.update(req.controllerId, brokers, states, topicIds);
     return encodeResponse(UpdateMetadataApi, v, { errorCode: ErrorCode.NONE });
@@ -142,7 +142,7 @@ export class ControllerApis {
   async handleElectLeaders(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
     const v = ctx.header.apiVersion;
     const req = ElectLeadersApi.decodeRequest(r, v);
-    const wanted = req.topicPartitions === null ? null : req.topicPartitions.flatMap((t) => t.partitionId.map((partition) => ({ topic: t.topic, partition })));
+    const wanted = req.topicPartitions === null ? null : req.topicPartitions.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })));
     const res = this.deps.controller.isActive()
       ? await this.deps.controller.electLeaders(wanted, req.electionType)
       : { errorCode: ErrorCode.NOT_CONTROLLER, results: [] };

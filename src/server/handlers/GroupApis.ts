@@ -250,7 +250,7 @@ export class GroupApis {
       }
     }
     if (valid.length > 0) {
-      const code = await this.coordinator.handleCommitOffsets(req.groupId, req.memberId, req.groupInstanceId, req.generationId, valid);
+      const code = await this.coordinator.handleCommitOffsets(req.groupId, req.memberId, req.groupInstanceId, req.generationIdOrMemberEpoch, valid);
       for (const o of valid) codes.set(key(o.topic, o.partition), code);
     }
     return encodeResponse(OffsetCommitApi, v, {

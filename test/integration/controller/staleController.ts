@@ -108,7 +108,7 @@ export function defineStaleControllerTests(env: () => { cluster: TestCluster; zk
               leader: -1,
               leaderEpoch: t.leaderEpoch + 10,
               isr: [t.leader],
-              partitionEpoch: t.partitionEpoch + 10,
+              zkVersion: t.partitionEpoch + 10,
               replicas: t.replicas,
               offlineReplicas: t.replicas,
             },

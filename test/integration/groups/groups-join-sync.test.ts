@@ -134,7 +134,7 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
         const commitV = v <= 1 ? 2 : v + 2;
         const commit = await c.send(OffsetCommitApi, commitV, {
           groupId,
-          generationId: j.generationId,
+          generationIdOrMemberEpoch: j.generationId,
           memberId: j.memberId,
           groupInstanceId: null,
           retentionTimeMs: -1,
@@ -195,7 +195,7 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
     try {
       const commit = await c.send(OffsetCommitApi, 7, {
         groupId,
-        generationId: -1,
+        generationIdOrMemberEpoch: -1,
         memberId: '',
         groupInstanceId: null,
         retentionTimeMs: -1,

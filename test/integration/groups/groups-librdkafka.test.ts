@@ -280,7 +280,7 @@ describe('integration: consumer groups with librdkafka and admin clients', funct
       try {
         const res = await client.send(OffsetCommitApi, 2, {
           groupId: group,
-          generationId: -1,
+          generationIdOrMemberEpoch: -1,
           memberId: '',
           groupInstanceId: null,
           retentionTimeMs: -1,

@@ -260,7 +260,7 @@ describe('integration: log compaction (cleanup.policy=compact)', function () {
       const commit = async (offset: number): Promise<number> => {
         const res = await client.send(OffsetCommitApi, 2, {
           groupId: group,
-          generationId: -1,
+          generationIdOrMemberEpoch: -1,
           memberId: '',
           groupInstanceId: null,
           retentionTimeMs: -1,

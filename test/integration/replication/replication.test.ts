@@ -185,7 +185,7 @@ describe('integration: replication, ISR and preferred leaders', function () {
     const c = new NetworkClient('127.0.0.1', cluster.broker(ctrl).port, 'it-elect', 10000);
     try {
       await waitFor('rep-1 led by its preferred replica', async () => (await state(1)).leader === 2, 30000);
-      const res = await c.send(ElectLeadersApi, 1, { electionType: 0, topicPartitions: [{ topic: 'rep', partitionId: [1] }], timeoutMs: 5000 });
+      const res = await c.send(ElectLeadersApi, 1, { electionType: 0, topicPartitions: [{ topic: 'rep', partitions: [1] }], timeoutMs: 5000 });
       expect(res.errorCode).to.equal(0);
       expect(res.replicaElectionResults[0].partitionResult[0].errorCode).to.equal(84);
     } finally {

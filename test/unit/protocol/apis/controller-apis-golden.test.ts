@@ -54,7 +54,7 @@ function goldenResponse<Req, Res>(codec: ApiCodec<Req, Res>, v: number, value: R
 
 describe('controller/replication API golden bytes', () => {
   it('ElectLeaders v1 request and response', () => {
-    const req: ElectLeadersRequest = { electionType: 0, topicPartitions: [{ topic: 'foo', partitionId: [0, 2] }], timeoutMs: 60000 };
+    const req: ElectLeadersRequest = { electionType: 0, topicPartitions: [{ topic: 'foo', partitions: [0, 2] }], timeoutMs: 60000 };
     goldenRequest(ElectLeadersApi, 1, req, [
       ...i8(0), // ElectionType PREFERRED
       ...arr(1),
@@ -98,7 +98,7 @@ describe('controller/replication API golden bytes', () => {
   });
 
   it('ElectLeaders v2 (flexible) request and response', () => {
-    goldenRequest(ElectLeadersApi, 2, { electionType: 1, topicPartitions: [{ topic: 'foo', partitionId: [3] }], timeoutMs: 5 }, [
+    goldenRequest(ElectLeadersApi, 2, { electionType: 1, topicPartitions: [{ topic: 'foo', partitions: [3] }], timeoutMs: 5 }, [
       ...i8(1),
       ...carr(1),
       ...cstr('foo'),

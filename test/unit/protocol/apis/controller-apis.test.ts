@@ -41,8 +41,8 @@ describe('ElectLeaders codec (key 43)', () => {
   const req: ElectLeadersRequest = {
     electionType: 1,
     topicPartitions: [
-      { topic: 'orders', partitionId: [0, 1, 2] },
-      { topic: 'événements', partitionId: [] },
+      { topic: 'orders', partitions: [0, 1, 2] },
+      { topic: 'événements', partitions: [] },
     ],
     timeoutMs: 30000,
   };

@@ -54,7 +54,7 @@ describe('group API codecs', () => {
     it(`OffsetCommit v${v} round-trips`, () => {
       const req = {
         groupId: 'g',
-        generationId: v >= 1 ? 3 : -1,
+        generationIdOrMemberEpoch: v >= 1 ? 3 : -1,
         memberId: v >= 1 ? 'm' : '',
         groupInstanceId: v >= 7 ? 'i' : null,
         retentionTimeMs: v >= 2 && v <= 4 ? 1000 : -1,
@@ -162,12 +162,12 @@ describe('group API codecs', () => {
         }),
         (r) => SyncGroupApi.decodeRequest(r, v),
       );
-      expect(sync).to.deep.include({ groupId: 'g', generationId: 2, memberId: 'm', groupInstanceId: null });
+      expect(sync).to.deep.include({ groupId: 'g', generationIdOrMemberEpoch: 2, memberId: 'm', groupInstanceId: null });
       expect(sync.assignments[0].assignment.toString()).to.equal('x');
       const hb = decodeAll(await kjsRequestBytes('heartbeat', v, { groupId: 'g', groupGenerationId: 2, memberId: 'm' }), (r) =>
         HeartbeatApi.decodeRequest(r, v),
       );
-      expect(hb).to.deep.equal({ groupId: 'g', generationId: 2, memberId: 'm', groupInstanceId: null });
+      expect(hb).to.deep.equal({ groupId: 'g', generationIdOrMemberEpoch: 2, memberId: 'm', groupInstanceId: null });
       const leaveArgs = v >= 3 ? { groupId: 'g', members: [{ memberId: 'm' }] } : { groupId: 'g', memberId: 'm' };
       const lv = decodeAll(await kjsRequestBytes('leaveGroup', v, leaveArgs), (r) => LeaveGroupApi.decodeRequest(r, v));
       expect(lv).to.deep.equal({ groupId: 'g', members: [{ memberId: 'm', groupInstanceId: null }] });
@@ -195,7 +195,7 @@ describe('group API codecs', () => {
       };
       const req = decodeAll(await kjsRequestBytes('offsetCommit', v, args), (r) => OffsetCommitApi.decodeRequest(r, v));
       expect(req.topics[0].partitions[0].committedOffset).to.equal(17);
-      if (v >= 1) expect([req.generationId, req.memberId]).to.deep.equal([4, 'm']);
+      if (v >= 1) expect([req.generationIdOrMemberEpoch, req.memberId]).to.deep.equal([4, 'm']);
     });
   }
 

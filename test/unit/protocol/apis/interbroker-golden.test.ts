@@ -225,7 +225,7 @@ describe('inter-broker golden bytes', () => {
             leader: 1,
             leaderEpoch: 2,
             isr: [1],
-            partitionEpoch: 3,
+            zkVersion: 3,
             replicas: [1, 2],
             offlineReplicas: [2],
           },

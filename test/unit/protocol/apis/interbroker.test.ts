@@ -259,14 +259,14 @@ const umTopics: Array<{ name: string; id: Buffer; parts: UmState[] }> = [
     name: 'orders',
     id: ORDERS_ID,
     parts: [
-      { partitionIndex: 0, controllerEpoch: 3, leader: 1, leaderEpoch: 7, isr: [1, 2, 3], partitionEpoch: 12, replicas: [1, 2, 3], offlineReplicas: [] },
-      { partitionIndex: 1, controllerEpoch: 3, leader: 2, leaderEpoch: 9, isr: [2], partitionEpoch: 15, replicas: [2, 3, 4], offlineReplicas: [3, 4] },
+      { partitionIndex: 0, controllerEpoch: 3, leader: 1, leaderEpoch: 7, isr: [1, 2, 3], zkVersion: 12, replicas: [1, 2, 3], offlineReplicas: [] },
+      { partitionIndex: 1, controllerEpoch: 3, leader: 2, leaderEpoch: 9, isr: [2], zkVersion: 15, replicas: [2, 3, 4], offlineReplicas: [3, 4] },
     ],
   },
   {
     name: 'being-deleted',
     id: OFFSETS_ID,
-    parts: [{ partitionIndex: 0, controllerEpoch: 4, leader: -2, leaderEpoch: 5, isr: [1], partitionEpoch: 6, replicas: [1], offlineReplicas: [] }],
+    parts: [{ partitionIndex: 0, controllerEpoch: 4, leader: -2, leaderEpoch: 5, isr: [1], zkVersion: 6, replicas: [1], offlineReplicas: [] }],
   },
 ];
 
