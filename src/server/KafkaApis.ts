@@ -7,6 +7,7 @@ import { encodeResponse, isFlexible } from '../protocol/apis/types';
 import { ErrorCode } from '../protocol/errors';
 import { Reader } from '../protocol/Reader';
 import { Writer } from '../protocol/Writer';
+import { SUPPORTED_FEATURES } from './FinalizedFeatureChangeListener';
 import { AdminApis } from './handlers/AdminApis';
 import { KafkaApisDeps } from './handlers/ApiDeps';
 import { ControllerApis } from './handlers/ControllerApis';
@@ -15,6 +16,8 @@ import { GroupApis } from './handlers/GroupApis';
 import { ReplicationApis } from './handlers/ReplicationApis';
 
 type Handler = (ctx: RequestContext, r: Reader) => HandlerResult;
+
+const CLIENT_SOFTWARE = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/;
 
 /**
  * kafka.server.KafkaApis: decodes each request with its API codec, does the work through the
@@ -104,7 +107,20 @@ export class KafkaApis implements RequestHandler {
       encodeApiVersionsUnsupportedResponse(w, ApiVersionsApi.maxVersion);
       return w.toBuffers();
     }
-    ApiVersionsApi.decodeRequest(r, v);
-    return encodeResponse(ApiVersionsApi, v, { errorCode: ErrorCode.NONE, apiKeys: this.supportedApis(), throttleTimeMs: 0 });
+    const req = ApiVersionsApi.decodeRequest(r, v);
+    // ApiVersionsRequest.isValid: v3 client software name and version must be non-empty [a-zA-Z0-9.-] words.
+    if (v >= 3 && !(CLIENT_SOFTWARE.test(req.clientSoftwareName) && CLIENT_SOFTWARE.test(req.clientSoftwareVersion))) {
+      return encodeResponse(ApiVersionsApi, v, { errorCode: ErrorCode.INVALID_REQUEST, apiKeys: [], throttleTimeMs: 0 });
+    }
+    const finalized = this.deps.features?.() ?? { features: new Map<string, number>(), epoch: -1 };
+    return encodeResponse(ApiVersionsApi, v, {
+      errorCode: ErrorCode.NONE,
+      apiKeys: this.supportedApis(),
+      throttleTimeMs: 0,
+      supportedFeatures: [...SUPPORTED_FEATURES],
+      finalizedFeaturesEpoch: finalized.epoch,
+      finalizedFeatures: [...finalized.features].map(([name, level]) => ({ name, minVersionLevel: level, maxVersionLevel: level })),
+      zkMigrationReady: false,
+    });
   }
 }

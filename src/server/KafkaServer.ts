@@ -18,6 +18,7 @@ import { ProducerIdManager } from './ProducerIdManager';
 import { ZkAdminManager } from './ZkAdminManager';
 import { GroupCoordinator } from '../coordinator/group/GroupCoordinator';
 import { createGroupCoordinator } from './handlers/GroupApis';
+import { FinalizedFeatureChangeListener } from './FinalizedFeatureChangeListener';
 import { TopicConfigRepository, ZkConfigManager, logConfigWithOverrides } from './config/DynamicConfigManager';
 import { ConfigApis } from './handlers/ConfigApis';
 import { LogRetention } from '../log/LogRetention';
@@ -43,6 +44,7 @@ export class KafkaServer {
   private topicConfigs: TopicConfigRepository | null = null;
   private logCleaner: LogCleaner | null = null;
   private configManager: ZkConfigManager | null = null;
+  private featureChangeListener: FinalizedFeatureChangeListener | null = null;
   private logRetention: LogRetention | null = null;
   private shutdownPromise: Promise<void> | null = null;
   private shutdownResolve: (() => void) | null = null;
@@ -128,6 +130,9 @@ export class KafkaServer {
       brokerInfo(),
       () => this.registerBroker(),
     );
+    // Kafka starts the feature listener before the socket server, so ApiVersions v3 knows the finalized features.
+    this.featureChangeListener = new FinalizedFeatureChangeListener(zk, cfg.brokerId);
+    await this.featureChangeListener.startup();
     const apis = new KafkaApis({
       config: cfg,
       clusterId: this.clusterId,
@@ -140,6 +145,7 @@ export class KafkaServer {
       producerIdManager: new ProducerIdManager(cfg.brokerId, zk),
       groupCoordinator: this.groupCoordinator,
       configApis: new ConfigApis(cfg, zk, this.metadataCache),
+      features: () => this.featureChangeListener!.features(),
     });
     this.socketServer = new SocketServer(cfg.brokerId, cfg.socketRequestMaxBytes, cfg.connectionsMaxIdleMs, apis);
     await this.socketServer.startup(cfg.listeners.map((l) => ({ listenerName: l.listenerName, host: l.host, port: l.port })));
@@ -211,6 +217,7 @@ export class KafkaServer {
     await step('socket server shutdown', () => this.socketServer?.shutdown());
     await step('controller shutdown', () => this.controller?.shutdown());
     await step('config manager shutdown', () => this.configManager?.shutdown());
+    await step('feature change listener shutdown', () => this.featureChangeListener?.shutdown());
     await step('group coordinator shutdown', () => this.groupCoordinator?.shutdown());
     await step('replica manager shutdown', () => this.replicaManager?.shutdown());
     await step('log cleaner shutdown', () => this.logCleaner?.shutdown());

@@ -1,20 +1,9 @@
 /**
- * ApiVersions (key 18), versions 0-3; v3 is flexible (KIP-482, KIP-511).
- *
- * Request (ApiVersionsRequest.json):
- *   v0-v2: (empty body)
- *   v3:    client_software_name COMPACT_STRING, client_software_version COMPACT_STRING, TAG_BUFFER
- *
- * Response (ApiVersionsResponse.json):
- *   v0:    error_code INT16, api_keys [api_key INT16, min_version INT16, max_version INT16]
- *   v1-v2: v0 + throttle_time_ms INT32 (after the array)
- *   v3:    error_code INT16, api_keys COMPACT_ARRAY[api_key, min_version, max_version, TAG_BUFFER],
- *          throttle_time_ms INT32, TAG_BUFFER
- *          (tags 0-3: SupportedFeatures, FinalizedFeaturesEpoch, FinalizedFeatures, ZkMigrationReady;
- *           a ZK-mode broker writes none of them, and we skip them on input)
- *
- * The response header is always v0, even for v3 (KIP-511): see ../headers.ts responseHeaderVersion.
- * A request above maxVersion is not parsed; encodeApiVersionsUnsupportedResponse writes Apache's reply.
+ * ApiVersions (key 18), versions 0-3 (v3 flexible, KIP-482/KIP-511). The response header is always v0, even for
+ * v3 (../headers.ts responseHeaderVersion). v3 carries the broker's supported features and the finalized features
+ * with their epoch as tagged fields, as every Kafka 3.x broker sends them (librdkafka 2.0.2 mis-skips tags by one
+ * byte, which is harmless here because the tag section ends the message). A request above our maximum is not
+ * parsed: encodeApiVersionsUnsupportedResponse writes Apache's reply.
  */
 import { ApiKey } from '../apiKeys';
 import { ErrorCode } from '../errors';
@@ -35,16 +24,34 @@ interface ApiVersion {
   maxVersion: number;
 }
 
+interface SupportedFeatureKey {
+  name: string;
+  minVersion: number;
+  maxVersion: number;
+}
+
+interface FinalizedFeatureKey {
+  name: string;
+  maxVersionLevel: number;
+  minVersionLevel: number;
+}
+
 export interface ApiVersionsResponse {
   errorCode: number;
   apiKeys: ApiVersion[];
   /** v1+; 0 in v0. */
   throttleTimeMs: number;
+  /** v3+ tagged fields (tags 0-3); their defaults are not written. */
+  supportedFeatures?: SupportedFeatureKey[];
+  finalizedFeaturesEpoch?: number;
+  finalizedFeatures?: FinalizedFeatureKey[];
+  zkMigrationReady?: boolean;
 }
 
 export const ApiVersionsApi = messageApi<ApiVersionsRequest, ApiVersionsResponse>(schema.ApiVersionsRequest, schema.ApiVersionsResponse, {
   minVersion: 0,
   maxVersion: 3,
+  responseFallbackVersion: 0,
 });
 
 /**

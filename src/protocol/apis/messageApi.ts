@@ -1,6 +1,6 @@
 import { MessageCodec } from '../messages/MessageCodec';
 import { MessageSpec } from '../messages/MessageSpec';
-import { Reader } from '../Reader';
+import { ProtocolError, Reader } from '../Reader';
 import { Writer } from '../Writer';
 import { ApiCodec } from './types';
 
@@ -11,6 +11,11 @@ export interface MessageApiOptions<Req> {
   maxVersion?: number;
   /** A hook that gives the decoded request the meaning handlers test (e.g. Metadata v0's empty list = all). */
   normalizeRequest?: (req: Req, version: number) => Req;
+  /**
+   * A response that does not parse at the version asked is parsed again at this version (Kafka's
+   * ApiVersionsResponse.parse: a broker answers a too-new ApiVersions request in the v0 layout).
+   */
+  responseFallbackVersion?: number;
 }
 
 /**
@@ -48,7 +53,17 @@ export function messageApi<Req, Res>(
       req.write(w, version, value);
     },
     decodeResponse(r: Reader, version: number): Res {
-      return res.read(r, version);
+      const fallback = opts.responseFallbackVersion;
+      if (fallback === undefined || version === fallback) return res.read(r, version);
+      const start = r.offset;
+      try {
+        const v = res.read(r, version);
+        if (r.offset === r.end) return v;
+      } catch (e) {
+        if (!(e instanceof ProtocolError)) throw e;
+      }
+      r.offset = start;
+      return res.read(r, fallback);
     },
     encodeResponse(w: Writer, version: number, value: Res): void {
       res.write(w, version, value);

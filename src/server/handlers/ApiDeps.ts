@@ -9,6 +9,7 @@ import type { MetadataCache } from '../MetadataCache';
 import type { ProducerIdManager } from '../ProducerIdManager';
 import type { ReplicaManager } from '../ReplicaManager';
 import type { ZkAdminManager } from '../ZkAdminManager';
+import type { FinalizedFeatures } from '../FinalizedFeatureChangeListener';
 import type { ConfigApis } from './ConfigApis';
 
 /** What KafkaApis needs from the controller living in this broker. */
@@ -49,4 +50,6 @@ export interface KafkaApisDeps {
   groupCoordinator?: GroupCoordinator;
   /** DescribeConfigs, AlterConfigs, IncrementalAlterConfigs; absent, those APIs are not offered. */
   configApis?: ConfigApis;
+  /** The finalized features from /feature (ApiVersions v3); absent: none, epoch -1. */
+  features?: () => FinalizedFeatures;
 }

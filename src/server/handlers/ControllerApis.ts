@@ -82,7 +82,7 @@ export class ControllerApis {
     this.deps.replicaManager.controllerEpoch = req.controllerEpoch;
     const brokers: CachedBroker[] = req.liveBrokers.map((b) => ({
       id: b.id,
-      rack: b.rack,
+      rack: v >= 2 ? b.rack : null, // no Rack field before v2
       endpoints:
         v === 0
           ? [{ listener: 'PLAINTEXT', host: b.v0Host, port: b.v0Port, securityProtocol: 0 }]

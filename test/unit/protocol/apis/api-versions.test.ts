@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ApiVersionsApi, ApiVersionsResponse, encodeApiVersionsUnsupportedResponse } from '../../../../src/protocol/apis/18-api-versions';
 import { Reader } from '../../../../src/protocol/Reader';
-import { bytesOf, decodeAll, kjsRequestBytes, kjsResponse, roundTripRequest, roundTripResponse, versions } from './helpers';
+import { bytesOf, decodeAll, kjsRequestBytes, kjsResponse, project, roundTripRequest, roundTripResponse, versions } from './helpers';
 
 interface KjsApiVersions {
   errorCode: number;
@@ -111,13 +111,17 @@ describe('ApiVersions codec (key 18)', () => {
     ]);
   });
 
-  it('v3 response: decoding skips the feature tags an Apache 3.x broker sends', () => {
+  it('v3 response: decodes the feature tags an Apache 3.x broker sends', () => {
     // FinalizedFeaturesEpoch (tag 1, int64 = 5) and ZkMigrationReady (tag 3, bool).
     const buf = Buffer.from([0, 0, 2, 0, 18, 0, 0, 0, 3, 0, 0, 0, 0, 0, 2, 1, 8, 0, 0, 0, 0, 0, 0, 0, 5, 3, 1, 0]);
     expect(decodeAll(buf, (r) => ApiVersionsApi.decodeResponse(r, 3))).to.deep.equal({
       errorCode: 0,
       apiKeys: [{ apiKey: 18, minVersion: 0, maxVersion: 3 }],
       throttleTimeMs: 0,
+      supportedFeatures: [],
+      finalizedFeaturesEpoch: 5,
+      finalizedFeatures: [],
+      zkMigrationReady: false,
     });
   });
 
@@ -150,14 +154,15 @@ describe('ApiVersions codec (key 18)', () => {
       }
     });
 
-    it('is read by our v0-v2 decoders (missing throttle tolerated)', () => {
+    it('is read by our v0-v2 decoders (parsed again at v0, as in Kafka ApiVersionsResponse.parse)', () => {
       for (const v of versions(0, 2)) {
         const r = new Reader(buf);
-        expect(ApiVersionsApi.decodeResponse(r, v)).to.deep.equal({
+        const like = {
           errorCode: 35,
           apiKeys: [{ apiKey: 18, minVersion: 0, maxVersion: 3 }],
           throttleTimeMs: 0,
-        });
+        };
+        expect(project(ApiVersionsApi.decodeResponse(r, v), like)).to.deep.equal(like);
         expect(r.remaining()).to.equal(0);
       }
     });

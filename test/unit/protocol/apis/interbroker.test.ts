@@ -307,7 +307,7 @@ function updateMetadataAt(v: number, type = 0): UpdateMetadataRequest {
       v0Host: v === 0 ? b.endpoints[0].host : '',
       v0Port: v === 0 ? b.endpoints[0].port : 0,
       endpoints: v >= 1 ? b.endpoints.map((e) => ({ ...e, listener: v >= 3 ? e.listener : '' })) : [],
-      rack: v >= 2 ? b.rack : null,
+      rack: v >= 2 ? b.rack : '', // Rack is in v2+; absent it reads as the schema default for a string
     })),
   };
 }
