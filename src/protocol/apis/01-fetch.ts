@@ -81,8 +81,8 @@ interface FetchPartitionData {
   abortedTransactions: AbortedTransaction[] | null;
   /** v11+; -1 before. */
   preferredReadReplica: number;
-  /** Record batch bytes as one or more chunks (decoding yields one chunk). */
-  records: Buffer[] | null;
+  /** Record batch bytes: encoded from one or more chunks (written by reference); decoded as one slice. */
+  records: Buffer | Buffer[] | null;
 }
 
 export interface FetchableTopicResponse {
