@@ -1,6 +1,7 @@
 import { getLogger, Logger } from '../common/logger';
 import { ErrorCode } from '../protocol/errors';
 import { KafkaZkClient } from '../zk/KafkaZkClient';
+import { claimNewProducerIdBlock } from '../zk/ProducerIdBlockClaim';
 import { BrokerInfo, ReassignPartitionsZNode } from '../zk/ZkData';
 import { ControllerBrokerRequestBatch } from './ControllerBrokerRequestBatch';
 import { ControllerChannelManager } from './ControllerChannelManager';
@@ -370,6 +371,35 @@ export class KafkaController {
     return this.eventManager.put('AlterPartitionReceived', async () => {
       if (!this.isActive()) return { errorCode: ErrorCode.NOT_CONTROLLER, results: [] };
       return processAlterPartition(this.parts(), brokerId, brokerEpoch, items);
+    });
+  }
+
+  // ------------------------------------------------------------------ AllocateProducerIds
+
+  /**
+   * AllocateProducerIds from a broker (KafkaController.processAllocateProducerIds): the broker must be registered
+   * with the epoch it gives; the block is claimed at /latest_producer_id_block on its behalf.
+   */
+  allocateProducerIds(brokerId: number, brokerEpoch: number): Promise<{ errorCode: number; producerIdStart: number; producerIdLen: number }> {
+    return this.eventManager.put('AllocateProducerIds', async () => {
+      const fail = (errorCode: number) => ({ errorCode, producerIdStart: -1, producerIdLen: 0 });
+      if (!this.isActive()) return fail(ErrorCode.NOT_CONTROLLER);
+      const b = this.ctx.liveBrokers.get(brokerId);
+      if (!b) {
+        this.log.warn(`Ignoring AllocateProducerIds due to unknown broker ${brokerId}`);
+        return fail(ErrorCode.BROKER_ID_NOT_REGISTERED);
+      }
+      if (b.epoch !== brokerEpoch) {
+        this.log.warn(`Ignoring AllocateProducerIds due to stale broker epoch ${brokerEpoch} for broker ${brokerId}`);
+        return fail(ErrorCode.STALE_BROKER_EPOCH);
+      }
+      try {
+        const block = await claimNewProducerIdBlock(this.zk, brokerId, this.log);
+        return { errorCode: ErrorCode.NONE, producerIdStart: Number(block.blockStart), producerIdLen: Number(block.blockEnd - block.blockStart + 1n) };
+      } catch (e) {
+        this.log.error(`AllocateProducerIds for broker ${brokerId} failed`, e);
+        return fail(ErrorCode.UNKNOWN_SERVER_ERROR);
+      }
     });
   }
 

@@ -34,6 +34,7 @@ export const ApiKey = {
   ListPartitionReassignments: 46,
   OffsetDelete: 47,
   AlterPartition: 56,
+  AllocateProducerIds: 67,
 } as const;
 
 export const API_NAMES: Record<number, string> = Object.fromEntries(Object.entries(ApiKey).map(([name, key]) => [key, name]));

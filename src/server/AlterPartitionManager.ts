@@ -1,8 +1,8 @@
 import { getLogger, Logger } from '../common/logger';
-import { NetworkClient } from '../network/NetworkClient';
 import { AlterPartitionApi } from '../protocol/apis';
 import { AlterPartitionResponsePartitionData } from '../protocol/apis/56-alter-partition';
 import { ErrorCode, errorName } from '../protocol/errors';
+import { BrokerToControllerChannel } from './BrokerToControllerChannel';
 import { MetadataCache } from './MetadataCache';
 import { Partition } from '../cluster/Partition';
 
@@ -17,18 +17,18 @@ const ALTER_PARTITION_VERSION = 1;
 export class AlterPartitionManager {
   private readonly queue = new Map<string, { p: Partition; newIsr: number[] }>();
   private scheduled = false;
-  private client: NetworkClient | null = null;
-  private clientAddr = '';
+  private readonly channel: BrokerToControllerChannel;
   private readonly log: Logger;
 
   constructor(
     private readonly brokerId: number,
     private readonly brokerEpoch: () => number,
-    private readonly metadataCache: MetadataCache,
-    private readonly listener: string,
-    private readonly timeoutMs: number,
+    metadataCache: MetadataCache,
+    listener: string,
+    timeoutMs: number,
     private readonly onResult: (p: Partition, res: AlterPartitionResponsePartitionData) => void,
   ) {
+    this.channel = new BrokerToControllerChannel(brokerId, 'alter-partition', metadataCache, listener, timeoutMs);
     this.log = getLogger('kafka.server.AlterPartitionManager', `[zk-broker-${brokerId}-to-controller-alter-partition-channel-manager] `);
   }
 
@@ -41,34 +41,19 @@ export class AlterPartitionManager {
     }
   }
 
-  private controllerClient(): NetworkClient | null {
-    const id = this.metadataCache.controllerId;
-    const ep = id !== null && id >= 0 ? this.metadataCache.endpointFor(id, this.listener) : undefined;
-    if (!ep) return null;
-    const addr = `${ep.host}:${ep.port}`;
-    if (!this.client || this.clientAddr !== addr) {
-      this.client?.close();
-      this.client = new NetworkClient(ep.host, ep.port, `broker-${this.brokerId}-alter-partition`, this.timeoutMs);
-      this.clientAddr = addr;
-    }
-    return this.client;
-  }
-
   private async flush(): Promise<void> {
     this.scheduled = false;
     const items = [...this.queue.values()];
     this.queue.clear();
     if (items.length === 0) return;
-    const client = this.controllerClient();
     const fail = (why: string) => {
       this.log.warn(`AlterPartition for ${items.map((i) => i.p.key).join(',')} not sent: ${why}; the leader retries on its next ISR check`);
       for (const { p } of items) p.pendingIsrChange = null;
     };
-    if (!client) return fail('no controller known');
     const byTopic = new Map<string, typeof items>();
     for (const it of items) byTopic.set(it.p.topic, [...(byTopic.get(it.p.topic) ?? []), it]);
     try {
-      const res = await client.send(AlterPartitionApi, ALTER_PARTITION_VERSION, {
+      const res = await this.channel.send(AlterPartitionApi, ALTER_PARTITION_VERSION, {
         brokerId: this.brokerId,
         brokerEpoch: this.brokerEpoch(),
         topics: [...byTopic].map(([topicName, its]) => ({
@@ -97,7 +82,6 @@ export class AlterPartitionManager {
   }
 
   shutdown(): void {
-    this.client?.close();
-    this.client = null;
+    this.channel.shutdown();
   }
 }

@@ -48,6 +48,7 @@ export class KafkaApis implements RequestHandler {
     this.handlers.set(ApiKey.ControlledShutdown, (ctx, r) => controllerApis.handleControlledShutdown(ctx, r));
     this.handlers.set(ApiKey.ElectLeaders, (ctx, r) => controllerApis.handleElectLeaders(ctx, r));
     this.handlers.set(ApiKey.AlterPartition, (ctx, r) => controllerApis.handleAlterPartition(ctx, r));
+    this.handlers.set(ApiKey.AllocateProducerIds, (ctx, r) => controllerApis.handleAllocateProducerIds(ctx, r));
     if (deps.groupCoordinator) {
       const groups = new GroupApis(deps, deps.groupCoordinator);
       this.handlers.set(ApiKey.FindCoordinator, (ctx, r) => groups.handleFindCoordinator(ctx, r));

@@ -14,7 +14,8 @@ import { KafkaApis } from './KafkaApis';
 import { KafkaConfig } from './config/KafkaConfig';
 import { MetadataCache } from './MetadataCache';
 import { ReplicaManager } from './ReplicaManager';
-import { ProducerIdManager } from './ProducerIdManager';
+import { ProducerIdManager, RPCProducerIdManager, ZkProducerIdManager } from './ProducerIdManager';
+import { BrokerToControllerChannel } from './BrokerToControllerChannel';
 import { ZkAdminManager } from './ZkAdminManager';
 import { GroupCoordinator } from '../coordinator/group/GroupCoordinator';
 import { createGroupCoordinator } from './handlers/GroupApis';
@@ -45,6 +46,7 @@ export class KafkaServer {
   private logCleaner: LogCleaner | null = null;
   private configManager: ZkConfigManager | null = null;
   private featureChangeListener: FinalizedFeatureChangeListener | null = null;
+  private producerIdManager: ProducerIdManager | null = null;
   private logRetention: LogRetention | null = null;
   private shutdownPromise: Promise<void> | null = null;
   private shutdownResolve: (() => void) | null = null;
@@ -133,6 +135,21 @@ export class KafkaServer {
     // Kafka starts the feature listener before the socket server, so ApiVersions v3 knows the finalized features.
     this.featureChangeListener = new FinalizedFeatureChangeListener(zk, cfg.brokerId);
     await this.featureChangeListener.startup();
+    // KafkaServer: from IBP 3.0-IV0 (isAllocateProducerIdsSupported) brokers get producer id blocks from the controller.
+    this.producerIdManager =
+      Number(/^(\d+)\./.exec(cfg.interBrokerProtocolVersion)?.[1] ?? 0) >= 3
+        ? new RPCProducerIdManager(
+            cfg.brokerId,
+            () => this.brokerEpoch,
+            new BrokerToControllerChannel(
+              cfg.brokerId,
+              'allocate-producer-ids',
+              this.metadataCache,
+              cfg.interBrokerListenerName,
+              cfg.controllerSocketTimeoutMs,
+            ),
+          )
+        : new ZkProducerIdManager(cfg.brokerId, zk);
     const apis = new KafkaApis({
       config: cfg,
       clusterId: this.clusterId,
@@ -142,7 +159,7 @@ export class KafkaServer {
       adminManager,
       controller: this.controller,
       loadTopicConfigs: (topics) => this.loadTopicConfigs(topics),
-      producerIdManager: new ProducerIdManager(cfg.brokerId, zk),
+      producerIdManager: this.producerIdManager,
       groupCoordinator: this.groupCoordinator,
       configApis: new ConfigApis(cfg, zk, this.metadataCache),
       features: () => this.featureChangeListener!.features(),
@@ -218,6 +235,7 @@ export class KafkaServer {
     await step('controller shutdown', () => this.controller?.shutdown());
     await step('config manager shutdown', () => this.configManager?.shutdown());
     await step('feature change listener shutdown', () => this.featureChangeListener?.shutdown());
+    await step('producer id manager shutdown', () => this.producerIdManager?.shutdown());
     await step('group coordinator shutdown', () => this.groupCoordinator?.shutdown());
     await step('replica manager shutdown', () => this.replicaManager?.shutdown());
     await step('log cleaner shutdown', () => this.logCleaner?.shutdown());

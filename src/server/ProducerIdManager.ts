@@ -1,24 +1,24 @@
 /**
- * Kafka's ZkProducerIdManager: producer ids for idempotent producers, handed out from blocks of 1000
- * claimed in ZooKeeper at /latest_producer_id_block with a conditional setData on the znode's version
- * (`{"version":1,"broker":<id>,"block_start":"0","block_end":"999"}`). A lost race re-reads and claims
- * the next block, so every id is unique across the cluster and across restarts.
+ * kafka.coordinator.transaction.ProducerIdManager: producer ids for idempotent producers, handed out from blocks
+ * of 1000. Below IBP 3.0 a broker claims blocks in ZooKeeper itself (ZkProducerIdManager); from IBP 3.0-IV0 it
+ * asks the active controller with AllocateProducerIds (RPCProducerIdManager, KIP-730), which claims the block in
+ * ZooKeeper for it. Either way every id is unique across the cluster and across restarts.
  */
 import { getLogger, Logger } from '../common/logger';
-import { decodeProducerIdBlock, encodeProducerIdBlock, ProducerIdsBlock } from '../zk/data/misc';
-import { ProducerIdBlockZNode } from '../zk/data/paths';
+import { AllocateProducerIdsApi } from '../protocol/apis';
+import { ErrorCode, errorName, KafkaError } from '../protocol/errors';
+import { claimNewProducerIdBlock, ProducerIdZk } from '../zk/ProducerIdBlockClaim';
+import type { BrokerToControllerChannel } from './BrokerToControllerChannel';
 
-const PRODUCER_ID_BLOCK_SIZE = 1000;
-
-/** The ZooKeeper operations the manager needs (KafkaZkClient implements them). */
-interface ProducerIdZk {
-  getDataAndStat(path: string): Promise<{ data: Buffer | null; stat: { version: number } } | null>;
-  conditionalUpdatePath(path: string, data: Buffer, expectVersion: number): Promise<{ succeeded: boolean; version: number }>;
-  makeSurePersistentPathExists(path: string): Promise<void>;
+export interface ProducerIdManager {
+  /** The next unused id; rejects with a KafkaError the client may retry (COORDINATOR_LOAD_IN_PROGRESS). */
+  generateProducerId(): Promise<number>;
+  shutdown(): void;
 }
 
-export class ProducerIdManager {
-  private block: ProducerIdsBlock | null = null;
+/** ZkProducerIdManager: claims blocks at /latest_producer_id_block directly (IBP < 3.0). */
+export class ZkProducerIdManager implements ProducerIdManager {
+  private blockEnd = -1n;
   private nextProducerId = 0n;
   private pending: Promise<void> = Promise.resolve();
   private readonly logger: Logger;
@@ -30,12 +30,13 @@ export class ProducerIdManager {
     this.logger = getLogger('kafka.coordinator.transaction.ProducerIdManager', `[ZK ProducerId Manager ${brokerId}]: `);
   }
 
-  /** Next unused id; claims a new block when the current one is exhausted (calls are serialised). */
+  /** Calls are serialised, so one block is claimed at a time. */
   generateProducerId(): Promise<number> {
     const result = this.pending.then(async () => {
-      if (this.block === null || this.nextProducerId > this.block.blockEnd) {
-        this.block = await this.claimNewBlock();
-        this.nextProducerId = this.block.blockStart;
+      if (this.nextProducerId > this.blockEnd) {
+        const block = await claimNewProducerIdBlock(this.zk, this.brokerId, this.logger);
+        this.nextProducerId = block.blockStart;
+        this.blockEnd = block.blockEnd;
       }
       const id = this.nextProducerId;
       this.nextProducerId += 1n;
@@ -48,30 +49,94 @@ export class ProducerIdManager {
     return result;
   }
 
-  private async claimNewBlock(): Promise<ProducerIdsBlock> {
-    const path = ProducerIdBlockZNode.path;
-    for (let attempt = 0; attempt < 100; attempt++) {
-      let current = await this.zk.getDataAndStat(path);
-      if (current === null) {
-        await this.zk.makeSurePersistentPathExists(path);
-        current = await this.zk.getDataAndStat(path);
-        if (current === null) continue;
+  shutdown(): void {}
+}
+
+/** ProducerIdManager.PidPrefetchThreshold: ask for the next block once 90% of the current one is used. */
+const PREFETCH_THRESHOLD = 0.9;
+/** RPCProducerIdManager.RetryBackoffMs. */
+const RETRY_BACKOFF_MS = 50;
+
+interface Block {
+  readonly first: number;
+  readonly size: number;
+}
+
+/**
+ * RPCProducerIdManager: ids from the current block; at 90% of it the next block is requested from the controller.
+ * When the current block is spent and the next has not arrived, Kafka answers COORDINATOR_LOAD_IN_PROGRESS (which
+ * clients retry) rather than wait; so do we. One request in flight at a time, a 50 ms back-off after a failure.
+ */
+export class RPCProducerIdManager implements ProducerIdManager {
+  private current: Block = { first: 0, size: 0 };
+  private nextId = 0;
+  private nextBlock: Block | null = null;
+  private inFlight = false;
+  private backoffUntil = 0;
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly brokerId: number,
+    private readonly brokerEpoch: () => number,
+    private readonly channel: Pick<BrokerToControllerChannel, 'send' | 'shutdown'>,
+    private readonly time: () => number = Date.now,
+  ) {
+    this.logger = getLogger('kafka.coordinator.transaction.ProducerIdManager', `[RPC ProducerId Manager ${brokerId}]: `);
+  }
+
+  generateProducerId(): Promise<number> {
+    for (;;) {
+      if (this.nextId < this.current.first + this.current.size) {
+        const id = this.nextId++;
+        if (id === this.current.first + Math.floor(this.current.size * PREFETCH_THRESHOLD)) this.maybeRequestNextBlock();
+        return Promise.resolve(id);
       }
-      const prev = current.data && current.data.length > 0 ? decodeProducerIdBlock(current.data) : null;
-      const start = prev ? prev.blockEnd + 1n : 0n;
-      if (start + BigInt(PRODUCER_ID_BLOCK_SIZE) - 1n > 0x7fffffffffffffffn) {
-        throw new Error(`Exhausted all producerIds as the next block's end producerId has exceeded the int64 type limit`);
+      const block = this.nextBlock;
+      if (block === null) {
+        this.maybeRequestNextBlock();
+        return Promise.reject(new KafkaError(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, 'Producer ID block is full. Waiting for next block'));
       }
-      const block: ProducerIdsBlock = { brokerId: this.brokerId, blockStart: start, blockEnd: start + BigInt(PRODUCER_ID_BLOCK_SIZE) - 1n };
-      const r = await this.zk.conditionalUpdatePath(path, encodeProducerIdBlock(block), current.stat.version);
-      if (r.succeeded) {
-        this.logger.info(
-          `Acquired new producerId block ProducerIdsBlock(assignedBrokerId=${block.brokerId}, firstProducerId=${block.blockStart}, size=${PRODUCER_ID_BLOCK_SIZE}) by writing to Zk with path version ${r.version}`,
-        );
-        return block;
-      }
-      this.logger.debug(`Lost the race for the producer id block at version ${current.stat.version}; retrying`);
+      this.nextBlock = null;
+      this.current = block;
+      this.nextId = block.first;
     }
-    throw new Error('Could not claim a producer id block after 100 attempts');
+  }
+
+  private maybeRequestNextBlock(): void {
+    if (this.nextBlock !== null || this.inFlight || this.time() < this.backoffUntil) return;
+    this.inFlight = true;
+    this.logger.debug('Requesting next Producer ID block');
+    this.channel.send(AllocateProducerIdsApi, 0, { brokerId: this.brokerId, brokerEpoch: this.brokerEpoch() }).then(
+      (res) => this.handleResponse(res.errorCode, res.producerIdStart, res.producerIdLen),
+      (e: Error) => {
+        this.logger.warn(`AllocateProducerIds to the controller failed: ${e.message}`);
+        this.backoffUntil = this.time() + RETRY_BACKOFF_MS;
+        this.inFlight = false;
+      },
+    );
+  }
+
+  private handleResponse(errorCode: number, start: number, len: number): void {
+    let ok = false;
+    if (errorCode === ErrorCode.NONE) {
+      if (start < this.current.first + this.current.size) {
+        this.logger.error(`Producer ID block is not monotonic with current block: current first=${this.current.first} response start=${start}`);
+      } else if (start < 0 || len <= 0) {
+        this.logger.error(`Producer ID block includes invalid ID range: start=${start} len=${len}`);
+      } else {
+        this.nextBlock = { first: start, size: len };
+        ok = true;
+      }
+    } else if (errorCode === ErrorCode.STALE_BROKER_EPOCH || errorCode === ErrorCode.BROKER_ID_NOT_REGISTERED) {
+      this.logger.warn(`AllocateProducerIds answered ${errorName(errorCode)}, trying again.`);
+    } else {
+      this.logger.error(`Received an unexpected error code from the controller: ${errorName(errorCode)}`);
+    }
+    if (!ok) this.backoffUntil = this.time() + RETRY_BACKOFF_MS;
+    this.inFlight = false;
+  }
+
+  shutdown(): void {
+    this.channel.shutdown();
   }
 }

@@ -32,3 +32,4 @@ export { AlterPartitionReassignmentsApi } from './45-alter-partition-reassignmen
 export { ListPartitionReassignmentsApi } from './46-list-partition-reassignments';
 export { OffsetDeleteApi } from './47-offset-delete';
 export { AlterPartitionApi } from './56-alter-partition';
+export { AllocateProducerIdsApi } from './67-allocate-producer-ids';

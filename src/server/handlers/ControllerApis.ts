@@ -5,7 +5,15 @@
  */
 import { getLogger, Logger } from '../../common/logger';
 import type { RequestContext, ResponseBody } from '../../network/RequestContext';
-import { AlterPartitionApi, ControlledShutdownApi, ElectLeadersApi, LeaderAndIsrApi, StopReplicaApi, UpdateMetadataApi } from '../../protocol/apis';
+import {
+  AllocateProducerIdsApi,
+  AlterPartitionApi,
+  ControlledShutdownApi,
+  ElectLeadersApi,
+  LeaderAndIsrApi,
+  StopReplicaApi,
+  UpdateMetadataApi,
+} from '../../protocol/apis';
 import { LeaderAndIsrRequest } from '../../protocol/apis/04-leader-and-isr';
 import { StopReplicaRequest } from '../../protocol/apis/05-stop-replica';
 import { UpdateMetadataRequest } from '../../protocol/apis/06-update-metadata';
@@ -221,5 +229,13 @@ export class ControllerApis {
       errorCode: res.errorCode,
       remainingPartitions: res.remaining.map((p) => ({ topicName: p.topic, partitionIndex: p.partition })),
     });
+  }
+
+  /** AllocateProducerIds (broker -> controller, KIP-730): a block of producer ids claimed in ZooKeeper for the broker. */
+  async handleAllocateProducerIds(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
+    const v = ctx.header.apiVersion;
+    const req = AllocateProducerIdsApi.decodeRequest(r, v);
+    const res = await this.deps.controller.allocateProducerIds(req.brokerId, req.brokerEpoch);
+    return encodeResponse(AllocateProducerIdsApi, v, { throttleTimeMs: 0, ...res });
   }
 }

@@ -52,8 +52,10 @@ export class ReplicationApis {
       const id = await this.producerIdManager.generateProducerId();
       return answer(ErrorCode.NONE, id, 0);
     } catch (e) {
+      // COORDINATOR_LOAD_IN_PROGRESS while the controller's next id block is on its way is routine.
+      if (e instanceof KafkaError) return answer(e.code);
       this.log.error('Failed to allocate a producer id', e);
-      return answer(e instanceof KafkaError ? e.code : ErrorCode.UNKNOWN_SERVER_ERROR);
+      return answer(ErrorCode.UNKNOWN_SERVER_ERROR);
     }
   }
 }

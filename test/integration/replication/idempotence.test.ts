@@ -49,12 +49,18 @@ describe('integration: idempotent producer and leader epochs', function () {
     }
   };
 
-  const initProducerId = (broker: number, v = 1) =>
+  const initProducerIdOnce = (broker: number, v = 1) =>
     send<unknown, { errorCode: number; producerId: number; producerEpoch: number }>(broker, InitProducerIdApi, v, {
       transactionalId: null,
       transactionTimeoutMs: 60000,
       producerId: -1,
       producerEpoch: -1,
+    });
+  /** Retried on COORDINATOR_LOAD_IN_PROGRESS (14) as clients do: a broker has no id block until the controller sends one. */
+  const initProducerId = (broker: number, v = 1) =>
+    waitFor(`InitProducerId from broker ${broker}`, async () => {
+      const res = await initProducerIdOnce(broker, v);
+      return res.errorCode === 14 ? null : res;
     });
 
   const produce = async (pid: number, epoch: number, seq: number, values: string[]): Promise<{ errorCode: number; baseOffset: number }> => {
@@ -73,7 +79,10 @@ describe('integration: idempotent producer and leader epochs', function () {
     return res.responses[0].partitionResponses[0];
   };
 
-  it('InitProducerId hands out unique ids from blocks of 1000 claimed in /latest_producer_id_block', async () => {
+  it('InitProducerId hands out unique ids from blocks of 1000 the controller claims in /latest_producer_id_block', async () => {
+    // IBP >= 3.0: a broker asks the controller for a block (AllocateProducerIds) and, as Kafka does, answers
+    // COORDINATOR_LOAD_IN_PROGRESS until the block arrives instead of waiting for it.
+    expect((await initProducerIdOnce(3)).errorCode).to.equal(14);
     const a = await initProducerId(1);
     const b = await initProducerId(1, 4);
     const c = await initProducerId(2, 2);
@@ -83,6 +92,7 @@ describe('integration: idempotent producer and leader epochs', function () {
     expect(Math.floor(c.producerId / 1000)).to.not.equal(Math.floor(a.producerId / 1000));
     const node = await zk.get('/latest_producer_id_block');
     expect(node.data).to.match(/^\{"version":1,"broker":[123],"block_start":"\d+","block_end":"\d+"\}$/);
+    expect((await initProducerId(3)).producerId).to.be.at.least(0);
     expect(node.stat.version).to.be.at.least(2);
   });
 
