@@ -2,7 +2,8 @@ import { getLogger, Logger } from '../common/logger';
 import { ErrorCode } from '../protocol/errors';
 import { KafkaZkClient } from '../zk/KafkaZkClient';
 import { claimNewProducerIdBlock } from '../zk/ProducerIdBlockClaim';
-import { BrokerInfo, ReassignPartitionsZNode } from '../zk/ZkData';
+import { BrokerInfo, decodeFeature, encodeFeature, FeatureZNode, ReassignPartitionsZNode } from '../zk/ZkData';
+import { applyFeatureUpdates, FeatureUpdateError, FeatureUpdateItem } from './FeatureUpdates';
 import { ControllerBrokerRequestBatch } from './ControllerBrokerRequestBatch';
 import { ControllerChannelManager } from './ControllerChannelManager';
 import { ControllerContext, TopicPartition, tpString } from './ControllerContext';
@@ -371,6 +372,35 @@ export class KafkaController {
     return this.eventManager.put('AlterPartitionReceived', async () => {
       if (!this.isActive()) return { errorCode: ErrorCode.NOT_CONTROLLER, results: [] };
       return processAlterPartition(this.parts(), brokerId, brokerEpoch, items);
+    });
+  }
+
+  // ------------------------------------------------------------------ UpdateFeatures
+
+  /**
+   * UpdateFeatures (KafkaController.processFeatureUpdates): validated against /feature, our supported range and the
+   * live brokers' registered features; /feature is rewritten only when the finalized levels change.
+   */
+  updateFeatures(updates: FeatureUpdateItem[]): Promise<{ errorCode: number; errors: Map<string, FeatureUpdateError> }> {
+    return this.eventManager.put('UpdateFeatures', async () => {
+      if (!this.isActive()) return { errorCode: ErrorCode.NOT_CONTROLLER, errors: new Map() };
+      const node = await this.zk.getDataAndStat(FeatureZNode.path);
+      const existing = new Map<string, number>();
+      for (const [name, v] of Object.entries(decodeFeature(node?.data ?? null)?.features ?? {})) existing.set(name, v.maxVersionLevel);
+      const brokers = [...this.ctx.liveBrokers.values()].map((b) => b.info.features ?? {});
+      const { target, errors } = applyFeatureUpdates(existing, updates, brokers);
+      const same = target.size === existing.size && [...target].every(([k, v]) => existing.get(k) === v);
+      if (!same) {
+        try {
+          const features = Object.fromEntries([...target].map(([k, v]) => [k, { minVersionLevel: v, maxVersionLevel: v }]));
+          await this.zk.setFeatureZNode(encodeFeature(features));
+        } catch (e) {
+          this.log.warn(`Processing of feature updates failed due to error: ${(e as Error).message}`);
+          for (const [k, err] of errors)
+            if (err.errorCode === ErrorCode.NONE) errors.set(k, { errorCode: ErrorCode.FEATURE_UPDATE_FAILED, errorMessage: null });
+        }
+      }
+      return { errorCode: ErrorCode.NONE, errors };
     });
   }
 

@@ -34,7 +34,10 @@ export const ApiKey = {
   ListPartitionReassignments: 46,
   OffsetDelete: 47,
   AlterPartition: 56,
+  UpdateFeatures: 57,
+  Envelope: 58,
   AllocateProducerIds: 67,
+  ConsumerGroupHeartbeat: 68,
 } as const;
 
 export const API_NAMES: Record<number, string> = Object.fromEntries(Object.entries(ApiKey).map(([name, key]) => [key, name]));

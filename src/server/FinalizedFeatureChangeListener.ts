@@ -10,14 +10,6 @@ export interface FinalizedFeatures {
 }
 
 /**
- * What this broker supports: Kafka 3.7's BrokerFeatures.defaultSupportedFeatures, metadata.version from
- * IBP_3_0_IV1 (level 1) to 3.7-IV4 (level 19), the latest production MetadataVersion of 3.7.
- */
-export const SUPPORTED_FEATURES: ReadonlyArray<{ name: string; minVersion: number; maxVersion: number }> = [
-  { name: 'metadata.version', minVersion: 1, maxVersion: 19 },
-];
-
-/**
  * kafka.server.FinalizedFeatureChangeListener with ZkMetadataCache's feature cache: a data watch on /feature
  * (re-armed on every change and after a new ZooKeeper session) keeps the finalized features and their epoch
  * (the znode's dataVersion). In ZK mode metadata.version is never among them (server-common Features), and the

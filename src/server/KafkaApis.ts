@@ -1,13 +1,13 @@
-import { RequestContext, HandlerResult, ResponseBody } from '../network/RequestContext';
+import { CloseConnectionError, RequestContext, HandlerResult, ResponseBody } from '../network/RequestContext';
 import { RequestHandler } from '../network/SocketServer';
 import { ApiKey } from '../protocol/apiKeys';
-import { API_CODECS, ApiVersionsApi } from '../protocol/apis';
+import { API_CODECS, ApiVersionsApi, ConsumerGroupHeartbeatApi } from '../protocol/apis';
 import { encodeApiVersionsUnsupportedResponse } from '../protocol/apis/18-api-versions';
 import { encodeResponse, isFlexible } from '../protocol/apis/types';
 import { ErrorCode } from '../protocol/errors';
 import { Reader } from '../protocol/Reader';
 import { Writer } from '../protocol/Writer';
-import { SUPPORTED_FEATURES } from './FinalizedFeatureChangeListener';
+import { SUPPORTED_FEATURES } from '../common/BrokerFeatures';
 import { AdminApis } from './handlers/AdminApis';
 import { KafkaApisDeps } from './handlers/ApiDeps';
 import { ControllerApis } from './handlers/ControllerApis';
@@ -49,6 +49,9 @@ export class KafkaApis implements RequestHandler {
     this.handlers.set(ApiKey.ElectLeaders, (ctx, r) => controllerApis.handleElectLeaders(ctx, r));
     this.handlers.set(ApiKey.AlterPartition, (ctx, r) => controllerApis.handleAlterPartition(ctx, r));
     this.handlers.set(ApiKey.AllocateProducerIds, (ctx, r) => controllerApis.handleAllocateProducerIds(ctx, r));
+    this.handlers.set(ApiKey.UpdateFeatures, (ctx, r) => controllerApis.handleUpdateFeatures(ctx, r));
+    this.handlers.set(ApiKey.Envelope, (ctx) => this.handleEnvelope(ctx));
+    this.handlers.set(ApiKey.ConsumerGroupHeartbeat, (ctx, r) => this.handleConsumerGroupHeartbeat(ctx, r));
     if (deps.groupCoordinator) {
       const groups = new GroupApis(deps, deps.groupCoordinator);
       this.handlers.set(ApiKey.FindCoordinator, (ctx, r) => groups.handleFindCoordinator(ctx, r));
@@ -99,6 +102,24 @@ export class KafkaApis implements RequestHandler {
   handle(ctx: RequestContext, r: Reader): HandlerResult {
     const h = this.handlers.get(ctx.header.apiKey)!;
     return h(ctx, r);
+  }
+
+  /**
+   * KafkaApis.handleEnvelope: forwarding is only enabled during a ZooKeeper-to-KRaft migration, so a ZK-mode
+   * broker treats an Envelope as unparsable and closes the connection.
+   */
+  private handleEnvelope(ctx: RequestContext): never {
+    throw new CloseConnectionError(`connection ${ctx.connectionId} sent an \`Envelope\` request even though forwarding has not been enabled`);
+  }
+
+  /**
+   * KafkaApis.handleConsumerGroupHeartbeat: the new consumer group protocol (KIP-848) needs the new group
+   * coordinator, which a ZK-mode broker does not have; the answer is UNSUPPORTED_VERSION in the response body.
+   */
+  private handleConsumerGroupHeartbeat(ctx: RequestContext, r: Reader): ResponseBody {
+    const v = ctx.header.apiVersion;
+    ConsumerGroupHeartbeatApi.decodeRequest(r, v);
+    return encodeResponse(ConsumerGroupHeartbeatApi, v, { throttleTimeMs: 0, errorCode: ErrorCode.UNSUPPORTED_VERSION });
   }
 
   private handleApiVersions(ctx: RequestContext, r: Reader): ResponseBody {

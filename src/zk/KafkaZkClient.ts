@@ -253,6 +253,11 @@ export class KafkaZkClient extends ZkRequests {
   }
 
   /** Resign / triggerControllerMove: delete /controller, fenced. */
+  /** KafkaController.updateFeatureZNode: replaces /feature's data (any version). */
+  async setFeatureZNode(data: Buffer): Promise<number> {
+    return (await this.retry(() => this.zk.setData(D.FeatureZNode.path, data, MATCH_ANY_VERSION))).version;
+  }
+
   async deleteController(expectedControllerEpochZkVersion: number): Promise<void> {
     await this.fencedOp({ type: 'delete', path: D.ControllerZNode.path, version: MATCH_ANY_VERSION }, expectedControllerEpochZkVersion);
   }

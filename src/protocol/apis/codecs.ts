@@ -32,4 +32,7 @@ export { AlterPartitionReassignmentsApi } from './45-alter-partition-reassignmen
 export { ListPartitionReassignmentsApi } from './46-list-partition-reassignments';
 export { OffsetDeleteApi } from './47-offset-delete';
 export { AlterPartitionApi } from './56-alter-partition';
+export { UpdateFeaturesApi } from './57-update-features';
+export { EnvelopeApi } from './58-envelope';
 export { AllocateProducerIdsApi } from './67-allocate-producer-ids';
+export { ConsumerGroupHeartbeatApi } from './68-consumer-group-heartbeat';

@@ -33,6 +33,9 @@ interface ControllerHandle {
   alterPartition(brokerId: number, brokerEpoch: number, items: AlterPartitionItem[]): Promise<{ errorCode: number; results: AlterPartitionResult[] }>;
   controlledShutdown(brokerId: number, brokerEpoch: number): Promise<{ errorCode: number; remaining: Array<{ topic: string; partition: number }> }>;
   allocateProducerIds(brokerId: number, brokerEpoch: number): Promise<{ errorCode: number; producerIdStart: number; producerIdLen: number }>;
+  updateFeatures(
+    updates: Array<{ feature: string; versionLevel: number; upgradeType: number }>,
+  ): Promise<{ errorCode: number; errors: Map<string, { errorCode: number; errorMessage: string | null }> }>;
 }
 
 export interface KafkaApisDeps {

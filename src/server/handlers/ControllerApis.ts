@@ -7,6 +7,7 @@ import { getLogger, Logger } from '../../common/logger';
 import type { RequestContext, ResponseBody } from '../../network/RequestContext';
 import {
   AllocateProducerIdsApi,
+  UpdateFeaturesApi,
   AlterPartitionApi,
   ControlledShutdownApi,
   ElectLeadersApi,
@@ -237,5 +238,27 @@ export class ControllerApis {
     const req = AllocateProducerIdsApi.decodeRequest(r, v);
     const res = await this.deps.controller.allocateProducerIds(req.brokerId, req.brokerEpoch);
     return encodeResponse(AllocateProducerIdsApi, v, { throttleTimeMs: 0, ...res });
+  }
+
+  /**
+   * UpdateFeatures (KafkaApis.handleUpdateFeatures, ZK mode): NOT_CONTROLLER unless this broker is the active
+   * controller, which validates and writes /feature. v0's AllowDowngrade means SAFE_DOWNGRADE, as Kafka reads it.
+   */
+  async handleUpdateFeatures(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
+    const v = ctx.header.apiVersion;
+    const req = UpdateFeaturesApi.decodeRequest(r, v);
+    const answer = (errorCode: number, results: Array<{ feature: string; errorCode: number; errorMessage: string | null }> = []) =>
+      encodeResponse(UpdateFeaturesApi, v, { throttleTimeMs: 0, errorCode, errorMessage: null, results });
+    if (!this.deps.controller.isActive()) return answer(ErrorCode.NOT_CONTROLLER);
+    const updates = req.featureUpdates.map((u) => ({
+      feature: u.feature,
+      versionLevel: u.maxVersionLevel,
+      upgradeType: v === 0 ? (u.allowDowngrade ? 2 : 1) : u.upgradeType,
+    }));
+    const res = await this.deps.controller.updateFeatures(updates);
+    return answer(
+      res.errorCode,
+      [...res.errors].map(([feature, e]) => ({ feature, ...e })),
+    );
   }
 }
