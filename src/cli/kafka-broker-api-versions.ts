@@ -8,7 +8,7 @@ import { ApiVersionsApi } from '../protocol/apis';
 import { describeCluster, sendTo } from './AdminRequests';
 import { brokerList, fail, runTool } from './CommandUtils';
 
-/** ApiKeys.zkBrokerApis() of Kafka 3.7: name and the latest version the 3.7 client knows. */
+/** ApiKeys.clientApis() of Kafka 3.7 (zkBroker or broker listeners): name and the latest version the 3.7 client knows. */
 const ZK_BROKER_APIS: ReadonlyArray<[number, string, number]> = [
   [0, 'Produce', 10],
   [1, 'Fetch', 16],
@@ -62,14 +62,18 @@ const ZK_BROKER_APIS: ReadonlyArray<[number, string, number]> = [
   [49, 'AlterClientQuotas', 1],
   [50, 'DescribeUserScramCredentials', 0],
   [51, 'AlterUserScramCredentials', 0],
+  [55, 'DescribeQuorum', 1],
   [56, 'AlterPartition', 3],
   [57, 'UpdateFeatures', 1],
   [58, 'Envelope', 0],
   [60, 'DescribeCluster', 1],
   [61, 'DescribeProducers', 0],
+  [64, 'UnregisterBroker', 0],
   [65, 'DescribeTransactions', 0],
   [66, 'ListTransactions', 0],
   [67, 'AllocateProducerIds', 0],
+  [68, 'ConsumerGroupHeartbeat', 0],
+  [69, 'ConsumerGroupDescribe', 0],
   [71, 'GetTelemetrySubscriptions', 0],
   [72, 'PushTelemetry', 0],
   [74, 'ListClientMetricsResources', 0],
