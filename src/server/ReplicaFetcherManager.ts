@@ -1,6 +1,7 @@
 import { getLogger, Logger } from '../common/logger';
 import { NetworkClient } from '../network/NetworkClient';
 import { FetchApi, ListOffsetsApi } from '../protocol/apis';
+import { recordsBuffer } from '../protocol/apis/01-fetch';
 import { EpochTruncation } from './EpochTruncation';
 import { ErrorCode, errorName } from '../protocol/errors';
 import { Partition } from '../cluster/Partition';
@@ -98,7 +99,9 @@ class ReplicaFetcher {
     const byTopic = new Map<string, Partition[]>();
     for (const p of parts) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p]);
     const res = await this.client.send(FetchApi, FOLLOWER_FETCH_VERSION, {
+      clusterId: null,
       replicaId: this.cfg.brokerId,
+      replicaState: { replicaId: -1, replicaEpoch: -1 },
       maxWaitMs: this.cfg.replicaFetchWaitMaxMs,
       minBytes: this.cfg.replicaFetchMinBytes,
       maxBytes: this.cfg.replicaFetchResponseMaxBytes,
@@ -107,10 +110,12 @@ class ReplicaFetcher {
       sessionEpoch: -1,
       topics: [...byTopic].map(([topic, ps]) => ({
         topic,
+        topicId: Buffer.alloc(16),
         partitions: ps.map((p) => ({
           partition: p.partition,
           currentLeaderEpoch: p.leaderEpoch,
           fetchOffset: p.logEndOffset,
+          lastFetchedEpoch: -1,
           logStartOffset: p.logStartOffset,
           partitionMaxBytes: this.cfg.replicaFetchMaxBytes,
         })),
@@ -123,8 +128,8 @@ class ReplicaFetcher {
         const p = this.partitions.get(`${t.topic}-${d.partitionIndex}`);
         if (!p || this.truncation.has(p.key)) continue; // removed or re-added (must truncate first) while in flight
         if (d.errorCode === ErrorCode.NONE) {
-          const records = d.records && d.records.length > 0 ? (d.records.length === 1 ? d.records[0] : Buffer.concat(d.records)) : null;
-          if (records && records.length > 0) {
+          const records = recordsBuffer(d.records);
+          if (records.length > 0) {
             // The log updates its producer state too, so a new leader still recognises retried batches.
             p.log.appendAsFollower(records);
           }
