@@ -98,7 +98,7 @@ export class ControllerBrokerRequestBatch {
   sendRequestsToBrokers(controllerEpoch: number): void {
     const ctx = this.ctx;
     for (const [brokerId, parts] of this.leaderAndIsr) {
-      const byTopic = new Map<string, LeaderAndIsrPartitionState[]>();
+      const byTopic = new Map<string, Array<LeaderAndIsrPartitionState & { topic: string }>>();
       for (const p of parts.values()) {
         const list = byTopic.get(p.topic) ?? [];
         list.push(p);
@@ -116,7 +116,12 @@ export class ControllerBrokerRequestBatch {
         brokerEpoch: ctx.liveBrokers.get(brokerId)?.epoch ?? -1,
         type: 0,
         ungroupedPartitionStates: [],
-        topicStates: [...byTopic].map(([topic, ps]) => ({ topicName: topic, topicId: this.topicIdBytes(topic), partitionStates: ps })),
+        // The batch keys states by `topic`, which is not a field of LeaderAndIsrPartitionState: leave it off the wire.
+        topicStates: [...byTopic].map(([topic, ps]) => ({
+          topicName: topic,
+          topicId: this.topicIdBytes(topic),
+          partitionStates: ps.map(({ topic: _topic, ...state }) => state),
+        })),
         liveLeaders: [...leaders].flatMap((id) => {
           const info = ctx.liveBrokers.get(id)?.info;
           const ep = info?.endpoints[0];
