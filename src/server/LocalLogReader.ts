@@ -34,8 +34,8 @@ export interface FetchParams {
   /** Fetch v3+ (every version we serve): the first non-empty partition may exceed the byte limits. */
   hardMaxBytesLimit: boolean;
   /**
-   * FetchParams.fetchOnlyLeader: followers, and consumers without client metadata (Fetch < v11), read only from
-   * the leader; a v11+ consumer or the debugging consumer (-2) may read a follower up to its high watermark.
+   * FetchParams.fetchOnlyLeader: followers, and consumers (-1, -2) without client metadata (Fetch < v11), read
+   * only from the leader; a v11+ consumer may read a follower up to its high watermark (KIP-392).
    */
   fetchOnlyFromLeader: boolean;
 }

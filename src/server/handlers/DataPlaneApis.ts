@@ -11,8 +11,8 @@ import { FetchParams } from '../LocalLogReader';
 import { FetchManager, FetchSessionCache, PartitionFetchData, TopicIdPartition, TpMap, tpKey, tpMap } from '../FetchSession';
 
 const LATEST_TIMESTAMP = -1;
-/** FetchRequest.CONSUMER_REPLICA_ID; -2 is the debugging consumer, which may always read followers. */
-const CONSUMER_REPLICA_ID = -1;
+/** FetchRequest.FUTURE_LOCAL_REPLICA_ID; every other negative replica id (-1, the debugging consumer -2) is a consumer. */
+const FUTURE_LOCAL_REPLICA_ID = -3;
 
 /** FetchResponse.partitionResponse: an error answer for one partition. */
 function errorPartition(partition: number, errorCode: number): FetchPartitionData {
@@ -188,7 +188,7 @@ export class DataPlaneApis {
       maxBytes,
       hardMaxBytesLimit: v <= 2,
       // FetchParams.fetchOnlyLeader: a consumer with client metadata (v11+) may read a follower.
-      fetchOnlyFromLeader: isFromFollower || (replicaId === CONSUMER_REPLICA_ID && v < 11),
+      fetchOnlyFromLeader: isFromFollower || (replicaId !== FUTURE_LOCAL_REPLICA_ID && v < 11),
     };
     const parts: FetchPartitionRequest[] = interesting.map(({ tp, topic, data }) => ({
       topic,
