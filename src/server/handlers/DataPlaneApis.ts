@@ -11,42 +11,15 @@ import { FetchParams } from '../LocalLogReader';
 import { FetchManager, FetchSessionCache, PartitionFetchData, TopicIdPartition, TpMap, tpKey, tpMap } from '../FetchSession';
 
 const LATEST_TIMESTAMP = -1;
+const EARLIEST_TIMESTAMP = -2;
 /** FetchRequest.FUTURE_LOCAL_REPLICA_ID; every other negative replica id (-1, the debugging consumer -2) is a consumer. */
 const FUTURE_LOCAL_REPLICA_ID = -3;
 
-/** FetchResponse.partitionResponse: an error answer for one partition. */
-function errorPartition(partition: number, errorCode: number): FetchPartitionData {
-  return {
-    partitionIndex: partition,
-    errorCode,
-    highWatermark: -1,
-    lastStableOffset: -1,
-    logStartOffset: -1,
-    abortedTransactions: null,
-    preferredReadReplica: -1,
-    records: [],
-  };
-}
-
-/** FetchResponse.toMessage: consecutive partitions of the same topic share an entry, request order kept. */
-function groupByTopic(partitions: TpMap<FetchPartitionData>, v: number): FetchableTopicResponse[] {
-  const responses: FetchableTopicResponse[] = [];
-  let last: FetchableTopicResponse | undefined;
-  for (const { tp, data } of partitions.values()) {
-    const topic = v >= 13 ? '' : (tp.topic ?? '');
-    if (!last || last.topic !== topic || !last.topicId!.equals(tp.topicId)) {
-      last = { topic, topicId: tp.topicId, partitions: [] };
-      responses.push(last);
-    }
-    last.partitions.push(data);
-  }
-  return responses;
-}
-const EARLIEST_TIMESTAMP = -2;
-
 /** The data path of KafkaApis: Produce, Fetch, ListOffsets. */
 export class DataPlaneApis {
+  /** Incremental fetch sessions (KIP-227): kafka.server.FetchManager over a FetchSessionCache. */
   private readonly fetchManager: FetchManager;
+  private readonly fetchMaxBytes: number;
 
   constructor(
     private readonly rm: ReplicaManager,
@@ -55,8 +28,6 @@ export class DataPlaneApis {
     this.fetchManager = new FetchManager(new FetchSessionCache(config.maxIncrementalFetchSessionCacheSlots));
     this.fetchMaxBytes = config.fetchMaxBytes;
   }
-
-  private readonly fetchMaxBytes: number;
 
   handleProduce(ctx: RequestContext, r: Reader): HandlerResult {
     const v = ctx.header.apiVersion;
@@ -111,27 +82,7 @@ export class DataPlaneApis {
     const replicaId = v >= 15 ? req.replicaState.replicaId : req.replicaId;
     const isFromFollower = replicaId >= 0;
     const topicName = (id: Buffer): string | undefined => (v >= 13 ? cache.topicName(id) : undefined);
-    const name = (topic: string, topicId: Buffer): string | null => (v >= 13 ? (topicName(topicId) ?? null) : topic);
-    const fetchData = tpMap<PartitionFetchData>();
-    for (const t of req.topics) {
-      const topic = name(t.topic, t.topicId);
-      for (const p of t.partitions) {
-        const tp = { topicId: t.topicId, topic, partition: p.partition };
-        fetchData.set(tpKey(tp), {
-          tp,
-          data: {
-            fetchOffset: p.fetchOffset,
-            logStartOffset: p.logStartOffset,
-            maxBytes: p.partitionMaxBytes,
-            currentLeaderEpoch: p.currentLeaderEpoch,
-            lastFetchedEpoch: p.lastFetchedEpoch,
-          },
-        });
-      }
-    }
-    const toForget = req.forgottenTopicsData.flatMap((t) =>
-      t.partitions.map((partition) => ({ topicId: t.topicId, topic: name(t.topic, t.topicId), partition })),
-    );
+    const { fetchData, toForget } = fetchDataOf(req, v, topicName);
     const context = this.fetchManager.newContext(v, req.sessionId, req.sessionEpoch, isFromFollower, fetchData, toForget, topicName);
 
     const erroneous: TpMap<FetchPartitionData> = new Map();
@@ -148,25 +99,7 @@ export class DataPlaneApis {
       const nodeEndpoints = new Map<number, NodeEndpoint>();
       results.forEach((res, i) => {
         const { tp } = interesting[i];
-        const data: FetchPartitionData = {
-          partitionIndex: tp.partition,
-          // KafkaApis.maybeDownConvertStorageError: clients before v6 do not know KAFKA_STORAGE_ERROR.
-          errorCode: res.errorCode === ErrorCode.KAFKA_STORAGE_ERROR && v <= 5 ? ErrorCode.NOT_LEADER_OR_FOLLOWER : res.errorCode,
-          highWatermark: res.highWatermark,
-          lastStableOffset: res.lastStableOffset,
-          logStartOffset: res.logStartOffset,
-          abortedTransactions: res.errorCode === ErrorCode.NONE ? [] : null,
-          preferredReadReplica: -1,
-          records: res.records ?? [],
-        };
-        if (res.divergingEpoch) data.divergingEpoch = res.divergingEpoch;
-        // Kafka 3.7 fills CurrentLeader (and the leader's endpoint) only from v16 (KIP-951), though the field exists from v12.
-        if (v >= 16 && (res.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER || res.errorCode === ErrorCode.FENCED_LEADER_EPOCH)) {
-          const leader = this.rm.currentLeader(res.topic, res.partition, ctx.listenerName);
-          data.currentLeader = { leaderId: leader.leaderId, leaderEpoch: leader.leaderEpoch };
-          if (leader.node) nodeEndpoints.set(leader.node.nodeId, leader.node);
-        }
-        partitions.set(tpKey(tp), { tp, data });
+        partitions.set(tpKey(tp), { tp, data: this.fetchPartitionResponse(ctx, v, res, nodeEndpoints) });
       });
       for (const [key, e] of erroneous) partitions.set(key, e);
       const out = context.updateAndGenerateResponseData(partitions);
@@ -200,6 +133,29 @@ export class DataPlaneApis {
     }));
     const out = this.rm.fetchMessages(params, parts);
     return Array.isArray(out) ? respond(out) : out.then(respond);
+  }
+
+  /** KafkaApis.processResponseCallback for one partition read. */
+  private fetchPartitionResponse(ctx: RequestContext, v: number, res: FetchPartitionResult, nodeEndpoints: Map<number, NodeEndpoint>): FetchPartitionData {
+    const data: FetchPartitionData = {
+      partitionIndex: res.partition,
+      // KafkaApis.maybeDownConvertStorageError: clients before v6 do not know KAFKA_STORAGE_ERROR.
+      errorCode: res.errorCode === ErrorCode.KAFKA_STORAGE_ERROR && v <= 5 ? ErrorCode.NOT_LEADER_OR_FOLLOWER : res.errorCode,
+      highWatermark: res.highWatermark,
+      lastStableOffset: res.lastStableOffset,
+      logStartOffset: res.logStartOffset,
+      abortedTransactions: res.errorCode === ErrorCode.NONE ? [] : null,
+      preferredReadReplica: -1, // no replica.selector.class: clients keep fetching where they are
+      records: res.records ?? [],
+    };
+    if (res.divergingEpoch) data.divergingEpoch = res.divergingEpoch;
+    // Kafka 3.7 fills CurrentLeader (and the leader's endpoint) only from v16 (KIP-951), though the field exists from v12.
+    if (v >= 16 && (res.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER || res.errorCode === ErrorCode.FENCED_LEADER_EPOCH)) {
+      const leader = this.rm.currentLeader(res.topic, res.partition, ctx.listenerName);
+      data.currentLeader = { leaderId: leader.leaderId, leaderEpoch: leader.leaderEpoch };
+      if (leader.node) nodeEndpoints.set(leader.node.nodeId, leader.node);
+    }
+    return data;
   }
 
   handleListOffsets(ctx: RequestContext, r: Reader): ResponseBody {
@@ -241,4 +197,66 @@ export class DataPlaneApis {
     }));
     return encodeResponse(DeleteRecordsApi, v, { throttleTimeMs: 0, topics });
   }
+}
+
+/** FetchResponse.partitionResponse: an error answer for one partition. */
+function errorPartition(partition: number, errorCode: number): FetchPartitionData {
+  return {
+    partitionIndex: partition,
+    errorCode,
+    highWatermark: -1,
+    lastStableOffset: -1,
+    logStartOffset: -1,
+    abortedTransactions: null,
+    preferredReadReplica: -1,
+    records: [],
+  };
+}
+
+/** FetchResponse.toMessage: consecutive partitions of the same topic share an entry, request order kept. */
+function groupByTopic(partitions: TpMap<FetchPartitionData>, v: number): FetchableTopicResponse[] {
+  const responses: FetchableTopicResponse[] = [];
+  let last: FetchableTopicResponse | undefined;
+  for (const { tp, data } of partitions.values()) {
+    const topic = v >= 13 ? '' : (tp.topic ?? '');
+    if (!last || last.topic !== topic || !last.topicId!.equals(tp.topicId)) {
+      last = { topic, topicId: tp.topicId, partitions: [] };
+      responses.push(last);
+    }
+    last.partitions.push(data);
+  }
+  return responses;
+}
+
+/**
+ * FetchRequest.fetchData and forgottenTopics: the partitions a request names, keyed as Kafka's TopicIdPartition.
+ * From v13 topics come by id; an id the metadata cache does not know leaves the name null (UNKNOWN_TOPIC_ID).
+ */
+function fetchDataOf(
+  req: FetchRequest,
+  v: number,
+  topicName: (id: Buffer) => string | undefined,
+): { fetchData: TpMap<PartitionFetchData>; toForget: TopicIdPartition[] } {
+  const name = (topic: string, topicId: Buffer): string | null => (v >= 13 ? (topicName(topicId) ?? null) : topic);
+  const fetchData = tpMap<PartitionFetchData>();
+  for (const t of req.topics) {
+    const topic = name(t.topic, t.topicId);
+    for (const p of t.partitions) {
+      const tp = { topicId: t.topicId, topic, partition: p.partition };
+      fetchData.set(tpKey(tp), {
+        tp,
+        data: {
+          fetchOffset: p.fetchOffset,
+          logStartOffset: p.logStartOffset,
+          maxBytes: p.partitionMaxBytes,
+          currentLeaderEpoch: p.currentLeaderEpoch,
+          lastFetchedEpoch: p.lastFetchedEpoch,
+        },
+      });
+    }
+  }
+  const toForget = req.forgottenTopicsData.flatMap((t) =>
+    t.partitions.map((partition) => ({ topicId: t.topicId, topic: name(t.topic, t.topicId), partition })),
+  );
+  return { fetchData, toForget };
 }
