@@ -84,6 +84,16 @@ export class EpochTruncation {
     return backoff;
   }
 
+  /**
+   * Truncation on fetch (AbstractFetcherThread.truncateOnFetchResponse, Fetch v12+): the leader answered our
+   * last fetched epoch with a DivergingEpoch; cut our log as for an OffsetForLeaderEpoch answer. When the leader
+   * named an epoch we do not have, the partition stays here and asks OffsetForLeaderEpoch next round.
+   */
+  onDivergingEpoch(p: Partition, epoch: number, endOffset: number): void {
+    this.pending.add(p.key);
+    this.applyAnswer(p, epoch, endOffset);
+  }
+
   /** AbstractFetcherThread.getOffsetTruncationState. */
   private applyAnswer(p: Partition, leaderEpoch: number, leaderEndOffset: number): void {
     const replicaEnd = p.logEndOffset;

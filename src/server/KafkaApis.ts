@@ -29,7 +29,7 @@ export class KafkaApis implements RequestHandler {
   private readonly admin: AdminApis;
 
   constructor(private readonly deps: KafkaApisDeps) {
-    this.dataPlane = new DataPlaneApis(deps.replicaManager);
+    this.dataPlane = new DataPlaneApis(deps.replicaManager, deps.config);
     this.admin = new AdminApis(deps);
     const controllerApis = new ControllerApis(deps);
     this.handlers.set(ApiKey.ApiVersions, (ctx, r) => this.handleApiVersions(ctx, r));

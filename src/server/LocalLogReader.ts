@@ -1,6 +1,7 @@
 import { Logger } from '../common/logger';
 import { ErrorCode, KafkaError } from '../protocol/errors';
 import { Partition } from '../cluster/Partition';
+import { UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET } from '../log/LeaderEpochFileCache';
 
 export interface FetchPartitionRequest {
   topic: string;
@@ -8,6 +9,8 @@ export interface FetchPartitionRequest {
   fetchOffset: number;
   partitionMaxBytes: number;
   currentLeaderEpoch: number;
+  /** Fetch v12+: the epoch of the fetcher's last batch, -1 when not sent. */
+  lastFetchedEpoch: number;
 }
 
 export interface FetchPartitionResult {
@@ -19,6 +22,8 @@ export interface FetchPartitionResult {
   logStartOffset: number;
   records: Buffer[] | null;
   sizeInBytes: number;
+  /** Set when the fetcher's log diverged from ours (lastFetchedEpoch check); no records then. */
+  divergingEpoch: { epoch: number; endOffset: number } | null;
 }
 
 export interface FetchParams {
@@ -28,10 +33,50 @@ export interface FetchParams {
   maxBytes: number;
   /** Fetch v3+ (every version we serve): the first non-empty partition may exceed the byte limits. */
   hardMaxBytesLimit: boolean;
+  /**
+   * FetchParams.fetchOnlyLeader: followers, and consumers (-1, -2) without client metadata (Fetch < v11), read
+   * only from the leader; a v11+ consumer may read a follower up to its high watermark (KIP-392).
+   */
+  fetchOnlyFromLeader: boolean;
 }
 
 /**
- * The read side of fetch (ReplicaManager.readFromLocalLog): for each partition in request order, whole batches
+ * Partition.readRecords' lastFetchedEpoch check (KIP-320/KIP-595): where our log has the fetcher's last epoch
+ * end before its fetch offset, or not at all, the fetcher diverged; it is told the epoch and end offset to
+ * truncate to instead of records. Throws OFFSET_OUT_OF_RANGE as Kafka does when the epoch's end is unknown
+ * or the fetch offset is below our log start.
+ */
+export function divergingEpoch(p: Partition, req: FetchPartitionRequest): { epoch: number; endOffset: number } | null {
+  if (req.lastFetchedEpoch < 0) return null;
+  const end = p.log.leaderEpochCache.endOffsetFor(req.lastFetchedEpoch, p.logEndOffset);
+  if (end.endOffset === UNDEFINED_EPOCH_OFFSET || end.epoch === UNDEFINED_EPOCH) {
+    throw new KafkaError(
+      ErrorCode.OFFSET_OUT_OF_RANGE,
+      `Could not determine the end offset of the last fetched epoch ${req.lastFetchedEpoch} from the request`,
+    );
+  }
+  if (req.fetchOffset < p.logStartOffset) {
+    throw new KafkaError(
+      ErrorCode.OFFSET_OUT_OF_RANGE,
+      `Received request for offset ${req.fetchOffset} for partition ${p.key}, but we only have log segments starting from offset: ${p.logStartOffset}.`,
+    );
+  }
+  if (end.epoch < req.lastFetchedEpoch || end.endOffset < req.fetchOffset) return { epoch: end.epoch, endOffset: end.endOffset };
+  return null;
+}
+
+/** Partition.getLocalLog: the current_leader_epoch fence first, then leadership when only the leader may answer. */
+function checkFetchable(p: Partition, params: FetchParams, req: FetchPartitionRequest): number {
+  if (req.currentLeaderEpoch >= 0 && req.currentLeaderEpoch !== p.leaderEpoch) {
+    return req.currentLeaderEpoch < p.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH;
+  }
+  if (params.fetchOnlyFromLeader && !p.isLeader()) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+  return ErrorCode.NONE;
+}
+
+/**
+ * The read side of fetch (ReplicaManager.readFromLocalLog): for each partition in request order, the
+ * current_leader_epoch fence, leadership (unless a consumer may read a follower), the diverging-epoch check, then whole batches
  * from the batch holding the fetch offset, up to the high watermark for consumers or the log end offset for
  * followers, within partition_max_bytes and max_bytes; the first non-empty partition always gets its first batch
  * whole (Fetch v3+, KIP-74).
@@ -56,6 +101,7 @@ export function readFromLocalLog(
       logStartOffset: -1,
       records: null,
       sizeInBytes: 0,
+      divergingEpoch: null,
     };
     out.push(res);
     const p = lookup(req.topic, req.partition);
@@ -63,13 +109,23 @@ export function readFromLocalLog(
       res.errorCode = p;
       continue;
     }
-    if (req.currentLeaderEpoch >= 0 && req.currentLeaderEpoch !== p.leaderEpoch) {
-      res.errorCode = req.currentLeaderEpoch < p.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH;
+    const fetchable = checkFetchable(p, params, req);
+    if (fetchable !== ErrorCode.NONE) {
+      res.errorCode = fetchable;
       continue;
     }
     const hw = p.highWatermark;
     const maxOffset = isFollower ? p.logEndOffset : hw;
     try {
+      const diverging = divergingEpoch(p, req);
+      if (diverging) {
+        res.divergingEpoch = diverging;
+        res.records = [];
+        res.highWatermark = hw;
+        res.lastStableOffset = hw;
+        res.logStartOffset = p.logStartOffset;
+        continue;
+      }
       // A consumer between the HW and the LEO gets nothing yet, not an error (the data is not committed).
       const limit = Math.max(0, Math.min(req.partitionMaxBytes, remaining));
       const data =
@@ -96,7 +152,13 @@ export function readFromLocalLog(
 
 /** Whether a parked fetch could get data now, without reading ('error' completes it at once). */
 export function hasFetchableData(p: Partition | undefined, params: FetchParams, req: FetchPartitionRequest): boolean | 'error' {
-  if (!p || !p.isLeader()) return 'error';
+  if (!p || checkFetchable(p, params, req) !== ErrorCode.NONE) return 'error';
+  try {
+    // A diverged fetcher is answered at once (DelayedFetch case H), as is one Kafka would fail here.
+    if (divergingEpoch(p, req)) return 'error';
+  } catch {
+    return 'error';
+  }
   if (req.fetchOffset > p.logEndOffset || req.fetchOffset < p.logStartOffset) return 'error';
   const limit = params.replicaId >= 0 ? p.logEndOffset : p.highWatermark;
   return req.fetchOffset < limit;

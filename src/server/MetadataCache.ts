@@ -27,6 +27,8 @@ export class MetadataCache {
   private brokers = new Map<number, CachedBroker>();
   private topics = new Map<string, Map<number, CachedPartitionState>>();
   private topicIds = new Map<string, Buffer>();
+  /** topic id (hex) -> name, kept with topicIds. */
+  private topicNames = new Map<string, string>();
   private controllerIdValue: number | null = null;
   private listeners: Array<() => void> = [];
 
@@ -45,7 +47,12 @@ export class MetadataCache {
   ): Array<{ topic: string; partition: number }> {
     this.controllerIdValue = controllerId;
     this.brokers = new Map(liveBrokers.map((b) => [b.id, b]));
-    for (const [t, id] of topicIds) this.topicIds.set(t, id);
+    for (const [t, id] of topicIds) {
+      const old = this.topicIds.get(t);
+      if (old && !old.equals(id)) this.topicNames.delete(old.toString('hex'));
+      this.topicIds.set(t, id);
+      this.topicNames.set(id.toString('hex'), t);
+    }
     const deleted: Array<{ topic: string; partition: number }> = [];
     for (const st of states) {
       if (st.leader === LEADER_DURING_DELETE) {
@@ -55,6 +62,8 @@ export class MetadataCache {
           deleted.push({ topic: st.topicName, partition: st.partitionIndex });
           if (parts.size === 0) {
             this.topics.delete(st.topicName);
+            const id = this.topicIds.get(st.topicName);
+            if (id) this.topicNames.delete(id.toString('hex'));
             this.topicIds.delete(st.topicName);
           }
         }
@@ -113,5 +122,10 @@ export class MetadataCache {
 
   topicId(topic: string): Buffer | undefined {
     return this.topicIds.get(topic);
+  }
+
+  /** The reverse of topicId (ZkMetadataCache.topicIdsToNames), for Fetch v13+ which names topics by id. */
+  topicName(topicId: Buffer): string | undefined {
+    return this.topicNames.get(topicId.toString('hex'));
   }
 }

@@ -1,6 +1,8 @@
 import { getLogger, Logger } from '../common/logger';
 import { NetworkClient } from '../network/NetworkClient';
 import { FetchApi, ListOffsetsApi } from '../protocol/apis';
+import { recordsBuffer } from '../protocol/apis/01-fetch';
+import { FetchSessionHandler, SessionPartition } from './FetchSessionHandler';
 import { EpochTruncation } from './EpochTruncation';
 import { ErrorCode, errorName } from '../protocol/errors';
 import { Partition } from '../cluster/Partition';
@@ -13,6 +15,8 @@ interface FetcherConfig {
   replicaFetchResponseMaxBytes: number;
   replicaFetchBackoffMs: number;
   replicaSocketTimeoutMs: number;
+  /** Sent in ReplicaState (Fetch v15+, KIP-903). */
+  brokerEpoch: () => number;
 }
 
 export interface LeaderEndpoint {
@@ -24,12 +28,15 @@ export interface LeaderEndpoint {
 /** Callback into the replica manager after a follower appended or its high watermark moved. */
 type OnFollowerProgress = (p: Partition) => void;
 
-/** Fetch version a 3.x follower would use with topic names (v13+ switches to topic ids). */
-const FOLLOWER_FETCH_VERSION = 11;
+/** MetadataVersion.fetchRequestVersion for IBP 3.7: topic ids (v13), ReplicaState (v15). */
+const FOLLOWER_FETCH_VERSION = 16;
+/** RemoteLeaderEndPoint.buildFetch falls back to v12 (topic names) when a partition has no topic id. */
+const FOLLOWER_FETCH_VERSION_WITHOUT_TOPIC_IDS = 12;
+const ZERO_UUID = Buffer.alloc(16);
 
 /**
  * One fetcher per source broker (kafka.server.ReplicaFetcherThread): long-polls the leader with Fetch
- * (replica_id = this broker), appends the batches as they are (offsets and leader epochs kept), and takes
+ * (replica_id = this broker, in an incremental fetch session), appends the batches as they are (offsets and leader epochs kept), and takes
  * the high watermark from the leader. Errors back a partition off for replica.fetch.backoff.ms.
  */
 class ReplicaFetcher {
@@ -40,6 +47,8 @@ class ReplicaFetcher {
   private readonly client: NetworkClient;
   private stopped = false;
   private running = false;
+  /** The incremental fetch session with the leader (one per fetcher thread in Kafka). */
+  private readonly session = { handler: new FetchSessionHandler(), usesTopicIds: false };
 
   constructor(
     readonly leader: LeaderEndpoint,
@@ -54,7 +63,10 @@ class ReplicaFetcher {
   add(p: Partition): void {
     this.partitions.set(p.key, p);
     this.delayedUntil.delete(p.key);
-    this.truncation.add(p);
+    // AbstractFetcherThread.addPartitions: with truncation on fetch (Fetch v12+), a replica with leader epochs
+    // starts fetching at once and the leader's DivergingEpoch tells it where to cut; one without epochs first
+    // truncates to its high watermark.
+    if (p.log.latestEpoch < 0) this.truncation.add(p);
     if (!this.running) void this.run();
   }
 
@@ -94,37 +106,86 @@ class ReplicaFetcher {
     this.running = false;
   }
 
+  /**
+   * One Fetch to the leader through the fetch session (FetchSessionHandler): a full request first, then
+   * incremental ones naming only the partitions whose fetch position changed. Each partition sends its last
+   * fetched epoch; a DivergingEpoch answer truncates it (truncation on fetch, Kafka 2.7+).
+   */
   private async fetchOnce(parts: Partition[]): Promise<void> {
-    const byTopic = new Map<string, Partition[]>();
-    for (const p of parts) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p]);
-    const res = await this.client.send(FetchApi, FOLLOWER_FETCH_VERSION, {
-      replicaId: this.cfg.brokerId,
-      maxWaitMs: this.cfg.replicaFetchWaitMaxMs,
-      minBytes: this.cfg.replicaFetchMinBytes,
-      maxBytes: this.cfg.replicaFetchResponseMaxBytes,
-      isolationLevel: 0,
-      sessionId: 0,
-      sessionEpoch: -1,
-      topics: [...byTopic].map(([topic, ps]) => ({
-        topic,
-        partitions: ps.map((p) => ({
-          partition: p.partition,
-          currentLeaderEpoch: p.leaderEpoch,
-          fetchOffset: p.logEndOffset,
-          logStartOffset: p.logStartOffset,
-          partitionMaxBytes: this.cfg.replicaFetchMaxBytes,
-        })),
-      })),
-      forgottenTopicsData: [],
-      rackId: '',
-    });
+    // RemoteLeaderEndPoint.buildFetch: topic ids need every partition to have one, else version 12.
+    const useTopicIds = parts.every((p) => p.topicId !== null && p.topicId !== undefined && !p.topicId.equals(ZERO_UUID));
+    const version = useTopicIds ? FOLLOWER_FETCH_VERSION : FOLLOWER_FETCH_VERSION_WITHOUT_TOPIC_IDS;
+    const wanted: SessionPartition[] = parts.map((p) => ({
+      key: p.key,
+      topic: p.topic,
+      topicId: useTopicIds ? p.topicId! : ZERO_UUID,
+      partition: p.partition,
+      data: {
+        fetchOffset: p.logEndOffset,
+        logStartOffset: p.logStartOffset,
+        maxBytes: this.cfg.replicaFetchMaxBytes,
+        currentLeaderEpoch: p.leaderEpoch,
+        lastFetchedEpoch: p.log.latestEpoch >= 0 ? p.log.latestEpoch : -1,
+      },
+    }));
+    if (this.session.usesTopicIds !== useTopicIds) {
+      // Kafka's leader refuses to switch topic ids within a session (FETCH_SESSION_TOPIC_ID_ERROR): start a new one.
+      this.session.handler.handleError();
+      this.session.usesTopicIds = useTopicIds;
+    }
+    const built = this.session.handler.build(wanted);
+    const group = <T>(list: SessionPartition[], f: (p: SessionPartition) => T) => {
+      const byTopic = new Map<string, { topic: string; topicId: Buffer; items: T[] }>();
+      for (const p of list) {
+        let e = byTopic.get(p.topic);
+        if (!e) byTopic.set(p.topic, (e = { topic: version >= 13 ? '' : p.topic, topicId: p.topicId, items: [] }));
+        e.items.push(f(p));
+      }
+      return [...byTopic.values()];
+    };
+    let res;
+    try {
+      res = await this.client.send(FetchApi, version, {
+        clusterId: null,
+        replicaId: this.cfg.brokerId,
+        replicaState: { replicaId: this.cfg.brokerId, replicaEpoch: this.cfg.brokerEpoch() },
+        maxWaitMs: this.cfg.replicaFetchWaitMaxMs,
+        minBytes: this.cfg.replicaFetchMinBytes,
+        maxBytes: this.cfg.replicaFetchResponseMaxBytes,
+        isolationLevel: 0,
+        sessionId: built.sessionId,
+        sessionEpoch: built.sessionEpoch,
+        topics: group(built.toSend, ({ partition, data }) => ({
+          partition,
+          currentLeaderEpoch: data.currentLeaderEpoch,
+          fetchOffset: data.fetchOffset,
+          lastFetchedEpoch: data.lastFetchedEpoch,
+          logStartOffset: data.logStartOffset,
+          partitionMaxBytes: data.maxBytes,
+        })).map((t) => ({ topic: t.topic, topicId: t.topicId, partitions: t.items })),
+        forgottenTopicsData: group(built.toForget, (p) => p.partition).map((t) => ({ topic: t.topic, topicId: t.topicId, partitions: t.items })),
+        rackId: '',
+      });
+    } catch (e) {
+      this.session.handler.handleError();
+      throw e;
+    }
+    if (!this.session.handler.handleResponse(res.errorCode, res.sessionId)) {
+      this.log.info(`Node ${this.leader.brokerId} was unable to process the fetch request: ${errorName(res.errorCode)}`);
+      return;
+    }
+    const byId = new Map(useTopicIds ? parts.map((p) => [`${p.topicId!.toString('hex')}-${p.partition}`, p]) : []);
     for (const t of res.responses) {
       for (const d of t.partitions) {
-        const p = this.partitions.get(`${t.topic}-${d.partitionIndex}`);
-        if (!p || this.truncation.has(p.key)) continue; // removed or re-added (must truncate first) while in flight
+        const p = useTopicIds ? byId.get(`${t.topicId!.toString('hex')}-${d.partitionIndex}`) : this.partitions.get(`${t.topic}-${d.partitionIndex}`);
+        if (!p || this.partitions.get(p.key) !== p || this.truncation.has(p.key)) continue; // removed or re-added (must truncate first) while in flight
         if (d.errorCode === ErrorCode.NONE) {
+          if (d.divergingEpoch && d.divergingEpoch.epoch >= 0) {
+            this.truncation.onDivergingEpoch(p, d.divergingEpoch.epoch, d.divergingEpoch.endOffset);
+            continue;
+          }
           const records = recordsBuffer(d.records);
-          if (records && records.length > 0) {
+          if (records.length > 0) {
             // The log updates its producer state too, so a new leader still recognises retried batches.
             p.log.appendAsFollower(records);
           }
@@ -208,10 +269,4 @@ export class ReplicaFetcherManager {
     for (const f of this.fetchers.values()) f.stop();
     this.fetchers.clear();
   }
-}
-
-/** A fetched partition's record bytes as one buffer, null when empty. */
-function recordsBuffer(r: Buffer | Buffer[] | null): Buffer | null {
-  const b = r === null ? null : Array.isArray(r) ? Buffer.concat(r) : r;
-  return b && b.length > 0 ? b : null;
 }

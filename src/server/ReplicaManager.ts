@@ -14,7 +14,7 @@ import { MetadataCache } from './MetadataCache';
 import { lastOffsetForLeaderEpoch, Partition, tpKey } from '../cluster/Partition';
 import type { LeaderAndIsrPartitionState } from '../protocol/apis/04-leader-and-isr';
 import { LeaderEndpoint, ReplicaFetcherManager } from './ReplicaFetcherManager';
-import { FetchParams, FetchPartitionRequest, FetchPartitionResult, hasFetchableData, readFromLocalLog } from './LocalLogReader';
+import { divergingEpoch, FetchParams, FetchPartitionRequest, FetchPartitionResult, hasFetchableData, readFromLocalLog } from './LocalLogReader';
 
 export type { FetchPartitionRequest, FetchPartitionResult } from './LocalLogReader';
 
@@ -65,6 +65,7 @@ export class ReplicaManager {
         replicaFetchResponseMaxBytes: cfg.replicaFetchResponseMaxBytes,
         replicaFetchBackoffMs: cfg.replicaFetchBackoffMs,
         replicaSocketTimeoutMs: cfg.replicaSocketTimeoutMs,
+        brokerEpoch: deps.brokerEpoch,
       },
       (p) => this.onFollowerProgress(p),
     );
@@ -222,11 +223,14 @@ export class ReplicaManager {
     const results = this.readFromLocalLog(params, requests);
     let bytes = 0;
     let anyError = false;
+    let anyDiverging = false;
     for (const r of results) {
       bytes += r.sizeInBytes;
       if (r.errorCode !== ErrorCode.NONE) anyError = true;
+      if (r.divergingEpoch) anyDiverging = true;
     }
-    if (params.maxWaitMs <= 0 || requests.length === 0 || bytes >= params.minBytes || anyError) return results;
+    // A diverged follower must learn it now to truncate (ReplicaManager.fetchMessages: hasDivergingEpoch).
+    if (params.maxWaitMs <= 0 || requests.length === 0 || bytes >= params.minBytes || anyError || anyDiverging) return results;
     return new Promise((resolve) => {
       const op = new DelayedFetch(params, requests, this, resolve);
       this.fetchPurgatory.tryCompleteElseWatch(
@@ -241,6 +245,9 @@ export class ReplicaManager {
     for (const req of requests) {
       const p = this.partitions.get(tpKey(req.topic, req.partition));
       if (!p || !p.isLeader()) continue;
+      if (req.currentLeaderEpoch >= 0 && req.currentLeaderEpoch !== p.leaderEpoch) continue;
+      // Partition.fetchRecords: a follower whose log diverged is not caught up at its fetch offset.
+      if (this.diverges(p, req)) continue;
       p.updateFollowerFetchState(replicaId, req.fetchOffset, now);
       if (p.shouldAddToIsr(replicaId)) {
         const newIsr = [...p.isr, replicaId];
@@ -251,8 +258,42 @@ export class ReplicaManager {
     }
   }
 
+  private diverges(p: Partition, req: FetchPartitionRequest): boolean {
+    try {
+      return divergingEpoch(p, req) !== null;
+    } catch {
+      return true;
+    }
+  }
+
   readFromLocalLog(params: FetchParams, requests: FetchPartitionRequest[]): FetchPartitionResult[] {
-    return readFromLocalLog((t, p) => this.leaderPartitionOrError(t, p), params, requests, this.log);
+    return readFromLocalLog((t, p) => this.partitionOrError(t, p), params, requests, this.log);
+  }
+
+  /** ReplicaManager.getPartitionOrException: the hosted replica, leader or follower, else the client's error. */
+  partitionOrError(topic: string, partition: number): Partition | number {
+    const p = this.partitions.get(tpKey(topic, partition));
+    if (p) return p;
+    if (this.deps.metadataCache.partitionState(topic, partition)) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+    return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+  }
+
+  /**
+   * KafkaApis.getCurrentLeader: the leader and epoch from our replica if we host one, else from the metadata
+   * cache; with the leader's endpoint on `listener` when it is alive (Fetch v16 CurrentLeader, KIP-951).
+   */
+  currentLeader(
+    topic: string,
+    partition: number,
+    listener: string,
+  ): { leaderId: number; leaderEpoch: number; node: { nodeId: number; host: string; port: number; rack: string | null } | null } {
+    const p = this.partitions.get(tpKey(topic, partition));
+    const st = this.deps.metadataCache.partitionState(topic, partition);
+    const leaderId = p ? p.leaderReplicaId : (st?.leader ?? -1);
+    const leaderEpoch = p ? p.leaderEpoch : (st?.leaderEpoch ?? -1);
+    const broker = leaderId >= 0 ? this.deps.metadataCache.getAliveBroker(leaderId) : undefined;
+    const ep = broker ? this.deps.metadataCache.endpointFor(leaderId, listener) : undefined;
+    return { leaderId, leaderEpoch, node: broker && ep ? { nodeId: leaderId, host: ep.host, port: ep.port, rack: broker.rack } : null };
   }
 
   /** Whether a parked fetch could get data now, without reading. */
@@ -314,8 +355,9 @@ export class ReplicaManager {
   // ---------------------------------------------------------------- replication
 
   private onFollowerProgress(p: Partition): void {
-    // Followers serve no consumers; nothing waits on them. Kept as the hook for follower metrics.
-    void p;
+    // Consumers may read from followers (Fetch v11+): a parked fetch there waits for the follower's high
+    // watermark (ReplicaFetcherThread.processPartitionData -> completeDelayedFetchRequests).
+    this.fetchPurgatory.checkAndComplete(p.key);
   }
 
   private onAlterPartitionResult(p: Partition, res: AlterPartitionResponsePartitionData): void {

@@ -1,4 +1,5 @@
 import { NetworkClient } from '../../src/network/NetworkClient';
+import { recordsBuffer } from '../../src/protocol/apis/01-fetch';
 import { FetchApi, FindCoordinatorApi, ProduceApi } from '../../src/protocol/apis';
 import { buildRecordBatch } from '../../src/protocol/records/MemoryRecordsBuilder';
 
@@ -41,23 +42,27 @@ export async function fetchRaw(
   const c = new NetworkClient('127.0.0.1', port, 'raw-test', 10000 + maxWaitMs);
   try {
     const res = await c.send(FetchApi, 11, {
+      clusterId: null,
       replicaId: -1,
+      replicaState: { replicaId: -1, replicaEpoch: -1 },
       maxWaitMs,
       minBytes: 1,
       maxBytes: 1 << 20,
       isolationLevel: 0,
       sessionId: 0,
       sessionEpoch: -1,
-      topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: offset, logStartOffset: -1, partitionMaxBytes: 1 << 20 }] }],
+      topics: [
+        {
+          topic,
+          topicId: Buffer.alloc(16),
+          partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 1 << 20 }],
+        },
+      ],
       forgottenTopicsData: [],
       rackId: '',
     });
     const p = res.responses[0].partitions[0];
-    return {
-      errorCode: p.errorCode,
-      highWatermark: p.highWatermark,
-      bytes: p.records === null ? 0 : Array.isArray(p.records) ? p.records.reduce((n, b) => n + b.length, 0) : p.records.length,
-    };
+    return { errorCode: p.errorCode, highWatermark: p.highWatermark, bytes: recordsBuffer(p.records).length };
   } finally {
     c.close();
   }

@@ -1,4 +1,5 @@
 import { NetworkClient } from '../../src/network/NetworkClient';
+import { recordsBuffer } from '../../src/protocol/apis/01-fetch';
 import { FetchApi } from '../../src/protocol/apis';
 import { iterateRecords, validateBatches } from '../../src/protocol/records/RecordBatch';
 import { TestCluster } from './cluster';
@@ -12,20 +13,28 @@ export async function readPartition(port: number, topic: string, partition: numb
   try {
     while (offset < end) {
       const res = await c.send(FetchApi, 11, {
+        clusterId: null,
         replicaId: -1,
+        replicaState: { replicaId: -1, replicaEpoch: -1 },
         maxWaitMs: 0,
         minBytes: 1,
         maxBytes: 4 << 20,
         isolationLevel: 0,
         sessionId: 0,
         sessionEpoch: -1,
-        topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: offset, logStartOffset: -1, partitionMaxBytes: 4 << 20 }] }],
+        topics: [
+          {
+            topic,
+            topicId: Buffer.alloc(16),
+            partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 4 << 20 }],
+          },
+        ],
         forgottenTopicsData: [],
         rackId: '',
       });
       const p = res.responses[0].partitions[0];
       if (p.errorCode !== 0) throw new Error(`fetch error ${p.errorCode}`);
-      const buf = p.records === null ? Buffer.alloc(0) : Array.isArray(p.records) ? Buffer.concat(p.records) : p.records;
+      const buf = recordsBuffer(p.records);
       if (buf.length === 0) break;
       for (const b of validateBatches(buf)) {
         const batch = buf.subarray(b.position, b.position + b.size);

@@ -254,7 +254,7 @@ define('transaction.state.log.segment.bytes', 'INT', 104857600, atLeast(1), 'HIG
   'The transaction topic segment bytes should be kept relatively small in order to facilitate faster log compaction and cache loads');
 
 /* ********** Fetch ********** */
-define('max.incremental.fetch.session.cache.slots', 'INT', 1000, atLeast(0), 'MEDIUM', 'The maximum number of total incremental fetch sessions that we will maintain. FetchSessionCache is sharded into 8 shards and the limit is equally divided among all shards.');
+define('max.incremental.fetch.session.cache.slots', 'INT', 1000, atLeast(0), 'MEDIUM', 'The maximum number of incremental fetch sessions that we will maintain.');
 define('fetch.max.bytes', 'INT', 57671680, atLeast(1024), 'MEDIUM', 'The maximum number of bytes we will return for a fetch request. Must be at least 1024.');
 
 export const KAFKA_CONFIG_DEFS: ReadonlyMap<string, ConfigKey> = new Map(defs.map((d) => [d.name, d]));

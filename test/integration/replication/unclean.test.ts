@@ -136,5 +136,9 @@ describe('integration: the whole ISR lost, with unclean leader election on and o
       40000,
     );
     expect((await readFromLeader(cluster, 'dirty', 0)).values).to.deep.equal(['both-0', 'both-1', 'both-2', 'both-3', 'both-4', 'after']);
+    // Broker a cut its only-a records (offsets 5-9): its log has epochs, so it fetched at once with its last
+    // fetched epoch and the new leader's DivergingEpoch told it where (truncation on fetch, Fetch v12+).
+    const truncated = new RegExp(`Truncating partition dirty-0 with TruncationState\\(offset=5, completed=true\\) due to leader epoch .* from leader ${b}`);
+    expect(cluster.broker(a).output.filter((l) => truncated.test(l))).to.have.length(1);
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { FetchApi, FetchRequest, FetchResponse } from '../../../../src/protocol/apis/01-fetch';
+import { FetchApi, FetchRequest, FetchResponse, recordsBuffer } from '../../../../src/protocol/apis/01-fetch';
 import { Writer } from '../../../../src/protocol/Writer';
 import { bytesOf, decodeAll, kjsRecordBatch, kjsRequestBytes, kjsResponse, roundTripRequest, roundTripResponse, versions } from './helpers';
 
@@ -21,6 +21,8 @@ interface KjsFetch {
   responses: Array<{ topicName: string; partitions: KjsFetchPartition[] }>;
 }
 
+const ZERO_UUID = Buffer.alloc(16);
+
 const kjsTopics = [
   {
     topic: 'orders',
@@ -36,7 +38,9 @@ function expectedRequest(v: number): FetchRequest {
   const lso = (x: number): number => (v >= 5 ? x : -1);
   const epoch = (x: number): number => (v >= 9 ? x : -1);
   return {
+    clusterId: null,
     replicaId: -1,
+    replicaState: { replicaId: -1, replicaEpoch: -1 },
     maxWaitMs: 5000,
     minBytes: 1,
     maxBytes: 10485760,
@@ -46,12 +50,17 @@ function expectedRequest(v: number): FetchRequest {
     topics: [
       {
         topic: 'orders',
+        topicId: ZERO_UUID,
         partitions: [
-          { partition: 0, currentLeaderEpoch: epoch(7), fetchOffset: 12345678901, logStartOffset: lso(3), partitionMaxBytes: 1048576 },
-          { partition: 2, currentLeaderEpoch: -1, fetchOffset: 0, logStartOffset: -1, partitionMaxBytes: 65536 },
+          { partition: 0, currentLeaderEpoch: epoch(7), fetchOffset: 12345678901, lastFetchedEpoch: -1, logStartOffset: lso(3), partitionMaxBytes: 1048576 },
+          { partition: 2, currentLeaderEpoch: -1, fetchOffset: 0, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 65536 },
         ],
       },
-      { topic: 'payments', partitions: [{ partition: 1, currentLeaderEpoch: -1, fetchOffset: 5, logStartOffset: -1, partitionMaxBytes: 1024 }] },
+      {
+        topic: 'payments',
+        topicId: ZERO_UUID,
+        partitions: [{ partition: 1, currentLeaderEpoch: -1, fetchOffset: 5, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 1024 }],
+      },
     ],
     forgottenTopicsData: [],
     rackId: v >= 11 ? 'rack-b' : '',
@@ -98,9 +107,9 @@ async function sampleResponse(v: number): Promise<{ res: FetchResponse; big: Buf
 }
 
 describe('Fetch codec (key 1)', () => {
-  it('declares versions 4-11, not flexible', () => {
-    expect([FetchApi.apiKey, FetchApi.minVersion, FetchApi.maxVersion]).to.deep.equal([1, 4, 11]);
-    expect(FetchApi.firstFlexibleVersion).to.equal(Infinity);
+  it('declares versions 4-16 (Kafka 3.7 without the v0-3 down-conversion), flexible from 12', () => {
+    expect([FetchApi.apiKey, FetchApi.minVersion, FetchApi.maxVersion]).to.deep.equal([1, 4, 16]);
+    expect(FetchApi.firstFlexibleVersion).to.equal(12);
   });
 
   for (const v of versions(4, 11)) {
@@ -149,13 +158,19 @@ describe('Fetch codec (key 1)', () => {
     expect(w.toBuffers().some((b) => b === big)).to.equal(true);
   });
 
-  it('decodeResponse returns the records as one chunk equal to the concatenation', async () => {
-    const { res, big, small } = await sampleResponse(11);
-    const out = roundTripResponse(FetchApi, 11, res);
-    const recs = out.responses[0].partitions[0].records as Buffer[];
-    expect(recs).to.have.length(1);
-    expect(recs[0]).to.deep.equal(Buffer.concat([big, small]));
-    expect(out.responses[0].partitions[1].records).to.equal(null);
+  it('decodeResponse returns the records as one Buffer equal to the concatenation of the chunks', async () => {
+    for (const v of [11, 12, 16]) {
+      const { res, big, small } = await sampleResponse(v);
+      const out = decodeAll(
+        bytesOf((w) => FetchApi.encodeResponse(w, v, res)),
+        (r) => FetchApi.decodeResponse(r, v),
+      );
+      const recs = out.responses[0].partitions[0].records;
+      expect(Buffer.isBuffer(recs)).to.equal(true);
+      expect(recs).to.deep.equal(Buffer.concat([big, small]));
+      expect(recordsBuffer(recs)).to.deep.equal(Buffer.concat([big, small]));
+      expect(out.responses[0].partitions[1].records).to.equal(null);
+    }
   });
 
   it('v4 request golden bytes (hand-written from the schema)', () => {
@@ -166,7 +181,13 @@ describe('Fetch codec (key 1)', () => {
       minBytes: 1,
       maxBytes: 100,
       isolationLevel: 0,
-      topics: [{ topic: 't', partitions: [{ partition: 1, currentLeaderEpoch: -1, fetchOffset: 9, logStartOffset: -1, partitionMaxBytes: 50 }] }],
+      topics: [
+        {
+          topic: 't',
+          topicId: ZERO_UUID,
+          partitions: [{ partition: 1, currentLeaderEpoch: -1, fetchOffset: 9, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 50 }],
+        },
+      ],
     };
     const bytes = [0, 0, 0, 2, 0, 0, 1, 0xf4, 0, 0, 0, 1, 0, 0, 0, 100, 0, 0, 0, 0, 1, 0, 1, 0x74, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 50];
     expect([...bytesOf((w) => FetchApi.encodeRequest(w, 4, req))]).to.deep.equal(bytes);
@@ -252,7 +273,7 @@ describe('Fetch codec (key 1)', () => {
       if (v >= 7) {
         req.sessionId = 77;
         req.sessionEpoch = 3;
-        req.forgottenTopicsData = [{ topic: 'gone', partitions: [0, 4] }];
+        req.forgottenTopicsData = [{ topic: 'gone', topicId: ZERO_UUID, partitions: [0, 4] }];
       }
       expect(roundTripRequest(FetchApi, v, req)).to.deep.equal(req);
       const { res, big, small } = await sampleResponse(v);
@@ -260,9 +281,129 @@ describe('Fetch codec (key 1)', () => {
         res.errorCode = 0;
         res.sessionId = 77;
       }
-      const out = roundTripResponse(FetchApi, v, res);
-      res.responses[0].partitions[0].records = [Buffer.concat([big, small])];
-      expect(out).to.deep.equal(res);
+      // Chunks written come back as one Buffer (checked above); compare with that.
+      res.responses[0].partitions[0].records = Buffer.concat([big, small]);
+      expect(roundTripResponse(FetchApi, v, res)).to.deep.equal(res);
     }
+  });
+});
+
+describe('Fetch codec v12-16 (flexible, topic ids, replica state, KIP-951)', () => {
+  const topicId = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
+
+  function request(v: number): FetchRequest {
+    return {
+      clusterId: null,
+      replicaId: v <= 14 ? 2 : -1,
+      replicaState: { replicaId: v >= 15 ? 2 : -1, replicaEpoch: v >= 15 ? 4711 : -1 },
+      maxWaitMs: 500,
+      minBytes: 1,
+      maxBytes: 1 << 20,
+      isolationLevel: 0,
+      sessionId: 9,
+      sessionEpoch: 2,
+      topics: [
+        {
+          topic: v <= 12 ? 'orders' : '',
+          topicId: v >= 13 ? topicId : ZERO_UUID,
+          partitions: [{ partition: 3, currentLeaderEpoch: 5, fetchOffset: 42, lastFetchedEpoch: 4, logStartOffset: 0, partitionMaxBytes: 1024 }],
+        },
+      ],
+      forgottenTopicsData: [{ topic: v <= 12 ? 'gone' : '', topicId: v >= 13 ? topicId : ZERO_UUID, partitions: [1] }],
+      rackId: 'r1',
+    };
+  }
+
+  for (const v of versions(12, 16)) {
+    it(`v${v} request round-trips every field`, () => {
+      const req = request(v);
+      expect(roundTripRequest(FetchApi, v, req)).to.deep.equal(req);
+    });
+
+    it(`v${v} response round-trips DivergingEpoch, CurrentLeader${v >= 16 ? ' and NodeEndpoints' : ''}`, () => {
+      const res: FetchResponse = {
+        throttleTimeMs: 0,
+        errorCode: 0,
+        sessionId: 9,
+        responses: [
+          {
+            topic: v <= 12 ? 'orders' : '',
+            topicId: v >= 13 ? topicId : ZERO_UUID,
+            partitions: [
+              {
+                partitionIndex: 3,
+                errorCode: 0,
+                highWatermark: 40,
+                lastStableOffset: 40,
+                logStartOffset: 0,
+                divergingEpoch: { epoch: 3, endOffset: 37 },
+                currentLeader: { leaderId: -1, leaderEpoch: -1 },
+                abortedTransactions: null,
+                preferredReadReplica: -1,
+                records: Buffer.alloc(0),
+              },
+              {
+                partitionIndex: 4,
+                errorCode: 6,
+                highWatermark: -1,
+                lastStableOffset: -1,
+                logStartOffset: -1,
+                divergingEpoch: { epoch: -1, endOffset: -1 },
+                currentLeader: { leaderId: 1, leaderEpoch: 7 },
+                abortedTransactions: null,
+                preferredReadReplica: -1,
+                records: null,
+              },
+            ],
+          },
+        ],
+        nodeEndpoints: v >= 16 ? [{ nodeId: 1, host: 'localhost', port: 9093, rack: null }] : [],
+      };
+      expect(roundTripResponse(FetchApi, v, res)).to.deep.equal(res);
+    });
+  }
+
+  it('v15 request: the tagged ReplicaState carries the replica id; ReplicaId is gone from the fixed layout', () => {
+    const v14 = bytesOf((w) => FetchApi.encodeRequest(w, 14, request(14)));
+    const v15 = bytesOf((w) => FetchApi.encodeRequest(w, 15, request(15)));
+    // v15 drops the 4-byte ReplicaId and adds a tag section entry: tag 1, size 13, int32 + int64 (+ empty tag section).
+    expect(v15.length).to.equal(v14.length - 4 + 2 + 13);
+    const consumer = { ...request(15), replicaState: { replicaId: -1, replicaEpoch: -1 } };
+    expect(bytesOf((w) => FetchApi.encodeRequest(w, 15, consumer)).length).to.equal(v14.length - 4);
+  });
+
+  it('v12 response: tagged fields at their defaults are not written', () => {
+    const base = {
+      partitionIndex: 0,
+      errorCode: 0,
+      highWatermark: 1,
+      lastStableOffset: 1,
+      logStartOffset: 0,
+      abortedTransactions: null,
+      preferredReadReplica: -1,
+      records: null,
+    };
+    const plain = bytesOf((w) =>
+      FetchApi.encodeResponse(w, 12, { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: [{ topic: 't', partitions: [base] }] }),
+    );
+    const withDefaults = bytesOf((w) =>
+      FetchApi.encodeResponse(w, 12, {
+        throttleTimeMs: 0,
+        errorCode: 0,
+        sessionId: 0,
+        responses: [{ topic: 't', partitions: [{ ...base, divergingEpoch: { epoch: -1, endOffset: -1 }, currentLeader: { leaderId: -1, leaderEpoch: -1 } }] }],
+      }),
+    );
+    expect(withDefaults).to.deep.equal(plain);
+    const diverging = bytesOf((w) =>
+      FetchApi.encodeResponse(w, 12, {
+        throttleTimeMs: 0,
+        errorCode: 0,
+        sessionId: 0,
+        responses: [{ topic: 't', partitions: [{ ...base, divergingEpoch: { epoch: 2, endOffset: 10 } }] }],
+      }),
+    );
+    // tag 0, size 13 (int32 + int64 + empty tag section)
+    expect(diverging.length).to.equal(plain.length + 2 + 13);
   });
 });

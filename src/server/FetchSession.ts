@@ -1,0 +1,413 @@
+/**
+ * Incremental fetch sessions (KIP-227), as Kafka 3.7's kafka.server.FetchSession.scala: a FetchSessionCache of
+ * sessions, and per request a FetchContext that says which partitions to read and shapes the response.
+ *
+ * - A full fetch (epoch 0) creates a session when the cache has room or can evict one (FullFetchContext);
+ *   epoch -1 asks for no session (SessionlessFetchContext, what every pre-v7 request and kafkajs use).
+ * - An incremental fetch (session id, epoch >= 1) names only the partitions that changed; the session
+ *   remembers the others. The response carries only partitions with records, a new high watermark or log
+ *   start offset, an error, a preferred read replica or a diverging epoch (CachedPartition.maybeUpdateResponseData).
+ * - Unknown session -> FETCH_SESSION_ID_NOT_FOUND, wrong epoch -> INVALID_FETCH_SESSION_EPOCH, topic ids
+ *   switched on or off within a session -> FETCH_SESSION_TOPIC_ID_ERROR (SessionErrorContext).
+ */
+import { ErrorCode } from '../protocol/errors';
+import type { FetchPartitionData } from '../protocol/apis/01-fetch';
+
+/** FetchMetadata's constants. */
+export const INVALID_SESSION_ID = 0;
+export const INITIAL_EPOCH = 0;
+export const FINAL_EPOCH = -1;
+
+/** Kafka's KafkaServer.MIN_INCREMENTAL_FETCH_SESSION_EVICTION_MS: a session younger than this is not evictable by size. */
+export const MIN_INCREMENTAL_FETCH_SESSION_EVICTION_MS = 120000;
+
+/** FetchMetadata.nextEpoch: after FINAL_EPOCH comes FINAL_EPOCH; after Integer.MAX_VALUE comes 1. */
+export function nextEpoch(prev: number): number {
+  if (prev < 0) return FINAL_EPOCH;
+  if (prev === 0x7fffffff) return 1;
+  return prev + 1;
+}
+
+const ZERO_UUID = Buffer.alloc(16);
+
+/** A TopicIdPartition: topic is null when a v13+ request named a topic id this broker does not know. */
+export interface TopicIdPartition {
+  topicId: Buffer;
+  topic: string | null;
+  partition: number;
+}
+
+/** CachedPartition's identity: the topic id when there is one, else the name. */
+export function tpKey(tp: TopicIdPartition): string {
+  return tp.topicId.equals(ZERO_UUID) ? `n:${tp.topic}:${tp.partition}` : `i:${tp.topicId.toString('hex')}:${tp.partition}`;
+}
+
+/** FetchRequest.PartitionData. */
+export interface PartitionFetchData {
+  fetchOffset: number;
+  logStartOffset: number;
+  maxBytes: number;
+  currentLeaderEpoch: number;
+  lastFetchedEpoch: number;
+}
+
+/** An ordered map keyed by tpKey, like Kafka's LinkedHashMap[TopicIdPartition, _]. */
+export type TpMap<T> = Map<string, { tp: TopicIdPartition; data: T }>;
+
+export function tpMap<T>(entries: Array<{ tp: TopicIdPartition; data: T }> = []): TpMap<T> {
+  const m: TpMap<T> = new Map();
+  for (const e of entries) m.set(tpKey(e.tp), e);
+  return m;
+}
+
+class CachedPartition {
+  highWatermark = -1;
+  localLogStartOffset = -1;
+
+  constructor(
+    public tp: TopicIdPartition,
+    public req: PartitionFetchData,
+  ) {}
+
+  maybeResolveUnknownName(topicName: (id: Buffer) => string | undefined): void {
+    if (this.tp.topic === null) {
+      const name = topicName(this.tp.topicId);
+      if (name !== undefined) this.tp = { ...this.tp, topic: name };
+    }
+  }
+
+  /** CachedPartition.maybeUpdateResponseData: whether the partition must be in an incremental response. */
+  maybeUpdateResponseData(res: FetchPartitionData, update: boolean): boolean {
+    let mustRespond = false;
+    if (recordsSize(res) > 0) mustRespond = true;
+    if (this.highWatermark !== res.highWatermark) {
+      mustRespond = true;
+      if (update) this.highWatermark = res.highWatermark;
+    }
+    if (this.localLogStartOffset !== res.logStartOffset) {
+      mustRespond = true;
+      if (update) this.localLogStartOffset = res.logStartOffset;
+    }
+    if (res.preferredReadReplica >= 0) mustRespond = true;
+    if (res.errorCode !== ErrorCode.NONE) {
+      if (update) this.highWatermark = -1;
+      mustRespond = true;
+    }
+    if (res.divergingEpoch && res.divergingEpoch.epoch >= 0) mustRespond = true;
+    return mustRespond;
+  }
+}
+
+function recordsSize(res: FetchPartitionData): number {
+  const r = res.records;
+  if (r === null) return 0;
+  if (Buffer.isBuffer(r)) return r.length;
+  let n = 0;
+  for (const b of r) n += b.length;
+  return n;
+}
+
+export class FetchSession {
+  /** The partition count the cache last accounted for (-1 before the first touch). */
+  cachedSize = -1;
+  inEvictableByAll = false;
+  inEvictableByPrivileged = false;
+
+  constructor(
+    readonly id: number,
+    readonly privileged: boolean,
+    /** Insertion-ordered; a partition that returned records moves to the end (fair rotation under max_bytes). */
+    readonly partitionMap: Map<string, CachedPartition>,
+    readonly usesTopicIds: boolean,
+    readonly creationMs: number,
+    public lastUsedMs: number,
+    public epoch: number,
+  ) {}
+
+  get size(): number {
+    return this.partitionMap.size;
+  }
+
+  getFetchOffset(tp: TopicIdPartition): number | undefined {
+    return this.partitionMap.get(tpKey(tp))?.req.fetchOffset;
+  }
+
+  /** FetchSession.update: adds or updates the partitions the request names, removes the forgotten ones. */
+  update(fetchData: TpMap<PartitionFetchData>, toForget: TopicIdPartition[]): { added: number; updated: number; removed: number } {
+    let added = 0;
+    let updated = 0;
+    let removed = 0;
+    for (const [key, { tp, data }] of fetchData) {
+      const cached = this.partitionMap.get(key);
+      if (cached) {
+        cached.req = data;
+        updated++;
+      } else {
+        this.partitionMap.set(key, new CachedPartition(tp, data));
+        added++;
+      }
+    }
+    for (const tp of toForget) if (this.partitionMap.delete(tpKey(tp))) removed++;
+    return { added, updated, removed };
+  }
+}
+
+/** Kafka's EvictableKey ordering: (privileged, size, id), unprivileged and small first. */
+function compareEvictable(a: { privileged: boolean; size: number; id: number }, b: { privileged: boolean; size: number; id: number }): number {
+  if (a.privileged !== b.privileged) return a.privileged ? 1 : -1;
+  if (a.size !== b.size) return a.size - b.size;
+  return a.id - b.id;
+}
+
+/**
+ * FetchSessionCache: at most maxEntries sessions. A new session may take the place of one unused for
+ * evictionMs, else of the "least valuable" evictable one: sessions older than evictionMs are evictable by all;
+ * unprivileged (consumer) sessions are also evictable by privileged (follower) ones; among those, an unprivileged
+ * or smaller session goes first, and a session is only evicted for a new one at least as valuable (tryEvict).
+ */
+export class FetchSessionCache {
+  private readonly sessions = new Map<number, FetchSession>();
+  private numPartitions = 0;
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly evictionMs: number = MIN_INCREMENTAL_FETCH_SESSION_EVICTION_MS,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  get(id: number): FetchSession | undefined {
+    return this.sessions.get(id);
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  get totalPartitions(): number {
+    return this.numPartitions;
+  }
+
+  /** A random id in [1, Integer.MAX_VALUE) not in use. */
+  private newSessionId(): number {
+    let id: number;
+    do {
+      id = 1 + Math.floor(this.random() * (0x7fffffff - 1));
+    } while (this.sessions.has(id) || id === INVALID_SESSION_ID);
+    return id;
+  }
+
+  /** The new session's id, or INVALID_SESSION_ID when the cache is full and nothing may be evicted for it. */
+  maybeCreateSession(now: number, privileged: boolean, size: number, usesTopicIds: boolean, createPartitions: () => Map<string, CachedPartition>): number {
+    if (this.sessions.size < this.maxEntries || this.tryEvict(privileged, { privileged, size, id: 0 }, now)) {
+      const session = new FetchSession(this.newSessionId(), privileged, createPartitions(), usesTopicIds, now, now, nextEpoch(INITIAL_EPOCH));
+      this.sessions.set(session.id, session);
+      this.touch(session, now);
+      return session.id;
+    }
+    return INVALID_SESSION_ID;
+  }
+
+  /** FetchSessionCache.tryEvict. */
+  tryEvict(privileged: boolean, key: { privileged: boolean; size: number; id: number }, now: number): boolean {
+    let lru: FetchSession | undefined;
+    for (const s of this.sessions.values()) {
+      if (!lru || s.lastUsedMs < lru.lastUsedMs || (s.lastUsedMs === lru.lastUsedMs && s.id < lru.id)) lru = s;
+    }
+    if (!lru) return false;
+    if (now - lru.lastUsedMs > this.evictionMs) {
+      this.remove(lru);
+      return true;
+    }
+    let candidate: FetchSession | undefined;
+    for (const s of this.sessions.values()) {
+      if (!(privileged ? s.inEvictableByPrivileged : s.inEvictableByAll)) continue;
+      if (!candidate || compareEvictable(this.evictableKey(s), this.evictableKey(candidate)) < 0) candidate = s;
+    }
+    if (!candidate || compareEvictable(key, this.evictableKey(candidate)) < 0) return false;
+    this.remove(candidate);
+    return true;
+  }
+
+  private evictableKey(s: FetchSession): { privileged: boolean; size: number; id: number } {
+    return { privileged: s.privileged, size: s.cachedSize, id: s.id };
+  }
+
+  remove(sessionOrId: FetchSession | number): FetchSession | undefined {
+    const session = typeof sessionOrId === 'number' ? this.sessions.get(sessionOrId) : sessionOrId;
+    if (!session || this.sessions.get(session.id) !== session) return undefined;
+    this.sessions.delete(session.id);
+    session.inEvictableByAll = false;
+    session.inEvictableByPrivileged = false;
+    this.numPartitions -= session.cachedSize;
+    return session;
+  }
+
+  /** FetchSessionCache.touch: records the use and re-files the session among the evictable ones. */
+  touch(session: FetchSession, now: number): void {
+    session.lastUsedMs = now;
+    if (session.cachedSize !== -1) this.numPartitions -= session.cachedSize;
+    session.cachedSize = session.size;
+    const old = now - session.creationMs > this.evictionMs;
+    session.inEvictableByPrivileged = !session.privileged || old;
+    session.inEvictableByAll = old;
+    this.numPartitions += session.cachedSize;
+  }
+}
+
+/** What a context answers: the response's top-level error and session id, and the partitions to send in order. */
+export interface FetchContextResponse {
+  errorCode: number;
+  sessionId: number;
+  partitions: TpMap<FetchPartitionData>;
+}
+
+export abstract class FetchContext {
+  abstract getFetchOffset(tp: TopicIdPartition): number | undefined;
+  /** The partitions to read, in order. */
+  abstract foreachPartition(fn: (tp: TopicIdPartition, data: PartitionFetchData) => void): void;
+  /** Updates the session from the read results and gives the partitions the response carries. */
+  abstract updateAndGenerateResponseData(updates: TpMap<FetchPartitionData>): FetchContextResponse;
+}
+
+export class SessionErrorContext extends FetchContext {
+  constructor(readonly error: number) {
+    super();
+  }
+  getFetchOffset(): number | undefined {
+    return undefined;
+  }
+  foreachPartition(): void {}
+  updateAndGenerateResponseData(): FetchContextResponse {
+    return { errorCode: this.error, sessionId: INVALID_SESSION_ID, partitions: new Map() };
+  }
+}
+
+export class SessionlessFetchContext extends FetchContext {
+  constructor(private readonly fetchData: TpMap<PartitionFetchData>) {
+    super();
+  }
+  getFetchOffset(tp: TopicIdPartition): number | undefined {
+    return this.fetchData.get(tpKey(tp))?.data.fetchOffset;
+  }
+  foreachPartition(fn: (tp: TopicIdPartition, data: PartitionFetchData) => void): void {
+    for (const { tp, data } of this.fetchData.values()) fn(tp, data);
+  }
+  updateAndGenerateResponseData(updates: TpMap<FetchPartitionData>): FetchContextResponse {
+    return { errorCode: ErrorCode.NONE, sessionId: INVALID_SESSION_ID, partitions: updates };
+  }
+}
+
+export class FullFetchContext extends FetchContext {
+  constructor(
+    private readonly now: () => number,
+    private readonly cache: FetchSessionCache,
+    private readonly fetchData: TpMap<PartitionFetchData>,
+    private readonly usesTopicIds: boolean,
+    private readonly isFromFollower: boolean,
+  ) {
+    super();
+  }
+  getFetchOffset(tp: TopicIdPartition): number | undefined {
+    return this.fetchData.get(tpKey(tp))?.data.fetchOffset;
+  }
+  foreachPartition(fn: (tp: TopicIdPartition, data: PartitionFetchData) => void): void {
+    for (const { tp, data } of this.fetchData.values()) fn(tp, data);
+  }
+  updateAndGenerateResponseData(updates: TpMap<FetchPartitionData>): FetchContextResponse {
+    const create = (): Map<string, CachedPartition> => {
+      const m = new Map<string, CachedPartition>();
+      for (const [key, { tp, data }] of updates) {
+        const req = this.fetchData.get(key)?.data;
+        if (!req) continue;
+        const c = new CachedPartition(tp, req);
+        c.highWatermark = data.highWatermark;
+        c.localLogStartOffset = data.logStartOffset;
+        m.set(key, c);
+      }
+      return m;
+    };
+    const sessionId = this.cache.maybeCreateSession(this.now(), this.isFromFollower, updates.size, this.usesTopicIds, create);
+    return { errorCode: ErrorCode.NONE, sessionId, partitions: updates };
+  }
+}
+
+export class IncrementalFetchContext extends FetchContext {
+  constructor(
+    private readonly reqEpoch: number,
+    private readonly session: FetchSession,
+    private readonly topicName: (id: Buffer) => string | undefined,
+  ) {
+    super();
+  }
+  getFetchOffset(tp: TopicIdPartition): number | undefined {
+    return this.session.getFetchOffset(tp);
+  }
+  foreachPartition(fn: (tp: TopicIdPartition, data: PartitionFetchData) => void): void {
+    for (const part of this.session.partitionMap.values()) {
+      if (this.session.usesTopicIds) part.maybeResolveUnknownName(this.topicName);
+      fn(part.tp, part.req);
+    }
+  }
+  updateAndGenerateResponseData(updates: TpMap<FetchPartitionData>): FetchContextResponse {
+    // The session moved on while this request was being served (a duplicate request): answer nothing.
+    if (this.session.epoch !== nextEpoch(this.reqEpoch)) {
+      return { errorCode: ErrorCode.INVALID_FETCH_SESSION_EPOCH, sessionId: this.session.id, partitions: new Map() };
+    }
+    const out: TpMap<FetchPartitionData> = new Map();
+    for (const [key, entry] of updates) {
+      const cached = this.session.partitionMap.get(key);
+      // Not in the session (an error entry for a partition the session dropped): Kafka would fail; we send it.
+      if (!cached) {
+        out.set(key, entry);
+        continue;
+      }
+      if (cached.maybeUpdateResponseData(entry.data, true)) {
+        out.set(key, entry);
+        if (recordsSize(entry.data) > 0) {
+          // Partitions that returned data go to the back, so the next request reads the others first.
+          this.session.partitionMap.delete(key);
+          this.session.partitionMap.set(key, cached);
+        }
+      }
+    }
+    return { errorCode: ErrorCode.NONE, sessionId: this.session.id, partitions: out };
+  }
+}
+
+/** kafka.server.FetchManager: the context for one request. */
+export class FetchManager {
+  constructor(
+    readonly cache: FetchSessionCache,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  newContext(
+    reqVersion: number,
+    sessionId: number,
+    epoch: number,
+    isFollower: boolean,
+    fetchData: TpMap<PartitionFetchData>,
+    toForget: TopicIdPartition[],
+    topicName: (id: Buffer) => string | undefined,
+  ): FetchContext {
+    if (epoch === INITIAL_EPOCH || epoch === FINAL_EPOCH) {
+      // A full request closes the session it names, if any.
+      if (sessionId !== INVALID_SESSION_ID) this.cache.remove(sessionId);
+      if (epoch === FINAL_EPOCH) return new SessionlessFetchContext(fetchData);
+      return new FullFetchContext(this.now, this.cache, fetchData, reqVersion >= 13, isFollower);
+    }
+    const session = this.cache.get(sessionId);
+    if (!session) return new SessionErrorContext(ErrorCode.FETCH_SESSION_ID_NOT_FOUND);
+    if (session.epoch !== epoch) return new SessionErrorContext(ErrorCode.INVALID_FETCH_SESSION_EPOCH);
+    if (session.usesTopicIds !== reqVersion >= 13) return new SessionErrorContext(ErrorCode.FETCH_SESSION_TOPIC_ID_ERROR);
+    session.update(fetchData, toForget);
+    if (session.size === 0) {
+      // Every partition forgotten: the session closes and this request is answered without one.
+      this.cache.remove(session);
+      return new SessionlessFetchContext(fetchData);
+    }
+    this.cache.touch(session, this.now());
+    session.epoch = nextEpoch(session.epoch);
+    return new IncrementalFetchContext(epoch, session, topicName);
+  }
+}
