@@ -139,6 +139,7 @@ export class KafkaServer {
       loadTopicConfigs: (topics) => this.loadTopicConfigs(topics),
       producerIdManager: new ProducerIdManager(cfg.brokerId, zk),
       groupCoordinator: this.groupCoordinator,
+      consumerOffsetsZk: zk,
       configApis: new ConfigApis(cfg, zk, this.metadataCache),
     });
     this.socketServer = new SocketServer(cfg.brokerId, cfg.socketRequestMaxBytes, cfg.connectionsMaxIdleMs, apis);

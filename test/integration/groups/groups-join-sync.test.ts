@@ -100,6 +100,7 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
             groupInstanceId: null,
             protocolType: 'consumer',
             protocols: [{ name: 'RoundRobinAssigner', metadata: SUBSCRIPTION }],
+            reason: null,
           });
         let j = await join('');
         if (v >= 4) {
@@ -122,6 +123,8 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
           generationId: j.generationId,
           memberId: j.memberId,
           groupInstanceId: null,
+          protocolType: 'consumer',
+          protocolName: 'RoundRobinAssigner',
           assignments: [{ memberId: j.memberId, assignment }],
         });
         expect(s.errorCode).to.equal(ErrorCode.NONE);
@@ -147,7 +150,7 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
         });
         expect(commit.topics[0].partitions[0].errorCode).to.equal(ErrorCode.NONE);
 
-        const fetched = await c.send(OffsetFetchApi, 5, { groupId, topics: [{ name: 'events', partitionIndexes: [1] }], requireStable: false });
+        const fetched = await c.send(OffsetFetchApi, 5, { groupId, topics: [{ name: 'events', partitionIndexes: [1] }], groups: [], requireStable: false });
         expect(fetched.topics[0].partitions[0]).to.include({ partitionIndex: 1, committedOffset: 10 + v, errorCode: ErrorCode.NONE });
       } finally {
         c.close();
@@ -223,12 +226,12 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
         ['events', 2, 102, 'm2', 0],
       ];
       for (const v of [2, 3, 4, 5, 6, 7]) {
-        const res = await c.send(OffsetFetchApi, v, { groupId, topics: null, requireStable: v >= 7 });
+        const res = await c.send(OffsetFetchApi, v, { groupId, topics: null, groups: [], requireStable: v >= 7 });
         expect(res.errorCode, `v${v}`).to.equal(ErrorCode.NONE);
         expect(flat(res.topics), `v${v}`).to.deep.equal(want);
       }
       // A group with no commits: nothing, and no error.
-      const none = await c.send(OffsetFetchApi, 7, { groupId: 'never-committed', topics: null, requireStable: false });
+      const none = await c.send(OffsetFetchApi, 7, { groupId: 'never-committed', topics: null, groups: [], requireStable: false });
       expect(none).to.include({ errorCode: ErrorCode.NONE });
       expect(none.topics).to.deep.equal([]);
     } finally {
