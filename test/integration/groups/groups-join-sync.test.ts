@@ -4,7 +4,7 @@
  * id and generation, with the session timeout kafkajs uses (30 s), each version's default rebalance timeout
  * (v0 has none: Kafka's JoinGroupRequest uses the session timeout) and Kafka's default
  * group.initial.rebalance.delay.ms (3 s, InitialDelayedJoin). Then a kafkajs consumer with its defaults, and
- * OffsetFetch for all of a group's offsets (topics null, v2+): raw, through librdkafka's
+ * OffsetFetch for all of a group's offsets (topics null, v2-7; a null group entry, v8-9): raw, through librdkafka's
  * ListConsumerGroupOffsets (list_group_offsets.c, built here with cc) and kafka-python's
  * KafkaAdminClient.list_consumer_group_offsets.
  */
@@ -86,7 +86,7 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
     if (this.currentTest?.state === 'failed') console.log(cluster.dumpLogs());
   });
 
-  for (const v of [0, 1, 2, 3, 4, 5]) {
+  for (const v of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]) {
     it(`JoinGroup v${v}: the new member's SyncGroup, Heartbeat and OffsetCommit are accepted`, async () => {
       const groupId = `join-v${v}`;
       const c = await coordinatorClient(groupId);
@@ -100,7 +100,7 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
             groupInstanceId: null,
             protocolType: 'consumer',
             protocols: [{ name: 'RoundRobinAssigner', metadata: SUBSCRIPTION }],
-            reason: null,
+            reason: v >= 8 ? 'need to re-join with the given member id' : null,
           });
         let j = await join('');
         if (v >= 4) {
@@ -115,8 +115,14 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
         expect(j.generationId).to.equal(1);
         expect(j.leader).to.equal(j.memberId);
         expect(j.members.map((m) => m.memberId)).to.deep.equal([j.memberId]);
+        // v7+ name the protocol type; v9's SkipAssignment is only for a static leader rejoining a Stable group.
+        if (v >= 7) expect(j.protocolType).to.equal('consumer');
+        expect(j.protocolName).to.equal('RoundRobinAssigner');
+        expect(j.skipAssignment).to.equal(false);
 
-        const syncV = Math.min(v, 3);
+        // The SyncGroup and Heartbeat versions a client speaking this JoinGroup version uses (flexible together from JoinGroup v6).
+        const syncV = v < 6 ? Math.min(v, 3) : v === 6 ? 4 : 5;
+        const hbV = v < 6 ? Math.min(v, 3) : 4;
         const assignment = Buffer.from([0, 1, 0, 0, 0, 1, 0, 6, ...Buffer.from('events'), 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0]);
         const s = await c.send(SyncGroupApi, syncV, {
           groupId,
@@ -129,12 +135,30 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
         });
         expect(s.errorCode).to.equal(ErrorCode.NONE);
         expect(s.assignment.equals(assignment)).to.equal(true);
+        if (syncV >= 5) {
+          expect([s.protocolType, s.protocolName]).to.deep.equal(['consumer', 'RoundRobinAssigner']);
+          // v5: the type and name must be given and be the group's (KafkaApis, GroupCoordinator.validateSyncGroup).
+          const again = (protocolType: string | null, protocolName: string | null) =>
+            c.send(SyncGroupApi, 5, {
+              groupId,
+              generationId: j.generationId,
+              memberId: j.memberId,
+              groupInstanceId: null,
+              protocolType,
+              protocolName,
+              assignments: [],
+            });
+          expect((await again('consumer', 'range')).errorCode).to.equal(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+          expect((await again('connect', 'RoundRobinAssigner')).errorCode).to.equal(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+          expect((await again(null, 'RoundRobinAssigner')).errorCode).to.equal(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+          expect((await again('consumer', 'RoundRobinAssigner')).assignment.equals(assignment)).to.equal(true);
+        }
 
-        const h = await c.send(HeartbeatApi, Math.min(v, 3), { groupId, generationId: j.generationId, memberId: j.memberId, groupInstanceId: null });
+        const h = await c.send(HeartbeatApi, hbV, { groupId, generationId: j.generationId, memberId: j.memberId, groupInstanceId: null });
         expect(h.errorCode).to.equal(ErrorCode.NONE);
 
         // The OffsetCommit version a client speaking this JoinGroup version would use (v1 is the first with a member).
-        const commitV = v <= 1 ? 2 : v + 2;
+        const commitV = v <= 1 ? 2 : Math.min(v + 2, 9);
         const commit = await c.send(OffsetCommitApi, commitV, {
           groupId,
           generationIdOrMemberEpoch: j.generationId,
@@ -229,6 +253,19 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
         const res = await c.send(OffsetFetchApi, v, { groupId, topics: null, groups: [], requireStable: v >= 7 });
         expect(res.errorCode, `v${v}`).to.equal(ErrorCode.NONE);
         expect(flat(res.topics), `v${v}`).to.deep.equal(want);
+      }
+      for (const v of [8, 9]) {
+        const res = await c.send(OffsetFetchApi, v, {
+          groupId: '',
+          topics: [],
+          groups: [{ groupId, memberId: null, memberEpoch: -1, topics: null }],
+          requireStable: true,
+        });
+        expect(
+          res.groups.map((g) => [g.groupId, g.errorCode]),
+          `v${v}`,
+        ).to.deep.equal([[groupId, ErrorCode.NONE]]);
+        expect(flat(res.groups[0].topics), `v${v}`).to.deep.equal(want);
       }
       // A group with no commits: nothing, and no error.
       const none = await c.send(OffsetFetchApi, 7, { groupId: 'never-committed', topics: null, groups: [], requireStable: false });
