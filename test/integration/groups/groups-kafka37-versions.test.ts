@@ -8,9 +8,14 @@
  * - static membership (JoinGroup v5+): a member rejoining with its id keeps it; a restarted one (no member id)
  *   takes its instance's place without a rebalance, the old id is fenced, and at v9 a restarted leader is told to
  *   skip the assignment (GroupCoordinator.updateStaticMemberAndRebalance);
- * - DescribeGroups v5 authorized operations, ListGroups v4 states filter, LeaveGroup v5 reason.
+ * - DescribeGroups v5 authorized operations, ListGroups v4 states filter (raw and through librdkafka 2.0.2's
+ *   ListConsumerGroups, list_groups.c), LeaveGroup v5 reason.
  */
 import { expect } from 'chai';
+import { execFile, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Kafka, logLevel } from 'kafkajs';
 import { NetworkClient } from '../../../src/network/NetworkClient';
 import {
@@ -33,6 +38,20 @@ import { ZkReader } from '../../helpers/zkRead';
 const TOPIC = 'orders';
 /** READ (3), DELETE (6), DESCRIBE (8): every group operation, as Kafka answers without an authorizer. */
 const ALL_GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8);
+
+/** Builds list_groups.c (librdkafka 2.0.2's ListConsumerGroups, which speaks ListGroups v4) and runs it. */
+function librdkafkaListGroups(bootstrap: string, states: string[]): Promise<string[]> {
+  const src = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'integration', 'groups', 'list_groups.c');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kzk-rdkafka-'));
+  const bin = path.join(dir, 'list_groups');
+  const r = spawnSync('cc', ['-O1', '-Wall', '-o', bin, src, '-lrdkafka'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cc could not build ${src} (needs librdkafka-dev): ${r.error?.message ?? r.stderr}`);
+  return new Promise<string[]>((resolve, reject) =>
+    execFile(bin, [bootstrap, ...states], { timeout: 60000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${err.message}\n${stdout}${stderr}`)) : resolve(stdout.split('\n').filter((l) => l !== '')),
+    ),
+  ).finally(() => fs.rmSync(dir, { recursive: true, force: true }));
+}
 
 interface Committed {
   partitionIndex: number;
@@ -441,6 +460,14 @@ describe('integration: group APIs at Kafka 3.7 versions (ZooKeeper offsets, batc
       expect(plain.groups[0].authorizedOperations).to.equal(AUTHORIZED_OPERATIONS_OMITTED);
       const listed = await c.send(ListGroupsApi, 4, { statesFilter: ['Stable'] });
       expect(listed.groups.filter((x) => x.groupId === groupId)).to.deep.equal([{ groupId, protocolType: 'consumer', groupState: 'Stable' }]);
+      // librdkafka's ListConsumerGroups asks every broker with ListGroups v4 and its states filter.
+      const stable = await librdkafkaListGroups(cluster.bootstrap.join(','), ['Stable']);
+      expect(stable).to.deep.equal([`${groupId} Stable 0`]);
+      const empty = await librdkafkaListGroups(cluster.bootstrap.join(','), ['Empty']);
+      expect(empty.length).to.be.greaterThanOrEqual(2);
+      for (const line of empty) expect(line).to.match(/^multi-\d+ Empty 1$/);
+      const all = await librdkafkaListGroups(cluster.bootstrap.join(','), []);
+      expect(all.length).to.equal(empty.length + 1);
     });
 
     it('LeaveGroup v5: members leave by member id or by instance id, with a reason that reaches the rebalance reason', async () => {
