@@ -129,7 +129,10 @@ export class GroupApis {
     const coordinators = [];
     for (const key of req.coordinatorKeys) {
       const { errorCode, node } = await this.getCoordinator(ctx, req.keyType, key);
-      coordinators.push({ key, nodeId: node.id, host: node.host, port: node.port, errorCode, errorMessage: null });
+      // An unknown key type fails the whole request (InvalidRequestException): FindCoordinatorResponse.prepareErrorResponse
+      // then gives every key the error with its message; the per-key answers of a valid request carry none.
+      const errorMessage = errorCode === ErrorCode.INVALID_REQUEST ? errorInfo(errorCode).message : null;
+      coordinators.push({ key, nodeId: node.id, host: node.host, port: node.port, errorCode, errorMessage });
     }
     // The v0-3 single-coordinator fields are not part of v4 (left at their defaults).
     return encodeResponse(FindCoordinatorApi, v, { throttleTimeMs: 0, errorCode: 0, errorMessage: '', nodeId: 0, host: '', port: 0, coordinators });

@@ -158,7 +158,14 @@ describe('integration: group APIs at Kafka 3.7 versions (ZooKeeper offsets, batc
       ['t2', -1, ErrorCode.COORDINATOR_NOT_AVAILABLE],
     ]);
     const bad = await c.send(FindCoordinatorApi, 4, { key: '', keyType: 7, coordinatorKeys: ['x'] });
-    expect(bad.coordinators.map((x) => x.errorCode)).to.deep.equal([ErrorCode.INVALID_REQUEST]);
+    expect(bad.coordinators.map((x) => [x.key, x.nodeId, x.errorCode, x.errorMessage])).to.deep.equal([
+      [
+        'x',
+        -1,
+        ErrorCode.INVALID_REQUEST,
+        'This most likely occurs because of a request being malformed by the client library or the message was sent to an incompatible broker. See the broker logs for more details.',
+      ],
+    ]);
   });
 
   it('OffsetCommit v0 goes to ZooKeeper on a broker that does not coordinate the group; OffsetFetch v0 reads it back anywhere', async () => {
