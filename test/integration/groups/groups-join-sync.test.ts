@@ -15,7 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Kafka, logLevel } from 'kafkajs';
 import { NetworkClient } from '../../../src/network/NetworkClient';
-import { HeartbeatApi, JoinGroupApi, OffsetCommitApi, OffsetFetchApi, SyncGroupApi } from '../../../src/protocol/apis';
+import { HeartbeatApi, JoinGroupApi, LeaveGroupApi, OffsetCommitApi, OffsetFetchApi, SyncGroupApi } from '../../../src/protocol/apis';
 import { ErrorCode } from '../../../src/protocol/errors';
 import { TestCluster } from '../../helpers/cluster';
 import { waitFor } from '../../helpers/ports';
@@ -176,6 +176,21 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
 
         const fetched = await c.send(OffsetFetchApi, 5, { groupId, topics: [{ name: 'events', partitionIndexes: [1] }], groups: [], requireStable: false });
         expect(fetched.topics[0].partitions[0]).to.include({ partitionIndex: 1, committedOffset: 10 + v, errorCode: ErrorCode.NONE });
+
+        // The member leaves (v0-2 name it alone, v3+ in a batch, v5 with a reason); a second leave finds it gone.
+        const leaveV = v < 5 ? Math.min(v, 2) : v === 5 ? 3 : v < 8 ? 4 : 5;
+        const leave = () =>
+          c.send(LeaveGroupApi, leaveV, {
+            groupId,
+            memberId: j.memberId,
+            members: [{ memberId: j.memberId, groupInstanceId: null, reason: leaveV >= 5 ? 'test done' : null }],
+          });
+        const left = await leave();
+        expect(left.errorCode).to.equal(ErrorCode.NONE);
+        if (leaveV >= 3) expect(left.members.map((m) => [m.memberId, m.errorCode])).to.deep.equal([[j.memberId, ErrorCode.NONE]]);
+        const again = await leave();
+        if (leaveV >= 3) expect([again.errorCode, again.members[0].errorCode]).to.deep.equal([ErrorCode.NONE, ErrorCode.UNKNOWN_MEMBER_ID]);
+        else expect(again.errorCode).to.equal(ErrorCode.UNKNOWN_MEMBER_ID);
       } finally {
         c.close();
       }
