@@ -74,7 +74,7 @@ export async function sendToController<Req, Res>(bootstrap: string[], codec: Api
 /** FindCoordinator (key type 0 = group). */
 export async function findCoordinator(bootstrap: string[], groupId: string): Promise<NodeAddress> {
   for (let attempt = 0; ; attempt++) {
-    const r = await sendToAny(bootstrap, FindCoordinatorApi, 1, { key: groupId, keyType: 0 });
+    const r = await sendToAny(bootstrap, FindCoordinatorApi, 1, { key: groupId, keyType: 0, coordinatorKeys: [] });
     if (r.errorCode === 0) return { id: r.nodeId, host: r.host, port: r.port };
     const info = errorInfo(r.errorCode);
     if (attempt >= 20 || !info.retriable) throw new CommandError(r.errorMessage ?? info.message);

@@ -307,7 +307,7 @@ async function deleteOffsets(admin: Admin, bootstrap: string[], groupId: string,
   }
   const res = await sendToCoordinator(bootstrap, groupId, OffsetDeleteApi, 0, {
     groupId,
-    topics: topics.map((t) => ({ name: t.name, partitions: t.partitions.filter((p) => p >= 0) })),
+    topics: topics.map((t) => ({ name: t.name, partitions: t.partitions.filter((p) => p >= 0).map((partitionIndex) => ({ partitionIndex })) })),
   });
   const name = errorInfo(res.errorCode).name;
   const partitionErrors = res.topics.some((t) => t.partitions.some((p) => p.errorCode !== 0));

@@ -161,6 +161,7 @@ export class KafkaServer {
       loadTopicConfigs: (topics) => this.loadTopicConfigs(topics),
       producerIdManager: this.producerIdManager,
       groupCoordinator: this.groupCoordinator,
+      consumerOffsetsZk: zk,
       configApis: new ConfigApis(cfg, zk, this.metadataCache),
       features: () => this.featureChangeListener!.features(),
     });

@@ -287,6 +287,35 @@ export class KafkaZkClient extends ZkRequests {
     }
   }
 
+  // ---- ZooKeeper-stored consumer offsets (OffsetCommit/OffsetFetch v0) ------------------------------
+
+  /**
+   * KafkaZkClient.setOrCreateConsumerOffset: setData on /consumers/<group>/offsets/<topic>/<partition>; NONODE →
+   * createRecursive. (A concurrent creator's NODEEXISTS → setData again, where Kafka would throw.)
+   */
+  async setOrCreateConsumerOffset(group: string, tp: TopicPartition, offset: number): Promise<void> {
+    const path = D.ConsumerOffsetZNode.path(group, tp.topic, tp.partition);
+    const data = D.ConsumerOffsetZNode.encode(offset);
+    const set = () => this.raw(() => this.zk.setData(path, data, MATCH_ANY_VERSION));
+    const first = await set();
+    if (first.code !== 'NONODE') {
+      maybeThrow(first);
+      return;
+    }
+    try {
+      await this.createRecursive(path, data);
+    } catch (e) {
+      if (!isZkError(e, 'NODEEXISTS')) throw e;
+      maybeThrow(await set());
+    }
+  }
+
+  /** KafkaZkClient.getConsumerOffset: the stored offset, null for NONODE. */
+  async getConsumerOffset(group: string, tp: TopicPartition): Promise<number | null> {
+    const r = await this.getDataAndStat(D.ConsumerOffsetZNode.path(group, tp.topic, tp.partition));
+    return r ? D.ConsumerOffsetZNode.decode(r.data) : null;
+  }
+
   getTopicConfig(topic: string): Promise<Record<string, string>> {
     return this.getEntityConfigs(D.ConfigType.Topic, topic);
   }

@@ -72,7 +72,7 @@ export async function fetchRaw(
 export async function findCoordinatorRaw(port: number, groupId: string): Promise<{ errorCode: number; nodeId: number; port: number }> {
   const c = new NetworkClient('127.0.0.1', port, 'raw-test', 5000);
   try {
-    const res = await c.send(FindCoordinatorApi, 1, { key: groupId, keyType: 0 });
+    const res = await c.send(FindCoordinatorApi, 1, { key: groupId, keyType: 0, coordinatorKeys: [] });
     return { errorCode: res.errorCode, nodeId: res.nodeId, port: res.port };
   } finally {
     c.close();

@@ -110,15 +110,20 @@ export class GroupCoordinator {
     memberId: string,
     groupInstanceId: string | null,
     assignments: Map<string, Buffer>,
+    protocolType: string | null = null,
+    protocolName: string | null = null,
   ): Promise<SyncGroupResult> {
-    return this.membership.handleSyncGroup(groupId, generationId, memberId, groupInstanceId, assignments);
+    return this.membership.handleSyncGroup(groupId, generationId, memberId, groupInstanceId, assignments, protocolType, protocolName);
   }
 
   handleHeartbeat(groupId: string, memberId: string, groupInstanceId: string | null, generationId: number): number {
     return this.membership.handleHeartbeat(groupId, memberId, groupInstanceId, generationId);
   }
 
-  handleLeaveGroup(groupId: string, leaving: Array<{ memberId: string; groupInstanceId: string | null }>): ReturnType<GroupMembership['handleLeaveGroup']> {
+  handleLeaveGroup(
+    groupId: string,
+    leaving: Array<{ memberId: string; groupInstanceId: string | null; reason?: string | null }>,
+  ): ReturnType<GroupMembership['handleLeaveGroup']> {
     return this.membership.handleLeaveGroup(groupId, leaving);
   }
 
@@ -219,14 +224,19 @@ export class GroupCoordinator {
     };
   }
 
-  /** ListGroups: the groups this broker coordinates; COORDINATOR_LOAD_IN_PROGRESS alongside while loading. */
-  handleListGroups(): { errorCode: number; groups: Array<{ groupId: string; protocolType: string }> } {
+  /**
+   * ListGroups: the groups this broker coordinates; COORDINATOR_LOAD_IN_PROGRESS alongside while loading.
+   * `states` (ListGroups v4 StatesFilter): empty = all, otherwise the state name must be one of them, compared
+   * exactly as GroupCoordinator.handleListGroups does.
+   */
+  handleListGroups(states: string[] = []): { errorCode: number; groups: Array<{ groupId: string; protocolType: string; groupState: string }> } {
     if (!this.isActive()) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, groups: [] };
     const errorCode = this.groupManager.isLoading() ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : ErrorCode.NONE;
+    const wanted = new Set(states);
     const groups = this.groupManager
       .currentGroups()
-      .filter((g) => !g.is('Dead'))
-      .map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? '' }));
+      .filter((g) => !g.is('Dead') && (wanted.size === 0 || wanted.has(g.state)))
+      .map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? '', groupState: g.state }));
     return { errorCode, groups };
   }
 

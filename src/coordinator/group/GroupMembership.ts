@@ -26,6 +26,15 @@ export interface JoinGroupParams {
   sessionTimeoutMs: number;
   protocolType: string;
   protocols: Protocol[];
+  /** JoinGroup v8+: the client's reason, added to the rebalance reason ("not provided" without one). */
+  reason?: string | null;
+  /** JoinGroup v9+: a static leader rejoining a Stable group is told to skip the assignment (KIP-814). */
+  supportSkippingAssignment?: boolean;
+}
+
+/** GroupCoordinator.handleJoinGroup: `reason.getOrElse("not provided")`. */
+function joinReason(p: JoinGroupParams): string {
+  return p.reason ?? 'not provided';
 }
 
 /** In errors.ts' table but not in the ErrorCode type. */
@@ -156,7 +165,7 @@ export class GroupMembership {
         if (group.protocolName !== group.selectProtocol()) {
           this.rebalance.maybePrepareRebalance(
             group,
-            `Group's selectedProtocol will change because static member ${newMemberId} with instance id ${instanceId} joined with change of protocol`,
+            `Group's selectedProtocol will change because static member ${newMemberId} with instance id ${instanceId} joined with change of protocol; client reason: ${joinReason(p)}`,
           );
           return;
         }
@@ -182,8 +191,25 @@ export class GroupMembership {
             });
             return;
           }
-          // The old leader id, so that a restarted leader does not run a trivial assignment that a Stable
-          // group would never hand out; the member then syncs and gets its stored assignment back.
+          if (p.supportSkippingAssignment) {
+            // JoinGroup v9+ (KIP-814): the leader learns it still leads, with the member list so it can keep
+            // watching metadata, but SkipAssignment tells it not to run the assignor: a Stable group would not
+            // hand out a new assignment anyway (GroupCoordinator.updateStaticMemberAndRebalance).
+            const isLeader = group.isLeader(newMemberId);
+            group.maybeInvokeJoinCallback(member, {
+              errorCode: ErrorCode.NONE,
+              generationId: group.generationId,
+              protocolType: group.protocolType,
+              protocolName: group.protocolName,
+              leaderId: group.leaderId ?? '',
+              memberId: newMemberId,
+              members: isLeader ? group.currentMemberMetadata() : [],
+              skipAssignment: isLeader,
+            });
+            return;
+          }
+          // Before v9: the old leader id, so that a restarted leader does not run a trivial assignment that a
+          // Stable group would never hand out; the member then syncs and gets its stored assignment back.
           group.maybeInvokeJoinCallback(member, {
             errorCode: ErrorCode.NONE,
             generationId: group.generationId,
@@ -198,7 +224,10 @@ export class GroupMembership {
       }
       case 'CompletingRebalance':
         // The leader may already have assigned for the old member id: rebalance again.
-        this.rebalance.prepareRebalance(group, `Updating metadata for static member ${newMemberId} with instance id ${instanceId}`);
+        this.rebalance.prepareRebalance(
+          group,
+          `Updating metadata for static member ${newMemberId} with instance id ${instanceId}; client reason: ${joinReason(p)}`,
+        );
         return;
       default:
         // PreparingRebalance: the member waits for the rebalance with the others.
@@ -218,17 +247,35 @@ export class GroupMembership {
     const member = group.get(p.memberId);
     switch (group.state) {
       case 'PreparingRebalance':
-        return this.updateMemberAndRebalance(group, member, p, cb, `Member ${member.memberId} joining group during ${group.state}`);
+        return this.updateMemberAndRebalance(
+          group,
+          member,
+          p,
+          cb,
+          `Member ${member.memberId} joining group during ${group.state}; client reason: ${joinReason(p)}`,
+        );
       case 'CompletingRebalance':
         if (member.matches(p.protocols)) {
           // It probably missed the JoinGroup response: send the current generation again.
           return cb(this.rebalance.joinResultFor(group, member));
         }
-        return this.updateMemberAndRebalance(group, member, p, cb, `Updating metadata for member ${member.memberId} during ${group.state}`);
+        return this.updateMemberAndRebalance(
+          group,
+          member,
+          p,
+          cb,
+          `Updating metadata for member ${member.memberId} during ${group.state}; client reason: ${joinReason(p)}`,
+        );
       case 'Stable':
         if (group.isLeader(p.memberId) || !member.matches(p.protocols)) {
           // A leader's JoinGroup forces a rebalance (e.g. topic metadata changed).
-          return this.updateMemberAndRebalance(group, member, p, cb, `Leader ${member.memberId} re-joining group during ${group.state}`);
+          return this.updateMemberAndRebalance(
+            group,
+            member,
+            p,
+            cb,
+            `Leader ${member.memberId} re-joining group during ${group.state}; client reason: ${joinReason(p)}`,
+          );
         }
         return cb({ ...this.rebalance.joinResultFor(group, member), members: [] });
       default:
@@ -254,7 +301,10 @@ export class GroupMembership {
     group.add(member, cb);
     // New members cannot heartbeat while parked in JoinGroup: they expire after NewMemberJoinTimeoutMs instead.
     this.rebalance.completeAndScheduleNextExpiration(group, member, NEW_MEMBER_JOIN_TIMEOUT_MS);
-    this.rebalance.maybePrepareRebalance(group, `Adding new member ${memberId} with group instance id ${instanceId ?? 'None'}`);
+    this.rebalance.maybePrepareRebalance(
+      group,
+      `Adding new member ${memberId} with group instance id ${instanceId ?? 'None'}; client reason: ${joinReason(p)}`,
+    );
   }
 
   private updateMemberAndRebalance(group: GroupMetadata, member: MemberMetadata, p: JoinGroupParams, cb: (r: JoinGroupResult) => void, reason: string): void {
@@ -276,6 +326,8 @@ export class GroupMembership {
     memberId: string,
     groupInstanceId: string | null,
     assignments: Map<string, Buffer>,
+    protocolType: string | null = null,
+    protocolName: string | null = null,
   ): Promise<SyncGroupResult> {
     return new Promise((resolve) => {
       const fail = (errorCode: number) => resolve({ errorCode, protocolType: null, protocolName: null, assignment: EMPTY_BYTES });
@@ -288,6 +340,10 @@ export class GroupMembership {
       if (group.isStaticMemberFenced(groupInstanceId, memberId)) return fail(ErrorCode.FENCED_INSTANCE_ID);
       if (!group.has(memberId)) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
       if (generationId !== group.generationId) return fail(ErrorCode.ILLEGAL_GENERATION);
+      // SyncGroup v5+ names the protocol type and name the member joined with: they must be the group's
+      // (GroupCoordinator.validateSyncGroup).
+      if (protocolType !== null && group.protocolType !== protocolType) return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+      if (protocolName !== null && group.protocolName !== protocolName) return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
       switch (group.state) {
         case 'Empty':
           return fail(ErrorCode.UNKNOWN_MEMBER_ID);
@@ -359,31 +415,42 @@ export class GroupMembership {
 
   handleLeaveGroup(
     groupId: string,
-    leaving: Array<{ memberId: string; groupInstanceId: string | null }>,
+    leaving: Array<{ memberId: string; groupInstanceId: string | null; reason?: string | null }>,
   ): { errorCode: number; members: Array<{ memberId: string; groupInstanceId: string | null; errorCode: number }> } {
+    // memberLeaveError: the response echoes the member identity (not the reason) with its error.
+    const answer = (l: { memberId: string; groupInstanceId: string | null }, errorCode: number) => ({
+      memberId: l.memberId,
+      groupInstanceId: l.groupInstanceId,
+      errorCode,
+    });
     const status = this.checkStatus(groupId, 'leave');
     if (status !== ErrorCode.NONE) return { errorCode: status, members: [] };
     const group = this.groupManager.getGroup(groupId);
-    if (!group) return { errorCode: ErrorCode.NONE, members: leaving.map((m) => ({ ...m, errorCode: ErrorCode.UNKNOWN_MEMBER_ID })) };
+    if (!group) return { errorCode: ErrorCode.NONE, members: leaving.map((m) => answer(m, ErrorCode.UNKNOWN_MEMBER_ID)) };
     if (group.is('Dead')) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, members: [] };
+    // removeCurrentMemberFromGroup, with LeaveGroup v5's reason ("not provided" without one).
+    const removeCurrent = (memberId: string, reason: string | null | undefined) => {
+      const leaveReason = reason ?? 'not provided';
+      this.rebalance.removeMemberAndUpdateGroup(group, group.get(memberId), `Removing member ${memberId} on LeaveGroup; client reason: ${leaveReason}`);
+      this.log.info(`Member ${memberId} has left group ${groupId} through explicit \`LeaveGroup\`; client reason: ${leaveReason}`);
+    };
     const members = leaving.map((l) => {
       if (l.memberId === '') {
         // Administrative removal by group.instance.id.
         const cur = l.groupInstanceId !== null ? group.currentStaticMemberId(l.groupInstanceId) : undefined;
-        if (cur === undefined) return { ...l, errorCode: ErrorCode.UNKNOWN_MEMBER_ID };
-        this.rebalance.removeMemberAndUpdateGroup(group, group.get(cur), `Removing member ${cur} on LeaveGroup`);
-        return { ...l, errorCode: ErrorCode.NONE };
+        if (cur === undefined) return answer(l, ErrorCode.UNKNOWN_MEMBER_ID);
+        removeCurrent(cur, l.reason);
+        return answer(l, ErrorCode.NONE);
       }
       if (group.isPendingMember(l.memberId)) {
         this.log.info(`Pending member with memberId=${l.memberId} has left group ${groupId} through explicit \`LeaveGroup\``);
         this.rebalance.removePendingMemberAndUpdateGroup(group, l.memberId);
-        return { ...l, errorCode: ErrorCode.NONE };
+        return answer(l, ErrorCode.NONE);
       }
       const err = this.validateCurrentMember(group, l.memberId, l.groupInstanceId, 'leave-group');
-      if (err !== ErrorCode.NONE) return { ...l, errorCode: err };
-      this.log.info(`Member ${l.memberId} has left group ${groupId} through explicit \`LeaveGroup\``);
-      this.rebalance.removeMemberAndUpdateGroup(group, group.get(l.memberId), `Removing member ${l.memberId} on LeaveGroup`);
-      return { ...l, errorCode: ErrorCode.NONE };
+      if (err !== ErrorCode.NONE) return answer(l, err);
+      removeCurrent(l.memberId, l.reason);
+      return answer(l, ErrorCode.NONE);
     });
     return { errorCode: ErrorCode.NONE, members };
   }

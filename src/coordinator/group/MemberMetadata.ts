@@ -18,6 +18,8 @@ export interface JoinGroupResult {
   leaderId: string;
   memberId: string;
   members: Array<{ memberId: string; groupInstanceId: string | null; metadata: Buffer }>;
+  /** JoinGroup v9+: the static leader rejoined a Stable group and must not run the assignor. */
+  skipAssignment?: boolean;
 }
 
 export interface SyncGroupResult {

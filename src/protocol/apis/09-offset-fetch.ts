@@ -1,26 +1,18 @@
 /**
- * OffsetFetch (key 9), versions 0-7; flexible from 6 (OffsetFetchRequest/Response.json). Kafka 3.7 has 0-8;
- * v8 (several groups per request, KIP-709) is not implemented.
+ * OffsetFetch (key 9): the committed offsets of a group. We serve Kafka 3.7's 0-9 (flexible from 6).
+ * v0 reads ZooKeeper-stored offsets on any broker (KafkaApis.handleOffsetFetchRequestFromZookeeper); v1+ ask
+ * the coordinator. v2+ null topics = every committed offset; v7 RequireStable (no transactional offsets here,
+ * so nothing is ever pending: always stable); v8 several groups per request (KIP-709) with a per-group error;
+ * v9 MemberId/MemberEpoch, which Kafka 3.7's old coordinator ignores for classic groups
+ * (GroupCoordinatorAdapter.fetchOffsets passes only the group id and partitions), as we do.
  *
- * Request:
- *   v0-1 => group_id STRING, topics [name STRING, partition_indexes [INT32]]
- *   v2-5 => topics is NULLABLE: null asks for every committed offset of the group
- *   v6   => flexible: compact strings and arrays, tagged fields
- *   v7   => adds require_stable BOOL after topics
- * Response:
- *   v0-1 => topics [name STRING, partitions [partition_index INT32, committed_offset INT64,
- *           metadata NULLABLE_STRING, error_code INT16]]
- *   v2   => adds a top-level error_code INT16 after topics
- *   v3-4 => throttle_time_ms INT32 first
- *   v5   => partitions add committed_leader_epoch INT32 after committed_offset
- *   v6-7 => flexible
- * v0 reads offsets kept in ZooKeeper in Kafka; we serve v0 from the coordinator like v1 (no ZK offsets).
+ * For v0-7 the decoded request also carries the single group in `groups`, as Kafka's OffsetFetchRequest.groups()
+ * presents it, so the handler serves every version through one path.
  *
  * librdkafka up to 2.2 asks for all offsets (ListConsumerGroupOffsets without partitions) by writing an
  * int32 0 where the topic count goes: an empty list at v2-5, but at v6-7 its first byte is the compact
  * array length 0, i.e. null, and the other bytes are read as require_stable and the tagged fields (the
- * trailing bytes are ignored, as Kafka's request parser does). That is why Kafka, which offers v7, lists
- * every offset for it.
+ * trailing bytes are ignored, as Kafka's request parser does). That is why Kafka lists every offset for it.
  */
 import * as schema from '../messages/OffsetFetch';
 import { messageApi } from './messageApi';
@@ -30,10 +22,23 @@ interface OffsetFetchRequestTopic {
   partitionIndexes: number[];
 }
 
-interface OffsetFetchRequest {
+interface OffsetFetchRequestGroup {
   groupId: string;
-  /** null = all topics (v2+). */
+  /** v9+, ignored by a classic group's coordinator. */
+  memberId: string | null;
+  /** v9+, ignored by a classic group's coordinator. */
+  memberEpoch: number;
+  /** null = all topics. */
   topics: OffsetFetchRequestTopic[] | null;
+}
+
+interface OffsetFetchRequest {
+  /** v0-7. */
+  groupId: string;
+  /** v0-7; null = all topics (v2+). */
+  topics: OffsetFetchRequestTopic[] | null;
+  /** v8+ (filled from groupId/topics for v0-7 on decode). */
+  groups: OffsetFetchRequestGroup[];
   /** v7+: fail partitions with pending transactional offsets with UNSTABLE_OFFSET_COMMIT. */
   requireStable: boolean;
 }
@@ -51,13 +56,24 @@ interface OffsetFetchResponseTopic {
   partitions: OffsetFetchResponsePartition[];
 }
 
-interface OffsetFetchResponse {
-  throttleTimeMs: number;
+interface OffsetFetchResponseGroup {
+  groupId: string;
   topics: OffsetFetchResponseTopic[];
   errorCode: number;
 }
 
+interface OffsetFetchResponse {
+  throttleTimeMs: number;
+  /** v0-7. */
+  topics: OffsetFetchResponseTopic[];
+  /** v2-7. */
+  errorCode: number;
+  /** v8+. */
+  groups: OffsetFetchResponseGroup[];
+}
+
 export const OffsetFetchApi = messageApi<OffsetFetchRequest, OffsetFetchResponse>(schema.OffsetFetchRequest, schema.OffsetFetchResponse, {
   minVersion: 0,
-  maxVersion: 7,
+  maxVersion: 9,
+  normalizeRequest: (req, version) => (version < 8 ? { ...req, groups: [{ groupId: req.groupId, memberId: null, memberEpoch: -1, topics: req.topics }] } : req),
 });

@@ -1,34 +1,46 @@
 /**
- * FindCoordinator (key 10), versions 0-2; none flexible (FindCoordinatorRequest/Response.json, flexible from 3).
- *
- * Request:
- *   v0   => key STRING                       (the group id)
- *   v1-2 => key STRING, key_type INT8         (0 = group, 1 = transaction)
- * Response:
- *   v0   => error_code INT16, node_id INT32, host STRING, port INT32
- *   v1-2 => throttle_time_ms INT32, error_code INT16, error_message NULLABLE_STRING, node_id, host, port
+ * FindCoordinator (key 10): which broker coordinates a group (the leader of its __consumer_offsets partition).
+ * We serve Kafka 3.7's 0-4 (flexible from 3). v1 adds KeyType (0 group, 1 transaction: no transaction
+ * coordinator here, so COORDINATOR_NOT_AVAILABLE); v4 (KIP-699) batches CoordinatorKeys and answers one
+ * Coordinator entry per key, with no error message (KafkaApis.handleFindCoordinatorRequestV4AndAbove).
  */
 import * as schema from '../messages/FindCoordinator';
 import { messageApi } from './messageApi';
 
 /** FindCoordinator key types: 0 a group, 1 a transactional id (no transaction coordinator here yet). */
 export const COORDINATOR_TYPE_GROUP = 0;
+export const COORDINATOR_TYPE_TRANSACTION = 1;
 
 interface FindCoordinatorRequest {
+  /** v0-3. */
   key: string;
   keyType: number;
+  /** v4+. */
+  coordinatorKeys: string[];
+}
+
+interface Coordinator {
+  key: string;
+  nodeId: number;
+  host: string;
+  port: number;
+  errorCode: number;
+  errorMessage: string | null;
 }
 
 interface FindCoordinatorResponse {
   throttleTimeMs: number;
+  /** v0-3. */
   errorCode: number;
   errorMessage: string | null;
   nodeId: number;
   host: string;
   port: number;
+  /** v4+. */
+  coordinators: Coordinator[];
 }
 
 export const FindCoordinatorApi = messageApi<FindCoordinatorRequest, FindCoordinatorResponse>(schema.FindCoordinatorRequest, schema.FindCoordinatorResponse, {
   minVersion: 0,
-  maxVersion: 2,
+  maxVersion: 4,
 });

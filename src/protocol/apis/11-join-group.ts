@@ -1,17 +1,10 @@
 /**
- * JoinGroup (key 11), versions 0-5; none flexible (JoinGroupRequest/Response.json, flexible from 6).
- *
- * Request:
- *   v0   => group_id STRING, session_timeout_ms INT32, member_id STRING, protocol_type STRING,
- *           protocols [name STRING, metadata BYTES]
- *   v1-4 => adds rebalance_timeout_ms INT32 after session_timeout_ms
- *   v5   => adds group_instance_id NULLABLE_STRING after member_id
- * Response:
- *   v0-1 => error_code INT16, generation_id INT32, protocol_name STRING, leader STRING, member_id STRING,
- *           members [member_id STRING, metadata BYTES]
- *   v2-4 => throttle_time_ms INT32 first
- *   v5   => members add group_instance_id NULLABLE_STRING after member_id
- * v0 has no rebalance timeout: Kafka uses the session timeout for it (decoded so here).
+ * JoinGroup (key 11): a member joins a classic group and waits for the rebalance. We serve Kafka 3.7's 0-9
+ * (flexible from 6). v1 adds RebalanceTimeoutMs (v0 takes the session timeout for it, as Kafka's JoinGroupRequest
+ * does on parse); v4 MEMBER_ID_REQUIRED for dynamic members (KIP-394); v5 GroupInstanceId (static membership,
+ * KIP-345); v7 ProtocolType in the response and a nullable ProtocolName; v8 Reason (logged in the rebalance
+ * reason); v9 SkipAssignment: Kafka 3.7's old coordinator sets it when a static leader rejoins a Stable group
+ * unchanged (GroupCoordinator.updateStaticMemberAndRebalance), so the leader keeps its role without reassigning.
  */
 import * as schema from '../messages/JoinGroup';
 import { messageApi } from './messageApi';
@@ -29,6 +22,7 @@ interface JoinGroupRequest {
   groupInstanceId: string | null;
   protocolType: string;
   protocols: JoinGroupRequestProtocol[];
+  reason: string | null;
 }
 
 interface JoinGroupResponseMember {
@@ -41,13 +35,20 @@ interface JoinGroupResponse {
   throttleTimeMs: number;
   errorCode: number;
   generationId: number;
-  protocolName: string;
+  /** v7+. */
+  protocolType: string | null;
+  /** Nullable from v7; "" before. */
+  protocolName: string | null;
   leader: string;
+  /** v9+. */
+  skipAssignment: boolean;
   memberId: string;
   members: JoinGroupResponseMember[];
 }
 
 export const JoinGroupApi = messageApi<JoinGroupRequest, JoinGroupResponse>(schema.JoinGroupRequest, schema.JoinGroupResponse, {
   minVersion: 0,
-  maxVersion: 5,
+  maxVersion: 9,
+  // JoinGroupRequest.maybeOverrideRebalanceTimeout: v0 has no rebalance timeout, the session timeout stands for it.
+  normalizeRequest: (req, version) => (version === 0 ? { ...req, rebalanceTimeoutMs: req.sessionTimeoutMs } : req),
 });

@@ -1,12 +1,6 @@
 /**
- * Heartbeat (key 12), versions 0-3; none flexible (HeartbeatRequest/Response.json, flexible from 4).
- *
- * Request:
- *   v0-2 => group_id STRING, generation_id INT32, member_id STRING
- *   v3   => adds group_instance_id NULLABLE_STRING
- * Response:
- *   v0   => error_code INT16
- *   v1-3 => throttle_time_ms INT32, error_code INT16
+ * Heartbeat (key 12): a member of a classic group keeps its session. We serve Kafka 3.7's 0-4 (flexible from 4);
+ * v3 adds GroupInstanceId (static members are checked against it: FENCED_INSTANCE_ID).
  */
 import * as schema from '../messages/Heartbeat';
 import { messageApi } from './messageApi';
@@ -25,5 +19,5 @@ interface HeartbeatResponse {
 
 export const HeartbeatApi = messageApi<HeartbeatRequest, HeartbeatResponse>(schema.HeartbeatRequest, schema.HeartbeatResponse, {
   minVersion: 0,
-  maxVersion: 3,
+  maxVersion: 4,
 });

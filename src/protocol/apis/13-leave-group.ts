@@ -1,14 +1,8 @@
 /**
- * LeaveGroup (key 13), versions 0-3; none flexible (LeaveGroupRequest/Response.json, flexible from 4).
- *
- * Request:
- *   v0-2 => group_id STRING, member_id STRING
- *   v3   => group_id STRING, members [member_id STRING, group_instance_id NULLABLE_STRING]   (KIP-345 batch leave)
- * Response:
- *   v0   => error_code INT16
- *   v1-2 => throttle_time_ms INT32, error_code INT16
- *   v3   => throttle_time_ms, error_code, members [member_id STRING, group_instance_id NULLABLE_STRING, error_code INT16]
- * v0-2 requests decode into one `members` entry (group instance null), as Kafka's LeaveGroupRequest.members() does.
+ * LeaveGroup (key 13): members leave a classic group. We serve Kafka 3.7's 0-5 (flexible from 4). v3 batches
+ * members with their group instance ids (KIP-345; an empty member id removes a static member by instance id)
+ * and answers per member; v5 adds a Reason per member, logged in the rebalance reason. v0-2 requests decode with
+ * their single member in `members` too, as Kafka's LeaveGroupRequest.normalizedData() presents them.
  */
 import * as schema from '../messages/LeaveGroup';
 import { messageApi } from './messageApi';
@@ -16,10 +10,15 @@ import { messageApi } from './messageApi';
 interface LeaveGroupMember {
   memberId: string;
   groupInstanceId: string | null;
+  /** v5+. */
+  reason: string | null;
 }
 
 interface LeaveGroupRequest {
   groupId: string;
+  /** v0-2. */
+  memberId: string;
+  /** v3+ (and v0-2 after decoding). */
   members: LeaveGroupMember[];
 }
 
@@ -37,5 +36,6 @@ interface LeaveGroupResponse {
 
 export const LeaveGroupApi = messageApi<LeaveGroupRequest, LeaveGroupResponse>(schema.LeaveGroupRequest, schema.LeaveGroupResponse, {
   minVersion: 0,
-  maxVersion: 3,
+  maxVersion: 5,
+  normalizeRequest: (req, version) => (version < 3 ? { ...req, members: [{ memberId: req.memberId, groupInstanceId: null, reason: null }] } : req),
 });

@@ -1,12 +1,8 @@
 /**
- * SyncGroup (key 14), versions 0-3; none flexible (SyncGroupRequest/Response.json, flexible from 4).
- *
- * Request:
- *   v0-2 => group_id STRING, generation_id INT32, member_id STRING, assignments [member_id STRING, assignment BYTES]
- *   v3   => adds group_instance_id NULLABLE_STRING after member_id
- * Response:
- *   v0   => error_code INT16, assignment BYTES
- *   v1-3 => throttle_time_ms INT32, error_code INT16, assignment BYTES
+ * SyncGroup (key 14): the leader hands out the assignment; every member gets its own. We serve Kafka 3.7's 0-5
+ * (flexible from 4). v3 adds GroupInstanceId; v5 ProtocolType/ProtocolName in request and response: from v5 both
+ * are mandatory (KafkaApis: INCONSISTENT_GROUP_PROTOCOL when null) and must match the group's
+ * (GroupCoordinator.validateSyncGroup).
  */
 import * as schema from '../messages/SyncGroup';
 import { messageApi } from './messageApi';
@@ -21,16 +17,24 @@ interface SyncGroupRequest {
   generationId: number;
   memberId: string;
   groupInstanceId: string | null;
+  /** v5+. */
+  protocolType: string | null;
+  /** v5+. */
+  protocolName: string | null;
   assignments: SyncGroupRequestAssignment[];
 }
 
 interface SyncGroupResponse {
   throttleTimeMs: number;
   errorCode: number;
+  /** v5+. */
+  protocolType: string | null;
+  /** v5+. */
+  protocolName: string | null;
   assignment: Buffer;
 }
 
 export const SyncGroupApi = messageApi<SyncGroupRequest, SyncGroupResponse>(schema.SyncGroupRequest, schema.SyncGroupResponse, {
   minVersion: 0,
-  maxVersion: 3,
+  maxVersion: 5,
 });

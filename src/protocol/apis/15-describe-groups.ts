@@ -1,24 +1,23 @@
 /**
- * DescribeGroups (key 15), versions 0-4; none flexible (DescribeGroupsRequest/Response.json, flexible from 5).
- *
- * Request:
- *   v0-2 => groups [STRING]
- *   v3-4 => groups [STRING], include_authorized_operations BOOLEAN
- * Response:
- *   v0   => groups [error_code INT16, group_id STRING, group_state STRING, protocol_type STRING,
- *           protocol_data STRING, members [member_id STRING, client_id STRING, client_host STRING,
- *           member_metadata BYTES, member_assignment BYTES]]
- *   v1-2 => throttle_time_ms INT32 first
- *   v3   => groups add authorized_operations INT32 after members (INT32_MIN = not provided)
- *   v4   => members add group_instance_id NULLABLE_STRING after member_id
+ * DescribeGroups (key 15): state, protocol and members of classic groups. We serve Kafka 3.7's 0-5 (flexible
+ * from 5). v3 IncludeAuthorizedOperations: when asked (and the group has no error) Kafka answers the bitfield of
+ * the group operations the caller may do (AuthHelper.authorizedOperations), otherwise INT32_MIN; v4 members carry
+ * their group instance id.
  */
 import * as schema from '../messages/DescribeGroups';
 import { messageApi } from './messageApi';
 
 export const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
 
+/**
+ * The operations a group supports (AclEntry.supportedOperations(GROUP): READ 3, DELETE 6, DESCRIBE 8) as
+ * Utils.to32BitField sets them. Without an authorizer (this broker has none) every one is allowed.
+ */
+export const GROUP_AUTHORIZED_OPERATIONS_ALL = (1 << 3) | (1 << 6) | (1 << 8);
+
 interface DescribeGroupsRequest {
   groups: string[];
+  /** v3+. */
   includeAuthorizedOperations: boolean;
 }
 
@@ -48,5 +47,5 @@ interface DescribeGroupsResponse {
 
 export const DescribeGroupsApi = messageApi<DescribeGroupsRequest, DescribeGroupsResponse>(schema.DescribeGroupsRequest, schema.DescribeGroupsResponse, {
   minVersion: 0,
-  maxVersion: 4,
+  maxVersion: 5,
 });

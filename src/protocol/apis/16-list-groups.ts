@@ -1,18 +1,21 @@
 /**
- * ListGroups (key 16), versions 0-2; none flexible (ListGroupsRequest/Response.json, flexible from 3).
- *
- * Request v0-2  => (empty)
- * Response v0   => error_code INT16, groups [group_id STRING, protocol_type STRING]
- * Response v1-2 => throttle_time_ms INT32, error_code INT16, groups [group_id STRING, protocol_type STRING]
+ * ListGroups (key 16): the groups this broker coordinates. We serve Kafka 3.7's 0-4 (flexible from 3). v4
+ * (KIP-518) adds StatesFilter (empty = all; otherwise the group's state name must be one of them, exactly as
+ * GroupCoordinator.handleListGroups compares) and each group's GroupState in the response.
  */
 import * as schema from '../messages/ListGroups';
 import { messageApi } from './messageApi';
 
-type ListGroupsRequest = Record<string, never>;
+interface ListGroupsRequest {
+  /** v4+. */
+  statesFilter: string[];
+}
 
 interface ListedGroup {
   groupId: string;
   protocolType: string;
+  /** v4+. */
+  groupState: string;
 }
 
 interface ListGroupsResponse {
@@ -23,5 +26,5 @@ interface ListGroupsResponse {
 
 export const ListGroupsApi = messageApi<ListGroupsRequest, ListGroupsResponse>(schema.ListGroupsRequest, schema.ListGroupsResponse, {
   minVersion: 0,
-  maxVersion: 2,
+  maxVersion: 4,
 });

@@ -1,8 +1,6 @@
 /**
- * DeleteGroups (key 42), versions 0-1; none flexible (DeleteGroupsRequest/Response.json, flexible from 2).
- *
- * Request v0-1  => groups_names [STRING]
- * Response v0-1 => throttle_time_ms INT32, results [group_id STRING, error_code INT16]
+ * DeleteGroups (key 42): removes Empty groups and their offsets. We serve Kafka 3.7's 0-2 (v2 only makes it
+ * flexible).
  */
 import * as schema from '../messages/DeleteGroups';
 import { messageApi } from './messageApi';
@@ -23,5 +21,5 @@ interface DeleteGroupsResponse {
 
 export const DeleteGroupsApi = messageApi<DeleteGroupsRequest, DeleteGroupsResponse>(schema.DeleteGroupsRequest, schema.DeleteGroupsResponse, {
   minVersion: 0,
-  maxVersion: 1,
+  maxVersion: 2,
 });

@@ -1,17 +1,17 @@
 /**
- * OffsetDelete (key 47), version 0; not flexible (OffsetDeleteRequest/Response.json, KIP-496).
- *
- * Request v0  => group_id STRING, topics [name STRING, partitions [partition_index INT32]]
- * Response v0 => error_code INT16, throttle_time_ms INT32,
- *                topics [name STRING, partitions [partition_index INT32, error_code INT16]]
- * Note the order: this response puts the top-level error BEFORE the throttle time.
+ * OffsetDelete (key 47, KIP-496): deletes a group's committed offsets for some partitions. Kafka 3.7 has only v0
+ * (not flexible). Note the response order: the top-level error comes BEFORE the throttle time.
  */
 import * as schema from '../messages/OffsetDelete';
 import { messageApi } from './messageApi';
 
+interface OffsetDeleteRequestPartition {
+  partitionIndex: number;
+}
+
 interface OffsetDeleteRequestTopic {
   name: string;
-  partitions: number[];
+  partitions: OffsetDeleteRequestPartition[];
 }
 
 interface OffsetDeleteRequest {

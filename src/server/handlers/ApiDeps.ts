@@ -38,6 +38,12 @@ interface ControllerHandle {
   ): Promise<{ errorCode: number; errors: Map<string, { errorCode: number; errorMessage: string | null }> }>;
 }
 
+/** KafkaZkClient's consumer-offset znodes: where OffsetCommit/OffsetFetch v0 keep offsets in ZK mode. */
+interface ConsumerOffsetsZk {
+  setOrCreateConsumerOffset(group: string, tp: { topic: string; partition: number }, offset: number): Promise<void>;
+  getConsumerOffset(group: string, tp: { topic: string; partition: number }): Promise<number | null>;
+}
+
 export interface KafkaApisDeps {
   config: KafkaConfig;
   clusterId: string;
@@ -52,6 +58,8 @@ export interface KafkaApisDeps {
   producerIdManager?: ProducerIdManager;
   /** The group coordinator (FindCoordinator, JoinGroup, OffsetCommit, ...); absent, those APIs are not offered. */
   groupCoordinator?: GroupCoordinator;
+  /** ZooKeeper-stored offsets of OffsetCommit/OffsetFetch v0; absent, v0 answers UNKNOWN_SERVER_ERROR per partition. */
+  consumerOffsetsZk?: ConsumerOffsetsZk;
   /** DescribeConfigs, AlterConfigs, IncrementalAlterConfigs; absent, those APIs are not offered. */
   configApis?: ConfigApis;
   /** The finalized features from /feature (ApiVersions v3); absent: none, epoch -1. */

@@ -23,6 +23,12 @@ export function sequenceSuffix(seq: number): string {
 }
 
 const ConsumerPathZNode = { path: '/consumers' } as const;
+/** ZkData.ConsumerOffset: the offset an OffsetCommit v0 stored, as decimal text (ConsumerOffset.encode/decode). */
+export const ConsumerOffsetZNode = {
+  path: (group: string, topic: string, partition: number): string => `/consumers/${group}/offsets/${topic}/${partition}`,
+  encode: (offset: number): Buffer => Buffer.from(String(offset), 'utf8'),
+  decode: (data: Buffer | null): number | null => (data === null ? null : Number(data.toString('utf8'))),
+} as const;
 export const BrokerIdsZNode = { path: '/brokers/ids' } as const;
 export const BrokerIdZNode = { path: (id: number): string => `/brokers/ids/${id}` } as const;
 export const BrokerSequenceIdZNode = { path: '/brokers/seqid' } as const;

@@ -4,7 +4,7 @@
  * id and generation, with the session timeout kafkajs uses (30 s), each version's default rebalance timeout
  * (v0 has none: Kafka's JoinGroupRequest uses the session timeout) and Kafka's default
  * group.initial.rebalance.delay.ms (3 s, InitialDelayedJoin). Then a kafkajs consumer with its defaults, and
- * OffsetFetch for all of a group's offsets (topics null, v2+): raw, through librdkafka's
+ * OffsetFetch for all of a group's offsets (topics null, v2-7; a null group entry, v8-9): raw, through librdkafka's
  * ListConsumerGroupOffsets (list_group_offsets.c, built here with cc) and kafka-python's
  * KafkaAdminClient.list_consumer_group_offsets.
  */
@@ -15,7 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Kafka, logLevel } from 'kafkajs';
 import { NetworkClient } from '../../../src/network/NetworkClient';
-import { HeartbeatApi, JoinGroupApi, OffsetCommitApi, OffsetFetchApi, SyncGroupApi } from '../../../src/protocol/apis';
+import { HeartbeatApi, JoinGroupApi, LeaveGroupApi, OffsetCommitApi, OffsetFetchApi, SyncGroupApi } from '../../../src/protocol/apis';
 import { ErrorCode } from '../../../src/protocol/errors';
 import { TestCluster } from '../../helpers/cluster';
 import { waitFor } from '../../helpers/ports';
@@ -86,7 +86,7 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
     if (this.currentTest?.state === 'failed') console.log(cluster.dumpLogs());
   });
 
-  for (const v of [0, 1, 2, 3, 4, 5]) {
+  for (const v of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]) {
     it(`JoinGroup v${v}: the new member's SyncGroup, Heartbeat and OffsetCommit are accepted`, async () => {
       const groupId = `join-v${v}`;
       const c = await coordinatorClient(groupId);
@@ -100,6 +100,7 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
             groupInstanceId: null,
             protocolType: 'consumer',
             protocols: [{ name: 'RoundRobinAssigner', metadata: SUBSCRIPTION }],
+            reason: v >= 8 ? 'need to re-join with the given member id' : null,
           });
         let j = await join('');
         if (v >= 4) {
@@ -114,24 +115,50 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
         expect(j.generationId).to.equal(1);
         expect(j.leader).to.equal(j.memberId);
         expect(j.members.map((m) => m.memberId)).to.deep.equal([j.memberId]);
+        // v7+ name the protocol type; v9's SkipAssignment is only for a static leader rejoining a Stable group.
+        if (v >= 7) expect(j.protocolType).to.equal('consumer');
+        expect(j.protocolName).to.equal('RoundRobinAssigner');
+        expect(j.skipAssignment).to.equal(false);
 
-        const syncV = Math.min(v, 3);
+        // The SyncGroup and Heartbeat versions a client speaking this JoinGroup version uses (flexible together from JoinGroup v6).
+        const syncV = v < 6 ? Math.min(v, 3) : v === 6 ? 4 : 5;
+        const hbV = v < 6 ? Math.min(v, 3) : 4;
         const assignment = Buffer.from([0, 1, 0, 0, 0, 1, 0, 6, ...Buffer.from('events'), 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0]);
         const s = await c.send(SyncGroupApi, syncV, {
           groupId,
           generationId: j.generationId,
           memberId: j.memberId,
           groupInstanceId: null,
+          protocolType: 'consumer',
+          protocolName: 'RoundRobinAssigner',
           assignments: [{ memberId: j.memberId, assignment }],
         });
         expect(s.errorCode).to.equal(ErrorCode.NONE);
         expect(s.assignment.equals(assignment)).to.equal(true);
+        if (syncV >= 5) {
+          expect([s.protocolType, s.protocolName]).to.deep.equal(['consumer', 'RoundRobinAssigner']);
+          // v5: the type and name must be given and be the group's (KafkaApis, GroupCoordinator.validateSyncGroup).
+          const again = (protocolType: string | null, protocolName: string | null) =>
+            c.send(SyncGroupApi, 5, {
+              groupId,
+              generationId: j.generationId,
+              memberId: j.memberId,
+              groupInstanceId: null,
+              protocolType,
+              protocolName,
+              assignments: [],
+            });
+          expect((await again('consumer', 'range')).errorCode).to.equal(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+          expect((await again('connect', 'RoundRobinAssigner')).errorCode).to.equal(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+          expect((await again(null, 'RoundRobinAssigner')).errorCode).to.equal(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+          expect((await again('consumer', 'RoundRobinAssigner')).assignment.equals(assignment)).to.equal(true);
+        }
 
-        const h = await c.send(HeartbeatApi, Math.min(v, 3), { groupId, generationId: j.generationId, memberId: j.memberId, groupInstanceId: null });
+        const h = await c.send(HeartbeatApi, hbV, { groupId, generationId: j.generationId, memberId: j.memberId, groupInstanceId: null });
         expect(h.errorCode).to.equal(ErrorCode.NONE);
 
         // The OffsetCommit version a client speaking this JoinGroup version would use (v1 is the first with a member).
-        const commitV = v <= 1 ? 2 : v + 2;
+        const commitV = v <= 1 ? 2 : Math.min(v + 2, 9);
         const commit = await c.send(OffsetCommitApi, commitV, {
           groupId,
           generationIdOrMemberEpoch: j.generationId,
@@ -147,8 +174,23 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
         });
         expect(commit.topics[0].partitions[0].errorCode).to.equal(ErrorCode.NONE);
 
-        const fetched = await c.send(OffsetFetchApi, 5, { groupId, topics: [{ name: 'events', partitionIndexes: [1] }], requireStable: false });
+        const fetched = await c.send(OffsetFetchApi, 5, { groupId, topics: [{ name: 'events', partitionIndexes: [1] }], groups: [], requireStable: false });
         expect(fetched.topics[0].partitions[0]).to.include({ partitionIndex: 1, committedOffset: 10 + v, errorCode: ErrorCode.NONE });
+
+        // The member leaves (v0-2 name it alone, v3+ in a batch, v5 with a reason); a second leave finds it gone.
+        const leaveV = v < 5 ? Math.min(v, 2) : v === 5 ? 3 : v < 8 ? 4 : 5;
+        const leave = () =>
+          c.send(LeaveGroupApi, leaveV, {
+            groupId,
+            memberId: j.memberId,
+            members: [{ memberId: j.memberId, groupInstanceId: null, reason: leaveV >= 5 ? 'test done' : null }],
+          });
+        const left = await leave();
+        expect(left.errorCode).to.equal(ErrorCode.NONE);
+        if (leaveV >= 3) expect(left.members.map((m) => [m.memberId, m.errorCode])).to.deep.equal([[j.memberId, ErrorCode.NONE]]);
+        const again = await leave();
+        if (leaveV >= 3) expect([again.errorCode, again.members[0].errorCode]).to.deep.equal([ErrorCode.NONE, ErrorCode.UNKNOWN_MEMBER_ID]);
+        else expect(again.errorCode).to.equal(ErrorCode.UNKNOWN_MEMBER_ID);
       } finally {
         c.close();
       }
@@ -223,12 +265,25 @@ describe('integration: a new member joins, syncs, heartbeats and commits; Offset
         ['events', 2, 102, 'm2', 0],
       ];
       for (const v of [2, 3, 4, 5, 6, 7]) {
-        const res = await c.send(OffsetFetchApi, v, { groupId, topics: null, requireStable: v >= 7 });
+        const res = await c.send(OffsetFetchApi, v, { groupId, topics: null, groups: [], requireStable: v >= 7 });
         expect(res.errorCode, `v${v}`).to.equal(ErrorCode.NONE);
         expect(flat(res.topics), `v${v}`).to.deep.equal(want);
       }
+      for (const v of [8, 9]) {
+        const res = await c.send(OffsetFetchApi, v, {
+          groupId: '',
+          topics: [],
+          groups: [{ groupId, memberId: null, memberEpoch: -1, topics: null }],
+          requireStable: true,
+        });
+        expect(
+          res.groups.map((g) => [g.groupId, g.errorCode]),
+          `v${v}`,
+        ).to.deep.equal([[groupId, ErrorCode.NONE]]);
+        expect(flat(res.groups[0].topics), `v${v}`).to.deep.equal(want);
+      }
       // A group with no commits: nothing, and no error.
-      const none = await c.send(OffsetFetchApi, 7, { groupId: 'never-committed', topics: null, requireStable: false });
+      const none = await c.send(OffsetFetchApi, 7, { groupId: 'never-committed', topics: null, groups: [], requireStable: false });
       expect(none).to.include({ errorCode: ErrorCode.NONE });
       expect(none.topics).to.deep.equal([]);
     } finally {

@@ -34,7 +34,7 @@ describe('integration: offsets topic with too few brokers', function () {
     const client = new NetworkClient('127.0.0.1', b.port, 'it-offsets-rf', 5000);
     try {
       for (const version of [0, 1, 2]) {
-        const res = await client.send(FindCoordinatorApi, version, { key: 'some-group', keyType: 0 });
+        const res = await client.send(FindCoordinatorApi, version, { key: 'some-group', keyType: 0, coordinatorKeys: [] });
         expect(res.errorCode, `v${version}`).to.equal(15);
         expect(res.nodeId).to.equal(-1);
         if (version >= 1) expect(res.errorMessage).to.equal('The coordinator is not available.');

@@ -188,6 +188,63 @@ describe('GroupCoordinator (fake clock, in-memory __consumer_offsets)', () => {
     expect((await gc.handleSyncGroup(G, j.generationId, j2.memberId, 'i1', new Map())).assignment.toString()).to.equal('A');
   });
 
+  it('JoinGroup v9: a restarted static leader of a Stable group gets SkipAssignment with the member list; before v9 the old leader id', async () => {
+    const pj = gc.handleJoinGroup(params('', { groupInstanceId: 'i1' }));
+    await settle(time);
+    const j = await pj;
+    await gc.handleSyncGroup(G, j.generationId, j.memberId, 'i1', new Map([[j.memberId, Buffer.from('A')]]));
+    // Before v9 (GroupCoordinator.updateStaticMemberAndRebalance): the old leader id, no members, no skip.
+    const old = await gc.handleJoinGroup(params('', { groupInstanceId: 'i1' }));
+    expect([old.errorCode, old.leaderId, old.members.length, old.skipAssignment ?? false]).to.deep.equal([0, j.memberId, 0, false]);
+    // v9: the new id leads, with the member list, and must skip the assignment; no rebalance.
+    const now = await gc.handleJoinGroup(params('', { groupInstanceId: 'i1', supportSkippingAssignment: true }));
+    expect([now.errorCode, now.generationId, now.leaderId, now.skipAssignment]).to.deep.equal([0, j.generationId, now.memberId, true]);
+    expect(now.members.map((m) => [m.memberId, m.groupInstanceId])).to.deep.equal([[now.memberId, 'i1']]);
+    expect((await gc.handleSyncGroup(G, j.generationId, now.memberId, 'i1', new Map())).assignment.toString()).to.equal('A');
+  });
+
+  it("SyncGroup v5: a protocol type or name other than the group's is INCONSISTENT_GROUP_PROTOCOL; the result names them", async () => {
+    const j = await joinAlone();
+    const sync = (type: string | null, name: string | null) => gc.handleSyncGroup(G, j.generationId, j.memberId, null, new Map(), type, name);
+    expect((await sync('consumer', 'other')).errorCode).to.equal(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    expect((await sync('connect', 'range')).errorCode).to.equal(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    // A wrong generation is checked first (validateSyncGroup order).
+    expect((await gc.handleSyncGroup(G, 99, j.memberId, null, new Map(), 'connect', 'range')).errorCode).to.equal(ErrorCode.ILLEGAL_GENERATION);
+    const ok = await sync('consumer', 'range');
+    expect([ok.errorCode, ok.protocolType, ok.protocolName, ok.assignment.toString()]).to.deep.equal([0, 'consumer', 'range', 'A']);
+  });
+
+  it('ListGroups v4: the states filter keeps the groups whose state name is listed; every group carries its state', async () => {
+    await joinAlone();
+    const v = { offset: 1, leaderEpoch: -1, metadata: '', commitTimestamp: time.now(), expireTimestamp: -1 };
+    expect(await gc.handleCommitOffsets('empty', '', null, -1, [{ topic: 't', partition: 0, value: v }])).to.equal(ErrorCode.NONE);
+    const states = (filter: string[]) =>
+      gc
+        .handleListGroups(filter)
+        .groups.map((g) => [g.groupId, g.groupState, g.protocolType])
+        .sort();
+    expect(states([])).to.deep.equal([
+      ['empty', 'Empty', ''],
+      [G, 'Stable', 'consumer'],
+    ]);
+    expect(states(['Stable'])).to.deep.equal([[G, 'Stable', 'consumer']]);
+    expect(states(['Empty', 'Dead'])).to.deep.equal([['empty', 'Empty', '']]);
+    // Exact names, as GroupCoordinator.handleListGroups compares them.
+    expect(states(['stable'])).to.deep.equal([]);
+  });
+
+  it('LeaveGroup v5: the response echoes member ids and instance ids only, whatever the reason', async () => {
+    const j = await joinAlone();
+    const res = gc.handleLeaveGroup(G, [
+      { memberId: j.memberId, groupInstanceId: null, reason: 'closing' },
+      { memberId: 'nobody', groupInstanceId: null, reason: null },
+    ]);
+    expect(res.members).to.deep.equal([
+      { memberId: j.memberId, groupInstanceId: null, errorCode: ErrorCode.NONE },
+      { memberId: 'nobody', groupInstanceId: null, errorCode: ErrorCode.UNKNOWN_MEMBER_ID },
+    ]);
+  });
+
   it('commits with generation -1 and no member work on an empty group only; offsets fetch back', async () => {
     const v = (offset: number) => ({ offset, leaderEpoch: -1, metadata: 'md', commitTimestamp: time.now(), expireTimestamp: -1 });
     expect(await gc.handleCommitOffsets('simple', '', null, -1, [{ topic: 't', partition: 0, value: v(5) }])).to.equal(ErrorCode.NONE);
