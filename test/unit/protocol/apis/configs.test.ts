@@ -67,7 +67,9 @@ describe('protocol: DescribeConfigs / AlterConfigs / IncrementalAlterConfigs cod
       const entries = decoded.resources[0].configEntries;
       expect(entries.map((e) => e.configName)).to.deep.equal(['retention.ms', 'segment.bytes']);
       expect(entries[0].configValue).to.equal('1000');
-      if (v === 0) expect(entries[1].isDefault).to.equal(true);
+      // Kafka 3.7's broker never sets v0's IsDefault (ConfigHelper fills ConfigSource only, since KAFKA-9432 moved
+      // DescribeConfigs to the generated messages): it goes out as false, the schema default, whatever the source.
+      if (v === 0) expect(entries.map((e) => e.isDefault)).to.deep.equal([false, false]);
       else {
         expect(entries[0].configSource).to.equal(1);
         expect(entries[0].configSynonyms).to.have.length(2);

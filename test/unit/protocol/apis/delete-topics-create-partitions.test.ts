@@ -7,7 +7,7 @@ import { DeleteTopicsApi, DeleteTopicsResponse } from '../../../../src/protocol/
 import { CreatePartitionsApi, CreatePartitionsRequest, CreatePartitionsResponse } from '../../../../src/protocol/apis/37-create-partitions';
 import { ApiKey } from '../../../../src/protocol/apiKeys';
 import { ErrorCode } from '../../../../src/protocol/errors';
-import { bytesOf, decodeAll, kjsRequestBytes, kjsResponse, roundTripRequest, roundTripResponse, versions } from './helpers';
+import { bytesOf, decodeAll, kjsRequestBytes, kjsResponse, project, roundTripRequest, roundTripResponse, versions } from './helpers';
 
 interface KjsDeleteTopics {
   throttleTime: number;
@@ -25,9 +25,9 @@ const i32 = (v: number): number[] => [(v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >
 const str = (s: string): number[] => [...i16(s.length), ...[...s].map((c) => c.charCodeAt(0))];
 
 describe('DeleteTopics codec (key 20)', () => {
-  it('declares versions 0-3, none flexible', () => {
+  it('declares versions 0-3 (flexible from 4 in the description)', () => {
     expect(DeleteTopicsApi.apiKey).to.equal(ApiKey.DeleteTopics);
-    expect([DeleteTopicsApi.minVersion, DeleteTopicsApi.maxVersion, DeleteTopicsApi.firstFlexibleVersion]).to.deep.equal([0, 3, Infinity]);
+    expect([DeleteTopicsApi.minVersion, DeleteTopicsApi.maxVersion, DeleteTopicsApi.firstFlexibleVersion]).to.deep.equal([0, 3, 4]);
   });
 
   const req = { topicNames: ['orders', 'clicks', 'événements'], timeoutMs: 30000 };
@@ -54,13 +54,20 @@ describe('DeleteTopics codec (key 20)', () => {
     const s: DeleteTopicsResponse = { throttleTimeMs: 0, responses: [{ name: 'a', errorCode: 3 }] };
     const resBytes = [...i32(0), ...i32(1), ...str('a'), ...i16(3)];
     expect(bytesOf((w) => DeleteTopicsApi.encodeResponse(w, 1, s)).toString('hex')).to.equal(Buffer.from(resBytes).toString('hex'));
-    expect(decodeAll(Buffer.from(resBytes), (rd) => DeleteTopicsApi.decodeResponse(rd, 1))).to.deep.equal(s);
+    expect(
+      project(
+        decodeAll(Buffer.from(resBytes), (rd) => DeleteTopicsApi.decodeResponse(rd, 1)),
+        s,
+      ),
+    ).to.deep.equal(s);
   });
 
   for (const v of [0, 1]) {
     it(`v${v}: decodes kafkajs' request bytes`, async () => {
       const buf = await kjsRequestBytes('deleteTopics', v, { topics: ['orders', 'clicks'], timeout: 12000 });
+      // Topics (v6+) is absent before v6: it decodes to its default, [].
       expect(decodeAll(buf, (r) => DeleteTopicsApi.decodeRequest(r, v))).to.deep.equal({
+        topics: [],
         topicNames: ['orders', 'clicks'],
         timeoutMs: 12000,
       });
@@ -103,9 +110,9 @@ describe('DeleteTopics codec (key 20)', () => {
 });
 
 describe('CreatePartitions codec (key 37)', () => {
-  it('declares versions 0-1, none flexible', () => {
+  it('declares versions 0-1 (flexible from 2 in the description)', () => {
     expect(CreatePartitionsApi.apiKey).to.equal(ApiKey.CreatePartitions);
-    expect([CreatePartitionsApi.minVersion, CreatePartitionsApi.maxVersion, CreatePartitionsApi.firstFlexibleVersion]).to.deep.equal([0, 1, Infinity]);
+    expect([CreatePartitionsApi.minVersion, CreatePartitionsApi.maxVersion, CreatePartitionsApi.firstFlexibleVersion]).to.deep.equal([0, 1, 2]);
   });
 
   const req: CreatePartitionsRequest = {

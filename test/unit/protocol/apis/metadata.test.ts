@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { MetadataApi, MetadataRequest, MetadataResponse } from '../../../../src/protocol/apis/03-metadata';
 import { bytesOf, decodeAll, kjsRequestBytes, kjsResponse, roundTripRequest, roundTripResponse, versions } from './helpers';
 
+const ZERO_UUID = Buffer.alloc(16);
+
 interface KjsMetadata {
   throttleTime?: number;
   clientSideThrottleTime?: number;
@@ -48,18 +50,24 @@ function sampleResponse(v: number): MetadataResponse {
 }
 
 describe('Metadata codec (key 3)', () => {
-  it('declares versions 0-6, not flexible', () => {
+  it('declares versions 0-6 (flexible from 9 in the description)', () => {
     expect([MetadataApi.apiKey, MetadataApi.minVersion, MetadataApi.maxVersion]).to.deep.equal([3, 0, 6]);
-    expect(MetadataApi.firstFlexibleVersion).to.equal(Infinity);
+    expect(MetadataApi.firstFlexibleVersion).to.equal(9);
   });
 
   for (const v of versions(0, 6)) {
     it(`v${v} request: decodes kafkajs' bytes and re-encodes them identically`, async () => {
       const buf = await kjsRequestBytes('metadata', v, { topics: ['orders', 'payments'], allowAutoTopicCreation: false });
       const req = decodeAll(buf, (r) => MetadataApi.decodeRequest(r, v));
+      // Every field of the description: absent ones (TopicId v10+, the authorized-operations flags v8+) at their defaults.
       expect(req).to.deep.equal({
-        topics: [{ name: 'orders' }, { name: 'payments' }],
+        topics: [
+          { topicId: ZERO_UUID, name: 'orders' },
+          { topicId: ZERO_UUID, name: 'payments' },
+        ],
         allowAutoTopicCreation: v >= 4 ? false : true,
+        includeClusterAuthorizedOperations: false,
+        includeTopicAuthorizedOperations: false,
       });
       expect(bytesOf((w) => MetadataApi.encodeRequest(w, v, req))).to.deep.equal(buf);
     });
@@ -94,9 +102,11 @@ describe('Metadata codec (key 3)', () => {
     });
   }
 
-  it('v0 request: empty array means all topics; encoding null writes an empty array', () => {
+  it('v0 request: empty array means all topics; v0 cannot carry null', () => {
     expect(decodeAll(Buffer.from([0, 0, 0, 0]), (r) => MetadataApi.decodeRequest(r, 0)).topics).to.equal(null);
-    expect([...bytesOf((w) => MetadataApi.encodeRequest(w, 0, { topics: null, allowAutoTopicCreation: true }))]).to.deep.equal([0, 0, 0, 0]);
+    // As Kafka's generated MetadataRequestData, writing null in v0 (Topics nullable from v1) is an error; v0 says "all" with [].
+    expect([...bytesOf((w) => MetadataApi.encodeRequest(w, 0, { topics: [], allowAutoTopicCreation: true } as MetadataRequest))]).to.deep.equal([0, 0, 0, 0]);
+    expect(() => bytesOf((w) => MetadataApi.encodeRequest(w, 0, { topics: null } as MetadataRequest))).to.throw(/null/);
   });
 
   it('v1 request: empty array means no topics, null means all (hand-written bytes)', () => {
@@ -128,7 +138,8 @@ describe('Metadata codec (key 3)', () => {
       const req: MetadataRequest = { topics: [{ name: 'a' }, { name: 'b' }], allowAutoTopicCreation: v >= 4 ? false : true };
       expect(roundTripRequest(MetadataApi, v, req)).to.deep.equal(req);
       if (v >= 1) expect(roundTripRequest(MetadataApi, v, { topics: [], allowAutoTopicCreation: true }).topics).to.deep.equal([]);
-      expect(roundTripRequest(MetadataApi, v, { topics: null, allowAutoTopicCreation: true }).topics).to.equal(null);
+      if (v >= 1) expect(roundTripRequest(MetadataApi, v, { topics: null, allowAutoTopicCreation: true } as MetadataRequest).topics).to.equal(null);
+      else expect(roundTripRequest(MetadataApi, v, { topics: [], allowAutoTopicCreation: true } as MetadataRequest).topics).to.equal(null);
       const res = sampleResponse(v);
       expect(roundTripResponse(MetadataApi, v, res)).to.deep.equal(res);
     }
