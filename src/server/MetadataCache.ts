@@ -27,6 +27,8 @@ export class MetadataCache {
   private brokers = new Map<number, CachedBroker>();
   private topics = new Map<string, Map<number, CachedPartitionState>>();
   private topicIds = new Map<string, Buffer>();
+  /** The reverse of topicIds, keyed by the id's hex form (ZkMetadataCache's snapshot.topicNames). */
+  private topicNames = new Map<string, string>();
   private controllerIdValue: number | null = null;
   private listeners: Array<() => void> = [];
 
@@ -45,7 +47,7 @@ export class MetadataCache {
   ): Array<{ topic: string; partition: number }> {
     this.controllerIdValue = controllerId;
     this.brokers = new Map(liveBrokers.map((b) => [b.id, b]));
-    for (const [t, id] of topicIds) this.topicIds.set(t, id);
+    for (const [t, id] of topicIds) this.setTopicId(t, id);
     const deleted: Array<{ topic: string; partition: number }> = [];
     for (const st of states) {
       if (st.leader === LEADER_DURING_DELETE) {
@@ -55,7 +57,7 @@ export class MetadataCache {
           deleted.push({ topic: st.topicName, partition: st.partitionIndex });
           if (parts.size === 0) {
             this.topics.delete(st.topicName);
-            this.topicIds.delete(st.topicName);
+            this.removeTopicId(st.topicName);
           }
         }
         continue;
@@ -113,5 +115,23 @@ export class MetadataCache {
 
   topicId(topic: string): Buffer | undefined {
     return this.topicIds.get(topic);
+  }
+
+  /** ZkMetadataCache.getTopicName: the topic that has this id (16 bytes), if the cache knows it. */
+  topicName(topicId: Buffer): string | undefined {
+    return this.topicNames.get(topicId.toString('hex'));
+  }
+
+  private setTopicId(topic: string, id: Buffer): void {
+    const old = this.topicIds.get(topic);
+    if (old && !old.equals(id)) this.topicNames.delete(old.toString('hex'));
+    this.topicIds.set(topic, id);
+    this.topicNames.set(id.toString('hex'), topic);
+  }
+
+  private removeTopicId(topic: string): void {
+    const id = this.topicIds.get(topic);
+    if (id) this.topicNames.delete(id.toString('hex'));
+    this.topicIds.delete(topic);
   }
 }
