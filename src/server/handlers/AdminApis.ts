@@ -21,6 +21,9 @@ import { authorizedOperationsWithoutAuthorizer } from '../../security/AclEntry';
 
 const ZERO_UUID = Buffer.alloc(16);
 
+/** org.apache.kafka.common.internals.Topic.CLUSTER_METADATA_TOPIC_NAME. */
+const CLUSTER_METADATA_TOPIC_NAME = '__cluster_metadata';
+
 function isZeroUuid(id: Buffer): boolean {
   return id.equals(ZERO_UUID);
 }
@@ -189,11 +192,20 @@ export class AdminApis {
     }
     const counts = new Map<string, number>();
     for (const t of req.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
-    const valid = req.topics.filter((t) => counts.get(t.name) === 1);
+    // Kafka never lets a client create the KRaft metadata topic: it is left out of the topics the request may
+    // create (and describe), so it fails the authorization check even without an authorizer.
+    const valid = req.topics.filter((t) => counts.get(t.name) === 1 && t.name !== CLUSTER_METADATA_TOPIC_NAME);
     const results = await this.deps.adminManager.createTopics(valid, req.validateOnly, req.timeoutMs);
     const byName = new Map(results.map((x) => [x.name, x]));
     const topics: CreatableTopicResult[] = req.topics.map((t) => {
       if (counts.get(t.name)! > 1) return failedCreation(t.name, ErrorCode.INVALID_REQUEST, 'Found multiple entries for this topic.');
+      if (t.name === CLUSTER_METADATA_TOPIC_NAME) {
+        this.log.info(`Rejecting creation of internal topic ${CLUSTER_METADATA_TOPIC_NAME}`);
+        return {
+          ...failedCreation(t.name, ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.'),
+          topicConfigErrorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+        };
+      }
       const res = byName.get(t.name)!;
       // ZkAdminManager.createTopics does not wait when the timeout is <= 0: created topics answer REQUEST_TIMED_OUT.
       if (req.timeoutMs <= 0 && !req.validateOnly && res.errorCode === ErrorCode.NONE) {

@@ -86,6 +86,28 @@ describe('integration: topic ids (CreateTopics v7, Metadata v12, DeleteTopics v6
     });
   });
 
+  it('CreateTopics v7: validateOnly reports configs without an id; duplicates and __cluster_metadata are refused, as Kafka', async () => {
+    const res: CreateTopicsResponse = await send(CreateTopicsApi, 7, {
+      topics: [
+        { name: 'ids-v', numPartitions: 3, replicationFactor: 1, assignments: [], configs: [] },
+        { name: 'ids-dup', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] },
+        { name: 'ids-dup', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] },
+        { name: '__cluster_metadata', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] },
+      ],
+      timeoutMs: 20000,
+      validateOnly: true,
+    });
+    expect(res.topics.map((t) => [t.name, t.errorCode, t.errorMessage, t.numPartitions, t.topicId!.equals(ZERO)])).to.deep.equal([
+      ['ids-v', 0, null, 3, true],
+      ['ids-dup', ErrorCode.INVALID_REQUEST, 'Found multiple entries for this topic.', -1, true],
+      ['ids-dup', ErrorCode.INVALID_REQUEST, 'Found multiple entries for this topic.', -1, true],
+      ['__cluster_metadata', ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.', -1, true],
+    ]);
+    expect(res.topics[0].configs!.length).to.be.greaterThan(20);
+    expect(res.topics[3].topicConfigErrorCode).to.equal(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+    expect(await zk.exists('/brokers/topics/ids-v')).to.equal(false);
+  });
+
   it('Metadata v10-12 report the id; v12 looks a topic up by id; an unknown id is UNKNOWN_TOPIC_ID with a null name', async () => {
     const id = Uuid.fromString(await zkTopicId('ids-a')).toBytes();
     await waitFor('ids-a with a leader in the metadata', async () => {
