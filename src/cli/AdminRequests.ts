@@ -1,10 +1,11 @@
 /**
  * The few Admin-API calls kafkajs lacks (ApiVersions per broker, ElectLeaders, OffsetDelete,
- * FindCoordinator for --state): sent with our own NetworkClient and the protocol codecs, to a bootstrap
+ * FindCoordinator for --state, topic descriptions with their ids): sent with our own NetworkClient and the protocol codecs, to a bootstrap
  * broker, to every broker of the cluster, to the controller or to a group's coordinator.
  */
 import { NetworkClient } from '../network/NetworkClient';
 import { FindCoordinatorApi, MetadataApi } from '../protocol/apis';
+import { MetadataResponse } from '../protocol/apis/03-metadata';
 import { ApiCodec } from '../protocol/apis/types';
 import { errorInfo } from '../protocol/errors';
 import { CommandError } from './CommandUtils';
@@ -62,6 +63,20 @@ export async function describeCluster(bootstrap: string[], timeoutMs = 10000): P
     controllerId: md.controllerId,
     clusterId: md.clusterId,
   };
+}
+
+/**
+ * Admin.describeTopics as Kafka 3.7's admin client sends it: Metadata v12 without auto-creation, for the named
+ * topics or (null) every topic; each topic comes with its id (kafkajs stops at v6, which has none).
+ */
+export async function describeTopics(bootstrap: string[], topics: string[] | null, timeoutMs = 10000): Promise<MetadataResponse> {
+  return sendToAny(
+    bootstrap,
+    MetadataApi,
+    12,
+    { topics: topics === null ? null : topics.map((name) => ({ name })), allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false },
+    timeoutMs,
+  );
 }
 
 export async function sendToController<Req, Res>(bootstrap: string[], codec: ApiCodec<Req, Res>, version: number, req: Req, timeoutMs = 30000): Promise<Res> {

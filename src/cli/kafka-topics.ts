@@ -7,6 +7,8 @@
 import { Command } from 'commander';
 import { Admin, ConfigResourceTypes, ITopicConfig } from 'kafkajs';
 import * as Topic from '../admin/Topic';
+import { Uuid } from '../common/Uuid';
+import { describeTopics } from './AdminRequests';
 import { CommandError, brokerList, collect, createKafka, fail, loadProps, runTool } from './CommandUtils';
 import { runZkTopicCommand } from './TopicCommandZk';
 import {
@@ -127,11 +129,33 @@ async function create(admin: Admin, opts: TopicOpts): Promise<void> {
   }
 }
 
-async function describe(admin: Admin, opts: TopicOpts): Promise<void> {
-  const topics = await getTopics(admin, opts);
-  ensureTopicExists(topics, opts.topic, !opts.ifExists);
+/**
+ * TopicService.describeTopic: the topics named by --topic (a regular expression), or the one whose id is --topic-id
+ * (which wins over --topic), described with their ids (TopicDescription.printDescription prints "TopicId: <id>").
+ */
+async function describe(admin: Admin, opts: TopicOpts, bootstrap: string[]): Promise<void> {
+  let inputTopicId: Uuid | null = null;
+  if (opts.topicId !== undefined) {
+    try {
+      inputTopicId = Uuid.fromString(opts.topicId);
+    } catch (e) {
+      fail(`Error while executing topic command : ${(e as Error).message}`);
+    }
+    if (inputTopicId.equals(Uuid.ZERO_UUID)) inputTopicId = null;
+  }
+  let topics: string[];
+  if (inputTopicId !== null) {
+    // getTopicIds: the listed topics' ids (internal ones unless --exclude-internal) that equal --topic-id.
+    const all = await describeTopics(bootstrap, null);
+    const id = inputTopicId.toBytes();
+    topics = all.topics.filter((t) => t.name !== null && t.topicId?.equals(id) && !(opts.excludeInternal && t.isInternal)).map((t) => t.name!);
+    if (topics.length === 0 && !opts.ifExists) fail(`Error while executing topic command : TopicId '${opts.topicId}' does not exist as expected`);
+  } else {
+    topics = await getTopics(admin, opts);
+    ensureTopicExists(topics, opts.topic, !opts.ifExists);
+  }
   if (topics.length === 0) return;
-  const md = await admin.fetchTopicMetadata({ topics });
+  const md = await describeTopics(bootstrap, topics);
   const configs = await describeConfigs(admin, topics);
   const live = new Set((await admin.describeCluster()).brokers.map((b) => b.nodeId));
   const reassignments = await listReassignments(admin, topics);
@@ -139,18 +163,19 @@ async function describe(admin: Admin, opts: TopicOpts): Promise<void> {
   const byName = new Map(md.topics.map((t) => [t.name, t]));
   for (const name of topics) {
     const t = byName.get(name);
-    if (!t) continue;
+    if (!t || t.errorCode !== 0) continue;
     const cfg = configs.get(name) ?? new Map<string, { value: string; isDefault: boolean }>();
     const overrides = [...cfg].filter(([, v]) => !v.isDefault).map(([k, v]) => `${k}=${v.value}`);
     const parts: PartitionInfo[] = t.partitions
       .map((p) => {
-        const ra = reassignments.get(`${name}-${p.partitionId}`);
-        return { partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr, adding: ra?.adding, removing: ra?.removing };
+        const ra = reassignments.get(`${name}-${p.partitionIndex}`);
+        return { partition: p.partitionIndex, leader: p.leaderId, replicas: p.replicaNodes, isr: p.isrNodes, adding: ra?.adding, removing: ra?.removing };
       })
       .sort((a, b) => a.partition - b.partition);
     if (parts.length === 0) continue;
     const minIsr = Number(cfg.get('min.insync.replicas')?.value ?? 1);
-    const info: TopicInfo = { name, topicId: null, configs: overrides, partitions: parts, minIsr, markedForDeletion: false };
+    const topicId = t.topicId ? Uuid.fromBytes(t.topicId).toString() : null;
+    const info: TopicInfo = { name, topicId, configs: overrides, partitions: parts, minIsr, markedForDeletion: false };
     if (filters.describeConfigs && (!opts.topicsWithOverrides || overrides.length > 0)) printTopic(info);
     if (filters.describePartitions) for (const p of parts) if (filters.shouldPrint(p, minIsr)) printPartition(name, p, false);
   }
@@ -199,7 +224,8 @@ async function execute(program: Command): Promise<number> {
   checkTopicArgs(opts);
   if (opts.zookeeper) return runZkTopicCommand(opts);
   const props = loadProps(opts.commandConfig);
-  const kafka = createKafka(brokerList(opts.bootstrapServer ?? props.get('bootstrap.servers')), { clientId: 'kafka-topics', props });
+  const bootstrap = brokerList(opts.bootstrapServer ?? props.get('bootstrap.servers'));
+  const kafka = createKafka(bootstrap, { clientId: 'kafka-topics', props });
   const admin = kafka.admin();
   try {
     await admin.connect();
@@ -207,7 +233,7 @@ async function execute(program: Command): Promise<number> {
     else if (opts.list) {
       // Kafka prints the joined list with println, so an empty cluster gives one empty line.
       console.log((await getTopics(admin, opts)).join('\n'));
-    } else if (opts.describe) await describe(admin, opts);
+    } else if (opts.describe) await describe(admin, opts, bootstrap);
     else if (opts.alter) await alter(admin, opts);
     else if (opts.delete) await remove(admin, opts);
     return 0;

@@ -27,7 +27,7 @@ export class MetadataCache {
   private brokers = new Map<number, CachedBroker>();
   private topics = new Map<string, Map<number, CachedPartitionState>>();
   private topicIds = new Map<string, Buffer>();
-  /** topic id (hex) -> name, kept with topicIds. */
+  /** The reverse of topicIds, keyed by the id's hex form (ZkMetadataCache's snapshot.topicNames). */
   private topicNames = new Map<string, string>();
   private controllerIdValue: number | null = null;
   private listeners: Array<() => void> = [];
@@ -47,12 +47,7 @@ export class MetadataCache {
   ): Array<{ topic: string; partition: number }> {
     this.controllerIdValue = controllerId;
     this.brokers = new Map(liveBrokers.map((b) => [b.id, b]));
-    for (const [t, id] of topicIds) {
-      const old = this.topicIds.get(t);
-      if (old && !old.equals(id)) this.topicNames.delete(old.toString('hex'));
-      this.topicIds.set(t, id);
-      this.topicNames.set(id.toString('hex'), t);
-    }
+    for (const [t, id] of topicIds) this.setTopicId(t, id);
     const deleted: Array<{ topic: string; partition: number }> = [];
     for (const st of states) {
       if (st.leader === LEADER_DURING_DELETE) {
@@ -62,9 +57,7 @@ export class MetadataCache {
           deleted.push({ topic: st.topicName, partition: st.partitionIndex });
           if (parts.size === 0) {
             this.topics.delete(st.topicName);
-            const id = this.topicIds.get(st.topicName);
-            if (id) this.topicNames.delete(id.toString('hex'));
-            this.topicIds.delete(st.topicName);
+            this.removeTopicId(st.topicName);
           }
         }
         continue;
@@ -124,8 +117,21 @@ export class MetadataCache {
     return this.topicIds.get(topic);
   }
 
-  /** The reverse of topicId (ZkMetadataCache.topicIdsToNames), for Fetch v13+ which names topics by id. */
+  /** ZkMetadataCache.getTopicName: the topic that has this id (16 bytes), if the cache knows it. */
   topicName(topicId: Buffer): string | undefined {
     return this.topicNames.get(topicId.toString('hex'));
+  }
+
+  private setTopicId(topic: string, id: Buffer): void {
+    const old = this.topicIds.get(topic);
+    if (old && !old.equals(id)) this.topicNames.delete(old.toString('hex'));
+    this.topicIds.set(topic, id);
+    this.topicNames.set(id.toString('hex'), topic);
+  }
+
+  private removeTopicId(topic: string): void {
+    const id = this.topicIds.get(topic);
+    if (id) this.topicNames.delete(id.toString('hex'));
+    this.topicIds.delete(topic);
   }
 }

@@ -7,6 +7,7 @@ import { ErrorCode, KafkaError } from '../protocol/errors';
 import { KafkaZkClient } from '../zk/KafkaZkClient';
 import { isZkError, TopicExistsError } from '../zk/errors';
 import { KafkaConfig } from './config/KafkaConfig';
+import { ConfigHelper } from './ConfigHelper';
 import { MetadataCache } from './MetadataCache';
 
 interface TopicToCreate {
@@ -17,10 +18,25 @@ interface TopicToCreate {
   configs: Array<{ name: string; value: string | null }>;
 }
 
-interface TopicCreationResult {
+export interface TopicCreationResult {
   name: string;
   errorCode: number;
   errorMessage: string | null;
+  /** The created topic's id (as written to /brokers/topics/<t>); zeros unless created. */
+  topicId: Buffer;
+  /** -1 unless created (or validated). */
+  numPartitions: number;
+  /** -1 unless created (or validated). */
+  replicationFactor: number;
+  /** Every topic config as DescribeConfigs reports it (without synonyms); [] unless created (or validated). */
+  configs: Array<{ name: string; value: string | null; readOnly: boolean; configSource: number; isSensitive: boolean }>;
+}
+
+const ZERO_UUID = Buffer.alloc(16);
+
+/** A creation that failed: KafkaApis.handleCreateTopicsRequest reports no configs and -1 counts for it. */
+export function failedCreation(name: string, errorCode: number, errorMessage: string | null): TopicCreationResult {
+  return { name, errorCode, errorMessage, topicId: ZERO_UUID, numPartitions: -1, replicationFactor: -1, configs: [] };
 }
 
 /**
@@ -30,6 +46,7 @@ interface TopicCreationResult {
  */
 export class ZkAdminManager {
   private readonly log: Logger;
+  private readonly configHelper: ConfigHelper;
 
   constructor(
     private readonly config: KafkaConfig,
@@ -37,6 +54,7 @@ export class ZkAdminManager {
     private readonly metadataCache: MetadataCache,
   ) {
     this.log = getLogger('kafka.server.ZkAdminManager', `[Admin Manager on Broker ${config.brokerId}]: `);
+    this.configHelper = new ConfigHelper(config);
   }
 
   async createTopics(topics: TopicToCreate[], validateOnly: boolean, timeoutMs: number): Promise<TopicCreationResult[]> {
@@ -45,17 +63,30 @@ export class ZkAdminManager {
     for (const t of topics) {
       try {
         const { assignment, configs } = this.validate(t);
+        // ZkAdminManager.maybePopulateMetadataAndConfigs: what the topic gets, reported from CreateTopics v5 on
+        // (also for validateOnly); populateIds: the id written to /brokers/topics/<t> (v7).
+        const result: TopicCreationResult = {
+          name: t.name,
+          errorCode: ErrorCode.NONE,
+          errorMessage: null,
+          topicId: ZERO_UUID,
+          numPartitions: assignment.size,
+          replicationFactor: assignment.get(0)?.length ?? -1,
+          configs: this.configHelper
+            .topicConfigEntries(configs, false, false)
+            .map((e) => ({ name: e.name, value: e.value, readOnly: e.readOnly, configSource: e.configSource, isSensitive: e.isSensitive })),
+        };
         if (!validateOnly) {
-          await this.createTopicInZk(t.name, assignment, configs);
+          result.topicId = (await this.createTopicInZk(t.name, assignment, configs)).toBytes();
           created.push({ name: t.name, partitions: assignment.size });
         }
-        results.push({ name: t.name, errorCode: ErrorCode.NONE, errorMessage: null });
+        results.push(result);
       } catch (e) {
         const code = e instanceof KafkaError ? e.code : ErrorCode.UNKNOWN_SERVER_ERROR;
         const msg = (e as Error).message;
         if (code === ErrorCode.UNKNOWN_SERVER_ERROR) this.log.error(`Error processing create topic request for ${t.name}`, e);
         else this.log.info(`Error processing create topic request for topic ${t.name}: ${msg}`);
-        results.push({ name: t.name, errorCode: code, errorMessage: msg });
+        results.push(failedCreation(t.name, code, msg));
       }
     }
     if (created.length > 0 && timeoutMs > 0) {
@@ -63,8 +94,8 @@ export class ZkAdminManager {
       if (!ok) {
         for (const r of results) {
           if (r.errorCode === ErrorCode.NONE && created.some((c) => c.name === r.name) && !this.hasAllLeaders(r.name, created)) {
-            r.errorCode = ErrorCode.REQUEST_TIMED_OUT;
-            r.errorMessage = null;
+            // KafkaApis resets the reported configs and counts of any failed creation (the id stays).
+            Object.assign(r, failedCreation(r.name, ErrorCode.REQUEST_TIMED_OUT, null), { topicId: r.topicId });
           }
         }
       }
@@ -144,9 +175,10 @@ export class ZkAdminManager {
     return result;
   }
 
-  private async createTopicInZk(name: string, assignment: Map<number, number[]>, configs: Record<string, string>): Promise<void> {
+  private async createTopicInZk(name: string, assignment: Map<number, number[]>, configs: Record<string, string>): Promise<Uuid> {
+    const topicId = Uuid.randomTopicId();
     try {
-      await this.zkClient.createTopicWithConfig(name, Uuid.randomTopicId().toString(), assignment, configs);
+      await this.zkClient.createTopicWithConfig(name, topicId.toString(), assignment, configs);
     } catch (e) {
       if (e instanceof TopicExistsError) throw new KafkaError(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' already exists.`);
       throw e;
@@ -154,6 +186,7 @@ export class ZkAdminManager {
     this.log.info(
       `Creating topic ${name} with configuration ${JSON.stringify(configs)} and initial partition assignment ${JSON.stringify(Object.fromEntries(assignment))}`,
     );
+    return topicId;
   }
 
   /**

@@ -1,30 +1,21 @@
 /**
- * Metadata (key 3), versions 0-6; none flexible (MetadataRequest/Response.json, flexible from 9).
+ * Metadata (key 3): brokers, controller and the partitions of the asked topics (or of all), with auto-creation of
+ * unknown topics (KafkaApis.handleTopicMetadataRequest, ZK mode). We serve Kafka 3.7's 0-12 (flexible from 9):
+ * v7 LeaderEpoch per partition; v8 authorized operations (asked for with the Include* flags, else the schema default
+ * -2147483648); v10 TopicId per topic; v11 drops ClusterAuthorizedOperations; v12 lets a request name topics by
+ * id only (Name null) and the response answer an unknown id with UNKNOWN_TOPIC_ID and a null name.
  *
- * Request:
- *   v0:    topics [name STRING]                       -- empty array = ALL topics
- *   v1-v3: topics [name STRING] (nullable)            -- null = all topics, empty = none
- *   v4-v6: v1 + allow_auto_topic_creation BOOLEAN     -- default true before v4
- *
- * Response:
- *   v0:    brokers [node_id INT32, host STRING, port INT32],
- *          topics [error_code INT16, name STRING,
- *                  partitions [error_code INT16, partition_index INT32, leader_id INT32,
- *                              replica_nodes [INT32], isr_nodes [INT32]]]
- *   v1:    brokers add rack NULLABLE_STRING; controller_id INT32 after brokers;
- *          topics add is_internal BOOLEAN after name
- *   v2:    v1 + cluster_id NULLABLE_STRING between brokers and controller_id
- *   v3-v4: throttle_time_ms INT32 first, then as v2
- *   v5-v6: partitions add offline_replicas [INT32] after isr_nodes
- *
- * Decoding normalises v0's "empty = all topics" to `topics: null`, the v1+ meaning, so handlers
- * test one thing (Apache: MetadataRequest.isAllTopics). Encoding v0 writes null as an empty array.
+ * Decoding normalises v0's "empty = all topics" to `topics: null`, the v1+ meaning, so handlers test one thing
+ * (Apache: MetadataRequest.isAllTopics). v0 cannot carry null: write [] to ask a v0 broker for every topic.
  */
 import * as schema from '../messages/Metadata';
 import { messageApi } from './messageApi';
 
-interface MetadataRequestTopic {
-  name: string;
+export interface MetadataRequestTopic {
+  /** v10+; all zeros when the topic is named (ids are honoured from v12, as Kafka). Always set once decoded. */
+  topicId?: Buffer;
+  /** Null (v10+ on the wire, honoured from v12) when the topic is asked for by id. */
+  name: string | null;
 }
 
 export interface MetadataRequest {
@@ -32,6 +23,10 @@ export interface MetadataRequest {
   topics: MetadataRequestTopic[] | null;
   /** v4+; true (the schema default) before. */
   allowAutoTopicCreation: boolean;
+  /** v8-10; false otherwise. Always set once decoded. */
+  includeClusterAuthorizedOperations?: boolean;
+  /** v8+; false before. Always set once decoded. */
+  includeTopicAuthorizedOperations?: boolean;
 }
 
 interface MetadataResponseBroker {
@@ -46,6 +41,8 @@ export interface MetadataResponsePartition {
   errorCode: number;
   partitionIndex: number;
   leaderId: number;
+  /** v7+; -1 before. */
+  leaderEpoch?: number;
   replicaNodes: number[];
   isrNodes: number[];
   /** v5+; [] before. */
@@ -54,10 +51,15 @@ export interface MetadataResponsePartition {
 
 export interface MetadataResponseTopic {
   errorCode: number;
-  name: string;
+  /** Null only from v12 (an unknown topic id). */
+  name: string | null;
+  /** v10+; all zeros when unknown. */
+  topicId?: Buffer;
   /** v1+; false before. */
   isInternal: boolean;
   partitions: MetadataResponsePartition[];
+  /** v8+; -2147483648 (the schema default) unless the request asked for it. */
+  topicAuthorizedOperations?: number;
 }
 
 export interface MetadataResponse {
@@ -69,11 +71,16 @@ export interface MetadataResponse {
   /** v1+; -1 before. */
   controllerId: number;
   topics: MetadataResponseTopic[];
+  /** v8-10; -2147483648 (the schema default) unless the request asked for it. */
+  clusterAuthorizedOperations?: number;
 }
+
+/** The schema default of the authorized-operations fields: "not asked for". */
+export const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
 
 export const MetadataApi = messageApi<MetadataRequest, MetadataResponse>(schema.MetadataRequest, schema.MetadataResponse, {
   minVersion: 0,
-  maxVersion: 6,
+  maxVersion: 12,
   // v0 has no null: an empty list asks for every topic (Apache: MetadataRequest.isAllTopics).
   normalizeRequest: (req, version) => (version === 0 && req.topics?.length === 0 ? { ...req, topics: null } : req),
 });

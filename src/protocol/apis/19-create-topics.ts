@@ -1,19 +1,10 @@
 /**
- * CreateTopics (key 19), versions 0-4; none flexible (CreateTopicsRequest/Response.json, flexible from 5).
- *
- * Request:
- *   v0:    topics [name STRING, num_partitions INT32, replication_factor INT16,
- *                  assignments [partition_index INT32, broker_ids [INT32]],
- *                  configs [name STRING, value NULLABLE_STRING]],
- *          timeout_ms INT32
- *   v1-v4: v0 + validate_only BOOLEAN at the end (default false)
- *          (v4, KIP-464: num_partitions / replication_factor may be -1 = broker default even
- *           without assignments; same layout)
- *
- * Response:
- *   v0:    topics [name STRING, error_code INT16]
- *   v1:    topics add error_message NULLABLE_STRING
- *   v2-v4: throttle_time_ms INT32 first, then as v1
+ * CreateTopics (key 19), admin client -> controller: create topics with a partition count and replication factor
+ * (or explicit assignments) and configs, then wait for their leaders (ZkAdminManager.createTopics). We serve Kafka
+ * 3.7's 0-7: v1 ValidateOnly and ErrorMessage, v2-3 throttling (KIP-219), v4 -1 = broker default partitions /
+ * replication factor (KIP-464), v5 flexible, and the created topic's NumPartitions, ReplicationFactor and Configs
+ * (as DescribeConfigs reports them) in the response, v6 = v5 with KIP-599's strict controller mutation quota (not
+ * enforced here: no quota is configurable), v7 the created topic's TopicId.
  */
 import * as schema from '../messages/CreateTopics';
 import { messageApi } from './messageApi';
@@ -45,11 +36,30 @@ export interface CreateTopicsRequest {
   validateOnly: boolean;
 }
 
-interface CreatableTopicResult {
+export interface CreatableTopicConfigs {
   name: string;
+  value: string | null;
+  readOnly: boolean;
+  /** DescribeConfigsResponse.ConfigSource id. */
+  configSource: number;
+  isSensitive: boolean;
+}
+
+export interface CreatableTopicResult {
+  name: string;
+  /** v7+; all zeros unless the topic was created. */
+  topicId?: Buffer;
   errorCode: number;
   /** v1+; null before. */
   errorMessage: string | null;
+  /** v5+ (tagged): an authorization error for describing the configs; 0 here (no authorizer). */
+  topicConfigErrorCode?: number;
+  /** v5+; -1 unless the creation succeeded (or validated). */
+  numPartitions?: number;
+  /** v5+; -1 unless the creation succeeded (or validated). */
+  replicationFactor?: number;
+  /** v5+; [] unless the creation succeeded (or validated). */
+  configs?: CreatableTopicConfigs[] | null;
 }
 
 export interface CreateTopicsResponse {
@@ -60,5 +70,5 @@ export interface CreateTopicsResponse {
 
 export const CreateTopicsApi = messageApi<CreateTopicsRequest, CreateTopicsResponse>(schema.CreateTopicsRequest, schema.CreateTopicsResponse, {
   minVersion: 0,
-  maxVersion: 4,
+  maxVersion: 7,
 });

@@ -1,20 +1,11 @@
 /**
- * DescribeConfigs (key 32), admin client -> any broker (topics) / the named broker (broker resources):
- * the effective configs of a resource with where each value comes from (ZkAdminManager.describeConfigs).
- * Schema: DescribeConfigsRequest.json / DescribeConfigsResponse.json (Kafka 3.7 has 0-4, flexible from 4;
- * we implement 0-2, the versions kafkajs and librdkafka use). v2 is v1 on the wire (KIP-219 throttling).
- *
- * Request v0   => Resources [ResourceType int8 ResourceName string ConfigurationKeys nullable [string]]
- * Request v1-2 => v0 IncludeSynonyms bool
- *
- * Response v0   => ThrottleTimeMs int32
- *                  Results [ErrorCode int16 ErrorMessage nullable string ResourceType int8 ResourceName string
- *                           Configs [Name string Value nullable string ReadOnly bool IsDefault bool IsSensitive bool]]
- * Response v1-2 => ... Configs [Name Value ReadOnly ConfigSource int8 IsSensitive bool
- *                               Synonyms [Name string Value nullable string Source int8]]
+ * DescribeConfigs (key 32), admin client -> any broker (topics) / the named broker (broker resources): the effective
+ * configs of a resource with where each value comes from (ConfigHelper.describeConfigs). We serve Kafka 3.7's 0-4:
+ * v1 ConfigSource and synonyms (IncludeSynonyms), v2 = v1 (KIP-219 throttling), v3 ConfigType and, when asked
+ * (IncludeDocumentation), each config's documentation, v4 flexible.
  *
  * ConfigSource: 0 unknown, 1 topic, 2 dynamic broker, 3 dynamic default broker, 4 static broker, 5 default,
- * 6 dynamic broker logger. v0's IsDefault is (source == DEFAULT_CONFIG).
+ * 6 dynamic broker logger. v0's IsDefault is never set by Kafka 3.7 (false on the wire, see ConfigHelper).
  */
 import * as schema from '../messages/DescribeConfigs';
 import { messageApi } from './messageApi';
@@ -40,9 +31,12 @@ interface DescribeConfigsResource {
   configurationKeys: string[] | null;
 }
 
-interface DescribeConfigsRequest {
+export interface DescribeConfigsRequest {
   resources: DescribeConfigsResource[];
+  /** v1+; false before. */
   includeSynonyms: boolean;
+  /** v3+; false before. Always set once decoded. */
+  includeDocumentation?: boolean;
 }
 
 export interface DescribeConfigsSynonym {
@@ -55,12 +49,16 @@ export interface DescribeConfigsResourceConfig {
   name: string;
   value: string | null;
   readOnly: boolean;
-  /** v0 only on the wire (derived from configSource when encoding). */
+  /** v0 only on the wire; Kafka 3.7 leaves it false. */
   isDefault?: boolean;
   /** v1+ on the wire; -1 when unknown (v0 decoding). */
   configSource: number;
   isSensitive: boolean;
   synonyms: DescribeConfigsSynonym[];
+  /** v3+: DescribeConfigsResponse.ConfigType id (0 unknown). */
+  configType?: number;
+  /** v3+: null unless the request asked for it. */
+  documentation?: string | null;
 }
 
 export interface DescribeConfigsResult {
@@ -78,5 +76,5 @@ export interface DescribeConfigsResponse {
 
 export const DescribeConfigsApi = messageApi<DescribeConfigsRequest, DescribeConfigsResponse>(schema.DescribeConfigsRequest, schema.DescribeConfigsResponse, {
   minVersion: 0,
-  maxVersion: 2,
+  maxVersion: 4,
 });

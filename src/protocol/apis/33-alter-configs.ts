@@ -1,13 +1,7 @@
 /**
- * AlterConfigs (key 33), admin client -> any broker (topics) / the named broker (broker resources): REPLACES
- * the whole dynamic config set of each resource (ZkAdminManager.alterConfigs). Schema: AlterConfigsRequest.json /
- * AlterConfigsResponse.json (Kafka 3.7 has 0-2, flexible from 2; we implement 0-1). v1 is v0 on the wire
- * (KIP-219 throttling only).
- *
- * Request v0-1  => Resources [ResourceType int8 ResourceName string Configs [Name string Value nullable string]]
- *                  ValidateOnly bool
- * Response v0-1 => ThrottleTimeMs int32
- *                  Responses [ErrorCode int16 ErrorMessage nullable string ResourceType int8 ResourceName string]
+ * AlterConfigs (key 33), admin client -> any broker (topics) / the named broker (broker resources): REPLACES the whole
+ * dynamic config set of each resource (ZkAdminManager.alterConfigs). We serve Kafka 3.7's 0-2: v1 = v0 (KIP-219
+ * throttling), v2 flexible.
  */
 import * as schema from '../messages/AlterConfigs';
 import { messageApi } from './messageApi';
@@ -43,5 +37,5 @@ interface AlterConfigsResponse {
 
 export const AlterConfigsApi = messageApi<AlterConfigsRequest, AlterConfigsResponse>(schema.AlterConfigsRequest, schema.AlterConfigsResponse, {
   minVersion: 0,
-  maxVersion: 1,
+  maxVersion: 2,
 });

@@ -1,12 +1,8 @@
 /**
- * CreatePartitions (key 37), admin client -> controller: grow a topic's partition count, optionally with
- * an explicit replica assignment per new partition (ZkAdminManager.createPartitions). Schema:
- * CreatePartitionsRequest.json / CreatePartitionsResponse.json (Kafka 3.7 has 0-3, flexible from 2; we
- * implement 0-1, the versions kafkajs uses). v1 is identical to v0 on the wire (KIP-219 throttling only).
- *
- * Request v0-1  => Topics [Name string Count int32 Assignments nullable [BrokerIds [int32]]]
- *                  TimeoutMs int32 ValidateOnly bool
- * Response v0-1 => ThrottleTimeMs int32 Results [Name string ErrorCode int16 ErrorMessage nullable string]
+ * CreatePartitions (key 37), admin client -> controller: grow a topic's partition count, optionally with an explicit
+ * replica assignment per new partition (ZkAdminManager.createPartitions). We serve Kafka 3.7's 0-3: v1 = v0 (KIP-219
+ * throttling), v2 flexible, v3 = v2 with KIP-599's strict controller mutation quota, which this broker does not
+ * enforce (no controller_mutation_rate quota is configurable here), so it never answers THROTTLING_QUOTA_EXCEEDED.
  *
  * kafkajs writes an empty Assignments list as null (-1): handlers must treat null as "let the broker assign".
  */
@@ -47,6 +43,6 @@ export const CreatePartitionsApi = messageApi<CreatePartitionsRequest, CreatePar
   schema.CreatePartitionsResponse,
   {
     minVersion: 0,
-    maxVersion: 1,
+    maxVersion: 3,
   },
 );

@@ -1,15 +1,7 @@
 /**
  * IncrementalAlterConfigs (key 44, KIP-339), admin client -> any broker (topics) / the named broker (broker
  * resources): SET, DELETE, APPEND or SUBTRACT single keys of a resource's dynamic configs
- * (ZkAdminManager.incrementalAlterConfigs). Schema: IncrementalAlterConfigsRequest.json / ...Response.json
- * (versions 0-1, flexible from 1).
- *
- * Request v0  => Resources [ResourceType int8 ResourceName string
- *                           Configs [Name string ConfigOperation int8 Value nullable string]] ValidateOnly bool
- * Request v1  => v0 in flexible form (compact strings/arrays, TAG_BUFFER after every struct and at the end)
- * Response v0 => ThrottleTimeMs int32
- *                Responses [ErrorCode int16 ErrorMessage nullable string ResourceType int8 ResourceName string]
- * Response v1 => v0 in flexible form
+ * (ZkAdminManager.incrementalAlterConfigs). We serve Kafka 3.7's 0-1 (v1 flexible).
  *
  * ConfigOperation: 0 SET, 1 DELETE, 2 APPEND, 3 SUBTRACT (AlterConfigOp.OpType).
  */

@@ -1,22 +1,8 @@
 /**
- * AlterPartitionReassignments (key 45), admin client -> controller: start or cancel partition
- * reassignments (KIP-455; kafka-reassign-partitions.sh --execute/--cancel, kafkajs
- * admin.alterPartitionReassignments; KafkaController.onPartitionReassignment in ZK mode).
- * Schema: AlterPartitionReassignmentsRequest.json / ...Response.json (Kafka 3.7: version 0 only, flexible).
- *
- * Request v0  => TimeoutMs int32
- *                Topics [Name compact_string
- *                        Partitions [PartitionIndex int32 Replicas compact_nullable [int32] TAG_BUFFER]
- *                        TAG_BUFFER]
- *                TAG_BUFFER
- *   Replicas null cancels the pending reassignment of that partition.
- *
- * Response v0 => ThrottleTimeMs int32 ErrorCode int16 ErrorMessage compact_nullable_string
- *                Responses [Name compact_string
- *                           Partitions [PartitionIndex int32 ErrorCode int16
- *                                       ErrorMessage compact_nullable_string TAG_BUFFER]
- *                           TAG_BUFFER]
- *                TAG_BUFFER
+ * AlterPartitionReassignments (key 45), admin client -> controller: start or cancel partition reassignments
+ * (KIP-455; kafka-reassign-partitions.sh --execute/--cancel, kafkajs admin.alterPartitionReassignments;
+ * KafkaController.onPartitionReassignment in ZK mode). Kafka 3.7 has version 0 only (flexible); we serve it.
+ * Replicas null cancels the pending reassignment of that partition.
  */
 import * as schema from '../messages/AlterPartitionReassignments';
 import { messageApi } from './messageApi';

@@ -1,20 +1,8 @@
 /**
- * ListPartitionReassignments (key 46), admin client -> controller: the reassignments in progress
- * (KIP-455; kafka-reassign-partitions.sh --verify/--list, kafkajs admin.listPartitionReassignments;
- * answered from ControllerContext.partitionsBeingReassigned in ZK mode).
- * Schema: ListPartitionReassignmentsRequest.json / ...Response.json (Kafka 3.7: version 0 only, flexible).
- *
- * Request v0  => TimeoutMs int32
- *                Topics compact_nullable [Name compact_string PartitionIndexes [int32] TAG_BUFFER]
- *                TAG_BUFFER
- *   Topics null lists every ongoing reassignment.
- *
- * Response v0 => ThrottleTimeMs int32 ErrorCode int16 ErrorMessage compact_nullable_string
- *                Topics [Name compact_string
- *                        Partitions [PartitionIndex int32 Replicas [int32] AddingReplicas [int32]
- *                                    RemovingReplicas [int32] TAG_BUFFER]
- *                        TAG_BUFFER]
- *                TAG_BUFFER
+ * ListPartitionReassignments (key 46), admin client -> controller: the reassignments in progress (KIP-455;
+ * kafka-reassign-partitions.sh --verify/--list, kafkajs admin.listPartitionReassignments; answered from
+ * ControllerContext.partitionsBeingReassigned in ZK mode). Kafka 3.7 has version 0 only (flexible); we serve it.
+ * Topics null lists every ongoing reassignment.
  */
 import * as schema from '../messages/ListPartitionReassignments';
 import { messageApi } from './messageApi';

@@ -8,13 +8,40 @@ import {
   ListPartitionReassignmentsApi,
   MetadataApi,
 } from '../../protocol/apis';
-import { MetadataRequest, MetadataResponseTopic } from '../../protocol/apis/03-metadata';
-import { CreateTopicsRequest } from '../../protocol/apis/19-create-topics';
+import { AUTHORIZED_OPERATIONS_OMITTED, MetadataRequest, MetadataResponseTopic } from '../../protocol/apis/03-metadata';
+import { CreatableTopicResult, CreateTopicsRequest } from '../../protocol/apis/19-create-topics';
+import { DeletableTopicResult, DeleteTopicState } from '../../protocol/apis/20-delete-topics';
+import { failedCreation } from '../ZkAdminManager';
 import { ErrorCode } from '../../protocol/errors';
 import { Reader } from '../../protocol/Reader';
 import * as Topic from '../../admin/Topic';
 import { KafkaApisDeps } from './ApiDeps';
 import { encodeResponse } from '../../protocol/apis/types';
+import { authorizedOperationsWithoutAuthorizer } from '../../security/AclEntry';
+
+const ZERO_UUID = Buffer.alloc(16);
+
+/** org.apache.kafka.common.internals.Topic.CLUSTER_METADATA_TOPIC_NAME. */
+const CLUSTER_METADATA_TOPIC_NAME = '__cluster_metadata';
+
+function isZeroUuid(id: Buffer): boolean {
+  return id.equals(ZERO_UUID);
+}
+
+/** The ids in first-seen order, each once. */
+function uniqueBuffers(ids: Buffer[]): Buffer[] {
+  const seen = new Set<string>();
+  return ids.filter((id) => (seen.has(id.toString('hex')) ? false : (seen.add(id.toString('hex')), true)));
+}
+
+function isValidTopicName(name: string): boolean {
+  try {
+    Topic.validate(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Metadata and topic administration requests of KafkaApis. */
 export class AdminApis {
@@ -27,17 +54,42 @@ export class AdminApis {
   /**
    * Metadata (KafkaApis.handleTopicMetadataRequest, ZK mode): brokers reachable on the listener the
    * request came in on, controller id from the controller's UpdateMetadata, and auto-creation of
-   * unknown topics when allowed (v0-3 always ask for it; v4+ say so explicitly).
+   * unknown topics when allowed (v0-3 always ask for it; v4+ say so explicitly). From v12 topics may be
+   * asked for by id: ids the cache does not know get UNKNOWN_TOPIC_ID with a null name, first in the reply.
    */
   handleMetadata(ctx: RequestContext, r: Reader): HandlerResult {
     const v = ctx.header.apiVersion;
     const req: MetadataRequest = MetadataApi.decodeRequest(r, v);
     const cache = this.deps.metadataCache;
-    const allTopics = req.topics === null || (v === 0 && req.topics.length === 0);
-    const names = allTopics ? cache.allTopics() : [...new Set(req.topics!.map((t) => t.name))];
+    const allTopics = req.topics === null;
+    if (!allTopics) {
+      for (const t of req.topics!) {
+        // Kafka 3.7 throws InvalidRequestException before v12 for a null name or a non-zero id, answered by
+        // MetadataRequest.getErrorResponse. A v12 entry with neither a name nor an id would fail Kafka's
+        // Topic.validate(null) (UNKNOWN_SERVER_ERROR); we answer it the same way as INVALID_REQUEST.
+        const byId = !isZeroUuid(t.topicId ?? ZERO_UUID);
+        if (t.name === null ? v < 12 || !byId : byId && v < 12) return this.metadataErrorResponse(v, req, ErrorCode.INVALID_REQUEST);
+      }
+    }
+    const topicIds = allTopics ? [] : uniqueBuffers(req.topics!.flatMap((t) => (t.topicId && !isZeroUuid(t.topicId) ? [t.topicId] : [])));
+    const useTopicId = topicIds.length > 0;
+    const unknownIdTopics: MetadataResponseTopic[] = topicIds
+      .filter((id) => cache.topicName(id) === undefined)
+      .map((id) => ({ errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId: id, isInternal: false, partitions: [] }));
+    const names = allTopics
+      ? cache.allTopics()
+      : useTopicId
+        ? topicIds.flatMap((id) => cache.topicName(id) ?? [])
+        : [...new Set(req.topics!.map((t) => t.name!))];
     const unknown = names.filter((n) => !cache.contains(n));
     const build = (creationErrors: Map<string, number>): ResponseBody => {
       const topics: MetadataResponseTopic[] = names.map((name) => this.topicMetadata(name, ctx.listenerName, v, creationErrors));
+      let clusterAuthorizedOperations = AUTHORIZED_OPERATIONS_OMITTED;
+      if (v >= 8) {
+        // No authorizer: AuthHelper.authorizedOperations answers every operation the resource type supports.
+        if (v <= 10 && req.includeClusterAuthorizedOperations) clusterAuthorizedOperations = authorizedOperationsWithoutAuthorizer('CLUSTER');
+        if (req.includeTopicAuthorizedOperations) for (const t of topics) t.topicAuthorizedOperations = authorizedOperationsWithoutAuthorizer('TOPIC');
+      }
       const brokers = cache.aliveBrokers().flatMap((b) => {
         const ep = b.endpoints.find((e) => e.listener === ctx.listenerName);
         return ep ? [{ nodeId: b.id, host: ep.host, port: ep.port, rack: b.rack }] : [];
@@ -47,63 +99,88 @@ export class AdminApis {
         brokers,
         clusterId: this.deps.clusterId,
         controllerId: cache.controllerId ?? -1,
-        topics,
+        topics: [...unknownIdTopics, ...topics],
+        clusterAuthorizedOperations,
       });
     };
     const autoCreate = this.deps.config.autoCreateTopicsEnable && req.allowAutoTopicCreation && !allTopics;
-    if (!autoCreate || unknown.length === 0) return build(new Map());
+    const creationErrors = new Map<string, number>();
+    if (!autoCreate || unknown.length === 0) {
+      // KafkaApis.getTopicMetadata without auto-creation: an invalid name is INVALID_TOPIC_EXCEPTION.
+      for (const name of unknown) if (!isValidTopicName(name)) creationErrors.set(name, ErrorCode.INVALID_TOPIC_EXCEPTION);
+      return build(creationErrors);
+    }
     return (async () => {
-      const errors = new Map<string, number>();
       for (const name of unknown) {
-        try {
-          Topic.validate(name);
-        } catch {
-          errors.set(name, ErrorCode.INVALID_TOPIC_EXCEPTION);
+        if (!isValidTopicName(name)) {
+          creationErrors.set(name, ErrorCode.INVALID_TOPIC_EXCEPTION);
           continue;
         }
         const code = await this.deps.adminManager.autoCreateTopic(name);
         // Being created (or just created by someone else): LEADER_NOT_AVAILABLE until the controller elects leaders.
-        errors.set(name, code === ErrorCode.NONE || code === ErrorCode.TOPIC_ALREADY_EXISTS ? ErrorCode.LEADER_NOT_AVAILABLE : code);
+        creationErrors.set(name, code === ErrorCode.NONE || code === ErrorCode.TOPIC_ALREADY_EXISTS ? ErrorCode.LEADER_NOT_AVAILABLE : code);
       }
-      return build(errors);
+      return build(creationErrors);
     })();
   }
 
+  /** MetadataRequest.getErrorResponse: every asked topic with the error, no brokers (names never null there). */
+  private metadataErrorResponse(v: number, req: MetadataRequest, errorCode: number): ResponseBody {
+    return encodeResponse(MetadataApi, v, {
+      throttleTimeMs: 0,
+      brokers: [],
+      clusterId: null,
+      controllerId: -1,
+      topics: (req.topics ?? []).map((t) => ({ errorCode, name: t.name ?? '', topicId: t.topicId ?? ZERO_UUID, isInternal: false, partitions: [] })),
+    });
+  }
+
+  /** ZkMetadataCache.getPartitionMetadata for one topic, or the error of a topic the cache does not have. */
   private topicMetadata(name: string, listener: string, v: number, creationErrors: Map<string, number>): MetadataResponseTopic {
     const cache = this.deps.metadataCache;
     const parts = cache.partitions(name);
     const isInternal = Topic.isInternal(name);
+    const topicId = cache.topicId(name) ?? ZERO_UUID;
     if (!parts) {
-      return { errorCode: creationErrors.get(name) ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, isInternal, partitions: [] };
+      return { errorCode: creationErrors.get(name) ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, topicId, isInternal, partitions: [] };
     }
-    const alive = (id: number) => cache.endpointFor(id, listener) !== undefined;
+    const hasEndpoint = (id: number) => cache.endpointFor(id, listener) !== undefined;
+    // v0 clients get only replicas reachable on this listener (errorUnavailableEndpoints).
+    const filter = (ids: number[]) => (v === 0 ? ids.filter(hasEndpoint) : ids);
     const partitions = [...parts.values()]
       .sort((a, b) => a.partitionIndex - b.partitionIndex)
       .map((st) => {
+        const replicaNodes = filter(st.replicas);
+        const isrNodes = filter(st.isr);
         let errorCode: number = ErrorCode.NONE;
-        let replicaNodes = st.replicas;
-        let isrNodes = st.isr;
-        if (st.leader < 0 || !alive(st.leader)) {
-          errorCode = ErrorCode.LEADER_NOT_AVAILABLE;
-        } else if (v === 0 && (st.replicas.some((id) => !alive(id)) || st.isr.some((id) => !alive(id)))) {
-          // v0 clients get only live replicas and REPLICA_NOT_AVAILABLE (errorUnavailableEndpoints).
+        let leaderId = st.leader;
+        if (!hasEndpoint(st.leader)) {
+          // A live leader without this listener is LISTENER_NOT_FOUND from v6 (errorUnavailableListeners).
+          const leaderAlive = cache.getAliveBroker(st.leader) !== undefined;
+          errorCode = leaderAlive && v >= 6 ? ErrorCode.LISTENER_NOT_FOUND : ErrorCode.LEADER_NOT_AVAILABLE;
+          leaderId = -1;
+        } else if (replicaNodes.length < st.replicas.length || isrNodes.length < st.isr.length) {
           errorCode = ErrorCode.REPLICA_NOT_AVAILABLE;
-          replicaNodes = st.replicas.filter(alive);
-          isrNodes = st.isr.filter(alive);
         }
         return {
           errorCode,
           partitionIndex: st.partitionIndex,
-          leaderId: errorCode === ErrorCode.LEADER_NOT_AVAILABLE ? -1 : st.leader,
+          leaderId,
+          leaderEpoch: st.leaderEpoch,
           replicaNodes,
           isrNodes,
           offlineReplicas: st.offlineReplicas,
         };
       });
-    return { errorCode: ErrorCode.NONE, name, isInternal, partitions };
+    return { errorCode: ErrorCode.NONE, name, topicId, isInternal, partitions };
   }
 
-  /** CreateTopics must reach the controller (NOT_CONTROLLER otherwise), as in Kafka's ZK mode. */
+  /**
+   * CreateTopics (KafkaApis.handleCreateTopicsRequest, ZK mode): controller only (NOT_CONTROLLER otherwise). A name
+   * given twice gets INVALID_REQUEST in each of its entries, as Kafka's multi-collection of results keeps both. From
+   * v5 a result carries what the topic got (partitions, replication factor, configs), from v7 its id; a failed
+   * creation reports none of them.
+   */
   async handleCreateTopics(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
     const v = ctx.header.apiVersion;
     const req: CreateTopicsRequest = CreateTopicsApi.decodeRequest(r, v);
@@ -115,54 +192,92 @@ export class AdminApis {
     }
     const counts = new Map<string, number>();
     for (const t of req.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
-    const dups = [...counts].filter(([, n]) => n > 1).map(([name]) => name);
-    const valid = req.topics.filter((t) => !dups.includes(t.name));
+    // Kafka never lets a client create the KRaft metadata topic: it is left out of the topics the request may
+    // create (and describe), so it fails the authorization check even without an authorizer.
+    const valid = req.topics.filter((t) => counts.get(t.name) === 1 && t.name !== CLUSTER_METADATA_TOPIC_NAME);
     const results = await this.deps.adminManager.createTopics(valid, req.validateOnly, req.timeoutMs);
     const byName = new Map(results.map((x) => [x.name, x]));
-    const topics = req.topics.map((t) =>
-      dups.includes(t.name)
-        ? {
-            name: t.name,
-            errorCode: ErrorCode.INVALID_REQUEST,
-            errorMessage: `Create topics request from client \`${ctx.header.clientId}\` contains multiple entries for the following topics: ${dups.join(',')}`,
-          }
-        : byName.get(t.name)!,
-    );
-    const seen = new Set<string>();
-    const unique = topics.filter((t) => (seen.has(t.name) ? false : (seen.add(t.name), true)));
-    this.log.debug(`CreateTopics from ${ctx.header.clientId}: ${unique.map((t) => `${t.name}=${t.errorCode}`).join(', ')}`);
-    return encodeResponse(CreateTopicsApi, v, { throttleTimeMs: 0, topics: unique });
+    const topics: CreatableTopicResult[] = req.topics.map((t) => {
+      if (counts.get(t.name)! > 1) return failedCreation(t.name, ErrorCode.INVALID_REQUEST, 'Found multiple entries for this topic.');
+      if (t.name === CLUSTER_METADATA_TOPIC_NAME) {
+        this.log.info(`Rejecting creation of internal topic ${CLUSTER_METADATA_TOPIC_NAME}`);
+        return {
+          ...failedCreation(t.name, ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.'),
+          topicConfigErrorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+        };
+      }
+      const res = byName.get(t.name)!;
+      // ZkAdminManager.createTopics does not wait when the timeout is <= 0: created topics answer REQUEST_TIMED_OUT.
+      if (req.timeoutMs <= 0 && !req.validateOnly && res.errorCode === ErrorCode.NONE) {
+        return { ...failedCreation(t.name, ErrorCode.REQUEST_TIMED_OUT, null), topicId: res.topicId };
+      }
+      return res;
+    });
+    this.log.debug(`CreateTopics from ${ctx.header.clientId}: ${topics.map((t) => `${t.name}=${t.errorCode}`).join(', ')}`);
+    return encodeResponse(CreateTopicsApi, v, { throttleTimeMs: 0, topics });
   }
 
   /**
    * DeleteTopics (KafkaApis.handleDeleteTopicsRequest, ZK mode): controller only; marks the topics under
-   * /admin/delete_topics and answers once every broker's metadata has dropped them.
+   * /admin/delete_topics and answers once every broker's metadata has dropped them. From v6 a topic may be named
+   * by id (UNKNOWN_TOPIC_ID when the cache does not know it); naming one by both is INVALID_REQUEST. As in Kafka,
+   * each entry of the request gets its own result (a topic named twice appears twice) carrying the id it was
+   * asked with (zeros for a topic named by name), and no error message (ZK mode sets none).
    */
   async handleDeleteTopics(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
     const v = ctx.header.apiVersion;
     const req = DeleteTopicsApi.decodeRequest(r, v);
-    const names = [...new Set(req.topicNames)];
-    const respond = (codes: Map<string, number>) =>
-      encodeResponse(DeleteTopicsApi, v, { throttleTimeMs: 0, responses: names.map((name) => ({ name, errorCode: codes.get(name)! })) });
-    const codes = new Map<string, number>();
+    const cache = this.deps.metadataCache;
+    // DeleteTopicsRequest.topics(): v6+ Topics, before that TopicNames (ids all zeros).
+    const asked: DeleteTopicState[] = v >= 6 ? (req.topics ?? []) : req.topicNames.map((name) => ({ name, topicId: ZERO_UUID }));
+    const results: DeletableTopicResult[] = asked.map((t) => ({
+      name: t.name,
+      topicId: t.topicId,
+      errorCode: ErrorCode.NONE,
+      errorMessage: null,
+    }));
+    const fail = (res: DeletableTopicResult, code: number, message: string | null = null) => {
+      res.errorCode = code;
+      res.errorMessage = message;
+    };
     if (!this.deps.controller.isActive()) {
-      for (const n of names) codes.set(n, ErrorCode.NOT_CONTROLLER);
-      return respond(codes);
+      for (const res of results) fail(res, ErrorCode.NOT_CONTROLLER);
+      return this.deleteTopicsResponse(v, results);
     }
     if (!this.deps.config.deleteTopicEnable) {
       // Kafka answers TOPIC_DELETION_DISABLED from v3 on, INVALID_REQUEST before.
-      for (const n of names) codes.set(n, v >= 3 ? ErrorCode.TOPIC_DELETION_DISABLED : ErrorCode.INVALID_REQUEST);
-      return respond(codes);
+      for (const res of results) fail(res, v >= 3 ? ErrorCode.TOPIC_DELETION_DISABLED : ErrorCode.INVALID_REQUEST);
+      return this.deleteTopicsResponse(v, results);
     }
-    const toDelete: string[] = [];
-    for (const n of names) {
-      if (!this.deps.metadataCache.contains(n)) codes.set(n, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-      else toDelete.push(n);
+    // Kafka throws InvalidRequestException for an entry with both a name and an id: DeleteTopicsRequest.getErrorResponse
+    // then answers INVALID_REQUEST for every entry (no message).
+    if (results.some((res) => res.name !== null && !isZeroUuid(res.topicId!))) {
+      for (const res of results) fail(res, ErrorCode.INVALID_REQUEST);
+      return this.deleteTopicsResponse(v, results);
     }
-    if (toDelete.length > 0) {
-      for (const [t, code] of await this.deps.adminManager.deleteTopics(toDelete, req.timeoutMs)) codes.set(t, code);
+    const toDelete = new Set<string>();
+    for (const res of results) {
+      // Kafka resolves ids through the controller's context; this broker is the controller, so its cache agrees.
+      if (!isZeroUuid(res.topicId!)) res.name = cache.topicName(res.topicId!) ?? null;
+      if (res.name === null) {
+        // An unknown id; an entry with neither name nor id is left out of Kafka's authorization filter
+        // (it only keeps named results), hence TOPIC_AUTHORIZATION_FAILED even without an authorizer.
+        fail(res, isZeroUuid(res.topicId!) ? ErrorCode.TOPIC_AUTHORIZATION_FAILED : ErrorCode.UNKNOWN_TOPIC_ID);
+      } else if (!cache.contains(res.name)) {
+        fail(res, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+      } else {
+        toDelete.add(res.name);
+      }
     }
-    return respond(codes);
+    if (toDelete.size > 0) {
+      const codes = await this.deps.adminManager.deleteTopics([...toDelete], req.timeoutMs);
+      for (const res of results) if (res.name !== null && toDelete.has(res.name)) fail(res, codes.get(res.name)!);
+    }
+    return this.deleteTopicsResponse(v, results);
+  }
+
+  private deleteTopicsResponse(v: number, results: DeletableTopicResult[]): ResponseBody {
+    return encodeResponse(DeleteTopicsApi, v, { throttleTimeMs: 0, responses: results });
   }
 
   /** CreatePartitions: controller only; only increases the count (INVALID_PARTITIONS otherwise). */

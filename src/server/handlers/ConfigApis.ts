@@ -8,46 +8,23 @@
 import { getLogger, Logger } from '../../common/logger';
 import { RequestContext, ResponseBody } from '../../network/RequestContext';
 import { AlterConfigsApi, DescribeConfigsApi, IncrementalAlterConfigsApi } from '../../protocol/apis';
-import {
-  ConfigResourceType,
-  ConfigSource,
-  DescribeConfigsResourceConfig,
-  DescribeConfigsResult,
-  DescribeConfigsSynonym,
-} from '../../protocol/apis/32-describe-configs';
+import { ConfigResourceType, DescribeConfigsResourceConfig, DescribeConfigsResult } from '../../protocol/apis/32-describe-configs';
 import { AlterConfigsResourceResponse } from '../../protocol/apis/33-alter-configs';
 import { AlterConfigOp, AlterableConfigOp } from '../../protocol/apis/44-incremental-alter-configs';
 import { ErrorCode, KafkaError } from '../../protocol/errors';
 import { Reader } from '../../protocol/Reader';
 import * as Topic from '../../admin/Topic';
-import {
-  TOPIC_CONFIG_NAMES,
-  isListTopicConfig,
-  isTopicConfig,
-  topicConfigBrokerSynonyms,
-  topicConfigFallbackDefault,
-  validateTopicConfigs,
-} from '../../log/TopicConfig';
+import { isListTopicConfig, isTopicConfig, validateTopicConfigs } from '../../log/TopicConfig';
 import { KafkaZkClient } from '../../zk/KafkaZkClient';
 import { ConfigType } from '../../zk/ZkData';
 import { encodeResponse } from '../../protocol/apis/types';
 import { KafkaConfig } from '../config/KafkaConfig';
+import { ConfigHelper } from '../ConfigHelper';
 import { MetadataCache } from '../MetadataCache';
-
-/** DynamicBrokerConfig.brokerConfigSynonyms: broker keys that stand for the same setting, by priority. */
-const BROKER_SYNONYM_GROUPS: readonly string[][] = [
-  ['log.roll.ms', 'log.roll.hours'],
-  ['log.roll.jitter.ms', 'log.roll.jitter.hours'],
-  ['log.retention.ms', 'log.retention.minutes', 'log.retention.hours'],
-  ['log.flush.interval.ms', 'log.flush.scheduler.interval.ms'],
-];
-
-function brokerConfigSynonyms(name: string): readonly string[] {
-  return BROKER_SYNONYM_GROUPS.find((g) => g.includes(name)) ?? [name];
-}
 
 export class ConfigApis {
   private readonly log: Logger;
+  private readonly helper: ConfigHelper;
 
   constructor(
     private readonly config: KafkaConfig,
@@ -55,6 +32,7 @@ export class ConfigApis {
     private readonly metadataCache: MetadataCache,
   ) {
     this.log = getLogger('kafka.server.ZkAdminManager', `[Admin Manager on Broker ${config.brokerId}]: `);
+    this.helper = new ConfigHelper(config);
   }
 
   // ---------------------------------------------------------------- DescribeConfigs
@@ -66,7 +44,7 @@ export class ConfigApis {
     for (const res of req.resources) {
       const base = { resourceType: res.resourceType, resourceName: res.resourceName };
       try {
-        const all = await this.describeResource(res.resourceType, res.resourceName, req.includeSynonyms);
+        const all = await this.describeResource(res.resourceType, res.resourceName, req.includeSynonyms, req.includeDocumentation === true);
         const wanted = res.configurationKeys === null ? all : all.filter((c) => res.configurationKeys!.includes(c.name));
         results.push({ ...base, errorCode: ErrorCode.NONE, errorMessage: null, configs: wanted });
       } catch (e) {
@@ -78,95 +56,28 @@ export class ConfigApis {
   }
 
   /** The configs of one resource (ZkAdminManager.describeConfigs). */
-  private async describeResource(type: number, name: string, includeSynonyms: boolean): Promise<DescribeConfigsResourceConfig[]> {
+  private async describeResource(
+    type: number,
+    name: string,
+    includeSynonyms: boolean,
+    includeDocumentation: boolean,
+  ): Promise<DescribeConfigsResourceConfig[]> {
     if (type === ConfigResourceType.TOPIC) {
       Topic.validate(name);
       if (!this.metadataCache.contains(name) && !(await this.zk.topicExists(name))) {
         throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${name} does not exist.`);
       }
       const overrides = await this.zk.getTopicConfig(name);
-      return TOPIC_CONFIG_NAMES.map((n) => this.topicConfigEntry(n, overrides, includeSynonyms));
+      return this.helper.topicConfigEntries(overrides, includeSynonyms, includeDocumentation);
     }
     if (type === ConfigResourceType.BROKER) {
       if (name === '') return []; // no dynamic cluster-wide defaults (/config/brokers/<default>) are supported
       if (name !== String(this.config.brokerId)) {
         throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${this.config.brokerId} or empty string, but received ${name}`);
       }
-      return KafkaConfig.configNames().map((n) => this.brokerConfigEntry(n, includeSynonyms));
+      return this.helper.brokerConfigEntries(includeSynonyms, includeDocumentation);
     }
     throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unsupported resource type: ${type}`);
-  }
-
-  /**
-   * ConfigHelper.configSynonyms: the static (server.properties) values of every synonym, then their defaults,
-   * from the first entry named `name` on (Kafka's dropWhile; e.g. a topic's retention.ms without an override
-   * has none, since log.retention.ms itself has no default). Dynamic broker configs are not supported here.
-   */
-  private configSynonyms(name: string, names: readonly string[], isSensitive: boolean): DescribeConfigsSynonym[] {
-    const all: DescribeConfigsSynonym[] = [];
-    for (const n of names) {
-      if (KafkaConfig.configKey(n) && this.config.isSupplied(n)) {
-        all.push({ name: n, value: isSensitive ? null : this.config.valueString(n), source: ConfigSource.STATIC_BROKER_CONFIG });
-      }
-    }
-    for (const n of names) {
-      const def = KafkaConfig.configKey(n)?.defaultValue ?? null;
-      if (def !== null) all.push({ name: n, value: isSensitive ? null : def, source: ConfigSource.DEFAULT_CONFIG });
-    }
-    const from = all.findIndex((s) => s.name === name);
-    return from < 0 ? [] : all.slice(from);
-  }
-
-  /** ConfigHelper.createTopicConfigEntry: the override, else the broker default it falls back to. */
-  private topicConfigEntry(name: string, overrides: Readonly<Record<string, string>>, includeSynonyms: boolean): DescribeConfigsResourceConfig {
-    const brokerNames = topicConfigBrokerSynonyms(name);
-    const synonyms = brokerNames.length > 0 ? this.configSynonyms(brokerNames[0], brokerNames, false) : [];
-    const overridden = Object.prototype.hasOwnProperty.call(overrides, name);
-    const value = overridden ? overrides[name] : this.topicDefault(name);
-    if (overridden) synonyms.unshift({ name, value, source: ConfigSource.TOPIC_CONFIG });
-    const configSource = synonyms.length > 0 ? synonyms[0].source : ConfigSource.DEFAULT_CONFIG;
-    // The source is always reported; the synonyms only when the request asks for them (include_synonyms).
-    return { name, value, readOnly: false, configSource, isSensitive: false, synonyms: includeSynonyms ? synonyms : [] };
-  }
-
-  /** The value a topic without an override gets (KafkaServer.copyKafkaConfigToLog, then LogConfig defaults). */
-  private topicDefault(name: string): string | null {
-    const c = this.config;
-    switch (name) {
-      case 'retention.ms':
-        return String(c.logRetentionTimeMillis);
-      case 'segment.ms':
-        return String(c.logRollTimeMillis);
-      case 'segment.jitter.ms':
-        return String(c.logRollTimeJitterMillis);
-      case 'flush.ms':
-        return String(c.logFlushIntervalMs);
-      default: {
-        const key = topicConfigBrokerSynonyms(name)[0];
-        if (key && KafkaConfig.configKey(key)) return c.valueString(key);
-        return topicConfigFallbackDefault(name);
-      }
-    }
-  }
-
-  /**
-   * ConfigHelper.createBrokerConfigEntry(perBrokerConfig = true): value from server.properties or the default, source from
-   * the first synonym that has a value. read_only is true for every key: this broker applies no dynamic
-   * broker config, so none can be changed without a restart.
-   */
-  private brokerConfigEntry(name: string, includeSynonyms: boolean): DescribeConfigsResourceConfig {
-    const key = KafkaConfig.configKey(name)!;
-    const isSensitive = key.type === 'PASSWORD';
-    const synonyms = this.configSynonyms(name, brokerConfigSynonyms(name), isSensitive);
-    const configSource = synonyms.length > 0 ? synonyms[0].source : ConfigSource.DEFAULT_CONFIG;
-    return {
-      name,
-      value: isSensitive ? null : this.config.valueString(name),
-      readOnly: true,
-      configSource,
-      isSensitive,
-      synonyms: includeSynonyms ? synonyms : [],
-    };
   }
 
   // ---------------------------------------------------------------- AlterConfigs / IncrementalAlterConfigs

@@ -91,7 +91,8 @@ describe('integration: topic deletion and partition creation through the control
       topicNames: ['never-was'],
       timeoutMs: 5000,
     });
-    expect(res.responses).to.deep.equal([{ name: 'never-was', errorCode: 3 }]);
+    // Every field of the description: TopicId (v6+) and ErrorMessage (v5+) at their defaults in v3.
+    expect(res.responses).to.deep.equal([{ name: 'never-was', topicId: Buffer.alloc(16), errorCode: 3, errorMessage: null }]);
   });
 
   it("adds partitions with Kafka's assignment; a decrease gets INVALID_PARTITIONS with a clear message", async () => {

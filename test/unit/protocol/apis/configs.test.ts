@@ -7,7 +7,7 @@ import { validateTopicConfigs } from '../../../../src/log/TopicConfig';
 import { ErrorCode, KafkaError } from '../../../../src/protocol/errors';
 import { Reader } from '../../../../src/protocol/Reader';
 import { Writer } from '../../../../src/protocol/Writer';
-import { kjsRequestBytes, kjsResponse, roundTripRequest, roundTripResponse } from './helpers';
+import { bytesOf, decodeAll, kjsRequestBytes, kjsResponse, roundTripRequest, roundTripResponse } from './helpers';
 
 function encodeRes(fn: (w: Writer) => void): Buffer {
   const w = new Writer(64);
@@ -67,7 +67,9 @@ describe('protocol: DescribeConfigs / AlterConfigs / IncrementalAlterConfigs cod
       const entries = decoded.resources[0].configEntries;
       expect(entries.map((e) => e.configName)).to.deep.equal(['retention.ms', 'segment.bytes']);
       expect(entries[0].configValue).to.equal('1000');
-      if (v === 0) expect(entries[1].isDefault).to.equal(true);
+      // Kafka 3.7's broker never sets v0's IsDefault (ConfigHelper fills ConfigSource only, since KAFKA-9432 moved
+      // DescribeConfigs to the generated messages): it goes out as false, the schema default, whatever the source.
+      if (v === 0) expect(entries.map((e) => e.isDefault)).to.deep.equal([false, false]);
       else {
         expect(entries[0].configSource).to.equal(1);
         expect(entries[0].configSynonyms).to.have.length(2);
@@ -149,5 +151,57 @@ describe('protocol: DescribeConfigs / AlterConfigs / IncrementalAlterConfigs cod
         expect((e as Error).message).to.contain(Object.keys(bad)[0]);
       }
     }
+  });
+
+  it('declares Kafka 3.7 ranges: DescribeConfigs 0-4 (flexible 4), AlterConfigs 0-2 (flexible 2), IncrementalAlterConfigs 0-1 (flexible 1)', () => {
+    expect([DescribeConfigsApi.minVersion, DescribeConfigsApi.maxVersion, DescribeConfigsApi.firstFlexibleVersion]).to.deep.equal([0, 4, 4]);
+    expect([AlterConfigsApi.minVersion, AlterConfigsApi.maxVersion, AlterConfigsApi.firstFlexibleVersion]).to.deep.equal([0, 2, 2]);
+    expect([IncrementalAlterConfigsApi.minVersion, IncrementalAlterConfigsApi.maxVersion, IncrementalAlterConfigsApi.firstFlexibleVersion]).to.deep.equal([
+      0, 1, 1,
+    ]);
+  });
+
+  const documented: DescribeConfigsResponse = {
+    throttleTimeMs: 0,
+    results: [
+      {
+        ...describeRes.results[0],
+        configs: describeRes.results[0].configs.map((c) => ({ ...c, configType: 5, documentation: `doc of ${c.name}` })),
+      },
+    ],
+  };
+
+  for (const v of [3, 4]) {
+    it(`DescribeConfigs v${v}: IncludeDocumentation in the request, ConfigType and Documentation in the response`, () => {
+      const req = { resources: [{ resourceType: 2, resourceName: 't', configurationKeys: null }], includeSynonyms: true, includeDocumentation: true };
+      expect(roundTripRequest(DescribeConfigsApi, v, req)).to.deep.equal(req);
+      expect(roundTripResponse(DescribeConfigsApi, v, documented)).to.deep.equal(documented);
+    });
+  }
+
+  it('DescribeConfigs v2 drops ConfigType and Documentation (v3+ fields)', () => {
+    const back = roundTripResponse(DescribeConfigsApi, 2, documented);
+    expect(back.results[0].configs.map((c) => [c.configType, c.documentation])).to.deep.equal([
+      [0, ''],
+      [0, ''],
+    ]);
+  });
+
+  it('DescribeConfigs v4 request golden bytes (flexible)', () => {
+    const bytes = [/* resources */ 2, 2, /* name */ 2, 0x74, /* keys: null */ 0, /* tags */ 0, /* synonyms */ 1, /* documentation */ 1, 0];
+    expect(decodeAll(Buffer.from(bytes), (r) => DescribeConfigsApi.decodeRequest(r, 4))).to.deep.equal({
+      resources: [{ resourceType: 2, resourceName: 't', configurationKeys: null }],
+      includeSynonyms: true,
+      includeDocumentation: true,
+    });
+  });
+
+  it('AlterConfigs v2 (flexible) round-trips', () => {
+    const req = { resources: [{ resourceType: 2, resourceName: 't', configs: [{ name: 'retention.ms', value: null }] }], validateOnly: true };
+    expect(roundTripRequest(AlterConfigsApi, 2, req)).to.deep.equal(req);
+    const res = { throttleTimeMs: 3, responses: [{ errorCode: 0, errorMessage: null, resourceType: 2, resourceName: 't' }] };
+    expect(roundTripResponse(AlterConfigsApi, 2, res)).to.deep.equal(res);
+    const bytes = [...bytesOf((w) => AlterConfigsApi.encodeResponse(w, 2, res))];
+    expect(bytes).to.deep.equal([0, 0, 0, 3, 2, 0, 0, 0, 2, 2, 0x74, 0, 0]);
   });
 });
