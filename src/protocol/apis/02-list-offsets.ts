@@ -19,6 +19,8 @@ import { messageApi } from './messageApi';
 
 interface ListOffsetsPartition {
   partitionIndex: number;
+  /** v4+; -1 (no fencing) when absent. Always set when decoded; a sender may omit it (written as -1). */
+  currentLeaderEpoch?: number;
   timestamp: number;
   /** v0 only; 1 (the schema default) from v1. */
   maxNumOffsets: number;

@@ -30,11 +30,11 @@ function expectedRequest(v: number): ListOffsetsRequest {
       {
         name: 'orders',
         partitions: [
-          { partitionIndex: 0, timestamp: -1, maxNumOffsets: 1 },
-          { partitionIndex: 1, timestamp: -2, maxNumOffsets: 1 },
+          { partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1, maxNumOffsets: 1 },
+          { partitionIndex: 1, currentLeaderEpoch: -1, timestamp: -2, maxNumOffsets: 1 },
         ],
       },
-      { name: 'payments', partitions: [{ partitionIndex: 0, timestamp: 1700000000000, maxNumOffsets: 1 }] },
+      { name: 'payments', partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: 1700000000000, maxNumOffsets: 1 }] },
     ],
   };
 }
@@ -54,9 +54,9 @@ function sampleResponse(v: number): ListOffsetsResponse {
 }
 
 describe('ListOffsets codec (key 2)', () => {
-  it('declares versions 0-3, not flexible', () => {
+  it('declares versions 0-3, flexible from 6 (the description)', () => {
     expect([ListOffsetsApi.apiKey, ListOffsetsApi.minVersion, ListOffsetsApi.maxVersion]).to.deep.equal([2, 0, 3]);
-    expect(ListOffsetsApi.firstFlexibleVersion).to.equal(Infinity);
+    expect(ListOffsetsApi.firstFlexibleVersion).to.equal(6);
   });
 
   for (const v of versions(0, 3)) {
@@ -96,7 +96,7 @@ describe('ListOffsets codec (key 2)', () => {
     const req: ListOffsetsRequest = {
       replicaId: 3,
       isolationLevel: 0,
-      topics: [{ name: 't', partitions: [{ partitionIndex: 0, timestamp: -2, maxNumOffsets: 10 }] }],
+      topics: [{ name: 't', partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -2, maxNumOffsets: 10 }] }],
     };
     const bytes = [0, 0, 0, 3, 0, 0, 0, 1, 0, 1, 0x74, 0, 0, 0, 1, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe, 0, 0, 0, 10];
     expect([...bytesOf((w) => ListOffsetsApi.encodeRequest(w, 0, req))]).to.deep.equal(bytes);

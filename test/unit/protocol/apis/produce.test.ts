@@ -46,9 +46,9 @@ function sampleResponse(v: number): ProduceResponse {
 }
 
 describe('Produce codec (key 0)', () => {
-  it('declares versions 3-7, not flexible', () => {
+  it('declares versions 3-7, flexible from 9 (the description)', () => {
     expect([ProduceApi.apiKey, ProduceApi.minVersion, ProduceApi.maxVersion]).to.deep.equal([0, 3, 7]);
-    expect(ProduceApi.firstFlexibleVersion).to.equal(Infinity);
+    expect(ProduceApi.firstFlexibleVersion).to.equal(9);
   });
 
   for (const v of versions(3, 7)) {
