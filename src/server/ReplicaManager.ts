@@ -4,6 +4,7 @@ import { LogConfig } from '../log/LogConfig';
 import { AlterPartitionResponsePartitionData } from '../protocol/apis/56-alter-partition';
 import { ErrorCode, errorName, KafkaError } from '../protocol/errors';
 import { countBatches } from '../protocol/records/RecordBatch';
+import { RecordValidationError } from '../protocol/records/RecordValidationError';
 import { AlterPartitionManager } from './AlterPartitionManager';
 import { DelayedFetch } from './DelayedFetch';
 import { DelayedOperationPurgatory } from './DelayedOperation';
@@ -196,6 +197,12 @@ export class ReplicaManager {
         requiredOffset: info.lastOffset + 1,
       };
     } catch (e) {
+      if (e instanceof RecordValidationError) {
+        // ReplicaManager.appendToLocalLog: the record errors and the log start offset go back to the producer.
+        this.log.debug(`Error appending to ${topic}-${partition}: ${e.message}`);
+        const failed = fail(e.code, e.message);
+        return { ...failed, result: { ...failed.result, logStartOffset: p.logStartOffset, recordErrors: e.recordErrors } };
+      }
       if (e instanceof KafkaError) {
         this.log.debug(`Error appending to ${topic}-${partition}: ${e.message}`);
         return fail(e.code, e.message);

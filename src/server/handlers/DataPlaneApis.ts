@@ -10,11 +10,25 @@ import { FetchPartitionRequest, FetchPartitionResult, ProducePartitionResult, Re
 
 const LATEST_TIMESTAMP = -1;
 const EARLIEST_TIMESTAMP = -2;
+/** KIP-734 (ListOffsets v7+): the record with the largest timestamp. */
+const MAX_TIMESTAMP = -3;
+/** KIP-405 (ListOffsets v8+): the first offset of the local log. */
+const EARLIEST_LOCAL_TIMESTAMP = -4;
+/** ListOffsetsRequest.CONSUMER_REPLICA_ID and DEBUGGING_REPLICA_ID. */
+const CONSUMER_REPLICA_ID = -1;
+const DEBUGGING_REPLICA_ID = -2;
 
 /** The data path of KafkaApis: Produce, Fetch, ListOffsets. */
 export class DataPlaneApis {
   constructor(private readonly rm: ReplicaManager) {}
 
+  /**
+   * KafkaApis.handleProduceRequest. v8+:
+   * LogValidator's per-record errors answer RecordErrors and ErrorMessage (only for them, as Kafka's
+   * LogAppendResult.errorMessage is set only for a RecordValidationException). v10+: NOT_LEADER_OR_FOLLOWER names
+   * the leader Kafka knows (the local partition, else the metadata cache) in CurrentLeader, and its endpoint on
+   * the request's listener in NodeEndpoints (KIP-951, KafkaApis.getCurrentLeader).
+   */
   handleProduce(ctx: RequestContext, r: Reader): HandlerResult {
     const v = ctx.header.apiVersion;
     const req: ProduceRequest = ProduceApi.decodeRequest(r, v);
@@ -27,23 +41,31 @@ export class DataPlaneApis {
         if (failed) throw new CloseConnectionError(`acks=0 produce failed with error ${failed.errorCode}: ${failed.errorMessage ?? ''}`);
         return null;
       }
+      const nodeEndpoints = new Map<number, { nodeId: number; host: string; port: number; rack: string | null }>();
       let i = 0;
-      return encodeResponse(ProduceApi, v, {
-        responses: req.topicData.map((t) => ({
-          name: t.name,
-          partitionResponses: t.partitionData.map((p) => {
-            const res = results[i++];
-            return {
-              index: p.index,
-              errorCode: res.errorCode,
-              baseOffset: res.baseOffset,
-              logAppendTimeMs: res.logAppendTimeMs,
-              logStartOffset: res.logStartOffset,
-            };
-          }),
-        })),
-        throttleTimeMs: 0,
-      });
+      const responses = req.topicData.map((t) => ({
+        name: t.name,
+        partitionResponses: t.partitionData.map((p) => {
+          const res = results[i++];
+          const recordErrors = v >= 8 ? (res.recordErrors ?? []).map((e) => ({ batchIndex: e.batchIndex, batchIndexErrorMessage: e.message })) : [];
+          const out = {
+            index: p.index,
+            errorCode: res.errorCode,
+            baseOffset: res.baseOffset,
+            logAppendTimeMs: res.logAppendTimeMs,
+            logStartOffset: res.logStartOffset,
+            recordErrors,
+            errorMessage: v >= 8 && res.recordErrors ? res.errorMessage : null,
+          };
+          if (v < 10 || res.errorCode !== ErrorCode.NOT_LEADER_OR_FOLLOWER) return out;
+          const leader = this.currentLeader(t.name, p.index);
+          const node = this.rm.metadataCache.getAliveBroker(leader.leaderId);
+          const endpoint = this.rm.metadataCache.endpointFor(leader.leaderId, ctx.listenerName);
+          if (node && endpoint) nodeEndpoints.set(node.id, { nodeId: node.id, host: endpoint.host, port: endpoint.port, rack: node.rack });
+          return { ...out, currentLeader: leader };
+        }),
+      }));
+      return encodeResponse(ProduceApi, v, { responses, throttleTimeMs: 0, nodeEndpoints: [...nodeEndpoints.values()] });
     };
     if (!validAcks) {
       return encode(
@@ -52,6 +74,14 @@ export class DataPlaneApis {
     }
     const out = this.rm.appendRecords(v, req.acks, req.timeoutMs, entries);
     return Array.isArray(out) ? encode(out) : out.then(encode);
+  }
+
+  /** KafkaApis.getCurrentLeader: the local partition's leader and epoch, else the metadata cache's, else -1/-1. */
+  private currentLeader(topic: string, partition: number): { leaderId: number; leaderEpoch: number } {
+    const local = this.rm.getPartition(topic, partition);
+    if (local) return { leaderId: local.leaderReplicaId, leaderEpoch: local.leaderEpoch };
+    const cached = this.rm.metadataCache.partitionState(topic, partition);
+    return cached ? { leaderId: cached.leader, leaderEpoch: cached.leaderEpoch } : { leaderId: -1, leaderEpoch: -1 };
   }
 
   handleFetch(ctx: RequestContext, r: Reader): HandlerResult {
@@ -95,30 +125,94 @@ export class DataPlaneApis {
     return Array.isArray(out) ? encode(out) : out.then(encode);
   }
 
+  /**
+   * KafkaApis.handleListOffsetRequest. v0 (legacy): a list with the one offset. v1+ (handleListOffsetRequestV1AndAbove
+   * -> Partition.fetchOffsetForTimestamp): the leader answers unless replica_id is -2 (the debugging consumer);
+   * current_leader_epoch (v4+) fences first; "latest" is the high watermark for consumers (replica_id -1) and the
+   * log end offset for others; a timestamp (or MAX_TIMESTAMP) found at or beyond that offset answers nothing
+   * (-1/-1 with NONE). A partition named twice gets INVALID_REQUEST. Not modelled: OFFSET_NOT_AVAILABLE while a new
+   * leader's high watermark lags its epoch start (our leader's high watermark is known at election).
+   */
   handleListOffsets(ctx: RequestContext, r: Reader): ResponseBody {
     const v = ctx.header.apiVersion;
     const req = ListOffsetsApi.decodeRequest(r, v);
+    const seen = new Set<string>();
+    const duplicates = new Set<string>();
+    for (const t of req.topics) {
+      for (const p of t.partitions) {
+        const key = `${t.name}-${p.partitionIndex}`;
+        if (seen.has(key)) duplicates.add(key);
+        seen.add(key);
+      }
+    }
     const topics = req.topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p): ListOffsetsPartitionResponse => {
-        const base = { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, oldStyleOffsets: [] as number[], timestamp: -1, offset: -1 };
-        // replica_id -2 is the debugging consumer that may query followers; everyone else needs the leader.
-        const part = this.rm.leaderPartitionOrError(t.name, p.partitionIndex);
-        if (typeof part === 'number') {
-          if (!(req.replicaId === -2 && part === ErrorCode.NOT_LEADER_OR_FOLLOWER && this.rm.getPartition(t.name, p.partitionIndex))) {
-            return { ...base, errorCode: part };
-          }
-        }
-        const partition = this.rm.getPartition(t.name, p.partitionIndex)!;
-        let found: { offset: number; timestamp: number } | null;
-        if (p.timestamp === LATEST_TIMESTAMP) found = { offset: partition.highWatermark, timestamp: -1 };
-        else if (p.timestamp === EARLIEST_TIMESTAMP) found = { offset: partition.logStartOffset, timestamp: -1 };
-        else found = partition.log.fetchOffsetByTimestamp(p.timestamp);
+        const base = {
+          partitionIndex: p.partitionIndex,
+          errorCode: ErrorCode.NONE,
+          oldStyleOffsets: [] as number[],
+          timestamp: -1,
+          offset: -1,
+          leaderEpoch: -1,
+        };
+        if (v >= 1 && duplicates.has(`${t.name}-${p.partitionIndex}`)) return { ...base, errorCode: ErrorCode.INVALID_REQUEST };
+        const found = this.offsetForTimestamp(
+          t.name,
+          p.partitionIndex,
+          p.timestamp,
+          req.replicaId,
+          req.isolationLevel,
+          v >= 4 ? (p.currentLeaderEpoch ?? -1) : -1,
+        );
+        if (typeof found === 'number') return { ...base, errorCode: found };
         if (v === 0) return { ...base, oldStyleOffsets: found ? [found.offset] : [] };
-        return found ? { ...base, offset: found.offset, timestamp: found.timestamp } : base;
+        return found ? { ...base, offset: found.offset, timestamp: found.timestamp, leaderEpoch: v >= 4 ? found.leaderEpoch : -1 } : base;
       }),
     }));
     return encodeResponse(ListOffsetsApi, v, { throttleTimeMs: 0, topics });
+  }
+
+  /** ReplicaManager/Partition.fetchOffsetForTimestamp and UnifiedLog.fetchOffsetByTimestamp; a number is an error code. */
+  private offsetForTimestamp(
+    topic: string,
+    partitionIndex: number,
+    timestamp: number,
+    replicaId: number,
+    isolationLevel: number,
+    currentLeaderEpoch: number,
+  ): { offset: number; timestamp: number; leaderEpoch: number } | null | number {
+    const partition = this.rm.getPartition(topic, partitionIndex);
+    if (!partition) return this.rm.leaderPartitionOrError(topic, partitionIndex) as number;
+    // Partition.getLocalLog: the epoch check comes before the leader check.
+    if (currentLeaderEpoch >= 0 && currentLeaderEpoch !== partition.leaderEpoch) {
+      return currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH;
+    }
+    if (replicaId !== DEBUGGING_REPLICA_ID && !partition.isLeader()) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+    const log = partition.log;
+    // No transactions here, so the last stable offset is the high watermark (READ_COMMITTED = READ_UNCOMMITTED).
+    void isolationLevel;
+    const lastFetchable = replicaId === CONSUMER_REPLICA_ID ? partition.highWatermark : log.logEndOffset;
+    const epochs = log.leaderEpochCache.entries;
+    const epochAt = (offset: number): number => {
+      let epoch = -1;
+      for (const e of epochs) if (e.startOffset <= offset) epoch = e.epoch;
+      return epoch;
+    };
+    const latestEpoch = epochs.length > 0 ? epochs[epochs.length - 1].epoch : -1;
+    if (timestamp === LATEST_TIMESTAMP) return { offset: lastFetchable, timestamp: -1, leaderEpoch: partition.leaderEpoch };
+    if (timestamp === EARLIEST_TIMESTAMP || timestamp === EARLIEST_LOCAL_TIMESTAMP) {
+      // Without remote storage the local log start is the log start (UnifiedLog.fetchOffsetByTimestamp); its epoch
+      // is the first cached one when that starts at or below the log start.
+      const start = partition.logStartOffset;
+      return { offset: start, timestamp: -1, leaderEpoch: epochs.length > 0 && epochs[0].startOffset <= start ? epochs[0].epoch : -1 };
+    }
+    let found = log.fetchOffsetByTimestamp(timestamp);
+    // MAX_TIMESTAMP on a log without timestamps (empty, or only message format v0 records): Kafka's segment answers
+    // its time index's empty entry (NO_TIMESTAMP, base offset), which the filter below drops for an empty log.
+    if (found === null && timestamp === MAX_TIMESTAMP) found = { offset: partition.logStartOffset, timestamp: -1 };
+    if (found === null || found.offset >= lastFetchable) return null;
+    return { ...found, leaderEpoch: timestamp === MAX_TIMESTAMP ? latestEpoch : epochAt(found.offset) };
   }
 
   /** DeleteRecords (KafkaApis.handleDeleteRecordsRequest): each partition on its leader. */
