@@ -25,7 +25,7 @@ const LEADER_DURING_DELETE = -2;
  * Every LeaderAndIsr entry also queues an UpdateMetadata of that partition to every live broker.
  */
 export class ControllerBrokerRequestBatch {
-  private leaderAndIsr = new Map<number, Map<string, LeaderAndIsrPartitionState & { topic: string; isNew: boolean }>>();
+  private leaderAndIsr = new Map<number, Map<string, LeaderAndIsrPartitionState>>();
   private updateMetadataBrokers = new Set<number>();
   private updateMetadataPartitions = new Map<string, TopicPartition>();
   private stopReplica = new Map<number, Map<string, { topic: string; partition: number; delete: boolean; leaderEpoch: number }>>();
@@ -55,8 +55,8 @@ export class ControllerBrokerRequestBatch {
       }
       const prev = m.get(tpString(tp));
       m.set(tpString(tp), {
-        topic: tp.topic,
-        topicName: '',
+        // TopicName is on the wire only in v0-1 (ungrouped); from v2 it is the topic state's, and this one is ignored.
+        topicName: tp.topic,
         partitionIndex: tp.partition,
         controllerEpoch: l.controllerEpoch,
         leader: l.leaderAndIsr.leader,
@@ -100,12 +100,12 @@ export class ControllerBrokerRequestBatch {
     for (const [brokerId, parts] of this.leaderAndIsr) {
       const byTopic = new Map<string, LeaderAndIsrPartitionState[]>();
       for (const p of parts.values()) {
-        const list = byTopic.get(p.topic) ?? [];
+        const list = byTopic.get(p.topicName) ?? [];
         list.push(p);
-        byTopic.set(p.topic, list);
+        byTopic.set(p.topicName, list);
         const role = p.leader === brokerId ? 'become-leader' : 'become-follower';
         this.stateChangeLog.info(
-          `[Controller id=${this.controllerId} epoch=${controllerEpoch}] Sending ${role} LeaderAndIsr request LeaderAndIsrPartitionState(topicName='${p.topic}', partitionIndex=${p.partitionIndex}, controllerEpoch=${p.controllerEpoch}, leader=${p.leader}, leaderEpoch=${p.leaderEpoch}, isr=[${p.isr.join(', ')}], partitionEpoch=${p.partitionEpoch}, replicas=[${p.replicas.join(', ')}], addingReplicas=[${p.addingReplicas.join(', ')}], removingReplicas=[${p.removingReplicas.join(', ')}], isNew=${p.isNew}, leaderRecoveryState=${p.leaderRecoveryState}) to broker ${brokerId} for partition ${p.topic}-${p.partitionIndex}`,
+          `[Controller id=${this.controllerId} epoch=${controllerEpoch}] Sending ${role} LeaderAndIsr request LeaderAndIsrPartitionState(topicName='${p.topicName}', partitionIndex=${p.partitionIndex}, controllerEpoch=${p.controllerEpoch}, leader=${p.leader}, leaderEpoch=${p.leaderEpoch}, isr=[${p.isr.join(', ')}], partitionEpoch=${p.partitionEpoch}, replicas=[${p.replicas.join(', ')}], addingReplicas=[${p.addingReplicas.join(', ')}], removingReplicas=[${p.removingReplicas.join(', ')}], isNew=${p.isNew}, leaderRecoveryState=${p.leaderRecoveryState}) to broker ${brokerId} for partition ${p.topicName}-${p.partitionIndex}`,
         );
       }
       const leaders = new Set([...parts.values()].map((p) => p.leader).filter((l) => l >= 0));

@@ -123,7 +123,7 @@ class ReplicaFetcher {
         const p = this.partitions.get(`${t.topic}-${d.partitionIndex}`);
         if (!p || this.truncation.has(p.key)) continue; // removed or re-added (must truncate first) while in flight
         if (d.errorCode === ErrorCode.NONE) {
-          const records = d.records && d.records.length > 0 ? (d.records.length === 1 ? d.records[0] : Buffer.concat(d.records)) : null;
+          const records = recordsBuffer(d.records);
           if (records && records.length > 0) {
             // The log updates its producer state too, so a new leader still recognises retried batches.
             p.log.appendAsFollower(records);
@@ -208,4 +208,10 @@ export class ReplicaFetcherManager {
     for (const f of this.fetchers.values()) f.stop();
     this.fetchers.clear();
   }
+}
+
+/** A fetched partition's record bytes as one buffer, null when empty. */
+function recordsBuffer(r: Buffer | Buffer[] | null): Buffer | null {
+  const b = r === null ? null : Array.isArray(r) ? Buffer.concat(r) : r;
+  return b && b.length > 0 ? b : null;
 }

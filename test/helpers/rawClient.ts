@@ -53,7 +53,11 @@ export async function fetchRaw(
       rackId: '',
     });
     const p = res.responses[0].partitions[0];
-    return { errorCode: p.errorCode, highWatermark: p.highWatermark, bytes: (p.records ?? []).reduce((n, b) => n + b.length, 0) };
+    return {
+      errorCode: p.errorCode,
+      highWatermark: p.highWatermark,
+      bytes: p.records === null ? 0 : Array.isArray(p.records) ? p.records.reduce((n, b) => n + b.length, 0) : p.records.length,
+    };
   } finally {
     c.close();
   }

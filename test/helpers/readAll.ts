@@ -25,7 +25,7 @@ export async function readPartition(port: number, topic: string, partition: numb
       });
       const p = res.responses[0].partitions[0];
       if (p.errorCode !== 0) throw new Error(`fetch error ${p.errorCode}`);
-      const buf = Buffer.concat(p.records ?? []);
+      const buf = p.records === null ? Buffer.alloc(0) : Array.isArray(p.records) ? Buffer.concat(p.records) : p.records;
       if (buf.length === 0) break;
       for (const b of validateBatches(buf)) {
         const batch = buf.subarray(b.position, b.position + b.size);
