@@ -175,8 +175,9 @@ export class ReplicaManager {
     const p = this.leaderPartitionOrError(topic, partition);
     if (typeof p === 'number') return fail(p);
     try {
-      // ProduceRequest.validateRecords: v3+ carries exactly one magic-2 batch per partition.
-      if (records === null || records.length === 0 || countBatches(records) !== 1) {
+      // ProduceRequest.validateRecords: v3+ carries exactly one magic-2 batch per partition (v0-2 are not checked:
+      // their v0/v1 message sets are converted by the partition's LogValidator step).
+      if (records === null || (apiVersion >= 3 && (records.length === 0 || countBatches(records) !== 1))) {
         return fail(ErrorCode.INVALID_RECORD, 'Produce requests with version 3 and above must contain exactly one record batch');
       }
       const codec = records.length > 22 ? records.readInt16BE(21) & 0x07 : 0;

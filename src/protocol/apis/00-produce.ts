@@ -76,4 +76,4 @@ export interface ProduceResponse {
   nodeEndpoints?: NodeEndpoint[];
 }
 
-export const ProduceApi = messageApi<ProduceRequest, ProduceResponse>(schema.ProduceRequest, schema.ProduceResponse, { minVersion: 3, maxVersion: 10 });
+export const ProduceApi = messageApi<ProduceRequest, ProduceResponse>(schema.ProduceRequest, schema.ProduceResponse, { minVersion: 0, maxVersion: 10 });

@@ -99,4 +99,4 @@ export interface FetchResponse {
   responses: FetchableTopicResponse[];
 }
 
-export const FetchApi = messageApi<FetchRequest, FetchResponse>(schema.FetchRequest, schema.FetchResponse, { minVersion: 4, maxVersion: 11 });
+export const FetchApi = messageApi<FetchRequest, FetchResponse>(schema.FetchRequest, schema.FetchResponse, { minVersion: 0, maxVersion: 11 });

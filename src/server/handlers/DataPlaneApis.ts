@@ -6,6 +6,7 @@ import { ProduceRequest } from '../../protocol/apis/00-produce';
 import { ErrorCode } from '../../protocol/errors';
 import { Reader } from '../../protocol/Reader';
 import { encodeResponse } from '../../protocol/apis/types';
+import { downConvertFetchResults } from './FetchDownConversion';
 import { FetchPartitionRequest, FetchPartitionResult, ProducePartitionResult, ReplicaManager } from '../ReplicaManager';
 
 const LATEST_TIMESTAMP = -1;
@@ -23,7 +24,7 @@ export class DataPlaneApis {
   constructor(private readonly rm: ReplicaManager) {}
 
   /**
-   * KafkaApis.handleProduceRequest. v8+:
+   * KafkaApis.handleProduceRequest. v0-2 message sets are converted to v2 by the partition (LogValidator). v8+:
    * LogValidator's per-record errors answer RecordErrors and ErrorMessage (only for them, as Kafka's
    * LogAppendResult.errorMessage is set only for a RecordValidationException). v10+: NOT_LEADER_OR_FOLLOWER names
    * the leader Kafka knows (the local partition, else the metadata cache) in CurrentLeader, and its endpoint on
@@ -101,6 +102,8 @@ export class DataPlaneApis {
     }
     const params = { replicaId: req.replicaId, maxWaitMs: req.maxWaitMs, minBytes: req.minBytes, maxBytes: req.maxBytes, hardMaxBytesLimit: v <= 2 };
     const encode = (results: FetchPartitionResult[]): ResponseBody => {
+      // Fetch v0-3 read message format v0/v1: the one down-conversion hook (FetchDownConversion.ts).
+      if (v < 4) downConvertFetchResults(v, results, parts, this.rm);
       const responses: FetchableTopicResponse[] = [];
       let last: FetchableTopicResponse | undefined;
       for (const res of results) {

@@ -98,8 +98,8 @@ async function sampleResponse(v: number): Promise<{ res: FetchResponse; big: Buf
 }
 
 describe('Fetch codec (key 1)', () => {
-  it('declares versions 4-11, not flexible', () => {
-    expect([FetchApi.apiKey, FetchApi.minVersion, FetchApi.maxVersion]).to.deep.equal([1, 4, 11]);
+  it('declares versions 0-11 (v0-3 down-converted to message format v0/v1)', () => {
+    expect([FetchApi.apiKey, FetchApi.minVersion, FetchApi.maxVersion]).to.deep.equal([1, 0, 11]);
     expect(FetchApi.firstFlexibleVersion).to.equal(Infinity);
   });
 

@@ -56,8 +56,8 @@ function sampleResponse(v: number): ProduceResponse {
 const m1 = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
 
 describe('Produce codec (key 0)', () => {
-  it('declares versions 3-10, flexible from 9 (the description)', () => {
-    expect([ProduceApi.apiKey, ProduceApi.minVersion, ProduceApi.maxVersion]).to.deep.equal([0, 3, 10]);
+  it('declares versions 0-10 (Kafka 3.7 ZK broker), flexible from 9 (the description)', () => {
+    expect([ProduceApi.apiKey, ProduceApi.minVersion, ProduceApi.maxVersion]).to.deep.equal([0, 0, 10]);
     expect(ProduceApi.firstFlexibleVersion).to.equal(9);
   });
 
