@@ -53,10 +53,12 @@ export async function fetchRaw(
       rackId: '',
     });
     const p = res.responses[0].partitions[0];
+    // Decoded records are one slice of the frame; the response type names the chunk list the broker writes.
+    const records = p.records as Buffer | Buffer[] | null;
     return {
       errorCode: p.errorCode,
       highWatermark: p.highWatermark,
-      bytes: p.records === null ? 0 : Array.isArray(p.records) ? p.records.reduce((n, b) => n + b.length, 0) : p.records.length,
+      bytes: records === null ? 0 : Array.isArray(records) ? records.reduce((n, b) => n + b.length, 0) : records.length,
     };
   } finally {
     c.close();
