@@ -5,6 +5,7 @@ import type { AppendInfo } from '../log/LogAppendInfo';
 import { ErrorCode, KafkaError } from '../protocol/errors';
 import { convertLegacyToV2, firstMagic, MAGIC_V0, MAGIC_V1 } from '../protocol/records/LegacyRecords';
 import { convertProducedBatch } from '../protocol/records/compressionConvert';
+import { countBatches } from '../protocol/records/RecordBatch';
 import type { LeaderAndIsrPartitionState } from '../protocol/apis/04-leader-and-isr';
 
 export function tpKey(topic: string, partition: number): string {
@@ -107,6 +108,9 @@ export class Partition {
             topicPartition: this.key,
           })
         : records;
+    // LogValidator.getFirstBatchAndMaybeValidateNoMoreBatches: a v2 append is one batch (Produce v3+ checks it
+    // earlier; this catches v2 batches sent with Produce v0-2).
+    if (v2 === records && countBatches(records) > 1) throw new KafkaError(ErrorCode.INVALID_RECORD, 'Compressed outer record has more than one batch');
     const batch = convertProducedBatch(v2, { targetCodec: config.targetCodec ?? null, compacted: config.compact ?? false, topicPartition: this.key });
     return this.log.appendAsLeader(batch, this.leaderEpoch, 'client');
   }

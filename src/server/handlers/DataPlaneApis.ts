@@ -103,7 +103,7 @@ export class DataPlaneApis {
     const params = { replicaId: req.replicaId, maxWaitMs: req.maxWaitMs, minBytes: req.minBytes, maxBytes: req.maxBytes, hardMaxBytesLimit: v <= 2 };
     const encode = (results: FetchPartitionResult[]): ResponseBody => {
       // Fetch v0-3 read message format v0/v1: the one down-conversion hook (FetchDownConversion.ts).
-      if (v < 4) downConvertFetchResults(v, results, parts, this.rm);
+      if (v < 4) downConvertFetchResults(v, results, parts, this.rm, req.replicaId);
       const responses: FetchableTopicResponse[] = [];
       let last: FetchableTopicResponse | undefined;
       for (const res of results) {

@@ -3,6 +3,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Kafka, logLevel } from 'kafkajs';
+import { NetworkClient } from '../../../src/network/NetworkClient';
+import { FetchApi, ProduceApi } from '../../../src/protocol/apis';
+import { ErrorCode } from '../../../src/protocol/errors';
+import { CompressionType } from '../../../src/protocol/records/compression';
+import { buildLegacyMessageSet, readLegacyMessages } from '../../../src/protocol/records/LegacyRecords';
+import { buildRecordBatch } from '../../../src/protocol/records/MemoryRecordsBuilder';
 import { iterateRecords, validateBatches } from '../../../src/protocol/records/RecordBatch';
 import { TestCluster } from '../../helpers/cluster';
 import { kcat, run } from '../../helpers/kcat';
@@ -156,5 +162,83 @@ describe('integration: old kafka-python protocols (message formats v0/v1)', func
       const mine = commits.filter((c) => c.group === `g-${topicOf(m.api)}`);
       expect(mine.map((c) => [c.topic, c.partition, c.offset])).to.deep.equal([[topicOf(m.api), 0, 2 + m.codecs.length * N]]);
     }
+  });
+
+  describe('protocol level: the errors Kafka gives old requests', () => {
+    let c: NetworkClient;
+    const produce = async (version: number, topic: string, records: Buffer) => {
+      const r = await c.send(ProduceApi, version, {
+        transactionalId: null,
+        acks: 1,
+        timeoutMs: 5000,
+        topicData: [{ name: topic, partitionData: [{ index: 0, records }] }],
+      });
+      return r.responses[0].partitionResponses[0];
+    };
+    const fetch = async (version: number, topic: string, fetchOffset: number) => {
+      const r = await c.send(FetchApi, version, {
+        replicaId: -1,
+        maxWaitMs: 0,
+        minBytes: 0,
+        maxBytes: 1 << 20,
+        isolationLevel: 0,
+        sessionId: 0,
+        sessionEpoch: -1,
+        topics: [{ topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset, logStartOffset: -1, partitionMaxBytes: 1 << 20 }] }],
+        forgottenTopicsData: [],
+        rackId: '',
+      });
+      return r.responses[0].partitions[0];
+    };
+    const msgs = (n: number, key = true) =>
+      Array.from({ length: n }, (_, i) => ({ offset: i, timestamp: Date.now(), key: key ? Buffer.from(`k${i}`) : null, value: Buffer.from(`v${i}`) }));
+
+    before(async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.createTopics({
+        topics: [
+          { topic: 'raw-old', numPartitions: 1, replicationFactor: 1 },
+          { topic: 'raw-compacted', numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+          { topic: 'raw-zstd', numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'compression.type', value: 'zstd' }] },
+          { topic: 'raw-no-down', numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'message.downconversion.enable', value: 'false' }] },
+        ],
+        waitForLeaders: true,
+      });
+      await admin.disconnect();
+      c = new NetworkClient('127.0.0.1', cluster.broker(1).port, 'it-old-raw', 10000);
+    });
+    after(() => c?.close());
+
+    it('Produce v0-2 append converted message sets; a bad CRC is CORRUPT_MESSAGE, keyless on compacted INVALID_RECORD', async () => {
+      expect(await produce(0, 'raw-old', buildLegacyMessageSet(0, CompressionType.NONE, msgs(2), false))).to.include({ errorCode: 0, baseOffset: 0 });
+      expect(await produce(1, 'raw-old', buildLegacyMessageSet(0, CompressionType.GZIP, msgs(3), false))).to.include({ errorCode: 0, baseOffset: 2 });
+      expect(await produce(2, 'raw-old', buildLegacyMessageSet(1, CompressionType.SNAPPY, msgs(2), false))).to.include({ errorCode: 0, baseOffset: 5 });
+      const bad = buildLegacyMessageSet(1, CompressionType.NONE, msgs(1), false);
+      bad[bad.length - 1] ^= 0xff;
+      expect(await produce(2, 'raw-old', bad)).to.include({ errorCode: ErrorCode.CORRUPT_MESSAGE, baseOffset: -1 });
+      expect(await produce(2, 'raw-compacted', buildLegacyMessageSet(1, CompressionType.GZIP, msgs(2, false), false))).to.include({
+        errorCode: ErrorCode.INVALID_RECORD,
+      });
+      // Produce v0-2 may carry v2 batches (Kafka does not check the magic below v3), but only one of them.
+      const v2 = buildRecordBatch({ records: [{ key: null, value: Buffer.from('x'), timestamp: Date.now() }] });
+      expect(await produce(2, 'raw-old', v2)).to.include({ errorCode: 0, baseOffset: 7 });
+      expect(await produce(2, 'raw-old', Buffer.concat([v2, v2]))).to.include({ errorCode: ErrorCode.INVALID_RECORD });
+    });
+
+    it('Fetch v0-3 return message format v0 (v0-1) or v1 (v2-3) from any offset; zstd topics and disabled down-conversion refuse', async () => {
+      for (const v of [0, 1, 2, 3]) {
+        const p = await fetch(v, 'raw-old', 3);
+        expect(p.errorCode, `v${v}`).to.equal(0);
+        const got = readLegacyMessages(p.records as unknown as Buffer);
+        // The gzip wrapper of offsets 2-4 comes whole; the records before the fetch offset are the client's to skip.
+        expect(got.map((m) => [m.offset, m.magic])).to.deep.equal([2, 3, 4, 5, 6, 7].map((o) => [o, v <= 1 ? 0 : 1]));
+      }
+      await produce(7, 'raw-zstd', buildRecordBatch({ records: [{ key: null, value: Buffer.from('z'), timestamp: Date.now() }] }));
+      expect((await fetch(3, 'raw-zstd', 0)).errorCode).to.equal(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
+      await produce(7, 'raw-no-down', buildRecordBatch({ records: [{ key: null, value: Buffer.from('n'), timestamp: Date.now() }] }));
+      expect((await fetch(2, 'raw-no-down', 0)).errorCode).to.equal(ErrorCode.UNSUPPORTED_VERSION);
+      expect((await fetch(4, 'raw-no-down', 0)).errorCode).to.equal(0);
+    });
   });
 });
