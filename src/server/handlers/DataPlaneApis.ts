@@ -210,6 +210,9 @@ export class DataPlaneApis {
       const start = partition.logStartOffset;
       return { offset: start, timestamp: -1, leaderEpoch: epochs.length > 0 && epochs[0].startOffset <= start ? epochs[0].epoch : -1 };
     }
+    // MAX_TIMESTAMP answers the record itself, as KIP-734 specifies and Kafka does from 3.8 (KAFKA-16310); Kafka
+    // 3.7.x answers the last offset of the batch holding it (the segment's shallow offset of max timestamp), a bug
+    // its fix versions call out, so we follow the KIP here.
     let found = log.fetchOffsetByTimestamp(timestamp);
     // MAX_TIMESTAMP on a log without timestamps (empty, or only message format v0 records): Kafka's segment answers
     // its time index's empty entry (NO_TIMESTAMP, base offset), which the filter below drops for an empty log.
