@@ -21,6 +21,19 @@ export type { FetchPartitionRequest, FetchPartitionResult } from './LocalLogRead
 
 export type { ProducePartitionResult } from './DelayedProduce';
 
+/**
+ * ReplicaManager.appendToLocalLog's expected exceptions (unknown partition, not leader, record or batch too large,
+ * corrupt record, storage error), answered with UNKNOWN_LOG_APPEND_INFO (log start offset -1).
+ */
+const UNKNOWN_APPEND_INFO_ERRORS = new Set<number>([
+  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  ErrorCode.NOT_LEADER_OR_FOLLOWER,
+  ErrorCode.MESSAGE_TOO_LARGE,
+  ErrorCode.RECORD_LIST_TOO_LARGE,
+  ErrorCode.CORRUPT_MESSAGE,
+  ErrorCode.KAFKA_STORAGE_ERROR,
+]);
+
 interface ReplicaManagerDeps {
   config: KafkaConfig;
   logManager: LogManager;
@@ -200,13 +213,19 @@ export class ReplicaManager {
     } catch (e) {
       if (e instanceof RecordValidationError) {
         // ReplicaManager.appendToLocalLog: the record errors and the log start offset go back to the producer.
-        this.log.debug(`Error appending to ${topic}-${partition}: ${e.message}`);
+        this.log.error(`Error processing append operation on partition ${topic}-${partition}`, e);
         const failed = fail(e.code, e.message);
         return { ...failed, result: { ...failed.result, logStartOffset: p.logStartOffset, recordErrors: e.recordErrors } };
       }
       if (e instanceof KafkaError) {
-        this.log.debug(`Error appending to ${topic}-${partition}: ${e.message}`);
-        return fail(e.code, e.message);
+        const failed = fail(e.code, e.message);
+        if (UNKNOWN_APPEND_INFO_ERRORS.has(e.code)) {
+          this.log.debug(`Error appending to ${topic}-${partition}: ${e.message}`);
+          return failed;
+        }
+        // appendToLocalLog's processFailedRecord: logged as an error, answered with the log start offset.
+        this.log.error(`Error processing append operation on partition ${topic}-${partition}`, e);
+        return { ...failed, result: { ...failed.result, logStartOffset: p.logStartOffset } };
       }
       this.log.error(`Error processing append operation on partition ${topic}-${partition}`, e);
       return fail(ErrorCode.KAFKA_STORAGE_ERROR, (e as Error).message);
