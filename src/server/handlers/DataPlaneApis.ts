@@ -7,6 +7,7 @@ import { ErrorCode } from '../../protocol/errors';
 import { Reader } from '../../protocol/Reader';
 import { encodeResponse } from '../../protocol/apis/types';
 import { downConvertFetchResults } from './FetchDownConversion';
+import { legacyFetchOffsetsBefore } from '../../log/LegacyOffsets';
 import { FetchPartitionRequest, FetchPartitionResult, ProducePartitionResult, ReplicaManager } from '../ReplicaManager';
 
 const LATEST_TIMESTAMP = -1;
@@ -159,7 +160,11 @@ export class DataPlaneApis {
           offset: -1,
           leaderEpoch: -1,
         };
-        if (v >= 1 && duplicates.has(`${t.name}-${p.partitionIndex}`)) return { ...base, errorCode: ErrorCode.INVALID_REQUEST };
+        if (v === 0) {
+          const offsets = this.legacyOffsets(t.name, p.partitionIndex, p.timestamp, p.maxNumOffsets, req.replicaId);
+          return typeof offsets === 'number' ? { ...base, errorCode: offsets } : { ...base, oldStyleOffsets: offsets };
+        }
+        if (duplicates.has(`${t.name}-${p.partitionIndex}`)) return { ...base, errorCode: ErrorCode.INVALID_REQUEST };
         const found = this.offsetForTimestamp(
           t.name,
           p.partitionIndex,
@@ -169,11 +174,26 @@ export class DataPlaneApis {
           v >= 4 ? (p.currentLeaderEpoch ?? -1) : -1,
         );
         if (typeof found === 'number') return { ...base, errorCode: found };
-        if (v === 0) return { ...base, oldStyleOffsets: found ? [found.offset] : [] };
         return found ? { ...base, offset: found.offset, timestamp: found.timestamp, leaderEpoch: v >= 4 ? found.leaderEpoch : -1 } : base;
       }),
     }));
     return encodeResponse(ListOffsetsApi, v, { throttleTimeMs: 0, topics });
+  }
+
+  /**
+   * KafkaApis.handleListOffsetRequestV0 -> Partition.legacyFetchOffsetsForTimestamp: the leader's (or, for replica
+   * id -2, any replica's) legacy offsets; a consumer never sees offsets above the high watermark, which then leads
+   * the list. A number is an error code.
+   */
+  private legacyOffsets(topic: string, partitionIndex: number, timestamp: number, maxNumOffsets: number, replicaId: number): number[] | number {
+    const partition = this.rm.getPartition(topic, partitionIndex);
+    if (!partition) return this.rm.leaderPartitionOrError(topic, partitionIndex) as number;
+    if (replicaId !== DEBUGGING_REPLICA_ID && !partition.isLeader()) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+    const all = legacyFetchOffsetsBefore(partition.log, timestamp, maxNumOffsets);
+    if (replicaId !== CONSUMER_REPLICA_ID) return all;
+    const hw = partition.highWatermark;
+    // Descending, so Kafka's `hw +: allOffsets.dropWhile(_ > hw)` keeps those at or below it.
+    return all.some((o) => o > hw) ? [hw, ...all.filter((o) => o <= hw)] : all;
   }
 
   /** ReplicaManager/Partition.fetchOffsetForTimestamp and UnifiedLog.fetchOffsetByTimestamp; a number is an error code. */

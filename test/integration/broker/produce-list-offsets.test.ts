@@ -90,6 +90,26 @@ describe('integration: Produce v8-10 and ListOffsets v4-8', function () {
     expect(await listOffsets(8, 'lo', -2)).to.include({ errorCode: 0, offset: 1 });
   });
 
+  it('ListOffsets v0 answers legacy offset lists: segment bases (not below the log start) and the end offset, descending', async () => {
+    const v0 = async (timestamp: number, maxNumOffsets: number) => {
+      const r = await client(1).send(ListOffsetsApi, 0, {
+        replicaId: -1,
+        isolationLevel: 0,
+        topics: [{ name: 'lo', partitions: [{ partitionIndex: 0, timestamp, maxNumOffsets }] }],
+      });
+      return r.topics[0].partitions[0];
+    };
+    // One segment (base 0, log start 1 after the DeleteRecords above) plus the log end offset 4.
+    expect(await v0(-1, 10))
+      .to.include({ errorCode: 0 })
+      .and.to.have.deep.property('oldStyleOffsets', [4, 1]);
+    expect((await v0(-1, 1)).oldStyleOffsets).to.deep.equal([4]);
+    expect((await v0(-2, 5)).oldStyleOffsets).to.deep.equal([1]);
+    // By time: segments modified at or before it; nothing was modified before 1970.
+    expect((await v0(1, 5)).oldStyleOffsets).to.deep.equal([]);
+    expect((await v0(Date.now() + 60000, 5)).oldStyleOffsets).to.deep.equal([4, 1]);
+  });
+
   it('ListOffsets v4+ fences on current_leader_epoch (a newer one: UNKNOWN_LEADER_EPOCH); a partition named twice: INVALID_REQUEST', async () => {
     expect(await listOffsets(4, 'lo', -1, 0)).to.include({ errorCode: 0, offset: 4 });
     expect(await listOffsets(4, 'lo', -1, 3)).to.include({ errorCode: ErrorCode.UNKNOWN_LEADER_EPOCH, offset: -1 });
