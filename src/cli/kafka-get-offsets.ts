@@ -1,8 +1,14 @@
 /**
  * kafka-get-offsets (Kafka's GetOffsetShell): "topic:partition:offset" lines for the partitions chosen by
- * --topic-partitions or --topic/--partitions, at --time latest (-1), earliest (-2) or a timestamp.
+ * --topic-partitions or --topic/--partitions, at --time latest (-1), earliest (-2), max-timestamp (-3, the offset of
+ * the record with the largest timestamp, KIP-734), -4 (EARLIEST_LOCAL_TIMESTAMP, which Kafka 3.7's tool passes to
+ * the admin client as a plain timestamp) or a timestamp. Partitions without an offset are not printed (the admin
+ * client's UNKNOWN_OFFSET); a partition whose leader answers an error is skipped with a line on stderr.
  */
 import { Command } from 'commander';
+import { ListOffsetsApi, MetadataApi } from '../protocol/apis';
+import { errorInfo } from '../protocol/errors';
+import { sendTo, sendToAny } from './AdminRequests';
 import { CommandError, brokerList, createKafka, errorMessage, fail, loadProps, runTool } from './CommandUtils';
 import { topicFilter } from './TopicCommandOptions';
 
@@ -62,6 +68,42 @@ function parsePatterns(o: Opts): Pattern[] {
   return parts ? parts.map((p) => ({ topic, from: p, to: p })) : [{ topic, from: 0, to: Infinity }];
 }
 
+const MAX_TIMESTAMP = -3;
+const EARLIEST_LOCAL_TIMESTAMP = -4;
+
+/**
+ * ListOffsets v8 to each partition's leader for what kafkajs cannot ask (MAX_TIMESTAMP needs v7, -4 v8), as the
+ * Java admin client does (KafkaAdminClient.listOffsets: Metadata for the leaders, one request per leader).
+ */
+async function listOffsetsV8(bootstrap: string[], topic: string, timestamp: number): Promise<Array<{ partition: number; offset: string }>> {
+  const md = await sendToAny(bootstrap, MetadataApi, 1, { topics: [{ name: topic }], allowAutoTopicCreation: false });
+  const t = md.topics.find((x) => x.name === topic);
+  if (!t || t.errorCode !== 0) throw new CommandError(`Error occurred: ${errorInfo(t?.errorCode ?? 3).message}`);
+  const byLeader = new Map<number, number[]>();
+  for (const p of t.partitions) byLeader.set(p.leaderId, [...(byLeader.get(p.leaderId) ?? []), p.partitionIndex]);
+  const out: Array<{ partition: number; offset: string }> = [];
+  for (const [leader, partitions] of byLeader) {
+    const node = md.brokers.find((b) => b.nodeId === leader);
+    if (!node) {
+      for (const p of partitions) console.error(`Skip getting offsets for topic-partition ${topic}-${p} due to error: ${errorInfo(5).message}`);
+      continue;
+    }
+    const res = await sendTo(node, ListOffsetsApi, 8, {
+      replicaId: -1,
+      isolationLevel: 0,
+      topics: [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp, maxNumOffsets: 1 })) }],
+    });
+    for (const p of res.topics.flatMap((x) => x.partitions)) {
+      if (p.errorCode !== 0) {
+        console.error(`Skip getting offsets for topic-partition ${topic}-${p.partitionIndex} due to error: ${errorInfo(p.errorCode).message}`);
+        continue;
+      }
+      out.push({ partition: p.partitionIndex, offset: String(p.offset) });
+    }
+  }
+  return out;
+}
+
 function parseTime(s: string): number {
   switch (s.trim().toLowerCase()) {
     case 'latest':
@@ -72,8 +114,9 @@ function parseTime(s: string): number {
       return -2;
     case 'max-timestamp':
     case '-3':
-      return fail('--time max-timestamp (-3) needs ListOffsets v7, which kafkajs (the client of these tools) does not send');
+      return MAX_TIMESTAMP;
     default:
+      if (s.trim() === '-4') return EARLIEST_LOCAL_TIMESTAMP;
       if (!/^\d+$/.test(s.trim()))
         fail(`Malformed time argument ${s}. Please use -1 or latest / -2 or earliest / -3 or max-timestamp, or a specified long format timestamp`);
       return Number(s);
@@ -97,13 +140,19 @@ async function execute(program: Command): Promise<number> {
     const lines: { topic: string; partition: number; offset: string }[] = [];
     for (const [topic, ranges] of chosen) {
       const inRange = (p: number) => ranges.some((r) => p >= r.from && p <= r.to);
-      const offsets = time >= 0 ? await admin.fetchTopicOffsetsByTimestamp(topic, time) : await admin.fetchTopicOffsets(topic);
+      const offsets =
+        time === MAX_TIMESTAMP || time === EARLIEST_LOCAL_TIMESTAMP
+          ? await listOffsetsV8(bootstrap, topic, time)
+          : time >= 0
+            ? await admin.fetchTopicOffsetsByTimestamp(topic, time)
+            : await admin.fetchTopicOffsets(topic);
       for (const e of offsets) {
         if (!inRange(e.partition)) continue;
         const withRange = e as { partition: number; offset: string; low?: string; high?: string };
         const offset = time === -2 ? withRange.low! : time === -1 ? withRange.high! : withRange.offset;
-        // A timestamp after the last record: Kafka's ListOffsets answers -1 and GetOffsetShell prints nothing.
-        if (time >= 0 && Number(offset) < 0) continue;
+        // No offset (UNKNOWN_OFFSET -1: a timestamp after the last record, max-timestamp of an empty partition):
+        // GetOffsetShell prints nothing for it.
+        if (time !== -1 && time !== -2 && Number(offset) < 0) continue;
         lines.push({ topic, partition: e.partition, offset });
       }
     }

@@ -3,7 +3,9 @@ import { LogConfig } from '../log/LogConfig';
 import { UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET } from '../log/LeaderEpochFileCache';
 import type { AppendInfo } from '../log/LogAppendInfo';
 import { ErrorCode, KafkaError } from '../protocol/errors';
+import { convertLegacyToV2, firstMagic, MAGIC_V0, MAGIC_V1 } from '../protocol/records/LegacyRecords';
 import { convertProducedBatch } from '../protocol/records/compressionConvert';
+import { countBatches } from '../protocol/records/RecordBatch';
 import type { LeaderAndIsrPartitionState } from '../protocol/apis/04-leader-and-isr';
 
 export function tpKey(topic: string, partition: number): string {
@@ -96,7 +98,20 @@ export class Partition {
         `The size of the current ISR Set(${this.isr.join(', ')}) is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${this.key}`,
       );
     }
-    const batch = convertProducedBatch(records, { targetCodec: config.targetCodec ?? null, compacted: config.compact ?? false, topicPartition: this.key });
+    // Message format v0/v1 (Produce v0-2) becomes one v2 batch first: the log holds v2 only (LogValidator, IBP 3.0+).
+    const v2 =
+      firstMagic(records) === MAGIC_V0 || firstMagic(records) === MAGIC_V1
+        ? convertLegacyToV2(records, {
+            maxMessageSize: config.maxMessageBytes,
+            timestampType: config.timestampType ?? 'CreateTime',
+            compacted: config.compact ?? false,
+            topicPartition: this.key,
+          })
+        : records;
+    // LogValidator.getFirstBatchAndMaybeValidateNoMoreBatches: a v2 append is one batch (Produce v3+ checks it
+    // earlier; this catches v2 batches sent with Produce v0-2).
+    if (v2 === records && countBatches(records) > 1) throw new KafkaError(ErrorCode.INVALID_RECORD, 'Compressed outer record has more than one batch');
+    const batch = convertProducedBatch(v2, { targetCodec: config.targetCodec ?? null, compacted: config.compact ?? false, topicPartition: this.key });
     return this.log.appendAsLeader(batch, this.leaderEpoch, 'client');
   }
 

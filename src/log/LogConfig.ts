@@ -29,6 +29,8 @@ export interface LogConfig {
   targetCodec?: number | null;
   /** min.insync.replicas (acks=all). */
   minInSyncReplicas?: number;
+  /** message.downconversion.enable (default true): false refuses Fetch v0-3 from consumers (UNSUPPORTED_VERSION). */
+  messageDownConversionEnable?: boolean;
 }
 
 export function defaultLogConfig(): LogConfig {

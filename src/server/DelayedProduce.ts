@@ -8,6 +8,8 @@ export interface ProducePartitionResult {
   baseOffset: number;
   logAppendTimeMs: number;
   logStartOffset: number;
+  /** LogValidator's per-record errors (RecordValidationError); Produce v8+ answers them with the message. */
+  recordErrors?: Array<{ batchIndex: number; message: string | null }>;
 }
 
 /** What a parked produce asks of the replica manager: the partition now, and the topic's min.insync.replicas. */

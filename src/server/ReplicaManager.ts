@@ -4,6 +4,7 @@ import { LogConfig } from '../log/LogConfig';
 import { AlterPartitionResponsePartitionData } from '../protocol/apis/56-alter-partition';
 import { ErrorCode, errorName, KafkaError } from '../protocol/errors';
 import { countBatches } from '../protocol/records/RecordBatch';
+import { RecordValidationError } from '../protocol/records/RecordValidationError';
 import { AlterPartitionManager } from './AlterPartitionManager';
 import { DelayedFetch } from './DelayedFetch';
 import { DelayedOperationPurgatory } from './DelayedOperation';
@@ -19,6 +20,19 @@ import { divergingEpoch, FetchParams, FetchPartitionRequest, FetchPartitionResul
 export type { FetchPartitionRequest, FetchPartitionResult } from './LocalLogReader';
 
 export type { ProducePartitionResult } from './DelayedProduce';
+
+/**
+ * ReplicaManager.appendToLocalLog's expected exceptions (unknown partition, not leader, record or batch too large,
+ * corrupt record, storage error), answered with UNKNOWN_LOG_APPEND_INFO (log start offset -1).
+ */
+const UNKNOWN_APPEND_INFO_ERRORS = new Set<number>([
+  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  ErrorCode.NOT_LEADER_OR_FOLLOWER,
+  ErrorCode.MESSAGE_TOO_LARGE,
+  ErrorCode.RECORD_LIST_TOO_LARGE,
+  ErrorCode.CORRUPT_MESSAGE,
+  ErrorCode.KAFKA_STORAGE_ERROR,
+]);
 
 interface ReplicaManagerDeps {
   config: KafkaConfig;
@@ -175,8 +189,9 @@ export class ReplicaManager {
     const p = this.leaderPartitionOrError(topic, partition);
     if (typeof p === 'number') return fail(p);
     try {
-      // ProduceRequest.validateRecords: v3+ carries exactly one magic-2 batch per partition.
-      if (records === null || records.length === 0 || countBatches(records) !== 1) {
+      // ProduceRequest.validateRecords: v3+ carries exactly one magic-2 batch per partition (v0-2 are not checked:
+      // their v0/v1 message sets are converted by the partition's LogValidator step).
+      if (records === null || (apiVersion >= 3 && (records.length === 0 || countBatches(records) !== 1))) {
         return fail(ErrorCode.INVALID_RECORD, 'Produce requests with version 3 and above must contain exactly one record batch');
       }
       const codec = records.length > 22 ? records.readInt16BE(21) & 0x07 : 0;
@@ -197,9 +212,21 @@ export class ReplicaManager {
         requiredOffset: info.lastOffset + 1,
       };
     } catch (e) {
+      if (e instanceof RecordValidationError) {
+        // ReplicaManager.appendToLocalLog: the record errors and the log start offset go back to the producer.
+        this.log.error(`Error processing append operation on partition ${topic}-${partition}`, e);
+        const failed = fail(e.code, e.message);
+        return { ...failed, result: { ...failed.result, logStartOffset: p.logStartOffset, recordErrors: e.recordErrors } };
+      }
       if (e instanceof KafkaError) {
-        this.log.debug(`Error appending to ${topic}-${partition}: ${e.message}`);
-        return fail(e.code, e.message);
+        const failed = fail(e.code, e.message);
+        if (UNKNOWN_APPEND_INFO_ERRORS.has(e.code)) {
+          this.log.debug(`Error appending to ${topic}-${partition}: ${e.message}`);
+          return failed;
+        }
+        // appendToLocalLog's processFailedRecord: logged as an error, answered with the log start offset.
+        this.log.error(`Error processing append operation on partition ${topic}-${partition}`, e);
+        return { ...failed, result: { ...failed.result, logStartOffset: p.logStartOffset } };
       }
       this.log.error(`Error processing append operation on partition ${topic}-${partition}`, e);
       return fail(ErrorCode.KAFKA_STORAGE_ERROR, (e as Error).message);

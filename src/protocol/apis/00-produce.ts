@@ -1,27 +1,19 @@
 /**
- * Produce (key 0), versions 3-7; none flexible (ProduceRequest/Response.json, flexible from 9).
- * Versions 0-2 (message formats 0/1) are not supported: protocol.md §3.1.
- *
- * Request (same layout for v3-v7; v7 only announces that zstd may be used, KIP-110):
- *   transactional_id NULLABLE_STRING, acks INT16, timeout_ms INT32,
- *   topic_data [name STRING, partition_data [index INT32, records RECORDS (int32 size, nullable)]]
- *
- * Response:
- *   v3-v4: responses [name STRING,
- *                     partition_responses [index INT32, error_code INT16, base_offset INT64,
- *                                          log_append_time_ms INT64]],
- *          throttle_time_ms INT32                  -- AFTER the array (protocol.md §5.4)
- *   v5-v7: partition_responses add log_start_offset INT64 after log_append_time_ms
- *
- * `records` is a slice of the request frame (Reader.nullableBytes), never a copy: the broker
- * validates and appends those bytes as they arrived (DESIGN.md §3).
+ * Produce (key 0): a producer appends record batches to partition leaders (KafkaApis.handleProduceRequest ->
+ * ReplicaManager.appendRecords). We serve v0-10, Kafka 3.7's ZK-broker range:
+ * - v0-2 carry message format v0/v1 message sets (magic 0/1); the leader converts them to one magic-2 batch on
+ *   append (LogValidator: message format v2 is forced from IBP 3.0). v3+ must carry exactly one magic-2 batch.
+ * - v7 only announces zstd; v8 adds RecordErrors/ErrorMessage for LogValidator's per-record errors (KIP-467);
+ *   v9 is flexible; v10 adds the tagged CurrentLeader (per partition) and NodeEndpoints (per response) that
+ *   Kafka fills on NOT_LEADER_OR_FOLLOWER (KIP-951).
+ * `records` is a slice of the request frame (never a copy): a magic-2 batch is validated and appended as it arrived.
  */
 import * as schema from '../messages/Produce';
 import { messageApi } from './messageApi';
 
 interface PartitionProduceData {
   index: number;
-  /** The record batch bytes: a view into the request frame. */
+  /** The record batch (or v0-2 message set) bytes: a view into the request frame. */
   records: Buffer | null;
 }
 
@@ -31,20 +23,37 @@ interface TopicProduceData {
 }
 
 export interface ProduceRequest {
+  /** v3+; null before. */
   transactionalId: string | null;
   acks: number;
   timeoutMs: number;
   topicData: TopicProduceData[];
 }
 
+interface BatchIndexAndErrorMessage {
+  batchIndex: number;
+  batchIndexErrorMessage: string | null;
+}
+
+interface LeaderIdAndEpoch {
+  leaderId: number;
+  leaderEpoch: number;
+}
+
 interface PartitionProduceResponse {
   index: number;
   errorCode: number;
   baseOffset: number;
-  /** -1 unless the topic uses LogAppendTime. */
+  /** v2+; -1 unless the topic uses LogAppendTime. */
   logAppendTimeMs: number;
   /** v5+; -1 before. */
   logStartOffset: number;
+  /** v8+; the records that made the batch fail (LogValidator), [] otherwise. */
+  recordErrors?: BatchIndexAndErrorMessage[];
+  /** v8+; the batch-level message of a record validation failure, null otherwise. */
+  errorMessage?: string | null;
+  /** v10+ tagged; written only on NOT_LEADER_OR_FOLLOWER (default -1/-1 is not written). */
+  currentLeader?: LeaderIdAndEpoch;
 }
 
 interface TopicProduceResponse {
@@ -52,9 +61,19 @@ interface TopicProduceResponse {
   partitionResponses: PartitionProduceResponse[];
 }
 
-export interface ProduceResponse {
-  responses: TopicProduceResponse[];
-  throttleTimeMs: number;
+interface NodeEndpoint {
+  nodeId: number;
+  host: string;
+  port: number;
+  rack: string | null;
 }
 
-export const ProduceApi = messageApi<ProduceRequest, ProduceResponse>(schema.ProduceRequest, schema.ProduceResponse, { minVersion: 3, maxVersion: 7 });
+export interface ProduceResponse {
+  responses: TopicProduceResponse[];
+  /** v1+. */
+  throttleTimeMs: number;
+  /** v10+ tagged; the leaders named in currentLeader, on the listener of the request. */
+  nodeEndpoints?: NodeEndpoint[];
+}
+
+export const ProduceApi = messageApi<ProduceRequest, ProduceResponse>(schema.ProduceRequest, schema.ProduceResponse, { minVersion: 0, maxVersion: 10 });

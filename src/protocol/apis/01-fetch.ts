@@ -141,7 +141,7 @@ export interface FetchResponse {
   nodeEndpoints?: NodeEndpoint[];
 }
 
-export const FetchApi = messageApi<FetchRequest, FetchResponse>(schema.FetchRequest, schema.FetchResponse, { minVersion: 4, maxVersion: 16 });
+export const FetchApi = messageApi<FetchRequest, FetchResponse>(schema.FetchRequest, schema.FetchResponse, { minVersion: 0, maxVersion: 16 });
 
 /** A partition's records as one Buffer (decoded responses carry one already; written ones may be chunks). */
 export function recordsBuffer(records: Buffer | Buffer[] | null): Buffer {

@@ -1,24 +1,18 @@
 /**
- * ListOffsets (key 2), versions 0-3; none flexible (ListOffsetsRequest/Response.json, flexible from 6).
- *
- * Request:
- *   v0:    replica_id INT32,
- *          topics [name STRING, partitions [partition_index INT32, timestamp INT64, max_num_offsets INT32]]
- *   v1:    partitions drop max_num_offsets (default 1)
- *   v2-v3: isolation_level INT8 after replica_id (default 0 before)
- *
- * Response:
- *   v0:    topics [name STRING, partitions [partition_index INT32, error_code INT16, old_style_offsets [INT64]]]
- *   v1:    partitions [partition_index INT32, error_code INT16, timestamp INT64, offset INT64]
- *   v2-v3: throttle_time_ms INT32 first, then as v1
- *
- * Timestamps -1 (latest) and -2 (earliest) are special; the handler interprets them.
+ * ListOffsets (key 2): the offset of a partition at a point in time (KafkaApis.handleListOffsetRequest). We serve
+ * v0-8, Kafka 3.7's ZK-broker range. Special timestamps: -1 latest (high watermark for consumers, the last stable
+ * offset under READ_COMMITTED), -2 earliest (log start offset), -3 MAX_TIMESTAMP (v7+, KIP-734: the record with
+ * the largest timestamp), -4 EARLIEST_LOCAL_TIMESTAMP (v8+, KIP-405: the local log start, which without tiered
+ * storage is the log start offset). v0 answers a list of old-style offsets (legacy max_num_offsets); v4 adds
+ * CurrentLeaderEpoch fencing and the LeaderEpoch of the answer; v6 is flexible.
  */
 import * as schema from '../messages/ListOffsets';
 import { messageApi } from './messageApi';
 
 interface ListOffsetsPartition {
   partitionIndex: number;
+  /** v4+; -1 (no fencing) when absent. Always set when decoded; a sender may omit it (written as -1). */
+  currentLeaderEpoch?: number;
   timestamp: number;
   /** v0 only; 1 (the schema default) from v1. */
   maxNumOffsets: number;
@@ -45,6 +39,8 @@ export interface ListOffsetsPartitionResponse {
   timestamp: number;
   /** v1+; -1 in v0. */
   offset: number;
+  /** v4+; the leader epoch of the answer, -1 when unknown. */
+  leaderEpoch?: number;
 }
 
 interface ListOffsetsTopicResponse {
@@ -60,5 +56,5 @@ export interface ListOffsetsResponse {
 
 export const ListOffsetsApi = messageApi<ListOffsetsRequest, ListOffsetsResponse>(schema.ListOffsetsRequest, schema.ListOffsetsResponse, {
   minVersion: 0,
-  maxVersion: 3,
+  maxVersion: 8,
 });

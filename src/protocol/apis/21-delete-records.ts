@@ -1,18 +1,8 @@
 /**
- * DeleteRecords (key 21), admin client -> partition leaders: advance each partition's log start offset
- * (KIP-107; kafka-delete-records.sh, kafkajs admin.deleteTopicRecords; ReplicaManager.deleteRecords,
- * answered from the delayed-delete-records purgatory once every replica's log start offset has caught up).
- * Schema: DeleteRecordsRequest.json / DeleteRecordsResponse.json (Kafka 3.7, versions 0-2, flexible from 2).
- *
- * Request v0-1  => Topics [Name string Partitions [PartitionIndex int32 Offset int64]] TimeoutMs int32
- * Request v2    => v1 in flexible form (compact strings/arrays, TAG_BUFFER after every struct and at the end)
- *   Offset -1 means "up to the high watermark".
- *
- * Response v0-1 => ThrottleTimeMs int32
- *                  Topics [Name string Partitions [PartitionIndex int32 LowWatermark int64 ErrorCode int16]]
- * Response v2   => v1 in flexible form
- *
- * v1 differs from v0 only in throttling behaviour (KIP-219: respond first, then throttle).
+ * DeleteRecords (key 21): the admin client moves partitions' log start offsets forward (KIP-107;
+ * kafka-delete-records.sh, kafkajs admin.deleteTopicRecords). Served: v0-2, Kafka 3.7's range (v1 only changes
+ * throttling, KIP-219; v2 is flexible). Offset -1 means "up to the high watermark"; the leader answers once every
+ * replica's log start offset has caught up (ReplicaManager.deleteRecords, the delete-records purgatory).
  */
 import * as schema from '../messages/DeleteRecords';
 import { messageApi } from './messageApi';
@@ -48,8 +38,6 @@ export interface DeleteRecordsResponse {
   throttleTimeMs: number;
   topics: DeleteRecordsTopicResult[];
 }
-
-// --- version-aware primitives (compact forms in flexible versions) ---
 
 export const DeleteRecordsApi = messageApi<DeleteRecordsRequest, DeleteRecordsResponse>(schema.DeleteRecordsRequest, schema.DeleteRecordsResponse, {
   minVersion: 0,

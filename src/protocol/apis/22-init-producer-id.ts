@@ -1,20 +1,8 @@
 /**
- * InitProducerId (key 22), producer -> any broker (idempotent) or transaction coordinator
- * (transactional): allocate a producer id and epoch (KIP-98, KIP-360, KIP-588;
- * TransactionCoordinator.handleInitProducerId, ids from the /latest_producer_id_block znode in ZK mode).
- * Schema: InitProducerIdRequest.json / InitProducerIdResponse.json (Kafka 3.7, versions 0-4, flexible from 2).
- *
- * Request v0-1 => TransactionalId nullable_string TransactionTimeoutMs int32
- * Request v2   => TransactionalId compact_nullable_string TransactionTimeoutMs int32 TAG_BUFFER
- * Request v3-4 => TransactionalId compact_nullable_string TransactionTimeoutMs int32
- *                 ProducerId int64 ProducerEpoch int16 TAG_BUFFER
- *   (v3 lets a producer resume its id after INVALID_PRODUCER_EPOCH; v4 only announces that the client
- *    understands PRODUCER_FENCED.)
- *
- * Response v0-1 => ThrottleTimeMs int32 ErrorCode int16 ProducerId int64 ProducerEpoch int16
- * Response v2-4 => same fields, then TAG_BUFFER
- *
- * Absent fields decode to the schema default: ProducerId -1, ProducerEpoch -1.
+ * InitProducerId (key 22): a producer obtains a producer id and epoch (KIP-98, KIP-360, KIP-588). Served: v0-4,
+ * Kafka 3.7's range (v2 flexible; v3 adds ProducerId/ProducerEpoch so a producer can resume its id; v4 only says
+ * the client understands PRODUCER_FENCED). Without a transactional id Kafka's TransactionCoordinator hands out a
+ * fresh id with epoch 0 whatever v3+ names, which is what we do; ids come in blocks (/latest_producer_id_block).
  */
 import * as schema from '../messages/InitProducerId';
 import { messageApi } from './messageApi';

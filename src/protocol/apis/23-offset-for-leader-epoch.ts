@@ -1,22 +1,9 @@
 /**
- * OffsetForLeaderEpoch (key 23), follower (or consumer) -> leader: the end offset of a given leader
- * epoch, so a new follower can truncate its log to where it diverged from the leader (KIP-101, KIP-279;
- * ReplicaFetcherThread.fetchEpochEndOffsets -> ReplicaManager.lastOffsetForLeaderEpoch ->
- * LeaderEpochFileCache.endOffsetFor). Schema: OffsetForLeaderEpochRequest.json / ...Response.json
- * (Kafka 3.7, versions 0-4, flexible from 4). An IBP 2.3-2.7 follower sends v3, a 2.8+ one v4.
- *
- * Request v0-1 => Topics [Topic string Partitions [Partition int32 LeaderEpoch int32]]
- * Request v2   => Topics [Topic string Partitions [Partition int32 CurrentLeaderEpoch int32 LeaderEpoch int32]]
- * Request v3   => ReplicaId int32 Topics (as v2)
- * Request v4   => v3 in flexible form (compact strings/arrays, TAG_BUFFER after every struct and at the end)
- *
- * Response v0  => Topics [Topic string Partitions [ErrorCode int16 Partition int32 EndOffset int64]]
- * Response v1  => Topics [Topic string Partitions [ErrorCode int16 Partition int32 LeaderEpoch int32 EndOffset int64]]
- * Response v2-3 => ThrottleTimeMs int32 Topics (as v1)
- * Response v4  => v3 in flexible form
- *
- * Fields absent in a version decode to the schema default: ReplicaId -2 (the "debug" consumer id,
- * which Kafka lets read past the high watermark), CurrentLeaderEpoch -1, ThrottleTimeMs 0, LeaderEpoch -1.
+ * OffsetForLeaderEpoch (key 23): a follower (or consumer) asks the leader where a leader epoch ended, to truncate
+ * to the point where its log diverged (KIP-101, KIP-279; ReplicaManager.lastOffsetForLeaderEpoch ->
+ * LeaderEpochFileCache.endOffsetFor). Served: v0-4, Kafka 3.7's range (v2 adds CurrentLeaderEpoch fencing, v3
+ * ReplicaId, v4 flexible; an IBP 2.3-2.7 follower sends v3, a 2.8+ one v4). An absent ReplicaId decodes to -2, the
+ * "debug" consumer that Kafka lets read past the high watermark.
  */
 import * as schema from '../messages/OffsetForLeaderEpoch';
 import { messageApi } from './messageApi';
@@ -58,12 +45,6 @@ export interface OffsetForLeaderEpochResponse {
   throttleTimeMs: number;
   topics: OffsetForLeaderTopicResult[];
 }
-
-// --- version-aware primitives (compact forms in flexible versions) ---
-
-// --- request ---
-
-// --- response ---
 
 export const OffsetForLeaderEpochApi = messageApi<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse>(
   schema.OffsetForLeaderEpochRequest,

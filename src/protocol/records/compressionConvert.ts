@@ -5,8 +5,9 @@
  * ("Compacted topic cannot accept message without key", InvalidRecordException -> INVALID_RECORD).
  * Every other batch passes through untouched: no decompression on the normal produce path.
  */
-import { ErrorCode, KafkaError } from '../errors';
+import { ErrorCode } from '../errors';
 import { buildRecordBatch } from './MemoryRecordsBuilder';
+import { RecordError, recordValidationError } from './RecordValidationError';
 import { COMPRESSION_CODEC_MASK, Record, TIMESTAMP_TYPE_MASK, checkBatchAt, iterateRecords, readBatchInfo } from './RecordBatch';
 
 interface ProducedBatchPolicy {
@@ -28,7 +29,8 @@ function needsConversion(batch: Buffer, policy: ProducedBatchPolicy): boolean {
 /**
  * Returns the batch to append: `batch` itself when nothing changes, else a new batch in the target codec
  * with the same producer fields, flags and timestamps (offset deltas 0..n-1, as clients write them).
- * Throws KafkaError (CORRUPT_MESSAGE for a bad CRC, INVALID_RECORD for a keyless record on a compacted topic).
+ * Throws KafkaError (CORRUPT_MESSAGE for a bad CRC); a compacted topic's keyless records are all reported, each
+ * with its index in the batch, as LogValidator.validateKey does (RecordValidationError, INVALID_RECORD).
  */
 export function convertProducedBatch(batch: Buffer, policy: ProducedBatchPolicy): Buffer {
   if (!needsConversion(batch, policy)) return batch;
@@ -36,12 +38,18 @@ export function convertProducedBatch(batch: Buffer, policy: ProducedBatchPolicy)
   checkBatchAt(batch, 0, batch.length);
   const info = readBatchInfo(batch, 0);
   const records: Record[] = [];
+  const errors: Array<RecordError & { code: number }> = [];
   for (const r of iterateRecords(batch)) {
     if (policy.compacted && r.key === null) {
-      throw new KafkaError(ErrorCode.INVALID_RECORD, `Compacted topic cannot accept message without key in topic partition ${policy.topicPartition}.`);
+      errors.push({
+        code: ErrorCode.INVALID_RECORD,
+        batchIndex: records.length,
+        message: `Compacted topic cannot accept message without key in topic partition ${policy.topicPartition}`,
+      });
     }
     records.push(r);
   }
+  if (errors.length > 0) throw recordValidationError(errors);
   const target = policy.targetCodec ?? info.compression;
   if (target === info.compression) return batch;
   const logAppendTime = (info.attributes & TIMESTAMP_TYPE_MASK) !== 0;

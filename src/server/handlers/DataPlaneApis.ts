@@ -6,6 +6,8 @@ import { ProduceRequest } from '../../protocol/apis/00-produce';
 import { ErrorCode } from '../../protocol/errors';
 import { Reader } from '../../protocol/Reader';
 import { encodeResponse } from '../../protocol/apis/types';
+import { downConvertFetchResults } from './FetchDownConversion';
+import { legacyFetchOffsetsBefore } from '../../log/LegacyOffsets';
 import { FetchPartitionRequest, FetchPartitionResult, ProducePartitionResult, ReplicaManager } from '../ReplicaManager';
 import { FetchParams } from '../LocalLogReader';
 import { FetchManager, FetchSessionCache, PartitionFetchData, TopicIdPartition, TpMap, tpKey, tpMap } from '../FetchSession';
@@ -14,6 +16,13 @@ const LATEST_TIMESTAMP = -1;
 const EARLIEST_TIMESTAMP = -2;
 /** FetchRequest.FUTURE_LOCAL_REPLICA_ID; every other negative replica id (-1, the debugging consumer -2) is a consumer. */
 const FUTURE_LOCAL_REPLICA_ID = -3;
+/** KIP-734 (ListOffsets v7+): the record with the largest timestamp. */
+const MAX_TIMESTAMP = -3;
+/** KIP-405 (ListOffsets v8+): the first offset of the local log. */
+const EARLIEST_LOCAL_TIMESTAMP = -4;
+/** ListOffsetsRequest.CONSUMER_REPLICA_ID and DEBUGGING_REPLICA_ID. */
+const CONSUMER_REPLICA_ID = -1;
+const DEBUGGING_REPLICA_ID = -2;
 
 /** The data path of KafkaApis: Produce, Fetch, ListOffsets. */
 export class DataPlaneApis {
@@ -29,6 +38,13 @@ export class DataPlaneApis {
     this.fetchMaxBytes = config.fetchMaxBytes;
   }
 
+  /**
+   * KafkaApis.handleProduceRequest. v0-2 message sets are converted to v2 by the partition (LogValidator). v8+:
+   * LogValidator's per-record errors answer RecordErrors and ErrorMessage (only for them, as Kafka's
+   * LogAppendResult.errorMessage is set only for a RecordValidationException). v10+: NOT_LEADER_OR_FOLLOWER names
+   * the leader Kafka knows (the local partition, else the metadata cache) in CurrentLeader, and its endpoint on
+   * the request's listener in NodeEndpoints (KIP-951, KafkaApis.getCurrentLeader).
+   */
   handleProduce(ctx: RequestContext, r: Reader): HandlerResult {
     const v = ctx.header.apiVersion;
     const req: ProduceRequest = ProduceApi.decodeRequest(r, v);
@@ -41,23 +57,29 @@ export class DataPlaneApis {
         if (failed) throw new CloseConnectionError(`acks=0 produce failed with error ${failed.errorCode}: ${failed.errorMessage ?? ''}`);
         return null;
       }
+      const nodeEndpoints = new Map<number, { nodeId: number; host: string; port: number; rack: string | null }>();
       let i = 0;
-      return encodeResponse(ProduceApi, v, {
-        responses: req.topicData.map((t) => ({
-          name: t.name,
-          partitionResponses: t.partitionData.map((p) => {
-            const res = results[i++];
-            return {
-              index: p.index,
-              errorCode: res.errorCode,
-              baseOffset: res.baseOffset,
-              logAppendTimeMs: res.logAppendTimeMs,
-              logStartOffset: res.logStartOffset,
-            };
-          }),
-        })),
-        throttleTimeMs: 0,
-      });
+      const responses = req.topicData.map((t) => ({
+        name: t.name,
+        partitionResponses: t.partitionData.map((p) => {
+          const res = results[i++];
+          const recordErrors = v >= 8 ? (res.recordErrors ?? []).map((e) => ({ batchIndex: e.batchIndex, batchIndexErrorMessage: e.message })) : [];
+          const out = {
+            index: p.index,
+            errorCode: res.errorCode,
+            baseOffset: res.baseOffset,
+            logAppendTimeMs: res.logAppendTimeMs,
+            logStartOffset: res.logStartOffset,
+            recordErrors,
+            errorMessage: v >= 8 && res.recordErrors ? res.errorMessage : null,
+          };
+          if (v < 10 || res.errorCode !== ErrorCode.NOT_LEADER_OR_FOLLOWER) return out;
+          const leader = this.rm.currentLeader(t.name, p.index, ctx.listenerName);
+          if (leader.node) nodeEndpoints.set(leader.node.nodeId, leader.node);
+          return { ...out, currentLeader: { leaderId: leader.leaderId, leaderEpoch: leader.leaderEpoch } };
+        }),
+      }));
+      return encodeResponse(ProduceApi, v, { responses, throttleTimeMs: 0, nodeEndpoints: [...nodeEndpoints.values()] });
     };
     if (!validAcks) {
       return encode(
@@ -94,7 +116,17 @@ export class DataPlaneApis {
       else interesting.push({ tp, topic: tp.topic, data });
     });
 
+    const parts: FetchPartitionRequest[] = interesting.map(({ tp, topic, data }) => ({
+      topic,
+      partition: tp.partition,
+      fetchOffset: data.fetchOffset,
+      partitionMaxBytes: data.maxBytes,
+      currentLeaderEpoch: data.currentLeaderEpoch,
+      lastFetchedEpoch: data.lastFetchedEpoch,
+    }));
     const respond = (results: FetchPartitionResult[]): ResponseBody => {
+      // Fetch v0-3 read message format v0/v1: the one down-conversion hook (FetchDownConversion.ts).
+      if (v < 4) downConvertFetchResults(v, results, parts, this.rm, replicaId);
       const partitions: TpMap<FetchPartitionData> = new Map();
       const nodeEndpoints = new Map<number, NodeEndpoint>();
       results.forEach((res, i) => {
@@ -123,14 +155,6 @@ export class DataPlaneApis {
       // FetchParams.fetchOnlyLeader: a consumer with client metadata (v11+) may read a follower.
       fetchOnlyFromLeader: isFromFollower || (replicaId !== FUTURE_LOCAL_REPLICA_ID && v < 11),
     };
-    const parts: FetchPartitionRequest[] = interesting.map(({ tp, topic, data }) => ({
-      topic,
-      partition: tp.partition,
-      fetchOffset: data.fetchOffset,
-      partitionMaxBytes: data.maxBytes,
-      currentLeaderEpoch: data.currentLeaderEpoch,
-      lastFetchedEpoch: data.lastFetchedEpoch,
-    }));
     const out = this.rm.fetchMessages(params, parts);
     return Array.isArray(out) ? respond(out) : out.then(respond);
   }
@@ -158,30 +182,116 @@ export class DataPlaneApis {
     return data;
   }
 
+  /**
+   * KafkaApis.handleListOffsetRequest. v0 (legacy): a list with the one offset. v1+ (handleListOffsetRequestV1AndAbove
+   * -> Partition.fetchOffsetForTimestamp): the leader answers unless replica_id is -2 (the debugging consumer);
+   * current_leader_epoch (v4+) fences first; "latest" is the high watermark for consumers (replica_id -1) and the
+   * log end offset for others; a timestamp (or MAX_TIMESTAMP) found at or beyond that offset answers nothing
+   * (-1/-1 with NONE). A partition named twice gets INVALID_REQUEST. Not modelled: OFFSET_NOT_AVAILABLE while a new
+   * leader's high watermark lags its epoch start (our leader's high watermark is known at election).
+   */
   handleListOffsets(ctx: RequestContext, r: Reader): ResponseBody {
     const v = ctx.header.apiVersion;
     const req = ListOffsetsApi.decodeRequest(r, v);
+    const seen = new Set<string>();
+    const duplicates = new Set<string>();
+    for (const t of req.topics) {
+      for (const p of t.partitions) {
+        const key = `${t.name}-${p.partitionIndex}`;
+        if (seen.has(key)) duplicates.add(key);
+        seen.add(key);
+      }
+    }
     const topics = req.topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p): ListOffsetsPartitionResponse => {
-        const base = { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, oldStyleOffsets: [] as number[], timestamp: -1, offset: -1 };
-        // replica_id -2 is the debugging consumer that may query followers; everyone else needs the leader.
-        const part = this.rm.leaderPartitionOrError(t.name, p.partitionIndex);
-        if (typeof part === 'number') {
-          if (!(req.replicaId === -2 && part === ErrorCode.NOT_LEADER_OR_FOLLOWER && this.rm.getPartition(t.name, p.partitionIndex))) {
-            return { ...base, errorCode: part };
-          }
+        const base = {
+          partitionIndex: p.partitionIndex,
+          errorCode: ErrorCode.NONE,
+          oldStyleOffsets: [] as number[],
+          timestamp: -1,
+          offset: -1,
+          leaderEpoch: -1,
+        };
+        if (v === 0) {
+          const offsets = this.legacyOffsets(t.name, p.partitionIndex, p.timestamp, p.maxNumOffsets, req.replicaId);
+          return typeof offsets === 'number' ? { ...base, errorCode: offsets } : { ...base, oldStyleOffsets: offsets };
         }
-        const partition = this.rm.getPartition(t.name, p.partitionIndex)!;
-        let found: { offset: number; timestamp: number } | null;
-        if (p.timestamp === LATEST_TIMESTAMP) found = { offset: partition.highWatermark, timestamp: -1 };
-        else if (p.timestamp === EARLIEST_TIMESTAMP) found = { offset: partition.logStartOffset, timestamp: -1 };
-        else found = partition.log.fetchOffsetByTimestamp(p.timestamp);
-        if (v === 0) return { ...base, oldStyleOffsets: found ? [found.offset] : [] };
-        return found ? { ...base, offset: found.offset, timestamp: found.timestamp } : base;
+        if (duplicates.has(`${t.name}-${p.partitionIndex}`)) return { ...base, errorCode: ErrorCode.INVALID_REQUEST };
+        const found = this.offsetForTimestamp(
+          t.name,
+          p.partitionIndex,
+          p.timestamp,
+          req.replicaId,
+          req.isolationLevel,
+          v >= 4 ? (p.currentLeaderEpoch ?? -1) : -1,
+        );
+        if (typeof found === 'number') return { ...base, errorCode: found };
+        return found ? { ...base, offset: found.offset, timestamp: found.timestamp, leaderEpoch: v >= 4 ? found.leaderEpoch : -1 } : base;
       }),
     }));
     return encodeResponse(ListOffsetsApi, v, { throttleTimeMs: 0, topics });
+  }
+
+  /**
+   * KafkaApis.handleListOffsetRequestV0 -> Partition.legacyFetchOffsetsForTimestamp: the leader's (or, for replica
+   * id -2, any replica's) legacy offsets; a consumer never sees offsets above the high watermark, which then leads
+   * the list. A number is an error code.
+   */
+  private legacyOffsets(topic: string, partitionIndex: number, timestamp: number, maxNumOffsets: number, replicaId: number): number[] | number {
+    const partition = this.rm.getPartition(topic, partitionIndex);
+    if (!partition) return this.rm.leaderPartitionOrError(topic, partitionIndex) as number;
+    if (replicaId !== DEBUGGING_REPLICA_ID && !partition.isLeader()) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+    const all = legacyFetchOffsetsBefore(partition.log, timestamp, maxNumOffsets);
+    if (replicaId !== CONSUMER_REPLICA_ID) return all;
+    const hw = partition.highWatermark;
+    // Descending, so Kafka's `hw +: allOffsets.dropWhile(_ > hw)` keeps those at or below it.
+    return all.some((o) => o > hw) ? [hw, ...all.filter((o) => o <= hw)] : all;
+  }
+
+  /** ReplicaManager/Partition.fetchOffsetForTimestamp and UnifiedLog.fetchOffsetByTimestamp; a number is an error code. */
+  private offsetForTimestamp(
+    topic: string,
+    partitionIndex: number,
+    timestamp: number,
+    replicaId: number,
+    isolationLevel: number,
+    currentLeaderEpoch: number,
+  ): { offset: number; timestamp: number; leaderEpoch: number } | null | number {
+    const partition = this.rm.getPartition(topic, partitionIndex);
+    if (!partition) return this.rm.leaderPartitionOrError(topic, partitionIndex) as number;
+    // Partition.getLocalLog: the epoch check comes before the leader check.
+    if (currentLeaderEpoch >= 0 && currentLeaderEpoch !== partition.leaderEpoch) {
+      return currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH;
+    }
+    if (replicaId !== DEBUGGING_REPLICA_ID && !partition.isLeader()) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+    const log = partition.log;
+    // No transactions here, so the last stable offset is the high watermark (READ_COMMITTED = READ_UNCOMMITTED).
+    void isolationLevel;
+    const lastFetchable = replicaId === CONSUMER_REPLICA_ID ? partition.highWatermark : log.logEndOffset;
+    const epochs = log.leaderEpochCache.entries;
+    const epochAt = (offset: number): number => {
+      let epoch = -1;
+      for (const e of epochs) if (e.startOffset <= offset) epoch = e.epoch;
+      return epoch;
+    };
+    const latestEpoch = epochs.length > 0 ? epochs[epochs.length - 1].epoch : -1;
+    if (timestamp === LATEST_TIMESTAMP) return { offset: lastFetchable, timestamp: -1, leaderEpoch: partition.leaderEpoch };
+    if (timestamp === EARLIEST_TIMESTAMP || timestamp === EARLIEST_LOCAL_TIMESTAMP) {
+      // Without remote storage the local log start is the log start (UnifiedLog.fetchOffsetByTimestamp); its epoch
+      // is the first cached one when that starts at or below the log start.
+      const start = partition.logStartOffset;
+      return { offset: start, timestamp: -1, leaderEpoch: epochs.length > 0 && epochs[0].startOffset <= start ? epochs[0].epoch : -1 };
+    }
+    // MAX_TIMESTAMP answers the record itself, as KIP-734 specifies and Kafka does from 3.8 (KAFKA-16310); Kafka
+    // 3.7.x answers the last offset of the batch holding it (the segment's shallow offset of max timestamp), a bug
+    // its fix versions call out, so we follow the KIP here.
+    let found = log.fetchOffsetByTimestamp(timestamp);
+    // MAX_TIMESTAMP on a log without timestamps (empty, or only message format v0 records): Kafka's segment answers
+    // its time index's empty entry (NO_TIMESTAMP, base offset), which the filter below drops for an empty log.
+    if (found === null && timestamp === MAX_TIMESTAMP) found = { offset: partition.logStartOffset, timestamp: -1 };
+    if (found === null || found.offset >= lastFetchable) return null;
+    return { ...found, leaderEpoch: timestamp === MAX_TIMESTAMP ? latestEpoch : epochAt(found.offset) };
   }
 
   /** DeleteRecords (KafkaApis.handleDeleteRecordsRequest): each partition on its leader. */

@@ -107,8 +107,8 @@ async function sampleResponse(v: number): Promise<{ res: FetchResponse; big: Buf
 }
 
 describe('Fetch codec (key 1)', () => {
-  it('declares versions 4-16 (Kafka 3.7 without the v0-3 down-conversion), flexible from 12', () => {
-    expect([FetchApi.apiKey, FetchApi.minVersion, FetchApi.maxVersion]).to.deep.equal([1, 4, 16]);
+  it('declares versions 0-16 (v0-3 down-converted to message format v0/v1), flexible from 12', () => {
+    expect([FetchApi.apiKey, FetchApi.minVersion, FetchApi.maxVersion]).to.deep.equal([1, 0, 16]);
     expect(FetchApi.firstFlexibleVersion).to.equal(12);
   });
 

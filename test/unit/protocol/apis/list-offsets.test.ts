@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ListOffsetsApi, ListOffsetsRequest, ListOffsetsResponse } from '../../../../src/protocol/apis/02-list-offsets';
-import { bytesOf, decodeAll, kjsRequestBytes, kjsResponse, roundTripRequest, roundTripResponse, versions } from './helpers';
+import { bytesOf, decodeAll, kjsRequestBytes, kjsResponse, project, roundTripRequest, roundTripResponse, versions } from './helpers';
 
 interface KjsListOffsets {
   throttleTime?: number;
@@ -30,11 +30,11 @@ function expectedRequest(v: number): ListOffsetsRequest {
       {
         name: 'orders',
         partitions: [
-          { partitionIndex: 0, timestamp: -1, maxNumOffsets: 1 },
-          { partitionIndex: 1, timestamp: -2, maxNumOffsets: 1 },
+          { partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1, maxNumOffsets: 1 },
+          { partitionIndex: 1, currentLeaderEpoch: -1, timestamp: -2, maxNumOffsets: 1 },
         ],
       },
-      { name: 'payments', partitions: [{ partitionIndex: 0, timestamp: 1700000000000, maxNumOffsets: 1 }] },
+      { name: 'payments', partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: 1700000000000, maxNumOffsets: 1 }] },
     ],
   };
 }
@@ -54,9 +54,9 @@ function sampleResponse(v: number): ListOffsetsResponse {
 }
 
 describe('ListOffsets codec (key 2)', () => {
-  it('declares versions 0-3, not flexible', () => {
-    expect([ListOffsetsApi.apiKey, ListOffsetsApi.minVersion, ListOffsetsApi.maxVersion]).to.deep.equal([2, 0, 3]);
-    expect(ListOffsetsApi.firstFlexibleVersion).to.equal(Infinity);
+  it('declares versions 0-8 (Kafka 3.7 ZK broker), flexible from 6 (the description)', () => {
+    expect([ListOffsetsApi.apiKey, ListOffsetsApi.minVersion, ListOffsetsApi.maxVersion]).to.deep.equal([2, 0, 8]);
+    expect(ListOffsetsApi.firstFlexibleVersion).to.equal(6);
   });
 
   for (const v of versions(0, 3)) {
@@ -96,7 +96,7 @@ describe('ListOffsets codec (key 2)', () => {
     const req: ListOffsetsRequest = {
       replicaId: 3,
       isolationLevel: 0,
-      topics: [{ name: 't', partitions: [{ partitionIndex: 0, timestamp: -2, maxNumOffsets: 10 }] }],
+      topics: [{ name: 't', partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -2, maxNumOffsets: 10 }] }],
     };
     const bytes = [0, 0, 0, 3, 0, 0, 0, 1, 0, 1, 0x74, 0, 0, 0, 1, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe, 0, 0, 0, 10];
     expect([...bytesOf((w) => ListOffsetsApi.encodeRequest(w, 0, req))]).to.deep.equal(bytes);
@@ -114,11 +114,45 @@ describe('ListOffsets codec (key 2)', () => {
   });
 
   it('round-trips every version', () => {
-    for (const v of versions(0, 3)) {
+    for (const v of versions(0, 8)) {
       const req = expectedRequest(v);
       expect(roundTripRequest(ListOffsetsApi, v, req)).to.deep.equal(req);
       const res = sampleResponse(v);
       expect(roundTripResponse(ListOffsetsApi, v, res)).to.deep.equal(res);
     }
+  });
+
+  it('v4+ carries current_leader_epoch in the request and leader_epoch in the response; v0-3 drop them', () => {
+    const req: ListOffsetsRequest = {
+      replicaId: -1,
+      isolationLevel: 0,
+      topics: [{ name: 't', partitions: [{ partitionIndex: 0, currentLeaderEpoch: 5, timestamp: -3, maxNumOffsets: 1 }] }],
+    };
+    const res: ListOffsetsResponse = {
+      throttleTimeMs: 0,
+      topics: [{ name: 't', partitions: [{ partitionIndex: 0, errorCode: 0, oldStyleOffsets: [], timestamp: 1700000000000, offset: 12, leaderEpoch: 5 }] }],
+    };
+    for (const v of versions(4, 8)) {
+      expect(roundTripRequest(ListOffsetsApi, v, req)).to.deep.equal(req);
+      expect(roundTripResponse(ListOffsetsApi, v, res)).to.deep.equal(res);
+    }
+    expect(project(roundTripRequest(ListOffsetsApi, 3, req), req).topics[0].partitions[0].currentLeaderEpoch).to.equal(-1);
+    expect(roundTripResponse(ListOffsetsApi, 3, res).topics[0].partitions[0].leaderEpoch).to.equal(-1);
+  });
+
+  it('v6 request golden bytes (flexible: compact strings and arrays, tag buffers)', () => {
+    const req: ListOffsetsRequest = {
+      replicaId: -1,
+      isolationLevel: 1,
+      topics: [{ name: 't', partitions: [{ partitionIndex: 2, currentLeaderEpoch: 3, timestamp: -4, maxNumOffsets: 1 }] }],
+    };
+    // prettier-ignore
+    expect([...bytesOf((w) => ListOffsetsApi.encodeRequest(w, 6, req))]).to.deep.equal([
+      0xff, 0xff, 0xff, 0xff, 1, // replica_id, isolation_level
+      2, 2, 0x74, // topics: 1 (compact), name "t"
+      2, 0, 0, 0, 2, 0, 0, 0, 3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfc, 0, // partition 2, epoch 3, timestamp -4, tags
+      0, // topic tags
+      0, // request tags
+    ]);
   });
 });
