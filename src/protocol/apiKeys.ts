@@ -26,6 +26,8 @@ export const ApiKey = {
   OffsetForLeaderEpoch: 23,
   DescribeConfigs: 32,
   AlterConfigs: 33,
+  AlterReplicaLogDirs: 34,
+  DescribeLogDirs: 35,
   CreatePartitions: 37,
   DeleteGroups: 42,
   ElectLeaders: 43,
@@ -34,6 +36,8 @@ export const ApiKey = {
   ListPartitionReassignments: 46,
   OffsetDelete: 47,
   AlterPartition: 56,
+  DescribeCluster: 60,
+  DescribeProducers: 61,
 } as const;
 
 export const API_NAMES: Record<number, string> = Object.fromEntries(Object.entries(ApiKey).map(([name, key]) => [key, name]));

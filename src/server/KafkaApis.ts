@@ -9,6 +9,7 @@ import { Reader } from '../protocol/Reader';
 import { Writer } from '../protocol/Writer';
 import { AdminApis } from './handlers/AdminApis';
 import { KafkaApisDeps } from './handlers/ApiDeps';
+import { ClusterApis } from './handlers/ClusterApis';
 import { ControllerApis } from './handlers/ControllerApis';
 import { DataPlaneApis } from './handlers/DataPlaneApis';
 import { GroupApis } from './handlers/GroupApis';
@@ -63,6 +64,8 @@ export class KafkaApis implements RequestHandler {
     this.handlers.set(ApiKey.OffsetForLeaderEpoch, (ctx, r) => replication.handleOffsetForLeaderEpoch(ctx, r));
     this.handlers.set(ApiKey.InitProducerId, (ctx, r) => replication.handleInitProducerId(ctx, r));
     this.handlers.set(ApiKey.DeleteRecords, (ctx, r) => this.dataPlane.handleDeleteRecords(ctx, r));
+    const cluster = new ClusterApis(deps);
+    this.handlers.set(ApiKey.DescribeCluster, (ctx, r) => cluster.handleDescribeCluster(ctx, r));
     const configs = deps.configApis;
     if (configs) {
       this.handlers.set(ApiKey.DescribeConfigs, (ctx, r) => configs.handleDescribeConfigs(ctx, r));

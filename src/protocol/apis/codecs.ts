@@ -24,6 +24,8 @@ export { InitProducerIdApi } from './22-init-producer-id';
 export { OffsetForLeaderEpochApi } from './23-offset-for-leader-epoch';
 export { DescribeConfigsApi } from './32-describe-configs';
 export { AlterConfigsApi } from './33-alter-configs';
+export { AlterReplicaLogDirsApi } from './34-alter-replica-log-dirs';
+export { DescribeLogDirsApi } from './35-describe-log-dirs';
 export { CreatePartitionsApi } from './37-create-partitions';
 export { DeleteGroupsApi } from './42-delete-groups';
 export { ElectLeadersApi } from './43-elect-leaders';
@@ -32,3 +34,5 @@ export { AlterPartitionReassignmentsApi } from './45-alter-partition-reassignmen
 export { ListPartitionReassignmentsApi } from './46-list-partition-reassignments';
 export { OffsetDeleteApi } from './47-offset-delete';
 export { AlterPartitionApi } from './56-alter-partition';
+export { DescribeClusterApi } from './60-describe-cluster';
+export { DescribeProducersApi } from './61-describe-producers';
