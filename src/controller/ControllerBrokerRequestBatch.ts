@@ -101,8 +101,10 @@ export class ControllerBrokerRequestBatch {
       const byTopic = new Map<string, LeaderAndIsrPartitionState[]>();
       for (const p of parts.values()) {
         const list = byTopic.get(p.topic) ?? [];
-        list.push(p);
-        byTopic.set(p.topic, list);
+        // The topic is the key of its TopicStates entry, not a field of LeaderAndIsrPartitionState (the schema).
+        const { topic, ...state } = p;
+        list.push(state);
+        byTopic.set(topic, list);
         const role = p.leader === brokerId ? 'become-leader' : 'become-follower';
         this.stateChangeLog.info(
           `[Controller id=${this.controllerId} epoch=${controllerEpoch}] Sending ${role} LeaderAndIsr request LeaderAndIsrPartitionState(topicName='${p.topic}', partitionIndex=${p.partitionIndex}, controllerEpoch=${p.controllerEpoch}, leader=${p.leader}, leaderEpoch=${p.leaderEpoch}, isr=[${p.isr.join(', ')}], partitionEpoch=${p.partitionEpoch}, replicas=[${p.replicas.join(', ')}], addingReplicas=[${p.addingReplicas.join(', ')}], removingReplicas=[${p.removingReplicas.join(', ')}], isNew=${p.isNew}, leaderRecoveryState=${p.leaderRecoveryState}) to broker ${brokerId} for partition ${p.topic}-${p.partitionIndex}`,

@@ -13,6 +13,7 @@ import { ClusterApis } from './handlers/ClusterApis';
 import { ControllerApis } from './handlers/ControllerApis';
 import { DataPlaneApis } from './handlers/DataPlaneApis';
 import { GroupApis } from './handlers/GroupApis';
+import { LogDirApis } from './handlers/LogDirApis';
 import { ReplicationApis } from './handlers/ReplicationApis';
 
 type Handler = (ctx: RequestContext, r: Reader) => HandlerResult;
@@ -66,6 +67,8 @@ export class KafkaApis implements RequestHandler {
     this.handlers.set(ApiKey.DeleteRecords, (ctx, r) => this.dataPlane.handleDeleteRecords(ctx, r));
     const cluster = new ClusterApis(deps);
     this.handlers.set(ApiKey.DescribeCluster, (ctx, r) => cluster.handleDescribeCluster(ctx, r));
+    const logDirs = new LogDirApis(deps.config.brokerId, deps.replicaManager);
+    this.handlers.set(ApiKey.DescribeLogDirs, (ctx, r) => logDirs.handleDescribeLogDirs(ctx, r));
     const configs = deps.configApis;
     if (configs) {
       this.handlers.set(ApiKey.DescribeConfigs, (ctx, r) => configs.handleDescribeConfigs(ctx, r));

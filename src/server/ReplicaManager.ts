@@ -109,6 +109,11 @@ export class ReplicaManager {
     return this.deps.metadataCache;
   }
 
+  /** The broker's logs (Kafka's replicaManager.logManager): DescribeLogDirs and AlterReplicaLogDirs work on them. */
+  get logManager(): LogManager {
+    return this.deps.logManager;
+  }
+
   getPartition(topic: string, partition: number): Partition | undefined {
     return this.partitions.get(tpKey(topic, partition));
   }
