@@ -69,6 +69,7 @@ export class KafkaApis implements RequestHandler {
     this.handlers.set(ApiKey.DescribeCluster, (ctx, r) => cluster.handleDescribeCluster(ctx, r));
     const logDirs = new LogDirApis(deps.config.brokerId, deps.replicaManager);
     this.handlers.set(ApiKey.DescribeLogDirs, (ctx, r) => logDirs.handleDescribeLogDirs(ctx, r));
+    this.handlers.set(ApiKey.AlterReplicaLogDirs, (ctx, r) => logDirs.handleAlterReplicaLogDirs(ctx, r));
     const configs = deps.configApis;
     if (configs) {
       this.handlers.set(ApiKey.DescribeConfigs, (ctx, r) => configs.handleDescribeConfigs(ctx, r));

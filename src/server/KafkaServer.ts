@@ -68,7 +68,7 @@ export class KafkaServer {
     // Every log is created with its topic's /config/topics/<t> overrides, whoever wrote them (Kafka's
     // LogManager.startup fetches the overrides of the topics it loads; getOrCreateLog gets them from the
     // LeaderAndIsr handling, which re-reads the znode). The broker defaults include log.message.timestamp.type.
-    const logManager = new LogManager(cfg.logDirs, logConfigWithOverrides(cfg.logConfig(), {}));
+    const logManager = new LogManager(cfg.logDirs, logConfigWithOverrides(cfg.logConfig(), {}), { fileDeleteDelayMs: cfg.logDeleteDelayMs });
     const topicConfigs = new TopicConfigRepository(
       cfg.logConfig(),
       (t) => zk.getTopicConfig(t),

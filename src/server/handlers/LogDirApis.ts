@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import type { RequestContext, ResponseBody } from '../../network/RequestContext';
-import { DescribeLogDirsApi } from '../../protocol/apis';
+import { AlterReplicaLogDirsApi, DescribeLogDirsApi } from '../../protocol/apis';
 import type { DescribeLogDirsResult, DescribeLogDirsTopic } from '../../protocol/apis/35-describe-log-dirs';
 import { encodeResponse } from '../../protocol/apis/types';
 import { ErrorCode } from '../../protocol/errors';
@@ -69,6 +69,31 @@ export class LogDirApis {
       }
     });
     return encodeResponse(DescribeLogDirsApi, v, { throttleTimeMs: 0, errorCode: ErrorCode.NONE, results });
+  }
+
+  /**
+   * KafkaApis.handleAlterReplicaLogDirsRequest: each (partition, destination dir) through
+   * ReplicaManager.alterReplicaLogDirs (see ReplicaAlterLogDirsManager for the errors); the answer groups the
+   * partitions by topic. A partition listed under two dirs keeps the last one, as Kafka's partitionDirs map does.
+   */
+  handleAlterReplicaLogDirs(ctx: RequestContext, r: Reader): ResponseBody {
+    const v = ctx.header.apiVersion;
+    const req = AlterReplicaLogDirsApi.decodeRequest(r, v);
+    const wanted = new Map<string, { topic: string; partition: number; dir: string }>();
+    for (const d of req.dirs) {
+      for (const t of d.topics) for (const partition of t.partitions) wanted.set(`${t.name}\u0000${partition}`, { topic: t.name, partition, dir: d.path });
+    }
+    const results = this.replicaManager.alterLogDirsManager.alterReplicaLogDirs([...wanted.values()]);
+    const byTopic = new Map<string, Array<{ partitionIndex: number; errorCode: number }>>();
+    for (const x of results) {
+      const list = byTopic.get(x.topic) ?? [];
+      list.push({ partitionIndex: x.partition, errorCode: x.errorCode });
+      byTopic.set(x.topic, list);
+    }
+    return encodeResponse(AlterReplicaLogDirsApi, v, {
+      throttleTimeMs: 0,
+      results: [...byTopic].map(([topicName, partitions]) => ({ topicName, partitions })),
+    });
   }
 
   /**

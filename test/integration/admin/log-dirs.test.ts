@@ -12,8 +12,46 @@ import { TestCluster } from '../../helpers/cluster';
 import { ZkReader } from '../../helpers/zkRead';
 import { runTool } from '../cli/cliSupport';
 import { NetworkClient } from '../../../src/network/NetworkClient';
-import { DescribeClusterApi, DescribeLogDirsApi } from '../../../src/protocol/apis';
+import { AlterReplicaLogDirsApi, DescribeClusterApi, DescribeLogDirsApi, FetchApi } from '../../../src/protocol/apis';
+import { iterateRecords, validateBatches } from '../../../src/protocol/records/RecordBatch';
+import { waitFor } from '../../helpers/ports';
 import { ErrorCode } from '../../../src/protocol/errors';
+
+/** Every record of a partition as [offset, number before ':' in its value], read with raw Fetch requests. */
+async function readWithOffsets(port: number, topic: string, partition: number): Promise<Array<[number, number]>> {
+  const c = new NetworkClient('127.0.0.1', port, 'read-offsets', 10000);
+  const out: Array<[number, number]> = [];
+  try {
+    for (let offset = 0; ;) {
+      const res = await c.send(FetchApi, 11, {
+        replicaId: -1,
+        maxWaitMs: 0,
+        minBytes: 1,
+        maxBytes: 4 << 20,
+        isolationLevel: 0,
+        sessionId: 0,
+        sessionEpoch: -1,
+        topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: offset, logStartOffset: -1, partitionMaxBytes: 4 << 20 }] }],
+        forgottenTopicsData: [],
+        rackId: '',
+      });
+      const p = res.responses[0].partitions[0];
+      expect(p.errorCode).to.equal(ErrorCode.NONE);
+      const raw: unknown = p.records;
+      const buf = raw === null ? Buffer.alloc(0) : Buffer.isBuffer(raw) ? raw : Buffer.concat(raw as Buffer[]);
+      if (buf.length === 0) return out;
+      for (const b of validateBatches(buf)) {
+        for (const r of iterateRecords(buf.subarray(b.position, b.position + b.size))) {
+          const o = b.baseOffset + r.offsetDelta;
+          if (o >= offset) out.push([o, Number(r.value!.toString('utf8').split(':')[0])]);
+        }
+        offset = b.lastOffset + 1;
+      }
+    }
+  } finally {
+    c.close();
+  }
+}
 
 describe('admin: DescribeCluster, DescribeLogDirs, AlterReplicaLogDirs, DescribeProducers (live cluster)', function () {
   this.timeout(120000);
@@ -33,7 +71,11 @@ describe('admin: DescribeCluster, DescribeLogDirs, AlterReplicaLogDirs, Describe
     dirB = path.join(dirsRoot, 'b');
     cluster = await TestCluster.start({
       brokers: 2,
-      brokerOverrides: { 1: { 'broker.rack': 'r1', 'log.dirs': `${dirA},${dirB}`, 'log.segment.delete.delay.ms': '500' } },
+      overrides: { 'offsets.topic.replication.factor': '1' },
+      brokerOverrides: {
+        // Small copy rounds (replica.fetch.max.bytes) so that a move interleaves with the producer's appends.
+        1: { 'broker.rack': 'r1', 'log.dirs': `${dirA},${dirB}`, 'log.segment.delete.delay.ms': '500', 'replica.fetch.max.bytes': '16384' },
+      },
     });
     bs = cluster.bootstrap.join(',');
     kafka = new Kafka({ clientId: 'it-logdirs', brokers: cluster.bootstrap, logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 200 } });
@@ -147,5 +189,114 @@ describe('admin: DescribeCluster, DescribeLogDirs, AlterReplicaLogDirs, Describe
     } finally {
       c.close();
     }
+  });
+
+  /** Broker 1's answer to DescribeLogDirs v4: for each log dir, the `topic-partition (future)` entries it holds. */
+  async function logDirsOf1(): Promise<Map<string, Array<{ tp: string; isFuture: boolean; lag: number; size: number }>>> {
+    const c = new NetworkClient('127.0.0.1', cluster.broker(1).port, 'it', 10000);
+    try {
+      const res = await c.send(DescribeLogDirsApi, 4, { topics: null });
+      return new Map(
+        res.results.map((d) => [
+          d.logDir,
+          d.topics.flatMap((t) =>
+            t.partitions.map((p) => ({ tp: `${t.name}-${p.partitionIndex}`, isFuture: p.isFutureKey, lag: p.offsetLag, size: p.partitionSize })),
+          ),
+        ]),
+      );
+    } finally {
+      c.close();
+    }
+  }
+
+  async function alterLogDirs(dir: string, topic: string, partitions: number[], version = 2): Promise<Array<{ partitionIndex: number; errorCode: number }>> {
+    const c = new NetworkClient('127.0.0.1', cluster.broker(1).port, 'it', 10000);
+    try {
+      const res = await c.send(AlterReplicaLogDirsApi, version, { dirs: [{ path: dir, topics: [{ name: topic, partitions }] }] });
+      expect(res.results.map((r) => r.topicName)).to.deep.equal([topic]);
+      return res.results[0].partitions;
+    } finally {
+      c.close();
+    }
+  }
+
+  it('AlterReplicaLogDirs moves a replica to the other log dir while a producer writes; every record is read back at its offset', async () => {
+    await admin.createTopics({ topics: [{ topic: 'mv', replicaAssignment: [{ partition: 0, replicas: [1] }] }], waitForLeaders: true });
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    let sent = 0;
+    const payload = 'x'.repeat(200);
+    const sendSome = async (n: number) => {
+      const messages = Array.from({ length: n }, (_, i) => ({ partition: 0, value: `${sent + i}:${payload}` }));
+      await producer.send({ topic: 'mv', acks: -1, messages });
+      sent += n;
+    };
+    for (let i = 0; i < 40; i++) await sendSome(250); // ~2.3 MB: several copy rounds of replica.fetch.max.bytes
+    const before = await logDirsOf1();
+    const from = [...before].find(([, tps]) => tps.some((x) => x.tp === 'mv-0'))![0];
+    const to = from === dirA ? dirB : dirA;
+    let writing = true;
+    const writer = (async () => {
+      while (writing) await sendSome(50);
+    })();
+    try {
+      expect(await alterLogDirs(to, 'mv', [0])).to.deep.equal([{ partitionIndex: 0, errorCode: ErrorCode.NONE }]);
+      // Asking again while it moves (or after) is fine: the same destination.
+      expect(await alterLogDirs(to, 'mv', [0], 0)).to.deep.equal([{ partitionIndex: 0, errorCode: ErrorCode.NONE }]);
+      await waitFor(
+        'mv-0 to be served from its new log dir',
+        async () => {
+          const now = await logDirsOf1();
+          const there = now.get(to)!.find((x) => x.tp === 'mv-0');
+          return there && !there.isFuture && !now.get(from)!.some((x) => x.tp === 'mv-0');
+        },
+        60000,
+      );
+    } finally {
+      writing = false;
+      await writer;
+    }
+    await sendSome(100); // after the swap, too
+    await producer.disconnect();
+    expect(fs.existsSync(path.join(from, 'mv-0'))).to.equal(false);
+    expect(fs.existsSync(path.join(to, 'mv-0'))).to.equal(true);
+    expect(fs.readdirSync(to).some((n) => n.endsWith('-future'))).to.equal(false);
+    // The replaced replica went as mv-0.<id>-delete, removed after log.segment.delete.delay.ms.
+    await waitFor('the old replica folder to be deleted', async () => !fs.readdirSync(from).some((n) => n.startsWith('mv-0')), 20000);
+
+    const seen = await readWithOffsets(cluster.broker(1).port, 'mv', 0);
+    expect(seen.length).to.equal(sent);
+    // Offsets 0..sent-1 each hold the value written at that position (one idempotent producer, in order).
+    seen.forEach(([offset, value], i) => expect([offset, value], `record ${i}`).to.deep.equal([i, i]));
+    // The replica in its new dir keeps serving: high watermark and producer state came along.
+    const after = (await logDirsOf1()).get(to)!.find((x) => x.tp === 'mv-0')!;
+    expect(after).to.include({ isFuture: false, lag: 0 });
+    expect(after.size).to.be.greaterThan(2_000_000);
+    // The swap happened past the 10000 records written before the move began: appends went on while it copied.
+    const movedLine = cluster.broker(1).output.find((l) => l.includes('Partition mv-0 moved from'))!;
+    expect(Number(/at end offset (\d+)/.exec(movedLine)![1])).to.be.greaterThan(10000);
+    // Leader epochs came along; after a restart the log loads from its new dir, whole.
+    expect(fs.readFileSync(path.join(to, 'mv-0', 'leader-epoch-checkpoint'), 'utf8').split('\n')[2]).to.equal('0 0');
+    await cluster.stopBroker(1);
+    await cluster.startBroker(1);
+    await cluster.waitForBrokers([1, 2]);
+    const again = await waitFor('mv-0 to be served after the restart', async () => {
+      const r = await readWithOffsets(cluster.broker(1).port, 'mv', 0).catch(() => null);
+      return r && r.length === sent ? r : null;
+    });
+    expect(again).to.deep.equal(seen);
+    expect(fs.readFileSync(path.join(to, 'replication-offset-checkpoint'), 'utf8')).to.contain(`mv 0 ${sent}`);
+  });
+
+  it('AlterReplicaLogDirs errors: unknown dir, unknown partition, no replica here (the wish is kept for a replica created later)', async () => {
+    expect(await alterLogDirs('/no/such/dir', 'mv', [0])).to.deep.equal([{ partitionIndex: 0, errorCode: ErrorCode.LOG_DIR_NOT_FOUND }]);
+    expect(await alterLogDirs(dirA, 'no-such-topic', [0], 1)).to.deep.equal([{ partitionIndex: 0, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }]);
+    await admin.createTopics({ topics: [{ topic: 'later', replicaAssignment: [{ partition: 0, replicas: [2] }] }], waitForLeaders: true });
+    // Broker 1 would put a new log in its emptier dir; ask for the fuller one.
+    const counts = await logDirsOf1();
+    const fuller = counts.get(dirA)!.length >= counts.get(dirB)!.length ? dirA : dirB;
+    expect(await alterLogDirs(fuller, 'later', [0])).to.deep.equal([{ partitionIndex: 0, errorCode: ErrorCode.REPLICA_NOT_AVAILABLE }]);
+    await admin.alterPartitionReassignments({ topics: [{ topic: 'later', partitionAssignment: [{ partition: 0, replicas: [2, 1] }] }] });
+    await waitFor('broker 1 to create later-0', async () => fs.existsSync(path.join(fuller, 'later-0')), 30000);
   });
 });
