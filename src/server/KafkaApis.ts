@@ -14,6 +14,7 @@ import { ControllerApis } from './handlers/ControllerApis';
 import { DataPlaneApis } from './handlers/DataPlaneApis';
 import { GroupApis } from './handlers/GroupApis';
 import { LogDirApis } from './handlers/LogDirApis';
+import { ProducerStateApis } from './handlers/ProducerStateApis';
 import { ReplicationApis } from './handlers/ReplicationApis';
 
 type Handler = (ctx: RequestContext, r: Reader) => HandlerResult;
@@ -70,6 +71,8 @@ export class KafkaApis implements RequestHandler {
     const logDirs = new LogDirApis(deps.config.brokerId, deps.replicaManager);
     this.handlers.set(ApiKey.DescribeLogDirs, (ctx, r) => logDirs.handleDescribeLogDirs(ctx, r));
     this.handlers.set(ApiKey.AlterReplicaLogDirs, (ctx, r) => logDirs.handleAlterReplicaLogDirs(ctx, r));
+    const producerState = new ProducerStateApis(deps.replicaManager);
+    this.handlers.set(ApiKey.DescribeProducers, (ctx, r) => producerState.handleDescribeProducers(ctx, r));
     const configs = deps.configApis;
     if (configs) {
       this.handlers.set(ApiKey.DescribeConfigs, (ctx, r) => configs.handleDescribeConfigs(ctx, r));

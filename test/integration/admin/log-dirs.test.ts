@@ -12,8 +12,8 @@ import { TestCluster } from '../../helpers/cluster';
 import { ZkReader } from '../../helpers/zkRead';
 import { runTool } from '../cli/cliSupport';
 import { NetworkClient } from '../../../src/network/NetworkClient';
-import { AlterReplicaLogDirsApi, DescribeClusterApi, DescribeLogDirsApi, FetchApi } from '../../../src/protocol/apis';
-import { iterateRecords, validateBatches } from '../../../src/protocol/records/RecordBatch';
+import { AlterReplicaLogDirsApi, DescribeClusterApi, DescribeLogDirsApi, DescribeProducersApi, FetchApi } from '../../../src/protocol/apis';
+import { iterateRecords, readBatchInfo, validateBatches } from '../../../src/protocol/records/RecordBatch';
 import { waitFor } from '../../helpers/ports';
 import { ErrorCode } from '../../../src/protocol/errors';
 
@@ -298,5 +298,78 @@ describe('admin: DescribeCluster, DescribeLogDirs, AlterReplicaLogDirs, Describe
     expect(await alterLogDirs(fuller, 'later', [0])).to.deep.equal([{ partitionIndex: 0, errorCode: ErrorCode.REPLICA_NOT_AVAILABLE }]);
     await admin.alterPartitionReassignments({ topics: [{ topic: 'later', partitionAssignment: [{ partition: 0, replicas: [2, 1] }] }] });
     await waitFor('broker 1 to create later-0', async () => fs.existsSync(path.join(fuller, 'later-0')), 30000);
+  });
+
+  it('DescribeProducers shows the idempotent kafkajs producer of a partition; errors for no replica, unknown and invalid topics', async () => {
+    await admin.createTopics({ topics: [{ topic: 'dp', replicaAssignment: [{ partition: 0, replicas: [1] }] }], waitForLeaders: true });
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const t0 = Date.now();
+    for (let i = 0; i < 3; i++) {
+      await producer.send({ topic: 'dp', acks: -1, messages: Array.from({ length: 5 }, (_, j) => ({ partition: 0, value: `${i * 5 + j}` })) });
+    }
+    await producer.disconnect();
+    // The producer id kafkajs got from InitProducerId, as the batches carry it.
+    const fetched = new NetworkClient('127.0.0.1', cluster.broker(1).port, 'it', 10000);
+    let producerId: number;
+    try {
+      const res = await fetched.send(FetchApi, 11, {
+        replicaId: -1,
+        maxWaitMs: 0,
+        minBytes: 1,
+        maxBytes: 1 << 20,
+        isolationLevel: 0,
+        sessionId: 0,
+        sessionEpoch: -1,
+        topics: [{ topic: 'dp', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, logStartOffset: -1, partitionMaxBytes: 1 << 20 }] }],
+        forgottenTopicsData: [],
+        rackId: '',
+      });
+      const raw: unknown = res.responses[0].partitions[0].records;
+      producerId = readBatchInfo(Buffer.isBuffer(raw) ? raw : Buffer.concat(raw as Buffer[]), 0).producerId;
+    } finally {
+      fetched.close();
+    }
+    expect(producerId).to.be.at.least(0);
+
+    const describe = async (brokerId: number, topics: Array<{ name: string; partitionIndexes: number[] }>) => {
+      const c = new NetworkClient('127.0.0.1', cluster.broker(brokerId).port, 'it', 10000);
+      try {
+        return (await c.send(DescribeProducersApi, 0, { topics })).topics;
+      } finally {
+        c.close();
+      }
+    };
+    const [dp] = await describe(1, [{ name: 'dp', partitionIndexes: [0] }]);
+    expect(dp.name).to.equal('dp');
+    expect(dp.partitions).to.have.length(1);
+    const part = dp.partitions[0];
+    expect(part).to.include({ partitionIndex: 0, errorCode: ErrorCode.NONE, errorMessage: null });
+    expect(part.activeProducers).to.have.length(1);
+    const state = part.activeProducers[0];
+    expect(state).to.include({ producerId, producerEpoch: 0, lastSequence: 14, coordinatorEpoch: -1, currentTxnStartOffset: -1 });
+    expect(state.lastTimestamp).to.be.within(t0 - 1000, Date.now() + 1000);
+
+    // The moved partition kept its producer: one idempotent producer, sequences 0..n-1.
+    const [mv] = await describe(1, [{ name: 'mv', partitionIndexes: [0] }]);
+    const seen = await readWithOffsets(cluster.broker(1).port, 'mv', 0);
+    expect(mv.partitions[0].activeProducers.map((p) => p.lastSequence)).to.deep.equal([seen.length - 1]);
+
+    const errors = await describe(2, [
+      { name: 'dp', partitionIndexes: [0, 7] },
+      { name: 'nope', partitionIndexes: [0] },
+      { name: 'bad name!', partitionIndexes: [1] },
+    ]);
+    expect(errors[0].partitions.map((p) => [p.partitionIndex, p.errorCode])).to.deep.equal([
+      [0, ErrorCode.NOT_LEADER_OR_FOLLOWER],
+      [7, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION],
+    ]);
+    expect(errors[1].partitions[0]).to.deep.include({
+      errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+      errorMessage: 'This server does not host this topic-partition.',
+      activeProducers: [],
+    });
+    expect(errors[2].partitions[0].errorCode).to.equal(ErrorCode.INVALID_TOPIC_EXCEPTION);
+    expect(errors[2].partitions[0].errorMessage).to.match(/^Topic name is invalid/);
   });
 });
