@@ -101,7 +101,8 @@ export class KafkaServer {
     if (cfg.logCleanerEnable) {
       this.logCleaner = new LogCleaner({
         logDirs: cfg.logDirs,
-        logs: () => logManager.allLogs(),
+        // Partitions being moved to another log dir are not cleaned (LogManager.abortAndPauseCleaning, KIP-113).
+        logs: () => logManager.allLogs().filter((l) => !replicaManager.alterLogDirsManager.isMoving(l.topic, l.partition)),
         configFor: (l) => cleanerConfigFrom((k) => topicConfigs.get(l.topic, k), cfg),
         highWatermark: (l) => replicaManager.getPartition(l.topic, l.partition)?.highWatermark ?? null,
         backoffMs: cfg.logCleanerBackoffMs,
