@@ -281,7 +281,8 @@ export class LogManager {
     if (live.length === 0) throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, `No log directories available. Tried ${this.logDirs.join(', ')}`);
     if (live.length === 1) return live[0];
     const counts = new Map<string, number>(live.map((d) => [d, 0]));
-    for (const log of this.logs.values()) {
+    // Future logs count too (Kafka's nextLogDirs groups allLogs, current and future, by dir).
+    for (const log of [...this.logs.values(), ...this.futureLogs.values()]) {
       const parent = log.parentDir;
       counts.set(parent, (counts.get(parent) ?? 0) + 1);
     }
