@@ -98,13 +98,11 @@ export class ControllerBrokerRequestBatch {
   sendRequestsToBrokers(controllerEpoch: number): void {
     const ctx = this.ctx;
     for (const [brokerId, parts] of this.leaderAndIsr) {
-      const byTopic = new Map<string, LeaderAndIsrPartitionState[]>();
+      const byTopic = new Map<string, Array<LeaderAndIsrPartitionState & { topic: string }>>();
       for (const p of parts.values()) {
         const list = byTopic.get(p.topic) ?? [];
-        // The topic is the key of its TopicStates entry, not a field of LeaderAndIsrPartitionState (the schema).
-        const { topic, ...state } = p;
-        list.push(state);
-        byTopic.set(topic, list);
+        list.push(p);
+        byTopic.set(p.topic, list);
         const role = p.leader === brokerId ? 'become-leader' : 'become-follower';
         this.stateChangeLog.info(
           `[Controller id=${this.controllerId} epoch=${controllerEpoch}] Sending ${role} LeaderAndIsr request LeaderAndIsrPartitionState(topicName='${p.topic}', partitionIndex=${p.partitionIndex}, controllerEpoch=${p.controllerEpoch}, leader=${p.leader}, leaderEpoch=${p.leaderEpoch}, isr=[${p.isr.join(', ')}], partitionEpoch=${p.partitionEpoch}, replicas=[${p.replicas.join(', ')}], addingReplicas=[${p.addingReplicas.join(', ')}], removingReplicas=[${p.removingReplicas.join(', ')}], isNew=${p.isNew}, leaderRecoveryState=${p.leaderRecoveryState}) to broker ${brokerId} for partition ${p.topic}-${p.partitionIndex}`,
@@ -118,7 +116,12 @@ export class ControllerBrokerRequestBatch {
         brokerEpoch: ctx.liveBrokers.get(brokerId)?.epoch ?? -1,
         type: 0,
         ungroupedPartitionStates: [],
-        topicStates: [...byTopic].map(([topic, ps]) => ({ topicName: topic, topicId: this.topicIdBytes(topic), partitionStates: ps })),
+        // The batch keys states by `topic`, which is not a field of LeaderAndIsrPartitionState: leave it off the wire.
+        topicStates: [...byTopic].map(([topic, ps]) => ({
+          topicName: topic,
+          topicId: this.topicIdBytes(topic),
+          partitionStates: ps.map(({ topic: _topic, ...state }) => state),
+        })),
         liveLeaders: [...leaders].flatMap((id) => {
           const info = ctx.liveBrokers.get(id)?.info;
           const ep = info?.endpoints[0];
