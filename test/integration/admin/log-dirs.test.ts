@@ -17,24 +17,35 @@ import { iterateRecords, readBatchInfo, validateBatches } from '../../../src/pro
 import { waitFor } from '../../helpers/ports';
 import { ErrorCode } from '../../../src/protocol/errors';
 
+type FetchRequestOf = Parameters<typeof FetchApi.encodeRequest>[2];
+
+/**
+ * A consumer's Fetch v11 of one partition from `fetchOffset`. Fields of later versions (LastFetchedEpoch, TopicId,
+ * ...) are left out: the codec writes what a version has, at its defaults when absent.
+ */
+function consumerFetch(topic: string, partition: number, fetchOffset: number): FetchRequestOf {
+  const req = {
+    replicaId: -1,
+    maxWaitMs: 0,
+    minBytes: 1,
+    maxBytes: 4 << 20,
+    isolationLevel: 0,
+    sessionId: 0,
+    sessionEpoch: -1,
+    topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset, logStartOffset: -1, partitionMaxBytes: 4 << 20 }] }],
+    forgottenTopicsData: [],
+    rackId: '',
+  };
+  return req as unknown as FetchRequestOf;
+}
+
 /** Every record of a partition as [offset, number before ':' in its value], read with raw Fetch requests. */
 async function readWithOffsets(port: number, topic: string, partition: number): Promise<Array<[number, number]>> {
   const c = new NetworkClient('127.0.0.1', port, 'read-offsets', 10000);
   const out: Array<[number, number]> = [];
   try {
     for (let offset = 0; ;) {
-      const res = await c.send(FetchApi, 11, {
-        replicaId: -1,
-        maxWaitMs: 0,
-        minBytes: 1,
-        maxBytes: 4 << 20,
-        isolationLevel: 0,
-        sessionId: 0,
-        sessionEpoch: -1,
-        topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: offset, logStartOffset: -1, partitionMaxBytes: 4 << 20 }] }],
-        forgottenTopicsData: [],
-        rackId: '',
-      });
+      const res = await c.send(FetchApi, 11, consumerFetch(topic, partition, offset));
       const p = res.responses[0].partitions[0];
       expect(p.errorCode).to.equal(ErrorCode.NONE);
       const raw: unknown = p.records;
@@ -313,18 +324,7 @@ describe('admin: DescribeCluster, DescribeLogDirs, AlterReplicaLogDirs, Describe
     const fetched = new NetworkClient('127.0.0.1', cluster.broker(1).port, 'it', 10000);
     let producerId: number;
     try {
-      const res = await fetched.send(FetchApi, 11, {
-        replicaId: -1,
-        maxWaitMs: 0,
-        minBytes: 1,
-        maxBytes: 1 << 20,
-        isolationLevel: 0,
-        sessionId: 0,
-        sessionEpoch: -1,
-        topics: [{ topic: 'dp', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, logStartOffset: -1, partitionMaxBytes: 1 << 20 }] }],
-        forgottenTopicsData: [],
-        rackId: '',
-      });
+      const res = await fetched.send(FetchApi, 11, consumerFetch('dp', 0, 0));
       const raw: unknown = res.responses[0].partitions[0].records;
       producerId = readBatchInfo(Buffer.isBuffer(raw) ? raw : Buffer.concat(raw as Buffer[]), 0).producerId;
     } finally {
