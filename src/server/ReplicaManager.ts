@@ -5,6 +5,7 @@ import { AlterPartitionResponsePartitionData } from '../protocol/apis/56-alter-p
 import { ErrorCode, errorName, KafkaError } from '../protocol/errors';
 import { countBatches } from '../protocol/records/RecordBatch';
 import { AlterPartitionManager } from './AlterPartitionManager';
+import { ReplicaAlterLogDirsManager } from './ReplicaAlterLogDirsManager';
 import { DelayedFetch } from './DelayedFetch';
 import { DelayedOperationPurgatory } from './DelayedOperation';
 import { DelayedProduce, ProducePartitionResult, ProduceWait } from './DelayedProduce';
@@ -14,7 +15,6 @@ import { MetadataCache } from './MetadataCache';
 import { lastOffsetForLeaderEpoch, Partition, tpKey } from '../cluster/Partition';
 import type { LeaderAndIsrPartitionState } from '../protocol/apis/04-leader-and-isr';
 import { LeaderEndpoint, ReplicaFetcherManager } from './ReplicaFetcherManager';
-import { ReplicaAlterLogDirsManager } from './ReplicaAlterLogDirsManager';
 import { FetchParams, FetchPartitionRequest, FetchPartitionResult, hasFetchableData, readFromLocalLog } from './LocalLogReader';
 
 export type { FetchPartitionRequest, FetchPartitionResult } from './LocalLogReader';
