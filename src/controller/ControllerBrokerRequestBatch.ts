@@ -25,7 +25,7 @@ const LEADER_DURING_DELETE = -2;
  * Every LeaderAndIsr entry also queues an UpdateMetadata of that partition to every live broker.
  */
 export class ControllerBrokerRequestBatch {
-  private leaderAndIsr = new Map<number, Map<string, LeaderAndIsrPartitionState & { topic: string; isNew: boolean }>>();
+  private leaderAndIsr = new Map<number, Map<string, LeaderAndIsrPartitionState>>();
   private updateMetadataBrokers = new Set<number>();
   private updateMetadataPartitions = new Map<string, TopicPartition>();
   private stopReplica = new Map<number, Map<string, { topic: string; partition: number; delete: boolean; leaderEpoch: number }>>();
@@ -55,8 +55,8 @@ export class ControllerBrokerRequestBatch {
       }
       const prev = m.get(tpString(tp));
       m.set(tpString(tp), {
-        topic: tp.topic,
-        topicName: '',
+        // TopicName is on the wire only in v0-1 (ungrouped); from v2 it is the topic state's, and this one is ignored.
+        topicName: tp.topic,
         partitionIndex: tp.partition,
         controllerEpoch: l.controllerEpoch,
         leader: l.leaderAndIsr.leader,
@@ -98,14 +98,14 @@ export class ControllerBrokerRequestBatch {
   sendRequestsToBrokers(controllerEpoch: number): void {
     const ctx = this.ctx;
     for (const [brokerId, parts] of this.leaderAndIsr) {
-      const byTopic = new Map<string, Array<LeaderAndIsrPartitionState & { topic: string }>>();
+      const byTopic = new Map<string, LeaderAndIsrPartitionState[]>();
       for (const p of parts.values()) {
-        const list = byTopic.get(p.topic) ?? [];
+        const list = byTopic.get(p.topicName) ?? [];
         list.push(p);
-        byTopic.set(p.topic, list);
+        byTopic.set(p.topicName, list);
         const role = p.leader === brokerId ? 'become-leader' : 'become-follower';
         this.stateChangeLog.info(
-          `[Controller id=${this.controllerId} epoch=${controllerEpoch}] Sending ${role} LeaderAndIsr request LeaderAndIsrPartitionState(topicName='${p.topic}', partitionIndex=${p.partitionIndex}, controllerEpoch=${p.controllerEpoch}, leader=${p.leader}, leaderEpoch=${p.leaderEpoch}, isr=[${p.isr.join(', ')}], partitionEpoch=${p.partitionEpoch}, replicas=[${p.replicas.join(', ')}], addingReplicas=[${p.addingReplicas.join(', ')}], removingReplicas=[${p.removingReplicas.join(', ')}], isNew=${p.isNew}, leaderRecoveryState=${p.leaderRecoveryState}) to broker ${brokerId} for partition ${p.topic}-${p.partitionIndex}`,
+          `[Controller id=${this.controllerId} epoch=${controllerEpoch}] Sending ${role} LeaderAndIsr request LeaderAndIsrPartitionState(topicName='${p.topicName}', partitionIndex=${p.partitionIndex}, controllerEpoch=${p.controllerEpoch}, leader=${p.leader}, leaderEpoch=${p.leaderEpoch}, isr=[${p.isr.join(', ')}], partitionEpoch=${p.partitionEpoch}, replicas=[${p.replicas.join(', ')}], addingReplicas=[${p.addingReplicas.join(', ')}], removingReplicas=[${p.removingReplicas.join(', ')}], isNew=${p.isNew}, leaderRecoveryState=${p.leaderRecoveryState}) to broker ${brokerId} for partition ${p.topicName}-${p.partitionIndex}`,
         );
       }
       const leaders = new Set([...parts.values()].map((p) => p.leader).filter((l) => l >= 0));
@@ -116,12 +116,7 @@ export class ControllerBrokerRequestBatch {
         brokerEpoch: ctx.liveBrokers.get(brokerId)?.epoch ?? -1,
         type: 0,
         ungroupedPartitionStates: [],
-        // The batch keys states by `topic`, which is not a field of LeaderAndIsrPartitionState: leave it off the wire.
-        topicStates: [...byTopic].map(([topic, ps]) => ({
-          topicName: topic,
-          topicId: this.topicIdBytes(topic),
-          partitionStates: ps.map(({ topic: _topic, ...state }) => state),
-        })),
+        topicStates: [...byTopic].map(([topic, ps]) => ({ topicName: topic, topicId: this.topicIdBytes(topic), partitionStates: ps })),
         liveLeaders: [...leaders].flatMap((id) => {
           const info = ctx.liveBrokers.get(id)?.info;
           const ep = info?.endpoints[0];
