@@ -372,4 +372,26 @@ describe('admin: DescribeCluster, DescribeLogDirs, AlterReplicaLogDirs, Describe
     expect(errors[2].partitions[0].errorCode).to.equal(ErrorCode.INVALID_TOPIC_EXCEPTION);
     expect(errors[2].partitions[0].errorMessage).to.match(/^Topic name is invalid/);
   });
+
+  it('a future log found at startup resumes its move when the partition comes back (ReplicaManager.maybeAddLogDirFetchers)', async () => {
+    const where = await logDirsOf1();
+    const from = [...where].find(([, tps]) => tps.some((x) => x.tp === 'ld-0'))![0];
+    const to = from === dirA ? dirB : dirA;
+    await cluster.stopBroker(1);
+    // What a broker stopped in the middle of a move leaves: the future folder in the destination (here a full copy).
+    fs.cpSync(path.join(from, 'ld-0'), path.join(to, 'ld-0.00112233445566778899aabbccddeeff-future'), { recursive: true });
+    await cluster.startBroker(1);
+    await cluster.waitForBrokers([1, 2]);
+    await waitFor(
+      'ld-0 to finish its move after the restart',
+      async () => {
+        const now = await logDirsOf1().catch(() => null);
+        return now && now.get(to)!.some((x) => x.tp === 'ld-0' && !x.isFuture) && !now.get(from)!.some((x) => x.tp === 'ld-0');
+      },
+      30000,
+    );
+    expect(fs.readdirSync(to).filter((n) => n.startsWith('ld-0'))).to.deep.equal(['ld-0']);
+    const records = await waitFor('ld-0 readable', async () => readWithOffsets(cluster.broker(1).port, 'ld', 0).catch(() => null));
+    expect(records.map(([o]) => o)).to.deep.equal(Array.from({ length: 10 }, (_, i) => i));
+  });
 });
