@@ -181,6 +181,12 @@ export class ReplicaAlterLogDirsManager {
     const future = lm.getLog(topic, partition, true);
     if (!p || !future) return null;
     const current = p.log;
+    // A failed dir ends the move (Kafka's handleLogDirFailure stops the alter-log-dirs fetchers of its partitions);
+    // the future log stays until a restart finds the dir again.
+    if (lm.failureChannel.isOffline(future.parentDir) || lm.failureChannel.isOffline(current.parentDir)) {
+      this.log.warn(`Stopping the move of ${p.key} to ${future.parentDir}: a log dir of the partition is offline`);
+      return null;
+    }
     this.maybeTruncate(state, current, future);
     if (future.logEndOffset < current.logStartOffset) {
       // Out of range below the current log start: start over there (the follower's "reset to leader start").

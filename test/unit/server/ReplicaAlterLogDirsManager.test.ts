@@ -212,4 +212,19 @@ describe('server: ReplicaAlterLogDirsManager (moving replicas between log dirs)'
     expect(p2.logEndOffset).to.equal(120);
     lm2.shutdown();
   });
+
+  it('a destination dir failing mid-move stops the move; the current log keeps serving', async () => {
+    const p = hostPartition('t', 4);
+    for (let i = 0; i < 30; i++) p.log.appendAsLeader(batch(4), 0);
+    const current = p.log;
+    const to = dirs.find((d) => d !== current.parentDir)!;
+    mgr.alterReplicaLogDirs([{ topic: 't', partition: 4, dir: to }]);
+    lm.failureChannel.maybeAddOfflineLogDir(to, 'test', new Error('EIO'));
+    await until('the move to stop', () => !mgr.isMoving('t', 4));
+    expect(moved).to.deep.equal([]);
+    expect(p.log).to.equal(current);
+    expect(p.log.appendAsLeader(batch(1), 0).firstOffset).to.equal(120);
+    // A new request for that dir is refused while it is offline.
+    expect(mgr.alterReplicaLogDirs([{ topic: 't', partition: 4, dir: to }])[0].errorCode).to.equal(ErrorCode.KAFKA_STORAGE_ERROR);
+  });
 });
