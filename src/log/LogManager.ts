@@ -1,8 +1,11 @@
 /**
  * All partition logs of a broker across its log dirs (Kafka's `LogManager`): loading at startup with recovery
  * after an unclean shutdown, placement of new partitions, deletion, and clean shutdown with the
- * `.kafka_cleanshutdown` marker.
+ * `.kafka_cleanshutdown` marker. With several log.dirs it also holds the future logs of replicas being moved
+ * to another dir (AlterReplicaLogDirs, KIP-113): `<topic>-<partition>.<uniqueId>-future` folders, swapped in for
+ * the current log by replaceCurrentWithFutureLog; replaced or deleted logs become `.<uniqueId>-delete` folders.
  */
+import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { getLogger } from '../common/logger';
@@ -26,17 +29,46 @@ export function parseTopicPartitionName(name: string): { topic: string; partitio
   return { topic, partition: Number(part) };
 }
 
+/** Kafka's LocalLog.FutureDirSuffix / DeleteDirSuffix: `<topic>-<partition>.<uuid without dashes><suffix>`. */
+const FUTURE_DIR_SUFFIX = '-future';
+const DELETE_DIR_SUFFIX = '-delete';
+const SUFFIXED_DIR = /^(.+)\.([0-9a-f]{32})(-future|-delete)$/;
+
+function suffixedDirName(topic: string, partition: number, suffix: string): string {
+  return `${topic}-${partition}.${randomUUID().replace(/-/g, '')}${suffix}`;
+}
+
+/** A future (`-future`) or to-be-deleted (`-delete`) partition folder: its partition and kind, else null. */
+export function parseSuffixedDirName(name: string): { topic: string; partition: number; suffix: string } | null {
+  const m = SUFFIXED_DIR.exec(name);
+  const tp = m ? parseTopicPartitionName(m[1]) : null;
+  return m && tp ? { ...tp, suffix: m[3] } : null;
+}
+
 function key(topic: string, partition: number): string {
   return `${topic}-${partition}`;
+}
+
+/** recoveryPoints key of a future log (its checkpoint entry, in its own dir, is keyed like the current one). */
+function futureKey(k: string): string {
+  return `${k}${FUTURE_DIR_SUFFIX}`;
 }
 
 interface LogManagerOptions {
   /** Injectable clock (ms), passed to every log. */
   time?: () => number;
+  /** log.segment.delete.delay.ms: how long a `-delete` folder stays before it is removed (Kafka's deleteLogs). */
+  fileDeleteDelayMs?: number;
 }
 
 export class LogManager {
   private readonly logs = new Map<string, Log>();
+  /** Future replicas being filled by the ReplicaAlterLogDirs mover (Kafka's futureLogs). */
+  private readonly futureLogs = new Map<string, Log>();
+  /** Where AlterReplicaLogDirs asked a replica not created yet to live (Kafka's preferredLogDirs). */
+  private readonly preferredLogDirs = new Map<string, string>();
+  private readonly deleteTimers = new Set<NodeJS.Timeout>();
+  private readonly fileDeleteDelayMs: number;
   private readonly logger = getLogger('kafka.log.LogManager', '[LogManager] ');
   private readonly time: () => number;
   readonly logDirs: string[];
@@ -53,6 +85,7 @@ export class LogManager {
   ) {
     this.logDirs = logDirs.map((d) => path.resolve(d));
     this.time = opts.time ?? Date.now;
+    this.fileDeleteDelayMs = opts.fileDeleteDelayMs ?? 60000;
   }
 
   /** Topics with a partition folder in some log dir: LogManager.startup fetches their configs before loading. */
@@ -85,10 +118,17 @@ export class LogManager {
       if (!hadCleanShutdown) this.logger.info(`Attempting recovery for all logs in ${dir} since no clean shutdown file was found`);
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
         if (!entry.isDirectory()) continue;
-        const tp = parseTopicPartitionName(entry.name);
-        if (tp === null) continue; // e.g. `<tp>.<id>-delete` or `-future` folders, lost+found
+        const suffixed = parseSuffixedDirName(entry.name);
+        if (suffixed?.suffix === DELETE_DIR_SUFFIX) {
+          // A replica replaced or deleted before the restart: Kafka's loadLogs queues it for deletion.
+          this.scheduleDelete(path.join(dir, entry.name));
+          continue;
+        }
+        const tp = suffixed ?? parseTopicPartitionName(entry.name);
+        if (tp === null) continue; // lost+found and other folders
+        const isFuture = suffixed !== null;
         const k = key(tp.topic, tp.partition);
-        const existing = this.logs.get(k);
+        const existing = (isFuture ? this.futureLogs : this.logs).get(k);
         if (existing) {
           throw new Error(`Duplicate log directories for ${k} are found in both ${existing.dir} and ${path.join(dir, entry.name)}.`);
         }
@@ -100,28 +140,139 @@ export class LogManager {
           logStartOffset: logStartOffsets.get(k),
           failureChannel: this.failureChannel,
         });
-        this.logs.set(k, log);
+        (isFuture ? this.futureLogs : this.logs).set(k, log);
         // Recovery brought the whole log back to a valid state: it is the new recovery point (LogLoader).
-        this.recoveryPoints.set(k, log.logEndOffset);
+        this.recoveryPoints.set(isFuture ? futureKey(k) : k, log.logEndOffset);
       }
       if (hadCleanShutdown) fs.rmSync(marker, { force: true });
     }
     this.logger.info(`Loaded ${this.logs.size} logs in ${this.time() - start}ms`);
   }
 
-  getLog(topic: string, partition: number): Log | undefined {
-    return this.logs.get(key(topic, partition));
+  getLog(topic: string, partition: number, isFuture = false): Log | undefined {
+    return (isFuture ? this.futureLogs : this.logs).get(key(topic, partition));
   }
 
-  /** Existing log, or a new one in the log dir holding the fewest partitions (Kafka's nextLogDirs). */
+  /**
+   * Existing log, or a new one in the dir AlterReplicaLogDirs asked for (preferredLogDirs), else in the log dir
+   * holding the fewest partitions (Kafka's nextLogDirs).
+   */
   getOrCreateLog(topic: string, partition: number, config?: LogConfig): Log {
     const existing = this.getLog(topic, partition);
     if (existing) return existing;
-    const dir = path.join(this.nextLogDir(), key(topic, partition));
+    const k = key(topic, partition);
+    const preferred = this.preferredLogDirs.get(k);
+    const parent = preferred !== undefined && this.isLogDirOnline(preferred) ? preferred : this.nextLogDir();
+    const dir = path.join(parent, k);
     const log = Log.open(dir, topic, partition, config ?? this.defaultConfig, { time: this.time, hadCleanShutdown: true, failureChannel: this.failureChannel });
-    this.logs.set(key(topic, partition), log);
-    this.logger.info(`Created log for partition ${key(topic, partition)} in ${dir}`);
+    this.logs.set(k, log);
+    this.preferredLogDirs.delete(k); // satisfied
+    this.logger.info(`Created log for partition ${k} in ${dir}`);
     return log;
+  }
+
+  /** A configured log dir (absolute) that has not failed. */
+  isLogDirOnline(dir: string): boolean {
+    const abs = path.resolve(dir);
+    return this.logDirs.includes(abs) && !this.failureChannel.isOffline(abs);
+  }
+
+  /**
+   * Kafka's maybeUpdatePreferredLogDir: remembers where a replica should live, unless its current or future log
+   * is already there. A replica created later (LeaderAndIsr) goes there.
+   */
+  maybeUpdatePreferredLogDir(topic: string, partition: number, logDir: string): void {
+    const dir = path.resolve(logDir);
+    if (this.getLog(topic, partition)?.parentDir === dir || this.getLog(topic, partition, true)?.parentDir === dir) return;
+    this.preferredLogDirs.set(key(topic, partition), dir);
+  }
+
+  /** The future replica of a partition in `logDir` (getOrCreateLog with isFuture): never in the current log's dir. */
+  createFutureLog(topic: string, partition: number, logDir: string, config: LogConfig): Log {
+    const k = key(topic, partition);
+    const existing = this.futureLogs.get(k);
+    if (existing) return existing;
+    const parent = path.resolve(logDir);
+    if (this.getLog(topic, partition)?.parentDir === parent) {
+      throw new Error(`Can not create the future log for ${k} in the current log directory of this partition`);
+    }
+    const dir = path.join(parent, suffixedDirName(topic, partition, FUTURE_DIR_SUFFIX));
+    const log = Log.open(dir, topic, partition, config, { time: this.time, hadCleanShutdown: true, failureChannel: this.failureChannel });
+    this.futureLogs.set(k, log);
+    this.preferredLogDirs.delete(k);
+    this.logger.info(`Created log for partition ${k} in ${dir}`);
+    return log;
+  }
+
+  /** The future replica is abandoned (another destination, StopReplica): its folder goes as `-delete`. */
+  removeFutureLog(topic: string, partition: number): void {
+    const k = key(topic, partition);
+    const log = this.futureLogs.get(k);
+    if (!log) return;
+    this.futureLogs.delete(k);
+    this.recoveryPoints.delete(futureKey(k));
+    this.renameForDeletion(log);
+  }
+
+  /**
+   * Kafka's replaceCurrentWithFutureLog, called once the future log has the current log's end offset (the caller
+   * guarantees nothing is appended meanwhile): the future folder is renamed `<topic>-<partition>` and reopened as
+   * the current log, with the same segments, epochs, log start offset and config; the old current log is closed
+   * and renamed `.<uniqueId>-delete`, to be removed after log.segment.delete.delay.ms. Returns the new current log.
+   */
+  replaceCurrentWithFutureLog(topic: string, partition: number): Log {
+    const k = key(topic, partition);
+    const source = this.logs.get(k);
+    const dest = this.futureLogs.get(k);
+    if (!source) throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, `The current replica for ${k} is offline`);
+    if (!dest) throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, `The future replica for ${k} is offline`);
+    this.logger.info(`Attempting to replace current log ${source.dir} with ${dest.dir} for ${k}`);
+    const logStartOffset = dest.logStartOffset;
+    dest.flush();
+    dest.close();
+    const target = path.join(dest.parentDir, k);
+    fs.renameSync(dest.dir, target);
+    const log = Log.open(target, topic, partition, source.config, {
+      time: this.time,
+      hadCleanShutdown: true,
+      recoveryPoint: dest.logEndOffset,
+      logStartOffset,
+      failureChannel: this.failureChannel,
+    });
+    this.futureLogs.delete(k);
+    this.recoveryPoints.delete(futureKey(k));
+    this.logs.set(k, log);
+    this.recoveryPoints.set(k, log.logEndOffset);
+    this.renameForDeletion(source);
+    this.checkpointLogOffsets();
+    this.logger.info(`The current replica is successfully replaced with the future replica for ${k}`);
+    return log;
+  }
+
+  /** Closes the log, renames its folder `.<uniqueId>-delete` and schedules its removal (Kafka's asyncDelete). */
+  private renameForDeletion(log: Log): void {
+    log.close();
+    const target = path.join(log.parentDir, suffixedDirName(log.topic, log.partition, DELETE_DIR_SUFFIX));
+    try {
+      fs.renameSync(log.dir, target);
+    } catch (e) {
+      this.logger.error(`Error while renaming ${log.dir} for deletion`, e);
+      return;
+    }
+    this.logger.info(`Log for partition ${log.topic}-${log.partition} is renamed to ${target} and is scheduled for deletion`);
+    this.scheduleDelete(target);
+  }
+
+  private scheduleDelete(dir: string): void {
+    const t = setTimeout(() => {
+      this.deleteTimers.delete(t);
+      fs.rm(dir, { recursive: true, force: true }, (e) => {
+        if (e) this.logger.error(`Error while deleting ${dir}`, e);
+        else this.logger.info(`Deleted log ${dir}.`);
+      });
+    }, this.fileDeleteDelayMs);
+    t.unref();
+    this.deleteTimers.add(t);
   }
 
   private nextLogDir(): string {
@@ -130,7 +281,8 @@ export class LogManager {
     if (live.length === 0) throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, `No log directories available. Tried ${this.logDirs.join(', ')}`);
     if (live.length === 1) return live[0];
     const counts = new Map<string, number>(live.map((d) => [d, 0]));
-    for (const log of this.logs.values()) {
+    // Future logs count too (Kafka's nextLogDirs groups allLogs, current and future, by dir).
+    for (const log of [...this.logs.values(), ...this.futureLogs.values()]) {
       const parent = log.parentDir;
       counts.set(parent, (counts.get(parent) ?? 0) + 1);
     }
@@ -139,14 +291,28 @@ export class LogManager {
     return best;
   }
 
+  /** The current logs (future ones are not served, retained or cleaned; see futureLogList). */
   allLogs(): Log[] {
     return [...this.logs.values()];
+  }
+
+  /** The future logs of replicas being moved between log dirs. */
+  futureLogList(): Log[] {
+    return [...this.futureLogs.values()];
   }
 
   /** Removes the partition's log and its folder. */
   deleteLog(topic: string, partition: number): void {
     const k = key(topic, partition);
     const log = this.logs.get(k);
+    this.preferredLogDirs.delete(k);
+    const future = this.futureLogs.get(k);
+    if (future) {
+      // StopReplica with delete removes the future replica too (Kafka's asyncDelete with isFuture).
+      this.futureLogs.delete(k);
+      this.recoveryPoints.delete(futureKey(k));
+      future.delete();
+    }
     if (!log) return;
     this.logs.delete(k);
     this.recoveryPoints.delete(k);
@@ -165,7 +331,8 @@ export class LogManager {
       { rp: Array<{ topic: string; partition: number; offset: number }>; ls: Array<{ topic: string; partition: number; offset: number }> }
     >();
     for (const dir of this.logDirs) byDir.set(dir, { rp: [], ls: [] });
-    for (const [k, log] of this.logs) {
+    const all: Array<[string, Log]> = [...this.logs, ...[...this.futureLogs].map(([k, l]): [string, Log] => [futureKey(k), l])];
+    for (const [k, log] of all) {
       const rp = Math.max(this.recoveryPoints.get(k) ?? 0, log.activeSegment.baseOffset);
       this.recoveryPoints.set(k, rp);
       const d = byDir.get(log.parentDir);
@@ -192,14 +359,16 @@ export class LogManager {
   shutdown(): void {
     this.logger.info('Shutting down.');
     if (this.checkpointTimer) clearInterval(this.checkpointTimer);
-    for (const [k, log] of this.logs) {
+    const all: Array<[string, Log]> = [...this.logs, ...[...this.futureLogs].map(([k, l]): [string, Log] => [futureKey(k), l])];
+    for (const [k, log] of all) {
       if (this.failureChannel.isOffline(log.parentDir)) continue; // Kafka shuts down live dirs only
       log.flush();
       this.recoveryPoints.set(k, log.logEndOffset);
     }
     this.checkpointLogOffsets();
-    for (const log of this.logs.values()) log.close();
+    for (const [, log] of all) log.close();
     this.logs.clear();
+    this.futureLogs.clear();
     // No clean-shutdown marker in an offline dir: the next start recovers its logs.
     for (const dir of this.logDirs.filter((d) => !this.failureChannel.isOffline(d))) {
       fs.mkdirSync(dir, { recursive: true });

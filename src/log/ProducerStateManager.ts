@@ -72,6 +72,17 @@ export class ProducerStateManager {
     return this.producers.get(producerId);
   }
 
+  /**
+   * The producers with state in this partition (UnifiedLog.activeProducers for DescribeProducers): epoch, last
+   * sequence and timestamp of the newest batch kept, -1 when none.
+   */
+  activeProducers(): Array<{ producerId: number; producerEpoch: number; lastSequence: number; lastTimestamp: number }> {
+    return [...this.producers.values()].map((e) => {
+      const last = e.batches[e.batches.length - 1];
+      return { producerId: e.producerId, producerEpoch: e.producerEpoch, lastSequence: last?.lastSeq ?? NO_SEQUENCE, lastTimestamp: last?.timestamp ?? -1 };
+    });
+  }
+
   /** Rebuilds when the log was truncated since the state was built (LogLoader / UnifiedLog.rebuildProducerState). */
   syncWithLog(log: ProducerStateSource): void {
     if (log.truncationCount === this.seenTruncations) {

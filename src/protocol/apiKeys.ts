@@ -26,6 +26,8 @@ export const ApiKey = {
   OffsetForLeaderEpoch: 23,
   DescribeConfigs: 32,
   AlterConfigs: 33,
+  AlterReplicaLogDirs: 34,
+  DescribeLogDirs: 35,
   CreatePartitions: 37,
   DeleteGroups: 42,
   ElectLeaders: 43,
@@ -36,6 +38,8 @@ export const ApiKey = {
   AlterPartition: 56,
   UpdateFeatures: 57,
   Envelope: 58,
+  DescribeCluster: 60,
+  DescribeProducers: 61,
   AllocateProducerIds: 67,
   ConsumerGroupHeartbeat: 68,
 } as const;

@@ -195,6 +195,8 @@ const table = [
   ['FETCH_SESSION_TOPIC_ID_ERROR', 106, true, 'The fetch session encountered inconsistent topic ID usage'],
   ['INELIGIBLE_REPLICA', 107, false, 'The new ISR contains at least one ineligible replica.'],
   ['NEW_LEADER_ELECTED', 108, false, 'The AlterPartition request successfully updated the partition state but the leader has changed.'],
+  ['MISMATCHED_ENDPOINT_TYPE', 114, false, 'The request was sent to an endpoint of the wrong type.'],
+  ['UNSUPPORTED_ENDPOINT_TYPE', 115, false, 'This endpoint type is not supported yet.'],
 ] as const satisfies ReadonlyArray<readonly [string, number, boolean, string]>;
 
 /** Every error name of the table above. */

@@ -10,9 +10,12 @@ import { Writer } from '../protocol/Writer';
 import { SUPPORTED_FEATURES } from '../common/BrokerFeatures';
 import { AdminApis } from './handlers/AdminApis';
 import { KafkaApisDeps } from './handlers/ApiDeps';
+import { ClusterApis } from './handlers/ClusterApis';
 import { ControllerApis } from './handlers/ControllerApis';
 import { DataPlaneApis } from './handlers/DataPlaneApis';
 import { GroupApis } from './handlers/GroupApis';
+import { LogDirApis } from './handlers/LogDirApis';
+import { ProducerStateApis } from './handlers/ProducerStateApis';
 import { ReplicationApis } from './handlers/ReplicationApis';
 
 type Handler = (ctx: RequestContext, r: Reader) => HandlerResult;
@@ -70,6 +73,13 @@ export class KafkaApis implements RequestHandler {
     this.handlers.set(ApiKey.OffsetForLeaderEpoch, (ctx, r) => replication.handleOffsetForLeaderEpoch(ctx, r));
     this.handlers.set(ApiKey.InitProducerId, (ctx, r) => replication.handleInitProducerId(ctx, r));
     this.handlers.set(ApiKey.DeleteRecords, (ctx, r) => this.dataPlane.handleDeleteRecords(ctx, r));
+    const cluster = new ClusterApis(deps);
+    this.handlers.set(ApiKey.DescribeCluster, (ctx, r) => cluster.handleDescribeCluster(ctx, r));
+    const logDirs = new LogDirApis(deps.config.brokerId, deps.replicaManager);
+    this.handlers.set(ApiKey.DescribeLogDirs, (ctx, r) => logDirs.handleDescribeLogDirs(ctx, r));
+    this.handlers.set(ApiKey.AlterReplicaLogDirs, (ctx, r) => logDirs.handleAlterReplicaLogDirs(ctx, r));
+    const producerState = new ProducerStateApis(deps.replicaManager);
+    this.handlers.set(ApiKey.DescribeProducers, (ctx, r) => producerState.handleDescribeProducers(ctx, r));
     const configs = deps.configApis;
     if (configs) {
       this.handlers.set(ApiKey.DescribeConfigs, (ctx, r) => configs.handleDescribeConfigs(ctx, r));

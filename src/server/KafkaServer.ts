@@ -72,7 +72,7 @@ export class KafkaServer {
     // Every log is created with its topic's /config/topics/<t> overrides, whoever wrote them (Kafka's
     // LogManager.startup fetches the overrides of the topics it loads; getOrCreateLog gets them from the
     // LeaderAndIsr handling, which re-reads the znode). The broker defaults include log.message.timestamp.type.
-    const logManager = new LogManager(cfg.logDirs, logConfigWithOverrides(cfg.logConfig(), {}));
+    const logManager = new LogManager(cfg.logDirs, logConfigWithOverrides(cfg.logConfig(), {}), { fileDeleteDelayMs: cfg.logDeleteDelayMs });
     const topicConfigs = new TopicConfigRepository(
       cfg.logConfig(),
       (t) => zk.getTopicConfig(t),
@@ -105,7 +105,8 @@ export class KafkaServer {
     if (cfg.logCleanerEnable) {
       this.logCleaner = new LogCleaner({
         logDirs: cfg.logDirs,
-        logs: () => logManager.allLogs(),
+        // Partitions being moved to another log dir are not cleaned (LogManager.abortAndPauseCleaning, KIP-113).
+        logs: () => logManager.allLogs().filter((l) => !replicaManager.alterLogDirsManager.isMoving(l.topic, l.partition)),
         configFor: (l) => cleanerConfigFrom((k) => topicConfigs.get(l.topic, k), cfg),
         highWatermark: (l) => replicaManager.getPartition(l.topic, l.partition)?.highWatermark ?? null,
         backoffMs: cfg.logCleanerBackoffMs,

@@ -6,6 +6,7 @@ import { ErrorCode, errorName, KafkaError } from '../protocol/errors';
 import { countBatches } from '../protocol/records/RecordBatch';
 import { RecordValidationError } from '../protocol/records/RecordValidationError';
 import { AlterPartitionManager } from './AlterPartitionManager';
+import { ReplicaAlterLogDirsManager } from './ReplicaAlterLogDirsManager';
 import { DelayedFetch } from './DelayedFetch';
 import { DelayedOperationPurgatory } from './DelayedOperation';
 import { DelayedProduce, ProducePartitionResult, ProduceWait } from './DelayedProduce';
@@ -58,6 +59,8 @@ export class ReplicaManager {
   private readonly stateChangeLog: Logger;
   private readonly fetcherManager: ReplicaFetcherManager;
   private readonly alterPartitionManager: AlterPartitionManager;
+  /** Moves replicas between this broker's log dirs (AlterReplicaLogDirs). */
+  readonly alterLogDirsManager: ReplicaAlterLogDirsManager;
   private readonly checkpointedHw: Map<string, number>;
   private timers: NodeJS.Timeout[] = [];
   private readonly leadershipListeners: Array<(p: Partition, isLeader: boolean) => void> = [];
@@ -92,6 +95,17 @@ export class ReplicaManager {
       (p, res) => this.onAlterPartitionResult(p, res),
     );
     this.checkpointedHw = readHighWatermarks(cfg.logDirs);
+    this.alterLogDirsManager = new ReplicaAlterLogDirsManager(
+      {
+        brokerId: cfg.brokerId,
+        logManager: deps.logManager,
+        getPartition: (t, p) => this.getPartition(t, p),
+        knowsPartition: (t, p) => deps.metadataCache.partitionState(t, p) !== undefined,
+        logConfigFor: (t) => deps.logConfigFor(t),
+        onReplicaMoved: () => this.checkpointHighWatermarks(),
+      },
+      { maxBytes: cfg.replicaFetchMaxBytes, backoffMs: cfg.replicaFetchBackoffMs },
+    );
   }
 
   /** Starts the ISR-shrink check (every replica.lag.time.max.ms / 2) and the HW checkpoint schedule. */
@@ -122,6 +136,11 @@ export class ReplicaManager {
 
   get metadataCache(): MetadataCache {
     return this.deps.metadataCache;
+  }
+
+  /** The broker's logs (Kafka's replicaManager.logManager): DescribeLogDirs and AlterReplicaLogDirs work on them. */
+  get logManager(): LogManager {
+    return this.deps.logManager;
   }
 
   getPartition(topic: string, partition: number): Partition | undefined {
@@ -460,6 +479,8 @@ export class ReplicaManager {
           const log = this.deps.logManager.getOrCreateLog(topic, partition, this.deps.logConfigFor(topic));
           p = new Partition(topic, partition, this.brokerId, log, this.checkpointedHw.get(key) ?? 0);
           this.partitions.set(key, p);
+          // ReplicaManager.maybeAddLogDirFetchers: a future log found at startup resumes its move.
+          if (this.deps.logManager.getLog(topic, partition, true)) this.alterLogDirsManager.addPartition(p);
         }
         if (topicId) p.topicId = topicId;
         p.applyLeaderState(state, now);
@@ -510,6 +531,7 @@ export class ReplicaManager {
       }
       try {
         this.fetcherManager.removeFetcherForPartition(key);
+        this.alterLogDirsManager.removePartition(s.topic, s.partition);
         if (p) {
           this.partitions.delete(key);
           this.fetchPurgatory.checkAndComplete(key);
@@ -531,6 +553,7 @@ export class ReplicaManager {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.fetcherManager.shutdown();
+    this.alterLogDirsManager.shutdown();
     this.alterPartitionManager.shutdown();
     this.fetchPurgatory.shutdown();
     this.producePurgatory.shutdown();
