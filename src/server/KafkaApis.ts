@@ -93,12 +93,9 @@ export class KafkaApis implements RequestHandler {
     const out: Array<{ apiKey: number; minVersion: number; maxVersion: number }> = [];
     for (const key of [...this.handlers.keys()].sort((a, b) => a - b)) {
       const c = API_CODECS.get(key);
-      // Produce is advertised from v0, as Apache 3.x does: librdkafka <= 2.11 gates gzip, snappy and lz4 on
-      // Produce [0,0] overlapping the broker's range (rdkafka_msgset_writer.c compr_req) and silently sends
-      // uncompressed batches otherwise. It never sends v0-2 itself (MsgVer2 needs v3); v0-2 requests are
-      // still refused as unsupported versions (isFlexible below), like Kafka 4.0 does.
-      const min = key === ApiKey.Produce ? 0 : (c?.minVersion ?? 0);
-      if (c) out.push({ apiKey: key, minVersion: min, maxVersion: c.maxVersion });
+      // Every range starts at Kafka 3.7's minimum (0). librdkafka depends on it: it gates gzip, snappy and lz4 on
+      // Produce [0,0] overlapping the broker's range (rdkafka_msgset_writer.c compr_req), and v0-2 are served.
+      if (c) out.push({ apiKey: key, minVersion: c.minVersion, maxVersion: c.maxVersion });
     }
     return out;
   }

@@ -5,6 +5,7 @@ import { ApiCodec } from '../../../src/protocol/apis/types';
 import { TestCluster } from '../../helpers/cluster';
 import { waitFor } from '../../helpers/ports';
 import { ZkReader } from '../../helpers/zkRead';
+import { runTool } from '../cli/cliSupport';
 
 /**
  * ApiVersions v3's features, and the ZK-mode answers of Kafka 3.7 to the inter-broker and KRaft-era APIs it lists:
@@ -118,5 +119,121 @@ describe('integration: ApiVersions features and the KRaft-era APIs of a ZK-mode 
   it('ConsumerGroupHeartbeat is answered UNSUPPORTED_VERSION, as by a 3.7 broker without the new group coordinator', async () => {
     const res = await send(1, ConsumerGroupHeartbeatApi, 0, { groupId: 'g', memberId: '', memberEpoch: 0 });
     expect(res.errorCode).to.equal(35);
+  });
+});
+
+/**
+ * Kafka 3.7's ZK-broker ApiVersions (every API whose schema lists zkBroker, at its stable range), less the APIs of the
+ * features later issues build (SASL, transactions, ACLs, delegation tokens, quotas, SCRAM): each line as
+ * kafka-broker-api-versions prints it.
+ */
+const KAFKA_37_SERVED: ReadonlyArray<[number, string, number, number]> = [
+  [0, 'Produce', 0, 10],
+  [1, 'Fetch', 0, 16],
+  [2, 'ListOffsets', 0, 8],
+  [3, 'Metadata', 0, 12],
+  [4, 'LeaderAndIsr', 0, 7],
+  [5, 'StopReplica', 0, 4],
+  [6, 'UpdateMetadata', 0, 8],
+  [7, 'ControlledShutdown', 0, 3],
+  [8, 'OffsetCommit', 0, 9],
+  [9, 'OffsetFetch', 0, 9],
+  [10, 'FindCoordinator', 0, 4],
+  [11, 'JoinGroup', 0, 9],
+  [12, 'Heartbeat', 0, 4],
+  [13, 'LeaveGroup', 0, 5],
+  [14, 'SyncGroup', 0, 5],
+  [15, 'DescribeGroups', 0, 5],
+  [16, 'ListGroups', 0, 4],
+  [18, 'ApiVersions', 0, 3],
+  [19, 'CreateTopics', 0, 7],
+  [20, 'DeleteTopics', 0, 6],
+  [21, 'DeleteRecords', 0, 2],
+  [22, 'InitProducerId', 0, 4],
+  [23, 'OffsetForLeaderEpoch', 0, 4],
+  [32, 'DescribeConfigs', 0, 4],
+  [33, 'AlterConfigs', 0, 2],
+  [34, 'AlterReplicaLogDirs', 0, 2],
+  [35, 'DescribeLogDirs', 0, 4],
+  [37, 'CreatePartitions', 0, 3],
+  [42, 'DeleteGroups', 0, 2],
+  [43, 'ElectLeaders', 0, 2],
+  [44, 'IncrementalAlterConfigs', 0, 1],
+  [45, 'AlterPartitionReassignments', 0, 0],
+  [46, 'ListPartitionReassignments', 0, 0],
+  [47, 'OffsetDelete', 0, 0],
+  [56, 'AlterPartition', 0, 3],
+  [57, 'UpdateFeatures', 0, 1],
+  [58, 'Envelope', 0, 0],
+  [60, 'DescribeCluster', 0, 1],
+  [61, 'DescribeProducers', 0, 0],
+  [67, 'AllocateProducerIds', 0, 0],
+  [68, 'ConsumerGroupHeartbeat', 0, 0],
+];
+/** Listed by the 3.7 tool (ApiKeys.clientApis) but not served yet: later issues, KRaft-only, or unstable in 3.7. */
+const NOT_SERVED: ReadonlyArray<[number, string]> = [
+  [17, 'SaslHandshake'],
+  [24, 'AddPartitionsToTxn'],
+  [25, 'AddOffsetsToTxn'],
+  [26, 'EndTxn'],
+  [27, 'WriteTxnMarkers'],
+  [28, 'TxnOffsetCommit'],
+  [29, 'DescribeAcls'],
+  [30, 'CreateAcls'],
+  [31, 'DeleteAcls'],
+  [36, 'SaslAuthenticate'],
+  [38, 'CreateDelegationToken'],
+  [39, 'RenewDelegationToken'],
+  [40, 'ExpireDelegationToken'],
+  [41, 'DescribeDelegationToken'],
+  [48, 'DescribeClientQuotas'],
+  [49, 'AlterClientQuotas'],
+  [50, 'DescribeUserScramCredentials'],
+  [51, 'AlterUserScramCredentials'],
+  [55, 'DescribeQuorum'],
+  [64, 'UnregisterBroker'],
+  [65, 'DescribeTransactions'],
+  [66, 'ListTransactions'],
+  [69, 'ConsumerGroupDescribe'],
+  [71, 'GetTelemetrySubscriptions'],
+  [72, 'PushTelemetry'],
+  [74, 'ListClientMetricsResources'],
+];
+
+describe('integration: the advertised APIs are Kafka 3.7 ZK-broker ranges', function () {
+  this.timeout(120000);
+  let cluster: TestCluster;
+
+  before(async () => {
+    cluster = await TestCluster.start({ brokers: 1 });
+  });
+
+  after(async () => {
+    await cluster?.stop();
+  });
+
+  it('ApiVersions lists exactly the 3.7 ranges of every API served', async () => {
+    const c = new NetworkClient('127.0.0.1', cluster.broker(1).port, 'it-api-list', 10000);
+    try {
+      const res = await c.send(ApiVersionsApi, 3, { clientSoftwareName: 'it', clientSoftwareVersion: '1' });
+      expect(res.apiKeys.map((a) => [a.apiKey, a.minVersion, a.maxVersion])).to.deep.equal(KAFKA_37_SERVED.map(([k, , lo, hi]) => [k, lo, hi]));
+    } finally {
+      c.close();
+    }
+  });
+
+  it('kafka-broker-api-versions prints what it prints against a 3.7 broker for each of them', async () => {
+    const r = await runTool('kafka-broker-api-versions', ['--bootstrap-server', cluster.bootstrap.join(',')]);
+    expect(r.code, r.stderr).to.equal(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).to.match(/^127\.0\.0\.1:\d+ \(id: 1 rack: null\) -> \($/);
+    const expected = [
+      ...KAFKA_37_SERVED.map(([k, name, lo, hi]): [number, string] => [k, `${name}(${k}): ${lo === hi ? `${lo}` : `${lo} to ${hi}`} [usable: ${hi}]`]),
+      ...NOT_SERVED.map(([k, name]): [number, string] => [k, `${name}(${k}): UNSUPPORTED`]),
+    ]
+      .sort((a, b) => a[0] - b[0])
+      .map(([, s]) => `\t${s}`);
+    expect(lines.slice(1, 1 + expected.length)).to.deep.equal(expected.map((s, i) => (i < expected.length - 1 ? `${s},` : s)));
+    expect(lines[1 + expected.length]).to.equal(')');
   });
 });
