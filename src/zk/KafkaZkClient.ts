@@ -272,7 +272,11 @@ export class KafkaZkClient extends ZkRequests {
   /** setData (any version); NONODE → createRecursive; NODEEXISTS on that → setData again. */
   async setOrCreateEntityConfigs(entityType: string, sanitizedName: string, config: Readonly<Record<string, string>>): Promise<void> {
     const path = D.ConfigEntityZNode.path(entityType, sanitizedName);
-    const data = D.encodeConfigEntity(config);
+    await this.setOrCreate(path, D.encodeConfigEntity(config));
+  }
+
+  /** setData (any version); NONODE → createRecursive; NODEEXISTS on that (a concurrent creator) → setData again. */
+  private async setOrCreate(path: string, data: Buffer): Promise<void> {
     const set = () => this.raw(() => this.zk.setData(path, data, MATCH_ANY_VERSION));
     const first = await set();
     if (first.code !== 'NONODE') {
@@ -295,19 +299,7 @@ export class KafkaZkClient extends ZkRequests {
    */
   async setOrCreateConsumerOffset(group: string, tp: TopicPartition, offset: number): Promise<void> {
     const path = D.ConsumerOffsetZNode.path(group, tp.topic, tp.partition);
-    const data = D.ConsumerOffsetZNode.encode(offset);
-    const set = () => this.raw(() => this.zk.setData(path, data, MATCH_ANY_VERSION));
-    const first = await set();
-    if (first.code !== 'NONODE') {
-      maybeThrow(first);
-      return;
-    }
-    try {
-      await this.createRecursive(path, data);
-    } catch (e) {
-      if (!isZkError(e, 'NODEEXISTS')) throw e;
-      maybeThrow(await set());
-    }
+    await this.setOrCreate(path, D.ConsumerOffsetZNode.encode(offset));
   }
 
   /** KafkaZkClient.getConsumerOffset: the stored offset, null for NONODE. */
