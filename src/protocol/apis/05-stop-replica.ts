@@ -2,19 +2,7 @@
  * StopReplica (key 5), controller -> broker: stop fetching/serving some replicas, and delete their logs
  * when asked (topic deletion, reassignment) (ReplicaManager.stopReplicas). Schema: StopReplicaRequest.json /
  * StopReplicaResponse.json (Kafka 3.7, versions 0-4, flexible from 2). Our controller sends v4 (IBP >= 3.4).
- *
- * Request v0   => ControllerId int32 ControllerEpoch int32 DeletePartitions bool
- *                 UngroupedPartitions [TopicName string PartitionIndex int32]
- * Request v1   => ControllerId ControllerEpoch BrokerEpoch int64 DeletePartitions bool
- *                 Topics [Name string PartitionIndexes [int32]]
- * Request v2   => v1 in flexible form (compact strings/arrays, TAG_BUFFER after every struct and at the end)
- * Request v3   => ControllerId ControllerEpoch BrokerEpoch
- *                 TopicStates [TopicName string PartitionStates [PartitionIndex int32 LeaderEpoch int32
- *                 DeletePartition bool TAG_BUFFER] TAG_BUFFER] TAG_BUFFER
- * Request v4   => ControllerId isKRaftController bool ControllerEpoch BrokerEpoch TopicStates TAG_BUFFER
- *
- * Response v0-4 => ErrorCode int16 PartitionErrors [TopicName string PartitionIndex int32 ErrorCode int16]
- *                  (flexible form from v2)
+ * The layout of each version is the description in ../messages.
  *
  * Absent fields decode to the schema default: isKRaftController false, BrokerEpoch -1,
  * DeletePartitions false, LeaderEpoch -1, empty arrays.

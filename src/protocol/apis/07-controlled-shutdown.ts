@@ -3,14 +3,7 @@
  * (KafkaServer.controlledShutdown; KafkaController.doControlledShutdown). Schema:
  * ControlledShutdownRequest.json / ControlledShutdownResponse.json (Kafka 3.7, versions 0-3, flexible
  * from 3). Apache brokers send v3. v0 uses request header v0 (no client id): see ../headers.ts.
- *
- * Request v0-1  => BrokerId int32
- * Request v2    => BrokerId int32 BrokerEpoch int64
- * Request v3    => BrokerId int32 BrokerEpoch int64 TAG_BUFFER
- *
- * Response v0-2 => ErrorCode int16 RemainingPartitions [TopicName string PartitionIndex int32]
- * Response v3   => ErrorCode int16 RemainingPartitions [TopicName compact_string PartitionIndex int32 TAG_BUFFER]
- *                  TAG_BUFFER
+ * The layout of each version is the description in ../messages.
  *
  * BrokerEpoch decodes to -1 ("unknown", accepted by the controller) when absent (v < 2).
  */

@@ -38,12 +38,6 @@ export interface ElectLeadersResponse {
   replicaElectionResults: ElectLeadersReplicaElectionResult[];
 }
 
-// --- version-aware primitives (compact forms in flexible versions) ---
-
-// --- request ---
-
-// --- response ---
-
 export const ElectLeadersApi = messageApi<ElectLeadersRequest, ElectLeadersResponse>(schema.ElectLeadersRequest, schema.ElectLeadersResponse, {
   minVersion: 0,
   maxVersion: 2,

@@ -4,23 +4,7 @@
  * write the state znode themselves; they send this and the controller writes it conditionally
  * (kafka.server.AlterPartitionManager -> KafkaController.processAlterPartition).
  * Schema: AlterPartitionRequest.json / AlterPartitionResponse.json (Kafka 3.7, versions 0-3, all flexible).
- *
- * BrokerState(v3+) => BrokerId int32 BrokerEpoch int64 TAG_BUFFER
- * PartitionData(v) => PartitionIndex int32 LeaderEpoch int32
- *                     NewIsr [int32] (v0-2) | NewIsrWithEpochs [BrokerState] (v3+)
- *                     LeaderRecoveryState int8 (v1+) PartitionEpoch int32 TAG_BUFFER
- * Request v0-1 => BrokerId int32 BrokerEpoch int64
- *                 Topics [TopicName compact_string Partitions [PartitionData] TAG_BUFFER] TAG_BUFFER
- * Request v2-3 => BrokerId int32 BrokerEpoch int64
- *                 Topics [TopicId uuid Partitions [PartitionData] TAG_BUFFER] TAG_BUFFER
- *
- * Response v0-3 => ThrottleTimeMs int32 ErrorCode int16
- *                  Topics [TopicName compact_string (v0-1) | TopicId uuid (v2+)
- *                          Partitions [PartitionIndex int32 ErrorCode int16 LeaderId int32 LeaderEpoch int32
- *                                      Isr [int32] LeaderRecoveryState int8 (v1+) PartitionEpoch int32
- *                                      TAG_BUFFER]
- *                          TAG_BUFFER]
- *                  TAG_BUFFER
+ * The layout of each version is the description in ../messages.
  *
  * Fields absent in a version decode to the schema default: TopicName "", TopicId the zero UUID,
  * NewIsr [] (v3), NewIsrWithEpochs [] (v0-2), LeaderRecoveryState 0. Use `alterPartitionNewIsr`
@@ -90,10 +74,6 @@ export interface AlterPartitionResponse {
 export function alterPartitionNewIsr(p: AlterPartitionPartitionData, version: number): number[] {
   return version >= 3 ? p.newIsrWithEpochs.map((b) => b.brokerId) : p.newIsr;
 }
-
-// --- request ---
-
-// --- response ---
 
 export const AlterPartitionApi = messageApi<AlterPartitionRequest, AlterPartitionResponse>(schema.AlterPartitionRequest, schema.AlterPartitionResponse, {
   minVersion: 0,
