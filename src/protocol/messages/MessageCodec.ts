@@ -45,10 +45,24 @@ const INT_TYPES = new Set(['int8', 'int16', 'uint16', 'int32', 'int64', 'float64
  */
 const STRICT = process.env.KAFKA_MESSAGE_CHECKS === '1';
 
+/** Reader methods a fixed-size field calls directly in generated code. */
+const DIRECT_READ: Readonly<Record<string, string>> = {
+  int8: 'r.int8()',
+  int16: 'r.int16()',
+  uint16: 'r.uint16()',
+  int32: 'r.int32()',
+  int64: 'r.int64()',
+  float64: 'r.float64()',
+  bool: 'r.bool()',
+};
+
 class CompiledStruct {
   readonly regular: CompiledField[];
   readonly tagged: CompiledField[];
   private readonly byTag = new Map<number, CompiledField>();
+  /** Generated for this layout: one object literal of a fixed shape, one call site per field (see generateReader). */
+  readonly read: (r: Reader) => Record<string, unknown>;
+  private readonly writeFields: (w: Writer, o: Record<string, unknown>) => void;
 
   constructor(
     readonly fields: CompiledField[],
@@ -57,16 +71,43 @@ class CompiledStruct {
     this.regular = fields.filter((f) => f.regular);
     this.tagged = fields.filter((f) => f.tagged).sort((a, b) => a.spec.tag! - b.spec.tag!);
     for (const f of this.tagged) this.byTag.set(f.spec.tag!, f);
+    this.read = this.generateReader();
+    this.writeFields = this.generateWriter();
   }
 
-  read(r: Reader): Record<string, unknown> {
-    const o: Record<string, unknown> = {};
-    for (const f of this.fields) o[f.key] = f.regular ? f.read(r) : f.makeDefault();
-    if (this.flexible) this.readTags(r, o);
-    return o;
+  /**
+   * Like Kafka's generated *Data.read, but built at run time: a loop over the fields would call every field's
+   * reader from one call site (megamorphic, not inlinable) and grow each object property by property. The
+   * generated function builds the object as one literal with every field in description order (absent fields
+   * at their defaults), reads fixed-size fields with the Reader method itself, then reads the tag section.
+   */
+  private generateReader(): (r: Reader) => Record<string, unknown> {
+    const props = this.fields.map((f, i) => {
+      const direct = f.spec.type in DIRECT_READ && !f.spec.fields ? DIRECT_READ[f.spec.type] : null;
+      const value = f.regular ? (direct ?? `R[${i}](r)`) : `D[${i}]()`;
+      return `${JSON.stringify(f.key)}: ${value}`;
+    });
+    const body = `return function read(r) { const o = { ${props.join(', ')} }; ${this.flexible ? 'self.readTags(r, o); ' : ''}return o; };`;
+    const make = new Function('R', 'D', 'self', body) as (R: ReadFn[], D: Array<() => unknown>, self: CompiledStruct) => (r: Reader) => Record<string, unknown>;
+    return make(
+      this.fields.map((f) => f.read),
+      this.fields.map((f) => f.makeDefault),
+      this,
+    );
   }
 
-  private readTags(r: Reader, o: Record<string, unknown>): void {
+  /** The writer's counterpart: one statement per field of the layout, in order; a missing property is its default. */
+  private generateWriter(): (w: Writer, o: Record<string, unknown>) => void {
+    const stmts = this.regular.map((f, i) => `v = o[${JSON.stringify(f.key)}]; W[${i}](w, v === undefined ? D[${i}]() : v);`);
+    const body = `return function write(w, o) { let v; ${stmts.join(' ')} };`;
+    const make = new Function('W', 'D', body) as (W: WriteFn[], D: Array<() => unknown>) => (w: Writer, o: Record<string, unknown>) => void;
+    return make(
+      this.regular.map((f) => f.write),
+      this.regular.map((f) => f.makeDefault),
+    );
+  }
+
+  readTags(r: Reader, o: Record<string, unknown>): void {
     const n = r.uvarint();
     for (let i = 0; i < n; i++) {
       const tag = r.uvarint();
@@ -85,10 +126,7 @@ class CompiledStruct {
 
   write(w: Writer, o: Record<string, unknown>): void {
     if (STRICT) this.checkProperties(o);
-    for (const f of this.regular) {
-      const v = o[f.key];
-      f.write(w, v === undefined ? f.makeDefault() : v);
-    }
+    this.writeFields(w, o);
     if (this.flexible) this.writeTags(w, o);
   }
 
