@@ -15,6 +15,7 @@ import type { Log } from '../../../src/log/Log';
 import { ErrorCode } from '../../../src/protocol/errors';
 import { buildRecordBatch } from '../../../src/protocol/records/MemoryRecordsBuilder';
 import { ReplicaAlterLogDirsManager } from '../../../src/server/ReplicaAlterLogDirsManager';
+import { waitFor } from '../../helpers/ports';
 
 const T0 = 1700000000000;
 
@@ -29,13 +30,9 @@ function allBytes(log: Log): Buffer {
   return Buffer.concat(log.read(log.logStartOffset, 1 << 30, log.logEndOffset, true).records);
 }
 
-/** Lets the copy rounds (setImmediate / short timers) run until `done` or a deadline. */
+/** Lets the copy rounds (setImmediate / short timers) run until `done` or a deadline (waitFor, polling every 1 ms). */
 async function until(what: string, done: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 1));
-  }
+  await waitFor(what, () => Promise.resolve(done()), timeoutMs, 1);
 }
 
 describe('server: ReplicaAlterLogDirsManager (moving replicas between log dirs)', () => {
