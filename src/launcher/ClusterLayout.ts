@@ -21,13 +21,15 @@ interface ZooKeeperNodeSpec {
   myid?: number;
 }
 
-interface BrokerSpec {
+export interface BrokerSpec {
   id: number;
   propertiesFile: string;
   /** `key=value` pairs passed as `--override key=value`, like Kafka's kafka-server-start.sh. */
   overrides: string[];
   host: string;
   port: number;
+  /** Port of the broker's Prometheus endpoint (`metrics.prometheus.port`); undefined when it serves none. */
+  metricsPort?: number;
 }
 
 export interface ClusterLayout {
@@ -83,12 +85,20 @@ export function localClusterLayout(opts: { rootDir?: string; brokers?: number } 
     const overrides: string[] = [];
     let propertiesFile = own;
     let port = 9091 + id;
+    let metricsPort: number | undefined;
     if (fs.existsSync(own)) {
-      port = listenerPort(readProperties(own).get('listeners')) ?? port;
+      const props = readProperties(own);
+      port = listenerPort(props.get('listeners')) ?? port;
+      metricsPort = metricsPortOf(props.get('metrics.prometheus.port'));
     } else {
       propertiesFile = path.join(local, 'server-1.properties');
       const listener = `PLAINTEXT://127.0.0.1:${port}`;
       overrides.push(`broker.id=${id}`, `listeners=${listener}`, `advertised.listeners=${listener}`, `log.dirs=data/kafka-${id}`);
+      // Brokers past the shipped files follow the 707N pattern of server-1..3.properties.
+      if (metricsPortOf(readProperties(propertiesFile).get('metrics.prometheus.port')) !== undefined) {
+        metricsPort = 7070 + id;
+        overrides.push(`metrics.prometheus.port=${metricsPort}`);
+      }
     }
     if (brokerCount < 3) {
       overrides.push(
@@ -97,9 +107,15 @@ export function localClusterLayout(opts: { rootDir?: string; brokers?: number } 
         'transaction.state.log.min.isr=1',
       );
     }
-    brokers.push({ id, propertiesFile, overrides, host: '127.0.0.1', port });
+    brokers.push({ id, propertiesFile, overrides, host: '127.0.0.1', port, metricsPort });
   }
   return { rootDir, dataDir, logDir: path.join(dataDir, 'logs'), zookeeper, brokers, temporary: false };
+}
+
+/** `metrics.prometheus.port`: 0 or absent means the broker serves no metrics. */
+function metricsPortOf(value: string | undefined): number | undefined {
+  const n = value === undefined ? 0 : Number(value);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
 /** A TCP port the OS says is free right now (bind to port 0, read it, close). */
@@ -124,6 +140,8 @@ interface TempClusterOptions {
   tmpRoot?: string;
   /** Extra broker properties, e.g. { 'num.partitions': '6' }. */
   brokerProps?: Record<string, string>;
+  /** Give every broker a Prometheus endpoint on a free port (`metrics.prometheus.port`). */
+  metrics?: boolean;
 }
 
 /** Writes ZooKeeper and broker properties files on free ports into a fresh temp folder. */
@@ -174,6 +192,7 @@ export async function tempClusterLayout(opts: TempClusterOptions = {}): Promise<
   const brokers: BrokerSpec[] = [];
   for (let id = 1; id <= brokerCount; id++) {
     const port = await take();
+    const metricsPort = opts.metrics ? await take() : undefined;
     const props: Record<string, string> = {
       'broker.id': String(id),
       listeners: `PLAINTEXT://127.0.0.1:${port}`,
@@ -186,6 +205,7 @@ export async function tempClusterLayout(opts: TempClusterOptions = {}): Promise<
       'transaction.state.log.replication.factor': String(rf),
       'transaction.state.log.min.isr': '1',
       'group.initial.rebalance.delay.ms': '0',
+      ...(metricsPort !== undefined ? { 'metrics.prometheus.port': String(metricsPort) } : {}),
       ...opts.brokerProps,
     };
     const propertiesFile = path.join(confDir, `server-${id}.properties`);
@@ -195,7 +215,7 @@ export async function tempClusterLayout(opts: TempClusterOptions = {}): Promise<
         .map(([k, v]) => `${k}=${v}`)
         .join('\n') + '\n',
     );
-    brokers.push({ id, propertiesFile, overrides: [], host: '127.0.0.1', port });
+    brokers.push({ id, propertiesFile, overrides: [], host: '127.0.0.1', port, metricsPort });
   }
   return { rootDir, dataDir, logDir: path.join(dataDir, 'logs'), zookeeper, brokers, temporary: true };
 }
