@@ -5,8 +5,10 @@
  * assignor that gives this single member just that partition, and --offset seeks it.
  */
 import { Command } from 'commander';
-import { Consumer, PartitionAssigner, AssignerProtocol } from 'kafkajs';
+import { Consumer, Kafka, PartitionAssigner, AssignerProtocol } from 'kafkajs';
 import { CommandError, brokerList, collect, createKafka, fail, loadProps, parseKeyValues, runTool } from './CommandUtils';
+import { ConsumedPositions } from './ConsumedPositions';
+import { buildConsumerSettings, log4jLine } from './ConsoleConsumerConfig';
 import { createFormatter } from './MessageFormatters';
 
 interface ConsumerOpts {
@@ -107,19 +109,77 @@ function checkArgs(o: ConsumerOpts): void {
   if (o.partition !== undefined && !/^\d+$/.test(o.partition)) fail(`Cannot parse argument '${o.partition}' of option partition`);
 }
 
+/**
+ * ConsoleConsumer.ConsumerConfig: the group id may come from --group, --consumer-property or
+ * --consumer.config, and all that are given must agree.
+ */
+function groupIdGiven(o: ConsumerOpts, fileProps: Map<string, string>, cmdProps: Map<string, string>): string | undefined {
+  const given = [...new Set([o.group, cmdProps.get('group.id'), fileProps.get('group.id')].filter((g): g is string => g !== undefined))];
+  if (given.length > 1) {
+    fail(
+      "The group ids provided in different places (directly using '--group', via '--consumer-property', or via '--consumer.config') do not match. " +
+        `Detected group ids: ${given.map((g) => `'${g}'`).join(', ')}`,
+    );
+  }
+  return given[0];
+}
+
+/**
+ * KafkaConsumer.close() commits the position of every assigned partition, also those nothing was printed
+ * from (SubscriptionState.allConsumed). kafkajs keeps the positions it reset to for itself, so for an
+ * earliest reset we add them: a partition without a committed offset starts at its log start offset.
+ * (For a latest reset Kafka would commit the log end offset it reset to; we cannot know that one without
+ * racing producers, so such partitions stay uncommitted, and the next run resets them again.)
+ */
+async function addEarliestPositions(kafka: Kafka, groupId: string, assignment: Record<string, number[]>, positions: ConsumedPositions): Promise<void> {
+  const unknown = positions.unknown(assignment);
+  if (unknown.length === 0) return;
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const topics = [...new Set(unknown.map((u) => u.topic))];
+    const committed = await admin.fetchOffsets({ groupId, topics });
+    for (const topic of topics) {
+      const low = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, o.low]));
+      const done = new Map(committed.find((c) => c.topic === topic)?.partitions.map((p) => [p.partition, p.offset]) ?? []);
+      for (const u of unknown.filter((x) => x.topic === topic)) {
+        const start = low.get(u.partition);
+        if (start !== undefined && (done.get(u.partition) ?? '-1') === '-1') positions.handedOut(topic, u.partition, start);
+      }
+    }
+  } catch {
+    // Best effort: the printed records' offsets are committed regardless.
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
 async function execute(program: Command): Promise<number> {
   const o = program.opts<ConsumerOpts>();
   checkArgs(o);
-  const consumerProps = new Map([...loadProps(program.opts()['consumer.config'] as string | undefined), ...parseKeyValues(o.consumerProperty)]);
+  const fileProps = loadProps(program.opts()['consumer.config'] as string | undefined);
+  const cmdProps = parseKeyValues(o.consumerProperty);
+  const consumerProps = new Map([...fileProps, ...cmdProps]);
+  const groupGiven = groupIdGiven(o, fileProps, cmdProps);
+  // ConsoleConsumer.setAutoOffsetResetValue: --from-beginning and a different auto.offset.reset conflict.
+  const resetProp = consumerProps.get('auto.offset.reset');
+  if (o.fromBeginning && resetProp !== undefined && resetProp !== 'earliest') {
+    fail(`Can't simultaneously specify --from-beginning and 'auto.offset.reset=${resetProp}', please remove one option`);
+  }
+  const settings = buildConsumerSettings(consumerProps);
+  for (const w of settings.warnings) process.stderr.write(log4jLine('WARN', w, 'kafka.tools.ConsoleConsumer$'));
   const formatter = createFormatter(o.formatter, new Map([...loadProps(o.formatterConfig), ...parseKeyValues(o.property)]));
-  const groupGiven = o.group ?? consumerProps.get('group.id');
-  // ConsoleConsumer: "console-consumer-" + new Random().nextInt(100000), with auto-commit off.
+  // ConsoleConsumer: without a group, "console-consumer-" + new Random().nextInt(100000), and auto-commit
+  // off unless enable.auto.commit is given; with a group, KafkaConsumer's default (on).
   const groupId = groupGiven ?? `console-consumer-${Math.floor(Math.random() * 100000)}`;
-  const autoCommit = groupGiven ? consumerProps.get('enable.auto.commit') !== 'false' : false;
-  const resetEarliest = o.fromBeginning || consumerProps.get('auto.offset.reset') === 'earliest' || (o.partition !== undefined && o.offset === 'earliest');
+  const autoCommitProp = consumerProps.get('enable.auto.commit')?.trim().toLowerCase();
+  const autoCommit = autoCommitProp !== undefined ? autoCommitProp === 'true' : groupGiven !== undefined;
+  const resetEarliest = o.fromBeginning || resetProp === 'earliest' || (o.partition !== undefined && o.offset === 'earliest');
   const maxMessages = o.maxMessages !== undefined ? Number(o.maxMessages) : -1;
   const timeoutMs = o.timeoutMs !== undefined ? Number(o.timeoutMs) : -1;
   const partition = o.partition !== undefined ? Number(o.partition) : undefined;
+  // CommandLineUtils.maybeMergeOptions: --isolation-level wins when given, else the property, else its default.
+  const isolation = process.argv.includes('--isolation-level') ? o.isolationLevel : (settings.isolationLevel ?? o.isolationLevel);
 
   const kafka = createKafka(brokerList(o.bootstrapServer ?? consumerProps.get('bootstrap.servers')), {
     clientId: consumerProps.get('client.id') ?? 'console-consumer',
@@ -127,13 +187,18 @@ async function execute(program: Command): Promise<number> {
   });
   const consumer: Consumer = kafka.consumer({
     groupId,
-    allowAutoTopicCreation: false,
-    sessionTimeout: Number(consumerProps.get('session.timeout.ms') ?? 10000),
-    heartbeatInterval: 1000,
-    maxWaitTimeInMs: 500,
-    readUncommitted: o.isolationLevel !== 'read_committed',
+    allowAutoTopicCreation: settings.allowAutoTopicCreation,
+    sessionTimeout: settings.sessionTimeout,
+    heartbeatInterval: settings.heartbeatInterval,
+    ...(settings.rebalanceTimeout !== undefined ? { rebalanceTimeout: settings.rebalanceTimeout } : {}),
+    maxWaitTimeInMs: settings.maxWaitTimeInMs,
+    ...(settings.minBytes !== undefined ? { minBytes: settings.minBytes } : {}),
+    ...(settings.maxBytes !== undefined ? { maxBytes: settings.maxBytes } : {}),
+    ...(settings.maxBytesPerPartition !== undefined ? { maxBytesPerPartition: settings.maxBytesPerPartition } : {}),
+    readUncommitted: isolation !== 'read_committed',
     ...(partition !== undefined && o.topic ? { partitionAssigners: [singlePartitionAssigner(o.topic, partition)] } : {}),
   });
+  const positions = new ConsumedPositions();
   let count = 0;
   let done: (err?: Error) => void = () => undefined;
   const finished = new Promise<Error | undefined>((resolve) => {
@@ -149,10 +214,15 @@ async function execute(program: Command): Promise<number> {
   process.once('SIGINT', stopSignal);
   process.once('SIGTERM', stopSignal);
   let stopped = false;
+  let assignment: Record<string, number[]> | null = null;
   try {
     await consumer.connect();
     const include = o.include ?? o.whitelist;
     await consumer.subscribe({ topics: [o.topic !== undefined ? o.topic : new RegExp(`^(?:${include!.replace(/,/g, '|')})$`)], fromBeginning: resetEarliest });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      assignment = payload.memberAssignment;
+      positions.retain(assignment);
+    });
     if (partition !== undefined && o.topic && /^\d+$/.test(o.offset)) {
       const topic = o.topic;
       consumer.on(consumer.events.GROUP_JOIN, () => consumer.seek({ topic, partition, offset: o.offset }));
@@ -161,9 +231,13 @@ async function execute(program: Command): Promise<number> {
     await consumer.run({
       autoCommit,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }) => {
+      eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+        positions.handedOut(batch.topic, batch.partition, batch.messages.length > 0 ? batch.messages[0].offset : null);
+        const last = batch.messages[batch.messages.length - 1];
         for (const m of batch.messages) {
           if (stopped) break;
+          // ConsoleConsumer.process counts a record as soon as it is received, before formatting it.
+          count++;
           const text = formatter.format({
             topic: batch.topic,
             partition: batch.partition,
@@ -174,15 +248,16 @@ async function execute(program: Command): Promise<number> {
             headers: m.headers,
           });
           if (text) process.stdout.write(text);
+          // Per record, never per batch: the group must not get offsets of records we did not print.
+          // kafkajs resolves the batch's last record to the batch's end, past trailing control records.
           resolveOffset(m.offset);
-          count++;
+          positions.printed(batch.topic, batch.partition, (BigInt(m === last ? batch.lastOffset() : m.offset) + 1n).toString());
           if (maxMessages >= 0 && count >= maxMessages) {
             stopped = true;
             break;
           }
         }
         armIdle();
-        if (autoCommit) await commitOffsetsIfNecessary();
         await heartbeat();
         if (stopped) done();
       },
@@ -190,10 +265,22 @@ async function execute(program: Command): Promise<number> {
     if (maxMessages === 0) done();
     const err = await finished;
     stopped = true;
-    if (err) {
-      process.stderr.write(
-        `[${new Date().toISOString().replace('T', ' ').replace('Z', '').replace('.', ',')}] ERROR Error processing message, terminating consumer process:  (kafka.tools.ConsoleConsumer$)\n${err.message}\n`,
-      );
+    if (err)
+      process.stderr.write(log4jLine('ERROR', 'Error processing message, terminating consumer process: ', 'kafka.tools.ConsoleConsumer$') + err.message + '\n');
+    // KafkaConsumer.close() with auto-commit: one synchronous commit of the positions, before leaving the group.
+    if (autoCommit && assignment !== null && resetEarliest) await addEarliestPositions(kafka, groupId, assignment, positions);
+    const offsets = positions.toCommit();
+    if (autoCommit && assignment !== null && offsets.length > 0) {
+      await consumer.commitOffsets(offsets).catch((e: Error) => {
+        const list = offsets.map((p) => `${p.topic}-${p.partition}=OffsetAndMetadata{offset=${p.offset}, leaderEpoch=null, metadata=''}`).join(', ');
+        process.stderr.write(
+          log4jLine(
+            'WARN',
+            `Synchronous auto-commit of offsets {${list}} failed: ${e.message}`,
+            'org.apache.kafka.clients.consumer.internals.ConsumerCoordinator',
+          ),
+        );
+      });
     }
   } catch (e) {
     if (e instanceof CommandError) throw e;
