@@ -5,9 +5,10 @@
  * assignor that gives this single member just that partition, and --offset seeks it.
  */
 import { Command } from 'commander';
-import { Consumer, Kafka, PartitionAssigner, AssignerProtocol } from 'kafkajs';
+import { Consumer, PartitionAssigner, AssignerProtocol } from 'kafkajs';
 import { CommandError, brokerList, collect, createKafka, fail, loadProps, parseKeyValues, runTool } from './CommandUtils';
 import { ConsumedPositions } from './ConsumedPositions';
+import { ConsumerResetPositions } from './ConsumerResetPositions';
 import { buildConsumerSettings, log4jLine } from './ConsoleConsumerConfig';
 import { createFormatter } from './MessageFormatters';
 
@@ -124,36 +125,6 @@ function groupIdGiven(o: ConsumerOpts, fileProps: Map<string, string>, cmdProps:
   return given[0];
 }
 
-/**
- * KafkaConsumer.close() commits the position of every assigned partition, also those nothing was printed
- * from (SubscriptionState.allConsumed). kafkajs keeps the positions it reset to for itself, so for an
- * earliest reset we add them: a partition without a committed offset starts at its log start offset.
- * (For a latest reset Kafka would commit the log end offset it reset to; we cannot know that one without
- * racing producers, so such partitions stay uncommitted, and the next run resets them again.)
- */
-async function addEarliestPositions(kafka: Kafka, groupId: string, assignment: Record<string, number[]>, positions: ConsumedPositions): Promise<void> {
-  const unknown = positions.unknown(assignment);
-  if (unknown.length === 0) return;
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    const topics = [...new Set(unknown.map((u) => u.topic))];
-    const committed = await admin.fetchOffsets({ groupId, topics });
-    for (const topic of topics) {
-      const low = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, o.low]));
-      const done = new Map(committed.find((c) => c.topic === topic)?.partitions.map((p) => [p.partition, p.offset]) ?? []);
-      for (const u of unknown.filter((x) => x.topic === topic)) {
-        const start = low.get(u.partition);
-        if (start !== undefined && (done.get(u.partition) ?? '-1') === '-1') positions.handedOut(topic, u.partition, start);
-      }
-    }
-  } catch {
-    // Best effort: the printed records' offsets are committed regardless.
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
-}
-
 async function execute(program: Command): Promise<number> {
   const o = program.opts<ConsumerOpts>();
   checkArgs(o);
@@ -199,6 +170,8 @@ async function execute(program: Command): Promise<number> {
     ...(partition !== undefined && o.topic ? { partitionAssigners: [singlePartitionAssigner(o.topic, partition)] } : {}),
   });
   const positions = new ConsumedPositions();
+  // Only a committing consumer needs the reset positions (never the --partition one: it has no group of its own to keep).
+  const resets = autoCommit && partition === undefined ? new ConsumerResetPositions(kafka) : null;
   let count = 0;
   let done: (err?: Error) => void = () => undefined;
   const finished = new Promise<Error | undefined>((resolve) => {
@@ -218,7 +191,9 @@ async function execute(program: Command): Promise<number> {
   try {
     await consumer.connect();
     const include = o.include ?? o.whitelist;
-    await consumer.subscribe({ topics: [o.topic !== undefined ? o.topic : new RegExp(`^(?:${include!.replace(/,/g, '|')})$`)], fromBeginning: resetEarliest });
+    const subscription = o.topic !== undefined ? o.topic : new RegExp(`^(?:${include!.replace(/,/g, '|')})$`);
+    if (resets) await resets.snapshot(subscription);
+    await consumer.subscribe({ topics: [subscription], fromBeginning: resetEarliest });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       assignment = payload.memberAssignment;
       positions.retain(assignment);
@@ -268,7 +243,7 @@ async function execute(program: Command): Promise<number> {
     if (err)
       process.stderr.write(log4jLine('ERROR', 'Error processing message, terminating consumer process: ', 'kafka.tools.ConsoleConsumer$') + err.message + '\n');
     // KafkaConsumer.close() with auto-commit: one synchronous commit of the positions, before leaving the group.
-    if (autoCommit && assignment !== null && resetEarliest) await addEarliestPositions(kafka, groupId, assignment, positions);
+    if (resets && assignment !== null) await resets.fill(groupId, assignment, positions, resetEarliest);
     const offsets = positions.toCommit();
     if (autoCommit && assignment !== null && offsets.length > 0) {
       await consumer.commitOffsets(offsets).catch((e: Error) => {
@@ -287,6 +262,7 @@ async function execute(program: Command): Promise<number> {
     throw new CommandError(`Unknown error when running consumer: ${(e as Error).message}`);
   } finally {
     if (idleTimer) clearTimeout(idleTimer);
+    await resets?.close();
     await consumer.disconnect().catch(() => undefined);
     process.stderr.write(`Processed a total of ${count} messages\n`);
   }
