@@ -4,7 +4,8 @@ import * as path from 'path';
 import { Kafka, logLevel } from 'kafkajs';
 import { TestCluster } from '../../helpers/cluster';
 import { run } from '../../helpers/kcat';
-import { runTool } from './cliSupport';
+import { waitFor } from '../../helpers/ports';
+import { runTool, startTool } from './cliSupport';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 
@@ -176,6 +177,29 @@ describe('CLI: kafka-console-consumer --max-messages commits only the records it
     const expected = [0, 1, 2].flatMap((p) => Array.from({ length: 10 }, (_, i) => `${p}:${i}`)).sort();
     expect(all).to.deep.equal(expected);
     expect(await describe('cc-g3')).to.deep.equal(
+      new Map([
+        [0, ['10', '10', '0']],
+        [1, ['10', '10', '0']],
+        [2, ['10', '10', '0']],
+      ]),
+    );
+  });
+
+  it('stopped before printing anything, it still leaves the group at its positions (the log end after a latest reset)', async () => {
+    // KafkaConsumer.close() commits every assigned partition's position, not only those records came from.
+    const tool = startTool('kafka-console-consumer', ['--bootstrap-server', bs, '--topic', 'cc-multi', '--group', 'cc-g6']);
+    await waitFor(
+      'the console consumer to own cc-multi(0,1,2) in group cc-g6',
+      async () => {
+        const out = (await runTool('kafka-consumer-groups', ['--bootstrap-server', bs, '--describe', '--group', 'cc-g6', '--members', '--verbose'])).stdout;
+        return out.includes('cc-multi(0,1,2)') ? out : null;
+      },
+      30000,
+      250,
+    );
+    const r = await tool.stop();
+    expect(r).to.include({ code: 0, stdout: '', stderr: 'Processed a total of 0 messages\n' });
+    expect(await describe('cc-g6')).to.deep.equal(
       new Map([
         [0, ['10', '10', '0']],
         [1, ['10', '10', '0']],
