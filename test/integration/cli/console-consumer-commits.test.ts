@@ -185,7 +185,7 @@ describe('CLI: kafka-console-consumer --max-messages commits only the records it
     );
   });
 
-  it('stopped before printing anything, it still leaves the group at its positions (the log end after a latest reset)', async () => {
+  it('stopped by a signal, a latest consumer leaves every assigned partition at its position, also those it printed nothing from', async () => {
     // KafkaConsumer.close() commits every assigned partition's position, not only those records came from.
     const tool = startTool('kafka-console-consumer', ['--bootstrap-server', bs, '--topic', 'cc-multi', '--group', 'cc-g6']);
     await waitFor(
@@ -197,11 +197,18 @@ describe('CLI: kafka-console-consumer --max-messages commits only the records it
       30000,
       250,
     );
+    // One new record on partition 0; once it is printed the consumer is surely consuming all three.
+    const kafka = new Kafka({ clientId: 'cc-test', brokers: cluster.bootstrap, logLevel: logLevel.NOTHING });
+    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    await producer.send({ topic: 'cc-multi', acks: -1, messages: [{ partition: 0, value: 'p0-v10' }] });
+    await producer.disconnect();
+    await waitFor('the console consumer to print the new record', async () => (tool.output() === 'p0-v10\n' ? true : null), 30000, 100);
     const r = await tool.stop();
-    expect(r).to.include({ code: 0, stdout: '', stderr: 'Processed a total of 0 messages\n' });
+    expect(r).to.include({ code: 0, stdout: 'p0-v10\n', stderr: 'Processed a total of 1 messages\n' });
     expect(await describe('cc-g6')).to.deep.equal(
       new Map([
-        [0, ['10', '10', '0']],
+        [0, ['11', '11', '0']],
         [1, ['10', '10', '0']],
         [2, ['10', '10', '0']],
       ]),
