@@ -3,6 +3,9 @@
  * through a formatter. kafkajs has no assign-only consumer, so without --group it joins a generated
  * group "console-consumer-<random>" with auto-commit off, as Kafka's tool does; --partition then uses an
  * assignor that gives this single member just that partition, and --offset seeks it.
+ * In a group (auto-commit on) it ends as Kafka's does: the group keeps the offset after the last record
+ * printed per partition, whatever the fetch size or max.poll.records (ConsumedPositions), and the reset
+ * position of assigned partitions nothing was printed from (ConsumerResetPositions).
  */
 import { Command } from 'commander';
 import { Consumer, PartitionAssigner, AssignerProtocol } from 'kafkajs';
