@@ -72,7 +72,11 @@ export class KafkaServer {
     // Every log is created with its topic's /config/topics/<t> overrides, whoever wrote them (Kafka's
     // LogManager.startup fetches the overrides of the topics it loads; getOrCreateLog gets them from the
     // LeaderAndIsr handling, which re-reads the znode). The broker defaults include log.message.timestamp.type.
-    const logManager = new LogManager(cfg.logDirs, logConfigWithOverrides(cfg.logConfig(), {}), { fileDeleteDelayMs: cfg.logDeleteDelayMs });
+    const logManager = new LogManager(cfg.logDirs, logConfigWithOverrides(cfg.logConfig(), {}), {
+      fileDeleteDelayMs: cfg.logDeleteDelayMs,
+      producerIdExpirationMs: cfg.producerIdExpirationMs,
+      producerIdExpirationCheckIntervalMs: cfg.producerIdExpirationCheckIntervalMs,
+    });
     const topicConfigs = new TopicConfigRepository(
       cfg.logConfig(),
       (t) => zk.getTopicConfig(t),

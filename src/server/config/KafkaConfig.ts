@@ -134,6 +134,8 @@ export class KafkaConfig extends AbstractConfig {
   readonly offsetCommitTimeoutMs: number;
   // Transactions and fetch
   readonly transactionalIdExpirationMs: number;
+  readonly producerIdExpirationMs: number;
+  readonly producerIdExpirationCheckIntervalMs: number;
   readonly transactionMaxTimeoutMs: number;
   readonly transactionTopicMinISR: number;
   readonly transactionTopicReplicationFactor: number;
@@ -258,6 +260,8 @@ export class KafkaConfig extends AbstractConfig {
     this.offsetsRetentionCheckIntervalMs = this.getLong('offsets.retention.check.interval.ms');
     this.offsetCommitTimeoutMs = this.getInt('offsets.commit.timeout.ms');
     this.transactionalIdExpirationMs = this.getInt('transactional.id.expiration.ms');
+    this.producerIdExpirationMs = this.getInt('producer.id.expiration.ms');
+    this.producerIdExpirationCheckIntervalMs = this.getInt('producer.id.expiration.check.interval.ms');
     this.transactionMaxTimeoutMs = this.getInt('transaction.max.timeout.ms');
     this.transactionTopicMinISR = this.getInt('transaction.state.log.min.isr');
     this.transactionTopicReplicationFactor = this.getShort('transaction.state.log.replication.factor');
