@@ -71,6 +71,11 @@ export class ZooKeeperClient {
   private readonly log: Logger;
   private readonly closeWaiters = new Set<() => void>();
   private handlerSeq = 0;
+  /**
+   * Told how long each request took, from issuing it to its answer (success or error), in ms: Kafka's
+   * ZooKeeperClient feeds its ZooKeeperRequestLatencyMs histogram so. Requests failed locally (session expiry) do not count.
+   */
+  requestLatencyListener: ((ms: number) => void) | null = null;
   /** Connection errors already logged at WARN (each is logged once, repeats at DEBUG). */
   private readonly loggedErrors = new Set<string>();
 
@@ -229,10 +234,18 @@ export class ZooKeeperClient {
         reject(e);
       };
       this.inflight.add(fail);
-      exec((v) => {
-        this.inflight.delete(fail);
-        resolve(v);
-      }, fail);
+      const sentMs = performance.now();
+      exec(
+        (v) => {
+          this.requestLatencyListener?.(performance.now() - sentMs);
+          this.inflight.delete(fail);
+          resolve(v);
+        },
+        (e) => {
+          this.requestLatencyListener?.(performance.now() - sentMs);
+          fail(e);
+        },
+      );
     });
   }
 
