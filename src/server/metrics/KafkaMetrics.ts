@@ -6,17 +6,17 @@
  * - a meter (`*PerSec`) becomes a counter `kafka_<domain>_<type>_<name without PerSec>_total`, its tags as labels;
  * - a gauge (`Value`) becomes `kafka_<domain>_<type>_<name>`;
  * - a histogram or timer becomes a summary with the percentiles Yammer exposes (quantile 0.5 … 0.999), `_count`
- *   and `_sum`, over a 5-minute sliding window (Yammer's exponentially decaying reservoir favours the last 5 minutes).
+ *   and `_sum`, its quantiles from Yammer's exponentially decaying reservoir (YammerHistogram.ts), as in Kafka.
  * Meters are plain numbers bumped by the data path and read when scraped; gauges are computed when scraped from the
  * managers' state (Kafka's gauges are closures over that state too), so nothing is maintained on the hot path.
  */
-import { Counter, Gauge, Registry, Summary, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { BROKER_TOPIC_METERS, BrokerTopicStats } from './BrokerTopicStats';
 import { RequestMetrics } from './RequestMetrics';
+import { YammerSummary } from './YammerHistogram';
 
 /** The percentiles of a Yammer histogram's MBean (50thPercentile … 999thPercentile). */
 export const YAMMER_PERCENTILES = [0.5, 0.75, 0.95, 0.98, 0.99, 0.999];
-const WINDOW = { maxAgeSeconds: 300, ageBuckets: 5 };
 
 /** ReplicaManager's meters that Partition marks (Kafka's AlterPartitionListener over isrExpandRate, isrShrinkRate, failedIsrUpdatesRate). */
 export class ReplicaManagerMeters {
@@ -142,12 +142,11 @@ export class KafkaMetrics {
       (inc) => inc({}, this.brokerTopicStats.replicationBytesOut),
     );
 
-    const totalTime = new Summary({
+    const totalTime = new YammerSummary<'request'>({
       name: 'kafka_network_requestmetrics_totaltimems',
       help: 'kafka.network:type=RequestMetrics,name=TotalTimeMs,request=<api>: ms from reading the request off the socket to handing its response back',
       labelNames: ['request'],
       percentiles: YAMMER_PERCENTILES,
-      ...WINDOW,
       registers: [registry],
     });
     this.requestMetrics = new RequestMetrics(totalTime);
@@ -186,14 +185,13 @@ export class KafkaMetrics {
       (inc) => inc({}, meters.failedIsrUpdates),
     );
 
-    const zkLatency = new Summary({
+    const zkLatency = new YammerSummary({
       name: 'kafka_server_zookeeperclientmetrics_zookeeperrequestlatencyms',
       help: 'kafka.server:type=ZooKeeperClientMetrics,name=ZooKeeperRequestLatencyMs: ms from sending a ZooKeeper request to its answer',
       percentiles: YAMMER_PERCENTILES,
-      ...WINDOW,
       registers: [registry],
-    });
-    this.observeZooKeeperLatency = (ms) => zkLatency.observe(ms);
+    }).histogram();
+    this.observeZooKeeperLatency = (ms) => zkLatency.update(ms);
   }
 
   /** ReplicaManager's gauges, from the moment the broker has one (Kafka registers them in ReplicaManager's constructor). */

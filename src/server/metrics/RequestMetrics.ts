@@ -4,22 +4,22 @@
  * handed back to it. As in Kafka a Fetch also counts under `FetchConsumer` or `FetchFollower`
  * (RequestChannel.Request.updateRequestMetrics: fetchMetricNames :+ header.apiKey.name).
  */
-import type { Summary } from 'prom-client';
 import { API_NAMES, ApiKey } from '../../protocol/apiKeys';
+import type { YammerHistogram, YammerSummary } from './YammerHistogram';
 
-/** One metric name's meters: counts per version (sparse) and the TotalTimeMs summary child, resolved once. */
+/** One metric name's meters: counts per version (sparse) and its TotalTimeMs histogram, resolved once. */
 export class RequestMetric {
   readonly counts: number[] = [];
 
   constructor(
     readonly name: string,
-    private readonly totalTime: (ms: number) => void,
+    private readonly totalTime: YammerHistogram,
   ) {}
 
   mark(apiVersion: number, totalTimeMs: number): void {
     const c = this.counts[apiVersion];
     this.counts[apiVersion] = c === undefined ? 1 : c + 1;
-    this.totalTime(totalTimeMs);
+    this.totalTime.update(totalTimeMs);
   }
 }
 
@@ -28,7 +28,7 @@ export class RequestMetrics {
   private fetchConsumer: RequestMetric | null = null;
   private fetchFollower: RequestMetric | null = null;
 
-  constructor(private readonly totalTimeMs: Summary<'request'>) {}
+  constructor(private readonly totalTimeMs: YammerSummary<'request'>) {}
 
   /** The SocketServer's hook (RequestMetricsRecorder): one completed request. */
   requestCompleted(apiKey: number, apiVersion: number, isFromFollower: boolean, totalTimeMs: number): void {
@@ -54,6 +54,6 @@ export class RequestMetrics {
   }
 
   private metric(name: string): RequestMetric {
-    return new RequestMetric(name, this.totalTimeMs.labels({ request: name }).observe);
+    return new RequestMetric(name, this.totalTimeMs.histogram({ request: name }));
   }
 }
