@@ -147,9 +147,11 @@ export class DataPlaneApis {
       const out = context.updateAndGenerateResponseData(partitions);
       // KafkaApis.handleFetchRequest counts bytes out per partition of the response it sends (an incremental one
       // leaves some out); BrokerTopicStats.updateBytesOut books a follower's under ReplicationBytesOutPerSec.
+      // Unlike Kafka, a partition answered with an error (no bytes) is skipped, so that polling an unknown or
+      // deleted topic does not create (or bring back) that topic's series.
       const stats = this.rm.brokerTopicStats;
       for (const { tp, data } of out.partitions.values()) {
-        if (tp.topic !== null) stats.updateBytesOut(tp.topic, isFromFollower, recordsSize(data.records));
+        if (tp.topic !== null && data.errorCode === ErrorCode.NONE) stats.updateBytesOut(tp.topic, isFromFollower, recordsSize(data.records));
       }
       return encodeResponse(FetchApi, v, {
         throttleTimeMs: 0,

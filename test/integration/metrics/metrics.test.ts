@@ -316,4 +316,28 @@ describe('integration: the brokers’ Prometheus metrics', function () {
     expect(value(c, 'kafka_controller_kafkacontroller_offlinepartitionscount')).to.equal(0);
     expect(listeningPorts(cluster.broker(victim).proc!.pid!)).to.deep.equal([b.port]);
   });
+
+  it("drop a deleted topic's series on every broker (BrokerTopicStats.removeMetrics)", async () => {
+    const hasTopic = (sc: Scrape, topic: string) => [...sc.keys()].some((k) => k.includes(`topic="${topic}"`));
+    expect(hasTopic(await scrape(x), 'm-b')).to.equal(true);
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.deleteTopics({ topics: ['m-b'], timeout: 30000 });
+    } finally {
+      await admin.disconnect();
+    }
+    await waitFor(
+      "every broker with metrics to drop m-b's series",
+      async () => {
+        for (const id of [x, y]) if (hasTopic(await scrape(id), 'm-b')) return false;
+        return true;
+      },
+      30000,
+    );
+    const s = await scrape(x);
+    expect(hasTopic(s, 'm-a')).to.equal(true);
+    // The all-topics meters keep what they counted (Kafka's allTopicsStats is not per topic).
+    expect(value(s, 'kafka_server_brokertopicmetrics_messagesin_total')).to.be.greaterThan(0);
+  });
 });
