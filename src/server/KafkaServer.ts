@@ -82,6 +82,7 @@ export class KafkaServer {
     const zk = await KafkaZkClient.create(cfg.zkConnect, cfg.zkSessionTimeoutMs, cfg.zkConnectionTimeoutMs, `[ZooKeeperClient Kafka server] `);
     this.zkClient = zk;
     zk.zk.requestLatencyListener = this.metrics.observeZooKeeperLatency;
+    this.metrics.registerZooKeeperClient(zk.zk);
     await zk.createTopLevelPaths();
     this.clusterId = await zk.createOrGetClusterId(Uuid.randomUuid().toString());
     this.log.info(`Cluster ID = ${this.clusterId}`);

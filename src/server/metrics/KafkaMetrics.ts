@@ -223,6 +223,24 @@ export class KafkaMetrics {
     g('ActiveBrokerCount', 'registered brokers, shutting down or not', () => c.ctx.liveBrokers.size);
   }
 
+  /**
+   * ZooKeeperClient's session meters (kafka.server:type=SessionExpireListener, the metric type KafkaServer gives its
+   * ZooKeeper client): connections established, lost and sessions expired.
+   */
+  registerZooKeeperClient(zk: { readonly sessionEvents: { syncConnects: number; disconnects: number; expires: number } }): void {
+    const m = (name: string, field: 'syncConnects' | 'disconnects' | 'expires', help: string) =>
+      counterOf(
+        this.registry,
+        `kafka_server_sessionexpirelistener_zookeeper${name.toLowerCase()}_total`,
+        `kafka.server:type=SessionExpireListener,name=ZooKeeper${name}PerSec: ${help}`,
+        [],
+        (inc) => inc({}, zk.sessionEvents[field]),
+      );
+    m('SyncConnects', 'syncConnects', 'connections to ZooKeeper established (SyncConnected), the first one included');
+    m('Disconnects', 'disconnects', 'connections to ZooKeeper lost (Disconnected); the client reconnects within the session');
+    m('Expires', 'expires', 'ZooKeeper sessions expired (the broker then re-registers in a new session)');
+  }
+
   /** KafkaServer's BrokerState gauge (values of BrokerState above). */
   registerBrokerState(read: () => number): void {
     gaugeOf(

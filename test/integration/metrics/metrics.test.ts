@@ -142,6 +142,8 @@ describe('integration: the brokers’ Prometheus metrics', function () {
       const s = scrapes.get(id)!;
       expect(value(s, 'kafka_server_replicamanager_leadercount'), `leadercount of broker ${id}`).to.equal(expected.get(id)!.leaders);
       expect(value(s, 'kafka_server_kafkaserver_brokerstate'), `brokerstate of broker ${id}`).to.equal(3);
+      expect(value(s, 'kafka_server_sessionexpirelistener_zookeepersyncconnects_total'), `ZooKeeper connects of broker ${id}`).to.be.at.least(1);
+      expect(value(s, 'kafka_server_sessionexpirelistener_zookeeperexpires_total')).to.equal(0);
     }
     const active = [1, 2, 3].filter((id) => scrapes.get(id)!.get('kafka_controller_kafkacontroller_activecontrollercount') === 1);
     expect(active).to.deep.equal([controller]);

@@ -133,6 +133,20 @@ describe('KafkaMetrics (the JMX exporter names of Kafka MBeans, in a registry pe
     expect(sample(text, 'kafka_server_zookeeperclientmetrics_zookeeperrequestlatencyms', 'quantile="0.999"')).to.equal(4);
   });
 
+  it("counts the ZooKeeper client's session events (SessionExpireListener meters)", async () => {
+    const m = new KafkaMetrics();
+    const zk = { sessionEvents: { syncConnects: 1, disconnects: 0, expires: 0 } };
+    m.registerZooKeeperClient(zk);
+    zk.sessionEvents.disconnects = 2;
+    zk.sessionEvents.expires = 1;
+    zk.sessionEvents.syncConnects = 3;
+    const text = await m.metrics();
+    expect(text).to.include('# TYPE kafka_server_sessionexpirelistener_zookeeperexpires_total counter');
+    expect(sample(text, 'kafka_server_sessionexpirelistener_zookeepersyncconnects_total')).to.equal(3);
+    expect(sample(text, 'kafka_server_sessionexpirelistener_zookeeperdisconnects_total')).to.equal(2);
+    expect(sample(text, 'kafka_server_sessionexpirelistener_zookeeperexpires_total')).to.equal(1);
+  });
+
   it('computes the ReplicaManager gauges when scraped', async () => {
     const m = new KafkaMetrics();
     let under = 0;
