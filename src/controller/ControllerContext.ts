@@ -37,6 +37,8 @@ export class ControllerContext {
   readonly partitionReassignments = new Map<string, { tp: TopicPartition; target: number[]; adding: number[]; removing: number[]; zkTriggered: boolean }>();
   /** Topics marked under /admin/delete_topics and being deleted (their leader shows as -2). */
   readonly topicsToBeDeleted = new Set<string>();
+  /** ControllerContext.stats (ControllerStats): meters that outlive a controllership, so reset() leaves them. */
+  readonly stats = { uncleanLeaderElections: 0 };
 
   reset(): void {
     this.liveBrokers.clear();

@@ -56,6 +56,7 @@ export interface ControllerGauges {
     readonly allTopics: ReadonlySet<string>;
     readonly topicsToBeDeleted: ReadonlySet<string>;
     readonly liveBrokers: ReadonlyMap<number, unknown>;
+    readonly stats: { readonly uncleanLeaderElections: number };
   };
 }
 
@@ -221,6 +222,13 @@ export class KafkaMetrics {
     g('GlobalPartitionCount', 'partitions with leadership information in the cluster', () => c.ctx.partitionWithLeadersCount());
     g('TopicsToDeleteCount', 'topics queued for deletion', () => c.ctx.topicsToBeDeleted.size);
     g('ActiveBrokerCount', 'registered brokers, shutting down or not', () => c.ctx.liveBrokers.size);
+    counterOf(
+      this.registry,
+      'kafka_controller_controllerstats_uncleanleaderelections_total',
+      'kafka.controller:type=ControllerStats,name=UncleanLeaderElectionsPerSec: leaders this broker, as controller, elected outside the ISR',
+      [],
+      (inc) => inc({}, c.ctx.stats.uncleanLeaderElections),
+    );
   }
 
   /**

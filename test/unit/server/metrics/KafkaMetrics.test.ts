@@ -184,6 +184,7 @@ describe('KafkaMetrics (the JMX exporter names of Kafka MBeans, in a registry pe
           [1, {}],
           [2, {}],
         ]),
+        stats: { uncleanLeaderElections: 1 },
       },
     };
     m.registerController(controller);
@@ -198,6 +199,7 @@ describe('KafkaMetrics (the JMX exporter names of Kafka MBeans, in a registry pe
     expect(sample(text, 'kafka_controller_kafkacontroller_globaltopiccount')).to.equal(2);
     expect(sample(text, 'kafka_controller_kafkacontroller_globalpartitioncount')).to.equal(12);
     expect(sample(text, 'kafka_controller_kafkacontroller_activebrokercount')).to.equal(2);
+    expect(sample(text, 'kafka_controller_controllerstats_uncleanleaderelections_total')).to.equal(1);
   });
 
   it('counts the ISR expansions and shrinks a Partition applies (AlterPartitionListener)', async () => {
