@@ -312,10 +312,13 @@ describe('integration: the brokers’ Prometheus metrics', function () {
           value(s, 'kafka_server_replicamanager_underreplicatedpartitions') === 0
         );
       },
+      60000,
+    );
+    await waitFor(
+      `controller ${controller} to count no offline partition`,
+      async () => value(await scrape(controller), 'kafka_controller_kafkacontroller_offlinepartitionscount') === 0,
       30000,
     );
-    const c = await scrape(controller);
-    expect(value(c, 'kafka_controller_kafkacontroller_offlinepartitionscount')).to.equal(0);
     expect(listeningPorts(cluster.broker(victim).proc!.pid!)).to.deep.equal([b.port]);
   });
 
