@@ -106,7 +106,7 @@ export class KafkaMetrics {
   readonly brokerTopicStats = new BrokerTopicStats();
   readonly replicaManagerMeters = new ReplicaManagerMeters();
   readonly requestMetrics: RequestMetrics;
-  /** ZooKeeperClient's latencyMetric: one observation per ZooKeeper request, in ms. */
+  /** KafkaZkClient's latencyMetric (ZooKeeperRequestLatencyMs): one observation per ZooKeeper request, in ms. */
   readonly observeZooKeeperLatency: (ms: number) => void;
 
   /** `defaultMetrics`: also prom-client's Node process metrics (CPU, memory, event loop lag, GC), as the JMX exporter adds the JVM's. */
