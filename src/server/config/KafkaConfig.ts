@@ -64,6 +64,9 @@ export class KafkaConfig extends AbstractConfig {
   readonly maxConnections: number;
   readonly connectionsMaxIdleMs: number;
   readonly rack: string | null;
+  /** The Prometheus endpoint's port (0 = none) and bind address. */
+  readonly metricsPrometheusPort: number;
+  readonly metricsPrometheusHost: string;
   // Log
   readonly numPartitions: number;
   readonly logDirs: string[];
@@ -190,6 +193,8 @@ export class KafkaConfig extends AbstractConfig {
     this.maxConnections = this.getInt('max.connections');
     this.connectionsMaxIdleMs = this.getLong('connections.max.idle.ms');
     this.rack = this.getString('broker.rack');
+    this.metricsPrometheusPort = this.getInt('metrics.prometheus.port');
+    this.metricsPrometheusHost = this.getString('metrics.prometheus.host') ?? '127.0.0.1';
 
     this.numPartitions = this.getInt('num.partitions');
     // CoreUtils.parseCsvList(Option(log.dirs).getOrElse(log.dir)): log.dirs wins; empty entries dropped.

@@ -262,4 +262,19 @@ define('producer.id.expiration.check.interval.ms', 'INT', 600000, atLeast(1), 'L
 define('max.incremental.fetch.session.cache.slots', 'INT', 1000, atLeast(0), 'MEDIUM', 'The maximum number of incremental fetch sessions that we will maintain.');
 define('fetch.max.bytes', 'INT', 57671680, atLeast(1024), 'MEDIUM', 'The maximum number of bytes we will return for a fetch request. Must be at least 1024.');
 
+/* ********** Metrics (not in Apache Kafka: the Prometheus JMX exporter's part, built in) ********** */
+/** A TCP port: 0 (off) to 65535, with ConfigDef.Range's messages. */
+const tcpPort: Validator = {
+  ensureValid(name, value) {
+    const n = value as number;
+    if (n < 0) throw new ConfigException(name, value, 'Value must be at least 0');
+    if (n > 65535) throw new ConfigException(name, value, 'Value must be no more than 65535');
+  },
+  toString: () => '[0,...,65535]',
+};
+define('metrics.prometheus.port', 'INT', 0, tcpPort, 'LOW',
+  'The port of the broker\'s Prometheus endpoint: <code>http://&lt;metrics.prometheus.host&gt;:&lt;port&gt;/metrics</code> serves the broker\'s metrics in the Prometheus text format, named as the Prometheus JMX exporter names Kafka\'s MBeans (e.g. <code>kafka_server_brokertopicmetrics_messagesin_total</code>). 0 (the default) serves no endpoint. A port already in use stops the broker at startup.');
+define('metrics.prometheus.host', 'STRING', '127.0.0.1', undefined, 'LOW',
+  'The address the Prometheus endpoint (<code>metrics.prometheus.port</code>) binds to. Use 0.0.0.0 to serve every interface.');
+
 export const KAFKA_CONFIG_DEFS: ReadonlyMap<string, ConfigKey> = new Map(defs.map((d) => [d.name, d]));
