@@ -79,8 +79,13 @@ export class MetaPropertiesEnsemble {
    * MetaPropertiesEnsemble.verify: every readable file agrees on the cluster and node ids (the expected ones when
    * given), directory ids are valid and distinct; with requireV0 (ZooKeeper mode) every file is version 0.
    */
-  verify(expectedClusterId: string | null, expectedNodeId: number | null, opts: { requireV0?: boolean } = {}): void {
+  verify(
+    expectedClusterId: string | null,
+    expectedNodeId: number | null,
+    opts: { requireV0?: boolean; requireAtLeastOneValid?: boolean; requireMetadataLogDir?: boolean } = {},
+  ): void {
     const seen = new Map<string, string>();
+    if (opts.requireAtLeastOneValid && this.logDirProps.size === 0) throw new Error('No readable meta.properties files found.');
     for (const [logDir, meta] of this.logDirProps) {
       const file = path.join(logDir, META_PROPERTIES_NAME);
       if (opts.requireV0 && meta.version !== 0) {
@@ -114,6 +119,7 @@ export class MetaPropertiesEnsemble {
         seen.set(meta.directoryId.toString(), logDir);
       }
     }
+    if (opts.requireMetadataLogDir && this.metadataLogDir === null) throw new Error('No metadata log directory was specified.');
     if (this.metadataLogDir !== null && this.errorLogDirs.has(this.metadataLogDir)) {
       throw new Error(`Encountered I/O error in metadata log directory ${this.metadataLogDir}. Cannot continue.`);
     }
@@ -139,6 +145,28 @@ export class MetaPropertiesEnsemble {
     const metadataLogDir = this.metadataLogDir === null ? 'Optional.empty' : `Optional[${this.metadataLogDir}]`;
     return `MetaPropertiesEnsemble(metadataLogDir=${metadataLogDir}, dirs={${dirs.join(', ')}})`;
   }
+}
+
+/**
+ * KafkaRaftServer.initializeLogDirs' checks, read-only: a KRaft node starts only on directories `kafka-storage format`
+ * prepared for this node, and the metadata partition lives only in metadata.log.dir. Throws Kafka's message.
+ */
+export function verifyKRaftStorage(logDirs: readonly string[], metadataLogDir: string, nodeId: number): MetaPropertiesEnsemble {
+  const ensemble = MetaPropertiesEnsemble.load(logDirs, metadataLogDir);
+  ensemble.verify(null, nodeId, { requireAtLeastOneValid: true, requireMetadataLogDir: true });
+  for (const logDir of ensemble.logDirProps.keys()) {
+    const metadataPartition = path.join(logDir, '__cluster_metadata-0');
+    if (logDir !== metadataLogDir && fs.existsSync(metadataPartition)) {
+      throw new Error(
+        `Found unexpected metadata location in data directory \`${metadataPartition}\` (the configured metadata directory is ${metadataLogDir}).`,
+      );
+    }
+  }
+  const unformatted = [...ensemble.emptyLogDirs].sort()[0];
+  if (unformatted !== undefined) {
+    throw new Error(`No \`meta.properties\` found in ${unformatted} (have you run \`kafka-storage.sh\` to format the directory?)`);
+  }
+  return ensemble;
 }
 
 /**

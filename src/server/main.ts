@@ -9,6 +9,7 @@ import { KafkaServer } from './KafkaServer';
 import { applyOverrides, loadProperties } from './config/properties';
 import { ZooKeeperClientTimeoutError } from '../zk/errors';
 import { isKRaftMode, validateKRaftConfig } from './config/KRaftConfigValidation';
+import { verifyKRaftStorage } from './BrokerMetadataCheckpoint';
 
 const USAGE = 'USAGE: kafka-server-start server.properties [--override property=value]*';
 
@@ -43,13 +44,16 @@ class KRaftNotAvailable extends Error {}
 
 /**
  * Loads the file, applies overrides and builds the config; every failure is a one-line message. With process.roles
- * set (KRaft mode, as Kafka.buildServer picks KafkaRaftServer) the KRaft checks run first, so a bad KRaft
- * configuration gets Kafka's message, then start-up stops: KRaft mode is not built yet (issue 13).
+ * set (KRaft mode, as Kafka.buildServer picks KafkaRaftServer) the KRaft config and storage checks run first, so a
+ * bad KRaft configuration or an unformatted directory gets Kafka's message, then start-up stops: KRaft mode is not
+ * built yet (issue 13).
  */
 function buildConfig(args: ServerArgs): KafkaConfig {
   const props = applyOverrides(loadProperties(args.propertiesFile), args.overrides);
   if (isKRaftMode(props)) {
     const kraft = validateKRaftConfig(props);
+    // KafkaRaftServer checks its directories before anything else; an unformatted one gets Kafka's message.
+    verifyKRaftStorage(kraft.logDirs, kraft.metadataLogDir, kraft.nodeId);
     throw new KRaftNotAvailable(
       `KRaft mode is not available yet: ${args.propertiesFile} sets process.roles=${[...kraft.processRoles].join(',')} (node.id ${kraft.nodeId}), ` +
         'and this build runs only ZooKeeper-mode brokers. Remove process.roles (and set zookeeper.connect) to run in ZooKeeper mode.',

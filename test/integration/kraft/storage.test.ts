@@ -164,7 +164,10 @@ describe('integration: bin/kafka-storage and kafka-dump-log on a KRaft node', ()
     expect(info.stdout).to.equal(`Found problems:\n  ${path.join(tmp, 'c1')} does not exist\n  ${path.join(tmp, 'meta')} does not exist\n\n`);
   });
 
-  it('kafka-server-start checks a KRaft config, then exits saying KRaft mode is not available yet', () => {
+  it('kafka-server-start checks a KRaft config and its storage, then exits saying KRaft mode is not available yet', () => {
+    const unformatted = run('kafka-server-start', [controllerProps]);
+    expect(unformatted.code).to.equal(1);
+    expect(unformatted.stderr).to.equal('Exiting Kafka due to fatal exception: No readable meta.properties files found.\n');
     const clusterId = run('kafka-storage', ['random-uuid']).stdout.trim();
     expect(run('kafka-storage', ['format', '-t', clusterId, '-c', controllerProps]).code).to.equal(0);
     const start = run('kafka-server-start', [controllerProps]);
@@ -175,7 +178,13 @@ describe('integration: bin/kafka-storage and kafka-dump-log on a KRaft node', ()
     expect(bad.stderr).to.contain(
       "ConfigException: If process.roles contains the 'controller' role, the node id 1 must be included in the set of voters controller.quorum.voters=Set(3001, 3002, 3003)",
     );
+    const c2 = path.join(tmp, 'c2');
+    const more = run('kafka-server-start', [controllerProps, '--override', `log.dirs=${path.join(tmp, 'c1')},${c2}`]);
+    expect(more.stderr).to.equal(
+      `Exiting Kafka due to fatal exception: No \`meta.properties\` found in ${c2} (have you run \`kafka-storage.sh\` to format the directory?)\n`,
+    );
     // Nothing was written by the refused starts.
+    expect(fs.existsSync(c2)).to.equal(false);
     expect(fs.readdirSync(path.join(tmp, 'meta')).sort()).to.deep.equal(['bootstrap.checkpoint', 'meta.properties']);
   });
 });
