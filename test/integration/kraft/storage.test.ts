@@ -14,11 +14,13 @@ const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const bin = (name: string) => path.join(ROOT, 'bin', name);
 
 function run(tool: string, args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin(tool), ...args], { encoding: 'utf8', timeout: 60000 });
+  const r = spawnSync(process.execPath, [bin(tool), ...args], { encoding: 'utf8', timeout: 120000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe('integration: bin/kafka-storage and kafka-dump-log on a KRaft node', () => {
+describe('integration: bin/kafka-storage and kafka-dump-log on a KRaft node', function () {
+  // Each case starts up to ten short node processes one after the other; a busy 2-core machine may be slow.
+  this.timeout(180000);
   let tmp: string;
   let controllerProps: string;
   const write = (name: string, lines: string[]) => {
