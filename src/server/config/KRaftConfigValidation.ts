@@ -29,6 +29,16 @@ export interface KRaftConfig {
   readonly quorumFetchTimeoutMs: number;
   readonly quorumElectionBackoffMaxMs: number;
   readonly quorumRequestTimeoutMs: number;
+  readonly quorumAppendLingerMs: number;
+  readonly quorumRetryBackoffMs: number;
+  readonly metadataLogSegmentBytes: number;
+  readonly metadataLogSegmentMs: number;
+  readonly metadataMaxRetentionBytes: number;
+  readonly metadataMaxRetentionMs: number;
+  readonly metadataSnapshotMaxNewRecordBytes: number;
+  readonly metadataSnapshotMaxIntervalMs: number;
+  readonly metadataMaxIdleIntervalMs: number;
+  readonly initialBrokerRegistrationTimeoutMs: number;
   readonly unstableMetadataVersionsEnabled: boolean;
 }
 
@@ -207,6 +217,16 @@ export function validateKRaftConfig(rawProps: Props): KRaftConfig {
     quorumFetchTimeoutMs: c.getInt('controller.quorum.fetch.timeout.ms'),
     quorumElectionBackoffMaxMs: c.getInt('controller.quorum.election.backoff.max.ms'),
     quorumRequestTimeoutMs: c.getInt('controller.quorum.request.timeout.ms'),
+    quorumAppendLingerMs: c.getInt('controller.quorum.append.linger.ms'),
+    quorumRetryBackoffMs: c.getInt('controller.quorum.retry.backoff.ms'),
+    metadataLogSegmentBytes: c.getInt('metadata.log.segment.bytes'),
+    metadataLogSegmentMs: c.getLong('metadata.log.segment.ms'),
+    metadataMaxRetentionBytes: c.getLong('metadata.max.retention.bytes'),
+    metadataMaxRetentionMs: c.getLong('metadata.max.retention.ms'),
+    metadataSnapshotMaxNewRecordBytes: c.getLong('metadata.log.max.record.bytes.between.snapshots'),
+    metadataSnapshotMaxIntervalMs: c.getLong('metadata.log.max.snapshot.interval.ms'),
+    metadataMaxIdleIntervalMs: c.getInt('metadata.max.idle.interval.ms'),
+    initialBrokerRegistrationTimeoutMs: c.getInt('initial.broker.registration.timeout.ms'),
     unstableMetadataVersionsEnabled: c.getBoolean('unstable.metadata.versions.enable'),
   };
 }

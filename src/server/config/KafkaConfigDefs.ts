@@ -70,6 +70,12 @@ define('metadata.max.retention.ms', 'LONG', 604800000, undefined, 'HIGH',
   'The number of milliseconds to keep a metadata log file or snapshot before deleting it. Since at least one snapshot must exist before any logs can be deleted, this is a soft limit.');
 define('metadata.log.max.record.bytes.between.snapshots', 'LONG', 20971520, atLeast(1), 'HIGH',
   'This is the maximum number of bytes in the log between the latest snapshot and the high-watermark needed before generating a new snapshot. The default value is 20971520. To generate snapshots based on the time elapsed, see the <code>metadata.log.max.snapshot.interval.ms</code> configuration. The Kafka node will generate a snapshot when either the maximum time interval is reached or the maximum bytes limit is reached.');
+define('metadata.log.max.snapshot.interval.ms', 'LONG', 3600000, atLeast(0), 'HIGH',
+  'This is the maximum number of milliseconds to wait to generate a snapshot if there are committed records in the log that are not included in the latest snapshot. A value of zero disables time based snapshot generation. The default value is 3600000. To generate snapshots based on the number of metadata bytes, see the <code>metadata.log.max.record.bytes.between.snapshots</code> configuration. The Kafka node will generate a snapshot when either the maximum time interval is reached or the maximum bytes limit is reached.');
+define('metadata.max.idle.interval.ms', 'INT', 500, atLeast(0), 'LOW',
+  'This configuration controls how often the active controller should write no-op records to the metadata partition. If the value is 0, no-op records are not appended to the metadata partition. The default value is 500');
+define('initial.broker.registration.timeout.ms', 'INT', 60000, undefined, 'MEDIUM',
+  'When initially registering with the controller quorum, the number of milliseconds to wait before declaring failure and exiting the broker process.');
 define(QUORUM_VOTERS_CONFIG, 'LIST', '', controllerQuorumVotersValidator, 'HIGH',
   'Map of id/endpoint information for the set of voters in a comma-separated list of <code>{id}@{host}:{port}</code> entries. For example: <code>1@localhost:9092,2@localhost:9093,3@localhost:9094</code>');
 define('controller.quorum.election.timeout.ms', 'INT', 1000, undefined, 'HIGH',
@@ -80,6 +86,10 @@ define('controller.quorum.election.backoff.max.ms', 'INT', 1000, undefined, 'HIG
   'Maximum time in milliseconds before starting new elections. This is used in the binary exponential backoff mechanism that helps prevent gridlocked elections');
 define('controller.quorum.request.timeout.ms', 'INT', 2000, undefined, 'MEDIUM',
   'The configuration controls the maximum amount of time the client will wait for the response of a request. If the response is not received before the timeout elapses the client will resend the request if necessary or fail the request if retries are exhausted.');
+define('controller.quorum.append.linger.ms', 'INT', 25, undefined, 'MEDIUM',
+  'The duration in milliseconds that the leader will wait for writes to accumulate before flushing them to disk.');
+define('controller.quorum.retry.backoff.ms', 'INT', 20, undefined, 'LOW',
+  'The amount of time to wait before attempting to retry a failed request to a given topic partition. This avoids repeatedly sending requests in a tight loop under some failure scenarios. This value is the initial backoff value and will increase exponentially for each failed request, up to the <code>retry.backoff.max.ms</code> value.');
 // defineInternal in Kafka: no documentation.
 define('unstable.metadata.versions.enable', 'BOOLEAN', false, undefined, 'HIGH', '');
 

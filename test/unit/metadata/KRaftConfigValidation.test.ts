@@ -42,6 +42,16 @@ describe('KRaft configuration (Kafka 3.7 KafkaConfig.validateValues)', () => {
     expect(c.listeners[0]).to.include({ listenerName: 'CONTROLLER', securityProtocol: 'PLAINTEXT' });
     expect([c.brokerSessionTimeoutMs, c.brokerHeartbeatIntervalMs]).to.deep.equal([9000, 2000]);
     expect([c.quorumElectionTimeoutMs, c.quorumFetchTimeoutMs, c.quorumElectionBackoffMaxMs, c.quorumRequestTimeoutMs]).to.deep.equal([1000, 2000, 1000, 2000]);
+    expect([c.quorumAppendLingerMs, c.quorumRetryBackoffMs, c.metadataMaxIdleIntervalMs, c.initialBrokerRegistrationTimeoutMs]).to.deep.equal([
+      25, 20, 500, 60000,
+    ]);
+    expect([c.metadataLogSegmentBytes, c.metadataLogSegmentMs, c.metadataMaxRetentionBytes, c.metadataMaxRetentionMs]).to.deep.equal([
+      1073741824, 604800000, 104857600, 604800000,
+    ]);
+    expect([c.metadataSnapshotMaxNewRecordBytes, c.metadataSnapshotMaxIntervalMs]).to.deep.equal([20971520, 3600000]);
+    expect(() => validateKRaftConfig({ ...controller, 'metadata.log.segment.bytes': '11' })).to.throw(
+      'Invalid value 11 for configuration metadata.log.segment.bytes: Value must be at least 12',
+    );
     const b = validateKRaftConfig({ ...broker, 'metadata.log.dir': '/tmp/meta' });
     expect(b.metadataLogDir).to.equal('/tmp/meta');
     expect(b.advertisedListeners.map((l) => l.port)).to.deep.equal([9092]);
