@@ -160,8 +160,20 @@ export class KafkaConfig extends AbstractConfig {
     return KAFKA_CONFIG_DEFS.get(name);
   }
 
+  /**
+   * KafkaConfig.populateSynonyms: broker.id and node.id name the same id; whichever is given fills the other, so
+   * DescribeConfigs shows node.id = broker.id on a ZooKeeper-mode broker as Kafka's does.
+   */
+  static populateSynonyms(props: Props): Props {
+    const brokerId = props['broker.id'];
+    const nodeId = props['node.id'];
+    if (brokerId === undefined && nodeId !== undefined) return { ...props, 'broker.id': nodeId };
+    if (brokerId !== undefined && nodeId === undefined) return { ...props, 'node.id': brokerId };
+    return props;
+  }
+
   constructor(props: Props) {
-    super(KAFKA_CONFIG_DEFS, props);
+    super(KAFKA_CONFIG_DEFS, KafkaConfig.populateSynonyms(props));
 
     this.zkConnect = this.getString('zookeeper.connect') as string;
     this.zkSessionTimeoutMs = this.getInt('zookeeper.session.timeout.ms');
@@ -363,6 +375,13 @@ export class KafkaConfig extends AbstractConfig {
     require(this.replicaFetchWaitMaxMs <=
       this
         .replicaLagTimeMaxMs, 'replica.fetch.wait.max.ms', 'replica.fetch.wait.max.ms should always be less than or equal to replica.lag.time.max.ms to prevent frequent changes in ISR');
+    // ZooKeeper mode without migration: no controller listener.
+    const controllerListenerNames = ((this.getString('controller.listener.names') as string | null) ?? '')
+      .split(',')
+      .map((n) => n.trim())
+      .filter((n) => n.length > 0);
+    require(controllerListenerNames.length ===
+      0, 'controller.listener.names', `controller.listener.names must be empty when not running in KRaft mode: [${controllerListenerNames.join(', ')}]`);
     const advertisedNames = new Set(this.advertisedListeners.map((e) => e.listenerName));
     const listenerNames = new Set(this.listeners.map((e) => e.listenerName));
     require(advertisedNames.has(

@@ -248,4 +248,16 @@ describe('KafkaConfig', () => {
       expect(javaDoubleToString(1e-4)).to.equal('1.0E-4');
     });
   });
+
+  describe('ZooKeeper-mode identity and KRaft keys', () => {
+    it('broker.id and node.id are synonyms: either fills the other (KafkaConfig.populateSynonyms)', () => {
+      expect(make({ 'broker.id': '3' }).getInt('node.id')).to.equal(3);
+      expect(make({ 'node.id': '4' }).brokerId).to.equal(4);
+      expect(make().getInt('node.id')).to.equal(-1);
+    });
+    it("refuses controller.listener.names outside KRaft mode, with Kafka 3.7's message", () => {
+      const e = configError({ ...base, 'broker.id': '1', 'controller.listener.names': 'CONTROLLER' });
+      expect(e.message).to.contain('controller.listener.names must be empty when not running in KRaft mode: [CONTROLLER]');
+    });
+  });
 });
