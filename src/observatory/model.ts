@@ -42,6 +42,24 @@ function partitionChange(topic: string, a: PartitionView, b: PartitionView): str
   return `${topic}-${b.partition} ${parts.join(', ')}, leader epoch ${b.leaderEpoch}${flags}`;
 }
 
+/** Per topic and change, more partition lines than this are told in one line (a broker's failure moves dozens). */
+const MAX_PARTITION_LINES = 6;
+
+function summary(topic: string, changes: Array<{ old: PartitionView; now: PartitionView }>): string {
+  const count = (f: (c: { old: PartitionView; now: PartitionView }) => boolean): number => changes.filter(f).length;
+  const parts = [
+    [count((c) => c.old.leader !== c.now.leader), 'leader moved'],
+    [count((c) => c.now.isr.length < c.old.isr.length), 'ISR shrank'],
+    [count((c) => c.now.isr.length > c.old.isr.length), 'ISR expanded'],
+  ]
+    .filter(([n]) => (n as number) > 0)
+    .map(([n, what]) => `${what} on ${n}`);
+  const under = count((c) => c.now.underReplicated);
+  const offline = count((c) => c.now.offline);
+  const flags = [under ? `${under} under-replicated` : '', offline ? `${offline} offline` : ''].filter(Boolean).join(', ');
+  return `${topic}: ${changes.length} partitions changed (${parts.join(', ')})${flags ? `, ${flags}` : ''}`;
+}
+
 function groupLine(g: GroupView): string {
   const gen = g.generation !== undefined ? ` generation ${g.generation},` : '';
   return `group ${g.groupId}${gen} ${g.state}, ${g.members} member${g.members === 1 ? '' : 's'}`;
@@ -103,6 +121,7 @@ export function diffSnapshots(prev: ClusterSnapshot | null, next: ClusterSnapsho
     if (t.markedForDeletion && !a.markedForDeletion) add('topic', `topic ${t.name} marked for deletion (/admin/delete_topics/${t.name})`);
     const parts = new Map(a.partitions.map((x) => [x.partition, x]));
     const firstStates: PartitionView[] = [];
+    const changes: Array<{ old: PartitionView; now: PartitionView; line: string }> = [];
     for (const q of t.partitions) {
       const old = parts.get(q.partition);
       if (!old) {
@@ -114,8 +133,10 @@ export function diffSnapshots(prev: ClusterSnapshot | null, next: ClusterSnapsho
         continue;
       }
       const line = partitionChange(t.name, old, q);
-      if (line) add('partition', line);
+      if (line) changes.push({ old, now: q, line });
     }
+    if (changes.length <= MAX_PARTITION_LINES) for (const c of changes) add('partition', c.line);
+    else add('partition', summary(t.name, changes));
     // A new topic's partitions get their first state together (the controller's NewPartition -> OnlinePartition): one line.
     if (firstStates.length > 0) {
       const leaders = firstStates.length <= 6 ? `: ${firstStates.map((q) => `${t.name}-${q.partition} leader ${q.leader} ISR ${list(q.isr)}`).join(', ')}` : '';

@@ -285,6 +285,8 @@ describe('observatory: the live cluster in a browser', function () {
     expect(Date.now() - t0).to.be.lessThan(SESSION_TIMEOUT_MS + 15000);
     expect(topic).to.contain('under-replicated');
     await waitForText(page, '#timeline', (t) => t.includes(`broker ${victim} gone`), 'the broker gone in the timeline');
+    // Its Prometheus endpoint died with it: the page says so rather than showing stale numbers.
+    await waitForText(page, `tr[data-broker="${victim}"]`, (t) => t.includes('no metrics'), `broker ${victim} without metrics`);
 
     await page.click(`tr[data-broker="${victim}"] button[data-action="start"]`);
     await waitForText(page, '#actions', (t) => t.includes('bin/kafka-server-start '), 'the start command');

@@ -107,6 +107,33 @@ describe('observatory: model', () => {
     ]);
   });
 
+  it('many partitions changing at once (a broker gone) are told in one line per topic', () => {
+    const n = 8;
+    const before = snap({
+      topics: [
+        topic(
+          '__consumer_offsets',
+          Array.from({ length: n }, (_, p): [number, number[], number[]] => [(p % 2) + 1, [1, 2], [1, 2]]),
+        ),
+      ],
+    });
+    const after = snap({
+      brokers: [broker(1, false), broker(2), broker(3)],
+      topics: [
+        topic(
+          '__consumer_offsets',
+          Array.from({ length: n }, (): [number, number[], number[]] => [2, [1, 2], [2]]),
+          live(2, 3),
+          1,
+        ),
+      ],
+    });
+    expect(texts(before, after)).to.deep.equal([
+      'broker 1 gone (/brokers/ids/1 deleted)',
+      '__consumer_offsets: 8 partitions changed (leader moved on 4, ISR shrank on 8), 8 under-replicated',
+    ]);
+  });
+
   it('a new topic whose partitions get their first state: one line; deletion', () => {
     const created = snap({
       topics: [
