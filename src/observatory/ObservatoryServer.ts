@@ -53,7 +53,7 @@ export class ObservatoryServer {
   private readonly timeline: TimelineEvent[] = [];
   private snapshot: ClusterSnapshot | null = null;
   private sentJson = '';
-  private timers: NodeJS.Timeout[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
   private rebuildTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly assets: string;
@@ -96,7 +96,7 @@ export class ObservatoryServer {
     // Process states (a broker that exited) change without any ZooKeeper event: look every second.
     const t = setInterval(() => this.scheduleRebuild(), 1000);
     t.unref();
-    this.timers.push(t);
+    this.timers.add(t);
     this.rebuild();
     return this.port;
   }
@@ -120,10 +120,12 @@ export class ObservatoryServer {
         /* each source records its own errors */
       }
       if (this.closed) return;
-      const t = setTimeout(() => void run(), ms);
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        void run();
+      }, ms);
       t.unref();
-      this.timers.push(t);
-      if (this.timers.length > 100) this.timers = this.timers.slice(-10);
+      this.timers.add(t);
     };
     void run();
   }
@@ -284,9 +286,22 @@ export class ObservatoryServer {
     });
   }
 
+  /**
+   * Actions kill processes, so only the page itself may post them: a JSON body (another site's form cannot send
+   * one without a CORS preflight, which this server never grants) and, when the browser names it, our own origin.
+   */
+  private checkOrigin(req: http.IncomingMessage): void {
+    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== 'application/json') throw new ActionError(415, 'actions take a JSON body (content-type: application/json)');
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== `http://${req.headers.host}`)
+      throw new ActionError(403, `actions are only accepted from the observatory's own page, not from ${origin}`);
+  }
+
   private async post(req: http.IncomingMessage, res: http.ServerResponse, p: string): Promise<void> {
     let result: ActionResult;
     try {
+      this.checkOrigin(req);
       const body = await readJson(req);
       const m = /^\/api\/brokers\/([^/]+)\/(stop|kill|start)$/.exec(p);
       if (m) {
@@ -317,6 +332,7 @@ export class ObservatoryServer {
     if (this.closed) return;
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     if (this.rebuildTimer) clearTimeout(this.rebuildTimer);
     for (const res of this.clients) res.end();
     this.clients.clear();

@@ -221,7 +221,7 @@ describe('observatory: the live cluster in a browser', function () {
         const lag = rows.map((r) => [r[0], r[1], r[4]]);
         return JSON.stringify(lag) === JSON.stringify(cliLag) ? lag : null;
       },
-      20000,
+      30000,
     );
     expect(pageLag).to.have.length(3);
     const heading = await textOf(page, '[data-group="learners"]');
@@ -247,8 +247,19 @@ describe('observatory: the live cluster in a browser', function () {
     const tooMany = await post('api/topics', { name: 'too-many', partitions: 1, replicationFactor: 5 });
     expect(tooMany.status).to.equal(400);
     expect(tooMany.text).to.match(/replication.factor/i);
-    const notJson = await get(`${base}api/topics`, { method: 'POST', body: '{' });
+    const notJson = await get(`${base}api/topics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
     expect(notJson.status).to.equal(400);
+    expect(notJson.text).to.contain('not valid JSON');
+    // What another site's form could send: refused, nothing killed.
+    const form = await get(`${base}api/brokers/1/kill`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'x=1' });
+    expect(form.status).to.equal(415);
+    const foreign = await get(`${base}api/brokers/1/kill`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'http://evil.example' },
+      body: '{}',
+    });
+    expect(foreign.status).to.equal(403);
+    expect(cluster.brokerRunning(1)).to.equal(true);
 
     await page.fill('#create-topic input[name=name]', 'from-page');
     await page.fill('#create-topic input[name=partitions]', '2');
