@@ -258,7 +258,7 @@ export class ObservatoryServer {
       case '/events':
         return this.events(req, res);
       case '/api/state':
-        return this.sendJson(res, 200, { state: this.snapshot ?? this.build(), timeline: this.timeline });
+        return this.sendJson(res, 200, { state: this.snapshot ?? this.build(), timeline: this.timeline, metrics: this.metrics.history });
       case '/znode': {
         const zpath = url.searchParams.get('path') ?? '/';
         const page = await withTimeout(znodePage(this.zk.client, zpath), 5000, () => ({
