@@ -274,6 +274,36 @@ describe('observatory: the live cluster in a browser', function () {
     await waitForText(page, '[data-topic="from-page"]', (t) => (t.match(/\[\d\]\s+\[\d\]/g) ?? []).length === 2, 'the new topic');
   });
 
+  it('a controlled stop of the controller from the page: it goes down at once, another broker is elected; start brings it back', async function () {
+    this.timeout(150_000);
+    const before = await ZkReader.connect(cluster.zookeeperConnect);
+    let controller: number;
+    let epoch: number;
+    try {
+      controller = JSON.parse((await before.get('/controller')).data as string).brokerid as number;
+      epoch = Number((await before.get('/controller_epoch')).data);
+    } finally {
+      before.close();
+    }
+    const pid = cluster.brokerPid(controller);
+    await page.click(`tr[data-broker="${controller}"] button[data-action="stop"]`);
+    await waitForText(page, '#actions', (t) => t.includes(`$ kill -TERM ${pid}`), 'the stop command');
+    // A controlled shutdown closes the session itself: no session timeout to wait for.
+    await waitForText(page, `tr[data-broker="${controller}"]`, (t) => /\bdown\b/.test(t) && t.includes('not running'), `broker ${controller} down`, 40000);
+    const line = await waitForText(
+      page,
+      '#controller-line',
+      (t) => /broker \d, epoch \d+/.test(t) && !t.includes(`broker ${controller},`),
+      'a new controller',
+      30000,
+    );
+    const [, newController, newEpoch] = /broker (\d), epoch (\d+)/.exec(line) as RegExpExecArray;
+    expect(Number(newEpoch)).to.be.greaterThan(epoch);
+    await waitForText(page, '#timeline', (t) => t.includes(`broker ${newController} elected controller (epoch ${newEpoch})`), 'the election in the timeline');
+    await page.click(`tr[data-broker="${controller}"] button[data-action="start"]`);
+    await waitForText(page, `tr[data-broker="${controller}"]`, (t) => /\bup\b/.test(t), `broker ${controller} up again`, 60000);
+  });
+
   it('SIGKILL from the page: the broker shows down and the ISRs shrink within the session timeout + a few seconds; start brings it back', async function () {
     this.timeout(150_000);
     const victim = 2;
@@ -323,5 +353,22 @@ describe('observatory: the live cluster in a browser', function () {
     await waitForText(page, '#timeline', (t) => t.includes('ZooKeeper reachable again'), 'the recovery in the timeline');
     // And the picture is live again: all three brokers registered.
     for (const b of cluster.layout.brokers) await waitForText(page, `tr[data-broker="${b.id}"]`, (t) => /\bup\b/.test(t), `broker ${b.id} up`, 60000);
+  });
+
+  it('the live feed reconnects when the observatory itself restarts (no reload)', async () => {
+    const port = obs.port;
+    await obs.close();
+    await waitForText(page, '#feed', (t) => t.includes('reconnecting'), 'the feed disconnected');
+    obs = new ObservatoryServer({
+      zookeeperConnect: cluster.zookeeperConnect,
+      bootstrapServers: cluster.bootstrapServers,
+      brokers: cluster.layout.brokers.map((b) => ({ id: b.id, host: b.host, port: b.port, metricsPort: b.metricsPort })),
+      control: cluster,
+      port,
+    });
+    await obs.start();
+    await waitForText(page, '#feed', (t) => t.includes('connected') && !t.includes('reconnecting'), 'the feed connected again');
+    await waitForText(page, '#timeline', (t) => t.includes('elected controller'), 'a fresh timeline');
+    for (const b of cluster.layout.brokers) await waitForText(page, `tr[data-broker="${b.id}"]`, (t) => /\bup\b/.test(t), `broker ${b.id} up`);
   });
 });
