@@ -29,7 +29,13 @@ function brokerRow(b: BrokerView, s: ClusterSnapshot): string {
     s.canControl && b.known
       ? `<button data-action="stop" data-id="${b.id}">stop</button><button data-action="kill" data-id="${b.id}">kill -9</button><button data-action="start" data-id="${b.id}">start</button>`
       : '';
-  return `<tr data-broker="${b.id}"><td class="num">${b.id}</td><td>${esc(b.host)}:${b.port}</td><td class="${b.up ? 'up' : 'down'}">${b.up ? 'up' : 'down'}</td><td>${role}</td><td>${proc}</td><td>${metrics}</td><td>${actions}</td></tr>`;
+  // Registration is ZooKeeper's to tell: while it is unreachable the last answer may be stale.
+  const st = !s.zookeeper.connected
+    ? ['muted', 'unknown', 'ZooKeeper is unreachable']
+    : b.up
+      ? ['up', 'up', `/brokers/ids/${b.id} exists`]
+      : ['down', 'down', `no /brokers/ids/${b.id}`];
+  return `<tr data-broker="${b.id}"><td class="num">${b.id}</td><td>${esc(b.host)}:${b.port}</td><td class="${st[0]}" title="${esc(st[2])}">${st[1]}</td><td>${role}</td><td>${proc}</td><td>${metrics}</td><td>${actions}</td></tr>`;
 }
 
 function renderBrokers(s: ClusterSnapshot): void {
