@@ -231,6 +231,46 @@ describe('observatory: the live cluster in a browser', function () {
       .and.to.match(/state \w+/);
   });
 
+  it('an active group: its generation in the timeline, the member and assignment as kafka-consumer-groups shows them', async function () {
+    this.timeout(90_000);
+    const kafka = new Kafka({ clientId: 'obs-reader', brokers: cluster.bootstrapServers.split(','), logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: 'readers' });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: 'watched', fromBeginning: true });
+      await consumer.run({ autoCommitInterval: 500, eachMessage: async () => undefined });
+      // The coordinator's "Stabilized group readers generation N" line gives the page its generation.
+      const line = await waitForText(
+        page,
+        '#timeline',
+        (t) => /group readers generation \d+, Stable, 1 member/.test(t),
+        'the group stable in the timeline',
+        30000,
+      );
+      const generation = /group readers generation (\d+), Stable/.exec(line)?.[1];
+      const rows = await waitFor(
+        'every partition assigned and consumed',
+        async () => {
+          const r = await page.$$eval('[data-group="readers"] tbody tr', (trs) =>
+            trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+          );
+          return r.length === 3 && r.every((x) => x[4] === '0' && x[5] !== '-') ? r : null;
+        },
+        30000,
+      );
+      expect(await textOf(page, '[data-group="readers"]')).to.contain(`state Stable, generation ${generation}, 1 member`);
+      const cli = await runTool('kafka-consumer-groups', ['--bootstrap-server', bootstrap, '--describe', '--group', 'readers']);
+      const cliRows = cli.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('readers '))
+        .map((l) => l.trim().split(/\s+/))
+        .map((f) => [f[1], f[2], f[5], f[6]]);
+      expect(cliRows).to.deep.equal(rows.map((r) => [r[0], r[1], r[4], r[5]]));
+    } finally {
+      await consumer.disconnect();
+    }
+  });
+
   it('actions: bad input is a 400 with a clear message; create a topic from the page shows the command', async () => {
     const post = (p: string, body: unknown) =>
       get(`${base}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
