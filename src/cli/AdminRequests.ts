@@ -4,7 +4,7 @@
  * broker, to every broker of the cluster, to the controller or to a group's coordinator.
  */
 import { NetworkClient } from '../network/NetworkClient';
-import { FindCoordinatorApi, MetadataApi } from '../protocol/apis';
+import { FindCoordinatorApi, ListPartitionReassignmentsApi, MetadataApi } from '../protocol/apis';
 import { MetadataResponse } from '../protocol/apis/03-metadata';
 import { ApiCodec } from '../protocol/apis/types';
 import { errorInfo } from '../protocol/errors';
@@ -84,6 +84,38 @@ export async function sendToController<Req, Res>(bootstrap: string[], codec: Api
   const controller = c.brokers.find((b) => b.id === c.controllerId);
   if (!controller) throw new CommandError('Timed out waiting for a node assignment (no controller)');
   return sendTo(controller, codec, version, req, timeoutMs);
+}
+
+export interface OngoingReassignment {
+  topic: string;
+  partition: number;
+  replicas: number[];
+  adding: number[];
+  removing: number[];
+}
+
+/**
+ * Admin.listPartitionReassignments, sent to the controller: every ongoing reassignment, or those of the named
+ * partitions. (kafkajs hands back its topics under `name` while typing them as `topic`.)
+ */
+export async function listPartitionReassignments(
+  bootstrap: string[],
+  partitions: Array<{ topic: string; partition: number }> | null = null,
+): Promise<OngoingReassignment[]> {
+  const topics =
+    partitions === null
+      ? null
+      : [...new Set(partitions.map((p) => p.topic))].map((name) => ({
+          name,
+          partitionIndexes: partitions.filter((p) => p.topic === name).map((p) => p.partition),
+        }));
+  const res = await sendToController(bootstrap, ListPartitionReassignmentsApi, 0, { timeoutMs: 60000, topics });
+  if (res.errorCode !== 0) throw new CommandError(res.errorMessage ?? errorInfo(res.errorCode).message);
+  return res.topics
+    .flatMap((t) =>
+      t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, replicas: p.replicas, adding: p.addingReplicas, removing: p.removingReplicas })),
+    )
+    .sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
 }
 
 /** FindCoordinator (key type 0 = group). */

@@ -1,8 +1,10 @@
 /**
  * kafka-dump-log (Kafka's kafka.tools.DumpLogSegments): prints the batches of `.log` segments (with
  * --deep-iteration or --print-data-log, every record), the entries of `.index` and `.timeindex` files, and
- * with --offsets-decoder the __consumer_offsets records in Kafka's OffsetsMessageParser form. Line formats are
- * Kafka 3.x's, so scripts written for Kafka's tool read ours.
+ * with --offsets-decoder the __consumer_offsets records in Kafka's OffsetsMessageParser form, with
+ * --cluster-metadata-decoder KRaft metadata records (`__cluster_metadata-0/*.log`, snapshots `*.checkpoint`,
+ * bootstrap.checkpoint) as Kafka 3.7's ClusterMetadataLogMessageParser prints them. Line formats are Kafka 3.x's,
+ * so scripts written for Kafka's tool read ours.
  */
 import { Command } from 'commander';
 import * as fs from 'fs';
@@ -25,11 +27,69 @@ import {
   readInt64,
 } from '../protocol/records/RecordBatch';
 import { crc32c } from '../protocol/records/crc32c';
+import { messageToJson } from '../metadata/MetadataJson';
+import { METADATA_RECORD_SERDE } from '../metadata/MetadataRecordSerde';
+import { metadataRecordTypeById } from '../metadata/records/MetadataRecordType';
+import {
+  ControlRecordType,
+  SnapshotFooterRecord,
+  SnapshotHeaderRecord,
+  controlRecordTypeName,
+  parseControlRecordTypeId,
+  snapshotFooterCodec,
+  snapshotHeaderCodec,
+} from '../metadata/control/ControlRecords';
 
 interface DumpOptions {
   printDataLog?: boolean;
   deepIteration?: boolean;
   offsetsDecoder?: boolean;
+  clusterMetadataDecoder?: boolean;
+  skipRecordMetadata?: boolean;
+}
+
+/**
+ * Kafka's ClusterMetadataLogMessageParser: {"type":"TOPIC_RECORD","version":0,"data":{...}}, or, for a record it
+ * cannot read, "Error at <offset>, skipping. <message>".
+ */
+function parseMetadataRecord(r: Record): string {
+  try {
+    if (r.value === null) throw new Error('null value');
+    const m = METADATA_RECORD_SERDE.read(r.value);
+    const t = metadataRecordTypeById(m.type)!;
+    return `{"type":${JSON.stringify(t.name)},"version":${m.version},"data":${messageToJson(t.spec, m.version, m.data)}}`;
+  } catch (e) {
+    return `Error at ${r.offset}, skipping. ${(e as Error).message}`;
+  }
+}
+
+/** A control record as DumpLogSegments.dumpLog prints it: transaction markers, snapshot header/footer as JSON. */
+function controlRecordText(r: Record): string {
+  const type = parseControlRecordTypeId(r.key);
+  switch (type) {
+    case ControlRecordType.ABORT:
+    case ControlRecordType.COMMIT: {
+      // EndTransactionMarker.deserialize: int16 version, int32 coordinator epoch.
+      const epoch = r.value !== null && r.value.length >= 6 ? r.value.readInt32BE(2) : -1;
+      return ` endTxnMarker: ${type === ControlRecordType.COMMIT ? 'COMMIT' : 'ABORT'} coordinatorEpoch: ${epoch}`;
+    }
+    case ControlRecordType.SNAPSHOT_HEADER: {
+      const h = snapshotHeaderCodec.read(new Reader(r.value ?? Buffer.alloc(0)), 0);
+      return ` SnapshotHeader ${messageToJson(SnapshotHeaderRecord, h.version, h)}`;
+    }
+    case ControlRecordType.SNAPSHOT_FOOTER: {
+      const f = snapshotFooterCodec.read(new Reader(r.value ?? Buffer.alloc(0)), 0);
+      return ` SnapshotFooter ${messageToJson(SnapshotFooterRecord, f.version, f)}`;
+    }
+    default:
+      return ` controlType: ${controlRecordTypeName(type)}(${type})`;
+  }
+}
+
+/** Snapshots.parse: `<20-digit end offset>-<10-digit epoch>.checkpoint`. */
+function snapshotId(file: string): { offset: number; epoch: number } | null {
+  const m = /^(\d{20})-(\d{10})\.checkpoint$/.exec(path.basename(file));
+  return m ? { offset: Number(m[1]), epoch: Number(m[2]) } : null;
 }
 
 type Out = (line: string) => void;
@@ -86,10 +146,18 @@ function seqAt(base: number, delta: number): number {
 
 /** Kafka's DumpLogSegments.dumpLog. */
 function dumpLog(file: string, opts: DumpOptions, out: Out): void {
-  const startOffset = Number(path.basename(file).split('.')[0]);
-  out(`Log starting offset: ${startOffset}`);
+  if (file.endsWith('.log')) {
+    out(`Log starting offset: ${Number(path.basename(file).split('.')[0])}`);
+  } else if (path.basename(file) === 'bootstrap.checkpoint') {
+    out('KRaft bootstrap snapshot');
+  } else {
+    const id = snapshotId(file);
+    if (id === null) throw new Error(`${path.basename(file)} is not a snapshot file name (<end offset>-<epoch>.checkpoint)`);
+    out(`Snapshot end offset: ${id.offset}, epoch: ${id.epoch}`);
+  }
   const data = fs.readFileSync(file);
-  const deep = opts.deepIteration || opts.printDataLog || opts.offsetsDecoder;
+  const printContents = opts.printDataLog || opts.offsetsDecoder || opts.clusterMetadataDecoder;
+  const deep = opts.deepIteration || printContents;
   let pos = 0;
   while (pos + LOG_OVERHEAD <= data.length) {
     const size = data.readInt32BE(pos + 8) + LOG_OVERHEAD;
@@ -103,19 +171,28 @@ function dumpLog(file: string, opts: DumpOptions, out: Out): void {
     if (deep) {
       try {
         for (const r of iterateRecords(batch)) {
-          let line = `| offset: ${r.offset} ${tsType}: ${r.timestamp} keySize: ${r.key === null ? -1 : r.key.length} valueSize: ${r.value === null ? -1 : r.value.length}`;
-          line += ` sequence: ${seqAt(info.baseSequence, r.offsetDelta)} headerKeys: [${r.headers.map((h) => h.key).join(',')}]`;
-          if (info.isControl && r.key !== null && r.key.length >= 4) {
-            const type = r.key.readInt16BE(2);
-            const epoch = r.value !== null && r.value.length >= 6 ? r.value.readInt32BE(2) : -1;
-            line += ` endTxnMarker: ${type === 1 ? 'COMMIT' : 'ABORT'} coordinatorEpoch: ${epoch}`;
-          } else if (opts.offsetsDecoder) {
-            const p = parseOffsetsRecord(r);
-            if (p.key !== null) line += ` key: ${p.key}`;
-            if (p.payload !== null) line += ` payload: ${p.payload}`;
-          } else if (opts.printDataLog) {
-            if (r.key !== null) line += ` key: ${r.key.toString('utf8')}`;
-            if (r.value !== null) line += ` payload: ${r.value.toString('utf8')}`;
+          // dumpLog's prefix: "| " before the first item printed, " " after; the payload always gets " payload: ".
+          let line = '';
+          let prefix = '| ';
+          if (!opts.skipRecordMetadata) {
+            line += `${prefix}offset: ${r.offset} ${tsType}: ${r.timestamp} keySize: ${r.key === null ? -1 : r.key.length} valueSize: ${r.value === null ? -1 : r.value.length}`;
+            line += ` sequence: ${seqAt(info.baseSequence, r.offsetDelta)} headerKeys: [${r.headers.map((h) => h.key).join(',')}]`;
+            if (info.isControl) line += controlRecordText(r);
+            prefix = ' ';
+          }
+          if (printContents && !info.isControl) {
+            let key: string | null = null;
+            let payload: string | null = null;
+            if (opts.offsetsDecoder) {
+              ({ key, payload } = parseOffsetsRecord(r));
+            } else if (opts.clusterMetadataDecoder) {
+              payload = parseMetadataRecord(r); // no keys for metadata records
+            } else {
+              key = r.key === null ? null : r.key.toString('utf8');
+              payload = r.value === null ? null : r.value.toString('utf8');
+            }
+            if (key !== null) line += `${prefix}key: ${key}`;
+            if (payload !== null) line += ` payload: ${payload}`;
           }
           recordLines.push(line);
         }
@@ -162,7 +239,7 @@ function dumpTimeIndex(file: string, out: Out): void {
 
 export function dumpFile(file: string, opts: DumpOptions, out: Out): void {
   out(`Dumping ${file}`);
-  if (file.endsWith('.log')) dumpLog(file, opts, out);
+  if (file.endsWith('.log') || file.endsWith('.checkpoint')) dumpLog(file, opts, out);
   else if (file.endsWith('.index')) dumpIndex(file, out);
   else if (file.endsWith('.timeindex')) dumpTimeIndex(file, out);
   else out(`Ignoring unknown file ${file}`);
@@ -174,13 +251,15 @@ function buildProgram(): Command {
     .requiredOption('--files <file1, file2, ...>', 'REQUIRED: The comma separated list of data and index log files to be dumped.')
     .option('--print-data-log', 'If set, printing the messages content when dumping data logs. Automatically set if any decoder option is specified.')
     .option('--deep-iteration', 'if set, uses deep instead of shallow iteration. Automatically set if print-data-log is enabled.')
-    .option('--offsets-decoder', 'if set, log data will be parsed as offset data from the __consumer_offsets topic.');
+    .option('--offsets-decoder', 'if set, log data will be parsed as offset data from the __consumer_offsets topic.')
+    .option('--cluster-metadata-decoder', 'if set, log data will be parsed as cluster metadata records.')
+    .option('--skip-record-metadata', 'whether to skip printing metadata for each record.');
 }
 
 export function main(argv: string[] = process.argv): void {
   const program = buildProgram();
   program.parse(argv);
-  const o = program.opts<{ files: string; printDataLog?: boolean; deepIteration?: boolean; offsetsDecoder?: boolean }>();
+  const o = program.opts<DumpOptions & { files: string }>();
   const lines: string[] = [];
   const flush = (): void => {
     if (lines.length) process.stdout.write(lines.join('\n') + '\n');

@@ -3,10 +3,16 @@
  * through a formatter. kafkajs has no assign-only consumer, so without --group it joins a generated
  * group "console-consumer-<random>" with auto-commit off, as Kafka's tool does; --partition then uses an
  * assignor that gives this single member just that partition, and --offset seeks it.
+ * In a group (auto-commit on) it ends as Kafka's does: the group keeps the offset after the last record
+ * printed per partition, whatever the fetch size or max.poll.records (ConsumedPositions), and the reset
+ * position of assigned partitions nothing was printed from (ConsumerResetPositions).
  */
 import { Command } from 'commander';
 import { Consumer, PartitionAssigner, AssignerProtocol } from 'kafkajs';
 import { CommandError, brokerList, collect, createKafka, fail, loadProps, parseKeyValues, runTool } from './CommandUtils';
+import { ConsumedPositions } from './ConsumedPositions';
+import { ConsumerResetPositions } from './ConsumerResetPositions';
+import { buildConsumerSettings, log4jLine } from './ConsoleConsumerConfig';
 import { createFormatter } from './MessageFormatters';
 
 interface ConsumerOpts {
@@ -107,19 +113,47 @@ function checkArgs(o: ConsumerOpts): void {
   if (o.partition !== undefined && !/^\d+$/.test(o.partition)) fail(`Cannot parse argument '${o.partition}' of option partition`);
 }
 
+/**
+ * ConsoleConsumer.ConsumerConfig: the group id may come from --group, --consumer-property or
+ * --consumer.config, and all that are given must agree.
+ */
+function groupIdGiven(o: ConsumerOpts, fileProps: Map<string, string>, cmdProps: Map<string, string>): string | undefined {
+  const given = [...new Set([o.group, cmdProps.get('group.id'), fileProps.get('group.id')].filter((g): g is string => g !== undefined))];
+  if (given.length > 1) {
+    fail(
+      "The group ids provided in different places (directly using '--group', via '--consumer-property', or via '--consumer.config') do not match. " +
+        `Detected group ids: ${given.map((g) => `'${g}'`).join(', ')}`,
+    );
+  }
+  return given[0];
+}
+
 async function execute(program: Command): Promise<number> {
   const o = program.opts<ConsumerOpts>();
   checkArgs(o);
-  const consumerProps = new Map([...loadProps(program.opts()['consumer.config'] as string | undefined), ...parseKeyValues(o.consumerProperty)]);
+  const fileProps = loadProps(program.opts()['consumer.config'] as string | undefined);
+  const cmdProps = parseKeyValues(o.consumerProperty);
+  const consumerProps = new Map([...fileProps, ...cmdProps]);
+  const groupGiven = groupIdGiven(o, fileProps, cmdProps);
+  // ConsoleConsumer.setAutoOffsetResetValue: --from-beginning and a different auto.offset.reset conflict.
+  const resetProp = consumerProps.get('auto.offset.reset');
+  if (o.fromBeginning && resetProp !== undefined && resetProp !== 'earliest') {
+    fail(`Can't simultaneously specify --from-beginning and 'auto.offset.reset=${resetProp}', please remove one option`);
+  }
+  const settings = buildConsumerSettings(consumerProps);
+  for (const w of settings.warnings) process.stderr.write(log4jLine('WARN', w, 'kafka.tools.ConsoleConsumer$'));
   const formatter = createFormatter(o.formatter, new Map([...loadProps(o.formatterConfig), ...parseKeyValues(o.property)]));
-  const groupGiven = o.group ?? consumerProps.get('group.id');
-  // ConsoleConsumer: "console-consumer-" + new Random().nextInt(100000), with auto-commit off.
+  // ConsoleConsumer: without a group, "console-consumer-" + new Random().nextInt(100000), and auto-commit
+  // off unless enable.auto.commit is given; with a group, KafkaConsumer's default (on).
   const groupId = groupGiven ?? `console-consumer-${Math.floor(Math.random() * 100000)}`;
-  const autoCommit = groupGiven ? consumerProps.get('enable.auto.commit') !== 'false' : false;
-  const resetEarliest = o.fromBeginning || consumerProps.get('auto.offset.reset') === 'earliest' || (o.partition !== undefined && o.offset === 'earliest');
+  const autoCommitProp = consumerProps.get('enable.auto.commit')?.trim().toLowerCase();
+  const autoCommit = autoCommitProp !== undefined ? autoCommitProp === 'true' : groupGiven !== undefined;
+  const resetEarliest = o.fromBeginning || resetProp === 'earliest' || (o.partition !== undefined && o.offset === 'earliest');
   const maxMessages = o.maxMessages !== undefined ? Number(o.maxMessages) : -1;
   const timeoutMs = o.timeoutMs !== undefined ? Number(o.timeoutMs) : -1;
   const partition = o.partition !== undefined ? Number(o.partition) : undefined;
+  // CommandLineUtils.maybeMergeOptions: --isolation-level wins when given, else the property, else its default.
+  const isolation = process.argv.includes('--isolation-level') ? o.isolationLevel : (settings.isolationLevel ?? o.isolationLevel);
 
   const kafka = createKafka(brokerList(o.bootstrapServer ?? consumerProps.get('bootstrap.servers')), {
     clientId: consumerProps.get('client.id') ?? 'console-consumer',
@@ -127,13 +161,20 @@ async function execute(program: Command): Promise<number> {
   });
   const consumer: Consumer = kafka.consumer({
     groupId,
-    allowAutoTopicCreation: false,
-    sessionTimeout: Number(consumerProps.get('session.timeout.ms') ?? 10000),
-    heartbeatInterval: 1000,
-    maxWaitTimeInMs: 500,
-    readUncommitted: o.isolationLevel !== 'read_committed',
+    allowAutoTopicCreation: settings.allowAutoTopicCreation,
+    sessionTimeout: settings.sessionTimeout,
+    heartbeatInterval: settings.heartbeatInterval,
+    ...(settings.rebalanceTimeout !== undefined ? { rebalanceTimeout: settings.rebalanceTimeout } : {}),
+    maxWaitTimeInMs: settings.maxWaitTimeInMs,
+    ...(settings.minBytes !== undefined ? { minBytes: settings.minBytes } : {}),
+    ...(settings.maxBytes !== undefined ? { maxBytes: settings.maxBytes } : {}),
+    ...(settings.maxBytesPerPartition !== undefined ? { maxBytesPerPartition: settings.maxBytesPerPartition } : {}),
+    readUncommitted: isolation !== 'read_committed',
     ...(partition !== undefined && o.topic ? { partitionAssigners: [singlePartitionAssigner(o.topic, partition)] } : {}),
   });
+  const positions = new ConsumedPositions();
+  // Only a committing consumer needs the reset positions (never the --partition one: it has no group of its own to keep).
+  const resets = autoCommit && partition === undefined ? new ConsumerResetPositions(kafka) : null;
   let count = 0;
   let done: (err?: Error) => void = () => undefined;
   const finished = new Promise<Error | undefined>((resolve) => {
@@ -149,10 +190,17 @@ async function execute(program: Command): Promise<number> {
   process.once('SIGINT', stopSignal);
   process.once('SIGTERM', stopSignal);
   let stopped = false;
+  let assignment: Record<string, number[]> | null = null;
   try {
     await consumer.connect();
     const include = o.include ?? o.whitelist;
-    await consumer.subscribe({ topics: [o.topic !== undefined ? o.topic : new RegExp(`^(?:${include!.replace(/,/g, '|')})$`)], fromBeginning: resetEarliest });
+    const subscription = o.topic !== undefined ? o.topic : new RegExp(`^(?:${include!.replace(/,/g, '|')})$`);
+    if (resets) await resets.snapshot(subscription);
+    await consumer.subscribe({ topics: [subscription], fromBeginning: resetEarliest });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      assignment = payload.memberAssignment;
+      positions.retain(assignment);
+    });
     if (partition !== undefined && o.topic && /^\d+$/.test(o.offset)) {
       const topic = o.topic;
       consumer.on(consumer.events.GROUP_JOIN, () => consumer.seek({ topic, partition, offset: o.offset }));
@@ -161,9 +209,13 @@ async function execute(program: Command): Promise<number> {
     await consumer.run({
       autoCommit,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }) => {
+      eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+        positions.handedOut(batch.topic, batch.partition, batch.messages.length > 0 ? batch.messages[0].offset : null);
+        const last = batch.messages[batch.messages.length - 1];
         for (const m of batch.messages) {
           if (stopped) break;
+          // ConsoleConsumer.process counts a record as soon as it is received, before formatting it.
+          count++;
           const text = formatter.format({
             topic: batch.topic,
             partition: batch.partition,
@@ -174,15 +226,16 @@ async function execute(program: Command): Promise<number> {
             headers: m.headers,
           });
           if (text) process.stdout.write(text);
+          // Per record, never per batch: the group must not get offsets of records we did not print.
+          // kafkajs resolves the batch's last record to the batch's end, past trailing control records.
           resolveOffset(m.offset);
-          count++;
+          positions.printed(batch.topic, batch.partition, (BigInt(m === last ? batch.lastOffset() : m.offset) + 1n).toString());
           if (maxMessages >= 0 && count >= maxMessages) {
             stopped = true;
             break;
           }
         }
         armIdle();
-        if (autoCommit) await commitOffsetsIfNecessary();
         await heartbeat();
         if (stopped) done();
       },
@@ -190,16 +243,29 @@ async function execute(program: Command): Promise<number> {
     if (maxMessages === 0) done();
     const err = await finished;
     stopped = true;
-    if (err) {
-      process.stderr.write(
-        `[${new Date().toISOString().replace('T', ' ').replace('Z', '').replace('.', ',')}] ERROR Error processing message, terminating consumer process:  (kafka.tools.ConsoleConsumer$)\n${err.message}\n`,
-      );
+    if (err)
+      process.stderr.write(log4jLine('ERROR', 'Error processing message, terminating consumer process: ', 'kafka.tools.ConsoleConsumer$') + err.message + '\n');
+    // KafkaConsumer.close() with auto-commit: one synchronous commit of the positions, before leaving the group.
+    if (resets && assignment !== null) await resets.fill(groupId, assignment, positions, resetEarliest);
+    const offsets = positions.toCommit();
+    if (autoCommit && assignment !== null && offsets.length > 0) {
+      await consumer.commitOffsets(offsets).catch((e: Error) => {
+        const list = offsets.map((p) => `${p.topic}-${p.partition}=OffsetAndMetadata{offset=${p.offset}, leaderEpoch=null, metadata=''}`).join(', ');
+        process.stderr.write(
+          log4jLine(
+            'WARN',
+            `Synchronous auto-commit of offsets {${list}} failed: ${e.message}`,
+            'org.apache.kafka.clients.consumer.internals.ConsumerCoordinator',
+          ),
+        );
+      });
     }
   } catch (e) {
     if (e instanceof CommandError) throw e;
     throw new CommandError(`Unknown error when running consumer: ${(e as Error).message}`);
   } finally {
     if (idleTimer) clearTimeout(idleTimer);
+    await resets?.close();
     await consumer.disconnect().catch(() => undefined);
     process.stderr.write(`Processed a total of ${count} messages\n`);
   }

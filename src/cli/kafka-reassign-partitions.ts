@@ -3,13 +3,18 @@
  * topics-to-move file and a broker list (AdminUtils.assignReplicasToBrokers), --execute a reassignment
  * file through AlterPartitionReassignments (printing the current assignment for rollback), --verify it
  * against ListPartitionReassignments and the metadata, --list the ongoing ones, --cancel them.
- * JSON in and out uses Kafka's shape {"version":1,"partitions":[{"topic","partition","replicas","log_dirs"}]}.
+ * JSON in and out uses Kafka's shape {"version":1,"partitions":[{"topic","partition","replicas","log_dirs"}]};
+ * a log dir other than "any" moves that replica into that directory of its broker (ReplicaLogDirMoves).
  */
 import * as fs from 'fs';
 import { Command } from 'commander';
 import { Admin } from 'kafkajs';
 import * as AdminUtils from '../admin/AdminUtils';
+import { AlterPartitionReassignmentsApi } from '../protocol/apis';
+import { errorInfo } from '../protocol/errors';
+import { listPartitionReassignments, sendToController } from './AdminRequests';
 import { brokerList, createKafka, fail, loadProps, runTool } from './CommandUtils';
+import { cancelMoves, executeMoves, ReplicaDir, verifyReplicaMoves } from './ReplicaLogDirMoves';
 
 interface Opts {
   bootstrapServer?: string;
@@ -59,18 +64,30 @@ function readJson(file: string): unknown {
   }
 }
 
-function parseReassignment(file: string): Assignment[] {
-  const j = readJson(file) as { partitions?: { topic: string; partition: number; replicas: number[] }[] };
+/** ReassignPartitionsCommand.parsePartitionReassignmentData: the partitions and the replicas given a log dir. */
+function parseReassignment(file: string): { parts: Assignment[]; dirs: ReplicaDir[] } {
+  const j = readJson(file) as { version?: number; partitions?: { topic: string; partition: number; replicas: number[]; log_dirs?: string[] }[] };
+  if (j.version !== undefined && j.version !== 1) fail(`Not supported version field value ${j.version}`);
   if (!Array.isArray(j.partitions)) fail('Partition reassignment list cannot be empty');
   if (j.partitions.length === 0) fail('Partition reassignment list cannot be empty');
   const seen = new Set<string>();
-  return j.partitions.map((p) => {
+  const dirs: ReplicaDir[] = [];
+  const parts = j.partitions.map((p) => {
     const k = `${p.topic}-${p.partition}`;
     if (seen.has(k)) fail(`Cannot have duplicate partitions in the reassignment list: ${k}`);
     seen.add(k);
     if (new Set(p.replicas).size !== p.replicas.length) fail(`Duplicate replica assignment found: ${k} -> ${p.replicas.join(',')}`);
+    const logDirs = p.log_dirs ?? p.replicas.map(() => 'any');
+    if (logDirs.length !== p.replicas.length) {
+      // Java's List.toString: [1, 2] and [any].
+      fail(`Size of replicas list [${p.replicas.join(', ')}] is different from size of log dirs list [${logDirs.join(', ')}] for partition ${k}`);
+    }
+    logDirs.forEach((dir, i) => {
+      if (dir !== 'any') dirs.push({ topic: p.topic, partition: p.partition, broker: p.replicas[i], dir });
+    });
     return { topic: p.topic, partition: p.partition, replicas: p.replicas };
   });
+  return { parts, dirs };
 }
 
 async function currentAssignment(admin: Admin, topics: string[]): Promise<Assignment[]> {
@@ -107,17 +124,17 @@ async function generate(admin: Admin, o: Opts): Promise<void> {
   console.log(`Proposed partition reassignment configuration\n${formatAsReassignmentJson(proposed)}`);
 }
 
-async function executeReassignment(admin: Admin, o: Opts): Promise<void> {
+async function executeReassignment(admin: Admin, o: Opts, bootstrap: string[]): Promise<void> {
   if (!o.reassignmentJsonFile) fail('Missing required argument "[reassignment-json-file]"');
   if (o.throttle !== undefined || o.replicaAlterLogDirsThrottle !== undefined) {
     fail('--throttle needs IncrementalAlterConfigs on leader/follower.replication.throttled.* configs, which these tools do not set yet');
   }
-  const proposed = parseReassignment(o.reassignmentJsonFile);
+  const { parts: proposed, dirs } = parseReassignment(o.reassignmentJsonFile);
   const live = new Set((await admin.describeCluster()).brokers.map((b) => b.nodeId));
   const unknown = [...new Set(proposed.flatMap((p) => p.replicas))].filter((b) => !live.has(b));
   if (unknown.length > 0) fail(`Unknown broker id(s) ${unknown.join(', ')}`);
-  const ongoing = await admin.listPartitionReassignments({});
-  if (ongoing.topics.some((t) => t.partitions.length > 0) && !o.additional) {
+  const ongoing = await listPartitionReassignments(bootstrap);
+  if (ongoing.length > 0 && !o.additional) {
     fail(
       'Cannot execute because there is an existing partition assignment.  Use --additional to override this and create a new partition assignment in addition to the existing one. The --additional flag can also be used to change the throttle by resubmitting the current reassignment.',
     );
@@ -139,13 +156,14 @@ async function executeReassignment(admin: Admin, o: Opts): Promise<void> {
   }
   const names = [...proposed].sort(cmp).map((p) => `${p.topic}-${p.partition}`);
   console.log(`Successfully started partition reassignment${names.length === 1 ? '' : 's'} for ${names.join(',')}`);
+  if (dirs.length > 0) await executeMoves(bootstrap, dirs, Number(o.timeout));
 }
 
-async function verify(admin: Admin, o: Opts): Promise<void> {
+async function verify(admin: Admin, o: Opts, bootstrap: string[]): Promise<void> {
   if (!o.reassignmentJsonFile) fail('Missing required argument "[reassignment-json-file]"');
-  const proposed = parseReassignment(o.reassignmentJsonFile).sort(cmp);
-  const ongoing = await admin.listPartitionReassignments({});
-  const active = new Set(ongoing.topics.flatMap((t) => t.partitions.map((p) => `${t.topic}-${p.partitionIndex}`)));
+  const { parts, dirs } = parseReassignment(o.reassignmentJsonFile);
+  const proposed = parts.sort(cmp);
+  const active = new Set((await listPartitionReassignments(bootstrap)).map((r) => `${r.topic}-${r.partition}`));
   const current = await currentAssignment(admin, [...new Set(proposed.map((p) => p.topic))]);
   console.log('Status of partition reassignment:');
   for (const p of proposed) {
@@ -161,20 +179,52 @@ async function verify(admin: Admin, o: Opts): Promise<void> {
       );
     }
   }
+  // verifyReplicaMoves prints its summary whether or not the file named log dirs (an empty line then).
+  console.log((await verifyReplicaMoves(bootstrap, dirs)).text);
 }
 
-async function list(admin: Admin): Promise<void> {
-  const ongoing = await admin.listPartitionReassignments({});
-  const rows = ongoing.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partitionIndex, p })));
+/**
+ * ReassignPartitionsCommand.cancelAssignment: the file's partitions still being reassigned get AlterPartitionReassignments
+ * with null replicas (revert to the original replicas), then active log-dir moves of the file's replicas are undone.
+ */
+async function cancel(o: Opts, bootstrap: string[]): Promise<void> {
+  if (!o.reassignmentJsonFile) fail('Missing required argument "[reassignment-json-file]"');
+  const { parts, dirs } = parseReassignment(o.reassignmentJsonFile);
+  const reassigning = (await listPartitionReassignments(bootstrap, parts))
+    // Kafka 3.7's filter exactly: a reassignment adding nothing, or removing something. (3.6's Scala tool read "adding
+    // something or removing something"; the Java port of 3.7 and 3.8 leaves add-only reassignments running.)
+    .filter((r) => r.adding.length === 0 || r.removing.length > 0);
+  if (reassigning.length > 0) {
+    const topics = [...new Set(reassigning.map((r) => r.topic))];
+    const res = await sendToController(bootstrap, AlterPartitionReassignmentsApi, 0, {
+      timeoutMs: 60000,
+      topics: topics.map((name) => ({
+        name,
+        partitions: reassigning.filter((r) => r.topic === name).map((r) => ({ partitionIndex: r.partition, replicas: null })),
+      })),
+    });
+    const errors = res.responses.flatMap((t) =>
+      t.partitions.filter((p) => p.errorCode !== 0).map((p) => `${t.name}-${p.partitionIndex}: ${p.errorMessage ?? errorInfo(p.errorCode).message}`),
+    );
+    if (res.errorCode !== 0) errors.unshift(res.errorMessage ?? errorInfo(res.errorCode).message);
+    if (errors.length > 0) fail(`Error cancelling partition reassignment${errors.length === 1 ? '' : 's'} for:\n${errors.join('\n')}`);
+    const names = reassigning.map((r) => `${r.topic}-${r.partition}`);
+    console.log(`Successfully cancelled partition reassignment${names.length === 1 ? '' : 's'} for: ${names.join(',')}`);
+  } else {
+    console.log('None of the specified partition reassignments are active.');
+  }
+  await cancelMoves(bootstrap, dirs, Number(o.timeout));
+}
+
+async function list(bootstrap: string[]): Promise<void> {
+  const rows = await listPartitionReassignments(bootstrap);
   if (rows.length === 0) {
     console.log('No partition reassignments found.');
     return;
   }
   console.log('Current partition reassignments:');
-  for (const r of rows.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1))) {
-    console.log(
-      `${r.topic}-${r.partition}: replicas: ${r.p.replicas.join(',')}. adding: ${(r.p.addingReplicas ?? []).join(',')}. removing: ${(r.p.removingReplicas ?? []).join(',')}.`,
-    );
+  for (const r of rows) {
+    console.log(`${r.topic}-${r.partition}: replicas: ${r.replicas.join(',')}. adding: ${r.adding.join(',')}. removing: ${r.removing.join(',')}.`);
   }
 }
 
@@ -183,14 +233,15 @@ async function execute(program: Command): Promise<number> {
   const actions = [o.generate, o.execute, o.verify, o.list, o.cancel].filter(Boolean).length;
   if (actions !== 1) fail('Command must include exactly one action: --generate, --execute, --verify, --cancel, or --list');
   if (!o.bootstrapServer) fail('Please specify --bootstrap-server');
-  if (o.cancel) fail('--cancel needs AlterPartitionReassignments with null replicas, which kafkajs (the client of these tools) cannot send');
-  const admin = createKafka(brokerList(o.bootstrapServer), { clientId: 'reassign-partitions', props: loadProps(o.commandConfig) }).admin();
+  const bootstrap = brokerList(o.bootstrapServer);
+  const admin = createKafka(bootstrap, { clientId: 'reassign-partitions', props: loadProps(o.commandConfig) }).admin();
   await admin.connect();
   try {
     if (o.generate) await generate(admin, o);
-    else if (o.execute) await executeReassignment(admin, o);
-    else if (o.verify) await verify(admin, o);
-    else if (o.list) await list(admin);
+    else if (o.execute) await executeReassignment(admin, o, bootstrap);
+    else if (o.verify) await verify(admin, o, bootstrap);
+    else if (o.cancel) await cancel(o, bootstrap);
+    else if (o.list) await list(bootstrap);
     return 0;
   } finally {
     await admin.disconnect().catch(() => undefined);

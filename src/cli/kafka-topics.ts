@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { Admin, ConfigResourceTypes, ITopicConfig } from 'kafkajs';
 import * as Topic from '../admin/Topic';
 import { Uuid } from '../common/Uuid';
-import { describeTopics } from './AdminRequests';
+import { describeTopics, listPartitionReassignments } from './AdminRequests';
 import { CommandError, brokerList, collect, createKafka, fail, loadProps, runTool } from './CommandUtils';
 import { runZkTopicCommand } from './TopicCommandZk';
 import {
@@ -72,14 +72,11 @@ async function describeConfigs(admin: Admin, topics: string[]): Promise<Map<stri
   return out;
 }
 
-async function listReassignments(admin: Admin, topics: string[]): Promise<Map<string, { adding: number[]; removing: number[]; replicas: number[] }>> {
+async function listReassignments(bootstrap: string[], topics: string[]): Promise<Map<string, { adding: number[]; removing: number[]; replicas: number[] }>> {
   const out = new Map<string, { adding: number[]; removing: number[]; replicas: number[] }>();
   try {
-    const res = await admin.listPartitionReassignments({});
-    for (const t of res.topics) {
-      if (!topics.includes(t.topic)) continue;
-      for (const p of t.partitions)
-        out.set(`${t.topic}-${p.partitionIndex}`, { adding: p.addingReplicas ?? [], removing: p.removingReplicas ?? [], replicas: p.replicas });
+    for (const r of await listPartitionReassignments(bootstrap)) {
+      if (topics.includes(r.topic)) out.set(`${r.topic}-${r.partition}`, { adding: r.adding, removing: r.removing, replicas: r.replicas });
     }
   } catch {
     // Kafka ignores UnsupportedVersion/ClusterAuthorization here (TopicService.listAllReassignments).
@@ -158,7 +155,7 @@ async function describe(admin: Admin, opts: TopicOpts, bootstrap: string[]): Pro
   const md = await describeTopics(bootstrap, topics);
   const configs = await describeConfigs(admin, topics);
   const live = new Set((await admin.describeCluster()).brokers.map((b) => b.nodeId));
-  const reassignments = await listReassignments(admin, topics);
+  const reassignments = await listReassignments(bootstrap, topics);
   const filters = describeFilters(opts, live);
   const byName = new Map(md.topics.map((t) => [t.name, t]));
   for (const name of topics) {

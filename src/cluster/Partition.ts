@@ -27,6 +27,13 @@ interface PendingIsrChange {
   partitionEpoch: number;
 }
 
+/** Kafka's AlterPartitionListener: the ReplicaManager meters IsrExpandsPerSec, IsrShrinksPerSec and FailedIsrUpdatesPerSec. */
+export interface AlterPartitionListener {
+  markIsrExpand(): void;
+  markIsrShrink(): void;
+  markFailed(): void;
+}
+
 /**
  * One partition hosted by this broker (kafka.cluster.Partition): its local log, the leader, ISR and
  * epochs the controller assigned, and, when leader, every follower's fetch position. The high watermark
@@ -51,6 +58,7 @@ export class Partition {
     readonly localBrokerId: number,
     public log: Log,
     initialHighWatermark = 0,
+    private readonly alterPartitionListener: AlterPartitionListener | null = null,
   ) {
     this.hw = Math.min(initialHighWatermark, log.logEndOffset);
   }
@@ -148,11 +156,23 @@ export class Partition {
     }
   }
 
-  /** The controller accepted our AlterPartition: new ISR and partition epoch, same leader epoch. */
+  /**
+   * The controller accepted our AlterPartition: new ISR and partition epoch, same leader epoch. As Kafka's
+   * Partition.handleAlterPartitionUpdate, the accepted change is metered as the expansion or shrink it proposed.
+   */
   applyIsrChange(isr: number[], partitionEpoch: number): void {
+    const proposed = this.pendingIsrChange?.newIsr ?? isr;
+    if (proposed.length > this.isr.length) this.alterPartitionListener?.markIsrExpand();
+    else if (proposed.length < this.isr.length) this.alterPartitionListener?.markIsrShrink();
     this.isr = isr.slice();
     this.partitionEpoch = partitionEpoch;
     this.pendingIsrChange = null;
+  }
+
+  /** Partition.handleAlterPartitionError: the controller refused our AlterPartition; a later check proposes again. */
+  alterPartitionFailed(): void {
+    this.pendingIsrChange = null;
+    this.alterPartitionListener?.markFailed();
   }
 
   /** Follower side: HW = min(leader's HW, own LEO). */

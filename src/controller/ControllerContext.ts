@@ -37,6 +37,8 @@ export class ControllerContext {
   readonly partitionReassignments = new Map<string, { tp: TopicPartition; target: number[]; adding: number[]; removing: number[]; zkTriggered: boolean }>();
   /** Topics marked under /admin/delete_topics and being deleted (their leader shows as -2). */
   readonly topicsToBeDeleted = new Set<string>();
+  /** ControllerContext.stats (ControllerStats): meters that outlive a controllership, so reset() leaves them. */
+  readonly stats = { uncleanLeaderElections: 0 };
 
   reset(): void {
     this.liveBrokers.clear();
@@ -89,6 +91,44 @@ export class ControllerContext {
 
   leadership(tp: TopicPartition): LeaderIsrAndControllerEpoch | undefined {
     return this.partitionLeadershipInfo.get(tpString(tp));
+  }
+
+  // ------------------------------------------------------------ metrics (KafkaController.updateMetrics reads these)
+
+  /**
+   * ControllerContext.offlinePartitionCount: partitions in OfflinePartition. Kafka stops counting a topic's partitions
+   * once its deletion starts; we leave out every topic queued for deletion.
+   */
+  offlinePartitionCount(): number {
+    let n = 0;
+    for (const [key, state] of this.partitionStates) {
+      if (state !== 'OfflinePartition') continue;
+      const l = this.partitionLeadershipInfo.get(key);
+      if (!l || !this.topicsToBeDeleted.has(l.topic)) n++;
+    }
+    return n;
+  }
+
+  /**
+   * ControllerContext.preferredReplicaImbalanceCount: partitions not led by their first replica (hasPreferredLeader: a
+   * preferred replica being added by a reassignment counts as balanced until it joins the ISR); topics queued for
+   * deletion left out.
+   */
+  preferredReplicaImbalanceCount(): number {
+    let n = 0;
+    for (const [key, l] of this.partitionLeadershipInfo) {
+      if (this.topicsToBeDeleted.has(l.topic)) continue;
+      const preferred = this.replicasFor(l).at(0);
+      if (preferred === undefined) continue;
+      const adding = this.partitionReassignments.get(key)?.adding.includes(preferred) ?? false;
+      if (adding ? l.leaderAndIsr.isr.includes(preferred) : l.leaderAndIsr.leader !== preferred) n++;
+    }
+    return n;
+  }
+
+  /** ControllerContext.partitionWithLeadersCount, the GlobalPartitionCount gauge. */
+  partitionWithLeadersCount(): number {
+    return this.partitionLeadershipInfo.size;
   }
 
   putLeadership(tp: TopicPartition, l: LeaderIsrAndControllerEpoch): void {

@@ -7,7 +7,10 @@ import { PartitionReassignment } from './PartitionReassignment';
 import { PartitionStateMachine } from './PartitionStateMachine';
 
 export interface AlterPartitionItem {
+  /** The topic by name (AlterPartition v0-1), or "" when `topicId` names it (v2+). */
   topic: string;
+  /** v2+: the topic id as Kafka prints it (base64url); resolved through the controller's context. */
+  topicId?: string;
   partition: number;
   leaderEpoch: number;
   newIsr: number[];
@@ -17,6 +20,8 @@ export interface AlterPartitionItem {
 
 export interface AlterPartitionResult {
   topic: string;
+  /** The id the item named (v2+), so the answer can name the topic the same way. */
+  topicId?: string;
   partition: number;
   errorCode: number;
   leaderId: number;
@@ -50,18 +55,27 @@ export async function processAlterPartition(
   const b = parts.ctx.liveBrokers.get(brokerId);
   if (!b || (brokerEpoch >= 0 && b.epoch !== brokerEpoch)) return { errorCode: ErrorCode.STALE_BROKER_EPOCH, results: [] };
   const results: AlterPartitionResult[] = [];
-  const changes = new Map<string, { tp: TopicPartition; leaderAndIsr: LeaderAndIsr }>();
+  const changes = new Map<string, { tp: TopicPartition; topicId?: string; leaderAndIsr: LeaderAndIsr }>();
+  // v2+ names topics by id: KafkaController.processAlterPartition resolves them through controllerContext.topicNames.
+  const namesById = items.some((it) => it.topicId !== undefined) ? new Map([...parts.ctx.topicIds].map(([name, id]) => [id, name])) : null;
   for (const it of items) {
-    const tp = { topic: it.topic, partition: it.partition };
-    const cur = parts.ctx.leadership(tp);
+    const topic = it.topicId !== undefined ? namesById!.get(it.topicId) : it.topic;
+    const tp = { topic: topic ?? '', partition: it.partition };
+    const cur = topic === undefined ? undefined : parts.ctx.leadership(tp);
     const reject = (errorCode: number) =>
-      results.push({ ...tp, errorCode, leaderId: -1, leaderEpoch: -1, isr: [], leaderRecoveryState: 0, partitionEpoch: -1 });
-    if (!cur || parts.ctx.topicsToBeDeleted.has(it.topic)) reject(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+      results.push({ ...tp, topicId: it.topicId, errorCode, leaderId: -1, leaderEpoch: -1, isr: [], leaderRecoveryState: 0, partitionEpoch: -1 });
+    if (topic === undefined) reject(ErrorCode.UNKNOWN_TOPIC_ID);
+    else if (!cur || parts.ctx.topicsToBeDeleted.has(topic)) reject(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     else if (it.leaderEpoch < cur.leaderAndIsr.leaderEpoch) reject(ErrorCode.FENCED_LEADER_EPOCH);
     else if (it.leaderEpoch > cur.leaderAndIsr.leaderEpoch || cur.leaderAndIsr.leader !== brokerId) reject(ErrorCode.NOT_LEADER_OR_FOLLOWER);
     else if (it.partitionEpoch !== cur.leaderAndIsr.partitionEpoch) reject(ErrorCode.INVALID_UPDATE_VERSION);
     else if (it.newIsr.some((r) => !parts.ctx.isEligibleLeader(r) || !parts.ctx.replicasFor(tp).includes(r))) reject(ErrorCode.INELIGIBLE_REPLICA);
-    else changes.set(tpString(tp), { tp, leaderAndIsr: { ...cur.leaderAndIsr, isr: it.newIsr.slice(), leaderRecoveryState: it.leaderRecoveryState } });
+    else
+      changes.set(tpString(tp), {
+        tp,
+        topicId: it.topicId,
+        leaderAndIsr: { ...cur.leaderAndIsr, isr: it.newIsr.slice(), leaderRecoveryState: it.leaderRecoveryState },
+      });
   }
   const written = changes.size > 0 ? await parts.psm.writeIsrChanges(changes) : new Map<string, LeaderAndIsr>();
   // A reassignment completes once the ISR holds every target replica.
@@ -71,6 +85,7 @@ export async function processAlterPartition(
     if (l)
       results.push({
         ...c.tp,
+        topicId: c.topicId,
         errorCode: ErrorCode.NONE,
         leaderId: l.leader,
         leaderEpoch: l.leaderEpoch,
@@ -81,6 +96,7 @@ export async function processAlterPartition(
     else
       results.push({
         ...c.tp,
+        topicId: c.topicId,
         errorCode: ErrorCode.INVALID_UPDATE_VERSION,
         leaderId: -1,
         leaderEpoch: -1,

@@ -148,7 +148,11 @@ export class PartitionStateMachine {
           unclean = await this.uncleanAllowed(tp.topic);
           uncleanByTopic.set(tp.topic, unclean);
         }
-        if (unclean) result = Election.elect(strategy, assignment, cur.leaderAndIsr, this.ctx, true);
+        if (unclean) {
+          result = Election.elect(strategy, assignment, cur.leaderAndIsr, this.ctx, true);
+          // offlinePartitionLeaderElection marks UncleanLeaderElectionsPerSec when it finds a live non-ISR leader.
+          if (result) this.ctx.stats.uncleanLeaderElections++;
+        }
       }
       if (!result) {
         failed.push(tp);

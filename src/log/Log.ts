@@ -102,6 +102,11 @@ export class Log {
     return this.producerState;
   }
 
+  /** The periodic producer expiration (producer.id.expiration.ms), without building a state nobody asked for yet. */
+  removeExpiredProducers(nowMs: number, expirationMs: number): number {
+    return this.producerState.removeExpiredProducers(nowMs, expirationMs);
+  }
+
   // ---------------------------------------------------------------- append
 
   private ensureOpen(): void {

@@ -59,6 +59,10 @@ interface LogManagerOptions {
   time?: () => number;
   /** log.segment.delete.delay.ms: how long a `-delete` folder stays before it is removed (Kafka's deleteLogs). */
   fileDeleteDelayMs?: number;
+  /** producer.id.expiration.ms: idle producers' state is dropped after this long (default one day). */
+  producerIdExpirationMs?: number;
+  /** producer.id.expiration.check.interval.ms: how often that is checked (default 10 minutes). */
+  producerIdExpirationCheckIntervalMs?: number;
 }
 
 export class LogManager {
@@ -77,6 +81,9 @@ export class LogManager {
 
   private readonly recoveryPoints = new Map<string, number>();
   private checkpointTimer: NodeJS.Timeout | null = null;
+  private producerExpirationTimer: NodeJS.Timeout | null = null;
+  private readonly producerIdExpirationMs: number;
+  private readonly producerIdExpirationCheckIntervalMs: number;
 
   constructor(
     logDirs: string[],
@@ -86,6 +93,8 @@ export class LogManager {
     this.logDirs = logDirs.map((d) => path.resolve(d));
     this.time = opts.time ?? Date.now;
     this.fileDeleteDelayMs = opts.fileDeleteDelayMs ?? 60000;
+    this.producerIdExpirationMs = opts.producerIdExpirationMs ?? 86400000;
+    this.producerIdExpirationCheckIntervalMs = opts.producerIdExpirationCheckIntervalMs ?? 600000;
   }
 
   /** Topics with a partition folder in some log dir: LogManager.startup fetches their configs before loading. */
@@ -353,12 +362,26 @@ export class LogManager {
   startup(checkpointIntervalMs = 60000): void {
     this.checkpointTimer = setInterval(() => this.checkpointLogOffsets(), checkpointIntervalMs);
     this.checkpointTimer.unref();
+    // UnifiedLog's PeriodicProducerExpirationCheck, one timer for all logs.
+    this.producerExpirationTimer = setInterval(() => this.removeExpiredProducers(), this.producerIdExpirationCheckIntervalMs);
+    this.producerExpirationTimer.unref();
+  }
+
+  /** Drops the state of producers idle for producer.id.expiration.ms in every log (futures follow their source). */
+  removeExpiredProducers(): void {
+    const now = this.time();
+    for (const log of this.logs.values()) {
+      if (this.failureChannel.isOffline(log.parentDir)) continue;
+      const removed = log.removeExpiredProducers(now, this.producerIdExpirationMs);
+      if (removed > 0) this.logger.debug(`Removed ${removed} expired producer ids from ${log.topic}-${log.partition}`);
+    }
   }
 
   /** Flushes and closes every log (indexes trimmed), then writes the clean shutdown marker in each log dir. */
   shutdown(): void {
     this.logger.info('Shutting down.');
     if (this.checkpointTimer) clearInterval(this.checkpointTimer);
+    if (this.producerExpirationTimer) clearInterval(this.producerExpirationTimer);
     const all: Array<[string, Log]> = [...this.logs, ...[...this.futureLogs].map(([k, l]): [string, Log] => [futureKey(k), l])];
     for (const [k, log] of all) {
       if (this.failureChannel.isOffline(log.parentDir)) continue; // Kafka shuts down live dirs only

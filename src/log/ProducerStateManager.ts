@@ -176,6 +176,25 @@ export class ProducerStateManager {
     }
   }
 
+  /**
+   * ProducerStateManager.removeExpiredProducers: forget producers whose newest batch timestamp is at least
+   * producer.id.expiration.ms old (KIP-854). Kafka keeps a producer with an ongoing transaction; transactions do
+   * not exist here yet. A forgotten producer may go on writing: an unknown producer's batch is accepted at any
+   * sequence. Returns how many were removed.
+   */
+  removeExpiredProducers(nowMs: number, expirationMs: number): number {
+    let removed = 0;
+    for (const [pid, e] of this.producers) {
+      const last = e.batches[e.batches.length - 1];
+      const lastTimestamp = last ? last.timestamp : -1;
+      if (nowMs - lastTimestamp >= expirationMs) {
+        this.producers.delete(pid);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   /** Records appended batches (leader after the write, follower after replicating, or the rebuild). */
   update(batches: readonly BatchInfo[]): void {
     for (const b of batches) if (b.producerId >= 0 && !b.isControl) this.applyBatch(b);

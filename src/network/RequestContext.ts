@@ -7,6 +7,8 @@ export interface RequestContext {
   listenerName: string;
   clientAddress: string;
   connectionId: string;
+  /** Set by the Fetch handler for a follower's fetch: Kafka's RequestMetrics count it as FetchFollower, not FetchConsumer. */
+  isFromFollower?: boolean;
 }
 
 /**

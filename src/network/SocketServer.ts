@@ -20,11 +20,22 @@ export interface RequestHandler {
   handle(ctx: RequestContext, body: Reader): HandlerResult;
 }
 
+/**
+ * Told of each request once its response (or, for acks=0, its absence) has been handed to the socket: Kafka's
+ * RequestChannel.updateRequestMetrics, which feeds the RequestMetrics MBeans (src/server/metrics).
+ */
+export interface RequestMetricsRecorder {
+  requestCompleted(apiKey: number, apiVersion: number, isFromFollower: boolean, totalTimeMs: number): void;
+}
+
 interface Slot {
   done: boolean;
   correlationId: number;
   responseHeaderVersion: number;
   body: ResponseBody;
+  ctx: RequestContext;
+  /** performance.now() when the frame was taken off the socket (Kafka's startTimeNanos). */
+  startMs: number;
 }
 
 const MAX_INFLIGHT_PER_CONNECTION = 512;
@@ -46,6 +57,7 @@ export class SocketServer {
     private readonly maxRequestSize: number,
     private readonly idleTimeoutMs: number,
     private readonly handler: RequestHandler,
+    private readonly recorder: RequestMetricsRecorder | null = null,
   ) {
     this.log = getLogger('kafka.network.SocketServer', `[SocketServer listenerType=ZK_BROKER, nodeId=${brokerId}] `);
   }
@@ -88,6 +100,10 @@ export class SocketServer {
 
   get requestHandler(): RequestHandler {
     return this.handler;
+  }
+
+  get requestMetrics(): RequestMetricsRecorder | null {
+    return this.recorder;
   }
 
   get maxFrameSize(): number {
@@ -158,6 +174,7 @@ class KafkaConnection {
 
   private onFrame(frame: Buffer): void {
     const handler = this.server.requestHandler;
+    const startMs = performance.now();
     let slot: Slot;
     let result: HandlerResult;
     try {
@@ -174,17 +191,19 @@ class KafkaConnection {
       }
       const r = new Reader(frame);
       const header = decodeRequestHeader(r, requestHeaderVersion(prefix.apiKey, prefix.apiVersion, flexible));
-      slot = {
-        done: false,
-        correlationId: header.correlationId,
-        responseHeaderVersion: responseHeaderVersion(header.apiKey, flexible),
-        body: null,
-      };
       const ctx: RequestContext = {
         header,
         listenerName: this.listenerName,
         clientAddress: this.sock.remoteAddress ?? '',
         connectionId: this.id,
+      };
+      slot = {
+        done: false,
+        correlationId: header.correlationId,
+        responseHeaderVersion: responseHeaderVersion(header.apiKey, flexible),
+        body: null,
+        ctx,
+        startMs,
       };
       result = handler.handle(ctx, r);
     } catch (e) {
@@ -219,9 +238,15 @@ class KafkaConnection {
   private flush(): void {
     if (this.closed) return;
     if (this.queue.length === 0 || !this.queue[0].done) return;
+    const recorder = this.server.requestMetrics;
     this.sock.cork();
     while (this.queue.length > 0 && this.queue[0].done) {
       const slot = this.queue.shift()!;
+      // Kafka's TotalTimeMs ends when the response is sent; ours when it is handed to the socket (Node writes it).
+      if (recorder) {
+        const h = slot.ctx.header;
+        recorder.requestCompleted(h.apiKey, h.apiVersion, slot.ctx.isFromFollower === true, performance.now() - slot.startMs);
+      }
       if (slot.body === null) continue; // acks=0 produce: no response at all
       const w = new Writer(16);
       let size = 4 + (slot.responseHeaderVersion >= 1 ? 1 : 0);

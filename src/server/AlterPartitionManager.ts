@@ -6,8 +6,13 @@ import { BrokerToControllerChannel } from './BrokerToControllerChannel';
 import { MetadataCache } from './MetadataCache';
 import { Partition } from '../cluster/Partition';
 
-/** AlterPartition v1 identifies topics by name (v2+ by topic id). */
-const ALTER_PARTITION_VERSION = 1;
+/**
+ * AlterPartitionRequest.Builder: the latest version (3: topic ids, NewIsrWithEpochs) when every pending change has a
+ * topic id, else version 1, the highest that names topics.
+ */
+const ALTER_PARTITION_VERSION = 3;
+const ALTER_PARTITION_VERSION_WITHOUT_TOPIC_IDS = 1;
+const ZERO_UUID = Buffer.alloc(16);
 
 /**
  * kafka.server.AlterPartitionManager (IBP >= 2.7-IV2): the leader never writes ISR changes to ZooKeeper
@@ -52,18 +57,22 @@ export class AlterPartitionManager {
     };
     const byTopic = new Map<string, typeof items>();
     for (const it of items) byTopic.set(it.p.topic, [...(byTopic.get(it.p.topic) ?? []), it]);
+    const idOf = (p: Partition): Buffer => (p.topicId && p.topicId.length === 16 ? p.topicId : ZERO_UUID);
+    const useTopicIds = items.every(({ p }) => !idOf(p).equals(ZERO_UUID));
+    const version = useTopicIds ? ALTER_PARTITION_VERSION : ALTER_PARTITION_VERSION_WITHOUT_TOPIC_IDS;
     try {
-      const res = await this.channel.send(AlterPartitionApi, ALTER_PARTITION_VERSION, {
+      const res = await this.channel.send(AlterPartitionApi, version, {
         brokerId: this.brokerId,
         brokerEpoch: this.brokerEpoch(),
         topics: [...byTopic].map(([topicName, its]) => ({
-          topicName,
-          topicId: Buffer.alloc(16),
+          topicName: useTopicIds ? '' : topicName,
+          topicId: useTopicIds ? idOf(its[0].p) : ZERO_UUID,
           partitions: its.map(({ p, newIsr }) => ({
             partitionIndex: p.partition,
             leaderEpoch: p.leaderEpoch,
-            newIsr,
-            newIsrWithEpochs: [],
+            newIsr: useTopicIds ? [] : newIsr,
+            // Partition.addBrokerEpochToIsr: a ZooKeeper-mode leader knows no broker epochs and sends -1 (KIP-903).
+            newIsrWithEpochs: useTopicIds ? newIsr.map((brokerId) => ({ brokerId, brokerEpoch: -1 })) : [],
             leaderRecoveryState: 0,
             partitionEpoch: p.partitionEpoch,
           })),
@@ -72,7 +81,7 @@ export class AlterPartitionManager {
       if (res.errorCode !== ErrorCode.NONE) return fail(errorName(res.errorCode));
       for (const t of res.topics) {
         for (const d of t.partitions) {
-          const it = items.find((i) => i.p.topic === t.topicName && i.p.partition === d.partitionIndex);
+          const it = items.find((i) => (useTopicIds ? idOf(i.p).equals(t.topicId) : i.p.topic === t.topicName) && i.p.partition === d.partitionIndex);
           if (it) this.onResult(it.p, d);
         }
       }

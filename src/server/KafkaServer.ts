@@ -23,6 +23,9 @@ import { FinalizedFeatureChangeListener } from './FinalizedFeatureChangeListener
 import { TopicConfigRepository, ZkConfigManager, logConfigWithOverrides } from './config/DynamicConfigManager';
 import { ConfigApis } from './handlers/ConfigApis';
 import { LogRetention } from '../log/LogRetention';
+import { BrokerState, KafkaMetrics } from './metrics/KafkaMetrics';
+import { PrometheusHttpServer } from './metrics/PrometheusHttpServer';
+import { replicaManagerGauges } from './metrics/ReplicaManagerGauges';
 
 /**
  * kafka.server.KafkaServer: the start-up and shutdown order of one ZooKeeper-mode broker.
@@ -52,27 +55,48 @@ export class KafkaServer {
   private shutdownResolve: (() => void) | null = null;
   private readonly shutdownDone = new Promise<void>((r) => (this.shutdownResolve = r));
   readonly metadataCache: MetadataCache;
+  /** The broker's metrics registry (Kafka's Yammer registry, served as the JMX exporter would). */
+  readonly metrics: KafkaMetrics;
+  private metricsServer: PrometheusHttpServer | null = null;
+  private brokerState: number = BrokerState.NOT_RUNNING;
 
   constructor(readonly config: KafkaConfig) {
     this.log = getLogger('kafka.server.KafkaServer', `[KafkaServer id=${config.brokerId}] `);
     this.metadataCache = new MetadataCache(config.brokerId);
+    this.metrics = new KafkaMetrics({ defaultMetrics: config.metricsPrometheusPort > 0 });
+    this.metrics.registerBrokerState(() => this.brokerState);
   }
 
   async startup(): Promise<void> {
     const cfg = this.config;
     this.log.info('starting');
+    this.brokerState = BrokerState.STARTING;
+    // First, as the JMX exporter agent binds before a real broker starts: a busy port fails the start-up at once.
+    if (cfg.metricsPrometheusPort > 0) {
+      const server = new PrometheusHttpServer(this.metrics);
+      await server.startup(cfg.metricsPrometheusHost, cfg.metricsPrometheusPort);
+      this.metricsServer = server;
+      this.log.info(`Serving Prometheus metrics at http://${cfg.metricsPrometheusHost}:${server.boundPort}/metrics`);
+    }
     this.log.info(`Connecting to zookeeper on ${cfg.zkConnect}`);
     const zk = await KafkaZkClient.create(cfg.zkConnect, cfg.zkSessionTimeoutMs, cfg.zkConnectionTimeoutMs, `[ZooKeeperClient Kafka server] `);
     this.zkClient = zk;
+    zk.zk.requestLatencyListener = this.metrics.observeZooKeeperLatency;
+    this.metrics.registerZooKeeperClient(zk.zk);
     await zk.createTopLevelPaths();
     this.clusterId = await zk.createOrGetClusterId(Uuid.randomUuid().toString());
     this.log.info(`Cluster ID = ${this.clusterId}`);
     checkAndWriteBrokerMetadata(cfg.logDirs, this.clusterId, cfg.brokerId);
 
+    this.brokerState = BrokerState.RECOVERY;
     // Every log is created with its topic's /config/topics/<t> overrides, whoever wrote them (Kafka's
     // LogManager.startup fetches the overrides of the topics it loads; getOrCreateLog gets them from the
     // LeaderAndIsr handling, which re-reads the znode). The broker defaults include log.message.timestamp.type.
-    const logManager = new LogManager(cfg.logDirs, logConfigWithOverrides(cfg.logConfig(), {}), { fileDeleteDelayMs: cfg.logDeleteDelayMs });
+    const logManager = new LogManager(cfg.logDirs, logConfigWithOverrides(cfg.logConfig(), {}), {
+      fileDeleteDelayMs: cfg.logDeleteDelayMs,
+      producerIdExpirationMs: cfg.producerIdExpirationMs,
+      producerIdExpirationCheckIntervalMs: cfg.producerIdExpirationCheckIntervalMs,
+    });
     const topicConfigs = new TopicConfigRepository(
       cfg.logConfig(),
       (t) => zk.getTopicConfig(t),
@@ -91,7 +115,11 @@ export class KafkaServer {
       metadataCache: this.metadataCache,
       brokerEpoch: () => this.brokerEpoch,
       logConfigFor: (t) => this.logConfigFor(t),
+      brokerTopicStats: this.metrics.brokerTopicStats,
+      meters: this.metrics.replicaManagerMeters,
     });
+    const rm = this.replicaManager;
+    this.metrics.registerReplicaManager(replicaManagerGauges(() => rm.allPartitions(), cfg.minInSyncReplicas));
     this.replicaManager.startup();
     // LogManager's kafka-log-retention task: only segments below the partition's high watermark go.
     const replicaManager = this.replicaManager;
@@ -133,6 +161,7 @@ export class KafkaServer {
       brokerInfo(),
       () => this.registerBroker(),
     );
+    this.metrics.registerController(this.controller);
     // Kafka starts the feature listener before the socket server, so ApiVersions v3 knows the finalized features.
     this.featureChangeListener = new FinalizedFeatureChangeListener(zk, cfg.brokerId);
     await this.featureChangeListener.startup();
@@ -166,13 +195,14 @@ export class KafkaServer {
       configApis: new ConfigApis(cfg, zk, this.metadataCache),
       features: () => this.featureChangeListener!.features(),
     });
-    this.socketServer = new SocketServer(cfg.brokerId, cfg.socketRequestMaxBytes, cfg.connectionsMaxIdleMs, apis);
+    this.socketServer = new SocketServer(cfg.brokerId, cfg.socketRequestMaxBytes, cfg.connectionsMaxIdleMs, apis, this.metrics.requestMetrics);
     await this.socketServer.startup(cfg.listeners.map((l) => ({ listenerName: l.listenerName, host: l.host, port: l.port })));
 
     await this.registerBroker();
     await this.controller.startup();
     this.configManager = new ZkConfigManager(zk, topicConfigs, cfg.brokerId);
     await this.configManager.startup();
+    this.brokerState = BrokerState.RUNNING;
     this.log.info('started');
   }
 
@@ -224,6 +254,7 @@ export class KafkaServer {
       }
     };
     if (this.config.controlledShutdownEnable && this.zkClient && this.brokerEpoch >= 0) {
+      this.brokerState = BrokerState.PENDING_CONTROLLED_SHUTDOWN;
       await step('controlled shutdown', () =>
         new ControlledShutdown(
           this.config,
@@ -233,6 +264,7 @@ export class KafkaServer {
         ).run(),
       );
     }
+    this.brokerState = BrokerState.SHUTTING_DOWN;
     await step('socket server shutdown', () => this.socketServer?.shutdown());
     await step('controller shutdown', () => this.controller?.shutdown());
     await step('config manager shutdown', () => this.configManager?.shutdown());
@@ -244,6 +276,8 @@ export class KafkaServer {
     await step('log retention shutdown', () => this.logRetention?.shutdown());
     await step('log manager shutdown', () => this.logManager?.shutdown());
     await step('ZooKeeper client shutdown', () => this.zkClient?.close());
+    this.brokerState = BrokerState.NOT_RUNNING;
+    await step('metrics endpoint shutdown', () => this.metricsServer?.shutdown());
     this.log.info('shut down completed');
     this.shutdownResolve?.();
   }

@@ -86,6 +86,8 @@ export function readFromLocalLog(
   params: FetchParams,
   requests: FetchPartitionRequest[],
   log: Logger,
+  /** Told of a read that failed unexpectedly (Kafka's failedFetchRequestRate; known errors do not count). */
+  onUnexpectedError?: (topic: string) => void,
 ): FetchPartitionResult[] {
   const isFollower = params.replicaId >= 0;
   let remaining = params.maxBytes;
@@ -144,7 +146,10 @@ export function readFromLocalLog(
     } catch (e) {
       res.errorCode = e instanceof KafkaError ? e.code : ErrorCode.KAFKA_STORAGE_ERROR;
       res.records = null;
-      if (!(e instanceof KafkaError)) log.error(`Error reading ${p.key}`, e);
+      if (!(e instanceof KafkaError)) {
+        log.error(`Error reading ${p.key}`, e);
+        onUnexpectedError?.(req.topic);
+      }
     }
   }
   return out;

@@ -25,8 +25,8 @@ export interface LeaderEndpoint {
   port: number;
 }
 
-/** Callback into the replica manager after a follower appended or its high watermark moved. */
-type OnFollowerProgress = (p: Partition) => void;
+/** Callback into the replica manager after a follower appended (`appendedBytes`, for ReplicationBytesInPerSec) or its high watermark moved. */
+type OnFollowerProgress = (p: Partition, appendedBytes: number) => void;
 
 /** MetadataVersion.fetchRequestVersion for IBP 3.7: topic ids (v13), ReplicaState (v15). */
 const FOLLOWER_FETCH_VERSION = 16;
@@ -192,7 +192,7 @@ class ReplicaFetcher {
           p.updateFollowerHighWatermark(d.highWatermark);
           // A follower follows the leader's log start offset (retention, DeleteRecords): ReplicaFetcherThread.processPartitionData.
           if (d.logStartOffset > p.logStartOffset) p.log.maybeIncrementLogStartOffset(d.logStartOffset, 'leader log start offset update');
-          this.onProgress(p);
+          this.onProgress(p, records.length);
         } else if (d.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
           await this.handleOutOfRange(p);
         } else {

@@ -16,6 +16,8 @@ import { MetadataCache } from './MetadataCache';
 import { lastOffsetForLeaderEpoch, Partition, tpKey } from '../cluster/Partition';
 import type { LeaderAndIsrPartitionState } from '../protocol/apis/04-leader-and-isr';
 import { LeaderEndpoint, ReplicaFetcherManager } from './ReplicaFetcherManager';
+import { BrokerTopicStats } from './metrics/BrokerTopicStats';
+import { ReplicaManagerMeters } from './metrics/KafkaMetrics';
 import { divergingEpoch, FetchParams, FetchPartitionRequest, FetchPartitionResult, hasFetchableData, readFromLocalLog } from './LocalLogReader';
 
 export type { FetchPartitionRequest, FetchPartitionResult } from './LocalLogReader';
@@ -41,6 +43,9 @@ interface ReplicaManagerDeps {
   metadataCache: MetadataCache;
   brokerEpoch: () => number;
   logConfigFor: (topic: string) => LogConfig;
+  /** The broker's BrokerTopicMetrics and ReplicaManager meters (KafkaMetrics); fresh ones when not given (tests). */
+  brokerTopicStats?: BrokerTopicStats;
+  meters?: ReplicaManagerMeters;
 }
 
 const COMPRESSION_ZSTD = 4;
@@ -67,10 +72,16 @@ export class ReplicaManager {
   readonly brokerId: number;
   /** Highest controller epoch seen (zk-mode.md §5.3). */
   controllerEpoch = 0;
+  /** Kafka's brokerTopicStats: per-topic and all-topics produce and fetch meters. */
+  readonly brokerTopicStats: BrokerTopicStats;
+  /** isrExpandRate, isrShrinkRate, failedIsrUpdatesRate: every Partition marks them (AlterPartitionListener). */
+  readonly meters: ReplicaManagerMeters;
 
   constructor(private readonly deps: ReplicaManagerDeps) {
     const cfg = deps.config;
     this.brokerId = cfg.brokerId;
+    this.brokerTopicStats = deps.brokerTopicStats ?? new BrokerTopicStats();
+    this.meters = deps.meters ?? new ReplicaManagerMeters();
     this.log = getLogger('kafka.server.ReplicaManager', `[ReplicaManager broker=${cfg.brokerId}] `);
     this.stateChangeLog = getLogger('state.change.logger', `[Broker id=${cfg.brokerId}] `);
     this.fetcherManager = new ReplicaFetcherManager(
@@ -84,7 +95,7 @@ export class ReplicaManager {
         replicaSocketTimeoutMs: cfg.replicaSocketTimeoutMs,
         brokerEpoch: deps.brokerEpoch,
       },
-      (p) => this.onFollowerProgress(p),
+      (p, bytes) => this.onFollowerProgress(p, bytes),
     );
     this.alterPartitionManager = new AlterPartitionManager(
       cfg.brokerId,
@@ -205,6 +216,9 @@ export class ReplicaManager {
       result: { errorCode: code, errorMessage: message, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 },
       requiredOffset: null,
     });
+    // ReplicaManager.appendToLocalLog marks TotalProduceRequestsPerSec for every partition of the request.
+    const stats = this.brokerTopicStats;
+    stats.markProduceRequest(topic);
     const p = this.leaderPartitionOrError(topic, partition);
     if (typeof p === 'number') return fail(p);
     try {
@@ -218,6 +232,8 @@ export class ReplicaManager {
         return fail(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, 'Produce requests with zstd compression need version 7 or above');
       }
       const info = p.appendRecordsToLeader(records, acks, this.deps.config.minInSyncReplicas);
+      // BytesInPerSec counts the batch bytes as produced, MessagesInPerSec the records appended.
+      stats.markAppend(topic, info.numRecords, records.length);
       this.fetchPurgatory.checkAndComplete(p.key); // followers long-poll on the log end offset
       if (p.maybeIncrementLeaderHW()) this.onHighWatermarkIncreased(p);
       return {
@@ -233,6 +249,7 @@ export class ReplicaManager {
     } catch (e) {
       if (e instanceof RecordValidationError) {
         // ReplicaManager.appendToLocalLog: the record errors and the log start offset go back to the producer.
+        stats.markFailedProduce(topic);
         this.log.error(`Error processing append operation on partition ${topic}-${partition}`, e);
         const failed = fail(e.code, e.message);
         return { ...failed, result: { ...failed.result, logStartOffset: p.logStartOffset, recordErrors: e.recordErrors } };
@@ -243,10 +260,12 @@ export class ReplicaManager {
           this.log.debug(`Error appending to ${topic}-${partition}: ${e.message}`);
           return failed;
         }
-        // appendToLocalLog's processFailedRecord: logged as an error, answered with the log start offset.
+        // appendToLocalLog's processFailedRecord: logged as an error, metered, answered with the log start offset.
+        stats.markFailedProduce(topic);
         this.log.error(`Error processing append operation on partition ${topic}-${partition}`, e);
         return { ...failed, result: { ...failed.result, logStartOffset: p.logStartOffset } };
       }
+      stats.markFailedProduce(topic);
       this.log.error(`Error processing append operation on partition ${topic}-${partition}`, e);
       return fail(ErrorCode.KAFKA_STORAGE_ERROR, (e as Error).message);
     }
@@ -266,6 +285,7 @@ export class ReplicaManager {
    */
   fetchMessages(params: FetchParams, requests: FetchPartitionRequest[]): FetchPartitionResult[] | Promise<FetchPartitionResult[]> {
     if (params.replicaId >= 0) this.updateFollowerFetchState(params.replicaId, requests);
+    this.markFetchRequests(requests);
     const results = this.readFromLocalLog(params, requests);
     let bytes = 0;
     let anyError = false;
@@ -278,7 +298,11 @@ export class ReplicaManager {
     // A diverged follower must learn it now to truncate (ReplicaManager.fetchMessages: hasDivergingEpoch).
     if (params.maxWaitMs <= 0 || requests.length === 0 || bytes >= params.minBytes || anyError || anyDiverging) return results;
     return new Promise((resolve) => {
-      const op = new DelayedFetch(params, requests, this, resolve);
+      // Kafka's DelayedFetch.onComplete reads through readFromLocalLog again, which meters the partitions again.
+      const op = new DelayedFetch(params, requests, this, (r) => {
+        this.markFetchRequests(requests);
+        resolve(r);
+      });
       this.fetchPurgatory.tryCompleteElseWatch(
         op,
         requests.map((r) => tpKey(r.topic, r.partition)),
@@ -313,7 +337,18 @@ export class ReplicaManager {
   }
 
   readFromLocalLog(params: FetchParams, requests: FetchPartitionRequest[]): FetchPartitionResult[] {
-    return readFromLocalLog((t, p) => this.partitionOrError(t, p), params, requests, this.log);
+    return readFromLocalLog(
+      (t, p) => this.partitionOrError(t, p),
+      params,
+      requests,
+      this.log,
+      (t) => this.brokerTopicStats.markFailedFetch(t),
+    );
+  }
+
+  /** ReplicaManager.readFromLocalLog's TotalFetchRequestsPerSec: once per partition read, consumers and followers alike. */
+  private markFetchRequests(requests: FetchPartitionRequest[]): void {
+    for (const r of requests) this.brokerTopicStats.markFetchRequest(r.topic);
   }
 
   /** ReplicaManager.getPartitionOrException: the hosted replica, leader or follower, else the client's error. */
@@ -400,7 +435,9 @@ export class ReplicaManager {
 
   // ---------------------------------------------------------------- replication
 
-  private onFollowerProgress(p: Partition): void {
+  private onFollowerProgress(p: Partition, appendedBytes: number): void {
+    // ReplicaFetcherThread.processPartitionData: BrokerTopicStats.updateReplicationBytesIn.
+    this.brokerTopicStats.updateReplicationBytesIn(appendedBytes);
     // Consumers may read from followers (Fetch v11+): a parked fetch there waits for the follower's high
     // watermark (ReplicaFetcherThread.processPartitionData -> completeDelayedFetchRequests).
     this.fetchPurgatory.checkAndComplete(p.key);
@@ -409,10 +446,13 @@ export class ReplicaManager {
   private onAlterPartitionResult(p: Partition, res: AlterPartitionResponsePartitionData): void {
     if (res.errorCode !== ErrorCode.NONE) {
       this.log.info(`Failed to alter partition ${p.key}: ${errorName(res.errorCode)}`);
-      p.pendingIsrChange = null;
+      p.alterPartitionFailed();
       return;
     }
-    if (!p.isLeader() || res.leaderEpoch !== p.leaderEpoch) return; // a LeaderAndIsr overtook it
+    if (!p.isLeader() || res.leaderEpoch !== p.leaderEpoch) {
+      this.meters.markFailed(); // a LeaderAndIsr overtook it (Partition.handleAlterPartitionUpdate: stale leader epoch)
+      return;
+    }
     this.log.info(`ISR updated to ${res.isr.join(',')} and version updated to ${res.partitionEpoch} for partition ${p.key}`);
     p.applyIsrChange(res.isr, res.partitionEpoch);
     if (p.maybeIncrementLeaderHW()) this.onHighWatermarkIncreased(p);
@@ -459,6 +499,7 @@ export class ReplicaManager {
     this.controllerEpoch = controllerEpoch;
     const now = Date.now();
     const partitionErrors: Array<{ topic: string; partition: number; errorCode: number }> = [];
+    const newFollowerTopics = new Set<string>();
     for (const { topic, partition, topicId, state } of states) {
       const key = tpKey(topic, partition);
       if (!state.replicas.includes(this.brokerId)) {
@@ -477,7 +518,7 @@ export class ReplicaManager {
       try {
         if (!p) {
           const log = this.deps.logManager.getOrCreateLog(topic, partition, this.deps.logConfigFor(topic));
-          p = new Partition(topic, partition, this.brokerId, log, this.checkpointedHw.get(key) ?? 0);
+          p = new Partition(topic, partition, this.brokerId, log, this.checkpointedHw.get(key) ?? 0, this.meters);
           this.partitions.set(key, p);
           // ReplicaManager.maybeAddLogDirFetchers: a future log found at startup resumes its move.
           if (this.deps.logManager.getLog(topic, partition, true)) this.alterLogDirsManager.addPartition(p);
@@ -500,6 +541,7 @@ export class ReplicaManager {
           `Completed LeaderAndIsr request from controller ${controllerId} epoch ${controllerEpoch} for the become-${leader ? 'leader' : 'follower'} transition for partition ${key} with leader epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}]`,
         );
         partitionErrors.push({ topic, partition, errorCode: ErrorCode.NONE });
+        if (!leader) newFollowerTopics.add(topic);
         this.notifyLeadership(p, leader);
         // Parked requests on a partition whose leadership changed must answer with the new state now.
         this.fetchPurgatory.checkAndComplete(key);
@@ -509,7 +551,19 @@ export class ReplicaManager {
         partitionErrors.push({ topic, partition, errorCode: ErrorCode.KAFKA_STORAGE_ERROR });
       }
     }
+    this.updateLeaderAndFollowerMetrics(newFollowerTopics);
     return { errorCode: ErrorCode.NONE, partitionErrors };
+  }
+
+  /**
+   * ReplicaManager.updateLeaderAndFollowerMetrics: a topic this broker became a follower of and no longer leads any
+   * partition of loses its leader-only meters (BrokerTopicStats.removeOldLeaderMetrics).
+   */
+  private updateLeaderAndFollowerMetrics(newFollowerTopics: Set<string>): void {
+    if (newFollowerTopics.size === 0) return;
+    const leaderTopics = new Set<string>();
+    for (const p of this.partitions.values()) if (p.isLeader()) leaderTopics.add(p.topic);
+    for (const t of newFollowerTopics) if (!leaderTopics.has(t)) this.brokerTopicStats.removeOldLeaderMetrics(t);
   }
 
   /** StopReplica: stop serving and fetching the partition; with delete, remove its log folder. */
@@ -538,7 +592,10 @@ export class ReplicaManager {
           this.producePurgatory.checkAndComplete(key);
           this.notifyLeadership(p, false);
         }
-        if (s.deletePartition) this.deps.logManager.deleteLog(s.topic, s.partition);
+        if (s.deletePartition) {
+          this.deps.logManager.deleteLog(s.topic, s.partition);
+          this.maybeRemoveTopicMetrics(s.topic);
+        }
         this.stateChangeLog.info(`Handled StopReplica for partition ${key} (delete=${s.deletePartition})`);
         partitionErrors.push({ topic: s.topic, partition: s.partition, errorCode: ErrorCode.NONE });
       } catch (e) {
@@ -547,6 +604,12 @@ export class ReplicaManager {
       }
     }
     return { errorCode: ErrorCode.NONE, partitionErrors };
+  }
+
+  /** ReplicaManager.maybeRemoveTopicMetrics: the last hosted partition of a deleted topic takes its meters along. */
+  private maybeRemoveTopicMetrics(topic: string): void {
+    for (const p of this.partitions.values()) if (p.topic === topic) return;
+    this.brokerTopicStats.removeMetrics(topic);
   }
 
   shutdown(): void {

@@ -71,6 +71,14 @@ export class ZooKeeperClient {
   private readonly log: Logger;
   private readonly closeWaiters = new Set<() => void>();
   private handlerSeq = 0;
+  /**
+   * Told how long each request took, from issuing it to its answer (success or error), in ms: Kafka's KafkaZkClient
+   * feeds its ZooKeeperRequestLatencyMs histogram with each response's time. Requests failed locally (session
+   * expiry) do not count.
+   */
+  requestLatencyListener: ((ms: number) => void) | null = null;
+  /** The session events ZooKeeperClient meters (ZooKeeperSyncConnectsPerSec, ZooKeeperDisconnectsPerSec, ZooKeeperExpiresPerSec). */
+  readonly sessionEvents = { syncConnects: 0, disconnects: 0, expires: 0 };
   /** Connection errors already logged at WARN (each is logged once, repeats at DEBUG). */
   private readonly loggedErrors = new Set<string>();
 
@@ -192,6 +200,7 @@ export class ZooKeeperClient {
         client.connect();
       });
       if (outcome === 'connected') {
+        this.sessionEvents.syncConnects++;
         client.on('state', (state: zookeeper.State) => this.onState(client, state));
         return;
       }
@@ -229,10 +238,18 @@ export class ZooKeeperClient {
         reject(e);
       };
       this.inflight.add(fail);
-      exec((v) => {
-        this.inflight.delete(fail);
-        resolve(v);
-      }, fail);
+      const sentMs = performance.now();
+      exec(
+        (v) => {
+          this.requestLatencyListener?.(performance.now() - sentMs);
+          this.inflight.delete(fail);
+          resolve(v);
+        },
+        (e) => {
+          this.requestLatencyListener?.(performance.now() - sentMs);
+          fail(e);
+        },
+      );
     });
   }
 
@@ -244,7 +261,9 @@ export class ZooKeeperClient {
 
   private onState(client: zookeeper.Client, state: zookeeper.State): void {
     if (client !== this.client || this.closing) return;
+    if (state === zookeeper.State.SYNC_CONNECTED) this.sessionEvents.syncConnects++;
     if (state === zookeeper.State.EXPIRED) {
+      this.sessionEvents.expires++;
       this.log.info('Session expired.');
       this.expiredClient = client;
       this.failInflight('SESSIONEXPIRED');
@@ -252,6 +271,7 @@ export class ZooKeeperClient {
       for (const w of [...this.closeWaiters]) w();
       void this.reinitialize(client);
     } else if (state === zookeeper.State.DISCONNECTED) {
+      this.sessionEvents.disconnects++;
       this.log.debug('Disconnected, the driver reconnects.');
     }
   }

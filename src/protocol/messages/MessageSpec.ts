@@ -28,8 +28,10 @@ export interface FieldSpec {
 }
 
 export interface MessageSpec {
+  /** The API key, or for a metadata record its record type; -1 for "data" messages (control records), which have none. */
   readonly apiKey: number;
-  readonly type: 'request' | 'response';
+  /** request/response: the wire protocol; metadata: a KRaft metadata record; data: any other message (control records). */
+  readonly type: 'request' | 'response' | 'metadata' | 'data';
   readonly name: string;
   readonly validVersions: VersionSpec;
   readonly flexibleVersions: VersionSpec;

@@ -64,6 +64,9 @@ export class KafkaConfig extends AbstractConfig {
   readonly maxConnections: number;
   readonly connectionsMaxIdleMs: number;
   readonly rack: string | null;
+  /** The Prometheus endpoint's port (0 = none) and bind address. */
+  readonly metricsPrometheusPort: number;
+  readonly metricsPrometheusHost: string;
   // Log
   readonly numPartitions: number;
   readonly logDirs: string[];
@@ -134,6 +137,8 @@ export class KafkaConfig extends AbstractConfig {
   readonly offsetCommitTimeoutMs: number;
   // Transactions and fetch
   readonly transactionalIdExpirationMs: number;
+  readonly producerIdExpirationMs: number;
+  readonly producerIdExpirationCheckIntervalMs: number;
   readonly transactionMaxTimeoutMs: number;
   readonly transactionTopicMinISR: number;
   readonly transactionTopicReplicationFactor: number;
@@ -188,6 +193,8 @@ export class KafkaConfig extends AbstractConfig {
     this.maxConnections = this.getInt('max.connections');
     this.connectionsMaxIdleMs = this.getLong('connections.max.idle.ms');
     this.rack = this.getString('broker.rack');
+    this.metricsPrometheusPort = this.getInt('metrics.prometheus.port');
+    this.metricsPrometheusHost = this.getString('metrics.prometheus.host') ?? '127.0.0.1';
 
     this.numPartitions = this.getInt('num.partitions');
     // CoreUtils.parseCsvList(Option(log.dirs).getOrElse(log.dir)): log.dirs wins; empty entries dropped.
@@ -258,6 +265,8 @@ export class KafkaConfig extends AbstractConfig {
     this.offsetsRetentionCheckIntervalMs = this.getLong('offsets.retention.check.interval.ms');
     this.offsetCommitTimeoutMs = this.getInt('offsets.commit.timeout.ms');
     this.transactionalIdExpirationMs = this.getInt('transactional.id.expiration.ms');
+    this.producerIdExpirationMs = this.getInt('producer.id.expiration.ms');
+    this.producerIdExpirationCheckIntervalMs = this.getInt('producer.id.expiration.check.interval.ms');
     this.transactionMaxTimeoutMs = this.getInt('transaction.max.timeout.ms');
     this.transactionTopicMinISR = this.getInt('transaction.state.log.min.isr');
     this.transactionTopicReplicationFactor = this.getShort('transaction.state.log.replication.factor');

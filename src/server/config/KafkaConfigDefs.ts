@@ -5,6 +5,7 @@
  */
 import { ConfigException, ConfigKey, ConfigType, Importance, Validator, atLeast, validList, validString } from '../../common/config/ConfigDef';
 import { SECURITY_PROTOCOLS } from '../../cluster/EndPoint';
+import { QUORUM_VOTERS_CONFIG, controllerQuorumVotersValidator } from './QuorumConfig';
 
 const LONG_MAX = '9223372036854775807';
 const INT_MAX = '2147483647';
@@ -46,6 +47,51 @@ define('zookeeper.set.acl', 'BOOLEAN', false, undefined, 'HIGH', 'Set client to 
 define('zookeeper.max.in.flight.requests', 'INT', 10, atLeast(1), 'HIGH',
   'The maximum number of unacknowledged requests the client will send to ZooKeeper before blocking.');
 define('zookeeper.metadata.migration.enable', 'BOOLEAN', false, undefined, 'HIGH', 'Enable ZK to KRaft migration');
+
+/* ********** KRaft (KafkaConfig's KRaft keys and RaftConfig's quorum keys, Kafka 3.7 defaults and docs) ********** */
+// Defined so that a KRaft server.properties parses and kafka-storage can read it; KRaftConfigValidation.ts checks them.
+define('process.roles', 'LIST', '', validList('broker', 'controller'), 'HIGH',
+  'The roles that this process plays: \'broker\', \'controller\', or \'broker,controller\' if it is both. This configuration is only applicable for clusters in KRaft (Kafka Raft) mode (instead of ZooKeeper). Leave this config undefined or empty for ZooKeeper clusters.');
+define('node.id', 'INT', -1, undefined, 'HIGH',
+  'The node ID associated with the roles this process is playing when `process.roles` is non-empty. This is required configuration when running in KRaft mode.');
+define('broker.heartbeat.interval.ms', 'INT', 2000, undefined, 'MEDIUM',
+  'The length of time in milliseconds between broker heartbeats. Used when running in KRaft mode.');
+define('broker.session.timeout.ms', 'INT', 9000, undefined, 'MEDIUM',
+  'The length of time in milliseconds that a broker lease lasts if no heartbeats are made. Used when running in KRaft mode.');
+define('controller.listener.names', 'STRING', null, undefined, 'HIGH',
+  'A comma-separated list of the names of the listeners used by the controller. This is required if running in KRaft mode. When communicating with the controller quorum, the broker will always use the first listener in this list.\n Note: The ZooKeeper-based controller should not set this configuration.');
+define('metadata.log.dir', 'STRING', null, undefined, 'HIGH',
+  'This configuration determines where we put the metadata log for clusters in KRaft mode. If it is not set, the metadata log is placed in the first log directory from log.dirs.');
+define('metadata.log.segment.bytes', 'INT', 1073741824, atLeast(12), 'HIGH', 'The maximum size of a single metadata log file.');
+define('metadata.log.segment.ms', 'LONG', 604800000, undefined, 'HIGH', 'The maximum time before a new metadata log file is rolled out (in milliseconds).');
+define('metadata.max.retention.bytes', 'LONG', 104857600, undefined, 'HIGH',
+  'The maximum combined size of the metadata log and snapshots before deleting old snapshots and log files. Since at least one snapshot must exist before any logs can be deleted, this is a soft limit.');
+define('metadata.max.retention.ms', 'LONG', 604800000, undefined, 'HIGH',
+  'The number of milliseconds to keep a metadata log file or snapshot before deleting it. Since at least one snapshot must exist before any logs can be deleted, this is a soft limit.');
+define('metadata.log.max.record.bytes.between.snapshots', 'LONG', 20971520, atLeast(1), 'HIGH',
+  'This is the maximum number of bytes in the log between the latest snapshot and the high-watermark needed before generating a new snapshot. The default value is 20971520. To generate snapshots based on the time elapsed, see the <code>metadata.log.max.snapshot.interval.ms</code> configuration. The Kafka node will generate a snapshot when either the maximum time interval is reached or the maximum bytes limit is reached.');
+define('metadata.log.max.snapshot.interval.ms', 'LONG', 3600000, atLeast(0), 'HIGH',
+  'This is the maximum number of milliseconds to wait to generate a snapshot if there are committed records in the log that are not included in the latest snapshot. A value of zero disables time based snapshot generation. The default value is 3600000. To generate snapshots based on the number of metadata bytes, see the <code>metadata.log.max.record.bytes.between.snapshots</code> configuration. The Kafka node will generate a snapshot when either the maximum time interval is reached or the maximum bytes limit is reached.');
+define('metadata.max.idle.interval.ms', 'INT', 500, atLeast(0), 'LOW',
+  'This configuration controls how often the active controller should write no-op records to the metadata partition. If the value is 0, no-op records are not appended to the metadata partition. The default value is 500');
+define('initial.broker.registration.timeout.ms', 'INT', 60000, undefined, 'MEDIUM',
+  'When initially registering with the controller quorum, the number of milliseconds to wait before declaring failure and exiting the broker process.');
+define(QUORUM_VOTERS_CONFIG, 'LIST', '', controllerQuorumVotersValidator, 'HIGH',
+  'Map of id/endpoint information for the set of voters in a comma-separated list of <code>{id}@{host}:{port}</code> entries. For example: <code>1@localhost:9092,2@localhost:9093,3@localhost:9094</code>');
+define('controller.quorum.election.timeout.ms', 'INT', 1000, undefined, 'HIGH',
+  'Maximum time in milliseconds to wait without being able to fetch from the leader before triggering a new election');
+define('controller.quorum.fetch.timeout.ms', 'INT', 2000, undefined, 'HIGH',
+  'Maximum time without a successful fetch from the current leader before becoming a candidate and triggering an election for voters; Maximum time a leader can go without receiving valid fetch or fetchSnapshot request from a majority of the quorum before resigning.');
+define('controller.quorum.election.backoff.max.ms', 'INT', 1000, undefined, 'HIGH',
+  'Maximum time in milliseconds before starting new elections. This is used in the binary exponential backoff mechanism that helps prevent gridlocked elections');
+define('controller.quorum.request.timeout.ms', 'INT', 2000, undefined, 'MEDIUM',
+  'The configuration controls the maximum amount of time the client will wait for the response of a request. If the response is not received before the timeout elapses the client will resend the request if necessary or fail the request if retries are exhausted.');
+define('controller.quorum.append.linger.ms', 'INT', 25, undefined, 'MEDIUM',
+  'The duration in milliseconds that the leader will wait for writes to accumulate before flushing them to disk.');
+define('controller.quorum.retry.backoff.ms', 'INT', 20, undefined, 'LOW',
+  'The amount of time to wait before attempting to retry a failed request to a given topic partition. This avoids repeatedly sending requests in a tight loop under some failure scenarios. This value is the initial backoff value and will increase exponentially for each failed request, up to the <code>retry.backoff.max.ms</code> value.');
+// defineInternal in Kafka: no documentation.
+define('unstable.metadata.versions.enable', 'BOOLEAN', false, undefined, 'HIGH', '');
 
 /* ********** General ********** */
 define('broker.id.generation.enable', 'BOOLEAN', true, undefined, 'MEDIUM',
@@ -252,9 +298,29 @@ define('transaction.state.log.replication.factor', 'SHORT', 3, atLeast(1), 'HIGH
 define('transaction.state.log.num.partitions', 'INT', 50, atLeast(1), 'HIGH', 'The number of partitions for the transaction topic (should not change after deployment).');
 define('transaction.state.log.segment.bytes', 'INT', 104857600, atLeast(1), 'HIGH',
   'The transaction topic segment bytes should be kept relatively small in order to facilitate faster log compaction and cache loads');
+define('producer.id.expiration.ms', 'INT', 86400000, atLeast(1), 'LOW',
+  'The time in ms that a topic partition leader will wait before expiring producer IDs. Producer IDs will not expire while a transaction associated to them is still ongoing. Note that producer IDs may expire sooner if the last write from the producer ID is deleted due to the topic\'s retention settings. Setting this value the same or higher than <code>delivery.timeout.ms</code> can help prevent expiration during retries and protect against message duplication, but the default should be reasonable for most use cases.');
+// An internal config in Kafka 3.7 (defineInternal): accepted, left out of the documentation.
+define('producer.id.expiration.check.interval.ms', 'INT', 600000, atLeast(1), 'LOW',
+  'The interval at which to remove producer IDs that have expired due to <code>producer.id.expiration.ms</code> passing.');
 
 /* ********** Fetch ********** */
 define('max.incremental.fetch.session.cache.slots', 'INT', 1000, atLeast(0), 'MEDIUM', 'The maximum number of incremental fetch sessions that we will maintain.');
 define('fetch.max.bytes', 'INT', 57671680, atLeast(1024), 'MEDIUM', 'The maximum number of bytes we will return for a fetch request. Must be at least 1024.');
+
+/* ********** Metrics (not in Apache Kafka: the Prometheus JMX exporter's part, built in) ********** */
+/** A TCP port: 0 (off) to 65535, with ConfigDef.Range's messages. */
+const tcpPort: Validator = {
+  ensureValid(name, value) {
+    const n = value as number;
+    if (n < 0) throw new ConfigException(name, value, 'Value must be at least 0');
+    if (n > 65535) throw new ConfigException(name, value, 'Value must be no more than 65535');
+  },
+  toString: () => '[0,...,65535]',
+};
+define('metrics.prometheus.port', 'INT', 0, tcpPort, 'LOW',
+  'The port of the broker\'s Prometheus endpoint: <code>http://&lt;metrics.prometheus.host&gt;:&lt;port&gt;/metrics</code> serves the broker\'s metrics in the Prometheus text format, named as the Prometheus JMX exporter names Kafka\'s MBeans (e.g. <code>kafka_server_brokertopicmetrics_messagesin_total</code>). 0 (the default) serves no endpoint. A port already in use stops the broker at startup.');
+define('metrics.prometheus.host', 'STRING', '127.0.0.1', undefined, 'LOW',
+  'The address the Prometheus endpoint (<code>metrics.prometheus.port</code>) binds to. Use 0.0.0.0 to serve every interface.');
 
 export const KAFKA_CONFIG_DEFS: ReadonlyMap<string, ConfigKey> = new Map(defs.map((d) => [d.name, d]));

@@ -21,6 +21,7 @@ import { UpdateMetadataRequest } from '../../protocol/apis/06-update-metadata';
 import { ControlledShutdownRequest } from '../../protocol/apis/07-controlled-shutdown';
 import { alterPartitionNewIsr } from '../../protocol/apis/56-alter-partition';
 import { ErrorCode } from '../../protocol/errors';
+import { Uuid } from '../../common/Uuid';
 import { Reader } from '../../protocol/Reader';
 import type { AlterPartitionItem } from '../../controller/KafkaController';
 import type { CachedBroker, CachedPartitionState } from '../MetadataCache';
@@ -176,14 +177,12 @@ export class ControllerApis {
   async handleAlterPartition(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
     const v = ctx.header.apiVersion;
     const req = AlterPartitionApi.decodeRequest(r, v);
-    const nameOf = (t: { topicName: string; topicId: Buffer }) => {
-      if (v < 2) return t.topicName;
-      for (const name of this.deps.metadataCache.allTopics()) if (this.deps.metadataCache.topicId(name)?.equals(t.topicId)) return name;
-      return '';
-    };
+    // v2+ names topics by id; the controller resolves them from its own context (unknown: UNKNOWN_TOPIC_ID).
+    const idOf = (t: { topicId: Buffer }) => (v >= 2 ? new Uuid(t.topicId).toString() : undefined);
     const items: AlterPartitionItem[] = req.topics.flatMap((t) =>
       t.partitions.map((p) => ({
-        topic: nameOf(t),
+        topic: v < 2 ? t.topicName : '',
+        topicId: idOf(t),
         partition: p.partitionIndex,
         leaderEpoch: p.leaderEpoch,
         newIsr: alterPartitionNewIsr(p, v),
@@ -198,7 +197,8 @@ export class ControllerApis {
       topicName: v < 2 ? t.topicName : '',
       topicId: t.topicId,
       partitions: t.partitions.flatMap((p) => {
-        const x = res.results.find((y) => y.topic === nameOf(t) && y.partition === p.partitionIndex);
+        const id = idOf(t);
+        const x = res.results.find((y) => (id !== undefined ? y.topicId === id : y.topic === t.topicName) && y.partition === p.partitionIndex);
         return x
           ? [
               {

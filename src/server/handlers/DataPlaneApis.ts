@@ -24,6 +24,15 @@ const EARLIEST_LOCAL_TIMESTAMP = -4;
 const CONSUMER_REPLICA_ID = -1;
 const DEBUGGING_REPLICA_ID = -2;
 
+/** FetchResponse.recordsSize: the record bytes of one partition of a response. */
+function recordsSize(records: Buffer | Buffer[] | null): number {
+  if (records === null) return 0;
+  if (Buffer.isBuffer(records)) return records.length;
+  let n = 0;
+  for (const b of records) n += b.length;
+  return n;
+}
+
 /** The data path of KafkaApis: Produce, Fetch, ListOffsets. */
 export class DataPlaneApis {
   /** Incremental fetch sessions (KIP-227): kafka.server.FetchManager over a FetchSessionCache. */
@@ -103,6 +112,7 @@ export class DataPlaneApis {
     // v15 moved the replica id into the tagged ReplicaState (KIP-903). Kafka 3.7's ZK broker keeps the epoch but does not check it.
     const replicaId = v >= 15 ? req.replicaState.replicaId : req.replicaId;
     const isFromFollower = replicaId >= 0;
+    ctx.isFromFollower = isFromFollower;
     const topicName = (id: Buffer): string | undefined => (v >= 13 ? cache.topicName(id) : undefined);
     const { fetchData, toForget } = fetchDataOf(req, v, topicName);
     const context = this.fetchManager.newContext(v, req.sessionId, req.sessionEpoch, isFromFollower, fetchData, toForget, topicName);
@@ -135,6 +145,14 @@ export class DataPlaneApis {
       });
       for (const [key, e] of erroneous) partitions.set(key, e);
       const out = context.updateAndGenerateResponseData(partitions);
+      // KafkaApis.handleFetchRequest counts bytes out per partition of the response it sends (an incremental one
+      // leaves some out); BrokerTopicStats.updateBytesOut books a follower's under ReplicationBytesOutPerSec.
+      // Unlike Kafka, a partition answered with an error (no bytes) is skipped, so that polling an unknown or
+      // deleted topic does not create (or bring back) that topic's series.
+      const stats = this.rm.brokerTopicStats;
+      for (const { tp, data } of out.partitions.values()) {
+        if (tp.topic !== null && data.errorCode === ErrorCode.NONE) stats.updateBytesOut(tp.topic, isFromFollower, recordsSize(data.records));
+      }
       return encodeResponse(FetchApi, v, {
         throttleTimeMs: 0,
         errorCode: out.errorCode,

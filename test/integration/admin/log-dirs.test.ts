@@ -373,6 +373,36 @@ describe('admin: DescribeCluster, DescribeLogDirs, AlterReplicaLogDirs, Describe
     expect(errors[2].partitions[0].errorMessage).to.match(/^Topic name is invalid/);
   });
 
+  it('kafka-reassign-partitions moves a replica to the log dir its log_dirs names, and --verify follows the move', async () => {
+    await admin.createTopics({ topics: [{ topic: 'rd', replicaAssignment: [{ partition: 0, replicas: [1] }] }], waitForLeaders: true });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: 'rd', acks: -1, messages: Array.from({ length: 10 }, (_, i) => ({ partition: 0, value: `${i}:rd` })) });
+    await producer.disconnect();
+    const from = [...(await logDirsOf1())].find(([, tps]) => tps.some((x) => x.tp === 'rd-0'))![0];
+    const to = from === dirA ? dirB : dirA;
+    const plan = path.join(dirsRoot, 'rd.json');
+    fs.writeFileSync(plan, JSON.stringify({ version: 1, partitions: [{ topic: 'rd', partition: 0, replicas: [1], log_dirs: [to] }] }));
+    const ex = await runTool('kafka-reassign-partitions', ['--bootstrap-server', bs, '--execute', '--reassignment-json-file', plan]);
+    expect(ex.code, ex.stderr).to.equal(0);
+    expect(ex.stdout).to.contain('Successfully started partition reassignment for rd-0\nSuccessfully started log directory move for: rd-0-1\n');
+    const verified = await waitFor(
+      'kafka-reassign-partitions --verify to report the replica moved',
+      async () => {
+        const out = (await runTool('kafka-reassign-partitions', ['--bootstrap-server', bs, '--verify', '--reassignment-json-file', plan])).stdout;
+        return out.includes('completed successfully') ? out : null;
+      },
+      30000,
+    );
+    expect(verified).to.equal(
+      'Status of partition reassignment:\nReassignment of partition rd-0 is completed.\nReassignment of replica rd-0-1 completed successfully.\n',
+    );
+    const now = await logDirsOf1();
+    expect(now.get(to)!.some((x) => x.tp === 'rd-0' && !x.isFuture)).to.equal(true);
+    expect(now.get(from)!.some((x) => x.tp === 'rd-0')).to.equal(false);
+    expect((await readWithOffsets(cluster.broker(1).port, 'rd', 0)).map(([o, n]) => o - n)).to.deep.equal(Array(10).fill(0));
+  });
+
   it('a future log found at startup resumes its move when the partition comes back (ReplicaManager.maybeAddLogDirFetchers)', async () => {
     const where = await logDirsOf1();
     const from = [...where].find(([, tps]) => tps.some((x) => x.tp === 'ld-0'))![0];

@@ -6,6 +6,10 @@ import { TestCluster } from '../../helpers/cluster';
 import { waitFor } from '../../helpers/ports';
 import { readFromLeader, readPartition } from '../../helpers/readAll';
 import { ZkReader } from '../../helpers/zkRead';
+import { runTool } from '../cli/cliSupport';
+import { NetworkClient } from '../../../src/network/NetworkClient';
+import { AlterPartitionReassignmentsApi } from '../../../src/protocol/apis';
+import { ErrorCode } from '../../../src/protocol/errors';
 
 /** Partition reassignment (zk-mode.md §6.5) through the API (kafkajs) and the legacy znode. */
 describe('integration: partition reassignment', function () {
@@ -15,7 +19,8 @@ describe('integration: partition reassignment', function () {
   let zk: ZkReader;
 
   before(async () => {
-    cluster = await TestCluster.start({ brokers: 3 });
+    // A long session: the --cancel test freezes a broker that must stay registered meanwhile.
+    cluster = await TestCluster.start({ brokers: 3, overrides: { 'zookeeper.session.timeout.ms': '30000' } });
     kafka = new Kafka({ clientId: 'it-reassign', brokers: cluster.bootstrap, logLevel: logLevel.NOTHING });
     zk = await ZkReader.connect(cluster.connectString);
     const admin = kafka.admin();
@@ -106,5 +111,51 @@ describe('integration: partition reassignment', function () {
     await waitFor('replicas on 2 and 3 deleted', async () => !hasDir(2) && !hasDir(3));
     const values = await readPartition(cluster.broker(1).port, 'moving', 0, 1e9);
     expect(values.length).to.equal(200);
+  });
+
+  it('kafka-reassign-partitions --cancel reverts an ongoing reassignment (AlterPartitionReassignments with null replicas)', async () => {
+    // Only broker 1 as bootstrap: the tools never need the frozen broker.
+    const bs = `127.0.0.1:${cluster.broker(1).port}`;
+    // A broker other than the controller is frozen but still registered: the controller accepts it as a target, and
+    // its replica cannot catch up, so the reassignment [1] -> [frozen] stays ongoing. (Kafka 3.7's tool cancels only
+    // reassignments that remove a replica or add none; see cancel() in the tool.)
+    const controller = (JSON.parse((await zk.get('/controller')).data!) as { brokerid: number }).brokerid;
+    const frozen = controller === 3 ? 2 : 3;
+    const plan = path.join(cluster.root, 'cancel.json');
+    fs.writeFileSync(plan, `{"version":1,"partitions":[{"topic":"moving","partition":0,"replicas":[${frozen}],"log_dirs":["any"]}]}`);
+    const proc = cluster.broker(frozen).proc!;
+    proc.kill('SIGSTOP');
+    try {
+      // Started with a raw request to the controller: kafkajs (behind --execute) may pick the frozen broker for metadata.
+      const c = new NetworkClient('127.0.0.1', cluster.broker(controller).port, 'it-reassign-raw', 10000);
+      try {
+        const res = await c.send(AlterPartitionReassignmentsApi, 0, {
+          timeoutMs: 30000,
+          topics: [{ name: 'moving', partitions: [{ partitionIndex: 0, replicas: [frozen] }] }],
+        });
+        expect(res.responses[0].partitions[0].errorCode).to.equal(ErrorCode.NONE);
+      } finally {
+        c.close();
+      }
+      const listed = await runTool('kafka-reassign-partitions', ['--bootstrap-server', bs, '--list']);
+      expect(listed.stdout).to.equal(`Current partition reassignments:\nmoving-0: replicas: ${frozen},1. adding: ${frozen}. removing: 1.\n`);
+      const cancelled = await runTool('kafka-reassign-partitions', ['--bootstrap-server', bs, '--cancel', '--reassignment-json-file', plan]);
+      expect(cancelled.code, cancelled.stderr).to.equal(0);
+      expect(cancelled.stdout).to.equal('Successfully cancelled partition reassignment for: moving-0\nNone of the specified partition moves are active.');
+      const z = await topicZNode();
+      expect([z.partitions, z.adding_replicas, z.removing_replicas]).to.deep.equal([{ '0': [1] }, {}, {}]);
+      const again = await runTool('kafka-reassign-partitions', ['--bootstrap-server', bs, '--cancel', '--reassignment-json-file', plan]);
+      expect(again.stdout).to.equal('None of the specified partition reassignments are active.\nNone of the specified partition moves are active.');
+    } finally {
+      proc.kill('SIGCONT');
+    }
+  });
+
+  it('kafka-reassign-partitions refuses a log_dirs list whose length differs from the replicas', async () => {
+    const plan = path.join(cluster.root, 'bad-dirs.json');
+    fs.writeFileSync(plan, '{"version":1,"partitions":[{"topic":"moving","partition":0,"replicas":[1,2],"log_dirs":["any"]}]}');
+    const r = await runTool('kafka-reassign-partitions', ['--bootstrap-server', cluster.bootstrap.join(','), '--execute', '--reassignment-json-file', plan]);
+    expect(r.code).to.equal(1);
+    expect(r.stdout + r.stderr).to.contain('Size of replicas list [1, 2] is different from size of log dirs list [any] for partition moving-0');
   });
 });

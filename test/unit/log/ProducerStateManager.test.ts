@@ -105,4 +105,18 @@ describe('server: ProducerStateManager (idempotent producer)', () => {
     expect(log.producerStateManager.lastEntry(11)!.batches).to.have.length(1);
     expect(leaderAppend(idem(11, 0, 0)).duplicate).to.equal(true);
   });
+
+  it('expires producers whose newest batch is producer.id.expiration.ms old; an expired producer writes on at any sequence', () => {
+    // idem() stamps records 1700000000000 + i: producer 7's newest record is at ...0001, producer 8's at ...5001.
+    leaderAppend(idem(7, 0, 0));
+    const newer = Array.from({ length: 2 }, (_, i) => ({ key: null, value: Buffer.from(`p8-${i}`), timestamp: 1700000005000 + i }));
+    leaderAppend(buildRecordBatch({ records: newer, producerId: 8, producerEpoch: 0, baseSequence: 0 }));
+    expect(log.removeExpiredProducers(1700000004000, 5000)).to.equal(0);
+    expect(log.removeExpiredProducers(1700000005001, 5000)).to.equal(1); // 7: 5000 ms since its last record
+    expect(log.producerStateManager.lastEntry(7)).to.equal(undefined);
+    expect(log.producerStateManager.lastEntry(8)).to.not.equal(undefined);
+    // Sequence 2 follows what the leader no longer remembers: accepted, and producer 7 is known again.
+    expect(leaderAppend(idem(7, 0, 2)).duplicate).to.equal(false);
+    expect(log.producerStateManager.lastEntry(7)!.batches.map((b) => b.firstSeq)).to.deep.equal([2]);
+  });
 });
