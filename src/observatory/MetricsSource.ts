@@ -2,7 +2,8 @@
  * Scrapes each broker's Prometheus endpoint (metrics.prometheus.port, /metrics) and turns the counters into
  * the page's two charts: messages in per second per topic (kafka_server_brokertopicmetrics_messagesin_total
  * with its topic label, summed over brokers, as Kafka's per-broker MessagesInPerSec meters add up), and
- * requests per second per broker (kafka_network_requestmetrics_requests_total over every request and version).
+ * requests per second per broker (kafka_network_requestmetrics_requests_total over every request and version,
+ * each request counted once).
  */
 import * as http from 'http';
 import { Sample, counterRate, parsePrometheusText } from './promText';
@@ -55,9 +56,12 @@ function perTopic(samples: Sample[]): Map<string, number> {
   return out;
 }
 
+/** Kafka's RequestMetrics count a Fetch twice: as Fetch and as FetchConsumer or FetchFollower; those two are left out. */
+const FETCH_SUBSETS = new Set(['FetchConsumer', 'FetchFollower']);
+
 function requestTotal(samples: Sample[]): number | undefined {
   let sum: number | undefined;
-  for (const s of samples) if (s.name === REQUESTS) sum = (sum ?? 0) + s.value;
+  for (const s of samples) if (s.name === REQUESTS && !FETCH_SUBSETS.has(s.labels.request)) sum = (sum ?? 0) + s.value;
   return sum;
 }
 

@@ -271,6 +271,29 @@ describe('observatory: the live cluster in a browser', function () {
     }
   });
 
+  it("charts: messages in per topic and requests per broker, from the brokers' /metrics", async () => {
+    const kafka = new Kafka({ clientId: 'obs-chart', brokers: cluster.bootstrapServers.split(','), logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      // Keep producing until a scrape round has seen messages arrive on "watched".
+      await waitFor(
+        'a messages-in rate for topic watched',
+        async () => {
+          await producer.send({ topic: 'watched', messages: Array.from({ length: 50 }, (_, i) => ({ value: `c${i}` })) });
+          const s = (await (await fetch(`${base}api/state`)).json()) as { metrics: Array<{ topics: Record<string, number>; brokers: Record<string, number> }> };
+          return s.metrics.some((p) => (p.topics.watched ?? 0) > 0 && Object.keys(p.brokers).length >= 2);
+        },
+        40000,
+        500,
+      );
+    } finally {
+      await producer.disconnect();
+    }
+    await waitForText(page, '#chart-topics', (t) => t.includes('watched'), 'the topic in the messages-in chart');
+    await waitForText(page, '#chart-brokers', (t) => ['broker 1', 'broker 2', 'broker 3'].every((b) => t.includes(b)), 'the brokers in the request-rate chart');
+  });
+
   it('actions: bad input is a 400 with a clear message; create a topic from the page shows the command', async () => {
     const post = (p: string, body: unknown) =>
       get(`${base}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

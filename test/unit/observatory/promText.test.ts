@@ -64,7 +64,10 @@ describe('observatory: Prometheus text parser', () => {
       ts,
       samples: parsePrometheusText(
         `kafka_server_brokertopicmetrics_messagesin_total ${demo}\nkafka_server_brokertopicmetrics_messagesin_total{topic="demo"} ${demo}\n` +
-          `kafka_network_requestmetrics_requests_total{request="Produce",version="9"} ${reqs}\n`,
+          `kafka_network_requestmetrics_requests_total{request="Produce",version="9"} ${reqs}\n` +
+          // A Fetch counts under Fetch and FetchConsumer (or FetchFollower), as in Kafka: once in the rate.
+          `kafka_network_requestmetrics_requests_total{request="Fetch",version="15"} ${reqs}\n` +
+          `kafka_network_requestmetrics_requests_total{request="FetchConsumer",version="15"} ${reqs}\n`,
       ),
     });
     const before = new Map([
@@ -78,6 +81,6 @@ describe('observatory: Prometheus text parser', () => {
     ]);
     const p = metricsPoint(3000, before, after);
     expect(p.topics).to.deep.equal({ demo: 20 }); // (20 + 20) / 2 s; the unlabelled all-topics series is not a topic
-    expect(p.brokers).to.deep.equal({ 1: 2, 2: 10 });
+    expect(p.brokers).to.deep.equal({ 1: 4, 2: 20 });
   });
 });
