@@ -24,7 +24,11 @@ import {
   spawnZooKeeper,
   waitForZooKeeper,
 } from './zookeeper';
-import { bootstrapServers, ClusterLayout, localClusterLayout, zookeeperConnect } from './ClusterLayout';
+import { ChildDiedError, ManagedProcess, tailLines } from './ManagedProcess';
+import { BrokerSpec, bootstrapServers, ClusterLayout, localClusterLayout, zookeeperConnect } from './ClusterLayout';
+import type { BrokerControl } from '../observatory/Actions';
+
+export { ChildDiedError, ManagedProcess };
 
 interface LocalClusterOptions {
   /** Number of brokers for the default layout (default 3). Ignored when `layout` is given. */
@@ -42,93 +46,7 @@ interface LocalClusterOptions {
   zookeeperStopTimeoutMs?: number;
 }
 
-interface ExitInfo {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  error?: Error;
-}
-
-/** One child (a ZooKeeper JVM or a broker's node process) with its output file. */
-export class ManagedProcess {
-  exitInfo: ExitInfo | null = null;
-  readonly exited: Promise<ExitInfo>;
-
-  constructor(
-    readonly name: string,
-    readonly kind: 'zookeeper' | 'broker',
-    readonly id: number,
-    readonly child: ChildProcess,
-    readonly outFile: string,
-  ) {
-    this.exited = new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
-        this.exitInfo = { code, signal };
-        resolve(this.exitInfo);
-      });
-      child.once('error', (error) => {
-        if (this.exitInfo) return;
-        this.exitInfo = { code: null, signal: null, error };
-        resolve(this.exitInfo);
-      });
-    });
-  }
-
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-  get alive(): boolean {
-    return this.exitInfo === null && this.child.pid !== undefined;
-  }
-
-  /** Signal the child's process group (it leads one when spawned detached), else the child alone. */
-  signal(sig: NodeJS.Signals): void {
-    const pid = this.child.pid;
-    if (pid === undefined) return;
-    try {
-      process.kill(-pid, sig);
-      return;
-    } catch {
-      /* not a group leader, or the group is gone */
-    }
-    try {
-      process.kill(pid, sig);
-    } catch {
-      /* already gone */
-    }
-  }
-
-  /** SIGTERM, wait up to graceMs, then SIGKILL; finally SIGKILL the group for stragglers. */
-  async stop(graceMs: number): Promise<void> {
-    if (this.alive) {
-      this.signal('SIGTERM');
-      if (!(await waitFor(this.exited, graceMs))) {
-        this.signal('SIGKILL');
-        await waitFor(this.exited, 5000);
-      }
-    }
-    this.signal('SIGKILL');
-  }
-
-  describeExit(): string {
-    const e = this.exitInfo;
-    if (!e) return 'running';
-    if (e.error) return `failed to start: ${e.error.message}`;
-    return e.signal ? `killed by ${e.signal}` : `exited with code ${e.code}`;
-  }
-}
-
-/** A child died while the cluster was starting. */
-export class ChildDiedError extends Error {
-  constructor(
-    readonly proc: ManagedProcess,
-    readonly logTail: string[],
-  ) {
-    super(`${proc.name} ${proc.describeExit()} during start-up (output: ${proc.outFile})`);
-    this.name = 'ChildDiedError';
-  }
-}
-
-export class LocalCluster {
+export class LocalCluster implements BrokerControl {
   readonly layout: ClusterLayout;
   readonly bootstrapServers: string;
   readonly zookeeperConnect: string;
@@ -140,6 +58,8 @@ export class LocalCluster {
   private readonly exitHandler = (): void => this.killAllSync();
   /** What closes a probe's ZooKeeper connection is logged once per kind, never thrown. */
   private readonly probeErrors: ProbeErrorListener;
+  /** Brokers being restarted (waiting for ZooKeeper to let go of their old registration, or spawning). */
+  private readonly starting = new Set<number>();
 
   constructor(opts: LocalClusterOptions = {}) {
     this.opts = opts;
@@ -154,8 +74,10 @@ export class LocalCluster {
     return this.procs;
   }
 
+  /** The broker's current process (the latest one after a restart). */
   broker(id: number): ManagedProcess | undefined {
-    return this.procs.find((p) => p.kind === 'broker' && p.id === id);
+    for (let i = this.procs.length - 1; i >= 0; i--) if (this.procs[i].kind === 'broker' && this.procs[i].id === id) return this.procs[i];
+    return undefined;
   }
 
   /** Starts ZooKeeper, waits for its quorum, starts the brokers, waits until all are registered. */
@@ -213,24 +135,97 @@ export class LocalCluster {
     await this.waitForStaleRegistrations(zkTimeout);
     if (this.stopping) return;
 
-    const bin = path.join(L.rootDir, 'bin', 'kafka-server-start');
     this.log(`Starting ${L.brokers.length} broker(s) on ${this.bootstrapServers}`);
-    for (const b of L.brokers) {
-      const out = path.join(L.logDir, `broker-${b.id}.out`);
-      const logDir = path.join(L.logDir, `broker-${b.id}`);
-      fs.mkdirSync(logDir, { recursive: true });
-      const args = [bin, b.propertiesFile, ...b.overrides.flatMap((o) => ['--override', o])];
-      const child = this.withOutput(out, (stdio) =>
-        spawn(process.execPath, args, {
-          cwd: L.rootDir,
-          stdio,
-          detached: true,
-          env: { ...process.env, LOG_DIR: logDir },
-        }),
-      );
-      this.track(new ManagedProcess(`broker-${b.id}`, 'broker', b.id, child, out));
-    }
+    for (const b of L.brokers) this.spawnBroker(b);
     await this.waitForBrokers(this.opts.brokerStartTimeoutMs ?? 120_000);
+  }
+
+  /** Each broker's LOG_DIR (server.log, controller.log, controller-events.jsonl). */
+  brokerLogDir(id: number): string {
+    return path.join(this.layout.logDir, `broker-${id}`);
+  }
+
+  /** `node bin/kafka-server-start <properties> [--override k=v]...` in the repo root, output appended to broker-N.out. */
+  private spawnBroker(b: BrokerSpec): ManagedProcess {
+    const L = this.layout;
+    const out = path.join(L.logDir, `broker-${b.id}.out`);
+    const logDir = this.brokerLogDir(b.id);
+    fs.mkdirSync(logDir, { recursive: true });
+    const args = [path.join(L.rootDir, 'bin', 'kafka-server-start'), b.propertiesFile, ...b.overrides.flatMap((o) => ['--override', o])];
+    const child = this.withOutput(out, (stdio) =>
+      spawn(process.execPath, args, {
+        cwd: L.rootDir,
+        stdio,
+        detached: true,
+        env: { ...process.env, LOG_DIR: logDir },
+      }),
+    );
+    const proc = new ManagedProcess(`broker-${b.id}`, 'broker', b.id, child, out);
+    this.track(proc);
+    return proc;
+  }
+
+  // ---- process control for the observatory (BrokerControl) ----------------------------------------------
+
+  private spec(id: number): BrokerSpec {
+    const b = this.layout.brokers.find((x) => x.id === id);
+    if (!b) throw new Error(`unknown broker ${id}`);
+    return b;
+  }
+
+  brokerPid(id: number): number | undefined {
+    const p = this.broker(id);
+    return p?.alive ? p.pid : undefined;
+  }
+
+  brokerRunning(id: number): boolean {
+    return this.starting.has(id) || !!this.broker(id)?.alive;
+  }
+
+  /** SIGTERM: the broker's controlled shutdown (what kafka-server-stop sends). */
+  stopBroker(id: number): void {
+    const p = this.broker(id);
+    if (!p?.alive) throw new Error(`broker ${id} is not running`);
+    p.intentional = true;
+    this.log(`Stopping ${p.name} (pid ${p.pid}, SIGTERM)`);
+    p.signal('SIGTERM');
+  }
+
+  /** SIGKILL: no controlled shutdown; ZooKeeper removes /brokers/ids/<id> when the session times out. */
+  killBroker(id: number): void {
+    const p = this.broker(id);
+    if (!p?.alive) throw new Error(`broker ${id} is not running`);
+    p.intentional = true;
+    this.log(`Killing ${p.name} (pid ${p.pid}, SIGKILL)`);
+    p.signal('SIGKILL');
+  }
+
+  /**
+   * Starts a stopped broker exactly as at start-up. A killed broker's registration lingers until its session
+   * expires, and Kafka refuses to start while it does (KafkaZkClient.registerBroker: "node already exists"),
+   * so wait for ZooKeeper to drop it first.
+   */
+  async startBroker(id: number): Promise<void> {
+    const b = this.spec(id);
+    if (this.brokerRunning(id)) throw new Error(`broker ${id} is already running`);
+    if (this.stopping) throw new Error('the cluster is stopping');
+    this.starting.add(id);
+    try {
+      await this.waitForStaleRegistrations(60_000, [id]);
+      if (this.stopping) return;
+      this.log(`Starting broker-${id}`);
+      this.spawnBroker(b);
+    } finally {
+      this.starting.delete(id);
+    }
+  }
+
+  /** The command line that starts broker `id` (paths relative to the repo root when inside it). */
+  startCommand(id: number): string {
+    const b = this.spec(id);
+    const rel = path.relative(this.layout.rootDir, b.propertiesFile);
+    const file = rel.startsWith('..') ? b.propertiesFile : rel;
+    return ['bin/kafka-server-start', file, ...b.overrides.map((o) => `--override ${o}`)].join(' ');
   }
 
   /** Opens `file` for append, hands the fd to the child as stdout+stderr, closes our copy. */
@@ -250,6 +245,8 @@ export class LocalCluster {
       const tail = tailLines(proc.outFile, 30);
       if (this.abortStart) {
         this.abortStart(new ChildDiedError(proc, tail));
+      } else if (proc.intentional) {
+        this.log(`${proc.name} ${proc.describeExit()}`);
       } else {
         this.log(`WARNING: ${proc.name} ${proc.describeExit()} (output: ${proc.outFile}); last lines:`);
         for (const line of tail) this.log(`  | ${line}`);
@@ -271,8 +268,8 @@ export class LocalCluster {
    * from its data dir and keeps /brokers/ids/<id> until the session times out; a broker started meanwhile
    * fails as Kafka does ("node already exists and owner ... does not match current session"). Wait it out.
    */
-  private async waitForStaleRegistrations(timeoutMs: number): Promise<void> {
-    const ids = new Set(this.layout.brokers.map((b) => b.id));
+  private async waitForStaleRegistrations(timeoutMs: number, only?: number[]): Promise<void> {
+    const ids = new Set(only ?? this.layout.brokers.map((b) => b.id));
     const client = createProbeClient(this.zookeeperConnect, { retries: 1 }, this.probeErrors);
     client.connect();
     const deadline = Date.now() + timeoutMs;
@@ -282,7 +279,11 @@ export class LocalCluster {
         const stale = (await brokerIds(client).catch((): number[] => [])).filter((id) => ids.has(id));
         if (stale.length === 0) return;
         if (!said) {
-          this.log(`Waiting for ZooKeeper to expire the sessions of a previous run (/brokers/ids: ${stale})`);
+          this.log(
+            only
+              ? `Waiting for ZooKeeper to expire the previous session of broker ${stale} (/brokers/ids/${stale} still exists)`
+              : `Waiting for ZooKeeper to expire the sessions of a previous run (/brokers/ids: ${stale})`,
+          );
           said = true;
         }
         if (Date.now() > deadline || this.stopping) {
@@ -351,8 +352,8 @@ export class LocalCluster {
     for (const p of this.procs) if (p.alive) p.signal('SIGKILL');
   }
 
-  /** The text `npm start` prints once the cluster is up. */
-  describe(): string {
+  /** The text `npm start` prints once the cluster is up (with the observatory's address when it runs). */
+  describe(observatoryUrl?: string): string {
     const L = this.layout;
     const firstBroker = this.bootstrapServers.split(',')[0];
     const firstZk = `127.0.0.1:${L.zookeeper[0].clientPort}`;
@@ -365,6 +366,7 @@ export class LocalCluster {
       `  data folder       : ${L.dataDir}`,
       `  process output    : ${rel(L.logDir)}/{zookeeper-N,broker-N}.out, broker logs in ${rel(L.logDir)}/broker-N/`,
       '',
+      ...(observatoryUrl ? [`Observatory: ${observatoryUrl}  (the cluster live in a browser; --ui-port 0 turns it off)`, ''] : []),
       'Try:',
       `  kcat -b ${firstBroker} -L`,
       `  /usr/share/zookeeper/bin/zkCli.sh -server ${firstZk} ls /brokers/ids`,
@@ -396,39 +398,6 @@ export function portAccepts(host: string, port: number, timeoutMs: number): Prom
   });
 }
 
-/** The last `n` lines of a file (reads at most its last 64 KiB). */
-function tailLines(file: string, n: number): string[] {
-  try {
-    const size = fs.statSync(file).size;
-    const len = Math.min(size, 64 * 1024);
-    const buf = Buffer.alloc(len);
-    const fd = fs.openSync(file, 'r');
-    try {
-      fs.readSync(fd, buf, 0, len, size - len);
-    } finally {
-      fs.closeSync(fd);
-    }
-    const lines = buf.toString('utf8').split(/\r?\n/);
-    if (lines[lines.length - 1] === '') lines.pop();
-    return lines.slice(-n);
-  } catch {
-    return [];
-  }
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** True when `p` settles within ms. */
-async function waitFor(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([p.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

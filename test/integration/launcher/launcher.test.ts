@@ -4,13 +4,13 @@
  * the last test, which runs `npm start`'s own entry point on the fixed ports 2181-2183 / 9092-9094.
  */
 import { expect } from 'chai';
-import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { ChildProcess, execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { findRepoRoot, localClusterLayout, tempClusterLayout } from '../../../src/launcher/ClusterLayout';
 import { ChildDiedError, LocalCluster, portAccepts } from '../../../src/launcher/LocalCluster';
 import { closeProbeClient, createProbeClient } from '../../../src/launcher/zookeeper';
-import { waitFor as waitForCondition } from '../../helpers/ports';
+import { freePort, waitFor as waitForCondition } from '../../helpers/ports';
 
 const root = findRepoRoot(__dirname);
 const mainJs = path.join(root, 'dist', 'src', 'launcher', 'main.js');
@@ -67,6 +67,28 @@ async function stopLauncher(child: ChildProcess, graceMs: number): Promise<void>
   }
 }
 
+/** TCP ports the process `pid` listens on (its socket inodes matched against /proc/net/tcp{,6} LISTEN rows). */
+function listeningPorts(pid: number): number[] {
+  const inodes = new Set<string>();
+  for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m) inodes.add(m[1]);
+    } catch {
+      /* closed meanwhile */
+    }
+  }
+  const ports = new Set<number>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    if (!fs.existsSync(table)) continue;
+    for (const line of fs.readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length > 9 && f[3] === '0A' && inodes.has(f[9])) ports.add(parseInt(f[1].split(':')[1], 16));
+    }
+  }
+  return [...ports].sort((a, b) => a - b);
+}
+
 function zkChildren(connect: string, p: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const client = createProbeClient(connect, { retries: 1 });
@@ -112,7 +134,12 @@ describe('local cluster launcher', function () {
 
   it('main.js --help lists the options, a bad --brokers value is refused', () => {
     const help = execFileSync(process.execPath, [mainJs, '--help'], { encoding: 'utf8' });
-    expect(help).to.contain('--brokers <n>').and.to.contain('--fresh');
+    expect(help).to.contain('--brokers <n>').and.to.contain('--fresh').and.to.contain('--ui-port <n>');
+    for (const bad of ['x', '-1', '70000']) {
+      const r = spawnSync(process.execPath, [mainJs, '--ui-port', bad], { encoding: 'utf8' });
+      expect(r.status).to.not.equal(0);
+      expect(r.stderr).to.contain('--ui-port');
+    }
     let failed = false;
     try {
       execFileSync(process.execPath, [mainJs, '--brokers', 'x'], { encoding: 'utf8', stdio: 'pipe' });
@@ -235,6 +262,32 @@ describe('local cluster launcher', function () {
       expect(kids.filter((pid) => alive(pid))).to.deep.equal([]);
     } finally {
       await stopLauncher(child, 40_000);
+    }
+  });
+
+  it('`npm start -- --ui-port N` prints the observatory address and serves it; `--ui-port 0` serves nothing', async function () {
+    this.timeout(180_000);
+    const port = await freePort();
+    for (const uiPort of [port, 0]) {
+      const child = spawn(process.execPath, [mainJs, '--brokers', '0', '--ui-port', String(uiPort)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      try {
+        const out = await waitForOutput(child, /Press Ctrl-C to stop/, 100_000);
+        if (uiPort !== 0) {
+          expect(out).to.contain(`Observatory: http://127.0.0.1:${port}/`);
+          const res = await fetch(`http://127.0.0.1:${port}/`);
+          expect(res.status).to.equal(200);
+          expect(await res.text()).to.contain('Kafka observatory');
+          expect(listeningPorts(child.pid as number)).to.deep.equal([port]);
+        } else {
+          expect(out).to.not.contain('Observatory');
+          expect(listeningPorts(child.pid as number)).to.deep.equal([]);
+        }
+        const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+        child.kill('SIGINT');
+        expect(await exited).to.equal(0);
+      } finally {
+        await stopLauncher(child, 40_000);
+      }
     }
   });
 
