@@ -27,15 +27,27 @@ export interface FieldSpec {
   readonly fields?: readonly FieldSpec[];
 }
 
-export interface MessageSpec {
-  readonly apiKey: number;
-  readonly type: 'request' | 'response';
+/** What every schema has, whatever its kind: what ./MessageCodec.ts needs to lay it out. */
+export interface StructSpec {
   readonly name: string;
   readonly validVersions: VersionSpec;
   readonly flexibleVersions: VersionSpec;
   /** The last valid version is still in development in this Kafka release: not advertised. */
   readonly latestVersionUnstable?: boolean;
   readonly fields: readonly FieldSpec[];
+}
+
+export interface MessageSpec extends StructSpec {
+  readonly apiKey: number;
+  readonly type: 'request' | 'response';
+}
+
+/**
+ * A standalone `"type": "data"` schema, which has no API key: control records (LeaderChangeMessage,
+ * SnapshotHeaderRecord...), stored state (QuorumStateData).
+ */
+export interface DataSpec extends StructSpec {
+  readonly type: 'data';
 }
 
 export interface VersionRange {
