@@ -1,0 +1,616 @@
+/**
+ * The Raft client of KRaft (KIP-595), after Kafka 3.7's org.apache.kafka.raft.KafkaRaftClient: one event loop
+ * (poll) that handles queued requests and responses, then does what the current state needs (send Vote,
+ * BeginQuorumEpoch, EndQuorumEpoch or Fetch requests, append scheduled records, stand for election on a
+ * timeout) and says when it must be polled again. Everything runs on the caller's thread of control, with an
+ * injected clock, random source, network channel and log, so a whole quorum can run in one process on a
+ * simulated network (test/unit/raft).
+ *
+ * The pull model: followers (and observers) Fetch from the leader with their log end offset and the epoch of
+ * their last batch; the leader answers records, or DivergingEpoch (truncate, then fetch again), or a SnapshotId.
+ * Fetches also carry replication progress: the leader's high watermark is what a majority of voters fetched past.
+ * Listeners hear of committed batches (handleCommit) and leader changes (handleLeaderChange).
+ *
+ * Request handling (validation order and error codes) and the response rules (maybeHandleCommonResponse) live in
+ * ./RaftHandlers.ts; this file holds the state machine's polling and transitions.
+ */
+import { ErrorCode } from '../protocol/errors';
+import { buildDataBatch, buildLeaderChangeBatch, readBatches } from './RaftBatches';
+import { FollowerState, UnattachedState, CandidateState, VotedState, ResignedState } from './EpochState';
+import { LeaderState } from './LeaderState';
+import { Completion, NetworkChannel, RaftApiKey, RaftApiKeyValue, RaftInboundRequest } from './NetworkChannel';
+import { OffsetAndEpoch } from './OffsetAndEpoch';
+import { QuorumState } from './QuorumState';
+import { QuorumStateStore } from './QuorumStateStore';
+import { DEFAULT_RAFT_CONFIG, FETCH_MAX_WAIT_MS, MAX_FETCH_SIZE_BYTES, RaftConfig, RETRY_BACKOFF_BASE_MS } from './RaftConfig';
+import { RaftHandlers } from './RaftHandlers';
+import * as msg from './RaftMessages';
+import { RecordSerde } from './RecordSerde';
+import { ReplicatedLog } from './ReplicatedLog';
+import { RequestManager } from './RequestManager';
+import { Random, SYSTEM_RANDOM, SYSTEM_TIME, Time } from './Time';
+import { Batch } from './RaftBatches';
+
+export interface LeaderAndEpoch {
+  /** undefined: no known leader in this epoch. */
+  readonly leaderId: number | undefined;
+  readonly epoch: number;
+}
+
+/** RaftClient.Listener: a state machine fed by the committed log. */
+export interface RaftListener<T> {
+  /** A committed batch, in log order, each exactly once per registration (control batches come with no records). */
+  handleCommit(batch: Batch<T>): void;
+  handleLeaderChange(leader: LeaderAndEpoch): void;
+}
+
+export interface RaftClientOptions<T> {
+  /** This node's id; undefined for an observer without one. */
+  nodeId: number | undefined;
+  voters: Iterable<number>;
+  clusterId: string;
+  log: ReplicatedLog;
+  store: QuorumStateStore;
+  channel: NetworkChannel;
+  serde: RecordSerde<T>;
+  time?: Time;
+  random?: Random;
+  config?: Partial<RaftConfig>;
+  logger?: (message: string) => void;
+}
+
+class ListenerContext<T> {
+  nextOffset = 0;
+  lastFired: LeaderAndEpoch = { leaderId: undefined, epoch: 0 };
+
+  constructor(readonly listener: RaftListener<T>) {}
+
+  /** ListenerContext.shouldFireLeaderChange: a new epoch, or the leader of the current one became known. */
+  shouldFire(l: LeaderAndEpoch): boolean {
+    if (l.epoch === this.lastFired.epoch && l.leaderId === this.lastFired.leaderId) return false;
+    if (l.epoch > this.lastFired.epoch) return true;
+    return l.leaderId !== undefined && this.lastFired.leaderId === undefined;
+  }
+
+  maybeFire(l: LeaderAndEpoch, epochStartOffset?: number): void {
+    // A new leader tells its own listeners only once they have read up to its epoch start (they must not
+    // act as leader before seeing everything committed before).
+    if (this.shouldFire(l) && (epochStartOffset === undefined || this.nextOffset >= epochStartOffset)) {
+      this.lastFired = l;
+      this.listener.handleLeaderChange(l);
+    }
+  }
+}
+
+interface GracefulShutdown {
+  readonly deadlineMs: number;
+  readonly completion: Completion<void>;
+}
+
+interface PendingFetch {
+  readonly request: RaftInboundRequest;
+  readonly fetchOffset: number;
+  readonly deadlineMs: number;
+  /** Answered as is if nothing arrives before the deadline (KafkaRaftClient.handleFetchRequest). */
+  readonly emptyResponse: object;
+}
+
+type QueuedMessage =
+  | { kind: 'request'; request: RaftInboundRequest }
+  | { kind: 'response'; sourceId: number; correlationId: number; apiKey: RaftApiKeyValue; data: object | undefined; error: Error | undefined };
+
+export class KafkaRaftClient<T> {
+  readonly quorum: QuorumState;
+  readonly config: RaftConfig;
+  readonly time: Time;
+  readonly log: ReplicatedLog;
+  readonly clusterId: string;
+  readonly requestManager: RequestManager;
+  private readonly random: Random;
+  private readonly channel: NetworkChannel;
+  private readonly serde: RecordSerde<T>;
+  private readonly logger: (m: string) => void;
+  private readonly handlers: RaftHandlers<T>;
+  private readonly queue: QueuedMessage[] = [];
+  private readonly listeners: ListenerContext<T>[] = [];
+  /** Fetches the leader parks until new data (or the high watermark moves, or maxWaitMs passes). */
+  readonly fetchPurgatory: PendingFetch[] = [];
+  shutdownState: GracefulShutdown | undefined;
+  private shutdownFinished = false;
+
+  constructor(opts: RaftClientOptions<T>) {
+    this.config = { ...DEFAULT_RAFT_CONFIG, ...opts.config };
+    this.time = opts.time ?? SYSTEM_TIME;
+    this.random = opts.random ?? SYSTEM_RANDOM;
+    this.log = opts.log;
+    this.clusterId = opts.clusterId;
+    this.channel = opts.channel;
+    this.serde = opts.serde;
+    this.logger = opts.logger ?? (() => {});
+    const voters = new Set(opts.voters);
+    this.quorum = new QuorumState(
+      opts.nodeId,
+      voters,
+      this.config.electionTimeoutMs,
+      this.config.fetchTimeoutMs,
+      opts.store,
+      this.time,
+      this.random,
+      this.logger,
+    );
+    this.requestManager = new RequestManager(voters, this.config.retryBackoffMs, this.config.requestTimeoutMs, this.random);
+    this.handlers = new RaftHandlers<T>(this);
+  }
+
+  /** KafkaRaftClient.initialize: the starting state from quorum-state and the log; a lone voter stands at once. */
+  initialize(): void {
+    this.quorum.initialize({ offset: this.log.endOffset(), epoch: this.log.lastFetchedEpoch() });
+    const now = this.time.milliseconds();
+    if (this.quorum.isLeader()) throw new Error('Voter cannot initialize as a Leader');
+    else if (this.quorum.isCandidate()) this.onBecomeCandidate(now);
+    else if (this.quorum.isFollower()) this.onBecomeFollower();
+    if (this.quorum.isVoter() && this.quorum.remoteVoters().length === 0 && !this.quorum.isCandidate()) this.transitionToCandidate(now);
+  }
+
+  register(listener: RaftListener<T>): void {
+    const ctx = new ListenerContext(listener);
+    this.listeners.push(ctx);
+    const hw = this.quorum.highWatermark();
+    if (hw !== undefined) this.updateListenersProgress(hw);
+    this.fireLeaderChange();
+  }
+
+  /** An inbound request; its response completes request.completion, possibly later (a parked Fetch). */
+  handle(request: RaftInboundRequest): void {
+    this.queue.push({ kind: 'request', request });
+  }
+
+  leaderAndEpoch(): LeaderAndEpoch {
+    return { leaderId: this.quorum.leaderId(), epoch: this.quorum.epoch };
+  }
+
+  highWatermark(): number | undefined {
+    return this.quorum.highWatermark();
+  }
+
+  isRunning(): boolean {
+    return !this.shutdownFinished;
+  }
+
+  /**
+   * Handles everything queued, then polls the current state. Returns how long (ms) the caller may wait before
+   * polling again if nothing arrives (Infinity: only a message can wake it).
+   */
+  poll(): number {
+    const now = this.time.milliseconds();
+    if (this.maybeCompleteShutdown(now)) return Infinity;
+    while (this.queue.length > 0) this.handleInboundMessage(this.queue.shift()!, this.time.milliseconds());
+    const timeout = Math.min(this.pollCurrentState(now), this.expireFetches(now));
+    return Math.max(0, timeout);
+  }
+
+  /** RaftClient.scheduleAppend: queue records for the leader of `epoch`; returns the offset the last will get. */
+  scheduleAppend(epoch: number, records: T[]): number {
+    const state = this.quorum.current;
+    if (!(state instanceof LeaderState)) throw new NotLeaderError('Append failed because the replication is not the current leader');
+    if (epoch !== state.epoch) throw new NotLeaderError(`Append failed because the given epoch ${epoch} is stale. Current leader epoch = ${state.epoch}`);
+    if (records.length === 0) throw new Error('Attempt to append an empty list of records');
+    const leader = state as LeaderState<T>;
+    if (leader.pending.length === 0) leader.pendingSinceMs = this.time.milliseconds();
+    leader.pending.push(...records);
+    leader.nextOffset += records.length;
+    return leader.nextOffset - 1;
+  }
+
+  /** RaftClient.resign: the leader of `epoch` steps down (EndQuorumEpoch), e.g. when its state machine failed. */
+  resign(epoch: number): void {
+    if (epoch < 0) throw new Error(`Attempt to resign from an invalid negative epoch ${epoch}`);
+    if (!this.quorum.isVoter()) throw new Error('Attempt to resign by a non-voter');
+    const current = this.quorum.epoch;
+    if (epoch > current) throw new Error(`Attempt to resign from epoch ${epoch} which is larger than the current epoch ${current}`);
+    if (epoch < current) return;
+    const state = this.quorum.current;
+    if (!(state instanceof LeaderState)) {
+      if (this.quorum.leaderId() !== this.quorum.localId) throw new Error(`Cannot resign from epoch ${epoch} since we are not the leader`);
+      return;
+    }
+    state.requestResign();
+  }
+
+  /**
+   * Graceful shutdown: a leader resigns and tells the voters (EndQuorumEpoch), then the shutdown completes when
+   * another leader is known, or at the timeout. Followers and observers finish at once.
+   */
+  shutdown(timeoutMs: number): Completion<void> {
+    if (!this.shutdownState) this.shutdownState = { deadlineMs: this.time.milliseconds() + timeoutMs, completion: new Completion<void>() };
+    return this.shutdownState.completion;
+  }
+
+  // ------------------------------------------------------------------ inbound messages
+
+  private handleInboundMessage(m: QueuedMessage, now: number): void {
+    if (m.kind === 'request') {
+      this.handlers.handleRequest(m.request, now);
+      return;
+    }
+    const conn = this.requestManager.getOrCreate(m.sourceId);
+    if (!conn.isResponseExpected(m.correlationId)) return; // an answer to a request of an older state
+    let ok: boolean;
+    if (m.error || !m.data) ok = false;
+    else ok = this.handlers.handleResponse(m.sourceId, m.apiKey, m.data, now);
+    if (ok) conn.onResponseReceived(m.correlationId);
+    else conn.onResponseError(m.correlationId, now);
+  }
+
+  /** KafkaRaftClient.maybeSendRequest: one request in flight per destination; returns the time until it may send. */
+  private maybeSendRequest(now: number, destinationId: number, apiKey: RaftApiKeyValue, build: () => object): number {
+    const conn = this.requestManager.getOrCreate(destinationId);
+    if (conn.isBackingOff(now)) return conn.remainingBackoffMs(now);
+    if (conn.isReady(now)) {
+      const correlationId = this.channel.newCorrelationId();
+      const completion = new Completion<object>();
+      completion.onComplete((data, error) => this.queue.push({ kind: 'response', sourceId: destinationId, correlationId, apiKey, data, error }));
+      conn.onRequestSent(correlationId, now);
+      this.channel.send({ correlationId, destinationId, apiKey, data: build(), createdTimeMs: now, completion });
+      return Infinity;
+    }
+    return conn.remainingRequestTimeMs(now);
+  }
+
+  private maybeSendRequests(now: number, destinations: Iterable<number>, apiKey: RaftApiKeyValue, build: () => object): number {
+    let min = Infinity;
+    for (const d of destinations) min = Math.min(min, this.maybeSendRequest(now, d, apiKey, build));
+    return min;
+  }
+
+  /** The log end and the epoch of its last batch: what a Vote request and the up-to-date check compare. */
+  endOffset(): OffsetAndEpoch {
+    return { offset: this.log.endOffset(), epoch: this.log.lastFetchedEpoch() };
+  }
+
+  // ------------------------------------------------------------------ transitions
+
+  onBecomeLeader(now: number): void {
+    const endOffset = this.log.endOffset();
+    const state = this.quorum.transitionToLeader<T>(endOffset);
+    this.log.initializeLeaderEpoch(this.quorum.epoch);
+    // The high watermark can only advance once a record of the new epoch is committed: write one at once.
+    const voters = state.voterIds().sort((a, b) => a - b);
+    const batch = buildLeaderChangeBatch(
+      {
+        version: 0,
+        leaderId: state.localId,
+        voters: voters.map((voterId) => ({ voterId })),
+        grantingVoters: [...state.grantingVoters].sort((a, b) => a - b).map((voterId) => ({ voterId })),
+      },
+      state.epoch,
+      now,
+    );
+    this.log.appendAsLeader(batch, state.epoch);
+    state.nextOffset = this.log.endOffset();
+    this.requestManager.resetAll();
+    this.flushLeaderLog(state, now);
+  }
+
+  private maybeTransitionToLeader(state: CandidateState, now: number): boolean {
+    if (!state.isVoteGranted()) return false;
+    this.onBecomeLeader(now);
+    return true;
+  }
+
+  private onBecomeCandidate(now: number): void {
+    const state = this.quorum.current as CandidateState;
+    if (!this.maybeTransitionToLeader(state, now)) this.requestManager.resetAll();
+  }
+
+  transitionToCandidate(now: number): void {
+    this.quorum.transitionToCandidate();
+    this.fireLeaderChange();
+    this.onBecomeCandidate(now);
+  }
+
+  transitionToUnattached(epoch: number): void {
+    this.quorum.transitionToUnattached(epoch);
+    this.failParkedFetches();
+    this.fireLeaderChange();
+    this.requestManager.resetAll();
+  }
+
+  private transitionToResigned(preferredSuccessors: number[]): void {
+    this.failParkedFetches();
+    this.quorum.transitionToResigned(preferredSuccessors);
+    this.fireLeaderChange();
+    this.requestManager.resetAll();
+  }
+
+  transitionToVoted(candidateId: number, epoch: number): void {
+    this.quorum.transitionToVoted(epoch, candidateId);
+    this.fireLeaderChange();
+    this.requestManager.resetAll();
+  }
+
+  private onBecomeFollower(): void {
+    this.requestManager.resetAll();
+    // Parked fetches are answered now, so their senders retry with the new leader without waiting.
+    this.failParkedFetches();
+  }
+
+  transitionToFollower(epoch: number, leaderId: number): void {
+    this.quorum.transitionToFollower(epoch, leaderId);
+    this.fireLeaderChange();
+    this.onBecomeFollower();
+  }
+
+  /** KafkaRaftClient.maybeTransition: a request or response shows a newer epoch or this epoch's leader. */
+  maybeTransition(leaderId: number | undefined, epoch: number): void {
+    if (!this.hasConsistentLeader(epoch, leaderId)) {
+      throw new Error(
+        `Received request or response with leader ${leaderId} and epoch ${epoch} which is inconsistent with current leader ${this.quorum.leaderId()} and epoch ${this.quorum.epoch}`,
+      );
+    } else if (epoch > this.quorum.epoch) {
+      if (leaderId !== undefined) this.transitionToFollower(epoch, leaderId);
+      else this.transitionToUnattached(epoch);
+    } else if (leaderId !== undefined && !this.quorum.hasLeader()) {
+      this.transitionToFollower(epoch, leaderId);
+    }
+  }
+
+  private hasConsistentLeader(epoch: number, leaderId: number | undefined): boolean {
+    if (leaderId !== undefined && leaderId === this.quorum.localIdOrSentinel()) return this.quorum.isLeader();
+    return epoch !== this.quorum.epoch || leaderId === undefined || !this.quorum.hasLeader() || leaderId === this.quorum.leaderId();
+  }
+
+  // ------------------------------------------------------------------ leader: log and high watermark
+
+  private flushLeaderLog(state: LeaderState<T>, now: number): void {
+    this.updateLeaderEndOffset(state, now);
+    this.log.flush();
+  }
+
+  private updateLeaderEndOffset(state: LeaderState<T>, now: number): void {
+    if (state.updateLocalState(this.log.endOffset())) this.onUpdateLeaderHighWatermark(state, now);
+    this.completeParkedFetches((f) => f.fetchOffset < this.log.endOffset(), now);
+  }
+
+  onUpdateLeaderHighWatermark(state: LeaderState<T>, now: number): void {
+    const hw = state.highWatermark();
+    if (hw === undefined) return;
+    this.log.updateHighWatermark(hw);
+    this.updateListenersProgress(hw);
+    // Followers learn the new high watermark from their parked fetches.
+    this.completeParkedFetches(() => true, now);
+  }
+
+  /** KafkaRaftClient.updateFollowerHighWatermark: never beyond the follower's own log end. */
+  updateFollowerHighWatermark(state: FollowerState, hw: number): void {
+    const newHw = Math.min(this.log.endOffset(), hw);
+    if (state.updateHighWatermark(newHw)) {
+      this.log.updateHighWatermark(newHw);
+      this.updateListenersProgress(newHw);
+    }
+  }
+
+  private updateListenersProgress(hw: number): void {
+    for (const ctx of this.listeners) {
+      while (ctx.nextOffset < hw) {
+        const batches = readBatches(this.log.read(ctx.nextOffset, hw), this.serde);
+        if (batches.length === 0) break;
+        for (const b of batches) {
+          ctx.listener.handleCommit(b);
+          ctx.nextOffset = b.lastOffset + 1;
+        }
+      }
+    }
+    const state = this.quorum.current;
+    if (state instanceof LeaderState) for (const ctx of this.listeners) ctx.maybeFire(this.leaderAndEpoch(), state.epochStartOffset);
+  }
+
+  private fireLeaderChange(): void {
+    const state = this.quorum.current;
+    for (const ctx of this.listeners) ctx.maybeFire(this.leaderAndEpoch(), state instanceof LeaderState ? state.epochStartOffset : undefined);
+  }
+
+  /** Drains the scheduled records into one batch once append.linger.ms has passed (BatchAccumulator). */
+  private maybeAppendBatches(state: LeaderState<T>, now: number): number {
+    if (state.pending.length === 0) return Infinity;
+    const until = state.pendingSinceMs + this.config.appendLingerMs - now;
+    if (until > 0) return until;
+    const records = state.pending.splice(0);
+    const expected = state.nextOffset - records.length;
+    const info = this.log.appendAsLeader(buildDataBatch(this.serde, records, state.epoch, now), state.epoch);
+    if (info.firstOffset !== expected) throw new Error(`Leader appended at ${info.firstOffset}, expected ${expected}`);
+    this.flushLeaderLog(state, now);
+    return Infinity;
+  }
+
+  // ------------------------------------------------------------------ fetch purgatory
+
+  parkFetch(p: PendingFetch): void {
+    this.fetchPurgatory.push(p);
+  }
+
+  private completeParkedFetches(pred: (f: PendingFetch) => boolean, now: number): void {
+    for (let i = 0; i < this.fetchPurgatory.length;) {
+      const f = this.fetchPurgatory[i];
+      if (pred(f)) {
+        this.fetchPurgatory.splice(i, 1);
+        f.request.completion.complete(this.handlers.tryCompleteFetch(f.request, now));
+      } else i++;
+    }
+  }
+
+  private failParkedFetches(): void {
+    for (const f of this.fetchPurgatory.splice(0)) f.request.completion.complete(this.handlers.emptyFetchResponse(ErrorCode.NOT_LEADER_OR_FOLLOWER, -1));
+  }
+
+  private expireFetches(now: number): number {
+    let next = Infinity;
+    for (let i = 0; i < this.fetchPurgatory.length;) {
+      const f = this.fetchPurgatory[i];
+      if (f.deadlineMs <= now) {
+        this.fetchPurgatory.splice(i, 1);
+        f.request.completion.complete(f.emptyResponse);
+      } else {
+        next = Math.min(next, f.deadlineMs - now);
+        i++;
+      }
+    }
+    return next;
+  }
+
+  // ------------------------------------------------------------------ polling each state
+
+  private pollCurrentState(now: number): number {
+    const s = this.quorum.current;
+    if (s instanceof LeaderState) return this.pollLeader(s as LeaderState<T>, now);
+    if (s instanceof CandidateState) return this.pollCandidate(s, now);
+    if (s instanceof FollowerState) return this.quorum.isVoter() ? this.pollFollowerAsVoter(s, now) : this.pollFollowerAsObserver(s, now);
+    if (s instanceof VotedState) return this.pollElectionTimer(s, now);
+    if (s instanceof UnattachedState) {
+      if (this.quorum.isVoter()) return this.pollElectionTimer(s, now);
+      return Math.min(this.maybeSendAnyVoterFetch(now), s.remainingElectionTimeMs(now));
+    }
+    if (s instanceof ResignedState) return this.pollResigned(s, now);
+    throw new Error(`Unexpected quorum state ${s.name}`);
+  }
+
+  private pollLeader(state: LeaderState<T>, now: number): number {
+    this.fireLeaderChange();
+    const untilCheckQuorum = state.timeUntilCheckQuorumExpires(now);
+    if (this.shutdownState || state.isResignRequested() || untilCheckQuorum === 0) {
+      this.transitionToResigned(state.nonLeaderVotersByDescendingFetchOffset());
+      return 0;
+    }
+    const untilFlush = this.maybeAppendBatches(state, now);
+    const untilSend = this.maybeSendRequests(now, state.nonAcknowledgingVoters(), RaftApiKey.BeginQuorumEpoch, () =>
+      msg.beginQuorumEpochRequest(this.clusterId, this.quorum.epoch, this.quorum.localIdOrThrow()),
+    );
+    return Math.min(untilFlush, untilSend, untilCheckQuorum);
+  }
+
+  private sendVoteRequests(state: CandidateState, now: number): number {
+    // Keep asking as long as the election can still be won.
+    if (state.isVoteRejected()) return Infinity;
+    return this.maybeSendRequests(now, state.unrecordedVoters(), RaftApiKey.Vote, () => {
+      const end = this.endOffset();
+      return msg.voteRequest(this.clusterId, this.quorum.epoch, this.quorum.localIdOrThrow(), end.epoch, end.offset);
+    });
+  }
+
+  private pollCandidate(state: CandidateState, now: number): number {
+    if (this.shutdownState) return Math.min(this.shutdownState.deadlineMs - now, this.sendVoteRequests(state, now));
+    if (state.isBackingOff()) {
+      if (state.isBackoffComplete(now)) {
+        this.transitionToCandidate(now);
+        return 0;
+      }
+      return state.remainingBackoffMs(now);
+    }
+    if (state.hasElectionTimeoutExpired(now)) {
+      const backoff = this.binaryExponentialElectionBackoffMs(state.retries);
+      this.logger(`Election has timed out, backing off for ${backoff}ms before becoming a candidate again`);
+      state.startBackingOff(now, backoff);
+      return backoff;
+    }
+    return Math.min(this.sendVoteRequests(state, now), state.remainingElectionTimeMs(now));
+  }
+
+  private pollFollowerAsVoter(state: FollowerState, now: number): number {
+    if (this.shutdownState) return 0;
+    if (state.hasFetchTimeoutExpired(now)) {
+      this.logger('Become candidate due to fetch timeout');
+      this.transitionToCandidate(now);
+      return 0;
+    }
+    return Math.min(this.sendFetch(state.leaderId, now), state.remainingFetchTimeMs(now));
+  }
+
+  private pollFollowerAsObserver(state: FollowerState, now: number): number {
+    if (state.hasFetchTimeoutExpired(now)) return this.maybeSendAnyVoterFetch(now);
+    const conn = this.requestManager.getOrCreate(state.leaderId);
+    let backoff: number;
+    if (conn.hasRequestTimedOut(now)) {
+      // The leader may have changed: ask any voter.
+      backoff = this.maybeSendAnyVoterFetch(now);
+      conn.reset();
+    } else if (conn.isBackingOff(now)) backoff = this.maybeSendAnyVoterFetch(now);
+    else backoff = this.sendFetch(state.leaderId, now);
+    return Math.min(backoff, state.remainingFetchTimeMs(now));
+  }
+
+  private pollElectionTimer(state: VotedState | UnattachedState, now: number): number {
+    if (this.shutdownState) return this.shutdownState.deadlineMs - now;
+    if (state.hasElectionTimeoutExpired(now)) {
+      this.transitionToCandidate(now);
+      return 0;
+    }
+    return state.remainingElectionTimeMs(now);
+  }
+
+  private pollResigned(state: ResignedState, now: number): number {
+    const untilSend = this.maybeSendRequests(now, state.unackedVoters(), RaftApiKey.EndQuorumEpoch, () =>
+      msg.endQuorumEpochRequest(this.clusterId, this.quorum.epoch, this.quorum.localIdOrThrow(), [...state.preferredSuccessors]),
+    );
+    let untilState: number;
+    // Shutting down, it stays Resigned until the shutdown finishes or an election bumps the epoch.
+    if (this.shutdownState) untilState = this.shutdownState.deadlineMs - now;
+    else if (state.hasElectionTimeoutExpired(now)) {
+      this.transitionToCandidate(now);
+      untilState = 0;
+    } else untilState = state.remainingElectionTimeMs(now);
+    return Math.min(untilState, untilSend);
+  }
+
+  private sendFetch(destination: number, now: number): number {
+    return this.maybeSendRequest(now, destination, RaftApiKey.Fetch, () =>
+      msg.fetchRequest(
+        this.clusterId,
+        this.quorum.localIdOrSentinel(),
+        this.quorum.epoch,
+        this.log.endOffset(),
+        this.log.lastFetchedEpoch(),
+        FETCH_MAX_WAIT_MS,
+        MAX_FETCH_SIZE_BYTES,
+      ),
+    );
+  }
+
+  private maybeSendAnyVoterFetch(now: number): number {
+    const voter = this.requestManager.findReadyVoter(now);
+    if (voter !== undefined) return this.sendFetch(voter, now);
+    return this.requestManager.backoffBeforeAvailableVoter(now);
+  }
+
+  /** KafkaRaftClient.binaryExponentialElectionBackoffMs: 100 ms x random(2^retries), capped at election.backoff.max.ms. */
+  binaryExponentialElectionBackoffMs(retries: number): number {
+    if (retries <= 0) throw new Error(`Retries ${retries} should be larger than zero`);
+    return Math.min(RETRY_BACKOFF_BASE_MS * this.random.nextInt(2 << Math.min(20, retries - 1)), this.config.electionBackoffMaxMs);
+  }
+
+  /** KafkaRaftClient.strictExponentialElectionBackoffMs: successor N of M waits max >> (M-1) << (N-1). */
+  strictExponentialElectionBackoffMs(position: number, total: number): number {
+    if (position <= 0 || position >= total)
+      throw new Error(`Position ${position} should be larger than zero and smaller than total number of successors ${total}`);
+    const base = this.config.electionBackoffMaxMs >> (total - 1);
+    return Math.min(this.config.electionBackoffMaxMs, base << (position - 1));
+  }
+
+  private maybeCompleteShutdown(now: number): boolean {
+    const s = this.shutdownState;
+    if (!s) return false;
+    if (this.shutdownFinished) return true;
+    if (now >= s.deadlineMs) {
+      this.shutdownFinished = true;
+      s.completion.fail(new Error('Timeout expired before graceful shutdown completed'));
+      return true;
+    }
+    if (this.quorum.isObserver() || this.quorum.remoteVoters().length === 0 || this.quorum.hasRemoteLeader()) {
+      this.shutdownFinished = true;
+      s.completion.complete(undefined);
+      return true;
+    }
+    return false;
+  }
+}
+
+export class NotLeaderError extends Error {}
