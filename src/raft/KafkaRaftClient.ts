@@ -468,7 +468,9 @@ export class KafkaRaftClient<T> {
     if (s instanceof VotedState) return this.pollElectionTimer(s, now);
     if (s instanceof UnattachedState) {
       if (this.quorum.isVoter()) return this.pollElectionTimer(s, now);
-      return Math.min(this.maybeSendAnyVoterFetch(now), s.remainingElectionTimeMs(now));
+      // Kafka also waits on the election timer here, which reads 0 once expired (an observer never stands): a
+      // busy poll. Only the fetch backoff matters to an observer.
+      return this.maybeSendAnyVoterFetch(now);
     }
     if (s instanceof ResignedState) return this.pollResigned(s, now);
     throw new Error(`Unexpected quorum state ${s.name}`);

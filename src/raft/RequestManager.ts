@@ -116,14 +116,21 @@ export class RequestManager {
     return res;
   }
 
+  /**
+   * How long until findReadyVoter may find one. Kafka answers 0 when some voter is ready even while another has the
+   * Fetch in flight, which findReadyVoter refuses: a busy poll until the answer. Here the in-flight request's
+   * remaining time counts first.
+   */
   backoffBeforeAvailableVoter(now: number): number {
     let min = Infinity;
+    let inFlight = Infinity;
     for (const v of this.voters) {
       const c = this.getOrCreate(v);
-      if (c.isReady(now)) return 0;
-      min = Math.min(min, c.isBackingOff(now) ? c.remainingBackoffMs(now) : c.remainingRequestTimeMs(now));
+      if (c.hasInflightRequest(now)) inFlight = Math.min(inFlight, c.remainingRequestTimeMs(now));
+      else if (c.isReady(now)) min = 0;
+      else min = Math.min(min, c.remainingBackoffMs(now));
     }
-    return min;
+    return inFlight < Infinity ? inFlight : min;
   }
 
   resetAll(): void {

@@ -207,7 +207,15 @@ export class RaftSimulation {
   private send(from: number, req: RaftOutboundRequest): void {
     this.messagesSent++;
     const fromIncarnation = this.node(from).incarnation;
-    if (!this.canReach(from, req.destinationId)) return; // lost: the sender's request times out
+    // The channel fails a request not answered within controller.quorum.request.timeout.ms, as Kafka's
+    // InterBrokerSendThread does (the client relies on it to wake up).
+    this.schedule(this.time.now + (this.config.requestTimeoutMs ?? 2000), () => {
+      const sender = this.node(from);
+      if (req.completion.isDone || !sender.alive || sender.incarnation !== fromIncarnation) return;
+      req.completion.fail(new Error(`request ${req.correlationId} to ${req.destinationId} timed out`));
+      this.poll(sender);
+    });
+    if (!this.canReach(from, req.destinationId)) return; // lost: the request times out
     const requestData = wire(req.apiKey, req.data, true);
     this.schedule(this.time.now + this.delay(), () => {
       const target = this.nodes.get(req.destinationId);
@@ -253,7 +261,10 @@ export class RaftSimulation {
       if (at > this.time.now) {
         this.time.now = at;
         spins = 0;
-      } else if (++spins > 100_000) throw new Error(`simulation spins at ${this.time.now} without progress`);
+      } else if (++spins > 100_000) {
+        const states = this.aliveNodes().map((n) => `${n.id}:${n.client.quorum.current.name}@${n.client.quorum.epoch}`);
+        throw new Error(`simulation spins at ${this.time.now} without progress (${states.join(' ')})`);
+      }
       if (eventAt <= pollAt) this.events.shift()!.run();
       else this.poll(next!);
     }
