@@ -7,6 +7,7 @@ import { DescribeQuorumResponse } from '../../../src/protocol/apis/55-describe-q
 import { ErrorCode } from '../../../src/protocol/errors';
 import { KafkaRaftClient } from '../../../src/raft/KafkaRaftClient';
 import { Completion, RaftApiKey } from '../../../src/raft/NetworkChannel';
+import { MemoryStateStore } from '../../../src/raft/QuorumStateStore';
 import { RaftSimulation } from './RaftSimulation';
 
 /** DescribeQuorum as kafka-metadata-quorum sends it, answered synchronously by poll(). */
@@ -237,7 +238,7 @@ describe('KafkaRaftClient: observers', () => {
     const obs = sim.node(4);
     expect(obs.listener.records()).to.deep.equal(['m1', 'm2']);
     expect(obs.client.quorum.isObserver()).to.equal(true);
-    expect(obs.store.writes.every((w) => w.votedId === -1)).to.equal(true);
+    expect((obs.store as MemoryStateStore).writes.every((w) => w.votedId === -1)).to.equal(true);
     const described = describeQuorum(sim.node(leader).client);
     const p = described.topics[0].partitions[0];
     expect(p.leaderId).to.equal(leader);
@@ -252,6 +253,6 @@ describe('KafkaRaftClient: observers', () => {
     sim.kill(leader);
     const next = electedLeader(sim, 20_000);
     expect(obs.client.quorum.leaderId()).to.equal(next);
-    expect(obs.store.writes.every((w) => w.votedId === -1 && w.leaderId !== 4)).to.equal(true);
+    expect((obs.store as MemoryStateStore).writes.every((w) => w.votedId === -1 && w.leaderId !== 4)).to.equal(true);
   });
 });

@@ -8,7 +8,7 @@
  */
 import { expect } from 'chai';
 import { SeededRandom } from '../../../src/raft/Time';
-import { RaftSimulation } from './RaftSimulation';
+import { batchesOf, RaftSimulation } from './RaftSimulation';
 
 const SEEDS = Number(process.env.RAFT_SIM_SEEDS ?? 60);
 
@@ -58,16 +58,16 @@ function runSeed(seed: number): { committed: number; epochs: number } {
   }, 60_000);
   expect(converged, `seed ${seed}: the quorum converges after healing`).to.equal(true);
   const leader = sim.node(sim.stableLeader()!);
-  const reference = leader.log.batchList().map((b) => `${b.baseOffset}/${b.epoch}/${b.bytes.toString('hex')}`);
+  const reference = batchesOf(leader.log).map((b) => `${b.baseOffset}/${b.epoch}/${b.bytes.toString('hex')}`);
   for (const n of sim.aliveNodes()) {
     expect(
-      n.log.batchList().map((b) => `${b.baseOffset}/${b.epoch}/${b.bytes.toString('hex')}`),
+      batchesOf(n.log).map((b) => `${b.baseOffset}/${b.epoch}/${b.bytes.toString('hex')}`),
       `seed ${seed}: node ${n.id}'s log`,
     ).to.deep.equal(reference);
   }
   // Nothing ever committed was lost: every batch any node saw below its high watermark is in the final log.
   for (const [offset, id] of sim.committed) {
-    const b = leader.log.batchList().find((x) => x.baseOffset === offset);
+    const b = batchesOf(leader.log).find((x) => x.baseOffset === offset);
     expect(b && `${b.epoch}:${b.bytes.toString('hex')}`, `seed ${seed}: committed batch at ${offset}`).to.equal(id);
   }
   // Every listener of the final incarnations saw the same records in the same order.

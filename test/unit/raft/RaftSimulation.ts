@@ -19,7 +19,9 @@ import { MemoryLog } from '../../../src/raft/MemoryLog';
 import { Completion, NetworkChannel, RAFT_API_VERSIONS, RaftApiKeyValue, RaftOutboundRequest } from '../../../src/raft/NetworkChannel';
 import { Batch } from '../../../src/raft/RaftBatches';
 import { RaftConfig } from '../../../src/raft/RaftConfig';
-import { MemoryStateStore } from '../../../src/raft/QuorumStateStore';
+import { MemoryStateStore, QuorumStateStore } from '../../../src/raft/QuorumStateStore';
+import { ReplicatedLog } from '../../../src/raft/ReplicatedLog';
+import { readBatchInfo } from '../../../src/protocol/records/RecordBatch';
 import { StringSerde } from '../../../src/raft/RecordSerde';
 import { SeededRandom, Time } from '../../../src/raft/Time';
 
@@ -70,14 +72,40 @@ export class RecordingListener implements RaftListener<string> {
   }
 }
 
+export interface StoredBatch {
+  baseOffset: number;
+  lastOffset: number;
+  epoch: number;
+  bytes: Buffer;
+}
+
+/** Every batch of a log (MemoryLog lists them; others are read back from offset 0). */
+export function batchesOf(log: ReplicatedLog): ReadonlyArray<StoredBatch> {
+  if (log instanceof MemoryLog) return log.batchList();
+  const all = log.read(0);
+  const out: StoredBatch[] = [];
+  for (let pos = 0; pos < all.length;) {
+    const info = readBatchInfo(all, pos);
+    out.push({ baseOffset: info.baseOffset, lastOffset: info.lastOffset, epoch: info.partitionLeaderEpoch, bytes: all.subarray(pos, pos + info.size) });
+    pos += info.size;
+  }
+  return out;
+}
+
+/** Where a node keeps its log and quorum-state: in memory by default, or reopened from disk at each start. */
+export interface NodeStorage {
+  openLog(id: number): ReplicatedLog;
+  openStore(id: number): QuorumStateStore;
+}
+
 export class SimNode {
   client!: KafkaRaftClient<string>;
   listener!: RecordingListener;
   alive = false;
   nextPollAt = Infinity;
   incarnation = 0;
-  readonly log = new MemoryLog();
-  readonly store = new MemoryStateStore();
+  log: ReplicatedLog = new MemoryLog();
+  store: QuorumStateStore = new MemoryStateStore();
 
   constructor(
     readonly id: number,
@@ -101,6 +129,8 @@ export interface SimOptions {
   /** Probability that a message is lost. */
   dropRate?: number;
   config?: Partial<RaftConfig>;
+  /** Default: in memory, kept across kill/start. */
+  storage?: NodeStorage;
 }
 
 export class RaftSimulation {
@@ -115,6 +145,7 @@ export class RaftSimulation {
   minDelayMs: number;
   maxDelayMs: number;
   readonly config: Partial<RaftConfig>;
+  private readonly storage: NodeStorage | undefined;
   /** Invariant bookkeeping: the leader seen for each epoch, and each offset's committed batch. */
   readonly leaderByEpoch = new Map<number, number>();
   readonly committed = new Map<number, string>();
@@ -128,6 +159,7 @@ export class RaftSimulation {
     this.minDelayMs = opts.minDelayMs ?? 1;
     this.maxDelayMs = opts.maxDelayMs ?? 5;
     this.config = opts.config ?? {};
+    this.storage = opts.storage;
     for (const id of opts.voters) this.nodes.set(id, new SimNode(id, true));
     for (const id of opts.observers ?? []) this.nodes.set(id, new SimNode(id, false));
   }
@@ -147,6 +179,11 @@ export class RaftSimulation {
     if (n.alive) throw new Error(`node ${id} is already running`);
     const channel: NetworkChannel = { newCorrelationId: () => this.seq++, send: (req) => this.send(id, req) };
     n.incarnation++;
+    if (this.storage) {
+      if (n.incarnation > 1) n.log.close();
+      n.log = this.storage.openLog(id);
+      n.store = this.storage.openStore(id);
+    }
     n.client = new KafkaRaftClient<string>({
       nodeId: id,
       voters: this.voters,
@@ -322,7 +359,7 @@ export class RaftSimulation {
     const last = this.lastHw.get(key) ?? 0;
     if (hw < last) throw new Error(`node ${n.id}: high watermark went back from ${last} to ${hw}`);
     this.lastHw.set(key, hw);
-    for (const b of n.log.batchList()) {
+    for (const b of batchesOf(n.log)) {
       if (b.lastOffset >= hw) break;
       const id = `${b.epoch}:${b.bytes.toString('hex')}`;
       const prev = this.committed.get(b.baseOffset);
