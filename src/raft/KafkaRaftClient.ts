@@ -23,7 +23,7 @@ import { OffsetAndEpoch } from './OffsetAndEpoch';
 import { QuorumState } from './QuorumState';
 import { QuorumStateStore } from './QuorumStateStore';
 import { DEFAULT_RAFT_CONFIG, FETCH_MAX_WAIT_MS, MAX_FETCH_SIZE_BYTES, RaftConfig, RETRY_BACKOFF_BASE_MS } from './RaftConfig';
-import { RaftHandlers } from './RaftHandlers';
+import { PendingFetch, RaftClientCore, RaftHandlers } from './RaftHandlers';
 import * as msg from './RaftMessages';
 import { RecordSerde } from './RecordSerde';
 import { ReplicatedLog } from './ReplicatedLog';
@@ -87,19 +87,11 @@ interface GracefulShutdown {
   readonly completion: Completion<void>;
 }
 
-interface PendingFetch {
-  readonly request: RaftInboundRequest;
-  readonly fetchOffset: number;
-  readonly deadlineMs: number;
-  /** Answered as is if nothing arrives before the deadline (KafkaRaftClient.handleFetchRequest). */
-  readonly emptyResponse: object;
-}
-
 type QueuedMessage =
   | { kind: 'request'; request: RaftInboundRequest }
   | { kind: 'response'; sourceId: number; correlationId: number; apiKey: RaftApiKeyValue; data: object | undefined; error: Error | undefined };
 
-export class KafkaRaftClient<T> {
+export class KafkaRaftClient<T> implements RaftClientCore<T> {
   readonly quorum: QuorumState;
   readonly config: RaftConfig;
   readonly time: Time;

@@ -16,12 +16,12 @@ import { DescribeQuorumRequest } from '../protocol/apis/55-describe-quorum';
 import { FetchSnapshotRequest } from '../protocol/apis/59-fetch-snapshot';
 import { ErrorCode } from '../protocol/errors';
 import { CandidateState, FollowerState, ResignedState } from './EpochState';
-import type { KafkaRaftClient } from './KafkaRaftClient';
 import { LeaderState } from './LeaderState';
 import { RaftApiKey, RaftApiKeyValue, RaftInboundRequest } from './NetworkChannel';
-import { compareOffsetAndEpoch, ValidOffsetAndEpoch } from './OffsetAndEpoch';
+import { compareOffsetAndEpoch, OffsetAndEpoch, ValidOffsetAndEpoch } from './OffsetAndEpoch';
+import { QuorumState } from './QuorumState';
 import * as msg from './RaftMessages';
-import { truncateToEndOffset, validateOffsetAndEpoch } from './ReplicatedLog';
+import { ReplicatedLog, truncateToEndOffset, validateOffsetAndEpoch } from './ReplicatedLog';
 
 const NONE = 0;
 const EMPTY = Buffer.alloc(0);
@@ -30,8 +30,36 @@ function optionalLeaderId(id: number): number | undefined {
   return id < 0 ? undefined : id;
 }
 
+/** A Fetch the leader parks until new data, a high watermark move, or maxWaitMs (Kafka's fetchPurgatory). */
+export interface PendingFetch {
+  readonly request: RaftInboundRequest;
+  readonly fetchOffset: number;
+  readonly deadlineMs: number;
+  /** Answered as is if nothing arrives before the deadline (KafkaRaftClient.handleFetchRequest). */
+  readonly emptyResponse: object;
+}
+
+/** What the handlers need of the client (KafkaRaftClient implements it; an interface keeps imports one-way). */
+export interface RaftClientCore<T> {
+  readonly quorum: QuorumState;
+  readonly log: ReplicatedLog;
+  readonly clusterId: string;
+  readonly shutdownState: unknown;
+  endOffset(): OffsetAndEpoch;
+  transitionToUnattached(epoch: number): void;
+  transitionToVoted(candidateId: number, epoch: number): void;
+  transitionToFollower(epoch: number, leaderId: number): void;
+  maybeTransition(leaderId: number | undefined, epoch: number): void;
+  onBecomeLeader(now: number): void;
+  onUpdateLeaderHighWatermark(state: LeaderState<T>, now: number): void;
+  updateFollowerHighWatermark(state: FollowerState, hw: number): void;
+  parkFetch(p: PendingFetch): void;
+  binaryExponentialElectionBackoffMs(retries: number): number;
+  strictExponentialElectionBackoffMs(position: number, total: number): number;
+}
+
 export class RaftHandlers<T> {
-  constructor(private readonly c: KafkaRaftClient<T>) {}
+  constructor(private readonly c: RaftClientCore<T>) {}
 
   private get quorum() {
     return this.c.quorum;
