@@ -33,6 +33,8 @@ export interface Batch<T> {
   readonly sizeInBytes: number;
   readonly isControl: boolean;
   readonly records: T[];
+  /** For a control batch: its record's ControlRecordType (LEADER_CHANGE, SNAPSHOT_HEADER, SNAPSHOT_FOOTER...). */
+  readonly controlType?: number;
   /** For a LEADER_CHANGE control batch, its message. */
   readonly leaderChange?: LeaderChangeMessage;
 }
@@ -52,15 +54,16 @@ function controlKey(type: number): Buffer {
   return b;
 }
 
+/** A control batch of one control record (MemoryRecords.withLeaderChangeMessage / withSnapshotHeaderRecord...). */
+export function buildControlBatch<V>(type: number, codec: MessageCodec<V>, message: V, baseOffset: number, epoch: number, timestamp: number): Buffer {
+  const w = new Writer(32);
+  codec.write(w, 0, message);
+  return buildRecordBatch({ baseOffset, partitionLeaderEpoch: epoch, isControl: true, records: [{ key: controlKey(type), value: w.toBuffer(), timestamp }] });
+}
+
 /** The LEADER_CHANGE control batch a new leader writes first (LeaderState.appendLeaderChangeMessage). */
 export function buildLeaderChangeBatch(message: LeaderChangeMessage, epoch: number, timestamp: number): Buffer {
-  const w = new Writer(32);
-  leaderChangeCodec.write(w, 0, message);
-  return buildRecordBatch({
-    partitionLeaderEpoch: epoch,
-    isControl: true,
-    records: [{ key: controlKey(ControlRecordType.LEADER_CHANGE), value: w.toBuffer(), timestamp }],
-  });
+  return buildControlBatch(ControlRecordType.LEADER_CHANGE, leaderChangeCodec, message, 0, epoch, timestamp);
 }
 
 /** Decodes every whole batch of `records` (RecordsIterator); a trailing partial batch is ignored, as Kafka's is. */
@@ -81,12 +84,13 @@ export function readBatches<T>(records: Buffer, serde: RecordSerde<T>): Batch<T>
     };
     if (info.isControl) {
       let leaderChange: LeaderChangeMessage | undefined;
+      let controlType: number | undefined;
       for (const r of iterateRecords(bytes)) {
-        if (r.key && r.key.length >= 4 && r.key.readInt16BE(2) === ControlRecordType.LEADER_CHANGE && r.value) {
-          leaderChange = leaderChangeCodec.read(new Reader(r.value), 0);
-        }
+        if (!r.key || r.key.length < 4) throw new Error(`Control record at offset ${r.offset} has no ControlRecordType key`);
+        controlType = r.key.readInt16BE(2);
+        if (controlType === ControlRecordType.LEADER_CHANGE && r.value) leaderChange = leaderChangeCodec.read(new Reader(r.value), 0);
       }
-      out.push({ ...common, isControl: true, records: [], leaderChange });
+      out.push({ ...common, isControl: true, records: [], controlType, leaderChange });
     } else {
       const recs: T[] = [];
       for (const r of iterateRecords(bytes)) {
