@@ -256,6 +256,9 @@ export class FollowerState implements EpochState {
     this.fetchTimer.reset(timeoutMs);
   }
 
+  /** The snapshot being fetched (FetchSnapshot) after the leader answered a Fetch with a SnapshotId, and its bytes so far. */
+  fetchingSnapshot: { readonly id: { offset: number; epoch: number }; readonly chunks: Buffer[]; size: number } | undefined;
+
   /** FollowerState.updateHighWatermark: only forward; true when it moved. */
   updateHighWatermark(newHw: number): boolean {
     if (newHw < 0) throw new Error(`Illegal negative (${newHw}) high watermark update`);

@@ -30,6 +30,8 @@ import { ReplicatedLog } from './ReplicatedLog';
 import { RequestManager } from './RequestManager';
 import { Random, SYSTEM_RANDOM, SYSTEM_TIME, Time } from './Time';
 import { Batch } from './RaftBatches';
+import { buildSnapshot, parseSnapshot, SnapshotContents } from './Snapshots';
+import { validateOffsetAndEpoch } from './ReplicatedLog';
 
 export interface LeaderAndEpoch {
   /** undefined: no known leader in this epoch. */
@@ -41,6 +43,11 @@ export interface LeaderAndEpoch {
 export interface RaftListener<T> {
   /** A committed batch, in log order, each exactly once per registration (control batches come with no records). */
   handleCommit(batch: Batch<T>): void;
+  /**
+   * The state as of a snapshot, when the listener must start from one (it is at offset 0 and a snapshot exists,
+   * or the log no longer holds its next offset); commits continue from the snapshot's end offset.
+   */
+  handleLoadSnapshot(snapshot: SnapshotContents<T>): void;
   handleLeaderChange(leader: LeaderAndEpoch): void;
 }
 
@@ -207,6 +214,23 @@ export class KafkaRaftClient<T> implements RaftClientCore<T> {
       return;
     }
     state.requestResign();
+  }
+
+  /**
+   * Takes a snapshot of the state machine as of `snapshotId` (end offset exclusive, and the epoch of the record
+   * before it), which must be committed and on this log (KafkaMetadataLog.createNewSnapshot's checks). Kafka hands
+   * out a SnapshotWriter; here the caller gives the records at once. The log may then drop what the snapshot covers
+   * (deleteBeforeSnapshot), after which followers that need that prefix fetch the snapshot instead.
+   */
+  createSnapshot(snapshotId: OffsetAndEpoch, lastContainedLogTimestamp: number, batches: ReadonlyArray<readonly T[]>): void {
+    const hw = this.quorum.highWatermark() ?? 0;
+    if (snapshotId.offset > hw) {
+      throw new Error(`Cannot create a snapshot with an id (${JSON.stringify(snapshotId)}) greater than the high-watermark (${hw})`);
+    }
+    const valid = validateOffsetAndEpoch(this.log, snapshotId.offset, snapshotId.epoch);
+    if (valid.kind !== 'VALID') throw new Error(`Snapshot id (${JSON.stringify(snapshotId)}) is not valid according to the log: ${valid.kind}`);
+    if (this.log.readSnapshot(snapshotId)) return; // already there
+    this.log.storeSnapshot(snapshotId, buildSnapshot(snapshotId, this.serde, batches, lastContainedLogTimestamp, this.time.milliseconds()));
   }
 
   /**
@@ -384,6 +408,13 @@ export class KafkaRaftClient<T> implements RaftClientCore<T> {
 
   private updateListenersProgress(hw: number): void {
     for (const ctx of this.listeners) {
+      const snapshotId = this.log.latestSnapshotId();
+      if (ctx.nextOffset < hw && snapshotId && ((ctx.nextOffset === 0 && snapshotId.offset > 0) || ctx.nextOffset < this.log.startOffset())) {
+        const bytes = this.log.readSnapshot(snapshotId);
+        if (!bytes) throw new Error(`Snapshot expected since next offset is ${ctx.nextOffset} and log start offset is ${this.log.startOffset()}`);
+        ctx.listener.handleLoadSnapshot(parseSnapshot(bytes, snapshotId, this.serde));
+        ctx.nextOffset = snapshotId.offset;
+      }
       while (ctx.nextOffset < hw) {
         const batches = readBatches(this.log.read(ctx.nextOffset, hw), this.serde);
         if (batches.length === 0) break;
@@ -516,7 +547,16 @@ export class KafkaRaftClient<T> implements RaftClientCore<T> {
       this.transitionToCandidate(now);
       return 0;
     }
-    return Math.min(this.sendFetch(state.leaderId, now), state.remainingFetchTimeMs(now));
+    return Math.min(this.sendFetchOrFetchSnapshot(state, now), state.remainingFetchTimeMs(now));
+  }
+
+  /** KafkaRaftClient.maybeSendFetchOrFetchSnapshot: while a snapshot is being fetched, its next chunk. */
+  private sendFetchOrFetchSnapshot(state: FollowerState, now: number): number {
+    const snap = state.fetchingSnapshot;
+    if (!snap) return this.sendFetch(state.leaderId, now);
+    return this.maybeSendRequest(now, state.leaderId, RaftApiKey.FetchSnapshot, () =>
+      msg.fetchSnapshotRequest(this.clusterId, this.quorum.localIdOrSentinel(), this.quorum.epoch, snap.id, snap.size),
+    );
   }
 
   private pollFollowerAsObserver(state: FollowerState, now: number): number {
@@ -528,7 +568,7 @@ export class KafkaRaftClient<T> implements RaftClientCore<T> {
       backoff = this.maybeSendAnyVoterFetch(now);
       conn.reset();
     } else if (conn.isBackingOff(now)) backoff = this.maybeSendAnyVoterFetch(now);
-    else backoff = this.sendFetch(state.leaderId, now);
+    else backoff = this.sendFetchOrFetchSnapshot(state, now);
     return Math.min(backoff, state.remainingFetchTimeMs(now));
   }
 

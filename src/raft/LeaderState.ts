@@ -118,7 +118,7 @@ export class LeaderState<T> implements EpochState {
     return this.checkQuorumTimer.remainingMs();
   }
 
-  private updateCheckQuorumForFollowingVoter(id: number, now: number): void {
+  updateCheckQuorumForFollowingVoter(id: number, now: number): void {
     if (this.voterStates.has(id)) this.fetchedVoters.add(id);
     // A majority of the voters, the leader excluded (3 voters: 1).
     if (this.fetchedVoters.size >= Math.floor(this.voterStates.size / 2)) {

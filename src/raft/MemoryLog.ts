@@ -29,9 +29,12 @@ export function splitBatches(records: Buffer): Array<{ pos: number; size: number
 }
 
 export class MemoryLog implements ReplicatedLog {
-  private readonly batches: StoredBatch[] = [];
-  private readonly epochs: EpochEntry[] = [];
+  private batches: StoredBatch[] = [];
+  private epochs: EpochEntry[] = [];
   private hw = 0;
+  private logStart = 0;
+  /** Complete snapshots by end offset then epoch, oldest first. */
+  private readonly snapshots: Array<{ id: OffsetAndEpoch; bytes: Buffer }> = [];
 
   appendAsLeader(records: Buffer, epoch: number): LogAppendResult {
     let next = this.endOffset();
@@ -66,7 +69,9 @@ export class MemoryLog implements ReplicatedLog {
   }
 
   read(startOffset: number, maxOffsetExclusive = Infinity): Buffer {
-    if (startOffset < 0 || startOffset > this.endOffset()) throw new Error(`Offset ${startOffset} is out of range [0, ${this.endOffset()}]`);
+    if (startOffset < this.logStart || startOffset > this.endOffset()) {
+      throw new Error(`Offset ${startOffset} is out of range [${this.logStart}, ${this.endOffset()}]`);
+    }
     const out: Buffer[] = [];
     for (const b of this.batches) {
       if (b.lastOffset < startOffset) continue;
@@ -77,19 +82,25 @@ export class MemoryLog implements ReplicatedLog {
   }
 
   endOffset(): number {
-    return this.batches.length === 0 ? 0 : this.batches[this.batches.length - 1].lastOffset + 1;
+    return this.batches.length === 0 ? this.logStart : this.batches[this.batches.length - 1].lastOffset + 1;
   }
 
   startOffset(): number {
-    return 0;
+    return this.logStart;
   }
 
+  /** The last batch's epoch; with an empty log, the snapshot's (KafkaMetadataLog.lastFetchedEpoch); else 0. */
   lastFetchedEpoch(): number {
-    return this.epochs.length === 0 ? 0 : this.epochs[this.epochs.length - 1].epoch;
+    if (this.epochs.length > 0) return this.epochs[this.epochs.length - 1].epoch;
+    return this.latestSnapshotId()?.epoch ?? 0;
   }
 
+  /** KafkaMetadataLog.endOffsetForEpoch: an epoch older than the log start answers the oldest snapshot. */
   endOffsetForEpoch(epoch: number): OffsetAndEpoch {
-    return epochEndOffset(this.epochs, epoch, this.endOffset()) ?? { offset: this.endOffset(), epoch: this.lastFetchedEpoch() };
+    const found = epochEndOffset(this.epochs, epoch, this.endOffset());
+    const earliest = this.earliestSnapshotId();
+    if (found && earliest && found.offset === earliest.offset && found.epoch === epoch) return earliest;
+    return found ?? { offset: this.endOffset(), epoch: this.lastFetchedEpoch() };
   }
 
   initializeLeaderEpoch(epoch: number): void {
@@ -116,11 +127,47 @@ export class MemoryLog implements ReplicatedLog {
   flush(): void {}
 
   earliestSnapshotId(): OffsetAndEpoch | undefined {
-    return undefined;
+    return this.snapshots[0]?.id;
   }
 
   latestSnapshotId(): OffsetAndEpoch | undefined {
-    return undefined;
+    return this.snapshots[this.snapshots.length - 1]?.id;
+  }
+
+  readSnapshot(id: OffsetAndEpoch): Buffer | undefined {
+    return this.snapshots.find((s) => s.id.offset === id.offset && s.id.epoch === id.epoch)?.bytes;
+  }
+
+  storeSnapshot(id: OffsetAndEpoch, bytes: Buffer): void {
+    if (this.readSnapshot(id)) throw new Error(`Snapshot ${JSON.stringify(id)} already exists`);
+    this.snapshots.push({ id, bytes });
+    this.snapshots.sort((a, b) => a.id.offset - b.id.offset || a.id.epoch - b.id.epoch);
+  }
+
+  truncateToLatestSnapshot(): boolean {
+    const id = this.latestSnapshotId();
+    const latestEpoch = this.epochs.length === 0 ? 0 : this.epochs[this.epochs.length - 1].epoch;
+    if (!id || !(id.epoch > latestEpoch || (id.epoch === latestEpoch && id.offset > this.endOffset()))) return false;
+    this.batches = [];
+    this.epochs = [];
+    this.logStart = id.offset;
+    this.hw = id.offset;
+    // Snapshots older than the new log start are forgotten.
+    this.snapshots.splice(0, this.snapshots.length - 1);
+    return true;
+  }
+
+  deleteBeforeSnapshot(id: OffsetAndEpoch): boolean {
+    if (!this.readSnapshot(id) || id.offset <= this.logStart || id.offset > this.hw) return false;
+    this.batches = this.batches.filter((b) => b.lastOffset >= id.offset);
+    this.logStart = id.offset;
+    // The epoch cache keeps the epoch in force at the new start (LeaderEpochFileCache.truncateFromStart).
+    const kept = this.epochs.filter((e) => e.startOffset > id.offset);
+    const atStart = [...this.epochs].reverse().find((e) => e.startOffset <= id.offset);
+    this.epochs = atStart ? [{ epoch: atStart.epoch, startOffset: id.offset }, ...kept] : kept;
+    // Snapshots before the new log start are forgotten: the earliest snapshot is the one at the log start.
+    while (this.snapshots.length > 0 && this.snapshots[0].id.offset < id.offset) this.snapshots.shift();
+    return true;
   }
 
   close(): void {}

@@ -13,7 +13,7 @@ import { VoteRequest, VoteResponse } from '../protocol/apis/52-vote';
 import { BeginQuorumEpochRequest, BeginQuorumEpochResponse } from '../protocol/apis/53-begin-quorum-epoch';
 import { EndQuorumEpochRequest, EndQuorumEpochResponse } from '../protocol/apis/54-end-quorum-epoch';
 import { DescribeQuorumRequest } from '../protocol/apis/55-describe-quorum';
-import { FetchSnapshotRequest } from '../protocol/apis/59-fetch-snapshot';
+import { FetchSnapshotRequest, FetchSnapshotResponse } from '../protocol/apis/59-fetch-snapshot';
 import { ErrorCode } from '../protocol/errors';
 import { CandidateState, FollowerState, ResignedState } from './EpochState';
 import { LeaderState } from './LeaderState';
@@ -92,7 +92,7 @@ export class RaftHandlers<T> {
           response = this.handleDescribeQuorumRequest(req.data as DescribeQuorumRequest, now);
           break;
         case RaftApiKey.FetchSnapshot:
-          response = this.handleFetchSnapshotRequest(req.data as FetchSnapshotRequest);
+          response = this.handleFetchSnapshotRequest(req.data as FetchSnapshotRequest, now);
           break;
         default:
           throw new Error(`Unexpected request type ${req.apiKey as number}`);
@@ -178,15 +178,26 @@ export class RaftHandlers<T> {
     return msg.describeQuorumResponse(NONE, state.describeQuorum(now));
   }
 
-  /** No snapshot is kept yet (see README): a valid request for one answers SNAPSHOT_NOT_FOUND, as Kafka does for an unknown id. */
-  private handleFetchSnapshotRequest(request: FetchSnapshotRequest): object {
+  /**
+   * KafkaRaftClient.handleFetchSnapshotRequest: a chunk of the requested snapshot from `position`, at most
+   * maxBytes (unaligned: not cut at batch boundaries); SNAPSHOT_NOT_FOUND for an unknown id, POSITION_OUT_OF_RANGE
+   * for a position outside it. Counts as a fetch for the check-quorum timer.
+   */
+  private handleFetchSnapshotRequest(request: FetchSnapshotRequest, now: number): object {
     if (!this.hasValidClusterId(request.clusterId)) return msg.fetchSnapshotErrorResponse(ErrorCode.INCONSISTENT_CLUSTER_ID, NONE, -1, -1);
     if (!msg.validFetchSnapshot(request)) return msg.fetchSnapshotErrorResponse(ErrorCode.INVALID_REQUEST, NONE, -1, -1);
     const p = request.topics[0].partitions[0];
     const error = this.validateLeaderOnlyRequest(p.currentLeaderEpoch);
     const leaderId = this.quorum.leaderIdOrSentinel();
     if (error !== undefined) return msg.fetchSnapshotErrorResponse(NONE, error, leaderId, this.quorum.epoch);
-    return msg.fetchSnapshotErrorResponse(NONE, ErrorCode.SNAPSHOT_NOT_FOUND, leaderId, this.quorum.epoch);
+    const id = { offset: p.snapshotId.endOffset, epoch: p.snapshotId.epoch };
+    const bytes = this.c.log.readSnapshot(id);
+    if (!bytes) return msg.fetchSnapshotErrorResponse(NONE, ErrorCode.SNAPSHOT_NOT_FOUND, leaderId, this.quorum.epoch);
+    if (p.position < 0 || p.position >= bytes.length) return msg.fetchSnapshotErrorResponse(NONE, ErrorCode.POSITION_OUT_OF_RANGE, leaderId, this.quorum.epoch);
+    const maxBytes = Math.max(0, request.maxBytes);
+    const chunk = bytes.subarray(p.position, Math.min(bytes.length, p.position + maxBytes));
+    (this.quorum.current as LeaderState<T>).updateCheckQuorumForFollowingVoter(request.replicaId, now);
+    return msg.fetchSnapshotResponse(leaderId, this.quorum.epoch, id, bytes.length, p.position, chunk);
   }
 
   emptyFetchResponse(error: number, hw: number): FetchResponse {
@@ -262,6 +273,8 @@ export class RaftHandlers<T> {
         return this.handleBeginQuorumEpochResponse(sourceId, data as BeginQuorumEpochResponse, now);
       case RaftApiKey.EndQuorumEpoch:
         return this.handleEndQuorumEpochResponse(sourceId, data as EndQuorumEpochResponse, now);
+      case RaftApiKey.FetchSnapshot:
+        return this.handleFetchSnapshotResponse(data as FetchSnapshotResponse, now);
       default:
         throw new Error(`Received unexpected response type: ${apiKey}`);
     }
@@ -362,8 +375,11 @@ export class RaftHandlers<T> {
       }
       truncateToEndOffset(log, { offset: diverging.endOffset, epoch: diverging.epoch });
     } else if (snapshot && (snapshot.epoch >= 0 || snapshot.endOffset >= 0)) {
-      // Snapshots are not stored yet (README): fetching one is not possible, so this fetch counts as failed.
-      return false;
+      // The leader no longer has our next offset: fetch its snapshot (FetchSnapshot), then the log after it.
+      if (snapshot.epoch < 0 || snapshot.endOffset < 0) return false;
+      const id = { offset: snapshot.endOffset, epoch: snapshot.epoch };
+      // log.storeSnapshot gives no writer for a snapshot already stored: nothing to fetch then.
+      state.fetchingSnapshot = log.readSnapshot(id) ? undefined : { id, chunks: [], size: 0 };
     } else {
       const records = recordsBuffer(p.records);
       if (records.length > 0) {
@@ -372,6 +388,46 @@ export class RaftHandlers<T> {
         if (this.quorum.isVoter()) log.flush();
       }
       if (p.highWatermark >= 0) this.c.updateFollowerHighWatermark(state, p.highWatermark);
+    }
+    state.resetFetchTimeout(now);
+    return true;
+  }
+
+  /** KafkaRaftClient.handleFetchSnapshotResponse: appends the chunk; the last one freezes the snapshot and the log restarts from it. */
+  private handleFetchSnapshotResponse(res: FetchSnapshotResponse, now: number): boolean {
+    if (res.errorCode !== NONE) return this.handleTopLevelError(res.errorCode);
+    if (!msg.validFetchSnapshot(res)) return false;
+    const p = res.topics[0].partitions[0];
+    const handled = this.maybeHandleCommonResponse(p.errorCode, optionalLeaderId(p.currentLeader.leaderId), p.currentLeader.leaderEpoch);
+    if (handled !== undefined) return handled;
+    const state = this.quorum.current;
+    if (!(state instanceof FollowerState)) throw new Error(`Expected to be Follower, but the current state is ${state.name}`);
+    if (p.errorCode === ErrorCode.SNAPSHOT_NOT_FOUND || p.snapshotId.endOffset < 0 || p.snapshotId.epoch < 0) {
+      // The leader deleted the snapshot before we had it all: start over with a Fetch.
+      state.fetchingSnapshot = undefined;
+      state.resetFetchTimeout(now);
+      return true;
+    }
+    if (p.errorCode !== NONE) return false;
+    const snap = state.fetchingSnapshot;
+    if (!snap) throw new Error(`Received unexpected fetch snapshot response: ${JSON.stringify(p.snapshotId)}`);
+    if (snap.id.offset !== p.snapshotId.endOffset || snap.id.epoch !== p.snapshotId.epoch) {
+      throw new Error(`Received fetch snapshot response with an invalid id. Expected ${JSON.stringify(snap.id)}; Received ${JSON.stringify(p.snapshotId)}`);
+    }
+    if (snap.size !== p.position) throw new Error(`Received fetch snapshot response with an invalid position. Expected ${snap.size}; Received ${p.position}`);
+    const chunk = recordsBuffer(p.unalignedRecords);
+    snap.chunks.push(Buffer.from(chunk));
+    snap.size += chunk.length;
+    if (snap.size === p.size) {
+      state.fetchingSnapshot = undefined;
+      const log = this.c.log;
+      if (!log.readSnapshot(snap.id)) log.storeSnapshot(snap.id, Buffer.concat(snap.chunks));
+      if (!log.truncateToLatestSnapshot()) {
+        throw new Error(`Full log truncation expected but didn't happen. Snapshot of ${JSON.stringify(snap.id)}, log end offset ${log.endOffset()}`);
+      }
+      this.c.updateFollowerHighWatermark(state, log.highWatermark());
+    } else if (snap.size > p.size) {
+      throw new Error(`Snapshot ${JSON.stringify(snap.id)} grew past its size ${p.size}`);
     }
     state.resetFetchTimeout(now);
     return true;

@@ -219,3 +219,55 @@ export function fetchSnapshotErrorResponse(topLevelError: number, partitionError
           ],
   };
 }
+
+export function fetchSnapshotRequest(
+  clusterId: string,
+  replicaId: number,
+  epoch: number,
+  snapshotId: { offset: number; epoch: number },
+  position: number,
+): FetchSnapshotRequest {
+  return {
+    clusterId,
+    replicaId,
+    maxBytes: 0x7fffffff,
+    topics: [
+      {
+        name: METADATA_TOPIC,
+        partitions: [
+          { partition: METADATA_PARTITION, currentLeaderEpoch: epoch, snapshotId: { endOffset: snapshotId.offset, epoch: snapshotId.epoch }, position },
+        ],
+      },
+    ],
+  };
+}
+
+export function fetchSnapshotResponse(
+  leaderId: number,
+  leaderEpoch: number,
+  snapshotId: { offset: number; epoch: number },
+  size: number,
+  position: number,
+  chunk: Buffer,
+): FetchSnapshotResponse {
+  return {
+    throttleTimeMs: 0,
+    errorCode: 0,
+    topics: [
+      {
+        name: METADATA_TOPIC,
+        partitions: [
+          {
+            index: METADATA_PARTITION,
+            errorCode: 0,
+            snapshotId: { endOffset: snapshotId.offset, epoch: snapshotId.epoch },
+            currentLeader: { leaderId, leaderEpoch },
+            size,
+            position,
+            unalignedRecords: chunk,
+          },
+        ],
+      },
+    ],
+  };
+}

@@ -44,6 +44,17 @@ export interface ReplicatedLog {
   flush(): void;
   earliestSnapshotId(): OffsetAndEpoch | undefined;
   latestSnapshotId(): OffsetAndEpoch | undefined;
+  /** The bytes of a complete snapshot, or undefined (readSnapshot). */
+  readSnapshot(id: OffsetAndEpoch): Buffer | undefined;
+  /** Stores complete snapshot bytes under `id` (a frozen RawSnapshotWriter). */
+  storeSnapshot(id: OffsetAndEpoch, bytes: Buffer): void;
+  /**
+   * A follower that fetched a snapshot beyond its log: empties the log and starts it at the snapshot's end offset
+   * (KafkaMetadataLog.truncateToLatestSnapshot). False when the latest snapshot is not beyond the log.
+   */
+  truncateToLatestSnapshot(): boolean;
+  /** Moves the log start up to a snapshot's end offset (the prefix the snapshot covers may go). */
+  deleteBeforeSnapshot(id: OffsetAndEpoch): boolean;
   close(): void;
 }
 

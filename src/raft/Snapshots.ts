@@ -6,8 +6,8 @@
  * batch. Written to `<name>-<random>.checkpoint.part`, fsynced and renamed when frozen, so a crash never leaves a
  * partial `.checkpoint`. The snapshot id's offset is exclusive: it covers the log up to end offset - 1.
  *
- * Only the files for now: the Raft client does not yet take or fetch snapshots (FetchSnapshot answers
- * SNAPSHOT_NOT_FOUND), so the log is never truncated below its start.
+ * The Raft client stores snapshots through ReplicatedLog (MemoryLog keeps the bytes, MetadataLog these files),
+ * serves them with FetchSnapshot and loads a fetched one into listeners (handleLoadSnapshot).
  */
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
@@ -68,22 +68,15 @@ export interface SnapshotContents<T> {
   readonly batches: Batch<T>[];
 }
 
-/**
- * Writes a snapshot: the header, one data batch per element of `batches`, the footer; then freezes it (fsync and
- * rename to its final name). Returns the path.
- */
-export function writeSnapshot<T>(
-  dir: string,
+/** The bytes of a snapshot: the header, one data batch per element of `batches`, the footer (RecordsSnapshotWriter). */
+export function buildSnapshot<T>(
   snapshotId: OffsetAndEpoch,
   serde: RecordSerde<T>,
   batches: ReadonlyArray<readonly T[]>,
   lastContainedLogTimestamp: number,
   now: number,
-): string {
+): Buffer {
   if (snapshotId.offset < 0 || snapshotId.epoch < 0) throw new Error(`Invalid snapshot id ${JSON.stringify(snapshotId)}`);
-  fs.mkdirSync(dir, { recursive: true });
-  const finalPath = path.join(dir, snapshotFileName(snapshotId));
-  if (fs.existsSync(finalPath)) throw new Error(`Snapshot ${finalPath} already exists`);
   const epoch = snapshotId.epoch;
   const parts: Buffer[] = [];
   let next = 0;
@@ -99,10 +92,18 @@ export function writeSnapshot<T>(
     add(b);
   }
   add(buildControlBatch(ControlRecordType.SNAPSHOT_FOOTER, footerCodec, { version: 0 }, next, epoch, now));
+  return Buffer.concat(parts);
+}
+
+/** Writes complete snapshot bytes as `<name>-<random>.checkpoint.part`, fsyncs, renames (freeze). Returns the path. */
+export function writeSnapshotFile(dir: string, snapshotId: OffsetAndEpoch, bytes: Buffer): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const finalPath = path.join(dir, snapshotFileName(snapshotId));
+  if (fs.existsSync(finalPath)) throw new Error(`Snapshot ${finalPath} already exists`);
   const tmp = path.join(dir, `${snapshotFileName(snapshotId).slice(0, -SNAPSHOT_SUFFIX.length)}-${randomBytes(8).toString('hex')}${PARTIAL_SUFFIX}`);
   const fd = fs.openSync(tmp, 'w');
   try {
-    for (const p of parts) fs.writeSync(fd, p);
+    fs.writeSync(fd, bytes);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
@@ -111,24 +112,40 @@ export function writeSnapshot<T>(
   return finalPath;
 }
 
-/** Reads and checks a snapshot file: the header first, the footer last, CRCs valid, records decoded by `serde`. */
-export function readSnapshot<T>(file: string, serde: RecordSerde<T>): SnapshotContents<T> {
-  const parsed = parseSnapshotFileName(path.basename(file));
-  if (!parsed || parsed.partial || parsed.deleted) throw new Error(`${file} is not the name of a complete snapshot (<offset>-<epoch>${SNAPSHOT_SUFFIX})`);
-  const bytes = fs.readFileSync(file);
-  validateBatches(bytes, { client: false }); // framing and CRC of every batch (RecordsSnapshotReader validates CRCs)
+/** buildSnapshot then writeSnapshotFile. */
+export function writeSnapshot<T>(
+  dir: string,
+  snapshotId: OffsetAndEpoch,
+  serde: RecordSerde<T>,
+  batches: ReadonlyArray<readonly T[]>,
+  lastContainedLogTimestamp: number,
+  now: number,
+): string {
+  return writeSnapshotFile(dir, snapshotId, buildSnapshot(snapshotId, serde, batches, lastContainedLogTimestamp, now));
+}
+
+/** Checks and decodes snapshot bytes: CRCs, the header first, the footer last (RecordsSnapshotReader). */
+export function parseSnapshot<T>(bytes: Buffer, snapshotId: OffsetAndEpoch, serde: RecordSerde<T>, what = 'snapshot'): SnapshotContents<T> {
+  validateBatches(bytes, { client: false });
   const all = readBatches(bytes, serde);
   const consumed = all.reduce((n, b) => n + b.sizeInBytes, 0);
-  if (consumed !== bytes.length) throw new Error(`${file}: ${bytes.length - consumed} bytes after the last whole batch`);
+  if (consumed !== bytes.length) throw new Error(`${what}: ${bytes.length - consumed} bytes after the last whole batch`);
   const first = all[0];
   const last = all[all.length - 1];
   if (!first || !first.isControl || first.controlType !== ControlRecordType.SNAPSHOT_HEADER)
-    throw new Error(`${file}: the first batch is not a snapshot header`);
+    throw new Error(`${what}: the first batch is not a snapshot header`);
   if (all.length < 2 || !last.isControl || last.controlType !== ControlRecordType.SNAPSHOT_FOOTER)
-    throw new Error(`${file}: the last batch is not a snapshot footer`);
+    throw new Error(`${what}: the last batch is not a snapshot footer`);
   let lastContainedLogTimestamp = -1;
   for (const r of iterateRecords(bytes.subarray(0, first.sizeInBytes))) {
     if (r.value) lastContainedLogTimestamp = headerCodec.read(new Reader(r.value), 0).lastContainedLogTimestamp;
   }
-  return { snapshotId: parsed.snapshotId, lastContainedLogTimestamp, batches: all.slice(1, -1) };
+  return { snapshotId, lastContainedLogTimestamp, batches: all.slice(1, -1) };
+}
+
+/** Reads and checks a snapshot file (see parseSnapshot). */
+export function readSnapshot<T>(file: string, serde: RecordSerde<T>): SnapshotContents<T> {
+  const parsed = parseSnapshotFileName(path.basename(file));
+  if (!parsed || parsed.partial || parsed.deleted) throw new Error(`${file} is not the name of a complete snapshot (<offset>-<epoch>${SNAPSHOT_SUFFIX})`);
+  return parseSnapshot(fs.readFileSync(file), parsed.snapshotId, serde, file);
 }

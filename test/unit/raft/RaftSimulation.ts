@@ -18,6 +18,7 @@ import { KafkaRaftClient, LeaderAndEpoch, RaftListener } from '../../../src/raft
 import { MemoryLog } from '../../../src/raft/MemoryLog';
 import { Completion, NetworkChannel, RAFT_API_VERSIONS, RaftApiKeyValue, RaftOutboundRequest } from '../../../src/raft/NetworkChannel';
 import { Batch } from '../../../src/raft/RaftBatches';
+import { SnapshotContents } from '../../../src/raft/Snapshots';
 import { RaftConfig } from '../../../src/raft/RaftConfig';
 import { MemoryStateStore, QuorumStateStore } from '../../../src/raft/QuorumStateStore';
 import { ReplicatedLog } from '../../../src/raft/ReplicatedLog';
@@ -60,15 +61,25 @@ export class RecordingListener implements RaftListener<string> {
   readonly leaderChanges: LeaderAndEpoch[] = [];
   handleCommit(batch: Batch<string>): void {
     const last = this.batches[this.batches.length - 1];
-    const expected = last ? last.lastOffset + 1 : 0;
+    const expected = last ? last.lastOffset + 1 : this.snapshotEnd;
     if (batch.baseOffset !== expected) throw new Error(`listener got batch at ${batch.baseOffset}, expected ${expected}`);
     this.batches.push(batch);
   }
+  /** The state as of a snapshot: its records, as if committed one batch each, then the log from its end offset. */
+  handleLoadSnapshot(snapshot: SnapshotContents<string>): void {
+    this.snapshotsLoaded.push(snapshot.snapshotId);
+    this.batches.length = 0;
+    this.fromSnapshot = snapshot.batches.flatMap((b) => b.records);
+    this.snapshotEnd = snapshot.snapshotId.offset;
+  }
+  readonly snapshotsLoaded: Array<{ offset: number; epoch: number }> = [];
+  private fromSnapshot: string[] = [];
+  private snapshotEnd = 0;
   handleLeaderChange(leader: LeaderAndEpoch): void {
     this.leaderChanges.push(leader);
   }
   records(): string[] {
-    return this.batches.flatMap((b) => b.records);
+    return [...this.fromSnapshot, ...this.batches.flatMap((b) => b.records)];
   }
 }
 
@@ -82,7 +93,7 @@ export interface StoredBatch {
 /** Every batch of a log (MemoryLog lists them; others are read back from offset 0). */
 export function batchesOf(log: ReplicatedLog): ReadonlyArray<StoredBatch> {
   if (log instanceof MemoryLog) return log.batchList();
-  const all = log.read(0);
+  const all = log.read(log.startOffset());
   const out: StoredBatch[] = [];
   for (let pos = 0; pos < all.length;) {
     const info = readBatchInfo(all, pos);
@@ -208,6 +219,14 @@ export class RaftSimulation {
     const n = this.node(id);
     n.alive = false;
     n.nextPollAt = Infinity;
+  }
+
+  /** A node whose disk was lost: an empty log and no quorum-state at its next start (in-memory storage only). */
+  wipe(id: number): void {
+    const n = this.node(id);
+    if (n.alive) throw new Error(`stop node ${id} before wiping it`);
+    n.log = new MemoryLog();
+    n.store = new MemoryStateStore();
   }
 
   /** Cuts (or heals) the link between a and b, both ways. */
