@@ -12,82 +12,29 @@
  * Listeners hear of committed batches (handleCommit) and leader changes (handleLeaderChange).
  *
  * Request handling (validation order and error codes) and the response rules (maybeHandleCommonResponse) live in
- * ./RaftHandlers.ts; this file holds the state machine's polling and transitions.
+ * ./RaftHandlers.ts, what each state does when polled in ./RaftStatePoller.ts, listeners in ./RaftListeners.ts;
+ * this file holds the event loop, the transitions, the leader's append path and the high watermark.
  */
 import { ErrorCode } from '../protocol/errors';
-import { buildDataBatch, buildLeaderChangeBatch, readBatches } from './RaftBatches';
-import { FollowerState, UnattachedState, CandidateState, VotedState, ResignedState } from './EpochState';
+import { buildDataBatch, buildLeaderChangeBatch } from './RaftBatches';
+import { CandidateState, FollowerState } from './EpochState';
 import { LeaderState } from './LeaderState';
-import { Completion, NetworkChannel, RaftApiKey, RaftApiKeyValue, RaftInboundRequest } from './NetworkChannel';
+import { Completion, NetworkChannel, RaftApiKeyValue, RaftInboundRequest } from './NetworkChannel';
 import { OffsetAndEpoch } from './OffsetAndEpoch';
 import { QuorumState } from './QuorumState';
-import { QuorumStateStore } from './QuorumStateStore';
-import { DEFAULT_RAFT_CONFIG, FETCH_MAX_WAIT_MS, MAX_FETCH_SIZE_BYTES, RaftConfig, RETRY_BACKOFF_BASE_MS } from './RaftConfig';
-import { PendingFetch, RaftClientCore, RaftHandlers } from './RaftHandlers';
-import * as msg from './RaftMessages';
+import { binaryExponentialElectionBackoffMs, DEFAULT_RAFT_CONFIG, RaftConfig, strictExponentialElectionBackoffMs } from './RaftConfig';
+import { LeaderAndEpoch, RaftClientOptions, RaftListener } from './RaftClient';
+import { RaftListeners } from './RaftListeners';
+import { RaftStatePoller } from './RaftStatePoller';
+import { FetchPurgatory, PendingFetch } from './FetchPurgatory';
+import { RaftClientCore, RaftHandlers } from './RaftHandlers';
 import { RecordSerde } from './RecordSerde';
-import { ReplicatedLog } from './ReplicatedLog';
+import { ReplicatedLog, validateOffsetAndEpoch } from './ReplicatedLog';
 import { RequestManager } from './RequestManager';
 import { Random, SYSTEM_RANDOM, SYSTEM_TIME, Time } from './Time';
-import { Batch } from './RaftBatches';
-import { buildSnapshot, parseSnapshot, SnapshotContents } from './Snapshots';
-import { validateOffsetAndEpoch } from './ReplicatedLog';
 
-export interface LeaderAndEpoch {
-  /** undefined: no known leader in this epoch. */
-  readonly leaderId: number | undefined;
-  readonly epoch: number;
-}
-
-/** RaftClient.Listener: a state machine fed by the committed log. */
-export interface RaftListener<T> {
-  /** A committed batch, in log order, each exactly once per registration (control batches come with no records). */
-  handleCommit(batch: Batch<T>): void;
-  /**
-   * The state as of a snapshot, when the listener must start from one (it is at offset 0 and a snapshot exists,
-   * or the log no longer holds its next offset); commits continue from the snapshot's end offset.
-   */
-  handleLoadSnapshot(snapshot: SnapshotContents<T>): void;
-  handleLeaderChange(leader: LeaderAndEpoch): void;
-}
-
-export interface RaftClientOptions<T> {
-  /** This node's id; undefined for an observer without one. */
-  nodeId: number | undefined;
-  voters: Iterable<number>;
-  clusterId: string;
-  log: ReplicatedLog;
-  store: QuorumStateStore;
-  channel: NetworkChannel;
-  serde: RecordSerde<T>;
-  time?: Time;
-  random?: Random;
-  config?: Partial<RaftConfig>;
-  logger?: (message: string) => void;
-}
-
-class ListenerContext<T> {
-  nextOffset = 0;
-  lastFired: LeaderAndEpoch = { leaderId: undefined, epoch: 0 };
-
-  constructor(readonly listener: RaftListener<T>) {}
-
-  /** ListenerContext.shouldFireLeaderChange: a new epoch, or the leader of the current one became known. */
-  shouldFire(l: LeaderAndEpoch): boolean {
-    if (l.epoch === this.lastFired.epoch && l.leaderId === this.lastFired.leaderId) return false;
-    if (l.epoch > this.lastFired.epoch) return true;
-    return l.leaderId !== undefined && this.lastFired.leaderId === undefined;
-  }
-
-  maybeFire(l: LeaderAndEpoch, epochStartOffset?: number): void {
-    // A new leader tells its own listeners only once they have read up to its epoch start (they must not
-    // act as leader before seeing everything committed before).
-    if (this.shouldFire(l) && (epochStartOffset === undefined || this.nextOffset >= epochStartOffset)) {
-      this.lastFired = l;
-      this.listener.handleLeaderChange(l);
-    }
-  }
-}
+export type { LeaderAndEpoch, RaftClientOptions, RaftListener } from './RaftClient';
+import { buildSnapshot } from './Snapshots';
 
 interface GracefulShutdown {
   readonly deadlineMs: number;
@@ -108,12 +55,13 @@ export class KafkaRaftClient<T> implements RaftClientCore<T> {
   private readonly random: Random;
   private readonly channel: NetworkChannel;
   private readonly serde: RecordSerde<T>;
-  private readonly logger: (m: string) => void;
+  readonly logger: (m: string) => void;
   private readonly handlers: RaftHandlers<T>;
+  private readonly poller: RaftStatePoller<T>;
   private readonly queue: QueuedMessage[] = [];
-  private readonly listeners: ListenerContext<T>[] = [];
+  private readonly listeners: RaftListeners<T>;
   /** Fetches the leader parks until new data (or the high watermark moves, or maxWaitMs passes). */
-  readonly fetchPurgatory: PendingFetch[] = [];
+  readonly fetchPurgatory = new FetchPurgatory();
   shutdownState: GracefulShutdown | undefined;
   private shutdownFinished = false;
 
@@ -139,6 +87,8 @@ export class KafkaRaftClient<T> implements RaftClientCore<T> {
     );
     this.requestManager = new RequestManager(voters, this.config.retryBackoffMs, this.config.requestTimeoutMs, this.random);
     this.handlers = new RaftHandlers<T>(this);
+    this.listeners = new RaftListeners<T>(this.log, this.serde);
+    this.poller = new RaftStatePoller<T>(this);
   }
 
   /** KafkaRaftClient.initialize: the starting state from quorum-state and the log; a lone voter stands at once. */
@@ -152,8 +102,7 @@ export class KafkaRaftClient<T> implements RaftClientCore<T> {
   }
 
   register(listener: RaftListener<T>): void {
-    const ctx = new ListenerContext(listener);
-    this.listeners.push(ctx);
+    this.listeners.add(listener);
     const hw = this.quorum.highWatermark();
     if (hw !== undefined) this.updateListenersProgress(hw);
     this.fireLeaderChange();
@@ -184,7 +133,7 @@ export class KafkaRaftClient<T> implements RaftClientCore<T> {
     const now = this.time.milliseconds();
     if (this.maybeCompleteShutdown(now)) return Infinity;
     while (this.queue.length > 0) this.handleInboundMessage(this.queue.shift()!, this.time.milliseconds());
-    const timeout = Math.min(this.pollCurrentState(now), this.expireFetches(now));
+    const timeout = Math.min(this.poller.pollCurrentState(now), this.fetchPurgatory.expire(now));
     return Math.max(0, timeout);
   }
 
@@ -259,7 +208,7 @@ export class KafkaRaftClient<T> implements RaftClientCore<T> {
   }
 
   /** KafkaRaftClient.maybeSendRequest: one request in flight per destination; returns the time until it may send. */
-  private maybeSendRequest(now: number, destinationId: number, apiKey: RaftApiKeyValue, build: () => object): number {
+  maybeSendRequest(now: number, destinationId: number, apiKey: RaftApiKeyValue, build: () => object): number {
     const conn = this.requestManager.getOrCreate(destinationId);
     if (conn.isBackingOff(now)) return conn.remainingBackoffMs(now);
     if (conn.isReady(now)) {
@@ -273,7 +222,7 @@ export class KafkaRaftClient<T> implements RaftClientCore<T> {
     return conn.remainingRequestTimeMs(now);
   }
 
-  private maybeSendRequests(now: number, destinations: Iterable<number>, apiKey: RaftApiKeyValue, build: () => object): number {
+  maybeSendRequests(now: number, destinations: Iterable<number>, apiKey: RaftApiKeyValue, build: () => object): number {
     let min = Infinity;
     for (const d of destinations) min = Math.min(min, this.maybeSendRequest(now, d, apiKey, build));
     return min;
@@ -332,7 +281,7 @@ export class KafkaRaftClient<T> implements RaftClientCore<T> {
     this.requestManager.resetAll();
   }
 
-  private transitionToResigned(preferredSuccessors: number[]): void {
+  transitionToResigned(preferredSuccessors: number[]): void {
     this.failParkedFetches();
     this.quorum.transitionToResigned(preferredSuccessors);
     this.fireLeaderChange();
@@ -407,34 +356,17 @@ export class KafkaRaftClient<T> implements RaftClientCore<T> {
   }
 
   private updateListenersProgress(hw: number): void {
-    for (const ctx of this.listeners) {
-      const snapshotId = this.log.latestSnapshotId();
-      if (ctx.nextOffset < hw && snapshotId && ((ctx.nextOffset === 0 && snapshotId.offset > 0) || ctx.nextOffset < this.log.startOffset())) {
-        const bytes = this.log.readSnapshot(snapshotId);
-        if (!bytes) throw new Error(`Snapshot expected since next offset is ${ctx.nextOffset} and log start offset is ${this.log.startOffset()}`);
-        ctx.listener.handleLoadSnapshot(parseSnapshot(bytes, snapshotId, this.serde));
-        ctx.nextOffset = snapshotId.offset;
-      }
-      while (ctx.nextOffset < hw) {
-        const batches = readBatches(this.log.read(ctx.nextOffset, hw), this.serde);
-        if (batches.length === 0) break;
-        for (const b of batches) {
-          ctx.listener.handleCommit(b);
-          ctx.nextOffset = b.lastOffset + 1;
-        }
-      }
-    }
     const state = this.quorum.current;
-    if (state instanceof LeaderState) for (const ctx of this.listeners) ctx.maybeFire(this.leaderAndEpoch(), state.epochStartOffset);
+    this.listeners.updateProgress(hw, this.leaderAndEpoch(), state instanceof LeaderState ? state.epochStartOffset : undefined);
   }
 
-  private fireLeaderChange(): void {
+  fireLeaderChange(): void {
     const state = this.quorum.current;
-    for (const ctx of this.listeners) ctx.maybeFire(this.leaderAndEpoch(), state instanceof LeaderState ? state.epochStartOffset : undefined);
+    this.listeners.fireLeaderChange(this.leaderAndEpoch(), state instanceof LeaderState ? state.epochStartOffset : undefined);
   }
 
   /** Drains the scheduled records into one batch once append.linger.ms has passed (BatchAccumulator). */
-  private maybeAppendBatches(state: LeaderState<T>, now: number): number {
+  maybeAppendBatches(state: LeaderState<T>, now: number): number {
     if (state.pending.length === 0) return Infinity;
     const until = state.pendingSinceMs + this.config.appendLingerMs - now;
     if (until > 0) return until;
@@ -446,187 +378,24 @@ export class KafkaRaftClient<T> implements RaftClientCore<T> {
     return Infinity;
   }
 
-  // ------------------------------------------------------------------ fetch purgatory
-
   parkFetch(p: PendingFetch): void {
-    this.fetchPurgatory.push(p);
+    this.fetchPurgatory.park(p);
   }
 
   private completeParkedFetches(pred: (f: PendingFetch) => boolean, now: number): void {
-    for (let i = 0; i < this.fetchPurgatory.length;) {
-      const f = this.fetchPurgatory[i];
-      if (pred(f)) {
-        this.fetchPurgatory.splice(i, 1);
-        f.request.completion.complete(this.handlers.tryCompleteFetch(f.request, now));
-      } else i++;
-    }
+    this.fetchPurgatory.completeWhere(pred, (f) => this.handlers.tryCompleteFetch(f.request, now));
   }
 
   private failParkedFetches(): void {
-    for (const f of this.fetchPurgatory.splice(0)) f.request.completion.complete(this.handlers.emptyFetchResponse(ErrorCode.NOT_LEADER_OR_FOLLOWER, -1));
+    this.fetchPurgatory.completeAll(() => this.handlers.emptyFetchResponse(ErrorCode.NOT_LEADER_OR_FOLLOWER, -1));
   }
 
-  private expireFetches(now: number): number {
-    let next = Infinity;
-    for (let i = 0; i < this.fetchPurgatory.length;) {
-      const f = this.fetchPurgatory[i];
-      if (f.deadlineMs <= now) {
-        this.fetchPurgatory.splice(i, 1);
-        f.request.completion.complete(f.emptyResponse);
-      } else {
-        next = Math.min(next, f.deadlineMs - now);
-        i++;
-      }
-    }
-    return next;
-  }
-
-  // ------------------------------------------------------------------ polling each state
-
-  private pollCurrentState(now: number): number {
-    const s = this.quorum.current;
-    if (s instanceof LeaderState) return this.pollLeader(s as LeaderState<T>, now);
-    if (s instanceof CandidateState) return this.pollCandidate(s, now);
-    if (s instanceof FollowerState) return this.quorum.isVoter() ? this.pollFollowerAsVoter(s, now) : this.pollFollowerAsObserver(s, now);
-    if (s instanceof VotedState) return this.pollElectionTimer(s, now);
-    if (s instanceof UnattachedState) {
-      if (this.quorum.isVoter()) return this.pollElectionTimer(s, now);
-      // Kafka also waits on the election timer here, which reads 0 once expired (an observer never stands): a
-      // busy poll. Only the fetch backoff matters to an observer.
-      return this.maybeSendAnyVoterFetch(now);
-    }
-    if (s instanceof ResignedState) return this.pollResigned(s, now);
-    throw new Error(`Unexpected quorum state ${s.name}`);
-  }
-
-  private pollLeader(state: LeaderState<T>, now: number): number {
-    this.fireLeaderChange();
-    const untilCheckQuorum = state.timeUntilCheckQuorumExpires(now);
-    if (this.shutdownState || state.isResignRequested() || untilCheckQuorum === 0) {
-      this.transitionToResigned(state.nonLeaderVotersByDescendingFetchOffset());
-      return 0;
-    }
-    const untilFlush = this.maybeAppendBatches(state, now);
-    const untilSend = this.maybeSendRequests(now, state.nonAcknowledgingVoters(), RaftApiKey.BeginQuorumEpoch, () =>
-      msg.beginQuorumEpochRequest(this.clusterId, this.quorum.epoch, this.quorum.localIdOrThrow()),
-    );
-    return Math.min(untilFlush, untilSend, untilCheckQuorum);
-  }
-
-  private sendVoteRequests(state: CandidateState, now: number): number {
-    // Keep asking as long as the election can still be won.
-    if (state.isVoteRejected()) return Infinity;
-    return this.maybeSendRequests(now, state.unrecordedVoters(), RaftApiKey.Vote, () => {
-      const end = this.endOffset();
-      return msg.voteRequest(this.clusterId, this.quorum.epoch, this.quorum.localIdOrThrow(), end.epoch, end.offset);
-    });
-  }
-
-  private pollCandidate(state: CandidateState, now: number): number {
-    if (this.shutdownState) return Math.min(this.shutdownState.deadlineMs - now, this.sendVoteRequests(state, now));
-    if (state.isBackingOff()) {
-      if (state.isBackoffComplete(now)) {
-        this.transitionToCandidate(now);
-        return 0;
-      }
-      return state.remainingBackoffMs(now);
-    }
-    if (state.hasElectionTimeoutExpired(now)) {
-      const backoff = this.binaryExponentialElectionBackoffMs(state.retries);
-      this.logger(`Election has timed out, backing off for ${backoff}ms before becoming a candidate again`);
-      state.startBackingOff(now, backoff);
-      return backoff;
-    }
-    return Math.min(this.sendVoteRequests(state, now), state.remainingElectionTimeMs(now));
-  }
-
-  private pollFollowerAsVoter(state: FollowerState, now: number): number {
-    if (this.shutdownState) return 0;
-    if (state.hasFetchTimeoutExpired(now)) {
-      this.logger('Become candidate due to fetch timeout');
-      this.transitionToCandidate(now);
-      return 0;
-    }
-    return Math.min(this.sendFetchOrFetchSnapshot(state, now), state.remainingFetchTimeMs(now));
-  }
-
-  /** KafkaRaftClient.maybeSendFetchOrFetchSnapshot: while a snapshot is being fetched, its next chunk. */
-  private sendFetchOrFetchSnapshot(state: FollowerState, now: number): number {
-    const snap = state.fetchingSnapshot;
-    if (!snap) return this.sendFetch(state.leaderId, now);
-    return this.maybeSendRequest(now, state.leaderId, RaftApiKey.FetchSnapshot, () =>
-      msg.fetchSnapshotRequest(this.clusterId, this.quorum.localIdOrSentinel(), this.quorum.epoch, snap.id, snap.size),
-    );
-  }
-
-  private pollFollowerAsObserver(state: FollowerState, now: number): number {
-    if (state.hasFetchTimeoutExpired(now)) return this.maybeSendAnyVoterFetch(now);
-    const conn = this.requestManager.getOrCreate(state.leaderId);
-    let backoff: number;
-    if (conn.hasRequestTimedOut(now)) {
-      // The leader may have changed: ask any voter.
-      backoff = this.maybeSendAnyVoterFetch(now);
-      conn.reset();
-    } else if (conn.isBackingOff(now)) backoff = this.maybeSendAnyVoterFetch(now);
-    else backoff = this.sendFetchOrFetchSnapshot(state, now);
-    return Math.min(backoff, state.remainingFetchTimeMs(now));
-  }
-
-  private pollElectionTimer(state: VotedState | UnattachedState, now: number): number {
-    if (this.shutdownState) return this.shutdownState.deadlineMs - now;
-    if (state.hasElectionTimeoutExpired(now)) {
-      this.transitionToCandidate(now);
-      return 0;
-    }
-    return state.remainingElectionTimeMs(now);
-  }
-
-  private pollResigned(state: ResignedState, now: number): number {
-    const untilSend = this.maybeSendRequests(now, state.unackedVoters(), RaftApiKey.EndQuorumEpoch, () =>
-      msg.endQuorumEpochRequest(this.clusterId, this.quorum.epoch, this.quorum.localIdOrThrow(), [...state.preferredSuccessors]),
-    );
-    let untilState: number;
-    // Shutting down, it stays Resigned until the shutdown finishes or an election bumps the epoch.
-    if (this.shutdownState) untilState = this.shutdownState.deadlineMs - now;
-    else if (state.hasElectionTimeoutExpired(now)) {
-      this.transitionToCandidate(now);
-      untilState = 0;
-    } else untilState = state.remainingElectionTimeMs(now);
-    return Math.min(untilState, untilSend);
-  }
-
-  private sendFetch(destination: number, now: number): number {
-    return this.maybeSendRequest(now, destination, RaftApiKey.Fetch, () =>
-      msg.fetchRequest(
-        this.clusterId,
-        this.quorum.localIdOrSentinel(),
-        this.quorum.epoch,
-        this.log.endOffset(),
-        this.log.lastFetchedEpoch(),
-        FETCH_MAX_WAIT_MS,
-        MAX_FETCH_SIZE_BYTES,
-      ),
-    );
-  }
-
-  private maybeSendAnyVoterFetch(now: number): number {
-    const voter = this.requestManager.findReadyVoter(now);
-    if (voter !== undefined) return this.sendFetch(voter, now);
-    return this.requestManager.backoffBeforeAvailableVoter(now);
-  }
-
-  /** KafkaRaftClient.binaryExponentialElectionBackoffMs: 100 ms x random(2^retries), capped at election.backoff.max.ms. */
   binaryExponentialElectionBackoffMs(retries: number): number {
-    if (retries <= 0) throw new Error(`Retries ${retries} should be larger than zero`);
-    return Math.min(RETRY_BACKOFF_BASE_MS * this.random.nextInt(2 << Math.min(20, retries - 1)), this.config.electionBackoffMaxMs);
+    return binaryExponentialElectionBackoffMs(retries, this.random, this.config.electionBackoffMaxMs);
   }
 
-  /** KafkaRaftClient.strictExponentialElectionBackoffMs: successor N of M waits max >> (M-1) << (N-1). */
   strictExponentialElectionBackoffMs(position: number, total: number): number {
-    if (position <= 0 || position >= total)
-      throw new Error(`Position ${position} should be larger than zero and smaller than total number of successors ${total}`);
-    const base = this.config.electionBackoffMaxMs >> (total - 1);
-    return Math.min(this.config.electionBackoffMaxMs, base << (position - 1));
+    return strictExponentialElectionBackoffMs(position, total, this.config.electionBackoffMaxMs);
   }
 
   private maybeCompleteShutdown(now: number): boolean {

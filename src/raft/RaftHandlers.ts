@@ -16,6 +16,7 @@ import { DescribeQuorumRequest } from '../protocol/apis/55-describe-quorum';
 import { FetchSnapshotRequest, FetchSnapshotResponse } from '../protocol/apis/59-fetch-snapshot';
 import { ErrorCode } from '../protocol/errors';
 import { CandidateState, FollowerState, ResignedState } from './EpochState';
+import { PendingFetch } from './FetchPurgatory';
 import { LeaderState } from './LeaderState';
 import { RaftApiKey, RaftApiKeyValue, RaftInboundRequest } from './NetworkChannel';
 import { compareOffsetAndEpoch, OffsetAndEpoch, ValidOffsetAndEpoch } from './OffsetAndEpoch';
@@ -28,15 +29,6 @@ const EMPTY = Buffer.alloc(0);
 
 function optionalLeaderId(id: number): number | undefined {
   return id < 0 ? undefined : id;
-}
-
-/** A Fetch the leader parks until new data, a high watermark move, or maxWaitMs (Kafka's fetchPurgatory). */
-export interface PendingFetch {
-  readonly request: RaftInboundRequest;
-  readonly fetchOffset: number;
-  readonly deadlineMs: number;
-  /** Answered as is if nothing arrives before the deadline (KafkaRaftClient.handleFetchRequest). */
-  readonly emptyResponse: object;
 }
 
 /** What the handlers need of the client (KafkaRaftClient implements it; an interface keeps imports one-way). */
