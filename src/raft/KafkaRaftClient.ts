@@ -99,10 +99,13 @@ export class KafkaRaftClient<T> implements RaftClientCore<T> {
     else if (this.quorum.isCandidate()) this.onBecomeCandidate(now);
     else if (this.quorum.isFollower()) this.onBecomeFollower();
     if (this.quorum.isVoter() && this.quorum.remoteVoters().length === 0 && !this.quorum.isCandidate()) this.transitionToCandidate(now);
+    this.fireLeaderChange();
   }
 
+  /** May come before initialize() (Kafka queues registrations); the listener then hears from the first transitions. */
   register(listener: RaftListener<T>): void {
     this.listeners.add(listener);
+    if (!this.quorum.isInitialized()) return;
     const hw = this.quorum.highWatermark();
     if (hw !== undefined) this.updateListenersProgress(hw);
     this.fireLeaderChange();

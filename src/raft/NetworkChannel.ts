@@ -65,15 +65,28 @@ export interface NetworkChannel {
   send(request: RaftOutboundRequest): void;
 }
 
-/** A NetworkChannel over a transport that returns a promise of the response body. */
-export function promiseChannel(send: (destinationId: number, apiKey: RaftApiKeyValue, version: number, data: object) => Promise<object>): NetworkChannel {
+/**
+ * A NetworkChannel over a transport that returns a promise of the response body. `onSettled` runs after each
+ * completion (a driver polls the client then). The transport must fail a request it cannot answer within
+ * controller.quorum.request.timeout.ms, as Kafka's InterBrokerSendThread does.
+ */
+export function promiseChannel(
+  send: (destinationId: number, apiKey: RaftApiKeyValue, version: number, data: object) => Promise<object>,
+  onSettled: () => void = () => {},
+): NetworkChannel {
   let next = 0;
   return {
     newCorrelationId: () => next++,
     send(req) {
       send(req.destinationId, req.apiKey, RAFT_API_VERSIONS[req.apiKey], req.data).then(
-        (res) => req.completion.complete(res),
-        (err: Error) => req.completion.fail(err),
+        (res) => {
+          req.completion.complete(res);
+          onSettled();
+        },
+        (err: Error) => {
+          req.completion.fail(err);
+          onSettled();
+        },
       );
     },
   };

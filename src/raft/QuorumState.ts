@@ -78,6 +78,10 @@ export class QuorumState {
     this.durableTransitionTo(initial);
   }
 
+  isInitialized(): boolean {
+    return this.state !== undefined;
+  }
+
   get current(): EpochState {
     return this.state;
   }
