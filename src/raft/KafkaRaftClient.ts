@@ -16,7 +16,8 @@
  * this file holds the event loop, the transitions, the leader's append path and the high watermark.
  */
 import { ErrorCode } from '../protocol/errors';
-import { buildDataBatch, buildLeaderChangeBatch } from './RaftBatches';
+import { BatchAccumulator, NotLeaderError } from './BatchAccumulator';
+import { buildLeaderChangeBatch, buildValuesBatch } from './RaftBatches';
 import { CandidateState, FollowerState } from './EpochState';
 import { LeaderState } from './LeaderState';
 import { Completion, NetworkChannel, RaftApiKeyValue, RaftInboundRequest } from './NetworkChannel';
@@ -142,15 +143,21 @@ export class KafkaRaftClient<T> implements RaftClientCore<T> {
 
   /** RaftClient.scheduleAppend: queue records for the leader of `epoch`; returns the offset the last will get. */
   scheduleAppend(epoch: number, records: T[]): number {
+    return this.append(epoch, records, undefined, false);
+  }
+
+  /**
+   * RaftClient.scheduleAtomicAppend: the records land in one batch, so they commit (or are lost) together; with
+   * `requiredBaseOffset`, only if the first of them would get that offset (else UnexpectedBaseOffsetError).
+   */
+  scheduleAtomicAppend(epoch: number, requiredBaseOffset: number | undefined, records: T[]): number {
+    return this.append(epoch, records, requiredBaseOffset, true);
+  }
+
+  private append(epoch: number, records: T[], requiredBaseOffset: number | undefined, isAtomic: boolean): number {
     const state = this.quorum.current;
-    if (!(state instanceof LeaderState)) throw new NotLeaderError('Append failed because the replication is not the current leader');
-    if (epoch !== state.epoch) throw new NotLeaderError(`Append failed because the given epoch ${epoch} is stale. Current leader epoch = ${state.epoch}`);
-    if (records.length === 0) throw new Error('Attempt to append an empty list of records');
-    const leader = state as LeaderState<T>;
-    if (leader.pending.length === 0) leader.pendingSinceMs = this.time.milliseconds();
-    leader.pending.push(...records);
-    leader.nextOffset += records.length;
-    return leader.nextOffset - 1;
+    if (!(state instanceof LeaderState) || !state.accumulator) throw new NotLeaderError('Append failed because the replication is not the current leader');
+    return (state as LeaderState<T>).accumulator!.append(epoch, records, requiredBaseOffset, isAtomic, this.time.milliseconds());
   }
 
   /** RaftClient.resign: the leader of `epoch` steps down (EndQuorumEpoch), e.g. when its state machine failed. */
@@ -255,7 +262,7 @@ export class KafkaRaftClient<T> implements RaftClientCore<T> {
       now,
     );
     this.log.appendAsLeader(batch, state.epoch);
-    state.nextOffset = this.log.endOffset();
+    state.accumulator = new BatchAccumulator<T>(state.epoch, this.log.endOffset(), this.config.appendLingerMs, this.serde);
     this.requestManager.resetAll();
     this.flushLeaderLog(state, now);
   }
@@ -370,13 +377,18 @@ export class KafkaRaftClient<T> implements RaftClientCore<T> {
 
   /** Drains the scheduled records into one batch once append.linger.ms has passed (BatchAccumulator). */
   maybeAppendBatches(state: LeaderState<T>, now: number): number {
-    if (state.pending.length === 0) return Infinity;
-    const until = state.pendingSinceMs + this.config.appendLingerMs - now;
+    const acc = state.accumulator;
+    if (!acc) return Infinity;
+    const until = acc.timeUntilDrain(now);
     if (until > 0) return until;
-    const records = state.pending.splice(0);
-    const expected = state.nextOffset - records.length;
-    const info = this.log.appendAsLeader(buildDataBatch(this.serde, records, state.epoch, now), state.epoch);
-    if (info.firstOffset !== expected) throw new Error(`Leader appended at ${info.firstOffset}, expected ${expected}`);
+    let expected = acc.nextOffset;
+    const batches = acc.drain();
+    for (const b of batches) expected -= b.length;
+    for (const values of batches) {
+      const info = this.log.appendAsLeader(buildValuesBatch(values, state.epoch, now), state.epoch);
+      if (info.firstOffset !== expected) throw new Error(`Leader appended at ${info.firstOffset}, expected ${expected}`);
+      expected = info.lastOffset + 1;
+    }
     this.flushLeaderLog(state, now);
     return Infinity;
   }
@@ -419,4 +431,4 @@ export class KafkaRaftClient<T> implements RaftClientCore<T> {
   }
 }
 
-export class NotLeaderError extends Error {}
+export { NotLeaderError, RecordBatchTooLargeError, UnexpectedBaseOffsetError } from './BatchAccumulator';

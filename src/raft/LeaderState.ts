@@ -11,6 +11,7 @@
  * voters fetched within 1.5 x controller.quorum.fetch.timeout.ms, the leader resigns, so a partitioned leader
  * stops believing it leads.
  */
+import { BatchAccumulator } from './BatchAccumulator';
 import { ElectionState, withElectedLeader } from './ElectionState';
 import { EpochState } from './EpochState';
 import { Timer } from './Time';
@@ -53,11 +54,6 @@ function byDescendingEndOffset(a: ReplicaState, b: ReplicaState): number {
   return b.endOffset - a.endOffset;
 }
 
-export interface PendingAppend<T> {
-  readonly records: T[];
-  readonly appendTimeMs: number;
-}
-
 export class LeaderState<T> implements EpochState {
   readonly name = 'Leader';
   private readonly voterStates = new Map<number, ReplicaState>();
@@ -67,11 +63,8 @@ export class LeaderState<T> implements EpochState {
   private readonly checkQuorumTimer: Timer;
   private readonly checkQuorumTimeoutMs: number;
   private resignRequested = false;
-  /** Records scheduled by scheduleAppend, not yet in the log (BatchAccumulator), and when the first was added. */
-  readonly pending: T[] = [];
-  pendingSinceMs = -1;
-  /** The offset the next scheduled record will get. */
-  nextOffset: number;
+  /** Records scheduled by scheduleAppend, not yet in the log; set once the LeaderChangeMessage is written. */
+  accumulator: BatchAccumulator<T> | undefined;
 
   constructor(
     now: number,
@@ -85,7 +78,6 @@ export class LeaderState<T> implements EpochState {
     for (const v of voters) this.voterStates.set(v, new ReplicaState(v, v === localId));
     this.checkQuorumTimeoutMs = Math.floor(fetchTimeoutMs * CHECK_QUORUM_TIMEOUT_FACTOR);
     this.checkQuorumTimer = new Timer(now, this.checkQuorumTimeoutMs);
-    this.nextOffset = epochStartOffset;
   }
 
   election(): ElectionState {

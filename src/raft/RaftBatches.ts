@@ -41,10 +41,16 @@ export interface Batch<T> {
 
 /** One data batch of `records` (offsets from 0: the log assigns them). */
 export function buildDataBatch<T>(serde: RecordSerde<T>, records: readonly T[], epoch: number, timestamp: number): Buffer {
-  return buildRecordBatch({
-    partitionLeaderEpoch: epoch,
-    records: records.map((r) => ({ key: null, value: serde.write(r), timestamp })),
-  });
+  return buildValuesBatch(
+    records.map((r) => serde.write(r)),
+    epoch,
+    timestamp,
+  );
+}
+
+/** One data batch of already serialized record values. */
+export function buildValuesBatch(values: readonly Buffer[], epoch: number, timestamp: number): Buffer {
+  return buildRecordBatch({ partitionLeaderEpoch: epoch, records: values.map((value) => ({ key: null, value, timestamp })) });
 }
 
 function controlKey(type: number): Buffer {
