@@ -286,6 +286,7 @@ export class KafkaRaftClient<T> implements RaftClientCore<T> {
 
   transitionToUnattached(epoch: number): void {
     this.quorum.transitionToUnattached(epoch);
+    // Kafka lets a former leader's parked fetches expire; answering them now only tells the followers sooner.
     this.failParkedFetches();
     this.fireLeaderChange();
     this.requestManager.resetAll();

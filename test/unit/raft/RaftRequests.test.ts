@@ -140,3 +140,47 @@ describe('Raft client: candidate', () => {
     ]);
   });
 });
+
+describe('Raft requests: BeginQuorumEpoch and EndQuorumEpoch', () => {
+  it('BeginQuorumEpoch makes a voter follow the new leader in its epoch; an older epoch is FENCED_LEADER_EPOCH', () => {
+    const { client, ask, store } = setup();
+    const res = ask<{ errorCode: number; topics: Array<{ partitions: Array<{ errorCode: number; leaderId: number; leaderEpoch: number }> }> }>(
+      2,
+      RaftApiKey.BeginQuorumEpoch,
+      msg.beginQuorumEpochRequest(CLUSTER, 4, 2),
+    );
+    expect(res.topics[0].partitions[0]).to.include({ errorCode: 0, leaderId: 2, leaderEpoch: 4 });
+    expect(client.quorum.isFollower()).to.equal(true);
+    expect(store.readElectionState()).to.deep.include({ epoch: 4, leaderId: 2 });
+    const stale = ask<{ topics: Array<{ partitions: Array<{ errorCode: number }> }> }>(
+      3,
+      RaftApiKey.BeginQuorumEpoch,
+      msg.beginQuorumEpochRequest(CLUSTER, 3, 3),
+    );
+    expect(stale.topics[0].partitions[0].errorCode).to.equal(ErrorCode.FENCED_LEADER_EPOCH);
+  });
+
+  it("EndQuorumEpoch: the first preferred successor stands at once, the others after Kafka's strict exponential backoff", () => {
+    // Voters 1..5; the resigning leader 2 prefers [4, 1, 3, 5]: node 4 waits 0, node 1 (position 1 of 4) waits
+    // election.backoff.max.ms >> 3 = 125 ms.
+    for (const [nodeId, wait] of [
+      [4, 0],
+      [1, 125],
+      [5, 500],
+    ]) {
+      const { client, ask, time } = setup(nodeId, [1, 2, 3, 4, 5]);
+      ask(2, RaftApiKey.BeginQuorumEpoch, msg.beginQuorumEpochRequest(CLUSTER, 1, 2));
+      expect(client.quorum.isFollower(), `node ${nodeId}`).to.equal(true);
+      ask(2, RaftApiKey.EndQuorumEpoch, msg.endQuorumEpochRequest(CLUSTER, 1, 2, [4, 1, 3, 5]));
+      if (wait > 0) {
+        time.now += wait - 1;
+        client.poll();
+        expect(client.quorum.isFollower(), `node ${nodeId} still follows at ${wait - 1} ms`).to.equal(true);
+        time.now += 1;
+        client.poll();
+      }
+      expect(client.quorum.isCandidate(), `node ${nodeId} stands after ${wait} ms`).to.equal(true);
+      expect(client.quorum.epoch).to.equal(2);
+    }
+  });
+});
