@@ -15,6 +15,7 @@ import { MetadataLog, metadataPartitionDir, quorumStatePath } from '../../../src
 import { FileBasedStateStore } from '../../../src/raft/QuorumStateStore';
 import { readBatches } from '../../../src/raft/RaftBatches';
 import { StringSerde } from '../../../src/raft/RecordSerde';
+import { snapshotFileName } from '../../../src/raft/Snapshots';
 import { ReplicatedLog, truncateToEndOffset, validateOffsetAndEpoch } from '../../../src/raft/ReplicatedLog';
 import { RaftSimulation } from './RaftSimulation';
 
@@ -169,6 +170,44 @@ describe('MetadataLog on disk', () => {
     expect(sim.runUntil(() => sim.aliveNodes().every((n) => n.listener.records().length === 3), 20_000)).to.equal(true);
     for (const n of sim.aliveNodes()) expect(n.listener.records()).to.deep.equal(['a', 'b', 'c']);
     expect(sim.node(sim.stableLeader()!).client.quorum.epoch).to.be.greaterThan(epoch);
+    for (const n of sim.aliveNodes()) n.log.close();
+  });
+
+  it("on files, a follower whose disk was wiped catches up through the leader's .checkpoint file, and restarts from its own", () => {
+    const dirs = new Map([1, 2, 3].map((id) => [id, path.join(dir, `node-${id}`)]));
+    const sim = new RaftSimulation({
+      voters: [1, 2, 3],
+      seed: 12,
+      storage: { openLog: (id) => MetadataLog.open(dirs.get(id)!), openStore: (id) => new FileBasedStateStore(quorumStatePath(dirs.get(id)!)) },
+    });
+    sim.startAll();
+    expect(sim.runUntil(() => sim.stableLeader() !== undefined, 15_000)).to.equal(true);
+    const leader = sim.node(sim.stableLeader()!);
+    for (let i = 0; i < 4; i++) sim.append([`r${i}`]);
+    expect(sim.runUntil(() => sim.aliveNodes().every((n) => n.listener.records().length === 4), 5000)).to.equal(true);
+    const hw = leader.client.highWatermark()!;
+    const id = { offset: hw, epoch: leader.log.lastFetchedEpoch() };
+    leader.client.createSnapshot(id, sim.time.now, [leader.listener.records()]);
+    expect(leader.log.deleteBeforeSnapshot(id)).to.equal(true);
+    const name = snapshotFileName(id);
+    expect(fs.readdirSync(metadataPartitionDir(dirs.get(leader.id)!))).to.include(name);
+    const follower = [1, 2, 3].find((x) => x !== leader.id)!;
+    sim.kill(follower);
+    sim.node(follower).log.close();
+    fs.rmSync(dirs.get(follower)!, { recursive: true, force: true });
+    sim.start(follower);
+    sim.append(['after']);
+    const want = ['r0', 'r1', 'r2', 'r3', 'after'];
+    expect(sim.runUntil(() => sim.node(follower).listener.records().length === 5, 10_000)).to.equal(true);
+    expect(sim.node(follower).listener.records()).to.deep.equal(want);
+    expect(fs.readdirSync(metadataPartitionDir(dirs.get(follower)!))).to.include(name);
+    expect(sim.node(follower).log.startOffset()).to.equal(hw);
+    // Restarted from its own files: the snapshot and the log after it.
+    sim.kill(follower);
+    sim.start(follower);
+    expect(sim.node(follower).log.latestSnapshotId()).to.deep.equal(id);
+    expect(sim.runUntil(() => sim.node(follower).listener.records().length === 5, 10_000)).to.equal(true);
+    expect(sim.node(follower).listener.records()).to.deep.equal(want);
     for (const n of sim.aliveNodes()) n.log.close();
   });
 });
