@@ -1,8 +1,9 @@
 /**
  * The KRaft quorum APIs (KIP-595/KIP-630): Vote (52), BeginQuorumEpoch (53), EndQuorumEpoch (54), DescribeQuorum (55),
  * FetchSnapshot (59), and the Raft control records (LeaderChangeMessage, SnapshotHeaderRecord, SnapshotFooterRecord).
- * Version tables, round trips of every version, golden bytes written from Kafka 3.7's schemas by hand, and the fact
- * that a ZooKeeper-mode broker does not advertise them (their codecs exist, no handler does).
+ * Version tables, round trips of every version, and golden bytes written from Kafka 3.7's schemas by hand. A
+ * ZooKeeper-mode broker has codecs for them but no handler, so it does not advertise them: the golden ApiVersions
+ * test (test/integration/broker/api-versions-features.test.ts) checks the broker's list.
  */
 import { expect } from 'chai';
 import { VoteApi, VoteRequest, VoteResponse } from '../../../../src/protocol/apis/52-vote';
