@@ -7,7 +7,7 @@
  */
 import { javaDoubleToString } from '../common/config/ConfigDef';
 import { Uuid } from '../common/Uuid';
-import { FieldSpec, inVersions, MessageSpec, propertyName } from '../protocol/messages/MessageSpec';
+import { FieldSpec, inVersions, propertyName, StructSpec } from '../protocol/messages/MessageSpec';
 
 const INT_TYPES = new Set(['int8', 'int16', 'uint16', 'int32', 'int64']);
 
@@ -62,6 +62,6 @@ function structJson(fields: readonly FieldSpec[], o: Record<string, unknown>, ve
 }
 
 /** The JSON text Kafka's <Message>JsonConverter.write(message, version).toString() gives. */
-export function messageToJson(spec: MessageSpec, version: number, data: Record<string, unknown>): string {
+export function messageToJson(spec: StructSpec, version: number, data: Record<string, unknown>): string {
   return structJson(spec.fields, data, version);
 }

@@ -1,10 +1,10 @@
-import { FieldSpec, inVersions, MessageSpec, propertyName } from '../../src/protocol/messages/MessageSpec';
+import { FieldSpec, inVersions, propertyName, StructSpec } from '../../src/protocol/messages/MessageSpec';
 
 /**
  * A message of `version` with every field present in that version set to a pseudo-random value of its
  * type (deterministic per seed), for golden tests that compare two encoders of the same description.
  */
-export function randomMessage(spec: MessageSpec, version: number, seed = 1): Record<string, unknown> {
+export function randomMessage(spec: StructSpec, version: number, seed = 1): Record<string, unknown> {
   let s = seed >>> 0 || 1;
   const next = (): number => {
     s ^= s << 13;

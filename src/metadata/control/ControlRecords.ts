@@ -3,47 +3,14 @@
  * int16 version 0, int16 type) and the value schemas Kafka 3.7 writes with them (LeaderChangeMessage.json,
  * SnapshotHeaderRecord.json, SnapshotFooterRecord.json in clients/src/main/resources/common/message at 3.7.0,
  * "type": "data", so no apiKey). The value is the message alone in its version, without a frame
- * (MemoryRecordsBuilder.appendControlRecord with MessageUtil.toByteBuffer). Kept here rather than in src/raft so
- * that kafka-storage can write snapshots without depending on the Raft client; the Raft client may reuse them.
+ * (MemoryRecordsBuilder.appendControlRecord with MessageUtil.toByteBuffer). The schemas are the protocol's
+ * (src/protocol/messages/ControlRecords.ts, shared with the Raft client); this module adds their keys and codecs,
+ * so that kafka-storage and kafka-dump-log need nothing of src/raft.
  */
+import { LeaderChangeMessage, SnapshotFooterRecord, SnapshotHeaderRecord } from '../../protocol/messages/ControlRecords';
 import { MessageCodec } from '../../protocol/messages/MessageCodec';
-import { MessageSpec } from '../../protocol/messages/MessageSpec';
 
-export const LeaderChangeMessage: MessageSpec = {
-  apiKey: -1,
-  type: 'data',
-  name: 'LeaderChangeMessage',
-  validVersions: '0',
-  flexibleVersions: '0+',
-  fields: [
-    { name: 'Version', type: 'int16', versions: '0+' },
-    { name: 'LeaderId', type: 'int32', versions: '0+' },
-    // commonStructs Voter, written out where it is used.
-    { name: 'Voters', type: '[]Voter', versions: '0+', fields: [{ name: 'VoterId', type: 'int32', versions: '0+' }] },
-    { name: 'GrantingVoters', type: '[]Voter', versions: '0+', fields: [{ name: 'VoterId', type: 'int32', versions: '0+' }] },
-  ],
-};
-
-export const SnapshotHeaderRecord: MessageSpec = {
-  apiKey: -1,
-  type: 'data',
-  name: 'SnapshotHeaderRecord',
-  validVersions: '0',
-  flexibleVersions: '0+',
-  fields: [
-    { name: 'Version', type: 'int16', versions: '0+' },
-    { name: 'LastContainedLogTimestamp', type: 'int64', versions: '0+' },
-  ],
-};
-
-export const SnapshotFooterRecord: MessageSpec = {
-  apiKey: -1,
-  type: 'data',
-  name: 'SnapshotFooterRecord',
-  validVersions: '0',
-  flexibleVersions: '0+',
-  fields: [{ name: 'Version', type: 'int16', versions: '0+' }],
-};
+export { LeaderChangeMessage, SnapshotFooterRecord, SnapshotHeaderRecord };
 
 /** org.apache.kafka.common.record.ControlRecordType. */
 export const ControlRecordType = {

@@ -1,6 +1,6 @@
 import { ProtocolError, Reader } from '../Reader';
 import { Writer } from '../Writer';
-import { FieldSpec, inVersions, MessageSpec, parseVersions, propertyName, VersionRange } from './MessageSpec';
+import { FieldSpec, inVersions, parseVersions, propertyName, StructSpec, VersionRange } from './MessageSpec';
 
 /**
  * Decoding and encoding derived from a message description (./MessageSpec.ts), as Kafka's generated
@@ -356,13 +356,13 @@ function arrayWriter(spec: FieldSpec, version: number, flexible: boolean, nullab
   };
 }
 
-/** One message (a request or a response body) in every version its description gives. */
+/** One message (a request or a response body, or a standalone data schema) in every version its description gives. */
 export class MessageCodec<T> {
   readonly versions: VersionRange;
   private readonly flexibleVersions: VersionRange;
   private readonly compiled: Array<CompiledStruct | undefined> = [];
 
-  constructor(readonly spec: MessageSpec) {
+  constructor(readonly spec: StructSpec) {
     this.versions = parseVersions(spec.validVersions);
     this.flexibleVersions = parseVersions(spec.flexibleVersions);
   }

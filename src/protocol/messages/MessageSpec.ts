@@ -27,17 +27,29 @@ export interface FieldSpec {
   readonly fields?: readonly FieldSpec[];
 }
 
-export interface MessageSpec {
-  /** The API key, or for a metadata record its record type; -1 for "data" messages (control records), which have none. */
-  readonly apiKey: number;
-  /** request/response: the wire protocol; metadata: a KRaft metadata record; data: any other message (control records). */
-  readonly type: 'request' | 'response' | 'metadata' | 'data';
+/** What every schema has, whatever its kind: what ./MessageCodec.ts needs to lay it out. */
+export interface StructSpec {
   readonly name: string;
   readonly validVersions: VersionSpec;
   readonly flexibleVersions: VersionSpec;
   /** The last valid version is still in development in this Kafka release: not advertised. */
   readonly latestVersionUnstable?: boolean;
   readonly fields: readonly FieldSpec[];
+}
+
+export interface MessageSpec extends StructSpec {
+  /** The API key, or for a metadata record its record type. */
+  readonly apiKey: number;
+  /** request/response: the wire protocol; metadata: a KRaft metadata record (schemas without an API key are DataSpecs). */
+  readonly type: 'request' | 'response' | 'metadata';
+}
+
+/**
+ * A standalone `"type": "data"` schema, which has no API key: control records (LeaderChangeMessage,
+ * SnapshotHeaderRecord...), stored state (QuorumStateData).
+ */
+export interface DataSpec extends StructSpec {
+  readonly type: 'data';
 }
 
 export interface VersionRange {

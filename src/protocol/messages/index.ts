@@ -51,9 +51,14 @@ export { DescribeClientQuotasRequest, DescribeClientQuotasResponse } from './Des
 export { AlterClientQuotasRequest, AlterClientQuotasResponse } from './AlterClientQuotas';
 export { DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse } from './DescribeUserScramCredentials';
 export { AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse } from './AlterUserScramCredentials';
+export { VoteRequest, VoteResponse } from './Vote';
+export { BeginQuorumEpochRequest, BeginQuorumEpochResponse } from './BeginQuorumEpoch';
+export { EndQuorumEpochRequest, EndQuorumEpochResponse } from './EndQuorumEpoch';
+export { DescribeQuorumRequest, DescribeQuorumResponse } from './DescribeQuorum';
 export { AlterPartitionRequest, AlterPartitionResponse } from './AlterPartition';
 export { UpdateFeaturesRequest, UpdateFeaturesResponse } from './UpdateFeatures';
 export { EnvelopeRequest, EnvelopeResponse } from './Envelope';
+export { FetchSnapshotRequest, FetchSnapshotResponse } from './FetchSnapshot';
 export { DescribeClusterRequest, DescribeClusterResponse } from './DescribeCluster';
 export { DescribeProducersRequest, DescribeProducersResponse } from './DescribeProducers';
 export { DescribeTransactionsRequest, DescribeTransactionsResponse } from './DescribeTransactions';
@@ -61,3 +66,5 @@ export { ListTransactionsRequest, ListTransactionsResponse } from './ListTransac
 export { AllocateProducerIdsRequest, AllocateProducerIdsResponse } from './AllocateProducerIds';
 export { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse } from './ConsumerGroupHeartbeat';
 export { ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse } from './ConsumerGroupDescribe';
+/** Standalone data schemas: the Raft control records' values. */
+export { LeaderChangeMessage, SnapshotHeaderRecord, SnapshotFooterRecord } from './ControlRecords';

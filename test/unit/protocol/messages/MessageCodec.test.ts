@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as specs from '../../../../src/protocol/messages';
 import { MessageCodec } from '../../../../src/protocol/messages/MessageCodec';
-import { FieldSpec, inVersions, MessageSpec, parseVersions } from '../../../../src/protocol/messages/MessageSpec';
+import { DataSpec, FieldSpec, inVersions, MessageSpec, parseVersions } from '../../../../src/protocol/messages/MessageSpec';
 import { ProtocolError, Reader } from '../../../../src/protocol/Reader';
 import { Writer } from '../../../../src/protocol/Writer';
 import { randomMessage } from '../../../helpers/randomMessage';
@@ -12,13 +12,17 @@ function bytes(f: (w: Writer) => void): Buffer {
   return w.toBuffer();
 }
 
-const ALL = Object.values(specs) as MessageSpec[];
+const ALL = Object.values(specs) as Array<MessageSpec | DataSpec>;
+const APIS = ALL.filter((s): s is MessageSpec => s.type !== 'data');
+/** The KRaft quorum APIs (listeners "controller", DescribeQuorum also "broker"): not zkBroker APIs. */
+const RAFT_KEYS = [52, 53, 54, 55, 59];
 
 describe('MessageCodec: every message description, every version', () => {
-  it('describes the request and the response of all 62 zkBroker APIs of Kafka 3.7', () => {
-    const keys = new Set(ALL.map((s) => s.apiKey));
-    expect(keys.size).to.equal(62);
-    for (const k of keys) expect(ALL.filter((s) => s.apiKey === k).map((s) => s.type)).to.have.members(['request', 'response']);
+  it('describes the request and the response of all 62 zkBroker APIs of Kafka 3.7, and of the 5 Raft quorum APIs', () => {
+    const keys = new Set(APIS.map((s) => s.apiKey));
+    expect([...keys].filter((k) => !RAFT_KEYS.includes(k)).length).to.equal(62);
+    expect(RAFT_KEYS.filter((k) => keys.has(k))).to.deep.equal(RAFT_KEYS);
+    for (const k of keys) expect(APIS.filter((s) => s.apiKey === k).map((s) => s.type)).to.have.members(['request', 'response']);
   });
 
   for (const spec of ALL) {
