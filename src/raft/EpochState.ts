@@ -15,10 +15,28 @@ export interface EpochState {
   canGrantVote(candidateId: number, isLogUpToDate: boolean): boolean;
 }
 
+/** The states that end with an election timeout (Unattached, Voted, Candidate, Resigned) share its timer. */
+abstract class ElectionTimedState {
+  protected readonly electionTimer: Timer;
+
+  protected constructor(now: number, electionTimeoutMs: number) {
+    this.electionTimer = new Timer(now, electionTimeoutMs);
+  }
+
+  hasElectionTimeoutExpired(now: number): boolean {
+    this.electionTimer.update(now);
+    return this.electionTimer.isExpired();
+  }
+
+  remainingElectionTimeMs(now: number): number {
+    this.electionTimer.update(now);
+    return this.electionTimer.remainingMs();
+  }
+}
+
 /** No leader and no vote in this epoch yet: waits for an election timeout (voters) or a leader to appear. */
-export class UnattachedState implements EpochState {
+export class UnattachedState extends ElectionTimedState implements EpochState {
   readonly name = 'Unattached';
-  private readonly electionTimer: Timer;
 
   constructor(
     now: number,
@@ -27,7 +45,7 @@ export class UnattachedState implements EpochState {
     private readonly hw: number | undefined,
     readonly electionTimeoutMs: number,
   ) {
-    this.electionTimer = new Timer(now, electionTimeoutMs);
+    super(now, electionTimeoutMs);
   }
 
   election(): ElectionState {
@@ -41,22 +59,11 @@ export class UnattachedState implements EpochState {
   canGrantVote(_candidateId: number, isLogUpToDate: boolean): boolean {
     return isLogUpToDate;
   }
-
-  hasElectionTimeoutExpired(now: number): boolean {
-    this.electionTimer.update(now);
-    return this.electionTimer.isExpired();
-  }
-
-  remainingElectionTimeMs(now: number): number {
-    this.electionTimer.update(now);
-    return this.electionTimer.remainingMs();
-  }
 }
 
 /** Voted for a candidate in this epoch: grants the same candidate again (a retried request), no one else. */
-export class VotedState implements EpochState {
+export class VotedState extends ElectionTimedState implements EpochState {
   readonly name = 'Voted';
-  private readonly electionTimer: Timer;
 
   constructor(
     now: number,
@@ -66,7 +73,7 @@ export class VotedState implements EpochState {
     private readonly hw: number | undefined,
     electionTimeoutMs: number,
   ) {
-    this.electionTimer = new Timer(now, electionTimeoutMs);
+    super(now, electionTimeoutMs);
   }
 
   election(): ElectionState {
@@ -80,25 +87,14 @@ export class VotedState implements EpochState {
   canGrantVote(candidateId: number): boolean {
     return candidateId === this.votedId;
   }
-
-  hasElectionTimeoutExpired(now: number): boolean {
-    this.electionTimer.update(now);
-    return this.electionTimer.isExpired();
-  }
-
-  remainingElectionTimeMs(now: number): number {
-    this.electionTimer.update(now);
-    return this.electionTimer.remainingMs();
-  }
 }
 
 type VoteState = 'UNRECORDED' | 'GRANTED' | 'REJECTED';
 
 /** Stands for election in this epoch, having voted for itself. */
-export class CandidateState implements EpochState {
+export class CandidateState extends ElectionTimedState implements EpochState {
   readonly name = 'Candidate';
   private readonly voteStates = new Map<number, VoteState>();
-  private readonly electionTimer: Timer;
   private backoffTimer: Timer;
   private backingOff = false;
 
@@ -112,9 +108,9 @@ export class CandidateState implements EpochState {
     readonly retries: number,
     electionTimeoutMs: number,
   ) {
+    super(now, electionTimeoutMs);
     for (const v of voters) this.voteStates.set(v, 'UNRECORDED');
     this.voteStates.set(localId, 'GRANTED');
-    this.electionTimer = new Timer(now, electionTimeoutMs);
     this.backoffTimer = new Timer(now, 0);
   }
 
@@ -193,16 +189,6 @@ export class CandidateState implements EpochState {
     this.backoffTimer.update(now);
     return this.backoffTimer.remainingMs();
   }
-
-  hasElectionTimeoutExpired(now: number): boolean {
-    this.electionTimer.update(now);
-    return this.electionTimer.isExpired();
-  }
-
-  remainingElectionTimeMs(now: number): number {
-    this.electionTimer.update(now);
-    return this.electionTimer.remainingMs();
-  }
 }
 
 /** Knows the leader of this epoch and fetches from it; a voter stands for election when fetches stop succeeding. */
@@ -276,10 +262,9 @@ export class FollowerState implements EpochState {
  * it must not vote again in the epoch it led). Sends EndQuorumEpoch until every voter acknowledged, and stands
  * again after its election timeout if no one else was elected.
  */
-export class ResignedState implements EpochState {
+export class ResignedState extends ElectionTimedState implements EpochState {
   readonly name = 'Resigned';
   private readonly unacked: Set<number>;
-  private readonly electionTimer: Timer;
 
   constructor(
     now: number,
@@ -289,8 +274,8 @@ export class ResignedState implements EpochState {
     electionTimeoutMs: number,
     readonly preferredSuccessors: readonly number[],
   ) {
+    super(now, electionTimeoutMs);
     this.unacked = new Set([...voters].filter((v) => v !== localId));
-    this.electionTimer = new Timer(now, electionTimeoutMs);
   }
 
   election(): ElectionState {
@@ -312,15 +297,5 @@ export class ResignedState implements EpochState {
   acknowledgeResignation(voterId: number): void {
     if (!this.voters.has(voterId)) throw new Error(`Attempt to acknowledge delivery of \`EndQuorumEpoch\` by a non-voter ${voterId}`);
     this.unacked.delete(voterId);
-  }
-
-  hasElectionTimeoutExpired(now: number): boolean {
-    this.electionTimer.update(now);
-    return this.electionTimer.isExpired();
-  }
-
-  remainingElectionTimeMs(now: number): number {
-    this.electionTimer.update(now);
-    return this.electionTimer.remainingMs();
   }
 }
