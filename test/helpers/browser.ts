@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import { Browser, chromium, Page } from 'playwright-core';
+import { waitFor } from './ports';
 
 const CANDIDATES = [process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
@@ -28,16 +29,22 @@ export async function textOf(page: Page, selector = 'body'): Promise<string> {
  * error shows the last text seen.
  */
 export async function waitForText(page: Page, selector: string, check: (text: string) => boolean, what: string, timeoutMs = 20000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
   let last = '';
-  for (;;) {
-    try {
-      last = await page.locator(selector).first().innerText({ timeout: 2000 });
-      if (check(last)) return last;
-    } catch (e) {
-      last = `(${(e as Error).message.split('\n')[0]})`;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; ${selector} shows:\n${last}`);
-    await new Promise((r) => setTimeout(r, 200));
+  try {
+    return await waitFor(
+      what,
+      async () => {
+        last = await page
+          .locator(selector)
+          .first()
+          .innerText({ timeout: 2000 })
+          .catch((e: Error) => `(${e.message.split('\n')[0]})`);
+        return check(last) ? last : null;
+      },
+      timeoutMs,
+      200,
+    );
+  } catch {
+    throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; ${selector} shows:\n${last}`);
   }
 }
