@@ -5,7 +5,7 @@
  * is ControlRecordType's struct (int16 version 0, int16 type) and its value the control message
  * (ControlRecordUtils): LEADER_CHANGE 2, SNAPSHOT_HEADER 3, SNAPSHOT_FOOTER 4.
  */
-import { LeaderChangeMessage as LeaderChangeSpec } from '../protocol/messages/ControlRecords';
+import { ControlRecordType, controlRecordKey, LeaderChangeMessage as LeaderChangeSpec } from '../protocol/messages/ControlRecords';
 import { MessageCodec } from '../protocol/messages/MessageCodec';
 import { buildRecordBatch } from '../protocol/records/MemoryRecordsBuilder';
 import { batchSizeAt, iterateRecords, readBatchInfo } from '../protocol/records/RecordBatch';
@@ -13,7 +13,7 @@ import { Reader } from '../protocol/Reader';
 import { Writer } from '../protocol/Writer';
 import { RecordSerde } from './RecordSerde';
 
-export const ControlRecordType = { LEADER_CHANGE: 2, SNAPSHOT_HEADER: 3, SNAPSHOT_FOOTER: 4 } as const;
+export { ControlRecordType };
 
 export interface LeaderChangeMessage {
   version: number;
@@ -53,18 +53,16 @@ export function buildValuesBatch(values: readonly Buffer[], epoch: number, times
   return buildRecordBatch({ partitionLeaderEpoch: epoch, records: values.map((value) => ({ key: null, value, timestamp })) });
 }
 
-function controlKey(type: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeInt16BE(0, 0);
-  b.writeInt16BE(type, 2);
-  return b;
-}
-
 /** A control batch of one control record (MemoryRecords.withLeaderChangeMessage / withSnapshotHeaderRecord...). */
 export function buildControlBatch<V>(type: number, codec: MessageCodec<V>, message: V, baseOffset: number, epoch: number, timestamp: number): Buffer {
   const w = new Writer(32);
   codec.write(w, 0, message);
-  return buildRecordBatch({ baseOffset, partitionLeaderEpoch: epoch, isControl: true, records: [{ key: controlKey(type), value: w.toBuffer(), timestamp }] });
+  return buildRecordBatch({
+    baseOffset,
+    partitionLeaderEpoch: epoch,
+    isControl: true,
+    records: [{ key: controlRecordKey(type), value: w.toBuffer(), timestamp }],
+  });
 }
 
 /** The LEADER_CHANGE control batch a new leader writes first (LeaderState.appendLeaderChangeMessage). */

@@ -8,20 +8,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildRecordBatch } from '../../protocol/records/MemoryRecordsBuilder';
-import { LOG_OVERHEAD, iterateRecords, readBatchInfo } from '../../protocol/records/RecordBatch';
-import {
-  ControlRecordType,
-  SNAPSHOT_FOOTER_CURRENT_VERSION,
-  SNAPSHOT_HEADER_CURRENT_VERSION,
-  controlRecordKey,
-  snapshotFooterCodec,
-  snapshotHeaderCodec,
-} from '../control/ControlRecords';
+import { buildSnapshot, parseSnapshot } from '../../raft/Snapshots';
 import { ApiMessageAndVersion, METADATA_RECORD_SERDE } from '../MetadataRecordSerde';
-import { Writer } from '../../protocol/Writer';
 import { MetadataVersion, METADATA_VERSION_FEATURE_NAME } from '../MetadataVersion';
 import { metadataRecordType } from '../records/MetadataRecordType';
+
+/** BatchFileWriter writes with snapshot id 0-0: epoch 0 in every batch, offsets from 0. */
+const BOOTSTRAP_SNAPSHOT_ID = { offset: 0, epoch: 0 };
 
 export const BINARY_BOOTSTRAP_FILENAME = 'bootstrap.checkpoint';
 
@@ -35,39 +28,9 @@ export function bootstrapRecords(version: MetadataVersion, extra: readonly ApiMe
   return [featureLevel, ...extra];
 }
 
-/** The bytes of a snapshot file holding `records` (BatchFileWriter.open, append, close). */
+/** The bytes of a snapshot file holding `records` (BatchFileWriter.open, append, close): Raft's snapshot layout. */
 export function snapshotFileBytes(records: readonly ApiMessageAndVersion[], now: number = Date.now()): Buffer {
-  const epoch = 0;
-  const header = new Writer(16);
-  snapshotHeaderCodec.write(header, SNAPSHOT_HEADER_CURRENT_VERSION, { version: SNAPSHOT_HEADER_CURRENT_VERSION, lastContainedLogTimestamp: 0 });
-  const footer = new Writer(8);
-  snapshotFooterCodec.write(footer, SNAPSHOT_FOOTER_CURRENT_VERSION, { version: SNAPSHOT_FOOTER_CURRENT_VERSION });
-  const batches = [
-    buildRecordBatch({
-      baseOffset: 0,
-      partitionLeaderEpoch: epoch,
-      isControl: true,
-      records: [{ key: controlRecordKey(ControlRecordType.SNAPSHOT_HEADER), value: header.toBuffer(), timestamp: now }],
-    }),
-  ];
-  if (records.length > 0) {
-    batches.push(
-      buildRecordBatch({
-        baseOffset: 1,
-        partitionLeaderEpoch: epoch,
-        records: records.map((r) => ({ key: null, value: METADATA_RECORD_SERDE.write(r), timestamp: now })),
-      }),
-    );
-  }
-  batches.push(
-    buildRecordBatch({
-      baseOffset: 1 + records.length,
-      partitionLeaderEpoch: epoch,
-      isControl: true,
-      records: [{ key: controlRecordKey(ControlRecordType.SNAPSHOT_FOOTER), value: footer.toBuffer(), timestamp: now }],
-    }),
-  );
-  return Buffer.concat(batches);
+  return buildSnapshot(BOOTSTRAP_SNAPSHOT_ID, METADATA_RECORD_SERDE, [records], 0, now);
 }
 
 /** BootstrapDirectory.writeBinaryFile: written to bootstrap.checkpoint.tmp, then moved over bootstrap.checkpoint. */
@@ -89,22 +52,7 @@ export function writeBootstrapFile(directory: string, records: readonly ApiMessa
   }
 }
 
-/** BootstrapDirectory.readFromBinaryFile: the metadata records of every non-control batch. */
+/** BootstrapDirectory.readFromBinaryFile: the metadata records of every non-control batch (a checked snapshot). */
 export function readBootstrapFile(file: string): ApiMessageAndVersion[] {
-  const data = fs.readFileSync(file);
-  const out: ApiMessageAndVersion[] = [];
-  let pos = 0;
-  while (pos + LOG_OVERHEAD <= data.length) {
-    const size = data.readInt32BE(pos + 8) + LOG_OVERHEAD;
-    if (pos + size > data.length) throw new Error(`${file}: truncated record batch at position ${pos}`);
-    const batch = data.subarray(pos, pos + size);
-    if (!readBatchInfo(batch, 0).isControl) {
-      for (const r of iterateRecords(batch)) {
-        if (r.value === null) throw new Error(`${file}: a metadata record at offset ${r.offset} has no value`);
-        out.push(METADATA_RECORD_SERDE.read(r.value));
-      }
-    }
-    pos += size;
-  }
-  return out;
+  return parseSnapshot(fs.readFileSync(file), BOOTSTRAP_SNAPSHOT_ID, METADATA_RECORD_SERDE, file).batches.flatMap((b) => b.records);
 }
