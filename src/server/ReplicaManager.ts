@@ -526,13 +526,12 @@ export class ReplicaManager {
         if (topicId) p.topicId = topicId;
         p.applyLeaderState(state, now);
         const leader = state.leader === this.brokerId;
+        this.fetcherManager.removeFetcherForPartition(key);
         if (leader) {
-          this.fetcherManager.removeFetcherForPartition(key);
           // Partition.makeLeader: the new epoch starts at our log end offset, even before its first batch.
           p.log.leaderEpochCache.assign(state.leaderEpoch, p.logEndOffset);
           if (p.maybeIncrementLeaderHW()) this.onHighWatermarkIncreased(p);
         } else {
-          this.fetcherManager.removeFetcherForPartition(key);
           // The fetcher first truncates what diverged from the new leader by leader epoch (OffsetForLeaderEpoch).
           const ep = liveLeaders.find((l) => l.brokerId === state.leader);
           if (ep) this.fetcherManager.addFetcherForPartition(p, ep);
