@@ -43,5 +43,8 @@ export { EnvelopeApi } from './58-envelope';
 export { FetchSnapshotApi } from './59-fetch-snapshot';
 export { DescribeClusterApi } from './60-describe-cluster';
 export { DescribeProducersApi } from './61-describe-producers';
+export { BrokerRegistrationApi } from './62-broker-registration';
+export { BrokerHeartbeatApi } from './63-broker-heartbeat';
+export { UnregisterBrokerApi } from './64-unregister-broker';
 export { AllocateProducerIdsApi } from './67-allocate-producer-ids';
 export { ConsumerGroupHeartbeatApi } from './68-consumer-group-heartbeat';
