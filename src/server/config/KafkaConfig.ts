@@ -9,6 +9,7 @@ import { AbstractConfig, Props } from '../../common/config/AbstractConfig';
 import { ConfigException, ConfigKey } from '../../common/config/ConfigDef';
 import { EndPoint, listenerListToEndPoints, parseSecurityProtocolMap } from '../../cluster/EndPoint';
 import { KAFKA_CONFIG_DEFS } from './KafkaConfigDefs';
+import { isKRaftMode, KRaftConfig, validateKRaftConfig } from './KRaftConfigValidation';
 
 export { ConfigException } from '../../common/config/ConfigDef';
 
@@ -35,6 +36,11 @@ export interface BrokerLogDefaults extends LogConfig {
 const CSV = /\s*,\s*/;
 
 export class KafkaConfig extends AbstractConfig {
+  /**
+   * KRaft mode (process.roles set): the node's roles, quorum and metadata log settings, validated with Kafka 3.7's
+   * messages (KRaftConfigValidation). null in ZooKeeper mode.
+   */
+  readonly kraft: KRaftConfig | null;
   // ZooKeeper
   readonly zkConnect: string;
   readonly zkSessionTimeoutMs: number;
@@ -174,6 +180,8 @@ export class KafkaConfig extends AbstractConfig {
 
   constructor(props: Props) {
     super(KAFKA_CONFIG_DEFS, KafkaConfig.populateSynonyms(props));
+    // KafkaConfig's KRaft checks run first in Kafka too (validateValues checks process.roles before anything else).
+    this.kraft = isKRaftMode(props) ? validateKRaftConfig(props) : null;
 
     this.zkConnect = this.getString('zookeeper.connect') as string;
     this.zkSessionTimeoutMs = this.getInt('zookeeper.session.timeout.ms');
@@ -191,12 +199,22 @@ export class KafkaConfig extends AbstractConfig {
     this.queuedMaxBytes = this.getLong('queued.max.request.bytes');
 
     this.listenerSecurityProtocolMap = parseSecurityProtocolMap(this.getString('listener.security.protocol.map') ?? '');
-    this.listeners = listenerListToEndPoints('listeners', this.getString('listeners') ?? '', this.listenerSecurityProtocolMap, true);
-    const advertised = this.getString('advertised.listeners');
-    this.advertisedListeners =
-      advertised !== null
-        ? listenerListToEndPoints('advertised.listeners', advertised, this.listenerSecurityProtocolMap, false)
-        : this.listeners.map((e) => ({ ...e }));
+    if (this.kraft) {
+      // KRaft: controller listeners default to PLAINTEXT, and they are never advertised (effectiveAdvertisedListeners).
+      // (validateKRaftConfig has refused an unmapped controller listener where the map had to name it.)
+      const map = this.listenerSecurityProtocolMap as Map<string, string>;
+      for (const l of this.kraft.listeners) if (!map.has(l.listenerName)) map.set(l.listenerName, l.securityProtocol);
+      for (const n of this.kraft.controllerListenerNames) if (!map.has(n.toUpperCase())) map.set(n.toUpperCase(), 'PLAINTEXT');
+      this.listeners = this.kraft.listeners.map((e) => ({ ...e }));
+      this.advertisedListeners = this.kraft.advertisedListeners.map((e) => ({ ...e }));
+    } else {
+      this.listeners = listenerListToEndPoints('listeners', this.getString('listeners') ?? '', this.listenerSecurityProtocolMap, true);
+      const advertised = this.getString('advertised.listeners');
+      this.advertisedListeners =
+        advertised !== null
+          ? listenerListToEndPoints('advertised.listeners', advertised, this.listenerSecurityProtocolMap, false)
+          : this.listeners.map((e) => ({ ...e }));
+    }
     [this.interBrokerListenerName, this.interBrokerSecurityProtocol] = this.interBrokerListener();
     this.socketSendBufferBytes = this.getInt('socket.send.buffer.bytes');
     this.socketReceiveBufferBytes = this.getInt('socket.receive.buffer.bytes');
@@ -347,11 +365,27 @@ export class KafkaConfig extends AbstractConfig {
     return [protocol, protocol];
   }
 
+  /** The checks of validateValues that hold in both modes, for a KRaft node (its own were validateKRaftConfig's). */
+  private validateKRaftValues(require: (ok: boolean, key: string, msg: string) => void): void {
+    require(this.logRollTimeMillis >= 1, 'log.roll.ms', 'log.roll.ms must be greater than or equal to 1');
+    require(this.logRollTimeJitterMillis >= 0, 'log.roll.jitter.ms', 'log.roll.jitter.ms must be greater than or equal to 0');
+    require(this.logRetentionTimeMillis >= 1 ||
+      this.logRetentionTimeMillis === -1, 'log.retention.ms', 'log.retention.ms must be unlimited (-1) or, greater than or equal to 1');
+    require(this.replicaFetchWaitMaxMs <=
+      this
+        .replicaSocketTimeoutMs, 'replica.socket.timeout.ms', 'replica.socket.timeout.ms should always be at least replica.fetch.wait.max.ms to prevent unnecessary socket timeouts');
+    require(this.replicaFetchWaitMaxMs <=
+      this
+        .replicaLagTimeMaxMs, 'replica.fetch.wait.max.ms', 'replica.fetch.wait.max.ms should always be less than or equal to replica.lag.time.max.ms to prevent frequent changes in ISR');
+  }
+
   /** KafkaConfig.validateValues (the ZooKeeper-mode checks); Scala `require` failures become ConfigExceptions. */
   private validateValues(): void {
     const require = (ok: boolean, key: string, msg: string) => {
       if (!ok) throw new ConfigException(msg, key);
     };
+    // A KRaft node's checks (validateKRaftConfig) ran in the constructor; what follows is ZooKeeper mode's.
+    if (this.kraft) return this.validateKRaftValues(require);
     if (this.zkConnect === null) {
       throw new ConfigException('Missing required configuration "zookeeper.connect" which has no default value.', 'zookeeper.connect');
     }

@@ -261,3 +261,44 @@ describe('KafkaConfig', () => {
     });
   });
 });
+
+describe('KafkaConfig in KRaft mode (process.roles set)', () => {
+  const voters = '3001@127.0.0.1:19091,3002@127.0.0.1:19092,3003@127.0.0.1:19093';
+  it('builds a broker: no zookeeper.connect needed, node.id is broker.id, the controller listener is known but not served', () => {
+    const c = KafkaConfig.fromProps({
+      'process.roles': 'broker',
+      'node.id': '1',
+      'controller.quorum.voters': voters,
+      'controller.listener.names': 'CONTROLLER',
+      listeners: 'PLAINTEXT://127.0.0.1:9092',
+      'log.dirs': '/tmp/kraft-b1',
+    });
+    expect(c.kraft).to.not.equal(null);
+    expect([...c.kraft!.processRoles]).to.deep.equal(['broker']);
+    expect(c.brokerId).to.equal(1);
+    expect([...c.kraft!.voters.keys()]).to.deep.equal([3001, 3002, 3003]);
+    expect(c.listeners.map((l) => l.listenerName)).to.deep.equal(['PLAINTEXT']);
+    expect(c.advertisedListeners.map((l) => `${l.host}:${l.port}`)).to.deep.equal(['127.0.0.1:9092']);
+    expect(c.listenerSecurityProtocolMap.get('CONTROLLER')).to.equal('PLAINTEXT');
+  });
+
+  it('builds a controller whose only listener is the CONTROLLER one, advertising nothing', () => {
+    const c = KafkaConfig.fromProps({
+      'process.roles': 'controller',
+      'node.id': '3001',
+      'controller.quorum.voters': voters,
+      'controller.listener.names': 'CONTROLLER',
+      listeners: 'CONTROLLER://127.0.0.1:19091',
+      'log.dirs': '/tmp/kraft-c1',
+    });
+    expect(c.brokerId).to.equal(3001);
+    expect(c.listeners.map((l) => `${l.listenerName}:${l.securityProtocol}:${l.port}`)).to.deep.equal(['CONTROLLER:PLAINTEXT:19091']);
+    expect(c.advertisedListeners).to.deep.equal([]);
+    expect(c.kraft!.metadataLogDir).to.equal('/tmp/kraft-c1');
+  });
+
+  it('keeps ZooKeeper mode as it was: kraft is null', () => {
+    const c = KafkaConfig.fromProps({ 'zookeeper.connect': 'localhost:2181', 'broker.id': '0' });
+    expect(c.kraft).to.equal(null);
+  });
+});
