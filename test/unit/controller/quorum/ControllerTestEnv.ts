@@ -22,6 +22,8 @@ export interface Env {
   controllers: Map<number, QuorumController>;
   events: Array<{ node: number; event: string; fields: Record<string, unknown> }>;
   c(id?: number): QuorumController;
+  /** Another controller node on the same quorum (not started). */
+  newController(id: number): QuorumController;
 }
 
 /** A seeded java.util.Random-like source so placements repeat. */
@@ -42,8 +44,8 @@ export async function startEnv(opts: { nodes?: number[]; leader?: number | null;
   const controllers = new Map<number, QuorumController>();
   const logs: string[] = [];
   const nodes = opts.nodes ?? [3001];
-  for (const id of nodes) {
-    const c = new QuorumController({
+  const newController = (id: number) =>
+    new QuorumController({
       nodeId: id,
       clusterId: CLUSTER_ID,
       raft: quorum.node(id),
@@ -61,13 +63,15 @@ export async function startEnv(opts: { nodes?: number[]; leader?: number | null;
       stateChangeLogger: captureLogger(logs),
       ...opts.overrides,
     });
+  for (const id of nodes) {
+    const c = newController(id);
     c.start();
     controllers.set(id, c);
   }
   const leader = opts.leader === undefined ? nodes[0] : opts.leader;
   if (leader !== null) quorum.elect(leader);
   await settle();
-  return { time, quorum, controllers, events, logs, c: (id = nodes[0]) => controllers.get(id)! };
+  return { time, quorum, controllers, events, logs, c: (id = nodes[0]) => controllers.get(id)!, newController };
 }
 
 export function registration(brokerId: number, incarnationId = randomBytes(16)): BrokerRegistrationRequest {
