@@ -11,7 +11,7 @@ import { Logger } from '../../common/logger';
 import { BrokerRegistrationRequest, BrokerRegistrationResponse } from '../../protocol/apis/62-broker-registration';
 import { ErrorCode } from '../../protocol/errors';
 import { METADATA_VERSION_FEATURE_NAME } from '../../metadata/MetadataVersion';
-import { BrokerRegistration, MetadataImage } from '../../metadata/image/MetadataImage';
+import { BrokerRegistration, DIRECTORY_MIGRATING, DIRECTORY_UNASSIGNED, MetadataImage } from '../../metadata/image/MetadataImage';
 import { BrokerHeartbeatManager } from './BrokerHeartbeatManager';
 import { apiException, atomicResultOf, ControllerResult } from './ControllerResult';
 import { MV, record, registerBrokerRecordVersion } from './MetadataRecords';
@@ -53,6 +53,18 @@ export class ClusterControlManager {
 
   inControlledShutdown(brokerId: number): boolean {
     return this.image().brokers.get(brokerId)?.inControlledShutdown ?? false;
+  }
+
+  /**
+   * ClusterDescriber.defaultDir: a broker with one log directory gets new replicas there; one that registered none
+   * (a ZooKeeper-era broker) MIGRATING; several, UNASSIGNED until the broker picks one (KIP-858).
+   */
+  defaultDir(brokerId: number): Buffer {
+    const b = this.image().brokers.get(brokerId);
+    if (!b) return DIRECTORY_UNASSIGNED;
+    if (b.logDirs.length === 0) return DIRECTORY_MIGRATING;
+    if (b.logDirs.length === 1) return b.logDirs[0];
+    return DIRECTORY_UNASSIGNED;
   }
 
   /** usableBrokers: every registered broker not in controlled shutdown, for replica placement. */

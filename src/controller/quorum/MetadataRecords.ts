@@ -4,6 +4,7 @@
  * partitionChangeRecordVersion ...). Field names are the schemas' camelCase names; uuids are 16-byte Buffers.
  */
 import { ApiMessageAndVersion } from '../../metadata/MetadataRecordSerde';
+import { recordVersionsFor } from '../../metadata/MetadataVersion';
 import { metadataRecordType } from '../../metadata/records/MetadataRecordType';
 
 /** Feature levels of the MetadataVersions whose gates the controller checks (MetadataVersion.java at 3.7.0). */
@@ -15,9 +16,6 @@ export const MV = {
   IBP_3_6_IV0: 12, // !isLeaderEpochBumpRequiredOnIsrShrink
   IBP_3_7_IV2: 17, // isDirectoryAssignmentSupported
 } as const;
-
-/** DirectoryId.UNASSIGNED: a replica whose log directory the controller does not know (Uuid 0). */
-export const UNASSIGNED_DIR = Buffer.alloc(16);
 
 const TYPE_IDS = new Map<string, number>();
 function typeId(name: string): number {
@@ -44,18 +42,15 @@ export function isRecord(r: ApiMessageAndVersion, name: string): boolean {
 }
 
 export function registerBrokerRecordVersion(mv: number): number {
-  if (mv >= MV.IBP_3_7_IV2) return 3;
-  if (mv >= 8 /* IBP_3_4_IV0: isMigrationSupported */) return 2;
-  if (mv >= MV.IBP_3_3_IV3) return 1;
-  return 0;
+  return recordVersionsFor(mv).registerBroker;
 }
 
 export function partitionRecordVersion(mv: number): number {
-  return mv >= MV.IBP_3_7_IV2 ? 1 : 0;
+  return recordVersionsFor(mv).partition;
 }
 
 export function partitionChangeRecordVersion(mv: number): number {
-  return mv >= MV.IBP_3_7_IV2 ? 1 : 0;
+  return recordVersionsFor(mv).partitionChange;
 }
 
 /** BrokerRegistrationFencingChange: FENCE 1, NONE 0, UNFENCE -1. */

@@ -8,8 +8,8 @@
  * without eligible leader replicas (KIP-966 is not production in 3.7).
  */
 import { ApiMessageAndVersion } from '../../metadata/MetadataRecordSerde';
-import { PartitionRegistration } from '../../metadata/image/MetadataImage';
-import { MV, partitionChangeRecordVersion, record, UNASSIGNED_DIR } from './MetadataRecords';
+import { mergePartitionChange, PartitionRegistration } from '../../metadata/image/MetadataImage';
+import { MV, partitionChangeRecordVersion, record } from './MetadataRecords';
 
 export const NO_LEADER = -1;
 /** PartitionChangeRecord.Leader's default: the leader does not change. */
@@ -38,18 +38,7 @@ function containsAll(a: readonly number[], b: readonly number[]): boolean {
 
 /** PartitionRegistration.merge: the registration after a PartitionChangeRecord (the image's replay rule). */
 export function mergePartition(p: PartitionRegistration, change: Record<string, unknown>): PartitionRegistration {
-  const leader = change.leader as number;
-  const lrs = change.leaderRecoveryState as number | undefined;
-  return {
-    replicas: (change.replicas as number[] | null | undefined) ?? p.replicas,
-    isr: (change.isr as number[] | null | undefined) ?? p.isr,
-    removingReplicas: (change.removingReplicas as number[] | null | undefined) ?? p.removingReplicas,
-    addingReplicas: (change.addingReplicas as number[] | null | undefined) ?? p.addingReplicas,
-    leader: leader === undefined || leader === NO_LEADER_CHANGE ? p.leader : leader,
-    leaderRecoveryState: lrs === undefined || lrs === -1 ? p.leaderRecoveryState : lrs,
-    leaderEpoch: leader === undefined || leader === NO_LEADER_CHANGE ? p.leaderEpoch : p.leaderEpoch + 1,
-    partitionEpoch: p.partitionEpoch + 1,
-  };
+  return mergePartitionChange(p, change);
 }
 
 export class PartitionChangeBuilder {
@@ -67,6 +56,8 @@ export class PartitionChangeBuilder {
     /** LeaderAcceptor: may this broker lead (registered, unfenced, not shutting down)? */
     private readonly isAcceptableLeader: (brokerId: number) => boolean,
     private readonly metadataVersion: number,
+    /** ClusterDescriber.defaultDir: the log directory a replica new to the partition gets. */
+    private readonly defaultDir: (brokerId: number) => Buffer,
   ) {
     this.targetIsr = [...partition.isr];
     this.targetReplicas = [...partition.replicas];
@@ -184,8 +175,13 @@ export class PartitionChangeBuilder {
     if (rec.isr === null && this.targetIsr.length > 0 && !sameList(this.targetIsr, this.partition.isr)) rec.isr = this.targetIsr;
     if (this.targetReplicas.length > 0 && !sameList(this.targetReplicas, this.partition.replicas)) {
       rec.replicas = this.targetReplicas;
-      // 3.7-IV2+ records carry a directory per replica; this controller does not track log directories.
-      if (this.metadataVersion >= MV.IBP_3_7_IV2) rec.directories = this.targetReplicas.map(() => UNASSIGNED_DIR);
+    }
+    if (this.targetReplicas.length > 0 && this.metadataVersion >= MV.IBP_3_7_IV2) {
+      // 3.7-IV2+: one directory per replica; replicas that stay keep theirs, new ones get the broker's default.
+      const current = new Map(this.partition.replicas.map((r, i) => [r, this.partition.directories[i]]));
+      const dirs = this.targetReplicas.map((r) => current.get(r) ?? this.defaultDir(r));
+      const same = dirs.length === this.partition.directories.length && dirs.every((d, i) => d.equals(this.partition.directories[i]));
+      if (!same) rec.directories = dirs;
     }
     if (!sameList(this.targetRemoving, this.partition.removingReplicas)) rec.removingReplicas = this.targetRemoving;
     if (!sameList(this.targetAdding, this.partition.addingReplicas)) rec.addingReplicas = this.targetAdding;
@@ -196,7 +192,8 @@ export class PartitionChangeBuilder {
       rec.replicas === null &&
       rec.removingReplicas === null &&
       rec.addingReplicas === null &&
-      rec.leaderRecoveryState === -1;
+      rec.leaderRecoveryState === -1 &&
+      rec.directories === null;
     return noOp ? null : record('PartitionChangeRecord', partitionChangeRecordVersion(this.metadataVersion), rec);
   }
 }

@@ -61,7 +61,14 @@ export class PartitionReassignments {
   }
 
   private builder(topic: TopicImage, partitionId: number, part: PartitionRegistration): PartitionChangeBuilder {
-    const b = new PartitionChangeBuilder(part, topic.id, partitionId, (r) => this.clusterControl.isActive(r), this.image().metadataVersion());
+    const b = new PartitionChangeBuilder(
+      part,
+      topic.id,
+      partitionId,
+      (r) => this.clusterControl.isActive(r),
+      this.image().metadataVersion(),
+      (r) => this.clusterControl.defaultDir(r),
+    );
     if (this.uncleanAllowed(topic.name)) b.setElection(Election.UNCLEAN);
     return b;
   }

@@ -37,6 +37,7 @@ import { SnapshotContents } from '../../raft/Snapshots';
 import { ApiMessageAndVersion } from '../../metadata/MetadataRecordSerde';
 import { METADATA_VERSION_FEATURE_NAME, metadataVersionFromFeatureLevel } from '../../metadata/MetadataVersion';
 import { MetadataImage } from '../../metadata/image/MetadataImage';
+import { imageToRecords } from '../../metadata/image/MetadataImageWriter';
 import { ClusterControlManager } from './ClusterControlManager';
 import { ConfigurationControlManager, TopicConfigValidator } from './ConfigurationControlManager';
 import { ControllerEvents, ControllerEventStream } from './ControllerEventStream';
@@ -234,6 +235,7 @@ export class QuorumController implements RaftListener<ApiMessageAndVersion> {
     if (records.length === 0) return this.nextWriteOffset - 1;
     const working = this.working!;
     for (const r of records) working.replay(r);
+    working.takeChanges(); // nobody publishes the controller's images' changes: do not let them pile up
     try {
       const required = this.nextWriteOffset >= 0 ? this.nextWriteOffset : undefined;
       const last = this.raft.scheduleAtomicAppend(this.claimEpoch, required, records);
@@ -285,6 +287,7 @@ export class QuorumController implements RaftListener<ApiMessageAndVersion> {
     } else {
       this.committed.replayBatch(batch);
     }
+    this.committed.takeChanges();
     this.lastCommittedOffset = batch.lastOffset;
     if (this.isActive()) this.completeDeferredUpTo(batch.lastOffset);
     this.bytesSinceSnapshot += batch.sizeInBytes;
@@ -297,7 +300,7 @@ export class QuorumController implements RaftListener<ApiMessageAndVersion> {
     const name = `snapshot ${String(id.offset).padStart(20, '0')}-${String(id.epoch).padStart(10, '0')}`;
     try {
       this.log.info(`Creating new KRaft snapshot file ${name} because we have replayed at least ${this.opts.snapshotMaxNewRecordBytes} bytes.`);
-      this.raft.createSnapshot(id, batch.appendTimestamp, [this.committed.toRecords()]);
+      this.raft.createSnapshot(id, batch.appendTimestamp, [imageToRecords(this.committed)]);
       this.bytesSinceSnapshot = 0;
     } catch (e) {
       this.log.error(`Unable to create snapshot ${name}`, e);
@@ -311,16 +314,8 @@ export class QuorumController implements RaftListener<ApiMessageAndVersion> {
     }
     this.log.info(`Starting to replay snapshot ${JSON.stringify(snapshot.snapshotId)}.`);
     const image = new MetadataImage();
-    const records = snapshot.batches.flatMap((b) => b.records);
-    image.replayBatch({
-      baseOffset: 0,
-      lastOffset: snapshot.snapshotId.offset - 1,
-      epoch: snapshot.snapshotId.epoch,
-      appendTimestamp: snapshot.lastContainedLogTimestamp,
-      sizeInBytes: 0,
-      isControl: false,
-      records,
-    });
+    image.loadSnapshot(snapshot);
+    image.takeChanges();
     this.committed = image;
     this.lastCommittedOffset = snapshot.snapshotId.offset - 1;
     this.bytesSinceSnapshot = 0;

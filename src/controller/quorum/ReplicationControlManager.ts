@@ -78,7 +78,7 @@ export class ReplicationControlManager {
     // brokerToAdd is acceptable even though the image still shows it fenced (unfencing); brokerToRemove never is.
     const isAcceptableLeader = (r: number) => r !== brokerToRemove && (r === brokerToAdd || this.clusterControl.isActive(r));
     for (const { topic, partitionId, partition } of partitions) {
-      const builder = new PartitionChangeBuilder(partition, topic.id, partitionId, isAcceptableLeader, this.mv());
+      const builder = new PartitionChangeBuilder(partition, topic.id, partitionId, isAcceptableLeader, this.mv(), (r) => this.clusterControl.defaultDir(r));
       if (this.configControl.uncleanLeaderElectionEnabledForTopic(topic.name)) builder.setElection(Election.UNCLEAN);
       builder.setTargetIsr(partition.isr.filter((r) => r !== brokerToRemove));
       const rec = builder.build();
@@ -229,7 +229,14 @@ export class ReplicationControlManager {
           partitions.push(failedPartition(partitionId, validationError));
           continue;
         }
-        const builder = new PartitionChangeBuilder(partition!, topic.id, partitionId, (r) => this.clusterControl.isActive(r), this.mv());
+        const builder = new PartitionChangeBuilder(
+          partition!,
+          topic.id,
+          partitionId,
+          (r) => this.clusterControl.isActive(r),
+          this.mv(),
+          (r) => this.clusterControl.defaultDir(r),
+        );
         if (this.configControl.uncleanLeaderElectionEnabledForTopic(topic.name)) builder.setElection(Election.UNCLEAN);
         const rec = builder
           .setTargetIsr(newIsrWithEpochs.map((b) => b.brokerId))
@@ -370,7 +377,14 @@ export class ReplicationControlManager {
     if ((electionType === ElectionType.PREFERRED && hasPreferredLeader) || (electionType === ElectionType.UNCLEAN && partition.leader !== NO_LEADER)) {
       return ApiError.of(ErrorCode.ELECTION_NOT_NEEDED);
     }
-    const rec = new PartitionChangeBuilder(partition, topic.id, partitionId, (r) => this.clusterControl.isActive(r), this.mv())
+    const rec = new PartitionChangeBuilder(
+      partition,
+      topic.id,
+      partitionId,
+      (r) => this.clusterControl.isActive(r),
+      this.mv(),
+      (r) => this.clusterControl.defaultDir(r),
+    )
       .setElection(electionType === ElectionType.UNCLEAN ? Election.UNCLEAN : Election.PREFERRED)
       .build();
     if (!rec) {

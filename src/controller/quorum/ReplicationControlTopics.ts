@@ -18,7 +18,7 @@ import { MetadataImage } from '../../metadata/image/MetadataImage';
 import { ClusterControlManager } from './ClusterControlManager';
 import { ConfigurationControlManager } from './ConfigurationControlManager';
 import { ApiError, apiException, atomicResultOf, ControllerResult } from './ControllerResult';
-import { ConfigResourceType, MV, partitionRecordVersion, record, UNASSIGNED_DIR } from './MetadataRecords';
+import { ConfigResourceType, MV, partitionRecordVersion, record } from './MetadataRecords';
 import { LeaderRecoveryState } from './PartitionChangeBuilder';
 import { StripedReplicaPlacer } from './StripedReplicaPlacer';
 
@@ -58,7 +58,7 @@ export class ReplicationControlTopics {
       leaderEpoch: 0,
       partitionEpoch: 0,
     };
-    if (mv >= MV.IBP_3_7_IV2) data.directories = p.replicas.map(() => UNASSIGNED_DIR);
+    if (mv >= MV.IBP_3_7_IV2) data.directories = p.replicas.map((r) => this.clusterControl.defaultDir(r));
     return record('PartitionRecord', partitionRecordVersion(mv), data);
   }
 

@@ -14,7 +14,8 @@ function summary(image: MetadataImage): unknown {
       .sort((a, b) => (a.name < b.name ? -1 : 1))
       .map((t) => ({ name: t.name, id: t.id.toString('hex'), partitions: [...t.partitions].sort((a, b) => a[0] - b[0]) })),
     configs: [...image.configs].map(([k, m]) => [k, [...m].sort()]).sort(),
-    producerIds: image.producerIds,
+    // A snapshot keeps only the next producer id (ProducerIdsImage.write sets broker -1, epoch -1), as Kafka does.
+    nextProducerId: image.producerIds.nextProducerId,
   };
 }
 
