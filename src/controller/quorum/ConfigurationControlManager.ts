@@ -210,13 +210,4 @@ export class ConfigurationControlManager {
       this.image().configs.get(`${ConfigResourceType.BROKER}:`)?.get(key);
     return value?.trim().toLowerCase() === 'true';
   }
-
-  logChanges(records: ApiMessageAndVersion[]): void {
-    for (const r of records) {
-      const d = r.data as { resourceType: number; resourceName: string; name: string; value: string | null };
-      const resource = `ConfigResource(type=${TYPE_NAMES[d.resourceType]}, name='${d.resourceName}')`;
-      if (d.value === null) this.log.info(`Replayed ConfigRecord for ${resource} which removed configuration ${d.name}`);
-      else this.log.info(`Replayed ConfigRecord for ${resource} which set configuration ${d.name} to ${d.value}`);
-    }
-  }
 }

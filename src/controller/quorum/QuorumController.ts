@@ -41,10 +41,11 @@ import { imageToRecords } from '../../metadata/image/MetadataImageWriter';
 import { ClusterControlManager } from './ClusterControlManager';
 import { ConfigurationControlManager, TopicConfigValidator } from './ConfigurationControlManager';
 import { ControllerEvents, ControllerEventStream } from './ControllerEventStream';
+import { logReplay } from './ControllerReplayLog';
 import { ControllerResult, resultOf } from './ControllerResult';
 import { ControllerScheduler, REAL_SCHEDULER } from './ControllerScheduler';
 import { FeatureControlManager } from './FeatureControlManager';
-import { isRecord, MV, record } from './MetadataRecords';
+import { MV, record } from './MetadataRecords';
 import { PartitionReassignments } from './PartitionReassignments';
 import { ProducerIdControlManager } from './ProducerIdControlManager';
 import { ReplicationControlManager } from './ReplicationControlManager';
@@ -68,6 +69,11 @@ export interface ControllerRaft {
    * write lands. Without it the controller learns its next offset from its activation write.
    */
   endOffset?(): { offset: number };
+  /**
+   * Wakes the thread that polls the client, so appended records are flushed now rather than at its next poll
+   * (Kafka's KafkaRaftClient.append wakes its IO thread on the first append of a batch).
+   */
+  wakeup?(): void;
 }
 
 export interface QuorumControllerOptions {
@@ -240,6 +246,7 @@ export class QuorumController implements RaftListener<ApiMessageAndVersion> {
       const required = this.nextWriteOffset >= 0 ? this.nextWriteOffset : undefined;
       const last = this.raft.scheduleAtomicAppend(this.claimEpoch, required, records);
       this.nextWriteOffset = last + 1;
+      this.raft.wakeup?.();
       return last;
     } catch (e) {
       this.log.warn(`Renouncing the leadership at epoch ${this.claimEpoch} because the append failed: ${(e as Error).message}`);
@@ -280,10 +287,10 @@ export class QuorumController implements RaftListener<ApiMessageAndVersion> {
   }
 
   private onCommit(batch: Batch<ApiMessageAndVersion>): void {
+    logReplay(this.log, this.committed, batch.records);
     if (this.isActive()) {
       // Our own records: already in the working image; the committed image catches up and the stream reports them.
       this.eventStream.replayCommitted(this.committed, batch.records, this.claimEpoch, () => this.committed.replayBatch(batch));
-      this.configControl.logChanges(batch.records.filter((r) => isRecord(r, 'ConfigRecord')));
     } else {
       this.committed.replayBatch(batch);
     }
