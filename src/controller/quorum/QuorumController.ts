@@ -89,6 +89,11 @@ export interface QuorumControllerOptions {
   metadataMaxIdleIntervalMs: number;
   /** metadata.log.max.record.bytes.between.snapshots (20 MiB). */
   snapshotMaxNewRecordBytes: number;
+  /**
+   * leader.imbalance.check.interval.seconds in ms when auto.leader.rebalance.enable is true; absent: no automatic
+   * preferred-leader elections.
+   */
+  leaderImbalanceCheckIntervalMs?: number;
   /** From bootstrap.checkpoint (BootstrapDirectory): written first into an empty log. */
   bootstrapRecords: ApiMessageAndVersion[];
   /** The broker's topic config validation: an error message, or null when valid. */
@@ -141,6 +146,9 @@ export class QuorumController implements RaftListener<ApiMessageAndVersion> {
   private closed = false;
   private cancelFenceCheck: (() => void) | null = null;
   private cancelNoOp: (() => void) | null = null;
+  private cancelBalance: (() => void) | null = null;
+  /** ImbalanceSchedule: when the next automatic leader balancing may run. */
+  private imbalanceSchedule: 'DEFERRED' | 'SCHEDULED' | 'IMMEDIATELY' = 'DEFERRED';
   private bytesSinceSnapshot = 0;
 
   readonly clusterControl: ClusterControlManager;
@@ -229,6 +237,7 @@ export class QuorumController implements RaftListener<ApiMessageAndVersion> {
       const result = op();
       const offset = this.appendRecords(result.records);
       processBatchEndOffset?.(offset);
+      this.maybeScheduleNextBalancePartitionLeaders();
       return { wait: this.waitForCommit(offset), response: result.response };
     });
     return started.then(async ({ wait, response }) => {
@@ -367,6 +376,7 @@ export class QuorumController implements RaftListener<ApiMessageAndVersion> {
     }
     this.rescheduleMaybeFenceStaleBrokers();
     this.scheduleNextWriteNoOpRecord();
+    this.maybeScheduleNextBalancePartitionLeaders();
   }
 
   /** ActivationRecordsGenerator: the bootstrap records into an empty log (in a metadata transaction from 3.6-IV1). */
@@ -419,6 +429,31 @@ export class QuorumController implements RaftListener<ApiMessageAndVersion> {
     this.cancelFenceCheck = null;
     this.cancelNoOp?.();
     this.cancelNoOp = null;
+    this.cancelBalance?.();
+    this.cancelBalance = null;
+    this.imbalanceSchedule = 'DEFERRED';
+  }
+
+  /**
+   * maybeScheduleNextBalancePartitionLeaders: after every write, if leaders are off their preferred replicas, a
+   * balancing run after leader.imbalance.check.interval (at once when the last run left work undone).
+   */
+  private maybeScheduleNextBalancePartitionLeaders(): void {
+    const interval = this.opts.leaderImbalanceCheckIntervalMs;
+    if (interval === undefined || this.imbalanceSchedule === 'SCHEDULED' || this.closed || !this.isActive()) return;
+    if (!this.replication.arePartitionLeadersImbalanced()) return;
+    const delay = this.imbalanceSchedule === 'DEFERRED' ? interval : 0;
+    this.imbalanceSchedule = 'SCHEDULED';
+    this.cancelBalance = this.scheduler.schedule(delay, () => {
+      this.cancelBalance = null;
+      this.appendWriteEvent('maybeBalancePartitionLeaders', () => {
+        const result = this.replication.maybeBalancePartitionLeaders();
+        this.imbalanceSchedule = result.response ? 'IMMEDIATELY' : 'DEFERRED';
+        return result;
+      }).catch(() => {
+        this.imbalanceSchedule = 'DEFERRED';
+      });
+    });
   }
 
   /** rescheduleMaybeFenceStaleBrokers: check again when the next unfenced broker's session would expire. */
