@@ -67,6 +67,9 @@ export class ConfigurationControlManager {
   ): ControllerResult<ApiError> {
     const records: ApiMessageAndVersion[] = [];
     const current = this.currentConfigs(resource);
+    // ConfigAdminManager.preprocess: only DELETE may come without a value.
+    const nulls = ops.filter((o) => o.op !== AlterConfigOp.DELETE && o.value === null).map((o) => o.name);
+    if (nulls.length > 0) return resultOf([], new ApiError(ErrorCode.INVALID_REQUEST, `Null value not supported for : ${nulls.join(', ')}`));
     for (const { name, op, value } of ops) {
       const currentValue = current.get(name) ?? null;
       let newValue: string | null = currentValue;
