@@ -267,12 +267,19 @@ export class QuorumControllerCore implements RaftListener<ApiMessageAndVersion> 
   }
 
   private onCommit(batch: Batch<ApiMessageAndVersion>): void {
-    logReplay(this.log, this.committed, batch.records);
-    if (this.isActive()) {
-      // Our own records: already in the working image; the committed image catches up and the stream reports them.
-      this.eventStream.replayCommitted(this.committed, batch.records, this.claimEpoch, () => this.committed.replayBatch(batch));
-    } else {
-      this.committed.replayBatch(batch);
+    try {
+      logReplay(this.log, this.committed, batch.records);
+      if (this.isActive()) {
+        // Our own records: already in the working image; the committed image catches up and the stream reports them.
+        this.eventStream.replayCommitted(this.committed, batch.records, this.claimEpoch, () => this.committed.replayBatch(batch));
+      } else {
+        this.committed.replayBatch(batch);
+      }
+    } catch (e) {
+      // The metadata fault handler: a record that does not apply means this controller's state is wrong. An active
+      // controller steps down so that another one serves (Kafka's fatal fault handler stops the process).
+      this.log.error(`Error replaying the committed batch at offsets ${batch.baseOffset}-${batch.lastOffset}`, e);
+      if (this.isActive()) this.renounce();
     }
     this.committed.takeChanges();
     this.lastCommittedOffset = batch.lastOffset;

@@ -119,4 +119,15 @@ describe('QuorumController: failover, snapshots, idle NoOpRecords', () => {
     await env.time.advance(5000);
     expect(count()).to.equal(3);
   });
+
+  it('a committed record that does not apply is logged, and the active controller steps down instead of serving a wrong image', async () => {
+    const env = await startEnv();
+    const c = env.c();
+    // A PartitionChangeRecord for a topic that does not exist, committed at this epoch.
+    env.quorum.append(1, [{ type: 5, version: 1, data: { partitionId: 0, topicId: Buffer.alloc(16, 3), isr: [1] } }], false);
+    await settle();
+    expect(env.logs.some((l) => l.startsWith('ERROR Error replaying the committed batch at offsets'))).to.equal(true);
+    expect(c.isActive()).to.equal(false);
+    expect(env.quorum.node(3001).resigned).to.deep.equal([1]);
+  });
 });
