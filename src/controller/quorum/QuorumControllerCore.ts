@@ -65,6 +65,8 @@ export interface QuorumControllerOptions {
    * preferred-leader elections.
    */
   leaderImbalanceCheckIntervalMs?: number;
+  /** metadata.log.max.snapshot.interval.ms (1 hour): a snapshot when this much time passed with new records; 0/absent: never. */
+  snapshotMaxIntervalMs?: number;
   /** From bootstrap.checkpoint (BootstrapDirectory): written first into an empty log. */
   bootstrapRecords: ApiMessageAndVersion[];
   /** The broker's topic config validation: an error message, or null when valid. */
@@ -121,6 +123,7 @@ export class QuorumControllerCore implements RaftListener<ApiMessageAndVersion> 
   /** ImbalanceSchedule: when the next automatic leader balancing may run. */
   private imbalanceSchedule: 'DEFERRED' | 'SCHEDULED' | 'IMMEDIATELY' = 'DEFERRED';
   private bytesSinceSnapshot = 0;
+  private lastSnapshotTimeMs: number;
 
   readonly clusterControl: ClusterControlManager;
   protected readonly configControl: ConfigurationControlManager;
@@ -134,6 +137,7 @@ export class QuorumControllerCore implements RaftListener<ApiMessageAndVersion> 
     this.nodeId = opts.nodeId;
     this.raft = opts.raft;
     this.time = opts.time ?? SYSTEM_TIME;
+    this.lastSnapshotTimeMs = this.time.milliseconds();
     this.scheduler = opts.scheduler ?? REAL_SCHEDULER;
     this.log = opts.logger ?? getLogger('org.apache.kafka.controller.QuorumController', `[QuorumController id=${opts.nodeId}] `);
     this.eventStream = new ControllerEventStream(opts.nodeId, opts.events, opts.stateChangeLogger);
@@ -285,17 +289,24 @@ export class QuorumControllerCore implements RaftListener<ApiMessageAndVersion> 
     this.lastCommittedOffset = batch.lastOffset;
     if (this.isActive()) this.completeDeferredUpTo(batch.lastOffset);
     this.bytesSinceSnapshot += batch.sizeInBytes;
-    if (this.bytesSinceSnapshot >= this.opts.snapshotMaxNewRecordBytes) this.maybeSnapshot(batch);
+    // SnapshotGenerator.publishLogDelta: by bytes, else by time since the last snapshot.
+    const maxInterval = this.opts.snapshotMaxIntervalMs ?? 0;
+    if (this.bytesSinceSnapshot >= this.opts.snapshotMaxNewRecordBytes) {
+      this.maybeSnapshot(batch, `we have replayed at least ${this.opts.snapshotMaxNewRecordBytes} bytes`);
+    } else if (maxInterval > 0 && this.time.milliseconds() - this.lastSnapshotTimeMs >= maxInterval) {
+      this.maybeSnapshot(batch, `we have waited at least ${Math.floor(maxInterval / 60000)} minute(s)`);
+    }
   }
 
   /** SnapshotGenerator: the committed image as of this batch, as one snapshot. */
-  private maybeSnapshot(batch: Batch<ApiMessageAndVersion>): void {
+  private maybeSnapshot(batch: Batch<ApiMessageAndVersion>, reason: string): void {
     const id = { offset: batch.lastOffset + 1, epoch: batch.epoch };
     const name = `snapshot ${String(id.offset).padStart(20, '0')}-${String(id.epoch).padStart(10, '0')}`;
     try {
-      this.log.info(`Creating new KRaft snapshot file ${name} because we have replayed at least ${this.opts.snapshotMaxNewRecordBytes} bytes.`);
+      this.log.info(`Creating new KRaft snapshot file ${name} because ${reason}.`);
       this.raft.createSnapshot(id, batch.appendTimestamp, [imageToRecords(this.committed)]);
       this.bytesSinceSnapshot = 0;
+      this.lastSnapshotTimeMs = this.time.milliseconds();
     } catch (e) {
       this.log.error(`Unable to create snapshot ${name}`, e);
     }

@@ -130,4 +130,16 @@ describe('QuorumController: failover, snapshots, idle NoOpRecords', () => {
     expect(c.isActive()).to.equal(false);
     expect(env.quorum.node(3001).resigned).to.deep.equal([1]);
   });
+
+  it('also snapshots by time (metadata.log.max.snapshot.interval.ms) once new records are committed', async () => {
+    const env = await startEnv({ overrides: { snapshotMaxIntervalMs: 60_000, metadataMaxIdleIntervalMs: 500 } });
+    await env.time.advance(59_000);
+    expect(env.quorum.snapshots).to.have.length(0);
+    await env.time.advance(1_500);
+    expect(env.quorum.snapshots).to.have.length(1);
+    expect(env.logs.some((l) => / because we have waited at least 1 minute\(s\)\.$/.test(l))).to.equal(true);
+    await env.time.advance(30_000);
+    expect(env.quorum.snapshots).to.have.length(1);
+    await env.c().close();
+  });
 });
