@@ -136,7 +136,18 @@ export class QuorumController extends QuorumControllerCore {
   async electLeaders(req: ElectLeadersRequest, _version: number): Promise<ElectLeadersResponse> {
     // topicPartitions null means every partition; an empty list means nothing to do.
     if (req.topicPartitions !== null && req.topicPartitions.length === 0) return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, replicaElectionResults: [] };
-    return this.appendWriteEvent('electLeaders', () => this.replication.electLeaders(req));
+    // A refused request (an unknown election type) answers its error for every partition (ElectLeadersRequest.getErrorResponse).
+    return this.orError(
+      this.appendWriteEvent('electLeaders', () => this.replication.electLeaders(req)),
+      (errorCode, errorMessage) => ({
+        throttleTimeMs: 0,
+        errorCode,
+        replicaElectionResults: (req.topicPartitions ?? []).map((t) => ({
+          topic: t.topic,
+          partitionResult: t.partitions.map((partitionId) => ({ partitionId, errorCode, errorMessage })),
+        })),
+      }),
+    );
   }
 
   async alterPartitionReassignments(req: AlterPartitionReassignmentsRequest, _version: number): Promise<AlterPartitionReassignmentsResponse> {

@@ -376,7 +376,10 @@ export class ReplicationControlManager {
   }
 
   electLeaders(request: ElectLeadersRequest): ControllerResult<ElectLeadersResponse> {
-    const electionType = request.electionType === ElectionType.UNCLEAN ? ElectionType.UNCLEAN : ElectionType.PREFERRED;
+    if (request.electionType !== ElectionType.PREFERRED && request.electionType !== ElectionType.UNCLEAN) {
+      throw apiException(ErrorCode.INVALID_REQUEST, `Unknown election type ${request.electionType}`);
+    }
+    const electionType = request.electionType;
     const records: ApiMessageAndVersion[] = [];
     const response: ElectLeadersResponse = { throttleTimeMs: 0, errorCode: ErrorCode.NONE, replicaElectionResults: [] };
     if (request.topicPartitions === null) {

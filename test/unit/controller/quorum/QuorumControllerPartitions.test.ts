@@ -107,6 +107,14 @@ describe('QuorumController: AlterPartition, ElectLeaders, reassignments', () => 
       { partitionId: 5, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: 'No such partition as t-5' },
     ]);
     expect(part().leader).to.equal(1);
+    const bad = await c.electLeaders({ electionType: 7, topicPartitions: [{ topic: 't', partitions: [0] }], timeoutMs: 1 }, 2);
+    expect(bad).to.deep.equal({
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.INVALID_REQUEST,
+      replicaElectionResults: [
+        { topic: 't', partitionResult: [{ partitionId: 0, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Unknown election type 7' }] },
+      ],
+    });
     const all = await c.electLeaders({ electionType: 0, topicPartitions: null, timeoutMs: 1 }, 2);
     expect(all.replicaElectionResults).to.deep.equal([]);
 
