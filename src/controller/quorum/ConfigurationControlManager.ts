@@ -10,7 +10,7 @@ import { isValid as isValidTopicName, validate as validateTopicName } from '../.
 import { Logger } from '../../common/logger';
 import { AlterConfigOp } from '../../protocol/apis/44-incremental-alter-configs';
 import { AlterConfigsResourceResponse } from '../../protocol/apis/33-alter-configs';
-import { ErrorCode, KafkaError } from '../../protocol/errors';
+import { ErrorCode } from '../../protocol/errors';
 import { ApiMessageAndVersion } from '../../metadata/MetadataRecordSerde';
 import { MetadataImage } from '../../metadata/image/MetadataImage';
 import { ApiError, apiException, ControllerResult, resultOf } from './ControllerResult';
@@ -199,8 +199,8 @@ export class ConfigurationControlManager {
           return new ApiError(ErrorCode.INVALID_REQUEST, `Unknown resource type ${TYPE_NAMES[resource.resourceType] ?? resource.resourceType}`);
       }
     } catch (e) {
-      if (e instanceof KafkaError) return ApiError.fromThrowable(e);
-      throw e;
+      // As Kafka's validateAlterConfig: whatever the validator throws becomes this resource's error.
+      return ApiError.fromThrowable(e);
     }
     return ApiError.NONE;
   }

@@ -209,7 +209,19 @@ export class QuorumControllerCore implements RaftListener<ApiMessageAndVersion> 
   protected appendWriteEvent<T>(name: string, op: () => ControllerResult<T>, processBatchEndOffset?: (offset: number) => void): Promise<T> {
     const started = this.enqueue(name, () => {
       if (!this.isActive()) throw new NotControllerError();
-      const result = op();
+      let result: ControllerResult<T>;
+      try {
+        result = op();
+      } catch (e) {
+        // handleEventException: an ApiException is the caller's answer; anything else means our state may be wrong.
+        if (!(e instanceof KafkaError) && !(e instanceof NotControllerError)) {
+          this.log.warn(
+            `${name}: failed with unknown server exception ${(e as Error).name} at epoch ${this.claimEpoch}. Renouncing leadership and reverting to the last committed offset ${this.lastCommittedOffset}.`,
+          );
+          this.renounce();
+        }
+        throw e;
+      }
       const offset = this.appendRecords(result.records);
       processBatchEndOffset?.(offset);
       this.maybeScheduleNextBalancePartitionLeaders();
@@ -224,7 +236,14 @@ export class QuorumControllerCore implements RaftListener<ApiMessageAndVersion> 
   private appendRecords(records: ApiMessageAndVersion[]): number {
     if (records.length === 0) return this.nextWriteOffset - 1;
     const working = this.working!;
-    for (const r of records) working.replay(r);
+    try {
+      for (const r of records) working.replay(r);
+    } catch (e) {
+      // A record of our own that does not apply: the working image is half-changed, so it must go.
+      this.log.error(`Unable to apply the records of this controller at epoch ${this.claimEpoch}; renouncing`, e);
+      this.renounce();
+      throw new NotControllerError();
+    }
     working.takeChanges(); // nobody publishes the controller's images' changes: do not let them pile up
     try {
       const required = this.nextWriteOffset >= 0 ? this.nextWriteOffset : undefined;

@@ -142,4 +142,32 @@ describe('QuorumController: failover, snapshots, idle NoOpRecords', () => {
     expect(env.quorum.snapshots).to.have.length(1);
     await env.c().close();
   });
+
+  it("an unexpected exception in an operation renounces (Kafka reverts to the last committed state); a validator that throws is only that resource's error", async () => {
+    let explode = false;
+    const env = await startEnv({
+      overrides: {
+        validateTopicConfig: () => {
+          throw new TypeError('validator bug');
+        },
+        effectiveTopicConfigs: () => {
+          if (explode) throw new TypeError('boom');
+          return [];
+        },
+      },
+    });
+    const c = env.c();
+    await registerBrokers(c, [1]);
+    const r = await c.createTopics(createTopicRequest('t', 1, 1, [{ name: 'retention.ms', value: '1' }]), 7);
+    expect(r.topics[0]).to.deep.include({ errorCode: -1, errorMessage: 'validator bug' });
+    expect(c.isActive()).to.equal(true);
+    explode = true;
+    let failure: unknown;
+    await c.createTopics(createTopicRequest('u', 1, 1), 7).catch((e) => (failure = e));
+    expect((failure as Error).message).to.equal('boom');
+    expect(c.isActive()).to.equal(false);
+    expect(env.logs.some((l) => l.startsWith('WARN createTopics: failed with unknown server exception TypeError at epoch 1. Renouncing leadership'))).to.equal(
+      true,
+    );
+  });
 });
