@@ -21,7 +21,7 @@ describe('architecture: src/controller/quorum', () => {
     const bad: string[] = [];
     for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
       const text = fs.readFileSync(path.join(dir, f), 'utf8');
-      for (const m of text.matchAll(/^(?:import|export)\s[^;]*?\sfrom\s+'(\.[^']+)'/gms)) {
+      for (const m of text.matchAll(/^(?:(?:import|export)\s[^;]*?\sfrom\s+|import\s+)'(\.[^']+)'/gms)) {
         const target = path.relative(SRC, path.resolve(dir, m[1]));
         if (!allowed(target)) bad.push(`${f} -> ${target}`);
       }
