@@ -13,7 +13,7 @@ import type { LeaderAndEpoch, RaftListener } from '../../raft/RaftClient';
 import type { SnapshotContents } from '../../raft/Snapshots';
 
 /** What replay touched since the last publish (MetadataImage.takeChanges, plus whether a snapshot replaced the image). */
-export interface MetadataChanges {
+export interface PublishedChanges {
   topics: Set<string>;
   deletedTopics: TopicImage[];
   brokers: Set<number>;
@@ -23,7 +23,7 @@ export interface MetadataChanges {
   full: boolean;
 }
 
-export type MetadataPublish = (image: MetadataImage, changes: MetadataChanges) => void;
+export type MetadataPublish = (image: MetadataImage, changes: PublishedChanges) => void;
 
 export class BrokerMetadataListener implements RaftListener<ApiMessageAndVersion> {
   private image = new MetadataImage();
@@ -31,8 +31,6 @@ export class BrokerMetadataListener implements RaftListener<ApiMessageAndVersion
   private publishedOffset = -1;
   private first = true;
   private snapshotLoaded = false;
-  /** Topics of a replaced image that the new one (from a snapshot) no longer has. */
-  private droppedBySnapshot: TopicImage[] = [];
   private readonly publishWaiters: Array<{ offset: number; resolve: () => void }> = [];
   private closed = false;
 
@@ -56,20 +54,19 @@ export class BrokerMetadataListener implements RaftListener<ApiMessageAndVersion
 
   handleLoadSnapshot(snapshot: SnapshotContents<ApiMessageAndVersion>): void {
     if (this.closed) return;
-    const next = new MetadataImage();
-    for (const b of snapshot.batches) next.replayBatch(b);
-    // A snapshot's id is its end offset (exclusive): the image holds everything up to offset - 1.
-    next.offset = snapshot.snapshotId.offset - 1;
-    next.epoch = snapshot.snapshotId.epoch;
-    const old = this.image;
-    this.droppedBySnapshot.push(...old.takeChanges().deletedTopics, ...[...old.topicsById.entries()].filter(([id]) => !next.topicsById.has(id)).map(([, t]) => t));
-    this.image = next;
+    // The image replaces its contents; what it had and the snapshot lacks is reported as deleted.
+    this.image.loadSnapshot(snapshot);
     this.snapshotLoaded = true;
     this.log.info(`Loaded metadata snapshot ${snapshot.snapshotId.offset}-${snapshot.snapshotId.epoch}`);
     this.schedulePublish();
   }
 
   handleLeaderChange(_leader: LeaderAndEpoch): void {}
+
+  /** The image as replayed so far (read-only use: DescribeConfigs, topic configs). */
+  currentImage(): MetadataImage {
+    return this.image;
+  }
 
   /** The last offset published to the broker's components: what heartbeats report as currentMetadataOffset. */
   highestMetadataOffset(): number {
@@ -99,9 +96,9 @@ export class BrokerMetadataListener implements RaftListener<ApiMessageAndVersion
     const image = this.image;
     const c = image.takeChanges();
     const full = this.first || this.snapshotLoaded;
-    const changes: MetadataChanges = {
+    const changes: PublishedChanges = {
       topics: full ? new Set(image.topicsById.keys()) : c.topics,
-      deletedTopics: [...this.droppedBySnapshot, ...c.deletedTopics],
+      deletedTopics: c.deletedTopics,
       brokers: full ? new Set(image.brokers.keys()) : c.brokers,
       configs: full ? new Set(image.configs.keys()) : c.configs,
       features: full || c.features,
@@ -109,7 +106,6 @@ export class BrokerMetadataListener implements RaftListener<ApiMessageAndVersion
     };
     this.first = false;
     this.snapshotLoaded = false;
-    this.droppedBySnapshot = [];
     try {
       this.publish(image, changes);
     } catch (e) {

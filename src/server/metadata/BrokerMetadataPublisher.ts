@@ -14,7 +14,7 @@ import type { FinalizedFeatures } from '../FinalizedFeatureChangeListener';
 import type { CachedBroker, CachedPartitionState, MetadataCache } from '../MetadataCache';
 import type { ReplicaManager } from '../ReplicaManager';
 import type { LeaderEndpoint } from '../ReplicaFetcherManager';
-import type { MetadataChanges } from './BrokerMetadataListener';
+import type { PublishedChanges } from './BrokerMetadataListener';
 
 /** ConfigResource.Type.TOPIC: ConfigRecords of topics are keyed `2:<topic>` in the image. */
 const TOPIC_CONFIG_PREFIX = '2:';
@@ -59,7 +59,7 @@ export class BrokerMetadataPublisher {
     return this.features;
   }
 
-  publish(image: MetadataImage, changes: MetadataChanges): void {
+  publish(image: MetadataImage, changes: PublishedChanges): void {
     const d = this.deps;
     // Topic configs first: a log created below must get its topic's overrides.
     for (const key of changes.configs) {
@@ -112,7 +112,7 @@ export class BrokerMetadataPublisher {
     this.deps.metadataCache.setImage(brokers.map(cachedBroker), states, topicIds);
   }
 
-  private applyToReplicaManager(image: MetadataImage, changes: MetadataChanges): void {
+  private applyToReplicaManager(image: MetadataImage, changes: PublishedChanges): void {
     const d = this.deps;
     const me = d.brokerId;
     const rm = d.replicaManager;
