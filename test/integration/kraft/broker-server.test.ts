@@ -18,7 +18,8 @@ import type { ApiMessageAndVersion } from '../../../src/metadata/MetadataRecordS
 import { MetadataRecordTypeId as T } from '../../../src/metadata/records/MetadataRecordType';
 import type { RequestContext } from '../../../src/network/RequestContext';
 import { RequestHandler, SocketServer } from '../../../src/network/SocketServer';
-import { BrokerHeartbeatApi, BrokerRegistrationApi, CreateTopicsApi } from '../../../src/protocol/apis';
+import { ApiVersionsApi, BrokerHeartbeatApi, BrokerRegistrationApi, CreateTopicsApi } from '../../../src/protocol/apis';
+import { NetworkClient } from '../../../src/network/NetworkClient';
 import { ApiCodec, encodeResponse, isFlexible } from '../../../src/protocol/apis/types';
 import type { Reader } from '../../../src/protocol/Reader';
 import type { Batch } from '../../../src/raft/RaftBatches';
@@ -111,11 +112,12 @@ class ScriptedController implements RequestHandler {
     }
     // CreateTopics: every partition on broker 1, which leads it.
     const topics = [];
-    for (const t of req.topics as Array<{ name: string; numPartitions: number }>) {
+    for (const t of req.topics as Array<{ name: string; numPartitions: number; configs: Array<{ name: string; value: string | null }> }>) {
       const id = Uuid.randomUuid().toBytes();
       const n = t.numPartitions > 0 ? t.numPartitions : 1;
       await this.append([
         rec(T.TOPIC, 0, { name: t.name, topicId: id }),
+        ...t.configs.map((c) => rec(T.CONFIG, 0, { resourceType: 2, resourceName: t.name, name: c.name, value: c.value })),
         ...Array.from({ length: n }, (_, p) =>
           rec(T.PARTITION, 1, {
             partitionId: p,
@@ -224,6 +226,22 @@ describe('integration: KRaft BrokerServer in process against a scripted one-vote
     expect(metrics).to.match(new RegExp(`kafka_server_kafkaserver_brokerstate(\\{[^}]*\\})? ${BrokerState.RUNNING}\\b`));
   });
 
+  it('ApiVersions: what a 3.7 KRaft broker serves, with the finalized metadata.version from the log', async () => {
+    const c = new NetworkClient('127.0.0.1', brokerPort, 'it-broker-server', 10000);
+    try {
+      const res = await c.send(ApiVersionsApi, 3, { clientSoftwareName: 'it', clientSoftwareVersion: '1.0' });
+      const keys = res.apiKeys.map((k) => k.apiKey);
+      // LeaderAndIsr, StopReplica, UpdateMetadata, ControlledShutdown, AlterPartition, Envelope, AllocateProducerIds.
+      for (const k of [4, 5, 6, 7, 56, 58, 67]) expect(keys, `api ${k}`).to.not.include(k);
+      // Produce, Fetch, Metadata, CreateTopics, DeleteTopics, DescribeQuorum, UpdateFeatures, DescribeCluster, UnregisterBroker.
+      for (const k of [0, 1, 3, 19, 20, 55, 57, 60, 64]) expect(keys, `api ${k}`).to.include(k);
+      expect(res.finalizedFeatures).to.deep.include({ name: 'metadata.version', minVersionLevel: 19, maxVersionLevel: 19 });
+      expect(res.finalizedFeaturesEpoch).to.be.at.least(1);
+    } finally {
+      c.close();
+    }
+  });
+
   it('CreateTopics is forwarded to the controller; the broker leads the new partitions and serves kcat and kafkajs', async () => {
     const kafka = new Kafka({
       clientId: 'it-broker-server',
@@ -234,7 +252,20 @@ describe('integration: KRaft BrokerServer in process against a scripted one-vote
     const admin = kafka.admin();
     await admin.connect();
     try {
-      expect(await admin.createTopics({ topics: [{ topic: 'bs-orders', numPartitions: 2, replicationFactor: 1 }], waitForLeaders: true })).to.equal(true);
+      expect(
+        await admin.createTopics({
+          topics: [{ topic: 'bs-orders', numPartitions: 2, replicationFactor: 1, configEntries: [{ name: 'retention.ms', value: '123456' }] }],
+          waitForLeaders: true,
+        }),
+      ).to.equal(true);
+      // DescribeConfigs is answered by the broker from its metadata image (the ConfigRecord the controller wrote).
+      const described = await admin.describeConfigs({
+        resources: [{ type: 2, name: 'bs-orders', configNames: ['retention.ms', 'cleanup.policy'] }],
+        includeSynonyms: false,
+      });
+      const entries = described.resources[0].configEntries;
+      expect(entries.find((e) => e.configName === 'retention.ms')).to.deep.include({ configValue: '123456', isDefault: false });
+      expect(entries.find((e) => e.configName === 'cleanup.policy')).to.deep.include({ configValue: 'delete', isDefault: true });
     } finally {
       await admin.disconnect();
     }
