@@ -44,6 +44,14 @@ describe('integration: KRaft broker failover, restart and controlled shutdown', 
     } finally {
       await admin.disconnect();
     }
+    // Each broker learns of the topic from the metadata log on its own schedule: wait until all three have it, fully replicated.
+    for (const id of [1, 2, 3]) {
+      await waitFor(
+        `broker ${id} to see kr-fo fully in sync`,
+        async () => (await partitions(id, 'kr-fo'))?.every((p) => p.leader > 0 && p.isr.length === 3),
+        60000,
+      );
+    }
   });
 
   after(async () => {
@@ -131,7 +139,14 @@ describe('integration: KRaft broker failover, restart and controlled shutdown', 
   });
 
   it('controlled shutdown (SIGTERM): the broker hands its leaderships over by heartbeat before it exits 0', async () => {
-    const ps = (await partitions(1, 'kr-fo'))!;
+    const ps = await waitFor(
+      'kr-fo fully in sync again',
+      async () => {
+        const v = await partitions(1, 'kr-fo');
+        return v?.every((p) => p.leader > 0 && p.isr.length === 3) ? v : null;
+      },
+      60000,
+    );
     const counts = new Map<number, number>();
     for (const p of ps) counts.set(p.leader, (counts.get(p.leader) ?? 0) + 1);
     const victim = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0];
