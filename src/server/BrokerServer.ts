@@ -110,7 +110,11 @@ export class BrokerServer {
 
     // The metadata listener replays __cluster_metadata; topic configs come from its image.
     let publisher: BrokerMetadataPublisher | null = null;
-    const listener = new BrokerMetadataListener((image, changes) => publisher?.publish(image, changes), this.log);
+    const listener = new BrokerMetadataListener(
+      (image, changes) => publisher?.publish(image, changes),
+      getLogger('kafka.server.metadata.BrokerMetadataListener', `[BrokerMetadataListener id=${cfg.brokerId}] `),
+      () => this.raftManager.client.highWatermark(),
+    );
     this.listener = listener;
 
     const logManager = new LogManager(cfg.logDirs, logConfigWithOverrides(cfg.logConfig(), {}), {
