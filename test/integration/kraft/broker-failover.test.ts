@@ -40,7 +40,8 @@ describe('integration: KRaft broker failover, restart and controlled shutdown', 
     const admin = kafka.admin();
     await admin.connect();
     try {
-      await admin.createTopics({ topics: [{ topic: 'kr-fo', numPartitions: 6, replicationFactor: 3 }], waitForLeaders: true });
+      // Answered once the controller committed it; the brokers learn it from the log just after (waited for below).
+      await admin.createTopics({ topics: [{ topic: 'kr-fo', numPartitions: 6, replicationFactor: 3 }], waitForLeaders: false });
     } finally {
       await admin.disconnect();
     }
@@ -121,7 +122,7 @@ describe('integration: KRaft broker failover, restart and controlled shutdown', 
     const admin = kafka.admin();
     await admin.connect();
     try {
-      await admin.createTopics({ topics: [{ topic: 'kr-while-down', numPartitions: 2, replicationFactor: 2 }], waitForLeaders: true });
+      await admin.createTopics({ topics: [{ topic: 'kr-while-down', numPartitions: 2, replicationFactor: 2 }], waitForLeaders: false });
     } finally {
       await admin.disconnect();
     }

@@ -255,9 +255,11 @@ describe('integration: KRaft BrokerServer in process against a scripted one-vote
       expect(
         await admin.createTopics({
           topics: [{ topic: 'bs-orders', numPartitions: 2, replicationFactor: 1, configEntries: [{ name: 'retention.ms', value: '123456' }] }],
-          waitForLeaders: true,
+          waitForLeaders: false,
         }),
       ).to.equal(true);
+      // Answered once the controller committed the records; the broker applies them from the log just after.
+      await waitFor('the broker to lead bs-orders', async () => broker.metadataCache.partitionState('bs-orders', 1)?.leader === 1);
       // DescribeConfigs is answered by the broker from its metadata image (the ConfigRecord the controller wrote).
       const described = await admin.describeConfigs({
         resources: [{ type: 2, name: 'bs-orders', configNames: ['retention.ms', 'cleanup.policy'] }],
