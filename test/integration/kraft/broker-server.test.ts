@@ -75,9 +75,6 @@ class ScriptedController implements RequestHandler {
   async append(records: ApiMessageAndVersion[]): Promise<number> {
     const epoch = this.raft.leaderAndEpoch().epoch;
     const last = this.raft.client.scheduleAtomicAppend(epoch, undefined, records);
-    // Kafka's KafkaRaftClient.append wakes its IO thread on the first append of a batch; ours does not yet (reported
-    // to the lead), and a lone voter has no follower fetches to wake it, so the test wakes the driver itself.
-    (this.raft as unknown as { driver: { wakeup(): void } }).driver.wakeup();
     await waitFor(`offset ${last} to commit`, async () => this.committed.image.offset >= last, 10000, 10);
     return last;
   }
