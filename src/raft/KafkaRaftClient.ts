@@ -55,7 +55,7 @@ export class KafkaRaftClient<T> implements RaftClientCore<T> {
   readonly requestManager: RequestManager;
   private readonly random: Random;
   private readonly channel: NetworkChannel;
-  private readonly wakeup: () => void;
+  private readonly wakeDriver: () => void;
   private readonly serde: RecordSerde<T>;
   readonly logger: (m: string) => void;
   private readonly handlers: RaftHandlers<T>;
@@ -76,7 +76,7 @@ export class KafkaRaftClient<T> implements RaftClientCore<T> {
     this.channel = opts.channel;
     this.serde = opts.serde;
     this.logger = opts.logger ?? (() => {});
-    this.wakeup = opts.wakeup ?? (() => {});
+    this.wakeDriver = opts.wakeup ?? (() => {});
     const voters = new Set(opts.voters);
     this.quorum = new QuorumState(
       opts.nodeId,
@@ -162,7 +162,7 @@ export class KafkaRaftClient<T> implements RaftClientCore<T> {
     const offset = (state as LeaderState<T>).accumulator!.append(epoch, records, requiredBaseOffset, isAtomic, this.time.milliseconds());
     // KafkaRaftClient.append wakes the IO thread so that it observes the linger timeout (or drains at once) even when
     // no request arrives: a lone voter, or a leader whose followers are parked in long-poll fetches.
-    this.wakeup();
+    this.wakeDriver();
     return offset;
   }
 
