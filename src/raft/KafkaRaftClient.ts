@@ -55,7 +55,6 @@ export class KafkaRaftClient<T> implements RaftClientCore<T> {
   readonly requestManager: RequestManager;
   private readonly random: Random;
   private readonly channel: NetworkChannel;
-  private readonly wakeDriver: () => void;
   private readonly serde: RecordSerde<T>;
   readonly logger: (m: string) => void;
   private readonly handlers: RaftHandlers<T>;
@@ -76,7 +75,6 @@ export class KafkaRaftClient<T> implements RaftClientCore<T> {
     this.channel = opts.channel;
     this.serde = opts.serde;
     this.logger = opts.logger ?? (() => {});
-    this.wakeDriver = opts.wakeup ?? (() => {});
     const voters = new Set(opts.voters);
     this.quorum = new QuorumState(
       opts.nodeId,
@@ -159,11 +157,7 @@ export class KafkaRaftClient<T> implements RaftClientCore<T> {
   private append(epoch: number, records: T[], requiredBaseOffset: number | undefined, isAtomic: boolean): number {
     const state = this.quorum.current;
     if (!(state instanceof LeaderState) || !state.accumulator) throw new NotLeaderError('Append failed because the replication is not the current leader');
-    const offset = (state as LeaderState<T>).accumulator!.append(epoch, records, requiredBaseOffset, isAtomic, this.time.milliseconds());
-    // KafkaRaftClient.append wakes the IO thread so that it observes the linger timeout (or drains at once) even when
-    // no request arrives: a lone voter, or a leader whose followers are parked in long-poll fetches.
-    this.wakeDriver();
-    return offset;
+    return (state as LeaderState<T>).accumulator!.append(epoch, records, requiredBaseOffset, isAtomic, this.time.milliseconds());
   }
 
   /** RaftClient.resign: the leader of `epoch` steps down (EndQuorumEpoch), e.g. when its state machine failed. */

@@ -42,9 +42,4 @@ export interface RaftClientOptions<T> {
   random?: Random;
   config?: Partial<RaftConfig>;
   logger?: (message: string) => void;
-  /**
-   * Asks the driver to poll soon (Kafka's RaftMessageQueue.wakeup): called after an append, so the leader sees its
-   * linger timer and drains the batch without waiting for the next inbound message.
-   */
-  wakeup?: () => void;
 }

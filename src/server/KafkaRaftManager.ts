@@ -84,7 +84,6 @@ export class KafkaRaftManager {
         appendLingerMs: kraft.quorumAppendLingerMs,
       },
       logger: (m) => raftLogger.info(m),
-      wakeup: () => this.driver.wakeup(),
     });
     this.driver = new RaftDriver(this.client, (e) => {
       this.failure = e;
