@@ -75,6 +75,9 @@ class ScriptedController implements RequestHandler {
   async append(records: ApiMessageAndVersion[]): Promise<number> {
     const epoch = this.raft.leaderAndEpoch().epoch;
     const last = this.raft.client.scheduleAtomicAppend(epoch, undefined, records);
+    // As the quorum controller does: the driver polls now instead of at its next timed poll (a lone voter has no
+    // follower fetches to wake it).
+    this.raft.wakeup();
     await waitFor(`offset ${last} to commit`, async () => this.committed.image.offset >= last, 10000, 10);
     return last;
   }
