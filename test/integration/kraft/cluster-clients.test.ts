@@ -184,4 +184,31 @@ describe('integration: KRaft cluster (3 controllers + 3 brokers) with real clien
       await admin.disconnect();
     }
   });
+  it('AlterConfigs (kafkajs) is forwarded to the controller; every broker describes the new topic config from its image', async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic: 'kr-configs', numPartitions: 1, replicationFactor: 3 }], waitForLeaders: false });
+      await waitForTopic('kr-configs', 1);
+      await admin.alterConfigs({
+        validateOnly: false,
+        resources: [{ type: 2, name: 'kr-configs', configEntries: [{ name: 'retention.ms', value: '7654321' }] }],
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    for (const id of [1, 2, 3]) {
+      const one = new Kafka({ clientId: 'it-kraft-configs', brokers: [`127.0.0.1:${cluster.node(id).brokerPort}`], logLevel: logLevel.NOTHING });
+      const a = one.admin();
+      await a.connect();
+      try {
+        await waitFor(`broker ${id} to describe retention.ms=7654321`, async () => {
+          const d = await a.describeConfigs({ resources: [{ type: 2, name: 'kr-configs', configNames: ['retention.ms'] }], includeSynonyms: false });
+          return d.resources[0].configEntries[0]?.configValue === '7654321';
+        });
+      } finally {
+        await a.disconnect();
+      }
+    }
+  });
 });
