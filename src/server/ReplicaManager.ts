@@ -6,6 +6,7 @@ import { ErrorCode, errorName, KafkaError } from '../protocol/errors';
 import { countBatches } from '../protocol/records/RecordBatch';
 import { RecordValidationError } from '../protocol/records/RecordValidationError';
 import { AlterPartitionManager } from './AlterPartitionManager';
+import { ControllerNodeProvider, metadataCacheControllerNodeProvider } from './BrokerToControllerChannel';
 import { ReplicaAlterLogDirsManager } from './ReplicaAlterLogDirsManager';
 import { DelayedFetch } from './DelayedFetch';
 import { DelayedOperationPurgatory } from './DelayedOperation';
@@ -46,6 +47,11 @@ interface ReplicaManagerDeps {
   /** The broker's BrokerTopicMetrics and ReplicaManager meters (KafkaMetrics); fresh ones when not given (tests). */
   brokerTopicStats?: BrokerTopicStats;
   meters?: ReplicaManagerMeters;
+  /**
+   * KRaft: where AlterPartition goes (the active controller of the quorum) and the broker epochs of ISR members.
+   * Absent in ZooKeeper mode: the metadata cache's controller on the inter-broker listener.
+   */
+  kraft?: { controllerNode: ControllerNodeProvider; brokerEpochOf: (brokerId: number) => number | undefined };
 }
 
 const COMPRESSION_ZSTD = 4;
@@ -70,6 +76,8 @@ export class ReplicaManager {
   private timers: NodeJS.Timeout[] = [];
   private readonly leadershipListeners: Array<(p: Partition, isLeader: boolean) => void> = [];
   readonly brokerId: number;
+  /** True while applyDelta (KRaft) runs the LeaderAndIsr/StopReplica paths: their log lines name the metadata log. */
+  private applyingDelta = false;
   /** Highest controller epoch seen (zk-mode.md §5.3). */
   controllerEpoch = 0;
   /** Kafka's brokerTopicStats: per-topic and all-topics produce and fetch meters. */
@@ -100,10 +108,10 @@ export class ReplicaManager {
     this.alterPartitionManager = new AlterPartitionManager(
       cfg.brokerId,
       deps.brokerEpoch,
-      deps.metadataCache,
-      cfg.interBrokerListenerName,
+      deps.kraft?.controllerNode ?? metadataCacheControllerNodeProvider(deps.metadataCache, cfg.interBrokerListenerName),
       cfg.controllerSocketTimeoutMs,
       (p, res) => this.onAlterPartitionResult(p, res),
+      deps.kraft?.brokerEpochOf,
     );
     this.checkpointedHw = readHighWatermarks(cfg.logDirs);
     this.alterLogDirsManager = new ReplicaAlterLogDirsManager(
@@ -537,7 +545,9 @@ export class ReplicaManager {
           if (ep) this.fetcherManager.addFetcherForPartition(p, ep);
         }
         this.stateChangeLog.info(
-          `Completed LeaderAndIsr request from controller ${controllerId} epoch ${controllerEpoch} for the become-${leader ? 'leader' : 'follower'} transition for partition ${key} with leader epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}]`,
+          this.applyingDelta
+            ? `Completed the become-${leader ? 'leader' : 'follower'} transition from the metadata log (quorum leader ${controllerId}) for partition ${key} with leader epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}]`
+            : `Completed LeaderAndIsr request from controller ${controllerId} epoch ${controllerEpoch} for the become-${leader ? 'leader' : 'follower'} transition for partition ${key} with leader epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}]`,
         );
         partitionErrors.push({ topic, partition, errorCode: ErrorCode.NONE });
         if (!leader) newFollowerTopics.add(topic);
@@ -595,7 +605,11 @@ export class ReplicaManager {
           this.deps.logManager.deleteLog(s.topic, s.partition);
           this.maybeRemoveTopicMetrics(s.topic);
         }
-        this.stateChangeLog.info(`Handled StopReplica for partition ${key} (delete=${s.deletePartition})`);
+        this.stateChangeLog.info(
+          this.applyingDelta
+            ? `Stopped replica ${key} removed by the metadata log (delete=${s.deletePartition})`
+            : `Handled StopReplica for partition ${key} (delete=${s.deletePartition})`,
+        );
         partitionErrors.push({ topic: s.topic, partition: s.partition, errorCode: ErrorCode.NONE });
       } catch (e) {
         this.stateChangeLog.error(`Error while stopping replica ${key}`, e);
@@ -603,6 +617,63 @@ export class ReplicaManager {
       }
     }
     return { errorCode: ErrorCode.NONE, partitionErrors };
+  }
+
+  /**
+   * KRaft (ReplicaManager.applyDelta): what the metadata log changed for this broker's replicas, published once per
+   * commit. A partition not hosted yet or with a newer leader epoch takes the LeaderAndIsr path (become leader or
+   * follower, as Kafka's applyLocalLeadersDelta/applyLocalFollowersDelta); one whose leader epoch is unchanged but whose
+   * partition epoch moved (an ISR or replica change the controller committed) updates its state in place, as
+   * Partition.makeLeader/makeFollower do without restarting the fetcher. Replicas of deleted topics, and replicas
+   * moved off this broker, are stopped and their logs deleted (stopPartitions with deletion).
+   */
+  applyDelta(
+    metadataLeaderId: number,
+    changed: Array<{ topic: string; partition: number; topicId: Buffer; state: LeaderAndIsrPartitionState }>,
+    removed: Array<{ topic: string; partition: number }>,
+    leaderEndpoint: (brokerId: number) => LeaderEndpoint | undefined,
+  ): void {
+    this.applyingDelta = true;
+    try {
+      this.applyDeltaNow(metadataLeaderId, changed, removed, leaderEndpoint);
+    } finally {
+      this.applyingDelta = false;
+    }
+  }
+
+  private applyDeltaNow(
+    metadataLeaderId: number,
+    changed: Array<{ topic: string; partition: number; topicId: Buffer; state: LeaderAndIsrPartitionState }>,
+    removed: Array<{ topic: string; partition: number }>,
+    leaderEndpoint: (brokerId: number) => LeaderEndpoint | undefined,
+  ): void {
+    const now = Date.now();
+    const transitions: typeof changed = [];
+    for (const c of changed) {
+      const p = this.partitions.get(tpKey(c.topic, c.partition));
+      if (!p || c.state.leaderEpoch > p.leaderEpoch) {
+        transitions.push(c);
+      } else if (c.state.leaderEpoch === p.leaderEpoch && c.state.partitionEpoch > p.partitionEpoch) {
+        p.applyLeaderState(c.state, now);
+        if (p.isLeader() && p.maybeIncrementLeaderHW()) this.onHighWatermarkIncreased(p);
+        this.producePurgatory.checkAndComplete(p.key);
+      }
+    }
+    if (transitions.length > 0) {
+      const leaders = new Map<number, LeaderEndpoint>();
+      for (const t of transitions) {
+        const ep = t.state.leader >= 0 && t.state.leader !== this.brokerId ? leaderEndpoint(t.state.leader) : undefined;
+        if (ep) leaders.set(ep.brokerId, ep);
+      }
+      this.becomeLeaderOrFollower(metadataLeaderId, this.controllerEpoch, transitions, [...leaders.values()]);
+    }
+    if (removed.length > 0) {
+      this.stopReplicas(
+        metadataLeaderId,
+        this.controllerEpoch,
+        removed.map((r) => ({ ...r, leaderEpoch: -2, deletePartition: true })),
+      );
+    }
   }
 
   /** ReplicaManager.maybeRemoveTopicMetrics: the last hosted partition of a deleted topic takes its meters along. */
