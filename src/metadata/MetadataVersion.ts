@@ -120,3 +120,37 @@ export function metadataVersionFromFeatureLevel(level: number): MetadataVersion 
   if (!v) throw new Error(`No MetadataVersion with metadata version ${level}`);
   return v;
 }
+
+/**
+ * The record versions Kafka 3.7 writes at a metadata.version feature level (MetadataVersion.registerBrokerRecordVersion,
+ * partitionRecordVersion, partitionChangeRecordVersion; the Is*Supported gates: 3.3-IV2 = 6 BrokerRegistrationChangeRecord,
+ * 3.3-IV3 = 7 inControlledShutdown, 3.4-IV0 = 8 migration, 3.7-IV0 = 15 RegisterControllerRecord, 3.7-IV2 = 17
+ * directory assignment, 3.8-IV0 = 20 ELR).
+ */
+export interface MetadataRecordVersions {
+  registerBroker: number;
+  partition: number;
+  partitionChange: number;
+  /** BrokerRegistrationChangeRecord is supported (else FenceBrokerRecord/UnfenceBrokerRecord). */
+  brokerRegistrationChangeRecord: boolean;
+  /** BrokerRegistrationChangeRecord version: 1 carries inControlledShutdown, 2 logDirs. */
+  brokerRegistrationChange: number;
+  inControlledShutdownState: boolean;
+  controllerRegistration: boolean;
+  directoryAssignment: boolean;
+}
+
+export function recordVersionsFor(featureLevel: number): MetadataRecordVersions {
+  const directoryAssignment = featureLevel >= 17;
+  const elr = featureLevel >= 20;
+  return {
+    registerBroker: directoryAssignment ? 3 : featureLevel >= 8 ? 2 : featureLevel >= 7 ? 1 : 0,
+    partition: elr ? 2 : directoryAssignment ? 1 : 0,
+    partitionChange: elr ? 2 : directoryAssignment ? 1 : 0,
+    brokerRegistrationChangeRecord: featureLevel >= 6,
+    brokerRegistrationChange: directoryAssignment ? 2 : featureLevel >= 7 ? 1 : 0,
+    inControlledShutdownState: featureLevel >= 7,
+    controllerRegistration: featureLevel >= 15,
+    directoryAssignment,
+  };
+}

@@ -99,3 +99,32 @@ export function metadataRecordType(schemaName: string): MetadataRecordType {
   if (!t) throw new Error(`Unknown metadata record ${schemaName}`);
   return t;
 }
+
+/** The record types' ids by Kafka's enum constant name (MetadataRecordType.REGISTER_BROKER_RECORD.id() etc.). */
+export const MetadataRecordTypeId = {
+  REGISTER_BROKER: 0,
+  UNREGISTER_BROKER: 1,
+  TOPIC: 2,
+  PARTITION: 3,
+  CONFIG: 4,
+  PARTITION_CHANGE: 5,
+  FENCE_BROKER: 7,
+  UNFENCE_BROKER: 8,
+  REMOVE_TOPIC: 9,
+  DELEGATION_TOKEN: 10,
+  USER_SCRAM_CREDENTIAL: 11,
+  FEATURE_LEVEL: 12,
+  CLIENT_QUOTA: 14,
+  PRODUCER_IDS: 15,
+  BROKER_REGISTRATION_CHANGE: 17,
+  ACCESS_CONTROL_ENTRY: 18,
+  REMOVE_ACCESS_CONTROL_ENTRY: 19,
+  NO_OP: 20,
+  ZK_MIGRATION_STATE: 21,
+  REMOVE_USER_SCRAM_CREDENTIAL: 22,
+  BEGIN_TRANSACTION: 23,
+  END_TRANSACTION: 24,
+  ABORT_TRANSACTION: 25,
+  REMOVE_DELEGATION_TOKEN: 26,
+  REGISTER_CONTROLLER: 27,
+} as const;
