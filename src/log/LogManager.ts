@@ -65,6 +65,9 @@ interface LogManagerOptions {
   producerIdExpirationCheckIntervalMs?: number;
 }
 
+/** Topic.CLUSTER_METADATA_TOPIC_NAME: KRaft's metadata log, kept in metadata.log.dir by the Raft client. */
+const CLUSTER_METADATA_TOPIC_NAME = '__cluster_metadata';
+
 export class LogManager {
   private readonly logs = new Map<string, Log>();
   /** Future replicas being filled by the ReplicaAlterLogDirs mover (Kafka's futureLogs). */
@@ -104,7 +107,7 @@ export class LogManager {
       if (!fs.existsSync(dir)) continue;
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
         const tp = entry.isDirectory() ? parseTopicPartitionName(entry.name) : null;
-        if (tp) topics.add(tp.topic);
+        if (tp && tp.topic !== CLUSTER_METADATA_TOPIC_NAME) topics.add(tp.topic);
       }
     }
     return [...topics];
@@ -135,6 +138,8 @@ export class LogManager {
         }
         const tp = suffixed ?? parseTopicPartitionName(entry.name);
         if (tp === null) continue; // lost+found and other folders
+        // LogManager.loadLogs: the KRaft metadata log (__cluster_metadata-0) is the Raft client's, never a replica.
+        if (tp.topic === CLUSTER_METADATA_TOPIC_NAME) continue;
         const isFuture = suffixed !== null;
         const k = key(tp.topic, tp.partition);
         const existing = (isFuture ? this.futureLogs : this.logs).get(k);

@@ -2,8 +2,7 @@ import { getLogger, Logger } from '../common/logger';
 import { AlterPartitionApi } from '../protocol/apis';
 import { AlterPartitionResponsePartitionData } from '../protocol/apis/56-alter-partition';
 import { ErrorCode, errorName } from '../protocol/errors';
-import { BrokerToControllerChannel } from './BrokerToControllerChannel';
-import { MetadataCache } from './MetadataCache';
+import { BrokerToControllerChannel, ControllerNodeProvider } from './BrokerToControllerChannel';
 import { Partition } from '../cluster/Partition';
 
 /**
@@ -25,16 +24,22 @@ export class AlterPartitionManager {
   private readonly channel: BrokerToControllerChannel;
   private readonly log: Logger;
 
+  /**
+   * @param isrBrokerEpoch KRaft: the broker epoch of an ISR member from the metadata image (Partition.addBrokerEpochToIsr,
+   *   KIP-903), undefined when unknown; ZooKeeper mode passes none and sends -1.
+   */
   constructor(
     private readonly brokerId: number,
     private readonly brokerEpoch: () => number,
-    metadataCache: MetadataCache,
-    listener: string,
+    controllerNode: ControllerNodeProvider,
     timeoutMs: number,
     private readonly onResult: (p: Partition, res: AlterPartitionResponsePartitionData) => void,
+    private readonly isrBrokerEpoch?: (brokerId: number) => number | undefined,
   ) {
-    this.channel = new BrokerToControllerChannel(brokerId, 'alter-partition', metadataCache, listener, timeoutMs);
-    this.log = getLogger('kafka.server.AlterPartitionManager', `[zk-broker-${brokerId}-to-controller-alter-partition-channel-manager] `);
+    this.channel = new BrokerToControllerChannel(brokerId, 'alter-partition', controllerNode, timeoutMs);
+    // NodeToControllerChannelManager's thread name: "zk-broker-N-..." in ZooKeeper mode, "broker-N-..." in KRaft.
+    const kind = isrBrokerEpoch ? 'broker' : 'zk-broker';
+    this.log = getLogger('kafka.server.AlterPartitionManager', `[${kind}-${brokerId}-to-controller-alter-partition-channel-manager] `);
   }
 
   submit(p: Partition, newIsr: number[]): void {
@@ -71,8 +76,9 @@ export class AlterPartitionManager {
             partitionIndex: p.partition,
             leaderEpoch: p.leaderEpoch,
             newIsr: useTopicIds ? [] : newIsr,
-            // Partition.addBrokerEpochToIsr: a ZooKeeper-mode leader knows no broker epochs and sends -1 (KIP-903).
-            newIsrWithEpochs: useTopicIds ? newIsr.map((brokerId) => ({ brokerId, brokerEpoch: -1 })) : [],
+            // Partition.addBrokerEpochToIsr: a ZooKeeper-mode leader knows no broker epochs and sends -1 (KIP-903);
+            // a KRaft leader sends each member's epoch from its metadata image.
+            newIsrWithEpochs: useTopicIds ? newIsr.map((brokerId) => ({ brokerId, brokerEpoch: this.isrBrokerEpoch?.(brokerId) ?? -1 })) : [],
             leaderRecoveryState: 0,
             partitionEpoch: p.partitionEpoch,
           })),

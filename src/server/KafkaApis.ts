@@ -28,6 +28,8 @@ const CLIENT_SOFTWARE = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/;
  */
 export class KafkaApis implements RequestHandler {
   private readonly handlers = new Map<number, Handler>();
+  /** The codec of each API (API_CODECS, plus DescribeQuorum and UnregisterBroker that a KRaft broker forwards). */
+  private readonly codecs = new Map(API_CODECS);
   private readonly dataPlane: DataPlaneApis;
   private readonly admin: AdminApis;
 
@@ -86,13 +88,34 @@ export class KafkaApis implements RequestHandler {
       this.handlers.set(ApiKey.AlterConfigs, (ctx, r) => configs.handleAlterConfigs(ctx, r));
       this.handlers.set(ApiKey.IncrementalAlterConfigs, (ctx, r) => configs.handleIncrementalAlterConfigs(ctx, r));
     }
+    const kraft = deps.kraft;
+    if (kraft) {
+      // A 3.7 KRaft broker serves neither the ZooKeeper controller's requests nor the controller-only ones (their
+      // ApiKeys listeners are zkBroker/controller), so it does not advertise them either.
+      for (const k of [
+        ApiKey.LeaderAndIsr,
+        ApiKey.StopReplica,
+        ApiKey.UpdateMetadata,
+        ApiKey.ControlledShutdown,
+        ApiKey.AlterPartition,
+        ApiKey.AllocateProducerIds,
+        ApiKey.Envelope,
+      ]) {
+        this.handlers.delete(k);
+      }
+      // Admin requests that change metadata go to the active controller (ForwardingManager).
+      for (const [key, codec] of kraft.forwardedApis) {
+        this.codecs.set(key, codec);
+        this.handlers.set(key, (ctx, r) => kraft.forward(ctx, r));
+      }
+    }
   }
 
   /** The ranges we advertise: every API that has both a codec and a handler. */
   supportedApis(): Array<{ apiKey: number; minVersion: number; maxVersion: number }> {
     const out: Array<{ apiKey: number; minVersion: number; maxVersion: number }> = [];
     for (const key of [...this.handlers.keys()].sort((a, b) => a - b)) {
-      const c = API_CODECS.get(key);
+      const c = this.codecs.get(key);
       // Every range starts at Kafka 3.7's minimum (0). librdkafka depends on it: it gates gzip, snappy and lz4 on
       // Produce [0,0] overlapping the broker's range (rdkafka_msgset_writer.c compr_req), and v0-2 are served.
       if (c) out.push({ apiKey: key, minVersion: c.minVersion, maxVersion: c.maxVersion });
@@ -101,7 +124,7 @@ export class KafkaApis implements RequestHandler {
   }
 
   isFlexible(apiKey: number, apiVersion: number): boolean | undefined {
-    const c = API_CODECS.get(apiKey);
+    const c = this.codecs.get(apiKey);
     if (!c || !this.handlers.has(apiKey) || apiVersion < c.minVersion || apiVersion > c.maxVersion) return undefined;
     return isFlexible(c, apiVersion);
   }

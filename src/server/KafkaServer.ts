@@ -15,7 +15,7 @@ import { KafkaConfig } from './config/KafkaConfig';
 import { MetadataCache } from './MetadataCache';
 import { ReplicaManager } from './ReplicaManager';
 import { ProducerIdManager, RPCProducerIdManager, ZkProducerIdManager } from './ProducerIdManager';
-import { BrokerToControllerChannel } from './BrokerToControllerChannel';
+import { BrokerToControllerChannel, metadataCacheControllerNodeProvider } from './BrokerToControllerChannel';
 import { ZkAdminManager } from './ZkAdminManager';
 import { GroupCoordinator } from '../coordinator/group/GroupCoordinator';
 import { createGroupCoordinator } from './handlers/GroupApis';
@@ -174,8 +174,7 @@ export class KafkaServer {
             new BrokerToControllerChannel(
               cfg.brokerId,
               'allocate-producer-ids',
-              this.metadataCache,
-              cfg.interBrokerListenerName,
+              metadataCacheControllerNodeProvider(this.metadataCache, cfg.interBrokerListenerName),
               cfg.controllerSocketTimeoutMs,
             ),
           )

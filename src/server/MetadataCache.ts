@@ -31,11 +31,49 @@ export class MetadataCache {
   private topicNames = new Map<string, string>();
   private controllerIdValue: number | null = null;
   private listeners: Array<() => void> = [];
+  /** KRaft mode (KRaftMetadataCache): filled from the metadata image by setImage, never by UpdateMetadata. */
+  private kraft = false;
+  private brokerEpochs = new Map<number, number>();
 
   constructor(readonly brokerId: number) {}
 
+  /**
+   * ZooKeeper mode: the controller named by the last UpdateMetadata. KRaft mode: a random alive broker, as
+   * KRaftMetadataCache.getControllerId answers clients (the quorum controller is not reachable by them; a broker
+   * forwards their admin requests to it).
+   */
   get controllerId(): number | null {
+    if (this.kraft) {
+      const ids = [...this.brokers.keys()];
+      return ids.length > 0 ? ids[Math.floor(Math.random() * ids.length)] : null;
+    }
     return this.controllerIdValue;
+  }
+
+  /**
+   * KRaft (KRaftMetadataCache.setImage): the whole view from a published metadata image: the registered, unfenced
+   * brokers with their epochs, every partition and every topic id.
+   */
+  setImage(liveBrokers: Array<CachedBroker & { epoch: number }>, states: CachedPartitionState[], topicIds: Map<string, Buffer>): void {
+    this.kraft = true;
+    this.brokers = new Map(liveBrokers.map(({ epoch: _epoch, ...b }) => [b.id, b]));
+    this.brokerEpochs = new Map(liveBrokers.map((b) => [b.id, b.epoch]));
+    const topics = new Map<string, Map<number, CachedPartitionState>>();
+    for (const st of states) {
+      let parts = topics.get(st.topicName);
+      if (!parts) topics.set(st.topicName, (parts = new Map()));
+      parts.set(st.partitionIndex, st);
+    }
+    this.topics = topics;
+    this.topicIds = new Map();
+    this.topicNames = new Map();
+    for (const [t, id] of topicIds) this.setTopicId(t, id);
+    for (const l of this.listeners) l();
+  }
+
+  /** KRaft: the broker epoch of an alive broker (KRaftMetadataCache.getAliveBrokerEpoch). */
+  aliveBrokerEpoch(id: number): number | undefined {
+    return this.brokerEpochs.get(id);
   }
 
   /** Applies an UpdateMetadata request (already fenced by controller epoch). Returns deleted partitions. */

@@ -6,6 +6,7 @@ import { ErrorCode, errorName, KafkaError } from '../protocol/errors';
 import { countBatches } from '../protocol/records/RecordBatch';
 import { RecordValidationError } from '../protocol/records/RecordValidationError';
 import { AlterPartitionManager } from './AlterPartitionManager';
+import { ControllerNodeProvider, metadataCacheControllerNodeProvider } from './BrokerToControllerChannel';
 import { ReplicaAlterLogDirsManager } from './ReplicaAlterLogDirsManager';
 import { DelayedFetch } from './DelayedFetch';
 import { DelayedOperationPurgatory } from './DelayedOperation';
@@ -46,6 +47,11 @@ interface ReplicaManagerDeps {
   /** The broker's BrokerTopicMetrics and ReplicaManager meters (KafkaMetrics); fresh ones when not given (tests). */
   brokerTopicStats?: BrokerTopicStats;
   meters?: ReplicaManagerMeters;
+  /**
+   * KRaft: where AlterPartition goes (the active controller of the quorum) and the broker epochs of ISR members.
+   * Absent in ZooKeeper mode: the metadata cache's controller on the inter-broker listener.
+   */
+  kraft?: { controllerNode: ControllerNodeProvider; brokerEpochOf: (brokerId: number) => number | undefined };
 }
 
 const COMPRESSION_ZSTD = 4;
@@ -100,10 +106,10 @@ export class ReplicaManager {
     this.alterPartitionManager = new AlterPartitionManager(
       cfg.brokerId,
       deps.brokerEpoch,
-      deps.metadataCache,
-      cfg.interBrokerListenerName,
+      deps.kraft?.controllerNode ?? metadataCacheControllerNodeProvider(deps.metadataCache, cfg.interBrokerListenerName),
       cfg.controllerSocketTimeoutMs,
       (p, res) => this.onAlterPartitionResult(p, res),
+      deps.kraft?.brokerEpochOf,
     );
     this.checkpointedHw = readHighWatermarks(cfg.logDirs);
     this.alterLogDirsManager = new ReplicaAlterLogDirsManager(
@@ -603,6 +609,49 @@ export class ReplicaManager {
       }
     }
     return { errorCode: ErrorCode.NONE, partitionErrors };
+  }
+
+  /**
+   * KRaft (ReplicaManager.applyDelta): what the metadata log changed for this broker's replicas, published once per
+   * commit. A partition not hosted yet or with a newer leader epoch takes the LeaderAndIsr path (become leader or
+   * follower, as Kafka's applyLocalLeadersDelta/applyLocalFollowersDelta); one whose leader epoch is unchanged but whose
+   * partition epoch moved (an ISR or replica change the controller committed) updates its state in place, as
+   * Partition.makeLeader/makeFollower do without restarting the fetcher. Replicas of deleted topics, and replicas
+   * moved off this broker, are stopped and their logs deleted (stopPartitions with deletion).
+   */
+  applyDelta(
+    metadataLeaderId: number,
+    changed: Array<{ topic: string; partition: number; topicId: Buffer; state: LeaderAndIsrPartitionState }>,
+    removed: Array<{ topic: string; partition: number }>,
+    leaderEndpoint: (brokerId: number) => LeaderEndpoint | undefined,
+  ): void {
+    const now = Date.now();
+    const transitions: typeof changed = [];
+    for (const c of changed) {
+      const p = this.partitions.get(tpKey(c.topic, c.partition));
+      if (!p || c.state.leaderEpoch > p.leaderEpoch) {
+        transitions.push(c);
+      } else if (c.state.leaderEpoch === p.leaderEpoch && c.state.partitionEpoch > p.partitionEpoch) {
+        p.applyLeaderState(c.state, now);
+        if (p.isLeader() && p.maybeIncrementLeaderHW()) this.onHighWatermarkIncreased(p);
+        this.producePurgatory.checkAndComplete(p.key);
+      }
+    }
+    if (transitions.length > 0) {
+      const leaders = new Map<number, LeaderEndpoint>();
+      for (const t of transitions) {
+        const ep = t.state.leader >= 0 && t.state.leader !== this.brokerId ? leaderEndpoint(t.state.leader) : undefined;
+        if (ep) leaders.set(ep.brokerId, ep);
+      }
+      this.becomeLeaderOrFollower(metadataLeaderId, this.controllerEpoch, transitions, [...leaders.values()]);
+    }
+    if (removed.length > 0) {
+      this.stopReplicas(
+        metadataLeaderId,
+        this.controllerEpoch,
+        removed.map((r) => ({ ...r, leaderEpoch: -2, deletePartition: true })),
+      );
+    }
   }
 
   /** ReplicaManager.maybeRemoveTopicMetrics: the last hosted partition of a deleted topic takes its meters along. */

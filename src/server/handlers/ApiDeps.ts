@@ -11,6 +11,9 @@ import type { ReplicaManager } from '../ReplicaManager';
 import type { ZkAdminManager } from '../ZkAdminManager';
 import type { FinalizedFeatures } from '../FinalizedFeatureChangeListener';
 import type { ConfigApis } from './ConfigApis';
+import type { RequestContext, ResponseBody } from '../../network/RequestContext';
+import type { Reader } from '../../protocol/Reader';
+import type { ApiCodec } from '../../protocol/apis/types';
 
 /** What KafkaApis needs from the controller living in this broker. */
 interface ControllerHandle {
@@ -44,13 +47,26 @@ interface ConsumerOffsetsZk {
   getConsumerOffset(group: string, tp: { topic: string; partition: number }): Promise<number | null>;
 }
 
+/**
+ * Where the broker creates topics itself (auto-creation, __consumer_offsets) and, in ZooKeeper mode, does the topic
+ * admin work: ZkAdminManager; in KRaft mode the AutoTopicCreationManager, which asks the quorum controller.
+ */
+export type AdminManager = Pick<ZkAdminManager, 'createTopics' | 'autoCreateTopic' | 'deleteTopics' | 'createPartitions'>;
+
+/** KRaft mode: admin requests go to the quorum controller (ForwardingManager) instead of this broker. */
+export interface KRaftApiDeps {
+  forward: (ctx: RequestContext, r: Reader) => Promise<ResponseBody>;
+  /** The API keys to forward, with their codecs (ApiVersions advertises them). */
+  forwardedApis: ReadonlyMap<number, ApiCodec<unknown, unknown>>;
+}
+
 export interface KafkaApisDeps {
   config: KafkaConfig;
   clusterId: string;
   brokerEpoch: () => number;
   metadataCache: MetadataCache;
   replicaManager: ReplicaManager;
-  adminManager: ZkAdminManager;
+  adminManager: AdminManager;
   controller: ControllerHandle;
   /** Reads /config/topics/<t> for topics this broker does not know yet (their logs need the overrides). */
   loadTopicConfigs: (topics: string[]) => Promise<void>;
@@ -64,4 +80,6 @@ export interface KafkaApisDeps {
   configApis?: ConfigApis;
   /** The finalized features from /feature (ApiVersions v3); absent: none, epoch -1. */
   features?: () => FinalizedFeatures;
+  /** Set on a KRaft broker (BrokerServer); absent in ZooKeeper mode. */
+  kraft?: KRaftApiDeps;
 }

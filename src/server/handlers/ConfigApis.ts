@@ -22,13 +22,19 @@ import { KafkaConfig } from '../config/KafkaConfig';
 import { ConfigHelper } from '../ConfigHelper';
 import { MetadataCache } from '../MetadataCache';
 
+/**
+ * Where topic configs are read and written: ZooKeeper (KafkaZkClient) in ZooKeeper mode; in KRaft mode the broker's
+ * metadata image for reads (AlterConfigs and IncrementalAlterConfigs are forwarded to the controller there).
+ */
+export type ConfigStore = Pick<KafkaZkClient, 'topicExists' | 'getTopicConfig' | 'setOrCreateEntityConfigs' | 'createConfigChangeNotification'>;
+
 export class ConfigApis {
   private readonly log: Logger;
   private readonly helper: ConfigHelper;
 
   constructor(
     private readonly config: KafkaConfig,
-    private readonly zk: KafkaZkClient,
+    private readonly zk: ConfigStore,
     private readonly metadataCache: MetadataCache,
   ) {
     this.log = getLogger('kafka.server.ZkAdminManager', `[Admin Manager on Broker ${config.brokerId}]: `);

@@ -1,0 +1,122 @@
+/**
+ * The broker's side of the metadata log (Kafka 3.7's MetadataLoader as a broker runs it, with the publishing of
+ * BrokerMetadataPublisher behind it): a Raft listener that replays every committed batch, and every snapshot it is
+ * handed, into a MetadataImage, and publishes the image with what changed. Publishing is batched: the batches the
+ * Raft client commits in one turn of the event loop are replayed one by one and published once, as Kafka's loader
+ * publishes one delta per batch group rather than per record.
+ */
+import type { Logger } from '../../common/logger';
+import { MetadataImage, TopicImage } from '../../metadata/image/MetadataImage';
+import type { ApiMessageAndVersion } from '../../metadata/MetadataRecordSerde';
+import type { Batch } from '../../raft/RaftBatches';
+import type { LeaderAndEpoch, RaftListener } from '../../raft/RaftClient';
+import type { SnapshotContents } from '../../raft/Snapshots';
+
+/** What replay touched since the last publish (MetadataImage.takeChanges, plus whether a snapshot replaced the image). */
+export interface PublishedChanges {
+  topics: Set<string>;
+  deletedTopics: TopicImage[];
+  brokers: Set<number>;
+  configs: Set<string>;
+  features: boolean;
+  /** The first publish, or a snapshot load: everything counts as changed. */
+  full: boolean;
+}
+
+export type MetadataPublish = (image: MetadataImage, changes: PublishedChanges) => void;
+
+export class BrokerMetadataListener implements RaftListener<ApiMessageAndVersion> {
+  private image = new MetadataImage();
+  private scheduled = false;
+  private publishedOffset = -1;
+  private first = true;
+  private snapshotLoaded = false;
+  private readonly publishWaiters: Array<{ offset: number; resolve: () => void }> = [];
+  private closed = false;
+
+  constructor(
+    private readonly publish: MetadataPublish,
+    private readonly log: Logger,
+    /** Defer publishing to the next turn of the event loop; tests pass a synchronous scheduler. */
+    private readonly schedule: (fn: () => void) => void = (fn) => setImmediate(fn),
+  ) {}
+
+  handleCommit(batch: Batch<ApiMessageAndVersion>): void {
+    if (this.closed) return;
+    try {
+      this.image.replayBatch(batch);
+    } catch (e) {
+      // MetadataLoader: a record that cannot be replayed is a fault, logged; the loader keeps going.
+      this.log.error(`Error replaying metadata batch at offset ${batch.baseOffset}`, e);
+    }
+    this.schedulePublish();
+  }
+
+  handleLoadSnapshot(snapshot: SnapshotContents<ApiMessageAndVersion>): void {
+    if (this.closed) return;
+    // The image replaces its contents; what it had and the snapshot lacks is reported as deleted.
+    this.image.loadSnapshot(snapshot);
+    this.snapshotLoaded = true;
+    this.log.info(`Loaded metadata snapshot ${snapshot.snapshotId.offset}-${snapshot.snapshotId.epoch}`);
+    this.schedulePublish();
+  }
+
+  handleLeaderChange(_leader: LeaderAndEpoch): void {}
+
+  /** The image as replayed so far (read-only use: DescribeConfigs, topic configs). */
+  currentImage(): MetadataImage {
+    return this.image;
+  }
+
+  /** The last offset published to the broker's components: what heartbeats report as currentMetadataOffset. */
+  highestMetadataOffset(): number {
+    return this.publishedOffset;
+  }
+
+  /** Resolves once an image that includes `offset` has been published. */
+  awaitPublished(offset: number): Promise<void> {
+    if (this.publishedOffset >= offset) return Promise.resolve();
+    return new Promise((resolve) => this.publishWaiters.push({ offset, resolve }));
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  private schedulePublish(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.schedule(() => {
+      this.scheduled = false;
+      if (!this.closed) this.publishNow();
+    });
+  }
+
+  private publishNow(): void {
+    const image = this.image;
+    const c = image.takeChanges();
+    const full = this.first || this.snapshotLoaded;
+    const changes: PublishedChanges = {
+      topics: full ? new Set(image.topicsById.keys()) : c.topics,
+      deletedTopics: c.deletedTopics,
+      brokers: full ? new Set(image.brokers.keys()) : c.brokers,
+      configs: full ? new Set(image.configs.keys()) : c.configs,
+      features: full || c.features,
+      full,
+    };
+    this.first = false;
+    this.snapshotLoaded = false;
+    try {
+      this.publish(image, changes);
+    } catch (e) {
+      this.log.error(`Error publishing metadata at offset ${image.offset}`, e);
+    }
+    this.publishedOffset = image.offset;
+    for (let i = this.publishWaiters.length - 1; i >= 0; i--) {
+      if (this.publishWaiters[i].offset <= this.publishedOffset) {
+        this.publishWaiters[i].resolve();
+        this.publishWaiters.splice(i, 1);
+      }
+    }
+  }
+}
