@@ -24,16 +24,31 @@ type Out = (line: string) => void;
  * advance the provenance, as SnapshotFileReader hands them to the MetadataLoader.
  */
 export function loadImage(file: string): MetadataImage {
-  const bytes = fs.readFileSync(file);
-  validateBatches(bytes, { client: false });
   const image = new MetadataImage();
+  const bytes = fs.readFileSync(file);
   const snap = parseSnapshotFileName(path.basename(file));
   if (snap && !snap.partial && !snap.deleted) {
     image.loadSnapshot(parseSnapshot(bytes, snap.snapshotId, METADATA_RECORD_SERDE, file));
-  } else {
-    for (const batch of readBatches(bytes, METADATA_RECORD_SERDE)) image.replayBatch(batch);
+    return image;
   }
+  // A segment being appended to may end in a torn batch: read its whole batches, CRCs checked (FileRecords).
+  const whole = bytes.subarray(0, wholeBatchesLength(bytes));
+  if (whole.length === 0) return image;
+  validateBatches(whole, { client: false });
+  for (const batch of readBatches(whole, METADATA_RECORD_SERDE)) image.replayBatch(batch);
   return image;
+}
+
+/** Bytes taken by the complete batches at the start of `buf` (the batch header's length field, as FileRecords reads it). */
+function wholeBatchesLength(buf: Buffer): number {
+  let pos = 0;
+  // baseOffset (8) + length (4): a batch is 12 bytes plus its length field.
+  while (pos + 12 <= buf.length) {
+    const size = 12 + buf.readInt32BE(pos + 8);
+    if (size < 61 || pos + size > buf.length) break;
+    pos += size;
+  }
+  return pos;
 }
 
 /** Non-interactive mode: one command of Commands(false) (cat, find, ls, tree). */

@@ -169,6 +169,21 @@ describe('cli: kafka-metadata-shell (MetadataShell)', () => {
     expect(lines(img, 'cat')).to.deep.equal(['too few arguments']);
   });
 
+  it('reads a segment being appended to up to its last whole batch; an empty one gives an empty image', () => {
+    const bytes = segmentBytes();
+    const torn = path.join(dir, '00000000000000000100.log');
+    fs.writeFileSync(torn, Buffer.concat([bytes, bytes.subarray(0, 40)]));
+    expect(lines(loadImage(torn), 'cat', '/image/provenance')[0]).to.match(/^offset 9, epoch 3, /);
+    const empty = path.join(dir, '00000000000000000200.log');
+    fs.writeFileSync(empty, Buffer.alloc(0));
+    expect(lines(loadImage(empty), 'ls', '/image/topics/byName')).to.deep.equal([]);
+    const corrupt = Buffer.from(bytes);
+    corrupt[corrupt.length - 3] ^= 0xff;
+    const bad = path.join(dir, '00000000000000000300.log');
+    fs.writeFileSync(bad, corrupt);
+    expect(() => loadImage(bad)).to.throw(/CRC|corrupt/i);
+  });
+
   it('loads a snapshot with its id as provenance', () => {
     expect(path.basename(snapshotFile)).to.equal('00000000000000000009-0000000003.checkpoint');
     const img = loadImage(snapshotFile);
