@@ -7,7 +7,7 @@
  * TerseException's message alone on stderr, anything else its message and the exception line; exit 1.
  */
 import * as fs from 'fs';
-import { DescribeClusterApi, DescribeQuorumApi } from '../protocol/apis';
+import { ApiVersionsApi, DescribeClusterApi, DescribeQuorumApi } from '../protocol/apis';
 import type { DescribeQuorumPartition, DescribeQuorumResponse, QuorumReplicaState } from '../protocol/apis/55-describe-quorum';
 import type { ApiCodec } from '../protocol/apis/types';
 import { errorInfo } from '../protocol/errors';
@@ -272,6 +272,7 @@ async function call<Req, Res>(
     }
     for (const node of nodes) {
       try {
+        await checkSupported(node, codec.apiKey, name);
         const res = await sendTo(node, codec, version, req, Math.max(1000, Math.min(30000, t.deadline - Date.now())));
         check(res);
         return res;
@@ -284,6 +285,27 @@ async function call<Req, Res>(
   }
   if (last instanceof KafkaApiException) throw last;
   throw new KafkaApiException(7, `Timed out waiting for a node assignment. Call: ${name}`, 'TimeoutException');
+}
+
+/** ApiKeys names of the two APIs the tool sends, for NetworkClient's UnsupportedVersionException message. */
+const API_NAMES: Record<number, string> = { 55: 'DESCRIBE_QUORUM', 60: 'DESCRIBE_CLUSTER' };
+const supported = new Map<string, Set<number>>();
+
+/**
+ * The admin client checks a node's ApiVersions before it sends: a ZooKeeper-mode broker has no metadata quorum
+ * and does not list DescribeQuorum, so the tool stops with UnsupportedVersionException instead of waiting.
+ */
+async function checkSupported(node: { host: string; port: number }, apiKey: number, call: string): Promise<void> {
+  const key = `${node.host}:${node.port}`;
+  let keys = supported.get(key);
+  if (!keys) {
+    const res = await sendTo(node, ApiVersionsApi, 3, { clientSoftwareName: 'kafka-metadata-quorum', clientSoftwareVersion: '3.7.0' }, 10000);
+    keys = new Set(res.apiKeys.map((a) => a.apiKey));
+    supported.set(key, keys);
+  }
+  if (!keys.has(apiKey)) {
+    throw new KafkaApiException(35, `The node does not support ${API_NAMES[apiKey] ?? apiKey}. Call: ${call}`, 'UnsupportedVersionException');
+  }
 }
 
 async function describeClusterId(

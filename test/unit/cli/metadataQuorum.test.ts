@@ -1,5 +1,10 @@
 import { expect } from 'chai';
 import * as net from 'net';
+import { RequestContext } from '../../../src/network/RequestContext';
+import { SocketServer } from '../../../src/network/SocketServer';
+import { ApiVersionsApi, DescribeClusterApi } from '../../../src/protocol/apis';
+import { encodeResponse, isFlexible } from '../../../src/protocol/apis/types';
+import { Reader } from '../../../src/protocol/Reader';
 import {
   formatReplication,
   formatStatus,
@@ -143,5 +148,50 @@ describe('cli: kafka-metadata-quorum (MetadataQuorumCommand)', () => {
     const r = await runTool(['--bootstrap-server', `127.0.0.1:${port}`, 'describe', '--status']);
     expect(r.code).to.equal(1);
     expect(r.err[0]).to.equal('org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: describeCluster');
+  });
+
+  it('stops at once with UnsupportedVersionException on a node without DescribeQuorum (a ZooKeeper-mode broker)', async () => {
+    // A broker that serves ApiVersions and DescribeCluster but has no metadata quorum, as a ZooKeeper-mode one.
+    const server = new SocketServer(1, 1 << 20, 0, {
+      isFlexible: (key, v) => (key === 18 ? isFlexible(ApiVersionsApi, v) : key === 60 ? isFlexible(DescribeClusterApi, v) : undefined),
+      handle: async (ctx: RequestContext, body: Reader) => {
+        const v = ctx.header.apiVersion;
+        if (ctx.header.apiKey === 18) {
+          ApiVersionsApi.decodeRequest(body, v);
+          return encodeResponse(ApiVersionsApi, v, {
+            errorCode: 0,
+            throttleTimeMs: 0,
+            apiKeys: [
+              { apiKey: 18, minVersion: 0, maxVersion: 3 },
+              { apiKey: 60, minVersion: 0, maxVersion: 1 },
+            ],
+          });
+        }
+        DescribeClusterApi.decodeRequest(body, v);
+        return encodeResponse(DescribeClusterApi, v, {
+          throttleTimeMs: 0,
+          errorCode: 0,
+          errorMessage: null,
+          endpointType: 1,
+          clusterId: 'zk-cluster-id',
+          controllerId: 1,
+          brokers: [],
+          clusterAuthorizedOperations: -2147483648,
+        });
+      },
+    });
+    await server.startup([{ listenerName: 'PLAINTEXT', host: '127.0.0.1', port: 0 }]);
+    try {
+      const port = server.boundPorts.get('PLAINTEXT')!;
+      const t0 = Date.now();
+      const r = await runTool(['--bootstrap-server', `127.0.0.1:${port}`, 'describe', '--status']);
+      expect(r.code).to.equal(1);
+      expect(r.err).to.deep.equal([
+        'org.apache.kafka.common.errors.UnsupportedVersionException: The node does not support DESCRIBE_QUORUM. Call: describeMetadataQuorum',
+      ]);
+      expect(Date.now() - t0).to.be.below(1500);
+    } finally {
+      await server.shutdown();
+    }
   });
 });
