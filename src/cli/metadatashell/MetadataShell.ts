@@ -103,7 +103,7 @@ export function runShell(image: MetadataImage, input: NodeJS.ReadableStream, out
     });
     let closed = false;
     const ctx: ShellContext = {
-      screenWidth: () => (terminal ? ((output as NodeJS.WriteStream).columns ?? 80) : null),
+      screenWidth: () => (terminal ? (output as NodeJS.WriteStream).columns || 80 : null),
       // InteractiveShell.history: the last n entries, numbered from 0 (JLine's DefaultHistory).
       history: (n) => {
         const count = Math.max(0, Math.min(n, entries.length));
