@@ -5,7 +5,7 @@ import { NetworkClient } from '../../../src/network/NetworkClient';
 import { ApiVersionsApi, DescribeQuorumApi } from '../../../src/protocol/apis';
 import { ErrorCode } from '../../../src/protocol/errors';
 import { KRaftTestCluster } from '../../helpers/kraftCluster';
-import { waitFor } from '../../helpers/ports';
+import { freePort, waitFor } from '../../helpers/ports';
 
 /**
  * Dedicated KRaft controllers as real processes (bin/kafka-server-start on directories bin/kafka-storage formatted):
@@ -155,5 +155,33 @@ describe('integration: KRaft controller quorum (real processes)', function () {
     expect(after.epoch).to.be.greaterThan(before.epoch);
     // A resigning leader sends EndQuorumEpoch, so the others need not wait for the fetch timeout.
     expect(Date.now() - stoppedAt).to.be.lessThan(10000);
+  });
+
+  it('metrics.prometheus.port: kafka_controller_kafkacontroller_activecontrollercount is 1 on the active controller only', async () => {
+    const ports = new Map<number, number>();
+    for (const id of [3001, 3002, 3003]) ports.set(id, await freePort());
+    c = await KRaftTestCluster.start({
+      controllers: 3,
+      brokers: 0,
+      brokerOverrides: Object.fromEntries(
+        [...ports].map(([id, port]) => [id, { 'metrics.prometheus.port': String(port), 'metrics.prometheus.host': '127.0.0.1' }]),
+      ),
+    });
+    const active = await c.activeController();
+    const gauge = async (id: number, name: string) => {
+      const text = await (await fetch(`http://127.0.0.1:${ports.get(id)}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+      return line === undefined ? undefined : Number(line.split(' ')[1]);
+    };
+    await waitFor(
+      'ActiveControllerCount 1 on the active controller only',
+      async () => {
+        const counts = await Promise.all(c!.controllerIds.map((id) => gauge(id, 'kafka_controller_kafkacontroller_activecontrollercount')));
+        return counts.every((n, i) => n === (c!.controllerIds[i] === active.id ? 1 : 0));
+      },
+      20000,
+    );
+    expect(await gauge(active.id, 'kafka_controller_kafkacontroller_globaltopiccount')).to.equal(0);
+    expect(await gauge(active.id, 'kafka_controller_kafkacontroller_lastappliedrecordoffset')).to.be.greaterThan(0);
   });
 });
