@@ -69,7 +69,7 @@ describe('KRaft tools: kafka-metadata-quorum and kafka-metadata-shell on a real 
     const r = await tool('kafka-metadata-quorum', ['--bootstrap-controller', cluster.controllerAddress(3001), 'describe', '--replication']);
     expect(r.err, r.err).to.equal('');
     const lines = r.out.trimEnd().split('\n');
-    expect(lines[0]).to.match(/^NodeId\s+\tLogEndOffset\s*\tLag\s*\tLastFetchTimestamp\s*\tLastCaughtUpTimestamp\s*\tStatus\s*\t$/);
+    expect(lines[0]).to.match(/^NodeId\s*\tLogEndOffset\s*\tLag\s*\tLastFetchTimestamp\s*\tLastCaughtUpTimestamp\s*\tStatus\s*\t$/);
     const rows = lines.slice(1).map((l) => l.split('\t').map((c) => c.trim()));
     expect(rows.map((r) => [Number(r[0]), r[5]])).to.deep.equal([
       [active.id, 'Leader'],
