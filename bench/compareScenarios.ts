@@ -17,7 +17,7 @@
  * Between scenarios the victim is restarted and the cluster waited for, untimed.
  */
 import { ClusterDriver, createTopic, deleteTopic } from './compareDrivers';
-import { allLeadersLive, leaderMap, pollMetadataUntil, sleep } from './failoverProbes';
+import { allLeadersLive, leaderMap, pollMetadataUntil, sleep, topicPartitions } from './failoverProbes';
 
 export type ScenarioId = 'failover' | 'brokerFailure' | 'controlledShutdown' | 'create' | 'propagation';
 
@@ -53,9 +53,33 @@ export interface CompareContext {
   log: (line: string) => void;
 }
 
+/**
+ * Waits until every partition of the topic has all its replicas in sync (as a live broker reports it): a broker
+ * stopped while it is the only in-sync replica leaves its partitions without a leader in both modes (no unclean
+ * election), which would measure nothing.
+ */
+async function waitFullIsr(ctx: CompareContext): Promise<void> {
+  const d = ctx.driver;
+  const deadline = Date.now() + ctx.timeoutMs;
+  let shrunk = -1;
+  for (;;) {
+    const via = d.brokerIds.find((id) => d.alive(id))!;
+    try {
+      const parts = topicPartitions(await d.probe(via).fetch(ctx.topic), ctx.topic);
+      shrunk = parts.filter((p) => p.isrNodes.length < p.replicaNodes.length).length;
+      if (parts.length === ctx.partitions && shrunk === 0) return;
+    } catch {
+      /* the broker is busy: ask again */
+    }
+    if (Date.now() > deadline) throw new Error(`${shrunk} partition(s) of ${ctx.topic} still had a shrunk ISR after ${ctx.timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
 /** A broker that leads at least one partition of the topic and is not the controller (ZooKeeper mode's controller is a broker). */
 async function pickLeader(ctx: CompareContext): Promise<{ victim: number; led: number[] }> {
   const d = ctx.driver;
+  await waitFullIsr(ctx);
   const controller = await d.activeController();
   const via = d.brokerIds.find((id) => d.alive(id))!;
   const leaders = leaderMap(await d.probe(via).fetch(ctx.topic), ctx.topic);
@@ -123,6 +147,7 @@ async function controlledShutdown(ctx: CompareContext): Promise<Figure> {
 
 async function failover(ctx: CompareContext): Promise<Figure> {
   const d = ctx.driver;
+  await waitFullIsr(ctx);
   const old = await d.activeController();
   if (old < 0) throw new Error('no active controller to kill');
   const t0 = Date.now();
