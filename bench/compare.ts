@@ -105,13 +105,13 @@ export async function main(argv: string[]): Promise<number> {
     seconds[m] = Math.round((Date.now() - t0) / 1000);
     log(`== ${m} mode done in ${seconds[m]} s`);
   }
-  const table = formatTable(results);
+  const table = formatTable(results, o.createPartitions);
   console.log('\n' + table + '\n');
   fs.mkdirSync(o.outDir, { recursive: true });
   const md = path.join(o.outDir, 'compare.md');
   const svg = path.join(o.outDir, 'compare.svg');
-  fs.writeFileSync(md, formatMarkdown(results, settings(o, seconds)));
-  fs.writeFileSync(svg, renderSvg(results, `ZooKeeper vs KRaft, ${o.partitions} partitions`));
+  fs.writeFileSync(md, formatMarkdown(results, settings(o, seconds), o.createPartitions));
+  fs.writeFileSync(svg, renderSvg(results, `ZooKeeper vs KRaft, ${o.partitions} partitions`, o.createPartitions));
   console.log(`Wrote ${path.relative(process.cwd(), md)} and ${path.relative(process.cwd(), svg)}`);
   const failed = [...results.values()].some((r) => [...r.values()].some((f) => f.ms === undefined));
   return failed ? 1 : 0;

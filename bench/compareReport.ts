@@ -3,7 +3,7 @@
  * its unit) printed and written as markdown, and an SVG written by hand: grouped bars per scenario, one colour per
  * mode, on a shared linear scale, failed runs marked instead of drawn.
  */
-import { Figure, formatMs, SCENARIOS, ScenarioId } from './compareScenarios';
+import { Figure, formatMs, scenarioLabel, SCENARIOS, ScenarioId } from './compareScenarios';
 import type { Mode } from './compareDrivers';
 
 export type Results = Map<Mode, Map<ScenarioId, Figure>>;
@@ -17,25 +17,25 @@ function cell(f: Figure | undefined): string {
 }
 
 /** The text table: padded columns, a header naming both modes. */
-export function formatTable(results: Results): string {
+export function formatTable(results: Results, createPartitions = 1000): string {
   const header = ['scenario', ...MODES];
-  const rows = SCENARIOS.map((s) => [s.label, ...MODES.map((m) => cell(results.get(m)?.get(s.id)))]);
+  const rows = SCENARIOS.map((s) => [scenarioLabel(s, createPartitions), ...MODES.map((m) => cell(results.get(m)?.get(s.id)))]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('   ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('   '), ...rows.map(line)].join('\n');
 }
 
 /** The markdown report: the settings, the table, then each figure's notes and errors. */
-export function formatMarkdown(results: Results, settings: string[]): string {
+export function formatMarkdown(results: Results, settings: string[], createPartitions = 1000): string {
   const out = ['# ZooKeeper mode vs KRaft mode', '', ...settings.map((s) => `- ${s}`), '', '| scenario | ZooKeeper | KRaft |', '|---|---:|---:|'];
-  for (const s of SCENARIOS) out.push(`| ${s.label} | ${MODES.map((m) => cell(results.get(m)?.get(s.id))).join(' | ')} |`);
+  for (const s of SCENARIOS) out.push(`| ${scenarioLabel(s, createPartitions)} | ${MODES.map((m) => cell(results.get(m)?.get(s.id))).join(' | ')} |`);
   out.push('', '## Details', '');
   for (const m of MODES) {
     for (const s of SCENARIOS) {
       const f = results.get(m)?.get(s.id);
       if (!f) continue;
       const text = f.error ? `FAILED: ${f.error}` : f.notes.join('; ');
-      if (text) out.push(`- ${m}, ${s.label}: ${text}`);
+      if (text) out.push(`- ${m}, ${scenarioLabel(s, createPartitions)}: ${text}`);
     }
   }
   return out.join('\n') + '\n';
@@ -56,7 +56,7 @@ export function niceMax(max: number): number {
 }
 
 /** Grouped horizontal bars: one group per scenario, one bar per mode, milliseconds on a linear axis. */
-export function renderSvg(results: Results, title: string): string {
+export function renderSvg(results: Results, title: string, createPartitions = 1000): string {
   const rowH = 56;
   const barH = 18;
   const left = 190;
@@ -86,7 +86,7 @@ export function renderSvg(results: Results, title: string): string {
   }
   SCENARIOS.forEach((s, row) => {
     const y0 = top + row * rowH + 6;
-    parts.push(`<text x="${left - 10}" y="${y0 + barH + 4}" text-anchor="end">${esc(s.label)}</text>`);
+    parts.push(`<text x="${left - 10}" y="${y0 + barH + 4}" text-anchor="end">${esc(scenarioLabel(s, createPartitions))}</text>`);
     MODES.forEach((m, i) => {
       const f = results.get(m)?.get(s.id);
       const y = y0 + i * (barH + 4);

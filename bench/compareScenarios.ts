@@ -34,6 +34,11 @@ export interface ScenarioSpec {
   label: string;
 }
 
+/** A row's label; the create row names the partition count it ran with ("create 1,000 partitions" by default). */
+export function scenarioLabel(s: ScenarioSpec, createPartitions = 1000): string {
+  return s.id === 'create' ? `create ${createPartitions.toLocaleString('en-US')} partitions` : s.label;
+}
+
 /** The rows of the table, in the order they run. */
 export const SCENARIOS: readonly ScenarioSpec[] = [
   { id: 'propagation', label: 'metadata propagation' },
@@ -128,21 +133,34 @@ async function create(ctx: CompareContext): Promise<Figure> {
   return { ms, notes: [`${ctx.createPartitions} partitions x 3 replicas, until the CreateTopics answer`] };
 }
 
+/** When the live brokers' Metadata stopped listing `gone` (ZooKeeper: /brokers/ids/<id> expired; KRaft: fenced). */
+async function unlisted(ctx: CompareContext, gone: number): Promise<number | undefined> {
+  const d = ctx.driver;
+  const probes = d.brokerIds.filter((id) => id !== gone && d.alive(id)).map((id) => d.probe(id));
+  const seen = await pollMetadataUntil(probes, ctx.topic, (res) => !res.brokers.some((b) => b.nodeId === gone), ctx.timeoutMs, 20);
+  const times = [...seen.values()];
+  return times.some((t) => t === undefined) ? undefined : Math.max(...(times as number[]));
+}
+
 async function brokerFailure(ctx: CompareContext): Promise<Figure> {
   const { victim, led } = await pickLeader(ctx);
   const t0 = Date.now();
   ctx.driver.kill(victim);
-  const done = await leadersMovedOff(ctx, victim);
+  const [done, gone] = await Promise.all([leadersMovedOff(ctx, victim), unlisted(ctx, victim)]);
   await restartAndWait(ctx, victim);
-  return { ms: done - t0, notes: [`SIGKILL broker ${victim}, leader of ${led.length} partition(s)`] };
+  const dropped = gone === undefined ? 'still listed' : `unlisted after ${gone - t0} ms`;
+  return { ms: done - t0, notes: [`SIGKILL broker ${victim}, leader of ${led.length} partition(s); ${dropped}`] };
 }
 
 async function controlledShutdown(ctx: CompareContext): Promise<Figure> {
   const { victim, led } = await pickLeader(ctx);
   const t0 = Date.now();
+  const moved = leadersMovedOff(ctx, victim).catch(() => undefined);
   const exited = await ctx.driver.terminate(victim, ctx.timeoutMs * 2);
+  const movedAt = await moved;
   await restartAndWait(ctx, victim);
-  return { ms: exited - t0, notes: [`SIGTERM broker ${victim}, leader of ${led.length} partition(s), until it exited`] };
+  const leaders = movedAt === undefined ? 'its leaderships did not move' : `its leaderships moved after ${movedAt - t0} ms`;
+  return { ms: exited - t0, notes: [`SIGTERM broker ${victim}, leader of ${led.length} partition(s), until it exited; ${leaders}`] };
 }
 
 async function failover(ctx: CompareContext): Promise<Figure> {
@@ -173,14 +191,14 @@ const RUN: Record<ScenarioId, (ctx: CompareContext) => Promise<Figure>> = { prop
 export async function runScenarios(ctx: CompareContext): Promise<Map<ScenarioId, Figure>> {
   const out = new Map<ScenarioId, Figure>();
   for (const s of SCENARIOS) {
-    ctx.log(`  ${ctx.driver.mode}: ${s.label}...`);
+    ctx.log(`  ${ctx.driver.mode}: ${scenarioLabel(s, ctx.createPartitions)}...`);
     try {
       const f = await RUN[s.id](ctx);
       out.set(s.id, f);
-      ctx.log(`  ${ctx.driver.mode}: ${s.label}: ${formatMs(f.ms)}${f.notes.length ? ` (${f.notes.join('; ')})` : ''}`);
+      ctx.log(`  ${ctx.driver.mode}: ${scenarioLabel(s, ctx.createPartitions)}: ${formatMs(f.ms)}${f.notes.length ? ` (${f.notes.join('; ')})` : ''}`);
     } catch (e) {
       out.set(s.id, { error: (e as Error).message, notes: [] });
-      ctx.log(`  ${ctx.driver.mode}: ${s.label}: FAILED: ${(e as Error).message}`);
+      ctx.log(`  ${ctx.driver.mode}: ${scenarioLabel(s, ctx.createPartitions)}: FAILED: ${(e as Error).message}`);
       // The topic must exist for the others; without it nothing else can be measured.
       if (s.id === 'propagation') {
         for (const rest of SCENARIOS.slice(1)) out.set(rest.id, { error: 'skipped: the bench topic was not created', notes: [] });

@@ -3,9 +3,13 @@
  * per scenario, each figure with its unit) and the hand-written SVG plot.
  */
 import { expect } from 'chai';
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { parseCompareArgs } from '../../../bench/compare';
 import { formatMarkdown, formatTable, niceMax, renderSvg, Results } from '../../../bench/compareReport';
-import { Figure, formatMs, ScenarioId, SCENARIOS } from '../../../bench/compareScenarios';
+import { Figure, formatMs, scenarioLabel, ScenarioId, SCENARIOS } from '../../../bench/compareScenarios';
 
 function results(zk: Partial<Record<ScenarioId, number>>, kraft: Partial<Record<ScenarioId, number | string>>): Results {
   const r: Results = new Map();
@@ -74,5 +78,24 @@ describe('npm run compare (report and options)', () => {
     expect(niceMax(26_000)).to.equal(50_000);
     expect(formatMs(850)).to.equal('850 ms');
     expect(formatMs(12_345)).to.equal('12.3 s');
+  });
+
+  it('runs both modes end to end on real clusters and writes the table and the plot', async function () {
+    this.timeout(420_000);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'compare-'));
+    const script = path.resolve(__dirname, '..', '..', '..', 'bench', 'compare.js');
+    const args = ['--partitions', '6', '--create-partitions', '30', '--zk-session-timeout-ms', '6000', '--broker-session-timeout-ms', '6000', '--out', out];
+    try {
+      const r = await new Promise<{ code: number; stdout: string }>((resolve) =>
+        execFile(process.execPath, [script, ...args], { timeout: 400_000 }, (e, stdout) => resolve({ code: e ? Number(e.code ?? 1) : 0, stdout })),
+      );
+      expect(r.code, r.stdout).to.equal(0);
+      const table = r.stdout.slice(r.stdout.indexOf('scenario '));
+      for (const s of SCENARIOS) expect(table).to.match(new RegExp(`${scenarioLabel(s, 30)}\\s+\\d+(\\.\\d)? (ms|s)\\s+\\d+(\\.\\d)? (ms|s)\\n`));
+      expect(fs.readFileSync(path.join(out, 'compare.md'), 'utf8')).to.contain('| scenario | ZooKeeper | KRaft |');
+      expect(fs.readFileSync(path.join(out, 'compare.svg'), 'utf8')).to.contain('ZooKeeper vs KRaft, 6 partitions');
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
   });
 });
