@@ -55,6 +55,11 @@ export function niceMax(max: number): number {
   return 10 * p;
 }
 
+/** An axis tick in one unit for the whole axis: seconds once the axis reaches 10 s, else milliseconds. */
+export function tickLabel(ms: number, axisMax: number): string {
+  return axisMax >= 10_000 ? `${Number((ms / 1000).toFixed(1))} s` : `${Math.round(ms)} ms`;
+}
+
 /** Grouped horizontal bars: one group per scenario, one bar per mode, milliseconds on a linear axis. */
 export function renderSvg(results: Results, title: string, createPartitions = 1000): string {
   const rowH = 56;
@@ -81,7 +86,7 @@ export function renderSvg(results: Results, title: string, createPartitions = 10
     const gx = x(v);
     parts.push(
       `<line x1="${gx}" y1="${top - 4}" x2="${gx}" y2="${top + SCENARIOS.length * rowH}" stroke="#ddd"/>`,
-      `<text x="${gx}" y="${top + SCENARIOS.length * rowH + 16}" text-anchor="middle" fill="#555">${esc(formatMs(v))}</text>`,
+      `<text x="${gx}" y="${top + SCENARIOS.length * rowH + 16}" text-anchor="middle" fill="#555">${tickLabel(v, axisMax)}</text>`,
     );
   }
   SCENARIOS.forEach((s, row) => {

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseCompareArgs } from '../../../bench/compare';
-import { formatMarkdown, formatTable, niceMax, renderSvg, Results } from '../../../bench/compareReport';
+import { formatMarkdown, formatTable, niceMax, renderSvg, Results, tickLabel } from '../../../bench/compareReport';
 import { Figure, formatMs, scenarioLabel, ScenarioId, SCENARIOS } from '../../../bench/compareScenarios';
 
 function results(zk: Partial<Record<ScenarioId, number>>, kraft: Partial<Record<ScenarioId, number | string>>): Results {
@@ -76,6 +76,7 @@ describe('npm run compare (report and options)', () => {
     expect(niceMax(20_000)).to.equal(20_000);
     expect(niceMax(21_000)).to.equal(25_000);
     expect(niceMax(26_000)).to.equal(50_000);
+    expect([tickLabel(5000, 25_000), tickLabel(12_500, 25_000), tickLabel(400, 2000)]).to.deep.equal(['5 s', '12.5 s', '400 ms']);
     expect(formatMs(850)).to.equal('850 ms');
     expect(formatMs(12_345)).to.equal('12.3 s');
   });
