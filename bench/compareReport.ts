@@ -29,6 +29,7 @@ export function formatTable(results: Results, createPartitions = 1000): string {
 export function formatMarkdown(results: Results, settings: string[], createPartitions = 1000): string {
   const out = ['# ZooKeeper mode vs KRaft mode', '', ...settings.map((s) => `- ${s}`), '', '| scenario | ZooKeeper | KRaft |', '|---|---:|---:|'];
   for (const s of SCENARIOS) out.push(`| ${scenarioLabel(s, createPartitions)} | ${MODES.map((m) => cell(results.get(m)?.get(s.id))).join(' | ')} |`);
+  out.push('', '## What differs, and why', '', ...WHY.map((w) => `- ${w}`));
   out.push('', '## Details', '');
   for (const m of MODES) {
     for (const s of SCENARIOS) {
@@ -40,6 +41,24 @@ export function formatMarkdown(results: Results, settings: string[], createParti
   }
   return out.join('\n') + '\n';
 }
+
+/** The mechanisms behind each row (Kafka 3.7's ZooKeeper-mode KafkaController vs its QuorumController). */
+const WHY: readonly string[] = [
+  'controller failover: in ZooKeeper mode the controller is a broker holding the ephemeral /controller znode; when it dies, ' +
+    'ZooKeeper deletes the znode only once its session expires (zookeeper.session.timeout.ms), then the winner of the ' +
+    'next election reads the whole cluster state back from ZooKeeper before it serves. In KRaft mode the standby ' +
+    'controllers already hold the metadata log in memory; a Raft election (controller.quorum.election.timeout.ms, after ' +
+    'controller.quorum.fetch.timeout.ms without the leader) makes one of them active with nothing to load.',
+  'broker failure: a dead broker is noticed when its ZooKeeper session expires (ZooKeeper mode) or when it misses ' +
+    'heartbeats for broker.session.timeout.ms (KRaft mode); then the controller elects new leaders for its partitions.',
+  'controlled shutdown: the broker asks the controller to move its leaderships first (a ControlledShutdown request in ' +
+    'ZooKeeper mode, a heartbeat with wantShutDown in KRaft mode), then exits.',
+  'create partitions: ZooKeeper mode writes a znode per topic and per partition state and then sends LeaderAndIsr and ' +
+    'UpdateMetadata to the brokers; KRaft mode appends TopicRecord and PartitionRecords to the metadata log and answers ' +
+    'once they are committed by a majority of the controllers.',
+  'metadata propagation: in ZooKeeper mode the controller pushes UpdateMetadata to every broker; in KRaft mode every ' +
+    'broker fetches the metadata log from the active controller and replays it, as a follower does.',
+];
 
 const COLOURS: Record<Mode, string> = { ZooKeeper: '#4e79a7', KRaft: '#f28e2b' };
 

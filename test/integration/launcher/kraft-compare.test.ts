@@ -62,6 +62,7 @@ describe('npm run compare (report and options)', () => {
     const md = formatMarkdown(r, ['bench topic: 100 partitions']);
     expect(md).to.contain('| scenario | ZooKeeper | KRaft |').and.to.contain('| create 1,000 partitions | 850 ms | 240 ms |');
     expect(md).to.contain('- KRaft, metadata propagation: FAILED: no leader');
+    expect(md).to.contain('## What differs, and why').and.to.contain('broker.session.timeout.ms').and.to.contain('zookeeper.session.timeout.ms');
   });
 
   it('draws grouped bars per scenario on a shared scale, marking failed runs', () => {
