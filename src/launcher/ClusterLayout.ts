@@ -119,7 +119,7 @@ function metricsPortOf(value: string | undefined): number | undefined {
 }
 
 /** A TCP port the OS says is free right now (bind to port 0, read it, close). */
-function freePort(host = '127.0.0.1'): Promise<number> {
+export function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();

@@ -11,7 +11,7 @@ interface ExitInfo {
   error?: Error;
 }
 
-/** One child (a ZooKeeper JVM or a broker's node process) with its output file. */
+/** One child (a ZooKeeper JVM, a broker's or a KRaft controller's node process) with its output file. */
 export class ManagedProcess {
   exitInfo: ExitInfo | null = null;
   /** Stopped or killed on purpose (an observatory action): its exit is reported in one line, not as a warning. */
@@ -20,7 +20,7 @@ export class ManagedProcess {
 
   constructor(
     readonly name: string,
-    readonly kind: 'zookeeper' | 'broker',
+    readonly kind: 'zookeeper' | 'broker' | 'controller',
     readonly id: number,
     readonly child: ChildProcess,
     readonly outFile: string,

@@ -2,10 +2,13 @@
  * `npm start`: runs the local cluster (3 ZooKeeper nodes + N brokers on 127.0.0.1) in the foreground
  * until Ctrl-C / SIGTERM / SIGHUP, then stops brokers first and ZooKeeper last, and exits 0. The
  * observatory (the live cluster in a browser) is served on --ui-port (default 8080, 0 = off).
+ * `npm start -- --kraft`: the same in KRaft mode (KRaftCluster: controllers 3001-3003 on 19091-19093, brokers
+ * on 9092..., no ZooKeeper); the observatory reads ZooKeeper, so it is not offered there.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { configureLogging } from '../common/logger';
 import { ObservatoryServer } from '../observatory/ObservatoryServer';
+import { KRaftCluster } from './KRaftCluster';
 import { LocalCluster } from './LocalCluster';
 
 function parseBrokerCount(value: string): number {
@@ -42,19 +45,20 @@ export async function startObservatory(cluster: LocalCluster, port: number): Pro
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('npm start --')
-    .description('Start a local Kafka cluster: a 3-node ZooKeeper ensemble and N brokers on 127.0.0.1.')
-    .option('--brokers <n>', 'number of brokers (0 = ZooKeeper only)', parseBrokerCount, 3)
+    .description('Start a local Kafka cluster: a 3-node ZooKeeper ensemble (or, with --kraft, 3 KRaft controllers) and N brokers on 127.0.0.1.')
+    .option('--brokers <n>', 'number of brokers (0 = ZooKeeper or controllers only)', parseBrokerCount, 3)
     .option('--fresh', 'wipe the data/ folder first', false)
-    .option('--ui-port <n>', 'port of the observatory web page on 127.0.0.1 (0 = off)', parsePort, 8080)
+    .option('--ui-port <n>', 'port of the observatory web page on 127.0.0.1 (0 = off; ZooKeeper mode only)', parsePort, 8080)
+    .option('--kraft', 'KRaft mode: 3 controllers (node.id 3001-3003, 127.0.0.1:19091-19093) and N brokers, no ZooKeeper', false)
     .exitOverride((err) => {
       process.exit(err.exitCode);
     });
   program.parse(argv);
-  const opts = program.opts<{ brokers: number; fresh: boolean; uiPort: number }>();
+  const opts = program.opts<{ brokers: number; fresh: boolean; uiPort: number; kraft: boolean }>();
   // The observatory's ZooKeeper client logs through Kafka's logger: only errors belong on the launcher's console.
   configureLogging({ level: 'ERROR', files: false });
 
-  const cluster = new LocalCluster({ brokers: opts.brokers, fresh: opts.fresh });
+  const cluster = opts.kraft ? new KRaftCluster({ brokers: opts.brokers, fresh: opts.fresh }) : new LocalCluster({ brokers: opts.brokers, fresh: opts.fresh });
   let observatory: ObservatoryServer | null = null;
   let stopSignal: NodeJS.Signals | null = null;
   const onSignal = (sig: NodeJS.Signals): void => {
@@ -95,8 +99,18 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`Could not start the cluster: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   }
-  if (opts.uiPort !== 0 && !stopSignal) observatory = await startObservatory(cluster, opts.uiPort);
-  console.log(cluster.describe(observatory?.url));
+  if (cluster instanceof KRaftCluster) {
+    console.log(cluster.describe());
+    if (opts.uiPort !== 0) {
+      console.log(
+        'Observatory: not available in KRaft mode (it watches the cluster through ZooKeeper); --ui-port is ignored. ' +
+          'Use bin/kafka-metadata-quorum and bin/kafka-metadata-shell to look inside.',
+      );
+    }
+  } else {
+    if (opts.uiPort !== 0 && !stopSignal) observatory = await startObservatory(cluster, opts.uiPort);
+    console.log(cluster.describe(observatory?.url));
+  }
   setInterval(() => undefined, 1 << 30); // stay up even if every child died; only a signal ends us
   return new Promise<number>(() => undefined);
 }

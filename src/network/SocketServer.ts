@@ -58,8 +58,10 @@ export class SocketServer {
     private readonly idleTimeoutMs: number,
     private readonly handler: RequestHandler,
     private readonly recorder: RequestMetricsRecorder | null = null,
+    /** Kafka's ListenerType in the log prefix: ZK_BROKER, or BROKER / CONTROLLER for a KRaft node. */
+    listenerType: 'ZK_BROKER' | 'BROKER' | 'CONTROLLER' = 'ZK_BROKER',
   ) {
-    this.log = getLogger('kafka.network.SocketServer', `[SocketServer listenerType=ZK_BROKER, nodeId=${brokerId}] `);
+    this.log = getLogger('kafka.network.SocketServer', `[SocketServer listenerType=${listenerType}, nodeId=${brokerId}] `);
   }
 
   async startup(listeners: ListenerSpec[]): Promise<void> {

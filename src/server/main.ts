@@ -1,15 +1,17 @@
 /**
  * kafka.Kafka's main, behind `bin/kafka-server-start <server.properties> [--override key=value]...`:
- * load the properties, apply the overrides, build the KafkaConfig, set up logging, start the KafkaServer,
- * and shut it down once on SIGTERM/SIGINT (Kafka's shutdown hook + LoggingSignalHandler).
+ * load the properties, apply the overrides, build the KafkaConfig, set up logging, start the KafkaServer (ZooKeeper
+ * mode) or the KafkaRaftServer (process.roles set: KRaft mode), and shut it down once on SIGTERM/SIGINT (Kafka's
+ * shutdown hook + LoggingSignalHandler).
  */
-import { configureLogging, getLogger, shutdownLogging } from '../common/logger';
+import { configureLogging, getLogger, Logger, shutdownLogging } from '../common/logger';
 import { ConfigException, KafkaConfig } from './config/KafkaConfig';
 import { KafkaServer } from './KafkaServer';
 import { applyOverrides, loadProperties } from './config/properties';
 import { ZooKeeperClientTimeoutError } from '../zk/errors';
 import { isKRaftMode, validateKRaftConfig } from './config/KRaftConfigValidation';
 import { verifyKRaftStorage } from './BrokerMetadataCheckpoint';
+import { KafkaRaftServer } from './KafkaRaftServer';
 
 const USAGE = 'USAGE: kafka-server-start server.properties [--override property=value]*';
 
@@ -39,14 +41,10 @@ export function parseArgs(argv: readonly string[]): ServerArgs | { error: string
   return { propertiesFile, overrides };
 }
 
-/** Thrown once a KRaft configuration has passed validation: this build cannot run it yet. */
-class KRaftNotAvailable extends Error {}
-
 /**
  * Loads the file, applies overrides and builds the config; every failure is a one-line message. With process.roles
  * set (KRaft mode, as Kafka.buildServer picks KafkaRaftServer) the KRaft config and storage checks run first, so a
- * bad KRaft configuration or an unformatted directory gets Kafka's message, then start-up stops: KRaft mode is not
- * built yet (issue 13).
+ * bad KRaft configuration or an unformatted directory gets Kafka's message before anything is written.
  */
 function buildConfig(args: ServerArgs): KafkaConfig {
   const props = applyOverrides(loadProperties(args.propertiesFile), args.overrides);
@@ -54,10 +52,6 @@ function buildConfig(args: ServerArgs): KafkaConfig {
     const kraft = validateKRaftConfig(props);
     // KafkaRaftServer checks its directories before anything else; an unformatted one gets Kafka's message.
     verifyKRaftStorage(kraft.logDirs, kraft.metadataLogDir, kraft.nodeId);
-    throw new KRaftNotAvailable(
-      `KRaft mode is not available yet: ${args.propertiesFile} sets process.roles=${[...kraft.processRoles].join(',')} (node.id ${kraft.nodeId}), ` +
-        'and this build runs only ZooKeeper-mode brokers. Remove process.roles (and set zookeeper.connect) to run in ZooKeeper mode.',
-    );
   }
   return KafkaConfig.fromProps(props);
 }
@@ -79,6 +73,43 @@ function startupFailure(e: unknown): unknown {
   return e;
 }
 
+/** Runs a KRaft node (KafkaRaftServer) until it is shut down: Kafka.main's path for a config with process.roles. */
+async function runKRaft(config: KafkaConfig, kafkaLog: Logger): Promise<void> {
+  let server: KafkaRaftServer;
+  try {
+    server = new KafkaRaftServer(config);
+  } catch (e) {
+    kafkaLog.error('Exiting Kafka due to fatal exception', e);
+    return exit(1);
+  }
+  let shutdown: Promise<void> | null = null;
+  const shutdownOnce = (): Promise<void> => (shutdown ??= server.shutdown());
+  const signalLog = getLogger('kafka.utils.LoggingSignalHandler');
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      signalLog.info(`Terminating process due to signal ${signal}`);
+      shutdownOnce().then(
+        () => exit(0),
+        (e: unknown) => {
+          kafkaLog.error('Error during KafkaRaftServer shutdown', e);
+          return exit(1);
+        },
+      );
+    });
+  }
+  try {
+    await server.startup();
+  } catch (e) {
+    await shutdownOnce().catch((err: unknown) => kafkaLog.error('Error during KafkaRaftServer shutdown', err));
+    kafkaLog.error('Exiting Kafka due to fatal exception during startup.', e);
+    return exit(1);
+  }
+  await server.awaitShutdown();
+  await shutdownOnce();
+  // A Raft client that stopped on an error is fatal: exit 1, as Kafka's fault handler does.
+  return exit(server.failed ? 1 : 0);
+}
+
 /** Runs a broker until it is shut down; resolves never (the process exits). */
 export async function main(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv);
@@ -90,12 +121,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   try {
     config = buildConfig(args);
   } catch (e) {
-    const msg =
-      e instanceof ConfigException
-        ? `ConfigException: ${e.message}`
-        : e instanceof KRaftNotAvailable
-          ? e.message
-          : `Exiting Kafka due to fatal exception: ${(e as Error).message}`;
+    const msg = e instanceof ConfigException ? `ConfigException: ${e.message}` : `Exiting Kafka due to fatal exception: ${(e as Error).message}`;
     process.stderr.write(`${oneLine(msg)}\n`);
     return exit(1);
   }
@@ -115,6 +141,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     kafkaLog.error('Exiting Kafka due to fatal exception', e);
     void exit(1);
   });
+
+  if (config.kraft) return runKRaft(config, kafkaLog);
 
   const server = new KafkaServer(config);
   let shutdown: Promise<void> | null = null;

@@ -1,0 +1,193 @@
+/**
+ * kafka.server.ControllerServer (Kafka 3.7): the controller role of a KRaft node. It builds the QuorumController
+ * over the node's Raft client (the KafkaRaftManager that KafkaRaftServer shares with a broker in combined mode),
+ * serves the CONTROLLER listener(s) of `listeners` with QuorumControllerApis, writes the controller's event stream
+ * (controller-events.jsonl in LOG_DIR, the ZooKeeper-mode controller's format) and, with metrics.prometheus.port,
+ * serves its metrics. Shutdown begins, as Kafka's does (SharedServer.ensureNotRaftLeader), by stopping the Raft
+ * client so that a leader resigns while the socket server still answers, then stops serving and closes the
+ * controller.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { getLogger, Logger } from '../common/logger';
+import { ControllerEventLog } from '../controller/ControllerEventLog';
+import { QuorumController } from '../controller/quorum/QuorumController';
+import { isTopicConfig, validateTopicConfigs } from '../log/TopicConfig';
+import { BINARY_BOOTSTRAP_FILENAME, bootstrapRecords, readBootstrapFile } from '../metadata/bootstrap/BootstrapDirectory';
+import { ApiMessageAndVersion } from '../metadata/MetadataRecordSerde';
+import { LATEST_PRODUCTION, metadataVersionFromString } from '../metadata/MetadataVersion';
+import { SocketServer } from '../network/SocketServer';
+import { KafkaConfig } from './config/KafkaConfig';
+import { ConfigHelper } from './ConfigHelper';
+import { QuorumControllerApis } from './handlers/QuorumControllerApis';
+import type { KafkaRaftManager } from './KafkaRaftManager';
+import { PrometheusHttpServer } from './metrics/PrometheusHttpServer';
+import { QuorumControllerMetrics } from './metrics/QuorumControllerMetrics';
+
+/**
+ * BootstrapDirectory.read: bootstrap.checkpoint in metadata.log.dir (written by kafka-storage format), else the
+ * metadata.version of inter.broker.protocol.version when it is set in the file, else the latest production one.
+ */
+export function readBootstrapMetadata(metadataLogDir: string, ibp: string | null, log: Logger): ApiMessageAndVersion[] {
+  const file = path.join(metadataLogDir, BINARY_BOOTSTRAP_FILENAME);
+  if (fs.existsSync(file)) {
+    log.info(`Loaded bootstrap metadata from ${file}`);
+    return readBootstrapFile(file);
+  }
+  const version = ibp ? metadataVersionFromString(ibp) : LATEST_PRODUCTION;
+  log.info(`No ${BINARY_BOOTSTRAP_FILENAME} found in ${metadataLogDir}: bootstrapping with metadata.version ${version.version}`);
+  return bootstrapRecords(version);
+}
+
+/**
+ * ControllerConfigurationValidator for topics: the name must be a topic config (LogConfig.validateNames) and a value
+ * being set must be valid for it (LogConfig.validate); the error message, or null when valid.
+ */
+export function validateTopicConfig(name: string, value: string | null): string | null {
+  if (!isTopicConfig(name)) return `Unknown topic config name: ${name}`;
+  if (value === null) return null;
+  try {
+    validateTopicConfigs({ [name]: value });
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+export class ControllerServer {
+  private readonly log: Logger;
+  private socketServer: SocketServer | null = null;
+  private controller: QuorumController | null = null;
+  private events: ControllerEventLog | null = null;
+  private metricsServer: PrometheusHttpServer | null = null;
+  private state: 'SHUTDOWN' | 'STARTING' | 'STARTED' | 'SHUTTING_DOWN' = 'SHUTDOWN';
+  private readonly shutdownDone: Promise<void>;
+  private resolveShutdown!: () => void;
+
+  constructor(
+    readonly config: KafkaConfig,
+    readonly raftManager: KafkaRaftManager,
+    readonly clusterId: string,
+  ) {
+    if (!config.kraft) throw new Error('ControllerServer needs a KRaft configuration (process.roles)');
+    this.log = getLogger('kafka.server.ControllerServer', `[ControllerServer id=${config.brokerId}] `);
+    this.shutdownDone = new Promise<void>((r) => (this.resolveShutdown = r));
+  }
+
+  /** The quorum controller (null before startup). */
+  get quorumController(): QuorumController | null {
+    return this.controller;
+  }
+
+  /** The port a CONTROLLER listener is bound to (useful with port 0). */
+  boundPort(listenerName: string): number {
+    const port = this.socketServer?.boundPorts.get(listenerName);
+    if (port === undefined) throw new Error(`No bound port for listener ${listenerName}`);
+    return port;
+  }
+
+  async startup(): Promise<void> {
+    if (this.state !== 'SHUTDOWN') return;
+    this.state = 'STARTING';
+    const cfg = this.config;
+    const kraft = cfg.kraft!;
+    this.log.info('Starting controller');
+    try {
+      this.events = new ControllerEventLog(cfg.brokerId);
+      const configHelper = new ConfigHelper(cfg);
+      const controller = new QuorumController({
+        nodeId: cfg.brokerId,
+        clusterId: this.clusterId,
+        raft: this.raftManager.client,
+        brokerSessionTimeoutMs: kraft.brokerSessionTimeoutMs,
+        defaultNumPartitions: cfg.numPartitions,
+        defaultReplicationFactor: cfg.defaultReplicationFactor,
+        metadataMaxIdleIntervalMs: kraft.metadataMaxIdleIntervalMs,
+        snapshotMaxNewRecordBytes: kraft.metadataSnapshotMaxNewRecordBytes,
+        bootstrapRecords: readBootstrapMetadata(kraft.metadataLogDir, cfg.getString('inter.broker.protocol.version') ?? null, this.log),
+        validateTopicConfig,
+        // CreateTopics v5+ reports every config the new topic has, defaults from this node's configuration included
+        // (Kafka's KafkaConfigSchema.resolveEffectiveTopicConfigs over the controller's static config).
+        effectiveTopicConfigs: (creation) =>
+          configHelper
+            .topicConfigEntries(Object.fromEntries(creation), false, false)
+            .map((e) => ({ name: e.name, value: e.value, readOnly: e.readOnly, configSource: e.configSource, isSensitive: e.isSensitive })),
+        events: this.events,
+        logger: getLogger('org.apache.kafka.controller.QuorumController', `[QuorumController id=${cfg.brokerId}] `),
+      });
+      this.controller = controller;
+
+      if (cfg.metricsPrometheusPort > 0) {
+        const metrics = new QuorumControllerMetrics(controller, { defaultMetrics: true });
+        const server = new PrometheusHttpServer(metrics.registry);
+        await server.startup(cfg.metricsPrometheusHost, cfg.metricsPrometheusPort);
+        this.metricsServer = server;
+        this.log.info(`Serving Prometheus metrics at http://${cfg.metricsPrometheusHost}:${server.boundPort}/metrics`);
+      }
+
+      const apis = new QuorumControllerApis({
+        nodeId: cfg.brokerId,
+        clusterId: this.clusterId,
+        controller,
+        raft: this.raftManager,
+        deleteTopicEnable: cfg.deleteTopicEnable,
+        controllerNodes: (listenerName) => this.controllerNodes(listenerName),
+      });
+      const listeners = cfg.listeners.filter((l) => kraft.controllerListenerNames.includes(l.listenerName));
+      this.socketServer = new SocketServer(cfg.brokerId, cfg.socketRequestMaxBytes, cfg.connectionsMaxIdleMs, apis, null, 'CONTROLLER');
+      await this.socketServer.startup(listeners.map((l) => ({ listenerName: l.listenerName, host: l.host, port: l.port })));
+      // The controller registers its Raft listener before the Raft client runs, so it sees every committed batch.
+      controller.start();
+      this.state = 'STARTED';
+    } catch (e) {
+      this.log.error('Fatal error during controller startup. Prepare to shutdown', e);
+      this.state = 'STARTED';
+      await this.shutdown().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /**
+   * DescribeCluster's controllers (KIP-919): the registered controllers with an endpoint on the listener when there
+   * are any (RegisterControllerRecords); we do not send ControllerRegistration yet, so otherwise the voters of
+   * controller.quorum.voters, whose addresses are their CONTROLLER listeners.
+   */
+  private controllerNodes(listenerName: string): Array<{ id: number; host: string; port: number }> {
+    const registered = this.controller ? [...this.controller.image().controllers.values()] : [];
+    if (registered.length > 0) {
+      return registered.flatMap((c) => {
+        const ep = c.listeners.find((l) => l.name === listenerName);
+        return ep ? [{ id: c.id, host: ep.host, port: ep.port }] : [];
+      });
+    }
+    return [...this.config.kraft!.voters.entries()].filter(([, a]) => !a.unknown).map(([id, a]) => ({ id, host: a.host, port: a.port }));
+  }
+
+  /** ControllerServer.shutdown's order: Raft client first (a leader resigns), then the socket server, the controller. */
+  async shutdown(): Promise<void> {
+    if (this.state !== 'STARTED') return this.state === 'SHUTTING_DOWN' ? this.shutdownDone : undefined;
+    this.state = 'SHUTTING_DOWN';
+    this.log.info('shutting down');
+    const swallow = async (what: string, fn: () => Promise<void> | void) => {
+      try {
+        await fn();
+      } catch (e) {
+        this.log.warn(`Error during ${what}: ${(e as Error).message}`);
+      }
+    };
+    try {
+      await swallow('raft manager shutdown', () => this.raftManager.shutdown());
+      await swallow('socket server shutdown', () => this.socketServer?.shutdown());
+      await swallow('quorum controller close', () => this.controller?.close());
+      await swallow('metrics endpoint shutdown', () => this.metricsServer?.shutdown());
+      this.events?.close();
+    } finally {
+      this.state = 'SHUTDOWN';
+      this.resolveShutdown();
+    }
+  }
+
+  awaitShutdown(): Promise<void> {
+    return this.shutdownDone;
+  }
+}
