@@ -16,12 +16,15 @@ const ALL = Object.values(specs) as Array<MessageSpec | DataSpec>;
 const APIS = ALL.filter((s): s is MessageSpec => s.type !== 'data');
 /** The KRaft quorum APIs (listeners "controller", DescribeQuorum also "broker"): not zkBroker APIs. */
 const RAFT_KEYS = [52, 53, 54, 55, 59];
+/** The KRaft broker lifecycle APIs (BrokerRegistration, BrokerHeartbeat: "controller"; UnregisterBroker: "broker", "controller"). */
+const KRAFT_BROKER_KEYS = [62, 63, 64];
 
 describe('MessageCodec: every message description, every version', () => {
-  it('describes the request and the response of all 62 zkBroker APIs of Kafka 3.7, and of the 5 Raft quorum APIs', () => {
+  it('describes the request and the response of all 62 zkBroker APIs of Kafka 3.7, of the 5 Raft quorum APIs and of the 3 KRaft broker lifecycle APIs', () => {
     const keys = new Set(APIS.map((s) => s.apiKey));
-    expect([...keys].filter((k) => !RAFT_KEYS.includes(k)).length).to.equal(62);
+    expect([...keys].filter((k) => !RAFT_KEYS.includes(k) && !KRAFT_BROKER_KEYS.includes(k)).length).to.equal(62);
     expect(RAFT_KEYS.filter((k) => keys.has(k))).to.deep.equal(RAFT_KEYS);
+    expect(KRAFT_BROKER_KEYS.filter((k) => keys.has(k))).to.deep.equal(KRAFT_BROKER_KEYS);
     for (const k of keys) expect(APIS.filter((s) => s.apiKey === k).map((s) => s.type)).to.have.members(['request', 'response']);
   });
 
