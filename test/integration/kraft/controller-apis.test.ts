@@ -58,17 +58,28 @@ describe('integration: controller APIs on the CONTROLLER listener (real processe
   });
 
   it('registers a broker (BrokerRegistration) and unfences it through heartbeats', async () => {
-    const reg = await client(active.id).send(BrokerRegistrationApi, 3, {
-      brokerId: 1,
-      clusterId: c.clusterId,
-      incarnationId,
-      listeners: [{ name: 'PLAINTEXT', host: '127.0.0.1', port: 9092, securityProtocol: 0 }],
-      features: [{ name: 'metadata.version', minSupportedVersion: 1, maxSupportedVersion: 19 }],
-      rack: null,
-      isMigratingZkBroker: false,
-      logDirs: [crypto.randomBytes(16)],
-      previousBrokerEpoch: -1,
-    });
+    const logDir = crypto.randomBytes(16);
+    const register = () =>
+      client(active.id).send(BrokerRegistrationApi, 3, {
+        brokerId: 1,
+        clusterId: c.clusterId,
+        incarnationId,
+        listeners: [{ name: 'PLAINTEXT', host: '127.0.0.1', port: 9092, securityProtocol: 0 }],
+        features: [{ name: 'metadata.version', minSupportedVersion: 1, maxSupportedVersion: 19 }],
+        rack: null,
+        isMigratingZkBroker: false,
+        logDirs: [logDir],
+        previousBrokerEpoch: -1,
+      });
+    // The Raft leader answers NOT_CONTROLLER until its quorum controller has activated; a broker retries, so do we.
+    const reg = await waitFor(
+      'the active controller to accept the registration',
+      async () => {
+        const r = await register();
+        return r.errorCode === ErrorCode.NOT_CONTROLLER ? null : r;
+      },
+      20000,
+    );
     expect(reg.errorCode).to.equal(ErrorCode.NONE);
     expect(reg.brokerEpoch).to.be.at.least(0);
     brokerEpoch = reg.brokerEpoch;
@@ -164,7 +175,16 @@ describe('integration: controller APIs on the CONTROLLER listener (real processe
       20000,
     );
     active = next;
-    const again = await createTopics(next.id, [{ name: 'orders', numPartitions: 1, replicationFactor: 1 }]);
+    // The new Raft leader becomes the active controller once it has replayed the log up to its epoch's start
+    // (QuorumController's activation); until then it answers NOT_CONTROLLER, which clients retry.
+    const again = await waitFor(
+      'the new controller to be active',
+      async () => {
+        const r = await createTopics(next.id, [{ name: 'orders', numPartitions: 1, replicationFactor: 1 }]);
+        return r.topics[0].errorCode === ErrorCode.NOT_CONTROLLER ? null : r;
+      },
+      20000,
+    );
     expect(again.topics[0].errorCode).to.equal(ErrorCode.TOPIC_ALREADY_EXISTS);
     const hb = await client(next.id).send(BrokerHeartbeatApi, 1, {
       brokerId: 1,
