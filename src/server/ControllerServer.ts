@@ -93,6 +93,8 @@ export class ControllerServer {
     const kraft = cfg.kraft!;
     this.log.info('Starting controller');
     try {
+      // The voters come from controller.quorum.voters, already parsed (Kafka waits on a future for them).
+      await this.waitWithLogging('controller quorum voters future', () => undefined);
       this.events = new ControllerEventLog(cfg.brokerId);
       const configHelper = new ConfigHelper(cfg);
       const controller = new QuorumController({
@@ -135,9 +137,14 @@ export class ControllerServer {
       });
       const listeners = cfg.listeners.filter((l) => kraft.controllerListenerNames.includes(l.listenerName));
       this.socketServer = new SocketServer(cfg.brokerId, cfg.socketRequestMaxBytes, cfg.connectionsMaxIdleMs, apis, null, 'CONTROLLER');
-      await this.socketServer.startup(listeners.map((l) => ({ listenerName: l.listenerName, host: l.host, port: l.port })));
-      // The controller registers its Raft listener before the Raft client runs, so it sees every committed batch.
-      controller.start();
+      // The controller registers as a Raft listener: the Raft client replays the committed log (or its latest
+      // snapshot) to a new listener from the start, then every commit and leader change.
+      await this.waitWithLogging('the controller metadata publishers to be installed', () => controller.start());
+      // No authorizer (authorizer.class.name is not supported): nothing to wait for, as Kafka logs it.
+      await this.waitWithLogging('all of the authorizer futures to be completed', () => undefined);
+      await this.waitWithLogging('all of the SocketServer Acceptors to be started', () =>
+        this.socketServer!.startup(listeners.map((l) => ({ listenerName: l.listenerName, host: l.host, port: l.port }))),
+      );
       this.state = 'STARTED';
     } catch (e) {
       this.log.error('Fatal error during controller startup. Prepare to shutdown', e);
@@ -145,6 +152,13 @@ export class ControllerServer {
       await this.shutdown().catch(() => undefined);
       throw e;
     }
+  }
+
+  /** FutureUtils.waitWithLogging: Kafka's start-up lines around each step a controller waits for. */
+  private async waitWithLogging(action: string, fn: () => Promise<void> | void): Promise<void> {
+    this.log.info(`Waiting for ${action}`);
+    await fn();
+    this.log.info(`Finished waiting for ${action}`);
   }
 
   /**

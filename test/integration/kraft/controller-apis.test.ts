@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as path from 'path';
 import { NetworkClient } from '../../../src/network/NetworkClient';
 import { ApiVersionsApi, BrokerHeartbeatApi, BrokerRegistrationApi, CreateTopicsApi, DescribeClusterApi } from '../../../src/protocol/apis';
@@ -162,6 +163,45 @@ describe('integration: controller APIs on the CONTROLLER listener (real processe
       .map((l) => JSON.parse(l) as { event: string; [k: string]: unknown });
     expect(events.some((e) => e.event === 'election_won')).to.equal(true);
     expect(events.some((e) => e.event === 'topic_created' && e.topic === 'orders')).to.equal(true);
+  });
+
+  it('a malformed request or an API the controller does not serve closes that connection only', async () => {
+    const port = c.node(active.id).controllerPort;
+    /** Sends one raw frame and resolves once the controller closes the connection. */
+    const closedAfter = (frame: Buffer) =>
+      new Promise<void>((resolve, reject) => {
+        const s = net.connect({ host: '127.0.0.1', port }, () => s.write(frame));
+        const timer = setTimeout(() => {
+          s.destroy();
+          reject(new Error('the connection stayed open'));
+        }, 10000);
+        s.on('data', () => undefined);
+        s.on('error', () => undefined);
+        s.on('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    const frame = (apiKey: number, apiVersion: number, body: Buffer) => {
+      const clientId = Buffer.from('bad-client');
+      // Request header v1 (non-flexible) or v2 (with an empty tagged-field section): key, version, correlation id, client id.
+      const flexible = apiKey === 19 && apiVersion >= 5;
+      const header = Buffer.alloc(10);
+      header.writeInt16BE(apiKey, 0);
+      header.writeInt16BE(apiVersion, 2);
+      header.writeInt32BE(1, 4);
+      header.writeInt16BE(clientId.length, 8);
+      const parts = [header, clientId, ...(flexible ? [Buffer.from([0])] : []), body];
+      const size = Buffer.alloc(4);
+      size.writeInt32BE(parts.reduce((n, b) => n + b.length, 0));
+      return Buffer.concat([size, ...parts]);
+    };
+    // CreateTopics v7 whose topic array claims 100 entries and stops short.
+    await closedAfter(frame(19, 7, Buffer.from([101, 3])));
+    // Produce is a broker API: a controller does not serve it.
+    await closedAfter(frame(0, 9, Buffer.alloc(8)));
+    const av = await client(active.id).send(ApiVersionsApi, 3, { clientSoftwareName: 'kraft-test', clientSoftwareVersion: '1' });
+    expect(av.errorCode).to.equal(ErrorCode.NONE);
   });
 
   it('after SIGKILL of the active controller the new one knows the topic and the broker', async () => {
