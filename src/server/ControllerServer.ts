@@ -54,6 +54,14 @@ export function validateTopicConfig(name: string, value: string | null): string 
   }
 }
 
+/** SocketServer.openServerSocket's KafkaException: "Socket server failed to bind to host:port: Address already in use." */
+function bindFailure(e: unknown): unknown {
+  const err = e as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (err?.syscall !== 'listen') return e;
+  const why = err.code === 'EADDRINUSE' ? 'Address already in use' : err.code === 'EADDRNOTAVAIL' ? 'Cannot assign requested address' : err.message;
+  return new Error(`Socket server failed to bind to ${err.address ?? ''}:${err.port ?? ''}: ${why}.`);
+}
+
 export class ControllerServer {
   private readonly log: Logger;
   private socketServer: SocketServer | null = null;
@@ -143,7 +151,9 @@ export class ControllerServer {
       // No authorizer (authorizer.class.name is not supported): nothing to wait for, as Kafka logs it.
       await this.waitWithLogging('all of the authorizer futures to be completed', () => undefined);
       await this.waitWithLogging('all of the SocketServer Acceptors to be started', () =>
-        this.socketServer!.startup(listeners.map((l) => ({ listenerName: l.listenerName, host: l.host, port: l.port }))),
+        this.socketServer!.startup(listeners.map((l) => ({ listenerName: l.listenerName, host: l.host, port: l.port }))).catch((e: unknown) => {
+          throw bindFailure(e);
+        }),
       );
       this.state = 'STARTED';
     } catch (e) {
