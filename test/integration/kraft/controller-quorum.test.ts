@@ -184,4 +184,19 @@ describe('integration: KRaft controller quorum (real processes)', function () {
     expect(await gauge(active.id, 'kafka_controller_kafkacontroller_globaltopiccount')).to.equal(0);
     expect(await gauge(active.id, 'kafka_controller_kafkacontroller_lastappliedrecordoffset')).to.be.greaterThan(0);
   });
+
+  it('a meta.properties without directory.id gets one at start-up (KafkaRaftServer rewrites it, as Kafka 3.7 does)', async () => {
+    const cluster = await KRaftTestCluster.start({ controllers: 1, brokers: 0, noStart: true });
+    c = cluster;
+    const file = path.join(cluster.dataDir(3001), 'meta.properties');
+    const before = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, before.replace(/^directory\.id=.*\n/m, ''));
+    await cluster.start(3001);
+    await cluster.activeController();
+    const after = fs.readFileSync(file, 'utf8');
+    expect(after).to.match(/^directory\.id=[A-Za-z0-9_-]{22}$/m);
+    expect(after).to.contain(`cluster.id=${cluster.clusterId}`);
+    expect(after).to.contain('node.id=3001');
+    expect(cluster.output(3001).some((l) => l.includes(`Rewriting ${cluster.dataDir(3001)}/meta.properties`))).to.equal(true);
+  });
 });
