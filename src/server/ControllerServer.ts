@@ -127,8 +127,9 @@ export class ControllerServer {
       });
       this.controller = controller;
 
+      let metrics: QuorumControllerMetrics | null = null;
       if (cfg.metricsPrometheusPort > 0) {
-        const metrics = new QuorumControllerMetrics(controller, { defaultMetrics: true });
+        metrics = new QuorumControllerMetrics(controller, { defaultMetrics: true });
         const server = new PrometheusHttpServer(metrics.registry);
         await server.startup(cfg.metricsPrometheusHost, cfg.metricsPrometheusPort);
         this.metricsServer = server;
@@ -144,7 +145,14 @@ export class ControllerServer {
         controllerNodes: (listenerName) => this.controllerNodes(listenerName),
       });
       const listeners = cfg.listeners.filter((l) => kraft.controllerListenerNames.includes(l.listenerName));
-      this.socketServer = new SocketServer(cfg.brokerId, cfg.socketRequestMaxBytes, cfg.connectionsMaxIdleMs, apis, null, 'CONTROLLER');
+      this.socketServer = new SocketServer(
+        cfg.brokerId,
+        cfg.socketRequestMaxBytes,
+        cfg.connectionsMaxIdleMs,
+        apis,
+        metrics?.requestMetrics ?? null,
+        'CONTROLLER',
+      );
       // The controller registers as a Raft listener: the Raft client replays the committed log (or its latest
       // snapshot) to a new listener from the start, then every commit and leader change.
       await this.waitWithLogging('the controller metadata publishers to be installed', () => controller.start());

@@ -183,6 +183,9 @@ describe('integration: KRaft controller quorum (real processes)', function () {
     );
     expect(await gauge(active.id, 'kafka_controller_kafkacontroller_globaltopiccount')).to.equal(0);
     expect(await gauge(active.id, 'kafka_controller_kafkacontroller_lastappliedrecordoffset')).to.be.greaterThan(0);
+    // The CONTROLLER listener's request metrics: the followers' Raft fetches reach the leader.
+    const text = await (await fetch(`http://127.0.0.1:${ports.get(active.id)}/metrics`)).text();
+    expect(text).to.match(/^kafka_network_requestmetrics_requests_total\{request="Fetch",version="\d+"\} [1-9]\d*$/m);
   });
 
   it('a meta.properties without directory.id gets one at start-up (KafkaRaftServer rewrites it, as Kafka 3.7 does)', async () => {
