@@ -10,7 +10,7 @@ import { isValid as isValidTopicName, validate as validateTopicName } from '../.
 import { Logger } from '../../common/logger';
 import { AlterConfigOp } from '../../protocol/apis/44-incremental-alter-configs';
 import { AlterConfigsResourceResponse } from '../../protocol/apis/33-alter-configs';
-import { ErrorCode, KafkaError } from '../../protocol/errors';
+import { ErrorCode } from '../../protocol/errors';
 import { ApiMessageAndVersion } from '../../metadata/MetadataRecordSerde';
 import { MetadataImage } from '../../metadata/image/MetadataImage';
 import { ApiError, apiException, ControllerResult, resultOf } from './ControllerResult';
@@ -67,6 +67,9 @@ export class ConfigurationControlManager {
   ): ControllerResult<ApiError> {
     const records: ApiMessageAndVersion[] = [];
     const current = this.currentConfigs(resource);
+    // ConfigAdminManager.preprocess: only DELETE may come without a value.
+    const nulls = ops.filter((o) => o.op !== AlterConfigOp.DELETE && o.value === null).map((o) => o.name);
+    if (nulls.length > 0) return resultOf([], new ApiError(ErrorCode.INVALID_REQUEST, `Null value not supported for : ${nulls.join(', ')}`));
     for (const { name, op, value } of ops) {
       const currentValue = current.get(name) ?? null;
       let newValue: string | null = currentValue;
@@ -196,8 +199,8 @@ export class ConfigurationControlManager {
           return new ApiError(ErrorCode.INVALID_REQUEST, `Unknown resource type ${TYPE_NAMES[resource.resourceType] ?? resource.resourceType}`);
       }
     } catch (e) {
-      if (e instanceof KafkaError) return ApiError.fromThrowable(e);
-      throw e;
+      // As Kafka's validateAlterConfig: whatever the validator throws becomes this resource's error.
+      return ApiError.fromThrowable(e);
     }
     return ApiError.NONE;
   }
@@ -209,14 +212,5 @@ export class ConfigurationControlManager {
       (isValidTopicName(topic) ? this.image().configs.get(`${ConfigResourceType.TOPIC}:${topic}`)?.get(key) : undefined) ??
       this.image().configs.get(`${ConfigResourceType.BROKER}:`)?.get(key);
     return value?.trim().toLowerCase() === 'true';
-  }
-
-  logChanges(records: ApiMessageAndVersion[]): void {
-    for (const r of records) {
-      const d = r.data as { resourceType: number; resourceName: string; name: string; value: string | null };
-      const resource = `ConfigResource(type=${TYPE_NAMES[d.resourceType]}, name='${d.resourceName}')`;
-      if (d.value === null) this.log.info(`Replayed ConfigRecord for ${resource} which removed configuration ${d.name}`);
-      else this.log.info(`Replayed ConfigRecord for ${resource} which set configuration ${d.name} to ${d.value}`);
-    }
   }
 }

@@ -64,6 +64,13 @@ export class ControllerEventStream {
       }
     }
     replay();
+    const partitionCounts = new Map<string, number>();
+    for (const r of records) {
+      if (isRecord(r, 'PartitionRecord')) {
+        const hex = (r.data.topicId as Buffer).toString('hex');
+        partitionCounts.set(hex, (partitionCounts.get(hex) ?? 0) + 1);
+      }
+    }
     for (const r of records) {
       const d = r.data as Record<string, unknown>;
       if (isRecord(r, 'RegisterBrokerRecord')) this.emit('broker_added', { broker_id: d.brokerId, broker_epoch: d.brokerEpoch });
@@ -76,7 +83,7 @@ export class ControllerEventStream {
         this.emit('broker_unfenced', { broker_id: d.brokerId, broker_epoch: d.brokerEpoch });
       } else if (isRecord(r, 'TopicRecord')) {
         const topicId = d.topicId as Buffer;
-        const partitions = records.filter((x) => isRecord(x, 'PartitionRecord') && (x.data.topicId as Buffer).equals(topicId)).length;
+        const partitions = partitionCounts.get(topicId.toString('hex')) ?? 0;
         this.emit('topic_created', { topic: d.name, partitions, topic_id: Uuid.fromBytes(topicId).toString() });
       } else if (isRecord(r, 'RemoveTopicRecord')) {
         const name = removed.get((d.topicId as Buffer).toString('hex'));

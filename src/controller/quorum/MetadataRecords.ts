@@ -5,7 +5,7 @@
  */
 import { ApiMessageAndVersion } from '../../metadata/MetadataRecordSerde';
 import { recordVersionsFor } from '../../metadata/MetadataVersion';
-import { metadataRecordType } from '../../metadata/records/MetadataRecordType';
+import { metadataRecordType, metadataRecordTypeById } from '../../metadata/records/MetadataRecordType';
 
 /** Feature levels of the MetadataVersions whose gates the controller checks (MetadataVersion.java at 3.7.0). */
 export const MV = {
@@ -33,8 +33,7 @@ export function record(name: string, version: number, data: Record<string, unkno
 
 /** The schema name of a record, e.g. 'TopicRecord'. */
 export function recordName(r: ApiMessageAndVersion): string {
-  for (const [name, id] of TYPE_IDS) if (id === r.type) return name;
-  return '';
+  return metadataRecordTypeById(r.type)?.spec.name ?? `record type ${r.type}`;
 }
 
 export function isRecord(r: ApiMessageAndVersion, name: string): boolean {

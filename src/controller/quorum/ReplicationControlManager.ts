@@ -342,8 +342,44 @@ export class ReplicationControlManager {
     return ErrorCode.NONE;
   }
 
+  /** Partitions whose leader is not their preferred (first) replica (Kafka's imbalancedPartitions). */
+  arePartitionLeadersImbalanced(): boolean {
+    for (const topic of this.image().topicsById.values()) for (const p of topic.partitions.values()) if (p.leader !== (p.replicas[0] ?? NO_LEADER)) return true;
+    return false;
+  }
+
+  /**
+   * maybeBalancePartitionLeaders (auto.leader.rebalance.enable): a preferred election for each imbalanced partition,
+   * at most `maxElections` per run; answers whether more remain (run again at once) or not (after the interval).
+   */
+  maybeBalancePartitionLeaders(maxElections = 1000): ControllerResult<boolean> {
+    const records: ApiMessageAndVersion[] = [];
+    let rescheduleImmediately = false;
+    for (const { topic, partitionId, partition } of this.partitionsWhere((p) => p.leader !== (p.replicas[0] ?? NO_LEADER))) {
+      if (records.length >= maxElections) {
+        rescheduleImmediately = true;
+        break;
+      }
+      const rec = new PartitionChangeBuilder(
+        partition,
+        topic.id,
+        partitionId,
+        (r) => this.clusterControl.isActive(r),
+        this.mv(),
+        (r) => this.clusterControl.defaultDir(r),
+      )
+        .setElection(Election.PREFERRED)
+        .build();
+      if (rec) records.push(rec);
+    }
+    return resultOf(records, rescheduleImmediately);
+  }
+
   electLeaders(request: ElectLeadersRequest): ControllerResult<ElectLeadersResponse> {
-    const electionType = request.electionType === ElectionType.UNCLEAN ? ElectionType.UNCLEAN : ElectionType.PREFERRED;
+    if (request.electionType !== ElectionType.PREFERRED && request.electionType !== ElectionType.UNCLEAN) {
+      throw apiException(ErrorCode.INVALID_REQUEST, `Unknown election type ${request.electionType}`);
+    }
+    const electionType = request.electionType;
     const records: ApiMessageAndVersion[] = [];
     const response: ElectLeadersResponse = { throttleTimeMs: 0, errorCode: ErrorCode.NONE, replicaElectionResults: [] };
     if (request.topicPartitions === null) {

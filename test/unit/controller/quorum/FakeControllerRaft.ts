@@ -77,6 +77,11 @@ export class FakeQuorum {
 export class FakeControllerRaft implements ControllerRaft {
   private readonly listeners: Array<{ l: RaftListener<ApiMessageAndVersion>; next: number; fired: LeaderAndEpoch | undefined }> = [];
   readonly resigned: number[] = [];
+  wakeups = 0;
+
+  wakeup(): void {
+    this.wakeups++;
+  }
 
   constructor(
     readonly nodeId: number,

@@ -38,6 +38,8 @@ describe('QuorumController: configs, producer ids, features', () => {
     expect(r.responses[0]).to.deep.include({ errorCode: ErrorCode.INVALID_CONFIG, errorMessage: 'Unknown topic config name: bogus' });
     r = await op([{ name: 'retention.ms', configOperation: 0, value: '1' }], false, 'missing');
     expect(r.responses[0]).to.deep.include({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: "The topic 'missing' does not exist." });
+    r = await op([{ name: 'cleanup.policy', configOperation: 2, value: null }]);
+    expect(r.responses[0]).to.deep.include({ errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Null value not supported for : cleanup.policy' });
     await op([{ name: 'retention.ms', configOperation: 0, value: '77' }], true);
     expect(cfg('2:t')['retention.ms']).to.equal(undefined);
   });

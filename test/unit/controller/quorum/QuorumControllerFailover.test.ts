@@ -119,4 +119,55 @@ describe('QuorumController: failover, snapshots, idle NoOpRecords', () => {
     await env.time.advance(5000);
     expect(count()).to.equal(3);
   });
+
+  it('a committed record that does not apply is logged, and the active controller steps down instead of serving a wrong image', async () => {
+    const env = await startEnv();
+    const c = env.c();
+    // A PartitionChangeRecord for a topic that does not exist, committed at this epoch.
+    env.quorum.append(1, [{ type: 5, version: 1, data: { partitionId: 0, topicId: Buffer.alloc(16, 3), isr: [1] } }], false);
+    await settle();
+    expect(env.logs.some((l) => l.startsWith('ERROR Error replaying the committed batch at offsets'))).to.equal(true);
+    expect(c.isActive()).to.equal(false);
+    expect(env.quorum.node(3001).resigned).to.deep.equal([1]);
+  });
+
+  it('also snapshots by time (metadata.log.max.snapshot.interval.ms) once new records are committed', async () => {
+    const env = await startEnv({ overrides: { snapshotMaxIntervalMs: 60_000, metadataMaxIdleIntervalMs: 500 } });
+    await env.time.advance(59_000);
+    expect(env.quorum.snapshots).to.have.length(0);
+    await env.time.advance(1_500);
+    expect(env.quorum.snapshots).to.have.length(1);
+    expect(env.logs.some((l) => / because we have waited at least 1 minute\(s\)\.$/.test(l))).to.equal(true);
+    await env.time.advance(30_000);
+    expect(env.quorum.snapshots).to.have.length(1);
+    await env.c().close();
+  });
+
+  it("an unexpected exception in an operation renounces (Kafka reverts to the last committed state); a validator that throws is only that resource's error", async () => {
+    let explode = false;
+    const env = await startEnv({
+      overrides: {
+        validateTopicConfig: () => {
+          throw new TypeError('validator bug');
+        },
+        effectiveTopicConfigs: () => {
+          if (explode) throw new TypeError('boom');
+          return [];
+        },
+      },
+    });
+    const c = env.c();
+    await registerBrokers(c, [1]);
+    const r = await c.createTopics(createTopicRequest('t', 1, 1, [{ name: 'retention.ms', value: '1' }]), 7);
+    expect(r.topics[0]).to.deep.include({ errorCode: -1, errorMessage: 'validator bug' });
+    expect(c.isActive()).to.equal(true);
+    explode = true;
+    let failure: unknown;
+    await c.createTopics(createTopicRequest('u', 1, 1), 7).catch((e) => (failure = e));
+    expect((failure as Error).message).to.equal('boom');
+    expect(c.isActive()).to.equal(false);
+    expect(env.logs.some((l) => l.startsWith('WARN createTopics: failed with unknown server exception TypeError at epoch 1. Renouncing leadership'))).to.equal(
+      true,
+    );
+  });
 });

@@ -107,6 +107,14 @@ describe('QuorumController: AlterPartition, ElectLeaders, reassignments', () => 
       { partitionId: 5, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: 'No such partition as t-5' },
     ]);
     expect(part().leader).to.equal(1);
+    const bad = await c.electLeaders({ electionType: 7, topicPartitions: [{ topic: 't', partitions: [0] }], timeoutMs: 1 }, 2);
+    expect(bad).to.deep.equal({
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.INVALID_REQUEST,
+      replicaElectionResults: [
+        { topic: 't', partitionResult: [{ partitionId: 0, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Unknown election type 7' }] },
+      ],
+    });
     const all = await c.electLeaders({ electionType: 0, topicPartitions: null, timeoutMs: 1 }, 2);
     expect(all.replicaElectionResults).to.deep.equal([]);
 
@@ -161,5 +169,49 @@ describe('QuorumController: AlterPartition, ElectLeaders, reassignments', () => 
     expect(part()).to.deep.include({ replicas: [3, 2], addingReplicas: [], removingReplicas: [] });
     const none = await c.alterPartitionReassignments({ timeoutMs: 1, topics: [{ name: 'r', partitions: [{ partitionIndex: 0, replicas: null }] }] }, 0);
     expect(none.responses[0].partitions[0].errorCode).to.equal(ErrorCode.NO_REASSIGNMENT_IN_PROGRESS);
+  });
+
+  it('auto.leader.rebalance: leaders go back to their preferred replica after leader.imbalance.check.interval', async () => {
+    const env = await startEnv({ overrides: { leaderImbalanceCheckIntervalMs: 300_000 } });
+    const c = env.c();
+    const epochs = await registerBrokers(c, [1, 2]);
+    await c.createTopics(
+      {
+        topics: [
+          {
+            name: 'bal',
+            numPartitions: -1,
+            replicationFactor: -1,
+            assignments: [
+              { partitionIndex: 0, brokerIds: [1, 2] },
+              { partitionIndex: 1, brokerIds: [2, 1] },
+            ],
+            configs: [],
+          },
+        ],
+        timeoutMs: 1,
+        validateOnly: false,
+      },
+      7,
+    );
+    const leaders = () => [...c.image().topicsByName.get('bal')!.partitions.values()].map((p) => p.leader);
+    await c.processBrokerHeartbeat(heartbeat(1, epochs.get(1)!, { wantFence: true }));
+    expect(leaders()).to.deep.equal([2, 2]);
+    await c.processBrokerHeartbeat(heartbeat(1, epochs.get(1)!));
+    const p0 = c.image().topicsByName.get('bal')!.partitions.get(0)!;
+    await c.alterPartition(
+      alter(2, epochs.get(2)!, c.image().topicsByName.get('bal')!.id, { newIsr: [2, 1], leaderEpoch: p0.leaderEpoch, partitionEpoch: p0.partitionEpoch }),
+      3,
+    );
+    const keepAlive = async (ms: number) => {
+      for (let t = 0; t < ms; t += 2000) {
+        await env.time.advance(2000);
+        for (const id of [1, 2]) await c.processBrokerHeartbeat(heartbeat(id, epochs.get(id)!));
+      }
+    };
+    await keepAlive(290_000);
+    expect(leaders()).to.deep.equal([2, 2]);
+    await keepAlive(12_000);
+    expect(leaders()).to.deep.equal([1, 2]);
   });
 });

@@ -43,6 +43,11 @@ describe('QuorumController: topics and partitions', () => {
       topic_id: Uuid.fromBytes(t.topicId!).toString(),
     });
     expect(env.events.filter((e) => e.event === 'partition_state')).to.have.length(3);
+    // Kafka's replay log lines, and the Raft thread woken for each append.
+    expect(env.logs).to.include(`INFO Replayed TopicRecord for topic orders with topic ID ${Uuid.fromBytes(t.topicId!).toString()}.`);
+    expect(env.logs).to.include("INFO Replayed ConfigRecord for ConfigResource(type=TOPIC, name='orders') which set configuration cleanup.policy to compact");
+    expect(env.logs.some((l) => l.startsWith('INFO Replayed initial RegisterBrokerRecord for broker 1: RegisterBrokerRecord(brokerId=1,'))).to.equal(true);
+    expect(env.quorum.node(3001).wakeups).to.equal(env.quorum.batches.filter((b) => !b.isControl).length);
   });
 
   it("answers Kafka's error codes and messages", async () => {

@@ -1,0 +1,495 @@
+/**
+ * The machinery of Kafka 3.7's QuorumController (see ./QuorumController.ts for what it is): the event queue, the
+ * deferred (commit-completed) writes, the Raft listener (commits, snapshots, leader changes), activation and
+ * renouncing, and the periodic work (session expiry, idle NoOpRecords, leader balancing, snapshots). The controller
+ * APIs are in ./QuorumController.ts.
+ */
+import { getLogger, Logger } from '../../common/logger';
+import { ErrorCode, KafkaError } from '../../protocol/errors';
+import { LeaderAndEpoch, RaftListener } from '../../raft/RaftClient';
+import { Batch } from '../../raft/RaftBatches';
+import { OffsetAndEpoch } from '../../raft/OffsetAndEpoch';
+import { SnapshotContents } from '../../raft/Snapshots';
+import { ApiMessageAndVersion } from '../../metadata/MetadataRecordSerde';
+import { METADATA_VERSION_FEATURE_NAME, metadataVersionFromFeatureLevel } from '../../metadata/MetadataVersion';
+import { MetadataImage } from '../../metadata/image/MetadataImage';
+import { imageToRecords } from '../../metadata/image/MetadataImageWriter';
+import { ClusterControlManager } from './ClusterControlManager';
+import { ConfigurationControlManager, TopicConfigValidator } from './ConfigurationControlManager';
+import { ControllerEvents, ControllerEventStream } from './ControllerEventStream';
+import { logReplay } from './ControllerReplayLog';
+import { ControllerResult, resultOf } from './ControllerResult';
+import { ControllerScheduler, REAL_SCHEDULER } from './ControllerScheduler';
+import { FeatureControlManager } from './FeatureControlManager';
+import { MV, record } from './MetadataRecords';
+import { PartitionReassignments } from './PartitionReassignments';
+import { ProducerIdControlManager } from './ProducerIdControlManager';
+import { ReplicationControlManager } from './ReplicationControlManager';
+import { EffectiveTopicConfigs, ReplicationControlTopics } from './ReplicationControlTopics';
+import { PlacerRandom, StripedReplicaPlacer } from './StripedReplicaPlacer';
+
+/** What the controller needs of KafkaRaftClient<ApiMessageAndVersion> (which satisfies it). */
+export interface ControllerRaft {
+  register(listener: RaftListener<ApiMessageAndVersion>): void;
+  leaderAndEpoch(): LeaderAndEpoch;
+  scheduleAtomicAppend(epoch: number, requiredBaseOffset: number | undefined, records: ApiMessageAndVersion[]): number;
+  createSnapshot(snapshotId: OffsetAndEpoch, lastContainedLogTimestamp: number, batches: ReadonlyArray<readonly ApiMessageAndVersion[]>): void;
+  resign(epoch: number): void;
+  /**
+   * The log end (KafkaRaftClient.endOffset; Kafka's RaftClient.logEndOffset): where a new active controller's first
+   * write lands. Without it the controller learns its next offset from its activation write.
+   */
+  endOffset?(): { offset: number };
+  /**
+   * Wakes the thread that polls the client, so appended records are flushed now rather than at its next poll
+   * (Kafka's KafkaRaftClient.append wakes its IO thread on the first append of a batch).
+   */
+  wakeup?(): void;
+}
+
+export interface QuorumControllerOptions {
+  nodeId: number;
+  clusterId: string;
+  raft: ControllerRaft;
+  /** broker.session.timeout.ms (9000). */
+  brokerSessionTimeoutMs: number;
+  /** num.partitions, default.replication.factor. */
+  defaultNumPartitions: number;
+  defaultReplicationFactor: number;
+  /** metadata.max.idle.interval.ms (500): a NoOpRecord when idle; 0 disables. */
+  metadataMaxIdleIntervalMs: number;
+  /** metadata.log.max.record.bytes.between.snapshots (20 MiB). */
+  snapshotMaxNewRecordBytes: number;
+  /**
+   * leader.imbalance.check.interval.seconds in ms when auto.leader.rebalance.enable is true; absent: no automatic
+   * preferred-leader elections.
+   */
+  leaderImbalanceCheckIntervalMs?: number;
+  /** metadata.log.max.snapshot.interval.ms (1 hour): a snapshot when this much time passed with new records; 0/absent: never. */
+  snapshotMaxIntervalMs?: number;
+  /** From bootstrap.checkpoint (BootstrapDirectory): written first into an empty log. */
+  bootstrapRecords: ApiMessageAndVersion[];
+  /** The broker's topic config validation: an error message, or null when valid. */
+  validateTopicConfig?: TopicConfigValidator;
+  /** The configs CreateTopics v5+ reports for a new topic (defaults included); its own configs when absent. */
+  effectiveTopicConfigs?: EffectiveTopicConfigs;
+  /** ControllerEventLog. */
+  events?: ControllerEvents;
+  logger?: Logger;
+  /** Logger `state.change.logger` by default. */
+  stateChangeLogger?: Logger;
+  time?: { milliseconds(): number };
+  /** Timers (real by default). */
+  scheduler?: ControllerScheduler;
+  /** The replica placer's randomness (Math.random by default). */
+  random?: PlacerRandom;
+}
+
+/** NotControllerException: this node is not (or no longer) the active controller; NOT_CONTROLLER (41). */
+export class NotControllerError extends Error {
+  readonly code = ErrorCode.NOT_CONTROLLER;
+  constructor(message = 'This node is not the active controller.') {
+    super(message);
+    this.name = 'NotControllerError';
+  }
+}
+
+interface Deferred {
+  offset: number;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+const SYSTEM_TIME = { milliseconds: () => Date.now() };
+
+export class QuorumControllerCore implements RaftListener<ApiMessageAndVersion> {
+  private readonly nodeId: number;
+  private readonly raft: ControllerRaft;
+  protected readonly log: Logger;
+  private readonly time: { milliseconds(): number };
+  private readonly scheduler: ControllerScheduler;
+  private readonly eventStream: ControllerEventStream;
+  private committed = new MetadataImage();
+  private working: MetadataImage | null = null;
+  private claimEpoch = -1;
+  protected nextWriteOffset = -1;
+  private lastCommittedOffset = -1;
+  private deferred: Deferred[] = [];
+  private tail: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private cancelFenceCheck: (() => void) | null = null;
+  private cancelNoOp: (() => void) | null = null;
+  private cancelBalance: (() => void) | null = null;
+  /** ImbalanceSchedule: when the next automatic leader balancing may run. */
+  private imbalanceSchedule: 'DEFERRED' | 'SCHEDULED' | 'IMMEDIATELY' = 'DEFERRED';
+  private bytesSinceSnapshot = 0;
+  private lastSnapshotTimeMs: number;
+
+  readonly clusterControl: ClusterControlManager;
+  protected readonly configControl: ConfigurationControlManager;
+  protected readonly replication: ReplicationControlManager;
+  protected readonly topics: ReplicationControlTopics;
+  protected readonly features: FeatureControlManager;
+  protected readonly producerIds: ProducerIdControlManager;
+  protected readonly reassignments: PartitionReassignments;
+
+  constructor(private readonly opts: QuorumControllerOptions) {
+    this.nodeId = opts.nodeId;
+    this.raft = opts.raft;
+    this.time = opts.time ?? SYSTEM_TIME;
+    this.lastSnapshotTimeMs = this.time.milliseconds();
+    this.scheduler = opts.scheduler ?? REAL_SCHEDULER;
+    this.log = opts.logger ?? getLogger('org.apache.kafka.controller.QuorumController', `[QuorumController id=${opts.nodeId}] `);
+    this.eventStream = new ControllerEventStream(opts.nodeId, opts.events, opts.stateChangeLogger);
+    // The managers read the working image while active (it includes this controller's uncommitted writes).
+    const image = () => this.working ?? this.committed;
+    this.clusterControl = new ClusterControlManager(opts.clusterId, image, this.time, opts.brokerSessionTimeoutMs, this.log);
+    this.configControl = new ConfigurationControlManager(image, opts.validateTopicConfig, this.log);
+    this.replication = new ReplicationControlManager(image, this.clusterControl, this.configControl, this.log);
+    this.topics = new ReplicationControlTopics(
+      image,
+      this.clusterControl,
+      this.configControl,
+      new StripedReplicaPlacer(opts.random),
+      { numPartitions: opts.defaultNumPartitions, replicationFactor: opts.defaultReplicationFactor },
+      opts.effectiveTopicConfigs,
+      this.log,
+    );
+    this.features = new FeatureControlManager(opts.nodeId, image, this.log);
+    this.producerIds = new ProducerIdControlManager(image, this.clusterControl);
+    this.reassignments = new PartitionReassignments(image, this.clusterControl, this.log, (t) => this.configControl.uncleanLeaderElectionEnabledForTopic(t));
+  }
+
+  start(): void {
+    this.raft.register(this);
+  }
+
+  /** Stops the timers, fails pending writes, and waits for the event queue to drain. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.cancelTimers();
+    this.failDeferred(new NotControllerError('The controller is shutting down.'));
+    this.claimEpoch = -1;
+    this.working = null;
+    await this.tail;
+  }
+
+  isActive(): boolean {
+    return this.claimEpoch !== -1;
+  }
+
+  curClaimEpoch(): number {
+    return this.claimEpoch;
+  }
+
+  /** The committed image (read-only use). */
+  image(): MetadataImage {
+    return this.committed;
+  }
+
+  // ------------------------------------------------------------------ the event queue
+
+  private enqueue<T>(name: string, fn: () => T): Promise<T> {
+    const run = this.tail.then(() => {
+      if (this.closed) throw new NotControllerError('The controller is shutting down.');
+      return fn();
+    });
+    this.tail = run.catch((e) => {
+      if (!(e instanceof KafkaError) && !(e instanceof NotControllerError)) this.log.error(`Unexpected exception in ${name}`, e);
+    });
+    return run;
+  }
+
+  /**
+   * ControllerWriteEvent: generate the records (only on the active controller), replay them into the working image,
+   * append them in one batch at the expected offset, and resolve once that offset is committed. An operation that
+   * writes nothing still waits for the writes before it, since it read them.
+   */
+  protected appendWriteEvent<T>(name: string, op: () => ControllerResult<T>, processBatchEndOffset?: (offset: number) => void): Promise<T> {
+    const started = this.enqueue(name, () => {
+      if (!this.isActive()) throw new NotControllerError();
+      let result: ControllerResult<T>;
+      try {
+        result = op();
+      } catch (e) {
+        // handleEventException: an ApiException is the caller's answer; anything else means our state may be wrong.
+        if (!(e instanceof KafkaError) && !(e instanceof NotControllerError)) {
+          this.log.warn(
+            `${name}: failed with unknown server exception ${(e as Error).name} at epoch ${this.claimEpoch}. Renouncing leadership and reverting to the last committed offset ${this.lastCommittedOffset}.`,
+          );
+          this.renounce();
+        }
+        throw e;
+      }
+      const offset = this.appendRecords(result.records);
+      processBatchEndOffset?.(offset);
+      this.maybeScheduleNextBalancePartitionLeaders();
+      return { wait: this.waitForCommit(offset), response: result.response };
+    });
+    return started.then(async ({ wait, response }) => {
+      await wait;
+      return response;
+    });
+  }
+
+  private appendRecords(records: ApiMessageAndVersion[]): number {
+    if (records.length === 0) return this.nextWriteOffset - 1;
+    const working = this.working!;
+    try {
+      for (const r of records) working.replay(r);
+    } catch (e) {
+      // A record of our own that does not apply: the working image is half-changed, so it must go.
+      this.log.error(`Unable to apply the records of this controller at epoch ${this.claimEpoch}; renouncing`, e);
+      this.renounce();
+      throw new NotControllerError();
+    }
+    working.takeChanges(); // nobody publishes the controller's images' changes: do not let them pile up
+    try {
+      const required = this.nextWriteOffset >= 0 ? this.nextWriteOffset : undefined;
+      const last = this.raft.scheduleAtomicAppend(this.claimEpoch, required, records);
+      this.nextWriteOffset = last + 1;
+      this.raft.wakeup?.();
+      return last;
+    } catch (e) {
+      this.log.warn(`Renouncing the leadership at epoch ${this.claimEpoch} because the append failed: ${(e as Error).message}`);
+      this.renounce();
+      throw new NotControllerError();
+    }
+  }
+
+  private waitForCommit(offset: number): Promise<void> {
+    if (offset <= this.lastCommittedOffset) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => this.deferred.push({ offset, resolve, reject }));
+  }
+
+  private completeDeferredUpTo(offset: number): void {
+    const done = this.deferred.filter((d) => d.offset <= offset);
+    this.deferred = this.deferred.filter((d) => d.offset > offset);
+    for (const d of done) d.resolve();
+  }
+
+  private failDeferred(e: Error): void {
+    const all = this.deferred;
+    this.deferred = [];
+    for (const d of all) d.reject(e);
+  }
+
+  // ------------------------------------------------------------------ the Raft listener
+
+  handleCommit(batch: Batch<ApiMessageAndVersion>): void {
+    void this.enqueue('handleCommit', () => this.onCommit(batch)).catch(() => undefined);
+  }
+
+  handleLoadSnapshot(snapshot: SnapshotContents<ApiMessageAndVersion>): void {
+    void this.enqueue('handleLoadSnapshot', () => this.onLoadSnapshot(snapshot)).catch(() => undefined);
+  }
+
+  handleLeaderChange(leader: LeaderAndEpoch): void {
+    void this.enqueue(`handleLeaderChange[${leader.epoch}]`, () => this.onLeaderChange(leader)).catch(() => undefined);
+  }
+
+  private onCommit(batch: Batch<ApiMessageAndVersion>): void {
+    try {
+      logReplay(this.log, this.committed, batch.records);
+      if (this.isActive()) {
+        // Our own records: already in the working image; the committed image catches up and the stream reports them.
+        this.eventStream.replayCommitted(this.committed, batch.records, this.claimEpoch, () => this.committed.replayBatch(batch));
+      } else {
+        this.committed.replayBatch(batch);
+      }
+    } catch (e) {
+      // The metadata fault handler: a record that does not apply means this controller's state is wrong. An active
+      // controller steps down so that another one serves (Kafka's fatal fault handler stops the process).
+      this.log.error(`Error replaying the committed batch at offsets ${batch.baseOffset}-${batch.lastOffset}`, e);
+      if (this.isActive()) this.renounce();
+    }
+    this.committed.takeChanges();
+    this.lastCommittedOffset = batch.lastOffset;
+    if (this.isActive()) this.completeDeferredUpTo(batch.lastOffset);
+    this.bytesSinceSnapshot += batch.sizeInBytes;
+    // SnapshotGenerator.publishLogDelta: by bytes, else by time since the last snapshot.
+    const maxInterval = this.opts.snapshotMaxIntervalMs ?? 0;
+    if (this.bytesSinceSnapshot >= this.opts.snapshotMaxNewRecordBytes) {
+      this.maybeSnapshot(batch, `we have replayed at least ${this.opts.snapshotMaxNewRecordBytes} bytes`);
+    } else if (maxInterval > 0 && this.time.milliseconds() - this.lastSnapshotTimeMs >= maxInterval) {
+      this.maybeSnapshot(batch, `we have waited at least ${Math.floor(maxInterval / 60000)} minute(s)`);
+    }
+  }
+
+  /** SnapshotGenerator: the committed image as of this batch, as one snapshot. */
+  private maybeSnapshot(batch: Batch<ApiMessageAndVersion>, reason: string): void {
+    const id = { offset: batch.lastOffset + 1, epoch: batch.epoch };
+    const name = `snapshot ${String(id.offset).padStart(20, '0')}-${String(id.epoch).padStart(10, '0')}`;
+    try {
+      this.log.info(`Creating new KRaft snapshot file ${name} because ${reason}.`);
+      this.raft.createSnapshot(id, batch.appendTimestamp, [imageToRecords(this.committed)]);
+      this.bytesSinceSnapshot = 0;
+      this.lastSnapshotTimeMs = this.time.milliseconds();
+    } catch (e) {
+      this.log.error(`Unable to create snapshot ${name}`, e);
+    }
+  }
+
+  private onLoadSnapshot(snapshot: SnapshotContents<ApiMessageAndVersion>): void {
+    if (this.isActive()) {
+      this.log.error(`Asked to load snapshot ${JSON.stringify(snapshot.snapshotId)}, but we are the active controller at epoch ${this.claimEpoch}`);
+      this.renounce();
+    }
+    this.log.info(`Starting to replay snapshot ${JSON.stringify(snapshot.snapshotId)}.`);
+    const image = new MetadataImage();
+    image.loadSnapshot(snapshot);
+    image.takeChanges();
+    this.committed = image;
+    this.lastCommittedOffset = snapshot.snapshotId.offset - 1;
+    this.bytesSinceSnapshot = 0;
+  }
+
+  private onLeaderChange(leader: LeaderAndEpoch): void {
+    const leaderName = leader.leaderId === undefined ? '(none)' : String(leader.leaderId);
+    if (this.isActive()) {
+      if (leader.leaderId === this.nodeId) {
+        this.log.warn(`We were the leader in epoch ${this.claimEpoch}, and are still the leader in the new epoch ${leader.epoch}.`);
+        this.claimEpoch = leader.epoch;
+      } else {
+        this.log.warn(
+          `Renouncing the leadership due to a metadata log event. We were the leader at epoch ${this.claimEpoch}, but in the new epoch ${leader.epoch}, the leader is ${leaderName}. Reverting to last stable offset ${this.lastCommittedOffset}.`,
+        );
+        this.renounce();
+      }
+    } else if (leader.leaderId === this.nodeId) {
+      const next = this.raft.endOffset ? this.raft.endOffset().offset : -1;
+      this.log.info(`Becoming the active controller at epoch ${leader.epoch}, next write offset ${next}.`);
+      this.claim(leader.epoch, next);
+    } else {
+      this.log.info(`In the new epoch ${leader.epoch}, the leader is ${leaderName}.`);
+    }
+  }
+
+  private claim(epoch: number, nextWriteOffset: number): void {
+    this.claimEpoch = epoch;
+    this.nextWriteOffset = nextWriteOffset;
+    this.working = this.committed.clone();
+    this.clusterControl.activate();
+    this.eventStream.emit('election_won', { controller: this.nodeId, epoch });
+    // CompleteActivationEvent: it runs first, before any queued write.
+    try {
+      const records = this.activationRecords();
+      this.appendRecords(records);
+    } catch (e) {
+      if (e instanceof NotControllerError) return;
+      this.log.error('Exception while completing controller activation', e);
+      this.renounce();
+      return;
+    }
+    this.rescheduleMaybeFenceStaleBrokers();
+    this.scheduleNextWriteNoOpRecord();
+    this.maybeScheduleNextBalancePartitionLeaders();
+  }
+
+  /** ActivationRecordsGenerator: the bootstrap records into an empty log (in a metadata transaction from 3.6-IV1). */
+  private activationRecords(): ApiMessageAndVersion[] {
+    const records: ApiMessageAndVersion[] = [];
+    if (!this.committed.features.has(METADATA_VERSION_FEATURE_NAME)) {
+      const mvRecord = this.opts.bootstrapRecords.find((r) => r.data.name === METADATA_VERSION_FEATURE_NAME);
+      const level = (mvRecord?.data.featureLevel as number | undefined) ?? 0;
+      const inTransaction = level >= 13; // IBP_3_6_IV1: isMetadataTransactionSupported
+      let version = String(level);
+      try {
+        version = metadataVersionFromFeatureLevel(level).version;
+      } catch {
+        // an unknown level is reported by number
+      }
+      this.log.info(
+        `The metadata log appears to be empty. Appending ${this.opts.bootstrapRecords.length} bootstrap record(s) ${inTransaction ? 'in metadata transaction ' : ''}at metadata.version ${version} from the binary bootstrap metadata file.`,
+      );
+      if (inTransaction) records.push(record('BeginTransactionRecord', 0, { name: 'Bootstrap records' }));
+      records.push(...this.opts.bootstrapRecords);
+      // 3.4-IV0+: a new KRaft cluster records that it is not migrating from ZooKeeper (ZkMigrationState.NONE).
+      if (level >= 8) records.push(record('ZkMigrationStateRecord', 0, { zkMigrationState: 0 }));
+      if (inTransaction) records.push(record('EndTransactionRecord', 0, {}));
+    } else if (this.nextWriteOffset < 0) {
+      // Learn where our writes start (no endOffset on this Raft client): one NoOpRecord.
+      records.push(record('NoOpRecord', 0, {}));
+    }
+    return records;
+  }
+
+  /** renounce: resign the Raft epoch, forget uncommitted state, fail pending writes. */
+  private renounce(): void {
+    if (this.claimEpoch === -1) return;
+    try {
+      this.raft.resign(this.claimEpoch);
+    } catch (e) {
+      this.log.debug(`Resign of epoch ${this.claimEpoch} refused: ${(e as Error).message}`);
+    }
+    this.log.info(`Renouncing leadership at epoch ${this.claimEpoch}`);
+    this.claimEpoch = -1;
+    this.working = null;
+    this.nextWriteOffset = -1;
+    this.failDeferred(new NotControllerError());
+    this.clusterControl.deactivate();
+    this.cancelTimers();
+  }
+
+  private cancelTimers(): void {
+    this.cancelFenceCheck?.();
+    this.cancelFenceCheck = null;
+    this.cancelNoOp?.();
+    this.cancelNoOp = null;
+    this.cancelBalance?.();
+    this.cancelBalance = null;
+    this.imbalanceSchedule = 'DEFERRED';
+  }
+
+  /**
+   * maybeScheduleNextBalancePartitionLeaders: after every write, if leaders are off their preferred replicas, a
+   * balancing run after leader.imbalance.check.interval (at once when the last run left work undone).
+   */
+  private maybeScheduleNextBalancePartitionLeaders(): void {
+    const interval = this.opts.leaderImbalanceCheckIntervalMs;
+    if (interval === undefined || this.imbalanceSchedule === 'SCHEDULED' || this.closed || !this.isActive()) return;
+    if (!this.replication.arePartitionLeadersImbalanced()) return;
+    const delay = this.imbalanceSchedule === 'DEFERRED' ? interval : 0;
+    this.imbalanceSchedule = 'SCHEDULED';
+    this.cancelBalance = this.scheduler.schedule(delay, () => {
+      this.cancelBalance = null;
+      this.appendWriteEvent('maybeBalancePartitionLeaders', () => {
+        const result = this.replication.maybeBalancePartitionLeaders();
+        this.imbalanceSchedule = result.response ? 'IMMEDIATELY' : 'DEFERRED';
+        return result;
+      }).catch(() => {
+        this.imbalanceSchedule = 'DEFERRED';
+      });
+    });
+  }
+
+  /** rescheduleMaybeFenceStaleBrokers: check again when the next unfenced broker's session would expire. */
+  protected rescheduleMaybeFenceStaleBrokers(): void {
+    this.cancelFenceCheck?.();
+    this.cancelFenceCheck = null;
+    const next = this.clusterControl.heartbeatManager?.nextCheckTimeMs() ?? Infinity;
+    if (next === Infinity || this.closed) return;
+    this.cancelFenceCheck = this.scheduler.schedule(next - this.time.milliseconds(), () => {
+      this.cancelFenceCheck = null;
+      this.appendWriteEvent('maybeFenceReplicas', () => {
+        const result = this.replication.maybeFenceOneStaleBroker();
+        // If several brokers are stale, the next one is fenced right after this one.
+        this.rescheduleMaybeFenceStaleBrokers();
+        return result;
+      }).catch(() => undefined);
+    });
+  }
+
+  private scheduleNextWriteNoOpRecord(): void {
+    if (this.opts.metadataMaxIdleIntervalMs <= 0 || this.closed) return;
+    this.cancelNoOp = this.scheduler.schedule(this.opts.metadataMaxIdleIntervalMs, () => {
+      this.cancelNoOp = null;
+      this.appendWriteEvent('writeNoOpRecord', () => {
+        this.scheduleNextWriteNoOpRecord();
+        const supported = (this.working ?? this.committed).metadataVersion() >= MV.IBP_3_3_IV1;
+        return resultOf(supported ? [record('NoOpRecord', 0, {})] : [], undefined);
+      }).catch(() => undefined);
+    });
+  }
+}
