@@ -80,8 +80,8 @@ export class BrokerServer {
     this.controllerNode = raftControllerNodeProvider(raftManager);
   }
 
-  private channel(purpose: string): BrokerToControllerChannel {
-    const c = new BrokerToControllerChannel(this.config.brokerId, purpose, this.controllerNode, this.config.controllerSocketTimeoutMs);
+  private channel(purpose: string, timeoutMs = this.config.controllerSocketTimeoutMs): BrokerToControllerChannel {
+    const c = new BrokerToControllerChannel(this.config.brokerId, purpose, this.controllerNode, timeoutMs);
     this.channels.push(c);
     return c;
   }
@@ -110,7 +110,11 @@ export class BrokerServer {
 
     // The metadata listener replays __cluster_metadata; topic configs come from its image.
     let publisher: BrokerMetadataPublisher | null = null;
-    const listener = new BrokerMetadataListener((image, changes) => publisher?.publish(image, changes), this.log);
+    const listener = new BrokerMetadataListener(
+      (image, changes) => publisher?.publish(image, changes),
+      getLogger('kafka.server.metadata.BrokerMetadataListener', `[BrokerMetadataListener id=${cfg.brokerId}] `),
+      () => this.raftManager.client.highWatermark(),
+    );
     this.listener = listener;
 
     const logManager = new LogManager(cfg.logDirs, logConfigWithOverrides(cfg.logConfig(), {}), {
@@ -214,7 +218,8 @@ export class BrokerServer {
       brokerHeartbeatIntervalMs: kraft.brokerHeartbeatIntervalMs,
       brokerSessionTimeoutMs: kraft.brokerSessionTimeoutMs,
       initialBrokerRegistrationTimeoutMs: kraft.initialBrokerRegistrationTimeoutMs,
-      channel: this.channel('heartbeat'),
+      // KAFKA-14392: a heartbeat that hangs longer than half the session would let the session expire unnoticed.
+      channel: this.channel('heartbeat', Math.floor(kraft.brokerSessionTimeoutMs / 2)),
       listeners: () => this.registrationListeners(),
       // BrokerFeatures.supportedFeatures: metadata.version up to 3.7-IV4.
       features: SUPPORTED_FEATURES.map((f) => ({ name: f.name, minSupportedVersion: f.minVersion, maxSupportedVersion: f.maxVersion })),

@@ -76,6 +76,8 @@ export class ReplicaManager {
   private timers: NodeJS.Timeout[] = [];
   private readonly leadershipListeners: Array<(p: Partition, isLeader: boolean) => void> = [];
   readonly brokerId: number;
+  /** True while applyDelta (KRaft) runs the LeaderAndIsr/StopReplica paths: their log lines name the metadata log. */
+  private applyingDelta = false;
   /** Highest controller epoch seen (zk-mode.md §5.3). */
   controllerEpoch = 0;
   /** Kafka's brokerTopicStats: per-topic and all-topics produce and fetch meters. */
@@ -543,7 +545,9 @@ export class ReplicaManager {
           if (ep) this.fetcherManager.addFetcherForPartition(p, ep);
         }
         this.stateChangeLog.info(
-          `Completed LeaderAndIsr request from controller ${controllerId} epoch ${controllerEpoch} for the become-${leader ? 'leader' : 'follower'} transition for partition ${key} with leader epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}]`,
+          this.applyingDelta
+            ? `Completed the become-${leader ? 'leader' : 'follower'} transition from the metadata log (quorum leader ${controllerId}) for partition ${key} with leader epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}]`
+            : `Completed LeaderAndIsr request from controller ${controllerId} epoch ${controllerEpoch} for the become-${leader ? 'leader' : 'follower'} transition for partition ${key} with leader epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}]`,
         );
         partitionErrors.push({ topic, partition, errorCode: ErrorCode.NONE });
         if (!leader) newFollowerTopics.add(topic);
@@ -601,7 +605,11 @@ export class ReplicaManager {
           this.deps.logManager.deleteLog(s.topic, s.partition);
           this.maybeRemoveTopicMetrics(s.topic);
         }
-        this.stateChangeLog.info(`Handled StopReplica for partition ${key} (delete=${s.deletePartition})`);
+        this.stateChangeLog.info(
+          this.applyingDelta
+            ? `Stopped replica ${key} removed by the metadata log (delete=${s.deletePartition})`
+            : `Handled StopReplica for partition ${key} (delete=${s.deletePartition})`,
+        );
         partitionErrors.push({ topic: s.topic, partition: s.partition, errorCode: ErrorCode.NONE });
       } catch (e) {
         this.stateChangeLog.error(`Error while stopping replica ${key}`, e);
@@ -620,6 +628,20 @@ export class ReplicaManager {
    * moved off this broker, are stopped and their logs deleted (stopPartitions with deletion).
    */
   applyDelta(
+    metadataLeaderId: number,
+    changed: Array<{ topic: string; partition: number; topicId: Buffer; state: LeaderAndIsrPartitionState }>,
+    removed: Array<{ topic: string; partition: number }>,
+    leaderEndpoint: (brokerId: number) => LeaderEndpoint | undefined,
+  ): void {
+    this.applyingDelta = true;
+    try {
+      this.applyDeltaNow(metadataLeaderId, changed, removed, leaderEndpoint);
+    } finally {
+      this.applyingDelta = false;
+    }
+  }
+
+  private applyDeltaNow(
     metadataLeaderId: number,
     changed: Array<{ topic: string; partition: number; topicId: Buffer; state: LeaderAndIsrPartitionState }>,
     removed: Array<{ topic: string; partition: number }>,

@@ -34,9 +34,14 @@ export class BrokerMetadataListener implements RaftListener<ApiMessageAndVersion
   private readonly publishWaiters: Array<{ offset: number; resolve: () => void }> = [];
   private closed = false;
 
+  /** MetadataLoader's catchingUp: nothing is published before the image reaches the high watermark once. */
+  private catchingUp = true;
+
   constructor(
     private readonly publish: MetadataPublish,
     private readonly log: Logger,
+    /** The Raft client's high watermark (undefined while unknown). */
+    private readonly highWatermark: () => number | undefined,
     /** Defer publishing to the next turn of the event loop; tests pass a synchronous scheduler. */
     private readonly schedule: (fn: () => void) => void = (fn) => setImmediate(fn),
   ) {}
@@ -92,8 +97,30 @@ export class BrokerMetadataListener implements RaftListener<ApiMessageAndVersion
     });
   }
 
+  /**
+   * MetadataLoader.stillNeedToCatchUp: at start-up the broker publishes nothing until it has replayed up to the high
+   * watermark, so its components never see a partial image (the first publish also deletes stray logs: a half-read
+   * log would make live replicas look stray).
+   */
+  private stillNeedToCatchUp(offset: number): boolean {
+    if (!this.catchingUp) return false;
+    const hw = this.highWatermark();
+    if (hw === undefined) {
+      this.log.debug('The loader is still catching up because we still do not know the high water mark yet.');
+      return true;
+    }
+    if (hw - 1 > offset) {
+      this.log.debug(`The loader is still catching up because we have loaded up to offset ${offset}, but the high water mark is ${hw}`);
+      return true;
+    }
+    this.log.info(`The loader finished catching up to the current high water mark of ${hw}`);
+    this.catchingUp = false;
+    return false;
+  }
+
   private publishNow(): void {
     const image = this.image;
+    if (this.stillNeedToCatchUp(image.offset)) return;
     const c = image.takeChanges();
     const full = this.first || this.snapshotLoaded;
     const changes: PublishedChanges = {

@@ -40,9 +40,18 @@ describe('integration: KRaft broker failover, restart and controlled shutdown', 
     const admin = kafka.admin();
     await admin.connect();
     try {
-      await admin.createTopics({ topics: [{ topic: 'kr-fo', numPartitions: 6, replicationFactor: 3 }], waitForLeaders: true });
+      // Answered once the controller committed it; the brokers learn it from the log just after (waited for below).
+      await admin.createTopics({ topics: [{ topic: 'kr-fo', numPartitions: 6, replicationFactor: 3 }], waitForLeaders: false });
     } finally {
       await admin.disconnect();
+    }
+    // Each broker learns of the topic from the metadata log on its own schedule: wait until all three have it, fully replicated.
+    for (const id of [1, 2, 3]) {
+      await waitFor(
+        `broker ${id} to see kr-fo fully in sync`,
+        async () => (await partitions(id, 'kr-fo'))?.every((p) => p.leader > 0 && p.isr.length === 3),
+        60000,
+      );
     }
   });
 
@@ -113,7 +122,7 @@ describe('integration: KRaft broker failover, restart and controlled shutdown', 
     const admin = kafka.admin();
     await admin.connect();
     try {
-      await admin.createTopics({ topics: [{ topic: 'kr-while-down', numPartitions: 2, replicationFactor: 2 }], waitForLeaders: true });
+      await admin.createTopics({ topics: [{ topic: 'kr-while-down', numPartitions: 2, replicationFactor: 2 }], waitForLeaders: false });
     } finally {
       await admin.disconnect();
     }
@@ -131,7 +140,14 @@ describe('integration: KRaft broker failover, restart and controlled shutdown', 
   });
 
   it('controlled shutdown (SIGTERM): the broker hands its leaderships over by heartbeat before it exits 0', async () => {
-    const ps = (await partitions(1, 'kr-fo'))!;
+    const ps = await waitFor(
+      'kr-fo fully in sync again',
+      async () => {
+        const v = await partitions(1, 'kr-fo');
+        return v?.every((p) => p.leader > 0 && p.isr.length === 3) ? v : null;
+      },
+      60000,
+    );
     const counts = new Map<number, number>();
     for (const p of ps) counts.set(p.leader, (counts.get(p.leader) ?? 0) + 1);
     const victim = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0];

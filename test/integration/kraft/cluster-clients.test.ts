@@ -35,6 +35,22 @@ describe('integration: KRaft cluster (3 controllers + 3 brokers) with real clien
 
   const brokerClient = (id: number) => new NetworkClient('127.0.0.1', cluster.node(id).brokerPort, 'it-kraft', 10000);
 
+  /** Waits until every broker knows the topic with `partitions` partitions, each with a leader and a full ISR. */
+  async function waitForTopic(topic: string, partitions: number): Promise<void> {
+    for (const id of [1, 2, 3]) {
+      await waitFor(`broker ${id} to know ${topic} with leaders`, async () => {
+        const c = brokerClient(id);
+        try {
+          const md = await c.send(MetadataApi, 9, { topics: [{ name: topic }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+          const t = md.topics[0];
+          return t.errorCode === 0 && t.partitions.length === partitions && t.partitions.every((p) => p.leaderId > 0 && p.isrNodes.length === 3);
+        } finally {
+          c.close();
+        }
+      });
+    }
+  }
+
   it('kcat -L lists the 3 brokers; the controller id clients see is one of them (KRaftMetadataCache)', async () => {
     const res = await kcat(['-b', bootstrap.split(',')[0], '-L', '-J']);
     expect(res.code, res.stderr).to.equal(0);
@@ -76,18 +92,7 @@ describe('integration: KRaft cluster (3 controllers + 3 brokers) with real clien
     expect(create.code, create.stdout + create.stderr).to.equal(0);
     expect(create.stdout).to.contain('Created topic kr-topics.');
     // Every broker learns the topic from the metadata log, with a leader and a full ISR per partition.
-    for (const id of [1, 2, 3]) {
-      await waitFor(`broker ${id} to know kr-topics with leaders`, async () => {
-        const c = brokerClient(id);
-        try {
-          const md = await c.send(MetadataApi, 9, { topics: [{ name: 'kr-topics' }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
-          const t = md.topics[0];
-          return t.errorCode === 0 && t.partitions.length === 3 && t.partitions.every((p) => p.leaderId > 0 && p.isrNodes.length === 3);
-        } finally {
-          c.close();
-        }
-      });
-    }
+    await waitForTopic('kr-topics', 3);
     const describe = await runTool('kafka-topics', ['--bootstrap-server', bootstrap, '--describe', '--topic', 'kr-topics']);
     expect(describe.code, describe.stderr).to.equal(0);
     const lines = describe.stdout.trim().split('\n');
@@ -120,10 +125,12 @@ describe('integration: KRaft cluster (3 controllers + 3 brokers) with real clien
     const admin = kafka.admin();
     await admin.connect();
     try {
-      await admin.createTopics({ topics: [{ topic: 'kr-data', numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true });
+      await admin.createTopics({ topics: [{ topic: 'kr-data', numPartitions: 3, replicationFactor: 3 }], waitForLeaders: false });
     } finally {
       await admin.disconnect();
     }
+    // CreateTopics is answered once the controller committed the records; each broker learns them from the log a moment later.
+    await waitForTopic('kr-data', 3);
     const input = Array.from({ length: 30 }, (_, i) => `k${i}:v${i}`).join('\n') + '\n';
     const produced = await kcat(['-b', bootstrap, '-P', '-t', 'kr-data', '-K', ':', '-X', 'acks=all'], { input });
     expect(produced.code, produced.stderr).to.equal(0);

@@ -63,6 +63,8 @@ describe('KRaft broker metadata publishing (BrokerMetadataListener + BrokerMetad
   let listener: BrokerMetadataListener;
   let publisher: BrokerMetadataPublisher;
   let offset = 0;
+  /** The Raft client's high watermark as the listener sees it; by default everything committed so far. */
+  let highWatermark: () => number | undefined = () => offset;
   const pending: Array<() => void> = [];
   /** Commits one batch and runs the (deferred) publish, as the event loop would at the end of the turn. */
   const commit = (...records: ApiMessageAndVersion[]) => {
@@ -120,9 +122,11 @@ describe('KRaft broker metadata publishing (BrokerMetadataListener + BrokerMetad
       metadataLeaderId: () => 3001,
       log: getLogger('test.BrokerMetadataPublisher'),
     });
+    highWatermark = () => offset;
     listener = new BrokerMetadataListener(
       (img, ch) => publisher.publish(img, ch),
       getLogger('test.BrokerMetadataListener'),
+      () => highWatermark(),
       (fn) => pending.push(fn),
     );
   });
@@ -144,6 +148,32 @@ describe('KRaft broker metadata publishing (BrokerMetadataListener + BrokerMetad
     expect(listener.highestMetadataOffset()).to.equal(2);
     expect(publisher.finalizedFeatures().features.get('metadata.version')).to.equal(19);
     expect(publisher.finalizedFeatures().epoch).to.equal(2);
+  });
+
+  it('publishes nothing until it has replayed up to the high watermark (MetadataLoader catching up), then every commit', () => {
+    const published: number[] = [];
+    listener = new BrokerMetadataListener(
+      (img) => published.push(img.offset),
+      getLogger('test.BrokerMetadataListener'),
+      () => highWatermark(),
+      (fn) => pending.push(fn),
+    );
+    highWatermark = () => undefined;
+    commit(broker(1, 1));
+    flush();
+    highWatermark = () => 3;
+    commit(broker(2, 2));
+    flush();
+    expect(published).to.deep.equal([]);
+    expect(listener.highestMetadataOffset()).to.equal(-1);
+    commit(broker(3, 3));
+    flush();
+    expect(published).to.deep.equal([2]);
+    // Once caught up, a commit is published even while the high watermark has moved further.
+    highWatermark = () => 100;
+    commit(rec(T.UNFENCE_BROKER, 0, { id: 1, epoch: 1 }));
+    flush();
+    expect(published).to.deep.equal([2, 3]);
   });
 
   it('caches only unfenced brokers with their endpoints and epochs; partitions and topic ids; a random alive broker as controller id', () => {
