@@ -114,6 +114,9 @@ export class ControllerServer {
         defaultReplicationFactor: cfg.defaultReplicationFactor,
         metadataMaxIdleIntervalMs: kraft.metadataMaxIdleIntervalMs,
         snapshotMaxNewRecordBytes: kraft.metadataSnapshotMaxNewRecordBytes,
+        snapshotMaxIntervalMs: kraft.metadataSnapshotMaxIntervalMs,
+        // QuorumController's periodic preferred-leader election (auto.leader.rebalance.enable).
+        leaderImbalanceCheckIntervalMs: cfg.autoLeaderRebalanceEnable ? cfg.leaderImbalanceCheckIntervalSeconds * 1000 : undefined,
         bootstrapRecords: readBootstrapMetadata(kraft.metadataLogDir, cfg.getString('inter.broker.protocol.version') ?? null, this.log),
         validateTopicConfig,
         // CreateTopics v5+ reports every config the new topic has, defaults from this node's configuration included
