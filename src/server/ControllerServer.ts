@@ -15,7 +15,7 @@ import { QuorumController } from '../controller/quorum/QuorumController';
 import { isTopicConfig, validateTopicConfigs } from '../log/TopicConfig';
 import { BINARY_BOOTSTRAP_FILENAME, bootstrapRecords, readBootstrapFile } from '../metadata/bootstrap/BootstrapDirectory';
 import { ApiMessageAndVersion } from '../metadata/MetadataRecordSerde';
-import { LATEST_PRODUCTION, metadataVersionFromString } from '../metadata/MetadataVersion';
+import { LATEST_PRODUCTION, MINIMUM_BOOTSTRAP_VERSION, metadataVersionFromString } from '../metadata/MetadataVersion';
 import { SocketServer } from '../network/SocketServer';
 import { KafkaConfig } from './config/KafkaConfig';
 import { ConfigHelper } from './ConfigHelper';
@@ -34,7 +34,9 @@ export function readBootstrapMetadata(metadataLogDir: string, ibp: string | null
     log.info(`Loaded bootstrap metadata from ${file}`);
     return readBootstrapFile(file);
   }
-  const version = ibp ? metadataVersionFromString(ibp) : LATEST_PRODUCTION;
+  // BootstrapDirectory.readFromConfiguration: an IBP older than 3.3-IV0 bootstraps at the minimum bootstrap version.
+  const configured = ibp ? metadataVersionFromString(ibp) : LATEST_PRODUCTION;
+  const version = configured.ordinal < MINIMUM_BOOTSTRAP_VERSION.ordinal ? MINIMUM_BOOTSTRAP_VERSION : configured;
   log.info(`No ${BINARY_BOOTSTRAP_FILENAME} found in ${metadataLogDir}: bootstrapping with metadata.version ${version.version}`);
   return bootstrapRecords(version);
 }

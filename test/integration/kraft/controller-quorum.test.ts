@@ -202,4 +202,29 @@ describe('integration: KRaft controller quorum (real processes)', function () {
     expect(after).to.contain('node.id=3001');
     expect(cluster.output(3001).some((l) => l.includes(`Rewriting ${cluster.dataDir(3001)}/meta.properties`))).to.equal(true);
   });
+
+  it('without bootstrap.checkpoint the controller bootstraps metadata.version from inter.broker.protocol.version', async () => {
+    const cluster = await KRaftTestCluster.start({
+      controllers: 1,
+      brokers: 0,
+      noStart: true,
+      controllerOverrides: { 'inter.broker.protocol.version': '3.5-IV2' },
+    });
+    c = cluster;
+    fs.rmSync(path.join(cluster.dataDir(3001), 'bootstrap.checkpoint'));
+    await cluster.start(3001);
+    const active = await cluster.activeController();
+    const client = new NetworkClient('127.0.0.1', cluster.node(active.id).controllerPort, 'kraft-test', 5000);
+    try {
+      const levels = await waitFor('metadata.version to be finalized', async () => {
+        const av = await client.send(ApiVersionsApi, 3, { clientSoftwareName: 'kraft-test', clientSoftwareVersion: '1' });
+        return av.finalizedFeatures?.find((f) => f.name === 'metadata.version');
+      });
+      // 3.5-IV2 is metadata.version feature level 11.
+      expect(levels).to.deep.equal({ name: 'metadata.version', minVersionLevel: 11, maxVersionLevel: 11 });
+    } finally {
+      client.close();
+    }
+    expect(cluster.output(3001).some((l) => l.includes('bootstrapping with metadata.version 3.5-IV2'))).to.equal(true);
+  });
 });
