@@ -4,6 +4,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
+import { Uuid } from '../../../src/common/Uuid';
 import { NetworkClient } from '../../../src/network/NetworkClient';
 import { ApiVersionsApi, BrokerHeartbeatApi, BrokerRegistrationApi, CreateTopicsApi, DescribeClusterApi } from '../../../src/protocol/apis';
 import type { CreateTopicsRequest } from '../../../src/protocol/apis/19-create-topics';
@@ -25,6 +26,8 @@ describe('integration: controller APIs on the CONTROLLER listener (real processe
   let heartbeats: NodeJS.Timeout | null = null;
   let active: { id: number; epoch: number };
   let brokerEpoch = -1;
+  /** The id the controller gave topic 'orders'. */
+  let ordersId = '';
   const clients = new Map<number, NetworkClient>();
   const client = (id: number) => {
     let cl = clients.get(id);
@@ -121,6 +124,7 @@ describe('integration: controller APIs on the CONTROLLER listener (real processe
     const orders = byName.get('orders')!;
     expect(orders.errorCode, orders.errorMessage ?? '').to.equal(ErrorCode.NONE);
     expect(orders.topicId!.equals(Buffer.alloc(16))).to.equal(false);
+    ordersId = Uuid.fromBytes(orders.topicId!).toString();
     expect(orders.numPartitions).to.equal(3);
     expect(orders.replicationFactor).to.equal(1);
     expect(byName.get('too-replicated')).to.include({
@@ -131,6 +135,27 @@ describe('integration: controller APIs on the CONTROLLER listener (real processe
     expect(byName.get('bad/name')!.errorCode).to.equal(ErrorCode.INVALID_TOPIC_EXCEPTION);
     const again = await createTopics(active.id, [{ name: 'orders', numPartitions: 1, replicationFactor: 1 }]);
     expect(again.topics[0].errorCode).to.equal(ErrorCode.TOPIC_ALREADY_EXISTS);
+  });
+
+  it("CreateTopics validates configs with the broker's topic config rules and reports the new topic's effective configs", async () => {
+    const res = await client(active.id).send(CreateTopicsApi, 7, {
+      topics: [
+        { name: 'cfg-ok', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{ name: 'retention.ms', value: '3600000' }] },
+        { name: 'cfg-bad-value', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{ name: 'retention.ms', value: 'soon' }] },
+        { name: 'cfg-unknown', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{ name: 'no.such.config', value: '1' }] },
+      ],
+      timeoutMs: 10000,
+      validateOnly: false,
+    });
+    const byName = new Map(res.topics.map((t) => [t.name, t]));
+    const ok = byName.get('cfg-ok')!;
+    expect(ok.errorCode, ok.errorMessage ?? '').to.equal(ErrorCode.NONE);
+    // DescribeConfigsResponse.ConfigSource: 1 = the topic's own config, 5 = the default.
+    expect(ok.configs!.find((e) => e.name === 'retention.ms')).to.include({ value: '3600000', configSource: 1 });
+    expect(ok.configs!.find((e) => e.name === 'cleanup.policy')).to.include({ value: 'delete', configSource: 5 });
+    expect(byName.get('cfg-bad-value')!.errorCode).to.equal(ErrorCode.INVALID_CONFIG);
+    expect(byName.get('cfg-bad-value')!.errorMessage).to.contain('retention.ms');
+    expect(byName.get('cfg-unknown')).to.include({ errorCode: ErrorCode.INVALID_CONFIG, errorMessage: 'Unknown topic config name: no.such.config' });
   });
 
   it('DescribeCluster (KIP-919) lists the controllers and names the active one; ApiVersions shows metadata.version', async () => {
@@ -155,7 +180,8 @@ describe('integration: controller APIs on the CONTROLLER listener (real processe
     expect(dump.stdout).to.contain('"type":"FEATURE_LEVEL_RECORD"');
     expect(dump.stdout).to.contain('"type":"REGISTER_BROKER_RECORD"');
     expect(dump.stdout).to.match(/"type":"TOPIC_RECORD","version":0,"data":\{"name":"orders"/);
-    expect((dump.stdout.match(/"type":"PARTITION_RECORD"/g) ?? []).length).to.equal(3);
+    const ordersPartitions = dump.stdout.split('\n').filter((l) => l.includes('"type":"PARTITION_RECORD"') && l.includes(`"topicId":"${ordersId}"`));
+    expect(ordersPartitions).to.have.length(3);
     const events = fs
       .readFileSync(path.join(c.node(active.id).logDir, 'controller-events.jsonl'), 'utf8')
       .trim()
