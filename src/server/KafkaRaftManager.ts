@@ -126,6 +126,14 @@ export class KafkaRaftManager {
     this.driver.start();
   }
 
+  /**
+   * Polls the client on the next turn of the event loop: after scheduling records (Kafka's KafkaRaftClient.append
+   * wakes its I/O thread the same way), so they are sent without waiting for the next timed poll.
+   */
+  wakeup(): void {
+    this.driver.wakeup();
+  }
+
   leaderAndEpoch(): LeaderAndEpoch {
     return this.client.leaderAndEpoch();
   }
