@@ -11,9 +11,8 @@ import { Batch } from '../../raft/RaftBatches';
 import { OffsetAndEpoch } from '../../raft/OffsetAndEpoch';
 import { SnapshotContents } from '../../raft/Snapshots';
 import { ApiMessageAndVersion } from '../../metadata/MetadataRecordSerde';
-import { METADATA_VERSION_FEATURE_NAME, metadataVersionFromFeatureLevel } from '../../metadata/MetadataVersion';
 import { MetadataImage } from '../../metadata/image/MetadataImage';
-import { imageToRecords } from '../../metadata/image/MetadataImageWriter';
+import { activationRecords } from './ActivationRecordsGenerator';
 import { ClusterControlManager } from './ClusterControlManager';
 import { ConfigurationControlManager, TopicConfigValidator } from './ConfigurationControlManager';
 import { ControllerEvents, ControllerEventStream } from './ControllerEventStream';
@@ -25,6 +24,7 @@ import { MV, record } from './MetadataRecords';
 import { PartitionReassignments } from './PartitionReassignments';
 import { ProducerIdControlManager } from './ProducerIdControlManager';
 import { ReplicationControlManager } from './ReplicationControlManager';
+import { SnapshotGenerator } from './SnapshotGenerator';
 import { EffectiveTopicConfigs, ReplicationControlTopics } from './ReplicationControlTopics';
 import { PlacerRandom, StripedReplicaPlacer } from './StripedReplicaPlacer';
 
@@ -122,8 +122,7 @@ export class QuorumControllerCore implements RaftListener<ApiMessageAndVersion> 
   private cancelBalance: (() => void) | null = null;
   /** ImbalanceSchedule: when the next automatic leader balancing may run. */
   private imbalanceSchedule: 'DEFERRED' | 'SCHEDULED' | 'IMMEDIATELY' = 'DEFERRED';
-  private bytesSinceSnapshot = 0;
-  private lastSnapshotTimeMs: number;
+  private readonly snapshots: SnapshotGenerator;
 
   readonly clusterControl: ClusterControlManager;
   protected readonly configControl: ConfigurationControlManager;
@@ -137,10 +136,16 @@ export class QuorumControllerCore implements RaftListener<ApiMessageAndVersion> 
     this.nodeId = opts.nodeId;
     this.raft = opts.raft;
     this.time = opts.time ?? SYSTEM_TIME;
-    this.lastSnapshotTimeMs = this.time.milliseconds();
     this.scheduler = opts.scheduler ?? REAL_SCHEDULER;
     this.log = opts.logger ?? getLogger('org.apache.kafka.controller.QuorumController', `[QuorumController id=${opts.nodeId}] `);
     this.eventStream = new ControllerEventStream(opts.nodeId, opts.events, opts.stateChangeLogger);
+    this.snapshots = new SnapshotGenerator(
+      (id, ts, batches) => this.raft.createSnapshot(id, ts, batches),
+      opts.snapshotMaxNewRecordBytes,
+      opts.snapshotMaxIntervalMs ?? 0,
+      this.time,
+      this.log,
+    );
     // The managers read the working image while active (it includes this controller's uncommitted writes).
     const image = () => this.working ?? this.committed;
     this.clusterControl = new ClusterControlManager(opts.clusterId, image, this.time, opts.brokerSessionTimeoutMs, this.log);
@@ -307,28 +312,7 @@ export class QuorumControllerCore implements RaftListener<ApiMessageAndVersion> 
     this.committed.takeChanges();
     this.lastCommittedOffset = batch.lastOffset;
     if (this.isActive()) this.completeDeferredUpTo(batch.lastOffset);
-    this.bytesSinceSnapshot += batch.sizeInBytes;
-    // SnapshotGenerator.publishLogDelta: by bytes, else by time since the last snapshot.
-    const maxInterval = this.opts.snapshotMaxIntervalMs ?? 0;
-    if (this.bytesSinceSnapshot >= this.opts.snapshotMaxNewRecordBytes) {
-      this.maybeSnapshot(batch, `we have replayed at least ${this.opts.snapshotMaxNewRecordBytes} bytes`);
-    } else if (maxInterval > 0 && this.time.milliseconds() - this.lastSnapshotTimeMs >= maxInterval) {
-      this.maybeSnapshot(batch, `we have waited at least ${Math.floor(maxInterval / 60000)} minute(s)`);
-    }
-  }
-
-  /** SnapshotGenerator: the committed image as of this batch, as one snapshot. */
-  private maybeSnapshot(batch: Batch<ApiMessageAndVersion>, reason: string): void {
-    const id = { offset: batch.lastOffset + 1, epoch: batch.epoch };
-    const name = `snapshot ${String(id.offset).padStart(20, '0')}-${String(id.epoch).padStart(10, '0')}`;
-    try {
-      this.log.info(`Creating new KRaft snapshot file ${name} because ${reason}.`);
-      this.raft.createSnapshot(id, batch.appendTimestamp, [imageToRecords(this.committed)]);
-      this.bytesSinceSnapshot = 0;
-      this.lastSnapshotTimeMs = this.time.milliseconds();
-    } catch (e) {
-      this.log.error(`Unable to create snapshot ${name}`, e);
-    }
+    this.snapshots.publishLogDelta(batch, this.committed);
   }
 
   private onLoadSnapshot(snapshot: SnapshotContents<ApiMessageAndVersion>): void {
@@ -342,7 +326,7 @@ export class QuorumControllerCore implements RaftListener<ApiMessageAndVersion> 
     image.takeChanges();
     this.committed = image;
     this.lastCommittedOffset = snapshot.snapshotId.offset - 1;
-    this.bytesSinceSnapshot = 0;
+    this.snapshots.reset();
   }
 
   private onLeaderChange(leader: LeaderAndEpoch): void {
@@ -374,7 +358,9 @@ export class QuorumControllerCore implements RaftListener<ApiMessageAndVersion> 
     this.eventStream.emit('election_won', { controller: this.nodeId, epoch });
     // CompleteActivationEvent: it runs first, before any queued write.
     try {
-      const records = this.activationRecords();
+      const records = activationRecords(this.log, this.committed, this.opts.bootstrapRecords);
+      // Without endOffset on the Raft client, learn where our writes start from one NoOpRecord.
+      if (records.length === 0 && this.nextWriteOffset < 0) records.push(record('NoOpRecord', 0, {}));
       this.appendRecords(records);
     } catch (e) {
       if (e instanceof NotControllerError) return;
@@ -385,34 +371,6 @@ export class QuorumControllerCore implements RaftListener<ApiMessageAndVersion> 
     this.rescheduleMaybeFenceStaleBrokers();
     this.scheduleNextWriteNoOpRecord();
     this.maybeScheduleNextBalancePartitionLeaders();
-  }
-
-  /** ActivationRecordsGenerator: the bootstrap records into an empty log (in a metadata transaction from 3.6-IV1). */
-  private activationRecords(): ApiMessageAndVersion[] {
-    const records: ApiMessageAndVersion[] = [];
-    if (!this.committed.features.has(METADATA_VERSION_FEATURE_NAME)) {
-      const mvRecord = this.opts.bootstrapRecords.find((r) => r.data.name === METADATA_VERSION_FEATURE_NAME);
-      const level = (mvRecord?.data.featureLevel as number | undefined) ?? 0;
-      const inTransaction = level >= 13; // IBP_3_6_IV1: isMetadataTransactionSupported
-      let version = String(level);
-      try {
-        version = metadataVersionFromFeatureLevel(level).version;
-      } catch {
-        // an unknown level is reported by number
-      }
-      this.log.info(
-        `The metadata log appears to be empty. Appending ${this.opts.bootstrapRecords.length} bootstrap record(s) ${inTransaction ? 'in metadata transaction ' : ''}at metadata.version ${version} from the binary bootstrap metadata file.`,
-      );
-      if (inTransaction) records.push(record('BeginTransactionRecord', 0, { name: 'Bootstrap records' }));
-      records.push(...this.opts.bootstrapRecords);
-      // 3.4-IV0+: a new KRaft cluster records that it is not migrating from ZooKeeper (ZkMigrationState.NONE).
-      if (level >= 8) records.push(record('ZkMigrationStateRecord', 0, { zkMigrationState: 0 }));
-      if (inTransaction) records.push(record('EndTransactionRecord', 0, {}));
-    } else if (this.nextWriteOffset < 0) {
-      // Learn where our writes start (no endOffset on this Raft client): one NoOpRecord.
-      records.push(record('NoOpRecord', 0, {}));
-    }
-    return records;
   }
 
   /** renounce: resign the Raft epoch, forget uncommitted state, fail pending writes. */
