@@ -298,7 +298,11 @@ export class GroupApis {
     }
     // Kafka compares String.length (UTF-16 code units), which is what a JS string's length counts too.
     const tooLarge = (metadata: string | null) => metadata !== null && metadata.length > cfg.offsetMetadataMaxSize;
-    if (v === 0) {
+    if (v === 0 && this.deps.kraft && known.length > 0) {
+      // KRaft: commitOffsetsToZookeeper's requireZkOrThrow fails the whole request ("Unsupported when using a
+      // Raft-based metadata quorum: Version 0 offset commit requests"), answered as OffsetCommitRequest.getErrorResponse.
+      for (const t of req.topics) for (const p of t.partitions) codes.set(key(t.name, p.partitionIndex), ErrorCode.UNSUPPORTED_VERSION);
+    } else if (v === 0) {
       for (const o of known)
         codes.set(key(o.topic, o.partition), tooLarge(o.metadata) ? ErrorCode.OFFSET_METADATA_TOO_LARGE : await this.commitToZk(req.groupId, o));
     } else {
@@ -357,6 +361,21 @@ export class GroupApis {
   async handleOffsetFetch(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
     const v = ctx.header.apiVersion;
     const req = OffsetFetchApi.decodeRequest(r, v);
+    if (v === 0 && this.deps.kraft) {
+      // KRaft: handleOffsetFetchRequestFromZookeeper's requireZkOrThrow fails the request; OffsetFetchRequest.getErrorResponse
+      // answers every asked partition with UNSUPPORTED_VERSION, offset -1 and no metadata.
+      const topics = (req.topics ?? []).map((t) => ({
+        name: t.name,
+        partitions: t.partitionIndexes.map((partitionIndex) => ({
+          partitionIndex,
+          committedOffset: -1,
+          committedLeaderEpoch: -1,
+          metadata: '',
+          errorCode: ErrorCode.UNSUPPORTED_VERSION,
+        })),
+      }));
+      return encodeResponse(OffsetFetchApi, v, { throttleTimeMs: 0, topics, errorCode: 0, groups: [] });
+    }
     if (v === 0)
       return encodeResponse(OffsetFetchApi, v, { throttleTimeMs: 0, topics: await this.fetchFromZk(req.groupId, req.topics ?? []), errorCode: 0, groups: [] });
     const groups = req.groups.map((g) => {

@@ -162,4 +162,16 @@ describe('integration: KRaft broker failover, restart and controlled shutdown', 
     await cluster.start(victim);
     await waitFor(`broker ${victim} to rejoin`, async () => (await aliveBrokers(survivor)).includes(victim), 60000);
   });
+  it('with every controller gone, a SIGTERMed broker stops waiting for controlled shutdown after the session timeout and exits', async () => {
+    for (const id of cluster.controllerIds) await cluster.kill(id);
+    const started = Date.now();
+    const code = await cluster.stop(1, 'SIGTERM', 60000);
+    const tookMs = Date.now() - started;
+    expect(code).to.equal(0);
+    // It waited for the controller's approval at most about a session timeout (Kafka would wait up to 5 minutes).
+    expect(tookMs).to.be.below(SESSION_TIMEOUT_MS + 20000);
+    const out = cluster.output(1).join('\n');
+    expect(out).to.contain('Beginning controlled shutdown.');
+    expect(out).to.match(/The controller has not answered for \d+ ms \(broker.session.timeout.ms\): shutting down without its approval/);
+  });
 });

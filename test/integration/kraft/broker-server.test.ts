@@ -18,7 +18,8 @@ import type { ApiMessageAndVersion } from '../../../src/metadata/MetadataRecordS
 import { MetadataRecordTypeId as T } from '../../../src/metadata/records/MetadataRecordType';
 import type { RequestContext } from '../../../src/network/RequestContext';
 import { RequestHandler, SocketServer } from '../../../src/network/SocketServer';
-import { ApiVersionsApi, BrokerHeartbeatApi, BrokerRegistrationApi, CreateTopicsApi } from '../../../src/protocol/apis';
+import { ApiVersionsApi, BrokerHeartbeatApi, BrokerRegistrationApi, CreateTopicsApi, OffsetCommitApi, OffsetFetchApi } from '../../../src/protocol/apis';
+import { ErrorCode } from '../../../src/protocol/errors';
 import { NetworkClient } from '../../../src/network/NetworkClient';
 import { ApiCodec, encodeResponse, isFlexible } from '../../../src/protocol/apis/types';
 import type { Reader } from '../../../src/protocol/Reader';
@@ -74,9 +75,9 @@ class ScriptedController implements RequestHandler {
   async append(records: ApiMessageAndVersion[]): Promise<number> {
     const epoch = this.raft.leaderAndEpoch().epoch;
     const last = this.raft.client.scheduleAtomicAppend(epoch, undefined, records);
-    // Kafka's KafkaRaftClient.append wakes its IO thread on the first append of a batch; ours does not yet (reported
-    // to the lead), and a lone voter has no follower fetches to wake it, so the test wakes the driver itself.
-    (this.raft as unknown as { driver: { wakeup(): void } }).driver.wakeup();
+    // As the quorum controller does: the driver polls now instead of at its next timed poll (a lone voter has no
+    // follower fetches to wake it).
+    this.raft.wakeup();
     await waitFor(`offset ${last} to commit`, async () => this.committed.image.offset >= last, 10000, 10);
     return last;
   }
@@ -285,6 +286,41 @@ describe('integration: KRaft BrokerServer in process against a scripted one-vote
       await producer.disconnect();
     }
     expect(controller.heartbeats.length).to.be.greaterThan(1);
+  });
+
+  it('OffsetCommit and OffsetFetch v0 (ZooKeeper-stored offsets) are UNSUPPORTED_VERSION on a KRaft broker, as in Kafka 3.7', async () => {
+    const c = new NetworkClient('127.0.0.1', brokerPort, 'it-broker-server', 10000);
+    try {
+      const commit = await c.send(OffsetCommitApi, 0, {
+        groupId: 'g0',
+        generationIdOrMemberEpoch: -1,
+        memberId: '',
+        groupInstanceId: null,
+        retentionTimeMs: -1,
+        topics: [
+          {
+            name: 'bs-orders',
+            partitions: [
+              { partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, commitTimestamp: -1, committedMetadata: '' },
+              { partitionIndex: 9, committedOffset: 1, committedLeaderEpoch: -1, commitTimestamp: -1, committedMetadata: '' },
+            ],
+          },
+        ],
+      });
+      expect(commit.topics[0].partitions.map((p) => [p.partitionIndex, p.errorCode])).to.deep.equal([
+        [0, ErrorCode.UNSUPPORTED_VERSION],
+        [9, ErrorCode.UNSUPPORTED_VERSION],
+      ]);
+      const fetched = await c.send(OffsetFetchApi, 0, {
+        groupId: 'g0',
+        topics: [{ name: 'bs-orders', partitionIndexes: [0] }],
+        groups: [],
+        requireStable: false,
+      });
+      expect(fetched.topics[0].partitions[0]).to.deep.include({ partitionIndex: 0, committedOffset: -1, errorCode: ErrorCode.UNSUPPORTED_VERSION });
+    } finally {
+      c.close();
+    }
   });
 
   it('shuts down by controlled shutdown: wantShutDown heartbeats until the controller agrees', async () => {
