@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { getLogger, Logger } from '../common/logger';
 import { ControllerEventLog } from '../controller/ControllerEventLog';
-import { QuorumController } from '../controller/quorum/QuorumController';
+import { ControllerRaft, QuorumController } from '../controller/quorum/QuorumController';
 import { isTopicConfig, validateTopicConfigs } from '../log/TopicConfig';
 import { BINARY_BOOTSTRAP_FILENAME, bootstrapRecords, readBootstrapFile } from '../metadata/bootstrap/BootstrapDirectory';
 import { ApiMessageAndVersion } from '../metadata/MetadataRecordSerde';
@@ -110,7 +110,7 @@ export class ControllerServer {
       const controller = new QuorumController({
         nodeId: cfg.brokerId,
         clusterId: this.clusterId,
-        raft: this.raftManager.client,
+        raft: this.controllerRaft(),
         brokerSessionTimeoutMs: kraft.brokerSessionTimeoutMs,
         defaultNumPartitions: cfg.numPartitions,
         defaultReplicationFactor: cfg.defaultReplicationFactor,
@@ -175,6 +175,23 @@ export class ControllerServer {
       await this.shutdown().catch(() => undefined);
       throw e;
     }
+  }
+
+  /**
+   * The quorum controller's view of the Raft client: the client itself, plus the raft manager's wakeup so that
+   * scheduled records are sent at once (Kafka's KafkaRaftClient.append wakes its I/O thread).
+   */
+  private controllerRaft(): ControllerRaft {
+    const client = this.raftManager.client;
+    return {
+      register: (l) => client.register(l),
+      leaderAndEpoch: () => client.leaderAndEpoch(),
+      scheduleAtomicAppend: (epoch, requiredBaseOffset, records) => client.scheduleAtomicAppend(epoch, requiredBaseOffset, records),
+      createSnapshot: (id, ts, batches) => client.createSnapshot(id, ts, batches),
+      resign: (epoch) => client.resign(epoch),
+      endOffset: () => client.endOffset(),
+      wakeup: () => this.raftManager.wakeup(),
+    };
   }
 
   /** FutureUtils.waitWithLogging: Kafka's start-up lines around each step a controller waits for. */
