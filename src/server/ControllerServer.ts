@@ -11,11 +11,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { getLogger, Logger } from '../common/logger';
 import { ControllerEventLog } from '../controller/ControllerEventLog';
-import { QuorumController } from '../controller/quorum/QuorumController';
+import { ControllerRaft, QuorumController } from '../controller/quorum/QuorumController';
 import { isTopicConfig, validateTopicConfigs } from '../log/TopicConfig';
 import { BINARY_BOOTSTRAP_FILENAME, bootstrapRecords, readBootstrapFile } from '../metadata/bootstrap/BootstrapDirectory';
 import { ApiMessageAndVersion } from '../metadata/MetadataRecordSerde';
-import { LATEST_PRODUCTION, metadataVersionFromString } from '../metadata/MetadataVersion';
+import { LATEST_PRODUCTION, MINIMUM_BOOTSTRAP_VERSION, metadataVersionFromString } from '../metadata/MetadataVersion';
 import { SocketServer } from '../network/SocketServer';
 import { KafkaConfig } from './config/KafkaConfig';
 import { ConfigHelper } from './ConfigHelper';
@@ -34,7 +34,9 @@ export function readBootstrapMetadata(metadataLogDir: string, ibp: string | null
     log.info(`Loaded bootstrap metadata from ${file}`);
     return readBootstrapFile(file);
   }
-  const version = ibp ? metadataVersionFromString(ibp) : LATEST_PRODUCTION;
+  // BootstrapDirectory.readFromConfiguration: an IBP older than 3.3-IV0 bootstraps at the minimum bootstrap version.
+  const configured = ibp ? metadataVersionFromString(ibp) : LATEST_PRODUCTION;
+  const version = configured.ordinal < MINIMUM_BOOTSTRAP_VERSION.ordinal ? MINIMUM_BOOTSTRAP_VERSION : configured;
   log.info(`No ${BINARY_BOOTSTRAP_FILENAME} found in ${metadataLogDir}: bootstrapping with metadata.version ${version.version}`);
   return bootstrapRecords(version);
 }
@@ -52,6 +54,14 @@ export function validateTopicConfig(name: string, value: string | null): string 
   } catch (e) {
     return (e as Error).message;
   }
+}
+
+/** SocketServer.openServerSocket's KafkaException: "Socket server failed to bind to host:port: Address already in use." */
+function bindFailure(e: unknown): unknown {
+  const err = e as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (err?.syscall !== 'listen') return e;
+  const why = err.code === 'EADDRINUSE' ? 'Address already in use' : err.code === 'EADDRNOTAVAIL' ? 'Cannot assign requested address' : err.message;
+  return new Error(`Socket server failed to bind to ${err.address ?? ''}:${err.port ?? ''}: ${why}.`);
 }
 
 export class ControllerServer {
@@ -93,17 +103,22 @@ export class ControllerServer {
     const kraft = cfg.kraft!;
     this.log.info('Starting controller');
     try {
+      // The voters come from controller.quorum.voters, already parsed (Kafka waits on a future for them).
+      await this.waitWithLogging('controller quorum voters future', () => undefined);
       this.events = new ControllerEventLog(cfg.brokerId);
       const configHelper = new ConfigHelper(cfg);
       const controller = new QuorumController({
         nodeId: cfg.brokerId,
         clusterId: this.clusterId,
-        raft: this.raftManager.client,
+        raft: this.controllerRaft(),
         brokerSessionTimeoutMs: kraft.brokerSessionTimeoutMs,
         defaultNumPartitions: cfg.numPartitions,
         defaultReplicationFactor: cfg.defaultReplicationFactor,
         metadataMaxIdleIntervalMs: kraft.metadataMaxIdleIntervalMs,
         snapshotMaxNewRecordBytes: kraft.metadataSnapshotMaxNewRecordBytes,
+        snapshotMaxIntervalMs: kraft.metadataSnapshotMaxIntervalMs,
+        // QuorumController's periodic preferred-leader election (auto.leader.rebalance.enable).
+        leaderImbalanceCheckIntervalMs: cfg.autoLeaderRebalanceEnable ? cfg.leaderImbalanceCheckIntervalSeconds * 1000 : undefined,
         bootstrapRecords: readBootstrapMetadata(kraft.metadataLogDir, cfg.getString('inter.broker.protocol.version') ?? null, this.log),
         validateTopicConfig,
         // CreateTopics v5+ reports every config the new topic has, defaults from this node's configuration included
@@ -117,8 +132,9 @@ export class ControllerServer {
       });
       this.controller = controller;
 
+      let metrics: QuorumControllerMetrics | null = null;
       if (cfg.metricsPrometheusPort > 0) {
-        const metrics = new QuorumControllerMetrics(controller, { defaultMetrics: true });
+        metrics = new QuorumControllerMetrics(controller, { defaultMetrics: true });
         const server = new PrometheusHttpServer(metrics.registry);
         await server.startup(cfg.metricsPrometheusHost, cfg.metricsPrometheusPort);
         this.metricsServer = server;
@@ -134,10 +150,24 @@ export class ControllerServer {
         controllerNodes: (listenerName) => this.controllerNodes(listenerName),
       });
       const listeners = cfg.listeners.filter((l) => kraft.controllerListenerNames.includes(l.listenerName));
-      this.socketServer = new SocketServer(cfg.brokerId, cfg.socketRequestMaxBytes, cfg.connectionsMaxIdleMs, apis, null, 'CONTROLLER');
-      await this.socketServer.startup(listeners.map((l) => ({ listenerName: l.listenerName, host: l.host, port: l.port })));
-      // The controller registers its Raft listener before the Raft client runs, so it sees every committed batch.
-      controller.start();
+      this.socketServer = new SocketServer(
+        cfg.brokerId,
+        cfg.socketRequestMaxBytes,
+        cfg.connectionsMaxIdleMs,
+        apis,
+        metrics?.requestMetrics ?? null,
+        'CONTROLLER',
+      );
+      // The controller registers as a Raft listener: the Raft client replays the committed log (or its latest
+      // snapshot) to a new listener from the start, then every commit and leader change.
+      await this.waitWithLogging('the controller metadata publishers to be installed', () => controller.start());
+      // No authorizer (authorizer.class.name is not supported): nothing to wait for, as Kafka logs it.
+      await this.waitWithLogging('all of the authorizer futures to be completed', () => undefined);
+      await this.waitWithLogging('all of the SocketServer Acceptors to be started', () =>
+        this.socketServer!.startup(listeners.map((l) => ({ listenerName: l.listenerName, host: l.host, port: l.port }))).catch((e: unknown) => {
+          throw bindFailure(e);
+        }),
+      );
       this.state = 'STARTED';
     } catch (e) {
       this.log.error('Fatal error during controller startup. Prepare to shutdown', e);
@@ -145,6 +175,30 @@ export class ControllerServer {
       await this.shutdown().catch(() => undefined);
       throw e;
     }
+  }
+
+  /**
+   * The quorum controller's view of the Raft client: the client itself, plus the raft manager's wakeup so that
+   * scheduled records are sent at once (Kafka's KafkaRaftClient.append wakes its I/O thread).
+   */
+  private controllerRaft(): ControllerRaft {
+    const client = this.raftManager.client;
+    return {
+      register: (l) => client.register(l),
+      leaderAndEpoch: () => client.leaderAndEpoch(),
+      scheduleAtomicAppend: (epoch, requiredBaseOffset, records) => client.scheduleAtomicAppend(epoch, requiredBaseOffset, records),
+      createSnapshot: (id, ts, batches) => client.createSnapshot(id, ts, batches),
+      resign: (epoch) => client.resign(epoch),
+      endOffset: () => client.endOffset(),
+      wakeup: () => this.raftManager.wakeup(),
+    };
+  }
+
+  /** FutureUtils.waitWithLogging: Kafka's start-up lines around each step a controller waits for. */
+  private async waitWithLogging(action: string, fn: () => Promise<void> | void): Promise<void> {
+    this.log.info(`Waiting for ${action}`);
+    await fn();
+    this.log.info(`Finished waiting for ${action}`);
   }
 
   /**

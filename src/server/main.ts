@@ -100,6 +100,9 @@ async function runKRaft(config: KafkaConfig, kafkaLog: Logger): Promise<void> {
   try {
     await server.startup();
   } catch (e) {
+    // A SIGTERM during start-up stops it on purpose (the broker's start-up waits are cancelled): the signal handler
+    // finishes the shutdown and exits 0. Any other failure is fatal.
+    if (shutdown !== null) return new Promise<void>(() => undefined);
     await shutdownOnce().catch((err: unknown) => kafkaLog.error('Error during KafkaRaftServer shutdown', err));
     kafkaLog.error('Exiting Kafka due to fatal exception during startup.', e);
     return exit(1);

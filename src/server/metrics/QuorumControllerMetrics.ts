@@ -5,7 +5,10 @@
  * only on the active controller; the image counts come from the controller's committed image on every controller,
  * as ControllerMetadataMetricsPublisher publishes them.
  */
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { YAMMER_PERCENTILES } from './KafkaMetrics';
+import { RequestMetrics } from './RequestMetrics';
+import { YammerSummary } from './YammerHistogram';
 
 /** What the gauges read: the quorum controller's state and its committed image. */
 export interface QuorumControllerGauges {
@@ -20,6 +23,8 @@ export interface QuorumControllerGauges {
 
 export class QuorumControllerMetrics {
   readonly registry = new Registry();
+  /** The CONTROLLER listener's RequestMetrics (a controller's SocketServer has them too: BrokerHeartbeat, Fetch, ...). */
+  readonly requestMetrics: RequestMetrics;
 
   constructor(controller: QuorumControllerGauges, opts: { defaultMetrics?: boolean; time?: () => number } = {}) {
     const registry = this.registry;
@@ -42,6 +47,25 @@ export class QuorumControllerMetrics {
       for (const p of partitions()) if (pred(p)) n++;
       return n;
     };
+    const totalTime = new YammerSummary<'request'>({
+      name: 'kafka_network_requestmetrics_totaltimems',
+      help: 'kafka.network:type=RequestMetrics,name=TotalTimeMs,request=<api>: ms from reading the request off the socket to handing its response back',
+      labelNames: ['request'],
+      percentiles: YAMMER_PERCENTILES,
+      registers: [registry],
+    });
+    const requestMetrics = new RequestMetrics(totalTime);
+    this.requestMetrics = requestMetrics;
+    new Counter<'request' | 'version'>({
+      name: 'kafka_network_requestmetrics_requests_total',
+      help: 'kafka.network:type=RequestMetrics,name=RequestsPerSec,request=<api>,version=<version>: requests completed',
+      labelNames: ['request', 'version'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const m of requestMetrics.all()) m.counts.forEach((count, version) => this.inc({ request: m.name, version: String(version) }, count));
+      },
+    });
     g('ActiveControllerCount', '1 on the active controller, else 0', () => (controller.isActive() ? 1 : 0));
     g('ActiveBrokerCount', 'registered brokers that are not fenced', () => [...controller.image().brokers.values()].filter((b) => !b.fenced).length);
     g('FencedBrokerCount', 'registered brokers that are fenced', () => [...controller.image().brokers.values()].filter((b) => b.fenced).length);

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as path from 'path';
 import { KRaftTestCluster } from '../../helpers/kraftCluster';
 
@@ -97,5 +98,22 @@ describe('integration: a KRaft controller refuses bad input at start-up', functi
         'If you moved your data, make sure your configured node id matches. If you intend to create a new node, you should remove all data in your data directories.',
     );
     expect(listing(c.dataDir(3001))).to.deep.equal(['bootstrap.checkpoint', 'meta.properties']);
+  });
+
+  it('a CONTROLLER listener port already in use: "Socket server failed to bind", exit 1; it starts once the port is free', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(c.node(3001).controllerPort, '127.0.0.1', () => resolve()));
+    try {
+      const r = await c.runToExit([c.node(3001).propsFile]);
+      expect(r.code, r.out).to.equal(1);
+      expect(r.out).to.contain(`Socket server failed to bind to 127.0.0.1:${c.node(3001).controllerPort}: Address already in use.`);
+      expect(r.out).to.contain('Exiting Kafka due to fatal exception during startup.');
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    }
+    // The node starts normally once the port is free.
+    await c.start(3001);
+    expect(c.isRunning(3001)).to.equal(true);
+    await c.stop(3001);
   });
 });

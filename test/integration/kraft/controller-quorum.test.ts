@@ -183,5 +183,48 @@ describe('integration: KRaft controller quorum (real processes)', function () {
     );
     expect(await gauge(active.id, 'kafka_controller_kafkacontroller_globaltopiccount')).to.equal(0);
     expect(await gauge(active.id, 'kafka_controller_kafkacontroller_lastappliedrecordoffset')).to.be.greaterThan(0);
+    // The CONTROLLER listener's request metrics: the followers' Raft fetches reach the leader.
+    const text = await (await fetch(`http://127.0.0.1:${ports.get(active.id)}/metrics`)).text();
+    expect(text).to.match(/^kafka_network_requestmetrics_requests_total\{request="Fetch",version="\d+"\} [1-9]\d*$/m);
+  });
+
+  it('a meta.properties without directory.id gets one at start-up (KafkaRaftServer rewrites it, as Kafka 3.7 does)', async () => {
+    const cluster = await KRaftTestCluster.start({ controllers: 1, brokers: 0, noStart: true });
+    c = cluster;
+    const file = path.join(cluster.dataDir(3001), 'meta.properties');
+    const before = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, before.replace(/^directory\.id=.*\n/m, ''));
+    await cluster.start(3001);
+    await cluster.activeController();
+    const after = fs.readFileSync(file, 'utf8');
+    expect(after).to.match(/^directory\.id=[A-Za-z0-9_-]{22}$/m);
+    expect(after).to.contain(`cluster.id=${cluster.clusterId}`);
+    expect(after).to.contain('node.id=3001');
+    expect(cluster.output(3001).some((l) => l.includes(`Rewriting ${cluster.dataDir(3001)}/meta.properties`))).to.equal(true);
+  });
+
+  it('without bootstrap.checkpoint the controller bootstraps metadata.version from inter.broker.protocol.version', async () => {
+    const cluster = await KRaftTestCluster.start({
+      controllers: 1,
+      brokers: 0,
+      noStart: true,
+      controllerOverrides: { 'inter.broker.protocol.version': '3.5-IV2' },
+    });
+    c = cluster;
+    fs.rmSync(path.join(cluster.dataDir(3001), 'bootstrap.checkpoint'));
+    await cluster.start(3001);
+    const active = await cluster.activeController();
+    const client = new NetworkClient('127.0.0.1', cluster.node(active.id).controllerPort, 'kraft-test', 5000);
+    try {
+      const levels = await waitFor('metadata.version to be finalized', async () => {
+        const av = await client.send(ApiVersionsApi, 3, { clientSoftwareName: 'kraft-test', clientSoftwareVersion: '1' });
+        return av.finalizedFeatures?.find((f) => f.name === 'metadata.version');
+      });
+      // 3.5-IV2 is metadata.version feature level 11.
+      expect(levels).to.deep.equal({ name: 'metadata.version', minVersionLevel: 11, maxVersionLevel: 11 });
+    } finally {
+      client.close();
+    }
+    expect(cluster.output(3001).some((l) => l.includes('bootstrapping with metadata.version 3.5-IV2'))).to.equal(true);
   });
 });
