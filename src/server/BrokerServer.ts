@@ -2,15 +2,16 @@ import * as os from 'os';
 import { SUPPORTED_FEATURES } from '../common/BrokerFeatures';
 import { getLogger, Logger } from '../common/logger';
 import { GroupCoordinator } from '../coordinator/group/GroupCoordinator';
-import { LogCleaner, cleanerConfigFrom } from '../log/LogCleaner';
-import { LogManager } from '../log/LogManager';
-import { LogRetention } from '../log/LogRetention';
+import type { LogCleaner } from '../log/LogCleaner';
+import type { LogManager } from '../log/LogManager';
+import type { LogRetention } from '../log/LogRetention';
 import { SocketServer } from '../network/SocketServer';
 import type { BrokerRegistrationListener } from '../protocol/apis/62-broker-registration';
 import { BrokerLifecycleManager } from './BrokerLifecycleManager';
 import { verifyKRaftStorage } from './BrokerMetadataCheckpoint';
 import { BrokerToControllerChannel, ControllerNodeProvider } from './BrokerToControllerChannel';
-import { TopicConfigRepository, logConfigWithOverrides } from './config/DynamicConfigManager';
+import { TopicConfigRepository } from './config/DynamicConfigManager';
+import { newLogManager, startLogMaintenance } from './LogMaintenance';
 import { KafkaConfig } from './config/KafkaConfig';
 import { FORWARDED_APIS, ForwardingManager } from './ForwardingManager';
 import { ConfigApis, ConfigStore } from './handlers/ConfigApis';
@@ -117,11 +118,7 @@ export class BrokerServer {
     );
     this.listener = listener;
 
-    const logManager = new LogManager(cfg.logDirs, logConfigWithOverrides(cfg.logConfig(), {}), {
-      fileDeleteDelayMs: cfg.logDeleteDelayMs,
-      producerIdExpirationMs: cfg.producerIdExpirationMs,
-      producerIdExpirationCheckIntervalMs: cfg.producerIdExpirationCheckIntervalMs,
-    });
+    const logManager = newLogManager(cfg);
     const topicConfigs = new TopicConfigRepository(
       cfg.logConfig(),
       async (t) => topicConfigsOf(listener.currentImage(), t),
@@ -146,23 +143,9 @@ export class BrokerServer {
     this.replicaManager = replicaManager;
     this.metrics.registerReplicaManager(replicaManagerGauges(() => replicaManager.allPartitions(), cfg.minInSyncReplicas));
     replicaManager.startup();
-    this.logRetention = new LogRetention({
-      logs: () => logManager.allLogs(),
-      configFor: (l) => topicConfigs.logConfigFor(l.topic),
-      highWatermark: (l) => replicaManager.getPartition(l.topic, l.partition)?.highWatermark ?? null,
-    });
-    this.logRetention.startup(cfg.logCleanupIntervalMs);
-    if (cfg.logCleanerEnable) {
-      this.logCleaner = new LogCleaner({
-        logDirs: cfg.logDirs,
-        logs: () => logManager.allLogs().filter((l) => !replicaManager.alterLogDirsManager.isMoving(l.topic, l.partition)),
-        configFor: (l) => cleanerConfigFrom((k) => topicConfigs.get(l.topic, k), cfg),
-        highWatermark: (l) => replicaManager.getPartition(l.topic, l.partition)?.highWatermark ?? null,
-        backoffMs: cfg.logCleanerBackoffMs,
-        dedupeBufferSize: cfg.logCleanerDedupeBufferSize,
-      });
-      this.logCleaner.startup();
-    }
+    const maintenance = startLogMaintenance(cfg, logManager, replicaManager, topicConfigs);
+    this.logRetention = maintenance.logRetention;
+    this.logCleaner = maintenance.logCleaner;
     this.groupCoordinator = createGroupCoordinator(cfg, replicaManager, this.metadataCache);
     this.groupCoordinator.startup();
     // KRaft brokers always get producer id blocks from the controller (AllocateProducerIds, KIP-730).

@@ -3,8 +3,8 @@ import { getLogger, Logger } from '../common/logger';
 import { Uuid } from '../common/Uuid';
 import { KafkaController } from '../controller/KafkaController';
 import { LogConfig } from '../log/LogConfig';
-import { LogManager } from '../log/LogManager';
-import { LogCleaner, cleanerConfigFrom } from '../log/LogCleaner';
+import type { LogManager } from '../log/LogManager';
+import type { LogCleaner } from '../log/LogCleaner';
 import { SocketServer } from '../network/SocketServer';
 import { KafkaZkClient } from '../zk/KafkaZkClient';
 import { BrokerInfo } from '../zk/ZkData';
@@ -20,9 +20,10 @@ import { ZkAdminManager } from './ZkAdminManager';
 import { GroupCoordinator } from '../coordinator/group/GroupCoordinator';
 import { createGroupCoordinator } from './handlers/GroupApis';
 import { FinalizedFeatureChangeListener } from './FinalizedFeatureChangeListener';
-import { TopicConfigRepository, ZkConfigManager, logConfigWithOverrides } from './config/DynamicConfigManager';
+import { TopicConfigRepository, ZkConfigManager } from './config/DynamicConfigManager';
+import { newLogManager, startLogMaintenance } from './LogMaintenance';
 import { ConfigApis } from './handlers/ConfigApis';
-import { LogRetention } from '../log/LogRetention';
+import type { LogRetention } from '../log/LogRetention';
 import { BrokerState, KafkaMetrics } from './metrics/KafkaMetrics';
 import { PrometheusHttpServer } from './metrics/PrometheusHttpServer';
 import { replicaManagerGauges } from './metrics/ReplicaManagerGauges';
@@ -92,11 +93,7 @@ export class KafkaServer {
     // Every log is created with its topic's /config/topics/<t> overrides, whoever wrote them (Kafka's
     // LogManager.startup fetches the overrides of the topics it loads; getOrCreateLog gets them from the
     // LeaderAndIsr handling, which re-reads the znode). The broker defaults include log.message.timestamp.type.
-    const logManager = new LogManager(cfg.logDirs, logConfigWithOverrides(cfg.logConfig(), {}), {
-      fileDeleteDelayMs: cfg.logDeleteDelayMs,
-      producerIdExpirationMs: cfg.producerIdExpirationMs,
-      producerIdExpirationCheckIntervalMs: cfg.producerIdExpirationCheckIntervalMs,
-    });
+    const logManager = newLogManager(cfg);
     const topicConfigs = new TopicConfigRepository(
       cfg.logConfig(),
       (t) => zk.getTopicConfig(t),
@@ -121,27 +118,11 @@ export class KafkaServer {
     const rm = this.replicaManager;
     this.metrics.registerReplicaManager(replicaManagerGauges(() => rm.allPartitions(), cfg.minInSyncReplicas));
     this.replicaManager.startup();
-    // LogManager's kafka-log-retention task: only segments below the partition's high watermark go.
-    const replicaManager = this.replicaManager;
-    this.logRetention = new LogRetention({
-      logs: () => logManager.allLogs(),
-      configFor: (l) => topicConfigs.logConfigFor(l.topic),
-      highWatermark: (l) => replicaManager.getPartition(l.topic, l.partition)?.highWatermark ?? null,
-    });
-    this.logRetention.startup(cfg.logCleanupIntervalMs);
-    // Kafka's LogCleaner: compacts cleanup.policy=compact logs (__consumer_offsets included) below the high watermark.
-    if (cfg.logCleanerEnable) {
-      this.logCleaner = new LogCleaner({
-        logDirs: cfg.logDirs,
-        // Partitions being moved to another log dir are not cleaned (LogManager.abortAndPauseCleaning, KIP-113).
-        logs: () => logManager.allLogs().filter((l) => !replicaManager.alterLogDirsManager.isMoving(l.topic, l.partition)),
-        configFor: (l) => cleanerConfigFrom((k) => topicConfigs.get(l.topic, k), cfg),
-        highWatermark: (l) => replicaManager.getPartition(l.topic, l.partition)?.highWatermark ?? null,
-        backoffMs: cfg.logCleanerBackoffMs,
-        dedupeBufferSize: cfg.logCleanerDedupeBufferSize,
-      });
-      this.logCleaner.startup();
-    }
+    // LogManager's kafka-log-retention task and Kafka's LogCleaner (compacts cleanup.policy=compact logs,
+    // __consumer_offsets included): only what lies below the partition's high watermark.
+    const maintenance = startLogMaintenance(cfg, logManager, this.replicaManager, topicConfigs);
+    this.logRetention = maintenance.logRetention;
+    this.logCleaner = maintenance.logCleaner;
     this.groupCoordinator = createGroupCoordinator(cfg, this.replicaManager, this.metadataCache);
     this.groupCoordinator.startup();
     const adminManager = new ZkAdminManager(cfg, zk, this.metadataCache);

@@ -365,36 +365,8 @@ export class KafkaConfig extends AbstractConfig {
     return [protocol, protocol];
   }
 
-  /** The checks of validateValues that hold in both modes, for a KRaft node (its own were validateKRaftConfig's). */
-  private validateKRaftValues(require: (ok: boolean, key: string, msg: string) => void): void {
-    require(this.logRollTimeMillis >= 1, 'log.roll.ms', 'log.roll.ms must be greater than or equal to 1');
-    require(this.logRollTimeJitterMillis >= 0, 'log.roll.jitter.ms', 'log.roll.jitter.ms must be greater than or equal to 0');
-    require(this.logRetentionTimeMillis >= 1 ||
-      this.logRetentionTimeMillis === -1, 'log.retention.ms', 'log.retention.ms must be unlimited (-1) or, greater than or equal to 1');
-    require(this.replicaFetchWaitMaxMs <=
-      this
-        .replicaSocketTimeoutMs, 'replica.socket.timeout.ms', 'replica.socket.timeout.ms should always be at least replica.fetch.wait.max.ms to prevent unnecessary socket timeouts');
-    require(this.replicaFetchWaitMaxMs <=
-      this
-        .replicaLagTimeMaxMs, 'replica.fetch.wait.max.ms', 'replica.fetch.wait.max.ms should always be less than or equal to replica.lag.time.max.ms to prevent frequent changes in ISR');
-  }
-
-  /** KafkaConfig.validateValues (the ZooKeeper-mode checks); Scala `require` failures become ConfigExceptions. */
-  private validateValues(): void {
-    const require = (ok: boolean, key: string, msg: string) => {
-      if (!ok) throw new ConfigException(msg, key);
-    };
-    // A KRaft node's checks (validateKRaftConfig) ran in the constructor; what follows is ZooKeeper mode's.
-    if (this.kraft) return this.validateKRaftValues(require);
-    if (this.zkConnect === null) {
-      throw new ConfigException('Missing required configuration "zookeeper.connect" which has no default value.', 'zookeeper.connect');
-    }
-    if (this.brokerIdGenerationEnable) {
-      require(this.brokerId >= -1 &&
-        this.brokerId <= this.maxReservedBrokerId, 'broker.id', 'broker.id must be greater than or equal to -1 and not greater than reserved.broker.max.id');
-    } else {
-      require(this.brokerId >= 0, 'broker.id', 'broker.id must be greater than or equal to 0');
-    }
+  /** The checks of validateValues on logs and replication, which hold in both modes (in Kafka's order). */
+  private validateLogAndReplicaValues(require: (ok: boolean, key: string, msg: string) => void): void {
     require(this.logRollTimeMillis >= 1, 'log.roll.ms', 'log.roll.ms must be greater than or equal to 1');
     require(this.logRollTimeJitterMillis >= 0, 'log.roll.jitter.ms', 'log.roll.jitter.ms must be greater than or equal to 0');
     require(this.logRetentionTimeMillis >= 1 ||
@@ -409,6 +381,25 @@ export class KafkaConfig extends AbstractConfig {
     require(this.replicaFetchWaitMaxMs <=
       this
         .replicaLagTimeMaxMs, 'replica.fetch.wait.max.ms', 'replica.fetch.wait.max.ms should always be less than or equal to replica.lag.time.max.ms to prevent frequent changes in ISR');
+  }
+
+  /** KafkaConfig.validateValues (the ZooKeeper-mode checks); Scala `require` failures become ConfigExceptions. */
+  private validateValues(): void {
+    const require = (ok: boolean, key: string, msg: string) => {
+      if (!ok) throw new ConfigException(msg, key);
+    };
+    // A KRaft node's checks (validateKRaftConfig) ran in the constructor; what follows is ZooKeeper mode's.
+    if (this.kraft) return this.validateLogAndReplicaValues(require);
+    if (this.zkConnect === null) {
+      throw new ConfigException('Missing required configuration "zookeeper.connect" which has no default value.', 'zookeeper.connect');
+    }
+    if (this.brokerIdGenerationEnable) {
+      require(this.brokerId >= -1 &&
+        this.brokerId <= this.maxReservedBrokerId, 'broker.id', 'broker.id must be greater than or equal to -1 and not greater than reserved.broker.max.id');
+    } else {
+      require(this.brokerId >= 0, 'broker.id', 'broker.id must be greater than or equal to 0');
+    }
+    this.validateLogAndReplicaValues(require);
     // ZooKeeper mode without migration: no controller listener.
     const controllerListenerNames = ((this.getString('controller.listener.names') as string | null) ?? '')
       .split(',')
