@@ -1,7 +1,8 @@
 /**
- * Issue 13, continued from tools-bootstrap.test.ts: kafka-reassign-partitions (--generate/--execute/--verify/--list/
- * --cancel), kafka-leader-election (preferred and unclean, one partition and --all-topic-partitions) and kafka-cluster
- * unregister (UnregisterBroker, KRaft only) against a real KRaft cluster of 3 controllers and 3 brokers.
+ * Issue 13, continued from tools-bootstrap.test.ts: kafka-configs of brokers (dynamic and --entity-default),
+ * kafka-reassign-partitions (--generate/--execute/--verify/--list/--cancel), kafka-leader-election (preferred and
+ * unclean, one partition and --all-topic-partitions) and kafka-cluster unregister (UnregisterBroker, KRaft only)
+ * against a real KRaft cluster of 3 controllers and 3 brokers.
  */
 import { expect } from 'chai';
 import * as fs from 'fs';
@@ -11,7 +12,7 @@ import { KRaftTestCluster } from '../../helpers/kraftCluster';
 import { waitFor } from '../../helpers/ports';
 import { runTool } from '../cli/cliSupport';
 
-describe('KRaft: kafka-reassign-partitions, kafka-leader-election and kafka-cluster unregister', function () {
+describe('KRaft: kafka-configs of brokers, kafka-reassign-partitions, kafka-leader-election and kafka-cluster unregister', function () {
   this.timeout(240_000);
   let cluster: KRaftTestCluster;
   let bs: string;
@@ -120,6 +121,64 @@ describe('KRaft: kafka-reassign-partitions, kafka-leader-election and kafka-clus
     const d = await runTool('kafka-topics', ['--bootstrap-server', bs, '--describe', '--topic', 'adm']);
     expect(d.stdout).to.contain('\tTopic: adm\tPartition: 0\tLeader: 3\tReplicas: 3,1\tIsr: ');
     expect(await election('preferred', '--all-topic-partitions')).to.include({ code: 0, stdout: '' });
+  });
+
+  it('kafka-configs of brokers: a dynamic config of broker 1, the cluster-wide --entity-default, and their removal', async () => {
+    const cfg = (...args: string[]) => runTool('kafka-configs', ['--bootstrap-server', bs, '--entity-type', 'brokers', ...args]);
+    expect(await cfg('--entity-name', '1', '--alter', '--add-config', 'log.cleaner.threads=2')).to.include({
+      code: 0,
+      stdout: 'Completed updating config for broker 1.\n',
+    });
+    expect(await cfg('--entity-default', '--alter', '--add-config', 'log.cleaner.threads=3')).to.include({
+      code: 0,
+      stdout: 'Completed updating default config for brokers in the cluster.\n',
+    });
+    // Broker 1 answers from its metadata image once the controller's ConfigRecords reached it.
+    const one = await waitFor(
+      'broker 1 to describe both dynamic layers',
+      async () => {
+        const r = await cfg('--entity-name', '1', '--describe');
+        return r.stdout.includes('DYNAMIC_DEFAULT_BROKER_CONFIG') ? r : null;
+      },
+      30_000,
+      250,
+    );
+    expect(one).to.include({
+      code: 0,
+      stdout:
+        'Dynamic configs for broker 1 are:\n' +
+        '  log.cleaner.threads=2 sensitive=false synonyms={DYNAMIC_BROKER_CONFIG:log.cleaner.threads=2, DYNAMIC_DEFAULT_BROKER_CONFIG:log.cleaner.threads=3, DEFAULT_CONFIG:log.cleaner.threads=1}\n',
+    });
+    const defaults = await cfg('--entity-default', '--describe');
+    expect(defaults).to.include({
+      code: 0,
+      stdout:
+        'Default configs for brokers in the cluster are:\n' +
+        '  log.cleaner.threads=3 sensitive=false synonyms={DYNAMIC_DEFAULT_BROKER_CONFIG:log.cleaner.threads=3, DEFAULT_CONFIG:log.cleaner.threads=1}\n',
+    });
+    const all = await cfg('--entity-name', '2', '--describe', '--all');
+    expect(all.stdout.split('\n')).to.include(
+      '  log.cleaner.threads=3 sensitive=false synonyms={DYNAMIC_DEFAULT_BROKER_CONFIG:log.cleaner.threads=3, DEFAULT_CONFIG:log.cleaner.threads=1}',
+    );
+    expect((await cfg('--entity-name', '2', '--describe')).stdout).to.equal('Dynamic configs for broker 2 are:\n');
+
+    expect(await cfg('--entity-default', '--alter', '--delete-config', 'log.cleaner.threads')).to.include({
+      code: 0,
+      stdout: 'Completed updating default config for brokers in the cluster.\n',
+    });
+    expect(await cfg('--entity-name', '1', '--alter', '--delete-config', 'log.cleaner.threads')).to.include({
+      code: 0,
+      stdout: 'Completed updating config for broker 1.\n',
+    });
+    await waitFor(
+      'the dynamic broker configs to be gone',
+      async () => (await cfg('--entity-name', '1', '--describe')).stdout === 'Dynamic configs for broker 1 are:\n',
+      30_000,
+      250,
+    );
+    expect(await cfg('--entity-default', '--describe')).to.include({ code: 0, stdout: 'Default configs for brokers in the cluster are:\n' });
+    const unknown = await cfg('--entity-name', '1', '--alter', '--delete-config', 'log.cleaner.threads');
+    expect(unknown).to.include({ code: 1, stderr: 'Invalid config(s): log.cleaner.threads\n' });
   });
 
   it('kafka-cluster unregister: an unknown id fails with BrokerIdNotRegisteredException; a stopped broker leaves the cluster', async () => {

@@ -2,7 +2,7 @@
  * Issue 13: every --bootstrap-server tool works in KRaft mode. One real KRaft cluster (3 controllers, 3 brokers as
  * bin/kafka-server-start processes, no ZooKeeper); each tool runs against the brokers in sequence and the test
  * asserts the output the ZooKeeper-mode tests (test/integration/cli/*) assert, as a Kafka 3.7 KRaft cluster answers.
- * Reassignment, leader election and kafka-cluster unregister are in tools-bootstrap-admin.test.ts.
+ * Dynamic broker configs, reassignment, leader election and kafka-cluster unregister are in tools-bootstrap-admin.test.ts.
  */
 import { expect } from 'chai';
 import * as fs from 'fs';
