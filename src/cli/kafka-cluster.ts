@@ -1,11 +1,13 @@
 /**
  * kafka-cluster (Kafka 3.7's tools ClusterTool): `cluster-id` prints "Cluster ID: <id>" from the admin client's
  * describeCluster (DescribeCluster v1 to a bootstrap broker); `unregister --id N` asks for UnregisterBroker,
- * a KRaft-only API: a ZooKeeper-mode broker does not offer it, so the tool prints ClusterTool's
- * "The target cluster does not support the broker unregistration API." and exits 0, as Kafka's does.
+ * a KRaft-only API (a KRaft broker forwards it to the active controller, which removes the registration and
+ * answers BROKER_ID_NOT_REGISTERED for an unknown id): a ZooKeeper-mode broker does not offer it, so the tool prints
+ * ClusterTool's "The target cluster does not support the broker unregistration API." and exits 0, as Kafka's does.
  */
 import { Argument, Command, Option } from 'commander';
 import { ApiVersionsApi, DescribeClusterApi } from '../protocol/apis';
+import { UnregisterBrokerApi } from '../protocol/apis/64-unregister-broker';
 import { errorInfo } from '../protocol/errors';
 import { sendToAny } from './AdminRequests';
 import { CommandError, brokerList, fail, loadProps, runTool } from './CommandUtils';
@@ -62,7 +64,25 @@ async function unregister(servers: string[], id: number): Promise<void> {
     console.log('The target cluster does not support the broker unregistration API.');
     return;
   }
-  throw new CommandError(`UnregisterBroker of broker ${id} is not implemented by this tool`);
+  // KafkaAdminClient.unregisterBroker: UnregisterBroker v0 to any node (a broker forwards it to the active
+  // controller). An error fails the future with Errors.exception() (the code's default message); ClusterTool
+  // rethrows it and its main prints the ExecutionException's message, exit code 1.
+  const res = await sendToAny(servers, UnregisterBrokerApi, 0, { brokerId: id }, 30000);
+  if (res.errorCode !== 0) {
+    const info = errorInfo(res.errorCode);
+    throw new CommandError(`${javaExceptionClass(info.name)}: ${info.message}`);
+  }
+  console.log(`Broker ${id} is no longer registered.`);
+}
+
+/** "BROKER_ID_NOT_REGISTERED" -> "org.apache.kafka.common.errors.BrokerIdNotRegisteredException" (Errors' exception classes). */
+function javaExceptionClass(errorName: string): string {
+  const camel = errorName
+    .toLowerCase()
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+  return `org.apache.kafka.common.errors.${camel.endsWith('Exception') ? camel : `${camel}Exception`}`;
 }
 
 async function execute(program: Command): Promise<number> {

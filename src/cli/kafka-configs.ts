@@ -3,15 +3,18 @@
  * topics and brokers (and the cluster-wide broker default) through DescribeConfigs/AlterConfigs, and for
  * every entity type (topics, brokers, users, clients, ips) through ZooKeeper with --zookeeper, writing
  * /config/<type>/<name> and a /config/changes/config_change_ notification as AdminZkClient does.
- * kafkajs only has the non-incremental AlterConfigs, so an alter sends the merged set of dynamic
- * configs, as Kafka 2.x's ConfigCommand did for brokers.
+ * An alter sends AlterConfigs with the merged set of dynamic configs, as Kafka 3.7's ConfigCommand does for brokers.
  */
 import { Command } from 'commander';
-import { Admin, ConfigResourceTypes } from 'kafkajs';
+import { Admin } from 'kafkajs';
 import { configureLogging } from '../common/logger';
+import { AlterConfigsApi, DescribeConfigsApi } from '../protocol/apis';
+import { ConfigResourceType } from '../protocol/apis/32-describe-configs';
+import { errorInfo } from '../protocol/errors';
 import { KafkaZkClient } from '../zk/KafkaZkClient';
 import * as D from '../zk/ZkData';
 import { ZooKeeperClient } from '../zk/ZooKeeperClient';
+import { describeCluster, sendToAny } from './AdminRequests';
 import { CommandError, brokerList, collect, createKafka, fail, loadProps, runTool } from './CommandUtils';
 
 interface Opts {
@@ -85,10 +88,10 @@ function singular(type: string): string {
   return type === 'broker-loggers' ? 'broker-logger' : type.replace(/s$/, '');
 }
 
-function resourceType(type: string): ConfigResourceTypes {
-  if (type === 'topics') return ConfigResourceTypes.TOPIC;
-  if (type === 'brokers') return ConfigResourceTypes.BROKER;
-  if (type === 'broker-loggers') return ConfigResourceTypes.BROKER_LOGGER;
+function resourceType(type: string): number {
+  if (type === 'topics') return ConfigResourceType.TOPIC;
+  if (type === 'brokers') return ConfigResourceType.BROKER;
+  if (type === 'broker-loggers') return ConfigResourceType.BROKER_LOGGER;
   return fail(
     `The broker does not support ${type === 'ips' ? 'DESCRIBE_CLIENT_QUOTAS' : 'DESCRIBE_CLIENT_QUOTAS'} for entity type ${type}; use --zookeeper for ${type}`,
   );
@@ -96,24 +99,40 @@ function resourceType(type: string): ConfigResourceTypes {
 
 type Entry = { name: string; value: string | null; sensitive: boolean; source: number; synonyms: { name: string; value: string | null; source: number }[] };
 
-async function resourceConfig(admin: Admin, type: string, name: string, all: boolean): Promise<Entry[]> {
-  const res = await admin.describeConfigs({ resources: [{ type: resourceType(type), name }], includeSynonyms: true });
-  const r = res.resources[0];
-  if (r.errorCode !== 0) throw new CommandError(`Error while executing config command with args: ${r.errorMessage ?? `error ${r.errorCode}`}`);
+/**
+ * Where KafkaAdminClient sends a config request: a named broker's resource to that broker (only it describes its own
+ * configs), anything else (topics, the cluster-wide broker default '') to any broker. Our own requests, not kafkajs':
+ * kafkajs refuses the empty resource name of the broker default ("Invalid resource name").
+ */
+async function configTarget(bootstrap: string[], type: string, name: string): Promise<string[]> {
+  if (type !== 'brokers' || name === '') return bootstrap;
+  const broker = (await describeCluster(bootstrap)).brokers.find((b) => String(b.id) === name);
+  if (!broker) throw new CommandError(`Error while executing config command with args: Broker ${name} is not in the cluster`);
+  return [`${broker.host}:${broker.port}`];
+}
+
+async function resourceConfig(bootstrap: string[], type: string, name: string, all: boolean): Promise<Entry[]> {
+  const res = await sendToAny(await configTarget(bootstrap, type, name), DescribeConfigsApi, 4, {
+    resources: [{ resourceType: resourceType(type), resourceName: name, configurationKeys: null }],
+    includeSynonyms: true,
+    includeDocumentation: false,
+  });
+  const r = res.results[0];
+  if (r.errorCode !== 0) throw new CommandError(`Error while executing config command with args: ${r.errorMessage ?? errorInfo(r.errorCode).message}`);
   const wanted = type === 'topics' ? 1 : name === '' ? 3 : 2;
-  return r.configEntries
+  return r.configs
     .map((e) => ({
-      name: e.configName,
-      value: e.configValue,
+      name: e.name,
+      value: e.value,
       sensitive: e.isSensitive,
-      source: e.configSource as number,
-      synonyms: (e.configSynonyms ?? []).map((s) => ({ name: s.configName, value: s.configValue, source: s.configSource as number })),
+      source: e.configSource,
+      synonyms: e.synonyms.map((sy) => ({ name: sy.name, value: sy.value, source: sy.source })),
     }))
     .filter((e) => all || e.source === wanted)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-async function describeViaAdmin(admin: Admin, type: string, name: string | null, isDefault: boolean, all: boolean): Promise<void> {
+async function describeViaAdmin(admin: Admin, bootstrap: string[], type: string, name: string | null, isDefault: boolean, all: boolean): Promise<void> {
   let names: string[];
   if (isDefault) names = [''];
   else if (name !== null) names = [name];
@@ -123,26 +142,36 @@ async function describeViaAdmin(admin: Admin, type: string, name: string | null,
   for (const n of names) {
     if (n === '') console.log(`Default configs for ${type} in the cluster are:`);
     else console.log(`${all ? 'All' : 'Dynamic'} configs for ${singular(type)} ${n} are:`);
-    for (const e of await resourceConfig(admin, type, n, all)) {
+    for (const e of await resourceConfig(bootstrap, type, n, all)) {
       const syn = e.synonyms.map((s) => `${SOURCES[s.source] ?? 'UNKNOWN'}:${s.name}=${s.value}`).join(', ');
       console.log(`  ${e.name}=${e.sensitive ? null : e.value} sensitive=${e.sensitive} synonyms={${syn}}`);
     }
   }
 }
 
-async function alterViaAdmin(admin: Admin, type: string, name: string | null, isDefault: boolean, add: Map<string, string>, del: string[]): Promise<void> {
+async function alterViaAdmin(
+  admin: Admin,
+  bootstrap: string[],
+  type: string,
+  name: string | null,
+  isDefault: boolean,
+  add: Map<string, string>,
+  del: string[],
+): Promise<void> {
   if (name === null && !isDefault) fail(`an entity name must be specified with --alter of ${type}`);
   const n = isDefault ? '' : name!;
   if (type === 'topics' && !(await admin.listTopics()).includes(n)) fail(`Topic '${n}' does not exist as expected`);
-  const current = new Map((await resourceConfig(admin, type, n, false)).map((e) => [e.name, e.value ?? '']));
+  const current = new Map((await resourceConfig(bootstrap, type, n, false)).map((e) => [e.name, e.value ?? '']));
   const invalid = del.filter((k) => !current.has(k));
   if (invalid.length > 0) fail(`Invalid config(s): ${invalid.join(',')}`);
   for (const k of del) current.delete(k);
   for (const [k, v] of add) current.set(k, v);
-  await admin.alterConfigs({
+  const res = await sendToAny(await configTarget(bootstrap, type, n), AlterConfigsApi, 2, {
     validateOnly: false,
-    resources: [{ type: resourceType(type), name: n, configEntries: [...current].map(([k, v]) => ({ name: k, value: v })) }],
+    resources: [{ resourceType: resourceType(type), resourceName: n, configs: [...current].map(([k, v]) => ({ name: k, value: v })) }],
   });
+  const r = res.responses[0];
+  if (r.errorCode !== 0) throw new CommandError(`Error while executing config command with args: ${r.errorMessage ?? errorInfo(r.errorCode).message}`);
   if (isDefault) console.log(`Completed updating default config for ${type} in the cluster.`);
   else console.log(`Completed updating config for ${singular(type)} ${n}.`);
 }
@@ -221,11 +250,12 @@ async function execute(program: Command): Promise<number> {
     await runZk(o, e.type, e.name, e.isDefault, add, del);
     return 0;
   }
-  const admin = createKafka(brokerList(o.bootstrapServer), { clientId: 'kafka-configs', props: loadProps(o.commandConfig) }).admin();
+  const bootstrap = brokerList(o.bootstrapServer);
+  const admin = createKafka(bootstrap, { clientId: 'kafka-configs', props: loadProps(o.commandConfig) }).admin();
   await admin.connect();
   try {
-    if (o.describe) await describeViaAdmin(admin, e.type, e.name, e.isDefault, !!o.all);
-    else await alterViaAdmin(admin, e.type, e.name, e.isDefault, add, del);
+    if (o.describe) await describeViaAdmin(admin, bootstrap, e.type, e.name, e.isDefault, !!o.all);
+    else await alterViaAdmin(admin, bootstrap, e.type, e.name, e.isDefault, add, del);
     return 0;
   } finally {
     await admin.disconnect().catch(() => undefined);

@@ -8,7 +8,9 @@ import { Command } from 'commander';
 import { Admin, ConfigResourceTypes, ITopicConfig } from 'kafkajs';
 import * as Topic from '../admin/Topic';
 import { Uuid } from '../common/Uuid';
-import { describeTopics, listPartitionReassignments } from './AdminRequests';
+import { CreatePartitionsApi } from '../protocol/apis/37-create-partitions';
+import { errorInfo } from '../protocol/errors';
+import { describeTopics, listPartitionReassignments, sendToController } from './AdminRequests';
 import { CommandError, brokerList, collect, createKafka, fail, loadProps, runTool } from './CommandUtils';
 import { runZkTopicCommand } from './TopicCommandZk';
 import {
@@ -178,7 +180,7 @@ async function describe(admin: Admin, opts: TopicOpts, bootstrap: string[]): Pro
   }
 }
 
-async function alter(admin: Admin, opts: TopicOpts): Promise<void> {
+async function alter(admin: Admin, bootstrap: string[], opts: TopicOpts): Promise<void> {
   const topics = await getTopics(admin, opts);
   ensureTopicExists(topics, opts.topic, !opts.ifExists);
   if (topics.length === 0) return;
@@ -190,12 +192,19 @@ async function alter(admin: Admin, opts: TopicOpts): Promise<void> {
     const assignments = assignment ? [...assignment].filter(([p]) => p >= existing).map(([, r]) => r) : undefined;
     return { topic: t.name, count, assignments };
   });
-  try {
-    await admin.createPartitions({ topicPartitions });
-  } catch (e) {
-    const err = e as { errors?: { message?: string }[]; message?: string };
-    throw new CommandError(`Error while executing topic command : ${err.errors?.[0]?.message ?? err.message}`);
-  }
+  // KafkaAdminClient.createPartitions sends CreatePartitions to the controller and fails with the result's error
+  // message (ApiError(code, message)): kafkajs keeps only the code's default text, so the request is ours.
+  const res = await sendToController(bootstrap, CreatePartitionsApi, 3, {
+    topics: topicPartitions.map((t) => ({
+      name: t.topic,
+      count: t.count,
+      assignments: t.assignments && t.assignments.length > 0 ? t.assignments.map((brokerIds) => ({ brokerIds })) : null,
+    })),
+    timeoutMs: 30000,
+    validateOnly: false,
+  });
+  const failed = res.results.find((r) => r.errorCode !== 0);
+  if (failed) throw new CommandError(`Error while executing topic command : ${failed.errorMessage ?? errorInfo(failed.errorCode).message}`);
 }
 
 async function remove(admin: Admin, opts: TopicOpts): Promise<void> {
@@ -231,7 +240,7 @@ async function execute(program: Command): Promise<number> {
       // Kafka prints the joined list with println, so an empty cluster gives one empty line.
       console.log((await getTopics(admin, opts)).join('\n'));
     } else if (opts.describe) await describe(admin, opts, bootstrap);
-    else if (opts.alter) await alter(admin, opts);
+    else if (opts.alter) await alter(admin, bootstrap, opts);
     else if (opts.delete) await remove(admin, opts);
     return 0;
   } finally {

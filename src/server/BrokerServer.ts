@@ -7,6 +7,7 @@ import type { LogManager } from '../log/LogManager';
 import type { LogRetention } from '../log/LogRetention';
 import { SocketServer } from '../network/SocketServer';
 import type { BrokerRegistrationListener } from '../protocol/apis/62-broker-registration';
+import { ConfigResourceType } from '../protocol/apis/32-describe-configs';
 import { BrokerLifecycleManager } from './BrokerLifecycleManager';
 import { verifyKRaftStorage } from './BrokerMetadataCheckpoint';
 import { BrokerToControllerChannel, ControllerNodeProvider } from './BrokerToControllerChannel';
@@ -172,6 +173,7 @@ export class BrokerServer {
       getTopicConfig: async (t) => topicConfigsOf(image(), t),
       setOrCreateEntityConfigs: () => Promise.reject(new Error('configs are changed through the controller in KRaft mode')),
       createConfigChangeNotification: () => Promise.reject(new Error('configs are changed through the controller in KRaft mode')),
+      dynamicBrokerConfigs: (name) => Object.fromEntries(image().configsOf(ConfigResourceType.BROKER, name)),
     };
     const apis = new KafkaApis({
       config: cfg,

@@ -8,7 +8,13 @@
 import { getLogger, Logger } from '../../common/logger';
 import { RequestContext, ResponseBody } from '../../network/RequestContext';
 import { AlterConfigsApi, DescribeConfigsApi, IncrementalAlterConfigsApi } from '../../protocol/apis';
-import { ConfigResourceType, DescribeConfigsResourceConfig, DescribeConfigsResult } from '../../protocol/apis/32-describe-configs';
+import {
+  ConfigResourceType,
+  ConfigSource,
+  DescribeConfigsResourceConfig,
+  DescribeConfigsResult,
+  DescribeConfigsSynonym,
+} from '../../protocol/apis/32-describe-configs';
 import { AlterConfigsResourceResponse } from '../../protocol/apis/33-alter-configs';
 import { AlterConfigOp, AlterableConfigOp } from '../../protocol/apis/44-incremental-alter-configs';
 import { ErrorCode, KafkaError } from '../../protocol/errors';
@@ -26,7 +32,13 @@ import { MetadataCache } from '../MetadataCache';
  * Where topic configs are read and written: ZooKeeper (KafkaZkClient) in ZooKeeper mode; in KRaft mode the broker's
  * metadata image for reads (AlterConfigs and IncrementalAlterConfigs are forwarded to the controller there).
  */
-export type ConfigStore = Pick<KafkaZkClient, 'topicExists' | 'getTopicConfig' | 'setOrCreateEntityConfigs' | 'createConfigChangeNotification'>;
+export type ConfigStore = Pick<KafkaZkClient, 'topicExists' | 'getTopicConfig' | 'setOrCreateEntityConfigs' | 'createConfigChangeNotification'> & {
+  /**
+   * KRaft: the dynamic broker configs of broker `name` ('' = the cluster-wide default) from the metadata image's
+   * ConfigRecords. Absent in ZooKeeper mode, where dynamic broker configs are not supported.
+   */
+  dynamicBrokerConfigs?: (name: string) => Readonly<Record<string, string>>;
+};
 
 export class ConfigApis {
   private readonly log: Logger;
@@ -77,11 +89,23 @@ export class ConfigApis {
       return this.helper.topicConfigEntries(overrides, includeSynonyms, includeDocumentation);
     }
     if (type === ConfigResourceType.BROKER) {
-      if (name === '') return []; // no dynamic cluster-wide defaults (/config/brokers/<default>) are supported
+      const dynamic = this.zk.dynamicBrokerConfigs;
+      if (name === '') {
+        // ConfigHelper: the default resource lists the dynamic cluster-wide defaults only (none in ZooKeeper mode here).
+        if (!dynamic) return [];
+        const defaults = dynamic('');
+        return this.helper
+          .brokerConfigEntries(true, includeDocumentation)
+          .filter((e) => Object.prototype.hasOwnProperty.call(defaults, e.name))
+          .map((e) => withDynamicBrokerConfigs(e, {}, defaults, includeSynonyms));
+      }
       if (name !== String(this.config.brokerId)) {
         throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${this.config.brokerId} or empty string, but received ${name}`);
       }
-      return this.helper.brokerConfigEntries(includeSynonyms, includeDocumentation);
+      if (!dynamic) return this.helper.brokerConfigEntries(includeSynonyms, includeDocumentation);
+      const perBroker = dynamic(name);
+      const defaults = dynamic('');
+      return this.helper.brokerConfigEntries(true, includeDocumentation).map((e) => withDynamicBrokerConfigs(e, perBroker, defaults, includeSynonyms));
     }
     throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unsupported resource type: ${type}`);
   }
@@ -161,6 +185,31 @@ export class ConfigApis {
     this.log.error(`Error ${what}`, e);
     return new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, (e as Error).message);
   }
+}
+
+/**
+ * ConfigHelper.createBrokerConfigEntry with DynamicBrokerConfig's layers: the broker's own dynamic value, then the
+ * cluster-wide dynamic default, before the static and default synonyms; the value and source are the first synonym's.
+ */
+function withDynamicBrokerConfigs(
+  entry: DescribeConfigsResourceConfig,
+  perBroker: Readonly<Record<string, string>>,
+  defaults: Readonly<Record<string, string>>,
+  includeSynonyms: boolean,
+): DescribeConfigsResourceConfig {
+  const has = (o: Readonly<Record<string, string>>) => Object.prototype.hasOwnProperty.call(o, entry.name);
+  const hide = (v: string) => (entry.isSensitive ? null : v);
+  const dynamic: DescribeConfigsSynonym[] = [];
+  if (has(perBroker)) dynamic.push({ name: entry.name, value: hide(perBroker[entry.name]), source: ConfigSource.DYNAMIC_BROKER_CONFIG });
+  if (has(defaults)) dynamic.push({ name: entry.name, value: hide(defaults[entry.name]), source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG });
+  const synonyms = [...dynamic, ...entry.synonyms];
+  const first = dynamic[0];
+  return {
+    ...entry,
+    value: first ? first.value : entry.value,
+    configSource: first ? first.source : entry.configSource,
+    synonyms: includeSynonyms ? synonyms : [],
+  };
 }
 
 /**
