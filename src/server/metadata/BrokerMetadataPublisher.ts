@@ -197,6 +197,8 @@ export class BrokerMetadataPublisher {
         turns++;
         turnStart = Date.now();
       }
+      // The broker shut down between two slices: its logs are closing, nothing more is created.
+      if (this.deps.replicaManager.isShutdown) return;
       apply();
     };
     for (let i = 0; i < removed.length; i += slice) await step(() => this.applyToReplicaManager(image, [], removed.slice(i, i + slice)));

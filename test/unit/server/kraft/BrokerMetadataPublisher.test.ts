@@ -389,4 +389,36 @@ describe('KRaft broker metadata publishing (BrokerMetadataListener + BrokerMetad
     expect(rm.getPartition('orders', 4)!.isr).to.deep.equal([1]);
     expect(cache.partitionState('orders', 4)!.isr).to.deep.equal([1]);
   });
+
+  it('a broker shutting down while replicas are applied in slices creates no more of them', async () => {
+    const turns: Array<() => void> = [];
+    publisher = new BrokerMetadataPublisher({
+      brokerId: 1,
+      interBrokerListenerName: 'PLAINTEXT',
+      metadataCache: cache,
+      replicaManager: rm,
+      logManager,
+      topicConfigs,
+      metadataLeaderId: () => 3001,
+      log: getLogger('test.BrokerMetadataPublisher'),
+      partitionsPerSlice: 1,
+      maxSliceMs: 0,
+      yieldToEventLoop: () => new Promise<void>((resolve) => turns.push(resolve)),
+    });
+    commit(broker(1, 11), rec(T.UNFENCE_BROKER, 0, { id: 1, epoch: 11 }));
+    commit(rec(T.TOPIC, 0, { name: 'orders', topicId: ORDERS }), partition(ORDERS, 0, [1], 1), partition(ORDERS, 1, [1], 1), partition(ORDERS, 2, [1], 1));
+    flush();
+    expect(rm.allPartitions()).to.have.length(1);
+    listener.close();
+    rm.shutdown();
+    const deadline = Date.now() + 5000;
+    while (turns.length > 0) {
+      if (Date.now() > deadline) throw new Error('the slices never ended');
+      turns.shift()!();
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(rm.allPartitions()).to.have.length(1);
+    expect(logManager.getLog('orders', 1)).to.equal(undefined);
+    expect(logManager.getLog('orders', 2)).to.equal(undefined);
+  });
 });
