@@ -97,14 +97,16 @@ export class BrokerMetadataPublisher {
     if (changes.full || changes.brokers.size > 0) this.publishMetadataCache(image);
     else if (changes.topics.size > 0 || changes.deletedTopics.length > 0) this.publishMetadataCacheDelta(image, changes);
 
+    // What `finish` applies is taken from the image now: replay goes on while the replicas are applied in slices.
+    const goneTopics = changes.deletedTopics.filter((t) => !image.topicsByName.has(t.name)).map((t) => t.name);
+    const features = changes.features ? { features: new Map(image.features), epoch: image.offset } : undefined;
+    const stray = this.firstPublish ? this.strayLogs(image) : [];
+    this.firstPublish = false;
     const finish = (): void => {
       // Deleted topics' configs go once their replicas are stopped (a re-created topic starts from its own records).
-      for (const t of changes.deletedTopics) if (!image.topicsByName.has(t.name)) d.topicConfigs.remove(t.name);
-      if (changes.features) this.features = { features: new Map(image.features), epoch: image.offset };
-      if (this.firstPublish) {
-        this.firstPublish = false;
-        this.deleteStrayLogs(image);
-      }
+      for (const t of goneTopics) d.topicConfigs.remove(t);
+      if (features) this.features = features;
+      this.deleteStrayLogs(stray);
     };
     if (changes.topics.size === 0 && changes.deletedTopics.length === 0) return finish();
     const { changed, removed } = this.replicaChanges(image, changes);
@@ -186,6 +188,7 @@ export class BrokerMetadataPublisher {
    */
   private async applyInSlices(image: MetadataImage, changed: ReplicaChange[], removed: ReplicaRemoval[], slice: number): Promise<void> {
     const pause = this.deps.yieldToEventLoop ?? nextTurn;
+    const offset = image.offset;
     const maxSliceMs = this.deps.maxSliceMs ?? DEFAULT_MAX_SLICE_MS;
     const started = Date.now();
     let turnStart = started;
@@ -204,7 +207,7 @@ export class BrokerMetadataPublisher {
     for (let i = 0; i < removed.length; i += slice) await step(() => this.applyToReplicaManager(image, [], removed.slice(i, i + slice)));
     for (let i = 0; i < changed.length; i += slice) await step(() => this.applyToReplicaManager(image, changed.slice(i, i + slice), []));
     this.deps.log.info(
-      `Applied ${changed.length} replica change(s) and ${removed.length} removal(s) at metadata offset ${image.offset} in ${turns} turns of the event loop, ${Date.now() - started} ms`,
+      `Applied ${changed.length} replica change(s) and ${removed.length} removal(s) at metadata offset ${offset} in ${turns} turns of the event loop, ${Date.now() - started} ms`,
     );
   }
 
@@ -222,7 +225,7 @@ export class BrokerMetadataPublisher {
    * partition's replicas do not include this broker, was deleted or moved away while this broker was down.
    * (Kafka matches the log's topic id from partition.metadata; we match by name.)
    */
-  private deleteStrayLogs(image: MetadataImage): void {
+  private strayLogs(image: MetadataImage): ReplicaRemoval[] {
     const d = this.deps;
     const stray = d.logManager.allLogs().filter((l) => {
       if (l.topic === CLUSTER_METADATA_TOPIC) return false;
@@ -230,7 +233,13 @@ export class BrokerMetadataPublisher {
       return !p || !p.replicas.includes(d.brokerId);
     });
     const seen = new Set<string>();
-    const removed = stray.filter((l) => !seen.has(`${l.topic}-${l.partition}`) && seen.add(`${l.topic}-${l.partition}`));
+    return stray.filter((l) => !seen.has(`${l.topic}-${l.partition}`) && seen.add(`${l.topic}-${l.partition}`));
+  }
+
+  /** The stray logs found when the first publish began that are still there once its replicas are applied. */
+  private deleteStrayLogs(stray: ReplicaRemoval[]): void {
+    const d = this.deps;
+    const removed = stray.filter((l) => d.logManager.getLog(l.topic, l.partition) !== undefined);
     if (removed.length === 0) return;
     d.log.info(`Found stray log dirs: ${removed.map((l) => `${l.topic}-${l.partition}`).join(', ')}; deleting them`);
     d.replicaManager.applyDelta(
