@@ -41,7 +41,7 @@ export interface BrokerMetadataPublisherDeps {
   log: Logger;
   /** Replica transitions applied per replica manager call (default 10); a delta no bigger is applied at once. */
   partitionsPerSlice?: number;
-  /** How long the calls of one turn of the event loop may run before yielding (default 20 ms). */
+  /** How long the calls of one turn of the event loop may run before yielding (default 100 ms: well under the 2 s heartbeat interval, and long enough that the yields cost little). */
   maxSliceMs?: number;
   /** Gives the event loop a turn between slices (default setImmediate). */
   yieldToEventLoop?: () => Promise<void>;
@@ -51,7 +51,7 @@ type ReplicaChange = { topic: string; partition: number; topicId: Buffer; state:
 type ReplicaRemoval = { topic: string; partition: number };
 
 const DEFAULT_PARTITIONS_PER_SLICE = 10;
-const DEFAULT_MAX_SLICE_MS = 20;
+const DEFAULT_MAX_SLICE_MS = 100;
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** The image's configs of a topic as a plain record. */
