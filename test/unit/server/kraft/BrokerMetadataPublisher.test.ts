@@ -365,6 +365,16 @@ describe('KRaft broker metadata publishing (BrokerMetadataListener + BrokerMetad
     // The cache shows the whole topic at once; the replicas come a slice (2 partitions) per turn.
     expect([...cache.partitions('orders')!.keys()]).to.have.length(5);
     expect(rm.allPartitions()).to.have.length(2);
+    // Leaders first (applyLocalLeadersDelta before applyLocalFollowersDelta): partitions 0 and 2 lead here.
+    expect(
+      rm
+        .allPartitions()
+        .map((p) => [p.key, p.isLeader()])
+        .sort(),
+    ).to.deep.equal([
+      ['orders-0', true],
+      ['orders-2', true],
+    ]);
     expect(listener.highestMetadataOffset()).to.equal(published);
     // A commit while the publish is in flight is published after it, not in the middle.
     commit(rec(T.PARTITION_CHANGE, 1, { partitionId: 4, topicId: ORDERS, isr: [1], leader: -2 }));
