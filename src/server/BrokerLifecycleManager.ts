@@ -188,8 +188,13 @@ export class BrokerLifecycleManager {
   private schedule(delayMs: number): void {
     if (this.closed) return;
     if (this.timer) clearTimeout(this.timer);
+    const due = Date.now() + delayMs;
     this.timer = setTimeout(() => {
       this.timer = null;
+      // Kafka heartbeats from its own thread; ours shares the event loop, so say when a long task delayed it.
+      const late = Date.now() - due;
+      if (late >= Math.max(1000, this.opts.brokerSessionTimeoutMs / 4))
+        this.log.warn(`The broker heartbeat ran ${late} ms late: the event loop was busy (broker.session.timeout.ms is ${this.opts.brokerSessionTimeoutMs})`);
       void this.communicate();
     }, delayMs);
   }

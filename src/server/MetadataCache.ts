@@ -71,6 +71,26 @@ export class MetadataCache {
     for (const l of this.listeners) l();
   }
 
+  /**
+   * KRaft: only what one published delta changed (Kafka's image is copy-on-write, so a delta costs what it touched,
+   * not the whole cache): topics removed, then partitions created or changed and their topics' ids. The brokers are
+   * unchanged: a broker change goes through setImage, since every partition's offline replicas depend on it.
+   */
+  applyImageDelta(states: CachedPartitionState[], deletedTopics: string[], topicIds: Map<string, Buffer>): void {
+    this.kraft = true;
+    for (const t of deletedTopics) {
+      this.topics.delete(t);
+      this.removeTopicId(t);
+    }
+    for (const [t, id] of topicIds) this.setTopicId(t, id);
+    for (const st of states) {
+      let parts = this.topics.get(st.topicName);
+      if (!parts) this.topics.set(st.topicName, (parts = new Map()));
+      parts.set(st.partitionIndex, st);
+    }
+    for (const l of this.listeners) l();
+  }
+
   /** KRaft: the broker epoch of an alive broker (KRaftMetadataCache.getAliveBrokerEpoch). */
   aliveBrokerEpoch(id: number): number | undefined {
     return this.brokerEpochs.get(id);

@@ -78,6 +78,7 @@ export class ReplicaManager {
   readonly brokerId: number;
   /** True while applyDelta (KRaft) runs the LeaderAndIsr/StopReplica paths: their log lines name the metadata log. */
   private applyingDelta = false;
+  private shutDown = false;
   /** Highest controller epoch seen (zk-mode.md §5.3). */
   controllerEpoch = 0;
   /** Kafka's brokerTopicStats: per-topic and all-topics produce and fetch meters. */
@@ -682,7 +683,13 @@ export class ReplicaManager {
     this.brokerTopicStats.removeMetrics(topic);
   }
 
+  /** True once shutdown() ran: a metadata publish still applying in slices stops creating replicas. */
+  get isShutdown(): boolean {
+    return this.shutDown;
+  }
+
   shutdown(): void {
+    this.shutDown = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.fetcherManager.shutdown();

@@ -4,17 +4,27 @@
  * handed, into a MetadataImage, and publishes the image with what changed. Publishing is batched: the batches the
  * Raft client commits in one turn of the event loop are replayed one by one and published once, as Kafka's loader
  * publishes one delta per batch group rather than per record.
+ *
+ * A publish may take several turns of the event loop (the publisher applies thousands of replica transitions in
+ * slices so heartbeats and requests are served between them): the next one starts only when it has finished, so
+ * publishes still apply in order, and the published offset (what heartbeats report) moves only then.
  */
 import type { Logger } from '../../common/logger';
 import { MetadataImage, TopicImage } from '../../metadata/image/MetadataImage';
 import type { ApiMessageAndVersion } from '../../metadata/MetadataRecordSerde';
 import type { Batch } from '../../raft/RaftBatches';
+import { MetadataRecordTypeId as T } from '../../metadata/records/MetadataRecordType';
 import type { LeaderAndEpoch, RaftListener } from '../../raft/RaftClient';
 import type { SnapshotContents } from '../../raft/Snapshots';
 
 /** What replay touched since the last publish (MetadataImage.takeChanges, plus whether a snapshot replaced the image). */
 export interface PublishedChanges {
   topics: Set<string>;
+  /**
+   * The partitions that changed, per topic id (hex) of `topics` (MetadataDelta's TopicDelta.partitionChanges): a topic
+   * of `topics` that has no entry here counts as changed in full. Undefined when `full`.
+   */
+  partitions?: Map<string, Set<number>>;
   deletedTopics: TopicImage[];
   brokers: Set<number>;
   configs: Set<string>;
@@ -23,7 +33,8 @@ export interface PublishedChanges {
   full: boolean;
 }
 
-export type MetadataPublish = (image: MetadataImage, changes: PublishedChanges) => void;
+/** Applies one published image; a returned promise makes the listener wait for it before the next publish. */
+export type MetadataPublish = (image: MetadataImage, changes: PublishedChanges) => void | Promise<void>;
 
 export class BrokerMetadataListener implements RaftListener<ApiMessageAndVersion> {
   private image = new MetadataImage();
@@ -33,6 +44,11 @@ export class BrokerMetadataListener implements RaftListener<ApiMessageAndVersion
   private snapshotLoaded = false;
   private readonly publishWaiters: Array<{ offset: number; resolve: () => void }> = [];
   private closed = false;
+  /** Partitions replayed since the last publish, per topic id (hex). */
+  private changedPartitions = new Map<string, Set<number>>();
+  /** A publish that has not finished yet (the publisher works in slices), and whether another is due after it. */
+  private inFlight = false;
+  private publishAgain = false;
 
   /** MetadataLoader's catchingUp: nothing is published before the image reaches the high watermark once. */
   private catchingUp = true;
@@ -48,6 +64,7 @@ export class BrokerMetadataListener implements RaftListener<ApiMessageAndVersion
 
   handleCommit(batch: Batch<ApiMessageAndVersion>): void {
     if (this.closed) return;
+    this.notePartitions(batch);
     try {
       this.image.replayBatch(batch);
     } catch (e) {
@@ -88,6 +105,19 @@ export class BrokerMetadataListener implements RaftListener<ApiMessageAndVersion
     this.closed = true;
   }
 
+  /** TopicDelta.partitionChanges: which partitions the batch's PartitionRecords and PartitionChangeRecords touch. */
+  private notePartitions(batch: Batch<ApiMessageAndVersion>): void {
+    for (const r of batch.records) {
+      if (r.type !== T.PARTITION && r.type !== T.PARTITION_CHANGE) continue;
+      const id = r.data.topicId;
+      if (!Buffer.isBuffer(id) && !(id instanceof Uint8Array)) continue;
+      const hex = Buffer.from(id).toString('hex');
+      let set = this.changedPartitions.get(hex);
+      if (!set) this.changedPartitions.set(hex, (set = new Set()));
+      set.add(r.data.partitionId as number);
+    }
+  }
+
   private schedulePublish(): void {
     if (this.scheduled) return;
     this.scheduled = true;
@@ -119,12 +149,19 @@ export class BrokerMetadataListener implements RaftListener<ApiMessageAndVersion
   }
 
   private publishNow(): void {
+    if (this.inFlight) {
+      this.publishAgain = true;
+      return;
+    }
     const image = this.image;
     if (this.stillNeedToCatchUp(image.offset)) return;
     const c = image.takeChanges();
     const full = this.first || this.snapshotLoaded;
+    const partitions = this.changedPartitions;
+    this.changedPartitions = new Map();
     const changes: PublishedChanges = {
       topics: full ? new Set(image.topicsById.keys()) : c.topics,
+      partitions: full ? undefined : partitions,
       deletedTopics: c.deletedTopics,
       brokers: full ? new Set(image.brokers.keys()) : c.brokers,
       configs: full ? new Set(image.configs.keys()) : c.configs,
@@ -133,12 +170,34 @@ export class BrokerMetadataListener implements RaftListener<ApiMessageAndVersion
     };
     this.first = false;
     this.snapshotLoaded = false;
+    const offset = image.offset;
+    let pending: void | Promise<void> = undefined;
     try {
-      this.publish(image, changes);
+      pending = this.publish(image, changes);
     } catch (e) {
-      this.log.error(`Error publishing metadata at offset ${image.offset}`, e);
+      this.log.error(`Error publishing metadata at offset ${offset}`, e);
     }
-    this.publishedOffset = image.offset;
+    if (!pending) {
+      this.published(offset);
+      return;
+    }
+    this.inFlight = true;
+    const started = Date.now();
+    void pending
+      .catch((e: unknown) => this.log.error(`Error publishing metadata at offset ${offset}`, e))
+      .then(() => {
+        this.inFlight = false;
+        this.log.debug(`Published metadata at offset ${offset} in ${Date.now() - started} ms`);
+        this.published(offset);
+        if (this.publishAgain) {
+          this.publishAgain = false;
+          this.schedulePublish();
+        }
+      });
+  }
+
+  private published(offset: number): void {
+    this.publishedOffset = offset;
     for (let i = this.publishWaiters.length - 1; i >= 0; i--) {
       if (this.publishWaiters[i].offset <= this.publishedOffset) {
         this.publishWaiters[i].resolve();

@@ -12,6 +12,7 @@ import type { ApiCodec } from '../../../../src/protocol/apis/types';
 import { ErrorCode } from '../../../../src/protocol/errors';
 import { BrokerLifecycleManager, ControllerChannel, exponentialBackoff } from '../../../../src/server/BrokerLifecycleManager';
 import { BrokerState } from '../../../../src/server/metrics/KafkaMetrics';
+import type { Logger } from '../../../../src/common/logger';
 import { waitFor } from '../../../helpers/ports';
 
 /** A controller that answers as its handlers say and records what it got. */
@@ -159,5 +160,26 @@ describe('BrokerLifecycleManager', () => {
     await waitFor('the registration timeout', async () => timedOut, 5000, 5);
     await waitFor('the catch-up to fail', async () => rejected !== null, 5000, 5);
     expect(rejected!.message).to.match(/unable to register/);
+  });
+
+  it('warns when a heartbeat fires late because the event loop was busy (heartbeats share the loop with metadata publishing)', async () => {
+    const c = new ScriptedController();
+    const warnings: string[] = [];
+    const noop = (): void => undefined;
+    const logger = { trace: noop, debug: noop, info: noop, error: noop, warn: (msg: string) => void warnings.push(msg) } as unknown as Logger;
+    m = manager(c, { logger }).m;
+    m.start();
+    await waitFor('a heartbeat', async () => c.heartbeats.length >= 1, 5000, 5);
+    expect(warnings.filter((w) => w.includes('late'))).to.deep.equal([]);
+    // A long synchronous task, as creating thousands of logs in one go was: the next heartbeat timer fires > 1 s late.
+    const busyUntil = Date.now() + 1100;
+    while (Date.now() < busyUntil) {
+      /* busy */
+    }
+    const sent = c.heartbeats.length;
+    await waitFor('the late heartbeat', async () => c.heartbeats.length > sent, 5000, 5);
+    const late = warnings.filter((w) => w.includes('heartbeat ran'));
+    expect(late).to.have.length.at.least(1);
+    expect(Number(/ran (\d+) ms late/.exec(late[0])![1])).to.be.at.least(1000);
   });
 });

@@ -153,7 +153,7 @@ describe('KRaft broker metadata publishing (BrokerMetadataListener + BrokerMetad
   it('publishes nothing until it has replayed up to the high watermark (MetadataLoader catching up), then every commit', () => {
     const published: number[] = [];
     listener = new BrokerMetadataListener(
-      (img) => published.push(img.offset),
+      (img) => void published.push(img.offset),
       getLogger('test.BrokerMetadataListener'),
       () => highWatermark(),
       (fn) => pending.push(fn),
@@ -291,5 +291,144 @@ describe('KRaft broker metadata publishing (BrokerMetadataListener + BrokerMetad
     expect(rm.getPartition('orders', 0)).to.equal(undefined);
     expect(rm.getPartition('events', 0)!.isLeader()).to.equal(true);
     expect(cache.allTopics()).to.deep.equal(['events']);
+  });
+
+  it('a delta touching one partition republishes only that partition: the cache and the replica manager leave the others alone', () => {
+    commit(broker(1, 11), broker(2, 12), rec(T.UNFENCE_BROKER, 0, { id: 1, epoch: 11 }), rec(T.UNFENCE_BROKER, 0, { id: 2, epoch: 12 }));
+    commit(
+      rec(T.TOPIC, 0, { name: 'orders', topicId: ORDERS }),
+      partition(ORDERS, 0, [1, 2], 1),
+      partition(ORDERS, 1, [1, 2], 1),
+      partition(ORDERS, 2, [2, 1], 2),
+    );
+    flush();
+    const before1 = cache.partitionState('orders', 1);
+    const applied: string[] = [];
+    const original = rm.applyDelta.bind(rm);
+    rm.applyDelta = (leaderId, changed, removed, ep) => {
+      applied.push(...changed.map((c) => `${c.topic}-${c.partition}`), ...removed.map((r) => `-${r.topic}-${r.partition}`));
+      original(leaderId, changed, removed, ep);
+    };
+    commit(rec(T.PARTITION_CHANGE, 1, { partitionId: 0, topicId: ORDERS, isr: [1], leader: -2 }));
+    flush();
+    expect(applied).to.deep.equal(['orders-0']);
+    expect(cache.partitionState('orders', 0)!.isr).to.deep.equal([1]);
+    expect(cache.partitionState('orders', 1)).to.equal(before1);
+    expect(rm.getPartition('orders', 0)!.isr).to.deep.equal([1]);
+    expect([...cache.partitions('orders')!.keys()].sort()).to.deep.equal([0, 1, 2]);
+
+    // A topic deleted and another created in one delta: the cache drops the one and gains the other.
+    applied.length = 0;
+    commit(rec(T.REMOVE_TOPIC, 0, { topicId: ORDERS }), rec(T.TOPIC, 0, { name: 'events', topicId: EVENTS }), partition(EVENTS, 0, [1], 1));
+    flush();
+    expect(cache.allTopics()).to.deep.equal(['events']);
+    expect(cache.topicName(ORDERS)).to.equal(undefined);
+    expect(cache.topicId('events')!.equals(EVENTS)).to.equal(true);
+    expect(applied.sort()).to.deep.equal(['-orders-0', '-orders-1', '-orders-2', 'events-0']);
+  });
+
+  it('a broker fenced: every partition it holds shows it offline (the whole cache is rebuilt on a broker change)', () => {
+    commit(broker(1, 11), broker(2, 12), rec(T.UNFENCE_BROKER, 0, { id: 1, epoch: 11 }), rec(T.UNFENCE_BROKER, 0, { id: 2, epoch: 12 }));
+    commit(rec(T.TOPIC, 0, { name: 'orders', topicId: ORDERS }), partition(ORDERS, 0, [1, 2], 1), partition(ORDERS, 1, [2, 1], 2));
+    flush();
+    expect(cache.partitionState('orders', 1)!.offlineReplicas).to.deep.equal([]);
+    commit(rec(T.FENCE_BROKER, 0, { id: 2, epoch: 12 }));
+    flush();
+    expect(cache.aliveBrokerIds()).to.deep.equal([1]);
+    expect(cache.partitionState('orders', 0)!.offlineReplicas).to.deep.equal([2]);
+    expect(cache.partitionState('orders', 1)!.offlineReplicas).to.deep.equal([2]);
+  });
+
+  it('many replica transitions are applied in slices with the event loop free between them; the next publish waits its turn', async () => {
+    const turns: Array<() => void> = [];
+    publisher = new BrokerMetadataPublisher({
+      brokerId: 1,
+      interBrokerListenerName: 'PLAINTEXT',
+      metadataCache: cache,
+      replicaManager: rm,
+      logManager,
+      topicConfigs,
+      metadataLeaderId: () => 3001,
+      log: getLogger('test.BrokerMetadataPublisher'),
+      partitionsPerSlice: 2,
+      maxSliceMs: 0,
+      yieldToEventLoop: () => new Promise<void>((resolve) => turns.push(resolve)),
+    });
+    commit(broker(1, 11), broker(2, 12), rec(T.UNFENCE_BROKER, 0, { id: 1, epoch: 11 }), rec(T.UNFENCE_BROKER, 0, { id: 2, epoch: 12 }));
+    flush();
+    const published = listener.highestMetadataOffset();
+    const records = [rec(T.TOPIC, 0, { name: 'orders', topicId: ORDERS })];
+    for (let i = 0; i < 5; i++) records.push(partition(ORDERS, i, [1, 2], i % 2 === 0 ? 1 : 2));
+    commit(...records);
+    const createdAt = offset - 1;
+    flush();
+    // The cache shows the whole topic at once; the replicas come a slice (2 partitions) per turn.
+    expect([...cache.partitions('orders')!.keys()]).to.have.length(5);
+    expect(rm.allPartitions()).to.have.length(2);
+    // Leaders first (applyLocalLeadersDelta before applyLocalFollowersDelta): partitions 0 and 2 lead here.
+    expect(
+      rm
+        .allPartitions()
+        .map((p) => [p.key, p.isLeader()])
+        .sort(),
+    ).to.deep.equal([
+      ['orders-0', true],
+      ['orders-2', true],
+    ]);
+    expect(listener.highestMetadataOffset()).to.equal(published);
+    // A commit while the publish is in flight is published after it, not in the middle.
+    commit(rec(T.PARTITION_CHANGE, 1, { partitionId: 4, topicId: ORDERS, isr: [1], leader: -2 }));
+    flush();
+    expect(cache.partitionState('orders', 4)!.isr).to.deep.equal([1, 2]);
+    const done = listener.awaitPublished(offset - 1);
+    let slices = 0;
+    const deadline = Date.now() + 5000;
+    while (listener.highestMetadataOffset() < offset - 1) {
+      if (Date.now() > deadline) throw new Error(`not published after 5 s (${rm.allPartitions().length} replicas)`);
+      if (turns.length > 0) {
+        slices++;
+        turns.shift()!();
+      }
+      await new Promise((r) => setImmediate(r));
+      flush();
+      if (listener.highestMetadataOffset() < createdAt) expect(rm.allPartitions().length).to.be.lessThan(5);
+    }
+    await done;
+    expect(slices).to.equal(2);
+    expect(rm.allPartitions()).to.have.length(5);
+    expect(rm.getPartition('orders', 4)!.isr).to.deep.equal([1]);
+    expect(cache.partitionState('orders', 4)!.isr).to.deep.equal([1]);
+  });
+
+  it('a broker shutting down while replicas are applied in slices creates no more of them', async () => {
+    const turns: Array<() => void> = [];
+    publisher = new BrokerMetadataPublisher({
+      brokerId: 1,
+      interBrokerListenerName: 'PLAINTEXT',
+      metadataCache: cache,
+      replicaManager: rm,
+      logManager,
+      topicConfigs,
+      metadataLeaderId: () => 3001,
+      log: getLogger('test.BrokerMetadataPublisher'),
+      partitionsPerSlice: 1,
+      maxSliceMs: 0,
+      yieldToEventLoop: () => new Promise<void>((resolve) => turns.push(resolve)),
+    });
+    commit(broker(1, 11), rec(T.UNFENCE_BROKER, 0, { id: 1, epoch: 11 }));
+    commit(rec(T.TOPIC, 0, { name: 'orders', topicId: ORDERS }), partition(ORDERS, 0, [1], 1), partition(ORDERS, 1, [1], 1), partition(ORDERS, 2, [1], 1));
+    flush();
+    expect(rm.allPartitions()).to.have.length(1);
+    listener.close();
+    rm.shutdown();
+    const deadline = Date.now() + 5000;
+    while (turns.length > 0) {
+      if (Date.now() > deadline) throw new Error('the slices never ended');
+      turns.shift()!();
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(rm.allPartitions()).to.have.length(1);
+    expect(logManager.getLog('orders', 1)).to.equal(undefined);
+    expect(logManager.getLog('orders', 2)).to.equal(undefined);
   });
 });
