@@ -23,6 +23,16 @@ export class LessonFailure extends Error {
   }
 }
 
+export interface BackgroundCommand {
+  readonly pid: number | undefined;
+  /** stdout and stderr so far. */
+  output(): string;
+  /** Signals the command's whole process group. */
+  signal(sig: NodeJS.Signals): void;
+  readonly exited: Promise<number | null>;
+  readonly running: boolean;
+}
+
 export interface ShellResult {
   stdout: string;
   stderr: string;
@@ -49,6 +59,11 @@ export interface LessonContext {
   watch(text: string): void;
   /** Runs a command as a learner would type it (bin/kafka-*, kcat, bin/zookeeper-shell): prints it, then its real output. */
   sh(cmd: string, opts?: { input?: string; timeoutMs?: number; allowFailure?: boolean }): Promise<ShellResult>;
+  /**
+   * Starts a command a learner would leave running in another terminal (`kcat -G ...`): prints it with a trailing
+   * `&`, returns at once; its output is collected, and it is killed with the lesson at the latest.
+   */
+  background(cmd: string): BackgroundCommand;
   /** Prints `bin/zookeeper-shell <zk> get <path>` and the data; returns the data. */
   zkGet(path: string): Promise<string>;
   /** Prints `bin/zookeeper-shell <zk> ls <path>` and the children; returns them. */

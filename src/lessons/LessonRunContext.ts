@@ -7,8 +7,8 @@ import * as zookeeper from 'node-zookeeper-client';
 import { Kafka, logLevel } from 'kafkajs';
 import { findRepoRoot } from '../launcher/ClusterLayout';
 import { ClusterTarget } from './LessonCluster';
-import { LessonContext, LessonFailure, ShellResult } from './Lesson';
-import { runCommand } from './Shell';
+import { BackgroundCommand, LessonContext, LessonFailure, ShellResult } from './Lesson';
+import { runCommand, startBackground } from './Shell';
 
 export interface RunOptions {
   checking: boolean;
@@ -147,6 +147,11 @@ export class LessonRunContext implements LessonContext {
       }
     }
     return { stdout: res.stdout, stderr: res.stderr, code: res.code };
+  }
+
+  background(cmd: string): BackgroundCommand {
+    this.out(`$ ${cmd} &`);
+    return startBackground(cmd, this.repoRoot);
   }
 
   private zkClient(): Promise<zookeeper.Client> {

@@ -3,7 +3,7 @@
  * bin/zookeeper-shell ...), through bash, in its own process group so that a timeout or Ctrl-C kills all of it.
  */
 import { ChildProcess, spawn } from 'child_process';
-import { ShellResult } from './Lesson';
+import { BackgroundCommand, ShellResult } from './Lesson';
 
 const running = new Set<ChildProcess>();
 
@@ -55,4 +55,38 @@ export function runCommand(cmd: string, opts: { cwd: string; input?: string; tim
     });
     child.once('close', (code, signal) => finish(code ?? (signal ? 128 + 9 : 1)));
   });
+}
+
+/** A command left running in the background (a consumer in "another terminal"), killed with the lesson at the latest. */
+export function startBackground(cmd: string, cwd: string): BackgroundCommand {
+  const child = spawn('bash', ['-c', cmd], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  let out = '';
+  let alive = true;
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (out += c));
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('error', () => resolve(null));
+    child.once('exit', (code) => resolve(code));
+  }).then((code) => {
+    alive = false;
+    running.delete(child);
+    return code;
+  });
+  return {
+    pid: child.pid,
+    output: () => out,
+    signal: (sig) => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, sig);
+      } catch {
+        /* gone */
+      }
+    },
+    exited,
+    get running() {
+      return alive;
+    },
+  };
 }

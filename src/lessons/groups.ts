@@ -91,3 +91,23 @@ export async function startConsumer(ctx: LessonContext, groupId: string, topic: 
 export async function stopAll(consumers: Array<Consumer | undefined>): Promise<void> {
   await Promise.all(consumers.map((c) => c?.disconnect().catch(() => undefined)));
 }
+
+/** Java's String.hashCode (UTF-16 code units, 32-bit overflow), as GroupMetadataManager hashes a group id. */
+export function javaStringHashCode(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
+/** GroupMetadataManager.partitionFor: Utils.abs(groupId.hashCode) % offsets.topic.num.partitions (Utils.abs maps MIN_VALUE to 0). */
+export function offsetsPartitionFor(groupId: string, partitions = 50): number {
+  const h = javaStringHashCode(groupId);
+  return (h === -2147483648 ? 0 : Math.abs(h)) % partitions;
+}
+
+/** The group's committed offset of topic/partition (admin OffsetFetch), or -1. */
+export async function committedOffset(admin: Admin, groupId: string, topic: string, partition: number): Promise<number> {
+  const res = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const p = res.find((t) => t.topic === topic)?.partitions.find((x) => x.partition === partition);
+  return p ? Number(p.offset) : -1;
+}
