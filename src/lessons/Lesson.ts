@@ -66,6 +66,8 @@ export interface LessonContext {
   background(cmd: string): BackgroundCommand;
   /** Prints `bin/zookeeper-shell <zk> get <path>` and the data; returns the data. */
   zkGet(path: string): Promise<string>;
+  /** A znode's data without printing anything (null when it does not exist): for polling inside waitFor. */
+  zkData(path: string): Promise<string | null>;
   /** Prints `bin/zookeeper-shell <zk> ls <path>` and the children; returns them. */
   zkLs(path: string): Promise<string[]>;
   /** Throws LessonFailure(reason) when false. */
