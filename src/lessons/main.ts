@@ -111,6 +111,7 @@ async function runOne(lesson: Lesson, args: Args): Promise<boolean> {
           kraft: !!c.kraft,
           log: (line) => clusterLog && process.stdout.write(`  [cluster] ${line}\n`),
           registered: registeredBrokers,
+          created: (pc) => (target = pc),
         });
       }
     } catch (e) {
