@@ -217,6 +217,10 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
 }
 
 if (require.main === module) {
+  // `npm run lesson -- ... | head`: a closed pipe drops the rest of the output, not the lesson's clean-up.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
   main().then(
     (code) => process.exit(code),
     (e: Error) => {
