@@ -10,7 +10,10 @@ export interface Lesson {
   name: string;
   /** One line, for --list. */
   description: string;
-  /** The private cluster --check starts: brokers (default 3), broker config overrides (short timeouts), KRaft too. */
+  /**
+   * The private cluster --check starts: brokers (default 3), broker config overrides (short timeouts; they apply to
+   * the KRaft brokers too), and with kraft: true also a KRaft cluster of 3 controllers and 3 brokers (ctx.kraft).
+   */
   cluster?: { brokers?: number; brokerConfig?: Record<string, string>; kraft?: boolean };
   run(ctx: LessonContext): Promise<void>;
 }
