@@ -55,6 +55,22 @@ async function waitUntil(what: string, fn: () => Promise<boolean> | boolean, tim
   }
 }
 
+/**
+ * A started broker is back once it registered anew (a /brokers/ids/<id> written after `since`, not the killed
+ * process's entry still waiting for its session to expire) and its listener accepts connections.
+ */
+async function waitForRestart(id: number, zookeeper: string, since: number): Promise<void> {
+  await waitUntil(
+    `broker ${id} to register again in /brokers/ids and listen`,
+    async () => {
+      const reg = await registeredEndpoint(zookeeper, id).catch(() => null);
+      // The broker stamps its registration with its own clock, the same as ours; allow a second of rounding.
+      return !!reg && reg.timestamp >= since - 1000 && (await portAccepts(reg.host, reg.port, 1000));
+    },
+    90_000,
+  );
+}
+
 /** The private cluster of --check: LocalCluster on a tempClusterLayout with the lesson's broker config (and KRaft when asked). */
 export class PrivateCluster implements ClusterTarget {
   kraft?: KRaftTarget;
@@ -132,13 +148,9 @@ export class PrivateCluster implements ClusterTarget {
   }
 
   async startBroker(id: number): Promise<void> {
+    const since = Date.now();
     await this.cluster.startBroker(id);
-    const spec = this.cluster.layout.brokers.find((b) => b.id === id)!;
-    await waitUntil(
-      `broker ${id} to listen and register in /brokers/ids`,
-      async () => (await portAccepts(spec.host, spec.port, 1000)) && (await this.registered().catch((): number[] => [])).includes(id),
-      90_000,
-    );
+    await waitForRestart(id, this.zookeeper, since);
   }
 
   brokerDataDir(id: number): string {
@@ -246,16 +258,9 @@ export class ExternalCluster implements ClusterTarget {
   }
 
   async startBroker(id: number): Promise<void> {
+    const since = Date.now();
     await this.action(id, 'start');
-    await waitUntil(
-      `broker ${id} to register in /brokers/ids and listen`,
-      async () => {
-        if (!(await this.registered().catch((): number[] => [])).includes(id)) return false;
-        const at = await this.endpoint(id);
-        return !at || (await portAccepts(at.host, at.port, 1000));
-      },
-      90_000,
-    );
+    await waitForRestart(id, this.zookeeper, since);
   }
 
   /** Where the broker listens: its registration in /brokers/ids/<id>, else the `npm start` layout. */

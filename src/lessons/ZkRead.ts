@@ -38,8 +38,11 @@ export async function registeredBrokers(connect: string): Promise<number[]> {
   }
 }
 
-/** The first endpoint a broker registered in /brokers/ids/<id> (`{"endpoints":["PLAINTEXT://host:port"],...}`), or null. */
-export async function registeredEndpoint(connect: string, id: number): Promise<{ host: string; port: number } | null> {
+/**
+ * The first endpoint a broker registered in /brokers/ids/<id> (`{"endpoints":["PLAINTEXT://host:port"],...}`) and the
+ * registration's timestamp (ms, set by the broker when it registered: tells a restarted broker from a stale entry), or null.
+ */
+export async function registeredEndpoint(connect: string, id: number): Promise<{ host: string; port: number; timestamp: number } | null> {
   const client = await zkConnect(connect);
   try {
     const data = await new Promise<string | null>((resolve, reject) =>
@@ -48,10 +51,11 @@ export async function registeredEndpoint(connect: string, id: number): Promise<{
       ),
     );
     if (!data) return null;
-    const reg = JSON.parse(data) as { host?: string; port?: number; endpoints?: string[] };
+    const reg = JSON.parse(data) as { host?: string; port?: number; endpoints?: string[]; timestamp?: string };
+    const timestamp = Number(reg.timestamp ?? 0);
     const m = reg.endpoints?.length ? /:\/\/\[?([^\]]*?)\]?:(\d+)$/.exec(reg.endpoints[0]) : null;
-    if (m) return { host: m[1] || '127.0.0.1', port: Number(m[2]) };
-    return reg.host && reg.port ? { host: reg.host, port: reg.port } : null;
+    if (m) return { host: m[1] || '127.0.0.1', port: Number(m[2]), timestamp };
+    return reg.host && reg.port ? { host: reg.host, port: reg.port, timestamp } : null;
   } finally {
     client.close();
   }

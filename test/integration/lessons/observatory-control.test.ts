@@ -35,6 +35,12 @@ describe('integration: lessons control brokers through the observatory', functio
     await obs.start();
   });
 
+  afterEach(function () {
+    if (this.currentTest?.state !== 'failed') return;
+    for (const p of cluster.processes)
+      console.log(`--- ${p.name} ${p.outFile}\n${fs.existsSync(p.outFile) ? fs.readFileSync(p.outFile, 'utf8').split('\n').slice(-25).join('\n') : ''}`);
+  });
+
   after(async () => {
     await obs?.close();
     cluster?.killAllSync();
