@@ -49,7 +49,7 @@ export function outputOf(run: LessonRun, command: RegExp): string[] {
 
 /** A command shown to the learner: on its own line as typed, optionally after `$ ` (issue 14). */
 export function isCommandLine(line: string): boolean {
-  return /^(\$ )?(bin\/|kcat |zkCli\.sh )/.test(line);
+  return /^(\$ )?(bin\/|kcat |zkCli\.sh |ls )/.test(line);
 }
 
 export function removeTmp(run: LessonRun): void {
