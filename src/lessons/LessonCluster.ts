@@ -1,0 +1,250 @@
+/**
+ * Where a lesson runs: a private cluster it starts itself (--check: its own ZooKeeper and brokers on free ports in a
+ * temp folder, removed afterwards) or a running cluster (`npm start`'s, or --bootstrap/--zookeeper), whose brokers
+ * are started and stopped through the observatory's POST /api/brokers/<id>/{stop,kill,start} when it is up.
+ */
+import * as fs from 'fs';
+import * as http from 'http';
+import * as path from 'path';
+import { ClusterLayout, localClusterLayout, tempClusterLayout } from '../launcher/ClusterLayout';
+import { KRaftCluster } from '../launcher/KRaftCluster';
+import { tempKRaftLayout } from '../launcher/KRaftLayout';
+import { LocalCluster, portAccepts } from '../launcher/LocalCluster';
+import { readProperties } from '../launcher/zookeeper';
+import { LessonFailure } from './Lesson';
+
+export interface KRaftTarget {
+  bootstrap: string;
+  controllers: string;
+  brokerIds: number[];
+  killBroker(id: number): Promise<void>;
+}
+
+export interface ClusterTarget {
+  readonly bootstrap: string;
+  readonly zookeeper: string;
+  readonly brokerIds: number[];
+  /** The observatory's base URL when one answers (printed by ctx.watch), else undefined. */
+  readonly observatory?: string;
+  readonly kraft?: KRaftTarget;
+  killBroker(id: number): Promise<void>;
+  stopBroker(id: number): Promise<void>;
+  startBroker(id: number): Promise<void>;
+  brokerDataDir(id: number): string;
+  close(): Promise<void>;
+}
+
+/** log.dirs of a broker of a layout: its --override first, then its properties file (relative to the repo root). */
+function layoutDataDir(layout: ClusterLayout, id: number): string {
+  const b = layout.brokers.find((x) => x.id === id);
+  if (!b) throw new LessonFailure(`unknown broker ${id} (brokers: ${layout.brokers.map((x) => x.id).join(',')})`);
+  const override = b.overrides.find((o) => o.startsWith('log.dirs='));
+  const dirs = override
+    ? override.slice('log.dirs='.length)
+    : (readProperties(b.propertiesFile).get('log.dirs') ?? readProperties(b.propertiesFile).get('log.dir'));
+  if (!dirs) throw new LessonFailure(`broker ${id} has no log.dirs in ${b.propertiesFile}`);
+  return path.resolve(layout.rootDir, dirs.split(',')[0]);
+}
+
+async function waitUntil(what: string, fn: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await fn())) {
+    if (Date.now() > deadline) throw new LessonFailure(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The private cluster of --check: LocalCluster on a tempClusterLayout with the lesson's broker config (and KRaft when asked). */
+export class PrivateCluster implements ClusterTarget {
+  kraft?: KRaftTarget;
+  private kraftCluster?: KRaftCluster;
+
+  private constructor(
+    private readonly cluster: LocalCluster,
+    private readonly registered: () => Promise<number[]>,
+  ) {}
+
+  get bootstrap(): string {
+    return this.cluster.bootstrapServers;
+  }
+  get zookeeper(): string {
+    return this.cluster.zookeeperConnect;
+  }
+  get brokerIds(): number[] {
+    return this.cluster.layout.brokers.map((b) => b.id);
+  }
+
+  static async start(opts: {
+    tmpRoot: string;
+    brokers: number;
+    brokerConfig: Record<string, string>;
+    kraft: boolean;
+    log: (line: string) => void;
+    registered: (zk: string) => Promise<number[]>;
+  }): Promise<PrivateCluster> {
+    const layout = await tempClusterLayout({ zookeeperNodes: 1, brokers: opts.brokers, tmpRoot: opts.tmpRoot, brokerProps: opts.brokerConfig });
+    const cluster = new LocalCluster({ layout, log: opts.log, brokerStopTimeoutMs: 10_000, zookeeperStopTimeoutMs: 5_000 });
+    const pc = new PrivateCluster(cluster, () => opts.registered(cluster.zookeeperConnect));
+    try {
+      await cluster.start();
+      if (opts.kraft) await pc.startKRaft(opts.tmpRoot, opts.brokerConfig, opts.log);
+    } catch (err) {
+      await pc.close();
+      throw err;
+    }
+    return pc;
+  }
+
+  private async startKRaft(tmpRoot: string, brokerConfig: Record<string, string>, log: (line: string) => void): Promise<void> {
+    const layout = await tempKRaftLayout({ tmpRoot, controllers: 3, brokers: 3, brokerProps: brokerConfig });
+    const kc = new KRaftCluster({ layout, log: (l) => log(`[kraft] ${l}`), stopTimeoutMs: 10_000 });
+    this.kraftCluster = kc;
+    await kc.start();
+    this.kraft = {
+      bootstrap: layout.brokers.map((b) => `${b.host}:${b.port}`).join(','),
+      controllers: layout.controllers.map((c) => `${c.host}:${c.port}`).join(','),
+      brokerIds: layout.brokers.map((b) => b.id),
+      killBroker: async (id: number): Promise<void> => {
+        const p = kc.node(id);
+        if (!p?.alive) throw new LessonFailure(`KRaft broker ${id} is not running`);
+        kc.kill(id);
+        await p.exited;
+      },
+    };
+  }
+
+  async killBroker(id: number): Promise<void> {
+    const p = this.cluster.broker(id);
+    if (!p?.alive) throw new LessonFailure(`broker ${id} is not running`);
+    this.cluster.killBroker(id);
+    await p.exited;
+  }
+
+  async stopBroker(id: number): Promise<void> {
+    const p = this.cluster.broker(id);
+    if (!p?.alive) throw new LessonFailure(`broker ${id} is not running`);
+    this.cluster.stopBroker(id);
+    await p.exited;
+  }
+
+  async startBroker(id: number): Promise<void> {
+    await this.cluster.startBroker(id);
+    const spec = this.cluster.layout.brokers.find((b) => b.id === id)!;
+    await waitUntil(
+      `broker ${id} to listen and register in /brokers/ids`,
+      async () => (await portAccepts(spec.host, spec.port, 1000)) && (await this.registered().catch((): number[] => [])).includes(id),
+      90_000,
+    );
+  }
+
+  brokerDataDir(id: number): string {
+    return layoutDataDir(this.cluster.layout, id);
+  }
+
+  /** The cluster is thrown away: SIGKILL every process group at once (seconds, not a controlled shutdown each), then wait. */
+  async close(): Promise<void> {
+    this.kraftCluster?.killAllSync();
+    this.cluster.killAllSync();
+    await Promise.all([this.kraftCluster?.stop(), this.cluster.stop()]);
+  }
+}
+
+function httpPost(url: string, timeoutMs: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export function httpGetOk(url: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { timeout: timeoutMs }, (res) => {
+      res.resume();
+      resolve((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
+}
+
+/** A running cluster: `npm start`'s by default, or --bootstrap/--zookeeper. */
+export class ExternalCluster implements ClusterTarget {
+  private constructor(
+    readonly bootstrap: string,
+    readonly zookeeper: string,
+    readonly brokerIds: number[],
+    readonly observatory: string | undefined,
+    private readonly layout: ClusterLayout | undefined,
+    private readonly registered: () => Promise<number[]>,
+  ) {}
+
+  static async connect(opts: {
+    bootstrap?: string;
+    zookeeper?: string;
+    observatory: string;
+    registered: (zk: string) => Promise<number[]>;
+  }): Promise<ExternalCluster> {
+    const isDefault = !opts.bootstrap && !opts.zookeeper;
+    const layout = isDefault ? localClusterLayout() : undefined;
+    const bootstrap = opts.bootstrap ?? (layout ? layout.brokers.map((b) => `${b.host}:${b.port}`).join(',') : '127.0.0.1:9092');
+    const zookeeper = opts.zookeeper ?? '127.0.0.1:2181';
+    const [host, port] = bootstrap.split(',')[0].split(':');
+    if (!(await portAccepts(host, Number(port), 2000))) {
+      throw new LessonFailure(
+        `no broker answers at ${bootstrap.split(',')[0]}: start the local cluster with \`npm start\`, point at one with --bootstrap/--zookeeper, or use --check (a private cluster)`,
+      );
+    }
+    const ids = await opts.registered(zookeeper).catch((e: Error) => {
+      throw new LessonFailure(`cannot read /brokers/ids from ZooKeeper at ${zookeeper}: ${e.message}`);
+    });
+    const observatory = (await httpGetOk(`${opts.observatory}/api/state`, 2000)) ? opts.observatory : undefined;
+    return new ExternalCluster(bootstrap, zookeeper, ids, observatory, layout, () => opts.registered(zookeeper));
+  }
+
+  private async action(id: number, action: 'stop' | 'kill' | 'start'): Promise<void> {
+    if (!this.observatory) {
+      throw new LessonFailure(`this step ${action}s broker ${id}: that needs the observatory of \`npm start\` (not reachable), or use --check`);
+    }
+    const res = await httpPost(`${this.observatory}/api/brokers/${id}/${action}`, 10_000);
+    if (res.status < 200 || res.status >= 300) throw new LessonFailure(`the observatory refused to ${action} broker ${id}: ${res.status} ${res.body.trim()}`);
+  }
+
+  async killBroker(id: number): Promise<void> {
+    await this.action(id, 'kill');
+    await this.waitPortClosed(id);
+  }
+
+  async stopBroker(id: number): Promise<void> {
+    await this.action(id, 'stop');
+    await this.waitPortClosed(id);
+  }
+
+  async startBroker(id: number): Promise<void> {
+    await this.action(id, 'start');
+    await waitUntil(`broker ${id} to register in /brokers/ids`, async () => (await this.registered().catch((): number[] => [])).includes(id), 90_000);
+  }
+
+  private async waitPortClosed(id: number): Promise<void> {
+    const b = this.layout?.brokers.find((x) => x.id === id);
+    if (!b) return;
+    await waitUntil(`broker ${id} to stop listening on ${b.port}`, async () => !(await portAccepts(b.host, b.port, 500)), 60_000);
+  }
+
+  brokerDataDir(id: number): string {
+    if (!this.layout) throw new LessonFailure(`broker ${id}'s data folder is known only for the local \`npm start\` cluster (or use --check)`);
+    const dir = layoutDataDir(this.layout, id);
+    if (!fs.existsSync(dir)) throw new LessonFailure(`broker ${id}'s data folder ${dir} does not exist`);
+    return dir;
+  }
+
+  async close(): Promise<void> {
+    /* not ours to stop */
+  }
+}
