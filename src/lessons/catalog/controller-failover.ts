@@ -9,7 +9,6 @@
 import { Lesson, LessonContext } from '../Lesson';
 import { QuietZk, partitionStatePath, parseState } from './support/QuietZk';
 
-const TOPIC = 'controller-demo';
 /** Short enough for a quick lesson, above ZooKeeper's minimum (2 x tickTime = 4 s). */
 const SESSION_TIMEOUT_MS = 6000;
 
@@ -55,6 +54,7 @@ async function waitForNewController(ctx: LessonContext, zk: QuietZk, old: number
 }
 
 async function controllerFailover(ctx: LessonContext, zk: QuietZk): Promise<void> {
+  const topic = `controller-demo-${ctx.runId}`;
   const alive = await zk.brokerIds();
   ctx.check(alive.length >= 3, `the lesson needs 3 live brokers, /brokers/ids lists [${alive}]`);
 
@@ -71,13 +71,13 @@ async function controllerFailover(ctx: LessonContext, zk: QuietZk): Promise<void
     [others[0], others[1], first.id],
   ];
   await ctx.sh(
-    `bin/kafka-topics --bootstrap-server ${ctx.bootstrap} --create --topic ${TOPIC} --replica-assignment ${assignment.map((r) => r.join(':')).join(',')}`,
+    `bin/kafka-topics --bootstrap-server ${ctx.bootstrap} --create --topic ${topic} --replica-assignment ${assignment.map((r) => r.join(':')).join(',')}`,
   );
   await ctx.waitFor('both partitions to have their leaders', async () => {
-    const states = await Promise.all([0, 1].map((p) => zk.partitionState(TOPIC, p)));
+    const states = await Promise.all([0, 1].map((p) => zk.partitionState(topic, p)));
     return states.every((s, p) => s && s.leader === assignment[p][0] && s.isr.length === 3);
   });
-  const before = parseState(await ctx.zkGet(partitionStatePath(TOPIC, 0)));
+  const before = parseState(await ctx.zkGet(partitionStatePath(topic, 0)));
   ctx.say(`controller_epoch ${before.controller_epoch} in the state znode: the epoch of the controller that last wrote it.`);
 
   await ctx.step(`SIGKILL the controller, broker ${first.id}`);
@@ -100,12 +100,12 @@ async function controllerFailover(ctx: LessonContext, zk: QuietZk): Promise<void
   const moved = await ctx.waitFor(
     `partition 0 to get a new leader from controller epoch ${second.epoch}`,
     async () => {
-      const s = await zk.partitionState(TOPIC, 0);
+      const s = await zk.partitionState(topic, 0);
       return s && s.leader !== first.id && s.leader >= 0 && s.controller_epoch === second.epoch ? s : undefined;
     },
     30_000,
   );
-  parseState(await ctx.zkGet(partitionStatePath(TOPIC, 0)));
+  parseState(await ctx.zkGet(partitionStatePath(topic, 0)));
   ctx.check(moved.leader_epoch > before.leader_epoch, `leader_epoch did not rise: ${before.leader_epoch} -> ${moved.leader_epoch}`);
   ctx.say(
     `Partition 0 is now led by broker ${moved.leader} (leader_epoch ${moved.leader_epoch}) and the znode carries controller_epoch ${moved.controller_epoch}: ` +

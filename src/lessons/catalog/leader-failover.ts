@@ -9,7 +9,6 @@ import { Lesson, LessonContext } from '../Lesson';
 import { liveBootstrap } from './support/Brokers';
 import { QuietZk, partitionStatePath, parseState } from './support/QuietZk';
 
-const TOPIC = 'failover-demo';
 const MESSAGES = 20;
 /** Short enough for a quick lesson, above ZooKeeper's minimum (2 x tickTime = 4 s). */
 const SESSION_TIMEOUT_MS = 6000;
@@ -31,7 +30,8 @@ async function run(ctx: LessonContext): Promise<void> {
 }
 
 async function failover(ctx: LessonContext, zk: QuietZk): Promise<void> {
-  const statePath = partitionStatePath(TOPIC, 0);
+  const topic = `failover-demo-${ctx.runId}`;
+  const statePath = partitionStatePath(topic, 0);
   const alive = await zk.brokerIds();
   ctx.check(alive.length >= 3, `the lesson needs 3 live brokers, /brokers/ids lists [${alive}]`);
 
@@ -42,19 +42,19 @@ async function failover(ctx: LessonContext, zk: QuietZk): Promise<void> {
   const others = alive.filter((id) => id !== controller);
   const replicas = [others[0], others[1], controller];
   ctx.say(`The controller is broker ${controller}. The first replica listed is the preferred leader: broker ${replicas[0]}.`);
-  await ctx.sh(`bin/kafka-topics --bootstrap-server ${ctx.bootstrap} --create --topic ${TOPIC} --replica-assignment ${replicas.join(':')}`);
+  await ctx.sh(`bin/kafka-topics --bootstrap-server ${ctx.bootstrap} --create --topic ${topic} --replica-assignment ${replicas.join(':')}`);
   await ctx.waitFor('the partition to have a leader and a full ISR', async () => {
-    const s = await zk.partitionState(TOPIC, 0);
+    const s = await zk.partitionState(topic, 0);
     return s && s.leader === replicas[0] && s.isr.length === 3;
   });
-  await ctx.sh(`bin/kafka-topics --bootstrap-server ${ctx.bootstrap} --describe --topic ${TOPIC}`);
+  await ctx.sh(`bin/kafka-topics --bootstrap-server ${ctx.bootstrap} --describe --topic ${topic}`);
   const before = parseState(await ctx.zkGet(statePath));
   ctx.say(`Leader ${before.leader}, leader_epoch ${before.leader_epoch}, ISR [${before.isr}].`);
-  ctx.watch(`the topic ${TOPIC}: partition 0 is led by broker ${before.leader} with all three replicas in sync`);
+  ctx.watch(`the topic ${topic}: partition 0 is led by broker ${before.leader} with all three replicas in sync`);
 
   await ctx.step(`Produce ${MESSAGES} messages with acks=all`);
   const lines = Array.from({ length: MESSAGES }, (_, i) => `message-${i + 1}`);
-  await ctx.sh(`kcat -b ${ctx.bootstrap} -P -t ${TOPIC} -X acks=all`, { input: lines.join('\n') + '\n' });
+  await ctx.sh(`kcat -b ${ctx.bootstrap} -P -t ${topic} -X acks=all`, { input: lines.join('\n') + '\n' });
 
   await ctx.step(`SIGKILL the leader, broker ${before.leader}`);
   const leader = before.leader;
@@ -63,7 +63,7 @@ async function failover(ctx: LessonContext, zk: QuietZk): Promise<void> {
     `Broker ${leader} died without a controlled shutdown. ZooKeeper deletes its ephemeral /brokers/ids/${leader} only when its ` +
       `session expires (zookeeper.session.timeout.ms=${SESSION_TIMEOUT_MS} here, 18000 by default); until then nobody knows.`,
   );
-  ctx.watch(`broker ${leader} turn red, then partition 0 of ${TOPIC} move to another leader`);
+  ctx.watch(`broker ${leader} turn red, then partition 0 of ${topic} move to another leader`);
   const killedAt = Date.now();
   await ctx.waitFor(`/brokers/ids to drop broker ${leader}`, async () => !(await zk.brokerIds()).includes(leader), 60_000);
   ctx.say(`ZooKeeper dropped /brokers/ids/${leader} after ${((Date.now() - killedAt) / 1000).toFixed(1)} s.`);
@@ -73,13 +73,13 @@ async function failover(ctx: LessonContext, zk: QuietZk): Promise<void> {
   const after = await ctx.waitFor(
     'a new leader in the partition state',
     async () => {
-      const s = await zk.partitionState(TOPIC, 0);
+      const s = await zk.partitionState(topic, 0);
       return s && s.leader !== leader && s.leader >= 0 && !s.isr.includes(leader) ? s : undefined;
     },
     30_000,
   );
   const shown = parseState(await ctx.zkGet(statePath));
-  await ctx.sh(`bin/kafka-topics --bootstrap-server ${ctx.bootstrap} --describe --topic ${TOPIC}`);
+  await ctx.sh(`bin/kafka-topics --bootstrap-server ${ctx.bootstrap} --describe --topic ${topic}`);
   ctx.check(shown.leader === after.leader, `the state znode changed again while being read (leader ${after.leader}, then ${shown.leader})`);
   ctx.check(replicas.includes(after.leader), `the new leader ${after.leader} is not one of the replicas [${replicas}]`);
   ctx.check(after.leader_epoch > before.leader_epoch, `leader_epoch did not rise: ${before.leader_epoch} -> ${after.leader_epoch}`);
@@ -90,7 +90,7 @@ async function failover(ctx: LessonContext, zk: QuietZk): Promise<void> {
   );
 
   await ctx.step('Every acknowledged message is still there');
-  const consumed = await ctx.sh(`kcat -b ${await liveBootstrap(ctx, [leader])} -C -t ${TOPIC} -o beginning -e -q`, { timeoutMs: 30_000 });
+  const consumed = await ctx.sh(`kcat -b ${await liveBootstrap(ctx, [leader])} -C -t ${topic} -o beginning -e -q`, { timeoutMs: 30_000 });
   const got = consumed.stdout.split('\n').filter((l) => l.length > 0);
   ctx.check(got.length === MESSAGES, `expected ${MESSAGES} messages after the failover, read ${got.length}`);
   ctx.check(
@@ -101,7 +101,7 @@ async function failover(ctx: LessonContext, zk: QuietZk): Promise<void> {
 
   await ctx.step(`Restart broker ${leader}: it catches up and rejoins the ISR`);
   await ctx.startBroker(leader);
-  await ctx.waitFor(`broker ${leader} to rejoin the ISR`, async () => (await zk.partitionState(TOPIC, 0))?.isr.includes(leader), 90_000);
+  await ctx.waitFor(`broker ${leader} to rejoin the ISR`, async () => (await zk.partitionState(topic, 0))?.isr.includes(leader), 90_000);
   const rejoined = parseState(await ctx.zkGet(statePath));
   ctx.check(rejoined.isr.length === 3, `the ISR should be back to three replicas, it is [${rejoined.isr}]`);
   ctx.check(rejoined.leader === after.leader, `the leader should stay ${after.leader} until a preferred election, it is ${rejoined.leader}`);
@@ -109,10 +109,10 @@ async function failover(ctx: LessonContext, zk: QuietZk): Promise<void> {
 
   await ctx.step('A preferred leader election moves leadership back to the first replica');
   ctx.say('Kafka does this on its own every leader.imbalance.check.interval.seconds (300 s); the tool does it now.');
-  await ctx.sh(`bin/kafka-leader-election --bootstrap-server ${ctx.bootstrap} --election-type PREFERRED --topic ${TOPIC} --partition 0`);
-  await ctx.waitFor(`broker ${leader} to lead again`, async () => (await zk.partitionState(TOPIC, 0))?.leader === leader, 30_000);
+  await ctx.sh(`bin/kafka-leader-election --bootstrap-server ${ctx.bootstrap} --election-type PREFERRED --topic ${topic} --partition 0`);
+  await ctx.waitFor(`broker ${leader} to lead again`, async () => (await zk.partitionState(topic, 0))?.leader === leader, 30_000);
   const back = parseState(await ctx.zkGet(statePath));
   ctx.check(back.leader_epoch > after.leader_epoch, `leader_epoch did not rise again: ${after.leader_epoch} -> ${back.leader_epoch}`);
-  await ctx.sh(`bin/kafka-topics --bootstrap-server ${ctx.bootstrap} --describe --topic ${TOPIC}`);
+  await ctx.sh(`bin/kafka-topics --bootstrap-server ${ctx.bootstrap} --describe --topic ${topic}`);
   ctx.say(`Leader ${back.leader} again, leader_epoch ${back.leader_epoch}: every leader change, whatever its cause, bumps the epoch.`);
 }

@@ -9,8 +9,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Lesson, LessonContext } from '../Lesson';
 
-const TIME_TOPIC = 'retention-time-demo';
-const BYTES_TOPIC = 'retention-bytes-demo';
 const SEGMENT_BYTES = 1024;
 const RETENTION_MS = 60_000;
 const RETENTION_BYTES = 2048;
@@ -54,6 +52,8 @@ function segmentFiles(dir: string): string[] {
 }
 
 async function run(ctx: LessonContext): Promise<void> {
+  const timeTopic = `retention-time-demo-${ctx.runId}`;
+  const bytesTopic = `retention-bytes-demo-${ctx.runId}`;
   const broker = ctx.brokerIds[0];
   const topicConfig = `--config segment.bytes=${SEGMENT_BYTES} --config file.delete.delay.ms=${DELETE_DELAY_MS}`;
   ctx.say(
@@ -64,9 +64,9 @@ async function run(ctx: LessonContext): Promise<void> {
   // ---- retention.ms ---------------------------------------------------------------------------------------
   await ctx.step(`Create a topic with retention.ms=${RETENTION_MS} (one minute)`);
   await ctx.sh(
-    `bin/kafka-topics --bootstrap-server ${ctx.bootstrap} --create --topic ${TIME_TOPIC} --replica-assignment ${broker} ${topicConfig} --config retention.ms=${RETENTION_MS}`,
+    `bin/kafka-topics --bootstrap-server ${ctx.bootstrap} --create --topic ${timeTopic} --replica-assignment ${broker} ${topicConfig} --config retention.ms=${RETENTION_MS}`,
   );
-  const timeDir = path.join(ctx.brokerDataDir(broker), `${TIME_TOPIC}-0`);
+  const timeDir = path.join(ctx.brokerDataDir(broker), `${timeTopic}-0`);
 
   await ctx.step('Produce 20 records stamped one hour ago, then 20 records stamped now');
   ctx.say("A producer sets each record's CreateTime; here the first 20 carry a time one hour in the past, as if old data were replayed.");
@@ -75,22 +75,22 @@ async function run(ctx: LessonContext): Promise<void> {
   const hourAgo = Date.now() - 3600_000;
   const old = Array.from({ length: 20 }, (_, i) => ({ key: `old-${i}`, value: `stamped an hour ago ${'x'.repeat(60)}`, timestamp: String(hourAgo + i) }));
   // Five records per request, so they land in several batches and segments.
-  for (let i = 0; i < old.length; i += 5) await producer.send({ topic: TIME_TOPIC, acks: -1, messages: old.slice(i, i + 5) });
+  for (let i = 0; i < old.length; i += 5) await producer.send({ topic: timeTopic, acks: -1, messages: old.slice(i, i + 5) });
   ctx.say('kafkajs producer.send({ topic, messages: [{ key, value, timestamp: <an hour ago> }, ...] }) x 4');
-  await ctx.sh(`kcat -b ${ctx.bootstrap} -P -t ${TIME_TOPIC} -K: -X batch.num.messages=5 -X linger.ms=5`, {
+  await ctx.sh(`kcat -b ${ctx.bootstrap} -P -t ${timeTopic} -K: -X batch.num.messages=5 -X linger.ms=5`, {
     input: Array.from({ length: 20 }, (_, i) => `new-${i}:stamped now ${'x'.repeat(60)}`).join('\n') + '\n',
   });
   await producer.disconnect();
 
   await ctx.step('Within a check interval the old segments are gone');
-  const timeStart = await waitForLogStartToMove(ctx, TIME_TOPIC);
+  const timeStart = await waitForLogStartToMove(ctx, timeTopic);
   await ctx.sh(`ls -l ${timeDir}`);
-  const earliest = await offsetAt(ctx, TIME_TOPIC, 'earliest');
-  const latest = await offsetAt(ctx, TIME_TOPIC, 'latest');
+  const earliest = await offsetAt(ctx, timeTopic, 'earliest');
+  const latest = await offsetAt(ctx, timeTopic, 'latest');
   ctx.check(earliest === timeStart, `the log start offset moved again: ${timeStart} then ${earliest}`);
   ctx.check(latest === 40, `the log end offset should stay 40, it is ${latest}`);
   ctx.check(earliest <= 20, `records stamped now were deleted: the log starts at ${earliest}, after the first new record at 20`);
-  const read = await ctx.sh(`kcat -b ${ctx.bootstrap} -C -t ${TIME_TOPIC} -o beginning -e -q -f '%o %k\\n'`, { timeoutMs: 30_000 });
+  const read = await ctx.sh(`kcat -b ${ctx.bootstrap} -C -t ${timeTopic} -o beginning -e -q -f '%o %k\\n'`, { timeoutMs: 30_000 });
   const keys = read.stdout.trim().split('\n');
   ctx.check(keys.length === 40 - earliest, `a consumer from the beginning should read offsets ${earliest}..39, it read ${keys.length} records`);
   ctx.check(keys[0]?.startsWith(`${earliest} `), `the first record read is not at the log start offset ${earliest}: ${keys[0]}`);
@@ -107,15 +107,15 @@ async function run(ctx: LessonContext): Promise<void> {
   // ---- retention.bytes ------------------------------------------------------------------------------------
   await ctx.step(`Create a topic with retention.bytes=${RETENTION_BYTES} (per partition)`);
   await ctx.sh(
-    `bin/kafka-topics --bootstrap-server ${ctx.bootstrap} --create --topic ${BYTES_TOPIC} --replica-assignment ${broker} ${topicConfig} --config retention.bytes=${RETENTION_BYTES}`,
+    `bin/kafka-topics --bootstrap-server ${ctx.bootstrap} --create --topic ${bytesTopic} --replica-assignment ${broker} ${topicConfig} --config retention.bytes=${RETENTION_BYTES}`,
   );
-  const bytesDir = path.join(ctx.brokerDataDir(broker), `${BYTES_TOPIC}-0`);
-  await ctx.sh(`kcat -b ${ctx.bootstrap} -P -t ${BYTES_TOPIC} -K: -X batch.num.messages=5 -X linger.ms=5`, {
+  const bytesDir = path.join(ctx.brokerDataDir(broker), `${bytesTopic}-0`);
+  await ctx.sh(`kcat -b ${ctx.bootstrap} -P -t ${bytesTopic} -K: -X batch.num.messages=5 -X linger.ms=5`, {
     input: Array.from({ length: 60 }, (_, i) => `key-${i}:record ${i} ${'x'.repeat(60)}`).join('\n') + '\n',
   });
 
   await ctx.step('The oldest segments go until the log is within retention.bytes');
-  const bytesStart = await waitForLogStartToMove(ctx, BYTES_TOPIC);
+  const bytesStart = await waitForLogStartToMove(ctx, bytesTopic);
   await ctx.sh(`ls -l ${bytesDir}`);
   const marked = fs.readdirSync(bytesDir).filter((f) => f.endsWith('.deleted'));
   if (marked.length > 0)
@@ -125,7 +125,7 @@ async function run(ctx: LessonContext): Promise<void> {
   const logs = segmentFiles(bytesDir);
   const sizes = logs.map((f) => fs.statSync(path.join(bytesDir, f)).size);
   const total = sizes.reduce((a, b) => a + b, 0);
-  const start = await offsetAt(ctx, BYTES_TOPIC, 'earliest');
+  const start = await offsetAt(ctx, bytesTopic, 'earliest');
   ctx.check(start === bytesStart, `the log start offset moved again: ${bytesStart} then ${start}`);
   ctx.check(Number(logs[0].slice(0, 20)) === start, `the first remaining segment ${logs[0]} does not start at the log start offset ${start}`);
   ctx.check(total >= RETENTION_BYTES, `retention deleted too much: ${total} bytes left, retention.bytes=${RETENTION_BYTES}`);

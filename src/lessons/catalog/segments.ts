@@ -10,7 +10,6 @@ import * as path from 'path';
 import { Lesson, LessonContext } from '../Lesson';
 import { DumpedBatch, parseBatches, parseIndexEntries } from './support/DumpLog';
 
-const TOPIC = 'segments-demo';
 const SEGMENT_BYTES = 2048;
 const INDEX_INTERVAL_BYTES = 256;
 const RECORDS = 60;
@@ -23,13 +22,14 @@ export const lesson: Lesson = {
 };
 
 async function run(ctx: LessonContext): Promise<void> {
+  const topic = `segments-demo-${ctx.runId}`;
   const broker = ctx.brokerIds[0];
-  const dir = path.join(ctx.brokerDataDir(broker), `${TOPIC}-0`);
+  const dir = path.join(ctx.brokerDataDir(broker), `${topic}-0`);
 
   await ctx.step(`Create a topic with segment.bytes=${SEGMENT_BYTES} on broker ${broker}`);
   ctx.say(`The default is 1 GiB (log.segment.bytes); ${SEGMENT_BYTES} bytes makes a segment roll every few batches.`);
   await ctx.sh(
-    `bin/kafka-topics --bootstrap-server ${ctx.bootstrap} --create --topic ${TOPIC} --replica-assignment ${broker} ` +
+    `bin/kafka-topics --bootstrap-server ${ctx.bootstrap} --create --topic ${topic} --replica-assignment ${broker} ` +
       `--config segment.bytes=${SEGMENT_BYTES} --config index.interval.bytes=${INDEX_INTERVAL_BYTES}`,
   );
   await ctx.waitFor(`the partition folder ${dir}`, async () => fs.existsSync(dir));
@@ -38,8 +38,8 @@ async function run(ctx: LessonContext): Promise<void> {
 
   await ctx.step(`Produce ${RECORDS} records in batches of 5`);
   const lines = Array.from({ length: RECORDS }, (_, i) => `key-${String(i).padStart(2, '0')}:value-${String(i).padStart(2, '0')}-${'x'.repeat(40)}`);
-  await ctx.sh(`kcat -b ${ctx.bootstrap} -P -t ${TOPIC} -K: -X batch.num.messages=5 -X linger.ms=5`, { input: lines.join('\n') + '\n' });
-  await ctx.sh(`bin/kafka-get-offsets --bootstrap-server ${ctx.bootstrap} --topic ${TOPIC}`);
+  await ctx.sh(`kcat -b ${ctx.bootstrap} -P -t ${topic} -K: -X batch.num.messages=5 -X linger.ms=5`, { input: lines.join('\n') + '\n' });
+  await ctx.sh(`bin/kafka-get-offsets --bootstrap-server ${ctx.bootstrap} --topic ${topic}`);
 
   await ctx.step('The partition folder: one .log, .index and .timeindex per segment, named by base offset');
   await ctx.sh(`ls -l ${dir}`);
