@@ -10,7 +10,10 @@ export interface Lesson {
   name: string;
   /** One line, for --list. */
   description: string;
-  /** The private cluster --check starts: brokers (default 3), broker config overrides (short timeouts), KRaft too. */
+  /**
+   * The private cluster --check starts: brokers (default 3), broker config overrides (short timeouts; they apply to
+   * the KRaft brokers too), and with kraft: true also a KRaft cluster of 3 controllers and 3 brokers (ctx.kraft).
+   */
   cluster?: { brokers?: number; brokerConfig?: Record<string, string>; kraft?: boolean };
   run(ctx: LessonContext): Promise<void>;
 }
@@ -66,6 +69,8 @@ export interface LessonContext {
   background(cmd: string): BackgroundCommand;
   /** Prints `bin/zookeeper-shell <zk> get <path>` and the data; returns the data. */
   zkGet(path: string): Promise<string>;
+  /** A znode's data without printing anything (null when it does not exist): for polling inside waitFor. */
+  zkData(path: string): Promise<string | null>;
   /** Prints `bin/zookeeper-shell <zk> ls <path>` and the children; returns them. */
   zkLs(path: string): Promise<string[]>;
   /** Throws LessonFailure(reason) when false. */

@@ -81,10 +81,13 @@ export class PrivateCluster implements ClusterTarget {
     kraft: boolean;
     log: (line: string) => void;
     registered: (zk: string) => Promise<number[]>;
+    /** Called before anything starts, so that a Ctrl-C during start-up can close what is starting. */
+    created?: (pc: PrivateCluster) => void;
   }): Promise<PrivateCluster> {
     const layout = await tempClusterLayout({ zookeeperNodes: 1, brokers: opts.brokers, tmpRoot: opts.tmpRoot, brokerProps: opts.brokerConfig });
     const cluster = new LocalCluster({ layout, log: opts.log, brokerStopTimeoutMs: 10_000, zookeeperStopTimeoutMs: 5_000 });
     const pc = new PrivateCluster(cluster, () => opts.registered(cluster.zookeeperConnect));
+    opts.created?.(pc);
     try {
       await cluster.start();
       if (opts.kraft) await pc.startKRaft(opts.tmpRoot, opts.brokerConfig, opts.log);

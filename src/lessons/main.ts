@@ -111,6 +111,7 @@ async function runOne(lesson: Lesson, args: Args): Promise<boolean> {
           kraft: !!c.kraft,
           log: (line) => clusterLog && process.stdout.write(`  [cluster] ${line}\n`),
           registered: registeredBrokers,
+          created: (pc) => (target = pc),
         });
       }
     } catch (e) {
@@ -216,6 +217,10 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
 }
 
 if (require.main === module) {
+  // `npm run lesson -- ... | head`: a closed pipe drops the rest of the output, not the lesson's clean-up.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
   main().then(
     (code) => process.exit(code),
     (e: Error) => {

@@ -30,4 +30,23 @@ describe('integration: lessons runner', function () {
     expect(run.lastLine).to.match(/^lesson partitions-and-consumers: failed \(no broker answers at 127\.0\.0\.1:1: .+\)$/);
     expect(run.tmpLeft).to.deep.equal([]);
   });
+
+  it('Ctrl-C during --check stops the private cluster, removes its folder and says why, last', async function () {
+    this.timeout(60_000);
+    const run = await runLesson(['partitions-and-consumers', '--check'], 55_000, /^Step 2: /m);
+    expect(run.output).to.match(/^Step 2: /m);
+    expect(run.code).to.equal(130);
+    expect(run.lastLine).to.equal('lesson partitions-and-consumers: failed (interrupted by SIGINT)');
+    expect(run.tmpLeft, 'temp folders left in TMPDIR').to.deep.equal([]);
+    expect(run.processesLeft, 'processes left behind').to.deep.equal([]);
+  });
+
+  it('Ctrl-C while the private cluster starts leaves nothing behind either', async function () {
+    this.timeout(60_000);
+    const run = await runLesson(['partitions-and-consumers', '--check'], 55_000, /Starting 3 broker/);
+    expect(run.code).to.equal(130);
+    expect(run.lastLine).to.equal('lesson partitions-and-consumers: failed (interrupted by SIGINT)');
+    expect(run.tmpLeft, 'temp folders left in TMPDIR').to.deep.equal([]);
+    expect(run.processesLeft, 'processes left behind').to.deep.equal([]);
+  });
 });

@@ -28,12 +28,20 @@ function processesMentioning(text: string): string[] {
     .map((l) => l.trim());
 }
 
-export async function runLesson(args: string[], timeoutMs: number): Promise<LessonRun> {
+/** `interruptWhen`: send SIGINT (a learner's Ctrl-C) once the output matches it. */
+export async function runLesson(args: string[], timeoutMs: number, interruptWhen?: RegExp): Promise<LessonRun> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lesson-test-'));
   try {
     const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (output += c));
+    let interrupted = false;
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      output += c;
+      if (interruptWhen && !interrupted && interruptWhen.test(output)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
     child.stderr.setEncoding('utf8').on('data', (c: string) => (output += c));
     const timer = setTimeout(() => child.kill('SIGINT'), timeoutMs);
     const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
