@@ -30,14 +30,18 @@ async function offsetAt(ctx: LessonContext, topic: string, time: 'earliest' | 'l
   return Number(m![1]);
 }
 
-/** Waits, quietly (an admin client's ListOffsets), until the partition's log start offset is above 0. */
-async function waitForLogStartToMove(ctx: LessonContext, topic: string): Promise<number> {
+/**
+ * Waits, quietly (an admin client's ListOffsets), until the partition's log start offset is above 0 and `settled`
+ * says retention has done all it will: the retention check runs every second, possibly while the records were still
+ * arriving, so the start offset can move in several steps.
+ */
+async function waitForRetention(ctx: LessonContext, topic: string, what: string, settled: (logStart: number) => boolean): Promise<number> {
   const admin = ctx.kafka('retention-lesson').admin();
   await admin.connect();
   try {
-    return await ctx.waitFor(`the log start offset of ${topic}-0 to move`, async () => {
+    return await ctx.waitFor(what, async () => {
       const low = Number((await admin.fetchTopicOffsets(topic)).find((o) => o.partition === 0)?.low ?? 0);
-      return low > 0 ? low : undefined;
+      return low > 0 && settled(low) ? low : undefined;
     });
   } finally {
     await admin.disconnect();
@@ -83,7 +87,13 @@ async function run(ctx: LessonContext): Promise<void> {
   await producer.disconnect();
 
   await ctx.step('Within a check interval the old segments are gone');
-  const timeStart = await waitForLogStartToMove(ctx, timeTopic);
+  // The segment holding offset 20, the first record stamped now, is kept; every segment before it holds only old records.
+  const keepFrom = Math.max(
+    ...segmentFiles(timeDir)
+      .map((f) => Number(f.slice(0, 20)))
+      .filter((base) => base <= 20),
+  );
+  const timeStart = await waitForRetention(ctx, timeTopic, `the log to start at offset ${keepFrom}`, (low) => low === keepFrom);
   await ctx.sh(`ls -l ${timeDir}`);
   const earliest = await offsetAt(ctx, timeTopic, 'earliest');
   const latest = await offsetAt(ctx, timeTopic, 'latest');
@@ -115,7 +125,11 @@ async function run(ctx: LessonContext): Promise<void> {
   });
 
   await ctx.step('The oldest segments go until the log is within retention.bytes');
-  const bytesStart = await waitForLogStartToMove(ctx, bytesTopic);
+  const bytesStart = await waitForRetention(ctx, bytesTopic, 'retention.bytes to delete the oldest segments', (low) => {
+    const logs = segmentFiles(bytesDir);
+    const sizes = logs.map((f) => fs.statSync(path.join(bytesDir, f)).size);
+    return Number(logs[0].slice(0, 20)) === low && sizes.reduce((a, b) => a + b, 0) - sizes[0] < RETENTION_BYTES;
+  });
   await ctx.sh(`ls -l ${bytesDir}`);
   const marked = fs.readdirSync(bytesDir).filter((f) => f.endsWith('.deleted'));
   if (marked.length > 0)
