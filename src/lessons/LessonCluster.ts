@@ -12,6 +12,7 @@ import { tempKRaftLayout } from '../launcher/KRaftLayout';
 import { LocalCluster, portAccepts } from '../launcher/LocalCluster';
 import { readProperties } from '../launcher/zookeeper';
 import { LessonFailure } from './Lesson';
+import { registeredEndpoint } from './ZkRead';
 
 export interface KRaftTarget {
   bootstrap: string;
@@ -52,6 +53,22 @@ async function waitUntil(what: string, fn: () => Promise<boolean> | boolean, tim
     if (Date.now() > deadline) throw new LessonFailure(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * A started broker is back once it registered anew (a /brokers/ids/<id> written after `since`, not the killed
+ * process's entry still waiting for its session to expire) and its listener accepts connections.
+ */
+async function waitForRestart(id: number, zookeeper: string, since: number): Promise<void> {
+  await waitUntil(
+    `broker ${id} to register again in /brokers/ids and listen`,
+    async () => {
+      const reg = await registeredEndpoint(zookeeper, id).catch(() => null);
+      // The broker stamps its registration with its own clock, the same as ours; allow a second of rounding.
+      return !!reg && reg.timestamp >= since - 1000 && (await portAccepts(reg.host, reg.port, 1000));
+    },
+    90_000,
+  );
 }
 
 /** The private cluster of --check: LocalCluster on a tempClusterLayout with the lesson's broker config (and KRaft when asked). */
@@ -131,13 +148,9 @@ export class PrivateCluster implements ClusterTarget {
   }
 
   async startBroker(id: number): Promise<void> {
+    const since = Date.now();
     await this.cluster.startBroker(id);
-    const spec = this.cluster.layout.brokers.find((b) => b.id === id)!;
-    await waitUntil(
-      `broker ${id} to listen and register in /brokers/ids`,
-      async () => (await portAccepts(spec.host, spec.port, 1000)) && (await this.registered().catch((): number[] => [])).includes(id),
-      90_000,
-    );
+    await waitForRestart(id, this.zookeeper, since);
   }
 
   brokerDataDir(id: number): string {
@@ -152,9 +165,10 @@ export class PrivateCluster implements ClusterTarget {
   }
 }
 
+/** POST with an empty JSON body: the observatory's actions take JSON (415 otherwise). */
 function httpPost(url: string, timeoutMs: number): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', timeout: timeoutMs }, (res) => {
+    const req = http.request(url, { method: 'POST', timeout: timeoutMs, headers: { 'content-type': 'application/json' } }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
@@ -162,8 +176,17 @@ function httpPost(url: string, timeoutMs: number): Promise<{ status: number; bod
     });
     req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within ${timeoutMs} ms`)));
     req.on('error', reject);
-    req.end();
+    req.end('{}');
   });
+}
+
+/** The observatory answers {ok: false, error} on a refused action. */
+function actionError(body: string): string {
+  try {
+    return (JSON.parse(body) as { error?: string }).error ?? body.trim();
+  } catch {
+    return body.trim();
+  }
 }
 
 export function httpGetOk(url: string, timeoutMs: number): Promise<boolean> {
@@ -215,29 +238,43 @@ export class ExternalCluster implements ClusterTarget {
     if (!this.observatory) {
       throw new LessonFailure(`this step ${action}s broker ${id}: that needs the observatory of \`npm start\` (not reachable), or use --check`);
     }
-    const res = await httpPost(`${this.observatory}/api/brokers/${id}/${action}`, 10_000);
-    if (res.status < 200 || res.status >= 300) throw new LessonFailure(`the observatory refused to ${action} broker ${id}: ${res.status} ${res.body.trim()}`);
+    const res = await httpPost(`${this.observatory}/api/brokers/${id}/${action}`, 10_000).catch((e: Error) => {
+      throw new LessonFailure(`the observatory did not ${action} broker ${id}: ${e.message}`);
+    });
+    if (res.status < 200 || res.status >= 300)
+      throw new LessonFailure(`the observatory refused to ${action} broker ${id}: ${res.status} ${actionError(res.body)}`);
   }
 
   async killBroker(id: number): Promise<void> {
+    const at = await this.endpoint(id);
     await this.action(id, 'kill');
-    await this.waitPortClosed(id);
+    await this.waitPortClosed(id, at);
   }
 
   async stopBroker(id: number): Promise<void> {
+    const at = await this.endpoint(id);
     await this.action(id, 'stop');
-    await this.waitPortClosed(id);
+    await this.waitPortClosed(id, at);
   }
 
   async startBroker(id: number): Promise<void> {
+    const since = Date.now();
     await this.action(id, 'start');
-    await waitUntil(`broker ${id} to register in /brokers/ids`, async () => (await this.registered().catch((): number[] => [])).includes(id), 90_000);
+    await waitForRestart(id, this.zookeeper, since);
   }
 
-  private async waitPortClosed(id: number): Promise<void> {
+  /** Where the broker listens: its registration in /brokers/ids/<id>, else the `npm start` layout. */
+  private async endpoint(id: number): Promise<{ host: string; port: number } | undefined> {
+    const reg = await registeredEndpoint(this.zookeeper, id).catch(() => null);
+    if (reg) return reg;
     const b = this.layout?.brokers.find((x) => x.id === id);
-    if (!b) return;
-    await waitUntil(`broker ${id} to stop listening on ${b.port}`, async () => !(await portAccepts(b.host, b.port, 500)), 60_000);
+    return b ? { host: b.host, port: b.port } : undefined;
+  }
+
+  /** kill/stop return once the process is gone: its listener no longer accepts connections. */
+  private async waitPortClosed(id: number, at: { host: string; port: number } | undefined): Promise<void> {
+    if (!at) return;
+    await waitUntil(`broker ${id} to stop listening on ${at.host}:${at.port}`, async () => !(await portAccepts(at.host, at.port, 500)), 60_000);
   }
 
   brokerDataDir(id: number): string {

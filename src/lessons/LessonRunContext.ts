@@ -9,6 +9,7 @@ import { findRepoRoot } from '../launcher/ClusterLayout';
 import { ClusterTarget } from './LessonCluster';
 import { BackgroundCommand, LessonContext, LessonFailure, ShellResult } from './Lesson';
 import { runCommand, startBackground } from './Shell';
+import { isNoNode, zkConnect, zkError } from './ZkRead';
 
 export interface RunOptions {
   checking: boolean;
@@ -44,42 +45,6 @@ class EnterPrompt {
 
   close(): void {
     this.rl?.close();
-  }
-}
-
-function zkConnect(connect: string): Promise<zookeeper.Client> {
-  const client = zookeeper.createClient(connect, { sessionTimeout: 10_000, retries: 2 });
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => {
-      client.close();
-      reject(new LessonFailure(`cannot connect to ZooKeeper at ${connect}`));
-    }, 15_000);
-    client.once('connected', () => {
-      clearTimeout(t);
-      resolve(client);
-    });
-    client.connect();
-  });
-}
-
-/** Error text of node-zookeeper-client as zkCli.sh words it. */
-function zkError(path: string, err: Error | zookeeper.Exception): LessonFailure {
-  return new LessonFailure(isNoNode(err) ? `Node does not exist: ${path}` : `ZooKeeper ${path}: ${String(err)}`);
-}
-
-function isNoNode(err: Error | zookeeper.Exception): boolean {
-  return 'getCode' in err && err.getCode() === zookeeper.Exception.NO_NODE;
-}
-
-/** /brokers/ids of a ZooKeeper connect string (one short-lived session). */
-export async function registeredBrokers(connect: string): Promise<number[]> {
-  const client = await zkConnect(connect);
-  try {
-    return await new Promise<number[]>((resolve, reject) =>
-      client.getChildren('/brokers/ids', (err, c) => (err ? reject(zkError('/brokers/ids', err)) : resolve(c.map(Number).sort((a, b) => a - b)))),
-    );
-  } finally {
-    client.close();
   }
 }
 

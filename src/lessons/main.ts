@@ -15,7 +15,8 @@ import * as path from 'path';
 import { loadLessons } from './Catalog';
 import { Lesson, LessonFailure } from './Lesson';
 import { ClusterTarget, ExternalCluster, PrivateCluster } from './LessonCluster';
-import { LessonRunContext, registeredBrokers } from './LessonRunContext';
+import { LessonRunContext } from './LessonRunContext';
+import { registeredBrokers } from './ZkRead';
 import { killRunningCommands } from './Shell';
 
 interface Args {
