@@ -73,6 +73,35 @@ function startupFailure(e: unknown): unknown {
   return e;
 }
 
+/**
+ * Kafka.main's LoggingSignalHandler and shutdown hook: SIGTERM or SIGINT shuts the server down once, then the process
+ * exits 0 (1 if the shutdown failed). `signalled` says whether a signal started the shutdown.
+ */
+function shutdownOnSignals(
+  server: { shutdown(): Promise<void> },
+  name: string,
+  kafkaLog: Logger,
+): { shutdownOnce: () => Promise<void>; signalled: () => boolean } {
+  let shutdown: Promise<void> | null = null;
+  let bySignal = false;
+  const shutdownOnce = (): Promise<void> => (shutdown ??= server.shutdown());
+  const signalLog = getLogger('kafka.utils.LoggingSignalHandler');
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      signalLog.info(`Terminating process due to signal ${signal}`);
+      bySignal = true;
+      shutdownOnce().then(
+        () => exit(0),
+        (e: unknown) => {
+          kafkaLog.error(`Error during ${name} shutdown`, e);
+          return exit(1);
+        },
+      );
+    });
+  }
+  return { shutdownOnce, signalled: () => bySignal };
+}
+
 /** Runs a KRaft node (KafkaRaftServer) until it is shut down: Kafka.main's path for a config with process.roles. */
 async function runKRaft(config: KafkaConfig, kafkaLog: Logger): Promise<void> {
   let server: KafkaRaftServer;
@@ -82,27 +111,13 @@ async function runKRaft(config: KafkaConfig, kafkaLog: Logger): Promise<void> {
     kafkaLog.error('Exiting Kafka due to fatal exception', e);
     return exit(1);
   }
-  let shutdown: Promise<void> | null = null;
-  const shutdownOnce = (): Promise<void> => (shutdown ??= server.shutdown());
-  const signalLog = getLogger('kafka.utils.LoggingSignalHandler');
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.on(signal, () => {
-      signalLog.info(`Terminating process due to signal ${signal}`);
-      shutdownOnce().then(
-        () => exit(0),
-        (e: unknown) => {
-          kafkaLog.error('Error during KafkaRaftServer shutdown', e);
-          return exit(1);
-        },
-      );
-    });
-  }
+  const { shutdownOnce, signalled } = shutdownOnSignals(server, 'KafkaRaftServer', kafkaLog);
   try {
     await server.startup();
   } catch (e) {
     // A SIGTERM during start-up stops it on purpose (the broker's start-up waits are cancelled): the signal handler
     // finishes the shutdown and exits 0. Any other failure is fatal.
-    if (shutdown !== null) return new Promise<void>(() => undefined);
+    if (signalled()) return new Promise<void>(() => undefined);
     await shutdownOnce().catch((err: unknown) => kafkaLog.error('Error during KafkaRaftServer shutdown', err));
     kafkaLog.error('Exiting Kafka due to fatal exception during startup.', e);
     return exit(1);
@@ -148,21 +163,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   if (config.kraft) return runKRaft(config, kafkaLog);
 
   const server = new KafkaServer(config);
-  let shutdown: Promise<void> | null = null;
-  const shutdownOnce = (): Promise<void> => (shutdown ??= server.shutdown());
-  const signalLog = getLogger('kafka.utils.LoggingSignalHandler');
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.on(signal, () => {
-      signalLog.info(`Terminating process due to signal ${signal}`);
-      shutdownOnce().then(
-        () => exit(0),
-        (e: unknown) => {
-          kafkaLog.error('Error during KafkaServer shutdown', e);
-          return exit(1);
-        },
-      );
-    });
-  }
+  const { shutdownOnce } = shutdownOnSignals(server, 'KafkaServer', kafkaLog);
 
   try {
     await server.startup();
