@@ -51,6 +51,7 @@ export class KafkaRaftManager {
   private readonly driver: RaftDriver<ApiMessageAndVersion>;
   private readonly peers = new Map<number, NetworkClient>();
   private readonly leaderListeners: Array<(l: LeaderAndEpoch) => void> = [];
+  private readonly failureListeners: Array<(e: Error) => void> = [];
   private readonly logger: Logger;
   private started = false;
   private shutdownPromise: Promise<void> | null = null;
@@ -88,6 +89,7 @@ export class KafkaRaftManager {
     this.driver = new RaftDriver(this.client, (e) => {
       this.failure = e;
       this.logger.error(`Unexpected error in raft IO thread, the Raft client has stopped: ${e.message}`, e);
+      for (const fn of this.failureListeners) fn(e);
     });
     // Leader changes reach interested parties through one listener of our own (RaftClient.Listener.handleLeaderChange).
     const onLeader = (l: LeaderAndEpoch) => {
@@ -116,6 +118,11 @@ export class KafkaRaftManager {
 
   onLeaderChange(fn: (l: LeaderAndEpoch) => void): void {
     this.leaderListeners.push(fn);
+  }
+
+  /** Told once if the Raft client stops on an unexpected error (Kafka's raft IO thread fault handler). */
+  onFailure(fn: (e: Error) => void): void {
+    this.failureListeners.push(fn);
   }
 
   startup(): void {

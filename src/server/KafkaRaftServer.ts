@@ -45,7 +45,6 @@ export class KafkaRaftServer {
   private shutdownPromise: Promise<void> | null = null;
   private resolveDone!: () => void;
   private readonly done = new Promise<void>((r) => (this.resolveDone = r));
-  private raftFailureTimer: NodeJS.Timeout | null = null;
 
   constructor(readonly config: KafkaConfig) {
     const kraft = config.kraft;
@@ -59,8 +58,8 @@ export class KafkaRaftServer {
 
   async startup(): Promise<void> {
     // SharedServer.startForController / startForBroker: the Raft client runs before either role starts.
-    this.raftManager.startup();
     this.watchRaftClient();
+    this.raftManager.startup();
     await this.controller?.startup();
     await this.broker?.startup();
     this.log.info(STARTED_MESSAGE);
@@ -71,19 +70,16 @@ export class KafkaRaftServer {
    * process): shut down so that main exits.
    */
   private watchRaftClient(): void {
-    this.raftFailureTimer = setInterval(() => {
-      if (this.raftManager.failure && !this.shutdownPromise) {
-        this.log.error('The Raft client stopped on a fatal error; shutting down', this.raftManager.failure);
-        void this.shutdown();
-      }
-    }, 500);
-    this.raftFailureTimer.unref();
+    this.raftManager.onFailure((e) => {
+      if (this.shutdownPromise) return;
+      this.log.error('The Raft client stopped on a fatal error; shutting down', e);
+      void this.shutdown();
+    });
   }
 
   /** The broker first, then the controller (which begins by stopping the Raft client), and the Raft client last. */
   shutdown(): Promise<void> {
     this.shutdownPromise ??= (async () => {
-      if (this.raftFailureTimer) clearInterval(this.raftFailureTimer);
       const step = async (what: string, fn: () => Promise<void> | undefined) => {
         try {
           await fn();
