@@ -28,8 +28,6 @@ const CLIENT_SOFTWARE = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/;
  */
 export class KafkaApis implements RequestHandler {
   private readonly handlers = new Map<number, Handler>();
-  /** The codec of each API (API_CODECS, plus DescribeQuorum and UnregisterBroker that a KRaft broker forwards). */
-  private readonly codecs = new Map(API_CODECS);
   private readonly dataPlane: DataPlaneApis;
   private readonly admin: AdminApis;
 
@@ -104,8 +102,7 @@ export class KafkaApis implements RequestHandler {
         this.handlers.delete(k);
       }
       // Admin requests that change metadata go to the active controller (ForwardingManager).
-      for (const [key, codec] of kraft.forwardedApis) {
-        this.codecs.set(key, codec);
+      for (const key of kraft.forwardedApis.keys()) {
         this.handlers.set(key, (ctx, r) => kraft.forward(ctx, r));
       }
     }
@@ -115,7 +112,7 @@ export class KafkaApis implements RequestHandler {
   supportedApis(): Array<{ apiKey: number; minVersion: number; maxVersion: number }> {
     const out: Array<{ apiKey: number; minVersion: number; maxVersion: number }> = [];
     for (const key of [...this.handlers.keys()].sort((a, b) => a - b)) {
-      const c = this.codecs.get(key);
+      const c = API_CODECS.get(key);
       // Every range starts at Kafka 3.7's minimum (0). librdkafka depends on it: it gates gzip, snappy and lz4 on
       // Produce [0,0] overlapping the broker's range (rdkafka_msgset_writer.c compr_req), and v0-2 are served.
       if (c) out.push({ apiKey: key, minVersion: c.minVersion, maxVersion: c.maxVersion });
@@ -124,7 +121,7 @@ export class KafkaApis implements RequestHandler {
   }
 
   isFlexible(apiKey: number, apiVersion: number): boolean | undefined {
-    const c = this.codecs.get(apiKey);
+    const c = API_CODECS.get(apiKey);
     if (!c || !this.handlers.has(apiKey) || apiVersion < c.minVersion || apiVersion > c.maxVersion) return undefined;
     return isFlexible(c, apiVersion);
   }
