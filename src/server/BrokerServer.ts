@@ -13,6 +13,7 @@ import { verifyKRaftStorage } from './BrokerMetadataCheckpoint';
 import { BrokerToControllerChannel, ControllerNodeProvider } from './BrokerToControllerChannel';
 import { TopicConfigRepository } from './config/DynamicConfigManager';
 import { newLogManager, startLogMaintenance } from './LogMaintenance';
+import { shutdownSteps, startMetricsEndpoint } from './ServerLifecycle';
 import { KafkaConfig } from './config/KafkaConfig';
 import { FORWARDED_APIS, ForwardingManager } from './ForwardingManager';
 import { ConfigApis, ConfigStore } from './handlers/ConfigApis';
@@ -26,7 +27,7 @@ import { BrokerMetadataPublisher, topicConfigsOf } from './metadata/BrokerMetada
 import { KRaftControllerHandle } from './metadata/KRaftControllerHandle';
 import { raftControllerNodeProvider } from './metadata/RaftControllerNodeProvider';
 import { BrokerState, KafkaMetrics } from './metrics/KafkaMetrics';
-import { PrometheusHttpServer } from './metrics/PrometheusHttpServer';
+import type { PrometheusHttpServer } from './metrics/PrometheusHttpServer';
 import { replicaManagerGauges } from './metrics/ReplicaManagerGauges';
 import { ProducerIdManager, RPCProducerIdManager } from './ProducerIdManager';
 import { ReplicaManager } from './ReplicaManager';
@@ -97,12 +98,7 @@ export class BrokerServer {
     const kraft = cfg.kraft!;
     this.log.info('Transition from SHUTDOWN to STARTING');
     this.brokerState = BrokerState.STARTING;
-    if (cfg.metricsPrometheusPort > 0) {
-      const server = new PrometheusHttpServer(this.metrics);
-      await server.startup(cfg.metricsPrometheusHost, cfg.metricsPrometheusPort);
-      this.metricsServer = server;
-      this.log.info(`Serving Prometheus metrics at http://${cfg.metricsPrometheusHost}:${server.boundPort}/metrics`);
-    }
+    this.metricsServer = await startMetricsEndpoint(cfg, this.metrics, this.log);
     // KafkaRaftServer has checked the directories; their meta.properties give the log dir ids we register with.
     const ensemble = verifyKRaftStorage(cfg.logDirs, kraft.metadataLogDir, cfg.brokerId);
     const logDirIds = cfg.logDirs.flatMap((d) => {
@@ -249,13 +245,7 @@ export class BrokerServer {
 
   private async doShutdown(): Promise<void> {
     this.log.info('shutting down');
-    const step = async (name: string, fn: () => unknown) => {
-      try {
-        await fn();
-      } catch (e) {
-        this.log.warn(`Error during ${name}`, e);
-      }
-    };
+    const step = shutdownSteps(this.log);
     const lifecycle = this.lifecycle;
     if (this.config.controlledShutdownEnable && lifecycle && lifecycle.brokerEpoch >= 0) {
       await step('controlled shutdown', () => this.controlledShutdown(lifecycle));

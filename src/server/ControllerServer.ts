@@ -17,11 +17,12 @@ import { BINARY_BOOTSTRAP_FILENAME, bootstrapRecords, readBootstrapFile } from '
 import { ApiMessageAndVersion } from '../metadata/MetadataRecordSerde';
 import { LATEST_PRODUCTION, MINIMUM_BOOTSTRAP_VERSION, metadataVersionFromString } from '../metadata/MetadataVersion';
 import { SocketServer } from '../network/SocketServer';
+import { startMetricsEndpoint } from './ServerLifecycle';
 import { KafkaConfig } from './config/KafkaConfig';
 import { ConfigHelper } from './ConfigHelper';
 import { QuorumControllerApis } from './handlers/QuorumControllerApis';
 import type { KafkaRaftManager } from './KafkaRaftManager';
-import { PrometheusHttpServer } from './metrics/PrometheusHttpServer';
+import type { PrometheusHttpServer } from './metrics/PrometheusHttpServer';
 import { QuorumControllerMetrics } from './metrics/QuorumControllerMetrics';
 
 /**
@@ -135,10 +136,7 @@ export class ControllerServer {
       let metrics: QuorumControllerMetrics | null = null;
       if (cfg.metricsPrometheusPort > 0) {
         metrics = new QuorumControllerMetrics(controller, { defaultMetrics: true });
-        const server = new PrometheusHttpServer(metrics.registry);
-        await server.startup(cfg.metricsPrometheusHost, cfg.metricsPrometheusPort);
-        this.metricsServer = server;
-        this.log.info(`Serving Prometheus metrics at http://${cfg.metricsPrometheusHost}:${server.boundPort}/metrics`);
+        this.metricsServer = await startMetricsEndpoint(cfg, metrics.registry, this.log);
       }
 
       const apis = new QuorumControllerApis({

@@ -12,6 +12,7 @@ import { KafkaConfig } from './config/KafkaConfig';
 import { BrokerServer } from './BrokerServer';
 import { ControllerServer } from './ControllerServer';
 import { KafkaRaftManager } from './KafkaRaftManager';
+import { shutdownSteps } from './ServerLifecycle';
 
 /** KafkaBroker.STARTED_MESSAGE */
 export const STARTED_MESSAGE = 'Kafka Server started';
@@ -80,13 +81,7 @@ export class KafkaRaftServer {
   /** The broker first, then the controller (which begins by stopping the Raft client), and the Raft client last. */
   shutdown(): Promise<void> {
     this.shutdownPromise ??= (async () => {
-      const step = async (what: string, fn: () => Promise<void> | undefined) => {
-        try {
-          await fn();
-        } catch (e) {
-          this.log.error(`Error during ${what}`, e);
-        }
-      };
+      const step = shutdownSteps(this.log, 'error');
       await step('broker shutdown', () => this.broker?.shutdown());
       await step('controller shutdown', () => this.controller?.shutdown());
       await step('raft manager shutdown', () => this.raftManager.shutdown());

@@ -11,6 +11,7 @@ import { BrokerInfo } from '../zk/ZkData';
 import { checkAndWriteBrokerMetadata } from './BrokerMetadataCheckpoint';
 import { ControlledShutdown } from './ControlledShutdown';
 import { KafkaApis } from './KafkaApis';
+import { shutdownSteps, startMetricsEndpoint } from './ServerLifecycle';
 import { KafkaConfig } from './config/KafkaConfig';
 import { MetadataCache } from './MetadataCache';
 import { ReplicaManager } from './ReplicaManager';
@@ -25,7 +26,7 @@ import { newLogManager, startLogMaintenance } from './LogMaintenance';
 import { ConfigApis } from './handlers/ConfigApis';
 import type { LogRetention } from '../log/LogRetention';
 import { BrokerState, KafkaMetrics } from './metrics/KafkaMetrics';
-import { PrometheusHttpServer } from './metrics/PrometheusHttpServer';
+import type { PrometheusHttpServer } from './metrics/PrometheusHttpServer';
 import { replicaManagerGauges } from './metrics/ReplicaManagerGauges';
 
 /**
@@ -73,12 +74,7 @@ export class KafkaServer {
     this.log.info('starting');
     this.brokerState = BrokerState.STARTING;
     // First, as the JMX exporter agent binds before a real broker starts: a busy port fails the start-up at once.
-    if (cfg.metricsPrometheusPort > 0) {
-      const server = new PrometheusHttpServer(this.metrics);
-      await server.startup(cfg.metricsPrometheusHost, cfg.metricsPrometheusPort);
-      this.metricsServer = server;
-      this.log.info(`Serving Prometheus metrics at http://${cfg.metricsPrometheusHost}:${server.boundPort}/metrics`);
-    }
+    this.metricsServer = await startMetricsEndpoint(cfg, this.metrics, this.log);
     this.log.info(`Connecting to zookeeper on ${cfg.zkConnect}`);
     const zk = await KafkaZkClient.create(cfg.zkConnect, cfg.zkSessionTimeoutMs, cfg.zkConnectionTimeoutMs, `[ZooKeeperClient Kafka server] `);
     this.zkClient = zk;
@@ -226,13 +222,7 @@ export class KafkaServer {
 
   private async doShutdown(): Promise<void> {
     this.log.info('shutting down');
-    const step = async (name: string, fn: () => unknown) => {
-      try {
-        await fn();
-      } catch (e) {
-        this.log.warn(`Error during ${name}`, e);
-      }
-    };
+    const step = shutdownSteps(this.log);
     if (this.config.controlledShutdownEnable && this.zkClient && this.brokerEpoch >= 0) {
       this.brokerState = BrokerState.PENDING_CONTROLLED_SHUTDOWN;
       await step('controlled shutdown', () =>
