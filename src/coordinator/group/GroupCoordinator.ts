@@ -308,6 +308,14 @@ export class GroupCoordinator {
 
   // ---------------------------------------------------------------- load / unload
 
+  /**
+   * GroupCoordinator.scheduleHandleTxnCompletion: the COMMIT or ABORT marker of a producer's transaction was written
+   * to these __consumer_offsets partitions, so its pending transactional offset commits become visible or are dropped.
+   * (Stub until transactional offset commits land: nothing is pending yet.)
+   */
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  scheduleHandleTxnCompletion(producerId: number, offsetsPartitions: number[], committed: boolean): void {}
+
   private onGroupLoaded(group: GroupMetadata): void {
     this.log.info(`Loading group metadata for ${group.groupId} with generation ${group.generationId}`);
     for (const m of group.members.values()) this.rebalance.completeAndScheduleNextHeartbeatExpiration(group, m);
