@@ -1,7 +1,7 @@
 import { Log } from '../log/Log';
 import { LogConfig } from '../log/LogConfig';
 import { UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET } from '../log/LeaderEpochFileCache';
-import type { AppendInfo } from '../log/LogAppendInfo';
+import type { AppendInfo, AppendOrigin } from '../log/LogAppendInfo';
 import { ErrorCode, KafkaError } from '../protocol/errors';
 import { convertLegacyToV2, firstMagic, MAGIC_V0, MAGIC_V1 } from '../protocol/records/LegacyRecords';
 import { convertProducedBatch } from '../protocol/records/compressionConvert';
@@ -97,7 +97,7 @@ export class Partition {
    * producer recompresses, a compacted topic refuses keyless records); then the log appends with our leader
    * epoch, checking idempotent producers and stamping LogAppendTime. Errors are thrown as KafkaErrors.
    */
-  appendRecordsToLeader(records: Buffer, requiredAcks: number, brokerMinInSyncReplicas: number): AppendInfo {
+  appendRecordsToLeader(records: Buffer, requiredAcks: number, brokerMinInSyncReplicas: number, origin: AppendOrigin = 'client'): AppendInfo {
     const config = this.config;
     const minIsr = config.minInSyncReplicas ?? brokerMinInSyncReplicas;
     if (requiredAcks === -1 && this.isr.length < minIsr) {
@@ -120,7 +120,7 @@ export class Partition {
     // earlier; this catches v2 batches sent with Produce v0-2).
     if (v2 === records && countBatches(records) > 1) throw new KafkaError(ErrorCode.INVALID_RECORD, 'Compressed outer record has more than one batch');
     const batch = convertProducedBatch(v2, { targetCodec: config.targetCodec ?? null, compacted: config.compact ?? false, topicPartition: this.key });
-    return this.log.appendAsLeader(batch, this.leaderEpoch, 'client');
+    return this.log.appendAsLeader(batch, this.leaderEpoch, origin);
   }
 
   /** ISR used for the high watermark and acks=all: while an expansion is pending, the larger set (Kafka's maximalIsr). */

@@ -20,6 +20,7 @@ import { LeaderEndpoint, ReplicaFetcherManager } from './ReplicaFetcherManager';
 import { BrokerTopicStats } from './metrics/BrokerTopicStats';
 import { ReplicaManagerMeters } from './metrics/KafkaMetrics';
 import { divergingEpoch, FetchParams, FetchPartitionRequest, FetchPartitionResult, hasFetchableData, readFromLocalLog } from './LocalLogReader';
+import type { AppendOrigin } from '../log/LogAppendInfo';
 
 export type { FetchPartitionRequest, FetchPartitionResult } from './LocalLogReader';
 
@@ -190,17 +191,19 @@ export class ReplicaManager {
   /**
    * Appends one produce request's partitions. Every batch is validated before anything is written
    * (Log.appendAsLeader); a bad batch fails only its partition. acks=-1 waits in the produce purgatory.
+   * The coordinators append with origin 'coordinator' (Kafka's AppendOrigin.COORDINATOR: no client-only checks).
    */
   appendRecords(
     apiVersion: number,
     acks: number,
     timeoutMs: number,
     entries: Array<{ topic: string; partition: number; records: Buffer | null }>,
+    origin: AppendOrigin = 'client',
   ): ProducePartitionResult[] | Promise<ProducePartitionResult[]> {
     const results: ProducePartitionResult[] = [];
     const waits: ProduceWait[] = [];
     for (const e of entries) {
-      const r = this.appendToPartition(apiVersion, acks, e.topic, e.partition, e.records);
+      const r = this.appendToPartition(apiVersion, acks, e.topic, e.partition, e.records, origin);
       results.push(r.result);
       if (r.requiredOffset !== null) waits.push({ topic: e.topic, partition: e.partition, requiredOffset: r.requiredOffset, result: r.result, done: false });
     }
@@ -220,6 +223,7 @@ export class ReplicaManager {
     topic: string,
     partition: number,
     records: Buffer | null,
+    origin: AppendOrigin,
   ): { result: ProducePartitionResult; requiredOffset: number | null } {
     const fail = (code: number, message: string | null = null) => ({
       result: { errorCode: code, errorMessage: message, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 },
@@ -240,7 +244,7 @@ export class ReplicaManager {
       if (codec === COMPRESSION_ZSTD && apiVersion < 7) {
         return fail(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, 'Produce requests with zstd compression need version 7 or above');
       }
-      const info = p.appendRecordsToLeader(records, acks, this.deps.config.minInSyncReplicas);
+      const info = p.appendRecordsToLeader(records, acks, this.deps.config.minInSyncReplicas, origin);
       // BytesInPerSec counts the batch bytes as produced, MessagesInPerSec the records appended.
       stats.markAppend(topic, info.numRecords, records.length);
       this.fetchPurgatory.checkAndComplete(p.key); // followers long-poll on the log end offset
