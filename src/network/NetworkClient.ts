@@ -1,9 +1,15 @@
 import * as net from 'net';
+import * as tls from 'tls';
 import { FrameDecoder } from '../protocol/FrameDecoder';
 import { decodeResponseHeader, encodeRequestHeader, requestHeaderVersion, responseHeaderVersion } from '../protocol/headers';
 import { ApiCodec, isFlexible } from '../protocol/apis/types';
 import { Reader } from '../protocol/Reader';
 import { Writer } from '../protocol/Writer';
+import { SaslHandshakeApi } from '../protocol/apis/17-sasl-handshake';
+import { SaslAuthenticateApi } from '../protocol/apis/36-sasl-authenticate';
+import { ErrorCode, errorName } from '../protocol/errors';
+import { ClientSecurity, usesSasl } from '../security/auth/ListenerSecurity';
+import { createSaslClient } from '../security/sasl/SaslClient';
 
 interface Pending {
   resolve: (r: Reader) => void;
@@ -17,6 +23,26 @@ export class DisconnectedError extends Error {
     super(message);
     this.name = 'DisconnectedError';
   }
+}
+
+/** Thrown when the SASL exchange with the broker fails (Kafka's SaslAuthenticationException on the client). */
+export class AuthenticationError extends DisconnectedError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuthenticationError';
+  }
+}
+
+/**
+ * The security a NetworkClient uses when its creator gives none: set once by a ZooKeeper-mode broker at startup to
+ * its inter-broker listener's (security.inter.broker.protocol / inter.broker.listener.name), so every inter-broker
+ * client of the process (replica fetchers, controller channel, transaction marker sender, controlled shutdown)
+ * connects as Kafka's do. Tools and tests, which never set it, stay PLAINTEXT.
+ */
+let processDefaultSecurity: ClientSecurity = { protocol: 'PLAINTEXT' };
+
+export function setDefaultClientSecurity(security: ClientSecurity): void {
+  processDefaultSecurity = security;
 }
 
 /**
@@ -38,6 +64,8 @@ export class NetworkClient {
     private readonly clientId: string,
     private readonly requestTimeoutMs: number,
     private readonly connectTimeoutMs = 10000,
+    /** TLS and SASL for this connection; the process default (setDefaultClientSecurity) when absent. */
+    private readonly security: ClientSecurity = processDefaultSecurity,
   ) {}
 
   get isConnected(): boolean {
@@ -47,19 +75,40 @@ export class NetworkClient {
   private connect(): Promise<net.Socket> {
     if (this.sock) return Promise.resolve(this.sock);
     if (this.connecting) return this.connecting;
+    const sec = this.security;
     this.connecting = new Promise<net.Socket>((resolve, reject) => {
-      const sock = net.connect({ host: this.host, port: this.port, noDelay: true });
+      const sock = sec.tls
+        ? tls.connect({
+            host: this.host,
+            port: this.port,
+            ...sec.tls.context,
+            servername: net.isIP(this.host) ? undefined : this.host,
+            // ssl.endpoint.identification.algorithm='' : trust the chain, not the host name.
+            checkServerIdentity: sec.tls.verifyHostname ? tls.checkServerIdentity : () => undefined,
+          })
+        : net.connect({ host: this.host, port: this.port, noDelay: true });
       const timer = setTimeout(() => {
         sock.destroy();
         reject(new DisconnectedError(`connection to ${this.host}:${this.port} timed out`));
       }, this.connectTimeoutMs);
-      sock.once('connect', () => {
+      sock.once(sec.tls ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
+        sock.setNoDelay(true);
         this.sock = sock;
         this.decoder = new FrameDecoder(Number.MAX_SAFE_INTEGER);
         sock.on('data', (chunk: Buffer) => this.onData(chunk));
         sock.on('close', () => this.onClose(`connection to ${this.host}:${this.port} closed`));
-        resolve(sock);
+        if (!sec.sasl || !usesSasl(sec.protocol)) {
+          resolve(sock);
+          return;
+        }
+        this.authenticate(sock).then(
+          () => resolve(sock),
+          (e: Error) => {
+            this.onClose(e.message);
+            reject(e instanceof DisconnectedError ? e : new AuthenticationError(e.message));
+          },
+        );
       });
       sock.once('error', (err) => {
         clearTimeout(timer);
@@ -70,6 +119,27 @@ export class NetworkClient {
       this.connecting = null;
     });
     return this.connecting;
+  }
+
+  /** Kafka's SaslClientAuthenticator: SaslHandshake v1, then SaslAuthenticate until the mechanism completes. */
+  private async authenticate(sock: net.Socket): Promise<void> {
+    const { mechanism, username, password } = this.security.sasl!;
+    const hs = await this.sendOn(sock, SaslHandshakeApi, 1, { mechanism });
+    if (hs.errorCode !== ErrorCode.NONE) {
+      throw new AuthenticationError(
+        `SASL handshake with ${this.host}:${this.port} failed: ${errorName(hs.errorCode)} (mechanism ${mechanism}, enabled: ${hs.mechanisms.join(', ')})`,
+      );
+    }
+    const client = createSaslClient(mechanism, username, password);
+    let token: Buffer | null = client.initialResponse();
+    while (token !== null) {
+      const res = await this.sendOn(sock, SaslAuthenticateApi, 2, { authBytes: token });
+      if (res.errorCode !== ErrorCode.NONE) {
+        throw new AuthenticationError(`SASL authentication with ${this.host}:${this.port} failed: ${res.errorMessage ?? errorName(res.errorCode)}`);
+      }
+      if (client.isComplete()) break;
+      token = client.evaluateChallenge(res.authBytes);
+    }
   }
 
   private onData(chunk: Buffer): void {
@@ -112,6 +182,10 @@ export class NetworkClient {
   async send<Req, Res>(codec: ApiCodec<Req, Res>, version: number, request: Req): Promise<Res> {
     if (this.closed) throw new DisconnectedError('client closed');
     const sock = await this.connect();
+    return this.sendOn(sock, codec, version, request);
+  }
+
+  private async sendOn<Req, Res>(sock: net.Socket, codec: ApiCodec<Req, Res>, version: number, request: Req): Promise<Res> {
     const flexible = isFlexible(codec, version);
     const correlationId = this.nextCorrelationId++ & 0x7fffffff;
     const w = new Writer(256);

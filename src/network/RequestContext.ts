@@ -1,4 +1,5 @@
 import { RequestHeader } from '../protocol/headers';
+import { ANONYMOUS, KafkaPrincipal } from '../security/auth/KafkaPrincipal';
 
 /** What a handler knows about the request besides its body (Kafka's RequestContext). */
 export interface RequestContext {
@@ -7,6 +8,14 @@ export interface RequestContext {
   listenerName: string;
   clientAddress: string;
   connectionId: string;
+  /**
+   * Who the connection authenticated as (Kafka's RequestContext.principal): User:ANONYMOUS on PLAINTEXT and on SSL
+   * without a client certificate, User:<mapped DN> with one, User:<SASL name> after SASL. The SocketServer always
+   * sets it; contexts built elsewhere (tests, forwarded requests) may leave it out: read it with principalOf.
+   */
+  principal?: KafkaPrincipal;
+  /** The listener's security protocol (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL). */
+  securityProtocol?: string;
   /** Set by the Fetch handler for a follower's fetch: Kafka's RequestMetrics count it as FetchFollower, not FetchConsumer. */
   isFromFollower?: boolean;
 }
@@ -24,4 +33,9 @@ export class CloseConnectionError extends Error {
     super(message);
     this.name = 'CloseConnectionError';
   }
+}
+
+/** ctx.principal, User:ANONYMOUS when the context did not come from an authenticated connection. */
+export function principalOf(ctx: RequestContext): KafkaPrincipal {
+  return ctx.principal ?? ANONYMOUS;
 }

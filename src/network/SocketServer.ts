@@ -1,4 +1,5 @@
 import * as net from 'net';
+import * as tls from 'tls';
 import { getLogger, Logger } from '../common/logger';
 import { FrameDecoder } from '../protocol/FrameDecoder';
 import { decodeRequestHeader, encodeResponseHeader, peekRequestPrefix, requestHeaderVersion, responseHeaderVersion } from '../protocol/headers';
@@ -6,11 +7,17 @@ import { Reader } from '../protocol/Reader';
 import { Writer } from '../protocol/Writer';
 import { API_NAMES, ApiKey } from '../protocol/apiKeys';
 import { CloseConnectionError, HandlerResult, RequestContext, ResponseBody } from './RequestContext';
+import { ListenerSecurity, ScramCredentialSource } from '../security/auth/ListenerSecurity';
+import { ANONYMOUS, KafkaPrincipal } from '../security/auth/KafkaPrincipal';
+import { SaslServerAuthenticator } from '../security/sasl/SaslServerAuthenticator';
+import { sslPrincipal } from './SslChannel';
 
-interface ListenerSpec {
+export interface ListenerSpec {
   listenerName: string;
   host: string; // '' = all interfaces
   port: number; // 0 = ephemeral
+  /** The listener's security protocol and settings; absent = PLAINTEXT. */
+  security?: ListenerSecurity;
 }
 
 /** What the SocketServer needs from the API layer (KafkaApis). */
@@ -60,13 +67,24 @@ export class SocketServer {
     private readonly recorder: RequestMetricsRecorder | null = null,
     /** Kafka's ListenerType in the log prefix: ZK_BROKER, or BROKER / CONTROLLER for a KRaft node. */
     listenerType: 'ZK_BROKER' | 'BROKER' | 'CONTROLLER' = 'ZK_BROKER',
+    /** The broker's SCRAM credentials (Kafka's CredentialCache, kept in step with /config/users by secscram's code). */
+    private scramCredentials: ScramCredentialSource | null = null,
   ) {
     this.log = getLogger('kafka.network.SocketServer', `[SocketServer listenerType=${listenerType}, nodeId=${brokerId}] `);
   }
 
+  /** The SCRAM credential source, when it is built after the SocketServer. */
+  setScramCredentials(source: ScramCredentialSource): void {
+    this.scramCredentials = source;
+  }
+
+  get scramCredentialSource(): ScramCredentialSource | null {
+    return this.scramCredentials;
+  }
+
   async startup(listeners: ListenerSpec[]): Promise<void> {
     for (const l of listeners) {
-      const server = net.createServer({ noDelay: true }, (sock) => this.accept(l.listenerName, sock));
+      const server = this.createListenerServer(l);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen({ host: l.host === '' ? undefined : l.host, port: l.port, backlog: 511 }, () => {
@@ -81,9 +99,51 @@ export class SocketServer {
     }
   }
 
-  private accept(listenerName: string, sock: net.Socket): void {
+  /**
+   * A plain TCP server, or a TLS one (SSL, SASL_SSL) whose connections reach accept() only once the handshake is
+   * done: a client that sends garbage or stops half-way fails its own handshake (logged), nothing else.
+   */
+  private createListenerServer(l: ListenerSpec): net.Server {
+    const security = l.security;
+    if (!security?.tls) return net.createServer({ noDelay: true }, (sock) => this.accept(l, sock));
+    const t = security.tls;
+    const server = tls.createServer(
+      {
+        ...t.context,
+        // ssl.client.auth: required = Java's needClientAuth (no certificate, no connection); requested = wantClientAuth.
+        requestCert: t.clientAuth !== 'none',
+        rejectUnauthorized: t.clientAuth === 'required',
+        handshakeTimeout: 10000,
+      },
+      (sock) => {
+        sock.setNoDelay(true);
+        this.accept(l, sock);
+      },
+    );
+    server.on('tlsClientError', (err, sock) => {
+      this.log.info(
+        `Failed authentication with /${sock.remoteAddress} (channelId=${sock.remoteAddress}:${sock.remotePort}) (SSL handshake failed: ${err.message})`,
+      );
+      sock.destroy();
+    });
+    return server;
+  }
+
+  private accept(l: ListenerSpec, sock: net.Socket): void {
+    const listenerName = l.listenerName;
     const id = `${sock.localAddress}:${sock.localPort}-${sock.remoteAddress}:${sock.remotePort}-${this.nextConnId++}`;
-    const conn = new KafkaConnection(id, listenerName, sock, this);
+    let principal: KafkaPrincipal = ANONYMOUS;
+    if (sock instanceof tls.TLSSocket && l.security?.tls) {
+      try {
+        principal = sslPrincipal(sock, l.security.tls);
+      } catch (e) {
+        this.log.info(`Failed authentication with /${sock.remoteAddress} (channelId=${id}) (${(e as Error).message})`);
+        sock.destroy();
+        return;
+      }
+    }
+    const sasl = l.security?.sasl ? new SaslServerAuthenticator(l.security.sasl, this.scramCredentials) : null;
+    const conn = new KafkaConnection(id, listenerName, l.security?.protocol ?? 'PLAINTEXT', principal, sasl, sock, this);
     this.connections.add(conn);
     sock.on('close', () => this.connections.delete(conn));
     if (this.idleTimeoutMs > 0) {
@@ -138,6 +198,10 @@ class KafkaConnection {
   constructor(
     readonly id: string,
     readonly listenerName: string,
+    private readonly securityProtocol: string,
+    private principal: KafkaPrincipal,
+    /** Non-null until SASL authentication completes on a SASL listener. */
+    private sasl: SaslServerAuthenticator | null,
     private readonly sock: net.Socket,
     private readonly server: SocketServer,
   ) {
@@ -156,6 +220,36 @@ class KafkaConnection {
     this.sock.destroy();
   }
 
+  /** Sends what is queued, then closes (a failed SASL exchange: the client reads its error first). */
+  private closeAfterWrite(): void {
+    this.closed = true;
+    this.sock.end();
+    setTimeout(() => this.sock.destroy(), 1000).unref();
+  }
+
+  /** A frame before SASL authentication completed: the authenticator decides (SaslServerAuthenticator). */
+  private onSaslFrame(frame: Buffer): boolean {
+    const sasl = this.sasl!;
+    const step = sasl.onFrame(frame);
+    const log = this.server.logger();
+    if (step.kind === 'passthrough') return false;
+    if (step.kind === 'close') {
+      log.info(`Failed authentication with /${this.remote} (channelId=${this.id}) (${step.reason})`);
+      this.close();
+      return true;
+    }
+    this.sock.write(step.frame);
+    if (step.close) {
+      log.info(`Failed authentication with /${this.remote} (channelId=${this.id}) (SASL ${sasl.mechanismName || 'handshake'} failed)`);
+      this.closeAfterWrite();
+    } else if (sasl.complete) {
+      this.principal = { type: 'User', name: sasl.authorizationId };
+      this.sasl = null;
+      log.debug(`Successfully authenticated ${this.remote} as User:${this.principal.name} with ${sasl.mechanismName}`);
+    }
+    return true;
+  }
+
   private onData(chunk: Buffer): void {
     let frames: Buffer[];
     try {
@@ -166,6 +260,8 @@ class KafkaConnection {
     }
     for (const frame of frames) {
       if (this.closed) return;
+      // Before authentication, frames go to the SASL authenticator (ApiVersions comes back for KafkaApis).
+      if (this.sasl !== null && this.onSaslFrame(frame)) continue;
       this.onFrame(frame);
     }
     if (this.queue.length >= MAX_INFLIGHT_PER_CONNECTION && !this.paused) {
@@ -198,6 +294,8 @@ class KafkaConnection {
         listenerName: this.listenerName,
         clientAddress: this.sock.remoteAddress ?? '',
         connectionId: this.id,
+        principal: this.principal,
+        securityProtocol: this.securityProtocol,
       };
       slot = {
         done: false,

@@ -10,6 +10,7 @@ import { ConfigException, ConfigKey } from '../../common/config/ConfigDef';
 import { EndPoint, listenerListToEndPoints, parseSecurityProtocolMap } from '../../cluster/EndPoint';
 import { KAFKA_CONFIG_DEFS } from './KafkaConfigDefs';
 import { isKRaftMode, KRaftConfig, validateKRaftConfig } from './KRaftConfigValidation';
+import { validateSecurityConfig } from './KafkaConfigSecurity';
 
 export { ConfigException } from '../../common/config/ConfigDef';
 
@@ -152,6 +153,8 @@ export class KafkaConfig extends AbstractConfig {
   readonly transactionTopicSegmentBytes: number;
   readonly maxIncrementalFetchSessionCacheSlots: number;
   readonly fetchMaxBytes: number;
+  /** Listener security (secnet): what validateSecurityConfig found worth a warning (e.g. GSSAPI dropped). */
+  readonly securityWarnings: string[];
 
   static fromProps(props: Props): KafkaConfig {
     return new KafkaConfig(props);
@@ -306,6 +309,7 @@ export class KafkaConfig extends AbstractConfig {
     this.fetchMaxBytes = this.getInt('fetch.max.bytes');
 
     this.validateValues();
+    this.securityWarnings = validateSecurityConfig(this);
   }
 
   /** The broker-wide LogConfig (KafkaServer.copyKafkaConfigToLog). */

@@ -308,6 +308,48 @@ define('producer.id.expiration.check.interval.ms', 'INT', 600000, atLeast(1), 'L
 define('max.incremental.fetch.session.cache.slots', 'INT', 1000, atLeast(0), 'MEDIUM', 'The maximum number of incremental fetch sessions that we will maintain.');
 define('fetch.max.bytes', 'INT', 57671680, atLeast(1024), 'MEDIUM', 'The maximum number of bytes we will return for a fetch request. Must be at least 1024.');
 
+/* ********** Listener security: SSL and SASL (secnet; Kafka 3.7's SslConfigs / BrokerSecurityConfigs / SaslConfigs) ********** */
+// Each may also be given per listener as listener.name.<listener>.<key> (and SASL's per mechanism,
+// listener.name.<listener>.<mechanism>.sasl.jaas.config): KafkaConfigSecurity.ts reads those from the originals.
+define('ssl.protocol', 'STRING', 'TLSv1.3', undefined, 'MEDIUM',
+  'The SSL protocol used to generate the SSLContext. The default is \'TLSv1.3\' when running with Java 11 or newer, \'TLSv1.2\' otherwise.');
+define('ssl.provider', 'STRING', null, undefined, 'MEDIUM', 'The name of the security provider used for SSL connections. Default value is the default security provider of the JVM.');
+define('ssl.enabled.protocols', 'LIST', 'TLSv1.2,TLSv1.3', undefined, 'MEDIUM', 'The list of protocols enabled for SSL connections.');
+define('ssl.keystore.type', 'STRING', 'JKS', undefined, 'MEDIUM',
+  'The file format of the key store file. This is optional for client. This broker supports PKCS12 and PEM (JKS keystores are refused at startup: convert them with keytool -importkeystore -deststoretype PKCS12).');
+define('ssl.keystore.location', 'STRING', null, undefined, 'MEDIUM', 'The location of the key store file. This is optional for client and can be used for two-way authentication for client.');
+define('ssl.keystore.password', 'PASSWORD', null, undefined, 'MEDIUM', 'The store password for the key store file. This is optional for client and only needed if \'ssl.keystore.location\' is configured. Key store password is not supported for PEM format.');
+define('ssl.key.password', 'PASSWORD', null, undefined, 'MEDIUM', 'The password of the private key in the key store file or the PEM key specified in \'ssl.keystore.key\'.');
+define('ssl.keystore.key', 'PASSWORD', null, undefined, 'MEDIUM',
+  'Private key in the format specified by \'ssl.keystore.type\'. Default SSL engine factory supports only PEM format with PKCS#8 keys. If the key is encrypted, key password must be specified using \'ssl.key.password\'');
+define('ssl.keystore.certificate.chain', 'PASSWORD', null, undefined, 'MEDIUM',
+  'Certificate chain in the format specified by \'ssl.keystore.type\'. Default SSL engine factory supports only PEM format with a list of X.509 certificates');
+define('ssl.truststore.type', 'STRING', 'JKS', undefined, 'MEDIUM', 'The file format of the trust store file. This broker supports PKCS12 and PEM.');
+define('ssl.truststore.location', 'STRING', null, undefined, 'MEDIUM', 'The location of the trust store file.');
+define('ssl.truststore.password', 'PASSWORD', null, undefined, 'MEDIUM', 'The password for the trust store file. If a password is not set, trust store file configured will still be used, but integrity checking is disabled. Trust store password is not supported for PEM format.');
+define('ssl.truststore.certificates', 'PASSWORD', null, undefined, 'MEDIUM', 'Trusted certificates in the format specified by \'ssl.truststore.type\'. Default SSL engine factory supports only PEM format with X.509 certificates.');
+define('ssl.keymanager.algorithm', 'STRING', 'SunX509', undefined, 'MEDIUM', 'The algorithm used by key manager factory for SSL connections. Default value is the key manager factory algorithm configured for the Java Virtual Machine.');
+define('ssl.trustmanager.algorithm', 'STRING', 'PKIX', undefined, 'MEDIUM', 'The algorithm used by trust manager factory for SSL connections. Default value is the trust manager factory algorithm configured for the Java Virtual Machine.');
+define('ssl.endpoint.identification.algorithm', 'STRING', 'https', undefined, 'LOW', 'The endpoint identification algorithm to validate server hostname using server certificate. ');
+define('ssl.secure.random.implementation', 'STRING', null, undefined, 'LOW', 'The SecureRandom PRNG implementation to use for SSL cryptography operations. ');
+define('ssl.client.auth', 'STRING', 'none', validString('required', 'requested', 'none'), 'MEDIUM',
+  'Configures kafka broker to request client authentication. The following settings are common: <ul> <li><code>ssl.client.auth=required</code> If set to required client authentication is required. <li><code>ssl.client.auth=requested</code> This means client authentication is optional. unlike required, if this option is set client can choose not to provide authentication information about itself <li><code>ssl.client.auth=none</code> This means client authentication is not needed.</ul>');
+define('ssl.cipher.suites', 'LIST', '', undefined, 'MEDIUM', 'A list of cipher suites. By default all the available cipher suites are supported.');
+define('ssl.principal.mapping.rules', 'STRING', 'DEFAULT', undefined, 'LOW',
+  'A list of rules for mapping from distinguished name from the client certificate to short name. The rules are evaluated in order and the first rule that matches a principal name is used to map it to a short name. Any later rules in the list are ignored. By default, distinguished name of the X.500 certificate will be the principal. For more details on the format please see <a href="#security_authz"> security authorization and acls</a>. Note that this configuration is ignored if an extension of KafkaPrincipalBuilder is provided by the <code>principal.builder.class</code> configuration.');
+define('ssl.engine.factory.class', 'CLASS', null, undefined, 'LOW', 'The class of type org.apache.kafka.common.security.auth.SslEngineFactory to provide SSLEngine objects. Default value is org.apache.kafka.common.security.ssl.DefaultSslEngineFactory');
+define('principal.builder.class', 'CLASS', 'org.apache.kafka.common.security.authenticator.DefaultKafkaPrincipalBuilder', undefined, 'MEDIUM',
+  'The fully qualified name of a class that implements the KafkaPrincipalBuilder interface, which is used to build the KafkaPrincipal object used during authorization.');
+define('connections.max.reauth.ms', 'LONG', 0, undefined, 'MEDIUM',
+  'When explicitly set to a positive number (the default is 0, not a positive number), a session lifetime that will not exceed the configured value will be communicated to v2.2.0 or later clients when they authenticate. The broker will disconnect any such connection that is not re-authenticated within the session lifetime and that is then subsequently used for any purpose other than re-authentication.');
+define('sasl.enabled.mechanisms', 'LIST', 'GSSAPI', undefined, 'MEDIUM',
+  'The list of SASL mechanisms enabled in the Kafka server. The list may contain any mechanism for which a security provider is available. Only GSSAPI is enabled by default.');
+define('sasl.mechanism.inter.broker.protocol', 'STRING', 'GSSAPI', undefined, 'MEDIUM', 'SASL mechanism used for inter-broker communication. Default is GSSAPI.');
+define('sasl.jaas.config', 'PASSWORD', null, undefined, 'MEDIUM',
+  'JAAS login context parameters for SASL connections in the format used by JAAS configuration files. JAAS configuration file format is described <a href="http://docs.oracle.com/javase/8/docs/technotes/guides/security/jgss/tutorials/LoginConfigFile.html">here</a>. The format for the value is: <code>loginModuleClass controlFlag (optionName=optionValue)*;</code>. For brokers, the config must be prefixed with listener prefix and SASL mechanism name in lower-case. For example, listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=com.example.ScramLoginModule required;');
+define('sasl.server.max.receive.size', 'INT', 524288, undefined, 'MEDIUM', 'The maximum receive size allowed before and during initial SASL authentication. Default receive size is 512KB. GSSAPI limits requests to 64K, but we allow upto 512KB by default for custom SASL mechanisms. In practice, PLAIN, SCRAM and OAUTH mechanisms can use much smaller limits.');
+define('sasl.kerberos.service.name', 'STRING', null, undefined, 'MEDIUM', 'The Kerberos principal name that Kafka runs as. This can be defined either in Kafka\'s JAAS config or in Kafka\'s config.');
+
 /* ********** Metrics (not in Apache Kafka: the Prometheus JMX exporter's part, built in) ********** */
 /** A TCP port: 0 (off) to 65535, with ConfigDef.Range's messages. */
 const tcpPort: Validator = {
