@@ -35,6 +35,8 @@ export const ApiKey = {
   AlterPartitionReassignments: 45,
   ListPartitionReassignments: 46,
   OffsetDelete: 47,
+  DescribeUserScramCredentials: 50,
+  AlterUserScramCredentials: 51,
   Vote: 52,
   BeginQuorumEpoch: 53,
   EndQuorumEpoch: 54,

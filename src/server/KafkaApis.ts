@@ -86,6 +86,12 @@ export class KafkaApis implements RequestHandler {
       this.handlers.set(ApiKey.AlterConfigs, (ctx, r) => configs.handleAlterConfigs(ctx, r));
       this.handlers.set(ApiKey.IncrementalAlterConfigs, (ctx, r) => configs.handleIncrementalAlterConfigs(ctx, r));
     }
+    // secscram: SCRAM credential admin APIs (KIP-554), ZooKeeper mode.
+    const scram = deps.scramApis;
+    if (scram) {
+      this.handlers.set(ApiKey.DescribeUserScramCredentials, (ctx, r) => scram.handleDescribeUserScramCredentials(ctx, r));
+      this.handlers.set(ApiKey.AlterUserScramCredentials, (ctx, r) => scram.handleAlterUserScramCredentials(ctx, r));
+    }
     const kraft = deps.kraft;
     if (kraft) {
       // A 3.7 KRaft broker serves neither the ZooKeeper controller's requests nor the controller-only ones (their

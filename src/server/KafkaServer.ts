@@ -28,6 +28,10 @@ import type { LogRetention } from '../log/LogRetention';
 import { BrokerState, KafkaMetrics } from './metrics/KafkaMetrics';
 import type { PrometheusHttpServer } from './metrics/PrometheusHttpServer';
 import { replicaManagerGauges } from './metrics/ReplicaManagerGauges';
+import { ScramCredentialCache } from '../security/scram/ScramCredential';
+import { zkUserConfigStore } from '../security/scram/ZkUserConfigStore';
+import { UserConfigHandler } from './config/UserConfigHandler';
+import { ScramApis } from './handlers/ScramApis';
 
 /**
  * kafka.server.KafkaServer: the start-up and shutdown order of one ZooKeeper-mode broker.
@@ -61,6 +65,8 @@ export class KafkaServer {
   readonly metrics: KafkaMetrics;
   private metricsServer: PrometheusHttpServer | null = null;
   private brokerState: number = BrokerState.NOT_RUNNING;
+  /** secscram: the broker's SCRAM credentials (CredentialCache), kept in step with /config/users; the SCRAM SASL server's provider. */
+  readonly credentialCache = new ScramCredentialCache();
 
   constructor(readonly config: KafkaConfig) {
     this.log = getLogger('kafka.server.KafkaServer', `[KafkaServer id=${config.brokerId}] `);
@@ -169,14 +175,19 @@ export class KafkaServer {
       groupCoordinator: this.groupCoordinator,
       consumerOffsetsZk: zk,
       configApis: new ConfigApis(cfg, zk, this.metadataCache),
+      scramApis: new ScramApis(zkUserConfigStore(zk), this.controller),
       features: () => this.featureChangeListener!.features(),
     });
+    // secscram: every user's SCRAM credentials are in the cache before clients can connect (DynamicConfigManager.startup).
+    const userConfigHandler = new UserConfigHandler(zkUserConfigStore(zk), this.credentialCache, cfg.brokerId);
+    await userConfigHandler.loadAll();
     this.socketServer = new SocketServer(cfg.brokerId, cfg.socketRequestMaxBytes, cfg.connectionsMaxIdleMs, apis, this.metrics.requestMetrics);
     await this.socketServer.startup(cfg.listeners.map((l) => ({ listenerName: l.listenerName, host: l.host, port: l.port })));
 
     await this.registerBroker();
     await this.controller.startup();
     this.configManager = new ZkConfigManager(zk, topicConfigs, cfg.brokerId);
+    this.configManager.userConfigHandler = userConfigHandler;
     await this.configManager.startup();
     this.brokerState = BrokerState.RUNNING;
     this.log.info('started');

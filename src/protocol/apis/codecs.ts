@@ -40,6 +40,8 @@ export { IncrementalAlterConfigsApi } from './44-incremental-alter-configs';
 export { AlterPartitionReassignmentsApi } from './45-alter-partition-reassignments';
 export { ListPartitionReassignmentsApi } from './46-list-partition-reassignments';
 export { OffsetDeleteApi } from './47-offset-delete';
+export { DescribeUserScramCredentialsApi } from './50-describe-user-scram-credentials';
+export { AlterUserScramCredentialsApi } from './51-alter-user-scram-credentials';
 export { VoteApi } from './52-vote';
 export { BeginQuorumEpochApi } from './53-begin-quorum-epoch';
 export { EndQuorumEpochApi } from './54-end-quorum-epoch';

@@ -144,6 +144,8 @@ export class ZkConfigManager {
   private closed = false;
   private unregister: (() => void) | null = null;
   private readonly log: Logger;
+  /** UserConfigHandler: users/<user> changes refresh the broker's SCRAM credentials; null ignores them. */
+  userConfigHandler: { processConfigChanges(sanitizedEntityName: string): Promise<void> } | null = null;
 
   constructor(
     private readonly zk: KafkaZkClient,
@@ -206,7 +208,7 @@ export class ZkConfigManager {
     await this.purgeObsoleteNotifications(notifications);
   }
 
-  /** ConfigChangedNotificationHandler: topics are handled here; other entity types are not supported yet. */
+  /** ConfigChangedNotificationHandler: topics and users are handled; other entity types are not supported yet. */
   private async processEntity(entityPath: string | null): Promise<void> {
     if (entityPath === null) return;
     const slash = entityPath.indexOf('/');
@@ -214,6 +216,8 @@ export class ZkConfigManager {
     const name = slash < 0 ? '' : entityPath.substring(slash + 1);
     if (type === D.ConfigType.Topic && name !== '') {
       this.topicConfigs.update(name, await this.zk.getTopicConfig(name));
+    } else if (type === D.ConfigType.User && this.userConfigHandler) {
+      await this.userConfigHandler.processConfigChanges(name);
     } else {
       this.log.debug(`Ignoring config change notification for ${entityPath}`);
     }

@@ -11,6 +11,7 @@ import type { ReplicaManager } from '../ReplicaManager';
 import type { ZkAdminManager } from '../ZkAdminManager';
 import type { FinalizedFeatures } from '../FinalizedFeatureChangeListener';
 import type { ConfigApis } from './ConfigApis';
+import type { ScramApis } from './ScramApis';
 import type { RequestContext, ResponseBody } from '../../network/RequestContext';
 import type { Reader } from '../../protocol/Reader';
 import type { ApiCodec } from '../../protocol/apis/types';
@@ -78,6 +79,8 @@ export interface KafkaApisDeps {
   consumerOffsetsZk?: ConsumerOffsetsZk;
   /** DescribeConfigs, AlterConfigs, IncrementalAlterConfigs; absent, those APIs are not offered. */
   configApis?: ConfigApis;
+  /** DescribeUserScramCredentials, AlterUserScramCredentials (ZooKeeper mode); absent, those APIs are not offered. */
+  scramApis?: ScramApis;
   /** The finalized features from /feature (ApiVersions v3); absent: none, epoch -1. */
   features?: () => FinalizedFeatures;
   /** Set on a KRaft broker (BrokerServer); absent in ZooKeeper mode. */
