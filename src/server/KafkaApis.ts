@@ -17,6 +17,8 @@ import { GroupApis } from './handlers/GroupApis';
 import { LogDirApis } from './handlers/LogDirApis';
 import { ProducerStateApis } from './handlers/ProducerStateApis';
 import { ReplicationApis } from './handlers/ReplicationApis';
+import { handleSaslAuthenticateAfterAuthentication, handleSaslHandshakeAfterAuthentication } from './handlers/SaslApis';
+import { SaslAuthenticateApi } from '../protocol/apis/36-sasl-authenticate';
 
 type Handler = (ctx: RequestContext, r: Reader) => HandlerResult;
 
@@ -86,6 +88,11 @@ export class KafkaApis implements RequestHandler {
       this.handlers.set(ApiKey.AlterConfigs, (ctx, r) => configs.handleAlterConfigs(ctx, r));
       this.handlers.set(ApiKey.IncrementalAlterConfigs, (ctx, r) => configs.handleIncrementalAlterConfigs(ctx, r));
     }
+    // secnet: SaslHandshake / SaslAuthenticate reach KafkaApis only after authentication (the SocketServer's
+    // SaslServerAuthenticator serves them before): Kafka answers ILLEGAL_SASL_STATE. Registered so that ApiVersions
+    // advertises both on every listener, as Kafka's does.
+    this.handlers.set(ApiKey.SaslHandshake, handleSaslHandshakeAfterAuthentication);
+    this.handlers.set(SaslAuthenticateApi.apiKey, handleSaslAuthenticateAfterAuthentication);
     // secscram: SCRAM credential admin APIs (KIP-554), ZooKeeper mode.
     const scram = deps.scramApis;
     if (scram) {

@@ -31,6 +31,8 @@ import { replicaManagerGauges } from './metrics/ReplicaManagerGauges';
 import { ScramCredentialCache } from '../security/scram/ScramCredential';
 import { zkUserConfigStore } from '../security/scram/ZkUserConfigStore';
 import { UserConfigHandler } from './config/UserConfigHandler';
+import { interBrokerClientSecurity, listenerSecurity } from './config/KafkaConfigSecurity';
+import { setDefaultClientSecurity } from '../network/NetworkClient';
 import { ScramApis } from './handlers/ScramApis';
 
 /**
@@ -182,7 +184,18 @@ export class KafkaServer {
     const userConfigHandler = new UserConfigHandler(zkUserConfigStore(zk), this.credentialCache, cfg.brokerId);
     await userConfigHandler.loadAll();
     this.socketServer = new SocketServer(cfg.brokerId, cfg.socketRequestMaxBytes, cfg.connectionsMaxIdleMs, apis, this.metrics.requestMetrics);
-    await this.socketServer.startup(cfg.listeners.map((l) => ({ listenerName: l.listenerName, host: l.host, port: l.port })));
+    // secnet: listener security (TLS, SASL with the SCRAM credential cache) and the inter-broker clients' TLS/SASL.
+    this.socketServer.setScramCredentials(this.credentialCache);
+    for (const w of cfg.securityWarnings) this.log.warn(w);
+    setDefaultClientSecurity(interBrokerClientSecurity(cfg));
+    await this.socketServer.startup(
+      cfg.listeners.map((l) => ({
+        listenerName: l.listenerName,
+        host: l.host,
+        port: l.port,
+        security: listenerSecurity(cfg, l.listenerName, l.securityProtocol),
+      })),
+    );
 
     await this.registerBroker();
     await this.controller.startup();

@@ -67,6 +67,8 @@ export class TestCluster {
         ...opts.overrides,
         ...opts.brokerOverrides?.[id],
       };
+      // `{port}` in an override is this broker's PLAINTEXT port (e.g. listeners=PLAINTEXT://127.0.0.1:{port},SSL://...).
+      for (const k of Object.keys(props)) props[k] = props[k].split('{port}').join(String(port));
       const propsFile = path.join(root, `server-${id}.properties`);
       fs.writeFileSync(
         propsFile,

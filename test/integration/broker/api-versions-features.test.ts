@@ -145,6 +145,7 @@ const KAFKA_37_SERVED: ReadonlyArray<[number, string, number, number]> = [
   [14, 'SyncGroup', 0, 5],
   [15, 'DescribeGroups', 0, 5],
   [16, 'ListGroups', 0, 4],
+  [17, 'SaslHandshake', 0, 1],
   [18, 'ApiVersions', 0, 3],
   [19, 'CreateTopics', 0, 7],
   [20, 'DeleteTopics', 0, 6],
@@ -155,6 +156,7 @@ const KAFKA_37_SERVED: ReadonlyArray<[number, string, number, number]> = [
   [33, 'AlterConfigs', 0, 2],
   [34, 'AlterReplicaLogDirs', 0, 2],
   [35, 'DescribeLogDirs', 0, 4],
+  [36, 'SaslAuthenticate', 0, 2],
   [37, 'CreatePartitions', 0, 3],
   [42, 'DeleteGroups', 0, 2],
   [43, 'ElectLeaders', 0, 2],
@@ -174,7 +176,6 @@ const KAFKA_37_SERVED: ReadonlyArray<[number, string, number, number]> = [
 ];
 /** Listed by the 3.7 tool (ApiKeys.clientApis) but not served yet: later issues, KRaft-only, or unstable in 3.7. */
 const NOT_SERVED: ReadonlyArray<[number, string]> = [
-  [17, 'SaslHandshake'],
   [24, 'AddPartitionsToTxn'],
   [25, 'AddOffsetsToTxn'],
   [26, 'EndTxn'],
@@ -183,7 +184,6 @@ const NOT_SERVED: ReadonlyArray<[number, string]> = [
   [29, 'DescribeAcls'],
   [30, 'CreateAcls'],
   [31, 'DeleteAcls'],
-  [36, 'SaslAuthenticate'],
   [38, 'CreateDelegationToken'],
   [39, 'RenewDelegationToken'],
   [40, 'ExpireDelegationToken'],
