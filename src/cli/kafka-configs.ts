@@ -8,6 +8,7 @@
 import { Command } from 'commander';
 import { Admin } from 'kafkajs';
 import { configureLogging } from '../common/logger';
+import { sanitize } from '../common/Sanitizer';
 import { AlterConfigsApi, DescribeConfigsApi } from '../protocol/apis';
 import { ConfigResourceType } from '../protocol/apis/32-describe-configs';
 import { errorInfo } from '../protocol/errors';
@@ -16,6 +17,7 @@ import * as D from '../zk/ZkData';
 import { ZooKeeperClient } from '../zk/ZooKeeperClient';
 import { describeCluster, sendToAny } from './AdminRequests';
 import { CommandError, brokerList, collect, createKafka, fail, loadProps, runTool } from './CommandUtils';
+import { alterUsersWithAdmin, alterUsersWithZk, describeUsersWithAdmin, describeUsersWithZk, parseConfigsToBeAdded } from './ConfigCommandUsers';
 
 interface Opts {
   bootstrapServer?: string;
@@ -48,23 +50,6 @@ const SOURCES = [
   'DEFAULT_CONFIG',
   'DYNAMIC_BROKER_LOGGER_CONFIG',
 ];
-
-/** ConfigCommand.parseConfigsToBeAdded: "k1=v1,k2=[a,b]" (brackets protect commas). */
-function parseConfigsToBeAdded(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const item of text.split(/,(?=[^\]]*(?:\[|$))/).filter((s) => s.trim().length > 0)) {
-    const eq = item.indexOf('=');
-    if (eq <= 0) fail('requirement failed: Invalid entity config: all configs to be added must be in the format "key=val".');
-    out.set(
-      item.substring(0, eq).trim(),
-      item
-        .substring(eq + 1)
-        .trim()
-        .replace(/^\[(.*)\]$/, '$1'),
-    );
-  }
-  return out;
-}
 
 function entity(o: Opts): { type: string; name: string | null; isDefault: boolean } {
   const shortcuts: [string | boolean | undefined, string][] = [
@@ -176,13 +161,6 @@ async function alterViaAdmin(
   else console.log(`Completed updating config for ${singular(type)} ${n}.`);
 }
 
-/** Kafka's Sanitizer for user/client principal names in znode paths (URL-encoding, '*' as %2A). */
-function sanitize(name: string): string {
-  return encodeURIComponent(name)
-    .replace(/\*/g, '%2A')
-    .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
 async function runZk(o: Opts, type: string, name: string | null, isDefault: boolean, add: Map<string, string>, del: string[]): Promise<void> {
   configureLogging({ level: 'ERROR', files: false, stream: process.stderr });
   if (type === 'broker-loggers') fail('--zookeeper does not support broker-loggers');
@@ -193,6 +171,11 @@ async function runZk(o: Opts, type: string, name: string | null, isDefault: bool
     throw new CommandError(`Timed out waiting for connection to ZooKeeper ${o.zookeeper}: ${(e as Error).message}`);
   }
   try {
+    if (type === 'users') {
+      // SCRAM credentials (ConfigCommandUsers): Kafka 3.7's messages and checks for users.
+      await (o.describe ? describeUsersWithZk(zk, name, isDefault) : alterUsersWithZk(zk, name, isDefault, add, del));
+      return;
+    }
     const zkName = isDefault ? '<default>' : name !== null ? (type === 'users' || type === 'clients' ? sanitize(name) : name) : null;
     if (o.describe) {
       const names = zkName !== null ? [zkName] : (await zk.getChildren(D.ConfigEntityTypeZNode.path(type)).catch(() => [])).sort();
@@ -251,6 +234,11 @@ async function execute(program: Command): Promise<number> {
     return 0;
   }
   const bootstrap = brokerList(o.bootstrapServer);
+  if (e.type === 'users') {
+    const args = process.argv.slice(2);
+    await (o.describe ? describeUsersWithAdmin(bootstrap, args, e.name, e.isDefault) : alterUsersWithAdmin(bootstrap, args, e.name, e.isDefault, add, del));
+    return 0;
+  }
   const admin = createKafka(bootstrap, { clientId: 'kafka-configs', props: loadProps(o.commandConfig) }).admin();
   await admin.connect();
   try {

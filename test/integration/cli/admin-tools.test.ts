@@ -172,9 +172,12 @@ describe('CLI: admin, perf and verifiable tools (live cluster)', function () {
       'alice',
       '--alter',
       '--add-config',
-      'producer_byte_rate=1024',
+      'SCRAM-SHA-256=[password=alice-secret]',
     ]);
-    expect(u.stdout).to.equal('Completed updating config for user alice.\n');
+    // Kafka 3.7 updates only SCRAM credentials of users through ZooKeeper (test/integration/security/scram-*.test.ts).
+    expect(u.stdout).to.equal(
+      "Warning: --zookeeper is deprecated and will be removed in a future version of Kafka.\nUse --bootstrap-server instead to specify a broker to connect to.\nCompleted updating config for entity: user-principal 'alice'.\n",
+    );
     const zd = await runTool('kafka-topics', ['--zookeeper', zk, '--describe', '--topic', 'adm']);
     expect(zd.stdout.split('\n')[0]).to.match(/\tConfigs: cleanup.policy=compact,delete,retention.ms=86400000$/);
     const viaBroker = await runTool('kafka-configs', ['--bootstrap-server', bs, '--entity-type', 'topics', '--entity-name', 'adm', '--describe']);
