@@ -119,7 +119,9 @@ export class ControllerBrokerRequestBatch {
         topicStates: [...byTopic].map(([topic, ps]) => ({ topicName: topic, topicId: this.topicIdBytes(topic), partitionStates: ps })),
         liveLeaders: [...leaders].flatMap((id) => {
           const info = ctx.liveBrokers.get(id)?.info;
-          const ep = info?.endpoints[0];
+          // Kafka sends each leader's inter-broker listener endpoint (liveBrokers.map(_.node(interBrokerListenerName))):
+          // followers fetch there, over that listener's security protocol.
+          const ep = info?.endpoints.find((e) => e.listenerName === this.channel.interBrokerListener) ?? info?.endpoints[0];
           return ep ? [{ brokerId: id, hostName: ep.host ?? '', port: ep.port }] : [];
         }),
       });

@@ -80,7 +80,7 @@ export class ControllerChannelManager {
 
   constructor(
     private readonly controllerId: number,
-    private readonly interBrokerListener: string,
+    readonly interBrokerListener: string,
     private readonly requestTimeoutMs: number,
   ) {
     this.log = getLogger('kafka.controller.ControllerChannelManager', `[Controller id=${controllerId}] `);
