@@ -1,4 +1,5 @@
 import * as os from 'os';
+import { listenerSecurity } from './config/KafkaConfigSecurity';
 import { SUPPORTED_FEATURES } from '../common/BrokerFeatures';
 import { getLogger, Logger } from '../common/logger';
 import { GroupCoordinator } from '../coordinator/group/GroupCoordinator';
@@ -190,7 +191,15 @@ export class BrokerServer {
     const controllerListeners = new Set(kraft.controllerListenerNames.map((n) => n.toUpperCase()));
     const brokerListeners = cfg.listeners.filter((l) => !controllerListeners.has(l.listenerName.toUpperCase()));
     this.socketServer = new SocketServer(cfg.brokerId, cfg.socketRequestMaxBytes, cfg.connectionsMaxIdleMs, apis, this.metrics.requestMetrics);
-    await this.socketServer.startup(brokerListeners.map((l) => ({ listenerName: l.listenerName, host: l.host, port: l.port })));
+    // secnet: the listeners' TLS/SASL (server side; SCRAM credentials and secure inter-broker clients are ZK mode only so far).
+    await this.socketServer.startup(
+      brokerListeners.map((l) => ({
+        listenerName: l.listenerName,
+        host: l.host,
+        port: l.port,
+        security: listenerSecurity(cfg, l.listenerName, l.securityProtocol),
+      })),
+    );
 
     const lifecycle = new BrokerLifecycleManager({
       nodeId: cfg.brokerId,

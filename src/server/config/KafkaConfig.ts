@@ -312,6 +312,17 @@ export class KafkaConfig extends AbstractConfig {
     this.securityWarnings = validateSecurityConfig(this);
   }
 
+  /**
+   * Listener-prefixed keys (`listener.name.<l>.<key>`, `listener.name.<l>.<mechanism>.sasl.jaas.config`) are read per
+   * listener (KafkaConfigSecurity), as Kafka's valuesWithPrefixOverride reads them: not unknown.
+   */
+  override unknownKeys(): string[] {
+    return super.unknownKeys().filter((k) => {
+      const m = /^listener\.name\.[^.]+\.(.+)$/.exec(k);
+      return !(m && (KAFKA_CONFIG_DEFS.has(m[1]) || /^[a-z0-9-]+\.sasl\.jaas\.config$/.test(m[1])));
+    });
+  }
+
   /** The broker-wide LogConfig (KafkaServer.copyKafkaConfigToLog). */
   logConfig(): BrokerLogDefaults {
     return {
