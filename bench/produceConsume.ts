@@ -13,6 +13,7 @@ import { buildHarness, runHarness, shellQuote } from './rdkafkaHarness';
 import { defaultReplicationBenchOptions, runReplicationBench } from './replicationBench';
 import { defaultGroupBenchOptions, runGroupBench } from './groupBench';
 import { defaultCodecBenchOptions, runCodecBench } from './codecBench';
+import { defaultSecurityBenchOptions, runSecurityBench } from './securityBench';
 
 export interface BenchOptions {
   bootstrap?: string;
@@ -30,6 +31,8 @@ export interface BenchOptions {
   groups: boolean;
   /** Also run the codec and log cleaner benchmark (bench/codecBench.ts); --no-codecs skips it. */
   codecs: boolean;
+  /** Also run the listener security benchmark (bench/securityBench.ts: PLAINTEXT, SSL, SASL_SSL); --no-security skips it. */
+  security: boolean;
 }
 
 interface Row {
@@ -76,6 +79,8 @@ export function parseBenchArgs(argv: string[], exit: (code: number) => never = p
     .option('--no-groups', 'skip the consumer-group benchmark')
     .option('--codecs', 'run the compression benchmark (produce with each codec) and the log cleaner benchmark', true)
     .option('--no-codecs', 'skip the compression and log cleaner benchmarks')
+    .option('--security', 'run the listener security benchmark (PLAINTEXT, SSL and SASL_SSL side by side)', true)
+    .option('--no-security', 'skip the listener security benchmark')
     .exitOverride((err) => exit(err.exitCode));
   program.parse(argv);
   return program.opts<BenchOptions>();
@@ -290,7 +295,20 @@ export async function main(argv: string[]): Promise<number> {
       codecsOk = false;
     }
   }
-  return rows.every((r) => r.result) && replicationOk && groupsOk && codecsOk ? 0 : 1;
+  let securityOk = true;
+  if (opts.security && opts.c && !opts.bootstrap) {
+    log('');
+    try {
+      const sb = await runSecurityBench({ ...defaultSecurityBenchOptions, recordSize: opts.recordSize, timeout: opts.timeout }, log);
+      log('');
+      for (const l of sb.lines) log(l);
+      securityOk = sb.ok;
+    } catch (e) {
+      log(`Security benchmark failed: ${(e as Error).message}`);
+      securityOk = false;
+    }
+  }
+  return rows.every((r) => r.result) && replicationOk && groupsOk && codecsOk && securityOk ? 0 : 1;
 }
 
 if (require.main === module) {
