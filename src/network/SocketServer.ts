@@ -206,7 +206,8 @@ class KafkaConnection {
     private readonly server: SocketServer,
   ) {
     this.remote = `${sock.remoteAddress}:${sock.remotePort}`;
-    this.decoder = new FrameDecoder(server.maxFrameSize);
+    // Before SASL authentication only sasl.server.max.receive.size is accepted (Kafka's SaslServerAuthenticator).
+    this.decoder = new FrameDecoder(sasl ? Math.min(server.maxFrameSize, sasl.maxReceiveSize) : server.maxFrameSize);
     sock.on('data', (chunk: Buffer) => this.onData(chunk));
     sock.on('error', (err) => server.logger().debug(`Connection ${id} error: ${err.message}`));
     sock.on('close', () => {
@@ -245,6 +246,7 @@ class KafkaConnection {
     } else if (sasl.complete) {
       this.principal = { type: 'User', name: sasl.authorizationId };
       this.sasl = null;
+      this.decoder.setMaxFrameSize(this.server.maxFrameSize);
       log.debug(`Successfully authenticated ${this.remote} as User:${this.principal.name} with ${sasl.mechanismName}`);
     }
     return true;

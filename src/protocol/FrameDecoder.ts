@@ -25,7 +25,12 @@ export class FrameDecoder {
   private pending: Buffer[] = [];
   private pendingLength = 0;
 
-  constructor(private readonly maxFrameSize: number) {}
+  constructor(private maxFrameSize: number) {}
+
+  /** A new limit for the frames still to come (the SocketServer lowers it until SASL authentication completes). */
+  setMaxFrameSize(max: number): void {
+    this.maxFrameSize = max;
+  }
 
   /** Bytes buffered but not yet part of a complete frame. */
   get buffered(): number {

@@ -56,6 +56,11 @@ export class SaslServerAuthenticator {
     return this.server!.authorizationId();
   }
 
+  /** sasl.server.max.receive.size: the largest frame before authentication completes. */
+  get maxReceiveSize(): number {
+    return this.settings.maxReceiveSize;
+  }
+
   get mechanismName(): string {
     return this.mechanism;
   }

@@ -191,6 +191,18 @@ describe('SocketServer listener security (TLS, SASL) with NetworkClient', functi
     ).to.equal('SASL_PLAINTEXT User:alice');
   });
 
+  it('before authentication a frame above sasl.server.max.receive.size closes the connection at once', async () => {
+    const sock = net.connect(ports.SASL_PLAINTEXT, '127.0.0.1');
+    await new Promise<void>((resolve) => sock.once('connect', () => resolve()));
+    const header = Buffer.alloc(8);
+    header.writeInt32BE(1 << 20, 0); // announces 1 MiB, more than the 512 KiB allowed before authentication
+    sock.write(header);
+    await new Promise<void>((resolve) => sock.once('close', () => resolve()));
+    expect(
+      await principalVia('SASL_PLAINTEXT', { protocol: 'SASL_PLAINTEXT', sasl: { mechanism: 'PLAIN', username: 'alice', password: 'alice-secret' } }),
+    ).to.equal('SASL_PLAINTEXT User:alice');
+  });
+
   it('SaslAuthenticate v0-2 all authenticate', async () => {
     for (const v of [0, 1, 2]) {
       const c = new NetworkClient('127.0.0.1', ports.SASL_PLAINTEXT, 'test', 3000, 3000, { protocol: 'PLAINTEXT' });
