@@ -34,7 +34,13 @@ export type SaslStep =
   /** Close without an answer; `reason` is logged. */
   | { kind: 'close'; reason: string };
 
-type State = 'HANDSHAKE_OR_VERSIONS_REQUEST' | 'HANDSHAKE_REQUEST' | 'AUTHENTICATE' | 'COMPLETE' | 'FAILED';
+type State = 'HANDSHAKE_OR_VERSIONS_REQUEST' | 'HANDSHAKE_REQUEST' | 'AUTHENTICATE' | 'REAUTH_BAD_MECHANISM' | 'COMPLETE' | 'FAILED';
+
+/** What a re-authentication (KIP-368) must keep: the mechanism and the principal of the session it renews. */
+export interface PreviousSession {
+  mechanism: string;
+  authorizationId: string;
+}
 
 export class SaslServerAuthenticator {
   private state: State = 'HANDSHAKE_OR_VERSIONS_REQUEST';
@@ -45,7 +51,37 @@ export class SaslServerAuthenticator {
   constructor(
     private readonly settings: ServerSaslSettings,
     private readonly scram: ScramCredentialSource | null,
-  ) {}
+    /** Set when this exchange re-authenticates an authenticated connection (it starts with its SaslHandshake). */
+    private readonly previous: PreviousSession | null = null,
+    private readonly nowMs: () => number = Date.now,
+  ) {
+    if (previous) this.state = 'HANDSHAKE_REQUEST';
+  }
+
+  /** Whether the client used SaslAuthenticate v1+, so it may re-authenticate (ReauthInfo.connectedClientSupportsReauthentication). */
+  supportsReauthentication = false;
+  /** When the session ends (ms since epoch), or null for no limit: connections.max.reauth.ms after completion. */
+  sessionExpiresAtMs: number | null = null;
+
+  private get text(): string {
+    return this.previous ? 're-authentication' : 'authentication';
+  }
+
+  /** ReauthInfo.calcCompletionTimesAndReturnSessionLifetimeMs (PLAIN and SCRAM credentials do not expire). */
+  private completed(): number {
+    this.state = 'COMPLETE';
+    const lifetime = this.settings.maxReauthMs > 0 ? this.settings.maxReauthMs : 0;
+    this.sessionExpiresAtMs = lifetime > 0 ? this.nowMs() + lifetime : null;
+    return lifetime;
+  }
+
+  /** ReauthInfo.ensurePrincipalUnchanged. */
+  private ensurePrincipalUnchanged(): void {
+    const now = this.server!.authorizationId();
+    if (this.previous && now !== this.previous.authorizationId) {
+      throw new SaslAuthenticationException(`Cannot change principals during re-authentication from User.${this.previous.authorizationId}: User.${now}`);
+    }
+  }
 
   get complete(): boolean {
     return this.state === 'COMPLETE';
@@ -76,6 +112,7 @@ export class SaslServerAuthenticator {
         case 'HANDSHAKE_REQUEST':
           return this.handleKafkaRequest(frame);
         case 'AUTHENTICATE':
+        case 'REAUTH_BAD_MECHANISM':
           return this.kafkaHeaders ? this.handleSaslAuthenticate(frame) : this.handleRawToken(frame);
         default:
           return { kind: 'close', reason: `Unexpected frame in SASL state ${this.state}` };
@@ -116,13 +153,22 @@ export class SaslServerAuthenticator {
       SaslHandshakeApi.encodeResponse(w, v, { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms: enabled });
       return { kind: 'send', frame: finishFrame(w), close: true };
     }
+    if (this.previous && v < 1) throw new IllegalSaslStateException('Re-authentication needs SaslHandshake v1 or later');
     this.mechanism = req.mechanism;
-    this.server = this.createSaslServer(req.mechanism);
     this.kafkaHeaders = v >= 1;
-    this.state = 'AUTHENTICATE';
+    if (this.previous && this.previous.mechanism !== req.mechanism) {
+      // Kafka answers the handshake, then fails the SaslAuthenticate that follows with this message.
+      this.badMechanism = `SASL mechanism '${req.mechanism}' requested by client is not supported for re-authentication of mechanism '${this.previous.mechanism}'`;
+      this.state = 'REAUTH_BAD_MECHANISM';
+    } else {
+      this.server = this.createSaslServer(req.mechanism);
+      this.state = 'AUTHENTICATE';
+    }
     SaslHandshakeApi.encodeResponse(w, v, { errorCode: ErrorCode.NONE, mechanisms: enabled });
     return { kind: 'send', frame: finishFrame(w), close: false };
   }
+
+  private badMechanism = '';
 
   private createSaslServer(mechanism: string): SaslServer {
     if (mechanism === 'PLAIN') return new PlainSaslServer(this.settings.plainUsers);
@@ -136,8 +182,12 @@ export class SaslServerAuthenticator {
   /** v0 handshake: the frame is the token itself; the answer a size-prefixed token (empty for PLAIN's last step). */
   private handleRawToken(frame: Buffer): SaslStep {
     // A failure closes the connection without an answer: v0 clients have no way to read an error.
+    if (this.state === 'REAUTH_BAD_MECHANISM') throw new SaslAuthenticationException(this.badMechanism);
     const challenge = this.server!.evaluateResponse(frame);
-    if (this.server!.isComplete()) this.state = 'COMPLETE';
+    if (this.server!.isComplete()) {
+      this.ensurePrincipalUnchanged();
+      this.completed();
+    }
     const out = Buffer.alloc(4 + challenge.length);
     out.writeInt32BE(challenge.length, 0);
     challenge.copy(out, 4);
@@ -158,12 +208,17 @@ export class SaslServerAuthenticator {
     const header = decodeRequestHeader(r, requestHeaderVersion(SASL_AUTHENTICATE, v, flexible));
     const req = SaslAuthenticateApi.decodeRequest(r, v);
     const w = responseFrame(header.correlationId, responseHeaderVersion(SASL_AUTHENTICATE, flexible));
+    if (v > 0) this.supportsReauthentication = true;
     try {
+      if (this.state === 'REAUTH_BAD_MECHANISM') throw new SaslAuthenticationException(this.badMechanism);
       const challenge = this.server!.evaluateResponse(req.authBytes);
-      const done = this.server!.isComplete();
-      if (done) this.state = 'COMPLETE';
-      // KIP-368 session lifetime: 0 = none (re-authentication is not offered, see ListenerSecurity.maxReauthMs).
-      SaslAuthenticateApi.encodeResponse(w, v, { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: challenge, sessionLifetimeMs: 0 });
+      let sessionLifetimeMs = 0;
+      if (this.server!.isComplete()) {
+        this.ensurePrincipalUnchanged();
+        // KIP-368: the session lasts connections.max.reauth.ms (0 = unlimited); v1+ clients are told, to re-authenticate in time.
+        sessionLifetimeMs = this.completed();
+      }
+      SaslAuthenticateApi.encodeResponse(w, v, { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: challenge, sessionLifetimeMs });
       return { kind: 'send', frame: finishFrame(w), close: false };
     } catch (e) {
       if (!(e instanceof SaslAuthenticationException) && !(e instanceof SaslException)) throw e;
@@ -171,7 +226,7 @@ export class SaslServerAuthenticator {
       const message =
         e instanceof SaslAuthenticationException
           ? e.message
-          : `Authentication failed during authentication due to invalid credentials with SASL mechanism ${this.mechanism}`;
+          : `Authentication failed during ${this.text} due to invalid credentials with SASL mechanism ${this.mechanism}`;
       SaslAuthenticateApi.encodeResponse(w, v, {
         errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED,
         errorMessage: message,

@@ -126,9 +126,6 @@ export function validateSecurityConfig(c: SecurityConfigSource): string[] {
       );
     }
   }
-  if (c.getLong('connections.max.reauth.ms') > 0) {
-    warnings.push('connections.max.reauth.ms is not supported yet: SASL sessions are not given a lifetime (as with the default 0)');
-  }
   return warnings;
 }
 

@@ -82,6 +82,16 @@ describe('SocketServer listener security (TLS, SASL) with NetworkClient', functi
       },
       { listenerName: 'SASL_SSL', host: '127.0.0.1', port: 0, security: { listenerName: 'SASL_SSL', protocol: 'SASL_SSL', tls: serverTls('none'), sasl } },
       { listenerName: 'SASL_PLAINTEXT', host: '127.0.0.1', port: 0, security: { listenerName: 'SASL_PLAINTEXT', protocol: 'SASL_PLAINTEXT', sasl } },
+      {
+        listenerName: 'REAUTH',
+        host: '127.0.0.1',
+        port: 0,
+        security: {
+          listenerName: 'REAUTH',
+          protocol: 'SASL_PLAINTEXT',
+          sasl: { ...sasl, plainUsers: new Map([...sasl.plainUsers, ['bob', 'bob-secret']]), maxReauthMs: 400 },
+        },
+      },
     ];
     server = new SocketServer(1, 1 << 20, 60000, handler, null, 'ZK_BROKER', scram);
     await server.startup(listeners);
@@ -201,6 +211,54 @@ describe('SocketServer listener security (TLS, SASL) with NetworkClient', functi
     expect(
       await principalVia('SASL_PLAINTEXT', { protocol: 'SASL_PLAINTEXT', sasl: { mechanism: 'PLAIN', username: 'alice', password: 'alice-secret' } }),
     ).to.equal('SASL_PLAINTEXT User:alice');
+  });
+
+  describe('re-authentication (KIP-368, connections.max.reauth.ms=400)', () => {
+    const md = (c: NetworkClient) => c.send(MetadataApi, 1, { topics: [], allowAutoTopicCreation: false });
+    async function login(
+      c: NetworkClient,
+      user: string,
+      mechanism = 'PLAIN',
+    ): Promise<{ errorCode: number; errorMessage: string | null; sessionLifetimeMs: number }> {
+      expect((await c.send(SaslHandshakeApi, 1, { mechanism })).errorCode).to.equal(0);
+      return c.send(SaslAuthenticateApi, 2, { authBytes: Buffer.from(`\u0000${user}\u0000${user}-secret`) });
+    }
+
+    it('tells v1+ clients the session lifetime and lets them re-authenticate as the same principal', async () => {
+      const c = new NetworkClient('127.0.0.1', ports.REAUTH, 'test', 3000, 3000, { protocol: 'PLAINTEXT' });
+      const first = await login(c, 'alice');
+      expect([first.errorCode, first.sessionLifetimeMs]).to.deep.equal([0, 400]);
+      await md(c);
+      const again = await login(c, 'alice');
+      expect([again.errorCode, again.sessionLifetimeMs]).to.deep.equal([0, 400]);
+      expect((await md(c)).controllerId).to.equal(-1);
+      const other = await login(c, 'bob');
+      expect(other.errorCode).to.equal(ErrorCode.SASL_AUTHENTICATION_FAILED);
+      expect(other.errorMessage).to.equal('Cannot change principals during re-authentication from User.alice: User.bob');
+      await waitFor('the connection to close', async () => !c.isConnected, 5000, 20);
+      c.close();
+    });
+
+    it("refuses another mechanism on re-authentication, with Kafka's message", async () => {
+      const c = new NetworkClient('127.0.0.1', ports.REAUTH, 'test', 3000, 3000, { protocol: 'PLAINTEXT' });
+      expect((await login(c, 'alice')).errorCode).to.equal(0);
+      expect((await c.send(SaslHandshakeApi, 1, { mechanism: 'SCRAM-SHA-256' })).errorCode).to.equal(0);
+      const res = await c.send(SaslAuthenticateApi, 2, { authBytes: Buffer.from('n,,n=alice,r=abc') });
+      expect(res.errorMessage).to.equal("SASL mechanism 'SCRAM-SHA-256' requested by client is not supported for re-authentication of mechanism 'PLAIN'");
+      c.close();
+    });
+
+    it('closes a connection used after its session expired', async () => {
+      const c = new NetworkClient('127.0.0.1', ports.REAUTH, 'test', 3000, 3000, { protocol: 'PLAINTEXT' });
+      expect((await login(c, 'alice')).errorCode).to.equal(0);
+      const expiry = Date.now() + 400;
+      await md(c);
+      await waitFor('the session to expire', async () => Date.now() > expiry + 50, 5000, 50);
+      let error = '';
+      await md(c).catch((e: Error) => (error = e.message));
+      c.close();
+      expect(error).to.match(/closed/);
+    });
   });
 
   it('SaslAuthenticate v0-2 all authenticate', async () => {
