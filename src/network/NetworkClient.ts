@@ -57,6 +57,8 @@ export class NetworkClient {
   private pending = new Map<number, Pending>();
   private nextCorrelationId = 0;
   private closed = false;
+  /** KIP-368: when the broker ends this connection's SASL session (from SaslAuthenticate's session_lifetime_ms). */
+  private sessionExpiresAtMs: number | null = null;
 
   constructor(
     readonly host: string,
@@ -97,7 +99,10 @@ export class NetworkClient {
         this.sock = sock;
         this.decoder = new FrameDecoder(Number.MAX_SAFE_INTEGER);
         sock.on('data', (chunk: Buffer) => this.onData(chunk));
-        sock.on('close', () => this.onClose(`connection to ${this.host}:${this.port} closed`));
+        // Only this socket's own close counts: an old socket may report its close after a reconnection.
+        sock.on('close', () => {
+          if (this.sock === sock) this.onClose(`connection to ${this.host}:${this.port} closed`);
+        });
         if (!sec.sasl || !usesSasl(sec.protocol)) {
           resolve(sock);
           return;
@@ -139,6 +144,8 @@ export class NetworkClient {
       }
       if (client.isComplete()) break;
       token = client.evaluateChallenge(res.authBytes);
+      // Kafka's client re-authenticates at 85-95% of the lifetime; we reconnect (a fresh authentication) instead.
+      this.sessionExpiresAtMs = res.sessionLifetimeMs > 0 ? Date.now() + res.sessionLifetimeMs * 0.85 : null;
     }
   }
 
@@ -181,6 +188,11 @@ export class NetworkClient {
   /** Sends one request and resolves with its decoded response. */
   async send<Req, Res>(codec: ApiCodec<Req, Res>, version: number, request: Req): Promise<Res> {
     if (this.closed) throw new DisconnectedError('client closed');
+    if (this.sock && this.sessionExpiresAtMs !== null && Date.now() > this.sessionExpiresAtMs && this.pending.size === 0) {
+      // The SASL session is about to end (connections.max.reauth.ms): start a new one rather than be disconnected.
+      this.sessionExpiresAtMs = null;
+      this.onClose('SASL session lifetime reached');
+    }
     const sock = await this.connect();
     return this.sendOn(sock, codec, version, request);
   }

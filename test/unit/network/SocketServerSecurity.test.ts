@@ -248,6 +248,18 @@ describe('SocketServer listener security (TLS, SASL) with NetworkClient', functi
       c.close();
     });
 
+    it("NetworkClient starts a new session before the broker's ends, so its requests keep working", async () => {
+      const c = new NetworkClient('127.0.0.1', ports.REAUTH, 'test', 3000, 3000, {
+        protocol: 'SASL_PLAINTEXT',
+        sasl: { mechanism: 'PLAIN', username: 'alice', password: 'alice-secret' },
+      });
+      await md(c);
+      const after = Date.now() + 500;
+      await waitFor('the first session to expire', async () => Date.now() > after, 5000, 50);
+      expect((await md(c)).controllerId).to.equal(-1);
+      c.close();
+    });
+
     it('closes a connection used after its session expired', async () => {
       const c = new NetworkClient('127.0.0.1', ports.REAUTH, 'test', 3000, 3000, { protocol: 'PLAINTEXT' });
       expect((await login(c, 'alice')).errorCode).to.equal(0);
