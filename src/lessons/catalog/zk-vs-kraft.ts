@@ -7,12 +7,15 @@
  *  - KRaft mode: the broker stops heartbeating; once broker.session.timeout.ms passes the active controller (a
  *    separate controller node, leader of the Raft quorum) fences it and appends a PartitionChangeRecord (new
  *    leader, smaller ISR) to the __cluster_metadata log, which every broker replicates and applies.
+ * Both brokers are started again at the end, so a learner's clusters are left as they were. With --check the lesson
+ * starts both clusters itself; otherwise it runs on `npm start` (ZooKeeper mode, brokers killed and started through
+ * the observatory) and `npm start -- --kraft --broker-port 9192` (through that launcher's process control, --kraft-control).
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { Lesson, LessonContext } from '../Lesson';
 import { partitionStatePath, parseState } from './support/QuietZk';
 
-/** The same failure-detection time in both modes: KRaft's broker.session.timeout.ms default is 9 s. */
+/** With --check, the same failure-detection time in both modes: KRaft's broker.session.timeout.ms default is 9 s. */
 const SESSION_TIMEOUT_MS = 9000;
 
 export const lesson: Lesson = {
@@ -47,7 +50,7 @@ function quorumField(stdout: string, key: string): number {
 
 async function run(ctx: LessonContext): Promise<void> {
   const kraft = ctx.kraft;
-  ctx.check(!!kraft, 'zk-vs-kraft needs a KRaft cluster next to the ZooKeeper one: run it with --check, which starts both');
+  ctx.check(!!kraft, 'zk-vs-kraft needs a KRaft cluster next to the ZooKeeper one: `npm start -- --kraft --broker-port 9192`, or --check');
   await sideBySide(ctx, kraft!);
 }
 
@@ -93,11 +96,13 @@ async function sideBySide(ctx: LessonContext, kraft: NonNullable<LessonContext['
   ctx.say('ZooKeeper mode keeps the partition state in a znode; KRaft mode keeps it as records in the metadata log, whose high watermark the quorum reports.');
 
   await ctx.step(`SIGKILL both leaders at once: broker ${zkReplicas[0]} (ZooKeeper mode) and broker ${kraftReplicas[0]} (KRaft mode)`);
+  ctx.watch(`broker ${zkReplicas[0]} turn grey, then the partition's leader move and its ISR shrink (ZooKeeper mode only: the observatory reads ZooKeeper)`);
   const killedAt = Date.now();
   await Promise.all([ctx.killBroker(zkReplicas[0]), kraft.killBroker(kraftReplicas[0])]);
   ctx.say(
-    `ZooKeeper mode notices when the broker's ZooKeeper session expires (zookeeper.session.timeout.ms=${SESSION_TIMEOUT_MS} here); ` +
-      `KRaft mode when the broker has not heartbeated to the active controller for broker.session.timeout.ms (9000, the default).`,
+    "ZooKeeper mode notices when the broker's ZooKeeper session expires (zookeeper.session.timeout.ms: Kafka's default 18000, " +
+      `${SESSION_TIMEOUT_MS} in --check's private cluster); KRaft mode when the broker has not heartbeated to the active controller ` +
+      'for broker.session.timeout.ms (9000, the default).',
   );
   const moved = (kafka: Kafka, dead: number) => async (): Promise<PartitionView | undefined> => {
     const v = await partitionView(kafka, topic);
@@ -146,4 +151,20 @@ async function sideBySide(ctx: LessonContext, kraft: NonNullable<LessonContext['
   ctx.check(kraftReplicas.includes(kraftAfter.view.leader), `KRaft mode: the new leader ${kraftAfter.view.leader} is not a replica [${kraftReplicas}]`);
   ctx.check(zkReplicas.includes(zkAfter.view.leader), `ZooKeeper mode: the new leader ${zkAfter.view.leader} is not a replica [${zkReplicas}]`);
   ctx.say('Both modes move leadership to an in-sync replica and shrink the ISR; what differs is who detects the failure and where the decision is written.');
+
+  await ctx.step(`Start both brokers again: broker ${zkReplicas[0]} (ZooKeeper mode) and broker ${kraftReplicas[0]} (KRaft mode)`);
+  ctx.say(
+    'ZooKeeper mode: the broker registers a new /brokers/ids znode and the controller sends it LeaderAndIsr; KRaft mode: it registers ' +
+      'with the active controller, catches up on the metadata log and is unfenced. Both then fetch what they missed and rejoin the ISR.',
+  );
+  await Promise.all([ctx.startBroker(zkReplicas[0]), kraft.startBroker(kraftReplicas[0])]);
+  const rejoined = async (kafka: Kafka, id: number): Promise<boolean> => !!(await partitionView(kafka, topic))?.isr.includes(id);
+  await ctx.waitFor(
+    `brokers ${zkReplicas[0]} and ${kraftReplicas[0]} back in their partition's ISR`,
+    async () => (await rejoined(zkKafka, zkReplicas[0])) && rejoined(kraftKafka, kraftReplicas[0]),
+    60_000,
+  );
+  await ctx.sh(`bin/kafka-topics --bootstrap-server ${ctx.bootstrap} --describe --topic ${topic}`);
+  await ctx.sh(`bin/kafka-topics --bootstrap-server ${kraft.bootstrap} --describe --topic ${topic}`);
+  ctx.say('Both clusters are whole again; the leaders stay where the failure put them until a preferred leader election moves them back.');
 }
