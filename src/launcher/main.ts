@@ -142,7 +142,11 @@ export async function runLauncher(cluster: LocalCluster | KRaftCluster, uiPort: 
     await cluster.start();
   } catch (err) {
     if (stopSignal) return new Promise<number>(() => undefined); // the signal handler exits
-    console.error(`Could not start the cluster: ${err instanceof Error ? err.message : String(err)}`);
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`Could not start the cluster: ${message}`);
+    if (cluster instanceof KRaftCluster && /already in use/.test(message)) {
+      console.error('(ZooKeeper-mode `npm start` uses 9092-9094 too: to run both side by side, use `npm start -- --kraft --broker-port 9192`.)');
+    }
     return 1;
   }
   if (cluster instanceof KRaftCluster) {
