@@ -5,9 +5,12 @@
  */
 import { expect } from 'chai';
 import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
 import * as path from 'path';
-import { findRepoRoot, freePort } from '../../../src/launcher/ClusterLayout';
+import { findRepoRoot, freePort, tempClusterLayout } from '../../../src/launcher/ClusterLayout';
 import { localKRaftLayout } from '../../../src/launcher/KRaftLayout';
+import { LocalCluster } from '../../../src/launcher/LocalCluster';
 import { connectKRaftLauncher } from '../../../src/lessons/KRaftTarget';
 
 const root = findRepoRoot(__dirname);
@@ -37,6 +40,30 @@ describe('integration: the KRaft launcher beside `npm start` (options)', functio
     expect(r.status).to.equal(2);
     expect(r.stderr).to.contain('--broker-port applies to KRaft mode (--kraft) only');
     expect(spawnSync(process.execPath, [launcher, '--kraft', '--broker-port', 'x'], { encoding: 'utf8' }).stderr).to.contain('--broker-port');
+  });
+
+  it("ZooKeeper mode's --fresh leaves data/kraft alone (a KRaft cluster may be running beside it)", async () => {
+    const layout = { ...(await tempClusterLayout({ zookeeperNodes: 1, brokers: 1, rootDir: root })), temporary: false };
+    // The broker's port taken: start() wipes the folder, then refuses the busy port before starting anything.
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(layout.brokers[0].port, '127.0.0.1', resolve));
+    try {
+      fs.mkdirSync(path.join(layout.dataDir, 'kraft', 'broker-1'), { recursive: true });
+      fs.writeFileSync(path.join(layout.dataDir, 'kraft', 'broker-1', 'meta.properties'), 'x');
+      fs.mkdirSync(path.join(layout.dataDir, 'kafka-1'));
+      const lines: string[] = [];
+      const err = await new LocalCluster({ layout, fresh: true, log: (l) => lines.push(l) }).start().then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(err?.message).to.contain('already in use');
+      expect(lines.join('\n')).to.contain('(--fresh)');
+      expect(fs.existsSync(path.join(layout.dataDir, 'kafka-1'))).to.equal(false);
+      expect(fs.existsSync(path.join(layout.dataDir, 'kraft', 'broker-1', 'meta.properties'))).to.equal(true);
+    } finally {
+      blocker.close();
+      fs.rmSync(layout.dataDir, { recursive: true, force: true });
+    }
   });
 
   it('no KRaft launcher at --kraft-control: a LessonFailure naming the command that starts one', async () => {
