@@ -339,6 +339,21 @@ export class ProducerStateManager {
     writeProducerSnapshot(file, entries, sync);
   }
 
+  /**
+   * ProducerStateManager.removeStraySnapshots (LogLoader): keeps the snapshots at segment base offsets and the newest
+   * other one when it lies above every segment base (the clean-shutdown snapshot at the log end); a leftover
+   * temporary file of an interrupted write goes too.
+   */
+  removeStraySnapshots(segmentBaseOffsets: readonly number[]): void {
+    if (this.dir === null) return;
+    const bases = new Set(segmentBaseOffsets);
+    const maxBase = segmentBaseOffsets.length > 0 ? Math.max(...segmentBaseOffsets) : -1;
+    const stray = listSnapshotOffsets(this.dir).filter((o) => !bases.has(o));
+    const keep = stray.length > 0 && stray[stray.length - 1] >= maxBase ? stray[stray.length - 1] : null;
+    for (const o of stray) if (o !== keep) fs.rmSync(producerSnapshotFile(this.dir, o), { force: true });
+    for (const f of fs.readdirSync(this.dir)) if (f.endsWith('.snapshot.tmp')) fs.rmSync(`${this.dir}/${f}`, { force: true });
+  }
+
   /** Deletes snapshot files outside [from, to] (truncation: above the new end; retention: below the log start). */
   deleteSnapshotsOutside(from: number, to: number): void {
     if (this.dir === null) return;
