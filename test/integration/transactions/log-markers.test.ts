@@ -342,6 +342,25 @@ describe('integration: transactions, log side (WriteTxnMarkers, LSO, read_commit
     const logText = () => cluster.broker(follower).output.join('\n') + readServerLog(cluster.broker(follower).logDir);
     expect(logText()).to.match(new RegExp(`Loading producer state from snapshot file '.*${TOPIC}-0/\\d{20}\\.snapshot'`));
   });
+
+  it('a kafkajs consumer (read_committed by default) skips the aborted records and stops before the open transaction', async () => {
+    const kafka = new Kafka({ clientId: 'it-txlog-consumer', brokers: cluster.bootstrap, logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: 'it-txlog-rc', maxWaitTimeInMs: 200 });
+    const seen: string[] = [];
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) });
+      const committed = ['plain-1', 'c1', 'c2', 'plain-2', 'plain-3', 'w1', 'w2', 'open'];
+      await waitFor('the committed records', async () => seen.length >= committed.length, 30000);
+      // Offset order: aborted a1..a3 would come before plain-3, the open transaction's 'late' after 'open'.
+      expect(seen.slice(0, committed.length)).to.deep.equal(committed);
+    } finally {
+      await consumer.disconnect();
+    }
+    expect(seen).to.not.include('a1');
+    expect(seen).to.not.include('late');
+  });
 });
 
 function readServerLog(logDir: string): string {
