@@ -15,6 +15,7 @@ import { ControlRecordType } from '../../../src/protocol/messages/ControlRecords
 import { TestCluster } from '../../helpers/cluster';
 import { kcat } from '../../helpers/kcat';
 import { waitFor } from '../../helpers/ports';
+import { ZkReader } from '../../helpers/zkRead';
 
 /**
  * The partition side of transactions on a real 3-broker ZooKeeper cluster, driven at the protocol level: a producer
@@ -314,7 +315,15 @@ describe('integration: transactions, log side (WriteTxnMarkers, LSO, read_commit
     await waitFor('the COMMIT marker on the new leader', async () => (await writeMarker(newLeader, m))[0] === ErrorCode.NONE, 30000, 500);
     await waitFor('the LSO to pass the committed transaction', async () => (await latest(newLeader, 1)) > open);
     expect(await consume('read_committed')).to.deep.equal(['plain-1', 'c1', 'c2', 'plain-2', 'plain-3', 'w1', 'w2', 'open']);
+    // As Kafka, the killed broker can register again only once ZooKeeper expired its session.
+    const zk = await ZkReader.connect(cluster.connectString);
+    try {
+      await waitFor("the killed broker's session to expire", async () => !(await zk.exists(`/brokers/ids/${oldLeader}`)), 20000, 200);
+    } finally {
+      zk.close();
+    }
     await cluster.startBroker(oldLeader);
+    await cluster.waitForBrokers([...cluster.brokers.keys()]);
   });
 
   it('a restarted broker loads its producer snapshot and the open transaction from it', async () => {
@@ -322,12 +331,12 @@ describe('integration: transactions, log side (WriteTxnMarkers, LSO, read_commit
     const t = await produce(leader, txnBatch(pid, seq, ['late']));
     seq += 1;
     expect(t.errorCode).to.equal(ErrorCode.NONE);
-    const follower = [...cluster.brokers.keys()].find((id) => id !== leader && cluster.broker(id).proc)!;
+    const follower = [...cluster.brokers.keys()].find((id) => id !== leader)!;
     await waitFor(
       `broker ${follower} to replicate the transaction`,
       async () => (await describeProducer(follower, pid.producerId))?.currentTxnStartOffset === t.baseOffset,
     );
-    await cluster.stopBroker(follower, 'SIGTERM'); // clean shutdown: a snapshot at the log end
+    expect(await cluster.stopBroker(follower, 'SIGTERM'), 'clean shutdown: a snapshot at the log end').to.equal(0);
     const dir = path.join(cluster.broker(follower).dataDir, `${TOPIC}-0`);
     const snapshots = fs.readdirSync(dir).filter((f) => f.endsWith('.snapshot'));
     expect(snapshots.length).to.be.greaterThan(0);
