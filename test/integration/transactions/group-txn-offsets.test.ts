@@ -315,5 +315,32 @@ describe('integration: transactional offset commits become visible with the COMM
     ]);
     await cluster.startBroker(coord.nodeId);
     await cluster.waitForBrokers([...cluster.brokers.keys()]);
+
+    // Once more on a third leader: the log now holds both transactions and both COMMIT markers.
+    await cluster.stopBroker(next.nodeId, 'SIGKILL');
+    const third = await waitFor(
+      `a third coordinator for ${group}`,
+      async () => {
+        const c = await coordinator(group);
+        return c.nodeId !== next.nodeId ? c : null;
+      },
+      30000,
+      200,
+    );
+    const reloaded = await waitFor(
+      `${group} loaded on broker ${third.nodeId}`,
+      async () => {
+        const r = await fetchOffsets(third.port, group, true).catch(() => null);
+        return r && r.every(([, e]) => e !== ErrorCode.COORDINATOR_LOAD_IN_PROGRESS && e !== ErrorCode.NOT_COORDINATOR) ? r : null;
+      },
+      30000,
+      200,
+    );
+    expect(reloaded).to.deep.equal([
+      [5, 0],
+      [8, 0],
+    ]);
+    await cluster.startBroker(next.nodeId);
+    await cluster.waitForBrokers([...cluster.brokers.keys()]);
   });
 });
