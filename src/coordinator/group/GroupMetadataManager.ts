@@ -132,15 +132,22 @@ export class GroupMetadataManager {
   // ---------------------------------------------------------------- writes
 
   /**
-   * One batch of records to the group's partition. A transactional offset commit's batch carries the producer id and
-   * epoch, the transactional flag and no sequence (GroupMetadataManager.generateOffsetRecords: baseSequence 0 is
-   * written there, but appended as COORDINATOR the sequence is not checked; -1 is RecordBatch.NO_SEQUENCE).
+   * One batch of records to the group's partition. Offset commits are written as GroupMetadataManager
+   * .generateOffsetRecords builds them: baseSequence 0 (MemoryRecords.builder's argument), and for a transactional
+   * commit the producer id and epoch and the transactional flag (appended as COORDINATOR, the sequence is not
+   * checked). Group metadata and tombstones are MemoryRecords.withRecords batches: no producer, NO_SEQUENCE (-1).
    */
-  private async appendRecords(groupId: string, records: Array<{ key: Buffer; value: Buffer | null }>, txn: TxnProducer | null = null): Promise<AppendResult> {
+  private async appendRecords(
+    groupId: string,
+    records: Array<{ key: Buffer; value: Buffer | null }>,
+    offsetCommit: { txn: TxnProducer | null } | null = null,
+  ): Promise<AppendResult> {
     const now = this.time.now();
+    const txn = offsetCommit?.txn ?? null;
     const batch = buildRecordBatch({
       records: records.map((r): SimpleRecord => ({ key: r.key, value: r.value, timestamp: now })),
-      ...(txn ? { producerId: txn.producerId, producerEpoch: txn.producerEpoch, baseSequence: -1, isTransactional: true } : {}),
+      ...(offsetCommit ? { baseSequence: 0 } : {}),
+      ...(txn ? { producerId: txn.producerId, producerEpoch: txn.producerEpoch, isTransactional: true } : {}),
     });
     try {
       return await this.topic.append(this.partitionFor(groupId), batch, this.config.offsetCommitTimeoutMs);
@@ -216,7 +223,7 @@ export class GroupMetadataManager {
     } else {
       group.offsets.prepareOffsetCommit(offsets);
     }
-    const { errorCode: code, baseOffset } = await this.appendRecords(group.groupId, records, txn);
+    const { errorCode: code, baseOffset } = await this.appendRecords(group.groupId, records, { txn });
     if (code === ErrorCode.NONE) {
       if (!group.is('Dead')) {
         for (const o of offsets) {

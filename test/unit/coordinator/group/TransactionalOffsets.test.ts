@@ -94,7 +94,7 @@ describe('GroupCoordinator: transactional offset commits (TxnOffsetCommit, marke
     return j;
   }
 
-  it('appends one transactional batch of the producer (no sequence) and keeps the offsets pending: invisible, UNSTABLE_OFFSET_COMMIT with requireStable', async () => {
+  it('appends one transactional batch of the producer (baseSequence 0, as Kafka) and keeps the offsets pending: invisible, UNSTABLE_OFFSET_COMMIT with requireStable', async () => {
     expect(
       await txnCommit([
         ['t', 0, 10],
@@ -103,7 +103,7 @@ describe('GroupCoordinator: transactional offset commits (TxnOffsetCommit, marke
     ).to.deep.equal([0, 0]);
     expect(logOf()).to.have.length(1);
     const info = readBatchInfo(logOf()[0], 0);
-    expect(info).to.include({ producerId: PID, producerEpoch: EPOCH, baseSequence: -1, isTransactional: true, isControl: false, recordCount: 2 });
+    expect(info).to.include({ producerId: PID, producerEpoch: EPOCH, baseSequence: 0, isTransactional: true, isControl: false, recordCount: 2 });
     const keys = [...iterateRecords(logOf()[0])].map((r) => readMessageKey(r.key!));
     expect(keys.map((k) => (k.kind === 'offset' ? `${k.group}/${k.topic}-${k.partition}` : k.kind))).to.deep.equal([`${G}/t-0`, `${G}/t-1`]);
     // The group was created Empty by the commit, as Kafka does.
@@ -193,6 +193,8 @@ describe('GroupCoordinator: transactional offset commits (TxnOffsetCommit, marke
     // Transactional first, regular after it: the regular one is newer in the log and stays after COMMIT.
     await txnCommit([['t', 0, 10]]);
     expect(await gc.handleCommitOffsets(G, '', null, -1, [{ topic: 't', partition: 0, value: v(15) }])).to.equal(0);
+    // A regular commit's batch: no producer, but baseSequence 0 too (GroupMetadataManager.generateOffsetRecords).
+    expect(readBatchInfo(logOf()[1], 0)).to.include({ producerId: -1, producerEpoch: -1, baseSequence: 0, isTransactional: false });
     expect(fetch([['t', 0]])).to.deep.equal([[15, 0]]);
     expect(fetch([['t', 0]], true)).to.deep.equal([[-1, ErrorCode.UNSTABLE_OFFSET_COMMIT]]);
     gc.scheduleHandleTxnCompletion(PID, [p], true);
