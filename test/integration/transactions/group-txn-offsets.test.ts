@@ -277,6 +277,20 @@ describe('integration: transactional offset commits become visible with the COMM
     expect((await fetchOffsets(coord.port, group, true))[0]).to.deep.equal([3, 0]);
   });
 
+  it('a zombie (an older producer epoch than the partition has seen) gets INVALID_PRODUCER_EPOCH and leaves nothing pending', async () => {
+    const group = 'txg-zombie';
+    const coord = await coordinator(group);
+    const { producerId } = await initProducerId();
+    // Epoch 1 commits first (as after a fencing InitProducerId), then its epoch-0 zombie tries.
+    expect(await txnOffsetCommit(coord.port, group, { producerId, producerEpoch: 1 }, [[TOPIC, 0, 6]])).to.deep.equal([0]);
+    expect(await writeMarker(coord.port, { producerId, producerEpoch: 1 }, partitionFor(group), true)).to.equal(ErrorCode.NONE);
+    expect(await txnOffsetCommit(coord.port, group, { producerId, producerEpoch: 0 }, [[TOPIC, 0, 1]])).to.deep.equal([ErrorCode.INVALID_PRODUCER_EPOCH]);
+    expect(await fetchOffsets(coord.port, group, true)).to.deep.equal([
+      [6, 0],
+      [-1, 0],
+    ]);
+  });
+
   it('a new coordinator loads committed offsets and keeps an open transaction pending until its marker', async () => {
     const group = 'txg-failover';
     const coord = await coordinator(group);
