@@ -60,9 +60,9 @@ export class TransactionCoordinator {
     return this.active;
   }
 
-  startup(enableTransactionalIdExpiration = true): void {
+  startup(enableTransactionalIdExpiration = true, transactionTopicPartitionCount?: number): void {
     this.log.info('Starting up.');
-    this.txnManager.startup(enableTransactionalIdExpiration);
+    this.txnManager.startup(enableTransactionalIdExpiration, transactionTopicPartitionCount);
     this.txnMarkerChannelManager.start();
     this.scheduleAbort();
     this.active = true;

@@ -81,9 +81,10 @@ export class TransactionStateManager {
     this.log = getLogger('kafka.coordinator.transaction.TransactionStateManager', `[Transaction State Manager ${config.brokerId}]: `);
   }
 
-  startup(enableTransactionalIdExpiration: boolean): void {
+  /** `partitionCount`: the topic's partition count as ZooKeeper has it (KafkaServer reads it), else the access's. */
+  startup(enableTransactionalIdExpiration: boolean, partitionCount?: number): void {
     this.shuttingDown = false;
-    this.transactionTopicPartitionCount = this.topic.partitionCount();
+    this.transactionTopicPartitionCount = partitionCount ?? this.topic.partitionCount();
     if (enableTransactionalIdExpiration) this.scheduleExpiration();
   }
 
