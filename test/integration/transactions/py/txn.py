@@ -8,6 +8,7 @@ modes:
   fence   producer A opens a transaction; producer B with the same id inits (fencing A);
           A's commit must fail; B commits its own records "<prefix>-b-<i>" -> prints "fenced:<error>" then "b-committed"
   hang    init, begin, produce n records, flush, prints "open" and waits (the test SIGKILLs it)
+  wait    init, begin, produce n records, flush, prints "open", waits for a line on stdin, commits -> "committed"
 
 Every step prints a line; any unexpected error exits 1 with "error:<name>:<message>".
 """
@@ -53,6 +54,11 @@ def main():
     elif mode == 'hang':
         print('open', flush=True)
         time.sleep(600)
+    elif mode == 'wait':
+        print('open', flush=True)
+        sys.stdin.readline()
+        p.commit_transaction(90)
+        print('committed', flush=True)
     elif mode == 'fence':
         b = make(bootstrap, txid, timeout_ms)
         b.init_transactions(60)

@@ -280,7 +280,8 @@ describe('TransactionCoordinator (fake log, fake marker sender, fake clock)', ()
       producerId: a.producerId,
       producerEpoch: 0,
       transactionTimeoutMs: 60000,
-      topics: [{ topic: 't', partitions: [0, 2] }],
+      // Scala HashSet order: TopicPartition("t", 2) hashes to bucket 3, ("t", 0) to bucket 5.
+      topics: [{ topic: 't', partitions: [2, 0] }],
     });
     expect(h.coordinator.handleDescribeTransactions('zz').errorCode).to.equal(ErrorCode.TRANSACTIONAL_ID_NOT_FOUND);
     expect(h.coordinator.handleDescribeTransactions('').errorCode).to.equal(ErrorCode.INVALID_REQUEST);
