@@ -182,7 +182,9 @@ export class GroupCoordinator {
     // Kafka compares String.length (UTF-16 code units), which is what a JS string's length counts too.
     const tooLarge = offsets.map((o) => o.value.metadata.length > max);
     const valid = offsets.filter((_, i) => !tooLarge[i]);
-    const code = valid.length === 0 ? ErrorCode.NONE : await this.groupManager.storeOffsets(group, valid, { producerId, producerEpoch });
+    // GroupMetadataManager.storeOffsets: isTxnOffsetCommit = producerId != NO_PRODUCER_ID; with -1 it is a regular commit.
+    const txn = producerId === -1 ? null : { producerId, producerEpoch };
+    const code = valid.length === 0 ? ErrorCode.NONE : await this.groupManager.storeOffsets(group, valid, txn);
     return tooLarge.map((t) => (t ? ErrorCode.OFFSET_METADATA_TOO_LARGE : code));
   }
 

@@ -246,6 +246,12 @@ describe('GroupCoordinator: transactional offset commits (TxnOffsetCommit, marke
     ]);
   });
 
+  it('producer id -1 (RecordBatch.NO_PRODUCER_ID) makes it a regular commit, visible at once, as GroupMetadataManager.storeOffsets decides', async () => {
+    expect(await txnCommit([['t', 0, 10]], { pid: -1 })).to.deep.equal([0]);
+    expect(readBatchInfo(logOf()[0], 0)).to.include({ producerId: -1, isTransactional: false });
+    expect(fetch([['t', 0]], true)).to.deep.equal([[10, 0]]);
+  });
+
   it('a failed append drops the pending offsets and maps the error (NOT_LEADER_OR_FOLLOWER -> NOT_COORDINATOR)', async () => {
     topic.appendError = ErrorCode.NOT_LEADER_OR_FOLLOWER;
     expect(await txnCommit([['t', 0, 1]])).to.deep.equal([ErrorCode.NOT_COORDINATOR]);
