@@ -1,7 +1,8 @@
 /**
  * kafka.coordinator.group.GroupCoordinator (classic groups, ZK mode): the coordinator's lifecycle and
- * partition ownership, the group status checks, committed offsets (OffsetCommit, OffsetFetch) and the admin
- * operations (DescribeGroups, ListGroups, DeleteGroups, OffsetDelete). The membership requests are handled
+ * partition ownership, the group status checks, committed offsets (OffsetCommit, OffsetFetch, and TxnOffsetCommit
+ * whose offsets wait for their transaction's marker) and the admin operations (DescribeGroups, ListGroups,
+ * DeleteGroups, OffsetDelete). The membership requests are handled
  * by its GroupMembership, the delayed operations by its GroupRebalance; GroupMetadataManager stores and loads.
  */
 import { getLogger, Logger } from '../../common/logger';

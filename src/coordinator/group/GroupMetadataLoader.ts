@@ -5,6 +5,9 @@
  * Transactional batches (TxnOffsetCommit) are kept per producer id until that producer's control batch: COMMIT moves
  * its offsets to the loaded ones (unless a commit appended later in the log is already there), ABORT drops them, and
  * a transaction still open at the end of the log stays pending in the group.
+ *
+ * Also the two mappings between a group and its metadata record (GroupMetadataValue): read at load, written by
+ * storeGroup.
  */
 import { ControlRecordType, parseControlRecordTypeId } from '../../protocol/messages/ControlRecords';
 import { HEADER_SIZE, iterateRecords, LOG_OVERHEAD, readBatchInfo } from '../../protocol/records/RecordBatch';
@@ -132,4 +135,25 @@ export function groupFromValue(groupId: string, v: GroupMetadataValue, now: numb
   }
   g.subscribedTopics = g.computeSubscribedTopics();
   return g;
+}
+
+/** GroupMetadataManager.groupMetadataValue's input: the group's metadata record with this assignment (storeGroup). */
+export function groupValueOf(group: GroupMetadata, assignment: Map<string, Buffer>): GroupMetadataValue {
+  return {
+    protocolType: group.protocolType ?? '',
+    generation: group.generationId,
+    protocol: group.protocolName,
+    leader: group.leaderId,
+    currentStateTimestamp: group.currentStateTimestamp,
+    members: [...group.members.values()].map((m) => ({
+      memberId: m.memberId,
+      groupInstanceId: m.groupInstanceId,
+      clientId: m.clientId,
+      clientHost: m.clientHost,
+      rebalanceTimeout: m.rebalanceTimeoutMs,
+      sessionTimeout: m.sessionTimeoutMs,
+      subscription: group.protocolName !== null ? m.metadata(group.protocolName) : Buffer.alloc(0),
+      assignment: assignment.get(m.memberId) ?? Buffer.alloc(0),
+    })),
+  };
 }

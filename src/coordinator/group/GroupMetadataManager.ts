@@ -9,9 +9,9 @@ import { ErrorCode } from '../../protocol/errors';
 import { buildRecordBatch, SimpleRecord } from '../../protocol/records/MemoryRecordsBuilder';
 import { groupPartitionFor } from '../../zk/ZkData';
 import { CoordinatorTime } from './CoordinatorTime';
-import { groupMetadataKey, groupMetadataValue, GroupMetadataValue, offsetCommitKey, offsetCommitValue } from './ConsumerOffsetsFormats';
+import { groupMetadataKey, groupMetadataValue, offsetCommitKey, offsetCommitValue } from './ConsumerOffsetsFormats';
 import { GroupMetadata, OffsetAndMetadata } from './GroupMetadata';
-import { groupFromValue, LoadedPartition } from './GroupMetadataLoader';
+import { groupFromValue, groupValueOf, LoadedPartition } from './GroupMetadataLoader';
 import { OpenGroupsForProducer } from './TransactionalOffsets';
 
 export const GROUP_METADATA_TOPIC_NAME = '__consumer_offsets';
@@ -159,7 +159,7 @@ export class GroupMetadataManager {
 
   /** GroupMetadataManager.storeGroup: the group's metadata record with this assignment; errors mapped as Kafka does. */
   async storeGroup(group: GroupMetadata, assignment: Map<string, Buffer>): Promise<number> {
-    const value = groupMetadataValue(this.groupValueOf(group, assignment));
+    const value = groupMetadataValue(groupValueOf(group, assignment));
     const { errorCode: code } = await this.appendRecords(group.groupId, [{ key: groupMetadataKey(group.groupId), value }]);
     switch (code) {
       case ErrorCode.NONE:
@@ -177,26 +177,6 @@ export class GroupMetadataManager {
         this.log.error(`Appending metadata message for group ${group.groupId} generation ${group.generationId} failed due to unexpected error: ${code}`);
         return ErrorCode.UNKNOWN_SERVER_ERROR;
     }
-  }
-
-  private groupValueOf(group: GroupMetadata, assignment: Map<string, Buffer>): GroupMetadataValue {
-    return {
-      protocolType: group.protocolType ?? '',
-      generation: group.generationId,
-      protocol: group.protocolName,
-      leader: group.leaderId,
-      currentStateTimestamp: group.currentStateTimestamp,
-      members: [...group.members.values()].map((m) => ({
-        memberId: m.memberId,
-        groupInstanceId: m.groupInstanceId,
-        clientId: m.clientId,
-        clientHost: m.clientHost,
-        rebalanceTimeout: m.rebalanceTimeoutMs,
-        sessionTimeout: m.sessionTimeoutMs,
-        subscription: group.protocolName !== null ? m.metadata(group.protocolName) : Buffer.alloc(0),
-        assignment: assignment.get(m.memberId) ?? Buffer.alloc(0),
-      })),
-    };
   }
 
   /**
