@@ -112,6 +112,25 @@ describe('integration: transactional offset commits from real clients (librdkafk
     }
   }
 
+  /**
+   * Waits for the group's offsets to read `expected`: EndTxn answers once the transaction is PrepareCommit in
+   * __transaction_state; the markers, and with them the offsets, follow asynchronously (TransactionMarkerChannelManager).
+   */
+  async function waitCommitted(group: string, expected: string): Promise<void> {
+    let last = '';
+    await waitFor(
+      `${group}'s offsets to be ${expected}`,
+      async () => {
+        last = await committed(group);
+        return last === expected;
+      },
+      30000,
+      100,
+    ).catch((e: Error) => {
+      throw new Error(`${e.message} (last seen ${last})`);
+    });
+  }
+
   /** OUT as a read_committed reader sees it (kcat -X isolation.level=read_committed). */
   async function outputCommitted(): Promise<string[]> {
     const r = await kcat(['-b', bs, '-C', '-t', OUT, '-o', 'beginning', '-e', '-q', '-X', 'isolation.level=read_committed', '-f', '%s\\n']);
@@ -165,11 +184,20 @@ describe('integration: transactional offset commits from real clients (librdkafk
         .split(',')
         .map((s) => s.split(':').slice(1).map(Number) as [number, number]),
     );
-    expect(await committed(group)).to.equal([0, 1].map((p) => `${p}:${positions.get(p) ?? -1}`).join(','));
+    await waitCommitted(group, [0, 1].map((p) => `${p}:${positions.get(p) ?? -1}`).join(','));
     await runToEnd([bs, 'commit', IN, OUT, group, 'ge-tx-1', '14']);
-    expect(await committed(group)).to.equal('0:10,1:10');
-    const out = await outputCommitted();
+    await waitCommitted(group, '0:10,1:10');
     const expected = [0, 1].flatMap((p) => Array.from({ length: 10 }, (_, i) => `P${p}-V${i}`)).sort();
+    // The output's COMMIT markers move its LSO; a read_committed reader then sees every record once.
+    const out = await waitFor(
+      'the committed output',
+      async () => {
+        const o = await outputCommitted();
+        return o.length >= expected.length ? o : null;
+      },
+      30000,
+      200,
+    );
     expect(out).to.deep.equal(expected);
 
     const d = await runTool('kafka-consumer-groups', ['--bootstrap-server', bs, '--describe', '--group', group]);
@@ -186,8 +214,15 @@ describe('integration: transactional offset commits from real clients (librdkafk
 
   it("librdkafka: a dead producer's sent offsets are pending (UNSTABLE_OFFSET_COMMIT); after the timeout abort a read_committed consumer starts from the committed ones", async () => {
     const group = 'ge-hang';
-    await runToEnd([bs, 'commit', IN, OUT, group, 'ge-tx-2', '4']);
-    const before = await committed(group);
+    const done = await runToEnd([bs, 'commit', IN, OUT, group, 'ge-tx-2', '4']);
+    const positions = new Map(
+      done[done.length - 1]
+        .replace(/^committed /, '')
+        .split(',')
+        .map((s) => s.split(':').slice(1).map(Number) as [number, number]),
+    );
+    const before = [0, 1].map((p) => `${p}:${positions.get(p) ?? -1}`).join(',');
+    await waitCommitted(group, before);
     const hanging = py([bs, 'hang', IN, OUT, group, 'ge-tx-3', '6', '8000']);
     await waitFor('the transaction to be open with its offsets sent', async () => hanging.lines.some((l) => l.startsWith('open ')), 60000, 100);
     hanging.proc.kill('SIGKILL');
@@ -229,7 +264,7 @@ describe('integration: transactional offset commits from real clients (librdkafk
       await t2.send({ topic: 'ge-kafkajs', messages: [{ value: 'b' }] });
       await t2.sendOffsets({ consumerGroupId: group, topics: [{ topic: IN, partitions: [{ partition: 0, offset: '5' }] }] });
       await t2.commit();
-      expect(await committed(group)).to.equal('0:5,1:-1');
+      await waitCommitted(group, '0:5,1:-1');
     } finally {
       await producer.disconnect();
     }
