@@ -369,9 +369,11 @@ export class TransactionCoordinator {
 
   private scheduleAbort(): void {
     this.abortTimer = this.time.schedule(this.abortTimedOutTransactionsIntervalMs, () => {
-      void this.abortTimedOutTransactions().finally(() => {
-        if (this.abortTimer) this.scheduleAbort();
-      });
+      void this.abortTimedOutTransactions()
+        .catch((e) => this.log.error('Aborting timed-out transactions failed', e))
+        .finally(() => {
+          if (this.abortTimer) this.scheduleAbort();
+        });
     });
   }
 

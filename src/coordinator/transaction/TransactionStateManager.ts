@@ -298,7 +298,13 @@ export class TransactionStateManager {
     }
     // Loading is over before the markers go out, so the Complete append they end with is not refused as "loading".
     this.loadingPartitions.delete(key);
-    for (const p of pending) sendTxnMarkers(coordinatorEpoch, p.commit, p.md, p.transit);
+    for (const p of pending) {
+      try {
+        sendTxnMarkers(coordinatorEpoch, p.commit, p.md, p.transit);
+      } catch (e) {
+        this.log.error(`Sending the markers of ${p.md.transactionalId} after loading ${tp} failed`, e);
+      }
+    }
     this.log.info(`Completed loading transaction metadata from ${tp} for coordinator epoch ${coordinatorEpoch}`);
   }
 
@@ -393,9 +399,11 @@ export class TransactionStateManager {
 
   private scheduleExpiration(): void {
     this.expirationTimer = this.time.schedule(this.config.removeExpiredTransactionalIdsIntervalMs, () => {
-      void this.removeExpiredTransactionalIds().finally(() => {
-        if (this.expirationTimer) this.scheduleExpiration();
-      });
+      void this.removeExpiredTransactionalIds()
+        .catch((e) => this.log.error('Removing expired transactional ids failed', e))
+        .finally(() => {
+          if (this.expirationTimer) this.scheduleExpiration();
+        });
     });
   }
 
