@@ -70,6 +70,7 @@ export class TransactionStateManager {
   private readonly loadingPartitions = new Set<string>();
   private readonly transactionMetadataCache = new Map<number, TxnMetadataCacheEntry>();
   private transactionTopicPartitionCount = 0;
+  private partitionCountProvisional = false;
   private shuttingDown = false;
   private expirationTimer: TimerHandle | null = null;
 
@@ -81,9 +82,14 @@ export class TransactionStateManager {
     this.log = getLogger('kafka.coordinator.transaction.TransactionStateManager', `[Transaction State Manager ${config.brokerId}]: `);
   }
 
-  /** `partitionCount`: the topic's partition count as ZooKeeper has it (KafkaServer reads it), else the access's. */
+  /**
+   * `partitionCount`: the topic's partition count as ZooKeeper has it (KafkaServer reads it). Without it the access's
+   * count is provisional until the first load: a KRaft broker starts before its first metadata image (Kafka's
+   * BrokerServer starts the coordinator once that image is published, so its count is the topic's).
+   */
   startup(enableTransactionalIdExpiration: boolean, partitionCount?: number): void {
     this.shuttingDown = false;
+    this.partitionCountProvisional = partitionCount === undefined;
     this.transactionTopicPartitionCount = partitionCount ?? this.topic.partitionCount();
     if (enableTransactionalIdExpiration) this.scheduleExpiration();
   }
@@ -276,8 +282,12 @@ export class TransactionStateManager {
     this.log.info(`Loading transaction metadata from ${tp} at epoch ${coordinatorEpoch}`);
     const current = this.topic.partitionCount();
     if (current !== this.transactionTopicPartitionCount) {
-      throw new Error(`Transaction topic number of partitions has changed from ${this.transactionTopicPartitionCount} to ${current}`);
+      if (!this.partitionCountProvisional || this.transactionMetadataCache.size > 0) {
+        throw new Error(`Transaction topic number of partitions has changed from ${this.transactionTopicPartitionCount} to ${current}`);
+      }
+      this.transactionTopicPartitionCount = current;
     }
+    this.partitionCountProvisional = false;
     const loaded = this.readTransactionMetadata(partitionId, tp);
     const end = this.time.now();
     this.log.info(
