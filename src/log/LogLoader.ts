@@ -89,6 +89,7 @@ export function loadLog(dir: string, config: LogConfig, time: () => number, opts
 
   if (!opts.hadCleanShutdown && segments.length > 0) recoverUnflushed(segments, opts.recoveryPoint, recovered, logger, tp);
   const producerStateManager = new ProducerStateManager(tp, dir);
+  producerStateManager.removeStraySnapshots(segments.map((s) => s.baseOffset));
   // Recovered segments get their txn index back from the producer state rebuild, so it must start at or before the
   // first of them; after an unclean shutdown a snapshot above the recovery point may describe a lost tail.
   const firstRecovered = segments.find((s) => recovered.has(s) || s.txnIndexNeedsRebuild);

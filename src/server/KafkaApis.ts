@@ -17,10 +17,9 @@ import { GroupApis } from './handlers/GroupApis';
 import { LogDirApis } from './handlers/LogDirApis';
 import { ProducerStateApis } from './handlers/ProducerStateApis';
 import { ReplicationApis } from './handlers/ReplicationApis';
+import { TxnOffsetCommitApis } from './handlers/TxnOffsetCommitApis';
 import { TransactionApis } from './handlers/TransactionApis';
 import { AddOffsetsToTxnApi, AddPartitionsToTxnApi, DescribeTransactionsApi, EndTxnApi, ListTransactionsApi } from '../protocol/apis';
-import { TxnOffsetCommitApis } from './handlers/TxnOffsetCommitApis';
-import { TxnOffsetCommitApi } from '../protocol/apis/28-txn-offset-commit';
 import { TxnMarkerApis } from './handlers/TxnMarkerApis';
 
 type Handler = (ctx: RequestContext, r: Reader) => HandlerResult;
@@ -77,8 +76,7 @@ export class KafkaApis implements RequestHandler {
     // Transactions, group side (txgroup): transactional offset commits (KIP-98, KIP-447).
     if (deps.groupCoordinator) {
       const txnOffsets = new TxnOffsetCommitApis(deps, deps.groupCoordinator);
-      // Keyed by the codec's api key (28): ApiKey has no TxnOffsetCommit entry on main yet.
-      this.handlers.set(TxnOffsetCommitApi.apiKey, (ctx, r) => txnOffsets.handleTxnOffsetCommit(ctx, r));
+      this.handlers.set(ApiKey.TxnOffsetCommit, (ctx, r) => txnOffsets.handleTxnOffsetCommit(ctx, r));
     }
     const replication = new ReplicationApis(deps.config.brokerId, deps.replicaManager, deps.producerIdManager ?? null);
     this.handlers.set(ApiKey.OffsetForLeaderEpoch, (ctx, r) => replication.handleOffsetForLeaderEpoch(ctx, r));

@@ -328,8 +328,8 @@ export class GroupCoordinator {
       return { errorCode: ErrorCode.NON_EMPTY_GROUP, partitions: [] };
     }
     if (eligible.length > 0) {
-      const present = eligible.filter((tp) => group.offset(tp.topic, tp.partition) !== undefined);
-      await this.groupManager.deleteOffsetsAndMaybeGroup(group, present, false);
+      // GroupMetadata.removeOffsets: pending commits of these partitions go too; tombstones only for committed ones.
+      await this.groupManager.deleteOffsetsAndMaybeGroup(group, eligible, false);
       this.log.info(`The following offsets of the group ${groupId} were deleted: ${eligible.map((tp) => `${tp.topic}-${tp.partition}`).join(', ')}.`);
       for (const tp of eligible) results.push({ ...tp, errorCode: ErrorCode.NONE });
     }

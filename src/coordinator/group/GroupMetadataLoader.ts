@@ -24,8 +24,8 @@ export class LoadedPartition {
   readonly pendingOffsets = new Map<number, GroupOffsetsMap>();
   readonly groupValues = new Map<string, GroupMetadataValue>();
   readonly removedGroups = new Set<string>();
-  /** Records whose key version is unknown (Kafka warns and skips them). */
-  unknownKeys = 0;
+  /** Key versions of the records that are neither offsets nor group metadata (Kafka warns and skips them). */
+  readonly unknownKeyVersions: number[] = [];
 
   /** Reads the whole batches in buf; returns the offset after the last complete one (or `pos` if none). */
   readBatches(buf: Buffer, pos: number): number {
@@ -103,7 +103,7 @@ export class LoadedPartition {
           this.removedGroups.delete(key.group);
         }
       } else {
-        this.unknownKeys++;
+        this.unknownKeyVersions.push(key.version);
       }
     }
   }

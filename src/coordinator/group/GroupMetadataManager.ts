@@ -398,9 +398,9 @@ export class GroupMetadataManager {
       this.log.error(`Error loading offsets from ${GROUP_METADATA_TOPIC_NAME}-${p}`, e);
     }
     if (this.partitionEpochs.get(p) !== epoch) return;
-    if (loaded.unknownKeys > 0) {
+    for (const version of loaded.unknownKeyVersions) {
       this.log.warn(
-        `Unknown message key with version >= 3 (${loaded.unknownKeys} records) while loading offsets and group metadata from ${GROUP_METADATA_TOPIC_NAME}-${p}. Ignoring it. It could be a left over from an aborted upgrade.`,
+        `Unknown message key with version ${version} while loading offsets and group metadata from ${GROUP_METADATA_TOPIC_NAME}-${p}. Ignoring it. It could be a left over from an aborted upgrade.`,
       );
     }
     const pendingByGroup = loaded.pendingByGroup();

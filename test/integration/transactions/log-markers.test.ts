@@ -75,9 +75,10 @@ describe('integration: transactions, log side (WriteTxnMarkers, LSO, read_commit
     return { producerId: res.producerId, producerEpoch: res.producerEpoch };
   }
 
-  async function produce(brokerId: number, records: Buffer): Promise<{ errorCode: number; baseOffset: number }> {
+  /** Produce v7, acks=-1; transactional records need a transactional id (KafkaApis.handleProduceRequest). */
+  async function produce(brokerId: number, records: Buffer, transactionalId: string | null = 'it-txlog'): Promise<{ errorCode: number; baseOffset: number }> {
     const res = await withClient(brokerId, (c) =>
-      c.send(ProduceApi, 7, { transactionalId: null, acks: -1, timeoutMs: 10000, topicData: [{ name: TOPIC, partitionData: [{ index: 0, records }] }] }),
+      c.send(ProduceApi, 7, { transactionalId, acks: -1, timeoutMs: 10000, topicData: [{ name: TOPIC, partitionData: [{ index: 0, records }] }] }),
     );
     const p = res.responses[0].partitionResponses[0];
     return { errorCode: p.errorCode, baseOffset: p.baseOffset };
@@ -282,6 +283,8 @@ describe('integration: transactions, log side (WriteTxnMarkers, LSO, read_commit
     expect(await writeMarker(leader, m, [7])).to.deep.equal([ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]);
     const control = buildEndTxnMarkerBatch(pid.producerId, pid.producerEpoch, { type: ControlRecordType.COMMIT, coordinatorEpoch: 5 });
     expect((await produce(leader, control)).errorCode).to.equal(ErrorCode.INVALID_RECORD);
+    // Transactional records without a transactional id: the whole request fails.
+    expect((await produce(leader, txnBatch(pid, seq, ['x']), null)).errorCode).to.equal(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
     // A non-transactional write by a producer inside its transaction (ProducerAppendInfo.appendDataBatch).
     expect((await produce(leader, txnBatch(pid, seq, ['x'], false))).errorCode).to.equal(ErrorCode.INVALID_TXN_STATE);
     expect(await latest(leader, 0)).to.equal(end);

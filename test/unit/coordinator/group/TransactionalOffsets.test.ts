@@ -343,6 +343,40 @@ describe('GroupCoordinator: transactional offset commits (TxnOffsetCommit, marke
     expect(fetch([['t', 0]], true)).to.deep.equal([[-1, 0]]);
   });
 
+  it('OffsetDelete drops pending commits of the partition too, even without a committed offset (GroupMetadata.removeOffsets)', async () => {
+    await txnCommit([
+      ['t', 0, 10],
+      ['t', 1, 11],
+    ]);
+    const before = logOf().length;
+    const res = await gc.handleDeleteOffsets(G, [{ topic: 't', partition: 0 }]);
+    expect(res.partitions).to.deep.equal([{ topic: 't', partition: 0, errorCode: 0 }]);
+    // Nothing was committed, so no tombstone is written.
+    expect(logOf().length).to.equal(before);
+    expect(
+      fetch(
+        [
+          ['t', 0],
+          ['t', 1],
+        ],
+        true,
+      ),
+    ).to.deep.equal([
+      [-1, 0],
+      [-1, ErrorCode.UNSTABLE_OFFSET_COMMIT],
+    ]);
+    gc.scheduleHandleTxnCompletion(PID, [p], true);
+    expect(
+      fetch([
+        ['t', 0],
+        ['t', 1],
+      ]),
+    ).to.deep.equal([
+      [-1, 0],
+      [11, 0],
+    ]);
+  });
+
   it('unloading the partition forgets the producer groups; a marker afterwards changes nothing', async () => {
     await txnCommit([['t', 0, 10]]);
     gc.onResignation(p);
