@@ -206,6 +206,18 @@ describe('integration: transaction coordinator (librdkafka transactional produce
       );
     expect((await add(1)).resultsByTopicV3AndBelow[0].resultsByPartition[0].partitionErrorCode).to.equal(ErrorCode.INVALID_PRODUCER_EPOCH);
     expect((await add(3)).resultsByTopicV3AndBelow[0].resultsByPartition[0].partitionErrorCode).to.equal(ErrorCode.PRODUCER_FENCED);
+    // The same per-version answer for EndTxn (PRODUCER_FENCED from v2) and InitProducerId (from v4, KIP-360 fields).
+    const staleEnd = (version: number) =>
+      withClient(port, (c) =>
+        c.send(EndTxnApi, version, { transactionalId: 'tx-bad', producerId: init.producerId, producerEpoch: init.producerEpoch, committed: false }),
+      );
+    expect((await staleEnd(1)).errorCode).to.equal(ErrorCode.INVALID_PRODUCER_EPOCH);
+    expect((await staleEnd(2)).errorCode).to.equal(ErrorCode.PRODUCER_FENCED);
+    const kip360 = (version: number, producerId: number, producerEpoch: number) =>
+      withClient(port, (c) => c.send(InitProducerIdApi, version, { transactionalId: 'tx-bad', transactionTimeoutMs: 10000, producerId, producerEpoch }));
+    expect((await kip360(3, 999999, 0)).errorCode).to.equal(ErrorCode.INVALID_PRODUCER_EPOCH);
+    expect((await kip360(4, 999999, 0)).errorCode).to.equal(ErrorCode.PRODUCER_FENCED);
+    expect(await kip360(4, init.producerId, -1)).to.include({ errorCode: ErrorCode.INVALID_REQUEST, producerId: -1, producerEpoch: -1 });
     // An unknown partition fails the whole request; the known ones are not attempted.
     const unknown = await withClient(port, (c) =>
       c.send(AddPartitionsToTxnApi, 3, {
