@@ -24,6 +24,9 @@ export const ApiKey = {
   DeleteRecords: 21,
   InitProducerId: 22,
   OffsetForLeaderEpoch: 23,
+  AddPartitionsToTxn: 24,
+  AddOffsetsToTxn: 25,
+  EndTxn: 26,
   TxnOffsetCommit: 28,
   DescribeConfigs: 32,
   AlterConfigs: 33,
@@ -49,6 +52,8 @@ export const ApiKey = {
   BrokerRegistration: 62,
   BrokerHeartbeat: 63,
   UnregisterBroker: 64,
+  DescribeTransactions: 65,
+  ListTransactions: 66,
   AllocateProducerIds: 67,
   ConsumerGroupHeartbeat: 68,
 } as const;

@@ -10,8 +10,9 @@ import { ErrorCode, errorName, KafkaError } from '../../protocol/errors';
 import { CoordinatorTime, TimerHandle } from '../group/CoordinatorTime';
 import { scalaTopicPartitionSetOrder } from './TransactionLog';
 import { TransactionMarkerChannelManager } from './TransactionMarkerChannelManager';
-import { NO_PRODUCER_EPOCH, NO_PRODUCER_ID, isEpochExhausted, TopicPartition, tpKey, TransactionMetadata, TxnTransitMetadata } from './TransactionMetadata';
-import { ApiResult, CoordinatorEpochAndTxnMetadata, fail, ok, TRANSACTION_STATE_TOPIC_NAME, TransactionStateManager } from './TransactionStateManager';
+import { preAppendEndTxn, prepareInitProducerIdTransit, preSendMarkers, wouldRotate } from './TransactionTransits';
+import { NO_PRODUCER_EPOCH, NO_PRODUCER_ID, TopicPartition, tpKey, TransactionMetadata } from './TransactionMetadata';
+import { ApiResult, CoordinatorEpochAndTxnMetadata, TRANSACTION_STATE_TOPIC_NAME, TransactionStateManager } from './TransactionStateManager';
 
 /** Where producer ids come from (the broker's ProducerIdManager: ZooKeeper blocks or AllocateProducerIds). */
 export interface ProducerIdGenerator {
@@ -134,14 +135,14 @@ export class TransactionCoordinator {
 
     // A producer id rotation needs a new id: get it before the synchronous prepare (Kafka holds the metadata lock).
     let rotatedId: number | null = null;
-    if (this.wouldRotate(md, expected)) {
+    if (wouldRotate(md, expected)) {
       try {
         rotatedId = await this.producerIds.generateProducerId();
       } catch (e) {
         return initError(errorOf(e));
       }
     }
-    const prepared = this.prepareInitProducerIdTransit(transactionalId, transactionTimeoutMs, md, expected, rotatedId);
+    const prepared = prepareInitProducerIdTransit(this.time.now(), this.log, transactionalId, transactionTimeoutMs, md, expected, rotatedId);
     if (!prepared.ok) return initError(prepared.error);
     const newMetadata = prepared.value;
 
@@ -159,57 +160,6 @@ export class TransactionCoordinator {
       `Initialized transactionalId ${transactionalId} with producerId ${newMetadata.producerId} and producer epoch ${newMetadata.producerEpoch} on partition ${TRANSACTION_STATE_TOPIC_NAME}-${this.txnManager.partitionFor(transactionalId)}`,
     );
     return { producerId: newMetadata.producerId, producerEpoch: newMetadata.producerEpoch, error: ErrorCode.NONE };
-  }
-
-  private wouldRotate(md: TransactionMetadata, expected: { producerEpoch: number } | null): boolean {
-    const completeOrEmpty = md.state === 'Empty' || md.state === 'CompleteAbort' || md.state === 'CompleteCommit';
-    return (
-      !md.pendingTransitionInProgress && completeOrEmpty && md.isProducerEpochExhausted && (expected === null || expected.producerEpoch === md.producerEpoch)
-    );
-  }
-
-  private prepareInitProducerIdTransit(
-    transactionalId: string,
-    transactionTimeoutMs: number,
-    md: TransactionMetadata,
-    expected: { producerId: number; producerEpoch: number } | null,
-    rotatedId: number | null,
-  ): ApiResult<TxnTransitMetadata> {
-    // KIP-360: a producer naming its id and epoch is fenced unless the id is new (epoch -1), is the current one (the
-    // epoch is checked by the bump), or is the previous one with an exhausted epoch (a retry after a rotation).
-    const isValidProducerId = (e: { producerId: number; producerEpoch: number }) =>
-      md.producerEpoch === NO_PRODUCER_EPOCH || e.producerId === md.producerId || (e.producerId === md.lastProducerId && isEpochExhausted(e.producerEpoch));
-    if (md.pendingTransitionInProgress) return fail(ErrorCode.CONCURRENT_TRANSACTIONS);
-    if (expected !== null && !isValidProducerId(expected)) return fail(ErrorCode.PRODUCER_FENCED);
-    switch (md.state) {
-      case 'PrepareAbort':
-      case 'PrepareCommit':
-        return fail(ErrorCode.CONCURRENT_TRANSACTIONS);
-      case 'CompleteAbort':
-      case 'CompleteCommit':
-      case 'Empty': {
-        if (md.isProducerEpochExhausted && (expected === null || expected.producerEpoch === md.producerEpoch)) {
-          if (rotatedId === null) return fail(ErrorCode.CONCURRENT_TRANSACTIONS);
-          return ok(md.prepareProducerIdRotation(rotatedId, transactionTimeoutMs, this.time.now(), expected !== null));
-        }
-        const r = md.prepareIncrementProducerEpoch(transactionTimeoutMs, expected === null ? null : expected.producerEpoch, this.time.now());
-        if (!r.ok) {
-          this.log.info(
-            `Expected producer epoch ${expected?.producerEpoch} does not match current producer epoch ${md.producerEpoch} or previous producer epoch ${md.lastProducerEpoch}`,
-          );
-          return fail(ErrorCode.PRODUCER_FENCED);
-        }
-        return ok(r.transit);
-      }
-      case 'Ongoing':
-        // The epoch of the fence is never returned: the client retries after the abort and its retry bumps again
-        // (and rotates the producer id if that exhausted the epochs).
-        return ok(md.prepareFenceProducerEpoch());
-      case 'Dead':
-      case 'PrepareEpochFence':
-        this.log.error(`Found transactionalId ${transactionalId} with state ${md.state}. This is illegal as we should never have transitioned to this state.`);
-        return fail(ErrorCode.UNKNOWN_SERVER_ERROR);
-    }
   }
 
   // ---------------------------------------------------------------- AddPartitionsToTxn / AddOffsetsToTxn
@@ -258,7 +208,16 @@ export class TransactionCoordinator {
    */
   private async endTransaction(transactionalId: string, producerId: number, producerEpoch: number, commit: boolean, isFromClient: boolean): Promise<number> {
     if (!transactionalId) return ErrorCode.INVALID_REQUEST;
-    const pre = this.preAppendEndTxn(transactionalId, producerId, producerEpoch, commit, isFromClient);
+    const pre = preAppendEndTxn(
+      this.txnManager.getTransactionState(transactionalId),
+      this.time.now(),
+      this.log,
+      transactionalId,
+      producerId,
+      producerEpoch,
+      commit,
+      isFromClient,
+    );
     if (!pre.ok) return pre.error;
     const { coordinatorEpoch, newMetadata, isEpochFence } = pre.value;
     const error = await this.txnManager.appendTransactionToLog(transactionalId, coordinatorEpoch, newMetadata);
@@ -278,7 +237,16 @@ export class TransactionCoordinator {
       }
       return error;
     }
-    const preSend = this.preSendMarkers(transactionalId, producerId, producerEpoch, commit, coordinatorEpoch);
+    const preSend = preSendMarkers(
+      this.txnManager.getTransactionState(transactionalId),
+      this.time.now(),
+      this.log,
+      transactionalId,
+      producerId,
+      producerEpoch,
+      commit,
+      coordinatorEpoch,
+    );
     if (!preSend.ok) {
       this.log.info(
         `Aborting sending of transaction markers after appended ${commit ? 'COMMIT' : 'ABORT'} to transaction log and returning ${errorName(preSend.error)} error to client for ${transactionalId}'s EndTransaction request`,
@@ -290,88 +258,15 @@ export class TransactionCoordinator {
     return ErrorCode.NONE;
   }
 
-  private preAppendEndTxn(
-    transactionalId: string,
-    producerId: number,
-    producerEpoch: number,
-    commit: boolean,
-    isFromClient: boolean,
-  ): ApiResult<{ coordinatorEpoch: number; newMetadata: TxnTransitMetadata; isEpochFence: boolean }> {
-    const st = this.txnManager.getTransactionState(transactionalId);
-    if (!st.ok) return st;
-    if (st.value === null) return fail(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
-    const { coordinatorEpoch, transactionMetadata: md } = st.value;
-    if (md.producerId !== producerId) return fail(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
-    // A client must name the current epoch; the coordinator's own aborts carry the fenced (bumped) one.
-    if ((isFromClient && producerEpoch !== md.producerEpoch) || producerEpoch < md.producerEpoch) return fail(ErrorCode.PRODUCER_FENCED);
-    if (md.pendingTransitionInProgress && md.pendingState !== 'PrepareEpochFence') return fail(ErrorCode.CONCURRENT_TRANSACTIONS);
-    const invalid = () => {
-      this.log.debug(
-        `TransactionalId: ${transactionalId}'s state is ${md.state}, but received transaction marker result to send: ${commit ? 'COMMIT' : 'ABORT'}`,
-      );
-      return fail<{ coordinatorEpoch: number; newMetadata: TxnTransitMetadata; isEpochFence: boolean }>(ErrorCode.INVALID_TXN_STATE);
-    };
-    switch (md.state) {
-      case 'Ongoing': {
-        let isEpochFence = false;
-        if (!commit && md.pendingState === 'PrepareEpochFence') {
-          // Make way for PrepareAbort, carrying the bumped epoch of the fence.
-          isEpochFence = true;
-          md.pendingState = null;
-          md.producerEpoch = producerEpoch;
-          md.lastProducerEpoch = NO_PRODUCER_EPOCH;
-        }
-        return ok({ coordinatorEpoch, newMetadata: md.prepareAbortOrCommit(commit ? 'PrepareCommit' : 'PrepareAbort', this.time.now()), isEpochFence });
-      }
-      case 'CompleteCommit':
-        return commit ? fail(ErrorCode.NONE) : invalid();
-      case 'CompleteAbort':
-        return !commit ? fail(ErrorCode.NONE) : invalid();
-      case 'PrepareCommit':
-        return commit ? fail(ErrorCode.CONCURRENT_TRANSACTIONS) : invalid();
-      case 'PrepareAbort':
-        return !commit ? fail(ErrorCode.CONCURRENT_TRANSACTIONS) : invalid();
-      case 'Empty':
-        return invalid();
-      case 'Dead':
-      case 'PrepareEpochFence':
-        this.log.error(`Found transactionalId ${transactionalId} with state ${md.state}. This is illegal as we should never have transitioned to this state.`);
-        return fail(ErrorCode.UNKNOWN_SERVER_ERROR);
-    }
-  }
-
-  private preSendMarkers(
-    transactionalId: string,
-    producerId: number,
-    producerEpoch: number,
-    commit: boolean,
-    coordinatorEpoch: number,
-  ): ApiResult<{ md: TransactionMetadata; transit: TxnTransitMetadata }> {
-    const st = this.txnManager.getTransactionState(transactionalId);
-    if (!st.ok) return st;
-    if (st.value === null) {
-      this.log.error(
-        `The coordinator still owns the transaction partition for ${transactionalId}, but there is no metadata in the cache; this is not expected`,
-      );
-      return fail(ErrorCode.UNKNOWN_SERVER_ERROR);
-    }
-    if (st.value.coordinatorEpoch !== coordinatorEpoch) return fail(ErrorCode.NOT_COORDINATOR);
-    const md = st.value.transactionMetadata;
-    if (md.producerId !== producerId) return fail(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
-    if (md.producerEpoch !== producerEpoch) return fail(ErrorCode.PRODUCER_FENCED);
-    if (md.pendingTransitionInProgress) return fail(ErrorCode.CONCURRENT_TRANSACTIONS);
-    if (md.state === 'PrepareCommit' && commit) return ok({ md, transit: md.prepareComplete(this.time.now()) });
-    if (md.state === 'PrepareAbort' && !commit) return ok({ md, transit: md.prepareComplete(this.time.now()) });
-    return fail(ErrorCode.INVALID_TXN_STATE);
-  }
-
   // ---------------------------------------------------------------- timeouts
 
   private scheduleAbort(): void {
     this.abortTimer = this.time.schedule(this.abortTimedOutTransactionsIntervalMs, () => {
-      void this.abortTimedOutTransactions().finally(() => {
-        if (this.abortTimer) this.scheduleAbort();
-      });
+      void this.abortTimedOutTransactions()
+        .catch((e) => this.log.error('Aborting timed-out transactions failed', e))
+        .finally(() => {
+          if (this.abortTimer) this.scheduleAbort();
+        });
     });
   }
 

@@ -12,75 +12,17 @@ import { ErrorCode, errorName } from '../../protocol/errors';
 import { CoordinatorTime, TimerHandle } from '../group/CoordinatorTime';
 import { TopicPartition, TransactionMetadata, TxnTransitMetadata } from './TransactionMetadata';
 import { TransactionStateManager } from './TransactionStateManager';
+import {
+  BrokerNode,
+  PendingCompleteTxn,
+  TxnIdAndMarkerEntry,
+  TxnMarkerEntry,
+  TxnMarkerPartitionResult,
+  TxnMarkerQueue,
+  TxnMarkerTransport,
+} from './TxnMarkerQueue';
 
-export interface BrokerNode {
-  id: number;
-  host: string;
-  port: number;
-}
-
-/** Kafka's TxnMarkerEntry. */
-export interface TxnMarkerEntry {
-  producerId: number;
-  producerEpoch: number;
-  coordinatorEpoch: number;
-  commit: boolean;
-  partitions: TopicPartition[];
-}
-
-export interface TxnMarkerPartitionResult {
-  topic: string;
-  partition: number;
-  errorCode: number;
-}
-
-/** How markers reach the brokers (the server wires NetworkClients on the inter-broker listener; unit tests a fake). */
-export interface TxnMarkerTransport {
-  /**
-   * The partition leader's endpoint on the inter-broker listener (MetadataCache.getPartitionLeaderEndpoint): null when
-   * the partition is unknown (deleted), `{ id: -1 }` (Node.noNode) when it has no live leader right now.
-   */
-  leaderFor(topic: string, partition: number): BrokerNode | null;
-  /** One WriteTxnMarkers request; resolves with each marker's partition errors (by producer id), rejects if the connection failed. */
-  send(node: BrokerNode, markers: TxnMarkerEntry[]): Promise<Map<number, TxnMarkerPartitionResult[]>>;
-  close?(): void;
-}
-
-interface TxnIdAndMarkerEntry {
-  txnId: string;
-  marker: TxnMarkerEntry;
-}
-
-interface PendingCompleteTxn {
-  transactionalId: string;
-  coordinatorEpoch: number;
-  txnMetadata: TransactionMetadata;
-  newMetadata: TxnTransitMetadata;
-}
-
-/** TxnMarkerQueue: one destination's markers, per __transaction_state partition (so a resignation can drop them). */
-class TxnMarkerQueue {
-  readonly perTxnTopicPartition = new Map<number, TxnIdAndMarkerEntry[]>();
-  constructor(public destination: BrokerNode) {}
-
-  add(txnTopicPartition: number, e: TxnIdAndMarkerEntry): void {
-    const q = this.perTxnTopicPartition.get(txnTopicPartition);
-    if (q) q.push(e);
-    else this.perTxnTopicPartition.set(txnTopicPartition, [e]);
-  }
-
-  drain(): TxnIdAndMarkerEntry[] {
-    const out: TxnIdAndMarkerEntry[] = [];
-    for (const q of this.perTxnTopicPartition.values()) out.push(...q.splice(0));
-    return out;
-  }
-
-  get size(): number {
-    let n = 0;
-    for (const q of this.perTxnTopicPartition.values()) n += q.length;
-    return n;
-  }
-}
+export type { BrokerNode, TxnMarkerEntry, TxnMarkerPartitionResult, TxnMarkerTransport } from './TxnMarkerQueue';
 
 /** Retriable per-partition errors of a marker (TransactionMarkerRequestCompletionHandler). */
 const RETRIABLE = new Set<number>([
@@ -271,7 +213,8 @@ export class TransactionMarkerChannelManager {
           default:
             this.log.error(`Unexpected error ${errorName(error)} while appending to transaction log for ${p.transactionalId}`);
         }
-      });
+      })
+      .catch((e) => this.log.error(`Completing the transaction of ${p.transactionalId} failed`, e));
   }
 
   /** A resigned (or reloading) __transaction_state partition: its queued markers and pending completions go. */
@@ -299,7 +242,7 @@ export class TransactionMarkerChannelManager {
     this.wakeupScheduled = true;
     setImmediate(() => {
       this.wakeupScheduled = false;
-      this.generateRequests();
+      this.safely(() => this.generateRequests());
     });
   }
 
@@ -307,7 +250,7 @@ export class TransactionMarkerChannelManager {
     if (this.retryTimer || !this.running) return;
     this.retryTimer = this.time.schedule(this.retryBackoffMs, () => {
       this.retryTimer = null;
-      this.generateRequests();
+      this.safely(() => this.generateRequests());
     });
   }
 
@@ -384,8 +327,17 @@ export class TransactionMarkerChannelManager {
 
   private afterBackoff(fn: () => void): void {
     this.time.schedule(this.retryBackoffMs, () => {
-      if (this.running) fn();
+      if (this.running) this.safely(fn);
     });
+  }
+
+  /** Work on timers and immediates: a coordinator bug (Kafka's IllegalStateException) is logged, never fatal to the broker. */
+  private safely(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.log.error('Transaction marker handling failed', e);
+    }
   }
 
   private onResponse(node: BrokerNode, entries: TxnIdAndMarkerEntry[], results: Map<number, TxnMarkerPartitionResult[]>): void {

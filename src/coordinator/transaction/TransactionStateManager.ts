@@ -9,24 +9,16 @@
 import { getLogger, Logger } from '../../common/logger';
 import { ErrorCode, errorName } from '../../protocol/errors';
 import { buildRecordBatch } from '../../protocol/records/MemoryRecordsBuilder';
-import { HEADER_SIZE, iterateRecords, LOG_OVERHEAD, readBatchInfo } from '../../protocol/records/RecordBatch';
 import { javaStringHashCode, kafkaAbs } from '../../zk/data/json';
 import { CoordinatorTime, TimerHandle } from '../group/CoordinatorTime';
-import { readTxnRecordKey, readTxnRecordValue, txnRecordKey, txnRecordValue } from './TransactionLog';
-import { NO_PRODUCER_EPOCH, NO_PRODUCER_ID, TransactionMetadata, TxnTransitMetadata } from './TransactionMetadata';
+import { txnRecordKey, txnRecordValue } from './TransactionLog';
+import { appendErrorToCoordinatorError, groupByTopic, readTransactionMetadata, TransactionTopicAccess } from './TransactionLogLoader';
+import { TransactionMetadata, TxnTransitMetadata } from './TransactionMetadata';
 import { isExpirationAllowed, isTxnStateName, TransactionStateName } from './TransactionState';
 
 export const TRANSACTION_STATE_TOPIC_NAME = '__transaction_state';
 
-/** What the manager needs of the replica manager (an in-memory fake in unit tests). */
-export interface TransactionTopicAccess {
-  /** Number of __transaction_state partitions (the topic's once it exists, else transaction.state.log.num.partitions). */
-  partitionCount(): number;
-  /** Appends one batch to our leader replica with acks=all and origin COORDINATOR; resolves with the produce error code. */
-  append(partition: number, batch: Buffer, timeoutMs: number): Promise<number>;
-  /** Whole batches of the local replica from `offset` (-1: the log start), at most about maxBytes; null without a replica. */
-  read(partition: number, offset: number, maxBytes: number): { batches: Buffer[]; logEndOffset: number; logStartOffset: number } | null;
-}
+export type { TransactionTopicAccess } from './TransactionLogLoader';
 
 /** Kafka's TransactionConfig (the broker's transaction.* and transactional.id.* settings). */
 export interface TransactionConfig {
@@ -70,6 +62,7 @@ export class TransactionStateManager {
   private readonly loadingPartitions = new Set<string>();
   private readonly transactionMetadataCache = new Map<number, TxnMetadataCacheEntry>();
   private transactionTopicPartitionCount = 0;
+  private partitionCountProvisional = false;
   private shuttingDown = false;
   private expirationTimer: TimerHandle | null = null;
 
@@ -81,9 +74,14 @@ export class TransactionStateManager {
     this.log = getLogger('kafka.coordinator.transaction.TransactionStateManager', `[Transaction State Manager ${config.brokerId}]: `);
   }
 
-  /** `partitionCount`: the topic's partition count as ZooKeeper has it (KafkaServer reads it), else the access's. */
+  /**
+   * `partitionCount`: the topic's partition count as ZooKeeper has it (KafkaServer reads it). Without it the access's
+   * count is provisional until the first load: a KRaft broker starts before its first metadata image (Kafka's
+   * BrokerServer starts the coordinator once that image is published, so its count is the topic's).
+   */
   startup(enableTransactionalIdExpiration: boolean, partitionCount?: number): void {
     this.shuttingDown = false;
+    this.partitionCountProvisional = partitionCount === undefined;
     this.transactionTopicPartitionCount = partitionCount ?? this.topic.partitionCount();
     if (enableTransactionalIdExpiration) this.scheduleExpiration();
   }
@@ -276,9 +274,13 @@ export class TransactionStateManager {
     this.log.info(`Loading transaction metadata from ${tp} at epoch ${coordinatorEpoch}`);
     const current = this.topic.partitionCount();
     if (current !== this.transactionTopicPartitionCount) {
-      throw new Error(`Transaction topic number of partitions has changed from ${this.transactionTopicPartitionCount} to ${current}`);
+      if (!this.partitionCountProvisional || this.transactionMetadataCache.size > 0) {
+        throw new Error(`Transaction topic number of partitions has changed from ${this.transactionTopicPartitionCount} to ${current}`);
+      }
+      this.transactionTopicPartitionCount = current;
     }
-    const loaded = this.readTransactionMetadata(partitionId, tp);
+    this.partitionCountProvisional = false;
+    const loaded = readTransactionMetadata(this.topic, partitionId, this.config.transactionLogLoadBufferSize, this.log, () => this.shuttingDown);
     const end = this.time.now();
     this.log.info(
       `Finished loading ${loaded.size} transaction metadata from ${tp} in ${end - scheduled} milliseconds, of which ${start - scheduled} milliseconds was spent in the scheduler.`,
@@ -298,77 +300,14 @@ export class TransactionStateManager {
     }
     // Loading is over before the markers go out, so the Complete append they end with is not refused as "loading".
     this.loadingPartitions.delete(key);
-    for (const p of pending) sendTxnMarkers(coordinatorEpoch, p.commit, p.md, p.transit);
+    for (const p of pending) {
+      try {
+        sendTxnMarkers(coordinatorEpoch, p.commit, p.md, p.transit);
+      } catch (e) {
+        this.log.error(`Sending the markers of ${p.md.transactionalId} after loading ${tp} failed`, e);
+      }
+    }
     this.log.info(`Completed loading transaction metadata from ${tp} for coordinator epoch ${coordinatorEpoch}`);
-  }
-
-  /** TransactionStateManager.loadTransactionMetadata: the last value per transactional id; a tombstone removes it. */
-  private readTransactionMetadata(partitionId: number, tp: string): Map<string, TransactionMetadata> {
-    const loaded = new Map<string, TransactionMetadata>();
-    let pos = -1;
-    for (;;) {
-      if (this.shuttingDown) break;
-      const chunk = this.topic.read(partitionId, pos, this.config.transactionLogLoadBufferSize);
-      if (chunk === null) {
-        if (pos < 0) this.log.warn(`Attempted to load transaction metadata from ${tp}, but found no log`);
-        break;
-      }
-      if (pos < 0) pos = chunk.logStartOffset;
-      if (pos >= chunk.logEndOffset || chunk.batches.length === 0) break;
-      let progressed = false;
-      for (const buf of chunk.batches) {
-        const next = this.loadBatches(buf, loaded, tp);
-        if (next > pos) {
-          pos = next;
-          progressed = true;
-        }
-      }
-      if (!progressed) break;
-    }
-    return loaded;
-  }
-
-  private loadBatches(buf: Buffer, loaded: Map<string, TransactionMetadata>, tp: string): number {
-    let at = 0;
-    let next = -1;
-    while (at + LOG_OVERHEAD <= buf.length) {
-      const info = readBatchInfo(buf, at);
-      if (info.size < HEADER_SIZE || at + info.size > buf.length) break;
-      next = info.lastOffset + 1;
-      if (!info.isControl) {
-        for (const rec of iterateRecords(buf.subarray(at, at + info.size))) {
-          if (rec.key === null) throw new Error("Transaction state log's key should not be null");
-          const k = readTxnRecordKey(rec.key);
-          if (k.unknown) {
-            this.log.warn(
-              `Unknown message key with version ${k.version} while loading transaction state from ${tp}. Ignoring it. It could be a left over from an aborted upgrade.`,
-            );
-            continue;
-          }
-          const v = readTxnRecordValue(rec.value);
-          if (v === null) {
-            loaded.delete(k.transactionalId);
-          } else {
-            // The log does not keep lastProducerId/lastProducerEpoch (TransactionLog.readTxnRecordValue): none after a load.
-            const md = new TransactionMetadata(
-              k.transactionalId,
-              v.producerId,
-              NO_PRODUCER_ID,
-              v.producerEpoch,
-              NO_PRODUCER_EPOCH,
-              v.transactionTimeoutMs,
-              v.state as TransactionStateName,
-              v.partitions.flatMap((p) => p.partitionIds.map((partition) => ({ topic: p.topic, partition }))),
-              v.transactionStartTimestampMs,
-              v.transactionLastUpdateTimestampMs,
-            );
-            loaded.set(k.transactionalId, md);
-          }
-        }
-      }
-      at += info.size;
-    }
-    return next;
   }
 
   /** Leadership lost (or the replica deleted): drop the partition's ids. Without an epoch every load of it is dropped. */
@@ -393,9 +332,11 @@ export class TransactionStateManager {
 
   private scheduleExpiration(): void {
     this.expirationTimer = this.time.schedule(this.config.removeExpiredTransactionalIdsIntervalMs, () => {
-      void this.removeExpiredTransactionalIds().finally(() => {
-        if (this.expirationTimer) this.scheduleExpiration();
-      });
+      void this.removeExpiredTransactionalIds()
+        .catch((e) => this.log.error('Removing expired transactional ids failed', e))
+        .finally(() => {
+          if (this.expirationTimer) this.scheduleExpiration();
+        });
     });
   }
 
@@ -443,35 +384,5 @@ export class TransactionStateManager {
       }
     }
     return removed;
-  }
-}
-
-/** The partitions of a transition grouped per topic, in first-seen order (the value's TransactionPartitions). */
-function groupByTopic(tps: ReadonlyArray<{ topic: string; partition: number }>): Array<{ topic: string; partitionIds: number[] }> {
-  const m = new Map<string, number[]>();
-  for (const tp of tps) {
-    const list = m.get(tp.topic);
-    if (list) list.push(tp.partition);
-    else m.set(tp.topic, [tp.partition]);
-  }
-  return [...m].map(([topic, partitionIds]) => ({ topic, partitionIds }));
-}
-
-/** appendTransactionToLog's mapping of produce errors (a timeout becomes COORDINATOR_NOT_AVAILABLE so the client retries). */
-function appendErrorToCoordinatorError(code: number): number {
-  switch (code) {
-    case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
-    case ErrorCode.NOT_ENOUGH_REPLICAS:
-    case ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND:
-    case ErrorCode.REQUEST_TIMED_OUT:
-      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    case ErrorCode.NOT_LEADER_OR_FOLLOWER:
-    case ErrorCode.KAFKA_STORAGE_ERROR:
-      return ErrorCode.NOT_COORDINATOR;
-    case ErrorCode.MESSAGE_TOO_LARGE:
-    case ErrorCode.RECORD_LIST_TOO_LARGE:
-      return ErrorCode.UNKNOWN_SERVER_ERROR;
-    default:
-      return code;
   }
 }

@@ -206,6 +206,18 @@ describe('integration: transaction coordinator (librdkafka transactional produce
       );
     expect((await add(1)).resultsByTopicV3AndBelow[0].resultsByPartition[0].partitionErrorCode).to.equal(ErrorCode.INVALID_PRODUCER_EPOCH);
     expect((await add(3)).resultsByTopicV3AndBelow[0].resultsByPartition[0].partitionErrorCode).to.equal(ErrorCode.PRODUCER_FENCED);
+    // The same per-version answer for EndTxn (PRODUCER_FENCED from v2) and InitProducerId (from v4, KIP-360 fields).
+    const staleEnd = (version: number) =>
+      withClient(port, (c) =>
+        c.send(EndTxnApi, version, { transactionalId: 'tx-bad', producerId: init.producerId, producerEpoch: init.producerEpoch, committed: false }),
+      );
+    expect((await staleEnd(1)).errorCode).to.equal(ErrorCode.INVALID_PRODUCER_EPOCH);
+    expect((await staleEnd(2)).errorCode).to.equal(ErrorCode.PRODUCER_FENCED);
+    const kip360 = (version: number, producerId: number, producerEpoch: number) =>
+      withClient(port, (c) => c.send(InitProducerIdApi, version, { transactionalId: 'tx-bad', transactionTimeoutMs: 10000, producerId, producerEpoch }));
+    expect((await kip360(3, 999999, 0)).errorCode).to.equal(ErrorCode.INVALID_PRODUCER_EPOCH);
+    expect((await kip360(4, 999999, 0)).errorCode).to.equal(ErrorCode.PRODUCER_FENCED);
+    expect(await kip360(4, init.producerId, -1)).to.include({ errorCode: ErrorCode.INVALID_REQUEST, producerId: -1, producerEpoch: -1 });
     // An unknown partition fails the whole request; the known ones are not attempted.
     const unknown = await withClient(port, (c) =>
       c.send(AddPartitionsToTxnApi, 3, {
@@ -233,5 +245,43 @@ describe('integration: transaction coordinator (librdkafka transactional produce
     );
     expect(lists.every((l) => l.errorCode === 0 && l.unknownStateFilters.includes('Nope'))).to.equal(true);
     expect(lists.flatMap((l) => l.transactionStates).find((s) => s.transactionalId === 'tx-bad')).to.include({ transactionState: 'Empty' });
+  });
+
+  it('AddPartitionsToTxn v4 (broker to coordinator): batched transactions, verifyOnly answers without adding', async () => {
+    const { port } = await coordinatorPort('tx-v4');
+    const init = await waitFor('InitProducerId', async () => {
+      const r = await withClient(port, (c) =>
+        c.send(InitProducerIdApi, 4, { transactionalId: 'tx-v4', transactionTimeoutMs: 10000, producerId: -1, producerEpoch: -1 }),
+      );
+      return r.errorCode === 0 ? r : undefined;
+    });
+    const v4 = (verifyOnly: boolean, transactionalId = 'tx-v4') =>
+      withClient(port, (c) =>
+        c.send(AddPartitionsToTxnApi, 4, {
+          transactions: [
+            { transactionalId, producerId: init.producerId, producerEpoch: init.producerEpoch, verifyOnly, topics: [{ name: TOPIC, partitions: [1] }] },
+          ],
+          v3AndBelowTransactionalId: '',
+          v3AndBelowProducerId: -1,
+          v3AndBelowProducerEpoch: -1,
+          v3AndBelowTopics: [],
+        }),
+      );
+    const codeOf = (r: Awaited<ReturnType<typeof v4>>) =>
+      r.resultsByTransaction.map((t) => [t.transactionalId, t.topicResults[0].resultsByPartition[0].partitionErrorCode]);
+    expect(codeOf(await v4(true))).to.deep.equal([['tx-v4', ErrorCode.INVALID_TXN_STATE]]);
+    expect(codeOf(await v4(false))).to.deep.equal([['tx-v4', ErrorCode.NONE]]);
+    expect(codeOf(await v4(true))).to.deep.equal([['tx-v4', ErrorCode.NONE]]);
+    // An id this coordinator owns but has never seen.
+    const here = (await coordinatorPort('tx-v4')).nodeId;
+    let unknownId = '';
+    for (let i = 0; !unknownId; i++) if ((await coordinatorPort(`tx-unknown-${i}`)).nodeId === here) unknownId = `tx-unknown-${i}`;
+    expect(codeOf(await v4(true, unknownId))).to.deep.equal([[unknownId, ErrorCode.INVALID_PRODUCER_ID_MAPPING]]);
+    const d = await withClient(port, (c) => c.send(DescribeTransactionsApi, 0, { transactionalIds: ['tx-v4'] }));
+    expect(d.transactionStates[0]).to.deep.include({ transactionState: 'Ongoing', topics: [{ topic: TOPIC, partitions: [1] }] });
+    const end = await withClient(port, (c) =>
+      c.send(EndTxnApi, 3, { transactionalId: 'tx-v4', producerId: init.producerId, producerEpoch: init.producerEpoch, committed: false }),
+    );
+    expect(end.errorCode).to.equal(ErrorCode.NONE);
   });
 });
