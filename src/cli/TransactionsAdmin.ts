@@ -117,7 +117,7 @@ const RETRY_BACKOFF_MS = 100;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** A result of one attempt: done, or retry (with the reason kept for the timeout message). */
-type Attempt<T> = { done: true; value: T } | { done: false };
+type Attempt<T> = { done: true; value: T } | { done: false; api: string };
 
 /** KafkaAdminClient over our NetworkClient; `timeoutMs` is default.api.timeout.ms. */
 export class NetworkTransactionsAdmin implements TransactionsAdmin {
@@ -144,6 +144,7 @@ export class NetworkTransactionsAdmin implements TransactionsAdmin {
       try {
         const r = await attempt();
         if (r.done) return r.value;
+        api = r.api;
       } catch (e) {
         if (e instanceof AdminError) throw e;
         // Connection failures are retried as NetworkClient does (a disconnect is retriable).
@@ -213,7 +214,7 @@ export class NetworkTransactionsAdmin implements TransactionsAdmin {
     for (const b of brokers) {
       const listings = await this.retry('listTransactions', async (): Promise<Attempt<TransactionListing[]>> => {
         const res = await this.send(b, ListTransactionsApi, 0, { stateFilters: [], producerIdFilters: filterProducerIds });
-        if (res.errorCode === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS) return { done: false };
+        if (res.errorCode === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS) return { done: false, api: 'LIST_TRANSACTIONS' };
         if (res.errorCode === ErrorCode.COORDINATOR_NOT_AVAILABLE) {
           throw new AdminError(`ListTransactions request sent to broker ${b.id} failed because the coordinator is shutting down`, res.errorCode);
         }
@@ -266,10 +267,10 @@ export class NetworkTransactionsAdmin implements TransactionsAdmin {
       try {
         const d = await this.retry('describeTransactions', async (): Promise<Attempt<TransactionDescription>> => {
           const coordinator = await this.findCoordinator(id);
-          if (coordinator === null) return { done: false };
+          if (coordinator === null) return { done: false, api: 'FIND_COORDINATOR' };
           const res = await this.send(coordinator, DescribeTransactionsApi, 0, { transactionalIds: [id] });
           const s = res.transactionStates.find((t) => t.transactionalId === id);
-          if (!s) return { done: false };
+          if (!s) return { done: false, api: 'DESCRIBE_TRANSACTIONS' };
           switch (s.errorCode) {
             case 0:
               return {
@@ -291,7 +292,7 @@ export class NetworkTransactionsAdmin implements TransactionsAdmin {
             case ErrorCode.COORDINATOR_LOAD_IN_PROGRESS:
             case ErrorCode.NOT_COORDINATOR:
             case ErrorCode.COORDINATOR_NOT_AVAILABLE:
-              return { done: false };
+              return { done: false, api: 'DESCRIBE_TRANSACTIONS' };
             default:
               throw new AdminError(`DescribeTransactions request for transactionalId \`${id}\` failed due to unexpected error`, s.errorCode);
           }
@@ -330,10 +331,10 @@ export class NetworkTransactionsAdmin implements TransactionsAdmin {
     for (const tp of partitions) {
       const states = await this.retry('describeProducers', async (): Promise<Attempt<ProducerState[]>> => {
         const node = await this.lookupNode(tp, brokerId);
-        if (node === null) return { done: false };
+        if (node === null) return { done: false, api: 'METADATA' };
         const res = await this.send(node, DescribeProducersApi, 0, { topics: [{ name: tp.topic, partitionIndexes: [tp.partition] }] });
         const p = res.topics.find((t) => t.name === tp.topic)?.partitions.find((x) => x.partitionIndex === tp.partition);
-        if (!p) return { done: false };
+        if (!p) return { done: false, api: 'DESCRIBE_PRODUCERS' };
         switch (p.errorCode) {
           case 0:
             return {
@@ -351,9 +352,9 @@ export class NetworkTransactionsAdmin implements TransactionsAdmin {
             if (brokerId !== undefined) {
               throw new AdminError(p.errorMessage ?? `Failed to describe active producers for partition ${tpString(tp)} on brokerId ${brokerId}`, p.errorCode);
             }
-            return { done: false };
+            return { done: false, api: 'DESCRIBE_PRODUCERS' };
           case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
-            return { done: false };
+            return { done: false, api: 'DESCRIBE_PRODUCERS' };
           case ErrorCode.INVALID_TOPIC_EXCEPTION:
             throw new AdminError(
               `Failed to fetch metadata for partition ${tpString(tp)} due to invalid topic error: ${p.errorMessage ?? errorInfo(p.errorCode).message}`,
@@ -379,7 +380,7 @@ export class NetworkTransactionsAdmin implements TransactionsAdmin {
     const tp = spec.topicPartition;
     await this.retry('abortTransaction', async (): Promise<Attempt<void>> => {
       const node = await this.lookupNode(tp, undefined);
-      if (node === null) return { done: false };
+      if (node === null) return { done: false, api: 'METADATA' };
       const res = await this.send(node, WriteTxnMarkersApi, 1, {
         markers: [
           {
@@ -427,7 +428,7 @@ export class NetworkTransactionsAdmin implements TransactionsAdmin {
         case ErrorCode.REPLICA_NOT_AVAILABLE:
         case ErrorCode.BROKER_NOT_AVAILABLE:
         case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
-          return { done: false };
+          return { done: false, api: 'WRITE_TXN_MARKERS' };
         default:
           throw new AdminError(`WriteTxnMarkers request with ${s} failed due to unexpected error: ${errorInfo(code).message}`, code);
       }
