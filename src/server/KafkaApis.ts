@@ -1,7 +1,7 @@
 import { CloseConnectionError, RequestContext, HandlerResult, ResponseBody } from '../network/RequestContext';
 import { RequestHandler } from '../network/SocketServer';
 import { ApiKey } from '../protocol/apiKeys';
-import { API_CODECS, ApiVersionsApi, ConsumerGroupHeartbeatApi } from '../protocol/apis';
+import { API_CODECS, ApiVersionsApi, ConsumerGroupHeartbeatApi, WriteTxnMarkersApi } from '../protocol/apis';
 import { encodeApiVersionsUnsupportedResponse } from '../protocol/apis/18-api-versions';
 import { encodeResponse, isFlexible } from '../protocol/apis/types';
 import { ErrorCode } from '../protocol/errors';
@@ -17,6 +17,7 @@ import { GroupApis } from './handlers/GroupApis';
 import { LogDirApis } from './handlers/LogDirApis';
 import { ProducerStateApis } from './handlers/ProducerStateApis';
 import { ReplicationApis } from './handlers/ReplicationApis';
+import { TxnMarkerApis } from './handlers/TxnMarkerApis';
 
 type Handler = (ctx: RequestContext, r: Reader) => HandlerResult;
 
@@ -80,6 +81,9 @@ export class KafkaApis implements RequestHandler {
     this.handlers.set(ApiKey.AlterReplicaLogDirs, (ctx, r) => logDirs.handleAlterReplicaLogDirs(ctx, r));
     const producerState = new ProducerStateApis(deps.replicaManager);
     this.handlers.set(ApiKey.DescribeProducers, (ctx, r) => producerState.handleDescribeProducers(ctx, r));
+    // Transactions, log side (txlog): partition leaders write the coordinator's COMMIT/ABORT markers.
+    const txnMarkers = new TxnMarkerApis(deps.replicaManager, deps.groupCoordinator, deps.config.brokerId);
+    this.handlers.set(WriteTxnMarkersApi.apiKey, (ctx, r) => txnMarkers.handleWriteTxnMarkers(ctx, r));
     const configs = deps.configApis;
     if (configs) {
       this.handlers.set(ApiKey.DescribeConfigs, (ctx, r) => configs.handleDescribeConfigs(ctx, r));

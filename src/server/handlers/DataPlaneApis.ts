@@ -9,7 +9,7 @@ import { encodeResponse } from '../../protocol/apis/types';
 import { downConvertFetchResults } from './FetchDownConversion';
 import { legacyFetchOffsetsBefore } from '../../log/LegacyOffsets';
 import { FetchPartitionRequest, FetchPartitionResult, ProducePartitionResult, ReplicaManager } from '../ReplicaManager';
-import { FetchParams } from '../LocalLogReader';
+import { FetchParams, READ_COMMITTED } from '../LocalLogReader';
 import { FetchManager, FetchSessionCache, PartitionFetchData, TopicIdPartition, TpMap, tpKey, tpMap } from '../FetchSession';
 
 const LATEST_TIMESTAMP = -1;
@@ -172,6 +172,8 @@ export class DataPlaneApis {
       hardMaxBytesLimit: v <= 2,
       // FetchParams.fetchOnlyLeader: a consumer with client metadata (v11+) may read a follower.
       fetchOnlyFromLeader: isFromFollower || (replicaId !== FUTURE_LOCAL_REPLICA_ID && v < 11),
+      // FetchRequest.isolationLevel (v4+); followers always read to the log end.
+      isolationLevel: v >= 4 ? req.isolationLevel : 0,
     };
     const out = this.rm.fetchMessages(params, parts);
     return Array.isArray(out) ? respond(out) : out.then(respond);
@@ -186,7 +188,8 @@ export class DataPlaneApis {
       highWatermark: res.highWatermark,
       lastStableOffset: res.lastStableOffset,
       logStartOffset: res.logStartOffset,
-      abortedTransactions: res.errorCode === ErrorCode.NONE ? [] : null,
+      // read_committed: the aborted transactions of the read; null for read_uncommitted and errors, as Kafka answers.
+      abortedTransactions: res.errorCode === ErrorCode.NONE ? res.abortedTransactions : null,
       preferredReadReplica: -1, // no replica.selector.class: clients keep fetching where they are
       records: res.records ?? [],
     };
@@ -284,9 +287,10 @@ export class DataPlaneApis {
     }
     if (replicaId !== DEBUGGING_REPLICA_ID && !partition.isLeader()) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
     const log = partition.log;
-    // No transactions here, so the last stable offset is the high watermark (READ_COMMITTED = READ_UNCOMMITTED).
-    void isolationLevel;
-    const lastFetchable = replicaId === CONSUMER_REPLICA_ID ? partition.highWatermark : log.logEndOffset;
+    // Partition.fetchOffsetForTimestamp: consumers see up to the LSO (READ_COMMITTED, v2+) or the high watermark;
+    // other replica ids (no isolation level) up to the log end offset.
+    const lastFetchable =
+      replicaId === CONSUMER_REPLICA_ID ? (isolationLevel === READ_COMMITTED ? partition.lastStableOffset : partition.highWatermark) : log.logEndOffset;
     const epochs = log.leaderEpochCache.entries;
     const epochAt = (offset: number): number => {
       let epoch = -1;
