@@ -17,6 +17,8 @@ import { GroupApis } from './handlers/GroupApis';
 import { LogDirApis } from './handlers/LogDirApis';
 import { ProducerStateApis } from './handlers/ProducerStateApis';
 import { ReplicationApis } from './handlers/ReplicationApis';
+import { TransactionApis } from './handlers/TransactionApis';
+import { AddOffsetsToTxnApi, AddPartitionsToTxnApi, DescribeTransactionsApi, EndTxnApi, ListTransactionsApi } from '../protocol/apis';
 import { TxnMarkerApis } from './handlers/TxnMarkerApis';
 
 type Handler = (ctx: RequestContext, r: Reader) => HandlerResult;
@@ -73,6 +75,18 @@ export class KafkaApis implements RequestHandler {
     const replication = new ReplicationApis(deps.config.brokerId, deps.replicaManager, deps.producerIdManager ?? null);
     this.handlers.set(ApiKey.OffsetForLeaderEpoch, (ctx, r) => replication.handleOffsetForLeaderEpoch(ctx, r));
     this.handlers.set(ApiKey.InitProducerId, (ctx, r) => replication.handleInitProducerId(ctx, r));
+    // Transactions, coordinator side (txcoord): with a transaction coordinator, InitProducerId (transactional or not)
+    // goes to it, as in Kafka's handleInitProducerIdRequest. Keys from the codecs (ApiKey does not list them).
+    const txnCoordinator = deps.transactionCoordinator;
+    if (txnCoordinator) {
+      const txns = new TransactionApis(deps, txnCoordinator);
+      this.handlers.set(ApiKey.InitProducerId, (ctx, r) => txns.handleInitProducerId(ctx, r));
+      this.handlers.set(AddPartitionsToTxnApi.apiKey, (ctx, r) => txns.handleAddPartitionsToTxn(ctx, r));
+      this.handlers.set(AddOffsetsToTxnApi.apiKey, (ctx, r) => txns.handleAddOffsetsToTxn(ctx, r));
+      this.handlers.set(EndTxnApi.apiKey, (ctx, r) => txns.handleEndTxn(ctx, r));
+      this.handlers.set(DescribeTransactionsApi.apiKey, (ctx, r) => txns.handleDescribeTransactions(ctx, r));
+      this.handlers.set(ListTransactionsApi.apiKey, (ctx, r) => txns.handleListTransactions(ctx, r));
+    }
     this.handlers.set(ApiKey.DeleteRecords, (ctx, r) => this.dataPlane.handleDeleteRecords(ctx, r));
     const cluster = new ClusterApis(deps);
     this.handlers.set(ApiKey.DescribeCluster, (ctx, r) => cluster.handleDescribeCluster(ctx, r));

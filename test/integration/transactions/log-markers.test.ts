@@ -3,7 +3,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Kafka, logLevel } from 'kafkajs';
 import { NetworkClient } from '../../../src/network/NetworkClient';
-import { DescribeProducersApi, InitProducerIdApi, ListOffsetsApi, ProduceApi, WriteTxnMarkersApi } from '../../../src/protocol/apis';
+import { DescribeProducersApi, FetchApi, InitProducerIdApi, ListOffsetsApi, ProduceApi, WriteTxnMarkersApi } from '../../../src/protocol/apis';
+import { recordsBuffer } from '../../../src/protocol/apis/01-fetch';
+import { iterateRecords, validateBatches } from '../../../src/protocol/records/RecordBatch';
 import type { WritableTxnMarker } from '../../../src/protocol/apis/27-write-txn-markers';
 import { ErrorCode } from '../../../src/protocol/errors';
 import { buildRecordBatch } from '../../../src/protocol/records/MemoryRecordsBuilder';
@@ -148,6 +150,51 @@ describe('integration: transactions, log side (WriteTxnMarkers, LSO, read_commit
     return p.activeProducers.find((a) => a.producerId === producerId);
   }
 
+  /** Fetch v11 of partition 0 with an isolation level: what a consumer's fetch answers. */
+  async function fetch(brokerId: number, offset: number, isolationLevel: 0 | 1, maxWaitMs = 0) {
+    const c = new NetworkClient('127.0.0.1', cluster.broker(brokerId).port, 'it-txlog-fetch', 15000 + maxWaitMs);
+    try {
+      const res = await c.send(FetchApi, 11, {
+        clusterId: null,
+        replicaId: -1,
+        replicaState: { replicaId: -1, replicaEpoch: -1 },
+        maxWaitMs,
+        minBytes: 1,
+        maxBytes: 1 << 20,
+        isolationLevel,
+        sessionId: 0,
+        sessionEpoch: -1,
+        topics: [
+          {
+            topic: TOPIC,
+            topicId: Buffer.alloc(16),
+            partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 1 << 20 }],
+          },
+        ],
+        forgottenTopicsData: [],
+        rackId: '',
+      });
+      const p = res.responses[0].partitions[0];
+      const buf = recordsBuffer(p.records);
+      const values: string[] = [];
+      if (buf.length > 0) {
+        for (const b of validateBatches(buf, { client: false })) {
+          if (b.isControl) continue;
+          for (const r of iterateRecords(buf.subarray(b.position, b.position + b.size))) values.push(r.value!.toString());
+        }
+      }
+      return {
+        errorCode: p.errorCode,
+        highWatermark: p.highWatermark,
+        lastStableOffset: p.lastStableOffset,
+        abortedTransactions: p.abortedTransactions,
+        values,
+      };
+    } finally {
+      c.close();
+    }
+  }
+
   let pid: { producerId: number; producerEpoch: number };
   let seq = 0;
 
@@ -197,6 +244,30 @@ describe('integration: transactions, log side (WriteTxnMarkers, LSO, read_commit
     expect(await describeProducer(leader, pid.producerId)).to.include({ coordinatorEpoch: 5, currentTxnStartOffset: -1 });
   });
 
+  it('read_committed fetches list the aborted transactions (read_uncommitted: null) and a long poll wakes when the LSO moves', async () => {
+    const leader = await leaderOf();
+    const committed = await fetch(leader, 0, 1);
+    expect(committed.errorCode).to.equal(ErrorCode.NONE);
+    expect(committed.lastStableOffset).to.equal(committed.highWatermark);
+    expect(committed.abortedTransactions).to.have.length(1);
+    expect(committed.abortedTransactions![0].producerId).to.equal(pid.producerId);
+    expect(committed.values).to.include.members(['a1', 'plain-3']); // the consumer drops a1..a3 using the list
+    expect((await fetch(leader, 0, 0)).abortedTransactions).to.equal(null);
+
+    const t = await produce(leader, txnBatch(pid, seq, ['w1', 'w2']));
+    seq += 2;
+    expect(await latest(leader, 1)).to.equal(t.baseOffset);
+    const started = Date.now();
+    const parked = fetch(leader, t.baseOffset, 1, 20000);
+    expect(
+      await writeMarker(leader, { producerId: pid.producerId, producerEpoch: pid.producerEpoch, transactionResult: true, coordinatorEpoch: 5 }),
+    ).to.deep.equal([ErrorCode.NONE]);
+    const woke = await parked;
+    expect(woke.values).to.deep.equal(['w1', 'w2']);
+    expect(Date.now() - started, 'woken by the LSO move, not max_wait_ms').to.be.lessThan(15000);
+    expect(woke.abortedTransactions).to.deep.equal([]);
+  });
+
   it('refuses stale producer and coordinator epochs, markers to followers and unknown partitions, and client control batches; nothing written', async () => {
     const leader = await leaderOf();
     const follower = [...cluster.brokers.keys()].find((id) => id !== leader)!;
@@ -234,12 +305,12 @@ describe('integration: transactions, log side (WriteTxnMarkers, LSO, read_commit
     });
     expect(await latest(newLeader, 1)).to.equal(open);
     expect(await latest(newLeader, 0)).to.equal(hw);
-    expect(await consume('read_committed')).to.deep.equal(['plain-1', 'c1', 'c2', 'plain-2', 'plain-3']);
+    expect(await consume('read_committed')).to.deep.equal(['plain-1', 'c1', 'c2', 'plain-2', 'plain-3', 'w1', 'w2']);
     const m = { producerId: pid.producerId, producerEpoch: pid.producerEpoch, transactionResult: true, coordinatorEpoch: 5 };
     // acks=-1 needs the ISR to drop the killed broker first (replica.lag.time.max.ms) or min.insync of 1: retry until written.
     await waitFor('the COMMIT marker on the new leader', async () => (await writeMarker(newLeader, m))[0] === ErrorCode.NONE, 30000, 500);
     await waitFor('the LSO to pass the committed transaction', async () => (await latest(newLeader, 1)) > open);
-    expect(await consume('read_committed')).to.deep.equal(['plain-1', 'c1', 'c2', 'plain-2', 'plain-3', 'open']);
+    expect(await consume('read_committed')).to.deep.equal(['plain-1', 'c1', 'c2', 'plain-2', 'plain-3', 'w1', 'w2', 'open']);
     await cluster.startBroker(oldLeader);
   });
 
