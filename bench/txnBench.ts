@@ -141,10 +141,19 @@ export async function runTxnBench(opts: TxnBenchOptions, log: (line: string) => 
       { test: 'produce transactions of 100', topic: `bench-txn100-${id}`, txnSize: 100, sendSize: 100 },
       { test: 'produce transactions of 10,000', topic: `bench-txn10k-${id}`, txnSize: 10_000, sendSize: 1000 },
     ];
-    await createTopics(
-      kafka,
-      runs.map((r) => ({ topic: r.topic, partitions: opts.partitions })),
-    );
+    const warmup = `bench-txn-warmup-${id}`;
+    await createTopics(kafka, [...runs.map((r) => ({ topic: r.topic, partitions: opts.partitions })), { topic: warmup, partitions: opts.partitions }]);
+    // Unmeasured warm-up of both paths (JIT, connections, the coordinator's first InitProducerId) so the first rows
+    // are not penalised: idempotent sends, then transactions of 1000.
+    const warmupRecords = Math.min(opts.records, 50_000);
+    log(`Warm-up: ${warmupRecords} idempotent records, then ${warmupRecords} in transactions of 1000, to ${warmup}`);
+    for (const txnSize of [null, 1000]) {
+      await withTimeout(
+        produce(quiet, { topic: warmup, count: warmupRecords, size: opts.recordSize, sendSize: 1000, txnSize, transactionalId: `bench-${warmup}` }),
+        opts.timeout * 1000,
+        'warm-up',
+      );
+    }
     for (const r of runs) {
       const row: TxnRow = { test: r.test };
       rows.push(row);
