@@ -58,6 +58,9 @@ export class Log {
     this.producerState = loaded.producerStateManager;
     // UnifiedLog.roll: a snapshot at the new segment's base offset, so recovery can start there.
     this.local.onRoll = (newBase) => this.producerStateManager.takeSnapshot(newBase, false);
+    // Recovered segments get their .txnindex back from the producer state rebuild (LogSegment.recover replays the
+    // producer state in Kafka): do it now, or a close before first use would leave the index empty for good.
+    if (this.local.segments.some((s) => s.txnIndexNeedsRebuild)) this.producerState.syncWithLog(this);
   }
 
   /**

@@ -88,13 +88,6 @@ export function loadLog(dir: string, config: LogConfig, time: () => number, opts
   }
 
   if (!opts.hadCleanShutdown && segments.length > 0) recoverUnflushed(segments, opts.recoveryPoint, recovered, logger, tp);
-  const producerStateManager = new ProducerStateManager(tp, dir);
-  // Recovered segments get their txn index back from the producer state rebuild, so it must start at or before the
-  // first of them; after an unclean shutdown a snapshot above the recovery point may describe a lost tail.
-  const firstRecovered = segments.find((s) => recovered.has(s) || s.txnIndexNeedsRebuild);
-  let snapshotLimit = opts.hadCleanShutdown ? Number.MAX_SAFE_INTEGER : (opts.recoveryPoint ?? Number.MAX_SAFE_INTEGER);
-  if (firstRecovered) snapshotLimit = Math.min(snapshotLimit, firstRecovered.baseOffset);
-  producerStateManager.limitFirstSnapshot(snapshotLimit);
 
   if (segments.length === 0) {
     segments.push(LogSegment.open(dir, opts.logStartOffset ?? 0, config, time, false));
@@ -116,6 +109,14 @@ export function loadLog(dir: string, config: LogConfig, time: () => number, opts
   let logStartOffset = opts.logStartOffset !== undefined ? Math.max(opts.logStartOffset, first) : first;
   if (logStartOffset > nextOffset) logStartOffset = nextOffset;
   const leaderEpochCache = loadLeaderEpochCache(dir, segments, nextOffset, logStartOffset, logger);
+  const producerStateManager = new ProducerStateManager(tp, dir);
+  producerStateManager.removeStraySnapshots(segments.map((s) => s.baseOffset));
+  // Recovered segments get their txn index back from the producer state rebuild, so it must start at or before the
+  // first of them; after an unclean shutdown a snapshot above the recovery point may describe a lost tail.
+  const firstRecovered = segments.find((s) => recovered.has(s) || s.txnIndexNeedsRebuild);
+  let snapshotLimit = opts.hadCleanShutdown ? Number.MAX_SAFE_INTEGER : (opts.recoveryPoint ?? Number.MAX_SAFE_INTEGER);
+  if (firstRecovered) snapshotLimit = Math.min(snapshotLimit, firstRecovered.baseOffset);
+  producerStateManager.limitFirstSnapshot(snapshotLimit);
   return { segments, nextOffset, logStartOffset, leaderEpochCache, producerStateManager };
 }
 

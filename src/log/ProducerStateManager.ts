@@ -15,9 +15,19 @@ import { getLogger, Logger } from '../common/logger';
 import { scanBatchHeaders } from './BatchHeaderScanner';
 import { AppendInfo, AppendOrigin } from './LogAppendInfo';
 import { EndTxnMarker, readEndTxnMarker } from './EndTransactionMarker';
-import { ErrorCode, KafkaError } from '../protocol/errors';
 import { ControlRecordType } from '../protocol/messages/ControlRecords';
 import { BatchInfo } from '../protocol/records/RecordBatch';
+import { checkClientAppend, checkCoordinatorAppend } from './ProducerAppendInfo';
+import {
+  CompletedTxn,
+  NO_SEQUENCE,
+  NUM_BATCHES_TO_RETAIN,
+  ProducerStateEntry,
+  TxnMetadata,
+  decrementSequence,
+  emptyEntry,
+  lastSequenceOf,
+} from './ProducerStateEntry';
 import {
   CorruptSnapshotError,
   ProducerSnapshotEntry,
@@ -27,69 +37,8 @@ import {
   writeProducerSnapshot,
 } from './ProducerStateSnapshot';
 
-const NUM_BATCHES_TO_RETAIN = 5;
-const NO_PRODUCER_EPOCH = -1;
-const NO_SEQUENCE = -1;
-const INT32_MAX = 2147483647;
-
-interface BatchMetadata {
-  firstSeq: number;
-  lastSeq: number;
-  firstOffset: number;
-  lastOffset: number;
-  timestamp: number;
-}
-
-interface ProducerStateEntry {
-  producerId: number;
-  producerEpoch: number;
-  /** Oldest first, at most NUM_BATCHES_TO_RETAIN. */
-  batches: BatchMetadata[];
-  /** Epoch of the last transaction coordinator that wrote a marker for this producer, -1 if none. */
-  coordinatorEpoch: number;
-  /** First offset of the producer's open transaction, -1 if none. */
-  currentTxnFirstOffset: number;
-  lastTimestamp: number;
-}
-
-/** Kafka's CompletedTxn: a transaction whose marker was written at lastOffset. */
-export interface CompletedTxn {
-  producerId: number;
-  firstOffset: number;
-  lastOffset: number;
-  isAborted: boolean;
-}
-
-/** Kafka's TxnMetadata: lastOffset is the marker's offset once completed, -1 before. */
-interface TxnMetadata {
-  producerId: number;
-  firstOffset: number;
-  lastOffset: number;
-}
-
-/** DefaultRecordBatch.incrementSequence: sequences wrap from Int32.MAX to 0. */
-export function incrementSequence(sequence: number, increment: number): number {
-  if (sequence > INT32_MAX - increment) return increment - (INT32_MAX - sequence) - 1;
-  return sequence + increment;
-}
-
-/** DefaultRecordBatch.decrementSequence. */
-function decrementSequence(sequence: number, decrement: number): number {
-  if (sequence < decrement) return INT32_MAX - (decrement - sequence) + 1;
-  return sequence - decrement;
-}
-
-function lastSequenceOf(b: BatchInfo): number {
-  return b.baseSequence === NO_SEQUENCE ? NO_SEQUENCE : incrementSequence(b.baseSequence, b.lastOffsetDelta);
-}
-
-function inSequence(lastSeq: number, nextSeq: number): boolean {
-  return nextSeq === lastSeq + 1 || (nextSeq === 0 && lastSeq === INT32_MAX);
-}
-
-function emptyEntry(producerId: number): ProducerStateEntry {
-  return { producerId, producerEpoch: NO_PRODUCER_EPOCH, batches: [], coordinatorEpoch: -1, currentTxnFirstOffset: -1, lastTimestamp: -1 };
-}
+export { incrementSequence } from './ProducerStateEntry';
+export type { CompletedTxn } from './ProducerStateEntry';
 
 /** A segment as the rebuild sees it: recovery asks it to rebuild the segment's transaction index. */
 interface SourceSegment {
@@ -339,6 +288,21 @@ export class ProducerStateManager {
     writeProducerSnapshot(file, entries, sync);
   }
 
+  /**
+   * ProducerStateManager.removeStraySnapshots (LogLoader): keeps the snapshots at segment base offsets and the newest
+   * other one when it lies above every segment base (the clean-shutdown snapshot at the log end); a leftover
+   * temporary file of an interrupted write goes too.
+   */
+  removeStraySnapshots(segmentBaseOffsets: readonly number[]): void {
+    if (this.dir === null) return;
+    const bases = new Set(segmentBaseOffsets);
+    const maxBase = segmentBaseOffsets.length > 0 ? Math.max(...segmentBaseOffsets) : -1;
+    const stray = listSnapshotOffsets(this.dir).filter((o) => !bases.has(o));
+    const keep = stray.length > 0 && stray[stray.length - 1] >= maxBase ? stray[stray.length - 1] : null;
+    for (const o of stray) if (o !== keep) fs.rmSync(producerSnapshotFile(this.dir, o), { force: true });
+    for (const f of fs.readdirSync(this.dir)) if (f.endsWith('.snapshot.tmp')) fs.rmSync(`${this.dir}/${f}`, { force: true });
+  }
+
   /** Deletes snapshot files outside [from, to] (truncation: above the new end; retention: below the log start). */
   deleteSnapshotsOutside(from: number, to: number): void {
     if (this.dir === null) return;
@@ -348,109 +312,16 @@ export class ProducerStateManager {
   // ---------------------------------------------------------------- appends
 
   /**
-   * Leader-side check of a client append (offsets already assigned, nothing written). Returns the
-   * original append for a duplicate of one of the last 5 batches, null when the batches may be written;
-   * throws KafkaError(OUT_OF_ORDER_SEQUENCE_NUMBER | INVALID_PRODUCER_EPOCH | INVALID_TXN_STATE) otherwise.
+   * Leader-side check of a client append (offsets already assigned, nothing written): the original append for a
+   * duplicate, null when the batches may be written; throws the producer errors otherwise (ProducerAppendInfo).
    */
   checkClientAppend(info: AppendInfo): AppendInfo | null {
-    for (const b of info.batches) {
-      if (b.producerId < 0 || b.isControl) continue;
-      const entry = this.producers.get(b.producerId);
-      if (entry && b.producerEpoch === entry.producerEpoch) {
-        const lastSeq = lastSequenceOf(b);
-        const dup = entry.batches.find((m) => m.firstSeq === b.baseSequence && m.lastSeq === lastSeq);
-        if (dup) {
-          this.logger.debug(
-            `Duplicate batch of producer ${b.producerId} (seq ${b.baseSequence}-${lastSeq}) answered with offsets ${dup.firstOffset}-${dup.lastOffset}`,
-          );
-          // UnifiedLog.append: the duplicate's original offsets and timestamp, nothing appended.
-          return {
-            ...info,
-            firstOffset: dup.firstOffset,
-            lastOffset: dup.lastOffset,
-            maxTimestamp: dup.timestamp,
-            offsetOfMaxTimestamp: dup.lastOffset,
-            logAppendTime: dup.timestamp,
-            numRecords: 0,
-            validBytes: 0,
-            batches: [],
-            duplicate: true,
-          };
-        }
-      }
-      this.checkProducerEpoch(b.producerId, b.producerEpoch, b.baseOffset, entry);
-      this.checkSequence(b, entry);
-      this.checkTxnState(b, entry);
-    }
-    return null;
+    return checkClientAppend(this.producers, this.topicPartition, info, this.logger);
   }
 
-  /**
-   * Leader-side check of a coordinator append (WriteTxnMarkers, transactional offset commits): the producer epoch
-   * (ProducerAppendInfo.checkProducerEpoch, no sequence check) and, for a marker, the coordinator epoch
-   * (checkCoordinatorEpoch). `records` holds the batches (a marker's record is read from it).
-   */
+  /** Leader-side check of a coordinator append: producer and coordinator epochs (ProducerAppendInfo). */
   checkCoordinatorAppend(info: AppendInfo, records: Buffer): void {
-    for (const b of info.batches) {
-      if (b.producerId < 0) continue;
-      const entry = this.producers.get(b.producerId);
-      this.checkProducerEpoch(b.producerId, b.producerEpoch, b.baseOffset, entry);
-      if (!b.isControl) {
-        this.checkTxnState(b, entry);
-        continue;
-      }
-      const marker = readEndTxnMarker(records.subarray(b.position, b.position + b.size));
-      if (marker && entry && entry.coordinatorEpoch > marker.coordinatorEpoch) {
-        throw new KafkaError(
-          ErrorCode.TRANSACTION_COORDINATOR_FENCED,
-          `Invalid coordinator epoch for producerId ${b.producerId} at offset ${b.baseOffset} in partition ${this.topicPartition}: ${marker.coordinatorEpoch} (zombie), ${entry.coordinatorEpoch} (current)`,
-        );
-      }
-    }
-  }
-
-  private checkProducerEpoch(producerId: number, epoch: number, offset: number, entry: ProducerStateEntry | undefined): void {
-    const currentEpoch = entry ? entry.producerEpoch : NO_PRODUCER_EPOCH;
-    if (epoch < currentEpoch) {
-      throw new KafkaError(
-        ErrorCode.INVALID_PRODUCER_EPOCH,
-        `Epoch of producer ${producerId} at offset ${offset} in ${this.topicPartition} is ${epoch}, which is smaller than the last seen epoch ${currentEpoch}`,
-      );
-    }
-  }
-
-  /** ProducerAppendInfo.checkSequence for a client batch. */
-  private checkSequence(b: BatchInfo, entry: ProducerStateEntry | undefined): void {
-    const currentEpoch = entry ? entry.producerEpoch : NO_PRODUCER_EPOCH;
-    const where = `producer ${b.producerId} at offset ${b.baseOffset} in partition ${this.topicPartition}`;
-    if (b.producerEpoch !== currentEpoch) {
-      // A new epoch must start at sequence 0, unless nothing is known of the producer (Kafka 3.x accepts
-      // any sequence then: its state may have been removed by retention or DeleteRecords).
-      if (b.baseSequence !== 0 && currentEpoch !== NO_PRODUCER_EPOCH) {
-        throw new KafkaError(
-          ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
-          `Invalid sequence number for new epoch of ${where}: ${b.producerEpoch} (request epoch), ${b.baseSequence} (seq. number), ${currentEpoch} (current producer epoch)`,
-        );
-      }
-      return;
-    }
-    const lastSeq = entry && entry.batches.length > 0 ? entry.batches[entry.batches.length - 1].lastSeq : NO_SEQUENCE;
-    if (!inSequence(lastSeq, b.baseSequence)) {
-      throw new KafkaError(
-        ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
-        `Out of order sequence number for ${where}: ${b.baseSequence} (incoming seq. number), ${lastSeq} (current end sequence number)`,
-      );
-    }
-  }
-
-  /** ProducerAppendInfo.appendDataBatch: a non-transactional batch while the producer's transaction is open. */
-  private checkTxnState(b: BatchInfo, entry: ProducerStateEntry | undefined): void {
-    if (entry && entry.currentTxnFirstOffset >= 0 && !b.isTransactional) {
-      throw new KafkaError(
-        ErrorCode.INVALID_TXN_STATE,
-        `Expected transactional write from producer ${b.producerId} at offset ${b.baseOffset} in partition ${this.topicPartition}`,
-      );
-    }
+    checkCoordinatorAppend(this.producers, this.topicPartition, info, records);
   }
 
   /**

@@ -3,7 +3,8 @@ import { DeleteRecordsApi, FetchApi, ListOffsetsApi, ProduceApi } from '../../pr
 import { FetchPartitionData, FetchRequest, FetchableTopicResponse, NodeEndpoint } from '../../protocol/apis/01-fetch';
 import { ListOffsetsPartitionResponse } from '../../protocol/apis/02-list-offsets';
 import { ProduceRequest } from '../../protocol/apis/00-produce';
-import { ErrorCode } from '../../protocol/errors';
+import { ErrorCode, errorInfo } from '../../protocol/errors';
+import { ATTRIBUTES, HEADER_SIZE, MAGIC, MAGIC_V2, TRANSACTIONAL_FLAG_MASK, batchSizeAt } from '../../protocol/records/RecordBatch';
 import { Reader } from '../../protocol/Reader';
 import { encodeResponse } from '../../protocol/apis/types';
 import { downConvertFetchResults } from './FetchDownConversion';
@@ -90,6 +91,22 @@ export class DataPlaneApis {
       }));
       return encodeResponse(ProduceApi, v, { responses, throttleTimeMs: 0, nodeEndpoints: [...nodeEndpoints.values()] });
     };
+    // KafkaApis.handleProduceRequest: transactional records need a transactional id the caller may write (no
+    // authorizer here, so any id passes); without one the whole request fails, nothing is appended.
+    if (req.transactionalId === null && entries.some((e) => hasTransactionalRecords(e.records))) {
+      if (req.acks === 0) return null; // ProduceRequest.getErrorResponse: no response for acks=0
+      const message = errorInfo(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED).message;
+      return encode(
+        entries.map(() => ({
+          errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+          errorMessage: message,
+          baseOffset: -1,
+          logAppendTimeMs: -1,
+          logStartOffset: -1,
+          recordErrors: [],
+        })),
+      );
+    }
     if (!validAcks) {
       return encode(
         entries.map(() => ({ errorCode: ErrorCode.INVALID_REQUIRED_ACKS, errorMessage: null, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 })),
@@ -329,6 +346,19 @@ export class DataPlaneApis {
     }));
     return encodeResponse(DeleteRecordsApi, v, { throttleTimeMs: 0, topics });
   }
+}
+
+/** RequestUtils.hasTransactionalRecords for one partition's records: a magic-2 batch with the transactional bit. */
+function hasTransactionalRecords(records: Buffer | null): boolean {
+  if (records === null) return false;
+  let pos = 0;
+  while (pos + HEADER_SIZE <= records.length) {
+    if (records.readInt8(pos + MAGIC) === MAGIC_V2 && (records.readInt16BE(pos + ATTRIBUTES) & TRANSACTIONAL_FLAG_MASK) !== 0) return true;
+    const size = batchSizeAt(records, pos);
+    if (size < HEADER_SIZE) return false;
+    pos += size;
+  }
+  return false;
 }
 
 /** FetchResponse.partitionResponse: an error answer for one partition. */

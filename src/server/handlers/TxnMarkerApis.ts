@@ -5,7 +5,8 @@
  * AppendOrigin.COORDINATOR and acks=-1; the log checks the producer epoch (INVALID_PRODUCER_EPOCH) and the
  * coordinator epoch (TRANSACTION_COORDINATOR_FENCED) before writing. Once markers land on __consumer_offsets
  * partitions the group coordinator materialises or drops that producer's pending offsets
- * (GroupCoordinator.scheduleHandleTxnCompletion). Answers per producer id and partition.
+ * (GroupCoordinator.scheduleHandleTxnCompletion). Answers per producer id and partition. Without an authorizer
+ * (our only mode) Kafka's CLUSTER_ACTION check always passes.
  */
 import type { RequestContext, HandlerResult, ResponseBody } from '../../network/RequestContext';
 import { WriteTxnMarkersApi } from '../../protocol/apis';

@@ -75,9 +75,10 @@ describe('integration: transactions, log side (WriteTxnMarkers, LSO, read_commit
     return { producerId: res.producerId, producerEpoch: res.producerEpoch };
   }
 
-  async function produce(brokerId: number, records: Buffer): Promise<{ errorCode: number; baseOffset: number }> {
+  /** Produce v7, acks=-1; transactional records need a transactional id (KafkaApis.handleProduceRequest). */
+  async function produce(brokerId: number, records: Buffer, transactionalId: string | null = 'it-txlog'): Promise<{ errorCode: number; baseOffset: number }> {
     const res = await withClient(brokerId, (c) =>
-      c.send(ProduceApi, 7, { transactionalId: null, acks: -1, timeoutMs: 10000, topicData: [{ name: TOPIC, partitionData: [{ index: 0, records }] }] }),
+      c.send(ProduceApi, 7, { transactionalId, acks: -1, timeoutMs: 10000, topicData: [{ name: TOPIC, partitionData: [{ index: 0, records }] }] }),
     );
     const p = res.responses[0].partitionResponses[0];
     return { errorCode: p.errorCode, baseOffset: p.baseOffset };
@@ -282,6 +283,8 @@ describe('integration: transactions, log side (WriteTxnMarkers, LSO, read_commit
     expect(await writeMarker(leader, m, [7])).to.deep.equal([ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]);
     const control = buildEndTxnMarkerBatch(pid.producerId, pid.producerEpoch, { type: ControlRecordType.COMMIT, coordinatorEpoch: 5 });
     expect((await produce(leader, control)).errorCode).to.equal(ErrorCode.INVALID_RECORD);
+    // Transactional records without a transactional id: the whole request fails.
+    expect((await produce(leader, txnBatch(pid, seq, ['x']), null)).errorCode).to.equal(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
     // A non-transactional write by a producer inside its transaction (ProducerAppendInfo.appendDataBatch).
     expect((await produce(leader, txnBatch(pid, seq, ['x'], false))).errorCode).to.equal(ErrorCode.INVALID_TXN_STATE);
     expect(await latest(leader, 0)).to.equal(end);
@@ -338,6 +341,25 @@ describe('integration: transactions, log side (WriteTxnMarkers, LSO, read_commit
     });
     const logText = () => cluster.broker(follower).output.join('\n') + readServerLog(cluster.broker(follower).logDir);
     expect(logText()).to.match(new RegExp(`Loading producer state from snapshot file '.*${TOPIC}-0/\\d{20}\\.snapshot'`));
+  });
+
+  it('a kafkajs consumer (read_committed by default) skips the aborted records and stops before the open transaction', async () => {
+    const kafka = new Kafka({ clientId: 'it-txlog-consumer', brokers: cluster.bootstrap, logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: 'it-txlog-rc', maxWaitTimeInMs: 200 });
+    const seen: string[] = [];
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) });
+      const committed = ['plain-1', 'c1', 'c2', 'plain-2', 'plain-3', 'w1', 'w2', 'open'];
+      await waitFor('the committed records', async () => seen.length >= committed.length, 30000);
+      // Offset order: aborted a1..a3 would come before plain-3, the open transaction's 'late' after 'open'.
+      expect(seen.slice(0, committed.length)).to.deep.equal(committed);
+    } finally {
+      await consumer.disconnect();
+    }
+    expect(seen).to.not.include('a1');
+    expect(seen).to.not.include('late');
   });
 });
 

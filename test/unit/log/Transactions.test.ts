@@ -207,8 +207,20 @@ describe('log: transactions (producer state, LSO, txn index, snapshots)', () => 
     fs.rmSync(idx);
     for (const f of fs.readdirSync(dir)) if (f.endsWith('.snapshot')) fs.rmSync(path.join(dir, f));
     log = Log.open(dir, 't', 0, config, { hadCleanShutdown: false, recoveryPoint: 0 });
+    expect(readTransactionIndex(idx), 'rebuilt at load, before any use').to.deep.equal(before);
     expect(log.collectAbortedTransactions(0, 10)).to.deep.equal(before);
-    expect(readTransactionIndex(idx)).to.deep.equal(before);
+  });
+
+  it('load removes stray snapshots: kept are those at segment bases and the newest above them (removeStraySnapshots)', () => {
+    append(txnBatch(1, 0, 0, 2, false));
+    log.roll(); // 2
+    append(txnBatch(1, 0, 2, 2, false));
+    log.close(); // 4
+    for (const o of [1, 3, 9]) fs.copyFileSync(producerSnapshotFile(dir, 4), producerSnapshotFile(dir, o));
+    fs.writeFileSync(producerSnapshotFile(dir, 11) + '.tmp', 'half');
+    log = Log.open(dir, 't', 0, config, { hadCleanShutdown: true });
+    expect(listSnapshotOffsets(dir)).to.deep.equal([2, 9]);
+    expect(fs.existsSync(producerSnapshotFile(dir, 11) + '.tmp')).to.equal(false);
   });
 
   it('retention takes the snapshots below the new log start with the segments', () => {
