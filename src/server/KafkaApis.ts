@@ -17,8 +17,8 @@ import { GroupApis } from './handlers/GroupApis';
 import { LogDirApis } from './handlers/LogDirApis';
 import { ProducerStateApis } from './handlers/ProducerStateApis';
 import { ReplicationApis } from './handlers/ReplicationApis';
+import { TxnOffsetCommitApis } from './handlers/TxnOffsetCommitApis';
 import { TransactionApis } from './handlers/TransactionApis';
-import { AddOffsetsToTxnApi, AddPartitionsToTxnApi, DescribeTransactionsApi, EndTxnApi, ListTransactionsApi } from '../protocol/apis';
 import { TxnMarkerApis } from './handlers/TxnMarkerApis';
 
 type Handler = (ctx: RequestContext, r: Reader) => HandlerResult;
@@ -72,20 +72,25 @@ export class KafkaApis implements RequestHandler {
       this.handlers.set(ApiKey.DeleteGroups, (ctx, r) => groups.handleDeleteGroups(ctx, r));
       this.handlers.set(ApiKey.OffsetDelete, (ctx, r) => groups.handleOffsetDelete(ctx, r));
     }
+    // Transactions, group side (txgroup): transactional offset commits (KIP-98, KIP-447).
+    if (deps.groupCoordinator) {
+      const txnOffsets = new TxnOffsetCommitApis(deps, deps.groupCoordinator);
+      this.handlers.set(ApiKey.TxnOffsetCommit, (ctx, r) => txnOffsets.handleTxnOffsetCommit(ctx, r));
+    }
     const replication = new ReplicationApis(deps.config.brokerId, deps.replicaManager, deps.producerIdManager ?? null);
     this.handlers.set(ApiKey.OffsetForLeaderEpoch, (ctx, r) => replication.handleOffsetForLeaderEpoch(ctx, r));
     this.handlers.set(ApiKey.InitProducerId, (ctx, r) => replication.handleInitProducerId(ctx, r));
     // Transactions, coordinator side (txcoord): with a transaction coordinator, InitProducerId (transactional or not)
-    // goes to it, as in Kafka's handleInitProducerIdRequest. Keys from the codecs (ApiKey does not list them).
+    // goes to it, as in Kafka's handleInitProducerIdRequest.
     const txnCoordinator = deps.transactionCoordinator;
     if (txnCoordinator) {
       const txns = new TransactionApis(deps, txnCoordinator);
       this.handlers.set(ApiKey.InitProducerId, (ctx, r) => txns.handleInitProducerId(ctx, r));
-      this.handlers.set(AddPartitionsToTxnApi.apiKey, (ctx, r) => txns.handleAddPartitionsToTxn(ctx, r));
-      this.handlers.set(AddOffsetsToTxnApi.apiKey, (ctx, r) => txns.handleAddOffsetsToTxn(ctx, r));
-      this.handlers.set(EndTxnApi.apiKey, (ctx, r) => txns.handleEndTxn(ctx, r));
-      this.handlers.set(DescribeTransactionsApi.apiKey, (ctx, r) => txns.handleDescribeTransactions(ctx, r));
-      this.handlers.set(ListTransactionsApi.apiKey, (ctx, r) => txns.handleListTransactions(ctx, r));
+      this.handlers.set(ApiKey.AddPartitionsToTxn, (ctx, r) => txns.handleAddPartitionsToTxn(ctx, r));
+      this.handlers.set(ApiKey.AddOffsetsToTxn, (ctx, r) => txns.handleAddOffsetsToTxn(ctx, r));
+      this.handlers.set(ApiKey.EndTxn, (ctx, r) => txns.handleEndTxn(ctx, r));
+      this.handlers.set(ApiKey.DescribeTransactions, (ctx, r) => txns.handleDescribeTransactions(ctx, r));
+      this.handlers.set(ApiKey.ListTransactions, (ctx, r) => txns.handleListTransactions(ctx, r));
     }
     this.handlers.set(ApiKey.DeleteRecords, (ctx, r) => this.dataPlane.handleDeleteRecords(ctx, r));
     const cluster = new ClusterApis(deps);

@@ -8,6 +8,7 @@
 import { getLogger, Logger } from '../../common/logger';
 import { ErrorCode, errorName, KafkaError } from '../../protocol/errors';
 import { CoordinatorTime, TimerHandle } from '../group/CoordinatorTime';
+import { scalaTopicPartitionSetOrder } from './TransactionLog';
 import { TransactionMarkerChannelManager } from './TransactionMarkerChannelManager';
 import { NO_PRODUCER_EPOCH, NO_PRODUCER_ID, isEpochExhausted, TopicPartition, tpKey, TransactionMetadata, TxnTransitMetadata } from './TransactionMetadata';
 import { ApiResult, CoordinatorEpochAndTxnMetadata, fail, ok, TRANSACTION_STATE_TOPIC_NAME, TransactionStateManager } from './TransactionStateManager';
@@ -368,9 +369,11 @@ export class TransactionCoordinator {
 
   private scheduleAbort(): void {
     this.abortTimer = this.time.schedule(this.abortTimedOutTransactionsIntervalMs, () => {
-      void this.abortTimedOutTransactions().finally(() => {
-        if (this.abortTimer) this.scheduleAbort();
-      });
+      void this.abortTimedOutTransactions()
+        .catch((e) => this.log.error('Aborting timed-out transactions failed', e))
+        .finally(() => {
+          if (this.abortTimer) this.scheduleAbort();
+        });
     });
   }
 
@@ -424,7 +427,10 @@ export class TransactionCoordinator {
     if (st.value === null || st.value.transactionMetadata.state === 'Dead') return { ...d, errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND };
     const md = st.value.transactionMetadata;
     const topics = new Map<string, number[]>();
-    for (const tp of md.topicPartitions.values()) {
+    // Kafka walks the metadata's Scala mutable.HashSet of partitions: its iteration order, not insertion order.
+    const byTopic = new Map<string, number[]>();
+    for (const tp of md.topicPartitions.values()) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
+    for (const tp of scalaTopicPartitionSetOrder([...byTopic].map(([topic, partitionIds]) => ({ topic, partitionIds })))) {
       const l = topics.get(tp.topic);
       if (l) l.push(tp.partition);
       else topics.set(tp.topic, [tp.partition]);

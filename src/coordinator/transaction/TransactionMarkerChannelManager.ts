@@ -271,7 +271,8 @@ export class TransactionMarkerChannelManager {
           default:
             this.log.error(`Unexpected error ${errorName(error)} while appending to transaction log for ${p.transactionalId}`);
         }
-      });
+      })
+      .catch((e) => this.log.error(`Completing the transaction of ${p.transactionalId} failed`, e));
   }
 
   /** A resigned (or reloading) __transaction_state partition: its queued markers and pending completions go. */
@@ -299,7 +300,7 @@ export class TransactionMarkerChannelManager {
     this.wakeupScheduled = true;
     setImmediate(() => {
       this.wakeupScheduled = false;
-      this.generateRequests();
+      this.safely(() => this.generateRequests());
     });
   }
 
@@ -307,7 +308,7 @@ export class TransactionMarkerChannelManager {
     if (this.retryTimer || !this.running) return;
     this.retryTimer = this.time.schedule(this.retryBackoffMs, () => {
       this.retryTimer = null;
-      this.generateRequests();
+      this.safely(() => this.generateRequests());
     });
   }
 
@@ -384,8 +385,17 @@ export class TransactionMarkerChannelManager {
 
   private afterBackoff(fn: () => void): void {
     this.time.schedule(this.retryBackoffMs, () => {
-      if (this.running) fn();
+      if (this.running) this.safely(fn);
     });
+  }
+
+  /** Work on timers and immediates: a coordinator bug (Kafka's IllegalStateException) is logged, never fatal to the broker. */
+  private safely(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.log.error('Transaction marker handling failed', e);
+    }
   }
 
   private onResponse(node: BrokerNode, entries: TxnIdAndMarkerEntry[], results: Map<number, TxnMarkerPartitionResult[]>): void {

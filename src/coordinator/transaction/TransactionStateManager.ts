@@ -70,6 +70,7 @@ export class TransactionStateManager {
   private readonly loadingPartitions = new Set<string>();
   private readonly transactionMetadataCache = new Map<number, TxnMetadataCacheEntry>();
   private transactionTopicPartitionCount = 0;
+  private partitionCountProvisional = false;
   private shuttingDown = false;
   private expirationTimer: TimerHandle | null = null;
 
@@ -81,9 +82,14 @@ export class TransactionStateManager {
     this.log = getLogger('kafka.coordinator.transaction.TransactionStateManager', `[Transaction State Manager ${config.brokerId}]: `);
   }
 
-  /** `partitionCount`: the topic's partition count as ZooKeeper has it (KafkaServer reads it), else the access's. */
+  /**
+   * `partitionCount`: the topic's partition count as ZooKeeper has it (KafkaServer reads it). Without it the access's
+   * count is provisional until the first load: a KRaft broker starts before its first metadata image (Kafka's
+   * BrokerServer starts the coordinator once that image is published, so its count is the topic's).
+   */
   startup(enableTransactionalIdExpiration: boolean, partitionCount?: number): void {
     this.shuttingDown = false;
+    this.partitionCountProvisional = partitionCount === undefined;
     this.transactionTopicPartitionCount = partitionCount ?? this.topic.partitionCount();
     if (enableTransactionalIdExpiration) this.scheduleExpiration();
   }
@@ -276,8 +282,12 @@ export class TransactionStateManager {
     this.log.info(`Loading transaction metadata from ${tp} at epoch ${coordinatorEpoch}`);
     const current = this.topic.partitionCount();
     if (current !== this.transactionTopicPartitionCount) {
-      throw new Error(`Transaction topic number of partitions has changed from ${this.transactionTopicPartitionCount} to ${current}`);
+      if (!this.partitionCountProvisional || this.transactionMetadataCache.size > 0) {
+        throw new Error(`Transaction topic number of partitions has changed from ${this.transactionTopicPartitionCount} to ${current}`);
+      }
+      this.transactionTopicPartitionCount = current;
     }
+    this.partitionCountProvisional = false;
     const loaded = this.readTransactionMetadata(partitionId, tp);
     const end = this.time.now();
     this.log.info(
@@ -298,7 +308,13 @@ export class TransactionStateManager {
     }
     // Loading is over before the markers go out, so the Complete append they end with is not refused as "loading".
     this.loadingPartitions.delete(key);
-    for (const p of pending) sendTxnMarkers(coordinatorEpoch, p.commit, p.md, p.transit);
+    for (const p of pending) {
+      try {
+        sendTxnMarkers(coordinatorEpoch, p.commit, p.md, p.transit);
+      } catch (e) {
+        this.log.error(`Sending the markers of ${p.md.transactionalId} after loading ${tp} failed`, e);
+      }
+    }
     this.log.info(`Completed loading transaction metadata from ${tp} for coordinator epoch ${coordinatorEpoch}`);
   }
 
@@ -393,9 +409,11 @@ export class TransactionStateManager {
 
   private scheduleExpiration(): void {
     this.expirationTimer = this.time.schedule(this.config.removeExpiredTransactionalIdsIntervalMs, () => {
-      void this.removeExpiredTransactionalIds().finally(() => {
-        if (this.expirationTimer) this.scheduleExpiration();
-      });
+      void this.removeExpiredTransactionalIds()
+        .catch((e) => this.log.error('Removing expired transactional ids failed', e))
+        .finally(() => {
+          if (this.expirationTimer) this.scheduleExpiration();
+        });
     });
   }
 

@@ -42,9 +42,10 @@ export function createGroupCoordinator(
   const access: OffsetsTopicAccess = {
     partitionCount: () => metadataCache.partitions(GROUP_METADATA_TOPIC_NAME)?.size || config.offsetsTopicPartitions,
     async append(partition, batch, timeoutMs) {
-      const out = replicaManager.appendRecords(7, -1, timeoutMs, [{ topic: GROUP_METADATA_TOPIC_NAME, partition, records: batch }]);
-      const results = Array.isArray(out) ? out : await out;
-      return results[0].errorCode;
+      // GroupMetadataManager.appendForGroup: acks=all, AppendOrigin.COORDINATOR.
+      const out = replicaManager.appendRecords(7, -1, timeoutMs, [{ topic: GROUP_METADATA_TOPIC_NAME, partition, records: batch }], 'coordinator');
+      const [res] = Array.isArray(out) ? out : await out;
+      return { errorCode: res.errorCode, baseOffset: res.baseOffset };
     },
     read(partition, offset, maxBytes) {
       const p = replicaManager.getPartition(GROUP_METADATA_TOPIC_NAME, partition);
@@ -61,6 +62,7 @@ export function createGroupCoordinator(
       offsetsLoadBufferSize: config.offsetsLoadBufferSize,
       offsetsRetentionMs: config.offsetsRetentionMinutes * 60 * 1000,
       offsetsRetentionCheckIntervalMs: config.offsetsRetentionCheckIntervalMs,
+      offsetMetadataMaxSize: config.offsetMetadataMaxSize,
     },
     access,
     time,
@@ -321,9 +323,10 @@ export class GroupApis {
 
   /**
    * OffsetFetch (KafkaApis.handleOffsetFetchRequest): v0 reads ZooKeeper on any broker; v1+ ask the coordinator
-   * for every group of the request (one for v1-7, the Groups array for v8+). RequireStable (v7+) waits out pending
-   * transactional offsets (UNSTABLE_OFFSET_COMMIT): this broker has no TxnOffsetCommit, so every committed offset
-   * is stable. v9's MemberId/MemberEpoch are ignored for classic groups, as GroupCoordinatorAdapter.fetchOffsets does.
+   * for every group of the request (one for v1-7, the Groups array for v8+). RequireStable (v7+, KIP-447) answers
+   * UNSTABLE_OFFSET_COMMIT for partitions with a pending (transactional or in-flight) commit, so a read_committed
+   * consumer waits for the transaction to complete. v9's MemberId/MemberEpoch are ignored for classic groups, as
+   * GroupCoordinatorAdapter.fetchOffsets does.
    */
   async handleOffsetFetch(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
     const v = ctx.header.apiVersion;
@@ -347,7 +350,7 @@ export class GroupApis {
       return encodeResponse(OffsetFetchApi, v, { throttleTimeMs: 0, topics: await this.fetchFromZk(req.groupId, req.topics ?? []), errorCode: 0, groups: [] });
     const groups = req.groups.map((g) => {
       const wanted = g.topics === null ? null : g.topics.flatMap((t) => t.partitionIndexes.map((partition) => ({ topic: t.name, partition })));
-      const res = this.coordinator.handleFetchOffsets(g.groupId, wanted);
+      const res = this.coordinator.handleFetchOffsets(g.groupId, wanted, v >= 7 && req.requireStable);
       let offsets = res.offsets;
       if (res.errorCode !== ErrorCode.NONE && v < 2) {
         // v0-1 have no top-level error: each requested partition carries it (OffsetFetchResponse puts the group

@@ -280,8 +280,11 @@ export class TransactionApis {
   async handleAddOffsetsToTxn(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
     const v = ctx.header.apiVersion;
     const req = AddOffsetsToTxnApi.decodeRequest(r, v);
-    const partitions = this.deps.metadataCache.partitions(GROUP_METADATA_TOPIC_NAME)?.size || this.deps.config.offsetsTopicPartitions;
-    const offsetsPartition = { topic: GROUP_METADATA_TOPIC_NAME, partition: groupPartitionFor(req.groupId, partitions) };
+    // groupCoordinator.partitionFor: the same partition the group's TxnOffsetCommit goes to.
+    const partition =
+      this.deps.groupCoordinator?.partitionFor(req.groupId) ??
+      groupPartitionFor(req.groupId, this.deps.metadataCache.partitions(GROUP_METADATA_TOPIC_NAME)?.size || this.deps.config.offsetsTopicPartitions);
+    const offsetsPartition = { topic: GROUP_METADATA_TOPIC_NAME, partition };
     const error = await this.coordinator.handleAddPartitionsToTransaction(req.transactionalId, req.producerId, req.producerEpoch, [offsetsPartition]);
     return encodeResponse(AddOffsetsToTxnApi, v, { throttleTimeMs: 0, errorCode: fencedFor(error, v, 2) });
   }

@@ -3,6 +3,7 @@ import { ErrorCode } from '../../../../src/protocol/errors';
 import { electAll, FakeMarkerTransport, FakeTxnTopic, Harness, makeTxnCoordinator, settle } from './fakes';
 
 const tp = (topic: string, partition: number) => ({ topic, partition });
+const javaHash = (str: string) => [...str].reduce((h, c) => (Math.imul(31, h) + c.charCodeAt(0)) | 0, 0);
 
 async function initTxn(h: Harness, id: string, timeoutMs = 60000) {
   const r = await h.coordinator.handleInitProducerId(id, timeoutMs, null);
@@ -268,6 +269,18 @@ describe('TransactionCoordinator (fake log, fake marker sender, fake clock)', ()
     expect(h2.coordinator.transactionState('idle')).to.deep.equal({ ok: true, value: null });
   });
 
+  it("a broker started before it knew the topic's partition count adopts it on the first load (KRaft), but not later", async () => {
+    const topic = new FakeTxnTopic(50);
+    const h = makeTxnCoordinator({ topic });
+    topic.partitions = 3;
+    await h.coordinator.onElection(0, 0);
+    expect(h.coordinator.partitionFor('tx')).to.equal(Math.abs(javaHash('tx')) % 3);
+    topic.partitions = 4;
+    await h.coordinator.onElection(1, 0);
+    // A changed count after that is Kafka's KafkaException: the partition stays loading.
+    expect(h.coordinator.partitionFor('tx')).to.equal(Math.abs(javaHash('tx')) % 3);
+  });
+
   it('DescribeTransactions and ListTransactions (filters, unknown states)', async () => {
     const h = makeTxnCoordinator();
     await electAll(h);
@@ -280,7 +293,8 @@ describe('TransactionCoordinator (fake log, fake marker sender, fake clock)', ()
       producerId: a.producerId,
       producerEpoch: 0,
       transactionTimeoutMs: 60000,
-      topics: [{ topic: 't', partitions: [0, 2] }],
+      // Scala HashSet order: TopicPartition("t", 2) hashes to bucket 3, ("t", 0) to bucket 5.
+      topics: [{ topic: 't', partitions: [2, 0] }],
     });
     expect(h.coordinator.handleDescribeTransactions('zz').errorCode).to.equal(ErrorCode.TRANSACTIONAL_ID_NOT_FOUND);
     expect(h.coordinator.handleDescribeTransactions('').errorCode).to.equal(ErrorCode.INVALID_REQUEST);

@@ -17,7 +17,7 @@ export class FakeTxnTopic implements TransactionTopicAccess {
   readonly logs = new Map<number, Buffer[]>();
   appendError = 0;
   appends = 0;
-  constructor(readonly partitions = 5) {}
+  constructor(public partitions = 5) {}
   partitionCount(): number {
     return this.partitions;
   }
