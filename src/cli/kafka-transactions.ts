@@ -16,7 +16,6 @@ import { TransactionsArgs, UsageError, parseTransactionsArgs, transactionsHelp }
 import {
   AbortTransactionSpec,
   AdminError,
-  NetworkTransactionsAdmin,
   ProducerState,
   TopicPartition,
   TransactionDescription,
@@ -24,6 +23,7 @@ import {
   abortSpecString,
   tpString,
 } from './TransactionsAdmin';
+import { NetworkTransactionsAdmin } from './TransactionsAdminClient';
 
 type Out = (line: string) => void;
 
