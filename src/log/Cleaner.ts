@@ -16,10 +16,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { BatchInfo, DELETE_HORIZON_FLAG_MASK, LOG_OVERHEAD, Record, batchSizeAt, iterateRecords, readBatchInfo } from '../protocol/records/RecordBatch';
+import { BatchInfo, LOG_OVERHEAD, batchSizeAt, iterateRecords, readBatchInfo } from '../protocol/records/RecordBatch';
 import { CleanedTransactionMetadata } from './CleanedTransactionMetadata';
-import { buildRetainedBatch } from './CleanerBatchBuilder';
-import { emptyBatchHeader } from './CleanerEmptyBatch';
+import { FilterContext, filterBatch, lastRecordsOfActiveProducers } from './CleanerRecordFilter';
 import { CLEANED_FILE_SUFFIX, SWAP_FILE_SUFFIX } from './CleanerSwap';
 import { Log } from './Log';
 import { LOG_FILE_SUFFIX, LogSegment, filenamePrefixFromOffset } from './LogSegment';
@@ -227,92 +226,13 @@ function groupSegmentsBySize(segs: readonly LogSegment[], maxSize: number): LogS
   return groups;
 }
 
-/** Kafka's LastRecord: an active producer's last data offset (null: none in its state) and epoch. */
-interface LastRecord {
-  lastDataOffset: number | null;
-  producerEpoch: number;
-}
-
-/** UnifiedLog.lastRecordsOfActiveProducers, from the producer state the log keeps. */
-function lastRecordsOfActiveProducers(log: Log): Map<number, LastRecord> {
-  const psm = log.producerStateManager;
-  const out = new Map<number, LastRecord>();
-  for (const p of psm.activeProducers()) {
-    const batches = psm.lastEntry(p.producerId)?.batches ?? [];
-    const last = batches[batches.length - 1];
-    out.set(p.producerId, { lastDataOffset: last ? last.lastOffset : null, producerEpoch: p.producerEpoch });
-  }
-  return out;
-}
-
-interface FilterContext {
-  map: OffsetMap;
-  now: number;
-  deleteRetentionMs: number;
-  stats: CleanerStats;
-  txns: CleanedTransactionMetadata;
-  lastRecords: Map<number, LastRecord>;
-}
-
-/** RecordFilter.BatchRetention. */
-type BatchRetention = 'DELETE' | 'DELETE_EMPTY' | 'RETAIN_EMPTY';
-
-function noteHorizon(ctx: FilterContext, horizon: number): void {
-  const h = ctx.stats.nextDeleteHorizonMs;
-  ctx.stats.nextDeleteHorizonMs = h === null ? horizon : Math.min(h, horizon);
-}
-
-/**
- * MemoryRecords.filterTo for one batch with the cleaner's RecordFilter (checkBatchRetention, shouldRetainRecord):
- * the bytes to write (the original when nothing changes), or null.
- */
-function filterBatch(info: BatchInfo, bytes: Buffer, ctx: FilterContext): Buffer | null {
-  const hasHorizon = (info.attributes & DELETE_HORIZON_FLAG_MASK) !== 0;
-  const horizon = hasHorizon ? info.baseTimestamp : null;
-  // Markers piggy-back on tombstone retention: a marker that may go is removed only once its horizon passed.
-  const canDiscardBatch = info.isControl ? ctx.txns.onControlBatchRead(info, bytes) : ctx.txns.onBatchRead(info);
-  const discardBatchRecords = info.isControl ? canDiscardBatch && horizon !== null && horizon <= ctx.now : canDiscardBatch;
-  // The batch with an active producer's last sequence (or its last marker, when it has no data left) is kept,
-  // possibly empty, so that the producer's state (sequence, epoch fencing) survives the cleaning.
-  const last = info.producerId >= 0 ? ctx.lastRecords.get(info.producerId) : undefined;
-  const isLastOfProducer =
-    last !== undefined &&
-    (last.lastDataOffset !== null ? info.lastOffset === last.lastDataOffset : info.isControl && info.producerEpoch === last.producerEpoch);
-  const retention: BatchRetention = isLastOfProducer ? 'RETAIN_EMPTY' : discardBatchRecords ? 'DELETE' : 'DELETE_EMPTY';
-  const containsMarkerForEmptyTxn = canDiscardBatch && info.isControl;
-  if (retention === 'DELETE') return null;
-
-  const retained: Record[] = [];
-  let total = 0;
-  let tombstones = false;
-  for (const r of iterateRecords(bytes)) {
-    total++;
-    if (discardBatchRecords) continue;
-    if (!info.isControl) {
-      if (r.key === null) continue;
-      if (r.offset < ctx.map.get(r.key)) continue;
-      if (r.value === null && horizon !== null && ctx.now >= horizon) continue;
-    }
-    if (r.value === null) tombstones = true;
-    retained.push(r);
-  }
-  ctx.stats.recordsRead += total;
-  ctx.stats.recordsRetained += retained.length;
-  if (retained.length === 0) return retention === 'RETAIN_EMPTY' ? emptyBatchHeader(info) : null;
-  const needToSetDeleteHorizon = (tombstones || containsMarkerForEmptyTxn) && horizon === null;
-  const newHorizon = needToSetDeleteHorizon ? ctx.now + ctx.deleteRetentionMs : horizon;
-  if (newHorizon !== null && (tombstones || containsMarkerForEmptyTxn)) noteHorizon(ctx, newHorizon);
-  if (retained.length === total && !needToSetDeleteHorizon) return bytes;
-  return buildRetainedBatch(info, retained, newHorizon);
-}
-
 function writeFully(fd: number, buf: Buffer, position: number): void {
   let done = 0;
   while (done < buf.length) done += fs.writeSync(fd, buf, done, buf.length - done, position + done);
 }
 
 /** Cleans one group into `<base>.log.cleaned`, then swaps it in. False when the log changed meanwhile. */
-function cleanSegmentGroup(log: Log, group: readonly LogSegment[], ctx: FilterContext): boolean {
+function cleanSegmentGroup(log: Log, group: readonly LogSegment[], ctx: FilterContext & { stats: CleanerStats }): boolean {
   const base = group[0].baseOffset;
   const cleaned = path.join(log.dir, filenamePrefixFromOffset(base) + LOG_FILE_SUFFIX + CLEANED_FILE_SUFFIX);
   const swap = path.join(log.dir, filenamePrefixFromOffset(base) + LOG_FILE_SUFFIX + SWAP_FILE_SUFFIX);
@@ -401,7 +321,7 @@ export async function cleanLog(section: LogToClean, opts: CleanOptions): Promise
   const end = buildOffsetMap(log, section.firstDirtyOffset, section.firstUncleanableOffset, map, stats);
   stats.bytesRead = 0; // count the cleaning pass only (Kafka reports both; we keep the simpler figure)
   const segs = log.logSegments.filter((s) => s !== log.activeSegment && s.baseOffset < end);
-  const ctx: FilterContext = {
+  const ctx: FilterContext & { stats: CleanerStats } = {
     map,
     now: opts.now,
     deleteRetentionMs: opts.deleteRetentionMs,
