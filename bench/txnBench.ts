@@ -142,7 +142,19 @@ export async function runTxnBench(opts: TxnBenchOptions, log: (line: string) => 
       { test: 'produce transactions of 10,000', topic: `bench-txn10k-${id}`, txnSize: 10_000, sendSize: 1000 },
     ];
     const warmup = `bench-txn-warmup-${id}`;
-    await createTopics(kafka, [...runs.map((r) => ({ topic: r.topic, partitions: opts.partitions })), { topic: warmup, partitions: opts.partitions }]);
+    // Right after start-up the metadata may not name a controller yet (kafkajs: "Broker -1 not found in the cached
+    // metadata"): retry the creation until it goes through or 30 s pass.
+    const topics = [...runs.map((r) => ({ topic: r.topic, partitions: opts.partitions })), { topic: warmup, partitions: opts.partitions }];
+    for (let deadline = Date.now() + 30_000; ;) {
+      try {
+        await createTopics(kafka, topics);
+        break;
+      } catch (e) {
+        if (Date.now() > deadline) throw e;
+        log(`  topic creation failed (${(e as Error).message}), retrying`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
     // Unmeasured warm-up of both paths (JIT, connections, the coordinator's first InitProducerId) so the first rows
     // are not penalised: idempotent sends, then transactions of 1000.
     const warmupRecords = Math.min(opts.records, 50_000);
