@@ -252,5 +252,21 @@ describe('transactions: tools (kafka-transactions, kafka-dump-log, console consu
     expect(txlog.stdout).to.match(
       /key: transaction_metadata::transactionalId=tools-tx payload: producerId:\d+,producerEpoch:\d+,state=CompleteCommit,partitions=\[\],/,
     );
+
+    // The console consumer reads the same records with Kafka's TransactionLogMessageFormatter.
+    const formatted = await runTool('kafka-console-consumer', [
+      '--bootstrap-server',
+      bs,
+      '--topic',
+      '__transaction_state',
+      '--from-beginning',
+      '--formatter',
+      'kafka.coordinator.transaction.TransactionLog$TransactionLogMessageFormatter',
+      '--timeout-ms',
+      '5000',
+    ]);
+    expect(formatted.stdout).to.match(
+      /^tools-tx::TransactionMetadata\(transactionalId=tools-tx, producerId=\d+, producerEpoch=\d+, txnTimeoutMs=60000, state=CompleteCommit, /m,
+    );
   });
 });
