@@ -13,6 +13,7 @@ import { buildHarness, runHarness, shellQuote } from './rdkafkaHarness';
 import { defaultReplicationBenchOptions, runReplicationBench } from './replicationBench';
 import { defaultGroupBenchOptions, runGroupBench } from './groupBench';
 import { defaultCodecBenchOptions, runCodecBench } from './codecBench';
+import { defaultTxnBenchOptions, runTxnBench } from './txnBench';
 
 export interface BenchOptions {
   bootstrap?: string;
@@ -30,6 +31,10 @@ export interface BenchOptions {
   groups: boolean;
   /** Also run the codec and log cleaner benchmark (bench/codecBench.ts); --no-codecs skips it. */
   codecs: boolean;
+  /** Also run the transactions benchmark (bench/txnBench.ts); --no-transactions skips it. */
+  transactions: boolean;
+  /** Records per transactions benchmark run. */
+  txnRecords: number;
 }
 
 interface Row {
@@ -76,6 +81,13 @@ export function parseBenchArgs(argv: string[], exit: (code: number) => never = p
     .option('--no-groups', 'skip the consumer-group benchmark')
     .option('--codecs', 'run the compression benchmark (produce with each codec) and the log cleaner benchmark', true)
     .option('--no-codecs', 'skip the compression and log cleaner benchmarks')
+    .option(
+      '--transactions',
+      'run the transactions benchmark (kafkajs: idempotent vs transactions of 100 and 10,000 records; read_committed vs read_uncommitted)',
+      true,
+    )
+    .option('--no-transactions', 'skip the transactions benchmark')
+    .option('--txn-records <n>', 'records for each transactions benchmark run', positiveInt, defaultTxnBenchOptions.records)
     .exitOverride((err) => exit(err.exitCode));
   program.parse(argv);
   return program.opts<BenchOptions>();
@@ -290,7 +302,20 @@ export async function main(argv: string[]): Promise<number> {
       codecsOk = false;
     }
   }
-  return rows.every((r) => r.result) && replicationOk && groupsOk && codecsOk ? 0 : 1;
+  let txnOk = true;
+  if (opts.transactions && !opts.bootstrap) {
+    log('');
+    try {
+      const tb = await runTxnBench({ ...defaultTxnBenchOptions, records: opts.txnRecords, recordSize: opts.recordSize, timeout: opts.timeout }, log);
+      log('');
+      for (const l of tb.lines) log(l);
+      txnOk = tb.ok;
+    } catch (e) {
+      log(`Transactions benchmark failed: ${(e as Error).message}`);
+      txnOk = false;
+    }
+  }
+  return rows.every((r) => r.result) && replicationOk && groupsOk && codecsOk && txnOk ? 0 : 1;
 }
 
 if (require.main === module) {
