@@ -86,8 +86,16 @@ export async function kafkajsProduce(
  * The clock runs from the first batch to the last (the group join is not counted, as for the C client
  * whose clock starts at its first record).
  */
-export async function kafkajsConsume(kafka: Kafka, opts: { topic: string; count: number; groupId: string; timeoutMs: number }): Promise<Measurement> {
-  const consumer = kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false });
+export async function kafkajsConsume(
+  kafka: Kafka,
+  opts: { topic: string; count: number; groupId: string; timeoutMs: number; readUncommitted?: boolean },
+): Promise<Measurement> {
+  // readUncommitted: the Fetch isolation level (kafkajs defaults to read_committed).
+  const consumer = kafka.consumer({
+    groupId: opts.groupId,
+    allowAutoTopicCreation: false,
+    ...(opts.readUncommitted !== undefined ? { readUncommitted: opts.readUncommitted } : {}),
+  });
   await consumer.connect();
   let records = 0;
   let bytes = 0;

@@ -14,6 +14,7 @@ import { defaultReplicationBenchOptions, runReplicationBench } from './replicati
 import { defaultGroupBenchOptions, runGroupBench } from './groupBench';
 import { defaultCodecBenchOptions, runCodecBench } from './codecBench';
 import { defaultSecurityBenchOptions, runSecurityBench } from './securityBench';
+import { defaultTxnBenchOptions, runTxnBench } from './txnBench';
 
 export interface BenchOptions {
   bootstrap?: string;
@@ -33,6 +34,10 @@ export interface BenchOptions {
   codecs: boolean;
   /** Also run the listener security benchmark (bench/securityBench.ts: PLAINTEXT, SSL, SASL_SSL); --no-security skips it. */
   security: boolean;
+  /** Also run the transactions benchmark (bench/txnBench.ts); --no-transactions skips it. */
+  transactions: boolean;
+  /** Records per transactions benchmark run. */
+  txnRecords: number;
 }
 
 interface Row {
@@ -81,6 +86,13 @@ export function parseBenchArgs(argv: string[], exit: (code: number) => never = p
     .option('--no-codecs', 'skip the compression and log cleaner benchmarks')
     .option('--security', 'run the listener security benchmark (PLAINTEXT, SSL and SASL_SSL side by side)', true)
     .option('--no-security', 'skip the listener security benchmark')
+    .option(
+      '--transactions',
+      'run the transactions benchmark (kafkajs: idempotent vs transactions of 100 and 10,000 records; read_committed vs read_uncommitted)',
+      true,
+    )
+    .option('--no-transactions', 'skip the transactions benchmark')
+    .option('--txn-records <n>', 'records for each transactions benchmark run', positiveInt, defaultTxnBenchOptions.records)
     .exitOverride((err) => exit(err.exitCode));
   program.parse(argv);
   return program.opts<BenchOptions>();
@@ -308,7 +320,20 @@ export async function main(argv: string[]): Promise<number> {
       securityOk = false;
     }
   }
-  return rows.every((r) => r.result) && replicationOk && groupsOk && codecsOk && securityOk ? 0 : 1;
+  let txnOk = true;
+  if (opts.transactions && !opts.bootstrap) {
+    log('');
+    try {
+      const tb = await runTxnBench({ ...defaultTxnBenchOptions, records: opts.txnRecords, recordSize: opts.recordSize, timeout: opts.timeout }, log);
+      log('');
+      for (const l of tb.lines) log(l);
+      txnOk = tb.ok;
+    } catch (e) {
+      log(`Transactions benchmark failed: ${(e as Error).message}`);
+      txnOk = false;
+    }
+  }
+  return rows.every((r) => r.result) && replicationOk && groupsOk && codecsOk && txnOk && securityOk ? 0 : 1;
 }
 
 if (require.main === module) {

@@ -139,6 +139,14 @@ export function log4jLine(level: 'WARN' | 'ERROR', message: string, logger: stri
   return `[${ts}] ${level} ${message} (${logger})\n`;
 }
 
+/**
+ * --isolation-level: ConsoleConsumer puts it into the consumer properties as isolation.level, so KafkaConsumer's
+ * ConfigDef validates it (ValidString.in(read_committed, read_uncommitted)) like the property.
+ */
+export function isolationLevelOf(value: string): 'read_committed' | 'read_uncommitted' {
+  return oneOf(new Map([['isolation.level', value]]), 'isolation.level', ['read_committed', 'read_uncommitted']) as 'read_committed' | 'read_uncommitted';
+}
+
 export function buildConsumerSettings(props: Map<string, string>): ConsoleConsumerSettings {
   const warnings: string[] = [];
   // Validated as KafkaConsumer's ConfigDef does, even where the value changes nothing visible.

@@ -3,13 +3,17 @@
  * --deep-iteration or --print-data-log, every record), the entries of `.index` and `.timeindex` files, and
  * with --offsets-decoder the __consumer_offsets records in Kafka's OffsetsMessageParser form, with
  * --cluster-metadata-decoder KRaft metadata records (`__cluster_metadata-0/*.log`, snapshots `*.checkpoint`,
- * bootstrap.checkpoint) as Kafka 3.7's ClusterMetadataLogMessageParser prints them. Line formats are Kafka 3.x's,
- * so scripts written for Kafka's tool read ours.
+ * bootstrap.checkpoint) as Kafka 3.7's ClusterMetadataLogMessageParser prints them, with --transaction-log-decoder
+ * __transaction_state records as TransactionLog.formatRecordKeyAndValue prints them, and the transaction files of a
+ * partition: `.txnindex` (aborted transactions) and producer state `.snapshot` files (DumpTxnFiles). Line formats are
+ * Kafka 3.x's, so scripts written for Kafka's tool read ours.
  */
 import { Command } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readGroupMessageValue, readMessageKey, readOffsetMessageValue } from '../coordinator/group/ConsumerOffsetsFormats';
+import { formatTxnRecordKeyAndValue } from '../coordinator/transaction/TransactionLog';
+import { dumpProducerIdSnapshot, dumpTxnIndex } from './DumpTxnFiles';
 import { Reader } from '../protocol/Reader';
 import { compressionName } from '../protocol/records/compression';
 import {
@@ -44,6 +48,7 @@ interface DumpOptions {
   printDataLog?: boolean;
   deepIteration?: boolean;
   offsetsDecoder?: boolean;
+  transactionLogDecoder?: boolean;
   clusterMetadataDecoder?: boolean;
   skipRecordMetadata?: boolean;
 }
@@ -118,6 +123,12 @@ function parseOffsetsRecord(r: Record): { key: string | null; payload: string | 
   return { key: `unknown::version=${k.version}`, payload: r.value === null ? '<DELETE>' : r.value.toString('hex') };
 }
 
+/** Kafka's TransactionLogMessageParser (TransactionLog.formatRecordKeyAndValue); a record it cannot read fails the segment as Kafka's does. */
+function parseTransactionLogRecord(r: Record): { key: string | null; payload: string | null } {
+  if (r.key === null) throw new Error(`Failed to decode message at offset ${r.offset}: the key is null`);
+  return formatTxnRecordKeyAndValue(r.key, r.value);
+}
+
 /** ConsumerProtocol assignment (version, [topic, [partition]], userData) as Java prints List<TopicPartition>. */
 function consumerAssignment(buf: Buffer): string {
   try {
@@ -156,7 +167,7 @@ function dumpLog(file: string, opts: DumpOptions, out: Out): void {
     out(`Snapshot end offset: ${id.offset}, epoch: ${id.epoch}`);
   }
   const data = fs.readFileSync(file);
-  const printContents = opts.printDataLog || opts.offsetsDecoder || opts.clusterMetadataDecoder;
+  const printContents = opts.printDataLog || opts.offsetsDecoder || opts.transactionLogDecoder || opts.clusterMetadataDecoder;
   const deep = opts.deepIteration || printContents;
   let pos = 0;
   while (pos + LOG_OVERHEAD <= data.length) {
@@ -185,6 +196,8 @@ function dumpLog(file: string, opts: DumpOptions, out: Out): void {
             let payload: string | null = null;
             if (opts.offsetsDecoder) {
               ({ key, payload } = parseOffsetsRecord(r));
+            } else if (opts.transactionLogDecoder) {
+              ({ key, payload } = parseTransactionLogRecord(r));
             } else if (opts.clusterMetadataDecoder) {
               payload = parseMetadataRecord(r); // no keys for metadata records
             } else {
@@ -237,12 +250,15 @@ function dumpTimeIndex(file: string, out: Out): void {
   }
 }
 
-export function dumpFile(file: string, opts: DumpOptions, out: Out): void {
+/** DumpLogSegments.main's dispatch on the file suffix; unknown files are reported on stderr. */
+export function dumpFile(file: string, opts: DumpOptions, out: Out, err: Out = out): void {
   out(`Dumping ${file}`);
   if (file.endsWith('.log') || file.endsWith('.checkpoint')) dumpLog(file, opts, out);
   else if (file.endsWith('.index')) dumpIndex(file, out);
   else if (file.endsWith('.timeindex')) dumpTimeIndex(file, out);
-  else out(`Ignoring unknown file ${file}`);
+  else if (file.endsWith('.snapshot')) dumpProducerIdSnapshot(file, out, err);
+  else if (file.endsWith('.txnindex')) dumpTxnIndex(file, out);
+  else err(`Ignoring unknown file ${file}`);
 }
 
 function buildProgram(): Command {
@@ -252,6 +268,7 @@ function buildProgram(): Command {
     .option('--print-data-log', 'If set, printing the messages content when dumping data logs. Automatically set if any decoder option is specified.')
     .option('--deep-iteration', 'if set, uses deep instead of shallow iteration. Automatically set if print-data-log is enabled.')
     .option('--offsets-decoder', 'if set, log data will be parsed as offset data from the __consumer_offsets topic.')
+    .option('--transaction-log-decoder', 'if set, log data will be parsed as transaction metadata from the __transaction_state topic.')
     .option('--cluster-metadata-decoder', 'if set, log data will be parsed as cluster metadata records.')
     .option('--skip-record-metadata', 'whether to skip printing metadata for each record.');
 }
@@ -274,7 +291,10 @@ export function main(argv: string[] = process.argv): void {
     .map((s) => s.trim())
     .filter((s) => s !== '')) {
     try {
-      dumpFile(f, o, out);
+      dumpFile(f, o, out, (l) => {
+        flush();
+        process.stderr.write(l + '\n');
+      });
     } catch (e) {
       flush();
       process.stderr.write(`Error dumping ${f}: ${(e as Error).message}\n`);

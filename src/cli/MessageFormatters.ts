@@ -1,11 +1,13 @@
 /**
  * The console consumer's formatters: Kafka's DefaultMessageFormatter (print.timestamp / print.partition /
  * print.offset / print.headers / print.key / print.value with key.separator, line.separator,
- * headers.separator, null.literal) and the two __consumer_offsets formatters of GroupMetadataManager
- * (OffsetsMessageFormatter, GroupMetadataMessageFormatter) with their toString shapes.
+ * headers.separator, null.literal), the two __consumer_offsets formatters of GroupMetadataManager
+ * (OffsetsMessageFormatter, GroupMetadataMessageFormatter) with their toString shapes, and the __transaction_state
+ * one (TransactionLog.TransactionLogMessageFormatter).
  */
 import { IHeaders } from 'kafkajs';
 import { readGroupMessageValue, readMessageKey, readOffsetMessageValue } from '../coordinator/group/ConsumerOffsetsFormats';
+import { formatTxnRecord } from '../coordinator/transaction/TransactionLog';
 import { fail } from './CommandUtils';
 
 interface ConsoleRecord {
@@ -107,10 +109,18 @@ class GroupMetadataMessageFormatter implements MessageFormatter {
   }
 }
 
+/** TransactionLog.TransactionLogMessageFormatter: "transactionalId::TransactionMetadata(...)"; keyless records print nothing. */
+class TransactionLogMessageFormatter implements MessageFormatter {
+  format(r: ConsoleRecord): string {
+    if (!r.key) return '';
+    return `${formatTxnRecord(r.key, r.value)}\n`;
+  }
+}
+
 /** --formatter class names, both Kafka 3.7's and the later org.apache.kafka.tools.consumer ones. */
 export function createFormatter(className: string | undefined, props: ReadonlyMap<string, string>): MessageFormatter {
   const name = className ?? 'kafka.tools.DefaultMessageFormatter';
-  const simple = name.substring(name.lastIndexOf('.') + 1).replace(/^GroupMetadataManager\$/, '');
+  const simple = name.substring(name.lastIndexOf('.') + 1).replace(/^(GroupMetadataManager|TransactionLog)\$/, '');
   switch (simple) {
     case 'DefaultMessageFormatter':
       return new DefaultMessageFormatter(props);
@@ -118,6 +128,8 @@ export function createFormatter(className: string | undefined, props: ReadonlyMa
       return new OffsetsMessageFormatter();
     case 'GroupMetadataMessageFormatter':
       return new GroupMetadataMessageFormatter();
+    case 'TransactionLogMessageFormatter':
+      return new TransactionLogMessageFormatter();
     default:
       return fail(`Unknown formatter class ${name}`);
   }

@@ -12,7 +12,7 @@ import { Consumer, PartitionAssigner, AssignerProtocol } from 'kafkajs';
 import { CommandError, brokerList, collect, createKafka, fail, loadProps, parseKeyValues, runTool } from './CommandUtils';
 import { ConsumedPositions } from './ConsumedPositions';
 import { ConsumerResetPositions } from './ConsumerResetPositions';
-import { buildConsumerSettings, log4jLine } from './ConsoleConsumerConfig';
+import { buildConsumerSettings, isolationLevelOf, log4jLine } from './ConsoleConsumerConfig';
 import { createFormatter } from './MessageFormatters';
 
 interface ConsumerOpts {
@@ -153,7 +153,7 @@ async function execute(program: Command): Promise<number> {
   const timeoutMs = o.timeoutMs !== undefined ? Number(o.timeoutMs) : -1;
   const partition = o.partition !== undefined ? Number(o.partition) : undefined;
   // CommandLineUtils.maybeMergeOptions: --isolation-level wins when given, else the property, else its default.
-  const isolation = process.argv.includes('--isolation-level') ? o.isolationLevel : (settings.isolationLevel ?? o.isolationLevel);
+  const isolation = isolationLevelOf(process.argv.includes('--isolation-level') ? o.isolationLevel : (settings.isolationLevel ?? o.isolationLevel));
 
   const kafka = createKafka(brokerList(o.bootstrapServer ?? consumerProps.get('bootstrap.servers')), {
     clientId: consumerProps.get('client.id') ?? 'console-consumer',

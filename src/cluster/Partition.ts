@@ -56,11 +56,31 @@ export class Partition {
     readonly topic: string,
     readonly partition: number,
     readonly localBrokerId: number,
-    public log: Log,
+    private currentLog: Log,
     initialHighWatermark = 0,
     private readonly alterPartitionListener: AlterPartitionListener | null = null,
   ) {
-    this.hw = Math.min(initialHighWatermark, log.logEndOffset);
+    this.setHw(Math.min(initialHighWatermark, currentLog.logEndOffset));
+  }
+
+  /** The local log; a replacement (AlterReplicaLogDirs) takes over the high watermark. */
+  get log(): Log {
+    return this.currentLog;
+  }
+  set log(l: Log) {
+    this.currentLog = l;
+    l.updateHighWatermark(this.hw);
+  }
+
+  /** Every high watermark change reaches the log, which derives the last stable offset from it. */
+  private setHw(hw: number): void {
+    this.hw = hw;
+    this.currentLog.updateHighWatermark(hw);
+  }
+
+  /** UnifiedLog.lastStableOffset: below the high watermark while a transaction is open or its marker unreplicated. */
+  get lastStableOffset(): number {
+    return this.currentLog.lastStableOffset;
   }
 
   get key(): string {
@@ -179,13 +199,13 @@ export class Partition {
   updateFollowerHighWatermark(leaderHw: number): boolean {
     const hw = Math.min(leaderHw, this.log.logEndOffset);
     if (hw === this.hw) return false;
-    this.hw = hw;
+    this.setHw(hw);
     return true;
   }
 
   /** Truncation on becoming follower may drop below the HW (divergent tail). */
   onTruncated(): void {
-    if (this.hw > this.log.logEndOffset) this.hw = this.log.logEndOffset;
+    if (this.hw > this.log.logEndOffset) this.setHw(this.log.logEndOffset);
   }
 
   /**
@@ -214,7 +234,7 @@ export class Partition {
       newHw = Math.min(newHw, f ? Math.max(f.logEndOffset, 0) : 0);
     }
     if (newHw > this.hw) {
-      this.hw = newHw;
+      this.setHw(newHw);
       return true;
     }
     return false;

@@ -1,7 +1,8 @@
 /**
  * Walks the batch headers of a segment file without reading the record bodies: what start-up needs to
  * rebuild the leader-epoch cache and the producer state (Kafka's LogLoader replays batches for both).
- * Reads in chunks through its own read-only fd; stops quietly at a torn tail.
+ * Reads in chunks through its own read-only fd; stops quietly at a torn tail. A caller that needs a batch's
+ * bytes (a transaction marker's record) asks for them with `readBatch`.
  */
 import * as fs from 'fs';
 import { BatchInfo, HEADER_SIZE, batchSizeAt, readBatchInfo } from '../protocol/records/RecordBatch';
@@ -9,7 +10,7 @@ import { BatchInfo, HEADER_SIZE, batchSizeAt, readBatchInfo } from '../protocol/
 const CHUNK = 256 * 1024;
 
 /** Calls fn for each complete batch header in `file` within the first `size` bytes. */
-export function scanBatchHeaders(file: string, size: number, fn: (b: BatchInfo) => void): void {
+export function scanBatchHeaders(file: string, size: number, fn: (b: BatchInfo, readBatch: () => Buffer) => void): void {
   const fd = fs.openSync(file, 'r');
   try {
     let buf = Buffer.allocUnsafe(CHUNK);
@@ -26,7 +27,13 @@ export function scanBatchHeaders(file: string, size: number, fn: (b: BatchInfo) 
       const rel = pos - bufStart;
       const batchSize = batchSizeAt(buf, rel);
       if (batchSize < HEADER_SIZE || pos + batchSize > size) return;
-      fn(readBatchInfo(buf, rel));
+      const at = pos;
+      const info = readBatchInfo(buf, rel);
+      fn(info, () => {
+        const out = Buffer.allocUnsafe(batchSize);
+        fs.readSync(fd, out, 0, batchSize, at);
+        return out;
+      });
       pos += batchSize;
     }
   } finally {

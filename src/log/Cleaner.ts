@@ -6,11 +6,19 @@
  * (now + delete.retention.ms, KIP-534) and vanish at the first cleaning after it. Records without a key are
  * dropped (Kafka counts them as invalid). Segments are cleaned in groups no larger than segment.bytes, each
  * group into one `.cleaned` file swapped in through `.swap` (CleanerSwap).
+ *
+ * Transactions (Kafka 3.7's LogCleaner with CleanedTransactionMetadata): the dirty section ends at the last stable
+ * offset, so an open transaction is never cleaned; batches of aborted transactions (the `.txnindex` ranges and the
+ * batch's producer id) are dropped and never enter the offset map; a transaction marker is kept while data of its
+ * transaction remains, then stamped with a delete horizon and removed at the first cleaning past it. The batch that
+ * holds an active producer's last sequence (or its last marker) is kept, emptied if need be, so that producer
+ * state survives cleaning. The cleaned segment's transaction index lists the aborted transactions whose markers stay.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { BatchInfo, DELETE_HORIZON_FLAG_MASK, LOG_OVERHEAD, Record, batchSizeAt, iterateRecords, readBatchInfo } from '../protocol/records/RecordBatch';
-import { buildRetainedBatch } from './CleanerBatchBuilder';
+import { BatchInfo, LOG_OVERHEAD, batchSizeAt, iterateRecords, readBatchInfo } from '../protocol/records/RecordBatch';
+import { CleanedTransactionMetadata } from './CleanedTransactionMetadata';
+import { FilterContext, filterBatch, lastRecordsOfActiveProducers } from './CleanerRecordFilter';
 import { CLEANED_FILE_SUFFIX, SWAP_FILE_SUFFIX } from './CleanerSwap';
 import { Log } from './Log';
 import { LOG_FILE_SUFFIX, LogSegment, filenamePrefixFromOffset } from './LogSegment';
@@ -94,8 +102,9 @@ function* segmentBatches(seg: LogSegment, from = seg.baseOffset): Generator<{ in
 
 /**
  * Kafka's LogCleanerManager.cleanableOffsets + LogToClean: where the dirty section starts (checkpoint, reset
- * to the log start when out of range) and ends (active segment, `upperBound` = high watermark, and the first
- * segment younger than min.compaction.lag.ms), its size and whether max.compaction.lag.ms forces a cleaning.
+ * to the log start when out of range) and ends (active segment, `upperBound` = high watermark, the last stable
+ * offset — never past an open transaction — and the first segment younger than min.compaction.lag.ms), its size
+ * and whether max.compaction.lag.ms forces a cleaning.
  */
 export function cleanableSection(log: Log, checkpoint: number | undefined, cfg: CleanerLogConfig, now: number, upperBound: number): LogToClean {
   const start = log.logStartOffset;
@@ -103,7 +112,9 @@ export function cleanableSection(log: Log, checkpoint: number | undefined, cfg: 
   if (firstDirty < start || firstDirty > log.logEndOffset) firstDirty = start;
   const segs = log.logSegments;
   const active = log.activeSegment;
-  let firstUncleanable = Math.min(active.baseOffset, upperBound);
+  // Kafka bounds by log.lastStableOffset = min(first unstable offset, high watermark); `upperBound` is the
+  // partition's high watermark, so the first unstable offset completes it.
+  let firstUncleanable = Math.min(active.baseOffset, upperBound, log.firstUnstableOffset ?? Infinity);
   const dirtySegs = segs.filter((s, i) => s !== active && (i + 1 < segs.length ? segs[i + 1].baseOffset : Infinity) > firstDirty);
   if (cfg.minCompactionLagMs > 0) {
     for (const s of dirtySegs) {
@@ -168,8 +179,13 @@ class OffsetMap {
   }
 }
 
-/** Kafka's Cleaner.buildOffsetMap over [start, end); returns the offset where it stopped (end unless the map filled). */
+/**
+ * Kafka's Cleaner.buildOffsetMap over [start, end); returns the offset where it stopped (end unless the map filled).
+ * Markers and the batches of aborted transactions add no key: an aborted value must not hide an older committed one.
+ */
 function buildOffsetMap(log: Log, start: number, end: number, map: OffsetMap, stats: CleanerStats): number {
+  const txns = new CleanedTransactionMetadata();
+  txns.addAbortedTransactions(log.collectAbortedTransactions(start, end));
   const segs = log.logSegments;
   for (let i = 0; i < segs.length; i++) {
     const seg = segs[i];
@@ -178,7 +194,11 @@ function buildOffsetMap(log: Log, start: number, end: number, map: OffsetMap, st
     for (const { info, bytes } of segmentBatches(seg, start)) {
       if (info.baseOffset >= end) break;
       stats.bytesRead += bytes.length;
-      if (info.isControl) continue;
+      if (info.isControl) {
+        txns.onControlBatchRead(info, bytes);
+        continue;
+      }
+      if (txns.onBatchRead(info)) continue;
       for (const r of iterateRecords(bytes)) {
         if (r.offset >= start && r.offset < end && r.key !== null) map.put(r.key, r.offset);
       }
@@ -206,50 +226,13 @@ function groupSegmentsBySize(segs: readonly LogSegment[], maxSize: number): LogS
   return groups;
 }
 
-interface FilterContext {
-  map: OffsetMap;
-  now: number;
-  deleteRetentionMs: number;
-  stats: CleanerStats;
-}
-
-/** MemoryRecords.filterTo for one batch: the bytes to write (the original when nothing changes), or null. */
-function filterBatch(info: BatchInfo, bytes: Buffer, ctx: FilterContext): Buffer | null {
-  if (info.isControl) return bytes; // no transactions here: markers stay
-  const hasHorizon = (info.attributes & DELETE_HORIZON_FLAG_MASK) !== 0;
-  const horizon = hasHorizon ? info.baseTimestamp : null;
-  const retained: Record[] = [];
-  let total = 0;
-  let tombstones = false;
-  for (const r of iterateRecords(bytes)) {
-    total++;
-    if (r.key === null) continue;
-    if (r.offset < ctx.map.get(r.key)) continue;
-    if (r.value === null) {
-      if (horizon !== null && ctx.now >= horizon) continue;
-      tombstones = true;
-    }
-    retained.push(r);
-  }
-  ctx.stats.recordsRead += total;
-  ctx.stats.recordsRetained += retained.length;
-  if (retained.length === 0) return null;
-  const newHorizon = horizon ?? (tombstones ? ctx.now + ctx.deleteRetentionMs : null);
-  if (tombstones && newHorizon !== null) {
-    const h = ctx.stats.nextDeleteHorizonMs;
-    ctx.stats.nextDeleteHorizonMs = h === null ? newHorizon : Math.min(h, newHorizon);
-  }
-  if (retained.length === total && newHorizon === horizon) return bytes;
-  return buildRetainedBatch(info, retained, newHorizon);
-}
-
 function writeFully(fd: number, buf: Buffer, position: number): void {
   let done = 0;
   while (done < buf.length) done += fs.writeSync(fd, buf, done, buf.length - done, position + done);
 }
 
 /** Cleans one group into `<base>.log.cleaned`, then swaps it in. False when the log changed meanwhile. */
-function cleanSegmentGroup(log: Log, group: readonly LogSegment[], ctx: FilterContext): boolean {
+function cleanSegmentGroup(log: Log, group: readonly LogSegment[], ctx: FilterContext & { stats: CleanerStats }): boolean {
   const base = group[0].baseOffset;
   const cleaned = path.join(log.dir, filenamePrefixFromOffset(base) + LOG_FILE_SUFFIX + CLEANED_FILE_SUFFIX);
   const swap = path.join(log.dir, filenamePrefixFromOffset(base) + LOG_FILE_SUFFIX + SWAP_FILE_SUFFIX);
@@ -265,7 +248,11 @@ function cleanSegmentGroup(log: Log, group: readonly LogSegment[], ctx: FilterCo
     pendingBytes = 0;
   };
   try {
-    for (const seg of group) {
+    for (let i = 0; i < group.length; i++) {
+      const seg = group[i];
+      // The full segment range: the cleaned segment's transaction index is rebuilt from these (Kafka's cleanSegments).
+      const upper = i + 1 < group.length ? group[i + 1].baseOffset : seg.readNextOffset();
+      ctx.txns.addAbortedTransactions(log.collectAbortedTransactions(seg.baseOffset, upper));
       for (const { info, bytes } of segmentBatches(seg)) {
         ctx.stats.bytesRead += bytes.length;
         const out = filterBatch(info, bytes, ctx);
@@ -290,6 +277,14 @@ function cleanSegmentGroup(log: Log, group: readonly LogSegment[], ctx: FilterCo
     fs.rmSync(swap, { force: true });
     return false;
   }
+  // The cleaned segment lists only the aborted transactions whose ABORT marker it kept (cleanedIndex).
+  const cleanedSeg = log.logSegments.find((s) => s.baseOffset === base);
+  if (cleanedSeg) {
+    cleanedSeg.txnIndex.reset();
+    for (const t of ctx.txns.cleanedIndex) cleanedSeg.txnIndex.append(t);
+    cleanedSeg.txnIndex.flush();
+  }
+  ctx.txns.cleanedIndex.length = 0;
   return true;
 }
 
@@ -326,7 +321,15 @@ export async function cleanLog(section: LogToClean, opts: CleanOptions): Promise
   const end = buildOffsetMap(log, section.firstDirtyOffset, section.firstUncleanableOffset, map, stats);
   stats.bytesRead = 0; // count the cleaning pass only (Kafka reports both; we keep the simpler figure)
   const segs = log.logSegments.filter((s) => s !== log.activeSegment && s.baseOffset < end);
-  const ctx: FilterContext = { map, now: opts.now, deleteRetentionMs: opts.deleteRetentionMs, stats };
+  const ctx: FilterContext & { stats: CleanerStats } = {
+    map,
+    now: opts.now,
+    deleteRetentionMs: opts.deleteRetentionMs,
+    stats,
+    // One walk over all the cleaned groups carries the transaction state across group boundaries (Kafka's doClean).
+    txns: new CleanedTransactionMetadata(),
+    lastRecords: lastRecordsOfActiveProducers(log),
+  };
   const yieldFn = opts.yieldFn ?? (() => new Promise<void>((r) => setImmediate(r)));
   for (const group of groupSegmentsBySize(segs, opts.segmentBytes)) {
     if (log.truncationCount !== truncations) return finish(stats, started, false);

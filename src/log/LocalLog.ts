@@ -20,6 +20,8 @@ export interface FetchDataInfo {
 
 export class LocalLog {
   private unflushedMessages = 0;
+  /** Told of every roll with the new segment's base offset (UnifiedLog.roll takes a producer snapshot there). */
+  onRoll: ((newBaseOffset: number) => void) | null = null;
 
   constructor(
     readonly dir: string,
@@ -91,6 +93,7 @@ export class LocalLog {
     const seg = LogSegment.open(this.dir, newOffset, this.config, this.time, false);
     this.segments.push(seg);
     this.logger.debug(`Rolled new log segment at offset ${newOffset} in ${this.time() - start} ms.`);
+    this.onRoll?.(newOffset);
     return seg;
   }
 
@@ -152,10 +155,15 @@ export class LocalLog {
     if (i < 0 || i + oldSegments.length >= this.segments.length) return false;
     if (oldSegments.some((s, k) => this.segments[i + k] !== s)) return false;
     const base = oldSegments[0].baseOffset;
+    // The cleaner keeps the markers, so the replaced segments' aborted transactions stay listed (Kafka's cleaner
+    // rebuilds the cleaned segment's txn index from them).
+    const aborted = oldSegments.flatMap((s) => s.txnIndex.allAbortedTxns());
     for (const s of oldSegments) s.deleteIfExists();
     fs.renameSync(swapFile, path.join(this.dir, filenamePrefixFromOffset(base) + '.log'));
     const seg = LogSegment.open(this.dir, base, this.config, this.time, true);
     seg.recover(); // rebuilds both indexes for the cleaned data
+    seg.txnIndexNeedsRebuild = false;
+    for (const t of aborted) seg.txnIndex.append(t);
     this.segments.splice(i, oldSegments.length, seg);
     return true;
   }

@@ -1,8 +1,10 @@
 /**
  * One partition's log (Kafka's `UnifiedLog`): the segments and log end offset (LocalLog), the log start
  * offset, the leader epoch cache and the producer state, all built by LogLoader when the log is opened.
- * Appends validate every batch before writing anything (LogValidator), check idempotent producers, and write
- * each append with one positional write.
+ * Appends validate every batch before writing anything (LogValidator), check idempotent and transactional
+ * producers, and write each append with one positional write. The partition pushes its high watermark here, so
+ * the log answers the last stable offset (min of the first unstable offset and the high watermark) and the
+ * aborted transactions of a range (its segments' `.txnindex`).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -16,7 +18,8 @@ import { LogOpenOptions, loadLog } from './LogLoader';
 import { LogDirFailureChannel, isStorageError } from './LogDirFailureChannel';
 import { LogSegment } from './LogSegment';
 import { analyzeReplicatedBatches, validateAndAssignOffsets } from './LogValidator';
-import { ProducerStateManager } from './ProducerStateManager';
+import { CompletedTxn, ProducerStateManager } from './ProducerStateManager';
+import { AbortedTxn } from './TransactionIndex';
 
 /** ListOffsets special timestamps (ListOffsetsRequest). */
 export const EARLIEST_TIMESTAMP = -2;
@@ -28,6 +31,8 @@ export class Log {
   private _logStartOffset: number;
   private closed = false;
   private truncations = 0;
+  /** The partition's high watermark (Partition owns it and pushes every change: updateHighWatermark). */
+  private hw = 0;
   /** epoch -> start offset (leader-epoch-checkpoint). */
   readonly leaderEpochCache: LeaderEpochFileCache;
   private readonly producerState: ProducerStateManager;
@@ -51,6 +56,11 @@ export class Log {
     this._logStartOffset = loaded.logStartOffset;
     this.leaderEpochCache = loaded.leaderEpochCache;
     this.producerState = loaded.producerStateManager;
+    // UnifiedLog.roll: a snapshot at the new segment's base offset, so recovery can start there.
+    this.local.onRoll = (newBase) => this.producerStateManager.takeSnapshot(newBase, false);
+    // Recovered segments get their .txnindex back from the producer state rebuild (LogSegment.recover replays the
+    // producer state in Kafka): do it now, or a close before first use would leave the index empty for good.
+    if (this.local.segments.some((s) => s.txnIndexNeedsRebuild)) this.producerState.syncWithLog(this);
   }
 
   /**
@@ -96,10 +106,52 @@ export class Log {
   get latestEpoch(): number {
     return this.leaderEpochCache.latestEpoch;
   }
-  /** The idempotent producers' state, brought up to date with truncations and the log start offset. */
+  /** The producers' state, brought up to date with truncations and the log start offset. */
   get producerStateManager(): ProducerStateManager {
     this.producerState.syncWithLog(this);
     return this.producerState;
+  }
+
+  get highWatermark(): number {
+    return this.hw;
+  }
+
+  /**
+   * UnifiedLog.updateHighWatermark as the partition calls it: completed transactions whose marker is now below the
+   * high watermark stop holding the last stable offset back (ProducerStateManager.onHighWatermarkUpdated). A state not
+   * built yet takes the high watermark when it is built.
+   */
+  updateHighWatermark(hw: number): void {
+    this.hw = Math.min(hw, this.local.nextOffset);
+    if (this.producerState.isLoaded) this.producerState.onHighWatermarkUpdated(this.hw);
+  }
+
+  /** UnifiedLog.firstUnstableOffset: the oldest open or unreplicated transaction's first offset (not below the log start), or null. */
+  get firstUnstableOffset(): number | null {
+    const first = this.producerStateManager.firstUnstableOffset();
+    return first === null ? null : Math.max(first, this._logStartOffset);
+  }
+
+  /** UnifiedLog.lastStableOffset: the first unstable offset when below the high watermark, else the high watermark. */
+  get lastStableOffset(): number {
+    const first = this.firstUnstableOffset;
+    return first !== null && first < this.hw ? first : this.hw;
+  }
+
+  /**
+   * UnifiedLog.collectAbortedTransactions: the aborted transactions overlapping [startOffset, upperBoundOffset), from
+   * the `.txnindex` of the segment holding startOffset and the following ones, until an entry's LSO reaches the bound.
+   */
+  collectAbortedTransactions(startOffset: number, upperBoundOffset: number): AbortedTxn[] {
+    this.producerState.syncWithLog(this); // a recovered segment's index is refilled by the rebuild
+    const segments = this.local.segments;
+    const out: AbortedTxn[] = [];
+    for (let i = Math.max(0, this.local.floorSegmentIndex(startOffset)); i < segments.length; i++) {
+      const r = segments[i].txnIndex.collectAbortedTxns(startOffset, upperBoundOffset);
+      out.push(...r.abortedTransactions);
+      if (r.isComplete) break;
+    }
+    return out;
   }
 
   /** The periodic producer expiration (producer.id.expiration.ms), without building a state nobody asked for yet. */
@@ -164,21 +216,29 @@ export class Log {
     this.ensureLogDirOnline();
     const info = validateAndAssignOffsets(records, origin, this.local.nextOffset, leaderEpoch, this.config, this.time());
     this.checkSegmentSize(records);
-    // Producer-state validation after offsets are assigned and before the write, as in UnifiedLog.append.
+    // Producer-state validation after offsets are assigned and before the write, as in UnifiedLog.append
+    // (analyzeAndValidateProducerState): clients get the full check, coordinators the epoch checks only.
     const producers = this.producerStateManager;
     if (origin === 'client') {
       const duplicate = producers.checkClientAppend(info);
       // UnifiedLog answers a duplicate's log append time with the original batch's timestamp; for a CreateTime
       // topic that would be the producer's time, so it stays -1 there (log_append_time_ms is -1 for CreateTime).
       if (duplicate) return info.logAppendTime < 0 ? { ...duplicate, logAppendTime: -1 } : duplicate;
+    } else if (origin === 'coordinator') {
+      producers.checkCoordinatorAppend(info, records);
     }
     this.withStorageErrorHandling(() => {
       this.leaderEpochCache.assign(leaderEpoch, info.firstOffset);
       this.local.append(records, info);
     });
-    producers.update(info.batches);
+    producers.update(info.batches, records, origin, this.txnIndexAppender);
     return info;
   }
+
+  /** UnifiedLog.append: an aborted transaction completed by this append goes to the active segment's txn index. */
+  private readonly txnIndexAppender = (completed: CompletedTxn, lastStableOffset: number): void => {
+    this.local.activeSegment.updateTxnIndex(completed, lastStableOffset);
+  };
 
   /**
    * Appends replicated batches as the leader wrote them (offsets, timestamps and CRC kept). Offsets must be
@@ -196,7 +256,7 @@ export class Log {
         if (b.partitionLeaderEpoch !== this.leaderEpochCache.latestEpoch) this.leaderEpochCache.assign(b.partitionLeaderEpoch, b.baseOffset);
       this.local.append(records, info);
     });
-    producers.update(info.batches);
+    producers.update(info.batches, records, 'replication', this.txnIndexAppender);
     return info;
   }
 
@@ -271,7 +331,11 @@ export class Log {
   removeOldestSegments(count: number, reason: string): LogSegment[] {
     this.ensureOpen();
     const removed = this.local.removeOldestSegments(count);
-    if (removed.length > 0) this.maybeIncrementLogStartOffset(this.local.segments[0].baseOffset, reason);
+    if (removed.length > 0) {
+      this.maybeIncrementLogStartOffset(this.local.segments[0].baseOffset, reason);
+      // UnifiedLog.deleteSegmentFiles: the deleted segments' producer snapshots go with them.
+      this.producerState.deleteSnapshotsOutside(this.local.segments[0].baseOffset, Number.MAX_SAFE_INTEGER);
+    }
     return removed;
   }
 
@@ -285,6 +349,9 @@ export class Log {
     this.logger.info(`Truncating to offset ${targetOffset}`);
     this.truncations++;
     this.leaderEpochCache.truncateFromEnd(targetOffset);
+    // ProducerStateManager.truncateAndReload: snapshots above the new end describe a tail that is gone.
+    this.producerState.deleteSnapshotsOutside(0, targetOffset);
+    this.hw = Math.min(this.hw, targetOffset);
     if (this.local.segments[0].baseOffset > targetOffset) {
       this.truncateFullyAndStartAt(targetOffset);
       return;
@@ -298,6 +365,8 @@ export class Log {
     this.ensureOpen();
     this.truncations++;
     this.leaderEpochCache.clearAndFlush();
+    this.producerState.deleteSnapshotsOutside(Number.MAX_SAFE_INTEGER, 0); // ProducerStateManager.truncateFullyAndStartAt
+    this.hw = Math.min(this.hw, newOffset);
     this.local.truncateFullyAndStartAt(newOffset);
     this._logStartOffset = newOffset;
   }
@@ -308,9 +377,17 @@ export class Log {
     this.local.flush();
   }
 
-  /** Closes all files; indexes are trimmed to their real size (Kafka's close). */
+  /** Closes all files; indexes are trimmed to their real size; a producer snapshot at the log end (UnifiedLog.close). */
   close(): void {
     if (this.closed) return;
+    if (this.producerState.isLoaded) {
+      try {
+        this.producerState.syncWithLog(this);
+        this.producerState.takeSnapshot(this.local.nextOffset);
+      } catch (e) {
+        this.logger.warn(`Could not write the producer snapshot at ${this.local.nextOffset}: ${(e as Error).message}`);
+      }
+    }
     this.local.close();
     this.closed = true;
   }

@@ -17,7 +17,7 @@ import { INDEX_FILE_SUFFIX, LogSegment, TIME_INDEX_FILE_SUFFIX, filenamePrefixFr
 import { ProducerStateManager } from './ProducerStateManager';
 
 const SEGMENT_FILE = /^(\d{20})\.log$/;
-const INDEX_FILE = /^(\d{20})\.(index|timeindex)$/;
+const INDEX_FILE = /^(\d{20})\.(index|timeindex|txnindex)$/;
 
 export interface LogOpenOptions {
   /** Injectable clock (ms). */
@@ -37,7 +37,7 @@ interface LoadedLog {
   nextOffset: number;
   logStartOffset: number;
   leaderEpochCache: LeaderEpochFileCache;
-  /** Rebuilt from the batch headers on first use (we keep no producer snapshots), then kept up to date by appends. */
+  /** Built on first use from the newest usable snapshot and the log after it, then kept up to date by appends. */
   producerStateManager: ProducerStateManager;
 }
 
@@ -109,7 +109,15 @@ export function loadLog(dir: string, config: LogConfig, time: () => number, opts
   let logStartOffset = opts.logStartOffset !== undefined ? Math.max(opts.logStartOffset, first) : first;
   if (logStartOffset > nextOffset) logStartOffset = nextOffset;
   const leaderEpochCache = loadLeaderEpochCache(dir, segments, nextOffset, logStartOffset, logger);
-  return { segments, nextOffset, logStartOffset, leaderEpochCache, producerStateManager: new ProducerStateManager(tp) };
+  const producerStateManager = new ProducerStateManager(tp, dir);
+  producerStateManager.removeStraySnapshots(segments.map((s) => s.baseOffset));
+  // Recovered segments get their txn index back from the producer state rebuild, so it must start at or before the
+  // first of them; after an unclean shutdown a snapshot above the recovery point may describe a lost tail.
+  const firstRecovered = segments.find((s) => recovered.has(s) || s.txnIndexNeedsRebuild);
+  let snapshotLimit = opts.hadCleanShutdown ? Number.MAX_SAFE_INTEGER : (opts.recoveryPoint ?? Number.MAX_SAFE_INTEGER);
+  if (firstRecovered) snapshotLimit = Math.min(snapshotLimit, firstRecovered.baseOffset);
+  producerStateManager.limitFirstSnapshot(snapshotLimit);
+  return { segments, nextOffset, logStartOffset, leaderEpochCache, producerStateManager };
 }
 
 /**

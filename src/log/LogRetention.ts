@@ -12,6 +12,7 @@ import * as path from 'path';
 import { getLogger } from '../common/logger';
 import { Log } from './Log';
 import { INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, LogSegment, TIME_INDEX_FILE_SUFFIX, filenamePrefixFromOffset } from './LogSegment';
+import { TXN_INDEX_FILE_SUFFIX } from './TransactionIndex';
 
 /** LogFileUtils.DELETED_FILE_SUFFIX */
 const DELETED_FILE_SUFFIX = '.deleted';
@@ -52,12 +53,12 @@ function segmentLargestTimestamp(seg: LogSegment): number {
   }
 }
 
-/** Renames the segment's three files `.deleted` (closing them first); returns the renamed paths. */
+/** Renames the segment's files (log, indexes, txn index) `.deleted` (closing them first); returns the renamed paths. */
 function renameSegmentForDeletion(seg: LogSegment): string[] {
   seg.close();
   const prefix = path.join(seg.dir, filenamePrefixFromOffset(seg.baseOffset));
   const out: string[] = [];
-  for (const suffix of [LOG_FILE_SUFFIX, INDEX_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX]) {
+  for (const suffix of [LOG_FILE_SUFFIX, INDEX_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX, TXN_INDEX_FILE_SUFFIX]) {
     const from = prefix + suffix;
     const to = from + DELETED_FILE_SUFFIX;
     try {

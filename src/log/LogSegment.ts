@@ -12,6 +12,8 @@ import { FileRecords, SegmentReadResult } from './FileRecords';
 
 import { OffsetIndex } from './OffsetIndex';
 import { NO_TIMESTAMP, TimeIndex, TimestampOffset } from './TimeIndex';
+import { TXN_INDEX_FILE_SUFFIX, TransactionIndex } from './TransactionIndex';
+import type { CompletedTxn } from './ProducerStateManager';
 
 export const LOG_FILE_SUFFIX = '.log';
 export const INDEX_FILE_SUFFIX = '.index';
@@ -39,6 +41,10 @@ export class LogSegment {
   private maxTs: TimestampOffset | null = null; // null: load lazily from the time index
   private rollingBasedTimestamp: number | null | undefined = undefined; // undefined: not loaded yet
   private created: number;
+  /** The segment's `.txnindex` (aborted transactions whose marker is here); the file exists once it has an entry. */
+  readonly txnIndex: TransactionIndex;
+  /** Set by recover(): the producer state rebuild re-adds this segment's aborted transactions (LogSegment.recover). */
+  txnIndexNeedsRebuild = false;
 
   private constructor(
     readonly dir: string,
@@ -50,6 +56,7 @@ export class LogSegment {
     fresh: boolean,
   ) {
     this.log = new FileRecords(path.join(dir, filenamePrefixFromOffset(baseOffset) + LOG_FILE_SUFFIX), fresh);
+    this.txnIndex = new TransactionIndex(baseOffset, path.join(dir, filenamePrefixFromOffset(baseOffset) + TXN_INDEX_FILE_SUFFIX));
     this.created = time();
   }
 
@@ -66,6 +73,7 @@ export class LogSegment {
       // A stale index left behind for this offset would be taken as valid: remove it (Kafka's LocalLog.roll).
       fs.rmSync(prefix + INDEX_FILE_SUFFIX, { force: true });
       fs.rmSync(prefix + TIME_INDEX_FILE_SUFFIX, { force: true });
+      fs.rmSync(prefix + TXN_INDEX_FILE_SUFFIX, { force: true });
     }
     const offsetIndex = new OffsetIndex(prefix + INDEX_FILE_SUFFIX, baseOffset, cfg.maxIndexSize);
     const timeIndex = new TimeIndex(prefix + TIME_INDEX_FILE_SUFFIX, baseOffset, cfg.maxIndexSize);
@@ -218,6 +226,10 @@ export class LogSegment {
   recover(): number {
     this.offsetIndex.reset();
     this.timeIndex.reset();
+    // Kafka's recover re-adds the aborted transactions as it replays the producer state; here the state rebuild
+    // that follows does it (ProducerStateManager.syncWithLog).
+    this.txnIndex.reset();
+    this.txnIndexNeedsRebuild = true;
     this.maxTs = { timestamp: NO_TIMESTAMP, offset: this.baseOffset };
     let validBytes = 0;
     let lastIndexEntry = 0;
@@ -262,6 +274,7 @@ export class LogSegment {
     const position = this.translateOffset(offset);
     this.offsetIndex.truncateTo(offset);
     this.timeIndex.truncateTo(offset);
+    this.txnIndex.truncateTo(offset);
     this.resizeIndexes(this.offsetIndex.maxIndexSize);
     const removed = position === null ? 0 : this.size - position;
     if (position !== null) this.log.truncateTo(position);
@@ -309,6 +322,12 @@ export class LogSegment {
     return this.findOffsetByTimestamp(maxTs, this.baseOffset);
   }
 
+  /** LogSegment.updateTxnIndex: an aborted transaction completed by a marker in this segment goes to its index. */
+  updateTxnIndex(completed: CompletedTxn, lastStableOffset: number): void {
+    if (!completed.isAborted) return;
+    this.txnIndex.append({ producerId: completed.producerId, firstOffset: completed.firstOffset, lastOffset: completed.lastOffset, lastStableOffset });
+  }
+
   resizeIndexes(size: number): void {
     this.offsetIndex.resize(size);
     this.timeIndex.resize(size);
@@ -336,6 +355,7 @@ export class LogSegment {
     this.log.flush();
     this.offsetIndex.flush();
     this.timeIndex.flush();
+    this.txnIndex.flush();
   }
 
   /** fsync in the libuv pool, for a segment that just rolled (Kafka schedules that flush asynchronously). */
@@ -348,13 +368,15 @@ export class LogSegment {
     if (this.maxTs !== null) this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar, true);
     this.offsetIndex.close();
     this.timeIndex.close();
+    this.txnIndex.close();
     this.log.close();
   }
 
-  /** Closes and removes the three files. */
+  /** Closes and removes the segment's files. */
   deleteIfExists(): void {
     this.offsetIndex.deleteIfExists();
     this.timeIndex.deleteIfExists();
+    this.txnIndex.deleteIfExists();
     this.log.deleteIfExists();
   }
 }

@@ -19,6 +19,8 @@ import { KafkaConfig } from './config/KafkaConfig';
 import { FORWARDED_APIS, ForwardingManager } from './ForwardingManager';
 import { ConfigApis, ConfigStore } from './handlers/ConfigApis';
 import { createGroupCoordinator } from './handlers/GroupApis';
+import { createTransactionCoordinator } from './handlers/TransactionApis';
+import type { TransactionCoordinator } from '../coordinator/transaction/TransactionCoordinator';
 import { KafkaApis } from './KafkaApis';
 import type { KafkaRaftManager } from './KafkaRaftManager';
 import { MetadataCache } from './MetadataCache';
@@ -59,6 +61,7 @@ export class BrokerServer {
   private logManager: LogManager | null = null;
   private replicaManager: ReplicaManager | null = null;
   private groupCoordinator: GroupCoordinator | null = null;
+  private transactionCoordinator: TransactionCoordinator | null = null;
   private producerIdManager: ProducerIdManager | null = null;
   private logCleaner: LogCleaner | null = null;
   private logRetention: LogRetention | null = null;
@@ -148,6 +151,9 @@ export class BrokerServer {
     this.groupCoordinator.startup();
     // KRaft brokers always get producer id blocks from the controller (AllocateProducerIds, KIP-730).
     this.producerIdManager = new RPCProducerIdManager(cfg.brokerId, () => this.brokerEpoch, this.channel('allocate-producer-ids'));
+    // The transaction coordinator, as in ZooKeeper mode (leadership of __transaction_state loads its partitions).
+    this.transactionCoordinator = createTransactionCoordinator(cfg, replicaManager, this.metadataCache, this.producerIdManager);
+    this.transactionCoordinator.startup();
 
     publisher = new BrokerMetadataPublisher({
       brokerId: cfg.brokerId,
@@ -183,6 +189,7 @@ export class BrokerServer {
       loadTopicConfigs: async () => undefined,
       producerIdManager: this.producerIdManager,
       groupCoordinator: this.groupCoordinator,
+      transactionCoordinator: this.transactionCoordinator,
       configApis: new ConfigApis(cfg, configStore, this.metadataCache),
       features: () => pub.finalizedFeatures(),
       kraft: { forward: (ctx, r) => forwarding.forward(ctx, r), forwardedApis: FORWARDED_APIS },
@@ -264,6 +271,7 @@ export class BrokerServer {
     await step('socket server shutdown', () => this.socketServer?.shutdown());
     this.listener?.close();
     await step('producer id manager shutdown', () => this.producerIdManager?.shutdown());
+    await step('transaction coordinator shutdown', () => this.transactionCoordinator?.shutdown());
     await step('group coordinator shutdown', () => this.groupCoordinator?.shutdown());
     await step('replica manager shutdown', () => this.replicaManager?.shutdown());
     await step('log cleaner shutdown', () => this.logCleaner?.shutdown());

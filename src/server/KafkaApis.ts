@@ -1,7 +1,7 @@
 import { CloseConnectionError, RequestContext, HandlerResult, ResponseBody } from '../network/RequestContext';
 import { RequestHandler } from '../network/SocketServer';
 import { ApiKey } from '../protocol/apiKeys';
-import { API_CODECS, ApiVersionsApi, ConsumerGroupHeartbeatApi } from '../protocol/apis';
+import { API_CODECS, ApiVersionsApi, ConsumerGroupHeartbeatApi, WriteTxnMarkersApi } from '../protocol/apis';
 import { encodeApiVersionsUnsupportedResponse } from '../protocol/apis/18-api-versions';
 import { encodeResponse, isFlexible } from '../protocol/apis/types';
 import { ErrorCode } from '../protocol/errors';
@@ -19,6 +19,9 @@ import { ProducerStateApis } from './handlers/ProducerStateApis';
 import { ReplicationApis } from './handlers/ReplicationApis';
 import { handleSaslAuthenticateAfterAuthentication, handleSaslHandshakeAfterAuthentication } from './handlers/SaslApis';
 import { SaslAuthenticateApi } from '../protocol/apis/36-sasl-authenticate';
+import { TxnOffsetCommitApis } from './handlers/TxnOffsetCommitApis';
+import { TransactionApis } from './handlers/TransactionApis';
+import { TxnMarkerApis } from './handlers/TxnMarkerApis';
 
 type Handler = (ctx: RequestContext, r: Reader) => HandlerResult;
 
@@ -71,9 +74,26 @@ export class KafkaApis implements RequestHandler {
       this.handlers.set(ApiKey.DeleteGroups, (ctx, r) => groups.handleDeleteGroups(ctx, r));
       this.handlers.set(ApiKey.OffsetDelete, (ctx, r) => groups.handleOffsetDelete(ctx, r));
     }
+    // Transactions, group side (txgroup): transactional offset commits (KIP-98, KIP-447).
+    if (deps.groupCoordinator) {
+      const txnOffsets = new TxnOffsetCommitApis(deps, deps.groupCoordinator);
+      this.handlers.set(ApiKey.TxnOffsetCommit, (ctx, r) => txnOffsets.handleTxnOffsetCommit(ctx, r));
+    }
     const replication = new ReplicationApis(deps.config.brokerId, deps.replicaManager, deps.producerIdManager ?? null);
     this.handlers.set(ApiKey.OffsetForLeaderEpoch, (ctx, r) => replication.handleOffsetForLeaderEpoch(ctx, r));
     this.handlers.set(ApiKey.InitProducerId, (ctx, r) => replication.handleInitProducerId(ctx, r));
+    // Transactions, coordinator side (txcoord): with a transaction coordinator, InitProducerId (transactional or not)
+    // goes to it, as in Kafka's handleInitProducerIdRequest.
+    const txnCoordinator = deps.transactionCoordinator;
+    if (txnCoordinator) {
+      const txns = new TransactionApis(deps, txnCoordinator);
+      this.handlers.set(ApiKey.InitProducerId, (ctx, r) => txns.handleInitProducerId(ctx, r));
+      this.handlers.set(ApiKey.AddPartitionsToTxn, (ctx, r) => txns.handleAddPartitionsToTxn(ctx, r));
+      this.handlers.set(ApiKey.AddOffsetsToTxn, (ctx, r) => txns.handleAddOffsetsToTxn(ctx, r));
+      this.handlers.set(ApiKey.EndTxn, (ctx, r) => txns.handleEndTxn(ctx, r));
+      this.handlers.set(ApiKey.DescribeTransactions, (ctx, r) => txns.handleDescribeTransactions(ctx, r));
+      this.handlers.set(ApiKey.ListTransactions, (ctx, r) => txns.handleListTransactions(ctx, r));
+    }
     this.handlers.set(ApiKey.DeleteRecords, (ctx, r) => this.dataPlane.handleDeleteRecords(ctx, r));
     const cluster = new ClusterApis(deps);
     this.handlers.set(ApiKey.DescribeCluster, (ctx, r) => cluster.handleDescribeCluster(ctx, r));
@@ -82,6 +102,9 @@ export class KafkaApis implements RequestHandler {
     this.handlers.set(ApiKey.AlterReplicaLogDirs, (ctx, r) => logDirs.handleAlterReplicaLogDirs(ctx, r));
     const producerState = new ProducerStateApis(deps.replicaManager);
     this.handlers.set(ApiKey.DescribeProducers, (ctx, r) => producerState.handleDescribeProducers(ctx, r));
+    // Transactions, log side (txlog): partition leaders write the coordinator's COMMIT/ABORT markers.
+    const txnMarkers = new TxnMarkerApis(deps.replicaManager, deps.groupCoordinator, deps.config.brokerId);
+    this.handlers.set(WriteTxnMarkersApi.apiKey, (ctx, r) => txnMarkers.handleWriteTxnMarkers(ctx, r));
     const configs = deps.configApis;
     if (configs) {
       this.handlers.set(ApiKey.DescribeConfigs, (ctx, r) => configs.handleDescribeConfigs(ctx, r));

@@ -20,6 +20,9 @@ import { BrokerToControllerChannel, metadataCacheControllerNodeProvider } from '
 import { ZkAdminManager } from './ZkAdminManager';
 import { GroupCoordinator } from '../coordinator/group/GroupCoordinator';
 import { createGroupCoordinator } from './handlers/GroupApis';
+import { createTransactionCoordinator } from './handlers/TransactionApis';
+import type { TransactionCoordinator } from '../coordinator/transaction/TransactionCoordinator';
+import { TRANSACTION_STATE_TOPIC_NAME } from '../coordinator/transaction/TransactionStateManager';
 import { FinalizedFeatureChangeListener } from './FinalizedFeatureChangeListener';
 import { TopicConfigRepository, ZkConfigManager } from './config/DynamicConfigManager';
 import { newLogManager, startLogMaintenance } from './LogMaintenance';
@@ -50,6 +53,7 @@ export class KafkaServer {
   private replicaManager: ReplicaManager | null = null;
   private controller: KafkaController | null = null;
   private groupCoordinator: GroupCoordinator | null = null;
+  private transactionCoordinator: TransactionCoordinator | null = null;
   private brokerEpoch = -1;
   private clusterId = '';
   /** The broker's one cache of topic configs; the config change listener updates it (DynamicConfigManager). */
@@ -164,6 +168,11 @@ export class KafkaServer {
             ),
           )
         : new ZkProducerIdManager(cfg.brokerId, zk);
+    // KafkaServer: the transaction coordinator, with __transaction_state's partition count from ZooKeeper (the
+    // config's until the topic exists).
+    this.transactionCoordinator = createTransactionCoordinator(cfg, this.replicaManager, this.metadataCache, this.producerIdManager);
+    const txnPartitions = (await zk.getPartitionsOfTopic(TRANSACTION_STATE_TOPIC_NAME)).length || cfg.transactionTopicPartitions;
+    this.transactionCoordinator.startup(true, txnPartitions);
     const apis = new KafkaApis({
       config: cfg,
       clusterId: this.clusterId,
@@ -175,6 +184,7 @@ export class KafkaServer {
       loadTopicConfigs: (topics) => this.loadTopicConfigs(topics),
       producerIdManager: this.producerIdManager,
       groupCoordinator: this.groupCoordinator,
+      transactionCoordinator: this.transactionCoordinator,
       consumerOffsetsZk: zk,
       configApis: new ConfigApis(cfg, zk, this.metadataCache),
       scramApis: new ScramApis(zkUserConfigStore(zk), this.controller),
@@ -264,6 +274,7 @@ export class KafkaServer {
     await step('config manager shutdown', () => this.configManager?.shutdown());
     await step('feature change listener shutdown', () => this.featureChangeListener?.shutdown());
     await step('producer id manager shutdown', () => this.producerIdManager?.shutdown());
+    await step('transaction coordinator shutdown', () => this.transactionCoordinator?.shutdown());
     await step('group coordinator shutdown', () => this.groupCoordinator?.shutdown());
     await step('replica manager shutdown', () => this.replicaManager?.shutdown());
     await step('log cleaner shutdown', () => this.logCleaner?.shutdown());

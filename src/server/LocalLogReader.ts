@@ -2,6 +2,10 @@ import { Logger } from '../common/logger';
 import { ErrorCode, KafkaError } from '../protocol/errors';
 import { Partition } from '../cluster/Partition';
 import { UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET } from '../log/LeaderEpochFileCache';
+import { batchSizeAt, HEADER_SIZE, lastOffsetAt } from '../protocol/records/RecordBatch';
+
+/** IsolationLevel.READ_COMMITTED (Fetch v4+, ListOffsets v2+). */
+export const READ_COMMITTED = 1;
 
 export interface FetchPartitionRequest {
   topic: string;
@@ -22,6 +26,11 @@ export interface FetchPartitionResult {
   logStartOffset: number;
   records: Buffer[] | null;
   sizeInBytes: number;
+  /**
+   * read_committed: the aborted transactions overlapping the records read (possibly none); null for
+   * read_uncommitted and followers, as Kafka's FetchDataInfo.abortedTransactions is empty for them.
+   */
+  abortedTransactions: Array<{ producerId: number; firstOffset: number }> | null;
   /** Set when the fetcher's log diverged from ours (lastFetchedEpoch check); no records then. */
   divergingEpoch: { epoch: number; endOffset: number } | null;
 }
@@ -38,6 +47,26 @@ export interface FetchParams {
    * only from the leader; a v11+ consumer may read a follower up to its high watermark (KIP-392).
    */
   fetchOnlyFromLeader: boolean;
+  /** FetchIsolation: consumers read up to the high watermark, or (1, READ_COMMITTED) the last stable offset. */
+  isolationLevel?: number;
+}
+
+/** FetchIsolation: followers read to the log end, read_committed consumers to the LSO, others to the high watermark. */
+function maxFetchableOffset(p: Partition, params: FetchParams): number {
+  if (params.replicaId >= 0) return p.logEndOffset;
+  return params.isolationLevel === READ_COMMITTED ? p.lastStableOffset : p.highWatermark;
+}
+
+/** The offset after the last batch of what a read returned (the upper bound of its aborted transactions). */
+function nextOffsetAfter(records: Buffer[]): number {
+  const last = records[records.length - 1];
+  let pos = 0;
+  let next = -1;
+  while (pos + HEADER_SIZE <= last.length) {
+    next = lastOffsetAt(last, pos) + 1;
+    pos += batchSizeAt(last, pos);
+  }
+  return next;
 }
 
 /**
@@ -103,6 +132,7 @@ export function readFromLocalLog(
       logStartOffset: -1,
       records: null,
       sizeInBytes: 0,
+      abortedTransactions: null,
       divergingEpoch: null,
     };
     out.push(res);
@@ -117,21 +147,23 @@ export function readFromLocalLog(
       continue;
     }
     const hw = p.highWatermark;
-    const maxOffset = isFollower ? p.logEndOffset : hw;
     try {
+      const lso = p.lastStableOffset;
+      const maxOffset = maxFetchableOffset(p, params);
+      const readCommitted = !isFollower && params.isolationLevel === READ_COMMITTED;
       const diverging = divergingEpoch(p, req);
       if (diverging) {
         res.divergingEpoch = diverging;
         res.records = [];
         res.highWatermark = hw;
-        res.lastStableOffset = hw;
+        res.lastStableOffset = lso;
         res.logStartOffset = p.logStartOffset;
         continue;
       }
-      // A consumer between the HW and the LEO gets nothing yet, not an error (the data is not committed).
+      // A consumer between its limit (HW, or LSO for read_committed) and the LEO gets nothing yet, not an error.
       const limit = Math.max(0, Math.min(req.partitionMaxBytes, remaining));
       const data =
-        !isFollower && req.fetchOffset > hw && req.fetchOffset <= p.logEndOffset
+        !isFollower && req.fetchOffset > maxOffset && req.fetchOffset <= p.logEndOffset
           ? { records: [], sizeInBytes: 0 }
           : p.log.read(req.fetchOffset, limit, maxOffset, minOneMessage);
       res.records = data.records;
@@ -140,8 +172,17 @@ export function readFromLocalLog(
         minOneMessage = false;
         remaining = Math.max(0, remaining - data.sizeInBytes);
       }
+      // LocalLog.read / addAbortedTransactions: read_committed answers the aborted transactions overlapping the read.
+      if (readCommitted) {
+        res.abortedTransactions =
+          data.sizeInBytes > 0
+            ? p.log
+                .collectAbortedTransactions(req.fetchOffset, nextOffsetAfter(data.records))
+                .map((t) => ({ producerId: t.producerId, firstOffset: t.firstOffset }))
+            : [];
+      }
       res.highWatermark = hw;
-      res.lastStableOffset = hw; // no transactions: LSO = HW (protocol.md §7, librdkafka EOF detection)
+      res.lastStableOffset = lso;
       res.logStartOffset = p.logStartOffset;
     } catch (e) {
       res.errorCode = e instanceof KafkaError ? e.code : ErrorCode.KAFKA_STORAGE_ERROR;
@@ -165,6 +206,5 @@ export function hasFetchableData(p: Partition | undefined, params: FetchParams, 
     return 'error';
   }
   if (req.fetchOffset > p.logEndOffset || req.fetchOffset < p.logStartOffset) return 'error';
-  const limit = params.replicaId >= 0 ? p.logEndOffset : p.highWatermark;
-  return req.fetchOffset < limit;
+  return req.fetchOffset < maxFetchableOffset(p, params);
 }

@@ -11,7 +11,7 @@ export interface GroupConfig {
 }
 
 /** The request a group check is made for (GroupCoordinator.validateGroupStatus takes the ApiKeys). */
-export type GroupApi = 'join' | 'sync' | 'heartbeat' | 'leave' | 'offset' | 'describe' | 'admin';
+export type GroupApi = 'join' | 'sync' | 'heartbeat' | 'leave' | 'offset' | 'txn-offset' | 'describe' | 'admin';
 
 /** GroupCoordinator.validateGroupStatus, as the coordinator answers it: an error code or NONE. */
 export type GroupStatusCheck = (groupId: string, api: GroupApi) => number;

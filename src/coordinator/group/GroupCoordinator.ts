@@ -1,7 +1,8 @@
 /**
  * kafka.coordinator.group.GroupCoordinator (classic groups, ZK mode): the coordinator's lifecycle and
- * partition ownership, the group status checks, committed offsets (OffsetCommit, OffsetFetch) and the admin
- * operations (DescribeGroups, ListGroups, DeleteGroups, OffsetDelete). The membership requests are handled
+ * partition ownership, the group status checks, committed offsets (OffsetCommit, OffsetFetch, and TxnOffsetCommit
+ * whose offsets wait for their transaction's marker) and the admin operations (DescribeGroups, ListGroups,
+ * DeleteGroups, OffsetDelete). The membership requests are handled
  * by its GroupMembership, the delayed operations by its GroupRebalance; GroupMetadataManager stores and loads.
  */
 import { getLogger, Logger } from '../../common/logger';
@@ -149,50 +150,82 @@ export class GroupCoordinator {
       if (generationId >= 0) return ErrorCode.ILLEGAL_GENERATION;
       group = this.groupManager.getOrMaybeCreateGroup(groupId, true)!;
     }
-    const err = this.validateOffsetCommit(group, generationId, memberId, groupInstanceId);
+    const err = this.validateOffsetCommit(group, generationId, memberId, groupInstanceId, false);
     if (err !== ErrorCode.NONE) return err;
     if (group.is('CompletingRebalance')) return ErrorCode.REBALANCE_IN_PROGRESS;
     if (group.has(memberId)) this.rebalance.completeAndScheduleNextHeartbeatExpiration(group, group.get(memberId));
     return this.groupManager.storeOffsets(group, offsets);
   }
 
-  private validateOffsetCommit(group: GroupMetadata, generationId: number, memberId: string, groupInstanceId: string | null): number {
-    if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    if (generationId >= 0 || memberId !== '' || groupInstanceId !== null) {
-      const err = this.membership.validateCurrentMember(group, memberId, groupInstanceId, 'offset-commit');
-      if (err !== ErrorCode.NONE) return err;
-      return generationId !== group.generationId ? ErrorCode.ILLEGAL_GENERATION : ErrorCode.NONE;
-    }
-    // When the group is non-empty, only members can commit offsets.
-    return group.is('Empty') ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID;
+  /**
+   * TxnOffsetCommit (GroupCoordinator.handleTxnCommitOffsets, doTxnCommitOffsets): an unknown group is created Empty;
+   * generation and member are checked as for OffsetCommit, but a commit without them (v0-2, or a producer outside the
+   * group) is accepted whatever the group's state. The offsets are appended in one transactional batch of the producer
+   * and stay pending until its COMMIT or ABORT marker. Metadata over `offset.metadata.max.bytes` gets
+   * OFFSET_METADATA_TOO_LARGE and is left out of the batch (GroupMetadataManager.storeOffsets). One error per partition.
+   */
+  async handleTxnCommitOffsets(
+    groupId: string,
+    producerId: number,
+    producerEpoch: number,
+    memberId: string,
+    groupInstanceId: string | null,
+    generationId: number,
+    offsets: Array<{ topic: string; partition: number; value: OffsetAndMetadata }>,
+  ): Promise<number[]> {
+    const all = (code: number) => offsets.map(() => code);
+    const status = this.validateGroupStatus(groupId, 'txn-offset');
+    if (status !== ErrorCode.NONE) return all(status);
+    const group = this.groupManager.getOrMaybeCreateGroup(groupId, true)!;
+    const err = this.validateOffsetCommit(group, generationId, memberId, groupInstanceId, true);
+    if (err !== ErrorCode.NONE) return all(err);
+    const max = this.groupManager.maxMetadataSize;
+    // Kafka compares String.length (UTF-16 code units), which is what a JS string's length counts too.
+    const tooLarge = offsets.map((o) => o.value.metadata.length > max);
+    const valid = offsets.filter((_, i) => !tooLarge[i]);
+    // GroupMetadataManager.storeOffsets: isTxnOffsetCommit = producerId != NO_PRODUCER_ID; with -1 it is a regular commit.
+    const txn = producerId === -1 ? null : { producerId, producerEpoch };
+    const code = valid.length === 0 ? ErrorCode.NONE : await this.groupManager.storeOffsets(group, valid, txn);
+    return tooLarge.map((t) => (t ? ErrorCode.OFFSET_METADATA_TOO_LARGE : code));
   }
 
   /**
-   * OffsetFetch: offsets regardless of the group state (the group may only store offsets). A partition
-   * without a commit, or an unknown group, gives offset -1 and no error. null partitions = all committed.
+   * GroupCoordinator.validateOffsetCommit: generation -1 on an Empty group needs no member (admin client, manual
+   * assignment); a generation, member or instance id must match a current member; without them, only an Empty group
+   * takes regular commits, but transactional ones are always taken (older TxnOffsetCommit versions carry neither).
    */
-  handleFetchOffsets(groupId: string, partitions: TopicPartition[] | null): { errorCode: number; offsets: Array<TopicPartition & CommittedOffset> } {
+  private validateOffsetCommit(group: GroupMetadata, generationId: number, memberId: string, groupInstanceId: string | null, isTransactional: boolean): number {
+    if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (generationId < 0 && group.is('Empty')) return ErrorCode.NONE;
+    if (generationId >= 0 || memberId !== '' || groupInstanceId !== null) {
+      const err = this.membership.validateCurrentMember(group, memberId, groupInstanceId, isTransactional ? 'txn-offset-commit' : 'offset-commit');
+      if (err !== ErrorCode.NONE) return err;
+      return generationId !== group.generationId ? ErrorCode.ILLEGAL_GENERATION : ErrorCode.NONE;
+    }
+    return !isTransactional && !group.is('Empty') ? ErrorCode.UNKNOWN_MEMBER_ID : ErrorCode.NONE;
+  }
+
+  /**
+   * OffsetFetch (GroupMetadataManager.getOffsets): offsets regardless of the group state (the group may only store
+   * offsets). A partition without a commit, or an unknown group, gives offset -1 and no error. null partitions = all
+   * committed. With requireStable (v7+, KIP-447) a partition with a pending commit, transactional or regular, answers
+   * UNSTABLE_OFFSET_COMMIT (offset -1) so the consumer retries once the transaction completes.
+   */
+  handleFetchOffsets(
+    groupId: string,
+    partitions: TopicPartition[] | null,
+    requireStable = false,
+  ): { errorCode: number; offsets: Array<TopicPartition & CommittedOffset> } {
     const status = this.validateGroupStatus(groupId, 'offset');
     if (status !== ErrorCode.NONE) return { errorCode: status, offsets: [] };
     const group = this.groupManager.getGroup(groupId);
-    const none = (tp: TopicPartition) => ({ ...tp, offset: -1, leaderEpoch: -1, metadata: '', errorCode: ErrorCode.NONE });
-    if (!group || group.is('Dead')) return { errorCode: ErrorCode.NONE, offsets: (partitions ?? []).map(none) };
-    if (partitions === null) {
-      return {
-        errorCode: ErrorCode.NONE,
-        offsets: group.allOffsets().map(({ topic, partition, value }) => ({
-          topic,
-          partition,
-          offset: value.offset,
-          leaderEpoch: value.leaderEpoch,
-          metadata: value.metadata,
-          errorCode: ErrorCode.NONE,
-        })),
-      };
-    }
+    const none = (tp: TopicPartition, errorCode: number = ErrorCode.NONE) => ({ ...tp, offset: -1, leaderEpoch: -1, metadata: '', errorCode });
+    if (!group || group.is('Dead')) return { errorCode: ErrorCode.NONE, offsets: (partitions ?? []).map((tp) => none(tp)) };
+    const wanted = partitions ?? group.allOffsets().map(({ topic, partition }) => ({ topic, partition }));
     return {
       errorCode: ErrorCode.NONE,
-      offsets: partitions.map((tp) => {
+      offsets: wanted.map((tp) => {
+        if (requireStable && group.offsets.hasPendingOffsetCommitsForTopicPartition(tp.topic, tp.partition)) return none(tp, ErrorCode.UNSTABLE_OFFSET_COMMIT);
         const o = group.offset(tp.topic, tp.partition);
         return o ? { ...tp, offset: o.offset, leaderEpoch: o.leaderEpoch, metadata: o.metadata, errorCode: ErrorCode.NONE } : none(tp);
       }),
@@ -298,8 +331,8 @@ export class GroupCoordinator {
       return { errorCode: ErrorCode.NON_EMPTY_GROUP, partitions: [] };
     }
     if (eligible.length > 0) {
-      const present = eligible.filter((tp) => group.offset(tp.topic, tp.partition) !== undefined);
-      await this.groupManager.deleteOffsetsAndMaybeGroup(group, present, false);
+      // GroupMetadata.removeOffsets: pending commits of these partitions go too; tombstones only for committed ones.
+      await this.groupManager.deleteOffsetsAndMaybeGroup(group, eligible, false);
       this.log.info(`The following offsets of the group ${groupId} were deleted: ${eligible.map((tp) => `${tp.topic}-${tp.partition}`).join(', ')}.`);
       for (const tp of eligible) results.push({ ...tp, errorCode: ErrorCode.NONE });
     }
@@ -311,10 +344,10 @@ export class GroupCoordinator {
   /**
    * GroupCoordinator.scheduleHandleTxnCompletion: the COMMIT or ABORT marker of a producer's transaction was written
    * to these __consumer_offsets partitions, so its pending transactional offset commits become visible or are dropped.
-   * (Stub until transactional offset commits land: nothing is pending yet.)
    */
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  scheduleHandleTxnCompletion(producerId: number, offsetsPartitions: number[], committed: boolean): void {}
+  scheduleHandleTxnCompletion(producerId: number, offsetsPartitions: number[], committed: boolean): void {
+    this.groupManager.handleTxnCompletion(producerId, offsetsPartitions, committed);
+  }
 
   private onGroupLoaded(group: GroupMetadata): void {
     this.log.info(`Loading group metadata for ${group.groupId} with generation ${group.generationId}`);

@@ -11,6 +11,10 @@
 import { Reader } from '../../protocol/Reader';
 import { JoinGroupResult, MemberMetadata, Protocol } from './MemberMetadata';
 import { TimerHandle } from './CoordinatorTime';
+import { GroupOffsets } from './GroupOffsets';
+import { OffsetAndMetadata } from './OffsetAndMetadata';
+
+export { OffsetAndMetadata } from './OffsetAndMetadata';
 
 type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 
@@ -23,15 +27,6 @@ const VALID_PREVIOUS: Record<GroupState, GroupState[]> = {
 };
 
 export const CONSUMER_PROTOCOL_TYPE = 'consumer';
-
-export interface OffsetAndMetadata {
-  offset: number;
-  leaderEpoch: number;
-  metadata: string;
-  commitTimestamp: number;
-  /** Explicit expiry from an old OffsetCommit with retention time (value v1), else -1. */
-  expireTimestamp: number;
-}
 
 export class GroupMetadata {
   state: GroupState;
@@ -49,8 +44,8 @@ export class GroupMetadata {
   /** An InitialDelayedJoin may be extended while new members keep arriving. */
   newMemberAdded = false;
   currentStateTimestamp: number;
-  /** topic -> partition -> committed offset. */
-  readonly offsets = new Map<string, Map<number, OffsetAndMetadata>>();
+  /** Committed offsets and the pending (regular and transactional) commits. */
+  readonly offsets = new GroupOffsets();
   /** Timers of the rebalance (DelayedJoin / InitialDelayedJoin) and of the pending-sync expiry. */
   joinTimer: TimerHandle | null = null;
   /** The pending join timer is an InitialDelayedJoin: it never completes early, only when its delay ends. */
@@ -248,6 +243,7 @@ export class GroupMetadata {
       this.transitionTo('Empty', now);
     }
     this.subscribedTopics = this.computeSubscribedTopics();
+    this.offsets.resetReceivedCommitKinds();
     this.pendingSyncMembers.clear();
   }
 
@@ -280,30 +276,25 @@ export class GroupMetadata {
   // ---------------------------------------------------------------- offsets
 
   offset(topic: string, partition: number): OffsetAndMetadata | undefined {
-    return this.offsets.get(topic)?.get(partition);
+    return this.offsets.get(topic, partition);
   }
 
-  putOffset(topic: string, partition: number, o: OffsetAndMetadata): void {
-    let t = this.offsets.get(topic);
-    if (!t) this.offsets.set(topic, (t = new Map()));
-    t.set(partition, o);
+  /** A committed offset whose record is at `appendedBatchOffset` in __consumer_offsets. */
+  putOffset(topic: string, partition: number, o: OffsetAndMetadata, appendedBatchOffset: number | null = null): void {
+    this.offsets.put(topic, partition, { appendedBatchOffset, value: o });
   }
 
+  /** Drops the committed offset only (expiry); OffsetDelete and DeleteGroups use `offsets.remove`. */
   removeOffset(topic: string, partition: number): boolean {
-    const t = this.offsets.get(topic);
-    if (!t || !t.delete(partition)) return false;
-    if (t.size === 0) this.offsets.delete(topic);
-    return true;
+    return this.offsets.removeCommitted(topic, partition);
   }
 
   hasOffsets(): boolean {
-    return this.offsets.size > 0;
+    return this.offsets.hasOffsets();
   }
 
   allOffsets(): Array<{ topic: string; partition: number; value: OffsetAndMetadata }> {
-    const out: Array<{ topic: string; partition: number; value: OffsetAndMetadata }> = [];
-    for (const [topic, parts] of this.offsets) for (const [partition, value] of parts) out.push({ topic, partition, value });
-    return out;
+    return this.offsets.all();
   }
 
   /**
@@ -320,6 +311,8 @@ export class GroupMetadata {
       base = (o) => o.commitTimestamp;
     }
     for (const { topic, partition, value } of this.allOffsets()) {
+      // An offset being committed does not expire under it (GroupMetadata.removeExpiredOffsets).
+      if (this.offsets.hasPendingOffsetCommit(topic, partition)) continue;
       if (value.expireTimestamp >= 0) {
         if (now >= value.expireTimestamp) out.push({ topic, partition });
         continue;

@@ -7,30 +7,36 @@
 import { getLogger, Logger } from '../../common/logger';
 import { ErrorCode } from '../../protocol/errors';
 import { buildRecordBatch, SimpleRecord } from '../../protocol/records/MemoryRecordsBuilder';
-import { HEADER_SIZE, iterateRecords, LOG_OVERHEAD, readBatchInfo } from '../../protocol/records/RecordBatch';
 import { groupPartitionFor } from '../../zk/ZkData';
 import { CoordinatorTime } from './CoordinatorTime';
-import {
-  groupMetadataKey,
-  groupMetadataValue,
-  GroupMetadataValue,
-  offsetCommitKey,
-  offsetCommitValue,
-  readGroupMessageValue,
-  readMessageKey,
-  readOffsetMessageValue,
-} from './ConsumerOffsetsFormats';
+import { groupMetadataKey, groupMetadataValue, offsetCommitKey, offsetCommitValue } from './ConsumerOffsetsFormats';
 import { GroupMetadata, OffsetAndMetadata } from './GroupMetadata';
-import { MemberMetadata } from './MemberMetadata';
+import { groupFromValue, groupValueOf, LoadedPartition } from './GroupMetadataLoader';
+import { OpenGroupsForProducer } from './TransactionalOffsets';
 
 export const GROUP_METADATA_TOPIC_NAME = '__consumer_offsets';
+
+export interface AppendResult {
+  errorCode: number;
+  /** Offset the batch was written at (-1 on error). */
+  baseOffset: number;
+}
+
+/** The producer of a transactional offset commit (TxnOffsetCommit): its batch carries these and the transactional flag. */
+export interface TxnProducer {
+  producerId: number;
+  producerEpoch: number;
+}
 
 /** What the manager needs of the replica manager (an in-memory fake in unit tests). */
 export interface OffsetsTopicAccess {
   /** Number of __consumer_offsets partitions (ZooKeeper's count once the topic exists, else the config). */
   partitionCount(): number;
-  /** Appends one batch to our leader replica with acks=all; resolves with the produce error code. */
-  append(partition: number, batch: Buffer, timeoutMs: number): Promise<number>;
+  /**
+   * Appends one batch to our leader replica with acks=all and origin COORDINATOR (no client sequence checks);
+   * resolves with the produce error code and the batch's base offset.
+   */
+  append(partition: number, batch: Buffer, timeoutMs: number): Promise<AppendResult>;
   /** Whole batches of the local replica from `offset` (-1: the log start), at most about maxBytes; null without a replica. */
   read(partition: number, offset: number, maxBytes: number): { batches: Buffer[]; logEndOffset: number; logStartOffset: number } | null;
 }
@@ -41,6 +47,8 @@ interface GroupMetadataManagerConfig {
   offsetsLoadBufferSize: number;
   offsetsRetentionMs: number;
   offsetsRetentionCheckIntervalMs: number;
+  /** offset.metadata.max.bytes (OffsetConfig.maxMetadataSize); 4096 when not given. */
+  offsetMetadataMaxSize?: number;
 }
 
 interface LoadedGroupListener {
@@ -59,6 +67,8 @@ export class GroupMetadataManager {
   private readonly log: Logger;
   private expiryTimer: { cancel(): void } | null = null;
   private listener: LoadedGroupListener | null = null;
+  /** The groups with open transactional offset commits, per producer id (a marker names a partition and a producer). */
+  private readonly openGroupsForProducer = new OpenGroupsForProducer();
 
   constructor(
     private readonly config: GroupMetadataManagerConfig,
@@ -94,6 +104,10 @@ export class GroupMetadataManager {
     return this.loadingPartitions.size > 0;
   }
 
+  get maxMetadataSize(): number {
+    return this.config.offsetMetadataMaxSize ?? 4096;
+  }
+
   getGroup(groupId: string): GroupMetadata | undefined {
     return this.groups.get(groupId);
   }
@@ -117,21 +131,36 @@ export class GroupMetadataManager {
 
   // ---------------------------------------------------------------- writes
 
-  private async appendRecords(groupId: string, records: Array<{ key: Buffer; value: Buffer | null }>): Promise<number> {
+  /**
+   * One batch of records to the group's partition. Offset commits are written as GroupMetadataManager
+   * .generateOffsetRecords builds them: baseSequence 0 (MemoryRecords.builder's argument), and for a transactional
+   * commit the producer id and epoch and the transactional flag (appended as COORDINATOR, the sequence is not
+   * checked). Group metadata and tombstones are MemoryRecords.withRecords batches: no producer, NO_SEQUENCE (-1).
+   */
+  private async appendRecords(
+    groupId: string,
+    records: Array<{ key: Buffer; value: Buffer | null }>,
+    offsetCommit: { txn: TxnProducer | null } | null = null,
+  ): Promise<AppendResult> {
     const now = this.time.now();
-    const batch = buildRecordBatch({ records: records.map((r): SimpleRecord => ({ key: r.key, value: r.value, timestamp: now })) });
+    const txn = offsetCommit?.txn ?? null;
+    const batch = buildRecordBatch({
+      records: records.map((r): SimpleRecord => ({ key: r.key, value: r.value, timestamp: now })),
+      ...(offsetCommit ? { baseSequence: 0 } : {}),
+      ...(txn ? { producerId: txn.producerId, producerEpoch: txn.producerEpoch, isTransactional: true } : {}),
+    });
     try {
       return await this.topic.append(this.partitionFor(groupId), batch, this.config.offsetCommitTimeoutMs);
     } catch (e) {
       this.log.error(`Appending to ${GROUP_METADATA_TOPIC_NAME} for group ${groupId} failed`, e);
-      return ErrorCode.UNKNOWN_SERVER_ERROR;
+      return { errorCode: ErrorCode.UNKNOWN_SERVER_ERROR, baseOffset: -1 };
     }
   }
 
   /** GroupMetadataManager.storeGroup: the group's metadata record with this assignment; errors mapped as Kafka does. */
   async storeGroup(group: GroupMetadata, assignment: Map<string, Buffer>): Promise<number> {
-    const value = groupMetadataValue(this.groupValueOf(group, assignment));
-    const code = await this.appendRecords(group.groupId, [{ key: groupMetadataKey(group.groupId), value }]);
+    const value = groupMetadataValue(groupValueOf(group, assignment));
+    const { errorCode: code } = await this.appendRecords(group.groupId, [{ key: groupMetadataKey(group.groupId), value }]);
     switch (code) {
       case ErrorCode.NONE:
         return ErrorCode.NONE;
@@ -150,37 +179,48 @@ export class GroupMetadataManager {
     }
   }
 
-  private groupValueOf(group: GroupMetadata, assignment: Map<string, Buffer>): GroupMetadataValue {
-    return {
-      protocolType: group.protocolType ?? '',
-      generation: group.generationId,
-      protocol: group.protocolName,
-      leader: group.leaderId,
-      currentStateTimestamp: group.currentStateTimestamp,
-      members: [...group.members.values()].map((m) => ({
-        memberId: m.memberId,
-        groupInstanceId: m.groupInstanceId,
-        clientId: m.clientId,
-        clientHost: m.clientHost,
-        rebalanceTimeout: m.rebalanceTimeoutMs,
-        sessionTimeout: m.sessionTimeoutMs,
-        subscription: group.protocolName !== null ? m.metadata(group.protocolName) : Buffer.alloc(0),
-        assignment: assignment.get(m.memberId) ?? Buffer.alloc(0),
-      })),
-    };
-  }
-
   /**
-   * GroupMetadataManager.storeOffsets: one batch with a record per partition; the cache is updated only
-   * once the append succeeded. Returns the error for every partition (Kafka's mapping for commits).
+   * GroupMetadataManager.storeOffsets: one batch with a record per partition, staged in the group while it is appended
+   * and applied once the append succeeded. A transactional commit (`txn`) stays pending in the group, per producer,
+   * until the producer's COMMIT or ABORT marker (handleTxnCompletion). Returns the error for every partition
+   * (maybeConvertOffsetCommitError).
    */
-  async storeOffsets(group: GroupMetadata, offsets: Array<{ topic: string; partition: number; value: OffsetAndMetadata }>): Promise<number> {
+  async storeOffsets(
+    group: GroupMetadata,
+    offsets: Array<{ topic: string; partition: number; value: OffsetAndMetadata }>,
+    txn: TxnProducer | null = null,
+  ): Promise<number> {
     if (offsets.length === 0) return ErrorCode.NONE;
+    if (!group.offsets.hasReceivedConsistentOffsetCommits()) {
+      this.log.warn(
+        `group: ${group.groupId} with leader: ${group.leaderId} has received offset commits from consumers as well as transactional producers. Mixing both types of offset commits will generally result in surprises and should be avoided.`,
+      );
+    }
     const records = offsets.map((o) => ({ key: offsetCommitKey(group.groupId, o.topic, o.partition), value: offsetCommitValue(o.value) }));
-    const code = await this.appendRecords(group.groupId, records);
+    if (txn) {
+      this.openGroupsForProducer.add(txn.producerId, group.groupId);
+      group.offsets.prepareTxnOffsetCommit(txn.producerId, offsets);
+    } else {
+      group.offsets.prepareOffsetCommit(offsets);
+    }
+    const { errorCode: code, baseOffset } = await this.appendRecords(group.groupId, records, { txn });
     if (code === ErrorCode.NONE) {
-      if (!group.is('Dead')) for (const o of offsets) group.putOffset(o.topic, o.partition, o.value);
+      if (!group.is('Dead')) {
+        for (const o of offsets) {
+          const commit = { appendedBatchOffset: baseOffset, value: o.value };
+          if (txn) group.offsets.onTxnOffsetCommitAppend(txn.producerId, o.topic, o.partition, commit);
+          else group.offsets.onOffsetCommitAppend(o.topic, o.partition, commit);
+        }
+      }
       return ErrorCode.NONE;
+    }
+    if (!group.is('Dead')) {
+      // Checked before the failed commits are dropped, as Kafka does: the producer stays open until its marker.
+      if (txn && !group.offsets.hasPendingOffsetCommitsFromProducer(txn.producerId)) this.openGroupsForProducer.remove(txn.producerId, group.groupId);
+      for (const o of offsets) {
+        if (txn) group.offsets.failPendingTxnOffsetCommit(txn.producerId, o.topic, o.partition);
+        else group.offsets.failPendingOffsetWrite(o.topic, o.partition, o.value);
+      }
     }
     switch (code) {
       case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
@@ -200,16 +240,57 @@ export class GroupMetadataManager {
     }
   }
 
-  /** Tombstones for the given offsets (and the group itself when asked), then drops them from the cache. */
+  // ---------------------------------------------------------------- transaction completion
+
+  /**
+   * GroupMetadataManager.handleTxnCompletion: the producer's COMMIT or ABORT marker is in these __consumer_offsets
+   * partitions; its pending offsets in their groups become committed or are dropped. Kafka schedules this on its
+   * scheduler thread to avoid taking group locks under the marker append; Node has no such locks, so it runs at once
+   * and the cache is up to date before the WriteTxnMarkers response goes out.
+   */
+  handleTxnCompletion(producerId: number, completedPartitions: number[], isCommit: boolean): void {
+    const partitions = new Set(completedPartitions);
+    for (const groupId of this.openGroupsForProducer.groupsIn(producerId, partitions, (g) => this.partitionFor(g))) {
+      const group = this.groups.get(groupId);
+      if (!group) {
+        this.log.info(
+          `Group ${groupId} has moved away from ${this.config.brokerId} after transaction marker was written but before the cache was updated. The cache on the new group owner will be updated instead.`,
+        );
+        continue;
+      }
+      if (group.is('Dead')) continue;
+      const notAppended = group.offsets.completePendingTxnOffsetCommit(producerId, isCommit);
+      for (const c of notAppended) {
+        this.log.error(
+          `Trying to complete a transactional offset commit for producerId ${producerId} and groupId ${groupId} even though the offset commit record itself hasn't been appended to the log (${c.topic}-${c.partition}).`,
+        );
+      }
+      this.openGroupsForProducer.remove(producerId, groupId);
+    }
+  }
+
+  /** Visible for tests: the producer has open transactional offset commits in the group. */
+  isGroupOpenForProducer(producerId: number, groupId: string): boolean {
+    return this.openGroupsForProducer.isOpen(producerId, groupId);
+  }
+
+  /**
+   * OffsetDelete and DeleteGroups (GroupMetadata.removeOffsets): the offsets go, with their pending commits, and
+   * tombstones are written for those that were committed (and for the group itself when asked).
+   */
   async deleteOffsetsAndMaybeGroup(group: GroupMetadata, offsets: Array<{ topic: string; partition: number }>, deleteGroup: boolean): Promise<number> {
+    const removed = group.offsets.remove(offsets);
+    return this.writeTombstones(group, removed, deleteGroup);
+  }
+
+  private async writeTombstones(group: GroupMetadata, offsets: Array<{ topic: string; partition: number }>, deleteGroup: boolean): Promise<number> {
     const records: Array<{ key: Buffer; value: Buffer | null }> = offsets.map((o) => ({
       key: offsetCommitKey(group.groupId, o.topic, o.partition),
       value: null,
     }));
     if (deleteGroup) records.push({ key: groupMetadataKey(group.groupId), value: null });
-    for (const o of offsets) group.removeOffset(o.topic, o.partition);
     if (records.length === 0) return ErrorCode.NONE;
-    return this.appendRecords(group.groupId, records);
+    return (await this.appendRecords(group.groupId, records)).errorCode;
   }
 
   // ---------------------------------------------------------------- retention
@@ -230,6 +311,7 @@ export class GroupMetadataManager {
       if (!this.isGroupLocal(group.groupId)) continue;
       const expired = group.expiredOffsets(now, this.config.offsetsRetentionMs);
       for (const o of expired) group.removeOffset(o.topic, o.partition);
+      // Pending commits (regular or transactional) keep an Empty group alive (GroupMetadata.hasOffsets).
       const dies = group.is('Empty') && !group.hasOffsets();
       if (expired.length === 0 && !dies) continue;
       if (dies) {
@@ -238,7 +320,7 @@ export class GroupMetadataManager {
       }
       removed += expired.length;
       // No group tombstone for generation 0: such a group only ever stored offsets (no metadata record).
-      await this.deleteOffsetsAndMaybeGroup(group, expired, dies && group.generationId > 0);
+      await this.writeTombstones(group, expired, dies && group.generationId > 0);
     }
     if (removed > 0) this.log.info(`Removed ${removed} expired offsets in ${this.time.now() - now} milliseconds.`);
     return removed;
@@ -272,6 +354,7 @@ export class GroupMetadataManager {
     for (const g of [...this.groups.values()]) {
       if (this.partitionFor(g.groupId) !== p) continue;
       this.groups.delete(g.groupId);
+      this.openGroupsForProducer.removeGroupFromAll(g.groupId);
       n++;
       this.listener?.onGroupUnloaded(g);
     }
@@ -281,9 +364,7 @@ export class GroupMetadataManager {
   private loadGroupsAndOffsets(p: number, epoch: number): void {
     if (this.partitionEpochs.get(p) !== epoch || !this.loadingPartitions.has(p)) return;
     const start = this.time.now();
-    const offsets = new Map<string, Map<string, { topic: string; partition: number; value: OffsetAndMetadata }>>();
-    const groupValues = new Map<string, GroupMetadataValue>();
-    const removedGroups = new Set<string>();
+    const loaded = new LoadedPartition();
     try {
       let pos = -1;
       for (;;) {
@@ -291,23 +372,28 @@ export class GroupMetadataManager {
         if (chunk === null) break;
         if (pos < 0) pos = chunk.logStartOffset;
         if (pos >= chunk.logEndOffset || chunk.batches.length === 0) break;
-        for (const buf of chunk.batches) pos = this.loadBatches(buf, pos, offsets, groupValues, removedGroups);
+        for (const buf of chunk.batches) pos = loaded.readBatches(buf, pos);
       }
     } catch (e) {
       this.log.error(`Error loading offsets from ${GROUP_METADATA_TOPIC_NAME}-${p}`, e);
     }
     if (this.partitionEpochs.get(p) !== epoch) return;
-    for (const [groupId, value] of groupValues) {
-      const g = this.groupFromValue(groupId, value);
-      for (const o of offsets.get(groupId)?.values() ?? []) g.putOffset(o.topic, o.partition, o.value);
-      this.groups.set(groupId, g);
+    for (const version of loaded.unknownKeyVersions) {
+      this.log.warn(
+        `Unknown message key with version ${version} while loading offsets and group metadata from ${GROUP_METADATA_TOPIC_NAME}-${p}. Ignoring it. It could be a left over from an aborted upgrade.`,
+      );
     }
-    for (const [groupId, m] of offsets) {
-      if (groupValues.has(groupId)) continue;
-      // Offsets without group metadata: a "simple" group that only stores offsets.
-      const g = new GroupMetadata(groupId, 'Empty', this.time.now());
-      for (const o of m.values()) g.putOffset(o.topic, o.partition, o.value);
-      this.groups.set(groupId, g);
+    const pendingByGroup = loaded.pendingByGroup();
+    for (const [pid, groups] of loaded.pendingOffsets)
+      for (const [groupId, commits] of groups) if (commits.size > 0) this.openGroupsForProducer.add(pid, groupId);
+    const install = (g: GroupMetadata) => {
+      g.offsets.initialize([...(loaded.offsets.get(g.groupId)?.values() ?? [])], pendingByGroup.get(g.groupId) ?? new Map());
+      this.groups.set(g.groupId, g);
+    };
+    for (const [groupId, value] of loaded.groupValues) install(groupFromValue(groupId, value, this.time.now()));
+    // Offsets (committed or pending) without group metadata: a "simple" group that only stores offsets.
+    for (const groupId of new Set([...loaded.offsets.keys(), ...pendingByGroup.keys()])) {
+      if (!loaded.groupValues.has(groupId)) install(new GroupMetadata(groupId, 'Empty', this.time.now()));
     }
     this.loadingPartitions.delete(p);
     this.ownedPartitions.add(p);
@@ -315,70 +401,5 @@ export class GroupMetadataManager {
     this.log.info(
       `Finished loading offsets and group metadata from ${GROUP_METADATA_TOPIC_NAME}-${p} in ${this.time.now() - start} milliseconds for epoch ${epoch}.`,
     );
-  }
-
-  /** Reads the batches in buf (whole batches), returns the next offset to read. */
-  private loadBatches(
-    buf: Buffer,
-    pos: number,
-    offsets: Map<string, Map<string, { topic: string; partition: number; value: OffsetAndMetadata }>>,
-    groupValues: Map<string, GroupMetadataValue>,
-    removedGroups: Set<string>,
-  ): number {
-    let at = 0;
-    let next = pos;
-    while (at + LOG_OVERHEAD <= buf.length) {
-      const info = readBatchInfo(buf, at);
-      if (info.size < HEADER_SIZE || at + info.size > buf.length) break;
-      next = info.lastOffset + 1;
-      if (!info.isControl) {
-        for (const rec of iterateRecords(buf.subarray(at, at + info.size))) {
-          if (rec.key === null) continue;
-          const key = readMessageKey(rec.key);
-          if (key.kind === 'offset') {
-            let m = offsets.get(key.group);
-            const k = `${key.topic}\u0000${key.partition}`;
-            const v = readOffsetMessageValue(rec.value);
-            if (v === null) {
-              m?.delete(k);
-            } else {
-              if (!m) offsets.set(key.group, (m = new Map()));
-              m.set(k, { topic: key.topic, partition: key.partition, value: v });
-            }
-          } else if (key.kind === 'group') {
-            const v = readGroupMessageValue(rec.value);
-            if (v === null) {
-              groupValues.delete(key.group);
-              removedGroups.add(key.group);
-            } else {
-              groupValues.set(key.group, v);
-              removedGroups.delete(key.group);
-            }
-          }
-        }
-      }
-      at += info.size;
-    }
-    return next;
-  }
-
-  /** GroupMetadata.loadGroup: Empty without members, Stable with them (they must heartbeat to stay). */
-  private groupFromValue(groupId: string, v: GroupMetadataValue): GroupMetadata {
-    const now = this.time.now();
-    const g = new GroupMetadata(groupId, v.members.length === 0 ? 'Empty' : 'Stable', v.currentStateTimestamp >= 0 ? v.currentStateTimestamp : now);
-    g.protocolType = v.protocolType === '' ? null : v.protocolType;
-    g.generationId = v.generation;
-    g.protocolName = v.protocol;
-    g.leaderId = v.leader;
-    for (const mv of v.members) {
-      const m = new MemberMetadata(mv.memberId, mv.groupInstanceId, mv.clientId, mv.clientHost, mv.rebalanceTimeout, mv.sessionTimeout, g.protocolType ?? '', [
-        { name: v.protocol ?? '', metadata: mv.subscription },
-      ]);
-      m.assignment = mv.assignment;
-      g.members.set(m.memberId, m);
-      if (m.groupInstanceId !== null) g.staticMembers.set(m.groupInstanceId, m.memberId);
-    }
-    g.subscribedTopics = g.computeSubscribedTopics();
-    return g;
   }
 }

@@ -1,8 +1,8 @@
 /**
  * OffsetFetch (key 9): the committed offsets of a group. We serve Kafka 3.7's 0-9 (flexible from 6).
  * v0 reads ZooKeeper-stored offsets on any broker (KafkaApis.handleOffsetFetchRequestFromZookeeper); v1+ ask
- * the coordinator. v2+ null topics = every committed offset; v7 RequireStable (no transactional offsets here,
- * so nothing is ever pending: always stable); v8 several groups per request (KIP-709) with a per-group error;
+ * the coordinator. v2+ null topics = every committed offset; v7 RequireStable (KIP-447: a partition with pending
+ * transactional offsets answers UNSTABLE_OFFSET_COMMIT); v8 several groups per request (KIP-709) with a per-group error;
  * v9 MemberId/MemberEpoch, which Kafka 3.7's old coordinator ignores for classic groups
  * (GroupCoordinatorAdapter.fetchOffsets passes only the group id and partitions), as we do.
  *

@@ -1,13 +1,13 @@
 /**
- * FindCoordinator (key 10): which broker coordinates a group (the leader of its __consumer_offsets partition).
- * We serve Kafka 3.7's 0-4 (flexible from 3). v1 adds KeyType (0 group, 1 transaction: no transaction
- * coordinator here, so COORDINATOR_NOT_AVAILABLE); v4 (KIP-699) batches CoordinatorKeys and answers one
+ * FindCoordinator (key 10): which broker coordinates a group (the leader of its __consumer_offsets partition) or a
+ * transactional id (the leader of its __transaction_state partition). We serve Kafka 3.7's 0-4 (flexible from 3).
+ * v1 adds KeyType (0 group, 1 transaction); v4 (KIP-699) batches CoordinatorKeys and answers one
  * Coordinator entry per key, with no error message (KafkaApis.handleFindCoordinatorRequestV4AndAbove).
  */
 import * as schema from '../messages/FindCoordinator';
 import { messageApi } from './messageApi';
 
-/** FindCoordinator key types: 0 a group, 1 a transactional id (no transaction coordinator here yet). */
+/** FindCoordinator key types: 0 a group, 1 a transactional id. */
 export const COORDINATOR_TYPE_GROUP = 0;
 export const COORDINATOR_TYPE_TRANSACTION = 1;
 

@@ -151,6 +151,9 @@ export class KafkaConfig extends AbstractConfig {
   readonly transactionTopicReplicationFactor: number;
   readonly transactionTopicPartitions: number;
   readonly transactionTopicSegmentBytes: number;
+  readonly transactionsLoadBufferSize: number;
+  readonly transactionAbortTimedOutTransactionCleanupIntervalMs: number;
+  readonly transactionRemoveExpiredTransactionalIdCleanupIntervalMs: number;
   readonly maxIncrementalFetchSessionCacheSlots: number;
   readonly fetchMaxBytes: number;
   /** Listener security (secnet): what validateSecurityConfig found worth a warning (e.g. GSSAPI dropped). */
@@ -305,6 +308,9 @@ export class KafkaConfig extends AbstractConfig {
     this.transactionTopicReplicationFactor = this.getShort('transaction.state.log.replication.factor');
     this.transactionTopicPartitions = this.getInt('transaction.state.log.num.partitions');
     this.transactionTopicSegmentBytes = this.getInt('transaction.state.log.segment.bytes');
+    this.transactionsLoadBufferSize = this.getInt('transaction.state.log.load.buffer.size');
+    this.transactionAbortTimedOutTransactionCleanupIntervalMs = this.getInt('transaction.abort.timed.out.transaction.cleanup.interval.ms');
+    this.transactionRemoveExpiredTransactionalIdCleanupIntervalMs = this.getInt('transaction.remove.expired.transaction.cleanup.interval.ms');
     this.maxIncrementalFetchSessionCacheSlots = this.getInt('max.incremental.fetch.session.cache.slots');
     this.fetchMaxBytes = this.getInt('fetch.max.bytes');
 

@@ -298,6 +298,9 @@ define('transaction.state.log.replication.factor', 'SHORT', 3, atLeast(1), 'HIGH
 define('transaction.state.log.num.partitions', 'INT', 50, atLeast(1), 'HIGH', 'The number of partitions for the transaction topic (should not change after deployment).');
 define('transaction.state.log.segment.bytes', 'INT', 104857600, atLeast(1), 'HIGH',
   'The transaction topic segment bytes should be kept relatively small in order to facilitate faster log compaction and cache loads');
+define('transaction.abort.timed.out.transaction.cleanup.interval.ms', 'INT', 10000, atLeast(1), 'LOW', 'The interval at which to rollback transactions that have timed out');
+define('transaction.remove.expired.transaction.cleanup.interval.ms', 'INT', 3600000, atLeast(1), 'LOW',
+  'The interval at which to remove transactions that have expired due to <code>transactional.id.expiration.ms</code> passing');
 define('producer.id.expiration.ms', 'INT', 86400000, atLeast(1), 'LOW',
   'The time in ms that a topic partition leader will wait before expiring producer IDs. Producer IDs will not expire while a transaction associated to them is still ongoing. Note that producer IDs may expire sooner if the last write from the producer ID is deleted due to the topic\'s retention settings. Setting this value the same or higher than <code>delivery.timeout.ms</code> can help prevent expiration during retries and protect against message duplication, but the default should be reasonable for most use cases.');
 // An internal config in Kafka 3.7 (defineInternal): accepted, left out of the documentation.

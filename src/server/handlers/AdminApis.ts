@@ -16,6 +16,7 @@ import { ErrorCode } from '../../protocol/errors';
 import { Reader } from '../../protocol/Reader';
 import * as Topic from '../../admin/Topic';
 import { KafkaApisDeps } from './ApiDeps';
+import { InternalTopicCreator, internalTopicToCreate } from './InternalTopics';
 import { encodeResponse } from '../../protocol/apis/types';
 import { authorizedOperationsWithoutAuthorizer } from '../../security/AclEntry';
 
@@ -46,9 +47,11 @@ function isValidTopicName(name: string): boolean {
 /** Metadata and topic administration requests of KafkaApis. */
 export class AdminApis {
   private readonly log: Logger;
+  private readonly internalTopics: InternalTopicCreator;
 
   constructor(private readonly deps: KafkaApisDeps) {
     this.log = getLogger('kafka.server.KafkaApis', `[KafkaApi-${deps.config.brokerId}] `);
+    this.internalTopics = new InternalTopicCreator(deps, this.log);
   }
 
   /**
@@ -114,6 +117,11 @@ export class AdminApis {
       for (const name of unknown) {
         if (!isValidTopicName(name)) {
           creationErrors.set(name, ErrorCode.INVALID_TOPIC_EXCEPTION);
+          continue;
+        }
+        // DefaultAutoTopicCreationManager.creatableTopic: internal topics get their own partitions, replication and configs.
+        if (internalTopicToCreate(name, this.deps.config)) {
+          creationErrors.set(name, await this.internalTopics.createForMetadata(name));
           continue;
         }
         const code = await this.deps.adminManager.autoCreateTopic(name);

@@ -4,6 +4,7 @@
  */
 import type { AlterPartitionItem, AlterPartitionResult } from '../../controller/KafkaController';
 import type { GroupCoordinator } from '../../coordinator/group/GroupCoordinator';
+import type { TransactionCoordinator } from '../../coordinator/transaction/TransactionCoordinator';
 import type { KafkaConfig } from '../config/KafkaConfig';
 import type { MetadataCache } from '../MetadataCache';
 import type { ProducerIdManager } from '../ProducerIdManager';
@@ -75,6 +76,8 @@ export interface KafkaApisDeps {
   producerIdManager?: ProducerIdManager;
   /** The group coordinator (FindCoordinator, JoinGroup, OffsetCommit, ...); absent, those APIs are not offered. */
   groupCoordinator?: GroupCoordinator;
+  /** The transaction coordinator (InitProducerId, AddPartitionsToTxn, EndTxn, ...); absent, transactions are not offered. */
+  transactionCoordinator?: TransactionCoordinator;
   /** ZooKeeper-stored offsets of OffsetCommit/OffsetFetch v0; absent, v0 answers UNKNOWN_SERVER_ERROR per partition. */
   consumerOffsetsZk?: ConsumerOffsetsZk;
   /** DescribeConfigs, AlterConfigs, IncrementalAlterConfigs; absent, those APIs are not offered. */

@@ -3,13 +3,14 @@ import { DeleteRecordsApi, FetchApi, ListOffsetsApi, ProduceApi } from '../../pr
 import { FetchPartitionData, FetchRequest, FetchableTopicResponse, NodeEndpoint } from '../../protocol/apis/01-fetch';
 import { ListOffsetsPartitionResponse } from '../../protocol/apis/02-list-offsets';
 import { ProduceRequest } from '../../protocol/apis/00-produce';
-import { ErrorCode } from '../../protocol/errors';
+import { ErrorCode, errorInfo } from '../../protocol/errors';
+import { ATTRIBUTES, HEADER_SIZE, MAGIC, MAGIC_V2, TRANSACTIONAL_FLAG_MASK, batchSizeAt } from '../../protocol/records/RecordBatch';
 import { Reader } from '../../protocol/Reader';
 import { encodeResponse } from '../../protocol/apis/types';
 import { downConvertFetchResults } from './FetchDownConversion';
 import { legacyFetchOffsetsBefore } from '../../log/LegacyOffsets';
 import { FetchPartitionRequest, FetchPartitionResult, ProducePartitionResult, ReplicaManager } from '../ReplicaManager';
-import { FetchParams } from '../LocalLogReader';
+import { FetchParams, READ_COMMITTED } from '../LocalLogReader';
 import { FetchManager, FetchSessionCache, PartitionFetchData, TopicIdPartition, TpMap, tpKey, tpMap } from '../FetchSession';
 
 const LATEST_TIMESTAMP = -1;
@@ -90,6 +91,22 @@ export class DataPlaneApis {
       }));
       return encodeResponse(ProduceApi, v, { responses, throttleTimeMs: 0, nodeEndpoints: [...nodeEndpoints.values()] });
     };
+    // KafkaApis.handleProduceRequest: transactional records need a transactional id the caller may write (no
+    // authorizer here, so any id passes); without one the whole request fails, nothing is appended.
+    if (req.transactionalId === null && entries.some((e) => hasTransactionalRecords(e.records))) {
+      if (req.acks === 0) return null; // ProduceRequest.getErrorResponse: no response for acks=0
+      const message = errorInfo(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED).message;
+      return encode(
+        entries.map(() => ({
+          errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+          errorMessage: message,
+          baseOffset: -1,
+          logAppendTimeMs: -1,
+          logStartOffset: -1,
+          recordErrors: [],
+        })),
+      );
+    }
     if (!validAcks) {
       return encode(
         entries.map(() => ({ errorCode: ErrorCode.INVALID_REQUIRED_ACKS, errorMessage: null, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 })),
@@ -172,6 +189,8 @@ export class DataPlaneApis {
       hardMaxBytesLimit: v <= 2,
       // FetchParams.fetchOnlyLeader: a consumer with client metadata (v11+) may read a follower.
       fetchOnlyFromLeader: isFromFollower || (replicaId !== FUTURE_LOCAL_REPLICA_ID && v < 11),
+      // FetchRequest.isolationLevel (v4+); followers always read to the log end.
+      isolationLevel: v >= 4 ? req.isolationLevel : 0,
     };
     const out = this.rm.fetchMessages(params, parts);
     return Array.isArray(out) ? respond(out) : out.then(respond);
@@ -186,7 +205,8 @@ export class DataPlaneApis {
       highWatermark: res.highWatermark,
       lastStableOffset: res.lastStableOffset,
       logStartOffset: res.logStartOffset,
-      abortedTransactions: res.errorCode === ErrorCode.NONE ? [] : null,
+      // read_committed: the aborted transactions of the read; null for read_uncommitted and errors, as Kafka answers.
+      abortedTransactions: res.errorCode === ErrorCode.NONE ? res.abortedTransactions : null,
       preferredReadReplica: -1, // no replica.selector.class: clients keep fetching where they are
       records: res.records ?? [],
     };
@@ -284,9 +304,10 @@ export class DataPlaneApis {
     }
     if (replicaId !== DEBUGGING_REPLICA_ID && !partition.isLeader()) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
     const log = partition.log;
-    // No transactions here, so the last stable offset is the high watermark (READ_COMMITTED = READ_UNCOMMITTED).
-    void isolationLevel;
-    const lastFetchable = replicaId === CONSUMER_REPLICA_ID ? partition.highWatermark : log.logEndOffset;
+    // Partition.fetchOffsetForTimestamp: consumers see up to the LSO (READ_COMMITTED, v2+) or the high watermark;
+    // other replica ids (no isolation level) up to the log end offset.
+    const lastFetchable =
+      replicaId === CONSUMER_REPLICA_ID ? (isolationLevel === READ_COMMITTED ? partition.lastStableOffset : partition.highWatermark) : log.logEndOffset;
     const epochs = log.leaderEpochCache.entries;
     const epochAt = (offset: number): number => {
       let epoch = -1;
@@ -325,6 +346,19 @@ export class DataPlaneApis {
     }));
     return encodeResponse(DeleteRecordsApi, v, { throttleTimeMs: 0, topics });
   }
+}
+
+/** RequestUtils.hasTransactionalRecords for one partition's records: a magic-2 batch with the transactional bit. */
+function hasTransactionalRecords(records: Buffer | null): boolean {
+  if (records === null) return false;
+  let pos = 0;
+  while (pos + HEADER_SIZE <= records.length) {
+    if (records.readInt8(pos + MAGIC) === MAGIC_V2 && (records.readInt16BE(pos + ATTRIBUTES) & TRANSACTIONAL_FLAG_MASK) !== 0) return true;
+    const size = batchSizeAt(records, pos);
+    if (size < HEADER_SIZE) return false;
+    pos += size;
+  }
+  return false;
 }
 
 /** FetchResponse.partitionResponse: an error answer for one partition. */

@@ -26,6 +26,7 @@ import { COORDINATOR_TYPE_GROUP, COORDINATOR_TYPE_TRANSACTION } from '../../prot
 import { ErrorCode, errorInfo } from '../../protocol/errors';
 import { Reader } from '../../protocol/Reader';
 import { KafkaApisDeps } from './ApiDeps';
+import { InternalTopicCreator, TRANSACTION_STATE_TOPIC } from './InternalTopics';
 import { encodeResponse } from '../../protocol/apis/types';
 import { KafkaConfig } from '../config/KafkaConfig';
 import { MetadataCache } from '../MetadataCache';
@@ -41,9 +42,10 @@ export function createGroupCoordinator(
   const access: OffsetsTopicAccess = {
     partitionCount: () => metadataCache.partitions(GROUP_METADATA_TOPIC_NAME)?.size || config.offsetsTopicPartitions,
     async append(partition, batch, timeoutMs) {
-      const out = replicaManager.appendRecords(7, -1, timeoutMs, [{ topic: GROUP_METADATA_TOPIC_NAME, partition, records: batch }]);
-      const results = Array.isArray(out) ? out : await out;
-      return results[0].errorCode;
+      // GroupMetadataManager.appendForGroup: acks=all, AppendOrigin.COORDINATOR.
+      const out = replicaManager.appendRecords(7, -1, timeoutMs, [{ topic: GROUP_METADATA_TOPIC_NAME, partition, records: batch }], 'coordinator');
+      const [res] = Array.isArray(out) ? out : await out;
+      return { errorCode: res.errorCode, baseOffset: res.baseOffset };
     },
     read(partition, offset, maxBytes) {
       const p = replicaManager.getPartition(GROUP_METADATA_TOPIC_NAME, partition);
@@ -60,6 +62,7 @@ export function createGroupCoordinator(
       offsetsLoadBufferSize: config.offsetsLoadBufferSize,
       offsetsRetentionMs: config.offsetsRetentionMinutes * 60 * 1000,
       offsetsRetentionCheckIntervalMs: config.offsetsRetentionCheckIntervalMs,
+      offsetMetadataMaxSize: config.offsetMetadataMaxSize,
     },
     access,
     time,
@@ -96,13 +99,14 @@ function groupBy<T>(items: T[], topicOf: (x: T) => string): Map<string, T[]> {
 
 export class GroupApis {
   private readonly log: Logger;
-  private creatingOffsetsTopic: Promise<void> | null = null;
+  private readonly internalTopics: InternalTopicCreator;
 
   constructor(
     private readonly deps: KafkaApisDeps,
     private readonly coordinator: GroupCoordinator,
   ) {
     this.log = getLogger('kafka.server.KafkaApis', `[KafkaApi-${deps.config.brokerId}] `);
+    this.internalTopics = new InternalTopicCreator(deps, this.log);
   }
 
   /**
@@ -147,56 +151,21 @@ export class GroupApis {
     const noNode = { id: -1, host: '', port: -1 };
     // CoordinatorType.forId throws InvalidRequestException for any other type.
     if (keyType !== COORDINATOR_TYPE_GROUP && keyType !== COORDINATOR_TYPE_TRANSACTION) return { errorCode: ErrorCode.INVALID_REQUEST, node: noNode };
-    // No transaction coordinator in this broker yet.
-    if (keyType !== COORDINATOR_TYPE_GROUP) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, node: noNode };
+    // The transaction coordinator's partition of __transaction_state, or the group's of __consumer_offsets.
+    const txn = keyType === COORDINATOR_TYPE_TRANSACTION;
+    const txnCoordinator = this.deps.transactionCoordinator;
+    if (txn && !txnCoordinator) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, node: noNode };
+    const topic = txn ? TRANSACTION_STATE_TOPIC : GROUP_METADATA_TOPIC_NAME;
     const cache = this.deps.metadataCache;
-    if (!cache.contains(GROUP_METADATA_TOPIC_NAME)) {
-      await this.createOffsetsTopic();
+    if (!cache.contains(topic)) {
+      await this.internalTopics.ensure(topic);
       return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, node: noNode };
     }
-    const st = cache.partitionState(GROUP_METADATA_TOPIC_NAME, this.coordinator.partitionFor(key));
+    const partition = txn ? txnCoordinator!.partitionFor(key) : this.coordinator.partitionFor(key);
+    const st = cache.partitionState(topic, partition);
     const ep = st && st.leader >= 0 ? cache.endpointFor(st.leader, ctx.listenerName) : undefined;
     if (!st || !ep) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, node: noNode };
     return { errorCode: ErrorCode.NONE, node: { id: st.leader, host: ep.host, port: ep.port } };
-  }
-
-  private createOffsetsTopic(): Promise<void> {
-    if (this.creatingOffsetsTopic) return this.creatingOffsetsTopic;
-    const cfg = this.deps.config;
-    const alive = this.deps.metadataCache.aliveBrokerIds().length;
-    if (alive < cfg.offsetsTopicReplicationFactor) {
-      this.log.error(
-        `Number of alive brokers '${alive}' does not meet the required replication factor '${cfg.offsetsTopicReplicationFactor}' for the offsets topic (configured via 'offsets.topic.replication.factor'). This error can be ignored if the cluster is starting up and not all brokers are up yet.`,
-      );
-      return Promise.resolve();
-    }
-    this.creatingOffsetsTopic = (async () => {
-      try {
-        const [res] = await this.deps.adminManager.createTopics(
-          [
-            {
-              name: GROUP_METADATA_TOPIC_NAME,
-              numPartitions: cfg.offsetsTopicPartitions,
-              replicationFactor: cfg.offsetsTopicReplicationFactor,
-              assignments: [],
-              configs: [
-                { name: 'cleanup.policy', value: 'compact' },
-                { name: 'compression.type', value: 'producer' },
-                { name: 'segment.bytes', value: String(cfg.offsetsTopicSegmentBytes) },
-              ],
-            },
-          ],
-          false,
-          0,
-        );
-        if (res.errorCode !== ErrorCode.NONE && res.errorCode !== ErrorCode.TOPIC_ALREADY_EXISTS) {
-          this.log.warn(`Failed to create internal topic ${GROUP_METADATA_TOPIC_NAME}: ${res.errorMessage ?? res.errorCode}`);
-        }
-      } finally {
-        this.creatingOffsetsTopic = null;
-      }
-    })();
-    return this.creatingOffsetsTopic;
   }
 
   async handleJoinGroup(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
@@ -354,9 +323,10 @@ export class GroupApis {
 
   /**
    * OffsetFetch (KafkaApis.handleOffsetFetchRequest): v0 reads ZooKeeper on any broker; v1+ ask the coordinator
-   * for every group of the request (one for v1-7, the Groups array for v8+). RequireStable (v7+) waits out pending
-   * transactional offsets (UNSTABLE_OFFSET_COMMIT): this broker has no TxnOffsetCommit, so every committed offset
-   * is stable. v9's MemberId/MemberEpoch are ignored for classic groups, as GroupCoordinatorAdapter.fetchOffsets does.
+   * for every group of the request (one for v1-7, the Groups array for v8+). RequireStable (v7+, KIP-447) answers
+   * UNSTABLE_OFFSET_COMMIT for partitions with a pending (transactional or in-flight) commit, so a read_committed
+   * consumer waits for the transaction to complete. v9's MemberId/MemberEpoch are ignored for classic groups, as
+   * GroupCoordinatorAdapter.fetchOffsets does.
    */
   async handleOffsetFetch(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
     const v = ctx.header.apiVersion;
@@ -380,7 +350,7 @@ export class GroupApis {
       return encodeResponse(OffsetFetchApi, v, { throttleTimeMs: 0, topics: await this.fetchFromZk(req.groupId, req.topics ?? []), errorCode: 0, groups: [] });
     const groups = req.groups.map((g) => {
       const wanted = g.topics === null ? null : g.topics.flatMap((t) => t.partitionIndexes.map((partition) => ({ topic: t.name, partition })));
-      const res = this.coordinator.handleFetchOffsets(g.groupId, wanted);
+      const res = this.coordinator.handleFetchOffsets(g.groupId, wanted, v >= 7 && req.requireStable);
       let offsets = res.offsets;
       if (res.errorCode !== ErrorCode.NONE && v < 2) {
         // v0-1 have no top-level error: each requested partition carries it (OffsetFetchResponse puts the group

@@ -11,11 +11,6 @@ import { ErrorCode, errorInfo } from '../../protocol/errors';
 import { Reader } from '../../protocol/Reader';
 import type { ReplicaManager } from '../ReplicaManager';
 
-/** ProducerStateEntry's coordinator epoch without transactions (RecordBatch.NO_PARTITION_LEADER_EPOCH). */
-const NO_COORDINATOR_EPOCH = -1;
-/** No transaction open: currentTxnFirstOffset is empty, written as -1. */
-const NO_TXN_START_OFFSET = -1;
-
 export class ProducerStateApis {
   constructor(private readonly replicaManager: ReplicaManager) {}
 
@@ -49,11 +44,9 @@ export class ProducerStateApis {
           partitionIndex,
           errorCode: ErrorCode.NONE,
           errorMessage: null,
-          activeProducers: p.log.producerStateManager.activeProducers().map((s) => ({
-            ...s,
-            coordinatorEpoch: NO_COORDINATOR_EPOCH,
-            currentTxnStartOffset: NO_TXN_START_OFFSET,
-          })),
+          // Partition.activeProducerState: the coordinator epoch (-1 before any marker) and the open transaction's first
+          // offset (-1 when none) come from the producer state.
+          activeProducers: p.log.producerStateManager.activeProducers(),
         };
       });
       return { name: t.name, partitions };

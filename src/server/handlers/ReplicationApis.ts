@@ -38,8 +38,9 @@ export class ReplicationApis {
   }
 
   /**
-   * InitProducerId without a transactional id (TransactionCoordinator.handleInitProducerId): always a fresh
-   * producer id with epoch 0, also when v3+ names a previous id. Transactions are not supported here.
+   * InitProducerId on a broker without a transaction coordinator (KafkaApis registers TransactionApis' handler
+   * instead when there is one): a fresh producer id with epoch 0 for idempotent producers, also when v3+ names a
+   * previous id; a transactional id is COORDINATOR_NOT_AVAILABLE.
    */
   async handleInitProducerId(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
     const v = ctx.header.apiVersion;

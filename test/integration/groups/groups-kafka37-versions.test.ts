@@ -150,8 +150,8 @@ describe('integration: group APIs at Kafka 3.7 versions (ZooKeeper offsets, batc
     expect(res.coordinators.map((x) => [x.key, x.nodeId, x.host, x.port, x.errorCode, x.errorMessage])).to.deep.equal(
       ['fc-a', 'fc-b'].map((g) => [g, batched.get(g), '127.0.0.1', cluster.broker(batched.get(g)!).port, ErrorCode.NONE, null]),
     );
-    // No transaction coordinator here: every transactional id is COORDINATOR_NOT_AVAILABLE; an unknown key type
-    // is INVALID_REQUEST (CoordinatorType.forId).
+    // Transactional ids: with 2 brokers __transaction_state (replication factor 3) cannot be created, so every id is
+    // COORDINATOR_NOT_AVAILABLE (KafkaApis.getCoordinator); an unknown key type is INVALID_REQUEST (CoordinatorType.forId).
     const txn = await c.send(FindCoordinatorApi, 4, { key: '', keyType: 1, coordinatorKeys: ['t1', 't2'] });
     expect(txn.coordinators.map((x) => [x.key, x.nodeId, x.errorCode])).to.deep.equal([
       ['t1', -1, ErrorCode.COORDINATOR_NOT_AVAILABLE],

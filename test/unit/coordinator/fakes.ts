@@ -1,6 +1,6 @@
 import { MockTime } from './MockTime';
 import { GroupCoordinator } from '../../../src/coordinator/group/GroupCoordinator';
-import { GroupMetadataManager, OffsetsTopicAccess } from '../../../src/coordinator/group/GroupMetadataManager';
+import { AppendResult, GroupMetadataManager, OffsetsTopicAccess } from '../../../src/coordinator/group/GroupMetadataManager';
 import { readInt64, writeInt64 } from '../../../src/protocol/records/RecordBatch';
 
 /** __consumer_offsets as an in-memory list of batches per partition (offsets patched like a leader append). */
@@ -11,15 +11,15 @@ export class FakeOffsetsTopic implements OffsetsTopicAccess {
   partitionCount(): number {
     return this.partitions;
   }
-  async append(partition: number, batch: Buffer): Promise<number> {
-    if (this.appendError) return this.appendError;
+  async append(partition: number, batch: Buffer): Promise<AppendResult> {
+    if (this.appendError) return { errorCode: this.appendError, baseOffset: -1 };
     const log = this.logs.get(partition) ?? [];
     const next = log.length === 0 ? 0 : readInt64(log[log.length - 1], 0) + log[log.length - 1].readInt32BE(23) + 1;
     const copy = Buffer.from(batch);
     writeInt64(copy, 0, next);
     log.push(copy);
     this.logs.set(partition, log);
-    return 0;
+    return { errorCode: 0, baseOffset: next };
   }
   read(partition: number, offset: number): { batches: Buffer[]; logEndOffset: number; logStartOffset: number } {
     const log = this.logs.get(partition) ?? [];

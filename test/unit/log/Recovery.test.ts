@@ -156,6 +156,7 @@ describe('log: recovery', () => {
       '00000000000000000000.index',
       '00000000000000000000.log',
       '00000000000000000000.timeindex',
+      '00000000000000000002.snapshot', // the producer snapshot a clean close takes at the log end (UnifiedLog.close)
       'leader-epoch-checkpoint', // every partition folder has one, as in Kafka
     ]);
     expect(reopened.logEndOffset).to.equal(2);

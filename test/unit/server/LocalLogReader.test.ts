@@ -1,9 +1,19 @@
 import { expect } from 'chai';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Partition as RealPartition } from '../../../src/cluster/Partition';
 import type { Partition } from '../../../src/cluster/Partition';
+import { buildEndTxnMarkerBatch } from '../../../src/log/EndTransactionMarker';
+import { Log } from '../../../src/log/Log';
+import { defaultLogConfig } from '../../../src/log/LogConfig';
+import { ControlRecordType } from '../../../src/protocol/messages/ControlRecords';
+import { buildRecordBatch } from '../../../src/protocol/records/MemoryRecordsBuilder';
+import { validateBatches } from '../../../src/protocol/records/RecordBatch';
 import { getLogger } from '../../../src/common/logger';
 import { LeaderEpochFileCache } from '../../../src/log/LeaderEpochFileCache';
 import { ErrorCode } from '../../../src/protocol/errors';
-import { divergingEpoch, FetchParams, FetchPartitionRequest, readFromLocalLog } from '../../../src/server/LocalLogReader';
+import { divergingEpoch, FetchParams, FetchPartitionRequest, hasFetchableData, readFromLocalLog } from '../../../src/server/LocalLogReader';
 
 /**
  * A partition as the fetch path sees it: epochs 0@0, 2@50, 5@80 (KIP-320 example shape), log 10..100,
@@ -89,5 +99,64 @@ describe('LocalLogReader: the leader side of Fetch v12 (DivergingEpoch) and KIP-
     // A v11+ consumer may read the follower, up to its high watermark.
     const c = read(request(20, -1, 5), { replicaId: -1, fetchOnlyFromLeader: false });
     expect([c.errorCode, c.records]).to.deep.equal([0, [Buffer.from('upto90')]]);
+  });
+});
+
+describe('LocalLogReader: read_committed (FetchIsolation.TXN_COMMITTED) on a real log', () => {
+  let root: string;
+  let p: RealPartition;
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'llr-'));
+    p = new RealPartition('t', 0, 1, Log.open(path.join(root, 't-0'), 't', 0, defaultLogConfig()));
+    p.leaderReplicaId = 1;
+    p.leaderEpoch = 0;
+    p.isr = [1];
+  });
+  afterEach(() => {
+    p.log.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  const T = 1700000000000;
+  const txn = (pid: number, seq: number, values: string[]) =>
+    buildRecordBatch({
+      records: values.map((v) => ({ key: null, value: Buffer.from(v), timestamp: T })),
+      producerId: pid,
+      producerEpoch: 0,
+      baseSequence: seq,
+      isTransactional: true,
+    });
+  const end = (pid: number, commit: boolean) =>
+    buildEndTxnMarkerBatch(pid, 0, { type: commit ? ControlRecordType.COMMIT : ControlRecordType.ABORT, coordinatorEpoch: 0 });
+  function append(records: Buffer, origin: 'client' | 'coordinator' = 'client'): number {
+    const info = p.appendRecordsToLeader(records, -1, 1, origin);
+    p.maybeIncrementLeaderHW();
+    return info.firstOffset;
+  }
+  const consumer = (isolationLevel: number): FetchParams => params({ replicaId: -1, isolationLevel });
+
+  it('reads below the LSO only, with the aborted transactions of the read; read_uncommitted to the HW with null', () => {
+    append(txn(1, 0, ['a1', 'a2'])); // 0-1
+    append(end(1, false), 'coordinator'); // 2
+    const open = append(txn(2, 0, ['o1'])); // 3
+    expect(p.highWatermark).to.equal(4);
+    expect(p.lastStableOffset).to.equal(open);
+    const [rc] = readFromLocalLog(() => p, consumer(1), [request(0, -1)], log);
+    expect(rc.lastStableOffset).to.equal(open);
+    expect(rc.highWatermark).to.equal(4);
+    const offsets = validateBatches(Buffer.concat(rc.records!), { client: false }).map((b) => b.lastOffset);
+    expect(offsets).to.deep.equal([1, 2]); // stops before the open transaction
+    expect(rc.abortedTransactions).to.deep.equal([{ producerId: 1, firstOffset: 0 }]);
+    const [ru] = readFromLocalLog(() => p, consumer(0), [request(0, -1)], log);
+    expect(validateBatches(Buffer.concat(ru.records!), { client: false }).map((b) => b.lastOffset)).to.deep.equal([1, 2, 3]);
+    expect(ru.abortedTransactions).to.equal(null);
+    // At the LSO: nothing to read yet, an empty list; a parked fetch there waits (hasFetchableData false).
+    const [atLso] = readFromLocalLog(() => p, consumer(1), [request(open, -1)], log);
+    expect([atLso.errorCode, atLso.sizeInBytes, atLso.abortedTransactions]).to.deep.equal([0, 0, []]);
+    expect(hasFetchableData(p, consumer(1), request(open, -1))).to.equal(false);
+    expect(hasFetchableData(p, consumer(0), request(open, -1))).to.equal(true);
+    append(end(2, true), 'coordinator');
+    expect(p.lastStableOffset).to.equal(5);
+    expect(hasFetchableData(p, consumer(1), request(open, -1))).to.equal(true);
   });
 });

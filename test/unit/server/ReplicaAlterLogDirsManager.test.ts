@@ -129,7 +129,9 @@ describe('server: ReplicaAlterLogDirsManager (moving replicas between log dirs)'
     expect(p.log.logStartOffset).to.equal(7);
     expect(p.log.leaderEpochCache.entries).to.deep.equal(expectedEpochs);
     expect(p.highWatermark).to.equal(hw);
-    expect(p.log.producerStateManager.activeProducers()).to.deep.equal([{ producerId: 77, producerEpoch: 0, lastSequence: seq - 1, lastTimestamp: T0 + 1 }]);
+    expect(p.log.producerStateManager.activeProducers()).to.deep.equal([
+      { producerId: 77, producerEpoch: 0, lastSequence: seq - 1, lastTimestamp: T0 + 1, coordinatorEpoch: -1, currentTxnStartOffset: -1 },
+    ]);
     // The old folder went as -delete and is removed (delay 0 here).
     expect(fs.existsSync(path.join(from, 't-0'))).to.equal(false);
     await until('the old folder to go', () => !fs.readdirSync(from).some((n) => n.startsWith('t-0')));

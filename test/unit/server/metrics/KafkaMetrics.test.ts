@@ -204,7 +204,7 @@ describe('KafkaMetrics (the JMX exporter names of Kafka MBeans, in a registry pe
 
   it('counts the ISR expansions and shrinks a Partition applies (AlterPartitionListener)', async () => {
     const m = new KafkaMetrics();
-    const log = { logEndOffset: 0, logStartOffset: 0 } as unknown as Log;
+    const log = { logEndOffset: 0, logStartOffset: 0, updateHighWatermark: () => undefined } as unknown as Log;
     const p = new Partition('t', 0, 1, log, 0, m.replicaManagerMeters);
     p.applyLeaderState(leaderState(1, [1, 2, 3], [1, 2, 3]), Date.now());
     p.pendingIsrChange = { newIsr: [1, 2], leaderEpoch: 0, partitionEpoch: 0 };
