@@ -105,4 +105,52 @@ describe('integration: replication over a SASL_SSL inter-broker listener', funct
     expect(offsets.reduce((n, o) => n + Number(o.high), 0)).to.equal(15);
     await admin.disconnect();
   });
+
+  it('commits a transaction: the coordinator writes its markers over the SASL_SSL listener, read_committed sees the records', async () => {
+    const kafka = new Kafka({
+      clientId: 'it-interbroker-txn',
+      brokers: [`127.0.0.1:${saslPorts[1]}`],
+      ssl: { ca: [fs.readFileSync(pki.caPem, 'utf8')] },
+      sasl: { mechanism: 'plain', username: 'alice', password: 'alice-secret' },
+      logLevel: logLevel.NOTHING,
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'txn-secure', numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true });
+    await admin.disconnect();
+    const producer = kafka.producer({ transactionalId: 'it-secure-txn', idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const txn = await producer.transaction();
+    await txn.send({ topic: 'txn-secure', messages: [0, 1, 2, 3, 4, 5].map((i) => ({ key: `k${i}`, value: `t${i}` })) });
+    await txn.commit();
+    await producer.disconnect();
+    const sasl = [
+      '-X',
+      'security.protocol=SASL_SSL',
+      '-X',
+      `ssl.ca.location=${pki.caPem}`,
+      '-X',
+      'sasl.mechanisms=PLAIN',
+      '-X',
+      'sasl.username=alice',
+      '-X',
+      'sasl.password=alice-secret',
+    ];
+    const values = await waitFor(
+      'the committed records to be visible to read_committed',
+      async () => {
+        const r = await kcat(
+          ['-C', '-b', `127.0.0.1:${saslPorts[3]}`, ...sasl, '-X', 'isolation.level=read_committed', '-t', 'txn-secure', '-o', 'beginning', '-e', '-q'],
+          {
+            timeoutMs: 20000,
+          },
+        );
+        const got = r.stdout.split('\n').filter((l) => l);
+        return got.length === 6 ? got.sort() : undefined;
+      },
+      30000,
+      500,
+    );
+    expect(values).to.deep.equal(['t0', 't1', 't2', 't3', 't4', 't5']);
+  });
 });
