@@ -6,6 +6,7 @@ import { TestCluster } from '../../helpers/cluster';
 import { kcat } from '../../helpers/kcat';
 import { freePort } from '../../helpers/ports';
 import { brokerSslProps, createTestPki, TestPki } from '../../helpers/tls';
+import { ZkReader } from '../../helpers/zkRead';
 
 /**
  * SSL listeners on a real broker (ZooKeeper mode): a PLAINTEXT listener, an SSL one (PKCS12 keystore, PKCS12
@@ -64,6 +65,21 @@ describe('integration: SSL listeners (kcat, kafkajs)', function () {
     expect(r.code, r.stderr).to.equal(0);
     const md = JSON.parse(r.stdout) as { brokers: { id: number; name: string }[] };
     expect(md.brokers.map((b) => b.name)).to.deep.equal([`127.0.0.1:${sslPort}`]);
+  });
+
+  it('registers every listener in /brokers/ids/<id>, with the security protocol map', async () => {
+    const zk = await ZkReader.connect(cluster.connectString);
+    try {
+      const info = JSON.parse((await zk.get('/brokers/ids/1')).data!) as { endpoints: string[]; listener_security_protocol_map: Record<string, string> };
+      expect(info.endpoints).to.deep.equal([
+        `PLAINTEXT://127.0.0.1:${cluster.broker(1).port}`,
+        `SSL://127.0.0.1:${sslPort}`,
+        `CLIENTCERT://127.0.0.1:${certPort}`,
+      ]);
+      expect(info.listener_security_protocol_map).to.deep.equal({ PLAINTEXT: 'PLAINTEXT', SSL: 'SSL', CLIENTCERT: 'SSL' });
+    } finally {
+      zk.close();
+    }
   });
 
   it('kcat produces and consumes over SSL, and with a client certificate over CLIENTCERT', async () => {
