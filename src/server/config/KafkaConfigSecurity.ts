@@ -53,6 +53,15 @@ function stringFor(c: SecurityConfigSource, listenerName: string, key: string): 
   return c.getString(key);
 }
 
+/** A numeric key with its listener override (e.g. listener.name.sasl_ssl.connections.max.reauth.ms). */
+function numberFor(c: SecurityConfigSource, listenerName: string, key: string, fallback: number): number {
+  const v = c.originals[prefix(listenerName) + key];
+  if (v === undefined || v === null) return fallback;
+  const n = Number(String(v).trim());
+  if (!Number.isFinite(n)) throw new ConfigException(prefix(listenerName) + key, String(v), 'Not a number');
+  return n;
+}
+
 function listFor(c: SecurityConfigSource, listenerName: string, key: string): string[] {
   const v = c.originals[prefix(listenerName) + key];
   if (v !== undefined && v !== null) {
@@ -219,8 +228,8 @@ export function listenerSecurity(c: SecurityConfigSource, listenerName: string, 
     out.sasl = {
       enabledMechanisms: enabled,
       plainUsers: users,
-      maxReauthMs: c.getLong('connections.max.reauth.ms'),
-      maxReceiveSize: c.getInt('sasl.server.max.receive.size'),
+      maxReauthMs: numberFor(c, listenerName, 'connections.max.reauth.ms', c.getLong('connections.max.reauth.ms')),
+      maxReceiveSize: numberFor(c, listenerName, 'sasl.server.max.receive.size', c.getInt('sasl.server.max.receive.size')),
     };
   }
   return out;

@@ -95,6 +95,14 @@ describe('KafkaConfig listener security', () => {
     const sec = listenerSecurity(c, 'INTERNAL', 'SASL_PLAINTEXT', {});
     expect(sec.sasl!.enabledMechanisms).to.deep.equal(['PLAIN', 'SCRAM-SHA-512']);
     expect(sec.sasl!.plainUsers.get('alice')).to.equal('alice-secret');
+    expect([sec.sasl!.maxReauthMs, sec.sasl!.maxReceiveSize]).to.deep.equal([0, 524288]);
+    const reauth = config({
+      listeners: 'PLAINTEXT://:9092,SASL_PLAINTEXT://:9093',
+      'sasl.enabled.mechanisms': 'PLAIN',
+      'listener.name.sasl_plaintext.plain.sasl.jaas.config': PLAIN_JAAS,
+      'listener.name.sasl_plaintext.connections.max.reauth.ms': '60000',
+    });
+    expect(listenerSecurity(reauth, 'SASL_PLAINTEXT', 'SASL_PLAINTEXT', {}).sasl!.maxReauthMs).to.equal(60000);
     expect(interBrokerClientSecurity(c, {})).to.deep.equal({
       protocol: 'SASL_PLAINTEXT',
       sasl: { mechanism: 'PLAIN', username: 'admin', password: 'admin-secret' },
