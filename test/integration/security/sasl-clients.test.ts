@@ -191,6 +191,33 @@ print('ok' if errs == [None] else 'failed %r' % errs)
     expect(ok.code, ok.stderr).to.equal(0);
   });
 
+  it('refuses to start with GSSAPI (the default mechanism) or a JKS key store, saying what to do', async () => {
+    const props = (extra: Record<string, string>) => {
+      const file = path.join(pki.dir, `bad-${Object.keys(extra).length}-${Date.now()}.properties`);
+      const base = { 'broker.id': '9', 'log.dirs': path.join(pki.dir, 'bad-logs'), 'zookeeper.connect': cluster.connectString };
+      fs.writeFileSync(
+        file,
+        Object.entries({ ...base, ...extra })
+          .map(([k, v]) => `${k}=${v}`)
+          .join('\n') + '\n',
+      );
+      return file;
+    };
+    const gssapi = await cluster.runBrokerToExit([props({ listeners: 'SASL_PLAINTEXT://127.0.0.1:0', 'security.inter.broker.protocol': 'SASL_PLAINTEXT' })]);
+    expect(gssapi.code).to.equal(1);
+    expect(gssapi.out).to.contain('SASL mechanism GSSAPI (Kerberos) is not supported by this broker');
+    const jks = await cluster.runBrokerToExit([
+      props({
+        listeners: 'SSL://127.0.0.1:0',
+        'security.inter.broker.protocol': 'SSL',
+        'ssl.keystore.location': path.join(pki.dir, 'server.jks'),
+        'ssl.keystore.password': 'x',
+      }),
+    ]);
+    expect(jks.code).to.equal(1);
+    expect(jks.out).to.contain('ssl.keystore.type=JKS is not supported: JKS is a Java-only keystore format. Use PKCS12 or PEM');
+  });
+
   it('an unknown mechanism gets UNSUPPORTED_SASL_MECHANISM; a request before authentication closes the connection', async () => {
     const c = new NetworkClient('127.0.0.1', saslPort, 'it-raw', 5000);
     const hs = await c.send(SaslHandshakeApi, 1, { mechanism: 'GSSAPI' });
