@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Kafka, logLevel } from 'kafkajs';
 import { TestCluster } from '../../helpers/cluster';
 import { kcat } from '../../helpers/kcat';
@@ -161,6 +164,57 @@ describe('integration: SASL/SCRAM with credentials from /config/users, updated l
     );
     expect(consumed.code, consumed.stderr).to.equal(0);
     expect(consumed.stdout.trim().split('\n').sort()).to.deep.equal(['k0=v0', 'k1=v1', 'k2=v2', 'k3=v3']);
+  });
+
+  it('kafka-configs --command-config authenticates its admin requests with SCRAM on the SASL listener', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kzk-scram-'));
+    const config = (password: string): string => {
+      const f = path.join(dir, `${password}.properties`);
+      fs.writeFileSync(
+        f,
+        'security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\n' +
+          `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="bob" password="${password}";\n`,
+      );
+      return f;
+    };
+    const sasl = `127.0.0.1:${saslPort.get(1)}`;
+    const add = await runTool('kafka-configs', [
+      '--bootstrap-server',
+      sasl,
+      '--command-config',
+      config('bob-secret'),
+      '--alter',
+      '--add-config',
+      'SCRAM-SHA-256=[password=carol-secret]',
+      '--entity-type',
+      'users',
+      '--entity-name',
+      'carol',
+    ]);
+    expect(add, add.stderr).to.include({ code: 0, stdout: 'Completed updating config for user carol.\n' });
+    await everyBroker('carol authenticates', 'SCRAM-SHA-256', 'carol', 'carol-secret', true);
+    const d = await runTool('kafka-configs', [
+      '--bootstrap-server',
+      sasl,
+      '--command-config',
+      config('bob-secret'),
+      '--describe',
+      '--entity-type',
+      'users',
+      '--entity-name',
+      'carol',
+    ]);
+    expect(d.stdout).to.equal("SCRAM credential configs for user-principal 'carol' are SCRAM-SHA-256=iterations=4096\n");
+
+    const args = ['--bootstrap-server', sasl, '--command-config', config('wrong'), '--describe', '--entity-type', 'users'];
+    const refused = await runTool('kafka-configs', args);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.equal(
+      `Error while executing config command with args '${args.join(' ')}'\n` +
+        'java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.SaslAuthenticationException: ' +
+        'Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512\n',
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('a changed password takes over and a deleted credential stops authenticating, on every broker', async () => {
