@@ -115,11 +115,11 @@ export async function alterUsersWithZk(zk: KafkaZkClient, name: string | null, i
   if (invalid.length > 0) fail(`Invalid config(s): ${invalid.join(',')}`);
   for (const [k, v] of toAdd) configs[k] = v;
   for (const k of del) delete configs[k];
-  // AdminZkClient.changeUserOrUserClientIdConfig: the default user entity takes client (quota) configs only.
-  if (sanitized === DEFAULT_ENTITY) {
-    const unknown = Object.keys(configs).find((k) => !QUOTA_CONFIGS.includes(k));
-    if (unknown !== undefined) fail(`requirement failed: Unknown Dynamic Configuration '${unknown}'.`);
-  }
+  // AdminZkClient.changeUserOrUserClientIdConfig (DynamicConfig.User/Client.validate): a user takes SCRAM and quota
+  // configs, the default user entity quota configs only.
+  const allowed = (k: string): boolean => QUOTA_CONFIGS.includes(k) || (sanitized !== DEFAULT_ENTITY && isScramMechanism(k));
+  const unknown = Object.keys(configs).filter((k) => !allowed(k));
+  if (unknown.length > 0) fail(`requirement failed: Unknown Dynamic Configuration: HashSet(${unknown.join(', ')}).`);
   await store.changeUserConfig(sanitized, configs);
   console.log(`Completed updating config for entity: ${entityString(sanitized)}.`);
 }
