@@ -105,9 +105,10 @@ function writeProperties(file: string, header: string[], props: Record<string, s
  * The `npm start -- --kraft` layout: config/kraft/controller-{3001,3002,3003}.properties and
  * config/kraft/broker-N.properties. Brokers beyond the shipped files get generated files under
  * data/kraft/config/ (port 9091+N, data/kraft/broker-N), and with fewer than 3 brokers the internal topics'
- * replication factor is lowered (Kafka refuses to create __consumer_offsets with too few brokers).
+ * replication factor is lowered (Kafka refuses to create __consumer_offsets with too few brokers). `brokerPort`
+ * (`--broker-port`) puts broker N on brokerPort+N-1 through --override listeners/advertised.listeners.
  */
-export function localKRaftLayout(opts: { rootDir?: string; brokers?: number } = {}): KRaftClusterLayout {
+export function localKRaftLayout(opts: { rootDir?: string; brokers?: number; brokerPort?: number } = {}): KRaftClusterLayout {
   const rootDir = opts.rootDir ?? findRepoRoot();
   const brokerCount = opts.brokers ?? 3;
   const dataDir = path.join(rootDir, 'data', 'kraft');
@@ -144,6 +145,11 @@ export function localKRaftLayout(opts: { rootDir?: string; brokers?: number } = 
         [`Broker ${id} of \`npm start -- --kraft --brokers ${brokerCount}\` (generated).`],
         brokerProperties(id, port, voters, dir, brokerCount),
       );
+    }
+    if (opts.brokerPort !== undefined) {
+      // `--broker-port`: the same brokers on other ports (beside a ZooKeeper-mode `npm start` on 9092-9094).
+      port = opts.brokerPort + id - 1;
+      overrides.push(`listeners=PLAINTEXT://127.0.0.1:${port}`, `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`);
     }
     if (brokerCount < 3) {
       overrides.push(

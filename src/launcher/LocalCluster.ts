@@ -84,8 +84,9 @@ export class LocalCluster implements BrokerControl {
   async start(): Promise<void> {
     const L = this.layout;
     if (this.opts.fresh && fs.existsSync(L.dataDir)) {
+      // data/kraft is `npm start -- --kraft`'s (its own --fresh wipes it): a KRaft cluster may be running beside this one.
       this.log(`Removing ${L.dataDir} (--fresh)`);
-      fs.rmSync(L.dataDir, { recursive: true, force: true });
+      for (const e of fs.readdirSync(L.dataDir)) if (L.temporary || e !== 'kraft') fs.rmSync(path.join(L.dataDir, e), { recursive: true, force: true });
     }
     fs.mkdirSync(L.logDir, { recursive: true });
     ensureZooKeeperInstalled();

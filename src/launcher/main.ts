@@ -3,13 +3,21 @@
  * until Ctrl-C / SIGTERM / SIGHUP, then stops brokers first and ZooKeeper last, and exits 0. The
  * observatory (the live cluster in a browser) is served on --ui-port (default 8080, 0 = off).
  * `npm start -- --kraft`: the same in KRaft mode (KRaftCluster: controllers 3001-3003 on 19091-19093, brokers
- * on 9092..., no ZooKeeper); the observatory reads ZooKeeper, so it is not offered there.
+ * on 9092..., no ZooKeeper); the observatory reads ZooKeeper, so it is not offered there, but the launcher's process
+ * control is (KRaftControlServer on --ui-port, default 8081: the observatory's POST /api/brokers/<id>/{stop,kill,start}).
+ * `--kraft --broker-port 9192` moves the KRaft brokers off 9092-9094, so that both modes run side by side.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { configureLogging } from '../common/logger';
 import { ObservatoryServer } from '../observatory/ObservatoryServer';
 import { KRaftCluster } from './KRaftCluster';
+import { KRaftControlServer } from './KRaftControlServer';
+import { localKRaftLayout } from './KRaftLayout';
 import { LocalCluster } from './LocalCluster';
+
+/** The observatory's default port; in KRaft mode the launcher's process control takes the next one. */
+const UI_PORT = 8080;
+const KRAFT_CONTROL_PORT = 8081;
 
 function parseBrokerCount(value: string): number {
   const n = Number(value);
@@ -22,6 +30,25 @@ function parsePort(value: string): number {
   if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 0 || n > 65535)
     throw new InvalidArgumentError('must be a port number from 0 to 65535 (0 = no observatory).');
   return n;
+}
+
+function parseBrokerPort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 65000) throw new InvalidArgumentError('must be a port number from 1 to 65000.');
+  return n;
+}
+
+/** The KRaft launcher's process control (GET /api/state, POST /api/brokers/<id>/{stop,kill,start}); null when it cannot listen. */
+export async function startKRaftControl(cluster: KRaftCluster, port: number): Promise<KRaftControlServer | null> {
+  const server = new KRaftControlServer(cluster, { port });
+  try {
+    await server.start();
+    return server;
+  } catch (err) {
+    console.error(`Process control: cannot listen on 127.0.0.1:${port} (${(err as Error).message}); start with --ui-port <n>, or --ui-port 0 for none.`);
+    await server.close().catch(() => undefined);
+    return null;
+  }
 }
 
 /** The observatory over the launcher's cluster, with process control; null when it cannot listen. */
@@ -48,18 +75,37 @@ export async function main(argv: string[]): Promise<number> {
     .description('Start a local Kafka cluster: a 3-node ZooKeeper ensemble (or, with --kraft, 3 KRaft controllers) and N brokers on 127.0.0.1.')
     .option('--brokers <n>', 'number of brokers (0 = ZooKeeper or controllers only)', parseBrokerCount, 3)
     .option('--fresh', 'wipe the data/ folder first', false)
-    .option('--ui-port <n>', 'port of the observatory web page on 127.0.0.1 (0 = off; ZooKeeper mode only)', parsePort, 8080)
+    .option(
+      '--ui-port <n>',
+      'port on 127.0.0.1 of the observatory web page (default 8080), or with --kraft of the process control API (default 8081); 0 = off',
+      parsePort,
+    )
     .option('--kraft', 'KRaft mode: 3 controllers (node.id 3001-3003, 127.0.0.1:19091-19093) and N brokers, no ZooKeeper', false)
+    .option('--broker-port <port>', 'with --kraft: broker N listens on <port>+N-1 instead of 9091+N (e.g. 9192, to run beside `npm start`)', parseBrokerPort)
     .exitOverride((err) => {
       process.exit(err.exitCode);
     });
   program.parse(argv);
-  const opts = program.opts<{ brokers: number; fresh: boolean; uiPort: number; kraft: boolean }>();
+  const opts = program.opts<{ brokers: number; fresh: boolean; uiPort?: number; kraft: boolean; brokerPort?: number }>();
+  if (opts.brokerPort !== undefined && !opts.kraft) {
+    console.error('--broker-port applies to KRaft mode (--kraft) only');
+    return 2;
+  }
   // The observatory's ZooKeeper client logs through Kafka's logger: only errors belong on the launcher's console.
   configureLogging({ level: 'ERROR', files: false });
 
-  const cluster = opts.kraft ? new KRaftCluster({ brokers: opts.brokers, fresh: opts.fresh }) : new LocalCluster({ brokers: opts.brokers, fresh: opts.fresh });
-  let observatory: ObservatoryServer | null = null;
+  const cluster = opts.kraft
+    ? new KRaftCluster({ layout: localKRaftLayout({ brokers: opts.brokers, brokerPort: opts.brokerPort }), fresh: opts.fresh })
+    : new LocalCluster({ brokers: opts.brokers, fresh: opts.fresh });
+  return runLauncher(cluster, opts.uiPort ?? (opts.kraft ? KRAFT_CONTROL_PORT : UI_PORT));
+}
+
+/**
+ * Runs a started-here cluster in the foreground until a signal: `npm start`'s body, also the entry point of tests
+ * that run the launcher on temporary layouts. uiPort 0 = no observatory / process control.
+ */
+export async function runLauncher(cluster: LocalCluster | KRaftCluster, uiPort: number): Promise<number> {
+  let observatory: ObservatoryServer | KRaftControlServer | null = null;
   let stopSignal: NodeJS.Signals | null = null;
   const onSignal = (sig: NodeJS.Signals): void => {
     if (stopSignal) {
@@ -96,19 +142,28 @@ export async function main(argv: string[]): Promise<number> {
     await cluster.start();
   } catch (err) {
     if (stopSignal) return new Promise<number>(() => undefined); // the signal handler exits
-    console.error(`Could not start the cluster: ${err instanceof Error ? err.message : String(err)}`);
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`Could not start the cluster: ${message}`);
+    if (cluster instanceof KRaftCluster && /already in use/.test(message)) {
+      console.error('(ZooKeeper-mode `npm start` uses 9092-9094 too: to run both side by side, use `npm start -- --kraft --broker-port 9192`.)');
+    }
     return 1;
   }
   if (cluster instanceof KRaftCluster) {
-    console.log(cluster.describe());
-    if (opts.uiPort !== 0) {
+    if (uiPort !== 0 && !stopSignal) observatory = await startKRaftControl(cluster, uiPort);
+    console.log(
+      'Observatory: not available in KRaft mode (it watches the cluster through ZooKeeper). ' +
+        'Use bin/kafka-metadata-quorum and bin/kafka-metadata-shell to look inside.',
+    );
+    if (observatory) {
       console.log(
-        'Observatory: not available in KRaft mode (it watches the cluster through ZooKeeper); --ui-port is ignored. ' +
-          'Use bin/kafka-metadata-quorum and bin/kafka-metadata-shell to look inside.',
+        `Process control: GET ${observatory.url}/api/state, POST ${observatory.url}/api/brokers/<id>/{stop,kill,start} ` +
+          "(the observatory's actions; `npm run lesson -- zk-vs-kraft` uses them; --ui-port 0 turns it off)",
       );
     }
+    console.log(cluster.describe());
   } else {
-    if (opts.uiPort !== 0 && !stopSignal) observatory = await startObservatory(cluster, opts.uiPort);
+    if (uiPort !== 0 && !stopSignal) observatory = await startObservatory(cluster, uiPort);
     console.log(cluster.describe(observatory?.url));
   }
   setInterval(() => undefined, 1 << 30); // stay up even if every child died; only a signal ends us

@@ -91,6 +91,9 @@ export interface LessonContext {
   brokerDataDir(id: number): string;
   /** From /controller. */
   controllerId(): Promise<number>;
-  /** For zk-vs-kraft only: a KRaft cluster started for the lesson (3 controllers + 3 brokers), or undefined. */
-  kraft?: { bootstrap: string; controllers: string; killBroker(id: number): Promise<void>; brokerIds: number[] };
+  /**
+   * For zk-vs-kraft only: the KRaft cluster, started for the lesson with --check (3 controllers + 3 brokers), else
+   * `npm start -- --kraft`'s, found and driven through its launcher's process control (--kraft-control); or undefined.
+   */
+  kraft?: { bootstrap: string; controllers: string; killBroker(id: number): Promise<void>; startBroker(id: number): Promise<void>; brokerIds: number[] };
 }

@@ -4,7 +4,6 @@
  * are started and stopped through the observatory's POST /api/brokers/<id>/{stop,kill,start} when it is up.
  */
 import * as fs from 'fs';
-import * as http from 'http';
 import * as path from 'path';
 import { ClusterLayout, localClusterLayout, tempClusterLayout } from '../launcher/ClusterLayout';
 import { KRaftCluster } from '../launcher/KRaftCluster';
@@ -12,14 +11,11 @@ import { tempKRaftLayout } from '../launcher/KRaftLayout';
 import { LocalCluster, portAccepts } from '../launcher/LocalCluster';
 import { readProperties } from '../launcher/zookeeper';
 import { LessonFailure } from './Lesson';
+import { connectKRaftLauncher, KRaftTarget, waitForKRaftBroker } from './KRaftTarget';
+import { actionError, httpGetOk, httpPost, waitUntil } from './LessonHttp';
 import { registeredEndpoint } from './ZkRead';
 
-export interface KRaftTarget {
-  bootstrap: string;
-  controllers: string;
-  brokerIds: number[];
-  killBroker(id: number): Promise<void>;
-}
+export type { KRaftTarget };
 
 export interface ClusterTarget {
   readonly bootstrap: string;
@@ -45,14 +41,6 @@ function layoutDataDir(layout: ClusterLayout, id: number): string {
     : (readProperties(b.propertiesFile).get('log.dirs') ?? readProperties(b.propertiesFile).get('log.dir'));
   if (!dirs) throw new LessonFailure(`broker ${id} has no log.dirs in ${b.propertiesFile}`);
   return path.resolve(layout.rootDir, dirs.split(',')[0]);
-}
-
-async function waitUntil(what: string, fn: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new LessonFailure(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 /**
@@ -130,6 +118,12 @@ export class PrivateCluster implements ClusterTarget {
         kc.kill(id);
         await p.exited;
       },
+      startBroker: async (id: number): Promise<void> => {
+        const b = layout.brokers.find((x) => x.id === id);
+        if (!b) throw new LessonFailure(`unknown KRaft broker ${id}`);
+        kc.restart(id);
+        await waitForKRaftBroker(b, id);
+      },
     };
   }
 
@@ -165,43 +159,11 @@ export class PrivateCluster implements ClusterTarget {
   }
 }
 
-/** POST with an empty JSON body: the observatory's actions take JSON (415 otherwise). */
-function httpPost(url: string, timeoutMs: number): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', timeout: timeoutMs, headers: { 'content-type': 'application/json' } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within ${timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end('{}');
-  });
-}
-
-/** The observatory answers {ok: false, error} on a refused action. */
-function actionError(body: string): string {
-  try {
-    return (JSON.parse(body) as { error?: string }).error ?? body.trim();
-  } catch {
-    return body.trim();
-  }
-}
-
-export function httpGetOk(url: string, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = http.get(url, { timeout: timeoutMs }, (res) => {
-      res.resume();
-      resolve((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300);
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
-  });
-}
-
 /** A running cluster: `npm start`'s by default, or --bootstrap/--zookeeper. */
 export class ExternalCluster implements ClusterTarget {
+  /** `npm start -- --kraft`'s cluster, for a lesson that needs one (zk-vs-kraft), found through its launcher's process control. */
+  kraft?: KRaftTarget;
+
   private constructor(
     readonly bootstrap: string,
     readonly zookeeper: string,
@@ -216,6 +178,8 @@ export class ExternalCluster implements ClusterTarget {
     zookeeper?: string;
     observatory: string;
     registered: (zk: string) => Promise<number[]>;
+    /** The KRaft launcher's process control URL, when the lesson needs a KRaft cluster too. */
+    kraftControl?: string;
   }): Promise<ExternalCluster> {
     const isDefault = !opts.bootstrap && !opts.zookeeper;
     const layout = isDefault ? localClusterLayout() : undefined;
@@ -231,7 +195,9 @@ export class ExternalCluster implements ClusterTarget {
       throw new LessonFailure(`cannot read /brokers/ids from ZooKeeper at ${zookeeper}: ${e.message}`);
     });
     const observatory = (await httpGetOk(`${opts.observatory}/api/state`, 2000)) ? opts.observatory : undefined;
-    return new ExternalCluster(bootstrap, zookeeper, ids, observatory, layout, () => opts.registered(zookeeper));
+    const cluster = new ExternalCluster(bootstrap, zookeeper, ids, observatory, layout, () => opts.registered(zookeeper));
+    if (opts.kraftControl) cluster.kraft = await connectKRaftLauncher(opts.kraftControl);
+    return cluster;
   }
 
   private async action(id: number, action: 'stop' | 'kill' | 'start'): Promise<void> {

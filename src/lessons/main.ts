@@ -6,6 +6,8 @@
  *   <name> --check                 no pauses, on a fresh private cluster (unless --bootstrap/--zookeeper); exit 0 only when
  *                                  the cluster behaved as the lesson says; `lesson <name>: passed|failed (<reason>)` last
  *   --all --check                  every lesson, each in its own process; `lessons: N/M passed` last
+ *   --kraft-control <url>          zk-vs-kraft on running clusters: where `npm start -- --kraft` serves its process
+ *                                  control (GET /api/state, POST /api/brokers/<id>/{kill,start}; default :8081)
  */
 import { spawn } from 'child_process';
 import * as crypto from 'crypto';
@@ -14,6 +16,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { loadLessons } from './Catalog';
 import { Lesson, LessonFailure } from './Lesson';
+import { DEFAULT_KRAFT_CONTROL } from './KRaftTarget';
 import { ClusterTarget, ExternalCluster, PrivateCluster } from './LessonCluster';
 import { LessonRunContext } from './LessonRunContext';
 import { registeredBrokers } from './ZkRead';
@@ -27,16 +30,27 @@ interface Args {
   bootstrap?: string;
   zookeeper?: string;
   observatory: string;
+  kraftControl: string;
   names: string[];
   help: boolean;
 }
 
 const USAGE = `Usage: npm run lesson -- --list
        npm run lesson -- <name> [--yes] [--check] [--bootstrap host:port,...] [--zookeeper host:port] [--observatory url]
+                               [--kraft-control url]   (zk-vs-kraft: \`npm start -- --kraft\`'s process control, default ${DEFAULT_KRAFT_CONTROL})
        npm run lesson -- --all --check`;
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { list: false, all: false, check: false, yes: false, observatory: 'http://127.0.0.1:8080', names: [], help: false };
+  const a: Args = {
+    list: false,
+    all: false,
+    check: false,
+    yes: false,
+    observatory: 'http://127.0.0.1:8080',
+    kraftControl: DEFAULT_KRAFT_CONTROL,
+    names: [],
+    help: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -51,6 +65,7 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--bootstrap' || arg === '--bootstrap-server') a.bootstrap = value();
     else if (arg === '--zookeeper') a.zookeeper = value();
     else if (arg === '--observatory') a.observatory = value().replace(/\/+$/, '');
+    else if (arg === '--kraft-control') a.kraftControl = value().replace(/\/+$/, '');
     else if (arg === '--help' || arg === '-h') a.help = true;
     else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);
     else a.names.push(arg);
@@ -101,6 +116,7 @@ async function runOne(lesson: Lesson, args: Args): Promise<boolean> {
           zookeeper: args.zookeeper,
           observatory: args.observatory,
           registered: registeredBrokers,
+          kraftControl: lesson.cluster?.kraft ? args.kraftControl : undefined,
         });
       } else {
         const c = lesson.cluster ?? {};
@@ -118,7 +134,7 @@ async function runOne(lesson: Lesson, args: Args): Promise<boolean> {
     } catch (e) {
       throw e instanceof LessonFailure ? e : new LessonFailure(`could not start the cluster: ${(e as Error).message}`);
     }
-    if (lesson.cluster?.kraft && !target.kraft) throw new LessonFailure('this lesson needs a KRaft cluster too: run it with --check (a private cluster)');
+    if (lesson.cluster?.kraft && !target.kraft) throw new LessonFailure('this lesson needs a KRaft cluster too: `npm start -- --kraft`, or --check');
     process.stdout.write(`Cluster: bootstrap ${target.bootstrap}, ZooKeeper ${target.zookeeper}\n`);
     ctx = new LessonRunContext(target, {
       checking: args.check,
@@ -156,6 +172,8 @@ async function runAll(lessons: Lesson[], args: Args): Promise<boolean> {
     ...(args.zookeeper ? ['--zookeeper', args.zookeeper] : []),
     '--observatory',
     args.observatory,
+    '--kraft-control',
+    args.kraftControl,
   ];
   let current: ReturnType<typeof spawn> | undefined;
   const onSignal = (sig: NodeJS.Signals): void => {
