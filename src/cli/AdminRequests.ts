@@ -3,7 +3,7 @@
  * FindCoordinator for --state, topic descriptions with their ids): sent with our own NetworkClient and the protocol codecs, to a bootstrap
  * broker, to every broker of the cluster, to the controller or to a group's coordinator.
  */
-import { NetworkClient } from '../network/NetworkClient';
+import { AuthenticationError, NetworkClient } from '../network/NetworkClient';
 import { FindCoordinatorApi, ListPartitionReassignmentsApi, MetadataApi } from '../protocol/apis';
 import { MetadataResponse } from '../protocol/apis/03-metadata';
 import { ApiCodec } from '../protocol/apis/types';
@@ -44,6 +44,8 @@ export async function sendToAny<Req, Res>(bootstrap: string[], codec: ApiCodec<R
     try {
       return await sendTo(split(b), codec, version, req, timeoutMs);
     } catch (e) {
+      // A refused authentication fails the call at once, as the admin client's SaslAuthenticationException does.
+      if (e instanceof AuthenticationError) throw e;
       last = e as Error;
     }
   }

@@ -10,6 +10,7 @@
  * User quotas are not served yet (DescribeClientQuotas/AlterClientQuotas come in a later round).
  */
 import { desanitize, sanitize } from '../common/Sanitizer';
+import { AuthenticationError } from '../network/NetworkClient';
 import { AlterUserScramCredentialsApi, DescribeUserScramCredentialsApi } from '../protocol/apis';
 import { ErrorCode, errorInfo } from '../protocol/errors';
 import {
@@ -114,11 +115,11 @@ export async function alterUsersWithZk(zk: KafkaZkClient, name: string | null, i
   if (invalid.length > 0) fail(`Invalid config(s): ${invalid.join(',')}`);
   for (const [k, v] of toAdd) configs[k] = v;
   for (const k of del) delete configs[k];
-  // AdminZkClient.changeUserOrUserClientIdConfig: the default user entity takes client (quota) configs only.
-  if (sanitized === DEFAULT_ENTITY) {
-    const unknown = Object.keys(configs).find((k) => !QUOTA_CONFIGS.includes(k));
-    if (unknown !== undefined) fail(`requirement failed: Unknown Dynamic Configuration '${unknown}'.`);
-  }
+  // AdminZkClient.changeUserOrUserClientIdConfig (DynamicConfig.User/Client.validate): a user takes SCRAM and quota
+  // configs, the default user entity quota configs only.
+  const allowed = (k: string): boolean => QUOTA_CONFIGS.includes(k) || (sanitized !== DEFAULT_ENTITY && isScramMechanism(k));
+  const unknown = Object.keys(configs).filter((k) => !allowed(k));
+  if (unknown.length > 0) fail(`requirement failed: Unknown Dynamic Configuration: HashSet(${unknown.join(', ')}).`);
   await store.changeUserConfig(sanitized, configs);
   console.log(`Completed updating config for entity: ${entityString(sanitized)}.`);
 }
@@ -154,6 +155,20 @@ function executionError(args: readonly string[], code: number, message: string |
     `Error while executing config command with args '${args.join(' ')}'\n` +
       `java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.${exceptionClass(code)}: ${message ?? errorInfo(code).message}`,
   );
+}
+
+/** A request of the admin client: a refused SASL authentication fails it with SaslAuthenticationException. */
+async function adminCall<T>(args: readonly string[], call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    if (!(e instanceof AuthenticationError)) throw e;
+    const reason = e.message.replace(/^SASL authentication with \S+ failed: /, '');
+    throw new CommandError(
+      `Error while executing config command with args '${args.join(' ')}'\n` +
+        `java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.SaslAuthenticationException: ${reason}`,
+    );
+  }
 }
 
 /**
@@ -194,7 +209,7 @@ export async function alterUsersWithAdmin(
     return { name: user, mechanism: scramMechanismType(mech), iterations, salt, saltedPassword: saltedPassword(mech, password, salt, iterations) };
   });
   const deletions = scramDel.map((mech) => ({ name: user, mechanism: scramMechanismType(mech) }));
-  const res = await sendToController(bootstrap, AlterUserScramCredentialsApi, 0, { deletions, upsertions }, 60000);
+  const res = await adminCall(args, () => sendToController(bootstrap, AlterUserScramCredentialsApi, 0, { deletions, upsertions }, 60000));
   const failed = res.results.find((r) => r.errorCode !== ErrorCode.NONE);
   if (failed) throw executionError(args, failed.errorCode, failed.errorMessage);
   console.log(`Completed updating config for user ${user}.`);
@@ -203,7 +218,7 @@ export async function alterUsersWithAdmin(
 /** describeClientQuotaAndUserScramCredentialConfigs: the SCRAM part (no user quotas exist yet to describe). */
 export async function describeUsersWithAdmin(bootstrap: string[], args: readonly string[], name: string | null, isDefault: boolean): Promise<void> {
   if (isDefault) return; // SCRAM credentials are not described for --entity-default
-  const res = await sendToAny(bootstrap, DescribeUserScramCredentialsApi, 0, { users: name === null ? [] : [{ name }] }, 30000);
+  const res = await adminCall(args, () => sendToAny(bootstrap, DescribeUserScramCredentialsApi, 0, { users: name === null ? [] : [{ name }] }, 30000));
   if (res.errorCode !== ErrorCode.NONE) throw executionError(args, res.errorCode, res.errorMessage);
   // DescribeUserScramCredentialsResult.users(): every result but RESOURCE_NOT_FOUND.
   for (const r of res.results.filter((x) => x.errorCode !== ErrorCode.RESOURCE_NOT_FOUND)) {

@@ -17,6 +17,8 @@ import * as D from '../zk/ZkData';
 import { ZooKeeperClient } from '../zk/ZooKeeperClient';
 import { describeCluster, sendToAny } from './AdminRequests';
 import { CommandError, brokerList, collect, createKafka, fail, loadProps, runTool } from './CommandUtils';
+import { setDefaultClientSecurity } from '../network/NetworkClient';
+import { clientSecurityFromProps } from './AdminClientSecurity';
 import { alterUsersWithAdmin, alterUsersWithZk, describeUsersWithAdmin, describeUsersWithZk, parseConfigsToBeAdded } from './ConfigCommandUsers';
 
 interface Opts {
@@ -235,6 +237,8 @@ async function execute(program: Command): Promise<number> {
   }
   const bootstrap = brokerList(o.bootstrapServer);
   if (e.type === 'users') {
+    // The admin client's security (--command-config): TLS and SASL for every request the users path sends.
+    setDefaultClientSecurity(clientSecurityFromProps(loadProps(o.commandConfig)));
     const args = process.argv.slice(2);
     await (o.describe ? describeUsersWithAdmin(bootstrap, args, e.name, e.isDefault) : alterUsersWithAdmin(bootstrap, args, e.name, e.isDefault, add, del));
     return 0;

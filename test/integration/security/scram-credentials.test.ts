@@ -173,7 +173,19 @@ describe('integration: SCRAM credentials in ZooKeeper (kafka-configs, DescribeUs
     expect(bad).to.include({ code: 1, stderr: 'Invalid credential property SCRAM_SHA_256=pass=x\n' });
     const missing = await runTool('kafka-configs', [...zkArgs, '--delete-config', 'SCRAM-SHA-512']);
     expect(missing).to.include({ code: 1, stderr: 'Invalid config(s): SCRAM-SHA-512\n' });
+    const dflt0 = await runTool('kafka-configs', [
+      '--zookeeper',
+      cluster.connectString,
+      '--alter',
+      '--entity-type',
+      'users',
+      '--entity-default',
+      '--add-config',
+      'SCRAM-SHA-256=[password=x]',
+    ]);
+    expect(dflt0).to.include({ code: 1, stderr: 'requirement failed: Unknown Dynamic Configuration: HashSet(SCRAM-SHA-256).\n' });
     expect(await zk.exists('/config/users/carol')).to.equal(false);
+    expect(await zk.exists('/config/users/<default>')).to.equal(false);
 
     const bsArgs = ['--bootstrap-server', bs, '--alter', '--entity-type', 'users', '--entity-name', 'carol'];
     const few2 = await runTool('kafka-configs', [...bsArgs, '--add-config', 'SCRAM-SHA-512=[iterations=4000,password=x]']);

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { clientSecurityFromProps } from '../../../../src/cli/AdminClientSecurity';
 import { parseConfigsToBeAdded, parseScramCredentialConfig } from '../../../../src/cli/ConfigCommandUsers';
 
 describe('ConfigCommandUsers: kafka-configs argument parsing for SCRAM credentials (ConfigCommand)', () => {
@@ -38,5 +39,31 @@ describe('ConfigCommandUsers: kafka-configs argument parsing for SCRAM credentia
     expect(() => parseScramCredentialConfig('SCRAM-SHA-256', 'iterations=,password=p', true)).to.throw('For input string: ""');
     expect(() => parseScramCredentialConfig('SCRAM-SHA-256', 'iterations=99999999999,password=p', true)).to.throw('For input string: "99999999999"');
     expect(() => parseScramCredentialConfig('SCRAM-SHA-256', 'secret', false)).to.throw('Invalid credential property SCRAM-SHA-256=secret');
+  });
+
+  it('clientSecurityFromProps: --command-config security.protocol, sasl.mechanism and sasl.jaas.config as Kafka clients read them', () => {
+    expect(clientSecurityFromProps(new Map())).to.deep.equal({ protocol: 'PLAINTEXT' });
+    const jaas = 'org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="admin-secret";';
+    expect(
+      clientSecurityFromProps(
+        new Map([
+          ['security.protocol', 'SASL_PLAINTEXT'],
+          ['sasl.mechanism', 'SCRAM-SHA-256'],
+          ['sasl.jaas.config', jaas],
+        ]),
+      ),
+    ).to.deep.equal({ protocol: 'SASL_PLAINTEXT', sasl: { mechanism: 'SCRAM-SHA-256', username: 'admin', password: 'admin-secret' } });
+    expect(() => clientSecurityFromProps(new Map([['security.protocol', 'TLS']]))).to.throw(
+      'Invalid value TLS for configuration security.protocol: String must be one of: PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL',
+    );
+    expect(() => clientSecurityFromProps(new Map([['security.protocol', 'SASL_PLAINTEXT']]))).to.throw('SASL mechanism GSSAPI is not supported');
+    expect(() =>
+      clientSecurityFromProps(
+        new Map([
+          ['security.protocol', 'SASL_PLAINTEXT'],
+          ['sasl.mechanism', 'PLAIN'],
+        ]),
+      ),
+    ).to.throw("Could not find a 'KafkaClient' entry in the JAAS configuration");
   });
 });
