@@ -2,6 +2,7 @@
  * What every request handler shares: the broker's parts they work through (KafkaApisDeps, the same set that
  * kafka.server.KafkaApis is constructed with). Handlers import this, never KafkaApis.
  */
+import type { Authorizer } from '../../security/authorizer/Authorizer';
 import type { AlterPartitionItem, AlterPartitionResult } from '../../controller/KafkaController';
 import type { GroupCoordinator } from '../../coordinator/group/GroupCoordinator';
 import type { TransactionCoordinator } from '../../coordinator/transaction/TransactionCoordinator';
@@ -88,4 +89,6 @@ export interface KafkaApisDeps {
   features?: () => FinalizedFeatures;
   /** Set on a KRaft broker (BrokerServer); absent in ZooKeeper mode. */
   kraft?: KRaftApiDeps;
+  /** authorizer.class.name's authorizer; absent (no authorizer configured), every action is allowed. */
+  authorizer?: Authorizer;
 }
