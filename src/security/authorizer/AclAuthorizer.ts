@@ -23,6 +23,7 @@ import {
   WILDCARD_PRINCIPAL,
   WILDCARD_RESOURCE,
   bindingFilterMatches,
+  entryFilterMatches,
   entryKey,
   invalidBindingReason,
   operationName,
@@ -49,14 +50,21 @@ export interface AclCreateResult {
   error: Error | null;
 }
 
-/** Per-filter result of deleteAcls: the bindings it removed, or the error. */
+/** Per-filter result of deleteAcls: the bindings it removed, each with the error of its removal (null = removed). */
 export interface AclDeleteResult {
   error: Error | null;
-  deleted: AclBinding[];
+  deleted: Array<AclBinding & { error: Error | null }>;
 }
 
 /** An error the handlers answer with INVALID_REQUEST (Kafka's InvalidRequestException from validateAclBinding). */
-export class InvalidAclError extends Error {}
+export class InvalidAclError extends Error {
+  constructor(
+    message: string,
+    readonly reason: string,
+  ) {
+    super(message);
+  }
+}
 
 /** AclAuthorizer's maxUpdateRetries. */
 const MAX_UPDATE_RETRIES = 10;
@@ -118,7 +126,7 @@ export class AclAuthorizer implements Authorizer {
 
   private authorizeAction(ctx: AuthorizableRequestContext, action: Action): boolean {
     const principal = principalToString(ctx.principal);
-    const host = ctx.clientAddress;
+    const host = hostAddress(ctx.clientAddress);
     const operation = action.operation;
     const aclsAllowAccess = (): boolean => {
       const acls = this.cache.matchingAcls(action.resourceType, action.resourceName);
@@ -169,7 +177,7 @@ export class AclAuthorizer implements Authorizer {
   private logAuditMessage(ctx: AuthorizableRequestContext, action: Action, patternType: number, name: string, authorized: boolean): void {
     const msg = (): string =>
       `Principal = ${principalToString(ctx.principal)} is ${authorized ? 'Allowed' : 'Denied'} Operation = ${operationName(action.operation)} ` +
-      `from host = ${ctx.clientAddress} on resource = ${resourceTypeName(action.resourceType)}:${patternTypeLabel(patternType)}:${name} ` +
+      `from host = ${hostAddress(ctx.clientAddress)} on resource = ${resourceTypeName(action.resourceType)}:${patternTypeLabel(patternType)}:${name} ` +
       `for request = ${API_NAMES[ctx.apiKey] ?? String(ctx.apiKey)} with resourceRefCount = ${patternType === PatternType.UNKNOWN ? 0 : 1}`;
     if (authorized) {
       if (action.logIfAllowed) this.authorizerLogger.debug(msg());
@@ -190,7 +198,7 @@ export class AclAuthorizer implements Authorizer {
     };
     if (this.isSuperUser(ctx.principal)) return true;
     const principal = principalToString(ctx.principal);
-    const host = ctx.clientAddress;
+    const host = hostAddress(ctx.clientAddress);
     const matching = (permission: number, patternType: number): Array<ReadonlySet<string>> => {
       const out: Array<ReadonlySet<string>> = [];
       for (const p of new Set([principal, WILDCARD_PRINCIPAL]))
@@ -239,7 +247,7 @@ export class AclAuthorizer implements Authorizer {
     bindings.forEach((b, i) => {
       const reason = invalidBindingReason(b);
       if (reason !== null) {
-        results[i].error = new InvalidAclError(reason);
+        results[i].error = new InvalidAclError('Failed to create ACL', reason);
         return;
       }
       const k = patternKey(b.pattern);
@@ -259,36 +267,31 @@ export class AclAuthorizer implements Authorizer {
     return results;
   }
 
-  /** AclAuthorizer.deleteAcls: removes the matching entries of every matching resource; reports what each filter removed. */
+  /**
+   * AclAuthorizer.deleteAcls: removes the matching entries of every matching resource. Each removed binding is reported
+   * under the first filter that matched it, with the error of its resource's update if that failed.
+   */
   async deleteAcls(filters: AclBindingFilter[]): Promise<AclDeleteResult[]> {
     const results: AclDeleteResult[] = filters.map(() => ({ error: null, deleted: [] }));
     await this.serialized(async () => {
-      const patterns = new Map<string, ResourcePattern>();
       for (const { pattern } of this.cache.entries()) {
-        if (filters.some((f) => patternFilterMatches(f.pattern, pattern))) patterns.set(patternKey(pattern), pattern);
-      }
-      for (const pattern of patterns.values()) {
-        const removedBy = new Map<number, AccessControlEntry[]>();
+        const matching = filters.map((f, i) => ({ f, i })).filter(({ f }) => patternFilterMatches(f.pattern, pattern));
+        if (matching.length === 0) continue;
+        const beingDeleted = new Map<string, { i: number; entry: AccessControlEntry }>();
+        let error: Error | null = null;
         try {
           await this.updateResourceAcls(pattern, (current) => {
-            removedBy.clear();
+            beingDeleted.clear();
             return current.filter((entry) => {
-              let remove = false;
-              filters.forEach((f, i) => {
-                if (bindingFilterMatches(f, { pattern, entry })) {
-                  remove = true;
-                  removedBy.set(i, [...(removedBy.get(i) ?? []), entry]);
-                }
-              });
-              return !remove;
+              const first = matching.find(({ f }) => entryFilterMatches(f.entry, entry));
+              if (first) beingDeleted.set(entryKey(entry), { i: first.i, entry });
+              return first === undefined;
             });
           });
-          for (const [i, entries] of removedBy) results[i].deleted.push(...entries.map((entry) => ({ pattern, entry })));
         } catch (e) {
-          filters.forEach((f, i) => {
-            if (patternFilterMatches(f.pattern, pattern)) results[i].error = e instanceof Error ? e : new Error(String(e));
-          });
+          error = e instanceof Error ? e : new Error(String(e));
         }
+        for (const { i, entry } of beingDeleted.values()) results[i].deleted.push({ pattern, entry, error });
       }
     });
     return results;
@@ -341,6 +344,11 @@ export class AclAuthorizer implements Authorizer {
     this.lock = run.catch(() => undefined);
     return run;
   }
+}
+
+/** InetAddress.getHostAddress of the client: an IPv4 client of a dual-stack socket is `127.0.0.1`, not `::ffff:127.0.0.1`. */
+function hostAddress(address: string): string {
+  return address.startsWith('::ffff:') && address.includes('.') ? address.substring(7) : address;
 }
 
 function patternTypeLabel(code: number): string {
