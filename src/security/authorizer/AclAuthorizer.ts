@@ -26,7 +26,10 @@ import {
   entryFilterMatches,
   entryKey,
   invalidBindingReason,
+  operationEnumName,
   operationName,
+  permissionTypeEnumName,
+  permissionTypeName,
   patternFilterMatches,
   patternKey,
   patternToString,
@@ -136,16 +139,24 @@ export class AclAuthorizer implements Authorizer {
         );
         return this.allowEveryoneIfNoAclFound;
       }
-      const deny = this.matchingAcl(acls, principal, host, [operation], AclPermissionType.DENY);
+      const resource = patternToString({ resourceType: action.resourceType, name: action.resourceName, patternType: PatternType.LITERAL });
+      const deny = this.matchingAcl(resource, acls, principal, host, [operation], AclPermissionType.DENY);
       if (deny) return false;
-      return this.matchingAcl(acls, principal, host, impliedBy(operation), AclPermissionType.ALLOW) !== null;
+      return this.matchingAcl(resource, acls, principal, host, impliedBy(operation), AclPermissionType.ALLOW) !== null;
     };
     const authorized = this.isSuperUser(ctx.principal) || aclsAllowAccess();
     this.logAuditMessage(ctx, action, PatternType.LITERAL, action.resourceName, authorized);
     return authorized;
   }
 
-  private matchingAcl(acls: AccessControlEntry[], principal: string, host: string, operations: number[], permissionType: number): AccessControlEntry | null {
+  private matchingAcl(
+    resource: string,
+    acls: AccessControlEntry[],
+    principal: string,
+    host: string,
+    operations: number[],
+    permissionType: number,
+  ): AccessControlEntry | null {
     for (const op of operations) {
       const acl = acls.find(
         (a) =>
@@ -157,7 +168,7 @@ export class AclAuthorizer implements Authorizer {
       if (acl) {
         if (this.authorizerLogger.isDebugEnabled()) {
           this.authorizerLogger.debug(
-            `operation = ${operationName(op)} on resource from host = ${host} is ${permissionType === AclPermissionType.ALLOW ? 'Allow' : 'Deny'} based on acl = ${principal} ${JSON.stringify(acl)}`,
+            `operation = ${operationEnumName(op)} on resource = ${resource} from host = ${host} is ${permissionTypeEnumName(permissionType)} based on acl = ${aclEntryToString(acl)}`,
           );
         }
         return acl;
@@ -349,6 +360,11 @@ export class AclAuthorizer implements Authorizer {
 /** InetAddress.getHostAddress of the client: an IPv4 client of a dual-stack socket is `127.0.0.1`, not `::ffff:127.0.0.1`. */
 function hostAddress(address: string): string {
   return address.startsWith('::ffff:') && address.includes('.') ? address.substring(7) : address;
+}
+
+/** kafka.security.authorizer.AclEntry.toString: `User:alice has Allow permission for operations: Read from hosts: *`. */
+function aclEntryToString(e: AccessControlEntry): string {
+  return `${e.principal} has ${permissionTypeName(e.permissionType)} permission for operations: ${operationName(e.operation)} from hosts: ${e.host}`;
 }
 
 function patternTypeLabel(code: number): string {
