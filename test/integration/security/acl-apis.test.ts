@@ -4,13 +4,17 @@
  * change notifications (DescribeAcls to each broker), and a restarted broker reloading the ACLs from ZooKeeper.
  */
 import { expect } from 'chai';
+import * as fs from 'fs';
+import * as path from 'path';
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLevel, ResourcePatternTypes } from 'kafkajs';
 import { NetworkClient } from '../../../src/network/NetworkClient';
 import { DescribeAclsApi } from '../../../src/protocol/apis';
 import { ErrorCode } from '../../../src/protocol/errors';
 import { TestCluster } from '../../helpers/cluster';
+import { run } from '../../helpers/kcat';
 import { freePort, waitFor } from '../../helpers/ports';
 
+const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const USERS = 'user_admin="admin-secret" user_alice="alice-secret"';
 
 describe('integration: ACL admin APIs with AclAuthorizer (kafkajs, two brokers)', function () {
@@ -153,5 +157,32 @@ describe('integration: ACL admin APIs with AclAuthorizer (kafkajs, two brokers)'
     await cluster.startBroker(2);
     expect(await aclsOn(2)).to.deep.equal(['2:4:fin-:User:alice:4:2']);
     expect((await describeOn(2)).errorCode).to.equal(ErrorCode.NONE);
+  });
+
+  it('kafka-acls --command-config authenticates with SASL PLAIN: admin lists, alice is refused', async () => {
+    const config = (user: string): string => {
+      const f = path.join(cluster.root, `${user}.properties`);
+      fs.writeFileSync(
+        f,
+        'security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\n' +
+          `sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${user}" password="${user}-secret";\n`,
+      );
+      return f;
+    };
+    const bootstrap = `127.0.0.1:${saslPorts.get(2)}`;
+    const cmd = (user: string) =>
+      run(
+        path.join(ROOT, 'bin', 'kafka-acls'),
+        ['--bootstrap-server', bootstrap, '--command-config', config(user), '--list', '--topic', 'fin-', '--resource-pattern-type', 'prefixed'],
+        { timeoutMs: 30000 },
+      );
+    const ok = await cmd('admin');
+    expect(ok.code, ok.stdout + ok.stderr).to.equal(0);
+    expect(ok.stdout).to.equal(
+      'Current ACLs for resource `ResourcePattern(resourceType=TOPIC, name=fin-, patternType=PREFIXED)`: \n \t(principal=User:alice, host=*, operation=WRITE, permissionType=DENY) \n\n',
+    );
+    const denied = await cmd('alice');
+    expect(denied.code).to.equal(1);
+    expect(denied.stdout).to.contain('Error while executing ACL command: Cluster authorization failed.');
   });
 });
