@@ -22,6 +22,8 @@ import { SaslAuthenticateApi } from '../protocol/apis/36-sasl-authenticate';
 import { TxnOffsetCommitApis } from './handlers/TxnOffsetCommitApis';
 import { TransactionApis } from './handlers/TransactionApis';
 import { TxnMarkerApis } from './handlers/TxnMarkerApis';
+import { AclApis } from './handlers/AclApis';
+import { AclAuthorizer } from '../security/authorizer/AclAuthorizer';
 
 type Handler = (ctx: RequestContext, r: Reader) => HandlerResult;
 
@@ -121,6 +123,14 @@ export class KafkaApis implements RequestHandler {
     if (scram) {
       this.handlers.set(ApiKey.DescribeUserScramCredentials, (ctx, r) => scram.handleDescribeUserScramCredentials(ctx, r));
       this.handlers.set(ApiKey.AlterUserScramCredentials, (ctx, r) => scram.handleAlterUserScramCredentials(ctx, r));
+    }
+    // ACLs (ZooKeeper mode): served with or without an authorizer, as Kafka's AclApis (SECURITY_DISABLED without one).
+    // A KRaft broker's ACLs live in metadata records (StandardAuthorizer), not implemented yet.
+    if (!deps.kraft) {
+      const acls = new AclApis(deps.authorizer instanceof AclAuthorizer ? deps.authorizer : undefined);
+      this.handlers.set(ApiKey.DescribeAcls, (ctx, r) => acls.handleDescribeAcls(ctx, r));
+      this.handlers.set(ApiKey.CreateAcls, (ctx, r) => acls.handleCreateAcls(ctx, r));
+      this.handlers.set(ApiKey.DeleteAcls, (ctx, r) => acls.handleDeleteAcls(ctx, r));
     }
     const kraft = deps.kraft;
     if (kraft) {

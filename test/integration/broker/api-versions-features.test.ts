@@ -157,6 +157,9 @@ const KAFKA_37_SERVED: ReadonlyArray<[number, string, number, number]> = [
   [26, 'EndTxn', 0, 3],
   [27, 'WriteTxnMarkers', 0, 1],
   [28, 'TxnOffsetCommit', 0, 3],
+  [29, 'DescribeAcls', 0, 3],
+  [30, 'CreateAcls', 0, 3],
+  [31, 'DeleteAcls', 0, 3],
   [32, 'DescribeConfigs', 0, 4],
   [33, 'AlterConfigs', 0, 2],
   [34, 'AlterReplicaLogDirs', 0, 2],
@@ -183,9 +186,6 @@ const KAFKA_37_SERVED: ReadonlyArray<[number, string, number, number]> = [
 ];
 /** Listed by the 3.7 tool (ApiKeys.clientApis) but not served yet: later issues, KRaft-only, or unstable in 3.7. */
 const NOT_SERVED: ReadonlyArray<[number, string]> = [
-  [29, 'DescribeAcls'],
-  [30, 'CreateAcls'],
-  [31, 'DeleteAcls'],
   [38, 'CreateDelegationToken'],
   [39, 'RenewDelegationToken'],
   [40, 'ExpireDelegationToken'],
