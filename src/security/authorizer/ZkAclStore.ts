@@ -8,7 +8,7 @@
  */
 import { isZkError } from '../../zk/errors';
 import type { KafkaZkClient } from '../../zk/KafkaZkClient';
-import { AclChangeNotificationListener } from './AclChangeNotificationListener';
+import { ZkNodeChangeNotificationListener } from '../../zk/ZkNodeChangeNotificationListener';
 import { AccessControlEntry, ResourcePattern, decodeAcls, encodeAcls, parsePatternType, parseResourceType, resourceTypeName } from './AclBinding';
 import { UNKNOWN_VERSION, VersionedAcls } from './AclCache';
 import type { AclStore } from './AclStore';
@@ -71,7 +71,7 @@ export function decodeAclChange(literal: boolean, data: Buffer | null): Resource
 }
 
 export class ZkAclStore implements AclStore {
-  private readonly listeners: AclChangeNotificationListener[] = [];
+  private readonly listeners: ZkNodeChangeNotificationListener[] = [];
 
   constructor(
     private readonly zk: KafkaZkClient,
@@ -140,7 +140,7 @@ export class ZkAclStore implements AclStore {
 
   async startChangeListener(onChange: (pattern: ResourcePattern) => Promise<void>): Promise<void> {
     for (const literal of [true, false]) {
-      const listener = new AclChangeNotificationListener(
+      const listener = new ZkNodeChangeNotificationListener(
         this.zk,
         literal ? LITERAL_ACL_CHANGE_PATH : EXTENDED_ACL_CHANGE_PATH,
         ACL_CHANGE_PREFIX,

@@ -14,10 +14,8 @@ import { TimestampType } from '../../log/LogConfig';
 import { compressionTypeForConfig } from '../../protocol/records/compression';
 import { KafkaZkClient } from '../../zk/KafkaZkClient';
 import * as D from '../../zk/ZkData';
+import { CHANGE_EXPIRATION_MS, ZkNodeChangeNotificationListener } from '../../zk/ZkNodeChangeNotificationListener';
 import { BrokerLogDefaults } from './KafkaConfig';
-
-/** ZkNodeChangeNotificationListener's default changeExpirationMs. */
-const CONFIG_CHANGE_EXPIRATION_MS = 15 * 60 * 1000;
 
 /**
  * kafka.log.LogConfig.fromProps(brokerDefaults, overrides): broker defaults overridden by topic keys, with the
@@ -138,11 +136,7 @@ function sameProps(a: Readonly<Record<string, string>>, b: Readonly<Record<strin
 
 /** kafka.server.ZkConfigManager: the config change notification listener of one broker. */
 export class ZkConfigManager {
-  private lastExecutedChange = -1;
-  private running = false;
-  private rerun = false;
-  private closed = false;
-  private unregister: (() => void) | null = null;
+  private readonly listener: ZkNodeChangeNotificationListener;
   private readonly log: Logger;
   /** UserConfigHandler: users/<user> changes refresh the broker's SCRAM credentials; null ignores them. */
   userConfigHandler: { processConfigChanges(sanitizedEntityName: string): Promise<void> } | null = null;
@@ -151,61 +145,28 @@ export class ZkConfigManager {
     private readonly zk: KafkaZkClient,
     private readonly topicConfigs: TopicConfigRepository,
     brokerId: number,
-    private readonly time: () => number = Date.now,
-    private readonly changeExpirationMs = CONFIG_CHANGE_EXPIRATION_MS,
+    time: () => number = Date.now,
+    changeExpirationMs = CHANGE_EXPIRATION_MS,
   ) {
-    this.log = getLogger('kafka.common.ZkNodeChangeNotificationListener', `[ZkNodeChangeNotificationListener broker=${brokerId}] `);
+    this.log = getLogger('kafka.server.ZkConfigManager', `[ZkConfigManager broker=${brokerId}] `);
+    this.listener = new ZkNodeChangeNotificationListener(
+      zk,
+      D.ConfigEntityChangeNotificationZNode.path,
+      D.ConfigEntityChangeNotificationSequenceZNode.SequenceNumberPrefix,
+      (data) => this.processEntity(D.decodeConfigChangeNotification(data)),
+      brokerId,
+      time,
+      changeExpirationMs,
+    );
   }
 
   /** Registers the child watch and processes the notifications already there. */
-  async startup(): Promise<void> {
-    this.unregister = this.zk.zk.onSessionStateChange({ afterNewSession: () => this.trigger() });
-    await this.zk.makeSurePersistentPathExists(D.ConfigEntityChangeNotificationZNode.path);
-    await this.processNotifications();
+  startup(): Promise<void> {
+    return this.listener.startup();
   }
 
   shutdown(): void {
-    this.closed = true;
-    this.unregister?.();
-    this.unregister = null;
-  }
-
-  private trigger(): void {
-    if (this.closed) return;
-    void this.processNotifications();
-  }
-
-  /** One pass at a time; a watch firing meanwhile runs another pass afterwards. */
-  private async processNotifications(): Promise<void> {
-    if (this.running) {
-      this.rerun = true;
-      return;
-    }
-    this.running = true;
-    try {
-      do {
-        this.rerun = false;
-        await this.processOnce();
-      } while (this.rerun && !this.closed);
-    } catch (e) {
-      if (!this.closed) this.log.error('Error while processing notification change for path = /config/changes', e);
-    } finally {
-      this.running = false;
-    }
-  }
-
-  private async processOnce(): Promise<void> {
-    const prefix = D.ConfigEntityChangeNotificationSequenceZNode.SequenceNumberPrefix;
-    const children = await this.zk.getChildren(D.ConfigEntityChangeNotificationZNode.path, () => this.trigger());
-    const notifications = children.filter((c) => c.startsWith(prefix)).sort();
-    for (const name of notifications) {
-      const changeId = Number(name.substring(prefix.length));
-      if (changeId <= this.lastExecutedChange) continue;
-      const r = await this.zk.getDataAndStat(`${D.ConfigEntityChangeNotificationZNode.path}/${name}`);
-      if (r) await this.processEntity(D.decodeConfigChangeNotification(r.data));
-      this.lastExecutedChange = changeId;
-    }
-    await this.purgeObsoleteNotifications(notifications);
+    this.listener.shutdown();
   }
 
   /** ConfigChangedNotificationHandler: topics and users are handled; other entity types are not supported yet. */
@@ -220,21 +181,6 @@ export class ZkConfigManager {
       await this.userConfigHandler.processConfigChanges(name);
     } else {
       this.log.debug(`Ignoring config change notification for ${entityPath}`);
-    }
-  }
-
-  /** Deletes executed notifications created more than changeExpirationMs ago. */
-  private async purgeObsoleteNotifications(notifications: string[]): Promise<void> {
-    const now = this.time();
-    const prefix = D.ConfigEntityChangeNotificationSequenceZNode.SequenceNumberPrefix;
-    for (const name of notifications) {
-      if (Number(name.substring(prefix.length)) > this.lastExecutedChange) continue;
-      const path = `${D.ConfigEntityChangeNotificationZNode.path}/${name}`;
-      const r = await this.zk.getDataAndStat(path);
-      if (r && now - r.stat.ctime >= this.changeExpirationMs) {
-        this.log.debug(`Purging config change notification ${path}`);
-        await this.zk.deletePathIfExists(path);
-      }
     }
   }
 }

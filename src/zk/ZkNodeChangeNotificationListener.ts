@@ -1,15 +1,16 @@
 /**
- * kafka.common.ZkNodeChangeNotificationListener for the ACL change paths: a child watch on the change path, each new
- * `acl_changes_<seq>` handled once in sequence order, and executed notifications older than 15 minutes
+ * kafka.common.ZkNodeChangeNotificationListener: a child watch on a change path (`/config/changes`,
+ * `/kafka-acl-changes`, `/kafka-acl-extended-changes`), each new `<prefix><seq>` handled once in sequence order (one pass
+ * at a time; a watch firing meanwhile runs another pass afterwards), and executed notifications older than 15 minutes
  * (changeExpirationMs) deleted. After a new ZooKeeper session the notifications are read again.
  */
-import { getLogger, type Logger } from '../../common/logger';
-import type { KafkaZkClient } from '../../zk/KafkaZkClient';
+import { getLogger, type Logger } from '../common/logger';
+import type { KafkaZkClient } from './KafkaZkClient';
 
 /** ZkNodeChangeNotificationListener's default changeExpirationMs. */
 export const CHANGE_EXPIRATION_MS = 15 * 60 * 1000;
 
-export class AclChangeNotificationListener {
+export class ZkNodeChangeNotificationListener {
   private lastExecutedChange = -1;
   private running = false;
   private rerun = false;
