@@ -9,6 +9,7 @@ import { Reader } from '../protocol/Reader';
 import { Writer } from '../protocol/Writer';
 import { SUPPORTED_FEATURES } from '../common/BrokerFeatures';
 import { AdminApis } from './handlers/AdminApis';
+import { AuthHelper } from './handlers/AuthHelper';
 import { KafkaApisDeps } from './handlers/ApiDeps';
 import { ClusterApis } from './handlers/ClusterApis';
 import { ControllerApis } from './handlers/ControllerApis';
@@ -37,7 +38,8 @@ export class KafkaApis implements RequestHandler {
   private readonly admin: AdminApis;
 
   constructor(private readonly deps: KafkaApisDeps) {
-    this.dataPlane = new DataPlaneApis(deps.replicaManager, deps.config);
+    const auth = new AuthHelper(deps.authorizer);
+    this.dataPlane = new DataPlaneApis(deps.replicaManager, deps.config, auth);
     this.admin = new AdminApis(deps);
     const controllerApis = new ControllerApis(deps);
     this.handlers.set(ApiKey.ApiVersions, (ctx, r) => this.handleApiVersions(ctx, r));
@@ -79,7 +81,7 @@ export class KafkaApis implements RequestHandler {
       const txnOffsets = new TxnOffsetCommitApis(deps, deps.groupCoordinator);
       this.handlers.set(ApiKey.TxnOffsetCommit, (ctx, r) => txnOffsets.handleTxnOffsetCommit(ctx, r));
     }
-    const replication = new ReplicationApis(deps.config.brokerId, deps.replicaManager, deps.producerIdManager ?? null);
+    const replication = new ReplicationApis(deps.config.brokerId, deps.replicaManager, deps.producerIdManager ?? null, auth);
     this.handlers.set(ApiKey.OffsetForLeaderEpoch, (ctx, r) => replication.handleOffsetForLeaderEpoch(ctx, r));
     this.handlers.set(ApiKey.InitProducerId, (ctx, r) => replication.handleInitProducerId(ctx, r));
     // Transactions, coordinator side (txcoord): with a transaction coordinator, InitProducerId (transactional or not)

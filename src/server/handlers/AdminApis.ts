@@ -18,7 +18,9 @@ import * as Topic from '../../admin/Topic';
 import { KafkaApisDeps } from './ApiDeps';
 import { InternalTopicCreator, internalTopicToCreate } from './InternalTopics';
 import { encodeResponse } from '../../protocol/apis/types';
-import { authorizedOperationsWithoutAuthorizer } from '../../security/AclEntry';
+import { AclOperation } from '../../security/AclEntry';
+import { CLUSTER_NAME, ResourceType } from '../../security/authorizer/Authorizer';
+import { AuthHelper } from './AuthHelper';
 
 const ZERO_UUID = Buffer.alloc(16);
 
@@ -48,8 +50,10 @@ function isValidTopicName(name: string): boolean {
 export class AdminApis {
   private readonly log: Logger;
   private readonly internalTopics: InternalTopicCreator;
+  private readonly auth: AuthHelper;
 
   constructor(private readonly deps: KafkaApisDeps) {
+    this.auth = new AuthHelper(deps.authorizer);
     this.log = getLogger('kafka.server.KafkaApis', `[KafkaApi-${deps.config.brokerId}] `);
     this.internalTopics = new InternalTopicCreator(deps, this.log);
   }
@@ -79,19 +83,51 @@ export class AdminApis {
     const unknownIdTopics: MetadataResponseTopic[] = topicIds
       .filter((id) => cache.topicName(id) === undefined)
       .map((id) => ({ errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId: id, isInternal: false, partitions: [] }));
-    const names = allTopics
+    const requested = allTopics
       ? cache.allTopics()
       : useTopicId
         ? topicIds.flatMap((id) => cache.topicName(id) ?? [])
         : [...new Set(req.topics!.map((t) => t.name!))];
+    // KafkaApis.handleTopicMetadataRequest: only topics the principal may DESCRIBE are described; one asked for
+    // explicitly without it is TOPIC_AUTHORIZATION_FAILED (without saying whether it exists), all-topics leaves it out.
+    const O = AclOperation;
+    const [describable, undescribable] = this.auth.partitionByAuthorized(ctx, O.DESCRIBE, ResourceType.TOPIC, requested, (t) => t, true, !allTopics);
+    let names = describable;
+    let uncreatable: string[] = [];
+    const nonExisting = names.filter((n) => !cache.contains(n));
+    if (req.allowAutoTopicCreation && this.deps.config.autoCreateTopicsEnable && nonExisting.length > 0) {
+      // Auto-creation needs CREATE on the cluster or on the topic.
+      if (!this.auth.authorize(ctx, O.CREATE, ResourceType.CLUSTER, CLUSTER_NAME, true, false)) {
+        const creatable = this.auth.filterByAuthorized(ctx, O.CREATE, ResourceType.TOPIC, nonExisting, (t) => t);
+        uncreatable = nonExisting.filter((n) => !creatable.has(n));
+        names = names.filter((n) => !uncreatable.includes(n));
+      }
+    }
+    const denied = (name: string | null, topicId: Buffer, isInternal: boolean): MetadataResponseTopic => ({
+      errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+      name,
+      topicId,
+      isInternal,
+      partitions: [],
+    });
+    const unauthorizedTopics: MetadataResponseTopic[] = [
+      ...uncreatable.map((n) => denied(n, ZERO_UUID, Topic.isInternal(n))),
+      // Topic ids are not secret: asked by id, the answer names the id but not the topic.
+      ...(allTopics ? [] : undescribable.map((n) => (useTopicId ? denied(null, cache.topicId(n) ?? ZERO_UUID, false) : denied(n, ZERO_UUID, false)))),
+    ];
     const unknown = names.filter((n) => !cache.contains(n));
     const build = (creationErrors: Map<string, number>): ResponseBody => {
       const topics: MetadataResponseTopic[] = names.map((name) => this.topicMetadata(name, ctx.listenerName, v, creationErrors));
       let clusterAuthorizedOperations = AUTHORIZED_OPERATIONS_OMITTED;
       if (v >= 8) {
-        // No authorizer: AuthHelper.authorizedOperations answers every operation the resource type supports.
-        if (v <= 10 && req.includeClusterAuthorizedOperations) clusterAuthorizedOperations = authorizedOperationsWithoutAuthorizer('CLUSTER');
-        if (req.includeTopicAuthorizedOperations) for (const t of topics) t.topicAuthorizedOperations = authorizedOperationsWithoutAuthorizer('TOPIC');
+        if (v <= 10 && req.includeClusterAuthorizedOperations) {
+          clusterAuthorizedOperations = this.auth.authorize(ctx, O.DESCRIBE, ResourceType.CLUSTER, CLUSTER_NAME)
+            ? this.auth.authorizedOperations(ctx, ResourceType.CLUSTER, CLUSTER_NAME)
+            : 0;
+        }
+        if (req.includeTopicAuthorizedOperations) {
+          for (const t of topics) t.topicAuthorizedOperations = this.auth.authorizedOperations(ctx, ResourceType.TOPIC, t.name!);
+        }
       }
       const brokers = cache.aliveBrokers().flatMap((b) => {
         const ep = b.endpoints.find((e) => e.listener === ctx.listenerName);
@@ -102,7 +138,7 @@ export class AdminApis {
         brokers,
         clusterId: this.deps.clusterId,
         controllerId: cache.controllerId ?? -1,
-        topics: [...unknownIdTopics, ...topics],
+        topics: [...unknownIdTopics, ...topics, ...unauthorizedTopics],
         clusterAuthorizedOperations,
       });
     };
