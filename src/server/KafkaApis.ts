@@ -16,6 +16,7 @@ import { ControllerApis } from './handlers/ControllerApis';
 import { DataPlaneApis } from './handlers/DataPlaneApis';
 import { GroupApis } from './handlers/GroupApis';
 import { LogDirApis } from './handlers/LogDirApis';
+import { OffsetApis } from './handlers/OffsetApis';
 import { ProducerStateApis } from './handlers/ProducerStateApis';
 import { ReplicationApis } from './handlers/ReplicationApis';
 import { handleSaslAuthenticateAfterAuthentication, handleSaslHandshakeAfterAuthentication } from './handlers/SaslApis';
@@ -64,17 +65,18 @@ export class KafkaApis implements RequestHandler {
     this.handlers.set(ApiKey.ConsumerGroupHeartbeat, (ctx, r) => this.handleConsumerGroupHeartbeat(ctx, r));
     if (deps.groupCoordinator) {
       const groups = new GroupApis(deps, deps.groupCoordinator);
+      const offsets = new OffsetApis(deps, deps.groupCoordinator);
       this.handlers.set(ApiKey.FindCoordinator, (ctx, r) => groups.handleFindCoordinator(ctx, r));
       this.handlers.set(ApiKey.JoinGroup, (ctx, r) => groups.handleJoinGroup(ctx, r));
       this.handlers.set(ApiKey.SyncGroup, (ctx, r) => groups.handleSyncGroup(ctx, r));
       this.handlers.set(ApiKey.Heartbeat, (ctx, r) => groups.handleHeartbeat(ctx, r));
       this.handlers.set(ApiKey.LeaveGroup, (ctx, r) => groups.handleLeaveGroup(ctx, r));
-      this.handlers.set(ApiKey.OffsetCommit, (ctx, r) => groups.handleOffsetCommit(ctx, r));
-      this.handlers.set(ApiKey.OffsetFetch, (ctx, r) => groups.handleOffsetFetch(ctx, r));
+      this.handlers.set(ApiKey.OffsetCommit, (ctx, r) => offsets.handleOffsetCommit(ctx, r));
+      this.handlers.set(ApiKey.OffsetFetch, (ctx, r) => offsets.handleOffsetFetch(ctx, r));
       this.handlers.set(ApiKey.DescribeGroups, (ctx, r) => groups.handleDescribeGroups(ctx, r));
       this.handlers.set(ApiKey.ListGroups, (ctx, r) => groups.handleListGroups(ctx, r));
       this.handlers.set(ApiKey.DeleteGroups, (ctx, r) => groups.handleDeleteGroups(ctx, r));
-      this.handlers.set(ApiKey.OffsetDelete, (ctx, r) => groups.handleOffsetDelete(ctx, r));
+      this.handlers.set(ApiKey.OffsetDelete, (ctx, r) => offsets.handleOffsetDelete(ctx, r));
     }
     // Transactions, group side (txgroup): transactional offset commits (KIP-98, KIP-447).
     if (deps.groupCoordinator) {
