@@ -37,6 +37,8 @@ import { UserConfigHandler } from './config/UserConfigHandler';
 import { interBrokerClientSecurity, listenerSecurity } from './config/KafkaConfigSecurity';
 import { setDefaultClientSecurity } from '../network/NetworkClient';
 import { ScramApis } from './handlers/ScramApis';
+import { AclAuthorizer } from '../security/authorizer/AclAuthorizer';
+import { ZkAclStore } from '../security/authorizer/ZkAclStore';
 
 /**
  * kafka.server.KafkaServer: the start-up and shutdown order of one ZooKeeper-mode broker.
@@ -60,6 +62,7 @@ export class KafkaServer {
   private topicConfigs: TopicConfigRepository | null = null;
   private logCleaner: LogCleaner | null = null;
   private configManager: ZkConfigManager | null = null;
+  private authorizer: AclAuthorizer | null = null;
   private featureChangeListener: FinalizedFeatureChangeListener | null = null;
   private producerIdManager: ProducerIdManager | null = null;
   private logRetention: LogRetention | null = null;
@@ -173,6 +176,12 @@ export class KafkaServer {
     this.transactionCoordinator = createTransactionCoordinator(cfg, this.replicaManager, this.metadataCache, this.producerIdManager);
     const txnPartitions = (await zk.getPartitionsOfTopic(TRANSACTION_STATE_TOPIC_NAME)).length || cfg.transactionTopicPartitions;
     this.transactionCoordinator.startup(true, txnPartitions);
+    // KafkaServer.startup: the authorizer is configured and started (every ACL loaded, change notifications followed)
+    // before the socket server accepts clients, so the first request is already judged by the stored ACLs.
+    if (cfg.authorizer) {
+      this.authorizer = new AclAuthorizer(cfg.authorizer, new ZkAclStore(zk, cfg.brokerId));
+      await this.authorizer.start();
+    }
     const apis = new KafkaApis({
       config: cfg,
       clusterId: this.clusterId,
@@ -189,6 +198,7 @@ export class KafkaServer {
       configApis: new ConfigApis(cfg, zk, this.metadataCache),
       scramApis: new ScramApis(zkUserConfigStore(zk), this.controller),
       features: () => this.featureChangeListener!.features(),
+      authorizer: this.authorizer ?? undefined,
     });
     // secscram: every user's SCRAM credentials are in the cache before clients can connect (DynamicConfigManager.startup).
     const userConfigHandler = new UserConfigHandler(zkUserConfigStore(zk), this.credentialCache, cfg.brokerId);
@@ -272,6 +282,7 @@ export class KafkaServer {
     await step('socket server shutdown', () => this.socketServer?.shutdown());
     await step('controller shutdown', () => this.controller?.shutdown());
     await step('config manager shutdown', () => this.configManager?.shutdown());
+    await step('authorizer close', () => this.authorizer?.close());
     await step('feature change listener shutdown', () => this.featureChangeListener?.shutdown());
     await step('producer id manager shutdown', () => this.producerIdManager?.shutdown());
     await step('transaction coordinator shutdown', () => this.transactionCoordinator?.shutdown());

@@ -11,6 +11,7 @@ import { EndPoint, listenerListToEndPoints, parseSecurityProtocolMap } from '../
 import { KAFKA_CONFIG_DEFS } from './KafkaConfigDefs';
 import { isKRaftMode, KRaftConfig, validateKRaftConfig } from './KRaftConfigValidation';
 import { validateSecurityConfig } from './KafkaConfigSecurity';
+import { AuthorizerSettings, authorizerSettings } from './KafkaConfigAuthorizer';
 
 export { ConfigException } from '../../common/config/ConfigDef';
 
@@ -64,6 +65,8 @@ export class KafkaConfig extends AbstractConfig {
   readonly advertisedListeners: EndPoint[];
   readonly interBrokerListenerName: string;
   readonly interBrokerSecurityProtocol: string;
+  /** authorizer.class.name with AclAuthorizer's super.users / allow.everyone.if.no.acl.found; null = no authorizer. */
+  readonly authorizer: AuthorizerSettings | null;
   readonly socketSendBufferBytes: number;
   readonly socketReceiveBufferBytes: number;
   readonly socketRequestMaxBytes: number;
@@ -229,6 +232,7 @@ export class KafkaConfig extends AbstractConfig {
     this.maxConnections = this.getInt('max.connections');
     this.connectionsMaxIdleMs = this.getLong('connections.max.idle.ms');
     this.rack = this.getString('broker.rack');
+    this.authorizer = authorizerSettings(this.getString('authorizer.class.name'), this.originals, this.kraft !== null);
     this.metricsPrometheusPort = this.getInt('metrics.prometheus.port');
     this.metricsPrometheusHost = this.getString('metrics.prometheus.host') ?? '127.0.0.1';
 

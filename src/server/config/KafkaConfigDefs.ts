@@ -311,6 +311,12 @@ define('producer.id.expiration.check.interval.ms', 'INT', 600000, atLeast(1), 'L
 define('max.incremental.fetch.session.cache.slots', 'INT', 1000, atLeast(0), 'MEDIUM', 'The maximum number of incremental fetch sessions that we will maintain.');
 define('fetch.max.bytes', 'INT', 57671680, atLeast(1024), 'MEDIUM', 'The maximum number of bytes we will return for a fetch request. Must be at least 1024.');
 
+/* ********** Authorizer ********** */
+// super.users and allow.everyone.if.no.acl.found are AclAuthorizer's own configs (not in KafkaConfig's ConfigDef):
+// KafkaConfig reads them from the originals, as the authorizer's configure(originals) does.
+define('authorizer.class.name', 'STRING', '', undefined, 'LOW',
+  'The fully qualified name of a class that implements <code>org.apache.kafka.server.authorizer.Authorizer</code> interface, which is used by the broker for authorization.');
+
 /* ********** Listener security: SSL and SASL (secnet; Kafka 3.7's SslConfigs / BrokerSecurityConfigs / SaslConfigs) ********** */
 // Each may also be given per listener as listener.name.<listener>.<key> (and SASL's per mechanism,
 // listener.name.<listener>.<mechanism>.sasl.jaas.config): KafkaConfigSecurity.ts reads those from the originals.
