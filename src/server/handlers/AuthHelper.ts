@@ -4,8 +4,9 @@
  * `authorizer.forall` / `case None` branches do.
  */
 import { principalOf, RequestContext } from '../../network/RequestContext';
-import { AclResourceType, supportedOperations, to32BitField } from '../../security/AclEntry';
-import { Action, AuthorizableRequestContext, Authorizer, ResourceType } from '../../security/authorizer/Authorizer';
+import { AclOperation as O, AclResourceType, supportedOperations, to32BitField } from '../../security/AclEntry';
+import { Action, AuthorizableRequestContext, Authorizer, CLUSTER_NAME, ResourceType } from '../../security/authorizer/Authorizer';
+import { ErrorCode } from '../../protocol/errors';
 
 const TYPE_NAMES: Record<number, AclResourceType> = {
   [ResourceType.TOPIC]: 'TOPIC',
@@ -91,4 +92,17 @@ export class AuthHelper {
     const results = this.authorizer.authorize(authorizableContext(ctx), actions);
     return to32BitField(supported.filter((_, i) => results[i] === true));
   }
+}
+
+/**
+ * KafkaApis.handleInitProducerIdRequest's authorization: a transactional id needs WRITE on it
+ * (TRANSACTIONAL_ID_AUTHORIZATION_FAILED); an idempotent producer IDEMPOTENT_WRITE on the cluster or WRITE on some
+ * topic (KIP-679; CLUSTER_AUTHORIZATION_FAILED). NONE when allowed.
+ */
+export function initProducerIdAuthorization(auth: AuthHelper, ctx: RequestContext, transactionalId: string | null): number {
+  if (transactionalId !== null) {
+    return auth.authorize(ctx, O.WRITE, ResourceType.TRANSACTIONAL_ID, transactionalId) ? ErrorCode.NONE : ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+  }
+  if (auth.authorize(ctx, O.IDEMPOTENT_WRITE, ResourceType.CLUSTER, CLUSTER_NAME, true, false)) return ErrorCode.NONE;
+  return auth.authorizeByResourceType(ctx, O.WRITE, ResourceType.TOPIC) ? ErrorCode.NONE : ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
 }

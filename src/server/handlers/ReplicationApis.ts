@@ -12,7 +12,7 @@ import type { ProducerIdManager } from '../ProducerIdManager';
 import type { ReplicaManager } from '../ReplicaManager';
 import { AclOperation } from '../../security/AclEntry';
 import { CLUSTER_NAME, ResourceType } from '../../security/authorizer/Authorizer';
-import { AuthHelper } from './AuthHelper';
+import { AuthHelper, initProducerIdAuthorization } from './AuthHelper';
 
 export class ReplicationApis {
   private readonly log: Logger;
@@ -62,6 +62,8 @@ export class ReplicationApis {
     const req = InitProducerIdApi.decodeRequest(r, v);
     const answer = (errorCode: number, producerId = -1, producerEpoch = -1): ResponseBody =>
       encodeResponse(InitProducerIdApi, v, { throttleTimeMs: 0, errorCode, producerId, producerEpoch });
+    const denied = initProducerIdAuthorization(this.auth, ctx, req.transactionalId);
+    if (denied !== ErrorCode.NONE) return answer(denied);
     if (req.transactionalId !== null) return answer(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     if (!this.producerIdManager) return answer(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     try {
