@@ -14,7 +14,7 @@ import { PatternType as PT, ResourceType as RT } from '../../../src/security/aut
 import { ZkAclStore } from '../../../src/security/authorizer/ZkAclStore';
 import { KafkaZkClient } from '../../../src/zk/KafkaZkClient';
 import { TestCluster } from '../../helpers/cluster';
-import { kcat } from '../../helpers/kcat';
+import { kcat, run } from '../../helpers/kcat';
 import { freePort, waitFor } from '../../helpers/ports';
 
 const USERS = 'user_admin="admin-secret" user_alice="alice-secret" user_bob="bob-secret"';
@@ -86,6 +86,9 @@ describe('integration: ACLs enforced (Produce, Fetch, groups, Metadata) with liv
         'super.users': 'User:admin;User:ANONYMOUS',
         'num.partitions': '2',
         'default.replication.factor': '1',
+        'transaction.state.log.replication.factor': '2',
+        'transaction.state.log.min.isr': '1',
+        'transaction.state.log.num.partitions': '2',
       },
       brokerOverrides,
     });
@@ -162,6 +165,42 @@ describe('integration: ACLs enforced (Produce, Fetch, groups, Metadata) with liv
     );
   });
 
+  it('transactions: alice needs WRITE on her transactional id (FindCoordinator, InitProducerId), then commits', async () => {
+    // confluent-kafka-python (librdkafka): init_transactions finds the coordinator and gets a producer id.
+    const script = [
+      'import sys',
+      'from confluent_kafka import Producer, KafkaException',
+      "p = Producer({'bootstrap.servers': sys.argv[1], 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanisms': 'PLAIN',",
+      "              'sasl.username': 'alice', 'sasl.password': 'alice-secret', 'transactional.id': 'alice-tx'})",
+      'try:',
+      '    p.init_transactions(15)',
+      '    p.begin_transaction()',
+      "    p.produce('orders', b'tx1', key=b'0')",
+      '    p.commit_transaction(15)',
+      "    print('OK')",
+      'except KafkaException as e:',
+      "    print('ERR', e.args[0].name())",
+    ].join('\n');
+    const attempt = async (): Promise<string | null> => {
+      const bootstrap = [...saslPorts.values()].map((p) => `127.0.0.1:${p}`).join(',');
+      const r = await run('/usr/bin/python3', ['-c', script, bootstrap], { timeoutMs: 30000 });
+      return r.stdout.trim() === 'OK' ? null : r.stdout.trim() + r.stderr;
+    };
+    expect(await attempt()).to.match(/^ERR TRANSACTIONAL_ID_AUTHORIZATION_FAILED/);
+    await acls.createAcls([grant(RT.TRANSACTIONAL_ID, 'alice-tx', 'User:alice', O.WRITE)]);
+    let last: string | null = '';
+    await waitFor(
+      'alice to commit a transaction',
+      async () => {
+        last = await attempt();
+        return last === null;
+      },
+      30000,
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}: ${last}`);
+    });
+  });
+
   it('removing the ACLs denies alice again on every broker: WRITE first (Produce fails), then DESCRIBE (Metadata hides)', async () => {
     const remove = async (operation: number) => {
       const deleted = await acls.deleteAcls([
@@ -198,6 +237,6 @@ describe('integration: ACLs enforced (Produce, Fetch, groups, Metadata) with liv
         .split('\n')
         .filter((l) => l)
         .sort(),
-    ).to.deep.equal(['a0', 'a1', 'a2', 'a3', ...Array<string>(acceptedMeanwhile).fill('w')]);
+    ).to.deep.equal(['a0', 'a1', 'a2', 'a3', 'tx1', ...Array<string>(acceptedMeanwhile).fill('w')]);
   });
 });
