@@ -9,7 +9,9 @@ import { Reader } from '../protocol/Reader';
 import { Writer } from '../protocol/Writer';
 import { SUPPORTED_FEATURES } from '../common/BrokerFeatures';
 import { AdminApis } from './handlers/AdminApis';
-import { AuthHelper } from './handlers/AuthHelper';
+import { AuthHelper, configResourceAuthorizer } from './handlers/AuthHelper';
+import { AclOperation } from '../security/AclEntry';
+import { clusterOperationDenied } from './handlers/ClusterOperationGate';
 import { KafkaApisDeps } from './handlers/ApiDeps';
 import { ClusterApis } from './handlers/ClusterApis';
 import { ControllerApis } from './handlers/ControllerApis';
@@ -18,6 +20,7 @@ import { GroupApis } from './handlers/GroupApis';
 import { LogDirApis } from './handlers/LogDirApis';
 import { OffsetApis } from './handlers/OffsetApis';
 import { ProducerStateApis } from './handlers/ProducerStateApis';
+import { ReassignmentApis } from './handlers/ReassignmentApis';
 import { ReplicationApis } from './handlers/ReplicationApis';
 import { handleSaslAuthenticateAfterAuthentication, handleSaslHandshakeAfterAuthentication } from './handlers/SaslApis';
 import { SaslAuthenticateApi } from '../protocol/apis/36-sasl-authenticate';
@@ -37,9 +40,11 @@ export class KafkaApis implements RequestHandler {
   private readonly handlers = new Map<number, Handler>();
   private readonly dataPlane: DataPlaneApis;
   private readonly admin: AdminApis;
+  private readonly auth: AuthHelper;
 
   constructor(private readonly deps: KafkaApisDeps) {
     const auth = new AuthHelper(deps.authorizer);
+    this.auth = auth;
     this.dataPlane = new DataPlaneApis(deps.replicaManager, deps.config, auth);
     this.admin = new AdminApis(deps);
     const controllerApis = new ControllerApis(deps);
@@ -51,8 +56,9 @@ export class KafkaApis implements RequestHandler {
     this.handlers.set(ApiKey.CreateTopics, (ctx, r) => this.admin.handleCreateTopics(ctx, r));
     this.handlers.set(ApiKey.DeleteTopics, (ctx, r) => this.admin.handleDeleteTopics(ctx, r));
     this.handlers.set(ApiKey.CreatePartitions, (ctx, r) => this.admin.handleCreatePartitions(ctx, r));
-    this.handlers.set(ApiKey.AlterPartitionReassignments, (ctx, r) => this.admin.handleAlterPartitionReassignments(ctx, r));
-    this.handlers.set(ApiKey.ListPartitionReassignments, (ctx, r) => this.admin.handleListPartitionReassignments(ctx, r));
+    const reassignments = new ReassignmentApis(deps);
+    this.handlers.set(ApiKey.AlterPartitionReassignments, (ctx, r) => reassignments.handleAlterPartitionReassignments(ctx, r));
+    this.handlers.set(ApiKey.ListPartitionReassignments, (ctx, r) => reassignments.handleListPartitionReassignments(ctx, r));
     this.handlers.set(ApiKey.LeaderAndIsr, (ctx, r) => controllerApis.handleLeaderAndIsr(ctx, r));
     this.handlers.set(ApiKey.UpdateMetadata, (ctx, r) => controllerApis.handleUpdateMetadata(ctx, r));
     this.handlers.set(ApiKey.StopReplica, (ctx, r) => controllerApis.handleStopReplica(ctx, r));
@@ -104,16 +110,18 @@ export class KafkaApis implements RequestHandler {
     const logDirs = new LogDirApis(deps.config.brokerId, deps.replicaManager);
     this.handlers.set(ApiKey.DescribeLogDirs, (ctx, r) => logDirs.handleDescribeLogDirs(ctx, r));
     this.handlers.set(ApiKey.AlterReplicaLogDirs, (ctx, r) => logDirs.handleAlterReplicaLogDirs(ctx, r));
-    const producerState = new ProducerStateApis(deps.replicaManager);
+    const producerState = new ProducerStateApis(deps.replicaManager, auth);
     this.handlers.set(ApiKey.DescribeProducers, (ctx, r) => producerState.handleDescribeProducers(ctx, r));
     // Transactions, log side (txlog): partition leaders write the coordinator's COMMIT/ABORT markers.
     const txnMarkers = new TxnMarkerApis(deps.replicaManager, deps.groupCoordinator, deps.config.brokerId);
     this.handlers.set(WriteTxnMarkersApi.apiKey, (ctx, r) => txnMarkers.handleWriteTxnMarkers(ctx, r));
     const configs = deps.configApis;
     if (configs) {
-      this.handlers.set(ApiKey.DescribeConfigs, (ctx, r) => configs.handleDescribeConfigs(ctx, r));
-      this.handlers.set(ApiKey.AlterConfigs, (ctx, r) => configs.handleAlterConfigs(ctx, r));
-      this.handlers.set(ApiKey.IncrementalAlterConfigs, (ctx, r) => configs.handleIncrementalAlterConfigs(ctx, r));
+      const describe = (ctx: RequestContext) => configResourceAuthorizer(auth, ctx, AclOperation.DESCRIBE_CONFIGS);
+      const alter = (ctx: RequestContext) => configResourceAuthorizer(auth, ctx, AclOperation.ALTER_CONFIGS);
+      this.handlers.set(ApiKey.DescribeConfigs, (ctx, r) => configs.handleDescribeConfigs(ctx, r, describe(ctx)));
+      this.handlers.set(ApiKey.AlterConfigs, (ctx, r) => configs.handleAlterConfigs(ctx, r, alter(ctx)));
+      this.handlers.set(ApiKey.IncrementalAlterConfigs, (ctx, r) => configs.handleIncrementalAlterConfigs(ctx, r, alter(ctx)));
     }
     // secnet: SaslHandshake / SaslAuthenticate reach KafkaApis only after authentication (the SocketServer's
     // SaslServerAuthenticator serves them before): Kafka answers ILLEGAL_SASL_STATE. Registered so that ApiVersions
@@ -168,7 +176,9 @@ export class KafkaApis implements RequestHandler {
 
   handle(ctx: RequestContext, r: Reader): HandlerResult {
     const h = this.handlers.get(ctx.header.apiKey)!;
-    return h(ctx, r);
+    // Inter-broker and cluster administration requests: one cluster operation checked first.
+    const denied = clusterOperationDenied(this.auth, ctx, r);
+    return denied ?? h(ctx, r);
   }
 
   /**

@@ -1,13 +1,6 @@
 import { getLogger, Logger } from '../../common/logger';
 import { HandlerResult, RequestContext, ResponseBody } from '../../network/RequestContext';
-import {
-  AlterPartitionReassignmentsApi,
-  CreatePartitionsApi,
-  CreateTopicsApi,
-  DeleteTopicsApi,
-  ListPartitionReassignmentsApi,
-  MetadataApi,
-} from '../../protocol/apis';
+import { CreatePartitionsApi, CreateTopicsApi, DeleteTopicsApi, MetadataApi } from '../../protocol/apis';
 import { AUTHORIZED_OPERATIONS_OMITTED, MetadataRequest, MetadataResponseTopic } from '../../protocol/apis/03-metadata';
 import { CreatableTopicResult, CreateTopicsRequest } from '../../protocol/apis/19-create-topics';
 import { DeletableTopicResult, DeleteTopicState } from '../../protocol/apis/20-delete-topics';
@@ -238,7 +231,15 @@ export class AdminApis {
     for (const t of req.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
     // Kafka never lets a client create the KRaft metadata topic: it is left out of the topics the request may
     // create (and describe), so it fails the authorization check even without an authorizer.
-    const valid = req.topics.filter((t) => counts.get(t.name) === 1 && t.name !== CLUSTER_METADATA_TOPIC_NAME);
+    // KafkaApis.handleCreateTopicsRequest: CREATE on the cluster or on each topic; the configs of the result (v5+)
+    // only with DESCRIBE_CONFIGS on the topic.
+    const O = AclOperation;
+    const allowedNames = [...counts.keys()].filter((n) => n !== CLUSTER_METADATA_TOPIC_NAME);
+    const creatable = this.auth.authorize(ctx, O.CREATE, ResourceType.CLUSTER, CLUSTER_NAME, true, false)
+      ? new Set(allowedNames)
+      : this.auth.filterByAuthorized(ctx, O.CREATE, ResourceType.TOPIC, allowedNames, (n) => n);
+    const configsVisible = this.auth.filterByAuthorized(ctx, O.DESCRIBE_CONFIGS, ResourceType.TOPIC, allowedNames, (n) => n, true, false);
+    const valid = req.topics.filter((t) => counts.get(t.name) === 1 && t.name !== CLUSTER_METADATA_TOPIC_NAME && creatable.has(t.name));
     const results = await this.deps.adminManager.createTopics(valid, req.validateOnly, req.timeoutMs);
     const byName = new Map(results.map((x) => [x.name, x]));
     const topics: CreatableTopicResult[] = req.topics.map((t) => {
@@ -250,7 +251,17 @@ export class AdminApis {
           topicConfigErrorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
         };
       }
+      if (!creatable.has(t.name)) {
+        return {
+          ...failedCreation(t.name, ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.'),
+          topicConfigErrorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+        };
+      }
       const res = byName.get(t.name)!;
+      // ZkAdminManager.createTopics fills configs, partitions and replication factor only for these (includeConfigsAndMetadata).
+      if (!configsVisible.has(t.name)) {
+        return { ...res, configs: null, numPartitions: -1, replicationFactor: -1, topicConfigErrorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED };
+      }
       // ZkAdminManager.createTopics does not wait when the timeout is <= 0: created topics answer REQUEST_TIMED_OUT.
       if (req.timeoutMs <= 0 && !req.validateOnly && res.errorCode === ErrorCode.NONE) {
         return { ...failedCreation(t.name, ErrorCode.REQUEST_TIMED_OUT, null), topicId: res.topicId };
@@ -300,10 +311,20 @@ export class AdminApis {
       return this.deleteTopicsResponse(v, results);
     }
     const toDelete = new Set<string>();
+    // Kafka resolves ids through the controller's context; this broker is the controller, so its cache agrees.
+    for (const res of results) if (!isZeroUuid(res.topicId!)) res.name = cache.topicName(res.topicId!) ?? null;
+    // KafkaApis.handleDeleteTopicsRequest: DELETE on each topic; one asked by id also needs DESCRIBE, else its
+    // name is not disclosed.
+    const named = results.filter((res) => res.name !== null);
+    const describable = this.auth.filterByAuthorized(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, named, (res) => res.name!);
+    const deletable = this.auth.filterByAuthorized(ctx, AclOperation.DELETE, ResourceType.TOPIC, named, (res) => res.name!);
     for (const res of results) {
-      // Kafka resolves ids through the controller's context; this broker is the controller, so its cache agrees.
-      if (!isZeroUuid(res.topicId!)) res.name = cache.topicName(res.topicId!) ?? null;
-      if (res.name === null) {
+      if (res.name !== null && !isZeroUuid(res.topicId!) && !describable.has(res.name)) {
+        res.name = null;
+        fail(res, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+      } else if (res.name !== null && !deletable.has(res.name)) {
+        fail(res, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+      } else if (res.name === null) {
         // An unknown id; an entry with neither name nor id is left out of Kafka's authorization filter
         // (it only keeps named results), hence TOPIC_AUTHORIZATION_FAILED even without an authorizer.
         fail(res, isZeroUuid(res.topicId!) ? ErrorCode.TOPIC_AUTHORIZATION_FAILED : ErrorCode.UNKNOWN_TOPIC_ID);
@@ -331,11 +352,15 @@ export class AdminApis {
     const results: Array<{ name: string; errorCode: number; errorMessage: string | null }> = [];
     const counts = new Map<string, number>();
     for (const t of req.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
+    // KafkaApis.handleCreatePartitionsRequest: ALTER on each topic.
+    const alterable = this.auth.filterByAuthorized(ctx, AclOperation.ALTER, ResourceType.TOPIC, req.topics, (t) => t.name);
     for (const t of req.topics) {
       if (!this.deps.controller.isActive()) {
         results.push({ name: t.name, errorCode: ErrorCode.NOT_CONTROLLER, errorMessage: null });
       } else if ((counts.get(t.name) ?? 0) > 1) {
         results.push({ name: t.name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate topic in request.' });
+      } else if (!alterable.has(t.name)) {
+        results.push({ name: t.name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'The topic authorization is failed.' });
       } else {
         const res = await this.deps.adminManager.createPartitions(t.name, t.count, t.assignments, req.validateOnly, req.timeoutMs);
         results.push({ name: t.name, ...res });
@@ -345,52 +370,6 @@ export class AdminApis {
     return encodeResponse(CreatePartitionsApi, v, {
       throttleTimeMs: 0,
       results: results.filter((x) => (seen.has(x.name) ? false : (seen.add(x.name), true))),
-    });
-  }
-
-  /** AlterPartitionReassignments 0 (KIP-455): controller only; answers once each reassignment has started. */
-  async handleAlterPartitionReassignments(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
-    const controller = this.deps.controller;
-    const v = ctx.header.apiVersion;
-    const req = AlterPartitionReassignmentsApi.decodeRequest(r, v);
-    const items = req.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, replicas: p.replicas })));
-    const res = await controller.alterPartitionReassignments(items);
-    return encodeResponse(AlterPartitionReassignmentsApi, v, {
-      throttleTimeMs: 0,
-      errorCode: res.errorCode,
-      errorMessage: null,
-      responses:
-        res.errorCode !== ErrorCode.NONE
-          ? []
-          : req.topics.map((t) => ({
-              name: t.name,
-              partitions: t.partitions.map((p) => {
-                const x = res.results.find((y) => y.topic === t.name && y.partition === p.partitionIndex)!;
-                return { partitionIndex: p.partitionIndex, errorCode: x.errorCode, errorMessage: x.errorMessage };
-              }),
-            })),
-    });
-  }
-
-  /** ListPartitionReassignments 0: the ongoing reassignments the controller knows (all, or the listed partitions). */
-  async handleListPartitionReassignments(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
-    const controller = this.deps.controller;
-    const v = ctx.header.apiVersion;
-    const req = ListPartitionReassignmentsApi.decodeRequest(r, v);
-    const filter = req.topics === null ? null : req.topics.flatMap((t) => t.partitionIndexes.map((partition) => ({ topic: t.name, partition })));
-    const res = await controller.listPartitionReassignments(filter);
-    const byTopic = new Map<string, Array<{ partitionIndex: number; replicas: number[]; addingReplicas: number[]; removingReplicas: number[] }>>();
-    for (const o of res.ongoing) {
-      byTopic.set(o.tp.topic, [
-        ...(byTopic.get(o.tp.topic) ?? []),
-        { partitionIndex: o.tp.partition, replicas: o.replicas, addingReplicas: o.adding, removingReplicas: o.removing },
-      ]);
-    }
-    return encodeResponse(ListPartitionReassignmentsApi, v, {
-      throttleTimeMs: 0,
-      errorCode: res.errorCode,
-      errorMessage: null,
-      topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
     });
   }
 }

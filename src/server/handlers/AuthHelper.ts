@@ -106,3 +106,28 @@ export function initProducerIdAuthorization(auth: AuthHelper, ctx: RequestContex
   if (auth.authorize(ctx, O.IDEMPOTENT_WRITE, ResourceType.CLUSTER, CLUSTER_NAME, true, false)) return ErrorCode.NONE;
   return auth.authorizeByResourceType(ctx, O.WRITE, ResourceType.TOPIC) ? ErrorCode.NONE : ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
 }
+
+/** ConfigResource.Type codes KafkaApis authorizes: TOPIC by name, BROKER and BROKER_LOGGER on the cluster. */
+const CONFIG_TOPIC = 2;
+const CONFIG_BROKER = 4;
+const CONFIG_BROKER_LOGGER = 8;
+
+/**
+ * KafkaApis' DescribeConfigs / AlterConfigs / IncrementalAlterConfigs check for one resource with `operation`
+ * (DESCRIBE_CONFIGS or ALTER_CONFIGS): NONE, TOPIC_AUTHORIZATION_FAILED or CLUSTER_AUTHORIZATION_FAILED. Other types
+ * pass here and get the handler's INVALID_REQUEST.
+ */
+export function configResourceAuthorizer(
+  auth: AuthHelper,
+  ctx: RequestContext,
+  operation: number,
+): ((resourceType: number, name: string) => number) | undefined {
+  if (!auth.authorizer) return undefined;
+  return (resourceType, name) => {
+    if (resourceType === CONFIG_TOPIC) return auth.authorize(ctx, operation, ResourceType.TOPIC, name) ? ErrorCode.NONE : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+    if (resourceType === CONFIG_BROKER || resourceType === CONFIG_BROKER_LOGGER) {
+      return auth.authorize(ctx, operation, ResourceType.CLUSTER, CLUSTER_NAME) ? ErrorCode.NONE : ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
+    }
+    return ErrorCode.NONE;
+  };
+}

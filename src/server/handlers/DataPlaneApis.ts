@@ -386,9 +386,12 @@ export class DataPlaneApis {
   handleDeleteRecords(ctx: RequestContext, r: Reader): ResponseBody {
     const v = ctx.header.apiVersion;
     const req = DeleteRecordsApi.decodeRequest(r, v);
+    // KafkaApis.handleDeleteRecordsRequest: DELETE on each topic, else TOPIC_AUTHORIZATION_FAILED (low watermark -1).
+    const deletable = this.auth.filterByAuthorized(ctx, AclOperation.DELETE, ResourceType.TOPIC, req.topics, (t) => t.name);
     const topics = req.topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p) => {
+        if (!deletable.has(t.name)) return { partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED };
         const res = this.rm.deleteRecords(t.name, p.partitionIndex, p.offset);
         return { partitionIndex: p.partitionIndex, lowWatermark: res.lowWatermark, errorCode: res.errorCode };
       }),

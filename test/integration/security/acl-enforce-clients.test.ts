@@ -122,10 +122,22 @@ describe('integration: ACLs enforced (Produce, Fetch, groups, Metadata) with liv
     if (this.currentTest?.state === 'failed') console.log(cluster.dumpLogs());
   });
 
-  it('without ACLs: Metadata hides the topic from alice (the super user sees it), her produce is TOPIC_AUTHORIZATION_FAILED', async () => {
+  it('without ACLs: Metadata hides the topic from alice (the super user sees it); her produce and topic creation are denied', async () => {
     expect(await listedTopics('admin', 1)).to.include(TOPIC);
     expect(await listedTopics('alice', 1)).to.not.include(TOPIC);
     expect(await produceAs('alice', ['denied'])).to.match(/Topic authorization failed/);
+    // Creating a topic needs CREATE on the cluster or the topic: kafkajs' admin gets TOPIC_AUTHORIZATION_FAILED.
+    const admin = kafka('alice').admin();
+    await admin.connect();
+    try {
+      const err = await admin.createTopics({ topics: [{ topic: 'alice-own' }] }).then(
+        () => null,
+        (e: { errors?: Array<{ type?: string }> }) => e,
+      );
+      expect(err?.errors?.map((x) => x.type)).to.deep.equal(['TOPIC_AUTHORIZATION_FAILED']);
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   it('an ACL added live reaches every broker: alice may describe and write, bob may not', async () => {
