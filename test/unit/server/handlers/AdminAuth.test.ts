@@ -13,6 +13,7 @@ import {
   DeleteTopicsApi,
   DescribeClusterApi,
   DescribeConfigsApi,
+  DescribeProducersApi,
   ElectLeadersApi,
   UpdateMetadataApi,
   WriteTxnMarkersApi,
@@ -32,6 +33,7 @@ import { clusterOperationDenied } from '../../../../src/server/handlers/ClusterO
 import { ConfigApis } from '../../../../src/server/handlers/ConfigApis';
 import { DataPlaneApis } from '../../../../src/server/handlers/DataPlaneApis';
 import { MetadataCache } from '../../../../src/server/MetadataCache';
+import { ProducerStateApis } from '../../../../src/server/handlers/ProducerStateApis';
 import type { ReplicaManager } from '../../../../src/server/ReplicaManager';
 import { KafkaConfig } from '../../../../src/server/config/KafkaConfig';
 import { FakeAuthorizer } from './FakeAuthorizer';
@@ -269,5 +271,17 @@ describe('Cluster administration authorization (KafkaApis 3.7 with an authorizer
         [O.DESCRIBE, R.CLUSTER, CLUSTER_NAME],
       ]),
     ).to.equal(to32BitField([O.ALTER, O.DESCRIBE]));
+  });
+
+  it('DescribeProducers: READ on the topic, else TOPIC_AUTHORIZATION_FAILED for each asked partition', async () => {
+    const rm = { metadataCache: cache(), getPartition: () => undefined } as unknown as ReplicaManager;
+    const api = new ProducerStateApis(rm, new AuthHelper(new FakeAuthorizer([[O.READ, R.TOPIC, 'a']])));
+    const res = await call(DescribeProducersApi, 0, { topics: ['a', 'b'].map((name) => ({ name, partitionIndexes: [0] })) }, (c, r) =>
+      api.handleDescribeProducers(c, r),
+    );
+    expect(res.topics.map((t) => [t.name, t.partitions[0].errorCode])).to.deep.equal([
+      ['a', ErrorCode.NOT_LEADER_OR_FOLLOWER],
+      ['b', ErrorCode.TOPIC_AUTHORIZATION_FAILED],
+    ]);
   });
 });
