@@ -9,13 +9,18 @@ import { Reader } from '../protocol/Reader';
 import { Writer } from '../protocol/Writer';
 import { SUPPORTED_FEATURES } from '../common/BrokerFeatures';
 import { AdminApis } from './handlers/AdminApis';
+import { AuthHelper, configResourceAuthorizer } from './handlers/AuthHelper';
+import { AclOperation } from '../security/AclEntry';
+import { clusterOperationDenied } from './handlers/ClusterOperationGate';
 import { KafkaApisDeps } from './handlers/ApiDeps';
 import { ClusterApis } from './handlers/ClusterApis';
 import { ControllerApis } from './handlers/ControllerApis';
 import { DataPlaneApis } from './handlers/DataPlaneApis';
 import { GroupApis } from './handlers/GroupApis';
 import { LogDirApis } from './handlers/LogDirApis';
+import { OffsetApis } from './handlers/OffsetApis';
 import { ProducerStateApis } from './handlers/ProducerStateApis';
+import { ReassignmentApis } from './handlers/ReassignmentApis';
 import { ReplicationApis } from './handlers/ReplicationApis';
 import { handleSaslAuthenticateAfterAuthentication, handleSaslHandshakeAfterAuthentication } from './handlers/SaslApis';
 import { SaslAuthenticateApi } from '../protocol/apis/36-sasl-authenticate';
@@ -37,9 +42,12 @@ export class KafkaApis implements RequestHandler {
   private readonly handlers = new Map<number, Handler>();
   private readonly dataPlane: DataPlaneApis;
   private readonly admin: AdminApis;
+  private readonly auth: AuthHelper;
 
   constructor(private readonly deps: KafkaApisDeps) {
-    this.dataPlane = new DataPlaneApis(deps.replicaManager, deps.config);
+    const auth = new AuthHelper(deps.authorizer);
+    this.auth = auth;
+    this.dataPlane = new DataPlaneApis(deps.replicaManager, deps.config, auth);
     this.admin = new AdminApis(deps);
     const controllerApis = new ControllerApis(deps);
     this.handlers.set(ApiKey.ApiVersions, (ctx, r) => this.handleApiVersions(ctx, r));
@@ -50,8 +58,9 @@ export class KafkaApis implements RequestHandler {
     this.handlers.set(ApiKey.CreateTopics, (ctx, r) => this.admin.handleCreateTopics(ctx, r));
     this.handlers.set(ApiKey.DeleteTopics, (ctx, r) => this.admin.handleDeleteTopics(ctx, r));
     this.handlers.set(ApiKey.CreatePartitions, (ctx, r) => this.admin.handleCreatePartitions(ctx, r));
-    this.handlers.set(ApiKey.AlterPartitionReassignments, (ctx, r) => this.admin.handleAlterPartitionReassignments(ctx, r));
-    this.handlers.set(ApiKey.ListPartitionReassignments, (ctx, r) => this.admin.handleListPartitionReassignments(ctx, r));
+    const reassignments = new ReassignmentApis(deps);
+    this.handlers.set(ApiKey.AlterPartitionReassignments, (ctx, r) => reassignments.handleAlterPartitionReassignments(ctx, r));
+    this.handlers.set(ApiKey.ListPartitionReassignments, (ctx, r) => reassignments.handleListPartitionReassignments(ctx, r));
     this.handlers.set(ApiKey.LeaderAndIsr, (ctx, r) => controllerApis.handleLeaderAndIsr(ctx, r));
     this.handlers.set(ApiKey.UpdateMetadata, (ctx, r) => controllerApis.handleUpdateMetadata(ctx, r));
     this.handlers.set(ApiKey.StopReplica, (ctx, r) => controllerApis.handleStopReplica(ctx, r));
@@ -64,24 +73,25 @@ export class KafkaApis implements RequestHandler {
     this.handlers.set(ApiKey.ConsumerGroupHeartbeat, (ctx, r) => this.handleConsumerGroupHeartbeat(ctx, r));
     if (deps.groupCoordinator) {
       const groups = new GroupApis(deps, deps.groupCoordinator);
+      const offsets = new OffsetApis(deps, deps.groupCoordinator);
       this.handlers.set(ApiKey.FindCoordinator, (ctx, r) => groups.handleFindCoordinator(ctx, r));
       this.handlers.set(ApiKey.JoinGroup, (ctx, r) => groups.handleJoinGroup(ctx, r));
       this.handlers.set(ApiKey.SyncGroup, (ctx, r) => groups.handleSyncGroup(ctx, r));
       this.handlers.set(ApiKey.Heartbeat, (ctx, r) => groups.handleHeartbeat(ctx, r));
       this.handlers.set(ApiKey.LeaveGroup, (ctx, r) => groups.handleLeaveGroup(ctx, r));
-      this.handlers.set(ApiKey.OffsetCommit, (ctx, r) => groups.handleOffsetCommit(ctx, r));
-      this.handlers.set(ApiKey.OffsetFetch, (ctx, r) => groups.handleOffsetFetch(ctx, r));
+      this.handlers.set(ApiKey.OffsetCommit, (ctx, r) => offsets.handleOffsetCommit(ctx, r));
+      this.handlers.set(ApiKey.OffsetFetch, (ctx, r) => offsets.handleOffsetFetch(ctx, r));
       this.handlers.set(ApiKey.DescribeGroups, (ctx, r) => groups.handleDescribeGroups(ctx, r));
       this.handlers.set(ApiKey.ListGroups, (ctx, r) => groups.handleListGroups(ctx, r));
       this.handlers.set(ApiKey.DeleteGroups, (ctx, r) => groups.handleDeleteGroups(ctx, r));
-      this.handlers.set(ApiKey.OffsetDelete, (ctx, r) => groups.handleOffsetDelete(ctx, r));
+      this.handlers.set(ApiKey.OffsetDelete, (ctx, r) => offsets.handleOffsetDelete(ctx, r));
     }
     // Transactions, group side (txgroup): transactional offset commits (KIP-98, KIP-447).
     if (deps.groupCoordinator) {
       const txnOffsets = new TxnOffsetCommitApis(deps, deps.groupCoordinator);
       this.handlers.set(ApiKey.TxnOffsetCommit, (ctx, r) => txnOffsets.handleTxnOffsetCommit(ctx, r));
     }
-    const replication = new ReplicationApis(deps.config.brokerId, deps.replicaManager, deps.producerIdManager ?? null);
+    const replication = new ReplicationApis(deps.config.brokerId, deps.replicaManager, deps.producerIdManager ?? null, auth);
     this.handlers.set(ApiKey.OffsetForLeaderEpoch, (ctx, r) => replication.handleOffsetForLeaderEpoch(ctx, r));
     this.handlers.set(ApiKey.InitProducerId, (ctx, r) => replication.handleInitProducerId(ctx, r));
     // Transactions, coordinator side (txcoord): with a transaction coordinator, InitProducerId (transactional or not)
@@ -102,16 +112,18 @@ export class KafkaApis implements RequestHandler {
     const logDirs = new LogDirApis(deps.config.brokerId, deps.replicaManager);
     this.handlers.set(ApiKey.DescribeLogDirs, (ctx, r) => logDirs.handleDescribeLogDirs(ctx, r));
     this.handlers.set(ApiKey.AlterReplicaLogDirs, (ctx, r) => logDirs.handleAlterReplicaLogDirs(ctx, r));
-    const producerState = new ProducerStateApis(deps.replicaManager);
+    const producerState = new ProducerStateApis(deps.replicaManager, auth);
     this.handlers.set(ApiKey.DescribeProducers, (ctx, r) => producerState.handleDescribeProducers(ctx, r));
     // Transactions, log side (txlog): partition leaders write the coordinator's COMMIT/ABORT markers.
     const txnMarkers = new TxnMarkerApis(deps.replicaManager, deps.groupCoordinator, deps.config.brokerId);
     this.handlers.set(WriteTxnMarkersApi.apiKey, (ctx, r) => txnMarkers.handleWriteTxnMarkers(ctx, r));
     const configs = deps.configApis;
     if (configs) {
-      this.handlers.set(ApiKey.DescribeConfigs, (ctx, r) => configs.handleDescribeConfigs(ctx, r));
-      this.handlers.set(ApiKey.AlterConfigs, (ctx, r) => configs.handleAlterConfigs(ctx, r));
-      this.handlers.set(ApiKey.IncrementalAlterConfigs, (ctx, r) => configs.handleIncrementalAlterConfigs(ctx, r));
+      const describe = (ctx: RequestContext) => configResourceAuthorizer(auth, ctx, AclOperation.DESCRIBE_CONFIGS);
+      const alter = (ctx: RequestContext) => configResourceAuthorizer(auth, ctx, AclOperation.ALTER_CONFIGS);
+      this.handlers.set(ApiKey.DescribeConfigs, (ctx, r) => configs.handleDescribeConfigs(ctx, r, describe(ctx)));
+      this.handlers.set(ApiKey.AlterConfigs, (ctx, r) => configs.handleAlterConfigs(ctx, r, alter(ctx)));
+      this.handlers.set(ApiKey.IncrementalAlterConfigs, (ctx, r) => configs.handleIncrementalAlterConfigs(ctx, r, alter(ctx)));
     }
     // secnet: SaslHandshake / SaslAuthenticate reach KafkaApis only after authentication (the SocketServer's
     // SaslServerAuthenticator serves them before): Kafka answers ILLEGAL_SASL_STATE. Registered so that ApiVersions
@@ -174,7 +186,9 @@ export class KafkaApis implements RequestHandler {
 
   handle(ctx: RequestContext, r: Reader): HandlerResult {
     const h = this.handlers.get(ctx.header.apiKey)!;
-    return h(ctx, r);
+    // Inter-broker and cluster administration requests: one cluster operation checked first.
+    const denied = clusterOperationDenied(this.auth, ctx, r);
+    return denied ?? h(ctx, r);
   }
 
   /**

@@ -1,13 +1,6 @@
 import { getLogger, Logger } from '../../common/logger';
 import { HandlerResult, RequestContext, ResponseBody } from '../../network/RequestContext';
-import {
-  AlterPartitionReassignmentsApi,
-  CreatePartitionsApi,
-  CreateTopicsApi,
-  DeleteTopicsApi,
-  ListPartitionReassignmentsApi,
-  MetadataApi,
-} from '../../protocol/apis';
+import { CreatePartitionsApi, CreateTopicsApi, DeleteTopicsApi, MetadataApi } from '../../protocol/apis';
 import { AUTHORIZED_OPERATIONS_OMITTED, MetadataRequest, MetadataResponseTopic } from '../../protocol/apis/03-metadata';
 import { CreatableTopicResult, CreateTopicsRequest } from '../../protocol/apis/19-create-topics';
 import { DeletableTopicResult, DeleteTopicState } from '../../protocol/apis/20-delete-topics';
@@ -18,7 +11,9 @@ import * as Topic from '../../admin/Topic';
 import { KafkaApisDeps } from './ApiDeps';
 import { InternalTopicCreator, internalTopicToCreate } from './InternalTopics';
 import { encodeResponse } from '../../protocol/apis/types';
-import { authorizedOperationsWithoutAuthorizer } from '../../security/AclEntry';
+import { AclOperation } from '../../security/AclEntry';
+import { CLUSTER_NAME, ResourceType } from '../../security/authorizer/Authorizer';
+import { AuthHelper } from './AuthHelper';
 
 const ZERO_UUID = Buffer.alloc(16);
 
@@ -48,8 +43,10 @@ function isValidTopicName(name: string): boolean {
 export class AdminApis {
   private readonly log: Logger;
   private readonly internalTopics: InternalTopicCreator;
+  private readonly auth: AuthHelper;
 
   constructor(private readonly deps: KafkaApisDeps) {
+    this.auth = new AuthHelper(deps.authorizer);
     this.log = getLogger('kafka.server.KafkaApis', `[KafkaApi-${deps.config.brokerId}] `);
     this.internalTopics = new InternalTopicCreator(deps, this.log);
   }
@@ -79,19 +76,51 @@ export class AdminApis {
     const unknownIdTopics: MetadataResponseTopic[] = topicIds
       .filter((id) => cache.topicName(id) === undefined)
       .map((id) => ({ errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId: id, isInternal: false, partitions: [] }));
-    const names = allTopics
+    const requested = allTopics
       ? cache.allTopics()
       : useTopicId
         ? topicIds.flatMap((id) => cache.topicName(id) ?? [])
         : [...new Set(req.topics!.map((t) => t.name!))];
+    // KafkaApis.handleTopicMetadataRequest: only topics the principal may DESCRIBE are described; one asked for
+    // explicitly without it is TOPIC_AUTHORIZATION_FAILED (without saying whether it exists), all-topics leaves it out.
+    const O = AclOperation;
+    const [describable, undescribable] = this.auth.partitionByAuthorized(ctx, O.DESCRIBE, ResourceType.TOPIC, requested, (t) => t, true, !allTopics);
+    let names = describable;
+    let uncreatable: string[] = [];
+    const nonExisting = names.filter((n) => !cache.contains(n));
+    if (req.allowAutoTopicCreation && this.deps.config.autoCreateTopicsEnable && nonExisting.length > 0) {
+      // Auto-creation needs CREATE on the cluster or on the topic.
+      if (!this.auth.authorize(ctx, O.CREATE, ResourceType.CLUSTER, CLUSTER_NAME, true, false)) {
+        const creatable = this.auth.filterByAuthorized(ctx, O.CREATE, ResourceType.TOPIC, nonExisting, (t) => t);
+        uncreatable = nonExisting.filter((n) => !creatable.has(n));
+        names = names.filter((n) => !uncreatable.includes(n));
+      }
+    }
+    const denied = (name: string | null, topicId: Buffer, isInternal: boolean): MetadataResponseTopic => ({
+      errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+      name,
+      topicId,
+      isInternal,
+      partitions: [],
+    });
+    const unauthorizedTopics: MetadataResponseTopic[] = [
+      ...uncreatable.map((n) => denied(n, ZERO_UUID, Topic.isInternal(n))),
+      // Topic ids are not secret: asked by id, the answer names the id but not the topic.
+      ...(allTopics ? [] : undescribable.map((n) => (useTopicId ? denied(null, cache.topicId(n) ?? ZERO_UUID, false) : denied(n, ZERO_UUID, false)))),
+    ];
     const unknown = names.filter((n) => !cache.contains(n));
     const build = (creationErrors: Map<string, number>): ResponseBody => {
       const topics: MetadataResponseTopic[] = names.map((name) => this.topicMetadata(name, ctx.listenerName, v, creationErrors));
       let clusterAuthorizedOperations = AUTHORIZED_OPERATIONS_OMITTED;
       if (v >= 8) {
-        // No authorizer: AuthHelper.authorizedOperations answers every operation the resource type supports.
-        if (v <= 10 && req.includeClusterAuthorizedOperations) clusterAuthorizedOperations = authorizedOperationsWithoutAuthorizer('CLUSTER');
-        if (req.includeTopicAuthorizedOperations) for (const t of topics) t.topicAuthorizedOperations = authorizedOperationsWithoutAuthorizer('TOPIC');
+        if (v <= 10 && req.includeClusterAuthorizedOperations) {
+          clusterAuthorizedOperations = this.auth.authorize(ctx, O.DESCRIBE, ResourceType.CLUSTER, CLUSTER_NAME)
+            ? this.auth.authorizedOperations(ctx, ResourceType.CLUSTER, CLUSTER_NAME)
+            : 0;
+        }
+        if (req.includeTopicAuthorizedOperations) {
+          for (const t of topics) t.topicAuthorizedOperations = this.auth.authorizedOperations(ctx, ResourceType.TOPIC, t.name!);
+        }
       }
       const brokers = cache.aliveBrokers().flatMap((b) => {
         const ep = b.endpoints.find((e) => e.listener === ctx.listenerName);
@@ -102,7 +131,7 @@ export class AdminApis {
         brokers,
         clusterId: this.deps.clusterId,
         controllerId: cache.controllerId ?? -1,
-        topics: [...unknownIdTopics, ...topics],
+        topics: [...unknownIdTopics, ...topics, ...unauthorizedTopics],
         clusterAuthorizedOperations,
       });
     };
@@ -202,7 +231,15 @@ export class AdminApis {
     for (const t of req.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
     // Kafka never lets a client create the KRaft metadata topic: it is left out of the topics the request may
     // create (and describe), so it fails the authorization check even without an authorizer.
-    const valid = req.topics.filter((t) => counts.get(t.name) === 1 && t.name !== CLUSTER_METADATA_TOPIC_NAME);
+    // KafkaApis.handleCreateTopicsRequest: CREATE on the cluster or on each topic; the configs of the result (v5+)
+    // only with DESCRIBE_CONFIGS on the topic.
+    const O = AclOperation;
+    const allowedNames = [...counts.keys()].filter((n) => n !== CLUSTER_METADATA_TOPIC_NAME);
+    const creatable = this.auth.authorize(ctx, O.CREATE, ResourceType.CLUSTER, CLUSTER_NAME, true, false)
+      ? new Set(allowedNames)
+      : this.auth.filterByAuthorized(ctx, O.CREATE, ResourceType.TOPIC, allowedNames, (n) => n);
+    const configsVisible = this.auth.filterByAuthorized(ctx, O.DESCRIBE_CONFIGS, ResourceType.TOPIC, allowedNames, (n) => n, true, false);
+    const valid = req.topics.filter((t) => counts.get(t.name) === 1 && t.name !== CLUSTER_METADATA_TOPIC_NAME && creatable.has(t.name));
     const results = await this.deps.adminManager.createTopics(valid, req.validateOnly, req.timeoutMs);
     const byName = new Map(results.map((x) => [x.name, x]));
     const topics: CreatableTopicResult[] = req.topics.map((t) => {
@@ -214,7 +251,17 @@ export class AdminApis {
           topicConfigErrorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
         };
       }
+      if (!creatable.has(t.name)) {
+        return {
+          ...failedCreation(t.name, ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.'),
+          topicConfigErrorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+        };
+      }
       const res = byName.get(t.name)!;
+      // ZkAdminManager.createTopics fills configs, partitions and replication factor only for these (includeConfigsAndMetadata).
+      if (!configsVisible.has(t.name)) {
+        return { ...res, configs: null, numPartitions: -1, replicationFactor: -1, topicConfigErrorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED };
+      }
       // ZkAdminManager.createTopics does not wait when the timeout is <= 0: created topics answer REQUEST_TIMED_OUT.
       if (req.timeoutMs <= 0 && !req.validateOnly && res.errorCode === ErrorCode.NONE) {
         return { ...failedCreation(t.name, ErrorCode.REQUEST_TIMED_OUT, null), topicId: res.topicId };
@@ -264,10 +311,20 @@ export class AdminApis {
       return this.deleteTopicsResponse(v, results);
     }
     const toDelete = new Set<string>();
+    // Kafka resolves ids through the controller's context; this broker is the controller, so its cache agrees.
+    for (const res of results) if (!isZeroUuid(res.topicId!)) res.name = cache.topicName(res.topicId!) ?? null;
+    // KafkaApis.handleDeleteTopicsRequest: DELETE on each topic; one asked by id also needs DESCRIBE, else its
+    // name is not disclosed.
+    const named = results.filter((res) => res.name !== null);
+    const describable = this.auth.filterByAuthorized(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, named, (res) => res.name!);
+    const deletable = this.auth.filterByAuthorized(ctx, AclOperation.DELETE, ResourceType.TOPIC, named, (res) => res.name!);
     for (const res of results) {
-      // Kafka resolves ids through the controller's context; this broker is the controller, so its cache agrees.
-      if (!isZeroUuid(res.topicId!)) res.name = cache.topicName(res.topicId!) ?? null;
-      if (res.name === null) {
+      if (res.name !== null && !isZeroUuid(res.topicId!) && !describable.has(res.name)) {
+        res.name = null;
+        fail(res, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+      } else if (res.name !== null && !deletable.has(res.name)) {
+        fail(res, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+      } else if (res.name === null) {
         // An unknown id; an entry with neither name nor id is left out of Kafka's authorization filter
         // (it only keeps named results), hence TOPIC_AUTHORIZATION_FAILED even without an authorizer.
         fail(res, isZeroUuid(res.topicId!) ? ErrorCode.TOPIC_AUTHORIZATION_FAILED : ErrorCode.UNKNOWN_TOPIC_ID);
@@ -295,11 +352,15 @@ export class AdminApis {
     const results: Array<{ name: string; errorCode: number; errorMessage: string | null }> = [];
     const counts = new Map<string, number>();
     for (const t of req.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
+    // KafkaApis.handleCreatePartitionsRequest: ALTER on each topic.
+    const alterable = this.auth.filterByAuthorized(ctx, AclOperation.ALTER, ResourceType.TOPIC, req.topics, (t) => t.name);
     for (const t of req.topics) {
       if (!this.deps.controller.isActive()) {
         results.push({ name: t.name, errorCode: ErrorCode.NOT_CONTROLLER, errorMessage: null });
       } else if ((counts.get(t.name) ?? 0) > 1) {
         results.push({ name: t.name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate topic in request.' });
+      } else if (!alterable.has(t.name)) {
+        results.push({ name: t.name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'The topic authorization is failed.' });
       } else {
         const res = await this.deps.adminManager.createPartitions(t.name, t.count, t.assignments, req.validateOnly, req.timeoutMs);
         results.push({ name: t.name, ...res });
@@ -309,52 +370,6 @@ export class AdminApis {
     return encodeResponse(CreatePartitionsApi, v, {
       throttleTimeMs: 0,
       results: results.filter((x) => (seen.has(x.name) ? false : (seen.add(x.name), true))),
-    });
-  }
-
-  /** AlterPartitionReassignments 0 (KIP-455): controller only; answers once each reassignment has started. */
-  async handleAlterPartitionReassignments(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
-    const controller = this.deps.controller;
-    const v = ctx.header.apiVersion;
-    const req = AlterPartitionReassignmentsApi.decodeRequest(r, v);
-    const items = req.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, replicas: p.replicas })));
-    const res = await controller.alterPartitionReassignments(items);
-    return encodeResponse(AlterPartitionReassignmentsApi, v, {
-      throttleTimeMs: 0,
-      errorCode: res.errorCode,
-      errorMessage: null,
-      responses:
-        res.errorCode !== ErrorCode.NONE
-          ? []
-          : req.topics.map((t) => ({
-              name: t.name,
-              partitions: t.partitions.map((p) => {
-                const x = res.results.find((y) => y.topic === t.name && y.partition === p.partitionIndex)!;
-                return { partitionIndex: p.partitionIndex, errorCode: x.errorCode, errorMessage: x.errorMessage };
-              }),
-            })),
-    });
-  }
-
-  /** ListPartitionReassignments 0: the ongoing reassignments the controller knows (all, or the listed partitions). */
-  async handleListPartitionReassignments(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
-    const controller = this.deps.controller;
-    const v = ctx.header.apiVersion;
-    const req = ListPartitionReassignmentsApi.decodeRequest(r, v);
-    const filter = req.topics === null ? null : req.topics.flatMap((t) => t.partitionIndexes.map((partition) => ({ topic: t.name, partition })));
-    const res = await controller.listPartitionReassignments(filter);
-    const byTopic = new Map<string, Array<{ partitionIndex: number; replicas: number[]; addingReplicas: number[]; removingReplicas: number[] }>>();
-    for (const o of res.ongoing) {
-      byTopic.set(o.tp.topic, [
-        ...(byTopic.get(o.tp.topic) ?? []),
-        { partitionIndex: o.tp.partition, replicas: o.replicas, addingReplicas: o.adding, removingReplicas: o.removing },
-      ]);
-    }
-    return encodeResponse(ListPartitionReassignmentsApi, v, {
-      throttleTimeMs: 0,
-      errorCode: res.errorCode,
-      errorMessage: null,
-      topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
     });
   }
 }

@@ -8,6 +8,9 @@ import { encodeResponse } from '../../protocol/apis/types';
 import { ErrorCode } from '../../protocol/errors';
 import { Reader } from '../../protocol/Reader';
 import type { KafkaApisDeps } from './ApiDeps';
+import { AclOperation } from '../../security/AclEntry';
+import { CLUSTER_NAME, ResourceType } from '../../security/authorizer/Authorizer';
+import { AuthHelper } from './AuthHelper';
 
 /** EndpointType (org.apache.kafka.common.message.EndpointType): what kind of node the caller wants to talk to. */
 const ENDPOINT_BROKER = 1;
@@ -24,7 +27,11 @@ export const ALL_CLUSTER_OPERATIONS = [5, 7, 8, 9, 10, 11, 12].reduce((bits, cod
 const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
 
 export class ClusterApis {
-  constructor(private readonly deps: KafkaApisDeps) {}
+  private readonly auth: AuthHelper;
+
+  constructor(private readonly deps: KafkaApisDeps) {
+    this.auth = new AuthHelper(deps.authorizer);
+  }
 
   /**
    * KafkaApis.handleDescribeCluster via AuthHelper.computeDescribeClusterResponse: an endpoint type other than
@@ -69,7 +76,14 @@ export class ClusterApis {
       clusterId: this.deps.clusterId,
       controllerId: brokers.some((b) => b.brokerId === controllerId) ? controllerId : -1,
       brokers,
-      clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? ALL_CLUSTER_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED,
+      clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? this.clusterAuthorizedOperations(ctx) : AUTHORIZED_OPERATIONS_OMITTED,
     });
+  }
+
+  /** AuthHelper.computeDescribeClusterResponse: 0 without DESCRIBE on the cluster, else what the ACLs allow. */
+  private clusterAuthorizedOperations(ctx: RequestContext): number {
+    if (!this.auth.authorizer) return ALL_CLUSTER_OPERATIONS;
+    if (!this.auth.authorize(ctx, AclOperation.DESCRIBE, ResourceType.CLUSTER, CLUSTER_NAME)) return 0;
+    return this.auth.authorizedOperations(ctx, ResourceType.CLUSTER, CLUSTER_NAME);
   }
 }

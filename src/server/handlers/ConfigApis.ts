@@ -17,7 +17,7 @@ import {
 } from '../../protocol/apis/32-describe-configs';
 import { AlterConfigsResourceResponse } from '../../protocol/apis/33-alter-configs';
 import { AlterConfigOp, AlterableConfigOp } from '../../protocol/apis/44-incremental-alter-configs';
-import { ErrorCode, KafkaError } from '../../protocol/errors';
+import { ErrorCode, KafkaError, errorInfo } from '../../protocol/errors';
 import { Reader } from '../../protocol/Reader';
 import * as Topic from '../../admin/Topic';
 import { isListTopicConfig, isTopicConfig, validateTopicConfigs } from '../../log/TopicConfig';
@@ -40,6 +40,28 @@ export type ConfigStore = Pick<KafkaZkClient, 'topicExists' | 'getTopicConfig' |
   dynamicBrokerConfigs?: (name: string) => Readonly<Record<string, string>>;
 };
 
+/**
+ * KafkaApis' config authorization for one resource: NONE, or TOPIC_/CLUSTER_AUTHORIZATION_FAILED (topics by name,
+ * brokers and broker loggers on the cluster). The denied resources are answered after the others, as Kafka does.
+ */
+export type ConfigResourceAuthorizer = (resourceType: number, resourceName: string) => number;
+
+/** Splits the resources into those to handle and the denied ones with their error. */
+function splitAuthorized<T extends { resourceType: number; resourceName: string }>(
+  resources: readonly T[],
+  authorize: ConfigResourceAuthorizer | undefined,
+): [T[], Array<{ res: T; errorCode: number; errorMessage: string }>] {
+  if (!authorize) return [[...resources], []];
+  const allowed: T[] = [];
+  const denied: Array<{ res: T; errorCode: number; errorMessage: string }> = [];
+  for (const res of resources) {
+    const code = authorize(res.resourceType, res.resourceName);
+    if (code === ErrorCode.NONE) allowed.push(res);
+    else denied.push({ res, errorCode: code, errorMessage: errorInfo(code).message });
+  }
+  return [allowed, denied];
+}
+
 export class ConfigApis {
   private readonly log: Logger;
   private readonly helper: ConfigHelper;
@@ -55,11 +77,12 @@ export class ConfigApis {
 
   // ---------------------------------------------------------------- DescribeConfigs
 
-  async handleDescribeConfigs(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
+  async handleDescribeConfigs(ctx: RequestContext, r: Reader, authorize?: ConfigResourceAuthorizer): Promise<ResponseBody> {
     const v = ctx.header.apiVersion;
     const req = DescribeConfigsApi.decodeRequest(r, v);
     const results: DescribeConfigsResult[] = [];
-    for (const res of req.resources) {
+    const [allowed, denied] = splitAuthorized(req.resources, authorize);
+    for (const res of allowed) {
       const base = { resourceType: res.resourceType, resourceName: res.resourceName };
       try {
         const all = await this.describeResource(res.resourceType, res.resourceName, req.includeSynonyms, req.includeDocumentation === true);
@@ -69,6 +92,9 @@ export class ConfigApis {
         const err = this.toError(e, `describing configs of ${res.resourceName}`);
         results.push({ ...base, errorCode: err.code, errorMessage: err.message, configs: [] });
       }
+    }
+    for (const { res, errorCode, errorMessage } of denied) {
+      results.push({ resourceType: res.resourceType, resourceName: res.resourceName, errorCode, errorMessage, configs: [] });
     }
     return encodeResponse(DescribeConfigsApi, v, { throttleTimeMs: 0, results });
   }
@@ -112,11 +138,12 @@ export class ConfigApis {
 
   // ---------------------------------------------------------------- AlterConfigs / IncrementalAlterConfigs
 
-  async handleAlterConfigs(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
+  async handleAlterConfigs(ctx: RequestContext, r: Reader, authorize?: ConfigResourceAuthorizer): Promise<ResponseBody> {
     const v = ctx.header.apiVersion;
     const req = AlterConfigsApi.decodeRequest(r, v);
     const responses: AlterConfigsResourceResponse[] = [];
-    for (const res of req.resources) {
+    const [allowed, denied] = splitAuthorized(req.resources, authorize);
+    for (const res of allowed) {
       responses.push(
         await this.alterResource(res.resourceType, res.resourceName, req.validateOnly, async () => {
           // AlterConfigs replaces the whole set; null values are dropped (ZkAdminManager.alterTopicConfigs).
@@ -126,14 +153,17 @@ export class ConfigApis {
         }),
       );
     }
+    for (const { res, errorCode, errorMessage } of denied)
+      responses.push({ resourceType: res.resourceType, resourceName: res.resourceName, errorCode, errorMessage });
     return encodeResponse(AlterConfigsApi, v, { throttleTimeMs: 0, responses });
   }
 
-  async handleIncrementalAlterConfigs(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
+  async handleIncrementalAlterConfigs(ctx: RequestContext, r: Reader, authorize?: ConfigResourceAuthorizer): Promise<ResponseBody> {
     const v = ctx.header.apiVersion;
     const req = IncrementalAlterConfigsApi.decodeRequest(r, v);
     const responses: AlterConfigsResourceResponse[] = [];
-    for (const res of req.resources) {
+    const [allowed, denied] = splitAuthorized(req.resources, authorize);
+    for (const res of allowed) {
       responses.push(
         await this.alterResource(res.resourceType, res.resourceName, req.validateOnly, async () => {
           const current = await this.zk.getTopicConfig(res.resourceName);
@@ -141,6 +171,8 @@ export class ConfigApis {
         }),
       );
     }
+    for (const { res, errorCode, errorMessage } of denied)
+      responses.push({ resourceType: res.resourceType, resourceName: res.resourceName, errorCode, errorMessage });
     return encodeResponse(IncrementalAlterConfigsApi, v, { throttleTimeMs: 0, responses });
   }
 

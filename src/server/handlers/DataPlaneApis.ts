@@ -12,6 +12,9 @@ import { legacyFetchOffsetsBefore } from '../../log/LegacyOffsets';
 import { FetchPartitionRequest, FetchPartitionResult, ProducePartitionResult, ReplicaManager } from '../ReplicaManager';
 import { FetchParams, READ_COMMITTED } from '../LocalLogReader';
 import { FetchManager, FetchSessionCache, PartitionFetchData, TopicIdPartition, TpMap, tpKey, tpMap } from '../FetchSession';
+import { AclOperation } from '../../security/AclEntry';
+import { CLUSTER_NAME, ResourceType } from '../../security/authorizer/Authorizer';
+import { AuthHelper } from './AuthHelper';
 
 const LATEST_TIMESTAMP = -1;
 const EARLIEST_TIMESTAMP = -2;
@@ -43,6 +46,7 @@ export class DataPlaneApis {
   constructor(
     private readonly rm: ReplicaManager,
     config: { maxIncrementalFetchSessionCacheSlots: number; fetchMaxBytes: number },
+    private readonly auth: AuthHelper = new AuthHelper(undefined),
   ) {
     this.fetchManager = new FetchManager(new FetchSessionCache(config.maxIncrementalFetchSessionCacheSlots));
     this.fetchMaxBytes = config.fetchMaxBytes;
@@ -91,9 +95,10 @@ export class DataPlaneApis {
       }));
       return encodeResponse(ProduceApi, v, { responses, throttleTimeMs: 0, nodeEndpoints: [...nodeEndpoints.values()] });
     };
-    // KafkaApis.handleProduceRequest: transactional records need a transactional id the caller may write (no
-    // authorizer here, so any id passes); without one the whole request fails, nothing is appended.
-    if (req.transactionalId === null && entries.some((e) => hasTransactionalRecords(e.records))) {
+    // KafkaApis.handleProduceRequest: transactional records need a transactional id the principal may WRITE;
+    // otherwise the whole request fails with TRANSACTIONAL_ID_AUTHORIZATION_FAILED and nothing is appended.
+    const hasTxnRecords = entries.some((e) => hasTransactionalRecords(e.records));
+    if (hasTxnRecords && (req.transactionalId === null || !this.auth.authorize(ctx, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, req.transactionalId))) {
       if (req.acks === 0) return null; // ProduceRequest.getErrorResponse: no response for acks=0
       const message = errorInfo(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED).message;
       return encode(
@@ -107,13 +112,28 @@ export class DataPlaneApis {
         })),
       );
     }
+    // Topics the principal may not WRITE answer TOPIC_AUTHORIZATION_FAILED per partition; the rest are appended.
+    const writable = this.auth.filterByAuthorized(ctx, AclOperation.WRITE, ResourceType.TOPIC, req.topicData, (t) => t.name);
+    const denied = (): ProducePartitionResult => ({
+      errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+      errorMessage: null,
+      baseOffset: -1,
+      logAppendTimeMs: -1,
+      logStartOffset: -1,
+    });
+    const allowed = entries.filter((e) => writable.has(e.topic));
+    const merge = (results: ProducePartitionResult[]): ProducePartitionResult[] => {
+      let i = 0;
+      return entries.map((e) => (writable.has(e.topic) ? results[i++] : denied()));
+    };
     if (!validAcks) {
       return encode(
-        entries.map(() => ({ errorCode: ErrorCode.INVALID_REQUIRED_ACKS, errorMessage: null, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 })),
+        merge(allowed.map(() => ({ errorCode: ErrorCode.INVALID_REQUIRED_ACKS, errorMessage: null, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 }))),
       );
     }
-    const out = this.rm.appendRecords(v, req.acks, req.timeoutMs, entries);
-    return Array.isArray(out) ? encode(out) : out.then(encode);
+    if (allowed.length === 0) return encode(merge([]));
+    const out = this.rm.appendRecords(v, req.acks, req.timeoutMs, allowed);
+    return Array.isArray(out) ? encode(merge(out)) : out.then((res) => encode(merge(res)));
   }
 
   /**
@@ -136,12 +156,28 @@ export class DataPlaneApis {
 
     const erroneous: TpMap<FetchPartitionData> = new Map();
     const interesting: Array<{ tp: TopicIdPartition; topic: string; data: PartitionFetchData }> = [];
-    context.foreachPartition((tp, data) => {
-      if (tp.topic === null) erroneous.set(tpKey(tp), { tp, data: errorPartition(tp.partition, ErrorCode.UNKNOWN_TOPIC_ID) });
+    // KafkaApis.handleFetchRequest: a follower needs CLUSTER_ACTION on the cluster (else every partition is
+    // TOPIC_AUTHORIZATION_FAILED); a consumer needs READ on each topic it fetches.
+    const all: Array<{ tp: TopicIdPartition; data: PartitionFetchData }> = [];
+    context.foreachPartition((tp, data) => all.push({ tp, data }));
+    const followerDenied = isFromFollower && !this.auth.authorize(ctx, AclOperation.CLUSTER_ACTION, ResourceType.CLUSTER, CLUSTER_NAME);
+    const readable = isFromFollower
+      ? null
+      : this.auth.filterByAuthorized(
+          ctx,
+          AclOperation.READ,
+          ResourceType.TOPIC,
+          all.flatMap(({ tp }) => (tp.topic === null ? [] : [tp.topic])),
+          (t) => t,
+        );
+    for (const { tp, data } of all) {
+      if (followerDenied) erroneous.set(tpKey(tp), { tp, data: errorPartition(tp.partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED) });
+      else if (tp.topic === null) erroneous.set(tpKey(tp), { tp, data: errorPartition(tp.partition, ErrorCode.UNKNOWN_TOPIC_ID) });
+      else if (readable && !readable.has(tp.topic)) erroneous.set(tpKey(tp), { tp, data: errorPartition(tp.partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED) });
       else if (!cache.partitionState(tp.topic, tp.partition))
         erroneous.set(tpKey(tp), { tp, data: errorPartition(tp.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) });
       else interesting.push({ tp, topic: tp.topic, data });
-    });
+    }
 
     const parts: FetchPartitionRequest[] = interesting.map(({ tp, topic, data }) => ({
       topic,
@@ -240,7 +276,20 @@ export class DataPlaneApis {
         seen.add(key);
       }
     }
-    const topics = req.topics.map((t) => ({
+    // KafkaApis.handleListOffsetRequest: topics without DESCRIBE answer TOPIC_AUTHORIZATION_FAILED, after the others.
+    const [describable, undescribable] = this.auth.partitionByAuthorized(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, req.topics, (t) => t.name);
+    const unauthorized = undescribable.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p): ListOffsetsPartitionResponse => ({
+        partitionIndex: p.partitionIndex,
+        errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+        oldStyleOffsets: [],
+        timestamp: -1,
+        offset: -1,
+        leaderEpoch: -1,
+      })),
+    }));
+    const topics = describable.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p): ListOffsetsPartitionResponse => {
         const base = {
@@ -268,7 +317,7 @@ export class DataPlaneApis {
         return found ? { ...base, offset: found.offset, timestamp: found.timestamp, leaderEpoch: v >= 4 ? found.leaderEpoch : -1 } : base;
       }),
     }));
-    return encodeResponse(ListOffsetsApi, v, { throttleTimeMs: 0, topics });
+    return encodeResponse(ListOffsetsApi, v, { throttleTimeMs: 0, topics: [...topics, ...unauthorized] });
   }
 
   /**
@@ -337,9 +386,12 @@ export class DataPlaneApis {
   handleDeleteRecords(ctx: RequestContext, r: Reader): ResponseBody {
     const v = ctx.header.apiVersion;
     const req = DeleteRecordsApi.decodeRequest(r, v);
+    // KafkaApis.handleDeleteRecordsRequest: DELETE on each topic, else TOPIC_AUTHORIZATION_FAILED (low watermark -1).
+    const deletable = this.auth.filterByAuthorized(ctx, AclOperation.DELETE, ResourceType.TOPIC, req.topics, (t) => t.name);
     const topics = req.topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p) => {
+        if (!deletable.has(t.name)) return { partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED };
         const res = this.rm.deleteRecords(t.name, p.partitionIndex, p.offset);
         return { partitionIndex: p.partitionIndex, lowWatermark: res.lowWatermark, errorCode: res.errorCode };
       }),

@@ -16,12 +16,9 @@ import {
   JoinGroupApi,
   LeaveGroupApi,
   ListGroupsApi,
-  OffsetCommitApi,
-  OffsetDeleteApi,
-  OffsetFetchApi,
   SyncGroupApi,
 } from '../../protocol/apis';
-import { AUTHORIZED_OPERATIONS_OMITTED, GROUP_AUTHORIZED_OPERATIONS_ALL } from '../../protocol/apis/15-describe-groups';
+import { AUTHORIZED_OPERATIONS_OMITTED } from '../../protocol/apis/15-describe-groups';
 import { COORDINATOR_TYPE_GROUP, COORDINATOR_TYPE_TRANSACTION } from '../../protocol/apis/10-find-coordinator';
 import { ErrorCode, errorInfo } from '../../protocol/errors';
 import { Reader } from '../../protocol/Reader';
@@ -31,6 +28,9 @@ import { encodeResponse } from '../../protocol/apis/types';
 import { KafkaConfig } from '../config/KafkaConfig';
 import { MetadataCache } from '../MetadataCache';
 import { ReplicaManager } from '../ReplicaManager';
+import { AclOperation as O } from '../../security/AclEntry';
+import { CLUSTER_NAME, ResourceType } from '../../security/authorizer/Authorizer';
+import { AuthHelper } from './AuthHelper';
 
 /** Group coordinator of one broker, wired to its replica manager (leadership changes load/unload partitions). */
 export function createGroupCoordinator(
@@ -86,25 +86,16 @@ export function createGroupCoordinator(
   return coordinator;
 }
 
-function groupBy<T>(items: T[], topicOf: (x: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const x of items) {
-    const k = topicOf(x);
-    const list = m.get(k);
-    if (list) list.push(x);
-    else m.set(k, [x]);
-  }
-  return m;
-}
-
 export class GroupApis {
   private readonly log: Logger;
   private readonly internalTopics: InternalTopicCreator;
+  private readonly auth: AuthHelper;
 
   constructor(
     private readonly deps: KafkaApisDeps,
     private readonly coordinator: GroupCoordinator,
   ) {
+    this.auth = new AuthHelper(deps.authorizer);
     this.log = getLogger('kafka.server.KafkaApis', `[KafkaApi-${deps.config.brokerId}] `);
     this.internalTopics = new InternalTopicCreator(deps, this.log);
   }
@@ -153,6 +144,11 @@ export class GroupApis {
     if (keyType !== COORDINATOR_TYPE_GROUP && keyType !== COORDINATOR_TYPE_TRANSACTION) return { errorCode: ErrorCode.INVALID_REQUEST, node: noNode };
     // The transaction coordinator's partition of __transaction_state, or the group's of __consumer_offsets.
     const txn = keyType === COORDINATOR_TYPE_TRANSACTION;
+    // KafkaApis.getCoordinator: DESCRIBE on the group or on the transactional id comes first.
+    if (!txn && !this.auth.authorize(ctx, O.DESCRIBE, ResourceType.GROUP, key)) return { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, node: noNode };
+    if (txn && !this.auth.authorize(ctx, O.DESCRIBE, ResourceType.TRANSACTIONAL_ID, key)) {
+      return { errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, node: noNode };
+    }
     const txnCoordinator = this.deps.transactionCoordinator;
     if (txn && !txnCoordinator) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, node: noNode };
     const topic = txn ? TRANSACTION_STATE_TOPIC : GROUP_METADATA_TOPIC_NAME;
@@ -171,6 +167,20 @@ export class GroupApis {
   async handleJoinGroup(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
     const v = ctx.header.apiVersion;
     const req = JoinGroupApi.decodeRequest(r, v);
+    if (!this.readGroup(ctx, req.groupId)) {
+      // JoinGroupRequest.getErrorResponse.
+      return encodeResponse(JoinGroupApi, v, {
+        throttleTimeMs: 0,
+        errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED,
+        generationId: -1,
+        protocolType: null,
+        protocolName: v >= 7 ? null : '',
+        leader: '',
+        skipAssignment: false,
+        memberId: '',
+        members: [],
+      });
+    }
     const res = await this.coordinator.handleJoinGroup({
       groupId: req.groupId,
       memberId: req.memberId,
@@ -207,6 +217,7 @@ export class GroupApis {
       encodeResponse(SyncGroupApi, v, { throttleTimeMs: 0, errorCode, protocolType, protocolName, assignment });
     // SyncGroupRequest.areMandatoryProtocolTypeAndNamePresent: from v5 both must be given.
     if (v >= 5 && (req.protocolType === null || req.protocolName === null)) return respond(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, null, null, Buffer.alloc(0));
+    if (!this.readGroup(ctx, req.groupId)) return respond(ErrorCode.GROUP_AUTHORIZATION_FAILED, null, null, Buffer.alloc(0));
     const assignments = new Map(req.assignments.map((a) => [a.memberId, a.assignment]));
     const res = await this.coordinator.handleSyncGroup(
       req.groupId,
@@ -223,6 +234,7 @@ export class GroupApis {
   handleHeartbeat(ctx: RequestContext, r: Reader): ResponseBody {
     const v = ctx.header.apiVersion;
     const req = HeartbeatApi.decodeRequest(r, v);
+    if (!this.readGroup(ctx, req.groupId)) return encodeResponse(HeartbeatApi, v, { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED });
     const errorCode = this.coordinator.handleHeartbeat(req.groupId, req.memberId, req.groupInstanceId, req.generationId);
     return encodeResponse(HeartbeatApi, v, { throttleTimeMs: 0, errorCode });
   }
@@ -231,192 +243,35 @@ export class GroupApis {
     const v = ctx.header.apiVersion;
     // v0-2 decode with their single member in `members` (LeaveGroupRequest.normalizedData).
     const req = LeaveGroupApi.decodeRequest(r, v);
+    if (!this.readGroup(ctx, req.groupId)) {
+      return encodeResponse(LeaveGroupApi, v, { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, members: [] });
+    }
     const res = this.coordinator.handleLeaveGroup(req.groupId, req.members);
     // v0-2 have no per-member errors: the single member's error is the top-level one (LeaveGroupResponse).
     const errorCode = v < 3 && res.errorCode === ErrorCode.NONE && res.members.length > 0 ? res.members[0].errorCode : res.errorCode;
     return encodeResponse(LeaveGroupApi, v, { throttleTimeMs: 0, errorCode, members: res.members });
   }
 
-  /**
-   * OffsetCommit (KafkaApis.handleOffsetCommitRequest): unknown topics and partitions get UNKNOWN_TOPIC_OR_PARTITION;
-   * the others go to ZooKeeper for v0 (commitOffsetsToZookeeper: any broker, no coordinator or member check) and to
-   * the group coordinator for v1+. v9's GenerationIdOrMemberEpoch is the classic group's generation id.
-   */
-  async handleOffsetCommit(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
-    const v = ctx.header.apiVersion;
-    const req = OffsetCommitApi.decodeRequest(r, v);
-    const cfg = this.deps.config;
-    const now = Date.now();
-    const codes = new Map<string, number>();
-    const key = (t: string, p: number) => `${t}\u0000${p}`;
-    const known: Array<{ topic: string; partition: number; offset: number; leaderEpoch: number; metadata: string | null; commitTimestamp: number }> = [];
-    for (const t of req.topics) {
-      for (const p of t.partitions) {
-        if (!this.deps.metadataCache.partitionState(t.name, p.partitionIndex)) codes.set(key(t.name, p.partitionIndex), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-        else {
-          known.push({
-            topic: t.name,
-            partition: p.partitionIndex,
-            offset: p.committedOffset,
-            leaderEpoch: p.committedLeaderEpoch,
-            metadata: p.committedMetadata,
-            commitTimestamp: p.commitTimestamp,
-          });
-        }
-      }
-    }
-    // Kafka compares String.length (UTF-16 code units), which is what a JS string's length counts too.
-    const tooLarge = (metadata: string | null) => metadata !== null && metadata.length > cfg.offsetMetadataMaxSize;
-    if (v === 0 && this.deps.kraft && known.length > 0) {
-      // KRaft: commitOffsetsToZookeeper's requireZkOrThrow fails the whole request ("Unsupported when using a
-      // Raft-based metadata quorum: Version 0 offset commit requests"), answered as OffsetCommitRequest.getErrorResponse.
-      for (const t of req.topics) for (const p of t.partitions) codes.set(key(t.name, p.partitionIndex), ErrorCode.UNSUPPORTED_VERSION);
-    } else if (v === 0) {
-      for (const o of known)
-        codes.set(key(o.topic, o.partition), tooLarge(o.metadata) ? ErrorCode.OFFSET_METADATA_TOO_LARGE : await this.commitToZk(req.groupId, o));
-    } else {
-      const valid: Array<{
-        topic: string;
-        partition: number;
-        value: { offset: number; leaderEpoch: number; metadata: string; commitTimestamp: number; expireTimestamp: number };
-      }> = [];
-      for (const o of known) {
-        if (tooLarge(o.metadata)) {
-          codes.set(key(o.topic, o.partition), ErrorCode.OFFSET_METADATA_TOO_LARGE);
-          continue;
-        }
-        // v1 may carry the commit time; v2-4 a retention that becomes an explicit expiry (value v1).
-        const commitTimestamp = o.commitTimestamp >= 0 ? o.commitTimestamp : now;
-        const expireTimestamp = req.retentionTimeMs >= 0 ? now + req.retentionTimeMs : -1;
-        valid.push({
-          topic: o.topic,
-          partition: o.partition,
-          value: { offset: o.offset, leaderEpoch: o.leaderEpoch, metadata: o.metadata ?? '', commitTimestamp, expireTimestamp },
-        });
-      }
-      if (valid.length > 0) {
-        const code = await this.coordinator.handleCommitOffsets(req.groupId, req.memberId, req.groupInstanceId, req.generationIdOrMemberEpoch, valid);
-        for (const o of valid) codes.set(key(o.topic, o.partition), code);
-      }
-    }
-    return encodeResponse(OffsetCommitApi, v, {
-      throttleTimeMs: 0,
-      topics: req.topics.map((t) => ({
-        name: t.name,
-        partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: codes.get(key(t.name, p.partitionIndex)) ?? ErrorCode.NONE })),
-      })),
-    });
-  }
-
-  /** One v0 commit to /consumers/<group>/offsets/<topic>/<partition>; a failure is Errors.forException's code. */
-  private async commitToZk(groupId: string, o: { topic: string; partition: number; offset: number }): Promise<number> {
-    const zk = this.deps.consumerOffsetsZk;
-    if (!zk) return ErrorCode.UNKNOWN_SERVER_ERROR;
-    try {
-      await zk.setOrCreateConsumerOffset(groupId, { topic: o.topic, partition: o.partition }, o.offset);
-      return ErrorCode.NONE;
-    } catch (e) {
-      this.log.warn(`Failed to store the offset of ${o.topic}-${o.partition} for group ${groupId} in ZooKeeper: ${(e as Error).message}`);
-      return ErrorCode.UNKNOWN_SERVER_ERROR;
-    }
-  }
-
-  /**
-   * OffsetFetch (KafkaApis.handleOffsetFetchRequest): v0 reads ZooKeeper on any broker; v1+ ask the coordinator
-   * for every group of the request (one for v1-7, the Groups array for v8+). RequireStable (v7+, KIP-447) answers
-   * UNSTABLE_OFFSET_COMMIT for partitions with a pending (transactional or in-flight) commit, so a read_committed
-   * consumer waits for the transaction to complete. v9's MemberId/MemberEpoch are ignored for classic groups, as
-   * GroupCoordinatorAdapter.fetchOffsets does.
-   */
-  async handleOffsetFetch(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
-    const v = ctx.header.apiVersion;
-    const req = OffsetFetchApi.decodeRequest(r, v);
-    if (v === 0 && this.deps.kraft) {
-      // KRaft: handleOffsetFetchRequestFromZookeeper's requireZkOrThrow fails the request; OffsetFetchRequest.getErrorResponse
-      // answers every asked partition with UNSUPPORTED_VERSION, offset -1 and no metadata.
-      const topics = (req.topics ?? []).map((t) => ({
-        name: t.name,
-        partitions: t.partitionIndexes.map((partitionIndex) => ({
-          partitionIndex,
-          committedOffset: -1,
-          committedLeaderEpoch: -1,
-          metadata: '',
-          errorCode: ErrorCode.UNSUPPORTED_VERSION,
-        })),
-      }));
-      return encodeResponse(OffsetFetchApi, v, { throttleTimeMs: 0, topics, errorCode: 0, groups: [] });
-    }
-    if (v === 0)
-      return encodeResponse(OffsetFetchApi, v, { throttleTimeMs: 0, topics: await this.fetchFromZk(req.groupId, req.topics ?? []), errorCode: 0, groups: [] });
-    const groups = req.groups.map((g) => {
-      const wanted = g.topics === null ? null : g.topics.flatMap((t) => t.partitionIndexes.map((partition) => ({ topic: t.name, partition })));
-      const res = this.coordinator.handleFetchOffsets(g.groupId, wanted, v >= 7 && req.requireStable);
-      let offsets = res.offsets;
-      if (res.errorCode !== ErrorCode.NONE && v < 2) {
-        // v0-1 have no top-level error: each requested partition carries it (OffsetFetchResponse puts the group
-        // error "at the partition level"; Kafka 3.7's error group has no partitions to put it on, so its v1 answer
-        // is empty: we keep the requested partitions so that an old client sees e.g. NOT_COORDINATOR).
-        offsets = (wanted ?? []).map((tp) => ({ ...tp, offset: -1, leaderEpoch: -1, metadata: '', errorCode: res.errorCode }));
-      }
-      const topics = [...groupBy(offsets, (o) => o.topic)].map(([name, list]) => ({
-        name,
-        partitions: list.map((o) => ({
-          partitionIndex: o.partition,
-          committedOffset: o.offset,
-          committedLeaderEpoch: o.leaderEpoch,
-          metadata: o.metadata,
-          errorCode: o.errorCode,
-        })),
-      }));
-      return { groupId: g.groupId, topics, errorCode: res.errorCode };
-    });
-    if (v >= 8) return encodeResponse(OffsetFetchApi, v, { throttleTimeMs: 0, topics: [], errorCode: 0, groups });
-    const [one] = groups;
-    return encodeResponse(OffsetFetchApi, v, { throttleTimeMs: 0, topics: one.topics, errorCode: v < 2 ? ErrorCode.NONE : one.errorCode, groups: [] });
-  }
-
-  /**
-   * KafkaApis.handleOffsetFetchRequestFromZookeeper: an unknown partition, or one without a stored offset, is
-   * OffsetFetchResponse.UNKNOWN_PARTITION (offset -1, UNKNOWN_TOPIC_OR_PARTITION); a stored offset comes with no
-   * metadata (ZooKeeper keeps only the number).
-   */
-  private async fetchFromZk(
-    groupId: string,
-    topics: Array<{ name: string; partitionIndexes: number[] }>,
-  ): Promise<
-    Array<{
-      name: string;
-      partitions: Array<{ partitionIndex: number; committedOffset: number; committedLeaderEpoch: number; metadata: string; errorCode: number }>;
-    }>
-  > {
-    const zk = this.deps.consumerOffsetsZk;
-    const out = [];
-    for (const t of topics) {
-      const partitions = [];
-      for (const partitionIndex of t.partitionIndexes) {
-        const answer = (committedOffset: number, errorCode: number) => ({ partitionIndex, committedOffset, committedLeaderEpoch: -1, metadata: '', errorCode });
-        if (!this.deps.metadataCache.partitionState(t.name, partitionIndex)) {
-          partitions.push(answer(-1, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
-          continue;
-        }
-        try {
-          if (!zk) throw new Error('no ZooKeeper client');
-          const offset = await zk.getConsumerOffset(groupId, { topic: t.name, partition: partitionIndex });
-          partitions.push(offset === null ? answer(-1, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) : answer(offset, ErrorCode.NONE));
-        } catch (e) {
-          this.log.warn(`Failed to read the offset of ${t.name}-${partitionIndex} for group ${groupId} from ZooKeeper: ${(e as Error).message}`);
-          partitions.push(answer(-1, ErrorCode.UNKNOWN_SERVER_ERROR));
-        }
-      }
-      out.push({ name: t.name, partitions });
-    }
-    return out;
+  /** READ on the group: JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit. */
+  private readGroup(ctx: RequestContext, groupId: string): boolean {
+    return this.auth.authorize(ctx, O.READ, ResourceType.GROUP, groupId);
   }
 
   handleDescribeGroups(ctx: RequestContext, r: Reader): ResponseBody {
     const v = ctx.header.apiVersion;
     const req = DescribeGroupsApi.decodeRequest(r, v);
-    const groups = req.groups.map((groupId) => {
+    // KafkaApis.handleDescribeGroupsRequest: groups without DESCRIBE get DescribeGroupsResponse.groupError, first.
+    const [allowed, denied] = this.auth.partitionByAuthorized(ctx, O.DESCRIBE, ResourceType.GROUP, req.groups, (g) => g);
+    const deniedGroups = denied.map((groupId) => ({
+      errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED,
+      groupId,
+      groupState: '',
+      protocolType: '',
+      protocolData: '',
+      members: [],
+      authorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
+    }));
+    const groups = allowed.map((groupId) => {
       const { errorCode, summary } = this.coordinator.handleDescribeGroup(groupId);
       return {
         errorCode,
@@ -432,50 +287,39 @@ export class GroupApis {
           memberMetadata: m.metadata,
           memberAssignment: m.assignment,
         })),
-        // v3+ with IncludeAuthorizedOperations, for a group without error (KafkaApis.handleDescribeGroupsRequest).
+        // v3+ with IncludeAuthorizedOperations, for a group without error: what the ACLs allow on it.
         authorizedOperations:
-          v >= 3 && req.includeAuthorizedOperations && errorCode === ErrorCode.NONE ? GROUP_AUTHORIZED_OPERATIONS_ALL : AUTHORIZED_OPERATIONS_OMITTED,
+          v >= 3 && req.includeAuthorizedOperations && errorCode === ErrorCode.NONE
+            ? this.auth.authorizedOperations(ctx, ResourceType.GROUP, groupId)
+            : AUTHORIZED_OPERATIONS_OMITTED,
       };
     });
-    return encodeResponse(DescribeGroupsApi, v, { throttleTimeMs: 0, groups });
+    return encodeResponse(DescribeGroupsApi, v, { throttleTimeMs: 0, groups: [...deniedGroups, ...groups] });
   }
 
   handleListGroups(ctx: RequestContext, r: Reader): ResponseBody {
     const v = ctx.header.apiVersion;
     const req = ListGroupsApi.decodeRequest(r, v);
+    // KafkaApis.handleListGroupsRequest: DESCRIBE on the cluster lists every group, else those with DESCRIBE on the group.
+    const hasClusterDescribe = this.auth.authorize(ctx, O.DESCRIBE, ResourceType.CLUSTER, CLUSTER_NAME, true, false);
     const res = this.coordinator.handleListGroups(v >= 4 ? req.statesFilter : []);
-    return encodeResponse(ListGroupsApi, v, { throttleTimeMs: 0, errorCode: res.errorCode, groups: res.groups });
+    const groups = hasClusterDescribe ? res.groups : res.groups.filter((g) => this.auth.authorize(ctx, O.DESCRIBE, ResourceType.GROUP, g.groupId, true, false));
+    return encodeResponse(ListGroupsApi, v, { throttleTimeMs: 0, errorCode: res.errorCode, groups });
   }
 
   async handleDeleteGroups(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
     const v = ctx.header.apiVersion;
     const req = DeleteGroupsApi.decodeRequest(r, v);
     const names = [...new Set(req.groupsNames)];
-    const res = await this.coordinator.handleDeleteGroups(names);
+    // DELETE per group; the unauthorized ones answer GROUP_AUTHORIZATION_FAILED after the others.
+    const [allowed, denied] = this.auth.partitionByAuthorized(ctx, O.DELETE, ResourceType.GROUP, names, (g) => g);
+    const res = allowed.length > 0 ? await this.coordinator.handleDeleteGroups(allowed) : new Map<string, number>();
     return encodeResponse(DeleteGroupsApi, v, {
       throttleTimeMs: 0,
-      results: names.map((groupId) => ({ groupId, errorCode: res.get(groupId) ?? ErrorCode.NONE })),
+      results: [
+        ...allowed.map((groupId) => ({ groupId, errorCode: res.get(groupId) ?? ErrorCode.NONE })),
+        ...denied.map((groupId) => ({ groupId, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED })),
+      ],
     });
-  }
-
-  async handleOffsetDelete(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
-    const v = ctx.header.apiVersion;
-    const req = OffsetDeleteApi.decodeRequest(r, v);
-    const cache = this.deps.metadataCache;
-    const unknown: Array<{ topic: string; partition: number; errorCode: number }> = [];
-    const known: Array<{ topic: string; partition: number }> = [];
-    for (const t of req.topics) {
-      for (const { partitionIndex: p } of t.partitions) {
-        if (cache.partitionState(t.name, p)) known.push({ topic: t.name, partition: p });
-        else unknown.push({ topic: t.name, partition: p, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });
-      }
-    }
-    const res = await this.coordinator.handleDeleteOffsets(req.groupId, known);
-    const all = res.errorCode === ErrorCode.NONE ? [...res.partitions, ...unknown] : [];
-    const topics = [...groupBy(all, (x) => x.topic)].map(([name, list]) => ({
-      name,
-      partitions: list.map((x) => ({ partitionIndex: x.partition, errorCode: x.errorCode })),
-    }));
-    return encodeResponse(OffsetDeleteApi, v, { errorCode: res.errorCode, throttleTimeMs: 0, topics });
   }
 }

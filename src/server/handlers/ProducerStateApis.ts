@@ -10,9 +10,15 @@ import { encodeResponse } from '../../protocol/apis/types';
 import { ErrorCode, errorInfo } from '../../protocol/errors';
 import { Reader } from '../../protocol/Reader';
 import type { ReplicaManager } from '../ReplicaManager';
+import { AclOperation } from '../../security/AclEntry';
+import { ResourceType } from '../../security/authorizer/Authorizer';
+import { AuthHelper } from './AuthHelper';
 
 export class ProducerStateApis {
-  constructor(private readonly replicaManager: ReplicaManager) {}
+  constructor(
+    private readonly replicaManager: ReplicaManager,
+    private readonly auth: AuthHelper = new AuthHelper(undefined),
+  ) {}
 
   /**
    * KafkaApis.handleDescribeProducersRequest: an invalid topic name answers its Topic.validate error, a topic the
@@ -30,7 +36,10 @@ export class ProducerStateApis {
       let topicError: { code: number; message: string } | null = null;
       try {
         Topic.validate(t.name);
-        if (!cache.contains(t.name))
+        // READ on the topic, checked after the name and before whether it exists.
+        if (!this.auth.authorize(ctx, AclOperation.READ, ResourceType.TOPIC, t.name))
+          topicError = { code: ErrorCode.TOPIC_AUTHORIZATION_FAILED, message: errorInfo(ErrorCode.TOPIC_AUTHORIZATION_FAILED).message };
+        else if (!cache.contains(t.name))
           topicError = { code: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message: errorInfo(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).message };
       } catch (e) {
         topicError = { code: ErrorCode.INVALID_TOPIC_EXCEPTION, message: (e as Error).message };

@@ -10,6 +10,9 @@ import { Reader } from '../../protocol/Reader';
 import { encodeResponse } from '../../protocol/apis/types';
 import type { ProducerIdManager } from '../ProducerIdManager';
 import type { ReplicaManager } from '../ReplicaManager';
+import { AclOperation } from '../../security/AclEntry';
+import { CLUSTER_NAME, ResourceType } from '../../security/authorizer/Authorizer';
+import { AuthHelper, initProducerIdAuthorization } from './AuthHelper';
 
 export class ReplicationApis {
   private readonly log: Logger;
@@ -18,6 +21,7 @@ export class ReplicationApis {
     brokerId: number,
     private readonly replicaManager: ReplicaManager,
     private readonly producerIdManager: ProducerIdManager | null,
+    private readonly auth: AuthHelper = new AuthHelper(undefined),
   ) {
     this.log = getLogger('kafka.server.KafkaApis', `[KafkaApi-${brokerId}] `);
   }
@@ -25,15 +29,26 @@ export class ReplicationApis {
   handleOffsetForLeaderEpoch(ctx: RequestContext, r: Reader): ResponseBody {
     const v = ctx.header.apiVersion;
     const req = OffsetForLeaderEpochApi.decodeRequest(r, v);
+    // KafkaApis.handleOffsetForLeaderEpochRequest: brokers have CLUSTER_ACTION; consumers checking for truncation
+    // (KIP-320) need DESCRIBE on the topic, else its partitions answer TOPIC_AUTHORIZATION_FAILED, after the others.
+    const [authorized, unauthorized] = this.auth.authorize(ctx, AclOperation.CLUSTER_ACTION, ResourceType.CLUSTER, CLUSTER_NAME, true, false)
+      ? [req.topics, []]
+      : this.auth.partitionByAuthorized(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, req.topics, (t) => t.topic);
     return encodeResponse(OffsetForLeaderEpochApi, v, {
       throttleTimeMs: 0,
-      topics: req.topics.map((t) => ({
-        topic: t.topic,
-        partitions: t.partitions.map((p) => ({
-          partition: p.partition,
-          ...this.replicaManager.lastOffsetForLeaderEpoch(t.topic, p.partition, p.currentLeaderEpoch, p.leaderEpoch, req.replicaId),
+      topics: [
+        ...authorized.map((t) => ({
+          topic: t.topic,
+          partitions: t.partitions.map((p) => ({
+            partition: p.partition,
+            ...this.replicaManager.lastOffsetForLeaderEpoch(t.topic, p.partition, p.currentLeaderEpoch, p.leaderEpoch, req.replicaId),
+          })),
         })),
-      })),
+        ...unauthorized.map((t) => ({
+          topic: t.topic,
+          partitions: t.partitions.map((p) => ({ partition: p.partition, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, leaderEpoch: -1, endOffset: -1 })),
+        })),
+      ],
     });
   }
 
@@ -47,6 +62,8 @@ export class ReplicationApis {
     const req = InitProducerIdApi.decodeRequest(r, v);
     const answer = (errorCode: number, producerId = -1, producerEpoch = -1): ResponseBody =>
       encodeResponse(InitProducerIdApi, v, { throttleTimeMs: 0, errorCode, producerId, producerEpoch });
+    const denied = initProducerIdAuthorization(this.auth, ctx, req.transactionalId);
+    if (denied !== ErrorCode.NONE) return answer(denied);
     if (req.transactionalId !== null) return answer(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     if (!this.producerIdManager) return answer(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     try {

@@ -38,6 +38,10 @@ import type { MetadataCache } from '../MetadataCache';
 import type { ProducerIdManager } from '../ProducerIdManager';
 import type { ReplicaManager } from '../ReplicaManager';
 import type { KafkaApisDeps } from './ApiDeps';
+import { AclOperation as O } from '../../security/AclEntry';
+import { CLUSTER_NAME, ResourceType } from '../../security/authorizer/Authorizer';
+import * as Topic from '../../admin/Topic';
+import { AuthHelper, initProducerIdAuthorization } from './AuthHelper';
 
 /** Kafka's request.timeout.ms default: the marker requests' and tombstone appends' timeout. */
 const REQUEST_TIMEOUT_MS = 30000;
@@ -191,12 +195,14 @@ function groupTopics(tps: Array<{ tp: TopicPartition; error: number }>): AddPart
 
 export class TransactionApis {
   private readonly log: Logger;
+  private readonly auth: AuthHelper;
 
   constructor(
     private readonly deps: KafkaApisDeps,
     private readonly coordinator: TransactionCoordinator,
   ) {
     this.log = getLogger('kafka.server.KafkaApis', `[KafkaApi-${deps.config.brokerId}] `);
+    this.auth = new AuthHelper(deps.authorizer);
   }
 
   /** KafkaApis.handleInitProducerIdRequest (with or without a transactional id). */
@@ -205,6 +211,8 @@ export class TransactionApis {
     const req = InitProducerIdApi.decodeRequest(r, v);
     const answer = (errorCode: number, producerId = -1, producerEpoch = -1): ResponseBody =>
       encodeResponse(InitProducerIdApi, v, { throttleTimeMs: 0, errorCode: fencedFor(errorCode, v, 4), producerId, producerEpoch });
+    const denied = initProducerIdAuthorization(this.auth, ctx, req.transactionalId);
+    if (denied !== ErrorCode.NONE) return answer(denied);
     // KIP-360: both the producer id and epoch, or neither.
     const noId = req.producerId === -1;
     const noEpoch = req.producerEpoch === -1;
@@ -233,6 +241,15 @@ export class TransactionApis {
             },
           ]
         : req.transactions;
+    // v4 comes only from brokers (partition leaders verifying a transaction): CLUSTER_ACTION, else a top-level error.
+    if (v >= 4 && !this.auth.authorize(ctx, O.CLUSTER_ACTION, ResourceType.CLUSTER, CLUSTER_NAME)) {
+      return encodeResponse(AddPartitionsToTxnApi, v, {
+        throttleTimeMs: 0,
+        errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+        resultsByTransaction: [],
+        resultsByTopicV3AndBelow: [],
+      });
+    }
     const results = await Promise.all(
       txns.map(async (t) => {
         // "Transactional ID can not be null in request." (InvalidRequestException closes the connection).
@@ -247,14 +264,34 @@ export class TransactionApis {
             tps.push(tp);
           }
         }
-        const unknown = tps.filter((tp) => !this.deps.metadataCache.partitionState(tp.topic, tp.partition));
+        // v0-3 come from clients: WRITE on the transactional id (else every partition fails with
+        // TRANSACTIONAL_ID_AUTHORIZATION_FAILED) and on each topic but the internal ones.
+        if (v < 4 && !this.auth.authorize(ctx, O.WRITE, ResourceType.TRANSACTIONAL_ID, t.transactionalId)) {
+          return {
+            transactionalId: t.transactionalId,
+            topicResults: groupTopics(tps.map((tp) => ({ tp, error: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED }))),
+          };
+        }
+        const writable =
+          v < 4
+            ? this.auth.filterByAuthorized(
+                ctx,
+                O.WRITE,
+                ResourceType.TOPIC,
+                tps.filter((tp) => !Topic.isInternal(tp.topic)),
+                (tp) => tp.topic,
+              )
+            : null;
+        const failure = (tp: TopicPartition): number | null =>
+          writable && !writable.has(tp.topic)
+            ? ErrorCode.TOPIC_AUTHORIZATION_FAILED
+            : !this.deps.metadataCache.partitionState(tp.topic, tp.partition)
+              ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+              : null;
         let perPartition: Array<{ tp: TopicPartition; error: number }>;
-        if (unknown.length > 0) {
-          const unknownKeys = new Set(unknown.map(tpKey));
-          perPartition = tps.map((tp) => ({
-            tp,
-            error: unknownKeys.has(tpKey(tp)) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.OPERATION_NOT_ATTEMPTED,
-          }));
+        if (tps.some((tp) => failure(tp) !== null)) {
+          // Any failed check fails the whole transaction: the others are OPERATION_NOT_ATTEMPTED.
+          perPartition = tps.map((tp) => ({ tp, error: failure(tp) ?? ErrorCode.OPERATION_NOT_ATTEMPTED }));
         } else if (t.verifyOnly) {
           const m = this.coordinator.handleVerifyPartitionsInTransaction(t.transactionalId, t.producerId, t.producerEpoch, tps);
           perPartition = tps.map((tp) => ({ tp, error: m.get(tpKey(tp)) ?? ErrorCode.NONE }));
@@ -280,6 +317,12 @@ export class TransactionApis {
   async handleAddOffsetsToTxn(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
     const v = ctx.header.apiVersion;
     const req = AddOffsetsToTxnApi.decodeRequest(r, v);
+    if (!this.auth.authorize(ctx, O.WRITE, ResourceType.TRANSACTIONAL_ID, req.transactionalId)) {
+      return encodeResponse(AddOffsetsToTxnApi, v, { throttleTimeMs: 0, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED });
+    }
+    if (!this.auth.authorize(ctx, O.READ, ResourceType.GROUP, req.groupId)) {
+      return encodeResponse(AddOffsetsToTxnApi, v, { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED });
+    }
     // groupCoordinator.partitionFor: the same partition the group's TxnOffsetCommit goes to.
     const partition =
       this.deps.groupCoordinator?.partitionFor(req.groupId) ??
@@ -293,6 +336,9 @@ export class TransactionApis {
   async handleEndTxn(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
     const v = ctx.header.apiVersion;
     const req = EndTxnApi.decodeRequest(r, v);
+    if (!this.auth.authorize(ctx, O.WRITE, ResourceType.TRANSACTIONAL_ID, req.transactionalId)) {
+      return encodeResponse(EndTxnApi, v, { throttleTimeMs: 0, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED });
+    }
     const error = await this.coordinator.handleEndTransaction(req.transactionalId, req.producerId, req.producerEpoch, req.committed);
     this.log.trace(`Completed ${req.transactionalId}'s EndTxnRequest with committed: ${req.committed}, errors: ${error} from client ${ctx.header.clientId}.`);
     return encodeResponse(EndTxnApi, v, { throttleTimeMs: 0, errorCode: fencedFor(error, v, 2) });
@@ -303,7 +349,16 @@ export class TransactionApis {
     const req = DescribeTransactionsApi.decodeRequest(r, v);
     return encodeResponse(DescribeTransactionsApi, v, {
       throttleTimeMs: 0,
-      transactionStates: req.transactionalIds.map((id) => this.coordinator.handleDescribeTransactions(id)),
+      transactionStates: req.transactionalIds.map((id) => {
+        // DESCRIBE on the transactional id, and only the partitions of topics the principal may DESCRIBE.
+        if (!this.auth.authorize(ctx, O.DESCRIBE, ResourceType.TRANSACTIONAL_ID, id)) {
+          const errorCode = ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+          const empty = { transactionalId: id, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1, producerId: -1, producerEpoch: -1 };
+          return { ...empty, errorCode, topics: [] };
+        }
+        const st = this.coordinator.handleDescribeTransactions(id);
+        return { ...st, topics: st.topics.filter((t) => this.auth.authorize(ctx, O.DESCRIBE, ResourceType.TOPIC, t.topic)) };
+      }),
     });
   }
 
@@ -311,6 +366,8 @@ export class TransactionApis {
     const v = ctx.header.apiVersion;
     const req = ListTransactionsApi.decodeRequest(r, v);
     const res = this.coordinator.handleListTransactions([...new Set(req.producerIdFilters)], [...new Set(req.stateFilters)]);
-    return encodeResponse(ListTransactionsApi, v, { throttleTimeMs: 0, ...res });
+    // Only the transactional ids the principal may DESCRIBE.
+    const transactionStates = res.transactionStates.filter((t) => this.auth.authorize(ctx, O.DESCRIBE, ResourceType.TRANSACTIONAL_ID, t.transactionalId));
+    return encodeResponse(ListTransactionsApi, v, { throttleTimeMs: 0, ...res, transactionStates });
   }
 }

@@ -13,12 +13,19 @@ import { encodeResponse } from '../../protocol/apis/types';
 import { ErrorCode } from '../../protocol/errors';
 import { Reader } from '../../protocol/Reader';
 import { KafkaApisDeps } from './ApiDeps';
+import { AclOperation as O } from '../../security/AclEntry';
+import { ResourceType } from '../../security/authorizer/Authorizer';
+import { AuthHelper } from './AuthHelper';
 
 export class TxnOffsetCommitApis {
+  private readonly auth: AuthHelper;
+
   constructor(
     private readonly deps: KafkaApisDeps,
     private readonly coordinator: GroupCoordinator,
-  ) {}
+  ) {
+    this.auth = new AuthHelper(deps.authorizer);
+  }
 
   async handleTxnOffsetCommit(ctx: RequestContext, r: Reader): Promise<ResponseBody> {
     const v = ctx.header.apiVersion;
@@ -29,9 +36,21 @@ export class TxnOffsetCommitApis {
     const key = (t: string, p: number) => `${t}\u0000${p}`;
     const codes = new Map<string, number>();
     const known: Array<{ topic: string; partition: number; value: OffsetAndMetadata }> = [];
+    // KafkaApis.handleTxnOffsetCommitRequest: WRITE on the transactional id, READ on the group (each failing every
+    // partition), then READ per topic.
+    const whole = !this.auth.authorize(ctx, O.WRITE, ResourceType.TRANSACTIONAL_ID, req.transactionalId)
+      ? ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+      : !this.auth.authorize(ctx, O.READ, ResourceType.GROUP, req.groupId)
+        ? ErrorCode.GROUP_AUTHORIZATION_FAILED
+        : ErrorCode.NONE;
+    const readable = whole === ErrorCode.NONE ? this.auth.filterByAuthorized(ctx, O.READ, ResourceType.TOPIC, req.topics, (t) => t.name) : new Set<string>();
     for (const t of req.topics) {
       const topicKnown = cache.contains(t.name);
       for (const p of t.partitions) {
+        if (whole !== ErrorCode.NONE || !readable.has(t.name)) {
+          codes.set(key(t.name, p.partitionIndex), whole !== ErrorCode.NONE ? whole : ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+          continue;
+        }
         if (!topicKnown || !cache.partitionState(t.name, p.partitionIndex)) {
           codes.set(key(t.name, p.partitionIndex), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
           continue;
