@@ -5,7 +5,6 @@
  * AlterConfigs (DESCRIBE_CONFIGS/ALTER_CONFIGS on topic or cluster), DescribeCluster's authorized operations.
  */
 import { expect } from 'chai';
-import { RequestContext } from '../../../../src/network/RequestContext';
 import {
   CreatePartitionsApi,
   CreateTopicsApi,
@@ -18,12 +17,9 @@ import {
   UpdateMetadataApi,
   WriteTxnMarkersApi,
 } from '../../../../src/protocol/apis';
-import { ApiCodec } from '../../../../src/protocol/apis/types';
 import { ErrorCode } from '../../../../src/protocol/errors';
 import { Reader } from '../../../../src/protocol/Reader';
-import { Writer } from '../../../../src/protocol/Writer';
 import { AclOperation as O, to32BitField } from '../../../../src/security/AclEntry';
-import { userPrincipal } from '../../../../src/security/auth/KafkaPrincipal';
 import { CLUSTER_NAME, ResourceType as R } from '../../../../src/security/authorizer/Authorizer';
 import { AdminApis } from '../../../../src/server/handlers/AdminApis';
 import { KafkaApisDeps } from '../../../../src/server/handlers/ApiDeps';
@@ -32,59 +28,22 @@ import { ClusterApis } from '../../../../src/server/handlers/ClusterApis';
 import { clusterOperationDenied } from '../../../../src/server/handlers/ClusterOperationGate';
 import { ConfigApis } from '../../../../src/server/handlers/ConfigApis';
 import { DataPlaneApis } from '../../../../src/server/handlers/DataPlaneApis';
-import { MetadataCache } from '../../../../src/server/MetadataCache';
 import { ProducerStateApis } from '../../../../src/server/handlers/ProducerStateApis';
 import type { ReplicaManager } from '../../../../src/server/ReplicaManager';
 import { KafkaConfig } from '../../../../src/server/config/KafkaConfig';
 import { FakeAuthorizer } from './FakeAuthorizer';
+import { aliceContext, callAsAlice as call, oneBrokerCache, requestReader as reader } from './authTestSupport';
 
 type Grant = [number, number, string];
 
-function cache(): MetadataCache {
-  const c = new MetadataCache(1);
-  const part = (topicName: string) => ({
-    topicName,
-    partitionIndex: 0,
-    controllerEpoch: 1,
-    leader: 1,
-    leaderEpoch: 0,
-    isr: [1],
-    partitionEpoch: 0,
-    replicas: [1],
-    offlineReplicas: [],
-  });
-  c.update(
-    1,
-    [{ id: 1, endpoints: [{ listener: 'PLAINTEXT', host: '127.0.0.1', port: 9092, securityProtocol: 0 }], rack: null }],
-    [part('a'), part('b')],
+const cache = () =>
+  oneBrokerCache(
+    ['a', 'b'],
     new Map([
       ['a', Buffer.alloc(16, 1)],
       ['b', Buffer.alloc(16, 2)],
     ]),
   );
-  return c;
-}
-
-function ctx(apiKey: number, apiVersion: number): RequestContext {
-  return {
-    header: { apiKey, apiVersion, correlationId: 1, clientId: 'test' },
-    listenerName: 'PLAINTEXT',
-    clientAddress: '127.0.0.1',
-    connectionId: 'c',
-    principal: userPrincipal('alice'),
-  };
-}
-
-function reader<Req>(codec: ApiCodec<Req, unknown>, v: number, req: Req): Reader {
-  const w = new Writer();
-  codec.encodeRequest(w, v, req);
-  return new Reader(w.toBuffer());
-}
-
-async function call<Req, Res>(codec: ApiCodec<Req, Res>, v: number, req: Req, handler: (c: RequestContext, r: Reader) => unknown): Promise<Res> {
-  const body = (await handler(ctx(codec.apiKey, v), reader(codec, v, req))) as Buffer[];
-  return codec.decodeResponse(new Reader(Buffer.concat(body)), v);
-}
 
 function setup(grants: Grant[]) {
   const created: string[] = [];
@@ -129,24 +88,27 @@ describe('Cluster administration authorization (KafkaApis 3.7 with an authorizer
       topicStates: [],
       liveBrokers: [],
     } as never);
-    const body = clusterOperationDenied(denied, ctx(UpdateMetadataApi.apiKey, 7), um);
+    const body = clusterOperationDenied(denied, aliceContext(UpdateMetadataApi.apiKey, 7), um);
     expect(UpdateMetadataApi.decodeResponse(new Reader(Buffer.concat(body!)), 7).errorCode).to.equal(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
     const allowed = setup([[O.CLUSTER_ACTION, R.CLUSTER, CLUSTER_NAME]]).auth;
-    expect(clusterOperationDenied(allowed, ctx(UpdateMetadataApi.apiKey, 7), um)).to.equal(null);
+    expect(clusterOperationDenied(allowed, aliceContext(UpdateMetadataApi.apiKey, 7), um)).to.equal(null);
     // Without an authorizer nothing is gated.
-    expect(clusterOperationDenied(new AuthHelper(undefined), ctx(UpdateMetadataApi.apiKey, 7), um)).to.equal(null);
+    expect(clusterOperationDenied(new AuthHelper(undefined), aliceContext(UpdateMetadataApi.apiKey, 7), um)).to.equal(null);
 
     const markers = reader(WriteTxnMarkersApi, 1, {
       markers: [{ producerId: 5, producerEpoch: 0, transactionResult: true, coordinatorEpoch: 0, topics: [{ name: 'a', partitionIndexes: [0, 1] }] }],
     });
-    const mres = WriteTxnMarkersApi.decodeResponse(new Reader(Buffer.concat(clusterOperationDenied(denied, ctx(WriteTxnMarkersApi.apiKey, 1), markers)!)), 1);
+    const mres = WriteTxnMarkersApi.decodeResponse(
+      new Reader(Buffer.concat(clusterOperationDenied(denied, aliceContext(WriteTxnMarkersApi.apiKey, 1), markers)!)),
+      1,
+    );
     expect(mres.markers[0].topics[0].partitions.map((p) => p.errorCode)).to.deep.equal([
       ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
       ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
     ]);
 
     const elect = reader(ElectLeadersApi, 2, { electionType: 0, topicPartitions: [{ topic: 'a', partitions: [0] }], timeoutMs: 1000 });
-    const eres = ElectLeadersApi.decodeResponse(new Reader(Buffer.concat(clusterOperationDenied(allowed, ctx(ElectLeadersApi.apiKey, 2), elect)!)), 2);
+    const eres = ElectLeadersApi.decodeResponse(new Reader(Buffer.concat(clusterOperationDenied(allowed, aliceContext(ElectLeadersApi.apiKey, 2), elect)!)), 2);
     expect([eres.errorCode, eres.replicaElectionResults[0].partitionResult[0].errorCode]).to.deep.equal([
       ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
       ErrorCode.CLUSTER_AUTHORIZATION_FAILED,

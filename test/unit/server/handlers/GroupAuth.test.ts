@@ -4,7 +4,6 @@
  * handleDeleteGroupsRequest, handleOffsetDeleteRequest) against a fake authorizer and a fake group coordinator.
  */
 import { expect } from 'chai';
-import { RequestContext } from '../../../../src/network/RequestContext';
 import {
   DeleteGroupsApi,
   DescribeGroupsApi,
@@ -18,43 +17,17 @@ import {
   OffsetFetchApi,
   SyncGroupApi,
 } from '../../../../src/protocol/apis';
-import { ApiCodec } from '../../../../src/protocol/apis/types';
 import { ErrorCode } from '../../../../src/protocol/errors';
-import { Reader } from '../../../../src/protocol/Reader';
-import { Writer } from '../../../../src/protocol/Writer';
 import { AclOperation as O, to32BitField } from '../../../../src/security/AclEntry';
-import { userPrincipal } from '../../../../src/security/auth/KafkaPrincipal';
 import { CLUSTER_NAME, ResourceType as R } from '../../../../src/security/authorizer/Authorizer';
 import type { GroupCoordinator } from '../../../../src/coordinator/group/GroupCoordinator';
 import { KafkaApisDeps } from '../../../../src/server/handlers/ApiDeps';
 import { GroupApis } from '../../../../src/server/handlers/GroupApis';
-import { MetadataCache } from '../../../../src/server/MetadataCache';
 import { OffsetApis } from '../../../../src/server/handlers/OffsetApis';
 import { FakeAuthorizer } from './FakeAuthorizer';
+import { callAsAlice as call, oneBrokerCache } from './authTestSupport';
 
 type Grant = [number, number, string];
-
-function cache(): MetadataCache {
-  const c = new MetadataCache(1);
-  const part = (topicName: string) => ({
-    topicName,
-    partitionIndex: 0,
-    controllerEpoch: 1,
-    leader: 1,
-    leaderEpoch: 0,
-    isr: [1],
-    partitionEpoch: 0,
-    replicas: [1],
-    offlineReplicas: [],
-  });
-  c.update(
-    1,
-    [{ id: 1, endpoints: [{ listener: 'PLAINTEXT', host: '127.0.0.1', port: 9092, securityProtocol: 0 }], rack: null }],
-    [part('a'), part('b'), part('__consumer_offsets')],
-    new Map(),
-  );
-  return c;
-}
 
 function setup(grants: Grant[]) {
   const calls: string[] = [];
@@ -99,31 +72,11 @@ function setup(grants: Grant[]) {
   } as unknown as GroupCoordinator;
   const deps = {
     config: { brokerId: 1, offsetMetadataMaxSize: 4096 },
-    metadataCache: cache(),
+    metadataCache: oneBrokerCache(['a', 'b', '__consumer_offsets']),
     authorizer: new FakeAuthorizer(grants),
     transactionCoordinator: { partitionFor: () => 0 },
   } as unknown as KafkaApisDeps;
   return { calls, api: new GroupApis(deps, coordinator), offsets: new OffsetApis(deps, coordinator) };
-}
-
-async function call<Req, Res>(
-  codec: ApiCodec<Req, Res>,
-  v: number,
-  req: Req,
-  handler: (ctx: RequestContext, r: Reader) => unknown,
-  apiKey: number,
-): Promise<Res> {
-  const w = new Writer();
-  codec.encodeRequest(w, v, req);
-  const c: RequestContext = {
-    header: { apiKey, apiVersion: v, correlationId: 1, clientId: 'test' },
-    listenerName: 'PLAINTEXT',
-    clientAddress: '127.0.0.1',
-    connectionId: 'c',
-    principal: userPrincipal('alice'),
-  };
-  const body = (await handler(c, new Reader(w.toBuffer()))) as Buffer[];
-  return codec.decodeResponse(new Reader(Buffer.concat(body)), v);
 }
 
 describe('Group API authorization (KafkaApis 3.7 with an authorizer)', () => {

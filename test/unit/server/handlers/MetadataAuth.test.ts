@@ -4,53 +4,30 @@
  * auto-creation needs CREATE on the cluster or the topic, and authorized operations reflect the ACLs.
  */
 import { expect } from 'chai';
-import { RequestContext } from '../../../../src/network/RequestContext';
 import { MetadataApi } from '../../../../src/protocol/apis';
 import { MetadataRequest, MetadataResponse } from '../../../../src/protocol/apis/03-metadata';
 import { ErrorCode } from '../../../../src/protocol/errors';
-import { Reader } from '../../../../src/protocol/Reader';
-import { Writer } from '../../../../src/protocol/Writer';
 import { AclOperation as O, to32BitField } from '../../../../src/security/AclEntry';
-import { userPrincipal } from '../../../../src/security/auth/KafkaPrincipal';
 import { CLUSTER_NAME, ResourceType as R } from '../../../../src/security/authorizer/Authorizer';
 import { AdminApis } from '../../../../src/server/handlers/AdminApis';
 import { KafkaApisDeps } from '../../../../src/server/handlers/ApiDeps';
-import { MetadataCache } from '../../../../src/server/MetadataCache';
 import { FakeAuthorizer } from './FakeAuthorizer';
+import { callAsAlice, oneBrokerCache } from './authTestSupport';
 
 const ID_A = Buffer.from('0123456789abcdef0123456789abcdef', 'hex');
 const ID_B = Buffer.from('fedcba9876543210fedcba9876543210', 'hex');
-
-function cache(): MetadataCache {
-  const c = new MetadataCache(1);
-  const part = (topicName: string) => ({
-    topicName,
-    partitionIndex: 0,
-    controllerEpoch: 1,
-    leader: 1,
-    leaderEpoch: 0,
-    isr: [1],
-    partitionEpoch: 0,
-    replicas: [1],
-    offlineReplicas: [],
-  });
-  c.update(
-    1,
-    [{ id: 1, endpoints: [{ listener: 'PLAINTEXT', host: '127.0.0.1', port: 9092, securityProtocol: 0 }], rack: null }],
-    [part('a'), part('b')],
-    new Map([
-      ['a', ID_A],
-      ['b', ID_B],
-    ]),
-  );
-  return c;
-}
 
 function apis(authorizer: FakeAuthorizer, created: string[] = []): AdminApis {
   const deps = {
     config: { brokerId: 1, autoCreateTopicsEnable: true },
     clusterId: 'cluster',
-    metadataCache: cache(),
+    metadataCache: oneBrokerCache(
+      ['a', 'b'],
+      new Map([
+        ['a', ID_A],
+        ['b', ID_B],
+      ]),
+    ),
     controller: { isActive: () => true },
     adminManager: {
       autoCreateTopic: async (name: string) => {
@@ -64,17 +41,7 @@ function apis(authorizer: FakeAuthorizer, created: string[] = []): AdminApis {
 }
 
 async function metadata(api: AdminApis, v: number, req: MetadataRequest): Promise<MetadataResponse> {
-  const w = new Writer();
-  MetadataApi.encodeRequest(w, v, req);
-  const c: RequestContext = {
-    header: { apiKey: 3, apiVersion: v, correlationId: 1, clientId: 'test' },
-    listenerName: 'PLAINTEXT',
-    clientAddress: '127.0.0.1',
-    connectionId: 'c',
-    principal: userPrincipal('alice'),
-  };
-  const body = await api.handleMetadata(c, new Reader(w.toBuffer()));
-  return MetadataApi.decodeResponse(new Reader(Buffer.concat(body!)), v);
+  return callAsAlice(MetadataApi, v, req, (c, r) => api.handleMetadata(c, r));
 }
 
 const rows = (md: MetadataResponse) => md.topics.map((t) => [t.name, t.errorCode, t.partitions.length]);

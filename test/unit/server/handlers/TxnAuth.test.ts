@@ -4,7 +4,6 @@
  * handleListTransactionsRequest) against a fake authorizer and fake coordinators.
  */
 import { expect } from 'chai';
-import { RequestContext } from '../../../../src/network/RequestContext';
 import {
   AddOffsetsToTxnApi,
   AddPartitionsToTxnApi,
@@ -14,44 +13,18 @@ import {
   ListTransactionsApi,
   TxnOffsetCommitApi,
 } from '../../../../src/protocol/apis';
-import { ApiCodec } from '../../../../src/protocol/apis/types';
 import { ErrorCode } from '../../../../src/protocol/errors';
-import { Reader } from '../../../../src/protocol/Reader';
-import { Writer } from '../../../../src/protocol/Writer';
 import { AclOperation as O } from '../../../../src/security/AclEntry';
-import { userPrincipal } from '../../../../src/security/auth/KafkaPrincipal';
 import { CLUSTER_NAME, ResourceType as R } from '../../../../src/security/authorizer/Authorizer';
 import type { GroupCoordinator } from '../../../../src/coordinator/group/GroupCoordinator';
 import type { TransactionCoordinator } from '../../../../src/coordinator/transaction/TransactionCoordinator';
 import { KafkaApisDeps } from '../../../../src/server/handlers/ApiDeps';
 import { TransactionApis } from '../../../../src/server/handlers/TransactionApis';
 import { TxnOffsetCommitApis } from '../../../../src/server/handlers/TxnOffsetCommitApis';
-import { MetadataCache } from '../../../../src/server/MetadataCache';
 import { FakeAuthorizer } from './FakeAuthorizer';
+import { callAsAlice as call, oneBrokerCache } from './authTestSupport';
 
 type Grant = [number, number, string];
-
-function cache(): MetadataCache {
-  const c = new MetadataCache(1);
-  const part = (topicName: string) => ({
-    topicName,
-    partitionIndex: 0,
-    controllerEpoch: 1,
-    leader: 1,
-    leaderEpoch: 0,
-    isr: [1],
-    partitionEpoch: 0,
-    replicas: [1],
-    offlineReplicas: [],
-  });
-  c.update(
-    1,
-    [{ id: 1, endpoints: [{ listener: 'PLAINTEXT', host: '127.0.0.1', port: 9092, securityProtocol: 0 }], rack: null }],
-    [part('a'), part('b')],
-    new Map(),
-  );
-  return c;
-}
 
 function setup(grants: Grant[]) {
   const calls: string[] = [];
@@ -91,25 +64,11 @@ function setup(grants: Grant[]) {
   } as unknown as GroupCoordinator;
   const deps = {
     config: { brokerId: 1, offsetsTopicPartitions: 50 },
-    metadataCache: cache(),
+    metadataCache: oneBrokerCache(['a', 'b']),
     groupCoordinator: group,
     authorizer: new FakeAuthorizer(grants),
   } as unknown as KafkaApisDeps;
   return { calls, txns: new TransactionApis(deps, txn), offsets: new TxnOffsetCommitApis(deps, group) };
-}
-
-async function call<Req, Res>(codec: ApiCodec<Req, Res>, v: number, req: Req, handler: (ctx: RequestContext, r: Reader) => unknown): Promise<Res> {
-  const w = new Writer();
-  codec.encodeRequest(w, v, req);
-  const c: RequestContext = {
-    header: { apiKey: codec.apiKey, apiVersion: v, correlationId: 1, clientId: 'test' },
-    listenerName: 'PLAINTEXT',
-    clientAddress: '127.0.0.1',
-    connectionId: 'c',
-    principal: userPrincipal('alice'),
-  };
-  const body = (await handler(c, new Reader(w.toBuffer()))) as Buffer[];
-  return codec.decodeResponse(new Reader(Buffer.concat(body)), v);
 }
 
 const init = (txns: TransactionApis, transactionalId: string | null) =>
