@@ -129,7 +129,11 @@ describe('integration: KRaft broker failover, restart and controlled shutdown', 
 
     await cluster.start(victim);
     await waitFor(`broker ${victim} to be unfenced`, async () => (await aliveBrokers(survivor)).includes(victim), 60000);
-    expect(cluster.output(victim).join('\n')).to.contain('The broker has been unfenced. Transitioning from RECOVERY to RUNNING.');
+    // The survivor may replay the controller's unfencing before the victim has handled its own heartbeat response
+    // (and before the line reaches its output pipe), so the victim's log line is waited for, not expected at once.
+    await waitFor(`broker ${victim} to log its unfencing`, async () =>
+      cluster.output(victim).join('\n').includes('The broker has been unfenced. Transitioning from RECOVERY to RUNNING.'),
+    );
     // It caught up: it knows the topic created while it was down, and its replicas rejoin the ISRs.
     await waitFor(`broker ${victim} to know kr-while-down`, async () => (await partitions(victim, 'kr-while-down'))?.every((p) => p.leader > 0));
     await waitFor(
