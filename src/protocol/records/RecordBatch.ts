@@ -220,6 +220,18 @@ export function countBatches(buf: Buffer): number {
   return n;
 }
 
+/** Whether any v2 batch in `buf` has the transactional attribute (header reads only; a torn tail ends the scan). */
+export function hasTransactionalBatch(buf: Buffer): boolean {
+  let pos = 0;
+  while (pos + HEADER_SIZE <= buf.length) {
+    if (buf.readInt8(pos + MAGIC) === MAGIC_V2 && (buf.readInt16BE(pos + ATTRIBUTES) & TRANSACTIONAL_FLAG_MASK) !== 0) return true;
+    const size = batchSizeAt(buf, pos);
+    if (size < HEADER_SIZE) return false;
+    pos += size;
+  }
+  return false;
+}
+
 function readNullableVarBytes(r: Reader): Buffer | null {
   const len = r.varint();
   return len < 0 ? null : r.raw(len);

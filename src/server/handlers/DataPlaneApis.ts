@@ -4,7 +4,7 @@ import { FetchPartitionData, FetchRequest, FetchableTopicResponse, NodeEndpoint 
 import { ListOffsetsPartitionResponse } from '../../protocol/apis/02-list-offsets';
 import { ProduceRequest } from '../../protocol/apis/00-produce';
 import { ErrorCode, errorInfo } from '../../protocol/errors';
-import { ATTRIBUTES, HEADER_SIZE, MAGIC, MAGIC_V2, TRANSACTIONAL_FLAG_MASK, batchSizeAt } from '../../protocol/records/RecordBatch';
+import { hasTransactionalBatch } from '../../protocol/records/RecordBatch';
 import { Reader } from '../../protocol/Reader';
 import { encodeResponse } from '../../protocol/apis/types';
 import { downConvertFetchResults } from './FetchDownConversion';
@@ -97,7 +97,7 @@ export class DataPlaneApis {
     };
     // KafkaApis.handleProduceRequest: transactional records need a transactional id the principal may WRITE;
     // otherwise the whole request fails with TRANSACTIONAL_ID_AUTHORIZATION_FAILED and nothing is appended.
-    const hasTxnRecords = entries.some((e) => hasTransactionalRecords(e.records));
+    const hasTxnRecords = entries.some((e) => e.records !== null && hasTransactionalBatch(e.records));
     if (hasTxnRecords && (req.transactionalId === null || !this.auth.authorize(ctx, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, req.transactionalId))) {
       if (req.acks === 0) return null; // ProduceRequest.getErrorResponse: no response for acks=0
       const message = errorInfo(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED).message;
@@ -113,23 +113,16 @@ export class DataPlaneApis {
       );
     }
     // Topics the principal may not WRITE answer TOPIC_AUTHORIZATION_FAILED per partition; the rest are appended.
-    const writable = this.auth.filterByAuthorized(ctx, AclOperation.WRITE, ResourceType.TOPIC, req.topicData, (t) => t.name);
-    const denied = (): ProducePartitionResult => ({
-      errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
-      errorMessage: null,
-      baseOffset: -1,
-      logAppendTimeMs: -1,
-      logStartOffset: -1,
-    });
-    const allowed = entries.filter((e) => writable.has(e.topic));
+    // Without an authorizer every topic is writable and the results go out as they are.
+    const writable = this.auth.authorizer ? this.auth.filterByAuthorized(ctx, AclOperation.WRITE, ResourceType.TOPIC, req.topicData, (t) => t.name) : null;
+    const allowed = writable ? entries.filter((e) => writable.has(e.topic)) : entries;
     const merge = (results: ProducePartitionResult[]): ProducePartitionResult[] => {
+      if (!writable) return results;
       let i = 0;
-      return entries.map((e) => (writable.has(e.topic) ? results[i++] : denied()));
+      return entries.map((e) => (writable.has(e.topic) ? results[i++] : partitionError(ErrorCode.TOPIC_AUTHORIZATION_FAILED)));
     };
     if (!validAcks) {
-      return encode(
-        merge(allowed.map(() => ({ errorCode: ErrorCode.INVALID_REQUIRED_ACKS, errorMessage: null, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 }))),
-      );
+      return encode(merge(allowed.map(() => partitionError(ErrorCode.INVALID_REQUIRED_ACKS))));
     }
     if (allowed.length === 0) return encode(merge([]));
     const out = this.rm.appendRecords(v, req.acks, req.timeoutMs, allowed);
@@ -161,15 +154,16 @@ export class DataPlaneApis {
     const all: Array<{ tp: TopicIdPartition; data: PartitionFetchData }> = [];
     context.foreachPartition((tp, data) => all.push({ tp, data }));
     const followerDenied = isFromFollower && !this.auth.authorize(ctx, AclOperation.CLUSTER_ACTION, ResourceType.CLUSTER, CLUSTER_NAME);
-    const readable = isFromFollower
-      ? null
-      : this.auth.filterByAuthorized(
-          ctx,
-          AclOperation.READ,
-          ResourceType.TOPIC,
-          all.flatMap(({ tp }) => (tp.topic === null ? [] : [tp.topic])),
-          (t) => t,
-        );
+    const readable =
+      isFromFollower || !this.auth.authorizer
+        ? null
+        : this.auth.filterByAuthorized(
+            ctx,
+            AclOperation.READ,
+            ResourceType.TOPIC,
+            all.flatMap(({ tp }) => (tp.topic === null ? [] : [tp.topic])),
+            (t) => t,
+          );
     for (const { tp, data } of all) {
       if (followerDenied) erroneous.set(tpKey(tp), { tp, data: errorPartition(tp.partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED) });
       else if (tp.topic === null) erroneous.set(tpKey(tp), { tp, data: errorPartition(tp.partition, ErrorCode.UNKNOWN_TOPIC_ID) });
@@ -401,16 +395,9 @@ export class DataPlaneApis {
 }
 
 /** RequestUtils.hasTransactionalRecords for one partition's records: a magic-2 batch with the transactional bit. */
-function hasTransactionalRecords(records: Buffer | null): boolean {
-  if (records === null) return false;
-  let pos = 0;
-  while (pos + HEADER_SIZE <= records.length) {
-    if (records.readInt8(pos + MAGIC) === MAGIC_V2 && (records.readInt16BE(pos + ATTRIBUTES) & TRANSACTIONAL_FLAG_MASK) !== 0) return true;
-    const size = batchSizeAt(records, pos);
-    if (size < HEADER_SIZE) return false;
-    pos += size;
-  }
-  return false;
+/** A produce answer for a partition that was not appended. */
+function partitionError(errorCode: number): ProducePartitionResult {
+  return { errorCode, errorMessage: null, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 };
 }
 
 /** FetchResponse.partitionResponse: an error answer for one partition. */
