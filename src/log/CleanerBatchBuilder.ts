@@ -15,6 +15,7 @@ import {
   BASE_SEQUENCE,
   BASE_TIMESTAMP,
   BatchInfo,
+  CONTROL_FLAG_MASK,
   CRC,
   DELETE_HORIZON_FLAG_MASK,
   HEADER_SIZE,
@@ -30,6 +31,7 @@ import {
   RECORDS_COUNT,
   Record,
   TIMESTAMP_TYPE_MASK,
+  TRANSACTIONAL_FLAG_MASK,
   writeInt64,
 } from '../protocol/records/RecordBatch';
 
@@ -61,8 +63,30 @@ export function buildRetainedBatch(original: BatchInfo, records: readonly Record
 
   const size = HEADER_SIZE + payload.length;
   const buf = Buffer.allocUnsafe(size);
+  writeHeader(buf, original, attributes, baseTimestamp, maxTimestamp, records.length);
+  payload.copy(buf, HEADER_SIZE);
+  buf.writeUInt32BE(crc32c(buf, ATTRIBUTES, size), CRC);
+  return buf;
+}
+
+/**
+ * Kafka's DefaultRecordBatch.writeEmptyHeader, as MemoryRecords.filterTo writes it for a RETAIN_EMPTY batch whose
+ * records all went: the header alone (no records, count 0), same base and last offset, producer id, epoch, base
+ * sequence and leader epoch, codec none, the batch's max timestamp as both timestamps, the transactional and control
+ * flags kept and no delete horizon. Such a batch keeps a producer's last sequence and epoch in the log.
+ */
+export function emptyBatchHeader(info: BatchInfo): Buffer {
+  const buf = Buffer.alloc(HEADER_SIZE);
+  const attributes = info.attributes & (TIMESTAMP_TYPE_MASK | TRANSACTIONAL_FLAG_MASK | CONTROL_FLAG_MASK);
+  writeHeader(buf, info, attributes, info.maxTimestamp, info.maxTimestamp, 0);
+  buf.writeUInt32BE(crc32c(buf, ATTRIBUTES, HEADER_SIZE), CRC);
+  return buf;
+}
+
+/** The v2 header fields (all but the CRC) of a rewrite of `original`, for a batch of buf.length bytes. */
+function writeHeader(buf: Buffer, original: BatchInfo, attributes: number, baseTimestamp: number, maxTimestamp: number, count: number): void {
   writeInt64(buf, BASE_OFFSET, original.baseOffset);
-  buf.writeInt32BE(size - LOG_OVERHEAD, LENGTH);
+  buf.writeInt32BE(buf.length - LOG_OVERHEAD, LENGTH);
   buf.writeInt32BE(original.partitionLeaderEpoch, PARTITION_LEADER_EPOCH);
   buf.writeInt8(MAGIC_V2, MAGIC);
   buf.writeInt16BE(attributes, ATTRIBUTES);
@@ -72,8 +96,5 @@ export function buildRetainedBatch(original: BatchInfo, records: readonly Record
   writeInt64(buf, PRODUCER_ID, original.producerId);
   buf.writeInt16BE(original.producerEpoch, PRODUCER_EPOCH);
   buf.writeInt32BE(original.baseSequence, BASE_SEQUENCE);
-  buf.writeInt32BE(records.length, RECORDS_COUNT);
-  payload.copy(buf, HEADER_SIZE);
-  buf.writeUInt32BE(crc32c(buf, ATTRIBUTES, size), CRC);
-  return buf;
+  buf.writeInt32BE(count, RECORDS_COUNT);
 }

@@ -7,8 +7,7 @@
  */
 import { BatchInfo, DELETE_HORIZON_FLAG_MASK, Record, iterateRecords } from '../protocol/records/RecordBatch';
 import { CleanedTransactionMetadata } from './CleanedTransactionMetadata';
-import { buildRetainedBatch } from './CleanerBatchBuilder';
-import { emptyBatchHeader } from './CleanerEmptyBatch';
+import { buildRetainedBatch, emptyBatchHeader } from './CleanerBatchBuilder';
 import { Log } from './Log';
 
 /** Kafka's LastRecord: an active producer's last data offset (null: none in its state) and epoch. */
