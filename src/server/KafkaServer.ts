@@ -7,7 +7,7 @@ import type { LogManager } from '../log/LogManager';
 import type { LogCleaner } from '../log/LogCleaner';
 import { SocketServer } from '../network/SocketServer';
 import { KafkaZkClient } from '../zk/KafkaZkClient';
-import { BrokerInfo } from '../zk/ZkData';
+import { BrokerInfo, ConfigType } from '../zk/ZkData';
 import { checkAndWriteBrokerMetadata } from './BrokerMetadataCheckpoint';
 import { ControlledShutdown } from './ControlledShutdown';
 import { KafkaApis } from './KafkaApis';
@@ -220,7 +220,7 @@ export class KafkaServer {
     await this.registerBroker();
     await this.controller.startup();
     this.configManager = new ZkConfigManager(zk, topicConfigs, cfg.brokerId);
-    this.configManager.userConfigHandler = userConfigHandler;
+    this.configManager.registerHandler(ConfigType.User, userConfigHandler);
     await this.configManager.startup();
     this.brokerState = BrokerState.RUNNING;
     this.log.info('started');

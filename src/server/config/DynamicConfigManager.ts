@@ -134,12 +134,21 @@ function sameProps(a: Readonly<Record<string, string>>, b: Readonly<Record<strin
   return ka.every((k) => b[k] === a[k]);
 }
 
+/** Kafka's ConfigHandler for one entity type: called with the entity name of each change notification. */
+export interface ConfigEntityHandler {
+  processConfigChanges(entityName: string): Promise<void>;
+}
+
 /** kafka.server.ZkConfigManager: the config change notification listener of one broker. */
 export class ZkConfigManager {
   private readonly listener: ZkNodeChangeNotificationListener;
   private readonly log: Logger;
-  /** UserConfigHandler: users/<user> changes refresh the broker's SCRAM credentials; null ignores them. */
-  userConfigHandler: { processConfigChanges(sanitizedEntityName: string): Promise<void> } | null = null;
+  /**
+   * Kafka's ConfigHandler per entity type (ConfigType.User, Client, Broker, ...): each gets the entity name of a
+   * `<type>/<name>` notification (e.g. `users/alice/clients/app` gives users `alice/clients/app`) and re-reads its
+   * znode. Topics are handled by the TopicConfigRepository. A type without a handler is logged and ignored.
+   */
+  private readonly handlers = new Map<string, ConfigEntityHandler>();
 
   constructor(
     private readonly zk: KafkaZkClient,
@@ -160,6 +169,22 @@ export class ZkConfigManager {
     );
   }
 
+  /** Adds the handler of one entity type; several handlers of one type each get every change (users: SCRAM and quotas). */
+  registerHandler(entityType: string, handler: ConfigEntityHandler): void {
+    const prev = this.handlers.get(entityType);
+    this.handlers.set(
+      entityType,
+      prev
+        ? {
+            processConfigChanges: async (name: string) => {
+              await prev.processConfigChanges(name);
+              await handler.processConfigChanges(name);
+            },
+          }
+        : handler,
+    );
+  }
+
   /** Registers the child watch and processes the notifications already there. */
   startup(): Promise<void> {
     return this.listener.startup();
@@ -169,7 +194,7 @@ export class ZkConfigManager {
     this.listener.shutdown();
   }
 
-  /** ConfigChangedNotificationHandler: topics and users are handled; other entity types are not supported yet. */
+  /** ConfigChangedNotificationHandler: topics here, other entity types through their registered handler. */
   private async processEntity(entityPath: string | null): Promise<void> {
     if (entityPath === null) return;
     const slash = entityPath.indexOf('/');
@@ -177,8 +202,8 @@ export class ZkConfigManager {
     const name = slash < 0 ? '' : entityPath.substring(slash + 1);
     if (type === D.ConfigType.Topic && name !== '') {
       this.topicConfigs.update(name, await this.zk.getTopicConfig(name));
-    } else if (type === D.ConfigType.User && this.userConfigHandler) {
-      await this.userConfigHandler.processConfigChanges(name);
+    } else if (name !== '' && this.handlers.has(type)) {
+      await this.handlers.get(type)!.processConfigChanges(name);
     } else {
       this.log.debug(`Ignoring config change notification for ${entityPath}`);
     }

@@ -359,6 +359,36 @@ define('sasl.jaas.config', 'PASSWORD', null, undefined, 'MEDIUM',
 define('sasl.server.max.receive.size', 'INT', 524288, undefined, 'MEDIUM', 'The maximum receive size allowed before and during initial SASL authentication. Default receive size is 512KB. GSSAPI limits requests to 64K, but we allow upto 512KB by default for custom SASL mechanisms. In practice, PLAIN, SCRAM and OAUTH mechanisms can use much smaller limits.');
 define('sasl.kerberos.service.name', 'STRING', null, undefined, 'MEDIUM', 'The Kerberos principal name that Kafka runs as. This can be defined either in Kafka\'s JAAS config or in Kafka\'s config.');
 
+/* ********** Quotas (KafkaConfig's quota keys, Kafka 3.7 defaults and docs) ********** */
+define('quota.window.num', 'INT', 11, atLeast(1), 'LOW', 'The number of samples to retain in memory for client quotas');
+define('replication.quota.window.num', 'INT', 11, atLeast(1), 'LOW', 'The number of samples to retain in memory for replication quotas');
+define('alter.log.dirs.replication.quota.window.num', 'INT', 11, atLeast(1), 'LOW', 'The number of samples to retain in memory for alter log dirs replication quotas');
+define('controller.quota.window.num', 'INT', 11, atLeast(1), 'LOW', 'The number of samples to retain in memory for controller mutation quotas');
+define('quota.window.size.seconds', 'INT', 1, atLeast(1), 'LOW', 'The time span of each sample for client quotas');
+define('replication.quota.window.size.seconds', 'INT', 1, atLeast(1), 'LOW', 'The time span of each sample for replication quotas');
+define('alter.log.dirs.replication.quota.window.size.seconds', 'INT', 1, atLeast(1), 'LOW', 'The time span of each sample for alter log dirs replication quotas');
+define('controller.quota.window.size.seconds', 'INT', 1, atLeast(1), 'LOW', 'The time span of each sample for controller mutations quotas');
+define('client.quota.callback.class', 'CLASS', null, undefined, 'LOW',
+  'The fully qualified name of a class that implements the ClientQuotaCallback interface, which is used to determine quota limits applied to client requests. By default, the &lt;user&gt; and &lt;client-id&gt; quotas that are stored in ZooKeeper are applied. For any given request, the most specific quota that matches the user principal of the session and the client-id of the request is applied.');
+
+/* ********** Delegation tokens (KIP-48; Kafka 3.7 defaults and docs) ********** */
+define('delegation.token.master.key', 'PASSWORD', null, undefined, 'MEDIUM', 'DEPRECATED: An alias for delegation.token.secret.key, which should be used instead of this config.');
+define('delegation.token.secret.key', 'PASSWORD', null, undefined, 'MEDIUM',
+  'Secret key to generate and verify delegation tokens. The same key must be configured across all the brokers.  If using Kafka with KRaft, the key must also be set across all controllers.  If the key is not set or set to empty string, brokers will disable the delegation token support.');
+define('delegation.token.max.lifetime.ms', 'LONG', 7 * 24 * 60 * 60 * 1000, atLeast(1), 'MEDIUM', 'The token has a maximum lifetime beyond which it cannot be renewed anymore. Default value 7 days.');
+define('delegation.token.expiry.time.ms', 'LONG', 24 * 60 * 60 * 1000, atLeast(1), 'MEDIUM', 'The token validity time in milliseconds before the token needs to be renewed. Default value 1 day.');
+define('delegation.token.expiry.check.interval.ms', 'LONG', 60 * 60 * 1000, atLeast(1), 'LOW', 'Scan interval to remove expired delegation tokens.');
+
+/* ********** Password encryption for dynamic configs (Kafka 3.7 defaults and docs) ********** */
+define('password.encoder.secret', 'PASSWORD', null, undefined, 'MEDIUM', 'The secret used for encoding dynamically configured passwords for this broker.');
+define('password.encoder.old.secret', 'PASSWORD', null, undefined, 'MEDIUM',
+  'The old secret that was used for encoding dynamically configured passwords. This is required only when the secret is updated. If specified, all dynamically encoded passwords are decoded using this old secret and re-encoded using password.encoder.secret when broker starts up.');
+define('password.encoder.keyfactory.algorithm', 'STRING', null, undefined, 'LOW',
+  'The SecretKeyFactory algorithm used for encoding dynamically configured passwords. Default is PBKDF2WithHmacSHA512 if available and PBKDF2WithHmacSHA1 otherwise.');
+define('password.encoder.cipher.algorithm', 'STRING', 'AES/CBC/PKCS5Padding', undefined, 'LOW', 'The Cipher algorithm used for encoding dynamically configured passwords.');
+define('password.encoder.key.length', 'INT', 128, atLeast(8), 'LOW', 'The key length used for encoding dynamically configured passwords.');
+define('password.encoder.iterations', 'INT', 4096, atLeast(1024), 'LOW', 'The iteration count used for encoding dynamically configured passwords.');
+
 /* ********** Metrics (not in Apache Kafka: the Prometheus JMX exporter's part, built in) ********** */
 /** A TCP port: 0 (off) to 65535, with ConfigDef.Range's messages. */
 const tcpPort: Validator = {
