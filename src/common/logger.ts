@@ -8,7 +8,10 @@
  *   - controller.log: loggers under `kafka.controller`, at TRACE, not additive (not in server.log/stdout);
  *   - state-change.log: `state.change.logger`, at INFO, not additive;
  *   - log-cleaner.log: `kafka.log.LogCleaner`, at INFO, not additive;
- *   - kafka-request.log: `kafka.request.logger`, at WARN, not additive.
+ *   - kafka-request.log: `kafka.request.logger`, at WARN, not additive;
+ *   - kafka-authorizer.log: `kafka.authorizer.logger` (the ACL authorizer's audit lines), at INFO, not additive:
+ *     Kafka's log4j.properties routes it to authorizerAppender with additivity false, so denied actions (INFO) are
+ *     recorded and allowed ones (DEBUG) are not unless the level is raised (`KAFKA_AUTHORIZER_LOG_LEVEL=DEBUG`).
  * Level checks happen before any formatting, so disabled debug/trace calls only cost a comparison.
  */
 import * as fs from 'fs';
@@ -22,6 +25,8 @@ export interface Logger {
   debug(msg: string): void;
   trace(msg: string): void;
   isDebugEnabled(): boolean;
+  /** Optional so that test fakes need not implement it; getLogger's loggers always do. */
+  isTraceEnabled?(): boolean;
 }
 
 interface LoggingOptions {
@@ -35,6 +40,11 @@ interface LoggingOptions {
   files?: boolean;
   /** Where console lines go (default process.stdout); for tests and embedding. */
   stream?: NodeJS.WritableStream;
+  /**
+   * Level of kafka.authorizer.logger (log4j.logger.kafka.authorizer.logger=INFO in Kafka's log4j.properties); else
+   * env KAFKA_AUTHORIZER_LOG_LEVEL, else INFO. DEBUG also records every allowed action.
+   */
+  authorizerLevel?: string;
 }
 
 const LEVELS = { ERROR: 0, WARN: 1, INFO: 2, DEBUG: 3, TRACE: 4 } as const;
@@ -113,6 +123,10 @@ export function configureLogging(opts: LoggingOptions = {}): void {
       { matches: (n) => n === 'state.change.logger', route: only('state-change.log', LEVELS.INFO) },
       { matches: (n) => n.startsWith('kafka.log.LogCleaner'), route: only('log-cleaner.log', LEVELS.INFO) },
       { matches: (n) => n === 'kafka.request.logger', route: only('kafka-request.log', LEVELS.WARN) },
+      {
+        matches: (n) => n === 'kafka.authorizer.logger',
+        route: only('kafka-authorizer.log', parseLevel(opts.authorizerLevel ?? process.env.KAFKA_AUTHORIZER_LOG_LEVEL)),
+      },
     ],
     files,
     consoleStream,
@@ -184,6 +198,7 @@ export function getLogger(loggerName: string, logIdent = ''): Logger {
     trace: (m) => {
       if (current().threshold >= LEVELS.TRACE) emit('TRACE', m);
     },
-    isDebugEnabled: () => current().threshold >= LEVELS.DEBUG,
+    isDebugEnabled: () => current().out !== null && current().threshold >= LEVELS.DEBUG,
+    isTraceEnabled: () => current().out !== null && current().threshold >= LEVELS.TRACE,
   };
 }

@@ -134,9 +134,10 @@ export class AclAuthorizer implements Authorizer {
     const aclsAllowAccess = (): boolean => {
       const acls = this.cache.matchingAcls(action.resourceType, action.resourceName);
       if (acls.length === 0) {
-        this.authorizerLogger.debug(
-          `No acl found for resource ${patternToString({ resourceType: action.resourceType, name: action.resourceName, patternType: PatternType.LITERAL })}, authorized = ${this.allowEveryoneIfNoAclFound}`,
-        );
+        if (this.authorizerLogger.isDebugEnabled())
+          this.authorizerLogger.debug(
+            `No acl found for resource ${patternToString({ resourceType: action.resourceType, name: action.resourceName, patternType: PatternType.LITERAL })}, authorized = ${this.allowEveryoneIfNoAclFound}`,
+          );
         return this.allowEveryoneIfNoAclFound;
       }
       const resource = patternToString({ resourceType: action.resourceType, name: action.resourceName, patternType: PatternType.LITERAL });
@@ -180,21 +181,25 @@ export class AclAuthorizer implements Authorizer {
   private isSuperUser(principal: KafkaPrincipal): boolean {
     const p = principalToString(principal);
     if (!this.superUsers.has(p)) return false;
-    this.authorizerLogger.debug(`principal = ${p} is a super user, allowing operation without checking acls.`);
+    if (this.authorizerLogger.isDebugEnabled()) this.authorizerLogger.debug(`principal = ${p} is a super user, allowing operation without checking acls.`);
     return true;
   }
 
-  /** AclAuthorizer.logAuditMessage: allowed at DEBUG (TRACE if !logIfAllowed), denied at INFO (TRACE if !logIfDenied). */
+  /**
+   * AclAuthorizer.logAuditMessage: allowed at DEBUG (TRACE if !logIfAllowed), denied at INFO (TRACE if !logIfDenied), to
+   * kafka.authorizer.logger (kafka-authorizer.log). The line is built only when its level is on: this runs for every
+   * action of every request.
+   */
   private logAuditMessage(ctx: AuthorizableRequestContext, action: Action, patternType: number, name: string, authorized: boolean): void {
-    const msg = (): string =>
+    const log = this.authorizerLogger;
+    const level = authorized ? (action.logIfAllowed ? 'debug' : 'trace') : action.logIfDenied ? 'info' : 'trace';
+    if (level === 'debug' && !log.isDebugEnabled()) return;
+    if (level === 'trace' && !(log.isTraceEnabled?.() ?? false)) return;
+    const msg =
       `Principal = ${principalToString(ctx.principal)} is ${authorized ? 'Allowed' : 'Denied'} Operation = ${operationName(action.operation)} ` +
       `from host = ${hostAddress(ctx.clientAddress)} on resource = ${resourceTypeName(action.resourceType)}:${patternTypeLabel(patternType)}:${name} ` +
       `for request = ${API_NAMES[ctx.apiKey] ?? String(ctx.apiKey)} with resourceRefCount = ${patternType === PatternType.UNKNOWN ? 0 : 1}`;
-    if (authorized) {
-      if (action.logIfAllowed) this.authorizerLogger.debug(msg());
-      else this.authorizerLogger.trace(msg());
-    } else if (action.logIfDenied) this.authorizerLogger.info(msg());
-    else this.authorizerLogger.trace(msg());
+    log[level](msg);
   }
 
   /** AclAuthorizer.authorizeByResourceType (Kafka's own implementation, over resourceCache). */

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { PassThrough } from 'stream';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { configureLogging, shutdownLogging } from '../../../../src/common/logger';
 import { AclOperation as O } from '../../../../src/security/AclEntry';
 import { userPrincipal } from '../../../../src/security/auth/KafkaPrincipal';
@@ -244,23 +246,24 @@ describe('AclAuthorizer (kafka.security.authorizer.AclAuthorizer rules)', () => 
   });
 
   describe('audit log on kafka.authorizer.logger', () => {
-    let out = '';
+    // Kafka's log4j.properties routes kafka.authorizer.logger to kafka-authorizer.log only (additivity false).
+    let dir = '';
     beforeEach(() => {
-      out = '';
-      const sink = new PassThrough();
-      sink.on('data', (d: Buffer) => (out += d.toString()));
-      configureLogging({ files: false, stream: sink, level: 'INFO' });
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'acl-audit-'));
+      configureLogging({ logDir: dir, console: false, level: 'INFO' });
     });
     afterEach(async () => {
       await shutdownLogging();
       configureLogging({ files: false, stream: process.stdout, level: 'INFO' });
+      fs.rmSync(dir, { recursive: true, force: true });
     });
 
     it('a denied action is logged at INFO in Kafka words; a denial with logIfDenied=false is not', async () => {
       const { a } = await authorizer([]);
       a.authorize(ctx('alice', '127.0.0.1', 0), [topicAction('orders', O.WRITE)]);
       a.authorize(ctx('alice', '127.0.0.1', 0), [{ ...topicAction('quiet', O.WRITE), logIfDenied: false }]);
-      await new Promise((r) => setImmediate(r));
+      await shutdownLogging();
+      const out = fs.readFileSync(path.join(dir, 'kafka-authorizer.log'), 'utf8');
       expect(out).to.contain(
         'INFO Principal = User:alice is Denied Operation = Write from host = 127.0.0.1 on resource = Topic:LITERAL:orders for request = Produce with resourceRefCount = 1 (kafka.authorizer.logger)',
       );
