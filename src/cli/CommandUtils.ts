@@ -8,6 +8,8 @@ import * as fs from 'fs';
 import { registerKafkajsCodecs } from './KafkajsCodecs';
 import { Command, CommanderError } from 'commander';
 import { Kafka, logLevel } from 'kafkajs';
+import { setDefaultClientSecurity } from '../network/NetworkClient';
+import { ClientRole, ClientSecurityConfigError, clientSecuritySettings, ClientSecuritySettings } from './ClientSecurityConfig';
 
 /** A user error: printed as one line (no stack trace), exit code 1. */
 export class CommandError extends Error {
@@ -148,14 +150,34 @@ interface ClientOptions {
   /** ms until an unreachable cluster is reported (Kafka's default.api.timeout.ms is 60 s; ours is shorter). */
   timeoutMs?: number;
   props?: Map<string, string>;
+  /** Which Kafka client the tool stands for (the wording of a bad security setting's error). */
+  role?: ClientRole;
 }
 
 /**
- * A kafkajs client with logging off (tools print only their own lines) and retries bounded so that
- * the whole connection attempt fits in `timeoutMs`.
+ * The client security settings of a tool's properties (security.protocol, ssl.*, sasl.*: ClientSecurityConfig.ts),
+ * also made the default of every NetworkClient the tool opens (AdminRequests), so that the tool's own requests and its
+ * kafkajs client connect alike. A bad setting fails the tool with Kafka's message.
+ */
+export function useClientSecurity(props: ReadonlyMap<string, string> | undefined, role: ClientRole = 'admin'): ClientSecuritySettings {
+  let settings: ClientSecuritySettings;
+  try {
+    settings = clientSecuritySettings(props ?? new Map(), role);
+  } catch (e) {
+    if (e instanceof ClientSecurityConfigError) fail(e.message);
+    throw e;
+  }
+  setDefaultClientSecurity(settings.security);
+  return settings;
+}
+
+/**
+ * A kafkajs client with logging off (tools print only their own lines), retries bounded so that
+ * the whole connection attempt fits in `timeoutMs`, and the security of `props` (TLS and SASL).
  */
 export function createKafka(brokers: string[], opts: ClientOptions = {}): Kafka {
   registerKafkajsCodecs();
+  const { ssl, sasl } = useClientSecurity(opts.props, opts.role).kafkajs;
   const timeoutMs = opts.timeoutMs ?? Number(opts.props?.get('default.api.timeout.ms') ?? 15000);
   const requestTimeout = Number(opts.props?.get('request.timeout.ms') ?? Math.min(30000, timeoutMs));
   return new Kafka({
@@ -165,5 +187,7 @@ export function createKafka(brokers: string[], opts: ClientOptions = {}): Kafka 
     connectionTimeout: Math.min(5000, timeoutMs),
     requestTimeout,
     retry: { retries: 5, initialRetryTime: 200, maxRetryTime: Math.max(1000, Math.floor(timeoutMs / 5)) },
+    ...(ssl ? { ssl } : {}),
+    ...(sasl ? { sasl } : {}),
   });
 }

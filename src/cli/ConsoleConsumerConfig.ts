@@ -7,6 +7,7 @@
  * since kafkajs cannot honour every key Kafka knows, we say on stderr which ones we ignore instead of
  * pretending to apply them.
  */
+import { APPLIED_SECURITY_KEYS } from './ClientSecurityConfig';
 import { CommandError } from './CommandUtils';
 
 /** What the kafkajs consumer and the tool take from the properties. */
@@ -117,6 +118,7 @@ const APPLIED = new Set([
 
 /** Keys Kafka's consumer knows and would act on, but kafkajs cannot: reported as ignored. */
 function unsupported(key: string): boolean {
+  if (APPLIED_SECURITY_KEYS.has(key)) return false; // createKafka applies them (ClientSecurityConfig.ts)
   return (
     key.startsWith('ssl.') ||
     key.startsWith('sasl.') ||
@@ -158,10 +160,9 @@ export function buildConsumerSettings(props: Map<string, string>): ConsoleConsum
   const reset = oneOf(props, 'auto.offset.reset', ['latest', 'earliest', 'none']);
   if (reset === 'none') warnings.push("auto.offset.reset=none is not supported by this tool; partitions without a committed offset start at 'latest'.");
   const isolation = oneOf(props, 'isolation.level', ['read_committed', 'read_uncommitted']) as ConsoleConsumerSettings['isolationLevel'];
-  const security = props.get('security.protocol');
-  const ignored = [...props.keys()].filter((k) => unsupported(k) && !(k === 'security.protocol' && security?.trim().toUpperCase() === 'PLAINTEXT'));
+  const ignored = [...props.keys()].filter((k) => unsupported(k));
   if (ignored.length > 0) warnings.push(`These consumer configurations are not supported by this tool and were ignored: ${ignored.join(', ')}`);
-  const unknown = [...props.keys()].filter((k) => !APPLIED.has(k) && !NO_VISIBLE_EFFECT.has(k) && !unsupported(k));
+  const unknown = [...props.keys()].filter((k) => !APPLIED.has(k) && !APPLIED_SECURITY_KEYS.has(k) && !NO_VISIBLE_EFFECT.has(k) && !unsupported(k));
   if (unknown.length > 0) warnings.push(`These configurations '[${unknown.join(', ')}]' were supplied but are not used yet.`);
   return {
     // Our tool's defaults (a short session so a killed tool leaves its group quickly; Kafka's fetch.max.wait.ms).

@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import { ApiVersionsApi } from '../protocol/apis';
 import { describeCluster, sendTo } from './AdminRequests';
-import { brokerList, fail, runTool } from './CommandUtils';
+import { brokerList, fail, loadProps, runTool, useClientSecurity } from './CommandUtils';
 
 /** ApiKeys.clientApis() of Kafka 3.7 (zkBroker or broker listeners): name and the latest version the 3.7 client knows. */
 const ZK_BROKER_APIS: ReadonlyArray<[number, string, number]> = [
@@ -99,8 +99,9 @@ function formatApiVersions(apis: ReadonlyArray<{ apiKey: number; minVersion: num
 }
 
 async function execute(program: Command): Promise<number> {
-  const o = program.opts<{ bootstrapServer?: string }>();
+  const o = program.opts<{ bootstrapServer?: string; commandConfig?: string }>();
   if (!o.bootstrapServer) fail('Missing required argument "[bootstrap-server]"');
+  useClientSecurity(loadProps(o.commandConfig));
   const cluster = await describeCluster(brokerList(o.bootstrapServer));
   for (const b of cluster.brokers) {
     try {

@@ -10,7 +10,7 @@ import { ApiVersionsApi, DescribeClusterApi } from '../protocol/apis';
 import { UnregisterBrokerApi } from '../protocol/apis/64-unregister-broker';
 import { errorInfo } from '../protocol/errors';
 import { sendToAny } from './AdminRequests';
-import { CommandError, brokerList, fail, loadProps, runTool } from './CommandUtils';
+import { CommandError, brokerList, fail, loadProps, runTool, useClientSecurity } from './CommandUtils';
 
 interface Opts {
   bootstrapServer?: string;
@@ -88,7 +88,7 @@ function javaExceptionClass(errorName: string): string {
 async function execute(program: Command): Promise<number> {
   const o = program.opts<Opts>();
   const command = program.args[0];
-  loadProps(o.config);
+  useClientSecurity(loadProps(o.config));
   const { servers, endpointType } = bootstrapOf(o);
   if (command === 'cluster-id') {
     await clusterId(servers, endpointType);

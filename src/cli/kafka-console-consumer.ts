@@ -158,6 +158,7 @@ async function execute(program: Command): Promise<number> {
   const kafka = createKafka(brokerList(o.bootstrapServer ?? consumerProps.get('bootstrap.servers')), {
     clientId: consumerProps.get('client.id') ?? 'console-consumer',
     props: consumerProps,
+    role: 'consumer',
   });
   const consumer: Consumer = kafka.consumer({
     groupId,

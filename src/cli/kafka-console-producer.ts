@@ -157,7 +157,7 @@ async function execute(program: Command): Promise<number> {
   const timeout = Number(producerProps.get('request.timeout.ms') ?? opts.requestTimeoutMs);
   const batchSize = Math.max(1, Number(opts.batchSize) > 1000 ? 1000 : Number(opts.batchSize));
   const idempotent = producerProps.get('enable.idempotence') === 'true';
-  const kafka = createKafka(brokerList(bootstrap), { clientId: producerProps.get('client.id') ?? 'console-producer', props: producerProps });
+  const kafka = createKafka(brokerList(bootstrap), { clientId: producerProps.get('client.id') ?? 'console-producer', props: producerProps, role: 'producer' });
   const producer: Producer = kafka.producer({ idempotent, allowAutoTopicCreation: true, retry: { retries: Number(opts.messageSendMaxRetries) } });
   await producer.connect();
   const topic = opts.topic;

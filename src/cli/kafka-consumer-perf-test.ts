@@ -53,7 +53,7 @@ async function execute(program: Command): Promise<number> {
   const timeoutMs = Number(o.timeout);
   const interval = Number(o.reportingInterval);
   const groupId = o.group ?? props.get('group.id') ?? `perf-consumer-${Math.floor(Math.random() * 100000)}`;
-  const consumer = createKafka(brokerList(bootstrap), { clientId: props.get('client.id') ?? 'perf-consumer-client', props }).consumer({
+  const consumer = createKafka(brokerList(bootstrap), { clientId: props.get('client.id') ?? 'perf-consumer-client', props, role: 'consumer' }).consumer({
     groupId,
     maxBytesPerPartition: Number(o.fetchSize),
     maxWaitTimeInMs: 500,

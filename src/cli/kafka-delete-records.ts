@@ -10,7 +10,7 @@ import { ApiKey } from '../protocol/apiKeys';
 import { ApiVersionsApi, DeleteRecordsApi, MetadataApi } from '../protocol/apis';
 import { errorInfo } from '../protocol/errors';
 import { describeCluster, sendTo, sendToAny } from './AdminRequests';
-import { brokerList, fail, runTool } from './CommandUtils';
+import { brokerList, fail, loadProps, runTool, useClientSecurity } from './CommandUtils';
 import { javaExceptionName } from './kafka-leader-election';
 
 type Entry = { topic: string; partition: number; offset: number };
@@ -33,9 +33,10 @@ function parseOffsetJson(file: string): Entry[] {
 }
 
 async function execute(program: Command): Promise<number> {
-  const o = program.opts<{ bootstrapServer?: string; offsetJsonFile?: string }>();
+  const o = program.opts<{ bootstrapServer?: string; offsetJsonFile?: string; commandConfig?: string }>();
   if (!o.bootstrapServer) fail('Missing required argument "[bootstrap-server]"');
   if (!o.offsetJsonFile) fail('Missing required argument "[offset-json-file]"');
+  useClientSecurity(loadProps(o.commandConfig));
   const entries = parseOffsetJson(o.offsetJsonFile);
   const bootstrap = brokerList(o.bootstrapServer);
   const cluster = await describeCluster(bootstrap);

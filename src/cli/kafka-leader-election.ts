@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { ElectLeadersApi } from '../protocol/apis';
 import { errorInfo } from '../protocol/errors';
 import { sendToController } from './AdminRequests';
-import { CommandError, brokerList, fail, runTool } from './CommandUtils';
+import { CommandError, brokerList, fail, loadProps, runTool, useClientSecurity } from './CommandUtils';
 
 interface Opts {
   bootstrapServer?: string;
@@ -52,6 +52,7 @@ function partitionsFromJson(file: string): { topic: string; partitions: number[]
 async function execute(program: Command): Promise<number> {
   const o = program.opts<Opts>();
   if (!o.bootstrapServer) fail('Missing required argument "[bootstrap-server]"');
+  useClientSecurity(loadProps(program.opts()['admin.config'] as string | undefined));
   if (!o.electionType) fail('Missing required option(s) [election-type]');
   const type = o.electionType.toUpperCase();
   if (type !== 'PREFERRED' && type !== 'UNCLEAN') fail(`Invalid election-type '${o.electionType}': must be PREFERRED or UNCLEAN`);

@@ -12,7 +12,7 @@ import { DescribeClusterApi, DescribeLogDirsApi } from '../protocol/apis';
 import type { DescribeLogDirsResponse } from '../protocol/apis/35-describe-log-dirs';
 import { errorInfo } from '../protocol/errors';
 import { sendTo, sendToAny } from './AdminRequests';
-import { CommandError, brokerList, fail, loadProps, runTool } from './CommandUtils';
+import { CommandError, brokerList, fail, loadProps, runTool, useClientSecurity } from './CommandUtils';
 import { javaHashMapJson, javaHashMapOrder, javaStringHash, javaTopicPartitionHash } from './JavaHashMapOrder';
 
 interface Opts {
@@ -124,7 +124,7 @@ function formatAsJson(byBroker: Array<{ broker: number; dirs: LogDirDescription[
 
 async function execute(program: Command): Promise<number> {
   const o = program.opts<Opts>();
-  loadProps(o.commandConfig);
+  useClientSecurity(loadProps(o.commandConfig));
   const bootstrap = brokerList(o.bootstrapServer);
   if (!o.describe) fail('Missing required argument "[describe]"');
   const topics = new Set(splitNonEmpty(o.topicList));

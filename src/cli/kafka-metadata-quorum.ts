@@ -12,6 +12,7 @@ import type { DescribeQuorumPartition, DescribeQuorumResponse, QuorumReplicaStat
 import type { ApiCodec } from '../protocol/apis/types';
 import { errorInfo } from '../protocol/errors';
 import { sendTo } from './AdminRequests';
+import { CommandError, loadProps, useClientSecurity } from './CommandUtils';
 
 /** Topic and partition of the metadata log (Topic.CLUSTER_METADATA_TOPIC_NAME, partition 0). */
 const CLUSTER_METADATA_TOPIC = '__cluster_metadata';
@@ -367,6 +368,12 @@ export async function run(argv: readonly string[], out: Out, err: Out, timeoutMs
   try {
     if (args.commandConfig !== undefined && !fs.existsSync(args.commandConfig)) {
       throw new TerseException(`Properties file ${args.commandConfig} does not exists!`);
+    }
+    try {
+      useClientSecurity(loadProps(args.commandConfig));
+    } catch (e) {
+      if (e instanceof CommandError) throw new TerseException(e.message);
+      throw e;
     }
     if (args.status && args.replication) throw new TerseException('Only one of --status or --replication should be specified with describe sub-command');
     if (!args.replication && !args.status) throw new TerseException('One of --status or --replication must be specified with describe sub-command');

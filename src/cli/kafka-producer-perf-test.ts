@@ -130,7 +130,7 @@ async function execute(program: Command): Promise<number> {
   const batchBytes = Number(props.get('batch.size') ?? 16384);
   const perSend = Math.max(1, Math.floor(batchBytes / Math.max(1, recordSize || 100)));
   const maxInFlight = Number(props.get('max.in.flight.requests.per.connection') ?? 5) * 4;
-  const producer = createKafka(brokerList(bootstrap), { clientId: props.get('client.id') ?? 'perf-producer-client', props }).producer({
+  const producer = createKafka(brokerList(bootstrap), { clientId: props.get('client.id') ?? 'perf-producer-client', props, role: 'producer' }).producer({
     allowAutoTopicCreation: true,
     idempotent: props.get('enable.idempotence') === 'true',
   });

@@ -9,7 +9,7 @@
  * headers; failures print printErrorAndExit's "<what failed>: <cause>. Enable debug logging for additional detail."
  * on stderr with exit code 1; argument errors are argparse4j's (usage, then "kafka-transactions: error: ...").
  */
-import { loadProps } from './CommandUtils';
+import { loadProps, useClientSecurity } from './CommandUtils';
 import { CommandError } from './CommandUtils';
 import { prettyPrintTable } from './kafka-metadata-quorum';
 import { TransactionsArgs, UsageError, parseTransactionsArgs, transactionsHelp } from './TransactionsCommandArgs';
@@ -268,6 +268,8 @@ function buildAdmin(args: TransactionsArgs): TransactionsAdmin {
   let props: Map<string, string>;
   try {
     props = loadProps(args.commandConfig);
+    // TLS and SASL of the admin client (security.protocol, ssl.*, sasl.*) for every request NetworkTransactionsAdmin sends.
+    useClientSecurity(props);
   } catch (e) {
     if (e instanceof CommandError) errorAndExit('Failed to load admin client properties', e);
     throw e;

@@ -31,7 +31,7 @@ async function execute(program: Command): Promise<number> {
   const bootstrap = o.bootstrapServer ?? o.brokerList;
   if (!bootstrap) fail('one of the arguments --bootstrap-server --broker-list is required');
   const max = Number(o.maxMessages);
-  const consumer = createKafka(brokerList(bootstrap), { clientId: props.get('client.id') ?? 'verifiable-consumer', props }).consumer({
+  const consumer = createKafka(brokerList(bootstrap), { clientId: props.get('client.id') ?? 'verifiable-consumer', props, role: 'consumer' }).consumer({
     groupId: o.groupId,
     sessionTimeout: Number(o.sessionTimeout),
     heartbeatInterval: Math.min(3000, Math.floor(Number(o.sessionTimeout) / 3)),

@@ -34,7 +34,7 @@ async function execute(program: Command): Promise<number> {
   const acks = Number(props.get('acks') ?? o.acks);
   const createTime = o.messageCreateTime !== undefined ? Number(o.messageCreateTime) : -1;
   const repeating = o.repeatingKeys !== undefined ? Number(o.repeatingKeys) : null;
-  const producer = createKafka(brokerList(bootstrap), { clientId: props.get('client.id') ?? 'verifiable-producer', props }).producer({
+  const producer = createKafka(brokerList(bootstrap), { clientId: props.get('client.id') ?? 'verifiable-producer', props, role: 'producer' }).producer({
     allowAutoTopicCreation: true,
     idempotent: props.get('enable.idempotence') === 'true',
   });
