@@ -30,6 +30,8 @@ export interface BrokerSpec {
   port: number;
   /** Port of the broker's Prometheus endpoint (`metrics.prometheus.port`); undefined when it serves none. */
   metricsPort?: number;
+  /** Ports of its other listeners (SSL, SASL_SSL, SASL_PLAINTEXT with --secure): checked free before start. */
+  extraPorts?: number[];
 }
 
 export interface ClusterLayout {

@@ -44,6 +44,11 @@ interface LocalClusterOptions {
   /** How long each broker gets after SIGTERM before SIGKILL (default 30 s). */
   brokerStopTimeoutMs?: number;
   zookeeperStopTimeoutMs?: number;
+  /**
+   * Runs once ZooKeeper is up, before any broker starts (`--secure`: certificates, SCRAM credentials in /config/users).
+   * A failure stops the cluster.
+   */
+  beforeBrokers?: (zookeeperConnect: string, log: (line: string) => void) => Promise<void>;
 }
 
 export class LocalCluster implements BrokerControl {
@@ -135,6 +140,10 @@ export class LocalCluster implements BrokerControl {
     if (L.brokers.length === 0 || this.stopping) return;
     await this.waitForStaleRegistrations(zkTimeout);
     if (this.stopping) return;
+    if (this.opts.beforeBrokers) {
+      await this.opts.beforeBrokers(this.zookeeperConnect, this.log);
+      if (this.stopping) return;
+    }
 
     this.log(`Starting ${L.brokers.length} broker(s) on ${this.bootstrapServers}`);
     for (const b of L.brokers) this.spawnBroker(b);
@@ -256,7 +265,7 @@ export class LocalCluster implements BrokerControl {
   }
 
   private async checkPortsFree(): Promise<void> {
-    const ports = [...this.layout.zookeeper.map((z) => z.clientPort), ...this.layout.brokers.map((b) => b.port)];
+    const ports = [...this.layout.zookeeper.map((z) => z.clientPort), ...this.layout.brokers.flatMap((b) => [b.port, ...(b.extraPorts ?? [])])];
     for (const port of ports) {
       if (await portAccepts('127.0.0.1', port, 500)) {
         throw new Error(`port ${port} is already in use (is another cluster running? stop it first)`);

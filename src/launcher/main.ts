@@ -6,14 +6,19 @@
  * on 9092..., no ZooKeeper); the observatory reads ZooKeeper, so it is not offered there, but the launcher's process
  * control is (KRaftControlServer on --ui-port, default 8081: the observatory's POST /api/brokers/<id>/{stop,kill,start}).
  * `--kraft --broker-port 9192` moves the KRaft brokers off 9092-9094, so that both modes run side by side.
+ * `npm start -- --secure`: SSL, SASL_SSL and SASL_PLAINTEXT listeners beside PLAINTEXT, ACLs on, an admin super user,
+ * certificates in data/secure (SecureCluster.ts); it prints the client settings to use.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import * as path from 'path';
 import { configureLogging } from '../common/logger';
 import { ObservatoryServer } from '../observatory/ObservatoryServer';
 import { KRaftCluster } from './KRaftCluster';
 import { KRaftControlServer } from './KRaftControlServer';
 import { localKRaftLayout } from './KRaftLayout';
+import { ClusterLayout, localClusterLayout } from './ClusterLayout';
 import { LocalCluster } from './LocalCluster';
+import { describeSecure, localSecurePorts, prepareSecureCluster, SecureFiles, SecurePorts, secureLayout } from './SecureCluster';
 
 /** The observatory's default port; in KRaft mode the launcher's process control takes the next one. */
 const UI_PORT = 8080;
@@ -81,18 +86,37 @@ export async function main(argv: string[]): Promise<number> {
       parsePort,
     )
     .option('--kraft', 'KRaft mode: 3 controllers (node.id 3001-3003, 127.0.0.1:19091-19093) and N brokers, no ZooKeeper', false)
+    .option(
+      '--secure',
+      'also listen with SSL (port+200), SASL_SSL (port+300) and SASL_PLAINTEXT (port+400): 9292-9294, 9392-9394, 9492-9494; ' +
+        'ACLs on, users admin (super user) and alice, certificates and client settings in data/secure/',
+      false,
+    )
     .option('--broker-port <port>', 'with --kraft: broker N listens on <port>+N-1 instead of 9091+N (e.g. 9192, to run beside `npm start`)', parseBrokerPort)
     .exitOverride((err) => {
       process.exit(err.exitCode);
     });
   program.parse(argv);
-  const opts = program.opts<{ brokers: number; fresh: boolean; uiPort?: number; kraft: boolean; brokerPort?: number }>();
+  const opts = program.opts<{ brokers: number; fresh: boolean; uiPort?: number; kraft: boolean; brokerPort?: number; secure: boolean }>();
   if (opts.brokerPort !== undefined && !opts.kraft) {
     console.error('--broker-port applies to KRaft mode (--kraft) only');
     return 2;
   }
+  if (opts.secure && opts.kraft) {
+    console.error(
+      '--secure is not available with --kraft yet: security in KRaft mode (SCRAM credentials and ACLs in metadata records) is still being built. ' +
+        'Use `npm start -- --secure` (ZooKeeper mode).',
+    );
+    return 2;
+  }
   // The observatory's ZooKeeper client logs through Kafka's logger: only errors belong on the launcher's console.
   configureLogging({ level: 'ERROR', files: false });
+  if (opts.secure) {
+    const layout = localClusterLayout({ brokers: opts.brokers });
+    const ports = new Map(layout.brokers.map((b) => [b.id, localSecurePorts(b)]));
+    const secure = secureCluster(layout, ports, { fresh: opts.fresh });
+    return runLauncher(secure.cluster, opts.uiPort ?? UI_PORT, secure.describe);
+  }
 
   const cluster = opts.kraft
     ? new KRaftCluster({ layout: localKRaftLayout({ brokers: opts.brokers, brokerPort: opts.brokerPort }), fresh: opts.fresh })
@@ -101,10 +125,30 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
+ * The `--secure` cluster over any layout (`npm start`'s fixed one, or a temporary one in tests): the brokers get the
+ * secure listeners' overrides, and certificates, SCRAM users and client property files are made once ZooKeeper is up.
+ */
+export function secureCluster(
+  layout: ClusterLayout,
+  ports: ReadonlyMap<number, SecurePorts>,
+  opts: { fresh?: boolean; log?: (line: string) => void } = {},
+): { cluster: LocalCluster; files: SecureFiles; describe: () => string } {
+  const files = new SecureFiles(path.join(layout.dataDir, 'secure'));
+  const secured = secureLayout(layout, ports, files);
+  const cluster = new LocalCluster({
+    layout: secured,
+    fresh: opts.fresh,
+    log: opts.log,
+    beforeBrokers: (zk, log) => prepareSecureCluster(secured, files, zk, log),
+  });
+  return { cluster, files, describe: () => describeSecure(secured, ports, files) };
+}
+
+/**
  * Runs a started-here cluster in the foreground until a signal: `npm start`'s body, also the entry point of tests
  * that run the launcher on temporary layouts. uiPort 0 = no observatory / process control.
  */
-export async function runLauncher(cluster: LocalCluster | KRaftCluster, uiPort: number): Promise<number> {
+export async function runLauncher(cluster: LocalCluster | KRaftCluster, uiPort: number, describeMore?: () => string): Promise<number> {
   let observatory: ObservatoryServer | KRaftControlServer | null = null;
   let stopSignal: NodeJS.Signals | null = null;
   const onSignal = (sig: NodeJS.Signals): void => {
@@ -166,6 +210,7 @@ export async function runLauncher(cluster: LocalCluster | KRaftCluster, uiPort: 
     if (uiPort !== 0 && !stopSignal) observatory = await startObservatory(cluster, uiPort);
     console.log(cluster.describe(observatory?.url));
   }
+  if (describeMore) console.log(`\n${describeMore()}`);
   setInterval(() => undefined, 1 << 30); // stay up even if every child died; only a signal ends us
   return new Promise<number>(() => undefined);
 }
