@@ -46,6 +46,8 @@ export interface ClientSecuritySettings {
   security: ClientSecurity;
   /** The kafkajs client's ssl / sasl options (undefined when the protocol needs none). */
   kafkajs: { ssl?: tls.ConnectionOptions; sasl?: SASLOptions };
+  /** Set when the settings work for our NetworkClient only: why a kafkajs client cannot use them. */
+  kafkajsUnsupported?: string;
 }
 
 /** The security keys this mapping applies (other ssl.* / sasl.* keys, e.g. ssl.cipher.suites, are not honoured). */
@@ -170,7 +172,10 @@ export function clientSecuritySettings(props: ReadonlyMap<string, string>, role:
         if (e instanceof OAuthBearerConfigError) throw new ClientSecurityConfigError(`${failed}: ${e.message} (sasl.jaas.config)`);
         throw e;
       }
-      security.sasl = { mechanism, username: token.principalName, password: token.value };
+      // loginOptions: the oauth work's OAuthBearerSaslClient (NetworkClient) builds its own token from the module's
+      // options; a plain object, so that this compiles before ClientSecurity.sasl has the field.
+      const sasl = { mechanism, username: token.principalName, password: token.value, loginOptions: entry.options };
+      security.sasl = sasl;
       // A fresh token for every authentication, as the login module's refresh would give one before expiry.
       kafkajs.sasl = { mechanism: 'oauthbearer', oauthBearerProvider: () => Promise.resolve({ value: unsecuredToken(entry.options).value }) };
     } else {
@@ -178,6 +183,17 @@ export function clientSecuritySettings(props: ReadonlyMap<string, string>, role:
       if (!withCreds) throw new ClientSecurityConfigError(`${failed}: the sasl.jaas.config of ${mechanism} needs username and password options`);
       const username = withCreds.options.get('username')!;
       const password = withCreds.options.get('password')!;
+      if (mechanism !== 'PLAIN' && withCreds.options.get('tokenauth')?.toLowerCase() === 'true') {
+        // A delegation token (ScramLoginModule tokenauth="true": username = token id, password = its HMAC): our
+        // NetworkClient sends the tokenauth extension (the dtoken work's ClientSecurity.sasl.tokenAuth); kafkajs cannot.
+        const sasl = { mechanism, username, password, tokenAuth: true };
+        security.sasl = sasl;
+        return {
+          security,
+          kafkajs,
+          kafkajsUnsupported: 'delegation token authentication (ScramLoginModule tokenauth="true") is not supported by the kafkajs client of this tool',
+        };
+      }
       security.sasl = { mechanism, username, password };
       kafkajs.sasl =
         mechanism === 'PLAIN'

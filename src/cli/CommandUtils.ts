@@ -177,7 +177,9 @@ export function useClientSecurity(props: ReadonlyMap<string, string> | undefined
  */
 export function createKafka(brokers: string[], opts: ClientOptions = {}): Kafka {
   registerKafkajsCodecs();
-  const { ssl, sasl } = useClientSecurity(opts.props, opts.role).kafkajs;
+  const settings = useClientSecurity(opts.props, opts.role);
+  if (settings.kafkajsUnsupported) fail(`Failed to create the client: ${settings.kafkajsUnsupported}`);
+  const { ssl, sasl } = settings.kafkajs;
   const timeoutMs = opts.timeoutMs ?? Number(opts.props?.get('default.api.timeout.ms') ?? 15000);
   const requestTimeout = Number(opts.props?.get('request.timeout.ms') ?? Math.min(30000, timeoutMs));
   return new Kafka({

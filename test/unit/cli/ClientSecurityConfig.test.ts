@@ -171,3 +171,26 @@ describe('ClientSecurityConfig (security.protocol, ssl.*, sasl.* of every tool)'
     expect(errorOf({ 'security.protocol': 'SSL', 'ssl.endpoint.identification.algorithm': 'ldap' })).to.contain('ssl.endpoint.identification.algorithm');
   });
 });
+
+describe('ClientSecurityConfig: what other login modules hand to NetworkClient', () => {
+  it('OAUTHBEARER keeps the login options (the SASL client builds its token from them); tokenauth SCRAM is NetworkClient-only', () => {
+    const jaas = 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="carol";';
+    const o = clientSecuritySettings(
+      new Map([
+        ['security.protocol', 'SASL_PLAINTEXT'],
+        ['sasl.mechanism', 'OAUTHBEARER'],
+        ['sasl.jaas.config', jaas],
+      ]),
+    );
+    expect((o.security.sasl as { loginOptions?: ReadonlyMap<string, string> }).loginOptions?.get('unsecuredLoginStringClaim_sub')).to.equal('carol');
+    const t = clientSecuritySettings(
+      new Map([
+        ['security.protocol', 'SASL_PLAINTEXT'],
+        ['sasl.mechanism', 'SCRAM-SHA-256'],
+        ['sasl.jaas.config', 'org.apache.kafka.common.security.scram.ScramLoginModule required username="tok1" password="hmac" tokenauth="true";'],
+      ]),
+    );
+    expect(t.security.sasl).to.deep.equal({ mechanism: 'SCRAM-SHA-256', username: 'tok1', password: 'hmac', tokenAuth: true });
+    expect(t.kafkajsUnsupported).to.contain('tokenauth');
+  });
+});
