@@ -38,6 +38,14 @@ export function errorMessage(e: unknown): string {
         continue;
       }
     }
+    if (err.name === 'AuthenticationError') {
+      // Our NetworkClient's refusal (AdminRequests): the broker's message, as above.
+      return (err.message ?? '').replace(/^SASL authentication with \S+ failed: /, '');
+    }
+    if (err.name === 'KafkaJSSASLAuthenticationError') {
+      // Kafka's tools print the broker's SaslAuthenticate error message (SaslAuthenticationException) alone.
+      return (err.message ?? '').replace(/^SASL [\w-]+(?: SHA\d+)? authentication failed: /, '');
+    }
     if (
       err.name === 'KafkaJSConnectionError' ||
       err.name === 'KafkaJSConnectionClosedError' ||

@@ -134,6 +134,11 @@ describe('integration: --command-config / --producer.config / --consumer.config 
     const v = ok(await runTool('kafka-broker-api-versions', ['--bootstrap-server', bs, '--command-config', adminScram]));
     expect(v.stdout).to.match(new RegExp(`^127\\.0\\.0\\.1:${saslSslPort} \\(id: 1 rack: null\\) -> \\(`));
     expect(v.stdout).to.contain('SaslAuthenticate(36)');
+    // SSL with a PEM truststore: Metadata answers with the SSL endpoint, host name checked against the SAN 127.0.0.1.
+    const d = ok(
+      await runTool('kafka-topics', ['--bootstrap-server', `127.0.0.1:${sslPort}`, '--command-config', sslOnly, '--describe', '--topic', 'secure-t']),
+    );
+    expect(d.stdout).to.match(/Topic: secure-t\s+TopicId: \S+\s+PartitionCount: 2/);
   });
 
   it('console producer over SSL (--producer.config), console consumer and kafka-consumer-groups over SASL_SSL', async () => {
@@ -221,7 +226,13 @@ describe('integration: --command-config / --producer.config / --consumer.config 
     });
     const t = await runTool('kafka-topics', ['--bootstrap-server', `127.0.0.1:${saslSslPort}`, '--command-config', bad, '--list'], { timeoutMs: 30000 });
     expect(t.code).to.equal(1);
-    expect(t.stdout + t.stderr).to.contain('Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-256');
+    // Kafka's TopicCommand: "Error while executing topic command : " + the broker's SaslAuthenticate message.
+    expect(t.stdout.trim()).to.equal(
+      'Error while executing topic command : Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-256',
+    );
+    const v = await runTool('kafka-broker-api-versions', ['--bootstrap-server', `127.0.0.1:${saslSslPort}`, '--command-config', bad]);
+    expect(v.code).to.equal(1);
+    expect(v.stdout.trim()).to.equal('Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-256');
     const m = await runTool('kafka-topics', [
       '--bootstrap-server',
       `127.0.0.1:${saslSslPort}`,
