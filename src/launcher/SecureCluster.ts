@@ -282,6 +282,7 @@ export function describeSecure(layout: ClusterLayout, ports: ReadonlyMap<number,
   const saslPlain = list((p) => p.saslPlaintext);
   const first = (s: string) => s.split(',')[0];
   const a = ADMIN;
+  if (layout.brokers.length === 0) return 'Security (--secure): no brokers (--brokers 0), so no secure listeners.';
   return [
     'Security (--secure): every broker also listens on',
     `  SSL            : ${ssl}  (client certificate requested: CN=<user> is User:<user>)`,

@@ -208,9 +208,11 @@ export async function runLauncher(cluster: LocalCluster | KRaftCluster, uiPort: 
     console.log(cluster.describe());
   } else {
     if (uiPort !== 0 && !stopSignal) observatory = await startObservatory(cluster, uiPort);
-    console.log(cluster.describe(observatory?.url));
+    const text = cluster.describe(observatory?.url).split('\n');
+    // The extra block (--secure's listeners and client settings) goes before the closing "Press Ctrl-C" line.
+    if (describeMore) text.splice(text.length - 1, 0, describeMore(), '');
+    console.log(text.join('\n'));
   }
-  if (describeMore) console.log(`\n${describeMore()}`);
   setInterval(() => undefined, 1 << 30); // stay up even if every child died; only a signal ends us
   return new Promise<number>(() => undefined);
 }

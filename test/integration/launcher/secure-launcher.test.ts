@@ -54,7 +54,7 @@ describe('launcher: npm start -- --secure', function () {
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     // Ready once the last printed line is out; a launcher that exits first fails the test with its output.
     await Promise.race([
-      waitFor('the launcher to print the client settings', async () => /\(alice: the same/.test(output), 120_000),
+      waitFor('the launcher to print the client settings', async () => /Press Ctrl-C to stop/.test(output), 120_000),
       exitCode.then((code) => {
         throw new Error(`launcher exited ${code}:\n${output}`);
       }),
@@ -73,6 +73,8 @@ describe('launcher: npm start -- --secure', function () {
 
   it('prints the listeners, users and settings, and writes the client property files', () => {
     expect(output).to.contain('super.users=User:admin;User:ANONYMOUS');
+    // The security block comes before the closing line.
+    expect(output.indexOf('Client settings (admin):')).to.be.lessThan(output.indexOf('Press Ctrl-C to stop'));
     expect(output).to.contain('User:ANONYMOUS, a super user, so inter-broker traffic, the observatory and the lessons work as before');
     for (const kind of ['SSL', 'SASL_SSL', 'SASL_PLAINTEXT']) expect(portsOf(kind)).to.have.length(2);
     const dir = path.join(info.dataDir, 'secure');
