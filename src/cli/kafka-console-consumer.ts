@@ -7,9 +7,12 @@
  * printed per partition, whatever the fetch size or max.poll.records (ConsumedPositions), and the reset
  * position of assigned partitions nothing was printed from (ConsumerResetPositions).
  */
+import { FindCoordinatorApi } from '../protocol/apis';
+import { ErrorCode } from '../protocol/errors';
+import { sendToAny } from './AdminRequests';
 import { Command } from 'commander';
 import { Consumer, PartitionAssigner, AssignerProtocol } from 'kafkajs';
-import { CommandError, brokerList, collect, createKafka, fail, loadProps, parseKeyValues, runTool } from './CommandUtils';
+import { CommandError, brokerList, collect, createKafka, errorMessage, fail, loadProps, parseKeyValues, runTool } from './CommandUtils';
 import { ConsumedPositions } from './ConsumedPositions';
 import { ConsumerResetPositions } from './ConsumerResetPositions';
 import { buildConsumerSettings, isolationLevelOf, log4jLine } from './ConsoleConsumerConfig';
@@ -155,7 +158,8 @@ async function execute(program: Command): Promise<number> {
   // CommandLineUtils.maybeMergeOptions: --isolation-level wins when given, else the property, else its default.
   const isolation = isolationLevelOf(process.argv.includes('--isolation-level') ? o.isolationLevel : (settings.isolationLevel ?? o.isolationLevel));
 
-  const kafka = createKafka(brokerList(o.bootstrapServer ?? consumerProps.get('bootstrap.servers')), {
+  const bootstrapList = brokerList(o.bootstrapServer ?? consumerProps.get('bootstrap.servers'));
+  const kafka = createKafka(bootstrapList, {
     clientId: consumerProps.get('client.id') ?? 'console-consumer',
     props: consumerProps,
     role: 'consumer',
@@ -192,6 +196,14 @@ async function execute(program: Command): Promise<number> {
   process.once('SIGTERM', stopSignal);
   let stopped = false;
   let assignment: Record<string, number[]> | null = null;
+  // kafkajs stops a consumer on a non-retriable error (an authorization failure...) and leaves nothing running:
+  // end the tool the way KafkaConsumer.poll's exception ends ConsoleConsumer (its count, then the error, exit 1).
+  let crash: Error | null = null;
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (payload.restart) return;
+    crash = payload.error;
+    done();
+  });
   try {
     await consumer.connect();
     const include = o.include ?? o.whitelist;
@@ -244,6 +256,7 @@ async function execute(program: Command): Promise<number> {
     if (maxMessages === 0) done();
     const err = await finished;
     stopped = true;
+    if (crash) throw new CommandError(await consumerFailure(crash, bootstrapList, groupId, o.topic ?? o.include ?? o.whitelist));
     if (err)
       process.stderr.write(log4jLine('ERROR', 'Error processing message, terminating consumer process: ', 'kafka.tools.ConsoleConsumer$') + err.message + '\n');
     // KafkaConsumer.close() with auto-commit: one synchronous commit of the positions, before leaving the group.
@@ -263,7 +276,7 @@ async function execute(program: Command): Promise<number> {
     }
   } catch (e) {
     if (e instanceof CommandError) throw e;
-    throw new CommandError(`Unknown error when running consumer: ${(e as Error).message}`);
+    throw new CommandError(await consumerFailure(e as Error, bootstrapList, groupId, o.topic ?? o.include ?? o.whitelist));
   } finally {
     if (idleTimer) clearTimeout(idleTimer);
     await resets?.close();
@@ -271,6 +284,24 @@ async function execute(program: Command): Promise<number> {
     process.stderr.write(`Processed a total of ${count} messages\n`);
   }
   return 0;
+}
+
+/** ConsoleConsumer.main's lines for an exception out of poll(): authentication, or "Unknown error" with Kafka's exception. */
+async function consumerFailure(e: Error, bootstrap: string[], groupId: string, topics = ''): Promise<string> {
+  let type = (e as { type?: string }).type ?? (e.cause as { type?: string } | undefined)?.type;
+  if (e.name === 'KafkaJSGroupCoordinatorNotFound') {
+    // kafkajs drops FindCoordinator's error code: ask once more to tell a refused group from an unavailable coordinator.
+    const r = await sendToAny(bootstrap, FindCoordinatorApi, 1, { key: groupId, keyType: 0, coordinatorKeys: [] }).catch(() => null);
+    if (r?.errorCode === ErrorCode.GROUP_AUTHORIZATION_FAILED) type = 'GROUP_AUTHORIZATION_FAILED';
+  }
+  if (e.name === 'KafkaJSSASLAuthenticationError') return `Authentication failed: terminating consumer process\n${errorMessage(e)}`;
+  if (type === 'GROUP_AUTHORIZATION_FAILED')
+    return `Unknown error when running consumer: \norg.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: ${groupId}`;
+  if (type === 'TOPIC_AUTHORIZATION_FAILED') {
+    // kafkajs's Metadata error names no topic; Kafka's lists the refused ones (here: what the tool subscribed to).
+    return `Unknown error when running consumer: \norg.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [${topics}]`;
+  }
+  return `Unknown error when running consumer: ${errorMessage(e)}`;
 }
 
 export function main(): void {

@@ -215,6 +215,43 @@ describe('integration: --command-config / --producer.config / --consumer.config 
       ]),
     );
     expect(c.stdout.trim()).to.equal('one');
+    // alice may not read the topic, then (once granted Read on it) may not use a consumer group: KafkaConsumer.poll's
+    // exception ends ConsoleConsumer with its count, the error, exit code 1.
+    const aliceConsumer = () =>
+      runTool('kafka-console-consumer', ['--bootstrap-server', `127.0.0.1:${saslSslPort}`, '--topic', 'secure-c', '--consumer.config', alicePlain]);
+    const t = await aliceConsumer();
+    expect(t.code).to.equal(1);
+    expect(t.stderr, t.stderr).to.match(
+      /Processed a total of 0 messages\nUnknown error when running consumer: \norg\.apache\.kafka\.common\.errors\.TopicAuthorizationException: Not authorized to access topics: \[secure-c\]\n$/,
+    );
+    const bs = `127.0.0.1:${saslSslPort}`;
+    ok(
+      await runTool('kafka-acls', [
+        '--bootstrap-server',
+        bs,
+        '--command-config',
+        adminScram,
+        '--add',
+        '--allow-principal',
+        'User:alice',
+        '--operation',
+        'Read',
+        '--topic',
+        'secure-c',
+      ]),
+    );
+    const g = await waitFor(
+      'the Read ACL to reach the broker',
+      async () => {
+        const r = await aliceConsumer();
+        return r.stderr.includes('TopicAuthorizationException') ? null : r;
+      },
+      20000,
+    );
+    expect(g.code).to.equal(1);
+    expect(g.stderr, g.stderr).to.match(
+      /Processed a total of 0 messages\nUnknown error when running consumer: \norg\.apache\.kafka\.common\.errors\.GroupAuthorizationException: Not authorized to access group: console-consumer-\d+\n$/,
+    );
   });
 
   it('a wrong password, a missing file and an unknown mechanism fail with one clear line', async () => {
