@@ -101,6 +101,11 @@ export class SaslServerAuthenticator {
     return this.mechanism;
   }
 
+  // dtoken: SaslServerAuthenticator marks the principal tokenAuthenticated when SCRAM's `tokenauth` extension was used.
+  get tokenAuthenticated(): boolean {
+    return (this.server as { tokenAuthenticated?: boolean } | null)?.tokenAuthenticated === true;
+  }
+
   onFrame(frame: Buffer): SaslStep {
     if (frame.length > this.settings.maxReceiveSize) {
       this.state = 'FAILED';
