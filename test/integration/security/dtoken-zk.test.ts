@@ -208,6 +208,24 @@ describe('integration: delegation tokens (ZooKeeper mode, SASL/SCRAM)', function
     } finally {
       c.close();
     }
+    // The tools authenticate with a token as Kafka's clients do (ScramLoginModule tokenauth="true"), and are refused too.
+    const tokenConfig = path.join(dir, 'token.properties');
+    fs.writeFileSync(
+      tokenConfig,
+      `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\nsasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${token.tokenId}" password="${token.hmac}" tokenauth="true";\n`,
+    );
+    const viaTool = await runTool('kafka-delegation-tokens', [
+      '--bootstrap-server',
+      sasl(1),
+      '--command-config',
+      tokenConfig,
+      '--describe',
+      '--owner-principal',
+      'User:alice',
+    ]);
+    expect(viaTool.code).to.equal(1);
+    expect(viaTool.stdout).to.equal('Calling describe token operation for owners: [User:alice]\n');
+    expect(viaTool.stderr).to.contain('org.apache.kafka.common.errors.UnsupportedByAuthenticationException');
     // A wrong HMAC, or the token id without tokenauth (no such user), is refused.
     expect((await saslCall(2, token.tokenId, 'd3JvbmcK', true)).ok).to.equal(false);
     expect((await saslCall(2, token.tokenId, token.hmac, false)).error).to.match(/Authentication failed/);
