@@ -10,6 +10,7 @@ import { DelegationTokenManager, delegationTokenSettings, filterToken, generateU
 import { decodeTokenInfo, DelegationTokenStore, encodeTokenInfo } from '../../../../src/security/token/DelegationTokenZk';
 import { withTokenCredentials } from '../../../../src/security/token/TokenCredentialSource';
 import { parseKafkaPrincipal, TokenInformation } from '../../../../src/security/token/TokenInformation';
+import { waitFor } from '../../../helpers/ports';
 
 const alice = { type: 'User', name: 'alice' };
 const bob = { type: 'User', name: 'bob' };
@@ -215,6 +216,31 @@ describe('delegation tokens (KIP-48)', () => {
       expect([...store.nodes.keys()]).to.deep.equal([long.tokenId]);
       expect(m.cache.allTokens().map((t) => t.tokenId)).to.deep.equal([long.tokenId]);
       expect(store.notifications.at(-1)).to.equal(short.tokenId);
+      m.shutdown();
+    });
+
+    it('the expiry scan runs every delegation.token.expiry.check.interval.ms, and only while this broker is the controller', async () => {
+      const store = new MemoryTokenStore();
+      let controller = false;
+      let asked = 0;
+      const m = new DelegationTokenManager(
+        { ...settings(), expiryCheckIntervalMs: 20 },
+        new DelegationTokenCache(),
+        store,
+        1,
+        () => {
+          asked++;
+          return controller;
+        },
+        () => now,
+      );
+      await m.startup();
+      const t = await m.createToken(alice, alice, [], 1000);
+      now += 2000;
+      await waitFor('three scan ticks', async () => asked >= 3, 5000, 5);
+      expect(store.nodes.has(t.tokenId)).to.equal(true);
+      controller = true;
+      await waitFor('the controller removes the expired token', async () => !store.nodes.has(t.tokenId), 5000, 5);
       m.shutdown();
     });
 
