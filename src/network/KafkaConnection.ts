@@ -137,7 +137,7 @@ export class KafkaConnection {
       log.info(`Failed authentication with /${this.remote} (channelId=${this.id}) (SASL ${sasl.mechanismName || 'handshake'} failed)`);
       this.closeAfterWrite();
     } else if (sasl.complete) {
-      this.principal = { type: 'User', name: sasl.authorizationId };
+      this.principal = { type: 'User', name: sasl.authorizationId, ...(sasl.tokenAuthenticated ? { tokenAuthenticated: true } : {}) }; // dtoken
       this.session = {
         mechanism: sasl.mechanismName,
         authorizationId: sasl.authorizationId,

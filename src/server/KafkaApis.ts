@@ -29,6 +29,8 @@ import { TransactionApis } from './handlers/TransactionApis';
 import { TxnMarkerApis } from './handlers/TxnMarkerApis';
 import { AclApis } from './handlers/AclApis';
 import { AclAuthorizer } from '../security/authorizer/AclAuthorizer';
+import { DelegationTokenApis } from './handlers/DelegationTokenApis'; // dtoken
+import { CreateDelegationTokenApi, DescribeDelegationTokenApi, ExpireDelegationTokenApi, RenewDelegationTokenApi } from '../protocol/apis'; // dtoken
 
 type Handler = (ctx: RequestContext, r: Reader) => HandlerResult;
 
@@ -135,6 +137,15 @@ export class KafkaApis implements RequestHandler {
     if (scram) {
       this.handlers.set(ApiKey.DescribeUserScramCredentials, (ctx, r) => scram.handleDescribeUserScramCredentials(ctx, r));
       this.handlers.set(ApiKey.AlterUserScramCredentials, (ctx, r) => scram.handleAlterUserScramCredentials(ctx, r));
+    }
+    // dtoken: delegation tokens (KIP-48), ZooKeeper mode.
+    const tokens = deps.delegationTokenManager;
+    if (tokens) {
+      const dt = new DelegationTokenApis(tokens, auth);
+      this.handlers.set(CreateDelegationTokenApi.apiKey, (ctx, r) => dt.handleCreateDelegationToken(ctx, r));
+      this.handlers.set(RenewDelegationTokenApi.apiKey, (ctx, r) => dt.handleRenewDelegationToken(ctx, r));
+      this.handlers.set(ExpireDelegationTokenApi.apiKey, (ctx, r) => dt.handleExpireDelegationToken(ctx, r));
+      this.handlers.set(DescribeDelegationTokenApi.apiKey, (ctx, r) => dt.handleDescribeDelegationToken(ctx, r));
     }
     // ACLs (ZooKeeper mode): served with or without an authorizer, as Kafka's AclApis (SECURITY_DISABLED without one).
     // A KRaft broker's ACLs live in metadata records (StandardAuthorizer), not implemented yet.

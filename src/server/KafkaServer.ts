@@ -33,6 +33,8 @@ import type { PrometheusHttpServer } from './metrics/PrometheusHttpServer';
 import { replicaManagerGauges } from './metrics/ReplicaManagerGauges';
 import { ScramCredentialCache } from '../security/scram/ScramCredential';
 import { zkUserConfigStore } from '../security/scram/ZkUserConfigStore';
+import type { DelegationTokenManager } from '../security/token/DelegationTokenManager'; // dtoken
+import { createZkDelegationTokenManager, withTokenCredentials } from '../security/token/TokenCredentialSource'; // dtoken
 import { UserConfigHandler } from './config/UserConfigHandler';
 import { interBrokerClientSecurity, listenerSecurity } from './config/KafkaConfigSecurity';
 import { setDefaultClientSecurity } from '../network/NetworkClient';
@@ -76,6 +78,8 @@ export class KafkaServer {
   private brokerState: number = BrokerState.NOT_RUNNING;
   /** secscram: the broker's SCRAM credentials (CredentialCache), kept in step with /config/users; the SCRAM SASL server's provider. */
   readonly credentialCache = new ScramCredentialCache();
+  /** dtoken: delegation tokens (DelegationTokenManagerZk). */
+  private tokenManager: DelegationTokenManager | null = null;
 
   constructor(readonly config: KafkaConfig) {
     this.log = getLogger('kafka.server.KafkaServer', `[KafkaServer id=${config.brokerId}] `);
@@ -182,6 +186,9 @@ export class KafkaServer {
       this.authorizer = new AclAuthorizer(cfg.authorizer, new ZkAclStore(zk, cfg.brokerId));
       await this.authorizer.start();
     }
+    // dtoken: DelegationTokenManagerZk.startup (paths, every token cached, change notifications followed) before clients connect.
+    this.tokenManager = createZkDelegationTokenManager(cfg, zk, () => this.controller?.isActive() === true);
+    await this.tokenManager.startup();
     const apis = new KafkaApis({
       config: cfg,
       clusterId: this.clusterId,
@@ -199,13 +206,14 @@ export class KafkaServer {
       scramApis: new ScramApis(zkUserConfigStore(zk), this.controller),
       features: () => this.featureChangeListener!.features(),
       authorizer: this.authorizer ?? undefined,
+      delegationTokenManager: this.tokenManager,
     });
     // secscram: every user's SCRAM credentials are in the cache before clients can connect (DynamicConfigManager.startup).
     const userConfigHandler = new UserConfigHandler(zkUserConfigStore(zk), this.credentialCache, cfg.brokerId);
     await userConfigHandler.loadAll();
     this.socketServer = new SocketServer(cfg.brokerId, cfg.socketRequestMaxBytes, cfg.connectionsMaxIdleMs, apis, this.metrics.requestMetrics);
     // secnet: listener security (TLS, SASL with the SCRAM credential cache) and the inter-broker clients' TLS/SASL.
-    this.socketServer.setScramCredentials(this.credentialCache);
+    this.socketServer.setScramCredentials(withTokenCredentials(this.credentialCache, this.tokenManager)); // dtoken: + token credentials
     for (const w of cfg.securityWarnings) this.log.warn(w);
     setDefaultClientSecurity(interBrokerClientSecurity(cfg));
     await this.socketServer.startup(
@@ -283,6 +291,7 @@ export class KafkaServer {
     await step('controller shutdown', () => this.controller?.shutdown());
     await step('config manager shutdown', () => this.configManager?.shutdown());
     await step('authorizer close', () => this.authorizer?.close());
+    await step('token manager shutdown', () => this.tokenManager?.shutdown());
     await step('feature change listener shutdown', () => this.featureChangeListener?.shutdown());
     await step('producer id manager shutdown', () => this.producerIdManager?.shutdown());
     await step('transaction coordinator shutdown', () => this.transactionCoordinator?.shutdown());

@@ -14,6 +14,7 @@ import type { ZkAdminManager } from '../ZkAdminManager';
 import type { FinalizedFeatures } from '../FinalizedFeatureChangeListener';
 import type { ConfigApis } from './ConfigApis';
 import type { ScramApis } from './ScramApis';
+import type { DelegationTokenManager } from '../../security/token/DelegationTokenManager';
 import type { RequestContext, ResponseBody } from '../../network/RequestContext';
 import type { Reader } from '../../protocol/Reader';
 import type { ApiCodec } from '../../protocol/apis/types';
@@ -91,4 +92,6 @@ export interface KafkaApisDeps {
   kraft?: KRaftApiDeps;
   /** authorizer.class.name's authorizer; absent (no authorizer configured), every action is allowed. */
   authorizer?: Authorizer;
+  /** dtoken: delegation tokens (ZooKeeper mode); absent, the token APIs (38-41) are not offered. */
+  delegationTokenManager?: DelegationTokenManager;
 }

@@ -166,6 +166,10 @@ const KAFKA_37_SERVED: ReadonlyArray<[number, string, number, number]> = [
   [35, 'DescribeLogDirs', 0, 4],
   [36, 'SaslAuthenticate', 0, 2],
   [37, 'CreatePartitions', 0, 3],
+  [38, 'CreateDelegationToken', 0, 3],
+  [39, 'RenewDelegationToken', 0, 2],
+  [40, 'ExpireDelegationToken', 0, 2],
+  [41, 'DescribeDelegationToken', 0, 3],
   [42, 'DeleteGroups', 0, 2],
   [43, 'ElectLeaders', 0, 2],
   [44, 'IncrementalAlterConfigs', 0, 1],
@@ -186,10 +190,6 @@ const KAFKA_37_SERVED: ReadonlyArray<[number, string, number, number]> = [
 ];
 /** Listed by the 3.7 tool (ApiKeys.clientApis) but not served yet: later issues, KRaft-only, or unstable in 3.7. */
 const NOT_SERVED: ReadonlyArray<[number, string]> = [
-  [38, 'CreateDelegationToken'],
-  [39, 'RenewDelegationToken'],
-  [40, 'ExpireDelegationToken'],
-  [41, 'DescribeDelegationToken'],
   [48, 'DescribeClientQuotas'],
   [49, 'AlterClientQuotas'],
   [55, 'DescribeQuorum'],
