@@ -39,6 +39,8 @@ import { setDefaultClientSecurity } from '../network/NetworkClient';
 import { ScramApis } from './handlers/ScramApis';
 import { AclAuthorizer } from '../security/authorizer/AclAuthorizer';
 import { ZkAclStore } from '../security/authorizer/ZkAclStore';
+import { QuotaManagers } from './quota/QuotaManagers';
+import { ClientQuotaConfigHandler } from './config/ClientQuotaConfigHandler';
 
 /**
  * kafka.server.KafkaServer: the start-up and shutdown order of one ZooKeeper-mode broker.
@@ -182,6 +184,14 @@ export class KafkaServer {
       this.authorizer = new AclAuthorizer(cfg.authorizer, new ZkAclStore(zk, cfg.brokerId));
       await this.authorizer.start();
     }
+    // quota: QuotaFactory.instantiate; every quota of /config/users and /config/clients is loaded before clients connect.
+    const quotas = new QuotaManagers(
+      { numQuotaSamples: cfg.getInt('quota.window.num'), quotaWindowSizeSeconds: cfg.getInt('quota.window.size.seconds') },
+      Date.now,
+      cfg.brokerId,
+    );
+    const quotaConfigHandler = new ClientQuotaConfigHandler(zk, quotas, cfg.brokerId);
+    await quotaConfigHandler.loadAll();
     const apis = new KafkaApis({
       config: cfg,
       clusterId: this.clusterId,
@@ -199,6 +209,7 @@ export class KafkaServer {
       scramApis: new ScramApis(zkUserConfigStore(zk), this.controller),
       features: () => this.featureChangeListener!.features(),
       authorizer: this.authorizer ?? undefined,
+      quotas,
     });
     // secscram: every user's SCRAM credentials are in the cache before clients can connect (DynamicConfigManager.startup).
     const userConfigHandler = new UserConfigHandler(zkUserConfigStore(zk), this.credentialCache, cfg.brokerId);
@@ -221,6 +232,8 @@ export class KafkaServer {
     await this.controller.startup();
     this.configManager = new ZkConfigManager(zk, topicConfigs, cfg.brokerId);
     this.configManager.registerHandler(ConfigType.User, userConfigHandler);
+    this.configManager.registerHandler(ConfigType.User, quotaConfigHandler.users);
+    this.configManager.registerHandler(ConfigType.Client, quotaConfigHandler.clients);
     await this.configManager.startup();
     this.brokerState = BrokerState.RUNNING;
     this.log.info('started');

@@ -17,6 +17,7 @@ import type { ScramApis } from './ScramApis';
 import type { RequestContext, ResponseBody } from '../../network/RequestContext';
 import type { Reader } from '../../protocol/Reader';
 import type { ApiCodec } from '../../protocol/apis/types';
+import type { QuotaManagers } from '../quota/QuotaManagers';
 
 /** What KafkaApis needs from the controller living in this broker. */
 interface ControllerHandle {
@@ -91,4 +92,6 @@ export interface KafkaApisDeps {
   kraft?: KRaftApiDeps;
   /** authorizer.class.name's authorizer; absent (no authorizer configured), every action is allowed. */
   authorizer?: Authorizer;
+  /** quota: the client quota managers (ZooKeeper mode); absent, nothing is measured or throttled. */
+  quotas?: QuotaManagers;
 }
