@@ -41,6 +41,7 @@ import { AclAuthorizer } from '../security/authorizer/AclAuthorizer';
 import { ZkAclStore } from '../security/authorizer/ZkAclStore';
 import { QuotaManagers } from './quota/QuotaManagers';
 import { ClientQuotaConfigHandler } from './config/ClientQuotaConfigHandler';
+import { registerQuotaMetrics } from './quota/QuotaMetrics';
 
 /**
  * kafka.server.KafkaServer: the start-up and shutdown order of one ZooKeeper-mode broker.
@@ -190,6 +191,7 @@ export class KafkaServer {
       Date.now,
       cfg.brokerId,
     );
+    registerQuotaMetrics(this.metrics.registry, quotas);
     const quotaConfigHandler = new ClientQuotaConfigHandler(zk, quotas, cfg.brokerId);
     await quotaConfigHandler.loadAll();
     const apis = new KafkaApis({

@@ -25,15 +25,20 @@ export interface ClientSensor {
   config: QuotaMetricConfig;
   throttleTimeSum: number;
   throttleCount: number;
+  /** Last time it was used: sensors idle for an hour go (Metrics' sensor expiration). */
+  lastUsedMs: number;
 }
 
 /** Long.MaxValue as a double: the limit of an entity without quota. */
 const UNLIMITED = 2 ** 63;
+/** ClientQuotaManager.InactiveSensorExpirationTimeSeconds */
+const INACTIVE_SENSOR_EXPIRATION_MS = 3600 * 1000;
 
 export class ClientQuotaManager {
   readonly callback = new DefaultQuotaCallback();
   private readonly sensors = new Map<string, ClientSensor>();
   private readonly log: Logger;
+  private lastExpiryCheckMs = 0;
   /** ClientQuotaManager throttles as long as the rate needs (QuotaUtils.throttleTime), the request quota one window at most. */
   private readonly maxThrottleTimeMs: number;
 
@@ -57,7 +62,7 @@ export class ClientQuotaManager {
    */
   maybeRecordAndGetThrottleTimeMs(user: string, clientId: string, value: number, timeMs: number = this.time()): number {
     if (!this.quotasEnabled) return 0;
-    const s = this.sensorFor(user, clientId);
+    const s = this.sensorFor(user, clientId, timeMs);
     const t = recordAndGetThrottleTime(s.rate, s.config, value, timeMs, this.maxThrottleTimeMs);
     if (t > 0) this.log.debug(`Quota violated for sensor (${this.sensorName(s.tags)}). Delay time: (${t})`);
     return t;
@@ -66,7 +71,7 @@ export class ClientQuotaManager {
   /** unrecordQuotaSensor: a throttled fetch sends nothing, so its bytes come off the rate (a negative recording). */
   unrecordQuotaSensor(user: string, clientId: string, value: number, timeMs: number = this.time()): void {
     if (!this.quotasEnabled) return;
-    const s = this.sensorFor(user, clientId);
+    const s = this.sensorFor(user, clientId, timeMs);
     s.rate.record(s.config, -value, timeMs);
   }
 
@@ -128,14 +133,23 @@ export class ClientQuotaManager {
   }
 
   /** getOrCreateQuotaSensors: Kafka's user tag is the sanitized principal name (Session.sanitizedUser). */
-  private sensorFor(user: string, clientId: string): ClientSensor {
+  private sensorFor(user: string, clientId: string, now: number = this.time()): ClientSensor {
     const tags = this.callback.quotaMetricTags(sanitize(user), clientId);
     const key = `${tags.user}\u0000${tags.clientId}`;
     let s = this.sensors.get(key);
     if (!s) {
-      s = { tags, rate: new Rate(), config: this.metricConfig(this.limitOf(tags)), throttleTimeSum: 0, throttleCount: 0 };
+      this.expireInactiveSensors(now);
+      s = { tags, rate: new Rate(), config: this.metricConfig(this.limitOf(tags)), throttleTimeSum: 0, throttleCount: 0, lastUsedMs: now };
       this.sensors.set(key, s);
     }
+    s.lastUsedMs = now;
     return s;
+  }
+
+  /** Sensors of clients gone for an hour are dropped (checked at most once a minute, when a sensor is created). */
+  private expireInactiveSensors(now: number): void {
+    if (now - this.lastExpiryCheckMs < 60_000) return;
+    this.lastExpiryCheckMs = now;
+    for (const [key, s] of this.sensors) if (now - s.lastUsedMs >= INACTIVE_SENSOR_EXPIRATION_MS) this.sensors.delete(key);
   }
 }

@@ -117,3 +117,15 @@ describe('ClientQuotaManager (fake clock)', () => {
     expect(q.controllerMutation.get('carol/')).to.equal(10);
   });
 });
+
+describe('ClientQuotaManager sensor expiration', () => {
+  it('drops the sensors of clients idle for an hour (InactiveSensorExpirationTimeSeconds)', () => {
+    let now = 10_000_000;
+    const q = new QuotaManagers({ numQuotaSamples: 11, quotaWindowSizeSeconds: 1 }, () => now);
+    q.updateQuotaConfig(null, '<default>', { producer_byte_rate: '1000' });
+    q.produce.maybeRecordAndGetThrottleTimeMs('u', 'old', 1, now);
+    now += 3600 * 1000;
+    q.produce.maybeRecordAndGetThrottleTimeMs('u', 'new', 1, now);
+    expect(q.produce.allSensors().map((s) => s.tags.clientId)).to.deep.equal(['new']);
+  });
+});
