@@ -106,5 +106,10 @@ export function recordAndGetThrottleTime(rate: Rate, config: QuotaMetricConfig, 
   const measured = rate.measure(config, timeMs);
   // Quota.acceptable for an upper bound: value <= bound.
   if (measured <= config.bound) return 0;
-  return Math.min(throttleTimeMs(measured, config.bound, rate.windowSize(config, timeMs)), maxThrottleTimeMs);
+  const t = Math.min(throttleTimeMs(measured, config.bound, rate.windowSize(config, timeMs)), maxThrottleTimeMs);
+  // throttle_time_ms is an int32 on the wire; a quota of 0 gives an infinite time: the longest one there is.
+  return Number.isFinite(t) ? Math.min(t, MAX_THROTTLE_TIME_MS) : MAX_THROTTLE_TIME_MS;
 }
+
+/** The largest throttle_time_ms a response can carry (int32). */
+export const MAX_THROTTLE_TIME_MS = 2 ** 31 - 1;

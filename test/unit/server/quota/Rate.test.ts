@@ -54,4 +54,10 @@ describe('quota Rate (Kafka Rate over a WindowedSum, fake clock)', () => {
     const m = r.measure(cfg(1000), 29_999);
     expect(m).to.be.within(900, 1100);
   });
+
+  it('a quota of 0 throttles for the longest int32 time rather than Infinity', () => {
+    const r = new Rate();
+    expect(recordAndGetThrottleTime(r, cfg(0), 1, 0, Number.MAX_SAFE_INTEGER)).to.equal(2 ** 31 - 1);
+    expect(recordAndGetThrottleTime(new Rate(), cfg(1), 1e15, 0, Number.MAX_SAFE_INTEGER)).to.equal(2 ** 31 - 1);
+  });
 });
