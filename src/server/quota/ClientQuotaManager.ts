@@ -37,6 +37,8 @@ const INACTIVE_SENSOR_EXPIRATION_MS = 3600 * 1000;
 export class ClientQuotaManager {
   readonly callback = new DefaultQuotaCallback();
   private readonly sensors = new Map<string, ClientSensor>();
+  /** (principal name, client id) -> its sensor: saves sanitizing and tag matching per request; cleared on any change. */
+  private readonly byClient = new Map<string, ClientSensor>();
   private readonly log: Logger;
   private lastExpiryCheckMs = 0;
   /** ClientQuotaManager throttles as long as the rate needs (QuotaUtils.throttleTime), the request quota one window at most. */
@@ -114,6 +116,7 @@ export class ClientQuotaManager {
       `${user === null ? '' : `user=${user.kind === 'default' ? '<default>' : user.name}`} ${clientId === null ? '' : `clientId=${clientId.kind === 'default' ? '<default>' : clientId.name}`}`.trim();
     this.log.info(limit === null ? `Removing ${this.quotaType} quota for ${who}` : `Changing ${this.quotaType} quota for ${who} to ${limit}`);
     this.callback.update(user, clientId, limit);
+    this.byClient.clear();
     for (const s of this.sensors.values()) {
       const bound = this.limitOf(s.tags);
       if (bound !== s.config.bound) s.config = this.metricConfig(bound);
@@ -134,6 +137,18 @@ export class ClientQuotaManager {
 
   /** getOrCreateQuotaSensors: Kafka's user tag is the sanitized principal name (Session.sanitizedUser). */
   private sensorFor(user: string, clientId: string, now: number = this.time()): ClientSensor {
+    const clientKey = `${user}\u0000${clientId}`;
+    let s = this.byClient.get(clientKey);
+    if (s === undefined) {
+      s = this.entitySensor(user, clientId, now);
+      if (this.byClient.size >= 10_000) this.byClient.clear(); // a cache, not a registry of every client seen
+      this.byClient.set(clientKey, s);
+    }
+    s.lastUsedMs = now;
+    return s;
+  }
+
+  private entitySensor(user: string, clientId: string, now: number): ClientSensor {
     const tags = this.callback.quotaMetricTags(sanitize(user), clientId);
     const key = `${tags.user}\u0000${tags.clientId}`;
     let s = this.sensors.get(key);
@@ -142,7 +157,6 @@ export class ClientQuotaManager {
       s = { tags, rate: new Rate(), config: this.metricConfig(this.limitOf(tags)), throttleTimeSum: 0, throttleCount: 0, lastUsedMs: now };
       this.sensors.set(key, s);
     }
-    s.lastUsedMs = now;
     return s;
   }
 
@@ -151,5 +165,6 @@ export class ClientQuotaManager {
     if (now - this.lastExpiryCheckMs < 60_000) return;
     this.lastExpiryCheckMs = now;
     for (const [key, s] of this.sensors) if (now - s.lastUsedMs >= INACTIVE_SENSOR_EXPIRATION_MS) this.sensors.delete(key);
+    this.byClient.clear();
   }
 }
