@@ -14,15 +14,17 @@
 import type { HandlerResult, RequestContext } from '../../network/RequestContext';
 import { principalOf } from '../../network/RequestContext';
 import { ApiKey } from '../../protocol/apiKeys';
-import { WriteTxnMarkersApi } from '../../protocol/apis';
+import { API_CODECS, WriteTxnMarkersApi } from '../../protocol/apis';
+import { encodeResponse } from '../../protocol/apis/types';
+import { Reader } from '../../protocol/Reader';
 import * as Messages from '../../protocol/messages';
 import { MessageSpec, parseVersions } from '../../protocol/messages/MessageSpec';
 import type { QuotaManagers } from './QuotaManagers';
 
 /**
  * API key -> the first version whose response body starts with ThrottleTimeMs: the generic path writes the
- * throttle time there. Other responses (Produce has it last, ApiVersions after its error code, SASL none) still
- * mute the channel, as Kafka's sendResponseMaybeThrottle does whatever the response carries.
+ * throttle time there. Others with the field elsewhere (ApiVersions, after its error code and keys) are decoded and
+ * encoded again with it; those without one (SASL) still mute the channel, as Kafka's sendResponseMaybeThrottle does.
  */
 const THROTTLE_FIRST: ReadonlyMap<number, number> = (() => {
   const m = new Map<number, number>();
@@ -51,13 +53,28 @@ const EXEMPT = new Set<number>([
 /** ClientRequestQuotaManager.nanosToPercentage, from milliseconds: 1 ms of one thread is 0.1 (percent x seconds). */
 const percentage = (ms: number): number => ms / 10;
 
-/** The response body with throttle_time_ms (its first field) set; the caller's buffers are not written to. */
+/** The response body with throttle_time_ms set where the version has it; the caller's buffers are not written to. */
 export function withThrottleTime(apiKey: number, apiVersion: number, body: Buffer[], throttleTimeMs: number): Buffer[] {
   const from = THROTTLE_FIRST.get(apiKey);
-  if (from === undefined || apiVersion < from || body.length === 0 || body[0].length < 4) return body;
-  const head = Buffer.allocUnsafe(4);
-  head.writeInt32BE(throttleTimeMs, 0);
-  return [head, body[0].subarray(4), ...body.slice(1)];
+  if (from !== undefined) {
+    if (apiVersion < from || body.length === 0 || body[0].length < 4) return body;
+    const head = Buffer.allocUnsafe(4);
+    head.writeInt32BE(throttleTimeMs, 0);
+    return [head, body[0].subarray(4), ...body.slice(1)];
+  }
+  const codec = API_CODECS.get(apiKey);
+  if (codec === undefined) return body;
+  try {
+    const res = codec.decodeResponse(new Reader(Buffer.concat(body)), apiVersion) as Record<string, unknown>;
+    if (typeof res.throttleTimeMs !== 'number') return body;
+    // Only versions that carry the field: re-encoding must not change anything else.
+    const probe = encodeResponse(codec, apiVersion, { ...res, throttleTimeMs: 0 });
+    if (!Buffer.concat(probe).equals(Buffer.concat(body))) return body;
+    const out = encodeResponse(codec, apiVersion, { ...res, throttleTimeMs });
+    return Buffer.concat(out).equals(Buffer.concat(probe)) ? body : out;
+  } catch {
+    return body;
+  }
 }
 
 export class RequestThrottler {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { RequestContext } from '../../../../src/network/RequestContext';
 import { ApiKey } from '../../../../src/protocol/apiKeys';
-import { MetadataApi } from '../../../../src/protocol/apis';
+import { ApiVersionsApi, MetadataApi } from '../../../../src/protocol/apis';
 import { encodeResponse } from '../../../../src/protocol/apis/types';
 import { Reader } from '../../../../src/protocol/Reader';
 import { QuotaManagers } from '../../../../src/server/quota/QuotaManagers';
@@ -34,9 +34,29 @@ describe('RequestThrottler (sendResponseMaybeThrottle and the data-plane hooks)'
     const decoded = MetadataApi.decodeResponse(new Reader(Buffer.concat(out)), 9);
     expect(decoded.throttleTimeMs).to.equal(1234);
     expect(decoded.clusterId).to.equal('x');
-    // Metadata v0 has no throttle_time_ms; ApiVersions has it after its error code: left alone.
+    // Metadata v0 has no throttle_time_ms: left alone.
     expect(withThrottleTime(ApiKey.Metadata, 0, body, 5)).to.equal(body);
-    expect(withThrottleTime(ApiKey.ApiVersions, 3, body, 5)).to.equal(body);
+  });
+
+  it('ApiVersions carries throttle_time_ms after its keys (v1+): re-encoded with it; v0 has none', () => {
+    const res = {
+      errorCode: 0,
+      apiKeys: [{ apiKey: 0, minVersion: 0, maxVersion: 9 }],
+      throttleTimeMs: 0,
+      supportedFeatures: [],
+      finalizedFeaturesEpoch: -1,
+      finalizedFeatures: [],
+      zkMigrationReady: false,
+    };
+    for (const v of [1, 3]) {
+      const body = encodeResponse(ApiVersionsApi, v, res);
+      const out = withThrottleTime(ApiKey.ApiVersions, v, body, 77);
+      const decoded = ApiVersionsApi.decodeResponse(new Reader(Buffer.concat(out)), v);
+      expect(decoded.throttleTimeMs).to.equal(77);
+      expect(decoded.apiKeys).to.deep.equal(res.apiKeys);
+    }
+    const v0 = encodeResponse(ApiVersionsApi, 0, res);
+    expect(withThrottleTime(ApiKey.ApiVersions, 0, v0, 77)).to.equal(v0);
   });
 
   it('is inactive (one flag) without quotas, and throttles a client over its request_percentage', () => {
