@@ -67,11 +67,11 @@ describe('integration: quota levels with SASL principals (librdkafka), request_p
    * Kafka 3.7's kafka-configs --zookeeper refuses user quotas ("only supported for SCRAM credential updates"): the
    * znode and its change notification are written as AdminZkClient.changeUserOrUserClientIdConfig writes them.
    */
-  const userQuota = async (sanitizedUser: string, config: Record<string, string>): Promise<void> => {
+  const userQuota = async (sanitizedEntity: string, config: Record<string, string>): Promise<void> => {
     const zk = await KafkaZkClient.create(cluster.connectString, 6000, 10000, '[test] ');
     try {
-      await zk.setOrCreateEntityConfigs('users', sanitizedUser, config);
-      await zk.createConfigChangeNotification(`users/${sanitizedUser}`);
+      await zk.setOrCreateEntityConfigs('users', sanitizedEntity, config);
+      await zk.createConfigChangeNotification(`users/${sanitizedEntity}`);
     } finally {
       await zk.close();
     }
@@ -128,6 +128,21 @@ describe('integration: quota levels with SASL principals (librdkafka), request_p
     console.log(`      alice: users/alice 104857600 B/s wins over clients/<default>, measured ${Math.round(s.rate)} B/s, max throttle ${s.throttle} ms`);
     expect(s.throttle).to.equal(0);
     expect(s.rate).to.be.greaterThan(4 * CLIENT_DEFAULT_QUOTA);
+  });
+
+  it('users/alice/clients/slow-app (set live) wins over users/alice for that client id only', async () => {
+    await userQuota('alice/clients/slow-app', { producer_byte_rate: String(CLIENT_DEFAULT_QUOTA) });
+    await applied('users/alice/clients/slow-app', { producer_byte_rate: String(CLIENT_DEFAULT_QUOTA) });
+    const s = await produce('alice', 'slow-app', 7, 3);
+    console.log(
+      `      alice/slow-app: quota ${CLIENT_DEFAULT_QUOTA} B/s (users/alice/clients/slow-app), measured ${Math.round(s.rate)} B/s, max throttle ${s.throttle} ms`,
+    );
+    expect(s.throttle).to.be.greaterThan(0);
+    expect(s.rate).to.be.at.most(1.5 * CLIENT_DEFAULT_QUOTA);
+    expect(s.rate).to.be.at.least(0.3 * CLIENT_DEFAULT_QUOTA);
+    const other = await produce('alice', 'alice-app', 2, 0.5);
+    expect(other.throttle).to.equal(0);
+    expect(other.rate).to.be.greaterThan(4 * CLIENT_DEFAULT_QUOTA);
   });
 
   it('request_percentage: a client over its request quota gets throttle_time_ms in any response, capped at one window', async () => {
