@@ -41,6 +41,9 @@ import { setDefaultClientSecurity } from '../network/NetworkClient';
 import { ScramApis } from './handlers/ScramApis';
 import { AclAuthorizer } from '../security/authorizer/AclAuthorizer';
 import { ZkAclStore } from '../security/authorizer/ZkAclStore';
+import { QuotaManagers } from './quota/QuotaManagers';
+import { ClientQuotaConfigHandler } from './config/ClientQuotaConfigHandler';
+import { registerQuotaMetrics } from './quota/QuotaMetrics';
 
 /**
  * kafka.server.KafkaServer: the start-up and shutdown order of one ZooKeeper-mode broker.
@@ -189,6 +192,15 @@ export class KafkaServer {
     // dtoken: DelegationTokenManagerZk.startup (paths, every token cached, change notifications followed) before clients connect.
     this.tokenManager = createZkDelegationTokenManager(cfg, zk, () => this.controller?.isActive() === true);
     await this.tokenManager.startup();
+    // quota: QuotaFactory.instantiate; every quota of /config/users and /config/clients is loaded before clients connect.
+    const quotas = new QuotaManagers(
+      { numQuotaSamples: cfg.getInt('quota.window.num'), quotaWindowSizeSeconds: cfg.getInt('quota.window.size.seconds') },
+      Date.now,
+      cfg.brokerId,
+    );
+    registerQuotaMetrics(this.metrics.registry, quotas);
+    const quotaConfigHandler = new ClientQuotaConfigHandler(zk, quotas, cfg.brokerId);
+    await quotaConfigHandler.loadAll();
     const apis = new KafkaApis({
       config: cfg,
       clusterId: this.clusterId,
@@ -207,6 +219,7 @@ export class KafkaServer {
       features: () => this.featureChangeListener!.features(),
       authorizer: this.authorizer ?? undefined,
       delegationTokenManager: this.tokenManager,
+      quotas,
     });
     // secscram: every user's SCRAM credentials are in the cache before clients can connect (DynamicConfigManager.startup).
     const userConfigHandler = new UserConfigHandler(zkUserConfigStore(zk), this.credentialCache, cfg.brokerId);
@@ -229,6 +242,8 @@ export class KafkaServer {
     await this.controller.startup();
     this.configManager = new ZkConfigManager(zk, topicConfigs, cfg.brokerId);
     this.configManager.registerHandler(ConfigType.User, userConfigHandler);
+    this.configManager.registerHandler(ConfigType.User, quotaConfigHandler.users);
+    this.configManager.registerHandler(ConfigType.Client, quotaConfigHandler.clients);
     await this.configManager.startup();
     this.brokerState = BrokerState.RUNNING;
     this.log.info('started');
