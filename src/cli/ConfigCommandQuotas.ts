@@ -7,6 +7,7 @@
  *   describeQuotaConfigs), SCRAM credentials through ConfigCommandUsers; a user's keys are split as Kafka splits them.
  * - --zookeeper: only users (ZkSupportedConfigTypes is users and brokers), and only SCRAM keys may be altered.
  */
+import { configureLogging } from '../common/logger';
 import { setDefaultClientSecurity } from '../network/NetworkClient';
 import { AlterClientQuotasApi, DescribeClientQuotasApi } from '../protocol/apis';
 import { MatchType, type DescribeClientQuotasComponent } from '../protocol/apis/48-describe-client-quotas';
@@ -297,6 +298,8 @@ export async function runClientQuotaCommand(o: QuotaCommandOpts, args: readonly 
   if (o.zookeeper !== undefined) {
     if (o.alter && e.names.length !== e.types.length) fail('--entity-name or --entity-default must be specified with each --entity-type for --alter');
     const name = e.names[0];
+    // The ZooKeeper client's own log lines stay out of the tool's output.
+    configureLogging({ level: 'ERROR', files: false, stream: process.stderr });
     let zk: KafkaZkClient;
     try {
       zk = await KafkaZkClient.create(o.zookeeper, 30000, 10000, '[kafka-configs] ');
