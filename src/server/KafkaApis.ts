@@ -31,6 +31,7 @@ import { AclApis } from './handlers/AclApis';
 import { ClientQuotaApis } from './handlers/ClientQuotaApis';
 import { AlterClientQuotasApi, DescribeClientQuotasApi } from '../protocol/apis';
 import { AclAuthorizer } from '../security/authorizer/AclAuthorizer';
+import { RequestThrottler } from './quota/RequestThrottler';
 
 type Handler = (ctx: RequestContext, r: Reader) => HandlerResult;
 
@@ -45,11 +46,14 @@ export class KafkaApis implements RequestHandler {
   private readonly dataPlane: DataPlaneApis;
   private readonly admin: AdminApis;
   private readonly auth: AuthHelper;
+  /** quota: client quotas (produce/fetch byte rates, request_percentage); null without quota managers (KRaft). */
+  private readonly throttler: RequestThrottler | null;
 
   constructor(private readonly deps: KafkaApisDeps) {
     const auth = new AuthHelper(deps.authorizer);
     this.auth = auth;
-    this.dataPlane = new DataPlaneApis(deps.replicaManager, deps.config, auth);
+    this.throttler = deps.quotas ? new RequestThrottler(deps.quotas) : null;
+    this.dataPlane = new DataPlaneApis(deps.replicaManager, deps.config, auth, this.throttler);
     this.admin = new AdminApis(deps);
     const controllerApis = new ControllerApis(deps);
     this.handlers.set(ApiKey.ApiVersions, (ctx, r) => this.handleApiVersions(ctx, r));
@@ -196,6 +200,9 @@ export class KafkaApis implements RequestHandler {
     const h = this.handlers.get(ctx.header.apiKey)!;
     // Inter-broker and cluster administration requests: one cluster operation checked first.
     const denied = clusterOperationDenied(this.auth, ctx, r);
+    // quota: with a quota configured anywhere, the request is timed and its response may be throttled (KIP-219).
+    const throttler = this.throttler;
+    if (throttler !== null && throttler.active) return throttler.handle(ctx, () => denied ?? h(ctx, r));
     return denied ?? h(ctx, r);
   }
 

@@ -40,6 +40,8 @@ import { ScramApis } from './handlers/ScramApis';
 import { ClientQuotaAdmin } from './ClientQuotaAdmin';
 import { AclAuthorizer } from '../security/authorizer/AclAuthorizer';
 import { ZkAclStore } from '../security/authorizer/ZkAclStore';
+import { QuotaManagers } from './quota/QuotaManagers';
+import { ClientQuotaConfigHandler } from './config/ClientQuotaConfigHandler';
 
 /**
  * kafka.server.KafkaServer: the start-up and shutdown order of one ZooKeeper-mode broker.
@@ -183,6 +185,14 @@ export class KafkaServer {
       this.authorizer = new AclAuthorizer(cfg.authorizer, new ZkAclStore(zk, cfg.brokerId));
       await this.authorizer.start();
     }
+    // quota: QuotaFactory.instantiate; every quota of /config/users and /config/clients is loaded before clients connect.
+    const quotas = new QuotaManagers(
+      { numQuotaSamples: cfg.getInt('quota.window.num'), quotaWindowSizeSeconds: cfg.getInt('quota.window.size.seconds') },
+      Date.now,
+      cfg.brokerId,
+    );
+    const quotaConfigHandler = new ClientQuotaConfigHandler(zk, quotas, cfg.brokerId);
+    await quotaConfigHandler.loadAll();
     const apis = new KafkaApis({
       config: cfg,
       clusterId: this.clusterId,
@@ -202,6 +212,7 @@ export class KafkaServer {
       clientQuotaAdmin: new ClientQuotaAdmin(zk),
       features: () => this.featureChangeListener!.features(),
       authorizer: this.authorizer ?? undefined,
+      quotas,
     });
     // secscram: every user's SCRAM credentials are in the cache before clients can connect (DynamicConfigManager.startup).
     const userConfigHandler = new UserConfigHandler(zkUserConfigStore(zk), this.credentialCache, cfg.brokerId);
@@ -224,6 +235,8 @@ export class KafkaServer {
     await this.controller.startup();
     this.configManager = new ZkConfigManager(zk, topicConfigs, cfg.brokerId);
     this.configManager.registerHandler(ConfigType.User, userConfigHandler);
+    this.configManager.registerHandler(ConfigType.User, quotaConfigHandler.users);
+    this.configManager.registerHandler(ConfigType.Client, quotaConfigHandler.clients);
     await this.configManager.startup();
     this.brokerState = BrokerState.RUNNING;
     this.log.info('started');

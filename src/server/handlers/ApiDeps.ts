@@ -18,6 +18,7 @@ import type { ClientQuotaAdmin } from '../ClientQuotaAdmin';
 import type { RequestContext, ResponseBody } from '../../network/RequestContext';
 import type { Reader } from '../../protocol/Reader';
 import type { ApiCodec } from '../../protocol/apis/types';
+import type { QuotaManagers } from '../quota/QuotaManagers';
 
 /** What KafkaApis needs from the controller living in this broker. */
 interface ControllerHandle {
@@ -94,4 +95,6 @@ export interface KafkaApisDeps {
   kraft?: KRaftApiDeps;
   /** authorizer.class.name's authorizer; absent (no authorizer configured), every action is allowed. */
   authorizer?: Authorizer;
+  /** quota: the client quota managers (ZooKeeper mode); absent, nothing is measured or throttled. */
+  quotas?: QuotaManagers;
 }
