@@ -1,12 +1,14 @@
 /**
- * kafka-configs for users and clients (Kafka 3.7's ConfigCommand): client quotas and user SCRAM credentials.
- * - The entity: `--entity-type users|clients` (repeatable: users and clients together name a <user, client-id>),
+ * kafka-configs for users, clients and ips (Kafka 3.7's ConfigCommand): client quotas and user SCRAM credentials.
+ * - The entity: `--entity-type users|clients|ips` (repeatable: users and clients together name a <user, client-id>),
  *   each with `--entity-name N` or `--entity-default` in command-line order, or the flags `--user U`, `--client C`,
- *   `--user-defaults`, `--client-defaults` (ConfigCommandOptions.entityTypes / entityNames), checked by checkArgs.
+ *   `--ip I` and their `--*-defaults` (ConfigCommandOptions.entityTypes / entityNames), checked by checkArgs.
  * - --bootstrap-server: quotas through DescribeClientQuotas / AlterClientQuotas (alterQuotaConfigs,
  *   describeQuotaConfigs), SCRAM credentials through ConfigCommandUsers; a user's keys are split as Kafka splits them.
  * - --zookeeper: only users (ZkSupportedConfigTypes is users and brokers), and only SCRAM keys may be altered.
  */
+import { promises as dns } from 'dns';
+import { isIP } from 'net';
 import { configureLogging } from '../common/logger';
 import { setDefaultClientSecurity } from '../network/NetworkClient';
 import { AlterClientQuotasApi, DescribeClientQuotasApi } from '../protocol/apis';
@@ -109,10 +111,10 @@ export function parseEntityArgs(args: readonly string[]): EntityArgs {
   };
 }
 
-/** Whether this command is about users or clients (the commands this module runs). */
+/** Whether this command is about users, clients or ips (the quota entities; the commands this module runs). */
 export function isClientQuotaCommand(args: readonly string[]): boolean {
   const { types } = parseEntityArgs(args);
-  return types.includes('users') || types.includes('clients');
+  return types.includes('users') || types.includes('clients') || types.includes('ips');
 }
 
 /** ConfigCommandOptions.checkArgs, the parts that apply to users and clients; Kafka's messages. */
@@ -144,6 +146,22 @@ export function checkArgs(o: QuotaCommandOpts, e: EntityArgs): void {
     if (o.addConfig === undefined && o.addConfigFile === undefined && o.deleteConfig.length === 0) {
       fail('At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter');
     }
+  }
+}
+
+/**
+ * checkArgs for ips: every named ip must be a valid IP or resolvable host (DynamicConfig.Ip.isValidIpEntity, which
+ * resolves the name as InetAddress.getByName does).
+ */
+async function checkIpNames(e: EntityArgs): Promise<void> {
+  if (!e.types.includes('ips')) return;
+  for (const name of e.names.filter((n) => n.length > 0)) {
+    if (isIP(name) !== 0) continue;
+    const resolved = await dns.lookup(name).then(
+      () => true,
+      () => false,
+    );
+    if (!resolved) fail(`The entity name for ${e.types[0]} must be a valid IP or resolvable host, but it is: ${name}`);
   }
 }
 
@@ -237,23 +255,22 @@ async function alterQuotaConfigs(
   if (failed) throw executionError(args, failed.errorCode, failed.errorMessage);
 }
 
-/** ConfigCommand.alterConfig, the users / clients case, over a broker. */
-async function alterWithAdmin(
+/** ConfigCommand.alterConfig, the users / clients case: SCRAM and quota keys checked and split as Kafka does. */
+async function alterUsersOrClients(
   bootstrap: string[],
   args: readonly string[],
   types: readonly string[],
   names: readonly string[],
-  o: QuotaCommandOpts,
+  add: ReadonlyMap<string, string>,
+  del: readonly string[],
+  deleteGiven: boolean,
 ): Promise<void> {
-  const add = configsToBeAdded(o);
-  const del = configsToBeDeleted(o);
   const addKeys = [...add.keys()];
   const hasQuota = addKeys.some(isClientOrUserQuotaConfig) || del.some(isClientOrUserQuotaConfig);
   const scramAdd = addKeys.filter(isScramMechanism);
   const scramDel = del.filter(isScramMechanism);
   const unknownAdd = addKeys.filter((k) => !isScramMechanism(k) && !isClientOrUserQuotaConfig(k));
   const unknownDel = del.filter((k) => !isScramMechanism(k) && !isClientOrUserQuotaConfig(k));
-  const deleteGiven = o.deleteConfig.length > 0;
   if (types[0] === 'clients' || types.length === 2) {
     if (unknownAdd.length > 0 || scramAdd.length > 0)
       fail(`Only quota configs can be added for 'clients' using --bootstrap-server. Unexpected config names: ${scalaSet([...unknownAdd, ...scramAdd])}`);
@@ -278,6 +295,27 @@ async function alterWithAdmin(
     const scram = scramAdd.map((k) => [k, add.get(k)!] as [ScramMechanism, string]);
     await alterUserScramCredentialsWithAdmin(bootstrap, args, names[0], scram, scramDel as ScramMechanism[]);
   }
+}
+
+/** ConfigCommand.alterConfig for users, clients and ips over a broker, and its closing line. */
+async function alterWithAdmin(
+  bootstrap: string[],
+  args: readonly string[],
+  types: readonly string[],
+  names: readonly string[],
+  o: QuotaCommandOpts,
+): Promise<void> {
+  const add = configsToBeAdded(o);
+  const del = configsToBeDeleted(o);
+  if (types[0] === 'ips') {
+    // DynamicConfig.Ip.names: connection_creation_rate only (for deletes too, under the same message).
+    const unknown = [...add.keys(), ...del].filter((k) => k !== 'connection_creation_rate');
+    if (unknown.length > 0)
+      fail(`Only connection quota configs can be added for 'ips' using --bootstrap-server. Unexpected config names: ${unknown.join(',')}`);
+    await alterQuotaConfigs(bootstrap, args, types, names, add, del);
+  } else {
+    await alterUsersOrClients(bootstrap, args, types, names, add, del, o.deleteConfig.length > 0);
+  }
   // The first entity type and name as given on the command line.
   if (names[0] !== '') console.log(`Completed updating config for ${types[0].slice(0, -1)} ${names[0]}.`);
   else console.log(`Completed updating default config for ${types[0]} in the cluster.`);
@@ -286,14 +324,15 @@ async function alterWithAdmin(
 /** ConfigCommand.describeClientQuotaAndUserScramCredentialConfigs. */
 async function describeWithAdmin(bootstrap: string[], args: readonly string[], types: readonly string[], names: readonly string[]): Promise<void> {
   for (const d of await describeClientQuotas(bootstrap, args, types, names)) console.log(quotaConfigsLine(d));
-  // SCRAM credentials only for users alone, and not for the default user.
-  if (!types.includes('clients') && !names.includes('')) await describeUsersWithAdmin(bootstrap, args, names[0] ?? null, false);
+  // SCRAM credentials only for users alone (ConfigCommand.describeQuotaConfigs for ips), not for the default user.
+  if (types[0] === 'users' && !types.includes('clients') && !names.includes('')) await describeUsersWithAdmin(bootstrap, args, names[0] ?? null, false);
 }
 
-/** ConfigCommand.main for users / clients: checkArgs, then the ZooKeeper or the broker path. */
+/** ConfigCommand.main for users, clients and ips: checkArgs, then the ZooKeeper or the broker path. */
 export async function runClientQuotaCommand(o: QuotaCommandOpts, args: readonly string[]): Promise<void> {
   const e = parseEntityArgs(args);
   checkArgs(o, e);
+  await checkIpNames(e);
   // ConfigCommand.parseClientQuotaEntity (ZooKeeper) / processCommand (broker): a name or default for every type.
   if (o.zookeeper !== undefined) {
     if (o.alter && e.names.length !== e.types.length) fail('--entity-name or --entity-default must be specified with each --entity-type for --alter');

@@ -1,7 +1,7 @@
 /**
  * kafka-configs (Kafka's ConfigCommand): --describe [--all] and --alter --add-config/--delete-config for
  * topics and brokers (and the cluster-wide broker default) through DescribeConfigs/AlterConfigs, and for
- * every entity type (topics, brokers, users, clients, ips) through ZooKeeper with --zookeeper, writing
+ * topics and brokers through ZooKeeper with --zookeeper (users, clients and ips: ConfigCommandQuotas), writing
  * /config/<type>/<name> and a /config/changes/config_change_ notification as AdminZkClient does.
  * An alter sends AlterConfigs with the merged set of dynamic configs, as Kafka 3.7's ConfigCommand does for brokers.
  */
@@ -212,7 +212,7 @@ async function runZk(o: Opts, type: string, name: string | null, isDefault: bool
 
 async function execute(program: Command): Promise<number> {
   const o = program.opts<Opts>();
-  // qadmin: users and clients (quotas, SCRAM credentials, repeated --entity-type) follow ConfigCommand's own checks.
+  // qadmin: users, clients and ips (quotas, SCRAM credentials, repeated --entity-type) follow ConfigCommand's own checks.
   if (isClientQuotaCommand(process.argv.slice(2))) {
     await runClientQuotaCommand(o, process.argv.slice(2));
     return 0;
@@ -271,7 +271,9 @@ export function main(): void {
     .option('--user <String: user-principal>', "The user's principal name.")
     .option('--client <String: client-id>', "The client's ID.")
     .option('--user-defaults', 'The config defaults for all users.')
-    .option('--client-defaults', 'The config defaults for all clients.');
+    .option('--client-defaults', 'The config defaults for all clients.')
+    .option('--ip <String: ip>', 'The IP address.')
+    .option('--ip-defaults', 'The config defaults for all IPs.');
   runTool(program, execute, 'Error while executing config command with args: ');
 }
 

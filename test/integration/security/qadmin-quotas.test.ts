@@ -245,6 +245,29 @@ describe('integration: client quota admin (kafka-configs users/clients, Describe
     expect(await zk.exists('/config/users/carol')).to.equal(false);
   });
 
+  it('ips: connection_creation_rate for an ip and the ip default, Kafka’s checks of names and keys', async () => {
+    const set = await configs(['--alter', '--add-config', 'connection_creation_rate=10', '--ip', '127.0.0.9']);
+    expect(set, set.stderr).to.deep.equal({ code: 0, stdout: 'Completed updating config for ip 127.0.0.9.\n', stderr: '' });
+    const def = await configs(['--alter', '--add-config', 'connection_creation_rate=20', '--entity-type', 'ips', '--entity-default']);
+    expect(def, def.stderr).to.deep.equal({ code: 0, stdout: 'Completed updating default config for ips in the cluster.\n', stderr: '' });
+    expect(await znode('/config/ips/127.0.0.9')).to.deep.equal({ connection_creation_rate: '10' });
+    expect(await znode('/config/ips/<default>')).to.deep.equal({ connection_creation_rate: '20' });
+    const one = await configs(['--describe', '--ip', '127.0.0.9']);
+    expect(one, one.stderr).to.deep.equal({ code: 0, stdout: "Quota configs for ip '127.0.0.9' are connection_creation_rate=10.0\n", stderr: '' });
+    const all = await configs(['--describe', '--entity-type', 'ips']);
+    expect(all.stdout.split('\n').filter(Boolean).sort()).to.deep.equal([
+      "Quota configs for ip '127.0.0.9' are connection_creation_rate=10.0",
+      'Quota configs for the default ip are connection_creation_rate=20.0',
+    ]);
+    const key = await configs(['--alter', '--add-config', 'producer_byte_rate=1', '--ip', '127.0.0.9']);
+    expect(key).to.deep.include({
+      code: 1,
+      stderr: "Only connection quota configs can be added for 'ips' using --bootstrap-server. Unexpected config names: producer_byte_rate\n",
+    });
+    const name = await configs(['--describe', '--ip', 'no such host.invalid']);
+    expect(name).to.deep.include({ code: 1, stderr: 'The entity name for ips must be a valid IP or resolvable host, but it is: no such host.invalid\n' });
+  });
+
   it('DescribeClientQuotas on the wire (v0 and v1, any broker): filters, strict, and Kafka’s errors for bad filters', async () => {
     const set = await alter(2, 1, {
       validateOnly: false,
@@ -274,7 +297,7 @@ describe('integration: client quota admin (kafka-configs users/clients, Describe
         'user=dave,client-id=etl',
       ]);
     }
-    const ips = await describe(1, 1, { components: [{ entityType: 'ip', matchType: 2, match: null }], strict: true });
+    const ips = await describe(1, 1, { components: [{ entityType: 'ip', matchType: 0, match: '10.1.2.3' }], strict: true });
     expect(ips.entries).to.deep.equal([{ entity: [{ entityType: 'ip', entityName: '10.1.2.3' }], values: [{ key: 'connection_creation_rate', value: 5 }] }]);
 
     const bad: Array<[DescribeClientQuotasRequest['components'], number, string | null]> = [

@@ -36,7 +36,8 @@ describe('ConfigCommandQuotas: kafka-configs for users and clients (ConfigComman
       expect(parseEntityArgs(['--entity-type', 'users', '--entity-name', '--entity-default']).names).to.deep.equal(['--entity-default']);
     });
 
-    it('routes users and clients here, other entity types not', () => {
+    it('routes users, clients and ips here, other entity types not', () => {
+      expect(isClientQuotaCommand(['--ip-defaults'])).to.equal(true);
       expect(isClientQuotaCommand(['--entity-type', 'clients'])).to.equal(true);
       expect(isClientQuotaCommand(['--user', 'u'])).to.equal(true);
       expect(isClientQuotaCommand(['--entity-type', 'topics', '--entity-name', 'users'])).to.equal(false);
@@ -58,6 +59,11 @@ describe('ConfigCommandQuotas: kafka-configs for users and clients (ConfigComman
     });
     it('duplicate entity types', () => {
       expect(check({ ...bs, describe: true }, ['--entity-type', 'users', '--entity-type', 'users'])).to.equal('Duplicate entity type(s) specified: users');
+    });
+    it('ips through ZooKeeper', () => {
+      expect(check({ zookeeper: 'z', describe: true }, ['--ip', '1.2.3.4'])).to.equal(
+        'Invalid entity type ips, the entity type must be one of users, brokers with a --zookeeper argument',
+      );
     });
     it('clients through ZooKeeper', () => {
       expect(check({ zookeeper: 'z', describe: true }, ['--entity-type', 'clients'])).to.equal(
