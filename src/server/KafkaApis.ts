@@ -28,6 +28,8 @@ import { TxnOffsetCommitApis } from './handlers/TxnOffsetCommitApis';
 import { TransactionApis } from './handlers/TransactionApis';
 import { TxnMarkerApis } from './handlers/TxnMarkerApis';
 import { AclApis } from './handlers/AclApis';
+import { ClientQuotaApis } from './handlers/ClientQuotaApis';
+import { AlterClientQuotasApi, DescribeClientQuotasApi } from '../protocol/apis';
 import { AclAuthorizer } from '../security/authorizer/AclAuthorizer';
 import { DelegationTokenApis } from './handlers/DelegationTokenApis'; // dtoken
 import { CreateDelegationTokenApi, DescribeDelegationTokenApi, ExpireDelegationTokenApi, RenewDelegationTokenApi } from '../protocol/apis'; // dtoken
@@ -150,6 +152,12 @@ export class KafkaApis implements RequestHandler {
       this.handlers.set(RenewDelegationTokenApi.apiKey, (ctx, r) => dt.handleRenewDelegationToken(ctx, r));
       this.handlers.set(ExpireDelegationTokenApi.apiKey, (ctx, r) => dt.handleExpireDelegationToken(ctx, r));
       this.handlers.set(DescribeDelegationTokenApi.apiKey, (ctx, r) => dt.handleDescribeDelegationToken(ctx, r));
+    }
+    // qadmin: client quota admin APIs (KIP-546), ZooKeeper mode (a KRaft broker has no clientQuotaAdmin).
+    if (deps.clientQuotaAdmin) {
+      const quotas = new ClientQuotaApis(deps.clientQuotaAdmin, auth);
+      this.handlers.set(DescribeClientQuotasApi.apiKey, (ctx, r) => quotas.handleDescribeClientQuotas(ctx, r));
+      this.handlers.set(AlterClientQuotasApi.apiKey, (ctx, r) => quotas.handleAlterClientQuotas(ctx, r));
     }
     // ACLs (ZooKeeper mode): served with or without an authorizer, as Kafka's AclApis (SECURITY_DISABLED without one).
     // A KRaft broker's ACLs live in metadata records (StandardAuthorizer), not implemented yet.

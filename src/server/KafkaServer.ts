@@ -39,6 +39,7 @@ import { UserConfigHandler } from './config/UserConfigHandler';
 import { interBrokerClientSecurity, listenerSecurity } from './config/KafkaConfigSecurity';
 import { setDefaultClientSecurity } from '../network/NetworkClient';
 import { ScramApis } from './handlers/ScramApis';
+import { ClientQuotaAdmin } from './ClientQuotaAdmin';
 import { AclAuthorizer } from '../security/authorizer/AclAuthorizer';
 import { ZkAclStore } from '../security/authorizer/ZkAclStore';
 import { QuotaManagers } from './quota/QuotaManagers';
@@ -216,6 +217,8 @@ export class KafkaServer {
       consumerOffsetsZk: zk,
       configApis: new ConfigApis(cfg, zk, this.metadataCache),
       scramApis: new ScramApis(zkUserConfigStore(zk), this.controller),
+      // qadmin: DescribeClientQuotas / AlterClientQuotas read and write the quota znodes (ZkAdminManager).
+      clientQuotaAdmin: new ClientQuotaAdmin(zk),
       features: () => this.featureChangeListener!.features(),
       authorizer: this.authorizer ?? undefined,
       delegationTokenManager: this.tokenManager,

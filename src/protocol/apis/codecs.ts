@@ -47,6 +47,8 @@ export { IncrementalAlterConfigsApi } from './44-incremental-alter-configs';
 export { AlterPartitionReassignmentsApi } from './45-alter-partition-reassignments';
 export { ListPartitionReassignmentsApi } from './46-list-partition-reassignments';
 export { OffsetDeleteApi } from './47-offset-delete';
+export { DescribeClientQuotasApi } from './48-describe-client-quotas';
+export { AlterClientQuotasApi } from './49-alter-client-quotas';
 export { DescribeUserScramCredentialsApi } from './50-describe-user-scram-credentials';
 export { AlterUserScramCredentialsApi } from './51-alter-user-scram-credentials';
 export { VoteApi } from './52-vote';

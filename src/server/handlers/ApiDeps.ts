@@ -15,6 +15,7 @@ import type { FinalizedFeatures } from '../FinalizedFeatureChangeListener';
 import type { ConfigApis } from './ConfigApis';
 import type { ScramApis } from './ScramApis';
 import type { DelegationTokenManager } from '../../security/token/DelegationTokenManager';
+import type { ClientQuotaAdmin } from '../ClientQuotaAdmin';
 import type { RequestContext, ResponseBody } from '../../network/RequestContext';
 import type { Reader } from '../../protocol/Reader';
 import type { ApiCodec } from '../../protocol/apis/types';
@@ -87,6 +88,8 @@ export interface KafkaApisDeps {
   configApis?: ConfigApis;
   /** DescribeUserScramCredentials, AlterUserScramCredentials (ZooKeeper mode); absent, those APIs are not offered. */
   scramApis?: ScramApis;
+  /** qadmin: DescribeClientQuotas, AlterClientQuotas (ZooKeeper mode); absent, those APIs are not offered. */
+  clientQuotaAdmin?: ClientQuotaAdmin;
   /** The finalized features from /feature (ApiVersions v3); absent: none, epoch -1. */
   features?: () => FinalizedFeatures;
   /** Set on a KRaft broker (BrokerServer); absent in ZooKeeper mode. */

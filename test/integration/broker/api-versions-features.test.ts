@@ -176,6 +176,8 @@ const KAFKA_37_SERVED: ReadonlyArray<[number, string, number, number]> = [
   [45, 'AlterPartitionReassignments', 0, 0],
   [46, 'ListPartitionReassignments', 0, 0],
   [47, 'OffsetDelete', 0, 0],
+  [48, 'DescribeClientQuotas', 0, 1],
+  [49, 'AlterClientQuotas', 0, 1],
   [50, 'DescribeUserScramCredentials', 0, 0],
   [51, 'AlterUserScramCredentials', 0, 0],
   [56, 'AlterPartition', 0, 3],
@@ -190,8 +192,6 @@ const KAFKA_37_SERVED: ReadonlyArray<[number, string, number, number]> = [
 ];
 /** Listed by the 3.7 tool (ApiKeys.clientApis) but not served yet: later issues, KRaft-only, or unstable in 3.7. */
 const NOT_SERVED: ReadonlyArray<[number, string]> = [
-  [48, 'DescribeClientQuotas'],
-  [49, 'AlterClientQuotas'],
   [55, 'DescribeQuorum'],
   [64, 'UnregisterBroker'],
   [69, 'ConsumerGroupDescribe'],
