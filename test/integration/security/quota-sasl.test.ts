@@ -5,7 +5,6 @@ import { TestCluster } from '../../helpers/cluster';
 import { run } from '../../helpers/kcat';
 import { freePort, waitFor } from '../../helpers/ports';
 import { runTool } from '../cli/cliSupport';
-import { KafkaZkClient } from '../../../src/zk/KafkaZkClient';
 
 const PYTHON = '/usr/bin/python3';
 const TOPIC = 'quota-sasl';
@@ -59,22 +58,8 @@ describe('integration: quota levels with SASL principals (librdkafka), request_p
   let saslPort: number;
 
   const configs = async (...args: string[]): Promise<void> => {
-    const r = await runTool('kafka-configs', ['--zookeeper', cluster.connectString, '--alter', ...args]);
+    const r = await runTool('kafka-configs', ['--bootstrap-server', cluster.bootstrap.join(','), '--alter', ...args]);
     expect(r.code, r.stderr + r.stdout).to.equal(0);
-  };
-
-  /**
-   * Kafka 3.7's kafka-configs --zookeeper refuses user quotas ("only supported for SCRAM credential updates"): the
-   * znode and its change notification are written as AdminZkClient.changeUserOrUserClientIdConfig writes them.
-   */
-  const userQuota = async (sanitizedEntity: string, config: Record<string, string>): Promise<void> => {
-    const zk = await KafkaZkClient.create(cluster.connectString, 6000, 10000, '[test] ');
-    try {
-      await zk.setOrCreateEntityConfigs('users', sanitizedEntity, config);
-      await zk.createConfigChangeNotification(`users/${sanitizedEntity}`);
-    } finally {
-      await zk.close();
-    }
   };
 
   const applied = async (entityPath: string, config: Record<string, string>): Promise<void> => {
@@ -106,7 +91,7 @@ describe('integration: quota levels with SASL principals (librdkafka), request_p
     await cluster.metadata(1, [TOPIC]);
     await waitFor('the topic leader', async () => (await cluster.metadata(1, [TOPIC])).topics[0]?.partitions[0]?.leaderId === 1, 20000);
     await configs('--add-config', `producer_byte_rate=${CLIENT_DEFAULT_QUOTA}`, '--entity-type', 'clients', '--entity-default');
-    await userQuota('alice', { producer_byte_rate: '104857600' });
+    await configs('--add-config', 'producer_byte_rate=104857600', '--entity-type', 'users', '--entity-name', 'alice');
     await applied('clients/<default>', { producer_byte_rate: String(CLIENT_DEFAULT_QUOTA) });
     await applied('users/alice', { producer_byte_rate: '104857600' });
   });
@@ -131,7 +116,18 @@ describe('integration: quota levels with SASL principals (librdkafka), request_p
   });
 
   it('users/alice/clients/slow-app (set live) wins over users/alice for that client id only', async () => {
-    await userQuota('alice/clients/slow-app', { producer_byte_rate: String(CLIENT_DEFAULT_QUOTA) });
+    await configs(
+      '--add-config',
+      `producer_byte_rate=${CLIENT_DEFAULT_QUOTA}`,
+      '--entity-type',
+      'users',
+      '--entity-name',
+      'alice',
+      '--entity-type',
+      'clients',
+      '--entity-name',
+      'slow-app',
+    );
     await applied('users/alice/clients/slow-app', { producer_byte_rate: String(CLIENT_DEFAULT_QUOTA) });
     const s = await produce('alice', 'slow-app', 7, 3);
     console.log(

@@ -35,7 +35,7 @@ function steadyRate(points: Array<{ t: number; bytes: number }>, start: number, 
  * over producer_byte_rate and a consumer over consumer_byte_rate get throttle_time_ms and are held to their quota
  * by the broker muting their connection (this raw client never waits on its own, so the muting is what holds it).
  */
-describe('integration: client quotas throttle producers and consumers (kafka-configs --zookeeper, live)', function () {
+describe('integration: client quotas throttle producers and consumers (kafka-configs --bootstrap-server, live)', function () {
   this.timeout(120000);
   let cluster: TestCluster;
   let port: number;
@@ -52,7 +52,7 @@ describe('integration: client quotas throttle producers and consumers (kafka-con
   });
 
   const configs = async (...args: string[]): Promise<void> => {
-    const r = await runTool('kafka-configs', ['--zookeeper', cluster.connectString, '--alter', ...args]);
+    const r = await runTool('kafka-configs', ['--bootstrap-server', cluster.bootstrap.join(','), '--alter', ...args]);
     expect(r.code, r.stderr + r.stdout).to.equal(0);
   };
 
