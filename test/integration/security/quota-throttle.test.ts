@@ -31,7 +31,7 @@ function steadyRate(points: Array<{ t: number; bytes: number }>, start: number, 
 }
 
 /**
- * Client quotas on a real broker (ZooKeeper mode), set and removed live with kafka-configs --zookeeper: a producer
+ * Client quotas on a real broker (ZooKeeper mode), set and removed live with kafka-configs --bootstrap-server: a producer
  * over producer_byte_rate and a consumer over consumer_byte_rate get throttle_time_ms and are held to their quota
  * by the broker muting their connection (this raw client never waits on its own, so the muting is what holds it).
  */
