@@ -39,6 +39,8 @@ export interface ServerSaslSettings {
   maxReauthMs: number;
   /** sasl.server.max.receive.size: the largest frame accepted before authentication completes. */
   maxReceiveSize: number;
+  // oauth: the OAuthBearerLoginModule options of this listener's OAUTHBEARER JAAS config (the unsecured validator's).
+  oauthBearerOptions?: ReadonlyMap<string, string>;
 }
 
 export interface ListenerSecurity {
@@ -53,7 +55,8 @@ export interface ClientSecurity {
   protocol: SecurityProtocol;
   /** ca, and the broker's own key/cert when the listener asks for client certificates. */
   tls?: { context: SecureContextOptions; verifyHostname: boolean };
-  sasl?: { mechanism: string; username: string; password: string };
+  // oauth: loginOptions = the mechanism's JAAS login module options (OAUTHBEARER builds its unsecured token from them).
+  sasl?: { mechanism: string; username: string; password: string; loginOptions?: ReadonlyMap<string, string> };
 }
 
 export function usesTls(p: SecurityProtocol): boolean {

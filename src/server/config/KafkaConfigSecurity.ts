@@ -21,11 +21,13 @@ import {
   parseJaasFile,
   plainUsers,
 } from '../../security/sasl/JaasConfig';
+import { OAuthBearerConfigException } from '../../security/sasl/OAuthBearerUnsecuredJws';
+import { unsecuredLoginToken } from '../../security/sasl/OAuthBearerUnsecuredLogin';
 import { hasKeystore, secureContextOptions, SslConfigError, SslSettings } from '../../security/ssl/SslFactory';
 import { SslPrincipalMapper } from '../../security/ssl/SslPrincipalMapper';
 
-/** The mechanisms this broker implements (GSSAPI and OAUTHBEARER are not). */
-export const SUPPORTED_SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'];
+/** The mechanisms this broker implements (GSSAPI is not; OAUTHBEARER with Kafka's default unsecured JWS callbacks). */
+export const SUPPORTED_SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER'];
 
 /** What KafkaConfigSecurity reads: the parsed config's typed getters and the raw properties. */
 export interface SecurityConfigSource {
@@ -221,13 +223,16 @@ export function listenerSecurity(c: SecurityConfigSource, listenerName: string, 
   if (usesSasl(p)) {
     const enabled = saslEnabledMechanisms(c, listenerName).filter((m) => SUPPORTED_SASL_MECHANISMS.includes(m));
     let users = new Map<string, string>();
+    let oauthBearerOptions: ReadonlyMap<string, string> | undefined;
     for (const m of enabled) {
       const entries = jaasEntries(c, listenerName, m, env);
       if (m === 'PLAIN') users = plainUsers(entries);
+      if (m === 'OAUTHBEARER') oauthBearerOptions = oauthBearerLoginOptions(entries, listenerName, 'server');
     }
     out.sasl = {
       enabledMechanisms: enabled,
       plainUsers: users,
+      ...(oauthBearerOptions ? { oauthBearerOptions } : {}),
       maxReauthMs: numberFor(c, listenerName, 'connections.max.reauth.ms', c.getLong('connections.max.reauth.ms')),
       maxReceiveSize: numberFor(c, listenerName, 'sasl.server.max.receive.size', c.getInt('sasl.server.max.receive.size')),
     };
@@ -256,6 +261,11 @@ export function interBrokerClientSecurity(c: SecurityConfigSource, env: NodeJS.P
   }
   if (usesSasl(p)) {
     const mechanism = c.getString('sasl.mechanism.inter.broker.protocol') ?? 'GSSAPI';
+    if (mechanism === 'OAUTHBEARER') {
+      const loginOptions = oauthBearerLoginOptions(jaasEntries(c, listenerName, mechanism, env), listenerName, 'client');
+      out.sasl = { mechanism, username: '', password: '', loginOptions };
+      return out;
+    }
     const creds = clientCredentials(jaasEntries(c, listenerName, mechanism, env));
     if (!creds) {
       throw new ConfigException(
@@ -266,4 +276,32 @@ export function interBrokerClientSecurity(c: SecurityConfigSource, env: NodeJS.P
     out.sasl = { mechanism, ...creds };
   }
   return out;
+}
+
+// oauth: OAUTHBEARER's JAAS options.
+/**
+ * The OAuthBearerLoginModule options of a listener's OAUTHBEARER JAAS config. Kafka's callback handlers
+ * (OAuthBearerUnsecured{Login,Validator}CallbackHandler.configure) need exactly one login module, and the broker
+ * logs in at startup (LoginManager): options that cannot make a token (no principal claim, an `iat`/`exp` claim,
+ * a bad lifetime or extension) stop the broker. Empty options are a login without a token: fine for a listener
+ * that only validates, not for the broker's own inter-broker connections.
+ */
+function oauthBearerLoginOptions(entries: LoginModuleEntry[], listenerName: string, side: 'server' | 'client'): ReadonlyMap<string, string> {
+  const key = `${prefix(listenerName)}oauthbearer.sasl.jaas.config`;
+  if (entries.length !== 1) throw new ConfigException(`Must supply exactly 1 non-null JAAS mechanism configuration (size was ${entries.length})`, key);
+  const options = entries[0].options;
+  let token;
+  try {
+    token = unsecuredLoginToken(options);
+  } catch (e) {
+    if (e instanceof OAuthBearerConfigException) throw new ConfigException(`OAUTHBEARER login failed on listener ${listenerName}: ${e.message}`, key);
+    throw e;
+  }
+  if (side === 'client' && token === null) {
+    throw new ConfigException(
+      `The OAUTHBEARER JAAS config of the inter-broker listener ${listenerName} needs unsecuredLoginStringClaim_sub (or another principal claim) for the broker's own connections`,
+      key,
+    );
+  }
+  return options;
 }

@@ -1,0 +1,51 @@
+import { expect } from 'chai';
+import { KafkaConfig } from '../../../../src/server/config/KafkaConfig';
+import { interBrokerClientSecurity, listenerSecurity } from '../../../../src/server/config/KafkaConfigSecurity';
+
+const base = { 'zookeeper.connect': 'localhost:2181', 'log.dirs': '/tmp/x', 'broker.id': '1' };
+const MODULE = 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule';
+
+function config(props: Record<string, string>): KafkaConfig {
+  return new KafkaConfig({
+    ...base,
+    listeners: 'SASL_PLAINTEXT://:9093',
+    'security.inter.broker.protocol': 'SASL_PLAINTEXT',
+    'sasl.enabled.mechanisms': 'OAUTHBEARER',
+    'sasl.mechanism.inter.broker.protocol': 'OAUTHBEARER',
+    ...props,
+  });
+}
+
+describe('KafkaConfig: OAUTHBEARER listeners (listener.name.<l>.oauthbearer.sasl.jaas.config)', () => {
+  it("gives the listener the module's options (the validator's) and the broker's client its login options", () => {
+    const c = config({
+      'listener.name.sasl_plaintext.oauthbearer.sasl.jaas.config': `${MODULE} required unsecuredLoginStringClaim_sub="admin" unsecuredValidatorRequiredScope="kafka";`,
+    });
+    const sec = listenerSecurity(c, 'SASL_PLAINTEXT', 'SASL_PLAINTEXT', {});
+    expect(sec.sasl!.enabledMechanisms).to.deep.equal(['OAUTHBEARER']);
+    expect(sec.sasl!.oauthBearerOptions!.get('unsecuredValidatorRequiredScope')).to.equal('kafka');
+    const client = interBrokerClientSecurity(c, {});
+    expect(client.sasl!.mechanism).to.equal('OAUTHBEARER');
+    expect(client.sasl!.loginOptions!.get('unsecuredLoginStringClaim_sub')).to.equal('admin');
+  });
+
+  it("stops the broker where Kafka's login fails: no principal claim, a reserved claim, two login modules", () => {
+    const jaas = (options: string) => ({ 'listener.name.sasl_plaintext.oauthbearer.sasl.jaas.config': `${MODULE} required ${options};` });
+    expect(() => listenerSecurity(config(jaas('unsecuredLoginStringClaim_name="x"')), 'SASL_PLAINTEXT', 'SASL_PLAINTEXT', {})).to.throw(
+      'OAUTHBEARER login failed on listener SASL_PLAINTEXT: No principal name in JWT claim: sub',
+    );
+    expect(() =>
+      listenerSecurity(config(jaas('unsecuredLoginStringClaim_sub="a" unsecuredLoginNumberClaim_exp="1"')), 'SASL_PLAINTEXT', 'SASL_PLAINTEXT', {}),
+    ).to.throw("Cannot explicitly set the 'exp' claim");
+    const two = config({ 'listener.name.sasl_plaintext.oauthbearer.sasl.jaas.config': `${MODULE} required; ${MODULE} required;` });
+    expect(() => listenerSecurity(two, 'SASL_PLAINTEXT', 'SASL_PLAINTEXT', {})).to.throw(
+      'Must supply exactly 1 non-null JAAS mechanism configuration (size was 2)',
+    );
+  });
+
+  it('a module without options validates tokens but cannot log the broker in for inter-broker connections', () => {
+    const c = config({ 'listener.name.sasl_plaintext.oauthbearer.sasl.jaas.config': `${MODULE} required;` });
+    expect(listenerSecurity(c, 'SASL_PLAINTEXT', 'SASL_PLAINTEXT', {}).sasl!.oauthBearerOptions!.size).to.equal(0);
+    expect(() => interBrokerClientSecurity(c, {})).to.throw(/needs unsecuredLoginStringClaim_sub/);
+  });
+});
