@@ -227,7 +227,7 @@ export function listenerSecurity(c: SecurityConfigSource, listenerName: string, 
     for (const m of enabled) {
       const entries = jaasEntries(c, listenerName, m, env);
       if (m === 'PLAIN') users = plainUsers(entries);
-      if (m === 'OAUTHBEARER') oauthBearerOptions = oauthBearerLoginOptions(entries, listenerName, 'server');
+      if (m === 'OAUTHBEARER') oauthBearerOptions = oauthBearerLoginOptions(c, entries, listenerName, 'server');
     }
     out.sasl = {
       enabledMechanisms: enabled,
@@ -262,7 +262,7 @@ export function interBrokerClientSecurity(c: SecurityConfigSource, env: NodeJS.P
   if (usesSasl(p)) {
     const mechanism = c.getString('sasl.mechanism.inter.broker.protocol') ?? 'GSSAPI';
     if (mechanism === 'OAUTHBEARER') {
-      const loginOptions = oauthBearerLoginOptions(jaasEntries(c, listenerName, mechanism, env), listenerName, 'client');
+      const loginOptions = oauthBearerLoginOptions(c, jaasEntries(c, listenerName, mechanism, env), listenerName, 'client');
       out.sasl = { mechanism, username: '', password: '', loginOptions };
       return out;
     }
@@ -279,6 +279,8 @@ export function interBrokerClientSecurity(c: SecurityConfigSource, env: NodeJS.P
 }
 
 // oauth: OAUTHBEARER's JAAS options.
+const UNSECURED_VALIDATOR = 'org.apache.kafka.common.security.oauthbearer.internals.unsecured.OAuthBearerUnsecuredValidatorCallbackHandler';
+const UNSECURED_LOGIN = 'org.apache.kafka.common.security.oauthbearer.internals.unsecured.OAuthBearerUnsecuredLoginCallbackHandler';
 /**
  * The OAuthBearerLoginModule options of a listener's OAUTHBEARER JAAS config. Kafka's callback handlers
  * (OAuthBearerUnsecured{Login,Validator}CallbackHandler.configure) need exactly one login module, and the broker
@@ -286,8 +288,26 @@ export function interBrokerClientSecurity(c: SecurityConfigSource, env: NodeJS.P
  * a bad lifetime or extension) stop the broker. Empty options are a login without a token: fine for a listener
  * that only validates, not for the broker's own inter-broker connections.
  */
-function oauthBearerLoginOptions(entries: LoginModuleEntry[], listenerName: string, side: 'server' | 'client'): ReadonlyMap<string, string> {
+function oauthBearerLoginOptions(
+  c: SecurityConfigSource,
+  entries: LoginModuleEntry[],
+  listenerName: string,
+  side: 'server' | 'client',
+): ReadonlyMap<string, string> {
   const key = `${prefix(listenerName)}oauthbearer.sasl.jaas.config`;
+  // Only Kafka's default (unsecured JWS) callback handlers are implemented: a broker configured for the secured
+  // ones (OAuthBearerValidatorCallbackHandler with a JWKS endpoint, OAuthBearerLoginCallbackHandler) must not
+  // silently accept unsigned tokens instead, so it refuses to start.
+  for (const handlerKey of ['sasl.server.callback.handler.class', 'sasl.login.callback.handler.class']) {
+    const k = `${prefix(listenerName)}oauthbearer.${handlerKey}`;
+    const v = c.originals[k];
+    if (v === undefined || v === null) continue;
+    const cls = String(v).trim();
+    const unsecured = handlerKey.startsWith('sasl.server') ? UNSECURED_VALIDATOR : UNSECURED_LOGIN;
+    if (cls !== unsecured) {
+      throw new ConfigException(`${cls} is not supported by this broker: OAUTHBEARER uses Kafka's unsecured JWS callback handler (${unsecured})`, k);
+    }
+  }
   if (entries.length !== 1) throw new ConfigException(`Must supply exactly 1 non-null JAAS mechanism configuration (size was ${entries.length})`, key);
   const options = entries[0].options;
   let token;

@@ -7,6 +7,12 @@
  */
 import { expect } from 'chai';
 import { Kafka, logLevel } from 'kafkajs';
+import { NetworkClient } from '../../../src/network/NetworkClient';
+import { MetadataApi } from '../../../src/protocol/apis';
+import { SaslHandshakeApi } from '../../../src/protocol/apis/17-sasl-handshake';
+import { SaslAuthenticateApi } from '../../../src/protocol/apis/36-sasl-authenticate';
+import { ErrorCode } from '../../../src/protocol/errors';
+import { formatClientInitialResponse } from '../../../src/security/sasl/OAuthBearerClientInitialResponse';
 import { AclOperation as O } from '../../../src/security/AclEntry';
 import { AclAuthorizer } from '../../../src/security/authorizer/AclAuthorizer';
 import { AclPermissionType as P } from '../../../src/security/authorizer/AclBinding';
@@ -206,5 +212,40 @@ print('\\n'.join(errors))
     const c = await kcat(['-C', '-t', ACL_TOPIC, '-o', 'beginning', '-e', '-q', ...oauth('alice')], { timeoutMs: 20000 });
     expect(lines(c.stdout)).to.include('from-alice');
     expect(lines(c.stdout)).to.not.include('from-bob');
+  });
+
+  it("KIP-368: the session ends with the token's exp; re-authenticating with a fresh token for the same principal extends it", async () => {
+    const login = async (c: NetworkClient, sub: string, lifetimeSeconds: number) => {
+      expect((await c.send(SaslHandshakeApi, 1, { mechanism: 'OAUTHBEARER' })).errorCode).to.equal(0);
+      const now = Date.now() / 1000;
+      const bytes = formatClientInitialResponse(unsecuredJws({ sub, iat: now, exp: now + lifetimeSeconds }));
+      return c.send(SaslAuthenticateApi, 2, { authBytes: bytes });
+    };
+    const md = (c: NetworkClient) => c.send(MetadataApi, 4, { topics: [], allowAutoTopicCreation: false });
+    const renewed = new NetworkClient('127.0.0.1', saslPort, 'it-reauth', 5000, 5000, { protocol: 'PLAINTEXT' });
+    const expiring = new NetworkClient('127.0.0.1', saslPort, 'it-reauth', 5000, 5000, { protocol: 'PLAINTEXT' });
+    try {
+      const first = await login(renewed, 'alice', 2);
+      expect(first.errorCode).to.equal(0);
+      expect(Number(first.sessionLifetimeMs)).to.be.within(1000, 2000);
+      expect((await login(expiring, 'alice', 2)).errorCode).to.equal(0);
+      const firstExpiry = Date.now() + 2000;
+      await md(renewed);
+      const again = await login(renewed, 'alice', 600);
+      expect([again.errorCode, Number(again.sessionLifetimeMs) > 590000]).to.deep.equal([0, true]);
+      await waitFor('the first tokens to expire', async () => Date.now() > firstExpiry + 200, 5000, 50);
+      expect((await md(renewed)).brokers.length).to.equal(1);
+      let error = '';
+      await md(expiring).catch((e: Error) => (error = e.message));
+      expect(error).to.match(/closed/);
+      const other = await login(renewed, 'bob', 600);
+      expect([other.errorCode, other.errorMessage]).to.deep.equal([
+        ErrorCode.SASL_AUTHENTICATION_FAILED,
+        'Cannot change principals during re-authentication from User.alice: User.bob',
+      ]);
+    } finally {
+      renewed.close();
+      expiring.close();
+    }
   });
 });

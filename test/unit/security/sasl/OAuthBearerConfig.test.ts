@@ -48,4 +48,22 @@ describe('KafkaConfig: OAUTHBEARER listeners (listener.name.<l>.oauthbearer.sasl
     expect(listenerSecurity(c, 'SASL_PLAINTEXT', 'SASL_PLAINTEXT', {}).sasl!.oauthBearerOptions!.size).to.equal(0);
     expect(() => interBrokerClientSecurity(c, {})).to.throw(/needs unsecuredLoginStringClaim_sub/);
   });
+
+  it('refuses the secured (JWKS) callback handlers rather than accept unsigned tokens in their place', () => {
+    const jaas = { 'listener.name.sasl_plaintext.oauthbearer.sasl.jaas.config': `${MODULE} required unsecuredLoginStringClaim_sub="admin";` };
+    const secured = config({
+      ...jaas,
+      'listener.name.sasl_plaintext.oauthbearer.sasl.server.callback.handler.class':
+        'org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler',
+    });
+    expect(() => listenerSecurity(secured, 'SASL_PLAINTEXT', 'SASL_PLAINTEXT', {})).to.throw(
+      /org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler is not supported by this broker/,
+    );
+    const unsecured = config({
+      ...jaas,
+      'listener.name.sasl_plaintext.oauthbearer.sasl.server.callback.handler.class':
+        'org.apache.kafka.common.security.oauthbearer.internals.unsecured.OAuthBearerUnsecuredValidatorCallbackHandler',
+    });
+    expect(listenerSecurity(unsecured, 'SASL_PLAINTEXT', 'SASL_PLAINTEXT', {}).sasl!.enabledMechanisms).to.deep.equal(['OAUTHBEARER']);
+  });
 });
