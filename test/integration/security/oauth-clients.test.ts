@@ -34,7 +34,7 @@ function unsecuredJws(claims: Record<string, unknown>): string {
   return `${b64({ alg: 'none' })}.${b64(claims)}.`;
 }
 
-describe('integration: SASL/OAUTHBEARER unsecured JWS (kcat, confluent-kafka, kafkajs), ACLs on the token principal', function () {
+describe('integration: SASL/OAUTHBEARER unsecured JWS (kcat, confluent-kafka, kafka-python, kafkajs), ACLs on the token principal', function () {
   this.timeout(120000);
   let pki: TestPki;
   let cluster: TestCluster;
@@ -132,6 +132,31 @@ print('ok' if errs == [None, None, None] else 'failed %r' % errs, ','.join(got))
 `;
     const r = await run(PYTHON, ['-c', prog, `127.0.0.1:${saslPort}`], { timeoutMs: 60000 });
     expect(r.stdout.trim(), r.stderr).to.equal('ok ck-0,ck-1,ck-2');
+  });
+
+  it('kafka-python: SaslHandshake v0 and the raw OAUTHBEARER message from a token provider', async () => {
+    const prog = `
+import sys, time, json, base64
+from kafka import KafkaProducer, KafkaConsumer
+from kafka.oauth.abstract import AbstractTokenProvider
+def b64(o):
+    return base64.urlsafe_b64encode(json.dumps(o, separators=(',', ':')).encode()).decode().rstrip('=')
+class Provider(AbstractTokenProvider):
+    def token(self):
+        now = time.time()
+        return '%s.%s.' % (b64({'alg': 'none'}), b64({'sub': 'dave', 'iat': now, 'exp': now + 600}))
+conf = dict(bootstrap_servers=sys.argv[1], security_protocol='SASL_PLAINTEXT', sasl_mechanism='OAUTHBEARER', sasl_oauth_token_provider=Provider())
+p = KafkaProducer(**conf)
+for i in range(3):
+    p.send('oauth-python', ('py-%d' % i).encode()).get(timeout=20)
+p.close()
+c = KafkaConsumer('oauth-python', auto_offset_reset='earliest', consumer_timeout_ms=5000, **conf)
+print(','.join(m.value.decode() for m in c))
+c.close()
+`;
+    const r = await run(PYTHON, ['-c', prog, `127.0.0.1:${saslPort}`], { timeoutMs: 60000 });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout.trim()).to.equal('py-0,py-1,py-2');
   });
 
   it('kafkajs: an oauthBearerProvider returning an unsecured JWS produces and consumes', async () => {
