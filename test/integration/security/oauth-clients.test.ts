@@ -273,4 +273,23 @@ print('\\n'.join(errors))
       expiring.close();
     }
   });
+
+  it('SASL state errors: a second SaslHandshake gets ILLEGAL_SASL_STATE then the connection closes; SaslAuthenticate first closes unanswered', async () => {
+    const twice = new NetworkClient('127.0.0.1', saslPort, 'it-state', 5000, 5000, { protocol: 'PLAINTEXT' });
+    expect((await twice.send(SaslHandshakeApi, 1, { mechanism: 'OAUTHBEARER' })).errorCode).to.equal(0);
+    expect(await twice.send(SaslHandshakeApi, 1, { mechanism: 'OAUTHBEARER' })).to.deep.equal({ errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms: [] });
+    await waitFor('the broker to close the connection', async () => !twice.isConnected, 5000, 20);
+    twice.close();
+    const early = new NetworkClient('127.0.0.1', saslPort, 'it-state', 5000, 5000, { protocol: 'PLAINTEXT' });
+    let error = '';
+    await early.send(SaslAuthenticateApi, 2, { authBytes: Buffer.from('n,,\u0001auth=Bearer x\u0001\u0001') }).catch((e: Error) => (error = e.message));
+    early.close();
+    expect(error).to.match(/closed/);
+    for (const line of [
+      /Failed authentication with \/127\.0\.0\.1 \(channelId=[^)]*\) \(Unexpected Kafka request of type SASL_HANDSHAKE during SASL authentication\.\)/,
+      /Failed authentication with \/127\.0\.0\.1 \(channelId=[^)]*\) \(Unexpected Kafka request of type SASL_AUTHENTICATE during SASL handshake\.\)/,
+    ]) {
+      await waitFor(`the broker to log ${line.source}`, async () => line.test(brokerLog()), 10000);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ApiVersionsApi, MetadataApi } from '../../../../src/protocol/apis';
+import { API_CODECS, ApiVersionsApi, MetadataApi } from '../../../../src/protocol/apis';
 import { SaslHandshakeApi } from '../../../../src/protocol/apis/17-sasl-handshake';
 import { SaslAuthenticateApi } from '../../../../src/protocol/apis/36-sasl-authenticate';
 import { ApiCodec, isFlexible } from '../../../../src/protocol/apis/types';
@@ -7,6 +7,7 @@ import { ErrorCode } from '../../../../src/protocol/errors';
 import { decodeResponseHeader, encodeRequestHeader, requestHeaderVersion, responseHeaderVersion } from '../../../../src/protocol/headers';
 import { Reader } from '../../../../src/protocol/Reader';
 import { Writer } from '../../../../src/protocol/Writer';
+import { inVersions } from '../../../../src/protocol/messages/MessageSpec';
 import type { ServerSaslSettings } from '../../../../src/security/auth/ListenerSecurity';
 import { formatClientInitialResponse } from '../../../../src/security/sasl/OAuthBearerClientInitialResponse';
 import { unsecuredLoginToken } from '../../../../src/security/sasl/OAuthBearerUnsecuredLogin';
@@ -138,6 +139,27 @@ describe('SaslServerAuthenticator: SASL states as Kafka 3.7', () => {
       response(b.onFrame(request(ApiVersionsApi as AnyCodec, 3, { clientSoftwareName: 'a', clientSoftwareVersion: '1' })), ApiVersionsApi as AnyCodec, 3)
         .errorCode,
     ).to.equal(ErrorCode.ILLEGAL_SASL_STATE);
+  });
+
+  it('after a v1 handshake: every API this broker parses gets its ILLEGAL_SASL_STATE answer at every version', () => {
+    for (const codec of API_CODECS.values()) {
+      if (codec.apiKey === SaslAuthenticateApi.apiKey) continue;
+      const c = codec as AnyCodec & {
+        request: { defaults(v: number): unknown };
+        response: { spec: { fields: readonly { name: string; versions: string }[] } };
+      };
+      const errorCodeField = c.response.spec.fields.find((f) => f.name === 'ErrorCode');
+      for (let v = codec.minVersion; v <= codec.maxVersion; v++) {
+        const a = auth();
+        a.onFrame(handshake('PLAIN'));
+        const step = a.onFrame(request(codec, v, c.request.defaults(v)));
+        expect(step.kind === 'send' && step.close, `${codec.name} v${v}`).to.equal(true);
+        const res = response(step, codec, v) as { errorCode?: number };
+        // Responses with a top-level error code carry it; the others (Fetch v0-6, Produce...) are empty.
+        if (errorCodeField && inVersions(errorCodeField.versions as never, v))
+          expect(res.errorCode, `${codec.name} v${v}`).to.equal(ErrorCode.ILLEGAL_SASL_STATE);
+      }
+    }
   });
 
   it('after a v1 handshake: a raw token (no Kafka header) or an unsupported SaslAuthenticate version closes without an answer', () => {
