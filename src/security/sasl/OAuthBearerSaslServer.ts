@@ -31,8 +31,6 @@ export class OAuthBearerSaslServer implements SaslServer {
   private errorMessage: string | null = null;
   /** The extensions the validator accepted (OAuthBearerSaslServer's negotiated properties). */
   extensions = new Map<string, string>();
-  /** Why the last token was refused (Kafka loses it; kept for the broker's debug log). */
-  lastFailureReason: string | null = null;
 
   constructor(private readonly validator: OAuthBearerUnsecuredValidator) {}
 
@@ -44,7 +42,6 @@ export class OAuthBearerSaslServer implements SaslServer {
     const r = parseClientInitialResponse(response);
     const outcome = this.validator.validate(r.tokenValue);
     if (outcome.token === null) {
-      this.lastFailureReason = outcome.reason;
       this.errorMessage = jsonErrorResponse(outcome.errorStatus, outcome.errorScope, outcome.errorOpenIdConfiguration);
       return Buffer.from(this.errorMessage, 'utf8');
     }

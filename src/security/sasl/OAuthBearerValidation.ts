@@ -6,7 +6,6 @@
  * An illegal token gives the error status Kafka's SASL server puts in its JSON challenge: "invalid_token", or
  * "insufficient_scope" with the required scope when the token lacks one.
  */
-import { javaDouble } from './JavaFormat';
 import {
   OAuthBearerConfigException,
   OAuthBearerIllegalTokenException,
@@ -198,12 +197,4 @@ export class OAuthBearerUnsecuredValidator {
       };
     }
   }
-}
-
-/** Log form of a token's claims, as Kafka's "Successfully validated token with principal {}: {}" prints them. */
-export function claimsText(jwt: OAuthBearerUnsecuredJws): string {
-  const parts: string[] = [];
-  for (const [k, v] of jwt.claims)
-    parts.push(`${k}=${Array.isArray(v) ? javaList(v) : typeof v === 'number' ? (Number.isInteger(v) ? String(v) : javaDouble(v)) : v}`);
-  return `{${parts.join(', ')}}`;
 }
