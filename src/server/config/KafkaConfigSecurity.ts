@@ -105,6 +105,11 @@ export function validateSecurityConfig(c: SecurityConfigSource): string[] {
       }
       for (const m of mechanisms) {
         if (!served.includes(m)) warnings.push(`SASL mechanism ${m} in ${key} is not supported by this broker and is disabled on listener ${l.listenerName}`);
+        // oauth: JaasContext.loadServerContext reads only the listener- and mechanism-prefixed key on a broker.
+        const prefixed = c.originals[`${prefix(l.listenerName)}${m.toLowerCase()}.sasl.jaas.config`];
+        if (served.includes(m) && (prefixed === undefined || prefixed === null) && c.originals['sasl.jaas.config'] !== undefined) {
+          warnings.push('Server config sasl.jaas.config should be prefixed with SASL mechanism name, ignoring config');
+        }
       }
     }
     if (usesTls(protocol)) {

@@ -66,4 +66,15 @@ describe('KafkaConfig: OAUTHBEARER listeners (listener.name.<l>.oauthbearer.sasl
     });
     expect(listenerSecurity(unsecured, 'SASL_PLAINTEXT', 'SASL_PLAINTEXT', {}).sasl!.enabledMechanisms).to.deep.equal(['OAUTHBEARER']);
   });
+
+  it("ignores an unprefixed sasl.jaas.config with Kafka's warning (brokers read the listener- and mechanism-prefixed key)", () => {
+    const c = config({
+      'sasl.jaas.config': `${MODULE} required unsecuredLoginStringClaim_sub="admin";`,
+      'listener.name.sasl_plaintext.oauthbearer.sasl.jaas.config': `${MODULE} required unsecuredLoginStringClaim_sub="broker";`,
+      listeners: 'SASL_PLAINTEXT://:9093,OTHER://:9094',
+      'listener.security.protocol.map': 'SASL_PLAINTEXT:SASL_PLAINTEXT,OTHER:SASL_PLAINTEXT',
+    });
+    expect(c.securityWarnings).to.deep.equal(['Server config sasl.jaas.config should be prefixed with SASL mechanism name, ignoring config']);
+    expect(() => listenerSecurity(c, 'OTHER', 'SASL_PLAINTEXT', {})).to.throw(/Could not find a 'KafkaServer' or 'other.KafkaServer' entry/);
+  });
 });
