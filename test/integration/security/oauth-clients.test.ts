@@ -143,7 +143,9 @@ def b64(o):
     return base64.urlsafe_b64encode(json.dumps(o, separators=(',', ':')).encode()).decode().rstrip('=')
 class Provider(AbstractTokenProvider):
     def token(self):
-        now = time.time()
+        # Whole milliseconds, as Kafka's own unsecured login writes iat: a sub-millisecond iat read by the broker
+        # within the same millisecond would be "after the indicated time" (the validator compares with whole ms).
+        now = int(time.time() * 1000) / 1000.0
         return '%s.%s.' % (b64({'alg': 'none'}), b64({'sub': 'dave', 'iat': now, 'exp': now + 600}))
 conf = dict(bootstrap_servers=sys.argv[1], security_protocol='SASL_PLAINTEXT', sasl_mechanism='OAUTHBEARER', sasl_oauth_token_provider=Provider())
 p = KafkaProducer(**conf)
