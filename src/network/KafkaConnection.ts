@@ -136,14 +136,21 @@ export class KafkaConnection {
     const step = sasl.onFrame(frame);
     const log = this.server.logger();
     if (step.kind === 'passthrough') return false;
+    // oauth: Kafka's Selector lines: an AuthenticationException is a failed authentication, anything else unexpected
+    // (the peer as KafkaChannel.socketDescription prints it: its address without the port).
+    const peer = `/${this.sock.remoteAddress} (channelId=${this.id})`;
+    const failed = (reason: string, authentication: boolean | undefined) =>
+      authentication === false
+        ? log.warn(`Unexpected error from ${peer}; closing connection (${reason})`)
+        : log.info(`Failed ${this.session ? 're-' : ''}authentication with ${peer} (${reason})`);
     if (step.kind === 'close') {
-      log.info(`Failed authentication with /${this.remote} (channelId=${this.id}) (${step.reason})`);
+      failed(step.reason, step.authentication);
       this.close();
       return true;
     }
     this.writeRaw(step.frame);
     if (step.close) {
-      log.info(`Failed authentication with /${this.remote} (channelId=${this.id}) (SASL ${sasl.mechanismName || 'handshake'} failed)`);
+      failed(step.reason ?? `SASL ${sasl.mechanismName || 'handshake'} failed`, step.authentication);
       this.closeAfterWrite();
     } else if (sasl.complete) {
       this.principal = { type: 'User', name: sasl.authorizationId, ...(sasl.tokenAuthenticated ? { tokenAuthenticated: true } : {}) }; // dtoken

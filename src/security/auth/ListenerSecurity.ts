@@ -53,6 +53,8 @@ export interface ServerSaslSettings {
   maxReauthMs: number;
   /** sasl.server.max.receive.size: the largest frame accepted before authentication completes. */
   maxReceiveSize: number;
+  // oauth: the OAuthBearerLoginModule options of this listener's OAUTHBEARER JAAS config (the unsecured validator's).
+  oauthBearerOptions?: ReadonlyMap<string, string>;
 }
 
 export interface ListenerSecurity {
@@ -67,8 +69,11 @@ export interface ClientSecurity {
   protocol: SecurityProtocol;
   /** ca, and the broker's own key/cert when the listener asks for client certificates. */
   tls?: { context: SecureContextOptions; verifyHostname: boolean };
-  /** tokenAuth (dtoken): SCRAM with a delegation token (ScramLoginModule's tokenauth="true": username = token id, password = HMAC). */
-  sasl?: { mechanism: string; username: string; password: string; tokenAuth?: boolean };
+  /**
+   * tokenAuth (dtoken): SCRAM with a delegation token (ScramLoginModule's tokenauth="true": username = token id, password = HMAC).
+   * loginOptions (oauth): the mechanism's JAAS login module options (OAUTHBEARER builds its unsecured token from them).
+   */
+  sasl?: { mechanism: string; username: string; password: string; tokenAuth?: boolean; loginOptions?: ReadonlyMap<string, string> };
 }
 
 export function usesTls(p: SecurityProtocol): boolean {

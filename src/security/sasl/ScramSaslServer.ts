@@ -74,6 +74,11 @@ export class ScramSaslServer implements SaslServer {
   /** dtoken: that token's expiry (Kafka's CREDENTIAL_LIFETIME_MS negotiated property), null without a token. */
   tokenExpiryTimestamp: number | null = null;
 
+  /** SaslServer.credentialExpirationMs: a delegation token's expiry bounds the session (KIP-368); user credentials do not expire. */
+  credentialExpirationMs(): number | null {
+    return this.tokenExpiryTimestamp;
+  }
+
   constructor(
     readonly mechanism: ScramMechanismName,
     private readonly credentials: ScramCredentialSource,
