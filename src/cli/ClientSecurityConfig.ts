@@ -17,7 +17,8 @@ import type { ClientSecurity, SecurityProtocol } from '../security/auth/Listener
 import { usesSasl, usesTls } from '../security/auth/ListenerSecurity';
 import { JaasConfigError, LoginModuleEntry, parseJaasConfigValue } from '../security/sasl/JaasConfig';
 import { secureContextOptions, SslConfigError } from '../security/ssl/SslFactory';
-import { OAuthBearerConfigError, unsecuredToken } from './OAuthBearerUnsecuredToken';
+import { OAuthBearerConfigException } from '../security/sasl/OAuthBearerUnsecuredJws';
+import { UnsecuredLoginToken, unsecuredLoginToken } from '../security/sasl/OAuthBearerUnsecuredLogin';
 
 export class ClientSecurityConfigError extends Error {
   constructor(message: string) {
@@ -39,7 +40,7 @@ export const SECURITY_PROTOCOLS: readonly SecurityProtocol[] = ['PLAINTEXT', 'SS
 export const CLIENT_SASL_MECHANISMS: readonly string[] = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER'];
 const OAUTH_LOGIN_MODULE = 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule';
 
-/** The OAUTHBEARER login options travel in ClientSecurity.sasl as username = principal, password = the compact token. */
+/** OAUTHBEARER's login options travel in ClientSecurity.sasl.loginOptions (username = the token's principal). */
 export const OAUTHBEARER = 'OAUTHBEARER';
 
 export interface ClientSecuritySettings {
@@ -165,19 +166,22 @@ export function clientSecuritySettings(props: ReadonlyMap<string, string>, role:
     }
     if (mechanism === OAUTHBEARER) {
       const entry = entries.find((e) => e.loginModule === OAUTH_LOGIN_MODULE) ?? entries[0];
-      let token;
-      try {
-        token = unsecuredToken(entry.options);
-      } catch (e) {
-        if (e instanceof OAuthBearerConfigError) throw new ClientSecurityConfigError(`${failed}: ${e.message} (sasl.jaas.config)`);
-        throw e;
-      }
-      // loginOptions: the oauth work's OAuthBearerSaslClient (NetworkClient) builds its own token from the module's
-      // options; a plain object, so that this compiles before ClientSecurity.sasl has the field.
-      const sasl = { mechanism, username: token.principalName, password: token.value, loginOptions: entry.options };
-      security.sasl = sasl;
-      // A fresh token for every authentication, as the login module's refresh would give one before expiry.
-      kafkajs.sasl = { mechanism: 'oauthbearer', oauthBearerProvider: () => Promise.resolve({ value: unsecuredToken(entry.options).value }) };
+      // OAuthBearerUnsecuredLoginCallbackHandler's token (the oauth work's builder), checked now so that a bad option
+      // fails the tool at once; the SASL clients build a fresh one for every authentication.
+      const login = (): UnsecuredLoginToken => {
+        try {
+          const t = unsecuredLoginToken(entry.options);
+          if (t === null)
+            throw new OAuthBearerConfigException('the OAuthBearerLoginModule has no options to build a token from (set unsecuredLoginStringClaim_sub)');
+          return t;
+        } catch (e) {
+          if (e instanceof OAuthBearerConfigException) throw new ClientSecurityConfigError(`${failed}: ${e.message} (sasl.jaas.config)`);
+          throw e;
+        }
+      };
+      // NetworkClient's OAuthBearerSaslClient builds its token from loginOptions.
+      security.sasl = { mechanism, username: login().jws.principalName, password: '', loginOptions: entry.options };
+      kafkajs.sasl = { mechanism: 'oauthbearer', oauthBearerProvider: () => Promise.resolve({ value: login().jws.value }) };
     } else {
       const withCreds = entries.find((e) => e.options.has('username') && e.options.has('password'));
       if (!withCreds) throw new ClientSecurityConfigError(`${failed}: the sasl.jaas.config of ${mechanism} needs username and password options`);
@@ -186,8 +190,7 @@ export function clientSecuritySettings(props: ReadonlyMap<string, string>, role:
       if (mechanism !== 'PLAIN' && withCreds.options.get('tokenauth')?.toLowerCase() === 'true') {
         // A delegation token (ScramLoginModule tokenauth="true": username = token id, password = its HMAC): our
         // NetworkClient sends the tokenauth extension (the dtoken work's ClientSecurity.sasl.tokenAuth); kafkajs cannot.
-        const sasl = { mechanism, username, password, tokenAuth: true };
-        security.sasl = sasl;
+        security.sasl = { mechanism, username, password, tokenAuth: true };
         return {
           security,
           kafkajs,
