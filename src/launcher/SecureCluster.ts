@@ -2,7 +2,7 @@
  * `npm start -- --secure`: the local cluster with Kafka's four listener kinds on every broker (issue 16):
  *   PLAINTEXT       port P (as without --secure: the observatory, the lessons and inter-broker traffic use it)
  *   SSL             P+200  TLS; a client certificate is requested, CN=<name> maps to User:<name>
- *   SASL_SSL        P+300  TLS + SASL PLAIN / SCRAM-SHA-256 / SCRAM-SHA-512
+ *   SASL_SSL        P+300  TLS + SASL PLAIN / SCRAM-SHA-256 / SCRAM-SHA-512 / OAUTHBEARER (unsecured JWS)
  *   SASL_PLAINTEXT  P+400  SASL without TLS
  * (9092-9094 -> SSL 9292-9294, SASL_SSL 9392-9394, SASL_PLAINTEXT 9492-9494.) The ACL authorizer is on with
  * super.users=User:admin;User:ANONYMOUS: PLAINTEXT (and SSL without a client certificate) connections are
@@ -34,7 +34,7 @@ export const SECURE_USERS = [
 const ADMIN = SECURE_USERS[0];
 /** Password of every PKCS12 store in data/secure. */
 export const STORE_PASSWORD = 'kafka-ts-secret';
-const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'];
+const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER'];
 
 /** The fixed offsets of `npm start -- --secure` (see the header). */
 export function localSecurePorts(b: BrokerSpec): SecurePorts {
@@ -172,6 +172,8 @@ export function secureBrokerOverrides(b: BrokerSpec, ports: SecurePorts, files: 
     out.push(`listener.name.${l}.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};`);
     for (const m of ['scram-sha-256', 'scram-sha-512'])
       out.push(`listener.name.${l}.${m}.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;`);
+    // Kafka's default OAUTHBEARER: unsecured JWS tokens (alg none), the principal is the token's sub claim.
+    out.push(`listener.name.${l}.oauthbearer.sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;`);
   }
   return out;
 }
@@ -286,8 +288,8 @@ export function describeSecure(layout: ClusterLayout, ports: ReadonlyMap<number,
   return [
     'Security (--secure): every broker also listens on',
     `  SSL            : ${ssl}  (client certificate requested: CN=<user> is User:<user>)`,
-    `  SASL_SSL       : ${saslSsl}  (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)`,
-    `  SASL_PLAINTEXT : ${saslPlain}  (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)`,
+    `  SASL_SSL       : ${saslSsl}  (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER)`,
+    `  SASL_PLAINTEXT : ${saslPlain}  (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER)`,
     `  ACLs on (AclAuthorizer), super.users=User:${a.name};User:ANONYMOUS: PLAINTEXT ${layout.brokers.map((b) => b.port).join('/')} and SSL without a`,
     '  client certificate are User:ANONYMOUS, a super user, so inter-broker traffic, the observatory and the lessons work as before.',
     `  Users: ${SECURE_USERS.map((u) => `${u.name}/${u.password}${u.superUser ? ' (super user)' : ' (no ACLs: denied until granted)'}`).join(', ')}`,
@@ -297,6 +299,7 @@ export function describeSecure(layout: ClusterLayout, ports: ReadonlyMap<number,
     `  kcat -b ${first(ssl)} -X security.protocol=SSL -X ssl.ca.location=${rel(files.caPem)} -X ssl.certificate.location=${rel(files.clientCert(a.name))} -X ssl.key.location=${rel(files.clientKey(a.name))} -L`,
     `  kcat -b ${first(saslSsl)} -X security.protocol=SASL_SSL -X ssl.ca.location=${rel(files.caPem)} -X sasl.mechanisms=SCRAM-SHA-512 -X sasl.username=${a.name} -X sasl.password=${a.password} -L`,
     `  kcat -b ${first(saslPlain)} -X security.protocol=SASL_PLAINTEXT -X sasl.mechanisms=PLAIN -X sasl.username=${a.name} -X sasl.password=${a.password} -L`,
+    `  kcat -b ${first(saslPlain)} -X security.protocol=SASL_PLAINTEXT -X sasl.mechanisms=OAUTHBEARER -X enable.sasl.oauthbearer.unsecure.jwt=true -X sasl.oauthbearer.config=principal=${a.name} -L`,
     `  bin/kafka-console-producer --bootstrap-server ${first(ssl)} --topic t --producer.config ${rel(files.properties('ssl'))}`,
     `  bin/kafka-console-consumer --bootstrap-server ${first(saslSsl)} --topic t --from-beginning --consumer.config ${rel(files.properties('sasl-ssl'))}`,
     `  bin/kafka-topics --bootstrap-server ${first(saslPlain)} --command-config ${rel(files.properties('sasl-plaintext'))} --list`,

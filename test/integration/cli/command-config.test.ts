@@ -47,7 +47,8 @@ describe('integration: --command-config / --producer.config / --consumer.config 
     cluster = await TestCluster.start({
       overrides: {
         listeners: `PLAINTEXT://127.0.0.1:{port},SSL://127.0.0.1:${sslPort},SASL_SSL://127.0.0.1:${saslSslPort}`,
-        'sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-256',
+        'sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-256,OAUTHBEARER',
+        'listener.name.sasl_ssl.oauthbearer.sasl.jaas.config': 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;',
         'listener.name.sasl_ssl.plain.sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required user_alice="alice-secret";',
         'listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
         'authorizer.class.name': 'kafka.security.authorizer.AclAuthorizer',
@@ -139,6 +140,20 @@ describe('integration: --command-config / --producer.config / --consumer.config 
       await runTool('kafka-topics', ['--bootstrap-server', `127.0.0.1:${sslPort}`, '--command-config', sslOnly, '--describe', '--topic', 'secure-t']),
     );
     expect(d.stdout).to.match(/Topic: secure-t\s+TopicId: \S+\s+PartitionCount: 2/);
+  });
+
+  it('OAUTHBEARER (unsecured JWS, sub=admin) for kafkajs-based and NetworkClient-based tools', async () => {
+    const oauth = file('oauth.properties', {
+      'security.protocol': 'SASL_SSL',
+      'ssl.truststore.location': pki.caPem,
+      'sasl.mechanism': 'OAUTHBEARER',
+      'sasl.jaas.config': 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="admin";',
+    });
+    const bs = `127.0.0.1:${saslSslPort}`;
+    const l = ok(await runTool('kafka-topics', ['--bootstrap-server', bs, '--command-config', oauth, '--list']));
+    expect(l.stdout.split('\n')).to.include('secure-t');
+    const v = ok(await runTool('kafka-broker-api-versions', ['--bootstrap-server', bs, '--command-config', oauth]));
+    expect(v.stdout).to.match(new RegExp(`^127\\.0\\.0\\.1:${saslSslPort} \\(id: 1 rack: null\\) -> \\(`));
   });
 
   it('console producer over SSL (--producer.config), console consumer and kafka-consumer-groups over SASL_SSL', async () => {

@@ -96,6 +96,10 @@ describe('launcher: npm start -- --secure', function () {
       const p = await kcat([...argv.slice(0, -1), '-P', '-t', 'secure-kcat'], { input: `via-${i}\n`, timeoutMs: 20000 });
       expect(p.code, p.stderr).to.equal(0);
     }
+    // OAUTHBEARER with an unsecured JWS whose sub is admin (librdkafka's unsecured JWT builder).
+    const oauth = printed(/^ {2}kcat -b \S+ -X security.protocol=SASL_PLAINTEXT -X sasl.mechanisms=OAUTHBEARER /).slice(1);
+    const o = await kcat([...oauth, '-m', '10'], { timeoutMs: 20000 });
+    expect(o.code, o.stderr).to.equal(0);
     const c = await kcat(
       [...printed(/^ {2}kcat -b \S+ -X security.protocol=SASL_SSL /).slice(1, -1), '-C', '-t', 'secure-kcat', '-o', 'beginning', '-e', '-q'],
       {

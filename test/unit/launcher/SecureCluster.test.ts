@@ -29,7 +29,10 @@ describe('launcher --secure (SecureCluster): listeners, broker overrides, certif
     expect(b2.get('inter.broker.listener.name')).to.equal('PLAINTEXT');
     expect(b2.get('authorizer.class.name')).to.equal('kafka.security.authorizer.AclAuthorizer');
     expect(b2.get('super.users')).to.equal('User:admin;User:ANONYMOUS');
-    expect(b2.get('sasl.enabled.mechanisms')).to.equal('PLAIN,SCRAM-SHA-256,SCRAM-SHA-512');
+    expect(b2.get('sasl.enabled.mechanisms')).to.equal('PLAIN,SCRAM-SHA-256,SCRAM-SHA-512,OAUTHBEARER');
+    expect(b2.get('listener.name.sasl_ssl.oauthbearer.sasl.jaas.config')).to.equal(
+      'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;',
+    );
     expect(b2.get('listener.name.sasl_ssl.plain.sasl.jaas.config')).to.equal(
       'org.apache.kafka.common.security.plain.PlainLoginModule required user_admin="admin-secret" user_alice="alice-secret";',
     );
