@@ -152,6 +152,24 @@ describe('integration: dynamic broker configs (kafka-configs --entity-type broke
     const one = await describe(1, '1', ['log.retention.ms']);
     expect([one.configs[0].value, one.configs[0].configSource]).to.deep.equal(['1000', ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG]);
 
+    // A topic without an override reports the broker default it follows, with the dynamic level as its source.
+    const topicRetention = async (brokerId: number) => {
+      const c = new NetworkClient('127.0.0.1', cluster.broker(brokerId).port, 'it-dynconfig', 10000);
+      try {
+        const r = await c.send(DescribeConfigsApi, 4, {
+          resources: [{ resourceType: ConfigResourceType.TOPIC, resourceName: 'retained', configurationKeys: ['retention.ms'] }],
+          includeSynonyms: true,
+          includeDocumentation: false,
+        });
+        const e = r.results[0].configs[0];
+        return [e.value, e.configSource, e.synonyms[0]?.name];
+      } finally {
+        c.close();
+      }
+    };
+    expect(await topicRetention(1)).to.deep.equal(['1000', ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG, 'log.retention.ms']);
+    expect(await topicRetention(2)).to.deep.equal(['7200000', ConfigSource.DYNAMIC_BROKER_CONFIG, 'log.retention.ms']);
+
     // kafka-configs --describe prints Kafka's lines for the per-broker and the default level.
     const d2 = await configs('--entity-name', '2', '--describe');
     expect(d2.stdout).to.equal(

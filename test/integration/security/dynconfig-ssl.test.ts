@@ -165,6 +165,19 @@ describe('integration: dynamic SSL keystore of a listener (kafka-configs, Passwo
     expect(await servedSerial()).to.equal(current);
   });
 
+  it('an AlterConfigs that keeps the keystore path re-reads the file: a keystore renewed in place is picked up', async () => {
+    const current = await servedSerial();
+    const stored = (JSON.parse((await zk.get('/config/brokers/1')).data!) as { config: Record<string, string> }).config;
+    const location = stored['listener.name.ssl.ssl.keystore.location'];
+    // The renewed certificate, written over the same file with the same password.
+    const renewed = keystore('broker-renewed', BROKER_SUBJECT, 'next-pass');
+    fs.copyFileSync(renewed.p12, location);
+    expect(await servedSerial()).to.equal(current);
+    const r = await configs('--alter', '--add-config', `listener.name.ssl.ssl.keystore.location=${location},listener.name.ssl.ssl.keystore.password=next-pass`);
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect(await servedSerial()).to.equal(renewed.serial);
+  });
+
   it('a restarted broker serves the dynamic keystore, its password decoded with password.encoder.secret', async () => {
     const current = await servedSerial();
     await cluster.stopBroker(1);
