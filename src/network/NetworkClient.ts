@@ -135,7 +135,7 @@ export class NetworkClient {
         `SASL handshake with ${this.host}:${this.port} failed: ${errorName(hs.errorCode)} (mechanism ${mechanism}, enabled: ${hs.mechanisms.join(', ')})`,
       );
     }
-    const client = createSaslClient(mechanism, username, password);
+    const client = createSaslClient(mechanism, username, password, this.security.sasl!.tokenAuth === true); // dtoken: ScramLoginModule tokenauth
     let token: Buffer | null = client.initialResponse();
     while (token !== null) {
       const res = await this.sendOn(sock, SaslAuthenticateApi, 2, { authBytes: token });

@@ -52,10 +52,12 @@ export class ScramSaslClient implements SaslClient {
     private readonly username: string,
     private readonly password: string,
     private readonly nonce: string = randomBytes(18).toString('base64').replace(/[+/=]/g, 'x'),
+    // dtoken: ScramLoginModule's tokenauth="true" sends the extension tokenauth=true in the client-first message.
+    private readonly tokenAuth = false,
   ) {}
 
   initialResponse(): Buffer {
-    this.clientFirstBare = `n=${scramSaslName(this.username)},r=${this.nonce}`;
+    this.clientFirstBare = `n=${scramSaslName(this.username)},r=${this.nonce}${this.tokenAuth ? ',tokenauth=true' : ''}`;
     this.state = 'RECEIVE_SERVER_FIRST';
     return Buffer.from(`n,,${this.clientFirstBare}`, 'utf8');
   }
@@ -98,8 +100,8 @@ export class ScramSaslClient implements SaslClient {
   }
 }
 
-export function createSaslClient(mechanism: string, username: string, password: string): SaslClient {
+export function createSaslClient(mechanism: string, username: string, password: string, tokenAuth = false): SaslClient {
   if (mechanism === 'PLAIN') return new PlainSaslClient(username, password);
-  if (isScramMechanism(mechanism)) return new ScramSaslClient(mechanism, username, password);
+  if (isScramMechanism(mechanism)) return new ScramSaslClient(mechanism, username, password, undefined, tokenAuth); // dtoken: tokenAuth
   throw new Error(`SASL mechanism ${mechanism} is not supported by this client`);
 }

@@ -67,11 +67,21 @@ export class SaslServerAuthenticator {
     return this.previous ? 're-authentication' : 'authentication';
   }
 
-  /** ReauthInfo.calcCompletionTimesAndReturnSessionLifetimeMs (PLAIN and SCRAM credentials do not expire). */
+  /** ReauthInfo.calcCompletionTimesAndReturnSessionLifetimeMs (PLAIN and SCRAM user credentials do not expire; tokens do). */
   private completed(): number {
     this.state = 'COMPLETE';
-    const lifetime = this.settings.maxReauthMs > 0 ? this.settings.maxReauthMs : 0;
-    this.sessionExpiresAtMs = lifetime > 0 ? this.nowMs() + lifetime : null;
+    const maxReauthSet = this.settings.maxReauthMs > 0;
+    // dtoken: the credential's expiration (a delegation token's expiry: the SCRAM server's CREDENTIAL_LIFETIME_MS
+    // negotiated property) also bounds the session, with or without connections.max.reauth.ms.
+    const credentialExpirationMs = (this.server as { tokenExpiryTimestamp?: number | null } | null)?.tokenExpiryTimestamp ?? null;
+    if (credentialExpirationMs === null && !maxReauthSet) {
+      this.sessionExpiresAtMs = null;
+      return 0;
+    }
+    const now = this.nowMs();
+    let lifetime = this.settings.maxReauthMs;
+    if (credentialExpirationMs !== null) lifetime = Math.max(0, maxReauthSet ? Math.min(credentialExpirationMs - now, lifetime) : credentialExpirationMs - now);
+    this.sessionExpiresAtMs = now + lifetime;
     return lifetime;
   }
 
@@ -99,6 +109,11 @@ export class SaslServerAuthenticator {
 
   get mechanismName(): string {
     return this.mechanism;
+  }
+
+  // dtoken: SaslServerAuthenticator marks the principal tokenAuthenticated when SCRAM's `tokenauth` extension was used.
+  get tokenAuthenticated(): boolean {
+    return (this.server as { tokenAuthenticated?: boolean } | null)?.tokenAuthenticated === true;
   }
 
   onFrame(frame: Buffer): SaslStep {
