@@ -19,6 +19,7 @@ import { describeCluster, sendToAny } from './AdminRequests';
 import { CommandError, brokerList, collect, createKafka, fail, loadProps, runTool } from './CommandUtils';
 import { parseConfigsToBeAdded } from './ConfigCommandUsers';
 import { isClientQuotaCommand, runClientQuotaCommand } from './ConfigCommandQuotas';
+import { alterBrokersWithZk, checkSensitiveEntries, describeBrokersWithZk } from './ConfigCommandBrokers';
 
 interface Opts {
   bootstrapServer?: string;
@@ -147,14 +148,15 @@ async function alterViaAdmin(
   if (name === null && !isDefault) fail(`an entity name must be specified with --alter of ${type}`);
   const n = isDefault ? '' : name!;
   if (type === 'topics' && !(await admin.listTopics()).includes(n)) fail(`Topic '${n}' does not exist as expected`);
-  const current = new Map((await resourceConfig(bootstrap, type, n, false)).map((e) => [e.name, e.value ?? '']));
+  const current = new Map<string, string | null>((await resourceConfig(bootstrap, type, n, false)).map((e) => [e.name, e.value]));
   const invalid = del.filter((k) => !current.has(k));
   if (invalid.length > 0) fail(`Invalid config(s): ${invalid.join(',')}`);
   for (const k of del) current.delete(k);
   for (const [k, v] of add) current.set(k, v);
+  if (type === 'brokers') checkSensitiveEntries(current); // dynconfig: ConfigCommand.alterConfig's sensitive-entries check
   const res = await sendToAny(await configTarget(bootstrap, type, n), AlterConfigsApi, 2, {
     validateOnly: false,
-    resources: [{ resourceType: resourceType(type), resourceName: n, configs: [...current].map(([k, v]) => ({ name: k, value: v })) }],
+    resources: [{ resourceType: resourceType(type), resourceName: n, configs: [...current].map(([k, v]) => ({ name: k, value: v ?? '' })) }],
   });
   const r = res.responses[0];
   if (r.errorCode !== 0) throw new CommandError(`Error while executing config command with args: ${r.errorMessage ?? errorInfo(r.errorCode).message}`);
@@ -172,6 +174,11 @@ async function runZk(o: Opts, type: string, name: string | null, isDefault: bool
     throw new CommandError(`Timed out waiting for connection to ZooKeeper ${o.zookeeper}: ${(e as Error).message}`);
   }
   try {
+    if (type === 'brokers') {
+      // dynconfig: ConfigCommandBrokers (only while the brokers are down; passwords encrypted with password.encoder.secret).
+      await (o.describe ? describeBrokersWithZk(zk, name, isDefault) : alterBrokersWithZk(zk, name, isDefault, add, del, process.argv.slice(2)));
+      return;
+    }
     const zkName = isDefault ? '<default>' : name !== null ? (type === 'users' || type === 'clients' ? sanitize(name) : name) : null;
     if (o.describe) {
       const names = zkName !== null ? [zkName] : (await zk.getChildren(D.ConfigEntityTypeZNode.path(type)).catch(() => [])).sort();

@@ -45,6 +45,10 @@ import { ZkAclStore } from '../security/authorizer/ZkAclStore';
 import { QuotaManagers } from './quota/QuotaManagers';
 import { ClientQuotaConfigHandler } from './config/ClientQuotaConfigHandler';
 import { registerQuotaMetrics } from './quota/QuotaMetrics';
+// dynconfig: dynamic broker configs (DynamicBrokerConfig, BrokerConfigHandler, the reconfigurables).
+import { DynamicBrokerConfig, zkBrokerConfigStore } from './config/DynamicBrokerConfig';
+import { BrokerConfigHandler } from './config/BrokerConfigHandler';
+import { dynamicListenerConfig, dynamicLogConfig, dynamicThreadPool, listenerSslReconfigurable } from './config/DynamicBrokerReconfigurables';
 
 /**
  * kafka.server.KafkaServer: the start-up and shutdown order of one ZooKeeper-mode broker.
@@ -84,6 +88,8 @@ export class KafkaServer {
   readonly credentialCache = new ScramCredentialCache();
   /** dtoken: delegation tokens (DelegationTokenManagerZk). */
   private tokenManager: DelegationTokenManager | null = null;
+  /** dynconfig: /config/brokers/<id> and /config/brokers/<default> over server.properties (Kafka's config.dynamicConfig). */
+  private dynamicConfig: DynamicBrokerConfig | null = null;
 
   constructor(readonly config: KafkaConfig) {
     this.log = getLogger('kafka.server.KafkaServer', `[KafkaServer id=${config.brokerId}] `);
@@ -107,6 +113,11 @@ export class KafkaServer {
     this.clusterId = await zk.createOrGetClusterId(Uuid.randomUuid().toString());
     this.log.info(`Cluster ID = ${this.clusterId}`);
     checkAndWriteBrokerMetadata(cfg.logDirs, this.clusterId, cfg.brokerId);
+    // dynconfig: KafkaServer.startup initializes the dynamic config right after ZooKeeper, so the log defaults, the
+    // listeners' keystores and everything built below already run with /config/brokers' values.
+    const brokerConfigStore = zkBrokerConfigStore(zk);
+    this.dynamicConfig = new DynamicBrokerConfig(cfg);
+    await this.dynamicConfig.initialize(brokerConfigStore);
 
     this.brokerState = BrokerState.RECOVERY;
     // Every log is created with its topic's /config/topics/<t> overrides, whoever wrote them (Kafka's
@@ -151,7 +162,10 @@ export class KafkaServer {
         brokerId: cfg.brokerId,
         interBrokerListenerName: cfg.interBrokerListenerName,
         controllerSocketTimeoutMs: cfg.controllerSocketTimeoutMs,
-        uncleanLeaderElectionEnable: cfg.uncleanLeaderElectionEnable,
+        // dynconfig: read at each election, so a dynamic unclean.leader.election.enable applies (cfg follows DynamicBrokerConfig).
+        get uncleanLeaderElectionEnable() {
+          return cfg.uncleanLeaderElectionEnable;
+        },
         deleteTopicEnable: cfg.deleteTopicEnable,
         autoLeaderRebalanceEnable: cfg.autoLeaderRebalanceEnable,
         leaderImbalanceCheckIntervalSeconds: cfg.leaderImbalanceCheckIntervalSeconds,
@@ -215,7 +229,7 @@ export class KafkaServer {
       groupCoordinator: this.groupCoordinator,
       transactionCoordinator: this.transactionCoordinator,
       consumerOffsetsZk: zk,
-      configApis: new ConfigApis(cfg, zk, this.metadataCache),
+      configApis: new ConfigApis(cfg, zk, this.metadataCache, { config: this.dynamicConfig, store: brokerConfigStore }),
       scramApis: new ScramApis(zkUserConfigStore(zk), this.controller),
       // qadmin: DescribeClientQuotas / AlterClientQuotas read and write the quota znodes (ZkAdminManager).
       clientQuotaAdmin: new ClientQuotaAdmin(zk),
@@ -241,12 +255,21 @@ export class KafkaServer {
       })),
     );
 
+    // dynconfig: DynamicBrokerConfig.addReconfigurables (KafkaServer does it once the socket server exists).
+    const dynamicConfig = this.dynamicConfig;
+    const socketServer = this.socketServer;
+    dynamicConfig.addReconfigurable(dynamicThreadPool);
+    dynamicConfig.addReconfigurable(dynamicLogConfig(topicConfigs, () => logManager.allLogs()));
+    dynamicConfig.addReconfigurable(dynamicListenerConfig);
+    dynamicConfig.addReconfigurable(listenerSslReconfigurable(socketServer, () => dynamicConfig.currentKafkaConfig));
+
     await this.registerBroker();
     await this.controller.startup();
     this.configManager = new ZkConfigManager(zk, topicConfigs, cfg.brokerId);
     this.configManager.registerHandler(ConfigType.User, userConfigHandler);
     this.configManager.registerHandler(ConfigType.User, quotaConfigHandler.users);
     this.configManager.registerHandler(ConfigType.Client, quotaConfigHandler.clients);
+    this.configManager.registerHandler(ConfigType.Broker, new BrokerConfigHandler(cfg.brokerId, dynamicConfig, brokerConfigStore));
     await this.configManager.startup();
     this.brokerState = BrokerState.RUNNING;
     this.log.info('started');
