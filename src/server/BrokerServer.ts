@@ -34,6 +34,9 @@ import type { PrometheusHttpServer } from './metrics/PrometheusHttpServer';
 import { replicaManagerGauges } from './metrics/ReplicaManagerGauges';
 import { ProducerIdManager, RPCProducerIdManager } from './ProducerIdManager';
 import { ReplicaManager } from './ReplicaManager';
+import { ScramCredentialCache } from '../security/scram/ScramCredential';
+import { StandardAuthorizer } from '../security/authorizer/StandardAuthorizer';
+import { BrokerSecurityPublisher } from './metadata/BrokerSecurityPublisher';
 
 /** SecurityProtocol ids as BrokerRegistration carries them. */
 const SECURITY_PROTOCOL_IDS: Record<string, number> = { PLAINTEXT: 0, SSL: 1, SASL_PLAINTEXT: 2, SASL_SSL: 3 };
@@ -73,6 +76,10 @@ export class BrokerServer {
   private shutdownPromise: Promise<void> | null = null;
   private shutdownResolve: (() => void) | null = null;
   private readonly shutdownDone = new Promise<void>((r) => (this.shutdownResolve = r));
+  /** kraftsec: the SCRAM credentials of the metadata image (CredentialCache), what the SCRAM SASL server checks. */
+  readonly credentialCache = new ScramCredentialCache();
+  /** kraftsec: authorizer.class.name=...StandardAuthorizer: the ACLs of the metadata image. */
+  private authorizer: StandardAuthorizer | null = null;
 
   constructor(
     readonly config: KafkaConfig,
@@ -110,10 +117,20 @@ export class BrokerServer {
       return id ? [id.toBytes()] : [];
     });
 
+    // kraftsec: StandardAuthorizer (ACLs from the metadata image; changes go to the controller by forwarding).
+    if (cfg.authorizer) this.authorizer = new StandardAuthorizer(cfg.authorizer, cfg.brokerId);
+    const securityPublisher = new BrokerSecurityPublisher(
+      this.credentialCache,
+      this.authorizer,
+      getLogger('kafka.server.metadata.ScramPublisher', `[ScramPublisher nodeType=broker id=${cfg.brokerId}] `),
+    );
     // The metadata listener replays __cluster_metadata; topic configs come from its image.
     let publisher: BrokerMetadataPublisher | null = null;
     const listener = new BrokerMetadataListener(
-      (image, changes) => publisher?.publish(image, changes),
+      (image, changes) => {
+        securityPublisher.publish(image, changes.security, changes.full);
+        return publisher?.publish(image, changes);
+      },
       getLogger('kafka.server.metadata.BrokerMetadataListener', `[BrokerMetadataListener id=${cfg.brokerId}] `),
       () => this.raftManager.client.highWatermark(),
     );
@@ -192,13 +209,15 @@ export class BrokerServer {
       transactionCoordinator: this.transactionCoordinator,
       configApis: new ConfigApis(cfg, configStore, this.metadataCache),
       features: () => pub.finalizedFeatures(),
-      kraft: { forward: (ctx, r) => forwarding.forward(ctx, r), forwardedApis: FORWARDED_APIS },
+      kraft: { forward: (ctx, r) => forwarding.forward(ctx, r), forwardedApis: FORWARDED_APIS, securityImage: () => image().security },
+      authorizer: this.authorizer ?? undefined,
     });
     // The broker's listeners: every listener but the controller's (a combined node's ControllerServer binds those).
     const controllerListeners = new Set(kraft.controllerListenerNames.map((n) => n.toUpperCase()));
     const brokerListeners = cfg.listeners.filter((l) => !controllerListeners.has(l.listenerName.toUpperCase()));
     this.socketServer = new SocketServer(cfg.brokerId, cfg.socketRequestMaxBytes, cfg.connectionsMaxIdleMs, apis, this.metrics.requestMetrics);
-    // secnet: the listeners' TLS/SASL (server side; SCRAM credentials and secure inter-broker clients are ZK mode only so far).
+    // secnet: the listeners' TLS/SASL; kraftsec: SCRAM logins check the credentials of the metadata image.
+    this.socketServer.setScramCredentials(this.credentialCache);
     await this.socketServer.startup(
       brokerListeners.map((l) => ({
         listenerName: l.listenerName,

@@ -1,7 +1,8 @@
 /**
  * kafka.server.ForwardingManager: a KRaft broker does not change metadata itself; the admin APIs a client sends it
  * (CreateTopics, DeleteTopics, CreatePartitions, AlterConfigs, IncrementalAlterConfigs, ElectLeaders,
- * AlterPartitionReassignments, ListPartitionReassignments, UpdateFeatures, DescribeQuorum, UnregisterBroker) are
+ * AlterPartitionReassignments, ListPartitionReassignments, UpdateFeatures, DescribeQuorum, UnregisterBroker,
+ * AlterUserScramCredentials, CreateAcls, DeleteAcls) are
  * re-sent to the active controller and its answer returned to the client as is.
  *
  * Kafka wraps the request in an Envelope carrying the client's principal; we have no principals (no authorizer), so
@@ -14,8 +15,11 @@ import { RequestContext, ResponseBody } from '../network/RequestContext';
 import {
   AlterConfigsApi,
   AlterPartitionReassignmentsApi,
+  AlterUserScramCredentialsApi,
+  CreateAclsApi,
   CreatePartitionsApi,
   CreateTopicsApi,
+  DeleteAclsApi,
   DeleteTopicsApi,
   ElectLeadersApi,
   IncrementalAlterConfigsApi,
@@ -47,6 +51,10 @@ export const FORWARDED_APIS: ReadonlyMap<number, AnyCodec> = new Map<number, Any
     UpdateFeaturesApi,
     DescribeQuorumApi,
     UnregisterBrokerApi,
+    // kraftsec: SCRAM credentials and ACLs are written by the controller (KafkaApis.maybeForwardToController).
+    AlterUserScramCredentialsApi,
+    CreateAclsApi,
+    DeleteAclsApi,
   ].map((c) => [c.apiKey, c as AnyCodec]),
 );
 
@@ -137,6 +145,14 @@ export function forwardingErrorResponse(apiKey: number, req: any, code: number):
       return { errorCode: code, topics: [] };
     case UnregisterBrokerApi.apiKey:
       return top;
+    case AlterUserScramCredentialsApi.apiKey: {
+      const users = [...new Set([...req.deletions, ...req.upsertions].map((x: { name: string }) => x.name))].sort();
+      return { throttleTimeMs: 0, results: users.map((user) => ({ user, errorCode: code, errorMessage })) };
+    }
+    case CreateAclsApi.apiKey:
+      return { throttleTimeMs: 0, results: (req.creations as unknown[]).map(() => ({ errorCode: code, errorMessage })) };
+    case DeleteAclsApi.apiKey:
+      return { throttleTimeMs: 0, filterResults: (req.filters as unknown[]).map(() => ({ errorCode: code, errorMessage, matchingAcls: [] })) };
     default:
       throw new Error(`API ${apiKey} is not forwarded`);
   }

@@ -29,6 +29,8 @@ import { TransactionApis } from './handlers/TransactionApis';
 import { TxnMarkerApis } from './handlers/TxnMarkerApis';
 import { AclApis } from './handlers/AclApis';
 import { AclAuthorizer } from '../security/authorizer/AclAuthorizer';
+import { StandardAuthorizer } from '../security/authorizer/StandardAuthorizer';
+import { kraftSecurityHandlers } from './handlers/KRaftSecurityApis';
 
 type Handler = (ctx: RequestContext, r: Reader) => HandlerResult;
 
@@ -137,7 +139,7 @@ export class KafkaApis implements RequestHandler {
       this.handlers.set(ApiKey.AlterUserScramCredentials, (ctx, r) => scram.handleAlterUserScramCredentials(ctx, r));
     }
     // ACLs (ZooKeeper mode): served with or without an authorizer, as Kafka's AclApis (SECURITY_DISABLED without one).
-    // A KRaft broker's ACLs live in metadata records (StandardAuthorizer), not implemented yet.
+    // A KRaft broker's ACLs live in metadata records (StandardAuthorizer): see the kraft block below.
     if (!deps.kraft) {
       const acls = new AclApis(deps.authorizer instanceof AclAuthorizer ? deps.authorizer : undefined);
       this.handlers.set(ApiKey.DescribeAcls, (ctx, r) => acls.handleDescribeAcls(ctx, r));
@@ -162,6 +164,12 @@ export class KafkaApis implements RequestHandler {
       // Admin requests that change metadata go to the active controller (ForwardingManager).
       for (const key of kraft.forwardedApis.keys()) {
         this.handlers.set(key, (ctx, r) => kraft.forward(ctx, r));
+      }
+      // kraftsec: SCRAM credentials and ACLs in the metadata log (describe from the image, changes forwarded).
+      const securityImage = kraft.securityImage;
+      if (securityImage) {
+        const authorizer = deps.authorizer instanceof StandardAuthorizer ? deps.authorizer : undefined;
+        for (const [key, h] of kraftSecurityHandlers({ auth, authorizer, image: securityImage, forward: kraft.forward })) this.handlers.set(key, h);
       }
     }
   }

@@ -21,6 +21,8 @@ export interface KRaftNodeHandle {
   brokerPort: number;
   /** The CONTROLLER listener's port (controllers), else -1. */
   controllerPort: number;
+  /** The `brokerListener` option's port (brokers with it), else -1. */
+  extraPort: number;
   dataDir: string;
   logDir: string;
   propsFile: string;
@@ -43,6 +45,11 @@ export interface KRaftTestClusterOptions {
   brokerOverrides?: Record<number, Record<string, string>>;
   /** Format every node but start none (tests that start nodes one by one with start(id)). */
   noStart?: boolean;
+  /**
+   * kraftsec: a second broker listener, e.g. SASL_PLAINTEXT (its name is its security protocol); PLAINTEXT stays the
+   * inter-broker listener. Its port is KRaftNodeHandle.extraPort.
+   */
+  brokerListener?: string;
 }
 
 const propsText = (props: Record<string, string>) =>
@@ -86,6 +93,7 @@ export class KRaftTestCluster {
         roles: p.roles,
         brokerPort: p.roles.includes('broker') ? await freePort() : -1,
         controllerPort: p.roles.includes('controller') ? await freePort() : -1,
+        extraPort: p.roles.includes('broker') && opts.brokerListener ? await freePort() : -1,
         dataDir: path.join(root, `kraft-${p.id}`),
         logDir: path.join(root, `logs-${p.id}`),
         propsFile: path.join(root, `node-${p.id}.properties`),
@@ -102,6 +110,7 @@ export class KRaftTestCluster {
       fs.mkdirSync(n.logDir, { recursive: true });
       const listeners: string[] = [];
       if (n.brokerPort >= 0) listeners.push(`PLAINTEXT://127.0.0.1:${n.brokerPort}`);
+      if (n.extraPort >= 0) listeners.push(`${opts.brokerListener}://127.0.0.1:${n.extraPort}`);
       if (n.controllerPort >= 0) listeners.push(`CONTROLLER://127.0.0.1:${n.controllerPort}`);
       const props: Record<string, string> = {
         'process.roles': n.roles.join(','),
@@ -110,6 +119,12 @@ export class KRaftTestCluster {
         'controller.listener.names': 'CONTROLLER',
         listeners: listeners.join(','),
         'log.dirs': n.dataDir,
+        ...(opts.brokerListener
+          ? {
+              'inter.broker.listener.name': 'PLAINTEXT',
+              'listener.security.protocol.map': `CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,${opts.brokerListener}:${opts.brokerListener}`,
+            }
+          : {}),
         ...(n.roles.includes('broker')
           ? {
               'group.initial.rebalance.delay.ms': '0',

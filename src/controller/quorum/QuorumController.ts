@@ -29,7 +29,10 @@ import { ElectLeadersRequest, ElectLeadersResponse } from '../../protocol/apis/4
 import { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse } from '../../protocol/apis/45-alter-partition-reassignments';
 import { ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse } from '../../protocol/apis/46-list-partition-reassignments';
 import { UpdateFeaturesRequest, UpdateFeaturesResponse } from '../../protocol/apis/57-update-features';
+import { AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse } from '../../protocol/apis/51-alter-user-scram-credentials';
 import { ErrorCode, errorInfo, KafkaError } from '../../protocol/errors';
+import type { AclBinding, AclBindingFilter } from '../../security/authorizer/AclBinding';
+import type { AclCreateOutcome, AclDeleteOutcome } from './AclControlManager';
 import { resultOf } from './ControllerResult';
 import { QuorumControllerCore } from './QuorumControllerCore';
 
@@ -161,6 +164,21 @@ export class QuorumController extends QuorumControllerCore {
 
   async updateFeatures(req: UpdateFeaturesRequest, version: number): Promise<UpdateFeaturesResponse> {
     return this.appendWriteEvent('updateFeatures', () => this.features.updateFeatures(req, version));
+  }
+
+  /** ScramControlManager.alterCredentials (KIP-554 in KRaft). */
+  async alterUserScramCredentials(req: AlterUserScramCredentialsRequest): Promise<AlterUserScramCredentialsResponse> {
+    return this.appendWriteEvent('alterUserScramCredentials', () => this.scramControl.alterCredentials(req));
+  }
+
+  /** AclControlManager.createAcls: what StandardAuthorizer.createAcls asks of the controller (AclMutator). */
+  async createAcls(bindings: AclBinding[]): Promise<AclCreateOutcome[]> {
+    return this.appendWriteEvent('createAcls', () => this.aclControl.createAcls(bindings));
+  }
+
+  /** AclControlManager.deleteAcls. */
+  async deleteAcls(filters: AclBindingFilter[]): Promise<AclDeleteOutcome[]> {
+    return this.appendWriteEvent('deleteAcls', () => this.aclControl.deleteAcls(filters));
   }
 
   /** An ApiException becomes the response's error code (ControllerApis); NotControllerError and bugs propagate. */

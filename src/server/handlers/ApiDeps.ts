@@ -17,6 +17,7 @@ import type { ScramApis } from './ScramApis';
 import type { RequestContext, ResponseBody } from '../../network/RequestContext';
 import type { Reader } from '../../protocol/Reader';
 import type { ApiCodec } from '../../protocol/apis/types';
+import type { SecurityImage } from '../../metadata/image/SecurityImage';
 
 /** What KafkaApis needs from the controller living in this broker. */
 interface ControllerHandle {
@@ -61,6 +62,8 @@ export interface KRaftApiDeps {
   forward: (ctx: RequestContext, r: Reader) => Promise<ResponseBody>;
   /** The API keys to forward, with their codecs (ApiVersions advertises them). */
   forwardedApis: ReadonlyMap<number, ApiCodec<unknown, unknown>>;
+  /** kraftsec: the SCRAM credentials and ACLs of the broker's metadata image (KRaftSecurityApis). */
+  securityImage?: () => SecurityImage;
 }
 
 export interface KafkaApisDeps {
