@@ -50,6 +50,8 @@ export interface KRaftTestClusterOptions {
    * inter-broker listener. Its port is KRaftNodeHandle.extraPort.
    */
   brokerListener?: string;
+  /** kraftsec: extra `kafka-storage format` arguments for every node (e.g. --add-scram). */
+  formatArgs?: string[];
 }
 
 const propsText = (props: Record<string, string>) =>
@@ -136,7 +138,7 @@ export class KRaftTestCluster {
         ...opts.brokerOverrides?.[n.id],
       };
       fs.writeFileSync(n.propsFile, propsText(props));
-      const fmt = c.storage(['format', '-t', c.clusterId, '-c', n.propsFile]);
+      const fmt = c.storage(['format', '-t', c.clusterId, '-c', n.propsFile, ...(opts.formatArgs ?? [])]);
       if (fmt.code !== 0) throw new Error(`kafka-storage format failed for node ${n.id} (exit ${fmt.code}): ${fmt.out}`);
     }
     if (!opts.noStart) {

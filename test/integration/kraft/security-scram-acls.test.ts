@@ -27,9 +27,11 @@ describe('integration: KRaft security: SCRAM credentials and ACLs in the metadat
       controllers: 1,
       brokers: 2,
       brokerListener: 'SASL_PLAINTEXT',
+      // kafka-storage format --add-scram: a credential in bootstrap.checkpoint, in the log from the first activation.
+      formatArgs: ['--add-scram', 'SCRAM-SHA-512=[name=admin,password=admin-secret]'],
       overrides: {
         'authorizer.class.name': STANDARD_AUTHORIZER,
-        'super.users': 'User:ANONYMOUS',
+        'super.users': 'User:ANONYMOUS;User:admin',
         'sasl.enabled.mechanisms': 'SCRAM-SHA-256,SCRAM-SHA-512',
         'listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config': SCRAM_JAAS,
         'listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config': SCRAM_JAAS,
@@ -85,6 +87,15 @@ describe('integration: KRaft security: SCRAM credentials and ACLs in the metadat
       logLevel: logLevel.NOTHING,
       retry: { retries: 2, initialRetryTime: 100 },
     });
+
+  it('a SCRAM credential from kafka-storage format --add-scram logs in on every broker', async () => {
+    for (const id of [1, 2]) {
+      const r = await kcatMetadata(id, 'SCRAM-SHA-512', 'admin', 'admin-secret');
+      expect(r.code, r.stderr).to.equal(0);
+    }
+    const wrong = await kcatMetadata(1, 'SCRAM-SHA-512', 'admin', 'wrong', 1);
+    expect(wrong.stderr).to.match(/Authentication failed/i);
+  });
 
   it('a SCRAM user created with kafka-configs --bootstrap-server logs in on the other broker (kcat), is described, and is deleted', async () => {
     const alter = (config: string) =>
