@@ -1,5 +1,8 @@
 import * as os from 'os';
-import { listenerSecurity } from './config/KafkaConfigSecurity';
+import { interBrokerClientSecurity, listenerSecurity } from './config/KafkaConfigSecurity';
+import { controllerClientSecurity } from './config/ControllerClientSecurity';
+import type { ClientSecurity } from '../security/auth/ListenerSecurity';
+import { setDefaultClientSecurity } from '../network/NetworkClient';
 import { SUPPORTED_FEATURES } from '../common/BrokerFeatures';
 import { getLogger, Logger } from '../common/logger';
 import { GroupCoordinator } from '../coordinator/group/GroupCoordinator';
@@ -80,6 +83,8 @@ export class BrokerServer {
   readonly credentialCache = new ScramCredentialCache();
   /** kraftsec: authorizer.class.name=...StandardAuthorizer: the ACLs of the metadata image. */
   private authorizer: StandardAuthorizer | null = null;
+  /** kraftsec: the controller listener's client security (SASL/TLS to the controllers). */
+  private readonly controllerSecurity: ClientSecurity;
 
   constructor(
     readonly config: KafkaConfig,
@@ -92,10 +97,11 @@ export class BrokerServer {
     this.metrics = new KafkaMetrics({ defaultMetrics: config.metricsPrometheusPort > 0 });
     this.metrics.registerBrokerState(() => this.lifecycle?.state ?? this.brokerState);
     this.controllerNode = raftControllerNodeProvider(raftManager);
+    this.controllerSecurity = controllerClientSecurity(config, config.kraft.controllerListenerNames);
   }
 
   private channel(purpose: string, timeoutMs = this.config.controllerSocketTimeoutMs): BrokerToControllerChannel {
-    const c = new BrokerToControllerChannel(this.config.brokerId, purpose, this.controllerNode, timeoutMs);
+    const c = new BrokerToControllerChannel(this.config.brokerId, purpose, this.controllerNode, timeoutMs, this.controllerSecurity);
     this.channels.push(c);
     return c;
   }
@@ -218,6 +224,9 @@ export class BrokerServer {
     this.socketServer = new SocketServer(cfg.brokerId, cfg.socketRequestMaxBytes, cfg.connectionsMaxIdleMs, apis, this.metrics.requestMetrics);
     // secnet: the listeners' TLS/SASL; kraftsec: SCRAM logins check the credentials of the metadata image.
     this.socketServer.setScramCredentials(this.credentialCache);
+    // kraftsec: the broker's own inter-broker clients (replica fetchers, transaction markers) use the inter-broker
+    // listener's TLS/SASL, as in ZooKeeper mode; the controller channels and the Raft client have their own.
+    setDefaultClientSecurity(interBrokerClientSecurity(cfg));
     await this.socketServer.startup(
       brokerListeners.map((l) => ({
         listenerName: l.listenerName,

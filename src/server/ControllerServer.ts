@@ -24,6 +24,7 @@ import { QuorumControllerApis } from './handlers/QuorumControllerApis';
 import type { KafkaRaftManager } from './KafkaRaftManager';
 import type { PrometheusHttpServer } from './metrics/PrometheusHttpServer';
 import { QuorumControllerMetrics } from './metrics/QuorumControllerMetrics';
+import { listenerSecurity } from './config/KafkaConfigSecurity';
 import type { ControllerSecurityForApis } from './handlers/QuorumControllerSecurityApis';
 import { bindingOf } from '../controller/quorum/AclControlManager';
 import { bindingFilterMatches } from '../security/authorizer/AclBinding';
@@ -178,7 +179,15 @@ export class ControllerServer {
       // The controller listener authorizes nothing (see QuorumControllerSecurityApis): nothing to wait for.
       await this.waitWithLogging('all of the authorizer futures to be completed', () => undefined);
       await this.waitWithLogging('all of the SocketServer Acceptors to be started', () =>
-        this.socketServer!.startup(listeners.map((l) => ({ listenerName: l.listenerName, host: l.host, port: l.port }))).catch((e: unknown) => {
+        this.socketServer!.startup(
+          // kraftsec: the controller listener's TLS/SASL (PLAIN users from its JAAS config).
+          listeners.map((l) => ({
+            listenerName: l.listenerName,
+            host: l.host,
+            port: l.port,
+            security: listenerSecurity(cfg, l.listenerName, l.securityProtocol),
+          })),
+        ).catch((e: unknown) => {
           throw bindFailure(e);
         }),
       );

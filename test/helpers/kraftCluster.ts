@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Uuid } from '../../src/common/Uuid';
 import { NetworkClient } from '../../src/network/NetworkClient';
+import type { ClientSecurity } from '../../src/security/auth/ListenerSecurity';
 import { DescribeQuorumApi, MetadataApi } from '../../src/protocol/apis';
 import { freePort, waitFor, waitForPort } from './ports';
 
@@ -52,6 +53,8 @@ export interface KRaftTestClusterOptions {
   brokerListener?: string;
   /** kraftsec: extra `kafka-storage format` arguments for every node (e.g. --add-scram). */
   formatArgs?: string[];
+  /** kraftsec: how the harness connects to the CONTROLLER listeners (e.g. SASL_PLAINTEXT with PLAIN); PLAINTEXT by default. */
+  controllerClientSecurity?: ClientSecurity;
 }
 
 const propsText = (props: Record<string, string>) =>
@@ -67,6 +70,8 @@ const propsText = (props: Record<string, string>) =>
 export class KRaftTestCluster {
   readonly nodes = new Map<number, KRaftNodeHandle>();
   controllerIds: number[] = [];
+  /** kraftsec: the harness's client security on the CONTROLLER listeners. */
+  controllerSecurity: ClientSecurity = { protocol: 'PLAINTEXT' };
   brokerIds: number[] = [];
 
   private constructor(
@@ -77,6 +82,7 @@ export class KRaftTestCluster {
   static async start(opts: KRaftTestClusterOptions = {}): Promise<KRaftTestCluster> {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kzk-kraft-'));
     const c = new KRaftTestCluster(root, Uuid.randomUuid().toString());
+    if (opts.controllerClientSecurity) c.controllerSecurity = opts.controllerClientSecurity;
     const nControllers = opts.controllers ?? 3;
     const nBrokers = opts.brokers ?? 3;
     const combined = opts.combined ?? false;
@@ -263,7 +269,7 @@ export class KRaftTestCluster {
 
   /** DescribeQuorum v1 against one controller: the quorum leader it knows (-1 when none) and the epoch. */
   async describeQuorum(id: number): Promise<{ errorCode: number; leaderId: number; leaderEpoch: number; highWatermark: number }> {
-    const client = new NetworkClient('127.0.0.1', this.node(id).controllerPort, 'kraft-test-harness', 5000);
+    const client = new NetworkClient('127.0.0.1', this.node(id).controllerPort, 'kraft-test-harness', 5000, undefined, this.controllerSecurity);
     try {
       const res = await client.send(DescribeQuorumApi, 1, { topics: [{ topicName: METADATA_TOPIC, partitions: [{ partitionIndex: 0 }] }] });
       const p = res.topics[0]?.partitions[0];
