@@ -33,6 +33,7 @@ import { AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse } f
 import { ErrorCode, errorInfo, KafkaError } from '../../protocol/errors';
 import type { AclBinding, AclBindingFilter } from '../../security/authorizer/AclBinding';
 import type { AclCreateOutcome, AclDeleteOutcome } from './AclControlManager';
+import type { ClientQuotaAlteration, ClientQuotaAlterationResult } from './ClientQuotaControlManager';
 import { resultOf } from './ControllerResult';
 import { QuorumControllerCore } from './QuorumControllerCore';
 
@@ -179,6 +180,14 @@ export class QuorumController extends QuorumControllerCore {
   /** AclControlManager.deleteAcls. */
   async deleteAcls(filters: AclBindingFilter[]): Promise<AclDeleteOutcome[]> {
     return this.appendWriteEvent('deleteAcls', () => this.aclControl.deleteAcls(filters));
+  }
+
+  /**
+   * ClientQuotaControlManager.alterClientQuotas (ControllerApis.handleAlterClientQuotas). Not served on the wire yet:
+   * the AlterClientQuotas codec (49) comes with the ZooKeeper-mode quota admin work.
+   */
+  async alterClientQuotas(alterations: ClientQuotaAlteration[], validateOnly: boolean): Promise<ClientQuotaAlterationResult[]> {
+    return this.appendWriteEvent('alterClientQuotas', () => this.clientQuotaControl.alterClientQuotas(alterations, validateOnly));
   }
 
   /** An ApiException becomes the response's error code (ControllerApis); NotControllerError and bugs propagate. */

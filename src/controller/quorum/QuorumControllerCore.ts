@@ -14,6 +14,7 @@ import { ApiMessageAndVersion } from '../../metadata/MetadataRecordSerde';
 import { MetadataImage } from '../../metadata/image/MetadataImage';
 import { activationRecords } from './ActivationRecordsGenerator';
 import { AclControlManager } from './AclControlManager';
+import { ClientQuotaControlManager } from './ClientQuotaControlManager';
 import { ClusterControlManager } from './ClusterControlManager';
 import { ConfigurationControlManager, TopicConfigValidator } from './ConfigurationControlManager';
 import { ControllerEvents, ControllerEventStream } from './ControllerEventStream';
@@ -135,6 +136,7 @@ export class QuorumControllerCore implements RaftListener<ApiMessageAndVersion> 
   protected readonly reassignments: PartitionReassignments;
   protected readonly scramControl: ScramControlManager;
   protected readonly aclControl: AclControlManager;
+  protected readonly clientQuotaControl: ClientQuotaControlManager;
 
   constructor(private readonly opts: QuorumControllerOptions) {
     this.nodeId = opts.nodeId;
@@ -169,6 +171,7 @@ export class QuorumControllerCore implements RaftListener<ApiMessageAndVersion> 
     this.reassignments = new PartitionReassignments(image, this.clusterControl, this.log, (t) => this.configControl.uncleanLeaderElectionEnabledForTopic(t));
     this.scramControl = new ScramControlManager(image);
     this.aclControl = new AclControlManager(image);
+    this.clientQuotaControl = new ClientQuotaControlManager(image);
   }
 
   start(): void {

@@ -138,4 +138,76 @@ describe('QuorumController: SCRAM credentials (ScramControlManager) and ACLs (Ac
     expect(rebuilt.security.scramCredential(SHA256, 'alice')).to.deep.equal(c.image().security.scramCredential(SHA256, 'alice'));
     expect([...rebuilt.security.acls.values()].map((a) => a.acl)).to.deep.equal([...c.image().security.acls.values()].map((a) => a.acl));
   });
+
+  it('AlterClientQuotas (ClientQuotaControlManager): entity and key validation, removal only of set keys, unchanged values write nothing', async () => {
+    const env = await startEnv();
+    const c = env.c();
+    const user = (name: string | null) => [{ entityType: 'user', entityName: name }];
+    const set = (key: string, value: number) => ({ key, value, remove: false });
+    const r = await c.alterClientQuotas(
+      [
+        { entity: user('alice'), ops: [set('producer_byte_rate', 1024), set('request_percentage', 12.5)] },
+        {
+          entity: [
+            { entityType: 'user', entityName: null },
+            { entityType: 'client-id', entityName: 'app' },
+          ],
+          ops: [set('consumer_byte_rate', 2048)],
+        },
+        { entity: [{ entityType: 'ip', entityName: '10.0.0.1' }], ops: [set('connection_creation_rate', 5)] },
+        { entity: user('bob'), ops: [set('producer_byte_rate', 1.5)] },
+        { entity: user('carol'), ops: [set('connection_creation_rate', 5)] },
+        { entity: user('dave'), ops: [set('producer_byte_rate', 0)] },
+        { entity: user('erin'), ops: [set('producer_byte_rate', 1), set('producer_byte_rate', 2)] },
+        { entity: [{ entityType: 'ip', entityName: 'not an ip' }], ops: [set('connection_creation_rate', 5)] },
+        {
+          entity: [
+            { entityType: 'ip', entityName: null },
+            { entityType: 'user', entityName: 'x' },
+          ],
+          ops: [],
+        },
+        { entity: [{ entityType: 'group', entityName: 'g' }], ops: [] },
+        { entity: user(''), ops: [] },
+        { entity: [], ops: [] },
+      ],
+      false,
+    );
+    expect(r.map((x) => x.errorMessage)).to.deep.equal([
+      null,
+      null,
+      null,
+      'producer_byte_rate cannot be a fractional value.',
+      'Invalid configuration key connection_creation_rate',
+      'Quota producer_byte_rate must be greater than 0',
+      'Ignoring duplicate entity ClientQuotaEntity(entries={user=erin})',
+      'not an ip is not a valid IP or resolvable host.',
+      'Invalid quota entity combination, IP entity shouldnot be combined with User or ClientId',
+      'Unhandled client quota entity type: group',
+      'Empty user not supported',
+      'Invalid empty client quota entity',
+    ]);
+    const quotas = c.image().security.quotas;
+    expect([...quotas.values()].map((q) => [q.entity, Object.fromEntries(q.values)])).to.deep.equal([
+      [user('alice'), { producer_byte_rate: 1024, request_percentage: 12.5 }],
+      [
+        [
+          { entityType: 'user', entityName: null },
+          { entityType: 'client-id', entityName: 'app' },
+        ],
+        { consumer_byte_rate: 2048 },
+      ],
+      [[{ entityType: 'ip', entityName: '10.0.0.1' }], { connection_creation_rate: 5 }],
+    ]);
+    // The same value again and the removal of a key that is not set write nothing; validateOnly writes nothing.
+    const before = env.quorum.batches.length;
+    await c.alterClientQuotas(
+      [{ entity: user('alice'), ops: [set('producer_byte_rate', 1024), { key: 'consumer_byte_rate', value: 0, remove: true }] }],
+      false,
+    );
+    await c.alterClientQuotas([{ entity: user('alice'), ops: [set('producer_byte_rate', 9)] }], true);
+    expect(env.quorum.batches.length).to.equal(before);
+    await c.alterClientQuotas([{ entity: user('alice'), ops: [{ key: 'producer_byte_rate', value: 0, remove: true }] }], false);
+    expect(Object.fromEntries(quotas.get('user=alice')!.values)).to.deep.equal({ request_percentage: 12.5 });
+  });
 });
