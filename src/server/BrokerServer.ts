@@ -215,7 +215,15 @@ export class BrokerServer {
       transactionCoordinator: this.transactionCoordinator,
       configApis: new ConfigApis(cfg, configStore, this.metadataCache),
       features: () => pub.finalizedFeatures(),
-      kraft: { forward: (ctx, r) => forwarding.forward(ctx, r), forwardedApis: FORWARDED_APIS, securityImage: () => image().security },
+      kraft: {
+        forward: (ctx, r) => forwarding.forward(ctx, r),
+        forwardedApis: FORWARDED_APIS,
+        security: {
+          image: () => image().security,
+          topicName: (id) => image().topicById(id)?.name,
+          forwardDecoded: (ctx, codec, req) => forwarding.forwardDecoded(ctx, codec, req),
+        },
+      },
       authorizer: this.authorizer ?? undefined,
     });
     // The broker's listeners: every listener but the controller's (a combined node's ControllerServer binds those).

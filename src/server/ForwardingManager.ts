@@ -31,7 +31,7 @@ import { UnregisterBrokerApi } from '../protocol/apis/64-unregister-broker';
 import { ApiCodec, encodeResponse } from '../protocol/apis/types';
 import { ErrorCode, errorInfo } from '../protocol/errors';
 import { Reader } from '../protocol/Reader';
-import type { Writer } from '../protocol/Writer';
+import { Writer } from '../protocol/Writer';
 import type { ControllerChannel } from './BrokerLifecycleManager';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -181,6 +181,22 @@ export class ForwardingManager {
     const body = r.buf.subarray(r.offset, r.end);
     // A body that does not parse closes the connection, as it would before any handling (KafkaApis/RequestChannel).
     const req: unknown = codec.decodeRequest(new Reader(body), v);
+    return this.send(ctx, codec, req, body);
+  }
+
+  /**
+   * kraftsec: forwards a request the broker decoded (and may have narrowed, e.g. to the topics the client may
+   * create), answering with the controller's decoded response.
+   */
+  async forwardDecoded<Req, Res>(ctx: RequestContext, codec: ApiCodec<Req, Res>, req: Req): Promise<Res> {
+    const w = new Writer(256);
+    codec.encodeRequest(w, ctx.header.apiVersion, req);
+    const res = await this.send(ctx, codec as AnyCodec, req, w.toBuffer());
+    return codec.decodeResponse(new Reader(Buffer.concat(res ?? [])), ctx.header.apiVersion);
+  }
+
+  private async send(ctx: RequestContext, codec: AnyCodec, req: unknown, body: Buffer): Promise<ResponseBody> {
+    const { apiKey, apiVersion: v } = ctx.header;
     const raw = rawCodec(codec);
     const deadline = Date.now() + this.retryTimeoutMs;
     for (let attempt = 0; ; attempt++) {

@@ -31,6 +31,7 @@ import { AclApis } from './handlers/AclApis';
 import { AclAuthorizer } from '../security/authorizer/AclAuthorizer';
 import { StandardAuthorizer } from '../security/authorizer/StandardAuthorizer';
 import { kraftSecurityHandlers } from './handlers/KRaftSecurityApis';
+import { kraftForwardAuthorizationHandlers } from './handlers/KRaftForwardAuthorization';
 
 type Handler = (ctx: RequestContext, r: Reader) => HandlerResult;
 
@@ -166,10 +167,15 @@ export class KafkaApis implements RequestHandler {
         this.handlers.set(key, (ctx, r) => kraft.forward(ctx, r));
       }
       // kraftsec: SCRAM credentials and ACLs in the metadata log (describe from the image, changes forwarded).
-      const securityImage = kraft.securityImage;
-      if (securityImage) {
+      const sec = kraft.security;
+      if (sec) {
         const authorizer = deps.authorizer instanceof StandardAuthorizer ? deps.authorizer : undefined;
-        for (const [key, h] of kraftSecurityHandlers({ auth, authorizer, image: securityImage, forward: kraft.forward })) this.handlers.set(key, h);
+        for (const [key, h] of kraftSecurityHandlers({ auth, authorizer, image: sec.image, forward: kraft.forward })) this.handlers.set(key, h);
+        // With an authorizer, the client's rights are checked here before forwarding (no Envelope reaches the controller).
+        if (authorizer) {
+          const d = { auth, forward: kraft.forward, forwardDecoded: sec.forwardDecoded, topicName: sec.topicName };
+          for (const [key, h] of kraftForwardAuthorizationHandlers(d)) this.handlers.set(key, h);
+        }
       }
     }
   }

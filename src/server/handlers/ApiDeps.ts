@@ -62,8 +62,13 @@ export interface KRaftApiDeps {
   forward: (ctx: RequestContext, r: Reader) => Promise<ResponseBody>;
   /** The API keys to forward, with their codecs (ApiVersions advertises them). */
   forwardedApis: ReadonlyMap<number, ApiCodec<unknown, unknown>>;
-  /** kraftsec: the SCRAM credentials and ACLs of the broker's metadata image (KRaftSecurityApis). */
-  securityImage?: () => SecurityImage;
+  /** kraftsec: SCRAM credentials and ACLs from the broker's image, authorization before forwarding (KRaftSecurityApis). */
+  security?: {
+    image: () => SecurityImage;
+    /** A topic id's name in the broker's image. */
+    topicName: (id: Buffer) => string | undefined;
+    forwardDecoded: <Req, Res>(ctx: RequestContext, codec: ApiCodec<Req, Res>, req: Req) => Promise<Res>;
+  };
 }
 
 export interface KafkaApisDeps {

@@ -291,6 +291,62 @@ describe('integration: KRaft security: SCRAM credentials and ACLs in the metadat
     }
   });
 
+  it("forwarded admin requests are authorized with the client's principal: CreateTopics narrowed to the topics alice may create", async () => {
+    const add = await runTool('kafka-acls', [
+      '--bootstrap-server',
+      plaintext,
+      '--add',
+      '--allow-principal',
+      'User:alice',
+      '--operation',
+      'Create',
+      '--resource-pattern-type',
+      'prefixed',
+      '--topic',
+      'alice-',
+    ]);
+    expect(add.code, add.stderr).to.equal(0);
+    const admin = saslClient('alice', 'alice-secret').admin();
+    await admin.connect();
+    try {
+      await waitFor(
+        'alice may create alice-1 (the ACL reached broker 1 and 2)',
+        () =>
+          admin.createTopics({ topics: [{ topic: 'alice-1', numPartitions: 1, replicationFactor: 1 }] }).then(
+            () => true,
+            () => false,
+          ),
+        30000,
+        200,
+      );
+      // One request, one topic allowed and one denied: the denied one is TOPIC_AUTHORIZATION_FAILED, the other is created.
+      const mixed = await admin
+        .createTopics({
+          topics: [
+            { topic: 'alice-2', numPartitions: 1, replicationFactor: 1 },
+            { topic: 'bobs-topic', numPartitions: 1, replicationFactor: 1 },
+          ],
+        })
+        .then(
+          () => null,
+          (e: Error & { errors?: Array<{ type: string; topic?: string }> }) => e,
+        );
+      expect(mixed, 'the mixed request fails for bobs-topic').to.not.equal(null);
+      expect(JSON.stringify(mixed!.errors ?? mixed!.message)).to.match(/TOPIC_AUTHORIZATION_FAILED/);
+      const list = await runTool('kafka-topics', ['--bootstrap-server', plaintext, '--list']);
+      expect(list.stdout.split('\n')).to.include.members(['alice-1', 'alice-2']);
+      expect(list.stdout.split('\n')).to.not.include('bobs-topic');
+      // Deleting needs DELETE, which alice does not have.
+      const del = await admin.deleteTopics({ topics: ['alice-1'] }).then(
+        () => null,
+        (e: Error) => e,
+      );
+      expect(del, 'DeleteTopics by alice').to.not.equal(null);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
   it('the records are in the metadata log (kafka-dump-log --cluster-metadata-decoder)', async () => {
     const dir = path.join(cluster.dataDir(cluster.controllerIds[0]), '__cluster_metadata-0');
     const segment = fs
