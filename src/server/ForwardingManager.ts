@@ -5,8 +5,9 @@
  * AlterUserScramCredentials, CreateAcls, DeleteAcls) are
  * re-sent to the active controller and its answer returned to the client as is.
  *
- * Kafka wraps the request in an Envelope carrying the client's principal; we have no principals (no authorizer), so
- * the body goes as it came, same API and version, on the CONTROLLER listener. As Kafka's NodeToControllerRequestThread,
+ * Kafka wraps the request in an Envelope carrying the client's principal, which the controller authorizes; we send
+ * the body as it came (or as the broker narrowed it: KRaftForwardAuthorization checks the client's rights first when
+ * an authorizer is configured), same API and version, on the CONTROLLER listener. As Kafka's NodeToControllerRequestThread,
  * a NOT_CONTROLLER answer or an unreachable controller is retried (the controller moved or is being elected) until
  * the retry timeout; then the client gets the API's error response with REQUEST_TIMED_OUT, never a hang.
  */

@@ -7,7 +7,7 @@
  *
  * Where it differs from Kafka 3.7: brokers forward these requests without an Envelope (no client principal reaches
  * the controller), so the broker checks the client's CLUSTER ALTER before forwarding and this listener authorizes
- * nothing itself (as for every other API it serves).
+ * nothing itself (as for every other API it serves); protect it with SASL/TLS (ControllerClientSecurity).
  */
 import type { HandlerResult, RequestContext } from '../../network/RequestContext';
 import { AlterUserScramCredentialsApi } from '../../protocol/apis';
