@@ -3,13 +3,14 @@
  * --transactional-id with --resource-pattern-type) and, per resource, the ACL entries (--allow/deny-principal x
  * --allow/deny-host x --operation, or the --producer / --consumer conveniences). Pure: unit-tested without a cluster.
  */
-import { AclOperation } from '../security/AclEntry';
+import { AclOperation, AclResourceType, supportedOperations } from '../security/AclEntry';
 import {
   AccessControlEntry,
   AclPermissionType,
   ResourcePatternFilter,
   WILDCARD_HOST,
   entryKey,
+  operationName,
   parseOperation,
   parsePatternType,
   patternTypeEnumName,
@@ -26,6 +27,12 @@ export interface AclCommandOpts {
   group?: string[];
   cluster?: boolean;
   transactionalId?: string[];
+  /** --delegation-token <id>: the DELEGATION_TOKEN resource ('*' = every token). */
+  delegationToken?: string[];
+  /** --user-principal <principal>: the USER resource (CreateTokens / DescribeTokens on tokens for that user). */
+  userPrincipal?: string[];
+  /** --principal <principal> (with --list): only the ACLs of these principals. */
+  principal?: string[];
   resourcePatternType?: string;
   allowPrincipal?: string[];
   denyPrincipal?: string[];
@@ -61,6 +68,7 @@ export function checkArgs(o: AclCommandOpts): 'add' | 'remove' | 'list' {
   if (o.list && (o.producer || o.consumer || o.allowPrincipal || o.denyPrincipal || o.allowHost || o.denyHost || o.operation)) {
     usage('Option "[list]" can\'t be used with option "[producer],[consumer],[allow-host],[deny-host],[allow-principal],[deny-principal],[operation]"');
   }
+  if (o.principal?.length && !o.list) usage('The --principal option is only available if --list is set');
   if (o.producer && !o.topic?.length) usage('With --producer you must specify a --topic');
   if (o.idempotent && !o.producer) usage('The --idempotent option is only available if --producer is set');
   if (o.consumer && (!o.topic?.length || !o.group?.length || (!o.producer && (o.cluster || o.transactionalId?.length)))) {
@@ -87,8 +95,10 @@ export function resourceFilters(o: AclCommandOpts, patternTypeCode: number, dieI
   if (o.cluster) out.push({ resourceType: ResourceType.CLUSTER, name: CLUSTER_NAME, patternType: PatternType.LITERAL });
   for (const g of o.group ?? []) out.push({ resourceType: ResourceType.GROUP, name: g.trim(), patternType: patternTypeCode });
   for (const x of o.transactionalId ?? []) out.push({ resourceType: ResourceType.TRANSACTIONAL_ID, name: x, patternType: patternTypeCode });
+  for (const t of o.delegationToken ?? []) out.push({ resourceType: ResourceType.DELEGATION_TOKEN, name: t.trim(), patternType: patternTypeCode });
+  for (const u of o.userPrincipal ?? []) out.push({ resourceType: ResourceType.USER, name: u.trim(), patternType: patternTypeCode });
   if (out.length === 0 && dieIfNone)
-    usage('You must provide at least one resource: --topic <topic> or --cluster or --group <group> or --transactional-id <id>');
+    usage('You must provide at least one resource: --topic <topic> or --cluster or --group <group> or --delegation-token <Delegation Token ID>');
   return out;
 }
 
@@ -152,5 +162,21 @@ export function resourceFilterToAcls(o: AclCommandOpts, action: 'add' | 'remove'
   const acls = entries(o, ops);
   if (action === 'add' && acls.length === 0) usage('You must specify one of: --allow-principal, --deny-principal when trying to add ACLs.');
   for (const f of filters) merge(f, acls);
+  validateOperation(out);
   return out;
+}
+
+/**
+ * AclCommand.validateOperation: every operation must be one the resource type supports, or All (e.g. CreateTokens and
+ * DescribeTokens for --user-principal, Describe for --delegation-token). Kafka lists a Scala Set: for more than four
+ * operations its order is not stable; we list them in AclEntry.supportedOperations order.
+ */
+function validateOperation(plan: Array<{ filter: ResourcePatternFilter; acls: AccessControlEntry[] }>): void {
+  for (const { filter, acls } of plan) {
+    const typeName = resourceTypeEnumName(filter.resourceType) as AclResourceType;
+    const valid = [...supportedOperations(typeName), AclOperation.ALL];
+    if (acls.some((e) => !valid.includes(e.operation))) {
+      usage(`ResourceType ${typeName} only supports operations ${valid.map(operationName).join(', ')}`);
+    }
+  }
 }

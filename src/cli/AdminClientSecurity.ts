@@ -50,14 +50,18 @@ export function clientSecurityFromProps(props: ReadonlyMap<string, string>): Cli
     const jaas = get('sasl.jaas.config');
     if (jaas === null) fail("Could not find a 'KafkaClient' entry in the JAAS configuration. System property 'java.security.auth.login.config' is not set");
     let creds: { username: string; password: string } | null;
+    let tokenAuth = false;
     try {
-      creds = clientCredentials(parseJaasConfigValue(jaas));
+      const entries = parseJaasConfigValue(jaas);
+      creds = clientCredentials(entries);
+      // dtoken: ScramLoginModule's tokenauth="true" (case-insensitive): authenticate with a delegation token.
+      tokenAuth = mechanism.startsWith('SCRAM-') && entries.some((e) => e.options.get('tokenauth')?.toLowerCase() === 'true');
     } catch (e) {
       if (e instanceof JaasConfigError) fail(`Failed to create new KafkaAdminClient: ${e.message}`);
       throw e;
     }
     if (!creds) fail(`Failed to create new KafkaAdminClient: the sasl.jaas.config of ${mechanism} needs username and password options`);
-    out.sasl = { mechanism, ...creds };
+    out.sasl = { mechanism, ...creds, ...(tokenAuth ? { tokenAuth } : {}) }; // dtoken: tokenAuth
   }
   return out;
 }

@@ -7,7 +7,8 @@
  * - --bootstrap-server: alterUserScramCredentialConfigs / describeClientQuotaAndUserScramCredentialConfigs through
  *   AlterUserScramCredentials (to the controller, salted password computed here as KafkaAdminClient does) and
  *   DescribeUserScramCredentials (`SCRAM credential configs for user-principal 'alice' are SCRAM-SHA-256=iterations=8192`).
- * User quotas are not served yet (DescribeClientQuotas/AlterClientQuotas come in a later round).
+ * User quotas over a broker, the checks splitting SCRAM keys from quota keys, and the dispatch are in
+ * ConfigCommandQuotas.ts.
  */
 import { desanitize, sanitize } from '../common/Sanitizer';
 import { AuthenticationError } from '../network/NetworkClient';
@@ -87,7 +88,7 @@ function entityString(sanitizedName: string): string {
   return sanitizedName === DEFAULT_ENTITY ? 'default user-principal' : `user-principal '${desanitize(sanitizedName)}'`;
 }
 
-const ZK_DEPRECATION =
+export const ZK_DEPRECATION =
   'Warning: --zookeeper is deprecated and will be removed in a future version of Kafka.\nUse --bootstrap-server instead to specify a broker to connect to.';
 
 /** alterConfigWithZk for users: SCRAM keys only; the credential is computed here and written with a notification. */
@@ -138,9 +139,18 @@ export async function describeUsersWithZk(zk: KafkaZkClient, name: string | null
   }
 }
 
+/** Errors whose exception class is not the error's name in CamelCase + Exception (Errors.java). */
+const EXCEPTION_CLASSES: Record<number, string> = {
+  [ErrorCode.UNKNOWN_SERVER_ERROR]: 'UnknownServerException',
+  [ErrorCode.CLUSTER_AUTHORIZATION_FAILED]: 'ClusterAuthorizationException',
+  [ErrorCode.INVALID_CONFIG]: 'InvalidConfigurationException',
+  [ErrorCode.SASL_AUTHENTICATION_FAILED]: 'SaslAuthenticationException',
+};
+
 /** "RESOURCE_NOT_FOUND" -> "ResourceNotFoundException", as Errors.exception() names its classes. */
-function exceptionClass(code: number): string {
-  if (code === ErrorCode.UNKNOWN_SERVER_ERROR) return 'UnknownServerException';
+export function exceptionClass(code: number): string {
+  const known = EXCEPTION_CLASSES[code];
+  if (known) return known;
   const camel = errorInfo(code)
     .name.toLowerCase()
     .split('_')
@@ -150,7 +160,7 @@ function exceptionClass(code: number): string {
 }
 
 /** What ConfigCommand's main prints for an exception that is not an IllegalArgumentException (stack trace shortened). */
-function executionError(args: readonly string[], code: number, message: string | null): CommandError {
+export function executionError(args: readonly string[], code: number, message: string | null): CommandError {
   return new CommandError(
     `Error while executing config command with args '${args.join(' ')}'\n` +
       `java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.${exceptionClass(code)}: ${message ?? errorInfo(code).message}`,
@@ -158,7 +168,7 @@ function executionError(args: readonly string[], code: number, message: string |
 }
 
 /** A request of the admin client: a refused SASL authentication fails it with SaslAuthenticationException. */
-async function adminCall<T>(args: readonly string[], call: () => Promise<T>): Promise<T> {
+export async function adminCall<T>(args: readonly string[], call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (e) {
@@ -172,37 +182,17 @@ async function adminCall<T>(args: readonly string[], call: () => Promise<T>): Pr
 }
 
 /**
- * ConfigCommand.alterConfig for users through a broker: SCRAM configs go to AlterUserScramCredentials (salt and
- * Hi(password) computed here, as KafkaAdminClient does), sent to the controller.
+ * ConfigCommand.alterUserScramCredentialConfigs: SCRAM configs of one user go to AlterUserScramCredentials (salt and
+ * Hi(password) computed here, as KafkaAdminClient does), sent to the controller. The checks that split SCRAM from
+ * quota configs come first (ConfigCommandQuotas).
  */
-export async function alterUsersWithAdmin(
+export async function alterUserScramCredentialsWithAdmin(
   bootstrap: string[],
   args: readonly string[],
-  name: string | null,
-  isDefault: boolean,
-  add: Map<string, string>,
-  del: string[],
+  user: string,
+  scramAdd: ReadonlyArray<[ScramMechanism, string]>,
+  scramDel: readonly ScramMechanism[],
 ): Promise<void> {
-  if (name === null && !isDefault) fail('an entity-name or default entity must be specified with --alter of users, clients, brokers or ips');
-  const unknownAdd = [...add.keys()].filter((k) => !isScramMechanism(k) && !QUOTA_CONFIGS.includes(k));
-  const unknownDel = del.filter((k) => !isScramMechanism(k) && !QUOTA_CONFIGS.includes(k));
-  if (unknownAdd.length > 0)
-    fail(`Only quota and SCRAM credential configs can be added for 'users' using --bootstrap-server. Unexpected config names: Set(${unknownAdd.join(', ')})`);
-  if (unknownDel.length > 0)
-    fail(
-      `Only quota and SCRAM credential configs can be deleted for 'users' using --bootstrap-server. Unexpected config names: ArrayBuffer(${unknownDel.join(', ')})`,
-    );
-  const scramAdd = [...add].filter(([k]) => isScramMechanism(k)) as [ScramMechanism, string][];
-  const scramDel = del.filter(isScramMechanism);
-  const hasQuota = [...add.keys(), ...del].some((k) => QUOTA_CONFIGS.includes(k));
-  if (scramAdd.length > 0 || scramDel.length > 0) {
-    if (isDefault) fail('The use of --entity-default or --user-defaults is not allowed with User SCRAM Credentials using --bootstrap-server.');
-    if (hasQuota) fail("Cannot alter both quota and SCRAM credential configs simultaneously for 'users' using --bootstrap-server.");
-  }
-  if (hasQuota) {
-    throw executionError(args, ErrorCode.UNSUPPORTED_VERSION, 'The broker does not support ALTER_CLIENT_QUOTAS');
-  }
-  const user = name!;
   const upsertions = scramAdd.map(([mech, value]) => {
     const { iterations, password } = parseScramCredentialConfig(mech, value, false);
     const salt = Buffer.from(secureRandomString(), 'utf8');
@@ -212,10 +202,9 @@ export async function alterUsersWithAdmin(
   const res = await adminCall(args, () => sendToController(bootstrap, AlterUserScramCredentialsApi, 0, { deletions, upsertions }, 60000));
   const failed = res.results.find((r) => r.errorCode !== ErrorCode.NONE);
   if (failed) throw executionError(args, failed.errorCode, failed.errorMessage);
-  console.log(`Completed updating config for user ${user}.`);
 }
 
-/** describeClientQuotaAndUserScramCredentialConfigs: the SCRAM part (no user quotas exist yet to describe). */
+/** describeClientQuotaAndUserScramCredentialConfigs: the SCRAM part (the quota part is in ConfigCommandQuotas). */
 export async function describeUsersWithAdmin(bootstrap: string[], args: readonly string[], name: string | null, isDefault: boolean): Promise<void> {
   if (isDefault) return; // SCRAM credentials are not described for --entity-default
   const res = await adminCall(args, () => sendToAny(bootstrap, DescribeUserScramCredentialsApi, 0, { users: name === null ? [] : [{ name }] }, 30000));

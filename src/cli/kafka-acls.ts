@@ -119,8 +119,11 @@ async function authorizerService(props: Map<string, string>): Promise<AclService
 
 const lines = (acls: AccessControlEntry[]): string => acls.map((e) => '\t' + entryToString(e)).join('\n');
 
-/** getAcls + printResourceAcls: "Current ACLs for resource `...`:" per resource pattern. */
-async function listAcls(service: AclService, filters: ResourcePatternFilter[], out: (s: string) => void): Promise<void> {
+/**
+ * listAcls: getAcls, then printResourceAcls ("Current ACLs for resource `...`:" per resource pattern); with
+ * --principal, for each principal "ACLs for principal `<p>`" and only the resources with ACLs of that principal.
+ */
+async function listAcls(service: AclService, filters: ResourcePatternFilter[], out: (s: string) => void, principals: string[] = []): Promise<void> {
   const bindings: AclBinding[] = [];
   const fs = filters.length ? filters : [{ resourceType: ResourceType.ANY, name: null, patternType: PatternType.ANY }];
   for (const f of fs) bindings.push(...(await service.describe({ pattern: f, entry: ANY_ENTRY })));
@@ -131,7 +134,29 @@ async function listAcls(service: AclService, filters: ResourcePatternFilter[], o
     if (!r.acls.some((e) => entryToString(e) === entryToString(b.entry))) r.acls.push(b.entry);
     byResource.set(k, r);
   }
-  for (const { pattern, acls } of byResource.values()) out(`Current ACLs for resource \`${patternToString(pattern)}\`: \n ${lines(acls)} \n`);
+  const print = (resources: Array<{ pattern: ResourcePattern; acls: AccessControlEntry[] }>) => {
+    for (const { pattern, acls } of resources) out(`Current ACLs for resource \`${patternToString(pattern)}\`: \n ${lines(acls)} \n`);
+  };
+  if (principals.length === 0) {
+    print([...byResource.values()]);
+    return;
+  }
+  for (const p of principals) {
+    out(`ACLs for principal \`${p}\``);
+    print([...byResource.values()].map((r) => ({ pattern: r.pattern, acls: r.acls.filter((e) => e.principal === p) })).filter((r) => r.acls.length > 0));
+  }
+}
+
+/** SecurityUtils.parseKafkaPrincipal of each --principal, printed back as KafkaPrincipal.toString (distinct, as Kafka's Set). */
+function listPrincipals(o: AclCommandOpts): string[] {
+  const out: string[] = [];
+  for (const raw of o.principal ?? []) {
+    const p = raw.trim();
+    const i = p.indexOf(':');
+    if (p === '' || i < 0) throw new CommandError(`expected a string in format principalType:principalName but got ${p}`);
+    if (!out.includes(p)) out.push(p);
+  }
+  return out;
 }
 
 async function confirm(o: AclCommandOpts, prompt: string): Promise<boolean> {
@@ -165,7 +190,7 @@ export async function runAclCommand(
   }
   try {
     if (action === 'list') {
-      await listAcls(service, resourceFilters(o, patternType(o, 'list'), false), out);
+      await listAcls(service, resourceFilters(o, patternType(o, 'list'), false), out, listPrincipals(o));
       return;
     }
     const plan = resourceFilterToAcls(o, action);
@@ -208,6 +233,21 @@ export function main(): void {
     .option('--group <String: group>', 'Consumer Group to which the ACLs should be added or removed.', collect)
     .option('--cluster', 'Add/Remove cluster ACLs.')
     .option('--transactional-id <String: transactional-id>', 'The transactionalId to which ACLs should be added or removed.', collect)
+    .option(
+      '--delegation-token <String: delegation-token>',
+      "Delegation token to which ACLs should be added or removed. A value of '*' indicates ACL should apply to all tokens.",
+      collect,
+    )
+    .option(
+      '--user-principal <String: user-principal>',
+      'Specifies a user principal as a resource in relation with the operation. For instance one could grant CreateTokens or DescribeTokens permission on a given user principal.',
+      collect,
+    )
+    .option(
+      '--principal <String: principal>',
+      'List ACLs for the specified principal. principal is in principalType:name format. Note that principalType must be supported by the Authorizer being used. Multiple --principal option can be passed.',
+      collect,
+    )
     .option('--resource-pattern-type <ANY|MATCH|LITERAL|PREFIXED>', "The type of the resource pattern or pattern filter. (default: 'LITERAL')")
     .option('--allow-principal <String: allow-principal>', 'principal is in principalType:name format.', collect)
     .option('--deny-principal <String: deny-principal>', 'principal is in principalType:name format.', collect)

@@ -1,7 +1,7 @@
 /**
  * kafka-configs (Kafka's ConfigCommand): --describe [--all] and --alter --add-config/--delete-config for
  * topics and brokers (and the cluster-wide broker default) through DescribeConfigs/AlterConfigs, and for
- * every entity type (topics, brokers, users, clients, ips) through ZooKeeper with --zookeeper, writing
+ * topics and brokers through ZooKeeper with --zookeeper (users, clients and ips: ConfigCommandQuotas), writing
  * /config/<type>/<name> and a /config/changes/config_change_ notification as AdminZkClient does.
  * An alter sends AlterConfigs with the merged set of dynamic configs, as Kafka 3.7's ConfigCommand does for brokers.
  */
@@ -17,9 +17,9 @@ import * as D from '../zk/ZkData';
 import { ZooKeeperClient } from '../zk/ZooKeeperClient';
 import { describeCluster, sendToAny } from './AdminRequests';
 import { CommandError, brokerList, collect, createKafka, fail, loadProps, runTool } from './CommandUtils';
-import { setDefaultClientSecurity } from '../network/NetworkClient';
-import { clientSecurityFromProps } from './AdminClientSecurity';
-import { alterUsersWithAdmin, alterUsersWithZk, describeUsersWithAdmin, describeUsersWithZk, parseConfigsToBeAdded } from './ConfigCommandUsers';
+import { parseConfigsToBeAdded } from './ConfigCommandUsers';
+import { isClientQuotaCommand, runClientQuotaCommand } from './ConfigCommandQuotas';
+import { alterBrokersWithZk, checkSensitiveEntries, describeBrokersWithZk } from './ConfigCommandBrokers';
 
 interface Opts {
   bootstrapServer?: string;
@@ -148,14 +148,15 @@ async function alterViaAdmin(
   if (name === null && !isDefault) fail(`an entity name must be specified with --alter of ${type}`);
   const n = isDefault ? '' : name!;
   if (type === 'topics' && !(await admin.listTopics()).includes(n)) fail(`Topic '${n}' does not exist as expected`);
-  const current = new Map((await resourceConfig(bootstrap, type, n, false)).map((e) => [e.name, e.value ?? '']));
+  const current = new Map<string, string | null>((await resourceConfig(bootstrap, type, n, false)).map((e) => [e.name, e.value]));
   const invalid = del.filter((k) => !current.has(k));
   if (invalid.length > 0) fail(`Invalid config(s): ${invalid.join(',')}`);
   for (const k of del) current.delete(k);
   for (const [k, v] of add) current.set(k, v);
+  if (type === 'brokers') checkSensitiveEntries(current); // dynconfig: ConfigCommand.alterConfig's sensitive-entries check
   const res = await sendToAny(await configTarget(bootstrap, type, n), AlterConfigsApi, 2, {
     validateOnly: false,
-    resources: [{ resourceType: resourceType(type), resourceName: n, configs: [...current].map(([k, v]) => ({ name: k, value: v })) }],
+    resources: [{ resourceType: resourceType(type), resourceName: n, configs: [...current].map(([k, v]) => ({ name: k, value: v ?? '' })) }],
   });
   const r = res.responses[0];
   if (r.errorCode !== 0) throw new CommandError(`Error while executing config command with args: ${r.errorMessage ?? errorInfo(r.errorCode).message}`);
@@ -173,9 +174,9 @@ async function runZk(o: Opts, type: string, name: string | null, isDefault: bool
     throw new CommandError(`Timed out waiting for connection to ZooKeeper ${o.zookeeper}: ${(e as Error).message}`);
   }
   try {
-    if (type === 'users') {
-      // SCRAM credentials (ConfigCommandUsers): Kafka 3.7's messages and checks for users.
-      await (o.describe ? describeUsersWithZk(zk, name, isDefault) : alterUsersWithZk(zk, name, isDefault, add, del));
+    if (type === 'brokers') {
+      // dynconfig: ConfigCommandBrokers (only while the brokers are down; passwords encrypted with password.encoder.secret).
+      await (o.describe ? describeBrokersWithZk(zk, name, isDefault) : alterBrokersWithZk(zk, name, isDefault, add, del, process.argv.slice(2)));
       return;
     }
     const zkName = isDefault ? '<default>' : name !== null ? (type === 'users' || type === 'clients' ? sanitize(name) : name) : null;
@@ -218,6 +219,11 @@ async function runZk(o: Opts, type: string, name: string | null, isDefault: bool
 
 async function execute(program: Command): Promise<number> {
   const o = program.opts<Opts>();
+  // qadmin: users, clients and ips (quotas, SCRAM credentials, repeated --entity-type) follow ConfigCommand's own checks.
+  if (isClientQuotaCommand(process.argv.slice(2))) {
+    await runClientQuotaCommand(o, process.argv.slice(2));
+    return 0;
+  }
   if ([o.describe, o.alter].filter(Boolean).length !== 1) fail('Command must include exactly one action: --describe, --alter');
   if (!o.bootstrapServer && !o.zookeeper) fail('Only one of --bootstrap-server or --zookeeper must be specified');
   if (o.bootstrapServer && o.zookeeper) fail('Only one of --bootstrap-server or --zookeeper must be specified');
@@ -236,13 +242,6 @@ async function execute(program: Command): Promise<number> {
     return 0;
   }
   const bootstrap = brokerList(o.bootstrapServer);
-  if (e.type === 'users') {
-    // The admin client's security (--command-config): TLS and SASL for every request the users path sends.
-    setDefaultClientSecurity(clientSecurityFromProps(loadProps(o.commandConfig)));
-    const args = process.argv.slice(2);
-    await (o.describe ? describeUsersWithAdmin(bootstrap, args, e.name, e.isDefault) : alterUsersWithAdmin(bootstrap, args, e.name, e.isDefault, add, del));
-    return 0;
-  }
   const admin = createKafka(bootstrap, { clientId: 'kafka-configs', props: loadProps(o.commandConfig) }).admin();
   await admin.connect();
   try {
@@ -277,7 +276,11 @@ export function main(): void {
     .option('--broker <String: broker-id>', "The broker's ID.")
     .option('--broker-defaults', 'The config defaults for all brokers.')
     .option('--user <String: user-principal>', "The user's principal name.")
-    .option('--client <String: client-id>', "The client's ID.");
+    .option('--client <String: client-id>', "The client's ID.")
+    .option('--user-defaults', 'The config defaults for all users.')
+    .option('--client-defaults', 'The config defaults for all clients.')
+    .option('--ip <String: ip>', 'The IP address.')
+    .option('--ip-defaults', 'The config defaults for all IPs.');
   runTool(program, execute, 'Error while executing config command with args: ');
 }
 

@@ -54,6 +54,14 @@ export class KafkaConnection {
   /** The authenticated SASL session: what a re-authentication must keep, and when the session expires (KIP-368). */
   private session: (PreviousSession & { reauthSupported: boolean; expiresAtMs: number | null }) | null = null;
   private closeWhenFlushed = false;
+  /**
+   * KIP-219 channel muting (SocketServer's ChannelMuteState MUTED_AND_THROTTLED): while a quota throttle runs the
+   * socket is not read; frames already taken off it wait in `held` and are handled when the throttle ends.
+   */
+  private throttled = false;
+  private throttledUntilMs = 0;
+  private throttleTimer: NodeJS.Timeout | null = null;
+  private held: Buffer[] = [];
 
   constructor(
     readonly id: string,
@@ -73,6 +81,7 @@ export class KafkaConnection {
     sock.on('error', (err) => server.logger().debug(`Connection ${id} error: ${err.message}`));
     sock.on('close', () => {
       this.closed = true;
+      if (this.throttleTimer) clearTimeout(this.throttleTimer);
     });
     sock.on('drain', () => this.maybeResume());
   }
@@ -127,17 +136,24 @@ export class KafkaConnection {
     const step = sasl.onFrame(frame);
     const log = this.server.logger();
     if (step.kind === 'passthrough') return false;
+    // oauth: Kafka's Selector lines: an AuthenticationException is a failed authentication, anything else unexpected
+    // (the peer as KafkaChannel.socketDescription prints it: its address without the port).
+    const peer = `/${this.sock.remoteAddress} (channelId=${this.id})`;
+    const failed = (reason: string, authentication: boolean | undefined) =>
+      authentication === false
+        ? log.warn(`Unexpected error from ${peer}; closing connection (${reason})`)
+        : log.info(`Failed ${this.session ? 're-' : ''}authentication with ${peer} (${reason})`);
     if (step.kind === 'close') {
-      log.info(`Failed authentication with /${this.remote} (channelId=${this.id}) (${step.reason})`);
+      failed(step.reason, step.authentication);
       this.close();
       return true;
     }
     this.writeRaw(step.frame);
     if (step.close) {
-      log.info(`Failed authentication with /${this.remote} (channelId=${this.id}) (SASL ${sasl.mechanismName || 'handshake'} failed)`);
+      failed(step.reason ?? `SASL ${sasl.mechanismName || 'handshake'} failed`, step.authentication);
       this.closeAfterWrite();
     } else if (sasl.complete) {
-      this.principal = { type: 'User', name: sasl.authorizationId };
+      this.principal = { type: 'User', name: sasl.authorizationId, ...(sasl.tokenAuthenticated ? { tokenAuthenticated: true } : {}) }; // dtoken
       this.session = {
         mechanism: sasl.mechanismName,
         authorizationId: sasl.authorizationId,
@@ -159,17 +175,56 @@ export class KafkaConnection {
       this.server.frameError(this, (e as Error).message);
       return;
     }
-    for (const frame of frames) {
+    this.processFrames(frames);
+    if (this.queue.length >= MAX_INFLIGHT_PER_CONNECTION && !this.paused) {
+      this.paused = true;
+      this.sock.pause();
+    }
+  }
+
+  private processFrames(frames: Buffer[]): void {
+    for (let i = 0; i < frames.length; i++) {
       if (this.closed || this.closeWhenFlushed) return;
+      if (this.throttled) {
+        // Muted by a quota throttle: Kafka would not have read these yet.
+        for (; i < frames.length; i++) this.held.push(frames[i]);
+        return;
+      }
+      const frame = frames[i];
       // Before authentication, frames go to the SASL authenticator (ApiVersions comes back for KafkaApis).
       if (this.sasl !== null && this.onSaslFrame(frame)) continue;
       if (this.sasl === null && this.session !== null && this.onAuthenticatedSaslFrame(frame)) continue;
       this.onFrame(frame);
     }
-    if (this.queue.length >= MAX_INFLIGHT_PER_CONNECTION && !this.paused) {
-      this.paused = true;
+  }
+
+  /**
+   * ThrottledChannel for this connection: stop reading for throttleTimeMs (a longer throttle already running
+   * wins), then handle the frames held meanwhile and read again. The response itself was sent at once.
+   */
+  private throttle(throttleTimeMs: number): void {
+    const until = performance.now() + throttleTimeMs;
+    if (this.throttled && until <= this.throttledUntilMs) return;
+    this.throttledUntilMs = until;
+    if (this.throttleTimer) clearTimeout(this.throttleTimer);
+    this.throttleTimer = setTimeout(() => this.endThrottle(), throttleTimeMs);
+    this.throttleTimer.unref();
+    if (!this.throttled) {
+      this.throttled = true;
       this.sock.pause();
     }
+  }
+
+  private endThrottle(): void {
+    this.throttleTimer = null;
+    this.throttled = false;
+    if (this.closed) return;
+    if (this.held.length > 0) {
+      const frames = this.held;
+      this.held = [];
+      this.processFrames(frames);
+    }
+    if (!this.throttled && !this.paused) this.sock.resume();
   }
 
   private onFrame(frame: Buffer): void {
@@ -198,6 +253,8 @@ export class KafkaConnection {
         connectionId: this.id,
         principal: this.principal,
         securityProtocol: this.securityProtocol,
+        throttleTimeMs: 0,
+        authenticating: this.sasl !== null,
       };
       slot = {
         done: false,
@@ -253,6 +310,9 @@ export class KafkaConnection {
         const h = slot.ctx.header;
         recorder.requestCompleted(h.apiKey, h.apiVersion, slot.ctx.isFromFollower === true, performance.now() - slot.startMs);
       }
+      // Over a quota: the response goes out now, reading stops (also for acks=0 produce: its bandwidth counts).
+      const throttleTimeMs = slot.ctx.throttleTimeMs;
+      if (throttleTimeMs !== undefined && throttleTimeMs > 0) this.throttle(throttleTimeMs);
       if (slot.body === null) continue; // acks=0 produce: no response at all
       const w = new Writer(16);
       let size = 4 + (slot.responseHeaderVersion >= 1 ? 1 : 0);
@@ -276,7 +336,7 @@ export class KafkaConnection {
   private maybeResume(): void {
     if (this.paused && this.queue.length < MAX_INFLIGHT_PER_CONNECTION / 2 && !this.sock.writableNeedDrain) {
       this.paused = false;
-      this.sock.resume();
+      if (!this.throttled) this.sock.resume();
     }
   }
 }

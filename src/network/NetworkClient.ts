@@ -128,14 +128,15 @@ export class NetworkClient {
 
   /** Kafka's SaslClientAuthenticator: SaslHandshake v1, then SaslAuthenticate until the mechanism completes. */
   private async authenticate(sock: net.Socket): Promise<void> {
-    const { mechanism, username, password } = this.security.sasl!;
+    const { mechanism, username, password, loginOptions } = this.security.sasl!;
     const hs = await this.sendOn(sock, SaslHandshakeApi, 1, { mechanism });
     if (hs.errorCode !== ErrorCode.NONE) {
       throw new AuthenticationError(
         `SASL handshake with ${this.host}:${this.port} failed: ${errorName(hs.errorCode)} (mechanism ${mechanism}, enabled: ${hs.mechanisms.join(', ')})`,
       );
     }
-    const client = createSaslClient(mechanism, username, password);
+    // dtoken: ScramLoginModule tokenauth; oauth: OAUTHBEARER builds its token from the login module's options.
+    const client = createSaslClient(mechanism, username, password, { tokenAuth: this.security.sasl!.tokenAuth === true, loginOptions });
     let token: Buffer | null = client.initialResponse();
     while (token !== null) {
       const res = await this.sendOn(sock, SaslAuthenticateApi, 2, { authBytes: token });

@@ -18,6 +18,16 @@ export interface RequestContext {
   securityProtocol?: string;
   /** Set by the Fetch handler for a follower's fetch: Kafka's RequestMetrics count it as FetchFollower, not FetchConsumer. */
   isFromFollower?: boolean;
+  /**
+   * Kafka's request.apiThrottleTimeMs: set by the quota hooks (src/server/quota) when the client went over a quota;
+   * the connection sends the response at once, then stops reading for that long (KIP-219 ThrottledChannel).
+   */
+  throttleTimeMs?: number;
+  /** A frame a SASL listener passed on before authentication completed (ApiVersions): exempt from quotas. */
+  authenticating?: boolean;
+  /** performance.now() when the handler started, and how long its synchronous part took (request_percentage). */
+  handlerStartMs?: number;
+  handlerTimeMs?: number;
 }
 
 /**

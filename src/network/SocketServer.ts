@@ -20,6 +20,8 @@ export class SocketServer implements ConnectionOwner {
   readonly boundPorts = new Map<string, number>();
   private readonly log: Logger;
   private nextConnId = 0;
+  /** dynconfig: the TLS server of each SSL/SASL_SSL listener, for reconfigureListenerTls. */
+  private readonly tlsServers = new Map<string, { server: tls.Server; spec: ListenerSpec }>();
 
   constructor(
     private readonly brokerId: number,
@@ -82,6 +84,7 @@ export class SocketServer implements ConnectionOwner {
         this.accept(l, sock);
       },
     );
+    this.tlsServers.set(l.listenerName, { server, spec: l });
     server.on('tlsClientError', (err, sock) => {
       this.log.info(
         `Failed authentication with /${sock.remoteAddress} (channelId=${sock.remoteAddress}:${sock.remotePort}) (SSL handshake failed: ${err.message})`,
@@ -112,6 +115,20 @@ export class SocketServer implements ConnectionOwner {
         sock.destroy();
       });
     }
+  }
+
+  /**
+   * dynconfig (Kafka's SslFactory.reconfigure through DynamicBrokerConfig): new connections on this TLS listener get
+   * the new keystore/truststore; connections already open keep the session they negotiated. Returns false when the
+   * listener has no TLS server.
+   */
+  reconfigureListenerTls(listenerName: string, context: tls.SecureContextOptions): boolean {
+    const entry = this.tlsServers.get(listenerName);
+    if (!entry || !entry.spec.security?.tls) return false;
+    entry.server.setSecureContext(context);
+    entry.spec.security.tls.context = context;
+    this.log.info(`Reconfigured SSL keystore/truststore of listener ${listenerName}`);
+    return true;
   }
 
   /** Called by connections. */

@@ -40,6 +40,9 @@ import { ReplicaManager } from './ReplicaManager';
 import { ScramCredentialCache } from '../security/scram/ScramCredential';
 import { StandardAuthorizer } from '../security/authorizer/StandardAuthorizer';
 import { BrokerSecurityPublisher } from './metadata/BrokerSecurityPublisher';
+// dynconfig: dynamic broker configs applied from the metadata image (Kafka's DynamicConfigPublisher).
+import { DynamicBrokerConfig } from './config/DynamicBrokerConfig';
+import { dynamicLogConfig, listenerSslReconfigurable } from './config/DynamicBrokerReconfigurables';
 
 /** SecurityProtocol ids as BrokerRegistration carries them. */
 const SECURITY_PROTOCOL_IDS: Record<string, number> = { PLAINTEXT: 0, SSL: 1, SASL_PLAINTEXT: 2, SASL_SSL: 3 };
@@ -178,7 +181,12 @@ export class BrokerServer {
     this.transactionCoordinator = createTransactionCoordinator(cfg, replicaManager, this.metadataCache, this.producerIdManager);
     this.transactionCoordinator.startup();
 
+    // dynconfig: the controller validated and stored the BROKER ConfigRecords; this broker applies those of its own id
+    // and of the cluster default as a ZooKeeper-mode broker applies /config/brokers (passwords are stored as given).
+    const dynamicConfig = new DynamicBrokerConfig(cfg);
+    dynamicConfig.addReconfigurable(dynamicLogConfig(topicConfigs, () => logManager.allLogs()));
     publisher = new BrokerMetadataPublisher({
+      brokerConfigs: (name, props) => (name === '' ? dynamicConfig.updateDefaultConfig(props) : dynamicConfig.updateBrokerConfig(cfg.brokerId, props)),
       brokerId: cfg.brokerId,
       interBrokerListenerName: cfg.interBrokerListenerName,
       metadataCache: this.metadataCache,
@@ -243,6 +251,8 @@ export class BrokerServer {
         security: listenerSecurity(cfg, l.listenerName, l.securityProtocol),
       })),
     );
+    // dynconfig: listener keystores reload live once the listeners are bound (SslFactory.reconfigure).
+    dynamicConfig.addReconfigurable(listenerSslReconfigurable(this.socketServer, () => dynamicConfig.currentKafkaConfig));
 
     const lifecycle = new BrokerLifecycleManager({
       nodeId: cfg.brokerId,

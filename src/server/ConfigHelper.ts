@@ -1,26 +1,33 @@
 /**
  * kafka.server.ConfigHelper's config entries: what DescribeConfigs (and CreateTopics v5+, for the created topic)
  * report for each topic or broker config: value, source, synonyms, read-only and sensitive flags, and (v3+) the
- * config's type and documentation. Dynamic broker configs are not supported, so the synonyms are the static
- * (server.properties) values and the defaults.
+ * config's type and documentation. Synonyms come in DynamicBrokerConfig's order of precedence: this broker's dynamic
+ * value, the cluster-wide dynamic default, server.properties, the KafkaConfig default.
  */
 import { ConfigType as ConfigDefType } from '../common/config/ConfigDef';
 import { topicConfigBrokerSynonyms, topicConfigFallbackDefault, TOPIC_CONFIG_NAMES } from '../log/TopicConfig';
 import { TOPIC_CONFIG_DOCS } from '../log/TopicConfigDocs';
 import { ConfigSource, DescribeConfigsResourceConfig, DescribeConfigsSynonym } from '../protocol/apis/32-describe-configs';
+import { ALL_DYNAMIC_CONFIGS, brokerConfigSynonyms, brokerConfigType } from './config/DynamicBrokerConfigDefs';
 import { KafkaConfig } from './config/KafkaConfig';
 
-/** DynamicBrokerConfig.brokerConfigSynonyms: broker keys that stand for the same setting, by priority. */
-const BROKER_SYNONYM_GROUPS: readonly string[][] = [
-  ['log.roll.ms', 'log.roll.hours'],
-  ['log.roll.jitter.ms', 'log.roll.jitter.hours'],
-  ['log.retention.ms', 'log.retention.minutes', 'log.retention.hours'],
-  ['log.flush.interval.ms', 'log.flush.scheduler.interval.ms'],
-];
-
-function brokerConfigSynonyms(name: string): readonly string[] {
-  return BROKER_SYNONYM_GROUPS.find((g) => g.includes(name)) ?? [name];
+/** The layers of a broker's config (DynamicBrokerConfig's maps), by precedence. */
+export interface BrokerConfigLayers {
+  /** The config as server.properties gave it. */
+  readonly staticConfig: KafkaConfig;
+  /** /config/brokers/<id> (decoded). */
+  dynamicBroker(): Readonly<Record<string, string>>;
+  /** /config/brokers/<default>. */
+  dynamicDefault(): Readonly<Record<string, string>>;
 }
+
+/** A broker without dynamic configs. */
+export function staticLayers(config: KafkaConfig): BrokerConfigLayers {
+  return { staticConfig: config, dynamicBroker: () => ({}), dynamicDefault: () => ({}) };
+}
+
+const has = (o: Readonly<Record<string, unknown>>, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+const isDynamicSource = (s: number): boolean => s === ConfigSource.DYNAMIC_BROKER_CONFIG || s === ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG;
 
 /** DescribeConfigsResponse.ConfigType ids (ConfigHelper.configResponseType). */
 export const DescribeConfigType: Readonly<Record<ConfigDefType | 'UNKNOWN', number>> = {
@@ -37,16 +44,37 @@ export const DescribeConfigType: Readonly<Record<ConfigDefType | 'UNKNOWN', numb
 };
 
 export class ConfigHelper {
-  constructor(private readonly config: KafkaConfig) {}
+  constructor(
+    private readonly config: KafkaConfig,
+    private readonly layers: BrokerConfigLayers = staticLayers(config),
+  ) {}
 
   /** Every topic config of a topic with these overrides (ConfigHelper.allConfigs(logConfig)), by name. */
   topicConfigEntries(overrides: Readonly<Record<string, string>>, includeSynonyms: boolean, includeDocumentation: boolean): DescribeConfigsResourceConfig[] {
     return TOPIC_CONFIG_NAMES.map((n) => this.topicConfigEntry(n, overrides, includeSynonyms, includeDocumentation));
   }
 
-  /** Every broker config (KafkaConfig.configNames) as this broker runs with it. */
+  /**
+   * Every broker config as this broker runs with it (ConfigHelper.allConfigs: KafkaConfig's keys plus every other key
+   * given statically or dynamically, e.g. listener.name.<l>.ssl.keystore.location).
+   */
   brokerConfigEntries(includeSynonyms: boolean, includeDocumentation: boolean): DescribeConfigsResourceConfig[] {
-    return KafkaConfig.configNames().map((n) => this.brokerConfigEntry(n, includeSynonyms, includeDocumentation));
+    const names = KafkaConfig.configNames();
+    const known = new Set(names);
+    const extra = new Set([
+      ...Object.keys(this.layers.staticConfig.originals),
+      ...Object.keys(this.layers.dynamicDefault()),
+      ...Object.keys(this.layers.dynamicBroker()),
+    ]);
+    const others = [...extra].filter((n) => !known.has(n)).sort();
+    return [...names, ...others].map((n) => this.brokerConfigEntry(n, includeSynonyms, includeDocumentation));
+  }
+
+  /** The cluster-wide default resource (name ''): the dynamic default configs only, with their default-level synonyms. */
+  defaultBrokerConfigEntries(includeSynonyms: boolean, includeDocumentation: boolean): DescribeConfigsResourceConfig[] {
+    return Object.keys(this.layers.dynamicDefault())
+      .sort()
+      .map((n) => this.brokerConfigEntry(n, includeSynonyms, includeDocumentation, false));
   }
 
   /** ConfigHelper.createTopicConfigEntry: the override, else the broker default it falls back to. */
@@ -58,8 +86,10 @@ export class ConfigHelper {
   ): DescribeConfigsResourceConfig {
     const brokerNames = topicConfigBrokerSynonyms(name);
     const synonyms = brokerNames.length > 0 ? this.configSynonyms(brokerNames[0], brokerNames, false) : [];
+    const dynamicDefault = synonyms.length > 0 && isDynamicSource(synonyms[0].source) ? synonyms[0].value : null;
     const overridden = Object.prototype.hasOwnProperty.call(overrides, name);
-    const value = overridden ? overrides[name] : this.topicDefault(name);
+    // Without an override: the broker's current default (a dynamic one first: in KRaft mode it is not in this.config).
+    const value = overridden ? overrides[name] : (dynamicDefault ?? this.topicDefault(name));
     if (overridden) synonyms.unshift({ name, value, source: ConfigSource.TOPIC_CONFIG });
     const configSource = synonyms.length > 0 ? synonyms[0].source : ConfigSource.DEFAULT_CONFIG;
     const def = TOPIC_CONFIG_DOCS[name];
@@ -77,42 +107,58 @@ export class ConfigHelper {
   }
 
   /**
-   * ConfigHelper.createBrokerConfigEntry(perBrokerConfig = true): value from server.properties or the default, source from
-   * the first synonym that has a value. read_only is true for every key: this broker applies no dynamic
-   * broker config, so none can be changed without a restart.
+   * ConfigHelper.createBrokerConfigEntry: the value this broker runs with (a password's is null, as is any key whose
+   * type is unknown), the source of the first synonym, read_only unless DynamicBrokerConfig.AllDynamicConfigs has it.
+   * At the default level (perBrokerConfig false) only the DYNAMIC_DEFAULT_BROKER_CONFIG synonyms are listed.
    */
-  brokerConfigEntry(name: string, includeSynonyms: boolean, includeDocumentation: boolean): DescribeConfigsResourceConfig {
-    const key = KafkaConfig.configKey(name)!;
-    const isSensitive = key.type === 'PASSWORD';
-    const synonyms = this.configSynonyms(name, brokerConfigSynonyms(name), isSensitive);
-    const configSource = synonyms.length > 0 ? synonyms[0].source : ConfigSource.DEFAULT_CONFIG;
+  brokerConfigEntry(name: string, includeSynonyms: boolean, includeDocumentation: boolean, perBrokerConfig = true): DescribeConfigsResourceConfig {
+    const type = brokerConfigType(name);
+    const key = KafkaConfig.configKey(name);
+    // KafkaConfig.maybeSensitive: a key whose type cannot be determined is treated as sensitive.
+    const isSensitive = type === undefined || type === 'PASSWORD';
+    const allSynonyms = this.configSynonyms(name, brokerConfigSynonyms(name, true), isSensitive).filter(
+      (s) => perBrokerConfig || s.source === ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG,
+    );
+    const configSource = allSynonyms.length > 0 ? allSynonyms[0].source : ConfigSource.DEFAULT_CONFIG;
+    let value: string | null = null;
+    if (!isSensitive) {
+      if (allSynonyms.length > 0 && isDynamicSource(allSynonyms[0].source) && allSynonyms[0].name === name) value = allSynonyms[0].value;
+      else if (key) value = this.config.valueString(name);
+      else value = allSynonyms.find((s) => s.name === name)?.value ?? null;
+    }
     return {
       name,
-      value: isSensitive ? null : this.config.valueString(name),
-      readOnly: true,
+      value,
+      readOnly: !ALL_DYNAMIC_CONFIGS.has(name),
       configSource,
       isSensitive,
-      synonyms: includeSynonyms ? synonyms : [],
-      configType: DescribeConfigType[key.type],
-      documentation: includeDocumentation ? key.doc : null,
+      synonyms: includeSynonyms ? allSynonyms : [],
+      configType: DescribeConfigType[type ?? 'UNKNOWN'],
+      documentation: includeDocumentation ? (key?.doc ?? null) : null,
     };
   }
 
   /**
-   * ConfigHelper.configSynonyms: the static (server.properties) values of every synonym, then their defaults,
-   * from the first entry named `name` on (Kafka's dropWhile; e.g. a topic's retention.ms without an override
-   * has none, since log.retention.ms itself has no default). Dynamic broker configs are not supported here.
+   * ConfigHelper.configSynonyms: every synonym's dynamic per-broker value, then dynamic default, static
+   * (server.properties) and KafkaConfig default values, from the first entry named `name` on (Kafka's dropWhile; e.g.
+   * a topic's retention.ms without an override has none when log.retention.ms itself is not set).
    */
   private configSynonyms(name: string, names: readonly string[], isSensitive: boolean): DescribeConfigsSynonym[] {
     const all: DescribeConfigsSynonym[] = [];
+    const hide = (v: string | null) => (isSensitive ? null : v);
+    const perBroker = this.layers.dynamicBroker();
+    const defaults = this.layers.dynamicDefault();
+    const st = this.layers.staticConfig;
+    for (const n of names) if (has(perBroker, n)) all.push({ name: n, value: hide(perBroker[n]), source: ConfigSource.DYNAMIC_BROKER_CONFIG });
+    for (const n of names) if (has(defaults, n)) all.push({ name: n, value: hide(defaults[n]), source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG });
     for (const n of names) {
-      if (KafkaConfig.configKey(n) && this.config.isSupplied(n)) {
-        all.push({ name: n, value: isSensitive ? null : this.config.valueString(n), source: ConfigSource.STATIC_BROKER_CONFIG });
-      }
+      if (!st.isSupplied(n)) continue;
+      const v = KafkaConfig.configKey(n) ? st.valueString(n) : String(st.originals[n]);
+      all.push({ name: n, value: hide(v), source: ConfigSource.STATIC_BROKER_CONFIG });
     }
     for (const n of names) {
       const def = KafkaConfig.configKey(n)?.defaultValue ?? null;
-      if (def !== null) all.push({ name: n, value: isSensitive ? null : def, source: ConfigSource.DEFAULT_CONFIG });
+      if (def !== null) all.push({ name: n, value: hide(def), source: ConfigSource.DEFAULT_CONFIG });
     }
     const from = all.findIndex((s) => s.name === name);
     return from < 0 ? [] : all.slice(from);

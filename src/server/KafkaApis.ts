@@ -28,10 +28,15 @@ import { TxnOffsetCommitApis } from './handlers/TxnOffsetCommitApis';
 import { TransactionApis } from './handlers/TransactionApis';
 import { TxnMarkerApis } from './handlers/TxnMarkerApis';
 import { AclApis } from './handlers/AclApis';
+import { ClientQuotaApis } from './handlers/ClientQuotaApis';
+import { AlterClientQuotasApi, DescribeClientQuotasApi } from '../protocol/apis';
 import { AclAuthorizer } from '../security/authorizer/AclAuthorizer';
 import { StandardAuthorizer } from '../security/authorizer/StandardAuthorizer';
 import { kraftSecurityHandlers } from './handlers/KRaftSecurityApis';
 import { kraftForwardAuthorizationHandlers } from './handlers/KRaftForwardAuthorization';
+import { DelegationTokenApis } from './handlers/DelegationTokenApis'; // dtoken
+import { CreateDelegationTokenApi, DescribeDelegationTokenApi, ExpireDelegationTokenApi, RenewDelegationTokenApi } from '../protocol/apis'; // dtoken
+import { RequestThrottler } from './quota/RequestThrottler';
 
 type Handler = (ctx: RequestContext, r: Reader) => HandlerResult;
 
@@ -46,11 +51,14 @@ export class KafkaApis implements RequestHandler {
   private readonly dataPlane: DataPlaneApis;
   private readonly admin: AdminApis;
   private readonly auth: AuthHelper;
+  /** quota: client quotas (produce/fetch byte rates, request_percentage); null without quota managers (KRaft). */
+  private readonly throttler: RequestThrottler | null;
 
   constructor(private readonly deps: KafkaApisDeps) {
     const auth = new AuthHelper(deps.authorizer);
     this.auth = auth;
-    this.dataPlane = new DataPlaneApis(deps.replicaManager, deps.config, auth);
+    this.throttler = deps.quotas ? new RequestThrottler(deps.quotas) : null;
+    this.dataPlane = new DataPlaneApis(deps.replicaManager, deps.config, auth, this.throttler);
     this.admin = new AdminApis(deps);
     const controllerApis = new ControllerApis(deps);
     this.handlers.set(ApiKey.ApiVersions, (ctx, r) => this.handleApiVersions(ctx, r));
@@ -139,6 +147,21 @@ export class KafkaApis implements RequestHandler {
       this.handlers.set(ApiKey.DescribeUserScramCredentials, (ctx, r) => scram.handleDescribeUserScramCredentials(ctx, r));
       this.handlers.set(ApiKey.AlterUserScramCredentials, (ctx, r) => scram.handleAlterUserScramCredentials(ctx, r));
     }
+    // dtoken: delegation tokens (KIP-48), ZooKeeper mode.
+    const tokens = deps.delegationTokenManager;
+    if (tokens) {
+      const dt = new DelegationTokenApis(tokens, auth);
+      this.handlers.set(CreateDelegationTokenApi.apiKey, (ctx, r) => dt.handleCreateDelegationToken(ctx, r));
+      this.handlers.set(RenewDelegationTokenApi.apiKey, (ctx, r) => dt.handleRenewDelegationToken(ctx, r));
+      this.handlers.set(ExpireDelegationTokenApi.apiKey, (ctx, r) => dt.handleExpireDelegationToken(ctx, r));
+      this.handlers.set(DescribeDelegationTokenApi.apiKey, (ctx, r) => dt.handleDescribeDelegationToken(ctx, r));
+    }
+    // qadmin: client quota admin APIs (KIP-546), ZooKeeper mode (a KRaft broker has no clientQuotaAdmin).
+    if (deps.clientQuotaAdmin) {
+      const quotas = new ClientQuotaApis(deps.clientQuotaAdmin, auth);
+      this.handlers.set(DescribeClientQuotasApi.apiKey, (ctx, r) => quotas.handleDescribeClientQuotas(ctx, r));
+      this.handlers.set(AlterClientQuotasApi.apiKey, (ctx, r) => quotas.handleAlterClientQuotas(ctx, r));
+    }
     // ACLs (ZooKeeper mode): served with or without an authorizer, as Kafka's AclApis (SECURITY_DISABLED without one).
     // A KRaft broker's ACLs live in metadata records (StandardAuthorizer): see the kraft block below.
     if (!deps.kraft) {
@@ -202,6 +225,9 @@ export class KafkaApis implements RequestHandler {
     const h = this.handlers.get(ctx.header.apiKey)!;
     // Inter-broker and cluster administration requests: one cluster operation checked first.
     const denied = clusterOperationDenied(this.auth, ctx, r);
+    // quota: with a quota configured anywhere, the request is timed and its response may be throttled (KIP-219).
+    const throttler = this.throttler;
+    if (throttler !== null && throttler.active) return throttler.handle(ctx, () => denied ?? h(ctx, r));
     return denied ?? h(ctx, r);
   }
 

@@ -33,12 +33,22 @@ import type { PrometheusHttpServer } from './metrics/PrometheusHttpServer';
 import { replicaManagerGauges } from './metrics/ReplicaManagerGauges';
 import { ScramCredentialCache } from '../security/scram/ScramCredential';
 import { zkUserConfigStore } from '../security/scram/ZkUserConfigStore';
+import type { DelegationTokenManager } from '../security/token/DelegationTokenManager'; // dtoken
+import { createZkDelegationTokenManager, withTokenCredentials } from '../security/token/TokenCredentialSource'; // dtoken
 import { UserConfigHandler } from './config/UserConfigHandler';
 import { interBrokerClientSecurity, listenerSecurity } from './config/KafkaConfigSecurity';
 import { setDefaultClientSecurity } from '../network/NetworkClient';
 import { ScramApis } from './handlers/ScramApis';
+import { ClientQuotaAdmin } from './ClientQuotaAdmin';
 import { AclAuthorizer } from '../security/authorizer/AclAuthorizer';
 import { ZkAclStore } from '../security/authorizer/ZkAclStore';
+import { QuotaManagers } from './quota/QuotaManagers';
+import { ClientQuotaConfigHandler } from './config/ClientQuotaConfigHandler';
+import { registerQuotaMetrics } from './quota/QuotaMetrics';
+// dynconfig: dynamic broker configs (DynamicBrokerConfig, BrokerConfigHandler, the reconfigurables).
+import { DynamicBrokerConfig, zkBrokerConfigStore } from './config/DynamicBrokerConfig';
+import { BrokerConfigHandler } from './config/BrokerConfigHandler';
+import { dynamicListenerConfig, dynamicLogConfig, dynamicThreadPool, listenerSslReconfigurable } from './config/DynamicBrokerReconfigurables';
 
 /**
  * kafka.server.KafkaServer: the start-up and shutdown order of one ZooKeeper-mode broker.
@@ -76,6 +86,10 @@ export class KafkaServer {
   private brokerState: number = BrokerState.NOT_RUNNING;
   /** secscram: the broker's SCRAM credentials (CredentialCache), kept in step with /config/users; the SCRAM SASL server's provider. */
   readonly credentialCache = new ScramCredentialCache();
+  /** dtoken: delegation tokens (DelegationTokenManagerZk). */
+  private tokenManager: DelegationTokenManager | null = null;
+  /** dynconfig: /config/brokers/<id> and /config/brokers/<default> over server.properties (Kafka's config.dynamicConfig). */
+  private dynamicConfig: DynamicBrokerConfig | null = null;
 
   constructor(readonly config: KafkaConfig) {
     this.log = getLogger('kafka.server.KafkaServer', `[KafkaServer id=${config.brokerId}] `);
@@ -99,6 +113,11 @@ export class KafkaServer {
     this.clusterId = await zk.createOrGetClusterId(Uuid.randomUuid().toString());
     this.log.info(`Cluster ID = ${this.clusterId}`);
     checkAndWriteBrokerMetadata(cfg.logDirs, this.clusterId, cfg.brokerId);
+    // dynconfig: KafkaServer.startup initializes the dynamic config right after ZooKeeper, so the log defaults, the
+    // listeners' keystores and everything built below already run with /config/brokers' values.
+    const brokerConfigStore = zkBrokerConfigStore(zk);
+    this.dynamicConfig = new DynamicBrokerConfig(cfg);
+    await this.dynamicConfig.initialize(brokerConfigStore);
 
     this.brokerState = BrokerState.RECOVERY;
     // Every log is created with its topic's /config/topics/<t> overrides, whoever wrote them (Kafka's
@@ -143,7 +162,10 @@ export class KafkaServer {
         brokerId: cfg.brokerId,
         interBrokerListenerName: cfg.interBrokerListenerName,
         controllerSocketTimeoutMs: cfg.controllerSocketTimeoutMs,
-        uncleanLeaderElectionEnable: cfg.uncleanLeaderElectionEnable,
+        // dynconfig: read at each election, so a dynamic unclean.leader.election.enable applies (cfg follows DynamicBrokerConfig).
+        get uncleanLeaderElectionEnable() {
+          return cfg.uncleanLeaderElectionEnable;
+        },
         deleteTopicEnable: cfg.deleteTopicEnable,
         autoLeaderRebalanceEnable: cfg.autoLeaderRebalanceEnable,
         leaderImbalanceCheckIntervalSeconds: cfg.leaderImbalanceCheckIntervalSeconds,
@@ -182,6 +204,18 @@ export class KafkaServer {
       this.authorizer = new AclAuthorizer(cfg.authorizer, new ZkAclStore(zk, cfg.brokerId));
       await this.authorizer.start();
     }
+    // dtoken: DelegationTokenManagerZk.startup (paths, every token cached, change notifications followed) before clients connect.
+    this.tokenManager = createZkDelegationTokenManager(cfg, zk, () => this.controller?.isActive() === true);
+    await this.tokenManager.startup();
+    // quota: QuotaFactory.instantiate; every quota of /config/users and /config/clients is loaded before clients connect.
+    const quotas = new QuotaManagers(
+      { numQuotaSamples: cfg.getInt('quota.window.num'), quotaWindowSizeSeconds: cfg.getInt('quota.window.size.seconds') },
+      Date.now,
+      cfg.brokerId,
+    );
+    registerQuotaMetrics(this.metrics.registry, quotas);
+    const quotaConfigHandler = new ClientQuotaConfigHandler(zk, quotas, cfg.brokerId);
+    await quotaConfigHandler.loadAll();
     const apis = new KafkaApis({
       config: cfg,
       clusterId: this.clusterId,
@@ -195,17 +229,21 @@ export class KafkaServer {
       groupCoordinator: this.groupCoordinator,
       transactionCoordinator: this.transactionCoordinator,
       consumerOffsetsZk: zk,
-      configApis: new ConfigApis(cfg, zk, this.metadataCache),
+      configApis: new ConfigApis(cfg, zk, this.metadataCache, { config: this.dynamicConfig, store: brokerConfigStore }),
       scramApis: new ScramApis(zkUserConfigStore(zk), this.controller),
+      // qadmin: DescribeClientQuotas / AlterClientQuotas read and write the quota znodes (ZkAdminManager).
+      clientQuotaAdmin: new ClientQuotaAdmin(zk),
       features: () => this.featureChangeListener!.features(),
       authorizer: this.authorizer ?? undefined,
+      delegationTokenManager: this.tokenManager,
+      quotas,
     });
     // secscram: every user's SCRAM credentials are in the cache before clients can connect (DynamicConfigManager.startup).
     const userConfigHandler = new UserConfigHandler(zkUserConfigStore(zk), this.credentialCache, cfg.brokerId);
     await userConfigHandler.loadAll();
     this.socketServer = new SocketServer(cfg.brokerId, cfg.socketRequestMaxBytes, cfg.connectionsMaxIdleMs, apis, this.metrics.requestMetrics);
     // secnet: listener security (TLS, SASL with the SCRAM credential cache) and the inter-broker clients' TLS/SASL.
-    this.socketServer.setScramCredentials(this.credentialCache);
+    this.socketServer.setScramCredentials(withTokenCredentials(this.credentialCache, this.tokenManager)); // dtoken: + token credentials
     for (const w of cfg.securityWarnings) this.log.warn(w);
     setDefaultClientSecurity(interBrokerClientSecurity(cfg));
     await this.socketServer.startup(
@@ -217,10 +255,21 @@ export class KafkaServer {
       })),
     );
 
+    // dynconfig: DynamicBrokerConfig.addReconfigurables (KafkaServer does it once the socket server exists).
+    const dynamicConfig = this.dynamicConfig;
+    const socketServer = this.socketServer;
+    dynamicConfig.addReconfigurable(dynamicThreadPool);
+    dynamicConfig.addReconfigurable(dynamicLogConfig(topicConfigs, () => logManager.allLogs()));
+    dynamicConfig.addReconfigurable(dynamicListenerConfig);
+    dynamicConfig.addReconfigurable(listenerSslReconfigurable(socketServer, () => dynamicConfig.currentKafkaConfig));
+
     await this.registerBroker();
     await this.controller.startup();
     this.configManager = new ZkConfigManager(zk, topicConfigs, cfg.brokerId);
     this.configManager.registerHandler(ConfigType.User, userConfigHandler);
+    this.configManager.registerHandler(ConfigType.User, quotaConfigHandler.users);
+    this.configManager.registerHandler(ConfigType.Client, quotaConfigHandler.clients);
+    this.configManager.registerHandler(ConfigType.Broker, new BrokerConfigHandler(cfg.brokerId, dynamicConfig, brokerConfigStore));
     await this.configManager.startup();
     this.brokerState = BrokerState.RUNNING;
     this.log.info('started');
@@ -283,6 +332,7 @@ export class KafkaServer {
     await step('controller shutdown', () => this.controller?.shutdown());
     await step('config manager shutdown', () => this.configManager?.shutdown());
     await step('authorizer close', () => this.authorizer?.close());
+    await step('token manager shutdown', () => this.tokenManager?.shutdown());
     await step('feature change listener shutdown', () => this.featureChangeListener?.shutdown());
     await step('producer id manager shutdown', () => this.producerIdManager?.shutdown());
     await step('transaction coordinator shutdown', () => this.transactionCoordinator?.shutdown());

@@ -6,6 +6,8 @@
 export interface KafkaPrincipal {
   type: string;
   name: string;
+  /** dtoken: set on a connection authenticated with a delegation token (KafkaPrincipal.tokenAuthenticated); not part of equality. */
+  tokenAuthenticated?: boolean;
 }
 
 export const USER_TYPE = 'User';

@@ -28,6 +28,20 @@ export interface ScramCredentialLike {
 /** Structurally secscram's ScramCredentialProvider (the broker's CredentialCache). */
 export interface ScramCredentialSource {
   scramCredential(mechanism: 'SCRAM-SHA-256' | 'SCRAM-SHA-512', username: string): ScramCredentialLike | undefined;
+  /**
+   * dtoken: a delegation token's credential for SCRAM with the `tokenauth=true` extension (Kafka's
+   * DelegationTokenCredentialCallback answered by ScramServerCallbackHandler from the DelegationTokenCache): the
+   * credential derived from the token's HMAC, the owner's name the connection authenticates as, and the token's
+   * expiry. Undefined for an unknown token id (or when the broker has no token support).
+   */
+  tokenCredential?(mechanism: 'SCRAM-SHA-256' | 'SCRAM-SHA-512', tokenId: string): TokenScramCredential | undefined;
+}
+
+/** dtoken: what tokenCredential answers; `credential` undefined when the token has none for the mechanism. */
+export interface TokenScramCredential {
+  credential: ScramCredentialLike | undefined;
+  owner: string;
+  expiryTimestamp: number;
 }
 
 export interface ServerSaslSettings {
@@ -39,6 +53,8 @@ export interface ServerSaslSettings {
   maxReauthMs: number;
   /** sasl.server.max.receive.size: the largest frame accepted before authentication completes. */
   maxReceiveSize: number;
+  // oauth: the OAuthBearerLoginModule options of this listener's OAUTHBEARER JAAS config (the unsecured validator's).
+  oauthBearerOptions?: ReadonlyMap<string, string>;
 }
 
 export interface ListenerSecurity {
@@ -53,7 +69,11 @@ export interface ClientSecurity {
   protocol: SecurityProtocol;
   /** ca, and the broker's own key/cert when the listener asks for client certificates. */
   tls?: { context: SecureContextOptions; verifyHostname: boolean };
-  sasl?: { mechanism: string; username: string; password: string };
+  /**
+   * tokenAuth (dtoken): SCRAM with a delegation token (ScramLoginModule's tokenauth="true": username = token id, password = HMAC).
+   * loginOptions (oauth): the mechanism's JAAS login module options (OAUTHBEARER builds its unsecured token from them).
+   */
+  sasl?: { mechanism: string; username: string; password: string; tokenAuth?: boolean; loginOptions?: ReadonlyMap<string, string> };
 }
 
 export function usesTls(p: SecurityProtocol): boolean {

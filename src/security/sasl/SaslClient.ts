@@ -1,9 +1,13 @@
 /**
- * The client side of PLAIN and SCRAM (Kafka's PlainSaslClient-equivalent and ScramSaslClient), for the broker's own
+ * The client side of PLAIN, SCRAM and OAUTHBEARER (Kafka's PlainSaslClient-equivalent, ScramSaslClient and
+ * OAuthBearerSaslClient), for the broker's own
  * connections to a SASL inter-broker listener: `initialResponse()`, then `evaluateChallenge` for each server token
  * until `isComplete()`. SCRAM checks the server's signature, so a broker never talks to an impostor.
  */
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'crypto';
+import { formatClientInitialResponse } from './OAuthBearerClientInitialResponse';
+import { OAUTHBEARER_MECHANISM } from './OAuthBearerSaslServer';
+import { unsecuredLoginToken } from './OAuthBearerUnsecuredLogin';
 import { isScramMechanism, SCRAM_MECHANISMS, ScramMechanismName } from './ScramSaslServer';
 
 export interface SaslClient {
@@ -52,10 +56,12 @@ export class ScramSaslClient implements SaslClient {
     private readonly username: string,
     private readonly password: string,
     private readonly nonce: string = randomBytes(18).toString('base64').replace(/[+/=]/g, 'x'),
+    // dtoken: ScramLoginModule's tokenauth="true" sends the extension tokenauth=true in the client-first message.
+    private readonly tokenAuth = false,
   ) {}
 
   initialResponse(): Buffer {
-    this.clientFirstBare = `n=${scramSaslName(this.username)},r=${this.nonce}`;
+    this.clientFirstBare = `n=${scramSaslName(this.username)},r=${this.nonce}${this.tokenAuth ? ',tokenauth=true' : ''}`;
     this.state = 'RECEIVE_SERVER_FIRST';
     return Buffer.from(`n,,${this.clientFirstBare}`, 'utf8');
   }
@@ -98,8 +104,57 @@ export class ScramSaslClient implements SaslClient {
   }
 }
 
-export function createSaslClient(mechanism: string, username: string, password: string): SaslClient {
+/**
+ * OAuthBearerSaslClient with OAuthBearerUnsecuredLoginCallbackHandler: the initial response carries an unsecured
+ * JWS built from the login module's options when the connection authenticates; an error challenge (the server's
+ * JSON) is answered with \x01, after which the server fails the exchange with that JSON as its message.
+ */
+export class OAuthBearerSaslClient implements SaslClient {
+  readonly mechanism = OAUTHBEARER_MECHANISM;
+  private state: 'SEND_CLIENT_FIRST_MESSAGE' | 'RECEIVE_SERVER_FIRST_MESSAGE' | 'RECEIVE_SERVER_MESSAGE_AFTER_FAILURE' | 'COMPLETE' =
+    'SEND_CLIENT_FIRST_MESSAGE';
+
+  constructor(
+    private readonly loginOptions: ReadonlyMap<string, string>,
+    private readonly nowMs: () => number = Date.now,
+  ) {}
+
+  initialResponse(): Buffer {
+    const login = unsecuredLoginToken(this.loginOptions, this.nowMs());
+    if (login === null) throw new Error('No OAUTHBEARER token: the login module has no options to build one from');
+    this.state = 'RECEIVE_SERVER_FIRST_MESSAGE';
+    return formatClientInitialResponse(login.jws.value, '', login.extensions);
+  }
+
+  evaluateChallenge(challenge: Buffer): Buffer | null {
+    if (this.state === 'RECEIVE_SERVER_FIRST_MESSAGE') {
+      if (challenge.length !== 0) {
+        this.state = 'RECEIVE_SERVER_MESSAGE_AFTER_FAILURE';
+        return Buffer.from([0x01]);
+      }
+      this.state = 'COMPLETE';
+      return null;
+    }
+    throw new Error(`Unexpected challenge in Sasl client state ${this.state}`);
+  }
+
+  isComplete(): boolean {
+    return this.state === 'COMPLETE';
+  }
+}
+
+/**
+ * `tokenAuth`: SCRAM with a delegation token (the `tokenauth=true` extension); `loginOptions`: the mechanism's JAAS
+ * login module options (OAUTHBEARER builds its token from them).
+ */
+export function createSaslClient(
+  mechanism: string,
+  username: string,
+  password: string,
+  opts: { tokenAuth?: boolean; loginOptions?: ReadonlyMap<string, string> } = {},
+): SaslClient {
   if (mechanism === 'PLAIN') return new PlainSaslClient(username, password);
-  if (isScramMechanism(mechanism)) return new ScramSaslClient(mechanism, username, password);
+  if (isScramMechanism(mechanism)) return new ScramSaslClient(mechanism, username, password, undefined, opts.tokenAuth === true);
+  if (mechanism === OAUTHBEARER_MECHANISM) return new OAuthBearerSaslClient(opts.loginOptions ?? new Map());
   throw new Error(`SASL mechanism ${mechanism} is not supported by this client`);
 }

@@ -11,6 +11,11 @@ export interface SaslServer {
   isComplete(): boolean;
   /** The authenticated name (the principal is User:<this>); only once complete. */
   authorizationId(): string;
+  /**
+   * getNegotiatedProperty(SaslInternalConfigs.CREDENTIAL_LIFETIME_MS): when the credential expires (ms since the
+   * epoch), for mechanisms whose credentials expire (OAUTHBEARER tokens); absent or null otherwise.
+   */
+  credentialExpirationMs?(): number | null;
 }
 
 export class SaslAuthenticationException extends Error {

@@ -5,6 +5,8 @@
  * of the user's credential, and the server-final `v=<server signature>`. Message grammar, checks and messages are
  * Kafka 3.7's (ScramMessages' regexes); e.g. like Kafka it does not compare the channel binding, and the
  * client-final's extensions are left out of the AuthMessage, which is what librdkafka's client-final needs.
+ * dtoken: with the client-first extension `tokenauth=true` the name is a delegation token id, checked against the
+ * token's credentials, and the connection authenticates as the token's owner, marked token-authenticated.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'crypto';
 import type { ScramCredentialLike, ScramCredentialSource } from '../auth/ListenerSecurity';
@@ -34,6 +36,19 @@ const EXTENSIONS = `(,${ALPHA}=${VALUE})*`;
 const CLIENT_FIRST = new RegExp(`^n,(a=(?<authzid>${SASLNAME}))?,${RESERVED}n=(?<saslname>${SASLNAME}),r=(?<nonce>${PRINTABLE})(?<extensions>${EXTENSIONS})$`);
 const CLIENT_FINAL = new RegExp(`^c=(?<channel>${BASE64}),r=(?<nonce>${PRINTABLE})${EXTENSIONS},p=(?<proof>${BASE64})$`);
 
+/** ScramLoginModule.TOKEN_AUTH_CONFIG: the SCRAM extension that marks a delegation-token authentication. */
+export const TOKEN_AUTH_CONFIG = 'tokenauth';
+
+/** ScramExtensions: the client-first message's `,key=value` extensions (the grammar already checked). */
+function parseExtensions(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const kv of text.split(',')) {
+    const i = kv.indexOf('=');
+    if (i > 0) out.set(kv.substring(0, i), kv.substring(i + 1));
+  }
+  return out;
+}
+
 /** ScramFormatter.username: `=2C` -> `,`, `=3D` -> `=`; any other `=` is an invalid name. */
 export function scramUsername(saslName: string): string {
   const username = saslName.replace(/=2C/g, ',');
@@ -54,6 +69,15 @@ export class ScramSaslServer implements SaslServer {
   private credential: ScramCredentialLike | null = null;
   private clientFirstBare = '';
   private serverFirst = '';
+  /** dtoken: the client authenticated with a delegation token (the `tokenauth=true` extension). */
+  tokenAuthenticated = false;
+  /** dtoken: that token's expiry (Kafka's CREDENTIAL_LIFETIME_MS negotiated property), null without a token. */
+  tokenExpiryTimestamp: number | null = null;
+
+  /** SaslServer.credentialExpirationMs: a delegation token's expiry bounds the session (KIP-368); user credentials do not expire. */
+  credentialExpirationMs(): number | null {
+    return this.tokenExpiryTimestamp;
+  }
 
   constructor(
     readonly mechanism: ScramMechanismName,
@@ -89,7 +113,21 @@ export class ScramSaslServer implements SaslServer {
     } catch (e) {
       throw new SaslException('Authentication failed: Credentials could not be obtained');
     }
-    const credential = this.credentials.scramCredential(this.mechanism, username);
+    // ScramExtensions.tokenAuthenticated (Boolean.parseBoolean of `tokenauth`): the name is a delegation token id, the
+    // password its HMAC, and the connection authenticates as the token's owner (KIP-48).
+    const extensions = parseExtensions(g.extensions);
+    let credential: ScramCredentialLike | undefined;
+    let authorizationId = username;
+    if (extensions.get(TOKEN_AUTH_CONFIG)?.toLowerCase() === 'true') {
+      const token = this.credentials.tokenCredential?.(this.mechanism, username);
+      if (!token) throw new SaslException(`Token Authentication failed: Invalid tokenId : ${username}`);
+      credential = token.credential;
+      authorizationId = token.owner;
+      this.tokenAuthenticated = true;
+      this.tokenExpiryTimestamp = token.expiryTimestamp;
+    } else {
+      credential = this.credentials.scramCredential(this.mechanism, username);
+    }
     if (!credential) throw new SaslException('Authentication failed: Invalid user credentials');
     const authzid = g.authzid ?? '';
     if (authzid !== '' && authzid !== username) {
@@ -97,7 +135,7 @@ export class ScramSaslServer implements SaslServer {
     }
     const min = SCRAM_MECHANISMS[this.mechanism].minIterations;
     if (credential.iterations < min) throw new SaslException(`Iterations ${credential.iterations} is less than the minimum ${min} for ${this.mechanism}`);
-    this.username = username;
+    this.username = authorizationId;
     this.credential = credential;
     // ClientFirstMessage.clientFirstMessageBare: n=<saslname>,r=<nonce>[,<extensions>] (the reserved m= dropped).
     const ext = g.extensions.startsWith(',') ? g.extensions : '';

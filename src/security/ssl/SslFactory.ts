@@ -6,8 +6,11 @@
  * cannot load) is read through the `openssl pkcs12` command.
  */
 import { execFileSync } from 'child_process';
+import { X509Certificate } from 'crypto';
 import * as fs from 'fs';
+import * as tls from 'tls';
 import type { SecureContextOptions, SecureVersion } from 'tls';
+import { rfc2253FromNodeSubject } from './DistinguishedName';
 
 export interface SslSettings {
   keystoreType: string;
@@ -139,4 +142,55 @@ export function secureContextOptions(s: SslSettings): SecureContextOptions {
 
 export function hasKeystore(s: SslSettings): boolean {
   return s.keystoreLocation !== null || s.keystoreKey !== null;
+}
+
+/** The server certificate a context presents (its leaf), or null when it has none. */
+function leafCertificate(context: tls.SecureContext): X509Certificate | null {
+  const der = (context.context as { getCertificate?: () => Buffer | null }).getCertificate?.();
+  return der ? new X509Certificate(der) : null;
+}
+
+function subjectAltNames(cert: X509Certificate): string[] {
+  return (cert.subjectAltName ?? '')
+    .split(', ')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/**
+ * SslFactory.validateReconfiguration for a listener whose keystore/truststore configs changed: the new stores must
+ * load (a wrong password or a missing file is refused, and the old context stays), a keystore can be neither added nor
+ * removed, and unless ssl.allow.dn.changes / ssl.allow.san.changes the new certificate keeps the subject DN and at least
+ * the SubjectAltNames of the old one (CertificateEntries.ensureCompatible), so clients that verify the broker keep
+ * trusting it. Returns the new context; the message of a refusal is Kafka's.
+ */
+export function validateSslReconfiguration(
+  oldOptions: SecureContextOptions,
+  newSettings: () => SecureContextOptions,
+  allowDnChanges: boolean,
+  allowSanChanges: boolean,
+): tls.SecureContext {
+  try {
+    const oldContext = tls.createSecureContext(oldOptions);
+    const newContext = tls.createSecureContext(newSettings());
+    const oldCert = leafCertificate(oldContext);
+    const newCert = leafCertificate(newContext);
+    if (!oldCert && newCert) throw new Error('Cannot add SSL keystore to an existing listener for which no keystore was configured.');
+    if (oldCert && !newCert) throw new Error('Cannot remove the SSL keystore from an existing listener for which a keystore was configured.');
+    if (oldCert && newCert) {
+      const oldDn = rfc2253FromNodeSubject(oldCert.subject);
+      const newDn = rfc2253FromNodeSubject(newCert.subject);
+      if (!allowDnChanges && oldDn.toLowerCase() !== newDn.toLowerCase()) {
+        throw new Error(`Keystore DistinguishedName does not match:  existing={DN=${oldDn}}, new={DN=${newDn}}`);
+      }
+      const oldSans = subjectAltNames(oldCert);
+      const newSans = subjectAltNames(newCert);
+      if (!allowSanChanges && !oldSans.every((s) => newSans.includes(s))) {
+        throw new Error(`Keystore SubjectAltNames do not match:  existing={SAN=[${oldSans.join(', ')}]}, new={SAN=[${newSans.join(', ')}]}`);
+      }
+    }
+    return newContext;
+  } catch (e) {
+    throw new SslConfigError(`Validation of dynamic config update of SSLFactory failed: ${(e as Error).message}`, 'ssl.keystore.location');
+  }
 }

@@ -77,7 +77,7 @@ export class TopicConfigRepository {
   private readonly log: Logger;
 
   constructor(
-    private readonly brokerDefaults: BrokerLogDefaults,
+    private brokerDefaults: BrokerLogDefaults,
     private readonly fetch: (topic: string) => Promise<Record<string, string>>,
     private readonly logsOf: (topic: string) => Log[],
     brokerId: number,
@@ -120,6 +120,17 @@ export class TopicConfigRepository {
     for (const l of logs) l.config = cfg;
     if (before !== undefined)
       this.log.info(`Processing override for entityPath: topics/${topic} with config: ${JSON.stringify(props)} (${logs.length} logs reconfigured)`);
+  }
+
+  /**
+   * DynamicLogConfig.reconfigure: the broker defaults changed (log.retention.ms, message.max.bytes, ... set dynamically);
+   * every live log gets its topic's overrides over the new defaults, so topics without an override follow at once.
+   */
+  reconfigureDefaults(defaults: BrokerLogDefaults, allLogs: readonly Log[]): void {
+    this.brokerDefaults = defaults;
+    this.effective.clear();
+    for (const l of allLogs) l.config = this.logConfigFor(l.topic);
+    this.log.info(`Reconfigured the broker log defaults of ${allLogs.length} logs`);
   }
 
   remove(topic: string): void {

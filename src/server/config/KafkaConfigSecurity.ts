@@ -21,11 +21,13 @@ import {
   parseJaasFile,
   plainUsers,
 } from '../../security/sasl/JaasConfig';
+import { OAuthBearerConfigException } from '../../security/sasl/OAuthBearerUnsecuredJws';
+import { unsecuredLoginToken } from '../../security/sasl/OAuthBearerUnsecuredLogin';
 import { hasKeystore, secureContextOptions, SslConfigError, SslSettings } from '../../security/ssl/SslFactory';
 import { SslPrincipalMapper } from '../../security/ssl/SslPrincipalMapper';
 
-/** The mechanisms this broker implements (GSSAPI and OAUTHBEARER are not). */
-export const SUPPORTED_SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'];
+/** The mechanisms this broker implements (GSSAPI is not; OAUTHBEARER with Kafka's default unsecured JWS callbacks). */
+export const SUPPORTED_SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER'];
 
 /** What KafkaConfigSecurity reads: the parsed config's typed getters and the raw properties. */
 export interface SecurityConfigSource {
@@ -103,6 +105,11 @@ export function validateSecurityConfig(c: SecurityConfigSource): string[] {
       }
       for (const m of mechanisms) {
         if (!served.includes(m)) warnings.push(`SASL mechanism ${m} in ${key} is not supported by this broker and is disabled on listener ${l.listenerName}`);
+        // oauth: JaasContext.loadServerContext reads only the listener- and mechanism-prefixed key on a broker.
+        const prefixed = c.originals[`${prefix(l.listenerName)}${m.toLowerCase()}.sasl.jaas.config`];
+        if (served.includes(m) && (prefixed === undefined || prefixed === null) && c.originals['sasl.jaas.config'] !== undefined) {
+          warnings.push('Server config sasl.jaas.config should be prefixed with SASL mechanism name, ignoring config');
+        }
       }
     }
     if (usesTls(protocol)) {
@@ -221,13 +228,16 @@ export function listenerSecurity(c: SecurityConfigSource, listenerName: string, 
   if (usesSasl(p)) {
     const enabled = saslEnabledMechanisms(c, listenerName).filter((m) => SUPPORTED_SASL_MECHANISMS.includes(m));
     let users = new Map<string, string>();
+    let oauthBearerOptions: ReadonlyMap<string, string> | undefined;
     for (const m of enabled) {
       const entries = jaasEntries(c, listenerName, m, env);
       if (m === 'PLAIN') users = plainUsers(entries);
+      if (m === 'OAUTHBEARER') oauthBearerOptions = oauthBearerLoginOptions(c, entries, listenerName, 'server');
     }
     out.sasl = {
       enabledMechanisms: enabled,
       plainUsers: users,
+      ...(oauthBearerOptions ? { oauthBearerOptions } : {}),
       maxReauthMs: numberFor(c, listenerName, 'connections.max.reauth.ms', c.getLong('connections.max.reauth.ms')),
       maxReceiveSize: numberFor(c, listenerName, 'sasl.server.max.receive.size', c.getInt('sasl.server.max.receive.size')),
     };
@@ -256,6 +266,11 @@ export function interBrokerClientSecurity(c: SecurityConfigSource, env: NodeJS.P
   }
   if (usesSasl(p)) {
     const mechanism = c.getString('sasl.mechanism.inter.broker.protocol') ?? 'GSSAPI';
+    if (mechanism === 'OAUTHBEARER') {
+      const loginOptions = oauthBearerLoginOptions(c, jaasEntries(c, listenerName, mechanism, env), listenerName, 'client');
+      out.sasl = { mechanism, username: '', password: '', loginOptions };
+      return out;
+    }
     const creds = clientCredentials(jaasEntries(c, listenerName, mechanism, env));
     if (!creds) {
       throw new ConfigException(
@@ -266,4 +281,52 @@ export function interBrokerClientSecurity(c: SecurityConfigSource, env: NodeJS.P
     out.sasl = { mechanism, ...creds };
   }
   return out;
+}
+
+// oauth: OAUTHBEARER's JAAS options.
+const UNSECURED_VALIDATOR = 'org.apache.kafka.common.security.oauthbearer.internals.unsecured.OAuthBearerUnsecuredValidatorCallbackHandler';
+const UNSECURED_LOGIN = 'org.apache.kafka.common.security.oauthbearer.internals.unsecured.OAuthBearerUnsecuredLoginCallbackHandler';
+/**
+ * The OAuthBearerLoginModule options of a listener's OAUTHBEARER JAAS config. Kafka's callback handlers
+ * (OAuthBearerUnsecured{Login,Validator}CallbackHandler.configure) need exactly one login module, and the broker
+ * logs in at startup (LoginManager): options that cannot make a token (no principal claim, an `iat`/`exp` claim,
+ * a bad lifetime or extension) stop the broker. Empty options are a login without a token: fine for a listener
+ * that only validates, not for the broker's own inter-broker connections.
+ */
+function oauthBearerLoginOptions(
+  c: SecurityConfigSource,
+  entries: LoginModuleEntry[],
+  listenerName: string,
+  side: 'server' | 'client',
+): ReadonlyMap<string, string> {
+  const key = `${prefix(listenerName)}oauthbearer.sasl.jaas.config`;
+  // Only Kafka's default (unsecured JWS) callback handlers are implemented: a broker configured for the secured
+  // ones (OAuthBearerValidatorCallbackHandler with a JWKS endpoint, OAuthBearerLoginCallbackHandler) must not
+  // silently accept unsigned tokens instead, so it refuses to start.
+  for (const handlerKey of ['sasl.server.callback.handler.class', 'sasl.login.callback.handler.class']) {
+    const k = `${prefix(listenerName)}oauthbearer.${handlerKey}`;
+    const v = c.originals[k];
+    if (v === undefined || v === null) continue;
+    const cls = String(v).trim();
+    const unsecured = handlerKey.startsWith('sasl.server') ? UNSECURED_VALIDATOR : UNSECURED_LOGIN;
+    if (cls !== unsecured) {
+      throw new ConfigException(`${cls} is not supported by this broker: OAUTHBEARER uses Kafka's unsecured JWS callback handler (${unsecured})`, k);
+    }
+  }
+  if (entries.length !== 1) throw new ConfigException(`Must supply exactly 1 non-null JAAS mechanism configuration (size was ${entries.length})`, key);
+  const options = entries[0].options;
+  let token;
+  try {
+    token = unsecuredLoginToken(options);
+  } catch (e) {
+    if (e instanceof OAuthBearerConfigException) throw new ConfigException(`OAUTHBEARER login failed on listener ${listenerName}: ${e.message}`, key);
+    throw e;
+  }
+  if (side === 'client' && token === null) {
+    throw new ConfigException(
+      `The OAUTHBEARER JAAS config of the inter-broker listener ${listenerName} needs unsecuredLoginStringClaim_sub (or another principal claim) for the broker's own connections`,
+      key,
+    );
+  }
+  return options;
 }

@@ -14,10 +14,13 @@ import type { ZkAdminManager } from '../ZkAdminManager';
 import type { FinalizedFeatures } from '../FinalizedFeatureChangeListener';
 import type { ConfigApis } from './ConfigApis';
 import type { ScramApis } from './ScramApis';
+import type { DelegationTokenManager } from '../../security/token/DelegationTokenManager';
+import type { ClientQuotaAdmin } from '../ClientQuotaAdmin';
 import type { RequestContext, ResponseBody } from '../../network/RequestContext';
 import type { Reader } from '../../protocol/Reader';
 import type { ApiCodec } from '../../protocol/apis/types';
 import type { SecurityImage } from '../../metadata/image/SecurityImage';
+import type { QuotaManagers } from '../quota/QuotaManagers';
 
 /** What KafkaApis needs from the controller living in this broker. */
 interface ControllerHandle {
@@ -93,10 +96,16 @@ export interface KafkaApisDeps {
   configApis?: ConfigApis;
   /** DescribeUserScramCredentials, AlterUserScramCredentials (ZooKeeper mode); absent, those APIs are not offered. */
   scramApis?: ScramApis;
+  /** qadmin: DescribeClientQuotas, AlterClientQuotas (ZooKeeper mode); absent, those APIs are not offered. */
+  clientQuotaAdmin?: ClientQuotaAdmin;
   /** The finalized features from /feature (ApiVersions v3); absent: none, epoch -1. */
   features?: () => FinalizedFeatures;
   /** Set on a KRaft broker (BrokerServer); absent in ZooKeeper mode. */
   kraft?: KRaftApiDeps;
   /** authorizer.class.name's authorizer; absent (no authorizer configured), every action is allowed. */
   authorizer?: Authorizer;
+  /** dtoken: delegation tokens (ZooKeeper mode); absent, the token APIs (38-41) are not offered. */
+  delegationTokenManager?: DelegationTokenManager;
+  /** quota: the client quota managers (ZooKeeper mode); absent, nothing is measured or throttled. */
+  quotas?: QuotaManagers;
 }

@@ -2,19 +2,14 @@
  * DescribeConfigs, AlterConfigs and IncrementalAlterConfigs (Kafka's ZkAdminManager.describeConfigs /
  * alterConfigs / incrementalAlterConfigs in ZooKeeper mode). Topic configs live in /config/topics/<t>;
  * a change rewrites that znode and creates /config/changes/config_change_<n> so every broker (this one
- * included) applies it through its ZkConfigManager. Broker resources describe the static config from
- * server.properties; dynamic broker configs are not supported (altering them answers INVALID_REQUEST).
+ * included) applies it through its ZkConfigManager. Broker resources (ZkAdminManager.alterBrokerConfigs): the
+ * broker's own id or '' (the cluster-wide default), validated by DynamicBrokerConfig and written to
+ * /config/brokers/<id|<default>> (passwords encrypted) with a change notification; see BrokerConfigAdmin.
  */
 import { getLogger, Logger } from '../../common/logger';
 import { RequestContext, ResponseBody } from '../../network/RequestContext';
 import { AlterConfigsApi, DescribeConfigsApi, IncrementalAlterConfigsApi } from '../../protocol/apis';
-import {
-  ConfigResourceType,
-  ConfigSource,
-  DescribeConfigsResourceConfig,
-  DescribeConfigsResult,
-  DescribeConfigsSynonym,
-} from '../../protocol/apis/32-describe-configs';
+import { ConfigResourceType, DescribeConfigsResourceConfig, DescribeConfigsResult } from '../../protocol/apis/32-describe-configs';
 import { AlterConfigsResourceResponse } from '../../protocol/apis/33-alter-configs';
 import { AlterConfigOp, AlterableConfigOp } from '../../protocol/apis/44-incremental-alter-configs';
 import { ErrorCode, KafkaError, errorInfo } from '../../protocol/errors';
@@ -25,8 +20,10 @@ import { KafkaZkClient } from '../../zk/KafkaZkClient';
 import { ConfigType } from '../../zk/ZkData';
 import { encodeResponse } from '../../protocol/apis/types';
 import { KafkaConfig } from '../config/KafkaConfig';
-import { ConfigHelper } from '../ConfigHelper';
+import { BrokerConfigLayers, ConfigHelper } from '../ConfigHelper';
 import { MetadataCache } from '../MetadataCache';
+import type { BrokerConfigStore, DynamicBrokerConfig } from '../config/DynamicBrokerConfig';
+import { DynamicBrokerConfigAdmin } from '../config/DynamicBrokerConfigAdmin';
 
 /**
  * Where topic configs are read and written: ZooKeeper (KafkaZkClient) in ZooKeeper mode; in KRaft mode the broker's
@@ -35,7 +32,7 @@ import { MetadataCache } from '../MetadataCache';
 export type ConfigStore = Pick<KafkaZkClient, 'topicExists' | 'getTopicConfig' | 'setOrCreateEntityConfigs' | 'createConfigChangeNotification'> & {
   /**
    * KRaft: the dynamic broker configs of broker `name` ('' = the cluster-wide default) from the metadata image's
-   * ConfigRecords. Absent in ZooKeeper mode, where dynamic broker configs are not supported.
+   * ConfigRecords. Absent in ZooKeeper mode, where DynamicBrokerConfig has them.
    */
   dynamicBrokerConfigs?: (name: string) => Readonly<Record<string, string>>;
 };
@@ -65,14 +62,19 @@ function splitAuthorized<T extends { resourceType: number; resourceName: string 
 export class ConfigApis {
   private readonly log: Logger;
   private readonly helper: ConfigHelper;
+  /** ZooKeeper mode with dynamic broker configs: the broker-resource side of AlterConfigs. */
+  private readonly brokerAdmin: DynamicBrokerConfigAdmin | null;
 
   constructor(
     private readonly config: KafkaConfig,
     private readonly zk: ConfigStore,
     private readonly metadataCache: MetadataCache,
+    /** ZooKeeper mode: the broker's DynamicBrokerConfig and /config/brokers. */
+    dynamic?: { config: DynamicBrokerConfig; store: BrokerConfigStore },
   ) {
     this.log = getLogger('kafka.server.ZkAdminManager', `[Admin Manager on Broker ${config.brokerId}]: `);
-    this.helper = new ConfigHelper(config);
+    this.helper = new ConfigHelper(config, brokerLayers(config, zk, dynamic?.config));
+    this.brokerAdmin = dynamic ? new DynamicBrokerConfigAdmin(config.brokerId, dynamic.config, dynamic.store, this.log) : null;
   }
 
   // ---------------------------------------------------------------- DescribeConfigs
@@ -115,23 +117,13 @@ export class ConfigApis {
       return this.helper.topicConfigEntries(overrides, includeSynonyms, includeDocumentation);
     }
     if (type === ConfigResourceType.BROKER) {
-      const dynamic = this.zk.dynamicBrokerConfigs;
-      if (name === '') {
-        // ConfigHelper: the default resource lists the dynamic cluster-wide defaults only (none in ZooKeeper mode here).
-        if (!dynamic) return [];
-        const defaults = dynamic('');
-        return this.helper
-          .brokerConfigEntries(true, includeDocumentation)
-          .filter((e) => Object.prototype.hasOwnProperty.call(defaults, e.name))
-          .map((e) => withDynamicBrokerConfigs(e, {}, defaults, includeSynonyms));
-      }
-      if (name !== String(this.config.brokerId)) {
+      // ConfigHelper.describeConfigs: '' is the cluster-wide default level (its dynamic configs only).
+      if (name === '') return this.helper.defaultBrokerConfigEntries(includeSynonyms, includeDocumentation);
+      if (!/^[+-]?\d+$/.test(name)) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Broker id must be an integer, but it is: ${name}`);
+      if (Number(name) !== this.config.brokerId) {
         throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${this.config.brokerId} or empty string, but received ${name}`);
       }
-      if (!dynamic) return this.helper.brokerConfigEntries(includeSynonyms, includeDocumentation);
-      const perBroker = dynamic(name);
-      const defaults = dynamic('');
-      return this.helper.brokerConfigEntries(true, includeDocumentation).map((e) => withDynamicBrokerConfigs(e, perBroker, defaults, includeSynonyms));
+      return this.helper.brokerConfigEntries(includeSynonyms, includeDocumentation);
     }
     throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unsupported resource type: ${type}`);
   }
@@ -144,6 +136,10 @@ export class ConfigApis {
     const responses: AlterConfigsResourceResponse[] = [];
     const [allowed, denied] = splitAuthorized(req.resources, authorize);
     for (const res of allowed) {
+      if (res.resourceType === ConfigResourceType.BROKER && this.brokerAdmin) {
+        responses.push(await this.brokerAdmin.alterConfigs(res.resourceName, res.configs, req.validateOnly));
+        continue;
+      }
       responses.push(
         await this.alterResource(res.resourceType, res.resourceName, req.validateOnly, async () => {
           // AlterConfigs replaces the whole set; null values are dropped (ZkAdminManager.alterTopicConfigs).
@@ -164,6 +160,10 @@ export class ConfigApis {
     const responses: AlterConfigsResourceResponse[] = [];
     const [allowed, denied] = splitAuthorized(req.resources, authorize);
     for (const res of allowed) {
+      if (res.resourceType === ConfigResourceType.BROKER && this.brokerAdmin) {
+        responses.push(await this.brokerAdmin.incrementalAlterConfigs(res.resourceName, res.configs, req.validateOnly));
+        continue;
+      }
       responses.push(
         await this.alterResource(res.resourceType, res.resourceName, req.validateOnly, async () => {
           const current = await this.zk.getTopicConfig(res.resourceName);
@@ -186,6 +186,7 @@ export class ConfigApis {
     const base = { resourceType: type, resourceName: name };
     try {
       if (type === ConfigResourceType.BROKER) {
+        // KRaft brokers forward AlterConfigs to the controller; this is only reached without a DynamicBrokerConfig.
         throw new KafkaError(ErrorCode.INVALID_REQUEST, 'Dynamic broker configs are not supported by this broker: change server.properties and restart it');
       }
       if (type !== ConfigResourceType.TOPIC) {
@@ -220,27 +221,22 @@ export class ConfigApis {
 }
 
 /**
- * ConfigHelper.createBrokerConfigEntry with DynamicBrokerConfig's layers: the broker's own dynamic value, then the
- * cluster-wide dynamic default, before the static and default synonyms; the value and source are the first synonym's.
+ * The layers DescribeConfigs shows for this broker: DynamicBrokerConfig's in ZooKeeper mode, the metadata image's
+ * ConfigRecords in KRaft mode (ConfigStore.dynamicBrokerConfigs), none otherwise.
  */
-function withDynamicBrokerConfigs(
-  entry: DescribeConfigsResourceConfig,
-  perBroker: Readonly<Record<string, string>>,
-  defaults: Readonly<Record<string, string>>,
-  includeSynonyms: boolean,
-): DescribeConfigsResourceConfig {
-  const has = (o: Readonly<Record<string, string>>) => Object.prototype.hasOwnProperty.call(o, entry.name);
-  const hide = (v: string) => (entry.isSensitive ? null : v);
-  const dynamic: DescribeConfigsSynonym[] = [];
-  if (has(perBroker)) dynamic.push({ name: entry.name, value: hide(perBroker[entry.name]), source: ConfigSource.DYNAMIC_BROKER_CONFIG });
-  if (has(defaults)) dynamic.push({ name: entry.name, value: hide(defaults[entry.name]), source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG });
-  const synonyms = [...dynamic, ...entry.synonyms];
-  const first = dynamic[0];
+function brokerLayers(config: KafkaConfig, zk: ConfigStore, dynamicConfig: DynamicBrokerConfig | undefined): BrokerConfigLayers {
+  if (dynamicConfig) {
+    return {
+      staticConfig: dynamicConfig.staticConfig,
+      dynamicBroker: () => dynamicConfig.currentDynamicBrokerConfigs(),
+      dynamicDefault: () => dynamicConfig.currentDynamicDefaultConfigs(),
+    };
+  }
+  const dynamic = zk.dynamicBrokerConfigs;
   return {
-    ...entry,
-    value: first ? first.value : entry.value,
-    configSource: first ? first.source : entry.configSource,
-    synonyms: includeSynonyms ? synonyms : [],
+    staticConfig: config,
+    dynamicBroker: () => (dynamic ? dynamic(String(config.brokerId)) : {}),
+    dynamicDefault: () => (dynamic ? dynamic('') : {}),
   };
 }
 

@@ -11,10 +11,11 @@ import { downConvertFetchResults } from './FetchDownConversion';
 import { legacyFetchOffsetsBefore } from '../../log/LegacyOffsets';
 import { FetchPartitionRequest, FetchPartitionResult, ProducePartitionResult, ReplicaManager } from '../ReplicaManager';
 import { FetchParams, READ_COMMITTED } from '../LocalLogReader';
-import { FetchManager, FetchSessionCache, PartitionFetchData, TopicIdPartition, TpMap, tpKey, tpMap } from '../FetchSession';
+import { FetchManager, FetchSessionCache, FullFetchContext, PartitionFetchData, TopicIdPartition, TpMap, tpKey, tpMap } from '../FetchSession';
 import { AclOperation } from '../../security/AclEntry';
 import { CLUSTER_NAME, ResourceType } from '../../security/authorizer/Authorizer';
 import { AuthHelper } from './AuthHelper';
+import type { RequestThrottler } from '../quota/RequestThrottler';
 
 const LATEST_TIMESTAMP = -1;
 const EARLIEST_TIMESTAMP = -2;
@@ -47,6 +48,8 @@ export class DataPlaneApis {
     private readonly rm: ReplicaManager,
     config: { maxIncrementalFetchSessionCacheSlots: number; fetchMaxBytes: number },
     private readonly auth: AuthHelper = new AuthHelper(undefined),
+    /** quota: the client quota hooks (RequestThrottler); null, nothing is measured. */
+    private readonly throttler: RequestThrottler | null = null,
   ) {
     this.fetchManager = new FetchManager(new FetchSessionCache(config.maxIncrementalFetchSessionCacheSlots));
     this.fetchMaxBytes = config.fetchMaxBytes;
@@ -61,10 +64,14 @@ export class DataPlaneApis {
    */
   handleProduce(ctx: RequestContext, r: Reader): HandlerResult {
     const v = ctx.header.apiVersion;
+    // RequestChannel.Request.sizeInBytes: the request as received (header and body), what the produce quota counts.
+    const requestSize = r.end;
     const req: ProduceRequest = ProduceApi.decodeRequest(r, v);
     const validAcks = req.acks === 0 || req.acks === 1 || req.acks === -1;
     const entries = req.topicData.flatMap((t) => t.partitionData.map((p) => ({ topic: t.name, partition: p.index, records: p.records })));
     const encode = (results: ProducePartitionResult[]): ResponseBody => {
+      // quota: the produce byte rate and (acks != 0) request time, recorded when the response is ready.
+      const throttleTimeMs = this.throttler === null ? 0 : this.throttler.produceThrottleTimeMs(ctx, requestSize, req.acks);
       if (req.acks === 0) {
         // No response for acks=0; on error Kafka closes the connection so the client notices (KafkaApis.handleProduceRequest).
         const failed = results.find((x) => x.errorCode !== ErrorCode.NONE);
@@ -93,7 +100,7 @@ export class DataPlaneApis {
           return { ...out, currentLeader: { leaderId: leader.leaderId, leaderEpoch: leader.leaderEpoch } };
         }),
       }));
-      return encodeResponse(ProduceApi, v, { responses, throttleTimeMs: 0, nodeEndpoints: [...nodeEndpoints.values()] });
+      return encodeResponse(ProduceApi, v, { responses, throttleTimeMs, nodeEndpoints: [...nodeEndpoints.values()] });
     };
     // KafkaApis.handleProduceRequest: transactional records need a transactional id the principal may WRITE;
     // otherwise the whole request fails with TRANSACTIONAL_ID_AUTHORIZATION_FAILED and nothing is appended.
@@ -182,6 +189,18 @@ export class DataPlaneApis {
       lastFetchedEpoch: data.lastFetchedEpoch,
     }));
     const respond = (results: FetchPartitionResult[]): ResponseBody => {
+      // quota: a consumer over its fetch byte rate or request quota gets an empty answer carrying the throttle time
+      // (the bytes are not counted), measured before any down-conversion as Kafka does. Followers are exempt.
+      if (this.throttler !== null && !isFromFollower) {
+        let size = 0;
+        for (const res of results) size += recordsSize(res.records);
+        const throttleTimeMs = this.throttler.consumerFetchThrottleTimeMs(ctx, size);
+        if (throttleTimeMs > 0) {
+          // FetchContext.getThrottledResponse: a full context creates no session; the others answer as they would.
+          const t = context instanceof FullFetchContext ? { errorCode: ErrorCode.NONE, sessionId: 0 } : context.updateAndGenerateResponseData(new Map());
+          return encodeResponse(FetchApi, v, { throttleTimeMs, errorCode: t.errorCode, sessionId: t.sessionId, responses: [], nodeEndpoints: [] });
+        }
+      }
       // Fetch v0-3 read message format v0/v1: the one down-conversion hook (FetchDownConversion.ts).
       if (v < 4) downConvertFetchResults(v, results, parts, this.rm, replicaId);
       const partitions: TpMap<FetchPartitionData> = new Map();
@@ -210,7 +229,11 @@ export class DataPlaneApis {
     };
 
     if (interesting.length === 0) return respond([]);
-    const maxBytes = Math.min(req.maxBytes, this.fetchMaxBytes);
+    // KafkaApis.handleFetchRequest: a consumer with a fetch quota reads at most what one quota window allows.
+    const maxBytes =
+      this.throttler === null || isFromFollower
+        ? Math.min(req.maxBytes, this.fetchMaxBytes)
+        : this.throttler.consumerFetchMaxBytes(ctx, Math.min(req.maxBytes, this.fetchMaxBytes));
     const params: FetchParams = {
       replicaId,
       maxWaitMs: req.maxWaitMs,

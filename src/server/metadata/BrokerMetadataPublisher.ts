@@ -25,6 +25,8 @@ import type { PublishedChanges } from './BrokerMetadataListener';
 
 /** ConfigResource.Type.TOPIC: ConfigRecords of topics are keyed `2:<topic>` in the image. */
 const TOPIC_CONFIG_PREFIX = '2:';
+/** ConfigResource.Type.BROKER: `4:<id>`, and `4:` for the cluster-wide default. */
+const BROKER_CONFIG_PREFIX = '4:';
 /** Topic.CLUSTER_METADATA_TOPIC_NAME: the metadata log lives beside the data logs but is never a replica. */
 const CLUSTER_METADATA_TOPIC = '__cluster_metadata';
 
@@ -38,6 +40,11 @@ export interface BrokerMetadataPublisherDeps {
   topicConfigs: TopicConfigRepository;
   /** The current metadata leader (for the state-change log lines). */
   metadataLeaderId: () => number;
+  /**
+   * dynconfig (Kafka's DynamicConfigPublisher for BROKER resources): the ConfigRecords of this broker ('<id>') or of the
+   * cluster default ('') changed; called with the resource's whole config set.
+   */
+  brokerConfigs?: (resourceName: string, props: Record<string, string>) => void;
   log: Logger;
   /** Replica transitions applied per replica manager call (default 10); a delta no bigger is applied at once. */
   partitionsPerSlice?: number;
@@ -92,6 +99,11 @@ export class BrokerMetadataPublisher {
         const topic = key.slice(TOPIC_CONFIG_PREFIX.length);
         if (image.topicsByName.has(topic)) d.topicConfigs.update(topic, topicConfigsOf(image, topic));
       }
+    }
+    for (const key of changes.configs) {
+      if (!d.brokerConfigs || !key.startsWith(BROKER_CONFIG_PREFIX)) continue;
+      const name = key.slice(BROKER_CONFIG_PREFIX.length);
+      if (name === '' || name === String(d.brokerId)) d.brokerConfigs(name, Object.fromEntries(image.configs.get(key) ?? new Map<string, string>()));
     }
     for (const id of changes.topics) {
       const t = image.topicsById.get(id);

@@ -149,12 +149,13 @@ describe('KRaft: kafka-configs of brokers, kafka-reassign-partitions, kafka-lead
         'Dynamic configs for broker 1 are:\n' +
         '  log.cleaner.threads=2 sensitive=false synonyms={DYNAMIC_BROKER_CONFIG:log.cleaner.threads=2, DYNAMIC_DEFAULT_BROKER_CONFIG:log.cleaner.threads=3, DEFAULT_CONFIG:log.cleaner.threads=1}\n',
     });
+    // ConfigHelper.createBrokerConfigEntry(perBrokerConfig = false) keeps only the DYNAMIC_DEFAULT_BROKER_CONFIG synonyms.
     const defaults = await cfg('--entity-default', '--describe');
     expect(defaults).to.include({
       code: 0,
       stdout:
         'Default configs for brokers in the cluster are:\n' +
-        '  log.cleaner.threads=3 sensitive=false synonyms={DYNAMIC_DEFAULT_BROKER_CONFIG:log.cleaner.threads=3, DEFAULT_CONFIG:log.cleaner.threads=1}\n',
+        '  log.cleaner.threads=3 sensitive=false synonyms={DYNAMIC_DEFAULT_BROKER_CONFIG:log.cleaner.threads=3}\n',
     });
     const all = await cfg('--entity-name', '2', '--describe', '--all');
     expect(all.stdout.split('\n')).to.include(

@@ -239,12 +239,14 @@ describe('SocketServer listener security (TLS, SASL) with NetworkClient', functi
       c.close();
     });
 
-    it("refuses another mechanism on re-authentication, with Kafka's message", async () => {
+    it('refuses another mechanism on re-authentication: the handshake is answered, then the connection closes without an answer', async () => {
+      // Kafka's REAUTH_BAD_MECHANISM state throws before building a response (SaslServerAuthenticator.authenticate).
       const c = new NetworkClient('127.0.0.1', ports.REAUTH, 'test', 3000, 3000, { protocol: 'PLAINTEXT' });
       expect((await login(c, 'alice')).errorCode).to.equal(0);
       expect((await c.send(SaslHandshakeApi, 1, { mechanism: 'SCRAM-SHA-256' })).errorCode).to.equal(0);
-      const res = await c.send(SaslAuthenticateApi, 2, { authBytes: Buffer.from('n,,n=alice,r=abc') });
-      expect(res.errorMessage).to.equal("SASL mechanism 'SCRAM-SHA-256' requested by client is not supported for re-authentication of mechanism 'PLAIN'");
+      let error = '';
+      await c.send(SaslAuthenticateApi, 2, { authBytes: Buffer.from('n,,n=alice,r=abc') }).catch((e: Error) => (error = e.message));
+      expect(error).to.match(/closed/);
       c.close();
     });
 
