@@ -69,6 +69,14 @@ function controllerSecurity(controller: QuorumController, authorizerConfigured: 
     createAcls: (bindings) => controller.createAcls(bindings),
     deleteAcls: (filters) => controller.deleteAcls(filters),
     acls: (filter) => [...controller.image().security.acls.values()].map((x) => bindingOf(x.acl)).filter((b) => bindingFilterMatches(filter, b)),
+    alterClientQuotas: async (req) => ({
+      throttleTimeMs: 0,
+      entries: (await controller.alterClientQuotas(req.entries, req.validateOnly)).map((x) => ({
+        errorCode: x.errorCode,
+        errorMessage: x.errorMessage,
+        entity: x.entity,
+      })),
+    }),
   };
 }
 

@@ -2,7 +2,7 @@
  * kafka.server.ForwardingManager: a KRaft broker does not change metadata itself; the admin APIs a client sends it
  * (CreateTopics, DeleteTopics, CreatePartitions, AlterConfigs, IncrementalAlterConfigs, ElectLeaders,
  * AlterPartitionReassignments, ListPartitionReassignments, UpdateFeatures, DescribeQuorum, UnregisterBroker,
- * AlterUserScramCredentials, CreateAcls, DeleteAcls) are
+ * AlterUserScramCredentials, CreateAcls, DeleteAcls, AlterClientQuotas) are
  * re-sent to the active controller and its answer returned to the client as is.
  *
  * Kafka wraps the request in an Envelope carrying the client's principal, which the controller authorizes; we send
@@ -14,6 +14,7 @@
 import { getLogger, Logger } from '../common/logger';
 import { RequestContext, ResponseBody } from '../network/RequestContext';
 import {
+  AlterClientQuotasApi,
   AlterConfigsApi,
   AlterPartitionReassignmentsApi,
   AlterUserScramCredentialsApi,
@@ -56,6 +57,7 @@ export const FORWARDED_APIS: ReadonlyMap<number, AnyCodec> = new Map<number, Any
     AlterUserScramCredentialsApi,
     CreateAclsApi,
     DeleteAclsApi,
+    AlterClientQuotasApi,
   ].map((c) => [c.apiKey, c as AnyCodec]),
 );
 
@@ -150,6 +152,8 @@ export function forwardingErrorResponse(apiKey: number, req: any, code: number):
       const users = [...new Set([...req.deletions, ...req.upsertions].map((x: { name: string }) => x.name))].sort();
       return { throttleTimeMs: 0, results: users.map((user) => ({ user, errorCode: code, errorMessage })) };
     }
+    case AlterClientQuotasApi.apiKey:
+      return { throttleTimeMs: 0, entries: (req.entries as Array<{ entity: unknown }>).map((e) => ({ errorCode: code, errorMessage, entity: e.entity })) };
     case CreateAclsApi.apiKey:
       return { throttleTimeMs: 0, results: (req.creations as unknown[]).map(() => ({ errorCode: code, errorMessage })) };
     case DeleteAclsApi.apiKey:

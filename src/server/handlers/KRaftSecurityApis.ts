@@ -6,10 +6,14 @@
  *  - DescribeAcls answered by the broker's StandardAuthorizer (AclApis);
  *  - CreateAcls / DeleteAcls forwarded to the controller (AclControlManager). Kafka forwards them in an Envelope and
  *    the controller's AclApis checks CLUSTER ALTER for the client's principal; we forward without one, so the broker
- *    makes that check here first, and answers SECURITY_DISABLED itself when it has no authorizer.
+ *    makes that check here first, and answers SECURITY_DISABLED itself when it has no authorizer;
+ *  - DescribeClientQuotas answered from the image (ClientQuotasImage.describe) after CLUSTER DESCRIBE_CONFIGS, and
+ *    AlterClientQuotas forwarded (ClientQuotaControlManager) after CLUSTER ALTER_CONFIGS, checked here for the same
+ *    reason.
  */
 import type { HandlerResult, RequestContext, ResponseBody } from '../../network/RequestContext';
-import { CreateAclsApi, DeleteAclsApi, DescribeUserScramCredentialsApi } from '../../protocol/apis';
+import { AlterClientQuotasApi, CreateAclsApi, DeleteAclsApi, DescribeClientQuotasApi, DescribeUserScramCredentialsApi } from '../../protocol/apis';
+import { describeClientQuotas } from '../../metadata/image/ClientQuotasImageDescribe';
 import { ApiKey } from '../../protocol/apiKeys';
 import { encodeResponse } from '../../protocol/apis/types';
 import { ErrorCode, errorInfo } from '../../protocol/errors';
@@ -62,5 +66,19 @@ export function kraftSecurityHandlers(d: KRaftSecurityDeps): Map<number, Handler
   handlers.set(ApiKey.DescribeAcls, (ctx, r) => acls.handleDescribeAcls(ctx, r));
   handlers.set(ApiKey.CreateAcls, (ctx, r) => aclChangeRefused(d, ctx, r) ?? d.forward(ctx, r));
   handlers.set(ApiKey.DeleteAcls, (ctx, r) => aclChangeRefused(d, ctx, r) ?? d.forward(ctx, r));
+  const denied = { errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: errorInfo(ErrorCode.CLUSTER_AUTHORIZATION_FAILED).message };
+  handlers.set(DescribeClientQuotasApi.apiKey, (ctx, r) => {
+    const v = ctx.header.apiVersion;
+    const req = DescribeClientQuotasApi.decodeRequest(r, v);
+    if (!d.auth.authorize(ctx, AclOperation.DESCRIBE_CONFIGS, ResourceType.CLUSTER, CLUSTER_NAME))
+      return encodeResponse(DescribeClientQuotasApi, v, { throttleTimeMs: 0, ...denied, entries: null });
+    return encodeResponse(DescribeClientQuotasApi, v, describeClientQuotas(d.image(), req));
+  });
+  handlers.set(AlterClientQuotasApi.apiKey, (ctx, r) => {
+    if (d.auth.authorize(ctx, AclOperation.ALTER_CONFIGS, ResourceType.CLUSTER, CLUSTER_NAME)) return d.forward(ctx, r);
+    const v = ctx.header.apiVersion;
+    const req = AlterClientQuotasApi.decodeRequest(r, v);
+    return encodeResponse(AlterClientQuotasApi, v, { throttleTimeMs: 0, entries: req.entries.map((e) => ({ ...denied, entity: e.entity })) });
+  });
   return handlers;
 }

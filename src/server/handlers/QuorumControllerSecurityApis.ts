@@ -1,6 +1,7 @@
 /**
  * The security APIs of Kafka 3.7's kafka.server.ControllerApis (KRaft controller): AlterUserScramCredentials
- * (handleAlterUserScramCredentials: the quorum controller's ScramControlManager), and CreateAcls / DeleteAcls /
+ * (handleAlterUserScramCredentials: the quorum controller's ScramControlManager), AlterClientQuotas
+ * (ClientQuotaControlManager), and CreateAcls / DeleteAcls /
  * DescribeAcls through the same AclApis a broker uses, with the controller's authorizer whose AclMutator is the
  * quorum controller (AclControlManager) and whose ACLs are the controller's committed image. Without
  * authorizer.class.name on the controller the ACL APIs answer SECURITY_DISABLED, as Kafka's do.
@@ -10,7 +11,8 @@
  * nothing itself (as for every other API it serves); protect it with SASL/TLS (ControllerClientSecurity).
  */
 import type { HandlerResult, RequestContext } from '../../network/RequestContext';
-import { AlterUserScramCredentialsApi } from '../../protocol/apis';
+import { AlterClientQuotasApi, AlterUserScramCredentialsApi } from '../../protocol/apis';
+import type { AlterClientQuotasRequest, AlterClientQuotasResponse } from '../../protocol/apis/49-alter-client-quotas';
 import type { AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse } from '../../protocol/apis/51-alter-user-scram-credentials';
 import { ApiKey } from '../../protocol/apiKeys';
 import { encodeResponse } from '../../protocol/apis/types';
@@ -32,6 +34,8 @@ export interface ControllerSecurityForApis {
   deleteAcls(filters: AclBindingFilter[]): Promise<Array<{ error: Error | null; deleted: Array<AclBinding & { error: Error | null }> }>>;
   /** The ACLs of the committed image that the filter matches. */
   acls(filter: AclBindingFilter): AclBinding[];
+  /** ClientQuotaControlManager.alterClientQuotas. */
+  alterClientQuotas(req: AlterClientQuotasRequest): Promise<AlterClientQuotasResponse>;
 }
 
 /** AlterUserScramCredentialsRequest.getErrorResponse: each distinct user, sorted, with the error. */
@@ -86,6 +90,19 @@ export function controllerSecurityHandlers(s: ControllerSecurityForApis): Map<nu
       res = alterScramError(req, err.code, err.message);
     }
     return encodeResponse(AlterUserScramCredentialsApi, v, res);
+  });
+  // ControllerApis.handleAlterClientQuotas: every entry answered with the error when the controller fails.
+  handlers.set(AlterClientQuotasApi.apiKey, async (ctx, r) => {
+    const v = ctx.header.apiVersion;
+    const req = AlterClientQuotasApi.decodeRequest(r, v);
+    let res: AlterClientQuotasResponse;
+    try {
+      res = await s.alterClientQuotas(req);
+    } catch (e) {
+      const err = apiErrorOf(e);
+      res = { throttleTimeMs: 0, entries: req.entries.map((x) => ({ errorCode: err.code, errorMessage: err.message, entity: x.entity })) };
+    }
+    return encodeResponse(AlterClientQuotasApi, v, res);
   });
   const acls = new AclApis(s.authorizerConfigured ? controllerAclAuthorizer(s) : undefined);
   handlers.set(ApiKey.DescribeAcls, (ctx, r) => acls.handleDescribeAcls(ctx, r));

@@ -128,6 +128,37 @@ describe('integration: KRaft security: SCRAM credentials and ACLs in the metadat
     expect(described.stdout).to.contain('SCRAM-SHA-256=iterations=8192');
     expect(described.stdout).to.contain('SCRAM-SHA-512=iterations=4096');
 
+    // A user quota through the controller (AlterClientQuotas forwarded, ClientQuotaRecord), described from broker 2's image.
+    const quota = await runTool('kafka-configs', [
+      '--bootstrap-server',
+      plaintext,
+      '--alter',
+      '--add-config',
+      'producer_byte_rate=1048576',
+      '--entity-type',
+      'users',
+      '--entity-name',
+      'alice',
+    ]);
+    expect(quota.code, quota.stderr).to.equal(0);
+    await waitFor(
+      'broker 2 describes the quota',
+      async () => {
+        const r = await runTool('kafka-configs', [
+          '--bootstrap-server',
+          `127.0.0.1:${cluster.node(2).brokerPort}`,
+          '--describe',
+          '--entity-type',
+          'users',
+          '--entity-name',
+          'alice',
+        ]);
+        return r.stdout.includes('producer_byte_rate=1048576.0');
+      },
+      20000,
+      200,
+    );
+
     const del = await runTool('kafka-configs', [
       '--bootstrap-server',
       plaintext,
@@ -359,6 +390,7 @@ describe('integration: KRaft security: SCRAM credentials and ACLs in the metadat
     expect(r.stdout).to.contain('REMOVE_USER_SCRAM_CREDENTIAL_RECORD');
     expect(r.stdout).to.contain('ACCESS_CONTROL_ENTRY_RECORD');
     expect(r.stdout).to.contain('REMOVE_ACCESS_CONTROL_ENTRY_RECORD');
+    expect(r.stdout).to.contain('CLIENT_QUOTA_RECORD');
     // The salted keys are in the record, the password is not.
     expect(r.stdout).to.not.contain('alice-secret');
   });
