@@ -40,6 +40,8 @@ import { ReplicaManager } from './ReplicaManager';
 import { ScramCredentialCache } from '../security/scram/ScramCredential';
 import { StandardAuthorizer } from '../security/authorizer/StandardAuthorizer';
 import { BrokerSecurityPublisher } from './metadata/BrokerSecurityPublisher';
+import { QuotaManagers } from './quota/QuotaManagers';
+import { registerQuotaMetrics } from './quota/QuotaMetrics';
 // dynconfig: dynamic broker configs applied from the metadata image (Kafka's DynamicConfigPublisher).
 import { DynamicBrokerConfig } from './config/DynamicBrokerConfig';
 import { dynamicLogConfig, listenerSslReconfigurable } from './config/DynamicBrokerReconfigurables';
@@ -128,10 +130,18 @@ export class BrokerServer {
 
     // kraftsec: StandardAuthorizer (ACLs from the metadata image; changes go to the controller by forwarding).
     if (cfg.authorizer) this.authorizer = new StandardAuthorizer(cfg.authorizer, cfg.brokerId);
+    // kraftsec: client quotas from ClientQuotaRecords (QuotaFactory.instantiate; DynamicClientQuotaPublisher feeds it).
+    const quotas = new QuotaManagers(
+      { numQuotaSamples: cfg.getInt('quota.window.num'), quotaWindowSizeSeconds: cfg.getInt('quota.window.size.seconds') },
+      Date.now,
+      cfg.brokerId,
+    );
+    registerQuotaMetrics(this.metrics.registry, quotas);
     const securityPublisher = new BrokerSecurityPublisher(
       this.credentialCache,
       this.authorizer,
       getLogger('kafka.server.metadata.ScramPublisher', `[ScramPublisher nodeType=broker id=${cfg.brokerId}] `),
+      quotas,
     );
     // The metadata listener replays __cluster_metadata; topic configs come from its image.
     let publisher: BrokerMetadataPublisher | null = null;
@@ -233,6 +243,7 @@ export class BrokerServer {
         },
       },
       authorizer: this.authorizer ?? undefined,
+      quotas,
     });
     // The broker's listeners: every listener but the controller's (a combined node's ControllerServer binds those).
     const controllerListeners = new Set(kraft.controllerListenerNames.map((n) => n.toUpperCase()));

@@ -8,6 +8,7 @@ import { userPrincipal } from '../../../../src/security/auth/KafkaPrincipal';
 import { StandardAuthorizer } from '../../../../src/security/authorizer/StandardAuthorizer';
 import { ScramCredentialCache } from '../../../../src/security/scram/ScramCredential';
 import { BrokerSecurityPublisher } from '../../../../src/server/metadata/BrokerSecurityPublisher';
+import { QuotaManagers } from '../../../../src/server/quota/QuotaManagers';
 
 const cred = (name: string, mechanism: number, iterations: number) => ({
   type: T.USER_SCRAM_CREDENTIAL,
@@ -76,5 +77,31 @@ describe('KRaft broker: the SCRAM and ACL publishers, DescribeUserScramCredentia
       ['nobody', ErrorCode.RESOURCE_NOT_FOUND, 'Attempt to describe a user credential that does not exist: nobody'],
       ['alice', ErrorCode.DUPLICATE_RESOURCE, 'Cannot describe SCRAM credentials for the same user twice in a single request: alice'],
     ]);
+  });
+
+  it('client quotas of the image reach the quota managers (user, user+client-id, defaults); removed keys and entities are cleared', () => {
+    const image = new MetadataImage();
+    const quotas = new QuotaManagers({ numQuotaSamples: 11, quotaWindowSizeSeconds: 1 });
+    const pub = new BrokerSecurityPublisher(new ScramCredentialCache(), null, getLogger('test'), quotas);
+    const quota = (entity: Array<{ entityType: string; entityName: string | null }>, key: string, value: number, remove = false) =>
+      image.replay({ type: T.CLIENT_QUOTA, version: 0, data: { entity, key, value, remove } });
+    quota([{ entityType: 'user', entityName: 'alice' }], 'producer_byte_rate', 1024);
+    quota([{ entityType: 'user', entityName: null }], 'consumer_byte_rate', 2048);
+    quota(
+      [
+        { entityType: 'user', entityName: 'bob' },
+        { entityType: 'client-id', entityName: 'app' },
+      ],
+      'request_percentage',
+      50,
+    );
+    quota([{ entityType: 'ip', entityName: '10.0.0.1' }], 'connection_creation_rate', 5);
+    pub.publish(image, image.takeChanges().security, true);
+    expect(quotas.produce.quota('alice', 'any')).to.equal(1024);
+    expect(quotas.fetch.quota('carol', 'any')).to.equal(2048); // the default user
+    expect(quotas.request.quota('bob', 'app')).to.equal(50);
+    quota([{ entityType: 'user', entityName: 'alice' }], 'producer_byte_rate', 0, true);
+    pub.publish(image, image.takeChanges().security, false);
+    expect(quotas.produce.quota('alice', 'any')).to.equal(Infinity); // no quota applies any more
   });
 });
