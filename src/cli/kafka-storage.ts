@@ -15,6 +15,7 @@ import { ConfigException } from '../common/config/ConfigDef';
 import { ApiMessageAndVersion } from '../metadata/MetadataRecordSerde';
 import { MetadataVersion, LATEST_PRODUCTION, isKRaftSupported, isProduction, metadataVersionFromString } from '../metadata/MetadataVersion';
 import { bootstrapRecords, writeBootstrapFile } from '../metadata/bootstrap/BootstrapDirectory';
+import { AddScramError, addScramRecords } from '../security/scram/ScramBootstrapRecords';
 import { META_PROPERTIES_NAME, MetaProperties } from '../metadata/properties/MetaProperties';
 import { MetaPropertiesEnsemble, readMetaProperties, writeMetaProperties } from '../server/BrokerMetadataCheckpoint';
 import { KafkaConfig } from '../server/config/KafkaConfig';
@@ -272,8 +273,13 @@ export function run(argv: readonly string[], out: Out, err: Out): number {
     if (args.command === 'info') return infoCommand(out, config.selfManagedMode, config.directories);
 
     const metadataVersion = formatMetadataVersion(args.releaseVersion, config, out);
-    if (args.addScram.length > 0) {
-      throw new TerseFailure('--add-scram is not supported yet: SCRAM credentials in the bootstrap metadata come with a later issue. Format without it.');
+    // kraftsec: --add-scram's UserScramCredentialRecords go into bootstrap.checkpoint after metadata.version.
+    let scramRecords: ApiMessageAndVersion[];
+    try {
+      scramRecords = addScramRecords(args.addScram, metadataVersion.featureLevel);
+    } catch (e) {
+      if (e instanceof AddScramError) throw new TerseFailure(e.message);
+      throw e;
     }
     if (!config.selfManagedMode) {
       throw new TerseFailure('The kafka configuration file appears to be for a legacy cluster. Formatting is only supported for clusters in KRaft mode.');
@@ -286,7 +292,7 @@ export function run(argv: readonly string[], out: Out, err: Out): number {
       throw new TerseFailure(`Cluster ID string ${args.clusterId} does not appear to be a valid UUID: ${(e as Error).message}`);
     }
     const meta = new MetaProperties(1, args.clusterId!, config.nodeId, null);
-    return formatCommand(out, config.directories, meta, bootstrapRecords(metadataVersion), metadataVersion, args.ignoreFormatted);
+    return formatCommand(out, config.directories, meta, [...bootstrapRecords(metadataVersion), ...scramRecords], metadataVersion, args.ignoreFormatted);
   } catch (e) {
     if (e instanceof TerseFailure) {
       err(e.message);

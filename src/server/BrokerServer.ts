@@ -1,5 +1,8 @@
 import * as os from 'os';
-import { listenerSecurity } from './config/KafkaConfigSecurity';
+import { interBrokerClientSecurity, listenerSecurity } from './config/KafkaConfigSecurity';
+import { controllerClientSecurity } from './config/ControllerClientSecurity';
+import type { ClientSecurity } from '../security/auth/ListenerSecurity';
+import { setDefaultClientSecurity } from '../network/NetworkClient';
 import { SUPPORTED_FEATURES } from '../common/BrokerFeatures';
 import { getLogger, Logger } from '../common/logger';
 import { GroupCoordinator } from '../coordinator/group/GroupCoordinator';
@@ -34,6 +37,11 @@ import type { PrometheusHttpServer } from './metrics/PrometheusHttpServer';
 import { replicaManagerGauges } from './metrics/ReplicaManagerGauges';
 import { ProducerIdManager, RPCProducerIdManager } from './ProducerIdManager';
 import { ReplicaManager } from './ReplicaManager';
+import { ScramCredentialCache } from '../security/scram/ScramCredential';
+import { StandardAuthorizer } from '../security/authorizer/StandardAuthorizer';
+import { BrokerSecurityPublisher } from './metadata/BrokerSecurityPublisher';
+import { QuotaManagers } from './quota/QuotaManagers';
+import { registerQuotaMetrics } from './quota/QuotaMetrics';
 // dynconfig: dynamic broker configs applied from the metadata image (Kafka's DynamicConfigPublisher).
 import { DynamicBrokerConfig } from './config/DynamicBrokerConfig';
 import { dynamicLogConfig, listenerSslReconfigurable } from './config/DynamicBrokerReconfigurables';
@@ -76,6 +84,12 @@ export class BrokerServer {
   private shutdownPromise: Promise<void> | null = null;
   private shutdownResolve: (() => void) | null = null;
   private readonly shutdownDone = new Promise<void>((r) => (this.shutdownResolve = r));
+  /** kraftsec: the SCRAM credentials of the metadata image (CredentialCache), what the SCRAM SASL server checks. */
+  readonly credentialCache = new ScramCredentialCache();
+  /** kraftsec: authorizer.class.name=...StandardAuthorizer: the ACLs of the metadata image. */
+  private authorizer: StandardAuthorizer | null = null;
+  /** kraftsec: the controller listener's client security (SASL/TLS to the controllers). */
+  private readonly controllerSecurity: ClientSecurity;
 
   constructor(
     readonly config: KafkaConfig,
@@ -88,10 +102,11 @@ export class BrokerServer {
     this.metrics = new KafkaMetrics({ defaultMetrics: config.metricsPrometheusPort > 0 });
     this.metrics.registerBrokerState(() => this.lifecycle?.state ?? this.brokerState);
     this.controllerNode = raftControllerNodeProvider(raftManager);
+    this.controllerSecurity = controllerClientSecurity(config, config.kraft.controllerListenerNames);
   }
 
   private channel(purpose: string, timeoutMs = this.config.controllerSocketTimeoutMs): BrokerToControllerChannel {
-    const c = new BrokerToControllerChannel(this.config.brokerId, purpose, this.controllerNode, timeoutMs);
+    const c = new BrokerToControllerChannel(this.config.brokerId, purpose, this.controllerNode, timeoutMs, this.controllerSecurity);
     this.channels.push(c);
     return c;
   }
@@ -113,10 +128,28 @@ export class BrokerServer {
       return id ? [id.toBytes()] : [];
     });
 
+    // kraftsec: StandardAuthorizer (ACLs from the metadata image; changes go to the controller by forwarding).
+    if (cfg.authorizer) this.authorizer = new StandardAuthorizer(cfg.authorizer, cfg.brokerId);
+    // kraftsec: client quotas from ClientQuotaRecords (QuotaFactory.instantiate; DynamicClientQuotaPublisher feeds it).
+    const quotas = new QuotaManagers(
+      { numQuotaSamples: cfg.getInt('quota.window.num'), quotaWindowSizeSeconds: cfg.getInt('quota.window.size.seconds') },
+      Date.now,
+      cfg.brokerId,
+    );
+    registerQuotaMetrics(this.metrics.registry, quotas);
+    const securityPublisher = new BrokerSecurityPublisher(
+      this.credentialCache,
+      this.authorizer,
+      getLogger('kafka.server.metadata.ScramPublisher', `[ScramPublisher nodeType=broker id=${cfg.brokerId}] `),
+      quotas,
+    );
     // The metadata listener replays __cluster_metadata; topic configs come from its image.
     let publisher: BrokerMetadataPublisher | null = null;
     const listener = new BrokerMetadataListener(
-      (image, changes) => publisher?.publish(image, changes),
+      (image, changes) => {
+        securityPublisher.publish(image, changes.security, changes.full);
+        return publisher?.publish(image, changes);
+      },
       getLogger('kafka.server.metadata.BrokerMetadataListener', `[BrokerMetadataListener id=${cfg.brokerId}] `),
       () => this.raftManager.client.highWatermark(),
     );
@@ -200,13 +233,27 @@ export class BrokerServer {
       transactionCoordinator: this.transactionCoordinator,
       configApis: new ConfigApis(cfg, configStore, this.metadataCache),
       features: () => pub.finalizedFeatures(),
-      kraft: { forward: (ctx, r) => forwarding.forward(ctx, r), forwardedApis: FORWARDED_APIS },
+      kraft: {
+        forward: (ctx, r) => forwarding.forward(ctx, r),
+        forwardedApis: FORWARDED_APIS,
+        security: {
+          image: () => image().security,
+          topicName: (id) => image().topicById(id)?.name,
+          forwardDecoded: (ctx, codec, req) => forwarding.forwardDecoded(ctx, codec, req),
+        },
+      },
+      authorizer: this.authorizer ?? undefined,
+      quotas,
     });
     // The broker's listeners: every listener but the controller's (a combined node's ControllerServer binds those).
     const controllerListeners = new Set(kraft.controllerListenerNames.map((n) => n.toUpperCase()));
     const brokerListeners = cfg.listeners.filter((l) => !controllerListeners.has(l.listenerName.toUpperCase()));
     this.socketServer = new SocketServer(cfg.brokerId, cfg.socketRequestMaxBytes, cfg.connectionsMaxIdleMs, apis, this.metrics.requestMetrics);
-    // secnet: the listeners' TLS/SASL (server side; SCRAM credentials and secure inter-broker clients are ZK mode only so far).
+    // secnet: the listeners' TLS/SASL; kraftsec: SCRAM logins check the credentials of the metadata image.
+    this.socketServer.setScramCredentials(this.credentialCache);
+    // kraftsec: the broker's own inter-broker clients (replica fetchers, transaction markers) use the inter-broker
+    // listener's TLS/SASL, as in ZooKeeper mode; the controller channels and the Raft client have their own.
+    setDefaultClientSecurity(interBrokerClientSecurity(cfg));
     await this.socketServer.startup(
       brokerListeners.map((l) => ({
         listenerName: l.listenerName,

@@ -1,4 +1,5 @@
 import { NetworkClient } from '../network/NetworkClient';
+import type { ClientSecurity } from '../security/auth/ListenerSecurity';
 import { ApiCodec } from '../protocol/apis/types';
 import { MetadataCache } from './MetadataCache';
 
@@ -37,6 +38,8 @@ export class BrokerToControllerChannel {
     private readonly purpose: string,
     private readonly controllerNode: ControllerNodeProvider,
     private readonly timeoutMs: number,
+    /** kraftsec: the controller listener's TLS/SASL (ControllerClientSecurity); the process default when absent. */
+    private readonly security?: ClientSecurity,
   ) {}
 
   /** The current controller's connection, or null when no live controller is known. */
@@ -46,7 +49,7 @@ export class BrokerToControllerChannel {
     const addr = `${node.host}:${node.port}`;
     if (!this.client || this.clientAddr !== addr) {
       this.client?.close();
-      this.client = new NetworkClient(node.host, node.port, `broker-${this.brokerId}-${this.purpose}`, this.timeoutMs);
+      this.client = new NetworkClient(node.host, node.port, `broker-${this.brokerId}-${this.purpose}`, this.timeoutMs, undefined, this.security);
       this.clientAddr = addr;
     }
     return this.client;

@@ -24,6 +24,10 @@ import { QuorumControllerApis } from './handlers/QuorumControllerApis';
 import type { KafkaRaftManager } from './KafkaRaftManager';
 import type { PrometheusHttpServer } from './metrics/PrometheusHttpServer';
 import { QuorumControllerMetrics } from './metrics/QuorumControllerMetrics';
+import { listenerSecurity } from './config/KafkaConfigSecurity';
+import type { ControllerSecurityForApis } from './handlers/QuorumControllerSecurityApis';
+import { bindingOf } from '../controller/quorum/AclControlManager';
+import { bindingFilterMatches } from '../security/authorizer/AclBinding';
 
 /**
  * BootstrapDirectory.read: bootstrap.checkpoint in metadata.log.dir (written by kafka-storage format), else the
@@ -55,6 +59,25 @@ export function validateTopicConfig(name: string, value: string | null): string 
   } catch (e) {
     return (e as Error).message;
   }
+}
+
+/** kraftsec: the controller's SCRAM and ACL APIs over the quorum controller; ACL reads from its committed image. */
+function controllerSecurity(controller: QuorumController, authorizerConfigured: boolean): ControllerSecurityForApis {
+  return {
+    authorizerConfigured,
+    alterUserScramCredentials: (req) => controller.alterUserScramCredentials(req),
+    createAcls: (bindings) => controller.createAcls(bindings),
+    deleteAcls: (filters) => controller.deleteAcls(filters),
+    acls: (filter) => [...controller.image().security.acls.values()].map((x) => bindingOf(x.acl)).filter((b) => bindingFilterMatches(filter, b)),
+    alterClientQuotas: async (req) => ({
+      throttleTimeMs: 0,
+      entries: (await controller.alterClientQuotas(req.entries, req.validateOnly)).map((x) => ({
+        errorCode: x.errorCode,
+        errorMessage: x.errorMessage,
+        entity: x.entity,
+      })),
+    }),
+  };
 }
 
 /** SocketServer.openServerSocket's KafkaException: "Socket server failed to bind to host:port: Address already in use." */
@@ -146,6 +169,8 @@ export class ControllerServer {
         raft: this.raftManager,
         deleteTopicEnable: cfg.deleteTopicEnable,
         controllerNodes: (listenerName) => this.controllerNodes(listenerName),
+        // kraftsec: SCRAM credentials and ACLs are written by this controller (ScramControlManager, AclControlManager).
+        security: controllerSecurity(controller, cfg.authorizer !== null),
       });
       const listeners = cfg.listeners.filter((l) => kraft.controllerListenerNames.includes(l.listenerName));
       this.socketServer = new SocketServer(
@@ -159,10 +184,18 @@ export class ControllerServer {
       // The controller registers as a Raft listener: the Raft client replays the committed log (or its latest
       // snapshot) to a new listener from the start, then every commit and leader change.
       await this.waitWithLogging('the controller metadata publishers to be installed', () => controller.start());
-      // No authorizer (authorizer.class.name is not supported): nothing to wait for, as Kafka logs it.
+      // The controller listener authorizes nothing (see QuorumControllerSecurityApis): nothing to wait for.
       await this.waitWithLogging('all of the authorizer futures to be completed', () => undefined);
       await this.waitWithLogging('all of the SocketServer Acceptors to be started', () =>
-        this.socketServer!.startup(listeners.map((l) => ({ listenerName: l.listenerName, host: l.host, port: l.port }))).catch((e: unknown) => {
+        this.socketServer!.startup(
+          // kraftsec: the controller listener's TLS/SASL (PLAIN users from its JAAS config).
+          listeners.map((l) => ({
+            listenerName: l.listenerName,
+            host: l.host,
+            port: l.port,
+            security: listenerSecurity(cfg, l.listenerName, l.securityProtocol),
+          })),
+        ).catch((e: unknown) => {
           throw bindFailure(e);
         }),
       );

@@ -1,21 +1,27 @@
 /**
  * kafka.server.ForwardingManager: a KRaft broker does not change metadata itself; the admin APIs a client sends it
  * (CreateTopics, DeleteTopics, CreatePartitions, AlterConfigs, IncrementalAlterConfigs, ElectLeaders,
- * AlterPartitionReassignments, ListPartitionReassignments, UpdateFeatures, DescribeQuorum, UnregisterBroker) are
+ * AlterPartitionReassignments, ListPartitionReassignments, UpdateFeatures, DescribeQuorum, UnregisterBroker,
+ * AlterUserScramCredentials, CreateAcls, DeleteAcls, AlterClientQuotas) are
  * re-sent to the active controller and its answer returned to the client as is.
  *
- * Kafka wraps the request in an Envelope carrying the client's principal; we have no principals (no authorizer), so
- * the body goes as it came, same API and version, on the CONTROLLER listener. As Kafka's NodeToControllerRequestThread,
+ * Kafka wraps the request in an Envelope carrying the client's principal, which the controller authorizes; we send
+ * the body as it came (or as the broker narrowed it: KRaftForwardAuthorization checks the client's rights first when
+ * an authorizer is configured), same API and version, on the CONTROLLER listener. As Kafka's NodeToControllerRequestThread,
  * a NOT_CONTROLLER answer or an unreachable controller is retried (the controller moved or is being elected) until
  * the retry timeout; then the client gets the API's error response with REQUEST_TIMED_OUT, never a hang.
  */
 import { getLogger, Logger } from '../common/logger';
 import { RequestContext, ResponseBody } from '../network/RequestContext';
 import {
+  AlterClientQuotasApi,
   AlterConfigsApi,
   AlterPartitionReassignmentsApi,
+  AlterUserScramCredentialsApi,
+  CreateAclsApi,
   CreatePartitionsApi,
   CreateTopicsApi,
+  DeleteAclsApi,
   DeleteTopicsApi,
   ElectLeadersApi,
   IncrementalAlterConfigsApi,
@@ -27,7 +33,7 @@ import { UnregisterBrokerApi } from '../protocol/apis/64-unregister-broker';
 import { ApiCodec, encodeResponse } from '../protocol/apis/types';
 import { ErrorCode, errorInfo } from '../protocol/errors';
 import { Reader } from '../protocol/Reader';
-import type { Writer } from '../protocol/Writer';
+import { Writer } from '../protocol/Writer';
 import type { ControllerChannel } from './BrokerLifecycleManager';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -47,6 +53,11 @@ export const FORWARDED_APIS: ReadonlyMap<number, AnyCodec> = new Map<number, Any
     UpdateFeaturesApi,
     DescribeQuorumApi,
     UnregisterBrokerApi,
+    // kraftsec: SCRAM credentials and ACLs are written by the controller (KafkaApis.maybeForwardToController).
+    AlterUserScramCredentialsApi,
+    CreateAclsApi,
+    DeleteAclsApi,
+    AlterClientQuotasApi,
   ].map((c) => [c.apiKey, c as AnyCodec]),
 );
 
@@ -137,6 +148,16 @@ export function forwardingErrorResponse(apiKey: number, req: any, code: number):
       return { errorCode: code, topics: [] };
     case UnregisterBrokerApi.apiKey:
       return top;
+    case AlterUserScramCredentialsApi.apiKey: {
+      const users = [...new Set([...req.deletions, ...req.upsertions].map((x: { name: string }) => x.name))].sort();
+      return { throttleTimeMs: 0, results: users.map((user) => ({ user, errorCode: code, errorMessage })) };
+    }
+    case AlterClientQuotasApi.apiKey:
+      return { throttleTimeMs: 0, entries: (req.entries as Array<{ entity: unknown }>).map((e) => ({ errorCode: code, errorMessage, entity: e.entity })) };
+    case CreateAclsApi.apiKey:
+      return { throttleTimeMs: 0, results: (req.creations as unknown[]).map(() => ({ errorCode: code, errorMessage })) };
+    case DeleteAclsApi.apiKey:
+      return { throttleTimeMs: 0, filterResults: (req.filters as unknown[]).map(() => ({ errorCode: code, errorMessage, matchingAcls: [] })) };
     default:
       throw new Error(`API ${apiKey} is not forwarded`);
   }
@@ -165,6 +186,22 @@ export class ForwardingManager {
     const body = r.buf.subarray(r.offset, r.end);
     // A body that does not parse closes the connection, as it would before any handling (KafkaApis/RequestChannel).
     const req: unknown = codec.decodeRequest(new Reader(body), v);
+    return this.send(ctx, codec, req, body);
+  }
+
+  /**
+   * kraftsec: forwards a request the broker decoded (and may have narrowed, e.g. to the topics the client may
+   * create), answering with the controller's decoded response.
+   */
+  async forwardDecoded<Req, Res>(ctx: RequestContext, codec: ApiCodec<Req, Res>, req: Req): Promise<Res> {
+    const w = new Writer(256);
+    codec.encodeRequest(w, ctx.header.apiVersion, req);
+    const res = await this.send(ctx, codec as AnyCodec, req, w.toBuffer());
+    return codec.decodeResponse(new Reader(Buffer.concat(res ?? [])), ctx.header.apiVersion);
+  }
+
+  private async send(ctx: RequestContext, codec: AnyCodec, req: unknown, body: Buffer): Promise<ResponseBody> {
+    const { apiKey, apiVersion: v } = ctx.header;
     const raw = rawCodec(codec);
     const deadline = Date.now() + this.retryTimeoutMs;
     for (let attempt = 0; ; attempt++) {

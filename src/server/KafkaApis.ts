@@ -31,6 +31,9 @@ import { AclApis } from './handlers/AclApis';
 import { ClientQuotaApis } from './handlers/ClientQuotaApis';
 import { AlterClientQuotasApi, DescribeClientQuotasApi } from '../protocol/apis';
 import { AclAuthorizer } from '../security/authorizer/AclAuthorizer';
+import { StandardAuthorizer } from '../security/authorizer/StandardAuthorizer';
+import { kraftSecurityHandlers } from './handlers/KRaftSecurityApis';
+import { kraftForwardAuthorizationHandlers } from './handlers/KRaftForwardAuthorization';
 import { DelegationTokenApis } from './handlers/DelegationTokenApis'; // dtoken
 import { CreateDelegationTokenApi, DescribeDelegationTokenApi, ExpireDelegationTokenApi, RenewDelegationTokenApi } from '../protocol/apis'; // dtoken
 import { RequestThrottler } from './quota/RequestThrottler';
@@ -160,7 +163,7 @@ export class KafkaApis implements RequestHandler {
       this.handlers.set(AlterClientQuotasApi.apiKey, (ctx, r) => quotas.handleAlterClientQuotas(ctx, r));
     }
     // ACLs (ZooKeeper mode): served with or without an authorizer, as Kafka's AclApis (SECURITY_DISABLED without one).
-    // A KRaft broker's ACLs live in metadata records (StandardAuthorizer), not implemented yet.
+    // A KRaft broker's ACLs live in metadata records (StandardAuthorizer): see the kraft block below.
     if (!deps.kraft) {
       const acls = new AclApis(deps.authorizer instanceof AclAuthorizer ? deps.authorizer : undefined);
       this.handlers.set(ApiKey.DescribeAcls, (ctx, r) => acls.handleDescribeAcls(ctx, r));
@@ -185,6 +188,17 @@ export class KafkaApis implements RequestHandler {
       // Admin requests that change metadata go to the active controller (ForwardingManager).
       for (const key of kraft.forwardedApis.keys()) {
         this.handlers.set(key, (ctx, r) => kraft.forward(ctx, r));
+      }
+      // kraftsec: SCRAM credentials and ACLs in the metadata log (describe from the image, changes forwarded).
+      const sec = kraft.security;
+      if (sec) {
+        const authorizer = deps.authorizer instanceof StandardAuthorizer ? deps.authorizer : undefined;
+        for (const [key, h] of kraftSecurityHandlers({ auth, authorizer, image: sec.image, forward: kraft.forward })) this.handlers.set(key, h);
+        // With an authorizer, the client's rights are checked here before forwarding (no Envelope reaches the controller).
+        if (authorizer) {
+          const d = { auth, forward: kraft.forward, forwardDecoded: sec.forwardDecoded, topicName: sec.topicName };
+          for (const [key, h] of kraftForwardAuthorizationHandlers(d)) this.handlers.set(key, h);
+        }
       }
     }
   }

@@ -9,6 +9,8 @@
 import { getLogger, Logger } from '../common/logger';
 import { ApiMessageAndVersion, METADATA_RECORD_SERDE } from '../metadata/MetadataRecordSerde';
 import { NetworkClient } from '../network/NetworkClient';
+import type { ClientSecurity } from '../security/auth/ListenerSecurity';
+import { controllerClientSecurity } from './config/ControllerClientSecurity';
 import { RequestContext } from '../network/RequestContext';
 import { FetchApi } from '../protocol/apis/01-fetch';
 import { VoteApi } from '../protocol/apis/52-vote';
@@ -50,6 +52,7 @@ export class KafkaRaftManager {
   readonly log: MetadataLog;
   private readonly driver: RaftDriver<ApiMessageAndVersion>;
   private readonly peers = new Map<number, NetworkClient>();
+  private controllerSecurity: ClientSecurity | undefined;
   private readonly leaderListeners: Array<(l: LeaderAndEpoch) => void> = [];
   private readonly failureListeners: Array<(e: Error) => void> = [];
   private readonly logger: Logger;
@@ -183,7 +186,9 @@ export class KafkaRaftManager {
       const addr = this.voterAddress(to);
       if (!addr) return Promise.reject(new Error(`No address known for voter ${to}`));
       const timeout = this.opts.config.kraft!.quorumRequestTimeoutMs;
-      peer = new NetworkClient(addr.host, addr.port, `raft-client-${this.nodeId}`, timeout, timeout);
+      // kraftsec: the controller listener's security (SASL/TLS), as Kafka's RaftManager builds its channel.
+      this.controllerSecurity ??= controllerClientSecurity(this.opts.config, this.opts.config.kraft!.controllerListenerNames);
+      peer = new NetworkClient(addr.host, addr.port, `raft-client-${this.nodeId}`, timeout, timeout, this.controllerSecurity);
       this.peers.set(to, peer);
     }
     return peer.send(RAFT_CODECS.get(apiKey)!, version ?? RAFT_API_VERSIONS[apiKey], data) as Promise<object>;

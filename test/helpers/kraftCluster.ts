@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Uuid } from '../../src/common/Uuid';
 import { NetworkClient } from '../../src/network/NetworkClient';
+import type { ClientSecurity } from '../../src/security/auth/ListenerSecurity';
 import { DescribeQuorumApi, MetadataApi } from '../../src/protocol/apis';
 import { freePort, waitFor, waitForPort } from './ports';
 
@@ -21,6 +22,8 @@ export interface KRaftNodeHandle {
   brokerPort: number;
   /** The CONTROLLER listener's port (controllers), else -1. */
   controllerPort: number;
+  /** The `brokerListener` option's port (brokers with it), else -1. */
+  extraPort: number;
   dataDir: string;
   logDir: string;
   propsFile: string;
@@ -43,6 +46,15 @@ export interface KRaftTestClusterOptions {
   brokerOverrides?: Record<number, Record<string, string>>;
   /** Format every node but start none (tests that start nodes one by one with start(id)). */
   noStart?: boolean;
+  /**
+   * kraftsec: a second broker listener, e.g. SASL_PLAINTEXT (its name is its security protocol); PLAINTEXT stays the
+   * inter-broker listener. Its port is KRaftNodeHandle.extraPort.
+   */
+  brokerListener?: string;
+  /** kraftsec: extra `kafka-storage format` arguments for every node (e.g. --add-scram). */
+  formatArgs?: string[];
+  /** kraftsec: how the harness connects to the CONTROLLER listeners (e.g. SASL_PLAINTEXT with PLAIN); PLAINTEXT by default. */
+  controllerClientSecurity?: ClientSecurity;
 }
 
 const propsText = (props: Record<string, string>) =>
@@ -58,6 +70,8 @@ const propsText = (props: Record<string, string>) =>
 export class KRaftTestCluster {
   readonly nodes = new Map<number, KRaftNodeHandle>();
   controllerIds: number[] = [];
+  /** kraftsec: the harness's client security on the CONTROLLER listeners. */
+  controllerSecurity: ClientSecurity = { protocol: 'PLAINTEXT' };
   brokerIds: number[] = [];
 
   private constructor(
@@ -68,6 +82,7 @@ export class KRaftTestCluster {
   static async start(opts: KRaftTestClusterOptions = {}): Promise<KRaftTestCluster> {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kzk-kraft-'));
     const c = new KRaftTestCluster(root, Uuid.randomUuid().toString());
+    if (opts.controllerClientSecurity) c.controllerSecurity = opts.controllerClientSecurity;
     const nControllers = opts.controllers ?? 3;
     const nBrokers = opts.brokers ?? 3;
     const combined = opts.combined ?? false;
@@ -86,6 +101,7 @@ export class KRaftTestCluster {
         roles: p.roles,
         brokerPort: p.roles.includes('broker') ? await freePort() : -1,
         controllerPort: p.roles.includes('controller') ? await freePort() : -1,
+        extraPort: p.roles.includes('broker') && opts.brokerListener ? await freePort() : -1,
         dataDir: path.join(root, `kraft-${p.id}`),
         logDir: path.join(root, `logs-${p.id}`),
         propsFile: path.join(root, `node-${p.id}.properties`),
@@ -102,6 +118,7 @@ export class KRaftTestCluster {
       fs.mkdirSync(n.logDir, { recursive: true });
       const listeners: string[] = [];
       if (n.brokerPort >= 0) listeners.push(`PLAINTEXT://127.0.0.1:${n.brokerPort}`);
+      if (n.extraPort >= 0) listeners.push(`${opts.brokerListener}://127.0.0.1:${n.extraPort}`);
       if (n.controllerPort >= 0) listeners.push(`CONTROLLER://127.0.0.1:${n.controllerPort}`);
       const props: Record<string, string> = {
         'process.roles': n.roles.join(','),
@@ -110,6 +127,12 @@ export class KRaftTestCluster {
         'controller.listener.names': 'CONTROLLER',
         listeners: listeners.join(','),
         'log.dirs': n.dataDir,
+        ...(opts.brokerListener
+          ? {
+              'inter.broker.listener.name': 'PLAINTEXT',
+              'listener.security.protocol.map': `CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,${opts.brokerListener}:${opts.brokerListener}`,
+            }
+          : {}),
         ...(n.roles.includes('broker')
           ? {
               'group.initial.rebalance.delay.ms': '0',
@@ -121,7 +144,7 @@ export class KRaftTestCluster {
         ...opts.brokerOverrides?.[n.id],
       };
       fs.writeFileSync(n.propsFile, propsText(props));
-      const fmt = c.storage(['format', '-t', c.clusterId, '-c', n.propsFile]);
+      const fmt = c.storage(['format', '-t', c.clusterId, '-c', n.propsFile, ...(opts.formatArgs ?? [])]);
       if (fmt.code !== 0) throw new Error(`kafka-storage format failed for node ${n.id} (exit ${fmt.code}): ${fmt.out}`);
     }
     if (!opts.noStart) {
@@ -246,7 +269,7 @@ export class KRaftTestCluster {
 
   /** DescribeQuorum v1 against one controller: the quorum leader it knows (-1 when none) and the epoch. */
   async describeQuorum(id: number): Promise<{ errorCode: number; leaderId: number; leaderEpoch: number; highWatermark: number }> {
-    const client = new NetworkClient('127.0.0.1', this.node(id).controllerPort, 'kraft-test-harness', 5000);
+    const client = new NetworkClient('127.0.0.1', this.node(id).controllerPort, 'kraft-test-harness', 5000, undefined, this.controllerSecurity);
     try {
       const res = await client.send(DescribeQuorumApi, 1, { topics: [{ topicName: METADATA_TOPIC, partitions: [{ partitionIndex: 0 }] }] });
       const p = res.topics[0]?.partitions[0];

@@ -29,7 +29,11 @@ import { ElectLeadersRequest, ElectLeadersResponse } from '../../protocol/apis/4
 import { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse } from '../../protocol/apis/45-alter-partition-reassignments';
 import { ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse } from '../../protocol/apis/46-list-partition-reassignments';
 import { UpdateFeaturesRequest, UpdateFeaturesResponse } from '../../protocol/apis/57-update-features';
+import { AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse } from '../../protocol/apis/51-alter-user-scram-credentials';
 import { ErrorCode, errorInfo, KafkaError } from '../../protocol/errors';
+import type { AclBinding, AclBindingFilter } from '../../security/authorizer/AclBinding';
+import type { AclCreateOutcome, AclDeleteOutcome } from './AclControlManager';
+import type { ClientQuotaAlteration, ClientQuotaAlterationResult } from './ClientQuotaControlManager';
 import { resultOf } from './ControllerResult';
 import { QuorumControllerCore } from './QuorumControllerCore';
 
@@ -161,6 +165,29 @@ export class QuorumController extends QuorumControllerCore {
 
   async updateFeatures(req: UpdateFeaturesRequest, version: number): Promise<UpdateFeaturesResponse> {
     return this.appendWriteEvent('updateFeatures', () => this.features.updateFeatures(req, version));
+  }
+
+  /** ScramControlManager.alterCredentials (KIP-554 in KRaft). */
+  async alterUserScramCredentials(req: AlterUserScramCredentialsRequest): Promise<AlterUserScramCredentialsResponse> {
+    return this.appendWriteEvent('alterUserScramCredentials', () => this.scramControl.alterCredentials(req));
+  }
+
+  /** AclControlManager.createAcls: what StandardAuthorizer.createAcls asks of the controller (AclMutator). */
+  async createAcls(bindings: AclBinding[]): Promise<AclCreateOutcome[]> {
+    return this.appendWriteEvent('createAcls', () => this.aclControl.createAcls(bindings));
+  }
+
+  /** AclControlManager.deleteAcls. */
+  async deleteAcls(filters: AclBindingFilter[]): Promise<AclDeleteOutcome[]> {
+    return this.appendWriteEvent('deleteAcls', () => this.aclControl.deleteAcls(filters));
+  }
+
+  /**
+   * ClientQuotaControlManager.alterClientQuotas (ControllerApis.handleAlterClientQuotas). Not served on the wire yet:
+   * the AlterClientQuotas codec (49) comes with the ZooKeeper-mode quota admin work.
+   */
+  async alterClientQuotas(alterations: ClientQuotaAlteration[], validateOnly: boolean): Promise<ClientQuotaAlterationResult[]> {
+    return this.appendWriteEvent('alterClientQuotas', () => this.clientQuotaControl.alterClientQuotas(alterations, validateOnly));
   }
 
   /** An ApiException becomes the response's error code (ControllerApis); NotControllerError and bugs propagate. */

@@ -13,6 +13,8 @@ import { SnapshotContents } from '../../raft/Snapshots';
 import { ApiMessageAndVersion } from '../../metadata/MetadataRecordSerde';
 import { MetadataImage } from '../../metadata/image/MetadataImage';
 import { activationRecords } from './ActivationRecordsGenerator';
+import { AclControlManager } from './AclControlManager';
+import { ClientQuotaControlManager } from './ClientQuotaControlManager';
 import { ClusterControlManager } from './ClusterControlManager';
 import { ConfigurationControlManager, TopicConfigValidator } from './ConfigurationControlManager';
 import { ControllerEvents, ControllerEventStream } from './ControllerEventStream';
@@ -24,6 +26,7 @@ import { MV, record } from './MetadataRecords';
 import { PartitionReassignments } from './PartitionReassignments';
 import { ProducerIdControlManager } from './ProducerIdControlManager';
 import { ReplicationControlManager } from './ReplicationControlManager';
+import { ScramControlManager } from './ScramControlManager';
 import { SnapshotGenerator } from './SnapshotGenerator';
 import { EffectiveTopicConfigs, ReplicationControlTopics } from './ReplicationControlTopics';
 import { PlacerRandom, StripedReplicaPlacer } from './StripedReplicaPlacer';
@@ -131,6 +134,9 @@ export class QuorumControllerCore implements RaftListener<ApiMessageAndVersion> 
   protected readonly features: FeatureControlManager;
   protected readonly producerIds: ProducerIdControlManager;
   protected readonly reassignments: PartitionReassignments;
+  protected readonly scramControl: ScramControlManager;
+  protected readonly aclControl: AclControlManager;
+  protected readonly clientQuotaControl: ClientQuotaControlManager;
 
   constructor(private readonly opts: QuorumControllerOptions) {
     this.nodeId = opts.nodeId;
@@ -163,6 +169,9 @@ export class QuorumControllerCore implements RaftListener<ApiMessageAndVersion> 
     this.features = new FeatureControlManager(opts.nodeId, image, this.log);
     this.producerIds = new ProducerIdControlManager(image, this.clusterControl);
     this.reassignments = new PartitionReassignments(image, this.clusterControl, this.log, (t) => this.configControl.uncleanLeaderElectionEnabledForTopic(t));
+    this.scramControl = new ScramControlManager(image);
+    this.aclControl = new AclControlManager(image);
+    this.clientQuotaControl = new ClientQuotaControlManager(image);
   }
 
   start(): void {

@@ -10,6 +10,7 @@ import type { SnapshotContents } from '../../raft/Snapshots';
 import { ApiMessageAndVersion } from '../MetadataRecordSerde';
 import { METADATA_VERSION_FEATURE_NAME } from '../MetadataVersion';
 import { MetadataRecordTypeId as T } from '../records/MetadataRecordType';
+import { SecurityChanges, SecurityImage, emptySecurityChanges } from './SecurityImage';
 // The records that rebuild an image (snapshots): imageToRecords in ./MetadataImageWriter.ts.
 
 export interface BrokerEndpoint {
@@ -91,6 +92,8 @@ export interface MetadataChanges {
   configs: Set<string>;
   features: boolean;
   producerIds: boolean;
+  /** kraftsec: SCRAM users, ACLs and client-quota entities changed (./SecurityImage.ts). */
+  security: SecurityChanges;
 }
 
 /** org.apache.kafka.common.config.ConfigResource.Type ids, as ConfigRecord carries them. */
@@ -151,7 +154,15 @@ function clonePartition(p: PartitionRegistration): PartitionRegistration {
 }
 
 function emptyChanges(): MetadataChanges {
-  return { topics: new Set(), deletedTopics: [], brokers: new Set(), configs: new Set(), features: false, producerIds: false };
+  return {
+    topics: new Set(),
+    deletedTopics: [],
+    brokers: new Set(),
+    configs: new Set(),
+    features: false,
+    producerIds: false,
+    security: emptySecurityChanges(),
+  };
 }
 
 export class MetadataImage {
@@ -169,6 +180,8 @@ export class MetadataImage {
   producerIds: ProducerIdsImage = { brokerId: -1, brokerEpoch: -1, nextProducerId: -1 };
   /** ZkMigrationStateRecord's state (0 NONE), kept for a later migration (KIP-866). */
   zkMigrationState = 0;
+  /** kraftsec: SCRAM credentials, ACLs and client quotas (ScramImage, AclsImage, ClientQuotasImage). */
+  readonly security = new SecurityImage();
   private changes: MetadataChanges = emptyChanges();
 
   /** The metadata.version feature level, 0 when none was written yet. */
@@ -215,6 +228,7 @@ export class MetadataImage {
     this.configs.clear();
     this.producerIds = { brokerId: -1, brokerEpoch: -1, nextProducerId: -1 };
     this.zkMigrationState = 0;
+    this.security.clear();
     for (const b of snapshot.batches) for (const r of b.records) this.replay(r);
     for (const t of before.topics) if (!this.topicsById.has(t.id.toString('hex'))) this.changes.deletedTopics.push(t);
     for (const id of before.brokers) this.changes.brokers.add(id);
@@ -369,8 +383,9 @@ export class MetadataImage {
         this.zkMigrationState = d.zkMigrationState as number;
         return;
       default:
-        // NoOpRecord, quotas, SCRAM, ACLs, delegation tokens and transaction markers carry nothing this image holds
-        // yet (security lands with its own issue); replaying them changes nothing.
+        // SCRAM credentials, ACLs and client quotas: the security part. NoOpRecord, delegation tokens and
+        // transaction markers carry nothing this image holds; replaying them changes nothing.
+        this.security.replay(rec);
         return;
     }
   }
@@ -379,6 +394,7 @@ export class MetadataImage {
   takeChanges(): MetadataChanges {
     const c = this.changes;
     this.changes = emptyChanges();
+    c.security = this.security.takeChanges();
     return c;
   }
 
@@ -401,6 +417,7 @@ export class MetadataImage {
     for (const [k, v] of this.configs) m.configs.set(k, new Map(v));
     m.producerIds = { ...this.producerIds };
     m.zkMigrationState = this.zkMigrationState;
+    this.security.copyInto(m.security);
     return m;
   }
 

@@ -1,7 +1,7 @@
 /**
  * MetadataImage.write (Kafka 3.7's image writers): the records that rebuild an image, as a snapshot holds them.
  * Order as Kafka's: features (metadata.version first, then the ZK migration state), cluster (brokers, then
- * controllers), topics (TopicRecord then its PartitionRecords), configs, producer ids. Record versions follow the
+ * controllers), topics (TopicRecord then its PartitionRecords), configs, client quotas, producer ids, ACLs, SCRAM credentials. Record versions follow the
  * image's metadata.version, as ImageWriterOptions does.
  */
 import { ApiMessageAndVersion } from '../MetadataRecordSerde';
@@ -77,8 +77,10 @@ export function imageToRecords(image: MetadataImage): ApiMessageAndVersion[] {
     const resourceName = key.slice(sep + 1);
     for (const [name, value] of entries) out.push(rec(T.CONFIG, 0, { resourceType, resourceName, name, value }));
   }
+  out.push(...image.security.quotaRecords());
   if (image.producerIds.nextProducerId >= 0) {
     out.push(rec(T.PRODUCER_IDS, 0, { brokerId: -1, brokerEpoch: -1, nextProducerId: image.producerIds.nextProducerId }));
   }
+  out.push(...image.security.aclAndScramRecords(level));
   return out;
 }

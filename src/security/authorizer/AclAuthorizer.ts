@@ -36,6 +36,7 @@ import {
   resourceTypeName,
 } from './AclBinding';
 import { AclCache, UNKNOWN_VERSION, VersionedAcls } from './AclCache';
+import { aclMatches, hostAddress, impliedBy } from './AclMatching';
 import type { AclStore } from './AclStore';
 import { Action, AuthorizableRequestContext, Authorizer, PatternType, ResourceType } from './Authorizer';
 
@@ -82,13 +83,6 @@ export function parseSuperUsers(value: string): Set<string> {
     out.add(t);
   }
   return out;
-}
-
-/** Kafka's implied operations: which stored ALLOW operations grant `operation`. */
-function impliedBy(operation: number): number[] {
-  if (operation === AclOperation.DESCRIBE) return [AclOperation.DESCRIBE, AclOperation.READ, AclOperation.WRITE, AclOperation.DELETE, AclOperation.ALTER];
-  if (operation === AclOperation.DESCRIBE_CONFIGS) return [AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS];
-  return [operation];
 }
 
 export class AclAuthorizer implements Authorizer {
@@ -159,13 +153,7 @@ export class AclAuthorizer implements Authorizer {
     permissionType: number,
   ): AccessControlEntry | null {
     for (const op of operations) {
-      const acl = acls.find(
-        (a) =>
-          a.permissionType === permissionType &&
-          (a.principal === principal || a.principal === WILDCARD_PRINCIPAL) &&
-          (a.host === host || a.host === WILDCARD_HOST) &&
-          (a.operation === op || a.operation === AclOperation.ALL),
-      );
+      const acl = acls.find((a) => aclMatches(a, principal, host, op, permissionType));
       if (acl) {
         if (this.authorizerLogger.isDebugEnabled()) {
           this.authorizerLogger.debug(
@@ -360,11 +348,6 @@ export class AclAuthorizer implements Authorizer {
     this.lock = run.catch(() => undefined);
     return run;
   }
-}
-
-/** InetAddress.getHostAddress of the client: an IPv4 client of a dual-stack socket is `127.0.0.1`, not `::ffff:127.0.0.1`. */
-function hostAddress(address: string): string {
-  return address.startsWith('::ffff:') && address.includes('.') ? address.substring(7) : address;
 }
 
 /** kafka.security.authorizer.AclEntry.toString: `User:alice has Allow permission for operations: Read from hosts: *`. */

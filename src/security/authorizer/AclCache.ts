@@ -4,7 +4,7 @@
  * Both are replaced per resource by updateCache, as Kafka's AclAuthorizer.updateCache does.
  */
 import { PatternType } from './Authorizer';
-import { AccessControlEntry, ResourcePattern, WILDCARD_RESOURCE, entryKey, patternKey } from './AclBinding';
+import { AccessControlEntry, AclBinding, ResourcePattern, WILDCARD_RESOURCE, entryKey, patternKey } from './AclBinding';
 
 /** ZkVersion.UnknownVersion: the resource has no znode. */
 export const UNKNOWN_VERSION = -2;
@@ -59,6 +59,19 @@ export class AclCache {
     const add = (n: string, patternType: number): void => {
       const v = this.acls.get(patternKey({ resourceType, name: n, patternType }));
       if (v) out.push(...v.versioned.acls);
+    };
+    add(WILDCARD_RESOURCE, PatternType.LITERAL);
+    if (name !== WILDCARD_RESOURCE) add(name, PatternType.LITERAL);
+    for (let i = 1; i <= name.length; i++) add(name.substring(0, i), PatternType.PREFIXED);
+    return out;
+  }
+
+  /** matchingAcls with each entry's pattern (StandardAuthorizer names the matching ACL in its audit lines). */
+  matchingBindings(resourceType: number, name: string): AclBinding[] {
+    const out: AclBinding[] = [];
+    const add = (n: string, patternType: number): void => {
+      const v = this.acls.get(patternKey({ resourceType, name: n, patternType }));
+      if (v) for (const entry of v.versioned.acls) out.push({ pattern: v.pattern, entry });
     };
     add(WILDCARD_RESOURCE, PatternType.LITERAL);
     if (name !== WILDCARD_RESOURCE) add(name, PatternType.LITERAL);

@@ -9,15 +9,19 @@ import { CreateAclsApi, DeleteAclsApi, DescribeAclsApi } from '../../protocol/ap
 import type { DescribeAclsResource } from '../../protocol/apis/29-describe-acls';
 import type { DeleteAclsMatchingAcl } from '../../protocol/apis/31-delete-acls';
 import { encodeResponse } from '../../protocol/apis/types';
-import { ErrorCode, errorInfo } from '../../protocol/errors';
+import { ErrorCode, errorInfo, KafkaError } from '../../protocol/errors';
 import { Reader } from '../../protocol/Reader';
 import { AclOperation } from '../../security/AclEntry';
 import type { AclAuthorizer } from '../../security/authorizer/AclAuthorizer';
 import { InvalidAclError } from '../../security/authorizer/AclAuthorizer';
+import type { Authorizer } from '../../security/authorizer/Authorizer';
 import { AclBinding, AclBindingFilter, filterIndefiniteField, patternKey } from '../../security/authorizer/AclBinding';
 import { AuthorizableRequestContext, CLUSTER_NAME, ResourceType } from '../../security/authorizer/Authorizer';
 
 const NO_AUTHORIZER = 'No Authorizer is configured.';
+
+/** An authorizer that also manages ACLs: AclAuthorizer (ZooKeeper) or StandardAuthorizer (KRaft, kraftsec). */
+export type AclManagingAuthorizer = Authorizer & Pick<AclAuthorizer, 'acls' | 'createAcls' | 'deleteAcls'>;
 
 /** The request as the authorizer sees it (AuthorizableRequestContext). */
 export function authorizableContext(ctx: RequestContext): AuthorizableRequestContext {
@@ -36,13 +40,15 @@ export function authorizableContext(ctx: RequestContext): AuthorizableRequestCon
 function errorOf(e: Error | null): { errorCode: number; errorMessage: string | null } {
   if (e === null) return { errorCode: ErrorCode.NONE, errorMessage: null };
   if (e instanceof InvalidAclError) return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: e.message };
+  // kraftsec: the KRaft controller's ApiExceptions (InvalidRequestException, NotControllerException) keep their code.
+  if (e instanceof KafkaError) return { errorCode: e.code, errorMessage: e.message };
   return { errorCode: ErrorCode.UNKNOWN_SERVER_ERROR, errorMessage: e.message };
 }
 
 const clusterDenied = { errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: errorInfo(ErrorCode.CLUSTER_AUTHORIZATION_FAILED).message };
 
 export class AclApis {
-  constructor(private readonly authorizer: AclAuthorizer | undefined) {}
+  constructor(private readonly authorizer: AclManagingAuthorizer | undefined) {}
 
   /** AuthHelper.authorizeClusterOperation: no authorizer = allowed. */
   private clusterAllowed(ctx: RequestContext, operation: number): boolean {

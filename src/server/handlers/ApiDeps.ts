@@ -19,6 +19,7 @@ import type { ClientQuotaAdmin } from '../ClientQuotaAdmin';
 import type { RequestContext, ResponseBody } from '../../network/RequestContext';
 import type { Reader } from '../../protocol/Reader';
 import type { ApiCodec } from '../../protocol/apis/types';
+import type { SecurityImage } from '../../metadata/image/SecurityImage';
 import type { QuotaManagers } from '../quota/QuotaManagers';
 
 /** What KafkaApis needs from the controller living in this broker. */
@@ -64,6 +65,13 @@ export interface KRaftApiDeps {
   forward: (ctx: RequestContext, r: Reader) => Promise<ResponseBody>;
   /** The API keys to forward, with their codecs (ApiVersions advertises them). */
   forwardedApis: ReadonlyMap<number, ApiCodec<unknown, unknown>>;
+  /** kraftsec: SCRAM credentials and ACLs from the broker's image, authorization before forwarding (KRaftSecurityApis). */
+  security?: {
+    image: () => SecurityImage;
+    /** A topic id's name in the broker's image. */
+    topicName: (id: Buffer) => string | undefined;
+    forwardDecoded: <Req, Res>(ctx: RequestContext, codec: ApiCodec<Req, Res>, req: Req) => Promise<Res>;
+  };
 }
 
 export interface KafkaApisDeps {

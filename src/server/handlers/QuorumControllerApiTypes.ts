@@ -18,6 +18,7 @@ import type { UnregisterBrokerResponse } from '../../protocol/apis/64-unregister
 import type { AllocateProducerIdsRequest, AllocateProducerIdsResponse } from '../../protocol/apis/67-allocate-producer-ids';
 import type { Reader } from '../../protocol/Reader';
 import type { Logger } from '../../common/logger';
+import type { ControllerSecurityForApis } from './QuorumControllerSecurityApis';
 
 export type AlterConfigsRequest = ReturnType<typeof AlterConfigsApi.decodeRequest>;
 export type AlterConfigsResponse = ReturnType<typeof AlterConfigsApi.decodeResponse>;
@@ -65,5 +66,7 @@ export interface QuorumControllerApisDeps {
    * ControllerRegistrationRecords; we have none, so ControllerServer answers with controller.quorum.voters.
    */
   controllerNodes(listenerName: string): Array<{ id: number; host: string; port: number }>;
+  /** kraftsec: SCRAM credentials and ACLs (AlterUserScramCredentials, Create/Delete/DescribeAcls); absent: not served. */
+  security?: ControllerSecurityForApis;
   logger?: Logger;
 }

@@ -40,6 +40,7 @@ import { SUPPORTED_FEATURES } from '../../common/BrokerFeatures';
 import { METADATA_VERSION_FEATURE_NAME } from '../../metadata/MetadataVersion';
 import { ALL_CLUSTER_OPERATIONS } from './ClusterApis';
 import type { ControllerForApis, QuorumControllerApisDeps, RaftForApis } from './QuorumControllerApiTypes';
+import { controllerSecurityHandlers } from './QuorumControllerSecurityApis';
 import {
   ApiError,
   alterConfigsError,
@@ -140,6 +141,8 @@ export class QuorumControllerApis implements RequestHandler {
       (_req, e) => ({ throttleTimeMs: 0, errorCode: e.code, errorMessage: e.message, results: [] }),
     );
     this.handlers.set(ApiKey.DescribeCluster, (ctx, r) => this.handleDescribeCluster(ctx, r));
+    // kraftsec: AlterUserScramCredentials and the ACL APIs (ControllerApis' security handlers).
+    if (deps.security) for (const [key, h] of controllerSecurityHandlers(deps.security)) this.handlers.set(key, h);
   }
 
   /**

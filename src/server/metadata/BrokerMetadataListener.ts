@@ -16,6 +16,7 @@ import type { Batch } from '../../raft/RaftBatches';
 import { MetadataRecordTypeId as T } from '../../metadata/records/MetadataRecordType';
 import type { LeaderAndEpoch, RaftListener } from '../../raft/RaftClient';
 import type { SnapshotContents } from '../../raft/Snapshots';
+import type { SecurityChanges } from '../../metadata/image/SecurityImage';
 
 /** What replay touched since the last publish (MetadataImage.takeChanges, plus whether a snapshot replaced the image). */
 export interface PublishedChanges {
@@ -31,6 +32,8 @@ export interface PublishedChanges {
   features: boolean;
   /** The first publish, or a snapshot load: everything counts as changed. */
   full: boolean;
+  /** kraftsec: SCRAM users, ACLs and client-quota entities that changed (MetadataImage.takeChanges). */
+  security?: SecurityChanges;
 }
 
 /** Applies one published image; a returned promise makes the listener wait for it before the next publish. */
@@ -167,6 +170,7 @@ export class BrokerMetadataListener implements RaftListener<ApiMessageAndVersion
       configs: full ? new Set(image.configs.keys()) : c.configs,
       features: full || c.features,
       full,
+      security: c.security,
     };
     this.first = false;
     this.snapshotLoaded = false;

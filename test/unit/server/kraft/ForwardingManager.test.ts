@@ -133,7 +133,7 @@ describe('ForwardingManager', () => {
   });
 
   it('forwards the admin APIs a 3.7 KRaft broker forwards, and finds NOT_CONTROLLER at any depth', () => {
-    expect([...FORWARDED_APIS.keys()].sort((a, b) => a - b)).to.deep.equal([19, 20, 33, 37, 43, 44, 45, 46, 55, 57, 64]);
+    expect([...FORWARDED_APIS.keys()].sort((a, b) => a - b)).to.deep.equal([19, 20, 30, 31, 33, 37, 43, 44, 45, 46, 49, 51, 55, 57, 64]);
     expect(hasNotController({ errorCode: 0, topics: [{ partitions: [{ errorCode: ErrorCode.NOT_CONTROLLER }] }] })).to.equal(true);
     expect(hasNotController({ errorCode: 0, topics: [{ partitions: [{ errorCode: 0 }] }] })).to.equal(false);
   });
