@@ -218,6 +218,7 @@ export class BrokerServer {
       setOrCreateEntityConfigs: () => Promise.reject(new Error('configs are changed through the controller in KRaft mode')),
       createConfigChangeNotification: () => Promise.reject(new Error('configs are changed through the controller in KRaft mode')),
       dynamicBrokerConfigs: (name) => Object.fromEntries(image().configsOf(ConfigResourceType.BROKER, name)),
+      staticBrokerConfig: dynamicConfig.staticConfig,
     };
     const apis = new KafkaApis({
       config: cfg,

@@ -35,6 +35,11 @@ export type ConfigStore = Pick<KafkaZkClient, 'topicExists' | 'getTopicConfig' |
    * ConfigRecords. Absent in ZooKeeper mode, where DynamicBrokerConfig has them.
    */
   dynamicBrokerConfigs?: (name: string) => Readonly<Record<string, string>>;
+  /**
+   * KRaft: the broker's config as server.properties gave it (DynamicBrokerConfig.staticConfig). The KafkaConfig the
+   * broker runs with also carries the dynamic values once they are applied, which must not show as STATIC_BROKER_CONFIG.
+   */
+  staticBrokerConfig?: KafkaConfig;
 };
 
 /**
@@ -234,7 +239,7 @@ function brokerLayers(config: KafkaConfig, zk: ConfigStore, dynamicConfig: Dynam
   }
   const dynamic = zk.dynamicBrokerConfigs;
   return {
-    staticConfig: config,
+    staticConfig: zk.staticBrokerConfig ?? config,
     dynamicBroker: () => (dynamic ? dynamic(String(config.brokerId)) : {}),
     dynamicDefault: () => (dynamic ? dynamic('') : {}),
   };
