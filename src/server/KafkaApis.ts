@@ -51,7 +51,7 @@ export class KafkaApis implements RequestHandler {
   private readonly dataPlane: DataPlaneApis;
   private readonly admin: AdminApis;
   private readonly auth: AuthHelper;
-  /** quota: client quotas (produce/fetch byte rates, request_percentage); null without quota managers (KRaft). */
+  /** quota: client quotas (produce/fetch byte rates, request_percentage); null without quota managers. */
   private readonly throttler: RequestThrottler | null;
 
   constructor(private readonly deps: KafkaApisDeps) {

@@ -106,6 +106,6 @@ export interface KafkaApisDeps {
   authorizer?: Authorizer;
   /** dtoken: delegation tokens (ZooKeeper mode); absent, the token APIs (38-41) are not offered. */
   delegationTokenManager?: DelegationTokenManager;
-  /** quota: the client quota managers (ZooKeeper mode); absent, nothing is measured or throttled. */
+  /** quota: the client quota managers (fed from /config in ZooKeeper mode, from ClientQuotaRecords in KRaft); absent, nothing is measured or throttled. */
   quotas?: QuotaManagers;
 }
