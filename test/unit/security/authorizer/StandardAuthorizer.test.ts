@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { PassThrough } from 'stream';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { configureLogging, shutdownLogging } from '../../../../src/common/logger';
 import { AclOperation as O } from '../../../../src/security/AclEntry';
 import { userPrincipal } from '../../../../src/security/auth/KafkaPrincipal';
@@ -115,22 +117,24 @@ describe('StandardAuthorizer (KRaft)', () => {
   });
 
   describe('audit log (kafka.authorizer.logger)', () => {
-    let out = '';
+    // Kafka's log4j.properties routes kafka.authorizer.logger to kafka-authorizer.log only (additivity false).
+    let dir = '';
     beforeEach(() => {
-      out = '';
-      const sink = new PassThrough();
-      sink.on('data', (d: Buffer) => (out += d.toString()));
-      configureLogging({ files: false, stream: sink, level: 'INFO' });
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'standard-audit-'));
+      configureLogging({ logDir: dir, console: false, level: 'INFO' });
     });
     afterEach(async () => {
       await shutdownLogging();
       configureLogging({ files: false, stream: process.stdout, level: 'INFO' });
+      fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    it("a denial is logged at INFO in StandardAuthorizerData's words, naming the rule", () => {
+    it("a denial is logged at INFO in StandardAuthorizerData's words, naming the rule", async () => {
       const a = loaded([binding('payroll', 'User:alice', O.READ, P.DENY)]);
       a.authorize(ctx('alice', '10.0.0.1', 1), [topic('payroll', O.READ)]);
       a.authorize(ctx('alice', '10.0.0.1', 1), [topic('quiet', O.READ, false)]);
+      await shutdownLogging();
+      const out = fs.readFileSync(path.join(dir, 'kafka-authorizer.log'), 'utf8');
       expect(out).to.contain(
         'Principal = User:alice is Denied operation = READ from host = 10.0.0.1 on resource = Topic:LITERAL:payroll for request = Fetch with resourceRefCount = 1 ' +
           'based on rule MatchingAcl(acl=StandardAcl(resourceType=TOPIC, resourceName=payroll, patternType=LITERAL, principal=User:alice, host=*, operation=READ, permissionType=DENY))',
