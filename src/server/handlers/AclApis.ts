@@ -4,7 +4,6 @@
  * the APIs are still served and answer SECURITY_DISABLED "No Authorizer is configured.".
  */
 import type { RequestContext, ResponseBody } from '../../network/RequestContext';
-import { principalOf } from '../../network/RequestContext';
 import { CreateAclsApi, DeleteAclsApi, DescribeAclsApi } from '../../protocol/apis';
 import type { DescribeAclsResource } from '../../protocol/apis/29-describe-acls';
 import type { DeleteAclsMatchingAcl } from '../../protocol/apis/31-delete-acls';
@@ -16,26 +15,13 @@ import type { AclAuthorizer } from '../../security/authorizer/AclAuthorizer';
 import { InvalidAclError } from '../../security/authorizer/AclAuthorizer';
 import type { Authorizer } from '../../security/authorizer/Authorizer';
 import { AclBinding, AclBindingFilter, filterIndefiniteField, patternKey } from '../../security/authorizer/AclBinding';
-import { AuthorizableRequestContext, CLUSTER_NAME, ResourceType } from '../../security/authorizer/Authorizer';
+import { CLUSTER_NAME, ResourceType } from '../../security/authorizer/Authorizer';
+import { authorizableContext } from './AuthHelper';
 
 const NO_AUTHORIZER = 'No Authorizer is configured.';
 
 /** An authorizer that also manages ACLs: AclAuthorizer (ZooKeeper) or StandardAuthorizer (KRaft, kraftsec). */
 export type AclManagingAuthorizer = Authorizer & Pick<AclAuthorizer, 'acls' | 'createAcls' | 'deleteAcls'>;
-
-/** The request as the authorizer sees it (AuthorizableRequestContext). */
-export function authorizableContext(ctx: RequestContext): AuthorizableRequestContext {
-  return {
-    principal: principalOf(ctx),
-    clientAddress: ctx.clientAddress,
-    listenerName: ctx.listenerName,
-    securityProtocol: ctx.securityProtocol ?? 'PLAINTEXT',
-    apiKey: ctx.header.apiKey,
-    apiVersion: ctx.header.apiVersion,
-    clientId: ctx.header.clientId ?? '',
-    correlationId: ctx.header.correlationId,
-  };
-}
 
 function errorOf(e: Error | null): { errorCode: number; errorMessage: string | null } {
   if (e === null) return { errorCode: ErrorCode.NONE, errorMessage: null };
