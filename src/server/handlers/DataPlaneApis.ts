@@ -158,27 +158,23 @@ export class DataPlaneApis {
     const interesting: Array<{ tp: TopicIdPartition; topic: string; data: PartitionFetchData }> = [];
     // KafkaApis.handleFetchRequest: a follower needs CLUSTER_ACTION on the cluster (else every partition is
     // TOPIC_AUTHORIZATION_FAILED); a consumer needs READ on each topic it fetches.
-    const all: Array<{ tp: TopicIdPartition; data: PartitionFetchData }> = [];
-    context.foreachPartition((tp, data) => all.push({ tp, data }));
     const followerDenied = isFromFollower && !this.auth.authorize(ctx, AclOperation.CLUSTER_ACTION, ResourceType.CLUSTER, CLUSTER_NAME);
-    const readable =
-      isFromFollower || !this.auth.authorizer
-        ? null
-        : this.auth.filterByAuthorized(
-            ctx,
-            AclOperation.READ,
-            ResourceType.TOPIC,
-            all.flatMap(({ tp }) => (tp.topic === null ? [] : [tp.topic])),
-            (t) => t,
-          );
-    for (const { tp, data } of all) {
+    let readable: Set<string> | null = null;
+    if (!isFromFollower && this.auth.authorizer) {
+      const names: string[] = [];
+      context.foreachPartition((tp) => {
+        if (tp.topic !== null) names.push(tp.topic);
+      });
+      readable = this.auth.filterByAuthorized(ctx, AclOperation.READ, ResourceType.TOPIC, names, (t) => t);
+    }
+    context.foreachPartition((tp, data) => {
       if (followerDenied) erroneous.set(tpKey(tp), { tp, data: errorPartition(tp.partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED) });
       else if (tp.topic === null) erroneous.set(tpKey(tp), { tp, data: errorPartition(tp.partition, ErrorCode.UNKNOWN_TOPIC_ID) });
       else if (readable && !readable.has(tp.topic)) erroneous.set(tpKey(tp), { tp, data: errorPartition(tp.partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED) });
       else if (!cache.partitionState(tp.topic, tp.partition))
         erroneous.set(tpKey(tp), { tp, data: errorPartition(tp.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) });
       else interesting.push({ tp, topic: tp.topic, data });
-    }
+    });
 
     const parts: FetchPartitionRequest[] = interesting.map(({ tp, topic, data }) => ({
       topic,
@@ -191,7 +187,7 @@ export class DataPlaneApis {
     const respond = (results: FetchPartitionResult[]): ResponseBody => {
       // quota: a consumer over its fetch byte rate or request quota gets an empty answer carrying the throttle time
       // (the bytes are not counted), measured before any down-conversion as Kafka does. Followers are exempt.
-      if (this.throttler !== null && !isFromFollower) {
+      if (this.throttler !== null && this.throttler.active && !isFromFollower) {
         let size = 0;
         for (const res of results) size += recordsSize(res.records);
         const throttleTimeMs = this.throttler.consumerFetchThrottleTimeMs(ctx, size);
