@@ -161,7 +161,10 @@ export class LocalCluster implements BrokerControl {
     const out = path.join(L.logDir, `broker-${b.id}.out`);
     const logDir = this.brokerLogDir(b.id);
     fs.mkdirSync(logDir, { recursive: true });
-    const args = [path.join(L.rootDir, 'bin', 'kafka-server-start'), b.propertiesFile, ...b.overrides.flatMap((o) => ['--override', o])];
+    // KAFKA_NODE_OPTS: extra node flags for broker processes (e.g. --cpu-prof), as kafka-run-class.sh takes
+    // KAFKA_JVM_PERFORMANCE_OPTS; node refuses some of them in NODE_OPTIONS.
+    const nodeOpts = (process.env.KAFKA_NODE_OPTS ?? '').split(/\s+/).filter(Boolean);
+    const args = [...nodeOpts, path.join(L.rootDir, 'bin', 'kafka-server-start'), b.propertiesFile, ...b.overrides.flatMap((o) => ['--override', o])];
     const child = this.withOutput(out, (stdio) =>
       spawn(process.execPath, args, {
         cwd: L.rootDir,
