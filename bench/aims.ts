@@ -44,7 +44,15 @@ export const defaultAimsOptions: AimsOptions = {
   rows: [1, 2, 3, 4, 5, 6, 7, 8, 9],
 };
 
-type LatencyResult = HarnessResult & { p50_ms: number; p99_ms: number; p999_ms: number; max_ms: number; member_records?: number[]; join_ms?: number };
+type LatencyResult = HarnessResult & {
+  p50_ms: number;
+  p99_ms: number;
+  p999_ms: number;
+  max_ms: number;
+  member_records?: number[];
+  join_ms?: number;
+  distinct_records?: number;
+};
 
 const CLOCK_TICK_MS = 10; // USER_HZ is 100 on Linux
 
@@ -236,9 +244,14 @@ export async function runAims(opts: AimsOptions, log: (line: string) => void): P
               r5.commands,
               pids,
             );
-            rate('records/s', r5, r, 3_000_000);
+            // Records read twice (after a rebalance) do not count: the rate is of distinct records.
+            const distinct = Math.min(r.distinct_records ?? r.records, r.records);
+            const perSec = r.records > 0 ? (r.records_per_sec * distinct) / r.records : 0;
+            r5.figure = fmtRate(perSec);
+            r5.checks = [{ label: 'records/s', value: perSec, kind: 'atLeast', target: 3_000_000 }];
             r5.notes = [
-              `records per member ${(r.member_records ?? []).map(fmtInt).join(', ')}; start to first record ${r.join_ms ?? '-'} ms (not counted)`,
+              `records per member ${(r.member_records ?? []).map(fmtInt).join(', ')}; ${fmtInt(distinct)} distinct of ${fmtInt(r.records)} read` +
+                ` in ${r.seconds.toFixed(2)} s; start to first record ${r.join_ms ?? '-'} ms (not counted)`,
               cpuNote(r, brokerCpuMs, 3),
             ];
           } catch (e) {

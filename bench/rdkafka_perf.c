@@ -18,7 +18,9 @@
  * group: -m MEMBERS consumers (default 1), one thread each, subscribe in one new consumer group (JoinGroup/
  *   SyncGroup, auto.offset.reset=earliest, auto commit) and read in batches until they have COUNT records
  *   between them. The clock runs from the first record any member gets to the last record of all; the
- *   result has the aggregate rate and each member's count.
+ *   result has the aggregate rate, each member's count and the distinct records (from offset 0 of a topic
+ *   without gaps: the sum of each partition's highest offset read + 1; fewer than records means some were
+ *   read twice, after a rebalance).
  *
  * latency: end-to-end latency at a fixed rate: one producer sends COUNT records at RATE records/s (each
  *   carrying its send time, CLOCK_MONOTONIC) while a consumer in the same process, assigned to every partition
@@ -357,10 +359,13 @@ static int do_latency(rd_kafka_conf_t *pconf, const char *brokers, const char *t
  * auto.offset.reset=earliest, offsets committed automatically), one thread each, read until they have COUNT
  * records between them. The clock runs from the first record any member gets to the last record of all, so the
  * group join is not counted (it is reported as join_ms, from the start to the first record). */
+#define MAX_PARTITIONS 4096
+
 struct member {
   rd_kafka_t *rk;
   pthread_t thread;
   long long records, bytes, errors;
+  long long next[MAX_PARTITIONS]; /* per partition: highest offset read + 1, for the count of distinct records */
   double first, last;
   int timed_out;
   char error[256];
@@ -395,6 +400,8 @@ static void *member_run(void *arg) {
       } else {
         got++;
         mb->bytes += (long long)m->len;
+        if (m->partition >= 0 && m->partition < MAX_PARTITIONS && m->offset + 1 > mb->next[m->partition])
+          mb->next[m->partition] = m->offset + 1;
       }
       rd_kafka_message_destroy(m);
     }
@@ -436,9 +443,12 @@ static int do_group_consume(rd_kafka_conf_t *conf, const char *topic, long long 
   int timed_out = 0;
   double first = 0, last = 0;
   char counts[1024] = "";
+  long long *next = calloc(MAX_PARTITIONS, sizeof(long long));
   for (int i = 0; i < members; i++) {
     struct member *mb = &mbs[i];
     pthread_join(mb->thread, NULL);
+    for (int p = 0; p < MAX_PARTITIONS; p++)
+      if (mb->next[p] > next[p]) next[p] = mb->next[p];
     records += mb->records;
     bytes += mb->bytes;
     errors += mb->errors;
@@ -449,11 +459,16 @@ static int do_group_consume(rd_kafka_conf_t *conf, const char *topic, long long 
     size_t n = strlen(counts);
     snprintf(counts + n, sizeof(counts) - n, "%s%lld", i ? "," : "", mb->records);
   }
-  fprintf(stderr, "rdkafka_perf: group start to first record: %.0f ms; records per member: %s\n",
-          first ? (first - started) * 1000 : 0, counts);
+  /* The topic is read from offset 0 and has no gaps (no transactions, no compaction): the distinct records are the
+   * sum of each partition's highest offset read + 1; more records than that were read twice (after a rebalance). */
+  long long distinct = 0;
+  for (int p = 0; p < MAX_PARTITIONS; p++) distinct += next[p];
+  free(next);
+  fprintf(stderr, "rdkafka_perf: group start to first record: %.0f ms; records per member: %s; distinct: %lld\n",
+          first ? (first - started) * 1000 : 0, counts, distinct);
   char extra[1200];
-  snprintf(extra, sizeof(extra), ",\"members\":%d,\"member_records\":[%s],\"join_ms\":%.0f", members, counts,
-           first ? (first - started) * 1000 : 0);
+  snprintf(extra, sizeof(extra), ",\"members\":%d,\"member_records\":[%s],\"join_ms\":%.0f,\"distinct_records\":%lld",
+           members, counts, first ? (first - started) * 1000 : 0, distinct);
   print_result_x("group", records, bytes, last - first, errors, timed_out, 0, extra);
   for (int i = 0; i < members; i++) {
     rd_kafka_consumer_close(mbs[i].rk);
