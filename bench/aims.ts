@@ -17,7 +17,7 @@ import { runFailoverAim, runPartitionScaleBench } from './partitionScale';
 import { HarnessResult, buildHarness, runHarness, shellQuote } from './rdkafkaHarness';
 
 export interface AimsOptions {
-  /** Base record count: rows 1, 2 and 4 use it, row 3 half of it, row 5 1.5 x, row 6 0.75 x (each >= 2 s at its aim by default). */
+  /** Base record count: rows 1, 2 and 4 use it, row 3 half of it (3* a tenth), row 5 1.5 x, row 6 0.75 x (each >= 2 s at its aim by default). */
   records: number;
   recordSize: number;
   /** Seconds of the latency run at latencyRate records/s (after the harness's 1 s warm-up). */
@@ -166,12 +166,14 @@ export async function runAims(opts: AimsOptions, log: (line: string) => void): P
     row.checks = [{ label, value: r.records_per_sec, kind: 'atLeast', target }];
   };
   let rf1p6: number | undefined; // row 2's figure, row 6's reference
+  let rf3acks1: number | undefined; // row 6*'s figure
 
   // Rows 1-4: one broker.
   if ([1, 2, 3, 4, 6].some((n) => want.has(n))) {
     const r1 = want.has(1) || want.has(4) ? add({ id: '1', path: 'produce, 1 partition, acks=1, 1 broker', aim: '>= 2,000,000 records/s' }) : null;
     const r2 = want.has(2) || want.has(6) ? add({ id: '2', path: 'produce, 6 partitions, acks=1, 1 broker', aim: '>= 1,800,000 records/s' }) : null;
     const r3 = want.has(3) ? add({ id: '3', path: 'produce, 1,000 partitions, acks=1, 1 broker', aim: '>= 1,000,000 records/s' }) : null;
+    const r3all = want.has(3) ? add({ id: '3*', path: '1,000 partitions, every partition written (sticky.partitioning.linger.ms=0)', aim: '(no aim)' }) : null;
     const r4 = want.has(4) ? add({ id: '4', path: 'consume, 1 partition, no group, 1 broker', aim: '>= 2,000,000 records/s' }) : null;
     try {
       await withCluster(1, {}, log, async (cluster) => {
@@ -183,10 +185,29 @@ export async function runAims(opts: AimsOptions, log: (line: string) => void): P
           ...(r2 ? [{ topic: t.p6, partitions: 6, rf: 1 }] : []),
           ...(r3 ? [{ topic: t.p1000, partitions: 1000, rf: 1 }] : []),
         ]);
-        const steps: Array<[AimRow | null, string[], number, (r: HarnessResult) => void]> = [
+        const steps: Array<[AimRow | null, string[], number, (r: HarnessResult, row: AimRow) => void]> = [
           [r1, runner.produceArgs(b, t.p1, N), 2_000_000, () => undefined],
           [r2, runner.produceArgs(b, t.p6, N), 1_800_000, (r) => (rf1p6 = r.records_per_sec)],
-          [r3, runner.produceArgs(b, t.p1000, Math.round(N / 2)), 1_000_000, () => undefined],
+          [
+            r3,
+            runner.produceArgs(b, t.p1000, Math.round(N / 2)),
+            1_000_000,
+            (r, row) =>
+              (row.notes = [
+                `records went to ${r.partitions >= 0 ? fmtInt(r.partitions) : '?'} of the 1,000 partitions (keyless: librdkafka's sticky partitioner` +
+                  ' keeps one partition for sticky.partitioning.linger.ms, 10 ms by default, then picks another)',
+                ...(row.notes ?? []),
+              ]),
+          ],
+          // The issue's row 3 keeps the client's default partitioning, which writes to a few hundred partitions in
+          // a 2 s run; this reference row has librdkafka pick a partition per record, so every request carries
+          // hundreds of partitions.
+          [
+            r3all,
+            runner.produceArgs(b, t.p1000, Math.round(N / 10), ['-X', 'sticky.partitioning.linger.ms=0']),
+            0,
+            (r, row) => (row.notes = [`records went to ${r.partitions >= 0 ? fmtInt(r.partitions) : '?'} of the 1,000 partitions`, ...(row.notes ?? [])]),
+          ],
           // Row 4 reads what row 1 wrote.
           [r4, ['consume', '-b', b, '-t', t.p1, '-n', String(N), '-T', String(opts.timeout)], 2_000_000, () => undefined],
         ];
@@ -198,16 +219,17 @@ export async function runAims(opts: AimsOptions, log: (line: string) => void): P
           }
           try {
             const { r, brokerCpuMs } = await runner.run(args, row.commands, pids);
-            rate('records/s', row, r, target);
+            if (target > 0) rate('records/s', row, r, target);
+            else row.figure = fmtRate(r.records_per_sec);
             row.notes = [cpuNote(r, brokerCpuMs, 1)];
-            after(r);
+            after(r, row);
           } catch (e) {
             failed(row, e, log);
           }
         }
       });
     } catch (e) {
-      for (const r of [r1, r2, r3, r4]) if (r && !r.figure && !r.error) failed(r, e, log);
+      for (const r of [r1, r2, r3, r3all, r4]) if (r && !r.figure && !r.error) failed(r, e, log);
     }
   }
 
@@ -263,6 +285,7 @@ export async function runAims(opts: AimsOptions, log: (line: string) => void): P
           try {
             const { r, brokerCpuMs } = await runner.run(runner.produceArgs(b, t.acks1, n, ['-X', 'acks=1']), r6ref.commands, pids);
             r6ref.figure = fmtRate(r.records_per_sec);
+            rf3acks1 = r.records_per_sec;
             r6ref.notes = [cpuNote(r, brokerCpuMs, 3)];
           } catch (e) {
             failed(r6ref, e, log);
@@ -273,7 +296,11 @@ export async function runAims(opts: AimsOptions, log: (line: string) => void): P
             r6.figure = `${fmtRate(r.records_per_sec)} = ${x === undefined ? '?' : x.toFixed(2)} x row 2`;
             r6.checks = [{ label: 'ratio', value: x, kind: 'atLeast', target: 0.7 }];
             if (x === undefined) r6.error = 'row 2 (the RF 1 acks=1 reference) has no figure';
-            r6.notes = [cpuNote(r, brokerCpuMs, 3)];
+            const sameCluster = ratio(r.records_per_sec, rf3acks1);
+            r6.notes = [
+              ...(sameCluster === undefined ? [] : [`${sameCluster.toFixed(2)} x row 6* (RF 3 acks=1 on the same cluster, for reference)`]),
+              cpuNote(r, brokerCpuMs, 3),
+            ];
           } catch (e) {
             failed(r6, e, log);
           }

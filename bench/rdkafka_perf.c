@@ -9,7 +9,7 @@
  * produce: sends COUNT records of SIZE bytes (no key, one shared payload buffer, not copied) as fast as
  *   the producer queue allows, then waits for every delivery report. Defaults: acks=1, linger.ms=5,
  *   batch.num.messages=10000, a large queue, compression none. The clock runs from the first produce call
- *   to the last delivery report.
+ *   to the last delivery report. "partitions" in the result is the number of partitions written to.
  * consume: assigns every partition of TOPIC at the beginning (no group join, no commits) and reads until
  *   COUNT records or end of all partitions, in batches of up to 10,000 from the consumer queue
  *   (rd_kafka_consume_batch_queue, as librdkafka's examples/rdkafka_performance.c does), so the client spends
@@ -47,6 +47,12 @@ static char first_error[512] = "";
 static char settings[2048] = "";
 
 #define BATCH 10000
+#define MAX_PARTITIONS 4096
+
+/* produce: the partitions that received at least one record (keyless records go where librdkafka's sticky
+ * partitioner puts them: one partition for sticky.partitioning.linger.ms, then another at random). */
+static unsigned char written[MAX_PARTITIONS];
+static int partitions_written = 0;
 
 static double now_s(void) {
   struct timespec ts;
@@ -123,6 +129,10 @@ static void dr_msg_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
   } else {
     delivered++;
     delivered_bytes += (long long)m->len;
+    if (m->partition >= 0 && m->partition < MAX_PARTITIONS && !written[m->partition]) {
+      written[m->partition] = 1;
+      partitions_written++;
+    }
   }
 }
 
@@ -178,7 +188,7 @@ static int do_produce(rd_kafka_conf_t *conf, const char *topic, long long count,
     if (now_s() > deadline) timed_out = 1;
   }
   double secs = now_s() - start;
-  print_result("produce", delivered, delivered_bytes, secs, failed, timed_out, -1);
+  print_result("produce", delivered, delivered_bytes, secs, failed, timed_out, partitions_written);
   if (failed) fprintf(stderr, "rdkafka_perf: %lld records failed, first error: %s\n", failed, first_error);
   rd_kafka_topic_destroy(rkt);
   if (timed_out || !run) rd_kafka_purge(rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
@@ -359,8 +369,6 @@ static int do_latency(rd_kafka_conf_t *pconf, const char *brokers, const char *t
  * auto.offset.reset=earliest, offsets committed automatically), one thread each, read until they have COUNT
  * records between them. The clock runs from the first record any member gets to the last record of all, so the
  * group join is not counted (it is reported as join_ms, from the start to the first record). */
-#define MAX_PARTITIONS 4096
-
 struct member {
   rd_kafka_t *rk;
   pthread_t thread;
