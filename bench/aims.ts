@@ -325,13 +325,16 @@ export async function runAims(opts: AimsOptions, log: (line: string) => void): P
             'acks=all',
           ];
           try {
-            const { r } = await runner.run(args, r7.commands, pids);
+            const { r, brokerCpuMs } = await runner.run(args, r7.commands, pids);
             r7.figure = `p50 ${fmtMs(r.p50_ms)}, p99 ${fmtMs(r.p99_ms)}, p99.9 ${fmtMs(r.p999_ms)}`;
             r7.checks = [
               { label: 'p99', value: r.p99_ms, kind: 'atMost', target: 5 },
               { label: 'p99.9', value: r.p999_ms, kind: 'atMost', target: 20 },
             ];
-            r7.notes = [`${fmtInt(r.records)} records measured (after 1 s of warm-up), max ${fmtMs(r.max_ms)}; client settings: ${r.settings || 'defaults'}`];
+            r7.notes = [
+              `${fmtInt(r.records)} records measured (after 1 s of warm-up), max ${fmtMs(r.max_ms)}; client settings: ${r.settings || 'defaults'}`,
+              `broker CPU ${brokerCpuMs} ms in ${r.seconds.toFixed(1)} s (3 brokers) = ${(brokerCpuMs / 10 / Math.max(r.seconds, 0.001)).toFixed(0)}% of one core`,
+            ];
           } catch (e) {
             failed(r7, e, log);
           }
