@@ -103,7 +103,7 @@ function failed(row: AimRow, e: unknown, log: (line: string) => void): void {
 }
 
 /** A figure partitionScale.ts did not give: 'not measured' while that bench is not built yet, else a failure. */
-function missing(r: { ok: boolean; lines: string[] }): Pick<AimRow, 'error' | 'notMeasured'> {
+export function missing(r: { ok: boolean; lines: string[] }): Pick<AimRow, 'error' | 'notMeasured'> {
   const why = r.lines[0] ?? 'no figure';
   return { error: why, notMeasured: /not built yet/.test(why) };
 }

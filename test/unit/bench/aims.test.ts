@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { AimRow, checkHolds, formatAimsReport, formatAimsTable, ratio, summarize, verdict } from '../../../bench/aimsReport';
 import { parseBenchArgs } from '../../../bench/produceConsume';
-import { defaultAimsOptions } from '../../../bench/aims';
+import { defaultAimsOptions, missing } from '../../../bench/aims';
 
 const row = (over: Partial<AimRow>): AimRow => ({
   id: '1',
@@ -119,6 +119,15 @@ describe('bench aims report', () => {
     expect(lines[0]).to.equal('Issue 17 aims:');
     expect(lines).to.include('Notes:').and.to.include('  1: broker CPU 1 ms');
     expect(lines.slice(lines.indexOf('Commands:') + 1)).to.deep.equal(['  1: a b', '  1: c d']);
+  });
+});
+
+describe('bench aims: partition-scale figures', () => {
+  it("rows 8 and 9 say 'not measured' while bench/partitionScale.ts is not built yet, and FAILED when it ran and gave no figure", () => {
+    // The stubs pinned on main answer { ok: false, lines: ['Partition scale: not built yet'] }.
+    expect(missing({ ok: false, lines: ['Failover at scale: not built yet'] })).to.deep.equal({ error: 'Failover at scale: not built yet', notMeasured: true });
+    expect(missing({ ok: false, lines: ['cluster did not start'] })).to.deep.equal({ error: 'cluster did not start', notMeasured: false });
+    expect(missing({ ok: true, lines: [] })).to.deep.equal({ error: 'no figure', notMeasured: false });
   });
 });
 
