@@ -349,11 +349,13 @@ export async function runAims(opts: AimsOptions, log: (line: string) => void): P
   if (want.has(8)) {
     const led = add({ id: '8a', path: `${fmtInt(opts.scalePartitions)} partitions, RF 3, 3 brokers: all led`, aim: '<= 2,000 ms after CreateTopics' });
     const rss = add({ id: '8b', path: `${fmtInt(opts.scalePartitions)} partitions: each broker's RSS`, aim: `<= 100 MB after ${opts.idleSeconds} s idle` });
-    const command = `runPartitionScaleBench({ partitions: ${opts.scalePartitions}, idleSeconds: ${opts.idleSeconds}, timeout: ${opts.timeout} }) (bench/partitionScale.ts)`;
+    // partitionScale.ts takes its timeouts in ms (kafkajs' and the Metadata polling's unit).
+    const scaleOpts = { partitions: opts.scalePartitions, idleSeconds: opts.idleSeconds, timeout: opts.timeout * 1000 };
+    const command = `runPartitionScaleBench(${JSON.stringify(scaleOpts)}) (bench/partitionScale.ts; alone: node dist/bench/partitionScale.js)`;
     led.commands.push(command);
     rss.commands.push(command);
     try {
-      const s = await runPartitionScaleBench({ partitions: opts.scalePartitions, idleSeconds: opts.idleSeconds, timeout: opts.timeout }, log);
+      const s = await runPartitionScaleBench(scaleOpts, log);
       if (s.ledMs === undefined) Object.assign(led, missing(s));
       else {
         led.figure = `${fmtInt(s.ledMs)} ms`;
@@ -372,20 +374,19 @@ export async function runAims(opts: AimsOptions, log: (line: string) => void): P
   }
   if (want.has(9)) {
     const row = add({ id: '9', path: `failover, ${fmtInt(opts.failoverPartitions)} partitions: election after SIGKILL`, aim: '< 1,000 ms' });
-    row.commands.push(`runFailoverAim({ partitions: ${opts.failoverPartitions}, timeout: ${opts.timeout} }) (bench/partitionScale.ts)`);
+    const failoverOpts = { partitions: opts.failoverPartitions, timeout: Math.max(opts.timeout, 180) * 1000 };
+    row.commands.push(`runFailoverAim(${JSON.stringify(failoverOpts)}) (bench/partitionScale.ts; alone: node dist/bench/partitionScale.js)`);
     try {
-      const f = await runFailoverAim({ partitions: opts.failoverPartitions, timeout: opts.timeout }, log);
+      const f = await runFailoverAim(failoverOpts, log);
       if (f.electionMs === undefined) Object.assign(row, missing(f));
       else {
         row.figure = `${fmtInt(f.electionMs)} ms`;
         row.checks = [{ label: 'ms', value: f.electionMs, kind: 'below', target: 1000 }];
       }
-      row.notes = [
-        ...(f.phases && f.phases.length > 0
-          ? [`phases: ${f.phases.map((p) => `${p.name} ${p.ms === undefined ? '-' : `${fmtInt(p.ms)} ms`}`).join(', ')}`]
-          : []),
-        ...f.lines.slice(0, 20),
-      ];
+      // The bench's own lines list the phases; without them, the phases alone.
+      const phases =
+        f.phases && f.phases.length > 0 ? [`phases: ${f.phases.map((p) => `${p.name} ${p.ms === undefined ? '-' : `${fmtInt(p.ms)} ms`}`).join(', ')}`] : [];
+      row.notes = f.lines.length > 1 ? f.lines.slice(0, 20) : [...phases, ...f.lines];
     } catch (e) {
       failed(row, e, log);
     }

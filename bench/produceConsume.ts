@@ -50,6 +50,11 @@ export interface BenchOptions {
   aimsRows: number[];
   /** Seconds of the aims' latency run. */
   latencySeconds: number;
+  /** Partitions of aims row 8 and seconds idle before its RSS reading. */
+  scalePartitions: number;
+  idleSeconds: number;
+  /** Partitions of aims row 9 (failover). */
+  failoverPartitions: number;
 }
 
 interface Row {
@@ -124,6 +129,9 @@ export function parseBenchArgs(argv: string[], exit: (code: number) => never = p
     )
     .option('--aims-rows <list>', 'aims rows to run, e.g. 1,4 (default all: 1-9)', aimRows, defaultAimsOptions.rows)
     .option('--latency-seconds <n>', 'seconds of the aims latency run (row 7)', positiveInt, defaultAimsOptions.latencySeconds)
+    .option('--scale-partitions <n>', 'partitions of aims row 8 (all led after CreateTopics, RSS)', positiveInt, defaultAimsOptions.scalePartitions)
+    .option('--idle-seconds <n>', 'seconds idle before aims row 8 reads each broker RSS', positiveInt, defaultAimsOptions.idleSeconds)
+    .option('--failover-partitions <n>', 'partitions of aims row 9 (failover)', positiveInt, defaultAimsOptions.failoverPartitions)
     .exitOverride((err) => exit(err.exitCode));
   program.parse(argv);
   const opts = program.opts<BenchOptions>();
@@ -297,6 +305,9 @@ export async function main(argv: string[]): Promise<number> {
           records: opts.aimsRecords,
           rows: opts.aimsRows,
           latencySeconds: opts.latencySeconds,
+          scalePartitions: opts.scalePartitions,
+          idleSeconds: opts.idleSeconds,
+          failoverPartitions: opts.failoverPartitions,
           recordSize: opts.recordSize,
           timeout: opts.timeout,
         },

@@ -135,15 +135,31 @@ describe('bench aims flags', () => {
   it('by default the aims section runs first, every row, with the other sections after it', () => {
     const o = parseBenchArgs(argv());
     expect(o).to.include({ aims: true, aimsOnly: false, aimsRecords: defaultAimsOptions.records, latencySeconds: 30, kafkajs: true, replication: true });
+    expect(o).to.include({ scalePartitions: 1000, idleSeconds: 30, failoverPartitions: 10_000 });
     expect(o.aimsRows).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
-  it('--aims-only, --no-aims, --aims-rows, --aims-records and --latency-seconds', () => {
+  it('--aims-only, --no-aims, --aims-rows, --aims-records, --latency-seconds and the partition-scale sizes', () => {
     expect(parseBenchArgs(argv('--aims-only'))).to.include({ aims: true, aimsOnly: true });
     expect(parseBenchArgs(argv('--no-aims'))).to.include({ aims: false, aimsOnly: false });
-    const o = parseBenchArgs(argv('--aims-rows', '1,4', '--aims-records', '3_000_000', '--latency-seconds', '10'));
+    const o = parseBenchArgs(
+      argv(
+        '--aims-rows',
+        '1,4',
+        '--aims-records',
+        '3_000_000',
+        '--latency-seconds',
+        '10',
+        '--scale-partitions',
+        '100',
+        '--idle-seconds',
+        '1',
+        '--failover-partitions',
+        '200',
+      ),
+    );
     expect(o.aimsRows).to.deep.equal([1, 4]);
-    expect(o).to.include({ aimsRecords: 3_000_000, latencySeconds: 10 });
+    expect(o).to.include({ aimsRecords: 3_000_000, latencySeconds: 10, scalePartitions: 100, idleSeconds: 1, failoverPartitions: 200 });
   });
 
   it('refuses rows outside 1-9 and --aims-only with --no-aims', () => {
