@@ -40,8 +40,13 @@ export class HighWatermarkCheckpoints {
   checkpoint(partitions: Iterable<Partition>): Promise<void> {
     const byDir = new Map<string, Array<{ topic: string; partition: number; offset: number }>>();
     for (const dir of this.writers.keys()) byDir.set(dir, []);
+    // Each log's parent dir as written (a few distinct strings) is resolved once per checkpoint, not once per partition.
+    const entriesOf = new Map<string, Array<{ topic: string; partition: number; offset: number }> | undefined>();
     for (const p of partitions) {
-      byDir.get(path.resolve(p.log.parentDir))?.push({ topic: p.topic, partition: p.partition, offset: p.highWatermark });
+      const parent = p.log.parentDir;
+      let entries = entriesOf.get(parent);
+      if (!entriesOf.has(parent)) entriesOf.set(parent, (entries = byDir.get(path.resolve(parent))));
+      entries?.push({ topic: p.topic, partition: p.partition, offset: p.highWatermark });
     }
     const writes: Array<Promise<void>> = [];
     for (const [dir, entries] of byDir) {
