@@ -102,16 +102,18 @@ export class LocalLog {
    * lastOffset >= maxOffsetExclusive; total <= maxBytes except that with minOneMessage the first batch is
    * returned whole. May span segments. The caller checks the range.
    */
-  read(startOffset: number, maxBytes: number, maxOffsetExclusive: number, minOneMessage: boolean): FetchDataInfo {
+  read(startOffset: number, maxBytes: number, maxOffsetExclusive: number, minOneMessage: boolean, alloc?: (size: number) => Buffer): FetchDataInfo {
     const out: FetchDataInfo = { records: [], sizeInBytes: 0 };
     if (startOffset >= this.nextOffset || startOffset >= maxOffsetExclusive) return out;
+    // Nothing may be returned (the response's max_bytes is used up): Kafka's LogSegment.read answers EMPTY without reading.
+    if (maxBytes <= 0 && !minOneMessage) return out;
     let i = Math.max(0, this.floorSegmentIndex(startOffset));
     let offset = startOffset;
     let remaining = maxBytes;
     let minOne = minOneMessage;
     for (; i < this.segments.length; i++) {
       const seg = this.segments[i];
-      const r = seg.read(offset, Math.max(0, remaining), seg.size, minOne, maxOffsetExclusive);
+      const r = seg.read(offset, Math.max(0, remaining), seg.size, minOne, maxOffsetExclusive, alloc);
       if (r === null) continue;
       if (r.records.length > 0) {
         out.records.push(r.records);
