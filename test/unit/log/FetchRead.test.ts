@@ -218,4 +218,18 @@ describe('common: BufferPool (the fetch path read buffers)', () => {
     for (const b of bufs) pool.release(b);
     expect(pool.idle).to.equal(1 << 18);
   });
+
+  it('trim() keeps only as many idle bytes as were handed out since the last trim', () => {
+    const pool = new BufferPool(1 << 24);
+    const bufs = [pool.alloc(1 << 20), pool.alloc(1 << 20), pool.alloc(1 << 20)];
+    for (const b of bufs) pool.release(b);
+    expect(pool.idle).to.equal(3 << 20);
+    pool.trim(); // 3 MiB were handed out in this period: all kept
+    expect(pool.idle).to.equal(3 << 20);
+    pool.release(pool.alloc(1 << 20));
+    pool.trim(); // only 1 MiB used since
+    expect(pool.idle).to.equal(1 << 20);
+    pool.trim(); // nothing used: nothing kept
+    expect(pool.idle).to.equal(0);
+  });
 });
