@@ -127,6 +127,21 @@ export class LocalLog {
     return out;
   }
 
+  /**
+   * LogOffsetMetadata.positionDiff: the bytes between two offsets of one segment, from the positions reads met
+   * (the log end offset is the active segment's size). Null when they lie in different segments or a position
+   * is not known: the caller then reads (DelayedFetch completes at once for another segment, as Kafka's case F).
+   */
+  positionDiff(fromOffset: number, toOffset: number): number | null {
+    const i = this.floorSegmentIndex(fromOffset);
+    if (i < 0) return null;
+    const seg = this.segments[i];
+    const last = i === this.segments.length - 1;
+    const to = toOffset === this.nextOffset && last ? seg.size : last || this.segments[i + 1].baseOffset > toOffset ? seg.knownPosition(toOffset) : -1;
+    const from = seg.knownPosition(fromOffset);
+    return to < 0 || from < 0 ? null : Math.max(0, to - from);
+  }
+
   /** Takes the `count` oldest segments out (never the active one); the caller deletes their files later. */
   removeOldestSegments(count: number): LogSegment[] {
     const n = Math.min(count, this.segments.length - 1);

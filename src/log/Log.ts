@@ -283,6 +283,11 @@ export class Log {
     return this.local.read(startOffset, maxBytes, maxOffsetExclusive, minOneMessage, alloc);
   }
 
+  /** Bytes between two offsets of one segment when reads met both positions, else null (LocalLog.positionDiff). */
+  positionDiff(fromOffset: number, toOffset: number): number | null {
+    return this.local.positionDiff(fromOffset, toOffset);
+  }
+
   /**
    * ListOffsets by timestamp: first offset whose record timestamp >= ts, with that timestamp (decoding the
    * one batch where it lies), or null. Also answers Kafka's special timestamps: -2 earliest, -1 latest

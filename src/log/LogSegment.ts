@@ -214,6 +214,11 @@ export class LogSegment {
     );
   }
 
+  /** File position of the first batch with lastOffset >= offset when a read met it (FileRecords.knownPosition), else -1. */
+  knownPosition(offset: number): number {
+    return this.log.knownPosition(offset);
+  }
+
   /** Offset after the last batch (Kafka's readNextOffset), read from the last index entry on. */
   readNextOffset(): number {
     let next = this.baseOffset;

@@ -212,3 +212,16 @@ export function hasFetchableData(p: Partition | undefined, params: FetchParams, 
   if (req.fetchOffset > p.logEndOffset || req.fetchOffset < p.logStartOffset) return 'error';
   return req.fetchOffset < maxFetchableOffset(p, params);
 }
+
+/**
+ * DelayedFetch.tryComplete's byte count without reading: the bytes between the fetch offset and the fetcher's
+ * limit (HW, LSO or LEO) when both positions are known in one segment, capped at partition_max_bytes; null when
+ * unknown (the caller reads to count).
+ */
+export function fetchableBytes(p: Partition | undefined, params: FetchParams, req: FetchPartitionRequest): number | null {
+  if (!p) return null;
+  const max = maxFetchableOffset(p, params);
+  if (req.fetchOffset >= max) return 0;
+  const n = p.log.positionDiff(req.fetchOffset, max);
+  return n === null ? null : Math.min(n, req.partitionMaxBytes);
+}

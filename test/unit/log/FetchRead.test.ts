@@ -170,6 +170,19 @@ describe('log: fetch reads bounded by the high watermark (one read, exact bytes)
     expect(last.length).to.equal(6);
   });
 
+  it('positionDiff: the bytes from a known fetch position to the log end in its segment, null across segments or unknown', () => {
+    const leo = log.logEndOffset;
+    const active = log.activeSegment;
+    expect(log.positionDiff(active.baseOffset + 1, leo)).to.equal(null); // no read met that position yet
+    const got = log.read(active.baseOffset, 1, leo, true); // one batch: learns where the next begins
+    const next = batchesOf(got.records).pop()!.lastOffset + 1;
+    const rest = appended.filter((b) => b[0] >= next).reduce((n, b) => n + b[2], 0);
+    expect(log.positionDiff(next, leo)).to.equal(rest);
+    const older = log.logSegments[0];
+    const first = log.read(older.baseOffset, 1, leo, true);
+    expect(log.positionDiff(batchesOf(first.records).pop()!.lastOffset + 1, leo)).to.equal(null); // another segment
+  });
+
   it('reads across segment boundaries return whole batches of every segment in order, within maxBytes', () => {
     const leo = log.logEndOffset;
     const all = baseOffsets(log.read(0, 1 << 20, leo, false).records);
