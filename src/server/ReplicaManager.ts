@@ -19,7 +19,7 @@ import type { LeaderAndIsrPartitionState } from '../protocol/apis/04-leader-and-
 import { LeaderEndpoint, ReplicaFetcherManager } from './ReplicaFetcherManager';
 import { BrokerTopicStats } from './metrics/BrokerTopicStats';
 import { ReplicaManagerMeters } from './metrics/KafkaMetrics';
-import { divergingEpoch, FetchParams, FetchPartitionRequest, FetchPartitionResult, hasFetchableData, readFromLocalLog } from './LocalLogReader';
+import { divergingEpoch, FetchParams, FetchPartitionRequest, FetchPartitionResult, fetchableBytes, hasFetchableData, readFromLocalLog } from './LocalLogReader';
 import type { AppendOrigin } from '../log/LogAppendInfo';
 
 export type { FetchPartitionRequest, FetchPartitionResult } from './LocalLogReader';
@@ -395,6 +395,10 @@ export class ReplicaManager {
   /** Whether a parked fetch could get data now, without reading. */
   hasFetchableData(params: FetchParams, req: FetchPartitionRequest): boolean | 'error' {
     return hasFetchableData(this.partitions.get(tpKey(req.topic, req.partition)), params, req);
+  }
+
+  fetchableBytes(params: FetchParams, req: FetchPartitionRequest): number | null {
+    return fetchableBytes(this.partitions.get(tpKey(req.topic, req.partition)), params, req);
   }
 
   /** OffsetForLeaderEpoch for one partition (Partition.lastOffsetForLeaderEpoch), served by the leader. */
