@@ -6,6 +6,7 @@
 import * as net from 'net';
 import { Logger } from '../common/logger';
 import { FrameDecoder } from '../protocol/FrameDecoder';
+import { ReceiveBufferPool } from '../protocol/ReceiveBufferPool';
 import { decodeRequestHeader, encodeResponseHeader, peekRequestPrefix, requestHeaderVersion, responseHeaderVersion } from '../protocol/headers';
 import { Reader } from '../protocol/Reader';
 import { Writer } from '../protocol/Writer';
@@ -39,6 +40,9 @@ interface Slot {
 }
 
 const MAX_INFLIGHT_PER_CONNECTION = 512;
+
+/** Large request frames are assembled in recycled buffers; produce requests give theirs back once appended. */
+const receivePool = new ReceiveBufferPool();
 
 export class KafkaConnection {
   private readonly decoder: FrameDecoder;
@@ -76,7 +80,7 @@ export class KafkaConnection {
     this.sasl = sasl;
     this.remote = `${sock.remoteAddress}:${sock.remotePort}`;
     // Before SASL authentication only sasl.server.max.receive.size is accepted (Kafka's SaslServerAuthenticator).
-    this.decoder = new FrameDecoder(sasl ? Math.min(server.maxFrameSize, sasl.maxReceiveSize) : server.maxFrameSize);
+    this.decoder = new FrameDecoder(sasl ? Math.min(server.maxFrameSize, sasl.maxReceiveSize) : server.maxFrameSize, receivePool);
     sock.on('data', (chunk: Buffer) => this.onData(chunk));
     sock.on('error', (err) => server.logger().debug(`Connection ${id} error: ${err.message}`));
     sock.on('close', () => {
@@ -276,6 +280,9 @@ export class KafkaConnection {
     }
     this.queue.push(slot);
     if (result === null || Array.isArray(result)) {
+      // A produce answered at once (acks 0/1, or an error) has written its records and keeps no reference to
+      // the request's bytes (the response is encoded apart): its frame can be reused. acks=all waits: not given back.
+      if (slot.ctx.header.apiKey === ApiKey.Produce) this.decoder.release(frame);
       slot.body = result;
       slot.done = true;
       this.flush();
