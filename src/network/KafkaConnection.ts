@@ -278,11 +278,11 @@ export class KafkaConnection {
       }
       return;
     }
+    // Produce appends synchronously inside handle() (acks=all then only waits for the followers, holding offsets, not
+    // bytes) and encodes its response apart: once handle() returned, nothing reads the request's bytes again.
+    if (slot.ctx.header.apiKey === ApiKey.Produce) this.decoder.release(frame);
     this.queue.push(slot);
     if (result === null || Array.isArray(result)) {
-      // A produce answered at once (acks 0/1, or an error) has written its records and keeps no reference to
-      // the request's bytes (the response is encoded apart): its frame can be reused. acks=all waits: not given back.
-      if (slot.ctx.header.apiKey === ApiKey.Produce) this.decoder.release(frame);
       slot.body = result;
       slot.done = true;
       this.flush();
