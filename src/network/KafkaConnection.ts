@@ -7,6 +7,7 @@ import * as net from 'net';
 import { Logger } from '../common/logger';
 import { fetchReadBuffers } from '../common/BufferPool';
 import { FrameDecoder } from '../protocol/FrameDecoder';
+import { ReceiveBufferPool } from '../protocol/ReceiveBufferPool';
 import { decodeRequestHeader, encodeResponseHeader, peekRequestPrefix, requestHeaderVersion, responseHeaderVersion } from '../protocol/headers';
 import { Reader } from '../protocol/Reader';
 import { Writer } from '../protocol/Writer';
@@ -47,6 +48,8 @@ function releaseAll(pooled: Buffer[]): () => void {
     for (const b of pooled) fetchReadBuffers.release(b);
   };
 }
+/** Large request frames are assembled in recycled buffers; produce requests give theirs back once appended. */
+const receivePool = new ReceiveBufferPool();
 
 export class KafkaConnection {
   private readonly decoder: FrameDecoder;
@@ -84,7 +87,7 @@ export class KafkaConnection {
     this.sasl = sasl;
     this.remote = `${sock.remoteAddress}:${sock.remotePort}`;
     // Before SASL authentication only sasl.server.max.receive.size is accepted (Kafka's SaslServerAuthenticator).
-    this.decoder = new FrameDecoder(sasl ? Math.min(server.maxFrameSize, sasl.maxReceiveSize) : server.maxFrameSize);
+    this.decoder = new FrameDecoder(sasl ? Math.min(server.maxFrameSize, sasl.maxReceiveSize) : server.maxFrameSize, receivePool);
     sock.on('data', (chunk: Buffer) => this.onData(chunk));
     sock.on('error', (err) => server.logger().debug(`Connection ${id} error: ${err.message}`));
     sock.on('close', () => {
@@ -282,6 +285,9 @@ export class KafkaConnection {
       }
       return;
     }
+    // Produce appends synchronously inside handle() (acks=all then only waits for the followers, holding offsets, not
+    // bytes) and encodes its response apart: once handle() returned, nothing reads the request's bytes again.
+    if (slot.ctx.header.apiKey === ApiKey.Produce) this.decoder.release(frame);
     this.queue.push(slot);
     if (result === null || Array.isArray(result)) {
       slot.body = result;

@@ -1,8 +1,10 @@
+import { ReceiveBufferPool } from './ReceiveBufferPool';
+
 /**
  * Splits a TCP byte stream into Kafka frames (int32 size + payload). Pure: feed it chunks, it
  * returns complete frames as slices of the input where possible (no copy when a frame lies
- * inside one chunk). Oversized or negative sizes raise FrameTooLargeError so the caller can close
- * that connection, as Kafka's NetworkReceive does with socket.request.max.bytes.
+ * inside one chunk); a frame spanning chunks is copied once into a buffer of its size (from a pool if given).
+ * Oversized or negative sizes raise FrameTooLargeError so the caller can close that connection, as Kafka's NetworkReceive does with socket.request.max.bytes.
  */
 export class FrameTooLargeError extends Error {
   constructor(
@@ -21,11 +23,25 @@ export class InvalidFrameSizeError extends Error {
   }
 }
 
-export class FrameDecoder {
-  private pending: Buffer[] = [];
-  private pendingLength = 0;
+/** Frames above this size are gathered chunk by chunk and joined once complete, not allocated up front. */
+const LARGE_FRAME = 16 * 1024 * 1024;
 
-  constructor(private maxFrameSize: number) {}
+export class FrameDecoder {
+  /** Up to 3 bytes of a size field split across chunks. */
+  private readonly header = Buffer.alloc(4);
+  private headerLength = 0;
+  /** The frame being assembled across chunks (exactly its size), and how much of it has arrived. */
+  private partial: Buffer | null = null;
+  private partialFilled = 0;
+  /** A frame too large to allocate before it arrived: its chunks, joined when complete. */
+  private largeChunks: Buffer[] | null = null;
+  private largeSize = 0;
+
+  constructor(
+    private maxFrameSize: number,
+    /** Where frames spanning chunks are assembled; without one, a fresh buffer each. */
+    private readonly pool: ReceiveBufferPool | null = null,
+  ) {}
 
   /** A new limit for the frames still to come (the SocketServer lowers it until SASL authentication completes). */
   setMaxFrameSize(max: number): void {
@@ -34,42 +50,83 @@ export class FrameDecoder {
 
   /** Bytes buffered but not yet part of a complete frame. */
   get buffered(): number {
-    return this.pendingLength;
+    return this.partial !== null || this.largeChunks !== null ? 4 + this.partialFilled : this.headerLength;
+  }
+
+  /**
+   * Gives a frame back to the pool once nothing refers to its bytes (the caller knows: e.g. a produce request
+   * whose records were written). Frames that were slices of a chunk, or not from the pool, are ignored.
+   */
+  release(frame: Buffer): void {
+    this.pool?.release(frame);
   }
 
   push(chunk: Buffer): Buffer[] {
     const frames: Buffer[] = [];
-    let buf: Buffer;
-    if (this.pendingLength === 0) {
-      buf = chunk;
-    } else {
-      this.pending.push(chunk);
-      this.pendingLength += chunk.length;
-      // Avoid re-concatenating a large frame on every chunk: wait until it is complete.
-      if (this.pendingLength < 4) return frames;
-      if (this.pending[0].length >= 4) {
-        const size = this.pending[0].readInt32BE(0);
-        if (size >= 0 && size <= this.maxFrameSize && this.pendingLength < 4 + size) return frames;
-      }
-      buf = Buffer.concat(this.pending, this.pendingLength);
-      this.pending = [];
-      this.pendingLength = 0;
-    }
     let pos = 0;
-    while (buf.length - pos >= 4) {
-      const size = buf.readInt32BE(pos);
-      if (size < 0) throw new InvalidFrameSizeError(size);
-      if (size > this.maxFrameSize) throw new FrameTooLargeError(size, this.maxFrameSize);
-      if (buf.length - pos - 4 < size) break;
-      frames.push(buf.subarray(pos + 4, pos + 4 + size));
-      pos += 4 + size;
+    const end = chunk.length;
+    if (this.largeChunks !== null) {
+      const n = Math.min(this.largeSize - this.partialFilled, end);
+      this.largeChunks.push(chunk.subarray(0, n));
+      this.partialFilled += n;
+      if (this.partialFilled < this.largeSize) return frames;
+      frames.push(Buffer.concat(this.largeChunks, this.largeSize));
+      this.largeChunks = null;
+      this.partialFilled = 0;
+      pos = n;
+    } else if (this.partial !== null) {
+      const p = this.partial;
+      const n = Math.min(p.length - this.partialFilled, end);
+      chunk.copy(p, this.partialFilled, 0, n);
+      this.partialFilled += n;
+      if (this.partialFilled < p.length) return frames;
+      frames.push(p);
+      this.partial = null;
+      this.partialFilled = 0;
+      pos = n;
+    } else if (this.headerLength > 0) {
+      const n = Math.min(4 - this.headerLength, end);
+      chunk.copy(this.header, this.headerLength, 0, n);
+      this.headerLength += n;
+      if (this.headerLength < 4) return frames;
+      this.headerLength = 0;
+      pos = this.startFrame(this.checkedSize(this.header.readInt32BE(0)), chunk, n, frames);
     }
-    if (pos < buf.length) {
-      // Keep only the unconsumed tail. Copy it so a small tail does not pin a large chunk.
-      const rest = Buffer.from(buf.subarray(pos));
-      this.pending.push(rest);
-      this.pendingLength = rest.length;
+    while (pos < end) {
+      if (end - pos < 4) {
+        chunk.copy(this.header, 0, pos, end);
+        this.headerLength = end - pos;
+        break;
+      }
+      pos = this.startFrame(this.checkedSize(chunk.readInt32BE(pos)), chunk, pos + 4, frames);
     }
     return frames;
+  }
+
+  private checkedSize(size: number): number {
+    if (size < 0) throw new InvalidFrameSizeError(size);
+    if (size > this.maxFrameSize) throw new FrameTooLargeError(size, this.maxFrameSize);
+    return size;
+  }
+
+  /** A frame of `size` bytes whose payload starts at `pos`: a slice when the chunk holds it all, else assembled. */
+  private startFrame(size: number, chunk: Buffer, pos: number, frames: Buffer[]): number {
+    const avail = chunk.length - pos;
+    if (avail >= size) {
+      frames.push(chunk.subarray(pos, pos + size));
+      return pos + size;
+    }
+    if (size > LARGE_FRAME) {
+      // Not allocated on the size field's word alone: a peer announcing 100 MB must send them first.
+      this.largeChunks = [Buffer.from(chunk.subarray(pos))];
+      this.largeSize = size;
+      this.partialFilled = avail;
+      return chunk.length;
+    }
+    const p = this.pool !== null ? this.pool.acquire(size) : Buffer.allocUnsafe(size);
+    chunk.copy(p, 0, pos, chunk.length);
+    this.partial = p;
+    this.partialFilled = avail;
+    return chunk.length;
   }
 }

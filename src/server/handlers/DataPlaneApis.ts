@@ -116,6 +116,8 @@ export class DataPlaneApis {
       return encode(merge(allowed.map(() => partitionError(ErrorCode.INVALID_REQUIRED_ACKS))));
     }
     if (allowed.length === 0) return encode(merge([]));
+    // Every partition is validated and written before appendRecords returns (acks=all then waits holding offsets only):
+    // the connection reuses the request's buffer once this handler returned, so nothing after this line reads records.
     const out = this.rm.appendRecords(v, req.acks, req.timeoutMs, allowed);
     return Array.isArray(out) ? encode(merge(out)) : out.then((res) => encode(merge(res)));
   }

@@ -119,4 +119,30 @@ describe('server: ProducerStateManager (idempotent producer)', () => {
     expect(leaderAppend(idem(7, 0, 2)).duplicate).to.equal(false);
     expect(log.producerStateManager.lastEntry(7)!.batches.map((b) => b.firstSeq)).to.deep.equal([2]);
   });
+  it('a log that never held a batch starts with an empty state without listing its directory; a log truncated to 0 too', () => {
+    // The fs module itself (the namespace import is a read-only view of it), so that the log's own calls are seen.
+    const realFs = ((fs as unknown as { default?: typeof fs }).default ?? fs) as { readdirSync: typeof fs.readdirSync };
+    const readdir = realFs.readdirSync;
+    let listed = 0;
+    const counting = ((...args: Parameters<typeof fs.readdirSync>) => {
+      listed++;
+      return readdir(...args);
+    }) as typeof fs.readdirSync;
+    realFs.readdirSync = counting;
+    try {
+      expect(log.producerStateManager.size).to.equal(0);
+      expect(listed, 'an empty log lists no snapshots').to.equal(0);
+      expect(leaderAppend(idem(3, 0, 0))).to.deep.equal({ firstOffset: 0, lastOffset: 1, duplicate: false });
+      expect(leaderAppend(idem(3, 0, 0)).duplicate).to.equal(true);
+      log.truncateTo(0);
+      expect(log.producerStateManager.size, 'nothing below offset 0').to.equal(0);
+      expect(leaderAppend(idem(3, 0, 0))).to.deep.equal({ firstOffset: 0, lastOffset: 1, duplicate: false });
+    } finally {
+      realFs.readdirSync = readdir;
+    }
+    // With batches in the log the state is still rebuilt from the snapshots and the log after a restart.
+    log.close();
+    log = Log.open(path.join(dir, 't-0'), 't', 0, defaultLogConfig());
+    expect(log.producerStateManager.lastEntry(3)!.batches.map((b) => b.lastSeq)).to.deep.equal([1]);
+  });
 });
