@@ -251,14 +251,14 @@ export class BenchCluster {
   // ------------------------------------------------------------------ topic
 
   /** CreateTopics through kafkajs' admin (replication factor 3), waiting for leaders. */
-  async createTopic(topic: string, partitions: number): Promise<void> {
+  async createTopic(topic: string, partitions: number, timeoutMs = 60_000): Promise<void> {
     const kafka = kafkaClient(this.cluster.bootstrapServers.split(','), 'failover-bench-admin');
     const admin = kafka.admin();
     await admin.connect();
     try {
       await admin.createTopics({
         waitForLeaders: true,
-        timeout: 60_000,
+        timeout: timeoutMs,
         topics: [{ topic, numPartitions: partitions, replicationFactor: 3 }],
       });
     } finally {
