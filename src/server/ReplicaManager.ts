@@ -1,6 +1,8 @@
 import { getLogger, Logger } from '../common/logger';
 import { LogManager } from '../log/LogManager';
 import { LogConfig } from '../log/LogConfig';
+import type { LeaderEpochFileCache } from '../log/LeaderEpochFileCache';
+import { writeLeaderEpochCheckpoints } from '../log/LeaderEpochCheckpointAsync';
 import { AlterPartitionResponsePartitionData } from '../protocol/apis/56-alter-partition';
 import { ErrorCode, errorName, KafkaError } from '../protocol/errors';
 import { countBatches } from '../protocol/records/RecordBatch';
@@ -493,6 +495,17 @@ export class ReplicaManager {
   // ---------------------------------------------------------------- controller requests
 
   /**
+   * The logs of a LeaderAndIsr's replicas that this broker does not have yet, created before
+   * becomeLeaderOrFollower (which then finds them) with the event loop served in between (LogManager).
+   */
+  createLogsForNewReplicas(states: ReadonlyArray<{ topic: string; partition: number; state: LeaderAndIsrPartitionState }>): Promise<void> {
+    const fresh = states.filter((s) => s.state.replicas.includes(this.brokerId) && !this.partitions.has(tpKey(s.topic, s.partition)));
+    return this.deps.logManager.getOrCreateLogsYielding(
+      fresh.map((s) => ({ topic: s.topic, partition: s.partition, config: this.deps.logConfigFor(s.topic) })),
+    );
+  }
+
+  /**
    * LeaderAndIsr (ReplicaManager.becomeLeaderOrFollower): per partition, accept only a newer leader epoch;
    * create the log when missing; become leader (stop fetching) or follower (truncate to the high
    * watermark, then fetch from the leader).
@@ -502,7 +515,7 @@ export class ReplicaManager {
     controllerEpoch: number,
     states: Array<{ topic: string; partition: number; topicId: Buffer | null; state: LeaderAndIsrPartitionState }>,
     liveLeaders: LeaderEndpoint[],
-  ): { errorCode: number; partitionErrors: Array<{ topic: string; partition: number; errorCode: number }> } {
+  ): { errorCode: number; partitionErrors: Array<{ topic: string; partition: number; errorCode: number }>; checkpointsWritten?: Promise<string[]> } {
     if (controllerEpoch < this.controllerEpoch) {
       this.stateChangeLog.warn(
         `Ignoring LeaderAndIsr request from controller ${controllerId} since its controller epoch ${controllerEpoch} is old. Latest known controller epoch is ${this.controllerEpoch}`,
@@ -513,6 +526,7 @@ export class ReplicaManager {
     const now = Date.now();
     const partitionErrors: Array<{ topic: string; partition: number; errorCode: number }> = [];
     const newFollowerTopics = new Set<string>();
+    const epochFlushes: Array<{ key: string; cache: LeaderEpochFileCache }> = [];
     for (const { topic, partition, topicId, state } of states) {
       const key = tpKey(topic, partition);
       if (!state.replicas.includes(this.brokerId)) {
@@ -542,7 +556,8 @@ export class ReplicaManager {
         this.fetcherManager.removeFetcherForPartition(key);
         if (leader) {
           // Partition.makeLeader: the new epoch starts at our log end offset, even before its first batch.
-          p.log.leaderEpochCache.assign(state.leaderEpoch, p.logEndOffset);
+          // Its checkpoint is fsynced in the thread pool, all partitions in parallel, before the response.
+          if (p.log.leaderEpochCache.assignNoFlush(state.leaderEpoch, p.logEndOffset)) epochFlushes.push({ key, cache: p.log.leaderEpochCache });
           if (p.maybeIncrementLeaderHW()) this.onHighWatermarkIncreased(p);
         } else {
           // The fetcher first truncates what diverged from the new leader by leader epoch (OffsetForLeaderEpoch).
@@ -566,7 +581,7 @@ export class ReplicaManager {
       }
     }
     this.updateLeaderAndFollowerMetrics(newFollowerTopics);
-    return { errorCode: ErrorCode.NONE, partitionErrors };
+    return { errorCode: ErrorCode.NONE, partitionErrors, checkpointsWritten: writeLeaderEpochCheckpoints(epochFlushes, this.stateChangeLog) };
   }
 
   /**
