@@ -88,6 +88,8 @@ export async function runPartitionScaleBench(opts: PartitionScaleOptions, log: (
 export interface FailoverAimOptions {
   partitions: number;
   timeout: number;
+  /** Keep the temp cluster folder (data and logs) and print where it is. */
+  keepData?: boolean;
 }
 
 export interface FailoverAimResult {
@@ -105,7 +107,8 @@ export async function runFailoverAim(opts: FailoverAimOptions, log: (line: strin
   const topic = `failover-${n}`;
   const lines: string[] = [];
   const started = Date.now();
-  const bc = await BenchCluster.start({ sessionTimeoutMs: SESSION_TIMEOUT_MS, keepData: false, log: (l) => log(`  [cluster] ${l}`) });
+  const bc = await BenchCluster.start({ sessionTimeoutMs: SESSION_TIMEOUT_MS, keepData: !!opts.keepData, log: (l) => log(`  [cluster] ${l}`) });
+  if (opts.keepData) log(`  data and logs: ${bc.layout.dataDir}`);
   try {
     const t1 = Date.now();
     await bc.createTopic(topic, n, opts.timeout);
@@ -152,7 +155,7 @@ async function main(argv: string[]): Promise<void> {
     ok &&= r.ok;
   }
   if (failoverPartitions > 0) {
-    const r = await runFailoverAim({ partitions: failoverPartitions, timeout: 180_000 }, log);
+    const r = await runFailoverAim({ partitions: failoverPartitions, timeout: 180_000, keepData: argv.includes('--keep-data') }, log);
     out.push(...r.lines);
     ok &&= r.ok;
   }
