@@ -20,6 +20,9 @@ function render(cache: LeaderEpochFileCache): string {
   return lines.join('\n') + '\n';
 }
 
+/** Checkpoint writes of one LeaderAndIsr in flight at once. */
+const MAX_IN_FLIGHT = 64;
+
 const inFlight = new WeakMap<LeaderEpochFileCache, Promise<void>>();
 
 async function writeOnce(cache: LeaderEpochFileCache): Promise<void> {
@@ -62,14 +65,21 @@ export function flushLeaderEpochCacheAsync(cache: LeaderEpochFileCache): Promise
  * write marks the log dir offline and the partition errors).
  */
 export async function writeLeaderEpochCheckpoints(items: ReadonlyArray<{ key: string; cache: LeaderEpochFileCache }>, logger: Logger): Promise<string[]> {
-  if (items.length === 0) return [];
-  const settled = await Promise.allSettled(items.map((i) => flushLeaderEpochCacheAsync(i.cache)));
   const failed: string[] = [];
-  settled.forEach((r, i) => {
-    if (r.status === 'rejected') {
-      failed.push(items[i].key);
-      logger.error(`Error while writing the leader epoch checkpoint ${items[i].cache.file} of partition ${items[i].key}`, r.reason);
+  // At most MAX_IN_FLIGHT files open at once: libuv's pool runs 4 at a time anyway, and thousands of
+  // simultaneous opens would eat into the broker's open-file limit, which its segments already use.
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++];
+      try {
+        await flushLeaderEpochCacheAsync(item.cache);
+      } catch (e) {
+        failed.push(item.key);
+        logger.error(`Error while writing the leader epoch checkpoint ${item.cache.file} of partition ${item.key}`, e);
+      }
     }
-  });
+  };
+  await Promise.all(Array.from({ length: Math.min(MAX_IN_FLIGHT, items.length) }, worker));
   return failed;
 }
