@@ -527,6 +527,7 @@ export class ReplicaManager {
     const partitionErrors: Array<{ topic: string; partition: number; errorCode: number }> = [];
     const newFollowerTopics = new Set<string>();
     const epochFlushes: Array<{ key: string; cache: LeaderEpochFileCache }> = [];
+    const trace = this.stateChangeLog.isTraceEnabled?.() ?? false;
     for (const { topic, partition, topicId, state } of states) {
       const key = tpKey(topic, partition);
       if (!state.replicas.includes(this.brokerId)) {
@@ -564,11 +565,13 @@ export class ReplicaManager {
           const ep = liveLeaders.find((l) => l.brokerId === state.leader);
           if (ep) this.fetcherManager.addFetcherForPartition(p, ep);
         }
-        this.stateChangeLog.info(
-          this.applyingDelta
-            ? `Completed the become-${leader ? 'leader' : 'follower'} transition from the metadata log (quorum leader ${controllerId}) for partition ${key} with leader epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}]`
-            : `Completed LeaderAndIsr request from controller ${controllerId} epoch ${controllerEpoch} for the become-${leader ? 'leader' : 'follower'} transition for partition ${key} with leader epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}]`,
-        );
+        // Per partition at TRACE, as Kafka 3.7; one INFO line per request below.
+        if (trace)
+          this.stateChangeLog.trace(
+            this.applyingDelta
+              ? `Completed the become-${leader ? 'leader' : 'follower'} transition from the metadata log (quorum leader ${controllerId}) for partition ${key} with leader epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}]`
+              : `Completed LeaderAndIsr request from controller ${controllerId} epoch ${controllerEpoch} for the become-${leader ? 'leader' : 'follower'} transition for partition ${key} with leader epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}]`,
+          );
         partitionErrors.push({ topic, partition, errorCode: ErrorCode.NONE });
         if (!leader) newFollowerTopics.add(topic);
         this.notifyLeadership(p, leader);
@@ -581,6 +584,9 @@ export class ReplicaManager {
       }
     }
     this.updateLeaderAndFollowerMetrics(newFollowerTopics);
+    this.stateChangeLog.info(
+      `Finished LeaderAndIsr request in ${Date.now() - now}ms from controller ${controllerId} epoch ${controllerEpoch} for ${states.length} partitions`,
+    );
     return { errorCode: ErrorCode.NONE, partitionErrors, checkpointsWritten: writeLeaderEpochCheckpoints(epochFlushes, this.stateChangeLog) };
   }
 
