@@ -43,6 +43,17 @@ export function rssMbOf(pid: number | undefined): number | undefined {
   }
 }
 
+/** utime + stime of a process in ms (/proc/<pid>/stat fields 14 and 15, 10 ms ticks). */
+export function cpuMsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 const SESSION_TIMEOUT_MS = 6000;
 
 export async function runPartitionScaleBench(opts: PartitionScaleOptions, log: (line: string) => void): Promise<PartitionScaleResult> {
@@ -55,6 +66,7 @@ export async function runPartitionScaleBench(opts: PartitionScaleOptions, log: (
   try {
     const probes = bc.brokerIds.map((id) => bc.probe(id));
     const rssBefore = bc.brokerIds.map((id) => rssMbOf(bc.proc(id)?.pid));
+    const cpuBefore = bc.brokerIds.map((id) => cpuMsOf(bc.proc(id)?.pid) ?? 0);
     const admin = kafkaClient(bc.cluster.bootstrapServers.split(','), 'partition-scale-bench').admin();
     await admin.connect();
     let t0: number;
@@ -68,12 +80,15 @@ export async function runPartitionScaleBench(opts: PartitionScaleOptions, log: (
     const seen = await pollMetadataUntil(probes, topic, (r) => allLeadersLive(r, topic, n, []), opts.timeout, 20);
     const times = [...seen.values()];
     const ledMs = times.every((t) => t !== undefined) ? Math.max(...(times as number[])) - t0 : undefined;
+    // Broker CPU from CreateTopics to led (contention moves the wall clock, much less the CPU spent).
+    const cpuMs = bc.brokerIds.map((id, i) => (cpuMsOf(bc.proc(id)?.pid) ?? 0) - cpuBefore[i]);
     log(`  ${n} partitions: CreateTopics answered in ${answered} ms, all led on every broker in ${ledMs ?? 'n/a'} ms; idle ${opts.idleSeconds} s`);
     await new Promise((r) => setTimeout(r, opts.idleSeconds * 1000));
     const rss = bc.brokerIds.map((id) => rssMbOf(bc.proc(id)?.pid));
     const rssMb = rss.every((r) => r !== undefined) ? (rss as number[]) : undefined;
     lines.push(
       `Partition scale: ${n} partitions (RF 3, 3 brokers): CreateTopics answered in ${answered} ms, every partition led on every broker ${ledMs ?? 'n/a'} ms after sending it`,
+      `  broker CPU from CreateTopics until led ${cpuMs.join(' / ')} ms (utime+stime)`,
       `  broker RSS before the topic ${rssBefore.map((r) => r?.toFixed(0) ?? '?').join(' / ')} MiB, after ${opts.idleSeconds} s idle ${rss.map((r) => r?.toFixed(0) ?? '?').join(' / ')} MiB (whole run ${((Date.now() - started) / 1000).toFixed(1)} s)`,
     );
     return { lines, ok: ledMs !== undefined && rssMb !== undefined, ledMs, rssMb };
