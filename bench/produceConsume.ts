@@ -1,9 +1,10 @@
 /**
- * `npm run bench`: produce/consume throughput for 100-byte records with a C client (librdkafka, through
- * bench/rdkafka_perf.c) and with kafkajs, on topics with 1 and 6 partitions.
+ * `npm run bench`: first the "Issue 17 aims" section (bench/aims.ts: every issue-17 figure with its aim, met or
+ * NOT met), then produce/consume throughput for 100-byte records with a C client (librdkafka, through
+ * bench/rdkafka_perf.c) and with kafkajs, on topics with 1 and 6 partitions, and the other sections.
  *
- * Without --bootstrap it starts its own cluster: one ZooKeeper node and ONE broker on free ports with a
- * fresh temp data dir, removed afterwards. Run `npm run bench -- --help` for the flags.
+ * Without --bootstrap it starts its own clusters: ZooKeeper and brokers on free ports with fresh temp data
+ * dirs, removed afterwards. Run `npm run bench -- --help` for the flags.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { findRepoRoot, tempClusterLayout } from '../src/launcher/ClusterLayout';
@@ -15,6 +16,7 @@ import { defaultGroupBenchOptions, runGroupBench } from './groupBench';
 import { defaultCodecBenchOptions, runCodecBench } from './codecBench';
 import { defaultSecurityBenchOptions, runSecurityBench } from './securityBench';
 import { defaultTxnBenchOptions, runTxnBench } from './txnBench';
+import { defaultAimsOptions, runAims } from './aims';
 
 export interface BenchOptions {
   bootstrap?: string;
@@ -38,6 +40,21 @@ export interface BenchOptions {
   transactions: boolean;
   /** Records per transactions benchmark run. */
   txnRecords: number;
+  /** Run the "Issue 17 aims" section first (bench/aims.ts); --no-aims skips it. */
+  aims: boolean;
+  /** Only the aims section: none of the other sections. */
+  aimsOnly: boolean;
+  /** Base record count of the aims' throughput runs. */
+  aimsRecords: number;
+  /** The aims rows to run (1-9). */
+  aimsRows: number[];
+  /** Seconds of the aims' latency run. */
+  latencySeconds: number;
+  /** Partitions of aims row 8 and seconds idle before its RSS reading. */
+  scalePartitions: number;
+  idleSeconds: number;
+  /** Partitions of aims row 9 (failover). */
+  failoverPartitions: number;
 }
 
 interface Row {
@@ -53,6 +70,14 @@ function positiveInt(value: string): number {
   const n = Number(value.replace(/_/g, ''));
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer.');
   return n;
+}
+
+function aimRows(value: string): number[] {
+  const list = value.split(',').map((s) => Number(s.trim()));
+  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 1 || n > 9)) {
+    throw new InvalidArgumentError('must be a comma-separated list of row numbers 1 to 9, e.g. 1,4.');
+  }
+  return list;
 }
 
 function partitionList(value: string): number[] {
@@ -93,9 +118,25 @@ export function parseBenchArgs(argv: string[], exit: (code: number) => never = p
     )
     .option('--no-transactions', 'skip the transactions benchmark')
     .option('--txn-records <n>', 'records for each transactions benchmark run', positiveInt, defaultTxnBenchOptions.records)
+    .option('--aims', 'run the "Issue 17 aims" section first: every issue-17 figure beside its aim (bench/aims.ts)', true)
+    .option('--no-aims', 'skip the issue-17 aims section')
+    .option('--aims-only', 'run only the issue-17 aims section', false)
+    .option(
+      '--aims-records <n>',
+      'base record count of the aims runs (rows 1, 2, 4; row 3 half, row 5 1.5x, row 6 0.75x)',
+      positiveInt,
+      defaultAimsOptions.records,
+    )
+    .option('--aims-rows <list>', 'aims rows to run, e.g. 1,4 (default all: 1-9)', aimRows, defaultAimsOptions.rows)
+    .option('--latency-seconds <n>', 'seconds of the aims latency run (row 7)', positiveInt, defaultAimsOptions.latencySeconds)
+    .option('--scale-partitions <n>', 'partitions of aims row 8 (all led after CreateTopics, RSS)', positiveInt, defaultAimsOptions.scalePartitions)
+    .option('--idle-seconds <n>', 'seconds idle before aims row 8 reads each broker RSS', positiveInt, defaultAimsOptions.idleSeconds)
+    .option('--failover-partitions <n>', 'partitions of aims row 9 (failover)', positiveInt, defaultAimsOptions.failoverPartitions)
     .exitOverride((err) => exit(err.exitCode));
   program.parse(argv);
-  return program.opts<BenchOptions>();
+  const opts = program.opts<BenchOptions>();
+  if (opts.aimsOnly && !opts.aims) program.error('error: --aims-only and --no-aims exclude each other');
+  return opts;
 }
 
 function fmt(n: number, digits = 0): string {
@@ -255,6 +296,35 @@ export async function main(argv: string[]): Promise<number> {
       .map((a) => ` ${shellQuote(a)}`)
       .join('')}`,
   );
+  let aimsOk = true;
+  if (opts.aims && !opts.bootstrap) {
+    try {
+      const a = await runAims(
+        {
+          ...defaultAimsOptions,
+          records: opts.aimsRecords,
+          rows: opts.aimsRows,
+          latencySeconds: opts.latencySeconds,
+          scalePartitions: opts.scalePartitions,
+          idleSeconds: opts.idleSeconds,
+          failoverPartitions: opts.failoverPartitions,
+          recordSize: opts.recordSize,
+          timeout: opts.timeout,
+        },
+        log,
+      );
+      log('');
+      for (const l of a.lines) log(l);
+      aimsOk = a.ok;
+    } catch (e) {
+      log(`Issue 17 aims section failed: ${(e as Error).message}`);
+      aimsOk = false;
+    }
+    if (opts.aimsOnly) return aimsOk ? 0 : 1;
+    log('');
+  } else if (opts.aims) {
+    log('Issue 17 aims: skipped with --bootstrap (they start their own clusters)');
+  }
   let rows: Row[];
   try {
     rows = await runBench(opts, log);
@@ -333,7 +403,7 @@ export async function main(argv: string[]): Promise<number> {
       txnOk = false;
     }
   }
-  return rows.every((r) => r.result) && replicationOk && groupsOk && codecsOk && txnOk && securityOk ? 0 : 1;
+  return rows.every((r) => r.result) && aimsOk && replicationOk && groupsOk && codecsOk && txnOk && securityOk ? 0 : 1;
 }
 
 if (require.main === module) {

@@ -18,6 +18,8 @@ export interface HarnessResult {
   timed_out: boolean;
   partitions: number;
   first_error: string;
+  /** Every librdkafka property the harness set beyond the client's defaults (its own and each -X), 'key=value ...'. */
+  settings: string;
 }
 
 const HEADER = '/usr/include/librdkafka/rdkafka.h';
@@ -58,7 +60,7 @@ export function buildHarness(rootDir: string, log: (line: string) => void): stri
   } catch {
     /* no pkg-config: plain -lrdkafka */
   }
-  const args = ['-O2', '-Wall', '-o', bin, src, ...flags];
+  const args = ['-O2', '-Wall', '-pthread', '-o', bin, src, ...flags];
   log(`Building the C harness: cc ${args.join(' ')}`);
   const r = spawnSync('cc', args, { stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.error || r.status !== 0) {

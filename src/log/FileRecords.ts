@@ -9,6 +9,12 @@ import { HEADER_SIZE, LOG_OVERHEAD, batchSizeAt, lastOffsetAt, readInt64 } from 
 const SCAN_CHUNK = 1 << 20;
 /** Bytes needed to read baseOffset, length, magic and lastOffsetDelta. */
 const PEEK = 27;
+/** Batch boundaries remembered per segment: the ends of recent reads (consumers, followers) and so the high watermark. */
+const KNOWN = 8;
+
+function emptyAt(firstOffset: number, position: number): SegmentReadResult {
+  return { records: Buffer.alloc(0), firstOffset, nextOffset: firstOffset, position, reachedEnd: false };
+}
 
 export interface SegmentReadResult {
   /** Whole batches (possibly empty). */
@@ -79,6 +85,7 @@ export class FileRecords {
   }
 
   truncateTo(size: number): void {
+    this.forgetKnownPositions();
     fs.ftruncateSync(this.fd, size);
     this._size = size;
     this.dirty = true;
@@ -126,8 +133,13 @@ export class FileRecords {
    * LogSegment.read's file part (searchForOffsetWithSize + slice): from `startPos` (an index lookup), skips to the
    * first batch with lastOffset >= startOffset, then returns whole batches below `end`, stopping before the
    * first batch whose lastOffset >= maxOffsetExclusive and before exceeding maxSize (except the first batch
-   * when minOneMessage). Null when no batch has lastOffset >= startOffset. Usually one positional read of
-   * `chunkLen` bytes covers both the skip and the data.
+   * when minOneMessage). Null when no batch has lastOffset >= startOffset.
+   *
+   * One positional read per call. When an earlier read ended where this one starts (a consumer or follower
+   * continuing), the start is known exactly and so is the end when maxOffsetExclusive (the high watermark, the
+   * LSO) is a batch boundary an earlier read met (Kafka's LogOffsetMetadata position): exactly the bytes up to
+   * min(end, start + maxSize) are read. Otherwise the read covers the index interval to skip as well
+   * (`chunkLen` bytes from the index entry). `alloc` supplies the buffer read into (the fetch path's pool).
    */
   read(
     startPos: number,
@@ -137,6 +149,58 @@ export class FileRecords {
     minOneMessage: boolean,
     maxOffsetExclusive: number,
     chunkLen: number,
+    alloc: (size: number) => Buffer = Buffer.allocUnsafe,
+  ): SegmentReadResult | null {
+    const knownEnd = this.knownPosition(maxOffsetExclusive);
+    if (knownEnd >= 0 && knownEnd < end) end = knownEnd;
+    const knownStart = this.knownPosition(startOffset);
+    if (knownStart >= startPos) startPos = knownStart;
+    const r =
+      knownStart >= 0 && knownStart >= startPos ? this.readFromBatch(startPos, startOffset, maxSize, end, minOneMessage, maxOffsetExclusive, alloc) : undefined;
+    const res = r !== undefined ? r : this.readAfterSkip(startPos, startOffset, maxSize, end, minOneMessage, maxOffsetExclusive, chunkLen, alloc);
+    if (res !== null && res.records.length > 0) this.remember(res.nextOffset, res.position + res.records.length);
+    return res;
+  }
+
+  /**
+   * The read when `pos` is known to be the start of the batch holding startOffset: one read of exactly
+   * min(end - pos, maxSize) bytes (a second only for a first batch larger than maxSize, KIP-74). Undefined
+   * when the bytes there are not that batch (then the caller searches from the index).
+   */
+  private readFromBatch(
+    pos: number,
+    startOffset: number,
+    maxSize: number,
+    end: number,
+    minOneMessage: boolean,
+    maxOffsetExclusive: number,
+    alloc: (size: number) => Buffer,
+  ): SegmentReadResult | null | undefined {
+    if (pos + PEEK > end) return null;
+    let data = alloc(Math.min(end - pos, Math.max(maxSize, PEEK)));
+    data = data.subarray(0, this.readInto(data, pos));
+    if (data.length < PEEK || lastOffsetAt(data, 0) < startOffset || batchSizeAt(data, 0) < HEADER_SIZE) return undefined;
+    const firstSize = batchSizeAt(data, 0);
+    const firstBase = readInt64(data, 0);
+    if (pos + firstSize > end || (firstSize > maxSize && !minOneMessage)) return emptyAt(firstBase, pos);
+    if (firstSize > data.length) {
+      // KIP-74: a first batch larger than maxSize is returned whole.
+      data = alloc(firstSize);
+      if (this.readInto(data, pos) < firstSize) return undefined;
+    }
+    return this.wholeBatches(data, pos, firstBase, maxOffsetExclusive);
+  }
+
+  /** The read from an index entry: skips the batches below startOffset within one read of `chunkLen` bytes. */
+  private readAfterSkip(
+    startPos: number,
+    startOffset: number,
+    maxSize: number,
+    end: number,
+    minOneMessage: boolean,
+    maxOffsetExclusive: number,
+    chunkLen: number,
+    alloc: (size: number) => Buffer,
   ): SegmentReadResult | null {
     let pos = startPos;
     let chunk = Buffer.alloc(0);
@@ -147,11 +211,15 @@ export class FileRecords {
       if (pos + PEEK > end) return null;
       let rel = pos - chunkStart;
       if (rel + PEEK > chunk.length) {
-        chunk = this.readAt(pos, Math.min(end - pos, chunkLen));
+        const len = Math.min(end - pos, chunkLen);
+        chunk = alloc(len);
+        chunk = chunk.subarray(0, this.readInto(chunk, pos));
         chunkStart = pos;
         rel = 0;
+        if (chunk.length < PEEK) return null;
       }
       const size = batchSizeAt(chunk, rel);
+      if (size < HEADER_SIZE) throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, `Record batch size ${size} is smaller than the minimum overhead ${HEADER_SIZE}`);
       if (lastOffsetAt(chunk, rel) >= startOffset) {
         firstSize = size;
         firstBase = readInt64(chunk, rel);
@@ -159,24 +227,27 @@ export class FileRecords {
       }
       pos += size;
     }
-    const empty = (reachedEnd: boolean): SegmentReadResult => ({
-      records: Buffer.alloc(0),
-      firstOffset: firstBase,
-      nextOffset: firstBase,
-      position: pos,
-      reachedEnd,
-    });
     const budget = minOneMessage ? Math.max(maxSize, firstSize) : maxSize;
-    if (pos + firstSize > end) return empty(false);
-    if (firstSize > budget) return empty(false);
+    if (pos + firstSize > end || firstSize > budget) return emptyAt(firstBase, pos);
     const limit = Math.min(end, pos + budget);
-    const data = chunkStart <= pos && chunkStart + chunk.length >= limit ? chunk.subarray(pos - chunkStart, limit - chunkStart) : this.readAt(pos, limit - pos);
+    let data: Buffer;
+    if (chunkStart <= pos && chunkStart + chunk.length >= limit) {
+      data = chunk.subarray(pos - chunkStart, limit - chunkStart);
+    } else {
+      data = alloc(limit - pos);
+      data = data.subarray(0, this.readInto(data, pos));
+    }
+    return this.wholeBatches(data, pos, firstBase, maxOffsetExclusive);
+  }
+
+  /** The whole batches at the front of `data` (read at `pos`) below maxOffsetExclusive. */
+  private wholeBatches(data: Buffer, pos: number, firstBase: number, maxOffsetExclusive: number): SegmentReadResult {
     let q = 0;
     let nextOffset = firstBase;
     let stoppedByOffset = false;
     while (q + PEEK <= data.length) {
       const size = batchSizeAt(data, q);
-      if (q + size > data.length) break;
+      if (size < HEADER_SIZE || q + size > data.length) break;
       const last = lastOffsetAt(data, q);
       if (last >= maxOffsetExclusive) {
         stoppedByOffset = true;
@@ -192,6 +263,44 @@ export class FileRecords {
       position: pos,
       reachedEnd: !stoppedByOffset && pos + q >= this._size,
     };
+  }
+
+  /** Fills `buf` from `position` (less at the end of the file); returns the bytes read. */
+  private readInto(buf: Buffer, position: number): number {
+    let done = 0;
+    while (done < buf.length) {
+      const n = fs.readSync(this.fd, buf, done, buf.length - done, position + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return done;
+  }
+
+  /**
+   * Batch boundaries met by reads, most recent first: the first batch with lastOffset >= knownOffsets[i] starts at
+   * knownPositions[i]. They hold until a truncation (appends only add batches after them).
+   */
+  private readonly knownOffsets: number[] = new Array<number>(KNOWN).fill(-1);
+  private readonly knownPositions: number[] = new Array<number>(KNOWN).fill(-1);
+  private knownNext = 0;
+
+  /** Position of the first batch with lastOffset >= `offset` if a read met it; -1 when unknown. */
+  knownPosition(offset: number): number {
+    const o = this.knownOffsets;
+    for (let i = 0; i < KNOWN; i++) if (o[i] === offset) return this.knownPositions[i];
+    return -1;
+  }
+
+  private remember(offset: number, position: number): void {
+    if (this.knownPosition(offset) >= 0) return;
+    this.knownOffsets[this.knownNext] = offset;
+    this.knownPositions[this.knownNext] = position;
+    this.knownNext = (this.knownNext + 1) % KNOWN;
+  }
+
+  private forgetKnownPositions(): void {
+    this.knownOffsets.fill(-1);
+    this.knownPositions.fill(-1);
   }
 
   /** FileRecords.searchForOffsetWithSize: position of the first batch from `startPos` with lastOffset >= offset, or null. */

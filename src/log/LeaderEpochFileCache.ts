@@ -106,7 +106,7 @@ export class LeaderEpochFileCache {
     if (endOffset < 0 || this.epochs.length === 0 || this.epochs[this.epochs.length - 1].startOffset < endOffset) return;
     const removed = this.epochs.filter((e) => e.startOffset >= endOffset);
     this.epochs = this.epochs.filter((e) => e.startOffset < endOffset);
-    this.flush();
+    this.flush(false);
     this.logger?.debug(`Cleared entries ${this.describe(removed)} from epoch cache after truncating to end offset ${endOffset}`);
   }
 
@@ -118,7 +118,7 @@ export class LeaderEpochFileCache {
     const kept = this.epochs.slice(floor);
     kept[0] = { epoch: kept[0].epoch, startOffset };
     this.epochs = kept;
-    this.flush();
+    this.flush(false);
   }
 
   clearAndFlush(): void {
@@ -126,14 +126,18 @@ export class LeaderEpochFileCache {
     this.flush();
   }
 
-  /** CheckpointFile.write: temp file, fsync, atomic rename (a crash leaves the old or the new file). */
-  flush(): void {
+  /**
+   * CheckpointFile.write: temp file, fsync, atomic rename (a crash leaves the old or the new file). As in Kafka 3.7,
+   * truncations write without fsync (LeaderEpochFileCache.truncateFromEnd/Start: "to avoid fsync latency"; a crash
+   * leaves the older, longer list, which log recovery truncates again), while assign and clear fsync.
+   */
+  flush(sync = true): void {
     const tmp = this.file + '.tmp';
     const lines = [String(CHECKPOINT_VERSION), String(this.epochs.length), ...this.epochs.map((e) => `${e.epoch} ${e.startOffset}`)];
     const fd = fs.openSync(tmp, 'w');
     try {
       fs.writeSync(fd, lines.join('\n') + '\n');
-      fs.fsyncSync(fd);
+      if (sync) fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }

@@ -102,16 +102,18 @@ export class LocalLog {
    * lastOffset >= maxOffsetExclusive; total <= maxBytes except that with minOneMessage the first batch is
    * returned whole. May span segments. The caller checks the range.
    */
-  read(startOffset: number, maxBytes: number, maxOffsetExclusive: number, minOneMessage: boolean): FetchDataInfo {
+  read(startOffset: number, maxBytes: number, maxOffsetExclusive: number, minOneMessage: boolean, alloc?: (size: number) => Buffer): FetchDataInfo {
     const out: FetchDataInfo = { records: [], sizeInBytes: 0 };
     if (startOffset >= this.nextOffset || startOffset >= maxOffsetExclusive) return out;
+    // Nothing may be returned (the response's max_bytes is used up): Kafka's LogSegment.read answers EMPTY without reading.
+    if (maxBytes <= 0 && !minOneMessage) return out;
     let i = Math.max(0, this.floorSegmentIndex(startOffset));
     let offset = startOffset;
     let remaining = maxBytes;
     let minOne = minOneMessage;
     for (; i < this.segments.length; i++) {
       const seg = this.segments[i];
-      const r = seg.read(offset, Math.max(0, remaining), seg.size, minOne, maxOffsetExclusive);
+      const r = seg.read(offset, Math.max(0, remaining), seg.size, minOne, maxOffsetExclusive, alloc);
       if (r === null) continue;
       if (r.records.length > 0) {
         out.records.push(r.records);
@@ -123,6 +125,21 @@ export class LocalLog {
       offset = r.nextOffset;
     }
     return out;
+  }
+
+  /**
+   * LogOffsetMetadata.positionDiff: the bytes between two offsets of one segment, from the positions reads met
+   * (the log end offset is the active segment's size). Null when they lie in different segments or a position
+   * is not known: the caller then reads (DelayedFetch completes at once for another segment, as Kafka's case F).
+   */
+  positionDiff(fromOffset: number, toOffset: number): number | null {
+    const i = this.floorSegmentIndex(fromOffset);
+    if (i < 0) return null;
+    const seg = this.segments[i];
+    const last = i === this.segments.length - 1;
+    const to = toOffset === this.nextOffset && last ? seg.size : last || this.segments[i + 1].baseOffset > toOffset ? seg.knownPosition(toOffset) : -1;
+    const from = seg.knownPosition(fromOffset);
+    return to < 0 || from < 0 ? null : Math.max(0, to - from);
   }
 
   /** Takes the `count` oldest segments out (never the active one); the caller deletes their files later. */

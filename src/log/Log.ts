@@ -272,7 +272,7 @@ export class Log {
    * startOffset); stops before the first batch whose lastOffset >= maxOffsetExclusive; total <= maxBytes,
    * except that with minOneMessage the first batch is returned whole. May span segments.
    */
-  read(startOffset: number, maxBytes: number, maxOffsetExclusive: number, minOneMessage: boolean): FetchDataInfo {
+  read(startOffset: number, maxBytes: number, maxOffsetExclusive: number, minOneMessage: boolean, alloc?: (size: number) => Buffer): FetchDataInfo {
     this.ensureOpen();
     if (startOffset < this._logStartOffset || startOffset > this.local.nextOffset) {
       throw new KafkaError(
@@ -280,7 +280,12 @@ export class Log {
         `Received request for offset ${startOffset} for partition ${this.topic}-${this.partition}, but we only have log segments in the range ${this._logStartOffset} to ${this.local.nextOffset}.`,
       );
     }
-    return this.local.read(startOffset, maxBytes, maxOffsetExclusive, minOneMessage);
+    return this.local.read(startOffset, maxBytes, maxOffsetExclusive, minOneMessage, alloc);
+  }
+
+  /** Bytes between two offsets of one segment when reads met both positions, else null (LocalLog.positionDiff). */
+  positionDiff(fromOffset: number, toOffset: number): number | null {
+    return this.local.positionDiff(fromOffset, toOffset);
   }
 
   /**

@@ -189,7 +189,8 @@ export class LogSegment {
    * Whole batches from the first batch whose lastOffset >= startOffset, all below `maxPosition`, stopping
    * before the first batch whose lastOffset >= maxOffsetExclusive and before exceeding maxSize (except the
    * first batch when minOneMessage). Null when no batch of this segment has lastOffset >= startOffset.
-   * Usually one positional read: the span from the index entry is read together with the data.
+   * One positional read: exactly the bytes wanted when a read ended where this one starts, else the span from the
+   * index entry together with the data.
    */
   read(
     startOffset: number,
@@ -197,6 +198,8 @@ export class LogSegment {
     maxPosition = this.size,
     minOneMessage = false,
     maxOffsetExclusive = Number.MAX_SAFE_INTEGER,
+    /** Supplies the buffer the bytes are read into (the fetch path reads into pooled buffers). */
+    alloc?: (size: number) => Buffer,
   ): SegmentReadResult | null {
     const chunkLen = Math.max(maxSize, 16384) + this.indexIntervalBytes + 16384;
     return this.log.read(
@@ -207,7 +210,13 @@ export class LogSegment {
       minOneMessage,
       maxOffsetExclusive,
       chunkLen,
+      alloc,
     );
+  }
+
+  /** File position of the first batch with lastOffset >= offset when a read met it (FileRecords.knownPosition), else -1. */
+  knownPosition(offset: number): number {
+    return this.log.knownPosition(offset);
   }
 
   /** Offset after the last batch (Kafka's readNextOffset), read from the last index entry on. */

@@ -7,7 +7,7 @@ import * as path from 'path';
  * Written atomically (temp file, fsync, rename).
  */
 export function writeOffsetCheckpoint(dir: string, name: string, entries: Array<{ topic: string; partition: number; offset: number }>): void {
-  const body = `0\n${entries.length}\n${entries.map((e) => `${e.topic} ${e.partition} ${e.offset}`).join('\n')}${entries.length ? '\n' : ''}`;
+  const body = formatOffsetCheckpoint(entries);
   const file = path.join(dir, name);
   const tmp = `${file}.tmp`;
   const fd = fs.openSync(tmp, 'w');
@@ -18,6 +18,11 @@ export function writeOffsetCheckpoint(dir: string, name: string, entries: Array<
     fs.closeSync(fd);
   }
   fs.renameSync(tmp, file);
+}
+
+/** The file's text: version 0, the entry count, then `topic partition offset` lines. */
+export function formatOffsetCheckpoint(entries: Array<{ topic: string; partition: number; offset: number }>): string {
+  return `0\n${entries.length}\n${entries.map((e) => `${e.topic} ${e.partition} ${e.offset}`).join('\n')}${entries.length ? '\n' : ''}`;
 }
 
 /** Entries by "topic-partition"; a missing or malformed file reads as empty. */

@@ -5,6 +5,7 @@
  */
 import * as net from 'net';
 import { Logger } from '../common/logger';
+import { fetchReadBuffers } from '../common/BufferPool';
 import { FrameDecoder } from '../protocol/FrameDecoder';
 import { decodeRequestHeader, encodeResponseHeader, peekRequestPrefix, requestHeaderVersion, responseHeaderVersion } from '../protocol/headers';
 import { Reader } from '../protocol/Reader';
@@ -39,6 +40,13 @@ interface Slot {
 }
 
 const MAX_INFLIGHT_PER_CONNECTION = 512;
+
+/** A write callback giving the pooled read buffers of one response back (the chunks of one writev complete together). */
+function releaseAll(pooled: Buffer[]): () => void {
+  return () => {
+    for (const b of pooled) fetchReadBuffers.release(b);
+  };
+}
 
 export class KafkaConnection {
   private readonly decoder: FrameDecoder;
@@ -320,7 +328,21 @@ export class KafkaConnection {
       w.int32(size);
       encodeResponseHeader(w, slot.correlationId, slot.responseHeaderVersion);
       this.sock.write(w.toBuffer());
-      for (const b of slot.body) this.sock.write(b);
+      const body = slot.body;
+      const last = body.length - 1;
+      let pooled: Buffer[] | null = null;
+      for (let i = 0; i < last; i++) {
+        const b = body[i];
+        if (fetchReadBuffers.isOutstanding(b)) (pooled ??= []).push(b);
+        this.sock.write(b);
+      }
+      if (last >= 0) {
+        const b = body[last];
+        if (fetchReadBuffers.isOutstanding(b)) (pooled ??= []).push(b);
+        // A fetch's record bytes were read into pooled buffers: they go back once the socket is done with them.
+        if (pooled === null) this.sock.write(b);
+        else this.sock.write(b, releaseAll(pooled));
+      }
     }
     this.sock.uncork();
     if (this.closeWhenFlushed) return this.maybeEnd();

@@ -67,7 +67,8 @@ export class DelayedOperationPurgatory<T extends DelayedOperation> {
     const set = this.watchers.get(key);
     if (!set) return 0;
     let n = 0;
-    for (const op of [...set]) {
+    // Iterating the live set (no copy per append): entries deleted meanwhile are skipped, as Set iteration allows.
+    for (const op of set) {
       if (op.isCompleted) {
         set.delete(op);
       } else if (op.tryComplete()) {

@@ -4,7 +4,8 @@
  */
 import * as path from 'path';
 import type { Logger } from '../common/logger';
-import { readOffsetCheckpoint, writeOffsetCheckpoint } from '../log/OffsetCheckpointFile';
+import { CheckpointFileWriter } from '../log/CheckpointFileWriter';
+import { formatOffsetCheckpoint, readOffsetCheckpoint } from '../log/OffsetCheckpointFile';
 import type { Partition } from '../cluster/Partition';
 
 const HW_CHECKPOINT_FILE = 'replication-offset-checkpoint';
@@ -16,18 +17,51 @@ export function readHighWatermarks(logDirs: readonly string[]): Map<string, numb
   return out;
 }
 
-/** Writes each log dir's file (an empty one for a dir without partitions); a failing dir is logged, not thrown. */
-export function checkpointHighWatermarks(logDirs: readonly string[], partitions: Iterable<Partition>, log: Logger): void {
-  const byDir = new Map<string, Array<{ topic: string; partition: number; offset: number }>>();
-  for (const dir of logDirs) byDir.set(path.resolve(dir), []);
-  for (const p of partitions) {
-    byDir.get(path.resolve(p.log.parentDir))?.push({ topic: p.topic, partition: p.partition, offset: p.highWatermark });
+/**
+ * Kafka's highWatermarkCheckpoints (one OffsetCheckpointFile per log dir), written as its "highwatermark-checkpoint"
+ * scheduler task does: off the request path. The high watermarks are read on the event loop at the moment of the
+ * call (a consistent snapshot); temp file, fsync, rename and directory fsync then run in the libuv pool, one write
+ * per file at a time, the latest snapshot winning over any still waiting.
+ */
+export class HighWatermarkCheckpoints {
+  private readonly writers = new Map<string, CheckpointFileWriter>();
+
+  constructor(
+    logDirs: readonly string[],
+    private readonly log: Logger,
+  ) {
+    for (const dir of logDirs) this.writers.set(path.resolve(dir), new CheckpointFileWriter(path.join(path.resolve(dir), HW_CHECKPOINT_FILE)));
   }
-  for (const [dir, entries] of byDir) {
-    try {
-      writeOffsetCheckpoint(dir, HW_CHECKPOINT_FILE, entries);
-    } catch (e) {
-      log.error(`Error while writing the high watermark checkpoint in ${dir}`, e);
+
+  /**
+   * Writes each log dir's file (an empty one for a dir without partitions); resolves when all are on disk. A
+   * failing dir is logged, not thrown (Kafka marks the dir offline through the LogDirFailureChannel).
+   */
+  checkpoint(partitions: Iterable<Partition>): Promise<void> {
+    const byDir = new Map<string, Array<{ topic: string; partition: number; offset: number }>>();
+    for (const dir of this.writers.keys()) byDir.set(dir, []);
+    // Each log's parent dir as written (a few distinct strings) is resolved once per checkpoint, not once per partition.
+    const entriesOf = new Map<string, Array<{ topic: string; partition: number; offset: number }> | undefined>();
+    for (const p of partitions) {
+      const parent = p.log.parentDir;
+      let entries = entriesOf.get(parent);
+      if (!entriesOf.has(parent)) entriesOf.set(parent, (entries = byDir.get(path.resolve(parent))));
+      entries?.push({ topic: p.topic, partition: p.partition, offset: p.highWatermark });
     }
+    const writes: Array<Promise<void>> = [];
+    for (const [dir, entries] of byDir) {
+      writes.push(
+        this.writers
+          .get(dir)!
+          .write(formatOffsetCheckpoint(entries))
+          .catch((e: unknown) => this.log.error(`Error while writing the high watermark checkpoint in ${dir}`, e)),
+      );
+    }
+    return Promise.all(writes).then(() => undefined);
+  }
+
+  /** Resolves once no write is running or waiting (a clean shutdown awaits this after its final checkpoint). */
+  async flushed(): Promise<void> {
+    for (const w of this.writers.values()) await w.flushed();
   }
 }

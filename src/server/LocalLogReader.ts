@@ -1,4 +1,5 @@
 import { Logger } from '../common/logger';
+import { fetchReadBuffers } from '../common/BufferPool';
 import { ErrorCode, KafkaError } from '../protocol/errors';
 import { Partition } from '../cluster/Partition';
 import { UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET } from '../log/LeaderEpochFileCache';
@@ -50,6 +51,9 @@ export interface FetchParams {
   /** FetchIsolation: consumers read up to the high watermark, or (1, READ_COMMITTED) the last stable offset. */
   isolationLevel?: number;
 }
+
+/** Record bytes a fetch sends are read into pooled buffers; the connection gives them back once written. */
+const allocReadBuffer = (size: number): Buffer => fetchReadBuffers.alloc(size);
 
 /** FetchIsolation: followers read to the log end, read_committed consumers to the LSO, others to the high watermark. */
 function maxFetchableOffset(p: Partition, params: FetchParams): number {
@@ -165,7 +169,7 @@ export function readFromLocalLog(
       const data =
         !isFollower && req.fetchOffset > maxOffset && req.fetchOffset <= p.logEndOffset
           ? { records: [], sizeInBytes: 0 }
-          : p.log.read(req.fetchOffset, limit, maxOffset, minOneMessage);
+          : p.log.read(req.fetchOffset, limit, maxOffset, minOneMessage, allocReadBuffer);
       res.records = data.records;
       res.sizeInBytes = data.sizeInBytes;
       if (data.sizeInBytes > 0) {
@@ -207,4 +211,17 @@ export function hasFetchableData(p: Partition | undefined, params: FetchParams, 
   }
   if (req.fetchOffset > p.logEndOffset || req.fetchOffset < p.logStartOffset) return 'error';
   return req.fetchOffset < maxFetchableOffset(p, params);
+}
+
+/**
+ * DelayedFetch.tryComplete's byte count without reading: the bytes between the fetch offset and the fetcher's
+ * limit (HW, LSO or LEO) when both positions are known in one segment, capped at partition_max_bytes; null when
+ * unknown (the caller reads to count).
+ */
+export function fetchableBytes(p: Partition | undefined, params: FetchParams, req: FetchPartitionRequest): number | null {
+  if (!p) return null;
+  const max = maxFetchableOffset(p, params);
+  if (req.fetchOffset >= max) return 0;
+  const n = p.log.positionDiff(req.fetchOffset, max);
+  return n === null ? null : Math.min(n, req.partitionMaxBytes);
 }

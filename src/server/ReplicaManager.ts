@@ -13,7 +13,7 @@ import { ReplicaAlterLogDirsManager } from './ReplicaAlterLogDirsManager';
 import { DelayedFetch } from './DelayedFetch';
 import { DelayedOperationPurgatory } from './DelayedOperation';
 import { DelayedProduce, ProducePartitionResult, ProduceWait } from './DelayedProduce';
-import { checkpointHighWatermarks, readHighWatermarks } from './HighWatermarkCheckpoint';
+import { HighWatermarkCheckpoints, readHighWatermarks } from './HighWatermarkCheckpoint';
 import { KafkaConfig } from './config/KafkaConfig';
 import { MetadataCache } from './MetadataCache';
 import { lastOffsetForLeaderEpoch, Partition, tpKey } from '../cluster/Partition';
@@ -21,7 +21,7 @@ import type { LeaderAndIsrPartitionState } from '../protocol/apis/04-leader-and-
 import { LeaderEndpoint, ReplicaFetcherManager } from './ReplicaFetcherManager';
 import { BrokerTopicStats } from './metrics/BrokerTopicStats';
 import { ReplicaManagerMeters } from './metrics/KafkaMetrics';
-import { divergingEpoch, FetchParams, FetchPartitionRequest, FetchPartitionResult, hasFetchableData, readFromLocalLog } from './LocalLogReader';
+import { divergingEpoch, FetchParams, FetchPartitionRequest, FetchPartitionResult, fetchableBytes, hasFetchableData, readFromLocalLog } from './LocalLogReader';
 import type { AppendOrigin } from '../log/LogAppendInfo';
 
 export type { FetchPartitionRequest, FetchPartitionResult } from './LocalLogReader';
@@ -76,6 +76,7 @@ export class ReplicaManager {
   /** Moves replicas between this broker's log dirs (AlterReplicaLogDirs). */
   readonly alterLogDirsManager: ReplicaAlterLogDirsManager;
   private readonly checkpointedHw: Map<string, number>;
+  private readonly hwCheckpoints: HighWatermarkCheckpoints;
   private timers: NodeJS.Timeout[] = [];
   private readonly leadershipListeners: Array<(p: Partition, isLeader: boolean) => void> = [];
   readonly brokerId: number;
@@ -118,6 +119,7 @@ export class ReplicaManager {
       deps.kraft?.brokerEpochOf,
     );
     this.checkpointedHw = readHighWatermarks(cfg.logDirs);
+    this.hwCheckpoints = new HighWatermarkCheckpoints(cfg.logDirs, this.log);
     this.alterLogDirsManager = new ReplicaAlterLogDirsManager(
       {
         brokerId: cfg.brokerId,
@@ -125,7 +127,7 @@ export class ReplicaManager {
         getPartition: (t, p) => this.getPartition(t, p),
         knowsPartition: (t, p) => deps.metadataCache.partitionState(t, p) !== undefined,
         logConfigFor: (t) => deps.logConfigFor(t),
-        onReplicaMoved: () => this.checkpointHighWatermarks(),
+        onReplicaMoved: () => void this.checkpointHighWatermarks(),
       },
       { maxBytes: cfg.replicaFetchMaxBytes, backoffMs: cfg.replicaFetchBackoffMs },
     );
@@ -135,7 +137,7 @@ export class ReplicaManager {
   startup(): void {
     const cfg = this.deps.config;
     this.timers.push(setInterval(() => this.maybeShrinkIsr(), Math.max(100, cfg.replicaLagTimeMaxMs / 2)));
-    this.timers.push(setInterval(() => this.checkpointHighWatermarks(), Math.max(100, cfg.replicaHighWatermarkCheckpointIntervalMs)));
+    this.timers.push(setInterval(() => void this.checkpointHighWatermarks(), Math.max(100, cfg.replicaHighWatermarkCheckpointIntervalMs)));
     for (const t of this.timers) t.unref();
   }
 
@@ -397,6 +399,10 @@ export class ReplicaManager {
     return hasFetchableData(this.partitions.get(tpKey(req.topic, req.partition)), params, req);
   }
 
+  fetchableBytes(params: FetchParams, req: FetchPartitionRequest): number | null {
+    return fetchableBytes(this.partitions.get(tpKey(req.topic, req.partition)), params, req);
+  }
+
   /** OffsetForLeaderEpoch for one partition (Partition.lastOffsetForLeaderEpoch), served by the leader. */
   lastOffsetForLeaderEpoch(
     topic: string,
@@ -488,8 +494,9 @@ export class ReplicaManager {
     }
   }
 
-  checkpointHighWatermarks(): void {
-    checkpointHighWatermarks(this.deps.config.logDirs, this.partitions.values(), this.log);
+  /** Snapshots every partition's high watermark now; resolves once the files are on disk (written off the event loop). */
+  checkpointHighWatermarks(): Promise<void> {
+    return this.hwCheckpoints.checkpoint(this.partitions.values());
   }
 
   // ---------------------------------------------------------------- controller requests
@@ -713,7 +720,8 @@ export class ReplicaManager {
     return this.shutDown;
   }
 
-  shutdown(): void {
+  /** Stops everything at once; the returned promise settles when the final high watermark checkpoint is on disk. */
+  shutdown(): Promise<void> {
     this.shutDown = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
@@ -722,7 +730,8 @@ export class ReplicaManager {
     this.alterPartitionManager.shutdown();
     this.fetchPurgatory.shutdown();
     this.producePurgatory.shutdown();
-    this.checkpointHighWatermarks();
-    this.log.info('Shut down completely');
+    return this.checkpointHighWatermarks()
+      .then(() => this.hwCheckpoints.flushed())
+      .then(() => this.log.info('Shut down completely'));
   }
 }

@@ -131,8 +131,8 @@ describe('KRaft broker metadata publishing (BrokerMetadataListener + BrokerMetad
     );
   });
 
-  afterEach(() => {
-    rm.shutdown();
+  afterEach(async () => {
+    await rm.shutdown(); // its last high watermark checkpoint is written before the dir goes
     logManager.shutdown();
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -420,7 +420,7 @@ describe('KRaft broker metadata publishing (BrokerMetadataListener + BrokerMetad
     flush();
     expect(rm.allPartitions()).to.have.length(1);
     listener.close();
-    rm.shutdown();
+    void rm.shutdown();
     const deadline = Date.now() + 5000;
     while (turns.length > 0) {
       if (Date.now() > deadline) throw new Error('the slices never ended');
