@@ -107,7 +107,7 @@ const DEFINITIONS = [
   "signalled broker, for every partition that broker led before t0 (per the controller's Metadata).",
   '(c) phases come from the new controller: election_won event, its controller.log line "Sending update metadata',
   'request" (context read from ZooKeeper), the partition_state events (election + leader writes), its first',
-  '"Sending become-leader/follower LeaderAndIsr" line in state-change.log (there is no event for it), then the',
+  '"Sending LeaderAndIsr request to broker" line in state-change.log (there is no event for it), then the',
   'Metadata poll. (b) and the bracketed figures use server.log/controller.log lines and the process exit.',
   'Detection depends on ZooKeeper: it expires a session in tickTime (2000 ms) buckets counted from the last',
   'ping (every timeout/3), so it varies between roughly timeout - 2 s and timeout + 2 s from run to run.',

@@ -11,7 +11,7 @@ import * as zookeeper from 'node-zookeeper-client';
 import { ClusterLayout, tempClusterLayout } from '../src/launcher/ClusterLayout';
 import { LocalCluster, ManagedProcess, portAccepts } from '../src/launcher/LocalCluster';
 import { allLeadersLive, MetadataProbe, pollMetadataUntil, sleep, topicPartitions } from './failoverProbes';
-import { kafkaClient } from './kafkajsBench';
+import { Kafka, LogEntry, logLevel } from 'kafkajs';
 
 export interface BenchClusterOptions {
   sessionTimeoutMs: number;
@@ -251,19 +251,28 @@ export class BenchCluster {
   // ------------------------------------------------------------------ topic
 
   /** CreateTopics through kafkajs' admin (replication factor 3), waiting for leaders. */
-  async createTopic(topic: string, partitions: number): Promise<void> {
-    const kafka = kafkaClient(this.cluster.bootstrapServers.split(','), 'failover-bench-admin');
+  async createTopic(topic: string, partitions: number, timeoutMs = 60_000): Promise<void> {
+    // kafkajs' own request timeout (30 s) is shorter than CreateTopics of 10,000 partitions can take on a busy machine.
+    const kafka = new Kafka({
+      clientId: 'failover-bench-admin',
+      brokers: this.cluster.bootstrapServers.split(','),
+      logLevel: logLevel.ERROR,
+      requestTimeout: timeoutMs + 10_000,
+      logCreator: () => (e: LogEntry) => console.error(`[kafkajs] ${e.namespace}: ${e.log.message}`),
+    });
     const admin = kafka.admin();
     await admin.connect();
     try {
+      // Leaders are waited for with Metadata straight from each broker (waitAllBack), not kafkajs' retries.
       await admin.createTopics({
-        waitForLeaders: true,
-        timeout: 60_000,
+        waitForLeaders: false,
+        timeout: timeoutMs,
         topics: [{ topic, numPartitions: partitions, replicationFactor: 3 }],
       });
     } finally {
       await admin.disconnect();
     }
+    await this.waitAllBack(topic, partitions, timeoutMs);
   }
 
   // ------------------------------------------------------------------ stop

@@ -231,10 +231,13 @@ export async function killController(ctx: ScenarioContext): Promise<ScenarioResu
     initLine = findLogLine(lines, 'Initializing controller context', t0);
     sendLine = findLogLine(lines, 'Sending update metadata request', t0);
     if (!ready) notes.push(`no "Ready to serve as the new controller" in broker ${won.broker}'s controller.log within 30 s`);
-    // The first LeaderAndIsr the new controller sends: its state-change.log "Sending become-leader/follower" line.
-    firstSend = findLogLine(stateLogs.get(won.broker)!.readNew(), `[Controller id=${won.broker} epoch=${won.epoch ?? ''}] Sending become-`, t0);
-    if (!firstSend)
-      notes.push(`no "Sending become-leader/follower LeaderAndIsr" line in broker ${won.broker}'s state-change.log: "write" ends at "Ready to serve"`);
+    // The first LeaderAndIsr the new controller sends: its state-change.log "Sending LeaderAndIsr request to broker" line.
+    firstSend = findLogLine(
+      stateLogs.get(won.broker)!.readNew(),
+      `[Controller id=${won.broker} epoch=${won.epoch ?? ''}] Sending LeaderAndIsr request to broker`,
+      t0,
+    );
+    if (!firstSend) notes.push(`no "Sending LeaderAndIsr request to broker" line in broker ${won.broker}'s state-change.log: "write" ends at "Ready to serve"`);
     if (initLine && won)
       notes.push(
         `election_won -> "Initializing controller context" ${initLine.ts - won.ts} ms (feature znode, handlers); then reading brokers, topics, assignments, partition states`,

@@ -47,6 +47,9 @@ export async function triggerOnlinePartitionStateChange(c: ChangeHandlerParts): 
   }
   if (newParts.length > 0) await psm.initializeLeaderAndIsr(newParts);
   if (offline.length > 0) await psm.electLeaders(offline, 'offline');
+  // Kafka's PartitionStateMachine.handleStateChanges sends its batch when it ends: the new leaders hear of
+  // their election before the controller goes on (onReplicasBecomeOffline's ISR shrinks of the dead replicas).
+  c.batch.sendRequestsToBrokers(c.ctx.epoch);
 }
 
 /** /brokers/topics/<t> changed: new partitions (CreatePartitions) get leaders like new topics (§6.2). */

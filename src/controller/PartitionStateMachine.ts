@@ -166,7 +166,9 @@ export class PartitionStateMachine {
       this.batch.addLeaderAndIsrRequestForBrokers(this.ctx.replicasFor(tp), tp, false);
       this.logChange(tp, this.stateOf(tp), 'OnlinePartition', l);
     });
-    return { elected, failed: failed.concat(tps.filter((tp) => updates.has(tpString(tp)) && !elected.some((e) => tpString(e) === tpString(tp)))) };
+    // A Set, not elected.some(): at 10,000 partitions the pairwise scan alone took seconds.
+    const electedKeys = new Set(elected.map(tpString));
+    return { elected, failed: failed.concat(tps.filter((tp) => updates.has(tpString(tp)) && !electedKeys.has(tpString(tp)))) };
   }
 
   /**

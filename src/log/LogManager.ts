@@ -171,6 +171,28 @@ export class LogManager {
    * Existing log, or a new one in the dir AlterReplicaLogDirs asked for (preferredLogDirs), else in the log dir
    * holding the fewest partitions (Kafka's nextLogDirs).
    */
+  /**
+   * getOrCreateLog for many partitions (a LeaderAndIsr's new replicas), giving the event loop a turn every
+   * `sliceMs`. Creating 1,000 logs is seconds of synchronous file-system calls on a busy machine; Kafka
+   * does it in a request handler thread while its ZooKeeper and network threads run on. In one block here
+   * it would starve the ZooKeeper session's pings (the session expires and the broker drops out) and every
+   * other client. Failures are left for the caller's getOrCreateLog to meet again and report.
+   */
+  async getOrCreateLogsYielding(items: ReadonlyArray<{ topic: string; partition: number; config?: LogConfig }>, sliceMs = 20): Promise<void> {
+    let sliceStart = Date.now();
+    for (const { topic, partition, config } of items) {
+      if (Date.now() - sliceStart >= sliceMs) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = Date.now();
+      }
+      try {
+        this.getOrCreateLog(topic, partition, config);
+      } catch {
+        /* reported by the caller's own getOrCreateLog */
+      }
+    }
+  }
+
   getOrCreateLog(topic: string, partition: number, config?: LogConfig): Log {
     const existing = this.getLog(topic, partition);
     if (existing) return existing;

@@ -8,11 +8,16 @@
  * - an existing file counts length / entrySize entries, as Kafka does, so a preallocated index left by an
  *   unclean shutdown fails the sanity check and is rebuilt by recovery.
  * The entries are mirrored in memory, loaded lazily on first use (Kafka's LazyIndex), for binary search.
+ * No file descriptor is held until the index is read or written: Kafka closes an index file once it is
+ * mapped, so a broker needs one descriptor per segment (its .log), not three; with 10,000 partitions on a
+ * broker three each would pass a 20,000 open-file limit.
  */
 import * as fs from 'fs';
 
 export abstract class AbstractIndex {
-  protected fd: number;
+  /** The open descriptor, or -1 while none is needed (see `fd`). */
+  private _fd = -1;
+  private closed = false;
   private mem: Buffer | null = null;
   protected _entries: number;
   private _maxEntries: number;
@@ -25,17 +30,36 @@ export abstract class AbstractIndex {
     readonly entrySize: number,
   ) {
     const existed = fs.existsSync(file);
-    this.fd = fs.openSync(file, existed ? 'r+' : 'w+');
-    if (existed) {
-      this._length = fs.fstatSync(this.fd).size;
-    } else {
-      this._length = this.roundDown(maxIndexSize);
-      fs.ftruncateSync(this.fd, this._length);
+    const fd = fs.openSync(file, existed ? 'r+' : 'w+');
+    try {
+      if (existed) {
+        this._length = fs.fstatSync(fd).size;
+      } else {
+        this._length = this.roundDown(maxIndexSize);
+        fs.ftruncateSync(fd, this._length);
+      }
+    } finally {
+      fs.closeSync(fd);
     }
     // A new file is preallocated: it holds no entries yet (Kafka's AbstractIndex sets _entries from the
     // mmap position, which is 0 for a new file and length/entrySize for an existing one).
     this._entries = existed ? Math.floor(this._length / entrySize) : 0;
     this._maxEntries = Math.floor((existed ? this._length : this.roundDown(maxIndexSize)) / entrySize);
+  }
+
+  /** The file's descriptor, opened on first use and kept until close(); using a closed index fails (EBADF). */
+  protected get fd(): number {
+    if (this._fd < 0) {
+      if (this.closed) throw Object.assign(new Error(`EBADF: index ${this.file} is closed`), { code: 'EBADF' });
+      this._fd = fs.openSync(this.file, 'r+');
+    }
+    return this._fd;
+  }
+
+  /** Sets the file's length without opening a descriptor only for that. */
+  private truncateFile(length: number): void {
+    if (this._fd >= 0 || this.closed) fs.ftruncateSync(this.fd, length);
+    else fs.truncateSync(this.file, length);
   }
 
   get entries(): number {
@@ -119,7 +143,7 @@ export abstract class AbstractIndex {
   /** Sets the file length (rounded down to the entry size); entries beyond it are dropped. */
   resize(newSize: number): void {
     const rounded = this.roundDown(newSize);
-    if (rounded !== this._length) fs.ftruncateSync(this.fd, rounded);
+    if (rounded !== this._length) this.truncateFile(rounded);
     this._length = rounded;
     this._maxEntries = rounded / this.entrySize;
     if (this._entries > this._maxEntries) this.truncateToEntries(this._maxEntries);
@@ -134,28 +158,40 @@ export abstract class AbstractIndex {
     this._entries = 0;
     this.mem = Buffer.alloc(64 * this.entrySize);
     this.onTruncated();
-    fs.ftruncateSync(this.fd, 0);
+    this.truncateFile(0);
     this._length = 0;
     this.resize(this.maxIndexSize);
   }
 
   flush(): void {
-    fs.fsyncSync(this.fd);
+    if (this._fd >= 0 || this.closed) {
+      fs.fsyncSync(this.fd);
+      return;
+    }
+    // fsync is per file, not per descriptor: one opened for it syncs what earlier descriptors wrote.
+    const fd = fs.openSync(this.file, 'r+');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
   }
 
   close(): void {
-    if (this.fd < 0) return;
+    if (this.closed) return;
     this.trimToValidSize();
-    fs.closeSync(this.fd);
-    this.fd = -1;
+    this.closed = true;
+    if (this._fd >= 0) fs.closeSync(this._fd);
+    this._fd = -1;
     this.mem = null;
   }
 
   /** Closes and removes the file. */
   deleteIfExists(): void {
-    if (this.fd >= 0) {
-      fs.closeSync(this.fd);
-      this.fd = -1;
+    this.closed = true;
+    if (this._fd >= 0) {
+      fs.closeSync(this._fd);
+      this._fd = -1;
     }
     fs.rmSync(this.file, { force: true });
   }

@@ -1,6 +1,8 @@
 import { getLogger, Logger } from '../common/logger';
 import { LogManager } from '../log/LogManager';
 import { LogConfig } from '../log/LogConfig';
+import type { LeaderEpochFileCache } from '../log/LeaderEpochFileCache';
+import { writeLeaderEpochCheckpoints } from '../log/LeaderEpochCheckpointAsync';
 import { AlterPartitionResponsePartitionData } from '../protocol/apis/56-alter-partition';
 import { ErrorCode, errorName, KafkaError } from '../protocol/errors';
 import { countBatches } from '../protocol/records/RecordBatch';
@@ -500,6 +502,17 @@ export class ReplicaManager {
   // ---------------------------------------------------------------- controller requests
 
   /**
+   * The logs of a LeaderAndIsr's replicas that this broker does not have yet, created before
+   * becomeLeaderOrFollower (which then finds them) with the event loop served in between (LogManager).
+   */
+  createLogsForNewReplicas(states: ReadonlyArray<{ topic: string; partition: number; state: LeaderAndIsrPartitionState }>): Promise<void> {
+    const fresh = states.filter((s) => s.state.replicas.includes(this.brokerId) && !this.partitions.has(tpKey(s.topic, s.partition)));
+    return this.deps.logManager.getOrCreateLogsYielding(
+      fresh.map((s) => ({ topic: s.topic, partition: s.partition, config: this.deps.logConfigFor(s.topic) })),
+    );
+  }
+
+  /**
    * LeaderAndIsr (ReplicaManager.becomeLeaderOrFollower): per partition, accept only a newer leader epoch;
    * create the log when missing; become leader (stop fetching) or follower (truncate to the high
    * watermark, then fetch from the leader).
@@ -509,7 +522,7 @@ export class ReplicaManager {
     controllerEpoch: number,
     states: Array<{ topic: string; partition: number; topicId: Buffer | null; state: LeaderAndIsrPartitionState }>,
     liveLeaders: LeaderEndpoint[],
-  ): { errorCode: number; partitionErrors: Array<{ topic: string; partition: number; errorCode: number }> } {
+  ): { errorCode: number; partitionErrors: Array<{ topic: string; partition: number; errorCode: number }>; checkpointsWritten?: Promise<string[]> } {
     if (controllerEpoch < this.controllerEpoch) {
       this.stateChangeLog.warn(
         `Ignoring LeaderAndIsr request from controller ${controllerId} since its controller epoch ${controllerEpoch} is old. Latest known controller epoch is ${this.controllerEpoch}`,
@@ -520,6 +533,8 @@ export class ReplicaManager {
     const now = Date.now();
     const partitionErrors: Array<{ topic: string; partition: number; errorCode: number }> = [];
     const newFollowerTopics = new Set<string>();
+    const epochFlushes: Array<{ key: string; cache: LeaderEpochFileCache }> = [];
+    const trace = this.stateChangeLog.isTraceEnabled?.() ?? false;
     for (const { topic, partition, topicId, state } of states) {
       const key = tpKey(topic, partition);
       if (!state.replicas.includes(this.brokerId)) {
@@ -549,18 +564,21 @@ export class ReplicaManager {
         this.fetcherManager.removeFetcherForPartition(key);
         if (leader) {
           // Partition.makeLeader: the new epoch starts at our log end offset, even before its first batch.
-          p.log.leaderEpochCache.assign(state.leaderEpoch, p.logEndOffset);
+          // Its checkpoint is fsynced in the thread pool, all partitions in parallel, before the response.
+          if (p.log.leaderEpochCache.assignNoFlush(state.leaderEpoch, p.logEndOffset)) epochFlushes.push({ key, cache: p.log.leaderEpochCache });
           if (p.maybeIncrementLeaderHW()) this.onHighWatermarkIncreased(p);
         } else {
           // The fetcher first truncates what diverged from the new leader by leader epoch (OffsetForLeaderEpoch).
           const ep = liveLeaders.find((l) => l.brokerId === state.leader);
           if (ep) this.fetcherManager.addFetcherForPartition(p, ep);
         }
-        this.stateChangeLog.info(
-          this.applyingDelta
-            ? `Completed the become-${leader ? 'leader' : 'follower'} transition from the metadata log (quorum leader ${controllerId}) for partition ${key} with leader epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}]`
-            : `Completed LeaderAndIsr request from controller ${controllerId} epoch ${controllerEpoch} for the become-${leader ? 'leader' : 'follower'} transition for partition ${key} with leader epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}]`,
-        );
+        // Per partition at TRACE, as Kafka 3.7; one INFO line per request below.
+        if (trace)
+          this.stateChangeLog.trace(
+            this.applyingDelta
+              ? `Completed the become-${leader ? 'leader' : 'follower'} transition from the metadata log (quorum leader ${controllerId}) for partition ${key} with leader epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}]`
+              : `Completed LeaderAndIsr request from controller ${controllerId} epoch ${controllerEpoch} for the become-${leader ? 'leader' : 'follower'} transition for partition ${key} with leader epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}]`,
+          );
         partitionErrors.push({ topic, partition, errorCode: ErrorCode.NONE });
         if (!leader) newFollowerTopics.add(topic);
         this.notifyLeadership(p, leader);
@@ -573,7 +591,10 @@ export class ReplicaManager {
       }
     }
     this.updateLeaderAndFollowerMetrics(newFollowerTopics);
-    return { errorCode: ErrorCode.NONE, partitionErrors };
+    this.stateChangeLog.info(
+      `Finished LeaderAndIsr request in ${Date.now() - now}ms from controller ${controllerId} epoch ${controllerEpoch} for ${states.length} partitions`,
+    );
+    return { errorCode: ErrorCode.NONE, partitionErrors, checkpointsWritten: writeLeaderEpochCheckpoints(epochFlushes, this.stateChangeLog) };
   }
 
   /**

@@ -44,6 +44,24 @@ function connectionManager(client: zookeeper.Client): GuardedConnectionManager |
   return (client as unknown as { connectionManager?: GuardedConnectionManager }).connectionManager;
 }
 
+const corked = new WeakSet<net.Socket>();
+
+/**
+ * Holds a client's writes until the current tick ends: the driver writes every request to the socket on its
+ * own (one syscall each), so a controller's pipelined batch of thousands of writes goes out in a few
+ * writev calls instead. Same bytes, same order, no later than the end of this tick.
+ */
+export function corkUntilNextTick(client: zookeeper.Client): void {
+  const socket = rawSocket(client);
+  if (!socket || corked.has(socket) || socket.destroyed) return;
+  corked.add(socket);
+  socket.cork();
+  process.nextTick(() => {
+    corked.delete(socket);
+    socket.uncork();
+  });
+}
+
 /** The raw socket of a driver client (to drop a connection that has no session to close). */
 export function rawSocket(client: zookeeper.Client): net.Socket | undefined {
   return connectionManager(client)?.socket;
@@ -80,16 +98,52 @@ export function guardConnection(client: zookeeper.Client, onError: (e: Error, se
   };
   // The driver binds these per socket at connect() time (`self.onSocketData.bind(self)`), so instance
   // properties set here are the ones its sockets call.
-  cm.onSocketData = function (this: RawConnectionManager, buf: Buffer): void {
+  // The driver parses one response per call and recurses on the rest with Buffer.concat, copying the
+  // remainder once per response: quadratic in the responses a chunk holds (thousands when a controller
+  // pipelines its partition-state writes). It is given whole frames (4-byte size + body) one at a time.
+  let parts: Buffer[] = [];
+  let partsLength = 0;
+  const feed = (cm: RawConnectionManager, frame: Buffer): void => {
     try {
-      onSocketData.call(this, buf);
+      onSocketData.call(cm, frame);
     } catch (e) {
-      this.pendingBuffer = null;
-      fail(this.socket, e);
+      cm.pendingBuffer = null;
+      parts = [];
+      partsLength = 0;
+      fail(cm.socket, e);
+    }
+  };
+  cm.onSocketData = function (this: GuardedConnectionManager, buf: Buffer): void {
+    if (buf.length === 0) return feed(this, buf); // the driver's own recursion (never with whole frames)
+    parts.push(buf);
+    partsLength += buf.length;
+    if (partsLength < 4) return;
+    let chunk = parts.length === 1 ? parts[0] : Buffer.concat(parts, partsLength);
+    parts = [];
+    partsLength = 0;
+    const socket = this.socket;
+    let off = 0;
+    while (chunk.length - off >= 4) {
+      const size = chunk.readInt32BE(off);
+      if (size < 0) {
+        // Not a frame: let the driver meet it as it always did (and the guard close the socket).
+        return feed(this, chunk.subarray(off));
+      }
+      if (chunk.length - off < 4 + size) break;
+      feed(this, chunk.subarray(off, off + 4 + size));
+      off += 4 + size;
+      if (this.socket !== socket || socket?.destroyed) return; // dropped while handling that frame
+    }
+    if (off < chunk.length) {
+      chunk = chunk.subarray(off);
+      parts.push(chunk);
+      partsLength = chunk.length;
     }
   };
   cm.onSocketConnected = function (this: GuardedConnectionManager): void {
     this.pendingBuffer = null;
+    parts = [];
+    partsLength = 0;
     const socket = this.socket;
     if (this[DROPPED]) return void socket?.destroy();
     try {

@@ -10,7 +10,7 @@ import * as zookeeper from 'node-zookeeper-client';
 import { getLogger, Logger } from '../common/logger';
 import { ZkError, ZkOpResult, ZooKeeperClientTimeoutError, zkCodeName } from './errors';
 import { ZkStat, sessionIdHex, toZkStat } from './ZkStat';
-import { dropClient, guardConnection, rawSocket } from './ClientCnxn';
+import { corkUntilNextTick, dropClient, guardConnection, rawSocket } from './ClientCnxn';
 import { CreateMode, RawMultiResult, ZkOp, buildTransaction, multiOutcome } from './ZkMulti';
 
 export { ZkStat, sessionIdHex };
@@ -239,6 +239,8 @@ export class ZooKeeperClient {
       };
       this.inflight.add(fail);
       const sentMs = performance.now();
+      // Requests issued in one tick (a pipelined batch) leave in one write.
+      corkUntilNextTick(this.client);
       exec(
         (v) => {
           this.requestLatencyListener?.(performance.now() - sentMs);

@@ -26,6 +26,7 @@ import { Reader } from '../../protocol/Reader';
 import type { AlterPartitionItem } from '../../controller/KafkaController';
 import type { CachedBroker, CachedPartitionState } from '../MetadataCache';
 import { KafkaApisDeps } from './ApiDeps';
+import { tpKey } from '../../cluster/Partition';
 import { encodeResponse } from '../../protocol/apis/types';
 
 export class ControllerApis {
@@ -66,10 +67,19 @@ export class ControllerApis {
     // Partition.createLogIfNotExists: only a replica this broker does not have yet reads its topic's
     // /config/topics/<t>; the others already have it and get changes through /config/changes notifications.
     const newReplicas = states.filter((s) => this.deps.replicaManager.getPartition(s.topic, s.partition) === undefined);
-    if (newReplicas.length > 0) await this.deps.loadTopicConfigs([...new Set(newReplicas.map((s) => s.topic))]);
+    if (newReplicas.length > 0) {
+      await this.deps.loadTopicConfigs([...new Set(newReplicas.map((s) => s.topic))]);
+      await this.deps.replicaManager.createLogsForNewReplicas(newReplicas);
+    }
     const liveLeaders = req.liveLeaders.map((l) => ({ brokerId: l.brokerId, host: l.hostName, port: l.port }));
     const result = this.deps.replicaManager.becomeLeaderOrFollower(req.controllerId, req.controllerEpoch, states, liveLeaders);
-    const errs = result.partitionErrors.map((e) => ({ topicName: e.topic, partitionIndex: e.partition, errorCode: e.errorCode }));
+    // The new leaders' leader-epoch checkpoints are on disk (fsynced) before the controller hears back.
+    const failedCheckpoints = new Set(result.checkpointsWritten ? await result.checkpointsWritten : []);
+    const errs = result.partitionErrors.map((e) => ({
+      topicName: e.topic,
+      partitionIndex: e.partition,
+      errorCode: failedCheckpoints.has(tpKey(e.topic, e.partition)) ? ErrorCode.KAFKA_STORAGE_ERROR : e.errorCode,
+    }));
     const byTopic = new Map<string, Buffer>(topics.map((t) => [t.topicName, t.topicId]));
     const grouped = new Map<string, typeof errs>();
     for (const e of errs) {
