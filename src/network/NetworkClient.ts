@@ -1,6 +1,7 @@
 import * as net from 'net';
 import * as tls from 'tls';
 import { FrameDecoder } from '../protocol/FrameDecoder';
+import { ReceiveBufferPool } from '../protocol/ReceiveBufferPool';
 import { decodeResponseHeader, encodeRequestHeader, requestHeaderVersion, responseHeaderVersion } from '../protocol/headers';
 import { ApiCodec, isFlexible } from '../protocol/apis/types';
 import { Reader } from '../protocol/Reader';
@@ -59,6 +60,8 @@ export class NetworkClient {
   private closed = false;
   /** KIP-368: when the broker ends this connection's SASL session (from SaslAuthenticate's session_lifetime_ms). */
   private sessionExpiresAtMs: number | null = null;
+  /** Where large response frames are assembled (sendWithFrame's callers give them back); none by default. */
+  private receivePool: ReceiveBufferPool | null = null;
 
   constructor(
     readonly host: string,
@@ -69,6 +72,15 @@ export class NetworkClient {
     /** TLS and SASL for this connection; the process default (setDefaultClientSecurity) when absent. */
     private readonly security: ClientSecurity = processDefaultSecurity,
   ) {}
+
+  /**
+   * Assemble large responses in recycled buffers from `pool` (for the next connection): a replica fetcher receives
+   * a fetch response of up to replica.fetch.response.max.bytes per round trip, and a fresh buffer each time costs
+   * page faults and GC pressure beyond the copy itself. Only frames given back with releaseFrame are reused.
+   */
+  useReceivePool(pool: ReceiveBufferPool): void {
+    this.receivePool = pool;
+  }
 
   get isConnected(): boolean {
     return this.sock !== null;
@@ -97,7 +109,7 @@ export class NetworkClient {
         clearTimeout(timer);
         sock.setNoDelay(true);
         this.sock = sock;
-        this.decoder = new FrameDecoder(Number.MAX_SAFE_INTEGER);
+        this.decoder = new FrameDecoder(Number.MAX_SAFE_INTEGER, this.receivePool);
         sock.on('data', (chunk: Buffer) => this.onData(chunk));
         // Only this socket's own close counts: an old socket may report its close after a reconnection.
         sock.on('close', () => {
@@ -188,17 +200,39 @@ export class NetworkClient {
 
   /** Sends one request and resolves with its decoded response. */
   async send<Req, Res>(codec: ApiCodec<Req, Res>, version: number, request: Req): Promise<Res> {
-    if (this.closed) throw new DisconnectedError('client closed');
+    return this.sendOn(await this.ready(), codec, version, request);
+  }
+
+  /** The socket to send on: connected (and authenticated), renewed first when the SASL session is about to end. */
+  private ready(): Promise<net.Socket> {
+    if (this.closed) return Promise.reject(new DisconnectedError('client closed'));
     if (this.sock && this.sessionExpiresAtMs !== null && Date.now() > this.sessionExpiresAtMs && this.pending.size === 0) {
       // The SASL session is about to end (connections.max.reauth.ms): start a new one rather than be disconnected.
       this.sessionExpiresAtMs = null;
       this.onClose('SASL session lifetime reached');
     }
-    const sock = await this.connect();
-    return this.sendOn(sock, codec, version, request);
+    return this.connect();
+  }
+
+  /**
+   * send(), also giving the response's frame: the decoded response may view its bytes (records), so the caller gives
+   * it back with releaseFrame once nothing refers to them any more (or never: it is then garbage collected).
+   */
+  async sendWithFrame<Req, Res>(codec: ApiCodec<Req, Res>, version: number, request: Req): Promise<{ response: Res; frame: Buffer }> {
+    const reader = await this.roundTrip(await this.ready(), codec, version, request);
+    return { response: codec.decodeResponse(reader, version), frame: reader.buf };
+  }
+
+  /** Gives back a frame from sendWithFrame; frames not from the receive pool are ignored. */
+  releaseFrame(frame: Buffer): void {
+    this.receivePool?.release(frame);
   }
 
   private async sendOn<Req, Res>(sock: net.Socket, codec: ApiCodec<Req, Res>, version: number, request: Req): Promise<Res> {
+    return codec.decodeResponse(await this.roundTrip(sock, codec, version, request), version);
+  }
+
+  private roundTrip<Req, Res>(sock: net.Socket, codec: ApiCodec<Req, Res>, version: number, request: Req): Promise<Reader> {
     const flexible = isFlexible(codec, version);
     const correlationId = this.nextCorrelationId++ & 0x7fffffff;
     const w = new Writer(256);
@@ -211,7 +245,7 @@ export class NetworkClient {
     codec.encodeRequest(w, version, request);
     const buf = w.toBuffer();
     buf.writeInt32BE(buf.length - 4, 0);
-    const reader = await new Promise<Reader>((resolve, reject) => {
+    return new Promise<Reader>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(correlationId);
         reject(new DisconnectedError(`request ${codec.name} to ${this.host}:${this.port} timed out after ${this.requestTimeoutMs} ms`));
@@ -221,7 +255,6 @@ export class NetworkClient {
       this.pending.set(correlationId, { resolve, reject, responseHeaderVersion: responseHeaderVersion(codec.apiKey, flexible), timer });
       sock.write(buf);
     });
-    return codec.decodeResponse(reader, version);
   }
 
   close(): void {

@@ -1,7 +1,8 @@
 import { getLogger, Logger } from '../common/logger';
 import { NetworkClient } from '../network/NetworkClient';
 import { FetchApi, ListOffsetsApi } from '../protocol/apis';
-import { recordsBuffer } from '../protocol/apis/01-fetch';
+import { FetchResponse, recordsBuffer } from '../protocol/apis/01-fetch';
+import { ReceiveBufferPool } from '../protocol/ReceiveBufferPool';
 import { FetchSessionHandler, SessionPartition } from './FetchSessionHandler';
 import { EpochTruncation } from './EpochTruncation';
 import { ErrorCode, errorName } from '../protocol/errors';
@@ -18,6 +19,13 @@ interface FetcherConfig {
   /** Sent in ReplicaState (Fetch v15+, KIP-903). */
   brokerEpoch: () => number;
 }
+
+/**
+ * The fetchers' response frames (up to replica.fetch.response.max.bytes each) are assembled in recycled buffers: the
+ * records are appended before the next fetch is sent and nothing keeps them, so a frame is reused as soon as its
+ * response was processed (the receive side of Kafka's NetworkReceive into a reused ByteBuffer).
+ */
+const fetchResponsePool = new ReceiveBufferPool();
 
 export interface LeaderEndpoint {
   brokerId: number;
@@ -57,6 +65,7 @@ class ReplicaFetcher {
     private readonly log: Logger,
   ) {
     this.client = new NetworkClient(leader.host, leader.port, `broker-${cfg.brokerId}-fetcher-0`, cfg.replicaSocketTimeoutMs + cfg.replicaFetchWaitMaxMs);
+    this.client.useReceivePool(fetchResponsePool);
     this.truncation = new EpochTruncation(cfg.brokerId, leader.brokerId, this.client, log);
   }
 
@@ -144,8 +153,9 @@ class ReplicaFetcher {
       return [...byTopic.values()];
     };
     let res;
+    let frame: Buffer;
     try {
-      res = await this.client.send(FetchApi, version, {
+      ({ response: res, frame } = await this.client.sendWithFrame(FetchApi, version, {
         clusterId: null,
         replicaId: this.cfg.brokerId,
         replicaState: { replicaId: this.cfg.brokerId, replicaEpoch: this.cfg.brokerEpoch() },
@@ -165,11 +175,21 @@ class ReplicaFetcher {
         })).map((t) => ({ topic: t.topic, topicId: t.topicId, partitions: t.items })),
         forgottenTopicsData: group(built.toForget, (p) => p.partition).map((t) => ({ topic: t.topic, topicId: t.topicId, partitions: t.items })),
         rackId: '',
-      });
+      }));
     } catch (e) {
       this.session.handler.handleError();
       throw e;
     }
+    try {
+      await this.processResponse(parts, res, useTopicIds);
+    } finally {
+      // Every partition's records were appended (synchronously, nothing keeps them): the frame may be reused.
+      this.client.releaseFrame(frame);
+    }
+  }
+
+  /** ReplicaFetcherThread.processPartitionData for each partition of one response, in order. */
+  private async processResponse(parts: Partition[], res: FetchResponse, useTopicIds: boolean): Promise<void> {
     if (!this.session.handler.handleResponse(res.errorCode, res.sessionId)) {
       this.log.info(`Node ${this.leader.brokerId} was unable to process the fetch request: ${errorName(res.errorCode)}`);
       return;
