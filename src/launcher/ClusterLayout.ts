@@ -7,7 +7,7 @@
  * fresh properties files on ports the OS hands out into a temp folder (benchmarks and tests).
  */
 import * as fs from 'fs';
-import * as net from 'net';
+import { freePort as claimFreePort } from './FreePorts';
 import * as os from 'os';
 import * as path from 'path';
 import { readProperties } from './zookeeper';
@@ -120,18 +120,9 @@ function metricsPortOf(value: string | undefined): number | undefined {
   return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
-/** A TCP port the OS says is free right now (bind to port 0, read it, close). */
+/** A free TCP port for a temporary cluster (see FreePorts.ts: claimed, below the ephemeral range). */
 export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.once('error', reject);
-    srv.listen(0, host, () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
+  return claimFreePort(host);
 }
 
 interface TempClusterOptions {

@@ -1,15 +1,12 @@
+import { freePort as claimFreePort } from '../../src/launcher/FreePorts';
 import * as net from 'net';
 
-/** Asks the OS for a free TCP port on 127.0.0.1 (tests run real servers on port-0-style free ports). */
+/**
+ * A free TCP port on 127.0.0.1 for a test's real server: claimed across the test processes and taken from below the
+ * ephemeral range, so neither another test file nor an outgoing connection can take it first (src/launcher/FreePorts.ts).
+ */
 export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
+  return claimFreePort('127.0.0.1');
 }
 
 /** Whether something accepts TCP connections on 127.0.0.1:port right now. */
