@@ -11,7 +11,8 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 
-const CLAIM_DIR = path.join(os.tmpdir(), 'kafka-ts-ports');
+// Machine-wide, whatever TMPDIR a process has (the lessons give each run a private TMPDIR that must end empty).
+const CLAIM_DIR = path.join(fs.existsSync('/tmp') ? '/tmp' : os.tmpdir(), 'kafka-ts-ports');
 const CLAIM_TTL_MS = 20 * 60_000;
 const RANGE_LOW = 15000;
 
