@@ -7,6 +7,7 @@ import { spawnSync } from 'child_process';
 import { findRepoRoot } from '../../../src/launcher/ClusterLayout';
 import { formatTable, parseBenchArgs } from '../../../bench/produceConsume';
 import { buildHarness, runHarness, shellQuote } from '../../../bench/rdkafkaHarness';
+import { withExitCaptured } from '../../helpers/exitCapture';
 
 const argv = (...args: string[]): string[] => ['node', 'produceConsume.js', ...args];
 
@@ -29,25 +30,12 @@ describe('benchmark driver', function () {
   });
 
   it('bad values are refused with the flag named', () => {
-    const codes: number[] = [];
-    const exit = (code: number): never => {
-      codes.push(code);
-      throw new Error(`exit ${code}`);
-    };
-    const stderr = process.stderr.write;
-    let written = '';
-    process.stderr.write = ((s: string) => {
-      written += s;
-      return true;
-    }) as typeof process.stderr.write;
-    try {
+    const { codes, stderr } = withExitCaptured((exit) => {
       expect(() => parseBenchArgs(argv('--partitions', '1,x'), exit)).to.throw('exit 1');
       expect(() => parseBenchArgs(argv('--c-records', '-5'), exit)).to.throw('exit 1');
-    } finally {
-      process.stderr.write = stderr;
-    }
+    });
     expect(codes).to.deep.equal([1, 1]);
-    expect(written).to.contain('--partitions').and.to.contain('--c-records');
+    expect(stderr).to.contain('--partitions').and.to.contain('--c-records');
   });
 
   it('formats a table with records/s and MB/s, and FAILED rows', () => {

@@ -10,6 +10,7 @@ import * as path from 'path';
 import { parseCompareArgs } from '../../../bench/compare';
 import { formatMarkdown, formatTable, niceMax, renderSvg, Results, tickLabel } from '../../../bench/compareReport';
 import { Figure, formatMs, scenarioLabel, ScenarioId, SCENARIOS } from '../../../bench/compareScenarios';
+import { throwingExit, withExitCaptured } from '../../helpers/exitCapture';
 
 function results(zk: Partial<Record<ScenarioId, number>>, kraft: Partial<Record<ScenarioId, number | string>>): Results {
   const r: Results = new Map();
@@ -23,21 +24,16 @@ function results(zk: Partial<Record<ScenarioId, number>>, kraft: Partial<Record<
 
 describe('npm run compare (report and options)', () => {
   it('defaults to 100 partitions, 1,000 created, Kafka default session timeouts; --partitions 2000 for the larger run', () => {
-    const exit = (code: number): never => {
-      throw new Error(`exit ${code}`);
-    };
+    const exit = throwingExit();
     const o = parseCompareArgs(['node', 'compare.js'], exit);
     expect(o).to.include({ partitions: 100, createPartitions: 1000, zkSessionTimeoutMs: 18000, brokerSessionTimeoutMs: 9000, only: null });
     expect(o.outDir).to.match(/data\/compare$/);
     expect(parseCompareArgs(['node', 'compare.js', '--partitions', '2000', '--only', 'kraft'], exit)).to.include({ partitions: 2000, only: 'KRaft' });
-    const stderr = process.stderr.write;
-    process.stderr.write = (() => true) as typeof process.stderr.write;
-    try {
+    const refused = withExitCaptured((exit) => {
       expect(() => parseCompareArgs(['node', 'compare.js', '--partitions', '0'], exit)).to.throw('exit 1');
       expect(() => parseCompareArgs(['node', 'compare.js', '--only', 'zk'], exit)).to.throw('exit 1');
-    } finally {
-      process.stderr.write = stderr;
-    }
+    });
+    expect(refused.codes).to.deep.equal([1, 1]);
   });
 
   it('prints one table: ZooKeeper and KRaft columns, the five scenario rows, figures with units', () => {

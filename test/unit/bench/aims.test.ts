@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { AimRow, checkHolds, formatAimsReport, formatAimsTable, ratio, summarize, verdict } from '../../../bench/aimsReport';
 import { parseBenchArgs } from '../../../bench/produceConsume';
 import { defaultAimsOptions, missing } from '../../../bench/aims';
+import { withExitCaptured } from '../../helpers/exitCapture';
 
 const row = (over: Partial<AimRow>): AimRow => ({
   id: '1',
@@ -163,24 +164,11 @@ describe('bench aims flags', () => {
   });
 
   it('refuses rows outside 1-9 and --aims-only with --no-aims', () => {
-    const codes: number[] = [];
-    const exit = (code: number): never => {
-      codes.push(code);
-      throw new Error(`exit ${code}`);
-    };
-    const stderr = process.stderr.write;
-    let written = '';
-    process.stderr.write = ((s: string) => {
-      written += s;
-      return true;
-    }) as typeof process.stderr.write;
-    try {
+    const { codes, stderr } = withExitCaptured((exit) => {
       expect(() => parseBenchArgs(argv('--aims-rows', '0,10'), exit)).to.throw('exit 1');
       expect(() => parseBenchArgs(argv('--aims-only', '--no-aims'), exit)).to.throw('exit 1');
-    } finally {
-      process.stderr.write = stderr;
-    }
+    });
     expect(codes).to.deep.equal([1, 1]);
-    expect(written).to.contain('--aims-rows').and.to.contain('--aims-only and --no-aims');
+    expect(stderr).to.contain('--aims-rows').and.to.contain('--aims-only and --no-aims');
   });
 });
