@@ -160,8 +160,10 @@ describe('integration: consumer groups', function () {
       await c.subscribe({ topic: TOPIC, fromBeginning });
       let joined = false;
       let fetches = 0;
+      const fetchStarts = new Map<number, number>();
       c.on(c.events.GROUP_JOIN, () => (joined = true));
       c.on(c.events.FETCH, () => fetches++);
+      c.on(c.events.FETCH_START, ({ payload }) => fetchStarts.set(payload.nodeId, (fetchStarts.get(payload.nodeId) ?? 0) + 1));
       await c.run({ eachMessage: async ({ message }) => void got.push(message.value!.toString()) });
       await waitFor('joined', async () => joined, 30000);
       if (during) {
@@ -170,8 +172,12 @@ describe('integration: consumer groups', function () {
         await during();
       }
       await waitFor(`${want} messages in ${group}`, async () => got.length >= want, 30000);
-      // A quiet window: the exact counts asserted by the callers must not grow after `want` arrived.
-      await new Promise((r) => setTimeout(r, 500));
+      // The exact counts asserted by the callers must not grow after `want` arrived. kafkajs fetches from a broker again
+      // only once the batches of its previous fetch from it went through eachMessage (its Fetcher: fetch, drain the
+      // worker queue, repeat), so when every broker it fetches from has started two more fetches, a fetch from the
+      // consumed positions has come back and been handled: a record beyond `want` would be in `got` by now.
+      const mark = new Map(fetchStarts);
+      await waitFor('two more fetches from each broker', async () => [...mark].every(([node, n]) => (fetchStarts.get(node) ?? 0) >= n + 2), 30000, 20);
       await c.disconnect();
       return got;
     };

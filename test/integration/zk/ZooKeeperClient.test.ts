@@ -103,8 +103,14 @@ describe('ZooKeeperClient against real ZooKeeper', function () {
     await waitFor('three watch events', async () => events.length === 3, 10000, 20);
     expect(events.map((e) => `${e.type} ${e.path}`)).to.deep.equal(['NodeCreated /w', 'NodeDataChanged /w', 'NodeChildrenChanged /w']);
     await zk.setData('/w', Buffer.from('c'));
-    // A quiet window, not a condition: a one-shot watch that fired must not fire again for this change.
-    await new Promise((r) => setTimeout(r, 100));
+    // A one-shot watch that fired must not fire again for this change. ZooKeeper delivers a session's watch events in
+    // the order of the changes (ZooKeeper Programmer's Guide, "Guarantees"): once the event of a later change on the
+    // same session has arrived, an event for '/w' = 'c' would have arrived before it.
+    const later: ZkWatchEvent[] = [];
+    expect(await zk.exists('/w-later', (e) => later.push(e))).to.equal(null);
+    await zk.create('/w-later', null);
+    await waitFor('the watch event of a later change', async () => later.length === 1, 10000, 20);
+    expect(later.map((e) => `${e.type} ${e.path}`)).to.deep.equal(['NodeCreated /w-later']);
     expect(events).to.have.length(3);
   });
 
