@@ -10,62 +10,27 @@ import type { SnapshotContents } from '../../raft/Snapshots';
 import { ApiMessageAndVersion } from '../MetadataRecordSerde';
 import { METADATA_VERSION_FEATURE_NAME } from '../MetadataVersion';
 import { MetadataRecordTypeId as T } from '../records/MetadataRecordType';
+import {
+  applyBrokerRegistrationChange,
+  BrokerRegistration,
+  brokerFromRecord,
+  cloneBroker,
+  cloneController,
+  ControllerRegistration,
+  controllerFromRecord,
+} from './BrokerRegistration';
+import { MetadataReplayError } from './MetadataReplayError';
+import { clonePartition, mergePartitionChange, PartitionRegistration, partitionFromRecord } from './PartitionRegistration';
 import { SecurityChanges, SecurityImage, emptySecurityChanges } from './SecurityImage';
-// The records that rebuild an image (snapshots): imageToRecords in ./MetadataImageWriter.ts.
+// The records that rebuild an image (snapshots): imageToRecords in ./MetadataImageWriter.ts. The registrations it
+// holds, and how a record builds or changes one, are in ./BrokerRegistration.ts and ./PartitionRegistration.ts.
 
-export interface BrokerEndpoint {
-  name: string;
-  host: string;
-  port: number;
-  securityProtocol: number;
-}
-
-export interface SupportedFeature {
-  name: string;
-  minSupportedVersion: number;
-  maxSupportedVersion: number;
-}
-
-/** org.apache.kafka.metadata.BrokerRegistration. */
-export interface BrokerRegistration {
-  id: number;
-  epoch: number;
-  incarnationId: Buffer;
-  listeners: BrokerEndpoint[];
-  features: SupportedFeature[];
-  rack: string | null;
-  fenced: boolean;
-  inControlledShutdown: boolean;
-  isMigratingZkBroker: boolean;
-  /** Directory ids of the broker's log dirs (RegisterBrokerRecord v3+). */
-  logDirs: Buffer[];
-}
-
-/** org.apache.kafka.metadata.ControllerRegistration (RegisterControllerRecord, KIP-919). */
-export interface ControllerRegistration {
-  id: number;
-  incarnationId: Buffer;
-  zkMigrationReady: boolean;
-  listeners: BrokerEndpoint[];
-  features: SupportedFeature[];
-}
-
-/** org.apache.kafka.metadata.PartitionRegistration. */
-export interface PartitionRegistration {
-  replicas: number[];
-  /** One directory id per replica (PartitionRecord v1+); empty before directory assignment. */
-  directories: Buffer[];
-  isr: number[];
-  removingReplicas: number[];
-  addingReplicas: number[];
-  leader: number;
-  /** LeaderRecoveryState: 0 RECOVERED, 1 RECOVERING. */
-  leaderRecoveryState: number;
-  leaderEpoch: number;
-  partitionEpoch: number;
-  elr: number[] | null;
-  lastKnownElr: number[] | null;
-}
+// Re-exported so that importers of the image keep one import.
+export type { BrokerEndpoint, BrokerRegistration, ControllerRegistration, SupportedFeature } from './BrokerRegistration';
+export { DIRECTORY_MIGRATING, DIRECTORY_UNASSIGNED } from './DirectoryId';
+export { MetadataReplayError } from './MetadataReplayError';
+export { mergePartitionChange, NO_LEADER_CHANGE } from './PartitionRegistration';
+export type { PartitionRegistration } from './PartitionRegistration';
 
 export interface TopicImage {
   name: string;
@@ -99,58 +64,8 @@ export interface MetadataChanges {
 /** org.apache.kafka.common.config.ConfigResource.Type ids, as ConfigRecord carries them. */
 export const ConfigResourceType = { TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8 } as const;
 
-/** PartitionChangeRecord.leader's "unchanged" value (PartitionChangeBuilder / PartitionRegistration.NO_LEADER_CHANGE). */
-export const NO_LEADER_CHANGE = -2;
-
-/** BrokerRegistrationFencingChange: what BrokerRegistrationChangeRecord.fenced means. */
-const FENCE = 1;
-const UNFENCE = -1;
-/** BrokerRegistrationInControlledShutdownChange.IN_CONTROLLED_SHUTDOWN. */
-const IN_CONTROLLED_SHUTDOWN = 1;
-
-/** The DirectoryId a replica gets when it has none yet (DirectoryId.UNASSIGNED / MIGRATING). */
-export const DIRECTORY_UNASSIGNED = Buffer.alloc(16);
-export const DIRECTORY_MIGRATING = (() => {
-  const b = Buffer.alloc(16);
-  b[15] = 2;
-  return b;
-})();
-
 export function configKey(resourceType: number, resourceName: string): string {
   return `${resourceType}:${resourceName}`;
-}
-
-const ints = (v: unknown): number[] => (v as number[]).slice();
-const optInts = (v: unknown): number[] | null => (v === null || v === undefined ? null : (v as number[]).slice());
-const uuids = (v: unknown): Buffer[] => ((v as Buffer[] | null | undefined) ?? []).map((b) => Buffer.from(b));
-
-function endpoints(v: unknown): BrokerEndpoint[] {
-  return (v as BrokerEndpoint[]).map((e) => ({ name: e.name, host: e.host, port: e.port, securityProtocol: e.securityProtocol }));
-}
-
-function features(v: unknown): SupportedFeature[] {
-  return (v as SupportedFeature[]).map((f) => ({ name: f.name, minSupportedVersion: f.minSupportedVersion, maxSupportedVersion: f.maxSupportedVersion }));
-}
-
-/** Thrown when a record contradicts the image (Kafka throws the same way from its deltas: the log is corrupt). */
-export class MetadataReplayError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MetadataReplayError';
-  }
-}
-
-function clonePartition(p: PartitionRegistration): PartitionRegistration {
-  return {
-    ...p,
-    replicas: p.replicas.slice(),
-    directories: p.directories.slice(),
-    isr: p.isr.slice(),
-    removingReplicas: p.removingReplicas.slice(),
-    addingReplicas: p.addingReplicas.slice(),
-    elr: p.elr ? p.elr.slice() : null,
-    lastKnownElr: p.lastKnownElr ? p.lastKnownElr.slice() : null,
-  };
 }
 
 function emptyChanges(): MetadataChanges {
@@ -245,20 +160,9 @@ export class MetadataImage {
     const d = rec.data;
     switch (rec.type) {
       case T.REGISTER_BROKER: {
-        const id = d.brokerId as number;
-        this.brokers.set(id, {
-          id,
-          epoch: d.brokerEpoch as number,
-          incarnationId: Buffer.from(d.incarnationId as Buffer),
-          listeners: endpoints(d.endPoints),
-          features: features(d.features),
-          rack: (d.rack as string | null) ?? null,
-          fenced: (d.fenced as boolean | undefined) ?? true,
-          inControlledShutdown: (d.inControlledShutdown as boolean | undefined) ?? false,
-          isMigratingZkBroker: (d.isMigratingZkBroker as boolean | undefined) ?? false,
-          logDirs: uuids(d.logDirs),
-        });
-        this.changes.brokers.add(id);
+        const b = brokerFromRecord(d);
+        this.brokers.set(b.id, b);
+        this.changes.brokers.add(b.id);
         return;
       }
       case T.UNREGISTER_BROKER: {
@@ -283,26 +187,13 @@ export class MetadataImage {
       }
       case T.BROKER_REGISTRATION_CHANGE: {
         const b = this.registration(d.brokerId as number, d.brokerEpoch as number, 'BrokerRegistrationChangeRecord');
-        const fenced = (d.fenced as number | undefined) ?? 0;
-        if (fenced === FENCE) b.fenced = true;
-        else if (fenced === UNFENCE) b.fenced = false;
-        else if (fenced !== 0) throw new MetadataReplayError(`Invalid value for fenced field: ${fenced}`);
-        const ics = (d.inControlledShutdown as number | undefined) ?? 0;
-        if (ics === IN_CONTROLLED_SHUTDOWN) b.inControlledShutdown = true;
-        else if (ics !== 0) throw new MetadataReplayError(`Invalid value for inControlledShutdown field: ${ics}`);
-        if (d.logDirs !== undefined && d.logDirs !== null && (d.logDirs as Buffer[]).length > 0) b.logDirs = uuids(d.logDirs);
+        applyBrokerRegistrationChange(b, d);
         this.changes.brokers.add(b.id);
         return;
       }
       case T.REGISTER_CONTROLLER: {
-        const id = d.controllerId as number;
-        this.controllers.set(id, {
-          id,
-          incarnationId: Buffer.from(d.incarnationId as Buffer),
-          zkMigrationReady: d.zkMigrationReady as boolean,
-          listeners: endpoints(d.endPoints),
-          features: features(d.features),
-        });
+        const c = controllerFromRecord(d);
+        this.controllers.set(c.id, c);
         return;
       }
       case T.TOPIC: {
@@ -316,21 +207,7 @@ export class MetadataImage {
       }
       case T.PARTITION: {
         const topic = this.topic(d.topicId as Buffer, 'PartitionRecord');
-        const replicas = ints(d.replicas);
-        const dirs = uuids(d.directories);
-        topic.partitions.set(d.partitionId as number, {
-          replicas,
-          directories: dirs.length > 0 ? dirs : replicas.map(() => DIRECTORY_MIGRATING),
-          isr: ints(d.isr),
-          removingReplicas: ints(d.removingReplicas),
-          addingReplicas: ints(d.addingReplicas),
-          leader: d.leader as number,
-          leaderRecoveryState: (d.leaderRecoveryState as number | undefined) ?? 0,
-          leaderEpoch: d.leaderEpoch as number,
-          partitionEpoch: d.partitionEpoch as number,
-          elr: optInts(d.eligibleLeaderReplicas),
-          lastKnownElr: optInts(d.lastKnownELR),
-        });
+        topic.partitions.set(d.partitionId as number, partitionFromRecord(d));
         this.changes.topics.add(topic.id.toString('hex'));
         return;
       }
@@ -404,10 +281,8 @@ export class MetadataImage {
     m.epoch = this.epoch;
     m.lastContainedLogTimeMs = this.lastContainedLogTimeMs;
     for (const [k, v] of this.features) m.features.set(k, v);
-    for (const [k, b] of this.brokers)
-      m.brokers.set(k, { ...b, listeners: b.listeners.map((e) => ({ ...e })), features: b.features.map((f) => ({ ...f })), logDirs: b.logDirs.slice() });
-    for (const [k, c] of this.controllers)
-      m.controllers.set(k, { ...c, listeners: c.listeners.map((e) => ({ ...e })), features: c.features.map((f) => ({ ...f })) });
+    for (const [k, b] of this.brokers) m.brokers.set(k, cloneBroker(b));
+    for (const [k, c] of this.controllers) m.controllers.set(k, cloneController(c));
     for (const [hex, t] of this.topicsById) {
       const copy: TopicImage = { name: t.name, id: t.id, partitions: new Map() };
       for (const [p, reg] of t.partitions) copy.partitions.set(p, clonePartition(reg));
@@ -433,35 +308,4 @@ export class MetadataImage {
     if (!t) throw new MetadataReplayError(`Unable to replay ${what}: unknown topic id ${Buffer.from(id).toString('hex')}`);
     return t;
   }
-}
-
-/** PartitionRegistration.merge(PartitionChangeRecord): null fields are unchanged; a new leader bumps the leader epoch. */
-export function mergePartitionChange(p: PartitionRegistration, d: Record<string, unknown>): PartitionRegistration {
-  const replicas = d.replicas === null || d.replicas === undefined ? p.replicas : ints(d.replicas);
-  let directories: Buffer[];
-  const dirs = d.directories as Buffer[] | null | undefined;
-  if (dirs && dirs.length > 0) directories = uuids(dirs);
-  else if (d.replicas !== null && d.replicas !== undefined) {
-    // DirectoryId.createDirectoriesFrom: replicas that stay keep their directory, new ones are UNASSIGNED.
-    directories = replicas.map((r) => {
-      const i = p.replicas.indexOf(r);
-      return i >= 0 && p.directories[i] ? p.directories[i] : DIRECTORY_UNASSIGNED;
-    });
-  } else directories = p.directories;
-  const leaderField = (d.leader as number | undefined) ?? NO_LEADER_CHANGE;
-  const lrs = (d.leaderRecoveryState as number | undefined) ?? -1;
-  return {
-    replicas,
-    directories,
-    isr: d.isr === null || d.isr === undefined ? p.isr : ints(d.isr),
-    removingReplicas: d.removingReplicas === null || d.removingReplicas === undefined ? p.removingReplicas : ints(d.removingReplicas),
-    addingReplicas: d.addingReplicas === null || d.addingReplicas === undefined ? p.addingReplicas : ints(d.addingReplicas),
-    leader: leaderField === NO_LEADER_CHANGE ? p.leader : leaderField,
-    leaderEpoch: leaderField === NO_LEADER_CHANGE ? p.leaderEpoch : p.leaderEpoch + 1,
-    // LeaderRecoveryState.changeTo: -1 keeps the current state.
-    leaderRecoveryState: lrs === -1 ? p.leaderRecoveryState : lrs,
-    partitionEpoch: p.partitionEpoch + 1,
-    elr: d.eligibleLeaderReplicas === null || d.eligibleLeaderReplicas === undefined ? p.elr : ints(d.eligibleLeaderReplicas),
-    lastKnownElr: d.lastKnownELR === null || d.lastKnownELR === undefined ? p.lastKnownElr : ints(d.lastKnownELR),
-  };
 }
