@@ -2,13 +2,13 @@
  * The machinery of Kafka 3.7's QuorumController (see ./QuorumController.ts for what it is): the event queue, the
  * deferred (commit-completed) writes, the Raft listener (commits, snapshots, leader changes), activation and
  * renouncing, and the periodic work (session expiry, idle NoOpRecords, leader balancing, snapshots). The controller
- * APIs are in ./QuorumController.ts.
+ * APIs are in ./QuorumController.ts; its options in ./QuorumControllerOptions.ts, the writes waiting for their commit
+ * in ./DeferredEventQueue.ts.
  */
 import { getLogger, Logger } from '../../common/logger';
-import { ErrorCode, KafkaError } from '../../protocol/errors';
+import { KafkaError } from '../../protocol/errors';
 import { LeaderAndEpoch, RaftListener } from '../../raft/RaftClient';
 import { Batch } from '../../raft/RaftBatches';
-import { OffsetAndEpoch } from '../../raft/OffsetAndEpoch';
 import { SnapshotContents } from '../../raft/Snapshots';
 import { ApiMessageAndVersion } from '../../metadata/MetadataRecordSerde';
 import { MetadataImage } from '../../metadata/image/MetadataImage';
@@ -16,92 +16,27 @@ import { activationRecords } from './ActivationRecordsGenerator';
 import { AclControlManager } from './AclControlManager';
 import { ClientQuotaControlManager } from './ClientQuotaControlManager';
 import { ClusterControlManager } from './ClusterControlManager';
-import { ConfigurationControlManager, TopicConfigValidator } from './ConfigurationControlManager';
-import { ControllerEvents, ControllerEventStream } from './ControllerEventStream';
+import { ConfigurationControlManager } from './ConfigurationControlManager';
+import { ControllerEventStream } from './ControllerEventStream';
 import { logReplay } from './ControllerReplayLog';
 import { ControllerResult, resultOf } from './ControllerResult';
 import { ControllerScheduler, REAL_SCHEDULER } from './ControllerScheduler';
+import { DeferredEventQueue } from './DeferredEventQueue';
 import { FeatureControlManager } from './FeatureControlManager';
 import { MV, record } from './MetadataRecords';
+import { NotControllerError } from './NotControllerError';
 import { PartitionReassignments } from './PartitionReassignments';
 import { ProducerIdControlManager } from './ProducerIdControlManager';
+import { ControllerRaft, QuorumControllerOptions } from './QuorumControllerOptions';
 import { ReplicationControlManager } from './ReplicationControlManager';
 import { ScramControlManager } from './ScramControlManager';
 import { SnapshotGenerator } from './SnapshotGenerator';
-import { EffectiveTopicConfigs, ReplicationControlTopics } from './ReplicationControlTopics';
-import { PlacerRandom, StripedReplicaPlacer } from './StripedReplicaPlacer';
+import { ReplicationControlTopics } from './ReplicationControlTopics';
+import { StripedReplicaPlacer } from './StripedReplicaPlacer';
 
-/** What the controller needs of KafkaRaftClient<ApiMessageAndVersion> (which satisfies it). */
-export interface ControllerRaft {
-  register(listener: RaftListener<ApiMessageAndVersion>): void;
-  leaderAndEpoch(): LeaderAndEpoch;
-  scheduleAtomicAppend(epoch: number, requiredBaseOffset: number | undefined, records: ApiMessageAndVersion[]): number;
-  createSnapshot(snapshotId: OffsetAndEpoch, lastContainedLogTimestamp: number, batches: ReadonlyArray<readonly ApiMessageAndVersion[]>): void;
-  resign(epoch: number): void;
-  /**
-   * The log end (KafkaRaftClient.endOffset; Kafka's RaftClient.logEndOffset): where a new active controller's first
-   * write lands. Without it the controller learns its next offset from its activation write.
-   */
-  endOffset?(): { offset: number };
-  /**
-   * Wakes the thread that polls the client, so appended records are flushed now rather than at its next poll
-   * (Kafka's KafkaRaftClient.append wakes its IO thread on the first append of a batch).
-   */
-  wakeup?(): void;
-}
-
-export interface QuorumControllerOptions {
-  nodeId: number;
-  clusterId: string;
-  raft: ControllerRaft;
-  /** broker.session.timeout.ms (9000). */
-  brokerSessionTimeoutMs: number;
-  /** num.partitions, default.replication.factor. */
-  defaultNumPartitions: number;
-  defaultReplicationFactor: number;
-  /** metadata.max.idle.interval.ms (500): a NoOpRecord when idle; 0 disables. */
-  metadataMaxIdleIntervalMs: number;
-  /** metadata.log.max.record.bytes.between.snapshots (20 MiB). */
-  snapshotMaxNewRecordBytes: number;
-  /**
-   * leader.imbalance.check.interval.seconds in ms when auto.leader.rebalance.enable is true; absent: no automatic
-   * preferred-leader elections.
-   */
-  leaderImbalanceCheckIntervalMs?: number;
-  /** metadata.log.max.snapshot.interval.ms (1 hour): a snapshot when this much time passed with new records; 0/absent: never. */
-  snapshotMaxIntervalMs?: number;
-  /** From bootstrap.checkpoint (BootstrapDirectory): written first into an empty log. */
-  bootstrapRecords: ApiMessageAndVersion[];
-  /** The broker's topic config validation: an error message, or null when valid. */
-  validateTopicConfig?: TopicConfigValidator;
-  /** The configs CreateTopics v5+ reports for a new topic (defaults included); its own configs when absent. */
-  effectiveTopicConfigs?: EffectiveTopicConfigs;
-  /** ControllerEventLog. */
-  events?: ControllerEvents;
-  logger?: Logger;
-  /** Logger `state.change.logger` by default. */
-  stateChangeLogger?: Logger;
-  time?: { milliseconds(): number };
-  /** Timers (real by default). */
-  scheduler?: ControllerScheduler;
-  /** The replica placer's randomness (Math.random by default). */
-  random?: PlacerRandom;
-}
-
-/** NotControllerException: this node is not (or no longer) the active controller; NOT_CONTROLLER (41). */
-export class NotControllerError extends Error {
-  readonly code = ErrorCode.NOT_CONTROLLER;
-  constructor(message = 'This node is not the active controller.') {
-    super(message);
-    this.name = 'NotControllerError';
-  }
-}
-
-interface Deferred {
-  offset: number;
-  resolve: () => void;
-  reject: (e: Error) => void;
-}
+// Re-exported so that importers of the core keep one import.
+export { NotControllerError } from './NotControllerError';
+export type { ControllerRaft, QuorumControllerOptions } from './QuorumControllerOptions';
 
 const SYSTEM_TIME = { milliseconds: () => Date.now() };
 
@@ -117,7 +52,7 @@ export class QuorumControllerCore implements RaftListener<ApiMessageAndVersion> 
   private claimEpoch = -1;
   protected nextWriteOffset = -1;
   private lastCommittedOffset = -1;
-  private deferred: Deferred[] = [];
+  private readonly deferred = new DeferredEventQueue();
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
   private cancelFenceCheck: (() => void) | null = null;
@@ -183,7 +118,7 @@ export class QuorumControllerCore implements RaftListener<ApiMessageAndVersion> 
     if (this.closed) return;
     this.closed = true;
     this.cancelTimers();
-    this.failDeferred(new NotControllerError('The controller is shutting down.'));
+    this.deferred.failAll(new NotControllerError('The controller is shutting down.'));
     this.claimEpoch = -1;
     this.working = null;
     await this.tail;
@@ -274,19 +209,7 @@ export class QuorumControllerCore implements RaftListener<ApiMessageAndVersion> 
 
   private waitForCommit(offset: number): Promise<void> {
     if (offset <= this.lastCommittedOffset) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => this.deferred.push({ offset, resolve, reject }));
-  }
-
-  private completeDeferredUpTo(offset: number): void {
-    const done = this.deferred.filter((d) => d.offset <= offset);
-    this.deferred = this.deferred.filter((d) => d.offset > offset);
-    for (const d of done) d.resolve();
-  }
-
-  private failDeferred(e: Error): void {
-    const all = this.deferred;
-    this.deferred = [];
-    for (const d of all) d.reject(e);
+    return this.deferred.add(offset);
   }
 
   // ------------------------------------------------------------------ the Raft listener
@@ -320,7 +243,7 @@ export class QuorumControllerCore implements RaftListener<ApiMessageAndVersion> 
     }
     this.committed.takeChanges();
     this.lastCommittedOffset = batch.lastOffset;
-    if (this.isActive()) this.completeDeferredUpTo(batch.lastOffset);
+    if (this.isActive()) this.deferred.completeUpTo(batch.lastOffset);
     this.snapshots.publishLogDelta(batch, this.committed);
   }
 
@@ -394,7 +317,7 @@ export class QuorumControllerCore implements RaftListener<ApiMessageAndVersion> 
     this.claimEpoch = -1;
     this.working = null;
     this.nextWriteOffset = -1;
-    this.failDeferred(new NotControllerError());
+    this.deferred.failAll(new NotControllerError());
     this.clusterControl.deactivate();
     this.cancelTimers();
   }
