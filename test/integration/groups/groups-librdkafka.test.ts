@@ -120,7 +120,9 @@ describe('integration: consumer groups with librdkafka and admin clients', funct
     const e = await c.waitForEvent('an offset reset error', (x) => x.ev === 'msgerror');
     expect(e.name).to.equal('_AUTO_OFFSET_RESET');
     expect(e.str).to.equal('no previously committed offset available: Local: No offset stored');
-    // A quiet window, not a condition: no record may arrive after the reset error.
+    // A quiet window, not a condition: no record may arrive after the reset error. librdkafka reports nothing when it
+    // stops fetching an errored partition, and no later event is ordered after a record that should not come, so
+    // only a stretch of time with nothing can show it.
     await new Promise((r) => setTimeout(r, 500));
     expect(c.of('message')).to.deep.equal([]);
     c.command('close');
@@ -138,7 +140,7 @@ describe('integration: consumer groups with librdkafka and admin clients', funct
     expect(oor.name).to.equal('_AUTO_OFFSET_RESET');
     expect(oor.str).to.match(/^fetch failed due to requested offset not available on the broker: Broker: Offset out of range/);
     await waitFor('20 records of partitions 1 and 2', async () => d.of('message').length >= 20, 20000);
-    // A quiet window: nothing from partition 0 (out of range) may follow the 20 records.
+    // A quiet window (as above, nothing marks its end): nothing from partition 0 (out of range) may follow the 20 records.
     await new Promise((r) => setTimeout(r, 500));
     expect(new Set(d.of('message').map((m) => m.partition))).to.deep.equal(new Set([1, 2]));
     expect(d.of('message').length).to.equal(20);
@@ -207,7 +209,8 @@ describe('integration: consumer groups with librdkafka and admin clients', funct
     const a2 = py(group, conf('inst-a'));
     const got = await a2.waitForEvent('a restarted and assigned', (x) => x.ev === 'assign');
     expect(got.partitions).to.deep.equal(aPartitions);
-    // A quiet window: the static member's return must not start a new generation or rebalance b.
+    // A quiet window (nothing to wait for: what must not happen is a rebalance): the static member's return must not
+    // start a new generation or rebalance b.
     await new Promise((r) => setTimeout(r, 1000));
     expect(generations(group), 'no new generation').to.deep.equal(gens);
     expect(

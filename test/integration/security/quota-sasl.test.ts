@@ -19,8 +19,9 @@ const PRODUCER = `
 import sys, time, json
 from confluent_kafka import Producer
 bootstrap, user, client_id, seconds, warmup = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5])
-state = {'throttle': 0}
+state = {'throttle': 0, 'reports': 0}
 def on_stats(s):
+    state['reports'] += 1
     for b in json.loads(s)['brokers'].values():
         state['throttle'] = max(state['throttle'], b.get('throttle', {}).get('max', 0))
 p = Producer({'bootstrap.servers': bootstrap, 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanisms': 'PLAIN',
@@ -41,8 +42,11 @@ while time.time() - start < seconds:
     p.poll(0)
 end = time.time()
 p.flush(30)
-time.sleep(0.5)
-p.poll(0)
+# One statistics report after the last delivery (its window holds the last responses' throttle times), within 10 s.
+state['reports'] = 0
+deadline = time.time() + 10
+while state['reports'] == 0 and time.time() < deadline:
+    p.poll(0.05)
 steady = sum(n for (t, n) in points if start + warmup <= t <= end)
 print(json.dumps({'rate': steady / (end - start - warmup), 'throttle': state['throttle'], 'delivered': len(points), 'errors': errors[:3]}))
 `;

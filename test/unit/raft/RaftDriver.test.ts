@@ -53,7 +53,8 @@ describe('RaftDriver: a quorum on the event loop over promise transports', () =>
       const reqBytes = bytes((w) => codec.encodeRequest(w, version, data));
       const target = drivers.get(to);
       if (!target || stopped.has(to) || stopped.has(from)) {
-        // A dead peer: the request fails after a while, as a connection attempt would.
+        // A dead peer: the request fails after a while, as a connection attempt would (the simulated transport's
+        // latency, not a wait for a condition).
         await new Promise((r) => setTimeout(r, 20));
         throw new Error(`node ${to} is unreachable`);
       }
