@@ -214,6 +214,8 @@ describe('local cluster launcher', function () {
       );
       zk2.signal('SIGSTOP');
       // The scenario itself: the node stays frozen for 7 s (longer than the launcher's probe attempts) while the ensemble forms.
+      // Not expressible as a condition: the end of a 5 s session attempt is not visible from outside (watching the
+      // frozen node's sockets in /proc/net/tcp, the driver gives up connections on its own after ~2.5 s, inside an attempt).
       await new Promise((r) => setTimeout(r, 7000));
       zk2.signal('SIGCONT');
       await starting;
