@@ -80,6 +80,11 @@ export class KafkaConnection {
     private principal: KafkaPrincipal,
     private readonly sock: net.Socket,
     private readonly server: ConnectionOwner,
+    /**
+     * The socket reads into a shared buffer (SharedReadBuffer) and its owner hands each read to receive(): frames are
+     * copied out of it. Otherwise reads arrive as 'data' chunks of their own.
+     */
+    sharedReads = false,
   ) {
     this.listenerName = listener.listenerName;
     this.securityProtocol = listener.security?.protocol ?? 'PLAINTEXT';
@@ -87,8 +92,8 @@ export class KafkaConnection {
     this.sasl = sasl;
     this.remote = `${sock.remoteAddress}:${sock.remotePort}`;
     // Before SASL authentication only sasl.server.max.receive.size is accepted (Kafka's SaslServerAuthenticator).
-    this.decoder = new FrameDecoder(sasl ? Math.min(server.maxFrameSize, sasl.maxReceiveSize) : server.maxFrameSize, receivePool);
-    sock.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.decoder = new FrameDecoder(sasl ? Math.min(server.maxFrameSize, sasl.maxReceiveSize) : server.maxFrameSize, receivePool, sharedReads);
+    if (!sharedReads) sock.on('data', (chunk: Buffer) => this.receive(chunk));
     sock.on('error', (err) => server.logger().debug(`Connection ${id} error: ${err.message}`));
     sock.on('close', () => {
       this.closed = true;
@@ -178,7 +183,8 @@ export class KafkaConnection {
     return true;
   }
 
-  private onData(chunk: Buffer): void {
+  /** Bytes read from the socket (with shared reads, valid only during this call). */
+  receive(chunk: Buffer): void {
     let frames: Buffer[];
     try {
       frames = this.decoder.push(chunk);

@@ -41,6 +41,11 @@ export class FrameDecoder {
     private maxFrameSize: number,
     /** Where frames spanning chunks are assembled; without one, a fresh buffer each. */
     private readonly pool: ReceiveBufferPool | null = null,
+    /**
+     * The caller reuses each chunk's memory once push() returns (a socket reading into one shared buffer): every
+     * frame is then copied out of it, none is a slice of a chunk.
+     */
+    private readonly chunksReused = false,
   ) {}
 
   /** A new limit for the frames still to come (the SocketServer lowers it until SASL authentication completes). */
@@ -67,7 +72,7 @@ export class FrameDecoder {
     const end = chunk.length;
     if (this.largeChunks !== null) {
       const n = Math.min(this.largeSize - this.partialFilled, end);
-      this.largeChunks.push(chunk.subarray(0, n));
+      this.largeChunks.push(this.chunksReused ? Buffer.from(chunk.subarray(0, n)) : chunk.subarray(0, n));
       this.partialFilled += n;
       if (this.partialFilled < this.largeSize) return frames;
       frames.push(Buffer.concat(this.largeChunks, this.largeSize));
@@ -113,7 +118,13 @@ export class FrameDecoder {
   private startFrame(size: number, chunk: Buffer, pos: number, frames: Buffer[]): number {
     const avail = chunk.length - pos;
     if (avail >= size) {
-      frames.push(chunk.subarray(pos, pos + size));
+      if (this.chunksReused) {
+        const f = this.pool !== null ? this.pool.acquire(size) : Buffer.allocUnsafe(size);
+        chunk.copy(f, 0, pos, pos + size);
+        frames.push(f);
+      } else {
+        frames.push(chunk.subarray(pos, pos + size));
+      }
       return pos + size;
     }
     if (size > LARGE_FRAME) {
