@@ -183,6 +183,16 @@ export class KafkaConnection {
     return true;
   }
 
+  /** Shared reads: where the next read may land directly (the rest of the frame being assembled), or null. */
+  readTarget(): Buffer | null {
+    return this.closed ? null : this.decoder.readTarget();
+  }
+
+  /** Shared reads: `n` bytes were read into the last readTarget(). */
+  filledInPlace(n: number): void {
+    this.onFrames(this.decoder.filledInPlace(n));
+  }
+
   /** Bytes read from the socket (with shared reads, valid only during this call). */
   receive(chunk: Buffer): void {
     let frames: Buffer[];
@@ -192,6 +202,10 @@ export class KafkaConnection {
       this.server.frameError(this, (e as Error).message);
       return;
     }
+    this.onFrames(frames);
+  }
+
+  private onFrames(frames: Buffer[]): void {
     this.processFrames(frames);
     if (this.queue.length >= MAX_INFLIGHT_PER_CONNECTION && !this.paused) {
       this.paused = true;

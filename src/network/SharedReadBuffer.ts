@@ -25,15 +25,26 @@ function sharedBuffer(): Buffer {
  * net.Socket's constructor options as Node 20 takes them: `handle` adopts an accepted connection (internal), `onread`
  * (documented since Node 12) reads into a caller's buffer; the installed @types/node lists neither.
  */
-type AdoptOptions = net.SocketConstructorOpts & { handle: unknown; onread: { buffer: Buffer; callback: (nread: number, buf: Buffer) => boolean } };
+type AdoptOptions = net.SocketConstructorOpts & { handle: unknown; onread: { buffer: () => Buffer; callback: (nread: number, buf: Buffer) => boolean } };
+
+/** Where an adopted connection's reads go: its own buffer for the rest of a frame, else the shared buffer. */
+export interface SharedReadReceiver {
+  /** Bytes read into the shared buffer (valid only during the call). */
+  receive(chunk: Buffer): void;
+  /** The rest of the frame being assembled, to read into directly (no copy), or null. */
+  readTarget(): Buffer | null;
+  /** `n` bytes were read into the last readTarget(). */
+  filledInPlace(n: number): void;
+}
 
 /**
  * Moves an accepted connection (from a server created with pauseOnConnect, so nothing was read yet) to a socket that
- * reads into the shared buffer and hands each read to `receive` (valid only during the call). The accepted socket
- * object gives up its handle and is discarded. Returns null when the socket cannot be adopted (no handle, e.g. it
- * closed already): the caller then uses it as it is.
+ * reads into the shared buffer, or straight into the frame being assembled once its size is known (a 1 MB produce
+ * request is then copied once, by the kernel). `receiver` returns null until the connection exists. The accepted
+ * socket object gives up its handle and is discarded. Returns null when the socket cannot be adopted (no handle,
+ * e.g. it closed already): the caller then uses it as it is.
  */
-export function adoptWithSharedReadBuffer(accepted: net.Socket, receive: (chunk: Buffer) => void): net.Socket | null {
+export function adoptWithSharedReadBuffer(accepted: net.Socket, receiver: () => SharedReadReceiver | null): net.Socket | null {
   const internal = accepted as unknown as { _handle: { readStop?: () => number } | null };
   const handle = internal._handle;
   if (handle === null || typeof handle.readStop !== 'function' || accepted.destroyed) return null;
@@ -43,9 +54,13 @@ export function adoptWithSharedReadBuffer(accepted: net.Socket, receive: (chunk:
     readable: true,
     writable: true,
     onread: {
-      buffer,
-      callback: (nread: number): boolean => {
-        receive(buffer.subarray(0, nread));
+      // Node calls this for each read's buffer: at the start and after every read (net.Socket's kBufferGen).
+      buffer: (): Buffer => receiver()?.readTarget() ?? buffer,
+      callback: (nread: number, buf: Buffer): boolean => {
+        const r = receiver();
+        if (r === null) return true;
+        if (buf === buffer) r.receive(buffer.subarray(0, nread));
+        else r.filledInPlace(nread);
         return true;
       },
     },

@@ -101,7 +101,7 @@ export class SocketServer implements ConnectionOwner {
    */
   private acceptPlain(l: ListenerSpec, accepted: net.Socket): void {
     let conn: KafkaConnection | null = null;
-    const sock = adoptWithSharedReadBuffer(accepted, (chunk) => conn?.receive(chunk));
+    const sock = adoptWithSharedReadBuffer(accepted, () => conn);
     if (sock === null) {
       this.accept(l, accepted);
       accepted.resume();

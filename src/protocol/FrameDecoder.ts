@@ -66,6 +66,26 @@ export class FrameDecoder {
     this.pool?.release(frame);
   }
 
+  /**
+   * Where the next bytes of the stream may be read in place: the rest of the frame being assembled (a socket reading
+   * exactly that much, as Kafka's NetworkReceive reads into the payload buffer once it knows the size), or null.
+   * After such a read, call filledInPlace with the byte count instead of push.
+   */
+  readTarget(): Buffer | null {
+    return this.partial !== null ? this.partial.subarray(this.partialFilled) : null;
+  }
+
+  /** `n` bytes were read into readTarget(): returns the frame when it is complete. */
+  filledInPlace(n: number): Buffer[] {
+    const p = this.partial;
+    if (p === null || n > p.length - this.partialFilled) throw new Error(`filledInPlace(${n}) without room for it`);
+    this.partialFilled += n;
+    if (this.partialFilled < p.length) return [];
+    this.partial = null;
+    this.partialFilled = 0;
+    return [p];
+  }
+
   push(chunk: Buffer): Buffer[] {
     const frames: Buffer[] = [];
     let pos = 0;

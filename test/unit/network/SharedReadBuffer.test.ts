@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import * as net from 'net';
-import { adoptWithSharedReadBuffer } from '../../../src/network/SharedReadBuffer';
+import { adoptWithSharedReadBuffer, SharedReadReceiver } from '../../../src/network/SharedReadBuffer';
+import { FrameDecoder } from '../../../src/protocol/FrameDecoder';
+import { ReceiveBufferPool } from '../../../src/protocol/ReceiveBufferPool';
 import { waitFor } from '../../helpers/ports';
 
 /** A server whose connections are adopted: each read is copied out (the shared buffer is reused) and echoed back. */
@@ -9,10 +11,15 @@ async function echoServer(): Promise<{ server: net.Server; port: number; receive
   const sockets: net.Socket[] = [];
   const server = net.createServer({ pauseOnConnect: true }, (accepted) => {
     let sock: net.Socket | null = null;
-    sock = adoptWithSharedReadBuffer(accepted, (chunk) => {
-      received.push(Buffer.from(chunk));
-      sock!.write(Buffer.from(chunk));
-    });
+    const receiver: SharedReadReceiver = {
+      receive: (chunk) => {
+        received.push(Buffer.from(chunk));
+        sock!.write(Buffer.from(chunk));
+      },
+      readTarget: () => null,
+      filledInPlace: () => expect.fail('no read target was given'),
+    };
+    sock = adoptWithSharedReadBuffer(accepted, () => receiver);
     expect(sock).to.not.equal(null);
     sockets.push(sock!);
   });
@@ -69,6 +76,48 @@ describe('SharedReadBuffer', () => {
     for (const x of sockets) x.destroy();
     client.destroy();
     probe.destroy();
+    await closed;
+  });
+
+  it('frames read partly in place (the rest of an assembled frame) arrive intact, small, 1 MB and above the large-frame threshold', async () => {
+    const frames: Buffer[] = [];
+    let inPlaceBytes = 0;
+    const sockets: net.Socket[] = [];
+    const server = net.createServer({ pauseOnConnect: true }, (accepted) => {
+      const dec = new FrameDecoder(64 * 1024 * 1024, new ReceiveBufferPool(), true);
+      const receiver: SharedReadReceiver = {
+        receive: (chunk) => frames.push(...dec.push(chunk)),
+        readTarget: () => dec.readTarget(),
+        filledInPlace: (n) => {
+          inPlaceBytes += n;
+          frames.push(...dec.filledInPlace(n));
+        },
+      };
+      sockets.push(adoptWithSharedReadBuffer(accepted, () => receiver)!);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const sizes = [10, 1024 * 1024, 3, 700 * 1024, 17 * 1024 * 1024, 0, 5000, 2 * 1024 * 1024 + 7];
+    const payloads = sizes.map((n, k) => {
+      const b = Buffer.alloc(n);
+      for (let i = 0; i < n; i++) b[i] = (i * 7 + k) & 0xff;
+      return b;
+    });
+    const wire = Buffer.concat(
+      payloads.flatMap((p) => {
+        const size = Buffer.alloc(4);
+        size.writeInt32BE(p.length);
+        return [size, p];
+      }),
+    );
+    const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
+    client.write(wire);
+    await waitFor('every frame', async () => frames.length === payloads.length, 20_000, 5);
+    frames.forEach((f, i) => expect(f.equals(payloads[i]), `frame ${i} (${sizes[i]} bytes)`).to.equal(true));
+    // The 1 MB, 700 KB and 2 MB frames are assembled: most of their bytes were read straight into them.
+    expect(inPlaceBytes).to.be.greaterThan(1024 * 1024);
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const x of sockets) x.destroy();
+    client.destroy();
     await closed;
   });
 });
