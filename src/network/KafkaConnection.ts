@@ -206,7 +206,11 @@ export class KafkaConnection {
   }
 
   private onFrames(frames: Buffer[]): void {
+    // The responses ready while one read's frames are handled leave in one writev (cork nests with flush's own).
+    const several = frames.length > 1;
+    if (several) this.sock.cork();
     this.processFrames(frames);
+    if (several && !this.sock.destroyed) this.sock.uncork();
     if (this.queue.length >= MAX_INFLIGHT_PER_CONNECTION && !this.paused) {
       this.paused = true;
       this.sock.pause();
