@@ -109,3 +109,21 @@ export function formatAimsReport(rows: AimRow[], header: string): string[] {
   for (const r of rows) for (const c of r.commands) lines.push(`  ${r.id}: ${c}`);
   return lines;
 }
+
+/**
+ * Several runs of one throughput row: the median is the row's figure (one slow or fast run, e.g. another process
+ * taking a core for a second, does not decide it), printed with every run and the spread ((max - min) / median).
+ */
+export function medianOfRuns(rates: number[]): { median: number; spreadPct: number; note: string } {
+  if (rates.length === 0) return { median: Number.NaN, spreadPct: Number.NaN, note: 'no run' };
+  const sorted = [...rates].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const spreadPct = median > 0 ? ((sorted[sorted.length - 1] - sorted[0]) * 100) / median : 0;
+  if (rates.length === 1) return { median, spreadPct, note: `one run: ${fmtRate(median)}` };
+  return {
+    median,
+    spreadPct,
+    note: `median of ${rates.length} runs (${rates.map((r) => fmtInt(r)).join(', ')} records/s; spread ${spreadPct.toFixed(1)}% of the median)`,
+  };
+}

@@ -48,6 +48,8 @@ export interface BenchOptions {
   aimsRecords: number;
   /** The aims rows to run (1-9). */
   aimsRows: number[];
+  /** Runs of aims rows 1, 2 and 4 each (the median is the figure). */
+  aimsRepeat: number;
   /** Seconds of the aims' latency run. */
   latencySeconds: number;
   /** Partitions of aims row 8 and seconds idle before its RSS reading. */
@@ -128,6 +130,7 @@ export function parseBenchArgs(argv: string[], exit: (code: number) => never = p
       defaultAimsOptions.records,
     )
     .option('--aims-rows <list>', 'aims rows to run, e.g. 1,4 (default all: 1-9)', aimRows, defaultAimsOptions.rows)
+    .option('--aims-repeat <n>', 'runs of aims rows 1, 2 and 4 each; the median is the figure, every run printed', positiveInt, defaultAimsOptions.repeat)
     .option('--latency-seconds <n>', 'seconds of the aims latency run (row 7)', positiveInt, defaultAimsOptions.latencySeconds)
     .option('--scale-partitions <n>', 'partitions of aims row 8 (all led after CreateTopics, RSS)', positiveInt, defaultAimsOptions.scalePartitions)
     .option('--idle-seconds <n>', 'seconds idle before aims row 8 reads each broker RSS', positiveInt, defaultAimsOptions.idleSeconds)
@@ -304,6 +307,7 @@ export async function main(argv: string[]): Promise<number> {
           ...defaultAimsOptions,
           records: opts.aimsRecords,
           rows: opts.aimsRows,
+          repeat: opts.aimsRepeat,
           latencySeconds: opts.latencySeconds,
           scalePartitions: opts.scalePartitions,
           idleSeconds: opts.idleSeconds,

@@ -75,12 +75,7 @@ export class FileRecords {
   /** Up to `length` bytes from `position` (fewer at the end of the file). */
   readAt(position: number, length: number): Buffer {
     const buf = Buffer.allocUnsafe(length);
-    let done = 0;
-    while (done < length) {
-      const n = fs.readSync(this.fd, buf, done, length - done, position + done);
-      if (n === 0) break;
-      done += n;
-    }
+    const done = this.readInto(buf, position);
     return done === length ? buf : buf.subarray(0, done);
   }
 

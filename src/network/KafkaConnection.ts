@@ -80,6 +80,11 @@ export class KafkaConnection {
     private principal: KafkaPrincipal,
     private readonly sock: net.Socket,
     private readonly server: ConnectionOwner,
+    /**
+     * The socket reads into a shared buffer (SharedReadBuffer) and its owner hands each read to receive(): frames are
+     * copied out of it. Otherwise reads arrive as 'data' chunks of their own.
+     */
+    sharedReads = false,
   ) {
     this.listenerName = listener.listenerName;
     this.securityProtocol = listener.security?.protocol ?? 'PLAINTEXT';
@@ -87,8 +92,8 @@ export class KafkaConnection {
     this.sasl = sasl;
     this.remote = `${sock.remoteAddress}:${sock.remotePort}`;
     // Before SASL authentication only sasl.server.max.receive.size is accepted (Kafka's SaslServerAuthenticator).
-    this.decoder = new FrameDecoder(sasl ? Math.min(server.maxFrameSize, sasl.maxReceiveSize) : server.maxFrameSize, receivePool);
-    sock.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.decoder = new FrameDecoder(sasl ? Math.min(server.maxFrameSize, sasl.maxReceiveSize) : server.maxFrameSize, receivePool, sharedReads);
+    if (!sharedReads) sock.on('data', (chunk: Buffer) => this.receive(chunk));
     sock.on('error', (err) => server.logger().debug(`Connection ${id} error: ${err.message}`));
     sock.on('close', () => {
       this.closed = true;
@@ -178,7 +183,18 @@ export class KafkaConnection {
     return true;
   }
 
-  private onData(chunk: Buffer): void {
+  /** Shared reads: where the next read may land directly (the rest of the frame being assembled), or null. */
+  readTarget(): Buffer | null {
+    return this.closed ? null : this.decoder.readTarget();
+  }
+
+  /** Shared reads: `n` bytes were read into the last readTarget(). */
+  filledInPlace(n: number): void {
+    this.onFrames(this.decoder.filledInPlace(n));
+  }
+
+  /** Bytes read from the socket (with shared reads, valid only during this call). */
+  receive(chunk: Buffer): void {
     let frames: Buffer[];
     try {
       frames = this.decoder.push(chunk);
@@ -186,7 +202,15 @@ export class KafkaConnection {
       this.server.frameError(this, (e as Error).message);
       return;
     }
+    this.onFrames(frames);
+  }
+
+  private onFrames(frames: Buffer[]): void {
+    // The responses ready while one read's frames are handled leave in one writev (cork nests with flush's own).
+    const several = frames.length > 1;
+    if (several) this.sock.cork();
     this.processFrames(frames);
+    if (several && !this.sock.destroyed) this.sock.uncork();
     if (this.queue.length >= MAX_INFLIGHT_PER_CONNECTION && !this.paused) {
       this.paused = true;
       this.sock.pause();

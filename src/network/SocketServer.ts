@@ -6,6 +6,7 @@ import { ANONYMOUS, KafkaPrincipal } from '../security/auth/KafkaPrincipal';
 import { sslPrincipal } from './SslChannel';
 import type { ListenerSpec, RequestHandler, RequestMetricsRecorder } from './NetworkTypes';
 import { ConnectionOwner, KafkaConnection } from './KafkaConnection';
+import { adoptWithSharedReadBuffer } from './SharedReadBuffer';
 
 export type { ListenerSpec, RequestHandler, RequestMetricsRecorder } from './NetworkTypes';
 
@@ -69,7 +70,7 @@ export class SocketServer implements ConnectionOwner {
    */
   private createListenerServer(l: ListenerSpec): net.Server {
     const security = l.security;
-    if (!security?.tls) return net.createServer({ noDelay: true }, (sock) => this.accept(l, sock));
+    if (!security?.tls) return net.createServer({ noDelay: true, pauseOnConnect: true }, (sock) => this.acceptPlain(l, sock));
     const t = security.tls;
     const server = tls.createServer(
       {
@@ -94,7 +95,22 @@ export class SocketServer implements ConnectionOwner {
     return server;
   }
 
-  private accept(l: ListenerSpec, sock: net.Socket): void {
+  /**
+   * A plain TCP connection (accepted paused): moved to a socket reading into the process's shared buffer, each read
+   * handed to its connection. A TLS socket decrypts into chunks of its own and keeps 'data' events.
+   */
+  private acceptPlain(l: ListenerSpec, accepted: net.Socket): void {
+    let conn: KafkaConnection | null = null;
+    const sock = adoptWithSharedReadBuffer(accepted, () => conn);
+    if (sock === null) {
+      this.accept(l, accepted);
+      accepted.resume();
+      return;
+    }
+    conn = this.accept(l, sock, true);
+  }
+
+  private accept(l: ListenerSpec, sock: net.Socket, sharedReads = false): KafkaConnection | null {
     const id = `${sock.localAddress}:${sock.localPort}-${sock.remoteAddress}:${sock.remotePort}-${this.nextConnId++}`;
     let principal: KafkaPrincipal = ANONYMOUS;
     if (sock instanceof tls.TLSSocket && l.security?.tls) {
@@ -103,10 +119,10 @@ export class SocketServer implements ConnectionOwner {
       } catch (e) {
         this.log.info(`Failed authentication with /${sock.remoteAddress} (channelId=${id}) (${(e as Error).message})`);
         sock.destroy();
-        return;
+        return null;
       }
     }
-    const conn = new KafkaConnection(id, l, principal, sock, this);
+    const conn = new KafkaConnection(id, l, principal, sock, this, sharedReads);
     this.connections.add(conn);
     sock.on('close', () => this.connections.delete(conn));
     if (this.idleTimeoutMs > 0) {
@@ -115,6 +131,7 @@ export class SocketServer implements ConnectionOwner {
         sock.destroy();
       });
     }
+    return conn;
   }
 
   /**

@@ -41,6 +41,11 @@ export class FrameDecoder {
     private maxFrameSize: number,
     /** Where frames spanning chunks are assembled; without one, a fresh buffer each. */
     private readonly pool: ReceiveBufferPool | null = null,
+    /**
+     * The caller reuses each chunk's memory once push() returns (a socket reading into one shared buffer): every
+     * frame is then copied out of it, none is a slice of a chunk.
+     */
+    private readonly chunksReused = false,
   ) {}
 
   /** A new limit for the frames still to come (the SocketServer lowers it until SASL authentication completes). */
@@ -61,13 +66,33 @@ export class FrameDecoder {
     this.pool?.release(frame);
   }
 
+  /**
+   * Where the next bytes of the stream may be read in place: the rest of the frame being assembled (a socket reading
+   * exactly that much, as Kafka's NetworkReceive reads into the payload buffer once it knows the size), or null.
+   * After such a read, call filledInPlace with the byte count instead of push.
+   */
+  readTarget(): Buffer | null {
+    return this.partial !== null ? this.partial.subarray(this.partialFilled) : null;
+  }
+
+  /** `n` bytes were read into readTarget(): returns the frame when it is complete. */
+  filledInPlace(n: number): Buffer[] {
+    const p = this.partial;
+    if (p === null || n > p.length - this.partialFilled) throw new Error(`filledInPlace(${n}) without room for it`);
+    this.partialFilled += n;
+    if (this.partialFilled < p.length) return [];
+    this.partial = null;
+    this.partialFilled = 0;
+    return [p];
+  }
+
   push(chunk: Buffer): Buffer[] {
     const frames: Buffer[] = [];
     let pos = 0;
     const end = chunk.length;
     if (this.largeChunks !== null) {
       const n = Math.min(this.largeSize - this.partialFilled, end);
-      this.largeChunks.push(chunk.subarray(0, n));
+      this.largeChunks.push(this.chunksReused ? Buffer.from(chunk.subarray(0, n)) : chunk.subarray(0, n));
       this.partialFilled += n;
       if (this.partialFilled < this.largeSize) return frames;
       frames.push(Buffer.concat(this.largeChunks, this.largeSize));
@@ -113,7 +138,13 @@ export class FrameDecoder {
   private startFrame(size: number, chunk: Buffer, pos: number, frames: Buffer[]): number {
     const avail = chunk.length - pos;
     if (avail >= size) {
-      frames.push(chunk.subarray(pos, pos + size));
+      if (this.chunksReused) {
+        const f = this.pool !== null ? this.pool.acquire(size) : Buffer.allocUnsafe(size);
+        chunk.copy(f, 0, pos, pos + size);
+        frames.push(f);
+      } else {
+        frames.push(chunk.subarray(pos, pos + size));
+      }
       return pos + size;
     }
     if (size > LARGE_FRAME) {

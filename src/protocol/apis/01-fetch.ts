@@ -17,6 +17,15 @@
 import * as schema from '../messages/Fetch';
 import { messageApi } from './messageApi';
 
+/**
+ * FetchRequest's replica ids (Kafka's FetchRequest.CONSUMER_REPLICA_ID, DEBUGGING_REPLICA_ID, FUTURE_LOCAL_REPLICA_ID;
+ * ListOffsetsRequest defines the first two with the same values): a broker id (>= 0) is a follower, -1 an ordinary
+ * consumer, -2 a debugging consumer (may read a follower, to the log end), -3 a future replica of this broker.
+ */
+export const CONSUMER_REPLICA_ID = -1;
+export const DEBUGGING_REPLICA_ID = -2;
+export const FUTURE_LOCAL_REPLICA_ID = -3;
+
 export interface FetchPartition {
   partition: number;
   /** v9+; -1 before. */

@@ -3,6 +3,8 @@ import { DeleteRecordsApi, ListOffsetsApi, ProduceApi } from '../../protocol/api
 import { FetchApis } from './FetchApis';
 import { ListOffsetsPartitionResponse } from '../../protocol/apis/02-list-offsets';
 import { ProduceRequest } from '../../protocol/apis/00-produce';
+// ListOffsetsRequest's replica ids are FetchRequest's (same values in Kafka).
+import { CONSUMER_REPLICA_ID, DEBUGGING_REPLICA_ID } from '../../protocol/apis/01-fetch';
 import { ErrorCode, errorInfo } from '../../protocol/errors';
 import { hasTransactionalBatch } from '../../protocol/records/RecordBatch';
 import { Reader } from '../../protocol/Reader';
@@ -21,9 +23,6 @@ const EARLIEST_TIMESTAMP = -2;
 const MAX_TIMESTAMP = -3;
 /** KIP-405 (ListOffsets v8+): the first offset of the local log. */
 const EARLIEST_LOCAL_TIMESTAMP = -4;
-/** ListOffsetsRequest.CONSUMER_REPLICA_ID and DEBUGGING_REPLICA_ID. */
-const CONSUMER_REPLICA_ID = -1;
-const DEBUGGING_REPLICA_ID = -2;
 
 /** The data path of KafkaApis: Produce, Fetch (in FetchApis), ListOffsets. */
 export class DataPlaneApis {

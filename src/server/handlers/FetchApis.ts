@@ -5,7 +5,7 @@
  */
 import { RequestContext, HandlerResult, ResponseBody } from '../../network/RequestContext';
 import { FetchApi } from '../../protocol/apis';
-import { FetchPartitionData, FetchRequest, FetchableTopicResponse, NodeEndpoint } from '../../protocol/apis/01-fetch';
+import { FUTURE_LOCAL_REPLICA_ID, FetchPartitionData, FetchRequest, FetchableTopicResponse, NodeEndpoint } from '../../protocol/apis/01-fetch';
 import { ErrorCode } from '../../protocol/errors';
 import { Reader } from '../../protocol/Reader';
 import { encodeResponse } from '../../protocol/apis/types';
@@ -17,9 +17,6 @@ import { AclOperation } from '../../security/AclEntry';
 import { CLUSTER_NAME, ResourceType } from '../../security/authorizer/Authorizer';
 import { AuthHelper } from './AuthHelper';
 import type { RequestThrottler } from '../quota/RequestThrottler';
-
-/** FetchRequest.FUTURE_LOCAL_REPLICA_ID; every other negative replica id (-1, the debugging consumer -2) is a consumer. */
-const FUTURE_LOCAL_REPLICA_ID = -3;
 
 /** FetchResponse.recordsSize: the record bytes of one partition of a response. */
 function recordsSize(records: Buffer | Buffer[] | null): number {

@@ -3,7 +3,7 @@
  * met / NOT met, the acks=all ratio, the table, and argument parsing. No cluster, no timing.
  */
 import { expect } from 'chai';
-import { AimRow, checkHolds, formatAimsReport, formatAimsTable, ratio, summarize, verdict } from '../../../bench/aimsReport';
+import { AimRow, checkHolds, formatAimsReport, formatAimsTable, medianOfRuns, ratio, summarize, verdict } from '../../../bench/aimsReport';
 import { parseBenchArgs } from '../../../bench/produceConsume';
 import { defaultAimsOptions, missing } from '../../../bench/aims';
 import { withExitCaptured } from '../../helpers/exitCapture';
@@ -20,6 +20,21 @@ const row = (over: Partial<AimRow>): AimRow => ({
 const argv = (...args: string[]): string[] => ['node', 'produceConsume.js', ...args];
 
 describe('bench aims report', () => {
+  it('a repeated row: the median is the figure, printed with every run and the spread', () => {
+    const m = medianOfRuns([1_900_000, 2_100_000, 1_700_000]);
+    expect(m.median).to.equal(1_900_000);
+    expect(m.spreadPct).to.be.closeTo(21.05, 0.01);
+    expect(m.note).to.equal('median of 3 runs (1,900,000, 2,100,000, 1,700,000 records/s; spread 21.1% of the median)');
+    expect(medianOfRuns([1_000_000, 3_000_000]).median).to.equal(2_000_000);
+    expect(medianOfRuns([1_234_567]).note).to.equal('one run: 1,234,567 records/s');
+    expect(Number.isNaN(medianOfRuns([]).median)).to.equal(true);
+  });
+
+  it('--aims-repeat sets the runs of rows 1, 2 and 4 (3 by default)', () => {
+    expect(parseBenchArgs(argv()).aimsRepeat).to.equal(3);
+    expect(parseBenchArgs(argv('--aims-repeat', '5')).aimsRepeat).to.equal(5);
+  });
+
   it('compares a figure with its aim: at least, at most, strictly below; the aim itself counts as met where the issue says "at least"/"at most"', () => {
     expect(checkHolds({ label: 'r', value: 2_000_000, kind: 'atLeast', target: 2_000_000 })).to.equal(true);
     expect(checkHolds({ label: 'r', value: 1_999_999, kind: 'atLeast', target: 2_000_000 })).to.equal(false);

@@ -27,6 +27,35 @@ describe('FrameDecoder', () => {
   const expected = payloads();
   const stream = Buffer.concat(expected.map(frame));
 
+  it('with chunksReused, copies every frame out of the chunk: overwriting the chunk after push changes no frame', () => {
+    for (let cut = 0; cut <= stream.length; cut += 7) {
+      const dec = new FrameDecoder(1024, null, true);
+      const chunks = [Buffer.from(stream.subarray(0, cut)), Buffer.from(stream.subarray(cut))];
+      const frames: Buffer[] = [];
+      for (const c of chunks) {
+        frames.push(...dec.push(c));
+        c.fill(0xee); // the socket's shared buffer takes the next read
+      }
+      expect(frames, `cut at ${cut}`).to.deep.equal(expected);
+    }
+  });
+
+  it('with chunksReused, a frame above the large-frame threshold gathered from reused chunks is intact', () => {
+    const big = Buffer.alloc(17 * 1024 * 1024, 7);
+    big.writeUInt32BE(0xdeadbeef, big.length - 4);
+    const whole = frame(big);
+    const dec = new FrameDecoder(32 * 1024 * 1024, null, true);
+    const shared = Buffer.alloc(256 * 1024);
+    const frames: Buffer[] = [];
+    for (let pos = 0; pos < whole.length; pos += shared.length) {
+      const n = whole.copy(shared, 0, pos, Math.min(whole.length, pos + shared.length));
+      frames.push(...dec.push(shared.subarray(0, n)));
+      shared.fill(0);
+    }
+    expect(frames).to.have.length(1);
+    expect(frames[0].equals(big)).to.equal(true);
+  });
+
   it('returns every frame of one chunk, as slices of that chunk', () => {
     const frames = new FrameDecoder(1024).push(stream);
     expect(frames).to.deep.equal(expected);
