@@ -12,6 +12,7 @@ import { ZooKeeperClientTimeoutError } from '../zk/errors';
 import { isKRaftMode, validateKRaftConfig } from './config/KRaftConfigValidation';
 import { verifyKRaftStorage } from './BrokerMetadataCheckpoint';
 import { KafkaRaftServer } from './KafkaRaftServer';
+import { startIdleHeapReducer } from '../common/IdleHeapReducer';
 
 const USAGE = 'USAGE: kafka-server-start server.properties [--override property=value]*';
 
@@ -160,6 +161,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     void exit(1);
   });
 
+  // The JVM's periodic GC while idle (G1PeriodicGCInterval): an idle broker gives its garbage back (both modes).
+  startIdleHeapReducer();
   if (config.kraft) return runKRaft(config, kafkaLog);
 
   const server = new KafkaServer(config);
