@@ -5,6 +5,7 @@
  * reverse (brokers get SIGTERM for a controlled shutdown while the quorum still runs, controllers last).
  * Children run detached in their own process groups, as LocalCluster's do, so a Ctrl-C reaches the launcher only.
  */
+import { brokerNodeArgs } from './BrokerNodeOptions';
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -153,7 +154,7 @@ export class KRaftCluster {
     const out = path.join(L.logDir, `${name}.out`);
     const logDir = this.nodeLogDir(n.id);
     fs.mkdirSync(logDir, { recursive: true });
-    const args = [path.join(L.rootDir, 'bin', 'kafka-server-start'), n.propertiesFile, ...n.overrides.flatMap((o) => ['--override', o])];
+    const args = [...brokerNodeArgs(), path.join(L.rootDir, 'bin', 'kafka-server-start'), n.propertiesFile, ...n.overrides.flatMap((o) => ['--override', o])];
     const fd = fs.openSync(out, 'a');
     let child: ChildProcess;
     try {

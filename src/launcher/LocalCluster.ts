@@ -25,6 +25,7 @@ import {
   waitForZooKeeper,
 } from './zookeeper';
 import { ChildDiedError, ManagedProcess, tailLines } from './ManagedProcess';
+import { brokerNodeArgs } from './BrokerNodeOptions';
 import { BrokerSpec, bootstrapServers, ClusterLayout, localClusterLayout, zookeeperConnect } from './ClusterLayout';
 import type { BrokerControl } from '../observatory/Actions';
 
@@ -161,10 +162,8 @@ export class LocalCluster implements BrokerControl {
     const out = path.join(L.logDir, `broker-${b.id}.out`);
     const logDir = this.brokerLogDir(b.id);
     fs.mkdirSync(logDir, { recursive: true });
-    // KAFKA_NODE_OPTS: extra node flags for broker processes (e.g. --cpu-prof), as kafka-run-class.sh takes
-    // KAFKA_JVM_PERFORMANCE_OPTS; node refuses some of them in NODE_OPTIONS.
-    const nodeOpts = (process.env.KAFKA_NODE_OPTS ?? '').split(/\s+/).filter(Boolean);
-    const args = [...nodeOpts, path.join(L.rootDir, 'bin', 'kafka-server-start'), b.propertiesFile, ...b.overrides.flatMap((o) => ['--override', o])];
+    // Node flags as kafka-run-class.sh takes KAFKA_HEAP_OPTS and KAFKA_JVM_PERFORMANCE_OPTS (BrokerNodeOptions).
+    const args = [...brokerNodeArgs(), path.join(L.rootDir, 'bin', 'kafka-server-start'), b.propertiesFile, ...b.overrides.flatMap((o) => ['--override', o])];
     const child = this.withOutput(out, (stdio) =>
       spawn(process.execPath, args, {
         cwd: L.rootDir,

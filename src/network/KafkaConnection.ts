@@ -5,9 +5,8 @@
  */
 import * as net from 'net';
 import { Logger } from '../common/logger';
-import { fetchReadBuffers } from '../common/BufferPool';
+import { fetchReadBuffers, newFrameBufferPool } from '../common/BufferPool';
 import { FrameDecoder } from '../protocol/FrameDecoder';
-import { ReceiveBufferPool } from '../protocol/ReceiveBufferPool';
 import { decodeRequestHeader, encodeResponseHeader, peekRequestPrefix, requestHeaderVersion, responseHeaderVersion } from '../protocol/headers';
 import { Reader } from '../protocol/Reader';
 import { Writer } from '../protocol/Writer';
@@ -49,7 +48,7 @@ function releaseAll(pooled: Buffer[]): () => void {
   };
 }
 /** Large request frames are assembled in recycled buffers; produce requests give theirs back once appended. */
-const receivePool = new ReceiveBufferPool();
+const receivePool = newFrameBufferPool();
 
 export class KafkaConnection {
   private readonly decoder: FrameDecoder;

@@ -1,7 +1,7 @@
 import * as net from 'net';
 import * as tls from 'tls';
 import { FrameDecoder } from '../protocol/FrameDecoder';
-import { ReceiveBufferPool } from '../protocol/ReceiveBufferPool';
+import { BufferPool } from '../common/BufferPool';
 import { decodeResponseHeader, encodeRequestHeader, requestHeaderVersion, responseHeaderVersion } from '../protocol/headers';
 import { ApiCodec, isFlexible } from '../protocol/apis/types';
 import { Reader } from '../protocol/Reader';
@@ -61,7 +61,7 @@ export class NetworkClient {
   /** KIP-368: when the broker ends this connection's SASL session (from SaslAuthenticate's session_lifetime_ms). */
   private sessionExpiresAtMs: number | null = null;
   /** Where large response frames are assembled (sendWithFrame's callers give them back); none by default. */
-  private receivePool: ReceiveBufferPool | null = null;
+  private receivePool: BufferPool | null = null;
 
   constructor(
     readonly host: string,
@@ -78,7 +78,7 @@ export class NetworkClient {
    * a fetch response of up to replica.fetch.response.max.bytes per round trip, and a fresh buffer each time costs
    * page faults and GC pressure beyond the copy itself. Only frames given back with releaseFrame are reused.
    */
-  useReceivePool(pool: ReceiveBufferPool): void {
+  useReceivePool(pool: BufferPool): void {
     this.receivePool = pool;
   }
 

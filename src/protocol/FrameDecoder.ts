@@ -1,4 +1,4 @@
-import { ReceiveBufferPool } from './ReceiveBufferPool';
+import { BufferPool } from '../common/BufferPool';
 
 /**
  * Splits a TCP byte stream into Kafka frames (int32 size + payload). Pure: feed it chunks, it
@@ -40,7 +40,7 @@ export class FrameDecoder {
   constructor(
     private maxFrameSize: number,
     /** Where frames spanning chunks are assembled; without one, a fresh buffer each. */
-    private readonly pool: ReceiveBufferPool | null = null,
+    private readonly pool: BufferPool | null = null,
     /**
      * The caller reuses each chunk's memory once push() returns (a socket reading into one shared buffer): every
      * frame is then copied out of it, none is a slice of a chunk.
@@ -139,7 +139,7 @@ export class FrameDecoder {
     const avail = chunk.length - pos;
     if (avail >= size) {
       if (this.chunksReused) {
-        const f = this.pool !== null ? this.pool.acquire(size) : Buffer.allocUnsafe(size);
+        const f = this.pool !== null ? this.pool.alloc(size) : Buffer.allocUnsafe(size);
         chunk.copy(f, 0, pos, pos + size);
         frames.push(f);
       } else {
@@ -154,7 +154,7 @@ export class FrameDecoder {
       this.partialFilled = avail;
       return chunk.length;
     }
-    const p = this.pool !== null ? this.pool.acquire(size) : Buffer.allocUnsafe(size);
+    const p = this.pool !== null ? this.pool.alloc(size) : Buffer.allocUnsafe(size);
     chunk.copy(p, 0, pos, chunk.length);
     this.partial = p;
     this.partialFilled = avail;

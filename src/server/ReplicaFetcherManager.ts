@@ -2,7 +2,7 @@ import { getLogger, Logger } from '../common/logger';
 import { NetworkClient } from '../network/NetworkClient';
 import { FetchApi, ListOffsetsApi } from '../protocol/apis';
 import { FetchResponse, recordsBuffer } from '../protocol/apis/01-fetch';
-import { ReceiveBufferPool } from '../protocol/ReceiveBufferPool';
+import { newFrameBufferPool } from '../common/BufferPool';
 import { FetchSessionHandler, SessionPartition } from './FetchSessionHandler';
 import { EpochTruncation } from './EpochTruncation';
 import { ErrorCode, errorName } from '../protocol/errors';
@@ -25,7 +25,7 @@ interface FetcherConfig {
  * records are appended before the next fetch is sent and nothing keeps them, so a frame is reused as soon as its
  * response was processed (the receive side of Kafka's NetworkReceive into a reused ByteBuffer).
  */
-const fetchResponsePool = new ReceiveBufferPool();
+const fetchResponsePool = newFrameBufferPool();
 
 export interface LeaderEndpoint {
   brokerId: number;

@@ -6,7 +6,6 @@ import { Log } from '../../../src/log/Log';
 import { LogConfig, defaultLogConfig } from '../../../src/log/LogConfig';
 import { buildRecordBatch } from '../../../src/protocol/records/MemoryRecordsBuilder';
 import { BatchInfo, validateBatches } from '../../../src/protocol/records/RecordBatch';
-import { BufferPool } from '../../../src/common/BufferPool';
 
 const T0 = 1700000000000;
 
@@ -196,53 +195,5 @@ describe('log: fetch reads bounded by the high watermark (one read, exact bytes)
         expect(baseOffsets(got.records), `start ${start} max ${maxBytes}`).to.deep.equal(wantOffsets);
       }
     }
-  });
-});
-
-describe('common: BufferPool (the fetch path read buffers)', () => {
-  it('hands out exact sizes, takes back only its own buffers, once, and reuses them', () => {
-    const pool = new BufferPool(1 << 22);
-    const a = pool.alloc(100_000);
-    expect(a.length).to.equal(100_000);
-    expect(pool.isOutstanding(a)).to.equal(true);
-    expect(pool.isOutstanding(a.subarray(10, 20))).to.equal(true);
-    const foreign = Buffer.allocUnsafe(200_000);
-    expect(pool.isOutstanding(foreign)).to.equal(false);
-    pool.release(foreign);
-    expect(pool.idle).to.equal(0);
-    pool.release(a.subarray(5));
-    expect(pool.isOutstanding(a)).to.equal(false);
-    const idle = pool.idle;
-    expect(idle).to.equal(1 << 17);
-    pool.release(a); // a second release is a no-op
-    expect(pool.idle).to.equal(idle);
-    const b = pool.alloc(120_000);
-    expect(b.buffer).to.equal(a.buffer);
-    expect(pool.idle).to.equal(0);
-  });
-
-  it('small and huge sizes are plain allocations; the idle memory stays under its cap', () => {
-    const pool = new BufferPool(1 << 18);
-    const small = pool.alloc(1000);
-    expect(pool.isOutstanding(small)).to.equal(false);
-    const huge = pool.alloc(9 << 20);
-    expect(pool.isOutstanding(huge)).to.equal(false);
-    const bufs = [pool.alloc(1 << 17), pool.alloc(1 << 17), pool.alloc(1 << 17)];
-    for (const b of bufs) pool.release(b);
-    expect(pool.idle).to.equal(1 << 18);
-  });
-
-  it('trim() keeps only as many idle bytes as were handed out since the last trim', () => {
-    const pool = new BufferPool(1 << 24);
-    const bufs = [pool.alloc(1 << 20), pool.alloc(1 << 20), pool.alloc(1 << 20)];
-    for (const b of bufs) pool.release(b);
-    expect(pool.idle).to.equal(3 << 20);
-    pool.trim(); // 3 MiB were handed out in this period: all kept
-    expect(pool.idle).to.equal(3 << 20);
-    pool.release(pool.alloc(1 << 20));
-    pool.trim(); // only 1 MiB used since
-    expect(pool.idle).to.equal(1 << 20);
-    pool.trim(); // nothing used: nothing kept
-    expect(pool.idle).to.equal(0);
   });
 });

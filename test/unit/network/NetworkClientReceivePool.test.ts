@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as net from 'net';
 import { NetworkClient } from '../../../src/network/NetworkClient';
-import { ReceiveBufferPool } from '../../../src/protocol/ReceiveBufferPool';
+import { BufferPool } from '../../../src/common/BufferPool';
 import { ApiCodec } from '../../../src/protocol/apis/types';
 import { Reader } from '../../../src/protocol/Reader';
 
@@ -49,7 +49,7 @@ describe('NetworkClient: response frames assembled in a receive pool (replica fe
   after(() => server.close());
 
   it('a frame given back is reused for the next response, whose bytes are its own', async () => {
-    const pool = new ReceiveBufferPool();
+    const pool = new BufferPool({ minSize: 32 << 10, maxSize: 16 << 20, maxIdleBytes: 32 << 20 });
     const client = new NetworkClient('127.0.0.1', (server.address() as net.AddressInfo).port, 'test', 10000);
     client.useReceivePool(pool);
     try {
@@ -58,7 +58,7 @@ describe('NetworkClient: response frames assembled in a receive pool (replica fe
       expect(first.response.every((b) => b === 7)).to.equal(true);
       const firstMemory = first.frame.buffer;
       client.releaseFrame(first.frame);
-      expect(pool.pooledBytes).to.be.greaterThan(0);
+      expect(pool.idle).to.be.greaterThan(0);
       const second = await client.sendWithFrame(BlobApi, 0, 9);
       expect(second.frame.buffer).to.equal(firstMemory);
       expect(second.response.every((b) => b === 9)).to.equal(true);

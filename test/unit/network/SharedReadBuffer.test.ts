@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as net from 'net';
 import { adoptWithSharedReadBuffer, SharedReadReceiver } from '../../../src/network/SharedReadBuffer';
 import { FrameDecoder } from '../../../src/protocol/FrameDecoder';
-import { ReceiveBufferPool } from '../../../src/protocol/ReceiveBufferPool';
+import { newFrameBufferPool } from '../../../src/common/BufferPool';
 import { waitFor } from '../../helpers/ports';
 
 /** A server whose connections are adopted: each read is copied out (the shared buffer is reused) and echoed back. */
@@ -84,7 +84,7 @@ describe('SharedReadBuffer', () => {
     let inPlaceBytes = 0;
     const sockets: net.Socket[] = [];
     const server = net.createServer({ pauseOnConnect: true }, (accepted) => {
-      const dec = new FrameDecoder(64 * 1024 * 1024, new ReceiveBufferPool(), true);
+      const dec = new FrameDecoder(64 * 1024 * 1024, newFrameBufferPool(), true);
       const receiver: SharedReadReceiver = {
         receive: (chunk) => frames.push(...dec.push(chunk)),
         readTarget: () => dec.readTarget(),

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { FrameDecoder } from '../../../src/protocol/FrameDecoder';
-import { ReceiveBufferPool } from '../../../src/protocol/ReceiveBufferPool';
+import { BufferPool } from '../../../src/common/BufferPool';
+
+const framePool = (): BufferPool => new BufferPool({ minSize: 1024, maxSize: 16 << 20, maxIdleBytes: 32 << 20 });
 
 function frame(payload: Buffer): Buffer {
   const size = Buffer.alloc(4);
@@ -14,55 +16,13 @@ function chunked(stream: Buffer, chunk: number): Buffer[] {
   return out;
 }
 
-describe('ReceiveBufferPool', () => {
-  it('lends a buffer of the exact size and lends it again once released', () => {
-    const pool = new ReceiveBufferPool(1024);
-    const a = pool.acquire(5000);
-    expect(a.length).to.equal(5000);
-    pool.release(a);
-    const b = pool.acquire(4000);
-    expect(b.length).to.equal(4000);
-    expect(b.buffer).to.equal(a.buffer);
-  });
-
-  it('does not lend a buffer still in use, nor one much larger than asked', () => {
-    const pool = new ReceiveBufferPool(1024);
-    const a = pool.acquire(200_000);
-    expect(pool.acquire(200_000).buffer).to.not.equal(a.buffer);
-    pool.release(a);
-    expect(pool.acquire(2000).buffer).to.not.equal(a.buffer); // 2,000 bytes would pin 256 KB
-    expect(pool.acquire(150_000).buffer).to.equal(a.buffer);
-  });
-
-  it('ignores buffers it did not lend, a second release, and sizes outside its range', () => {
-    const pool = new ReceiveBufferPool(1024, 1 << 20);
-    pool.release(Buffer.alloc(4096));
-    expect(pool.pooledBytes).to.equal(0);
-    const a = pool.acquire(4096);
-    pool.release(a);
-    pool.release(a);
-    expect(pool.pooledBytes).to.equal(65536);
-    expect(pool.acquire(100).buffer).to.not.equal(a.buffer);
-    const big = pool.acquire(2 << 20);
-    pool.release(big);
-    expect(pool.pooledBytes).to.equal(65536);
-  });
-
-  it('keeps at most maxFreeBytes in its free list', () => {
-    const pool = new ReceiveBufferPool(1024, 1 << 20, 128 * 1024);
-    const bufs = [pool.acquire(65536), pool.acquire(65536), pool.acquire(65536)];
-    for (const b of bufs) pool.release(b);
-    expect(pool.pooledBytes).to.equal(128 * 1024);
-  });
-});
-
-describe('FrameDecoder with a ReceiveBufferPool', () => {
+describe('FrameDecoder with a BufferPool', () => {
   const payloads = [Buffer.alloc(300_000, 1), Buffer.from('small'), Buffer.alloc(100_000, 2), Buffer.alloc(70_000, 3)];
   const stream = Buffer.concat(payloads.map(frame));
 
   it('assembles frames that span chunks in pooled buffers, identical to the stream, for any chunk size', () => {
     for (const size of [997, 4096, 65536, 99_999, stream.length]) {
-      const dec = new FrameDecoder(1 << 20, new ReceiveBufferPool(1024));
+      const dec = new FrameDecoder(1 << 20, framePool());
       const frames: Buffer[] = [];
       for (const c of chunked(stream, size)) frames.push(...dec.push(c));
       expect(frames.length, `chunks of ${size}`).to.equal(payloads.length);
@@ -72,7 +32,7 @@ describe('FrameDecoder with a ReceiveBufferPool', () => {
   });
 
   it('reuses a released frame buffer for the next large frame and keeps frames held by the caller intact', () => {
-    const pool = new ReceiveBufferPool(1024);
+    const pool = framePool();
     const dec = new FrameDecoder(1 << 20, pool);
     const f1 = dec.push(frame(Buffer.alloc(200_000, 7)).subarray(0, 100_000));
     expect(f1).to.deep.equal([]);
@@ -95,7 +55,7 @@ describe('FrameDecoder with a ReceiveBufferPool', () => {
 
   it('gathers a frame above 16 MB as it arrives instead of allocating it on the size field alone', () => {
     const size = 17 * 1024 * 1024;
-    const dec = new FrameDecoder(32 * 1024 * 1024, new ReceiveBufferPool());
+    const dec = new FrameDecoder(32 * 1024 * 1024, framePool());
     const header = Buffer.alloc(4);
     header.writeInt32BE(size);
     expect(dec.push(Buffer.concat([header, Buffer.alloc(10, 1)]))).to.deep.equal([]);
