@@ -2,6 +2,7 @@ import * as net from 'net';
 import * as tls from 'tls';
 import { FrameDecoder } from '../protocol/FrameDecoder';
 import { BufferPool } from '../common/BufferPool';
+import { DirectReceive } from './DirectReceive';
 import { decodeResponseHeader, encodeRequestHeader, requestHeaderVersion, responseHeaderVersion } from '../protocol/headers';
 import { ApiCodec, isFlexible } from '../protocol/apis/types';
 import { Reader } from '../protocol/Reader';
@@ -91,7 +92,7 @@ export class NetworkClient {
     if (this.connecting) return this.connecting;
     const sec = this.security;
     this.connecting = new Promise<net.Socket>((resolve, reject) => {
-      const sock = sec.tls
+      const sock: net.Socket = sec.tls
         ? tls.connect({
             host: this.host,
             port: this.port,
@@ -100,7 +101,7 @@ export class NetworkClient {
             // ssl.endpoint.identification.algorithm='' : trust the chain, not the host name.
             checkServerIdentity: sec.tls.verifyHostname ? tls.checkServerIdentity : () => undefined,
           })
-        : net.connect({ host: this.host, port: this.port, noDelay: true });
+        : net.connect({ host: this.host, port: this.port, noDelay: true, onread: this.directRead(() => sock) });
       const timer = setTimeout(() => {
         sock.destroy();
         reject(new DisconnectedError(`connection to ${this.host}:${this.port} timed out`));
@@ -109,8 +110,11 @@ export class NetworkClient {
         clearTimeout(timer);
         sock.setNoDelay(true);
         this.sock = sock;
-        this.decoder = new FrameDecoder(Number.MAX_SAFE_INTEGER, this.receivePool);
-        sock.on('data', (chunk: Buffer) => this.onData(chunk));
+        if (sec.tls) {
+          // TLS sockets take no onread: their chunks are decrypted copies, split into frames.
+          this.decoder = new FrameDecoder(Number.MAX_SAFE_INTEGER, this.receivePool);
+          sock.on('data', (chunk: Buffer) => this.onData(chunk));
+        }
         // Only this socket's own close counts: an old socket may report its close after a reconnection.
         sock.on('close', () => {
           if (this.sock === sock) this.onClose(`connection to ${this.host}:${this.port} closed`);
@@ -162,6 +166,27 @@ export class NetworkClient {
     }
   }
 
+  /**
+   * A plaintext socket reads each response straight into the buffer that holds it (DirectReceive): a replica
+   * fetcher's responses carry every replicated byte, and reading them into 64 KB chunks first cost a copy and a
+   * fresh chunk (external memory, GC) per read.
+   */
+  private directRead(sock: () => net.Socket): net.OnReadOpts {
+    const receive = new DirectReceive(this.receivePool, (f) => this.onFrame(f));
+    return {
+      buffer: () => receive.nextBuffer(),
+      callback: (n: number) => {
+        try {
+          receive.onRead(n);
+        } catch {
+          sock().destroy();
+          return false;
+        }
+        return true;
+      },
+    };
+  }
+
   private onData(chunk: Buffer): void {
     let frames: Buffer[];
     try {
@@ -170,19 +195,25 @@ export class NetworkClient {
       this.sock?.destroy();
       return;
     }
-    for (const f of frames) {
-      const correlationId = f.readInt32BE(0);
-      const p = this.pending.get(correlationId);
-      if (!p) continue;
-      this.pending.delete(correlationId);
-      clearTimeout(p.timer);
-      const r = new Reader(f);
-      try {
-        decodeResponseHeader(r, p.responseHeaderVersion);
-        p.resolve(r);
-      } catch (e) {
-        p.reject(e as Error);
-      }
+    for (const f of frames) this.onFrame(f);
+  }
+
+  private onFrame(f: Buffer): void {
+    if (f.length < 4) {
+      this.sock?.destroy();
+      return;
+    }
+    const correlationId = f.readInt32BE(0);
+    const p = this.pending.get(correlationId);
+    if (!p) return;
+    this.pending.delete(correlationId);
+    clearTimeout(p.timer);
+    const r = new Reader(f);
+    try {
+      decodeResponseHeader(r, p.responseHeaderVersion);
+      p.resolve(r);
+    } catch (e) {
+      p.reject(e as Error);
     }
   }
 

@@ -206,19 +206,45 @@ export class ReplicaManager {
   ): ProducePartitionResult[] | Promise<ProducePartitionResult[]> {
     const results: ProducePartitionResult[] = [];
     const waits: ProduceWait[] = [];
+    const appended: Array<{ key: string; hwIncreased: boolean }> = [];
     for (const e of entries) {
       const r = this.appendToPartition(apiVersion, acks, e.topic, e.partition, e.records, origin);
       results.push(r.result);
-      if (r.requiredOffset !== null) waits.push({ topic: e.topic, partition: e.partition, requiredOffset: r.requiredOffset, result: r.result, done: false });
+      if (r.requiredOffset !== null) {
+        waits.push({ topic: e.topic, partition: e.partition, requiredOffset: r.requiredOffset, result: r.result, done: false });
+        appended.push({ key: tpKey(e.topic, e.partition), hwIncreased: r.hwIncreased });
+      }
     }
-    if (acks !== -1 || waits.length === 0) return results;
+    if (acks !== -1 || waits.length === 0) {
+      this.completeAfterAppends(appended);
+      return results;
+    }
     return new Promise((resolve) => {
       const op = new DelayedProduce(timeoutMs, waits, this, () => resolve(results));
       this.producePurgatory.tryCompleteElseWatch(
         op,
         waits.map((w) => tpKey(w.topic, w.partition)),
       );
+      this.completeAfterAppends(appended);
     });
+  }
+
+  /**
+   * ReplicaManager.addCompletePurgatoryAction: only once every partition of the request is appended are the parked
+   * operations woken (Kafka's action queue, run after the request is handled). A follower's fetch parked on several
+   * partitions then carries all of them; woken after the first append it would carry that one alone, and the
+   * request's acks=all answer would wait for a second fetch round for the others.
+   */
+  private completeAfterAppends(appended: Array<{ key: string; hwIncreased: boolean }>): void {
+    for (const { key, hwIncreased } of appended) {
+      if (hwIncreased) {
+        this.producePurgatory.checkAndComplete(key);
+        this.fetchPurgatory.checkAndComplete(key);
+      } else {
+        // The log end offset moved: parked follower fetches may complete.
+        this.fetchPurgatory.checkAndComplete(key);
+      }
+    }
   }
 
   private appendToPartition(
@@ -228,10 +254,11 @@ export class ReplicaManager {
     partition: number,
     records: Buffer | null,
     origin: AppendOrigin,
-  ): { result: ProducePartitionResult; requiredOffset: number | null } {
+  ): { result: ProducePartitionResult; requiredOffset: number | null; hwIncreased: boolean } {
     const fail = (code: number, message: string | null = null) => ({
       result: { errorCode: code, errorMessage: message, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 },
       requiredOffset: null,
+      hwIncreased: false,
     });
     // ReplicaManager.appendToLocalLog marks TotalProduceRequestsPerSec for every partition of the request.
     const stats = this.brokerTopicStats;
@@ -251,9 +278,10 @@ export class ReplicaManager {
       const info = p.appendRecordsToLeader(records, acks, this.deps.config.minInSyncReplicas, origin);
       // BytesInPerSec counts the batch bytes as produced, MessagesInPerSec the records appended.
       stats.markAppend(topic, info.numRecords, records.length);
-      this.fetchPurgatory.checkAndComplete(p.key); // followers long-poll on the log end offset
-      if (p.maybeIncrementLeaderHW()) this.onHighWatermarkIncreased(p);
+      // Partition.appendRecordsToLeader moves the HW (an ISR of one); the purgatories are checked after every append.
+      const hwIncreased = p.maybeIncrementLeaderHW();
       return {
+        hwIncreased,
         result: {
           errorCode: ErrorCode.NONE,
           errorMessage: null,
