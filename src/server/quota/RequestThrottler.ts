@@ -78,7 +78,11 @@ export function withThrottleTime(apiKey: number, apiVersion: number, body: Buffe
 }
 
 export class RequestThrottler {
-  constructor(readonly quotas: QuotaManagers) {}
+  /** `time` is the quota managers' clock (a fixed one in tests: a millisecond between two calls changes a throttle time). */
+  constructor(
+    readonly quotas: QuotaManagers,
+    private readonly time: () => number = Date.now,
+  ) {}
 
   /** Any quota configured: only then do requests pay for measuring. */
   get active(): boolean {
@@ -120,7 +124,7 @@ export class RequestThrottler {
     if (!this.quotas.anyEnabled) return 0;
     const user = principalOf(ctx).name;
     const clientId = ctx.header.clientId ?? '';
-    const now = Date.now();
+    const now = this.time();
     const bandwidth = this.quotas.produce.maybeRecordAndGetThrottleTimeMs(user, clientId, requestSize, now);
     const request = acks === 0 ? 0 : this.quotas.request.maybeRecordAndGetThrottleTimeMs(user, clientId, percentage(threadTimeMs(ctx)), now);
     return this.throttle(ctx, user, clientId, bandwidth, request, 'produce');
@@ -144,7 +148,7 @@ export class RequestThrottler {
     if (!this.quotas.anyEnabled) return 0;
     const user = principalOf(ctx).name;
     const clientId = ctx.header.clientId ?? '';
-    const now = Date.now();
+    const now = this.time();
     const request = this.quotas.request.maybeRecordAndGetThrottleTimeMs(user, clientId, percentage(threadTimeMs(ctx)), now);
     const bandwidth = this.quotas.fetch.maybeRecordAndGetThrottleTimeMs(user, clientId, responseSize, now);
     if (Math.max(bandwidth, request) > 0) this.quotas.fetch.unrecordQuotaSensor(user, clientId, responseSize, now);

@@ -60,8 +60,9 @@ describe('RequestThrottler (sendResponseMaybeThrottle and the data-plane hooks)'
   });
 
   it('is inactive (one flag) without quotas, and throttles a client over its request_percentage', () => {
-    const q = new QuotaManagers({ numQuotaSamples: 11, quotaWindowSizeSeconds: 1 });
-    const t = new RequestThrottler(q);
+    const now = () => 1_700_000_000_000;
+    const q = new QuotaManagers({ numQuotaSamples: 11, quotaWindowSizeSeconds: 1 }, now);
+    const t = new RequestThrottler(q, now);
     expect(t.active).to.equal(false);
     q.updateQuotaConfig('alice', null, { request_percentage: '0.0001' });
     expect(t.active).to.equal(true);
@@ -88,8 +89,9 @@ describe('RequestThrottler (sendResponseMaybeThrottle and the data-plane hooks)'
   });
 
   it('produce: the larger of the byte-rate and request throttles; acks=0 skips the request quota', () => {
-    const q = new QuotaManagers({ numQuotaSamples: 11, quotaWindowSizeSeconds: 1 });
-    const t = new RequestThrottler(q);
+    const now = () => 1_700_000_000_000;
+    const q = new QuotaManagers({ numQuotaSamples: 11, quotaWindowSizeSeconds: 1 }, now);
+    const t = new RequestThrottler(q, now);
     expect(t.produceThrottleTimeMs(ctx(ApiKey.Produce, 9), 1e9, 1)).to.equal(0);
     q.updateQuotaConfig(null, 'app', { producer_byte_rate: '1000' });
     const c = ctx(ApiKey.Produce, 9);
@@ -99,8 +101,9 @@ describe('RequestThrottler (sendResponseMaybeThrottle and the data-plane hooks)'
   });
 
   it('fetch: max bytes capped to one quota window; a throttled fetch does not count its bytes', () => {
-    const q = new QuotaManagers({ numQuotaSamples: 11, quotaWindowSizeSeconds: 1 });
-    const t = new RequestThrottler(q);
+    const now = () => 1_700_000_000_000;
+    const q = new QuotaManagers({ numQuotaSamples: 11, quotaWindowSizeSeconds: 1 }, now);
+    const t = new RequestThrottler(q, now);
     expect(t.consumerFetchMaxBytes(ctx(ApiKey.Fetch, 12), 52_428_800)).to.equal(52_428_800);
     q.updateQuotaConfig('alice', null, { consumer_byte_rate: '1000' });
     expect(t.consumerFetchMaxBytes(ctx(ApiKey.Fetch, 12), 52_428_800)).to.equal(10_000);
