@@ -21,7 +21,7 @@ import { BrokerTopicStats } from './metrics/BrokerTopicStats';
 import { ReplicaManagerMeters } from './metrics/KafkaMetrics';
 import { divergingEpoch, FetchParams, FetchPartitionRequest, FetchPartitionResult, fetchableBytes, hasFetchableData, readFromLocalLog } from './LocalLogReader';
 import type { AppendOrigin } from '../log/LogAppendInfo';
-import { prepareNewReplicaLogs } from './NewReplicaLogs';
+import { createLogsForNewReplicas } from './NewReplicaLogs';
 import { PartitionErrors, ReplicaStateChanges, TransitionState } from './ReplicaStateChanges';
 
 export type { FetchPartitionRequest, FetchPartitionResult } from './LocalLogReader';
@@ -520,9 +520,15 @@ export class ReplicaManager {
     this.stateChanges.controllerEpoch = epoch;
   }
 
-  /** The folders of a LeaderAndIsr's new replicas' logs, created in the thread pool before becomeLeaderOrFollowerInSlices. */
-  prepareNewReplicas(states: ReadonlyArray<{ topic: string; partition: number; state: LeaderAndIsrPartitionState }>): Promise<void> {
-    return prepareNewReplicaLogs({ brokerId: this.brokerId, logManager: this.deps.logManager, hosts: (t, p) => this.partitions.has(tpKey(t, p)) }, states);
+  /**
+   * The logs of a LeaderAndIsr's replicas that this broker does not have yet, created before becomeLeaderOrFollower
+   * (which then finds them): folders in the thread pool, files with the event loop served in between (NewReplicaLogs).
+   */
+  createLogsForNewReplicas(states: ReadonlyArray<{ topic: string; partition: number; state: LeaderAndIsrPartitionState }>): Promise<void> {
+    return createLogsForNewReplicas(
+      { brokerId: this.brokerId, logManager: this.deps.logManager, logConfigFor: this.deps.logConfigFor, hosts: (t, p) => this.partitions.has(tpKey(t, p)) },
+      states,
+    );
   }
 
   /** LeaderAndIsr: see ReplicaStateChanges.becomeLeaderOrFollower. */
@@ -533,17 +539,6 @@ export class ReplicaManager {
     liveLeaders: LeaderEndpoint[],
   ): PartitionErrors & { checkpointsWritten?: Promise<string[]> } {
     return this.stateChanges.becomeLeaderOrFollower(controllerId, controllerEpoch, states, liveLeaders);
-  }
-
-  /** A LeaderAndIsr request (ZooKeeper mode), the event loop served in between: see ReplicaStateChanges. */
-  becomeLeaderOrFollowerInSlices(
-    controllerId: number,
-    controllerEpoch: number,
-    states: TransitionState[],
-    liveLeaders: LeaderEndpoint[],
-    sliceMs?: number,
-  ): Promise<PartitionErrors & { failedCheckpoints: string[] }> {
-    return this.stateChanges.becomeLeaderOrFollowerInSlices(controllerId, controllerEpoch, states, liveLeaders, sliceMs);
   }
 
   /** StopReplica: see ReplicaStateChanges.stopReplicas. */

@@ -78,8 +78,9 @@ export class ReplicaStateChanges {
   /**
    * LeaderAndIsr (ReplicaManager.becomeLeaderOrFollower): per partition, accept only a newer leader epoch;
    * create the log when missing; become leader (stop fetching) or follower (truncate to the high
-   * watermark, then fetch from the leader). In one go (KRaft's applyDelta); checkpointsWritten resolves with the
-   * partitions whose leader-epoch checkpoint could not be written.
+   * watermark, then fetch from the leader). In one go, after the new replicas' logs were created with the event loop
+   * served in between (NewReplicaLogs, ZooKeeper mode); checkpointsWritten resolves with the partitions whose
+   * leader-epoch checkpoint could not be written.
    */
   becomeLeaderOrFollower(
     controllerId: number,
@@ -92,35 +93,6 @@ export class ReplicaStateChanges {
     for (const s of states) this.transition(run, s);
     const checkpointsWritten = this.finish(run, states.length);
     return { errorCode: ErrorCode.NONE, partitionErrors: run.partitionErrors, checkpointsWritten };
-  }
-
-  /**
-   * The same for a LeaderAndIsr request (ZooKeeper mode), with the event loop served every `sliceMs` in between: a
-   * request creating 1,000 new replicas' logs would otherwise hold it for a second or more (ZooKeeper pings, clients).
-   * Each partition's log is created right before its transition, as Kafka's makeLeader/makeFollower do
-   * (createLogIfNotExists), so a partition is never served before its log exists. Resolves once every new leader's
-   * checkpoint is on disk, as Kafka answers LeaderAndIsr after its synchronous writes; failedCheckpoints lists the
-   * partitions whose write failed.
-   */
-  async becomeLeaderOrFollowerInSlices(
-    controllerId: number,
-    controllerEpoch: number,
-    states: TransitionState[],
-    liveLeaders: LeaderEndpoint[],
-    sliceMs = 20,
-  ): Promise<PartitionErrors & { failedCheckpoints: string[] }> {
-    const run = this.begin(controllerId, controllerEpoch, liveLeaders);
-    if (!run) return { errorCode: ErrorCode.STALE_CONTROLLER_EPOCH, partitionErrors: [], failedCheckpoints: [] };
-    let sliceStart = Date.now();
-    for (const s of states) {
-      if (Date.now() - sliceStart >= sliceMs) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        sliceStart = Date.now();
-      }
-      this.transition(run, s);
-    }
-    const checkpointsWritten = this.finish(run, states.length);
-    return { errorCode: ErrorCode.NONE, partitionErrors: run.partitionErrors, failedCheckpoints: await checkpointsWritten };
   }
 
   /** The controller epoch check of a LeaderAndIsr; null when it comes from an older controller. */

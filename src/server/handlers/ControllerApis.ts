@@ -69,12 +69,12 @@ export class ControllerApis {
     const newReplicas = states.filter((s) => this.deps.replicaManager.getPartition(s.topic, s.partition) === undefined);
     if (newReplicas.length > 0) {
       await this.deps.loadTopicConfigs([...new Set(newReplicas.map((s) => s.topic))]);
-      await this.deps.replicaManager.prepareNewReplicas(newReplicas);
+      await this.deps.replicaManager.createLogsForNewReplicas(newReplicas);
     }
     const liveLeaders = req.liveLeaders.map((l) => ({ brokerId: l.brokerId, host: l.hostName, port: l.port }));
-    const result = await this.deps.replicaManager.becomeLeaderOrFollowerInSlices(req.controllerId, req.controllerEpoch, states, liveLeaders);
+    const result = this.deps.replicaManager.becomeLeaderOrFollower(req.controllerId, req.controllerEpoch, states, liveLeaders);
     // The new leaders' leader-epoch checkpoints are on disk (fsynced) before the controller hears back.
-    const failedCheckpoints = new Set(result.failedCheckpoints);
+    const failedCheckpoints = new Set(result.checkpointsWritten ? await result.checkpointsWritten : []);
     const errs = result.partitionErrors.map((e) => ({
       topicName: e.topic,
       partitionIndex: e.partition,

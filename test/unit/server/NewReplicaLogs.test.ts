@@ -1,8 +1,8 @@
 /**
- * A LeaderAndIsr creating many new replicas (ZooKeeper mode): folders prepared in the thread pool
- * (LogManager.prepareLogFolders), then ReplicaStateChanges.becomeLeaderOrFollowerInSlices creating each log right
- * before its transition, with the event loop served in between. Every replica ends with Kafka's files under their
- * names; a replica whose log cannot be created fails alone with KAFKA_STORAGE_ERROR.
+ * A LeaderAndIsr creating many new replicas (ZooKeeper mode): ReplicaManager.createLogsForNewReplicas makes their
+ * folders in the thread pool (LogManager.prepareLogFolders) and their files with the event loop served in between,
+ * then becomeLeaderOrFollower finds them. Every replica ends with Kafka's files under their names; a replica whose
+ * log cannot be created fails alone with KAFKA_STORAGE_ERROR.
  */
 import { expect } from 'chai';
 import * as fs from 'fs';
@@ -33,7 +33,7 @@ function state(partition: number, leader: number, replicas = [1, 2, 3]): LeaderA
   } as LeaderAndIsrPartitionState;
 }
 
-describe('server: new replicas of a LeaderAndIsr (folders in the pool, logs created in slices)', () => {
+describe('server: new replicas of a LeaderAndIsr (folders in the pool, then their files)', () => {
   let root: string;
   let dirs: string[];
   let rm: ReplicaManager;
@@ -67,19 +67,18 @@ describe('server: new replicas of a LeaderAndIsr (folders in the pool, logs crea
     start([path.join(root, 'd1'), path.join(root, 'd2')]);
     const n = 60;
     const states = Array.from({ length: n }, (_, i) => ({ topic: 't', partition: i, topicId: null, state: state(i, i % 3 === 0 ? 1 : 2) }));
-    await rm.prepareNewReplicas(states);
     let turns = 0;
     const ticker = setInterval(() => turns++, 0);
-    let result: Awaited<ReturnType<ReplicaManager['becomeLeaderOrFollowerInSlices']>>;
     try {
-      // A slice of 0 ms: a turn of the event loop between every two partitions.
-      result = await rm.becomeLeaderOrFollowerInSlices(0, 1, states, [], 0);
+      await rm.createLogsForNewReplicas(states);
     } finally {
       clearInterval(ticker);
     }
+    const result = rm.becomeLeaderOrFollower(0, 1, states, []);
+    const failedCheckpoints = await result.checkpointsWritten;
     expect(result.errorCode).to.equal(ErrorCode.NONE);
     expect(result.partitionErrors.map((e) => e.errorCode)).to.deep.equal(new Array(n).fill(ErrorCode.NONE));
-    expect(result.failedCheckpoints).to.deep.equal([]);
+    expect(failedCheckpoints).to.deep.equal([]);
     expect(turns).to.be.greaterThan(0);
     // Spread over both log dirs as getOrCreateLog alone would (the dir with fewer partitions first).
     const perDir = dirs.map((d) => fs.readdirSync(d).filter((f) => f.startsWith('t-')).length);
@@ -103,8 +102,9 @@ describe('server: new replicas of a LeaderAndIsr (folders in the pool, logs crea
     // A plain file where the partition's folder would go: neither the pool's mkdir nor Log.open can make it.
     fs.writeFileSync(path.join(dirs[0], 't-1'), 'not a folder');
     const states = [0, 1, 2].map((i) => ({ topic: 't', partition: i, topicId: null, state: state(i, 1) }));
-    await rm.prepareNewReplicas(states);
-    const result = await rm.becomeLeaderOrFollowerInSlices(0, 1, states, []);
+    await rm.createLogsForNewReplicas(states);
+    const result = rm.becomeLeaderOrFollower(0, 1, states, []);
+    expect(await result.checkpointsWritten).to.deep.equal([]);
     expect(result.partitionErrors).to.deep.equal([
       { topic: 't', partition: 0, errorCode: ErrorCode.NONE },
       { topic: 't', partition: 1, errorCode: ErrorCode.KAFKA_STORAGE_ERROR },
@@ -116,8 +116,8 @@ describe('server: new replicas of a LeaderAndIsr (folders in the pool, logs crea
 
   it('a LeaderAndIsr from an older controller creates nothing', async () => {
     start([path.join(root, 'd1')]);
-    await rm.becomeLeaderOrFollowerInSlices(0, 3, [{ topic: 't', partition: 0, topicId: null, state: state(0, 1) }], []);
-    const stale = await rm.becomeLeaderOrFollowerInSlices(0, 2, [{ topic: 't', partition: 1, topicId: null, state: state(1, 1) }], []);
+    await rm.becomeLeaderOrFollower(0, 3, [{ topic: 't', partition: 0, topicId: null, state: state(0, 1) }], []).checkpointsWritten;
+    const stale = rm.becomeLeaderOrFollower(0, 2, [{ topic: 't', partition: 1, topicId: null, state: state(1, 1) }], []);
     expect(stale.errorCode).to.equal(ErrorCode.STALE_CONTROLLER_EPOCH);
     expect(fs.existsSync(path.join(dirs[0], 't-1'))).to.equal(false);
   });
