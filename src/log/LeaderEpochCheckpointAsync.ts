@@ -7,7 +7,7 @@
  * disk, fsynced, before the controller hears back, as in Kafka, but the 1,000 writes run in parallel.
  *
  * The cache may be flushed synchronously meanwhile (an append starting a new epoch, a truncation). The
- * async write uses its own temp file, and before renaming it checks that the cache still holds what it
+ * async write uses its own temp file, and before and after renaming it checks that the cache still holds what it
  * wrote; if not, it writes again, so the file always ends with the cache's latest content.
  */
 import * as fs from 'fs';
@@ -41,8 +41,12 @@ async function writeOnce(cache: LeaderEpochFileCache): Promise<void> {
       await fs.promises.unlink(tmp).catch(() => undefined);
       continue;
     }
-    fs.renameSync(tmp, cache.file); // synchronous: nothing can change the cache between the check and the rename
-    return;
+    // The rename runs in the pool too: on ext4 it waits for the journal while other fsyncs commit (milliseconds each,
+    // seconds for 1,000 new leaders on the event loop). A synchronous flush may rename its own file meanwhile, in
+    // either order; so check again once ours is in place: unchanged content means the file holds the cache's
+    // latest content (ours, or the same written by that flush), else write again.
+    await fs.promises.rename(tmp, cache.file);
+    if (render(cache) === text) return;
   }
 }
 
@@ -60,26 +64,54 @@ export function flushLeaderEpochCacheAsync(cache: LeaderEpochFileCache): Promise
 }
 
 /**
- * The checkpoints of a LeaderAndIsr's new leaders, written in parallel; resolves with the partitions whose
- * write failed (logged; LeaderAndIsr answers KAFKA_STORAGE_ERROR for them, as Kafka's failed checkpoint
- * write marks the log dir offline and the partition errors).
+ * The checkpoints of a LeaderAndIsr's new leaders, written in parallel as they are added (each starts as soon as its
+ * partition became leader, while later partitions are still being created); done() resolves with the partitions
+ * whose write failed (logged; LeaderAndIsr answers KAFKA_STORAGE_ERROR for them, as Kafka's failed checkpoint write
+ * marks the log dir offline and the partition errors).
  */
-export async function writeLeaderEpochCheckpoints(items: ReadonlyArray<{ key: string; cache: LeaderEpochFileCache }>, logger: Logger): Promise<string[]> {
-  const failed: string[] = [];
-  // At most MAX_IN_FLIGHT files open at once: libuv's pool runs 4 at a time anyway, and thousands of
-  // simultaneous opens would eat into the broker's open-file limit, which its segments already use.
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++];
+export class LeaderEpochCheckpointWriter {
+  private readonly queue: Array<{ key: string; cache: LeaderEpochFileCache }> = [];
+  private readonly failed: string[] = [];
+  private running = 0;
+  private idle: (() => void) | null = null;
+
+  constructor(private readonly logger: Logger) {}
+
+  add(key: string, cache: LeaderEpochFileCache): void {
+    this.queue.push({ key, cache });
+    // At most MAX_IN_FLIGHT files open at once: libuv's pool runs 4 at a time anyway, and thousands of
+    // simultaneous opens would eat into the broker's open-file limit, which its segments already use.
+    if (this.running < MAX_IN_FLIGHT) {
+      this.running++;
+      void this.work();
+    }
+  }
+
+  private async work(): Promise<void> {
+    for (let item = this.queue.shift(); item; item = this.queue.shift()) {
       try {
         await flushLeaderEpochCacheAsync(item.cache);
       } catch (e) {
-        failed.push(item.key);
-        logger.error(`Error while writing the leader epoch checkpoint ${item.cache.file} of partition ${item.key}`, e);
+        this.failed.push(item.key);
+        this.logger.error(`Error while writing the leader epoch checkpoint ${item.cache.file} of partition ${item.key}`, e);
       }
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(MAX_IN_FLIGHT, items.length) }, worker));
-  return failed;
+    this.running--;
+    if (this.running === 0 && this.idle) this.idle();
+  }
+
+  /** Resolves, once every added write is on disk or failed, with the keys of the failed ones. */
+  done(): Promise<string[]> {
+    if (this.running === 0) return Promise.resolve(this.failed);
+    return new Promise((resolve) => {
+      this.idle = () => resolve(this.failed);
+    });
+  }
+}
+
+/** The checkpoints of `items`, written in parallel (LeaderEpochCheckpointWriter); resolves with the failed keys. */
+export function writeLeaderEpochCheckpoints(items: ReadonlyArray<{ key: string; cache: LeaderEpochFileCache }>, logger: Logger): Promise<string[]> {
+  const w = new LeaderEpochCheckpointWriter(logger);
+  for (const { key, cache } of items) w.add(key, cache);
+  return w.done();
 }

@@ -1,8 +1,6 @@
 import { getLogger, Logger } from '../common/logger';
 import { LogManager } from '../log/LogManager';
 import { LogConfig } from '../log/LogConfig';
-import type { LeaderEpochFileCache } from '../log/LeaderEpochFileCache';
-import { writeLeaderEpochCheckpoints } from '../log/LeaderEpochCheckpointAsync';
 import { AlterPartitionResponsePartitionData } from '../protocol/apis/56-alter-partition';
 import { ErrorCode, errorName, KafkaError } from '../protocol/errors';
 import { countBatches } from '../protocol/records/RecordBatch';
@@ -23,6 +21,8 @@ import { BrokerTopicStats } from './metrics/BrokerTopicStats';
 import { ReplicaManagerMeters } from './metrics/KafkaMetrics';
 import { divergingEpoch, FetchParams, FetchPartitionRequest, FetchPartitionResult, fetchableBytes, hasFetchableData, readFromLocalLog } from './LocalLogReader';
 import type { AppendOrigin } from '../log/LogAppendInfo';
+import { createLogsForNewReplicas } from './NewReplicaLogs';
+import { PartitionErrors, ReplicaStateChanges, TransitionState } from './ReplicaStateChanges';
 
 export type { FetchPartitionRequest, FetchPartitionResult } from './LocalLogReader';
 
@@ -70,9 +70,9 @@ export class ReplicaManager {
   private readonly fetchPurgatory = new DelayedOperationPurgatory<DelayedFetch>('Fetch');
   private readonly producePurgatory = new DelayedOperationPurgatory<DelayedProduce>('Produce');
   private readonly log: Logger;
-  private readonly stateChangeLog: Logger;
   private readonly fetcherManager: ReplicaFetcherManager;
   private readonly alterPartitionManager: AlterPartitionManager;
+  private readonly stateChanges: ReplicaStateChanges;
   /** Moves replicas between this broker's log dirs (AlterReplicaLogDirs). */
   readonly alterLogDirsManager: ReplicaAlterLogDirsManager;
   private readonly checkpointedHw: Map<string, number>;
@@ -80,11 +80,7 @@ export class ReplicaManager {
   private timers: NodeJS.Timeout[] = [];
   private readonly leadershipListeners: Array<(p: Partition, isLeader: boolean) => void> = [];
   readonly brokerId: number;
-  /** True while applyDelta (KRaft) runs the LeaderAndIsr/StopReplica paths: their log lines name the metadata log. */
-  private applyingDelta = false;
   private shutDown = false;
-  /** Highest controller epoch seen (zk-mode.md §5.3). */
-  controllerEpoch = 0;
   /** Kafka's brokerTopicStats: per-topic and all-topics produce and fetch meters. */
   readonly brokerTopicStats: BrokerTopicStats;
   /** isrExpandRate, isrShrinkRate, failedIsrUpdatesRate: every Partition marks them (AlterPartitionListener). */
@@ -96,7 +92,6 @@ export class ReplicaManager {
     this.brokerTopicStats = deps.brokerTopicStats ?? new BrokerTopicStats();
     this.meters = deps.meters ?? new ReplicaManagerMeters();
     this.log = getLogger('kafka.server.ReplicaManager', `[ReplicaManager broker=${cfg.brokerId}] `);
-    this.stateChangeLog = getLogger('state.change.logger', `[Broker id=${cfg.brokerId}] `);
     this.fetcherManager = new ReplicaFetcherManager(
       {
         brokerId: cfg.brokerId,
@@ -131,6 +126,21 @@ export class ReplicaManager {
       },
       { maxBytes: cfg.replicaFetchMaxBytes, backoffMs: cfg.replicaFetchBackoffMs },
     );
+    this.stateChanges = new ReplicaStateChanges({
+      brokerId: this.brokerId,
+      partitions: this.partitions,
+      logManager: deps.logManager,
+      logConfigFor: deps.logConfigFor,
+      checkpointedHw: (key) => this.checkpointedHw.get(key) ?? 0,
+      meters: this.meters,
+      brokerTopicStats: this.brokerTopicStats,
+      fetcherManager: this.fetcherManager,
+      alterLogDirsManager: this.alterLogDirsManager,
+      onHighWatermarkIncreased: (p) => this.onHighWatermarkIncreased(p),
+      notifyLeadership: (p, isLeader) => this.notifyLeadership(p, isLeader),
+      completeDelayedFetch: (key) => this.fetchPurgatory.checkAndComplete(key),
+      completeDelayedProduce: (key) => this.producePurgatory.checkAndComplete(key),
+    });
   }
 
   /** Starts the ISR-shrink check (every replica.lag.time.max.ms / 2) and the HW checkpoint schedule. */
@@ -527,220 +537,55 @@ export class ReplicaManager {
     return this.hwCheckpoints.checkpoint(this.partitions.values());
   }
 
-  // ---------------------------------------------------------------- controller requests
+  // ---------------------------------------------------------------- controller requests (ReplicaStateChanges)
 
-  /**
-   * The logs of a LeaderAndIsr's replicas that this broker does not have yet, created before
-   * becomeLeaderOrFollower (which then finds them) with the event loop served in between (LogManager).
-   */
-  createLogsForNewReplicas(states: ReadonlyArray<{ topic: string; partition: number; state: LeaderAndIsrPartitionState }>): Promise<void> {
-    const fresh = states.filter((s) => s.state.replicas.includes(this.brokerId) && !this.partitions.has(tpKey(s.topic, s.partition)));
-    return this.deps.logManager.getOrCreateLogsYielding(
-      fresh.map((s) => ({ topic: s.topic, partition: s.partition, config: this.deps.logConfigFor(s.topic) })),
-    );
+  /** Highest controller epoch seen (zk-mode.md §5.3). */
+  get controllerEpoch(): number {
+    return this.stateChanges.controllerEpoch;
+  }
+
+  set controllerEpoch(epoch: number) {
+    this.stateChanges.controllerEpoch = epoch;
   }
 
   /**
-   * LeaderAndIsr (ReplicaManager.becomeLeaderOrFollower): per partition, accept only a newer leader epoch;
-   * create the log when missing; become leader (stop fetching) or follower (truncate to the high
-   * watermark, then fetch from the leader).
+   * The logs of a LeaderAndIsr's replicas that this broker does not have yet, created before becomeLeaderOrFollower
+   * (which then finds them): folders in the thread pool, files with the event loop served in between (NewReplicaLogs).
    */
+  createLogsForNewReplicas(states: ReadonlyArray<{ topic: string; partition: number; state: LeaderAndIsrPartitionState }>): Promise<void> {
+    return createLogsForNewReplicas(
+      { brokerId: this.brokerId, logManager: this.deps.logManager, logConfigFor: this.deps.logConfigFor, hosts: (t, p) => this.partitions.has(tpKey(t, p)) },
+      states,
+    );
+  }
+
+  /** LeaderAndIsr: see ReplicaStateChanges.becomeLeaderOrFollower. */
   becomeLeaderOrFollower(
     controllerId: number,
     controllerEpoch: number,
-    states: Array<{ topic: string; partition: number; topicId: Buffer | null; state: LeaderAndIsrPartitionState }>,
+    states: TransitionState[],
     liveLeaders: LeaderEndpoint[],
-  ): { errorCode: number; partitionErrors: Array<{ topic: string; partition: number; errorCode: number }>; checkpointsWritten?: Promise<string[]> } {
-    if (controllerEpoch < this.controllerEpoch) {
-      this.stateChangeLog.warn(
-        `Ignoring LeaderAndIsr request from controller ${controllerId} since its controller epoch ${controllerEpoch} is old. Latest known controller epoch is ${this.controllerEpoch}`,
-      );
-      return { errorCode: ErrorCode.STALE_CONTROLLER_EPOCH, partitionErrors: [] };
-    }
-    this.controllerEpoch = controllerEpoch;
-    const now = Date.now();
-    const partitionErrors: Array<{ topic: string; partition: number; errorCode: number }> = [];
-    const newFollowerTopics = new Set<string>();
-    const epochFlushes: Array<{ key: string; cache: LeaderEpochFileCache }> = [];
-    const trace = this.stateChangeLog.isTraceEnabled?.() ?? false;
-    for (const { topic, partition, topicId, state } of states) {
-      const key = tpKey(topic, partition);
-      if (!state.replicas.includes(this.brokerId)) {
-        partitionErrors.push({ topic, partition, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });
-        continue;
-      }
-      let p = this.partitions.get(key);
-      if (p && state.leaderEpoch <= p.leaderEpoch) {
-        if (topicId && !p.topicId) p.topicId = topicId;
-        this.stateChangeLog.info(
-          `Ignoring LeaderAndIsr request from controller ${controllerId} epoch ${controllerEpoch} for partition ${key} since its associated leader epoch ${state.leaderEpoch} is not higher than the current leader epoch ${p.leaderEpoch}`,
-        );
-        partitionErrors.push({ topic, partition, errorCode: ErrorCode.STALE_CONTROLLER_EPOCH });
-        continue;
-      }
-      try {
-        if (!p) {
-          const log = this.deps.logManager.getOrCreateLog(topic, partition, this.deps.logConfigFor(topic));
-          p = new Partition(topic, partition, this.brokerId, log, this.checkpointedHw.get(key) ?? 0, this.meters);
-          this.partitions.set(key, p);
-          // ReplicaManager.maybeAddLogDirFetchers: a future log found at startup resumes its move.
-          if (this.deps.logManager.getLog(topic, partition, true)) this.alterLogDirsManager.addPartition(p);
-        }
-        if (topicId) p.topicId = topicId;
-        p.applyLeaderState(state, now);
-        const leader = state.leader === this.brokerId;
-        this.fetcherManager.removeFetcherForPartition(key);
-        if (leader) {
-          // Partition.makeLeader: the new epoch starts at our log end offset, even before its first batch.
-          // Its checkpoint is fsynced in the thread pool, all partitions in parallel, before the response.
-          if (p.log.leaderEpochCache.assignNoFlush(state.leaderEpoch, p.logEndOffset)) epochFlushes.push({ key, cache: p.log.leaderEpochCache });
-          if (p.maybeIncrementLeaderHW()) this.onHighWatermarkIncreased(p);
-        } else {
-          // The fetcher first truncates what diverged from the new leader by leader epoch (OffsetForLeaderEpoch).
-          const ep = liveLeaders.find((l) => l.brokerId === state.leader);
-          if (ep) this.fetcherManager.addFetcherForPartition(p, ep);
-        }
-        // Per partition at TRACE, as Kafka 3.7; one INFO line per request below.
-        if (trace)
-          this.stateChangeLog.trace(
-            this.applyingDelta
-              ? `Completed the become-${leader ? 'leader' : 'follower'} transition from the metadata log (quorum leader ${controllerId}) for partition ${key} with leader epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}]`
-              : `Completed LeaderAndIsr request from controller ${controllerId} epoch ${controllerEpoch} for the become-${leader ? 'leader' : 'follower'} transition for partition ${key} with leader epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}]`,
-          );
-        partitionErrors.push({ topic, partition, errorCode: ErrorCode.NONE });
-        if (!leader) newFollowerTopics.add(topic);
-        this.notifyLeadership(p, leader);
-        // Parked requests on a partition whose leadership changed must answer with the new state now.
-        this.fetchPurgatory.checkAndComplete(key);
-        this.producePurgatory.checkAndComplete(key);
-      } catch (e) {
-        this.stateChangeLog.error(`Error while making broker the ${state.leader === this.brokerId ? 'leader' : 'follower'} for partition ${key}`, e);
-        partitionErrors.push({ topic, partition, errorCode: ErrorCode.KAFKA_STORAGE_ERROR });
-      }
-    }
-    this.updateLeaderAndFollowerMetrics(newFollowerTopics);
-    this.stateChangeLog.info(
-      `Finished LeaderAndIsr request in ${Date.now() - now}ms from controller ${controllerId} epoch ${controllerEpoch} for ${states.length} partitions`,
-    );
-    return { errorCode: ErrorCode.NONE, partitionErrors, checkpointsWritten: writeLeaderEpochCheckpoints(epochFlushes, this.stateChangeLog) };
+  ): PartitionErrors & { checkpointsWritten?: Promise<string[]> } {
+    return this.stateChanges.becomeLeaderOrFollower(controllerId, controllerEpoch, states, liveLeaders);
   }
 
-  /**
-   * ReplicaManager.updateLeaderAndFollowerMetrics: a topic this broker became a follower of and no longer leads any
-   * partition of loses its leader-only meters (BrokerTopicStats.removeOldLeaderMetrics).
-   */
-  private updateLeaderAndFollowerMetrics(newFollowerTopics: Set<string>): void {
-    if (newFollowerTopics.size === 0) return;
-    const leaderTopics = new Set<string>();
-    for (const p of this.partitions.values()) if (p.isLeader()) leaderTopics.add(p.topic);
-    for (const t of newFollowerTopics) if (!leaderTopics.has(t)) this.brokerTopicStats.removeOldLeaderMetrics(t);
-  }
-
-  /** StopReplica: stop serving and fetching the partition; with delete, remove its log folder. */
+  /** StopReplica: see ReplicaStateChanges.stopReplicas. */
   stopReplicas(
     controllerId: number,
     controllerEpoch: number,
     partitions: Array<{ topic: string; partition: number; leaderEpoch: number; deletePartition: boolean }>,
-  ): { errorCode: number; partitionErrors: Array<{ topic: string; partition: number; errorCode: number }> } {
-    if (controllerEpoch < this.controllerEpoch) return { errorCode: ErrorCode.STALE_CONTROLLER_EPOCH, partitionErrors: [] };
-    this.controllerEpoch = controllerEpoch;
-    const partitionErrors: Array<{ topic: string; partition: number; errorCode: number }> = [];
-    for (const s of partitions) {
-      const key = tpKey(s.topic, s.partition);
-      const p = this.partitions.get(key);
-      // -1 and -2 are sentinels (no epoch / topic deletion); otherwise an older epoch is fenced.
-      if (p && s.leaderEpoch >= 0 && s.leaderEpoch < p.leaderEpoch) {
-        partitionErrors.push({ topic: s.topic, partition: s.partition, errorCode: ErrorCode.FENCED_LEADER_EPOCH });
-        continue;
-      }
-      try {
-        this.fetcherManager.removeFetcherForPartition(key);
-        this.alterLogDirsManager.removePartition(s.topic, s.partition);
-        if (p) {
-          this.partitions.delete(key);
-          this.fetchPurgatory.checkAndComplete(key);
-          this.producePurgatory.checkAndComplete(key);
-          this.notifyLeadership(p, false);
-        }
-        if (s.deletePartition) {
-          this.deps.logManager.deleteLog(s.topic, s.partition);
-          this.maybeRemoveTopicMetrics(s.topic);
-        }
-        this.stateChangeLog.info(
-          this.applyingDelta
-            ? `Stopped replica ${key} removed by the metadata log (delete=${s.deletePartition})`
-            : `Handled StopReplica for partition ${key} (delete=${s.deletePartition})`,
-        );
-        partitionErrors.push({ topic: s.topic, partition: s.partition, errorCode: ErrorCode.NONE });
-      } catch (e) {
-        this.stateChangeLog.error(`Error while stopping replica ${key}`, e);
-        partitionErrors.push({ topic: s.topic, partition: s.partition, errorCode: ErrorCode.KAFKA_STORAGE_ERROR });
-      }
-    }
-    return { errorCode: ErrorCode.NONE, partitionErrors };
+  ): PartitionErrors {
+    return this.stateChanges.stopReplicas(controllerId, controllerEpoch, partitions);
   }
 
-  /**
-   * KRaft (ReplicaManager.applyDelta): what the metadata log changed for this broker's replicas, published once per
-   * commit. A partition not hosted yet or with a newer leader epoch takes the LeaderAndIsr path (become leader or
-   * follower, as Kafka's applyLocalLeadersDelta/applyLocalFollowersDelta); one whose leader epoch is unchanged but whose
-   * partition epoch moved (an ISR or replica change the controller committed) updates its state in place, as
-   * Partition.makeLeader/makeFollower do without restarting the fetcher. Replicas of deleted topics, and replicas
-   * moved off this broker, are stopped and their logs deleted (stopPartitions with deletion).
-   */
+  /** KRaft's metadata delta: see ReplicaStateChanges.applyDelta. */
   applyDelta(
     metadataLeaderId: number,
     changed: Array<{ topic: string; partition: number; topicId: Buffer; state: LeaderAndIsrPartitionState }>,
     removed: Array<{ topic: string; partition: number }>,
     leaderEndpoint: (brokerId: number) => LeaderEndpoint | undefined,
   ): void {
-    this.applyingDelta = true;
-    try {
-      this.applyDeltaNow(metadataLeaderId, changed, removed, leaderEndpoint);
-    } finally {
-      this.applyingDelta = false;
-    }
-  }
-
-  private applyDeltaNow(
-    metadataLeaderId: number,
-    changed: Array<{ topic: string; partition: number; topicId: Buffer; state: LeaderAndIsrPartitionState }>,
-    removed: Array<{ topic: string; partition: number }>,
-    leaderEndpoint: (brokerId: number) => LeaderEndpoint | undefined,
-  ): void {
-    const now = Date.now();
-    const transitions: typeof changed = [];
-    for (const c of changed) {
-      const p = this.partitions.get(tpKey(c.topic, c.partition));
-      if (!p || c.state.leaderEpoch > p.leaderEpoch) {
-        transitions.push(c);
-      } else if (c.state.leaderEpoch === p.leaderEpoch && c.state.partitionEpoch > p.partitionEpoch) {
-        p.applyLeaderState(c.state, now);
-        if (p.isLeader() && p.maybeIncrementLeaderHW()) this.onHighWatermarkIncreased(p);
-        this.producePurgatory.checkAndComplete(p.key);
-      }
-    }
-    if (transitions.length > 0) {
-      const leaders = new Map<number, LeaderEndpoint>();
-      for (const t of transitions) {
-        const ep = t.state.leader >= 0 && t.state.leader !== this.brokerId ? leaderEndpoint(t.state.leader) : undefined;
-        if (ep) leaders.set(ep.brokerId, ep);
-      }
-      this.becomeLeaderOrFollower(metadataLeaderId, this.controllerEpoch, transitions, [...leaders.values()]);
-    }
-    if (removed.length > 0) {
-      this.stopReplicas(
-        metadataLeaderId,
-        this.controllerEpoch,
-        removed.map((r) => ({ ...r, leaderEpoch: -2, deletePartition: true })),
-      );
-    }
-  }
-
-  /** ReplicaManager.maybeRemoveTopicMetrics: the last hosted partition of a deleted topic takes its meters along. */
-  private maybeRemoveTopicMetrics(topic: string): void {
-    for (const p of this.partitions.values()) if (p.topic === topic) return;
-    this.brokerTopicStats.removeMetrics(topic);
+    this.stateChanges.applyDelta(metadataLeaderId, changed, removed, leaderEndpoint);
   }
 
   /** True once shutdown() ran: a metadata publish still applying in slices stops creating replicas. */

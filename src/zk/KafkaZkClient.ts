@@ -1,13 +1,15 @@
 /**
  * Kafka's kafka.zk.KafkaZkClient: the typed ZooKeeper operations of brokers and the controller
  * (zk-mode.md §1.1 notes, §2, §3, §6). Reads return null/empty for NONODE as Kafka's do; every controller
- * write is fenced by check(/controller_epoch, epochZkVersion) (see ZkRequests.fencedOp).
+ * write is fenced by check(/controller_epoch, epochZkVersion) (see ZkRequests.fencedOp). The partition state
+ * znodes are in ZkPartitionStates (which this class extends), the generic reads and request plumbing in ZkRequests.
  */
 import { getLogger } from '../common/logger';
-import { ControllerMovedError, TopicExistsError, ZkError, ZkOpResult, isZkError } from './errors';
+import { ControllerMovedError, TopicExistsError, ZkError, isZkError } from './errors';
 import * as D from './ZkData';
-import type { BrokerInfo, BrokerRegistration, LeaderAndIsr, LeaderIsrAndControllerEpoch, TopicIdReplicaAssignment, TopicPartition } from './ZkData';
-import { ZkRequests, ZkResponse, maybeThrow } from './ZkRequests';
+import type { BrokerInfo, BrokerRegistration, TopicIdReplicaAssignment, TopicPartition } from './ZkData';
+import { maybeThrow } from './ZkRequests';
+import { ZkPartitionStates } from './ZkPartitionStates';
 import { MATCH_ANY_VERSION, ZkOp, ZkStat, ZkWatcher, ZooKeeperClient } from './ZooKeeperClient';
 
 interface BrokerAndEpoch {
@@ -16,22 +18,11 @@ interface BrokerAndEpoch {
   epoch: number;
 }
 
-/** One partition's new state for createTopicPartitionStatesRaw. */
-type PartitionStateUpdate = TopicPartition & LeaderIsrAndControllerEpoch;
-
-interface UpdateLeaderAndIsrResult {
-  /** new LeaderAndIsr with partitionEpoch = the znode's new dataVersion */
-  finished: Map<string, LeaderAndIsr>;
-  /** BADVERSION: someone else wrote the state meanwhile; re-read and retry */
-  retry: string[];
-  failed: Map<string, Error>;
-}
-
 /** KafkaController.InitialControllerEpoch / InitialControllerEpochZkVersion */
 const INITIAL_CONTROLLER_EPOCH = 0;
 const INITIAL_CONTROLLER_EPOCH_ZK_VERSION = 0;
 
-export class KafkaZkClient extends ZkRequests {
+export class KafkaZkClient extends ZkPartitionStates {
   private constructor(zk: ZooKeeperClient, logIdent: string) {
     super(zk, getLogger('kafka.zk.KafkaZkClient', logIdent));
   }
@@ -57,42 +48,6 @@ export class KafkaZkClient extends ZkRequests {
 
   close(): Promise<void> {
     return this.zk.close();
-  }
-
-  // ---- generic ----------------------------------------------------------------------------------
-
-  async pathExists(path: string): Promise<boolean> {
-    return (await this.retry(() => this.zk.exists(path))) !== null;
-  }
-
-  /**
-   * KafkaZkClient.registerZNodeChangeHandlerAndCheckExistence: arms an exists-watch on `path` (fired when it is
-   * created, changed or deleted), retrying a lost connection as every other request does.
-   */
-  async watchExistence(path: string, watcher: ZkWatcher): Promise<boolean> {
-    return (await this.retry(() => this.zk.exists(path, watcher))) !== null;
-  }
-
-  /** Children, empty for NONODE. */
-  async getChildren(path: string, watcher?: ZkWatcher): Promise<string[]> {
-    const r = await this.raw(() => this.zk.getChildren(path, watcher));
-    return r.code === 'NONODE' ? [] : maybeThrow(r).children;
-  }
-
-  /** Data and stat, null for NONODE. */
-  async getDataAndStat(path: string, watcher?: ZkWatcher): Promise<{ data: Buffer | null; stat: ZkStat } | null> {
-    const r = await this.raw(() => this.zk.getData(path, watcher));
-    return r.code === 'NONODE' ? null : maybeThrow(r);
-  }
-
-  /**
-   * Kafka's conditionalUpdatePath: setData only if the node is at expectVersion. BADVERSION or NONODE ->
-   * {succeeded: false, version: -1} (the caller re-reads and retries); other errors throw.
-   */
-  async conditionalUpdatePath(path: string, data: Buffer, expectVersion: number): Promise<{ succeeded: boolean; version: number }> {
-    const r = await this.raw(() => this.zk.setData(path, data, expectVersion));
-    if (r.code === 'BADVERSION' || r.code === 'NONODE') return { succeeded: false, version: -1 };
-    return { succeeded: true, version: maybeThrow(r).version };
   }
 
   makeSurePersistentPathExists(path: string): Promise<void> {
@@ -417,88 +372,5 @@ export class KafkaZkClient extends ZkRequests {
   async deleteTopicConfigs(topics: readonly string[], expectedControllerEpochZkVersion: number): Promise<void> {
     const ops: ZkOp[] = topics.map((t) => ({ type: 'delete', path: D.ConfigEntityZNode.path(D.ConfigType.Topic, t), version: MATCH_ANY_VERSION }));
     await this.fencedBatch(ops, expectedControllerEpochZkVersion);
-  }
-
-  // ---- partition state (controller side, fenced) ---------------------------------------------------
-
-  /**
-   * Creates .../partitions (per topic), .../partitions/<p> and .../partitions/<p>/state, each its own
-   * fenced multi, in that order (KafkaZkClient.createTopicPartitionStatesRaw). Returns, per key, null when
-   * the state znode was created, else its ZkError (code NODEEXISTS: the state already existed).
-   */
-  async createTopicPartitionStatesRaw(
-    states: ReadonlyMap<string, PartitionStateUpdate>,
-    expectedControllerEpochZkVersion: number,
-  ): Promise<Map<string, ZkError | null>> {
-    const entries = [...states];
-    const topics = [...new Set(entries.map(([, s]) => s.topic))];
-    await this.fencedBatch(
-      topics.map((t) => ({ type: 'create', path: D.TopicPartitionsZNode.path(t), data: null, mode: 'PERSISTENT' })),
-      expectedControllerEpochZkVersion,
-    );
-    await this.fencedBatch(
-      entries.map(([, s]) => ({ type: 'create', path: D.TopicPartitionZNode.path(s), data: null, mode: 'PERSISTENT' })),
-      expectedControllerEpochZkVersion,
-    );
-    const ops: ZkOp[] = entries.map(([, s]) => ({
-      type: 'create',
-      path: D.TopicPartitionStateZNode.path(s),
-      data: D.encodeTopicPartitionState(s),
-      mode: 'PERSISTENT',
-    }));
-    const results = await this.fencedBatch(ops, expectedControllerEpochZkVersion);
-    return new Map(entries.map(([k], i) => [k, results[i].code === 'OK' ? null : (results[i].error ?? new ZkError(results[i].code, ops[i].path))]));
-  }
-
-  /**
-   * Conditional setData of each state at its partitionEpoch (KafkaZkClient.updateLeaderAndIsr), keyed by
-   * "topic-partition": OK → finished with the new zkVersion, BADVERSION → retry, other → failed.
-   * ControllerMovedError propagates.
-   */
-  async updateLeaderAndIsr(
-    updates: ReadonlyMap<string, LeaderAndIsr>,
-    controllerEpoch: number,
-    expectedControllerEpochZkVersion: number,
-  ): Promise<UpdateLeaderAndIsrResult> {
-    const result: UpdateLeaderAndIsrResult = { finished: new Map(), retry: [], failed: new Map() };
-    const entries = [...updates];
-    const ops: ZkOp[] = entries.map(([k, l]) => ({
-      type: 'setData',
-      path: D.TopicPartitionStateZNode.path(D.parseTopicPartitionKey(k)),
-      data: D.encodeTopicPartitionState({ leaderAndIsr: l, controllerEpoch }),
-      version: l.partitionEpoch,
-    }));
-    let responses: Array<ZkResponse<ZkOpResult>>;
-    try {
-      responses = await this.fencedBatch(ops, expectedControllerEpochZkVersion);
-    } catch (e) {
-      if (e instanceof ControllerMovedError) throw e;
-      for (const [k] of entries) result.failed.set(k, e as Error);
-      return result;
-    }
-    entries.forEach(([k, l], i) => {
-      const r = responses[i];
-      if (r.code === 'OK' && r.value?.type === 'setData') result.finished.set(k, { ...l, partitionEpoch: r.value.stat.version });
-      else if (r.code === 'BADVERSION') result.retry.push(k);
-      else result.failed.set(k, r.error ?? new ZkError(r.code, ops[i].path));
-    });
-    return result;
-  }
-
-  /** States by "topic-partition"; partitions without a state znode are left out. */
-  async getTopicPartitionStates(partitions: readonly TopicPartition[]): Promise<Map<string, LeaderIsrAndControllerEpoch>> {
-    const all = await Promise.all(partitions.map((p) => this.getDataAndStat(D.TopicPartitionStateZNode.path(p))));
-    const out = new Map<string, LeaderIsrAndControllerEpoch>();
-    partitions.forEach((p, i) => {
-      const r = all[i];
-      const s = r ? D.decodeTopicPartitionState(r.data, r.stat) : null;
-      if (s) out.set(D.topicPartitionKey(p), s);
-    });
-    return out;
-  }
-
-  /** Partition ids under .../partitions (empty while the topic is being created or deleted). */
-  async getPartitionsOfTopic(topic: string): Promise<number[]> {
-    return (await this.getChildren(D.TopicPartitionsZNode.path(topic))).map(Number).sort((a, b) => a - b);
   }
 }

@@ -6,7 +6,7 @@
 import { Logger } from '../common/logger';
 import { ControllerMovedError, ZkError, ZkErrorCode, ZkOpResult, isZkError } from './errors';
 import { ControllerEpochZNode } from './data/paths';
-import { MATCH_ANY_VERSION, ZkOp, ZkStat, ZooKeeperClient } from './ZooKeeperClient';
+import { MATCH_ANY_VERSION, ZkOp, ZkStat, ZkWatcher, ZooKeeperClient } from './ZooKeeperClient';
 
 /** A response with its result code, as Kafka's AsyncResponse (resultCode + maybeThrow). */
 export interface ZkResponse<T> {
@@ -183,6 +183,42 @@ export class ZkRequests {
     const d = await this.fencedOp({ type: 'delete', path, version: MATCH_ANY_VERSION }, expectedControllerEpochZkVersion);
     if (d.code !== 'OK' && d.code !== 'NONODE') maybeThrow(d);
     return true;
+  }
+
+  // ---- generic reads and conditional writes (KafkaZkClient) ------------------------------------------
+
+  async pathExists(path: string): Promise<boolean> {
+    return (await this.retry(() => this.zk.exists(path))) !== null;
+  }
+
+  /**
+   * KafkaZkClient.registerZNodeChangeHandlerAndCheckExistence: arms an exists-watch on `path` (fired when it is
+   * created, changed or deleted), retrying a lost connection as every other request does.
+   */
+  async watchExistence(path: string, watcher: ZkWatcher): Promise<boolean> {
+    return (await this.retry(() => this.zk.exists(path, watcher))) !== null;
+  }
+
+  /** Children, empty for NONODE. */
+  async getChildren(path: string, watcher?: ZkWatcher): Promise<string[]> {
+    const r = await this.raw(() => this.zk.getChildren(path, watcher));
+    return r.code === 'NONODE' ? [] : maybeThrow(r).children;
+  }
+
+  /** Data and stat, null for NONODE. */
+  async getDataAndStat(path: string, watcher?: ZkWatcher): Promise<{ data: Buffer | null; stat: ZkStat } | null> {
+    const r = await this.raw(() => this.zk.getData(path, watcher));
+    return r.code === 'NONODE' ? null : maybeThrow(r);
+  }
+
+  /**
+   * Kafka's conditionalUpdatePath: setData only if the node is at expectVersion. BADVERSION or NONODE ->
+   * {succeeded: false, version: -1} (the caller re-reads and retries); other errors throw.
+   */
+  async conditionalUpdatePath(path: string, data: Buffer, expectVersion: number): Promise<{ succeeded: boolean; version: number }> {
+    const r = await this.raw(() => this.zk.setData(path, data, expectVersion));
+    if (r.code === 'BADVERSION' || r.code === 'NONODE') return { succeeded: false, version: -1 };
+    return { succeeded: true, version: maybeThrow(r).version };
   }
 }
 

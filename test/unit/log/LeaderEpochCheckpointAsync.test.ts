@@ -38,6 +38,26 @@ describe('log: LeaderEpochCheckpointAsync (leader-epoch checkpoint written off t
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).to.deep.equal([]);
   });
 
+  it('is not undone by a synchronous flush landing while its rename runs in the pool: it checks again and rewrites', async () => {
+    const c = new LeaderEpochFileCache(dir);
+    c.assignNoFlush(0, 0);
+    const realRename = fs.promises.rename;
+    let renames = 0;
+    // The first async rename lands after a synchronous flush of newer content (the worst order the pool allows).
+    fs.promises.rename = (async (from: fs.PathLike, to: fs.PathLike) => {
+      if (renames++ === 0) c.assign(2, 9);
+      return realRename(from, to);
+    }) as typeof fs.promises.rename;
+    try {
+      await flushLeaderEpochCacheAsync(c);
+    } finally {
+      fs.promises.rename = realRename;
+    }
+    expect(renames).to.equal(2);
+    expect(read()).to.equal('0\n2\n0 0\n2 9\n');
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).to.deep.equal([]);
+  });
+
   it('writes many checkpoints in parallel and reports the partitions whose write failed', async () => {
     const dirs = Array.from({ length: 50 }, (_, i) => path.join(dir, `t-${i}`));
     dirs.forEach((d) => fs.mkdirSync(d));
