@@ -10,6 +10,7 @@ import * as path from 'path';
 import * as zookeeper from 'node-zookeeper-client';
 import { ClusterLayout, tempClusterLayout } from '../src/launcher/ClusterLayout';
 import { LocalCluster, ManagedProcess, portAccepts } from '../src/launcher/LocalCluster';
+import { brokerNodeArgs } from '../src/launcher/BrokerNodeOptions';
 import { allLeadersLive, MetadataProbe, pollMetadataUntil, sleep, topicPartitions } from './failoverProbes';
 import { Kafka, LogEntry, logLevel } from 'kafkajs';
 
@@ -161,7 +162,7 @@ export class BenchCluster {
     const b = L.brokers.find((x) => x.id === id)!;
     const out = path.join(L.logDir, `broker-${id}.out`);
     const bin = path.join(L.rootDir, 'bin', 'kafka-server-start');
-    const args = [bin, b.propertiesFile, ...b.overrides.flatMap((o) => ['--override', o])];
+    const args = [...brokerNodeArgs(), bin, b.propertiesFile, ...b.overrides.flatMap((o) => ['--override', o])];
     const fd = fs.openSync(out, 'a');
     try {
       const child = spawn(process.execPath, args, {
