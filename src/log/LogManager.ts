@@ -5,7 +5,6 @@
  * to another dir (AlterReplicaLogDirs, KIP-113): `<topic>-<partition>.<uniqueId>-future` folders, swapped in for
  * the current log by replaceCurrentWithFutureLog; replaced or deleted logs become `.<uniqueId>-delete` folders.
  */
-import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { getLogger } from '../common/logger';
@@ -13,46 +12,19 @@ import { Log } from './Log';
 import { LogConfig } from './LogConfig';
 import { LogDirFailureChannel } from './LogDirFailureChannel';
 import { ErrorCode, KafkaError } from '../protocol/errors';
-
-/** Kafka's `LogLoader.CleanShutdownFile`. */
 import { LOG_START_OFFSET_CHECKPOINT_FILE, readOffsetCheckpoint, RECOVERY_POINT_CHECKPOINT_FILE, writeOffsetCheckpoint } from './OffsetCheckpointFile';
+import {
+  CLEAN_SHUTDOWN_FILE,
+  DELETE_DIR_SUFFIX,
+  FUTURE_DIR_SUFFIX,
+  futureKey,
+  key,
+  parseSuffixedDirName,
+  parseTopicPartitionName,
+  suffixedDirName,
+} from './LogDirNames';
 
-export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
-
-/** `<topic>-<partition>`: the topic is everything before the LAST '-' (topic names may contain '-'). */
-export function parseTopicPartitionName(name: string): { topic: string; partition: number } | null {
-  const dash = name.lastIndexOf('-');
-  if (dash <= 0) return null;
-  const topic = name.slice(0, dash);
-  const part = name.slice(dash + 1);
-  if (!/^\d+$/.test(part) || !/^[a-zA-Z0-9._-]+$/.test(topic)) return null;
-  return { topic, partition: Number(part) };
-}
-
-/** Kafka's LocalLog.FutureDirSuffix / DeleteDirSuffix: `<topic>-<partition>.<uuid without dashes><suffix>`. */
-const FUTURE_DIR_SUFFIX = '-future';
-const DELETE_DIR_SUFFIX = '-delete';
-const SUFFIXED_DIR = /^(.+)\.([0-9a-f]{32})(-future|-delete)$/;
-
-function suffixedDirName(topic: string, partition: number, suffix: string): string {
-  return `${topic}-${partition}.${randomUUID().replace(/-/g, '')}${suffix}`;
-}
-
-/** A future (`-future`) or to-be-deleted (`-delete`) partition folder: its partition and kind, else null. */
-export function parseSuffixedDirName(name: string): { topic: string; partition: number; suffix: string } | null {
-  const m = SUFFIXED_DIR.exec(name);
-  const tp = m ? parseTopicPartitionName(m[1]) : null;
-  return m && tp ? { ...tp, suffix: m[3] } : null;
-}
-
-function key(topic: string, partition: number): string {
-  return `${topic}-${partition}`;
-}
-
-/** recoveryPoints key of a future log (its checkpoint entry, in its own dir, is keyed like the current one). */
-function futureKey(k: string): string {
-  return `${k}${FUTURE_DIR_SUFFIX}`;
-}
+export { CLEAN_SHUTDOWN_FILE, parseSuffixedDirName, parseTopicPartitionName } from './LogDirNames';
 
 interface LogManagerOptions {
   /** Injectable clock (ms), passed to every log. */
