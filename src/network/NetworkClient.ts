@@ -2,7 +2,7 @@ import * as net from 'net';
 import * as tls from 'tls';
 import { FrameDecoder } from '../protocol/FrameDecoder';
 import { BufferPool } from '../common/BufferPool';
-import { DirectReceive } from './DirectReceive';
+import { FrameReceiver, sharedReadOpts } from './SharedReadBuffer';
 import { decodeResponseHeader, encodeRequestHeader, requestHeaderVersion, responseHeaderVersion } from '../protocol/headers';
 import { ApiCodec, isFlexible } from '../protocol/apis/types';
 import { Reader } from '../protocol/Reader';
@@ -101,7 +101,7 @@ export class NetworkClient {
             // ssl.endpoint.identification.algorithm='' : trust the chain, not the host name.
             checkServerIdentity: sec.tls.verifyHostname ? tls.checkServerIdentity : () => undefined,
           })
-        : net.connect({ host: this.host, port: this.port, noDelay: true, onread: this.directRead(() => sock) });
+        : net.connect({ host: this.host, port: this.port, noDelay: true, onread: this.sharedRead(() => sock) });
       const timer = setTimeout(() => {
         sock.destroy();
         reject(new DisconnectedError(`connection to ${this.host}:${this.port} timed out`));
@@ -167,24 +167,18 @@ export class NetworkClient {
   }
 
   /**
-   * A plaintext socket reads each response straight into the buffer that holds it (DirectReceive): a replica
-   * fetcher's responses carry every replicated byte, and reading them into 64 KB chunks first cost a copy and a
-   * fresh chunk (external memory, GC) per read.
+   * A plaintext socket reads as the broker's connections do (SharedReadBuffer): into the process's shared buffer, and
+   * each response's remaining bytes straight into the buffer that holds it once its size is known. A replica
+   * fetcher's responses carry every replicated byte; reading them into 64 KB chunks first cost a copy and a fresh
+   * chunk (external memory, GC) per read. A bad size field closes the connection.
    */
-  private directRead(sock: () => net.Socket): net.OnReadOpts {
-    const receive = new DirectReceive(this.receivePool, (f) => this.onFrame(f));
-    return {
-      buffer: () => receive.nextBuffer(),
-      callback: (n: number) => {
-        try {
-          receive.onRead(n);
-        } catch {
-          sock().destroy();
-          return false;
-        }
-        return true;
-      },
-    };
+  private sharedRead(sock: () => net.Socket): net.OnReadOpts {
+    const receiver = new FrameReceiver(
+      new FrameDecoder(Number.MAX_SAFE_INTEGER, this.receivePool, true),
+      (f) => this.onFrame(f),
+      () => sock().destroy(),
+    );
+    return sharedReadOpts(() => receiver);
   }
 
   private onData(chunk: Buffer): void {

@@ -6,9 +6,11 @@
  * memory to copy from. Kafka's Processor likewise reads into buffers it owns (NetworkReceive).
  *
  * Sharing one buffer is safe because a read's callback runs to completion on the event loop before the next read
- * of any socket: the receiver copies what it keeps (FrameDecoder with chunksReused) before returning.
+ * of any socket: the receiver copies what it keeps (FrameDecoder with chunksReused) before returning. The broker's
+ * connections and NetworkClient's (the replica fetchers' responses) both read this way, with one FrameDecoder each.
  */
 import * as net from 'net';
+import { FrameDecoder } from '../protocol/FrameDecoder';
 
 /** One read takes at most this much: a 1 MB produce request arrives in four reads. */
 const SHARED_READ_SIZE = 256 * 1024;
@@ -25,7 +27,13 @@ function sharedBuffer(): Buffer {
  * net.Socket's constructor options as Node 20 takes them: `handle` adopts an accepted connection (internal), `onread`
  * (documented since Node 12) reads into a caller's buffer; the installed @types/node lists neither.
  */
-type AdoptOptions = net.SocketConstructorOpts & { handle: unknown; onread: { buffer: () => Buffer; callback: (nread: number, buf: Buffer) => boolean } };
+type AdoptOptions = net.SocketConstructorOpts & { handle: unknown; onread: OnReadOpts };
+
+/** net.Socket's `onread` with a buffer chosen per read (Node's kBufferGen). */
+export interface OnReadOpts {
+  buffer: () => Buffer;
+  callback: (nread: number, buf: Buffer) => boolean;
+}
 
 /** Where an adopted connection's reads go: its own buffer for the rest of a frame, else the shared buffer. */
 export interface SharedReadReceiver {
@@ -38,33 +46,74 @@ export interface SharedReadReceiver {
 }
 
 /**
+ * net.Socket `onread` options reading into the shared buffer, or straight into the frame being assembled once its size
+ * is known (a 1 MB produce request or fetch response is then copied once, by the kernel). Used by the broker's adopted
+ * connections and by NetworkClient's plaintext connections (`net.connect({ onread })`), so both sides read one way.
+ * `receiver` returns null until the connection exists (reads are then dropped: none happen before it does).
+ */
+export function sharedReadOpts(receiver: () => SharedReadReceiver | null): OnReadOpts {
+  const buffer = sharedBuffer();
+  return {
+    // Node calls this for each read's buffer: at the start and after every read (net.Socket's kBufferGen).
+    buffer: (): Buffer => receiver()?.readTarget() ?? buffer,
+    callback: (nread: number, buf: Buffer): boolean => {
+      const r = receiver();
+      if (r === null) return true;
+      if (buf === buffer) r.receive(buffer.subarray(0, nread));
+      else r.filledInPlace(nread);
+      return true;
+    },
+  };
+}
+
+/**
+ * The client side's receiver: one FrameDecoder (the same size parsing, in-place assembly, copy-out of frames from the
+ * shared buffer and >16 MB rule as the broker's connections) handing complete frames to `onFrame`. A bad size field
+ * calls `onError` (the caller closes that connection).
+ */
+export class FrameReceiver implements SharedReadReceiver {
+  private failed = false;
+
+  constructor(
+    private readonly decoder: FrameDecoder,
+    private readonly onFrame: (frame: Buffer) => void,
+    private readonly onError: (e: Error) => void,
+  ) {}
+
+  readTarget(): Buffer | null {
+    return this.failed ? null : this.decoder.readTarget();
+  }
+
+  filledInPlace(n: number): void {
+    for (const f of this.decoder.filledInPlace(n)) this.onFrame(f);
+  }
+
+  receive(chunk: Buffer): void {
+    if (this.failed) return;
+    let frames: Buffer[];
+    try {
+      frames = this.decoder.push(chunk);
+    } catch (e) {
+      this.failed = true;
+      this.onError(e as Error);
+      return;
+    }
+    for (const f of frames) this.onFrame(f);
+  }
+}
+
+/**
  * Moves an accepted connection (from a server created with pauseOnConnect, so nothing was read yet) to a socket that
- * reads into the shared buffer, or straight into the frame being assembled once its size is known (a 1 MB produce
- * request is then copied once, by the kernel). `receiver` returns null until the connection exists. The accepted
- * socket object gives up its handle and is discarded. Returns null when the socket cannot be adopted (no handle,
- * e.g. it closed already): the caller then uses it as it is.
+ * reads with sharedReadOpts. Node 20 has no public way to give an accepted connection an `onread`: the new socket
+ * adopts the accepted one's handle through net.Socket's internal `handle` option (what net.Server itself uses), and
+ * the accepted socket object gives up its handle and is discarded. Returns null when the socket cannot be adopted (no
+ * handle, e.g. it closed already): the caller then uses it as it is, with 'data' events.
  */
 export function adoptWithSharedReadBuffer(accepted: net.Socket, receiver: () => SharedReadReceiver | null): net.Socket | null {
   const internal = accepted as unknown as { _handle: { readStop?: () => number } | null };
   const handle = internal._handle;
   if (handle === null || typeof handle.readStop !== 'function' || accepted.destroyed) return null;
-  const buffer = sharedBuffer();
-  const opts: AdoptOptions = {
-    handle,
-    readable: true,
-    writable: true,
-    onread: {
-      // Node calls this for each read's buffer: at the start and after every read (net.Socket's kBufferGen).
-      buffer: (): Buffer => receiver()?.readTarget() ?? buffer,
-      callback: (nread: number, buf: Buffer): boolean => {
-        const r = receiver();
-        if (r === null) return true;
-        if (buf === buffer) r.receive(buffer.subarray(0, nread));
-        else r.filledInPlace(nread);
-        return true;
-      },
-    },
-  };
+  const opts: AdoptOptions = { handle, readable: true, writable: true, onread: sharedReadOpts(receiver) };
   const sock = new net.Socket(opts as net.SocketConstructorOpts);
   // The accepted socket no longer owns the handle: destroying it closes nothing, only settles the server's count.
   internal._handle = null;
