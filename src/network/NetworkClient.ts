@@ -55,7 +55,6 @@ export function setDefaultClientSecurity(security: ClientSecurity): void {
 export class NetworkClient {
   private sock: net.Socket | null = null;
   private connecting: Promise<net.Socket> | null = null;
-  private decoder: FrameDecoder | null = null;
   private pending = new Map<number, Pending>();
   private nextCorrelationId = 0;
   private closed = false;
@@ -112,8 +111,8 @@ export class NetworkClient {
         this.sock = sock;
         if (sec.tls) {
           // TLS sockets take no onread: their chunks are decrypted copies, split into frames.
-          this.decoder = new FrameDecoder(Number.MAX_SAFE_INTEGER, this.receivePool);
-          sock.on('data', (chunk: Buffer) => this.onData(chunk));
+          const receiver = this.frameReceiver(new FrameDecoder(Number.MAX_SAFE_INTEGER, this.receivePool), () => sock);
+          sock.on('data', (chunk: Buffer) => receiver.receive(chunk));
         }
         // Only this socket's own close counts: an old socket may report its close after a reconnection.
         sock.on('close', () => {
@@ -173,23 +172,18 @@ export class NetworkClient {
    * chunk (external memory, GC) per read. A bad size field closes the connection.
    */
   private sharedRead(sock: () => net.Socket): net.OnReadOpts {
-    const receiver = new FrameReceiver(
-      new FrameDecoder(Number.MAX_SAFE_INTEGER, this.receivePool, true),
-      (f) => this.onFrame(f),
-      () => sock().destroy(),
-    );
+    const receiver = this.frameReceiver(new FrameDecoder(Number.MAX_SAFE_INTEGER, this.receivePool, true), sock);
     return sharedReadOpts(() => receiver);
   }
 
-  private onData(chunk: Buffer): void {
-    let frames: Buffer[];
-    try {
-      frames = this.decoder!.push(chunk);
-    } catch (e) {
-      this.sock?.destroy();
-      return;
-    }
-    for (const f of frames) this.onFrame(f);
+  private frameReceiver(decoder: FrameDecoder, sock: () => net.Socket): FrameReceiver {
+    return new FrameReceiver(
+      decoder,
+      (frames) => {
+        for (const f of frames) this.onFrame(f);
+      },
+      () => sock().destroy(),
+    );
   }
 
   private onFrame(f: Buffer): void {
@@ -214,7 +208,6 @@ export class NetworkClient {
   private onClose(reason: string): void {
     this.sock?.destroy();
     this.sock = null;
-    this.decoder = null;
     const pending = [...this.pending.values()];
     this.pending.clear();
     for (const p of pending) {

@@ -67,16 +67,18 @@ export function sharedReadOpts(receiver: () => SharedReadReceiver | null): OnRea
 }
 
 /**
- * The client side's receiver: one FrameDecoder (the same size parsing, in-place assembly, copy-out of frames from the
- * shared buffer and >16 MB rule as the broker's connections) handing complete frames to `onFrame`. A bad size field
- * calls `onError` (the caller closes that connection).
+ * A connection's receiver, on both sides (KafkaConnection, NetworkClient): one FrameDecoder (size parsing, in-place
+ * assembly, copy-out of frames from the shared buffer, size limits, the >16 MB rule) handing each read's complete
+ * frames to `onFrames`. A bad size field calls `onError` once (the caller closes that connection; Kafka's
+ * NetworkReceive throws InvalidReceiveException) and the connection's later reads are ignored. TLS sockets feed their
+ * 'data' chunks to receive() (with a decoder whose frames may be slices of those chunks).
  */
 export class FrameReceiver implements SharedReadReceiver {
   private failed = false;
 
   constructor(
     private readonly decoder: FrameDecoder,
-    private readonly onFrame: (frame: Buffer) => void,
+    private readonly onFrames: (frames: Buffer[]) => void,
     private readonly onError: (e: Error) => void,
   ) {}
 
@@ -85,7 +87,7 @@ export class FrameReceiver implements SharedReadReceiver {
   }
 
   filledInPlace(n: number): void {
-    for (const f of this.decoder.filledInPlace(n)) this.onFrame(f);
+    this.onFrames(this.decoder.filledInPlace(n));
   }
 
   receive(chunk: Buffer): void {
@@ -98,7 +100,7 @@ export class FrameReceiver implements SharedReadReceiver {
       this.onError(e as Error);
       return;
     }
-    for (const f of frames) this.onFrame(f);
+    this.onFrames(frames);
   }
 }
 

@@ -45,7 +45,7 @@ function receiver(pool: BufferPool | null, max = Number.MAX_SAFE_INTEGER): { opt
   const errors: Error[] = [];
   const r = new FrameReceiver(
     new FrameDecoder(max, pool, true),
-    (f) => got.push(f),
+    (fs) => got.push(...fs),
     (e) => errors.push(e),
   );
   return { opts: sharedReadOpts(() => r), got, errors };
