@@ -27,6 +27,12 @@ export class DisconnectedError extends Error {
   }
 }
 
+/**
+ * A read into the shared buffer takes at most this much (the rest of a response is then read in place): size fields
+ * and small responses fit, and at most this much of a large fetch response is copied (DirectReceive's 16 KB before).
+ */
+const CLIENT_READ_SIZE = 16 * 1024;
+
 /** Thrown when the SASL exchange with the broker fails (Kafka's SaslAuthenticationException on the client). */
 export class AuthenticationError extends DisconnectedError {
   constructor(message: string) {
@@ -173,7 +179,7 @@ export class NetworkClient {
    */
   private sharedRead(sock: () => net.Socket): net.OnReadOpts {
     const receiver = this.frameReceiver(new FrameDecoder(Number.MAX_SAFE_INTEGER, this.receivePool, true), sock);
-    return sharedReadOpts(() => receiver);
+    return sharedReadOpts(() => receiver, CLIENT_READ_SIZE);
   }
 
   private frameReceiver(decoder: FrameDecoder, sock: () => net.Socket): FrameReceiver {

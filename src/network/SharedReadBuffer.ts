@@ -50,9 +50,13 @@ export interface SharedReadReceiver {
  * is known (a 1 MB produce request or fetch response is then copied once, by the kernel). Used by the broker's adopted
  * connections and by NetworkClient's plaintext connections (`net.connect({ onread })`), so both sides read one way.
  * `receiver` returns null until the connection exists (reads are then dropped: none happen before it does).
+ * `readSize` caps a read into the shared buffer: the bytes of a frame that land there are copied into the frame, so a
+ * connection receiving mostly large frames (NetworkClient: fetch responses) reads less there before switching to
+ * in-place reads; one receiving many small frames (the broker: pipelined produce requests) takes more per read.
  */
-export function sharedReadOpts(receiver: () => SharedReadReceiver | null): OnReadOpts {
-  const buffer = sharedBuffer();
+export function sharedReadOpts(receiver: () => SharedReadReceiver | null, readSize = SHARED_READ_SIZE): OnReadOpts {
+  // One view object, reused: callback tells shared-buffer reads from in-place ones by identity.
+  const buffer = sharedBuffer().subarray(0, Math.min(readSize, SHARED_READ_SIZE));
   return {
     // Node calls this for each read's buffer: at the start and after every read (net.Socket's kBufferGen).
     buffer: (): Buffer => receiver()?.readTarget() ?? buffer,

@@ -35,7 +35,7 @@ function feed(opts: OnReadOpts, stream: Buffer, readLen: () => number): Buffer[]
     stream.copy(target, 0, pos, pos + n);
     pos += n;
     expect(opts.callback(n, target)).to.equal(true);
-    if (target === shared) target.fill(0xee, 0, n);
+    if (target.buffer === shared.buffer && target.byteOffset === shared.byteOffset) target.fill(0xee, 0, n);
   }
   return targets;
 }
@@ -119,10 +119,26 @@ describe('FrameReceiver + sharedReadOpts: frames read from a socket with onread 
     const { opts, got } = receiver(null);
     feed(opts, stream.subarray(0, 100), () => 1 << 20);
     // Only the bytes that arrived are held, not the 16 MB announced.
-    expect(opts.buffer()).to.equal(shared);
+    expect(opts.buffer().buffer).to.equal(shared.buffer);
     feed(opts, stream.subarray(100), () => 1 << 20);
     expect(got.map((f) => f.length)).to.deep.equal([size, 3]);
     expect(got[0].every((b) => b === 0x5a)).to.equal(true);
+  });
+
+  it('a smaller read size caps reads into the shared buffer; frames are identical', () => {
+    const { stream, payloads } = frames([3, 100_000, 20_000, 1]);
+    const got: Buffer[] = [];
+    const r = new FrameReceiver(
+      new FrameDecoder(Number.MAX_SAFE_INTEGER, null, true),
+      (fs) => got.push(...fs),
+      (e) => expect.fail(e.message),
+    );
+    const opts = sharedReadOpts(() => r, 16 * 1024);
+    const targets = feed(opts, stream, () => 1 << 20);
+    // Reads into the shared buffer take at most 16 KB; the rest of the 100 KB frame is read into it in place.
+    expect(targets.every((t) => t.buffer !== shared.buffer || t.length === 16 * 1024)).to.equal(true);
+    expect(targets.some((t) => t.buffer === got[1].buffer)).to.equal(true);
+    got.forEach((f, i) => expect(f.equals(payloads[i]), `frame ${i}`).to.equal(true));
   });
 
   it('a negative size field reports InvalidFrameSizeError once; later reads are ignored', () => {
