@@ -7,6 +7,7 @@ import * as net from 'net';
 import { Logger } from '../common/logger';
 import { fetchReadBuffers, newFrameBufferPool } from '../common/BufferPool';
 import { FrameDecoder } from '../protocol/FrameDecoder';
+import { FrameReceiver } from './SharedReadBuffer';
 import { decodeRequestHeader, encodeResponseHeader, peekRequestPrefix, requestHeaderVersion, responseHeaderVersion } from '../protocol/headers';
 import { Reader } from '../protocol/Reader';
 import { Writer } from '../protocol/Writer';
@@ -52,6 +53,8 @@ const receivePool = newFrameBufferPool();
 
 export class KafkaConnection {
   private readonly decoder: FrameDecoder;
+  /** Splits reads into frames with `decoder`; a bad size field closes the connection (SocketServer.frameError). */
+  private readonly reader: FrameReceiver;
   private readonly queue: Slot[] = [];
   private closed = false;
   private paused = false;
@@ -92,6 +95,11 @@ export class KafkaConnection {
     this.remote = `${sock.remoteAddress}:${sock.remotePort}`;
     // Before SASL authentication only sasl.server.max.receive.size is accepted (Kafka's SaslServerAuthenticator).
     this.decoder = new FrameDecoder(sasl ? Math.min(server.maxFrameSize, sasl.maxReceiveSize) : server.maxFrameSize, receivePool, sharedReads);
+    this.reader = new FrameReceiver(
+      this.decoder,
+      (frames) => this.onFrames(frames),
+      (e) => server.frameError(this, e.message),
+    );
     if (!sharedReads) sock.on('data', (chunk: Buffer) => this.receive(chunk));
     sock.on('error', (err) => server.logger().debug(`Connection ${id} error: ${err.message}`));
     sock.on('close', () => {
@@ -184,24 +192,17 @@ export class KafkaConnection {
 
   /** Shared reads: where the next read may land directly (the rest of the frame being assembled), or null. */
   readTarget(): Buffer | null {
-    return this.closed ? null : this.decoder.readTarget();
+    return this.closed ? null : this.reader.readTarget();
   }
 
   /** Shared reads: `n` bytes were read into the last readTarget(). */
   filledInPlace(n: number): void {
-    this.onFrames(this.decoder.filledInPlace(n));
+    this.reader.filledInPlace(n);
   }
 
   /** Bytes read from the socket (with shared reads, valid only during this call). */
   receive(chunk: Buffer): void {
-    let frames: Buffer[];
-    try {
-      frames = this.decoder.push(chunk);
-    } catch (e) {
-      this.server.frameError(this, (e as Error).message);
-      return;
-    }
-    this.onFrames(frames);
+    this.reader.receive(chunk);
   }
 
   private onFrames(frames: Buffer[]): void {

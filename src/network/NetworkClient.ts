@@ -2,7 +2,7 @@ import * as net from 'net';
 import * as tls from 'tls';
 import { FrameDecoder } from '../protocol/FrameDecoder';
 import { BufferPool } from '../common/BufferPool';
-import { DirectReceive } from './DirectReceive';
+import { FrameReceiver, sharedReadOpts } from './SharedReadBuffer';
 import { decodeResponseHeader, encodeRequestHeader, requestHeaderVersion, responseHeaderVersion } from '../protocol/headers';
 import { ApiCodec, isFlexible } from '../protocol/apis/types';
 import { Reader } from '../protocol/Reader';
@@ -26,6 +26,12 @@ export class DisconnectedError extends Error {
     this.name = 'DisconnectedError';
   }
 }
+
+/**
+ * A read into the shared buffer takes at most this much (the rest of a response is then read in place): size fields
+ * and small responses fit, and at most this much of a large fetch response is copied (DirectReceive's 16 KB before).
+ */
+const CLIENT_READ_SIZE = 16 * 1024;
 
 /** Thrown when the SASL exchange with the broker fails (Kafka's SaslAuthenticationException on the client). */
 export class AuthenticationError extends DisconnectedError {
@@ -55,7 +61,6 @@ export function setDefaultClientSecurity(security: ClientSecurity): void {
 export class NetworkClient {
   private sock: net.Socket | null = null;
   private connecting: Promise<net.Socket> | null = null;
-  private decoder: FrameDecoder | null = null;
   private pending = new Map<number, Pending>();
   private nextCorrelationId = 0;
   private closed = false;
@@ -101,7 +106,7 @@ export class NetworkClient {
             // ssl.endpoint.identification.algorithm='' : trust the chain, not the host name.
             checkServerIdentity: sec.tls.verifyHostname ? tls.checkServerIdentity : () => undefined,
           })
-        : net.connect({ host: this.host, port: this.port, noDelay: true, onread: this.directRead(() => sock) });
+        : net.connect({ host: this.host, port: this.port, noDelay: true, onread: this.sharedRead(() => sock) });
       const timer = setTimeout(() => {
         sock.destroy();
         reject(new DisconnectedError(`connection to ${this.host}:${this.port} timed out`));
@@ -112,8 +117,8 @@ export class NetworkClient {
         this.sock = sock;
         if (sec.tls) {
           // TLS sockets take no onread: their chunks are decrypted copies, split into frames.
-          this.decoder = new FrameDecoder(Number.MAX_SAFE_INTEGER, this.receivePool);
-          sock.on('data', (chunk: Buffer) => this.onData(chunk));
+          const receiver = this.frameReceiver(new FrameDecoder(Number.MAX_SAFE_INTEGER, this.receivePool), () => sock);
+          sock.on('data', (chunk: Buffer) => receiver.receive(chunk));
         }
         // Only this socket's own close counts: an old socket may report its close after a reconnection.
         sock.on('close', () => {
@@ -167,35 +172,24 @@ export class NetworkClient {
   }
 
   /**
-   * A plaintext socket reads each response straight into the buffer that holds it (DirectReceive): a replica
-   * fetcher's responses carry every replicated byte, and reading them into 64 KB chunks first cost a copy and a
-   * fresh chunk (external memory, GC) per read.
+   * A plaintext socket reads as the broker's connections do (SharedReadBuffer): into the process's shared buffer, and
+   * each response's remaining bytes straight into the buffer that holds it once its size is known. A replica
+   * fetcher's responses carry every replicated byte; reading them into 64 KB chunks first cost a copy and a fresh
+   * chunk (external memory, GC) per read. A bad size field closes the connection.
    */
-  private directRead(sock: () => net.Socket): net.OnReadOpts {
-    const receive = new DirectReceive(this.receivePool, (f) => this.onFrame(f));
-    return {
-      buffer: () => receive.nextBuffer(),
-      callback: (n: number) => {
-        try {
-          receive.onRead(n);
-        } catch {
-          sock().destroy();
-          return false;
-        }
-        return true;
-      },
-    };
+  private sharedRead(sock: () => net.Socket): net.OnReadOpts {
+    const receiver = this.frameReceiver(new FrameDecoder(Number.MAX_SAFE_INTEGER, this.receivePool, true), sock);
+    return sharedReadOpts(() => receiver, CLIENT_READ_SIZE);
   }
 
-  private onData(chunk: Buffer): void {
-    let frames: Buffer[];
-    try {
-      frames = this.decoder!.push(chunk);
-    } catch (e) {
-      this.sock?.destroy();
-      return;
-    }
-    for (const f of frames) this.onFrame(f);
+  private frameReceiver(decoder: FrameDecoder, sock: () => net.Socket): FrameReceiver {
+    return new FrameReceiver(
+      decoder,
+      (frames) => {
+        for (const f of frames) this.onFrame(f);
+      },
+      () => sock().destroy(),
+    );
   }
 
   private onFrame(f: Buffer): void {
@@ -220,7 +214,6 @@ export class NetworkClient {
   private onClose(reason: string): void {
     this.sock?.destroy();
     this.sock = null;
-    this.decoder = null;
     const pending = [...this.pending.values()];
     this.pending.clear();
     for (const p of pending) {
