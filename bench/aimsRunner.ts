@@ -87,6 +87,7 @@ export async function createTopics(
   const admin = kafkaClient(bootstrap.split(','), 'kafka-ts-aims').admin();
   await admin.connect();
   try {
+    await waitForController(admin, bootstrap.split(',').length);
     await admin.createTopics({
       waitForLeaders: true,
       timeout: 60_000,
@@ -99,6 +100,21 @@ export async function createTopics(
     });
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Until the broker answering Metadata knows the controller and every broker. A broker registered in ZooKeeper
+ * answers Metadata with controllerId -1 until the controller's first UpdateMetadata reaches it (as Kafka's
+ * MetadataCache does), and kafkajs' createTopics then fails with "Broker -1 not found in the cached metadata".
+ */
+async function waitForController(admin: ReturnType<ReturnType<typeof kafkaClient>['admin']>, brokers: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const c = await admin.describeCluster().catch(() => null);
+    if (c !== null && c.controller !== null && c.controller >= 0 && c.brokers.length >= brokers) return;
+    if (Date.now() > deadline) throw new Error(`no controller in the brokers' metadata after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
