@@ -132,13 +132,7 @@ export class GroupJoin {
     const oldProtocols = member.supportedProtocols;
     const oldRebalanceTimeoutMs = member.rebalanceTimeoutMs;
     const oldSessionTimeoutMs = member.sessionTimeoutMs;
-    group.updateMember(
-      member,
-      p.protocols.map((x) => ({ name: x.name, metadata: Buffer.from(x.metadata) })),
-      p.rebalanceTimeoutMs,
-      p.sessionTimeoutMs,
-      cb,
-    );
+    this.updateMember(group, member, p, cb);
     switch (group.state) {
       case 'Stable': {
         // Only a change of the group's selected protocol needs a rebalance; otherwise persist the new member id.
@@ -287,7 +281,8 @@ export class GroupJoin {
     );
   }
 
-  private updateMemberAndRebalance(group: GroupMetadata, member: MemberMetadata, p: JoinGroupParams, cb: (r: JoinGroupResult) => void, reason: string): void {
+  /** The member's protocols and timeouts from its JoinGroup (GroupMetadata.updateMember). */
+  private updateMember(group: GroupMetadata, member: MemberMetadata, p: JoinGroupParams, cb: (r: JoinGroupResult) => void): void {
     group.updateMember(
       member,
       p.protocols.map((x) => ({ name: x.name, metadata: Buffer.from(x.metadata) })),
@@ -295,6 +290,10 @@ export class GroupJoin {
       p.sessionTimeoutMs,
       cb,
     );
+  }
+
+  private updateMemberAndRebalance(group: GroupMetadata, member: MemberMetadata, p: JoinGroupParams, cb: (r: JoinGroupResult) => void, reason: string): void {
+    this.updateMember(group, member, p, cb);
     this.rebalance.maybePrepareRebalance(group, reason);
   }
 }
