@@ -12,6 +12,8 @@
  */
 import { ErrorCode } from '../protocol/errors';
 import type { FetchPartitionData } from '../protocol/apis/01-fetch';
+import { tpKey as partitionKey } from '../cluster/Partition';
+import type { FetchPartitionRequest } from './LocalLogReader';
 
 /** FetchMetadata's constants. */
 export const INVALID_SESSION_ID = 0;
@@ -60,20 +62,68 @@ export function tpMap<T>(entries: Array<{ tp: TopicIdPartition; data: T }> = [])
   return m;
 }
 
+/** What a read answered for one partition, as far as an incremental response cares (FetchPartitionResult's fields). */
+export interface PartitionReadOutcome {
+  errorCode: number;
+  highWatermark: number;
+  logStartOffset: number;
+  sizeInBytes: number;
+  divergingEpoch: { epoch: number } | null;
+}
+
 class CachedPartition {
   highWatermark = -1;
   localLogStartOffset = -1;
+  private _req: PartitionFetchData;
+  /** The read request built from `req`, kept while the fetcher's position is unchanged (never mutated once built). */
+  private fetchReq: FetchPartitionRequest | null = null;
 
   constructor(
+    readonly key: string,
     public tp: TopicIdPartition,
-    public req: PartitionFetchData,
-  ) {}
+    req: PartitionFetchData,
+  ) {
+    this._req = req;
+  }
+
+  get req(): PartitionFetchData {
+    return this._req;
+  }
+
+  set req(req: PartitionFetchData) {
+    this._req = req;
+    this.fetchReq = null;
+  }
+
+  /** The replica manager's read request for this partition (the topic's name must be known). */
+  fetchRequest(): FetchPartitionRequest {
+    if (this.fetchReq === null) this.fetchReq = fetchPartitionRequest(this.tp.topic!, this.tp.partition, this._req);
+    return this.fetchReq;
+  }
 
   maybeResolveUnknownName(topicName: (id: Buffer) => string | undefined): void {
     if (this.tp.topic === null) {
       const name = topicName(this.tp.topicId);
-      if (name !== undefined) this.tp = { ...this.tp, topic: name };
+      if (name !== undefined) {
+        this.tp = { ...this.tp, topic: name };
+        this.fetchReq = null;
+      }
     }
+  }
+
+  /**
+   * Whether maybeUpdateResponseData would leave this read out of an incremental response without changing
+   * anything: no records, the same high watermark and log start offset, no error, no diverging epoch (the leader
+   * never sets a preferred read replica: no replica.selector.class).
+   */
+  unchanged(res: PartitionReadOutcome): boolean {
+    return (
+      res.errorCode === ErrorCode.NONE &&
+      res.sizeInBytes === 0 &&
+      res.highWatermark === this.highWatermark &&
+      res.logStartOffset === this.localLogStartOffset &&
+      !(res.divergingEpoch && res.divergingEpoch.epoch >= 0)
+    );
   }
 
   /** CachedPartition.maybeUpdateResponseData: whether the partition must be in an incremental response. */
@@ -96,6 +146,19 @@ class CachedPartition {
     if (res.divergingEpoch && res.divergingEpoch.epoch >= 0) mustRespond = true;
     return mustRespond;
   }
+}
+
+/** The replica manager's read request for one partition of a fetch (FetchRequest.PartitionData plus the topic's name). */
+export function fetchPartitionRequest(topic: string, partition: number, data: PartitionFetchData): FetchPartitionRequest {
+  return {
+    topic,
+    partition,
+    fetchOffset: data.fetchOffset,
+    partitionMaxBytes: data.maxBytes,
+    currentLeaderEpoch: data.currentLeaderEpoch,
+    lastFetchedEpoch: data.lastFetchedEpoch,
+    key: partitionKey(topic, partition),
+  };
 }
 
 function recordsSize(res: FetchPartitionData): number {
@@ -143,7 +206,7 @@ export class FetchSession {
         cached.req = data;
         updated++;
       } else {
-        this.partitionMap.set(key, new CachedPartition(tp, data));
+        this.partitionMap.set(key, new CachedPartition(key, tp, data));
         added++;
       }
     }
@@ -263,8 +326,18 @@ export interface FetchContextResponse {
 
 export abstract class FetchContext {
   abstract getFetchOffset(tp: TopicIdPartition): number | undefined;
-  /** The partitions to read, in order. */
-  abstract foreachPartition(fn: (tp: TopicIdPartition, data: PartitionFetchData) => void): void;
+  /**
+   * The partitions to read, in order, each with its key (tpKey) and, in a session, the read request it keeps
+   * while the fetcher's position is unchanged (null: the caller builds one).
+   */
+  abstract foreachPartition(fn: (tp: TopicIdPartition, data: PartitionFetchData, key: string, req: FetchPartitionRequest | null) => void): void;
+  /**
+   * Whether a read may be left out of the response before it is even shaped: only an incremental context says
+   * yes, for a session partition that did not change (it would not be in the response, and nothing is updated).
+   */
+  canOmit(_key: string, _res: PartitionReadOutcome): boolean {
+    return false;
+  }
   /** Updates the session from the read results and gives the partitions the response carries. */
   abstract updateAndGenerateResponseData(updates: TpMap<FetchPartitionData>): FetchContextResponse;
 }
@@ -289,8 +362,8 @@ export class SessionlessFetchContext extends FetchContext {
   getFetchOffset(tp: TopicIdPartition): number | undefined {
     return this.fetchData.get(tpKey(tp))?.data.fetchOffset;
   }
-  foreachPartition(fn: (tp: TopicIdPartition, data: PartitionFetchData) => void): void {
-    for (const { tp, data } of this.fetchData.values()) fn(tp, data);
+  foreachPartition(fn: (tp: TopicIdPartition, data: PartitionFetchData, key: string, req: FetchPartitionRequest | null) => void): void {
+    for (const [key, { tp, data }] of this.fetchData) fn(tp, data, key, null);
   }
   updateAndGenerateResponseData(updates: TpMap<FetchPartitionData>): FetchContextResponse {
     return { errorCode: ErrorCode.NONE, sessionId: INVALID_SESSION_ID, partitions: updates };
@@ -310,8 +383,8 @@ export class FullFetchContext extends FetchContext {
   getFetchOffset(tp: TopicIdPartition): number | undefined {
     return this.fetchData.get(tpKey(tp))?.data.fetchOffset;
   }
-  foreachPartition(fn: (tp: TopicIdPartition, data: PartitionFetchData) => void): void {
-    for (const { tp, data } of this.fetchData.values()) fn(tp, data);
+  foreachPartition(fn: (tp: TopicIdPartition, data: PartitionFetchData, key: string, req: FetchPartitionRequest | null) => void): void {
+    for (const [key, { tp, data }] of this.fetchData) fn(tp, data, key, null);
   }
   updateAndGenerateResponseData(updates: TpMap<FetchPartitionData>): FetchContextResponse {
     const create = (): Map<string, CachedPartition> => {
@@ -319,7 +392,7 @@ export class FullFetchContext extends FetchContext {
       for (const [key, { tp, data }] of updates) {
         const req = this.fetchData.get(key)?.data;
         if (!req) continue;
-        const c = new CachedPartition(tp, req);
+        const c = new CachedPartition(key, tp, req);
         c.highWatermark = data.highWatermark;
         c.localLogStartOffset = data.logStartOffset;
         m.set(key, c);
@@ -342,11 +415,17 @@ export class IncrementalFetchContext extends FetchContext {
   getFetchOffset(tp: TopicIdPartition): number | undefined {
     return this.session.getFetchOffset(tp);
   }
-  foreachPartition(fn: (tp: TopicIdPartition, data: PartitionFetchData) => void): void {
+  foreachPartition(fn: (tp: TopicIdPartition, data: PartitionFetchData, key: string, req: FetchPartitionRequest | null) => void): void {
     for (const part of this.session.partitionMap.values()) {
       if (this.session.usesTopicIds) part.maybeResolveUnknownName(this.topicName);
-      fn(part.tp, part.req);
+      fn(part.tp, part.req, part.key, part.tp.topic === null ? null : part.fetchRequest());
     }
+  }
+  override canOmit(key: string, res: PartitionReadOutcome): boolean {
+    // Only while the session is at this request's epoch; otherwise updateAndGenerateResponseData answers an error.
+    if (this.session.epoch !== nextEpoch(this.reqEpoch)) return false;
+    const cached = this.session.partitionMap.get(key);
+    return cached !== undefined && cached.unchanged(res);
   }
   updateAndGenerateResponseData(updates: TpMap<FetchPartitionData>): FetchContextResponse {
     // The session moved on while this request was being served (a duplicate request): answer nothing.

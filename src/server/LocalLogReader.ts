@@ -16,6 +16,8 @@ export interface FetchPartitionRequest {
   currentLeaderEpoch: number;
   /** Fetch v12+: the epoch of the fetcher's last batch, -1 when not sent. */
   lastFetchedEpoch: number;
+  /** The partition's key (cluster/Partition tpKey) when the caller already has it: spares building it per fetch. */
+  key?: string;
 }
 
 export interface FetchPartitionResult {
@@ -51,6 +53,9 @@ export interface FetchParams {
   /** FetchIsolation: consumers read up to the high watermark, or (1, READ_COMMITTED) the last stable offset. */
   isolationLevel?: number;
 }
+
+/** The records of a read that returned nothing: one shared array, never written to (nothing to give back to the pool). */
+const NO_RECORDS: Buffer[] = Object.freeze([]) as unknown as Buffer[];
 
 /** Record bytes a fetch sends are read into pooled buffers; the connection gives them back once written. */
 const allocReadBuffer = (size: number): Buffer => fetchReadBuffers.alloc(size);
@@ -164,12 +169,23 @@ export function readFromLocalLog(
         res.logStartOffset = p.logStartOffset;
         continue;
       }
-      // A consumer between its limit (HW, or LSO for read_committed) and the LEO gets nothing yet, not an error.
+      // A fetcher at its limit (a follower at the LEO, a consumer at the HW, or LSO for read_committed), or a
+      // consumer between that limit and the LEO, gets nothing yet, not an error: answered from the partition's
+      // cached offsets without touching the log (LocalLog.read would return its empty FetchDataInfo; an idle
+      // follower's session asks this of every partition twice a second).
+      if (
+        req.fetchOffset <= p.logEndOffset &&
+        ((req.fetchOffset === maxOffset && req.fetchOffset >= p.logStartOffset) || (!isFollower && req.fetchOffset > maxOffset))
+      ) {
+        res.records = NO_RECORDS;
+        if (readCommitted) res.abortedTransactions = [];
+        res.highWatermark = hw;
+        res.lastStableOffset = lso;
+        res.logStartOffset = p.logStartOffset;
+        continue;
+      }
       const limit = Math.max(0, Math.min(req.partitionMaxBytes, remaining));
-      const data =
-        !isFollower && req.fetchOffset > maxOffset && req.fetchOffset <= p.logEndOffset
-          ? { records: [], sizeInBytes: 0 }
-          : p.log.read(req.fetchOffset, limit, maxOffset, minOneMessage, allocReadBuffer);
+      const data = p.log.read(req.fetchOffset, limit, maxOffset, minOneMessage, allocReadBuffer);
       res.records = data.records;
       res.sizeInBytes = data.sizeInBytes;
       if (data.sizeInBytes > 0) {

@@ -350,7 +350,7 @@ export class ReplicaManager {
       });
       this.fetchPurgatory.tryCompleteElseWatch(
         op,
-        requests.map((r) => tpKey(r.topic, r.partition)),
+        requests.map((r) => r.key ?? tpKey(r.topic, r.partition)),
       );
     });
   }
@@ -358,7 +358,7 @@ export class ReplicaManager {
   private updateFollowerFetchState(replicaId: number, requests: FetchPartitionRequest[]): void {
     const now = Date.now();
     for (const req of requests) {
-      const p = this.partitions.get(tpKey(req.topic, req.partition));
+      const p = this.partitions.get(req.key ?? tpKey(req.topic, req.partition));
       if (!p || !p.isLeader()) continue;
       if (req.currentLeaderEpoch >= 0 && req.currentLeaderEpoch !== p.leaderEpoch) continue;
       // Partition.fetchRecords: a follower whose log diverged is not caught up at its fetch offset.
