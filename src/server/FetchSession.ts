@@ -338,6 +338,8 @@ export abstract class FetchContext {
   canOmit(_key: string, _res: PartitionReadOutcome): boolean {
     return false;
   }
+  /** How many partitions foreachPartition visits (arrays of the read are sized once). */
+  abstract get partitionCount(): number;
   /** Updates the session from the read results and gives the partitions the response carries. */
   abstract updateAndGenerateResponseData(updates: TpMap<FetchPartitionData>): FetchContextResponse;
 }
@@ -350,6 +352,9 @@ export class SessionErrorContext extends FetchContext {
     return undefined;
   }
   foreachPartition(): void {}
+  get partitionCount(): number {
+    return 0;
+  }
   updateAndGenerateResponseData(): FetchContextResponse {
     return { errorCode: this.error, sessionId: INVALID_SESSION_ID, partitions: new Map() };
   }
@@ -364,6 +369,9 @@ export class SessionlessFetchContext extends FetchContext {
   }
   foreachPartition(fn: (tp: TopicIdPartition, data: PartitionFetchData, key: string, req: FetchPartitionRequest | null) => void): void {
     for (const [key, { tp, data }] of this.fetchData) fn(tp, data, key, null);
+  }
+  get partitionCount(): number {
+    return this.fetchData.size;
   }
   updateAndGenerateResponseData(updates: TpMap<FetchPartitionData>): FetchContextResponse {
     return { errorCode: ErrorCode.NONE, sessionId: INVALID_SESSION_ID, partitions: updates };
@@ -385,6 +393,9 @@ export class FullFetchContext extends FetchContext {
   }
   foreachPartition(fn: (tp: TopicIdPartition, data: PartitionFetchData, key: string, req: FetchPartitionRequest | null) => void): void {
     for (const [key, { tp, data }] of this.fetchData) fn(tp, data, key, null);
+  }
+  get partitionCount(): number {
+    return this.fetchData.size;
   }
   updateAndGenerateResponseData(updates: TpMap<FetchPartitionData>): FetchContextResponse {
     const create = (): Map<string, CachedPartition> => {
@@ -420,6 +431,9 @@ export class IncrementalFetchContext extends FetchContext {
       if (this.session.usesTopicIds) part.maybeResolveUnknownName(this.topicName);
       fn(part.tp, part.req, part.key, part.tp.topic === null ? null : part.fetchRequest());
     }
+  }
+  get partitionCount(): number {
+    return this.session.size;
   }
   override canOmit(key: string, res: PartitionReadOutcome): boolean {
     // Only while the session is at this request's epoch; otherwise updateAndGenerateResponseData answers an error.

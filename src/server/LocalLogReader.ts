@@ -86,6 +86,9 @@ function nextOffsetAfter(records: Buffer[]): number {
  */
 export function divergingEpoch(p: Partition, req: FetchPartitionRequest): { epoch: number; endOffset: number } | null {
   if (req.lastFetchedEpoch < 0) return null;
+  // The common case, a fetcher in step: its last epoch is our latest, which ends at our log end (endOffsetFor's
+  // answer for the latest epoch), so it has not diverged while it fetches within our log (no lookup, no object).
+  if (req.lastFetchedEpoch === p.log.leaderEpochCache.latestEpoch && req.fetchOffset >= p.logStartOffset && req.fetchOffset <= p.logEndOffset) return null;
   const end = p.log.leaderEpochCache.endOffsetFor(req.lastFetchedEpoch, p.logEndOffset);
   if (end.endOffset === UNDEFINED_EPOCH_OFFSET || end.epoch === UNDEFINED_EPOCH) {
     throw new KafkaError(
@@ -120,7 +123,7 @@ function checkFetchable(p: Partition, params: FetchParams, req: FetchPartitionRe
  * whole (Fetch v3+, KIP-74).
  */
 export function readFromLocalLog(
-  lookup: (topic: string, partition: number) => Partition | number,
+  lookup: (topic: string, partition: number, key: string | undefined) => Partition | number,
   params: FetchParams,
   requests: FetchPartitionRequest[],
   log: Logger,
@@ -130,8 +133,9 @@ export function readFromLocalLog(
   const isFollower = params.replicaId >= 0;
   let remaining = params.maxBytes;
   let minOneMessage = !params.hardMaxBytesLimit;
-  const out: FetchPartitionResult[] = [];
-  for (const req of requests) {
+  const out: FetchPartitionResult[] = new Array<FetchPartitionResult>(requests.length);
+  for (let i = 0; i < requests.length; i++) {
+    const req = requests[i];
     const res: FetchPartitionResult = {
       topic: req.topic,
       partition: req.partition,
@@ -144,8 +148,8 @@ export function readFromLocalLog(
       abortedTransactions: null,
       divergingEpoch: null,
     };
-    out.push(res);
-    const p = lookup(req.topic, req.partition);
+    out[i] = res;
+    const p = lookup(req.topic, req.partition, req.key);
     if (typeof p === 'number') {
       res.errorCode = p;
       continue;

@@ -383,7 +383,7 @@ export class ReplicaManager {
 
   readFromLocalLog(params: FetchParams, requests: FetchPartitionRequest[]): FetchPartitionResult[] {
     return readFromLocalLog(
-      (t, p) => this.partitionOrError(t, p),
+      (t, p, key) => this.partitionOrError(t, p, key),
       params,
       requests,
       this.log,
@@ -397,8 +397,8 @@ export class ReplicaManager {
   }
 
   /** ReplicaManager.getPartitionOrException: the hosted replica, leader or follower, else the client's error. */
-  partitionOrError(topic: string, partition: number): Partition | number {
-    const p = this.partitions.get(tpKey(topic, partition));
+  partitionOrError(topic: string, partition: number, key: string = tpKey(topic, partition)): Partition | number {
+    const p = this.partitions.get(key);
     if (p) return p;
     if (this.deps.metadataCache.partitionState(topic, partition)) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
     return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
@@ -424,11 +424,11 @@ export class ReplicaManager {
 
   /** Whether a parked fetch could get data now, without reading. */
   hasFetchableData(params: FetchParams, req: FetchPartitionRequest): boolean | 'error' {
-    return hasFetchableData(this.partitions.get(tpKey(req.topic, req.partition)), params, req);
+    return hasFetchableData(this.partitions.get(req.key ?? tpKey(req.topic, req.partition)), params, req);
   }
 
   fetchableBytes(params: FetchParams, req: FetchPartitionRequest): number | null {
-    return fetchableBytes(this.partitions.get(tpKey(req.topic, req.partition)), params, req);
+    return fetchableBytes(this.partitions.get(req.key ?? tpKey(req.topic, req.partition)), params, req);
   }
 
   /** OffsetForLeaderEpoch for one partition (Partition.lastOffsetForLeaderEpoch), served by the leader. */
