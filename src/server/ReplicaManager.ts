@@ -331,6 +331,9 @@ export class ReplicaManager {
   fetchMessages(params: FetchParams, requests: FetchPartitionRequest[]): FetchPartitionResult[] | Promise<FetchPartitionResult[]> {
     if (params.replicaId >= 0) this.updateFollowerFetchState(params.replicaId, requests);
     this.markFetchRequests(requests);
+    // Nothing readable and nothing to report at once (DelayedFetch.tryComplete would say so): the read would return
+    // no bytes and no error, so the fetch is parked without it (an idle follower's session, twice a second).
+    if (params.maxWaitMs > 0 && params.minBytes > 0 && requests.length > 0 && this.nothingFetchable(params, requests)) return this.parkFetch(params, requests);
     const results = this.readFromLocalLog(params, requests);
     let bytes = 0;
     let anyError = false;
@@ -342,6 +345,16 @@ export class ReplicaManager {
     }
     // A diverged follower must learn it now to truncate (ReplicaManager.fetchMessages: hasDivergingEpoch).
     if (params.maxWaitMs <= 0 || requests.length === 0 || bytes >= params.minBytes || anyError || anyDiverging) return results;
+    return this.parkFetch(params, requests);
+  }
+
+  private nothingFetchable(params: FetchParams, requests: FetchPartitionRequest[]): boolean {
+    for (const r of requests) if (this.hasFetchableData(params, r) !== false) return false;
+    return true;
+  }
+
+  /** Parks a fetch in the purgatory until min_bytes are readable, a partition errs, or max_wait_ms passes. */
+  private parkFetch(params: FetchParams, requests: FetchPartitionRequest[]): Promise<FetchPartitionResult[]> {
     return new Promise((resolve) => {
       // Kafka's DelayedFetch.onComplete reads through readFromLocalLog again, which meters the partitions again.
       const op = new DelayedFetch(params, requests, this, (r) => {

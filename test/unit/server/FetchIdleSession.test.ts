@@ -1,4 +1,14 @@
 import { expect } from 'chai';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { LogManager } from '../../../src/log/LogManager';
+import { logConfigWithOverrides } from '../../../src/server/config/DynamicConfigManager';
+import { KafkaConfig } from '../../../src/server/config/KafkaConfig';
+import { MetadataCache } from '../../../src/server/MetadataCache';
+import { ReplicaManager } from '../../../src/server/ReplicaManager';
+import type { LeaderAndIsrPartitionState } from '../../../src/protocol/apis/04-leader-and-isr';
+import { buildRecordBatch } from '../../../src/protocol/records/MemoryRecordsBuilder';
 import type { Partition } from '../../../src/cluster/Partition';
 import { getLogger } from '../../../src/common/logger';
 import { LeaderEpochFileCache } from '../../../src/log/LeaderEpochFileCache';
@@ -198,5 +208,71 @@ describe('FetchSessionHandler: an idle follower re-sends nothing', () => {
     built = h.build([moved, sp(2, 0)]);
     expect(built.toSend.map((p) => p.key)).to.deep.equal(['t-2']);
     expect(built.toForget).to.deep.equal([]);
+  });
+});
+
+describe('ReplicaManager.fetchMessages: a follower at the log end', () => {
+  let dir: string;
+  let rm: ReplicaManager;
+  let logManager: LogManager;
+  const fetch = (fetchOffset: number, lastFetchedEpoch = 0) =>
+    rm.fetchMessages({ replicaId: 2, maxWaitMs: 30, minBytes: 1, maxBytes: 1 << 20, hardMaxBytesLimit: false, fetchOnlyFromLeader: true }, [
+      { topic: 't', partition: 0, fetchOffset, partitionMaxBytes: 1 << 20, currentLeaderEpoch: 0, lastFetchedEpoch, key: 't-0' },
+    ]);
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rm-idle-'));
+    const config = KafkaConfig.fromProps({ 'broker.id': '1', 'zookeeper.connect': '127.0.0.1:1', listeners: 'PLAINTEXT://127.0.0.1:0', 'log.dirs': dir });
+    logManager = new LogManager([dir], logConfigWithOverrides(config.logConfig(), {}));
+    logManager.loadLogs();
+    rm = new ReplicaManager({ config, logManager, metadataCache: new MetadataCache(1), brokerEpoch: () => 5, logConfigFor: () => config.logConfig() });
+    const state = {
+      topicName: 't',
+      partitionIndex: 0,
+      controllerEpoch: 1,
+      leader: 1,
+      leaderEpoch: 0,
+      isr: [1, 2],
+      partitionEpoch: 0,
+      replicas: [1, 2],
+      addingReplicas: [],
+      removingReplicas: [],
+      isNew: true,
+      leaderRecoveryState: 0,
+    } as LeaderAndIsrPartitionState;
+    rm.becomeLeaderOrFollower(0, 1, [{ topic: 't', partition: 0, topicId: null, state }], []);
+  });
+
+  afterEach(async () => {
+    await rm.shutdown();
+    logManager.shutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is parked, still counts as caught up, moves the HW, and gets no records (with the HW) at max_wait', async () => {
+    const produced = rm.appendRecords(9, -1, 30000, [
+      { topic: 't', partition: 0, records: buildRecordBatch({ records: [{ key: null, value: Buffer.from('v'), timestamp: 1 }] }) },
+    ]);
+    const before = Date.now();
+    const parked = fetch(1); // at the leader's log end
+    expect(parked).to.be.instanceOf(Promise);
+    const p = rm.getPartition('t', 0)!;
+    // Partition.updateFollowerFetchState ran: the follower is at the log end (HW moved to 1) and caught up now.
+    expect(p.highWatermark).to.equal(1);
+    expect(p.outOfSyncReplicas(before + 1000, 1000)).to.deep.equal([]);
+    const [acked] = await (produced as Promise<Array<{ errorCode: number }>>);
+    expect(acked.errorCode).to.equal(ErrorCode.NONE);
+    const [res] = await parked;
+    expect(res).to.include({ errorCode: ErrorCode.NONE, highWatermark: 1, logStartOffset: 0, sizeInBytes: 0 });
+    expect(res.records).to.deep.equal([]);
+  });
+
+  it('past the log end it is answered at once, not parked: a diverging epoch, or OFFSET_OUT_OF_RANGE without a last epoch', () => {
+    const diverged = fetch(5);
+    expect(Array.isArray(diverged)).to.equal(true);
+    expect((diverged as Array<{ divergingEpoch: unknown }>)[0].divergingEpoch).to.deep.equal({ epoch: 0, endOffset: 0 });
+    const out = fetch(5, -1);
+    expect(Array.isArray(out)).to.equal(true);
+    expect((out as Array<{ errorCode: number }>)[0].errorCode).to.equal(ErrorCode.OFFSET_OUT_OF_RANGE);
   });
 });
