@@ -8,6 +8,9 @@ import { convertProducedBatch } from '../protocol/records/compressionConvert';
 import { countBatches } from '../protocol/records/RecordBatch';
 import type { LeaderAndIsrPartitionState } from '../protocol/apis/04-leader-and-isr';
 
+/** outOfSyncReplicas' answer when none: shared, never written to. */
+const NO_REPLICAS: number[] = Object.freeze([]) as unknown as number[];
+
 export function tpKey(topic: string, partition: number): string {
   return `${topic}-${partition}`;
 }
@@ -51,6 +54,7 @@ export class Partition {
   private hw = 0;
   private readonly followers = new Map<number, FollowerState>();
   pendingIsrChange: PendingIsrChange | null = null;
+  private cachedKey: string | undefined = undefined;
 
   constructor(
     readonly topic: string,
@@ -83,8 +87,9 @@ export class Partition {
     return this.currentLog.lastStableOffset;
   }
 
+  /** "topic-partition": built once (the fetch paths look it up for every partition of every fetch). */
   get key(): string {
-    return tpKey(this.topic, this.partition);
+    return (this.cachedKey ??= tpKey(this.topic, this.partition));
   }
 
   isLeader(): boolean {
@@ -252,12 +257,15 @@ export class Partition {
 
   /** ISR followers not caught up for longer than replica.lag.time.max.ms (Partition.getOutOfSyncReplicas). */
   outOfSyncReplicas(now: number, lagTimeMaxMs: number): number[] {
-    if (!this.isLeader() || this.pendingIsrChange) return [];
-    return this.isr.filter((r) => {
-      if (r === this.localBrokerId) return false;
+    if (!this.isLeader() || this.pendingIsrChange) return NO_REPLICAS;
+    // Checked for every led partition every replica.lag.time.max.ms / 2: no array unless one is out of sync.
+    let out: number[] | null = null;
+    for (const r of this.isr) {
+      if (r === this.localBrokerId) continue;
       const f = this.followers.get(r);
-      return !f || now - f.lastCaughtUpTimeMs > lagTimeMaxMs;
-    });
+      if (!f || now - f.lastCaughtUpTimeMs > lagTimeMaxMs) (out ??= []).push(r);
+    }
+    return out ?? NO_REPLICAS;
   }
 }
 

@@ -131,6 +131,8 @@ export class ProducerStateManager {
    * with its marker not yet below the high watermark; null when there is none.
    */
   firstUnstableOffset(): number | null {
+    // Asked for every partition of every fetch (the last stable offset): no iterators when nothing is open.
+    if (this.ongoingTxns.size === 0 && this.unreplicatedTxns.size === 0) return null;
     let min: number | null = null;
     for (const k of this.ongoingTxns.keys()) if (min === null || k < min) min = k;
     for (const k of this.unreplicatedTxns.keys()) if (min === null || k < min) min = k;

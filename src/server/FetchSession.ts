@@ -12,6 +12,11 @@
  */
 import { ErrorCode } from '../protocol/errors';
 import type { FetchPartitionData } from '../protocol/apis/01-fetch';
+import type { FetchPartitionRequest } from './LocalLogReader';
+import { CachedPartition, PartitionFetchData, PartitionReadOutcome, recordsSize, TopicIdPartition, TpMap, tpKey } from './FetchSessionPartition';
+
+export { fetchPartitionRequest, tpKey, tpMap } from './FetchSessionPartition';
+export type { PartitionFetchData, PartitionReadOutcome, TopicIdPartition, TpMap } from './FetchSessionPartition';
 
 /** FetchMetadata's constants. */
 export const INVALID_SESSION_ID = 0;
@@ -26,85 +31,6 @@ export function nextEpoch(prev: number): number {
   if (prev < 0) return FINAL_EPOCH;
   if (prev === 0x7fffffff) return 1;
   return prev + 1;
-}
-
-const ZERO_UUID = Buffer.alloc(16);
-
-/** A TopicIdPartition: topic is null when a v13+ request named a topic id this broker does not know. */
-export interface TopicIdPartition {
-  topicId: Buffer;
-  topic: string | null;
-  partition: number;
-}
-
-/** CachedPartition's identity: the topic id when there is one, else the name. */
-export function tpKey(tp: TopicIdPartition): string {
-  return tp.topicId.equals(ZERO_UUID) ? `n:${tp.topic}:${tp.partition}` : `i:${tp.topicId.toString('hex')}:${tp.partition}`;
-}
-
-/** FetchRequest.PartitionData. */
-export interface PartitionFetchData {
-  fetchOffset: number;
-  logStartOffset: number;
-  maxBytes: number;
-  currentLeaderEpoch: number;
-  lastFetchedEpoch: number;
-}
-
-/** An ordered map keyed by tpKey, like Kafka's LinkedHashMap[TopicIdPartition, _]. */
-export type TpMap<T> = Map<string, { tp: TopicIdPartition; data: T }>;
-
-export function tpMap<T>(entries: Array<{ tp: TopicIdPartition; data: T }> = []): TpMap<T> {
-  const m: TpMap<T> = new Map();
-  for (const e of entries) m.set(tpKey(e.tp), e);
-  return m;
-}
-
-class CachedPartition {
-  highWatermark = -1;
-  localLogStartOffset = -1;
-
-  constructor(
-    public tp: TopicIdPartition,
-    public req: PartitionFetchData,
-  ) {}
-
-  maybeResolveUnknownName(topicName: (id: Buffer) => string | undefined): void {
-    if (this.tp.topic === null) {
-      const name = topicName(this.tp.topicId);
-      if (name !== undefined) this.tp = { ...this.tp, topic: name };
-    }
-  }
-
-  /** CachedPartition.maybeUpdateResponseData: whether the partition must be in an incremental response. */
-  maybeUpdateResponseData(res: FetchPartitionData, update: boolean): boolean {
-    let mustRespond = false;
-    if (recordsSize(res) > 0) mustRespond = true;
-    if (this.highWatermark !== res.highWatermark) {
-      mustRespond = true;
-      if (update) this.highWatermark = res.highWatermark;
-    }
-    if (this.localLogStartOffset !== res.logStartOffset) {
-      mustRespond = true;
-      if (update) this.localLogStartOffset = res.logStartOffset;
-    }
-    if (res.preferredReadReplica >= 0) mustRespond = true;
-    if (res.errorCode !== ErrorCode.NONE) {
-      if (update) this.highWatermark = -1;
-      mustRespond = true;
-    }
-    if (res.divergingEpoch && res.divergingEpoch.epoch >= 0) mustRespond = true;
-    return mustRespond;
-  }
-}
-
-function recordsSize(res: FetchPartitionData): number {
-  const r = res.records;
-  if (r === null) return 0;
-  if (Buffer.isBuffer(r)) return r.length;
-  let n = 0;
-  for (const b of r) n += b.length;
-  return n;
 }
 
 export class FetchSession {
@@ -143,7 +69,7 @@ export class FetchSession {
         cached.req = data;
         updated++;
       } else {
-        this.partitionMap.set(key, new CachedPartition(tp, data));
+        this.partitionMap.set(key, new CachedPartition(key, tp, data));
         added++;
       }
     }
@@ -263,8 +189,20 @@ export interface FetchContextResponse {
 
 export abstract class FetchContext {
   abstract getFetchOffset(tp: TopicIdPartition): number | undefined;
-  /** The partitions to read, in order. */
-  abstract foreachPartition(fn: (tp: TopicIdPartition, data: PartitionFetchData) => void): void;
+  /**
+   * The partitions to read, in order, each with its key (tpKey) and, in a session, the read request it keeps
+   * while the fetcher's position is unchanged (null: the caller builds one).
+   */
+  abstract foreachPartition(fn: (tp: TopicIdPartition, data: PartitionFetchData, key: string, req: FetchPartitionRequest | null) => void): void;
+  /**
+   * Whether a read may be left out of the response before it is even shaped: only an incremental context says
+   * yes, for a session partition that did not change (it would not be in the response, and nothing is updated).
+   */
+  canOmit(_key: string, _res: PartitionReadOutcome): boolean {
+    return false;
+  }
+  /** How many partitions foreachPartition visits (arrays of the read are sized once). */
+  abstract get partitionCount(): number;
   /** Updates the session from the read results and gives the partitions the response carries. */
   abstract updateAndGenerateResponseData(updates: TpMap<FetchPartitionData>): FetchContextResponse;
 }
@@ -277,6 +215,9 @@ export class SessionErrorContext extends FetchContext {
     return undefined;
   }
   foreachPartition(): void {}
+  get partitionCount(): number {
+    return 0;
+  }
   updateAndGenerateResponseData(): FetchContextResponse {
     return { errorCode: this.error, sessionId: INVALID_SESSION_ID, partitions: new Map() };
   }
@@ -289,8 +230,11 @@ export class SessionlessFetchContext extends FetchContext {
   getFetchOffset(tp: TopicIdPartition): number | undefined {
     return this.fetchData.get(tpKey(tp))?.data.fetchOffset;
   }
-  foreachPartition(fn: (tp: TopicIdPartition, data: PartitionFetchData) => void): void {
-    for (const { tp, data } of this.fetchData.values()) fn(tp, data);
+  foreachPartition(fn: (tp: TopicIdPartition, data: PartitionFetchData, key: string, req: FetchPartitionRequest | null) => void): void {
+    for (const [key, { tp, data }] of this.fetchData) fn(tp, data, key, null);
+  }
+  get partitionCount(): number {
+    return this.fetchData.size;
   }
   updateAndGenerateResponseData(updates: TpMap<FetchPartitionData>): FetchContextResponse {
     return { errorCode: ErrorCode.NONE, sessionId: INVALID_SESSION_ID, partitions: updates };
@@ -310,8 +254,11 @@ export class FullFetchContext extends FetchContext {
   getFetchOffset(tp: TopicIdPartition): number | undefined {
     return this.fetchData.get(tpKey(tp))?.data.fetchOffset;
   }
-  foreachPartition(fn: (tp: TopicIdPartition, data: PartitionFetchData) => void): void {
-    for (const { tp, data } of this.fetchData.values()) fn(tp, data);
+  foreachPartition(fn: (tp: TopicIdPartition, data: PartitionFetchData, key: string, req: FetchPartitionRequest | null) => void): void {
+    for (const [key, { tp, data }] of this.fetchData) fn(tp, data, key, null);
+  }
+  get partitionCount(): number {
+    return this.fetchData.size;
   }
   updateAndGenerateResponseData(updates: TpMap<FetchPartitionData>): FetchContextResponse {
     const create = (): Map<string, CachedPartition> => {
@@ -319,7 +266,7 @@ export class FullFetchContext extends FetchContext {
       for (const [key, { tp, data }] of updates) {
         const req = this.fetchData.get(key)?.data;
         if (!req) continue;
-        const c = new CachedPartition(tp, req);
+        const c = new CachedPartition(key, tp, req);
         c.highWatermark = data.highWatermark;
         c.localLogStartOffset = data.logStartOffset;
         m.set(key, c);
@@ -342,11 +289,20 @@ export class IncrementalFetchContext extends FetchContext {
   getFetchOffset(tp: TopicIdPartition): number | undefined {
     return this.session.getFetchOffset(tp);
   }
-  foreachPartition(fn: (tp: TopicIdPartition, data: PartitionFetchData) => void): void {
+  foreachPartition(fn: (tp: TopicIdPartition, data: PartitionFetchData, key: string, req: FetchPartitionRequest | null) => void): void {
     for (const part of this.session.partitionMap.values()) {
       if (this.session.usesTopicIds) part.maybeResolveUnknownName(this.topicName);
-      fn(part.tp, part.req);
+      fn(part.tp, part.req, part.key, part.tp.topic === null ? null : part.fetchRequest());
     }
+  }
+  get partitionCount(): number {
+    return this.session.size;
+  }
+  override canOmit(key: string, res: PartitionReadOutcome): boolean {
+    // Only while the session is at this request's epoch; otherwise updateAndGenerateResponseData answers an error.
+    if (this.session.epoch !== nextEpoch(this.reqEpoch)) return false;
+    const cached = this.session.partitionMap.get(key);
+    return cached !== undefined && cached.unchanged(res);
   }
   updateAndGenerateResponseData(updates: TpMap<FetchPartitionData>): FetchContextResponse {
     // The session moved on while this request was being served (a duplicate request): answer nothing.

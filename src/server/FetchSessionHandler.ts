@@ -23,8 +23,6 @@ export interface FetchRequestData {
   /** The partitions to put on the wire: all of them for a full request, the added and changed ones otherwise. */
   toSend: SessionPartition[];
   toForget: SessionPartition[];
-  /** Every partition the request is about (what the session holds after it). */
-  all: Map<string, SessionPartition>;
 }
 
 function sameData(a: PartitionFetchData, b: PartitionFetchData): boolean {
@@ -53,27 +51,35 @@ export class FetchSessionHandler {
 
   /** FetchSessionHandler.Builder.build for the partitions to fetch now. */
   build(next: SessionPartition[]): FetchRequestData {
-    const all = new Map(next.map((p) => [p.key, p]));
     if (this.isFull) {
-      this.sessionPartitions = new Map(all);
-      return { sessionId: this.sessionId, sessionEpoch: this.epoch, toSend: [...all.values()], toForget: [], all };
+      this.sessionPartitions = new Map(next.map((p) => [p.key, p]));
+      return { sessionId: this.sessionId, sessionEpoch: this.epoch, toSend: [...this.sessionPartitions.values()], toForget: [] };
     }
+    // An incremental request: only what was added or changed, and what was dropped. When every partition is the
+    // same as last time (an idle follower), this allocates nothing per partition.
     const toSend: SessionPartition[] = [];
     const toForget: SessionPartition[] = [];
-    for (const [key, old] of this.sessionPartitions) {
-      if (!all.has(key)) {
-        toForget.push(old);
-        this.sessionPartitions.delete(key);
-      }
-    }
+    const before = this.sessionPartitions.size;
+    let kept = 0;
     for (const p of next) {
       const old = this.sessionPartitions.get(p.key);
-      if (!old || !sameData(old.data, p.data)) {
+      if (old !== undefined) kept++;
+      if (old === undefined || (old !== p && !sameData(old.data, p.data))) {
         toSend.push(p);
         this.sessionPartitions.set(p.key, p);
       }
     }
-    return { sessionId: this.sessionId, sessionEpoch: this.epoch, toSend, toForget, all };
+    if (kept < before) {
+      // Some partitions of the session are no longer wanted: forget them.
+      const wanted = new Set(next.map((p) => p.key));
+      for (const [key, old] of this.sessionPartitions) {
+        if (!wanted.has(key)) {
+          toForget.push(old);
+          this.sessionPartitions.delete(key);
+        }
+      }
+    }
+    return { sessionId: this.sessionId, sessionEpoch: this.epoch, toSend, toForget };
   }
 
   /** FetchSessionHandler.handleResponse: false when the response must be ignored (a session error). */

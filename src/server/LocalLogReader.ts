@@ -16,6 +16,8 @@ export interface FetchPartitionRequest {
   currentLeaderEpoch: number;
   /** Fetch v12+: the epoch of the fetcher's last batch, -1 when not sent. */
   lastFetchedEpoch: number;
+  /** The partition's key (cluster/Partition tpKey) when the caller already has it: spares building it per fetch. */
+  key?: string;
 }
 
 export interface FetchPartitionResult {
@@ -52,6 +54,9 @@ export interface FetchParams {
   isolationLevel?: number;
 }
 
+/** The records of a read that returned nothing: one shared array, never written to (nothing to give back to the pool). */
+const NO_RECORDS: Buffer[] = Object.freeze([]) as unknown as Buffer[];
+
 /** Record bytes a fetch sends are read into pooled buffers; the connection gives them back once written. */
 const allocReadBuffer = (size: number): Buffer => fetchReadBuffers.alloc(size);
 
@@ -81,6 +86,9 @@ function nextOffsetAfter(records: Buffer[]): number {
  */
 export function divergingEpoch(p: Partition, req: FetchPartitionRequest): { epoch: number; endOffset: number } | null {
   if (req.lastFetchedEpoch < 0) return null;
+  // The common case, a fetcher in step: its last epoch is our latest, which ends at our log end (endOffsetFor's
+  // answer for the latest epoch), so it has not diverged while it fetches within our log (no lookup, no object).
+  if (req.lastFetchedEpoch === p.log.leaderEpochCache.latestEpoch && req.fetchOffset >= p.logStartOffset && req.fetchOffset <= p.logEndOffset) return null;
   const end = p.log.leaderEpochCache.endOffsetFor(req.lastFetchedEpoch, p.logEndOffset);
   if (end.endOffset === UNDEFINED_EPOCH_OFFSET || end.epoch === UNDEFINED_EPOCH) {
     throw new KafkaError(
@@ -115,7 +123,7 @@ function checkFetchable(p: Partition, params: FetchParams, req: FetchPartitionRe
  * whole (Fetch v3+, KIP-74).
  */
 export function readFromLocalLog(
-  lookup: (topic: string, partition: number) => Partition | number,
+  lookup: (topic: string, partition: number, key: string | undefined) => Partition | number,
   params: FetchParams,
   requests: FetchPartitionRequest[],
   log: Logger,
@@ -125,8 +133,9 @@ export function readFromLocalLog(
   const isFollower = params.replicaId >= 0;
   let remaining = params.maxBytes;
   let minOneMessage = !params.hardMaxBytesLimit;
-  const out: FetchPartitionResult[] = [];
-  for (const req of requests) {
+  const out: FetchPartitionResult[] = new Array<FetchPartitionResult>(requests.length);
+  for (let i = 0; i < requests.length; i++) {
+    const req = requests[i];
     const res: FetchPartitionResult = {
       topic: req.topic,
       partition: req.partition,
@@ -139,8 +148,8 @@ export function readFromLocalLog(
       abortedTransactions: null,
       divergingEpoch: null,
     };
-    out.push(res);
-    const p = lookup(req.topic, req.partition);
+    out[i] = res;
+    const p = lookup(req.topic, req.partition, req.key);
     if (typeof p === 'number') {
       res.errorCode = p;
       continue;
@@ -164,12 +173,23 @@ export function readFromLocalLog(
         res.logStartOffset = p.logStartOffset;
         continue;
       }
-      // A consumer between its limit (HW, or LSO for read_committed) and the LEO gets nothing yet, not an error.
+      // A fetcher at its limit (a follower at the LEO, a consumer at the HW, or LSO for read_committed), or a
+      // consumer between that limit and the LEO, gets nothing yet, not an error: answered from the partition's
+      // cached offsets without touching the log (LocalLog.read would return its empty FetchDataInfo; an idle
+      // follower's session asks this of every partition twice a second).
+      if (
+        req.fetchOffset <= p.logEndOffset &&
+        ((req.fetchOffset === maxOffset && req.fetchOffset >= p.logStartOffset) || (!isFollower && req.fetchOffset > maxOffset))
+      ) {
+        res.records = NO_RECORDS;
+        if (readCommitted) res.abortedTransactions = [];
+        res.highWatermark = hw;
+        res.lastStableOffset = lso;
+        res.logStartOffset = p.logStartOffset;
+        continue;
+      }
       const limit = Math.max(0, Math.min(req.partitionMaxBytes, remaining));
-      const data =
-        !isFollower && req.fetchOffset > maxOffset && req.fetchOffset <= p.logEndOffset
-          ? { records: [], sizeInBytes: 0 }
-          : p.log.read(req.fetchOffset, limit, maxOffset, minOneMessage, allocReadBuffer);
+      const data = p.log.read(req.fetchOffset, limit, maxOffset, minOneMessage, allocReadBuffer);
       res.records = data.records;
       res.sizeInBytes = data.sizeInBytes;
       if (data.sizeInBytes > 0) {

@@ -57,6 +57,10 @@ class ReplicaFetcher {
   private running = false;
   /** The incremental fetch session with the leader (one per fetcher thread in Kafka). */
   private readonly session = { handler: new FetchSessionHandler(), usesTopicIds: false };
+  /** The partitions as an array, kept until one is added or removed (an idle fetcher rebuilds nothing per fetch). */
+  private partitionList: Partition[] | null = null;
+  /** The last fetch position sent per partition: reused while unchanged, so the session handler sees the same object. */
+  private readonly lastWanted = new Map<string, SessionPartition>();
 
   constructor(
     readonly leader: LeaderEndpoint,
@@ -71,6 +75,7 @@ class ReplicaFetcher {
 
   add(p: Partition): void {
     this.partitions.set(p.key, p);
+    this.partitionList = null;
     this.delayedUntil.delete(p.key);
     // AbstractFetcherThread.addPartitions: with truncation on fetch (Fetch v12+), a replica with leader epochs
     // starts fetching at once and the leader's DivergingEpoch tells it where to cut; one without epochs first
@@ -81,6 +86,8 @@ class ReplicaFetcher {
 
   remove(key: string): void {
     this.partitions.delete(key);
+    this.partitionList = null;
+    this.lastWanted.delete(key);
     this.truncation.remove(key);
   }
 
@@ -93,7 +100,10 @@ class ReplicaFetcher {
     this.running = true;
     while (!this.stopped && this.partitions.size > 0) {
       const now = Date.now();
-      const ready = [...this.partitions.values()].filter((p) => (this.delayedUntil.get(p.key) ?? 0) <= now);
+      // Back-offs that ended are dropped, so that a fetcher with none reuses its partition list as is.
+      for (const [key, until] of this.delayedUntil) if (until <= now) this.delayedUntil.delete(key);
+      const all = (this.partitionList ??= [...this.partitions.values()]);
+      const ready = this.delayedUntil.size === 0 ? all : all.filter((p) => !this.delayedUntil.has(p.key));
       if (ready.length === 0) {
         await sleep(Math.min(this.cfg.replicaFetchBackoffMs, 200));
         continue;
@@ -103,7 +113,10 @@ class ReplicaFetcher {
         if (toTruncate.length > 0) {
           for (const p of await this.truncation.truncate(toTruncate)) this.delayedUntil.set(p.key, Date.now() + this.cfg.replicaFetchBackoffMs);
         }
-        const toFetch = ready.filter((p) => !this.truncation.has(p.key) && (this.delayedUntil.get(p.key) ?? 0) <= Date.now());
+        const toFetch =
+          toTruncate.length === 0 && this.delayedUntil.size === 0
+            ? ready
+            : ready.filter((p) => !this.truncation.has(p.key) && (this.delayedUntil.get(p.key) ?? 0) <= Date.now());
         if (toFetch.length > 0) await this.fetchOnce(toFetch);
         else if (toTruncate.length === 0) await sleep(Math.min(this.cfg.replicaFetchBackoffMs, 200));
       } catch (e) {
@@ -124,19 +137,7 @@ class ReplicaFetcher {
     // RemoteLeaderEndPoint.buildFetch: topic ids need every partition to have one, else version 12.
     const useTopicIds = parts.every((p) => p.topicId !== null && p.topicId !== undefined && !p.topicId.equals(ZERO_UUID));
     const version = useTopicIds ? FOLLOWER_FETCH_VERSION : FOLLOWER_FETCH_VERSION_WITHOUT_TOPIC_IDS;
-    const wanted: SessionPartition[] = parts.map((p) => ({
-      key: p.key,
-      topic: p.topic,
-      topicId: useTopicIds ? p.topicId! : ZERO_UUID,
-      partition: p.partition,
-      data: {
-        fetchOffset: p.logEndOffset,
-        logStartOffset: p.logStartOffset,
-        maxBytes: this.cfg.replicaFetchMaxBytes,
-        currentLeaderEpoch: p.leaderEpoch,
-        lastFetchedEpoch: p.log.latestEpoch >= 0 ? p.log.latestEpoch : -1,
-      },
-    }));
+    const wanted: SessionPartition[] = parts.map((p) => this.wantedOf(p, useTopicIds));
     if (this.session.usesTopicIds !== useTopicIds) {
       // Kafka's leader refuses to switch topic ids within a session (FETCH_SESSION_TOPIC_ID_ERROR): start a new one.
       this.session.handler.handleError();
@@ -188,16 +189,54 @@ class ReplicaFetcher {
     }
   }
 
+  /**
+   * What this partition asks for in the next fetch (RemoteLeaderEndPoint.buildFetch's PartitionData): the object
+   * sent last time when nothing changed (never mutated: the session handler compares a new one with it).
+   */
+  private wantedOf(p: Partition, useTopicIds: boolean): SessionPartition {
+    const topicId = useTopicIds ? p.topicId! : ZERO_UUID;
+    const lastFetchedEpoch = p.log.latestEpoch >= 0 ? p.log.latestEpoch : -1;
+    const last = this.lastWanted.get(p.key);
+    if (
+      last !== undefined &&
+      last.topicId === topicId &&
+      last.data.fetchOffset === p.logEndOffset &&
+      last.data.logStartOffset === p.logStartOffset &&
+      last.data.maxBytes === this.cfg.replicaFetchMaxBytes &&
+      last.data.currentLeaderEpoch === p.leaderEpoch &&
+      last.data.lastFetchedEpoch === lastFetchedEpoch
+    ) {
+      return last;
+    }
+    const w: SessionPartition = {
+      key: p.key,
+      topic: p.topic,
+      topicId,
+      partition: p.partition,
+      data: {
+        fetchOffset: p.logEndOffset,
+        logStartOffset: p.logStartOffset,
+        maxBytes: this.cfg.replicaFetchMaxBytes,
+        currentLeaderEpoch: p.leaderEpoch,
+        lastFetchedEpoch,
+      },
+    };
+    this.lastWanted.set(p.key, w);
+    return w;
+  }
+
   /** ReplicaFetcherThread.processPartitionData for each partition of one response, in order. */
   private async processResponse(parts: Partition[], res: FetchResponse, useTopicIds: boolean): Promise<void> {
     if (!this.session.handler.handleResponse(res.errorCode, res.sessionId)) {
       this.log.info(`Node ${this.leader.brokerId} was unable to process the fetch request: ${errorName(res.errorCode)}`);
       return;
     }
-    const byId = new Map(useTopicIds ? parts.map((p) => [`${p.topicId!.toString('hex')}-${p.partition}`, p]) : []);
+    // Built only when the response names a partition: an idle leader's incremental answer names none.
+    let byId: Map<string, Partition> | null = null;
     for (const t of res.responses) {
       for (const d of t.partitions) {
-        const p = useTopicIds ? byId.get(`${t.topicId!.toString('hex')}-${d.partitionIndex}`) : this.partitions.get(`${t.topic}-${d.partitionIndex}`);
+        if (useTopicIds && byId === null) byId = new Map(parts.map((p) => [`${p.topicId!.toString('hex')}-${p.partition}`, p]));
+        const p = useTopicIds ? byId!.get(`${t.topicId!.toString('hex')}-${d.partitionIndex}`) : this.partitions.get(`${t.topic}-${d.partitionIndex}`);
         if (!p || this.partitions.get(p.key) !== p || this.truncation.has(p.key)) continue; // removed or re-added (must truncate first) while in flight
         if (d.errorCode === ErrorCode.NONE) {
           if (d.divergingEpoch && d.divergingEpoch.epoch >= 0) {

@@ -341,6 +341,9 @@ export class ReplicaManager {
   fetchMessages(params: FetchParams, requests: FetchPartitionRequest[]): FetchPartitionResult[] | Promise<FetchPartitionResult[]> {
     if (params.replicaId >= 0) this.updateFollowerFetchState(params.replicaId, requests);
     this.markFetchRequests(requests);
+    // Nothing readable and nothing to report at once (DelayedFetch.tryComplete would say so): the read would return
+    // no bytes and no error, so the fetch is parked without it (an idle follower's session, twice a second).
+    if (params.maxWaitMs > 0 && params.minBytes > 0 && requests.length > 0 && this.nothingFetchable(params, requests)) return this.parkFetch(params, requests);
     const results = this.readFromLocalLog(params, requests);
     let bytes = 0;
     let anyError = false;
@@ -352,6 +355,16 @@ export class ReplicaManager {
     }
     // A diverged follower must learn it now to truncate (ReplicaManager.fetchMessages: hasDivergingEpoch).
     if (params.maxWaitMs <= 0 || requests.length === 0 || bytes >= params.minBytes || anyError || anyDiverging) return results;
+    return this.parkFetch(params, requests);
+  }
+
+  private nothingFetchable(params: FetchParams, requests: FetchPartitionRequest[]): boolean {
+    for (const r of requests) if (this.hasFetchableData(params, r) !== false) return false;
+    return true;
+  }
+
+  /** Parks a fetch in the purgatory until min_bytes are readable, a partition errs, or max_wait_ms passes. */
+  private parkFetch(params: FetchParams, requests: FetchPartitionRequest[]): Promise<FetchPartitionResult[]> {
     return new Promise((resolve) => {
       // Kafka's DelayedFetch.onComplete reads through readFromLocalLog again, which meters the partitions again.
       const op = new DelayedFetch(params, requests, this, (r) => {
@@ -360,7 +373,7 @@ export class ReplicaManager {
       });
       this.fetchPurgatory.tryCompleteElseWatch(
         op,
-        requests.map((r) => tpKey(r.topic, r.partition)),
+        requests.map((r) => r.key ?? tpKey(r.topic, r.partition)),
       );
     });
   }
@@ -368,7 +381,7 @@ export class ReplicaManager {
   private updateFollowerFetchState(replicaId: number, requests: FetchPartitionRequest[]): void {
     const now = Date.now();
     for (const req of requests) {
-      const p = this.partitions.get(tpKey(req.topic, req.partition));
+      const p = this.partitions.get(req.key ?? tpKey(req.topic, req.partition));
       if (!p || !p.isLeader()) continue;
       if (req.currentLeaderEpoch >= 0 && req.currentLeaderEpoch !== p.leaderEpoch) continue;
       // Partition.fetchRecords: a follower whose log diverged is not caught up at its fetch offset.
@@ -393,7 +406,7 @@ export class ReplicaManager {
 
   readFromLocalLog(params: FetchParams, requests: FetchPartitionRequest[]): FetchPartitionResult[] {
     return readFromLocalLog(
-      (t, p) => this.partitionOrError(t, p),
+      (t, p, key) => this.partitionOrError(t, p, key),
       params,
       requests,
       this.log,
@@ -407,8 +420,8 @@ export class ReplicaManager {
   }
 
   /** ReplicaManager.getPartitionOrException: the hosted replica, leader or follower, else the client's error. */
-  partitionOrError(topic: string, partition: number): Partition | number {
-    const p = this.partitions.get(tpKey(topic, partition));
+  partitionOrError(topic: string, partition: number, key: string = tpKey(topic, partition)): Partition | number {
+    const p = this.partitions.get(key);
     if (p) return p;
     if (this.deps.metadataCache.partitionState(topic, partition)) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
     return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
@@ -434,11 +447,11 @@ export class ReplicaManager {
 
   /** Whether a parked fetch could get data now, without reading. */
   hasFetchableData(params: FetchParams, req: FetchPartitionRequest): boolean | 'error' {
-    return hasFetchableData(this.partitions.get(tpKey(req.topic, req.partition)), params, req);
+    return hasFetchableData(this.partitions.get(req.key ?? tpKey(req.topic, req.partition)), params, req);
   }
 
   fetchableBytes(params: FetchParams, req: FetchPartitionRequest): number | null {
-    return fetchableBytes(this.partitions.get(tpKey(req.topic, req.partition)), params, req);
+    return fetchableBytes(this.partitions.get(req.key ?? tpKey(req.topic, req.partition)), params, req);
   }
 
   /** OffsetForLeaderEpoch for one partition (Partition.lastOffsetForLeaderEpoch), served by the leader. */

@@ -12,7 +12,17 @@ import { encodeResponse } from '../../protocol/apis/types';
 import { downConvertFetchResults } from './FetchDownConversion';
 import { FetchPartitionRequest, FetchPartitionResult, ReplicaManager } from '../ReplicaManager';
 import { FetchParams } from '../LocalLogReader';
-import { FetchManager, FetchSessionCache, FullFetchContext, PartitionFetchData, TopicIdPartition, TpMap, tpKey, tpMap } from '../FetchSession';
+import {
+  FetchManager,
+  FetchSessionCache,
+  FullFetchContext,
+  PartitionFetchData,
+  TopicIdPartition,
+  TpMap,
+  fetchPartitionRequest,
+  tpKey,
+  tpMap,
+} from '../FetchSession';
 import { AclOperation } from '../../security/AclEntry';
 import { CLUSTER_NAME, ResourceType } from '../../security/authorizer/Authorizer';
 import { AuthHelper } from './AuthHelper';
@@ -62,7 +72,13 @@ export class FetchApis {
     const context = this.fetchManager.newContext(v, req.sessionId, req.sessionEpoch, isFromFollower, fetchData, toForget, topicName);
 
     const erroneous: TpMap<FetchPartitionData> = new Map();
-    const interesting: Array<{ tp: TopicIdPartition; topic: string; data: PartitionFetchData }> = [];
+    // The partitions to read, as parallel arrays (no object per partition): an incremental session hands over the
+    // read requests it keeps, so an idle follower's fetch builds none.
+    const count = context.partitionCount;
+    const tps = presized<TopicIdPartition>(count);
+    const keys = presized<string>(count);
+    const parts = presized<FetchPartitionRequest>(count);
+    let n = 0;
     // KafkaApis.handleFetchRequest: a follower needs CLUSTER_ACTION on the cluster (else every partition is
     // TOPIC_AUTHORIZATION_FAILED); a consumer needs READ on each topic it fetches.
     const followerDenied = isFromFollower && !this.auth.authorize(ctx, AclOperation.CLUSTER_ACTION, ResourceType.CLUSTER, CLUSTER_NAME);
@@ -74,23 +90,20 @@ export class FetchApis {
       });
       readable = this.auth.filterByAuthorized(ctx, AclOperation.READ, ResourceType.TOPIC, names, (t) => t);
     }
-    context.foreachPartition((tp, data) => {
-      if (followerDenied) erroneous.set(tpKey(tp), { tp, data: errorPartition(tp.partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED) });
-      else if (tp.topic === null) erroneous.set(tpKey(tp), { tp, data: errorPartition(tp.partition, ErrorCode.UNKNOWN_TOPIC_ID) });
-      else if (readable && !readable.has(tp.topic)) erroneous.set(tpKey(tp), { tp, data: errorPartition(tp.partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED) });
+    context.foreachPartition((tp, data, key, req) => {
+      if (followerDenied) erroneous.set(key, { tp, data: errorPartition(tp.partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED) });
+      else if (tp.topic === null) erroneous.set(key, { tp, data: errorPartition(tp.partition, ErrorCode.UNKNOWN_TOPIC_ID) });
+      else if (readable && !readable.has(tp.topic)) erroneous.set(key, { tp, data: errorPartition(tp.partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED) });
       else if (!cache.partitionState(tp.topic, tp.partition))
-        erroneous.set(tpKey(tp), { tp, data: errorPartition(tp.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) });
-      else interesting.push({ tp, topic: tp.topic, data });
+        erroneous.set(key, { tp, data: errorPartition(tp.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) });
+      else {
+        tps[n] = tp;
+        keys[n] = key;
+        parts[n++] = req ?? fetchPartitionRequest(tp.topic, tp.partition, data);
+      }
     });
+    tps.length = keys.length = parts.length = n;
 
-    const parts: FetchPartitionRequest[] = interesting.map(({ tp, topic, data }) => ({
-      topic,
-      partition: tp.partition,
-      fetchOffset: data.fetchOffset,
-      partitionMaxBytes: data.maxBytes,
-      currentLeaderEpoch: data.currentLeaderEpoch,
-      lastFetchedEpoch: data.lastFetchedEpoch,
-    }));
     const respond = (results: FetchPartitionResult[]): ResponseBody => {
       // quota: a consumer over its fetch byte rate or request quota gets an empty answer carrying the throttle time
       // (the bytes are not counted), measured before any down-conversion as Kafka does. Followers are exempt.
@@ -108,10 +121,12 @@ export class FetchApis {
       if (v < 4) downConvertFetchResults(v, results, parts, this.rm, replicaId);
       const partitions: TpMap<FetchPartitionData> = new Map();
       const nodeEndpoints = new Map<number, NodeEndpoint>();
-      results.forEach((res, i) => {
-        const { tp } = interesting[i];
-        partitions.set(tpKey(tp), { tp, data: this.fetchPartitionResponse(ctx, v, res, nodeEndpoints) });
-      });
+      for (let i = 0; i < results.length; i++) {
+        const res = results[i];
+        // An incremental session leaves out what did not change: such a read is not even shaped into a response.
+        if (context.canOmit(keys[i], res)) continue;
+        partitions.set(keys[i], { tp: tps[i], data: this.fetchPartitionResponse(ctx, v, res, nodeEndpoints) });
+      }
       for (const [key, e] of erroneous) partitions.set(key, e);
       const out = context.updateAndGenerateResponseData(partitions);
       // KafkaApis.handleFetchRequest counts bytes out per partition of the response it sends (an incremental one
@@ -131,7 +146,7 @@ export class FetchApis {
       });
     };
 
-    if (interesting.length === 0) return respond([]);
+    if (parts.length === 0) return respond([]);
     // KafkaApis.handleFetchRequest: a consumer with a fetch quota reads at most what one quota window allows.
     const maxBytes =
       this.throttler === null || isFromFollower
@@ -175,6 +190,12 @@ export class FetchApis {
     }
     return data;
   }
+}
+
+/** An array of `n` empty slots, filled in order (no regrowth while a session's partitions are listed). */
+function presized<T>(n: number): T[] {
+  // Past this V8 would make a sparse (dictionary) array; such requests grow as usual.
+  return n <= 16384 ? new Array<T>(n) : [];
 }
 
 /** FetchResponse.partitionResponse: an error answer for one partition. */
