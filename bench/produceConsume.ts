@@ -130,7 +130,12 @@ export function parseBenchArgs(argv: string[], exit: (code: number) => never = p
       defaultAimsOptions.records,
     )
     .option('--aims-rows <list>', 'aims rows to run, e.g. 1,4 (default all: 1-9)', aimRows, defaultAimsOptions.rows)
-    .option('--aims-repeat <n>', 'runs of aims rows 1, 2 and 4 each; the median is the figure, every run printed', positiveInt, defaultAimsOptions.repeat)
+    .option(
+      '--aims-repeat <n>',
+      'runs of aims rows 1, 2, 4, 5, 6* and 6 each; the median is the figure, every run printed',
+      positiveInt,
+      defaultAimsOptions.repeat,
+    )
     .option('--latency-seconds <n>', 'seconds of the aims latency run (row 7)', positiveInt, defaultAimsOptions.latencySeconds)
     .option('--scale-partitions <n>', 'partitions of aims row 8 (all led after CreateTopics, RSS)', positiveInt, defaultAimsOptions.scalePartitions)
     .option('--idle-seconds <n>', 'seconds idle before aims row 8 reads each broker RSS', positiveInt, defaultAimsOptions.idleSeconds)
