@@ -3,11 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { LogManager } from '../../../src/log/LogManager';
-import { logConfigWithOverrides } from '../../../src/server/config/DynamicConfigManager';
-import { KafkaConfig } from '../../../src/server/config/KafkaConfig';
-import { MetadataCache } from '../../../src/server/MetadataCache';
 import { ReplicaManager } from '../../../src/server/ReplicaManager';
-import type { LeaderAndIsrPartitionState } from '../../../src/protocol/apis/04-leader-and-isr';
+import { partitionState, replicaManagerIn } from '../../helpers/replicaManager';
 import { buildRecordBatch } from '../../../src/protocol/records/MemoryRecordsBuilder';
 import type { Partition } from '../../../src/cluster/Partition';
 import { getLogger } from '../../../src/common/logger';
@@ -222,24 +219,8 @@ describe('ReplicaManager.fetchMessages: a follower at the log end', () => {
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rm-idle-'));
-    const config = KafkaConfig.fromProps({ 'broker.id': '1', 'zookeeper.connect': '127.0.0.1:1', listeners: 'PLAINTEXT://127.0.0.1:0', 'log.dirs': dir });
-    logManager = new LogManager([dir], logConfigWithOverrides(config.logConfig(), {}));
-    logManager.loadLogs();
-    rm = new ReplicaManager({ config, logManager, metadataCache: new MetadataCache(1), brokerEpoch: () => 5, logConfigFor: () => config.logConfig() });
-    const state = {
-      topicName: 't',
-      partitionIndex: 0,
-      controllerEpoch: 1,
-      leader: 1,
-      leaderEpoch: 0,
-      isr: [1, 2],
-      partitionEpoch: 0,
-      replicas: [1, 2],
-      addingReplicas: [],
-      removingReplicas: [],
-      isNew: true,
-      leaderRecoveryState: 0,
-    } as LeaderAndIsrPartitionState;
+    ({ rm, logManager } = replicaManagerIn(dir));
+    const state = partitionState('t', 0);
     rm.becomeLeaderOrFollower(0, 1, [{ topic: 't', partition: 0, topicId: null, state }], []);
   });
 

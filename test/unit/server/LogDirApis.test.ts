@@ -21,6 +21,7 @@ import { Writer } from '../../../src/protocol/Writer';
 import { LogDirApis } from '../../../src/server/handlers/LogDirApis';
 import { ReplicaAlterLogDirsManager } from '../../../src/server/ReplicaAlterLogDirsManager';
 import type { ReplicaManager } from '../../../src/server/ReplicaManager';
+import { partitionState } from '../../helpers/replicaManager';
 
 function ctx(apiKey: number, apiVersion: number): RequestContext {
   return { header: { apiKey, apiVersion, correlationId: 1, clientId: 'test' }, listenerName: 'PLAINTEXT', clientAddress: '127.0.0.1', connectionId: 'c' };
@@ -78,23 +79,7 @@ describe('server: LogDirApis (DescribeLogDirs, AlterReplicaLogDirs)', () => {
     a0.appendAsLeader(batch(5), 0);
     a1.appendAsLeader(batch(3), 0);
     const p = new Partition('a', 0, 1, a0);
-    p.applyLeaderState(
-      {
-        topicName: 'a',
-        partitionIndex: 0,
-        controllerEpoch: 1,
-        leader: 2,
-        leaderEpoch: 0,
-        isr: [1, 2],
-        partitionEpoch: 0,
-        replicas: [1, 2],
-        addingReplicas: [],
-        removingReplicas: [],
-        isNew: false,
-        leaderRecoveryState: 0,
-      },
-      Date.now(),
-    );
+    p.applyLeaderState(partitionState('a', 0, { leader: 2, isNew: false }), Date.now());
     p.updateFollowerHighWatermark(4); // a follower whose HW is behind its LEO: lag max(HW - LEO, 0) = 0
     partitions.set('a-0', p);
     // A future log of a-0 in d2, two records behind.

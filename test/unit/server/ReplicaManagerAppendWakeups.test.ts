@@ -8,12 +8,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { LogManager } from '../../../src/log/LogManager';
-import { logConfigWithOverrides } from '../../../src/server/config/DynamicConfigManager';
-import { KafkaConfig } from '../../../src/server/config/KafkaConfig';
-import { MetadataCache } from '../../../src/server/MetadataCache';
 import { ReplicaManager } from '../../../src/server/ReplicaManager';
+import { partitionState, replicaManagerIn } from '../../helpers/replicaManager';
 import type { FetchParams, FetchPartitionResult } from '../../../src/server/LocalLogReader';
-import type { LeaderAndIsrPartitionState } from '../../../src/protocol/apis/04-leader-and-isr';
 import { buildRecordBatch } from '../../../src/protocol/records/MemoryRecordsBuilder';
 import { ErrorCode } from '../../../src/protocol/errors';
 
@@ -25,23 +22,6 @@ function settledThisTurn<T>(p: Promise<T> | T): Promise<T | typeof NOT_YET> {
 
 function batch(n: number): Buffer {
   return buildRecordBatch({ records: Array.from({ length: n }, (_, i) => ({ key: null, value: Buffer.from(`v${i}`), timestamp: 1700000000000 + i })) });
-}
-
-function leaderState(partitionIndex: number, isr: number[]): LeaderAndIsrPartitionState {
-  return {
-    topicName: 't',
-    partitionIndex,
-    controllerEpoch: 1,
-    leader: 1,
-    leaderEpoch: 0,
-    isr,
-    partitionEpoch: 0,
-    replicas: isr,
-    addingReplicas: [],
-    removingReplicas: [],
-    isNew: true,
-    leaderRecoveryState: 0,
-  } as LeaderAndIsrPartitionState;
 }
 
 describe('server: ReplicaManager wakes parked fetches after the whole produce request is appended', () => {
@@ -62,11 +42,8 @@ describe('server: ReplicaManager wakes parked fetches after the whole produce re
     );
 
   function start(isr: number[]): void {
-    const config = KafkaConfig.fromProps({ 'broker.id': '1', 'zookeeper.connect': '127.0.0.1:1', listeners: 'PLAINTEXT://127.0.0.1:0', 'log.dirs': dir });
-    logManager = new LogManager([dir], logConfigWithOverrides(config.logConfig(), {}));
-    logManager.loadLogs();
-    rm = new ReplicaManager({ config, logManager, metadataCache: new MetadataCache(1), brokerEpoch: () => 5, logConfigFor: () => config.logConfig() });
-    const parts = [0, 1].map((p) => ({ topic: 't', partition: p, topicId: null, state: leaderState(p, isr) }));
+    ({ rm, logManager } = replicaManagerIn(dir));
+    const parts = [0, 1].map((p) => ({ topic: 't', partition: p, topicId: null, state: partitionState('t', p, { isr, replicas: isr }) }));
     const r = rm.becomeLeaderOrFollower(0, 1, parts, []);
     expect(r.partitionErrors.every((e) => e.errorCode === ErrorCode.NONE)).to.equal(true);
   }
